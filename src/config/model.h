@@ -1,0 +1,110 @@
+#pragma once
+// The parsed configuration: plain data, no runtime objects. Built by the parser
+// (parser.h), checked by validate.h, turned into runtime objects by src/app.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hearth::config {
+
+// Where a directive came from; every error message names it.
+struct SourceLoc {
+  std::string file;
+  int line = 0;
+};
+
+enum class Mode { kTcp, kHttp };
+enum class ProxyKind { kFrontend, kBackend, kListen, kDefaults };
+enum class BalanceAlgo { kRoundRobin, kLeastConn, kSource, kRandom, kFirst };
+enum class HttpReuse { kNever, kSafe, kAggressive, kAlways };
+enum class HttpConnMode { kKeepAlive, kServerClose, kClose };
+
+// All durations are milliseconds. Unset means "not configured" (inherit / none).
+struct Timeouts {
+  std::optional<int64_t> connect, client, server, tunnel, client_fin, server_fin, queue,
+      http_request, http_keep_alive, pool_idle;
+};
+
+struct ServerConfig {
+  SourceLoc loc;
+  std::string name;
+  std::string address;  // "host:port" exactly as written (after ${VAR} expansion)
+  int weight = 1;       // 0..256
+  int maxconn = 0;      // 0 = unlimited
+  bool disabled = false;
+  bool backup = false;
+  // HTTP idle pool settings (issue #3); parsed so configs validate, unused in tcp mode.
+  std::optional<int> pool_max_conn;
+  std::optional<int64_t> pool_purge_delay;
+  std::optional<int64_t> pool_idle_timeout;
+  std::optional<int> max_reuse;
+};
+
+struct BindConfig {
+  SourceLoc loc;
+  std::string address;  // "ip:port", ":port", "*:port", "[v6]:port" or "fd@N"
+};
+
+// A header rule: http-request / http-response set-header, del-header, return, deny.
+struct HttpRule {
+  SourceLoc loc;
+  enum class Action { kSetHeader, kDelHeader, kReturn, kDeny } action;
+  std::string name;   // header name for set/del
+  std::string value;  // header value for set; body string for return
+  int status = 0;     // for return / deny
+  std::string content_type;  // for return
+};
+
+struct ProxyConfig {
+  SourceLoc loc;
+  ProxyKind kind = ProxyKind::kListen;
+  std::string name;
+  Mode mode = Mode::kTcp;
+  std::vector<BindConfig> binds;
+  std::string default_backend;  // frontends only
+  SourceLoc default_backend_loc;
+  std::vector<ServerConfig> servers;
+  BalanceAlgo balance = BalanceAlgo::kRoundRobin;
+  int random_draws = 2;  // balance random(N)
+  Timeouts timeouts;
+  int retries = 3;
+  bool redispatch = false;
+  int maxconn = 0;  // 0 = use global maxconn
+  // HTTP (issue #3)
+  HttpReuse http_reuse = HttpReuse::kSafe;
+  HttpConnMode http_conn_mode = HttpConnMode::kKeepAlive;
+  bool forwardfor = false;
+  std::vector<HttpRule> http_request_rules;
+  std::vector<HttpRule> http_response_rules;
+  std::vector<std::string> retry_on;  // keywords as written
+  bool log_global = false;
+};
+
+struct StatsSocketConfig {
+  SourceLoc loc;
+  std::string path;  // filesystem path or "fd@N"
+  bool level_admin = false;
+  int mode = 0600;
+};
+
+struct GlobalConfig {
+  int nbthread = 1;
+  int maxconn = 4096;
+  bool log_stdout = false;  // "log stdout ..." : access/event log lines to stdout
+  std::optional<int64_t> hard_stop_after;  // ms
+  std::vector<StatsSocketConfig> stats_sockets;
+  int tune_bufsize = 16384;
+  int tune_http_maxhdr = 101;
+};
+
+struct Config {
+  GlobalConfig global;
+  // Frontends, backends and listens in file order. Defaults sections are already
+  // merged into the proxies that follow them and do not appear here.
+  std::vector<ProxyConfig> proxies;
+
+  const ProxyConfig* find(const std::string& name, bool want_backend) const;
+};
+
+}  // namespace hearth::config
