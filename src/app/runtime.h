@@ -1,0 +1,43 @@
+#pragma once
+// Turns a parsed configuration into runtime objects: backends with their servers
+// and LB algorithms, frontends with resolved timeouts, and bind specifications.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/backend.h"
+#include "config/model.h"
+#include "net/address.h"
+#include "stream/frontend.h"
+
+namespace hearth::app {
+
+struct BindSpec {
+  config::SourceLoc loc;
+  std::string text;
+  net::Address addr;
+  int inherited_fd = -1;  // bind fd@N
+};
+
+struct FrontendRuntime {
+  std::unique_ptr<stream::Frontend> fe;
+  std::vector<BindSpec> binds;
+};
+
+class Runtime {
+ public:
+  // Returns: false with *errors holding "FILE:LINE: 'keyword': message" lines.
+  bool build(const config::Config& cfg, std::vector<std::string>* errors);
+
+  std::vector<std::unique_ptr<backend::Backend>> backends;
+  std::vector<FrontendRuntime> frontends;
+  int nbthread = 1;
+  int64_t hard_stop_after_ms = 0;  // 0: wait for sessions forever
+  bool log_stdout = false;
+
+ private:
+  backend::Backend* build_backend(const config::ProxyConfig& p, std::vector<std::string>* errors);
+  backend::Backend* find_backend(const std::string& name);
+};
+
+}  // namespace hearth::app

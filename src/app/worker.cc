@@ -1,0 +1,92 @@
+#include "app/worker.h"
+
+#include <unistd.h>
+
+#include "core/pool.h"
+#include "net/socket.h"
+#include "stream/frontend.h"
+#include "stream/stream.h"
+
+namespace hearth::app {
+namespace {
+constexpr int kBacklog = 1024;
+constexpr int64_t kHousekeepingMs = 100;
+}  // namespace
+
+Worker::Worker(int index, Runtime* rt)
+    : index_(index), rt_(rt), housekeeping_(&Worker::housekeeping_cb, this) {}
+
+Worker::~Worker() { join(); }
+
+bool Worker::open_listeners(std::string* err) {
+  for (FrontendRuntime& fr : rt_->frontends) {
+    if (int(fr.fe->listeners_by_thread.size()) < rt_->nbthread)
+      fr.fe->listeners_by_thread.resize(rt_->nbthread);
+    for (const BindSpec& b : fr.binds) {
+      int fd = b.inherited_fd;
+      bool owns = false;
+      if (fd < 0) {
+        std::string e;
+        fd = net::make_listener(b.addr, kBacklog, /*reuseport=*/true, &e);
+        if (fd < 0) {
+          *err = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': " + e;
+          return false;
+        }
+        owns = true;
+      }
+      auto l = std::make_unique<net::Listener>(&loop_, fd, owns, &stream::frontend_accept,
+                                               &stream::frontend_gate, fr.fe.get());
+      // A shared inherited socket is polled by every worker: wake only one.
+      if (!l->start(/*exclusive=*/b.inherited_fd >= 0 && rt_->nbthread > 1)) {
+        *err = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': cannot poll " + b.text;
+        return false;
+      }
+      fr.fe->listeners_by_thread[index_].push_back(l.get());
+      listeners_.push_back(std::move(l));
+    }
+  }
+  return true;
+}
+
+void Worker::start() {
+  thread_ = std::thread([this] {
+    set_thread_index(index_);
+    loop_.make_current();
+    loop_.update_time();
+    loop_.timers().arm(&housekeeping_, loop_.now_ms() + kHousekeepingMs);
+    loop_.run();
+    loop_.timers().cancel(&housekeeping_);
+    finished_.store(true);
+  });
+}
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::begin_stop() { loop_.post(&Worker::stop_cb, this); }
+
+void Worker::stop_cb(void* ctx) {
+  auto* w = static_cast<Worker*>(ctx);
+  w->stopping_ = true;
+  for (auto& l : w->listeners_) l->stop();
+  w->housekeeping();
+}
+
+void Worker::housekeeping_cb(Timer*, void* ctx) { static_cast<Worker*>(ctx)->housekeeping(); }
+
+// Periodic duties: resume listeners paused by a limit that another thread's
+// sessions were holding, and finish the loop once a graceful stop has drained.
+void Worker::housekeeping() {
+  if (stopping_) {
+    if (stream::Stream::live_on_thread() == 0) {
+      loop_.stop();
+      return;
+    }
+  } else {
+    for (auto& l : listeners_) l->maybe_resume();
+  }
+  loop_.timers().arm(&housekeeping_, loop_.now_ms() + kHousekeepingMs);
+}
+
+}  // namespace hearth::app

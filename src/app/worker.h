@@ -1,0 +1,45 @@
+#pragma once
+// A worker is one thread with its own event loop and its own listening sockets
+// (SO_REUSEPORT), so threads share nothing on the accept path.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/runtime.h"
+#include "core/event_loop.h"
+#include "core/timer.h"
+#include "net/listener.h"
+
+namespace hearth::app {
+
+class Worker {
+ public:
+  Worker(int index, Runtime* rt);
+  ~Worker();
+  // Opens this worker's listening sockets. Returns: false with *err set.
+  bool open_listeners(std::string* err);
+  void start();  // runs the loop on a new thread
+  void join();
+  // Thread-safe: stop accepting, let live sessions finish, then exit the loop.
+  void begin_stop();
+  bool finished() const { return finished_.load(); }
+  int index() const { return index_; }
+
+ private:
+  static void housekeeping_cb(Timer* t, void* ctx);
+  static void stop_cb(void* ctx);
+  void housekeeping();
+
+  int index_;
+  Runtime* rt_;
+  EventLoop loop_;
+  Timer housekeeping_;
+  std::vector<std::unique_ptr<net::Listener>> listeners_;
+  std::thread thread_;
+  bool stopping_ = false;
+  std::atomic<bool> finished_{false};
+};
+
+}  // namespace hearth::app

@@ -1,0 +1,119 @@
+#include "backend/backend.h"
+
+namespace hearth::backend {
+namespace {
+
+Pool<QueueWaiter>& waiter_pool() {
+  static Pool<QueueWaiter> p("queue_waiter");
+  return p;
+}
+
+// Runs on the waiter's own loop: wakes its tasklet if the owner still waits.
+void deliver(void* arg) {
+  auto* w = static_cast<QueueWaiter*>(arg);
+  if (w->tasklet) w->loop->wake(w->tasklet, kWakeOther);
+  w->unref();
+}
+
+}  // namespace
+
+QueueWaiter* QueueWaiter::create(EventLoop* loop, Tasklet* t, const LbRequest& req) {
+  QueueWaiter* w = waiter_pool().create();
+  if (!w) return nullptr;
+  w->loop = loop;
+  w->tasklet = t;
+  w->req = req;
+  return w;
+}
+
+void QueueWaiter::unref() {
+  if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) waiter_pool().destroy(this);
+}
+
+Backend::Backend(std::string name, LbKind kind, int random_draws)
+    : name_(std::move(name)), lb_kind_(kind), random_draws_(random_draws) {}
+
+Server* Backend::add_server(std::unique_ptr<Server> s) {
+  s->id = int(servers_.size());
+  servers_.push_back(std::move(s));
+  return servers_.back().get();
+}
+
+void Backend::finalize() {
+  std::vector<Server*> raw;
+  for (auto& s : servers_) raw.push_back(s.get());
+  lb_ = make_lb(lb_kind_, raw, random_draws_);
+}
+
+void Backend::servers_changed() {
+  std::lock_guard<std::mutex> g(mu_);
+  lb_->rebuild();
+}
+
+TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Tasklet* t,
+                         QueueWaiter** waiter) {
+  std::lock_guard<std::mutex> g(mu_);
+  // Waiters go first: a new session must not overtake queued ones.
+  Server* s = queue_.empty() ? lb_->pick(req) : nullptr;
+  if (s) {
+    s->cur_sess.fetch_add(1);
+    s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
+    *out = s;
+    return TakeResult::kAssigned;
+  }
+  bool any_usable = false;
+  for (auto& srv : servers_) any_usable |= srv->usable();
+  if (!any_usable) return TakeResult::kNoServer;
+  QueueWaiter* w = QueueWaiter::create(loop, t, req);
+  if (!w) return TakeResult::kQueueFull;
+  queue_.push_back(&w->hook);
+  ++queue_len_;
+  *waiter = w;
+  return TakeResult::kQueued;
+}
+
+void Backend::grant_locked(Server* s, QueueWaiter* w) {
+  w->hook.unlink();
+  --queue_len_;
+  w->assigned = s;
+  s->cur_sess.fetch_add(1);
+  s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
+  s->counters.queued.fetch_add(1, std::memory_order_relaxed);
+  w->refs.fetch_add(1, std::memory_order_relaxed);
+  w->loop->post(&deliver, w);
+}
+
+void Backend::release(Server* s) {
+  std::lock_guard<std::mutex> g(mu_);
+  s->cur_sess.fetch_sub(1);
+  // Serve waiters in order while some server (not only `s`) has room.
+  while (!queue_.empty()) {
+    QueueWaiter* w = container_of<QueueWaiter, &QueueWaiter::hook>(queue_.front());
+    Server* next = lb_->pick(w->req);
+    if (!next) break;
+    grant_locked(next, w);
+  }
+}
+
+Server* Backend::cancel_wait(QueueWaiter* w) {
+  Server* granted;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    if (w->hook.linked()) {
+      w->hook.unlink();
+      --queue_len_;
+    }
+    granted = w->assigned;
+    w->assigned = nullptr;
+    w->tasklet = nullptr;
+  }
+  w->unref();
+  return granted;
+}
+
+size_t Backend::queue_length() {
+  std::lock_guard<std::mutex> g(mu_);
+  return queue_len_;
+}
+
+}  // namespace hearth::backend

@@ -1,0 +1,81 @@
+#pragma once
+// A Backend holds its servers, a load-balancing algorithm and a queue of sessions
+// waiting for a server slot (server maxconn). Shared by all threads; pick, release
+// and queue operations take the backend's mutex.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "backend/lb.h"
+#include "backend/server.h"
+#include "core/event_loop.h"
+#include "core/list.h"
+#include "core/pool.h"
+
+namespace hearth::backend {
+
+// A session waiting for a slot. Reference-counted because the wake-up crosses
+// threads: the releasing thread posts to the waiter's loop.
+struct QueueWaiter {
+  ListHook hook;
+  EventLoop* loop = nullptr;
+  Tasklet* tasklet = nullptr;  // cleared by the owner before it lets go
+  Server* assigned = nullptr;  // set under the backend lock when a slot is granted
+  LbRequest req;
+  std::atomic<int> refs{1};
+
+  static QueueWaiter* create(EventLoop* loop, Tasklet* t, const LbRequest& req);
+  void unref();
+};
+
+enum class TakeResult { kAssigned, kQueued, kNoServer, kQueueFull };
+
+struct BackendCounters {
+  std::atomic<uint64_t> sessions{0};
+  std::atomic<uint64_t> no_server{0};     // sessions refused: no usable server
+  std::atomic<uint64_t> queue_timeouts{0};
+};
+
+class Backend {
+ public:
+  Backend(std::string name, LbKind kind, int random_draws);
+  // Requires: called before the backend is used by any thread.
+  Server* add_server(std::unique_ptr<Server> s);
+  void finalize();  // builds the LB schedule once all servers are added
+
+  const std::string& name() const { return name_; }
+  const std::vector<std::unique_ptr<Server>>& servers() const { return servers_; }
+  LbKind lb_kind() const { return lb_kind_; }
+  BackendCounters counters;
+
+  // Takes a server slot for a session. kAssigned: *out holds the server and its
+  // cur_sess was incremented. kQueued: every usable server is full; *waiter was
+  // created and will be woken (its tasklet queued) once `assigned` is set.
+  TakeResult take(const LbRequest& req, Server** out, EventLoop* loop, Tasklet* t,
+                  QueueWaiter** waiter);
+  // Gives a slot back, handing it straight to the oldest waiter if any.
+  void release(Server* s);
+  // The owner gives up waiting (timeout or abort). Returns: a server slot that was
+  // granted meanwhile (the caller now holds it), or nullptr.
+  Server* cancel_wait(QueueWaiter* w);
+  size_t queue_length();
+  // Server state changed (admin or health): rebuild the schedule.
+  void servers_changed();
+
+ private:
+  void grant_locked(Server* s, QueueWaiter* w);
+
+  std::string name_;
+  LbKind lb_kind_;
+  int random_draws_;
+  std::vector<std::unique_ptr<Server>> servers_;
+  std::unique_ptr<LbAlgorithm> lb_;
+  std::mutex mu_;
+  List queue_;
+  size_t queue_len_ = 0;
+};
+
+}  // namespace hearth::backend

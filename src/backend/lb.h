@@ -1,0 +1,38 @@
+#pragma once
+// Load-balancing algorithms. An algorithm sees its backend's servers and picks
+// one for a new session. Callers hold the backend's lock around pick(), so
+// algorithms keep plain (non-atomic) state.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/server.h"
+
+namespace hearth::backend {
+
+enum class LbKind { kRoundRobin, kLeastConn, kSource, kRandom, kFirst };
+
+struct LbRequest {
+  uint32_t source_hash = 0;       // Address::ip_hash() of the client (balance source)
+  const Server* avoid = nullptr;  // redispatch: do not pick this one if another fits
+};
+
+class LbAlgorithm {
+ public:
+  virtual ~LbAlgorithm() = default;
+  // Returns: a server that is usable() and not full(), or nullptr if none is.
+  // Active servers are preferred; backup servers are considered only when no
+  // active server is usable (full active servers do not make backups eligible).
+  virtual Server* pick(const LbRequest& req) = 0;
+  // Weights or states changed: recompute internal schedules.
+  virtual void rebuild() = 0;
+};
+
+// Requires: `servers` outlives the algorithm. random_draws applies to kRandom
+// (power of N choices, 2 by default).
+std::unique_ptr<LbAlgorithm> make_lb(LbKind kind, const std::vector<Server*>& servers,
+                                     int random_draws = 2);
+const char* lb_name(LbKind kind);
+
+}  // namespace hearth::backend

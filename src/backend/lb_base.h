@@ -1,0 +1,64 @@
+#pragma once
+// The skeleton every load-balancing algorithm shares: which servers may take a
+// session, the active/backup split and `avoid` handling. An algorithm only
+// says how to choose among the active servers that currently have room.
+//
+// Tiers (decided live on every pick):
+//   some active server usable()   -> choose among active servers with room;
+//                                    if all of them are full, return nullptr
+//                                    (the session waits; backups stay idle)
+//   no active server usable()     -> the first usable backup in id order, and
+//                                    only that one (HAProxy's default without
+//                                    `option allbackups`); if it is full,
+//                                    return nullptr rather than spill over
+//   nothing usable                -> nullptr
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "backend/lb.h"
+
+namespace hearth::backend {
+
+// Returns: true if `s` can take a new session right now.
+inline bool has_room(const Server& s) { return s.usable() && !s.full(); }
+
+class LbBase : public LbAlgorithm {
+ public:
+  Server* pick(const LbRequest& req) final;
+  void rebuild() final;
+
+ protected:
+  // Requires: every Server in `servers` outlives this object. The list itself
+  // is copied: callers build it on the fly (Backend::finalize passes a local),
+  // and the set of servers is fixed once a backend is finalized.
+  explicit LbBase(const std::vector<Server*>& servers) : servers_(servers) {}
+
+  const std::vector<Server*>& servers() const { return servers_; }
+
+  // Returns: true if `s` is an active server with room that is not `skip`.
+  static bool is_candidate(const Server* s, const Server* skip) {
+    return !s->backup && s != skip && has_room(*s);
+  }
+
+  // Requires: at least one active server is usable.
+  // Returns: a server for which is_candidate(s, skip) held when checked, or
+  // nullptr if there is none. `skip` may be nullptr.
+  virtual Server* pick_active(uint32_t source_hash, const Server* skip) = 0;
+
+  // Recomputes weight- or state-dependent schedules from servers(). Each
+  // final class calls rebuild() from its constructor.
+  virtual void refresh() = 0;
+
+ private:
+  const std::vector<Server*> servers_;
+};
+
+// Returns: true if any non-backup server is usable() (full or not).
+bool any_active_usable(const std::vector<Server*>& servers);
+
+// Returns: the usable backup server with the lowest id if it has room;
+// nullptr if there is no usable backup or that one is full.
+Server* first_backup(const std::vector<Server*>& servers);
+
+}  // namespace hearth::backend

@@ -1,0 +1,15 @@
+#include "backend/lb_first.h"
+
+namespace hearth::backend {
+
+FirstLb::FirstLb(const std::vector<Server*>& servers) : LbBase(servers) { rebuild(); }
+
+Server* FirstLb::pick_active(uint32_t /*source_hash*/, const Server* skip) {
+  Server* first = nullptr;
+  for (Server* s : servers()) {
+    if (is_candidate(s, skip) && (first == nullptr || s->id < first->id)) first = s;
+  }
+  return first;
+}
+
+}  // namespace hearth::backend

@@ -1,0 +1,40 @@
+#pragma once
+// A Server is one backend endpoint: address, weight, limits, state and counters.
+// Counters are atomics because every thread's streams update them.
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "net/address.h"
+
+namespace hearth::backend {
+
+struct ServerCounters {
+  std::atomic<uint64_t> sessions{0};        // sessions assigned to this server
+  std::atomic<uint64_t> conns_opened{0};    // new connections to the server
+  std::atomic<uint64_t> connect_errors{0};  // failed connection attempts
+  std::atomic<uint64_t> retries{0};         // connection retries on this server
+  std::atomic<uint64_t> redispatches{0};    // sessions moved away after failures
+  std::atomic<uint64_t> reused{0};          // requests sent on a reused connection
+  std::atomic<uint64_t> stale_idle{0};      // idle connections caught dead while idle
+  std::atomic<uint64_t> queued{0};          // sessions that had to wait in the queue
+};
+
+class Server {
+ public:
+  std::string name;
+  net::Address addr;
+  int id = 0;  // position in its backend, from 0
+  int weight = 1;
+  int maxconn = 0;  // 0 = unlimited
+  bool backup = false;
+  std::atomic<bool> disabled{false};
+  std::atomic<bool> up{true};
+  std::atomic<int> cur_sess{0};  // sessions currently holding a slot
+  ServerCounters counters;
+
+  bool usable() const { return up.load() && !disabled.load() && weight > 0; }
+  bool full() const { return maxconn > 0 && cur_sess.load() >= maxconn; }
+};
+
+}  // namespace hearth::backend

@@ -1,0 +1,127 @@
+#include "core/event_loop.h"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+
+namespace hearth {
+namespace {
+thread_local EventLoop* t_current = nullptr;
+}
+
+// Wakes the poller from other threads through an eventfd.
+class EventLoop::Notifier final : public FdHandler {
+ public:
+  explicit Notifier(EventLoop* loop) : loop_(loop), fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+  ~Notifier() override {
+    if (fd_ >= 0) close(fd_);
+  }
+  void on_fd_event(uint32_t) override {
+    uint64_t v;
+    while (read(fd_, &v, sizeof v) > 0) {
+    }
+    loop_->run_posted();
+  }
+  void notify() {
+    uint64_t one = 1;
+    ssize_t r = write(fd_, &one, sizeof one);
+    (void)r;
+  }
+  int fd() const { return fd_; }
+
+ private:
+  EventLoop* loop_;
+  int fd_;
+};
+
+EventLoop::EventLoop(const Clock* clock) : clock_(clock) {
+  epfd_ = epoll_create1(EPOLL_CLOEXEC);
+  now_ = clock_->now_ms();
+  notifier_ = new Notifier(this);
+  add_fd(notifier_->fd(), EPOLLIN, notifier_);
+}
+
+EventLoop::~EventLoop() {
+  delete notifier_;
+  if (epfd_ >= 0) close(epfd_);
+  if (t_current == this) t_current = nullptr;
+}
+
+EventLoop* EventLoop::current() { return t_current; }
+void EventLoop::make_current() { t_current = this; }
+
+bool EventLoop::add_fd(int fd, uint32_t events, FdHandler* h) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = h;
+  return epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) == 0;
+}
+
+bool EventLoop::mod_fd(int fd, uint32_t events, FdHandler* h) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = h;
+  return epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) == 0;
+}
+
+void EventLoop::del_fd(int fd) {
+  epoll_event ev{};
+  epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, &ev);
+}
+
+void EventLoop::post(void (*fn)(void*), void* arg) {
+  {
+    std::lock_guard<std::mutex> g(post_mu_);
+    posted_.emplace_back(fn, arg);
+  }
+  notifier_->notify();
+}
+
+void EventLoop::run_posted() {
+  std::vector<std::pair<void (*)(void*), void*>> work;
+  {
+    std::lock_guard<std::mutex> g(post_mu_);
+    work.swap(posted_);
+  }
+  for (auto& [fn, arg] : work) fn(arg);
+}
+
+void EventLoop::stop() {
+  stop_.store(true, std::memory_order_relaxed);
+  notifier_->notify();
+}
+
+void EventLoop::run_once(int max_wait_ms) {
+  make_current();
+  int timeout = max_wait_ms;
+  if (!runq_.empty()) {
+    timeout = 0;
+  } else {
+    int64_t next = timers_.next_key();
+    if (next != kNever) {
+      int64_t delta = next - clock_->now_ms();
+      if (delta < 0) delta = 0;
+      if (delta > INT32_MAX) delta = INT32_MAX;
+      if (timeout < 0 || delta < timeout) timeout = int(delta);
+    }
+  }
+  constexpr int kMaxEvents = 256;
+  epoll_event events[kMaxEvents];
+  int n = epoll_wait(epfd_, events, kMaxEvents, timeout);
+  now_ = clock_->now_ms();
+  for (int i = 0; i < n; ++i)
+    static_cast<FdHandler*>(events[i].data.ptr)->on_fd_event(events[i].events);
+  runq_.run_batch();
+  now_ = clock_->now_ms();
+  timers_.run_expired(now_);
+}
+
+void EventLoop::run() {
+  make_current();
+  while (!stopping()) run_once(-1);
+}
+
+}  // namespace hearth

@@ -1,0 +1,71 @@
+#pragma once
+// One event loop per thread: an epoll poller, a tasklet run queue and a timer
+// queue. Each iteration waits for fd events (no longer than the next timer),
+// lets fd handlers mark readiness and queue tasklets, runs the queued tasklets,
+// then fires expired timers.
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/tasklet.h"
+#include "core/timer.h"
+
+namespace hearth {
+
+class FdHandler {
+ public:
+  virtual ~FdHandler() = default;
+  // Called from the poller with the EPOLL* bits that fired. Must not block.
+  virtual void on_fd_event(uint32_t events) = 0;
+};
+
+class EventLoop {
+ public:
+  explicit EventLoop(const Clock* clock = MonotonicClock::instance());
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // The loop running on the calling thread, set by run()/make_current().
+  static EventLoop* current();
+  void make_current();
+
+  // Returns: false (errno set) if epoll refused.
+  bool add_fd(int fd, uint32_t events, FdHandler* h);
+  bool mod_fd(int fd, uint32_t events, FdHandler* h);
+  void del_fd(int fd);
+
+  void wake(Tasklet* t, uint32_t why = kWakeOther) { runq_.wake(t, why); }
+  TimerQueue& timers() { return timers_; }
+  int64_t now_ms() const { return now_; }
+  void update_time() { now_ = clock_->now_ms(); }
+  const Clock* clock() const { return clock_; }
+
+  // Thread-safe: runs fn(arg) on this loop's thread at its next iteration.
+  void post(void (*fn)(void*), void* arg);
+  // Thread-safe: makes run() return after the current iteration.
+  void stop();
+  bool stopping() const { return stop_.load(std::memory_order_relaxed); }
+
+  // One iteration, waiting at most max_wait_ms (-1: until an event or timer).
+  void run_once(int max_wait_ms = -1);
+  void run();
+
+ private:
+  class Notifier;
+  void run_posted();
+
+  const Clock* clock_;
+  int epfd_ = -1;
+  int64_t now_ = 0;
+  RunQueue runq_;
+  TimerQueue timers_;
+  std::atomic<bool> stop_{false};
+  std::mutex post_mu_;
+  std::vector<std::pair<void (*)(void*), void*>> posted_;
+  Notifier* notifier_;
+};
+
+}  // namespace hearth

@@ -1,0 +1,63 @@
+#pragma once
+// A tasklet is a callback plus a context, queued on its loop's run queue. Tasklets
+// are the only way I/O wakes anyone: the poller marks readiness and queues the
+// subscriber's tasklet; it never calls into upper layers directly.
+#include <cstdint>
+
+#include "core/list.h"
+
+namespace hearth {
+
+struct Tasklet;
+using TaskletFn = void (*)(Tasklet* t, void* ctx, uint32_t state);
+
+// Wake reasons, accumulated in `state` until the tasklet runs.
+enum : uint32_t {
+  kWakeRecv = 1u << 0,
+  kWakeSend = 1u << 1,
+  kWakeTimer = 1u << 2,
+  kWakeOther = 1u << 3,
+};
+
+struct Tasklet {
+  TaskletFn fn = nullptr;
+  void* ctx = nullptr;
+  uint32_t state = 0;
+  ListHook hook;
+
+  Tasklet() = default;
+  Tasklet(TaskletFn f, void* c) : fn(f), ctx(c) {}
+  Tasklet(const Tasklet&) = delete;
+  Tasklet& operator=(const Tasklet&) = delete;
+  // A tasklet must not be freed while queued.
+  ~Tasklet() { hook.unlink(); }
+  bool queued() const { return hook.linked(); }
+  void cancel() {
+    hook.unlink();
+    state = 0;
+  }
+};
+
+// A subscription: who to wake, and for which events (kWakeRecv/kWakeSend).
+struct WaitEvent {
+  Tasklet* tasklet = nullptr;
+  uint32_t events = 0;
+};
+
+class RunQueue {
+ public:
+  // Adds `why` to the tasklet's state and queues it if it is not queued yet.
+  void wake(Tasklet* t, uint32_t why) {
+    t->state |= why;
+    if (!t->queued()) q_.push_back(&t->hook);
+  }
+  bool empty() const { return q_.empty(); }
+  // Runs every tasklet queued at the time of the call (not ones they queue), so a
+  // tasklet that re-queues itself cannot starve the poller. Returns: how many ran.
+  int run_batch();
+
+ private:
+  List q_;
+};
+
+}  // namespace hearth

@@ -1,0 +1,71 @@
+#pragma once
+// The mux layer turns a connection's byte stream into streams. One Mux object per
+// connection is its context. Muxes register by mode ("pt", "h1") in MuxRegistry.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/buffer.h"
+#include "core/tasklet.h"
+#include "mux/stream_connector.h"
+
+namespace hearth::net {
+class Connection;
+}
+
+namespace hearth::mux {
+
+// Creates the stream for a new incoming stream connector. Returns: false if the
+// stream could not be created (the mux then destroys the connection).
+using StreamFactory = bool (*)(StreamConnector* sc, void* ctx);
+
+class Mux {
+ public:
+  virtual ~Mux() = default;
+  virtual const char* name() const = 0;
+
+  // Incoming side (sc == nullptr): creates a connector and calls the factory.
+  // Outgoing side: adopts the stream's connector `sc`. Returns: false on failure.
+  virtual bool init(net::Connection* conn, StreamConnector* sc, StreamFactory f, void* f_ctx) = 0;
+  // A connection-level event. Must work with no stream attached.
+  virtual void wake() = 0;
+  // Attaches a stream connector to an idle connection (reuse). Returns: false if
+  // the mux cannot take another stream.
+  virtual bool attach(StreamConnector* sc) = 0;
+  // The stream leaves. keep_idle=false destroys the connection; keep_idle=true
+  // keeps it read-subscribed and drains it on readable (see docs/architecture.md).
+  virtual void detach(StreamConnector* sc, bool keep_idle) = 0;
+  virtual StreamConnector* first_sc() const = 0;
+  virtual void shutr(StreamConnector* sc) = 0;
+  virtual void shutw(StreamConnector* sc) = 0;
+  virtual size_t rcv_buf(StreamConnector* sc, Buffer& buf, size_t max) = 0;
+  virtual size_t snd_buf(StreamConnector* sc, Buffer& buf, size_t count) = 0;
+  virtual void subscribe(StreamConnector* sc, uint32_t events, WaitEvent* w) = 0;
+  virtual void unsubscribe(StreamConnector* sc, uint32_t events, WaitEvent* w) = 0;
+  virtual int avail_streams() const = 0;
+  // Tears down the mux and its connection (unlinking it from any idle list first).
+  virtual void destroy() = 0;
+  virtual std::string dump() const = 0;
+};
+
+struct MuxFactory {
+  const char* mode;
+  Mux* (*create)();
+};
+
+class MuxRegistry {
+ public:
+  static void register_mux(const MuxFactory& f);
+  static const MuxFactory* find(std::string_view mode);
+  // Creates and initialises the mux for `mode` on `conn`, setting conn->mux.
+  // Returns: the mux, or nullptr (nothing created) on failure.
+  // Incoming connections pass the stream factory; outgoing ones their connector.
+  static Mux* install(std::string_view mode, net::Connection* conn, StreamConnector* sc,
+                      StreamFactory f = nullptr, void* f_ctx = nullptr);
+};
+
+// Registers the built-in muxes. Idempotent.
+void register_builtin_muxes();
+
+}  // namespace hearth::mux

@@ -1,0 +1,158 @@
+#include "mux/mux_pt.h"
+
+#include <sys/socket.h>
+
+#include <cstdio>
+
+#include "net/connection.h"
+#include "net/transport.h"
+
+namespace hearth::mux {
+namespace {
+
+Pool<MuxPt>& pt_pool() {
+  static Pool<MuxPt> p("mux_pt");
+  return p;
+}
+
+}  // namespace
+
+MuxPt::MuxPt() : tasklet_(&MuxPt::io_cb, this) { wait_.tasklet = &tasklet_; }
+
+MuxPt::~MuxPt() = default;
+
+Mux* MuxPt::create() { return pt_pool().create(); }
+
+void register_mux_pt() { MuxRegistry::register_mux({"pt", &MuxPt::create}); }
+
+bool MuxPt::init(net::Connection* conn, StreamConnector* sc, StreamFactory f, void* f_ctx) {
+  if (!sc) {
+    // conn_ stays unset until a connector exists: on failure, destroy() must free
+    // the mux only, since the caller still owns the connection.
+    sc = StreamConnector::pool().create();
+    if (!sc) return false;
+    conn_ = conn;
+    sc->conn = conn;
+    sc->mux = this;
+    sc_ = sc;
+    if (!f || !f(sc, f_ctx)) {
+      sc_ = nullptr;
+      conn_ = nullptr;  // the caller still owns the connection
+      StreamConnector::pool().destroy(sc);
+      return false;
+    }
+    return true;
+  }
+  conn_ = conn;
+  sc->conn = conn;
+  sc->mux = this;
+  sc_ = sc;
+  return true;
+}
+
+void MuxPt::wake() {
+  if (sc_) {
+    if (sc_->app_tasklet) conn_->loop()->wake(sc_->app_tasklet, kWakeOther);
+    return;
+  }
+  idle_check();
+}
+
+bool MuxPt::attach(StreamConnector* sc) {
+  if (sc_) return false;
+  conn_->xprt->unsubscribe(conn_, kWakeRecv | kWakeSend, &wait_);
+  tasklet_.cancel();
+  conn_->flags &= ~net::kConnIdle;
+  sc->conn = conn_;
+  sc->mux = this;
+  sc_ = sc;
+  return true;
+}
+
+void MuxPt::detach(StreamConnector* sc, bool keep_idle) {
+  if (sc != sc_) return;
+  // The stream's own subscriptions end with it.
+  if (conn_->recv_sub && conn_->recv_sub != &wait_) conn_->recv_sub = nullptr;
+  if (conn_->send_sub && conn_->send_sub != &wait_) conn_->send_sub = nullptr;
+  sc->conn = nullptr;
+  sc->mux = nullptr;
+  sc_ = nullptr;
+  if (!keep_idle || (conn_->flags & (net::kConnError | net::kConnRdShut | net::kConnWrShut))) {
+    destroy();
+    return;
+  }
+  conn_->flags |= net::kConnIdle;
+  // Stay read-subscribed: whatever arrives while idle is a close, a reset or
+  // stray bytes, and each of them retires the connection.
+  conn_->xprt->subscribe(conn_, kWakeRecv, &wait_);
+}
+
+void MuxPt::io_cb(Tasklet*, void* ctx, uint32_t) {
+  auto* self = static_cast<MuxPt*>(ctx);
+  self->wake();
+}
+
+void MuxPt::idle_check() {
+  net::DrainResult r = conn_->xprt->drain(conn_);
+  if (r == net::DrainResult::kEmpty && !(conn_->flags & (net::kConnError | net::kConnRdShut))) {
+    conn_->xprt->subscribe(conn_, kWakeRecv, &wait_);
+    return;
+  }
+  destroy();  // unlinks from the idle list before freeing
+}
+
+void MuxPt::update_sc_flags(StreamConnector* sc) {
+  if (conn_->flags & net::kConnRdShut) sc->flags |= kScEos;
+  if (conn_->flags & net::kConnError) sc->flags |= kScError;
+}
+
+void MuxPt::shutr(StreamConnector* sc) {
+  sc->flags |= kScShutR;
+  shutdown(conn_->fd(), SHUT_RD);
+}
+
+void MuxPt::shutw(StreamConnector* sc) {
+  sc->flags |= kScShutW;
+  conn_->xprt->shutw(conn_);
+}
+
+size_t MuxPt::rcv_buf(StreamConnector* sc, Buffer& buf, size_t max) {
+  size_t n = conn_->xprt->rcv_buf(conn_, buf, max);
+  update_sc_flags(sc);
+  return n;
+}
+
+size_t MuxPt::snd_buf(StreamConnector* sc, Buffer& buf, size_t count) {
+  size_t n = conn_->xprt->snd_buf(conn_, buf, count);
+  update_sc_flags(sc);
+  return n;
+}
+
+void MuxPt::subscribe(StreamConnector*, uint32_t events, WaitEvent* w) {
+  conn_->xprt->subscribe(conn_, events, w);
+}
+
+void MuxPt::unsubscribe(StreamConnector*, uint32_t events, WaitEvent* w) {
+  conn_->xprt->unsubscribe(conn_, events, w);
+}
+
+void MuxPt::destroy() {
+  net::Connection* c = conn_;
+  conn_ = nullptr;
+  if (c) {
+    c->unlink_idle();
+    c->xprt->unsubscribe(c, kWakeRecv | kWakeSend, &wait_);
+    c->mux = nullptr;
+    c->destroy();
+  }
+  pt_pool().destroy(this);
+}
+
+std::string MuxPt::dump() const {
+  char out[160];
+  snprintf(out, sizeof out, "mux=pt conn_flags=0x%x sc=%s idle=%d", conn_ ? conn_->flags : 0,
+           sc_ ? "attached" : "none", conn_ && (conn_->flags & net::kConnIdle) ? 1 : 0);
+  return out;
+}
+
+}  // namespace hearth::mux

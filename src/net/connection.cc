@@ -1,0 +1,74 @@
+#include "net/connection.h"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cassert>
+
+
+namespace hearth::net {
+namespace {
+std::atomic<uint64_t> g_live{0};
+}
+
+Pool<Connection>& Connection::pool() {
+  static Pool<Connection> p("connection");
+  return p;
+}
+
+uint64_t Connection::live_count() { return g_live.load(std::memory_order_relaxed); }
+
+Connection* Connection::create(EventLoop* loop, int fd, const Address& peer, uint32_t flags) {
+  Connection* c = pool().create(loop, fd, peer);
+  if (!c) {
+    close(fd);
+    return nullptr;
+  }
+  c->flags = flags;
+  // Edge-triggered: one registration for the whole life of the socket; readiness
+  // is tracked in flags and cleared when a read or write comes up short.
+  if (!loop->add_fd(fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, c)) {
+    close(fd);
+    pool().destroy(c);
+    return nullptr;
+  }
+  g_live.fetch_add(1, std::memory_order_relaxed);
+  return c;
+}
+
+void Connection::destroy() {
+  assert(!idle_hook.linked() && "connection freed while still in an idle list");
+  if (idle_hook.linked()) unlink_idle();  // release builds: never leave a dangling link
+  assert(!mux && "the mux tears itself down before its connection");
+  if (on_destroy) on_destroy(this, on_destroy_ctx);
+  if (recv_sub) recv_sub->events &= ~kWakeRecv;
+  if (send_sub) send_sub->events &= ~kWakeSend;
+  loop_->del_fd(fd_);
+  close(fd_);
+  g_live.fetch_sub(1, std::memory_order_relaxed);
+  pool().destroy(this);
+}
+
+void Connection::on_fd_event(uint32_t ev) {
+  if (ev & EPOLLRDHUP) flags |= kConnRdHup;
+  if (ev & (EPOLLERR | EPOLLHUP)) flags |= kConnRdHup;
+  if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+    flags |= kConnRecvReady;
+    if (WaitEvent* w = recv_sub) {
+      recv_sub = nullptr;
+      w->events &= ~kWakeRecv;
+      loop_->wake(w->tasklet, kWakeRecv);
+    }
+  }
+  if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
+    flags |= kConnSendReady;
+    if (WaitEvent* w = send_sub) {
+      send_sub = nullptr;
+      w->events &= ~kWakeSend;
+      loop_->wake(w->tasklet, kWakeSend);
+    }
+  }
+}
+
+}  // namespace hearth::net

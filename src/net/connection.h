@@ -1,0 +1,91 @@
+#pragma once
+// A Connection owns one socket: its address, state flags, transport and mux, and
+// the link that puts it in an idle pool. It knows nothing about HTTP.
+#include <cstdint>
+
+#include "core/event_loop.h"
+#include "core/list.h"
+#include "core/pool.h"
+#include "core/tasklet.h"
+#include "net/address.h"
+
+namespace hearth::mux {
+class Mux;
+}
+
+namespace hearth::net {
+
+class Transport;
+
+enum ConnFlag : uint32_t {
+  kConnError = 1u << 0,       // socket error or reset seen
+  kConnRdShut = 1u << 1,      // peer closed its sending side (we read EOF)
+  kConnWrShut = 1u << 2,      // we shut our sending side
+  kConnConnecting = 1u << 3,  // non-blocking connect in progress
+  kConnIdle = 1u << 4,        // parked in an idle pool, no stream
+  kConnConnected = 1u << 5,
+  kConnRecvReady = 1u << 6,  // the poller (or a speculative guess) says readable
+  kConnSendReady = 1u << 7,  // the poller says writable
+  kConnRdHup = 1u << 8,      // poller reported the peer's FIN (EPOLLRDHUP)
+  kConnOutgoing = 1u << 9,   // server side
+};
+
+class Connection;
+// Called when a connection that sits in an idle list must leave it (it died, or is
+// taken for reuse). Set by whoever linked it; cleared by the callee.
+using IdleUnlinkFn = void (*)(Connection* c);
+
+class Connection final : public FdHandler {
+ public:
+  // Requires: fd is a connected or connecting non-blocking socket.
+  // Returns: a registered connection, or nullptr (fd closed) when the pool or epoll refuse.
+  static Connection* create(EventLoop* loop, int fd, const Address& peer, uint32_t flags);
+  // Unregisters and closes the socket and frees the object.
+  // Requires: not linked in any idle list, and no mux (the mux's destroy() clears
+  // `mux` and then calls this). Both asserted.
+  void destroy();
+
+  void on_fd_event(uint32_t events) override;
+
+  int fd() const { return fd_; }
+  EventLoop* loop() const { return loop_; }
+  const Address& peer() const { return peer_; }
+  uint32_t flags = 0;
+  Transport* xprt = nullptr;
+  mux::Mux* mux = nullptr;
+
+  // Transport-level subscriptions (one subscriber per direction).
+  WaitEvent* recv_sub = nullptr;
+  WaitEvent* send_sub = nullptr;
+
+  // Idle pool linkage.
+  ListHook idle_hook;
+  IdleUnlinkFn idle_unlink = nullptr;
+  void* idle_owner = nullptr;  // the pool-side object that linked it
+  int64_t idle_since_ms = 0;
+  uint32_t exchanges = 0;  // completed request/response exchanges on it
+  // Leaves the idle list it is in (no-op if none).
+  void unlink_idle() {
+    if (idle_unlink) idle_unlink(this);
+    idle_hook.unlink();
+    idle_unlink = nullptr;
+    flags &= ~kConnIdle;
+  }
+
+  // Who to tell when destroyed (e.g. a server's connection counter). Optional.
+  void (*on_destroy)(Connection* c, void* ctx) = nullptr;
+  void* on_destroy_ctx = nullptr;
+
+  static Pool<Connection>& pool();
+  static uint64_t live_count();
+
+  Connection(EventLoop* loop, int fd, const Address& peer) : loop_(loop), fd_(fd), peer_(peer) {}
+  ~Connection() override = default;
+
+ private:
+  EventLoop* loop_;
+  int fd_;
+  Address peer_;
+};
+
+}  // namespace hearth::net

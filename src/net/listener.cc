@@ -1,0 +1,76 @@
+#include "net/listener.h"
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "net/socket.h"
+
+namespace hearth::net {
+
+Listener::Listener(EventLoop* loop, int fd, bool owns_fd, AcceptFn on_accept, AcceptGate gate,
+                   void* ctx)
+    : loop_(loop), fd_(fd), owns_fd_(owns_fd), on_accept_(on_accept), gate_(gate), ctx_(ctx) {
+  set_nonblock(fd_);
+}
+
+Listener::~Listener() { stop(); }
+
+bool Listener::start(bool exclusive) {
+  exclusive_ = exclusive;
+  registered_ = loop_->add_fd(fd_, EPOLLIN | (exclusive ? uint32_t(EPOLLEXCLUSIVE) : 0u), this);
+  return registered_;
+}
+
+void Listener::stop() {
+  if (fd_ < 0) return;
+  if (registered_) loop_->del_fd(fd_);
+  registered_ = false;
+  if (owns_fd_) close(fd_);
+  fd_ = -1;
+}
+
+void Listener::pause() {
+  if (paused_ || !registered_) return;
+  loop_->del_fd(fd_);
+  registered_ = false;
+  paused_ = true;
+}
+
+void Listener::maybe_resume() {
+  if (!paused_ || fd_ < 0) return;
+  if (gate_ && !gate_(ctx_)) return;
+  paused_ = false;
+  registered_ = loop_->add_fd(fd_, EPOLLIN | (exclusive_ ? uint32_t(EPOLLEXCLUSIVE) : 0u), this);
+  accept_some();  // connections may have queued in the backlog meanwhile
+}
+
+void Listener::on_fd_event(uint32_t) { accept_some(); }
+
+void Listener::accept_some() {
+  // Bounded batch so one busy listener cannot starve established sessions.
+  for (int i = 0; i < 64 && fd_ >= 0; ++i) {
+    if (gate_ && !gate_(ctx_)) {
+      pause();
+      return;
+    }
+    sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    int cfd = accept4(fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (cfd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Resource exhaustion: stop accepting until a connection ends.
+        pause();
+      }
+      return;
+    }
+    ++accepted_;
+    set_nodelay(cfd);
+    on_accept_(this, cfd, Address::from(reinterpret_cast<sockaddr*>(&ss), len), ctx_);
+  }
+}
+
+}  // namespace hearth::net

@@ -1,0 +1,145 @@
+// The plain-socket transport.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "net/connection.h"
+#include "net/transport.h"
+
+namespace hearth::net {
+namespace {
+
+// A short read means the socket is drained, unless a FIN is pending: then keep
+// reading so the EOF is seen (the edge for it may already have been consumed).
+void after_short_read(Connection* c) {
+  if (!(c->flags & kConnRdHup)) c->flags &= ~kConnRecvReady;
+}
+
+class RawTransport final : public Transport {
+ public:
+  const char* name() const override { return "raw"; }
+
+  size_t rcv_buf(Connection* c, Buffer& buf, size_t max) override {
+    size_t total = 0;
+    if (!buf.allocate()) return 0;
+    while (total < max && (c->flags & kConnRecvReady) && !(c->flags & (kConnRdShut | kConnError))) {
+      size_t room = buf.contiguous_room();
+      if (room == 0) break;
+      if (room > max - total) room = max - total;
+      ssize_t n = recv(c->fd(), buf.tail(), room, 0);
+      if (n > 0) {
+        buf.commit(size_t(n));
+        total += size_t(n);
+        if (size_t(n) < room) {
+          after_short_read(c);
+          if (!(c->flags & kConnRdHup)) break;
+        }
+        continue;
+      }
+      if (n == 0) {
+        c->flags |= kConnRdShut;
+        break;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        c->flags &= ~kConnRecvReady;
+        break;
+      }
+      c->flags |= kConnError;
+      break;
+    }
+    return total;
+  }
+
+  size_t snd_buf(Connection* c, Buffer& buf, size_t count) override {
+    if (count > buf.len()) count = buf.len();
+    size_t sent = snd_raw(c, buf.head(), count);
+    buf.consume(sent);
+    return sent;
+  }
+
+  size_t snd_raw(Connection* c, const char* p, size_t count) override {
+    size_t sent = 0;
+    while (sent < count && !(c->flags & (kConnError | kConnWrShut))) {
+      ssize_t n = send(c->fd(), p + sent, count - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        sent += size_t(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        c->flags &= ~kConnSendReady;
+        break;
+      }
+      c->flags |= kConnError;
+      break;
+    }
+    return sent;
+  }
+
+  void subscribe(Connection* c, uint32_t events, WaitEvent* w) override {
+    if (events & kWakeRecv) {
+      w->events |= kWakeRecv;
+      c->recv_sub = w;
+      if (c->flags & (kConnRecvReady | kConnError)) {
+        c->recv_sub = nullptr;
+        w->events &= ~kWakeRecv;
+        c->loop()->wake(w->tasklet, kWakeRecv);
+      }
+    }
+    if (events & kWakeSend) {
+      w->events |= kWakeSend;
+      c->send_sub = w;
+      if (c->flags & (kConnSendReady | kConnError)) {
+        c->send_sub = nullptr;
+        w->events &= ~kWakeSend;
+        c->loop()->wake(w->tasklet, kWakeSend);
+      }
+    }
+  }
+
+  void unsubscribe(Connection* c, uint32_t events, WaitEvent* w) override {
+    if ((events & kWakeRecv) && c->recv_sub == w) c->recv_sub = nullptr;
+    if ((events & kWakeSend) && c->send_sub == w) c->send_sub = nullptr;
+    w->events &= ~events;
+  }
+
+  DrainResult drain(Connection* c) override {
+    char scratch[1024];
+    DrainResult r = DrainResult::kEmpty;
+    for (;;) {
+      ssize_t n = recv(c->fd(), scratch, sizeof scratch, 0);
+      if (n > 0) {
+        r = DrainResult::kData;
+        continue;
+      }
+      if (n == 0) {
+        c->flags |= kConnRdShut;
+        return DrainResult::kEof;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        c->flags &= ~kConnRecvReady;
+        return r;
+      }
+      c->flags |= kConnError;
+      return DrainResult::kError;
+    }
+  }
+
+  void shutw(Connection* c) override {
+    if (c->flags & kConnWrShut) return;
+    c->flags |= kConnWrShut;
+    shutdown(c->fd(), SHUT_WR);
+  }
+};
+
+}  // namespace
+
+Transport* raw_transport() {
+  static RawTransport t;
+  return &t;
+}
+
+}  // namespace hearth::net

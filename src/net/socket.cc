@@ -1,0 +1,75 @@
+#include "net/socket.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace hearth::net {
+
+bool set_nonblock(int fd) {
+  int fl = fcntl(fd, F_GETFL);
+  return fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0;
+}
+
+void set_nodelay(int fd) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+int make_listener(const Address& a, int backlog, bool reuseport, std::string* err) {
+  int fd = socket(a.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    *err = std::string("socket: ") + strerror(errno);
+    return -1;
+  }
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (reuseport) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  if (bind(fd, a.sa(), a.len) != 0) {
+    *err = "cannot bind " + a.str() + ": " + strerror(errno);
+    close(fd);
+    return -1;
+  }
+  if (listen(fd, backlog) != 0) {
+    *err = "cannot listen on " + a.str() + ": " + strerror(errno);
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+int start_connect(const Address& a, int* err_no) {
+  int fd = socket(a.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    *err_no = errno;
+    return -1;
+  }
+  set_nodelay(fd);
+  if (connect(fd, a.sa(), a.len) != 0 && errno != EINPROGRESS) {
+    *err_no = errno;
+    close(fd);
+    return -1;
+  }
+  *err_no = 0;
+  return fd;
+}
+
+int socket_error(int fd) {
+  int e = 0;
+  socklen_t len = sizeof e;
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0) return errno;
+  return e;
+}
+
+void close_with_reset(int fd) {
+  linger l{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  close(fd);
+}
+
+}  // namespace hearth::net

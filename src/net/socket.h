@@ -1,0 +1,21 @@
+#pragma once
+// Thin wrappers over the socket system calls used by listeners and connectors.
+#include <string>
+
+#include "net/address.h"
+
+namespace hearth::net {
+
+bool set_nonblock(int fd);
+void set_nodelay(int fd);
+// Returns: a listening, non-blocking socket, or -1 with *err naming the failure.
+int make_listener(const Address& a, int backlog, bool reuseport, std::string* err);
+// Starts a non-blocking connect. Returns: fd (connection in progress or done), or
+// -1 with *err_no set.
+int start_connect(const Address& a, int* err_no);
+// Returns: the pending socket error (SO_ERROR), 0 when connected.
+int socket_error(int fd);
+// Closes with an RST instead of a FIN.
+void close_with_reset(int fd);
+
+}  // namespace hearth::net

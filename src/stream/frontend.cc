@@ -1,0 +1,53 @@
+#include "stream/frontend.h"
+
+#include <unistd.h>
+
+#include "core/pool.h"
+#include "mux/mux.h"
+#include "net/connection.h"
+#include "net/transport.h"
+#include "stream/stream.h"
+
+namespace hearth::stream {
+namespace {
+std::atomic<int> g_conns{0};
+int g_maxconn = 4096;
+}  // namespace
+
+void Frontend::set_global_maxconn(int n) { g_maxconn = n; }
+int Frontend::global_conns() { return g_conns.load(std::memory_order_relaxed); }
+
+bool Frontend::may_accept() const {
+  if (g_conns.load(std::memory_order_relaxed) >= g_maxconn) return false;
+  return maxconn <= 0 || cur_conns.load(std::memory_order_relaxed) < maxconn;
+}
+
+void Frontend::connection_closed() {
+  cur_conns.fetch_sub(1, std::memory_order_relaxed);
+  g_conns.fetch_sub(1, std::memory_order_relaxed);
+  int t = thread_index();
+  if (t < int(listeners_by_thread.size()))
+    for (net::Listener* l : listeners_by_thread[t]) l->maybe_resume();
+}
+
+bool frontend_gate(void* ctx) { return static_cast<Frontend*>(ctx)->may_accept(); }
+
+void frontend_accept(net::Listener*, int fd, const net::Address& peer, void* ctx) {
+  auto* fe = static_cast<Frontend*>(ctx);
+  fe->cur_conns.fetch_add(1, std::memory_order_relaxed);
+  g_conns.fetch_add(1, std::memory_order_relaxed);
+  fe->counters.sessions.fetch_add(1, std::memory_order_relaxed);
+  EventLoop* loop = EventLoop::current();
+  net::Connection* c = net::Connection::create(loop, fd, peer, net::kConnConnected);
+  if (!c) {  // pool limit or epoll refusal: refuse this one, keep running
+    fe->connection_closed();
+    return;
+  }
+  c->xprt = net::raw_transport();
+  if (!mux::MuxRegistry::install("pt", c, nullptr, &Stream::create_incoming, fe)) {
+    c->destroy();
+    fe->connection_closed();
+  }
+}
+
+}  // namespace hearth::stream

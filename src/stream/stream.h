@@ -1,0 +1,72 @@
+#pragma once
+// A Stream is one proxied session: two stream connectors, a buffer per
+// direction, the timers and the connect/retry logic. TCP mode forwards bytes both
+// ways with backpressure and propagates half-closes. See docs/architecture.md for
+// its state table.
+#include <cstdint>
+
+#include "backend/backend.h"
+#include "core/buffer.h"
+#include "core/tasklet.h"
+#include "core/timer.h"
+#include "mux/stream_connector.h"
+#include "stream/frontend.h"
+
+namespace hearth::stream {
+
+class Stream {
+ public:
+  // mux::StreamFactory for incoming connections; ctx is the Frontend.
+  static bool create_incoming(mux::StreamConnector* sc, void* ctx);
+  // Streams alive on the calling thread.
+  static int live_on_thread();
+  static Pool<Stream>& pool();
+
+  Stream(Frontend* fe, mux::StreamConnector* scf);
+  ~Stream();
+
+  enum class State { kAssign, kQueued, kConnecting, kEstablished, kClosed };
+
+ private:
+  static void process_cb(Tasklet* t, void* ctx, uint32_t state);
+  static void timer_cb(Timer* t, void* ctx);
+  void process(uint32_t why);
+  void assign_server();
+  void connect_server();
+  void check_connect();
+  void connect_failed(const char* why);
+  void forward();
+  bool forward_once();
+  void update_subscriptions();
+  void update_timer();
+  bool expired(int64_t exp) const;
+  void refresh_front();
+  void refresh_back();
+  void close(const char* why);
+  void finish();
+  void log_end();
+
+  Frontend* fe_;
+  backend::Backend* be_;
+  backend::Server* srv_ = nullptr;
+  backend::Server* avoid_ = nullptr;  // redispatch: the server that failed
+  backend::QueueWaiter* waiter_ = nullptr;
+  mux::StreamConnector* scf_;
+  mux::StreamConnector* scb_ = nullptr;
+  State state_ = State::kAssign;
+  Buffer req_;  // client -> server
+  Buffer res_;  // server -> client
+  Tasklet tasklet_;
+  WaitEvent wait_f_, wait_b_;
+  Timer timer_;
+  int64_t start_ms_;
+  int64_t front_exp_ = kNever, back_exp_ = kNever, conn_exp_ = kNever, queue_exp_ = kNever;
+  int64_t connect_start_ms_ = 0, connect_ms_ = -1;
+  int retries_left_;
+  bool req_shut_ = false;  // shutw sent to the server
+  bool res_shut_ = false;  // shutw sent to the client
+  uint64_t bytes_in_ = 0, bytes_out_ = 0;
+  const char* end_reason_ = "";
+};
+
+}  // namespace hearth::stream

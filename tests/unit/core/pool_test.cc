@@ -1,0 +1,182 @@
+#include "core/pool.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace hearth {
+namespace {
+
+struct Widget {
+  int a;
+  double b;
+  char pad[40];
+  static inline int live = 0;
+  Widget(int x, double y) : a(x), b(y) { ++live; }
+  ~Widget() { --live; }
+};
+
+const PoolStats* find_stats(const std::vector<PoolStats>& all, const std::string& name) {
+  for (const auto& s : all)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+TEST(PoolTest, CreateConstructsAndDestroyDestructs) {
+  Pool<Widget> pool("test_widget_ctor");
+  Widget* w = pool.create(7, 2.5);
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->a, 7);
+  EXPECT_EQ(w->b, 2.5);
+  EXPECT_EQ(Widget::live, 1);
+  pool.destroy(w);
+  EXPECT_EQ(Widget::live, 0);
+  pool.destroy(nullptr);  // harmless
+  EXPECT_EQ(pool.blocks().stats().used, 0u);
+}
+
+TEST(PoolTest, DestroyThenCreateReusesSameAddressOnSameThread) {
+  Pool<Widget> pool("test_widget_reuse");
+  Widget* w1 = pool.create(1, 1.0);
+  ASSERT_NE(w1, nullptr);
+  pool.destroy(w1);
+  Widget* w2 = pool.create(2, 2.0);
+  EXPECT_EQ(w2, w1);
+  EXPECT_EQ(w2->a, 2);
+  EXPECT_EQ(pool.blocks().stats().allocated, 1u);
+  pool.destroy(w2);
+}
+
+TEST(PoolTest, CountersTrackAllocatedAndUsed) {
+  Pool<Widget> pool("test_widget_counters");
+  PoolStats s = pool.blocks().stats();
+  EXPECT_EQ(s.name, "test_widget_counters");
+  EXPECT_GE(s.object_size, sizeof(Widget));
+  EXPECT_EQ(s.object_size % 16, 0u);
+  EXPECT_EQ(s.allocated, 0u);
+  EXPECT_EQ(s.used, 0u);
+  EXPECT_EQ(s.failures, 0u);
+
+  std::vector<Widget*> ws;
+  for (int i = 0; i < 5; ++i) ws.push_back(pool.create(i, 0.0));
+  s = pool.blocks().stats();
+  EXPECT_EQ(s.allocated, 5u);
+  EXPECT_EQ(s.used, 5u);
+
+  pool.destroy(ws[0]);
+  pool.destroy(ws[1]);
+  s = pool.blocks().stats();
+  EXPECT_EQ(s.allocated, 5u);  // cached on the free list, not returned
+  EXPECT_EQ(s.used, 3u);
+
+  ws[0] = pool.create(9, 0.0);
+  s = pool.blocks().stats();
+  EXPECT_EQ(s.allocated, 5u);
+  EXPECT_EQ(s.used, 4u);
+
+  pool.destroy(ws[0]);
+  for (int i = 2; i < 5; ++i) pool.destroy(ws[i]);
+  pool.blocks().trim_local();
+  s = pool.blocks().stats();
+  EXPECT_EQ(s.used, 0u);
+  EXPECT_EQ(s.allocated, 0u);
+  EXPECT_EQ(s.failures, 0u);
+}
+
+TEST(PoolTest, SmallTypesGetAtLeastSixteenBytes) {
+  Pool<char> pool("test_tiny");
+  EXPECT_EQ(pool.blocks().block_size(), 16u);
+}
+
+TEST(PoolTest, LimitMakesCreateFailAndCountsFailures) {
+  Pool<Widget> pool("test_widget_limit");
+  pool.blocks().set_limit(2);
+  Widget* a = pool.create(1, 0.0);
+  Widget* b = pool.create(2, 0.0);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(pool.create(3, 0.0), nullptr);
+  EXPECT_EQ(pool.create(4, 0.0), nullptr);
+  PoolStats s = pool.blocks().stats();
+  EXPECT_EQ(s.failures, 2u);
+  EXPECT_EQ(s.used, 2u);
+  EXPECT_EQ(Widget::live, 2);  // nothing constructed for the refused ones
+
+  pool.destroy(a);
+  Widget* c = pool.create(5, 0.0);
+  EXPECT_NE(c, nullptr);  // room again below the limit
+
+  pool.blocks().set_limit(0);  // unlimited
+  Widget* d = pool.create(6, 0.0);
+  EXPECT_NE(d, nullptr);
+  EXPECT_EQ(pool.blocks().stats().failures, 2u);
+  pool.destroy(b);
+  pool.destroy(c);
+  pool.destroy(d);
+}
+
+TEST(PoolTest, AllStatsListsNamedPoolUntilDestroyed) {
+  {
+    Pool<Widget> pool("test_widget_listed");
+    Widget* w = pool.create(1, 0.0);
+    const auto all = BlockPool::all_stats();
+    const PoolStats* s = find_stats(all, "test_widget_listed");
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->used, 1u);
+    EXPECT_EQ(s->allocated, 1u);
+    pool.destroy(w);
+  }
+  EXPECT_EQ(find_stats(BlockPool::all_stats(), "test_widget_listed"), nullptr);
+}
+
+TEST(PoolTest, FreeListsArePerThread) {
+  Pool<Widget> pool("test_widget_threads");
+  set_thread_index(0);
+  Widget* main_w = pool.create(1, 0.0);
+  pool.destroy(main_w);  // cached on thread 0's list
+
+  Widget* other_first = nullptr;
+  Widget* other_second = nullptr;
+  std::thread t([&] {
+    set_thread_index(1);
+    EXPECT_EQ(thread_index(), 1);
+    // Thread 1's list is empty: it must not take thread 0's cached block.
+    other_first = pool.create(2, 0.0);
+    pool.destroy(other_first);
+    // ... but it reuses its own.
+    other_second = pool.create(3, 0.0);
+  });
+  t.join();
+  EXPECT_NE(other_first, main_w);
+  EXPECT_EQ(other_second, other_first);
+  EXPECT_EQ(pool.blocks().stats().allocated, 2u);
+
+  // Thread 0 still finds its own cached block.
+  Widget* again = pool.create(4, 0.0);
+  EXPECT_EQ(again, main_w);
+
+  // A block freed on thread 0 (though allocated on thread 1) joins thread 0's list.
+  pool.destroy(other_second);
+  pool.destroy(again);
+  Widget* x = pool.create(5, 0.0);
+  Widget* y = pool.create(6, 0.0);
+  EXPECT_EQ(x, main_w);  // LIFO: last freed first
+  EXPECT_EQ(y, other_second);
+  EXPECT_EQ(pool.blocks().stats().allocated, 2u);
+  EXPECT_EQ(pool.blocks().stats().used, 2u);
+  pool.destroy(x);
+  pool.destroy(y);
+}
+
+TEST(PoolTest, ThreadIndexWrapsAtMax) {
+  std::thread t([] {
+    set_thread_index(kMaxThreads + 3);
+    EXPECT_EQ(thread_index(), 3);
+  });
+  t.join();
+}
+
+}  // namespace
+}  // namespace hearth
