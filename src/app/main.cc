@@ -122,8 +122,8 @@ int run(int argc, char** argv) {
   }
   for (auto& fr : rt.frontends)
     for (auto& b : fr.binds)
-      fprintf(stderr, "hearth: frontend '%s' (mode tcp) listening on %s, %d thread(s), backend '%s'\n",
-              fr.fe->name.c_str(), b.inherited_fd >= 0 ? b.text.c_str() : b.addr.str().c_str(),
+      fprintf(stderr, "hearth: frontend '%s' (mode %s) listening on %s, %d thread(s), backend '%s'\n",
+              fr.fe->name.c_str(), fr.fe->mode == stream::ProxyMode::kHttp ? "http" : "tcp", b.inherited_fd >= 0 ? b.text.c_str() : b.addr.str().c_str(),
               rt.nbthread, fr.fe->backend->name().c_str());
   write_pidfile(o.pidfile);
   for (auto& w : workers) w->start();

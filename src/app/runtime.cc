@@ -20,6 +20,82 @@ backend::LbKind lb_kind(config::BalanceAlgo a) {
 
 int64_t ms(const std::optional<int64_t>& v) { return v ? *v : 0; }
 
+std::vector<stream::HttpRuleRt> convert_rules(const std::vector<config::HttpRule>& in) {
+  std::vector<stream::HttpRuleRt> out;
+  for (const config::HttpRule& r : in) {
+    stream::HttpRuleRt o;
+    switch (r.action) {
+      case config::HttpRule::Action::kSetHeader: o.action = stream::HttpRuleRt::Action::kSetHeader; break;
+      case config::HttpRule::Action::kDelHeader: o.action = stream::HttpRuleRt::Action::kDelHeader; break;
+      case config::HttpRule::Action::kReturn: o.action = stream::HttpRuleRt::Action::kReturn; break;
+      case config::HttpRule::Action::kDeny: o.action = stream::HttpRuleRt::Action::kDeny; break;
+    }
+    o.name = r.name;
+    o.value = r.value;
+    o.status = r.status;
+    o.content_type = r.content_type;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+uint32_t retry_mask(const std::vector<std::string>& words) {
+  if (words.empty()) return stream::kRetryConnFailure;  // HAProxy's default
+  static const struct { const char* word; uint32_t bits; } kWords[] = {
+      {"none", 0}, {"conn-failure", stream::kRetryConnFailure},
+      {"empty-response", stream::kRetryEmptyResponse}, {"junk-response", stream::kRetryJunkResponse},
+      {"response-timeout", stream::kRetryResponseTimeout}, {"0rtt-rejected", 0},
+      {"404", stream::kRetry404}, {"408", stream::kRetry408}, {"425", stream::kRetry425},
+      {"500", stream::kRetry500}, {"501", stream::kRetry501}, {"502", stream::kRetry502},
+      {"503", stream::kRetry503}, {"504", stream::kRetry504},
+      {"all-retryable-errors", stream::kRetryConnFailure | stream::kRetryEmptyResponse |
+                                   stream::kRetryJunkResponse | stream::kRetryResponseTimeout |
+                                   stream::kRetry500 | stream::kRetry502 | stream::kRetry503 |
+                                   stream::kRetry504}};
+  uint32_t m = 0;
+  for (const std::string& w : words)
+    for (auto& k : kWords)
+      if (w == k.word) m |= k.bits;
+  return m;
+}
+
+// HTTP settings: client-side ones from the frontend, server-side ones (reuse,
+// retries, response rules) from the backend.
+void fill_http_settings(const config::ProxyConfig& fe, const config::ProxyConfig& be,
+                        const config::GlobalConfig& g, stream::HttpSettings* hs) {
+  hs->http_request_ms = ms(fe.timeouts.http_request);
+  hs->keep_alive_ms = ms(fe.timeouts.http_keep_alive);
+  auto mode = [](config::HttpConnMode m) {
+    switch (m) {
+      case config::HttpConnMode::kServerClose: return stream::HttpConnMode::kServerClose;
+      case config::HttpConnMode::kClose: return stream::HttpConnMode::kClose;
+      default: return stream::HttpConnMode::kKeepAlive;
+    }
+  };
+  // The most closing of the two sides wins, as in HAProxy.
+  stream::HttpConnMode a = mode(fe.http_conn_mode), b = mode(be.http_conn_mode);
+  hs->conn_mode = int(a) > int(b) ? a : b;
+  switch (be.http_reuse) {
+    case config::HttpReuse::kNever: hs->reuse = stream::HttpReuse::kNever; break;
+    case config::HttpReuse::kSafe: hs->reuse = stream::HttpReuse::kSafe; break;
+    case config::HttpReuse::kAggressive: hs->reuse = stream::HttpReuse::kAggressive; break;
+    case config::HttpReuse::kAlways: hs->reuse = stream::HttpReuse::kAlways; break;
+  }
+  hs->forwardfor = fe.forwardfor || be.forwardfor;
+  hs->retry_on = retry_mask(be.retry_on);
+  hs->request_rules = convert_rules(fe.http_request_rules);
+  if (&fe != &be) {
+    auto more = convert_rules(be.http_request_rules);
+    hs->request_rules.insert(hs->request_rules.end(), more.begin(), more.end());
+  }
+  hs->response_rules = convert_rules(be.http_response_rules);
+  if (&fe != &be) {
+    auto more = convert_rules(fe.http_response_rules);
+    hs->response_rules.insert(hs->response_rules.end(), more.begin(), more.end());
+  }
+  hs->max_headers = size_t(g.tune_http_maxhdr);
+}
+
 }  // namespace
 
 backend::Backend* Runtime::find_backend(const std::string& name) {
@@ -46,6 +122,12 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p,
     s->maxconn = sc.maxconn;
     s->backup = sc.backup;
     s->disabled.store(sc.disabled);
+    if (sc.pool_max_conn) s->pool_limits.max_conn = *sc.pool_max_conn;
+    if (sc.max_reuse) s->pool_limits.max_reuse = *sc.max_reuse;
+    s->pool_limits.idle_timeout_ms =
+        sc.pool_idle_timeout ? *sc.pool_idle_timeout : ms(p.timeouts.pool_idle);
+    if (sc.pool_purge_delay) s->pool_purge_delay_ms = *sc.pool_purge_delay;
+    s->make_idle_pools(nbthread);
     be->add_server(std::move(s));
   }
   be->finalize();
@@ -73,16 +155,18 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
                         "' has no backend to send traffic to");
       continue;
     }
-    if (p.mode == config::Mode::kHttp || bcfg->mode == config::Mode::kHttp) {
-      errors->push_back(where(p.loc, "mode") +
-                        "'mode http' is not available in this build yet; use 'mode tcp'");
+    if (p.mode != bcfg->mode) {
+      errors->push_back(where(p.loc, "mode") + "proxy '" + p.name + "' (mode " +
+                        (p.mode == config::Mode::kHttp ? "http" : "tcp") + ") uses backend '" +
+                        be_name + "' of another mode");
       continue;
     }
     FrontendRuntime fr;
     fr.fe = std::make_unique<stream::Frontend>();
     stream::Frontend& fe = *fr.fe;
     fe.name = p.name;
-    fe.mode = stream::ProxyMode::kTcp;
+    fe.mode = p.mode == config::Mode::kHttp ? stream::ProxyMode::kHttp : stream::ProxyMode::kTcp;
+    if (fe.mode == stream::ProxyMode::kHttp) fill_http_settings(p, *bcfg, cfg.global, &fe.http);
     fe.backend = be;
     fe.maxconn = p.maxconn;
     fe.log = log_stdout && p.log_global;

@@ -5,6 +5,7 @@
 #include "core/pool.h"
 #include "net/socket.h"
 #include "stream/frontend.h"
+#include "stream/http_stream.h"
 #include "stream/stream.h"
 
 namespace hearth::app {
@@ -56,6 +57,7 @@ void Worker::start() {
     loop_.timers().arm(&housekeeping_, loop_.now_ms() + kHousekeepingMs);
     loop_.run();
     loop_.timers().cancel(&housekeeping_);
+    close_idle_pools();
     finished_.store(true);
   });
 }
@@ -66,9 +68,32 @@ void Worker::join() {
 
 void Worker::begin_stop() { loop_.post(&Worker::stop_cb, this); }
 
+// Idle server connections live on this thread's loop: close them here, before
+// the loop goes away.
+void Worker::close_idle_pools() {
+  for (auto& be : rt_->backends)
+    for (auto& s : be->servers())
+      if (index_ < int(s->idle_pools.size())) s->idle_pools[index_].reset();
+}
+
+void Worker::purge_idle_pools() {
+  const int64_t now = loop_.now_ms();
+  for (auto& be : rt_->backends)
+    for (auto& s : be->servers()) {
+      backend::IdlePool* p = index_ < int(s->idle_pools.size()) ? s->idle_pools[index_].get() : nullptr;
+      if (!p) continue;
+      int64_t& last = last_purge_[s.get()];
+      if (now - last >= s->pool_purge_delay_ms) {
+        p->purge(now);
+        last = now;
+      }
+    }
+}
+
 void Worker::stop_cb(void* ctx) {
   auto* w = static_cast<Worker*>(ctx);
   w->stopping_ = true;
+  stream::set_soft_stop();
   for (auto& l : w->listeners_) l->stop();
   w->housekeeping();
 }
@@ -78,8 +103,9 @@ void Worker::housekeeping_cb(Timer*, void* ctx) { static_cast<Worker*>(ctx)->hou
 // Periodic duties: resume listeners paused by a limit that another thread's
 // sessions were holding, and finish the loop once a graceful stop has drained.
 void Worker::housekeeping() {
+  purge_idle_pools();
   if (stopping_) {
-    if (stream::Stream::live_on_thread() == 0) {
+    if (stream::Stream::live_on_thread() + stream::live_streams_on_thread() == 0) {
       loop_.stop();
       return;
     }

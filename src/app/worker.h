@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "app/runtime.h"
@@ -31,6 +32,8 @@ class Worker {
   static void housekeeping_cb(Timer* t, void* ctx);
   static void stop_cb(void* ctx);
   void housekeeping();
+  void purge_idle_pools();
+  void close_idle_pools();
 
   int index_;
   Runtime* rt_;
@@ -40,6 +43,7 @@ class Worker {
   std::thread thread_;
   bool stopping_ = false;
   std::atomic<bool> finished_{false};
+  std::unordered_map<const backend::Server*, int64_t> last_purge_;
 };
 
 }  // namespace hearth::app

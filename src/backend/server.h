@@ -3,8 +3,13 @@
 // Counters are atomics because every thread's streams update them.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "backend/idle_pool.h"
+#include "backend/keepalive_estimator.h"
+#include "core/pool.h"
 #include "net/address.h"
 
 namespace hearth::backend {
@@ -32,6 +37,22 @@ class Server {
   std::atomic<bool> up{true};
   std::atomic<int> cur_sess{0};  // sessions currently holding a slot
   ServerCounters counters;
+
+  // HTTP idle connections: one pool per worker thread, indexed by thread_index().
+  IdlePool::Limits pool_limits;
+  int64_t pool_purge_delay_ms = 5000;
+  KeepAliveEstimator keepalive;
+  std::vector<std::unique_ptr<IdlePool>> idle_pools;
+  // Creates the per-thread pools. Requires: before any worker runs.
+  void make_idle_pools(int nthreads) {
+    idle_pools.clear();
+    for (int i = 0; i < nthreads; ++i)
+      idle_pools.push_back(std::make_unique<IdlePool>(pool_limits, &keepalive));
+  }
+  IdlePool* local_pool() {
+    int t = thread_index();
+    return t < int(idle_pools.size()) ? idle_pools[t].get() : nullptr;
+  }
 
   bool usable() const { return up.load() && !disabled.load() && weight > 0; }
   bool full() const { return maxconn > 0 && cur_sess.load() >= maxconn; }

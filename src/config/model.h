@@ -19,6 +19,8 @@ enum class ProxyKind { kFrontend, kBackend, kListen, kDefaults };
 enum class BalanceAlgo { kRoundRobin, kLeastConn, kSource, kRandom, kFirst };
 enum class HttpReuse { kNever, kSafe, kAggressive, kAlways };
 enum class HttpConnMode { kKeepAlive, kServerClose, kClose };
+// "option tcplog" / "option httplog": which access-log line a proxy emits.
+enum class LogFormat { kDefault, kTcp, kHttp };
 
 // All durations are milliseconds. Unset means "not configured" (inherit / none).
 struct Timeouts {
@@ -39,6 +41,9 @@ struct ServerConfig {
   std::optional<int64_t> pool_purge_delay;
   std::optional<int64_t> pool_idle_timeout;
   std::optional<int> max_reuse;
+  // "check" was written: health checks are not implemented yet, so the parser
+  // warns; kept so the health checker can honour it later.
+  bool check = false;
 };
 
 struct BindConfig {
@@ -50,9 +55,9 @@ struct BindConfig {
 struct HttpRule {
   SourceLoc loc;
   enum class Action { kSetHeader, kDelHeader, kReturn, kDeny } action;
-  std::string name;   // header name for set/del
-  std::string value;  // header value for set; body string for return
-  int status = 0;     // for return / deny
+  std::string name;          // header name for set/del
+  std::string value;         // header value for set; body string for return / deny
+  int status = 0;            // for return / deny
   std::string content_type;  // for return
 };
 
@@ -79,6 +84,8 @@ struct ProxyConfig {
   std::vector<HttpRule> http_response_rules;
   std::vector<std::string> retry_on;  // keywords as written
   bool log_global = false;
+  LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog
+  bool dontlognull = false;                    // option dontlognull
 };
 
 struct StatsSocketConfig {
@@ -91,7 +98,9 @@ struct StatsSocketConfig {
 struct GlobalConfig {
   int nbthread = 1;
   int maxconn = 4096;
-  bool log_stdout = false;  // "log stdout ..." : access/event log lines to stdout
+  bool log_stdout = false;                 // "log stdout ..." : access/event log lines to stdout
+  std::string log_stdout_format;           // "format X" of "log stdout"; empty = not given
+  std::string pidfile;                     // "pidfile PATH"; empty = write no pid file
   std::optional<int64_t> hard_stop_after;  // ms
   std::vector<StatsSocketConfig> stats_sockets;
   int tune_bufsize = 16384;
@@ -104,6 +113,8 @@ struct Config {
   // merged into the proxies that follow them and do not appear here.
   std::vector<ProxyConfig> proxies;
 
+  // Returns: the backend (want_backend) or frontend (!want_backend) named
+  // `name`, a listen section matching either way; nullptr if there is none.
   const ProxyConfig* find(const std::string& name, bool want_backend) const;
 };
 

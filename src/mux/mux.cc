@@ -3,6 +3,7 @@
 #include <mutex>
 #include <vector>
 
+#include "mux/mux_h1.h"
 #include "mux/mux_pt.h"
 #include "net/connection.h"
 
@@ -54,7 +55,10 @@ Mux* MuxRegistry::install(std::string_view mode, net::Connection* conn, StreamCo
 
 void register_builtin_muxes() {
   static std::once_flag once;
-  std::call_once(once, [] { register_mux_pt(); });
+  std::call_once(once, [] {
+    register_mux_pt();
+    register_mux_h1();
+  });
 }
 
 }  // namespace hearth::mux

@@ -6,6 +6,7 @@
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "net/transport.h"
+#include "stream/http_stream.h"
 #include "stream/stream.h"
 
 namespace hearth::stream {
@@ -32,6 +33,14 @@ void Frontend::connection_closed() {
 
 bool frontend_gate(void* ctx) { return static_cast<Frontend*>(ctx)->may_accept(); }
 
+namespace {
+// Every accepted connection counts against maxconn until its socket is closed,
+// whichever layer closes it.
+void on_client_conn_destroyed(net::Connection*, void* ctx) {
+  static_cast<Frontend*>(ctx)->connection_closed();
+}
+}  // namespace
+
 void frontend_accept(net::Listener*, int fd, const net::Address& peer, void* ctx) {
   auto* fe = static_cast<Frontend*>(ctx);
   fe->cur_conns.fetch_add(1, std::memory_order_relaxed);
@@ -44,10 +53,12 @@ void frontend_accept(net::Listener*, int fd, const net::Address& peer, void* ctx
     return;
   }
   c->xprt = net::raw_transport();
-  if (!mux::MuxRegistry::install("pt", c, nullptr, &Stream::create_incoming, fe)) {
-    c->destroy();
-    fe->connection_closed();
-  }
+  c->on_destroy = &on_client_conn_destroyed;
+  c->on_destroy_ctx = fe;
+  const char* mode = fe->mode == ProxyMode::kHttp ? "h1" : "pt";
+  mux::StreamFactory factory =
+      fe->mode == ProxyMode::kHttp ? &HttpStream::create_incoming : &Stream::create_incoming;
+  if (!mux::MuxRegistry::install(mode, c, nullptr, factory, fe)) c->destroy();
 }
 
 }  // namespace hearth::stream

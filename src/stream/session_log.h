@@ -12,6 +12,7 @@ struct SessionLogRecord {
   uint64_t bytes_out = 0;
   const char* termination = "--";
   int fe_conns = 0, srv_conns = 0;
+  int status = 0;  // HTTP status, 0 in TCP mode
 };
 
 std::string format_session_log(const SessionLogRecord& r);

@@ -314,10 +314,8 @@ void Stream::close(const char* why) {
 }
 
 void Stream::finish() {
-  Frontend* fe = fe_;
   tasklet_.cancel();
   pool().destroy(this);
-  fe->connection_closed();
 }
 
 void Stream::log_end() {

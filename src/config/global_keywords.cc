@@ -1,0 +1,213 @@
+// Keywords of the global section.
+#include <algorithm>
+
+#include "config/keywords.h"
+#include "config/units.h"
+
+namespace hearth::config::detail {
+namespace {
+
+const std::vector<std::string> kLogFormats = {"raw", "short", "rfc3164", "rfc5424",
+                                              "iso", "local", "timed",   "priority"};
+const std::vector<std::string> kFacilities = {
+    "kern",   "user",   "mail",   "daemon", "auth",   "syslog", "lpr",    "news",
+    "uucp",   "cron",   "auth2",  "ftp",    "ntp",    "audit",  "alert",  "cron2",
+    "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
+const std::vector<std::string> kLevels = {"emerg",   "alert",  "crit", "err",
+                                          "warning", "notice", "info", "debug"};
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// log stdout [len N] [format F] [FACILITY [LEVEL [MINLEVEL]]]
+void parse_log(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, "log", 2, 9, "log stdout [format F] [FACILITY [LEVEL [MINLEVEL]]]", rep))
+    return;
+  if (d[1] != "stdout") {
+    rep.error(d.loc, "log",
+              "log target '" + d[1] +
+                  "' is not supported: Hearth only logs to 'stdout' "
+                  "(pipe it to your log collector)");
+    return;
+  }
+  std::string format;
+  size_t i = 2;
+  for (; i + 1 < d.size() && (d[i] == "format" || d[i] == "len"); i += 2) {
+    if (d[i] == "len") {
+      if (!int_arg(d, i + 1, "log", 80, 65535, rep)) return;
+      continue;
+    }
+    if (!contains(kLogFormats, d[i + 1])) {
+      rep.error(d.loc, "log",
+                "unknown log format '" + d[i + 1] + "': expects " + one_of(kLogFormats));
+      return;
+    }
+    format = d[i + 1];
+  }
+  if (i < d.size() && (d[i] == "format" || d[i] == "len" || d[i] == "sample")) {
+    rep.error(d.loc, "log",
+              d[i] == "sample" ? "'sample' is not supported by Hearth yet"
+                               : "'" + d[i] + "' expects a value");
+    return;
+  }
+  if (i < d.size() && !contains(kFacilities, d[i])) {
+    rep.error(d.loc, "log", "unknown facility '" + d[i] + "': expects " + one_of(kFacilities));
+    return;
+  }
+  for (size_t j = i + 1; j < d.size(); ++j) {
+    if (j > i + 2 || !contains(kLevels, d[j])) {
+      rep.error(d.loc, "log",
+                "unexpected '" + d[j] + "': after the facility expects up to two levels among " +
+                    one_of(kLevels));
+      return;
+    }
+  }
+  g.log_stdout = true;
+  g.log_stdout_format = format;
+}
+
+// Returns: the value of a file mode written in octal ("600", "0660"), or -1
+// if `s` is not octal or exceeds 0777.
+int parse_file_mode(const std::string& s) {
+  if (s.empty() || s.size() > 4) return -1;
+  int mode = 0;
+  for (char c : s) {
+    if (c < '0' || c > '7') return -1;
+    mode = mode * 8 + (c - '0');
+  }
+  return mode <= 0777 ? mode : -1;
+}
+
+// stats socket PATH|fd@N [level admin|operator|user] [mode OCTAL]
+void parse_stats(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (d.size() < 2 || d[1] != "socket") {
+    const std::string kw = d.size() < 2 ? "stats" : "stats " + d[1];
+    rep.error(d.loc, kw, "Hearth only supports 'stats socket PATH [level L] [mode OCTAL]' here");
+    return;
+  }
+  const std::string kw = "stats socket";
+  const std::string usage = "stats socket PATH|fd@N [level admin|operator|user] [mode OCTAL]";
+  if (!check_arity(d, kw, 3, 7, usage, rep)) return;
+  StatsSocketConfig s;
+  s.loc = d.loc;
+  s.path = d[2];
+  const bool tcp_like = s.path.find('@') != std::string::npos && s.path.rfind("fd@", 0) != 0;
+  if (tcp_like ||
+      (s.path.find(':') != std::string::npos && s.path.find('/') == std::string::npos)) {
+    rep.error(d.loc, kw, "'" + s.path + "' is not supported: expects a unix socket path or fd@N");
+    return;
+  }
+  for (size_t i = 3; i < d.size(); i += 2) {
+    if (i + 1 >= d.size()) {
+      rep.error(d.loc, kw, "'" + d[i] + "' expects a value: '" + usage + "'");
+      return;
+    }
+    if (d[i] == "level") {
+      if (d[i + 1] != "admin" && d[i + 1] != "operator" && d[i + 1] != "user") {
+        rep.error(d.loc, kw, "unknown level '" + d[i + 1] + "': expects admin, operator or user");
+        return;
+      }
+      s.level_admin = d[i + 1] == "admin";
+    } else if (d[i] == "mode") {
+      const int mode = parse_file_mode(d[i + 1]);
+      if (mode < 0) {
+        rep.error(d.loc, kw,
+                  "invalid mode '" + d[i + 1] + "': expects octal permissions such as 600");
+        return;
+      }
+      s.mode = mode;
+    } else {
+      rep.error(d.loc, kw, "option '" + d[i] + "' is not supported: expects level or mode");
+      return;
+    }
+  }
+  g.stats_sockets.push_back(std::move(s));
+}
+
+void parse_nbthread(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, "nbthread", 2, 2, "nbthread N", rep)) return;
+  if (auto n = int_arg(d, 1, "nbthread", 1, 64, rep)) g.nbthread = static_cast<int>(*n);
+}
+
+void parse_maxconn(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, "maxconn", 2, 2, "maxconn N", rep)) return;
+  if (auto n = int_arg(d, 1, "maxconn", 1, 10000000, rep)) g.maxconn = static_cast<int>(*n);
+}
+
+void parse_hard_stop_after(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, "hard-stop-after", 2, 2, "hard-stop-after DURATION", rep)) return;
+  if (auto ms = duration_arg(d, 1, "hard-stop-after", rep)) g.hard_stop_after = *ms;
+}
+
+void parse_bufsize(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, "tune.bufsize", 2, 2, "tune.bufsize BYTES", rep)) return;
+  auto n = parse_size(d[1]);
+  if (!n || *n < 1024 || *n > 1048576) {
+    rep.error(d.loc, "tune.bufsize",
+              "expects a size between 1024 and 1048576 bytes (k and m suffixes allowed), got '" +
+                  d[1] + "'");
+    return;
+  }
+  g.tune_bufsize = static_cast<int>(*n);
+}
+
+void parse_maxhdr(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, "tune.http.maxhdr", 2, 2, "tune.http.maxhdr N", rep)) return;
+  if (auto n = int_arg(d, 1, "tune.http.maxhdr", 1, 32767, rep))
+    g.tune_http_maxhdr = static_cast<int>(*n);
+}
+
+void parse_pidfile(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, "pidfile", 2, 2, "pidfile PATH", rep)) return;
+  if (d[1].empty()) {
+    rep.error(d.loc, "pidfile", "expects a file path");
+    return;
+  }
+  g.pidfile = d[1];
+}
+
+struct GlobalKeyword {
+  const char* name;
+  void (*handler)(const Directive&, GlobalConfig&, Reporter&);
+};
+
+const GlobalKeyword kKeywords[] = {
+    {"nbthread", parse_nbthread},
+    {"maxconn", parse_maxconn},
+    {"log", parse_log},
+    {"hard-stop-after", parse_hard_stop_after},
+    {"stats", parse_stats},
+    {"tune.bufsize", parse_bufsize},
+    {"tune.http.maxhdr", parse_maxhdr},
+    {"pidfile", parse_pidfile},
+};
+
+}  // namespace
+
+void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  const std::string& kw = d[0];
+  for (const GlobalKeyword& k : kKeywords) {
+    if (kw == k.name) {
+      k.handler(d, g, rep);
+      return;
+    }
+  }
+  if (kw == "daemon") {
+    rep.error(d.loc, kw,
+              "not supported: Hearth runs in the foreground; let a supervisor such as systemd "
+              "run it in the background");
+  } else if (kw == "user" || kw == "group" || kw == "uid" || kw == "gid" || kw == "chroot") {
+    rep.error(d.loc, kw,
+              "not supported: start Hearth as the intended user and confine it with your "
+              "service manager (e.g. systemd User= and RootDirectory=)");
+  } else if (is_haproxy_global_keyword(kw)) {
+    rep.error(d.loc, kw, "Hearth does not support this global keyword yet");
+  } else {
+    rep.error(d.loc, kw,
+              "unknown keyword in the global section; supported: nbthread, maxconn, log, "
+              "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, pidfile");
+  }
+}
+
+}  // namespace hearth::config::detail

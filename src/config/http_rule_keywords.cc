@@ -1,0 +1,227 @@
+// "http-request ACTION ..." and "http-response ACTION ...".
+#include "config/keywords.h"
+#include "config/units.h"
+
+namespace hearth::config::detail {
+namespace {
+
+// HAProxy actions Hearth recognises but does not implement yet.
+const char* const kLaterActions[] = {"add-acl",
+                                     "add-header",
+                                     "allow",
+                                     "auth",
+                                     "cache-store",
+                                     "cache-use",
+                                     "capture",
+                                     "del-acl",
+                                     "del-map",
+                                     "disable-l7-retry",
+                                     "do-resolve",
+                                     "early-hint",
+                                     "normalize-uri",
+                                     "redirect",
+                                     "reject",
+                                     "replace-header",
+                                     "replace-path",
+                                     "replace-pathq",
+                                     "replace-uri",
+                                     "replace-value",
+                                     "sc-inc-gpc",
+                                     "sc-set-gpt",
+                                     "send-spoe-group",
+                                     "set-bandwidth-limit",
+                                     "set-dst",
+                                     "set-dst-port",
+                                     "set-log-level",
+                                     "set-map",
+                                     "set-mark",
+                                     "set-method",
+                                     "set-nice",
+                                     "set-path",
+                                     "set-pathq",
+                                     "set-priority-class",
+                                     "set-priority-offset",
+                                     "set-query",
+                                     "set-src",
+                                     "set-src-port",
+                                     "set-status",
+                                     "set-timeout",
+                                     "set-tos",
+                                     "set-uri",
+                                     "set-var",
+                                     "silent-drop",
+                                     "strict-mode",
+                                     "tarpit",
+                                     "track-sc0",
+                                     "track-sc1",
+                                     "track-sc2",
+                                     "unset-var",
+                                     "use-service",
+                                     "wait-for-body",
+                                     "wait-for-handshake",
+                                     "deny",
+                                     "return"};
+
+bool is_token_char(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  for (char t : std::string_view("!#$%&'*+-.^_`|~")) {
+    if (c == t) return true;
+  }
+  return false;
+}
+
+bool is_header_name(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!is_token_char(c)) return false;
+  }
+  return true;
+}
+
+// HAProxy values are log-format strings; Hearth does not evaluate them yet, so
+// only literal text is accepted and "%%" stands for '%'.
+// Returns: the literal value, or nullopt after reporting the problem.
+std::optional<std::string> literal_value(const Directive& d, const std::string& kw,
+                                         const std::string& raw, Reporter& rep) {
+  std::string out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c == '\r' || c == '\n' || c == '\0') {
+      rep.error(d.loc, kw, "the value must not contain CR, LF or NUL characters");
+      return std::nullopt;
+    }
+    if (c == '%') {
+      if (i + 1 < raw.size() && raw[i + 1] == '%') {
+        ++i;
+      } else {
+        rep.error(d.loc, kw,
+                  "log-format expressions such as %[src] or %ci are not supported by Hearth "
+                  "yet; write %% for a literal '%'");
+        return std::nullopt;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+void condition_error(const Directive& d, const std::string& kw, Reporter& rep) {
+  rep.error(d.loc, kw, "conditions ('if' / 'unless' with ACLs) are not supported by Hearth yet");
+}
+
+// set-header NAME VALUE | del-header NAME
+bool parse_header_action(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
+  const bool set = rule.action == HttpRule::Action::kSetHeader;
+  const size_t want = set ? 4 : 3;
+  if (d.size() > want && (d[want] == "if" || d[want] == "unless")) {
+    condition_error(d, kw, rep);
+    return false;
+  }
+  if (!check_arity(d, kw, want, want, set ? kw + " NAME VALUE" : kw + " NAME", rep)) return false;
+  if (!is_header_name(d[2])) {
+    rep.error(
+        d.loc, kw,
+        "invalid header name '" + d[2] + "': expects an HTTP token such as X-Forwarded-Proto");
+    return false;
+  }
+  rule.name = d[2];
+  if (!set) return true;
+  auto value = literal_value(d, kw, d[3], rep);
+  if (!value) return false;
+  rule.value = *value;
+  return true;
+}
+
+// Applies one "OPTION VALUE" pair of deny / return. Returns: false after
+// reporting a bad value.
+bool apply_reply_option(const Directive& d, const std::string& kw, const std::string& o,
+                        const std::string& v, HttpRule& rule, Reporter& rep) {
+  if (o == "status" || o == "deny_status") {
+    auto n = parse_int(v);
+    if (!n || *n < 200 || *n > 599) {
+      rep.error(d.loc, kw,
+                "option '" + o + "' expects an HTTP status between 200 and 599, got '" + v + "'");
+      return false;
+    }
+    rule.status = static_cast<int>(*n);
+    return true;
+  }
+  auto text = literal_value(d, kw, v, rep);
+  if (!text) return false;
+  (o == "content-type" ? rule.content_type : rule.value) = *text;
+  return true;
+}
+
+// deny [deny_status|status N] [content-type T] [string S]
+// return [status N] [content-type T] [string S]
+bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
+  const bool deny = rule.action == HttpRule::Action::kDeny;
+  rule.status = deny ? 403 : 200;
+  bool has_body = false;
+  for (size_t i = 2; i < d.size(); i += 2) {
+    const std::string& o = d[i];
+    if (o == "if" || o == "unless") {
+      condition_error(d, kw, rep);
+      return false;
+    }
+    const bool known =
+        o == "status" || (deny && o == "deny_status") || o == "content-type" || o == "string";
+    if (!known) {
+      rep.error(d.loc, kw,
+                "option '" + o + "' is not supported: expects " +
+                    (deny ? "[deny_status N] [content-type T] [string S]"
+                          : "[status N] [content-type T] [string S]"));
+      return false;
+    }
+    if (i + 1 >= d.size()) {
+      rep.error(d.loc, kw, "option '" + o + "' expects a value");
+      return false;
+    }
+    if (!apply_reply_option(d, kw, o, d[i + 1], rule, rep)) return false;
+    has_body = has_body || o == "string";
+  }
+  if (has_body && rule.content_type.empty()) {
+    rep.error(d.loc, kw, "a 'string' body needs 'content-type T', e.g. content-type text/plain");
+    return false;
+  }
+  if (has_body && (rule.status == 204 || rule.status == 304)) {
+    rep.error(d.loc, kw, "status " + std::to_string(rule.status) + " cannot carry a body");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
+  const bool request = d[0] == "http-request";
+  const std::string supported =
+      request ? "set-header, del-header, deny or return" : "set-header or del-header";
+  if (d.size() < 2) {
+    rep.error(d.loc, d[0], "missing action: expects " + supported);
+    return;
+  }
+  const std::string kw = d[0] + " " + d[1];
+  HttpRule rule{};
+  rule.loc = d.loc;
+  bool ok = false;
+  if (d[1] == "set-header" || d[1] == "del-header") {
+    rule.action =
+        d[1] == "set-header" ? HttpRule::Action::kSetHeader : HttpRule::Action::kDelHeader;
+    ok = parse_header_action(d, kw, rule, rep);
+  } else if (request && (d[1] == "deny" || d[1] == "return")) {
+    rule.action = d[1] == "deny" ? HttpRule::Action::kDeny : HttpRule::Action::kReturn;
+    ok = parse_reply_action(d, kw, rule, rep);
+  } else {
+    bool later = false;
+    for (const char* a : kLaterActions) later = later || d[1] == a;
+    rep.error(d.loc, kw,
+              later ? "Hearth does not support this action yet; supported: " + supported
+                    : "unknown action; supported: " + supported);
+    return;
+  }
+  if (!ok) return;
+  (request ? s.proxy.http_request_rules : s.proxy.http_response_rules).push_back(std::move(rule));
+}
+
+}  // namespace hearth::config::detail

@@ -1,0 +1,39 @@
+#pragma once
+// Internal to the parser: keyword handlers, one entry point per family. Each
+// handler reads one directive, updates the section it belongs to, and reports
+// every problem through the Reporter; none stops the parse.
+#include <string>
+
+#include "config/parse_context.h"
+
+namespace hearth::config::detail {
+
+// A directive of the global section (global_keywords.cc).
+void parse_global_keyword(const Directive& d, GlobalConfig& global, Reporter& rep);
+
+// A directive of a defaults, frontend, backend or listen section
+// (proxy_keywords.cc); dispatches to the handlers below.
+void parse_proxy_keyword(const Directive& d, ProxySection& section, Reporter& rep);
+
+// Appends one bind per comma-separated address of `list` ("bind" keyword and
+// the address on a "listen" line). Addresses are checked by validate().
+void add_binds(const std::string& list, const SourceLoc& loc, ProxyConfig& proxy);
+
+// "server" and "default-server" (server_keywords.cc).
+void parse_server(const Directive& d, ProxySection& section, Reporter& rep);
+void parse_default_server(const Directive& d, ProxySection& section, Reporter& rep);
+
+// "http-request" and "http-response" (http_rule_keywords.cc).
+void parse_http_rule(const Directive& d, ProxySection& section, Reporter& rep);
+
+// "option X" and "no option X" (option_keywords.cc).
+void parse_option(const Directive& d, ProxySection& section, Reporter& rep);
+
+// Returns: true if `keyword` is an HAProxy keyword of that section family that
+// Hearth does not implement yet (unsupported_keywords.cc). Used to tell "not
+// supported yet" apart from "unknown keyword".
+bool is_haproxy_global_keyword(const std::string& keyword);
+bool is_haproxy_proxy_keyword(const std::string& keyword);
+bool is_haproxy_section(const std::string& keyword);
+
+}  // namespace hearth::config::detail

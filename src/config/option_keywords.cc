@@ -1,0 +1,125 @@
+// "option NAME" and "no option NAME" in proxy sections.
+#include "config/keywords.h"
+
+namespace hearth::config::detail {
+namespace {
+
+// HAProxy options that Hearth recognises but does not implement yet.
+const char* const kLaterOptions[] = {"abortonclose",
+                                     "accept-invalid-http-request",
+                                     "accept-invalid-http-response",
+                                     "allbackups",
+                                     "checkcache",
+                                     "clitcpka",
+                                     "contstats",
+                                     "disable-h2-upgrade",
+                                     "dontlog-normal",
+                                     "external-check",
+                                     "h1-case-adjust-bogus-client",
+                                     "h1-case-adjust-bogus-server",
+                                     "http-buffer-request",
+                                     "http-ignore-probes",
+                                     "http-no-delay",
+                                     "http-pretend-keepalive",
+                                     "http-restrict-req-hdr-names",
+                                     "http-use-proxy-header",
+                                     "http_proxy",
+                                     "httpchk",
+                                     "idle-close-on-response",
+                                     "independent-streams",
+                                     "ldap-check",
+                                     "log-health-checks",
+                                     "log-separate-errors",
+                                     "logasap",
+                                     "mysql-check",
+                                     "nolinger",
+                                     "originalto",
+                                     "persist",
+                                     "pgsql-check",
+                                     "prefer-last-server",
+                                     "redis-check",
+                                     "smtpchk",
+                                     "socket-stats",
+                                     "splice-auto",
+                                     "splice-request",
+                                     "splice-response",
+                                     "spop-check",
+                                     "srvtcpka",
+                                     "ssl-hello-chk",
+                                     "tcp-check",
+                                     "tcp-smart-accept",
+                                     "tcp-smart-connect",
+                                     "tcpka",
+                                     "transparent"};
+
+struct OptionSpec {
+  const char* name;
+  unsigned allowed;
+  bool negatable;  // "no option NAME" is meaningful
+  // Applies the option (enable = false for "no option NAME").
+  void (*apply)(ProxyConfig& p, bool enable);
+};
+
+void set_conn_mode(ProxyConfig& p, HttpConnMode mode, bool enable) {
+  if (enable)
+    p.http_conn_mode = mode;
+  else if (p.http_conn_mode == mode)
+    p.http_conn_mode = HttpConnMode::kKeepAlive;
+}
+
+const OptionSpec kOptions[] = {
+    {"redispatch", kBackSide, true, [](ProxyConfig& p, bool on) { p.redispatch = on; }},
+    {"dontlognull", kFrontSide, true, [](ProxyConfig& p, bool on) { p.dontlognull = on; }},
+    {"tcplog", kFrontSide, false, [](ProxyConfig& p, bool) { p.log_format = LogFormat::kTcp; }},
+    {"httplog", kFrontSide, false, [](ProxyConfig& p, bool) { p.log_format = LogFormat::kHttp; }},
+    {"forwardfor", kAnywhere, false, [](ProxyConfig& p, bool) { p.forwardfor = true; }},
+    {"http-server-close", kAnywhere, true,
+     [](ProxyConfig& p, bool on) { set_conn_mode(p, HttpConnMode::kServerClose, on); }},
+    {"httpclose", kAnywhere, true,
+     [](ProxyConfig& p, bool on) { set_conn_mode(p, HttpConnMode::kClose, on); }},
+    {"http-keep-alive", kAnywhere, true,
+     [](ProxyConfig& p, bool on) { set_conn_mode(p, HttpConnMode::kKeepAlive, on); }},
+};
+
+}  // namespace
+
+void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
+  const bool negated = d[0] == "no";
+  const size_t name_at = negated ? 2 : 1;
+  const std::string prefix = negated ? "no option" : "option";
+  if (d.size() <= name_at) {
+    rep.error(d.loc, prefix,
+              "missing option name: expects redispatch, dontlognull, tcplog, httplog, forwardfor, "
+              "http-server-close, httpclose or http-keep-alive");
+    return;
+  }
+  const std::string& name = d[name_at];
+  const std::string kw = prefix + " " + name;
+  for (const OptionSpec& o : kOptions) {
+    if (name != o.name) continue;
+    if (negated && !o.negatable) {
+      rep.error(d.loc, kw, "'no' cannot be used with 'option " + name + "'");
+      return;
+    }
+    if (d.size() > name_at + 1) {
+      rep.error(d.loc, kw,
+                "argument '" + d[name_at + 1] + "' is not supported by Hearth yet: expects '" + kw +
+                    "' alone");
+      return;
+    }
+    if (!check_section(d, kw, s.proxy.kind, o.allowed, Misplaced::kIgnore, rep)) return;
+    o.apply(s.proxy, !negated);
+    return;
+  }
+  for (const char* later : kLaterOptions) {
+    if (name == later) {
+      rep.error(d.loc, kw, "Hearth does not support this option yet");
+      return;
+    }
+  }
+  rep.error(d.loc, kw,
+            "unknown option; supported: redispatch, dontlognull, tcplog, httplog, forwardfor, "
+            "http-server-close, httpclose, http-keep-alive");
+}
+
+}  // namespace hearth::config::detail

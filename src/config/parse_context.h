@@ -1,0 +1,87 @@
+#pragma once
+// Internal to the parser: one directive, the diagnostics sink, the state of a
+// proxy section, and argument helpers that report their own errors. Keyword
+// handlers (global_keywords.cc, proxy_keywords.cc, server_keywords.cc,
+// http_rule_keywords.cc) are written against this header only.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/diagnostic.h"
+#include "config/model.h"
+
+namespace hearth::config::detail {
+
+// One non-empty configuration line, split into words.
+struct Directive {
+  SourceLoc loc;
+  std::vector<std::string> words;
+
+  size_t size() const { return words.size(); }
+  const std::string& operator[](size_t i) const { return words[i]; }
+};
+
+// Collects diagnostics into a ParseResult.
+class Reporter {
+ public:
+  explicit Reporter(ParseResult& result) : result_(result) {}
+  void error(const SourceLoc& loc, std::string keyword, std::string message);
+  void warning(const SourceLoc& loc, std::string keyword, std::string message);
+
+ private:
+  ParseResult& result_;
+};
+
+// A proxy or defaults section being parsed. `server_defaults` holds what
+// default-server lines set; later server lines start from it.
+struct ProxySection {
+  ProxyConfig proxy;
+  ServerConfig server_defaults;
+};
+
+// Which section kinds accept a keyword. A listen section accepts anything a
+// frontend or a backend accepts.
+enum SectionMask : unsigned {
+  kInDefaults = 1,
+  kInFrontend = 2,
+  kInBackend = 4,
+  kFrontSide = kInDefaults | kInFrontend,
+  kBackSide = kInDefaults | kInBackend,
+  kInProxies = kInFrontend | kInBackend,
+  kAnywhere = kInDefaults | kInFrontend | kInBackend,
+};
+
+// What to do when a keyword appears in a section kind that does not accept it.
+// kReject: error. kIgnore: warn and drop it (HAProxy's behaviour for settings
+// that merely have no effect there, e.g. "timeout client" in a backend).
+enum class Misplaced { kReject, kIgnore };
+
+// Returns: true if the keyword applies to `kind`; otherwise reports an error
+// or a warning as `misplaced` says and returns false.
+bool check_section(const Directive& d, const std::string& keyword, ProxyKind kind, unsigned allowed,
+                   Misplaced misplaced, Reporter& rep);
+
+// Returns: true if the directive has between `min` and `max` words in total;
+// otherwise reports "missing argument" / "unexpected argument" with `usage`.
+bool check_arity(const Directive& d, const std::string& keyword, size_t min, size_t max,
+                 const std::string& usage, Reporter& rep);
+
+// Parses d[i] as an integer in [lo, hi]. Returns: the value, or nullopt after
+// reporting an error that names the accepted range.
+std::optional<int64_t> int_arg(const Directive& d, size_t i, const std::string& keyword, int64_t lo,
+                               int64_t hi, Reporter& rep);
+
+// Parses d[i] as a duration. Returns: milliseconds, or nullopt after
+// reporting an error that gives examples of accepted durations.
+std::optional<int64_t> duration_arg(const Directive& d, size_t i, const std::string& keyword,
+                                    Reporter& rep);
+
+// Returns: true if `name` is a usable proxy or server name: non-empty, made
+// of letters, digits, '-', '_', '.' and ':' (the characters HAProxy allows).
+bool is_valid_name(const std::string& name);
+
+// Returns: "a, b or c" for {"a", "b", "c"}.
+std::string one_of(const std::vector<std::string>& choices);
+
+}  // namespace hearth::config::detail

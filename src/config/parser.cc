@@ -1,0 +1,296 @@
+#include "config/parser.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include "config/keywords.h"
+#include "config/parse_context.h"
+
+namespace hearth::config {
+namespace detail {
+namespace {
+
+const char* const kSectionKeywords = "global, defaults, frontend, backend or listen";
+
+// Feeds lines to the keyword handlers of the current section and keeps what
+// carries between sections: the defaults in effect and the named defaults.
+class ConfigParser {
+ public:
+  ConfigParser(const EnvLookup& env, ParseResult& result)
+      : env_(env), result_(result), rep_(result) {}
+
+  // Parses one file's text. Requires: nothing. The file starts and ends
+  // outside any section.
+  void parse_text(std::string_view text, const std::string& filename);
+
+ private:
+  enum class Section { kNone, kGlobal, kProxy, kSkipped };
+
+  void parse_line(std::string_view line, const SourceLoc& loc);
+  // Returns: true if `d` opened a section (even an invalid one).
+  bool open_section(const Directive& d);
+  void open_proxy(const Directive& d, ProxyKind kind);
+  void close_section();
+  const ProxySection* named_defaults(const std::string& name) const;
+
+  const EnvLookup& env_;
+  ParseResult& result_;
+  Reporter rep_;
+  Section section_ = Section::kNone;
+  std::string section_label_;  // for ${.SECTION}
+  ProxySection current_;
+  // False when the section header was invalid: its lines are still checked so
+  // that every error is reported, but the proxy is not kept.
+  bool keep_current_ = false;
+  ProxySection last_defaults_;  // built-in values until a defaults section closes
+  std::vector<ProxySection> named_defaults_;
+};
+
+void ConfigParser::parse_text(std::string_view text, const std::string& filename) {
+  SourceLoc loc{filename, 0};
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    ++loc.line;
+    parse_line(text.substr(start, end - start), loc);
+    start = end + 1;
+  }
+  close_section();
+}
+
+void ConfigParser::parse_line(std::string_view line, const SourceLoc& loc) {
+  LineContext ctx{loc.file, loc.line, section_label_};
+  SplitResult split = split_line(line, env_, ctx);
+  if (!split.ok()) {
+    rep_.error(loc, split.words.empty() ? "" : split.words[0], split.error);
+    return;
+  }
+  if (split.words.empty()) return;
+  Directive d{loc, std::move(split.words)};
+  if (open_section(d)) return;
+  if (!d[0].empty() && d[0][0] == '.') {
+    rep_.error(loc, d[0],
+               "conditional and diagnostic directives (.if, .notice, ...) are not supported by "
+               "Hearth yet");
+    return;
+  }
+  switch (section_) {
+    case Section::kNone:
+      rep_.error(loc, d[0],
+                 std::string("keyword outside any section: start one with ") + kSectionKeywords);
+      break;
+    case Section::kGlobal:
+      parse_global_keyword(d, result_.config.global, rep_);
+      break;
+    case Section::kProxy:
+      parse_proxy_keyword(d, current_, rep_);
+      break;
+    case Section::kSkipped:
+      break;  // the section header already reported that it is unsupported
+  }
+}
+
+bool ConfigParser::open_section(const Directive& d) {
+  const std::string& kw = d[0];
+  if (kw == "global") {
+    close_section();
+    section_ = Section::kGlobal;
+    section_label_ = "global";
+    if (d.size() > 1)
+      rep_.error(d.loc, kw, "unexpected argument '" + d[1] + "': 'global' takes none");
+  } else if (kw == "defaults") {
+    open_proxy(d, ProxyKind::kDefaults);
+  } else if (kw == "frontend") {
+    open_proxy(d, ProxyKind::kFrontend);
+  } else if (kw == "backend") {
+    open_proxy(d, ProxyKind::kBackend);
+  } else if (kw == "listen") {
+    open_proxy(d, ProxyKind::kListen);
+  } else if (is_haproxy_section(kw)) {
+    close_section();
+    section_ = Section::kSkipped;
+    section_label_ = kw;
+    rep_.error(d.loc, kw, "Hearth does not support this section yet; its lines are skipped");
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const ProxySection* ConfigParser::named_defaults(const std::string& name) const {
+  for (auto it = named_defaults_.rbegin(); it != named_defaults_.rend(); ++it) {
+    if (it->proxy.name == name) return &*it;
+  }
+  return nullptr;
+}
+
+// What a proxy or defaults header line says.
+struct ProxyHeader {
+  std::string name, address, from;
+  bool ok = true;  // false once an error was reported
+};
+
+// Parses "defaults [NAME] [from DEFAULTS]", "frontend NAME [from DEFAULTS]",
+// "backend NAME [from DEFAULTS]" or "listen NAME [ADDR] [from DEFAULTS]".
+// Returns: its parts; errors are reported and clear `ok`.
+ProxyHeader parse_proxy_header(const Directive& d, ProxyKind kind, Reporter& rep) {
+  const std::string& kw = d[0];
+  const bool is_defaults = kind == ProxyKind::kDefaults;
+  const std::string usage = is_defaults                  ? "defaults [NAME] [from DEFAULTS]"
+                            : kind == ProxyKind::kListen ? "listen NAME [ADDR:PORT] [from DEFAULTS]"
+                                                         : kw + " NAME [from DEFAULTS]";
+  ProxyHeader h;
+  size_t i = 1;
+  if (i < d.size() && d[i] != "from") h.name = d[i++];
+  if (kind == ProxyKind::kListen && i < d.size() && d[i] != "from") h.address = d[i++];
+  if (i < d.size() && d[i] == "from") {
+    if (i + 1 >= d.size()) {
+      rep.error(d.loc, kw, "'from' expects the name of a defaults section: '" + usage + "'");
+      h.ok = false;
+    } else {
+      h.from = d[i + 1];
+    }
+    i += 2;
+  }
+  if (h.ok && i < d.size()) {
+    rep.error(d.loc, kw, "unexpected argument '" + d[i] + "': expects '" + usage + "'");
+    h.ok = false;
+  }
+  if (h.name.empty() && !is_defaults) {
+    rep.error(d.loc, kw, "missing name: expects '" + usage + "'");
+    h.ok = false;
+  } else if (!h.name.empty() && !is_valid_name(h.name)) {
+    rep.error(d.loc, kw,
+              "invalid name '" + h.name + "': expects letters, digits, '-', '_', '.' or ':'");
+    h.ok = false;
+  }
+  return h;
+}
+
+void ConfigParser::open_proxy(const Directive& d, ProxyKind kind) {
+  close_section();
+  const std::string& kw = d[0];
+  const bool is_defaults = kind == ProxyKind::kDefaults;
+  ProxyHeader h = parse_proxy_header(d, kind, rep_);
+  if (is_defaults && !h.name.empty() && named_defaults(h.name) != nullptr) {
+    rep_.error(d.loc, kw, "a defaults section named '" + h.name + "' already exists");
+    h.ok = false;
+  }
+  // A defaults section starts from the built-in values unless it names one.
+  const ProxySection* base = is_defaults ? nullptr : &last_defaults_;
+  if (!h.from.empty()) {
+    if (const ProxySection* named = named_defaults(h.from)) {
+      base = named;
+    } else {
+      rep_.error(d.loc, kw, "no defaults section named '" + h.from + "' appears before this line");
+      h.ok = false;
+    }
+  }
+  current_ = base ? *base : ProxySection{};
+  ProxyConfig& p = current_.proxy;
+  p.kind = kind;
+  p.name = h.name;
+  p.loc = d.loc;
+  p.binds.clear();
+  p.servers.clear();
+  if (kind == ProxyKind::kBackend) {  // frontend-only setting inherited from defaults
+    p.default_backend.clear();
+    p.default_backend_loc = SourceLoc{};
+  }
+  if (!h.address.empty()) add_binds(h.address, d.loc, p);
+  section_ = Section::kProxy;
+  section_label_ = h.name.empty() ? kw : kw + " " + h.name;
+  keep_current_ = h.ok;
+}
+
+void ConfigParser::close_section() {
+  if (section_ == Section::kProxy && keep_current_) {
+    if (current_.proxy.kind == ProxyKind::kDefaults) {
+      last_defaults_ = current_;
+      if (!current_.proxy.name.empty()) named_defaults_.push_back(current_);
+    } else {
+      result_.config.proxies.push_back(std::move(current_.proxy));
+    }
+  }
+  current_ = ProxySection{};
+  keep_current_ = false;
+  section_ = Section::kNone;
+  section_label_.clear();
+}
+
+// Returns: true and the file's bytes in `out`, or false and the reason.
+bool read_file(const std::string& path, std::string& out, std::string& reason) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    reason = std::strerror(errno);
+    return false;
+  }
+  char buf[8192];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  if (failed) reason = std::strerror(errno);
+  std::fclose(f);
+  return !failed;
+}
+
+// Like HAProxy, a directory given as a configuration path stands for the
+// "*.cfg" files directly inside it, in lexical order.
+// Returns: `paths` with directories replaced by their files.
+std::vector<std::string> expand_directories(const std::vector<std::string>& paths,
+                                            ParseResult& result) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(path, ec)) {
+      files.push_back(path);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() == ".cfg" && it->is_regular_file(ec))
+        found.push_back(it->path().string());
+    }
+    if (ec) {
+      result.errors.push_back(
+          Diagnostic{SourceLoc{path, 0}, "", "cannot list the directory: " + ec.message()});
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+}  // namespace
+}  // namespace detail
+
+ParseResult parse_files(const std::vector<std::string>& paths, const EnvLookup& env) {
+  ParseResult result;
+  detail::ConfigParser parser(env, result);
+  for (const std::string& path : detail::expand_directories(paths, result)) {
+    std::string text, reason;
+    if (!detail::read_file(path, text, reason)) {
+      result.errors.push_back(
+          Diagnostic{SourceLoc{path, 0}, "", "cannot read the file: " + reason});
+      continue;
+    }
+    parser.parse_text(text, path);
+  }
+  return result;
+}
+
+ParseResult parse_string(const std::string& text, const std::string& filename,
+                         const EnvLookup& env) {
+  ParseResult result;
+  detail::ConfigParser parser(env, result);
+  parser.parse_text(text, filename);
+  return result;
+}
+
+}  // namespace hearth::config

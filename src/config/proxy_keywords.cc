@@ -1,0 +1,266 @@
+// Keywords of defaults, frontend, backend and listen sections: dispatch, and
+// the simple ones (mode, bind, default_backend, balance, timeout, retries,
+// maxconn, log, http-reuse, retry-on). Servers, options and HTTP rules have
+// their own files.
+#include <algorithm>
+
+#include "config/keywords.h"
+#include "config/units.h"
+
+namespace hearth::config::detail {
+namespace {
+
+using Handler = void (*)(const Directive&, ProxySection&, Reporter&);
+
+void parse_mode(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (!check_arity(d, "mode", 2, 2, "mode tcp|http", rep)) return;
+  if (d[1] == "tcp")
+    s.proxy.mode = Mode::kTcp;
+  else if (d[1] == "http")
+    s.proxy.mode = Mode::kHttp;
+  else
+    rep.error(d.loc, "mode", "unsupported mode '" + d[1] + "': expects tcp or http");
+}
+
+// bind ADDR[,ADDR...]: several comma-separated addresses make several binds.
+// The addresses' syntax is checked by validate().
+void parse_bind(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (d.size() > 2) {
+    rep.error(d.loc, "bind",
+              "bind option '" + d[2] + "' is not supported by Hearth yet (no bind options are)");
+    return;
+  }
+  if (!check_arity(d, "bind", 2, 2, "bind ADDR:PORT[,ADDR:PORT...]", rep)) return;
+  add_binds(d[1], d.loc, s.proxy);
+}
+
+void parse_default_backend(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (!check_arity(d, "default_backend", 2, 2, "default_backend NAME", rep)) return;
+  s.proxy.default_backend = d[1];
+  s.proxy.default_backend_loc = d.loc;
+}
+
+void parse_balance(const Directive& d, ProxySection& s, Reporter& rep) {
+  static const std::vector<std::string> kLater = {"static-rr", "uri",  "url_param",
+                                                  "hdr",       "hash", "rdp-cookie"};
+  const std::string accepted = "roundrobin, leastconn, source, random, random(N) or first";
+  if (d.size() >= 2) {
+    const std::string algo = d[1].substr(0, d[1].find('('));
+    if (std::find(kLater.begin(), kLater.end(), algo) != kLater.end()) {
+      rep.error(d.loc, "balance",
+                "algorithm '" + algo + "' is not supported by Hearth yet: expects " + accepted);
+      return;
+    }
+  }
+  if (!check_arity(d, "balance", 2, 2, "balance ALGORITHM", rep)) return;
+  const std::string& a = d[1];
+  ProxyConfig& p = s.proxy;
+  if (a == "roundrobin")
+    p.balance = BalanceAlgo::kRoundRobin;
+  else if (a == "leastconn")
+    p.balance = BalanceAlgo::kLeastConn;
+  else if (a == "source")
+    p.balance = BalanceAlgo::kSource;
+  else if (a == "first")
+    p.balance = BalanceAlgo::kFirst;
+  else if (a == "random") {
+    p.balance = BalanceAlgo::kRandom;
+    p.random_draws = 2;
+  } else if (a.rfind("random(", 0) == 0 && a.back() == ')') {
+    auto n = parse_int(std::string_view(a).substr(7, a.size() - 8));
+    if (!n || *n < 1 || *n > 100) {
+      rep.error(d.loc, "balance", "'" + a + "': expects random(N) with N between 1 and 100");
+      return;
+    }
+    p.balance = BalanceAlgo::kRandom;
+    p.random_draws = static_cast<int>(*n);
+  } else {
+    rep.error(d.loc, "balance", "unknown algorithm '" + a + "': expects " + accepted);
+  }
+}
+
+struct TimeoutSpec {
+  const char* name;
+  std::optional<int64_t> Timeouts::*field;
+  unsigned allowed;
+};
+
+const TimeoutSpec kTimeouts[] = {
+    {"connect", &Timeouts::connect, kBackSide},
+    {"client", &Timeouts::client, kFrontSide},
+    {"server", &Timeouts::server, kBackSide},
+    {"tunnel", &Timeouts::tunnel, kBackSide},
+    {"client-fin", &Timeouts::client_fin, kFrontSide},
+    {"server-fin", &Timeouts::server_fin, kBackSide},
+    {"queue", &Timeouts::queue, kBackSide},
+    {"http-request", &Timeouts::http_request, kAnywhere},
+    {"http-keep-alive", &Timeouts::http_keep_alive, kAnywhere},
+    {"pool-idle", &Timeouts::pool_idle, kBackSide},
+};
+
+void parse_timeout(const Directive& d, ProxySection& s, Reporter& rep) {
+  const std::string accepted =
+      "connect, client, server, tunnel, client-fin, server-fin, queue, http-request, "
+      "http-keep-alive or pool-idle";
+  if (d.size() < 2) {
+    rep.error(d.loc, "timeout", "missing timeout name: expects " + accepted);
+    return;
+  }
+  const std::string kw = "timeout " + d[1];
+  for (const TimeoutSpec& t : kTimeouts) {
+    if (d[1] != t.name) continue;
+    if (!check_arity(d, kw, 3, 3, kw + " DURATION", rep)) return;
+    auto ms = duration_arg(d, 2, kw, rep);
+    if (!ms) return;
+    if (!check_section(d, kw, s.proxy.kind, t.allowed, Misplaced::kIgnore, rep)) return;
+    s.proxy.timeouts.*(t.field) = *ms;
+    return;
+  }
+  if (d[1] == "check" || d[1] == "tarpit") {
+    rep.error(d.loc, kw, "Hearth does not support this timeout yet");
+  } else {
+    rep.error(d.loc, kw, "unknown timeout '" + d[1] + "': expects " + accepted);
+  }
+}
+
+void parse_retries(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (!check_arity(d, "retries", 2, 2, "retries N", rep)) return;
+  if (auto n = int_arg(d, 1, "retries", 0, 100, rep)) s.proxy.retries = static_cast<int>(*n);
+}
+
+void parse_maxconn(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (!check_arity(d, "maxconn", 2, 2, "maxconn N", rep)) return;
+  if (auto n = int_arg(d, 1, "maxconn", 0, 10000000, rep)) s.proxy.maxconn = static_cast<int>(*n);
+}
+
+void parse_log(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (d.size() == 2 && d[1] == "global") {
+    s.proxy.log_global = true;
+    return;
+  }
+  rep.error(d.loc, "log",
+            "only 'log global' is supported in a proxy section; declare 'log stdout' in the "
+            "global section");
+}
+
+void parse_http_reuse(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (!check_arity(d, "http-reuse", 2, 2, "http-reuse never|safe|aggressive|always", rep)) return;
+  const std::string& v = d[1];
+  if (v == "never")
+    s.proxy.http_reuse = HttpReuse::kNever;
+  else if (v == "safe")
+    s.proxy.http_reuse = HttpReuse::kSafe;
+  else if (v == "aggressive")
+    s.proxy.http_reuse = HttpReuse::kAggressive;
+  else if (v == "always")
+    s.proxy.http_reuse = HttpReuse::kAlways;
+  else
+    rep.error(d.loc, "http-reuse",
+              "unknown mode '" + v + "': expects never, safe, aggressive or always");
+}
+
+void parse_retry_on(const Directive& d, ProxySection& s, Reporter& rep) {
+  static const std::vector<std::string> kAccepted = {"none",
+                                                     "conn-failure",
+                                                     "empty-response",
+                                                     "junk-response",
+                                                     "response-timeout",
+                                                     "0rtt-rejected",
+                                                     "404",
+                                                     "408",
+                                                     "425",
+                                                     "500",
+                                                     "501",
+                                                     "502",
+                                                     "503",
+                                                     "504",
+                                                     "all-retryable-errors"};
+  if (!check_arity(d, "retry-on", 2, 64, "retry-on KEYWORD...", rep)) return;
+  std::vector<std::string> words(d.words.begin() + 1, d.words.end());
+  for (const std::string& w : words) {
+    if (std::find(kAccepted.begin(), kAccepted.end(), w) == kAccepted.end()) {
+      rep.error(d.loc, "retry-on", "unknown keyword '" + w + "': expects " + one_of(kAccepted));
+      return;
+    }
+  }
+  if (words.size() > 1 && std::find(words.begin(), words.end(), "none") != words.end()) {
+    rep.error(d.loc, "retry-on", "'none' cannot be combined with other keywords");
+    return;
+  }
+  s.proxy.retry_on = std::move(words);
+}
+
+void parse_no(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (d.size() >= 2 && d[1] == "option") {
+    parse_option(d, s, rep);
+  } else if (d.size() == 2 && d[1] == "log") {
+    s.proxy.log_global = false;
+  } else {
+    const std::string kw = d.size() >= 2 ? "no " + d[1] : "no";
+    rep.error(d.loc, kw, "'no' only applies to 'option NAME' and 'log'");
+  }
+}
+
+struct KeywordSpec {
+  const char* name;
+  unsigned allowed;
+  Misplaced misplaced;
+  Handler handler;
+};
+
+// timeout, option and no check their section per sub-keyword.
+const KeywordSpec kKeywords[] = {
+    {"mode", kAnywhere, Misplaced::kReject, parse_mode},
+    {"bind", kInFrontend, Misplaced::kReject, parse_bind},
+    {"default_backend", kFrontSide, Misplaced::kReject, parse_default_backend},
+    {"server", kInBackend, Misplaced::kReject, parse_server},
+    {"default-server", kBackSide, Misplaced::kReject, parse_default_server},
+    {"balance", kBackSide, Misplaced::kReject, parse_balance},
+    {"timeout", kAnywhere, Misplaced::kReject, parse_timeout},
+    {"retries", kBackSide, Misplaced::kIgnore, parse_retries},
+    {"maxconn", kFrontSide, Misplaced::kIgnore, parse_maxconn},
+    {"log", kAnywhere, Misplaced::kReject, parse_log},
+    {"option", kAnywhere, Misplaced::kReject, parse_option},
+    {"no", kAnywhere, Misplaced::kReject, parse_no},
+    {"http-reuse", kBackSide, Misplaced::kIgnore, parse_http_reuse},
+    {"http-request", kInProxies, Misplaced::kReject, parse_http_rule},
+    {"http-response", kInProxies, Misplaced::kReject, parse_http_rule},
+    {"retry-on", kBackSide, Misplaced::kIgnore, parse_retry_on},
+};
+
+}  // namespace
+
+void add_binds(const std::string& list, const SourceLoc& loc, ProxyConfig& proxy) {
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    BindConfig b;
+    b.loc = loc;
+    b.address = list.substr(start, comma - start);
+    proxy.binds.push_back(std::move(b));
+    start = comma + 1;
+  }
+}
+
+void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
+  const std::string& kw = d[0];
+  for (const KeywordSpec& k : kKeywords) {
+    if (kw != k.name) continue;
+    if (check_section(d, kw, s.proxy.kind, k.allowed, k.misplaced, rep)) k.handler(d, s, rep);
+    return;
+  }
+  if (kw == "contimeout" || kw == "clitimeout" || kw == "srvtimeout") {
+    const char* modern = kw == "contimeout" ? "connect" : kw == "clitimeout" ? "client" : "server";
+    rep.error(d.loc, kw, std::string("obsolete keyword: write 'timeout ") + modern + " DURATION'");
+  } else if (is_haproxy_proxy_keyword(kw)) {
+    rep.error(d.loc, kw, "Hearth does not support this keyword yet");
+  } else {
+    rep.error(d.loc, kw,
+              "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
+              "server, default-server, balance, timeout, retries, maxconn, log, option, "
+              "http-reuse, http-request, http-response, retry-on");
+  }
+}
+
+}  // namespace hearth::config::detail

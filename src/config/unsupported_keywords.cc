@@ -1,0 +1,151 @@
+// HAProxy keywords and sections that Hearth recognises without implementing
+// them, so that their errors can say "not supported yet" rather than
+// "unknown keyword" (which usually means a typo).
+#include <string_view>
+
+#include "config/keywords.h"
+
+namespace hearth::config::detail {
+namespace {
+
+template <size_t N>
+bool listed(const char* const (&list)[N], const std::string& word) {
+  for (const char* entry : list) {
+    if (word == entry) return true;
+  }
+  return false;
+}
+
+bool has_prefix(const std::string& word, std::string_view prefix) {
+  return word.compare(0, prefix.size(), prefix) == 0;
+}
+
+const char* const kSections[] = {
+    "resolvers",   "peers",     "userlist", "mailers",  "program", "http-errors",   "ring", "cache",
+    "log-forward", "crt-store", "traces",   "fcgi-app", "acme",    "dynamic-update"};
+
+const char* const kGlobal[] = {"busy-polling",
+                               "ca-base",
+                               "cluster-secret",
+                               "cpu-map",
+                               "crt-base",
+                               "description",
+                               "expose-experimental-directives",
+                               "external-check",
+                               "grace",
+                               "insecure-fork-wanted",
+                               "insecure-setuid-wanted",
+                               "localpeer",
+                               "log-send-hostname",
+                               "log-tag",
+                               "lua-load",
+                               "lua-load-per-thread",
+                               "lua-prepend-path",
+                               "master-worker",
+                               "maxcompcpuusage",
+                               "maxcomprate",
+                               "maxconnrate",
+                               "maxpipes",
+                               "maxsessrate",
+                               "maxsslconn",
+                               "maxsslrate",
+                               "maxzlibmem",
+                               "mworker-max-reloads",
+                               "nbproc",
+                               "node",
+                               "noepoll",
+                               "nogetaddrinfo",
+                               "nopoll",
+                               "noreuseport",
+                               "nosplice",
+                               "numa-cpu-mapping",
+                               "presetenv",
+                               "profiling.tasks",
+                               "quiet",
+                               "resetenv",
+                               "server-state-base",
+                               "server-state-file",
+                               "set-dumpable",
+                               "setenv",
+                               "spread-checks",
+                               "strict-limits",
+                               "thread-groups",
+                               "ulimit-n",
+                               "unix-bind",
+                               "unsetenv",
+                               "zero-warning",
+                               "h1-case-adjust",
+                               "h1-case-adjust-file",
+                               "harden"};
+
+const char* const kProxy[] = {"acl",
+                              "backlog",
+                              "bind-process",
+                              "capture",
+                              "compression",
+                              "cookie",
+                              "declare",
+                              "description",
+                              "disabled",
+                              "dispatch",
+                              "email-alert",
+                              "enabled",
+                              "errorfile",
+                              "errorfiles",
+                              "errorloc",
+                              "errorloc302",
+                              "errorloc303",
+                              "external-check",
+                              "filter",
+                              "force-persist",
+                              "fullconn",
+                              "hash-balance-factor",
+                              "hash-type",
+                              "http-after-response",
+                              "http-check",
+                              "http-error",
+                              "http-send-name-header",
+                              "id",
+                              "ignore-persist",
+                              "load-server-state-from-file",
+                              "log-format",
+                              "log-format-sd",
+                              "log-tag",
+                              "max-keep-alive-queue",
+                              "max-session-srv-conns",
+                              "monitor",
+                              "monitor-uri",
+                              "persist",
+                              "rate-limit",
+                              "redirect",
+                              "server-state-file-name",
+                              "server-template",
+                              "source",
+                              "stats",
+                              "stick",
+                              "stick-table",
+                              "tcp-check",
+                              "tcp-request",
+                              "tcp-response",
+                              "unique-id-format",
+                              "unique-id-header",
+                              "use-fcgi-app",
+                              "use-server",
+                              "use_backend",
+                              "error-log-format",
+                              "guid"};
+
+}  // namespace
+
+bool is_haproxy_section(const std::string& keyword) { return listed(kSections, keyword); }
+
+bool is_haproxy_global_keyword(const std::string& keyword) {
+  return listed(kGlobal, keyword) || has_prefix(keyword, "tune.") || has_prefix(keyword, "ssl-") ||
+         has_prefix(keyword, "51degrees-") || has_prefix(keyword, "deviceatlas-") ||
+         has_prefix(keyword, "wurfl-") || has_prefix(keyword, "ocsp-update.") ||
+         has_prefix(keyword, "httpclient.") || has_prefix(keyword, "stats");
+}
+
+bool is_haproxy_proxy_keyword(const std::string& keyword) { return listed(kProxy, keyword); }
+
+}  // namespace hearth::config::detail

@@ -1,0 +1,181 @@
+#include "config/validate.h"
+
+#include "config/address.h"
+
+namespace hearth::config {
+namespace {
+
+bool is_frontend(const ProxyConfig& p) {
+  return p.kind == ProxyKind::kFrontend || p.kind == ProxyKind::kListen;
+}
+bool is_backend(const ProxyConfig& p) {
+  return p.kind == ProxyKind::kBackend || p.kind == ProxyKind::kListen;
+}
+
+const char* kind_name(ProxyKind kind) {
+  switch (kind) {
+    case ProxyKind::kFrontend:
+      return "frontend";
+    case ProxyKind::kBackend:
+      return "backend";
+    case ProxyKind::kListen:
+      return "listen";
+    case ProxyKind::kDefaults:
+      return "defaults";
+  }
+  return "?";
+}
+
+std::string where(const SourceLoc& loc) { return loc.file + ":" + std::to_string(loc.line); }
+
+class Validator {
+ public:
+  explicit Validator(ParseResult& r) : r_(r), config_(r.config) {}
+  void run();
+
+ private:
+  void error(const SourceLoc& loc, std::string kw, std::string msg) {
+    r_.errors.push_back(Diagnostic{loc, std::move(kw), std::move(msg)});
+  }
+  void warning(const SourceLoc& loc, std::string kw, std::string msg) {
+    r_.warnings.push_back(Diagnostic{loc, std::move(kw), std::move(msg)});
+  }
+  void check_names(size_t index);
+  void check_frontend(const ProxyConfig& p);
+  void check_default_backend(const ProxyConfig& p);
+  void check_servers(const ProxyConfig& p);
+  void check_settings(const ProxyConfig& p);
+
+  ParseResult& r_;
+  const Config& config_;
+};
+
+// A frontend and a backend may share a name (they are looked up separately),
+// but no two proxies with a common role may.
+void Validator::check_names(size_t index) {
+  const ProxyConfig& p = config_.proxies[index];
+  for (size_t j = 0; j < index; ++j) {
+    const ProxyConfig& q = config_.proxies[j];
+    if (q.name != p.name) continue;
+    if ((is_frontend(p) && is_frontend(q)) || (is_backend(p) && is_backend(q))) {
+      error(p.loc, kind_name(p.kind),
+            "name '" + p.name + "' is already used by the " + kind_name(q.kind) + " at " +
+                where(q.loc) + ": choose another name");
+      return;
+    }
+  }
+}
+
+void Validator::check_frontend(const ProxyConfig& p) {
+  const std::string kw = kind_name(p.kind);
+  if (p.binds.empty()) {
+    error(p.loc, kw, "'" + p.name + "' has no bind line: add 'bind ADDR:PORT'");
+  }
+  for (const BindConfig& b : p.binds) {
+    const std::string why = check_bind_address(b.address);
+    if (!why.empty()) error(b.loc, "bind", "invalid address '" + b.address + "': " + why);
+  }
+  if (p.default_backend.empty()) {
+    if (p.kind == ProxyKind::kFrontend) {
+      error(p.loc, kw, "'" + p.name + "' has no default_backend: add 'default_backend NAME'");
+    } else if (p.servers.empty()) {
+      error(p.loc, kw,
+            "'" + p.name +
+                "' has neither servers nor a default_backend: add 'server NAME "
+                "HOST:PORT' or 'default_backend NAME'");
+    }
+    return;
+  }
+  check_default_backend(p);
+}
+
+void Validator::check_default_backend(const ProxyConfig& p) {
+  const ProxyConfig* be = config_.find(p.default_backend, /*want_backend=*/true);
+  if (be == nullptr) {
+    const bool is_fe = config_.find(p.default_backend, false) != nullptr;
+    error(
+        p.default_backend_loc, "default_backend",
+        "no backend or listen section named '" + p.default_backend + "'" +
+            (is_fe ? " ('" + p.default_backend + "' is a frontend, which cannot serve as a backend)"
+                   : ""));
+    return;
+  }
+  if (p.mode == Mode::kHttp && be->mode == Mode::kTcp) {
+    error(p.default_backend_loc, "default_backend",
+          std::string(kind_name(be->kind)) + " '" + be->name + "' is in tcp mode but " +
+              kind_name(p.kind) + " '" + p.name + "' is in http mode: add 'mode http' to '" +
+              be->name + "' (or use 'mode tcp' in both)");
+  }
+}
+
+void Validator::check_servers(const ProxyConfig& p) {
+  if (p.servers.empty() && p.kind == ProxyKind::kBackend) {
+    warning(p.loc, "backend", "'" + p.name + "' has no server: every connection to it will fail");
+  }
+  for (size_t i = 0; i < p.servers.size(); ++i) {
+    const ServerConfig& s = p.servers[i];
+    const std::string why = check_server_address(s.address);
+    if (!why.empty()) {
+      error(s.loc, "server",
+            "server '" + s.name + "': invalid address '" + s.address + "': " + why);
+    }
+    if (s.weight < 0 || s.weight > 256) {
+      error(s.loc, "server",
+            "server '" + s.name + "': weight expects 0 to 256, got " + std::to_string(s.weight));
+    }
+    if (s.maxconn < 0) {
+      error(s.loc, "server", "server '" + s.name + "': maxconn expects 0 (no limit) or more");
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (p.servers[j].name == s.name) {
+        error(s.loc, "server",
+              "server name '" + s.name + "' is already used in '" + p.name + "' at " +
+                  where(p.servers[j].loc) + ": choose another name");
+        break;
+      }
+    }
+  }
+}
+
+void Validator::check_settings(const ProxyConfig& p) {
+  const std::string kw = kind_name(p.kind);
+  if (p.maxconn < 0) error(p.loc, kw, "'" + p.name + "': maxconn expects 0 (global limit) or more");
+  if (p.maxconn > config_.global.maxconn) {
+    warning(p.loc, kw,
+            "'" + p.name + "': maxconn " + std::to_string(p.maxconn) +
+                " exceeds the global maxconn " + std::to_string(config_.global.maxconn) +
+                ", which caps it");
+  }
+  if (is_frontend(p) && !p.timeouts.client) {
+    warning(p.loc, kw, "'" + p.name + "' has no 'timeout client': idle clients are never dropped");
+  }
+  if (is_backend(p) && (!p.timeouts.connect || !p.timeouts.server)) {
+    warning(p.loc, kw,
+            "'" + p.name +
+                "' lacks 'timeout connect' or 'timeout server': stalled servers are "
+                "waited for forever");
+  }
+  if (p.mode == Mode::kTcp && (!p.http_request_rules.empty() || !p.http_response_rules.empty())) {
+    const SourceLoc& at =
+        !p.http_request_rules.empty() ? p.http_request_rules[0].loc : p.http_response_rules[0].loc;
+    warning(at, !p.http_request_rules.empty() ? "http-request" : "http-response",
+            "ignored: '" + p.name + "' is in tcp mode; these rules need 'mode http'");
+  }
+}
+
+void Validator::run() {
+  if (config_.global.maxconn < 1) error(SourceLoc{}, "maxconn", "global maxconn expects 1 or more");
+  for (size_t i = 0; i < config_.proxies.size(); ++i) {
+    const ProxyConfig& p = config_.proxies[i];
+    check_names(i);
+    if (is_frontend(p)) check_frontend(p);
+    if (is_backend(p)) check_servers(p);
+    check_settings(p);
+  }
+}
+
+}  // namespace
+
+void validate(ParseResult& r) { Validator(r).run(); }
+
+}  // namespace hearth::config

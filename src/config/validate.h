@@ -1,0 +1,27 @@
+#pragma once
+// Checks that need the whole configuration, run after parsing.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "config/diagnostic.h"
+#include "config/units.h"
+
+namespace hearth::config {
+
+// Cross-checks r.config and appends to r.errors (and r.warnings):
+//   errors:   proxy names used twice (a frontend and a backend may share one);
+//             a frontend or listen without bind, or with a malformed bind
+//             address; a frontend without default_backend, a listen with
+//             neither servers nor default_backend; a default_backend naming
+//             no backend or listen; an http frontend whose default backend is
+//             in tcp mode; a server without a valid HOST:PORT; two servers
+//             with the same name in one backend; weight outside 0..256 or a
+//             negative maxconn.
+//   warnings: a backend without servers; missing client/connect/server
+//             timeouts; a proxy maxconn above the global one; http-request /
+//             http-response rules in a tcp-mode proxy.
+// Requires: r.config was produced by the parser (or built alike).
+void validate(ParseResult& r);
+
+}  // namespace hearth::config

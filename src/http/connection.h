@@ -1,0 +1,55 @@
+#pragma once
+// The Connection header field (RFC 9110 §7.6.1) and hop-by-hop field rules.
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace hearth::http {
+
+// The distinct connection options of one message, gathered from all of its
+// Connection field lines. Fixed capacity so a head needs no allocation; a
+// message naming more options than that is rejected by the parser.
+class ConnectionTokens {
+ public:
+  static constexpr size_t kCapacity = 16;
+
+  // Adds the options listed in one Connection field value. Empty list
+  // elements are ignored (RFC 9110 §5.6.1.2); duplicates are stored once.
+  // Returns: false if an element is not a token or capacity is exceeded
+  // (tokens added before the failure are kept).
+  bool add_value(std::string_view value);
+
+  // Returns: true if `token` was listed (case-insensitive).
+  bool contains(std::string_view token) const;
+  bool close() const { return close_; }
+  bool keep_alive() const { return keep_alive_; }
+  bool upgrade() const { return upgrade_; }
+
+  size_t size() const { return size_; }
+  // Requires: i < size().
+  std::string_view operator[](size_t i) const { return tokens_[i]; }
+
+ private:
+  std::array<std::string_view, kCapacity> tokens_{};
+  size_t size_ = 0;
+  bool close_ = false;
+  bool keep_alive_ = false;
+  bool upgrade_ = false;
+};
+
+// Returns: true when a proxy must remove the field `name` before forwarding:
+// Connection, Keep-Alive, Proxy-Connection, TE, Upgrade, and any name listed
+// in `connection`.
+//
+// Deliberately false, even when listed in Connection, for:
+//  - Transfer-Encoding: hop-by-hop in RFC 9110, but Hearth forwards chunked
+//    bodies byte for byte, so the field must travel with them; stripping it
+//    would make the next hop read the chunk framing as a new request.
+//  - Content-Length and Host: "Connection: content-length" is a known way to
+//    desynchronise a proxy and its server; framing and routing fields are
+//    never removed on a peer's request.
+// Trailer is not hop-by-hop in RFC 9110 and trailers are forwarded as-is, so
+// it is kept. A proxy that establishes a tunnel re-adds Upgrade/Connection.
+bool hop_by_hop(std::string_view name, const ConnectionTokens& connection);
+
+}  // namespace hearth::http

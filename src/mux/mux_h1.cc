@@ -1,0 +1,234 @@
+#include "mux/mux_h1.h"
+
+#include <sys/socket.h>
+
+#include <cstdio>
+
+#include "net/connection.h"
+#include "net/transport.h"
+
+namespace hearth::mux {
+namespace {
+
+Pool<MuxH1>& h1_pool() {
+  static Pool<MuxH1> p("mux_h1");
+  return p;
+}
+
+constexpr uint32_t kDeadFlags = net::kConnError | net::kConnRdShut | net::kConnWrShut;
+
+}  // namespace
+
+MuxH1::MuxH1() : tasklet_(&MuxH1::io_cb, this), timer_(&MuxH1::timer_cb, this) {
+  wait_.tasklet = &tasklet_;
+}
+
+MuxH1::~MuxH1() = default;
+
+Mux* MuxH1::create() { return h1_pool().create(); }
+
+void register_mux_h1() { MuxRegistry::register_mux({"h1", &MuxH1::create}); }
+
+bool MuxH1::init(net::Connection* conn, StreamConnector* sc, StreamFactory f, void* f_ctx) {
+  if (sc) {
+    outgoing_ = true;
+    conn_ = conn;
+    sc->conn = conn;
+    sc->mux = this;
+    sc_ = sc;
+    return true;
+  }
+  // conn_ stays unset until the stream exists: on failure the caller keeps the
+  // connection and destroy() frees only the mux.
+  factory_ = f;
+  factory_ctx_ = f_ctx;
+  conn_ = conn;
+  if (!new_stream()) {
+    conn_ = nullptr;
+    return false;
+  }
+  return true;
+}
+
+bool MuxH1::new_stream() {
+  StreamConnector* sc = StreamConnector::pool().create();
+  if (!sc) return false;
+  sc->conn = conn_;
+  sc->mux = this;
+  sc_ = sc;
+  conn_->flags &= ~net::kConnIdle;
+  if (!factory_ || !factory_(sc, factory_ctx_)) {
+    sc_ = nullptr;
+    StreamConnector::pool().destroy(sc);
+    return false;
+  }
+  return true;
+}
+
+void MuxH1::wake() {
+  if (sc_) {
+    if (sc_->app_tasklet) conn_->loop()->wake(sc_->app_tasklet, kWakeOther);
+    return;
+  }
+  idle_event();
+}
+
+bool MuxH1::attach(StreamConnector* sc) {
+  if (sc_) return false;
+  conn_->xprt->unsubscribe(conn_, kWakeRecv | kWakeSend, &wait_);
+  tasklet_.cancel();
+  conn_->loop()->timers().cancel(&timer_);
+  conn_->flags &= ~net::kConnIdle;
+  sc->conn = conn_;
+  sc->mux = this;
+  sc->flags = 0;
+  sc_ = sc;
+  return true;
+}
+
+void MuxH1::detach(StreamConnector* sc, bool keep_idle) {
+  if (sc != sc_) return;
+  if (conn_->recv_sub && conn_->recv_sub != &wait_) conn_->recv_sub = nullptr;
+  if (conn_->send_sub && conn_->send_sub != &wait_) conn_->send_sub = nullptr;
+  sc->conn = nullptr;
+  sc->mux = nullptr;
+  sc_ = nullptr;
+  if (!keep_idle || (conn_->flags & kDeadFlags)) {
+    destroy();
+    return;
+  }
+  if (outgoing_ && !ibuf_.empty()) {  // bytes past the response: not reusable
+    destroy();
+    return;
+  }
+  if (!outgoing_) ++transactions_;
+  go_idle();
+}
+
+void MuxH1::go_idle() {
+  conn_->flags |= net::kConnIdle;
+  ibuf_.release_if_empty();
+  if (!outgoing_ && !ibuf_.empty()) {
+    // A pipelined request is already here: start its stream on the next batch.
+    conn_->loop()->wake(&tasklet_, kWakeRecv);
+    return;
+  }
+  if (!outgoing_ && idle_timeout_ms_ > 0)
+    conn_->loop()->timers().arm(&timer_, conn_->loop()->now_ms() + idle_timeout_ms_);
+  conn_->xprt->subscribe(conn_, kWakeRecv, &wait_);
+}
+
+void MuxH1::io_cb(Tasklet*, void* ctx, uint32_t) { static_cast<MuxH1*>(ctx)->wake(); }
+
+void MuxH1::timer_cb(Timer*, void* ctx) {
+  auto* self = static_cast<MuxH1*>(ctx);
+  if (!self->sc_) self->destroy();  // http-keep-alive timeout while idle
+}
+
+void MuxH1::idle_event() {
+  if (outgoing_) idle_outgoing();
+  else idle_incoming();
+}
+
+// A server connection is idle: whatever is readable (EOF, reset, stray bytes)
+// retires it. Nothing readable: keep waiting.
+void MuxH1::idle_outgoing() {
+  net::DrainResult r = conn_->xprt->drain(conn_);
+  if (r == net::DrainResult::kEmpty && !(conn_->flags & (net::kConnError | net::kConnRdShut))) {
+    conn_->xprt->subscribe(conn_, kWakeRecv, &wait_);
+    return;
+  }
+  destroy();  // unlinks from the idle pool first
+}
+
+// A client connection is idle between requests: bytes start the next stream.
+void MuxH1::idle_incoming() {
+  if (ibuf_.empty()) conn_->xprt->rcv_buf(conn_, ibuf_, Buffer::configured_size());
+  if (!ibuf_.empty()) {
+    conn_->loop()->timers().cancel(&timer_);
+    if (!new_stream()) destroy();
+    return;
+  }
+  ibuf_.release_if_empty();
+  if (conn_->flags & (net::kConnError | net::kConnRdShut)) {
+    destroy();
+    return;
+  }
+  conn_->xprt->subscribe(conn_, kWakeRecv, &wait_);
+}
+
+void MuxH1::update_sc_flags() {
+  if (!sc_) return;
+  if (conn_->flags & net::kConnRdShut) sc_->flags |= kScEos;
+  if (conn_->flags & net::kConnError) sc_->flags |= kScError;
+}
+
+size_t MuxH1::fill() {
+  size_t n = 0;
+  if (ibuf_.allocate() && ibuf_.room()) n = conn_->xprt->rcv_buf(conn_, ibuf_, ibuf_.room());
+  update_sc_flags();
+  return n;
+}
+
+size_t MuxH1::send(const char* p, size_t n) {
+  size_t sent = conn_->xprt->snd_raw(conn_, p, n);
+  update_sc_flags();
+  return sent;
+}
+
+void MuxH1::shutr(StreamConnector* sc) {
+  sc->flags |= kScShutR;
+  shutdown(conn_->fd(), SHUT_RD);
+}
+
+void MuxH1::shutw(StreamConnector* sc) {
+  sc->flags |= kScShutW;
+  conn_->xprt->shutw(conn_);
+}
+
+size_t MuxH1::rcv_buf(StreamConnector*, Buffer& buf, size_t max) {
+  if (ibuf_.empty()) fill();
+  size_t n = ibuf_.len() < max ? ibuf_.len() : max;
+  n = buf.append(ibuf_.head(), n);
+  ibuf_.consume(n);
+  ibuf_.release_if_empty();
+  return n;
+}
+
+size_t MuxH1::snd_buf(StreamConnector*, Buffer& buf, size_t count) {
+  size_t n = conn_->xprt->snd_buf(conn_, buf, count);
+  update_sc_flags();
+  return n;
+}
+
+void MuxH1::subscribe(StreamConnector*, uint32_t events, WaitEvent* w) {
+  conn_->xprt->subscribe(conn_, events, w);
+}
+
+void MuxH1::unsubscribe(StreamConnector*, uint32_t events, WaitEvent* w) {
+  conn_->xprt->unsubscribe(conn_, events, w);
+}
+
+void MuxH1::destroy() {
+  net::Connection* c = conn_;
+  conn_ = nullptr;
+  ibuf_.release();
+  if (c) {
+    c->loop()->timers().cancel(&timer_);
+    c->unlink_idle();
+    c->xprt->unsubscribe(c, kWakeRecv | kWakeSend, &wait_);
+    c->mux = nullptr;
+    c->destroy();
+  }
+  h1_pool().destroy(this);
+}
+
+std::string MuxH1::dump() const {
+  char out[200];
+  snprintf(out, sizeof out, "mux=h1 side=%s conn_flags=0x%x sc=%s ibuf=%zu transactions=%u",
+           outgoing_ ? "server" : "client", conn_ ? conn_->flags : 0, sc_ ? "attached" : "none",
+           ibuf_.len(), transactions_);
+  return out;
+}
+
+}  // namespace hearth::mux

@@ -1,0 +1,312 @@
+// HttpStream: lifecycle, server selection, connection reuse, retries, timeouts.
+// The request/response byte paths are in http_txn.cc.
+#include "stream/http_stream.h"
+
+#include <atomic>
+
+#include "mux/mux.h"
+#include "net/connection.h"
+#include "net/socket.h"
+#include "net/transport.h"
+
+namespace hearth::stream {
+namespace {
+std::atomic<bool> g_soft_stop{false};
+}
+
+int& live_streams_on_thread() {
+  static thread_local int n = 0;
+  return n;
+}
+void set_soft_stop() { g_soft_stop.store(true); }
+bool soft_stopping() { return g_soft_stop.load(std::memory_order_relaxed); }
+
+Pool<HttpStream>& HttpStream::pool() {
+  static Pool<HttpStream> p("http_stream");
+  return p;
+}
+
+bool HttpStream::create_incoming(mux::StreamConnector* sc, void* ctx) {
+  auto* fe = static_cast<Frontend*>(ctx);
+  HttpStream* s = pool().create(fe, sc);
+  if (!s) return false;
+  sc->app = s;
+  sc->app_tasklet = &s->tasklet_;
+  EventLoop::current()->wake(&s->tasklet_, kWakeRecv);
+  return true;
+}
+
+HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
+    : fe_(fe),
+      be_(fe->backend),
+      hs_(&fe->http),
+      scf_(scf),
+      retries_left_(fe->retries),
+      tasklet_(&HttpStream::process_cb, this),
+      timer_(&HttpStream::timer_cb, this) {
+  wait_f_.tasklet = &tasklet_;
+  wait_b_.tasklet = &tasklet_;
+  start_ms_ = now();
+  int64_t to = hs_->http_request_ms ? hs_->http_request_ms : fe->timeouts.client;
+  req_exp_ = to ? start_ms_ + to : kNever;
+  ++live_streams_on_thread();
+}
+
+HttpStream::~HttpStream() {
+  EventLoop::current()->timers().cancel(&timer_);
+  --live_streams_on_thread();
+}
+
+int64_t HttpStream::now() const { return EventLoop::current()->now_ms(); }
+
+void HttpStream::process_cb(Tasklet*, void* ctx, uint32_t state) {
+  static_cast<HttpStream*>(ctx)->process(state);
+}
+
+void HttpStream::timer_cb(Timer*, void* ctx) { static_cast<HttpStream*>(ctx)->process(kWakeTimer); }
+
+void HttpStream::process(uint32_t why) {
+  switch (phase_) {
+    case Phase::kReqHead: read_request_head(); break;
+    case Phase::kLocalReply: flush_local_reply(); break;
+    case Phase::kQueued:
+      if (waiter_ && waiter_->assigned) {
+        srv_ = be_->cancel_wait(waiter_);
+        waiter_ = nullptr;
+        take_connection();
+      }
+      break;
+    case Phase::kConnecting: check_connect(); break;
+    case Phase::kExchange: exchange(); break;
+    case Phase::kTunnel: tunnel(); break;
+    case Phase::kDone: break;
+  }
+  if (phase_ != Phase::kDone && (why & kWakeTimer)) check_timeouts();
+  if (phase_ == Phase::kDone) {
+    tasklet_.cancel();
+    pool().destroy(this);
+    return;
+  }
+  update_subscriptions();
+  update_timer();
+}
+
+static bool past(int64_t exp, int64_t now) { return exp != kNever && exp <= now; }
+
+void HttpStream::check_timeouts() {
+  const int64_t t = now();
+  switch (phase_) {
+    case Phase::kReqHead:
+      if (!past(req_exp_, t)) return;
+      term_ = "cR";
+      if (fmux()->ibuf().empty()) return abort_all();  // nothing asked: just close
+      return reply(408, "text/plain", "Request Timeout\n", true);
+    case Phase::kQueued:
+      if (!past(queue_exp_, t)) return;
+      be_->counters.queue_timeouts.fetch_add(1, std::memory_order_relaxed);
+      term_ = "sQ";
+      return reply(503, "text/plain", "Service Unavailable\n", true);
+    case Phase::kConnecting:
+      if (past(conn_exp_, t)) connect_failed();
+      return;
+    case Phase::kExchange:
+      if (past(srv_exp_, t)) {
+        term_ = res_head_done_ ? "sD" : "sH";
+        if (!res_head_done_ && res_bytes_ == 0 && try_retry(kRetryResponseTimeout, false)) return;
+        if (res_bytes_ == 0) return reply(504, "text/plain", "Gateway Timeout\n", true);
+        return abort_all();
+      }
+      if (past(cli_exp_, t)) {
+        term_ = "cD";
+        return abort_all();
+      }
+      return;
+    case Phase::kTunnel:
+      if (past(tun_exp_, t)) {
+        term_ = "cD";
+        abort_all();
+      }
+      return;
+    case Phase::kLocalReply:
+      if (past(cli_exp_, t)) abort_all();
+      return;
+    case Phase::kDone: return;
+  }
+}
+
+void HttpStream::assign_server() {
+  backend::LbRequest req;
+  req.source_hash = scf_->conn->peer().ip_hash();
+  req.avoid = avoid_;
+  backend::Server* s = nullptr;
+  switch (be_->take(req, &s, EventLoop::current(), &tasklet_, &waiter_)) {
+    case backend::TakeResult::kAssigned:
+      srv_ = s;
+      return take_connection();
+    case backend::TakeResult::kQueued: {
+      phase_ = Phase::kQueued;
+      int64_t to = fe_->timeouts.queue ? fe_->timeouts.queue : fe_->timeouts.connect;
+      queue_exp_ = to ? now() + to : kNever;
+      return;
+    }
+    case backend::TakeResult::kNoServer:
+    case backend::TakeResult::kQueueFull:
+      be_->counters.no_server.fetch_add(1, std::memory_order_relaxed);
+      term_ = "SC";
+      return reply(503, "text/plain", "Service Unavailable\n", true);
+  }
+}
+
+// Picks an idle connection when the reuse policy allows it, else opens one.
+// http-reuse safe: a client's first request gets a new connection; a
+// non-idempotent request reuses only a connection proven within a short window.
+void HttpStream::take_connection() {
+  backend::IdlePool* pool = srv_->local_pool();
+  net::Connection* c = nullptr;
+  if (pool && !force_fresh_ && hs_->reuse != HttpReuse::kNever) {
+    const bool first = fmux()->transactions() == 0;
+    bool allowed = true, safe_only = false;
+    int64_t max_idle = kNever;
+    switch (hs_->reuse) {
+      case HttpReuse::kSafe:
+        allowed = !first;
+        if (!idempotent_) max_idle = hs_->proven_window_ms;
+        break;
+      case HttpReuse::kAggressive: safe_only = first; break;
+      default: break;
+    }
+    if (allowed) c = pool->take(safe_only, now(), max_idle);
+  }
+  if (!c) return connect_new();
+  scb_ = mux::StreamConnector::pool().create();
+  if (!scb_ || !c->mux->attach(scb_)) {
+    if (scb_) mux::StreamConnector::pool().destroy(scb_);
+    scb_ = nullptr;
+    c->mux->destroy();
+    return connect_new();
+  }
+  scb_->app = this;
+  scb_->app_tasklet = &tasklet_;
+  reused_ = true;
+  conn_idle_ms_ = now() - c->idle_since_ms;
+  srv_->counters.reused.fetch_add(1, std::memory_order_relaxed);
+  phase_ = Phase::kExchange;
+  srv_exp_ = fe_->timeouts.server ? now() + fe_->timeouts.server : kNever;
+  exchange();
+}
+
+void HttpStream::connect_new() {
+  reused_ = false;
+  phase_ = Phase::kConnecting;
+  conn_exp_ = fe_->timeouts.connect ? now() + fe_->timeouts.connect : kNever;
+  srv_->counters.conns_opened.fetch_add(1, std::memory_order_relaxed);
+  int err = 0;
+  int fd = net::start_connect(srv_->addr, &err);
+  if (fd < 0) return connect_failed();
+  net::Connection* c = net::Connection::create(EventLoop::current(), fd, srv_->addr,
+                                               net::kConnConnecting | net::kConnOutgoing);
+  if (!c) return connect_failed();
+  c->xprt = net::raw_transport();
+  scb_ = mux::StreamConnector::pool().create();
+  if (!scb_) {
+    c->destroy();
+    return connect_failed();
+  }
+  scb_->app = this;
+  scb_->app_tasklet = &tasklet_;
+  if (!mux::MuxRegistry::install("h1", c, scb_)) {
+    c->destroy();
+    mux::StreamConnector::pool().destroy(scb_);
+    scb_ = nullptr;
+    return connect_failed();
+  }
+  c->xprt->subscribe(c, kWakeSend, &wait_b_);
+}
+
+void HttpStream::check_connect() {
+  net::Connection* c = scb_->conn;
+  if (!(c->flags & (net::kConnSendReady | net::kConnError))) return;
+  if (net::socket_error(c->fd()) != 0 || (c->flags & net::kConnError)) return connect_failed();
+  c->flags = (c->flags & ~net::kConnConnecting) | net::kConnConnected;
+  phase_ = Phase::kExchange;
+  srv_exp_ = fe_->timeouts.server ? now() + fe_->timeouts.server : kNever;
+  exchange();
+}
+
+void HttpStream::connect_failed() {
+  if (srv_) srv_->counters.connect_errors.fetch_add(1, std::memory_order_relaxed);
+  drop_server_side(false);
+  if (retries_left_ > 0 && (hs_->retry_on & kRetryConnFailure)) {
+    --retries_left_;
+    srv_->counters.retries.fetch_add(1, std::memory_order_relaxed);
+    if (fe_->redispatch && retries_left_ == 0 && be_->servers().size() > 1) {
+      avoid_ = srv_;
+      be_->release(srv_);
+      srv_->counters.redispatches.fetch_add(1, std::memory_order_relaxed);
+      srv_ = nullptr;
+      return assign_server();
+    }
+    return connect_new();
+  }
+  term_ = "SC";
+  reply(503, "text/plain", "Service Unavailable\n", true);
+}
+
+// A retry re-sends the buffered request on a NEW connection. Allowed only when
+// the request is idempotent (RFC 9110 §9.2.2) and still whole in req_out_, and
+// either the failure is the reuse race (a reused connection died before any
+// response byte) or `retry-on` names the condition.
+bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
+  if (!replayable_ || !idempotent_ || retries_left_ <= 0) return false;
+  if (!reused_race && !(hs_->retry_on & condition)) return false;
+  --retries_left_;
+  srv_->counters.retries.fetch_add(1, std::memory_order_relaxed);
+  drop_server_side(false);
+  req_sent_ = 0;
+  res_bytes_ = 0;
+  res_head_done_ = res_done_ = false;
+  res_fed_ = 0;
+  res_out_.release();
+  scan_pos_ = 0;
+  force_fresh_ = true;
+  connect_new();
+  return true;
+}
+
+void HttpStream::drop_server_side(bool keep_idle) {
+  if (!scb_) return;
+  if (scb_->mux) scb_->mux->detach(scb_, keep_idle);
+  mux::StreamConnector::pool().destroy(scb_);
+  scb_ = nullptr;
+}
+
+void HttpStream::abort_all() {
+  drop_server_side(false);
+  if (waiter_) {
+    if (backend::Server* g = be_->cancel_wait(waiter_)) be_->release(g);
+    waiter_ = nullptr;
+  }
+  if (srv_) be_->release(srv_);
+  srv_ = nullptr;
+  if (fe_->log) log_end();
+  scf_->mux->detach(scf_, false);
+  mux::StreamConnector::pool().destroy(scf_);
+  phase_ = Phase::kDone;
+}
+
+void HttpStream::update_timer() {
+  int64_t exp = kNever;
+  auto lower = [&exp](int64_t e) { exp = e < exp ? e : exp; };
+  switch (phase_) {
+    case Phase::kReqHead: lower(req_exp_); break;
+    case Phase::kQueued: lower(queue_exp_); break;
+    case Phase::kConnecting: lower(conn_exp_); break;
+    case Phase::kExchange: lower(srv_exp_); lower(cli_exp_); break;
+    case Phase::kTunnel: lower(tun_exp_); break;
+    case Phase::kLocalReply: lower(cli_exp_); break;
+    case Phase::kDone: break;
+  }
+  EventLoop::current()->timers().arm(&timer_, exp);
+}
+
+}  // namespace hearth::stream

@@ -1,0 +1,133 @@
+#pragma once
+// One HTTP/1.1 transaction: a request read from the client's mux_h1, sent to a
+// server connection (reused from the server's idle pool when the reuse policy
+// allows, else new), and the response sent back. When the exchange ends, the
+// server connection is detached with keep_idle and parked in its pool, and the
+// client connection is detached with keep_idle so its mux waits for the next
+// request, which creates the next HttpStream. See docs/architecture.md.
+#include <cstdint>
+
+#include "backend/backend.h"
+#include "core/buffer.h"
+#include "core/tasklet.h"
+#include "core/timer.h"
+#include "http/body_reader.h"
+#include "http/method.h"
+#include "mux/mux_h1.h"
+#include "mux/stream_connector.h"
+#include "stream/frontend.h"
+
+namespace hearth::stream {
+
+class HttpStream {
+ public:
+  // mux::StreamFactory for incoming HTTP connections; ctx is the Frontend.
+  static bool create_incoming(mux::StreamConnector* sc, void* ctx);
+  static Pool<HttpStream>& pool();
+
+  HttpStream(Frontend* fe, mux::StreamConnector* scf);
+  ~HttpStream();
+
+  enum class Phase {
+    kReqHead,     // waiting for / parsing the request head
+    kLocalReply,  // sending a response Hearth made itself
+    kQueued,      // waiting for a server slot
+    kConnecting,  // a new server connection is being established
+    kExchange,    // request and response are flowing
+    kTunnel,      // after 101 / CONNECT 2xx: raw bytes both ways
+    kDone,
+  };
+
+ private:
+  static void process_cb(Tasklet* t, void* ctx, uint32_t state);
+  static void timer_cb(Timer* t, void* ctx);
+  void process(uint32_t why);
+  void check_timeouts();
+
+  // Request head and rules (http_txn.cc).
+  void read_request_head();
+  bool apply_request_rules();
+  void copy_request_body();
+  // Server side.
+  void assign_server();
+  void take_connection();
+  void connect_new();
+  void check_connect();
+  void connect_failed();
+  bool try_retry(uint32_t condition, bool reused_race);
+  void drop_server_side(bool keep_idle);
+  // Exchange (http_txn.cc).
+  void exchange();
+  bool exchange_once();
+  bool send_request();
+  bool read_response();
+  bool parse_response_head();
+  bool send_response();
+  void on_server_gone();
+  void end_transaction();
+  void tunnel();
+  // Replies and teardown.
+  void reply(int status, const char* ctype, const char* body, bool close);
+  void flush_local_reply();
+  void abort_all();
+  void update_subscriptions();
+  void update_timer();
+  void log_end();
+
+  mux::MuxH1* fmux() const { return static_cast<mux::MuxH1*>(scf_->mux); }
+  mux::MuxH1* bmux() const { return scb_ ? static_cast<mux::MuxH1*>(scb_->mux) : nullptr; }
+  int64_t now() const;
+
+  Frontend* fe_;
+  backend::Backend* be_;
+  const HttpSettings* hs_;
+  backend::Server* srv_ = nullptr;
+  backend::Server* avoid_ = nullptr;
+  backend::QueueWaiter* waiter_ = nullptr;
+  mux::StreamConnector* scf_;
+  mux::StreamConnector* scb_ = nullptr;
+  Phase phase_ = Phase::kReqHead;
+
+  Buffer req_out_;       // rewritten request head + body bytes not yet acknowledged
+  size_t req_sent_ = 0;  // bytes of req_out_ already written to the server
+  Buffer res_out_;       // rewritten response head (or a local reply)
+  size_t res_fed_ = 0;   // head bytes of the server's ibuf accepted as body, not yet sent
+  size_t scan_pos_ = 0;  // where the search for the end of a head resumes
+  http::BodyReader req_body_;
+  http::BodyReader res_body_;
+
+  http::Method method_ = http::Method::kGet;
+  bool idempotent_ = true;
+  bool upgrade_req_ = false;
+  bool client_keepalive_ = true;
+  int client_minor_ = 1;
+  bool req_done_ = false;     // the whole request was read from the client
+  bool res_head_done_ = false;
+  bool res_done_ = false;     // the whole response was read from the server
+  bool server_keep_ = false;  // the server connection may be reused afterwards
+  bool client_close_ = false;
+  bool replayable_ = true;    // the whole request is still in req_out_
+  bool reused_ = false;       // the server connection came from an idle pool
+  bool force_fresh_ = false;  // a retry: never reuse
+  bool local_close_ = true;
+  int64_t conn_idle_ms_ = 0;
+  uint64_t res_bytes_ = 0;  // bytes received from the server for this request
+  int retries_left_;
+  int status_ = 0;
+  const char* term_ = "--";
+
+  Tasklet tasklet_;
+  WaitEvent wait_f_, wait_b_;
+  Timer timer_;
+  int64_t start_ms_;
+  int64_t req_exp_ = kNever, conn_exp_ = kNever, srv_exp_ = kNever, cli_exp_ = kNever,
+          queue_exp_ = kNever, tun_exp_ = kNever;
+};
+
+// Streams (TCP and HTTP) alive on the calling thread; a graceful stop waits for 0.
+int& live_streams_on_thread();
+// Set once a graceful stop began: HTTP answers "connection: close" from then on.
+void set_soft_stop();
+bool soft_stopping();
+
+}  // namespace hearth::stream

@@ -1,0 +1,475 @@
+// HttpStream: the byte paths of one transaction — request head and rules,
+// request body, response head, response body, end of exchange, tunnels and
+// local replies.
+#include <cstring>
+
+#include "http/framing.h"
+#include "http/head_parser.h"
+#include "http/status.h"
+#include "net/connection.h"
+#include "stream/http_head_writer.h"
+#include "stream/http_stream.h"
+#include "stream/session_log.h"
+
+namespace hearth::stream {
+namespace {
+
+// One parser per thread: heads are parsed only once complete, in one call, and
+// everything taken from them is copied into an output buffer before the call
+// returns to the loop, so no state survives between streams.
+http::HeadParser& thread_parser(size_t max_headers) {
+  static thread_local http::HeadParser* p = nullptr;
+  if (!p) {
+    http::HeadLimits l;
+    l.max_headers = max_headers;
+    l.max_head_size = Buffer::configured_size();
+    p = new http::HeadParser(l);
+  }
+  return *p;
+}
+
+// Looks for the blank line ending a head (CRLF CRLF, or a bare-LF variant the
+// parser will reject) from *pos on. Returns: true if one is present.
+bool head_complete(const Buffer& b, size_t* pos) {
+  const char* d = b.head();
+  size_t n = b.len();
+  for (size_t i = *pos; i < n; ++i) {
+    if (d[i] != '\n') continue;
+    if ((i + 1 < n && d[i + 1] == '\n') || (i + 2 < n && d[i + 1] == '\r' && d[i + 2] == '\n'))
+      return true;
+  }
+  *pos = n > 2 ? n - 2 : 0;
+  return false;
+}
+
+constexpr uint32_t kEnd = mux::kScEos | mux::kScError;
+
+}  // namespace
+
+void HttpStream::read_request_head() {
+  mux::MuxH1* fm = fmux();
+  Buffer& in = fm->ibuf();
+  if (!in.full() && !(scf_->flags & kEnd)) fm->fill();
+  if (!head_complete(in, &scan_pos_)) {
+    if (in.full()) return reply(431, "text/plain", "Request Header Fields Too Large\n", true);
+    if (scf_->flags & kEnd) {
+      term_ = "CR";
+      return abort_all();  // the client left before sending a whole request
+    }
+    return;
+  }
+  http::HeadParser& parser = thread_parser(hs_->max_headers);
+  parser.reset();
+  http::RequestHead req;
+  http::ParseResult r = parser.parse_request(std::string_view(in.head(), in.len()), &req);
+  if (r.status == http::ParseStatus::kNeedMore) {
+    parser.reset();
+    return;
+  }
+  fe_->counters.http_requests.fetch_add(1, std::memory_order_relaxed);
+  if (r.status == http::ParseStatus::kError) {
+    term_ = "PR";
+    return reply(r.http_status, "text/plain", nullptr, true);
+  }
+  method_ = req.method;
+  idempotent_ = http::is_idempotent(req.method);
+  client_keepalive_ = req.flags.keep_alive;
+  client_minor_ = req.version_minor;
+  upgrade_req_ = req.flags.upgrade || req.method == http::Method::kConnect;
+  req_body_.reset(req.framing.kind == http::BodyFraming::Kind::kTunnel ? http::BodyFraming::none()
+                                                                        : req.framing);
+  // Rules may answer by themselves (return / deny).
+  for (const HttpRuleRt& rule : hs_->request_rules) {
+    if (rule.action == HttpRuleRt::Action::kDeny) {
+      term_ = "PR";
+      return reply(rule.status ? rule.status : 403, "text/plain", nullptr, true);
+    }
+    if (rule.action == HttpRuleRt::Action::kReturn) {
+      in.consume(r.consumed);
+      bool close = !client_keepalive_ || !req_body_.done();
+      return reply(rule.status, rule.content_type.c_str(), rule.value.c_str(), close);
+    }
+  }
+  RequestHeadOptions opt;
+  std::string ip = scf_->conn->peer().str();
+  size_t colon = ip.rfind(':');
+  if (colon != std::string::npos) ip.resize(colon);
+  if (!ip.empty() && ip[0] == '[') ip = ip.substr(1, ip.size() - 2);
+  opt.client_ip = ip;
+  opt.close_server_side = hs_->conn_mode != HttpConnMode::kKeepAlive;
+  if (!write_request_head(req, *hs_, opt, req_out_)) {
+    req_out_.release();
+    return reply(431, "text/plain", "Request Header Fields Too Large\n", true);
+  }
+  in.consume(r.consumed);
+  scan_pos_ = 0;
+  copy_request_body();
+  if (phase_ == Phase::kDone || phase_ == Phase::kLocalReply) return;
+  assign_server();
+}
+
+// Moves request body bytes from the client's input buffer into req_out_, as far
+// as req_out_ has room, validating the framing on the way.
+void HttpStream::copy_request_body() {
+  Buffer& in = fmux()->ibuf();
+  while (!req_body_.done() && !in.empty() && req_out_.room() > 0) {
+    size_t take = in.len() < req_out_.room() ? in.len() : req_out_.room();
+    http::BodyStatus st;
+    size_t n = req_body_.feed(in.head(), take, &st);
+    if (st == http::BodyStatus::kError) {
+      term_ = "PR";
+      if (req_sent_ == 0 && !scb_) return reply(400, "text/plain", nullptr, true);
+      return abort_all();
+    }
+    req_out_.append(in.head(), n);
+    in.consume(n);
+    if (n == 0) break;
+  }
+  req_done_ = req_body_.done();
+}
+
+void HttpStream::exchange() {
+  while (phase_ == Phase::kExchange && exchange_once()) {
+  }
+  if (phase_ != Phase::kExchange) return;
+  if (res_done_ && req_done_ && res_out_.empty() && res_fed_ == 0 &&
+      req_sent_ == req_out_.len())
+    end_transaction();
+}
+
+bool HttpStream::exchange_once() {
+  bool progress = false;
+  if (!req_done_) {
+    mux::MuxH1* fm = fmux();
+    if (!fm->ibuf().full() && !(scf_->flags & kEnd) && fm->fill()) progress = true;
+    size_t before = req_out_.len();
+    copy_request_body();
+    if (phase_ != Phase::kExchange) return false;
+    progress |= req_out_.len() != before;
+    if (!req_done_ && (scf_->flags & kEnd) && fm->ibuf().empty()) {
+      term_ = "CD";  // client aborted mid-request
+      abort_all();
+      return false;
+    }
+  }
+  progress |= send_request();
+  if (phase_ != Phase::kExchange) return false;
+  progress |= read_response();
+  if (phase_ != Phase::kExchange) return false;
+  progress |= send_response();
+  return progress && phase_ == Phase::kExchange;
+}
+
+// Writes req_out_ from req_sent_ on. Bytes stay in req_out_ (for a replay) until
+// the response starts or the buffer is needed for more body.
+bool HttpStream::send_request() {
+  if (!scb_ || (scb_->flags & mux::kScError)) return false;
+  bool progress = false;
+  if (req_sent_ < req_out_.len()) {
+    size_t n = bmux()->send(req_out_.head() + req_sent_, req_out_.len() - req_sent_);
+    req_sent_ += n;
+    progress = n > 0;
+    if (n) srv_exp_ = fe_->timeouts.server ? now() + fe_->timeouts.server : kNever;
+  }
+  if (!req_done_ && req_out_.room() == 0 && req_sent_ > 0) {
+    // The body outgrows the buffer: what was sent is gone for good.
+    req_out_.consume(req_sent_);
+    req_sent_ = 0;
+    replayable_ = false;
+  }
+  return progress;
+}
+
+bool HttpStream::read_response() {
+  if (!scb_ || res_done_) return false;
+  mux::MuxH1* bm = bmux();
+  bool progress = false;
+  if (!bm->ibuf().full() && !(scb_->flags & kEnd)) {
+    size_t n = bm->fill();
+    if (n) {
+      res_bytes_ += n;
+      progress = true;
+      srv_exp_ = fe_->timeouts.server ? now() + fe_->timeouts.server : kNever;
+    }
+  }
+  while (!res_head_done_ && phase_ == Phase::kExchange && parse_response_head()) progress = true;
+  if (phase_ != Phase::kExchange) return false;
+  if ((scb_->flags & kEnd) && bm->ibuf().len() == res_fed_) on_server_gone();
+  return progress;
+}
+
+// Parses one response head from the server's input buffer. Interim (1xx)
+// responses are forwarded and parsing goes on. Returns: true if a head was taken.
+bool HttpStream::parse_response_head() {
+  Buffer& in = bmux()->ibuf();
+  if (!head_complete(in, &scan_pos_)) {
+    if (in.full()) {
+      term_ = "PH";
+      if (try_retry(kRetryJunkResponse, false)) return false;
+      reply(502, "text/plain", "Bad Gateway\n", true);
+    }
+    return false;
+  }
+  http::HeadParser& parser = thread_parser(hs_->max_headers);
+  parser.reset();
+  http::ResponseHead res;
+  http::ParseResult r = parser.parse_response(std::string_view(in.head(), in.len()), &res);
+  if (r.status == http::ParseStatus::kNeedMore) {
+    parser.reset();
+    return false;
+  }
+  if (r.status == http::ParseStatus::kError) {
+    term_ = "PH";
+    if (try_retry(kRetryJunkResponse, false)) return false;
+    reply(502, "text/plain", "Bad Gateway\n", true);
+    return false;
+  }
+  scan_pos_ = 0;
+  if (res.status >= 100 && res.status < 200 && res.status != 101) {
+    ResponseHeadOptions o;
+    o.interim = true;
+    write_response_head(res, *hs_, o, res_out_);
+    in.consume(r.consumed);
+    return true;
+  }
+  static const struct { int status; uint32_t bit; } kStatusRetry[] = {
+      {404, kRetry404}, {408, kRetry408}, {425, kRetry425}, {500, kRetry500},
+      {501, kRetry501}, {502, kRetry502}, {503, kRetry503}, {504, kRetry504}};
+  for (auto& sr : kStatusRetry)
+    if (res.status == sr.status && try_retry(sr.bit, false)) return false;
+  http::BodyFraming framing = http::response_framing(method_, res);
+  const bool tunnel = framing.kind == http::BodyFraming::Kind::kTunnel;
+  server_keep_ = !tunnel && http::response_keeps_alive(res, framing) &&
+                 hs_->conn_mode == HttpConnMode::kKeepAlive;
+  client_close_ = !tunnel && (!client_keepalive_ || hs_->conn_mode == HttpConnMode::kClose ||
+                              framing.kind == http::BodyFraming::Kind::kCloseDelimited ||
+                              soft_stopping() || !req_done_);
+  ResponseHeadOptions o;
+  o.close_client = client_close_;
+  o.client_version_minor = client_minor_;
+  if (!write_response_head(res, *hs_, o, res_out_)) {
+    term_ = "PH";
+    reply(502, "text/plain", "Bad Gateway\n", true);
+    return false;
+  }
+  status_ = res.status;
+  in.consume(r.consumed);
+  res_head_done_ = true;
+  res_body_.reset(tunnel ? http::BodyFraming::none() : framing);
+  if (reused_) srv_->keepalive.observe_alive(conn_idle_ms_);
+  // The response has begun: a replay is no longer possible.
+  replayable_ = false;
+  if (req_sent_ > 0) {
+    req_out_.consume(req_sent_);
+    req_sent_ = 0;
+  }
+  if (tunnel) {
+    phase_ = Phase::kTunnel;
+    int64_t to = fe_->timeouts.tunnel ? fe_->timeouts.tunnel : fe_->timeouts.client;
+    tun_exp_ = to ? now() + to : kNever;
+  }
+  return true;
+}
+
+// The server closed (or failed). Before any response byte on a reused
+// connection this is the keep-alive race: replay if safe. A close-delimited body
+// ends here. Anything else is an error toward the client.
+void HttpStream::on_server_gone() {
+  if (!res_head_done_) {
+    if (res_bytes_ == 0) {
+      if (reused_ && try_retry(0, /*reused_race=*/true)) return;
+      if (!reused_ && try_retry(kRetryEmptyResponse, false)) return;
+    }
+    term_ = "SH";
+    reply(502, "text/plain", "Bad Gateway\n", true);
+    return;
+  }
+  if (res_body_.on_eof()) {
+    res_done_ = true;
+    server_keep_ = false;
+    return;
+  }
+  term_ = "SD";  // truncated body: the client must see the connection end
+  abort_all();
+}
+
+bool HttpStream::send_response() {
+  bool progress = false;
+  mux::MuxH1* fm = fmux();
+  if (!res_out_.empty()) {
+    size_t n = fm->send(res_out_.head(), res_out_.len());
+    res_out_.consume(n);
+    progress = n > 0;
+    if (n) cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
+    if (!res_out_.empty()) return progress;
+    res_out_.release();
+  }
+  if (scf_->flags & mux::kScError) {
+    term_ = "CD";
+    abort_all();
+    return false;
+  }
+  if (!res_head_done_ || !scb_ || phase_ != Phase::kExchange) return progress;
+  Buffer& in = bmux()->ibuf();
+  if (!res_body_.done() && res_fed_ < in.len()) {
+    http::BodyStatus st;
+    res_fed_ += res_body_.feed(in.head() + res_fed_, in.len() - res_fed_, &st);
+    if (st == http::BodyStatus::kError) {
+      term_ = "SD";
+      abort_all();
+      return false;
+    }
+  }
+  if (res_fed_ > 0) {
+    size_t n = fm->send(in.head(), res_fed_);
+    in.consume(n);
+    res_fed_ -= n;
+    progress |= n > 0;
+    if (n) cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
+  }
+  if (res_body_.done() && res_fed_ == 0) res_done_ = true;
+  return progress;
+}
+
+// Both messages are complete: park or close the server connection, then hand
+// the client connection back to its mux (keep-alive) or close it.
+void HttpStream::end_transaction() {
+  net::Connection* bc = scb_ ? scb_->conn : nullptr;
+  bool keep = bc && server_keep_ && hs_->reuse != HttpReuse::kNever && bmux()->ibuf().empty() &&
+              !(bc->flags & (net::kConnError | net::kConnRdShut | net::kConnWrShut));
+  backend::IdlePool* pool = srv_ ? srv_->local_pool() : nullptr;
+  if (bc) ++bc->exchanges;
+  drop_server_side(keep && pool);
+  if (keep && pool && !pool->add(bc, now())) bc->mux->destroy();
+  if (srv_) be_->release(srv_);
+  srv_ = nullptr;
+  if (fe_->log) log_end();
+  bool client_keep = !client_close_ && !(scf_->flags & kEnd);
+  mux::MuxH1* fm = fmux();
+  if (!client_keep) fm->shutw(scf_);
+  int64_t ka = hs_->keep_alive_ms ? hs_->keep_alive_ms : hs_->http_request_ms;
+  fm->set_idle_timeout(ka ? ka : fe_->timeouts.client);
+  fm->detach(scf_, client_keep);
+  mux::StreamConnector::pool().destroy(scf_);
+  phase_ = Phase::kDone;
+}
+
+// After 101 / CONNECT 2xx: bytes both ways until both sides closed.
+void HttpStream::tunnel() {
+  mux::MuxH1* fm = fmux();
+  mux::MuxH1* bm = bmux();
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    if (!res_out_.empty()) {
+      res_out_.consume(fm->send(res_out_.head(), res_out_.len()));
+      if (!res_out_.empty()) break;
+    }
+    auto pump = [&](mux::MuxH1* from, mux::StreamConnector* from_sc, mux::MuxH1* to) {
+      if (!from->ibuf().full() && !(from_sc->flags & kEnd)) progress |= from->fill() > 0;
+      if (!from->ibuf().empty()) {
+        size_t n = to->send(from->ibuf().head(), from->ibuf().len());
+        from->ibuf().consume(n);
+        progress |= n > 0;
+      }
+    };
+    pump(fm, scf_, bm);
+    pump(bm, scb_, fm);
+  }
+  if ((scf_->flags | scb_->flags) & mux::kScError) return abort_all();
+  int64_t to = fe_->timeouts.tunnel ? fe_->timeouts.tunnel : fe_->timeouts.client;
+  tun_exp_ = to ? now() + to : kNever;
+  if ((scf_->flags & mux::kScEos) && fm->ibuf().empty() && !(scb_->flags & mux::kScShutW))
+    bm->shutw(scb_);
+  if ((scb_->flags & mux::kScEos) && bm->ibuf().empty() && res_out_.empty() &&
+      !(scf_->flags & mux::kScShutW))
+    fm->shutw(scf_);
+  if ((scf_->flags & mux::kScShutW) && (scb_->flags & mux::kScShutW)) abort_all();
+}
+
+void HttpStream::reply(int status, const char* ctype, const char* body, bool close) {
+  status_ = status;
+  if (status >= 400) fe_->counters.http_errors.fetch_add(1, std::memory_order_relaxed);
+  drop_server_side(false);
+  if (waiter_) {
+    if (backend::Server* g = be_->cancel_wait(waiter_)) be_->release(g);
+    waiter_ = nullptr;
+  }
+  if (srv_) be_->release(srv_);
+  srv_ = nullptr;
+  res_out_.release();
+  std::string def;
+  if (!body) def = std::string(http::reason_phrase(status)) + "\n";
+  if (!write_local_response(status, ctype, body ? body : def.c_str(), close, res_out_)) {
+    res_out_.release();
+    write_local_response(status, "", "", true, res_out_);
+  }
+  local_close_ = close || soft_stopping();
+  client_close_ = local_close_;
+  phase_ = Phase::kLocalReply;
+  cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
+  flush_local_reply();
+}
+
+void HttpStream::flush_local_reply() {
+  mux::MuxH1* fm = fmux();
+  if (!res_out_.empty() && !(scf_->flags & mux::kScError))
+    res_out_.consume(fm->send(res_out_.head(), res_out_.len()));
+  if (!res_out_.empty() && !(scf_->flags & mux::kScError)) return;
+  res_out_.release();
+  if (fe_->log) log_end();
+  bool keep = !local_close_ && !(scf_->flags & kEnd);
+  if (!keep) fm->shutw(scf_);
+  int64_t ka = hs_->keep_alive_ms ? hs_->keep_alive_ms : hs_->http_request_ms;
+  fm->set_idle_timeout(ka ? ka : fe_->timeouts.client);
+  fm->detach(scf_, keep);
+  mux::StreamConnector::pool().destroy(scf_);
+  phase_ = Phase::kDone;
+}
+
+void HttpStream::update_subscriptions() {
+  mux::MuxH1* fm = fmux();
+  mux::MuxH1* bm = bmux();
+  auto sub = [](mux::MuxH1* m, mux::StreamConnector* sc, WaitEvent* w, bool r, bool s) {
+    uint32_t ev = (r ? uint32_t(kWakeRecv) : 0u) | (s ? uint32_t(kWakeSend) : 0u);
+    ev &= ~w->events;
+    if (ev) m->subscribe(sc, ev, w);
+  };
+  const bool f_open = !(scf_->flags & kEnd) && !fm->ibuf().full();
+  bool f_recv = false, f_send = false, b_recv = false, b_send = false;
+  const bool b_open = scb_ && !(scb_->flags & kEnd) && !bm->ibuf().full();
+  switch (phase_) {
+    case Phase::kReqHead: f_recv = f_open; break;
+    case Phase::kLocalReply: f_send = !res_out_.empty(); break;
+    case Phase::kExchange:
+      f_recv = f_open && !req_done_ && req_out_.room() > 0;
+      f_send = !res_out_.empty() || res_fed_ > 0;
+      b_recv = b_open && !res_done_ && res_fed_ == 0;
+      b_send = scb_ && req_sent_ < req_out_.len();
+      break;
+    case Phase::kTunnel:
+      f_recv = f_open;
+      b_recv = b_open;
+      f_send = !res_out_.empty() || (bm && !bm->ibuf().empty());
+      b_send = !fm->ibuf().empty();
+      break;
+    default: break;
+  }
+  if (f_recv || f_send) sub(fm, scf_, &wait_f_, f_recv, f_send);
+  if (scb_ && (b_recv || b_send)) sub(bm, scb_, &wait_b_, b_recv, b_send);
+}
+
+void HttpStream::log_end() {
+  SessionLogRecord r;
+  r.client = scf_->conn ? scf_->conn->peer().str() : "-";
+  r.frontend = fe_->name;
+  r.backend = be_->name();
+  r.server = srv_ ? srv_->name : "-";
+  r.t_total = now() - start_ms_;
+  r.termination = term_;
+  r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
+  r.status = status_;
+  emit_session_log(r);
+}
+
+}  // namespace hearth::stream

@@ -1,0 +1,161 @@
+// Keywords of the global section.
+#include <gtest/gtest.h>
+
+#include "config_test_util.h"
+
+namespace hearth::config {
+namespace {
+
+using testing::dump;
+using testing::only_error;
+using testing::parse;
+
+ParseResult global(const std::string& lines) { return parse("global\n" + lines); }
+
+TEST(Global, BuiltInValues) {
+  auto r = global("");
+  ASSERT_TRUE(r.ok());
+  const GlobalConfig& g = r.config.global;
+  EXPECT_EQ(g.nbthread, 1);
+  EXPECT_EQ(g.maxconn, 4096);
+  EXPECT_FALSE(g.log_stdout);
+  EXPECT_EQ(g.hard_stop_after, std::nullopt);
+  EXPECT_TRUE(g.stats_sockets.empty());
+  EXPECT_EQ(g.tune_bufsize, 16384);
+  EXPECT_EQ(g.tune_http_maxhdr, 101);
+  EXPECT_EQ(g.pidfile, "");
+}
+
+TEST(Global, HappyPath) {
+  auto r = global(
+      "  nbthread 4\n"
+      "  maxconn 20000\n"
+      "  log stdout format raw local0 info\n"
+      "  hard-stop-after 30s\n"
+      "  tune.bufsize 32k\n"
+      "  tune.http.maxhdr 200\n"
+      "  pidfile /run/hearth.pid\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const GlobalConfig& g = r.config.global;
+  EXPECT_EQ(g.nbthread, 4);
+  EXPECT_EQ(g.maxconn, 20000);
+  EXPECT_TRUE(g.log_stdout);
+  EXPECT_EQ(g.log_stdout_format, "raw");
+  EXPECT_EQ(g.hard_stop_after, 30000);
+  EXPECT_EQ(g.tune_bufsize, 32768);
+  EXPECT_EQ(g.tune_http_maxhdr, 200);
+  EXPECT_EQ(g.pidfile, "/run/hearth.pid");
+}
+
+TEST(Global, LogStdoutForms) {
+  for (const char* line : {"log stdout", "log stdout local0", "log stdout format short daemon",
+                           "log stdout len 1024 format rfc5424 local7 info notice"}) {
+    auto r = global(std::string("  ") + line + "\n");
+    EXPECT_TRUE(r.ok()) << line << "\n" << dump(r.errors);
+    EXPECT_TRUE(r.config.global.log_stdout) << line;
+  }
+}
+
+TEST(Global, LogErrors) {
+  EXPECT_EQ(only_error(global("  log 127.0.0.1:514 local0\n")),
+            "t.cfg:2: 'log': log target '127.0.0.1:514' is not supported: Hearth only logs to "
+            "'stdout' (pipe it to your log collector)");
+  EXPECT_EQ(global("  log stderr local0\n").errors.size(), 1u);
+  EXPECT_TRUE(testing::has(global("  log stdout format json\n").errors,
+                           "t.cfg:2: 'log': unknown log format 'json'"));
+  EXPECT_TRUE(testing::has(global("  log stdout local9\n").errors,
+                           "t.cfg:2: 'log': unknown facility 'local9'"));
+  EXPECT_TRUE(testing::has(global("  log stdout local0 loud\n").errors,
+                           "t.cfg:2: 'log': unexpected 'loud'"));
+  EXPECT_TRUE(testing::has(global("  log stdout format\n").errors,
+                           "t.cfg:2: 'log': 'format' expects a value"));
+  EXPECT_TRUE(testing::has(global("  log stdout sample 1:2 local0\n").errors,
+                           "t.cfg:2: 'log': 'sample' is not supported"));
+  EXPECT_TRUE(testing::has(global("  log\n").errors, "t.cfg:2: 'log': missing argument"));
+}
+
+TEST(Global, StatsSocket) {
+  auto r = global(
+      "  stats socket /run/hearth.sock level admin mode 660\n"
+      "  stats socket fd@4\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const auto& s = r.config.global.stats_sockets;
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].path, "/run/hearth.sock");
+  EXPECT_TRUE(s[0].level_admin);
+  EXPECT_EQ(s[0].mode, 0660);
+  EXPECT_EQ(s[0].loc.line, 2);
+  EXPECT_EQ(s[1].path, "fd@4");
+  EXPECT_FALSE(s[1].level_admin);
+  EXPECT_EQ(s[1].mode, 0600);
+}
+
+TEST(Global, StatsSocketErrors) {
+  EXPECT_EQ(only_error(global("  stats socket ipv4@127.0.0.1:9999\n")),
+            "t.cfg:2: 'stats socket': 'ipv4@127.0.0.1:9999' is not supported: expects a unix "
+            "socket path or fd@N");
+  EXPECT_EQ(only_error(global("  stats socket 127.0.0.1:9999\n")),
+            "t.cfg:2: 'stats socket': '127.0.0.1:9999' is not supported: expects a unix socket "
+            "path or fd@N");
+  EXPECT_EQ(only_error(global("  stats socket /s level root\n")),
+            "t.cfg:2: 'stats socket': unknown level 'root': expects admin, operator or user");
+  EXPECT_EQ(only_error(global("  stats socket /s mode 999\n")),
+            "t.cfg:2: 'stats socket': invalid mode '999': expects octal permissions such as 600");
+  EXPECT_EQ(only_error(global("  stats socket /s expose-fd listeners\n")),
+            "t.cfg:2: 'stats socket': option 'expose-fd' is not supported: expects level or mode");
+  EXPECT_TRUE(testing::has(global("  stats socket /s level\n").errors,
+                           "t.cfg:2: 'stats socket': 'level' expects a value"));
+  EXPECT_TRUE(testing::has(global("  stats timeout 2m\n").errors, "t.cfg:2: 'stats timeout': "));
+  EXPECT_TRUE(
+      testing::has(global("  stats socket\n").errors, "t.cfg:2: 'stats socket': missing argument"));
+}
+
+TEST(Global, NumbersAreRangeChecked) {
+  EXPECT_EQ(only_error(global("  nbthread 0\n")),
+            "t.cfg:2: 'nbthread': expects an integer between 1 and 64, got '0'");
+  EXPECT_EQ(only_error(global("  maxconn lots\n")),
+            "t.cfg:2: 'maxconn': expects an integer between 1 and 10000000, got 'lots'");
+  EXPECT_EQ(only_error(global("  tune.bufsize 100\n")),
+            "t.cfg:2: 'tune.bufsize': expects a size between 1024 and 1048576 bytes (k and m "
+            "suffixes allowed), got '100'");
+  EXPECT_EQ(only_error(global("  tune.http.maxhdr 40000\n")),
+            "t.cfg:2: 'tune.http.maxhdr': expects an integer between 1 and 32767, got '40000'");
+  EXPECT_EQ(only_error(global("  hard-stop-after soon\n")),
+            "t.cfg:2: 'hard-stop-after': expects a duration such as 5s, 500ms or 1m (units us, "
+            "ms, s, m, h, d; a bare number is ms; at most 24d), got 'soon'");
+  EXPECT_EQ(only_error(global("  nbthread\n")),
+            "t.cfg:2: 'nbthread': missing argument: expects 'nbthread N'");
+  EXPECT_EQ(only_error(global("  nbthread 2 3\n")),
+            "t.cfg:2: 'nbthread': unexpected argument '3': expects 'nbthread N'");
+}
+
+TEST(Global, RefusedKeywordsExplainWhy) {
+  EXPECT_EQ(only_error(global("  daemon\n")),
+            "t.cfg:2: 'daemon': not supported: Hearth runs in the foreground; let a supervisor "
+            "such as systemd run it in the background");
+  for (const char* kw : {"user", "group", "chroot"}) {
+    auto r = global(std::string("  ") + kw + " x\n");
+    ASSERT_EQ(r.errors.size(), 1u) << kw;
+    EXPECT_EQ(r.errors[0].keyword, kw);
+    EXPECT_EQ(r.errors[0].loc.line, 2);
+    EXPECT_EQ(r.errors[0].message.rfind("not supported", 0), 0u) << r.errors[0].message;
+  }
+}
+
+TEST(Global, KnownButUnsupportedVersusUnknown) {
+  EXPECT_EQ(only_error(global("  ssl-default-bind-ciphers HIGH\n")),
+            "t.cfg:2: 'ssl-default-bind-ciphers': Hearth does not support this global keyword yet");
+  EXPECT_EQ(only_error(global("  nbthreads 2\n")),
+            "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
+            "maxconn, log, hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, pidfile");
+}
+
+TEST(Global, SeveralGlobalSectionsMerge) {
+  auto r = parse("global\n  nbthread 2\nglobal\n  maxconn 7\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(r.config.global.nbthread, 2);
+  EXPECT_EQ(r.config.global.maxconn, 7);
+}
+
+}  // namespace
+}  // namespace hearth::config

@@ -1,0 +1,133 @@
+// "http-request" and "http-response" rules.
+#include <gtest/gtest.h>
+
+#include "config_test_util.h"
+
+namespace hearth::config {
+namespace {
+
+using testing::dump;
+using testing::has;
+using testing::only_error;
+using testing::parse;
+
+ParseResult frontend(const std::string& lines) {
+  return parse("frontend f\n  mode http\n" + lines);
+}
+const std::vector<HttpRule>& req(const ParseResult& r) {
+  return r.config.proxies.at(0).http_request_rules;
+}
+const std::vector<HttpRule>& rsp(const ParseResult& r) {
+  return r.config.proxies.at(0).http_response_rules;
+}
+
+TEST(HttpRules, SetAndDelHeaderInOrder) {
+  auto r = frontend(
+      "  http-request set-header X-Forwarded-Proto https\n"
+      "  http-request del-header X-Debug\n"
+      "  http-response set-header Cache-Control \"no-store, private\"\n"
+      "  http-response del-header Server\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(req(r).size(), 2u);
+  EXPECT_EQ(req(r)[0].action, HttpRule::Action::kSetHeader);
+  EXPECT_EQ(req(r)[0].name, "X-Forwarded-Proto");
+  EXPECT_EQ(req(r)[0].value, "https");
+  EXPECT_EQ(req(r)[0].loc.line, 3);
+  EXPECT_EQ(req(r)[1].action, HttpRule::Action::kDelHeader);
+  EXPECT_EQ(req(r)[1].name, "X-Debug");
+  ASSERT_EQ(rsp(r).size(), 2u);
+  EXPECT_EQ(rsp(r)[0].value, "no-store, private");
+  EXPECT_EQ(rsp(r)[1].action, HttpRule::Action::kDelHeader);
+  EXPECT_EQ(rsp(r)[1].loc.line, 6);
+}
+
+TEST(HttpRules, DoublePercentIsALiteralPercent) {
+  auto r = frontend("  http-request set-header X-Share 100%%\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(req(r)[0].value, "100%");
+}
+
+TEST(HttpRules, DenyDefaultsTo403) {
+  auto r = frontend(
+      "  http-request deny\n  http-request deny deny_status 429\n"
+      "  http-request deny status 401 content-type text/plain string nope\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(req(r).size(), 3u);
+  EXPECT_EQ(req(r)[0].action, HttpRule::Action::kDeny);
+  EXPECT_EQ(req(r)[0].status, 403);
+  EXPECT_EQ(req(r)[1].status, 429);
+  EXPECT_EQ(req(r)[2].status, 401);
+  EXPECT_EQ(req(r)[2].content_type, "text/plain");
+  EXPECT_EQ(req(r)[2].value, "nope");
+}
+
+TEST(HttpRules, Return) {
+  auto r = frontend(
+      "  http-request return\n"
+      "  http-request return status 503 content-type \"text/html\" string \"<h1>down</h1>\"\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(req(r)[0].action, HttpRule::Action::kReturn);
+  EXPECT_EQ(req(r)[0].status, 200);
+  EXPECT_EQ(req(r)[1].status, 503);
+  EXPECT_EQ(req(r)[1].content_type, "text/html");
+  EXPECT_EQ(req(r)[1].value, "<h1>down</h1>");
+}
+
+TEST(HttpRules, AllowedInBackends) {
+  auto r = parse("backend b\n  http-request set-header X-A 1\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(req(r).size(), 1u);
+}
+
+TEST(HttpRules, Errors) {
+  EXPECT_EQ(only_error(frontend("  http-request set-header X-A\n")),
+            "t.cfg:3: 'http-request set-header': missing argument: expects 'http-request "
+            "set-header NAME VALUE'");
+  EXPECT_EQ(only_error(frontend("  http-request set-header X-A b c\n")),
+            "t.cfg:3: 'http-request set-header': unexpected argument 'c': expects 'http-request "
+            "set-header NAME VALUE'");
+  EXPECT_EQ(only_error(frontend("  http-request set-header X-A b if { path / }\n")),
+            "t.cfg:3: 'http-request set-header': conditions ('if' / 'unless' with ACLs) are not "
+            "supported by Hearth yet");
+  EXPECT_EQ(only_error(frontend("  http-request deny if bad\n")),
+            "t.cfg:3: 'http-request deny': conditions ('if' / 'unless' with ACLs) are not "
+            "supported by Hearth yet");
+  EXPECT_EQ(only_error(frontend("  http-request set-header X-Ip %[src]\n")),
+            "t.cfg:3: 'http-request set-header': log-format expressions such as %[src] or %ci are "
+            "not supported by Hearth yet; write %% for a literal '%'");
+  EXPECT_EQ(only_error(frontend("  http-request set-header \"Bad Name\" x\n")),
+            "t.cfg:3: 'http-request set-header': invalid header name 'Bad Name': expects an HTTP "
+            "token such as X-Forwarded-Proto");
+  EXPECT_EQ(
+      only_error(frontend("  http-request set-header X-A \"a\\r\\nInjected: 1\"\n")),
+      "t.cfg:3: 'http-request set-header': the value must not contain CR, LF or NUL characters");
+  EXPECT_EQ(only_error(frontend("  http-request deny deny_status 99\n")),
+            "t.cfg:3: 'http-request deny': option 'deny_status' expects an HTTP status between 200 "
+            "and 599, got '99'");
+  EXPECT_EQ(only_error(frontend("  http-request return status 200 string hi\n")),
+            "t.cfg:3: 'http-request return': a 'string' body needs 'content-type T', e.g. "
+            "content-type text/plain");
+  EXPECT_EQ(only_error(frontend("  http-request return status 204 content-type a/b string x\n")),
+            "t.cfg:3: 'http-request return': status 204 cannot carry a body");
+  EXPECT_EQ(
+      only_error(frontend("  http-request return errorfile /x\n")),
+      "t.cfg:3: 'http-request return': option 'errorfile' is not supported: expects [status N] "
+      "[content-type T] [string S]");
+  EXPECT_EQ(only_error(frontend("  http-request return status\n")),
+            "t.cfg:3: 'http-request return': option 'status' expects a value");
+  EXPECT_EQ(only_error(frontend("  http-request redirect location /\n")),
+            "t.cfg:3: 'http-request redirect': Hearth does not support this action yet; supported: "
+            "set-header, del-header, deny or return");
+  EXPECT_EQ(only_error(frontend("  http-response deny\n")),
+            "t.cfg:3: 'http-response deny': Hearth does not support this action yet; supported: "
+            "set-header or del-header");
+  EXPECT_EQ(only_error(frontend("  http-request sethdr a b\n")),
+            "t.cfg:3: 'http-request sethdr': unknown action; supported: set-header, del-header, "
+            "deny or return");
+  EXPECT_EQ(
+      only_error(frontend("  http-request\n")),
+      "t.cfg:3: 'http-request': missing action: expects set-header, del-header, deny or return");
+}
+
+}  // namespace
+}  // namespace hearth::config

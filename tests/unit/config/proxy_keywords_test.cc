@@ -1,0 +1,281 @@
+// Keywords of defaults / frontend / backend / listen sections (servers and
+// HTTP rules have their own test files).
+#include <gtest/gtest.h>
+
+#include "config_test_util.h"
+
+namespace hearth::config {
+namespace {
+
+using testing::dump;
+using testing::has;
+using testing::only_error;
+using testing::parse;
+
+// Parses one proxy section of `kind` named "p" holding `lines`.
+ParseResult in(const std::string& kind, const std::string& lines) {
+  return parse(kind + " p\n" + lines);
+}
+const ProxyConfig& proxy(const ParseResult& r) { return r.config.proxies.at(0); }
+
+TEST(ProxyKeywords, BuiltInValues) {
+  auto r = in("listen", "");
+  ASSERT_TRUE(r.ok());
+  const ProxyConfig& p = proxy(r);
+  EXPECT_EQ(p.mode, Mode::kTcp);
+  EXPECT_EQ(p.balance, BalanceAlgo::kRoundRobin);
+  EXPECT_EQ(p.retries, 3);
+  EXPECT_FALSE(p.redispatch);
+  EXPECT_EQ(p.maxconn, 0);
+  EXPECT_EQ(p.http_reuse, HttpReuse::kSafe);
+  EXPECT_EQ(p.http_conn_mode, HttpConnMode::kKeepAlive);
+  EXPECT_FALSE(p.forwardfor);
+  EXPECT_FALSE(p.log_global);
+  EXPECT_EQ(p.log_format, LogFormat::kDefault);
+  EXPECT_FALSE(p.dontlognull);
+}
+
+TEST(ProxyKeywords, Mode) {
+  EXPECT_EQ(proxy(in("backend", "  mode http\n")).mode, Mode::kHttp);
+  EXPECT_EQ(proxy(in("backend", "  mode http\n  mode tcp\n")).mode, Mode::kTcp);
+  EXPECT_EQ(only_error(in("backend", "  mode health\n")),
+            "t.cfg:2: 'mode': unsupported mode 'health': expects tcp or http");
+}
+
+TEST(ProxyKeywords, BindAcceptsListsAndRejectsOptions) {
+  auto r = in("frontend", "  bind :80\n  bind 127.0.0.1:81,[::1]:82\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const auto& b = proxy(r).binds;
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_EQ(b[0].address, ":80");
+  EXPECT_EQ(b[0].loc.line, 2);
+  EXPECT_EQ(b[1].address, "127.0.0.1:81");
+  EXPECT_EQ(b[2].address, "[::1]:82");
+  EXPECT_EQ(b[2].loc.line, 3);
+  EXPECT_EQ(
+      only_error(in("frontend", "  bind :443 ssl crt /x.pem\n")),
+      "t.cfg:2: 'bind': bind option 'ssl' is not supported by Hearth yet (no bind options are)");
+  EXPECT_EQ(only_error(in("frontend", "  bind\n")),
+            "t.cfg:2: 'bind': missing argument: expects 'bind ADDR:PORT[,ADDR:PORT...]'");
+}
+
+TEST(ProxyKeywords, DefaultBackend) {
+  auto r = in("frontend", "\n  default_backend app\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(proxy(r).default_backend, "app");
+  EXPECT_EQ(proxy(r).default_backend_loc.line, 3);
+  EXPECT_EQ(only_error(in("frontend", "  default_backend a b\n")),
+            "t.cfg:2: 'default_backend': unexpected argument 'b': expects 'default_backend NAME'");
+}
+
+TEST(ProxyKeywords, Balance) {
+  struct Case {
+    const char* text;
+    BalanceAlgo algo;
+    int draws;
+  };
+  for (const Case& c :
+       {Case{"roundrobin", BalanceAlgo::kRoundRobin, 2},
+        Case{"leastconn", BalanceAlgo::kLeastConn, 2}, Case{"source", BalanceAlgo::kSource, 2},
+        Case{"first", BalanceAlgo::kFirst, 2}, Case{"random", BalanceAlgo::kRandom, 2},
+        Case{"random(5)", BalanceAlgo::kRandom, 5}}) {
+    auto r = in("backend", std::string("  balance ") + c.text + "\n");
+    ASSERT_TRUE(r.ok()) << c.text << dump(r.errors);
+    EXPECT_EQ(proxy(r).balance, c.algo) << c.text;
+    EXPECT_EQ(proxy(r).random_draws, c.draws) << c.text;
+  }
+}
+
+TEST(ProxyKeywords, BalanceErrors) {
+  EXPECT_EQ(only_error(in("backend", "  balance uri whole\n")),
+            "t.cfg:2: 'balance': algorithm 'uri' is not supported by Hearth yet: expects "
+            "roundrobin, leastconn, source, random, random(N) or first");
+  EXPECT_EQ(only_error(in("backend", "  balance hdr(host)\n")),
+            "t.cfg:2: 'balance': algorithm 'hdr' is not supported by Hearth yet: expects "
+            "roundrobin, leastconn, source, random, random(N) or first");
+  EXPECT_EQ(only_error(in("backend", "  balance robin\n")),
+            "t.cfg:2: 'balance': unknown algorithm 'robin': expects roundrobin, leastconn, "
+            "source, random, random(N) or first");
+  EXPECT_EQ(only_error(in("backend", "  balance random(0)\n")),
+            "t.cfg:2: 'balance': 'random(0)': expects random(N) with N between 1 and 100");
+  EXPECT_EQ(only_error(in("frontend", "  balance first\n")),
+            "t.cfg:2: 'balance': not allowed in a frontend section (allowed in: defaults, backend, "
+            "listen)");
+}
+
+TEST(ProxyKeywords, EveryTimeout) {
+  auto r = in("listen",
+              "  timeout connect 1s\n  timeout client 2s\n  timeout server 3s\n"
+              "  timeout tunnel 1h\n  timeout client-fin 4s\n  timeout server-fin 5s\n"
+              "  timeout queue 6s\n  timeout http-request 7s\n  timeout http-keep-alive 8s\n"
+              "  timeout pool-idle 9s\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const Timeouts& t = proxy(r).timeouts;
+  EXPECT_EQ(t.connect, 1000);
+  EXPECT_EQ(t.client, 2000);
+  EXPECT_EQ(t.server, 3000);
+  EXPECT_EQ(t.tunnel, 3600000);
+  EXPECT_EQ(t.client_fin, 4000);
+  EXPECT_EQ(t.server_fin, 5000);
+  EXPECT_EQ(t.queue, 6000);
+  EXPECT_EQ(t.http_request, 7000);
+  EXPECT_EQ(t.http_keep_alive, 8000);
+  EXPECT_EQ(t.pool_idle, 9000);
+}
+
+TEST(ProxyKeywords, TimeoutErrors) {
+  EXPECT_EQ(
+      only_error(in("backend", "  timeout connect 5 s\n")),
+      "t.cfg:2: 'timeout connect': unexpected argument 's': expects 'timeout connect DURATION'");
+  EXPECT_EQ(only_error(in("backend", "  timeout server 5sec\n")),
+            "t.cfg:2: 'timeout server': expects a duration such as 5s, 500ms or 1m (units us, ms, "
+            "s, m, h, d; a bare number is ms; at most 24d), got '5sec'");
+  EXPECT_EQ(only_error(in("backend", "  timeout check 5s\n")),
+            "t.cfg:2: 'timeout check': Hearth does not support this timeout yet");
+  EXPECT_EQ(only_error(in("backend", "  timeout conect 5s\n")),
+            "t.cfg:2: 'timeout conect': unknown timeout 'conect': expects connect, client, server, "
+            "tunnel, client-fin, server-fin, queue, http-request, http-keep-alive or pool-idle");
+  EXPECT_TRUE(has(in("backend", "  timeout\n").errors, "t.cfg:2: 'timeout': missing timeout name"));
+  EXPECT_EQ(only_error(in("backend", "  contimeout 5s\n")),
+            "t.cfg:2: 'contimeout': obsolete keyword: write 'timeout connect DURATION'");
+}
+
+TEST(ProxyKeywords, SideSpecificTimeoutIsIgnoredWithWarning) {
+  auto r = in("backend", "  timeout client 5s\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(proxy(r).timeouts.client, std::nullopt);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0].str(),
+            "t.cfg:2: 'timeout client': ignored in a backend section, where it has no effect (it "
+            "applies in: defaults, frontend, listen)");
+  auto f = in("frontend", "  timeout connect 5s\n");
+  EXPECT_TRUE(f.ok());
+  EXPECT_TRUE(has(f.warnings, "t.cfg:2: 'timeout connect': ignored in a frontend section"));
+}
+
+TEST(ProxyKeywords, RetriesAndMaxconn) {
+  auto r = in("listen", "  retries 0\n  maxconn 500\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(proxy(r).retries, 0);
+  EXPECT_EQ(proxy(r).maxconn, 500);
+  EXPECT_EQ(only_error(in("backend", "  retries 101\n")),
+            "t.cfg:2: 'retries': expects an integer between 0 and 100, got '101'");
+  EXPECT_EQ(only_error(in("frontend", "  maxconn -5\n")),
+            "t.cfg:2: 'maxconn': expects an integer between 0 and 10000000, got '-5'");
+  auto w = in("backend", "  maxconn 10\n");
+  EXPECT_TRUE(w.ok());
+  EXPECT_EQ(proxy(w).maxconn, 0);
+  EXPECT_TRUE(has(w.warnings, "t.cfg:2: 'maxconn': ignored in a backend section"));
+}
+
+TEST(ProxyKeywords, Log) {
+  EXPECT_TRUE(proxy(in("frontend", "  log global\n")).log_global);
+  EXPECT_FALSE(proxy(parse("defaults\n  log global\nfrontend p\n  no log\n")).log_global);
+  EXPECT_TRUE(proxy(parse("defaults\n  log global\nbackend p\n")).log_global);
+  EXPECT_EQ(only_error(in("frontend", "  log stdout local0\n")),
+            "t.cfg:2: 'log': only 'log global' is supported in a proxy section; declare 'log "
+            "stdout' in the global section");
+}
+
+TEST(ProxyKeywords, Options) {
+  auto r = in("listen",
+              "  option redispatch\n  option tcplog\n  option dontlognull\n"
+              "  option forwardfor\n  option http-server-close\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const ProxyConfig& p = proxy(r);
+  EXPECT_TRUE(p.redispatch);
+  EXPECT_EQ(p.log_format, LogFormat::kTcp);
+  EXPECT_TRUE(p.dontlognull);
+  EXPECT_TRUE(p.forwardfor);
+  EXPECT_EQ(p.http_conn_mode, HttpConnMode::kServerClose);
+  EXPECT_EQ(proxy(in("frontend", "  option httplog\n")).log_format, LogFormat::kHttp);
+  EXPECT_EQ(proxy(in("frontend", "  option httpclose\n")).http_conn_mode, HttpConnMode::kClose);
+  EXPECT_EQ(proxy(in("frontend", "  option httpclose\n  option http-keep-alive\n")).http_conn_mode,
+            HttpConnMode::kKeepAlive);
+}
+
+TEST(ProxyKeywords, NoOptionUndoesDefaults) {
+  auto r = parse(
+      "defaults\n  option redispatch\n  option http-server-close\n  option dontlognull\n"
+      "backend p\n  no option redispatch\n  no option http-server-close\n"
+      "frontend f\n  no option dontlognull\n  no option httpclose\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_FALSE(r.config.proxies[0].redispatch);
+  EXPECT_EQ(r.config.proxies[0].http_conn_mode, HttpConnMode::kKeepAlive);
+  EXPECT_FALSE(r.config.proxies[1].dontlognull);
+  // "no option httpclose" leaves another mode alone.
+  EXPECT_EQ(r.config.proxies[1].http_conn_mode, HttpConnMode::kServerClose);
+}
+
+TEST(ProxyKeywords, OptionErrors) {
+  EXPECT_EQ(only_error(in("backend", "  no option forwardfor\n")),
+            "t.cfg:2: 'no option forwardfor': 'no' cannot be used with 'option forwardfor'");
+  EXPECT_EQ(only_error(in("frontend", "  option forwardfor except 127.0.0.1\n")),
+            "t.cfg:2: 'option forwardfor': argument 'except' is not supported by Hearth yet: "
+            "expects 'option forwardfor' alone");
+  EXPECT_EQ(only_error(in("backend", "  option httpchk GET /\n")),
+            "t.cfg:2: 'option httpchk': Hearth does not support this option yet");
+  EXPECT_EQ(only_error(in("backend", "  option redispach\n")),
+            "t.cfg:2: 'option redispach': unknown option; supported: redispatch, dontlognull, "
+            "tcplog, httplog, forwardfor, http-server-close, httpclose, http-keep-alive");
+  EXPECT_TRUE(has(in("backend", "  option\n").errors, "t.cfg:2: 'option': missing option name"));
+  EXPECT_EQ(only_error(in("backend", "  no retries\n")),
+            "t.cfg:2: 'no retries': 'no' only applies to 'option NAME' and 'log'");
+  auto w = in("frontend", "  option redispatch\n");
+  EXPECT_TRUE(w.ok());
+  EXPECT_FALSE(proxy(w).redispatch);
+  EXPECT_TRUE(has(w.warnings, "t.cfg:2: 'option redispatch': ignored in a frontend section"));
+}
+
+TEST(ProxyKeywords, HttpReuse) {
+  EXPECT_EQ(proxy(in("backend", "  http-reuse never\n")).http_reuse, HttpReuse::kNever);
+  EXPECT_EQ(proxy(in("backend", "  http-reuse safe\n")).http_reuse, HttpReuse::kSafe);
+  EXPECT_EQ(proxy(in("backend", "  http-reuse aggressive\n")).http_reuse, HttpReuse::kAggressive);
+  EXPECT_EQ(proxy(in("backend", "  http-reuse always\n")).http_reuse, HttpReuse::kAlways);
+  EXPECT_EQ(
+      only_error(in("backend", "  http-reuse sometimes\n")),
+      "t.cfg:2: 'http-reuse': unknown mode 'sometimes': expects never, safe, aggressive or always");
+}
+
+TEST(ProxyKeywords, RetryOn) {
+  auto r = in("backend", "  retry-on conn-failure empty-response 503\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(proxy(r).retry_on, (std::vector<std::string>{"conn-failure", "empty-response", "503"}));
+  EXPECT_TRUE(has(in("backend", "  retry-on 418\n").errors,
+                  "t.cfg:2: 'retry-on': unknown keyword '418': expects none, conn-failure"));
+  EXPECT_EQ(only_error(in("backend", "  retry-on none 503\n")),
+            "t.cfg:2: 'retry-on': 'none' cannot be combined with other keywords");
+  EXPECT_TRUE(has(in("backend", "  retry-on\n").errors, "t.cfg:2: 'retry-on': missing argument"));
+}
+
+TEST(ProxyKeywords, SectionPlacementErrors) {
+  EXPECT_EQ(only_error(in("backend", "  bind :80\n")),
+            "t.cfg:2: 'bind': not allowed in a backend section (allowed in: frontend, listen)");
+  EXPECT_EQ(only_error(parse("defaults\n  bind :80\n")),
+            "t.cfg:2: 'bind': not allowed in a defaults section (allowed in: frontend, listen)");
+  EXPECT_EQ(only_error(in("frontend", "  server s 1.2.3.4:80\n")),
+            "t.cfg:2: 'server': not allowed in a frontend section (allowed in: backend, listen)");
+  EXPECT_EQ(only_error(parse("defaults\n  server s 1.2.3.4:80\n")),
+            "t.cfg:2: 'server': not allowed in a defaults section (allowed in: backend, listen)");
+  EXPECT_EQ(only_error(in("backend", "  default_backend x\n")),
+            "t.cfg:2: 'default_backend': not allowed in a backend section (allowed in: defaults, "
+            "frontend, listen)");
+  EXPECT_EQ(only_error(in("frontend", "  default-server weight 2\n")),
+            "t.cfg:2: 'default-server': not allowed in a frontend section (allowed in: defaults, "
+            "backend, listen)");
+  EXPECT_EQ(only_error(parse("defaults\n  http-request del-header x\n")),
+            "t.cfg:2: 'http-request': not allowed in a defaults section (allowed in: frontend, "
+            "backend, listen)");
+}
+
+TEST(ProxyKeywords, KnownButUnsupportedVersusUnknown) {
+  EXPECT_EQ(only_error(in("frontend", "  use_backend b if x\n")),
+            "t.cfg:2: 'use_backend': Hearth does not support this keyword yet");
+  EXPECT_EQ(only_error(in("frontend", "  acl x path /\n")),
+            "t.cfg:2: 'acl': Hearth does not support this keyword yet");
+  EXPECT_TRUE(has(in("frontend", "  defualt_backend b\n").errors,
+                  "t.cfg:2: 'defualt_backend': unknown keyword; supported in proxy sections: "));
+}
+
+}  // namespace
+}  // namespace hearth::config
