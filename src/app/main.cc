@@ -4,11 +4,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdio>
+#include <functional>
+#include <mutex>
 #include <fstream>
 #include <memory>
 #include <vector>
 
+#include "admin/runtime_api.h"
+#include "admin/stats_socket.h"
 #include "app/options.h"
 #include "app/runtime.h"
 #include "app/worker.h"
@@ -84,6 +89,36 @@ void supervise(const sigset_t& set, std::vector<std::unique_ptr<Worker>>& worker
   }
 }
 
+// Runs fn(i) on every worker's own thread; waits up to 2 s for all of them.
+struct ThreadCallState {
+  std::mutex mu;
+  std::condition_variable cv;
+  int remaining = 0;
+  std::function<void(int)> fn;
+};
+struct ThreadCall {
+  std::shared_ptr<ThreadCallState> state;
+  int index;
+};
+
+void run_thread_call(void* arg) {
+  std::unique_ptr<ThreadCall> call(static_cast<ThreadCall*>(arg));
+  call->state->fn(call->index);
+  std::lock_guard<std::mutex> g(call->state->mu);
+  if (--call->state->remaining == 0) call->state->cv.notify_all();
+}
+
+admin::RuntimeApi::OnThreads make_on_threads(std::vector<std::unique_ptr<Worker>>* workers) {
+  return [workers](const std::function<void(int)>& fn) {
+    auto st = std::make_shared<ThreadCallState>();
+    st->fn = fn;
+    st->remaining = int(workers->size());
+    for (auto& w : *workers) w->loop()->post(&run_thread_call, new ThreadCall{st, w->index()});
+    std::unique_lock<std::mutex> lk(st->mu);
+    st->cv.wait_for(lk, std::chrono::seconds(2), [&] { return st->remaining == 0; });
+  };
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -125,10 +160,29 @@ int run(int argc, char** argv) {
       fprintf(stderr, "hearth: frontend '%s' (mode %s) listening on %s, %d thread(s), backend '%s'\n",
               fr.fe->name.c_str(), fr.fe->mode == stream::ProxyMode::kHttp ? "http" : "tcp", b.inherited_fd >= 0 ? b.text.c_str() : b.addr.str().c_str(),
               rt.nbthread, fr.fe->backend->name().c_str());
+  std::vector<backend::Backend*> bes;
+  for (auto& b : rt.backends) bes.push_back(b.get());
+  std::vector<stream::Frontend*> fes;
+  for (auto& f : rt.frontends) fes.push_back(f.fe.get());
+  admin::RuntimeApi api(bes, fes, rt.nbthread, make_on_threads(&workers));
+  std::vector<std::unique_ptr<admin::StatsSocket>> sockets;
+  for (const auto& sc : parsed.config.global.stats_sockets) {
+    auto sock = std::make_unique<admin::StatsSocket>(&api, sc.level_admin);
+    if (!sock->open(sc.path, sc.mode, &err)) {
+      fprintf(stderr, "[ALERT] %s:%d: 'stats': %s\n", sc.loc.file.c_str(), sc.loc.line, err.c_str());
+      return 1;
+    }
+    fprintf(stderr, "hearth: stats socket on %s (level %s)\n", sc.path.c_str(),
+            sc.level_admin ? "admin" : "operator");
+    sockets.push_back(std::move(sock));
+  }
+  if (o.pidfile.empty()) o.pidfile = parsed.config.global.pidfile;
   write_pidfile(o.pidfile);
   for (auto& w : workers) w->start();
+  for (auto& s : sockets) s->start();
   supervise(set, workers, rt.hard_stop_after_ms);
   for (auto& w : workers) w->join();
+  for (auto& s : sockets) s->stop();
   if (!o.pidfile.empty()) unlink(o.pidfile.c_str());
   fprintf(stderr, "hearth: stopped\n");
   return 0;

@@ -170,6 +170,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
     fe.backend = be;
     fe.maxconn = p.maxconn;
     fe.log = log_stdout && p.log_global;
+    fe.dontlognull = p.dontlognull;
     // Client-side timeouts come from the frontend, server-side ones from the backend.
     fe.timeouts.client = ms(p.timeouts.client);
     fe.timeouts.client_fin = ms(p.timeouts.client_fin);

@@ -27,6 +27,7 @@ class Worker {
   void begin_stop();
   bool finished() const { return finished_.load(); }
   int index() const { return index_; }
+  EventLoop* loop() { return &loop_; }
 
  private:
   static void housekeeping_cb(Timer* t, void* ctx);

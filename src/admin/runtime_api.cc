@@ -1,0 +1,229 @@
+#include "admin/runtime_api.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <mutex>
+#include <sstream>
+
+#include "core/clock.h"
+#include "core/pool.h"
+#include "net/connection.h"
+
+namespace hearth::admin {
+namespace {
+
+std::vector<std::string> words(const std::string& line) {
+  std::vector<std::string> out;
+  std::istringstream in(line);
+  std::string w;
+  while (in >> w) out.push_back(w);
+  return out;
+}
+
+std::string fmt_ms(int64_t v) { return v == kNever ? "-" : std::to_string(v); }
+
+}  // namespace
+
+RuntimeApi::RuntimeApi(std::vector<backend::Backend*> backends,
+                       std::vector<stream::Frontend*> frontends, int nthreads, OnThreads on_threads)
+    : backends_(std::move(backends)),
+      frontends_(std::move(frontends)),
+      nthreads_(nthreads),
+      on_threads_(std::move(on_threads)),
+      start_ms_(MonotonicClock::instance()->now_ms()) {}
+
+std::string RuntimeApi::execute(const std::string& line, bool admin) {
+  std::vector<std::string> w = words(line);
+  if (w.empty()) return "\n";
+  auto is = [&](std::initializer_list<const char*> seq) {
+    if (w.size() < seq.size()) return false;
+    size_t i = 0;
+    for (const char* s : seq)
+      if (w[i++] != s) return false;
+    return true;
+  };
+  if (is({"help"})) return help();
+  if (is({"show", "info"})) return show_info();
+  if (is({"show", "servers", "conn"})) return show_servers_conn(w.size() > 3 ? w[3] : "");
+  if (is({"show", "pools"})) return show_pools();
+  if (is({"show", "stat"})) return show_stat();
+  if (is({"show", "metrics"})) return show_metrics();
+  if (is({"disable", "server"}) || is({"enable", "server"})) {
+    if (!admin) return "Permission denied\n\n";
+    if (w.size() < 3) return "Require 'backend/server'.\n\n";
+    return set_server_state(w[2], w[0] == "enable");
+  }
+  return "Unknown command: '" + line + "'. Try 'help'.\n\n";
+}
+
+std::string RuntimeApi::help() const {
+  return "The following commands are valid at this level:\n"
+         "  help                          : this list\n"
+         "  show info                     : process information\n"
+         "  show stat                     : counters per frontend and server (CSV)\n"
+         "  show servers conn [BACKEND]   : server connections: used, idle, safe, learned timeout\n"
+         "  show pools                    : memory pools\n"
+         "  show metrics                  : counters in Prometheus text format\n"
+         "  disable server BACKEND/SERVER : stop sending traffic to a server (admin)\n"
+         "  enable server BACKEND/SERVER  : resume sending traffic to a server (admin)\n\n";
+}
+
+std::string RuntimeApi::show_info() const {
+  std::ostringstream o;
+  o << "Name: hearth\nVersion: 0.1.0\nPid: " << getpid() << "\nNbthread: " << nthreads_
+    << "\nUptime_sec: " << (MonotonicClock::instance()->now_ms() - start_ms_) / 1000
+    << "\nCurrConns: " << stream::Frontend::global_conns()
+    << "\nLiveConnections: " << net::Connection::live_count() << "\n\n";
+  return o.str();
+}
+
+std::vector<PoolThreadStats> RuntimeApi::collect_pool_stats(
+    const std::vector<backend::Server*>& servers) {
+  std::vector<PoolThreadStats> out(servers.size());
+  std::mutex mu;
+  on_threads_([&](int t) {
+    std::vector<PoolThreadStats> mine(servers.size());
+    for (size_t i = 0; i < servers.size(); ++i) {
+      auto& pools = servers[i]->idle_pools;
+      if (t >= int(pools.size()) || !pools[t]) continue;
+      mine[i] = {pools[t]->idle_count(), pools[t]->safe_count(), pools[t]->unsafe_count(),
+                 pools[t]->stale_caught()};
+    }
+    std::lock_guard<std::mutex> g(mu);
+    for (size_t i = 0; i < servers.size(); ++i) {
+      out[i].idle += mine[i].idle;
+      out[i].safe += mine[i].safe;
+      out[i].unsafe += mine[i].unsafe;
+      out[i].stale += mine[i].stale;
+    }
+  });
+  return out;
+}
+
+std::string RuntimeApi::show_servers_conn(const std::string& filter) {
+  std::vector<backend::Server*> servers;
+  std::vector<const backend::Backend*> owner;
+  for (backend::Backend* b : backends_) {
+    if (!filter.empty() && b->name() != filter) continue;
+    for (auto& s : b->servers()) {
+      servers.push_back(s.get());
+      owner.push_back(b);
+    }
+  }
+  if (!filter.empty() && servers.empty()) return "No such backend.\n\n";
+  std::vector<PoolThreadStats> ps = collect_pool_stats(servers);
+  std::ostringstream o;
+  o << "# be_name/srv_name addr used_cur idle_cur safe_cur unsafe_cur purge_delay_ms "
+       "pool_max_conn learned_ka_ms retire_age_ms conns_opened reused retries stale_idle "
+       "connect_errors\n";
+  for (size_t i = 0; i < servers.size(); ++i) {
+    backend::Server* s = servers[i];
+    auto est = s->keepalive.estimate_ms();
+    o << owner[i]->name() << "/" << s->name << " " << s->addr.str() << " " << s->cur_sess.load()
+      << " " << ps[i].idle << " " << ps[i].safe << " " << ps[i].unsafe << " "
+      << s->pool_purge_delay_ms << " " << s->pool_limits.max_conn << " "
+      << (est ? std::to_string(*est) : "-") << " " << fmt_ms(s->keepalive.retire_age_ms()) << " "
+      << s->counters.conns_opened.load() << " " << s->counters.reused.load() << " "
+      << s->counters.retries.load() << " " << ps[i].stale << " "
+      << s->counters.connect_errors.load() << "\n";
+  }
+  o << "\n";
+  return o.str();
+}
+
+std::string RuntimeApi::show_pools() const {
+  std::ostringstream o;
+  o << "Dumping pools usage.\n";
+  uint64_t total = 0;
+  for (const PoolStats& p : BlockPool::all_stats()) {
+    o << "  - Pool " << p.name << " (" << p.object_size << " bytes) : " << p.allocated
+      << " allocated (" << p.allocated * p.object_size << " bytes), " << p.used << " used, "
+      << p.failures << " failures\n";
+    total += p.allocated * p.object_size;
+  }
+  o << "Total: " << total << " bytes allocated\n\n";
+  return o.str();
+}
+
+std::string RuntimeApi::show_stat() const {
+  std::ostringstream o;
+  o << "# pxname,svname,scur,stot,bin,bout,hrsp_req,ereq,conn_opened,reused,retries,redispatched,"
+       "econ,status,weight\n";
+  for (stream::Frontend* f : frontends_)
+    o << f->name << ",FRONTEND," << f->cur_conns.load() << "," << f->counters.sessions.load()
+      << "," << f->counters.bytes_in.load() << "," << f->counters.bytes_out.load() << ","
+      << f->counters.http_requests.load() << "," << f->counters.http_errors.load()
+      << ",,,,,,OPEN,\n";
+  for (backend::Backend* b : backends_)
+    for (auto& s : b->servers())
+      o << b->name() << "," << s->name << "," << s->cur_sess.load() << ","
+        << s->counters.sessions.load() << ",,,,," << s->counters.conns_opened.load() << ","
+        << s->counters.reused.load() << "," << s->counters.retries.load() << ","
+        << s->counters.redispatches.load() << "," << s->counters.connect_errors.load() << ","
+        << (s->disabled.load() ? "MAINT" : s->up.load() ? "UP" : "DOWN") << "," << s->weight
+        << "\n";
+  o << "\n";
+  return o.str();
+}
+
+std::string RuntimeApi::show_metrics() {
+  std::vector<backend::Server*> servers;
+  std::vector<const backend::Backend*> owner;
+  for (backend::Backend* b : backends_)
+    for (auto& s : b->servers()) {
+      servers.push_back(s.get());
+      owner.push_back(b);
+    }
+  std::vector<PoolThreadStats> ps = collect_pool_stats(servers);
+  std::ostringstream o;
+  o << "# TYPE hearth_frontend_sessions_total counter\n";
+  for (stream::Frontend* f : frontends_)
+    o << "hearth_frontend_sessions_total{frontend=\"" << f->name << "\"} "
+      << f->counters.sessions.load() << "\n";
+  o << "# TYPE hearth_frontend_current_connections gauge\n";
+  for (stream::Frontend* f : frontends_)
+    o << "hearth_frontend_current_connections{frontend=\"" << f->name << "\"} "
+      << f->cur_conns.load() << "\n";
+  auto per_server = [&](const char* name, const char* type, auto value) {
+    o << "# TYPE " << name << " " << type << "\n";
+    for (size_t i = 0; i < servers.size(); ++i)
+      o << name << "{backend=\"" << owner[i]->name() << "\",server=\"" << servers[i]->name
+        << "\"} " << value(i) << "\n";
+  };
+  per_server("hearth_server_connections_opened_total", "counter",
+             [&](size_t i) { return servers[i]->counters.conns_opened.load(); });
+  per_server("hearth_server_reused_total", "counter",
+             [&](size_t i) { return servers[i]->counters.reused.load(); });
+  per_server("hearth_server_retries_total", "counter",
+             [&](size_t i) { return servers[i]->counters.retries.load(); });
+  per_server("hearth_server_stale_idle_total", "counter", [&](size_t i) { return ps[i].stale; });
+  per_server("hearth_server_idle_connections", "gauge", [&](size_t i) { return ps[i].idle; });
+  per_server("hearth_server_current_sessions", "gauge",
+             [&](size_t i) { return servers[i]->cur_sess.load(); });
+  o << "\n";
+  return o.str();
+}
+
+backend::Server* RuntimeApi::find_server(const std::string& target) const {
+  size_t slash = target.find('/');
+  if (slash == std::string::npos) return nullptr;
+  for (backend::Backend* b : backends_) {
+    if (b->name() != target.substr(0, slash)) continue;
+    for (auto& s : b->servers())
+      if (s->name == target.substr(slash + 1)) return s.get();
+  }
+  return nullptr;
+}
+
+std::string RuntimeApi::set_server_state(const std::string& target, bool enable) {
+  backend::Server* s = find_server(target);
+  if (!s) return "No such server.\n\n";
+  s->disabled.store(!enable);
+  for (backend::Backend* b : backends_)
+    for (auto& srv : b->servers())
+      if (srv.get() == s) b->servers_changed();
+  return "\n";
+}
+
+}  // namespace hearth::admin

@@ -1,0 +1,50 @@
+#pragma once
+// The runtime API: HAProxy's stats-socket protocol (one command per line, the
+// answer ends with an empty line). Commands read live state; the per-thread parts
+// (idle pools) are collected on each worker's own thread through `on_threads`.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "backend/backend.h"
+#include "stream/frontend.h"
+
+namespace hearth::admin {
+
+struct PoolThreadStats {
+  size_t idle = 0, safe = 0, unsafe = 0;
+  uint64_t stale = 0;
+};
+
+class RuntimeApi {
+ public:
+  // Runs fn(thread_index) on every worker thread and returns when all are done.
+  using OnThreads = std::function<void(const std::function<void(int)>& fn)>;
+
+  RuntimeApi(std::vector<backend::Backend*> backends, std::vector<stream::Frontend*> frontends,
+             int nthreads, OnThreads on_threads);
+
+  // Executes one command line. Returns: the answer text (ends with "\n").
+  // admin=false refuses commands that change state.
+  std::string execute(const std::string& line, bool admin);
+
+ private:
+  std::string help() const;
+  std::string show_info() const;
+  std::string show_servers_conn(const std::string& backend_filter);
+  std::string show_pools() const;
+  std::string show_stat() const;
+  std::string show_metrics();
+  std::string set_server_state(const std::string& target, bool enable);
+  backend::Server* find_server(const std::string& be_slash_srv) const;
+  // Per-server idle pool figures summed over threads.
+  std::vector<PoolThreadStats> collect_pool_stats(const std::vector<backend::Server*>& servers);
+
+  std::vector<backend::Backend*> backends_;
+  std::vector<stream::Frontend*> frontends_;
+  int nthreads_;
+  OnThreads on_threads_;
+  int64_t start_ms_;
+};
+
+}  // namespace hearth::admin

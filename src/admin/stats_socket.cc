@@ -1,0 +1,114 @@
+#include "admin/stats_socket.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "net/address.h"
+
+namespace hearth::admin {
+
+StatsSocket::~StatsSocket() { stop(); }
+
+bool StatsSocket::open(const std::string& path, int mode, std::string* err) {
+  if (auto fd = net::parse_fd_spec(path)) {
+    fd_ = *fd;
+    return true;
+  }
+  sockaddr_un sa{};
+  sa.sun_family = AF_UNIX;
+  if (path.size() >= sizeof sa.sun_path) {
+    *err = "socket path too long: " + path;
+    return false;
+  }
+  std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  unlink(path.c_str());
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || listen(fd, 16) != 0) {
+    *err = "cannot bind stats socket " + path + ": " + strerror(errno);
+    if (fd >= 0) close(fd);
+    return false;
+  }
+  chmod(path.c_str(), mode_t(mode));
+  fd_ = fd;
+  path_ = path;
+  return true;
+}
+
+void StatsSocket::start() {
+  thread_ = std::thread([this] { serve(); });
+}
+
+void StatsSocket::stop() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+  if (!path_.empty()) {
+    close(fd_);
+    unlink(path_.c_str());
+    path_.clear();
+  }
+}
+
+void StatsSocket::serve() {
+  while (!stop_.load()) {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, 200) <= 0) continue;
+    int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) continue;
+    timeval tv{5, 0};  // a stuck client cannot hold the API for long
+    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    handle(c);
+    close(c);
+  }
+}
+
+void StatsSocket::handle(int fd) {
+  std::string in;
+  bool prompt = false;
+  char buf[1024];
+  for (;;) {
+    size_t nl;
+    while ((nl = in.find('\n')) == std::string::npos) {
+      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) {
+        if (in.empty()) return;
+        nl = in.size();
+        in.push_back('\n');
+        break;
+      }
+      in.append(buf, size_t(n));
+      if (in.size() > 65536) return;
+    }
+    std::string line = in.substr(0, nl);
+    in.erase(0, nl + 1);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    // "a; b" runs several commands, as HAProxy allows.
+    std::string out;
+    size_t start = 0;
+    for (;;) {
+      size_t semi = line.find(';', start);
+      std::string cmd = line.substr(start, semi == std::string::npos ? semi : semi - start);
+      while (!cmd.empty() && cmd.front() == ' ') cmd.erase(0, 1);
+      if (cmd == "prompt") prompt = true;
+      else if (cmd == "quit") return;
+      else if (!cmd.empty()) out += api_->execute(cmd, admin_);
+      if (semi == std::string::npos) break;
+      start = semi + 1;
+    }
+    if (prompt) out += "> ";
+    for (size_t off = 0; off < out.size();) {
+      ssize_t n = send(fd, out.data() + off, out.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      off += size_t(n);
+    }
+    if (!prompt) return;
+  }
+}
+
+}  // namespace hearth::admin
