@@ -144,6 +144,7 @@ int run(int argc, char** argv) {
     return 0;
   }
   Buffer::configure(size_t(parsed.config.global.tune_bufsize));
+  Buffer::pool();  // fixes the block size now
   mux::register_builtin_muxes();
   sigset_t set = block_signals();
 

@@ -1,0 +1,92 @@
+#include "admin/runtime_api.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "core/buffer.h"
+
+namespace hearth::admin {
+namespace {
+
+class RuntimeApiTest : public ::testing::Test {
+ protected:
+  RuntimeApiTest() : be_("app", backend::LbKind::kRoundRobin, 2) {
+    for (const char* name : {"s1", "s2"}) {
+      auto s = std::make_unique<backend::Server>();
+      s->name = name;
+      std::string err;
+      s->addr = *net::Address::parse("127.0.0.1:9", &err);
+      s->make_idle_pools(1);
+      be_.add_server(std::move(s));
+    }
+    be_.finalize();
+    fe_.name = "public";
+    fe_.backend = &be_;
+    api_ = std::make_unique<RuntimeApi>(
+        std::vector<backend::Backend*>{&be_}, std::vector<stream::Frontend*>{&fe_}, 1,
+        [this](const std::function<void(int)>& fn) {
+          ++thread_calls_;
+          fn(0);
+        });
+  }
+  backend::Backend be_;
+  stream::Frontend fe_;
+  std::unique_ptr<RuntimeApi> api_;
+  int thread_calls_ = 0;
+};
+
+TEST_F(RuntimeApiTest, ShowServersConnListsEveryServerWithItsCounters) {
+  be_.servers()[0]->counters.reused = 7;
+  be_.servers()[1]->counters.conns_opened = 3;
+  std::string out = api_->execute("show servers conn", false);
+  EXPECT_NE(out.find("# be_name/srv_name"), std::string::npos);
+  // Columns: name addr used idle safe unsafe purge pool_max learned retire opened reused ...
+  EXPECT_NE(out.find("app/s1 127.0.0.1:9 0 0 0 0 5000 -1 - - 0 7 "), std::string::npos) << out;
+  EXPECT_NE(out.find("app/s2 127.0.0.1:9 0 0 0 0 5000 -1 - - 3 0 "), std::string::npos) << out;
+  EXPECT_EQ(thread_calls_, 1);  // idle pool figures are read on the worker threads
+  EXPECT_EQ(out.substr(out.size() - 2), "\n\n");
+}
+
+TEST_F(RuntimeApiTest, ShowServersConnFiltersByBackend) {
+  EXPECT_EQ(api_->execute("show servers conn nope", false), "No such backend.\n\n");
+  EXPECT_NE(api_->execute("show servers conn app", false).find("app/s2"), std::string::npos);
+}
+
+TEST_F(RuntimeApiTest, DisableServerNeedsAdminAndChangesState) {
+  EXPECT_EQ(api_->execute("disable server app/s1", false), "Permission denied\n\n");
+  EXPECT_FALSE(be_.servers()[0]->disabled.load());
+  EXPECT_EQ(api_->execute("disable server app/s1", true), "\n");
+  EXPECT_TRUE(be_.servers()[0]->disabled.load());
+  EXPECT_NE(api_->execute("show stat", false).find("app,s1,0,0,,,,,0,0,0,0,0,MAINT,1"),
+            std::string::npos);
+  EXPECT_EQ(api_->execute("enable server app/s1", true), "\n");
+  EXPECT_FALSE(be_.servers()[0]->disabled.load());
+  EXPECT_EQ(api_->execute("enable server app/zz", true), "No such server.\n\n");
+}
+
+TEST_F(RuntimeApiTest, ShowPoolsListsNamedPools) {
+  Buffer::pool();  // pools register when first used
+  std::string out = api_->execute("show pools", false);
+  EXPECT_NE(out.find("Pool buffer"), std::string::npos) << out;
+  EXPECT_NE(out.find("Total: "), std::string::npos);
+}
+
+TEST_F(RuntimeApiTest, MetricsAreInPrometheusFormat) {
+  be_.servers()[1]->counters.retries = 4;
+  std::string out = api_->execute("show metrics", false);
+  EXPECT_NE(out.find("# TYPE hearth_server_retries_total counter"), std::string::npos);
+  EXPECT_NE(out.find("hearth_server_retries_total{backend=\"app\",server=\"s2\"} 4"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("hearth_frontend_sessions_total{frontend=\"public\"} 0"), std::string::npos);
+}
+
+TEST_F(RuntimeApiTest, UnknownCommandIsNamed) {
+  EXPECT_EQ(api_->execute("show nothing", true),
+            "Unknown command: 'show nothing'. Try 'help'.\n\n");
+  EXPECT_NE(api_->execute("help", false).find("show servers conn"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hearth::admin
