@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "core/pool.h"
+#include "mux/mux_h1.h"
 #include "net/socket.h"
 #include "stream/frontend.h"
 #include "stream/http_stream.h"
@@ -57,6 +58,7 @@ void Worker::start() {
     loop_.timers().arm(&housekeeping_, loop_.now_ms() + kHousekeepingMs);
     loop_.run();
     loop_.timers().cancel(&housekeeping_);
+    mux::MuxH1::close_idle_incoming();  // any that went idle during the drain
     close_idle_pools();
     finished_.store(true);
   });
@@ -95,6 +97,9 @@ void Worker::stop_cb(void* ctx) {
   w->stopping_ = true;
   stream::set_soft_stop();
   for (auto& l : w->listeners_) l->stop();
+  // Keep-alive clients between requests have nothing in flight: close them
+  // now rather than leave them open until the process exits.
+  mux::MuxH1::close_idle_incoming();
   w->housekeeping();
 }
 

@@ -75,7 +75,7 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
 void Backend::grant_locked(Server* s, QueueWaiter* w) {
   w->hook.unlink();
   --queue_len_;
-  w->assigned = s;
+  w->assigned.store(s);
   s->cur_sess.fetch_add(1);
   s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
   s->counters.queued.fetch_add(1, std::memory_order_relaxed);
@@ -103,8 +103,7 @@ Server* Backend::cancel_wait(QueueWaiter* w) {
       w->hook.unlink();
       --queue_len_;
     }
-    granted = w->assigned;
-    w->assigned = nullptr;
+    granted = w->assigned.exchange(nullptr);
     w->tasklet = nullptr;
   }
   w->unref();

@@ -23,7 +23,9 @@ struct QueueWaiter {
   ListHook hook;
   EventLoop* loop = nullptr;
   Tasklet* tasklet = nullptr;  // cleared by the owner before it lets go
-  Server* assigned = nullptr;  // set under the backend lock when a slot is granted
+  // Written under the backend lock when a slot is granted; read by the owner
+  // without it (a granted slot is collected through cancel_wait()).
+  std::atomic<Server*> assigned{nullptr};
   LbRequest req;
   std::atomic<int> refs{1};
 

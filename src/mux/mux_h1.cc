@@ -17,7 +17,22 @@ Pool<MuxH1>& h1_pool() {
 
 constexpr uint32_t kDeadFlags = net::kConnError | net::kConnRdShut | net::kConnWrShut;
 
+// Idle client connections of this thread, for close_idle_incoming().
+List& idle_incoming_list() {
+  static thread_local List l;
+  return l;
+}
+
 }  // namespace
+
+int MuxH1::close_idle_incoming() {
+  int n = 0;
+  idle_incoming_list().for_each([&n](ListHook* h) {
+    container_of<MuxH1, &MuxH1::idle_hook_>(h)->destroy();  // unlinks it
+    ++n;
+  });
+  return n;
+}
 
 MuxH1::MuxH1() : tasklet_(&MuxH1::io_cb, this), timer_(&MuxH1::timer_cb, this) {
   wait_.tasklet = &tasklet_;
@@ -57,6 +72,7 @@ bool MuxH1::new_stream() {
   sc->mux = this;
   sc_ = sc;
   conn_->flags &= ~net::kConnIdle;
+  idle_hook_.unlink();
   if (!factory_ || !factory_(sc, factory_ctx_)) {
     sc_ = nullptr;
     StreamConnector::pool().destroy(sc);
@@ -115,6 +131,7 @@ void MuxH1::go_idle() {
   }
   if (!outgoing_ && idle_timeout_ms_ > 0)
     conn_->loop()->timers().arm(&timer_, conn_->loop()->now_ms() + idle_timeout_ms_);
+  if (!outgoing_ && !idle_hook_.linked()) idle_incoming_list().push_back(&idle_hook_);
   conn_->xprt->subscribe(conn_, kWakeRecv, &wait_);
 }
 
@@ -210,6 +227,7 @@ void MuxH1::unsubscribe(StreamConnector*, uint32_t events, WaitEvent* w) {
 }
 
 void MuxH1::destroy() {
+  idle_hook_.unlink();
   net::Connection* c = conn_;
   conn_ = nullptr;
   ibuf_.release();

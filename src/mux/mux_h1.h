@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/buffer.h"
+#include "core/list.h"
 #include "core/tasklet.h"
 #include "core/timer.h"
 #include "mux/mux.h"
@@ -57,6 +58,10 @@ class MuxH1 final : public Mux {
   uint32_t transactions() const { return transactions_; }
 
   static Mux* create();
+  // Closes every idle client connection of the calling thread (those waiting
+  // for their next request). For a graceful stop: nothing is in flight on
+  // them. Returns: how many were closed.
+  static int close_idle_incoming();
 
  private:
   static void io_cb(Tasklet* t, void* ctx, uint32_t state);
@@ -76,6 +81,7 @@ class MuxH1 final : public Mux {
   uint32_t transactions_ = 0;
   int64_t idle_timeout_ms_ = 0;
   Buffer ibuf_;
+  ListHook idle_hook_;  // in the thread's idle client list while idle (incoming)
   Tasklet tasklet_;
   WaitEvent wait_;
   Timer timer_;

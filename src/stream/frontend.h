@@ -79,6 +79,7 @@ class Frontend {
   bool redispatch = false;
   int maxconn = 0;  // 0: only the global limit
   bool log = false;
+  bool dontlognull = false;  // option dontlognull: no log line if the client sent nothing
   HttpSettings http;
   FrontendCounters counters;
   std::atomic<int> cur_conns{0};

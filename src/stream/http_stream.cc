@@ -53,6 +53,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
 }
 
 HttpStream::~HttpStream() {
+  fe_->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
   EventLoop::current()->timers().cancel(&timer_);
   --live_streams_on_thread();
 }
@@ -161,6 +162,7 @@ void HttpStream::assign_server() {
 // http-reuse safe: a client's first request gets a new connection; a
 // non-idempotent request reuses only a connection proven within a short window.
 void HttpStream::take_connection() {
+  log_srv_ = srv_;
   backend::IdlePool* pool = srv_->local_pool();
   net::Connection* c = nullptr;
   if (pool && !force_fresh_ && hs_->reuse != HttpReuse::kNever) {
@@ -292,6 +294,27 @@ void HttpStream::abort_all() {
   scf_->mux->detach(scf_, false);
   mux::StreamConnector::pool().destroy(scf_);
   phase_ = Phase::kDone;
+}
+
+// timeout client / timeout server measure a side's inactivity while Hearth
+// waits for that side: to send us request bytes we have room for, to take
+// response bytes we hold for it (client); to take request bytes, or to send
+// response bytes we have room for (server). A side nobody waits for (a client
+// waiting for a slow server, a server held back by a slow reader) has no
+// deadline. Progress on a side pushes its deadline (see http_txn.cc).
+void HttpStream::update_exchange_deadlines() {
+  const int64_t t = now();
+  auto arm = [t](int64_t* exp, bool waiting, int64_t timeout) {
+    if (!waiting || !timeout) *exp = kNever;
+    else if (*exp == kNever) *exp = t + timeout;
+  };
+  constexpr uint32_t kEnd = mux::kScEos | mux::kScError;
+  const bool from_client = !req_done_ && req_out_.room() > 0 && !(scf_->flags & kEnd);
+  const bool to_client = !res_out_.empty() || res_fed_ > 0;
+  const bool to_server = scb_ && req_sent_ < req_out_.len();
+  const bool from_server = scb_ && !res_done_ && res_fed_ == 0 && !bmux()->ibuf().full();
+  arm(&cli_exp_, from_client || to_client, fe_->timeouts.client);
+  arm(&srv_exp_, from_server || to_server, fe_->timeouts.server);
 }
 
 void HttpStream::update_timer() {

@@ -71,6 +71,7 @@ class HttpStream {
   void flush_local_reply();
   void abort_all();
   void update_subscriptions();
+  void update_exchange_deadlines();
   void update_timer();
   void log_end();
 
@@ -112,6 +113,8 @@ class HttpStream {
   bool local_close_ = true;
   int64_t conn_idle_ms_ = 0;
   uint64_t res_bytes_ = 0;  // bytes received from the server for this request
+  uint64_t bytes_out_ = 0;  // bytes sent to the client (log, frontend counter)
+  backend::Server* log_srv_ = nullptr;  // the server used, kept for the log
   int retries_left_;
   int status_ = 0;
   const char* term_ = "--";

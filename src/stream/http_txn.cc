@@ -2,6 +2,7 @@
 // request body, response head, response body, end of exchange, tunnels and
 // local replies.
 #include <cstring>
+#include <memory>
 
 #include "http/framing.h"
 #include "http/head_parser.h"
@@ -17,13 +18,14 @@ namespace {
 // One parser per thread: heads are parsed only once complete, in one call, and
 // everything taken from them is copied into an output buffer before the call
 // returns to the loop, so no state survives between streams.
+// Owned by the thread (freed when it exits, so leak checkers stay quiet).
 http::HeadParser& thread_parser(size_t max_headers) {
-  static thread_local http::HeadParser* p = nullptr;
+  static thread_local std::unique_ptr<http::HeadParser> p;
   if (!p) {
     http::HeadLimits l;
     l.max_headers = max_headers;
     l.max_head_size = Buffer::configured_size();
-    p = new http::HeadParser(l);
+    p = std::make_unique<http::HeadParser>(l);
   }
   return *p;
 }
@@ -51,7 +53,18 @@ void HttpStream::read_request_head() {
   Buffer& in = fm->ibuf();
   if (!in.full() && !(scf_->flags & kEnd)) fm->fill();
   if (!head_complete(in, &scan_pos_)) {
-    if (in.full()) return reply(431, "text/plain", "Request Header Fields Too Large\n", true);
+    if (in.full()) {
+      // The head can never fit. The parser tells a start line that is already
+      // too long (414) from a head that is too large (431).
+      http::HeadParser& parser = thread_parser(hs_->max_headers);
+      parser.reset();
+      http::RequestHead partial;
+      http::ParseResult r = parser.parse_request(std::string_view(in.head(), in.len()), &partial);
+      parser.reset();
+      term_ = "PR";
+      int status = r.status == http::ParseStatus::kError ? r.http_status : 431;
+      return reply(status, "text/plain", nullptr, true);
+    }
     if (scf_->flags & kEnd) {
       term_ = "CR";
       return abort_all();  // the client left before sending a whole request
@@ -118,7 +131,9 @@ void HttpStream::copy_request_body() {
     size_t n = req_body_.feed(in.head(), take, &st);
     if (st == http::BodyStatus::kError) {
       term_ = "PR";
-      if (req_sent_ == 0 && !scb_) return reply(400, "text/plain", nullptr, true);
+      // Until a response begins toward the client it still gets a 400; the
+      // server connection, which holds a partial request, is closed by reply().
+      if (!res_head_done_ && res_out_.empty()) return reply(400, "text/plain", nullptr, true);
       return abort_all();
     }
     req_out_.append(in.head(), n);
@@ -134,14 +149,18 @@ void HttpStream::exchange() {
   if (phase_ != Phase::kExchange) return;
   if (res_done_ && req_done_ && res_out_.empty() && res_fed_ == 0 &&
       req_sent_ == req_out_.len())
-    end_transaction();
+    return end_transaction();
+  update_exchange_deadlines();
 }
 
 bool HttpStream::exchange_once() {
   bool progress = false;
   if (!req_done_) {
     mux::MuxH1* fm = fmux();
-    if (!fm->ibuf().full() && !(scf_->flags & kEnd) && fm->fill()) progress = true;
+    if (!fm->ibuf().full() && !(scf_->flags & kEnd) && fm->fill()) {
+      progress = true;
+      cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
+    }
     size_t before = req_out_.len();
     copy_request_body();
     if (phase_ != Phase::kExchange) return false;
@@ -277,6 +296,11 @@ bool HttpStream::parse_response_head() {
 void HttpStream::on_server_gone() {
   if (!res_head_done_) {
     if (res_bytes_ == 0) {
+      // A reused connection that died before any response byte was closed by
+      // the server after ~conn_idle_ms_ of idleness: the same evidence as a
+      // close noticed while idle, and the only kind a busy client produces
+      // (its requests keep finding connections before their FIN does).
+      if (reused_ && srv_) srv_->keepalive.observe_close(conn_idle_ms_);
       if (reused_ && try_retry(0, /*reused_race=*/true)) return;
       if (!reused_ && try_retry(kRetryEmptyResponse, false)) return;
     }
@@ -299,6 +323,7 @@ bool HttpStream::send_response() {
   if (!res_out_.empty()) {
     size_t n = fm->send(res_out_.head(), res_out_.len());
     res_out_.consume(n);
+    bytes_out_ += n;
     progress = n > 0;
     if (n) cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
     if (!res_out_.empty()) return progress;
@@ -323,6 +348,7 @@ bool HttpStream::send_response() {
   if (res_fed_ > 0) {
     size_t n = fm->send(in.head(), res_fed_);
     in.consume(n);
+    bytes_out_ += n;
     res_fed_ -= n;
     progress |= n > 0;
     if (n) cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
@@ -358,27 +384,35 @@ void HttpStream::end_transaction() {
 void HttpStream::tunnel() {
   mux::MuxH1* fm = fmux();
   mux::MuxH1* bm = bmux();
-  bool progress = true;
+  bool progress = true, moved = false;
   while (progress) {
     progress = false;
     if (!res_out_.empty()) {
-      res_out_.consume(fm->send(res_out_.head(), res_out_.len()));
+      size_t n = fm->send(res_out_.head(), res_out_.len());
+      res_out_.consume(n);
+      bytes_out_ += n;
+      moved |= n > 0;
       if (!res_out_.empty()) break;
     }
-    auto pump = [&](mux::MuxH1* from, mux::StreamConnector* from_sc, mux::MuxH1* to) {
+    auto pump = [&](mux::MuxH1* from, mux::StreamConnector* from_sc, mux::MuxH1* to,
+                    uint64_t* count) {
       if (!from->ibuf().full() && !(from_sc->flags & kEnd)) progress |= from->fill() > 0;
       if (!from->ibuf().empty()) {
         size_t n = to->send(from->ibuf().head(), from->ibuf().len());
         from->ibuf().consume(n);
+        if (count) *count += n;
         progress |= n > 0;
       }
     };
-    pump(fm, scf_, bm);
-    pump(bm, scb_, fm);
+    pump(fm, scf_, bm, nullptr);
+    pump(bm, scb_, fm, &bytes_out_);
+    moved |= progress;
   }
   if ((scf_->flags | scb_->flags) & mux::kScError) return abort_all();
+  // Only traffic pushes the inactivity deadline (a wake-up without bytes,
+  // such as the timer's own, must not).
   int64_t to = fe_->timeouts.tunnel ? fe_->timeouts.tunnel : fe_->timeouts.client;
-  tun_exp_ = to ? now() + to : kNever;
+  if (moved) tun_exp_ = to ? now() + to : kNever;
   if ((scf_->flags & mux::kScEos) && fm->ibuf().empty() && !(scb_->flags & mux::kScShutW))
     bm->shutw(scb_);
   if ((scb_->flags & mux::kScEos) && bm->ibuf().empty() && res_out_.empty() &&
@@ -413,8 +447,11 @@ void HttpStream::reply(int status, const char* ctype, const char* body, bool clo
 
 void HttpStream::flush_local_reply() {
   mux::MuxH1* fm = fmux();
-  if (!res_out_.empty() && !(scf_->flags & mux::kScError))
-    res_out_.consume(fm->send(res_out_.head(), res_out_.len()));
+  if (!res_out_.empty() && !(scf_->flags & mux::kScError)) {
+    size_t n = fm->send(res_out_.head(), res_out_.len());
+    res_out_.consume(n);
+    bytes_out_ += n;
+  }
   if (!res_out_.empty() && !(scf_->flags & mux::kScError)) return;
   res_out_.release();
   if (fe_->log) log_end();
@@ -464,8 +501,9 @@ void HttpStream::log_end() {
   r.client = scf_->conn ? scf_->conn->peer().str() : "-";
   r.frontend = fe_->name;
   r.backend = be_->name();
-  r.server = srv_ ? srv_->name : "-";
+  r.server = log_srv_ ? log_srv_->name : "-";
   r.t_total = now() - start_ms_;
+  r.bytes_out = bytes_out_;
   r.termination = term_;
   r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
   r.status = status_;

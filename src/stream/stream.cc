@@ -9,7 +9,8 @@
 namespace hearth::stream {
 namespace {
 thread_local int t_live_streams = 0;
-}
+constexpr int64_t kTurnAroundMs = 1000;  // longest wait before retrying a refused connect
+}  // namespace
 
 Pool<Stream>& Stream::pool() {
   static Pool<Stream> p("stream");
@@ -96,6 +97,9 @@ void Stream::process(uint32_t why) {
       break;
     case State::kConnecting:
       check_connect();
+      break;
+    case State::kTurnAround:
+      if (expired(conn_exp_)) connect_server();
       break;
     case State::kEstablished:
       forward();
@@ -200,6 +204,17 @@ void Stream::connect_failed(const char* why) {
     assign_server();
     return;
   }
+  // Turn-around, as in HAProxy: a server that refused at once would most likely
+  // refuse an immediate retry too (it may be restarting), so wait
+  // min(timeout connect, 1s) first. A connect timeout has already waited.
+  if (why[0] != 's') {
+    int64_t delay = fe_->timeouts.connect && fe_->timeouts.connect < kTurnAroundMs
+                        ? fe_->timeouts.connect
+                        : kTurnAroundMs;
+    state_ = State::kTurnAround;
+    conn_exp_ = EventLoop::current()->now_ms() + delay;
+    return;
+  }
   connect_server();
 }
 
@@ -275,6 +290,7 @@ void Stream::update_timer() {
       exp = queue_exp_ < front_exp_ ? queue_exp_ : front_exp_;
       break;
     case State::kConnecting:
+    case State::kTurnAround:
       exp = conn_exp_;
       break;
     case State::kEstablished:
@@ -306,7 +322,8 @@ void Stream::close(const char* why) {
   }
   fe_->counters.bytes_in.fetch_add(bytes_in_, std::memory_order_relaxed);
   fe_->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
-  if (fe_->log) log_end();
+  // option dontlognull, as HAProxy: judged by what the client sent.
+  if (fe_->log && !(fe_->dontlognull && bytes_in_ == 0)) log_end();
   scf_->mux->detach(scf_, false);
   mux::StreamConnector::pool().destroy(scf_);
   scf_ = nullptr;

@@ -25,7 +25,7 @@ class Stream {
   Stream(Frontend* fe, mux::StreamConnector* scf);
   ~Stream();
 
-  enum class State { kAssign, kQueued, kConnecting, kEstablished, kClosed };
+  enum class State { kAssign, kQueued, kConnecting, kTurnAround, kEstablished, kClosed };
 
  private:
   static void process_cb(Tasklet* t, void* ctx, uint32_t state);
