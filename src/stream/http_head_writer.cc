@@ -26,10 +26,11 @@ void put_set_rules(HeadWriter& w, const std::vector<HttpRuleRt>& rules) {
 // Copies the end-to-end fields: drops hop-by-hop ones (RFC 9110 §7.6.1) and those
 // a set-header/del-header rule replaces.
 void put_end_to_end(HeadWriter& w, const http::Headers& hdrs, const http::ConnectionTokens& conn,
-                    const std::vector<HttpRuleRt>& rules, bool keep_upgrade) {
+                    const std::vector<HttpRuleRt>& rules, bool keep_upgrade, bool drop_te = false) {
   for (const http::HeaderField& f : hdrs) {
     if (http::hop_by_hop(f.name, conn) && !(keep_upgrade && http::iequals(f.name, "upgrade")))
       continue;
+    if (drop_te && http::iequals(f.name, "transfer-encoding")) continue;
     if (named_by_rule(f.name, rules)) continue;
     w.field(f.name, f.value);
   }
@@ -64,7 +65,7 @@ bool write_response_head(const http::ResponseHead& res, const HttpSettings& hs,
   bool upgrade = res.status == 101;
   const std::vector<HttpRuleRt> no_rules;
   const std::vector<HttpRuleRt>& rules = opt.interim ? no_rules : hs.response_rules;
-  put_end_to_end(w, res.headers, res.connection, rules, upgrade);
+  put_end_to_end(w, res.headers, res.connection, rules, upgrade, opt.drop_transfer_encoding);
   if (!opt.interim) put_set_rules(w, rules);
   if (upgrade) w.field("connection", "upgrade");
   else if (opt.interim) {

@@ -42,6 +42,7 @@ struct ResponseHeadOptions {
   bool close_client = false;  // this is the last response on the client connection
   int client_version_minor = 1;
   bool interim = false;  // a 1xx (not 101): forwarded as-is minus hop-by-hop fields
+  bool drop_transfer_encoding = false;  // the body is sent decoded (HTTP/1.0 client)
 };
 
 bool write_response_head(const http::ResponseHead& res, const HttpSettings& hs,

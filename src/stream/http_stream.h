@@ -63,6 +63,7 @@ class HttpStream {
   bool read_response();
   bool parse_response_head();
   bool send_response();
+  bool send_decoded_body();
   void on_server_gone();
   void end_transaction();
   void tunnel();
@@ -92,7 +93,8 @@ class HttpStream {
   Buffer req_out_;       // rewritten request head + body bytes not yet acknowledged
   size_t req_sent_ = 0;  // bytes of req_out_ already written to the server
   Buffer res_out_;       // rewritten response head (or a local reply)
-  size_t res_fed_ = 0;   // head bytes of the server's ibuf accepted as body, not yet sent
+  size_t res_fed_ = 0;   // bytes at the head of the server's ibuf accepted as body (decoded
+                         // payload when dechunk_), not yet sent
   size_t scan_pos_ = 0;  // where the search for the end of a head resumes
   http::BodyReader req_body_;
   http::BodyReader res_body_;
@@ -111,6 +113,7 @@ class HttpStream {
   bool reused_ = false;       // the server connection came from an idle pool
   bool force_fresh_ = false;  // a retry: never reuse
   bool local_close_ = true;
+  bool dechunk_ = false;      // chunked response to an HTTP/1.0 client: send it decoded
   int64_t conn_idle_ms_ = 0;
   uint64_t res_bytes_ = 0;  // bytes received from the server for this request
   uint64_t bytes_out_ = 0;  // bytes sent to the client (log, frontend counter)

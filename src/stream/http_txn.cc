@@ -17,8 +17,8 @@ namespace {
 
 // One parser per thread: heads are parsed only once complete, in one call, and
 // everything taken from them is copied into an output buffer before the call
-// returns to the loop, so no state survives between streams.
-// Owned by the thread (freed when it exits, so leak checkers stay quiet).
+// returns to the loop, so no state survives between streams. The thread owns
+// it: it is freed when the thread exits.
 http::HeadParser& thread_parser(size_t max_headers) {
   static thread_local std::unique_ptr<http::HeadParser> p;
   if (!p) {
@@ -260,12 +260,16 @@ bool HttpStream::parse_response_head() {
   const bool tunnel = framing.kind == http::BodyFraming::Kind::kTunnel;
   server_keep_ = !tunnel && http::response_keeps_alive(res, framing) &&
                  hs_->conn_mode == HttpConnMode::kKeepAlive;
+  // An HTTP/1.0 client cannot decode chunks (RFC 9112 §6.1): it gets the
+  // payload, delimited by the end of the connection.
+  dechunk_ = client_minor_ == 0 && framing.kind == http::BodyFraming::Kind::kChunked;
   client_close_ = !tunnel && (!client_keepalive_ || hs_->conn_mode == HttpConnMode::kClose ||
                               framing.kind == http::BodyFraming::Kind::kCloseDelimited ||
-                              soft_stopping() || !req_done_);
+                              dechunk_ || soft_stopping() || !req_done_);
   ResponseHeadOptions o;
   o.close_client = client_close_;
   o.client_version_minor = client_minor_;
+  o.drop_transfer_encoding = dechunk_;
   if (!write_response_head(res, *hs_, o, res_out_)) {
     term_ = "PH";
     reply(502, "text/plain", "Bad Gateway\n", true);
@@ -335,6 +339,7 @@ bool HttpStream::send_response() {
     return false;
   }
   if (!res_head_done_ || !scb_ || phase_ != Phase::kExchange) return progress;
+  if (dechunk_) return send_decoded_body() || progress;
   Buffer& in = bmux()->ibuf();
   if (!res_body_.done() && res_fed_ < in.len()) {
     http::BodyStatus st;
@@ -352,6 +357,43 @@ bool HttpStream::send_response() {
     res_fed_ -= n;
     progress |= n > 0;
     if (n) cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
+  }
+  if (res_body_.done() && res_fed_ == 0) res_done_ = true;
+  return progress;
+}
+
+// send_response() for a chunked body sent decoded: the chunk framing is
+// consumed from the server's ibuf and only payload runs go to the client.
+// res_fed_ counts decoded payload bytes at the head of ibuf not yet sent.
+bool HttpStream::send_decoded_body() {
+  Buffer& in = bmux()->ibuf();
+  mux::MuxH1* fm = fmux();
+  bool progress = false;
+  for (;;) {
+    if (res_fed_ > 0) {
+      size_t n = fm->send(in.head(), res_fed_);
+      in.consume(n);
+      res_fed_ -= n;
+      bytes_out_ += n;
+      if (n) {
+        progress = true;
+        cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
+      }
+      if (res_fed_ > 0) break;
+    }
+    if (res_body_.done() || in.empty()) break;
+    http::BodyStatus st;
+    std::string_view payload;
+    size_t used = res_body_.chunked().decode(in.head(), in.len(), &st, &payload);
+    if (st == http::BodyStatus::kError) {
+      term_ = "SD";
+      abort_all();
+      return false;
+    }
+    in.consume(used - payload.size());  // the framing before the payload run
+    res_fed_ = payload.size();
+    progress |= used > 0;
+    if (used == 0) break;
   }
   if (res_body_.done() && res_fed_ == 0) res_done_ = true;
   return progress;

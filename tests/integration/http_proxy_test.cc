@@ -13,6 +13,7 @@
 #include "support/client.h"
 #include "support/command.h"
 #include "support/pseudo_random.h"
+#include "support/scripted_server.h"
 #include "support/sha256.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
@@ -327,6 +328,58 @@ TEST_F(HttpProxyTest, Http10ClientGetsItsVersionSemantics) {
   EXPECT_TRUE(r.has_token("connection", "keep-alive"));
   ASSERT_TRUE(k.send("GET /c HTTP/1.0\r\nconnection: keep-alive\r\n\r\n"));
   EXPECT_EQ(k.read_response().header("x-target"), "/c");
+}
+
+// RFC 9112 §6.1: no Transfer-Encoding toward an HTTP/1.0 client, which
+// cannot decode chunks; the body must arrive decoded.
+TEST_F(HttpProxyTest, Http10ClientNeverGetsChunkedEncoding) {
+  start();
+  for (const char* conn : {"", "connection: keep-alive\r\n"}) {
+    SCOPED_TRACE(*conn ? "keep-alive" : "close");
+    HttpClient c(proxy_->port());
+    // Big enough that the client's socket fills and sends are partial.
+    ASSERT_TRUE(c.send(std::string("GET /chunked/5000000 HTTP/1.0\r\n") + conn + "\r\n"));
+    std::this_thread::sleep_for(milliseconds{100});
+    HttpResponse r = c.read_response();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_FALSE(r.header("transfer-encoding").has_value());
+    EXPECT_TRUE(r.complete);
+    PatternChecker check;
+    check.feed(r.body.data(), r.body.size());
+    EXPECT_EQ(check.size(), 5000000u);
+    EXPECT_TRUE(check.ok());
+  }
+}
+
+TEST_F(HttpProxyTest, ResponsesWithoutBodyKeepBothConnections) {
+  start();
+  HttpClient c(proxy_->port());
+  EXPECT_EQ(c.request("GET", "/status/204").status, 204);
+  EXPECT_EQ(c.request("GET", "/status/304").status, 304);
+  HttpResponse head = c.request("HEAD", "/size/5000");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("content-length"), "5000");
+  HttpResponse last = c.request("GET", "/");
+  EXPECT_EQ(last.body, "ok\n");
+  // All four on one server connection.
+  EXPECT_EQ(last.header("x-req"), "4");
+  EXPECT_EQ(backend_.connections(), 1u);
+}
+
+// A response delimited by the server's close reaches the client whole, and the
+// client learns that the connection ends with it.
+TEST(HttpCloseDelimited, BodyEndsWithTheConnection) {
+  ScriptedServer old_server(scripted::reply_and_close(
+      "HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\nall of this until the close"));
+  HttpProxy proxy({.be_port = old_server.port()});
+  ASSERT_TRUE(proxy.ready()) << proxy.describe();
+  HttpClient c(proxy.port());
+  HttpResponse r = c.request("GET", "/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(r.complete);
+  EXPECT_EQ(r.body, "all of this until the close");
+  EXPECT_TRUE(r.has_token("connection", "close"));
+  EXPECT_EQ(proxy.stop_and_check(), "");
 }
 
 }  // namespace

@@ -418,9 +418,10 @@ bool BackendConn::respond(const HttpRequestRecord& rec, bool last) {
   const bool keep = !close && !last;
   const bool head_only = rec.method == "HEAD";
   auto simple = [&](int status, std::string_view reason, const std::string& body) {
-    std::string out =
-        head(status, reason, rec, "content-length: " + std::to_string(body.size()) + "\r\n", close);
-    if (!head_only) out += body;
+    const bool no_body = status == 204 || status == 304 || status < 200;
+    std::string framing = "content-length: " + std::to_string(body.size()) + "\r\n";
+    std::string out = head(status, reason, rec, no_body ? "" : framing, close);
+    if (!head_only && !no_body) out += body;
     return write_all(fd_, out) && keep;
   };
   auto number_after = [&](std::string_view prefix) -> uint64_t {

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Holds N idle keep-alive client connections on a proxy after one request each and
+reports the proxy's RSS growth per connection (VmRSS from /proc/PID/status).
+
+usage: idle_memory.py PID PORT [N=5000]
+Each connection sends one GET, reads the whole response, then stays open and idle.
+"""
+import os
+import socket
+import sys
+import time
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def one_request(s):
+    s.sendall(b"GET / HTTP/1.1\r\nHost: bench\r\n\r\n")
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(4096)
+        if not chunk:
+            raise RuntimeError("closed before response")
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        k, _, v = line.partition(b":")
+        if k.strip().lower() == b"content-length":
+            length = int(v)
+    while len(body) < length:
+        body += s.recv(4096)
+    if not head.startswith(b"HTTP/1.1 200"):
+        raise RuntimeError(head[:40])
+
+
+def main():
+    pid, port = int(sys.argv[1]), int(sys.argv[2])
+    n = int(sys.argv[3]) if len(sys.argv) > 3 else 5000
+    # Warm up: pools, buffers and the backend connection exist before measuring.
+    warm = []
+    for _ in range(50):
+        s = socket.create_connection(("127.0.0.1", port))
+        one_request(s)
+        warm.append(s)
+    time.sleep(0.5)
+    before = rss_kb(pid)
+    conns = []
+    for i in range(n):
+        s = socket.create_connection(("127.0.0.1", port))
+        one_request(s)
+        conns.append(s)
+    time.sleep(1.0)
+    after = rss_kb(pid)
+    per_conn = (after - before) * 1024 / n
+    print(f"idle_keepalive_conns={n} rss_before_kb={before} rss_after_kb={after} "
+          f"rss_per_conn_bytes={per_conn:.0f}")
+    time.sleep(float(os.environ.get("HOLD", "0")))  # time to inspect the proxy
+    for s in conns + warm:
+        s.close()
+
+
+if __name__ == "__main__":
+    main()
