@@ -4,7 +4,7 @@
 # usage: bench/idle_memory.sh [N=5000]   (run from the repo root after `make release`)
 set -u
 N=${1:-5000}
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
 W=$(mktemp -d /tmp/idlemem.XXXX)
 HERE=$(cd "$(dirname "$0")" && pwd)
 cat > $W/backend.conf <<NG
@@ -16,7 +16,7 @@ NG
 cat > $W/proxy.cfg <<CFG
 global
   nbthread 1
-  maxconn 20000
+  maxconn 9000
 defaults
   mode http
   timeout connect 2s

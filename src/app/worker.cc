@@ -88,6 +88,7 @@ void Worker::purge_idle_pools() {
       if (now - last >= s->pool_purge_delay_ms) {
         p->purge(now);
         last = now;
+        if (index_ == 0) s->roll_need_estimate();
       }
     }
 }

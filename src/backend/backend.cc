@@ -56,7 +56,7 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
   // Waiters go first: a new session must not overtake queued ones.
   Server* s = queue_.empty() ? lb_->pick(req) : nullptr;
   if (s) {
-    s->cur_sess.fetch_add(1);
+    s->note_sessions(s->cur_sess.fetch_add(1) + 1);
     s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
     *out = s;
     return TakeResult::kAssigned;
@@ -76,7 +76,7 @@ void Backend::grant_locked(Server* s, QueueWaiter* w) {
   w->hook.unlink();
   --queue_len_;
   w->assigned.store(s);
-  s->cur_sess.fetch_add(1);
+  s->note_sessions(s->cur_sess.fetch_add(1) + 1);
   s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
   s->counters.queued.fetch_add(1, std::memory_order_relaxed);
   w->refs.fetch_add(1, std::memory_order_relaxed);

@@ -49,6 +49,29 @@ class Server {
     for (int i = 0; i < nthreads; ++i)
       idle_pools.push_back(std::make_unique<IdlePool>(pool_limits, &keepalive));
   }
+  // How many idle connections are worth keeping: the peak of concurrent sessions
+  // over the last purge interval (or so far in this one), plus a few spares. A
+  // connection finishing while the pool already holds that many is closed at once
+  // instead of parked: no request of the recent past would have used it.
+  static constexpr int kIdleSpare = 4;
+  std::atomic<int> peak_sess{0};
+  std::atomic<int> est_need{0};
+  void note_sessions(int cur) {
+    int p = peak_sess.load(std::memory_order_relaxed);
+    while (cur > p && !peak_sess.compare_exchange_weak(p, cur, std::memory_order_relaxed)) {
+    }
+  }
+  size_t idle_cap() const {
+    int need = est_need.load(std::memory_order_relaxed);
+    int peak = peak_sess.load(std::memory_order_relaxed);
+    return size_t(need > peak ? need : peak) + kIdleSpare;
+  }
+  // Starts a new interval: its estimate is the peak of the one that ends.
+  void roll_need_estimate() {
+    est_need.store(peak_sess.exchange(cur_sess.load(std::memory_order_relaxed)),
+                   std::memory_order_relaxed);
+  }
+
   IdlePool* local_pool() {
     int t = thread_index();
     return t < int(idle_pools.size()) ? idle_pools[t].get() : nullptr;

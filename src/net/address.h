@@ -1,5 +1,6 @@
 #pragma once
 // A socket address parsed from configuration text.
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <optional>
@@ -9,7 +10,14 @@
 namespace hearth::net {
 
 struct Address {
-  sockaddr_storage ss{};
+  // IPv4 or IPv6 only: 28 bytes instead of sockaddr_storage's 128, since every
+  // connection carries its peer's address.
+  union Storage {
+    sockaddr sa;
+    sockaddr_in v4;
+    sockaddr_in6 v6;
+  };
+  Storage ss{};
   socklen_t len = 0;
 
   // Accepts "1.2.3.4:80", "[::1]:80", ":80" / "*:80" (any IPv4), "localhost:80".
@@ -18,7 +26,7 @@ struct Address {
   static Address from(const sockaddr* sa, socklen_t len);
 
   const sockaddr* sa() const { return reinterpret_cast<const sockaddr*>(&ss); }
-  int family() const { return ss.ss_family; }
+  int family() const { return ss.sa.sa_family; }
   int port() const;
   std::string str() const;
   // A stable hash of the IP only (for `balance source`).

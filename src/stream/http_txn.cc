@@ -406,6 +406,7 @@ void HttpStream::end_transaction() {
   bool keep = bc && server_keep_ && hs_->reuse != HttpReuse::kNever && bmux()->ibuf().empty() &&
               !(bc->flags & (net::kConnError | net::kConnRdShut | net::kConnWrShut));
   backend::IdlePool* pool = srv_ ? srv_->local_pool() : nullptr;
+  if (pool && pool->idle_count() >= srv_->idle_cap()) keep = false;
   if (bc) ++bc->exchanges;
   drop_server_side(keep && pool);
   if (keep && pool && !pool->add(bc, now())) bc->mux->destroy();
