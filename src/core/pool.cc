@@ -47,8 +47,14 @@ BlockPool::~BlockPool() {
   }
 }
 
+uint64_t BlockPool::used_total() const {
+  int64_t n = 0;
+  for (const auto& l : local_) n += l.used.load(std::memory_order_relaxed);
+  return n < 0 ? 0 : uint64_t(n);
+}
+
 void* BlockPool::get() {
-  if (limit_ && used_.load(std::memory_order_relaxed) >= limit_) {
+  if (limit_ && used_total() >= limit_) {
     failures_.fetch_add(1, std::memory_order_relaxed);
     return nullptr;
   }
@@ -65,18 +71,18 @@ void* BlockPool::get() {
       failures_.fetch_add(1, std::memory_order_relaxed);
       return nullptr;
     }
-    allocated_.fetch_add(1, std::memory_order_relaxed);
+    bump(l.allocated, 1);
   }
-  used_.fetch_add(1, std::memory_order_relaxed);
+  bump(l.used, 1);
   return p;
 }
 
 void BlockPool::put(void* p) {
-  used_.fetch_sub(1, std::memory_order_relaxed);
   LocalList& l = local_[thread_index()];
+  bump(l.used, -1);
   if (l.count >= kLocalCacheMax) {
     std::free(p);
-    allocated_.fetch_sub(1, std::memory_order_relaxed);
+    bump(l.allocated, -1);
     return;
   }
   FreeBlock* b = static_cast<FreeBlock*>(p);
@@ -91,13 +97,16 @@ void BlockPool::trim_local() {
     FreeBlock* b = l.head;
     l.head = b->next;
     std::free(b);
-    allocated_.fetch_sub(1, std::memory_order_relaxed);
+    bump(l.allocated, -1);
   }
   l.count = 0;
 }
 
 PoolStats BlockPool::stats() const {
-  return PoolStats{name_, size_, allocated_.load(), used_.load(), failures_.load()};
+  int64_t allocated = 0;
+  for (const auto& l : local_) allocated += l.allocated.load(std::memory_order_relaxed);
+  return PoolStats{name_, size_, allocated < 0 ? 0 : uint64_t(allocated), used_total(),
+                   failures_.load()};
 }
 
 std::vector<PoolStats> BlockPool::all_stats() {

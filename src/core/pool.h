@@ -53,16 +53,24 @@ class BlockPool {
   struct FreeBlock {
     FreeBlock* next;
   };
+  // Counters are per thread: each is written only by its thread (relaxed store,
+  // no locked instruction on the hot path) and summed by stats().
   struct alignas(64) LocalList {
     FreeBlock* head = nullptr;
     uint32_t count = 0;
+    std::atomic<int64_t> used{0};
+    std::atomic<int64_t> allocated{0};
   };
+  static void bump(std::atomic<int64_t>& c, int64_t d) {
+    c.store(c.load(std::memory_order_relaxed) + d, std::memory_order_relaxed);
+  }
+  uint64_t used_total() const;
   static constexpr uint32_t kLocalCacheMax = 4096;
 
   std::string name_;
   size_t size_;
   uint64_t limit_ = 0;
-  std::atomic<uint64_t> allocated_{0}, used_{0}, failures_{0};
+  std::atomic<uint64_t> failures_{0};
   LocalList local_[kMaxThreads];
 };
 

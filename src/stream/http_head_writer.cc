@@ -10,6 +10,13 @@
 namespace hearth::stream {
 namespace {
 
+// Writes a 3-digit status code at out[0..2]. Requires: 100 <= status <= 999.
+void format_status(int status, char* out) {
+  out[0] = char('0' + status / 100);
+  out[1] = char('0' + status / 10 % 10);
+  out[2] = char('0' + status % 10);
+}
+
 bool named_by_rule(std::string_view name, const std::vector<HttpRuleRt>& rules) {
   for (const HttpRuleRt& r : rules)
     if ((r.action == HttpRuleRt::Action::kSetHeader || r.action == HttpRuleRt::Action::kDelHeader) &&
@@ -41,9 +48,8 @@ void put_end_to_end(HeadWriter& w, const http::Headers& hdrs, const http::Connec
 bool write_request_head(const http::RequestHead& req, const HttpSettings& hs,
                         const RequestHeadOptions& opt, Buffer& out) {
   HeadWriter w(out);
-  char version[16];
-  snprintf(version, sizeof version, " HTTP/1.%d\r\n", req.version_minor);
-  w.put(req.method_str).put(" ").put(req.target).put(version);
+  w.put(req.method_str).put(" ").put(req.target);
+  w.put(req.version_minor == 0 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
   bool upgrade = req.flags.upgrade;
   put_end_to_end(w, req.headers, req.connection, hs.request_rules, upgrade);
   put_set_rules(w, hs.request_rules);
@@ -59,8 +65,8 @@ bool write_request_head(const http::RequestHead& req, const HttpSettings& hs,
 bool write_response_head(const http::ResponseHead& res, const HttpSettings& hs,
                          const ResponseHeadOptions& opt, Buffer& out) {
   HeadWriter w(out);
-  char status_line[48];
-  snprintf(status_line, sizeof status_line, "HTTP/1.1 %d ", res.status);
+  char status_line[16] = "HTTP/1.1 000 ";
+  format_status(res.status, status_line + 9);
   w.put(status_line).put(res.reason).put("\r\n");
   bool upgrade = res.status == 101;
   const std::vector<HttpRuleRt> no_rules;

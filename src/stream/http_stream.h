@@ -63,6 +63,7 @@ class HttpStream {
   bool read_response();
   bool parse_response_head();
   bool send_response();
+  bool feed_response_body();
   bool send_decoded_body();
   void on_server_gone();
   void end_transaction();

@@ -321,9 +321,31 @@ void HttpStream::on_server_gone() {
   abort_all();
 }
 
+// Accepts as much of the response body as the server's ibuf holds (res_fed_).
+// Returns: false if the body framing is invalid (the stream is then aborted).
+bool HttpStream::feed_response_body() {
+  Buffer& in = bmux()->ibuf();
+  if (res_body_.done() || res_fed_ >= in.len()) return true;
+  http::BodyStatus st;
+  res_fed_ += res_body_.feed(in.head() + res_fed_, in.len() - res_fed_, &st);
+  if (st != http::BodyStatus::kError) return true;
+  term_ = "SD";
+  abort_all();
+  return false;
+}
+
 bool HttpStream::send_response() {
   bool progress = false;
   mux::MuxH1* fm = fmux();
+  // A head waiting to go out takes the body bytes already here along, so a small
+  // response leaves in one send.
+  if (!res_out_.empty() && res_head_done_ && scb_ && !dechunk_ && phase_ == Phase::kExchange) {
+    if (!feed_response_body()) return false;
+    Buffer& in = bmux()->ibuf();
+    size_t n = res_out_.append(in.head(), res_fed_);
+    in.consume(n);
+    res_fed_ -= n;
+  }
   if (!res_out_.empty()) {
     size_t n = fm->send(res_out_.head(), res_out_.len());
     res_out_.consume(n);
@@ -340,16 +362,8 @@ bool HttpStream::send_response() {
   }
   if (!res_head_done_ || !scb_ || phase_ != Phase::kExchange) return progress;
   if (dechunk_) return send_decoded_body() || progress;
+  if (!feed_response_body()) return false;
   Buffer& in = bmux()->ibuf();
-  if (!res_body_.done() && res_fed_ < in.len()) {
-    http::BodyStatus st;
-    res_fed_ += res_body_.feed(in.head() + res_fed_, in.len() - res_fed_, &st);
-    if (st == http::BodyStatus::kError) {
-      term_ = "SD";
-      abort_all();
-      return false;
-    }
-  }
   if (res_fed_ > 0) {
     size_t n = fm->send(in.head(), res_fed_);
     in.consume(n);
