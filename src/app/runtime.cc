@@ -65,6 +65,7 @@ void fill_http_settings(const config::ProxyConfig& fe, const config::ProxyConfig
                         const config::GlobalConfig& g, stream::HttpSettings* hs) {
   hs->http_request_ms = ms(fe.timeouts.http_request);
   hs->keep_alive_ms = ms(fe.timeouts.http_keep_alive);
+  if (be.timeouts.reuse_window) hs->proven_window_ms = *be.timeouts.reuse_window;
   auto mode = [](config::HttpConnMode m) {
     switch (m) {
       case config::HttpConnMode::kServerClose: return stream::HttpConnMode::kServerClose;

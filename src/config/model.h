@@ -25,7 +25,9 @@ enum class LogFormat { kDefault, kTcp, kHttp };
 // All durations are milliseconds. Unset means "not configured" (inherit / none).
 struct Timeouts {
   std::optional<int64_t> connect, client, server, tunnel, client_fin, server_fin, queue,
-      http_request, http_keep_alive, pool_idle;
+      http_request, http_keep_alive, pool_idle,
+      reuse_window;  // http-reuse safe: how recently an idle connection must have
+                     // proven live to carry a non-idempotent request
 };
 
 struct ServerConfig {

@@ -96,12 +96,13 @@ const TimeoutSpec kTimeouts[] = {
     {"http-request", &Timeouts::http_request, kAnywhere},
     {"http-keep-alive", &Timeouts::http_keep_alive, kAnywhere},
     {"pool-idle", &Timeouts::pool_idle, kBackSide},
+    {"reuse-window", &Timeouts::reuse_window, kBackSide},
 };
 
 void parse_timeout(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string accepted =
       "connect, client, server, tunnel, client-fin, server-fin, queue, http-request, "
-      "http-keep-alive or pool-idle";
+      "http-keep-alive, pool-idle or reuse-window";
   if (d.size() < 2) {
     rep.error(d.loc, "timeout", "missing timeout name: expects " + accepted);
     return;

@@ -426,5 +426,25 @@ TEST(HttpKeepAliveRace, ColdPostsFailOnlyWhileLearning) {
   EXPECT_EQ(proxy.stop_and_check(), "");
 }
 
+
+// http-reuse safe: a POST reuses an idle server connection only if that
+// connection proved itself within `timeout reuse-window`; a GET always may.
+TEST(HttpReuseLimits, ReuseWindowBoundsNonIdempotentReuse) {
+  HttpBackend backend;
+  HttpProxy proxy({.be_port = backend.port(), .be_extra = "  timeout reuse-window 100ms\n"});
+  ASSERT_TRUE(proxy.ready()) << proxy.describe();
+  HttpClient c(proxy.port());
+  ASSERT_EQ(c.request("GET", "/").status, 200);  // first request: its own connection
+  ASSERT_EQ(c.request("POST", "/", {}, "a").status, 200);  // idle for ~0 ms: reused
+  EXPECT_EQ(backend.connections(), 1u);
+  std::this_thread::sleep_for(milliseconds{300});
+  ASSERT_EQ(c.request("POST", "/", {}, "b").status, 200);  // idle 300 ms > window: new one
+  EXPECT_EQ(backend.connections(), 2u);
+  std::this_thread::sleep_for(milliseconds{300});
+  ASSERT_EQ(c.request("GET", "/").status, 200);  // idempotent: reuses despite the wait
+  EXPECT_EQ(backend.connections(), 2u);
+  EXPECT_EQ(proxy.stop_and_check(), "");
+}
+
 }  // namespace
 }  // namespace hearth::test::http

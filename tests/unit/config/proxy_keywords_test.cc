@@ -108,7 +108,7 @@ TEST(ProxyKeywords, EveryTimeout) {
               "  timeout connect 1s\n  timeout client 2s\n  timeout server 3s\n"
               "  timeout tunnel 1h\n  timeout client-fin 4s\n  timeout server-fin 5s\n"
               "  timeout queue 6s\n  timeout http-request 7s\n  timeout http-keep-alive 8s\n"
-              "  timeout pool-idle 9s\n");
+              "  timeout pool-idle 9s\n  timeout reuse-window 500ms\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
   const Timeouts& t = proxy(r).timeouts;
   EXPECT_EQ(t.connect, 1000);
@@ -121,6 +121,7 @@ TEST(ProxyKeywords, EveryTimeout) {
   EXPECT_EQ(t.http_request, 7000);
   EXPECT_EQ(t.http_keep_alive, 8000);
   EXPECT_EQ(t.pool_idle, 9000);
+  EXPECT_EQ(t.reuse_window, 500);
 }
 
 TEST(ProxyKeywords, TimeoutErrors) {
@@ -134,7 +135,8 @@ TEST(ProxyKeywords, TimeoutErrors) {
             "t.cfg:2: 'timeout check': Hearth does not support this timeout yet");
   EXPECT_EQ(only_error(in("backend", "  timeout conect 5s\n")),
             "t.cfg:2: 'timeout conect': unknown timeout 'conect': expects connect, client, server, "
-            "tunnel, client-fin, server-fin, queue, http-request, http-keep-alive or pool-idle");
+            "tunnel, client-fin, server-fin, queue, http-request, http-keep-alive, pool-idle or "
+            "reuse-window");
   EXPECT_TRUE(has(in("backend", "  timeout\n").errors, "t.cfg:2: 'timeout': missing timeout name"));
   EXPECT_EQ(only_error(in("backend", "  contimeout 5s\n")),
             "t.cfg:2: 'contimeout': obsolete keyword: write 'timeout connect DURATION'");
