@@ -139,6 +139,8 @@ int run(int argc, char** argv) {
     for (auto& e : errors) fprintf(stderr, "[ALERT] %s\n", e.c_str());
     return 1;
   }
+  if (o.debug)  // -d: a log line for every session, whatever the log settings say
+    for (auto& fr : rt.frontends) fr.fe->log = true;
   if (o.check_only) {
     printf("Configuration file is valid\n");
     return 0;

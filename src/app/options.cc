@@ -8,7 +8,7 @@ const char* usage() {
   return "usage: hearth -f CONFIG [-f CONFIG ...] [-c] [-d] [-db] [-p PIDFILE] [-L NAME]\n"
          "  -f FILE   configuration file (repeatable; read in order as one configuration)\n"
          "  -c        check the configuration and exit (0 valid, 1 invalid)\n"
-         "  -d        debug: print per-session and startup detail to stderr\n"
+         "  -d        debug: log every session (one line each on stdout)\n"
          "  -db       stay in the foreground (Hearth always does; accepted for compatibility)\n"
          "  -p FILE   write the process id to FILE\n"
          "  -L NAME   local peer name (accepted for compatibility)\n"

@@ -193,6 +193,22 @@ TEST(TcpLifecycle, SessionLogNamesFrontendBackendAndServer) {
   EXPECT_TRUE(std::regex_search(line, format)) << line;
 }
 
+// -d logs every session even with no log settings in the configuration.
+TEST(TcpLifecycle, DebugFlagLogsEverySession) {
+  EchoServer echo;
+  TcpProxy proxy({.backend = server_line("echo", echo.port())},
+                 HearthOptions{.extra_args = {"-d"}});
+  ASSERT_TRUE(proxy.hearth.ready()) << proxy.hearth.describe();
+  {
+    UniqueFd fd(proxy.connect());
+    ASSERT_TRUE(fd.valid());
+    ASSERT_TRUE(echoes(fd.get(), "12345"));
+    ASSERT_TRUE(shutdown_write(fd.get()));
+    ASSERT_TRUE(peer_closed(fd.get(), milliseconds{3000}));
+  }
+  EXPECT_NE(wait_log_line(proxy.hearth, {" fe be/echo "}), "") << proxy.hearth.output();
+}
+
 TEST(TcpLifecycle, SessionLogShowsNoServerWhenNoneIsUsable) {
   NameServer s("s");
   TcpProxy proxy({.global = "    log stdout\n",
