@@ -125,7 +125,7 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
       << s->pool_purge_delay_ms << " " << s->pool_limits.max_conn << " "
       << (est ? std::to_string(*est) : "-") << " " << fmt_ms(s->keepalive.retire_age_ms()) << " "
       << s->counters.conns_opened.load() << " " << s->counters.reused.load() << " "
-      << s->counters.retries.load() << " " << ps[i].stale << " "
+      << s->counters.retries.load() << " " << ps[i].stale + s->counters.stale_idle.load() << " "
       << s->counters.connect_errors.load() << "\n";
   }
   o << "\n";
@@ -197,7 +197,7 @@ std::string RuntimeApi::show_metrics() {
              [&](size_t i) { return servers[i]->counters.reused.load(); });
   per_server("hearth_server_retries_total", "counter",
              [&](size_t i) { return servers[i]->counters.retries.load(); });
-  per_server("hearth_server_stale_idle_total", "counter", [&](size_t i) { return ps[i].stale; });
+  per_server("hearth_server_stale_idle_total", "counter", [&](size_t i) { return ps[i].stale + servers[i]->counters.stale_idle.load(); });
   per_server("hearth_server_idle_connections", "gauge", [&](size_t i) { return ps[i].idle; });
   per_server("hearth_server_current_sessions", "gauge",
              [&](size_t i) { return servers[i]->cur_sess.load(); });

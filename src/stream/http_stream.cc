@@ -177,7 +177,15 @@ void HttpStream::take_connection() {
       case HttpReuse::kAggressive: safe_only = first; break;
       default: break;
     }
-    if (allowed) c = pool->take(safe_only, now(), max_idle);
+    while (allowed && (c = pool->take(safe_only, now(), max_idle))) {
+      // A request that must never be sent twice pays one system call to look
+      // for a close the poller has not reported yet; idempotent ones can be
+      // replayed instead, so they skip it.
+      if (idempotent_ || c->xprt->drain(c) == net::DrainResult::kEmpty) break;
+      srv_->counters.stale_idle.fetch_add(1, std::memory_order_relaxed);
+      c->mux->destroy();
+      c = nullptr;
+    }
   }
   if (!c) return connect_new();
   scb_ = mux::StreamConnector::pool().create();
