@@ -102,6 +102,14 @@ std::string Address::str() const {
   return "?";
 }
 
+const char* Address::ip_str(char* out, size_t cap) const {
+  const void* src = family() == AF_INET    ? static_cast<const void*>(&ss.v4.sin_addr)
+                    : family() == AF_INET6 ? static_cast<const void*>(&ss.v6.sin6_addr)
+                                           : nullptr;
+  if (!src || !inet_ntop(family(), src, out, socklen_t(cap))) return "?";
+  return out;
+}
+
 uint32_t Address::ip_hash() const {
   const unsigned char* p = nullptr;
   size_t n = 0;

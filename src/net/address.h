@@ -29,6 +29,9 @@ struct Address {
   int family() const { return ss.sa.sa_family; }
   int port() const;
   std::string str() const;
+  // Writes the IP alone (no port, no brackets), NUL-terminated, without
+  // allocating. Returns: out, or "?" if the family is not IP.
+  const char* ip_str(char* out, size_t cap) const;
   // A stable hash of the IP only (for `balance source`).
   uint32_t ip_hash() const;
 };

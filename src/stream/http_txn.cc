@@ -36,7 +36,9 @@ bool head_complete(const Buffer& b, size_t* pos) {
   const char* d = b.head();
   size_t n = b.len();
   for (size_t i = *pos; i < n; ++i) {
-    if (d[i] != '\n') continue;
+    const void* lf = std::memchr(d + i, '\n', n - i);
+    if (!lf) break;
+    i = size_t(static_cast<const char*>(lf) - d);
     if ((i + 1 < n && d[i + 1] == '\n') || (i + 2 < n && d[i + 1] == '\r' && d[i + 2] == '\n'))
       return true;
   }
@@ -104,11 +106,8 @@ void HttpStream::read_request_head() {
     }
   }
   RequestHeadOptions opt;
-  std::string ip = scf_->conn->peer().str();
-  size_t colon = ip.rfind(':');
-  if (colon != std::string::npos) ip.resize(colon);
-  if (!ip.empty() && ip[0] == '[') ip = ip.substr(1, ip.size() - 2);
-  opt.client_ip = ip;
+  char ip[64];
+  if (hs_->forwardfor) opt.client_ip = scf_->conn->peer().ip_str(ip, sizeof ip);
   opt.close_server_side = hs_->conn_mode != HttpConnMode::kKeepAlive;
   if (!write_request_head(req, *hs_, opt, req_out_)) {
     req_out_.release();
