@@ -10,7 +10,8 @@ build:
 	cmake --build --preset $(PRESET)
 
 release:
-	$(MAKE) build PRESET=release
+	cmake --preset release >/dev/null
+	cmake --build --preset release --target hearth
 
 run: release
 	./build/release/hearth -f examples/quickstart.cfg
