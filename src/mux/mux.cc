@@ -6,6 +6,7 @@
 #include "mux/mux_h1.h"
 #include "mux/mux_pt.h"
 #include "net/connection.h"
+#include "net/transport.h"
 
 namespace hearth::mux {
 namespace {
@@ -51,6 +52,31 @@ Mux* MuxRegistry::install(std::string_view mode, net::Connection* conn, StreamCo
     return nullptr;
   }
   return m;
+}
+
+void drop_stream_subscriptions(net::Connection* c, const WaitEvent* own) {
+  if (c->recv_sub && c->recv_sub != own) c->recv_sub = nullptr;
+  if (c->send_sub && c->send_sub != own) c->send_sub = nullptr;
+}
+
+bool idle_drain_keeps(net::Connection* c, WaitEvent* own) {
+  net::DrainResult r = c->xprt->drain(c);
+  if (r != net::DrainResult::kEmpty || (c->flags & (net::kConnError | net::kConnRdShut)))
+    return false;
+  c->xprt->subscribe(c, kWakeRecv, own);
+  return true;
+}
+
+void sync_sc_flags(const net::Connection* c, StreamConnector* sc) {
+  if (c->flags & net::kConnRdShut) sc->flags |= kScEos;
+  if (c->flags & net::kConnError) sc->flags |= kScError;
+}
+
+void release_connection(net::Connection* c, WaitEvent* own) {
+  c->unlink_idle();  // before the memory goes: nothing is freed while linked
+  c->xprt->unsubscribe(c, kWakeRecv | kWakeSend, own);
+  c->mux = nullptr;
+  c->destroy();
 }
 
 void register_builtin_muxes() {

@@ -65,6 +65,18 @@ class MuxRegistry {
                       StreamFactory f = nullptr, void* f_ctx = nullptr);
 };
 
+// The connection-level half of the idle contract, shared by every mux.
+// Ends the departing stream's transport subscriptions (the mux's own stays).
+void drop_stream_subscriptions(net::Connection* c, const WaitEvent* own);
+// Idle read: drains what is readable. Returns: true if the connection is still
+// usable (nothing arrived, no EOF, no error) and was re-subscribed with `own`;
+// false if it must be destroyed (close, reset or stray bytes).
+bool idle_drain_keeps(net::Connection* c, WaitEvent* own);
+// Mirrors the connection's EOF/error into the stream connector's flags.
+void sync_sc_flags(const net::Connection* c, StreamConnector* sc);
+// Unlinks c from its idle list, ends `own`'s subscription and frees c.
+void release_connection(net::Connection* c, WaitEvent* own);
+
 // Registers the built-in muxes. Idempotent.
 void register_builtin_muxes();
 

@@ -104,8 +104,7 @@ bool MuxH1::attach(StreamConnector* sc) {
 
 void MuxH1::detach(StreamConnector* sc, bool keep_idle) {
   if (sc != sc_) return;
-  if (conn_->recv_sub && conn_->recv_sub != &wait_) conn_->recv_sub = nullptr;
-  if (conn_->send_sub && conn_->send_sub != &wait_) conn_->send_sub = nullptr;
+  drop_stream_subscriptions(conn_, &wait_);
   sc->conn = nullptr;
   sc->mux = nullptr;
   sc_ = nullptr;
@@ -150,12 +149,7 @@ void MuxH1::idle_event() {
 // A server connection is idle: whatever is readable (EOF, reset, stray bytes)
 // retires it. Nothing readable: keep waiting.
 void MuxH1::idle_outgoing() {
-  net::DrainResult r = conn_->xprt->drain(conn_);
-  if (r == net::DrainResult::kEmpty && !(conn_->flags & (net::kConnError | net::kConnRdShut))) {
-    conn_->xprt->subscribe(conn_, kWakeRecv, &wait_);
-    return;
-  }
-  destroy();  // unlinks from the idle pool first
+  if (!idle_drain_keeps(conn_, &wait_)) destroy();  // unlinks from the idle pool first
 }
 
 // A client connection is idle between requests: bytes start the next stream.
@@ -175,9 +169,7 @@ void MuxH1::idle_incoming() {
 }
 
 void MuxH1::update_sc_flags() {
-  if (!sc_) return;
-  if (conn_->flags & net::kConnRdShut) sc_->flags |= kScEos;
-  if (conn_->flags & net::kConnError) sc_->flags |= kScError;
+  if (sc_) sync_sc_flags(conn_, sc_);
 }
 
 size_t MuxH1::fill() {
@@ -233,10 +225,7 @@ void MuxH1::destroy() {
   ibuf_.release();
   if (c) {
     c->loop()->timers().cancel(&timer_);
-    c->unlink_idle();
-    c->xprt->unsubscribe(c, kWakeRecv | kWakeSend, &wait_);
-    c->mux = nullptr;
-    c->destroy();
+    release_connection(c, &wait_);
   }
   h1_pool().destroy(this);
 }

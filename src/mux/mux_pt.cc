@@ -71,9 +71,7 @@ bool MuxPt::attach(StreamConnector* sc) {
 
 void MuxPt::detach(StreamConnector* sc, bool keep_idle) {
   if (sc != sc_) return;
-  // The stream's own subscriptions end with it.
-  if (conn_->recv_sub && conn_->recv_sub != &wait_) conn_->recv_sub = nullptr;
-  if (conn_->send_sub && conn_->send_sub != &wait_) conn_->send_sub = nullptr;
+  drop_stream_subscriptions(conn_, &wait_);
   sc->conn = nullptr;
   sc->mux = nullptr;
   sc_ = nullptr;
@@ -93,17 +91,7 @@ void MuxPt::io_cb(Tasklet*, void* ctx, uint32_t) {
 }
 
 void MuxPt::idle_check() {
-  net::DrainResult r = conn_->xprt->drain(conn_);
-  if (r == net::DrainResult::kEmpty && !(conn_->flags & (net::kConnError | net::kConnRdShut))) {
-    conn_->xprt->subscribe(conn_, kWakeRecv, &wait_);
-    return;
-  }
-  destroy();  // unlinks from the idle list before freeing
-}
-
-void MuxPt::update_sc_flags(StreamConnector* sc) {
-  if (conn_->flags & net::kConnRdShut) sc->flags |= kScEos;
-  if (conn_->flags & net::kConnError) sc->flags |= kScError;
+  if (!idle_drain_keeps(conn_, &wait_)) destroy();  // unlinks from the idle list first
 }
 
 void MuxPt::shutr(StreamConnector* sc) {
@@ -118,13 +106,13 @@ void MuxPt::shutw(StreamConnector* sc) {
 
 size_t MuxPt::rcv_buf(StreamConnector* sc, Buffer& buf, size_t max) {
   size_t n = conn_->xprt->rcv_buf(conn_, buf, max);
-  update_sc_flags(sc);
+  sync_sc_flags(conn_, sc);
   return n;
 }
 
 size_t MuxPt::snd_buf(StreamConnector* sc, Buffer& buf, size_t count) {
   size_t n = conn_->xprt->snd_buf(conn_, buf, count);
-  update_sc_flags(sc);
+  sync_sc_flags(conn_, sc);
   return n;
 }
 
@@ -139,12 +127,7 @@ void MuxPt::unsubscribe(StreamConnector*, uint32_t events, WaitEvent* w) {
 void MuxPt::destroy() {
   net::Connection* c = conn_;
   conn_ = nullptr;
-  if (c) {
-    c->unlink_idle();
-    c->xprt->unsubscribe(c, kWakeRecv | kWakeSend, &wait_);
-    c->mux = nullptr;
-    c->destroy();
-  }
+  if (c) release_connection(c, &wait_);
   pt_pool().destroy(this);
 }
 

@@ -37,7 +37,6 @@ class MuxPt final : public Mux {
   // Idle read: drain; on EOF, error or stray bytes unlink and destroy, else
   // re-subscribe.
   void idle_check();
-  void update_sc_flags(StreamConnector* sc);
 
   net::Connection* conn_ = nullptr;
   StreamConnector* sc_ = nullptr;
