@@ -8,6 +8,7 @@
 #include "net/connection.h"
 #include "net/socket.h"
 #include "net/transport.h"
+#include "stream/server_connect.h"
 
 namespace hearth::stream {
 namespace {
@@ -210,27 +211,8 @@ void HttpStream::connect_new() {
   phase_ = Phase::kConnecting;
   conn_exp_ = fe_->timeouts.connect ? now() + fe_->timeouts.connect : kNever;
   srv_->counters.conns_opened.fetch_add(1, std::memory_order_relaxed);
-  int err = 0;
-  int fd = net::start_connect(srv_->addr, &err);
-  if (fd < 0) return connect_failed();
-  net::Connection* c = net::Connection::create(EventLoop::current(), fd, srv_->addr,
-                                               net::kConnConnecting | net::kConnOutgoing);
-  if (!c) return connect_failed();
-  c->xprt = net::raw_transport();
-  scb_ = mux::StreamConnector::pool().create();
-  if (!scb_) {
-    c->destroy();
-    return connect_failed();
-  }
-  scb_->app = this;
-  scb_->app_tasklet = &tasklet_;
-  if (!mux::MuxRegistry::install("h1", c, scb_)) {
-    c->destroy();
-    mux::StreamConnector::pool().destroy(scb_);
-    scb_ = nullptr;
-    return connect_failed();
-  }
-  c->xprt->subscribe(c, kWakeSend, &wait_b_);
+  scb_ = open_server_connection(srv_->addr, "h1", this, &tasklet_, &wait_b_);
+  if (!scb_) return connect_failed();
 }
 
 void HttpStream::check_connect() {

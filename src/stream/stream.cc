@@ -4,6 +4,7 @@
 #include "net/connection.h"
 #include "net/socket.h"
 #include "net/transport.h"
+#include "stream/server_connect.h"
 #include "stream/session_log.h"
 
 namespace hearth::stream {
@@ -78,7 +79,6 @@ void Stream::refresh_back() {
 }
 
 void Stream::process(uint32_t why) {
-  (void)why;
   switch (state_) {
     case State::kAssign:
       assign_server();
@@ -145,27 +145,8 @@ void Stream::connect_server() {
   connect_start_ms_ = EventLoop::current()->now_ms();
   conn_exp_ = fe_->timeouts.connect ? connect_start_ms_ + fe_->timeouts.connect : kNever;
   srv_->counters.conns_opened.fetch_add(1, std::memory_order_relaxed);
-  int err = 0;
-  int fd = net::start_connect(srv_->addr, &err);
-  if (fd < 0) return connect_failed("connect refused");
-  net::Connection* c = net::Connection::create(EventLoop::current(), fd, srv_->addr,
-                                               net::kConnConnecting | net::kConnOutgoing);
-  if (!c) return connect_failed("no memory");
-  c->xprt = net::raw_transport();
-  scb_ = mux::StreamConnector::pool().create();
-  if (!scb_) {
-    c->destroy();
-    return connect_failed("no memory");
-  }
-  scb_->app = this;
-  scb_->app_tasklet = &tasklet_;
-  if (!mux::MuxRegistry::install("pt", c, scb_)) {
-    c->destroy();
-    mux::StreamConnector::pool().destroy(scb_);
-    scb_ = nullptr;
-    return connect_failed("no memory");
-  }
-  c->xprt->subscribe(c, kWakeSend, &wait_b_);
+  scb_ = open_server_connection(srv_->addr, "pt", this, &tasklet_, &wait_b_);
+  if (!scb_) return connect_failed("SC");
 }
 
 void Stream::check_connect() {

@@ -1,0 +1,36 @@
+#include "stream/server_connect.h"
+
+#include "core/event_loop.h"
+#include "mux/mux.h"
+#include "net/connection.h"
+#include "net/socket.h"
+#include "net/transport.h"
+
+namespace hearth::stream {
+
+mux::StreamConnector* open_server_connection(const net::Address& addr, const char* mode,
+                                             void* app, Tasklet* app_tasklet, WaitEvent* wait) {
+  int err = 0;
+  int fd = net::start_connect(addr, &err);
+  if (fd < 0) return nullptr;
+  net::Connection* c = net::Connection::create(EventLoop::current(), fd, addr,
+                                               net::kConnConnecting | net::kConnOutgoing);
+  if (!c) return nullptr;
+  c->xprt = net::raw_transport();
+  mux::StreamConnector* sc = mux::StreamConnector::pool().create();
+  if (!sc) {
+    c->destroy();
+    return nullptr;
+  }
+  sc->app = app;
+  sc->app_tasklet = app_tasklet;
+  if (!mux::MuxRegistry::install(mode, c, sc)) {
+    c->destroy();
+    mux::StreamConnector::pool().destroy(sc);
+    return nullptr;
+  }
+  c->xprt->subscribe(c, kWakeSend, wait);
+  return sc;
+}
+
+}  // namespace hearth::stream
