@@ -47,13 +47,16 @@ void KeepAliveEstimator::recompute() {
   if (n < kMinCloses) {
     estimate_.store(-1, std::memory_order_relaxed);
     retire_age_.store(kNever, std::memory_order_relaxed);
+    proven_idle_.store(contradicted_below, std::memory_order_relaxed);
     return;
   }
   auto q = usable.begin() + n / 4;  // 25th percentile (the minimum while n < 4)
   std::nth_element(usable.begin(), q, usable.begin() + n);
   int64_t est = std::max(*q, lower_bound);
   estimate_.store(est, std::memory_order_relaxed);
-  retire_age_.store(keepalive_retire_age(est), std::memory_order_relaxed);
+  const int64_t retire = keepalive_retire_age(est);
+  retire_age_.store(retire, std::memory_order_relaxed);
+  proven_idle_.store(std::max(retire, contradicted_below), std::memory_order_relaxed);
 }
 
 std::optional<int64_t> KeepAliveEstimator::estimate_ms() const {
@@ -64,6 +67,10 @@ std::optional<int64_t> KeepAliveEstimator::estimate_ms() const {
 
 int64_t KeepAliveEstimator::retire_age_ms() const {
   return retire_age_.load(std::memory_order_relaxed);
+}
+
+int64_t KeepAliveEstimator::proven_idle_ms() const {
+  return proven_idle_.load(std::memory_order_relaxed);
 }
 
 int KeepAliveEstimator::ignored_closes() const { return ignored_.load(std::memory_order_relaxed); }

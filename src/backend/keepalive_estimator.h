@@ -57,6 +57,14 @@ class KeepAliveEstimator {
   // reused; kNever (no limit) while there is no estimate.
   int64_t retire_age_ms() const;
 
+  // Returns: the idle age up to which evidence says the server keeps a connection
+  // open: the retire age once there is an estimate, and otherwise (or if larger)
+  // 90% of the largest idle age a reused connection was answered at (the same
+  // jitter tolerance as above). 0 with no evidence. A request that must not be
+  // sent twice may reuse a connection idle up to this age (or the configured
+  // reuse window, whichever is larger; the retire age still caps both).
+  int64_t proven_idle_ms() const;
+
   // Returns: close observations discarded as contradicted by alive ones, among
   // those currently in the window (for stats and tests).
   int ignored_closes() const;
@@ -75,6 +83,7 @@ class KeepAliveEstimator {
   Ring alives_;
   std::atomic<int64_t> estimate_{-1};  // -1: none
   std::atomic<int64_t> retire_age_;
+  std::atomic<int64_t> proven_idle_{0};
   std::atomic<int> ignored_{0};
 };
 

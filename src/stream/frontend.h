@@ -51,7 +51,7 @@ enum RetryOn : uint32_t {
 struct HttpSettings {
   int64_t http_request_ms = 0;     // timeout http-request (0: use timeout client)
   int64_t keep_alive_ms = 0;       // timeout http-keep-alive (0: use http-request)
-  int64_t proven_window_ms = 2000;  // safe reuse of non-idempotent requests
+  int64_t proven_window_ms = 100;  // safe reuse of non-idempotent requests
   HttpConnMode conn_mode = HttpConnMode::kKeepAlive;
   HttpReuse reuse = HttpReuse::kSafe;
   bool forwardfor = false;

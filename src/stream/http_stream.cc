@@ -2,6 +2,7 @@
 // The request/response byte paths are in http_txn.cc.
 #include "stream/http_stream.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include "mux/mux.h"
@@ -161,7 +162,9 @@ void HttpStream::assign_server() {
 
 // Picks an idle connection when the reuse policy allows it, else opens one.
 // http-reuse safe: a client's first request gets a new connection; a
-// non-idempotent request reuses only a connection proven within a short window.
+// non-idempotent request reuses only a connection that finished an exchange
+// within `timeout reuse-window`, or one no older than the server has been seen
+// to keep connections open (KeepAliveEstimator::proven_idle_ms).
 void HttpStream::take_connection() {
   log_srv_ = srv_;
   backend::IdlePool* pool = srv_->local_pool();
@@ -173,7 +176,8 @@ void HttpStream::take_connection() {
     switch (hs_->reuse) {
       case HttpReuse::kSafe:
         allowed = !first;
-        if (!idempotent_) max_idle = hs_->proven_window_ms;
+        if (!idempotent_)
+          max_idle = std::max(hs_->proven_window_ms, srv_->keepalive.proven_idle_ms());
         break;
       case HttpReuse::kAggressive: safe_only = first; break;
       default: break;

@@ -93,6 +93,27 @@ TEST(KeepAliveEstimatorTest, ReLearnsWhenTheServerTimeoutChanges) {
   EXPECT_EQ(est.retire_age_ms(), 750);
 }
 
+// What a non-idempotent request may rely on: nothing at first, then 90% of the
+// longest idle time a reused connection survived, then the retire age once the
+// timeout is learned (or the alive evidence if larger).
+TEST(KeepAliveEstimatorTest, ProvenIdleGrowsWithEvidence) {
+  KeepAliveEstimator e;
+  EXPECT_EQ(e.proven_idle_ms(), 0);
+  e.observe_close(200);  // one close: no estimate yet, and no proof of liveness
+  EXPECT_EQ(e.proven_idle_ms(), 0);
+  e.observe_alive(100);
+  EXPECT_EQ(e.proven_idle_ms(), 90);
+  e.observe_alive(50);  // the largest survivor counts
+  EXPECT_EQ(e.proven_idle_ms(), 90);
+  e.observe_close(205);
+  e.observe_close(198);  // three usable closes: estimate 198 ms, retire age 148
+  ASSERT_TRUE(e.estimate_ms().has_value());
+  EXPECT_EQ(e.retire_age_ms(), keepalive_retire_age(*e.estimate_ms()));
+  EXPECT_EQ(e.proven_idle_ms(), e.retire_age_ms());
+  e.observe_alive(190);  // alive evidence beyond the retire age
+  EXPECT_EQ(e.proven_idle_ms(), 171);
+}
+
 TEST(KeepAliveEstimatorTest, NegativeIdleTimesAreClamped) {
   KeepAliveEstimator est;
   for (int i = 0; i < 3; ++i) est.observe_close(-5);
