@@ -83,6 +83,7 @@ void fill_http_settings(const config::ProxyConfig& fe, const config::ProxyConfig
     case config::HttpReuse::kAlways: hs->reuse = stream::HttpReuse::kAlways; break;
   }
   hs->forwardfor = fe.forwardfor || be.forwardfor;
+  hs->prefer_last_server = be.prefer_last_server;
   hs->retry_on = retry_mask(be.retry_on);
   hs->request_rules = convert_rules(fe.http_request_rules);
   if (&fe != &be) {

@@ -54,7 +54,11 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
                          QueueWaiter** waiter) {
   std::lock_guard<std::mutex> g(mu_);
   // Waiters go first: a new session must not overtake queued ones.
-  Server* s = queue_.empty() ? lb_->pick(req) : nullptr;
+  Server* s = nullptr;
+  if (queue_.empty()) {
+    Server* p = req.prefer;
+    s = p && p != req.avoid && p->usable() && !p->full() ? p : lb_->pick(req);
+  }
   if (s) {
     s->note_sessions(s->cur_sess.fetch_add(1) + 1);
     s->counters.sessions.fetch_add(1, std::memory_order_relaxed);

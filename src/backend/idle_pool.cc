@@ -48,14 +48,15 @@ bool IdlePool::add(Connection* c, int64_t now_ms) {
   return true;
 }
 
-IdlePool::Verdict IdlePool::check(const Connection* c, int64_t now_ms) const {
-  if (c->flags & kDeadFlags) return Verdict::kDead;
+IdleVerdict idle_verdict(const Connection* c, int64_t now_ms, int64_t idle_timeout_ms,
+                         const KeepAliveEstimator* est) {
+  if (c->flags & kDeadFlags) return IdleVerdict::kDead;
   const int64_t age = now_ms - c->idle_since_ms;
-  if (limits_.idle_timeout_ms > 0 && age > limits_.idle_timeout_ms) return Verdict::kExpired;
-  if (est_ && age > est_->retire_age_ms()) return Verdict::kExpired;
+  if (idle_timeout_ms > 0 && age > idle_timeout_ms) return IdleVerdict::kExpired;
+  if (est && age > est->retire_age_ms()) return IdleVerdict::kExpired;
   // Readable while idle: its mux's drain tasklet is queued and will decide.
-  if (c->flags & net::kConnRecvReady) return Verdict::kPending;
-  return Verdict::kUsable;
+  if (c->flags & net::kConnRecvReady) return IdleVerdict::kPending;
+  return IdleVerdict::kUsable;
 }
 
 Connection* IdlePool::take(bool want_safe_only, int64_t now_ms, int64_t max_idle_ms) {
@@ -70,17 +71,17 @@ Connection* IdlePool::take_from(List& list, bool safe, int64_t now_ms, int64_t m
     ListHook* older = h->prev == list.end_marker() ? nullptr : h->prev;
     Connection* c = conn_of(h);
     switch (check(c, now_ms)) {
-      case Verdict::kUsable:
+      case IdleVerdict::kUsable:
         if (max_idle_ms != kNever && now_ms - c->idle_since_ms > max_idle_ms) return nullptr;
         unlink_voluntary(c, safe);
         return c;
-      case Verdict::kDead:
+      case IdleVerdict::kDead:
         close_dead(c);
         break;
-      case Verdict::kExpired:
+      case IdleVerdict::kExpired:
         close_voluntary(c, safe);
         break;
-      case Verdict::kPending:
+      case IdleVerdict::kPending:
         break;
     }
     h = older;
@@ -107,16 +108,16 @@ int IdlePool::reap(List& list, bool safe, int64_t now_ms) {
   list.for_each([&](ListHook* h) {
     Connection* c = conn_of(h);
     switch (check(c, now_ms)) {
-      case Verdict::kDead:
+      case IdleVerdict::kDead:
         close_dead(c);
         ++closed;
         break;
-      case Verdict::kExpired:
+      case IdleVerdict::kExpired:
         close_voluntary(c, safe);
         ++closed;
         break;
-      case Verdict::kUsable:
-      case Verdict::kPending:
+      case IdleVerdict::kUsable:
+      case IdleVerdict::kPending:
         break;
     }
   });

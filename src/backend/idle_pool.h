@@ -25,6 +25,16 @@ namespace hearth::backend {
 
 class KeepAliveEstimator;
 
+// What an idle server connection is good for, judged without a system call.
+enum class IdleVerdict {
+  kUsable,   // may carry a request
+  kDead,     // the poller or transport saw an error, a shutdown or the peer's FIN
+  kExpired,  // idle longer than idle_timeout_ms (if > 0) or est's retire age (if est)
+  kPending,  // readable while idle: its mux's drain is queued and will decide
+};
+IdleVerdict idle_verdict(const net::Connection* c, int64_t now_ms, int64_t idle_timeout_ms,
+                         const KeepAliveEstimator* est);
+
 class IdlePool {
  public:
   struct Limits {
@@ -89,8 +99,9 @@ class IdlePool {
   const Limits& limits() const { return limits_; }
 
  private:
-  enum class Verdict { kUsable, kDead, kExpired, kPending };
-  Verdict check(const net::Connection* c, int64_t now_ms) const;
+  IdleVerdict check(const net::Connection* c, int64_t now_ms) const {
+    return idle_verdict(c, now_ms, limits_.idle_timeout_ms, est_);
+  }
   // Unlinks c without the stale accounting; updates counts. Requires: c is in list.
   void unlink_voluntary(net::Connection* c, bool safe);
   // Closes c on our own initiative (not counted stale).

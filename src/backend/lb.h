@@ -16,6 +16,9 @@ enum class LbKind { kRoundRobin, kLeastConn, kSource, kRandom, kFirst };
 struct LbRequest {
   uint32_t source_hash = 0;       // Address::ip_hash() of the client (balance source)
   const Server* avoid = nullptr;  // redispatch: do not pick this one if another fits
+  // option prefer-last-server: take this one, if usable, not full and not
+  // avoided, without asking the algorithm (the client holds a connection to it).
+  Server* prefer = nullptr;
 };
 
 class LbAlgorithm {

@@ -77,6 +77,7 @@ struct ProxyConfig {
   Timeouts timeouts;
   int retries = 3;
   bool redispatch = false;
+  bool prefer_last_server = false;  // option prefer-last-server
   int maxconn = 0;  // 0 = use global maxconn
   // HTTP (issue #3)
   HttpReuse http_reuse = HttpReuse::kSafe;

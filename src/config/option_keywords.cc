@@ -36,7 +36,6 @@ const char* const kLaterOptions[] = {"abortonclose",
                                      "originalto",
                                      "persist",
                                      "pgsql-check",
-                                     "prefer-last-server",
                                      "redis-check",
                                      "smtpchk",
                                      "socket-stats",
@@ -69,6 +68,8 @@ void set_conn_mode(ProxyConfig& p, HttpConnMode mode, bool enable) {
 
 const OptionSpec kOptions[] = {
     {"redispatch", kBackSide, true, [](ProxyConfig& p, bool on) { p.redispatch = on; }},
+    {"prefer-last-server", kBackSide, true,
+     [](ProxyConfig& p, bool on) { p.prefer_last_server = on; }},
     {"dontlognull", kFrontSide, true, [](ProxyConfig& p, bool on) { p.dontlognull = on; }},
     {"tcplog", kFrontSide, false, [](ProxyConfig& p, bool) { p.log_format = LogFormat::kTcp; }},
     {"httplog", kFrontSide, false, [](ProxyConfig& p, bool) { p.log_format = LogFormat::kHttp; }},
@@ -81,6 +82,12 @@ const OptionSpec kOptions[] = {
      [](ProxyConfig& p, bool on) { set_conn_mode(p, HttpConnMode::kKeepAlive, on); }},
 };
 
+std::string supported_options() {
+  std::string out;
+  for (const OptionSpec& o : kOptions) out += std::string(out.empty() ? "" : ", ") + o.name;
+  return out;
+}
+
 }  // namespace
 
 void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
@@ -88,9 +95,7 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
   const size_t name_at = negated ? 2 : 1;
   const std::string prefix = negated ? "no option" : "option";
   if (d.size() <= name_at) {
-    rep.error(d.loc, prefix,
-              "missing option name: expects redispatch, dontlognull, tcplog, httplog, forwardfor, "
-              "http-server-close, httpclose or http-keep-alive");
+    rep.error(d.loc, prefix, "missing option name: expects one of " + supported_options());
     return;
   }
   const std::string& name = d[name_at];
@@ -117,9 +122,7 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
       return;
     }
   }
-  rep.error(d.loc, kw,
-            "unknown option; supported: redispatch, dontlognull, tcplog, httplog, forwardfor, "
-            "http-server-close, httpclose, http-keep-alive");
+  rep.error(d.loc, kw, "unknown option; supported: " + supported_options());
 }
 
 }  // namespace hearth::config::detail

@@ -54,6 +54,7 @@ struct HttpSettings {
   int64_t proven_window_ms = 100;  // safe reuse of non-idempotent requests
   HttpConnMode conn_mode = HttpConnMode::kKeepAlive;
   HttpReuse reuse = HttpReuse::kSafe;
+  bool prefer_last_server = false;  // option prefer-last-server
   bool forwardfor = false;
   uint32_t retry_on = kRetryConnFailure;
   std::vector<HttpRuleRt> request_rules;

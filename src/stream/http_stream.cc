@@ -141,6 +141,7 @@ void HttpStream::assign_server() {
   backend::LbRequest req;
   req.source_hash = scf_->conn->peer().ip_hash();
   req.avoid = avoid_;
+  if (hs_->prefer_last_server) req.prefer = static_cast<backend::Server*>(fmux()->private_owner());
   backend::Server* s = nullptr;
   switch (be_->take(req, &s, EventLoop::current(), &tasklet_, &waiter_)) {
     case backend::TakeResult::kAssigned:
@@ -160,36 +161,75 @@ void HttpStream::assign_server() {
   }
 }
 
+// How long a connection may have been idle and still carry this request under
+// http-reuse safe or never: no bound for an idempotent request (it can be
+// replayed); for another, `timeout reuse-window` or what the server has been
+// seen to keep open, whichever is longer.
+int64_t HttpStream::max_idle_for_request() const {
+  if (idempotent_) return kNever;
+  return std::max(hs_->proven_window_ms, srv_->keepalive.proven_idle_ms());
+}
+
+// A request that must never be sent twice pays one system call to look for a
+// close the poller has not reported yet; idempotent ones can be replayed
+// instead, so they skip it. Returns: c if it may carry the request; otherwise
+// c was destroyed (counted stale) and the result is nullptr.
+net::Connection* HttpStream::vet_for_request(net::Connection* c) {
+  if (idempotent_ || c->xprt->drain(c) == net::DrainResult::kEmpty) return c;
+  srv_->counters.stale_idle.fetch_add(1, std::memory_order_relaxed);
+  c->mux->destroy();
+  return nullptr;
+}
+
+// http-reuse never: the client's private connection, if it leads to srv_ and
+// is fit for this request. One that is not is closed (or, if its drain is
+// pending, left to it); the one this request opens will replace it.
+net::Connection* HttpStream::take_private_connection() {
+  mux::MuxH1* fm = fmux();
+  net::Connection* c = fm->private_conn(srv_);
+  if (!c) return nullptr;
+  const int64_t t = now();
+  switch (backend::idle_verdict(c, t, srv_->pool_limits.idle_timeout_ms, &srv_->keepalive)) {
+    case backend::IdleVerdict::kDead:
+      c->mux->destroy();  // its unlink hook counts it stale
+      return nullptr;
+    case backend::IdleVerdict::kPending: return nullptr;
+    case backend::IdleVerdict::kExpired: fm->close_private(); return nullptr;
+    case backend::IdleVerdict::kUsable: break;
+  }
+  const int64_t max_idle = max_idle_for_request();
+  if (max_idle != kNever && t - c->idle_since_ms > max_idle) {
+    fm->close_private();
+    return nullptr;
+  }
+  return vet_for_request(fm->take_private());
+}
+
 // Picks an idle connection when the reuse policy allows it, else opens one.
 // http-reuse safe: a client's first request gets a new connection; a
 // non-idempotent request reuses only a connection that finished an exchange
 // within `timeout reuse-window`, or one no older than the server has been seen
 // to keep connections open (KeepAliveEstimator::proven_idle_ms).
+// http-reuse never: only the client's own private connection.
 void HttpStream::take_connection() {
   log_srv_ = srv_;
   backend::IdlePool* pool = srv_->local_pool();
   net::Connection* c = nullptr;
-  if (pool && !force_fresh_ && hs_->reuse != HttpReuse::kNever) {
+  if (!force_fresh_ && hs_->reuse == HttpReuse::kNever) {
+    c = take_private_connection();
+  } else if (!force_fresh_ && pool) {
     const bool first = fmux()->transactions() == 0;
     bool allowed = true, safe_only = false;
     int64_t max_idle = kNever;
     switch (hs_->reuse) {
       case HttpReuse::kSafe:
         allowed = !first;
-        if (!idempotent_)
-          max_idle = std::max(hs_->proven_window_ms, srv_->keepalive.proven_idle_ms());
+        max_idle = max_idle_for_request();
         break;
       case HttpReuse::kAggressive: safe_only = first; break;
       default: break;
     }
-    while (allowed && (c = pool->take(safe_only, now(), max_idle))) {
-      // A request that must never be sent twice pays one system call to look
-      // for a close the poller has not reported yet; idempotent ones can be
-      // replayed instead, so they skip it.
-      if (idempotent_ || c->xprt->drain(c) == net::DrainResult::kEmpty) break;
-      srv_->counters.stale_idle.fetch_add(1, std::memory_order_relaxed);
-      c->mux->destroy();
-      c = nullptr;
+    while (allowed && (c = pool->take(safe_only, now(), max_idle)) && !(c = vet_for_request(c))) {
     }
   }
   if (!c) return connect_new();

@@ -51,6 +51,10 @@ class HttpStream {
   // Server side.
   void assign_server();
   void take_connection();
+  int64_t max_idle_for_request() const;
+  net::Connection* vet_for_request(net::Connection* c);
+  net::Connection* take_private_connection();
+  void park_server_connection(bool client_keep);
   void connect_new();
   void check_connect();
   void connect_failed();

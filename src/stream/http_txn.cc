@@ -412,21 +412,46 @@ bool HttpStream::send_decoded_body() {
   return progress;
 }
 
+namespace {
+// A private server connection died while idle (see MuxH1::park_private).
+void private_conn_died(net::Connection* c, void* owner) {
+  auto* srv = static_cast<backend::Server*>(owner);
+  srv->counters.stale_idle.fetch_add(1, std::memory_order_relaxed);
+  const int64_t idle_ms = c->loop()->now_ms() - c->idle_since_ms;
+  srv->keepalive.observe_close(idle_ms > 0 ? idle_ms : 0);
+}
+}  // namespace
+
+// The exchange is over: the server connection is kept idle if it can carry
+// another exchange (in its server's pool, or private to this client under
+// http-reuse never) and closed otherwise.
+void HttpStream::park_server_connection(bool client_keep) {
+  net::Connection* bc = scb_ ? scb_->conn : nullptr;
+  bool keep = bc && server_keep_ && bmux()->ibuf().empty() &&
+              !(bc->flags & (net::kConnError | net::kConnRdShut | net::kConnWrShut));
+  if (bc) ++bc->exchanges;
+  if (hs_->reuse == HttpReuse::kNever) {
+    const int max_reuse = srv_ ? srv_->pool_limits.max_reuse : -1;
+    keep = keep && srv_ && client_keep && srv_->pool_limits.max_conn != 0 &&
+           (max_reuse < 0 || bc->exchanges <= uint32_t(max_reuse));
+    drop_server_side(keep);
+    if (keep) fmux()->park_private(bc, srv_, &private_conn_died, now());
+    return;
+  }
+  backend::IdlePool* pool = srv_ ? srv_->local_pool() : nullptr;
+  if (!pool || pool->idle_count() >= srv_->idle_cap()) keep = false;
+  drop_server_side(keep);
+  if (keep && !pool->add(bc, now())) bc->mux->destroy();
+}
+
 // Both messages are complete: park or close the server connection, then hand
 // the client connection back to its mux (keep-alive) or close it.
 void HttpStream::end_transaction() {
-  net::Connection* bc = scb_ ? scb_->conn : nullptr;
-  bool keep = bc && server_keep_ && hs_->reuse != HttpReuse::kNever && bmux()->ibuf().empty() &&
-              !(bc->flags & (net::kConnError | net::kConnRdShut | net::kConnWrShut));
-  backend::IdlePool* pool = srv_ ? srv_->local_pool() : nullptr;
-  if (pool && pool->idle_count() >= srv_->idle_cap()) keep = false;
-  if (bc) ++bc->exchanges;
-  drop_server_side(keep && pool);
-  if (keep && pool && !pool->add(bc, now())) bc->mux->destroy();
+  const bool client_keep = !client_close_ && !(scf_->flags & kEnd);
+  park_server_connection(client_keep);
   if (srv_) be_->release(srv_);
   srv_ = nullptr;
   if (fe_->log) log_end();
-  bool client_keep = !client_close_ && !(scf_->flags & kEnd);
   mux::MuxH1* fm = fmux();
   if (!client_keep) fm->shutw(scf_);
   int64_t ka = hs_->keep_alive_ms ? hs_->keep_alive_ms : hs_->http_request_ms;

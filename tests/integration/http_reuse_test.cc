@@ -34,8 +34,9 @@ struct ReuseCase {
 void PrintTo(const ReuseCase& c, std::ostream* os) { *os << c.policy; }
 
 const ReuseCase kReuseCases[] = {
-    // never: no server connection outlives its request, so nothing is shared.
-    {"never", 2, 2, 3, 4},
+    // never: a client's server connection is private to it: reused by its
+    // later requests, never by another client.
+    {"never", 1, 2, 2, 2},
     // safe: a client's first request gets a new connection; later ones reuse.
     {"safe", 1, 2, 2, 2},
     // aggressive: a first request may take a connection proven by reuse.
@@ -107,7 +108,7 @@ TEST_P(HttpReusePolicyTest, FirstRequestWithOnlyAProvenIdleConnection) {
   if (std::string(GetParam().policy) == "never") {
     for (const auto& [conn, clients] : clients_per_connection())
       EXPECT_EQ(clients.size(), 1u) << "server connection " << conn << " was shared";
-    for (const auto& [conn, n] : backend_->per_connection()) EXPECT_EQ(n, 1) << conn;
+    for (const auto& [conn, n] : backend_->per_connection()) EXPECT_EQ(n, 2) << conn;
   }
 }
 
@@ -134,7 +135,9 @@ TEST_P(HttpReusePolicyTest, SequentialClients) {
       EXPECT_EQ(seen[i].index, 1) << "first request of " << seen[i].header("x-client").value_or("?")
                                   << " was sent on a reused connection";
   }
-  if (policy != "never") {
+  if (policy == "never") {
+    EXPECT_EQ(backend_->connections(), 6u);  // one private connection per client
+  } else {
     EXPECT_LT(backend_->connections(), 12u);
   }
 }
@@ -143,6 +146,99 @@ INSTANTIATE_TEST_SUITE_P(Http, HttpReusePolicyTest, ::testing::ValuesIn(kReuseCa
                          [](const ::testing::TestParamInfo<ReuseCase>& info) {
                            return std::string(info.param.policy);
                          });
+
+// ---------------------------------------------------------------------------
+// http-reuse never: the server connection is private to its client connection.
+
+HearthHttpConfig never_config(uint16_t be_port, const std::string& more = "") {
+  return {.be_port = be_port, .be_extra = "  http-reuse never\n" + more};
+}
+
+// Clients interleaved: each keeps its own server connection across requests,
+// and it closes with the client.
+TEST(HttpReuseNever, PrivateConnectionFollowsItsClient) {
+  HttpBackend backend;
+  HttpProxy proxy(never_config(backend.port()));
+  ASSERT_TRUE(proxy.ready()) << proxy.describe();
+  {
+    HttpClient a(proxy.port()), b(proxy.port());
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(a.request("GET", "/", {"x-client: A"}).status, 200);
+      EXPECT_EQ(b.request("POST", "/", {"x-client: B"}, "b").status, 200);
+    }
+    EXPECT_EQ(backend.connections(), 2u);
+    std::map<uint64_t, std::set<std::string>> clients;
+    for (const HttpRequestRecord& r : backend.requests())
+      clients[r.conn].insert(r.header("x-client").value_or("?"));
+    ASSERT_EQ(clients.size(), 2u);
+    for (const auto& [conn, who] : clients) EXPECT_EQ(who.size(), 1u) << "connection " << conn;
+    EXPECT_EQ(backend.active(), 2);
+  }
+  // The clients are gone: so are their server connections.
+  EXPECT_TRUE(wait_until([&] { return backend.active() == 0; }, milliseconds{2000}))
+      << backend.active() << " server connections outlived their clients";
+  EXPECT_EQ(proxy.stop_and_check(), "");
+}
+
+// The server closes the private connection while it is idle: caught with no
+// request sent on it, counted stale, and the next request (GET or POST) gets a
+// new connection.
+TEST(HttpReuseNever, ServerClosingThePrivateConnectionLosesNothing) {
+  HttpBackend::Options o;
+  o.idle_timeout_ms = 100;
+  o.linger_ms = 500;
+  HttpBackend backend(o);
+  TempDir dir;
+  const std::string sock = dir.file("stats.sock");
+  HearthHttpConfig cfg = never_config(backend.port());
+  cfg.global_extra = "  stats socket " + sock + " level admin\n";
+  HttpProxy proxy(cfg);
+  ASSERT_TRUE(proxy.ready()) << proxy.describe();
+  HttpClient c(proxy.port());
+  ASSERT_EQ(c.request("GET", "/").status, 200);
+  for (int i = 0; i < 2; ++i) {
+    std::this_thread::sleep_for(milliseconds{300});
+    const char* method = i % 2 ? "POST" : "GET";
+    HttpResponse r = c.request(method, "/");
+    EXPECT_EQ(r.status, 200) << method;
+    EXPECT_EQ(r.header("x-req"), "1") << method << " sent on a connection the server had closed";
+  }
+  EXPECT_EQ(backend.connections(), 3u);
+  EXPECT_EQ(backend.late_requests(), 0u);
+  std::map<std::string, std::string> st;
+  EXPECT_TRUE(wait_until(
+      [&] {
+        st = server_conn_stats(sock, "be/s1");
+        return st.count("stale_idle") && std::stoi(st["stale_idle"]) >= 2;
+      },
+      milliseconds{2000}))
+      << stats_command(sock, "show servers conn");
+  EXPECT_EQ(proxy.stop_and_check(), "");
+}
+
+// Two servers in roundrobin: without option prefer-last-server, a client's
+// requests alternate and each server change replaces its private connection;
+// with it, they stay on the server its connection leads to.
+TEST(HttpReuseNever, PreferLastServerKeepsTheClientOnItsConnection) {
+  for (bool prefer : {false, true}) {
+    SCOPED_TRACE(prefer ? "prefer-last-server" : "plain roundrobin");
+    HttpBackend b1, b2;
+    HttpProxy proxy(never_config(b1.port(), "  server s2 127.0.0.1:" + std::to_string(b2.port()) +
+                                                 "\n" +
+                                                 (prefer ? "  option prefer-last-server\n" : "")));
+    ASSERT_TRUE(proxy.ready()) << proxy.describe();
+    HttpClient c(proxy.port());
+    for (int i = 0; i < 4; ++i) ASSERT_EQ(c.request("GET", "/").status, 200);
+    if (prefer) {
+      EXPECT_EQ(b1.connections() + b2.connections(), 1u);
+    } else {
+      EXPECT_EQ(b1.request_count(), 2u);
+      EXPECT_EQ(b2.request_count(), 2u);
+      EXPECT_EQ(b1.connections() + b2.connections(), 4u);
+    }
+    EXPECT_EQ(proxy.stop_and_check(), "");
+  }
+}
 
 // ---------------------------------------------------------------------------
 // The server closes idle connections: caught while idle, no request lost.

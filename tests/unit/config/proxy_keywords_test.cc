@@ -218,8 +218,9 @@ TEST(ProxyKeywords, OptionErrors) {
   EXPECT_EQ(only_error(in("backend", "  option httpchk GET /\n")),
             "t.cfg:2: 'option httpchk': Hearth does not support this option yet");
   EXPECT_EQ(only_error(in("backend", "  option redispach\n")),
-            "t.cfg:2: 'option redispach': unknown option; supported: redispatch, dontlognull, "
-            "tcplog, httplog, forwardfor, http-server-close, httpclose, http-keep-alive");
+            "t.cfg:2: 'option redispach': unknown option; supported: redispatch, "
+            "prefer-last-server, dontlognull, tcplog, httplog, forwardfor, http-server-close, "
+            "httpclose, http-keep-alive");
   EXPECT_TRUE(has(in("backend", "  option\n").errors, "t.cfg:2: 'option': missing option name"));
   EXPECT_EQ(only_error(in("backend", "  no retries\n")),
             "t.cfg:2: 'no retries': 'no' only applies to 'option NAME' and 'log'");
@@ -227,6 +228,18 @@ TEST(ProxyKeywords, OptionErrors) {
   EXPECT_TRUE(w.ok());
   EXPECT_FALSE(proxy(w).redispatch);
   EXPECT_TRUE(has(w.warnings, "t.cfg:2: 'option redispatch': ignored in a frontend section"));
+}
+
+TEST(ProxyKeywords, PreferLastServer) {
+  auto r = parse("defaults\n  option prefer-last-server\nbackend a\nbackend b\n"
+                 "  no option prefer-last-server\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(r.config.proxies[0].prefer_last_server);
+  EXPECT_FALSE(r.config.proxies[1].prefer_last_server);
+  auto w = in("frontend", "  option prefer-last-server\n");
+  EXPECT_TRUE(w.ok());
+  EXPECT_FALSE(proxy(w).prefer_last_server);
+  EXPECT_TRUE(has(w.warnings, "t.cfg:2: 'option prefer-last-server': ignored in a frontend section"));
 }
 
 TEST(ProxyKeywords, HttpReuse) {
