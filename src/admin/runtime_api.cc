@@ -115,7 +115,7 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
   std::vector<PoolThreadStats> ps = collect_pool_stats(servers);
   std::ostringstream o;
   o << "# be_name/srv_name addr used_cur idle_cur safe_cur unsafe_cur purge_delay_ms "
-       "pool_max_conn learned_ka_ms retire_age_ms conns_opened reused retries stale_idle "
+       "pool_max_conn learned_ka_ms retire_age_ms proven_idle_ms conns_opened reused retries stale_idle "
        "connect_errors\n";
   for (size_t i = 0; i < servers.size(); ++i) {
     backend::Server* s = servers[i];
@@ -124,7 +124,7 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
       << " " << ps[i].idle << " " << ps[i].safe << " " << ps[i].unsafe << " "
       << s->pool_purge_delay_ms << " " << s->pool_limits.max_conn << " "
       << (est ? std::to_string(*est) : "-") << " " << fmt_ms(s->keepalive.retire_age_ms()) << " "
-      << s->counters.conns_opened.load() << " " << s->counters.reused.load() << " "
+      << s->keepalive.proven_idle_ms() << " " << s->counters.conns_opened.load() << " " << s->counters.reused.load() << " "
       << s->counters.retries.load() << " " << ps[i].stale + s->counters.stale_idle.load() << " "
       << s->counters.connect_errors.load() << "\n";
   }

@@ -529,7 +529,10 @@ TEST(HttpKeepAliveRace, PostsReuseWhatGetsProved) {
   HttpBackend::Options o;
   o.idle_timeout_ms = 400;
   HttpBackend backend(o);
-  HttpProxy proxy({.be_port = backend.port()});
+  TempDir dir;
+  const std::string sock = dir.file("stats.sock");
+  HttpProxy proxy({.be_port = backend.port(),
+                   .global_extra = "  stats socket " + sock + " level admin\n"});
   ASSERT_TRUE(proxy.ready()) << proxy.describe();
   HttpClient c(proxy.port());
   ASSERT_EQ(c.request("GET", "/").status, 200);  // first request: a new connection
@@ -539,6 +542,10 @@ TEST(HttpKeepAliveRace, PostsReuseWhatGetsProved) {
   std::this_thread::sleep_for(milliseconds{250});
   ASSERT_EQ(c.request("GET", "/").status, 200);  // a GET reuses at 250 ms and proves it
   EXPECT_EQ(backend.connections(), 2u);
+  std::map<std::string, std::string> st = server_conn_stats(sock, "be/s1");
+  ASSERT_TRUE(st.count("proven_idle_ms")) << stats_command(sock, "show servers conn");
+  EXPECT_GE(std::stoi(st["proven_idle_ms"]), 200);  // 90% of ~250 ms
+  EXPECT_LE(std::stoi(st["proven_idle_ms"]), 300);
   std::this_thread::sleep_for(milliseconds{180});
   ASSERT_EQ(c.request("POST", "/", {}, "b").status, 200);  // 180 ms < 90% of 250: reused
   EXPECT_EQ(backend.connections(), 2u);
