@@ -173,6 +173,11 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
     fe.maxconn = p.maxconn;
     fe.log = log_stdout && p.log_global;
     fe.dontlognull = p.dontlognull;
+    // option httplog needs HTTP: a TCP frontend keeps the tcplog line, as in
+    // HAProxy (config validation warns). Without either option, tcplog too.
+    fe.log_format = fe.mode == stream::ProxyMode::kHttp && p.log_format == config::LogFormat::kHttp
+                        ? stream::LogFormat::kHttp
+                        : stream::LogFormat::kTcp;
     // Client-side timeouts come from the frontend, server-side ones from the backend.
     fe.timeouts.client = ms(p.timeouts.client);
     fe.timeouts.client_fin = ms(p.timeouts.client_fin);

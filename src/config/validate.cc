@@ -155,6 +155,10 @@ void Validator::check_settings(const ProxyConfig& p) {
                 "' lacks 'timeout connect' or 'timeout server': stalled servers are "
                 "waited for forever");
   }
+  if (p.mode == Mode::kTcp && is_frontend(p) && p.log_format == LogFormat::kHttp) {
+    warning(p.loc, "option httplog",
+            "'" + p.name + "' is in tcp mode: it logs with the tcplog format instead");
+  }
   if (p.mode == Mode::kTcp && (!p.http_request_rules.empty() || !p.http_response_rules.empty())) {
     const SourceLoc& at =
         !p.http_request_rules.empty() ? p.http_request_rules[0].loc : p.http_response_rules[0].loc;

@@ -20,7 +20,8 @@ namespace hearth::config {
 //             negative maxconn.
 //   warnings: a backend without servers; missing client/connect/server
 //             timeouts; a proxy maxconn above the global one; http-request /
-//             http-response rules in a tcp-mode proxy.
+//             http-response rules in a tcp-mode proxy; option httplog in a
+//             tcp-mode frontend.
 // Requires: r.config was produced by the parser (or built alike).
 void validate(ParseResult& r);
 

@@ -13,6 +13,9 @@
 namespace hearth::stream {
 
 enum class ProxyMode { kTcp, kHttp };
+// Which access-log line a frontend writes (see stream/session_log.h). kHttp is
+// only ever set on an HTTP frontend with `option httplog`.
+enum class LogFormat { kTcp, kHttp };
 
 // Milliseconds; 0 means "no timeout".
 struct StreamTimeouts {
@@ -80,6 +83,7 @@ class Frontend {
   bool redispatch = false;
   int maxconn = 0;  // 0: only the global limit
   bool log = false;
+  LogFormat log_format = LogFormat::kTcp;
   bool dontlognull = false;  // option dontlognull: no log line if the client sent nothing
   HttpSettings http;
   FrontendCounters counters;

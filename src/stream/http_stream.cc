@@ -149,6 +149,10 @@ void HttpStream::assign_server() {
       return take_connection();
     case backend::TakeResult::kQueued: {
       phase_ = Phase::kQueued;
+      if (fe_->log) {  // for the log: the requests ahead of this one
+        size_t q = be_->queue_length();
+        be_queue_pos_ = q ? uint32_t(q - 1) : 0;
+      }
       int64_t to = fe_->timeouts.queue ? fe_->timeouts.queue : fe_->timeouts.connect;
       queue_exp_ = to ? now() + to : kNever;
       return;
@@ -213,6 +217,7 @@ net::Connection* HttpStream::take_private_connection() {
 // http-reuse never: only the client's own private connection.
 void HttpStream::take_connection() {
   log_srv_ = srv_;
+  if (slot_ms_ < 0) slot_ms_ = now();
   backend::IdlePool* pool = srv_->local_pool();
   net::Connection* c = nullptr;
   if (!force_fresh_ && hs_->reuse == HttpReuse::kNever) {
@@ -246,6 +251,7 @@ void HttpStream::take_connection() {
   conn_idle_ms_ = now() - c->idle_since_ms;
   srv_->counters.reused.fetch_add(1, std::memory_order_relaxed);
   phase_ = Phase::kExchange;
+  conn_ready_ms_ = now();
   srv_exp_ = fe_->timeouts.server ? now() + fe_->timeouts.server : kNever;
   exchange();
 }
@@ -265,6 +271,7 @@ void HttpStream::check_connect() {
   if (net::socket_error(c->fd()) != 0 || (c->flags & net::kConnError)) return connect_failed();
   c->flags = (c->flags & ~net::kConnConnecting) | net::kConnConnected;
   phase_ = Phase::kExchange;
+  conn_ready_ms_ = now();
   srv_exp_ = fe_->timeouts.server ? now() + fe_->timeouts.server : kNever;
   exchange();
 }

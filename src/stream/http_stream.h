@@ -6,6 +6,7 @@
 // client connection is detached with keep_idle so its mux waits for the next
 // request, which creates the next HttpStream. See docs/architecture.md.
 #include <cstdint>
+#include <string>
 
 #include "backend/backend.h"
 #include "core/buffer.h"
@@ -80,6 +81,7 @@ class HttpStream {
   void update_exchange_deadlines();
   void update_timer();
   void log_end();
+  void log_http();
 
   mux::MuxH1* fmux() const { return static_cast<mux::MuxH1*>(scf_->mux); }
   mux::MuxH1* bmux() const { return scb_ ? static_cast<mux::MuxH1*>(scb_->mux) : nullptr; }
@@ -131,6 +133,14 @@ class HttpStream {
   WaitEvent wait_f_, wait_b_;
   Timer timer_;
   int64_t start_ms_;
+  // When each phase ended, for the log's timers (loop ms; -1: not reached).
+  int64_t req_first_ms_ = -1;   // the first request byte was seen
+  int64_t head_ms_ = -1;        // the request head was complete and valid
+  int64_t slot_ms_ = -1;        // a server slot was granted (first time)
+  int64_t conn_ready_ms_ = -1;  // a server connection became usable (last one)
+  int64_t res_head_ms_ = -1;    // the final response head arrived
+  uint32_t be_queue_pos_ = 0;   // requests ahead of this one when it was queued
+  std::string req_line_;        // the request line, captured only for option httplog
   int64_t req_exp_ = kNever, conn_exp_ = kNever, srv_exp_ = kNever, cli_exp_ = kNever,
           queue_exp_ = kNever, tun_exp_ = kNever;
 };

@@ -54,6 +54,7 @@ void HttpStream::read_request_head() {
   mux::MuxH1* fm = fmux();
   Buffer& in = fm->ibuf();
   if (!in.full() && !(scf_->flags & kEnd)) fm->fill();
+  if (req_first_ms_ < 0 && !in.empty()) req_first_ms_ = now();
   if (!head_complete(in, &scan_pos_)) {
     if (in.full()) {
       // The head can never fit. The parser tells a start line that is already
@@ -86,6 +87,9 @@ void HttpStream::read_request_head() {
     term_ = "PR";
     return reply(r.http_status, "text/plain", nullptr, true);
   }
+  head_ms_ = now();
+  if (fe_->log && fe_->log_format == LogFormat::kHttp)
+    req_line_ = capture_request_line(req.method_str, req.target, req.version_minor);
   method_ = req.method;
   idempotent_ = http::is_idempotent(req.method);
   client_keepalive_ = req.flags.keep_alive;
@@ -275,6 +279,7 @@ bool HttpStream::parse_response_head() {
     return false;
   }
   status_ = res.status;
+  res_head_ms_ = now();
   in.consume(r.consumed);
   res_head_done_ = true;
   res_body_.reset(tunnel ? http::BodyFraming::none() : framing);
@@ -578,17 +583,55 @@ void HttpStream::update_subscriptions() {
 }
 
 void HttpStream::log_end() {
+  // option dontlognull, as in TCP mode: a connection on which the client sent
+  // nothing (a port probe) is not logged.
+  if (fe_->dontlognull && req_first_ms_ < 0) return;
+  if (fe_->log_format == LogFormat::kHttp) return log_http();
+  // tcplog (or no option): the connection-level shape of TCP mode, one line
+  // per transaction.
   SessionLogRecord r;
   r.client = scf_->conn ? scf_->conn->peer().str() : "-";
   r.frontend = fe_->name;
   r.backend = be_->name();
-  r.server = log_srv_ ? log_srv_->name : "-";
+  r.server = log_srv_ ? log_srv_->name : "<NOSRV>";
+  r.t_connect = slot_ms_ >= 0 && conn_ready_ms_ >= 0 ? conn_ready_ms_ - slot_ms_ : -1;
   r.t_total = now() - start_ms_;
   r.bytes_out = bytes_out_;
   r.termination = term_;
   r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
-  r.status = status_;
+  r.srv_conns = log_srv_ ? log_srv_->cur_sess.load(std::memory_order_relaxed) : 0;
   emit_session_log(r);
+}
+
+void HttpStream::log_http() {
+  const int64_t t = now();
+  // Ta and the date start at the first request byte: the wait for it (a new
+  // connection's idle time) is not the request's.
+  const int64_t first = req_first_ms_ >= 0 ? req_first_ms_ : start_ms_;
+  auto span = [](int64_t from, int64_t to) { return from >= 0 && to >= 0 ? to - from : -1; };
+  HttpLogRecord r;
+  r.client = scf_->conn ? scf_->conn->peer().str() : "-";
+  r.date_ms = wall_clock_ms() - (t - first);
+  r.frontend = fe_->name;
+  r.backend = be_->name();
+  r.server = log_srv_ ? std::string_view(log_srv_->name) : std::string_view("<NOSRV>");
+  r.t_request = span(first, head_ms_);
+  r.t_queue = span(head_ms_, slot_ms_);
+  r.t_connect = span(slot_ms_, conn_ready_ms_);
+  r.t_response = span(conn_ready_ms_, res_head_ms_);
+  r.t_active = t - first;
+  r.status = status_ ? status_ : -1;
+  r.bytes_out = bytes_out_;
+  r.termination = term_;
+  r.act_conns = Frontend::global_conns();
+  r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
+  for (const auto& s : be_->servers()) r.be_conns += s->cur_sess.load(std::memory_order_relaxed);
+  r.srv_conns = log_srv_ ? log_srv_->cur_sess.load(std::memory_order_relaxed) : 0;
+  r.retries = fe_->retries - retries_left_;
+  r.redispatched = avoid_ != nullptr;
+  r.be_queue = be_queue_pos_;
+  r.request = req_line_;
+  emit_http_log(r);
 }
 
 }  // namespace hearth::stream

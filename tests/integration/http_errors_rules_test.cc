@@ -174,7 +174,7 @@ TEST_F(HttpErrorsTest, LogLinesNameTheServerAndCountBytes) {
       << ok << " (the client received " << raw.size() << " bytes)";
   std::string timeout = line_with(" 504 ");
   EXPECT_NE(timeout.find(" fe be/s1 "), std::string::npos) << timeout;
-  EXPECT_NE(timeout.find(" sH "), std::string::npos) << timeout;
+  EXPECT_NE(timeout.find(" sH-- "), std::string::npos) << timeout;
 }
 
 // ---------------------------------------------------------------------------

@@ -170,6 +170,24 @@ TEST(Validate, Warnings) {
   EXPECT_EQ(r.warnings.size(), 5u) << dump(r.warnings);
 }
 
+// option httplog needs HTTP: a tcp-mode frontend is told it keeps tcplog; an
+// http-mode one, or a tcp backend inheriting the option, is not warned about.
+TEST(Validate, HttplogInTcpFrontendWarns) {
+  auto r = parse_and_validate(
+      "defaults\n  mode tcp\n  option httplog\n  timeout connect 5s\n  timeout client 30s\n"
+      "  timeout server 30s\n"
+      "frontend fe\n  bind :8080\n  default_backend be\n"
+      "frontend web\n  mode http\n  bind :8081\n  default_backend hb\n"
+      "backend be\n  server s1 127.0.0.1:9000\n"
+      "backend hb\n  mode http\n  server s1 127.0.0.1:9000\n");
+  EXPECT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(has(r.warnings,
+                  "t.cfg:7: 'option httplog': 'fe' is in tcp mode: it logs with the tcplog "
+                  "format instead"))
+      << dump(r.warnings);
+  EXPECT_EQ(r.warnings.size(), 1u) << dump(r.warnings);
+}
+
 TEST(Validate, FindByRole) {
   auto r = testing::parse("frontend f\nbackend b\nlisten l\n");
   const Config& c = r.config;
