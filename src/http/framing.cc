@@ -22,4 +22,21 @@ bool response_keeps_alive(const ResponseHead& head, const BodyFraming& framing) 
          framing.kind != BodyFraming::Kind::kTunnel;
 }
 
+bool binds_connection_auth(const ResponseHead& head) {
+  std::string_view field;
+  if (head.status == 401) field = "www-authenticate";
+  else if (head.status == 407) field = "proxy-authenticate";
+  else return false;
+  for (const HeaderField& f : head.headers) {
+    if (!iequals(f.name, field)) continue;
+    ListCursor cur(f.value);
+    std::string_view challenge;
+    while (cur.next(&challenge)) {
+      const std::string_view scheme = challenge.substr(0, challenge.find_first_of(" \t"));
+      if (iequals(scheme, "NTLM") || iequals(scheme, "Negotiate")) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace hearth::http

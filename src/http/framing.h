@@ -20,4 +20,10 @@ BodyFraming response_framing(Method request_method, const ResponseHead& head);
 // without closing (not close-delimited, not a tunnel).
 bool response_keeps_alive(const ResponseHead& head, const BodyFraming& framing);
 
+// Returns: true when the response starts a connection-bound authentication: a
+// 401 with WWW-Authenticate (or a 407 with Proxy-Authenticate) offering the
+// NTLM or Negotiate scheme. Such a handshake authenticates the connection, not
+// the requests, so the server connection must stay with this client from now on.
+bool binds_connection_auth(const ResponseHead& head);
+
 }  // namespace hearth::http

@@ -28,6 +28,7 @@ enum ConnFlag : uint32_t {
   kConnSendReady = 1u << 7,  // the poller says writable
   kConnRdHup = 1u << 8,      // poller reported the peer's FIN (EPOLLRDHUP)
   kConnOutgoing = 1u << 9,   // server side
+  kConnPrivate = 1u << 10,   // server side: bound to one client (NTLM/Negotiate auth)
 };
 
 class Connection;

@@ -141,7 +141,13 @@ void HttpStream::assign_server() {
   backend::LbRequest req;
   req.source_hash = scf_->conn->peer().ip_hash();
   req.avoid = avoid_;
-  if (hs_->prefer_last_server) req.prefer = static_cast<backend::Server*>(fmux()->private_owner());
+  // The server of the client's private connection: with prefer-last-server, or
+  // always when an authentication handshake bound that connection to the client.
+  if (void* owner = fmux()->private_owner()) {
+    net::Connection* pc = fmux()->private_conn(owner);
+    if (hs_->prefer_last_server || (pc->flags & net::kConnPrivate))
+      req.prefer = static_cast<backend::Server*>(owner);
+  }
   backend::Server* s = nullptr;
   switch (be_->take(req, &s, EventLoop::current(), &tasklet_, &waiter_)) {
     case backend::TakeResult::kAssigned:
@@ -185,8 +191,8 @@ net::Connection* HttpStream::vet_for_request(net::Connection* c) {
   return nullptr;
 }
 
-// http-reuse never: the client's private connection, if it leads to srv_ and
-// is fit for this request. One that is not is closed (or, if its drain is
+// The client's private connection (http-reuse never, or bound by an
+// authentication handshake), if it leads to srv_ and is fit for this request. One that is not is closed (or, if its drain is
 // pending, left to it); the one this request opens will replace it.
 net::Connection* HttpStream::take_private_connection() {
   mux::MuxH1* fm = fmux();
@@ -214,15 +220,15 @@ net::Connection* HttpStream::take_private_connection() {
 // non-idempotent request reuses only a connection that finished an exchange
 // within `timeout reuse-window`, or one no older than the server has been seen
 // to keep connections open (KeepAliveEstimator::proven_idle_ms).
-// http-reuse never: only the client's own private connection.
+// Under every policy, the client's own private connection comes first;
+// http-reuse never: only that one.
 void HttpStream::take_connection() {
   log_srv_ = srv_;
   if (slot_ms_ < 0) slot_ms_ = now();
   backend::IdlePool* pool = srv_->local_pool();
   net::Connection* c = nullptr;
-  if (!force_fresh_ && hs_->reuse == HttpReuse::kNever) {
-    c = take_private_connection();
-  } else if (!force_fresh_ && pool) {
+  if (!force_fresh_) c = take_private_connection();
+  if (!c && !force_fresh_ && hs_->reuse != HttpReuse::kNever && pool) {
     const bool first = fmux()->transactions() == 0;
     bool allowed = true, safe_only = false;
     int64_t max_idle = kNever;

@@ -263,6 +263,7 @@ bool HttpStream::parse_response_head() {
   const bool tunnel = framing.kind == http::BodyFraming::Kind::kTunnel;
   server_keep_ = !tunnel && http::response_keeps_alive(res, framing) &&
                  hs_->conn_mode == HttpConnMode::kKeepAlive;
+  if (http::binds_connection_auth(res)) scb_->conn->flags |= net::kConnPrivate;
   // An HTTP/1.0 client cannot decode chunks (RFC 9112 §6.1): it gets the
   // payload, delimited by the end of the connection.
   dechunk_ = client_minor_ == 0 && framing.kind == http::BodyFraming::Kind::kChunked;
@@ -428,14 +429,15 @@ void private_conn_died(net::Connection* c, void* owner) {
 }  // namespace
 
 // The exchange is over: the server connection is kept idle if it can carry
-// another exchange (in its server's pool, or private to this client under
-// http-reuse never) and closed otherwise.
+// another exchange (in its server's pool; or private to this client under
+// http-reuse never, or once an NTLM/Negotiate handshake bound it to the
+// client) and closed otherwise.
 void HttpStream::park_server_connection(bool client_keep) {
   net::Connection* bc = scb_ ? scb_->conn : nullptr;
   bool keep = bc && server_keep_ && bmux()->ibuf().empty() &&
               !(bc->flags & (net::kConnError | net::kConnRdShut | net::kConnWrShut));
   if (bc) ++bc->exchanges;
-  if (hs_->reuse == HttpReuse::kNever) {
+  if (hs_->reuse == HttpReuse::kNever || (bc && (bc->flags & net::kConnPrivate))) {
     const int max_reuse = srv_ ? srv_->pool_limits.max_reuse : -1;
     keep = keep && srv_ && client_keep && srv_->pool_limits.max_conn != 0 &&
            (max_reuse < 0 || bc->exchanges <= uint32_t(max_reuse));

@@ -240,6 +240,45 @@ TEST(HttpReuseNever, PreferLastServerKeepsTheClientOnItsConnection) {
   }
 }
 
+// NTLM/Negotiate authenticate the connection: once a 401 offers them, the
+// server connection belongs to that client, even under http-reuse always, and
+// the client's next request goes back to it (the same server, too).
+TEST(HttpReuseNever, AuthHandshakeMakesTheConnectionPrivate) {
+  HttpBackend b1, b2;
+  HttpProxy proxy({.be_port = b1.port(),
+                   .be_extra = "  http-reuse always\n  server s2 127.0.0.1:" +
+                               std::to_string(b2.port()) + "\n"});
+  ASSERT_TRUE(proxy.ready()) << proxy.describe();
+  HttpClient a(proxy.port());
+  HttpResponse r1 = a.request("GET", "/ntlm", {"x-client: A"});
+  ASSERT_EQ(r1.status, 401);
+  EXPECT_EQ(r1.header("www-authenticate"), "NTLM");
+  std::this_thread::sleep_for(milliseconds{20});
+  // Other clients, on both servers, never get A's connection.
+  for (int i = 0; i < 4; ++i) {
+    HttpClient b(proxy.port());
+    ASSERT_EQ(b.request("GET", "/", {"x-client: B" + std::to_string(i)}).status, 200);
+    std::this_thread::sleep_for(milliseconds{20});
+  }
+  // A's second leg (roundrobin would pick either server) goes back on its
+  // connection.
+  HttpResponse r2 = a.request("GET", "/ntlm", {"x-client: A", "authorization: NTLM abc"});
+  EXPECT_EQ(r2.status, 200);
+  EXPECT_EQ(r2.header("x-conn"), r1.header("x-conn"));
+  EXPECT_EQ(r2.header("x-req"), "2");
+  std::map<std::pair<int, uint64_t>, std::set<std::string>> clients;  // (backend, conn)
+  for (const HttpRequestRecord& r : b1.requests())
+    clients[{1, r.conn}].insert(r.header("x-client").value_or("?"));
+  for (const HttpRequestRecord& r : b2.requests())
+    clients[{2, r.conn}].insert(r.header("x-client").value_or("?"));
+  for (const auto& [conn, who] : clients) {
+    if (who.count("A")) {
+      EXPECT_EQ(who.size(), 1u) << "A's authenticated connection was shared";
+    }
+  }
+  EXPECT_EQ(proxy.stop_and_check(), "");
+}
+
 // ---------------------------------------------------------------------------
 // The server closes idle connections: caught while idle, no request lost.
 

@@ -498,6 +498,12 @@ bool BackendConn::respond(const HttpRequestRecord& rec, bool last) {
     int status = static_cast<int>(number_after("/status/"));
     return simple(status, "Whatever", "status " + std::to_string(status) + "\n");
   }
+  if (t == "/ntlm") {  // a connection-bound handshake: 401 until authorized
+    if (rec.header("authorization")) return simple(200, "OK", "welcome\n");
+    return write_all(fd_, head(401, "Unauthorized", rec,
+                               "www-authenticate: NTLM\r\ncontent-length: 0\r\n", close)) &&
+           keep;
+  }
   if (t == "/hash") return simple(200, "OK", std::to_string(rec.body_size) + " " + rec.body_sha256);
   if (t == "/echo") return simple(200, "OK", rec.body);
   return simple(200, "OK", st_.opt.body);

@@ -18,6 +18,8 @@
 //   /status/N     status N, small body
 //   /hash         body "<size> <sha256 hex>" of the request body it received
 //   /echo         the request body back
+//   /ntlm         401 with "www-authenticate: NTLM" unless the request has an
+//                 authorization field, then 200 "welcome"
 //   anything else 200, body "ok\n"
 // Every response carries x-conn (the connection's number, from 1), x-req (the
 // request's number on its connection, from 1) and x-target.

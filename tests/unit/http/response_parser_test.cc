@@ -52,6 +52,37 @@ TEST_F(ResponseParserTest, Http10ResponseClosesByDefault) {
   EXPECT_FALSE(response_keeps_alive(head_, response_framing(Method::kGet, head_)));
 }
 
+// NTLM and Negotiate authenticate the connection, not the request: hearth must
+// keep such a server connection for the client that started the handshake.
+TEST_F(ResponseParserTest, ConnectionBoundAuthentication) {
+  struct Case {
+    const char* wire;
+    bool binds;
+  } const cases[] = {
+      {"HTTP/1.1 401 U\r\nWWW-Authenticate: NTLM\r\nContent-Length: 0\r\n\r\n", true},
+      {"HTTP/1.1 401 U\r\nwww-authenticate: ntlm TlRMTVNTUAACAAAA\r\nContent-Length: 0\r\n\r\n",
+       true},
+      {"HTTP/1.1 401 U\r\nWWW-Authenticate: Negotiate\r\nContent-Length: 0\r\n\r\n", true},
+      {"HTTP/1.1 401 U\r\nWWW-Authenticate: Basic realm=x, NTLM\r\nContent-Length: 0\r\n\r\n",
+       true},
+      {"HTTP/1.1 401 U\r\nWWW-Authenticate: Basic realm=x\r\n"
+       "WWW-Authenticate: Negotiate\r\nContent-Length: 0\r\n\r\n",
+       true},
+      {"HTTP/1.1 401 U\r\nWWW-Authenticate: Basic realm=NTLM\r\nContent-Length: 0\r\n\r\n",
+       false},
+      {"HTTP/1.1 401 U\r\nWWW-Authenticate: NTLMv3\r\nContent-Length: 0\r\n\r\n", false},
+      {"HTTP/1.1 401 U\r\nWWW-Authenticate: Bearer\r\nContent-Length: 0\r\n\r\n", false},
+      {"HTTP/1.1 200 OK\r\nWWW-Authenticate: NTLM\r\nContent-Length: 0\r\n\r\n", false},
+      {"HTTP/1.1 407 P\r\nProxy-Authenticate: Negotiate\r\nContent-Length: 0\r\n\r\n", true},
+      {"HTTP/1.1 401 U\r\nProxy-Authenticate: NTLM\r\nContent-Length: 0\r\n\r\n", false},
+  };
+  for (const Case& c : cases) {
+    const std::string wire = c.wire;
+    ASSERT_EQ(parse(wire).status, ParseStatus::kDone) << wire;
+    EXPECT_EQ(binds_connection_auth(head_), c.binds) << wire;
+  }
+}
+
 struct FramingCase {
   const char* name;
   Method method;
