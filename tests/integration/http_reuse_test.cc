@@ -19,6 +19,28 @@
 namespace hearth::test::http {
 namespace {
 
+// A stats socket in its own temporary directory, for `show servers conn`.
+struct StatsSocket {
+  TempDir dir;
+  std::string path = dir.file("stats.sock");
+  // The global line that opens it.
+  std::string config() const { return "  stats socket " + path + " level admin\n"; }
+  std::map<std::string, std::string> server(const std::string& name = "be/s1") const {
+    return server_conn_stats(path, name);
+  }
+  std::string dump() const { return stats_command(path, "show servers conn"); }
+  // Waits (2 s at most) for be/s1's stale_idle counter to reach n; *st gets the
+  // last stats read. Returns: whether it did.
+  bool wait_stale(int n, std::map<std::string, std::string>* st) const {
+    return wait_until(
+        [&] {
+          *st = server();
+          return st->count("stale_idle") && std::stoi((*st)["stale_idle"]) >= n;
+        },
+        milliseconds{2000});
+  }
+};
+
 // ---------------------------------------------------------------------------
 // http-reuse policies.
 
@@ -188,10 +210,9 @@ TEST(HttpReuseNever, ServerClosingThePrivateConnectionLosesNothing) {
   o.idle_timeout_ms = 100;
   o.linger_ms = 500;
   HttpBackend backend(o);
-  TempDir dir;
-  const std::string sock = dir.file("stats.sock");
+  StatsSocket stats;
   HearthHttpConfig cfg = never_config(backend.port());
-  cfg.global_extra = "  stats socket " + sock + " level admin\n";
+  cfg.global_extra = stats.config();
   HttpProxy proxy(cfg);
   ASSERT_TRUE(proxy.ready()) << proxy.describe();
   HttpClient c(proxy.port());
@@ -206,13 +227,7 @@ TEST(HttpReuseNever, ServerClosingThePrivateConnectionLosesNothing) {
   EXPECT_EQ(backend.connections(), 3u);
   EXPECT_EQ(backend.late_requests(), 0u);
   std::map<std::string, std::string> st;
-  EXPECT_TRUE(wait_until(
-      [&] {
-        st = server_conn_stats(sock, "be/s1");
-        return st.count("stale_idle") && std::stoi(st["stale_idle"]) >= 2;
-      },
-      milliseconds{2000}))
-      << stats_command(sock, "show servers conn");
+  EXPECT_TRUE(stats.wait_stale(2, &st)) << stats.dump();
   EXPECT_EQ(proxy.stop_and_check(), "");
 }
 
@@ -287,10 +302,8 @@ TEST(HttpIdleServerClose, ClosedIdleConnectionIsNeverUsed) {
   o.idle_timeout_ms = 100;
   o.linger_ms = 500;
   HttpBackend backend(o);
-  TempDir dir;
-  const std::string sock = dir.file("stats.sock");
-  HttpProxy proxy({.be_port = backend.port(),
-                   .global_extra = "  stats socket " + sock + " level admin\n"});
+  StatsSocket stats;
+  HttpProxy proxy({.be_port = backend.port(), .global_extra = stats.config()});
   ASSERT_TRUE(proxy.ready()) << proxy.describe();
   HttpClient c(proxy.port());
   ASSERT_EQ(c.request("GET", "/").status, 200);
@@ -309,13 +322,7 @@ TEST(HttpIdleServerClose, ClosedIdleConnectionIsNeverUsed) {
   EXPECT_GE(backend.idle_closes(), 4u);
   // Hearth counted them as stale idle connections, and reused none.
   std::map<std::string, std::string> st;
-  EXPECT_TRUE(wait_until(
-      [&] {
-        st = server_conn_stats(sock, "be/s1");
-        return st.count("stale_idle") && std::stoi(st["stale_idle"]) >= 4;
-      },
-      milliseconds{2000}))
-      << stats_command(sock, "show servers conn");
+  EXPECT_TRUE(stats.wait_stale(4, &st)) << stats.dump();
   EXPECT_EQ(st["reused"], "0");
   EXPECT_EQ(st["conns_opened"], "5");
   EXPECT_EQ(proxy.stop_and_check(), "");
@@ -476,10 +483,8 @@ TEST(HttpKeepAliveRace, PausesAroundTheServerTimeout) {
   o.latency_ms = 5;
   o.linger_ms = 300;
   HttpBackend backend(o);
-  TempDir dir;
-  const std::string sock = dir.file("stats.sock");
-  HttpProxy proxy({.be_port = backend.port(),
-                   .global_extra = "  stats socket " + sock + " level admin\n"});
+  StatsSocket stats;
+  HttpProxy proxy({.be_port = backend.port(), .global_extra = stats.config()});
   ASSERT_TRUE(proxy.ready()) << proxy.describe();
   // The first reuses (from the 2nd request on) fall in the race window.
   const int kPauses[] = {190, 200, 198, 210, 202, 195, 205};
@@ -504,8 +509,8 @@ TEST(HttpKeepAliveRace, PausesAroundTheServerTimeout) {
   // By now hearth has seen the server close connections idle ~200 ms and
   // retires them before that age: POSTs, which cannot be replayed, stay out
   // of the race.
-  std::map<std::string, std::string> st = server_conn_stats(sock, "be/s1");
-  ASSERT_TRUE(st.count("learned_ka_ms")) << stats_command(sock, "show servers conn");
+  std::map<std::string, std::string> st = stats.server();
+  ASSERT_TRUE(st.count("learned_ka_ms")) << stats.dump();
   EXPECT_NE(st["learned_ka_ms"], "-");
   if (st["learned_ka_ms"] != "-") {
     EXPECT_GE(std::stoi(st["learned_ka_ms"]), 180);
@@ -568,10 +573,8 @@ TEST(HttpKeepAliveRace, PostsReuseWhatGetsProved) {
   HttpBackend::Options o;
   o.idle_timeout_ms = 400;
   HttpBackend backend(o);
-  TempDir dir;
-  const std::string sock = dir.file("stats.sock");
-  HttpProxy proxy({.be_port = backend.port(),
-                   .global_extra = "  stats socket " + sock + " level admin\n"});
+  StatsSocket stats;
+  HttpProxy proxy({.be_port = backend.port(), .global_extra = stats.config()});
   ASSERT_TRUE(proxy.ready()) << proxy.describe();
   HttpClient c(proxy.port());
   ASSERT_EQ(c.request("GET", "/").status, 200);  // first request: a new connection
@@ -581,8 +584,8 @@ TEST(HttpKeepAliveRace, PostsReuseWhatGetsProved) {
   std::this_thread::sleep_for(milliseconds{250});
   ASSERT_EQ(c.request("GET", "/").status, 200);  // a GET reuses at 250 ms and proves it
   EXPECT_EQ(backend.connections(), 2u);
-  std::map<std::string, std::string> st = server_conn_stats(sock, "be/s1");
-  ASSERT_TRUE(st.count("proven_idle_ms")) << stats_command(sock, "show servers conn");
+  std::map<std::string, std::string> st = stats.server();
+  ASSERT_TRUE(st.count("proven_idle_ms")) << stats.dump();
   EXPECT_GE(std::stoi(st["proven_idle_ms"]), 200);  // 90% of ~250 ms
   EXPECT_LE(std::stoi(st["proven_idle_ms"]), 300);
   std::this_thread::sleep_for(milliseconds{180});
