@@ -29,6 +29,11 @@ void parse_http_rule(const Directive& d, ProxySection& section, Reporter& rep);
 // "option X" and "no option X" (option_keywords.cc).
 void parse_option(const Directive& d, ProxySection& section, Reporter& rep);
 
+// "option httpchk ..." / "no option httpchk" and "http-check ..."
+// (check_keywords.cc).
+void parse_option_httpchk(const Directive& d, ProxySection& section, Reporter& rep);
+void parse_http_check(const Directive& d, ProxySection& section, Reporter& rep);
+
 // Returns: true if `keyword` is an HAProxy keyword of that section family that
 // Hearth does not implement yet (unsupported_keywords.cc). Used to tell "not
 // supported yet" apart from "unknown keyword".

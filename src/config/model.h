@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hearth::config {
@@ -21,13 +22,20 @@ enum class HttpReuse { kNever, kSafe, kAggressive, kAlways };
 enum class HttpConnMode { kKeepAlive, kServerClose, kClose };
 // "option tcplog" / "option httplog": which access-log line a proxy emits.
 enum class LogFormat { kDefault, kTcp, kHttp };
+// "init-state": where a checked server starts (and restarts after maintenance).
+//   kFullyUp: UP, `fall` failed checks take it DOWN
+//   kUp:      UP, the first failed check takes it DOWN (HAProxy's default)
+//   kDown:    DOWN, the first passed check brings it UP
+//   kFullyDown: DOWN, `rise` passed checks bring it UP
+enum class InitState { kFullyUp, kUp, kDown, kFullyDown };
 
 // All durations are milliseconds. Unset means "not configured" (inherit / none).
 struct Timeouts {
   std::optional<int64_t> connect, client, server, tunnel, client_fin, server_fin, queue,
       http_request, http_keep_alive, pool_idle,
-      reuse_window;  // http-reuse safe: how recently an idle connection must have
+      reuse_window,  // http-reuse safe: how recently an idle connection must have
                      // proven live to carry a non-idempotent request
+      check;         // health checks: bounds the read once connected
 };
 
 struct ServerConfig {
@@ -43,14 +51,43 @@ struct ServerConfig {
   std::optional<int64_t> pool_purge_delay;
   std::optional<int64_t> pool_idle_timeout;
   std::optional<int> max_reuse;
-  // "check" was written: health checks are not implemented yet, so the parser
-  // warns; kept so the health checker can honour it later.
+  // Health checks ("check" and its settings; they apply only with check).
   bool check = false;
+  int64_t inter = 2000;                // ms between checks while fully UP
+  std::optional<int64_t> fastinter;    // ms between checks in a transition; unset: inter
+  std::optional<int64_t> downinter;    // ms between checks while fully DOWN; unset: inter
+  int rise = 2;                        // consecutive passed checks to go UP
+  int fall = 3;                        // consecutive failed checks to go DOWN
+  std::optional<int> check_port;       // "port": check this port instead
+  std::string check_addr;              // "addr": check this host instead ("" = the server's)
+  InitState init_state = InitState::kUp;
 };
 
 struct BindConfig {
   SourceLoc loc;
   std::string address;  // "ip:port", ":port", "*:port", "[v6]:port" or "fd@N"
+};
+
+// "option httpchk [[METHOD] URI [VERSION]]", "http-check send" and
+// "http-check expect": how a backend checks its servers over HTTP.
+struct HttpCheckConfig {
+  bool enabled = false;  // option httpchk
+  SourceLoc loc;         // of the option httpchk line
+  std::string method = "OPTIONS";
+  std::string uri = "/";
+  std::string version = "HTTP/1.0";
+  // Header lines carried by the old "VERSION\r\nName: value" form of
+  // option httpchk, as written, each ending with CRLF.
+  std::string raw_header_lines;
+  std::vector<std::pair<std::string, std::string>> headers;  // http-check send hdr
+  std::string body;                                          // http-check send body
+  // http-check expect [!] status CODES | rstatus REGEX. Unset: 2xx and 3xx pass.
+  enum class ExpectKind { kNone, kStatus, kRStatus };
+  ExpectKind expect = ExpectKind::kNone;
+  bool expect_negate = false;
+  std::string expect_pattern;                       // as written (for messages)
+  std::vector<std::pair<int, int>> expect_ranges;   // kStatus: inclusive code ranges
+  SourceLoc rules_loc;  // of the first http-check line; line 0 if none
 };
 
 // A header rule: http-request / http-response set-header, del-header, return, deny.
@@ -89,6 +126,7 @@ struct ProxyConfig {
   bool log_global = false;
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog
   bool dontlognull = false;                    // option dontlognull
+  HttpCheckConfig http_check;
 };
 
 struct StatsSocketConfig {

@@ -24,7 +24,6 @@ const char* const kLaterOptions[] = {"abortonclose",
                                      "http-restrict-req-hdr-names",
                                      "http-use-proxy-header",
                                      "http_proxy",
-                                     "httpchk",
                                      "idle-close-on-response",
                                      "independent-streams",
                                      "ldap-check",
@@ -85,7 +84,7 @@ const OptionSpec kOptions[] = {
 std::string supported_options() {
   std::string out;
   for (const OptionSpec& o : kOptions) out += std::string(out.empty() ? "" : ", ") + o.name;
-  return out;
+  return out + ", httpchk";
 }
 
 }  // namespace
@@ -99,6 +98,7 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
     return;
   }
   const std::string& name = d[name_at];
+  if (name == "httpchk") return parse_option_httpchk(d, s, rep);
   const std::string kw = prefix + " " + name;
   for (const OptionSpec& o : kOptions) {
     if (name != o.name) continue;

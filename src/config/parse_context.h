@@ -38,6 +38,10 @@ class Reporter {
 struct ProxySection {
   ProxyConfig proxy;
   ServerConfig server_defaults;
+  // An http-check line was seen in this very section: its first one replaces
+  // the http-check rules inherited from a defaults section.
+  bool own_http_check = false;
+  bool own_http_check_send = false;  // ... and it was an http-check send
 };
 
 // Which section kinds accept a keyword. A listen section accepts anything a

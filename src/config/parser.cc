@@ -192,6 +192,8 @@ void ConfigParser::open_proxy(const Directive& d, ProxyKind kind) {
     }
   }
   current_ = base ? *base : ProxySection{};
+  current_.own_http_check = false;
+  current_.own_http_check_send = false;
   ProxyConfig& p = current_.proxy;
   p.kind = kind;
   p.name = h.name;

@@ -97,12 +97,13 @@ const TimeoutSpec kTimeouts[] = {
     {"http-keep-alive", &Timeouts::http_keep_alive, kAnywhere},
     {"pool-idle", &Timeouts::pool_idle, kBackSide},
     {"reuse-window", &Timeouts::reuse_window, kBackSide},
+    {"check", &Timeouts::check, kBackSide},
 };
 
 void parse_timeout(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string accepted =
       "connect, client, server, tunnel, client-fin, server-fin, queue, http-request, "
-      "http-keep-alive, pool-idle or reuse-window";
+      "http-keep-alive, pool-idle, reuse-window or check";
   if (d.size() < 2) {
     rep.error(d.loc, "timeout", "missing timeout name: expects " + accepted);
     return;
@@ -117,7 +118,7 @@ void parse_timeout(const Directive& d, ProxySection& s, Reporter& rep) {
     s.proxy.timeouts.*(t.field) = *ms;
     return;
   }
-  if (d[1] == "check" || d[1] == "tarpit") {
+  if (d[1] == "tarpit") {
     rep.error(d.loc, kw, "Hearth does not support this timeout yet");
   } else {
     rep.error(d.loc, kw, "unknown timeout '" + d[1] + "': expects " + accepted);
@@ -227,6 +228,7 @@ const KeywordSpec kKeywords[] = {
     {"http-request", kInProxies, Misplaced::kReject, parse_http_rule},
     {"http-response", kInProxies, Misplaced::kReject, parse_http_rule},
     {"retry-on", kBackSide, Misplaced::kIgnore, parse_retry_on},
+    {"http-check", kBackSide, Misplaced::kReject, parse_http_check},
 };
 
 }  // namespace
@@ -260,7 +262,7 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
     rep.error(d.loc, kw,
               "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
               "server, default-server, balance, timeout, retries, maxconn, log, option, "
-              "http-reuse, http-request, http-response, retry-on");
+              "http-reuse, http-request, http-response, retry-on, http-check");
   }
 }
 

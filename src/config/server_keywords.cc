@@ -1,4 +1,7 @@
 // "server NAME ADDR [options]" and "default-server [options]".
+#include <arpa/inet.h>
+
+#include "config/address.h"
 #include "config/keywords.h"
 #include "config/units.h"
 
@@ -6,12 +9,12 @@ namespace hearth::config::detail {
 namespace {
 
 const char* const kSupported =
-    "weight, maxconn, disabled, enabled, backup, no-backup, check, no-check, pool-max-conn, "
-    "pool-purge-delay, pool-idle-timeout, max-reuse";
+    "weight, maxconn, disabled, enabled, backup, no-backup, check, no-check, inter, fastinter, "
+    "downinter, rise, fall, port, addr, init-state, pool-max-conn, pool-purge-delay, "
+    "pool-idle-timeout, max-reuse";
 
 // HAProxy server options Hearth recognises but does not implement yet.
-const char* const kLaterOptions[] = {"addr",
-                                     "agent-addr",
+const char* const kLaterOptions[] = {"agent-addr",
                                      "agent-check",
                                      "agent-inter",
                                      "agent-port",
@@ -26,13 +29,9 @@ const char* const kLaterOptions[] = {"addr",
                                      "cookie",
                                      "crl-file",
                                      "crt",
-                                     "downinter",
                                      "error-limit",
-                                     "fall",
-                                     "fastinter",
                                      "id",
                                      "init-addr",
-                                     "inter",
                                      "maxqueue",
                                      "minconn",
                                      "namespace",
@@ -43,14 +42,12 @@ const char* const kLaterOptions[] = {"addr",
                                      "on-marked-down",
                                      "on-marked-up",
                                      "pool-low-conn",
-                                     "port",
                                      "proto",
                                      "redir",
                                      "resolve-net",
                                      "resolve-opts",
                                      "resolve-prefer",
                                      "resolvers",
-                                     "rise",
                                      "send-proxy",
                                      "send-proxy-v2",
                                      "slowstart",
@@ -78,19 +75,85 @@ std::optional<int64_t> int_value(const Directive& d, size_t i, const std::string
 }
 
 std::optional<int64_t> duration_value(const Directive& d, size_t i, const std::string& kw,
-                                      const std::string& opt, Reporter& rep) {
+                                      const std::string& opt, Reporter& rep,
+                                      bool positive = false) {
   auto ms = i < d.size() ? parse_duration_ms(d[i]) : std::nullopt;
-  if (!ms) {
+  if (!ms || (positive && *ms == 0)) {
     rep.error(d.loc, kw,
-              "option '" + opt + "' expects a duration such as 5s, 500ms or 1m, got '" +
-                  (i < d.size() ? d[i] : "") + "'");
+              "option '" + opt + "' expects a" + (positive ? " non-zero" : "") +
+                  " duration such as 5s, 500ms or 1m, got '" + (i < d.size() ? d[i] : "") + "'");
+    return std::nullopt;
   }
   return ms;
 }
 
+// "addr HOST": an IPv4 or IPv6 address or a host name, without a port.
+bool apply_check_addr(const Directive& d, size_t i, const std::string& kw, ServerConfig& sv,
+                      Reporter& rep) {
+  const std::string host = i < d.size() ? d[i] : "";
+  in6_addr v6;
+  const bool ok = host.find(':') != std::string::npos
+                      ? inet_pton(AF_INET6, host.c_str(), &v6) == 1
+                      : !host.empty() && check_server_address(host + ":1").empty();
+  if (!ok) {
+    rep.error(d.loc, kw,
+              "option 'addr' expects an IPv4 or IPv6 address or a host name without a port, got '" +
+                  host + "'");
+    return false;
+  }
+  sv.check_addr = host;
+  return true;
+}
+
+bool apply_init_state(const Directive& d, size_t i, const std::string& kw, ServerConfig& sv,
+                      Reporter& rep) {
+  const std::string v = i < d.size() ? d[i] : "";
+  if (v == "fully-up")
+    sv.init_state = InitState::kFullyUp;
+  else if (v == "up")
+    sv.init_state = InitState::kUp;
+  else if (v == "down")
+    sv.init_state = InitState::kDown;
+  else if (v == "fully-down")
+    sv.init_state = InitState::kFullyDown;
+  else {
+    rep.error(d.loc, kw,
+              "option 'init-state' expects fully-up, up, down or fully-down, got '" + v + "'");
+    return false;
+  }
+  return true;
+}
+
+// Applies the health check option `o`, whose value is d[v], if it is one.
+// Returns: 1 if applied, 0 if `o` is not a check option, -1 after an error.
+int apply_check_option(const Directive& d, size_t v, const std::string& o, const std::string& kw,
+                       ServerConfig& sv, Reporter& rep) {
+  if (o == "inter" || o == "fastinter" || o == "downinter") {
+    auto ms = duration_value(d, v, kw, o, rep, /*positive=*/true);
+    if (!ms) return -1;
+    if (o == "inter") sv.inter = *ms;
+    if (o == "fastinter") sv.fastinter = *ms;
+    if (o == "downinter") sv.downinter = *ms;
+  } else if (o == "rise" || o == "fall") {
+    auto n = int_value(d, v, kw, o, 1, 100000, rep);
+    if (!n) return -1;
+    (o == "rise" ? sv.rise : sv.fall) = static_cast<int>(*n);
+  } else if (o == "port") {
+    auto n = int_value(d, v, kw, o, 1, 65535, rep);
+    if (!n) return -1;
+    sv.check_port = static_cast<int>(*n);
+  } else if (o == "addr") {
+    if (!apply_check_addr(d, v, kw, sv, rep)) return -1;
+  } else if (o == "init-state") {
+    if (!apply_init_state(d, v, kw, sv, rep)) return -1;
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
 // Applies the flag option d[i], if it is one. Returns: true if it was.
-bool apply_flag(const Directive& d, size_t i, const std::string& kw, ServerConfig& sv,
-                Reporter& rep) {
+bool apply_flag(const Directive& d, size_t i, ServerConfig& sv) {
   const std::string& o = d[i];
   if (o == "disabled")
     sv.disabled = true;
@@ -102,14 +165,10 @@ bool apply_flag(const Directive& d, size_t i, const std::string& kw, ServerConfi
     sv.backup = false;
   else if (o == "no-check")
     sv.check = false;
-  else if (o == "check") {
+  else if (o == "check")
     sv.check = true;
-    rep.warning(d.loc, kw,
-                "'check' is accepted but health checks are not implemented yet: the server "
-                "is considered up until connections to it fail");
-  } else {
+  else
     return false;
-  }
   return true;
 }
 
@@ -119,7 +178,7 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Serv
                    Reporter& rep) {
   for (size_t i = first; i < d.size(); ++i) {
     const std::string& o = d[i];
-    if (apply_flag(d, i, kw, sv, rep)) continue;
+    if (apply_flag(d, i, sv)) continue;
     const size_t v = ++i;  // every other supported option takes one value
     if (o == "weight") {
       auto n = int_value(d, v, kw, o, 0, 256, rep);
@@ -145,6 +204,8 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Serv
       auto ms = duration_value(d, v, kw, o, rep);
       if (!ms) return false;
       sv.pool_idle_timeout = *ms;
+    } else if (int applied = apply_check_option(d, v, o, kw, sv, rep)) {
+      if (applied < 0) return false;
     } else {
       bool later = false;
       for (const char* l : kLaterOptions) later = later || o == l;

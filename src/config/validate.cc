@@ -159,6 +159,10 @@ void Validator::check_settings(const ProxyConfig& p) {
     warning(p.loc, "option httplog",
             "'" + p.name + "' is in tcp mode: it logs with the tcplog format instead");
   }
+  if (is_backend(p) && p.http_check.rules_loc.line != 0 && !p.http_check.enabled) {
+    warning(p.http_check.rules_loc, "http-check",
+            "ignored in '" + p.name + "': http-check rules need 'option httpchk'");
+  }
   if (p.mode == Mode::kTcp && (!p.http_request_rules.empty() || !p.http_response_rules.empty())) {
     const SourceLoc& at =
         !p.http_request_rules.empty() ? p.http_request_rules[0].loc : p.http_response_rules[0].loc;

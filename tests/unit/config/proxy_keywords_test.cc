@@ -131,12 +131,12 @@ TEST(ProxyKeywords, TimeoutErrors) {
   EXPECT_EQ(only_error(in("backend", "  timeout server 5sec\n")),
             "t.cfg:2: 'timeout server': expects a duration such as 5s, 500ms or 1m (units us, ms, "
             "s, m, h, d; a bare number is ms; at most 24d), got '5sec'");
-  EXPECT_EQ(only_error(in("backend", "  timeout check 5s\n")),
-            "t.cfg:2: 'timeout check': Hearth does not support this timeout yet");
+  EXPECT_EQ(only_error(in("backend", "  timeout tarpit 5s\n")),
+            "t.cfg:2: 'timeout tarpit': Hearth does not support this timeout yet");
   EXPECT_EQ(only_error(in("backend", "  timeout conect 5s\n")),
             "t.cfg:2: 'timeout conect': unknown timeout 'conect': expects connect, client, server, "
-            "tunnel, client-fin, server-fin, queue, http-request, http-keep-alive, pool-idle or "
-            "reuse-window");
+            "tunnel, client-fin, server-fin, queue, http-request, http-keep-alive, pool-idle, "
+            "reuse-window or check");
   EXPECT_TRUE(has(in("backend", "  timeout\n").errors, "t.cfg:2: 'timeout': missing timeout name"));
   EXPECT_EQ(only_error(in("backend", "  contimeout 5s\n")),
             "t.cfg:2: 'contimeout': obsolete keyword: write 'timeout connect DURATION'");
@@ -215,12 +215,12 @@ TEST(ProxyKeywords, OptionErrors) {
   EXPECT_EQ(only_error(in("frontend", "  option forwardfor except 127.0.0.1\n")),
             "t.cfg:2: 'option forwardfor': argument 'except' is not supported by Hearth yet: "
             "expects 'option forwardfor' alone");
-  EXPECT_EQ(only_error(in("backend", "  option httpchk GET /\n")),
-            "t.cfg:2: 'option httpchk': Hearth does not support this option yet");
+  EXPECT_EQ(only_error(in("backend", "  option ldap-check\n")),
+            "t.cfg:2: 'option ldap-check': Hearth does not support this option yet");
   EXPECT_EQ(only_error(in("backend", "  option redispach\n")),
             "t.cfg:2: 'option redispach': unknown option; supported: redispatch, "
             "prefer-last-server, dontlognull, tcplog, httplog, forwardfor, http-server-close, "
-            "httpclose, http-keep-alive");
+            "httpclose, http-keep-alive, httpchk");
   EXPECT_TRUE(has(in("backend", "  option\n").errors, "t.cfg:2: 'option': missing option name"));
   EXPECT_EQ(only_error(in("backend", "  no retries\n")),
             "t.cfg:2: 'no retries': 'no' only applies to 'option NAME' and 'log'");
