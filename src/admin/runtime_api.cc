@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/clock.h"
+#include "backend/health_check.h"
 #include "core/pool.h"
 #include "net/connection.h"
 
@@ -146,23 +147,59 @@ std::string RuntimeApi::show_pools() const {
   return o.str();
 }
 
+namespace {
+
+// The status column: MAINT, "no check", or the check-driven state.
+std::string server_status(const backend::Server& s) {
+  if (s.disabled.load()) return "MAINT";
+  if (!s.health.checked) return "no check";
+  return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall);
+}
+
+// CSV fields must not carry the separator or a line break.
+std::string csv_field(std::string v) {
+  for (char& c : v)
+    if (c == ',' || c == '\n' || c == '\r') c = ' ';
+  return v;
+}
+
+}  // namespace
+
 std::string RuntimeApi::show_stat() const {
+  const int64_t now = MonotonicClock::instance()->now_ms();
   std::ostringstream o;
   o << "# pxname,svname,scur,stot,bin,bout,hrsp_req,ereq,conn_opened,reused,retries,redispatched,"
-       "econ,status,weight\n";
+       "econ,status,weight,chkfail,chkdown,lastchg,downtime,check_status,check_code,"
+       "check_duration,last_chk\n";
   for (stream::Frontend* f : frontends_)
     o << f->name << ",FRONTEND," << f->cur_conns.load() << "," << f->counters.sessions.load()
       << "," << f->counters.bytes_in.load() << "," << f->counters.bytes_out.load() << ","
       << f->counters.http_requests.load() << "," << f->counters.http_errors.load()
-      << ",,,,,,OPEN,\n";
+      << ",,,,,,OPEN,,,,,,,,,\n";
   for (backend::Backend* b : backends_)
-    for (auto& s : b->servers())
+    for (auto& s : b->servers()) {
+      const backend::ServerHealth& h = s->health;
       o << b->name() << "," << s->name << "," << s->cur_sess.load() << ","
         << s->counters.sessions.load() << ",,,,," << s->counters.conns_opened.load() << ","
         << s->counters.reused.load() << "," << s->counters.retries.load() << ","
         << s->counters.redispatches.load() << "," << s->counters.connect_errors.load() << ","
-        << (s->disabled.load() ? "MAINT" : s->up.load() ? "UP" : "DOWN") << "," << s->weight
-        << "\n";
+        << server_status(*s) << "," << s->weight << ",";
+      if (h.checked)
+        o << h.failed_checks.load() << "," << h.down_transitions.load();
+      else
+        o << ",";
+      o << "," << (now - h.last_change_ms()) / 1000 << "," << h.downtime_ms(now) / 1000 << ",";
+      if (h.checked) {
+        backend::ServerHealth::LastCheck last = h.last();
+        o << backend::check_status_code(last.status) << ","
+          << (last.code ? std::to_string(last.code) : "") << ","
+          << (last.duration_ms >= 0 ? std::to_string(last.duration_ms) : "") << ","
+          << csv_field(last.info);
+      } else {
+        o << ",,,";
+      }
+      o << "\n";
+    }
   o << "\n";
   return o.str();
 }
@@ -201,6 +238,16 @@ std::string RuntimeApi::show_metrics() {
   per_server("hearth_server_idle_connections", "gauge", [&](size_t i) { return ps[i].idle; });
   per_server("hearth_server_current_sessions", "gauge",
              [&](size_t i) { return servers[i]->cur_sess.load(); });
+  // 1 while the server takes traffic: UP (or unchecked) and not in maintenance.
+  per_server("hearth_server_up", "gauge",
+             [&](size_t i) { return servers[i]->serving() ? 1 : 0; });
+  per_server("hearth_server_check_failures_total", "counter",
+             [&](size_t i) { return servers[i]->health.failed_checks.load(); });
+  per_server("hearth_server_check_down_transitions_total", "counter",
+             [&](size_t i) { return servers[i]->health.down_transitions.load(); });
+  const int64_t now = MonotonicClock::instance()->now_ms();
+  per_server("hearth_server_downtime_seconds_total", "counter",
+             [&](size_t i) { return servers[i]->health.downtime_ms(now) / 1000; });
   o << "\n";
   return o.str();
 }
@@ -219,10 +266,9 @@ backend::Server* RuntimeApi::find_server(const std::string& target) const {
 std::string RuntimeApi::set_server_state(const std::string& target, bool enable) {
   backend::Server* s = find_server(target);
   if (!s) return "No such server.\n\n";
-  s->disabled.store(!enable);
   for (backend::Backend* b : backends_)
     for (auto& srv : b->servers())
-      if (srv.get() == s) b->servers_changed();
+      if (srv.get() == s) backend::set_server_maintenance(*b, *s, !enable);
   return "\n";
 }
 

@@ -1,5 +1,9 @@
 #include "app/runtime.h"
 
+#include <arpa/inet.h>
+
+#include "core/clock.h"
+
 namespace hearth::app {
 namespace {
 
@@ -98,7 +102,95 @@ void fill_http_settings(const config::ProxyConfig& fe, const config::ProxyConfig
   hs->max_headers = size_t(g.tune_http_maxhdr);
 }
 
+backend::InitState init_state(config::InitState s) {
+  switch (s) {
+    case config::InitState::kFullyUp: return backend::InitState::kFullyUp;
+    case config::InitState::kUp: return backend::InitState::kUp;
+    case config::InitState::kDown: return backend::InitState::kDown;
+    case config::InitState::kFullyDown: return backend::InitState::kFullyDown;
+  }
+  return backend::InitState::kUp;
+}
+
+void set_port(net::Address* a, int port) {
+  if (a->family() == AF_INET6)
+    a->ss.v6.sin6_port = htons(uint16_t(port));
+  else
+    a->ss.v4.sin_port = htons(uint16_t(port));
+}
+
+// option httpchk, http-check send and http-check expect as a check spec.
+bool fill_http_check(const config::HttpCheckConfig& hc, backend::CheckSpec* spec) {
+  spec->http = true;
+  spec->request = backend::build_check_request(hc.method, hc.uri, hc.version,
+                                               hc.raw_header_lines, hc.headers, hc.body);
+  switch (hc.expect) {
+    case config::HttpCheckConfig::ExpectKind::kNone: return true;
+    case config::HttpCheckConfig::ExpectKind::kStatus:
+      spec->expect =
+          backend::StatusExpect::status(hc.expect_ranges, hc.expect_negate, hc.expect_pattern);
+      return true;
+    case config::HttpCheckConfig::ExpectKind::kRStatus:
+      return backend::StatusExpect::rstatus(hc.expect_pattern, hc.expect_negate, &spec->expect);
+  }
+  return true;
+}
+
 }  // namespace
+
+bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                        backend::Backend* be, backend::Server* s,
+                        std::vector<std::string>* errors) {
+  backend::CheckSpec spec;
+  spec.addr = s->addr;
+  if (!sc.check_addr.empty()) {
+    const bool v6 = sc.check_addr.find(':') != std::string::npos;
+    std::string text = (v6 ? "[" + sc.check_addr + "]" : sc.check_addr) + ":" +
+                       std::to_string(s->addr.port());
+    std::string err;
+    auto a = net::Address::parse(text, &err);
+    if (!a) {
+      errors->push_back(where(sc.loc, "server") + "server '" + sc.name + "' check address '" +
+                        sc.check_addr + "': " + err);
+      return false;
+    }
+    spec.addr = *a;
+  }
+  if (sc.check_port) set_port(&spec.addr, *sc.check_port);
+  spec.intervals.inter = sc.inter;
+  spec.intervals.fastinter = sc.fastinter.value_or(0);
+  spec.intervals.downinter = sc.downinter.value_or(0);
+  spec.rise = sc.rise;
+  spec.fall = sc.fall;
+  spec.init = init_state(sc.init_state);
+  spec.connect_timeout_ms = ms(p.timeouts.connect);
+  spec.check_timeout_ms = ms(p.timeouts.check);
+  if (p.http_check.enabled && !fill_http_check(p.http_check, &spec)) {
+    errors->push_back(where(sc.loc, "server") + "server '" + sc.name +
+                      "': the http-check expect regex does not compile");
+    return false;
+  }
+  pending_checks_.push_back({be, s, std::move(spec)});
+  return true;
+}
+
+void Runtime::start_health() {
+  const size_t n = pending_checks_.size();
+  for (size_t k = 0; k < n; ++k) {
+    PendingCheck& pc = pending_checks_[k];
+    // Spread the first checks over the first interval, and the checks over
+    // the threads, so they do not all fire at once on one loop.
+    pc.spec.first_delay_ms = pc.spec.intervals.inter * int64_t(k) / int64_t(n);
+    checks.push_back(std::make_unique<backend::HealthCheck>(pc.be, pc.server, std::move(pc.spec),
+                                                            int(k % size_t(nbthread))));
+  }
+  pending_checks_.clear();
+  const int64_t now = MonotonicClock::instance()->now_ms();
+  for (auto& be : backends) {
+    for (auto& s : be->servers()) s->health.start(s->serving(), now);
+    be->servers_changed();  // init-state may have started some servers DOWN
+  }
+}
 
 backend::Backend* Runtime::find_backend(const std::string& name) {
   for (auto& b : backends)
@@ -130,7 +222,8 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p,
         sc.pool_idle_timeout ? *sc.pool_idle_timeout : ms(p.timeouts.pool_idle);
     if (sc.pool_purge_delay) s->pool_purge_delay_ms = *sc.pool_purge_delay;
     s->make_idle_pools(nbthread);
-    be->add_server(std::move(s));
+    backend::Server* added = be->add_server(std::move(s));
+    if (sc.check) add_check(p, sc, be.get(), added, errors);
   }
   be->finalize();
   backends.push_back(std::move(be));
@@ -207,6 +300,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
     }
     frontends.push_back(std::move(fr));
   }
+  start_health();
   return errors->empty();
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "backend/health_check.h"
 #include "config/model.h"
 #include "net/address.h"
 #include "stream/frontend.h"
@@ -30,6 +31,8 @@ class Runtime {
   bool build(const config::Config& cfg, std::vector<std::string>* errors);
 
   std::vector<std::unique_ptr<backend::Backend>> backends;
+  // One per server with "check"; each runs on worker thread hc->thread().
+  std::vector<std::unique_ptr<backend::HealthCheck>> checks;
   std::vector<FrontendRuntime> frontends;
   int nbthread = 1;
   int64_t hard_stop_after_ms = 0;  // 0: wait for sessions forever
@@ -38,6 +41,19 @@ class Runtime {
  private:
   backend::Backend* build_backend(const config::ProxyConfig& p, std::vector<std::string>* errors);
   backend::Backend* find_backend(const std::string& name);
+  // Returns: false with an error added if the check address is unusable.
+  bool add_check(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                 backend::Backend* be, backend::Server* s, std::vector<std::string>* errors);
+  // Creates the checks of pending_checks_, spread over threads and over the
+  // first check interval, and records every server's starting state.
+  void start_health();
+
+  struct PendingCheck {
+    backend::Backend* be;
+    backend::Server* server;
+    backend::CheckSpec spec;
+  };
+  std::vector<PendingCheck> pending_checks_;
 };
 
 }  // namespace hearth::app

@@ -56,7 +56,11 @@ void Worker::start() {
     loop_.make_current();
     loop_.update_time();
     loop_.timers().arm(&housekeeping_, loop_.now_ms() + kHousekeepingMs);
+    for (auto& hc : rt_->checks)
+      if (hc->thread() == index_) hc->start(&loop_);
     loop_.run();
+    for (auto& hc : rt_->checks)
+      if (hc->thread() == index_) hc->stop();
     loop_.timers().cancel(&housekeeping_);
     mux::MuxH1::close_idle_incoming();  // any that went idle during the drain
     close_idle_pools();
@@ -84,6 +88,10 @@ void Worker::purge_idle_pools() {
     for (auto& s : be->servers()) {
       backend::IdlePool* p = index_ < int(s->idle_pools.size()) ? s->idle_pools[index_].get() : nullptr;
       if (!p) continue;
+      if (!s->serving()) {  // DOWN or in maintenance: nothing may reuse these
+        p->close_all();
+        continue;
+      }
       int64_t& last = last_purge_[s.get()];
       if (now - last >= s->pool_purge_delay_ms) {
         p->purge(now);

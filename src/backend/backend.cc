@@ -48,6 +48,14 @@ void Backend::finalize() {
 void Backend::servers_changed() {
   std::lock_guard<std::mutex> g(mu_);
   lb_->rebuild();
+  dispatch_locked();
+}
+
+Backend::UsableCount Backend::usable_servers() const {
+  UsableCount n;
+  for (auto& s : servers_)
+    if (s->usable()) ++(s->backup ? n.backup : n.active);
+  return n;
 }
 
 TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Tasklet* t,
@@ -90,12 +98,27 @@ void Backend::grant_locked(Server* s, QueueWaiter* w) {
 void Backend::release(Server* s) {
   std::lock_guard<std::mutex> g(mu_);
   s->cur_sess.fetch_sub(1);
-  // Serve waiters in order while some server (not only `s`) has room.
+  dispatch_locked();
+}
+
+void Backend::dispatch_locked() {
+  // Serve waiters in order while some server (not only a released one) has room.
   while (!queue_.empty()) {
     QueueWaiter* w = container_of<QueueWaiter, &QueueWaiter::hook>(queue_.front());
     Server* next = lb_->pick(w->req);
     if (!next) break;
     grant_locked(next, w);
+  }
+  if (queue_.empty()) return;
+  UsableCount n = usable_servers();
+  if (n.active + n.backup > 0) return;
+  while (!queue_.empty()) {
+    QueueWaiter* w = container_of<QueueWaiter, &QueueWaiter::hook>(queue_.front());
+    w->hook.unlink();
+    --queue_len_;
+    w->rejected.store(true);
+    w->refs.fetch_add(1, std::memory_order_relaxed);
+    w->loop->post(&deliver, w);
   }
 }
 

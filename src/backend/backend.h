@@ -26,6 +26,9 @@ struct QueueWaiter {
   // Written under the backend lock when a slot is granted; read by the owner
   // without it (a granted slot is collected through cancel_wait()).
   std::atomic<Server*> assigned{nullptr};
+  // Set under the backend lock, before the wake-up, when no server is usable
+  // any more: the owner stops waiting (the session fails as with no server).
+  std::atomic<bool> rejected{false};
   LbRequest req;
   std::atomic<int> refs{1};
 
@@ -64,11 +67,22 @@ class Backend {
   // granted meanwhile (the caller now holds it), or nullptr.
   Server* cancel_wait(QueueWaiter* w);
   size_t queue_length();
-  // Server state changed (admin or health): rebuild the schedule.
+  // Server state changed (admin or health): rebuilds the schedule, then serves
+  // the queue: waiters get a server that has room (one that came back UP); if
+  // no server is usable at all, every waiter is rejected rather than left to
+  // its queue timeout.
   void servers_changed();
+  // Returns: servers usable() now, active and backup.
+  struct UsableCount {
+    int active = 0, backup = 0;
+  };
+  UsableCount usable_servers() const;
 
  private:
   void grant_locked(Server* s, QueueWaiter* w);
+  // Grants slots to waiters in order while a server has room; rejects them all
+  // when no server is usable. Requires: mu_ held.
+  void dispatch_locked();
 
   std::string name_;
   LbKind lb_kind_;

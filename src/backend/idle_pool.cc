@@ -22,9 +22,15 @@ Connection* conn_of(ListHook* h) { return container_of<Connection, &Connection::
 IdlePool::IdlePool(Limits limits, KeepAliveEstimator* est) : limits_(limits), est_(est) {}
 
 IdlePool::~IdlePool() {
-  close_oldest(unsafe_, false, int(unsafe_count_));
-  close_oldest(safe_, true, int(safe_count_));
+  close_all();
   assert(safe_.empty() && unsafe_.empty());
+}
+
+int IdlePool::close_all() {
+  int closed = close_oldest(unsafe_, false, int(unsafe_count_));
+  closed += close_oldest(safe_, true, int(safe_count_));
+  low_water_ = 0;
+  return closed;
 }
 
 bool IdlePool::add(Connection* c, int64_t now_ms) {

@@ -91,6 +91,10 @@ class IdlePool {
   // Returns: number of connections closed.
   int purge(int64_t now_ms);
 
+  // Closes every parked connection (its server went DOWN or into
+  // maintenance: nothing should reuse them). Returns: number closed.
+  int close_all();
+
   size_t idle_count() const { return safe_count_ + unsafe_count_; }
   size_t safe_count() const { return safe_count_; }
   size_t unsafe_count() const { return unsafe_count_; }

@@ -7,12 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "backend/health.h"
 #include "backend/idle_pool.h"
 #include "backend/keepalive_estimator.h"
 #include "core/pool.h"
 #include "net/address.h"
 
 namespace hearth::backend {
+
+class HealthCheck;
 
 struct ServerCounters {
   std::atomic<uint64_t> sessions{0};        // sessions assigned to this server
@@ -33,10 +36,12 @@ class Server {
   int weight = 1;
   int maxconn = 0;  // 0 = unlimited
   bool backup = false;
-  std::atomic<bool> disabled{false};
-  std::atomic<bool> up{true};
+  std::atomic<bool> disabled{false};  // maintenance (config "disabled", "disable server")
+  std::atomic<bool> up{true};         // the health checks' verdict; always true unchecked
   std::atomic<int> cur_sess{0};  // sessions currently holding a slot
   ServerCounters counters;
+  ServerHealth health;
+  HealthCheck* check = nullptr;  // its health check, if "check" was configured
 
   // HTTP idle connections: one pool per worker thread, indexed by thread_index().
   IdlePool::Limits pool_limits;
@@ -78,6 +83,8 @@ class Server {
   }
 
   bool usable() const { return up.load() && !disabled.load() && weight > 0; }
+  // Returns: true if the server is UP and not in maintenance (weight aside).
+  bool serving() const { return up.load() && !disabled.load(); }
   bool full() const { return maxconn > 0 && cur_sess.load() >= maxconn; }
 };
 

@@ -77,6 +77,12 @@ void HttpStream::process(uint32_t why) {
         srv_ = be_->cancel_wait(waiter_);
         waiter_ = nullptr;
         take_connection();
+      } else if (waiter_ && waiter_->rejected) {  // every server went down meanwhile
+        be_->cancel_wait(waiter_);
+        waiter_ = nullptr;
+        be_->counters.no_server.fetch_add(1, std::memory_order_relaxed);
+        term_ = "SC";
+        reply(503, "text/plain", "Service Unavailable\n", true);
       }
       break;
     case Phase::kConnecting: check_connect(); break;

@@ -88,6 +88,11 @@ void Stream::process(uint32_t why) {
         srv_ = be_->cancel_wait(waiter_);
         waiter_ = nullptr;
         connect_server();
+      } else if (waiter_ && waiter_->rejected) {  // every server went down meanwhile
+        be_->cancel_wait(waiter_);
+        waiter_ = nullptr;
+        be_->counters.no_server.fetch_add(1, std::memory_order_relaxed);
+        close("SC");
       } else if (expired(queue_exp_)) {
         be_->counters.queue_timeouts.fetch_add(1, std::memory_order_relaxed);
         close("sQ");

@@ -65,6 +65,51 @@ TEST_F(RuntimeApiTest, DisableServerNeedsAdminAndChangesState) {
   EXPECT_EQ(api_->execute("enable server app/zz", true), "No such server.\n\n");
 }
 
+TEST_F(RuntimeApiTest, ShowStatReportsCheckState) {
+  backend::Server& s1 = *be_.servers()[0];
+  s1.health.checked = true;
+  s1.health.rise = 2;
+  s1.health.fall = 3;
+  s1.health.health = 1;  // DOWN, one success of two
+  s1.health.failed_checks = 4;
+  s1.health.down_transitions = 1;
+  s1.health.set_last(backend::CheckStatus::kL4Con, 0, 3, "Connection refused");
+  s1.up = false;
+  std::string out = api_->execute("show stat", false);
+  EXPECT_NE(out.find(",status,weight,chkfail,chkdown,lastchg,downtime,check_status,check_code,"
+                     "check_duration,last_chk\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("app,s1,0,0,,,,,0,0,0,0,0,DOWN 1/2,1,4,1,"), std::string::npos) << out;
+  EXPECT_NE(out.find(",L4CON,,3,Connection refused\n"), std::string::npos) << out;
+  // A server without checks.
+  EXPECT_NE(out.find("app,s2,0,0,,,,,0,0,0,0,0,no check,1,,,"), std::string::npos) << out;
+  s1.health.health = 3;
+  s1.up = true;
+  s1.health.set_last(backend::CheckStatus::kL7Sts, 503, 1, "HTTP status 503, for once");
+  out = api_->execute("show stat", false);
+  EXPECT_NE(out.find("app,s1,0,0,,,,,0,0,0,0,0,UP 2/3,1,"), std::string::npos) << out;
+  EXPECT_NE(out.find(",L7STS,503,1,HTTP status 503  for once\n"), std::string::npos) << out;
+  // Maintenance hides the check state.
+  EXPECT_EQ(api_->execute("disable server app/s1", true), "\n");
+  EXPECT_NE(api_->execute("show stat", false).find("app,s1,0,0,,,,,0,0,0,0,0,MAINT,1,"),
+            std::string::npos);
+}
+
+TEST_F(RuntimeApiTest, MetricsShowWhetherEachServerTakesTraffic) {
+  be_.servers()[0]->up = false;
+  be_.servers()[0]->health.failed_checks = 2;
+  std::string out = api_->execute("show metrics", false);
+  EXPECT_NE(out.find("# TYPE hearth_server_up gauge"), std::string::npos) << out;
+  EXPECT_NE(out.find("hearth_server_up{backend=\"app\",server=\"s1\"} 0"), std::string::npos);
+  EXPECT_NE(out.find("hearth_server_up{backend=\"app\",server=\"s2\"} 1"), std::string::npos);
+  EXPECT_NE(out.find("hearth_server_check_failures_total{backend=\"app\",server=\"s1\"} 2"),
+            std::string::npos);
+  EXPECT_EQ(api_->execute("disable server app/s2", true), "\n");
+  out = api_->execute("show metrics", false);
+  EXPECT_NE(out.find("hearth_server_up{backend=\"app\",server=\"s2\"} 0"), std::string::npos);
+}
+
 TEST_F(RuntimeApiTest, ShowPoolsListsNamedPools) {
   Buffer::pool();  // pools register when first used
   std::string out = api_->execute("show pools", false);

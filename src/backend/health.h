@@ -1,0 +1,132 @@
+#pragma once
+// Server health, as pure logic: the rise/fall counter that turns check results
+// into UP and DOWN, the choice of the next check interval, the check result
+// codes, and the per-server figures the runtime API shows. No I/O here; the
+// checks themselves are in health_check.h.
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace hearth::backend {
+
+// Where a checked server starts, and restarts when it leaves maintenance
+// (server keyword "init-state").
+enum class InitState {
+  kFullyUp,   // UP; `fall` failed checks take it DOWN
+  kUp,        // UP; the first failed check takes it DOWN (the default, as HAProxy)
+  kDown,      // DOWN; the first passed check brings it UP
+  kFullyDown  // DOWN; `rise` passed checks bring it UP
+};
+
+// Outcome of one check, named as HAProxy's check_status values.
+enum class CheckStatus : uint8_t {
+  kNone,       // no check configured
+  kInit,       // no check has completed yet
+  kL4Ok,       // TCP connection established (plain TCP check)
+  kL4Timeout,  // no connection within the connect timeout
+  kL4Con,      // connection refused, reset or unreachable
+  kL7Ok,       // HTTP response as expected
+  kL7Timeout,  // connected, but no complete response head in time
+  kL7Rsp,      // no valid HTTP response (garbage, early close)
+  kL7Sts,      // HTTP response with an unexpected status
+  kSockErr,    // local failure: no socket, no memory, send error
+};
+
+// Returns: "L4OK", "L7STS", ... ("" for kNone, "INI" for kInit).
+const char* check_status_code(CheckStatus s);
+// Returns: a short description, such as "Layer4 connection problem".
+const char* check_status_reason(CheckStatus s);
+// Returns: true for the statuses that count as a passed check.
+bool check_passed(CheckStatus s);
+
+// Check periods in ms. fastinter applies while a server is in a transition
+// (UP with failures, DOWN with successes), downinter while it is fully DOWN;
+// 0 means "same as inter".
+struct CheckIntervals {
+  int64_t inter = 2000;
+  int64_t fastinter = 0;
+  int64_t downinter = 0;
+};
+
+// The health counter of one server, HAProxy's model: a value in
+// [0, rise + fall - 1]. The server is UP while it is >= rise. A passed check
+// adds one, and once the value reaches rise it jumps to the top (fully UP); a
+// failed check takes one away, and once the value drops below rise it falls to
+// 0 (fully DOWN). So a fully UP server needs `fall` consecutive failures to go
+// DOWN and a fully DOWN one `rise` consecutive successes to come back UP.
+// Not thread-safe: owned by the check's thread.
+class HealthCounter {
+ public:
+  enum class Change { kNone, kWentUp, kWentDown };
+
+  // Requires: rise >= 1, fall >= 1.
+  HealthCounter(int rise, int fall, InitState init) : rise_(rise), fall_(fall) { reset(init); }
+  void reset(InitState init);
+  // Records one check. Returns: whether the server crossed between UP and DOWN.
+  Change record(bool passed);
+
+  bool up() const { return health_ >= rise_; }
+  int health() const { return health_; }
+  int rise() const { return rise_; }
+  int fall() const { return fall_; }
+  // Returns: the delay until the next check, after the current state.
+  int64_t next_interval(const CheckIntervals& iv) const;
+
+ private:
+  int top() const { return rise_ + fall_ - 1; }
+  int rise_;
+  int fall_;
+  int health_ = 0;
+};
+
+// Returns: the state as `show stat` prints it: "UP", "UP 2/3" (UP with one
+// failure of fall 3), "DOWN", or "DOWN 1/2" (DOWN with one success of rise 2).
+std::string health_status_text(int health, int rise, int fall);
+
+// What a server's checks found, for the runtime API and the logs. Written by
+// the check's thread (and by the admin thread for maintenance), read from any
+// thread.
+class ServerHealth {
+ public:
+  struct LastCheck {
+    CheckStatus status = CheckStatus::kNone;
+    int code = 0;              // HTTP status of an HTTP check, else 0
+    int64_t duration_ms = -1;  // -1: no check completed
+    std::string info;          // e.g. "Connection refused"
+  };
+
+  // Set once when the runtime is built, before any thread runs.
+  bool checked = false;
+  int rise = 2;
+  int fall = 3;
+
+  std::atomic<int> health{0};                   // the HealthCounter's value
+  std::atomic<uint64_t> checks{0};              // checks completed
+  std::atomic<uint64_t> failed_checks{0};       // failures of a server not fully DOWN
+  std::atomic<uint64_t> down_transitions{0};    // UP -> DOWN by the checks
+
+  void set_last(CheckStatus status, int code, int64_t duration_ms, std::string_view info);
+  LastCheck last() const;
+
+  // Sets the starting serving state. Requires: before any thread runs.
+  void start(bool serving, int64_t now_ms);
+  // Records whether the server takes traffic (UP and not in maintenance) at
+  // now_ms; a change restarts lastchg and opens or closes a downtime period.
+  void note_serving(bool serving, int64_t now_ms);
+  // Returns: when the serving state last changed (ms, monotonic clock).
+  int64_t last_change_ms() const;
+  // Returns: total time spent not serving (DOWN or in maintenance) until now_ms.
+  int64_t downtime_ms(int64_t now_ms) const;
+
+ private:
+  mutable std::mutex mu_;
+  LastCheck last_;
+  bool serving_ = true;
+  int64_t last_change_ms_ = 0;
+  int64_t down_since_ms_ = -1;
+  int64_t down_total_ms_ = 0;
+};
+
+}  // namespace hearth::backend

@@ -1,0 +1,386 @@
+#include "backend/health_check.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "backend/backend.h"
+#include "http/headers.h"
+#include "http/status.h"
+#include "net/connection.h"
+#include "net/socket.h"
+#include "net/transport.h"
+
+namespace hearth::backend {
+namespace {
+
+// A refused or unreachable peer is a Layer4 problem; anything else that stops
+// a socket from being opened is local.
+CheckStatus connect_error_status(int err) {
+  switch (err) {
+    case ECONNREFUSED:
+    case ECONNRESET:
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+    case ETIMEDOUT:
+    case ECONNABORTED:
+      return CheckStatus::kL4Con;
+    default:
+      return CheckStatus::kSockErr;
+  }
+}
+
+// Writes one line to stderr with a single call, so lines of several threads
+// never mix.
+void log_line(const std::string& line) {
+  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fflush(stderr);
+}
+
+std::string servers_left(const Backend& be) {
+  Backend::UsableCount n = be.usable_servers();
+  return std::to_string(n.active) + " active and " + std::to_string(n.backup) + " backup";
+}
+
+void log_if_no_server(const Backend& be) {
+  Backend::UsableCount n = be.usable_servers();
+  if (n.active + n.backup == 0) log_line("[ALERT] backend " + be.name() + " has no server available!");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// StatusExpect
+
+StatusExpect StatusExpect::status(std::vector<std::pair<int, int>> ranges, bool negate,
+                                  std::string text) {
+  StatusExpect e;
+  e.kind_ = Kind::kStatus;
+  e.negate_ = negate;
+  e.ranges_ = std::move(ranges);
+  e.text_ = std::move(text);
+  return e;
+}
+
+bool StatusExpect::rstatus(const std::string& regex, bool negate, StatusExpect* out) {
+  auto* re = new regex_t;
+  if (regcomp(re, regex.c_str(), REG_EXTENDED | REG_NOSUB) != 0) {
+    delete re;  // not compiled: nothing for regfree()
+    return false;
+  }
+  out->kind_ = Kind::kRStatus;
+  out->negate_ = negate;
+  out->regex_ = std::shared_ptr<regex_t>(re, [](regex_t* r) {
+    regfree(r);
+    delete r;
+  });
+  out->text_ = regex;
+  return true;
+}
+
+bool StatusExpect::passes(int status) const {
+  bool match = false;
+  switch (kind_) {
+    case Kind::kDefault: return status >= 200 && status < 400;
+    case Kind::kStatus:
+      for (const auto& r : ranges_) match = match || (status >= r.first && status <= r.second);
+      break;
+    case Kind::kRStatus: {
+      const std::string code = std::to_string(status);
+      match = regexec(regex_.get(), code.c_str(), 0, nullptr, 0) == 0;
+      break;
+    }
+  }
+  return match != negate_;
+}
+
+std::string StatusExpect::describe() const {
+  switch (kind_) {
+    case Kind::kDefault: return "2xx or 3xx";
+    case Kind::kStatus: return std::string(negate_ ? "! " : "") + "status " + text_;
+    case Kind::kRStatus: return std::string(negate_ ? "! " : "") + "rstatus " + text_;
+  }
+  return "";
+}
+
+std::string build_check_request(std::string_view method, std::string_view uri,
+                                std::string_view version, std::string_view raw_lines,
+                                const std::vector<std::pair<std::string, std::string>>& headers,
+                                std::string_view body) {
+  std::string out;
+  out.append(method).append(" ").append(uri).append(" ").append(version).append("\r\n");
+  out.append(raw_lines);
+  bool has_connection = raw_lines.find("\nConnection:") != std::string_view::npos;
+  for (const auto& [name, value] : headers) {
+    out.append(name).append(": ").append(value).append("\r\n");
+    has_connection = has_connection || http::iequals(name, "connection");
+  }
+  if (!body.empty()) out.append("content-length: ").append(std::to_string(body.size())).append("\r\n");
+  if (version == "HTTP/1.1" && !has_connection) out.append("connection: close\r\n");
+  out.append("\r\n");
+  out.append(body);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// HealthCheck
+
+HealthCheck::HealthCheck(Backend* be, Server* s, CheckSpec spec, int thread)
+    : be_(be),
+      srv_(s),
+      spec_(std::move(spec)),
+      thread_(thread),
+      counter_(spec_.rise, spec_.fall, spec_.init),
+      timer_(&HealthCheck::timer_cb, this),
+      tasklet_(&HealthCheck::io_cb, this) {
+  wait_.tasklet = &tasklet_;
+  s->check = this;
+  s->health.checked = true;
+  s->health.rise = spec_.rise;
+  s->health.fall = spec_.fall;
+  s->health.health.store(counter_.health());
+  s->health.set_last(CheckStatus::kInit, 0, -1, "");
+  s->up.store(counter_.up());
+  paused_ = s->disabled.load();
+}
+
+HealthCheck::~HealthCheck() {
+  if (conn_) close_conn();  // only if stop() never ran (a worker never started)
+  if (srv_->check == this) srv_->check = nullptr;
+}
+
+void HealthCheck::start(EventLoop* loop) {
+  loop_.store(loop);
+  arm(loop->now_ms() + spec_.first_delay_ms);
+}
+
+void HealthCheck::stop() {
+  close_conn();
+  phase_ = Phase::kIdle;
+  tasklet_.cancel();
+  if (EventLoop* loop = loop_.load()) loop->timers().cancel(&timer_);
+}
+
+void HealthCheck::arm(int64_t at_ms) { loop_.load()->timers().arm(&timer_, at_ms); }
+
+void HealthCheck::timer_cb(Timer*, void* ctx) {
+  auto* hc = static_cast<HealthCheck*>(ctx);
+  if (hc->phase_ == Phase::kIdle)
+    hc->begin();
+  else
+    hc->on_deadline();
+}
+
+void HealthCheck::io_cb(Tasklet*, void* ctx, uint32_t) {
+  auto* hc = static_cast<HealthCheck*>(ctx);
+  switch (hc->phase_) {
+    case Phase::kIdle: return;  // a wake-up for a connection already closed
+    case Phase::kConnecting: return hc->on_connect();
+    case Phase::kSending: return hc->send_request();
+    case Phase::kReading: return hc->read_response();
+  }
+}
+
+// IDLE -> CONNECTING, or a result at once if no socket could be opened.
+void HealthCheck::begin() {
+  EventLoop* loop = loop_.load();
+  if (paused_ || srv_->disabled.load()) {  // maintenance: look again later
+    arm(loop->now_ms() + spec_.intervals.inter);
+    return;
+  }
+  start_ms_ = loop->now_ms();
+  int err = 0;
+  int fd = net::start_connect(spec_.addr, &err);
+  phase_ = Phase::kConnecting;
+  if (fd < 0) return finish(connect_error_status(err), 0, std::strerror(err));
+  conn_ = net::Connection::create(loop, fd, spec_.addr, net::kConnConnecting | net::kConnOutgoing);
+  if (!conn_) return finish(CheckStatus::kSockErr, 0, "cannot register the socket");
+  conn_->xprt = net::raw_transport();
+  int64_t bound = spec_.intervals.inter;
+  if (spec_.check_timeout_ms > 0 && spec_.connect_timeout_ms > 0)
+    bound = std::min(bound, spec_.connect_timeout_ms);
+  arm(start_ms_ + bound);
+  conn_->xprt->subscribe(conn_, kWakeSend, &wait_);
+}
+
+void HealthCheck::on_connect() {
+  net::Connection* c = conn_;
+  if (!(c->flags & (net::kConnSendReady | net::kConnError))) {
+    c->xprt->subscribe(c, kWakeSend, &wait_);
+    return;
+  }
+  int err = net::socket_error(c->fd());
+  if (err != 0 || (c->flags & net::kConnError))
+    return finish(CheckStatus::kL4Con, 0, std::strerror(err ? err : ECONNRESET));
+  c->flags = (c->flags & ~net::kConnConnecting) | net::kConnConnected;
+  if (!spec_.http) return finish(CheckStatus::kL4Ok, 0, "");
+  // With timeout check, it bounds the exchange from here; without it, the
+  // deadline armed at the start (inter) still runs.
+  if (spec_.check_timeout_ms > 0) arm(loop_.load()->now_ms() + spec_.check_timeout_ms);
+  phase_ = Phase::kSending;
+  sent_ = 0;
+  send_request();
+}
+
+void HealthCheck::send_request() {
+  net::Connection* c = conn_;
+  const std::string& req = spec_.request;
+  sent_ += c->xprt->snd_raw(c, req.data() + sent_, req.size() - sent_);
+  if (c->flags & net::kConnError)
+    return finish(CheckStatus::kSockErr, 0, "error while sending the request");
+  if (sent_ < req.size()) {
+    c->xprt->subscribe(c, kWakeSend, &wait_);
+    return;
+  }
+  phase_ = Phase::kReading;
+  c->xprt->subscribe(c, kWakeRecv, &wait_);
+}
+
+void HealthCheck::read_response() {
+  net::Connection* c = conn_;
+  if (!buf_.allocate()) return finish(CheckStatus::kSockErr, 0, "no buffer available");
+  c->xprt->rcv_buf(c, buf_, buf_.room());
+  for (;;) {
+    http::ResponseHead head;
+    http::ParseResult r = parser_.parse_response(std::string_view(buf_.head(), buf_.len()), &head);
+    if (r.status == http::ParseStatus::kError)
+      return finish(CheckStatus::kL7Rsp, 0, std::string("invalid response: ") + r.reason);
+    if (r.status == http::ParseStatus::kNeedMore) break;
+    if (head.status >= 200) return evaluate(head.status);
+    buf_.consume(r.consumed);  // an interim 1xx response: the final one follows
+  }
+  if (buf_.full()) return finish(CheckStatus::kL7Rsp, 0, "response head larger than a buffer");
+  if (c->flags & (net::kConnRdShut | net::kConnError)) {
+    return finish(CheckStatus::kL7Rsp, 0,
+                  buf_.empty() ? "connection closed without a response"
+                               : "connection closed inside the response head");
+  }
+  c->xprt->subscribe(c, kWakeRecv, &wait_);
+}
+
+void HealthCheck::evaluate(int status) {
+  std::string info = "HTTP status " + std::to_string(status);
+  std::string_view reason = http::reason_phrase(status);
+  if (!reason.empty()) info.append(" ").append(reason);
+  if (spec_.expect.passes(status)) return finish(CheckStatus::kL7Ok, status, info);
+  finish(CheckStatus::kL7Sts, status, info + "; expected " + spec_.expect.describe());
+}
+
+void HealthCheck::on_deadline() {
+  const int64_t took = loop_.load()->now_ms() - start_ms_;
+  if (phase_ == Phase::kConnecting)
+    return finish(CheckStatus::kL4Timeout, 0, "no connection after " + std::to_string(took) + "ms");
+  finish(CheckStatus::kL7Timeout, 0, "no complete response after " + std::to_string(took) + "ms");
+}
+
+void HealthCheck::close_conn() {
+  buf_.release();
+  parser_.reset();
+  if (!conn_) return;
+  // Like HAProxy, close with a reset: a check every few seconds must not fill
+  // the table with TIME_WAIT sockets.
+  linger l{1, 0};
+  setsockopt(conn_->fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  conn_->xprt->unsubscribe(conn_, kWakeRecv | kWakeSend, &wait_);
+  conn_->destroy();
+  conn_ = nullptr;
+}
+
+// Any phase -> result -> IDLE, with the next check armed.
+void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
+  close_conn();
+  tasklet_.cancel();
+  phase_ = Phase::kIdle;
+  EventLoop* loop = loop_.load();
+  const int64_t now = loop->now_ms();
+  const int64_t took = now - start_ms_;
+  if (paused_ || srv_->disabled.load()) {  // maintenance began meanwhile: ignore it
+    arm(now + spec_.intervals.inter);
+    return;
+  }
+  const bool passed = check_passed(status);
+  ServerHealth& h = srv_->health;
+  h.checks.fetch_add(1, std::memory_order_relaxed);
+  if (!passed && counter_.health() > 0) h.failed_checks.fetch_add(1, std::memory_order_relaxed);
+  HealthCounter::Change change = counter_.record(passed);
+  h.health.store(counter_.health());
+  h.set_last(status, code, took, info);
+  if (change != HealthCounter::Change::kNone)
+    transition(change == HealthCounter::Change::kWentUp, status, code, took, info);
+  arm(now + counter_.next_interval(spec_.intervals));
+}
+
+void HealthCheck::transition(bool up, CheckStatus status, int code, int64_t took,
+                             std::string_view info) {
+  Server& s = *srv_;
+  s.up.store(up);
+  if (!up) s.health.down_transitions.fetch_add(1, std::memory_order_relaxed);
+  s.health.note_serving(s.serving(), loop_.load()->now_ms());
+  be_->servers_changed();
+  std::string line = "[WARNING] Server " + be_->name() + "/" + s.name + " is " +
+                     (up ? "UP" : "DOWN") + " (health check: " + check_status_reason(status);
+  if (code) line += ", status " + std::to_string(code);
+  if (!info.empty()) line += ", \"" + std::string(info) + "\"";
+  line += ", took " + std::to_string(took) + "ms); " + be_->name() + " has " + servers_left(*be_) +
+          " servers " + (up ? "up" : "left") + ", " + std::to_string(s.cur_sess.load()) +
+          " sessions on it, " + std::to_string(be_->queue_length()) + " queued";
+  log_line(line);
+  if (!up) log_if_no_server(*be_);
+}
+
+void HealthCheck::maintenance_changed() {
+  if (EventLoop* loop = loop_.load()) loop->post(&HealthCheck::maintenance_cb, this);
+}
+
+void HealthCheck::maintenance_cb(void* ctx) { static_cast<HealthCheck*>(ctx)->apply_maintenance(); }
+
+// On the check's loop. Entering maintenance aborts a check in flight; leaving
+// it restarts the counter (already published by set_server_maintenance) and
+// checks at once.
+void HealthCheck::apply_maintenance() {
+  const bool maint = srv_->disabled.load();
+  if (maint == paused_) return;
+  paused_ = maint;
+  EventLoop* loop = loop_.load();
+  if (maint) {
+    close_conn();
+    tasklet_.cancel();
+    phase_ = Phase::kIdle;
+    arm(loop->now_ms() + spec_.intervals.inter);
+    return;
+  }
+  counter_.reset(spec_.init);
+  srv_->health.health.store(counter_.health());
+  if (phase_ == Phase::kIdle) arm(loop->now_ms());
+}
+
+void set_server_maintenance(Backend& be, Server& s, bool maintenance) {
+  if (s.disabled.load() == maintenance) return;
+  if (!maintenance && s.check) {
+    // Leaving maintenance: the server restarts as init-state says; its checks
+    // (restarted at once on their thread) decide from there.
+    HealthCounter fresh(s.check->spec().rise, s.check->spec().fall, s.check->spec().init);
+    s.health.health.store(fresh.health());
+    s.up.store(fresh.up());
+  }
+  s.disabled.store(maintenance);
+  s.health.note_serving(s.serving(), MonotonicClock::instance()->now_ms());
+  be.servers_changed();
+  if (s.check) s.check->maintenance_changed();
+  const std::string name = be.name() + "/" + s.name;
+  if (maintenance) {
+    log_line("[WARNING] Server " + name + " is DOWN for maintenance; " + be.name() + " has " +
+             servers_left(be) + " servers left, " + std::to_string(s.cur_sess.load()) +
+             " sessions on it");
+    log_if_no_server(be);
+  } else {
+    log_line("[WARNING] Server " + name + " leaves maintenance and is " +
+             (s.up.load() ? "UP" : "DOWN") + (s.check ? " until its checks say otherwise" : "") +
+             "; " + be.name() + " has " + servers_left(be) + " servers up");
+  }
+}
+
+}  // namespace hearth::backend
