@@ -534,7 +534,7 @@ HttpBackend::HttpBackend() : HttpBackend(Options()) {}
 HttpBackend::HttpBackend(Options options) : state_(std::make_shared<State>()) {
   state_->opt = std::move(options);
   std::shared_ptr<State> st = state_;
-  server_ = std::make_unique<ScriptedServer>([st](int fd) { st->serve(fd); });
+  server_ = std::make_unique<ScriptedServer>([st](int fd) { st->serve(fd); }, st->opt.port);
 }
 
 HttpBackend::~HttpBackend() {

@@ -115,6 +115,7 @@ class HttpBackend {
     OnReuse on_reuse = OnReuse::kServe;
     bool answer_100 = true;
     std::string body = "ok\n";  // body of the default answer
+    uint16_t port = 0;          // listen on this port (0: an ephemeral one)
   };
 
   HttpBackend();

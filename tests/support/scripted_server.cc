@@ -14,9 +14,10 @@
 
 namespace hearth::test {
 
-ScriptedServer::ScriptedServer(Handler handler) : handler_(std::move(handler)) {
-  listen_fd_ = listen_loopback(0, &port_);
-  if (listen_fd_ < 0) fatal_errno("ScriptedServer: listen on 127.0.0.1:0");
+ScriptedServer::ScriptedServer(Handler handler, uint16_t port) : handler_(std::move(handler)) {
+  listen_fd_ = listen_loopback(port, &port_);
+  if (listen_fd_ < 0)
+    fatal_errno(("ScriptedServer: listen on 127.0.0.1:" + std::to_string(port)).c_str());
   wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd_ < 0) fatal_errno("ScriptedServer: eventfd");
   acceptor_ = std::thread([this] { accept_loop(); });

@@ -24,7 +24,8 @@ class ScriptedServer : public FakeBackend {
  public:
   using Handler = std::function<void(int fd)>;
 
-  explicit ScriptedServer(Handler handler);
+  // port 0: an ephemeral port; otherwise that port (aborts if it is taken).
+  explicit ScriptedServer(Handler handler, uint16_t port = 0);
   ~ScriptedServer() override;
   ScriptedServer(const ScriptedServer&) = delete;
   ScriptedServer& operator=(const ScriptedServer&) = delete;
