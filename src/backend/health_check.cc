@@ -301,6 +301,10 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
     arm(now + spec_.intervals.inter);
     return;
   }
+  if (restart_.load()) {  // it left maintenance meanwhile: the restart decides
+    arm(now);
+    return;
+  }
   const bool passed = check_passed(status);
   ServerHealth& h = srv_->health;
   h.checks.fetch_add(1, std::memory_order_relaxed);
@@ -338,23 +342,32 @@ void HealthCheck::maintenance_changed() {
 void HealthCheck::maintenance_cb(void* ctx) { static_cast<HealthCheck*>(ctx)->apply_maintenance(); }
 
 // On the check's loop. Entering maintenance aborts a check in flight; leaving
-// it restarts the counter (already published by set_server_maintenance) and
-// checks at once.
+// it restarts the counter at init-state (set_server_maintenance already
+// published that state) and checks at once.
 void HealthCheck::apply_maintenance() {
-  const bool maint = srv_->disabled.load();
-  if (maint == paused_) return;
-  paused_ = maint;
   EventLoop* loop = loop_.load();
-  if (maint) {
+  if (srv_->disabled.load()) {
+    if (paused_) return;
+    paused_ = true;
     close_conn();
     tasklet_.cancel();
     phase_ = Phase::kIdle;
     arm(loop->now_ms() + spec_.intervals.inter);
     return;
   }
+  paused_ = false;
+  if (!restart_.exchange(false)) return;
+  close_conn();
+  tasklet_.cancel();
+  phase_ = Phase::kIdle;
   counter_.reset(spec_.init);
   srv_->health.health.store(counter_.health());
-  if (phase_ == Phase::kIdle) arm(loop->now_ms());
+  // A result recorded between the publication and now may have moved `up`.
+  if (srv_->up.exchange(counter_.up()) != counter_.up()) {
+    srv_->health.note_serving(srv_->serving(), loop->now_ms());
+    be_->servers_changed();
+  }
+  arm(loop->now_ms());
 }
 
 void set_server_maintenance(Backend& be, Server& s, bool maintenance) {
@@ -363,6 +376,7 @@ void set_server_maintenance(Backend& be, Server& s, bool maintenance) {
     // Leaving maintenance: the server restarts as init-state says; its checks
     // (restarted at once on their thread) decide from there.
     HealthCounter fresh(s.check->spec().rise, s.check->spec().fall, s.check->spec().init);
+    s.check->prepare_restart();
     s.health.health.store(fresh.health());
     s.up.store(fresh.up());
   }

@@ -104,8 +104,11 @@ class HealthCheck {
   // On the worker's thread, before its loop goes away: closes a check in
   // flight and disarms the timer.
   void stop();
+  // Any thread, before Server::disabled is cleared: the loop will restart the
+  // counter at init-state, and results of checks begun before are dropped.
+  void prepare_restart() { restart_.store(true); }
   // Any thread, after Server::disabled changed: in maintenance checks pause;
-  // leaving it restarts the counter at init-state and checks at once.
+  // leaving it (after prepare_restart) restarts the counter and checks at once.
   void maintenance_changed();
 
  private:
@@ -143,6 +146,10 @@ class HealthCheck {
   size_t sent_ = 0;
   int64_t start_ms_ = 0;
   bool paused_ = false;  // maintenance, as last applied on the loop
+  // Set when the server left maintenance, until the loop has restarted the
+  // counter: a quick disable + enable must restart it even if the loop never
+  // saw the server in maintenance.
+  std::atomic<bool> restart_{false};
 };
 
 // Puts a server into maintenance or takes it out ("disable server" / "enable

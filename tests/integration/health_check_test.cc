@@ -151,10 +151,11 @@ TEST(HealthCheck, ServerThatStartsListeningComesBackUpAndGetsTraffic) {
   EXPECT_GE(seen["live"], 4);
 }
 
+// Two threads: each server's checks run on its own worker loop.
 TEST(HealthCheck, ChecksAreNotSessionsAndLeaveNoSocketBehind) {
   NameServer live("live");
   Stats stats;
-  TcpProxy proxy({.global = stats.global(),
+  TcpProxy proxy({.global = stats.global() + "    nbthread 2\n",
                   .defaults = kFastTcp,
                   .backend = server_line("live", live.port(), "check inter 10ms") +
                              server_line("dead", tcp::dead_port(), "check inter 10ms")});

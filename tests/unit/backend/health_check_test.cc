@@ -327,6 +327,21 @@ TEST_F(CheckTest, MaintenancePausesChecksAndLeavingItRestartsThem) {
   EXPECT_EQ(s->health.down_transitions.load(), 2u);
 }
 
+// Disabled and enabled before the check's loop ran: the loop never saw the
+// maintenance, but the restart must still happen (it used to be lost, leaving
+// the server UP with a counter stuck at DOWN).
+TEST_F(CheckTest, QuickDisableEnableStillRestartsTheCounter) {
+  Server* s = add_server(test::free_tcp_port());
+  start(s, spec(2, 2, 10));
+  ASSERT_TRUE(run_until([&] { return !s->up.load(); }));
+  set_server_maintenance(be_, *s, true);
+  set_server_maintenance(be_, *s, false);
+  EXPECT_TRUE(s->up.load());
+  ASSERT_TRUE(run_until([&] { return s->health.down_transitions.load() == 2; }));
+  EXPECT_FALSE(s->up.load());
+  EXPECT_EQ(s->health.health.load(), 0);
+}
+
 // Sessions waiting in the queue when the last server goes DOWN are rejected
 // at once instead of waiting for their queue timeout; when a server comes
 // back with room, waiters get it.
