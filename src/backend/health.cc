@@ -4,32 +4,52 @@ namespace hearth::backend {
 
 const char* check_status_code(CheckStatus s) {
   switch (s) {
-    case CheckStatus::kNone: return "";
-    case CheckStatus::kInit: return "INI";
-    case CheckStatus::kL4Ok: return "L4OK";
-    case CheckStatus::kL4Timeout: return "L4TOUT";
-    case CheckStatus::kL4Con: return "L4CON";
-    case CheckStatus::kL7Ok: return "L7OK";
-    case CheckStatus::kL7Timeout: return "L7TOUT";
-    case CheckStatus::kL7Rsp: return "L7RSP";
-    case CheckStatus::kL7Sts: return "L7STS";
-    case CheckStatus::kSockErr: return "SOCKERR";
+    case CheckStatus::kNone:
+      return "";
+    case CheckStatus::kInit:
+      return "INI";
+    case CheckStatus::kL4Ok:
+      return "L4OK";
+    case CheckStatus::kL4Timeout:
+      return "L4TOUT";
+    case CheckStatus::kL4Con:
+      return "L4CON";
+    case CheckStatus::kL7Ok:
+      return "L7OK";
+    case CheckStatus::kL7Timeout:
+      return "L7TOUT";
+    case CheckStatus::kL7Rsp:
+      return "L7RSP";
+    case CheckStatus::kL7Sts:
+      return "L7STS";
+    case CheckStatus::kSockErr:
+      return "SOCKERR";
   }
   return "UNK";
 }
 
 const char* check_status_reason(CheckStatus s) {
   switch (s) {
-    case CheckStatus::kNone: return "no check";
-    case CheckStatus::kInit: return "Initializing";
-    case CheckStatus::kL4Ok: return "Layer4 check passed";
-    case CheckStatus::kL4Timeout: return "Layer4 timeout";
-    case CheckStatus::kL4Con: return "Layer4 connection problem";
-    case CheckStatus::kL7Ok: return "Layer7 check passed";
-    case CheckStatus::kL7Timeout: return "Layer7 timeout";
-    case CheckStatus::kL7Rsp: return "Layer7 invalid response";
-    case CheckStatus::kL7Sts: return "Layer7 wrong status";
-    case CheckStatus::kSockErr: return "Socket error";
+    case CheckStatus::kNone:
+      return "no check";
+    case CheckStatus::kInit:
+      return "Initializing";
+    case CheckStatus::kL4Ok:
+      return "Layer4 check passed";
+    case CheckStatus::kL4Timeout:
+      return "Layer4 timeout";
+    case CheckStatus::kL4Con:
+      return "Layer4 connection problem";
+    case CheckStatus::kL7Ok:
+      return "Layer7 check passed";
+    case CheckStatus::kL7Timeout:
+      return "Layer7 timeout";
+    case CheckStatus::kL7Rsp:
+      return "Layer7 invalid response";
+    case CheckStatus::kL7Sts:
+      return "Layer7 wrong status";
+    case CheckStatus::kSockErr:
+      return "Socket error";
   }
   return "Unknown";
 }
@@ -38,10 +58,18 @@ bool check_passed(CheckStatus s) { return s == CheckStatus::kL4Ok || s == CheckS
 
 void HealthCounter::reset(InitState init) {
   switch (init) {
-    case InitState::kFullyUp: health_ = top(); break;
-    case InitState::kUp: health_ = rise_; break;
-    case InitState::kDown: health_ = rise_ - 1; break;
-    case InitState::kFullyDown: health_ = 0; break;
+    case InitState::kFullyUp:
+      health_ = top();
+      break;
+    case InitState::kUp:
+      health_ = rise_;
+      break;
+    case InitState::kDown:
+      health_ = rise_ - 1;
+      break;
+    case InitState::kFullyDown:
+      health_ = 0;
+      break;
   }
 }
 

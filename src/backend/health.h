@@ -102,10 +102,10 @@ class ServerHealth {
   int rise = 2;
   int fall = 3;
 
-  std::atomic<int> health{0};                   // the HealthCounter's value
-  std::atomic<uint64_t> checks{0};              // checks completed
-  std::atomic<uint64_t> failed_checks{0};       // failures of a server not fully DOWN
-  std::atomic<uint64_t> down_transitions{0};    // UP -> DOWN by the checks
+  std::atomic<int> health{0};                 // the HealthCounter's value
+  std::atomic<uint64_t> checks{0};            // checks completed
+  std::atomic<uint64_t> failed_checks{0};     // failures of a server not fully DOWN
+  std::atomic<uint64_t> down_transitions{0};  // UP -> DOWN by the checks
 
   void set_last(CheckStatus status, int code, int64_t duration_ms, std::string_view info);
   LastCheck last() const;

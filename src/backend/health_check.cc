@@ -47,7 +47,8 @@ std::string servers_left(const Backend& be) {
 
 void log_if_no_server(const Backend& be) {
   Backend::UsableCount n = be.usable_servers();
-  if (n.active + n.backup == 0) log_line("[ALERT] backend " + be.name() + " has no server available!");
+  if (n.active + n.backup == 0)
+    log_line("[ALERT] backend " + be.name() + " has no server available!");
 }
 
 }  // namespace
@@ -84,7 +85,8 @@ bool StatusExpect::rstatus(const std::string& regex, bool negate, StatusExpect* 
 bool StatusExpect::passes(int status) const {
   bool match = false;
   switch (kind_) {
-    case Kind::kDefault: return status >= 200 && status < 400;
+    case Kind::kDefault:
+      return status >= 200 && status < 400;
     case Kind::kStatus:
       for (const auto& r : ranges_) match = match || (status >= r.first && status <= r.second);
       break;
@@ -99,9 +101,12 @@ bool StatusExpect::passes(int status) const {
 
 std::string StatusExpect::describe() const {
   switch (kind_) {
-    case Kind::kDefault: return "2xx or 3xx";
-    case Kind::kStatus: return std::string(negate_ ? "! " : "") + "status " + text_;
-    case Kind::kRStatus: return std::string(negate_ ? "! " : "") + "rstatus " + text_;
+    case Kind::kDefault:
+      return "2xx or 3xx";
+    case Kind::kStatus:
+      return std::string(negate_ ? "! " : "") + "status " + text_;
+    case Kind::kRStatus:
+      return std::string(negate_ ? "! " : "") + "rstatus " + text_;
   }
   return "";
 }
@@ -118,7 +123,8 @@ std::string build_check_request(std::string_view method, std::string_view uri,
     out.append(name).append(": ").append(value).append("\r\n");
     has_connection = has_connection || http::iequals(name, "connection");
   }
-  if (!body.empty()) out.append("content-length: ").append(std::to_string(body.size())).append("\r\n");
+  if (!body.empty())
+    out.append("content-length: ").append(std::to_string(body.size())).append("\r\n");
   if (version == "HTTP/1.1" && !has_connection) out.append("connection: close\r\n");
   out.append("\r\n");
   out.append(body);
@@ -177,10 +183,14 @@ void HealthCheck::timer_cb(Timer*, void* ctx) {
 void HealthCheck::io_cb(Tasklet*, void* ctx, uint32_t) {
   auto* hc = static_cast<HealthCheck*>(ctx);
   switch (hc->phase_) {
-    case Phase::kIdle: return;  // a wake-up for a connection already closed
-    case Phase::kConnecting: return hc->on_connect();
-    case Phase::kSending: return hc->send_request();
-    case Phase::kReading: return hc->read_response();
+    case Phase::kIdle:
+      return;  // a wake-up for a connection already closed
+    case Phase::kConnecting:
+      return hc->on_connect();
+    case Phase::kSending:
+      return hc->send_request();
+    case Phase::kReading:
+      return hc->read_response();
   }
 }
 

@@ -47,7 +47,8 @@ bool check_request_line(const Directive& d, const std::string& kw, const std::st
     return false;
   }
   if (!is_target(uri)) {
-    rep.error(d.loc, kw, "invalid URI '" + uri + "': expects a target without blanks, such as /health");
+    rep.error(d.loc, kw,
+              "invalid URI '" + uri + "': expects a target without blanks, such as /health");
     return false;
   }
   if (!is_version(version)) {
@@ -74,8 +75,10 @@ bool split_version(const Directive& d, const std::string& kw, std::string* versi
     const size_t colon = line.find(':');
     if (!line.empty()) {
       if (colon == std::string::npos || !is_token(line.substr(0, colon)) || !is_field_value(line)) {
-        rep.error(d.loc, kw, "invalid header line '" + line + "' after the version: expects "
-                             "'Name: value' lines separated by \\r\\n");
+        rep.error(d.loc, kw,
+                  "invalid header line '" + line +
+                      "' after the version: expects "
+                      "'Name: value' lines separated by \\r\\n");
         return false;
       }
       *raw_lines += line + "\r\n";
@@ -132,8 +135,10 @@ void parse_send(const Directive& d, ProxySection& s, Reporter& rep) {
       const std::string& value = d[i + 2];
       i += 2;
       if (!is_token(name) || !is_field_value(value)) {
-        rep.error(d.loc, kw, "invalid header '" + name + "': expects a token name and a value "
-                             "without CR or LF");
+        rep.error(d.loc, kw,
+                  "invalid header '" + name +
+                      "': expects a token name and a value "
+                      "without CR or LF");
         return;
       }
       headers.emplace_back(name, value);
@@ -181,12 +186,14 @@ void parse_expect(const Directive& d, ProxySection& s, Reporter& rep) {
   const bool negate = i < d.size() && d[i] == "!";
   if (negate) ++i;
   if (i < d.size() && d[i] != "status" && d[i] != "rstatus") {
-    static const char* const kLater[] = {"string", "rstring", "hdr", "fhdr", "custom", "min-recv",
-                                         "comment", "ok-status", "error-status", "tout-status",
-                                         "on-success", "on-error", "status-code"};
+    static const char* const kLater[] = {"string",       "rstring",     "hdr",        "fhdr",
+                                         "custom",       "min-recv",    "comment",    "ok-status",
+                                         "error-status", "tout-status", "on-success", "on-error",
+                                         "status-code"};
     for (const char* later : kLater) {
       if (d[i] == later) {
-        rep.error(d.loc, kw, "'" + d[i] + "' is not supported by Hearth yet: expects '" + usage + "'");
+        rep.error(d.loc, kw,
+                  "'" + d[i] + "' is not supported by Hearth yet: expects '" + usage + "'");
         return;
       }
     }
@@ -201,9 +208,10 @@ void parse_expect(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string& pattern = d[i + 1];
   std::vector<std::pair<int, int>> ranges;
   if (d[i] == "status" && !parse_status_ranges(pattern, &ranges)) {
-    rep.error(d.loc, kw, "invalid status list '" + pattern +
-                             "': expects codes or ranges between 100 and 999, such as 200 or "
-                             "200-299,304");
+    rep.error(d.loc, kw,
+              "invalid status list '" + pattern +
+                  "': expects codes or ranges between 100 and 999, such as 200 or "
+                  "200-299,304");
     return;
   }
   if (d[i] == "rstatus") {

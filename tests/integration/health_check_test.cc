@@ -83,7 +83,8 @@ int fd_count(pid_t pid) {
   return n;
 }
 
-const std::string kFastTcp = "    timeout connect 200ms\n    timeout client 10s\n    timeout server 10s\n";
+const std::string kFastTcp =
+    "    timeout connect 200ms\n    timeout client 10s\n    timeout server 10s\n";
 
 // -------------------------------------------------------------------------
 // TCP checks.
@@ -200,7 +201,8 @@ TEST(HealthCheck, MaintenanceOverridesChecksAndEnableResumesThem) {
   // The live server in maintenance: no server is left.
   stats.command("disable server be/live");
   EXPECT_EQ(stats.status("be", "live"), "MAINT");
-  EXPECT_FALSE(tcp::wait_log_line(proxy.hearth, {"Server be/live is DOWN for maintenance"}).empty());
+  EXPECT_FALSE(
+      tcp::wait_log_line(proxy.hearth, {"Server be/live is DOWN for maintenance"}).empty());
   EXPECT_FALSE(tcp::wait_log_line(proxy.hearth, {"backend be has no server available!"}).empty());
   EXPECT_EQ(tcp::tally(proxy.port, 2), (std::map<std::string, int>{{"", 2}}));
   stats.command("enable server be/live");
@@ -211,7 +213,8 @@ TEST(HealthCheck, MaintenanceOverridesChecksAndEnableResumesThem) {
 // -------------------------------------------------------------------------
 // HTTP checks.
 
-const char* k503 = "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+const char* k503 =
+    "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
 
 // Returns: how many requests `b` received for `target`.
 size_t count_target(const http::HttpBackend& b, const std::string& target) {
@@ -227,8 +230,8 @@ TEST(HealthCheck, HttpCheckMarksAServerAnswering503DownThoughItsPortAccepts) {
   http::HttpProxy proxy({.be_port = healthy.port(),
                          .global_extra = stats.global(),
                          .be_extra = "  option httpchk GET /health\n"
-                                     "  server s2 127.0.0.1:" + std::to_string(sick.port()) +
-                                     " check inter 100ms\n",
+                                     "  server s2 127.0.0.1:" +
+                                     std::to_string(sick.port()) + " check inter 100ms\n",
                          .srv_extra = "check inter 100ms"});
   ASSERT_TRUE(proxy.ready()) << proxy.describe();
   ASSERT_TRUE(stats.wait_status("be", "s2", "DOWN")) << stats.command("show stat");
@@ -272,8 +275,8 @@ TEST(HealthCheck, ExpectStatusMakesARedirectAFailure) {
   ASSERT_TRUE(strict_stats.wait_status("be", "s1", "DOWN")) << strict_stats.command("show stat");
   EXPECT_EQ(strict_stats.row("be", "s1")["check_code"], "302");
   EXPECT_EQ(strict_stats.row("be", "s1")["check_status"], "L7STS");
-  ASSERT_TRUE(wait_until([&] { return lax_stats.row("be", "s1")["check_status"] == "L7OK"; },
-                         kStateWait));
+  ASSERT_TRUE(
+      wait_until([&] { return lax_stats.row("be", "s1")["check_status"] == "L7OK"; }, kStateWait));
   EXPECT_EQ(lax_stats.status("be", "s1"), "UP");
   EXPECT_EQ(lax_stats.row("be", "s1")["check_code"], "302");
   EXPECT_EQ(http::HttpClient(strict.port()).request("GET", "/").status, 503);
@@ -340,8 +343,9 @@ TEST(HealthCheck, CheckPortDecidesAndIdleConnectionsOfADownServerAreClosed) {
     EXPECT_EQ(c.request("GET", "/a").status, 200);
     EXPECT_EQ(c.request("GET", "/b").status, 200);
   }
-  ASSERT_TRUE(wait_until([&] { return http::server_conn_stats(stats.path, "be/s1")["idle_cur"] == "1"; },
-                         milliseconds{5000}))
+  ASSERT_TRUE(
+      wait_until([&] { return http::server_conn_stats(stats.path, "be/s1")["idle_cur"] == "1"; },
+                 milliseconds{5000}))
       << stats.command("show servers conn");
   EXPECT_EQ(backend.active(), 1);
   EXPECT_EQ(backend.connections(), 1u) << "checks went to the service port";

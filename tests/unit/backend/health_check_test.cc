@@ -234,7 +234,8 @@ TEST_F(CheckTest, HttpCheckSendsTheRequestAndA503IsDown) {
 }
 
 TEST_F(CheckTest, HttpCheckPassesOnA200AfterAnInterimResponse) {
-  RecordingHttpServer http("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+  RecordingHttpServer http(
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
   Server* s = add_server(http.server.port());
   CheckSpec sp = http_spec();
   sp.init = InitState::kDown;

@@ -59,11 +59,11 @@ TEST(CheckOptions, EveryServerOption) {
 }
 
 TEST(CheckOptions, InitStates) {
-  for (auto [word, state] : std::vector<std::pair<std::string, InitState>>{
-           {"fully-up", InitState::kFullyUp},
-           {"up", InitState::kUp},
-           {"down", InitState::kDown},
-           {"fully-down", InitState::kFullyDown}}) {
+  for (auto [word, state] :
+       std::vector<std::pair<std::string, InitState>>{{"fully-up", InitState::kFullyUp},
+                                                      {"up", InitState::kUp},
+                                                      {"down", InitState::kDown},
+                                                      {"fully-down", InitState::kFullyDown}}) {
     auto r = backend("  server a 10.0.0.1:80 check init-state " + word + "\n");
     ASSERT_TRUE(r.ok()) << dump(r.errors);
     EXPECT_EQ(server(r).init_state, state) << word;
@@ -313,20 +313,21 @@ TEST(HttpCheck, Errors) {
 }
 
 TEST(HttpCheck, RulesWithoutOptionHttpchkWarn) {
-  auto r = parse_and_validate(
-      std::string(testing::kValidTcp) + "  http-check expect status 200\n");
+  auto r = parse_and_validate(std::string(testing::kValidTcp) + "  http-check expect status 200\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
-  EXPECT_TRUE(has(r.warnings, "t.cfg:11: 'http-check': ignored in 'be': http-check rules need "
-                              "'option httpchk'"))
+  EXPECT_TRUE(has(r.warnings,
+                  "t.cfg:11: 'http-check': ignored in 'be': http-check rules need "
+                  "'option httpchk'"))
       << dump(r.warnings);
 }
 
 TEST(HealthChecks, AFullBackendValidatesWithoutWarnings) {
-  auto r = parse_and_validate(std::string(testing::kValidTcp) +
-                              "  timeout check 2s\n"
-                              "  option httpchk GET /health\n"
-                              "  http-check expect status 200\n"
-                              "  server s2 127.0.0.1:9001 check inter 1s fall 2 rise 3 port 9002\n");
+  auto r =
+      parse_and_validate(std::string(testing::kValidTcp) +
+                         "  timeout check 2s\n"
+                         "  option httpchk GET /health\n"
+                         "  http-check expect status 200\n"
+                         "  server s2 127.0.0.1:9001 check inter 1s fall 2 rise 3 port 9002\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
   EXPECT_TRUE(r.warnings.empty()) << dump(r.warnings);
 }
