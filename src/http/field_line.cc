@@ -4,21 +4,26 @@
 
 namespace hearth::http {
 
-HeadError parse_field_line(std::string_view line, HeaderField* out) {
-  if (is_ows(line.front())) return head_error(400, "obs-fold or leading whitespace");
+HeadError parse_field_line(std::string_view block, HeaderField* out, size_t* line_size) {
+  const char* p = block.data();
+  if (is_ows(p[0])) return head_error(400, "obs-fold or leading whitespace");
+  // The line ends at its CR: the only CR before the end of the block, and a
+  // byte that is neither a token character nor a field character.
   size_t colon = 0;
-  while (colon < line.size() && line[colon] != ':') {
-    if (!is_tchar(line[colon])) return head_error(400, "invalid character in field name");
+  while (p[colon] != ':') {
+    if (!is_tchar(p[colon])) {
+      if (p[colon] == '\r') return head_error(400, "field line without colon");
+      return head_error(400, "invalid character in field name");
+    }
     ++colon;
   }
-  if (colon == line.size()) return head_error(400, "field line without colon");
   if (colon == 0) return head_error(400, "empty field name");
-  const std::string_view value = line.substr(colon + 1);
-  for (char c : value) {
-    if (!is_field_char(c)) return head_error(400, "invalid character in field value");
-  }
-  out->name = line.substr(0, colon);
-  out->value = trim_ows(value);
+  size_t end = colon + 1;
+  while (is_field_char(p[end])) ++end;
+  if (p[end] != '\r') return head_error(400, "invalid character in field value");
+  out->name = std::string_view(p, colon);
+  out->value = trim_ows(std::string_view(p + colon + 1, end - colon - 1));
+  *line_size = end + 2;
   return head_ok();
 }
 

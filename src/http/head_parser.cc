@@ -116,12 +116,11 @@ ParseResult HeadParser::scan(std::string_view data, Mode mode, size_t* head_star
 HeadError HeadParser::parse_fields(std::string_view block, FieldAnalyzer* analyzer, Headers* out) {
   size_t count = 0;
   while (!block.empty()) {
-    const size_t lf = block.find('\n');
-    const std::string_view line = block.substr(0, lf - 1);
-    block.remove_prefix(lf + 1);
     HeaderField& field = fields_[count];
-    HeadError err = parse_field_line(line, &field);
+    size_t line_size = 0;
+    HeadError err = parse_field_line(block, &field, &line_size);
     if (!err.ok()) return err;
+    block.remove_prefix(line_size);
     ++count;
     err = analyzer->on_field(field);
     if (!err.ok()) return err;
