@@ -41,13 +41,31 @@ bool ConnectionTokens::contains(std::string_view token) const {
 }
 
 bool hop_by_hop(std::string_view name, const ConnectionTokens& connection) {
-  if (iequals(name, "transfer-encoding") || iequals(name, "content-length") ||
-      iequals(name, "host")) {
-    return false;
-  }
-  if (iequals(name, "connection") || iequals(name, "keep-alive") ||
-      iequals(name, "proxy-connection") || iequals(name, "te") || iequals(name, "upgrade")) {
-    return true;
+  // The fixed names, dispatched on length so a field is compared to at most two.
+  switch (name.size()) {
+    case 2:
+      if (iequals(name, "te")) return true;
+      break;
+    case 4:
+      if (iequals(name, "host")) return false;
+      break;
+    case 7:
+      if (iequals(name, "upgrade")) return true;
+      break;
+    case 10:
+      if (iequals(name, "connection") || iequals(name, "keep-alive")) return true;
+      break;
+    case 14:
+      if (iequals(name, "content-length")) return false;
+      break;
+    case 16:
+      if (iequals(name, "proxy-connection")) return true;
+      break;
+    case 17:
+      if (iequals(name, "transfer-encoding")) return false;
+      break;
+    default:
+      break;
   }
   return connection.contains(name);
 }
