@@ -25,7 +25,7 @@ bool ConnectionTokens::add_value(std::string_view value) {
     if (!is_token(token)) return false;
     if (contains(token)) continue;
     if (size_ == kCapacity) return false;
-    tokens_[size_++] = token;
+    set(size_++, token);
     if (iequals(token, "close")) close_ = true;
     if (iequals(token, "keep-alive")) keep_alive_ = true;
     if (iequals(token, "upgrade")) upgrade_ = true;
@@ -35,7 +35,7 @@ bool ConnectionTokens::add_value(std::string_view value) {
 
 bool ConnectionTokens::contains(std::string_view token) const {
   for (size_t i = 0; i < size_; ++i) {
-    if (iequals(tokens_[i], token)) return true;
+    if (iequals((*this)[i], token)) return true;
   }
   return false;
 }

@@ -1,5 +1,7 @@
 #include "http/head_parser.h"
 
+#include <new>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -135,7 +137,7 @@ ParseResult HeadParser::parse_request(std::string_view data, RequestHead* out) {
   if (r.status == ParseStatus::kError) reset();
   if (r.status != ParseStatus::kDone) return r;
   // The head is "start-line CRLF *(field-line CRLF) CRLF".
-  *out = RequestHead();
+  new (out) RequestHead;  // fresh, built in place: no temporary to copy
   HeadError err = parse_request_line(data.substr(start, line_end - start), out);
   if (!err.ok()) return ParseResult::error(err.status, err.reason);
   FieldAnalyzer analyzer(&out->connection);
@@ -154,7 +156,7 @@ ParseResult HeadParser::parse_response(std::string_view data, ResponseHead* out)
     return ParseResult::error(502, r.reason);
   }
   if (r.status != ParseStatus::kDone) return r;
-  *out = ResponseHead();
+  new (out) ResponseHead;
   HeadError err = parse_status_line(data.substr(start, line_end - start), out);
   if (err.ok()) {
     FieldAnalyzer analyzer(&out->connection);
