@@ -21,8 +21,12 @@ struct BufferedHead {
 };
 
 // Parses the head at in.head() once head_complete() finds its end; *scan_pos
-// carries the search between calls (0 for a new head). The parser is reset
-// before use and left reset unless the verdict is kDone or kError.
+// carries the search between calls (0 for a new head). The outcome, and
+// *scan_pos after the call, are those of calling head_complete() and then,
+// if it found the end, the parser; on a first look (*scan_pos == 0) the
+// parser goes first, which saves the search for a head that arrived whole.
+// The parser is reset before use and left reset unless the verdict is kDone
+// or kError. *out is filled when the outcome is complete with kDone.
 BufferedHead parse_buffered_request(http::HeadParser& parser, const Buffer& in, size_t* scan_pos,
                                     http::RequestHead* out);
 BufferedHead parse_buffered_response(http::HeadParser& parser, const Buffer& in, size_t* scan_pos,
