@@ -7,6 +7,7 @@
 // the stream.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -102,6 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ParseResult b = split_parser.parse_request(prefix, &piece);
     if (b.status == ParseStatus::kNeedMore) b = split_parser.parse_request(rest, &piece);
     check(a.status == b.status && a.consumed == b.consumed && a.http_status == b.http_status);
+    check(std::strcmp(a.reason, b.reason) == 0);  // the same reason, not only the same status
     if (a.status != ParseStatus::kDone) {
       if (a.status == ParseStatus::kError) check(a.http_status >= 400 && a.http_status <= 505);
       split_parser.reset();

@@ -8,6 +8,7 @@
 // the rest is the stream.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -88,6 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ParseResult b = split_parser.parse_response(prefix, &piece);
     if (b.status == ParseStatus::kNeedMore) b = split_parser.parse_response(rest, &piece);
     check(a.status == b.status && a.consumed == b.consumed && a.http_status == b.http_status);
+    check(std::strcmp(a.reason, b.reason) == 0);  // the same reason, not only the same status
     if (a.status == ParseStatus::kError) check(a.http_status == 502);
     if (a.status != ParseStatus::kDone) break;
     check(a.consumed <= rest.size() && a.consumed <= limits.max_head_size);

@@ -7,9 +7,18 @@
 
 namespace hearth::http {
 
+// Field by field rather than by assigning a new decoder: this runs for every
+// message. name_ needs no clearing, only its first name_len_ bytes are read.
+// A member added to the class must be reset here too.
 void ChunkedDecoder::reset() {
-  const ChunkedLimits limits = limits_;
-  *this = ChunkedDecoder(limits);
+  state_ = State::kSize;
+  chunk_remaining_ = 0;
+  size_digits_ = 0;
+  line_len_ = 0;
+  trailer_bytes_ = 0;
+  payload_bytes_ = 0;
+  name_len_ = 0;
+  error_ = "";
 }
 
 bool ChunkedDecoder::fail(const char* why) {

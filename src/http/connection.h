@@ -1,7 +1,7 @@
 #pragma once
 // The Connection header field (RFC 9110 §7.6.1) and hop-by-hop field rules.
-#include <array>
 #include <cstddef>
+#include <cstring>
 #include <string_view>
 
 namespace hearth::http {
@@ -27,10 +27,20 @@ class ConnectionTokens {
 
   size_t size() const { return size_; }
   // Requires: i < size().
-  std::string_view operator[](size_t i) const { return tokens_[i]; }
+  std::string_view operator[](size_t i) const {
+    std::string_view t;
+    std::memcpy(&t, tokens_ + i * sizeof(std::string_view), sizeof(std::string_view));
+    return t;
+  }
 
  private:
-  std::array<std::string_view, kCapacity> tokens_{};
+  void set(size_t i, std::string_view t) {
+    std::memcpy(tokens_ + i * sizeof(std::string_view), &t, sizeof(std::string_view));
+  }
+
+  // The views, as bytes: a new head then costs no zeroing of slots that are
+  // never read (only the first size_ are), and copying a head stays defined.
+  alignas(std::string_view) unsigned char tokens_[kCapacity * sizeof(std::string_view)];
   size_t size_ = 0;
   bool close_ = false;
   bool keep_alive_ = false;

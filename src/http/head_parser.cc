@@ -1,5 +1,11 @@
 #include "http/head_parser.h"
 
+#include <new>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "http/field_analyzer.h"
 #include "http/field_line.h"
 #include "http/start_line.h"
@@ -11,7 +17,45 @@ HeadParser::HeadParser(const HeadLimits& limits)
 
 void HeadParser::reset() { scan_ = Scan(); }
 
-ParseResult HeadParser::scan(std::string_view data, Mode mode, size_t* head_start) {
+namespace {
+
+// Returns: the position of the first CR or LF in d[pos, end), or `end`.
+// Requires: pos <= end <= size; d[0, size) is readable (the vector loads may
+// look at bytes past `end`, never past `size`).
+size_t find_line_break(const char* d, size_t pos, size_t end, size_t size) {
+#if defined(__SSE2__)
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i lf = _mm_set1_epi8('\n');
+  auto breaks = [&](size_t at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + at));
+    return static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
+  };
+  while (pos < end) {
+    unsigned m;
+    if (size - pos >= 16) {
+      m = breaks(pos);
+    } else if (size >= 16) {
+      m = breaks(size - 16) >> (16 - (size - pos));  // the last 16 bytes, shifted to pos
+    } else {
+      break;
+    }
+    if (end - pos < 16) m &= (1u << (end - pos)) - 1;
+    if (m != 0) return pos + static_cast<size_t>(__builtin_ctz(m));
+    if (end - pos <= 16) return end;
+    pos += 16;
+  }
+#else
+  (void)size;
+#endif
+  while (pos < end && d[pos] != '\r' && d[pos] != '\n') ++pos;
+  return pos;
+}
+
+}  // namespace
+
+ParseResult HeadParser::scan(std::string_view data, Mode mode, size_t* head_start,
+                             size_t* start_line_end) {
   if (scan_.mode != mode || data.size() < scan_.pos) {
     scan_ = Scan();
     scan_.mode = mode;
@@ -21,6 +65,16 @@ ParseResult HeadParser::scan(std::string_view data, Mode mode, size_t* head_star
   // Every check below depends only on the byte position, so feeding a head in
   // pieces yields the same verdict as feeding it whole.
   while (s.pos < data.size()) {
+    // Skip the bytes that are neither CR nor LF and sit before any position
+    // where a limit applies: for those the checks below only step on.
+    size_t plain_end = data.size() < limits_.max_head_size ? data.size() : limits_.max_head_size;
+    if (s.in_start_line && limits_.max_request_line < plain_end - s.line_start) {
+      plain_end = s.line_start + limits_.max_request_line;
+    }
+    if (s.pos < plain_end) {
+      s.pos = find_line_break(data.data(), s.pos, plain_end, data.size());
+      if (s.pos == data.size()) break;
+    }
     if (s.pos >= limits_.max_head_size) return ParseResult::error(431, "head too large");
     const char c = data[s.pos];
     if (c == '\n') return ParseResult::error(400, "bare LF");
@@ -43,11 +97,13 @@ ParseResult HeadParser::scan(std::string_view data, Mode mode, size_t* head_star
       s.head_start = s.pos;  // RFC 9112 §2.2: ignore empty lines before a request
     } else if (empty_line) {
       *head_start = s.head_start;
+      *start_line_end = s.start_line_end;
       const size_t end = s.pos;
       reset();
       return ParseResult::done(end);
     } else if (s.in_start_line) {
       s.in_start_line = false;
+      s.start_line_end = s.pos - 2;
     } else if (++s.field_lines > limits_.max_headers) {
       return ParseResult::error(431, "too many header fields");
     }
@@ -62,12 +118,11 @@ ParseResult HeadParser::scan(std::string_view data, Mode mode, size_t* head_star
 HeadError HeadParser::parse_fields(std::string_view block, FieldAnalyzer* analyzer, Headers* out) {
   size_t count = 0;
   while (!block.empty()) {
-    const size_t lf = block.find('\n');
-    const std::string_view line = block.substr(0, lf - 1);
-    block.remove_prefix(lf + 1);
     HeaderField& field = fields_[count];
-    HeadError err = parse_field_line(line, &field);
+    size_t line_size = 0;
+    HeadError err = parse_field_line(block, &field, &line_size);
     if (!err.ok()) return err;
+    block.remove_prefix(line_size);
     ++count;
     err = analyzer->on_field(field);
     if (!err.ok()) return err;
@@ -77,38 +132,36 @@ HeadError HeadParser::parse_fields(std::string_view block, FieldAnalyzer* analyz
 }
 
 ParseResult HeadParser::parse_request(std::string_view data, RequestHead* out) {
-  size_t start = 0;
-  const ParseResult r = scan(data, Mode::kRequest, &start);
+  size_t start = 0, line_end = 0;
+  const ParseResult r = scan(data, Mode::kRequest, &start, &line_end);
   if (r.status == ParseStatus::kError) reset();
   if (r.status != ParseStatus::kDone) return r;
   // The head is "start-line CRLF *(field-line CRLF) CRLF".
-  std::string_view head = data.substr(start, r.consumed - start - 2);
-  const size_t lf = head.find('\n');
-  *out = RequestHead();
-  HeadError err = parse_request_line(head.substr(0, lf - 1), out);
+  new (out) RequestHead;  // fresh, built in place: no temporary to copy
+  HeadError err = parse_request_line(data.substr(start, line_end - start), out);
   if (!err.ok()) return ParseResult::error(err.status, err.reason);
   FieldAnalyzer analyzer(&out->connection);
-  err = parse_fields(head.substr(lf + 1), &analyzer, &out->headers);
+  err = parse_fields(data.substr(line_end + 2, r.consumed - 2 - (line_end + 2)), &analyzer,
+                     &out->headers);
   if (err.ok()) err = analyzer.finish_request(out);
   if (!err.ok()) return ParseResult::error(err.status, err.reason);
   return r;
 }
 
 ParseResult HeadParser::parse_response(std::string_view data, ResponseHead* out) {
-  size_t start = 0;
-  const ParseResult r = scan(data, Mode::kResponse, &start);
+  size_t start = 0, line_end = 0;
+  const ParseResult r = scan(data, Mode::kResponse, &start, &line_end);
   if (r.status == ParseStatus::kError) {
     reset();
     return ParseResult::error(502, r.reason);
   }
   if (r.status != ParseStatus::kDone) return r;
-  std::string_view head = data.substr(start, r.consumed - start - 2);
-  const size_t lf = head.find('\n');
-  *out = ResponseHead();
-  HeadError err = parse_status_line(head.substr(0, lf - 1), out);
+  new (out) ResponseHead;
+  HeadError err = parse_status_line(data.substr(start, line_end - start), out);
   if (err.ok()) {
     FieldAnalyzer analyzer(&out->connection);
-    err = parse_fields(head.substr(lf + 1), &analyzer, &out->headers);
+    err = parse_fields(data.substr(line_end + 2, r.consumed - 2 - (line_end + 2)), &analyzer,
+                       &out->headers);
     if (err.ok()) err = analyzer.finish_response(out);
   }
   if (!err.ok()) return ParseResult::error(502, err.reason);

@@ -63,13 +63,14 @@ class HeadParser {
     size_t pos = 0;         // next byte to examine
     size_t line_start = 0;  // first byte of the current line
     size_t head_start = 0;  // first byte of the start-line
+    size_t start_line_end = 0;  // the CR ending the start-line, once seen
     size_t field_lines = 0;
     bool in_start_line = true;
   };
 
-  // Returns: kDone (consumed = end of head; *head_start set), kNeedMore, or
-  // kError with the request-side status.
-  ParseResult scan(std::string_view data, Mode mode, size_t* head_start);
+  // Returns: kDone (consumed = end of head; *head_start and *start_line_end
+  // set), kNeedMore, or kError with the request-side status.
+  ParseResult scan(std::string_view data, Mode mode, size_t* head_start, size_t* start_line_end);
   // Splits the field block into lines, parsing and storing each one.
   // Requires: `block` is a sequence of "line CRLF" with no other CR or LF.
   HeadError parse_fields(std::string_view block, FieldAnalyzer* analyzer, Headers* out);

@@ -12,8 +12,16 @@ struct HeaderField {
   std::string_view value;
 };
 
-// Returns: true when `a` and `b` are equal ignoring ASCII case.
-bool iequals(std::string_view a, std::string_view b);
+namespace detail {
+// Requires: a and b each hold n readable bytes.
+bool iequals_n(const char* a, const char* b, size_t n);
+}  // namespace detail
+
+// Returns: true when `a` and `b` are equal ignoring ASCII case. Inline so the
+// common case, a length mismatch, costs one compare.
+inline bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && detail::iequals_n(a.data(), b.data(), a.size());
+}
 
 // Read-only view over the fields of one message, in the order received. It
 // owns nothing: the fields live in the HeadParser's fixed array and point into

@@ -71,6 +71,17 @@ bool valid_host(std::string_view host) {
 }  // namespace
 
 bool valid_authority(std::string_view s, bool port_required) {
+  // Fast path for the usual "host" or "host:port" with a reg-name or IPv4
+  // host: neither ':' nor ']' is a host character, so the general rules
+  // below reduce to these checks.
+  size_t i = 0;
+  while (i < s.size() && is_host_char(s[i])) ++i;
+  if (i == s.size()) return !port_required && !s.empty();
+  if (i > 0 && s[i] == ':') {
+    size_t end = i + 1;
+    while (end < s.size() && is_digit(s[end])) ++end;
+    if (end == s.size()) return end - (i + 1) >= 1 && end - (i + 1) <= 5;
+  }
   const size_t colon = s.rfind(':');
   // An IPv6 literal contains colons; the port colon must follow its ']'.
   const size_t bracket = s.rfind(']');
@@ -100,19 +111,32 @@ HeadError parse_version(std::string_view text, int* minor) {
 }
 
 HeadError parse_request_line(std::string_view line, RequestHead* out) {
-  const size_t sp1 = line.find(' ');
-  if (sp1 == std::string_view::npos) return head_error(400, "malformed request line");
-  const size_t sp2 = line.find(' ', sp1 + 1);
-  if (sp2 == std::string_view::npos) return head_error(400, "malformed request line");
-  out->method_str = line.substr(0, sp1);
-  out->target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-  if (out->method_str.empty()) return head_error(400, "empty method");
-  for (char c : out->method_str) {
-    if (!is_tchar(c)) return head_error(400, "invalid method");
-  }
-  if (out->target.empty()) return head_error(400, "empty request target");
-  for (char c : out->target) {
-    if (!is_target_char(c)) return head_error(400, "invalid character in request target");
+  // A valid line in one pass: a method of token characters and a target of
+  // target characters, each ended by SP (which belongs to neither class).
+  size_t sp1 = 0;
+  while (sp1 < line.size() && is_tchar(line[sp1])) ++sp1;
+  size_t sp2 = sp1 + 1;
+  while (sp2 < line.size() && is_target_char(line[sp2])) ++sp2;
+  if (sp1 > 0 && sp1 < line.size() && line[sp1] == ' ' && sp2 > sp1 + 1 && sp2 < line.size() &&
+      line[sp2] == ' ') {
+    out->method_str = line.substr(0, sp1);
+    out->target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  } else {
+    // Otherwise the checks one by one, for the error they give.
+    sp1 = line.find(' ');
+    if (sp1 == std::string_view::npos) return head_error(400, "malformed request line");
+    sp2 = line.find(' ', sp1 + 1);
+    if (sp2 == std::string_view::npos) return head_error(400, "malformed request line");
+    out->method_str = line.substr(0, sp1);
+    out->target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    if (out->method_str.empty()) return head_error(400, "empty method");
+    for (char c : out->method_str) {
+      if (!is_tchar(c)) return head_error(400, "invalid method");
+    }
+    if (out->target.empty()) return head_error(400, "empty request target");
+    for (char c : out->target) {
+      if (!is_target_char(c)) return head_error(400, "invalid character in request target");
+    }
   }
   HeadError err = parse_version(line.substr(sp2 + 1), &out->version_minor);
   if (!err.ok()) return err;

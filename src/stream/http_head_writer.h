@@ -3,6 +3,7 @@
 // toward a client, after hop-by-hop removal and the configured header rules; and
 // the small responses Hearth answers by itself (errors, `http-request return`).
 #include <cstddef>
+#include <cstring>
 #include <string_view>
 
 #include "core/buffer.h"
@@ -11,12 +12,24 @@
 
 namespace hearth::stream {
 
-// Appends text to a buffer, remembering whether everything fitted.
+// Appends text to a buffer, remembering whether everything fitted. Text goes
+// straight to the buffer's free space while it fits there; the first piece that
+// does not is left to Buffer::append, and so is everything after it.
 class HeadWriter {
  public:
-  explicit HeadWriter(Buffer& out) : out_(out) { ok_ = out_.allocate(); }
+  explicit HeadWriter(Buffer& out) : out_(out) {
+    ok_ = out_.allocate();
+    if (ok_) {
+      avail_ = out_.contiguous_room();
+      tail_ = out_.head() + out_.len();
+    }
+  }
   HeadWriter& put(std::string_view s) {
-    if (ok_ && out_.append(s.data(), s.size()) != s.size()) ok_ = false;
+    if (s.size() > avail_) return put_slow(s);
+    std::memcpy(tail_, s.data(), s.size());
+    tail_ += s.size();
+    avail_ -= s.size();
+    out_.commit(s.size());
     return *this;
   }
   HeadWriter& field(std::string_view name, std::string_view value) {
@@ -25,8 +38,16 @@ class HeadWriter {
   bool ok() const { return ok_; }
 
  private:
+  HeadWriter& put_slow(std::string_view s) {
+    avail_ = 0;
+    if (ok_ && out_.append(s.data(), s.size()) != s.size()) ok_ = false;
+    return *this;
+  }
+
   Buffer& out_;
   bool ok_;
+  char* tail_ = nullptr;
+  size_t avail_ = 0;  // free bytes at tail_; 0 once put_slow() was needed
 };
 
 struct RequestHeadOptions {

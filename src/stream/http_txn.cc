@@ -1,13 +1,13 @@
 // HttpStream: the byte paths of one transaction — request head and rules,
 // request body, response head, response body, end of exchange, tunnels and
 // local replies.
-#include <cstring>
 #include <memory>
 
 #include "http/framing.h"
 #include "http/head_parser.h"
 #include "http/status.h"
 #include "net/connection.h"
+#include "stream/head_reader.h"
 #include "stream/http_head_writer.h"
 #include "stream/http_stream.h"
 #include "stream/session_log.h"
@@ -30,22 +30,6 @@ http::HeadParser& thread_parser(size_t max_headers) {
   return *p;
 }
 
-// Looks for the blank line ending a head (CRLF CRLF, or a bare-LF variant the
-// parser will reject) from *pos on. Returns: true if one is present.
-bool head_complete(const Buffer& b, size_t* pos) {
-  const char* d = b.head();
-  size_t n = b.len();
-  for (size_t i = *pos; i < n; ++i) {
-    const void* lf = std::memchr(d + i, '\n', n - i);
-    if (!lf) break;
-    i = size_t(static_cast<const char*>(lf) - d);
-    if ((i + 1 < n && d[i + 1] == '\n') || (i + 2 < n && d[i + 1] == '\r' && d[i + 2] == '\n'))
-      return true;
-  }
-  *pos = n > 2 ? n - 2 : 0;
-  return false;
-}
-
 constexpr uint32_t kEnd = mux::kScEos | mux::kScError;
 
 }  // namespace
@@ -55,11 +39,13 @@ void HttpStream::read_request_head() {
   Buffer& in = fm->ibuf();
   if (!in.full() && !(scf_->flags & kEnd)) fm->fill();
   if (req_first_ms_ < 0 && !in.empty()) req_first_ms_ = now();
-  if (!head_complete(in, &scan_pos_)) {
+  http::HeadParser& parser = thread_parser(hs_->max_headers);
+  http::RequestHead req;
+  const BufferedHead head = parse_buffered_request(parser, in, &scan_pos_, &req);
+  if (!head.complete) {
     if (in.full()) {
       // The head can never fit. The parser tells a start line that is already
       // too long (414) from a head that is too large (431).
-      http::HeadParser& parser = thread_parser(hs_->max_headers);
       parser.reset();
       http::RequestHead partial;
       http::ParseResult r = parser.parse_request(std::string_view(in.head(), in.len()), &partial);
@@ -74,14 +60,8 @@ void HttpStream::read_request_head() {
     }
     return;
   }
-  http::HeadParser& parser = thread_parser(hs_->max_headers);
-  parser.reset();
-  http::RequestHead req;
-  http::ParseResult r = parser.parse_request(std::string_view(in.head(), in.len()), &req);
-  if (r.status == http::ParseStatus::kNeedMore) {
-    parser.reset();
-    return;
-  }
+  const http::ParseResult r = head.result;
+  if (r.status == http::ParseStatus::kNeedMore) return;
   fe_->counters.http_requests.fetch_add(1, std::memory_order_relaxed);
   if (r.status == http::ParseStatus::kError) {
     term_ = "PR";
@@ -224,7 +204,10 @@ bool HttpStream::read_response() {
 // responses are forwarded and parsing goes on. Returns: true if a head was taken.
 bool HttpStream::parse_response_head() {
   Buffer& in = bmux()->ibuf();
-  if (!head_complete(in, &scan_pos_)) {
+  http::HeadParser& parser = thread_parser(hs_->max_headers);
+  http::ResponseHead res;
+  const BufferedHead head = parse_buffered_response(parser, in, &scan_pos_, &res);
+  if (!head.complete) {
     if (in.full()) {
       term_ = "PH";
       if (try_retry(kRetryJunkResponse, false)) return false;
@@ -232,14 +215,8 @@ bool HttpStream::parse_response_head() {
     }
     return false;
   }
-  http::HeadParser& parser = thread_parser(hs_->max_headers);
-  parser.reset();
-  http::ResponseHead res;
-  http::ParseResult r = parser.parse_response(std::string_view(in.head(), in.len()), &res);
-  if (r.status == http::ParseStatus::kNeedMore) {
-    parser.reset();
-    return false;
-  }
+  const http::ParseResult r = head.result;
+  if (r.status == http::ParseStatus::kNeedMore) return false;
   if (r.status == http::ParseStatus::kError) {
     term_ = "PH";
     if (try_retry(kRetryJunkResponse, false)) return false;

@@ -1,0 +1,75 @@
+#include "stream/head_reader.h"
+
+#include <cstring>
+#include <string_view>
+
+namespace hearth::stream {
+
+bool head_complete(const Buffer& b, size_t* pos) {
+  const char* d = b.head();
+  size_t n = b.len();
+  for (size_t i = *pos; i < n; ++i) {
+    const void* lf = std::memchr(d + i, '\n', n - i);
+    if (!lf) break;
+    i = size_t(static_cast<const char*>(lf) - d);
+    if ((i + 1 < n && d[i + 1] == '\n') || (i + 2 < n && d[i + 1] == '\r' && d[i + 2] == '\n'))
+      return true;
+  }
+  *pos = n > 2 ? n - 2 : 0;
+  return false;
+}
+
+namespace {
+
+// The parse methods differ only in the head type.
+http::ParseResult parse(http::HeadParser& p, std::string_view data, http::RequestHead* out) {
+  return p.parse_request(data, out);
+}
+http::ParseResult parse(http::HeadParser& p, std::string_view data, http::ResponseHead* out) {
+  return p.parse_response(data, out);
+}
+
+template <typename Head>
+BufferedHead parse_buffered(http::HeadParser& parser, const Buffer& in, size_t* scan_pos,
+                            Head* out) {
+  const std::string_view data(in.head(), in.len());
+  BufferedHead h;
+  if (*scan_pos == 0) {
+    // A head looked at for the first time has usually arrived whole: let the
+    // parser find its end, without head_complete() going over it first. kDone
+    // implies head_complete() would have found the end; any other verdict
+    // counts only once head_complete() does, as below, where the parser,
+    // being deterministic, would give it again. This runs while *scan_pos is
+    // 0, i.e. until the buffer has held more than 2 bytes without a complete
+    // head, so reading a head stays linear in its size.
+    parser.reset();
+    h.result = parse(parser, data, out);
+    if (h.result.status == http::ParseStatus::kDone) {
+      h.complete = true;
+      return h;
+    }
+    parser.reset();
+    h.complete = head_complete(in, scan_pos);
+    return h;
+  }
+  if (!head_complete(in, scan_pos)) return h;
+  h.complete = true;
+  parser.reset();
+  h.result = parse(parser, data, out);
+  if (h.result.status == http::ParseStatus::kNeedMore) parser.reset();
+  return h;
+}
+
+}  // namespace
+
+BufferedHead parse_buffered_request(http::HeadParser& parser, const Buffer& in, size_t* scan_pos,
+                                    http::RequestHead* out) {
+  return parse_buffered(parser, in, scan_pos, out);
+}
+
+BufferedHead parse_buffered_response(http::HeadParser& parser, const Buffer& in,
+                                     size_t* scan_pos, http::ResponseHead* out) {
+  return parse_buffered(parser, in, scan_pos, out);
+}
+
+}  // namespace hearth::stream
