@@ -194,7 +194,11 @@ bool HttpStream::read_response() {
       srv_exp_ = fe_->timeouts.server ? now() + fe_->timeouts.server : kNever;
     }
   }
-  while (!res_head_done_ && phase_ == Phase::kExchange && parse_response_head()) progress = true;
+  // The next head is parsed only once the previous one (an interim 1xx) has
+  // left res_out_: a run of interim heads must not overflow it.
+  while (!res_head_done_ && res_out_.empty() && phase_ == Phase::kExchange &&
+         parse_response_head())
+    progress = true;
   if (phase_ != Phase::kExchange) return false;
   if ((scb_->flags & kEnd) && bm->ibuf().len() == res_fed_) on_server_gone();
   return progress;
@@ -227,7 +231,11 @@ bool HttpStream::parse_response_head() {
   if (res.status >= 100 && res.status < 200 && res.status != 101) {
     ResponseHeadOptions o;
     o.interim = true;
-    write_response_head(res, *hs_, o, res_out_);
+    if (!write_response_head(res, *hs_, o, res_out_)) {
+      term_ = "PH";  // cannot happen with an empty res_out_ and a head that fit in
+      reply(502, "text/plain", "Bad Gateway\n", true);  // a buffer; kept safe
+      return false;
+    }
     in.consume(r.consumed);
     return true;
   }

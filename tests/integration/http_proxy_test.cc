@@ -382,5 +382,36 @@ TEST(HttpCloseDelimited, BodyEndsWithTheConnection) {
   EXPECT_EQ(proxy.stop_and_check(), "");
 }
 
+// Many interim (1xx) responses while the client reads slowly: each reaches it
+// whole and in order, then the final response. Hearth takes the next head from
+// the server only once the previous one has left its output buffer.
+TEST(HttpInterim, ManyEarlyHintsReachASlowClientWhole) {
+  const std::string link(900, 'l');
+  constexpr int kHints = 8000;  // ~7.5 MB of heads: more than the sockets hold
+  std::string script;
+  for (int i = 0; i < kHints; ++i)
+    script += "HTTP/1.1 103 Early Hints\r\nlink: <" + std::to_string(i) + link + ">\r\n\r\n";
+  script += "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+  ScriptedServer server(scripted::reply_and_close(script));
+  HttpProxy proxy({.be_port = server.port()});
+  ASSERT_TRUE(proxy.ready()) << proxy.describe();
+  UniqueFd fd(connect_tcp(proxy.port()));
+  ASSERT_TRUE(fd.valid());
+  ASSERT_TRUE(send_all(fd.get(), "GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"));
+  std::this_thread::sleep_for(milliseconds{300});  // hearth's output backs up meanwhile
+  const std::string got = recv_until_eof(fd.get());
+  size_t at = 0;
+  for (int i = 0; i < kHints; ++i) {
+    const std::string want = "HTTP/1.1 103 Early Hints\r\nlink: <" + std::to_string(i) + link + ">\r\n";
+    ASSERT_EQ(got.compare(at, want.size(), want), 0) << "hint #" << i << " at byte " << at << " of " << got.size() << ": " << got.substr(at, 60);
+    at = got.find("\r\n\r\n", at);
+    ASSERT_NE(at, std::string::npos);
+    at += 4;
+  }
+  EXPECT_EQ(got.compare(at, 15, "HTTP/1.1 200 OK"), 0) << got.substr(at, 200);
+  EXPECT_EQ(got.substr(got.size() - 2), "ok");
+  EXPECT_EQ(proxy.stop_and_check(), "");
+}
+
 }  // namespace
 }  // namespace hearth::test::http
