@@ -63,10 +63,9 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
   std::lock_guard<std::mutex> g(mu_);
   // Waiters go first: a new session must not overtake queued ones.
   Server* s = nullptr;
-  if (queue_.empty()) {
-    Server* p = req.prefer;
-    s = p && p != req.avoid && p->usable() && !p->full() ? p : lb_->pick(req);
-  }
+  Server* p = req.prefer && req.prefer != req.avoid && req.prefer->usable() ? req.prefer : nullptr;
+  if (p && req.prefer_strict) s = p;
+  else if (queue_.empty()) s = p && !p->full() ? p : lb_->pick(req);
   if (s) {
     s->note_sessions(s->cur_sess.fetch_add(1) + 1);
     s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
@@ -105,7 +104,9 @@ void Backend::dispatch_locked() {
   // Serve waiters in order while some server (not only a released one) has room.
   while (!queue_.empty()) {
     QueueWaiter* w = container_of<QueueWaiter, &QueueWaiter::hook>(queue_.front());
-    Server* next = lb_->pick(w->req);
+    const LbRequest& r = w->req;
+    Server* p = r.prefer;
+    Server* next = p && p != r.avoid && p->usable() && !p->full() ? p : lb_->pick(r);
     if (!next) break;
     grant_locked(next, w);
   }

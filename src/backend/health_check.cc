@@ -118,7 +118,13 @@ std::string build_check_request(std::string_view method, std::string_view uri,
   std::string out;
   out.append(method).append(" ").append(uri).append(" ").append(version).append("\r\n");
   out.append(raw_lines);
-  bool has_connection = raw_lines.find("\nConnection:") != std::string_view::npos;
+  bool has_connection = false;
+  for (std::string_view rest = raw_lines; !rest.empty();) {
+    const size_t eol = rest.find('\n');
+    const std::string_view line = rest.substr(0, eol);
+    rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+    has_connection = has_connection || http::iequals(line.substr(0, line.find(':')), "connection");
+  }
   for (const auto& [name, value] : headers) {
     out.append(name).append(": ").append(value).append("\r\n");
     has_connection = has_connection || http::iequals(name, "connection");
@@ -167,7 +173,7 @@ void HealthCheck::stop() {
   close_conn();
   phase_ = Phase::kIdle;
   tasklet_.cancel();
-  if (EventLoop* loop = loop_.load()) loop->timers().cancel(&timer_);
+  if (EventLoop* loop = loop_.exchange(nullptr)) loop->timers().cancel(&timer_);
 }
 
 void HealthCheck::arm(int64_t at_ms) { loop_.load()->timers().arm(&timer_, at_ms); }
@@ -356,6 +362,7 @@ void HealthCheck::maintenance_cb(void* ctx) { static_cast<HealthCheck*>(ctx)->ap
 // published that state) and checks at once.
 void HealthCheck::apply_maintenance() {
   EventLoop* loop = loop_.load();
+  if (!loop) return;  // stopped since the post
   if (srv_->disabled.load()) {
     if (paused_) return;
     paused_ = true;

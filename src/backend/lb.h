@@ -19,6 +19,9 @@ struct LbRequest {
   // option prefer-last-server: take this one, if usable, not full and not
   // avoided, without asking the algorithm (the client holds a connection to it).
   Server* prefer = nullptr;
+  // The client's connection to `prefer` is bound to it (NTLM/Negotiate): take
+  // it even when full or when others wait, as long as it is usable.
+  bool prefer_strict = false;
 };
 
 class LbAlgorithm {

@@ -151,7 +151,8 @@ void HttpStream::assign_server() {
   // always when an authentication handshake bound that connection to the client.
   if (void* owner = fmux()->private_owner()) {
     net::Connection* pc = fmux()->private_conn(owner);
-    if (hs_->prefer_last_server || (pc->flags & net::kConnPrivate))
+    req.prefer_strict = pc->flags & net::kConnPrivate;
+    if (hs_->prefer_last_server || req.prefer_strict)
       req.prefer = static_cast<backend::Server*>(owner);
   }
   backend::Server* s = nullptr;
@@ -213,7 +214,9 @@ net::Connection* HttpStream::take_private_connection() {
     case backend::IdleVerdict::kExpired: fm->close_private(); return nullptr;
     case backend::IdleVerdict::kUsable: break;
   }
-  const int64_t max_idle = max_idle_for_request();
+  // One bound by an authentication handshake is worth keeping whatever the
+  // method: another connection would start the handshake over.
+  const int64_t max_idle = (c->flags & net::kConnPrivate) ? kNever : max_idle_for_request();
   if (max_idle != kNever && t - c->idle_since_ms > max_idle) {
     fm->close_private();
     return nullptr;

@@ -68,7 +68,9 @@ std::string format_session_log(const SessionLogRecord& r) {
            date_text(time(nullptr)), r.frontend.c_str(), r.backend.c_str(), r.server.c_str(),
            (long long)r.t_connect, (long long)r.t_total, (unsigned long long)r.bytes_out,
            r.termination, r.fe_conns, r.srv_conns);
-  return line;
+  std::string out(line);
+  if (out.back() != '\n') out.back() = '\n';  // cut by very long names: still one line
+  return out;
 }
 
 std::string format_http_log(const HttpLogRecord& r) {

@@ -276,8 +276,10 @@ TEST(HttpReuseNever, AuthHandshakeMakesTheConnectionPrivate) {
     std::this_thread::sleep_for(milliseconds{20});
   }
   // A's second leg (roundrobin would pick either server) goes back on its
-  // connection.
-  HttpResponse r2 = a.request("GET", "/ntlm", {"x-client: A", "authorization: NTLM abc"});
+  // connection, even as a POST after a pause longer than timeout reuse-window.
+  std::this_thread::sleep_for(milliseconds{250});
+  HttpResponse r2 =
+      a.request("POST", "/ntlm", {"x-client: A", "authorization: NTLM abc"}, "type3");
   EXPECT_EQ(r2.status, 200);
   EXPECT_EQ(r2.header("x-conn"), r1.header("x-conn"));
   EXPECT_EQ(r2.header("x-req"), "2");

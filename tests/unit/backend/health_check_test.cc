@@ -82,6 +82,15 @@ TEST(CheckRequest, Http11GetsConnectionCloseUnlessGiven) {
             "GET / HTTP/1.1\r\nConnection: keep-alive\r\n\r\n");
 }
 
+TEST(CheckRequest, ConnectionInRawLinesIsFoundInAnyCase) {
+  EXPECT_EQ(build_check_request("GET", "/", "HTTP/1.1", "connection: keep-alive\r\n", {}, ""),
+            "GET / HTTP/1.1\r\nconnection: keep-alive\r\n\r\n");
+  EXPECT_EQ(build_check_request("GET", "/", "HTTP/1.1", "Host: a\r\nCONNECTION: close\r\n", {}, ""),
+            "GET / HTTP/1.1\r\nHost: a\r\nCONNECTION: close\r\n\r\n");
+  EXPECT_EQ(build_check_request("GET", "/", "HTTP/1.1", "x-connection: a\r\n", {}, ""),
+            "GET / HTTP/1.1\r\nx-connection: a\r\nconnection: close\r\n\r\n");
+}
+
 TEST(CheckRequest, RawLinesAndBody) {
   EXPECT_EQ(build_check_request("POST", "/c", "HTTP/1.0", "Host: a\r\n", {{"x-a", "1"}}, "hi"),
             "POST /c HTTP/1.0\r\nHost: a\r\nx-a: 1\r\ncontent-length: 2\r\n\r\nhi");
@@ -395,6 +404,37 @@ TEST_F(CheckTest, AServerComingUpServesTheQueue) {
   EXPECT_EQ(be_.cancel_wait(w), back);
   be_.release(back);
   be_.release(full);
+}
+
+// The server a client's connection leads to: preferred while it has room
+// (prefer-last-server), and taken even when full or others wait when the
+// connection is bound to it (prefer_strict: NTLM/Negotiate); never when down.
+TEST_F(CheckTest, PreferredServerAndStrictPreference) {
+  Server* a = add_server(test::free_tcp_port());
+  Server* b = add_server(test::free_tcp_port());
+  b->maxconn = 1;
+  be_.finalize();
+  finalized_ = true;
+  Waker wk;
+  QueueWaiter* w = nullptr;
+  Server* got = nullptr;
+  LbRequest pref;
+  pref.prefer = b;
+  ASSERT_EQ(be_.take(pref, &got, &loop_, &wk.t, &w), TakeResult::kAssigned);
+  EXPECT_EQ(got, b);
+  ASSERT_EQ(be_.take(pref, &got, &loop_, &wk.t, &w), TakeResult::kAssigned);
+  EXPECT_EQ(got, a) << "b is full: a plain preference gives way";
+  LbRequest strict = pref;
+  strict.prefer_strict = true;
+  ASSERT_EQ(be_.take(strict, &got, &loop_, &wk.t, &w), TakeResult::kAssigned);
+  EXPECT_EQ(got, b) << "a bound connection keeps its server even when full";
+  b->up.store(false);
+  ASSERT_EQ(be_.take(strict, &got, &loop_, &wk.t, &w), TakeResult::kAssigned);
+  EXPECT_EQ(got, a) << "but not a server that is down";
+  be_.release(a);
+  be_.release(a);
+  be_.release(b);
+  be_.release(b);
 }
 
 }  // namespace

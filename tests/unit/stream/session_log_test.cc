@@ -146,6 +146,20 @@ TEST_F(SessionLogTest, TcpLineShapeIsUnchanged) {
   EXPECT_TRUE(std::regex_search(line, shape)) << line;
 }
 
+// Names long enough to overflow the line are cut, but the line still ends
+// with its newline, so it does not run into the next one.
+TEST_F(SessionLogTest, TcpLineCutByLongNamesStillEndsTheLine) {
+  SessionLogRecord r;
+  r.client = "10.0.0.1:4000";
+  r.frontend = std::string(400, 'f');
+  r.backend = std::string(400, 'b');
+  r.server = "s";
+  std::string line = format_session_log(r);
+  ASSERT_FALSE(line.empty());
+  EXPECT_EQ(line.back(), '\n');
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
+}
+
 TEST_F(SessionLogTest, WallClockIsCloseToTime) {
   int64_t ms = wall_clock_ms();
   int64_t s = int64_t(time(nullptr));
