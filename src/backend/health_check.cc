@@ -255,18 +255,51 @@ void HealthCheck::send_request() {
   c->xprt->subscribe(c, kWakeRecv, &wait_);
 }
 
+namespace {
+
+// "HTTP/1.x NNN[ reason]" (a trailing CR already removed). Returns: the status
+// code, or -1 if the line is not a status line.
+int status_of(std::string_view line) {
+  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || line[7] < '0' || line[7] > '9' ||
+      line[8] != ' ')
+    return -1;
+  int code = 0;
+  for (size_t i = 9; i < 12; ++i) {
+    if (line[i] < '0' || line[i] > '9') return -1;
+    code = code * 10 + (line[i] - '0');
+  }
+  if (code < 100 || (line.size() > 12 && line[12] != ' ')) return -1;
+  return code;
+}
+
+}  // namespace
+
+// Only the final response's status line matters, as in HAProxy: a health
+// endpoint that is loose about its header fields (bare LF, folding, odd
+// framing) still gets a verdict from its status. Interim 1xx heads are skipped.
 void HealthCheck::read_response() {
   net::Connection* c = conn_;
   if (!buf_.allocate()) return finish(CheckStatus::kSockErr, 0, "no buffer available");
   c->xprt->rcv_buf(c, buf_, buf_.room());
   for (;;) {
-    http::ResponseHead head;
-    http::ParseResult r = parser_.parse_response(std::string_view(buf_.head(), buf_.len()), &head);
-    if (r.status == http::ParseStatus::kError)
-      return finish(CheckStatus::kL7Rsp, 0, std::string("invalid response: ") + r.reason);
-    if (r.status == http::ParseStatus::kNeedMore) break;
-    if (head.status >= 200) return evaluate(head.status);
-    buf_.consume(r.consumed);  // an interim 1xx response: the final one follows
+    const std::string_view data(buf_.head(), buf_.len());
+    const size_t eol = data.find('\n');
+    if (eol == std::string_view::npos) break;
+    std::string_view line = data.substr(0, eol);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const int status = status_of(line);
+    if (status < 0) return finish(CheckStatus::kL7Rsp, 0, "invalid response: not a status line");
+    if (status >= 200) return evaluate(status);
+    // An interim response: skip its head (up to an empty line), then go on.
+    size_t end = std::string_view::npos;
+    for (size_t at = eol; at != std::string_view::npos; at = data.find('\n', at + 1)) {
+      const size_t next = at + 1;
+      if (next < data.size() && data[next] == '\n') end = next + 1;
+      else if (next + 1 < data.size() && data[next] == '\r' && data[next + 1] == '\n') end = next + 2;
+      if (end != std::string_view::npos) break;
+    }
+    if (end == std::string_view::npos) break;
+    buf_.consume(end);
   }
   if (buf_.full()) return finish(CheckStatus::kL7Rsp, 0, "response head larger than a buffer");
   if (c->flags & (net::kConnRdShut | net::kConnError)) {
@@ -294,7 +327,6 @@ void HealthCheck::on_deadline() {
 
 void HealthCheck::close_conn() {
   buf_.release();
-  parser_.reset();
   if (!conn_) return;
   // Like HAProxy, close with a reset: a check every few seconds must not fill
   // the table with TIME_WAIT sockets.

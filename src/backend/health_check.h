@@ -27,7 +27,6 @@
 #include "backend/health.h"
 #include "core/buffer.h"
 #include "core/event_loop.h"
-#include "http/head_parser.h"
 #include "net/address.h"
 
 namespace hearth::net {
@@ -142,7 +141,6 @@ class HealthCheck {
   WaitEvent wait_;
   net::Connection* conn_ = nullptr;
   Buffer buf_;
-  http::HeadParser parser_;
   size_t sent_ = 0;
   int64_t start_ms_ = 0;
   bool paused_ = false;  // maintenance, as last applied on the loop

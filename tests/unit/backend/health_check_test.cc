@@ -265,6 +265,21 @@ TEST_F(CheckTest, ExpectStatusRejectsAnotherSuccessCode) {
   EXPECT_EQ(s->health.last().code, 302);
 }
 
+// Only the status line counts, as in HAProxy: an endpoint loose about its
+// fields (bare LF, obs-fold, two content-lengths) still passes on its status.
+TEST_F(CheckTest, LooseHeadWithAGoodStatusPasses) {
+  RecordingHttpServer http(
+      "HTTP/1.0 200 OK\nServer: x\n  folded\ncontent-length: 1\ncontent-length: 2\n\n");
+  Server* s = add_server(http.server.port());
+  CheckSpec sp = http_spec();
+  sp.init = InitState::kFullyDown;
+  sp.rise = 1;
+  start(s, sp);
+  ASSERT_TRUE(run_until([&] { return s->up.load(); }));
+  EXPECT_EQ(s->health.last().status, CheckStatus::kL7Ok);
+  EXPECT_EQ(s->health.last().code, 200);
+}
+
 TEST_F(CheckTest, GarbageIsAnInvalidResponse) {
   ScriptedServer junk(test::scripted::reply_and_close("SSH-2.0-OpenSSH\r\n\r\n"));
   Server* s = add_server(junk.port());
