@@ -58,14 +58,22 @@ Backend::UsableCount Backend::usable_servers() const {
   return n;
 }
 
+bool Backend::preferable(const LbRequest& r) {
+  return r.prefer && r.prefer != r.avoid && r.prefer->usable();
+}
+
+Server* Backend::pick_locked(const LbRequest& r) {
+  return preferable(r) && !r.prefer->full() ? r.prefer : lb_->pick(r);
+}
+
 TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Tasklet* t,
                          QueueWaiter** waiter) {
   std::lock_guard<std::mutex> g(mu_);
-  // Waiters go first: a new session must not overtake queued ones.
+  // Waiters go first: a new session must not overtake queued ones, unless the
+  // client is bound to its server (prefer_strict), which it takes even full.
   Server* s = nullptr;
-  Server* p = req.prefer && req.prefer != req.avoid && req.prefer->usable() ? req.prefer : nullptr;
-  if (p && req.prefer_strict) s = p;
-  else if (queue_.empty()) s = p && !p->full() ? p : lb_->pick(req);
+  if (req.prefer_strict && preferable(req)) s = req.prefer;
+  else if (queue_.empty()) s = pick_locked(req);
   if (s) {
     s->note_sessions(s->cur_sess.fetch_add(1) + 1);
     s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
@@ -104,9 +112,7 @@ void Backend::dispatch_locked() {
   // Serve waiters in order while some server (not only a released one) has room.
   while (!queue_.empty()) {
     QueueWaiter* w = container_of<QueueWaiter, &QueueWaiter::hook>(queue_.front());
-    const LbRequest& r = w->req;
-    Server* p = r.prefer;
-    Server* next = p && p != r.avoid && p->usable() && !p->full() ? p : lb_->pick(r);
+    Server* next = pick_locked(w->req);
     if (!next) break;
     grant_locked(next, w);
   }

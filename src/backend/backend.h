@@ -80,6 +80,11 @@ class Backend {
 
  private:
   void grant_locked(Server* s, QueueWaiter* w);
+  // Returns: true if r names a preferred server that is usable and not avoided.
+  static bool preferable(const LbRequest& r);
+  // The server for r: its preferred one while that has room, else the
+  // algorithm's choice (nullptr if none fits). Requires: mu_ held.
+  Server* pick_locked(const LbRequest& r);
   // Grants slots to waiters in order while a server has room; rejects them all
   // when no server is usable. Requires: mu_ held.
   void dispatch_locked();
