@@ -1,7 +1,5 @@
 #include "app/runtime.h"
 
-#include <arpa/inet.h>
-
 #include "core/clock.h"
 
 namespace hearth::app {
@@ -112,13 +110,6 @@ backend::InitState init_state(config::InitState s) {
   return backend::InitState::kUp;
 }
 
-void set_port(net::Address* a, int port) {
-  if (a->family() == AF_INET6)
-    a->ss.v6.sin6_port = htons(uint16_t(port));
-  else
-    a->ss.v4.sin_port = htons(uint16_t(port));
-}
-
 // option httpchk, http-check send and http-check expect as a check spec.
 bool fill_http_check(const config::HttpCheckConfig& hc, backend::CheckSpec* spec) {
   spec->http = true;
@@ -156,7 +147,7 @@ bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig
     }
     spec.addr = *a;
   }
-  if (sc.check_port) set_port(&spec.addr, *sc.check_port);
+  if (sc.check_port) spec.addr.set_port(*sc.check_port);
   spec.intervals.inter = sc.inter;
   spec.intervals.fastinter = sc.fastinter.value_or(0);
   spec.intervals.downinter = sc.downinter.value_or(0);

@@ -88,6 +88,11 @@ int Address::port() const {
   return 0;
 }
 
+void Address::set_port(int port) {
+  if (family() == AF_INET) ss.v4.sin_port = htons(uint16_t(port));
+  else if (family() == AF_INET6) ss.v6.sin6_port = htons(uint16_t(port));
+}
+
 std::string Address::str() const {
   char buf[INET6_ADDRSTRLEN] = "?";
   if (family() == AF_INET) {

@@ -28,6 +28,8 @@ struct Address {
   const sockaddr* sa() const { return reinterpret_cast<const sockaddr*>(&ss); }
   int family() const { return ss.sa.sa_family; }
   int port() const;
+  // Sets the port of an IPv4 or IPv6 address (no effect on another family).
+  void set_port(int port);
   std::string str() const;
   // Writes the IP alone (no port, no brackets), NUL-terminated, without
   // allocating. Returns: out, or "?" if the family is not IP.

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cassert>
 
+#include "net/socket.h"
+#include "net/transport.h"
 
 namespace hearth::net {
 namespace {
@@ -34,6 +36,15 @@ Connection* Connection::create(EventLoop* loop, int fd, const Address& peer, uin
     return nullptr;
   }
   g_live.fetch_add(1, std::memory_order_relaxed);
+  return c;
+}
+
+Connection* Connection::connect_to(EventLoop* loop, const Address& addr, int* err_no) {
+  *err_no = 0;
+  int fd = start_connect(addr, err_no);
+  if (fd < 0) return nullptr;
+  Connection* c = create(loop, fd, addr, kConnConnecting | kConnOutgoing);
+  if (c) c->xprt = raw_transport();
   return c;
 }
 

@@ -41,6 +41,11 @@ class Connection final : public FdHandler {
   // Requires: fd is a connected or connecting non-blocking socket.
   // Returns: a registered connection, or nullptr (fd closed) when the pool or epoll refuse.
   static Connection* create(EventLoop* loop, int fd, const Address& peer, uint32_t flags);
+  // Starts a non-blocking connect to addr and registers the socket as an
+  // outgoing connection (kConnConnecting) with the raw transport.
+  // Returns: the connection, or nullptr with *err_no set to the connect error
+  // (0 when the socket could not be registered).
+  static Connection* connect_to(EventLoop* loop, const Address& addr, int* err_no);
   // Unregisters and closes the socket and frees the object.
   // Requires: not linked in any idle list, and no mux (the mux's destroy() clears
   // `mux` and then calls this). Both asserted.

@@ -3,7 +3,6 @@
 #include "core/event_loop.h"
 #include "mux/mux.h"
 #include "net/connection.h"
-#include "net/socket.h"
 #include "net/transport.h"
 
 namespace hearth::stream {
@@ -11,12 +10,8 @@ namespace hearth::stream {
 mux::StreamConnector* open_server_connection(const net::Address& addr, const char* mode,
                                              void* app, Tasklet* app_tasklet, WaitEvent* wait) {
   int err = 0;
-  int fd = net::start_connect(addr, &err);
-  if (fd < 0) return nullptr;
-  net::Connection* c = net::Connection::create(EventLoop::current(), fd, addr,
-                                               net::kConnConnecting | net::kConnOutgoing);
+  net::Connection* c = net::Connection::connect_to(EventLoop::current(), addr, &err);
   if (!c) return nullptr;
-  c->xprt = net::raw_transport();
   mux::StreamConnector* sc = mux::StreamConnector::pool().create();
   if (!sc) {
     c->destroy();
