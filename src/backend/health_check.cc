@@ -8,7 +8,9 @@
 #include <cstring>
 
 #include "backend/backend.h"
+#include "http/head_parser.h"
 #include "http/headers.h"
+#include "http/start_line.h"
 #include "http/status.h"
 #include "net/connection.h"
 #include "net/socket.h"
@@ -209,12 +211,10 @@ void HealthCheck::begin() {
   }
   start_ms_ = loop->now_ms();
   int err = 0;
-  int fd = net::start_connect(spec_.addr, &err);
+  conn_ = net::Connection::connect_to(loop, spec_.addr, &err);
   phase_ = Phase::kConnecting;
-  if (fd < 0) return finish(connect_error_status(err), 0, std::strerror(err));
-  conn_ = net::Connection::create(loop, fd, spec_.addr, net::kConnConnecting | net::kConnOutgoing);
+  if (!conn_ && err) return finish(connect_error_status(err), 0, std::strerror(err));
   if (!conn_) return finish(CheckStatus::kSockErr, 0, "cannot register the socket");
-  conn_->xprt = net::raw_transport();
   int64_t bound = spec_.intervals.inter;
   if (spec_.check_timeout_ms > 0 && spec_.connect_timeout_ms > 0)
     bound = std::min(bound, spec_.connect_timeout_ms);
@@ -255,25 +255,6 @@ void HealthCheck::send_request() {
   c->xprt->subscribe(c, kWakeRecv, &wait_);
 }
 
-namespace {
-
-// "HTTP/1.x NNN[ reason]" (a trailing CR already removed). Returns: the status
-// code, or -1 if the line is not a status line.
-int status_of(std::string_view line) {
-  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || line[7] < '0' || line[7] > '9' ||
-      line[8] != ' ')
-    return -1;
-  int code = 0;
-  for (size_t i = 9; i < 12; ++i) {
-    if (line[i] < '0' || line[i] > '9') return -1;
-    code = code * 10 + (line[i] - '0');
-  }
-  if (code < 100 || (line.size() > 12 && line[12] != ' ')) return -1;
-  return code;
-}
-
-}  // namespace
-
 // Only the final response's status line matters, as in HAProxy: a health
 // endpoint that is loose about its header fields (bare LF, folding, odd
 // framing) still gets a verdict from its status. Interim 1xx heads are skipped.
@@ -287,17 +268,13 @@ void HealthCheck::read_response() {
     if (eol == std::string_view::npos) break;
     std::string_view line = data.substr(0, eol);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const int status = status_of(line);
-    if (status < 0) return finish(CheckStatus::kL7Rsp, 0, "invalid response: not a status line");
+    http::ResponseHead head;
+    if (!http::parse_status_line(line, &head).ok())
+      return finish(CheckStatus::kL7Rsp, 0, "invalid response: not a status line");
+    const int status = head.status;
     if (status >= 200) return evaluate(status);
     // An interim response: skip its head (up to an empty line), then go on.
-    size_t end = std::string_view::npos;
-    for (size_t at = eol; at != std::string_view::npos; at = data.find('\n', at + 1)) {
-      const size_t next = at + 1;
-      if (next < data.size() && data[next] == '\n') end = next + 1;
-      else if (next + 1 < data.size() && data[next] == '\r' && data[next + 1] == '\n') end = next + 2;
-      if (end != std::string_view::npos) break;
-    }
+    const size_t end = http::find_head_end(data, eol);
     if (end == std::string_view::npos) break;
     buf_.consume(end);
   }

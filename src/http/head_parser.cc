@@ -1,5 +1,6 @@
 #include "http/head_parser.h"
 
+#include <cstring>
 #include <new>
 
 #if defined(__SSE2__)
@@ -166,6 +167,19 @@ ParseResult HeadParser::parse_response(std::string_view data, ResponseHead* out)
   }
   if (!err.ok()) return ParseResult::error(502, err.reason);
   return r;
+}
+
+size_t find_head_end(std::string_view data, size_t from) {
+  const char* d = data.data();
+  const size_t n = data.size();
+  for (size_t i = from; i < n; ++i) {
+    const void* lf = std::memchr(d + i, '\n', n - i);
+    if (!lf) break;
+    i = size_t(static_cast<const char*>(lf) - d);
+    if (i + 1 < n && d[i + 1] == '\n') return i + 2;
+    if (i + 2 < n && d[i + 1] == '\r' && d[i + 2] == '\n') return i + 3;
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace hearth::http

@@ -27,6 +27,12 @@ struct HeadLimits {
   size_t max_request_line = 8192;  // request-line without CRLF -> 414
 };
 
+// Looks for the blank line that ends a head: an LF at or after `from`
+// followed by LF or by CR LF (bare-LF variants included: the parser rejects
+// them, but the end of what to reject is still found).
+// Returns: the offset just past that blank line, or npos if none is there yet.
+size_t find_head_end(std::string_view data, size_t from);
+
 class HeadParser {
  public:
   // Allocates the field array (limits.max_headers entries) once.

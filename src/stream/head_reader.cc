@@ -1,20 +1,13 @@
 #include "stream/head_reader.h"
 
-#include <cstring>
 #include <string_view>
 
 namespace hearth::stream {
 
 bool head_complete(const Buffer& b, size_t* pos) {
-  const char* d = b.head();
-  size_t n = b.len();
-  for (size_t i = *pos; i < n; ++i) {
-    const void* lf = std::memchr(d + i, '\n', n - i);
-    if (!lf) break;
-    i = size_t(static_cast<const char*>(lf) - d);
-    if ((i + 1 < n && d[i + 1] == '\n') || (i + 2 < n && d[i + 1] == '\r' && d[i + 2] == '\n'))
-      return true;
-  }
+  const size_t n = b.len();
+  if (http::find_head_end(std::string_view(b.head(), n), *pos) != std::string_view::npos)
+    return true;
   *pos = n > 2 ? n - 2 : 0;
   return false;
 }

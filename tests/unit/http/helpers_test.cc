@@ -5,6 +5,7 @@
 #include <string>
 
 #include "http/connection.h"
+#include "http/head_parser.h"
 #include "http/headers.h"
 #include "http/method.h"
 #include "http/status.h"
@@ -128,6 +129,17 @@ TEST(HopByHopTest, FramingFieldsSurviveBeingListedInConnection) {
   EXPECT_FALSE(hop_by_hop("transfer-encoding", tokens));
   EXPECT_FALSE(hop_by_hop("host", tokens));
   EXPECT_TRUE(hop_by_hop("cookie", tokens));
+}
+
+TEST(FindHeadEndTest, OffsetJustPastTheBlankLine) {
+  constexpr size_t npos = std::string_view::npos;
+  EXPECT_EQ(find_head_end("HTTP/1.1 100 Continue\r\n\r\nHTTP", 0), 25u);
+  EXPECT_EQ(find_head_end("a\n\nb", 0), 3u);      // bare LF: still found
+  EXPECT_EQ(find_head_end("a\n\r\nb", 0), 4u);
+  EXPECT_EQ(find_head_end("a\r\nb: c\r\n", 0), npos);  // no blank line yet
+  EXPECT_EQ(find_head_end("a\r\n\r", 0), npos);         // its end not here yet
+  EXPECT_EQ(find_head_end("a\r\n\r\nb\r\n\r\n", 5), 10u);  // from skips the first
+  EXPECT_EQ(find_head_end("", 0), npos);
 }
 
 }  // namespace
