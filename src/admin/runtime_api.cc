@@ -99,6 +99,10 @@ std::vector<PoolThreadStats> RuntimeApi::collect_pool_stats(
       out[i].stale += mine[i].stale;
     }
   });
+  // Also those caught dead when a request was about to reuse them, and private
+  // ones that died while idle (counted on the server, not in a pool).
+  for (size_t i = 0; i < servers.size(); ++i)
+    out[i].stale += servers[i]->counters.stale_idle.load();
   return out;
 }
 
@@ -116,8 +120,8 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
   std::vector<PoolThreadStats> ps = collect_pool_stats(servers);
   std::ostringstream o;
   o << "# be_name/srv_name addr used_cur idle_cur safe_cur unsafe_cur purge_delay_ms "
-       "pool_max_conn learned_ka_ms retire_age_ms proven_idle_ms conns_opened reused retries stale_idle "
-       "connect_errors\n";
+       "pool_max_conn learned_ka_ms retire_age_ms proven_idle_ms conns_opened reused retries "
+       "stale_idle connect_errors\n";
   for (size_t i = 0; i < servers.size(); ++i) {
     backend::Server* s = servers[i];
     auto est = s->keepalive.estimate_ms();
@@ -125,8 +129,9 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
       << " " << ps[i].idle << " " << ps[i].safe << " " << ps[i].unsafe << " "
       << s->pool_purge_delay_ms << " " << s->pool_limits.max_conn << " "
       << (est ? std::to_string(*est) : "-") << " " << fmt_ms(s->keepalive.retire_age_ms()) << " "
-      << s->keepalive.proven_idle_ms() << " " << s->counters.conns_opened.load() << " " << s->counters.reused.load() << " "
-      << s->counters.retries.load() << " " << ps[i].stale + s->counters.stale_idle.load() << " "
+      << s->keepalive.proven_idle_ms() << " " << s->counters.conns_opened.load() << " "
+      << s->counters.reused.load() << " " << s->counters.retries.load() << " " << ps[i].stale
+      << " "
       << s->counters.connect_errors.load() << "\n";
   }
   o << "\n";
@@ -234,7 +239,7 @@ std::string RuntimeApi::show_metrics() {
              [&](size_t i) { return servers[i]->counters.reused.load(); });
   per_server("hearth_server_retries_total", "counter",
              [&](size_t i) { return servers[i]->counters.retries.load(); });
-  per_server("hearth_server_stale_idle_total", "counter", [&](size_t i) { return ps[i].stale + servers[i]->counters.stale_idle.load(); });
+  per_server("hearth_server_stale_idle_total", "counter", [&](size_t i) { return ps[i].stale; });
   per_server("hearth_server_idle_connections", "gauge", [&](size_t i) { return ps[i].idle; });
   per_server("hearth_server_current_sessions", "gauge",
              [&](size_t i) { return servers[i]->cur_sess.load(); });

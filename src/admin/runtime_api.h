@@ -13,7 +13,7 @@ namespace hearth::admin {
 
 struct PoolThreadStats {
   size_t idle = 0, safe = 0, unsafe = 0;
-  uint64_t stale = 0;
+  uint64_t stale = 0;  // caught dead while idle (pools, reuse checks, private ones)
 };
 
 class RuntimeApi {

@@ -199,8 +199,9 @@ net::Connection* HttpStream::vet_for_request(net::Connection* c) {
 }
 
 // The client's private connection (http-reuse never, or bound by an
-// authentication handshake), if it leads to srv_ and is fit for this request. One that is not is closed (or, if its drain is
-// pending, left to it); the one this request opens will replace it.
+// authentication handshake), if it leads to srv_ and is fit for this request.
+// One that is not is closed (or, if its drain is pending, left to it); the one
+// this request opens will replace it.
 net::Connection* HttpStream::take_private_connection() {
   mux::MuxH1* fm = fmux();
   net::Connection* c = fm->private_conn(srv_);
