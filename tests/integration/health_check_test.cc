@@ -123,7 +123,7 @@ TEST(HealthCheck, ServerOnADeadPortIsMarkedDownAndGetsNoTraffic) {
   EXPECT_NE(line.find("Layer4 connection problem"), std::string::npos) << line;
   EXPECT_NE(line.find("Connection refused"), std::string::npos) << line;
   EXPECT_NE(line.find("1 active and 0 backup servers left"), std::string::npos) << line;
-  EXPECT_EQ(tcp::lines_with(proxy.hearth.output(), {"has no server available"}).size(), 0u);
+  EXPECT_EQ(lines_with(proxy.hearth.output(), {"has no server available"}).size(), 0u);
 }
 
 TEST(HealthCheck, ServerThatStartsListeningComesBackUpAndGetsTraffic) {

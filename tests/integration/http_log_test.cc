@@ -13,6 +13,7 @@
 
 #include "http_test_util.h"
 #include "support/client.h"
+#include "support/output_lines.h"
 #include "support/ports.h"
 #include "support/unique_fd.h"
 #include "support/wait.h"
@@ -22,27 +23,13 @@ namespace {
 
 constexpr const char* kLogStdout = "  log stdout format raw local0\n";
 
-// Lines of text that contain needle.
-std::vector<std::string> lines_containing(const std::string& text, const std::string& needle) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(pos, end - pos);
-    if (line.find(needle) != std::string::npos) out.push_back(line);
-    pos = end + 1;
-  }
-  return out;
-}
-
 // Waits until at least n lines of hearth's output contain needle.
 std::vector<std::string> wait_lines(HearthProcess& h, const std::string& needle, size_t n,
                                     milliseconds timeout = milliseconds{3000}) {
   std::vector<std::string> found;
   wait_until(
       [&] {
-        found = lines_containing(h.output(), needle);
+        found = lines_with(h.output(), {needle});
         return found.size() >= n;
       },
       timeout);
@@ -219,7 +206,7 @@ TEST_F(HttpLogTest, DontlognullSkipsConnectionsWithoutARequestByte) {
   }
   ASSERT_EQ(http_status(http_get(proxy_->port(), "/after")), 200);
   ASSERT_EQ(wait_lines(hearth(), "\"GET /after HTTP/1.1\"", 1).size(), 1u) << hearth().output();
-  EXPECT_TRUE(lines_containing(hearth().output(), "<BADREQ>").empty()) << hearth().output();
+  EXPECT_TRUE(lines_with(hearth().output(), {"<BADREQ>"}).empty()) << hearth().output();
 }
 
 TEST_F(HttpLogTest, WithoutDontlognullAnEmptyConnectionIsLogged) {

@@ -22,6 +22,7 @@
 #include "support/client.h"
 #include "support/fake_backend.h"
 #include "support/hearth_process.h"
+#include "support/output_lines.h"
 #include "support/ports.h"
 #include "support/pseudo_random.h"
 #include "support/sha256.h"
@@ -191,23 +192,6 @@ inline Received recv_hash(int fd, milliseconds timeout = milliseconds{120000}) {
   r.bytes = hash.size();
   r.sha256 = hash.hex_digest();
   return r;
-}
-
-// Returns: the lines of text that contain every one of needles.
-inline std::vector<std::string> lines_with(const std::string& text,
-                                           const std::vector<std::string>& needles) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(pos, end - pos);
-    bool all = true;
-    for (const std::string& n : needles) all = all && line.find(n) != std::string::npos;
-    if (all) out.push_back(line);
-    pos = end + 1;
-  }
-  return out;
 }
 
 // Waits until hearth's output has a line containing every one of needles.
