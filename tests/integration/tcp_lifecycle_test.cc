@@ -172,6 +172,15 @@ TEST(TcpLifecycle, PidFileHoldsTheProcessId) {
   EXPECT_EQ(read_file(pidfile), std::to_string(proxy.hearth.process().pid()) + "\n");
 }
 
+// One whole session through proxy: 5 bytes echoed, then both sides closed.
+void echo_one_session(TcpProxy& proxy) {
+  UniqueFd fd(proxy.connect());
+  ASSERT_TRUE(fd.valid());
+  ASSERT_TRUE(echoes(fd.get(), "12345"));
+  ASSERT_TRUE(shutdown_write(fd.get()));
+  ASSERT_TRUE(peer_closed(fd.get(), milliseconds{3000}));
+}
+
 TEST(TcpLifecycle, SessionLogNamesFrontendBackendAndServer) {
   EchoServer echo;
   TcpProxy proxy({.global = "    log stdout\n",
@@ -179,13 +188,7 @@ TEST(TcpLifecycle, SessionLogNamesFrontendBackendAndServer) {
                               "    timeout client 10s\n    timeout server 10s\n",
                   .backend = server_line("echo", echo.port())});
   ASSERT_TRUE(proxy.hearth.ready()) << proxy.hearth.describe();
-  {
-    UniqueFd fd(proxy.connect());
-    ASSERT_TRUE(fd.valid());
-    ASSERT_TRUE(echoes(fd.get(), "12345"));
-    ASSERT_TRUE(shutdown_write(fd.get()));
-    ASSERT_TRUE(peer_closed(fd.get(), milliseconds{3000}));
-  }
+  ASSERT_NO_FATAL_FAILURE(echo_one_session(proxy));
   std::string line = wait_log_line(proxy.hearth, {" fe be/echo "});
   ASSERT_NE(line, "") << proxy.hearth.output();
   // client [date] frontend backend/server Tc/Tt bytes termination conns
@@ -199,13 +202,7 @@ TEST(TcpLifecycle, DebugFlagLogsEverySession) {
   TcpProxy proxy({.backend = server_line("echo", echo.port())},
                  HearthOptions{.extra_args = {"-d"}});
   ASSERT_TRUE(proxy.hearth.ready()) << proxy.hearth.describe();
-  {
-    UniqueFd fd(proxy.connect());
-    ASSERT_TRUE(fd.valid());
-    ASSERT_TRUE(echoes(fd.get(), "12345"));
-    ASSERT_TRUE(shutdown_write(fd.get()));
-    ASSERT_TRUE(peer_closed(fd.get(), milliseconds{3000}));
-  }
+  ASSERT_NO_FATAL_FAILURE(echo_one_session(proxy));
   EXPECT_NE(wait_log_line(proxy.hearth, {" fe be/echo "}), "") << proxy.hearth.output();
 }
 
