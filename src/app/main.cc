@@ -158,11 +158,14 @@ int run(int argc, char** argv) {
       return 1;
     }
   }
-  for (auto& fr : rt.frontends)
+  for (auto& fr : rt.frontends) {
+    const backend::Backend* be = fr.fe->select_backend();
     for (auto& b : fr.binds)
       fprintf(stderr, "hearth: frontend '%s' (mode %s) listening on %s, %d thread(s), backend '%s'\n",
-              fr.fe->name.c_str(), fr.fe->mode == stream::ProxyMode::kHttp ? "http" : "tcp", b.inherited_fd >= 0 ? b.text.c_str() : b.addr.str().c_str(),
-              rt.nbthread, fr.fe->backend->name().c_str());
+              fr.fe->name.c_str(), fr.fe->mode == config::Mode::kHttp ? "http" : "tcp",
+              b.inherited_fd >= 0 ? b.text.c_str() : b.addr.str().c_str(), rt.nbthread,
+              be ? be->name().c_str() : "(none: 503)");
+  }
   std::vector<backend::Backend*> bes;
   for (auto& b : rt.backends) bes.push_back(b.get());
   std::vector<stream::Frontend*> fes;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/backend_settings.h"
 #include "backend/lb.h"
 #include "backend/server.h"
 #include "core/event_loop.h"
@@ -55,6 +56,8 @@ class Backend {
   const std::vector<std::unique_ptr<Server>>& servers() const { return servers_; }
   LbKind lb_kind() const { return lb_kind_; }
   BackendCounters counters;
+  // Requires: set before the backend is used by any thread; read-only after.
+  BackendSettings settings;
 
   // Takes a server slot for a session. kAssigned: *out holds the server and its
   // cur_sess was incremented. kQueued: every usable server is full; *waiter was

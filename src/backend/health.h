@@ -9,16 +9,13 @@
 #include <string>
 #include <string_view>
 
+#include "config/enums.h"
+
 namespace hearth::backend {
 
 // Where a checked server starts, and restarts when it leaves maintenance
-// (server keyword "init-state").
-enum class InitState {
-  kFullyUp,   // UP; `fall` failed checks take it DOWN
-  kUp,        // UP; the first failed check takes it DOWN (the default, as HAProxy)
-  kDown,      // DOWN; the first passed check brings it UP
-  kFullyDown  // DOWN; `rise` passed checks bring it UP
-};
+// (server keyword "init-state"; defined once, in config/enums.h).
+using InitState = config::InitState;
 
 // Outcome of one check, named as HAProxy's check_status values.
 enum class CheckStatus : uint8_t {

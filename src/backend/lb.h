@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "backend/server.h"
+#include "config/enums.h"
 
 namespace hearth::backend {
 
-enum class LbKind { kRoundRobin, kLeastConn, kSource, kRandom, kFirst };
+// The algorithm of "balance" (defined once, in config/enums.h).
+using LbKind = config::BalanceAlgo;
 
 struct LbRequest {
   uint32_t source_hash = 0;       // Address::ip_hash() of the client (balance source)

@@ -7,7 +7,6 @@ namespace {
 
 // HAProxy actions Hearth recognises but does not implement yet.
 const char* const kLaterActions[] = {"add-acl",
-                                     "add-header",
                                      "allow",
                                      "auth",
                                      "cache-store",
@@ -109,9 +108,9 @@ void condition_error(const Directive& d, const std::string& kw, Reporter& rep) {
   rep.error(d.loc, kw, "conditions ('if' / 'unless' with ACLs) are not supported by Hearth yet");
 }
 
-// set-header NAME VALUE | del-header NAME
+// set-header NAME VALUE | add-header NAME VALUE | del-header NAME
 bool parse_header_action(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
-  const bool set = rule.action == HttpRule::Action::kSetHeader;
+  const bool set = rule.action != HttpRule::Action::kDelHeader;
   const size_t want = set ? 4 : 3;
   if (d.size() > want && (d[want] == "if" || d[want] == "unless")) {
     condition_error(d, kw, rep);
@@ -196,7 +195,8 @@ bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rul
 void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const bool request = d[0] == "http-request";
   const std::string supported =
-      request ? "set-header, del-header, deny or return" : "set-header or del-header";
+      request ? "set-header, add-header, del-header, deny or return"
+              : "set-header, add-header or del-header";
   if (d.size() < 2) {
     rep.error(d.loc, d[0], "missing action: expects " + supported);
     return;
@@ -205,9 +205,10 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   HttpRule rule{};
   rule.loc = d.loc;
   bool ok = false;
-  if (d[1] == "set-header" || d[1] == "del-header") {
-    rule.action =
-        d[1] == "set-header" ? HttpRule::Action::kSetHeader : HttpRule::Action::kDelHeader;
+  if (d[1] == "set-header" || d[1] == "add-header" || d[1] == "del-header") {
+    rule.action = d[1] == "set-header"   ? HttpRule::Action::kSetHeader
+                  : d[1] == "add-header" ? HttpRule::Action::kAddHeader
+                                         : HttpRule::Action::kDelHeader;
     ok = parse_header_action(d, kw, rule, rep);
   } else if (request && (d[1] == "deny" || d[1] == "return")) {
     rule.action = d[1] == "deny" ? HttpRule::Action::kDeny : HttpRule::Action::kReturn;

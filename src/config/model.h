@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "config/enums.h"
+
 namespace hearth::config {
 
 // Where a directive came from; every error message names it.
@@ -15,19 +17,7 @@ struct SourceLoc {
   int line = 0;
 };
 
-enum class Mode { kTcp, kHttp };
 enum class ProxyKind { kFrontend, kBackend, kListen, kDefaults };
-enum class BalanceAlgo { kRoundRobin, kLeastConn, kSource, kRandom, kFirst };
-enum class HttpReuse { kNever, kSafe, kAggressive, kAlways };
-enum class HttpConnMode { kKeepAlive, kServerClose, kClose };
-// "option tcplog" / "option httplog": which access-log line a proxy emits.
-enum class LogFormat { kDefault, kTcp, kHttp };
-// "init-state": where a checked server starts (and restarts after maintenance).
-//   kFullyUp: UP, `fall` failed checks take it DOWN
-//   kUp:      UP, the first failed check takes it DOWN (HAProxy's default)
-//   kDown:    DOWN, the first passed check brings it UP
-//   kFullyDown: DOWN, `rise` passed checks bring it UP
-enum class InitState { kFullyUp, kUp, kDown, kFullyDown };
 
 // All durations are milliseconds. Unset means "not configured" (inherit / none).
 struct Timeouts {
@@ -90,14 +80,22 @@ struct HttpCheckConfig {
   SourceLoc rules_loc;  // of the first http-check line; line 0 if none
 };
 
-// A header rule: http-request / http-response set-header, del-header, return, deny.
+// An http-request / http-response rule: set-header, add-header, del-header,
+// return, deny. Rules of one list run in the order written.
 struct HttpRule {
   SourceLoc loc;
-  enum class Action { kSetHeader, kDelHeader, kReturn, kDeny } action;
-  std::string name;          // header name for set/del
-  std::string value;         // header value for set; body string for return / deny
+  enum class Action { kSetHeader, kAddHeader, kDelHeader, kReturn, kDeny } action;
+  std::string name;          // header name for set/add/del
+  std::string value;         // header value for set/add; body string for return / deny
   int status = 0;            // for return / deny
   std::string content_type;  // for return
+};
+
+// "use_backend NAME": content switching. Without a condition (ACLs come
+// later) the first rule always matches.
+struct SwitchingRule {
+  SourceLoc loc;
+  std::string backend;
 };
 
 struct ProxyConfig {
@@ -108,6 +106,7 @@ struct ProxyConfig {
   std::vector<BindConfig> binds;
   std::string default_backend;  // frontends only
   SourceLoc default_backend_loc;
+  std::vector<SwitchingRule> use_backends;  // frontends only, in the order written
   std::vector<ServerConfig> servers;
   BalanceAlgo balance = BalanceAlgo::kRoundRobin;
   int random_draws = 2;  // balance random(N)
@@ -122,7 +121,7 @@ struct ProxyConfig {
   bool forwardfor = false;
   std::vector<HttpRule> http_request_rules;
   std::vector<HttpRule> http_response_rules;
-  std::vector<std::string> retry_on;  // keywords as written
+  uint32_t retry_on = kRetryConnFailure;  // RetryOn bits (HAProxy's default)
   bool log_global = false;
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog
   bool dontlognull = false;                    // option dontlognull

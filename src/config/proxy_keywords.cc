@@ -40,6 +40,23 @@ void parse_default_backend(const Directive& d, ProxySection& s, Reporter& rep) {
   s.proxy.default_backend_loc = d.loc;
 }
 
+// use_backend NAME [if|unless CONDITION]: rules are kept in the order
+// written; conditions arrive with ACLs.
+void parse_use_backend(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (d.size() > 2 && (d[2] == "if" || d[2] == "unless")) {
+    rep.error(d.loc, "use_backend",
+              "conditions ('if' / 'unless' with ACLs) are not supported by Hearth yet");
+    return;
+  }
+  if (!check_arity(d, "use_backend", 2, 2, "use_backend NAME", rep)) return;
+  if (d[1].find('%') != std::string::npos) {
+    rep.error(d.loc, "use_backend",
+              "backend names built from log-format expressions are not supported by Hearth yet");
+    return;
+  }
+  s.proxy.use_backends.push_back(SwitchingRule{d.loc, d[1]});
+}
+
 void parse_balance(const Directive& d, ProxySection& s, Reporter& rep) {
   static const std::vector<std::string> kLater = {"static-rr", "uri",  "url_param",
                                                   "hdr",       "hash", "rdp-cookie"};
@@ -162,34 +179,44 @@ void parse_http_reuse(const Directive& d, ProxySection& s, Reporter& rep) {
 }
 
 void parse_retry_on(const Directive& d, ProxySection& s, Reporter& rep) {
-  static const std::vector<std::string> kAccepted = {"none",
-                                                     "conn-failure",
-                                                     "empty-response",
-                                                     "junk-response",
-                                                     "response-timeout",
-                                                     "0rtt-rejected",
-                                                     "404",
-                                                     "408",
-                                                     "425",
-                                                     "500",
-                                                     "501",
-                                                     "502",
-                                                     "503",
-                                                     "504",
-                                                     "all-retryable-errors"};
+  static const struct {
+    const char* word;
+    uint32_t bits;
+  } kWords[] = {{"none", 0},
+                {"conn-failure", kRetryConnFailure},
+                {"empty-response", kRetryEmptyResponse},
+                {"junk-response", kRetryJunkResponse},
+                {"response-timeout", kRetryResponseTimeout},
+                {"0rtt-rejected", 0},  // no 0-RTT in Hearth: never happens
+                {"404", kRetry404},
+                {"408", kRetry408},
+                {"425", kRetry425},
+                {"500", kRetry500},
+                {"501", kRetry501},
+                {"502", kRetry502},
+                {"503", kRetry503},
+                {"504", kRetry504},
+                {"all-retryable-errors", kRetryAllRetryable}};
   if (!check_arity(d, "retry-on", 2, 64, "retry-on KEYWORD...", rep)) return;
-  std::vector<std::string> words(d.words.begin() + 1, d.words.end());
-  for (const std::string& w : words) {
-    if (std::find(kAccepted.begin(), kAccepted.end(), w) == kAccepted.end()) {
-      rep.error(d.loc, "retry-on", "unknown keyword '" + w + "': expects " + one_of(kAccepted));
+  uint32_t mask = 0;
+  bool none = false;
+  for (size_t i = 1; i < d.size(); ++i) {
+    const auto* k = std::find_if(std::begin(kWords), std::end(kWords),
+                                 [&](const auto& e) { return d[i] == e.word; });
+    if (k == std::end(kWords)) {
+      std::vector<std::string> accepted;
+      for (const auto& e : kWords) accepted.push_back(e.word);
+      rep.error(d.loc, "retry-on", "unknown keyword '" + d[i] + "': expects " + one_of(accepted));
       return;
     }
+    mask |= k->bits;
+    none = none || d[i] == "none";
   }
-  if (words.size() > 1 && std::find(words.begin(), words.end(), "none") != words.end()) {
+  if (none && d.size() > 2) {
     rep.error(d.loc, "retry-on", "'none' cannot be combined with other keywords");
     return;
   }
-  s.proxy.retry_on = std::move(words);
+  s.proxy.retry_on = mask;
 }
 
 void parse_no(const Directive& d, ProxySection& s, Reporter& rep) {
@@ -215,6 +242,7 @@ const KeywordSpec kKeywords[] = {
     {"mode", kAnywhere, Misplaced::kReject, parse_mode},
     {"bind", kInFrontend, Misplaced::kReject, parse_bind},
     {"default_backend", kFrontSide, Misplaced::kReject, parse_default_backend},
+    {"use_backend", kInFrontend, Misplaced::kReject, parse_use_backend},
     {"server", kInBackend, Misplaced::kReject, parse_server},
     {"default-server", kBackSide, Misplaced::kReject, parse_default_server},
     {"balance", kBackSide, Misplaced::kReject, parse_balance},
@@ -259,10 +287,11 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
   } else if (is_haproxy_proxy_keyword(kw)) {
     rep.error(d.loc, kw, "Hearth does not support this keyword yet");
   } else {
-    rep.error(d.loc, kw,
-              "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
-              "server, default-server, balance, timeout, retries, maxconn, log, option, "
-              "http-reuse, http-request, http-response, retry-on, http-check");
+    rep.error(
+        d.loc, kw,
+        "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
+        "use_backend, server, default-server, balance, timeout, retries, maxconn, log, option, "
+        "http-reuse, http-request, http-response, retry-on, http-check");
   }
 }
 

@@ -130,7 +130,6 @@ const char* const kProxy[] = {"acl",
                               "unique-id-header",
                               "use-fcgi-app",
                               "use-server",
-                              "use_backend",
                               "error-log-format",
                               "guid"};
 

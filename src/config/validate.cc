@@ -42,7 +42,8 @@ class Validator {
   }
   void check_names(size_t index);
   void check_frontend(const ProxyConfig& p);
-  void check_default_backend(const ProxyConfig& p);
+  void check_backend_ref(const ProxyConfig& p, const std::string& name, const SourceLoc& loc,
+                         const char* kw);
   void check_servers(const ProxyConfig& p);
   void check_settings(const ProxyConfig& p);
 
@@ -66,6 +67,9 @@ void Validator::check_names(size_t index) {
   }
 }
 
+// A frontend needs a bind line. Its backends (default_backend, use_backend)
+// are optional, as in HAProxy: a request that no rule sends anywhere gets a
+// 503 (a TCP connection is closed).
 void Validator::check_frontend(const ProxyConfig& p) {
   const std::string kw = kind_name(p.kind);
   if (p.binds.empty()) {
@@ -75,36 +79,35 @@ void Validator::check_frontend(const ProxyConfig& p) {
     const std::string why = check_bind_address(b.address);
     if (!why.empty()) error(b.loc, "bind", "invalid address '" + b.address + "': " + why);
   }
-  if (p.default_backend.empty()) {
-    if (p.kind == ProxyKind::kFrontend) {
-      error(p.loc, kw, "'" + p.name + "' has no default_backend: add 'default_backend NAME'");
-    } else if (p.servers.empty()) {
-      error(p.loc, kw,
-            "'" + p.name +
-                "' has neither servers nor a default_backend: add 'server NAME "
-                "HOST:PORT' or 'default_backend NAME'");
-    }
-    return;
-  }
-  check_default_backend(p);
+  if (!p.default_backend.empty())
+    check_backend_ref(p, p.default_backend, p.default_backend_loc, "default_backend");
+  for (const SwitchingRule& r : p.use_backends)
+    check_backend_ref(p, r.backend, r.loc, "use_backend");
 }
 
-void Validator::check_default_backend(const ProxyConfig& p) {
-  const ProxyConfig* be = config_.find(p.default_backend, /*want_backend=*/true);
+// The one rule for a frontend naming a backend (default_backend and every
+// use_backend): it must exist, and its mode must be the frontend's.
+void Validator::check_backend_ref(const ProxyConfig& p, const std::string& name,
+                                  const SourceLoc& loc, const char* kw) {
+  const ProxyConfig* be = config_.find(name, /*want_backend=*/true);
   if (be == nullptr) {
-    const bool is_fe = config_.find(p.default_backend, false) != nullptr;
-    error(
-        p.default_backend_loc, "default_backend",
-        "no backend or listen section named '" + p.default_backend + "'" +
-            (is_fe ? " ('" + p.default_backend + "' is a frontend, which cannot serve as a backend)"
-                   : ""));
+    const bool is_fe = config_.find(name, false) != nullptr;
+    error(loc, kw,
+          "no backend or listen section named '" + name + "'" +
+              (is_fe ? " ('" + name + "' is a frontend, which cannot serve as a backend)" : ""));
     return;
   }
   if (p.mode == Mode::kHttp && be->mode == Mode::kTcp) {
-    error(p.default_backend_loc, "default_backend",
+    error(loc, kw,
           std::string(kind_name(be->kind)) + " '" + be->name + "' is in tcp mode but " +
               kind_name(p.kind) + " '" + p.name + "' is in http mode: add 'mode http' to '" +
               be->name + "' (or use 'mode tcp' in both)");
+  } else if (p.mode == Mode::kTcp && be->mode == Mode::kHttp) {
+    error(loc, kw,
+          std::string(kind_name(be->kind)) + " '" + be->name + "' is in http mode but " +
+              kind_name(p.kind) + " '" + p.name +
+              "' is in tcp mode: Hearth does not upgrade a TCP stream to HTTP yet; use the "
+              "same mode in both");
   }
 }
 

@@ -12,10 +12,9 @@ namespace hearth::config {
 // Cross-checks r.config and appends to r.errors (and r.warnings):
 //   errors:   proxy names used twice (a frontend and a backend may share one);
 //             a frontend or listen without bind, or with a malformed bind
-//             address; a frontend without default_backend, a listen with
-//             neither servers nor default_backend; a default_backend naming
-//             no backend or listen; an http frontend whose default backend is
-//             in tcp mode; a server without a valid HOST:PORT; two servers
+//             address; a default_backend or use_backend naming no backend or
+//             listen, or one of the other mode (HAProxy upgrades tcp to http;
+//             Hearth does not yet); a server without a valid HOST:PORT; two servers
 //             with the same name in one backend; weight outside 0..256 or a
 //             negative maxconn.
 //   warnings: a backend without servers; missing client/connect/server

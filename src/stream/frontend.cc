@@ -55,9 +55,9 @@ void frontend_accept(net::Listener*, int fd, const net::Address& peer, void* ctx
   c->xprt = net::raw_transport();
   c->on_destroy = &on_client_conn_destroyed;
   c->on_destroy_ctx = fe;
-  const char* mode = fe->mode == ProxyMode::kHttp ? "h1" : "pt";
+  const char* mode = fe->mode == config::Mode::kHttp ? "h1" : "pt";
   mux::StreamFactory factory =
-      fe->mode == ProxyMode::kHttp ? &HttpStream::create_incoming : &Stream::create_incoming;
+      fe->mode == config::Mode::kHttp ? &HttpStream::create_incoming : &Stream::create_incoming;
   if (!mux::MuxRegistry::install(mode, c, nullptr, factory, fe)) c->destroy();
 }
 

@@ -1,68 +1,37 @@
 #pragma once
 // Runtime state of a frontend (or the front half of a listen section): its
-// listeners on each thread, its limits, the backend it feeds and the resolved
-// timeouts its streams use.
+// listeners on each thread, its limits, its client-side settings and the
+// backends it switches to. Backend settings are read through the backend.
 #include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "backend/backend.h"
+#include "config/enums.h"
+#include "config/model.h"
 #include "net/listener.h"
 
 namespace hearth::stream {
 
-enum class ProxyMode { kTcp, kHttp };
-// Which access-log line a frontend writes (see stream/session_log.h). kHttp is
-// only ever set on an HTTP frontend with `option httplog`.
-enum class LogFormat { kTcp, kHttp };
-
-// Milliseconds; 0 means "no timeout".
-struct StreamTimeouts {
-  int64_t connect = 0, client = 0, server = 0, tunnel = 0, client_fin = 0, server_fin = 0,
-          queue = 0;
+// Client-side timeouts, in milliseconds; 0 means "no timeout". Server-side
+// ones belong to the backend (backend::BackendTimeouts).
+struct FrontendTimeouts {
+  int64_t client = 0, client_fin = 0;
+  int64_t http_request = 0;  // timeout http-request (0: use timeout client)
+  int64_t keep_alive = 0;    // timeout http-keep-alive (0: use http-request)
 };
 
-// A header rule (http-request / http-response).
-struct HttpRuleRt {
-  enum class Action { kSetHeader, kDelHeader, kReturn, kDeny } action;
-  std::string name;   // set/del: header name
-  std::string value;  // set: value; return/deny: body
-  int status = 0;
-  std::string content_type;
-};
-
-enum class HttpReuse { kNever, kSafe, kAggressive, kAlways };
-enum class HttpConnMode { kKeepAlive, kServerClose, kClose };
-
-// retry-on conditions (bit mask).
-enum RetryOn : uint32_t {
-  kRetryConnFailure = 1u << 0,
-  kRetryEmptyResponse = 1u << 1,
-  kRetryJunkResponse = 1u << 2,
-  kRetryResponseTimeout = 1u << 3,
-  kRetry404 = 1u << 4,
-  kRetry408 = 1u << 5,
-  kRetry425 = 1u << 6,
-  kRetry500 = 1u << 7,
-  kRetry501 = 1u << 8,
-  kRetry502 = 1u << 9,
-  kRetry503 = 1u << 10,
-  kRetry504 = 1u << 11,
-};
-
-struct HttpSettings {
-  int64_t http_request_ms = 0;     // timeout http-request (0: use timeout client)
-  int64_t keep_alive_ms = 0;       // timeout http-keep-alive (0: use http-request)
-  int64_t proven_window_ms = 100;  // safe reuse of non-idempotent requests
-  HttpConnMode conn_mode = HttpConnMode::kKeepAlive;
-  HttpReuse reuse = HttpReuse::kSafe;
-  bool prefer_last_server = false;  // option prefer-last-server
-  bool forwardfor = false;
-  uint32_t retry_on = kRetryConnFailure;
-  std::vector<HttpRuleRt> request_rules;
-  std::vector<HttpRuleRt> response_rules;
-  size_t max_headers = 101;
+// The frontend's HTTP settings. The backend's own are in BackendSettings; a
+// transaction combines the two (see HttpStream).
+struct FrontendHttp {
+  config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
+  bool forwardfor = false;  // option forwardfor in the frontend
+  // http-request rules (evaluated before switching) and http-response rules
+  // (after the backend's), in the order written.
+  std::vector<config::HttpRule> request_rules;
+  std::vector<config::HttpRule> response_rules;
+  size_t max_headers = 101;  // tune.http.maxhdr
 };
 
 struct FrontendCounters {
@@ -76,21 +45,36 @@ struct FrontendCounters {
 class Frontend {
  public:
   std::string name;
-  ProxyMode mode = ProxyMode::kTcp;
-  backend::Backend* backend = nullptr;
-  StreamTimeouts timeouts;
-  int retries = 3;
-  bool redispatch = false;
+  config::Mode mode = config::Mode::kTcp;
+  // Content switching: the use_backend rules in the order written (no
+  // conditions yet, so the first one always matches), then default_backend.
+  std::vector<backend::Backend*> switching;
+  backend::Backend* default_backend = nullptr;
+  // A listen section's own back half. Its http-request/http-response rules are
+  // the listen's, already evaluated as the frontend's: they are not applied twice.
+  backend::Backend* own_backend = nullptr;
+  FrontendTimeouts timeouts;
   int maxconn = 0;  // 0: only the global limit
   bool log = false;
-  LogFormat log_format = LogFormat::kTcp;
+  // Which access-log line (see stream/session_log.h): kHttp only on an HTTP
+  // frontend with `option httplog`; anything else writes the tcplog line.
+  config::LogFormat log_format = config::LogFormat::kTcp;
   bool dontlognull = false;  // option dontlognull: no log line if the client sent nothing
-  HttpSettings http;
+  FrontendHttp http;
   FrontendCounters counters;
   std::atomic<int> cur_conns{0};
 
   // Listeners per thread index (owned by the worker that runs them).
   std::vector<std::vector<net::Listener*>> listeners_by_thread;
+
+  // Returns: the backend a new stream (TCP) or request (HTTP) goes to: the
+  // first switching rule that matches, else default_backend; nullptr if none.
+  backend::Backend* select_backend() const {
+    return switching.empty() ? default_backend : switching.front();
+  }
+  // Returns: true if the frontend's own http rules cover `be`'s (a listen
+  // section using its own servers).
+  bool owns(const backend::Backend* be) const { return be == own_backend; }
 
   // Returns: true if one more connection may be accepted now.
   bool may_accept() const;

@@ -40,16 +40,13 @@ bool HttpStream::create_incoming(mux::StreamConnector* sc, void* ctx) {
 
 HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
     : fe_(fe),
-      be_(fe->backend),
-      hs_(&fe->http),
       scf_(scf),
-      retries_left_(fe->retries),
       tasklet_(&HttpStream::process_cb, this),
       timer_(&HttpStream::timer_cb, this) {
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   start_ms_ = now();
-  int64_t to = hs_->http_request_ms ? hs_->http_request_ms : fe->timeouts.client;
+  int64_t to = fe->timeouts.http_request ? fe->timeouts.http_request : fe->timeouts.client;
   req_exp_ = to ? start_ms_ + to : kNever;
   ++live_streams_on_thread();
 }
@@ -61,6 +58,15 @@ HttpStream::~HttpStream() {
 }
 
 int64_t HttpStream::now() const { return EventLoop::current()->now_ms(); }
+
+int64_t HttpStream::deadline(int64_t timeout) const { return timeout ? now() + timeout : kNever; }
+
+config::HttpConnMode HttpStream::conn_mode() const {
+  // The most closing of the frontend's and the backend's wins, as in HAProxy.
+  const config::HttpConnMode f = fe_->http.conn_mode;
+  const config::HttpConnMode b = be_ ? bs().conn_mode : f;
+  return int(f) > int(b) ? f : b;
+}
 
 void HttpStream::process_cb(Tasklet*, void* ctx, uint32_t state) {
   static_cast<HttpStream*>(ctx)->process(state);
@@ -121,7 +127,7 @@ void HttpStream::check_timeouts() {
     case Phase::kExchange:
       if (past(srv_exp_, t)) {
         term_ = res_head_done_ ? "sD" : "sH";
-        if (!res_head_done_ && res_bytes_ == 0 && try_retry(kRetryResponseTimeout, false)) return;
+        if (!res_head_done_ && res_bytes_ == 0 && try_retry(config::kRetryResponseTimeout, false)) return;
         if (res_bytes_ == 0) return reply(504, "text/plain", "Gateway Timeout\n", true);
         return abort_all();
       }
@@ -152,7 +158,7 @@ void HttpStream::assign_server() {
   if (void* owner = fmux()->private_owner()) {
     net::Connection* pc = fmux()->private_conn(owner);
     req.prefer_strict = pc->flags & net::kConnPrivate;
-    if (hs_->prefer_last_server || req.prefer_strict)
+    if (bs().prefer_last_server || req.prefer_strict)
       req.prefer = static_cast<backend::Server*>(owner);
   }
   backend::Server* s = nullptr;
@@ -166,8 +172,7 @@ void HttpStream::assign_server() {
         size_t q = be_->queue_length();
         be_queue_pos_ = q ? uint32_t(q - 1) : 0;
       }
-      int64_t to = fe_->timeouts.queue ? fe_->timeouts.queue : fe_->timeouts.connect;
-      queue_exp_ = to ? now() + to : kNever;
+      queue_exp_ = deadline(bs().timeouts.queue ? bs().timeouts.queue : bs().timeouts.connect);
       return;
     }
     case backend::TakeResult::kNoServer:
@@ -184,7 +189,7 @@ void HttpStream::assign_server() {
 // seen to keep open, whichever is longer.
 int64_t HttpStream::max_idle_for_request() const {
   if (idempotent_) return kNever;
-  return std::max(hs_->proven_window_ms, srv_->keepalive.proven_idle_ms());
+  return std::max(bs().reuse_window_ms, srv_->keepalive.proven_idle_ms());
 }
 
 // A request that must never be sent twice pays one system call to look for a
@@ -238,16 +243,16 @@ void HttpStream::take_connection() {
   backend::IdlePool* pool = srv_->local_pool();
   net::Connection* c = nullptr;
   if (!force_fresh_) c = take_private_connection();
-  if (!c && !force_fresh_ && hs_->reuse != HttpReuse::kNever && pool) {
+  if (!c && !force_fresh_ && bs().reuse != config::HttpReuse::kNever && pool) {
     const bool first = fmux()->transactions() == 0;
     bool allowed = true, safe_only = false;
     int64_t max_idle = kNever;
-    switch (hs_->reuse) {
-      case HttpReuse::kSafe:
+    switch (bs().reuse) {
+      case config::HttpReuse::kSafe:
         allowed = !first;
         max_idle = max_idle_for_request();
         break;
-      case HttpReuse::kAggressive: safe_only = first; break;
+      case config::HttpReuse::kAggressive: safe_only = first; break;
       default: break;
     }
     while (allowed && (c = pool->take(safe_only, now(), max_idle)) && !(c = vet_for_request(c))) {
@@ -268,14 +273,14 @@ void HttpStream::take_connection() {
   srv_->counters.reused.fetch_add(1, std::memory_order_relaxed);
   phase_ = Phase::kExchange;
   conn_ready_ms_ = now();
-  srv_exp_ = fe_->timeouts.server ? now() + fe_->timeouts.server : kNever;
+  srv_exp_ = deadline(bs().timeouts.server);
   exchange();
 }
 
 void HttpStream::connect_new() {
   reused_ = false;
   phase_ = Phase::kConnecting;
-  conn_exp_ = fe_->timeouts.connect ? now() + fe_->timeouts.connect : kNever;
+  conn_exp_ = deadline(bs().timeouts.connect);
   srv_->counters.conns_opened.fetch_add(1, std::memory_order_relaxed);
   scb_ = open_server_connection(srv_->addr, "h1", this, &tasklet_, &wait_b_);
   if (!scb_) return connect_failed();
@@ -288,17 +293,17 @@ void HttpStream::check_connect() {
   c->flags = (c->flags & ~net::kConnConnecting) | net::kConnConnected;
   phase_ = Phase::kExchange;
   conn_ready_ms_ = now();
-  srv_exp_ = fe_->timeouts.server ? now() + fe_->timeouts.server : kNever;
+  srv_exp_ = deadline(bs().timeouts.server);
   exchange();
 }
 
 void HttpStream::connect_failed() {
   if (srv_) srv_->counters.connect_errors.fetch_add(1, std::memory_order_relaxed);
   drop_server_side(false);
-  if (retries_left_ > 0 && (hs_->retry_on & kRetryConnFailure)) {
+  if (retries_left_ > 0 && (bs().retry_on & config::kRetryConnFailure)) {
     --retries_left_;
     srv_->counters.retries.fetch_add(1, std::memory_order_relaxed);
-    if (fe_->redispatch && retries_left_ == 0 && be_->servers().size() > 1) {
+    if (bs().redispatch && retries_left_ == 0 && be_->servers().size() > 1) {
       avoid_ = srv_;
       be_->release(srv_);
       srv_->counters.redispatches.fetch_add(1, std::memory_order_relaxed);
@@ -317,7 +322,7 @@ void HttpStream::connect_failed() {
 // response byte) or `retry-on` names the condition.
 bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
   if (!replayable_ || !idempotent_ || retries_left_ <= 0) return false;
-  if (!reused_race && !(hs_->retry_on & condition)) return false;
+  if (!reused_race && !(bs().retry_on & condition)) return false;
   --retries_left_;
   srv_->counters.retries.fetch_add(1, std::memory_order_relaxed);
   drop_server_side(false);
@@ -371,7 +376,7 @@ void HttpStream::update_exchange_deadlines() {
   const bool to_server = scb_ && req_sent_ < req_out_.len();
   const bool from_server = scb_ && !res_done_ && res_fed_ == 0 && !bmux()->ibuf().full();
   arm(&cli_exp_, from_client || to_client, fe_->timeouts.client);
-  arm(&srv_exp_, from_server || to_server, fe_->timeouts.server);
+  arm(&srv_exp_, from_server || to_server, be_ ? bs().timeouts.server : 0);
 }
 
 void HttpStream::update_timer() {

@@ -13,6 +13,7 @@
 #include "core/tasklet.h"
 #include "core/timer.h"
 #include "http/body_reader.h"
+#include "http/message.h"
 #include "http/method.h"
 #include "mux/mux_h1.h"
 #include "mux/stream_connector.h"
@@ -47,7 +48,9 @@ class HttpStream {
 
   // Request head and rules (http_txn.cc).
   void read_request_head();
-  bool apply_request_rules();
+  bool route_request(const http::RequestHead& req, size_t consumed);
+  bool answer_by_rule(const config::HttpRule& rule, size_t consumed);
+  bool write_final_response_head(const http::ResponseHead& res);
   void copy_request_body();
   // Server side.
   void assign_server();
@@ -86,10 +89,24 @@ class HttpStream {
   mux::MuxH1* fmux() const { return static_cast<mux::MuxH1*>(scf_->mux); }
   mux::MuxH1* bmux() const { return scb_ ? static_cast<mux::MuxH1*>(scb_->mux) : nullptr; }
   int64_t now() const;
+  // Returns: now() + timeout, or kNever when timeout is 0 (none).
+  int64_t deadline(int64_t timeout) const;
+  // The backend's settings. Requires: a backend was chosen (be_).
+  const backend::BackendSettings& bs() const { return be_->settings; }
+  // http-keep-alive / server-close / httpclose: the frontend's and the
+  // backend's combined (the backend's counts once it is chosen).
+  config::HttpConnMode conn_mode() const;
+  // How long the client connection may wait for its next request.
+  int64_t keep_alive_timeout() const {
+    const FrontendTimeouts& t = fe_->timeouts;
+    const int64_t ka = t.keep_alive ? t.keep_alive : t.http_request;
+    return ka ? ka : t.client;
+  }
 
   Frontend* fe_;
-  backend::Backend* be_;
-  const HttpSettings* hs_;
+  // The backend this request goes to: chosen by content switching once the
+  // frontend's request rules ran; nullptr before (and if none matched).
+  backend::Backend* be_ = nullptr;
   backend::Server* srv_ = nullptr;
   backend::Server* avoid_ = nullptr;
   backend::QueueWaiter* waiter_ = nullptr;
@@ -125,7 +142,7 @@ class HttpStream {
   uint64_t res_bytes_ = 0;  // bytes received from the server for this request
   uint64_t bytes_out_ = 0;  // bytes sent to the client (log, frontend counter)
   backend::Server* log_srv_ = nullptr;  // the server used, kept for the log
-  int retries_left_;
+  int retries_left_ = 0;
   int status_ = 0;
   const char* term_ = "--";
 

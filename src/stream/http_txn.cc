@@ -9,6 +9,7 @@
 #include "net/connection.h"
 #include "stream/head_reader.h"
 #include "stream/http_head_writer.h"
+#include "stream/http_rules.h"
 #include "stream/http_stream.h"
 #include "stream/session_log.h"
 
@@ -39,7 +40,7 @@ void HttpStream::read_request_head() {
   Buffer& in = fm->ibuf();
   if (!in.full() && !(scf_->flags & kEnd)) fm->fill();
   if (req_first_ms_ < 0 && !in.empty()) req_first_ms_ = now();
-  http::HeadParser& parser = thread_parser(hs_->max_headers);
+  http::HeadParser& parser = thread_parser(fe_->http.max_headers);
   http::RequestHead req;
   const BufferedHead head = parse_buffered_request(parser, in, &scan_pos_, &req);
   if (!head.complete) {
@@ -68,7 +69,7 @@ void HttpStream::read_request_head() {
     return reply(r.http_status, "text/plain", nullptr, true);
   }
   head_ms_ = now();
-  if (fe_->log && fe_->log_format == LogFormat::kHttp)
+  if (fe_->log && fe_->log_format == config::LogFormat::kHttp)
     req_line_ = capture_request_line(req.method_str, req.target, req.version_minor);
   method_ = req.method;
   idempotent_ = http::is_idempotent(req.method);
@@ -77,31 +78,69 @@ void HttpStream::read_request_head() {
   upgrade_req_ = req.flags.upgrade || req.method == http::Method::kConnect;
   req_body_.reset(req.framing.kind == http::BodyFraming::Kind::kTunnel ? http::BodyFraming::none()
                                                                         : req.framing);
-  // Rules may answer by themselves (return / deny).
-  for (const HttpRuleRt& rule : hs_->request_rules) {
-    if (rule.action == HttpRuleRt::Action::kDeny) {
-      term_ = "PR";
-      return reply(rule.status ? rule.status : 403, "text/plain", nullptr, true);
-    }
-    if (rule.action == HttpRuleRt::Action::kReturn) {
-      in.consume(r.consumed);
-      bool close = !client_keepalive_ || !req_body_.done();
-      return reply(rule.status, rule.content_type.c_str(), rule.value.c_str(), close);
-    }
-  }
-  RequestHeadOptions opt;
-  char ip[64];
-  if (hs_->forwardfor) opt.client_ip = scf_->conn->peer().ip_str(ip, sizeof ip);
-  opt.close_server_side = hs_->conn_mode != HttpConnMode::kKeepAlive;
-  if (!write_request_head(req, *hs_, opt, req_out_)) {
-    req_out_.release();
-    return reply(431, "text/plain", "Request Header Fields Too Large\n", true);
-  }
+  if (!route_request(req, r.consumed)) return;
   in.consume(r.consumed);
   scan_pos_ = 0;
   copy_request_body();
   if (phase_ == Phase::kDone || phase_ == Phase::kLocalReply) return;
   assign_server();
+}
+
+// Request rules in order (the frontend's, content switching, the backend's),
+// then the rewritten head into req_out_. Returns: false if the stream
+// answered by itself (deny, return, no backend, a head too large); the head
+// (`consumed` bytes of the client's buffer) is then consumed only by return.
+bool HttpStream::route_request(const http::RequestHead& req, size_t consumed) {
+  http::HeaderList& fields =
+      thread_field_list(req.headers.size() + fields_added_by(fe_->http.request_rules) + 1);
+  collect_end_to_end(req.headers, req.connection, req.flags.upgrade, false, fields);
+  bool full = false;
+  const config::HttpRule* final_rule = eval_http_rules(fe_->http.request_rules, fields, &full);
+  if (!final_rule) {
+    be_ = fe_->select_backend();
+    if (!be_) {  // as HAProxy: no use_backend matched and no default_backend
+      term_ = "SC";
+      reply(503, "text/plain", "Service Unavailable\n", true);
+      return false;
+    }
+    retries_left_ = bs().retries;
+    if (!fe_->owns(be_)) {
+      reserve_thread_fields(fields_added_by(bs().request_rules));
+      final_rule = eval_http_rules(bs().request_rules, fields, &full);
+    }
+  }
+  if (full) {  // cannot happen: room was reserved for every field a rule adds
+    term_ = "PR";
+    reply(500, "text/plain", nullptr, true);
+    return false;
+  }
+  if (final_rule) return answer_by_rule(*final_rule, consumed);
+  char ip[64];
+  if (fe_->http.forwardfor || bs().forwardfor)
+    fields.add("x-forwarded-for", scf_->conn->peer().ip_str(ip, sizeof ip));
+  RequestHeadOptions opt;
+  opt.close_server_side = conn_mode() != config::HttpConnMode::kKeepAlive;
+  if (!write_request_head(req, fields, opt, req_out_)) {
+    req_out_.release();
+    reply(431, "text/plain", "Request Header Fields Too Large\n", true);
+    return false;
+  }
+  return true;
+}
+
+// A deny or return rule answers the request. Returns: false (the stream replied).
+bool HttpStream::answer_by_rule(const config::HttpRule& rule, size_t consumed) {
+  const char* ctype = rule.content_type.empty() ? "text/plain" : rule.content_type.c_str();
+  const char* body = rule.value.empty() && rule.content_type.empty() ? nullptr : rule.value.c_str();
+  if (rule.action == config::HttpRule::Action::kDeny) {
+    term_ = "PR";
+    reply(rule.status ? rule.status : 403, ctype, body, true);
+    return false;
+  }
+  fmux()->ibuf().consume(consumed);
+  const bool close = !client_keepalive_ || !req_body_.done();
+  reply(rule.status, rule.content_type.c_str(), rule.value.c_str(), close);
+  return false;
 }
 
 // Moves request body bytes from the client's input buffer into req_out_, as far
@@ -142,7 +181,7 @@ bool HttpStream::exchange_once() {
     mux::MuxH1* fm = fmux();
     if (!fm->ibuf().full() && !(scf_->flags & kEnd) && fm->fill()) {
       progress = true;
-      cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
+      cli_exp_ = deadline(fe_->timeouts.client);
     }
     size_t before = req_out_.len();
     copy_request_body();
@@ -171,7 +210,7 @@ bool HttpStream::send_request() {
     size_t n = bmux()->send(req_out_.head() + req_sent_, req_out_.len() - req_sent_);
     req_sent_ += n;
     progress = n > 0;
-    if (n) srv_exp_ = fe_->timeouts.server ? now() + fe_->timeouts.server : kNever;
+    if (n) srv_exp_ = deadline(bs().timeouts.server);
   }
   if (!req_done_ && req_out_.room() == 0 && req_sent_ > 0) {
     // The body outgrows the buffer: what was sent is gone for good.
@@ -191,7 +230,7 @@ bool HttpStream::read_response() {
     if (n) {
       res_bytes_ += n;
       progress = true;
-      srv_exp_ = fe_->timeouts.server ? now() + fe_->timeouts.server : kNever;
+      srv_exp_ = deadline(bs().timeouts.server);
     }
   }
   // The next head is parsed only once the previous one (an interim 1xx) has
@@ -208,13 +247,13 @@ bool HttpStream::read_response() {
 // responses are forwarded and parsing goes on. Returns: true if a head was taken.
 bool HttpStream::parse_response_head() {
   Buffer& in = bmux()->ibuf();
-  http::HeadParser& parser = thread_parser(hs_->max_headers);
+  http::HeadParser& parser = thread_parser(fe_->http.max_headers);
   http::ResponseHead res;
   const BufferedHead head = parse_buffered_response(parser, in, &scan_pos_, &res);
   if (!head.complete) {
     if (in.full()) {
       term_ = "PH";
-      if (try_retry(kRetryJunkResponse, false)) return false;
+      if (try_retry(config::kRetryJunkResponse, false)) return false;
       reply(502, "text/plain", "Bad Gateway\n", true);
     }
     return false;
@@ -223,15 +262,17 @@ bool HttpStream::parse_response_head() {
   if (r.status == http::ParseStatus::kNeedMore) return false;
   if (r.status == http::ParseStatus::kError) {
     term_ = "PH";
-    if (try_retry(kRetryJunkResponse, false)) return false;
+    if (try_retry(config::kRetryJunkResponse, false)) return false;
     reply(502, "text/plain", "Bad Gateway\n", true);
     return false;
   }
   scan_pos_ = 0;
   if (res.status >= 100 && res.status < 200 && res.status != 101) {
+    http::HeaderList& fields = thread_field_list(res.headers.size());
+    collect_end_to_end(res.headers, res.connection, false, false, fields);
     ResponseHeadOptions o;
     o.interim = true;
-    if (!write_response_head(res, *hs_, o, res_out_)) {
+    if (!write_response_head(res, fields, o, res_out_)) {
       term_ = "PH";  // cannot happen with an empty res_out_ and a head that fit in
       reply(502, "text/plain", "Bad Gateway\n", true);  // a buffer; kept safe
       return false;
@@ -240,26 +281,23 @@ bool HttpStream::parse_response_head() {
     return true;
   }
   static const struct { int status; uint32_t bit; } kStatusRetry[] = {
-      {404, kRetry404}, {408, kRetry408}, {425, kRetry425}, {500, kRetry500},
-      {501, kRetry501}, {502, kRetry502}, {503, kRetry503}, {504, kRetry504}};
+      {404, config::kRetry404}, {408, config::kRetry408}, {425, config::kRetry425},
+      {500, config::kRetry500}, {501, config::kRetry501}, {502, config::kRetry502},
+      {503, config::kRetry503}, {504, config::kRetry504}};
   for (auto& sr : kStatusRetry)
     if (res.status == sr.status && try_retry(sr.bit, false)) return false;
   http::BodyFraming framing = http::response_framing(method_, res);
   const bool tunnel = framing.kind == http::BodyFraming::Kind::kTunnel;
   server_keep_ = !tunnel && http::response_keeps_alive(res, framing) &&
-                 hs_->conn_mode == HttpConnMode::kKeepAlive;
+                 conn_mode() == config::HttpConnMode::kKeepAlive;
   if (http::binds_connection_auth(res)) scb_->conn->flags |= net::kConnPrivate;
   // An HTTP/1.0 client cannot decode chunks (RFC 9112 §6.1): it gets the
   // payload, delimited by the end of the connection.
   dechunk_ = client_minor_ == 0 && framing.kind == http::BodyFraming::Kind::kChunked;
-  client_close_ = !tunnel && (!client_keepalive_ || hs_->conn_mode == HttpConnMode::kClose ||
+  client_close_ = !tunnel && (!client_keepalive_ || conn_mode() == config::HttpConnMode::kClose ||
                               framing.kind == http::BodyFraming::Kind::kCloseDelimited ||
                               dechunk_ || soft_stopping() || !req_done_);
-  ResponseHeadOptions o;
-  o.close_client = client_close_;
-  o.client_version_minor = client_minor_;
-  o.drop_transfer_encoding = dechunk_;
-  if (!write_response_head(res, *hs_, o, res_out_)) {
+  if (!write_final_response_head(res)) {
     term_ = "PH";
     reply(502, "text/plain", "Bad Gateway\n", true);
     return false;
@@ -278,10 +316,27 @@ bool HttpStream::parse_response_head() {
   }
   if (tunnel) {
     phase_ = Phase::kTunnel;
-    int64_t to = fe_->timeouts.tunnel ? fe_->timeouts.tunnel : fe_->timeouts.client;
-    tun_exp_ = to ? now() + to : kNever;
+    tun_exp_ = deadline(bs().timeouts.tunnel ? bs().timeouts.tunnel : fe_->timeouts.client);
   }
   return true;
+}
+
+// Response rules in order (the backend's, then the frontend's), then the
+// rewritten head into res_out_. Returns: false if it did not fit.
+bool HttpStream::write_final_response_head(const http::ResponseHead& res) {
+  const bool own = fe_->owns(be_);
+  http::HeaderList& fields =
+      thread_field_list(res.headers.size() + fields_added_by(bs().response_rules) +
+                        (own ? 0 : fields_added_by(fe_->http.response_rules)));
+  collect_end_to_end(res.headers, res.connection, res.status == 101, dechunk_, fields);
+  bool full = false;
+  eval_http_rules(bs().response_rules, fields, &full);
+  if (!own && !full) eval_http_rules(fe_->http.response_rules, fields, &full);
+  if (full) return false;  // cannot happen: room was reserved for every field a rule adds
+  ResponseHeadOptions o;
+  o.close_client = client_close_;
+  o.client_version_minor = client_minor_;
+  return write_response_head(res, fields, o, res_out_);
 }
 
 // The server closed (or failed). Before any response byte on a reused
@@ -296,7 +351,7 @@ void HttpStream::on_server_gone() {
       // (its requests keep finding connections before their FIN does).
       if (reused_ && srv_) srv_->keepalive.observe_close(conn_idle_ms_);
       if (reused_ && try_retry(0, /*reused_race=*/true)) return;
-      if (!reused_ && try_retry(kRetryEmptyResponse, false)) return;
+      if (!reused_ && try_retry(config::kRetryEmptyResponse, false)) return;
     }
     term_ = "SH";
     reply(502, "text/plain", "Bad Gateway\n", true);
@@ -341,7 +396,7 @@ bool HttpStream::send_response() {
     res_out_.consume(n);
     bytes_out_ += n;
     progress = n > 0;
-    if (n) cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
+    if (n) cli_exp_ = deadline(fe_->timeouts.client);
     if (!res_out_.empty()) return progress;
     res_out_.release();
   }
@@ -360,7 +415,7 @@ bool HttpStream::send_response() {
     bytes_out_ += n;
     res_fed_ -= n;
     progress |= n > 0;
-    if (n) cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
+    if (n) cli_exp_ = deadline(fe_->timeouts.client);
   }
   if (res_body_.done() && res_fed_ == 0) res_done_ = true;
   return progress;
@@ -381,7 +436,7 @@ bool HttpStream::send_decoded_body() {
       bytes_out_ += n;
       if (n) {
         progress = true;
-        cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
+        cli_exp_ = deadline(fe_->timeouts.client);
       }
       if (res_fed_ > 0) break;
     }
@@ -422,7 +477,7 @@ void HttpStream::park_server_connection(bool client_keep) {
   bool keep = bc && server_keep_ && bmux()->ibuf().empty() &&
               !(bc->flags & (net::kConnError | net::kConnRdShut | net::kConnWrShut));
   if (bc) ++bc->exchanges;
-  if (hs_->reuse == HttpReuse::kNever || (bc && (bc->flags & net::kConnPrivate))) {
+  if (bs().reuse == config::HttpReuse::kNever || (bc && (bc->flags & net::kConnPrivate))) {
     const int max_reuse = srv_ ? srv_->pool_limits.max_reuse : -1;
     keep = keep && srv_ && client_keep && srv_->pool_limits.max_conn != 0 &&
            (max_reuse < 0 || bc->exchanges <= uint32_t(max_reuse));
@@ -446,8 +501,7 @@ void HttpStream::end_transaction() {
   if (fe_->log) log_end();
   mux::MuxH1* fm = fmux();
   if (!client_keep) fm->shutw(scf_);
-  int64_t ka = hs_->keep_alive_ms ? hs_->keep_alive_ms : hs_->http_request_ms;
-  fm->set_idle_timeout(ka ? ka : fe_->timeouts.client);
+  fm->set_idle_timeout(keep_alive_timeout());
   fm->detach(scf_, client_keep);
   mux::StreamConnector::pool().destroy(scf_);
   phase_ = Phase::kDone;
@@ -484,8 +538,7 @@ void HttpStream::tunnel() {
   if ((scf_->flags | scb_->flags) & mux::kScError) return abort_all();
   // Only traffic pushes the inactivity deadline (a wake-up without bytes,
   // such as the timer's own, must not).
-  int64_t to = fe_->timeouts.tunnel ? fe_->timeouts.tunnel : fe_->timeouts.client;
-  if (moved) tun_exp_ = to ? now() + to : kNever;
+  if (moved) tun_exp_ = deadline(bs().timeouts.tunnel ? bs().timeouts.tunnel : fe_->timeouts.client);
   if ((scf_->flags & mux::kScEos) && fm->ibuf().empty() && !(scb_->flags & mux::kScShutW))
     bm->shutw(scb_);
   if ((scb_->flags & mux::kScEos) && bm->ibuf().empty() && res_out_.empty() &&
@@ -514,7 +567,7 @@ void HttpStream::reply(int status, const char* ctype, const char* body, bool clo
   local_close_ = close || soft_stopping();
   client_close_ = local_close_;
   phase_ = Phase::kLocalReply;
-  cli_exp_ = fe_->timeouts.client ? now() + fe_->timeouts.client : kNever;
+  cli_exp_ = deadline(fe_->timeouts.client);
   flush_local_reply();
 }
 
@@ -530,8 +583,7 @@ void HttpStream::flush_local_reply() {
   if (fe_->log) log_end();
   bool keep = !local_close_ && !(scf_->flags & kEnd);
   if (!keep) fm->shutw(scf_);
-  int64_t ka = hs_->keep_alive_ms ? hs_->keep_alive_ms : hs_->http_request_ms;
-  fm->set_idle_timeout(ka ? ka : fe_->timeouts.client);
+  fm->set_idle_timeout(keep_alive_timeout());
   fm->detach(scf_, keep);
   mux::StreamConnector::pool().destroy(scf_);
   phase_ = Phase::kDone;
@@ -573,13 +625,13 @@ void HttpStream::log_end() {
   // option dontlognull, as in TCP mode: a connection on which the client sent
   // nothing (a port probe) is not logged.
   if (fe_->dontlognull && req_first_ms_ < 0) return;
-  if (fe_->log_format == LogFormat::kHttp) return log_http();
+  if (fe_->log_format == config::LogFormat::kHttp) return log_http();
   // tcplog (or no option): the connection-level shape of TCP mode, one line
   // per transaction.
   SessionLogRecord r;
   r.client = scf_->conn ? scf_->conn->peer().str() : "-";
   r.frontend = fe_->name;
-  r.backend = be_->name();
+  r.backend = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
   r.server = log_srv_ ? log_srv_->name : "<NOSRV>";
   r.t_connect = slot_ms_ >= 0 && conn_ready_ms_ >= 0 ? conn_ready_ms_ - slot_ms_ : -1;
   r.t_total = now() - start_ms_;
@@ -600,7 +652,7 @@ void HttpStream::log_http() {
   r.client = scf_->conn ? scf_->conn->peer().str() : "-";
   r.date_ms = wall_clock_ms() - (t - first);
   r.frontend = fe_->name;
-  r.backend = be_->name();
+  r.backend = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
   r.server = log_srv_ ? std::string_view(log_srv_->name) : std::string_view("<NOSRV>");
   r.t_request = span(first, head_ms_);
   r.t_queue = span(head_ms_, slot_ms_);
@@ -612,9 +664,10 @@ void HttpStream::log_http() {
   r.termination = term_;
   r.act_conns = Frontend::global_conns();
   r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
-  for (const auto& s : be_->servers()) r.be_conns += s->cur_sess.load(std::memory_order_relaxed);
+  if (be_)
+    for (const auto& s : be_->servers()) r.be_conns += s->cur_sess.load(std::memory_order_relaxed);
   r.srv_conns = log_srv_ ? log_srv_->cur_sess.load(std::memory_order_relaxed) : 0;
-  r.retries = fe_->retries - retries_left_;
+  r.retries = be_ ? bs().retries - retries_left_ : 0;
   r.redispatched = avoid_ != nullptr;
   r.be_queue = be_queue_pos_;
   r.request = req_line_;

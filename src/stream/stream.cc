@@ -32,11 +32,11 @@ bool Stream::create_incoming(mux::StreamConnector* sc, void* ctx) {
 
 Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
     : fe_(fe),
-      be_(fe->backend),
+      be_(fe->select_backend()),
       scf_(scf),
       tasklet_(&Stream::process_cb, this),
       timer_(&Stream::timer_cb, this),
-      retries_left_(fe->retries) {
+      retries_left_(be_ ? be_->settings.retries : 0) {
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   start_ms_ = EventLoop::current()->now_ms();
@@ -63,15 +63,16 @@ bool Stream::expired(int64_t exp) const {
 }
 
 void Stream::refresh_front() {
-  const StreamTimeouts& t = fe_->timeouts;
+  const FrontendTimeouts& t = fe_->timeouts;
+  const int64_t tunnel = be_ ? be_->settings.timeouts.tunnel : 0;
   int64_t to = t.client;
-  if (state_ == State::kEstablished && t.tunnel) to = t.tunnel;
+  if (state_ == State::kEstablished && tunnel) to = tunnel;
   if ((req_shut_ || res_shut_) && t.client_fin) to = t.client_fin;
   front_exp_ = to ? EventLoop::current()->now_ms() + to : kNever;
 }
 
 void Stream::refresh_back() {
-  const StreamTimeouts& t = fe_->timeouts;
+  const backend::BackendTimeouts& t = be_->settings.timeouts;
   int64_t to = t.server;
   if (state_ == State::kEstablished && t.tunnel) to = t.tunnel;
   if ((req_shut_ || res_shut_) && t.server_fin) to = t.server_fin;
@@ -121,6 +122,7 @@ void Stream::process(uint32_t why) {
 }
 
 void Stream::assign_server() {
+  if (!be_) return close("SC");  // no backend: nothing to connect to
   backend::LbRequest req;
   req.source_hash = scf_->conn->peer().ip_hash();
   req.avoid = avoid_;
@@ -132,10 +134,11 @@ void Stream::assign_server() {
       return;
     case backend::TakeResult::kQueued:
       state_ = State::kQueued;
-      queue_exp_ = fe_->timeouts.queue ? EventLoop::current()->now_ms() + fe_->timeouts.queue
-                                       : (fe_->timeouts.connect
-                                              ? EventLoop::current()->now_ms() + fe_->timeouts.connect
-                                              : kNever);
+      queue_exp_ = be_->settings.timeouts.queue
+                       ? EventLoop::current()->now_ms() + be_->settings.timeouts.queue
+                       : (be_->settings.timeouts.connect
+                              ? EventLoop::current()->now_ms() + be_->settings.timeouts.connect
+                              : kNever);
       return;
     case backend::TakeResult::kNoServer:
     case backend::TakeResult::kQueueFull:
@@ -148,7 +151,8 @@ void Stream::assign_server() {
 void Stream::connect_server() {
   state_ = State::kConnecting;
   connect_start_ms_ = EventLoop::current()->now_ms();
-  conn_exp_ = fe_->timeouts.connect ? connect_start_ms_ + fe_->timeouts.connect : kNever;
+  const int64_t connect_to = be_->settings.timeouts.connect;
+  conn_exp_ = connect_to ? connect_start_ms_ + connect_to : kNever;
   srv_->counters.conns_opened.fetch_add(1, std::memory_order_relaxed);
   scb_ = open_server_connection(srv_->addr, "pt", this, &tasklet_, &wait_b_);
   if (!scb_) return connect_failed("SC");
@@ -181,7 +185,7 @@ void Stream::connect_failed(const char* why) {
   --retries_left_;
   if (srv_) srv_->counters.retries.fetch_add(1, std::memory_order_relaxed);
   // With `option redispatch`, the last retry goes to another server.
-  if (fe_->redispatch && retries_left_ == 0 && be_->servers().size() > 1) {
+  if (be_->settings.redispatch && retries_left_ == 0 && be_->servers().size() > 1) {
     avoid_ = srv_;
     srv_ = nullptr;
     be_->release(avoid_);
@@ -194,9 +198,8 @@ void Stream::connect_failed(const char* why) {
   // refuse an immediate retry too (it may be restarting), so wait
   // min(timeout connect, 1s) first. A connect timeout has already waited.
   if (why[0] != 's') {
-    int64_t delay = fe_->timeouts.connect && fe_->timeouts.connect < kTurnAroundMs
-                        ? fe_->timeouts.connect
-                        : kTurnAroundMs;
+    const int64_t connect_to = be_->settings.timeouts.connect;
+    int64_t delay = connect_to && connect_to < kTurnAroundMs ? connect_to : kTurnAroundMs;
     state_ = State::kTurnAround;
     conn_exp_ = EventLoop::current()->now_ms() + delay;
     return;
@@ -325,7 +328,7 @@ void Stream::log_end() {
   SessionLogRecord r;
   r.client = scf_->conn ? scf_->conn->peer().str() : "-";
   r.frontend = fe_->name;
-  r.backend = be_->name();
+  r.backend = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
   r.server = srv_ ? srv_->name : "<NOSRV>";
   int64_t now = EventLoop::current()->now_ms();
   r.t_connect = connect_ms_;

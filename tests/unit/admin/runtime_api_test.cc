@@ -22,7 +22,7 @@ class RuntimeApiTest : public ::testing::Test {
     }
     be_.finalize();
     fe_.name = "public";
-    fe_.backend = &be_;
+    fe_.default_backend = &be_;
     api_ = std::make_unique<RuntimeApi>(
         std::vector<backend::Backend*>{&be_}, std::vector<stream::Frontend*>{&fe_}, 1,
         [this](const std::function<void(int)>& fn) {

@@ -41,6 +41,18 @@ TEST(HttpRules, SetAndDelHeaderInOrder) {
   EXPECT_EQ(rsp(r)[1].loc.line, 6);
 }
 
+TEST(HttpRules, AddHeaderOnBothSides) {
+  auto r = frontend("  http-request add-header X-A one\n  http-response add-header X-B two\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(req(r).size(), 1u);
+  EXPECT_EQ(req(r)[0].action, HttpRule::Action::kAddHeader);
+  EXPECT_EQ(req(r)[0].name, "X-A");
+  EXPECT_EQ(req(r)[0].value, "one");
+  ASSERT_EQ(rsp(r).size(), 1u);
+  EXPECT_EQ(rsp(r)[0].action, HttpRule::Action::kAddHeader);
+  EXPECT_EQ(rsp(r)[0].value, "two");
+}
+
 TEST(HttpRules, DoublePercentIsALiteralPercent) {
   auto r = frontend("  http-request set-header X-Share 100%%\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
@@ -117,16 +129,19 @@ TEST(HttpRules, Errors) {
             "t.cfg:3: 'http-request return': option 'status' expects a value");
   EXPECT_EQ(only_error(frontend("  http-request redirect location /\n")),
             "t.cfg:3: 'http-request redirect': Hearth does not support this action yet; supported: "
-            "set-header, del-header, deny or return");
+            "set-header, add-header, del-header, deny or return");
   EXPECT_EQ(only_error(frontend("  http-response deny\n")),
             "t.cfg:3: 'http-response deny': Hearth does not support this action yet; supported: "
-            "set-header or del-header");
+            "set-header, add-header or del-header");
   EXPECT_EQ(only_error(frontend("  http-request sethdr a b\n")),
-            "t.cfg:3: 'http-request sethdr': unknown action; supported: set-header, del-header, "
+            "t.cfg:3: 'http-request sethdr': unknown action; supported: set-header, add-header, "
+            "del-header, deny or return");
+  EXPECT_EQ(only_error(frontend("  http-request\n")),
+            "t.cfg:3: 'http-request': missing action: expects set-header, add-header, del-header, "
             "deny or return");
-  EXPECT_EQ(
-      only_error(frontend("  http-request\n")),
-      "t.cfg:3: 'http-request': missing action: expects set-header, del-header, deny or return");
+  EXPECT_EQ(only_error(frontend("  http-request add-header X-A\n")),
+            "t.cfg:3: 'http-request add-header': missing argument: expects 'http-request "
+            "add-header NAME VALUE'");
 }
 
 }  // namespace

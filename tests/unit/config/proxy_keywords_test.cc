@@ -242,6 +242,26 @@ TEST(ProxyKeywords, PreferLastServer) {
   EXPECT_TRUE(has(w.warnings, "t.cfg:2: 'option prefer-last-server': ignored in a frontend section"));
 }
 
+TEST(ProxyKeywords, UseBackendRulesInOrder) {
+  auto r = in("frontend", "  use_backend a\n  use_backend b\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(proxy(r).use_backends.size(), 2u);
+  EXPECT_EQ(proxy(r).use_backends[0].backend, "a");
+  EXPECT_EQ(proxy(r).use_backends[0].loc.line, 2);
+  EXPECT_EQ(proxy(r).use_backends[1].backend, "b");
+  EXPECT_EQ(only_error(in("frontend", "  use_backend a if TRUE\n")),
+            "t.cfg:2: 'use_backend': conditions ('if' / 'unless' with ACLs) are not supported by "
+            "Hearth yet");
+  EXPECT_EQ(only_error(in("frontend", "  use_backend be_%[req.hdr(host)]\n")),
+            "t.cfg:2: 'use_backend': backend names built from log-format expressions are not "
+            "supported by Hearth yet");
+  EXPECT_EQ(only_error(in("frontend", "  use_backend\n")),
+            "t.cfg:2: 'use_backend': missing argument: expects 'use_backend NAME'");
+  EXPECT_EQ(only_error(in("backend", "  use_backend a\n")),
+            "t.cfg:2: 'use_backend': not allowed in a backend section (allowed in: frontend, "
+            "listen)");
+}
+
 TEST(ProxyKeywords, HttpReuse) {
   EXPECT_EQ(proxy(in("backend", "  http-reuse never\n")).http_reuse, HttpReuse::kNever);
   EXPECT_EQ(proxy(in("backend", "  http-reuse safe\n")).http_reuse, HttpReuse::kSafe);
@@ -255,7 +275,9 @@ TEST(ProxyKeywords, HttpReuse) {
 TEST(ProxyKeywords, RetryOn) {
   auto r = in("backend", "  retry-on conn-failure empty-response 503\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
-  EXPECT_EQ(proxy(r).retry_on, (std::vector<std::string>{"conn-failure", "empty-response", "503"}));
+  EXPECT_EQ(proxy(r).retry_on, kRetryConnFailure | kRetryEmptyResponse | kRetry503);
+  EXPECT_EQ(proxy(in("backend", "  retry-on none\n")).retry_on, 0u);
+  EXPECT_EQ(proxy(in("backend", "")).retry_on, kRetryConnFailure);  // HAProxy's default
   EXPECT_TRUE(has(in("backend", "  retry-on 418\n").errors,
                   "t.cfg:2: 'retry-on': unknown keyword '418': expects none, conn-failure"));
   EXPECT_EQ(only_error(in("backend", "  retry-on none 503\n")),
@@ -284,8 +306,8 @@ TEST(ProxyKeywords, SectionPlacementErrors) {
 }
 
 TEST(ProxyKeywords, KnownButUnsupportedVersusUnknown) {
-  EXPECT_EQ(only_error(in("frontend", "  use_backend b if x\n")),
-            "t.cfg:2: 'use_backend': Hearth does not support this keyword yet");
+  EXPECT_EQ(only_error(in("backend", "  use-server b if x\n")),
+            "t.cfg:2: 'use-server': Hearth does not support this keyword yet");
   EXPECT_EQ(only_error(in("frontend", "  acl x path /\n")),
             "t.cfg:2: 'acl': Hearth does not support this keyword yet");
   EXPECT_TRUE(has(in("frontend", "  defualt_backend b\n").errors,

@@ -66,26 +66,41 @@ TEST(Validate, HttpFrontendCannotUseTcpBackend) {
             "http mode: add 'mode http' to 'app' (or use 'mode tcp' in both)");
 }
 
-TEST(Validate, TcpFrontendMayUseHttpBackend) {
+TEST(Validate, TcpFrontendCannotUseHttpBackendYet) {
   auto r = parse_and_validate(
       "defaults\n  timeout connect 1s\n  timeout client 1s\n  timeout server 1s\n"
       "frontend web\n  bind :80\n  default_backend app\n"
       "backend app\n  mode http\n  server s 10.0.0.1:80\n");
-  EXPECT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(only_error(r),
+            "t.cfg:7: 'default_backend': backend 'app' is in http mode but frontend 'web' is in "
+            "tcp mode: Hearth does not upgrade a TCP stream to HTTP yet; use the same mode in "
+            "both");
 }
 
-TEST(Validate, FrontendNeedsBindAndDefaultBackend) {
-  auto r = parse_and_validate("defaults\n  timeout client 1s\nfrontend fe\n");
-  ASSERT_EQ(r.errors.size(), 2u) << dump(r.errors);
-  EXPECT_EQ(r.errors[0].str(), "t.cfg:3: 'frontend': 'fe' has no bind line: add 'bind ADDR:PORT'");
+TEST(Validate, UseBackendIsCheckedLikeDefaultBackend) {
+  auto r = parse_and_validate(
+      "defaults\n  timeout connect 1s\n  timeout client 1s\n  timeout server 1s\n"
+      "frontend web\n  mode http\n  bind :80\n  use_backend nope\n  use_backend app\n"
+      "  use_backend fe2\n"
+      "backend app\n  mode tcp\n  server s 10.0.0.1:80\n"
+      "frontend fe2\n  bind :81\n");
+  ASSERT_EQ(r.errors.size(), 3u) << dump(r.errors);
+  EXPECT_EQ(r.errors[0].str(), "t.cfg:8: 'use_backend': no backend or listen section named 'nope'");
   EXPECT_EQ(r.errors[1].str(),
-            "t.cfg:3: 'frontend': 'fe' has no default_backend: add 'default_backend NAME'");
+            "t.cfg:9: 'use_backend': backend 'app' is in tcp mode but frontend 'web' is in http "
+            "mode: add 'mode http' to 'app' (or use 'mode tcp' in both)");
+  EXPECT_EQ(r.errors[2].str(),
+            "t.cfg:10: 'use_backend': no backend or listen section named 'fe2' ('fe2' is a "
+            "frontend, which cannot serve as a backend)");
 }
 
-TEST(Validate, ListenNeedsServersOrDefaultBackend) {
-  auto r = parse_and_validate("listen li :80\n");
-  EXPECT_TRUE(has(r.errors, "t.cfg:1: 'listen': 'li' has neither servers nor a default_backend"));
-  EXPECT_EQ(r.errors.size(), 1u) << dump(r.errors);
+// As HAProxy: a frontend or listen without any backend is valid; its
+// requests get a 503.
+TEST(Validate, FrontendNeedsBindButNoBackend) {
+  auto r = parse_and_validate("defaults\n  timeout client 1s\nfrontend fe\n");
+  EXPECT_EQ(only_error(r), "t.cfg:3: 'frontend': 'fe' has no bind line: add 'bind ADDR:PORT'");
+  auto l = parse_and_validate("defaults\n  timeout client 1s\nlisten li :80\n");
+  EXPECT_TRUE(l.ok()) << dump(l.errors);
 }
 
 TEST(Validate, BindAddressesAreChecked) {

@@ -1,0 +1,39 @@
+#pragma once
+// What a backend (or the back half of a listen section) tells the streams it
+// serves: server-side timeouts, retries, and its HTTP settings. Streams read
+// these through their backend at the time they use them, so a frontend that
+// switches between backends applies each backend's own settings.
+#include <cstdint>
+#include <vector>
+
+#include "config/enums.h"
+#include "config/model.h"
+
+namespace hearth::backend {
+
+// Milliseconds; 0 means "no timeout".
+struct BackendTimeouts {
+  int64_t connect = 0, server = 0, server_fin = 0, tunnel = 0, queue = 0;
+};
+
+struct BackendSettings {
+  config::Mode mode = config::Mode::kTcp;
+  BackendTimeouts timeouts;
+  int retries = 3;
+  bool redispatch = false;  // option redispatch
+  // HTTP.
+  config::HttpReuse reuse = config::HttpReuse::kSafe;
+  config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
+  bool prefer_last_server = false;  // option prefer-last-server
+  bool forwardfor = false;          // option forwardfor in the backend
+  uint32_t retry_on = config::kRetryConnFailure;
+  // http-reuse safe: how recently an idle connection must have proven live to
+  // carry a request that cannot be replayed (timeout reuse-window).
+  int64_t reuse_window_ms = 100;
+  // http-request rules, evaluated after the frontend's (and after switching);
+  // http-response rules, evaluated before the frontend's. In the order written.
+  std::vector<config::HttpRule> request_rules;
+  std::vector<config::HttpRule> response_rules;
+};
+
+}  // namespace hearth::backend

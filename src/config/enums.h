@@ -1,0 +1,49 @@
+#pragma once
+// The enumerations shared by the configuration model and the runtime. Each is
+// defined once, here; the runtime uses these types directly, so no value is
+// ever translated between two copies of the same list.
+#include <cstdint>
+
+namespace hearth::config {
+
+// "mode tcp|http".
+enum class Mode { kTcp, kHttp };
+// "balance ALGORITHM".
+enum class BalanceAlgo { kRoundRobin, kLeastConn, kSource, kRandom, kFirst };
+// "http-reuse never|safe|aggressive|always".
+enum class HttpReuse { kNever, kSafe, kAggressive, kAlways };
+// option http-keep-alive (default) / http-server-close / httpclose, ordered
+// from the least to the most closing: where a frontend and its backend
+// disagree, the larger value wins.
+enum class HttpConnMode { kKeepAlive, kServerClose, kClose };
+// "option tcplog" / "option httplog": which access-log line a proxy emits.
+// kDefault (neither option) logs the tcplog line.
+enum class LogFormat { kDefault, kTcp, kHttp };
+// "init-state": where a checked server starts (and restarts after maintenance).
+enum class InitState {
+  kFullyUp,   // UP; `fall` failed checks take it DOWN
+  kUp,        // UP; the first failed check takes it DOWN (HAProxy's default)
+  kDown,      // DOWN; the first passed check brings it UP
+  kFullyDown  // DOWN; `rise` passed checks bring it UP
+};
+
+// "retry-on KEYWORD...": the conditions under which a request is retried, as
+// a bit mask. 0 is "none".
+enum RetryOn : uint32_t {
+  kRetryConnFailure = 1u << 0,
+  kRetryEmptyResponse = 1u << 1,
+  kRetryJunkResponse = 1u << 2,
+  kRetryResponseTimeout = 1u << 3,
+  kRetry404 = 1u << 4,
+  kRetry408 = 1u << 5,
+  kRetry425 = 1u << 6,
+  kRetry500 = 1u << 7,
+  kRetry501 = 1u << 8,
+  kRetry502 = 1u << 9,
+  kRetry503 = 1u << 10,
+  kRetry504 = 1u << 11,
+  kRetryAllRetryable = kRetryConnFailure | kRetryEmptyResponse | kRetryJunkResponse |
+                       kRetryResponseTimeout | kRetry500 | kRetry502 | kRetry503 | kRetry504,
+};
+
+}  // namespace hearth::config

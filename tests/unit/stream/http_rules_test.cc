@@ -1,0 +1,113 @@
+// eval_http_rules: header rules run in the order written, on the field list,
+// and the first final action stops the evaluation (HAProxy's semantics).
+#include "stream/http_rules.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace hearth::stream {
+namespace {
+
+using Action = config::HttpRule::Action;
+
+config::HttpRule rule(Action a, std::string name = {}, std::string value = {}, int status = 0) {
+  config::HttpRule r{};
+  r.action = a;
+  r.name = std::move(name);
+  r.value = std::move(value);
+  r.status = status;
+  return r;
+}
+
+std::string run(const std::vector<config::HttpRule>& rules,
+                const std::vector<std::pair<std::string, std::string>>& in,
+                const config::HttpRule** final_rule = nullptr) {
+  http::HeaderList& l = thread_field_list(in.size() + fields_added_by(rules));
+  for (const auto& [n, v] : in) l.add(n, v);
+  bool full = false;
+  const config::HttpRule* f = eval_http_rules(rules, l, &full);
+  EXPECT_FALSE(full);
+  if (final_rule) *final_rule = f;
+  std::string out;
+  for (const http::HeaderField& h : l)
+    out += std::string(h.name) + ": " + std::string(h.value) + "|";
+  return out;
+}
+
+TEST(HttpRules, SetThenDelLeavesNothing) {
+  EXPECT_EQ(run({rule(Action::kSetHeader, "X-A", "one"), rule(Action::kDelHeader, "X-A")},
+                {{"X-A", "client"}, {"Host", "h"}}),
+            "Host: h|");
+}
+
+TEST(HttpRules, DelThenSetLeavesTheSetValue) {
+  EXPECT_EQ(run({rule(Action::kDelHeader, "X-A"), rule(Action::kSetHeader, "X-A", "one")},
+                {{"X-A", "client"}, {"Host", "h"}}),
+            "Host: h|X-A: one|");
+}
+
+TEST(HttpRules, AddAppendsAfterWhatIsThere) {
+  EXPECT_EQ(run({rule(Action::kAddHeader, "X-A", "one"), rule(Action::kAddHeader, "x-a", "two")},
+                {{"X-A", "client"}}),
+            "X-A: client|X-A: one|x-a: two|");
+}
+
+TEST(HttpRules, SetAfterAddReplacesBoth) {
+  EXPECT_EQ(run({rule(Action::kAddHeader, "X-A", "one"), rule(Action::kSetHeader, "X-A", "two")},
+                {{"X-A", "client"}}),
+            "X-A: two|");
+}
+
+TEST(HttpRules, AddAfterSetKeepsBoth) {
+  EXPECT_EQ(run({rule(Action::kSetHeader, "X-A", "one"), rule(Action::kAddHeader, "X-A", "two")},
+                {{"X-A", "client"}}),
+            "X-A: one|X-A: two|");
+}
+
+TEST(HttpRules, FirstFinalActionStops) {
+  const config::HttpRule* f = nullptr;
+  std::vector<config::HttpRule> rules = {
+      rule(Action::kSetHeader, "X-A", "one"), rule(Action::kDeny, {}, {}, 403),
+      rule(Action::kReturn, {}, "x", 200), rule(Action::kDelHeader, "X-A")};
+  EXPECT_EQ(run(rules, {}, &f), "X-A: one|");  // the del after the deny never ran
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->action, Action::kDeny);
+}
+
+TEST(HttpRules, NoRulesNoChange) {
+  const config::HttpRule deny = rule(Action::kDeny);
+  const config::HttpRule* f = &deny;  // must be reset to nullptr
+  EXPECT_EQ(run({}, {{"a", "1"}}, &f), "a: 1|");
+  EXPECT_EQ(f, nullptr);
+}
+
+TEST(HttpRules, FullListIsReported) {
+  http::HeaderList& l = thread_field_list(1);
+  l.add("a", "1");
+  bool full = false;
+  std::vector<config::HttpRule> rules;
+  for (size_t i = 0; i <= l.capacity(); ++i) rules.push_back(rule(Action::kAddHeader, "b", "2"));
+  const config::HttpRule* f = eval_http_rules(rules, l, &full);
+  EXPECT_TRUE(full);
+  EXPECT_NE(f, nullptr);
+}
+
+TEST(HttpRules, ReserveKeepsFieldsAndMakesRoom) {
+  http::HeaderList& l = thread_field_list(1);
+  l.add("a", "1");
+  reserve_thread_fields(100);
+  EXPECT_GE(l.capacity(), 101u);
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(l.add("b", "2"));
+  EXPECT_EQ(l[0].name, "a");
+}
+
+TEST(HttpRules, FieldsAddedCountsSetAndAdd) {
+  EXPECT_EQ(fields_added_by({rule(Action::kSetHeader, "a", "1"), rule(Action::kAddHeader, "b", "2"),
+                             rule(Action::kDelHeader, "c"), rule(Action::kDeny)}),
+            2u);
+}
+
+}  // namespace
+}  // namespace hearth::stream
