@@ -86,7 +86,7 @@ std::vector<PoolThreadStats> RuntimeApi::collect_pool_stats(
   on_threads_([&](int t) {
     std::vector<PoolThreadStats> mine(servers.size());
     for (size_t i = 0; i < servers.size(); ++i) {
-      auto& pools = servers[i]->idle_pools;
+      auto& pools = servers[i]->pools;
       if (t >= int(pools.size()) || !pools[t]) continue;
       mine[i] = {pools[t]->idle_count(), pools[t]->safe_count(), pools[t]->unsafe_count(),
                  pools[t]->stale_caught()};
@@ -127,7 +127,7 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
     auto est = s->keepalive.estimate_ms();
     o << owner[i]->name() << "/" << s->name << " " << s->addr.str() << " " << s->cur_sess.load()
       << " " << ps[i].idle << " " << ps[i].safe << " " << ps[i].unsafe << " "
-      << s->pool_purge_delay_ms << " " << s->pool_limits.max_conn << " "
+      << s->pool_settings.purge_delay_ms << " " << s->pool_settings.max_conn << " "
       << (est ? std::to_string(*est) : "-") << " " << fmt_ms(s->keepalive.retire_age_ms()) << " "
       << s->keepalive.proven_idle_ms() << " " << s->counters.conns_opened.load() << " "
       << s->counters.reused.load() << " " << s->counters.retries.load() << " " << ps[i].stale

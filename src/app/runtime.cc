@@ -152,12 +152,14 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p,
     s->maxconn = sc.maxconn;
     s->backup = sc.backup;
     s->disabled.store(sc.disabled);
-    if (sc.pool_max_conn) s->pool_limits.max_conn = *sc.pool_max_conn;
-    if (sc.max_reuse) s->pool_limits.max_reuse = *sc.max_reuse;
-    s->pool_limits.idle_timeout_ms =
-        sc.pool_idle_timeout ? *sc.pool_idle_timeout : ms(p.timeouts.pool_idle);
-    if (sc.pool_purge_delay) s->pool_purge_delay_ms = *sc.pool_purge_delay;
-    s->make_idle_pools(nbthread);
+    backend::PoolSettings& ps = s->pool_settings;
+    ps.reuse = p.http_reuse;
+    if (p.timeouts.reuse_window) ps.reuse_window_ms = *p.timeouts.reuse_window;
+    if (sc.pool_max_conn) ps.max_conn = *sc.pool_max_conn;
+    if (sc.max_reuse) ps.max_reuse = *sc.max_reuse;
+    ps.idle_timeout_ms = sc.pool_idle_timeout ? *sc.pool_idle_timeout : ms(p.timeouts.pool_idle);
+    if (sc.pool_purge_delay) ps.purge_delay_ms = *sc.pool_purge_delay;
+    s->make_pools(nbthread);
     backend::Server* added = be->add_server(std::move(s));
     if (sc.check) add_check(p, sc, be.get(), added, errors);
   }

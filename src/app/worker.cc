@@ -79,26 +79,15 @@ void Worker::begin_stop() { loop_.post(&Worker::stop_cb, this); }
 void Worker::close_idle_pools() {
   for (auto& be : rt_->backends)
     for (auto& s : be->servers())
-      if (index_ < int(s->idle_pools.size())) s->idle_pools[index_].reset();
+      if (index_ < int(s->pools.size())) s->pools[index_].reset();
 }
 
-void Worker::purge_idle_pools() {
+void Worker::tick_pools() {
   const int64_t now = loop_.now_ms();
   for (auto& be : rt_->backends)
-    for (auto& s : be->servers()) {
-      backend::IdlePool* p = index_ < int(s->idle_pools.size()) ? s->idle_pools[index_].get() : nullptr;
-      if (!p) continue;
-      if (!s->serving()) {  // DOWN or in maintenance: nothing may reuse these
-        p->close_all();
-        continue;
-      }
-      int64_t& last = last_purge_[s.get()];
-      if (now - last >= s->pool_purge_delay_ms) {
-        p->purge(now);
-        last = now;
-        if (index_ == 0) s->roll_need_estimate();
-      }
-    }
+    for (auto& s : be->servers())
+      if (backend::ConnPool* p = index_ < int(s->pools.size()) ? s->pools[index_].get() : nullptr)
+        p->tick(now, s->serving());
 }
 
 void Worker::stop_cb(void* ctx) {
@@ -117,7 +106,7 @@ void Worker::housekeeping_cb(Timer*, void* ctx) { static_cast<Worker*>(ctx)->hou
 // Periodic duties: resume listeners paused by a limit that another thread's
 // sessions were holding, and finish the loop once a graceful stop has drained.
 void Worker::housekeeping() {
-  purge_idle_pools();
+  tick_pools();
   if (stopping_) {
     if (stream::Stream::live_on_thread() + stream::live_streams_on_thread() == 0) {
       loop_.stop();

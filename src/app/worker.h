@@ -33,7 +33,8 @@ class Worker {
   static void housekeeping_cb(Timer* t, void* ctx);
   static void stop_cb(void* ctx);
   void housekeeping();
-  void purge_idle_pools();
+  // Every server's pool on this thread: purge, or close all when not serving.
+  void tick_pools();
   void close_idle_pools();
 
   int index_;
@@ -44,7 +45,6 @@ class Worker {
   std::thread thread_;
   bool stopping_ = false;
   std::atomic<bool> finished_{false};
-  std::unordered_map<const backend::Server*, int64_t> last_purge_;
 };
 
 }  // namespace hearth::app

@@ -224,14 +224,17 @@ void HealthCheck::begin() {
 
 void HealthCheck::on_connect() {
   net::Connection* c = conn_;
-  if (!(c->flags & (net::kConnSendReady | net::kConnError))) {
-    c->xprt->subscribe(c, kWakeSend, &wait_);
-    return;
+  switch (c->connect_status()) {
+    case net::ConnectStatus::kPending:
+      c->xprt->subscribe(c, kWakeSend, &wait_);
+      return;
+    case net::ConnectStatus::kFailed: {
+      const int err = c->connect_errno();
+      return finish(CheckStatus::kL4Con, 0, std::strerror(err ? err : ECONNRESET));
+    }
+    case net::ConnectStatus::kEstablished:
+      break;
   }
-  int err = net::socket_error(c->fd());
-  if (err != 0 || (c->flags & net::kConnError))
-    return finish(CheckStatus::kL4Con, 0, std::strerror(err ? err : ECONNRESET));
-  c->flags = (c->flags & ~net::kConnConnecting) | net::kConnConnected;
   if (!spec_.http) return finish(CheckStatus::kL4Ok, 0, "");
   // With timeout check, it bounds the exchange from here; without it, the
   // deadline armed at the start (inter) still runs.

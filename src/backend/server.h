@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "backend/health.h"
-#include "backend/idle_pool.h"
+#include "backend/conn_pool.h"
 #include "backend/keepalive_estimator.h"
 #include "core/pool.h"
 #include "net/address.h"
@@ -43,16 +43,15 @@ class Server {
   ServerHealth health;
   HealthCheck* check = nullptr;  // its health check, if "check" was configured
 
-  // HTTP idle connections: one pool per worker thread, indexed by thread_index().
-  IdlePool::Limits pool_limits;
-  int64_t pool_purge_delay_ms = 5000;
+  // HTTP connection reuse: one pool per worker thread, indexed by thread_index().
+  PoolSettings pool_settings;
   KeepAliveEstimator keepalive;
-  std::vector<std::unique_ptr<IdlePool>> idle_pools;
+  std::vector<std::unique_ptr<ConnPool>> pools;
   // Creates the per-thread pools. Requires: before any worker runs.
-  void make_idle_pools(int nthreads) {
-    idle_pools.clear();
+  void make_pools(int nthreads) {
+    pools.clear();
     for (int i = 0; i < nthreads; ++i)
-      idle_pools.push_back(std::make_unique<IdlePool>(pool_limits, &keepalive));
+      pools.push_back(std::make_unique<ConnPool>(pool_settings, this, /*leader=*/i == 0));
   }
   // How many idle connections are worth keeping: the peak of concurrent sessions
   // over the last purge interval (or so far in this one), plus a few spares. A
@@ -77,9 +76,9 @@ class Server {
                    std::memory_order_relaxed);
   }
 
-  IdlePool* local_pool() {
+  ConnPool* local_pool() {
     int t = thread_index();
-    return t < int(idle_pools.size()) ? idle_pools[t].get() : nullptr;
+    return t < int(pools.size()) ? pools[t].get() : nullptr;
   }
 
   bool usable() const { return up.load() && !disabled.load() && weight > 0; }

@@ -34,8 +34,11 @@ class Mux {
   // the mux cannot take another stream.
   virtual bool attach(StreamConnector* sc) = 0;
   // The stream leaves. keep_idle=false destroys the connection; keep_idle=true
-  // keeps it read-subscribed and drains it on readable (see docs/architecture.md).
-  virtual void detach(StreamConnector* sc, bool keep_idle) = 0;
+  // keeps it read-subscribed and drains it on readable (see docs/architecture.md),
+  // unless it can no longer be reused (an error, a shutdown, bytes past the
+  // message), in which case it is destroyed too.
+  // Returns: true if the connection stays (idle), false if it was destroyed.
+  virtual bool detach(StreamConnector* sc, bool keep_idle) = 0;
   virtual StreamConnector* first_sc() const = 0;
   virtual void shutr(StreamConnector* sc) = 0;
   virtual void shutw(StreamConnector* sc) = 0;

@@ -102,22 +102,22 @@ bool MuxH1::attach(StreamConnector* sc) {
   return true;
 }
 
-void MuxH1::detach(StreamConnector* sc, bool keep_idle) {
-  if (sc != sc_) return;
+bool MuxH1::detach(StreamConnector* sc, bool keep_idle) {
+  if (sc != sc_) return false;
   drop_stream_subscriptions(conn_, &wait_);
   sc->conn = nullptr;
   sc->mux = nullptr;
   sc_ = nullptr;
   if (!keep_idle || (conn_->flags & kDeadFlags)) {
     destroy();
-    return;
+    return false;
   }
   if (outgoing_ && !ibuf_.empty()) {  // bytes past the response: not reusable
     destroy();
-    return;
+    return false;
   }
-  if (!outgoing_) ++transactions_;
   go_idle();
+  return true;
 }
 
 void MuxH1::go_idle() {
@@ -218,44 +218,7 @@ void MuxH1::unsubscribe(StreamConnector*, uint32_t events, WaitEvent* w) {
   conn_->xprt->unsubscribe(conn_, events, w);
 }
 
-void MuxH1::park_private(net::Connection* c, void* owner, PrivateDeadFn on_dead,
-                         int64_t now_ms) {
-  close_private();
-  private_ = c;
-  private_owner_ = owner;
-  private_dead_ = on_dead;
-  c->idle_owner = this;
-  c->idle_unlink = &MuxH1::private_unlink;
-  c->idle_since_ms = now_ms;
-  c->flags |= net::kConnIdle;
-}
-
-// The idle_unlink hook: the private connection died while idle.
-void MuxH1::private_unlink(net::Connection* c) {
-  auto* self = static_cast<MuxH1*>(c->idle_owner);
-  if (self->private_dead_) self->private_dead_(c, self->private_owner_);
-  c->idle_owner = nullptr;
-  self->private_ = nullptr;
-  self->private_owner_ = nullptr;
-}
-
-net::Connection* MuxH1::take_private() {
-  net::Connection* c = private_;
-  if (!c) return nullptr;
-  c->idle_unlink = nullptr;  // handed over, not dead: no on_dead
-  c->unlink_idle();
-  c->idle_owner = nullptr;
-  private_ = nullptr;
-  private_owner_ = nullptr;
-  return c;
-}
-
-void MuxH1::close_private() {
-  if (net::Connection* c = take_private()) c->mux->destroy();
-}
-
 void MuxH1::destroy() {
-  close_private();
   idle_hook_.unlink();
   net::Connection* c = conn_;
   conn_ = nullptr;
@@ -269,9 +232,9 @@ void MuxH1::destroy() {
 
 std::string MuxH1::dump() const {
   char out[200];
-  snprintf(out, sizeof out, "mux=h1 side=%s conn_flags=0x%x sc=%s ibuf=%zu transactions=%u",
+  snprintf(out, sizeof out, "mux=h1 side=%s conn_flags=0x%x sc=%s ibuf=%zu",
            outgoing_ ? "server" : "client", conn_ ? conn_->flags : 0, sc_ ? "attached" : "none",
-           ibuf_.len(), transactions_);
+           ibuf_.len());
   return out;
 }
 

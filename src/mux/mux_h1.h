@@ -29,7 +29,7 @@ class MuxH1 final : public Mux {
   bool init(net::Connection* conn, StreamConnector* sc, StreamFactory f, void* f_ctx) override;
   void wake() override;
   bool attach(StreamConnector* sc) override;
-  void detach(StreamConnector* sc, bool keep_idle) override;
+  bool detach(StreamConnector* sc, bool keep_idle) override;
   StreamConnector* first_sc() const override { return sc_; }
   void shutr(StreamConnector* sc) override;
   void shutw(StreamConnector* sc) override;
@@ -54,29 +54,6 @@ class MuxH1 final : public Mux {
   bool outgoing() const { return outgoing_; }
   // Incoming side: how long to wait for the next request once idle (0: forever).
   void set_idle_timeout(int64_t ms) { idle_timeout_ms_ = ms; }
-  // Incoming side: requests fully handled on this connection so far.
-  uint32_t transactions() const { return transactions_; }
-
-  // Incoming side, `http-reuse never`: one server connection private to this
-  // client connection, idle between its requests (HAProxy's session-private
-  // connection). The server connection was detached with keep_idle, so its own
-  // mux keeps it read-subscribed and destroys it on EOF, error or stray bytes;
-  // that unlinks it from here and calls on_dead(c, owner) first (for stats).
-  // owner is what the connection leads to (the stream layer's server).
-  using PrivateDeadFn = void (*)(net::Connection* c, void* owner);
-  // Parks c (idle_since_ms = now_ms), closing any connection parked before.
-  void park_private(net::Connection* c, void* owner, PrivateDeadFn on_dead, int64_t now_ms);
-  // Returns: the parked connection if it leads to owner, still parked; else nullptr.
-  net::Connection* private_conn(const void* owner) const {
-    return private_ && private_owner_ == owner ? private_ : nullptr;
-  }
-  // Returns: what the parked connection leads to, or nullptr if none is parked.
-  void* private_owner() const { return private_ ? private_owner_ : nullptr; }
-  // Unlinks the parked connection and hands it over (the caller attaches a
-  // stream or destroys it). Returns: it, or nullptr if none is parked.
-  net::Connection* take_private();
-  // Closes the parked connection, if any (not a death: on_dead is not called).
-  void close_private();
 
   static Mux* create();
   // Closes every idle client connection of the calling thread (those waiting
@@ -91,7 +68,6 @@ class MuxH1 final : public Mux {
   void idle_outgoing();
   void idle_incoming();
   bool new_stream();
-  static void private_unlink(net::Connection* c);
   void update_sc_flags();
   void go_idle();
 
@@ -100,12 +76,8 @@ class MuxH1 final : public Mux {
   StreamFactory factory_ = nullptr;
   void* factory_ctx_ = nullptr;
   bool outgoing_ = false;
-  uint32_t transactions_ = 0;
   int64_t idle_timeout_ms_ = 0;
   Buffer ibuf_;
-  net::Connection* private_ = nullptr;  // see park_private()
-  void* private_owner_ = nullptr;
-  PrivateDeadFn private_dead_ = nullptr;
   ListHook idle_hook_;  // in the thread's idle client list while idle (incoming)
   Tasklet tasklet_;
   WaitEvent wait_;

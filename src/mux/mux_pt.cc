@@ -69,20 +69,21 @@ bool MuxPt::attach(StreamConnector* sc) {
   return true;
 }
 
-void MuxPt::detach(StreamConnector* sc, bool keep_idle) {
-  if (sc != sc_) return;
+bool MuxPt::detach(StreamConnector* sc, bool keep_idle) {
+  if (sc != sc_) return false;
   drop_stream_subscriptions(conn_, &wait_);
   sc->conn = nullptr;
   sc->mux = nullptr;
   sc_ = nullptr;
   if (!keep_idle || (conn_->flags & (net::kConnError | net::kConnRdShut | net::kConnWrShut))) {
     destroy();
-    return;
+    return false;
   }
   conn_->flags |= net::kConnIdle;
   // Stay read-subscribed: whatever arrives while idle is a close, a reset or
   // stray bytes, and each of them retires the connection.
   conn_->xprt->subscribe(conn_, kWakeRecv, &wait_);
+  return true;
 }
 
 void MuxPt::io_cb(Tasklet*, void* ctx, uint32_t) {

@@ -18,7 +18,7 @@ class MuxPt final : public Mux {
   bool init(net::Connection* conn, StreamConnector* sc, StreamFactory f, void* f_ctx) override;
   void wake() override;
   bool attach(StreamConnector* sc) override;
-  void detach(StreamConnector* sc, bool keep_idle) override;
+  bool detach(StreamConnector* sc, bool keep_idle) override;
   StreamConnector* first_sc() const override { return sc_; }
   void shutr(StreamConnector* sc) override;
   void shutw(StreamConnector* sc) override;

@@ -61,6 +61,19 @@ void Connection::destroy() {
   pool().destroy(this);
 }
 
+ConnectStatus Connection::connect_status() {
+  if (flags & kConnConnected) return ConnectStatus::kEstablished;
+  if (flags & kConnError) return ConnectStatus::kFailed;
+  if (!(flags & kConnSendReady)) return ConnectStatus::kPending;
+  connect_errno_ = socket_error(fd_);
+  if (connect_errno_ != 0) {
+    flags |= kConnError;
+    return ConnectStatus::kFailed;
+  }
+  flags = (flags & ~kConnConnecting) | kConnConnected;
+  return ConnectStatus::kEstablished;
+}
+
 void Connection::on_fd_event(uint32_t ev) {
   if (ev & EPOLLRDHUP) flags |= kConnRdHup;
   if (ev & (EPOLLERR | EPOLLHUP)) flags |= kConnRdHup;

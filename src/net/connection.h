@@ -31,6 +31,9 @@ enum ConnFlag : uint32_t {
   kConnPrivate = 1u << 10,   // server side: bound to one client (NTLM/Negotiate auth)
 };
 
+// Where an outgoing connect stands (Connection::connect_status).
+enum class ConnectStatus { kPending, kEstablished, kFailed };
+
 class Connection;
 // Called when a connection that sits in an idle list must leave it (it died, or is
 // taken for reuse). Set by whoever linked it; cleared by the callee.
@@ -52,6 +55,13 @@ class Connection final : public FdHandler {
   void destroy();
 
   void on_fd_event(uint32_t events) override;
+
+  // Outgoing side: whether the non-blocking connect completed. The one place
+  // where a connection becomes established (kConnConnected set,
+  // kConnConnecting cleared) or is found failed (kConnError set).
+  ConnectStatus connect_status();
+  // The socket error that failed the connect (0 if none was reported).
+  int connect_errno() const { return connect_errno_; }
 
   int fd() const { return fd_; }
   EventLoop* loop() const { return loop_; }
@@ -78,6 +88,9 @@ class Connection final : public FdHandler {
     flags &= ~kConnIdle;
   }
 
+  // Incoming side: the session (stream layer) this connection carries.
+  void* owner = nullptr;
+
   // Who to tell when destroyed (e.g. a server's connection counter). Optional.
   void (*on_destroy)(Connection* c, void* ctx) = nullptr;
   void* on_destroy_ctx = nullptr;
@@ -91,6 +104,7 @@ class Connection final : public FdHandler {
  private:
   EventLoop* loop_;
   int fd_;
+  int connect_errno_ = 0;
   Address peer_;
 };
 

@@ -7,6 +7,7 @@
 #include "net/connection.h"
 #include "net/transport.h"
 #include "stream/http_stream.h"
+#include "stream/session.h"
 #include "stream/stream.h"
 
 namespace hearth::stream {
@@ -35,9 +36,14 @@ bool frontend_gate(void* ctx) { return static_cast<Frontend*>(ctx)->may_accept()
 
 namespace {
 // Every accepted connection counts against maxconn until its socket is closed,
-// whichever layer closes it.
-void on_client_conn_destroyed(net::Connection*, void* ctx) {
-  static_cast<Frontend*>(ctx)->connection_closed();
+// whichever layer closes it; its session (and any private server connection
+// in it) goes with it.
+void on_client_conn_destroyed(net::Connection* c, void* ctx) {
+  auto* s = static_cast<Session*>(ctx);
+  Frontend* fe = s->fe;
+  c->owner = nullptr;
+  Session::pool().destroy(s);
+  fe->connection_closed();
 }
 }  // namespace
 
@@ -52,9 +58,16 @@ void frontend_accept(net::Listener*, int fd, const net::Address& peer, void* ctx
     fe->connection_closed();
     return;
   }
+  Session* s = Session::pool().create(fe);
+  if (!s) {
+    c->destroy();
+    fe->connection_closed();
+    return;
+  }
   c->xprt = net::raw_transport();
+  c->owner = s;
   c->on_destroy = &on_client_conn_destroyed;
-  c->on_destroy_ctx = fe;
+  c->on_destroy_ctx = s;
   const char* mode = fe->mode == config::Mode::kHttp ? "h1" : "pt";
   mux::StreamFactory factory =
       fe->mode == config::Mode::kHttp ? &HttpStream::create_incoming : &Stream::create_incoming;

@@ -18,8 +18,11 @@
 #include "mux/mux_h1.h"
 #include "mux/stream_connector.h"
 #include "stream/frontend.h"
+#include "stream/server_side.h"
 
 namespace hearth::stream {
+
+struct Session;
 
 class HttpStream {
  public:
@@ -33,8 +36,7 @@ class HttpStream {
   enum class Phase {
     kReqHead,     // waiting for / parsing the request head
     kLocalReply,  // sending a response Hearth made itself
-    kQueued,      // waiting for a server slot
-    kConnecting,  // a new server connection is being established
+    kConnect,     // the server side is assigning a server and connecting
     kExchange,    // request and response are flowing
     kTunnel,      // after 101 / CONNECT 2xx: raw bytes both ways
     kDone,
@@ -52,18 +54,10 @@ class HttpStream {
   bool answer_by_rule(const config::HttpRule& rule, size_t consumed);
   bool write_final_response_head(const http::ResponseHead& res);
   void copy_request_body();
-  // Server side.
+  // Server side (the shared ServerSide does the work).
   void assign_server();
-  void take_connection();
-  int64_t max_idle_for_request() const;
-  net::Connection* vet_for_request(net::Connection* c);
-  net::Connection* take_private_connection();
-  void park_server_connection(bool client_keep);
-  void connect_new();
-  void check_connect();
-  void connect_failed();
+  void on_server(ServerSide::State st);
   bool try_retry(uint32_t condition, bool reused_race);
-  void drop_server_side(bool keep_idle);
   // Exchange (http_txn.cc).
   void exchange();
   bool exchange_once();
@@ -86,8 +80,10 @@ class HttpStream {
   void log_end();
   void log_http();
 
+  Session* session() const;
   mux::MuxH1* fmux() const { return static_cast<mux::MuxH1*>(scf_->mux); }
-  mux::MuxH1* bmux() const { return scb_ ? static_cast<mux::MuxH1*>(scb_->mux) : nullptr; }
+  mux::StreamConnector* scb() const { return ss_.scb(); }
+  mux::MuxH1* bmux() const { return scb() ? static_cast<mux::MuxH1*>(scb()->mux) : nullptr; }
   int64_t now() const;
   // Returns: now() + timeout, or kNever when timeout is 0 (none).
   int64_t deadline(int64_t timeout) const;
@@ -107,11 +103,7 @@ class HttpStream {
   // The backend this request goes to: chosen by content switching once the
   // frontend's request rules ran; nullptr before (and if none matched).
   backend::Backend* be_ = nullptr;
-  backend::Server* srv_ = nullptr;
-  backend::Server* avoid_ = nullptr;
-  backend::QueueWaiter* waiter_ = nullptr;
   mux::StreamConnector* scf_;
-  mux::StreamConnector* scb_ = nullptr;
   Phase phase_ = Phase::kReqHead;
 
   Buffer req_out_;       // rewritten request head + body bytes not yet acknowledged
@@ -128,38 +120,30 @@ class HttpStream {
   bool upgrade_req_ = false;
   bool client_keepalive_ = true;
   int client_minor_ = 1;
-  bool req_done_ = false;     // the whole request was read from the client
+  bool req_done_ = false;  // the whole request was read from the client
   bool res_head_done_ = false;
   bool res_done_ = false;     // the whole response was read from the server
   bool server_keep_ = false;  // the server connection may be reused afterwards
   bool client_close_ = false;
-  bool replayable_ = true;    // the whole request is still in req_out_
-  bool reused_ = false;       // the server connection came from an idle pool
-  bool force_fresh_ = false;  // a retry: never reuse
+  bool replayable_ = true;  // the whole request is still in req_out_
   bool local_close_ = true;
-  bool dechunk_ = false;      // chunked response to an HTTP/1.0 client: send it decoded
-  int64_t conn_idle_ms_ = 0;
+  bool dechunk_ = false;    // chunked response to an HTTP/1.0 client: send it decoded
   uint64_t res_bytes_ = 0;  // bytes received from the server for this request
   uint64_t bytes_out_ = 0;  // bytes sent to the client (log, frontend counter)
-  backend::Server* log_srv_ = nullptr;  // the server used, kept for the log
-  int retries_left_ = 0;
   int status_ = 0;
   const char* term_ = "--";
 
   Tasklet tasklet_;
   WaitEvent wait_f_, wait_b_;
+  ServerSide ss_;
   Timer timer_;
   int64_t start_ms_;
   // When each phase ended, for the log's timers (loop ms; -1: not reached).
-  int64_t req_first_ms_ = -1;   // the first request byte was seen
-  int64_t head_ms_ = -1;        // the request head was complete and valid
-  int64_t slot_ms_ = -1;        // a server slot was granted (first time)
-  int64_t conn_ready_ms_ = -1;  // a server connection became usable (last one)
-  int64_t res_head_ms_ = -1;    // the final response head arrived
-  uint32_t be_queue_pos_ = 0;   // requests ahead of this one when it was queued
-  std::string req_line_;        // the request line, captured only for option httplog
-  int64_t req_exp_ = kNever, conn_exp_ = kNever, srv_exp_ = kNever, cli_exp_ = kNever,
-          queue_exp_ = kNever, tun_exp_ = kNever;
+  int64_t req_first_ms_ = -1;  // the first request byte was seen
+  int64_t head_ms_ = -1;       // the request head was complete and valid
+  int64_t res_head_ms_ = -1;   // the final response head arrived
+  std::string req_line_;       // the request line, captured only for option httplog
+  int64_t req_exp_ = kNever, srv_exp_ = kNever, cli_exp_ = kNever, tun_exp_ = kNever;
 };
 
 // Streams (TCP and HTTP) alive on the calling thread; a graceful stop waits for 0.

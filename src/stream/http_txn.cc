@@ -11,6 +11,7 @@
 #include "stream/http_head_writer.h"
 #include "stream/http_rules.h"
 #include "stream/http_stream.h"
+#include "stream/session.h"
 #include "stream/session_log.h"
 
 namespace hearth::stream {
@@ -77,7 +78,7 @@ void HttpStream::read_request_head() {
   client_minor_ = req.version_minor;
   upgrade_req_ = req.flags.upgrade || req.method == http::Method::kConnect;
   req_body_.reset(req.framing.kind == http::BodyFraming::Kind::kTunnel ? http::BodyFraming::none()
-                                                                        : req.framing);
+                                                                       : req.framing);
   if (!route_request(req, r.consumed)) return;
   in.consume(r.consumed);
   scan_pos_ = 0;
@@ -103,7 +104,6 @@ bool HttpStream::route_request(const http::RequestHead& req, size_t consumed) {
       reply(503, "text/plain", "Service Unavailable\n", true);
       return false;
     }
-    retries_left_ = bs().retries;
     if (!fe_->owns(be_)) {
       reserve_thread_fields(fields_added_by(bs().request_rules));
       final_rule = eval_http_rules(bs().request_rules, fields, &full);
@@ -169,8 +169,7 @@ void HttpStream::exchange() {
   while (phase_ == Phase::kExchange && exchange_once()) {
   }
   if (phase_ != Phase::kExchange) return;
-  if (res_done_ && req_done_ && res_out_.empty() && res_fed_ == 0 &&
-      req_sent_ == req_out_.len())
+  if (res_done_ && req_done_ && res_out_.empty() && res_fed_ == 0 && req_sent_ == req_out_.len())
     return end_transaction();
   update_exchange_deadlines();
 }
@@ -204,7 +203,7 @@ bool HttpStream::exchange_once() {
 // Writes req_out_ from req_sent_ on. Bytes stay in req_out_ (for a replay) until
 // the response starts or the buffer is needed for more body.
 bool HttpStream::send_request() {
-  if (!scb_ || (scb_->flags & mux::kScError)) return false;
+  if (!scb() || (scb()->flags & mux::kScError)) return false;
   bool progress = false;
   if (req_sent_ < req_out_.len()) {
     size_t n = bmux()->send(req_out_.head() + req_sent_, req_out_.len() - req_sent_);
@@ -222,10 +221,10 @@ bool HttpStream::send_request() {
 }
 
 bool HttpStream::read_response() {
-  if (!scb_ || res_done_) return false;
+  if (!scb() || res_done_) return false;
   mux::MuxH1* bm = bmux();
   bool progress = false;
-  if (!bm->ibuf().full() && !(scb_->flags & kEnd)) {
+  if (!bm->ibuf().full() && !(scb()->flags & kEnd)) {
     size_t n = bm->fill();
     if (n) {
       res_bytes_ += n;
@@ -235,11 +234,10 @@ bool HttpStream::read_response() {
   }
   // The next head is parsed only once the previous one (an interim 1xx) has
   // left res_out_: a run of interim heads must not overflow it.
-  while (!res_head_done_ && res_out_.empty() && phase_ == Phase::kExchange &&
-         parse_response_head())
+  while (!res_head_done_ && res_out_.empty() && phase_ == Phase::kExchange && parse_response_head())
     progress = true;
   if (phase_ != Phase::kExchange) return false;
-  if ((scb_->flags & kEnd) && bm->ibuf().len() == res_fed_) on_server_gone();
+  if ((scb()->flags & kEnd) && bm->ibuf().len() == res_fed_) on_server_gone();
   return progress;
 }
 
@@ -280,17 +278,19 @@ bool HttpStream::parse_response_head() {
     in.consume(r.consumed);
     return true;
   }
-  static const struct { int status; uint32_t bit; } kStatusRetry[] = {
-      {404, config::kRetry404}, {408, config::kRetry408}, {425, config::kRetry425},
-      {500, config::kRetry500}, {501, config::kRetry501}, {502, config::kRetry502},
-      {503, config::kRetry503}, {504, config::kRetry504}};
+  static const struct {
+    int status;
+    uint32_t bit;
+  } kStatusRetry[] = {{404, config::kRetry404}, {408, config::kRetry408}, {425, config::kRetry425},
+                      {500, config::kRetry500}, {501, config::kRetry501}, {502, config::kRetry502},
+                      {503, config::kRetry503}, {504, config::kRetry504}};
   for (auto& sr : kStatusRetry)
     if (res.status == sr.status && try_retry(sr.bit, false)) return false;
   http::BodyFraming framing = http::response_framing(method_, res);
   const bool tunnel = framing.kind == http::BodyFraming::Kind::kTunnel;
   server_keep_ = !tunnel && http::response_keeps_alive(res, framing) &&
                  conn_mode() == config::HttpConnMode::kKeepAlive;
-  if (http::binds_connection_auth(res)) scb_->conn->flags |= net::kConnPrivate;
+  if (http::binds_connection_auth(res)) scb()->conn->flags |= net::kConnPrivate;
   // An HTTP/1.0 client cannot decode chunks (RFC 9112 §6.1): it gets the
   // payload, delimited by the end of the connection.
   dechunk_ = client_minor_ == 0 && framing.kind == http::BodyFraming::Kind::kChunked;
@@ -307,7 +307,7 @@ bool HttpStream::parse_response_head() {
   in.consume(r.consumed);
   res_head_done_ = true;
   res_body_.reset(tunnel ? http::BodyFraming::none() : framing);
-  if (reused_) srv_->keepalive.observe_alive(conn_idle_ms_);
+  if (ss_.reused()) ss_.server()->keepalive.observe_alive(ss_.idle_ms());
   // The response has begun: a replay is no longer possible.
   replayable_ = false;
   if (req_sent_ > 0) {
@@ -346,12 +346,13 @@ void HttpStream::on_server_gone() {
   if (!res_head_done_) {
     if (res_bytes_ == 0) {
       // A reused connection that died before any response byte was closed by
-      // the server after ~conn_idle_ms_ of idleness: the same evidence as a
+      // the server after ~idle_ms() of idleness: the same evidence as a
       // close noticed while idle, and the only kind a busy client produces
       // (its requests keep finding connections before their FIN does).
-      if (reused_ && srv_) srv_->keepalive.observe_close(conn_idle_ms_);
-      if (reused_ && try_retry(0, /*reused_race=*/true)) return;
-      if (!reused_ && try_retry(config::kRetryEmptyResponse, false)) return;
+      const bool reused = ss_.reused();
+      if (reused) ss_.server()->keepalive.observe_close(ss_.idle_ms());
+      if (reused && try_retry(0, /*reused_race=*/true)) return;
+      if (!reused && try_retry(config::kRetryEmptyResponse, false)) return;
     }
     term_ = "SH";
     reply(502, "text/plain", "Bad Gateway\n", true);
@@ -384,7 +385,7 @@ bool HttpStream::send_response() {
   mux::MuxH1* fm = fmux();
   // A head waiting to go out takes the body bytes already here along, so a small
   // response leaves in one send.
-  if (!res_out_.empty() && res_head_done_ && scb_ && !dechunk_ && phase_ == Phase::kExchange) {
+  if (!res_out_.empty() && res_head_done_ && scb() && !dechunk_ && phase_ == Phase::kExchange) {
     if (!feed_response_body()) return false;
     Buffer& in = bmux()->ibuf();
     size_t n = res_out_.append(in.head(), res_fed_);
@@ -405,7 +406,7 @@ bool HttpStream::send_response() {
     abort_all();
     return false;
   }
-  if (!res_head_done_ || !scb_ || phase_ != Phase::kExchange) return progress;
+  if (!res_head_done_ || !scb() || phase_ != Phase::kExchange) return progress;
   if (dechunk_) return send_decoded_body() || progress;
   if (!feed_response_body()) return false;
   Buffer& in = bmux()->ibuf();
@@ -458,49 +459,20 @@ bool HttpStream::send_decoded_body() {
   return progress;
 }
 
-namespace {
-// A private server connection died while idle (see MuxH1::park_private).
-void private_conn_died(net::Connection* c, void* owner) {
-  auto* srv = static_cast<backend::Server*>(owner);
-  srv->counters.stale_idle.fetch_add(1, std::memory_order_relaxed);
-  const int64_t idle_ms = c->loop()->now_ms() - c->idle_since_ms;
-  srv->keepalive.observe_close(idle_ms > 0 ? idle_ms : 0);
-}
-}  // namespace
-
-// The exchange is over: the server connection is kept idle if it can carry
-// another exchange (in its server's pool; or private to this client under
-// http-reuse never, or once an NTLM/Negotiate handshake bound it to the
-// client) and closed otherwise.
-void HttpStream::park_server_connection(bool client_keep) {
-  net::Connection* bc = scb_ ? scb_->conn : nullptr;
-  bool keep = bc && server_keep_ && bmux()->ibuf().empty() &&
-              !(bc->flags & (net::kConnError | net::kConnRdShut | net::kConnWrShut));
-  if (bc) ++bc->exchanges;
-  if (bs().reuse == config::HttpReuse::kNever || (bc && (bc->flags & net::kConnPrivate))) {
-    const int max_reuse = srv_ ? srv_->pool_limits.max_reuse : -1;
-    keep = keep && srv_ && client_keep && srv_->pool_limits.max_conn != 0 &&
-           (max_reuse < 0 || bc->exchanges <= uint32_t(max_reuse));
-    drop_server_side(keep);
-    if (keep) fmux()->park_private(bc, srv_, &private_conn_died, now());
-    return;
-  }
-  backend::IdlePool* pool = srv_ ? srv_->local_pool() : nullptr;
-  if (!pool || pool->idle_count() >= srv_->idle_cap()) keep = false;
-  drop_server_side(keep);
-  if (keep && !pool->add(bc, now())) bc->mux->destroy();
-}
-
 // Both messages are complete: park or close the server connection, then hand
 // the client connection back to its mux (keep-alive) or close it.
 void HttpStream::end_transaction() {
   const bool client_keep = !client_close_ && !(scf_->flags & kEnd);
-  park_server_connection(client_keep);
-  if (srv_) be_->release(srv_);
-  srv_ = nullptr;
+  // The server's pool keeps the connection idle if it can carry another
+  // exchange (in its lists, or private to this client) or closes it.
+  const backend::ConnRelease done{server_keep_, client_keep, &session()->priv};
+  ss_.finish(&done, now());
   if (fe_->log) log_end();
   mux::MuxH1* fm = fmux();
-  if (!client_keep) fm->shutw(scf_);
+  if (client_keep)
+    ++session()->transactions;
+  else
+    fm->shutw(scf_);
   fm->set_idle_timeout(keep_alive_timeout());
   fm->detach(scf_, client_keep);
   mux::StreamConnector::pool().destroy(scf_);
@@ -532,31 +504,26 @@ void HttpStream::tunnel() {
       }
     };
     pump(fm, scf_, bm, nullptr);
-    pump(bm, scb_, fm, &bytes_out_);
+    pump(bm, scb(), fm, &bytes_out_);
     moved |= progress;
   }
-  if ((scf_->flags | scb_->flags) & mux::kScError) return abort_all();
+  if ((scf_->flags | scb()->flags) & mux::kScError) return abort_all();
   // Only traffic pushes the inactivity deadline (a wake-up without bytes,
   // such as the timer's own, must not).
-  if (moved) tun_exp_ = deadline(bs().timeouts.tunnel ? bs().timeouts.tunnel : fe_->timeouts.client);
-  if ((scf_->flags & mux::kScEos) && fm->ibuf().empty() && !(scb_->flags & mux::kScShutW))
-    bm->shutw(scb_);
-  if ((scb_->flags & mux::kScEos) && bm->ibuf().empty() && res_out_.empty() &&
+  if (moved)
+    tun_exp_ = deadline(bs().timeouts.tunnel ? bs().timeouts.tunnel : fe_->timeouts.client);
+  if ((scf_->flags & mux::kScEos) && fm->ibuf().empty() && !(scb()->flags & mux::kScShutW))
+    bm->shutw(scb());
+  if ((scb()->flags & mux::kScEos) && bm->ibuf().empty() && res_out_.empty() &&
       !(scf_->flags & mux::kScShutW))
     fm->shutw(scf_);
-  if ((scf_->flags & mux::kScShutW) && (scb_->flags & mux::kScShutW)) abort_all();
+  if ((scf_->flags & mux::kScShutW) && (scb()->flags & mux::kScShutW)) abort_all();
 }
 
 void HttpStream::reply(int status, const char* ctype, const char* body, bool close) {
   status_ = status;
   if (status >= 400) fe_->counters.http_errors.fetch_add(1, std::memory_order_relaxed);
-  drop_server_side(false);
-  if (waiter_) {
-    if (backend::Server* g = be_->cancel_wait(waiter_)) be_->release(g);
-    waiter_ = nullptr;
-  }
-  if (srv_) be_->release(srv_);
-  srv_ = nullptr;
+  ss_.release();
   res_out_.release();
   std::string def;
   if (!body) def = std::string(http::reason_phrase(status)) + "\n";
@@ -582,7 +549,10 @@ void HttpStream::flush_local_reply() {
   res_out_.release();
   if (fe_->log) log_end();
   bool keep = !local_close_ && !(scf_->flags & kEnd);
-  if (!keep) fm->shutw(scf_);
+  if (keep)
+    ++session()->transactions;
+  else
+    fm->shutw(scf_);
   fm->set_idle_timeout(keep_alive_timeout());
   fm->detach(scf_, keep);
   mux::StreamConnector::pool().destroy(scf_);
@@ -599,15 +569,19 @@ void HttpStream::update_subscriptions() {
   };
   const bool f_open = !(scf_->flags & kEnd) && !fm->ibuf().full();
   bool f_recv = false, f_send = false, b_recv = false, b_send = false;
-  const bool b_open = scb_ && !(scb_->flags & kEnd) && !bm->ibuf().full();
+  const bool b_open = scb() && !(scb()->flags & kEnd) && !bm->ibuf().full();
   switch (phase_) {
-    case Phase::kReqHead: f_recv = f_open; break;
-    case Phase::kLocalReply: f_send = !res_out_.empty(); break;
+    case Phase::kReqHead:
+      f_recv = f_open;
+      break;
+    case Phase::kLocalReply:
+      f_send = !res_out_.empty();
+      break;
     case Phase::kExchange:
       f_recv = f_open && !req_done_ && req_out_.room() > 0;
       f_send = !res_out_.empty() || res_fed_ > 0;
       b_recv = b_open && !res_done_ && res_fed_ == 0;
-      b_send = scb_ && req_sent_ < req_out_.len();
+      b_send = scb() && req_sent_ < req_out_.len();
       break;
     case Phase::kTunnel:
       f_recv = f_open;
@@ -615,10 +589,11 @@ void HttpStream::update_subscriptions() {
       f_send = !res_out_.empty() || (bm && !bm->ibuf().empty());
       b_send = !fm->ibuf().empty();
       break;
-    default: break;
+    default:
+      break;
   }
   if (f_recv || f_send) sub(fm, scf_, &wait_f_, f_recv, f_send);
-  if (scb_ && (b_recv || b_send)) sub(bm, scb_, &wait_b_, b_recv, b_send);
+  if (scb() && (b_recv || b_send)) sub(bm, scb(), &wait_b_, b_recv, b_send);
 }
 
 void HttpStream::log_end() {
@@ -632,13 +607,14 @@ void HttpStream::log_end() {
   r.client = scf_->conn ? scf_->conn->peer().str() : "-";
   r.frontend = fe_->name;
   r.backend = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
-  r.server = log_srv_ ? log_srv_->name : "<NOSRV>";
-  r.t_connect = slot_ms_ >= 0 && conn_ready_ms_ >= 0 ? conn_ready_ms_ - slot_ms_ : -1;
+  const backend::Server* srv = ss_.server();
+  r.server = srv ? srv->name : "<NOSRV>";
+  r.t_connect = ss_.slot_ms() >= 0 && ss_.ready_ms() >= 0 ? ss_.ready_ms() - ss_.slot_ms() : -1;
   r.t_total = now() - start_ms_;
   r.bytes_out = bytes_out_;
   r.termination = term_;
   r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
-  r.srv_conns = log_srv_ ? log_srv_->cur_sess.load(std::memory_order_relaxed) : 0;
+  r.srv_conns = srv ? srv->cur_sess.load(std::memory_order_relaxed) : 0;
   emit_session_log(r);
 }
 
@@ -653,11 +629,12 @@ void HttpStream::log_http() {
   r.date_ms = wall_clock_ms() - (t - first);
   r.frontend = fe_->name;
   r.backend = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
-  r.server = log_srv_ ? std::string_view(log_srv_->name) : std::string_view("<NOSRV>");
+  const backend::Server* srv = ss_.server();
+  r.server = srv ? std::string_view(srv->name) : std::string_view("<NOSRV>");
   r.t_request = span(first, head_ms_);
-  r.t_queue = span(head_ms_, slot_ms_);
-  r.t_connect = span(slot_ms_, conn_ready_ms_);
-  r.t_response = span(conn_ready_ms_, res_head_ms_);
+  r.t_queue = span(head_ms_, ss_.slot_ms());
+  r.t_connect = span(ss_.slot_ms(), ss_.ready_ms());
+  r.t_response = span(ss_.ready_ms(), res_head_ms_);
   r.t_active = t - first;
   r.status = status_ ? status_ : -1;
   r.bytes_out = bytes_out_;
@@ -666,10 +643,10 @@ void HttpStream::log_http() {
   r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
   if (be_)
     for (const auto& s : be_->servers()) r.be_conns += s->cur_sess.load(std::memory_order_relaxed);
-  r.srv_conns = log_srv_ ? log_srv_->cur_sess.load(std::memory_order_relaxed) : 0;
-  r.retries = be_ ? bs().retries - retries_left_ : 0;
-  r.redispatched = avoid_ != nullptr;
-  r.be_queue = be_queue_pos_;
+  r.srv_conns = srv ? srv->cur_sess.load(std::memory_order_relaxed) : 0;
+  r.retries = ss_.retries_done();
+  r.redispatched = ss_.redispatched();
+  r.be_queue = ss_.queue_pos();
   r.request = req_line_;
   emit_http_log(r);
 }

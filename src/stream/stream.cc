@@ -4,13 +4,11 @@
 #include "net/connection.h"
 #include "net/socket.h"
 #include "net/transport.h"
-#include "stream/server_connect.h"
 #include "stream/session_log.h"
 
 namespace hearth::stream {
 namespace {
 thread_local int t_live_streams = 0;
-constexpr int64_t kTurnAroundMs = 1000;  // longest wait before retrying a refused connect
 }  // namespace
 
 Pool<Stream>& Stream::pool() {
@@ -35,8 +33,8 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
       be_(fe->select_backend()),
       scf_(scf),
       tasklet_(&Stream::process_cb, this),
-      timer_(&Stream::timer_cb, this),
-      retries_left_(be_ ? be_->settings.retries : 0) {
+      ss_("pt", this, &tasklet_, &wait_b_),
+      timer_(&Stream::timer_cb, this) {
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   start_ms_ = EventLoop::current()->now_ms();
@@ -80,32 +78,18 @@ void Stream::refresh_back() {
 }
 
 void Stream::process(uint32_t why) {
+  const int64_t now = EventLoop::current()->now_ms();
   switch (state_) {
     case State::kAssign:
       assign_server();
       break;
-    case State::kQueued:
-      if (waiter_ && waiter_->assigned) {
-        srv_ = be_->cancel_wait(waiter_);
-        waiter_ = nullptr;
-        connect_server();
-      } else if (waiter_ && waiter_->rejected) {  // every server went down meanwhile
-        be_->cancel_wait(waiter_);
-        waiter_ = nullptr;
-        be_->counters.no_server.fetch_add(1, std::memory_order_relaxed);
-        close("SC");
-      } else if (expired(queue_exp_)) {
-        be_->counters.queue_timeouts.fetch_add(1, std::memory_order_relaxed);
-        close("sQ");
-      } else if (expired(front_exp_)) {
+    case State::kConnect:
+      // A client that gives up while its session waits in the queue.
+      if (ss_.state() == ServerSide::State::kQueued && expired(front_exp_)) {
         close("cQ");
+        break;
       }
-      break;
-    case State::kConnecting:
-      check_connect();
-      break;
-    case State::kTurnAround:
-      if (expired(conn_exp_)) connect_server();
+      on_server(ss_.step(now));
       break;
     case State::kEstablished:
       forward();
@@ -114,8 +98,10 @@ void Stream::process(uint32_t why) {
       break;
   }
   if (state_ == State::kEstablished && (why & kWakeTimer)) {
-    if (expired(front_exp_)) close("cD");
-    else if (expired(back_exp_)) close("sD");
+    if (expired(front_exp_))
+      close("cD");
+    else if (expired(back_exp_))
+      close("sD");
   }
   if (state_ == State::kClosed) return finish();
   update_timer();
@@ -125,86 +111,28 @@ void Stream::assign_server() {
   if (!be_) return close("SC");  // no backend: nothing to connect to
   backend::LbRequest req;
   req.source_hash = scf_->conn->peer().ip_hash();
-  req.avoid = avoid_;
-  backend::Server* s = nullptr;
-  switch (be_->take(req, &s, EventLoop::current(), &tasklet_, &waiter_)) {
-    case backend::TakeResult::kAssigned:
-      srv_ = s;
-      connect_server();
-      return;
-    case backend::TakeResult::kQueued:
-      state_ = State::kQueued;
-      queue_exp_ = be_->settings.timeouts.queue
-                       ? EventLoop::current()->now_ms() + be_->settings.timeouts.queue
-                       : (be_->settings.timeouts.connect
-                              ? EventLoop::current()->now_ms() + be_->settings.timeouts.connect
-                              : kNever);
-      return;
-    case backend::TakeResult::kNoServer:
-    case backend::TakeResult::kQueueFull:
-      be_->counters.no_server.fetch_add(1, std::memory_order_relaxed);
-      close("SC");
-      return;
-  }
+  state_ = State::kConnect;
+  on_server(ss_.start(be_, req, /*reuse=*/nullptr, EventLoop::current()->now_ms()));
 }
 
-void Stream::connect_server() {
-  state_ = State::kConnecting;
-  connect_start_ms_ = EventLoop::current()->now_ms();
-  const int64_t connect_to = be_->settings.timeouts.connect;
-  conn_exp_ = connect_to ? connect_start_ms_ + connect_to : kNever;
-  srv_->counters.conns_opened.fetch_add(1, std::memory_order_relaxed);
-  scb_ = open_server_connection(srv_->addr, "pt", this, &tasklet_, &wait_b_);
-  if (!scb_) return connect_failed("SC");
-}
-
-void Stream::check_connect() {
-  net::Connection* c = scb_->conn;
-  if (!(c->flags & (net::kConnSendReady | net::kConnError))) {
-    if (expired(conn_exp_)) return connect_failed("sC");
-    return;
+// What the server side reached: connected starts forwarding; a failure
+// closes the client with the server side's termination code.
+void Stream::on_server(ServerSide::State st) {
+  switch (st) {
+    case ServerSide::State::kReady:
+      connect_ms_ = EventLoop::current()->now_ms() - ss_.connect_start_ms();
+      state_ = State::kEstablished;
+      refresh_front();
+      refresh_back();
+      return forward();
+    case ServerSide::State::kFailed:
+      return close(ss_.term());
+    case ServerSide::State::kQueued:
+    case ServerSide::State::kConnecting:
+    case ServerSide::State::kTurnAround:
+    case ServerSide::State::kIdle:
+      return;
   }
-  int err = net::socket_error(c->fd());
-  if (err != 0 || (c->flags & net::kConnError)) return connect_failed("SC");
-  c->flags = (c->flags & ~net::kConnConnecting) | net::kConnConnected;
-  connect_ms_ = EventLoop::current()->now_ms() - connect_start_ms_;
-  state_ = State::kEstablished;
-  refresh_front();
-  refresh_back();
-  forward();
-}
-
-void Stream::connect_failed(const char* why) {
-  if (srv_) srv_->counters.connect_errors.fetch_add(1, std::memory_order_relaxed);
-  if (scb_) {
-    scb_->mux->detach(scb_, false);
-    mux::StreamConnector::pool().destroy(scb_);
-    scb_ = nullptr;
-  }
-  if (retries_left_ <= 0) return close(why[0] == 's' ? "sC" : "SC");
-  --retries_left_;
-  if (srv_) srv_->counters.retries.fetch_add(1, std::memory_order_relaxed);
-  // With `option redispatch`, the last retry goes to another server.
-  if (be_->settings.redispatch && retries_left_ == 0 && be_->servers().size() > 1) {
-    avoid_ = srv_;
-    srv_ = nullptr;
-    be_->release(avoid_);
-    avoid_->counters.redispatches.fetch_add(1, std::memory_order_relaxed);
-    state_ = State::kAssign;
-    assign_server();
-    return;
-  }
-  // Turn-around, as in HAProxy: a server that refused at once would most likely
-  // refuse an immediate retry too (it may be restarting), so wait
-  // min(timeout connect, 1s) first. A connect timeout has already waited.
-  if (why[0] != 's') {
-    const int64_t connect_to = be_->settings.timeouts.connect;
-    int64_t delay = connect_to && connect_to < kTurnAroundMs ? connect_to : kTurnAroundMs;
-    state_ = State::kTurnAround;
-    conn_exp_ = EventLoop::current()->now_ms() + delay;
-    return;
-  }
-  connect_server();
 }
 
 // Moves bytes in both directions until nothing more can move, then applies
@@ -212,18 +140,19 @@ void Stream::connect_failed(const char* why) {
 void Stream::forward() {
   while (forward_once()) {
   }
-  if ((scf_->flags & mux::kScError) || (scb_->flags & mux::kScError)) {
+  mux::StreamConnector* scb = ss_.scb();
+  if ((scf_->flags & mux::kScError) || (scb->flags & mux::kScError)) {
     return close((scf_->flags & mux::kScError) ? "CD" : "SD");
   }
   // Half-close: once a side's input ended and all of it was delivered, shut the
   // other side's output.
   if ((scf_->flags & mux::kScEos) && req_.empty() && !req_shut_) {
-    scb_->mux->shutw(scb_);
+    scb->mux->shutw(scb);
     req_shut_ = true;
     refresh_front();
     refresh_back();
   }
-  if ((scb_->flags & mux::kScEos) && res_.empty() && !res_shut_) {
+  if ((scb->flags & mux::kScEos) && res_.empty() && !res_shut_) {
     scf_->mux->shutw(scf_);
     res_shut_ = true;
     refresh_front();
@@ -240,7 +169,8 @@ bool Stream::forward_once() {
   auto pump = [&](mux::StreamConnector* from, mux::StreamConnector* to, Buffer& buf,
                   uint64_t* counter, bool from_front) {
     if (!(from->flags & (mux::kScEos | mux::kScError)) && (!buf.allocated() || buf.room())) {
-      size_t n = from->mux->rcv_buf(from, buf, buf.allocated() ? buf.room() : Buffer::configured_size());
+      size_t n =
+          from->mux->rcv_buf(from, buf, buf.allocated() ? buf.room() : Buffer::configured_size());
       if (n) {
         *counter += n;
         progress = true;
@@ -255,9 +185,10 @@ bool Stream::forward_once() {
       }
     }
   };
-  pump(scf_, scb_, req_, &bytes_in_, true);
-  pump(scb_, scf_, res_, &bytes_out_, false);
-  return progress && !((scf_->flags | scb_->flags) & mux::kScError);
+  mux::StreamConnector* scb = ss_.scb();
+  pump(scf_, scb, req_, &bytes_in_, true);
+  pump(scb, scf_, res_, &bytes_out_, false);
+  return progress && !((scf_->flags | scb->flags) & mux::kScError);
 }
 
 void Stream::update_subscriptions() {
@@ -267,20 +198,19 @@ void Stream::update_subscriptions() {
     if (missing) sc->mux->subscribe(sc, missing, w);
   };
   bool front_eos = scf_->flags & (mux::kScEos | mux::kScError);
-  bool back_eos = scb_->flags & (mux::kScEos | mux::kScError);
+  mux::StreamConnector* scb = ss_.scb();
+  bool back_eos = scb->flags & (mux::kScEos | mux::kScError);
   sub(scf_, &wait_f_, !front_eos && req_.room() + !req_.allocated() > 0, !res_.empty());
-  sub(scb_, &wait_b_, !back_eos && res_.room() + !res_.allocated() > 0, !req_.empty());
+  sub(scb, &wait_b_, !back_eos && res_.room() + !res_.allocated() > 0, !req_.empty());
 }
 
 void Stream::update_timer() {
   int64_t exp = kNever;
   switch (state_) {
-    case State::kQueued:
-      exp = queue_exp_ < front_exp_ ? queue_exp_ : front_exp_;
-      break;
-    case State::kConnecting:
-    case State::kTurnAround:
-      exp = conn_exp_;
+    case State::kConnect:
+      exp = ss_.deadline();
+      // While queued, the client's inactivity timeout still runs (cQ).
+      if (ss_.state() == ServerSide::State::kQueued && front_exp_ < exp) exp = front_exp_;
       break;
     case State::kEstablished:
       exp = front_exp_ < back_exp_ ? front_exp_ : back_exp_;
@@ -297,18 +227,7 @@ void Stream::close(const char* why) {
   if (state_ == State::kClosed) return;
   end_reason_ = why;
   state_ = State::kClosed;
-  if (waiter_) {
-    if (backend::Server* granted = be_->cancel_wait(waiter_)) be_->release(granted);
-    waiter_ = nullptr;
-  }
-  if (scb_) {
-    if (scb_->mux) scb_->mux->detach(scb_, false);
-    mux::StreamConnector::pool().destroy(scb_);
-    scb_ = nullptr;
-  }
-  if (srv_) {
-    be_->release(srv_);
-  }
+  ss_.release();  // the server connection, the queue place or the server slot
   fe_->counters.bytes_in.fetch_add(bytes_in_, std::memory_order_relaxed);
   fe_->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
   // option dontlognull, as HAProxy: judged by what the client sent.
@@ -316,7 +235,6 @@ void Stream::close(const char* why) {
   scf_->mux->detach(scf_, false);
   mux::StreamConnector::pool().destroy(scf_);
   scf_ = nullptr;
-  srv_ = nullptr;
 }
 
 void Stream::finish() {
@@ -329,14 +247,15 @@ void Stream::log_end() {
   r.client = scf_->conn ? scf_->conn->peer().str() : "-";
   r.frontend = fe_->name;
   r.backend = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
-  r.server = srv_ ? srv_->name : "<NOSRV>";
+  const backend::Server* srv = ss_.server();
+  r.server = srv ? srv->name : "<NOSRV>";
   int64_t now = EventLoop::current()->now_ms();
   r.t_connect = connect_ms_;
   r.t_total = now - start_ms_;
   r.bytes_out = bytes_out_;
   r.termination = end_reason_;
   r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
-  r.srv_conns = srv_ ? srv_->cur_sess.load(std::memory_order_relaxed) : 0;
+  r.srv_conns = srv ? srv->cur_sess.load(std::memory_order_relaxed) : 0;
   emit_session_log(r);
 }
 

@@ -11,6 +11,7 @@
 #include "core/timer.h"
 #include "mux/stream_connector.h"
 #include "stream/frontend.h"
+#include "stream/server_side.h"
 
 namespace hearth::stream {
 
@@ -25,16 +26,15 @@ class Stream {
   Stream(Frontend* fe, mux::StreamConnector* scf);
   ~Stream();
 
-  enum class State { kAssign, kQueued, kConnecting, kTurnAround, kEstablished, kClosed };
+  // kConnect: the server side is queueing, connecting or turning around.
+  enum class State { kAssign, kConnect, kEstablished, kClosed };
 
  private:
   static void process_cb(Tasklet* t, void* ctx, uint32_t state);
   static void timer_cb(Timer* t, void* ctx);
   void process(uint32_t why);
   void assign_server();
-  void connect_server();
-  void check_connect();
-  void connect_failed(const char* why);
+  void on_server(ServerSide::State st);
   void forward();
   bool forward_once();
   void update_subscriptions();
@@ -47,22 +47,18 @@ class Stream {
   void log_end();
 
   Frontend* fe_;
-  backend::Backend* be_;
-  backend::Server* srv_ = nullptr;
-  backend::Server* avoid_ = nullptr;  // redispatch: the server that failed
-  backend::QueueWaiter* waiter_ = nullptr;
+  backend::Backend* be_;  // nullptr: the frontend has no backend for it
   mux::StreamConnector* scf_;
-  mux::StreamConnector* scb_ = nullptr;
   State state_ = State::kAssign;
   Buffer req_;  // client -> server
   Buffer res_;  // server -> client
   Tasklet tasklet_;
   WaitEvent wait_f_, wait_b_;
+  ServerSide ss_;
   Timer timer_;
   int64_t start_ms_;
-  int64_t front_exp_ = kNever, back_exp_ = kNever, conn_exp_ = kNever, queue_exp_ = kNever;
-  int64_t connect_start_ms_ = 0, connect_ms_ = -1;
-  int retries_left_;
+  int64_t front_exp_ = kNever, back_exp_ = kNever;
+  int64_t connect_ms_ = -1;
   bool req_shut_ = false;  // shutw sent to the server
   bool res_shut_ = false;  // shutw sent to the client
   uint64_t bytes_in_ = 0, bytes_out_ = 0;

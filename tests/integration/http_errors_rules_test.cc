@@ -113,13 +113,18 @@ TEST_F(HttpErrorsTest, StalledUploadEndsAtTimeoutClient) {
   EXPECT_TRUE(wait_until([&] { return backend_.active() == 0; }, milliseconds{2000}));
 }
 
+// As in TCP mode (and HAProxy), a refused connect is retried after a
+// turn-around of min(timeout connect, 1s): three attempts, 200 ms apart.
 TEST_F(HttpErrorsTest, RefusedServerIs503AfterRetries) {
   uint16_t dead = free_tcp_port();  // nothing listens there
-  start({.be_port = dead, .be_extra = "  retries 2\n"});
+  start({.be_port = dead,
+         .be_extra = "  retries 2\n",
+         .timeouts = "  timeout connect 200ms\n  timeout client 5s\n  timeout server 5s\n"});
   HttpClient c(proxy_->port());
   auto t0 = SteadyClock::now();
   HttpResponse r = c.request("GET", "/");
   EXPECT_EQ(r.status, 503);
+  EXPECT_GE(ms_since(t0), 350) << "retries did not wait";
   EXPECT_LT(ms_since(t0), 2000);
   EXPECT_TRUE(c.closed_by_peer(milliseconds{2000}));
 }

@@ -17,7 +17,7 @@ class RuntimeApiTest : public ::testing::Test {
       s->name = name;
       std::string err;
       s->addr = *net::Address::parse("127.0.0.1:9", &err);
-      s->make_idle_pools(1);
+      s->make_pools(1);
       be_.add_server(std::move(s));
     }
     be_.finalize();

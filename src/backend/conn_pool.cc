@@ -1,0 +1,110 @@
+#include "backend/conn_pool.h"
+
+#include <algorithm>
+
+#include "backend/private_conn.h"
+#include "backend/server.h"
+#include "mux/mux.h"
+#include "net/connection.h"
+#include "net/transport.h"
+
+namespace hearth::backend {
+
+using config::HttpReuse;
+
+ConnPool::ConnPool(const PoolSettings& settings, Server* srv, bool leader)
+    : settings_(settings),
+      srv_(srv),
+      leader_(leader),
+      idle_({settings.max_conn, settings.idle_timeout_ms, settings.max_reuse}, &srv->keepalive) {}
+
+int64_t ConnPool::max_idle_for(const ConnRequest& r) const {
+  if (r.idempotent) return kNever;
+  return std::max(settings_.reuse_window_ms, srv_->keepalive.proven_idle_ms());
+}
+
+// A request that must never be sent twice pays one system call to look for a
+// close the poller has not reported yet; idempotent ones can be replayed
+// instead, so they skip it.
+net::Connection* ConnPool::vet(net::Connection* c, const ConnRequest& r) {
+  if (!c || r.idempotent || c->xprt->drain(c) == net::DrainResult::kEmpty) return c;
+  srv_->counters.stale_idle.fetch_add(1, std::memory_order_relaxed);
+  c->mux->destroy();
+  return nullptr;
+}
+
+// The client's private connection, if it leads to this server and is fit for
+// r. One that is not is closed (or, if its drain is pending, left to it); the
+// connection the request opens instead will replace it.
+net::Connection* ConnPool::take_private(const ConnRequest& r, int64_t now_ms) {
+  net::Connection* c = r.priv ? r.priv->conn_for(srv_) : nullptr;
+  if (!c) return nullptr;
+  switch (idle_verdict(c, now_ms, settings_.idle_timeout_ms, &srv_->keepalive)) {
+    case IdleVerdict::kDead:
+      c->mux->destroy();  // its unlink hook counts it stale
+      return nullptr;
+    case IdleVerdict::kPending:
+      return nullptr;
+    case IdleVerdict::kExpired:
+      r.priv->close();
+      return nullptr;
+    case IdleVerdict::kUsable:
+      break;
+  }
+  // One bound by an authentication handshake is worth keeping whatever the
+  // method: another connection would start the handshake over.
+  const int64_t max_idle = (c->flags & net::kConnPrivate) ? kNever : max_idle_for(r);
+  if (max_idle != kNever && now_ms - c->idle_since_ms > max_idle) {
+    r.priv->close();
+    return nullptr;
+  }
+  return vet(r.priv->take(), r);
+}
+
+net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
+  if (r.fresh) return nullptr;
+  net::Connection* c = take_private(r, now_ms);
+  if (c || settings_.reuse == HttpReuse::kNever) return c;
+  bool allowed = true, safe_only = false;
+  int64_t max_idle = kNever;
+  switch (settings_.reuse) {
+    case HttpReuse::kSafe:
+      allowed = !r.first_of_client;
+      max_idle = max_idle_for(r);
+      break;
+    case HttpReuse::kAggressive:
+      safe_only = r.first_of_client;
+      break;
+    case HttpReuse::kAlways:
+    case HttpReuse::kNever:
+      break;
+  }
+  while (allowed && (c = idle_.take(safe_only, now_ms, max_idle)) && !(c = vet(c, r))) {
+  }
+  return c;
+}
+
+void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t now_ms) {
+  net::Connection* c = sc->conn;
+  if (!c) return;
+  ++c->exchanges;
+  bool keep = r.reusable;
+  if (settings_.reuse == HttpReuse::kNever || (c->flags & net::kConnPrivate)) {
+    keep = keep && r.priv && r.client_keep && settings_.max_conn != 0 &&
+           (settings_.max_reuse < 0 || c->exchanges <= uint32_t(settings_.max_reuse));
+    if (sc->mux->detach(sc, keep)) r.priv->park(c, srv_, now_ms);
+    return;
+  }
+  if (idle_.idle_count() >= srv_->idle_cap()) keep = false;
+  if (sc->mux->detach(sc, keep) && !idle_.add(c, now_ms)) c->mux->destroy();
+}
+
+int ConnPool::tick(int64_t now_ms, bool serving) {
+  if (!serving) return idle_.close_all();  // nothing may reuse these
+  if (now_ms - last_purge_ms_ < settings_.purge_delay_ms) return 0;
+  last_purge_ms_ = now_ms;
+  if (leader_) srv_->roll_need_estimate();
+  return idle_.purge(now_ms);
+}
+
+}  // namespace hearth::backend

@@ -1,0 +1,106 @@
+#pragma once
+// Every reuse decision for the HTTP connections of one server on one thread:
+// which idle connection (if any) a request may take under the `http-reuse`
+// policy, whether a connection that finished an exchange is kept and where
+// (the server's safe/unsafe lists, or the client's private slot), the caps
+// (pool-max-conn, max-reuse, the recent-need cap), expiry (pool-idle-timeout,
+// the learned keep-alive retire age, the proven idle age for requests that
+// cannot be replayed) and the periodic purge. Streams call acquire() and
+// release(); the worker's housekeeping calls tick(). See the policy and state
+// tables in docs/architecture.md.
+//
+// Thread-safety: none. Only the owning thread touches a pool and the
+// connections in it, which live on that thread's event loop.
+#include <cstddef>
+#include <cstdint>
+
+#include "backend/idle_pool.h"
+#include "config/enums.h"
+
+namespace hearth::mux {
+struct StreamConnector;
+}
+
+namespace hearth::backend {
+
+class PrivateConn;
+class Server;
+
+struct PoolSettings {
+  config::HttpReuse reuse = config::HttpReuse::kSafe;  // the backend's http-reuse
+  int max_conn = -1;              // pool-max-conn: -1 unlimited, 0 disables reuse
+  int64_t idle_timeout_ms = 0;    // pool-idle-timeout: 0 none
+  int max_reuse = -1;             // max-reuse: -1 unlimited
+  int64_t reuse_window_ms = 100;  // timeout reuse-window (requests that cannot be replayed)
+  int64_t purge_delay_ms = 5000;  // pool-purge-delay
+};
+
+// What a request is, as far as reuse is concerned.
+struct ConnRequest {
+  bool first_of_client = false;  // the client connection's first request
+  bool idempotent = true;        // may be replayed (RFC 9110 §9.2.2)
+  bool fresh = false;            // a retry: take nothing idle
+  PrivateConn* priv = nullptr;   // the client's private slot (nullptr: none)
+};
+
+// How an exchange ended.
+struct ConnRelease {
+  bool reusable = false;     // the response allows keep-alive and was read whole
+  bool client_keep = false;  // the client connection stays open for more requests
+  PrivateConn* priv = nullptr;
+};
+
+class ConnPool {
+ public:
+  // srv supplies the estimator, counters and recent-need cap. leader: this
+  // pool also rolls the server-wide need estimate at each purge (one pool
+  // per server does).
+  ConnPool(const PoolSettings& settings, Server* srv, bool leader);
+  ConnPool(const ConnPool&) = delete;
+  ConnPool& operator=(const ConnPool&) = delete;
+
+  // Returns: an idle connection this request may use under the policy,
+  // unlinked and ready for its mux's attach(), or nullptr (open a new one).
+  // The client's private connection to this server comes first under every
+  // policy; then, except under `never`:
+  //   safe:       not for the client's first request; a request that cannot
+  //               be replayed only takes a connection idle no longer than
+  //               max(reuse window, the server's proven idle age), and pays a
+  //               drain (one system call) to catch an unreported close;
+  //   aggressive: a first request takes only a proven (safe) connection;
+  //   always:     any idle connection.
+  // Connections found dead on the way are destroyed and counted stale.
+  net::Connection* acquire(const ConnRequest& r, int64_t now_ms);
+
+  // The exchange on sc's connection is over: detaches sc from it (sc itself
+  // stays the caller's) and keeps the connection idle (in the server's lists,
+  // or in r.priv for `never` and bound connections) or closes it.
+  void release(mux::StreamConnector* sc, const ConnRelease& r, int64_t now_ms);
+
+  // Housekeeping, called every ~100 ms: closes every idle connection when
+  // the server is not serving (DOWN, maintenance); else purges every
+  // pool-purge-delay (see IdlePool::purge). Returns: connections closed.
+  int tick(int64_t now_ms, bool serving);
+
+  const PoolSettings& settings() const { return settings_; }
+  size_t idle_count() const { return idle_.idle_count(); }
+  size_t safe_count() const { return idle_.safe_count(); }
+  size_t unsafe_count() const { return idle_.unsafe_count(); }
+  uint64_t stale_caught() const { return idle_.stale_caught(); }
+
+ private:
+  // kNever for a request that can be replayed; else how long a connection
+  // may have been idle and still carry it.
+  int64_t max_idle_for(const ConnRequest& r) const;
+  net::Connection* take_private(const ConnRequest& r, int64_t now_ms);
+  // Returns: c if it may carry r; else destroys it (counted stale).
+  net::Connection* vet(net::Connection* c, const ConnRequest& r);
+
+  PoolSettings settings_;
+  Server* srv_;
+  bool leader_;
+  IdlePool idle_;
+  int64_t last_purge_ms_ = 0;
+};
+
+}  // namespace hearth::backend

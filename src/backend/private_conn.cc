@@ -1,0 +1,48 @@
+#include "backend/private_conn.h"
+
+#include "backend/server.h"
+#include "mux/mux.h"
+#include "net/connection.h"
+
+namespace hearth::backend {
+
+void PrivateConn::park(net::Connection* c, Server* srv, int64_t now_ms) {
+  close();
+  conn_ = c;
+  srv_ = srv;
+  c->idle_owner = this;
+  c->idle_unlink = &PrivateConn::died_while_idle;
+  c->idle_since_ms = now_ms;
+  c->flags |= net::kConnIdle;
+}
+
+bool PrivateConn::bound() const { return conn_ && (conn_->flags & net::kConnPrivate); }
+
+// The idle_unlink hook: the connection died while parked.
+void PrivateConn::died_while_idle(net::Connection* c) {
+  auto* self = static_cast<PrivateConn*>(c->idle_owner);
+  Server* srv = self->srv_;
+  srv->counters.stale_idle.fetch_add(1, std::memory_order_relaxed);
+  const int64_t idle_ms = c->loop()->now_ms() - c->idle_since_ms;
+  srv->keepalive.observe_close(idle_ms > 0 ? idle_ms : 0);
+  c->idle_owner = nullptr;
+  self->conn_ = nullptr;
+  self->srv_ = nullptr;
+}
+
+net::Connection* PrivateConn::take() {
+  net::Connection* c = conn_;
+  if (!c) return nullptr;
+  c->idle_unlink = nullptr;  // handed over, not dead: no stale accounting
+  c->unlink_idle();
+  c->idle_owner = nullptr;
+  conn_ = nullptr;
+  srv_ = nullptr;
+  return c;
+}
+
+void PrivateConn::close() {
+  if (net::Connection* c = take()) c->mux->destroy();
+}
+
+}  // namespace hearth::backend

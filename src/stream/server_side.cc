@@ -1,0 +1,199 @@
+#include "stream/server_side.h"
+
+#include "core/event_loop.h"
+#include "mux/mux.h"
+#include "net/connection.h"
+#include "stream/server_connect.h"
+
+namespace hearth::stream {
+namespace {
+
+constexpr int64_t kTurnAroundMs = 1000;  // longest wait before retrying a refused connect
+
+int64_t after(int64_t now_ms, int64_t timeout) { return timeout ? now_ms + timeout : kNever; }
+bool past(int64_t exp, int64_t now_ms) { return exp != kNever && exp <= now_ms; }
+
+}  // namespace
+
+ServerSide::ServerSide(const char* mode, void* app, Tasklet* tasklet, WaitEvent* wait)
+    : mode_(mode), app_(app), tasklet_(tasklet), wait_(wait) {}
+
+ServerSide::~ServerSide() { release(); }
+
+ServerSide::State ServerSide::start(backend::Backend* be, const backend::LbRequest& req,
+                                    const backend::ConnRequest* reuse, int64_t now_ms) {
+  be_ = be;
+  lb_ = req;
+  may_reuse_ = reuse != nullptr;
+  if (reuse) reuse_ = *reuse;
+  retries_left_ = bs().retries;
+  return assign(now_ms);
+}
+
+ServerSide::State ServerSide::assign(int64_t now_ms) {
+  lb_.avoid = avoid_;
+  backend::Server* s = nullptr;
+  switch (be_->take(lb_, &s, EventLoop::current(), tasklet_, &waiter_)) {
+    case backend::TakeResult::kAssigned:
+      return granted(s, now_ms);
+    case backend::TakeResult::kQueued: {
+      state_ = State::kQueued;
+      const size_t q = be_->queue_length();
+      queue_pos_ = q ? uint32_t(q - 1) : 0;
+      exp_ = after(now_ms, bs().timeouts.queue ? bs().timeouts.queue : bs().timeouts.connect);
+      return state_;
+    }
+    case backend::TakeResult::kNoServer:
+    case backend::TakeResult::kQueueFull:
+      break;
+  }
+  be_->counters.no_server.fetch_add(1, std::memory_order_relaxed);
+  return fail("SC");
+}
+
+// A slot on s is ours: reuse an idle connection if the pool offers one.
+ServerSide::State ServerSide::granted(backend::Server* s, int64_t now_ms) {
+  srv_ = last_srv_ = s;
+  if (slot_ms_ < 0) slot_ms_ = now_ms;
+  backend::ConnPool* pool = may_reuse_ ? srv_->local_pool() : nullptr;
+  net::Connection* c = pool ? pool->acquire(reuse_, now_ms) : nullptr;
+  if (!c) return connect(now_ms);
+  scb_ = mux::StreamConnector::pool().create();
+  if (!scb_ || !c->mux->attach(scb_)) {
+    if (scb_) mux::StreamConnector::pool().destroy(scb_);
+    scb_ = nullptr;
+    c->mux->destroy();
+    return connect(now_ms);
+  }
+  scb_->app = app_;
+  scb_->app_tasklet = tasklet_;
+  reused_ = true;
+  idle_ms_ = now_ms - c->idle_since_ms;
+  srv_->counters.reused.fetch_add(1, std::memory_order_relaxed);
+  ready_ms_ = now_ms;
+  exp_ = kNever;
+  return state_ = State::kReady;
+}
+
+ServerSide::State ServerSide::connect(int64_t now_ms) {
+  reused_ = false;
+  state_ = State::kConnecting;
+  connect_start_ms_ = now_ms;
+  exp_ = after(now_ms, bs().timeouts.connect);
+  srv_->counters.conns_opened.fetch_add(1, std::memory_order_relaxed);
+  scb_ = open_server_connection(srv_->addr, mode_, app_, tasklet_, wait_);
+  if (!scb_) return connect_failed(false, now_ms);  // refused at once
+  return state_;
+}
+
+ServerSide::State ServerSide::step(int64_t now_ms) {
+  switch (state_) {
+    case State::kQueued:
+      if (waiter_ && waiter_->assigned) {
+        backend::Server* s = be_->cancel_wait(waiter_);
+        waiter_ = nullptr;
+        return granted(s, now_ms);
+      }
+      if (waiter_ && waiter_->rejected) {  // every server went down meanwhile
+        be_->counters.no_server.fetch_add(1, std::memory_order_relaxed);
+        return fail("SC");
+      }
+      if (past(exp_, now_ms)) {
+        be_->counters.queue_timeouts.fetch_add(1, std::memory_order_relaxed);
+        return fail("sQ");
+      }
+      return state_;
+    case State::kConnecting:
+      switch (scb_->conn->connect_status()) {
+        case net::ConnectStatus::kPending:
+          return past(exp_, now_ms) ? connect_failed(true, now_ms) : state_;
+        case net::ConnectStatus::kFailed:
+          return connect_failed(false, now_ms);
+        case net::ConnectStatus::kEstablished:
+          break;
+      }
+      ready_ms_ = now_ms;
+      exp_ = kNever;
+      return state_ = State::kReady;
+    case State::kTurnAround:
+      return past(exp_, now_ms) ? connect(now_ms) : state_;
+    case State::kIdle:
+    case State::kReady:
+    case State::kFailed:
+      return state_;
+  }
+  return state_;
+}
+
+// A connect failed. Retries go to the same server, after a turn-around when
+// the server answered with an error (as HAProxy: a server that refused at
+// once would most likely refuse an immediate retry too; a timeout has already
+// waited); with `option redispatch` the last retry goes to another server.
+ServerSide::State ServerSide::connect_failed(bool timeout, int64_t now_ms) {
+  srv_->counters.connect_errors.fetch_add(1, std::memory_order_relaxed);
+  drop_connection();
+  const bool retry_allowed =
+      bs().mode != config::Mode::kHttp || (bs().retry_on & config::kRetryConnFailure);
+  if (retries_left_ <= 0 || !retry_allowed) return fail(timeout ? "sC" : "SC");
+  --retries_left_;
+  ++retries_done_;
+  srv_->counters.retries.fetch_add(1, std::memory_order_relaxed);
+  if (bs().redispatch && retries_left_ == 0 && be_->servers().size() > 1) {
+    avoid_ = srv_;
+    be_->release(srv_);
+    srv_->counters.redispatches.fetch_add(1, std::memory_order_relaxed);
+    srv_ = nullptr;
+    return assign(now_ms);
+  }
+  if (timeout) return connect(now_ms);
+  const int64_t ct = bs().timeouts.connect;
+  exp_ = now_ms + (ct && ct < kTurnAroundMs ? ct : kTurnAroundMs);
+  return state_ = State::kTurnAround;
+}
+
+bool ServerSide::reconnect(int64_t now_ms) {
+  if (!srv_ || retries_left_ <= 0) return false;
+  --retries_left_;
+  ++retries_done_;
+  srv_->counters.retries.fetch_add(1, std::memory_order_relaxed);
+  drop_connection();
+  reuse_.fresh = true;  // a replay never goes on a reused connection
+  connect(now_ms);
+  return true;
+}
+
+ServerSide::State ServerSide::fail(const char* term) {
+  release();
+  term_ = term;
+  return state_ = State::kFailed;
+}
+
+void ServerSide::drop_connection() {
+  if (!scb_) return;
+  if (scb_->mux) scb_->mux->detach(scb_, false);
+  mux::StreamConnector::pool().destroy(scb_);
+  scb_ = nullptr;
+}
+
+void ServerSide::finish(const backend::ConnRelease* done, int64_t now_ms) {
+  if (scb_) {
+    backend::ConnPool* pool = done && srv_ ? srv_->local_pool() : nullptr;
+    if (pool && scb_->mux) {
+      pool->release(scb_, *done, now_ms);
+      mux::StreamConnector::pool().destroy(scb_);
+      scb_ = nullptr;
+    } else {
+      drop_connection();
+    }
+  }
+  if (waiter_) {
+    if (backend::Server* g = be_->cancel_wait(waiter_)) be_->release(g);
+    waiter_ = nullptr;
+  }
+  if (srv_) be_->release(srv_);
+  srv_ = nullptr;
+  state_ = State::kIdle;
+  exp_ = kNever;
+}
+
+}  // namespace hearth::stream

@@ -1,0 +1,119 @@
+#pragma once
+// The server side of a stream, one component for TCP and HTTP: it assigns a
+// server (load balancing, the backend's queue), obtains a connection to it (an
+// idle one from the server's ConnPool when the HTTP stream allows reuse, else
+// a new connect), retries failed connects after a turn-around, redispatches
+// the last retry with `option redispatch`, holds the server slot (the
+// session count) until released, and attributes failures for the log
+// (termination codes). See the state table in docs/architecture.md.
+//
+// The owning stream wakes it: call step() whenever the owner's tasklet or
+// timer runs while state() is kQueued, kConnecting or kTurnAround, and arm the
+// owner's timer no later than deadline().
+#include <cstdint>
+
+#include "backend/backend.h"
+#include "backend/conn_pool.h"
+#include "core/tasklet.h"
+#include "mux/stream_connector.h"
+
+namespace hearth::stream {
+
+class ServerSide {
+ public:
+  enum class State {
+    kIdle,        // not started, or released
+    kQueued,      // every usable server is full: waiting in the backend's queue
+    kConnecting,  // a new connection is being established
+    kTurnAround,  // a connect failed with an error: waiting before the retry
+    kReady,       // connected (or an idle connection attached): scb() carries the exchange
+    kFailed,      // no server, queue timeout, or connect retries exhausted: see term()
+  };
+
+  // mode: the mux of new server connections ("pt" for TCP, "h1" for HTTP).
+  // app / tasklet: the owning stream and its tasklet, woken by the queue, by
+  // connect completion and by the connection's events (through `wait`).
+  ServerSide(const char* mode, void* app, Tasklet* tasklet, WaitEvent* wait);
+  ~ServerSide();
+  ServerSide(const ServerSide&) = delete;
+  ServerSide& operator=(const ServerSide&) = delete;
+
+  // Starts on backend `be`: retries come from its settings. `req` carries the
+  // LB inputs; `reuse` (HTTP) lets the server's pool offer an idle connection
+  // before a new one is opened (nullptr: always connect).
+  // Returns: the state reached (kReady at once when an idle connection fits).
+  State start(backend::Backend* be, const backend::LbRequest& req,
+              const backend::ConnRequest* reuse, int64_t now_ms);
+  // Advances after a wake-up (queue grant or rejection, connect completion or
+  // failure, timers). Returns: the state reached.
+  State step(int64_t now_ms);
+  // HTTP replay: drops the current connection and connects anew to the same
+  // server (never reusing), consuming one retry.
+  // Returns: false (nothing changed) if no retry is left.
+  bool reconnect(int64_t now_ms);
+  // The exchange is over. With `done` (HTTP), the server's pool keeps or closes
+  // the connection; without, it is closed. Then the server slot is released.
+  void finish(const backend::ConnRelease* done, int64_t now_ms);
+  // Abandons everything: the connection is closed, the queue place or the
+  // server slot given back. Idempotent.
+  void release() { finish(nullptr, 0); }
+
+  State state() const { return state_; }
+  // When the current wait ends (queue, connect, turn-around); kNever if none.
+  int64_t deadline() const { return exp_; }
+  // Requires: state() == kReady.
+  mux::StreamConnector* scb() const { return scb_; }
+  // True if scb()'s connection came from a pool (idle for idle_ms() before).
+  bool reused() const { return reused_; }
+  int64_t idle_ms() const { return idle_ms_; }
+  // The server of the current or last attempt (for the log and counters).
+  backend::Server* server() const { return srv_ ? srv_ : last_srv_; }
+  backend::Backend* backend() const { return be_; }
+  // Termination code once kFailed: "SC" (no server, connect refused), "sC"
+  // (connect timeout), "sQ" (queue timeout).
+  const char* term() const { return term_; }
+  // For the log: when a slot was first granted and the connection became
+  // usable (-1: never), retries made, whether it was redispatched, and the
+  // requests ahead when it queued.
+  int64_t slot_ms() const { return slot_ms_; }
+  int64_t ready_ms() const { return ready_ms_; }
+  int64_t connect_start_ms() const { return connect_start_ms_; }
+  int retries_done() const { return retries_done_; }
+  bool redispatched() const { return avoid_ != nullptr; }
+  uint32_t queue_pos() const { return queue_pos_; }
+  int retries_left() const { return retries_left_; }
+
+ private:
+  State assign(int64_t now_ms);
+  State granted(backend::Server* s, int64_t now_ms);
+  State connect(int64_t now_ms);
+  State connect_failed(bool timeout, int64_t now_ms);
+  State fail(const char* term);
+  void drop_connection();
+  const backend::BackendSettings& bs() const { return be_->settings; }
+
+  const char* mode_;
+  void* app_;
+  Tasklet* tasklet_;
+  WaitEvent* wait_;
+  backend::Backend* be_ = nullptr;
+  backend::LbRequest lb_;
+  backend::ConnRequest reuse_;
+  bool may_reuse_ = false;
+  backend::Server* srv_ = nullptr;       // holds a slot on it
+  backend::Server* last_srv_ = nullptr;  // released, kept for the log
+  backend::Server* avoid_ = nullptr;     // redispatch: the server that failed
+  backend::QueueWaiter* waiter_ = nullptr;
+  mux::StreamConnector* scb_ = nullptr;
+  State state_ = State::kIdle;
+  int64_t exp_ = kNever;
+  int retries_left_ = 0;
+  int retries_done_ = 0;
+  bool reused_ = false;
+  int64_t idle_ms_ = 0;
+  const char* term_ = "--";
+  int64_t slot_ms_ = -1, ready_ms_ = -1, connect_start_ms_ = -1;
+  uint32_t queue_pos_ = 0;
+};
+
+}  // namespace hearth::stream

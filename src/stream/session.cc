@@ -1,0 +1,14 @@
+#include "stream/session.h"
+
+#include "net/connection.h"
+
+namespace hearth::stream {
+
+Session* Session::of(const net::Connection* c) { return static_cast<Session*>(c->owner); }
+
+Pool<Session>& Session::pool() {
+  static Pool<Session> p("session");
+  return p;
+}
+
+}  // namespace hearth::stream
