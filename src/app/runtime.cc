@@ -195,6 +195,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
       BindSpec spec;
       spec.loc = b.loc;
       spec.text = b.address;
+      spec.xprt = net::find_transport("raw");  // "ssl" binds arrive with TLS
       if (auto fd = net::parse_fd_spec(b.address)) {
         spec.inherited_fd = *fd;
       } else {

@@ -9,6 +9,7 @@
 #include "backend/health_check.h"
 #include "config/model.h"
 #include "net/address.h"
+#include "net/transport.h"
 #include "stream/frontend.h"
 
 namespace hearth::app {
@@ -18,6 +19,7 @@ struct BindSpec {
   std::string text;
   net::Address addr;
   int inherited_fd = -1;  // bind fd@N
+  net::Transport* xprt = nullptr;  // what carries the accepted connections
 };
 
 struct FrontendRuntime {

@@ -38,6 +38,7 @@ bool Worker::open_listeners(std::string* err) {
       }
       auto l = std::make_unique<net::Listener>(&loop_, fd, owns, &stream::frontend_accept,
                                                &stream::frontend_gate, fr.fe.get());
+      l->set_transport(b.xprt);
       // A shared inherited socket is polled by every worker: wake only one.
       if (!l->start(/*exclusive=*/b.inherited_fd >= 0 && rt_->nbthread > 1)) {
         *err = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': cannot poll " + b.text;

@@ -211,7 +211,7 @@ void HealthCheck::begin() {
   }
   start_ms_ = loop->now_ms();
   int err = 0;
-  conn_ = net::Connection::connect_to(loop, spec_.addr, &err);
+  conn_ = net::Connection::connect_to(loop, spec_.addr, net::raw_transport(), &err);
   phase_ = Phase::kConnecting;
   if (!conn_ && err) return finish(connect_error_status(err), 0, std::strerror(err));
   if (!conn_) return finish(CheckStatus::kSockErr, 0, "cannot register the socket");

@@ -11,10 +11,6 @@ namespace {
 
 using net::Connection;
 
-// Set by the transport (ERROR, RD_SHUT) or the poller (RDHUP: the peer's FIN)
-// on a connection that can no longer carry a request.
-constexpr uint32_t kDeadFlags = net::kConnError | net::kConnRdShut | net::kConnRdHup;
-
 Connection* conn_of(ListHook* h) { return container_of<Connection, &Connection::idle_hook>(h); }
 
 }  // namespace
@@ -38,7 +34,7 @@ bool IdlePool::add(Connection* c, int64_t now_ms) {
   assert(!c->idle_hook.linked() && "a connection is in at most one idle list");
   if (limits_.max_conn >= 0 && idle_count() >= size_t(limits_.max_conn)) return false;
   if (limits_.max_reuse >= 0 && c->exchanges > uint32_t(limits_.max_reuse)) return false;
-  if (c->flags & (kDeadFlags | net::kConnWrShut)) return false;
+  if (!c->reusable()) return false;
   const bool safe = c->exchanges > 1;
   if (safe) {
     safe_.push_back(&c->idle_hook);
@@ -56,7 +52,7 @@ bool IdlePool::add(Connection* c, int64_t now_ms) {
 
 IdleVerdict idle_verdict(const Connection* c, int64_t now_ms, int64_t idle_timeout_ms,
                          const KeepAliveEstimator* est) {
-  if (c->flags & kDeadFlags) return IdleVerdict::kDead;
+  if (!c->reusable()) return IdleVerdict::kDead;
   const int64_t age = now_ms - c->idle_since_ms;
   if (idle_timeout_ms > 0 && age > idle_timeout_ms) return IdleVerdict::kExpired;
   if (est && age > est->retire_age_ms()) return IdleVerdict::kExpired;

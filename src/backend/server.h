@@ -12,6 +12,7 @@
 #include "backend/keepalive_estimator.h"
 #include "core/pool.h"
 #include "net/address.h"
+#include "net/transport.h"
 
 namespace hearth::backend {
 
@@ -32,6 +33,7 @@ class Server {
  public:
   std::string name;
   net::Address addr;
+  net::Transport* xprt = net::raw_transport();  // what carries its connections
   int id = 0;  // position in its backend, from 0
   int weight = 1;
   int maxconn = 0;  // 0 = unlimited

@@ -61,8 +61,7 @@ void drop_stream_subscriptions(net::Connection* c, const WaitEvent* own) {
 
 bool idle_drain_keeps(net::Connection* c, WaitEvent* own) {
   net::DrainResult r = c->xprt->drain(c);
-  if (r != net::DrainResult::kEmpty || (c->flags & (net::kConnError | net::kConnRdShut)))
-    return false;
+  if (r != net::DrainResult::kEmpty || !c->reusable()) return false;
   c->xprt->subscribe(c, kWakeRecv, own);
   return true;
 }

@@ -1,7 +1,5 @@
 #include "mux/mux_h1.h"
 
-#include <sys/socket.h>
-
 #include <cstdio>
 
 #include "net/connection.h"
@@ -15,7 +13,10 @@ Pool<MuxH1>& h1_pool() {
   return p;
 }
 
-constexpr uint32_t kDeadFlags = net::kConnError | net::kConnRdShut | net::kConnWrShut;
+// An incoming connection that cannot wait for another request: the client
+// left or failed, or we closed our side. (Server connections use
+// Connection::reusable().)
+constexpr uint32_t kClientGoneFlags = net::kConnError | net::kConnRdShut | net::kConnWrShut;
 
 // Idle client connections of this thread, for close_idle_incoming().
 List& idle_incoming_list() {
@@ -108,7 +109,8 @@ bool MuxH1::detach(StreamConnector* sc, bool keep_idle) {
   sc->conn = nullptr;
   sc->mux = nullptr;
   sc_ = nullptr;
-  if (!keep_idle || (conn_->flags & kDeadFlags)) {
+  const bool dead = outgoing_ ? !conn_->reusable() : (conn_->flags & kClientGoneFlags);
+  if (!keep_idle || dead) {
     destroy();
     return false;
   }
@@ -142,8 +144,10 @@ void MuxH1::timer_cb(Timer*, void* ctx) {
 }
 
 void MuxH1::idle_event() {
-  if (outgoing_) idle_outgoing();
-  else idle_incoming();
+  if (outgoing_)
+    idle_outgoing();
+  else
+    idle_incoming();
 }
 
 // A server connection is idle: whatever is readable (EOF, reset, stray bytes)
@@ -187,7 +191,7 @@ size_t MuxH1::send(const char* p, size_t n) {
 
 void MuxH1::shutr(StreamConnector* sc) {
   sc->flags |= kScShutR;
-  shutdown(conn_->fd(), SHUT_RD);
+  conn_->xprt->shutr(conn_);
 }
 
 void MuxH1::shutw(StreamConnector* sc) {

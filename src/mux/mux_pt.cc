@@ -1,7 +1,5 @@
 #include "mux/mux_pt.h"
 
-#include <sys/socket.h>
-
 #include <cstdio>
 
 #include "net/connection.h"
@@ -75,7 +73,7 @@ bool MuxPt::detach(StreamConnector* sc, bool keep_idle) {
   sc->conn = nullptr;
   sc->mux = nullptr;
   sc_ = nullptr;
-  if (!keep_idle || (conn_->flags & (net::kConnError | net::kConnRdShut | net::kConnWrShut))) {
+  if (!keep_idle || !conn_->reusable()) {
     destroy();
     return false;
   }
@@ -97,7 +95,7 @@ void MuxPt::idle_check() {
 
 void MuxPt::shutr(StreamConnector* sc) {
   sc->flags |= kScShutR;
-  shutdown(conn_->fd(), SHUT_RD);
+  conn_->xprt->shutr(conn_);
 }
 
 void MuxPt::shutw(StreamConnector* sc) {

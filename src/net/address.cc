@@ -69,8 +69,10 @@ std::optional<Address> Address::parse(std::string_view text, std::string* err) {
   }
   a = from(res->ai_addr, res->ai_addrlen);
   freeaddrinfo(res);
-  if (a.family() == AF_INET) v4->sin_port = htons(uint16_t(port));
-  else v6->sin6_port = htons(uint16_t(port));
+  if (a.family() == AF_INET)
+    v4->sin_port = htons(uint16_t(port));
+  else
+    v6->sin6_port = htons(uint16_t(port));
   return a;
 }
 
@@ -89,8 +91,10 @@ int Address::port() const {
 }
 
 void Address::set_port(int port) {
-  if (family() == AF_INET) ss.v4.sin_port = htons(uint16_t(port));
-  else if (family() == AF_INET6) ss.v6.sin6_port = htons(uint16_t(port));
+  if (family() == AF_INET)
+    ss.v4.sin_port = htons(uint16_t(port));
+  else if (family() == AF_INET6)
+    ss.v6.sin6_port = htons(uint16_t(port));
 }
 
 std::string Address::str() const {
@@ -119,10 +123,12 @@ uint32_t Address::ip_hash() const {
   const unsigned char* p = nullptr;
   size_t n = 0;
   if (family() == AF_INET) {
-    p = reinterpret_cast<const unsigned char*>(&reinterpret_cast<const sockaddr_in*>(&ss)->sin_addr);
+    p = reinterpret_cast<const unsigned char*>(
+        &reinterpret_cast<const sockaddr_in*>(&ss)->sin_addr);
     n = 4;
   } else if (family() == AF_INET6) {
-    p = reinterpret_cast<const unsigned char*>(&reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_addr);
+    p = reinterpret_cast<const unsigned char*>(
+        &reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_addr);
     n = 16;
   }
   uint32_t h = 2166136261u;  // FNV-1a, then a final avalanche

@@ -39,13 +39,28 @@ Connection* Connection::create(EventLoop* loop, int fd, const Address& peer, uin
   return c;
 }
 
-Connection* Connection::connect_to(EventLoop* loop, const Address& addr, int* err_no) {
+Connection* Connection::connect_to(EventLoop* loop, const Address& addr, Transport* xprt,
+                                   int* err_no) {
   *err_no = 0;
   int fd = start_connect(addr, err_no);
   if (fd < 0) return nullptr;
   Connection* c = create(loop, fd, addr, kConnConnecting | kConnOutgoing);
-  if (c) c->xprt = raw_transport();
+  if (c && !c->set_transport(xprt)) {
+    c->destroy();
+    return nullptr;
+  }
   return c;
+}
+
+bool Connection::set_transport(Transport* t) {
+  xprt = t;
+  if (t->start(this)) return true;
+  xprt = nullptr;
+  return false;
+}
+
+bool Connection::reusable() const {
+  return !(flags & (kConnError | kConnRdShut | kConnWrShut | kConnRdHup));
 }
 
 void Connection::destroy() {
@@ -55,6 +70,7 @@ void Connection::destroy() {
   if (on_destroy) on_destroy(this, on_destroy_ctx);
   if (recv_sub) recv_sub->events &= ~kWakeRecv;
   if (send_sub) send_sub->events &= ~kWakeSend;
+  if (xprt) xprt->close(this);
   loop_->del_fd(fd_);
   close(fd_);
   g_live.fetch_sub(1, std::memory_order_relaxed);
@@ -70,29 +86,33 @@ ConnectStatus Connection::connect_status() {
     flags |= kConnError;
     return ConnectStatus::kFailed;
   }
+  switch (xprt->handshake(this)) {
+    case HandshakeStatus::kPending:
+      return ConnectStatus::kPending;
+    case HandshakeStatus::kFailed:
+      flags |= kConnError;
+      return ConnectStatus::kFailed;
+    case HandshakeStatus::kDone:
+      break;
+  }
   flags = (flags & ~kConnConnecting) | kConnConnected;
   return ConnectStatus::kEstablished;
 }
 
+// Readiness goes into the flags; then the transport decides whom to wake.
 void Connection::on_fd_event(uint32_t ev) {
+  uint32_t ready = 0;
   if (ev & EPOLLRDHUP) flags |= kConnRdHup;
   if (ev & (EPOLLERR | EPOLLHUP)) flags |= kConnRdHup;
   if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
     flags |= kConnRecvReady;
-    if (WaitEvent* w = recv_sub) {
-      recv_sub = nullptr;
-      w->events &= ~kWakeRecv;
-      loop_->wake(w->tasklet, kWakeRecv);
-    }
+    ready |= kWakeRecv;
   }
   if (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
     flags |= kConnSendReady;
-    if (WaitEvent* w = send_sub) {
-      send_sub = nullptr;
-      w->events &= ~kWakeSend;
-      loop_->wake(w->tasklet, kWakeSend);
-    }
+    ready |= kWakeSend;
   }
+  if (ready && xprt) xprt->wake(this, ready);
 }
 
 }  // namespace hearth::net

@@ -45,10 +45,10 @@ class Connection final : public FdHandler {
   // Returns: a registered connection, or nullptr (fd closed) when the pool or epoll refuse.
   static Connection* create(EventLoop* loop, int fd, const Address& peer, uint32_t flags);
   // Starts a non-blocking connect to addr and registers the socket as an
-  // outgoing connection (kConnConnecting) with the raw transport.
+  // outgoing connection (kConnConnecting) carried by `xprt`.
   // Returns: the connection, or nullptr with *err_no set to the connect error
-  // (0 when the socket could not be registered).
-  static Connection* connect_to(EventLoop* loop, const Address& addr, int* err_no);
+  // (0 when the socket could not be registered or the transport not started).
+  static Connection* connect_to(EventLoop* loop, const Address& addr, Transport* xprt, int* err_no);
   // Unregisters and closes the socket and frees the object.
   // Requires: not linked in any idle list, and no mux (the mux's destroy() clears
   // `mux` and then calls this). Both asserted.
@@ -56,12 +56,20 @@ class Connection final : public FdHandler {
 
   void on_fd_event(uint32_t events) override;
 
-  // Outgoing side: whether the non-blocking connect completed. The one place
-  // where a connection becomes established (kConnConnected set,
-  // kConnConnecting cleared) or is found failed (kConnError set).
+  // Sets the transport and starts it on this connection. Returns: false if
+  // the transport refused (the caller destroys the connection).
+  bool set_transport(Transport* t);
+  // Outgoing side: whether the non-blocking connect completed, the
+  // transport's handshake included. The one place where a connection becomes
+  // established (kConnConnected set, kConnConnecting cleared) or is found
+  // failed (kConnError set).
   ConnectStatus connect_status();
   // The socket error that failed the connect (0 if none was reported).
   int connect_errno() const { return connect_errno_; }
+  // Returns: true if the connection may still carry another exchange: no
+  // error, no shutdown either way, no FIN reported by the poller. The one
+  // definition of a dead connection, for muxes and pools alike.
+  bool reusable() const;
 
   int fd() const { return fd_; }
   EventLoop* loop() const { return loop_; }

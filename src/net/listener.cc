@@ -7,12 +7,19 @@
 #include <cerrno>
 
 #include "net/socket.h"
+#include "net/transport.h"
 
 namespace hearth::net {
 
 Listener::Listener(EventLoop* loop, int fd, bool owns_fd, AcceptFn on_accept, AcceptGate gate,
                    void* ctx)
-    : loop_(loop), fd_(fd), owns_fd_(owns_fd), on_accept_(on_accept), gate_(gate), ctx_(ctx) {
+    : loop_(loop),
+      fd_(fd),
+      owns_fd_(owns_fd),
+      on_accept_(on_accept),
+      gate_(gate),
+      ctx_(ctx),
+      xprt_(raw_transport()) {
   set_nonblock(fd_);
 }
 

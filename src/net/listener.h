@@ -10,6 +10,7 @@
 namespace hearth::net {
 
 class Listener;
+class Transport;
 
 // Decides whether another connection may be accepted now (maxconn).
 using AcceptGate = bool (*)(void* ctx);
@@ -30,6 +31,9 @@ class Listener final : public FdHandler {
   void maybe_resume();
   bool paused() const { return paused_; }
   int fd() const { return fd_; }
+  // The transport of the connections it accepts (raw unless set).
+  Transport* transport() const { return xprt_; }
+  void set_transport(Transport* t) { xprt_ = t; }
   uint64_t accepted() const { return accepted_; }
 
   void on_fd_event(uint32_t events) override;
@@ -44,6 +48,7 @@ class Listener final : public FdHandler {
   AcceptFn on_accept_;
   AcceptGate gate_;
   void* ctx_;
+  Transport* xprt_;
   bool registered_ = false;
   bool paused_ = false;
   bool exclusive_ = false;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string_view>
 
 #include "net/connection.h"
 #include "net/transport.h"
@@ -19,6 +20,24 @@ void after_short_read(Connection* c) {
 class RawTransport final : public Transport {
  public:
   const char* name() const override { return "raw"; }
+  bool start(Connection*) override { return true; }
+  void close(Connection*) override {}
+  HandshakeStatus handshake(Connection*) override { return HandshakeStatus::kDone; }
+
+  void wake(Connection* c, uint32_t events) override {
+    if ((events & kWakeRecv) && c->recv_sub) {
+      WaitEvent* w = c->recv_sub;
+      c->recv_sub = nullptr;
+      w->events &= ~kWakeRecv;
+      c->loop()->wake(w->tasklet, kWakeRecv);
+    }
+    if ((events & kWakeSend) && c->send_sub) {
+      WaitEvent* w = c->send_sub;
+      c->send_sub = nullptr;
+      w->events &= ~kWakeSend;
+      c->loop()->wake(w->tasklet, kWakeSend);
+    }
+  }
 
   size_t rcv_buf(Connection* c, Buffer& buf, size_t max) override {
     size_t total = 0;
@@ -133,6 +152,8 @@ class RawTransport final : public Transport {
     c->flags |= kConnWrShut;
     shutdown(c->fd(), SHUT_WR);
   }
+
+  void shutr(Connection* c) override { shutdown(c->fd(), SHUT_RD); }
 };
 
 }  // namespace
@@ -140,6 +161,11 @@ class RawTransport final : public Transport {
 Transport* raw_transport() {
   static RawTransport t;
   return &t;
+}
+
+Transport* find_transport(const char* name) {
+  if (std::string_view(name) == raw_transport()->name()) return raw_transport();
+  return nullptr;
 }
 
 }  // namespace hearth::net

@@ -1,6 +1,12 @@
 #pragma once
-// A Transport moves bytes for a Connection. Subscribers are woken through their
-// WaitEvent's tasklet, never by a direct call from the poller.
+// A Transport moves bytes for a Connection: the seam between the socket and the
+// mux. Events flow poller -> Connection (readiness flags) -> Transport::wake ->
+// subscribers, each woken through its WaitEvent's tasklet, never by a direct
+// call from the poller. A transport may have a handshake phase (TLS) before it
+// carries data; a connection is established only once it completed. One
+// transport object serves many connections; per-connection state, if any,
+// hangs off the connection (see start/close). Transports are chosen per
+// listener and per server, by name (find_transport).
 #include <cstddef>
 #include <cstdint>
 
@@ -18,10 +24,25 @@ enum class DrainResult {
   kError,  // reset or other socket error
 };
 
+enum class HandshakeStatus { kDone, kPending, kFailed };
+
 class Transport {
  public:
   virtual ~Transport() = default;
   virtual const char* name() const = 0;
+  // Sets up per-connection state for c (outgoing: once the socket exists;
+  // incoming: at accept). Returns: false if it could not (c is destroyed).
+  virtual bool start(Connection* c) = 0;
+  // Frees c's per-connection state. Called by Connection::destroy.
+  virtual void close(Connection* c) = 0;
+  // Advances the handshake, if the transport has one. kPending: c stays
+  // subscribed and the caller is woken again. Connection::connect_status()
+  // (outgoing) asks it once the socket is connected.
+  virtual HandshakeStatus handshake(Connection* c) = 0;
+  // The poller reported `events` (kWakeRecv|kWakeSend) on c, whose readiness
+  // flags are already updated: wake the subscribers (after whatever the
+  // transport itself must do first, e.g. TLS records).
+  virtual void wake(Connection* c, uint32_t events) = 0;
   // Reads up to `max` bytes appended to `buf`. Returns: bytes read. EOF sets
   // kConnRdShut, errors set kConnError; both leave the return at what was read.
   virtual size_t rcv_buf(Connection* c, Buffer& buf, size_t max) = 0;
@@ -37,8 +58,13 @@ class Transport {
   // Reads and discards whatever is readable. Returns what it found.
   virtual DrainResult drain(Connection* c) = 0;
   virtual void shutw(Connection* c) = 0;
+  // Stops reading: the peer's further data is discarded by the kernel.
+  virtual void shutr(Connection* c) = 0;
 };
 
+// The plain-socket transport.
 Transport* raw_transport();
+// Returns: the transport registered as `name` ("raw"), or nullptr.
+Transport* find_transport(const char* name);
 
 }  // namespace hearth::net

@@ -47,7 +47,7 @@ void on_client_conn_destroyed(net::Connection* c, void* ctx) {
 }
 }  // namespace
 
-void frontend_accept(net::Listener*, int fd, const net::Address& peer, void* ctx) {
+void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* ctx) {
   auto* fe = static_cast<Frontend*>(ctx);
   fe->cur_conns.fetch_add(1, std::memory_order_relaxed);
   g_conns.fetch_add(1, std::memory_order_relaxed);
@@ -59,12 +59,12 @@ void frontend_accept(net::Listener*, int fd, const net::Address& peer, void* ctx
     return;
   }
   Session* s = Session::pool().create(fe);
-  if (!s) {
+  if (!s || !c->set_transport(l->transport())) {
+    if (s) Session::pool().destroy(s);
     c->destroy();
     fe->connection_closed();
     return;
   }
-  c->xprt = net::raw_transport();
   c->owner = s;
   c->on_destroy = &on_client_conn_destroyed;
   c->on_destroy_ctx = s;

@@ -7,10 +7,11 @@
 
 namespace hearth::stream {
 
-mux::StreamConnector* open_server_connection(const net::Address& addr, const char* mode,
-                                             void* app, Tasklet* app_tasklet, WaitEvent* wait) {
+mux::StreamConnector* open_server_connection(const net::Address& addr, net::Transport* xprt,
+                                             const char* mode, void* app, Tasklet* app_tasklet,
+                                             WaitEvent* wait) {
   int err = 0;
-  net::Connection* c = net::Connection::connect_to(EventLoop::current(), addr, &err);
+  net::Connection* c = net::Connection::connect_to(EventLoop::current(), addr, xprt, &err);
   if (!c) return nullptr;
   mux::StreamConnector* sc = mux::StreamConnector::pool().create();
   if (!sc) {

@@ -3,15 +3,17 @@
 #include "core/tasklet.h"
 #include "mux/stream_connector.h"
 #include "net/address.h"
+#include "net/transport.h"
 
 namespace hearth::stream {
 
-// Starts a non-blocking connect to `addr`, installs the `mode` mux ("pt", "h1")
+// Starts a non-blocking connect to `addr` over `xprt`, installs the `mode` mux ("pt", "h1")
 // with a new stream connector owned by `app` (woken through `app_tasklet`), and
 // subscribes `wait` for the connect's completion.
 // Returns: the connector, or nullptr with nothing left behind (refused at once,
 // or no memory).
-mux::StreamConnector* open_server_connection(const net::Address& addr, const char* mode,
-                                             void* app, Tasklet* app_tasklet, WaitEvent* wait);
+mux::StreamConnector* open_server_connection(const net::Address& addr, net::Transport* xprt,
+                                             const char* mode, void* app, Tasklet* app_tasklet,
+                                             WaitEvent* wait);
 
 }  // namespace hearth::stream
