@@ -1,8 +1,20 @@
 #include "stream/head_reader.h"
 
+#include <memory>
 #include <string_view>
 
 namespace hearth::stream {
+
+http::HeadParser& thread_head_parser(size_t max_headers) {
+  static thread_local std::unique_ptr<http::HeadParser> p;
+  if (!p) {
+    http::HeadLimits l;
+    l.max_headers = max_headers;
+    l.max_head_size = Buffer::configured_size();
+    p = std::make_unique<http::HeadParser>(l);
+  }
+  return *p;
+}
 
 bool head_complete(const Buffer& b, size_t* pos) {
   const size_t n = b.len();
@@ -60,8 +72,8 @@ BufferedHead parse_buffered_request(http::HeadParser& parser, const Buffer& in, 
   return parse_buffered(parser, in, scan_pos, out);
 }
 
-BufferedHead parse_buffered_response(http::HeadParser& parser, const Buffer& in,
-                                     size_t* scan_pos, http::ResponseHead* out) {
+BufferedHead parse_buffered_response(http::HeadParser& parser, const Buffer& in, size_t* scan_pos,
+                                     http::ResponseHead* out) {
   return parse_buffered(parser, in, scan_pos, out);
 }
 

@@ -15,6 +15,13 @@ namespace hearth::stream {
 // next search over the same (grown) buffer may resume.
 bool head_complete(const Buffer& b, size_t* pos);
 
+// This thread's parser. Heads are parsed only once complete, in one call, and
+// everything taken from them is copied into an output buffer before the call
+// returns to the loop, so one parser serves every stream of a thread and no
+// state survives between streams. Created on first use with `max_headers`
+// (tune.http.maxhdr) and the buffer size as its limits; freed with the thread.
+http::HeadParser& thread_head_parser(size_t max_headers);
+
 struct BufferedHead {
   bool complete = false;     // the end of a head is in the buffer
   http::ParseResult result;  // when complete: the parser's verdict on the buffer

@@ -47,14 +47,14 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
       timer_(&HttpStream::timer_cb, this) {
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
-  start_ms_ = now();
+  log_.start_ms = now();
   int64_t to = fe->timeouts.http_request ? fe->timeouts.http_request : fe->timeouts.client;
-  req_exp_ = to ? start_ms_ + to : kNever;
+  exp_.req = to ? log_.start_ms + to : kNever;
   ++live_streams_on_thread();
 }
 
 HttpStream::~HttpStream() {
-  fe_->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
+  fe_->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
   EventLoop::current()->timers().cancel(&timer_);
   --live_streams_on_thread();
 }
@@ -114,33 +114,34 @@ void HttpStream::check_timeouts() {
   const int64_t t = now();
   switch (phase_) {
     case Phase::kReqHead:
-      if (!past(req_exp_, t)) return;
-      term_ = "cR";
+      if (!past(exp_.req, t)) return;
+      log_.term = "cR";
       if (fmux()->ibuf().empty()) return abort_all();  // nothing asked: just close
       return reply(408, "text/plain", "Request Timeout\n", true);
     case Phase::kConnect:
       return;  // the server side keeps its own deadlines
     case Phase::kExchange:
-      if (past(srv_exp_, t)) {
-        term_ = res_head_done_ ? "sD" : "sH";
-        if (!res_head_done_ && res_bytes_ == 0 && try_retry(config::kRetryResponseTimeout, false))
+      if (past(exp_.srv, t)) {
+        log_.term = res_.head_done ? "sD" : "sH";
+        if (!res_.head_done && res_.from_server == 0 &&
+            try_retry(config::kRetryResponseTimeout, false))
           return;
-        if (res_bytes_ == 0) return reply(504, "text/plain", "Gateway Timeout\n", true);
+        if (res_.from_server == 0) return reply(504, "text/plain", "Gateway Timeout\n", true);
         return abort_all();
       }
-      if (past(cli_exp_, t)) {
-        term_ = "cD";
+      if (past(exp_.cli, t)) {
+        log_.term = "cD";
         return abort_all();
       }
       return;
     case Phase::kTunnel:
-      if (past(tun_exp_, t)) {
-        term_ = "cD";
+      if (past(exp_.tun, t)) {
+        log_.term = "cD";
         abort_all();
       }
       return;
     case Phase::kLocalReply:
-      if (past(cli_exp_, t)) abort_all();
+      if (past(exp_.cli, t)) abort_all();
       return;
     case Phase::kDone:
       return;
@@ -161,7 +162,7 @@ void HttpStream::assign_server() {
   }
   backend::ConnRequest r;
   r.first_of_client = session()->transactions == 0;
-  r.idempotent = idempotent_;
+  r.idempotent = req_.idempotent;
   r.priv = &session()->priv;
   phase_ = Phase::kConnect;
   on_server(ss_.start(be_, req, &r, now()));
@@ -173,10 +174,10 @@ void HttpStream::on_server(ServerSide::State st) {
   switch (st) {
     case ServerSide::State::kReady:
       phase_ = Phase::kExchange;
-      srv_exp_ = deadline(bs().timeouts.server);
+      exp_.srv = deadline(bs().timeouts.server);
       return exchange();
     case ServerSide::State::kFailed:
-      term_ = ss_.term();
+      log_.term = ss_.term();
       return reply(503, "text/plain", "Service Unavailable\n", true);
     case ServerSide::State::kQueued:
     case ServerSide::State::kConnecting:
@@ -189,18 +190,18 @@ void HttpStream::on_server(ServerSide::State st) {
 
 // A retry re-sends the buffered request on a NEW connection to the same
 // server. Allowed only when the request is idempotent (RFC 9110 §9.2.2) and
-// still whole in req_out_, and either the failure is the reuse race (a reused
+// still whole in req_.out, and either the failure is the reuse race (a reused
 // connection died before any response byte) or `retry-on` names the
 // condition. Returns: true if the stream is retrying (or failed doing so).
 bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
-  if (!replayable_ || !idempotent_) return false;
+  if (!req_.replayable || !req_.idempotent) return false;
   if (!reused_race && !(bs().retry_on & condition)) return false;
   if (!ss_.reconnect(now())) return false;
-  req_sent_ = 0;
-  res_bytes_ = 0;
-  res_head_done_ = res_done_ = false;
-  res_fed_ = 0;
-  res_out_.release();
+  req_.sent = 0;
+  res_.from_server = 0;
+  res_.head_done = res_.done = false;
+  res_.fed = 0;
+  res_.out.release();
   scan_pos_ = 0;
   on_server(ss_.state());
   return true;
@@ -229,12 +230,12 @@ void HttpStream::update_exchange_deadlines() {
       *exp = t + timeout;
   };
   constexpr uint32_t kEnd = mux::kScEos | mux::kScError;
-  const bool from_client = !req_done_ && req_out_.room() > 0 && !(scf_->flags & kEnd);
-  const bool to_client = !res_out_.empty() || res_fed_ > 0;
-  const bool to_server = scb() && req_sent_ < req_out_.len();
-  const bool from_server = scb() && !res_done_ && res_fed_ == 0 && !bmux()->ibuf().full();
-  arm(&cli_exp_, from_client || to_client, fe_->timeouts.client);
-  arm(&srv_exp_, from_server || to_server, be_ ? bs().timeouts.server : 0);
+  const bool from_client = !req_.done && req_.out.room() > 0 && !(scf_->flags & kEnd);
+  const bool to_client = !res_.out.empty() || res_.fed > 0;
+  const bool to_server = scb() && req_.sent < req_.out.len();
+  const bool from_server = scb() && !res_.done && res_.fed == 0 && !bmux()->ibuf().full();
+  arm(&exp_.cli, from_client || to_client, fe_->timeouts.client);
+  arm(&exp_.srv, from_server || to_server, be_ ? bs().timeouts.server : 0);
 }
 
 void HttpStream::update_timer() {
@@ -242,20 +243,20 @@ void HttpStream::update_timer() {
   auto lower = [&exp](int64_t e) { exp = e < exp ? e : exp; };
   switch (phase_) {
     case Phase::kReqHead:
-      lower(req_exp_);
+      lower(exp_.req);
       break;
     case Phase::kConnect:
       lower(ss_.deadline());
       break;
     case Phase::kExchange:
-      lower(srv_exp_);
-      lower(cli_exp_);
+      lower(exp_.srv);
+      lower(exp_.cli);
       break;
     case Phase::kTunnel:
-      lower(tun_exp_);
+      lower(exp_.tun);
       break;
     case Phase::kLocalReply:
-      lower(cli_exp_);
+      lower(exp_.cli);
       break;
     case Phase::kDone:
       break;

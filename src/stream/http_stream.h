@@ -18,6 +18,7 @@
 #include "mux/mux_h1.h"
 #include "mux/stream_connector.h"
 #include "stream/frontend.h"
+#include "stream/http_txn_state.h"
 #include "stream/server_side.h"
 
 namespace hearth::stream {
@@ -106,44 +107,16 @@ class HttpStream {
   mux::StreamConnector* scf_;
   Phase phase_ = Phase::kReqHead;
 
-  Buffer req_out_;       // rewritten request head + body bytes not yet acknowledged
-  size_t req_sent_ = 0;  // bytes of req_out_ already written to the server
-  Buffer res_out_;       // rewritten response head (or a local reply)
-  size_t res_fed_ = 0;   // bytes at the head of the server's ibuf accepted as body (decoded
-                         // payload when dechunk_), not yet sent
   size_t scan_pos_ = 0;  // where the search for the end of a head resumes
-  http::BodyReader req_body_;
-  http::BodyReader res_body_;
-
-  http::Method method_ = http::Method::kGet;
-  bool idempotent_ = true;
-  bool upgrade_req_ = false;
-  bool client_keepalive_ = true;
-  int client_minor_ = 1;
-  bool req_done_ = false;  // the whole request was read from the client
-  bool res_head_done_ = false;
-  bool res_done_ = false;     // the whole response was read from the server
-  bool server_keep_ = false;  // the server connection may be reused afterwards
-  bool client_close_ = false;
-  bool replayable_ = true;  // the whole request is still in req_out_
-  bool local_close_ = true;
-  bool dechunk_ = false;    // chunked response to an HTTP/1.0 client: send it decoded
-  uint64_t res_bytes_ = 0;  // bytes received from the server for this request
-  uint64_t bytes_out_ = 0;  // bytes sent to the client (log, frontend counter)
-  int status_ = 0;
-  const char* term_ = "--";
+  HttpRequestState req_;
+  HttpResponseState res_;
+  HttpLogState log_;
+  HttpDeadlines exp_;
 
   Tasklet tasklet_;
   WaitEvent wait_f_, wait_b_;
   ServerSide ss_;
   Timer timer_;
-  int64_t start_ms_;
-  // When each phase ended, for the log's timers (loop ms; -1: not reached).
-  int64_t req_first_ms_ = -1;  // the first request byte was seen
-  int64_t head_ms_ = -1;       // the request head was complete and valid
-  int64_t res_head_ms_ = -1;   // the final response head arrived
-  std::string req_line_;       // the request line, captured only for option httplog
-  int64_t req_exp_ = kNever, srv_exp_ = kNever, cli_exp_ = kNever, tun_exp_ = kNever;
 };
 
 // Streams (TCP and HTTP) alive on the calling thread; a graceful stop waits for 0.
