@@ -1,6 +1,7 @@
 // HttpStream's access log record: the tcplog line or the httplog line.
 #include "net/connection.h"
 #include "stream/http_stream.h"
+#include "stream/log_names.h"
 #include "stream/session_log.h"
 
 namespace hearth::stream {
@@ -13,17 +14,11 @@ void HttpStream::log_end() {
   // tcplog (or no option): the connection-level shape of TCP mode, one line
   // per transaction.
   SessionLogRecord r;
-  r.client = scf_->conn ? scf_->conn->peer().str() : "-";
-  r.frontend = fe_->name;
-  r.backend = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
-  const backend::Server* srv = ss_.server();
-  r.server = srv ? srv->name : "<NOSRV>";
+  fill_session_names(&r, *fe_, be_, ss_.server(), scf_->conn);
   r.t_connect = ss_.slot_ms() >= 0 && ss_.ready_ms() >= 0 ? ss_.ready_ms() - ss_.slot_ms() : -1;
   r.t_total = now() - log_.start_ms;
   r.bytes_out = log_.bytes_out;
   r.termination = log_.term;
-  r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
-  r.srv_conns = srv ? srv->cur_sess.load(std::memory_order_relaxed) : 0;
   emit_session_log(r);
 }
 

@@ -4,6 +4,7 @@
 #include "net/connection.h"
 #include "net/socket.h"
 #include "net/transport.h"
+#include "stream/log_names.h"
 #include "stream/session_log.h"
 
 namespace hearth::stream {
@@ -244,18 +245,11 @@ void Stream::finish() {
 
 void Stream::log_end() {
   SessionLogRecord r;
-  r.client = scf_->conn ? scf_->conn->peer().str() : "-";
-  r.frontend = fe_->name;
-  r.backend = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
-  const backend::Server* srv = ss_.server();
-  r.server = srv ? srv->name : "<NOSRV>";
-  int64_t now = EventLoop::current()->now_ms();
+  fill_session_names(&r, *fe_, be_, ss_.server(), scf_->conn);
   r.t_connect = connect_ms_;
-  r.t_total = now - start_ms_;
+  r.t_total = EventLoop::current()->now_ms() - start_ms_;
   r.bytes_out = bytes_out_;
   r.termination = end_reason_;
-  r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
-  r.srv_conns = srv ? srv->cur_sess.load(std::memory_order_relaxed) : 0;
   emit_session_log(r);
 }
 

@@ -19,6 +19,7 @@
 #include "mux/stream_connector.h"
 #include "net/connection.h"
 #include "net/transport.h"
+#include "support/socket_pair_conn.h"
 #include "support/unique_fd.h"
 
 namespace hearth::backend {
@@ -54,13 +55,9 @@ class ConnPoolTest : public ::testing::Test {
   // A new server connection with a stream attached, as a stream holds it
   // during its exchange; `exchanges` were completed on it before.
   mux::StreamConnector* active(uint32_t exchanges = 0) {
-    int sv[2];
-    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), 0);
-    peers_.emplace_back(sv[1]);
+    peers_.emplace_back();
     Connection* c =
-        Connection::create(&loop_, sv[0], net::Address{}, net::kConnConnected | net::kConnOutgoing);
-    EXPECT_NE(c, nullptr);
-    c->xprt = net::raw_transport();
+        test::socket_pair_conn(&loop_, net::kConnConnected | net::kConnOutgoing, &peers_.back());
     mux::StreamConnector* sc = mux::StreamConnector::pool().create();
     EXPECT_NE(mux::MuxRegistry::install("h1", c, sc), nullptr);
     c->exchanges = exchanges;

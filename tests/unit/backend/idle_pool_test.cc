@@ -14,6 +14,7 @@
 #include "mux/stream_connector.h"
 #include "net/connection.h"
 #include "net/transport.h"
+#include "support/socket_pair_conn.h"
 #include "support/unique_fd.h"
 
 namespace hearth::backend {
@@ -47,13 +48,9 @@ class IdlePoolTest : public ::testing::Test {
   // Returns: an outgoing connection that carried `exchanges` exchanges and was
   // detached with keep_idle=true, i.e. ready to be parked. Its peer is peers_[i].
   Connection* detached_conn(uint32_t exchanges) {
-    int sv[2];
-    EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), 0);
-    peers_.emplace_back(sv[1]);
+    peers_.emplace_back();
     Connection* c =
-        Connection::create(&loop_, sv[0], net::Address{}, net::kConnConnected | net::kConnOutgoing);
-    EXPECT_NE(c, nullptr);
-    c->xprt = net::raw_transport();
+        test::socket_pair_conn(&loop_, net::kConnConnected | net::kConnOutgoing, &peers_.back());
     mux::StreamConnector* sc = mux::StreamConnector::pool().create();
     EXPECT_NE(mux::MuxRegistry::install("pt", c, sc), nullptr);
     c->exchanges = exchanges;
