@@ -20,11 +20,9 @@ const char* const kLaterActions[] = {"add-acl",
                                      "normalize-uri",
                                      "redirect",
                                      "reject",
-                                     "replace-header",
                                      "replace-path",
                                      "replace-pathq",
                                      "replace-uri",
-                                     "replace-value",
                                      "sc-inc-gpc",
                                      "sc-set-gpt",
                                      "send-spoe-group",
@@ -131,6 +129,33 @@ bool parse_header_action(const Directive& d, const std::string& kw, HttpRule& ru
   return true;
 }
 
+// replace-header NAME REGEX FMT | replace-value NAME REGEX FMT
+bool parse_replace_action(const Directive& d, const std::string& kw, HttpRule& rule,
+                          Reporter& rep) {
+  if (d.size() > 5 && (d[5] == "if" || d[5] == "unless")) {
+    condition_error(d, kw, rep);
+    return false;
+  }
+  if (!check_arity(d, kw, 5, 5, kw + " NAME REGEX FORMAT", rep)) return false;
+  if (!is_header_name(d[2])) {
+    rep.error(
+        d.loc, kw,
+        "invalid header name '" + d[2] + "': expects an HTTP token such as X-Forwarded-Proto");
+    return false;
+  }
+  std::string why;
+  rule.regex = expr::Regex::compile(d[3], &why);
+  if (!rule.regex) {
+    rep.error(d.loc, kw, "invalid regular expression '" + d[3] + "': " + why);
+    return false;
+  }
+  auto fmt = literal_value(d, kw, d[4], rep);
+  if (!fmt) return false;
+  rule.name = d[2];
+  rule.value = *fmt;
+  return true;
+}
+
 // Applies one "OPTION VALUE" pair of deny / return. Returns: false after
 // reporting a bad value.
 bool apply_reply_option(const Directive& d, const std::string& kw, const std::string& o,
@@ -195,8 +220,8 @@ bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rul
 void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const bool request = d[0] == "http-request";
   const std::string supported =
-      request ? "set-header, add-header, del-header, deny or return"
-              : "set-header, add-header or del-header";
+      request ? "set-header, add-header, del-header, replace-header, replace-value, deny or return"
+              : "set-header, add-header, del-header, replace-header or replace-value";
   if (d.size() < 2) {
     rep.error(d.loc, d[0], "missing action: expects " + supported);
     return;
@@ -210,6 +235,10 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
                   : d[1] == "add-header" ? HttpRule::Action::kAddHeader
                                          : HttpRule::Action::kDelHeader;
     ok = parse_header_action(d, kw, rule, rep);
+  } else if (d[1] == "replace-header" || d[1] == "replace-value") {
+    rule.action = d[1] == "replace-header" ? HttpRule::Action::kReplaceHeader
+                                           : HttpRule::Action::kReplaceValue;
+    ok = parse_replace_action(d, kw, rule, rep);
   } else if (request && (d[1] == "deny" || d[1] == "return")) {
     rule.action = d[1] == "deny" ? HttpRule::Action::kDeny : HttpRule::Action::kReturn;
     ok = parse_reply_action(d, kw, rule, rep);

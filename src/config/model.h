@@ -2,12 +2,14 @@
 // The parsed configuration: plain data, no runtime objects. Built by the parser
 // (parser.h), checked by validate.h, turned into runtime objects by src/app.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "config/enums.h"
+#include "expr/regex.h"
 
 namespace hearth::config {
 
@@ -43,13 +45,13 @@ struct ServerConfig {
   std::optional<int> max_reuse;
   // Health checks ("check" and its settings; they apply only with check).
   bool check = false;
-  int64_t inter = 2000;                // ms between checks while fully UP
-  std::optional<int64_t> fastinter;    // ms between checks in a transition; unset: inter
-  std::optional<int64_t> downinter;    // ms between checks while fully DOWN; unset: inter
-  int rise = 2;                        // consecutive passed checks to go UP
-  int fall = 3;                        // consecutive failed checks to go DOWN
-  std::optional<int> check_port;       // "port": check this port instead
-  std::string check_addr;              // "addr": check this host instead ("" = the server's)
+  int64_t inter = 2000;              // ms between checks while fully UP
+  std::optional<int64_t> fastinter;  // ms between checks in a transition; unset: inter
+  std::optional<int64_t> downinter;  // ms between checks while fully DOWN; unset: inter
+  int rise = 2;                      // consecutive passed checks to go UP
+  int fall = 3;                      // consecutive failed checks to go DOWN
+  std::optional<int> check_port;     // "port": check this port instead
+  std::string check_addr;            // "addr": check this host instead ("" = the server's)
   InitState init_state = InitState::kUp;
 };
 
@@ -75,20 +77,31 @@ struct HttpCheckConfig {
   enum class ExpectKind { kNone, kStatus, kRStatus };
   ExpectKind expect = ExpectKind::kNone;
   bool expect_negate = false;
-  std::string expect_pattern;                       // as written (for messages)
-  std::vector<std::pair<int, int>> expect_ranges;   // kStatus: inclusive code ranges
-  SourceLoc rules_loc;  // of the first http-check line; line 0 if none
+  std::string expect_pattern;                      // as written (for messages)
+  std::vector<std::pair<int, int>> expect_ranges;  // kStatus: inclusive code ranges
+  SourceLoc rules_loc;                             // of the first http-check line; line 0 if none
 };
 
 // An http-request / http-response rule: set-header, add-header, del-header,
-// return, deny. Rules of one list run in the order written.
+// replace-header, replace-value, return, deny. Rules of one list run in the
+// order written.
 struct HttpRule {
   SourceLoc loc;
-  enum class Action { kSetHeader, kAddHeader, kDelHeader, kReturn, kDeny } action;
-  std::string name;          // header name for set/add/del
-  std::string value;         // header value for set/add; body string for return / deny
-  int status = 0;            // for return / deny
-  std::string content_type;  // for return
+  enum class Action {
+    kSetHeader,
+    kAddHeader,
+    kDelHeader,
+    kReplaceHeader,
+    kReplaceValue,
+    kReturn,
+    kDeny
+  } action;
+  std::string name;   // header name for set/add/del/replace
+  std::string value;  // header value for set/add; replacement format for replace-*;
+                      // body string for return / deny
+  std::shared_ptr<const expr::Regex> regex;  // replace-header / replace-value
+  int status = 0;                            // for return / deny
+  std::string content_type;                  // for return
 };
 
 // "use_backend NAME": content switching. Without a condition (ACLs come
@@ -114,7 +127,7 @@ struct ProxyConfig {
   int retries = 3;
   bool redispatch = false;
   bool prefer_last_server = false;  // option prefer-last-server
-  int maxconn = 0;  // 0 = use global maxconn
+  int maxconn = 0;                  // 0 = use global maxconn
   // HTTP (issue #3)
   HttpReuse http_reuse = HttpReuse::kSafe;
   HttpConnMode http_conn_mode = HttpConnMode::kKeepAlive;

@@ -22,6 +22,10 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
 // add at most one).
 size_t fields_added_by(const std::vector<config::HttpRule>& rules);
 
+// Forgets the values earlier heads' rules computed on this thread (done by
+// thread_field_list() for each new head).
+void begin_rules_for_head();
+
 // This thread's field list, emptied, with room for `capacity` fields. Its
 // storage grows to the largest need seen and never shrinks, so steady
 // traffic allocates nothing. Valid until the next call on this thread: a head

@@ -53,6 +53,33 @@ TEST(HttpRules, AddHeaderOnBothSides) {
   EXPECT_EQ(rsp(r)[0].value, "two");
 }
 
+TEST(HttpRules, ReplaceHeaderAndValue) {
+  auto r = frontend(
+      "  http-request replace-header X-A b(.) Z\\1\n"
+      "  http-response replace-value X-B ^b(.*)$ Y\\1\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(req(r).size(), 1u);
+  EXPECT_EQ(req(r)[0].action, HttpRule::Action::kReplaceHeader);
+  EXPECT_EQ(req(r)[0].name, "X-A");
+  EXPECT_EQ(req(r)[0].value, "Z\\1");
+  ASSERT_NE(req(r)[0].regex, nullptr);
+  EXPECT_EQ(req(r)[0].regex->pattern(), "b(.)");
+  ASSERT_EQ(rsp(r).size(), 1u);
+  EXPECT_EQ(rsp(r)[0].action, HttpRule::Action::kReplaceValue);
+  EXPECT_TRUE(has(frontend("  http-request replace-header X-A a(b Z\n").errors,
+                  "t.cfg:3: 'http-request replace-header': invalid regular expression 'a(b': "
+                  "missing closing parenthesis"));
+  EXPECT_EQ(only_error(frontend("  http-request replace-value X-A a\n")),
+            "t.cfg:3: 'http-request replace-value': missing argument: expects 'http-request "
+            "replace-value NAME REGEX FORMAT'");
+  EXPECT_EQ(only_error(frontend("  http-request replace-header X-A a b if c\n")),
+            "t.cfg:3: 'http-request replace-header': conditions ('if' / 'unless' with ACLs) are "
+            "not supported by Hearth yet");
+  EXPECT_EQ(only_error(frontend("  http-request replace-header X-A a %[src]\n")),
+            "t.cfg:3: 'http-request replace-header': log-format expressions such as %[src] or %ci "
+            "are not supported by Hearth yet; write %% for a literal '%'");
+}
+
 TEST(HttpRules, DoublePercentIsALiteralPercent) {
   auto r = frontend("  http-request set-header X-Share 100%%\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
@@ -129,16 +156,16 @@ TEST(HttpRules, Errors) {
             "t.cfg:3: 'http-request return': option 'status' expects a value");
   EXPECT_EQ(only_error(frontend("  http-request redirect location /\n")),
             "t.cfg:3: 'http-request redirect': Hearth does not support this action yet; supported: "
-            "set-header, add-header, del-header, deny or return");
+            "set-header, add-header, del-header, replace-header, replace-value, deny or return");
   EXPECT_EQ(only_error(frontend("  http-response deny\n")),
             "t.cfg:3: 'http-response deny': Hearth does not support this action yet; supported: "
-            "set-header, add-header or del-header");
+            "set-header, add-header, del-header, replace-header or replace-value");
   EXPECT_EQ(only_error(frontend("  http-request sethdr a b\n")),
             "t.cfg:3: 'http-request sethdr': unknown action; supported: set-header, add-header, "
-            "del-header, deny or return");
+            "del-header, replace-header, replace-value, deny or return");
   EXPECT_EQ(only_error(frontend("  http-request\n")),
             "t.cfg:3: 'http-request': missing action: expects set-header, add-header, del-header, "
-            "deny or return");
+            "replace-header, replace-value, deny or return");
   EXPECT_EQ(only_error(frontend("  http-request add-header X-A\n")),
             "t.cfg:3: 'http-request add-header': missing argument: expects 'http-request "
             "add-header NAME VALUE'");

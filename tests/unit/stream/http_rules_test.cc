@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "expr/regex.h"
+
 namespace hearth::stream {
 namespace {
 
@@ -101,6 +103,46 @@ TEST(HttpRules, ReserveKeepsFieldsAndMakesRoom) {
   EXPECT_GE(l.capacity(), 101u);
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(l.add("b", "2"));
   EXPECT_EQ(l[0].name, "a");
+}
+
+config::HttpRule replace(Action a, std::string name, const char* re, std::string fmt) {
+  config::HttpRule r = rule(a, std::move(name), std::move(fmt));
+  std::string err;
+  r.regex = expr::Regex::compile(re, &err);
+  EXPECT_NE(r.regex, nullptr) << err;
+  return r;
+}
+
+TEST(HttpRules, ReplaceHeaderReplacesTheWholeValueOfEachMatchingField) {
+  EXPECT_EQ(run({replace(Action::kReplaceHeader, "X-A", "b(.)", "Z\\1")},
+                {{"X-A", "abcbd"}, {"X-A", "zzz"}, {"X-B", "bq"}}),
+            "X-A: Zc|X-A: zzz|X-B: bq|");
+}
+
+TEST(HttpRules, ReplaceValueWorksElementByElement) {
+  EXPECT_EQ(run({replace(Action::kReplaceValue, "X-B", "^b(.*)$", "Y\\1")},
+                {{"X-B", "b1 ,  b2 , c3,b4"}, {"X-B", "b1,,b2"}}),
+            "X-B: Y1,Y2, c3,Y4|X-B: Y1,,Y2|");
+}
+
+TEST(HttpRules, ReplaceSeesEarlierRulesAndLaterRulesSeeIt) {
+  EXPECT_EQ(run({rule(Action::kSetHeader, "X-A", "one"),
+                 replace(Action::kReplaceHeader, "X-A", "^o(.*)$", "O\\1"),
+                 rule(Action::kAddHeader, "X-A", "two"),
+                 replace(Action::kReplaceValue, "X-A", "^t", "T")},
+                {{"X-A", "client"}}),
+            "X-A: One|X-A: T|");
+}
+
+TEST(HttpRules, ReplacedValuesSurviveManyRules) {
+  // Values computed by rules stay valid until the head is written, however
+  // many there are (the arena hands out chunks that never move).
+  std::vector<config::HttpRule> rules;
+  for (int i = 0; i < 200; ++i)
+    rules.push_back(
+        replace(Action::kReplaceHeader, "X-A", "^(.*)$", "\\1" + std::string(100, 'x')));
+  std::string out = run(rules, {{"X-A", "v"}});
+  EXPECT_EQ(out, "X-A: v" + std::string(20000, 'x') + "|");
 }
 
 TEST(HttpRules, FieldsAddedCountsSetAndAdd) {
