@@ -61,10 +61,56 @@ net::Connection* ConnPool::take_private(const ConnRequest& r, int64_t now_ms) {
   return vet(r.priv->take(), r);
 }
 
+// A connection already carrying a stream is alive right now: any request the
+// policy lets reuse may join it, except under `never` and a client's first
+// request under `safe`.
+bool ConnPool::may_share(const ConnRequest& r) const {
+  if (r.fresh || settings_.reuse == HttpReuse::kNever) return false;
+  return !(settings_.reuse == HttpReuse::kSafe && r.first_of_client);
+}
+
+// The oldest connection with room for another stream; it stays linked until
+// note_streams() sees it full. Dead ones are left to their mux.
+net::Connection* ConnPool::take_available() {
+  for (ListHook* h = avail_.front(); h; h = h->next == avail_.end_marker() ? nullptr : h->next) {
+    net::Connection* c = container_of<net::Connection, &net::Connection::idle_hook>(h);
+    if (c->reusable() && c->mux->avail_streams() > 0) return c;
+  }
+  return nullptr;
+}
+
+void ConnPool::note_streams(net::Connection* c) {
+  const bool room = c->mux->avail_streams() > 0 && c->reusable();
+  const bool linked = c->idle_hook.linked() && c->idle_owner == this;
+  if (room && !linked) {
+    avail_.push_back(&c->idle_hook);
+    ++avail_count_;
+    c->idle_owner = this;
+    c->idle_unlink = &ConnPool::available_died;
+  } else if (!room && linked) {
+    unlink_available(c);
+  }
+}
+
+void ConnPool::unlink_available(net::Connection* c) {
+  c->idle_unlink = nullptr;  // voluntary: not a death
+  c->unlink_idle();
+  c->idle_owner = nullptr;
+  --avail_count_;
+}
+
+void ConnPool::available_died(net::Connection* c) {
+  auto* self = static_cast<ConnPool*>(c->idle_owner);
+  c->idle_owner = nullptr;
+  --self->avail_count_;
+}
+
 net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   if (r.fresh) return nullptr;
   net::Connection* c = take_private(r, now_ms);
-  if (c || settings_.reuse == HttpReuse::kNever) return c;
+  if (c) return c;
+  if (may_share(r) && (c = take_available())) return c;
+  if (settings_.reuse == HttpReuse::kNever) return nullptr;
   bool allowed = true, safe_only = false;
   int64_t max_idle = kNever;
   switch (settings_.reuse) {
@@ -88,6 +134,11 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
   net::Connection* c = sc->conn;
   if (!c) return;
   ++c->exchanges;
+  if (c->idle_hook.linked() && c->idle_owner == this) unlink_available(c);
+  if (c->mux->nb_streams() > 1) {  // other streams stay on it: it has room again
+    if (sc->mux->detach(sc, true)) note_streams(c);
+    return;
+  }
   bool keep = r.reusable;
   if (settings_.reuse == HttpReuse::kNever || (c->flags & net::kConnPrivate)) {
     keep = keep && r.priv && r.client_keep && settings_.max_conn != 0 &&

@@ -72,9 +72,16 @@ class ConnPool {
   // Connections found dead on the way are destroyed and counted stale.
   net::Connection* acquire(const ConnRequest& r, int64_t now_ms);
 
+  // A stream was just attached to c (new or acquired). A connection that can
+  // carry more streams at once (its mux reports avail_streams() > 0: HTTP/2,
+  // later) is offered to other requests while it has room; one that is full
+  // is not. Pools track available streams, not "attached or not".
+  void note_streams(net::Connection* c);
+
   // The exchange on sc's connection is over: detaches sc from it (sc itself
-  // stays the caller's) and keeps the connection idle (in the server's lists,
-  // or in r.priv for `never` and bound connections) or closes it.
+  // stays the caller's). A connection other streams still use stays
+  // available; the last stream's departure keeps it idle (in the server's
+  // lists, or in r.priv for `never` and bound connections) or closes it.
   void release(mux::StreamConnector* sc, const ConnRelease& r, int64_t now_ms);
 
   // Housekeeping, called every ~100 ms: closes every idle connection when
@@ -87,6 +94,8 @@ class ConnPool {
   size_t safe_count() const { return idle_.safe_count(); }
   size_t unsafe_count() const { return idle_.unsafe_count(); }
   uint64_t stale_caught() const { return idle_.stale_caught(); }
+  // Connections in use that can take more streams.
+  size_t avail_count() const { return avail_count_; }
 
  private:
   // kNever for a request that can be replayed; else how long a connection
@@ -95,11 +104,19 @@ class ConnPool {
   net::Connection* take_private(const ConnRequest& r, int64_t now_ms);
   // Returns: c if it may carry r; else destroys it (counted stale).
   net::Connection* vet(net::Connection* c, const ConnRequest& r);
+  // May r join a connection other streams are using?
+  bool may_share(const ConnRequest& r) const;
+  net::Connection* take_available();
+  void unlink_available(net::Connection* c);
+  // The idle_unlink hook of a connection in avail_ that died in use.
+  static void available_died(net::Connection* c);
 
   PoolSettings settings_;
   Server* srv_;
   bool leader_;
   IdlePool idle_;
+  List avail_;  // in use, room for more streams; linked by Connection::idle_hook
+  size_t avail_count_ = 0;
   int64_t last_purge_ms_ = 0;
 };
 

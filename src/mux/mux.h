@@ -46,7 +46,9 @@ class Mux {
   virtual size_t snd_buf(StreamConnector* sc, Buffer& buf, size_t count) = 0;
   virtual void subscribe(StreamConnector* sc, uint32_t events, WaitEvent* w) = 0;
   virtual void unsubscribe(StreamConnector* sc, uint32_t events, WaitEvent* w) = 0;
+  // Streams the connection can still take, and streams attached now.
   virtual int avail_streams() const = 0;
+  virtual int nb_streams() const = 0;
   // Tears down the mux and its connection (unlinking it from any idle list first).
   virtual void destroy() = 0;
   virtual std::string dump() const = 0;

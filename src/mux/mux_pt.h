@@ -27,6 +27,7 @@ class MuxPt final : public Mux {
   void subscribe(StreamConnector* sc, uint32_t events, WaitEvent* w) override;
   void unsubscribe(StreamConnector* sc, uint32_t events, WaitEvent* w) override;
   int avail_streams() const override { return sc_ ? 0 : 1; }
+  int nb_streams() const override { return sc_ ? 1 : 0; }
   void destroy() override;
   std::string dump() const override;
 

@@ -62,9 +62,10 @@ ServerSide::State ServerSide::granted(backend::Server* s, int64_t now_ms) {
   if (!scb_ || !c->mux->attach(scb_)) {
     if (scb_) mux::StreamConnector::pool().destroy(scb_);
     scb_ = nullptr;
-    c->mux->destroy();
+    if (c->mux->nb_streams() == 0) c->mux->destroy();  // never a connection others use
     return connect(now_ms);
   }
+  pool->note_streams(c);
   scb_->app = app_;
   scb_->app_tasklet = tasklet_;
   reused_ = true;
@@ -112,6 +113,9 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
         case net::ConnectStatus::kEstablished:
           break;
       }
+      // A new connection that can carry more streams is offered to others.
+      if (backend::ConnPool* pool = may_reuse_ ? srv_->local_pool() : nullptr)
+        pool->note_streams(scb_->conn);
       ready_ms_ = now_ms;
       exp_ = kNever;
       return state_ = State::kReady;

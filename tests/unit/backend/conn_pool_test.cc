@@ -353,5 +353,128 @@ TEST_F(ConnPoolTest, PrivateSlotClosesWithItsOwner) {
   EXPECT_EQ(srv_.counters.stale_idle.load(), 0u);
 }
 
+// --- Connections that carry several streams at once (HTTP/2, later). No mux
+// of that kind exists yet, so a scripted one stands in: N stream slots, the
+// idle contract of the others (kept while reusable, destroyed otherwise).
+
+class MultiStreamMux final : public mux::Mux {
+ public:
+  MultiStreamMux(Connection* c, int slots) : conn_(c), slots_(slots) {}
+  const char* name() const override { return "multi"; }
+  bool init(Connection*, mux::StreamConnector*, mux::StreamFactory, void*) override { return true; }
+  void wake() override {}
+  bool attach(mux::StreamConnector* sc) override {
+    if (streams_ == slots_) return false;
+    ++streams_;
+    sc->conn = conn_;
+    sc->mux = this;
+    return true;
+  }
+  bool detach(mux::StreamConnector* sc, bool keep_idle) override {
+    sc->conn = nullptr;
+    sc->mux = nullptr;
+    if (--streams_ > 0) return true;
+    if (keep_idle && conn_->reusable()) return true;
+    destroy();
+    return false;
+  }
+  mux::StreamConnector* first_sc() const override { return nullptr; }
+  void shutr(mux::StreamConnector*) override {}
+  void shutw(mux::StreamConnector*) override {}
+  size_t rcv_buf(mux::StreamConnector*, Buffer&, size_t) override { return 0; }
+  size_t snd_buf(mux::StreamConnector*, Buffer&, size_t) override { return 0; }
+  void subscribe(mux::StreamConnector*, uint32_t, WaitEvent*) override {}
+  void unsubscribe(mux::StreamConnector*, uint32_t, WaitEvent*) override {}
+  int avail_streams() const override { return slots_ - streams_; }
+  int nb_streams() const override { return streams_; }
+  void destroy() override {
+    Connection* c = conn_;
+    c->unlink_idle();
+    c->mux = nullptr;
+    c->destroy();
+    delete this;
+  }
+  std::string dump() const override { return "multi"; }
+
+ private:
+  Connection* conn_;
+  int slots_;
+  int streams_ = 0;
+};
+
+class ConnPoolSharedTest : public ConnPoolTest {
+ protected:
+  // A new connection with room for `slots` streams, one of them attached
+  // (as ServerSide does once a connection is established).
+  mux::StreamConnector* new_shared(int slots) {
+    peers_.emplace_back();
+    Connection* c =
+        test::socket_pair_conn(&loop_, net::kConnConnected | net::kConnOutgoing, &peers_.back());
+    c->mux = new MultiStreamMux(c, slots);
+    mux::StreamConnector* sc = join(c);
+    return sc;
+  }
+  mux::StreamConnector* join(Connection* c) {
+    mux::StreamConnector* sc = mux::StreamConnector::pool().create();
+    EXPECT_TRUE(c->mux->attach(sc));
+    pool_->note_streams(c);
+    return sc;
+  }
+};
+
+TEST_F(ConnPoolSharedTest, ConnectionWithRoomIsSharedUntilFull) {
+  make_pool(HttpReuse::kAlways);
+  mux::StreamConnector* a = new_shared(2);
+  Connection* c = a->conn;
+  EXPECT_EQ(pool_->avail_count(), 1u);
+  EXPECT_EQ(pool_->idle_count(), 0u);
+  ASSERT_EQ(pool_->acquire(req(false), now()), c);  // joins the connection in use
+  mux::StreamConnector* b = join(c);
+  EXPECT_EQ(pool_->avail_count(), 0u);  // full now
+  EXPECT_EQ(pool_->acquire(req(false), now()), nullptr);
+  finish(a);  // one stream left: room again
+  EXPECT_EQ(pool_->avail_count(), 1u);
+  EXPECT_EQ(pool_->idle_count(), 0u);
+  finish(b);  // the last stream left: idle
+  EXPECT_EQ(pool_->avail_count(), 0u);
+  EXPECT_EQ(pool_->idle_count(), 1u);
+  EXPECT_EQ(pool_->acquire(req(false), now()), c);
+  c->mux->destroy();
+}
+
+TEST_F(ConnPoolSharedTest, PolicyDecidesWhoMayShare) {
+  make_pool(HttpReuse::kSafe);
+  mux::StreamConnector* a = new_shared(4);
+  EXPECT_EQ(pool_->acquire(req(true), now()), nullptr);  // a first request: its own
+  EXPECT_EQ(pool_->acquire(req(false), now()), a->conn);
+  finish(a);
+  make_pool(HttpReuse::kNever);
+  mux::StreamConnector* n = new_shared(4);
+  EXPECT_EQ(pool_->avail_count(), 1u);
+  EXPECT_EQ(pool_->acquire(req(false), now()), nullptr);  // never shared
+  finish(n, /*reusable=*/false);
+}
+
+TEST_F(ConnPoolSharedTest, SharedConnectionDyingInUseLeavesTheList) {
+  make_pool(HttpReuse::kAlways);
+  mux::StreamConnector* a = new_shared(2);
+  Connection* c = a->conn;
+  const uint64_t live = Connection::live_count();
+  c->mux->destroy();  // e.g. a reset while a stream still used it
+  mux::StreamConnector::pool().destroy(a);
+  EXPECT_EQ(Connection::live_count(), live - 1);
+  EXPECT_EQ(pool_->avail_count(), 0u);
+  EXPECT_EQ(pool_->stale_caught(), 0u);  // not an idle death
+}
+
+TEST_F(ConnPoolTest, SingleStreamConnectionsAreNeverShared) {
+  make_pool(HttpReuse::kAlways);
+  mux::StreamConnector* a = active();
+  pool_->note_streams(a->conn);  // an h1 connection is full with one stream
+  EXPECT_EQ(pool_->avail_count(), 0u);
+  EXPECT_EQ(pool_->acquire(req(false), now()), nullptr);
+  finish(a);
+}
+
 }  // namespace
 }  // namespace hearth::backend
