@@ -1,6 +1,6 @@
 # Thin wrapper over CMake presets. See README.md.
 PRESET ?= debug
-.PHONY: deps build release run test test-asan fuzz bench clean
+.PHONY: deps build release run test test-asan fuzz bench regtests clean
 
 deps:
 	bash scripts/install-deps
@@ -27,6 +27,10 @@ fuzz:
 
 bench: release
 	bash bench/run-anchors.sh
+
+# HAProxy's own reg-tests in Hearth's scope (../shared/regtests; about 12 minutes).
+regtests: release
+	bash scripts/run-regtests
 
 clean:
 	rm -rf build
