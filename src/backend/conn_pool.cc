@@ -18,6 +18,12 @@ ConnPool::ConnPool(const PoolSettings& settings, Server* srv, bool leader)
       leader_(leader),
       idle_({settings.max_conn, settings.idle_timeout_ms, settings.max_reuse}, &srv->keepalive) {}
 
+ConnPool::~ConnPool() {
+  avail_.for_each([this](ListHook* h) {
+    unlink_available(container_of<net::Connection, &net::Connection::idle_hook>(h));
+  });
+}
+
 int64_t ConnPool::max_idle_for(const ConnRequest& r) const {
   if (r.idempotent) return kNever;
   return std::max(settings_.reuse_window_ms, srv_->keepalive.proven_idle_ms());

@@ -56,6 +56,9 @@ class ConnPool {
   // pool also rolls the server-wide need estimate at each purge (one pool
   // per server does).
   ConnPool(const PoolSettings& settings, Server* srv, bool leader);
+  // Closes the idle connections; connections still in use leave the avail
+  // list (their streams own them).
+  ~ConnPool();
   ConnPool(const ConnPool&) = delete;
   ConnPool& operator=(const ConnPool&) = delete;
 

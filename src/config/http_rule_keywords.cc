@@ -243,8 +243,10 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     rule.action = d[1] == "deny" ? HttpRule::Action::kDeny : HttpRule::Action::kReturn;
     ok = parse_reply_action(d, kw, rule, rep);
   } else {
+    // Some actions carry their argument in parentheses: set-var(txn.x).
+    const std::string action = d[1].substr(0, d[1].find('('));
     bool later = false;
-    for (const char* a : kLaterActions) later = later || d[1] == a;
+    for (const char* a : kLaterActions) later = later || action == a;
     rep.error(d.loc, kw,
               later ? "Hearth does not support this action yet; supported: " + supported
                     : "unknown action; supported: " + supported);

@@ -467,6 +467,16 @@ TEST_F(ConnPoolSharedTest, SharedConnectionDyingInUseLeavesTheList) {
   EXPECT_EQ(pool_->stale_caught(), 0u);  // not an idle death
 }
 
+TEST_F(ConnPoolSharedTest, PoolGoingAwayUnlinksConnectionsInUse) {
+  make_pool(HttpReuse::kAlways);
+  mux::StreamConnector* a = new_shared(2);
+  Connection* c = a->conn;
+  pool_.reset();  // a worker stopping while a stream still uses c
+  EXPECT_FALSE(c->idle_hook.linked());
+  c->mux->destroy();
+  mux::StreamConnector::pool().destroy(a);
+}
+
 TEST_F(ConnPoolTest, SingleStreamConnectionsAreNeverShared) {
   make_pool(HttpReuse::kAlways);
   mux::StreamConnector* a = active();

@@ -160,6 +160,10 @@ TEST(HttpRules, Errors) {
   EXPECT_EQ(only_error(frontend("  http-response deny\n")),
             "t.cfg:3: 'http-response deny': Hearth does not support this action yet; supported: "
             "set-header, add-header, del-header, replace-header or replace-value");
+  EXPECT_EQ(only_error(frontend("  http-request set-var(txn.x) str(a)\n")),
+            "t.cfg:3: 'http-request set-var(txn.x)': Hearth does not support this action yet; "
+            "supported: set-header, add-header, del-header, replace-header, replace-value, deny or "
+            "return");
   EXPECT_EQ(only_error(frontend("  http-request sethdr a b\n")),
             "t.cfg:3: 'http-request sethdr': unknown action; supported: set-header, add-header, "
             "del-header, replace-header, replace-value, deny or return");
