@@ -158,6 +158,23 @@ void parse_maxhdr(const Directive& d, GlobalConfig& g, Reporter& rep) {
     g.tune_http_maxhdr = static_cast<int>(*n);
 }
 
+// tune.idle-pool.shared on|off: whether threads share their idle server
+// connections. Hearth keeps one pool per server and thread and never hands
+// a connection to another thread, which is "off"; "on" (HAProxy's default)
+// would need a takeover between threads, which Hearth does not do yet.
+void parse_idle_pool_shared(const Directive& d, GlobalConfig&, Reporter& rep) {
+  const std::string kw = "tune.idle-pool.shared";
+  if (!check_arity(d, kw, 2, 2, kw + " on|off", rep)) return;
+  if (d[1] == "off") return;
+  if (d[1] == "on") {
+    rep.error(d.loc, kw,
+              "'on' is not supported: Hearth keeps idle server connections per thread and does "
+              "not share them between threads yet; write 'off' (Hearth's behaviour)");
+    return;
+  }
+  rep.error(d.loc, kw, "expects 'on' or 'off', got '" + d[1] + "'");
+}
+
 void parse_pidfile(const Directive& d, GlobalConfig& g, Reporter& rep) {
   if (!check_arity(d, "pidfile", 2, 2, "pidfile PATH", rep)) return;
   if (d[1].empty()) {
@@ -180,6 +197,7 @@ const GlobalKeyword kKeywords[] = {
     {"stats", parse_stats},
     {"tune.bufsize", parse_bufsize},
     {"tune.http.maxhdr", parse_maxhdr},
+    {"tune.idle-pool.shared", parse_idle_pool_shared},
     {"pidfile", parse_pidfile},
 };
 
@@ -206,7 +224,8 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
   } else {
     rep.error(d.loc, kw,
               "unknown keyword in the global section; supported: nbthread, maxconn, log, "
-              "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, pidfile");
+              "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
+              "tune.idle-pool.shared, pidfile");
   }
 }
 

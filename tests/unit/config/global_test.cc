@@ -147,7 +147,20 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
             "t.cfg:2: 'ssl-default-bind-ciphers': Hearth does not support this global keyword yet");
   EXPECT_EQ(only_error(global("  nbthreads 2\n")),
             "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
-            "maxconn, log, hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, pidfile");
+            "maxconn, log, hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
+            "tune.idle-pool.shared, pidfile");
+}
+
+// Hearth's idle pools are per thread, never shared: "off" says exactly that,
+// "on" (HAProxy's default) is refused until threads can take connections over.
+TEST(Global, IdlePoolSharedOffOnly) {
+  EXPECT_TRUE(global("  tune.idle-pool.shared off\n").ok());
+  EXPECT_EQ(only_error(global("  tune.idle-pool.shared on\n")),
+            "t.cfg:2: 'tune.idle-pool.shared': 'on' is not supported: Hearth keeps idle server "
+            "connections per thread and does not share them between threads yet; write 'off' "
+            "(Hearth's behaviour)");
+  EXPECT_EQ(only_error(global("  tune.idle-pool.shared maybe\n")),
+            "t.cfg:2: 'tune.idle-pool.shared': expects 'on' or 'off', got 'maybe'");
 }
 
 TEST(Global, SeveralGlobalSectionsMerge) {
