@@ -1,10 +1,13 @@
 #pragma once
-// One HTTP/1.1 transaction: a request read from the client's mux_h1, sent to a
-// server connection (reused from the server's idle pool when the reuse policy
-// allows, else new), and the response sent back. When the exchange ends, the
-// server connection is detached with keep_idle and parked in its pool, and the
-// client connection is detached with keep_idle so its mux waits for the next
-// request, which creates the next HttpStream. See docs/architecture.md.
+// One HTTP/1.1 transaction: a request read from the client's mux_h1, its rules
+// run in order, a backend chosen by content switching, the request sent on a
+// connection its ServerSide obtained (reused from the server's ConnPool when
+// the policy allows, else new), and the response sent back. When the exchange
+// ends, the ConnPool keeps or closes the server connection, and the client
+// connection is detached with keep_idle so its mux waits for the next request,
+// which creates the next HttpStream. The parts: http_stream.cc (the state
+// machine), http_request.cc, http_response.cc, http_txn.cc (the exchange),
+// http_log.cc. See docs/architecture.md.
 #include <cstdint>
 #include <string>
 
