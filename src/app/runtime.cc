@@ -20,12 +20,10 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->timeouts.queue = ms(p.timeouts.queue);
   bs->retries = p.retries;
   bs->redispatch = p.redispatch;
-  bs->reuse = p.http_reuse;
   bs->conn_mode = p.http_conn_mode;
   bs->prefer_last_server = p.prefer_last_server;
   bs->forwardfor = p.forwardfor;
   bs->retry_on = p.retry_on;
-  if (p.timeouts.reuse_window) bs->reuse_window_ms = *p.timeouts.reuse_window;
   bs->request_rules = p.http_request_rules;
   bs->response_rules = p.http_response_rules;
 }

@@ -87,8 +87,7 @@ void Worker::tick_pools() {
   const int64_t now = loop_.now_ms();
   for (auto& be : rt_->backends)
     for (auto& s : be->servers())
-      if (backend::ConnPool* p = index_ < int(s->pools.size()) ? s->pools[index_].get() : nullptr)
-        p->tick(now, s->serving());
+      if (backend::ConnPool* p = s->local_pool()) p->tick(now, s->serving());
 }
 
 void Worker::stop_cb(void* ctx) {

@@ -22,14 +22,12 @@ struct BackendSettings {
   int retries = 3;
   bool redispatch = false;  // option redispatch
   // HTTP.
-  config::HttpReuse reuse = config::HttpReuse::kSafe;
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
   bool prefer_last_server = false;  // option prefer-last-server
   bool forwardfor = false;          // option forwardfor in the backend
   uint32_t retry_on = config::kRetryConnFailure;
-  // http-reuse safe: how recently an idle connection must have proven live to
-  // carry a request that cannot be replayed (timeout reuse-window).
-  int64_t reuse_window_ms = 100;
+  // http-reuse and timeout reuse-window are the reuse policy: each server's
+  // ConnPool holds them (backend::PoolSettings).
   // http-request rules, evaluated after the frontend's (and after switching);
   // http-response rules, evaluated before the frontend's. In the order written.
   std::vector<config::HttpRule> request_rules;

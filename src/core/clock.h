@@ -7,6 +7,14 @@ namespace hearth {
 
 constexpr int64_t kNever = INT64_MAX;
 
+// Returns: the deadline `timeout_ms` after now_ms, or kNever when the timeout
+// is 0 (not set).
+inline int64_t deadline_after(int64_t now_ms, int64_t timeout_ms) {
+  return timeout_ms ? now_ms + timeout_ms : kNever;
+}
+// Returns: true if deadline `exp` (kNever: none) has come at now_ms.
+inline bool deadline_reached(int64_t exp, int64_t now_ms) { return exp != kNever && exp <= now_ms; }
+
 class Clock {
  public:
   virtual ~Clock() = default;

@@ -9,10 +9,6 @@
 #include "stream/session_log.h"
 
 namespace hearth::stream {
-namespace {
-constexpr uint32_t kEnd = mux::kScEos | mux::kScError;
-}  // namespace
-
 void HttpStream::read_request_head() {
   mux::MuxH1* fm = fmux();
   Buffer& in = fm->ibuf();

@@ -10,10 +10,6 @@
 #include "stream/http_stream.h"
 
 namespace hearth::stream {
-namespace {
-constexpr uint32_t kEnd = mux::kScEos | mux::kScError;
-}  // namespace
-
 bool HttpStream::read_response() {
   if (!scb() || res_.done) return false;
   mux::MuxH1* bm = bmux();

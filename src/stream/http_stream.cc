@@ -7,9 +7,7 @@
 
 #include "mux/mux.h"
 #include "net/connection.h"
-#include "net/socket.h"
 #include "net/transport.h"
-#include "stream/server_connect.h"
 #include "stream/session.h"
 
 namespace hearth::stream {
@@ -48,8 +46,8 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   log_.start_ms = now();
-  int64_t to = fe->timeouts.http_request ? fe->timeouts.http_request : fe->timeouts.client;
-  exp_.req = to ? log_.start_ms + to : kNever;
+  exp_.req = deadline_after(
+      log_.start_ms, fe->timeouts.http_request ? fe->timeouts.http_request : fe->timeouts.client);
   ++live_streams_on_thread();
 }
 
@@ -63,7 +61,7 @@ Session* HttpStream::session() const { return Session::of(scf_->conn); }
 
 int64_t HttpStream::now() const { return EventLoop::current()->now_ms(); }
 
-int64_t HttpStream::deadline(int64_t timeout) const { return timeout ? now() + timeout : kNever; }
+int64_t HttpStream::deadline(int64_t timeout) const { return deadline_after(now(), timeout); }
 
 config::HttpConnMode HttpStream::conn_mode() const {
   // The most closing of the frontend's and the backend's wins, as in HAProxy.
@@ -108,20 +106,18 @@ void HttpStream::process(uint32_t why) {
   update_timer();
 }
 
-static bool past(int64_t exp, int64_t now) { return exp != kNever && exp <= now; }
-
 void HttpStream::check_timeouts() {
   const int64_t t = now();
   switch (phase_) {
     case Phase::kReqHead:
-      if (!past(exp_.req, t)) return;
+      if (!deadline_reached(exp_.req, t)) return;
       log_.term = "cR";
       if (fmux()->ibuf().empty()) return abort_all();  // nothing asked: just close
       return reply(408, "text/plain", "Request Timeout\n", true);
     case Phase::kConnect:
       return;  // the server side keeps its own deadlines
     case Phase::kExchange:
-      if (past(exp_.srv, t)) {
+      if (deadline_reached(exp_.srv, t)) {
         log_.term = res_.head_done ? "sD" : "sH";
         if (!res_.head_done && res_.from_server == 0 &&
             try_retry(config::kRetryResponseTimeout, false))
@@ -129,19 +125,19 @@ void HttpStream::check_timeouts() {
         if (res_.from_server == 0) return reply(504, "text/plain", "Gateway Timeout\n", true);
         return abort_all();
       }
-      if (past(exp_.cli, t)) {
+      if (deadline_reached(exp_.cli, t)) {
         log_.term = "cD";
         return abort_all();
       }
       return;
     case Phase::kTunnel:
-      if (past(exp_.tun, t)) {
+      if (deadline_reached(exp_.tun, t)) {
         log_.term = "cD";
         abort_all();
       }
       return;
     case Phase::kLocalReply:
-      if (past(exp_.cli, t)) abort_all();
+      if (deadline_reached(exp_.cli, t)) abort_all();
       return;
     case Phase::kDone:
       return;
@@ -229,7 +225,6 @@ void HttpStream::update_exchange_deadlines() {
     else if (*exp == kNever)
       *exp = t + timeout;
   };
-  constexpr uint32_t kEnd = mux::kScEos | mux::kScError;
   const bool from_client = !req_.done && req_.out.room() > 0 && !(scf_->flags & kEnd);
   const bool to_client = !res_.out.empty() || res_.fed > 0;
   const bool to_server = scb() && req_.sent < req_.out.len();

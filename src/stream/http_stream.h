@@ -47,6 +47,9 @@ class HttpStream {
   };
 
  private:
+  // A connector's input ended (EOF) or failed.
+  static constexpr uint32_t kEnd = mux::kScEos | mux::kScError;
+
   static void process_cb(Tasklet* t, void* ctx, uint32_t state);
   static void timer_cb(Timer* t, void* ctx);
   void process(uint32_t why);

@@ -6,10 +6,6 @@
 #include "stream/session.h"
 
 namespace hearth::stream {
-namespace {
-constexpr uint32_t kEnd = mux::kScEos | mux::kScError;
-}  // namespace
-
 void HttpStream::exchange() {
   while (phase_ == Phase::kExchange && exchange_once()) {
   }

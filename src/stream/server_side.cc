@@ -10,9 +10,6 @@ namespace {
 
 constexpr int64_t kTurnAroundMs = 1000;  // longest wait before retrying a refused connect
 
-int64_t after(int64_t now_ms, int64_t timeout) { return timeout ? now_ms + timeout : kNever; }
-bool past(int64_t exp, int64_t now_ms) { return exp != kNever && exp <= now_ms; }
-
 }  // namespace
 
 ServerSide::ServerSide(const char* mode, void* app, Tasklet* tasklet, WaitEvent* wait)
@@ -40,7 +37,8 @@ ServerSide::State ServerSide::assign(int64_t now_ms) {
       state_ = State::kQueued;
       const size_t q = be_->queue_length();
       queue_pos_ = q ? uint32_t(q - 1) : 0;
-      exp_ = after(now_ms, bs().timeouts.queue ? bs().timeouts.queue : bs().timeouts.connect);
+      exp_ =
+          deadline_after(now_ms, bs().timeouts.queue ? bs().timeouts.queue : bs().timeouts.connect);
       return state_;
     }
     case backend::TakeResult::kNoServer:
@@ -80,7 +78,7 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
   reused_ = false;
   state_ = State::kConnecting;
   connect_start_ms_ = now_ms;
-  exp_ = after(now_ms, bs().timeouts.connect);
+  exp_ = deadline_after(now_ms, bs().timeouts.connect);
   srv_->counters.conns_opened.fetch_add(1, std::memory_order_relaxed);
   scb_ = open_server_connection(srv_->addr, srv_->xprt, mode_, app_, tasklet_, wait_);
   if (!scb_) return connect_failed(false, now_ms);  // refused at once
@@ -99,7 +97,7 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
         be_->counters.no_server.fetch_add(1, std::memory_order_relaxed);
         return fail("SC");
       }
-      if (past(exp_, now_ms)) {
+      if (deadline_reached(exp_, now_ms)) {
         be_->counters.queue_timeouts.fetch_add(1, std::memory_order_relaxed);
         return fail("sQ");
       }
@@ -107,7 +105,7 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
     case State::kConnecting:
       switch (scb_->conn->connect_status()) {
         case net::ConnectStatus::kPending:
-          return past(exp_, now_ms) ? connect_failed(true, now_ms) : state_;
+          return deadline_reached(exp_, now_ms) ? connect_failed(true, now_ms) : state_;
         case net::ConnectStatus::kFailed:
           return connect_failed(false, now_ms);
         case net::ConnectStatus::kEstablished:
@@ -120,7 +118,7 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
       exp_ = kNever;
       return state_ = State::kReady;
     case State::kTurnAround:
-      return past(exp_, now_ms) ? connect(now_ms) : state_;
+      return deadline_reached(exp_, now_ms) ? connect(now_ms) : state_;
     case State::kIdle:
     case State::kReady:
     case State::kFailed:

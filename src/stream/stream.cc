@@ -58,7 +58,7 @@ void Stream::timer_cb(Timer*, void* ctx) {
 }
 
 bool Stream::expired(int64_t exp) const {
-  return exp != kNever && exp <= EventLoop::current()->now_ms();
+  return deadline_reached(exp, EventLoop::current()->now_ms());
 }
 
 void Stream::refresh_front() {
@@ -67,7 +67,7 @@ void Stream::refresh_front() {
   int64_t to = t.client;
   if (state_ == State::kEstablished && tunnel) to = tunnel;
   if ((req_shut_ || res_shut_) && t.client_fin) to = t.client_fin;
-  front_exp_ = to ? EventLoop::current()->now_ms() + to : kNever;
+  front_exp_ = deadline_after(EventLoop::current()->now_ms(), to);
 }
 
 void Stream::refresh_back() {
@@ -75,7 +75,7 @@ void Stream::refresh_back() {
   int64_t to = t.server;
   if (state_ == State::kEstablished && t.tunnel) to = t.tunnel;
   if ((req_shut_ || res_shut_) && t.server_fin) to = t.server_fin;
-  back_exp_ = to ? EventLoop::current()->now_ms() + to : kNever;
+  back_exp_ = deadline_after(EventLoop::current()->now_ms(), to);
 }
 
 void Stream::process(uint32_t why) {
