@@ -90,8 +90,7 @@ class ConnPoolTest : public ::testing::Test {
   }
   template <class P>
   bool run_until(P pred) {
-    for (int i = 0; i < 100 && !pred(); ++i) loop_.run_once(10);
-    return pred();
+    return test::run_loop_until(loop_, pred);
   }
 
   FakeClock clock_{10000};
