@@ -14,10 +14,9 @@
 #include "http/connection.h"
 #include "http/head_parser.h"
 #include "http/headers.h"
-#include "stream/frontend.h"
-#include "stream/head_reader.h"
-#include "stream/http_head_writer.h"
-#include "stream/http_rules.h"
+#include "http/msg.h"
+#include "mux/h1_head_reader.h"
+#include "mux/h1_head_writer.h"
 
 namespace {
 
@@ -82,23 +81,32 @@ void BM_ParseRequestInPieces(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseRequestInPieces);
 
-// The stream's path from a parsed head to the fields it serialises: the
-// end-to-end ones, collected into this thread's list (no rules configured).
-template <class Head>
-const http::HeaderList& fields_of(const Head& h) {
-  http::HeaderList& f = stream::thread_field_list(h.headers.size());
-  stream::collect_end_to_end(h.headers, h.connection, false, false, f);
-  return f;
-}
-
-void BM_WriteRequestHead(benchmark::State& state) {
+// mux_h1's path from a parsed head to a neutral head (end-to-end fields, the
+// head's text copied in once) and from a neutral head to HTTP/1.1 text.
+http::MsgHead& request_msg() {
+  static http::MsgHead m;
   static http::HeadParser p;
   http::RequestHead req;
   if (p.parse_request(kWrkRequest, &req).status != http::ParseStatus::kDone) std::abort();
-  stream::RequestHeadOptions opt;
+  if (!mux::h1_request_to_msg(req, kWrkRequest, 1, m)) std::abort();
+  return m;
+}
+
+http::MsgHead& response_msg() {
+  static http::MsgHead m;
+  static http::HeadParser p;
+  http::ResponseHead res;
+  if (p.parse_response(kNginxResponse, &res).status != http::ParseStatus::kDone) std::abort();
+  if (!mux::h1_response_to_msg(res, http::Method::kGet, kNginxResponse, 0, m)) std::abort();
+  return m;
+}
+
+void BM_WriteRequestHead(benchmark::State& state) {
+  const http::MsgHead& m = request_msg();
   Buffer out;
+  mux::H1Written how;
   for (auto _ : state) {
-    bool ok = stream::write_request_head(req, fields_of(req), opt, out);
+    bool ok = mux::h1_write_request(m, out, &how);
     benchmark::DoNotOptimize(ok);
     out.clear();
   }
@@ -106,32 +114,32 @@ void BM_WriteRequestHead(benchmark::State& state) {
 BENCHMARK(BM_WriteRequestHead);
 
 void BM_WriteResponseHead(benchmark::State& state) {
-  static http::HeadParser p;
-  http::ResponseHead res;
-  if (p.parse_response(kNginxResponse, &res).status != http::ParseStatus::kDone) std::abort();
-  stream::ResponseHeadOptions opt;
+  const http::MsgHead& m = response_msg();
   Buffer out;
+  mux::H1Written how;
   for (auto _ : state) {
-    bool ok = stream::write_response_head(res, fields_of(res), opt, out);
+    bool ok = mux::h1_write_response(m, 1, out, &how);
     benchmark::DoNotOptimize(ok);
     out.clear();
   }
 }
 BENCHMARK(BM_WriteResponseHead);
 
-// What the stream does with a request head that arrived in one read: find it
-// in the input buffer, parse it, write the head for the server, consume it.
+// What the muxes do with a request head that arrived in one read: find it in
+// the input buffer, parse it into a neutral head, write it for the server.
 void BM_RequestHeadPath(benchmark::State& state) {
   http::HeadParser& p = parser();
-  stream::RequestHeadOptions opt;
   Buffer in, out;
+  http::MsgHead m;
+  mux::H1Written how;
   for (auto _ : state) {
     in.append(kWrkRequest.data(), kWrkRequest.size());
     size_t scan_pos = 0;
     http::RequestHead req;
-    stream::BufferedHead h = stream::parse_buffered_request(p, in, &scan_pos, &req);
+    mux::BufferedHead h = mux::parse_buffered_request(p, in, &scan_pos, &req);
     if (!h.complete || h.result.status != http::ParseStatus::kDone) std::abort();
-    bool ok = stream::write_request_head(req, fields_of(req), opt, out);
+    bool ok = mux::h1_request_to_msg(req, std::string_view(in.head(), h.result.consumed), 1, m) &&
+              mux::h1_write_request(m, out, &how);
     benchmark::DoNotOptimize(ok);
     in.consume(h.result.consumed);
     out.clear();
@@ -141,15 +149,18 @@ BENCHMARK(BM_RequestHeadPath);
 
 void BM_ResponseHeadPath(benchmark::State& state) {
   http::HeadParser& p = parser();
-  stream::ResponseHeadOptions opt;
   Buffer in, out;
+  http::MsgHead m;
+  mux::H1Written how;
   for (auto _ : state) {
     in.append(kNginxResponse.data(), kNginxResponse.size());
     size_t scan_pos = 0;
     http::ResponseHead res;
-    stream::BufferedHead h = stream::parse_buffered_response(p, in, &scan_pos, &res);
+    mux::BufferedHead h = mux::parse_buffered_response(p, in, &scan_pos, &res);
     if (!h.complete || h.result.status != http::ParseStatus::kDone) std::abort();
-    bool ok = stream::write_response_head(res, fields_of(res), opt, out);
+    bool ok = mux::h1_response_to_msg(res, http::Method::kGet,
+                                      std::string_view(in.head(), h.result.consumed), 0, m) &&
+              mux::h1_write_response(m, 1, out, &how);
     benchmark::DoNotOptimize(ok);
     in.consume(h.result.consumed);
     out.clear();

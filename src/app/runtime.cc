@@ -1,6 +1,7 @@
 #include "app/runtime.h"
 
 #include "core/clock.h"
+#include "mux/mux_h1.h"
 
 namespace hearth::app {
 namespace {
@@ -48,7 +49,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g, 
   fe->http.forwardfor = p.forwardfor;
   fe->http.request_rules = p.http_request_rules;
   fe->http.response_rules = p.http_response_rules;
-  fe->http.max_headers = size_t(g.tune_http_maxhdr);
+  mux::MuxH1::set_max_headers(size_t(g.tune_http_maxhdr));
 }
 
 // option httpchk, http-check send and http-check expect as a check spec.

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "backend/health.h"
 #include "backend/conn_pool.h"
+#include "backend/health.h"
 #include "backend/keepalive_estimator.h"
 #include "core/pool.h"
 #include "net/address.h"
@@ -34,13 +34,15 @@ class Server {
   std::string name;
   net::Address addr;
   net::Transport* xprt = net::raw_transport();  // what carries its connections
+  // The mux of its HTTP connections (a registered mux name; "h1" today).
+  const char* http_mux = "h1";
   int id = 0;  // position in its backend, from 0
   int weight = 1;
   int maxconn = 0;  // 0 = unlimited
   bool backup = false;
   std::atomic<bool> disabled{false};  // maintenance (config "disabled", "disable server")
   std::atomic<bool> up{true};         // the health checks' verdict; always true unchecked
-  std::atomic<int> cur_sess{0};  // sessions currently holding a slot
+  std::atomic<int> cur_sess{0};       // sessions currently holding a slot
   ServerCounters counters;
   ServerHealth health;
   HealthCheck* check = nullptr;  // its health check, if "check" was configured

@@ -48,6 +48,8 @@ class Buffer {
   // Appends up to `n` bytes. Returns: bytes copied.
   size_t append(const char* p, size_t n);
   void clear() { head_ = len_ = 0; }
+  // Drops the data past the first `n` bytes. Requires: n <= len().
+  void truncate(size_t n) { len_ = uint32_t(n); }
 
  private:
   void realign();

@@ -73,6 +73,8 @@ bool ChunkedDecoder::trailer_name_forbidden() const {
 
 bool ChunkedDecoder::step_trailer(char c) {
   if (++trailer_bytes_ > limits_.max_trailer_size) return fail("trailer section too large");
+  if (trailer_sink_ && state_ != State::kEndLf && !(state_ == State::kTrailerStart && c == '\r'))
+    trailer_sink_->push_back(c);
   switch (state_) {
     case State::kTrailerStart:
       if (c == '\r') {

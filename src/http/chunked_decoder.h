@@ -5,6 +5,7 @@
 // unchanged) and where the message ends. It can also hand out payload bytes.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace hearth::http {
@@ -48,6 +49,10 @@ class ChunkedDecoder {
   // consumed span), or empty if none was reached. Unlike feed(), kMore may
   // leave bytes unconsumed: call again with the rest.
   size_t decode(const char* p, size_t n, BodyStatus* st, std::string_view* payload);
+
+  // Trailer lines ("name: value" CRLF ...), validated, are appended to *sink
+  // as they are consumed (nullptr: not kept). Survives reset().
+  void set_trailer_sink(std::string* sink) { trailer_sink_ = sink; }
 
   bool done() const { return state_ == State::kDone; }
   bool failed() const { return state_ == State::kError; }
@@ -96,6 +101,7 @@ class ChunkedDecoder {
   char name_[18] = {};
   size_t name_len_ = 0;
   const char* error_ = "";
+  std::string* trailer_sink_ = nullptr;
 };
 
 }  // namespace hearth::http

@@ -41,6 +41,9 @@ class HeaderList {
   }
   // Replaces the value of field i. Requires: i < size(); value outlives the list.
   void set_value(size_t i, std::string_view value) { f_[i].value = value; }
+  void set_name_value(size_t i, std::string_view name, std::string_view value) {
+    f_[i] = HeaderField{name, value};
+  }
   // Returns: the first field named `name`, or nullptr.
   const HeaderField* find(std::string_view name) const;
   // Returns: the number of fields named `name`.

@@ -37,6 +37,17 @@ int MuxH1::close_idle_incoming() {
 
 MuxH1::MuxH1() : tasklet_(&MuxH1::io_cb, this), timer_(&MuxH1::timer_cb, this) {
   wait_.tasklet = &tasklet_;
+  body_.chunked().set_trailer_sink(&trailers_);
+}
+
+void MuxH1::reset_messages() {
+  rx_ = Rx::kHead;
+  scan_pos_ = 0;
+  pending_ = 0;
+  trailers_.clear();
+  rx_bytes_ = tx_bytes_ = 0;
+  tx_chunked_ = tx_short_ = false;
+  if (!outgoing_) close_after_ = false;
 }
 
 MuxH1::~MuxH1() = default;
@@ -52,6 +63,7 @@ bool MuxH1::init(net::Connection* conn, StreamConnector* sc, StreamFactory f, vo
     sc->conn = conn;
     sc->mux = this;
     sc_ = sc;
+    reset_messages();
     return true;
   }
   // conn_ stays unset until the stream exists: on failure the caller keeps the
@@ -72,6 +84,7 @@ bool MuxH1::new_stream() {
   sc->conn = conn_;
   sc->mux = this;
   sc_ = sc;
+  reset_messages();
   conn_->flags &= ~net::kConnIdle;
   idle_hook_.unlink();
   if (!factory_ || !factory_(sc, factory_ctx_)) {
@@ -100,6 +113,7 @@ bool MuxH1::attach(StreamConnector* sc) {
   sc->mux = this;
   sc->flags = 0;
   sc_ = sc;
+  reset_messages();
   return true;
 }
 
@@ -110,7 +124,10 @@ bool MuxH1::detach(StreamConnector* sc, bool keep_idle) {
   sc->mux = nullptr;
   sc_ = nullptr;
   const bool dead = outgoing_ ? !conn_->reusable() : (conn_->flags & kClientGoneFlags);
-  if (!keep_idle || dead) {
+  // A message cut short, output not delivered, a peer reading up to the close.
+  const bool unfinished = (rx_ != Rx::kHead && rx_ != Rx::kDone) || !obuf_.empty() || close_after_;
+  if (!keep_idle || dead || unfinished) {
+    if (!outgoing_ && close_after_ && obuf_.empty()) conn_->xprt->shutw(conn_);
     destroy();
     return false;
   }
@@ -179,12 +196,15 @@ void MuxH1::update_sc_flags() {
 size_t MuxH1::fill() {
   size_t n = 0;
   if (ibuf_.allocate() && ibuf_.room()) n = conn_->xprt->rcv_buf(conn_, ibuf_, ibuf_.room());
+  rx_bytes_ += n;
   update_sc_flags();
   return n;
 }
 
 size_t MuxH1::send(const char* p, size_t n) {
   size_t sent = conn_->xprt->snd_raw(conn_, p, n);
+  tx_bytes_ += sent;
+  tx_short_ = sent < n;
   update_sc_flags();
   return sent;
 }
@@ -215,7 +235,9 @@ size_t MuxH1::snd_buf(StreamConnector*, Buffer& buf, size_t count) {
 }
 
 void MuxH1::subscribe(StreamConnector*, uint32_t events, WaitEvent* w) {
-  conn_->xprt->subscribe(conn_, events, w);
+  // A full input buffer reads nothing: the stream consumes first, then asks again.
+  if (rx_blocked(nullptr)) events &= ~uint32_t(kWakeRecv);
+  if (events) conn_->xprt->subscribe(conn_, events, w);
 }
 
 void MuxH1::unsubscribe(StreamConnector*, uint32_t events, WaitEvent* w) {
@@ -227,6 +249,7 @@ void MuxH1::destroy() {
   net::Connection* c = conn_;
   conn_ = nullptr;
   ibuf_.release();
+  obuf_.release();
   if (c) {
     c->loop()->timers().cancel(&timer_);
     release_connection(c, &wait_);
@@ -236,9 +259,9 @@ void MuxH1::destroy() {
 
 std::string MuxH1::dump() const {
   char out[200];
-  snprintf(out, sizeof out, "mux=h1 side=%s conn_flags=0x%x sc=%s ibuf=%zu",
+  snprintf(out, sizeof out, "mux=h1 side=%s conn_flags=0x%x sc=%s ibuf=%zu obuf=%zu rx=%d",
            outgoing_ ? "server" : "client", conn_ ? conn_->flags : 0, sc_ ? "attached" : "none",
-           ibuf_.len());
+           ibuf_.len(), obuf_.len(), int(rx_));
   return out;
 }
 

@@ -1,8 +1,12 @@
 #pragma once
-// The HTTP/1.1 mux. Like mux_pt it carries one stream at a time and follows the
-// same idle contract, but it owns the connection's input buffer so that bytes
-// past the end of one message (a pipelined request, a stray byte from a server)
-// stay with the connection, not with the stream that is finishing.
+// The HTTP/1.1 mux. It carries one stream at a time, follows the idle contract
+// of every mux, and frames HTTP/1.1: it parses heads into neutral heads
+// (http::MsgHead), turns body framing (Content-Length, chunked, close) into
+// DATA and an end of message, and writes neutral messages back as HTTP/1.1
+// with the framing its peer needs. It owns the connection's input buffer, so
+// bytes past the end of one message (a pipelined request, a stray byte from a
+// server) stay with the connection, not with the stream that is finishing.
+// Parsing and writing heads: h1_rx.cc, h1_tx.cc, h1_head_writer.cc.
 //
 // Incoming side: a stream is created at once; when it detaches with keep_idle,
 // the mux waits (http-keep-alive timeout) for the next request and creates the
@@ -11,16 +15,19 @@
 // (EOF, reset, stray bytes) retires it.
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/buffer.h"
 #include "core/list.h"
 #include "core/tasklet.h"
 #include "core/timer.h"
-#include "mux/mux.h"
+#include "http/body_reader.h"
+#include "http/method.h"
+#include "mux/http_mux.h"
 
 namespace hearth::mux {
 
-class MuxH1 final : public Mux {
+class MuxH1 final : public HttpMux {
  public:
   MuxH1();
   ~MuxH1() override;
@@ -33,7 +40,6 @@ class MuxH1 final : public Mux {
   StreamConnector* first_sc() const override { return sc_; }
   void shutr(StreamConnector* sc) override;
   void shutw(StreamConnector* sc) override;
-  // Moves bytes from the input buffer (filling it first if empty) into `buf`.
   size_t rcv_buf(StreamConnector* sc, Buffer& buf, size_t max) override;
   size_t snd_buf(StreamConnector* sc, Buffer& buf, size_t count) override;
   void subscribe(StreamConnector* sc, uint32_t events, WaitEvent* w) override;
@@ -43,18 +49,27 @@ class MuxH1 final : public Mux {
   void destroy() override;
   std::string dump() const override;
 
-  // HTTP-specific access used by the HTTP stream.
-  // The connection's input buffer; the stream parses and consumes from it.
-  Buffer& ibuf() { return ibuf_; }
-  // Reads what the socket has into ibuf (up to its room). Returns: bytes read.
-  // EOF and errors show in the attached connector's flags.
-  size_t fill();
-  // Sends raw bytes. Returns: bytes sent.
-  size_t send(const char* p, size_t n);
+  // HttpMux (h1_rx.cc, h1_tx.cc).
+  RxHeadResult rcv_head(StreamConnector* sc, http::MsgHead& out, size_t extra_fields) override;
+  RxData rcv_data(StreamConnector* sc) override;
+  void consume_data(StreamConnector* sc, size_t n) override;
+  bool rcv_trailers(StreamConnector* sc, http::MsgHead& out) override;
+  bool snd_head(StreamConnector* sc, const http::MsgHead& head) override;
+  size_t snd_data(StreamConnector* sc, std::string_view data) override;
+  bool snd_eom(StreamConnector* sc, const http::MsgHead* trailers) override;
+  bool flush(StreamConnector* sc) override;
+  // Full, or payload handed out and not yet consumed: nothing is read then.
+  bool rx_blocked(StreamConnector*) const override { return ibuf_.full() || pending_ > 0; }
+  bool tx_blocked(StreamConnector*) const override { return !obuf_.empty() || tx_short_; }
+  bool has_input(StreamConnector*) const override { return !ibuf_.empty(); }
+  uint64_t rx_bytes(StreamConnector*) const override { return rx_bytes_; }
+  uint64_t tx_bytes(StreamConnector*) const override { return tx_bytes_; }
+  void set_idle_timeout(int64_t ms) override { idle_timeout_ms_ = ms; }
+
   net::Connection* conn() const { return conn_; }
   bool outgoing() const { return outgoing_; }
-  // Incoming side: how long to wait for the next request once idle (0: forever).
-  void set_idle_timeout(int64_t ms) { idle_timeout_ms_ = ms; }
+  // tune.http.maxhdr: field lines a received head may have (set at startup).
+  static void set_max_headers(size_t n);
 
   static Mux* create();
   // Closes every idle client connection of the calling thread (those waiting
@@ -63,6 +78,14 @@ class MuxH1 final : public Mux {
   static int close_idle_incoming();
 
  private:
+  // Where the message being received is.
+  enum class Rx : uint8_t {
+    kHead,    // waiting for a head
+    kBody,    // a payload is being read
+    kDone,    // the message ended (bytes after it belong to the next one)
+    kTunnel,  // opaque bytes until the peer closes
+  };
+
   static void io_cb(Tasklet* t, void* ctx, uint32_t state);
   static void timer_cb(Timer* t, void* ctx);
   void idle_event();
@@ -71,6 +94,17 @@ class MuxH1 final : public Mux {
   bool new_stream();
   void update_sc_flags();
   void go_idle();
+  // Forgets the previous message's state (a new stream begins).
+  void reset_messages();
+  // Reads what the socket has into ibuf (up to its room). Returns: bytes read.
+  size_t fill();
+  // Sends raw bytes. Returns: bytes sent.
+  size_t send(const char* p, size_t n);
+  // Exposes the next run of payload at the head of ibuf (pending_).
+  // Returns: false on invalid framing.
+  bool next_payload();
+  // Where a received head's payload is delimited (rx_ after the head).
+  void start_body(const http::BodyFraming& framing);
 
   net::Connection* conn_ = nullptr;
   StreamConnector* sc_ = nullptr;
@@ -79,6 +113,26 @@ class MuxH1 final : public Mux {
   bool outgoing_ = false;
   int64_t idle_timeout_ms_ = 0;
   Buffer ibuf_;
+  Buffer obuf_;  // written heads and framing not yet sent (released when empty)
+
+  // Receiving.
+  Rx rx_ = Rx::kHead;
+  size_t scan_pos_ = 0;  // where the search for the end of a head resumes
+  size_t pending_ = 0;   // payload bytes at the head of ibuf_ handed out as DATA
+  http::BodyReader body_;
+  std::string trailers_;  // trailer lines of a chunked payload, as received
+  uint64_t rx_bytes_ = 0;
+  // Incoming: the request's HTTP/1.<minor>, for the response. Outgoing: the
+  // method sent, which decides how the response is delimited.
+  int peer_minor_ = 1;
+  http::Method req_method_ = http::Method::kGet;
+
+  // Sending.
+  bool tx_chunked_ = false;   // the payload being sent is chunk-encoded
+  bool tx_short_ = false;     // the last write could not take everything
+  bool close_after_ = false;  // the peer reads this message up to the close
+  uint64_t tx_bytes_ = 0;
+
   ListHook idle_hook_;  // in the thread's idle client list while idle (incoming)
   Tasklet tasklet_;
   WaitEvent wait_;

@@ -31,7 +31,6 @@ struct FrontendHttp {
   // (after the backend's), in the order written.
   std::vector<config::HttpRule> request_rules;
   std::vector<config::HttpRule> response_rules;
-  size_t max_headers = 101;  // tune.http.maxhdr
 };
 
 struct FrontendCounters {

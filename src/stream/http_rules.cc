@@ -1,7 +1,6 @@
 #include "stream/http_rules.h"
 
 #include <cstring>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,48 +11,6 @@ namespace hearth::stream {
 using Action = config::HttpRule::Action;
 
 namespace {
-
-// Storage for values the rules compute (replace-header, replace-value): it
-// must stay put until the head is serialised, so it is handed out in chunks
-// that never move. Reset for each head; the chunks are kept, so steady
-// traffic allocates nothing.
-class TextArena {
- public:
-  void reset() {
-    used_ = 0;
-    chunk_ = 0;
-  }
-  std::string_view copy(std::string_view s) {
-    if (s.empty()) return {};
-    while (chunk_ < chunks_.size() && chunks_[chunk_].size - used_ < s.size()) {
-      ++chunk_;
-      used_ = 0;
-    }
-    if (chunk_ == chunks_.size()) {
-      const size_t size = s.size() > kChunk ? s.size() : kChunk;
-      chunks_.push_back({std::make_unique<char[]>(size), size});
-      used_ = 0;
-    }
-    char* p = chunks_[chunk_].data.get() + used_;
-    std::memcpy(p, s.data(), s.size());
-    used_ += s.size();
-    return {p, s.size()};
-  }
-
- private:
-  static constexpr size_t kChunk = 16384;
-  struct Chunk {
-    std::unique_ptr<char[]> data;
-    size_t size;
-  };
-  std::vector<Chunk> chunks_;
-  size_t chunk_ = 0, used_ = 0;
-};
-
-TextArena& thread_arena() {
-  static thread_local TextArena a;
-  return a;
-}
 
 // A scratch string for building values; cleared, never shrunk.
 std::string& thread_scratch() {
@@ -66,21 +23,27 @@ bool is_ows(char c) { return c == ' ' || c == '\t'; }
 
 // replace-header: a field whose value the regex matches takes the expanded
 // format as its whole value (HAProxy's behaviour, compared in the tests).
-void replace_header(const config::HttpRule& r, http::HeaderList& fields) {
+// Returns: false if a value did not fit in the head.
+bool replace_header(const config::HttpRule& r, http::MsgHead& head) {
+  http::HeaderList& fields = head.fields();
   std::string_view groups[expr::Regex::kMaxGroups];
   for (size_t i = 0; i < fields.size(); ++i) {
     if (!http::iequals(fields[i].name, r.name) || !r.regex->search(fields[i].value, groups))
       continue;
     std::string& out = thread_scratch();
     expr::expand_replacement(r.value, groups, &out);
-    fields.set_value(i, thread_arena().copy(out));
+    std::string_view kept;
+    if (!head.keep(out, &kept)) return false;
+    fields.set_value(i, kept);
   }
+  return true;
 }
 
 // replace-value: the same for each comma-separated element of the value,
 // matched without its surrounding whitespace; a replaced element loses that
 // whitespace, the others keep their text (as HAProxy).
-void replace_value(const config::HttpRule& r, http::HeaderList& fields) {
+bool replace_value(const config::HttpRule& r, http::MsgHead& head) {
+  http::HeaderList& fields = head.fields();
   std::string_view groups[expr::Regex::kMaxGroups];
   for (size_t i = 0; i < fields.size(); ++i) {
     if (!http::iequals(fields[i].name, r.name)) continue;
@@ -105,16 +68,19 @@ void replace_value(const config::HttpRule& r, http::HeaderList& fields) {
       out.push_back(',');
       start = end + 1;
     }
-    if (changed) fields.set_value(i, thread_arena().copy(out));
+    std::string_view kept;
+    if (!changed) continue;
+    if (!head.keep(out, &kept)) return false;
+    fields.set_value(i, kept);
   }
+  return true;
 }
 
 }  // namespace
 
-void begin_rules_for_head() { thread_arena().reset(); }
-
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
-                                        http::HeaderList& fields, bool* full) {
+                                        http::MsgHead& head, bool* full) {
+  http::HeaderList& fields = head.fields();
   for (const config::HttpRule& r : rules) {
     bool fits = true;
     switch (r.action) {
@@ -128,10 +94,10 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         fields.del(r.name);
         break;
       case Action::kReplaceHeader:
-        replace_header(r, fields);
+        fits = replace_header(r, head);
         break;
       case Action::kReplaceValue:
-        replace_value(r, fields);
+        fits = replace_value(r, head);
         break;
       case Action::kReturn:
       case Action::kDeny:
@@ -150,37 +116,6 @@ size_t fields_added_by(const std::vector<config::HttpRule>& rules) {
   for (const config::HttpRule& r : rules)
     n += r.action == Action::kSetHeader || r.action == Action::kAddHeader;
   return n;
-}
-
-namespace {
-struct FieldScratch {
-  std::unique_ptr<http::HeaderField[]> storage;
-  http::HeaderList list{nullptr, 0};
-
-  void reserve(size_t capacity) {
-    if (list.capacity() >= capacity) return;
-    auto bigger = std::make_unique<http::HeaderField[]>(capacity);
-    list.rehome(bigger.get(), capacity);
-    storage = std::move(bigger);
-  }
-};
-FieldScratch& scratch() {
-  static thread_local FieldScratch s;
-  return s;
-}
-}  // namespace
-
-http::HeaderList& thread_field_list(size_t capacity) {
-  begin_rules_for_head();
-  FieldScratch& s = scratch();
-  s.list.clear();
-  s.reserve(capacity);
-  return s.list;
-}
-
-void reserve_thread_fields(size_t more) {
-  FieldScratch& s = scratch();
-  s.reserve(s.list.size() + more);
 }
 
 }  // namespace hearth::stream

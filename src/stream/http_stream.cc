@@ -1,5 +1,5 @@
 // HttpStream: lifecycle, server selection, connection reuse, retries, timeouts.
-// The request/response byte paths are in http_txn.cc.
+// The message paths are in http_request.cc, http_response.cc and http_txn.cc.
 #include "stream/http_stream.h"
 
 #include <algorithm>
@@ -41,7 +41,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
     : fe_(fe),
       scf_(scf),
       tasklet_(&HttpStream::process_cb, this),
-      ss_("h1", this, &tasklet_, &wait_b_),
+      ss_(nullptr, this, &tasklet_, &wait_b_),
       timer_(&HttpStream::timer_cb, this) {
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
@@ -112,17 +112,16 @@ void HttpStream::check_timeouts() {
     case Phase::kReqHead:
       if (!deadline_reached(exp_.req, t)) return;
       log_.term = "cR";
-      if (fmux()->ibuf().empty()) return abort_all();  // nothing asked: just close
+      if (!fmux()->has_input(scf_)) return abort_all();  // nothing asked: just close
       return reply(408, "text/plain", "Request Timeout\n", true);
     case Phase::kConnect:
       return;  // the server side keeps its own deadlines
     case Phase::kExchange:
       if (deadline_reached(exp_.srv, t)) {
         log_.term = res_.head_done ? "sD" : "sH";
-        if (!res_.head_done && res_.from_server == 0 &&
-            try_retry(config::kRetryResponseTimeout, false))
-          return;
-        if (res_.from_server == 0) return reply(504, "text/plain", "Gateway Timeout\n", true);
+        const bool nothing = bmux()->rx_bytes(scb()) == 0;
+        if (!res_.head_done && nothing && try_retry(config::kRetryResponseTimeout, false)) return;
+        if (nothing && !res_.head_done) return reply(504, "text/plain", "Gateway Timeout\n", true);
         return abort_all();
       }
       if (deadline_reached(exp_.cli, t)) {
@@ -194,17 +193,17 @@ bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
   if (!reused_race && !(bs().retry_on & condition)) return false;
   if (!ss_.reconnect(now())) return false;
   req_.sent = 0;
-  res_.from_server = 0;
+  req_.head_sent = req_.eom_sent = false;
   res_.head_done = res_.done = false;
-  res_.fed = 0;
-  res_.out.release();
-  scan_pos_ = 0;
+  res_.head.release();
+  res_.trailers.release();
   on_server(ss_.state());
   return true;
 }
 
 void HttpStream::abort_all() {
   ss_.release();
+  log_.bytes_out = fmux()->tx_bytes(scf_);
   if (fe_->log) log_end();
   scf_->mux->detach(scf_, false);
   mux::StreamConnector::pool().destroy(scf_);
@@ -225,10 +224,10 @@ void HttpStream::update_exchange_deadlines() {
     else if (*exp == kNever)
       *exp = t + timeout;
   };
-  const bool from_client = !req_.done && req_.out.room() > 0 && !(scf_->flags & kEnd);
-  const bool to_client = !res_.out.empty() || res_.fed > 0;
-  const bool to_server = scb() && req_.sent < req_.out.len();
-  const bool from_server = scb() && !res_.done && res_.fed == 0 && !bmux()->ibuf().full();
+  const bool from_client = !req_.done && req_room() && !(scf_->flags & kEnd);
+  const bool to_client = fmux()->tx_blocked(scf_);
+  const bool to_server = scb() && (bmux()->tx_blocked(scb()) || req_.sent < req_.data.len());
+  const bool from_server = scb() && !res_.done && !bmux()->rx_blocked(scb());
   arm(&exp_.cli, from_client || to_client, fe_->timeouts.client);
   arm(&exp_.srv, from_server || to_server, be_ ? bs().timeouts.server : 0);
 }

@@ -1,13 +1,16 @@
 #pragma once
-// One HTTP/1.1 transaction: a request read from the client's mux_h1, its rules
-// run in order, a backend chosen by content switching, the request sent on a
-// connection its ServerSide obtained (reused from the server's ConnPool when
-// the policy allows, else new), and the response sent back. When the exchange
-// ends, the ConnPool keeps or closes the server connection, and the client
-// connection is detached with keep_idle so its mux waits for the next request,
-// which creates the next HttpStream. The parts: http_stream.cc (the state
-// machine), http_request.cc, http_response.cc, http_txn.cc (the exchange),
-// http_log.cc. See docs/architecture.md.
+// One HTTP transaction, protocol-neutral: a request head (http::MsgHead) taken
+// from the client's HTTP mux, its rules run in order, a backend chosen by
+// content switching, the request sent as a neutral message on a connection its
+// ServerSide obtained (reused from the server's ConnPool when the policy
+// allows, else new), and the response handed back the same way. The muxes
+// frame the messages for their protocol (mux_h1: HTTP/1.1); this class never
+// sees protocol syntax. When the exchange ends, the ConnPool keeps or closes
+// the server connection, and the client connection is detached with keep_idle
+// so its mux waits for the next request, which creates the next HttpStream.
+// The parts: http_stream.cc (the state machine), http_request.cc,
+// http_response.cc, http_txn.cc (the exchange), http_log.cc. See
+// docs/architecture.md.
 #include <cstdint>
 #include <string>
 
@@ -15,10 +18,9 @@
 #include "core/buffer.h"
 #include "core/tasklet.h"
 #include "core/timer.h"
-#include "http/body_reader.h"
-#include "http/message.h"
 #include "http/method.h"
-#include "mux/mux_h1.h"
+#include "http/msg.h"
+#include "mux/http_mux.h"
 #include "mux/stream_connector.h"
 #include "stream/frontend.h"
 #include "stream/http_txn_state.h"
@@ -55,32 +57,34 @@ class HttpStream {
   void process(uint32_t why);
   void check_timeouts();
 
-  // Request head and rules (http_txn.cc).
+  // Request analysers (http_request.cc).
   void read_request_head();
-  bool route_request(const http::RequestHead& req, size_t consumed);
-  bool answer_by_rule(const config::HttpRule& rule, size_t consumed);
-  bool write_final_response_head(const http::ResponseHead& res);
-  void copy_request_body();
+  bool route_request();
+  bool answer_by_rule(const config::HttpRule& rule);
+  void read_request_body();
+  bool send_request();
   // Server side (the shared ServerSide does the work).
   void assign_server();
   void on_server(ServerSide::State st);
   bool try_retry(uint32_t condition, bool reused_race);
+  // Response analysers (http_response.cc).
+  bool read_response();
+  bool take_response_head();
+  bool run_response_rules();
+  bool forward_response_body();
+  void on_server_gone();
   // Exchange (http_txn.cc).
   void exchange();
   bool exchange_once();
-  bool send_request();
-  bool read_response();
-  bool parse_response_head();
-  bool send_response();
-  bool feed_response_body();
-  bool send_decoded_body();
-  void on_server_gone();
   void end_transaction();
   void tunnel();
   // Replies and teardown.
   void reply(int status, const char* ctype, const char* body, bool close);
   void flush_local_reply();
   void abort_all();
+  // Logs the transaction and hands the client connection back to its mux,
+  // kept for the next request or closed.
+  void leave_client(bool keep);
   void update_subscriptions();
   void update_exchange_deadlines();
   void update_timer();
@@ -88,12 +92,14 @@ class HttpStream {
   void log_http();
 
   Session* session() const;
-  mux::MuxH1* fmux() const { return static_cast<mux::MuxH1*>(scf_->mux); }
+  mux::HttpMux* fmux() const { return mux::http_mux(scf_); }
   mux::StreamConnector* scb() const { return ss_.scb(); }
-  mux::MuxH1* bmux() const { return scb() ? static_cast<mux::MuxH1*>(scb()->mux) : nullptr; }
+  mux::HttpMux* bmux() const { return scb() ? mux::http_mux(scb()) : nullptr; }
   int64_t now() const;
   // Returns: now() + timeout, or kNever when timeout is 0 (none).
   int64_t deadline(int64_t timeout) const;
+  // The request payload buffer can take more (it is released while empty).
+  bool req_room() const { return !req_.data.allocated() || req_.data.room() > 0; }
   // The backend's settings. Requires: a backend was chosen (be_).
   const backend::BackendSettings& bs() const { return be_->settings; }
   // http-keep-alive / server-close / httpclose: the frontend's and the
@@ -113,7 +119,6 @@ class HttpStream {
   mux::StreamConnector* scf_;
   Phase phase_ = Phase::kReqHead;
 
-  size_t scan_pos_ = 0;  // where the search for the end of a head resumes
   HttpRequestState req_;
   HttpResponseState res_;
   HttpLogState log_;

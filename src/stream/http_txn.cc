@@ -1,7 +1,8 @@
 // HttpStream's exchange: moving both messages until they are complete, the
 // end of a transaction, tunnels, local replies and the subscriptions.
+#include <cstdio>
+
 #include "http/status.h"
-#include "stream/http_head_writer.h"
 #include "stream/http_stream.h"
 #include "stream/session.h"
 
@@ -10,7 +11,8 @@ void HttpStream::exchange() {
   while (phase_ == Phase::kExchange && exchange_once()) {
   }
   if (phase_ != Phase::kExchange) return;
-  if (res_.done && req_.done && res_.out.empty() && res_.fed == 0 && req_.sent == req_.out.len())
+  if (res_.done && req_.done && req_.eom_sent && !fmux()->tx_blocked(scf_) &&
+      !bmux()->tx_blocked(scb()))
     return end_transaction();
   update_exchange_deadlines();
 }
@@ -18,16 +20,14 @@ void HttpStream::exchange() {
 bool HttpStream::exchange_once() {
   bool progress = false;
   if (!req_.done) {
-    mux::MuxH1* fm = fmux();
-    if (!fm->ibuf().full() && !(scf_->flags & kEnd) && fm->fill()) {
+    const size_t before = req_.data.len();
+    read_request_body();
+    if (phase_ != Phase::kExchange) return false;
+    if (req_.data.len() != before || req_.done) {
       progress = true;
       exp_.cli = deadline(fe_->timeouts.client);
     }
-    size_t before = req_.out.len();
-    copy_request_body();
-    if (phase_ != Phase::kExchange) return false;
-    progress |= req_.out.len() != before;
-    if (!req_.done && (scf_->flags & kEnd) && fm->ibuf().empty()) {
+    if (!req_.done && (scf_->flags & kEnd) && !fmux()->has_input(scf_)) {
       log_.term = "CD";  // client aborted mid-request
       abort_all();
       return false;
@@ -37,8 +37,12 @@ bool HttpStream::exchange_once() {
   if (phase_ != Phase::kExchange) return false;
   progress |= read_response();
   if (phase_ != Phase::kExchange) return false;
-  progress |= send_response();
-  return progress && phase_ == Phase::kExchange;
+  if (scf_->flags & mux::kScError) {
+    log_.term = "CD";
+    abort_all();
+    return false;
+  }
+  return progress;
 }
 
 // Both messages are complete: park or close the server connection, then hand
@@ -49,88 +53,13 @@ void HttpStream::end_transaction() {
   // exchange (in its lists, or private to this client) or closes it.
   const backend::ConnRelease done{res_.server_keep, client_keep, &session()->priv};
   ss_.finish(&done, now());
+  leave_client(client_keep);
+}
+
+void HttpStream::leave_client(bool keep) {
+  mux::HttpMux* fm = fmux();
+  log_.bytes_out = fm->tx_bytes(scf_);
   if (fe_->log) log_end();
-  mux::MuxH1* fm = fmux();
-  if (client_keep)
-    ++session()->transactions;
-  else
-    fm->shutw(scf_);
-  fm->set_idle_timeout(keep_alive_timeout());
-  fm->detach(scf_, client_keep);
-  mux::StreamConnector::pool().destroy(scf_);
-  phase_ = Phase::kDone;
-}
-
-// After 101 / CONNECT 2xx: bytes both ways until both sides closed.
-void HttpStream::tunnel() {
-  mux::MuxH1* fm = fmux();
-  mux::MuxH1* bm = bmux();
-  bool progress = true, moved = false;
-  while (progress) {
-    progress = false;
-    if (!res_.out.empty()) {
-      size_t n = fm->send(res_.out.head(), res_.out.len());
-      res_.out.consume(n);
-      log_.bytes_out += n;
-      moved |= n > 0;
-      if (!res_.out.empty()) break;
-    }
-    auto pump = [&](mux::MuxH1* from, mux::StreamConnector* from_sc, mux::MuxH1* to,
-                    uint64_t* count) {
-      if (!from->ibuf().full() && !(from_sc->flags & kEnd)) progress |= from->fill() > 0;
-      if (!from->ibuf().empty()) {
-        size_t n = to->send(from->ibuf().head(), from->ibuf().len());
-        from->ibuf().consume(n);
-        if (count) *count += n;
-        progress |= n > 0;
-      }
-    };
-    pump(fm, scf_, bm, nullptr);
-    pump(bm, scb(), fm, &log_.bytes_out);
-    moved |= progress;
-  }
-  if ((scf_->flags | scb()->flags) & mux::kScError) return abort_all();
-  // Only traffic pushes the inactivity deadline (a wake-up without bytes,
-  // such as the timer's own, must not).
-  if (moved)
-    exp_.tun = deadline(bs().timeouts.tunnel ? bs().timeouts.tunnel : fe_->timeouts.client);
-  if ((scf_->flags & mux::kScEos) && fm->ibuf().empty() && !(scb()->flags & mux::kScShutW))
-    bm->shutw(scb());
-  if ((scb()->flags & mux::kScEos) && bm->ibuf().empty() && res_.out.empty() &&
-      !(scf_->flags & mux::kScShutW))
-    fm->shutw(scf_);
-  if ((scf_->flags & mux::kScShutW) && (scb()->flags & mux::kScShutW)) abort_all();
-}
-
-void HttpStream::reply(int status, const char* ctype, const char* body, bool close) {
-  log_.status = status;
-  if (status >= 400) fe_->counters.http_errors.fetch_add(1, std::memory_order_relaxed);
-  ss_.release();
-  res_.out.release();
-  std::string def;
-  if (!body) def = std::string(http::reason_phrase(status)) + "\n";
-  if (!write_local_response(status, ctype, body ? body : def.c_str(), close, res_.out)) {
-    res_.out.release();
-    write_local_response(status, "", "", true, res_.out);
-  }
-  res_.local_close = close || soft_stopping();
-  res_.client_close = res_.local_close;
-  phase_ = Phase::kLocalReply;
-  exp_.cli = deadline(fe_->timeouts.client);
-  flush_local_reply();
-}
-
-void HttpStream::flush_local_reply() {
-  mux::MuxH1* fm = fmux();
-  if (!res_.out.empty() && !(scf_->flags & mux::kScError)) {
-    size_t n = fm->send(res_.out.head(), res_.out.len());
-    res_.out.consume(n);
-    log_.bytes_out += n;
-  }
-  if (!res_.out.empty() && !(scf_->flags & mux::kScError)) return;
-  res_.out.release();
-  if (fe_->log) log_end();
-  bool keep = !res_.local_close && !(scf_->flags & kEnd);
   if (keep)
     ++session()->transactions;
   else
@@ -141,35 +70,114 @@ void HttpStream::flush_local_reply() {
   phase_ = Phase::kDone;
 }
 
+// After 101 / CONNECT 2xx: bytes both ways until both sides closed.
+void HttpStream::tunnel() {
+  mux::HttpMux* fm = fmux();
+  mux::HttpMux* bm = bmux();
+  const uint64_t moved_before = fm->tx_bytes(scf_) + bm->tx_bytes(scb());
+  fm->flush(scf_);  // the 101 / 2xx head
+  bool eof_f = false, eof_b = false;
+  bool progress = true;
+  auto pump = [&](mux::HttpMux* from, mux::StreamConnector* from_sc, mux::HttpMux* to,
+                  mux::StreamConnector* to_sc, bool* eof) {
+    const mux::RxData d = from->rcv_data(from_sc);
+    *eof = d.eof;
+    if (d.data.empty()) return;
+    const size_t n = to->snd_data(to_sc, d.data);
+    from->consume_data(from_sc, n);
+    progress |= n > 0;
+  };
+  while (progress) {
+    progress = false;
+    pump(fm, scf_, bm, scb(), &eof_f);
+    pump(bm, scb(), fm, scf_, &eof_b);
+  }
+  if ((scf_->flags | scb()->flags) & mux::kScError) return abort_all();
+  // Only traffic pushes the inactivity deadline (a wake-up without bytes,
+  // such as the timer's own, must not).
+  if (fm->tx_bytes(scf_) + bm->tx_bytes(scb()) != moved_before)
+    exp_.tun = deadline(bs().timeouts.tunnel ? bs().timeouts.tunnel : fe_->timeouts.client);
+  if (eof_f && !bm->tx_blocked(scb()) && !(scb()->flags & mux::kScShutW)) bm->shutw(scb());
+  if (eof_b && !fm->tx_blocked(scf_) && !(scf_->flags & mux::kScShutW)) fm->shutw(scf_);
+  if ((scf_->flags & mux::kScShutW) && (scb()->flags & mux::kScShutW)) abort_all();
+}
+
+// Answers the client with a response Hearth makes: a neutral head with its
+// payload kept in the head's storage.
+void HttpStream::reply(int status, const char* ctype, const char* body, bool close) {
+  log_.status = status;
+  if (status >= 400) fe_->counters.http_errors.fetch_add(1, std::memory_order_relaxed);
+  ss_.release();
+  std::string def;
+  if (!body) def = std::string(http::reason_phrase(status)) + "\n";
+  const std::string_view payload = body ? std::string_view(body) : std::string_view(def);
+  res_.local_close = close || soft_stopping();
+  res_.client_close = res_.local_close;
+  http::MsgHead& h = res_.head;
+  char len[24];
+  snprintf(len, sizeof len, "%zu", payload.size());
+  std::string_view kept_len, kept_body;
+  const bool ok = h.init(3) && h.keep(len, &kept_len) && h.keep(payload, &kept_body) &&
+                  h.fields().add("content-length", kept_len) &&
+                  (!*ctype || h.fields().add("content-type", ctype)) &&
+                  h.fields().add("cache-control", "no-cache");
+  h.status = status;
+  h.reason = http::reason_phrase(status);
+  h.body = http::BodyKind::kLength;
+  h.length = payload.size();
+  if (res_.local_close) h.flags |= http::kMsgClose;
+  phase_ = Phase::kLocalReply;
+  exp_.cli = deadline(fe_->timeouts.client);
+  res_.local = kept_body;
+  if (!ok || !fmux()->snd_head(scf_, h)) {
+    log_.term = "PR";  // cannot happen: a few small fields in an empty buffer
+    return abort_all();
+  }
+  flush_local_reply();
+}
+
+void HttpStream::flush_local_reply() {
+  mux::HttpMux* fm = fmux();
+  if (!(scf_->flags & mux::kScError)) {
+    if (!res_.local.empty()) res_.local.remove_prefix(fm->snd_data(scf_, res_.local));
+    if (res_.local.empty() && !res_.done && fm->snd_eom(scf_, nullptr)) res_.done = true;
+    fm->flush(scf_);
+    if (!res_.done || fm->tx_blocked(scf_)) return;
+  }
+  res_.head.release();
+  leave_client(!res_.local_close && !(scf_->flags & kEnd));
+}
+
 void HttpStream::update_subscriptions() {
-  mux::MuxH1* fm = fmux();
-  mux::MuxH1* bm = bmux();
-  auto sub = [](mux::MuxH1* m, mux::StreamConnector* sc, WaitEvent* w, bool r, bool s) {
+  mux::HttpMux* fm = fmux();
+  mux::HttpMux* bm = bmux();
+  auto sub = [](mux::HttpMux* m, mux::StreamConnector* sc, WaitEvent* w, bool r, bool s) {
     uint32_t ev = (r ? uint32_t(kWakeRecv) : 0u) | (s ? uint32_t(kWakeSend) : 0u);
     ev &= ~w->events;
     if (ev) m->subscribe(sc, ev, w);
   };
-  const bool f_open = !(scf_->flags & kEnd) && !fm->ibuf().full();
+  const bool f_open = !(scf_->flags & kEnd) && !fm->rx_blocked(scf_);
   bool f_recv = false, f_send = false, b_recv = false, b_send = false;
-  const bool b_open = scb() && !(scb()->flags & kEnd) && !bm->ibuf().full();
+  const bool b_open = scb() && !(scb()->flags & kEnd) && !bm->rx_blocked(scb());
   switch (phase_) {
     case Phase::kReqHead:
       f_recv = f_open;
       break;
     case Phase::kLocalReply:
-      f_send = !res_.out.empty();
+      f_send = fm->tx_blocked(scf_) || !res_.local.empty();
       break;
     case Phase::kExchange:
-      f_recv = f_open && !req_.done && req_.out.room() > 0;
-      f_send = !res_.out.empty() || res_.fed > 0;
-      b_recv = b_open && !res_.done && res_.fed == 0;
-      b_send = scb() && req_.sent < req_.out.len();
+      f_recv = f_open && !req_.done && req_room();
+      f_send = fm->tx_blocked(scf_);
+      b_recv = b_open && !res_.done;
+      b_send = scb() && (bm->tx_blocked(scb()) || req_.sent < req_.data.len() ||
+                         (req_.done && !req_.eom_sent));
       break;
     case Phase::kTunnel:
       f_recv = f_open;
       b_recv = b_open;
-      f_send = !res_.out.empty() || (bm && !bm->ibuf().empty());
-      b_send = !fm->ibuf().empty();
+      f_send = fm->tx_blocked(scf_);
+      b_send = bm->tx_blocked(scb());
       break;
     default:
       break;

@@ -4,39 +4,38 @@
 // the inactivity deadlines. HttpStream owns one of each.
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/buffer.h"
 #include "core/clock.h"
-#include "http/body_reader.h"
 #include "http/method.h"
+#include "http/msg.h"
 
 namespace hearth::stream {
 
 struct HttpRequestState {
-  Buffer out;       // rewritten request head + body bytes not yet acknowledged
-  size_t sent = 0;  // bytes of `out` already written to the server
-  http::BodyReader body;
+  http::MsgHead head;      // the request as it goes to the server (kept for a replay)
+  http::MsgHead trailers;  // its trailers, when it had some
+  Buffer data;             // payload received and not yet known to be delivered
+  size_t sent = 0;         // bytes of `data` the server's mux took
+  bool head_sent = false;  // the head went to the current server connection
+  bool eom_sent = false;   // ... and the end of the message
   http::Method method = http::Method::kGet;
   bool idempotent = true;        // may be replayed (RFC 9110 §9.2.2)
-  bool upgrade = false;          // Upgrade or CONNECT: may turn into a tunnel
   bool client_keepalive = true;  // the client asked to keep its connection
-  int client_minor = 1;          // HTTP/1.<minor> of the client
-  bool done = false;             // the whole request was read from the client
-  bool replayable = true;        // the whole request is still in `out`
+  bool done = false;             // the whole request was received from the client
+  bool replayable = true;        // the whole payload is still in `data`
 };
 
 struct HttpResponseState {
-  Buffer out;      // rewritten response head (or a local reply)
-  size_t fed = 0;  // bytes at the head of the server's buffer accepted as body
-                   // (decoded payload when `dechunk`), not yet sent
-  http::BodyReader body;
-  bool head_done = false;     // the final head was taken
-  bool done = false;          // the whole response was read from the server
+  http::MsgHead head;         // the response head from the server, or a local reply
+  http::MsgHead trailers;     // the trailers of the server's payload
+  std::string_view local;     // a local reply's payload not yet sent (kept in `head`)
+  bool head_done = false;     // the final head was sent to the client
+  bool done = false;          // the whole response went to the client's mux
   bool server_keep = false;   // the server connection may be reused afterwards
   bool client_close = false;  // this is the client connection's last response
-  bool dechunk = false;       // chunked response to an HTTP/1.0 client: sent decoded
   bool local_close = true;    // a local reply closes the client connection
-  uint64_t from_server = 0;   // bytes received from the server for this request
 };
 
 // What the access log line needs. Times are loop milliseconds; -1: not reached.

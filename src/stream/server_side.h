@@ -30,7 +30,8 @@ class ServerSide {
     kFailed,      // no server, queue timeout, or connect retries exhausted: see term()
   };
 
-  // mode: the mux of new server connections ("pt" for TCP, "h1" for HTTP).
+  // mode: the mux of new server connections ("pt" for TCP; nullptr for HTTP:
+  // the server's own http_mux).
   // app / tasklet: the owning stream and its tasklet, woken by the queue, by
   // connect completion and by the connection's events (through `wait`).
   ServerSide(const char* mode, void* app, Tasklet* tasklet, WaitEvent* wait);

@@ -44,13 +44,14 @@ TEST(HttpNginx, CurlKeepAliveOnBothSides) {
     // reused the first one.
     EXPECT_EQ(r.output, "hello from nginx\n[200 1]\nhello from nginx\n[200 0]\n");
   }
-  ASSERT_TRUE(wait_until([&] { return nginx.access_log().size() == 2 * kClients; },
-                         milliseconds{3000}))
+  ASSERT_TRUE(
+      wait_until([&] { return nginx.access_log().size() == 2 * kClients; }, milliseconds{3000}))
       << nginx.access_log().size();
   // http-reuse safe: each client's first request opened a connection, its
   // second one reused an idle connection.
   EXPECT_EQ(nginx.distinct_connections(), size_t(kClients)) << proxy.hearth().output();
-  for (const std::string& line : nginx.access_log()) EXPECT_NE(line.find(" 200 "), std::string::npos) << line;
+  for (const std::string& line : nginx.access_log())
+    EXPECT_NE(line.find(" 200 "), std::string::npos) << line;
   EXPECT_EQ(proxy.stop_and_check(), "");
 }
 
@@ -62,9 +63,9 @@ TEST(HttpNginx, CurlDownloadsAFileIntact) {
   HttpProxy proxy({.be_port = nginx.port()});
   ASSERT_TRUE(proxy.ready()) << proxy.describe();
   TempDir out;
-  CommandResult r = run_command({"curl", "-sS", "-o", out.file("blob"), "-w", "%{http_code}",
-                                 url(proxy.port(), "/blob.bin")},
-                                milliseconds{20000});
+  CommandResult r = run_command(
+      {"curl", "-sS", "-o", out.file("blob"), "-w", "%{http_code}", url(proxy.port(), "/blob.bin")},
+      milliseconds{20000});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output, "200");
   std::string got = read_file(out.file("blob"));
@@ -90,10 +91,10 @@ TEST(HttpNginx, CurlPostsAChunkedUpload) {
   ASSERT_TRUE(proxy.ready()) << proxy.describe();
   TempDir in;
   ASSERT_TRUE(write_file(in.file("up"), pseudo_random_bytes(4, 200000)));
-  CommandResult r = run_command({"curl", "-sS", "-H", "Transfer-Encoding: chunked",
-                                 "--data-binary", "@" + in.file("up"), "-w", "[%{http_code}]",
-                                 url(proxy.port(), "/upload")},
-                                milliseconds{10000});
+  CommandResult r =
+      run_command({"curl", "-sS", "-H", "Transfer-Encoding: chunked", "--data-binary",
+                   "@" + in.file("up"), "-w", "[%{http_code}]", url(proxy.port(), "/upload")},
+                  milliseconds{10000});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output, "stored\n[200]");
   EXPECT_EQ(proxy.stop_and_check(), "");
@@ -118,10 +119,10 @@ class HttpProxyTest : public ::testing::Test {
 TEST_F(HttpProxyTest, ThreePipelinedRequestsInOneWriteAnswerInOrder) {
   start();
   HttpClient c(proxy_->port());
-  ASSERT_TRUE(c.send(
-      "GET /slow/80 HTTP/1.1\r\nhost: a\r\n\r\n"
-      "POST /echo HTTP/1.1\r\nhost: a\r\ncontent-length: 6\r\n\r\nsecond"
-      "GET /size/100000 HTTP/1.1\r\nhost: a\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("GET /slow/80 HTTP/1.1\r\nhost: a\r\n\r\n"
+             "POST /echo HTTP/1.1\r\nhost: a\r\ncontent-length: 6\r\n\r\nsecond"
+             "GET /size/100000 HTTP/1.1\r\nhost: a\r\n\r\n"));
   HttpResponse r1 = c.read_response();
   HttpResponse r2 = c.read_response();
   HttpResponse r3 = c.read_response();
@@ -142,8 +143,9 @@ TEST_F(HttpProxyTest, ThreePipelinedRequestsInOneWriteAnswerInOrder) {
 TEST_F(HttpProxyTest, ExpectContinueIsRelayedBeforeTheBody) {
   start();
   HttpClient c(proxy_->port());
-  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nhost: a\r\nexpect: 100-continue\r\n"
-                     "content-length: 11\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /echo HTTP/1.1\r\nhost: a\r\nexpect: 100-continue\r\n"
+             "content-length: 11\r\n\r\n"));
   // The client holds the body back until it sees the 100.
   HttpResponse interim = c.read_response(milliseconds{3000});
   EXPECT_EQ(interim.status, 100);
@@ -157,9 +159,9 @@ TEST_F(HttpProxyTest, ExpectContinueIsRelayedBeforeTheBody) {
   TempDir in;
   ASSERT_TRUE(write_file(in.file("b"), std::string(2000, 'x')));
   auto start_time = std::chrono::steady_clock::now();
-  CommandResult r = run_command({"curl", "-sS", "-H", "Expect: 100-continue",
-                                 "--expect100-timeout", "6", "--data-binary", "@" + in.file("b"),
-                                 "-w", "[%{http_code}]", url(proxy_->port(), "/hash")});
+  CommandResult r = run_command({"curl", "-sS", "-H", "Expect: 100-continue", "--expect100-timeout",
+                                 "6", "--data-binary", "@" + in.file("b"), "-w", "[%{http_code}]",
+                                 url(proxy_->port(), "/hash")});
   auto took = std::chrono::steady_clock::now() - start_time;
   EXPECT_EQ(r.output, "2000 " + sha256_hex(std::string(2000, 'x')) + "[200]");
   EXPECT_LT(took, milliseconds{4000}) << "curl did not get the 100 and waited for its timeout";
@@ -168,8 +170,9 @@ TEST_F(HttpProxyTest, ExpectContinueIsRelayedBeforeTheBody) {
 TEST_F(HttpProxyTest, WebsocketUpgradeBecomesATunnel) {
   start();
   HttpClient c(proxy_->port());
-  ASSERT_TRUE(c.send("GET /ws HTTP/1.1\r\nhost: a\r\nupgrade: websocket\r\nconnection: Upgrade\r\n"
-                     "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("GET /ws HTTP/1.1\r\nhost: a\r\nupgrade: websocket\r\nconnection: Upgrade\r\n"
+             "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n"));
   HttpResponse r = c.read_response();
   ASSERT_EQ(r.status, 101);
   EXPECT_TRUE(r.has_token("upgrade", "websocket"));
@@ -197,7 +200,8 @@ TEST_F(HttpProxyTest, IdleTunnelClosedAtTimeoutTunnel) {
   start({.timeouts = "  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\n"
                      "  timeout tunnel 400ms\n"});
   HttpClient c(proxy_->port());
-  ASSERT_TRUE(c.send("GET /ws HTTP/1.1\r\nhost: a\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("GET /ws HTTP/1.1\r\nhost: a\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n"));
   ASSERT_EQ(c.read_response().status, 101);
   EXPECT_EQ(c.read_n(6), "hello\n");
   for (int i = 0; i < 4; ++i) {  // 1 s of light traffic
@@ -239,6 +243,10 @@ TEST_F(HttpProxyTest, ChunkedRequestBodyArrivesIntact) {
   EXPECT_EQ(r.body, "50000 " + sha256_hex(body));
   ASSERT_EQ(backend_.request_count(), 1u);
   EXPECT_TRUE(backend_.requests()[0].chunked);
+  // The trailer travels with the body.
+  const auto trailers = backend_.requests()[0].trailers;
+  ASSERT_EQ(trailers.size(), 1u);
+  EXPECT_EQ(trailers[0].second, "end");
   // The connection survives for another request.
   EXPECT_EQ(c.request("POST", "/hash", {}, "abc").body, "3 " + sha256_hex("abc"));
 }
@@ -271,7 +279,8 @@ TEST(HttpConcurrency, ManyClientsWithServerChurn) {
   o.idle_timeout_ms = 30;
   o.linger_ms = 100;
   HttpBackend backend(o);
-  HttpProxy proxy({.be_port = backend.port(), .global_extra = "  nbthread 2\n",
+  HttpProxy proxy({.be_port = backend.port(),
+                   .global_extra = "  nbthread 2\n",
                    .be_extra = "  http-reuse always\n"});
   ASSERT_TRUE(proxy.ready()) << proxy.describe();
   constexpr int kClients = 12, kRequests = 30;
@@ -402,8 +411,10 @@ TEST(HttpInterim, ManyEarlyHintsReachASlowClientWhole) {
   const std::string got = recv_until_eof(fd.get());
   size_t at = 0;
   for (int i = 0; i < kHints; ++i) {
-    const std::string want = "HTTP/1.1 103 Early Hints\r\nlink: <" + std::to_string(i) + link + ">\r\n";
-    ASSERT_EQ(got.compare(at, want.size(), want), 0) << "hint #" << i << " at byte " << at << " of " << got.size() << ": " << got.substr(at, 60);
+    const std::string want =
+        "HTTP/1.1 103 Early Hints\r\nlink: <" + std::to_string(i) + link + ">\r\n";
+    ASSERT_EQ(got.compare(at, want.size(), want), 0)
+        << "hint #" << i << " at byte " << at << " of " << got.size() << ": " << got.substr(at, 60);
     at = got.find("\r\n\r\n", at);
     ASSERT_NE(at, std::string::npos);
     at += 4;

@@ -5,8 +5,8 @@
 
 #include <netinet/in.h>
 #include <poll.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -164,8 +164,8 @@ class BodyIn {
       if (!read_line(&line)) return false;
       size_t semi = line.find(';');
       std::string hex = trim(line.substr(0, semi));
-      if (hex.empty() || hex.size() > 15 || hex.find_first_not_of("0123456789abcdefABCDEF") !=
-                                                  std::string::npos)
+      if (hex.empty() || hex.size() > 15 ||
+          hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
         return false;
       uint64_t size = std::stoull(hex, nullptr, 16);
       if (size == 0) {
@@ -374,7 +374,8 @@ bool BackendConn::read_request(HttpRequestRecord* rec) {
   rec->method = line.substr(0, s1);
   rec->target = line.substr(s1 + 1, s2 - s1 - 1);
   rec->version = line.substr(s2 + 1);
-  if (eol != std::string::npos) parse_fields(std::string_view(*head).substr(eol + 2), &rec->headers);
+  if (eol != std::string::npos)
+    parse_fields(std::string_view(*head).substr(eol + 2), &rec->headers);
   if (auto e = rec->header("expect"); e && lower(*e) == "100-continue" && st_.opt.answer_100) {
     if (!write_all(fd_, "HTTP/1.1 100 Continue\r\n\r\n")) return false;
   }
@@ -388,7 +389,7 @@ bool BackendConn::read_request(HttpRequestRecord* rec) {
   auto te = rec->header("transfer-encoding");
   if (te && has_token(*te, "chunked")) {
     rec->chunked = true;
-    ok = body.chunked(sink, nullptr);
+    ok = body.chunked(sink, &rec->trailers);
   } else if (auto cl = rec->header("content-length")) {
     ok = body.fixed(std::stoull(*cl), sink);
   }
@@ -429,8 +430,8 @@ bool BackendConn::respond(const HttpRequestRecord& rec, bool last) {
   };
   if (t.rfind("/size/", 0) == 0) {
     uint64_t n = number_after("/size/");
-    if (!write_all(fd_, head(200, "OK", rec, "content-length: " + std::to_string(n) + "\r\n",
-                             close)))
+    if (!write_all(fd_,
+                   head(200, "OK", rec, "content-length: " + std::to_string(n) + "\r\n", close)))
       return false;
     if (head_only) return keep;
     std::string chunk(256 * 1024, '\0');
@@ -620,8 +621,10 @@ HttpResponse HttpClient::read_response(milliseconds timeout, bool head_request,
   if (eol != std::string::npos) parse_fields(std::string_view(*head).substr(eol + 2), &r.headers);
   auto keep = [&](const char* p, size_t n) {
     r.body_size += n;
-    if (sink) sink(p, n);
-    else r.body.append(p, n);
+    if (sink)
+      sink(p, n);
+    else
+      r.body.append(p, n);
   };
   BodyIn body(fd_, buf_, deadline);
   if (head_request || r.status < 200 || r.status == 204 || r.status == 304) {
@@ -730,22 +733,37 @@ Nginx::Nginx(std::string server_block_extra) {
   write_file(root() + "/index.html", "hello from nginx\n");
   std::string conf =
       "daemon off;\nmaster_process off;\nworker_processes 1;\n"
-      "error_log " + d + "/error.log info;\npid " + d + "/nginx.pid;\n"
+      "error_log " +
+      d + "/error.log info;\npid " + d +
+      "/nginx.pid;\n"
       "events { worker_connections 1024; }\n"
       "http {\n"
       "  log_format hearth '$connection $connection_requests $status \"$request\"';\n"
-      "  access_log " + d + "/access.log hearth;\n"
-      "  client_body_temp_path " + d + "/body;\n  proxy_temp_path " + d + "/proxy;\n"
-      "  fastcgi_temp_path " + d + "/fastcgi;\n  uwsgi_temp_path " + d + "/uwsgi;\n"
-      "  scgi_temp_path " + d + "/scgi;\n"
+      "  access_log " +
+      d +
+      "/access.log hearth;\n"
+      "  client_body_temp_path " +
+      d + "/body;\n  proxy_temp_path " + d +
+      "/proxy;\n"
+      "  fastcgi_temp_path " +
+      d + "/fastcgi;\n  uwsgi_temp_path " + d +
+      "/uwsgi;\n"
+      "  scgi_temp_path " +
+      d +
+      "/scgi;\n"
       "  keepalive_timeout 30s;\n  keepalive_requests 1000;\n"
-      "  server {\n    listen 127.0.0.1:" + std::to_string(port_) + ";\n"
-      "    root " + root() + ";\n"
+      "  server {\n    listen 127.0.0.1:" +
+      std::to_string(port_) +
+      ";\n"
+      "    root " +
+      root() +
+      ";\n"
       "    location = /hello { return 200 \"hello from nginx\\n\"; }\n" +
       server_block_extra + "\n  }\n}\n";
   write_file(dir_.file("nginx.conf"), conf);
   ProcessOptions po;
-  po.argv = {"/usr/sbin/nginx", "-p", d + "/", "-e", d + "/error.log", "-c", dir_.file("nginx.conf")};
+  po.argv = {"/usr/sbin/nginx",      "-p", d + "/", "-e", d + "/error.log", "-c",
+             dir_.file("nginx.conf")};
   po.output_path = dir_.file("output.log");
   proc_ = std::make_unique<Process>(std::move(po));
   ready_ = proc_->started() && wait_for_listen(port_, milliseconds{5000});

@@ -83,6 +83,7 @@ struct HttpRequestRecord {
   uint64_t body_size = 0;
   std::string body_sha256;
   bool chunked = false;
+  std::vector<std::pair<std::string, std::string>> trailers;  // of a chunked body
   bool killed = false;  // read, then closed or reset without an answer
 
   // Returns: the value of the first field named `name` (lowercase), or nullopt.
@@ -162,7 +163,7 @@ struct HttpResponse {
   std::string reason;
   std::string version;
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
-  std::string body;  // decoded; empty when a sink was given
+  std::string body;                                          // decoded; empty when a sink was given
   uint64_t body_size = 0;
   bool chunked = false;
   bool complete = false;  // the head and the whole body were read

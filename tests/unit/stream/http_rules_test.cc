@@ -1,4 +1,4 @@
-// eval_http_rules: header rules run in the order written, on the field list,
+// eval_http_rules: header rules run in the order written, on a head's fields,
 // and the first final action stops the evaluation (HAProxy's semantics).
 #include "stream/http_rules.h"
 
@@ -26,10 +26,12 @@ config::HttpRule rule(Action a, std::string name = {}, std::string value = {}, i
 std::string run(const std::vector<config::HttpRule>& rules,
                 const std::vector<std::pair<std::string, std::string>>& in,
                 const config::HttpRule** final_rule = nullptr) {
-  http::HeaderList& l = thread_field_list(in.size() + fields_added_by(rules));
+  http::MsgHead head;
+  EXPECT_TRUE(head.init(in.size() + fields_added_by(rules)));
+  http::HeaderList& l = head.fields();
   for (const auto& [n, v] : in) l.add(n, v);
   bool full = false;
-  const config::HttpRule* f = eval_http_rules(rules, l, &full);
+  const config::HttpRule* f = eval_http_rules(rules, head, &full);
   EXPECT_FALSE(full);
   if (final_rule) *final_rule = f;
   std::string out;
@@ -86,20 +88,24 @@ TEST(HttpRules, NoRulesNoChange) {
 }
 
 TEST(HttpRules, FullListIsReported) {
-  http::HeaderList& l = thread_field_list(1);
+  http::MsgHead head;
+  ASSERT_TRUE(head.init(1));
+  http::HeaderList& l = head.fields();
   l.add("a", "1");
   bool full = false;
   std::vector<config::HttpRule> rules;
   for (size_t i = 0; i <= l.capacity(); ++i) rules.push_back(rule(Action::kAddHeader, "b", "2"));
-  const config::HttpRule* f = eval_http_rules(rules, l, &full);
+  const config::HttpRule* f = eval_http_rules(rules, head, &full);
   EXPECT_TRUE(full);
   EXPECT_NE(f, nullptr);
 }
 
 TEST(HttpRules, ReserveKeepsFieldsAndMakesRoom) {
-  http::HeaderList& l = thread_field_list(1);
+  http::MsgHead head;
+  ASSERT_TRUE(head.init(1));
+  http::HeaderList& l = head.fields();
   l.add("a", "1");
-  reserve_thread_fields(100);
+  EXPECT_TRUE(head.reserve_fields(100));
   EXPECT_GE(l.capacity(), 101u);
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(l.add("b", "2"));
   EXPECT_EQ(l[0].name, "a");
@@ -135,14 +141,28 @@ TEST(HttpRules, ReplaceSeesEarlierRulesAndLaterRulesSeeIt) {
 }
 
 TEST(HttpRules, ReplacedValuesSurviveManyRules) {
-  // Values computed by rules stay valid until the head is written, however
-  // many there are (the arena hands out chunks that never move).
+  // Values computed by rules stay valid until the head is written: each is
+  // kept in the head's own storage.
+  std::vector<config::HttpRule> rules;
+  for (int i = 0; i < 10; ++i)
+    rules.push_back(
+        replace(Action::kReplaceHeader, "X-A", "^(.*)$", "\\1" + std::string(100, 'x')));
+  std::string out = run(rules, {{"X-A", "v"}});
+  EXPECT_EQ(out, "X-A: v" + std::string(1000, 'x') + "|");
+}
+
+TEST(HttpRules, ValuesBeyondTheHeadsStorageAreReportedFull) {
+  // A rewrite that cannot fit fails as in HAProxy (the stream answers 500/502).
   std::vector<config::HttpRule> rules;
   for (int i = 0; i < 200; ++i)
     rules.push_back(
         replace(Action::kReplaceHeader, "X-A", "^(.*)$", "\\1" + std::string(100, 'x')));
-  std::string out = run(rules, {{"X-A", "v"}});
-  EXPECT_EQ(out, "X-A: v" + std::string(20000, 'x') + "|");
+  http::MsgHead head;
+  ASSERT_TRUE(head.init(1));
+  head.fields().add("X-A", "v");
+  bool full = false;
+  EXPECT_NE(eval_http_rules(rules, head, &full), nullptr);
+  EXPECT_TRUE(full);
 }
 
 TEST(HttpRules, FieldsAddedCountsSetAndAdd) {

@@ -1,9 +1,9 @@
-#include "stream/head_reader.h"
+#include "mux/h1_head_reader.h"
 
 #include <memory>
 #include <string_view>
 
-namespace hearth::stream {
+namespace hearth::mux {
 
 http::HeadParser& thread_head_parser(size_t max_headers) {
   static thread_local std::unique_ptr<http::HeadParser> p;
@@ -77,4 +77,4 @@ BufferedHead parse_buffered_response(http::HeadParser& parser, const Buffer& in,
   return parse_buffered(parser, in, scan_pos, out);
 }
 
-}  // namespace hearth::stream
+}  // namespace hearth::mux

@@ -7,7 +7,7 @@
 #include "core/buffer.h"
 #include "http/head_parser.h"
 
-namespace hearth::stream {
+namespace hearth::mux {
 
 // Looks for the blank line ending a head (CRLF CRLF, or a bare-LF variant the
 // parser will reject) from *pos on.
@@ -39,4 +39,4 @@ BufferedHead parse_buffered_request(http::HeadParser& parser, const Buffer& in, 
 BufferedHead parse_buffered_response(http::HeadParser& parser, const Buffer& in, size_t* scan_pos,
                                      http::ResponseHead* out);
 
-}  // namespace hearth::stream
+}  // namespace hearth::mux

@@ -1,5 +1,5 @@
 // stream/head_reader: finding and parsing a head in a connection's input buffer.
-#include "stream/head_reader.h"
+#include "mux/h1_head_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hearth::stream {
+namespace hearth::mux {
 namespace {
 
 using http::ParseStatus;
@@ -178,4 +178,4 @@ TEST(HeadReader, SameAsSearchThenParse) {
 }
 
 }  // namespace
-}  // namespace hearth::stream
+}  // namespace hearth::mux
