@@ -12,6 +12,7 @@
 #include "core/buffer.h"
 #include "http/body_reader.h"
 #include "http/connection.h"
+#include "http/framing.h"
 #include "http/head_parser.h"
 #include "http/headers.h"
 #include "http/msg.h"
@@ -97,7 +98,9 @@ http::MsgHead& response_msg() {
   static http::HeadParser p;
   http::ResponseHead res;
   if (p.parse_response(kNginxResponse, &res).status != http::ParseStatus::kDone) std::abort();
-  if (!mux::h1_response_to_msg(res, http::Method::kGet, kNginxResponse, 0, m)) std::abort();
+  if (!mux::h1_response_to_msg(res, http::response_framing(http::Method::kGet, res), kNginxResponse,
+                               0, m))
+    std::abort();
   return m;
 }
 
@@ -158,7 +161,7 @@ void BM_ResponseHeadPath(benchmark::State& state) {
     http::ResponseHead res;
     mux::BufferedHead h = mux::parse_buffered_response(p, in, &scan_pos, &res);
     if (!h.complete || h.result.status != http::ParseStatus::kDone) std::abort();
-    bool ok = mux::h1_response_to_msg(res, http::Method::kGet,
+    bool ok = mux::h1_response_to_msg(res, http::response_framing(http::Method::kGet, res),
                                       std::string_view(in.head(), h.result.consumed), 0, m) &&
               mux::h1_write_response(m, 1, out, &how);
     benchmark::DoNotOptimize(ok);

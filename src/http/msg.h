@@ -51,6 +51,9 @@ enum MsgFlag : uint16_t {
   // Received: a payload of unknown length that the sender ends by closing the
   // connection (HTTP/1.0 style). Forwarded the same way: its end is the close.
   kMsgEndsWithClose = 1u << 5,
+  // The fields hold the Content-Length of a kLength payload (cleared by any
+  // rule that names the field), so the sender need not look for it.
+  kMsgLengthField = 1u << 6,
 };
 
 class MsgHead {

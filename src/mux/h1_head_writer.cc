@@ -26,13 +26,13 @@ std::string_view codings_before_chunked(std::string_view value) {
 
 // The end-to-end fields of a received head: all but the hop-by-hop ones
 // (RFC 9110 §7.6.1; Upgrade kept when the message switches protocols) and the
-// chunked coding.
+// chunked coding (`has_te`: the head has a Transfer-Encoding field).
 void collect_fields(const http::Headers& hdrs, const http::ConnectionTokens& conn,
-                    bool keep_upgrade, http::HeaderList& out) {
+                    bool keep_upgrade, bool has_te, http::HeaderList& out) {
   for (const http::HeaderField& f : hdrs) {
     if (http::hop_by_hop(f.name, conn) && !(keep_upgrade && http::iequals(f.name, "upgrade")))
       continue;
-    if (http::iequals(f.name, "transfer-encoding")) {
+    if (has_te && http::iequals(f.name, "transfer-encoding")) {
       const std::string_view rest = codings_before_chunked(f.value);
       if (!rest.empty()) out.add(f.name, rest);
       continue;
@@ -63,7 +63,8 @@ void format_status(int status, char* out) {
 
 // The framing fields a payload of `head.body` needs, after the head's own.
 void put_framing(HeadWriter& w, const MsgHead& head, bool chunked) {
-  if (head.body == BodyKind::kLength && !head.fields().find("content-length")) {
+  if (head.body == BodyKind::kLength && !(head.flags & http::kMsgLengthField) &&
+      !head.fields().find("content-length")) {
     char digits[24];
     snprintf(digits, sizeof digits, "%llu", static_cast<unsigned long long>(head.length));
     w.field("content-length", digits);
@@ -102,14 +103,15 @@ bool h1_request_to_msg(const http::RequestHead& req, std::string_view text, size
   if (!req.flags.keep_alive) out.flags |= http::kMsgClose;
   if (req.flags.upgrade) out.flags |= http::kMsgUpgrade;
   if (req.flags.expect_continue) out.flags |= http::kMsgExpectContinue;
-  collect_fields(req.headers, req.connection, req.flags.upgrade, out.fields());
+  if (req.flags.has_content_length) out.flags |= http::kMsgLengthField;
+  collect_fields(req.headers, req.connection, req.flags.upgrade, req.flags.transfer_encoding,
+                 out.fields());
   return out.adopt_text(text);
 }
 
-bool h1_response_to_msg(const http::ResponseHead& res, http::Method method, std::string_view text,
-                        size_t extra, MsgHead& out) {
+bool h1_response_to_msg(const http::ResponseHead& res, const http::BodyFraming& framing,
+                        std::string_view text, size_t extra, MsgHead& out) {
   if (!out.init(res.headers.size() + extra)) return false;
-  const http::BodyFraming framing = http::response_framing(method, res);
   out.status = res.status;
   out.reason = res.reason;
   out.version_minor = uint8_t(res.version_minor);
@@ -121,7 +123,9 @@ bool h1_response_to_msg(const http::ResponseHead& res, http::Method method, std:
     out.flags |= http::kMsgEndsWithClose;
   if (res.status == 101) out.flags |= http::kMsgUpgrade;
   if (http::binds_connection_auth(res)) out.flags |= http::kMsgBindsConnection;
-  collect_fields(res.headers, res.connection, res.status == 101, out.fields());
+  if (res.flags.has_content_length) out.flags |= http::kMsgLengthField;
+  collect_fields(res.headers, res.connection, res.status == 101, res.flags.transfer_encoding,
+                 out.fields());
   return out.adopt_text(text);
 }
 

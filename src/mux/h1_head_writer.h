@@ -55,9 +55,9 @@ class HeadWriter {
 // head with room for `extra` more fields. Returns: false if it does not fit.
 bool h1_request_to_msg(const http::RequestHead& req, std::string_view text, size_t extra,
                        http::MsgHead& out);
-// The same for a response to a `method` request.
-bool h1_response_to_msg(const http::ResponseHead& res, http::Method method, std::string_view text,
-                        size_t extra, http::MsgHead& out);
+// The same for a response, delimited as `framing` (http::response_framing()).
+bool h1_response_to_msg(const http::ResponseHead& res, const http::BodyFraming& framing,
+                        std::string_view text, size_t extra, http::MsgHead& out);
 
 // How the payload after a written head is framed on the wire.
 enum class H1Framing : uint8_t { kRaw, kChunked };

@@ -62,9 +62,8 @@ RxHeadResult MuxH1::rcv_head(StreamConnector* sc, http::MsgHead& out, size_t ext
     return {RxHead::kError, outgoing_ ? 502 : r.http_status};
   const std::string_view text(ibuf_.head(), r.consumed);
   if (outgoing_) {
-    if (!h1_response_to_msg(res, req_method_, text, extra_fields, out))
-      return {RxHead::kError, 502};
     const http::BodyFraming framing = http::response_framing(req_method_, res);
+    if (!h1_response_to_msg(res, framing, text, extra_fields, out)) return {RxHead::kError, 502};
     // An interim head is followed by another head.
     if (out.interim())
       rx_ = Rx::kHead;

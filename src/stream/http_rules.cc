@@ -82,6 +82,8 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
                                         http::MsgHead& head, bool* full) {
   http::HeaderList& fields = head.fields();
   for (const config::HttpRule& r : rules) {
+    // A rule on the framing field: the sender checks it again.
+    if (http::iequals(r.name, "content-length")) head.flags &= uint16_t(~http::kMsgLengthField);
     bool fits = true;
     switch (r.action) {
       case Action::kSetHeader:
