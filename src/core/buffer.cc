@@ -1,34 +1,42 @@
 #include "core/buffer.h"
 
 namespace hearth {
+namespace detail {
+size_t g_buffer_size = 16384;
+BlockPool* g_buffer_pool = nullptr;
+}  // namespace detail
+
 namespace {
-size_t g_size = 16384;
-bool g_pool_made = false;
+size_t& g_size = detail::g_buffer_size;
+// The pool, made on first use (its block size is fixed then).
+BlockPool& buffer_pool() {
+  BlockPool* p = detail::g_buffer_pool;
+  return p ? *p : Buffer::pool();
+}
 }  // namespace
 
 void Buffer::configure(size_t size) {
   // The pool's block size is fixed when it is first used; a later change would
   // let buffers overrun their blocks.
-  if (!g_pool_made) g_size = size;
+  if (!detail::g_buffer_pool) g_size = size;
 }
-size_t Buffer::configured_size() { return g_size; }
 
 BlockPool& Buffer::pool() {
   static BlockPool p("buffer", g_size);
-  g_pool_made = true;
+  detail::g_buffer_pool = &p;
   return p;
 }
 
 bool Buffer::allocate() {
   if (area_) return true;
-  area_ = static_cast<char*>(pool().get());
+  area_ = static_cast<char*>(buffer_pool().get());
   head_ = len_ = 0;
   return area_ != nullptr;
 }
 
 void Buffer::release() {
   if (!area_) return;
-  pool().put(area_);
+  buffer_pool().put(area_);
   area_ = nullptr;
   head_ = len_ = 0;
 }

@@ -11,6 +11,11 @@
 
 namespace hearth {
 
+namespace detail {
+extern size_t g_buffer_size;      // tune.bufsize
+extern BlockPool* g_buffer_pool;  // set by Buffer::pool() on first use
+}  // namespace detail
+
 class Buffer {
  public:
   Buffer() = default;
@@ -20,7 +25,7 @@ class Buffer {
 
   // Sets the size of every buffer (tune.bufsize). Call once before any allocation.
   static void configure(size_t size);
-  static size_t configured_size();
+  static size_t configured_size() { return detail::g_buffer_size; }
   static BlockPool& pool();
 
   // Returns: true if storage is held (taking it from the pool if needed).

@@ -18,9 +18,13 @@ bool iequals_n(const char* a, const char* b, size_t n);
 }  // namespace detail
 
 // Returns: true when `a` and `b` are equal ignoring ASCII case. Inline so the
-// common case, a length mismatch, costs one compare.
+// common cases, a length mismatch or first bytes that differ by more than the
+// case bit, cost a compare or two.
 inline bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && detail::iequals_n(a.data(), b.data(), a.size());
+  if (a.size() != b.size()) return false;
+  if (a.empty()) return true;
+  if (((a[0] ^ b[0]) & ~0x20) != 0) return false;
+  return detail::iequals_n(a.data(), b.data(), a.size());
 }
 
 // Read-only view over the fields of one message, in the order received. It

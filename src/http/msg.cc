@@ -1,6 +1,7 @@
 #include "http/msg.h"
 
 #include <cstring>
+#include <memory>
 
 namespace hearth::http {
 
@@ -9,8 +10,28 @@ constexpr size_t kFieldSize = sizeof(HeaderField);
 }
 
 bool MsgHead::init(size_t fields) {
-  if (!store_.allocate()) return false;
-  store_.clear();
+  if (!owned_) {
+    char* block = static_cast<char*>(Buffer::pool().get());
+    if (!block) {
+      release();
+      return false;
+    }
+    area_ = block;
+    owned_ = true;
+  }
+  return reset(area_, true, fields);
+}
+
+bool MsgHead::init_borrowed(size_t fields) {
+  static thread_local std::unique_ptr<char[]> scratch;
+  if (!scratch) scratch = std::make_unique<char[]>(Buffer::configured_size());
+  if (owned_) release();
+  return reset(scratch.get(), false, fields);
+}
+
+bool MsgHead::reset(char* area, bool owned, size_t fields) {
+  area_ = area;
+  owned_ = owned;
   text_ = 0;
   method = Method::kGet;
   method_str = target = reason = {};
@@ -19,15 +40,18 @@ bool MsgHead::init(size_t fields) {
   body = BodyKind::kNone;
   length = 0;
   flags = 0;
-  const size_t size = Buffer::configured_size();
-  if (fields * kFieldSize > size) return false;
-  char* end = store_.head() + size;
-  fields_ = HeaderList(reinterpret_cast<HeaderField*>(end - fields * kFieldSize), fields);
+  // The field array first, the text right after it: a small head is one
+  // contiguous run of memory.
+  text_start_ = fields * kFieldSize;
+  if (text_start_ > Buffer::configured_size()) return false;
+  fields_ = HeaderList(reinterpret_cast<HeaderField*>(area_), fields);
   return true;
 }
 
-void MsgHead::release() {
-  store_.release();
+void MsgHead::release_storage() {
+  if (owned_) Buffer::pool().put(area_);
+  area_ = nullptr;
+  owned_ = false;
   text_ = 0;
   fields_ = HeaderList(nullptr, 0);
 }
@@ -37,9 +61,8 @@ bool MsgHead::keep(std::string_view s, std::string_view* out) {
     *out = {};
     return true;
   }
-  const char* limit = reinterpret_cast<const char*>(fields_.begin());
-  char* at = store_.head() + text_;
-  if (size_t(limit - at) < s.size()) return false;
+  char* at = area_ + text_start_ + text_;
+  if (Buffer::configured_size() - text_start_ - text_ < s.size()) return false;
   std::memcpy(at, s.data(), s.size());
   text_ += s.size();
   *out = std::string_view(at, s.size());
@@ -58,9 +81,14 @@ bool MsgHead::adopt_text(std::string_view text) {
   method_str = rebase(method_str, text, to);
   target = rebase(target, text, to);
   reason = rebase(reason, text, to);
+  // Every field present comes from `text` (adopt_text runs before any rule).
+  const ptrdiff_t shift = to - text.data();
   for (size_t i = 0; i < fields_.size(); ++i) {
-    HeaderField f = fields_[i];
-    fields_.set_name_value(i, rebase(f.name, text, to), rebase(f.value, text, to));
+    const HeaderField& f = fields_[i];
+    fields_.set_name_value(i, std::string_view(f.name.data() + shift, f.name.size()),
+                           f.value.empty()
+                               ? std::string_view()
+                               : std::string_view(f.value.data() + shift, f.value.size()));
   }
   return true;
 }
@@ -68,11 +96,21 @@ bool MsgHead::adopt_text(std::string_view text) {
 bool MsgHead::reserve_fields(size_t more) {
   const size_t want = fields_.size() + more;
   if (want <= fields_.capacity()) return true;
-  char* end = store_.head() + Buffer::configured_size();
-  char* start = end - want * kFieldSize;
-  if (want * kFieldSize > Buffer::configured_size() || start < store_.head() + text_) return false;
-  // The array grows toward the text: moving to lower addresses, front first.
-  fields_.rehome(reinterpret_cast<HeaderField*>(start), want);
+  const size_t start = want * kFieldSize;
+  if (start + text_ > Buffer::configured_size()) return false;
+  // The text moves up to make room for the array; views into it follow.
+  const std::string_view old(area_ + text_start_, text_);
+  char* to = area_ + start;
+  std::memmove(to, old.data(), text_);
+  method_str = rebase(method_str, old, to);
+  target = rebase(target, old, to);
+  reason = rebase(reason, old, to);
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    const HeaderField& f = fields_[i];
+    fields_.set_name_value(i, rebase(f.name, old, to), rebase(f.value, old, to));
+  }
+  text_start_ = start;
+  fields_.rehome(reinterpret_cast<HeaderField*>(area_), want);
   return true;
 }
 

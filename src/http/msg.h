@@ -8,9 +8,9 @@
 // protocol needs.
 //
 // The head owns its bytes. They live in one pool block (tune.bufsize): the
-// text at the front (received heads are copied in with one memcpy and their
-// views rebased), the field array at the back; values that rules compute are
-// copied in after the text. So a request head stays valid after its bytes left
+// field array at the front, the text right after it (received heads are
+// copied in with one memcpy and their views rebased); values that rules
+// compute are copied in after the text. So a request head stays valid after its bytes left
 // the receiving mux's buffer (the body must flow before a server is chosen) and
 // can be serialised again for a retry on a new connection.
 //
@@ -59,22 +59,32 @@ enum MsgFlag : uint16_t {
 class MsgHead {
  public:
   MsgHead() = default;
+  ~MsgHead() { release(); }
   MsgHead(const MsgHead&) = delete;
   MsgHead& operator=(const MsgHead&) = delete;
 
-  // Takes storage and clears the head, with room for `fields` fields.
-  // Returns: false if no buffer could be taken, or it cannot hold `fields`.
+  // Takes storage (a pool block) and clears the head, with room for `fields`
+  // fields. Returns: false if no block could be taken, or it cannot hold them.
   bool init(size_t fields);
+  // As init(), on this thread's scratch block instead of a block of its own,
+  // for a head that is used at once and whose text stays where it was
+  // received (adopt_text() is then not called). Valid until the next
+  // init_borrowed() on this thread: the caller forwards it and releases it
+  // before returning to the event loop.
+  bool init_borrowed(size_t fields);
+  bool borrowed() const { return area_ && !owned_; }
   // Hands the storage back; the head is empty.
-  void release();
-  bool ready() const { return store_.allocated(); }
+  void release() {
+    if (area_) release_storage();
+  }
+  bool ready() const { return area_ != nullptr; }
 
   // Copies `s` into the head's storage. Returns: false (nothing copied) when
   // there is no room; *out then is unchanged.
   bool keep(std::string_view s, std::string_view* out);
-  // Copies a whole received head (text) in and rebases every view that points
-  // into [text.data(), text.data() + text.size()) onto the copy: the start
-  // line and the fields added so far. Requires: nothing kept yet.
+  // Copies a whole received head (text) in and rebases its views onto the
+  // copy: those of the start line that point into `text`, and every field.
+  // Requires: nothing kept yet; every field added so far points into `text`.
   // Returns: false if it does not fit.
   bool adopt_text(std::string_view text);
   // Makes room for `more` fields beyond those present. Returns: false if the
@@ -102,9 +112,13 @@ class MsgHead {
 
  private:
   std::string_view rebase(std::string_view v, std::string_view from, const char* to) const;
+  bool reset(char* area, bool owned, size_t fields);
+  void release_storage();
 
-  Buffer store_;
-  size_t text_ = 0;  // bytes of text at the front of the storage
+  char* area_ = nullptr;   // Buffer::configured_size() bytes
+  bool owned_ = false;     // a pool block (else the thread's scratch)
+  size_t text_start_ = 0;  // the text follows the field array
+  size_t text_ = 0;        // bytes of text
   HeaderList fields_{nullptr, 0};
 };
 

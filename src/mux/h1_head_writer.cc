@@ -111,7 +111,8 @@ bool h1_request_to_msg(const http::RequestHead& req, std::string_view text, size
 
 bool h1_response_to_msg(const http::ResponseHead& res, const http::BodyFraming& framing,
                         std::string_view text, size_t extra, MsgHead& out) {
-  if (!out.init(res.headers.size() + extra)) return false;
+  const size_t fields = res.headers.size() + extra;
+  if (!(text.empty() ? out.init_borrowed(fields) : out.init(fields))) return false;
   out.status = res.status;
   out.reason = res.reason;
   out.version_minor = uint8_t(res.version_minor);
@@ -126,7 +127,7 @@ bool h1_response_to_msg(const http::ResponseHead& res, const http::BodyFraming& 
   if (res.flags.has_content_length) out.flags |= http::kMsgLengthField;
   collect_fields(res.headers, res.connection, res.status == 101, res.flags.transfer_encoding,
                  out.fields());
-  return out.adopt_text(text);
+  return text.empty() || out.adopt_text(text);
 }
 
 bool h1_write_request(const MsgHead& head, Buffer& out, H1Written* how) {

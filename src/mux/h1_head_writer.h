@@ -56,6 +56,8 @@ class HeadWriter {
 bool h1_request_to_msg(const http::RequestHead& req, std::string_view text, size_t extra,
                        http::MsgHead& out);
 // The same for a response, delimited as `framing` (http::response_framing()).
+// An empty `text`: the head is borrowed (MsgHead::init_borrowed()), its views
+// stay in the caller's buffer.
 bool h1_response_to_msg(const http::ResponseHead& res, const http::BodyFraming& framing,
                         std::string_view text, size_t extra, http::MsgHead& out);
 

@@ -16,7 +16,10 @@ constexpr uint32_t kEnd = kScEos | kScError;
 
 std::atomic<size_t> g_max_headers{101};
 
-http::HeadParser& parser() { return thread_head_parser(g_max_headers.load()); }
+http::HeadParser& parser() {
+  static thread_local http::HeadParser* p = &thread_head_parser(g_max_headers.load());
+  return *p;
+}
 
 }  // namespace
 
@@ -33,49 +36,69 @@ void MuxH1::start_body(const http::BodyFraming& framing) {
   rx_ = body_.done() ? Rx::kDone : Rx::kBody;
 }
 
-RxHeadResult MuxH1::rcv_head(StreamConnector* sc, http::MsgHead& out, size_t extra_fields) {
+RxHeadResult MuxH1::rcv_head(StreamConnector* sc, http::MsgHead& out, size_t extra_fields,
+                             bool borrow) {
   if (rx_ != Rx::kHead) return {RxHead::kMore, 0};
   if (!ibuf_.full() && !(sc->flags & kEnd)) fill();
   http::HeadParser& p = parser();
+  if (outgoing_) {
+    http::ResponseHead res;
+    const BufferedHead head = parse_buffered_response(p, ibuf_, &scan_pos_, &res);
+    if (!head.complete && !ibuf_.full() && (sc->flags & kEnd)) return {RxHead::kEnd, 0};
+    return rcv_response_head(head, res, out, extra_fields, borrow);
+  }
   http::RequestHead req;
-  http::ResponseHead res;
-  const BufferedHead head = outgoing_ ? parse_buffered_response(p, ibuf_, &scan_pos_, &res)
-                                      : parse_buffered_request(p, ibuf_, &scan_pos_, &req);
+  const BufferedHead head = parse_buffered_request(p, ibuf_, &scan_pos_, &req);
+  if (!head.complete && !ibuf_.full() && (sc->flags & kEnd)) return {RxHead::kEnd, 0};
+  return rcv_request_head(p, head, req, out, extra_fields);
+}
+
+RxHeadResult MuxH1::rcv_request_head(http::HeadParser& p, const BufferedHead& head,
+                                     const http::RequestHead& req, http::MsgHead& out,
+                                     size_t extra) {
   if (!head.complete) {
-    if (ibuf_.full()) {
-      if (outgoing_) return {RxHead::kError, 502};
-      // The head can never fit. The parser tells a start line that is already
-      // too long (414) from a head that is too large (431).
-      p.reset();
-      http::RequestHead partial;
-      const http::ParseResult r =
-          p.parse_request(std::string_view(ibuf_.head(), ibuf_.len()), &partial);
-      p.reset();
-      return {RxHead::kError, r.status == http::ParseStatus::kError ? r.http_status : 431};
-    }
-    if (sc->flags & kEnd) return {RxHead::kEnd, 0};
-    return {RxHead::kMore, 0};
+    if (!ibuf_.full()) return {RxHead::kMore, 0};
+    // The head can never fit. The parser tells a start line that is already
+    // too long (414) from a head that is too large (431).
+    p.reset();
+    http::RequestHead partial;
+    const http::ParseResult r =
+        p.parse_request(std::string_view(ibuf_.head(), ibuf_.len()), &partial);
+    p.reset();
+    return {RxHead::kError, r.status == http::ParseStatus::kError ? r.http_status : 431};
   }
   const http::ParseResult r = head.result;
   if (r.status == http::ParseStatus::kNeedMore) return {RxHead::kMore, 0};
-  if (r.status == http::ParseStatus::kError)
-    return {RxHead::kError, outgoing_ ? 502 : r.http_status};
+  if (r.status == http::ParseStatus::kError) return {RxHead::kError, r.http_status};
+  // The head's bytes leave the buffer before a server is chosen: an owned copy.
+  if (!h1_request_to_msg(req, std::string_view(ibuf_.head(), r.consumed), extra, out))
+    return {RxHead::kError, 431};
+  peer_minor_ = req.version_minor;
+  start_body(req.framing.kind == http::BodyFraming::Kind::kTunnel ? http::BodyFraming::none()
+                                                                  : req.framing);
+  ibuf_.consume(r.consumed);
+  scan_pos_ = 0;
+  return {RxHead::kHead, 0};
+}
+
+RxHeadResult MuxH1::rcv_response_head(const BufferedHead& head, const http::ResponseHead& res,
+                                      http::MsgHead& out, size_t extra, bool borrow) {
+  if (!head.complete) return {ibuf_.full() ? RxHead::kError : RxHead::kMore, 502};
+  const http::ParseResult r = head.result;
+  if (r.status == http::ParseStatus::kNeedMore) return {RxHead::kMore, 0};
+  if (r.status == http::ParseStatus::kError) return {RxHead::kError, 502};
+  const http::BodyFraming framing = http::response_framing(req_method_, res);
+  // Borrowed: the text stays in ibuf_ (consumed below, but not overwritten
+  // before the next fill), which the caller's forwarding precedes.
   const std::string_view text(ibuf_.head(), r.consumed);
-  if (outgoing_) {
-    const http::BodyFraming framing = http::response_framing(req_method_, res);
-    if (!h1_response_to_msg(res, framing, text, extra_fields, out)) return {RxHead::kError, 502};
-    // An interim head is followed by another head.
-    if (out.interim())
-      rx_ = Rx::kHead;
-    else
-      start_body(framing);
-    if (rx_ == Rx::kTunnel) tx_chunked_ = false;
-  } else {
-    if (!h1_request_to_msg(req, text, extra_fields, out)) return {RxHead::kError, 431};
-    peer_minor_ = req.version_minor;
-    start_body(req.framing.kind == http::BodyFraming::Kind::kTunnel ? http::BodyFraming::none()
-                                                                    : req.framing);
-  }
+  if (!h1_response_to_msg(res, framing, borrow ? std::string_view() : text, extra, out))
+    return {RxHead::kError, 502};
+  // An interim head is followed by another head.
+  if (out.interim())
+    rx_ = Rx::kHead;
+  else
+    start_body(framing);
+  if (rx_ == Rx::kTunnel) tx_chunked_ = false;
   ibuf_.consume(r.consumed);
   scan_pos_ = 0;
   return {RxHead::kHead, 0};
@@ -114,8 +137,13 @@ RxData MuxH1::rcv_data(StreamConnector* sc) {
     case Rx::kBody:
       break;
   }
-  if (pending_ == 0 && !ibuf_.full() && !(sc->flags & kEnd)) fill();
+  // What the buffer holds first; read only when it holds no payload.
   if (!next_payload()) {
+    d.error = true;
+    return d;
+  }
+  if (pending_ == 0 && !body_.done() && !ibuf_.full() && !(sc->flags & kEnd) && fill() &&
+      !next_payload()) {
     d.error = true;
     return d;
   }

@@ -43,8 +43,12 @@ struct RxData {
 class HttpMux : public Mux {
  public:
   // A new head for this connector. Fields: as many as the head has, plus room
-  // for `extra_fields` more (what rules may add).
-  virtual RxHeadResult rcv_head(StreamConnector* sc, http::MsgHead& out, size_t extra_fields) = 0;
+  // for `extra_fields` more (what rules may add). borrow: the caller forwards
+  // the head before it returns to the event loop and releases it then, so the
+  // mux may leave its text where it arrived and use MsgHead::init_borrowed()
+  // (no copy, no block); otherwise the head is owned.
+  virtual RxHeadResult rcv_head(StreamConnector* sc, http::MsgHead& out, size_t extra_fields,
+                                bool borrow) = 0;
   virtual RxData rcv_data(StreamConnector* sc) = 0;
   // Requires: n <= the size of the data rcv_data() returned last.
   virtual void consume_data(StreamConnector* sc, size_t n) = 0;

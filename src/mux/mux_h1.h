@@ -23,6 +23,7 @@
 #include "core/timer.h"
 #include "http/body_reader.h"
 #include "http/method.h"
+#include "mux/h1_head_reader.h"
 #include "mux/http_mux.h"
 
 namespace hearth::mux {
@@ -50,7 +51,8 @@ class MuxH1 final : public HttpMux {
   std::string dump() const override;
 
   // HttpMux (h1_rx.cc, h1_tx.cc).
-  RxHeadResult rcv_head(StreamConnector* sc, http::MsgHead& out, size_t extra_fields) override;
+  RxHeadResult rcv_head(StreamConnector* sc, http::MsgHead& out, size_t extra_fields,
+                        bool borrow) override;
   RxData rcv_data(StreamConnector* sc) override;
   void consume_data(StreamConnector* sc, size_t n) override;
   bool rcv_trailers(StreamConnector* sc, http::MsgHead& out) override;
@@ -100,6 +102,10 @@ class MuxH1 final : public HttpMux {
   size_t fill();
   // Sends raw bytes. Returns: bytes sent.
   size_t send(const char* p, size_t n);
+  RxHeadResult rcv_request_head(http::HeadParser& p, const BufferedHead& head,
+                                const http::RequestHead& req, http::MsgHead& out, size_t extra);
+  RxHeadResult rcv_response_head(const BufferedHead& head, const http::ResponseHead& res,
+                                 http::MsgHead& out, size_t extra, bool borrow);
   // Exposes the next run of payload at the head of ibuf (pending_).
   // Returns: false on invalid framing.
   bool next_payload();

@@ -17,7 +17,8 @@ void HttpStream::read_request_head() {
   // Room for every field the frontend's rules may add; the backend's are
   // reserved once it is known.
   const mux::RxHeadResult r =
-      fm->rcv_head(scf_, req_.head, fields_added_by(fe_->http.request_rules) + kOwnFields);
+      fm->rcv_head(scf_, req_.head, fields_added_by(fe_->http.request_rules) + kOwnFields,
+                   /*borrow=*/false);
   if (log_.req_first_ms < 0 && (fm->has_input(scf_) || fm->rx_bytes(scf_) > 0))
     log_.req_first_ms = now();
   switch (r.what) {

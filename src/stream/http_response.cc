@@ -15,6 +15,11 @@ constexpr StatusRetry kStatusRetry[] = {{404, config::kRetry404}, {408, config::
                                         {425, config::kRetry425}, {500, config::kRetry500},
                                         {501, config::kRetry501}, {502, config::kRetry502},
                                         {503, config::kRetry503}, {504, config::kRetry504}};
+constexpr uint32_t kStatusRetryBits = [] {
+  uint32_t bits = 0;
+  for (const StatusRetry& sr : kStatusRetry) bits |= sr.bit;
+  return bits;
+}();
 }  // namespace
 
 bool HttpStream::read_response() {
@@ -54,7 +59,8 @@ bool HttpStream::take_response_head() {
   const bool own = fe_->owns(be_);
   const size_t extra =
       fields_added_by(bs().response_rules) + (own ? 0 : fields_added_by(fe_->http.response_rules));
-  const mux::RxHeadResult r = bm->rcv_head(scb(), res_.head, extra);
+  // Borrowed: forwarded (or dropped) before this call returns.
+  const mux::RxHeadResult r = bm->rcv_head(scb(), res_.head, extra, /*borrow=*/true);
   switch (r.what) {
     case mux::RxHead::kMore:
       return false;
@@ -72,11 +78,13 @@ bool HttpStream::take_response_head() {
   http::MsgHead& res = res_.head;
   if (res.interim()) {
     fmux()->snd_head(scf_, res);  // cannot fail: it fitted in a buffer, the mux's is empty
+    res.release();
     fmux()->flush(scf_);
     return true;
   }
-  for (const StatusRetry& sr : kStatusRetry)
-    if (res.status == sr.status && try_retry(sr.bit, false)) return false;
+  if (bs().retry_on & kStatusRetryBits)
+    for (const StatusRetry& sr : kStatusRetry)
+      if (res.status == sr.status && try_retry(sr.bit, false)) return false;
   const bool tunnel = res.body == http::BodyKind::kTunnel;
   res_.server_keep =
       !tunnel && !(res.flags & http::kMsgClose) && conn_mode() == config::HttpConnMode::kKeepAlive;
@@ -84,12 +92,14 @@ bool HttpStream::take_response_head() {
   res_.client_close =
       !tunnel && (!req_.client_keepalive || conn_mode() == config::HttpConnMode::kClose ||
                   soft_stopping() || !req_.done);
-  if (!run_response_rules()) {
+  const bool sent = run_response_rules();
+  log_.status = res.status;
+  res.release();
+  if (!sent) {
     log_.term = "PH";
     reply(502, "text/plain", "Bad Gateway\n", true);
     return false;
   }
-  log_.status = res.status;
   log_.res_head_ms = now();
   res_.head_done = true;
   if (ss_.reused()) ss_.server()->keepalive.observe_alive(ss_.idle_ms());

@@ -156,26 +156,27 @@ void HttpStream::update_subscriptions() {
     ev &= ~w->events;
     if (ev) m->subscribe(sc, ev, w);
   };
-  const bool f_open = !(scf_->flags & kEnd) && !fm->rx_blocked(scf_);
+  // A side can be read when its input has not ended and its mux has room.
+  auto f_open = [&] { return !(scf_->flags & kEnd) && !fm->rx_blocked(scf_); };
+  auto b_open = [&] { return bm && !(scb()->flags & kEnd) && !bm->rx_blocked(scb()); };
   bool f_recv = false, f_send = false, b_recv = false, b_send = false;
-  const bool b_open = scb() && !(scb()->flags & kEnd) && !bm->rx_blocked(scb());
   switch (phase_) {
     case Phase::kReqHead:
-      f_recv = f_open;
+      f_recv = f_open();
       break;
     case Phase::kLocalReply:
-      f_send = fm->tx_blocked(scf_) || !res_.local.empty();
+      f_send = !res_.local.empty() || fm->tx_blocked(scf_);
       break;
     case Phase::kExchange:
-      f_recv = f_open && !req_.done && req_room();
+      f_recv = !req_.done && req_room() && f_open();
       f_send = fm->tx_blocked(scf_);
-      b_recv = b_open && !res_.done;
-      b_send = scb() && (bm->tx_blocked(scb()) || req_.sent < req_.data.len() ||
-                         (req_.done && !req_.eom_sent));
+      b_recv = !res_.done && b_open();
+      b_send = bm && (req_.sent < req_.data.len() || (req_.done && !req_.eom_sent) ||
+                      bm->tx_blocked(scb()));
       break;
     case Phase::kTunnel:
-      f_recv = f_open;
-      b_recv = b_open;
+      f_recv = f_open();
+      b_recv = b_open();
       f_send = fm->tx_blocked(scf_);
       b_send = bm->tx_blocked(scb());
       break;
@@ -183,7 +184,7 @@ void HttpStream::update_subscriptions() {
       break;
   }
   if (f_recv || f_send) sub(fm, scf_, &wait_f_, f_recv, f_send);
-  if (scb() && (b_recv || b_send)) sub(bm, scb(), &wait_b_, b_recv, b_send);
+  if (b_recv || b_send) sub(bm, scb(), &wait_b_, b_recv, b_send);
 }
 
 }  // namespace hearth::stream

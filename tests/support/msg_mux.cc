@@ -432,7 +432,7 @@ void MsgMux::unsubscribe(mux::StreamConnector*, uint32_t events, WaitEvent* w) {
 // --- Receiving.
 
 mux::RxHeadResult MsgMux::rcv_head(mux::StreamConnector* sc, http::MsgHead& out,
-                                   size_t extra_fields) {
+                                   size_t extra_fields, bool /*borrow: always an owned copy*/) {
   if (!check_sc(sc, "rcv_head")) return {mux::RxHead::kEnd, 0};
   if (rx_.active && !rx_message_over()) return {mux::RxHead::kMore, 0};  // body still flowing
   if (in_.empty()) {

@@ -167,8 +167,8 @@ class MsgMux final : public mux::HttpMux {
   std::string dump() const override;
 
   // mux::HttpMux
-  mux::RxHeadResult rcv_head(mux::StreamConnector* sc, http::MsgHead& out,
-                             size_t extra_fields) override;
+  mux::RxHeadResult rcv_head(mux::StreamConnector* sc, http::MsgHead& out, size_t extra_fields,
+                             bool borrow) override;
   mux::RxData rcv_data(mux::StreamConnector* sc) override;
   void consume_data(mux::StreamConnector* sc, size_t n) override;
   bool rcv_trailers(mux::StreamConnector* sc, http::MsgHead& out) override;
