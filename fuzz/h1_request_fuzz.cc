@@ -3,6 +3,10 @@
 // Every message is parsed twice, whole and split at a fuzzer-chosen point, and
 // the two verdicts must agree; views must stay inside the input.
 //
+// Each valid head also goes through mux_h1's neutral form and back: it becomes
+// an http::MsgHead and is written as HTTP/1.1 again, and what is written must
+// parse, name the same request, and frame the payload as the neutral head says.
+//
 // Input layout: byte 0 picks the split, byte 1 picks the limits, the rest is
 // the stream.
 #include <cstddef>
@@ -11,8 +15,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/buffer.h"
 #include "http/body_reader.h"
 #include "http/head_parser.h"
+#include "http/msg.h"
+#include "mux/h1_head_writer.h"
 
 namespace {
 
@@ -43,6 +50,47 @@ void check_head(const RequestHead& head, std::string_view buf, const ParseResult
   for (const auto& f : head.headers) check(inside(f.name, buf) && inside(f.value, buf));
   check(!(head.flags.has_content_length && head.flags.transfer_encoding));
   check(head.framing.kind != BodyFraming::Kind::kCloseDelimited);
+}
+
+// The head as mux_h1 hands it on and writes it again.
+void check_round_trip(const RequestHead& head, std::string_view text) {
+  hearth::http::MsgHead msg;
+  if (!hearth::mux::h1_request_to_msg(head, text, 1, msg)) return;  // too large to keep
+  hearth::Buffer out;
+  hearth::mux::H1Written how;
+  if (!hearth::mux::h1_write_request(msg, out, &how)) return;  // too large to write
+  HeadLimits big;
+  big.max_headers = 4096;
+  big.max_head_size = hearth::Buffer::configured_size();
+  big.max_request_line = big.max_head_size;
+  HeadParser parser(big);
+  RequestHead again;
+  const ParseResult r = parser.parse_request(std::string_view(out.head(), out.len()), &again);
+  check(r.status == ParseStatus::kDone && r.consumed == out.len());
+  check(again.method_str == head.method_str && again.target == head.target);
+  using hearth::http::BodyKind;
+  switch (msg.body) {
+    case BodyKind::kNone:
+      check(head.framing.kind == BodyFraming::Kind::kNone ||
+            head.framing.kind == BodyFraming::Kind::kTunnel);
+      check(again.framing.kind == head.framing.kind);
+      break;
+    case BodyKind::kLength:
+      check(again.framing == BodyFraming::content_length(msg.length));
+      break;
+    case BodyKind::kUnknown:
+      check(again.framing.kind == BodyFraming::Kind::kChunked &&
+            how.framing == hearth::mux::H1Framing::kChunked);
+      break;
+    case BodyKind::kTunnel:
+      check(false);  // a request's tunnel begins with its response
+      break;
+  }
+  // No hop-by-hop option of the client's reaches the server.
+  for (size_t i = 0; i < again.connection.size(); ++i) {
+    const std::string_view t = again.connection[i];
+    check(t == "close" || t == "keep-alive" || t == "upgrade");
+  }
 }
 
 // Returns: bytes of the body, or npos when the stream stops inside it.
@@ -110,6 +158,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     check_head(whole, rest, a, limits);
+    check_round_trip(whole, rest.substr(0, a.consumed));
     check(whole.framing == piece.framing && whole.headers.size() == piece.headers.size());
     rest.remove_prefix(a.consumed);
     const size_t body = read_body(whole.framing, rest, split);

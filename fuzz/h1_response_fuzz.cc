@@ -2,7 +2,10 @@
 // byte stream, as the h1 mux does on the server side: interim responses,
 // then a final one and its body, possibly followed by more responses.
 // Every head is parsed whole and split at a fuzzer-chosen point; the verdicts
-// must agree, and every response error must be a 502.
+// must agree, and every response error must be a 502. Each valid head also
+// goes through mux_h1's neutral form and is written again for an HTTP/1.1
+// and an HTTP/1.0 client: what is written must parse, carry the same status,
+// and frame the payload as the neutral head says.
 //
 // Input layout: byte 0 picks the split, byte 1 the request method and limits,
 // the rest is the stream.
@@ -12,9 +15,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/buffer.h"
 #include "http/body_reader.h"
 #include "http/framing.h"
 #include "http/head_parser.h"
+#include "http/msg.h"
+#include "mux/h1_head_writer.h"
 
 namespace {
 
@@ -38,6 +44,48 @@ bool inside(std::string_view view, std::string_view buf) {
 }
 
 constexpr Method kMethods[] = {Method::kGet, Method::kHead, Method::kConnect, Method::kPost};
+
+void check_round_trip(const ResponseHead& head, Method method, std::string_view text, bool borrow) {
+  using hearth::http::BodyKind;
+  const BodyFraming framing = response_framing(method, head);
+  hearth::http::MsgHead msg;
+  if (!hearth::mux::h1_response_to_msg(head, framing, borrow ? std::string_view() : text, 0, msg))
+    return;  // too large to keep
+  check(msg.status == head.status);
+  for (int peer_minor = 0; peer_minor <= 1; ++peer_minor) {
+    hearth::Buffer out;
+    hearth::mux::H1Written how;
+    if (!hearth::mux::h1_write_response(msg, peer_minor, out, &how)) return;
+    HeadLimits big;
+    big.max_headers = 4096;
+    big.max_head_size = hearth::Buffer::configured_size();
+    HeadParser parser(big);
+    ResponseHead again;
+    const ParseResult r = parser.parse_response(std::string_view(out.head(), out.len()), &again);
+    check(r.status == ParseStatus::kDone && r.consumed == out.len());
+    check(again.status == head.status);
+    const BodyFraming f = response_framing(method, again);
+    switch (msg.body) {
+      case BodyKind::kNone:
+        check(f.kind == BodyFraming::Kind::kNone);
+        break;
+      case BodyKind::kLength:
+        check(f == BodyFraming::content_length(msg.length));
+        break;
+      case BodyKind::kUnknown:
+        // Chunked to an HTTP/1.1 client unless the server ends it with the close.
+        check(f.kind == (how.framing == hearth::mux::H1Framing::kChunked
+                             ? BodyFraming::Kind::kChunked
+                             : BodyFraming::Kind::kCloseDelimited));
+        check(how.framing == hearth::mux::H1Framing::kChunked || how.close);
+        if (peer_minor == 0) check(how.framing != hearth::mux::H1Framing::kChunked);
+        break;
+      case BodyKind::kTunnel:
+        check(f.kind == BodyFraming::Kind::kTunnel);
+        break;
+    }
+  }
+}
 
 // Returns: bytes of the body, or npos when the stream stops inside it (or it
 // runs to EOF).
@@ -99,6 +147,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& f : whole.headers) check(inside(f.name, rest) && inside(f.value, rest));
     const BodyFraming framing = response_framing(method, whole);
     check(framing == response_framing(method, piece));
+    check_round_trip(whole, method, rest.substr(0, a.consumed), split & 1);
     rest.remove_prefix(a.consumed);
     const size_t body = read_body(framing, rest, split);
     if (body == std::string_view::npos) break;

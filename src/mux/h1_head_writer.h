@@ -26,6 +26,7 @@ class HeadWriter {
     }
   }
   HeadWriter& put(std::string_view s) {
+    if (s.empty()) return *this;  // an empty view may have no data pointer
     if (s.size() > avail_) return put_slow(s);
     std::memcpy(tail_, s.data(), s.size());
     tail_ += s.size();
