@@ -38,7 +38,8 @@ void HttpStream::read_request_head() {
   log_.head_ms = now();
   const http::MsgHead& req = req_.head;
   if (fe_->log && fe_->log_format == config::LogFormat::kHttp)
-    log_.req_line = capture_request_line(req.method_str, req.target, req.version_minor);
+    log_.req_line =
+        capture_request_line(req.method_str, req.target, req.version_major, req.version_minor);
   req_.method = req.method;
   req_.idempotent = http::is_idempotent(req.method);
   req_.client_keepalive = !(req.flags & http::kMsgClose);

@@ -36,15 +36,17 @@ int64_t wall_clock_ms() {
 }
 
 std::string capture_request_line(std::string_view method, std::string_view target,
-                                 int version_minor) {
+                                 int version_major, int version_minor) {
   if (target.size() > kMaxLoggedTarget) target = target.substr(0, kMaxLoggedTarget);
   std::string out;
   out.reserve(method.size() + target.size() + 11);
   out.append(method);
   out.push_back(' ');
   out.append(target);
-  out.append(" HTTP/1.");
-  out.push_back(char('0' + (version_minor == 0 ? 0 : 1)));
+  out.append(" HTTP/");
+  out.push_back(char('0' + (version_major > 9 ? 9 : version_major)));
+  out.push_back('.');
+  out.push_back(char('0' + (version_minor > 9 ? 9 : version_minor)));
   return out;
 }
 

@@ -47,10 +47,10 @@ struct HttpLogRecord {
 // Longest request-target kept for the log, in bytes.
 inline constexpr size_t kMaxLoggedTarget = 1024;
 
-// Returns: "METHOD TARGET HTTP/1.m" with the target cut to kMaxLoggedTarget
+// Returns: "METHOD TARGET HTTP/M.m" with the target cut to kMaxLoggedTarget
 // bytes. Bytes are kept raw; format_http_log() escapes them.
 std::string capture_request_line(std::string_view method, std::string_view target,
-                                 int version_minor);
+                                 int version_major, int version_minor);
 // Appends s to out with every byte that could break the line or its quoting
 // (control bytes, '"', '#', DEL and bytes >= 0x80) written as '#' and two
 // uppercase hex digits.

@@ -116,16 +116,17 @@ TEST_F(SessionLogTest, RequestLineIsEscapedInsideItsQuotes) {
 }
 
 TEST_F(SessionLogTest, CaptureKeepsMethodTargetAndVersion) {
-  EXPECT_EQ(capture_request_line("POST", "/b", 1), "POST /b HTTP/1.1");
-  EXPECT_EQ(capture_request_line("GET", "http://h/x", 0), "GET http://h/x HTTP/1.0");
+  EXPECT_EQ(capture_request_line("POST", "/b", 1, 1), "POST /b HTTP/1.1");
+  EXPECT_EQ(capture_request_line("GET", "http://h/x", 1, 0), "GET http://h/x HTTP/1.0");
+  EXPECT_EQ(capture_request_line("GET", "/", 2, 0), "GET / HTTP/2.0");  // as HAProxy logs h2
 }
 
 TEST_F(SessionLogTest, CaptureTruncatesALongTarget) {
   std::string target = "/" + std::string(3000, 'a');
-  std::string line = capture_request_line("GET", target, 1);
+  std::string line = capture_request_line("GET", target, 1, 1);
   EXPECT_EQ(line, "GET " + target.substr(0, kMaxLoggedTarget) + " HTTP/1.1");
   std::string exact = "/" + std::string(kMaxLoggedTarget - 1, 'b');
-  EXPECT_EQ(capture_request_line("GET", exact, 1), "GET " + exact + " HTTP/1.1");
+  EXPECT_EQ(capture_request_line("GET", exact, 1, 1), "GET " + exact + " HTTP/1.1");
 }
 
 TEST_F(SessionLogTest, TcpLineShapeIsUnchanged) {
