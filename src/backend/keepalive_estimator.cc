@@ -25,13 +25,20 @@ void KeepAliveEstimator::observe_close(int64_t idle_ms) {
 
 void KeepAliveEstimator::observe_alive(int64_t idle_ms) {
   std::lock_guard<std::mutex> lock(mu_);
-  alives_.push(std::max<int64_t>(idle_ms, 0));
+  const int64_t x = std::max<int64_t>(idle_ms, 0);
+  const int64_t evicted = alives_.size == kWindow ? alives_.v[size_t(alives_.next)] : -1;
+  alives_.push(x);
+  // Alive observations count only through their largest (the lower bound):
+  // when it cannot have changed, neither can anything published. This is the
+  // common case, once per reused response.
+  if (x <= alive_max_ && evicted < alive_max_) return;
   recompute();
 }
 
 void KeepAliveEstimator::recompute() {
   int64_t lower_bound = 0;
   for (int i = 0; i < alives_.size; ++i) lower_bound = std::max(lower_bound, alives_.v[size_t(i)]);
+  alive_max_ = lower_bound;
   // Jitter tolerance: a reuse at t and a timeout close just under t are both
   // consistent with one timeout, since the server's timer starts a little before
   // we park the connection.

@@ -81,6 +81,7 @@ class KeepAliveEstimator {
   std::mutex mu_;  // guards the rings; the atomics are its published results
   Ring closes_;
   Ring alives_;
+  int64_t alive_max_ = 0;              // the largest in alives_, as recompute() last saw it
   std::atomic<int64_t> estimate_{-1};  // -1: none
   std::atomic<int64_t> retire_age_;
   std::atomic<int64_t> proven_idle_{0};

@@ -35,7 +35,20 @@ class HeadWriter {
     return *this;
   }
   HeadWriter& field(std::string_view name, std::string_view value) {
-    return put(name).put(": ").put(value).put("\r\n");
+    const size_t n = name.size() + value.size() + 4;
+    if (n > avail_ || name.empty()) return put(name).put(": ").put(value).put("\r\n");
+    // The common case in one go: two copies and two 2-byte stores.
+    std::memcpy(tail_, name.data(), name.size());
+    tail_ += name.size();
+    std::memcpy(tail_, ": ", 2);
+    tail_ += 2;
+    if (!value.empty()) std::memcpy(tail_, value.data(), value.size());
+    tail_ += value.size();
+    std::memcpy(tail_, "\r\n", 2);
+    tail_ += 2;
+    avail_ -= n;
+    out_.commit(n);
+    return *this;
   }
   bool ok() const { return ok_; }
 

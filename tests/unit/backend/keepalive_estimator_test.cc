@@ -114,6 +114,25 @@ TEST(KeepAliveEstimatorTest, ProvenIdleGrowsWithEvidence) {
   EXPECT_EQ(e.proven_idle_ms(), 171);
 }
 
+// The largest alive observation leaves the window after kWindow newer ones:
+// the proof of liveness it gave goes with it (and smaller ones in between
+// change nothing).
+TEST(KeepAliveEstimatorTest, ProvenIdleFallsWhenItsLargestEvidenceLeavesTheWindow) {
+  KeepAliveEstimator e;
+  e.observe_alive(1000);
+  EXPECT_EQ(e.proven_idle_ms(), 900);
+  for (int i = 1; i < KeepAliveEstimator::kWindow; ++i) {
+    e.observe_alive(100);
+    EXPECT_EQ(e.proven_idle_ms(), 900) << i;
+  }
+  e.observe_alive(100);  // evicts the 1000
+  EXPECT_EQ(e.proven_idle_ms(), 90);
+  e.observe_alive(50);
+  EXPECT_EQ(e.proven_idle_ms(), 90);
+  e.observe_alive(300);
+  EXPECT_EQ(e.proven_idle_ms(), 270);
+}
+
 TEST(KeepAliveEstimatorTest, NegativeIdleTimesAreClamped) {
   KeepAliveEstimator est;
   for (int i = 0; i < 3; ++i) est.observe_close(-5);
