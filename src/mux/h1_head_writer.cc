@@ -19,6 +19,9 @@ std::string_view codings_before_chunked(std::string_view value) {
   while (end > 0 && (value[end - 1] == ' ' || value[end - 1] == '\t')) --end;
   if (end < 7 || !http::iequals(value.substr(end - 7, 7), "chunked")) return value;
   end -= 7;
+  // A whole list element only ("xchunked" is another coding).
+  if (end > 0 && value[end - 1] != ',' && value[end - 1] != ' ' && value[end - 1] != '\t')
+    return value;
   while (end > 0 && (value[end - 1] == ' ' || value[end - 1] == '\t' || value[end - 1] == ','))
     --end;
   return value.substr(0, end);
@@ -26,7 +29,8 @@ std::string_view codings_before_chunked(std::string_view value) {
 
 // The end-to-end fields of a received head: all but the hop-by-hop ones
 // (RFC 9110 §7.6.1; Upgrade kept when the message switches protocols) and the
-// chunked coding (`has_te`: the head has a Transfer-Encoding field).
+// final chunked coding (`has_te`: the head is chunked, its framing; codings
+// of a body that is not chunked stay as they are).
 void collect_fields(const http::Headers& hdrs, const http::ConnectionTokens& conn,
                     bool keep_upgrade, bool has_te, http::HeaderList& out) {
   for (const http::HeaderField& f : hdrs) {
@@ -104,8 +108,7 @@ bool h1_request_to_msg(const http::RequestHead& req, std::string_view text, size
   if (req.flags.upgrade) out.flags |= http::kMsgUpgrade;
   if (req.flags.expect_continue) out.flags |= http::kMsgExpectContinue;
   if (req.flags.has_content_length) out.flags |= http::kMsgLengthField;
-  collect_fields(req.headers, req.connection, req.flags.upgrade, req.flags.transfer_encoding,
-                 out.fields());
+  collect_fields(req.headers, req.connection, req.flags.upgrade, req.flags.chunked, out.fields());
   return out.adopt_text(text);
 }
 
@@ -125,7 +128,8 @@ bool h1_response_to_msg(const http::ResponseHead& res, const http::BodyFraming& 
   if (res.status == 101) out.flags |= http::kMsgUpgrade;
   if (http::binds_connection_auth(res)) out.flags |= http::kMsgBindsConnection;
   if (res.flags.has_content_length) out.flags |= http::kMsgLengthField;
-  collect_fields(res.headers, res.connection, res.status == 101, res.flags.transfer_encoding,
+  collect_fields(res.headers, res.connection, res.status == 101,
+                 res.flags.chunked && framing.kind == http::BodyFraming::Kind::kChunked,
                  out.fields());
   return text.empty() || out.adopt_text(text);
 }
