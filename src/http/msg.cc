@@ -114,9 +114,4 @@ bool MsgHead::reserve_fields(size_t more) {
   return true;
 }
 
-std::string_view field_value(const MsgHead& head, std::string_view name) {
-  const HeaderField* f = head.fields().find(name);
-  return f ? f->value : std::string_view();
-}
-
 }  // namespace hearth::http

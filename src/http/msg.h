@@ -122,7 +122,4 @@ class MsgHead {
   HeaderList fields_{nullptr, 0};
 };
 
-// Returns: the first value of the field `name`, or "" when absent.
-std::string_view field_value(const MsgHead& head, std::string_view name);
-
 }  // namespace hearth::http
