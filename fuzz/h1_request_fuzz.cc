@@ -1,7 +1,9 @@
 // Drives the real HeadParser and BodyReader over a client byte stream, as the
 // h1 mux does: parse a head, read its body, repeat for pipelined requests.
 // Every message is parsed twice, whole and split at a fuzzer-chosen point, and
-// the two verdicts must agree; views must stay inside the input.
+// the two verdicts must agree; views must stay inside the input. A head given
+// whole takes the parser's one-pass path and one given in two pieces its
+// resumable scan, so this also holds the two paths to the same fields.
 //
 // Each valid head also goes through mux_h1's neutral form and back: it becomes
 // an http::MsgHead and is written as HTTP/1.1 again, and what is written must
@@ -160,6 +162,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check_head(whole, rest, a, limits);
     check_round_trip(whole, rest.substr(0, a.consumed));
     check(whole.framing == piece.framing && whole.headers.size() == piece.headers.size());
+    // The one-pass and the resumable parse must read the same fields.
+    check(whole.headers.size() == piece.headers.size());
+    for (size_t i = 0; i < whole.headers.size(); ++i) {
+      check(whole.headers[i].name == piece.headers[i].name &&
+            whole.headers[i].value == piece.headers[i].value);
+    }
     rest.remove_prefix(a.consumed);
     const size_t body = read_body(whole.framing, rest, split);
     if (body == std::string_view::npos) break;

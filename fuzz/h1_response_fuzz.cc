@@ -2,7 +2,8 @@
 // byte stream, as the h1 mux does on the server side: interim responses,
 // then a final one and its body, possibly followed by more responses.
 // Every head is parsed whole and split at a fuzzer-chosen point; the verdicts
-// must agree, and every response error must be a 502. Each valid head also
+// must agree (the one-pass and the resumable path, field by field), and
+// every response error must be a 502. Each valid head also
 // goes through mux_h1's neutral form and is written again for an HTTP/1.1
 // and an HTTP/1.0 client: what is written must parse, carry the same status,
 // and frame the payload as the neutral head says.
@@ -145,6 +146,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check(whole.status >= 100 && whole.status <= 599 && whole.status == piece.status);
     check(inside(whole.reason, rest) && whole.headers.size() <= limits.max_headers);
     for (const auto& f : whole.headers) check(inside(f.name, rest) && inside(f.value, rest));
+    // The one-pass and the resumable parse must read the same fields.
+    check(whole.headers.size() == piece.headers.size());
+    for (size_t i = 0; i < whole.headers.size(); ++i) {
+      check(whole.headers[i].name == piece.headers[i].name &&
+            whole.headers[i].value == piece.headers[i].value);
+    }
     const BodyFraming framing = response_framing(method, whole);
     check(framing == response_framing(method, piece));
     check_round_trip(whole, method, rest.substr(0, a.consumed), split & 1);

@@ -26,9 +26,14 @@ bool ConnectionTokens::add_value(std::string_view value) {
     if (contains(token)) continue;
     if (size_ == kCapacity) return false;
     set(size_++, token);
-    if (iequals(token, "close")) close_ = true;
-    if (iequals(token, "keep-alive")) keep_alive_ = true;
-    if (iequals(token, "upgrade")) upgrade_ = true;
+    if (iequals(token, "keep-alive")) {
+      keep_alive_ = true;
+    } else if (iequals(token, "upgrade")) {
+      upgrade_ = true;
+    } else {
+      names_other_ = true;
+      if (iequals(token, "close")) close_ = true;
+    }
   }
   return true;
 }
@@ -40,34 +45,22 @@ bool ConnectionTokens::contains(std::string_view token) const {
   return false;
 }
 
-bool hop_by_hop(std::string_view name, const ConnectionTokens& connection) {
-  // The fixed names, dispatched on length so a field is compared to at most two.
-  switch (name.size()) {
-    case 2:
-      if (iequals(name, "te")) return true;
-      break;
-    case 4:
-      if (iequals(name, "host")) return false;
-      break;
-    case 7:
-      if (iequals(name, "upgrade")) return true;
-      break;
-    case 10:
-      if (iequals(name, "connection") || iequals(name, "keep-alive")) return true;
-      break;
-    case 14:
-      if (iequals(name, "content-length")) return false;
-      break;
-    case 16:
-      if (iequals(name, "proxy-connection")) return true;
-      break;
-    case 17:
-      if (iequals(name, "transfer-encoding")) return false;
-      break;
+bool hop_by_hop(const HeaderField& field, const ConnectionTokens& connection) {
+  const FieldName known = known_name(field);
+  switch (known) {
+    case FieldName::kTe:
+    case FieldName::kUpgrade:
+    case FieldName::kConnection:
+    case FieldName::kKeepAlive:
+    case FieldName::kProxyConnection:
+      return true;
+    case FieldName::kHost:
+    case FieldName::kContentLength:
+    case FieldName::kTransferEncoding:
+      return false;
     default:
-      break;
+      return connection.names_other_fields() && connection.contains(field.name);
   }
-  return connection.contains(name);
 }
 
 }  // namespace hearth::http

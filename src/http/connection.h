@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "http/headers.h"
+
 namespace hearth::http {
 
 // The distinct connection options of one message, gathered from all of its
@@ -24,6 +26,9 @@ class ConnectionTokens {
   bool close() const { return close_; }
   bool keep_alive() const { return keep_alive_; }
   bool upgrade() const { return upgrade_; }
+  // Returns: true if a token other than keep-alive and upgrade was listed:
+  // only such a token can name a field that is not hop-by-hop already.
+  bool names_other_fields() const { return names_other_; }
 
   size_t size() const { return size_; }
   // Requires: i < size().
@@ -45,6 +50,7 @@ class ConnectionTokens {
   bool close_ = false;
   bool keep_alive_ = false;
   bool upgrade_ = false;
+  bool names_other_ = false;
 };
 
 // Returns: true when a proxy must remove the field `name` before forwarding:
@@ -60,6 +66,7 @@ class ConnectionTokens {
 //    never removed on a peer's request.
 // Trailer is not hop-by-hop in RFC 9110 and trailers are forwarded as-is, so
 // it is kept. A proxy that establishes a tunnel re-adds Upgrade/Connection.
-bool hop_by_hop(std::string_view name, const ConnectionTokens& connection);
+// Uses field.known when the parser set it, else compares the name.
+bool hop_by_hop(const HeaderField& field, const ConnectionTokens& connection);
 
 }  // namespace hearth::http

@@ -41,35 +41,28 @@ bool valid_host_value(std::string_view host) {
 }  // namespace
 
 HeadError FieldAnalyzer::on_field(const HeaderField& field) {
-  const std::string_view name = field.name;
-  switch (name.size()) {
-    case 2:
-      if (iequals(name, "te")) on_te(field.value);
+  const FieldName known = known_name(field);
+  switch (known) {
+    case FieldName::kTe:
+      on_te(field.value);
       break;
-    case 4:
-      if (iequals(name, "host")) {
-        if (++host_count_ > 1) return head_error(400, "more than one Host");
-        host_ = field.value;
-      }
+    case FieldName::kHost:
+      if (++host_count_ > 1) return head_error(400, "more than one Host");
+      host_ = field.value;
       break;
-    case 6:
-      if (iequals(name, "expect") && iequals(field.value, "100-continue")) {
-        expect_continue_ = true;
-      }
+    case FieldName::kExpect:
+      if (iequals(field.value, "100-continue")) expect_continue_ = true;
       break;
-    case 7:
-      if (iequals(name, "upgrade")) upgrade_field_ = true;
+    case FieldName::kUpgrade:
+      upgrade_field_ = true;
       break;
-    case 10:
-      if (iequals(name, "connection") && !connection_->add_value(field.value)) {
-        return head_error(400, "invalid Connection field");
-      }
+    case FieldName::kConnection:
+      if (!connection_->add_value(field.value)) return head_error(400, "invalid Connection field");
       break;
-    case 14:
-      if (iequals(name, "content-length")) return on_content_length(field.value);
-      break;
-    case 17:
-      if (iequals(name, "transfer-encoding")) on_transfer_encoding(field.value);
+    case FieldName::kContentLength:
+      return on_content_length(field.value);
+    case FieldName::kTransferEncoding:
+      on_transfer_encoding(field.value);
       break;
     default:
       break;

@@ -29,36 +29,48 @@ unsigned non_field_chars(const char* p) {
 }  // namespace
 #endif
 
-HeadError parse_field_line(std::string_view block, HeaderField* out, size_t* line_size) {
-  const char* p = block.data();
+HeadError parse_field_line(std::string_view data, HeaderField* out, size_t* line_size) {
+  const char* p = data.data();
+  const size_t n = data.size();
+  if (n == 0) return head_error(400, "incomplete field line");
   if (is_ows(p[0])) return head_error(400, "obs-fold or leading whitespace");
-  // The line ends at its CR: the only CR before the end of the block, and a
-  // byte that is neither a token character nor a field character.
+  // The name ends at its colon; CR, LF and the end of the data all stop it.
   size_t colon = 0;
-  while (p[colon] != ':') {
-    if (!is_tchar(p[colon])) {
-      if (p[colon] == '\r') return head_error(400, "field line without colon");
-      return head_error(400, "invalid character in field name");
-    }
-    ++colon;
+  while (colon < n && is_tchar(p[colon])) ++colon;
+  if (colon == n) return head_error(400, "incomplete field line");
+  if (p[colon] != ':') {
+    if (p[colon] == '\r') return head_error(400, "field line without colon");
+    return head_error(400, "invalid character in field name");
   }
   if (colon == 0) return head_error(400, "empty field name");
   size_t end = colon + 1;
 #if defined(__SSE2__)
-  // Sixteen bytes at a time while they are inside the block.
-  while (end + 16 <= block.size()) {
+  // Sixteen bytes at a time while they are inside the data.
+  while (end + 16 <= n) {
     const unsigned bad = non_field_chars(p + end);
     if (bad != 0) {
       end += static_cast<size_t>(__builtin_ctz(bad));
-      break;
+      goto value_end;
     }
     end += 16;
   }
 #endif
-  while (is_field_char(p[end])) ++end;
-  if (p[end] != '\r') return head_error(400, "invalid character in field value");
+  while (end < n && is_field_char(p[end])) ++end;
+#if defined(__SSE2__)
+value_end:
+#endif
+  if (end + 1 >= n || p[end] != '\r' || p[end + 1] != '\n') {
+    if (end < n && p[end] != '\r') return head_error(400, "invalid character in field value");
+    return head_error(400, "incomplete field line");
+  }
+  // OWS around the value: usually one SP before it and none after.
+  size_t v = colon + 1;
+  while (v < end && is_ows(p[v])) ++v;
+  size_t e = end;
+  while (e > v && is_ows(p[e - 1])) --e;
   out->name = std::string_view(p, colon);
-  out->value = trim_ows(std::string_view(p + colon + 1, end - colon - 1));
+  out->value = std::string_view(p + v, e - v);
+  out->known = classify_field_name(out->name);
   *line_size = end + 2;
   return head_ok();
 }

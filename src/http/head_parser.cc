@@ -116,6 +116,39 @@ ParseResult HeadParser::scan(std::string_view data, Mode mode, size_t* head_star
   return ParseResult::need_more();
 }
 
+bool HeadParser::split_whole(std::string_view data, size_t* start_line_end, size_t* end,
+                             size_t* count) {
+  const char* d = data.data();
+  const size_t n = data.size();
+  if (scan_.pos != 0 || n == 0 || d[0] == '\r' || d[0] == '\n') return false;
+  const size_t line_limit = n < limits_.max_request_line ? n : limits_.max_request_line;
+  const size_t cr = find_line_break(d, 0, line_limit, n);
+  if (cr + 1 >= n || d[cr] != '\r' || d[cr + 1] != '\n') return false;
+  size_t pos = cr + 2;
+  size_t fields = 0;
+  while (pos + 1 < n && d[pos] != '\r') {
+    if (fields == limits_.max_headers) return false;
+    size_t line = 0;
+    if (!parse_field_line(data.substr(pos), &fields_[fields], &line).ok()) return false;
+    ++fields;
+    pos += line;
+  }
+  if (pos + 1 >= n || d[pos + 1] != '\n' || pos + 2 > limits_.max_head_size) return false;
+  *start_line_end = cr;
+  *end = pos + 2;
+  *count = fields;
+  return true;
+}
+
+HeadError HeadParser::analyze_fields(size_t count, FieldAnalyzer* analyzer, Headers* out) {
+  for (size_t i = 0; i < count; ++i) {
+    const HeadError err = analyzer->on_field(fields_[i]);
+    if (!err.ok()) return err;
+  }
+  *out = Headers(fields_.get(), count);
+  return head_ok();
+}
+
 HeadError HeadParser::parse_fields(std::string_view block, FieldAnalyzer* analyzer, Headers* out) {
   size_t count = 0;
   while (!block.empty()) {
@@ -133,7 +166,19 @@ HeadError HeadParser::parse_fields(std::string_view block, FieldAnalyzer* analyz
 }
 
 ParseResult HeadParser::parse_request(std::string_view data, RequestHead* out) {
-  size_t start = 0, line_end = 0;
+  size_t line_end = 0, count = 0, end = 0;
+  if (split_whole(data, &line_end, &end, &count)) {
+    // The usual case, the head whole and clean, in one pass.
+    new (out) RequestHead;
+    HeadError err = parse_request_line(data.substr(0, line_end), out);
+    if (!err.ok()) return ParseResult::error(err.status, err.reason);
+    FieldAnalyzer analyzer(&out->connection);
+    err = analyze_fields(count, &analyzer, &out->headers);
+    if (err.ok()) err = analyzer.finish_request(out);
+    if (!err.ok()) return ParseResult::error(err.status, err.reason);
+    return ParseResult::done(end);
+  }
+  size_t start = 0;
   const ParseResult r = scan(data, Mode::kRequest, &start, &line_end);
   if (r.status == ParseStatus::kError) reset();
   if (r.status != ParseStatus::kDone) return r;
@@ -150,7 +195,18 @@ ParseResult HeadParser::parse_request(std::string_view data, RequestHead* out) {
 }
 
 ParseResult HeadParser::parse_response(std::string_view data, ResponseHead* out) {
-  size_t start = 0, line_end = 0;
+  size_t start = 0, line_end = 0, count = 0, end = 0;
+  if (split_whole(data, &line_end, &end, &count)) {
+    new (out) ResponseHead;
+    HeadError err = parse_status_line(data.substr(0, line_end), out);
+    if (err.ok()) {
+      FieldAnalyzer analyzer(&out->connection);
+      err = analyze_fields(count, &analyzer, &out->headers);
+      if (err.ok()) err = analyzer.finish_response(out);
+    }
+    if (!err.ok()) return ParseResult::error(502, err.reason);
+    return ParseResult::done(end);
+  }
   const ParseResult r = scan(data, Mode::kResponse, &start, &line_end);
   if (r.status == ParseStatus::kError) {
     reset();

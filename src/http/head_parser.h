@@ -77,6 +77,16 @@ class HeadParser {
   // Returns: kDone (consumed = end of head; *head_start and *start_line_end
   // set), kNeedMore, or kError with the request-side status.
   ParseResult scan(std::string_view data, Mode mode, size_t* head_start, size_t* start_line_end);
+  // One pass over a head that has arrived whole and clean: the start-line
+  // (not above max_request_line), then field lines parsed into the field
+  // array, then the empty line, all within the limits. Returns: true, with
+  // the start-line's CR, the end of the head and the field count; false for
+  // anything else (incomplete, malformed, over a limit, leading empty lines,
+  // a scan under way), which the resumable scan then judges, so both paths
+  // give the same verdicts.
+  bool split_whole(std::string_view data, size_t* start_line_end, size_t* end, size_t* count);
+  // Runs the analyzer over the first `count` fields of the field array.
+  HeadError analyze_fields(size_t count, FieldAnalyzer* analyzer, Headers* out);
   // Splits the field block into lines, parsing and storing each one.
   // Requires: `block` is a sequence of "line CRLF" with no other CR or LF.
   HeadError parse_fields(std::string_view block, FieldAnalyzer* analyzer, Headers* out);

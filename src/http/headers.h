@@ -2,14 +2,34 @@
 // Parsed header fields as views into the caller's receive buffer, plus the
 // small helpers every consumer of header fields needs.
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace hearth::http {
 
-// One field line. `value` has leading and trailing whitespace removed.
+// The field names that framing and connection handling look at, recognised
+// once, when a field line is parsed, so later stages switch on a byte rather
+// than compare names again.
+enum class FieldName : uint8_t {
+  kUnclassified,  // not looked at (a field a rule added): compare the name
+  kOther,         // looked at: none of those below
+  kHost,
+  kContentLength,
+  kTransferEncoding,
+  kConnection,
+  kKeepAlive,
+  kProxyConnection,
+  kTe,
+  kUpgrade,
+  kExpect,
+};
+
+// One field line. `value` has leading and trailing whitespace removed;
+// `known` is set by the parser.
 struct HeaderField {
   std::string_view name;
   std::string_view value;
+  FieldName known = FieldName::kUnclassified;
 };
 
 namespace detail {
@@ -25,6 +45,14 @@ inline bool iequals(std::string_view a, std::string_view b) {
   if (a.empty()) return true;
   if (((a[0] ^ b[0]) & ~0x20) != 0) return false;
   return detail::iequals_n(a.data(), b.data(), a.size());
+}
+
+// Returns: which of the FieldName names `name` is (ignoring case), or kOther.
+FieldName classify_field_name(std::string_view name);
+
+// Returns: which FieldName `f` has, classifying it if the parser did not.
+inline FieldName known_name(const HeaderField& f) {
+  return f.known == FieldName::kUnclassified ? classify_field_name(f.name) : f.known;
 }
 
 // Read-only view over the fields of one message, in the order received. It

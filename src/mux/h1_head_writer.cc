@@ -34,9 +34,10 @@ std::string_view codings_before_chunked(std::string_view value) {
 void collect_fields(const http::Headers& hdrs, const http::ConnectionTokens& conn,
                     bool keep_upgrade, bool has_te, http::HeaderList& out) {
   for (const http::HeaderField& f : hdrs) {
-    if (http::hop_by_hop(f.name, conn) && !(keep_upgrade && http::iequals(f.name, "upgrade")))
+    const http::FieldName known = http::known_name(f);
+    if (http::hop_by_hop(f, conn) && !(keep_upgrade && known == http::FieldName::kUpgrade))
       continue;
-    if (has_te && http::iequals(f.name, "transfer-encoding")) {
+    if (has_te && known == http::FieldName::kTransferEncoding) {
       const std::string_view rest = codings_before_chunked(f.value);
       if (!rest.empty()) out.add(f.name, rest);
       continue;

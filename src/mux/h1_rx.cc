@@ -40,6 +40,8 @@ RxHeadResult MuxH1::rcv_head(StreamConnector* sc, http::MsgHead& out, size_t ext
                              bool borrow) {
   if (rx_ != Rx::kHead) return {RxHead::kMore, 0};
   if (!ibuf_.full() && !(sc->flags & kEnd)) fill();
+  // Nothing yet (a stream asks as soon as its request has left): no parse.
+  if (ibuf_.empty()) return {(sc->flags & kEnd) ? RxHead::kEnd : RxHead::kMore, 0};
   http::HeadParser& p = parser();
   if (outgoing_) {
     http::ResponseHead res;

@@ -110,25 +110,86 @@ TEST(ConnectionTokensTest, ParsesOptions) {
   EXPECT_FALSE(tokens.add_value("bad token"));
 }
 
+// hop_by_hop() of a field as a rule adds it (name unclassified) and as the
+// parser gives it (classified): both must agree.
+bool hop(std::string_view name, const ConnectionTokens& tokens) {
+  const bool plain = hop_by_hop(HeaderField{name, "v"}, tokens);
+  EXPECT_EQ(plain, hop_by_hop(HeaderField{name, "v", classify_field_name(name)}, tokens)) << name;
+  return plain;
+}
+
+TEST(ClassifyFieldNameTest, KnownNamesAnyCaseOthersAreOther) {
+  EXPECT_EQ(classify_field_name("Content-Length"), FieldName::kContentLength);
+  EXPECT_EQ(classify_field_name("TRANSFER-ENCODING"), FieldName::kTransferEncoding);
+  EXPECT_EQ(classify_field_name("connection"), FieldName::kConnection);
+  EXPECT_EQ(classify_field_name("Keep-Alive"), FieldName::kKeepAlive);
+  EXPECT_EQ(classify_field_name("Proxy-Connection"), FieldName::kProxyConnection);
+  EXPECT_EQ(classify_field_name("tE"), FieldName::kTe);
+  EXPECT_EQ(classify_field_name("Host"), FieldName::kHost);
+  EXPECT_EQ(classify_field_name("Upgrade"), FieldName::kUpgrade);
+  EXPECT_EQ(classify_field_name("Expect"), FieldName::kExpect);
+  for (const char* other : {"", "Date", "hosts", "content-lengths", "Content-Type", "Connectio_"})
+    EXPECT_EQ(classify_field_name(other), FieldName::kOther) << other;
+}
+
+// Every byte value at every position of every known name: the name is
+// recognised exactly when it still equals the known one ignoring case.
+TEST(ClassifyFieldNameTest, AnyOneByteChangeAgreesWithIequals) {
+  const std::pair<const char*, FieldName> known[] = {
+      {"te", FieldName::kTe},
+      {"host", FieldName::kHost},
+      {"expect", FieldName::kExpect},
+      {"upgrade", FieldName::kUpgrade},
+      {"connection", FieldName::kConnection},
+      {"keep-alive", FieldName::kKeepAlive},
+      {"content-length", FieldName::kContentLength},
+      {"proxy-connection", FieldName::kProxyConnection},
+      {"transfer-encoding", FieldName::kTransferEncoding}};
+  for (const auto& [lit, id] : known) {
+    const std::string base(lit);
+    for (size_t i = 0; i < base.size(); ++i) {
+      for (int c = 0; c < 256; ++c) {
+        std::string name = base;
+        name[i] = static_cast<char>(c);
+        const FieldName want = iequals(name, base) ? id : FieldName::kOther;
+        ASSERT_EQ(classify_field_name(name), want) << base << " byte " << i << " = " << c;
+      }
+    }
+  }
+}
+
 TEST(HopByHopTest, FixedSetAndConnectionListedNames) {
   ConnectionTokens tokens;
   ASSERT_TRUE(tokens.add_value("X-Secret, keep-alive"));
   for (const char* name :
        {"Connection", "keep-alive", "Proxy-Connection", "TE", "Upgrade", "x-secret"}) {
-    EXPECT_TRUE(hop_by_hop(name, tokens)) << name;
+    EXPECT_TRUE(hop(name, tokens)) << name;
   }
   for (const char* name : {"Accept", "Trailer", "Transfer-Encoding", "Content-Length", "Host"}) {
-    EXPECT_FALSE(hop_by_hop(name, tokens)) << name;
+    EXPECT_FALSE(hop(name, tokens)) << name;
   }
+}
+
+TEST(HopByHopTest, CloseNamesAFieldKeepAliveAndUpgradeNameOnlyFixedOnes) {
+  ConnectionTokens plain;
+  ASSERT_TRUE(plain.add_value("keep-alive, Upgrade"));
+  EXPECT_FALSE(plain.names_other_fields());
+  EXPECT_FALSE(hop("Close", plain));
+  EXPECT_TRUE(hop("Keep-Alive", plain));
+  ConnectionTokens closing;
+  ASSERT_TRUE(closing.add_value("close"));
+  EXPECT_TRUE(closing.close() && closing.names_other_fields());
+  EXPECT_TRUE(hop("Close", closing));
+  EXPECT_FALSE(hop("Date", closing));
 }
 
 TEST(HopByHopTest, FramingFieldsSurviveBeingListedInConnection) {
   ConnectionTokens tokens;
   ASSERT_TRUE(tokens.add_value("Content-Length, Transfer-Encoding, Host, Cookie"));
-  EXPECT_FALSE(hop_by_hop("content-length", tokens));
-  EXPECT_FALSE(hop_by_hop("transfer-encoding", tokens));
-  EXPECT_FALSE(hop_by_hop("host", tokens));
-  EXPECT_TRUE(hop_by_hop("cookie", tokens));
+  EXPECT_FALSE(hop("content-length", tokens));
+  EXPECT_FALSE(hop("transfer-encoding", tokens));
+  EXPECT_FALSE(hop("host", tokens));
+  EXPECT_TRUE(hop("cookie", tokens));
 }
 
 TEST(FindHeadEndTest, OffsetJustPastTheBlankLine) {
