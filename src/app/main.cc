@@ -6,10 +6,10 @@
 
 #include <condition_variable>
 #include <cstdio>
-#include <functional>
-#include <mutex>
 #include <fstream>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "admin/runtime_api.h"
@@ -76,7 +76,9 @@ void supervise(const sigset_t& set, std::vector<std::unique_ptr<Worker>>& worker
     if ((sig == SIGTERM || sig == SIGINT || sig == SIGUSR1) && !stopping) {
       stopping = true;
       fprintf(stderr, "hearth: received %s, stopping listeners and draining sessions\n",
-              sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGUSR1");
+              sig == SIGTERM  ? "SIGTERM"
+              : sig == SIGINT ? "SIGINT"
+                              : "SIGUSR1");
       for (auto& w : workers) w->begin_stop();
       if (hard_stop_ms > 0) deadline = MonotonicClock::instance()->now_ms() + hard_stop_ms;
     }
@@ -159,9 +161,15 @@ int run(int argc, char** argv) {
     }
   }
   for (auto& fr : rt.frontends) {
-    const backend::Backend* be = fr.fe->select_backend();
+    const backend::Backend* be = fr.fe->default_backend;
+    for (const auto& r : fr.fe->switching)
+      if (!r.cond) {
+        be = r.backend;
+        break;
+      }
     for (auto& b : fr.binds)
-      fprintf(stderr, "hearth: frontend '%s' (mode %s) listening on %s, %d thread(s), backend '%s'\n",
+      fprintf(stderr,
+              "hearth: frontend '%s' (mode %s) listening on %s, %d thread(s), backend '%s'\n",
               fr.fe->name.c_str(), fr.fe->mode == config::Mode::kHttp ? "http" : "tcp",
               b.inherited_fd >= 0 ? b.text.c_str() : b.addr.str().c_str(), rt.nbthread,
               be ? be->name().c_str() : "(none: 503)");
@@ -175,7 +183,8 @@ int run(int argc, char** argv) {
   for (const auto& sc : parsed.config.global.stats_sockets) {
     auto sock = std::make_unique<admin::StatsSocket>(&api, sc.level_admin);
     if (!sock->open(sc.path, sc.mode, &err)) {
-      fprintf(stderr, "[ALERT] %s:%d: 'stats': %s\n", sc.loc.file.c_str(), sc.loc.line, err.c_str());
+      fprintf(stderr, "[ALERT] %s:%d: 'stats': %s\n", sc.loc.file.c_str(), sc.loc.line,
+              err.c_str());
       return 1;
     }
     fprintf(stderr, "hearth: stats socket on %s (level %s)\n", sc.path.c_str(),

@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "mux/mux_h1.h"
+#include "stream/sample_fetch.h"
 
 namespace hearth::app {
 namespace {
@@ -178,6 +179,8 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   for (const config::ProxyConfig& p : cfg.proxies)
     if (p.kind == config::ProxyKind::kBackend || p.kind == config::ProxyKind::kListen)
       build_backend(p, errors);
+  stream::clear_backend_registry();
+  for (const auto& be : backends) stream::register_backend(be.get());
 
   for (const config::ProxyConfig& p : cfg.proxies) {
     if (p.kind != config::ProxyKind::kFrontend && p.kind != config::ProxyKind::kListen) continue;
@@ -189,7 +192,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
     fe.default_backend =
         p.default_backend.empty() ? fe.own_backend : find_backend(p.default_backend);
     for (const config::SwitchingRule& r : p.use_backends)
-      if (backend::Backend* be = find_backend(r.backend)) fe.switching.push_back(be);
+      if (backend::Backend* be = find_backend(r.backend)) fe.switching.push_back({be, r.cond});
     for (const config::BindConfig& b : p.binds) {
       BindSpec spec;
       spec.loc = b.loc;

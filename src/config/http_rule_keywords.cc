@@ -45,14 +45,12 @@ const char* const kLaterActions[] = {"add-acl",
                                      "set-timeout",
                                      "set-tos",
                                      "set-uri",
-                                     "set-var",
                                      "silent-drop",
                                      "strict-mode",
                                      "tarpit",
                                      "track-sc0",
                                      "track-sc1",
                                      "track-sc2",
-                                     "unset-var",
                                      "use-service",
                                      "wait-for-body",
                                      "wait-for-handshake",
@@ -102,18 +100,108 @@ std::optional<std::string> literal_value(const Directive& d, const std::string& 
   return out;
 }
 
-void condition_error(const Directive& d, const std::string& kw, Reporter& rep) {
-  rep.error(d.loc, kw, "conditions ('if' / 'unless' with ACLs) are not supported by Hearth yet");
+uint8_t rule_use(const Directive& d) {
+  return d[0] == "http-request" ? expr::kUseConn | expr::kUseReq : expr::kUseConn | expr::kUseRes;
+}
+
+// A log-format value (8.2.4): fixed text goes to rule.value, anything with
+// %[...] or a %-variable to rule.fmt. Returns: false after reporting.
+bool format_value(const Directive& d, const std::string& kw, const std::string& raw, HttpRule& rule,
+                  Reporter& rep) {
+  bool plain = true;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '%') continue;
+    if (i + 1 < raw.size() && raw[i + 1] == '%') {
+      ++i;
+      continue;
+    }
+    plain = false;
+  }
+  if (plain) {
+    auto value = literal_value(d, kw, raw, rep);
+    if (!value) return false;
+    rule.value = *value;
+    return true;
+  }
+  for (char c : raw) {
+    if (c == '\r' || c == '\n' || c == '\0') {
+      rep.error(d.loc, kw, "the value must not contain CR, LF or NUL characters");
+      return false;
+    }
+  }
+  std::string err;
+  auto fmt = expr::LogFormat::parse(raw, rule_use(d), &err);
+  if (!fmt) {
+    rep.error(d.loc, kw, err);
+    return false;
+  }
+  if (!(fmt->use() & rule_use(d)))
+    rep.warning(d.loc, kw, "the value only uses fetches that have no data in this rule");
+  rule.fmt = std::move(fmt);
+  return true;
+}
+
+// set-var(NAME[,COND...]) EXPR | set-var-fmt(NAME[,COND...]) FMT | unset-var(NAME)
+bool parse_var_action(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
+  const std::string& a = d[1];
+  const size_t open = a.find('(');
+  if (open == std::string::npos || a.back() != ')') {
+    rep.error(d.loc, kw,
+              "expects the variable in parentheses, e.g. " + a.substr(0, open) + "(txn.name)");
+    return false;
+  }
+  std::string inner = a.substr(open + 1, a.size() - open - 2);
+  std::vector<std::string> parts;
+  for (size_t p = 0;;) {
+    const size_t c = inner.find(',', p);
+    parts.push_back(inner.substr(p, c - p));
+    if (c == std::string::npos) break;
+    p = c + 1;
+  }
+  std::string err;
+  if (!expr::parse_var_name(parts[0], &rule.var, &err)) {
+    rep.error(d.loc, kw, err);
+    return false;
+  }
+  if (rule.action == HttpRule::Action::kUnsetVar) {
+    if (parts.size() > 1) {
+      rep.error(d.loc, kw, "unset-var takes no condition");
+      return false;
+    }
+    return check_arity(d, kw, 2, 2, "unset-var(NAME)", rep);
+  }
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (!expr::parse_var_cond(parts[i], &rule.var_conds, &err)) {
+      rep.error(d.loc, kw, err);
+      return false;
+    }
+  }
+  const bool fmt = rule.action == HttpRule::Action::kSetVarFmt;
+  if (!check_arity(d, kw, 3, 3, fmt ? "set-var-fmt(NAME) FORMAT" : "set-var(NAME) EXPR", rep))
+    return false;
+  if (fmt) {
+    // The value is a log-format even when it is plain text.
+    auto f = expr::LogFormat::parse(d[2], rule_use(d), &err);
+    if (!f) {
+      rep.error(d.loc, kw, err);
+      return false;
+    }
+    rule.fmt = std::move(f);
+    return true;
+  }
+  auto e = expr::parse_sample_expr(d[2], rule_use(d), &err);
+  if (!e) {
+    rep.error(d.loc, kw, err);
+    return false;
+  }
+  rule.expr = std::move(e);
+  return true;
 }
 
 // set-header NAME VALUE | add-header NAME VALUE | del-header NAME
 bool parse_header_action(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
   const bool set = rule.action != HttpRule::Action::kDelHeader;
   const size_t want = set ? 4 : 3;
-  if (d.size() > want && (d[want] == "if" || d[want] == "unless")) {
-    condition_error(d, kw, rep);
-    return false;
-  }
   if (!check_arity(d, kw, want, want, set ? kw + " NAME VALUE" : kw + " NAME", rep)) return false;
   if (!is_header_name(d[2])) {
     rep.error(
@@ -123,19 +211,12 @@ bool parse_header_action(const Directive& d, const std::string& kw, HttpRule& ru
   }
   rule.name = d[2];
   if (!set) return true;
-  auto value = literal_value(d, kw, d[3], rep);
-  if (!value) return false;
-  rule.value = *value;
-  return true;
+  return format_value(d, kw, d[3], rule, rep);
 }
 
 // replace-header NAME REGEX FMT | replace-value NAME REGEX FMT
 bool parse_replace_action(const Directive& d, const std::string& kw, HttpRule& rule,
                           Reporter& rep) {
-  if (d.size() > 5 && (d[5] == "if" || d[5] == "unless")) {
-    condition_error(d, kw, rep);
-    return false;
-  }
   if (!check_arity(d, kw, 5, 5, kw + " NAME REGEX FORMAT", rep)) return false;
   if (!is_header_name(d[2])) {
     rep.error(
@@ -184,10 +265,6 @@ bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rul
   bool has_body = false;
   for (size_t i = 2; i < d.size(); i += 2) {
     const std::string& o = d[i];
-    if (o == "if" || o == "unless") {
-      condition_error(d, kw, rep);
-      return false;
-    }
     const bool known =
         o == "status" || (deny && o == "deny_status") || o == "content-type" || o == "string";
     if (!known) {
@@ -220,8 +297,10 @@ bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rul
 void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const bool request = d[0] == "http-request";
   const std::string supported =
-      request ? "set-header, add-header, del-header, replace-header, replace-value, deny or return"
-              : "set-header, add-header, del-header, replace-header or replace-value";
+      request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
+                "set-var-fmt, unset-var, deny or return"
+              : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
+                "set-var-fmt or unset-var";
   if (d.size() < 2) {
     rep.error(d.loc, d[0], "missing action: expects " + supported);
     return;
@@ -230,18 +309,44 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   HttpRule rule{};
   rule.loc = d.loc;
   bool ok = false;
+  // The action's own words end where "if" / "unless" may begin: after its
+  // fixed arguments, or (deny, return) after its option pairs.
+  size_t cond_at = d.size();
+  auto fixed = [&d, &cond_at](size_t n) {
+    if (d.size() > n && (d[n] == "if" || d[n] == "unless")) cond_at = n;
+  };
+  Directive args = d;
   if (d[1] == "set-header" || d[1] == "add-header" || d[1] == "del-header") {
     rule.action = d[1] == "set-header"   ? HttpRule::Action::kSetHeader
                   : d[1] == "add-header" ? HttpRule::Action::kAddHeader
                                          : HttpRule::Action::kDelHeader;
-    ok = parse_header_action(d, kw, rule, rep);
+    fixed(rule.action == HttpRule::Action::kDelHeader ? 3 : 4);
+    args.words.resize(cond_at);
+    ok = parse_header_action(args, kw, rule, rep);
   } else if (d[1] == "replace-header" || d[1] == "replace-value") {
     rule.action = d[1] == "replace-header" ? HttpRule::Action::kReplaceHeader
                                            : HttpRule::Action::kReplaceValue;
-    ok = parse_replace_action(d, kw, rule, rep);
+    fixed(5);
+    args.words.resize(cond_at);
+    ok = parse_replace_action(args, kw, rule, rep);
+  } else if (d[1].rfind("set-var(", 0) == 0 || d[1].rfind("set-var-fmt(", 0) == 0 ||
+             d[1].rfind("unset-var(", 0) == 0) {
+    rule.action = d[1][0] == 'u'                       ? HttpRule::Action::kUnsetVar
+                  : d[1].rfind("set-var-fmt(", 0) == 0 ? HttpRule::Action::kSetVarFmt
+                                                       : HttpRule::Action::kSetVar;
+    fixed(rule.action == HttpRule::Action::kUnsetVar ? 2 : 3);
+    args.words.resize(cond_at);
+    ok = parse_var_action(args, kw.substr(0, kw.find('(')), rule, rep);
   } else if (request && (d[1] == "deny" || d[1] == "return")) {
     rule.action = d[1] == "deny" ? HttpRule::Action::kDeny : HttpRule::Action::kReturn;
-    ok = parse_reply_action(d, kw, rule, rep);
+    for (size_t i = 2; i < d.size(); i += 2) {
+      if (d[i] == "if" || d[i] == "unless") {
+        cond_at = i;
+        break;
+      }
+    }
+    args.words.resize(cond_at);
+    ok = parse_reply_action(args, kw, rule, rep);
   } else {
     // Some actions carry their argument in parentheses: set-var(txn.x).
     const std::string action = d[1].substr(0, d[1].find('('));
@@ -253,6 +358,8 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     return;
   }
   if (!ok) return;
+  const uint8_t where = request ? expr::kUseConn | expr::kUseReq : expr::kUseConn | expr::kUseRes;
+  if (!parse_condition_at(d, cond_at, s, where, kw, &rule.cond, rep)) return;
   (request ? s.proxy.http_request_rules : s.proxy.http_response_rules).push_back(std::move(rule));
 }
 

@@ -26,6 +26,15 @@ void parse_default_server(const Directive& d, ProxySection& section, Reporter& r
 // "http-request" and "http-response" (http_rule_keywords.cc).
 void parse_http_rule(const Directive& d, ProxySection& section, Reporter& rep);
 
+// "acl NAME CRITERION ..." (acl_keywords.cc).
+void parse_acl(const Directive& d, ProxySection& section, Reporter& rep);
+// The condition of a rule: nothing at d[at] (always), or "if|unless COND".
+// `where` is the rule's FetchUse (expr/fetch.h). Returns: false after
+// reporting an error.
+bool parse_condition_at(const Directive& d, size_t at, const ProxySection& section, uint8_t where,
+                        const std::string& keyword, std::shared_ptr<const expr::Condition>* out,
+                        Reporter& rep);
+
 // "option X" and "no option X" (option_keywords.cc).
 void parse_option(const Directive& d, ProxySection& section, Reporter& rep);
 

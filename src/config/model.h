@@ -2,6 +2,7 @@
 // The parsed configuration: plain data, no runtime objects. Built by the parser
 // (parser.h), checked by validate.h, turned into runtime objects by src/app.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,6 +10,9 @@
 #include <vector>
 
 #include "config/enums.h"
+#include "expr/acl.h"
+#include "expr/condition.h"
+#include "expr/log_format.h"
 #include "expr/regex.h"
 
 namespace hearth::config {
@@ -94,21 +98,32 @@ struct HttpRule {
     kReplaceHeader,
     kReplaceValue,
     kReturn,
-    kDeny
+    kDeny,
+    kSetVar,     // set-var(name[,cond...]) EXPR
+    kSetVarFmt,  // set-var-fmt(name[,cond...]) FMT
+    kUnsetVar,   // unset-var(name)
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
                       // body string for return / deny
-  std::shared_ptr<const expr::Regex> regex;  // replace-header / replace-value
-  int status = 0;                            // for return / deny
-  std::string content_type;                  // for return
+  std::shared_ptr<const expr::Regex> regex;     // replace-header / replace-value
+  int status = 0;                               // for return / deny
+  std::string content_type;                     // for return
+  std::shared_ptr<const expr::Condition> cond;  // if/unless; null: always
+  // set-header / add-header / set-var-fmt: the value when it has %[...] or
+  // %-variables (else `value` holds the text).
+  std::shared_ptr<const expr::LogFormat> fmt;
+  std::shared_ptr<const expr::SampleExpr> expr;  // set-var
+  expr::VarName var;                             // set-var, set-var-fmt, unset-var
+  uint16_t var_conds = 0;                        // set-var(name,ifset,...)
 };
 
-// "use_backend NAME": content switching. Without a condition (ACLs come
-// later) the first rule always matches.
+// "use_backend NAME [if|unless COND]": content switching; the first rule
+// whose condition holds (or that has none) picks the backend.
 struct SwitchingRule {
   SourceLoc loc;
   std::string backend;
+  std::shared_ptr<const expr::Condition> cond;  // null: always
 };
 
 struct ProxyConfig {
@@ -120,6 +135,9 @@ struct ProxyConfig {
   std::string default_backend;  // frontends only
   SourceLoc default_backend_loc;
   std::vector<SwitchingRule> use_backends;  // frontends only, in the order written
+  // Named ACLs ("acl NAME ..."), by name; several lines of one name are one
+  // ACL whose tests are OR'ed. Not inherited from defaults (as HAProxy).
+  std::map<std::string, std::shared_ptr<expr::Acl>> acls;
   std::vector<ServerConfig> servers;
   BalanceAlgo balance = BalanceAlgo::kRoundRobin;
   int random_draws = 2;  // balance random(N)

@@ -43,18 +43,19 @@ void parse_default_backend(const Directive& d, ProxySection& s, Reporter& rep) {
 // use_backend NAME [if|unless CONDITION]: rules are kept in the order
 // written; conditions arrive with ACLs.
 void parse_use_backend(const Directive& d, ProxySection& s, Reporter& rep) {
-  if (d.size() > 2 && (d[2] == "if" || d[2] == "unless")) {
-    rep.error(d.loc, "use_backend",
-              "conditions ('if' / 'unless' with ACLs) are not supported by Hearth yet");
+  if (d.size() < 2) {
+    rep.error(d.loc, "use_backend", "missing backend name: use_backend NAME [if|unless COND]");
     return;
   }
-  if (!check_arity(d, "use_backend", 2, 2, "use_backend NAME", rep)) return;
   if (d[1].find('%') != std::string::npos) {
     rep.error(d.loc, "use_backend",
               "backend names built from log-format expressions are not supported by Hearth yet");
     return;
   }
-  s.proxy.use_backends.push_back(SwitchingRule{d.loc, d[1]});
+  SwitchingRule rule{d.loc, d[1], nullptr};
+  if (!parse_condition_at(d, 2, s, expr::kUseConn | expr::kUseReq, "use_backend", &rule.cond, rep))
+    return;
+  s.proxy.use_backends.push_back(std::move(rule));
 }
 
 void parse_balance(const Directive& d, ProxySection& s, Reporter& rep) {
@@ -243,6 +244,7 @@ const KeywordSpec kKeywords[] = {
     {"bind", kInFrontend, Misplaced::kReject, parse_bind},
     {"default_backend", kFrontSide, Misplaced::kReject, parse_default_backend},
     {"use_backend", kInFrontend, Misplaced::kReject, parse_use_backend},
+    {"acl", kInProxies, Misplaced::kReject, parse_acl},
     {"server", kInBackend, Misplaced::kReject, parse_server},
     {"default-server", kBackSide, Misplaced::kReject, parse_default_server},
     {"balance", kBackSide, Misplaced::kReject, parse_balance},

@@ -78,8 +78,7 @@ const char* const kGlobal[] = {"busy-polling",
                                "h1-case-adjust-file",
                                "harden"};
 
-const char* const kProxy[] = {"acl",
-                              "backlog",
+const char* const kProxy[] = {"backlog",
                               "bind-process",
                               "capture",
                               "compression",

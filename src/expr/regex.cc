@@ -26,11 +26,12 @@ int hex_digit(char c) {
 
 }  // namespace
 
-std::shared_ptr<const Regex> Regex::compile(std::string_view pattern, std::string* error) {
+std::shared_ptr<const Regex> Regex::compile(std::string_view pattern, std::string* error,
+                                            bool icase) {
   int code = 0;
   PCRE2_SIZE offset = 0;
-  pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), 0,
-                                 &code, &offset, nullptr);
+  pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                 icase ? PCRE2_CASELESS : 0, &code, &offset, nullptr);
   if (!re) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(code, msg, sizeof msg);
@@ -44,11 +45,11 @@ std::shared_ptr<const Regex> Regex::compile(std::string_view pattern, std::strin
 
 Regex::~Regex() { pcre2_code_free(static_cast<pcre2_code*>(code_)); }
 
-bool Regex::search(std::string_view subject, std::string_view* groups) const {
+bool Regex::search(std::string_view subject, std::string_view* groups, bool not_bol) const {
   pcre2_match_data* md = thread_match_data();
-  const int rc =
-      pcre2_match(static_cast<const pcre2_code*>(code_),
-                  reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0, md, nullptr);
+  const int rc = pcre2_match(static_cast<const pcre2_code*>(code_),
+                             reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0,
+                             not_bol ? PCRE2_NOTBOL : 0, md, nullptr);
   if (rc < 0) return false;
   const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
   const int pairs = int(pcre2_get_ovector_count(md));
@@ -57,6 +58,12 @@ bool Regex::search(std::string_view subject, std::string_view* groups) const {
     groups[i] = set ? subject.substr(ov[2 * i], ov[2 * i + 1] - ov[2 * i]) : std::string_view();
   }
   return true;
+}
+
+bool Regex::matches(std::string_view subject) const {
+  return pcre2_match(static_cast<const pcre2_code*>(code_),
+                     reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
+                     thread_match_data(), nullptr) >= 0;
 }
 
 void expand_replacement(std::string_view fmt, const std::string_view* groups, std::string* out) {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "core/pool.h"
+#include "expr/condition.h"
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "net/transport.h"
@@ -18,6 +19,12 @@ int g_maxconn = 4096;
 
 void Frontend::set_global_maxconn(int n) { g_maxconn = n; }
 int Frontend::global_conns() { return g_conns.load(std::memory_order_relaxed); }
+
+backend::Backend* Frontend::select_backend(expr::FetchContext& ctx) const {
+  for (const SwitchRule& r : switching)
+    if (!r.cond || expr::eval_condition(*r.cond, ctx)) return r.backend;
+  return default_backend;
+}
 
 bool Frontend::may_accept() const {
   if (g_conns.load(std::memory_order_relaxed) >= g_maxconn) return false;

@@ -45,9 +45,13 @@ class Frontend {
  public:
   std::string name;
   config::Mode mode = config::Mode::kTcp;
-  // Content switching: the use_backend rules in the order written (no
-  // conditions yet, so the first one always matches), then default_backend.
-  std::vector<backend::Backend*> switching;
+  // Content switching: the use_backend rules in the order written, then
+  // default_backend.
+  struct SwitchRule {
+    backend::Backend* backend;
+    std::shared_ptr<const expr::Condition> cond;  // null: always
+  };
+  std::vector<SwitchRule> switching;
   backend::Backend* default_backend = nullptr;
   // A listen section's own back half. Its http-request/http-response rules are
   // the listen's, already evaluated as the frontend's: they are not applied twice.
@@ -68,9 +72,8 @@ class Frontend {
 
   // Returns: the backend a new stream (TCP) or request (HTTP) goes to: the
   // first switching rule that matches, else default_backend; nullptr if none.
-  backend::Backend* select_backend() const {
-    return switching.empty() ? default_backend : switching.front();
-  }
+  // Conditions read the transaction through `ctx`.
+  backend::Backend* select_backend(expr::FetchContext& ctx) const;
   // Returns: true if the frontend's own http rules cover `be`'s (a listen
   // section using its own servers).
   bool owns(const backend::Backend* be) const { return be == own_backend; }

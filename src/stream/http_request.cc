@@ -3,6 +3,7 @@
 #include "net/connection.h"
 #include "stream/http_rules.h"
 #include "stream/http_stream.h"
+#include "stream/sample_fetch.h"
 #include "stream/session_log.h"
 
 namespace hearth::stream {
@@ -55,9 +56,13 @@ void HttpStream::read_request_head() {
 bool HttpStream::route_request() {
   http::MsgHead& req = req_.head;
   bool full = false;
-  const config::HttpRule* final_rule = eval_http_rules(fe_->http.request_rules, req, &full);
+  TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, nullptr, &req, nullptr);
+  fetch.set_vars(&vars_, session());
+  const config::HttpRule* final_rule = eval_http_rules(fe_->http.request_rules, req, &full, fetch);
   if (!final_rule && !full) {
-    be_ = fe_->select_backend();
+    be_ = fe_->select_backend(fetch);
+    fetch = TxnFetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req, nullptr);
+    fetch.set_vars(&vars_, session());
     if (!be_) {  // as HAProxy: no use_backend matched and no default_backend
       log_.term = "SC";
       reply(503, "text/plain", "Service Unavailable\n", true);
@@ -65,7 +70,7 @@ bool HttpStream::route_request() {
     }
     if (!fe_->owns(be_)) {
       full = !req.reserve_fields(fields_added_by(bs().request_rules));
-      if (!full) final_rule = eval_http_rules(bs().request_rules, req, &full);
+      if (!full) final_rule = eval_http_rules(bs().request_rules, req, &full, fetch);
     }
   }
   if (full) {          // the rules' fields or values do not fit beside the head: as

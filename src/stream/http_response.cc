@@ -3,6 +3,7 @@
 #include "net/connection.h"
 #include "stream/http_rules.h"
 #include "stream/http_stream.h"
+#include "stream/sample_fetch.h"
 
 namespace hearth::stream {
 
@@ -122,8 +123,10 @@ bool HttpStream::take_response_head() {
 bool HttpStream::run_response_rules() {
   http::MsgHead& res = res_.head;
   bool full = false;
-  eval_http_rules(bs().response_rules, res, &full);
-  if (!fe_->owns(be_) && !full) eval_http_rules(fe_->http.response_rules, res, &full);
+  TxnFetch fetch(expr::kUseConn | expr::kUseRes, scf_->conn, fe_, be_, &req_.head, &res);
+  fetch.set_vars(&vars_, session());
+  eval_http_rules(bs().response_rules, res, &full, fetch);
+  if (!fe_->owns(be_) && !full) eval_http_rules(fe_->http.response_rules, res, &full, fetch);
   if (full) return false;
   res.flags &= uint16_t(~http::kMsgClose);
   if (res_.client_close) res.flags |= http::kMsgClose;

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "expr/condition.h"
+#include "expr/log_format.h"
 #include "expr/regex.h"
 
 namespace hearth::stream {
@@ -76,21 +78,54 @@ bool replace_value(const config::HttpRule& r, http::MsgHead& head) {
   return true;
 }
 
+// A log-format value, kept in the head. Returns: false if it does not fit,
+// or holds CR, LF or NUL (it would split the head: a failed rewrite).
+bool computed_value(const expr::LogFormat& fmt, expr::FetchContext& ctx, http::MsgHead& head,
+                    std::string_view* out) {
+  const std::string_view v = fmt.eval(ctx);
+  if (v.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) return false;
+  return head.keep(v, out);
+}
+
+void set_var(const config::HttpRule& r, expr::FetchContext& ctx) {
+  expr::VarStore* vars = ctx.vars(r.var.scope);
+  if (!vars) return;
+  expr::Sample s;
+  if (r.action == Action::kSetVarFmt) {
+    s.set_str(r.fmt->eval(ctx));
+  } else if (!expr::eval_sample_expr(*r.expr, ctx, s)) {
+    return;  // no sample: the variable is left as it was
+  }
+  if (expr::var_conds_hold(r.var_conds, *vars, r.var.id, s)) vars->set(r.var.id, s);
+}
+
 }  // namespace
 
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
-                                        http::MsgHead& head, bool* full) {
+                                        http::MsgHead& head, bool* full, expr::FetchContext& ctx) {
   http::HeaderList& fields = head.fields();
   for (const config::HttpRule& r : rules) {
+    if (r.cond && !expr::eval_condition(*r.cond, ctx)) continue;
     // A rule on the framing field: the sender checks it again.
     if (http::iequals(r.name, "content-length")) head.flags &= uint16_t(~http::kMsgLengthField);
     bool fits = true;
     switch (r.action) {
       case Action::kSetHeader:
-        fits = fields.set(r.name, r.value);
+      case Action::kAddHeader: {
+        std::string_view v = r.value;
+        if (r.fmt && !(computed_value(*r.fmt, ctx, head, &v))) {
+          fits = false;
+          break;
+        }
+        fits = r.action == Action::kSetHeader ? fields.set(r.name, v) : fields.add(r.name, v);
         break;
-      case Action::kAddHeader:
-        fits = fields.add(r.name, r.value);
+      }
+      case Action::kSetVar:
+      case Action::kSetVarFmt:
+        set_var(r, ctx);
+        break;
+      case Action::kUnsetVar:
+        if (expr::VarStore* vars = ctx.vars(r.var.scope)) vars->unset(r.var.id);
         break;
       case Action::kDelHeader:
         fields.del(r.name);

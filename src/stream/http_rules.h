@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/model.h"
+#include "expr/fetch.h"
 #include "http/msg.h"
 
 namespace hearth::stream {
@@ -16,8 +17,10 @@ namespace hearth::stream {
 // Returns: the first final rule reached (deny or return), or nullptr if every
 // rule ran. A header action that cannot add its field or keep its value (the
 // head is full) stops the evaluation too and sets *full.
+// A rule whose condition does not hold is skipped; conditions read the
+// transaction through `ctx`.
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
-                                        http::MsgHead& head, bool* full);
+                                        http::MsgHead& head, bool* full, expr::FetchContext& ctx);
 
 // How many fields `rules` may add to a head (set-header and add-header each
 // add at most one).

@@ -25,6 +25,7 @@
 #include "stream/frontend.h"
 #include "stream/http_txn_state.h"
 #include "stream/server_side.h"
+#include "stream/txn_vars.h"
 
 namespace hearth::stream {
 
@@ -121,6 +122,7 @@ class HttpStream {
 
   HttpRequestState req_;
   HttpResponseState res_;
+  TxnVars vars_;  // txn/req/res variables of set-var
   HttpLogState log_;
   HttpDeadlines exp_;
 

@@ -8,6 +8,7 @@
 
 #include "backend/private_conn.h"
 #include "core/pool.h"
+#include "expr/vars.h"
 
 namespace hearth::net {
 class Connection;
@@ -19,10 +20,14 @@ class Frontend;
 
 struct Session {
   explicit Session(Frontend* f) : fe(f) {}
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   Frontend* fe;
   backend::PrivateConn priv;
-  uint32_t transactions = 0;  // HTTP requests completed, the connection kept open
+  uint32_t transactions = 0;       // HTTP requests completed, the connection kept open
+  expr::VarStore* vars = nullptr;  // sess.* variables, from var_store_pool() once set
 
   // Returns: the session of an incoming connection.
   static Session* of(const net::Connection* c);

@@ -5,6 +5,7 @@
 #include "net/socket.h"
 #include "net/transport.h"
 #include "stream/log_names.h"
+#include "stream/sample_fetch.h"
 #include "stream/session_log.h"
 
 namespace hearth::stream {
@@ -31,7 +32,7 @@ bool Stream::create_incoming(mux::StreamConnector* sc, void* ctx) {
 
 Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
     : fe_(fe),
-      be_(fe->select_backend()),
+      be_(nullptr),
       scf_(scf),
       tasklet_(&Stream::process_cb, this),
       ss_("pt", this, &tasklet_, &wait_b_),
@@ -39,6 +40,8 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   start_ms_ = EventLoop::current()->now_ms();
+  TxnFetch fetch(expr::kUseConn, scf->conn, fe, nullptr, nullptr, nullptr);
+  be_ = fe->select_backend(fetch);
   ++t_live_streams;
   refresh_front();
 }

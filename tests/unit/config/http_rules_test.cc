@@ -73,8 +73,7 @@ TEST(HttpRules, ReplaceHeaderAndValue) {
             "t.cfg:3: 'http-request replace-value': missing argument: expects 'http-request "
             "replace-value NAME REGEX FORMAT'");
   EXPECT_EQ(only_error(frontend("  http-request replace-header X-A a b if c\n")),
-            "t.cfg:3: 'http-request replace-header': conditions ('if' / 'unless' with ACLs) are "
-            "not supported by Hearth yet");
+            "t.cfg:3: 'http-request replace-header': no such ACL : 'c'");
   EXPECT_EQ(only_error(frontend("  http-request replace-header X-A a %[src]\n")),
             "t.cfg:3: 'http-request replace-header': log-format expressions such as %[src] or %ci "
             "are not supported by Hearth yet; write %% for a literal '%'");
@@ -125,15 +124,30 @@ TEST(HttpRules, Errors) {
   EXPECT_EQ(only_error(frontend("  http-request set-header X-A b c\n")),
             "t.cfg:3: 'http-request set-header': unexpected argument 'c': expects 'http-request "
             "set-header NAME VALUE'");
-  EXPECT_EQ(only_error(frontend("  http-request set-header X-A b if { path / }\n")),
-            "t.cfg:3: 'http-request set-header': conditions ('if' / 'unless' with ACLs) are not "
-            "supported by Hearth yet");
   EXPECT_EQ(only_error(frontend("  http-request deny if bad\n")),
-            "t.cfg:3: 'http-request deny': conditions ('if' / 'unless' with ACLs) are not "
+            "t.cfg:3: 'http-request deny': no such ACL : 'bad'");
+  EXPECT_EQ(only_error(frontend("  http-request deny if\n")),
+            "t.cfg:3: 'http-request deny': missing condition after 'if'");
+  EXPECT_EQ(only_error(frontend("  http-request set-header X-A b when x\n")),
+            "t.cfg:3: 'http-request set-header': unexpected argument 'when': expects "
+            "'http-request set-header NAME VALUE'");
+  EXPECT_EQ(only_error(frontend("  http-request set-header X-Ip %[nope]\n")),
+            "t.cfg:3: 'http-request set-header': in log-format '%[nope]': unknown fetch method "
+            "'nope'");
+  EXPECT_EQ(only_error(frontend("  http-request set-header X-Ip %[src\n")),
+            "t.cfg:3: 'http-request set-header': missing ']' after '%[src' in log-format '%[src'");
+  EXPECT_EQ(only_error(frontend("  http-request set-header X-Ip %Tq\n")),
+            "t.cfg:3: 'http-request set-header': log-format variable '%Tq' is not supported by "
+            "Hearth yet");
+  EXPECT_EQ(only_error(frontend("  http-request set-var(proc.x) str(a)\n")),
+            "t.cfg:3: 'http-request set-var': variables of scope 'proc' ('proc.x') are not "
             "supported by Hearth yet");
-  EXPECT_EQ(only_error(frontend("  http-request set-header X-Ip %[src]\n")),
-            "t.cfg:3: 'http-request set-header': log-format expressions such as %[src] or %ci are "
-            "not supported by Hearth yet; write %% for a literal '%'");
+  EXPECT_EQ(only_error(frontend("  http-request set-var(txn.x,ifbig) str(a)\n")),
+            "t.cfg:3: 'http-request set-var': unknown set-var condition 'ifbig' (expects ifexists, "
+            "ifnotexists, ifempty, ifnotempty, ifset, ifnotset, ifgt, iflt)");
+  EXPECT_EQ(only_error(frontend("  http-request set-var(txn.x) status\n")),
+            "t.cfg:3: 'http-request set-var': fetch method 'status' extracts information from "
+            "'HTTP response headers', none of which is available here");
   EXPECT_EQ(only_error(frontend("  http-request set-header \"Bad Name\" x\n")),
             "t.cfg:3: 'http-request set-header': invalid header name 'Bad Name': expects an HTTP "
             "token such as X-Forwarded-Proto");
@@ -154,22 +168,22 @@ TEST(HttpRules, Errors) {
       "[content-type T] [string S]");
   EXPECT_EQ(only_error(frontend("  http-request return status\n")),
             "t.cfg:3: 'http-request return': option 'status' expects a value");
-  EXPECT_EQ(only_error(frontend("  http-request redirect location /\n")),
-            "t.cfg:3: 'http-request redirect': Hearth does not support this action yet; supported: "
-            "set-header, add-header, del-header, replace-header, replace-value, deny or return");
+  EXPECT_EQ(
+      only_error(frontend("  http-request redirect location /\n")),
+      "t.cfg:3: 'http-request redirect': Hearth does not support this action yet; supported: "
+      "set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, "
+      "unset-var, deny or return");
   EXPECT_EQ(only_error(frontend("  http-response deny\n")),
             "t.cfg:3: 'http-response deny': Hearth does not support this action yet; supported: "
-            "set-header, add-header, del-header, replace-header or replace-value");
-  EXPECT_EQ(only_error(frontend("  http-request set-var(txn.x) str(a)\n")),
-            "t.cfg:3: 'http-request set-var(txn.x)': Hearth does not support this action yet; "
-            "supported: set-header, add-header, del-header, replace-header, replace-value, deny or "
-            "return");
+            "set-header, add-header, del-header, replace-header, replace-value, set-var, "
+            "set-var-fmt or unset-var");
   EXPECT_EQ(only_error(frontend("  http-request sethdr a b\n")),
             "t.cfg:3: 'http-request sethdr': unknown action; supported: set-header, add-header, "
-            "del-header, replace-header, replace-value, deny or return");
+            "del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var, deny or "
+            "return");
   EXPECT_EQ(only_error(frontend("  http-request\n")),
             "t.cfg:3: 'http-request': missing action: expects set-header, add-header, del-header, "
-            "replace-header, replace-value, deny or return");
+            "replace-header, replace-value, set-var, set-var-fmt, unset-var, deny or return");
   EXPECT_EQ(only_error(frontend("  http-request add-header X-A\n")),
             "t.cfg:3: 'http-request add-header': missing argument: expects 'http-request "
             "add-header NAME VALUE'");

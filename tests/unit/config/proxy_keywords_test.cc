@@ -231,15 +231,17 @@ TEST(ProxyKeywords, OptionErrors) {
 }
 
 TEST(ProxyKeywords, PreferLastServer) {
-  auto r = parse("defaults\n  option prefer-last-server\nbackend a\nbackend b\n"
-                 "  no option prefer-last-server\n");
+  auto r = parse(
+      "defaults\n  option prefer-last-server\nbackend a\nbackend b\n"
+      "  no option prefer-last-server\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
   EXPECT_TRUE(r.config.proxies[0].prefer_last_server);
   EXPECT_FALSE(r.config.proxies[1].prefer_last_server);
   auto w = in("frontend", "  option prefer-last-server\n");
   EXPECT_TRUE(w.ok());
   EXPECT_FALSE(proxy(w).prefer_last_server);
-  EXPECT_TRUE(has(w.warnings, "t.cfg:2: 'option prefer-last-server': ignored in a frontend section"));
+  EXPECT_TRUE(
+      has(w.warnings, "t.cfg:2: 'option prefer-last-server': ignored in a frontend section"));
 }
 
 TEST(ProxyKeywords, UseBackendRulesInOrder) {
@@ -249,14 +251,13 @@ TEST(ProxyKeywords, UseBackendRulesInOrder) {
   EXPECT_EQ(proxy(r).use_backends[0].backend, "a");
   EXPECT_EQ(proxy(r).use_backends[0].loc.line, 2);
   EXPECT_EQ(proxy(r).use_backends[1].backend, "b");
-  EXPECT_EQ(only_error(in("frontend", "  use_backend a if TRUE\n")),
-            "t.cfg:2: 'use_backend': conditions ('if' / 'unless' with ACLs) are not supported by "
-            "Hearth yet");
+  EXPECT_EQ(only_error(in("frontend", "  use_backend a if nope\n")),
+            "t.cfg:2: 'use_backend': no such ACL : 'nope'");
   EXPECT_EQ(only_error(in("frontend", "  use_backend be_%[req.hdr(host)]\n")),
             "t.cfg:2: 'use_backend': backend names built from log-format expressions are not "
             "supported by Hearth yet");
   EXPECT_EQ(only_error(in("frontend", "  use_backend\n")),
-            "t.cfg:2: 'use_backend': missing argument: expects 'use_backend NAME'");
+            "t.cfg:2: 'use_backend': missing backend name: use_backend NAME [if|unless COND]");
   EXPECT_EQ(only_error(in("backend", "  use_backend a\n")),
             "t.cfg:2: 'use_backend': not allowed in a backend section (allowed in: frontend, "
             "listen)");
@@ -308,8 +309,8 @@ TEST(ProxyKeywords, SectionPlacementErrors) {
 TEST(ProxyKeywords, KnownButUnsupportedVersusUnknown) {
   EXPECT_EQ(only_error(in("backend", "  use-server b if x\n")),
             "t.cfg:2: 'use-server': Hearth does not support this keyword yet");
-  EXPECT_EQ(only_error(in("frontend", "  acl x path /\n")),
-            "t.cfg:2: 'acl': Hearth does not support this keyword yet");
+  EXPECT_EQ(only_error(in("frontend", "  capture cookie x len 10\n")),
+            "t.cfg:2: 'capture': Hearth does not support this keyword yet");
   EXPECT_TRUE(has(in("frontend", "  defualt_backend b\n").errors,
                   "t.cfg:2: 'defualt_backend': unknown keyword; supported in proxy sections: "));
 }

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "expr/condition.h"
 #include "expr/regex.h"
+#include "stream/sample_fetch.h"
 
 namespace hearth::stream {
 namespace {
@@ -23,6 +25,29 @@ config::HttpRule rule(Action a, std::string name = {}, std::string value = {}, i
   return r;
 }
 
+// "if|unless WORDS..." as the configuration gives it.
+std::shared_ptr<const expr::Condition> cond(const std::string& text) {
+  std::vector<std::string> words;
+  size_t p = 0;
+  while (p < text.size()) {
+    const size_t e = text.find(' ', p);
+    words.push_back(text.substr(p, e - p));
+    if (e == std::string::npos) break;
+    p = e + 1;
+  }
+  std::string err;
+  std::vector<std::string> warnings;
+  auto c = expr::parse_condition(words, 1, words[0] == "unless", nullptr, expr::file_patterns(),
+                                 expr::kUseConn | expr::kUseReq, &err, &warnings);
+  EXPECT_NE(c, nullptr) << err;
+  return c;
+}
+
+config::HttpRule when(config::HttpRule r, const std::string& c) {
+  r.cond = cond(c);
+  return r;
+}
+
 std::string run(const std::vector<config::HttpRule>& rules,
                 const std::vector<std::pair<std::string, std::string>>& in,
                 const config::HttpRule** final_rule = nullptr) {
@@ -31,7 +56,8 @@ std::string run(const std::vector<config::HttpRule>& rules,
   http::HeaderList& l = head.fields();
   for (const auto& [n, v] : in) l.add(n, v);
   bool full = false;
-  const config::HttpRule* f = eval_http_rules(rules, head, &full);
+  TxnFetch fetch(expr::kUseConn | expr::kUseReq, nullptr, nullptr, nullptr, &head, nullptr);
+  const config::HttpRule* f = eval_http_rules(rules, head, &full, fetch);
   EXPECT_FALSE(full);
   if (final_rule) *final_rule = f;
   std::string out;
@@ -95,7 +121,8 @@ TEST(HttpRules, FullListIsReported) {
   bool full = false;
   std::vector<config::HttpRule> rules;
   for (size_t i = 0; i <= l.capacity(); ++i) rules.push_back(rule(Action::kAddHeader, "b", "2"));
-  const config::HttpRule* f = eval_http_rules(rules, head, &full);
+  TxnFetch fetch(expr::kUseConn | expr::kUseReq, nullptr, nullptr, nullptr, &head, nullptr);
+  const config::HttpRule* f = eval_http_rules(rules, head, &full, fetch);
   EXPECT_TRUE(full);
   EXPECT_NE(f, nullptr);
 }
@@ -161,7 +188,8 @@ TEST(HttpRules, ValuesBeyondTheHeadsStorageAreReportedFull) {
   ASSERT_TRUE(head.init(1));
   head.fields().add("X-A", "v");
   bool full = false;
-  EXPECT_NE(eval_http_rules(rules, head, &full), nullptr);
+  TxnFetch fetch(expr::kUseConn | expr::kUseReq, nullptr, nullptr, nullptr, &head, nullptr);
+  EXPECT_NE(eval_http_rules(rules, head, &full, fetch), nullptr);
   EXPECT_TRUE(full);
 }
 
@@ -169,6 +197,28 @@ TEST(HttpRules, FieldsAddedCountsSetAndAdd) {
   EXPECT_EQ(fields_added_by({rule(Action::kSetHeader, "a", "1"), rule(Action::kAddHeader, "b", "2"),
                              rule(Action::kDelHeader, "c"), rule(Action::kDeny)}),
             2u);
+}
+
+TEST(HttpRules, ConditionsDecideWhichRulesRun) {
+  const std::vector<config::HttpRule> rules = {
+      when(rule(Action::kSetHeader, "X-Seen", "a"), "if { req.hdr(x-a) -m found }"),
+      when(rule(Action::kSetHeader, "X-Missing", "b"), "if { req.hdr(x-none) -m found }"),
+      when(rule(Action::kSetHeader, "X-Not", "c"), "unless { req.hdr(x-a) one }"),
+      when(rule(Action::kSetHeader, "X-Or", "d"), "if FALSE || { req.hdr(x-a) -i ONE }"),
+      when(rule(Action::kDelHeader, "X-A"), "if TRUE !FALSE")};
+  EXPECT_EQ(run(rules, {{"X-A", "one"}}), "X-Seen: a|X-Or: d|");
+}
+
+TEST(HttpRules, SkippedFinalRuleDoesNotStopEvaluation) {
+  const std::vector<config::HttpRule> rules = {
+      when(rule(Action::kDeny, {}, {}, 403), "if { req.hdr(x-block) -m found }"),
+      rule(Action::kAddHeader, "X-B", "1"),
+      when(rule(Action::kReturn, {}, {}, 200), "if { req.hdr(x-b) 1 }"),
+      rule(Action::kAddHeader, "X-C", "never")};
+  const config::HttpRule* f = nullptr;
+  EXPECT_EQ(run(rules, {}, &f), "X-B: 1|");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->action, Action::kReturn);
 }
 
 }  // namespace

@@ -1,0 +1,209 @@
+#include "expr/acl.h"
+
+#include <algorithm>
+#include <fstream>
+
+namespace hearth::expr {
+namespace {
+
+class Files : public PatternSource {
+ public:
+  bool read_lines(const std::string& path, std::vector<std::string>* lines,
+                  std::string* err) override {
+    std::ifstream in(path);
+    if (!in) {
+      *err = "failed to open pattern file '" + path + "'";
+      return false;
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+      // As HAProxy's pat_ref_read_from_file(): a comment starts the line, so
+      // " #x" is the pattern "#x"; a line ends at its first CR.
+      if (!line.empty() && line[0] == '#') continue;
+      line.resize(std::min(line.size(), line.find('\r')));
+      size_t i = 0;
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+      if (i == line.size()) continue;
+      lines->push_back(line.substr(i));
+    }
+    return true;
+  }
+};
+
+bool int_op(std::string_view w, IntOp* op) {
+  if (w == "eq")
+    *op = IntOp::kEq;
+  else if (w == "ge")
+    *op = IntOp::kGe;
+  else if (w == "gt")
+    *op = IntOp::kGt;
+  else if (w == "le")
+    *op = IntOp::kLe;
+  else if (w == "lt")
+    *op = IntOp::kLt;
+  else
+    return false;
+  return true;
+}
+
+// An ACL derivative ("path_beg", "hdr_dom(host)"): the fetch's own name and
+// the match its suffix names. Returns: false if `criterion` is not one.
+bool derivative(std::string_view criterion, std::string* expr_text, MatchMethod* m) {
+  const size_t name_end = criterion.find_first_of("(,");
+  const std::string_view name = criterion.substr(0, name_end);
+  const size_t us = name.rfind('_');
+  if (us == std::string_view::npos) return false;
+  const std::string_view base = name.substr(0, us), suffix = name.substr(us + 1);
+  const FetchDef* f = find_fetch(base);
+  if (!f || f->derivatives.empty()) return false;
+  bool listed = false;
+  for (size_t p = 0; p < f->derivatives.size();) {
+    size_t e = f->derivatives.find(' ', p);
+    if (e == std::string_view::npos) e = f->derivatives.size();
+    listed = listed || f->derivatives.substr(p, e - p) == suffix;
+    p = e + 1;
+  }
+  auto method = match_method_of(suffix);
+  if (!listed || !method) return false;
+  *expr_text = std::string(base);
+  if (name_end != std::string_view::npos) *expr_text += criterion.substr(name_end);
+  *m = *method;
+  return true;
+}
+
+}  // namespace
+
+PatternSource& file_patterns() {
+  static Files f;
+  return f;
+}
+
+void Acl::add(AclTest t) {
+  const uint8_t u = t.expr->fetch->use;
+  use_ = tests_.empty() ? u : uint8_t(use_ | u);
+  tests_.push_back(std::move(t));
+}
+
+bool Acl::eval(FetchContext& ctx) const {
+  for (const AclTest& t : tests_) {
+    FetchIter it;
+    it.all = true;
+    do {
+      Sample s;
+      if (!eval_sample_expr(*t.expr, ctx, it, s)) {
+        if (it.more) continue;
+        break;
+      }
+      if (t.patterns.match(s)) return true;
+    } while (it.more);
+  }
+  return false;
+}
+
+bool valid_acl_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.' || c == ':';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files, AclTest* out,
+                    std::string* err, std::string* warning) {
+  if (words.empty()) {
+    *err = "missing criterion (a sample fetch such as path_beg or hdr(host))";
+    return false;
+  }
+  std::string text = words[0];
+  std::optional<MatchMethod> method;
+  MatchMethod derived;
+  std::string base_text;
+  const bool is_derivative = !find_fetch(text.substr(0, text.find_first_of("(,"))) &&
+                             derivative(text, &base_text, &derived);
+  if (is_derivative) text = base_text;
+  out->expr = parse_sample_expr(text, kUseAny, err);
+  if (!out->expr) return false;
+  // A derivative's match holds only when no converter follows it.
+  if (is_derivative && out->expr->convs.empty()) method = derived;
+
+  struct Pattern {
+    std::string text;
+    bool icase;
+    IntOp op;
+  };
+  size_t i = 1;
+  bool icase = false;
+  bool loaded = false;  // a -f file was read, even an empty one
+  std::vector<Pattern> patterns;
+  for (; i < words.size() && words[i].size() > 1 && words[i][0] == '-'; ++i) {
+    const std::string& f = words[i];
+    if (f == "--") {
+      ++i;
+      break;
+    }
+    if (f == "-i") {
+      icase = true;
+    } else if (f == "-n") {
+      // Host names are never resolved in patterns: nothing to forbid.
+    } else if (f == "-m" || f == "-f" || f == "-u" || f == "-M") {
+      if (f == "-M") {
+        *err = "flag '-M' (map files as ACL patterns) is not supported by Hearth yet";
+        return false;
+      }
+      if (i + 1 >= words.size()) {
+        *err = "flag '" + f + "' expects an argument";
+        return false;
+      }
+      const std::string& v = words[++i];
+      if (f == "-m") {
+        if (loaded) {
+          *err = "'-m' must come before any '-f' pattern file";
+          return false;
+        }
+        method = match_method_of(v);
+        if (!method) {
+          *err = "unknown matching method '" + v +
+                 "' (expects found, bool, int, ip, bin, len, str, sub, reg, beg, end, dir, dom)";
+          return false;
+        }
+      } else if (f == "-f") {
+        std::vector<std::string> lines;
+        if (!files.read_lines(v, &lines, err)) return false;
+        for (std::string& l : lines) patterns.push_back(Pattern{std::move(l), icase, IntOp::kEq});
+        loaded = true;
+      }
+      // -u ID: the runtime API's identifier; nothing to do until that API exists.
+    } else {
+      *err = "unknown flag '" + f + "' (expects -i, -f, -m, -n, -u or --)";
+      return false;
+    }
+  }
+  if (!method) method = default_match(out->expr->out_type());
+  if (!method) {
+    *err = "'" + words[0] + "' returns a binary sample: a matching method is required (-m)";
+    return false;
+  }
+  out->patterns = PatternSet(*method);
+  // Integer operators may come before any value and hold for the values after
+  // them, as in HAProxy ("1 gt 5" is eq 1 or gt 5).
+  const bool ints = *method == MatchMethod::kInt || *method == MatchMethod::kLen;
+  IntOp op = IntOp::kEq;
+  for (; i < words.size(); ++i) {
+    if (!ints || !int_op(words[i], &op)) patterns.push_back(Pattern{words[i], icase, op});
+  }
+  for (const Pattern& p : patterns) {
+    if (!out->patterns.add(p.text, p.icase, p.op, err)) return false;
+  }
+  // HAProxy warns only when nothing at all follows the criterion ("--" or a
+  // flag silences it) and the expression is not a boolean.
+  if (words.size() == 1 && out->expr->out_type() != SmpType::kBool) {
+    *warning =
+        "no pattern to match against was provided, so this ACL will never match (add '--' if "
+        "this is intended, or use '-m found' to test for presence)";
+  }
+  return true;
+}
+
+}  // namespace hearth::expr

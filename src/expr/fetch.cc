@@ -1,0 +1,162 @@
+#include "expr/fetch.h"
+
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+namespace hearth::expr {
+namespace {
+
+using A = ArgType;
+using T = SmpType;
+
+constexpr std::string_view kStrDerivatives = "beg dir dom end len reg sub";
+
+struct Named {
+  std::string_view name;
+  FetchDef def;
+};
+
+FetchDef def(FetchId id, ArgSpec args, T out, uint8_t use, std::string_view derivatives = {},
+             int occ_arg = -1) {
+  FetchDef d;
+  d.id = id;
+  d.args = std::move(args);
+  d.out = out;
+  d.use = use;
+  d.derivatives = derivatives;
+  d.occ_arg = occ_arg;
+  return d;
+}
+
+// bool(): 'true', 'false', '1' or '0' (any case), kept as 1 or 0 in sint.
+bool check_bool(std::vector<Arg>& args, std::string* err) {
+  std::string v = args[0].str;
+  for (char& c : v) c = char(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  if (v != "true" && v != "false" && v != "1" && v != "0") {
+    *err = "fetch method 'bool' expects 'true', 'false', '0' or '1', got '" + args[0].str + "'";
+    return false;
+  }
+  args[0].sint = v == "true" || v == "1";
+  return true;
+}
+
+const std::vector<Named>& catalog() {
+  static const std::vector<Named> c = [] {
+    std::vector<Named> v;
+    auto add = [&v](std::string_view name, FetchDef d) {
+      d.name = name;
+      v.push_back(Named{name, std::move(d)});
+    };
+    const ArgSpec none;
+    const ArgSpec hdr_args{0, {A::kStr, A::kSint}};
+    const ArgSpec name_arg{0, {A::kStr}};
+    add("always_true", def(FetchId::kAlwaysTrue, none, T::kBool, kUseAny));
+    add("always_false", def(FetchId::kAlwaysFalse, none, T::kBool, kUseAny));
+    add("int", def(FetchId::kInt, ArgSpec{1, {A::kSint}}, T::kSint, kUseAny));
+    add("str", def(FetchId::kStr, ArgSpec{1, {A::kStr}}, T::kStr, kUseAny));
+    FetchDef bool_def = def(FetchId::kBool, ArgSpec{1, {A::kStr}}, T::kBool, kUseAny);
+    bool_def.check = check_bool;
+    add("bool", std::move(bool_def));
+    add("env", def(FetchId::kEnv, ArgSpec{1, {A::kStr}}, T::kStr, kUseAny));
+    add("rand", def(FetchId::kRand, ArgSpec{0, {A::kSint}}, T::kSint, kUseAny));
+    add("var", def(FetchId::kVar, ArgSpec{1, {A::kVar, A::kStr}}, T::kAny, kUseAny));
+    add("src", def(FetchId::kSrc, none, T::kAddr, kUseAny));
+    add("src_port", def(FetchId::kSrcPort, none, T::kSint, kUseAny));
+    add("dst", def(FetchId::kDst, none, T::kAddr, kUseAny));
+    add("dst_port", def(FetchId::kDstPort, none, T::kSint, kUseAny));
+    add("fe_name", def(FetchId::kFeName, none, T::kStr, kUseAny));
+    add("be_name", def(FetchId::kBeName, none, T::kStr, kUseAny));
+    add("nbsrv", def(FetchId::kNbsrv, name_arg, T::kSint, kUseAny));
+    const uint8_t req = kUseReq;  // gone once the response is analysed (HAProxy)
+    add("method", def(FetchId::kMethod, none, T::kMeth, req));
+    add("path", def(FetchId::kPath, none, T::kStr, req, kStrDerivatives));
+    add("pathq", def(FetchId::kPathq, none, T::kStr, req));
+    add("url", def(FetchId::kUrl, none, T::kStr, req, kStrDerivatives));
+    add("query", def(FetchId::kQuery, none, T::kStr, req));
+    add("base", def(FetchId::kBase, none, T::kStr, req, kStrDerivatives));
+    // Of two aliases, only the ACL keyword HAProxy declares (urlp, hdr, cook,
+    // shdr) has derivatives: req.hdr_beg is no keyword.
+    for (std::string_view n : {"url_param", "urlp"})
+      add(n, def(FetchId::kUrlParam, ArgSpec{0, {A::kStr, A::kStr}}, T::kStr, req,
+                 n == "urlp" ? kStrDerivatives : std::string_view()));
+    for (std::string_view n : {"req.hdr", "hdr"})
+      add(n, def(FetchId::kReqHdr, hdr_args, T::kStr, req,
+                 n == "hdr" ? kStrDerivatives : std::string_view(), 1));
+    add("req.fhdr", def(FetchId::kReqFhdr, hdr_args, T::kStr, req, {}, 1));
+    for (std::string_view n : {"req.hdr_cnt", "hdr_cnt"})
+      add(n, def(FetchId::kReqHdrCnt, name_arg, T::kSint, req));
+    add("req.fhdr_cnt", def(FetchId::kReqFhdrCnt, name_arg, T::kSint, req));
+    for (std::string_view n : {"req.hdr_val", "hdr_val"})
+      add(n, def(FetchId::kReqHdrVal, hdr_args, T::kSint, req, {}, 1));
+    for (std::string_view n : {"req.hdr_ip", "hdr_ip"})
+      add(n, def(FetchId::kReqHdrIp, hdr_args, T::kAddr, req, {}, 1));
+    for (std::string_view n : {"req.ver", "req_ver"})
+      add(n, def(FetchId::kReqVer, none, T::kStr, req));
+    for (std::string_view n : {"req.cook", "cook"})
+      add(n, def(FetchId::kReqCook, name_arg, T::kStr, req,
+                 n == "cook" ? kStrDerivatives : std::string_view()));
+    for (std::string_view n : {"req.cook_cnt", "cook_cnt"})
+      add(n, def(FetchId::kReqCookCnt, name_arg, T::kSint, req));
+    for (std::string_view n : {"req.proto_http", "req_proto_http"})
+      add(n, def(FetchId::kReqProtoHttp, none, T::kBool, req));
+    add("status", def(FetchId::kStatus, none, T::kSint, kUseRes));
+    for (std::string_view n : {"res.hdr", "shdr"})
+      add(n, def(FetchId::kResHdr, hdr_args, T::kStr, kUseRes,
+                 n == "shdr" ? kStrDerivatives : std::string_view(), 1));
+    add("res.fhdr", def(FetchId::kResFhdr, hdr_args, T::kStr, kUseRes, {}, 1));
+    for (std::string_view n : {"res.hdr_cnt", "shdr_cnt"})
+      add(n, def(FetchId::kResHdrCnt, name_arg, T::kSint, kUseRes));
+    for (std::string_view n : {"res.ver", "resp_ver"})
+      add(n, def(FetchId::kResVer, none, T::kStr, kUseRes));
+    return v;
+  }();
+  return c;
+}
+
+}  // namespace
+
+const FetchDef* find_fetch(std::string_view name) {
+  for (const Named& n : catalog())
+    if (n.name == name) return &n.def;
+  return nullptr;
+}
+
+bool fetch_constant(const FetchDef& d, const Arg* args, size_t nargs, Sample& out) {
+  switch (d.id) {
+    case FetchId::kAlwaysTrue:
+      out.set_bool(true);
+      return true;
+    case FetchId::kAlwaysFalse:
+      out.set_bool(false);
+      return true;
+    case FetchId::kInt:
+      out.set_sint(args[0].sint);
+      return true;
+    case FetchId::kStr:
+      out.set_str(args[0].str);
+      return true;
+    case FetchId::kBool:
+      out.set_bool(args[0].sint != 0);
+      return true;
+    case FetchId::kEnv: {
+      const char* v = std::getenv(args[0].str.c_str());
+      if (!v) return false;
+      out.set_str(v);
+      return true;
+    }
+    case FetchId::kRand: {
+      static thread_local std::mt19937 rng{std::random_device{}()};
+      const uint64_t r = uint32_t(rng());
+      // rand(N): 0 .. N-1, else the full 32-bit range.
+      out.set_sint(nargs > 0 && args[0].sint > 0 ? int64_t(r * uint64_t(args[0].sint) >> 32)
+                                                 : int64_t(r));
+      out.may_change = true;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace hearth::expr

@@ -1,0 +1,116 @@
+#pragma once
+// Sample fetches (HAProxy manual 7.3.2 to 7.3.6): the catalog of names,
+// argument types, output types and where each can run. The catalog is pure
+// data, so the configuration is checked without the runtime; fetches that
+// read a stream are evaluated by the stream layer through FetchContext,
+// the few that read nothing but their arguments here.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "expr/arg.h"
+#include "expr/sample.h"
+
+namespace hearth::expr {
+
+enum class FetchId : uint16_t {
+  // Constants and the environment: evaluated in expr.
+  kAlwaysTrue,
+  kAlwaysFalse,
+  kInt,
+  kStr,
+  kBool,
+  kEnv,
+  kRand,
+  kVar,  // read through FetchContext::vars()
+  // Layer 4 and internal state.
+  kSrc,
+  kSrcPort,
+  kDst,
+  kDstPort,
+  kFeName,
+  kBeName,
+  kNbsrv,
+  // Layer 7, request.
+  kMethod,
+  kPath,
+  kPathq,
+  kUrl,
+  kQuery,
+  kBase,
+  kUrlParam,
+  kReqHdr,
+  kReqFhdr,
+  kReqHdrCnt,
+  kReqFhdrCnt,
+  kReqHdrVal,
+  kReqHdrIp,
+  kReqVer,
+  kReqCook,
+  kReqCookCnt,
+  kReqProtoHttp,
+  // Layer 7, response.
+  kStatus,
+  kResHdr,
+  kResFhdr,
+  kResHdrCnt,
+  kResVer,
+};
+
+// Where a fetch has what it reads.
+enum FetchUse : uint8_t {
+  kUseConn = 1 << 0,  // the connection: any rule
+  kUseReq = 1 << 1,   // an HTTP request head: http-request and later
+  kUseRes = 1 << 2,   // an HTTP response head: http-response
+  kUseAny = kUseConn | kUseReq | kUseRes,
+};
+
+struct FetchDef {
+  std::string_view name;
+  FetchId id;
+  ArgSpec args;
+  SmpType out;
+  uint8_t use;
+  // The ACL derivatives HAProxy defines ("beg dir dom end len reg sub"), and
+  // the match an ACL uses for the plain name when not the output type's own.
+  std::string_view derivatives;
+  std::string_view acl_match;
+  // The occurrence argument (hdr(name,occ)): which one, 0 = not given.
+  int occ_arg = -1;
+  // Optional check of the typed arguments at load time (may rework them).
+  bool (*check)(std::vector<Arg>& args, std::string* err) = nullptr;
+};
+
+// Returns: the fetch called `name` (aliases included), or nullptr.
+const FetchDef* find_fetch(std::string_view name);
+
+// Where a stream keeps its iteration over a multi-valued fetch (hdr() in an
+// ACL tries every value): `all` asks for every value, one per call; `more`
+// says another follows.
+struct FetchIter {
+  bool all = false;
+  bool more = false;
+  int next = 0;
+};
+
+// What the stream layer implements: fetches from a connection and its
+// messages.
+class FetchContext {
+ public:
+  virtual ~FetchContext() = default;
+  // Returns: false if the sample does not exist (no such header, ...).
+  virtual bool fetch(const FetchDef& def, const Arg* args, size_t nargs, FetchIter& it,
+                     Sample& out) = 0;
+  // The variables of `scope`, or nullptr if there are none here.
+  virtual VarStore* vars(VarScope scope) {
+    (void)scope;
+    return nullptr;
+  }
+};
+
+// Evaluates the fetches that need no stream (kAlwaysTrue .. kRand).
+// Returns: false if `def` is not one of them or the sample does not exist.
+bool fetch_constant(const FetchDef& def, const Arg* args, size_t nargs, Sample& out);
+
+}  // namespace hearth::expr

@@ -1,0 +1,419 @@
+#include "stream/sample_fetch.h"
+
+#include <sys/socket.h>
+
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "backend/backend.h"
+#include "http/headers.h"
+#include "net/connection.h"
+#include "stream/frontend.h"
+#include "stream/txn_vars.h"
+
+namespace hearth::stream {
+namespace {
+
+using expr::FetchId;
+
+std::mutex g_registry_mu;
+std::map<std::string, const backend::Backend*, std::less<>>& registry() {
+  static std::map<std::string, const backend::Backend*, std::less<>> m;
+  return m;
+}
+
+bool is_ows(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Walks the values of the fields named `name` (every field when empty):
+// whole lines, or (split) each comma-separated element outside quotes.
+// Calls f(value) until it returns false.
+template <typename F>
+void for_each_value(const http::HeaderList& fields, std::string_view name, bool split, F&& f) {
+  for (const http::HeaderField& h : fields) {
+    if (!name.empty() && !http::iequals(h.name, name)) continue;
+    if (!split) {
+      if (!f(h.value)) return;
+      continue;
+    }
+    const std::string_view v = h.value;
+    size_t start = 0;
+    bool quoted = false;
+    for (size_t i = 0; i <= v.size(); ++i) {
+      if (i < v.size()) {
+        if (v[i] == '"') quoted = !quoted;
+        if (v[i] == '\\' && quoted) ++i;
+        if (i < v.size() && (quoted || v[i] != ',')) continue;
+      }
+      if (!f(trim(v.substr(start, std::min(i, v.size()) - start)))) return;
+      start = i + 1;
+    }
+  }
+}
+
+size_t count_values(const http::HeaderList& fields, std::string_view name, bool split) {
+  size_t n = 0;
+  for_each_value(fields, name, split, [&n](std::string_view) { return ++n, true; });
+  return n;
+}
+
+// The value a header fetch gives: occurrence `occ` (1 = first, -1 = last),
+// or with occ 0 the last one, or every one in turn when the caller iterates.
+bool header_value(const http::HeaderList& fields, std::string_view name, bool split, int64_t occ,
+                  expr::FetchIter& it, std::string_view* out) {
+  const size_t count = count_values(fields, name, split);
+  size_t want;
+  if (occ > 0) {
+    want = size_t(occ - 1);
+  } else if (occ < 0) {
+    if (uint64_t(-occ) > count) return false;
+    want = count - size_t(-occ);
+  } else if (it.all) {
+    want = size_t(it.next++);
+    it.more = want + 1 < count;
+  } else {
+    if (count == 0) return false;
+    want = count - 1;
+  }
+  if (want >= count) return false;
+  size_t i = 0;
+  bool found = false;
+  for_each_value(fields, name, split, [&](std::string_view v) {
+    if (i++ != want) return true;
+    *out = v;
+    found = true;
+    return false;
+  });
+  return found;
+}
+
+// The request target's parts.
+std::string_view path_of(std::string_view target) {
+  if (target.empty()) return {};
+  size_t start = 0;
+  if (target[0] != '/') {
+    const size_t scheme = target.find("://");
+    if (scheme == std::string_view::npos) return {};
+    start = target.find('/', scheme + 3);
+    if (start == std::string_view::npos) return {};
+  }
+  const size_t q = target.find('?', start);
+  return target.substr(start, q == std::string_view::npos ? std::string_view::npos : q - start);
+}
+
+bool query_of(std::string_view target, std::string_view* out) {
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return false;
+  *out = target.substr(q + 1);
+  return true;
+}
+
+// url_param: the parameters after '?' (or the delimiter), ended by '&', ';'
+// or the delimiter.
+bool url_param(std::string_view target, std::string_view name, std::string_view delim,
+               expr::FetchIter& it, std::string_view* out) {
+  const char d = delim.empty() ? '?' : delim[0];
+  size_t start = target.find(d);
+  if (start == std::string_view::npos && d != '?') start = target.find('?');
+  if (start == std::string_view::npos) return false;
+  std::string_view rest = target.substr(start + 1);
+  int index = 0;
+  while (!rest.empty()) {
+    size_t end = 0;
+    while (end < rest.size() && rest[end] != '&' && rest[end] != ';' &&
+           (delim.empty() || rest[end] != d))
+      ++end;
+    const std::string_view param = rest.substr(0, end);
+    rest = end < rest.size() ? rest.substr(end + 1) : std::string_view();
+    const size_t eq = param.find('=');
+    const std::string_view pname = param.substr(0, eq);
+    if (!name.empty() && pname != name) continue;
+    if (name.empty() && it.all && index++ < it.next) continue;
+    *out = eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1);
+    if (name.empty() && it.all) {
+      ++it.next;
+      it.more = !rest.empty();
+    }
+    return true;
+  }
+  return false;
+}
+
+// Cookies of the request's Cookie fields: "a=1; b=2". The value of `name`
+// (its last occurrence, or each in turn when iterating), or with no name
+// the first cookie's.
+bool cookie(const http::HeaderList& fields, std::string_view name, expr::FetchIter& it,
+            std::string_view* out, size_t* count) {
+  size_t seen = 0;
+  bool found = false;
+  for (const http::HeaderField& h : fields) {
+    if (!http::iequals(h.name, "cookie")) continue;
+    std::string_view v = h.value;
+    while (!v.empty()) {
+      const size_t semi = v.find(';');
+      const std::string_view c = trim(v.substr(0, semi));
+      v = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
+      const size_t eq = c.find('=');
+      if (eq == std::string_view::npos) continue;
+      if (!name.empty() && trim(c.substr(0, eq)) != name) continue;
+      const std::string_view value = trim(c.substr(eq + 1));
+      if (count) {
+        ++seen;
+        continue;
+      }
+      if (name.empty()) {
+        *out = value;
+        return true;
+      }
+      if (it.all) {
+        if (int(seen++) < it.next) continue;
+        ++it.next;
+        it.more = true;  // the next call says whether one more exists
+        *out = value;
+        return true;
+      }
+      *out = value;
+      found = true;
+    }
+  }
+  if (count) *count = seen;
+  if (it.all) it.more = false;
+  return found;
+}
+
+bool version(const http::MsgHead& h, expr::Sample& out) {
+  static const char* const kVers[] = {"0.9", "1.0", "1.1", "2.0", "3.0"};
+  const int idx = h.version_major == 0   ? 0
+                  : h.version_major == 1 ? 1 + (h.version_minor > 0)
+                  : h.version_major == 2 ? 3
+                                         : 4;
+  out.set_str(kVers[idx]);
+  return true;
+}
+
+bool int_value(std::string_view v, expr::Sample& out) {
+  out.set_str(v);
+  return expr::cast(out, expr::SmpType::kSint);
+}
+
+bool ip_value(std::string_view v, expr::Sample& out) {
+  unsigned char a[16];
+  const size_t colon = v.find(':');
+  if (colon != std::string_view::npos && v.find(':', colon + 1) == std::string_view::npos)
+    v = v.substr(0, colon);  // a.b.c.d:port
+  if (expr::parse_ipv4(v, a)) {
+    out.set_ipv4(a);
+    return true;
+  }
+  if (expr::parse_ipv6(v, a)) {
+    out.set_ipv6(a);
+    return true;
+  }
+  return false;
+}
+
+bool addr_sample(const sockaddr* sa, expr::Sample& out) {
+  if (sa->sa_family == AF_INET) {
+    out.set_ipv4(&reinterpret_cast<const sockaddr_in*>(sa)->sin_addr);
+    return true;
+  }
+  if (sa->sa_family == AF_INET6) {
+    out.set_ipv6(&reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
+    return true;
+  }
+  return false;
+}
+
+int port_of(const sockaddr* sa) {
+  if (sa->sa_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(sa)->sin_port);
+  if (sa->sa_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(sa)->sin6_port);
+  return -1;
+}
+
+}  // namespace
+
+void register_backend(const backend::Backend* be) {
+  std::lock_guard<std::mutex> g(g_registry_mu);
+  registry()[be->name()] = be;
+}
+
+void clear_backend_registry() {
+  std::lock_guard<std::mutex> g(g_registry_mu);
+  registry().clear();
+}
+
+bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                     expr::FetchIter& it, expr::Sample& out) {
+  if (!(def.use & where_)) return false;  // never matches here, as HAProxy warned
+  if (def.id < FetchId::kMethod) return fetch_l4(def, args, nargs, out);
+  if (def.id < FetchId::kStatus) return req_ && fetch_request(def, args, nargs, it, out);
+  return res_ && fetch_response(def, args, nargs, it, out);
+}
+
+expr::VarStore* TxnFetch::vars(expr::VarScope scope) {
+  if (!vars_) return nullptr;
+  if (scope == expr::VarScope::kReq && !(where_ & expr::kUseReq)) return nullptr;
+  if (scope == expr::VarScope::kRes && !(where_ & expr::kUseRes)) return nullptr;
+  return vars_->get(scope, session_);
+}
+
+bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                        expr::Sample& out) {
+  switch (def.id) {
+    case FetchId::kSrc:
+      return client_ && addr_sample(client_->peer().sa(), out);
+    case FetchId::kSrcPort:
+      if (!client_) return false;
+      out.set_sint(client_->peer().port());
+      return true;
+    case FetchId::kDst:
+    case FetchId::kDstPort: {
+      if (!client_) return false;
+      sockaddr_storage ss;
+      socklen_t len = sizeof ss;
+      if (getsockname(client_->fd(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return false;
+      const sockaddr* sa = reinterpret_cast<const sockaddr*>(&ss);
+      if (def.id == FetchId::kDst) return addr_sample(sa, out);
+      out.set_sint(port_of(sa));
+      return true;
+    }
+    case FetchId::kFeName:
+      if (!fe_) return false;
+      out.set_str(fe_->name);
+      return true;
+    case FetchId::kBeName:
+      if (!be_) return false;
+      out.set_str(be_->name());
+      return true;
+    case FetchId::kNbsrv: {
+      const backend::Backend* be = be_;
+      if (nargs > 0 && !args[0].str.empty()) {
+        std::lock_guard<std::mutex> g(g_registry_mu);
+        auto found = registry().find(args[0].str);
+        be = found == registry().end() ? nullptr : found->second;
+      }
+      if (!be) return false;
+      const auto n = be->usable_servers();
+      out.set_sint(n.active > 0 ? n.active : n.backup);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+bool TxnFetch::fetch_request(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                             expr::FetchIter& it, expr::Sample& out) {
+  const http::MsgHead& r = *req_;
+  const http::HeaderList& f = r.fields();
+  const std::string_view name = nargs > 0 ? std::string_view(args[0].str) : std::string_view();
+  const int64_t occ = nargs > 1 ? args[1].sint : 0;
+  std::string_view v;
+  switch (def.id) {
+    case FetchId::kMethod: {
+      const std::string_view m = r.method_str.empty() ? http::method_name(r.method) : r.method_str;
+      out.set_meth(expr::meth_of(m), m);
+      return true;
+    }
+    case FetchId::kPath:
+      v = path_of(r.target);
+      if (v.empty()) return false;
+      out.set_str(v);
+      return true;
+    case FetchId::kPathq: {
+      v = path_of(r.target);
+      if (v.empty()) return false;
+      const size_t at = size_t(v.data() - r.target.data());
+      out.set_str(r.target.substr(at));
+      return true;
+    }
+    case FetchId::kUrl:
+      out.set_str(r.target);
+      return true;
+    case FetchId::kQuery:
+      if (!query_of(r.target, &v)) return false;
+      out.set_str(v);
+      return true;
+    case FetchId::kBase: {
+      const std::string_view path = path_of(r.target);
+      std::string_view host;
+      const http::HeaderField* h = f.find("host");
+      if (h) host = h->value;
+      expr::Chunk c = expr::next_chunk();
+      if (host.size() + path.size() > c.size) return false;
+      std::memcpy(c.data, host.data(), host.size());
+      if (!path.empty()) std::memcpy(c.data + host.size(), path.data(), path.size());
+      out.set_str(std::string_view(c.data, host.size() + path.size()));
+      return true;
+    }
+    case FetchId::kUrlParam:
+      if (!url_param(r.target, name, nargs > 1 ? std::string_view(args[1].str) : "", it, &v))
+        return false;
+      out.set_str(v);
+      return true;
+    case FetchId::kReqHdr:
+    case FetchId::kReqFhdr:
+      if (!header_value(f, name, def.id == FetchId::kReqHdr, occ, it, &v)) return false;
+      out.set_str(v);
+      return true;
+    case FetchId::kReqHdrCnt:
+    case FetchId::kReqFhdrCnt:
+      out.set_sint(int64_t(count_values(f, name, def.id == FetchId::kReqHdrCnt)));
+      return true;
+    case FetchId::kReqHdrVal:
+      return header_value(f, name, true, occ, it, &v) && int_value(v, out);
+    case FetchId::kReqHdrIp:
+      return header_value(f, name, true, occ, it, &v) && ip_value(v, out);
+    case FetchId::kReqVer:
+      return version(r, out);
+    case FetchId::kReqCook:
+      if (!cookie(f, name, it, &v, nullptr)) return false;
+      out.set_str(v);
+      return true;
+    case FetchId::kReqCookCnt: {
+      size_t n = 0;
+      cookie(f, name, it, &v, &n);
+      out.set_sint(int64_t(n));
+      return true;
+    }
+    case FetchId::kReqProtoHttp:
+      out.set_bool(true);  // only valid HTTP heads reach the rules
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool TxnFetch::fetch_response(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                              expr::FetchIter& it, expr::Sample& out) {
+  const http::MsgHead& r = *res_;
+  const std::string_view name = nargs > 0 ? std::string_view(args[0].str) : std::string_view();
+  const int64_t occ = nargs > 1 ? args[1].sint : 0;
+  std::string_view v;
+  switch (def.id) {
+    case FetchId::kStatus:
+      out.set_sint(r.status);
+      return true;
+    case FetchId::kResHdr:
+    case FetchId::kResFhdr:
+      if (!header_value(r.fields(), name, def.id == FetchId::kResHdr, occ, it, &v)) return false;
+      out.set_str(v);
+      return true;
+    case FetchId::kResHdrCnt:
+      out.set_sint(int64_t(count_values(r.fields(), name, true)));
+      return true;
+    case FetchId::kResVer:
+      return version(r, out);
+    default:
+      return false;
+  }
+}
+
+}  // namespace hearth::stream

@@ -1,0 +1,64 @@
+#pragma once
+// The fetches that read a transaction (HAProxy manual 7.3.3 and 7.3.6): the
+// client connection's addresses, the proxies, and the neutral request and
+// response heads. One per rule evaluation; nothing here allocates.
+#include <string_view>
+
+#include "expr/fetch.h"
+#include "http/msg.h"
+
+namespace hearth::net {
+class Connection;
+}
+namespace hearth::backend {
+class Backend;
+}
+
+namespace hearth::stream {
+
+class Frontend;
+class TxnVars;
+struct Session;
+
+class TxnFetch : public expr::FetchContext {
+ public:
+  // `where` is the rule's FetchUse: request rules see the request, response
+  // rules the response (the request's head is gone there, as in HAProxy).
+  TxnFetch(uint8_t where, const net::Connection* client, const Frontend* fe,
+           const backend::Backend* be, const http::MsgHead* req, const http::MsgHead* res)
+      : where_(where), client_(client), fe_(fe), be_(be), req_(req), res_(res) {}
+  // The variables rules may read and set (none without).
+  void set_vars(TxnVars* vars, Session* session) {
+    vars_ = vars;
+    session_ = session;
+  }
+
+  bool fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::FetchIter& it,
+             expr::Sample& out) override;
+  // req.* variables exist only while the request is analysed, res.* while
+  // the response is.
+  expr::VarStore* vars(expr::VarScope scope) override;
+
+ private:
+  bool fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::Sample& out);
+  bool fetch_request(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                     expr::FetchIter& it, expr::Sample& out);
+  bool fetch_response(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                      expr::FetchIter& it, expr::Sample& out);
+
+  uint8_t where_;
+  const net::Connection* client_;
+  const Frontend* fe_;
+  const backend::Backend* be_;
+  const http::MsgHead* req_;
+  const http::MsgHead* res_;
+  TxnVars* vars_ = nullptr;
+  Session* session_ = nullptr;
+};
+
+// Process-wide lookup of backends by name, for nbsrv(NAME). Set by the
+// runtime when it builds the proxies.
+void register_backend(const backend::Backend* be);
+void clear_backend_registry();
+
+}  // namespace hearth::stream

@@ -1,0 +1,41 @@
+#include "stream/txn_vars.h"
+
+#include "stream/session.h"
+
+namespace hearth::stream {
+namespace {
+
+expr::VarStore* lazily(expr::VarStore** slot) {
+  if (!*slot) *slot = var_store_pool().create();
+  return *slot;
+}
+
+}  // namespace
+
+Pool<expr::VarStore>& var_store_pool() {
+  static Pool<expr::VarStore> p("vars");
+  return p;
+}
+
+TxnVars::~TxnVars() {
+  var_store_pool().destroy(txn_);
+  var_store_pool().destroy(req_);
+  var_store_pool().destroy(res_);
+}
+
+expr::VarStore* TxnVars::get(expr::VarScope scope, Session* session) {
+  switch (scope) {
+    case expr::VarScope::kTxn:
+      return lazily(&txn_);
+    case expr::VarScope::kReq:
+      return lazily(&req_);
+    case expr::VarScope::kRes:
+      return lazily(&res_);
+    case expr::VarScope::kSess:
+      return session ? lazily(&session->vars) : nullptr;
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace hearth::stream
