@@ -192,7 +192,10 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
     fe.default_backend =
         p.default_backend.empty() ? fe.own_backend : find_backend(p.default_backend);
     for (const config::SwitchingRule& r : p.use_backends)
-      if (backend::Backend* be = find_backend(r.backend)) fe.switching.push_back({be, r.cond});
+      if (r.fmt)
+        fe.switching.push_back({nullptr, r.cond, r.fmt});
+      else if (backend::Backend* be = find_backend(r.backend))
+        fe.switching.push_back({be, r.cond, nullptr});
     for (const config::BindConfig& b : p.binds) {
       BindSpec spec;
       spec.loc = b.loc;

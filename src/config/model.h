@@ -124,6 +124,9 @@ struct SwitchingRule {
   SourceLoc loc;
   std::string backend;
   std::shared_ptr<const expr::Condition> cond;  // null: always
+  // "use_backend %[...]": the name, computed per request (no such backend:
+  // default_backend, no further rule).
+  std::shared_ptr<const expr::LogFormat> fmt;
 };
 
 struct ProxyConfig {

@@ -47,12 +47,15 @@ void parse_use_backend(const Directive& d, ProxySection& s, Reporter& rep) {
     rep.error(d.loc, "use_backend", "missing backend name: use_backend NAME [if|unless COND]");
     return;
   }
+  SwitchingRule rule{d.loc, d[1], nullptr, nullptr};
   if (d[1].find('%') != std::string::npos) {
-    rep.error(d.loc, "use_backend",
-              "backend names built from log-format expressions are not supported by Hearth yet");
-    return;
+    std::string err;
+    rule.fmt = expr::LogFormat::parse(d[1], expr::kUseConn | expr::kUseReq, &err);
+    if (!rule.fmt) {
+      rep.error(d.loc, "use_backend", err);
+      return;
+    }
   }
-  SwitchingRule rule{d.loc, d[1], nullptr};
   if (!parse_condition_at(d, 2, s, expr::kUseConn | expr::kUseReq, "use_backend", &rule.cond, rep))
     return;
   s.proxy.use_backends.push_back(std::move(rule));

@@ -82,7 +82,7 @@ void Validator::check_frontend(const ProxyConfig& p) {
   if (!p.default_backend.empty())
     check_backend_ref(p, p.default_backend, p.default_backend_loc, "default_backend");
   for (const SwitchingRule& r : p.use_backends)
-    check_backend_ref(p, r.backend, r.loc, "use_backend");
+    if (!r.fmt) check_backend_ref(p, r.backend, r.loc, "use_backend");  // dynamic: at run time
 }
 
 // The one rule for a frontend naming a backend (default_backend and every

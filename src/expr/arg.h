@@ -27,7 +27,8 @@ struct Arg {
   std::string str;
   unsigned char mask[16] = {};  // kMask4 (4 bytes), kMask6
   std::shared_ptr<const Regex> regex;
-  VarName var;  // kVar
+  VarName var;                           // kVar
+  std::shared_ptr<const class Map> map;  // the file of a map converter
 };
 
 // What a keyword accepts: between `min` and the number of `types` arguments.

@@ -19,7 +19,7 @@ bool copy_to_chunk(Sample& smp, char** out) {
   return true;
 }
 
-bool conv_lower(const Arg*, size_t, Sample& smp) {
+bool conv_lower(const Arg*, size_t, Sample& smp, FetchContext&) {
   char* d;
   if (!copy_to_chunk(smp, &d)) return false;
   for (size_t i = 0; i < smp.str.size(); ++i)
@@ -27,7 +27,7 @@ bool conv_lower(const Arg*, size_t, Sample& smp) {
   return true;
 }
 
-bool conv_upper(const Arg*, size_t, Sample& smp) {
+bool conv_upper(const Arg*, size_t, Sample& smp, FetchContext&) {
   char* d;
   if (!copy_to_chunk(smp, &d)) return false;
   for (size_t i = 0; i < smp.str.size(); ++i)
@@ -35,12 +35,12 @@ bool conv_upper(const Arg*, size_t, Sample& smp) {
   return true;
 }
 
-bool conv_length(const Arg*, size_t, Sample& smp) {
+bool conv_length(const Arg*, size_t, Sample& smp, FetchContext&) {
   smp.set_sint(int64_t(smp.str.size()));
   return true;
 }
 
-bool conv_bytes(const Arg* a, size_t n, Sample& smp) {
+bool conv_bytes(const Arg* a, size_t n, Sample& smp, FetchContext&) {
   const std::string_view s = smp.str;
   const uint64_t off = uint64_t(a[0].sint);
   if (a[0].sint < 0 || off >= s.size()) {
@@ -62,7 +62,7 @@ bool is_delim(char c, std::string_view delims) { return delims.find(c) != std::s
 // pieces (0 or less: all the rest); when fewer remain, the result runs to the
 // end of the input (positive index) or from its start (negative index),
 // delimiters included.
-bool conv_field(const Arg* a, size_t n, Sample& smp) {
+bool conv_field(const Arg* a, size_t n, Sample& smp, FetchContext&) {
   const std::string_view s = smp.str, delims = a[1].str;
   const int64_t index = a[0].sint;
   int64_t count = n > 2 ? a[2].sint : 1;
@@ -98,7 +98,7 @@ bool conv_field(const Arg* a, size_t n, Sample& smp) {
   return true;
 }
 
-bool conv_word(const Arg* a, size_t n, Sample& smp) {
+bool conv_word(const Arg* a, size_t n, Sample& smp, FetchContext&) {
   const std::string_view s = smp.str, delims = a[1].str;
   const int64_t index = a[0].sint;
   int64_t count = n > 2 ? a[2].sint : 1;
@@ -134,7 +134,7 @@ bool conv_word(const Arg* a, size_t n, Sample& smp) {
 
 // field() and word(): an index of 0 and an empty delimiter list are refused
 // when the configuration is read, as HAProxy does.
-bool check_field(std::vector<Arg>& args, std::string* err) {
+bool check_field(const ConvDef&, std::vector<Arg>& args, std::string* err) {
   if (args[0].sint == 0) {
     *err = "unexpected value 0 for index (fields and words count from 1 or -1)";
     return false;
@@ -146,7 +146,7 @@ bool check_field(std::vector<Arg>& args, std::string* err) {
   return true;
 }
 
-bool conv_hex(const Arg*, size_t, Sample& smp) {
+bool conv_hex(const Arg*, size_t, Sample& smp, FetchContext&) {
   static const char kHex[] = "0123456789ABCDEF";
   Chunk c = next_chunk();
   if (smp.str.size() * 2 > c.size) return false;
@@ -161,7 +161,7 @@ bool conv_hex(const Arg*, size_t, Sample& smp) {
 
 constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-bool conv_base64(const Arg*, size_t, Sample& smp) {
+bool conv_base64(const Arg*, size_t, Sample& smp, FetchContext&) {
   const std::string_view s = smp.str;
   Chunk c = next_chunk();
   const size_t need = (s.size() + 2) / 3 * 4;
@@ -187,7 +187,7 @@ int b64_value(char ch) {
 
 // As HAProxy's base64dec(): the length is a multiple of 4, and each group of
 // 4 may end with padding after its first character ("YQ==YQ==" is "aa").
-bool conv_b64dec(const Arg*, size_t, Sample& smp) {
+bool conv_b64dec(const Arg*, size_t, Sample& smp, FetchContext&) {
   const std::string_view s = smp.str;
   if (s.size() % 4 != 0) return false;
   Chunk c = next_chunk();
@@ -222,7 +222,7 @@ int hexval(char ch) {
 }
 
 // '+' is a space in a form, or anywhere after a '?'; a bad %-escape fails.
-bool conv_url_dec(const Arg* a, size_t n, Sample& smp) {
+bool conv_url_dec(const Arg* a, size_t n, Sample& smp, FetchContext&) {
   const std::string_view s = smp.str;
   Chunk c = next_chunk();
   if (s.size() > c.size) return false;
@@ -244,21 +244,21 @@ bool conv_url_dec(const Arg* a, size_t n, Sample& smp) {
   return true;
 }
 
-bool conv_ltrim(const Arg* a, size_t, Sample& smp) {
+bool conv_ltrim(const Arg* a, size_t, Sample& smp, FetchContext&) {
   size_t i = 0;
   while (i < smp.str.size() && is_delim(smp.str[i], a[0].str)) ++i;
   smp.str.remove_prefix(i);
   return true;
 }
 
-bool conv_rtrim(const Arg* a, size_t, Sample& smp) {
+bool conv_rtrim(const Arg* a, size_t, Sample& smp, FetchContext&) {
   size_t n = smp.str.size();
   while (n > 0 && is_delim(smp.str[n - 1], a[0].str)) --n;
   smp.str = smp.str.substr(0, n);
   return true;
 }
 
-bool conv_cut_crlf(const Arg*, size_t, Sample& smp) {
+bool conv_cut_crlf(const Arg*, size_t, Sample& smp, FetchContext&) {
   smp.str = smp.str.substr(0, smp.str.find_first_of("\r\n"));
   return true;
 }
@@ -271,11 +271,11 @@ int64_t sat_add(int64_t a, int64_t b) {
   return r;
 }
 
-bool conv_add(const Arg* a, size_t, Sample& s) {
+bool conv_add(const Arg* a, size_t, Sample& s, FetchContext&) {
   s.set_sint(sat_add(s.sint, a[0].sint));
   return true;
 }
-bool conv_sub(const Arg* a, size_t, Sample& s) {
+bool conv_sub(const Arg* a, size_t, Sample& s, FetchContext&) {
   // -INT64_MIN does not exist: add INT64_MAX, then one more if that did not cap.
   if (a[0].sint == INT64_MIN) {
     const int64_t r = sat_add(s.sint, INT64_MAX);
@@ -285,57 +285,57 @@ bool conv_sub(const Arg* a, size_t, Sample& s) {
   }
   return true;
 }
-bool conv_mul(const Arg* a, size_t, Sample& s) {
+bool conv_mul(const Arg* a, size_t, Sample& s, FetchContext&) {
   int64_t r;
   if (__builtin_mul_overflow(s.sint, a[0].sint, &r))
     r = (s.sint < 0) == (a[0].sint < 0) ? INT64_MAX : INT64_MIN;
   s.set_sint(r);
   return true;
 }
-bool conv_div(const Arg* a, size_t, Sample& s) {
+bool conv_div(const Arg* a, size_t, Sample& s, FetchContext&) {
   if (a[0].sint == 0 || (a[0].sint == -1 && s.sint == INT64_MIN))
     s.set_sint(INT64_MAX);
   else
     s.set_sint(s.sint / a[0].sint);
   return true;
 }
-bool conv_mod(const Arg* a, size_t, Sample& s) {
+bool conv_mod(const Arg* a, size_t, Sample& s, FetchContext&) {
   s.set_sint(a[0].sint == 0 || a[0].sint == -1 ? 0 : s.sint % a[0].sint);
   return true;
 }
-bool conv_neg(const Arg*, size_t, Sample& s) {
+bool conv_neg(const Arg*, size_t, Sample& s, FetchContext&) {
   s.set_sint(s.sint == INT64_MIN ? INT64_MAX : -s.sint);
   return true;
 }
-bool conv_and(const Arg* a, size_t, Sample& s) {
+bool conv_and(const Arg* a, size_t, Sample& s, FetchContext&) {
   s.set_sint(s.sint & a[0].sint);
   return true;
 }
-bool conv_or(const Arg* a, size_t, Sample& s) {
+bool conv_or(const Arg* a, size_t, Sample& s, FetchContext&) {
   s.set_sint(s.sint | a[0].sint);
   return true;
 }
-bool conv_xor(const Arg* a, size_t, Sample& s) {
+bool conv_xor(const Arg* a, size_t, Sample& s, FetchContext&) {
   s.set_sint(s.sint ^ a[0].sint);
   return true;
 }
-bool conv_cpl(const Arg*, size_t, Sample& s) {
+bool conv_cpl(const Arg*, size_t, Sample& s, FetchContext&) {
   s.set_sint(~s.sint);
   return true;
 }
-bool conv_not(const Arg*, size_t, Sample& s) {
+bool conv_not(const Arg*, size_t, Sample& s, FetchContext&) {
   s.set_bool(s.sint == 0);
   return true;
 }
-bool conv_bool(const Arg*, size_t, Sample& s) {
+bool conv_bool(const Arg*, size_t, Sample& s, FetchContext&) {
   s.set_bool(s.sint != 0);
   return true;
 }
-bool conv_odd(const Arg*, size_t, Sample& s) {
+bool conv_odd(const Arg*, size_t, Sample& s, FetchContext&) {
   s.set_bool(s.sint & 1);
   return true;
 }
-bool conv_even(const Arg*, size_t, Sample& s) {
+bool conv_even(const Arg*, size_t, Sample& s, FetchContext&) {
   s.set_bool(!(s.sint & 1));
   return true;
 }
@@ -343,7 +343,7 @@ bool conv_even(const Arg*, size_t, Sample& s) {
 // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is masked as the IPv4 it
 // maps; without mask6, another IPv6 address does not convert (HAProxy's
 // compatibility).
-bool conv_ipmask(const Arg* a, size_t n, Sample& s) {
+bool conv_ipmask(const Arg* a, size_t n, Sample& s, FetchContext&) {
   if (s.type == T::kIpv6) cast(s, T::kIpv4);  // keeps the IPv6 when it maps none
   if (s.type == T::kIpv4) {
     for (int i = 0; i < 4; ++i) s.addr[i] &= a[0].mask[i];
@@ -357,7 +357,7 @@ bool conv_ipmask(const Arg* a, size_t n, Sample& s) {
 // HAProxy's loop: after the first round the subject no longer starts a line
 // ('^' fails); an empty match at the very start of what remains copies one
 // byte and moves past it, any other match resumes where it ended.
-bool conv_regsub(const Arg* a, size_t n, Sample& s) {
+bool conv_regsub(const Arg* a, size_t n, Sample& s, FetchContext&) {
   const bool global = n > 2 && a[2].str.find('g') != std::string::npos;
   const std::string_view in = s.str;
   Chunk c = next_chunk();
@@ -394,7 +394,7 @@ bool conv_regsub(const Arg* a, size_t n, Sample& s) {
   return true;
 }
 
-bool check_regsub(std::vector<Arg>& args, std::string* err) {
+bool check_regsub(const ConvDef&, std::vector<Arg>& args, std::string* err) {
   if (args.size() < 3) return true;
   for (char f : args[2].str) {
     if (f != 'g' && f != 'i') {
@@ -450,7 +450,8 @@ const ConvDef kConverters[] = {
 const ConvDef* find_converter(std::string_view name) {
   for (const ConvDef& c : kConverters)
     if (c.name == name) return &c;
-  return nullptr;
+  if (const ConvDef* c = find_map_converter(name)) return c;
+  return find_more_converter(name);
 }
 
 }  // namespace hearth::expr

@@ -20,7 +20,7 @@ bool iequal(std::string_view a, std::string_view b) {
 }
 
 // Returns: the first position of `p` in `s` at or after `from`, or npos.
-size_t find(std::string_view s, std::string_view p, size_t from, bool icase) {
+size_t find_in(std::string_view s, std::string_view p, size_t from, bool icase) {
   if (!icase) return s.find(p, from);
   if (p.size() > s.size()) return std::string_view::npos;
   for (size_t i = from; i + p.size() <= s.size(); ++i)
@@ -55,8 +55,8 @@ bool delimited_match(std::string_view s, std::string_view p, bool icase, bool do
   while (!p.empty() && delim(p.front())) p.remove_prefix(1);
   while (!p.empty() && delim(p.back())) p.remove_suffix(1);
   if (p.empty()) return false;
-  for (size_t at = find(s, p, 0, icase); at != std::string_view::npos;
-       at = find(s, p, at + 1, icase)) {
+  for (size_t at = find_in(s, p, 0, icase); at != std::string_view::npos;
+       at = find_in(s, p, at + 1, icase)) {
     const size_t end = at + p.size();
     if ((at == 0 || delim(s[at - 1])) && (end == s.size() || delim(s[end]))) return true;
   }
@@ -139,6 +139,7 @@ bool PatternSet::add(std::string_view text, bool icase, IntOp op, std::string* e
             break;
         }
       }
+      r.index = int(count_);
       ranges_.push_back(r);
       break;
     }
@@ -159,13 +160,17 @@ bool PatternSet::add(std::string_view text, bool icase, IntOp op, std::string* e
           }
         } else if (!bits.empty() && parse_ipv4(bits, m)) {
           std::memcpy(n.mask, m, 4);
+          b = 0;
+          for (unsigned char k : m) b += __builtin_popcount(k);
         } else if (bits.empty()) {
+          b = 32;
           std::memset(n.mask, 0xff, 4);
         } else {
           *err = "'" + std::string(text) + "' has an invalid IPv4 netmask";
           return false;
         }
         for (int i = 0; i < 4; ++i) n.addr[i] &= n.mask[i];
+        n.bits = int(b);
       } else if (parse_ipv6(host, n.addr)) {
         n.v6 = true;
         int64_t b = 128;
@@ -178,12 +183,14 @@ bool PatternSet::add(std::string_view text, bool icase, IntOp op, std::string* e
           n.mask[i] = k >= 8 ? 0xff : k <= 0 ? 0 : static_cast<unsigned char>(0xff << (8 - k));
           n.addr[i] &= n.mask[i];
         }
+        n.bits = int(b);
       } else {
         *err = "'" + std::string(text) +
                "' is not an IPv4 or IPv6 address or network (Hearth does not resolve host "
                "names in patterns)";
         return false;
       }
+      n.index = int(count_);
       nets_.push_back(n);
       break;
     }
@@ -201,16 +208,16 @@ bool PatternSet::add(std::string_view text, bool icase, IntOp op, std::string* e
         }
         bytes.push_back(char(h * 16 + l));
       }
-      texts_.push_back(Text{std::move(bytes), false});
+      texts_.push_back(Text{std::move(bytes), false, int(count_)});
       break;
     }
     case MatchMethod::kStr:
       if (icase) {
         std::string l(text);
         for (char& c : l) c = lower(c);
-        exact_lower_.insert(std::move(l));
+        exact_lower_.emplace(std::move(l), int(count_));  // a duplicate keeps the first
       } else {
-        exact_.insert(std::string(text));
+        exact_.emplace(std::string(text), int(count_));
       }
       break;
     case MatchMethod::kReg: {
@@ -220,24 +227,25 @@ bool PatternSet::add(std::string_view text, bool icase, IntOp op, std::string* e
         *err = "invalid regex '" + std::string(text) + "': " + why;
         return false;
       }
-      regexes_.push_back(Re{std::move(re)});
+      regexes_.push_back(Re{std::move(re), int(count_)});
       break;
     }
     default:
-      texts_.push_back(Text{std::string(text), icase});
+      texts_.push_back(Text{std::string(text), icase, int(count_)});
       break;
   }
   ++count_;
   return true;
 }
 
-bool PatternSet::match_int(int64_t v) const {
+int PatternSet::find_int(int64_t v) const {
   for (const Range& r : ranges_)
-    if (v >= r.lo && v <= r.hi) return true;
-  return false;
+    if (v >= r.lo && v <= r.hi) return r.index;
+  return -1;
 }
 
-bool PatternSet::match_ip(const Sample& s) const {
+int PatternSet::find_ip(const Sample& s) const {
+  const Net* best = nullptr;
   for (const Net& n : nets_) {
     const unsigned char* a = s.addr;
     unsigned char conv[16];
@@ -251,9 +259,9 @@ bool PatternSet::match_ip(const Sample& s) const {
     const int len = n.v6 ? 16 : 4;
     bool ok = true;
     for (int i = 0; i < len && ok; ++i) ok = (a[i] & n.mask[i]) == n.addr[i];
-    if (ok) return true;
+    if (ok && (!best || n.bits > best->bits)) best = &n;
   }
-  return false;
+  return best ? best->index : -1;
 }
 
 bool PatternSet::match_one(std::string_view v, const Text& t) const {
@@ -268,7 +276,7 @@ bool PatternSet::match_one(std::string_view v, const Text& t) const {
       return v.size() >= p.size() && (t.icase ? iequal(v.substr(v.size() - p.size()), p)
                                               : v.substr(v.size() - p.size()) == p);
     case MatchMethod::kSub:
-      return find(v, p, 0, t.icase) != std::string_view::npos;
+      return find_in(v, p, 0, t.icase) != std::string_view::npos;
     case MatchMethod::kDir:
       return delimited_match(v, p, t.icase, false);
     case MatchMethod::kDom:
@@ -278,52 +286,56 @@ bool PatternSet::match_one(std::string_view v, const Text& t) const {
   }
 }
 
-bool PatternSet::match_text(std::string_view v) const {
+int PatternSet::find_text(std::string_view v, std::string_view* groups) const {
   if (method_ == MatchMethod::kStr) {
     // Heterogeneous lookup would need a transparent hash; a thread-local key
     // keeps the common case free of allocation once it has grown.
     static thread_local std::string key;
+    int found = -1;
     if (!exact_.empty()) {
       key.assign(v);
-      if (exact_.count(key)) return true;
+      if (auto it = exact_.find(key); it != exact_.end()) found = it->second;
     }
     if (!exact_lower_.empty()) {
       key.assign(v);
       for (char& c : key) c = lower(c);
-      if (exact_lower_.count(key)) return true;
+      if (auto it = exact_lower_.find(key); it != exact_lower_.end())
+        found = found < 0 ? it->second : std::min(found, it->second);
     }
-    return false;
+    return found;
   }
   if (method_ == MatchMethod::kReg) {
-    for (const Re& r : regexes_)
-      if (r.re->matches(v)) return true;
-    return false;
+    std::string_view scratch[Regex::kMaxGroups];
+    for (const Re& r : regexes_) {
+      if (groups ? r.re->search(v, groups) : r.re->search(v, scratch)) return r.index;
+    }
+    return -1;
   }
   for (const Text& t : texts_)
-    if (match_one(v, t)) return true;
-  return false;
+    if (match_one(v, t)) return t.index;
+  return -1;
 }
 
 // The sample is cast to the method's type first, as HAProxy does: bool and
 // int to an integer, bin to the binary form (an integer's 8 bytes), len and
 // the string methods to a string, so a binary sample ends at its first NUL
 // byte (manual 7.1.3).
-bool PatternSet::match(Sample s) const {
+int PatternSet::find(Sample s, std::string_view* groups) const {
   switch (method_) {
     case MatchMethod::kFound:
-      return true;
+      return 0;
     case MatchMethod::kBool:
-      return cast(s, SmpType::kSint) && s.sint != 0;
+      return cast(s, SmpType::kSint) && s.sint != 0 ? 0 : -1;
     case MatchMethod::kInt:
-      return cast(s, SmpType::kSint) && match_int(s.sint);
+      return cast(s, SmpType::kSint) ? find_int(s.sint) : -1;
     case MatchMethod::kLen:
-      return cast(s, SmpType::kStr) && match_int(int64_t(s.str.size()));
+      return cast(s, SmpType::kStr) ? find_int(int64_t(s.str.size())) : -1;
     case MatchMethod::kIp:
-      return cast(s, SmpType::kAddr) && match_ip(s);
+      return cast(s, SmpType::kAddr) ? find_ip(s) : -1;
     case MatchMethod::kBin:
-      return cast(s, SmpType::kBin) && match_text(s.str);
+      return cast(s, SmpType::kBin) ? find_text(s.str, groups) : -1;
     default:
-      return cast(s, SmpType::kStr) && match_text(s.str);
+      return cast(s, SmpType::kStr) ? find_text(s.str, groups) : -1;
   }
 }
 

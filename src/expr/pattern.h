@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "expr/regex.h"
@@ -52,27 +52,37 @@ class PatternSet {
   size_t size() const { return count_; }
 
   // Returns: true if `s` (a sample that exists) matches a pattern.
-  bool match(Sample s) const;
+  bool match(Sample s) const { return find(std::move(s)) >= 0; }
+  // Returns: the position (in the order added) of the pattern `s` matches,
+  // or -1: the first match, except for exact strings and networks, where
+  // the finest (the longest prefix) wins, as in HAProxy's trees. With
+  // `groups` (kReg), the captures of that match (Regex::kMaxGroups views).
+  int find(Sample s, std::string_view* groups = nullptr) const;
 
  private:
   struct Range {
     int64_t lo, hi;
+    int index;
   };
   struct Net {
     bool v6;
     unsigned char addr[16];
     unsigned char mask[16];
+    int bits;  // prefix length
+    int index;
   };
   struct Text {
     std::string s;
     bool icase;
+    int index;
   };
   struct Re {
     std::shared_ptr<const Regex> re;
+    int index;
   };
-  bool match_int(int64_t v) const;
-  bool match_ip(const Sample& s) const;
-  bool match_text(std::string_view v) const;
+  int find_int(int64_t v) const;
+  int find_ip(const Sample& s) const;
+  int find_text(std::string_view v, std::string_view* groups) const;
   bool match_one(std::string_view v, const Text& t) const;
 
   MatchMethod method_;
@@ -81,8 +91,8 @@ class PatternSet {
   std::vector<Net> nets_;
   std::vector<Text> texts_;  // all string methods but exact
   std::vector<Re> regexes_;
-  std::unordered_set<std::string> exact_;        // kStr, case-sensitive
-  std::unordered_set<std::string> exact_lower_;  // kStr with -i, lower-cased
+  std::unordered_map<std::string, int> exact_;        // kStr, case-sensitive
+  std::unordered_map<std::string, int> exact_lower_;  // kStr with -i, lower-cased
 };
 
 }  // namespace hearth::expr

@@ -111,7 +111,7 @@ std::unique_ptr<SampleExpr> parse_sample_expr(std::string_view text, uint8_t use
       return nullptr;
     }
     if (!typed_args(args, has_args, call.def->args, cwhat, &call.args, err)) return nullptr;
-    if (call.def->check && !call.def->check(call.args, err)) return nullptr;
+    if (call.def->check && !call.def->check(*call.def, call.args, err)) return nullptr;
     type = call.def->out;
     e->convs.push_back(std::move(call));
   }
@@ -143,7 +143,7 @@ bool eval_sample_expr(const SampleExpr& e, FetchContext& ctx, FetchIter& it, Sam
   if (!ok) return false;
   for (const ConvCall& c : e.convs) {
     if (!cast(out, c.def->in)) return false;
-    if (!c.def->fn(c.args.data(), c.args.size(), out)) return false;
+    if (!c.def->fn(c.args.data(), c.args.size(), out, ctx)) return false;
   }
   return true;
 }

@@ -4,10 +4,12 @@
 
 #include "core/pool.h"
 #include "expr/condition.h"
+#include "expr/log_format.h"
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "net/transport.h"
 #include "stream/http_stream.h"
+#include "stream/sample_fetch.h"
 #include "stream/session.h"
 #include "stream/stream.h"
 
@@ -21,8 +23,13 @@ void Frontend::set_global_maxconn(int n) { g_maxconn = n; }
 int Frontend::global_conns() { return g_conns.load(std::memory_order_relaxed); }
 
 backend::Backend* Frontend::select_backend(expr::FetchContext& ctx) const {
-  for (const SwitchRule& r : switching)
-    if (!r.cond || expr::eval_condition(*r.cond, ctx)) return r.backend;
+  for (const SwitchRule& r : switching) {
+    if (r.cond && !expr::eval_condition(*r.cond, ctx)) continue;
+    if (!r.fmt) return r.backend;
+    // A computed name that is no backend ends the rules, as in HAProxy.
+    backend::Backend* be = find_registered_backend(r.fmt->eval(ctx));
+    return be && be->settings.mode == mode ? be : default_backend;
+  }
   return default_backend;
 }
 

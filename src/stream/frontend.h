@@ -48,8 +48,9 @@ class Frontend {
   // Content switching: the use_backend rules in the order written, then
   // default_backend.
   struct SwitchRule {
-    backend::Backend* backend;
+    backend::Backend* backend;                    // null when `fmt` names it
     std::shared_ptr<const expr::Condition> cond;  // null: always
+    std::shared_ptr<const expr::LogFormat> fmt;   // use_backend %[...]
   };
   std::vector<SwitchRule> switching;
   backend::Backend* default_backend = nullptr;

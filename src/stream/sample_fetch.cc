@@ -18,9 +18,8 @@ namespace {
 
 using expr::FetchId;
 
-std::mutex g_registry_mu;
-std::map<std::string, const backend::Backend*, std::less<>>& registry() {
-  static std::map<std::string, const backend::Backend*, std::less<>> m;
+std::map<std::string, backend::Backend*, std::less<>>& registry() {
+  static std::map<std::string, backend::Backend*, std::less<>> m;
   return m;
 }
 
@@ -239,14 +238,13 @@ int port_of(const sockaddr* sa) {
 
 }  // namespace
 
-void register_backend(const backend::Backend* be) {
-  std::lock_guard<std::mutex> g(g_registry_mu);
-  registry()[be->name()] = be;
-}
+void register_backend(backend::Backend* be) { registry()[be->name()] = be; }
 
-void clear_backend_registry() {
-  std::lock_guard<std::mutex> g(g_registry_mu);
-  registry().clear();
+void clear_backend_registry() { registry().clear(); }
+
+backend::Backend* find_registered_backend(std::string_view name) {
+  auto it = registry().find(name);
+  return it == registry().end() ? nullptr : it->second;
 }
 
 bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
@@ -294,11 +292,7 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
       return true;
     case FetchId::kNbsrv: {
       const backend::Backend* be = be_;
-      if (nargs > 0 && !args[0].str.empty()) {
-        std::lock_guard<std::mutex> g(g_registry_mu);
-        auto found = registry().find(args[0].str);
-        be = found == registry().end() ? nullptr : found->second;
-      }
+      if (nargs > 0 && !args[0].str.empty()) be = find_registered_backend(args[0].str);
       if (!be) return false;
       const auto n = be->usable_servers();
       out.set_sint(n.active > 0 ? n.active : n.backup);

@@ -58,7 +58,11 @@ class TxnFetch : public expr::FetchContext {
 
 // Process-wide lookup of backends by name, for nbsrv(NAME). Set by the
 // runtime when it builds the proxies.
-void register_backend(const backend::Backend* be);
+// Written only while the runtime is built, before any worker runs; read
+// without a lock afterwards.
+void register_backend(backend::Backend* be);
 void clear_backend_registry();
+// Returns: the backend (or listen) section called `name`, or nullptr.
+backend::Backend* find_registered_backend(std::string_view name);
 
 }  // namespace hearth::stream

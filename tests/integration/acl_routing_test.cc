@@ -10,6 +10,7 @@
 #include "http_test_util.h"
 #include "support/fake_backend.h"
 #include "support/ports.h"
+#include "support/temp_dir.h"
 
 namespace hearth::test::http {
 namespace {
@@ -130,6 +131,78 @@ TEST(AclRouting, TcpSwitchingOnSource) {
   EXPECT_EQ(c.request("GET", "/").status, 200);
   EXPECT_EQ(local.request_count(), 1u);
   EXPECT_EQ(other.request_count(), 0u);
+}
+
+// Map-driven routing: a variable set from a map, a dynamic use_backend, a
+// header built from an expression; a map entry naming no backend falls to
+// default_backend. Compared with HAProxy.
+TEST(AclRouting, MapDrivenDynamicUseBackendMatchesHAProxy) {
+  TempDir dir;
+  const std::string map = dir.file("hosts.map");
+  ASSERT_TRUE(write_file(map,
+                         "# host  backend\n"
+                         "api.example.com    be_api\n"
+                         "  static.example.com\tbe_static  \n"
+                         "ghost.example.com  be_ghost\n"));
+  const std::string ipmap = dir.file("nets.map");
+  ASSERT_TRUE(write_file(ipmap, "127.0.0.0/8 loopback\n127.0.0.1/32 exact\n0.0.0.0/0 any\n"));
+  struct Case {
+    std::string host;
+    std::string from, xhost;
+  };
+  const std::vector<Case> cases = {
+      {"API.Example.com", "be_api", "api.example.com"},
+      {"static.example.com", "be_static", "static.example.com"},
+      {"ghost.example.com", "be_default", "ghost.example.com"},
+      {"other.example.com", "be_default", "other.example.com"},
+  };
+  for (const std::string binary : {"", "haproxy"}) {
+    HttpBackend api, stat, def;
+    const uint16_t port = free_tcp_port();
+    auto backend = [](const std::string& name, uint16_t p) {
+      return "backend " + name + "\n  http-response set-header X-From " + name +
+             "\n  server s 127.0.0.1:" + std::to_string(p) + "\n";
+    };
+    const std::string cfg =
+        "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
+        "  timeout server 5s\n"
+        "frontend fe\n  bind 127.0.0.1:" +
+        std::to_string(port) +
+        "\n"
+        "  http-request set-header X-Request-Host %[req.hdr(host),lower]\n"
+        "  http-request set-header X-Net %[src,map_ip(" +
+        ipmap +
+        ",none)]\n"
+        "  http-request set-var(txn.route) req.hdr(host),lower,map_str(" +
+        map +
+        ",be_default)\n"
+        "  use_backend %[var(txn.route)]\n"
+        "  default_backend be_default\n" +
+        backend("be_api", api.port()) + backend("be_static", stat.port()) +
+        backend("be_default", def.port());
+    HearthOptions opt{.wait_ports = {port}};
+    if (!binary.empty()) opt.binary = binary, opt.extra_args = {"-db"};
+    HearthProcess h(cfg, opt);
+    ASSERT_TRUE(h.ready()) << binary << ": " << h.describe();
+    for (const Case& k : cases) {
+      HttpClient c(port);
+      ASSERT_TRUE(c.send("GET / HTTP/1.1\r\nhost: " + k.host + "\r\n\r\n"));
+      HttpResponse r = c.read_response();
+      EXPECT_EQ(r.status, 200) << binary << " " << k.host;
+      EXPECT_EQ(r.header("x-from").value_or("-"), k.from) << binary << " " << k.host;
+    }
+    // What the servers saw: the lower-cased host, and the finest network.
+    std::vector<HttpRequestRecord> seen = def.requests();
+    for (const auto& r : api.requests()) seen.push_back(r);
+    for (const auto& r : stat.requests()) seen.push_back(r);
+    ASSERT_EQ(seen.size(), cases.size()) << binary;
+    for (const auto& r : seen) {
+      std::string host = r.header("host").value_or("");
+      for (char& ch : host) ch = char(tolower(static_cast<unsigned char>(ch)));
+      EXPECT_EQ(r.header("x-request-host").value_or("-"), host) << binary;
+      EXPECT_EQ(r.header("x-net").value_or("-"), "exact") << binary;
+    }
+  }
 }
 
 }  // namespace

@@ -253,9 +253,12 @@ TEST(ProxyKeywords, UseBackendRulesInOrder) {
   EXPECT_EQ(proxy(r).use_backends[1].backend, "b");
   EXPECT_EQ(only_error(in("frontend", "  use_backend a if nope\n")),
             "t.cfg:2: 'use_backend': no such ACL : 'nope'");
-  EXPECT_EQ(only_error(in("frontend", "  use_backend be_%[req.hdr(host)]\n")),
-            "t.cfg:2: 'use_backend': backend names built from log-format expressions are not "
-            "supported by Hearth yet");
+  auto dynamic = in("frontend", "  use_backend be_%[req.hdr(host),lower] if TRUE\n");
+  ASSERT_TRUE(dynamic.ok()) << dump(dynamic.errors);
+  ASSERT_NE(proxy(dynamic).use_backends[0].fmt, nullptr);
+  EXPECT_NE(proxy(dynamic).use_backends[0].cond, nullptr);
+  EXPECT_EQ(only_error(in("frontend", "  use_backend be_%[nope]\n")),
+            "t.cfg:2: 'use_backend': in log-format 'be_%[nope]': unknown fetch method 'nope'");
   EXPECT_EQ(only_error(in("frontend", "  use_backend\n")),
             "t.cfg:2: 'use_backend': missing backend name: use_backend NAME [if|unless COND]");
   EXPECT_EQ(only_error(in("backend", "  use_backend a\n")),
