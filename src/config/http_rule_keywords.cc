@@ -1,4 +1,7 @@
 // "http-request ACTION ..." and "http-response ACTION ...".
+#include <fstream>
+#include <sstream>
+
 #include "config/keywords.h"
 #include "config/units.h"
 
@@ -20,9 +23,6 @@ const char* const kLaterActions[] = {"add-acl",
                                      "normalize-uri",
                                      "redirect",
                                      "reject",
-                                     "replace-path",
-                                     "replace-pathq",
-                                     "replace-uri",
                                      "sc-inc-gpc",
                                      "sc-set-gpt",
                                      "send-spoe-group",
@@ -32,19 +32,14 @@ const char* const kLaterActions[] = {"add-acl",
                                      "set-log-level",
                                      "set-map",
                                      "set-mark",
-                                     "set-method",
                                      "set-nice",
-                                     "set-path",
-                                     "set-pathq",
                                      "set-priority-class",
                                      "set-priority-offset",
-                                     "set-query",
                                      "set-src",
                                      "set-src-port",
                                      "set-status",
                                      "set-timeout",
                                      "set-tos",
-                                     "set-uri",
                                      "silent-drop",
                                      "strict-mode",
                                      "tarpit",
@@ -198,11 +193,46 @@ bool parse_var_action(const Directive& d, const std::string& kw, HttpRule& rule,
   return true;
 }
 
+// The -m of del-header. Returns: false after reporting.
+bool parse_name_match(const Directive& d, const std::string& kw, const std::string& m,
+                      const std::string& pattern, HttpRule& rule, Reporter& rep) {
+  using M = HttpRule::NameMatch;
+  if (m == "str")
+    rule.name_match = M::kStr;
+  else if (m == "beg")
+    rule.name_match = M::kBeg;
+  else if (m == "end")
+    rule.name_match = M::kEnd;
+  else if (m == "sub")
+    rule.name_match = M::kSub;
+  else if (m == "reg")
+    rule.name_match = M::kReg;
+  else {
+    rep.error(d.loc, kw, "unknown matching method '" + m + "' (expects str, beg, end, sub or reg)");
+    return false;
+  }
+  if (rule.name_match != M::kReg) return true;
+  std::string why;
+  rule.regex = expr::Regex::compile(pattern, &why);
+  if (!rule.regex) {
+    rep.error(d.loc, kw, "invalid regular expression '" + pattern + "': " + why);
+    return false;
+  }
+  return true;
+}
+
 // set-header NAME VALUE | add-header NAME VALUE | del-header NAME
 bool parse_header_action(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
   const bool set = rule.action != HttpRule::Action::kDelHeader;
-  const size_t want = set ? 4 : 3;
-  if (!check_arity(d, kw, want, want, set ? kw + " NAME VALUE" : kw + " NAME", rep)) return false;
+  const bool with_m = !set && d.size() > 3 && d[3] == "-m";
+  const size_t want = set ? 4 : with_m ? 5 : 3;
+  if (!check_arity(d, kw, want, want, set ? kw + " NAME VALUE" : kw + " NAME [-m METHOD]", rep))
+    return false;
+  if (with_m && !parse_name_match(d, kw, d[4], d[2], rule, rep)) return false;
+  if (with_m && rule.name_match != HttpRule::NameMatch::kStr) {
+    rule.name = d[2];
+    return true;
+  }
   if (!is_header_name(d[2])) {
     rep.error(
         d.loc, kw,
@@ -237,10 +267,70 @@ bool parse_replace_action(const Directive& d, const std::string& kw, HttpRule& r
   return true;
 }
 
-// Applies one "OPTION VALUE" pair of deny / return. Returns: false after
-// reporting a bad value.
-bool apply_reply_option(const Directive& d, const std::string& kw, const std::string& o,
-                        const std::string& v, HttpRule& rule, Reporter& rep) {
+// Returns: true and *a if `name` is an action of parse_uri_action.
+bool uri_action(const std::string& name, HttpRule::Action* a) {
+  static const std::pair<const char*, HttpRule::Action> kUri[] = {
+      {"set-path", HttpRule::Action::kSetPath},
+      {"set-pathq", HttpRule::Action::kSetPathq},
+      {"set-query", HttpRule::Action::kSetQuery},
+      {"set-uri", HttpRule::Action::kSetUri},
+      {"set-method", HttpRule::Action::kSetMethod},
+      {"replace-path", HttpRule::Action::kReplacePath},
+      {"replace-pathq", HttpRule::Action::kReplacePathq},
+      {"replace-uri", HttpRule::Action::kReplaceUri}};
+  for (const auto& [n, act] : kUri) {
+    if (name == n) {
+      *a = act;
+      return true;
+    }
+  }
+  return false;
+}
+
+// set-path|set-pathq|set-query|set-uri|set-method FMT, and
+// replace-path|replace-pathq|replace-uri REGEX REPLACEMENT.
+bool parse_uri_action(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
+  const bool replace = d[1].rfind("replace-", 0) == 0;
+  if (!check_arity(d, kw, replace ? 4 : 3, replace ? 4 : 3,
+                   replace ? kw + " REGEX REPLACEMENT" : kw + " FORMAT", rep))
+    return false;
+  if (!replace) return format_value(d, kw, d[2], rule, rep);
+  std::string why;
+  rule.regex = expr::Regex::compile(d[2], &why);
+  if (!rule.regex) {
+    rep.error(d.loc, kw, "invalid regular expression '" + d[2] + "': " + why);
+    return false;
+  }
+  auto text = literal_value(d, kw, d[3], rep);
+  if (!text) return false;
+  rule.value = *text;
+  return true;
+}
+
+// Words each reply option takes, itself included (0: not an option).
+size_t reply_option_words(const std::string& o, bool deny) {
+  if (o == "status" || (deny && o == "deny_status") || o == "content-type" || o == "string" ||
+      o == "lf-string" || o == "file" || o == "lf-file")
+    return 2;
+  if (o == "hdr") return 3;
+  return 0;
+}
+
+bool read_whole_file(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+// One reply option with its value(s) at d[i + 1...]. Returns: false after
+// reporting.
+bool apply_reply_option(const Directive& d, const std::string& kw, size_t i, HttpRule& rule,
+                        bool* has_body, Reporter& rep) {
+  const std::string& o = d[i];
+  const std::string& v = d[i + 1];
   if (o == "status" || o == "deny_status") {
     auto n = parse_int(v);
     if (!n || *n < 200 || *n > 599) {
@@ -251,44 +341,90 @@ bool apply_reply_option(const Directive& d, const std::string& kw, const std::st
     rule.status = static_cast<int>(*n);
     return true;
   }
-  auto text = literal_value(d, kw, v, rep);
-  if (!text) return false;
-  (o == "content-type" ? rule.content_type : rule.value) = *text;
+  std::string err;
+  if (o == "hdr") {
+    if (!is_header_name(v)) {
+      rep.error(d.loc, kw, "invalid header name '" + v + "' for option 'hdr'");
+      return false;
+    }
+    auto f = expr::LogFormat::parse(d[i + 2], rule_use(d), &err);
+    if (!f) {
+      rep.error(d.loc, kw, err);
+      return false;
+    }
+    rule.hdrs.emplace_back(v, std::move(f));
+    return true;
+  }
+  if (o == "content-type") {
+    auto text = literal_value(d, kw, v, rep);
+    if (!text) return false;
+    rule.content_type = *text;
+    return true;
+  }
+  if (*has_body) {
+    rep.error(d.loc, kw, "only one of string, lf-string, file or lf-file may be given");
+    return false;
+  }
+  *has_body = true;
+  std::string body = v;
+  if (o == "file" || o == "lf-file") {
+    if (!read_whole_file(v, &body)) {
+      rep.error(d.loc, kw, "cannot read file '" + v + "' for option '" + o + "'");
+      return false;
+    }
+  }
+  if (o == "string" || o == "file") {
+    rule.value = std::move(body);
+    return true;
+  }
+  auto f = expr::LogFormat::parse(body, rule_use(d), &err);
+  if (!f) {
+    rep.error(d.loc, kw, err);
+    return false;
+  }
+  rule.fmt = std::move(f);
   return true;
 }
 
-// deny [deny_status|status N] [content-type T] [string S]
-// return [status N] [content-type T] [string S]
+// deny|return [status|deny_status N] [content-type T]
+//   [string S | lf-string FMT | file F | lf-file F] [hdr NAME FMT]...
 bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
   const bool deny = rule.action == HttpRule::Action::kDeny;
   rule.status = deny ? 403 : 200;
   bool has_body = false;
-  for (size_t i = 2; i < d.size(); i += 2) {
+  for (size_t i = 2; i < d.size();) {
     const std::string& o = d[i];
-    const bool known =
-        o == "status" || (deny && o == "deny_status") || o == "content-type" || o == "string";
-    if (!known) {
+    const size_t words = reply_option_words(o, deny);
+    if (words == 0) {
+      const bool later = o == "errorfile" || o == "errorfiles" || o == "default-errorfiles";
       rep.error(d.loc, kw,
-                "option '" + o + "' is not supported: expects " +
-                    (deny ? "[deny_status N] [content-type T] [string S]"
-                          : "[status N] [content-type T] [string S]"));
+                later ? "option '" + o + "' is not supported by Hearth yet"
+                      : "option '" + o + "' is not supported: expects " +
+                            (deny ? std::string("[deny_status N]") : std::string("[status N]")) +
+                            " [content-type T] [string S | lf-string FMT | file F | lf-file F] "
+                            "[hdr NAME FMT]...");
       return false;
     }
-    if (i + 1 >= d.size()) {
-      rep.error(d.loc, kw, "option '" + o + "' expects a value");
+    if (i + words > d.size()) {
+      rep.error(d.loc, kw,
+                "option '" + o + "' expects " + (words == 3 ? "a name and a value" : "a value"));
       return false;
     }
-    if (!apply_reply_option(d, kw, o, d[i + 1], rule, rep)) return false;
-    has_body = has_body || o == "string";
+    if (!apply_reply_option(d, kw, i, rule, &has_body, rep)) return false;
+    i += words;
   }
-  if (has_body && rule.content_type.empty()) {
-    rep.error(d.loc, kw, "a 'string' body needs 'content-type T', e.g. content-type text/plain");
+  const bool body = !rule.value.empty() || rule.fmt;
+  if (body && rule.content_type.empty()) {
+    rep.error(d.loc, kw, "a body needs 'content-type T', e.g. content-type text/plain");
     return false;
   }
-  if (has_body && (rule.status == 204 || rule.status == 304)) {
+  if (body && (rule.status == 204 || rule.status == 304)) {
     rep.error(d.loc, kw, "status " + std::to_string(rule.status) + " cannot carry a body");
     return false;
   }
+  // Without a payload the content-type is ignored (HAProxy's manual).
+  if (!has_body && !deny) rule.content_type.clear();
+  rule.has_body = has_body;
   return true;
 }
 
@@ -298,7 +434,8 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const bool request = d[0] == "http-request";
   const std::string supported =
       request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
-                "set-var-fmt, unset-var, deny or return"
+                "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
+                "replace-path, replace-pathq, replace-uri, deny or return"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt or unset-var";
   if (d.size() < 2) {
@@ -320,7 +457,8 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     rule.action = d[1] == "set-header"   ? HttpRule::Action::kSetHeader
                   : d[1] == "add-header" ? HttpRule::Action::kAddHeader
                                          : HttpRule::Action::kDelHeader;
-    fixed(rule.action == HttpRule::Action::kDelHeader ? 3 : 4);
+    const bool del_m = rule.action == HttpRule::Action::kDelHeader && d.size() > 3 && d[3] == "-m";
+    fixed(rule.action == HttpRule::Action::kDelHeader ? (del_m ? 5 : 3) : 4);
     args.words.resize(cond_at);
     ok = parse_header_action(args, kw, rule, rep);
   } else if (d[1] == "replace-header" || d[1] == "replace-value") {
@@ -329,6 +467,10 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     fixed(5);
     args.words.resize(cond_at);
     ok = parse_replace_action(args, kw, rule, rep);
+  } else if (request && uri_action(d[1], &rule.action)) {
+    fixed(d[1].rfind("replace-", 0) == 0 ? 4 : 3);
+    args.words.resize(cond_at);
+    ok = parse_uri_action(args, kw, rule, rep);
   } else if (d[1].rfind("set-var(", 0) == 0 || d[1].rfind("set-var-fmt(", 0) == 0 ||
              d[1].rfind("unset-var(", 0) == 0) {
     rule.action = d[1][0] == 'u'                       ? HttpRule::Action::kUnsetVar
@@ -339,11 +481,13 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     ok = parse_var_action(args, kw.substr(0, kw.find('(')), rule, rep);
   } else if (request && (d[1] == "deny" || d[1] == "return")) {
     rule.action = d[1] == "deny" ? HttpRule::Action::kDeny : HttpRule::Action::kReturn;
-    for (size_t i = 2; i < d.size(); i += 2) {
+    for (size_t i = 2; i < d.size();) {
       if (d[i] == "if" || d[i] == "unless") {
         cond_at = i;
         break;
       }
+      const size_t w = reply_option_words(d[i], rule.action == HttpRule::Action::kDeny);
+      i += w ? w : 2;
     }
     args.words.resize(cond_at);
     ok = parse_reply_action(args, kw, rule, rep);

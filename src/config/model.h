@@ -99,9 +99,17 @@ struct HttpRule {
     kReplaceValue,
     kReturn,
     kDeny,
-    kSetVar,     // set-var(name[,cond...]) EXPR
-    kSetVarFmt,  // set-var-fmt(name[,cond...]) FMT
-    kUnsetVar,   // unset-var(name)
+    kSetVar,        // set-var(name[,cond...]) EXPR
+    kSetVarFmt,     // set-var-fmt(name[,cond...]) FMT
+    kUnsetVar,      // unset-var(name)
+    kSetPath,       // set-path FMT
+    kSetPathq,      // set-pathq FMT
+    kSetQuery,      // set-query FMT
+    kSetUri,        // set-uri FMT
+    kSetMethod,     // set-method FMT
+    kReplacePath,   // replace-path REGEX REPLACEMENT
+    kReplacePathq,  // replace-pathq REGEX REPLACEMENT
+    kReplaceUri,    // replace-uri REGEX REPLACEMENT
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -116,6 +124,13 @@ struct HttpRule {
   std::shared_ptr<const expr::SampleExpr> expr;  // set-var
   expr::VarName var;                             // set-var, set-var-fmt, unset-var
   uint16_t var_conds = 0;                        // set-var(name,ifset,...)
+  // return / deny: "hdr NAME FMT" fields, and whether a payload was given
+  // (string, lf-string in `fmt`, file, lf-file).
+  std::vector<std::pair<std::string, std::shared_ptr<const expr::LogFormat>>> hdrs;
+  bool has_body = false;
+  // del-header NAME -m METH: str (default), beg, end, sub or reg (`regex`),
+  // on the lower-cased name, as HAProxy's (its header names are lower case).
+  enum class NameMatch : uint8_t { kStr, kBeg, kEnd, kSub, kReg } name_match = NameMatch::kStr;
 };
 
 // "use_backend NAME [if|unless COND]": content switching; the first rule

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "expr/converters_more.h"
+
 namespace hearth::expr {
 namespace {
 
@@ -271,52 +273,96 @@ int64_t sat_add(int64_t a, int64_t b) {
   return r;
 }
 
-bool conv_add(const Arg* a, size_t, Sample& s, FetchContext&) {
-  s.set_sint(sat_add(s.sint, a[0].sint));
+// The operand of add() .. xor(): an integer, or a variable cast to one
+// (the converter fails if it is unset or does not cast).
+bool operand(const Arg& a, FetchContext& ctx, int64_t* v) {
+  if (a.type == A::kSint) {
+    *v = a.sint;
+    return true;
+  }
+  Sample s;
+  if (!var_arg(a, ctx, T::kSint, &s)) return false;
+  *v = s.sint;
   return true;
 }
-bool conv_sub(const Arg* a, size_t, Sample& s, FetchContext&) {
+
+// As HAProxy's check_operator(): a variable name, else an integer ("" is 0).
+bool check_operator(const ConvDef&, std::vector<Arg>& args, std::string* err) {
+  Arg& a = args[0];
+  std::string why;
+  if (to_var_arg(a, &why)) return true;
+  if (a.str.starts_with("proc.")) {
+    *err = why;
+    return false;
+  }
+  if (!read_int64(a.str, &a.sint)) {
+    *err = "expects an integer or a variable name";
+    return false;
+  }
+  a.type = A::kSint;
+  return true;
+}
+
+bool conv_add(const Arg* a, size_t, Sample& s, FetchContext& ctx) {
+  int64_t v;
+  if (!operand(a[0], ctx, &v)) return false;
+  s.set_sint(sat_add(s.sint, v));
+  return true;
+}
+bool conv_sub(const Arg* a, size_t, Sample& s, FetchContext& ctx) {
+  int64_t v;
+  if (!operand(a[0], ctx, &v)) return false;
   // -INT64_MIN does not exist: add INT64_MAX, then one more if that did not cap.
-  if (a[0].sint == INT64_MIN) {
+  if (v == INT64_MIN) {
     const int64_t r = sat_add(s.sint, INT64_MAX);
     s.set_sint(r < INT64_MAX ? r + 1 : r);
   } else {
-    s.set_sint(sat_add(s.sint, -a[0].sint));
+    s.set_sint(sat_add(s.sint, -v));
   }
   return true;
 }
-bool conv_mul(const Arg* a, size_t, Sample& s, FetchContext&) {
-  int64_t r;
-  if (__builtin_mul_overflow(s.sint, a[0].sint, &r))
-    r = (s.sint < 0) == (a[0].sint < 0) ? INT64_MAX : INT64_MIN;
+bool conv_mul(const Arg* a, size_t, Sample& s, FetchContext& ctx) {
+  int64_t v, r;
+  if (!operand(a[0], ctx, &v)) return false;
+  if (__builtin_mul_overflow(s.sint, v, &r)) r = (s.sint < 0) == (v < 0) ? INT64_MAX : INT64_MIN;
   s.set_sint(r);
   return true;
 }
-bool conv_div(const Arg* a, size_t, Sample& s, FetchContext&) {
-  if (a[0].sint == 0 || (a[0].sint == -1 && s.sint == INT64_MIN))
+bool conv_div(const Arg* a, size_t, Sample& s, FetchContext& ctx) {
+  int64_t v;
+  if (!operand(a[0], ctx, &v)) return false;
+  if (v == 0 || (v == -1 && s.sint == INT64_MIN))
     s.set_sint(INT64_MAX);
   else
-    s.set_sint(s.sint / a[0].sint);
+    s.set_sint(s.sint / v);
   return true;
 }
-bool conv_mod(const Arg* a, size_t, Sample& s, FetchContext&) {
-  s.set_sint(a[0].sint == 0 || a[0].sint == -1 ? 0 : s.sint % a[0].sint);
+bool conv_mod(const Arg* a, size_t, Sample& s, FetchContext& ctx) {
+  int64_t v;
+  if (!operand(a[0], ctx, &v)) return false;
+  s.set_sint(v == 0 || v == -1 ? 0 : s.sint % v);
   return true;
 }
 bool conv_neg(const Arg*, size_t, Sample& s, FetchContext&) {
   s.set_sint(s.sint == INT64_MIN ? INT64_MAX : -s.sint);
   return true;
 }
-bool conv_and(const Arg* a, size_t, Sample& s, FetchContext&) {
-  s.set_sint(s.sint & a[0].sint);
+bool conv_and(const Arg* a, size_t, Sample& s, FetchContext& ctx) {
+  int64_t v;
+  if (!operand(a[0], ctx, &v)) return false;
+  s.set_sint(s.sint & v);
   return true;
 }
-bool conv_or(const Arg* a, size_t, Sample& s, FetchContext&) {
-  s.set_sint(s.sint | a[0].sint);
+bool conv_or(const Arg* a, size_t, Sample& s, FetchContext& ctx) {
+  int64_t v;
+  if (!operand(a[0], ctx, &v)) return false;
+  s.set_sint(s.sint | v);
   return true;
 }
-bool conv_xor(const Arg* a, size_t, Sample& s, FetchContext&) {
-  s.set_sint(s.sint ^ a[0].sint);
+bool conv_xor(const Arg* a, size_t, Sample& s, FetchContext& ctx) {
+  int64_t v;
+  if (!operand(a[0], ctx, &v)) return false;
+  s.set_sint(s.sint ^ v);
   return true;
 }
 bool conv_cpl(const Arg*, size_t, Sample& s, FetchContext&) {
@@ -427,15 +473,15 @@ const ConvDef kConverters[] = {
     {"ltrim", {1, {A::kStr}}, T::kStr, T::kStr, conv_ltrim},
     {"rtrim", {1, {A::kStr}}, T::kStr, T::kStr, conv_rtrim},
     {"cut_crlf", {}, T::kStr, T::kStr, conv_cut_crlf},
-    {"add", {1, {A::kSint}}, T::kSint, T::kSint, conv_add},
-    {"sub", {1, {A::kSint}}, T::kSint, T::kSint, conv_sub},
-    {"mul", {1, {A::kSint}}, T::kSint, T::kSint, conv_mul},
-    {"div", {1, {A::kSint}}, T::kSint, T::kSint, conv_div},
-    {"mod", {1, {A::kSint}}, T::kSint, T::kSint, conv_mod},
+    {"add", {1, {A::kStr}}, T::kSint, T::kSint, conv_add, check_operator},
+    {"sub", {1, {A::kStr}}, T::kSint, T::kSint, conv_sub, check_operator},
+    {"mul", {1, {A::kStr}}, T::kSint, T::kSint, conv_mul, check_operator},
+    {"div", {1, {A::kStr}}, T::kSint, T::kSint, conv_div, check_operator},
+    {"mod", {1, {A::kStr}}, T::kSint, T::kSint, conv_mod, check_operator},
     {"neg", {}, T::kSint, T::kSint, conv_neg},
-    {"and", {1, {A::kSint}}, T::kSint, T::kSint, conv_and},
-    {"or", {1, {A::kSint}}, T::kSint, T::kSint, conv_or},
-    {"xor", {1, {A::kSint}}, T::kSint, T::kSint, conv_xor},
+    {"and", {1, {A::kStr}}, T::kSint, T::kSint, conv_and, check_operator},
+    {"or", {1, {A::kStr}}, T::kSint, T::kSint, conv_or, check_operator},
+    {"xor", {1, {A::kStr}}, T::kSint, T::kSint, conv_xor, check_operator},
     {"cpl", {}, T::kSint, T::kSint, conv_cpl},
     {"not", {}, T::kSint, T::kBool, conv_not},
     {"bool", {}, T::kSint, T::kBool, conv_bool},

@@ -52,10 +52,14 @@ const char* use_name(uint8_t use) {
   return "the connection";
 }
 
+// `bare_is_empty`: a converter written without parentheses that needs an
+// argument gets one empty argument, as HAProxy reads "add" as "add()".
 bool typed_args(std::string_view raw_text, bool has_args, const ArgSpec& spec,
-                const std::string& what, std::vector<Arg>* out, std::string* err) {
+                const std::string& what, std::vector<Arg>* out, std::string* err,
+                bool bare_is_empty = false) {
   std::vector<std::string> raw;
   if (has_args && !split_args(raw_text, &raw, err)) return false;
+  if (!has_args && bare_is_empty && spec.min > 0) raw.emplace_back();
   // "name()" is the same as "name" for a keyword whose arguments are optional.
   if (raw.size() == 1 && raw[0].empty() && spec.min == 0) raw.clear();
   return make_args(raw, spec, what, out, err);
@@ -110,7 +114,7 @@ std::unique_ptr<SampleExpr> parse_sample_expr(std::string_view text, uint8_t use
              "' (it expects '" + type_name(call.def->in) + "')";
       return nullptr;
     }
-    if (!typed_args(args, has_args, call.def->args, cwhat, &call.args, err)) return nullptr;
+    if (!typed_args(args, has_args, call.def->args, cwhat, &call.args, err, true)) return nullptr;
     if (call.def->check && !call.def->check(*call.def, call.args, err)) return nullptr;
     type = call.def->out;
     e->convs.push_back(std::move(call));

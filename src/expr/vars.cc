@@ -108,7 +108,28 @@ bool VarStore::get(uint32_t id, Sample* out) const {
 }
 
 void VarStore::unset(uint32_t id) {
-  if (Entry* e = find(id)) e->set = false;
+  // unset-var deletes the variable: "ifexists" no longer holds (HAProxy 2.6).
+  for (size_t i = 0; i < n_; ++i) {
+    if (inline_[i].id == id) {
+      inline_[i] = inline_[--n_];
+      return;
+    }
+  }
+  for (size_t i = 0; i < overflow_.size(); ++i) {
+    if (overflow_[i].id == id) {
+      overflow_.erase(overflow_.begin() + long(i));
+      return;
+    }
+  }
+}
+
+void VarStore::declare(uint32_t id) {
+  if (find(id)) return;
+  Sample none;
+  if (n_ < kInlineVars)
+    inline_[n_++] = Entry{id, none, false};
+  else
+    overflow_.push_back(Entry{id, none, false});
 }
 
 void VarStore::clear() {
@@ -154,6 +175,15 @@ bool var_conds_hold(uint16_t conds, const VarStore& store, uint32_t id, const Sa
   if ((conds & kVarIfGt) && ints && !(cur.sint > input.sint)) return false;
   if ((conds & kVarIfLt) && ints && !(cur.sint < input.sint)) return false;
   return true;
+}
+
+bool set_var_if(VarStore& store, uint32_t id, uint16_t conds, const Sample& input) {
+  if (var_conds_hold(conds, store, id, input)) {
+    store.set(id, input);
+    return true;
+  }
+  if (!(conds & kVarIfExists)) store.declare(id);
+  return false;
 }
 
 }  // namespace hearth::expr

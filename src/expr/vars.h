@@ -39,8 +39,12 @@ class VarStore {
   // Returns: false if unset; else *out views the stored bytes (valid until
   // the variable is set again or the store cleared).
   bool get(uint32_t id, Sample* out) const;
-  // Unsets the variable; it still exists (see set-var's "ifexists").
+  // Deletes the variable (afterwards neither "ifexists" nor "ifset" holds).
   void unset(uint32_t id);
+  // Creates the variable without a value if it does not exist ("ifexists"
+  // then holds, "ifset" does not): what a set-var whose condition failed
+  // leaves behind in HAProxy.
+  void declare(uint32_t id);
   bool exists(uint32_t id) const { return find(id) != nullptr; }
   void clear();
   size_t size() const { return n_ + overflow_.size(); }
@@ -82,5 +86,9 @@ enum VarCond : uint16_t {
 bool parse_var_cond(std::string_view name, uint16_t* conds, std::string* err);
 // Returns: true if every condition holds for setting `id` in `store` to `input`.
 bool var_conds_hold(uint16_t conds, const VarStore& store, uint32_t id, const Sample& input);
+// set-var's effect, action or converter: stores `input` if the conditions
+// hold; else leaves a new variable declared (unless ifexists failed).
+// Returns: whether it was stored.
+bool set_var_if(VarStore& store, uint32_t id, uint16_t conds, const Sample& input);
 
 }  // namespace hearth::expr

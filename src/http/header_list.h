@@ -33,6 +33,17 @@ class HeaderList {
   // Removes every field named `name` (case-insensitive), keeping the order of
   // the others. Returns: how many were removed.
   size_t del(std::string_view name);
+  // Removes every field for which pred(field) is true, keeping the order of
+  // the others. Returns: how many were removed.
+  template <typename Pred>
+  size_t del_if(Pred&& pred) {
+    size_t out = 0;
+    for (size_t i = 0; i < n_; ++i)
+      if (!pred(f_[i])) f_[out++] = f_[i];
+    const size_t removed = n_ - out;
+    n_ = out;
+    return removed;
+  }
   // del(name), then add(name, value): the field ends up once, at the end.
   // Returns: false when the list is full.
   bool set(std::string_view name, std::string_view value) {

@@ -78,7 +78,7 @@ bool HttpStream::route_request() {
     reply(500, "text/plain", nullptr, true);
     return false;
   }
-  if (final_rule) return answer_by_rule(*final_rule);
+  if (final_rule) return answer_by_rule(*final_rule, fetch);
   char ip[64];
   std::string_view xff;
   if ((fe_->http.forwardfor || bs().forwardfor) &&
@@ -93,23 +93,6 @@ bool HttpStream::route_request() {
   req.flags &= uint16_t(~http::kMsgClose);
   if (conn_mode() != config::HttpConnMode::kKeepAlive) req.flags |= http::kMsgClose;
   return true;
-}
-
-// A deny or return rule answers the request. Returns: false (the stream replied).
-bool HttpStream::answer_by_rule(const config::HttpRule& rule) {
-  const char* ctype = rule.content_type.empty() ? "text/plain" : rule.content_type.c_str();
-  const char* body = rule.value.empty() && rule.content_type.empty() ? nullptr : rule.value.c_str();
-  if (rule.action == config::HttpRule::Action::kDeny) {
-    log_.term = "PR";
-    reply(rule.status ? rule.status : 403, ctype, body, true);
-    return false;
-  }
-  const http::MsgHead& req = req_.head;
-  const bool no_payload =
-      req.body == http::BodyKind::kNone || (req.body == http::BodyKind::kLength && req.length == 0);
-  const bool close = !req_.client_keepalive || !no_payload;
-  reply(rule.status, rule.content_type.c_str(), rule.value.c_str(), close);
-  return false;
 }
 
 // Moves request payload from the client's mux into req_.data, as far as it

@@ -7,6 +7,7 @@
 #include "expr/condition.h"
 #include "expr/log_format.h"
 #include "expr/regex.h"
+#include "stream/http_uri_rules.h"
 
 namespace hearth::stream {
 
@@ -78,6 +79,28 @@ bool replace_value(const config::HttpRule& r, http::MsgHead& head) {
   return true;
 }
 
+// del-header -m beg|end|sub|reg, on the lower-cased name.
+bool name_matches(const config::HttpRule& r, std::string_view name) {
+  char low[256];
+  if (name.size() > sizeof low) return false;
+  for (size_t i = 0; i < name.size(); ++i)
+    low[i] = (name[i] >= 'A' && name[i] <= 'Z') ? char(name[i] + 32) : name[i];
+  const std::string_view n(low, name.size());
+  const std::string_view p = r.name;
+  switch (r.name_match) {
+    case config::HttpRule::NameMatch::kBeg:
+      return n.substr(0, p.size()) == p;
+    case config::HttpRule::NameMatch::kEnd:
+      return n.size() >= p.size() && n.substr(n.size() - p.size()) == p;
+    case config::HttpRule::NameMatch::kSub:
+      return n.find(p) != std::string_view::npos;
+    case config::HttpRule::NameMatch::kReg:
+      return r.regex->matches(n);
+    default:
+      return false;
+  }
+}
+
 // A log-format value, kept in the head. Returns: false if it does not fit,
 // or holds CR, LF or NUL (it would split the head: a failed rewrite).
 bool computed_value(const expr::LogFormat& fmt, expr::FetchContext& ctx, http::MsgHead& head,
@@ -96,7 +119,7 @@ void set_var(const config::HttpRule& r, expr::FetchContext& ctx) {
   } else if (!expr::eval_sample_expr(*r.expr, ctx, s)) {
     return;  // no sample: the variable is left as it was
   }
-  if (expr::var_conds_hold(r.var_conds, *vars, r.var.id, s)) vars->set(r.var.id, s);
+  expr::set_var_if(*vars, r.var.id, r.var_conds, s);
 }
 
 }  // namespace
@@ -128,7 +151,10 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         if (expr::VarStore* vars = ctx.vars(r.var.scope)) vars->unset(r.var.id);
         break;
       case Action::kDelHeader:
-        fields.del(r.name);
+        if (r.name_match == config::HttpRule::NameMatch::kStr)
+          fields.del(r.name);
+        else
+          fields.del_if([&r](const http::HeaderField& f) { return name_matches(r, f.name); });
         break;
       case Action::kReplaceHeader:
         fits = replace_header(r, head);
@@ -139,6 +165,9 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       case Action::kReturn:
       case Action::kDeny:
         return &r;
+      default:
+        fits = !is_uri_rule(r) || apply_uri_rule(r, head, ctx);
+        break;
     }
     if (!fits) {
       *full = true;

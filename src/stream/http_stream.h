@@ -61,7 +61,7 @@ class HttpStream {
   // Request analysers (http_request.cc).
   void read_request_head();
   bool route_request();
-  bool answer_by_rule(const config::HttpRule& rule);
+  bool answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx);
   void read_request_body();
   bool send_request();
   // Server side (the shared ServerSide does the work).
@@ -81,6 +81,9 @@ class HttpStream {
   void tunnel();
   // Replies and teardown.
   void reply(int status, const char* ctype, const char* body, bool close);
+  // Sends `h` (fields and payload kept in it, `ok` if they all fitted) as
+  // the local response with `status`.
+  void send_local(http::MsgHead& h, int status, std::string_view payload, bool ok, bool close);
   void flush_local_reply();
   void abort_all();
   // Logs the transaction and hands the client connection back to its mux,

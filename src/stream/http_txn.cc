@@ -104,38 +104,6 @@ void HttpStream::tunnel() {
 
 // Answers the client with a response Hearth makes: a neutral head with its
 // payload kept in the head's storage.
-void HttpStream::reply(int status, const char* ctype, const char* body, bool close) {
-  log_.status = status;
-  if (status >= 400) fe_->counters.http_errors.fetch_add(1, std::memory_order_relaxed);
-  ss_.release();
-  std::string def;
-  if (!body) def = std::string(http::reason_phrase(status)) + "\n";
-  const std::string_view payload = body ? std::string_view(body) : std::string_view(def);
-  res_.local_close = close || soft_stopping();
-  res_.client_close = res_.local_close;
-  http::MsgHead& h = res_.head;
-  char len[24];
-  snprintf(len, sizeof len, "%zu", payload.size());
-  std::string_view kept_len, kept_body;
-  const bool ok = h.init(3) && h.keep(len, &kept_len) && h.keep(payload, &kept_body) &&
-                  h.fields().add("content-length", kept_len) &&
-                  (!*ctype || h.fields().add("content-type", ctype)) &&
-                  h.fields().add("cache-control", "no-cache");
-  h.status = status;
-  h.reason = http::reason_phrase(status);
-  h.body = http::BodyKind::kLength;
-  h.length = payload.size();
-  if (res_.local_close) h.flags |= http::kMsgClose;
-  phase_ = Phase::kLocalReply;
-  exp_.cli = deadline(fe_->timeouts.client);
-  res_.local = kept_body;
-  if (!ok || !fmux()->snd_head(scf_, h)) {
-    log_.term = "PR";  // cannot happen: a few small fields in an empty buffer
-    return abort_all();
-  }
-  flush_local_reply();
-}
-
 void HttpStream::flush_local_reply() {
   mux::HttpMux* fm = fmux();
   if (!(scf_->flags & mux::kScError)) {

@@ -14,6 +14,7 @@
 
 #include "expr/fetch.h"
 #include "expr/sample.h"
+#include "expr/vars.h"
 
 namespace hearth::expr::testing {
 
@@ -36,6 +37,11 @@ class FakeContext : public FetchContext {
   Headers res_headers;
 
   int calls = 0;  // fetches asked of the context
+
+  VarStore var_stores[kVarScopes];
+  bool no_vars = false;
+
+  VarStore* vars(VarScope scope) override { return no_vars ? nullptr : &var_stores[int(scope)]; }
 
   bool fetch(const FetchDef& def, const Arg* args, size_t nargs, FetchIter& it,
              Sample& out) override {

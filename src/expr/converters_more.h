@@ -1,0 +1,38 @@
+#pragma once
+// Internal to the converter files (converter.cc, converters_*.cc): the
+// catalogs find_more_converter() chains, and helpers they share.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "expr/converter.h"
+
+namespace hearth::expr {
+
+// Hashes and digests: sha1, sha2, digest, hmac, crc32, crc32c, djb2, sdbm,
+// wt6 (converters_hash.cc). Returns: nullptr if `name` is none of them.
+const ConvDef* find_hash_converter(std::string_view name);
+// Encodings: hex2i, be2dec, be2hex, ub64enc, ub64dec, url_enc, json
+// (converters_text.cc). Returns: nullptr if `name` is none of them.
+const ConvDef* find_text_converter(std::string_view name);
+// Dates: utime, ltime, http_date (converters_time.cc).
+const ConvDef* find_time_converter(std::string_view name);
+
+// Makes the kStr argument `a` a variable (kVar) if its text names one, as
+// HAProxy's vars_check_arg(). Returns: false with *err if it does not.
+bool to_var_arg(Arg& a, std::string* err);
+// The variable of the kVar argument `a`, cast to `to`. Returns: false if its
+// scope has no variables here, it is not set, or it does not cast.
+bool var_arg(const Arg& a, FetchContext& ctx, SmpType to, Sample* out);
+// HAProxy's read_int64(): an optional sign then digits, saturating; "" is 0.
+// Returns: false if anything else follows.
+bool read_int64(std::string_view s, int64_t* out);
+
+// HAProxy's base64dec(): the length is a multiple of 4; in each group of 4,
+// '=' may pad from the second character on ("YQ==YQ==" is "aa"). Returns: the
+// number of bytes written to `out` (at most `cap`), or -1 if `in` is invalid
+// or does not fit.
+long base64_decode(std::string_view in, char* out, size_t cap);
+
+}  // namespace hearth::expr

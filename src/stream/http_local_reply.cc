@@ -1,0 +1,84 @@
+// HttpStream's local responses: errors it generates, and the responses of
+// deny and return rules (status, content-type, a string, file or log-format
+// payload, and "hdr NAME FMT" fields).
+#include <string>
+
+#include "expr/log_format.h"
+#include "http/status.h"
+#include "stream/http_stream.h"
+
+namespace hearth::stream {
+
+void HttpStream::reply(int status, const char* ctype, const char* body, bool close) {
+  std::string def;
+  if (!body) def = std::string(http::reason_phrase(status)) + "\n";
+  const std::string_view payload = body ? std::string_view(body) : std::string_view(def);
+  http::MsgHead& h = res_.head;
+  char len[24];
+  snprintf(len, sizeof len, "%zu", payload.size());
+  std::string_view kept_len, kept_body;
+  const bool ok = h.init(3) && h.keep(len, &kept_len) && h.keep(payload, &kept_body) &&
+                  h.fields().add("content-length", kept_len) &&
+                  (!*ctype || h.fields().add("content-type", ctype)) &&
+                  h.fields().add("cache-control", "no-cache");
+  send_local(h, status, kept_body, ok, close);
+}
+
+// A deny or return rule answers the request. Returns: false (the stream replied).
+bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx) {
+  const bool deny = rule.action == config::HttpRule::Action::kDeny;
+  if (deny) log_.term = "PR";
+  const http::MsgHead& req = req_.head;
+  const bool no_payload =
+      req.body == http::BodyKind::kNone || (req.body == http::BodyKind::kLength && req.length == 0);
+  const bool close = deny || !req_.client_keepalive || !no_payload;
+  if (deny && !rule.has_body && rule.hdrs.empty()) {
+    const char* ctype = rule.content_type.empty() ? "text/plain" : rule.content_type.c_str();
+    reply(rule.status ? rule.status : 403, ctype, nullptr, close);
+    return false;
+  }
+  http::MsgHead& h = res_.head;
+  bool ok = h.init(2 + rule.hdrs.size());
+  std::string_view body = rule.value;
+  if (ok && rule.fmt) ok = h.keep(rule.fmt->eval(ctx), &body);
+  char len[24];
+  snprintf(len, sizeof len, "%zu", body.size());
+  std::string_view kept_len;
+  ok = ok && h.keep(len, &kept_len) && h.keep(body, &body);
+  for (const auto& [name, fmt] : rule.hdrs) {
+    std::string_view v;
+    ok = ok && h.keep(fmt->eval(ctx), &v);
+    // A value that would split the head is dropped, as an empty one is.
+    if (ok && !v.empty() && v.find_first_of(std::string_view("\r\n\0", 3)) == v.npos)
+      ok = h.fields().add(name, v);
+  }
+  ok = ok && h.fields().add("content-length", kept_len) &&
+       (!rule.has_body || rule.content_type.empty() ||
+        h.fields().add("content-type", rule.content_type));
+  send_local(h, rule.status, body, ok, close);
+  return false;
+}
+
+void HttpStream::send_local(http::MsgHead& h, int status, std::string_view payload, bool ok,
+                            bool close) {
+  h.status = status;
+  log_.status = status;
+  if (status >= 400) fe_->counters.http_errors.fetch_add(1, std::memory_order_relaxed);
+  ss_.release();
+  res_.local_close = close || soft_stopping();
+  res_.client_close = res_.local_close;
+  h.reason = http::reason_phrase(status);
+  h.body = http::BodyKind::kLength;
+  h.length = payload.size();
+  if (res_.local_close) h.flags |= http::kMsgClose;
+  phase_ = Phase::kLocalReply;
+  exp_.cli = deadline(fe_->timeouts.client);
+  res_.local = payload;
+  if (!ok || !fmux()->snd_head(scf_, h)) {
+    log_.term = "PR";  // the response does not fit a head's storage
+    return abort_all();
+  }
+  flush_local_reply();
+}
+
+}  // namespace hearth::stream
