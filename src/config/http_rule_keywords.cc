@@ -373,6 +373,10 @@ bool apply_reply_option(const Directive& d, const std::string& kw, size_t i, Htt
       return false;
     }
   }
+  if (o == "file" && body.empty()) {
+    *has_body = false;  // an empty file: no payload, content-type ignored (HAProxy)
+    return true;
+  }
   if (o == "string" || o == "file") {
     rule.value = std::move(body);
     return true;

@@ -41,6 +41,29 @@ bool check_bool(std::vector<Arg>& args, std::string* err) {
   return true;
 }
 
+// bin(): an even number of hex digits, kept decoded in str.
+bool check_bin(std::vector<Arg>& args, std::string* err) {
+  const std::string& h = args[0].str;
+  auto hex = [](char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+  };
+  std::string out;
+  bool ok = h.size() % 2 == 0;
+  for (size_t i = 0; ok && i < h.size(); i += 2) {
+    ok = hex(h[i]) >= 0 && hex(h[i + 1]) >= 0;
+    if (ok) out.push_back(char(hex(h[i]) * 16 + hex(h[i + 1])));
+  }
+  if (!ok) {
+    *err = "fetch method 'bin' expects an even number of hexadecimal digits, got '" + h + "'";
+    return false;
+  }
+  args[0].str = std::move(out);
+  return true;
+}
+
 const std::vector<Named>& catalog() {
   static const std::vector<Named> c = [] {
     std::vector<Named> v;
@@ -58,6 +81,9 @@ const std::vector<Named>& catalog() {
     FetchDef bool_def = def(FetchId::kBool, ArgSpec{1, {A::kStr}}, T::kBool, kUseAny);
     bool_def.check = check_bool;
     add("bool", std::move(bool_def));
+    FetchDef bin_def = def(FetchId::kBin, ArgSpec{1, {A::kStr}}, T::kBin, kUseAny);
+    bin_def.check = check_bin;
+    add("bin", std::move(bin_def));
     add("env", def(FetchId::kEnv, ArgSpec{1, {A::kStr}}, T::kStr, kUseAny));
     add("rand", def(FetchId::kRand, ArgSpec{0, {A::kSint}}, T::kSint, kUseAny));
     add("var", def(FetchId::kVar, ArgSpec{1, {A::kVar, A::kStr}}, T::kAny, kUseAny));
@@ -98,9 +124,19 @@ const std::vector<Named>& catalog() {
                  n == "cook" ? kStrDerivatives : std::string_view()));
     for (std::string_view n : {"req.cook_cnt", "cook_cnt"})
       add(n, def(FetchId::kReqCookCnt, name_arg, T::kSint, req));
+    for (std::string_view n : {"req.cook_val", "cook_val"})
+      add(n, def(FetchId::kReqCookVal, name_arg, T::kSint, req));
     for (std::string_view n : {"req.proto_http", "req_proto_http"})
       add(n, def(FetchId::kReqProtoHttp, none, T::kBool, req));
     add("status", def(FetchId::kStatus, none, T::kSint, kUseRes));
+    add("srv_id", def(FetchId::kSrvId, none, T::kSint, kUseRes));
+    add("srv_name", def(FetchId::kSrvName, none, T::kStr, kUseRes));
+    for (std::string_view n : {"res.cook", "scook"})
+      add(n, def(FetchId::kResCook, name_arg, T::kStr, kUseRes));
+    for (std::string_view n : {"res.cook_cnt", "scook_cnt"})
+      add(n, def(FetchId::kResCookCnt, name_arg, T::kSint, kUseRes));
+    for (std::string_view n : {"res.cook_val", "scook_val"})
+      add(n, def(FetchId::kResCookVal, name_arg, T::kSint, kUseRes));
     for (std::string_view n : {"res.hdr", "shdr"})
       add(n, def(FetchId::kResHdr, hdr_args, T::kStr, kUseRes,
                  n == "shdr" ? kStrDerivatives : std::string_view(), 1));
@@ -138,6 +174,9 @@ bool fetch_constant(const FetchDef& d, const Arg* args, size_t nargs, Sample& ou
       return true;
     case FetchId::kBool:
       out.set_bool(args[0].sint != 0);
+      return true;
+    case FetchId::kBin:
+      out.set_bin(args[0].str);
       return true;
     case FetchId::kEnv: {
       const char* v = std::getenv(args[0].str.c_str());

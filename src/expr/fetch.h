@@ -21,6 +21,7 @@ enum class FetchId : uint16_t {
   kInt,
   kStr,
   kBool,
+  kBin,
   kEnv,
   kRand,
   kVar,  // read through FetchContext::vars()
@@ -49,9 +50,15 @@ enum class FetchId : uint16_t {
   kReqVer,
   kReqCook,
   kReqCookCnt,
+  kReqCookVal,
   kReqProtoHttp,
   // Layer 7, response.
   kStatus,
+  kSrvId,
+  kSrvName,
+  kResCook,
+  kResCookCnt,
+  kResCookVal,
   kResHdr,
   kResFhdr,
   kResHdrCnt,

@@ -125,6 +125,7 @@ bool HttpStream::run_response_rules() {
   bool full = false;
   TxnFetch fetch(expr::kUseConn | expr::kUseRes, scf_->conn, fe_, be_, &req_.head, &res);
   fetch.set_vars(&vars_, session());
+  fetch.set_server(ss_.server());
   eval_http_rules(bs().response_rules, res, &full, fetch);
   if (!fe_->owns(be_) && !full) eval_http_rules(fe_->http.response_rules, res, &full, fetch);
   if (full) return false;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "backend/backend.h"
+#include "backend/server.h"
 #include "http/headers.h"
 #include "net/connection.h"
 #include "stream/frontend.h"
@@ -145,20 +146,21 @@ bool url_param(std::string_view target, std::string_view name, std::string_view 
   return false;
 }
 
-// Cookies of the request's Cookie fields: "a=1; b=2". The value of `name`
-// (its last occurrence, or each in turn when iterating), or with no name
-// the first cookie's.
-bool cookie(const http::HeaderList& fields, std::string_view name, expr::FetchIter& it,
+// Cookies: the request's Cookie fields ("a=1; b=2"), or (set) the
+// response's Set-Cookie fields, one cookie each, before its attributes. The
+// value of `name` (its last occurrence, or each in turn when iterating), or
+// with no name the first cookie's; with `count`, how many there are.
+bool cookie(const http::HeaderList& fields, bool set, std::string_view name, expr::FetchIter& it,
             std::string_view* out, size_t* count) {
   size_t seen = 0;
   bool found = false;
   for (const http::HeaderField& h : fields) {
-    if (!http::iequals(h.name, "cookie")) continue;
+    if (!http::iequals(h.name, set ? "set-cookie" : "cookie")) continue;
     std::string_view v = h.value;
     while (!v.empty()) {
       const size_t semi = v.find(';');
       const std::string_view c = trim(v.substr(0, semi));
-      v = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
+      v = set || semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
       const size_t eq = c.find('=');
       if (eq == std::string_view::npos) continue;
       if (!name.empty() && trim(c.substr(0, eq)) != name) continue;
@@ -368,12 +370,14 @@ bool TxnFetch::fetch_request(const expr::FetchDef& def, const expr::Arg* args, s
     case FetchId::kReqVer:
       return version(r, out);
     case FetchId::kReqCook:
-      if (!cookie(f, name, it, &v, nullptr)) return false;
+      if (!cookie(f, false, name, it, &v, nullptr)) return false;
       out.set_str(v);
       return true;
+    case FetchId::kReqCookVal:
+      return cookie(f, false, name, it, &v, nullptr) && int_value(v, out);
     case FetchId::kReqCookCnt: {
       size_t n = 0;
-      cookie(f, name, it, &v, &n);
+      cookie(f, false, name, it, &v, &n);
       out.set_sint(int64_t(n));
       return true;
     }
@@ -405,6 +409,26 @@ bool TxnFetch::fetch_response(const expr::FetchDef& def, const expr::Arg* args, 
       return true;
     case FetchId::kResVer:
       return version(r, out);
+    case FetchId::kSrvId:
+      if (!srv_) return false;
+      out.set_sint(srv_->id + 1);  // HAProxy numbers servers from 1
+      return true;
+    case FetchId::kSrvName:
+      if (!srv_) return false;
+      out.set_str(srv_->name);
+      return true;
+    case FetchId::kResCook:
+      if (!cookie(r.fields(), true, name, it, &v, nullptr)) return false;
+      out.set_str(v);
+      return true;
+    case FetchId::kResCookVal:
+      return cookie(r.fields(), true, name, it, &v, nullptr) && int_value(v, out);
+    case FetchId::kResCookCnt: {
+      size_t n = 0;
+      cookie(r.fields(), true, name, it, &v, &n);
+      out.set_sint(int64_t(n));
+      return true;
+    }
     default:
       return false;
   }

@@ -12,7 +12,8 @@ class Connection;
 }
 namespace hearth::backend {
 class Backend;
-}
+struct Server;
+}  // namespace hearth::backend
 
 namespace hearth::stream {
 
@@ -27,6 +28,8 @@ class TxnFetch : public expr::FetchContext {
   TxnFetch(uint8_t where, const net::Connection* client, const Frontend* fe,
            const backend::Backend* be, const http::MsgHead* req, const http::MsgHead* res)
       : where_(where), client_(client), fe_(fe), be_(be), req_(req), res_(res) {}
+  // The server of the response (srv_id, srv_name).
+  void set_server(const backend::Server* srv) { srv_ = srv; }
   // The variables rules may read and set (none without).
   void set_vars(TxnVars* vars, Session* session) {
     vars_ = vars;
@@ -52,6 +55,7 @@ class TxnFetch : public expr::FetchContext {
   const backend::Backend* be_;
   const http::MsgHead* req_;
   const http::MsgHead* res_;
+  const backend::Server* srv_ = nullptr;
   TxnVars* vars_ = nullptr;
   Session* session_ = nullptr;
 };
