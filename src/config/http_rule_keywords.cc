@@ -307,6 +307,75 @@ bool parse_uri_action(const Directive& d, const std::string& kw, HttpRule& rule,
   return true;
 }
 
+// Words a redirect option takes, itself included (0: not an option).
+size_t redirect_option_words(const std::string& o) {
+  if (o == "code" || o == "set-cookie" || o == "clear-cookie") return 2;
+  if (o == "drop-query" || o == "append-slash") return 1;
+  return 0;
+}
+
+// redirect location|prefix|scheme FMT [code N] [drop-query] [append-slash]
+//   [set-cookie NAME[=VALUE]] [clear-cookie NAME[=]]
+bool parse_redirect_action(const Directive& d, const std::string& kw, HttpRule& rule,
+                           Reporter& rep) {
+  using R = HttpRule::RedirectType;
+  if (d.size() < 4) {
+    rep.error(d.loc, kw, "expects 'location', 'prefix' or 'scheme' followed by a value");
+    return false;
+  }
+  if (d[2] == "location")
+    rule.redirect = R::kLocation;
+  else if (d[2] == "prefix")
+    rule.redirect = R::kPrefix;
+  else if (d[2] == "scheme")
+    rule.redirect = R::kScheme;
+  else {
+    rep.error(d.loc, kw,
+              "unknown redirect type '" + d[2] + "': expects location, prefix or scheme");
+    return false;
+  }
+  if (!format_value(d, kw, d[3], rule, rep)) return false;
+  rule.status = 302;
+  for (size_t i = 4; i < d.size();) {
+    const std::string& o = d[i];
+    const size_t words = redirect_option_words(o);
+    if (words == 0) {
+      rep.error(d.loc, kw,
+                "unknown option '" + o +
+                    "': expects code, drop-query, append-slash, "
+                    "set-cookie or clear-cookie");
+      return false;
+    }
+    if (i + words > d.size()) {
+      rep.error(d.loc, kw, "option '" + o + "' expects a value");
+      return false;
+    }
+    if (o == "code") {
+      const auto n = parse_int(d[i + 1]);
+      if (!n || (*n != 301 && *n != 302 && *n != 303 && *n != 307 && *n != 308)) {
+        rep.error(d.loc, kw,
+                  "option 'code' expects 301, 302, 303, 307 or 308, got '" + d[i + 1] + "'");
+        return false;
+      }
+      rule.status = int(*n);
+    } else if (o == "drop-query") {
+      rule.drop_query = true;
+    } else if (o == "append-slash") {
+      rule.append_slash = true;
+    } else {
+      const std::string& c = d[i + 1];
+      if (c.find_first_of("\r\n;") != std::string::npos || c.empty()) {
+        rep.error(d.loc, kw, "invalid cookie '" + c + "' for option '" + o + "'");
+        return false;
+      }
+      // As HAProxy writes them: "N=V; path=/;" and "N; path=/; Max-Age=0;".
+      rule.cookie = o == "set-cookie" ? c + "; path=/;" : c + "; path=/; Max-Age=0;";
+    }
+    i += words;
+  }
+  return true;
+}
+
 // Words each reply option takes, itself included (0: not an option).
 size_t reply_option_words(const std::string& o, bool deny) {
   if (o == "status" || (deny && o == "deny_status") || o == "content-type" || o == "string" ||
@@ -439,7 +508,7 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string supported =
       request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
-                "replace-path, replace-pathq, replace-uri, deny or return"
+                "replace-path, replace-pathq, replace-uri, redirect, deny or return"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt or unset-var";
   if (d.size() < 2) {
@@ -471,6 +540,18 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     fixed(5);
     args.words.resize(cond_at);
     ok = parse_replace_action(args, kw, rule, rep);
+  } else if (request && d[1] == "redirect") {
+    rule.action = HttpRule::Action::kRedirect;
+    for (size_t i = 4; i < d.size();) {
+      if (d[i] == "if" || d[i] == "unless") {
+        cond_at = i;
+        break;
+      }
+      const size_t w = redirect_option_words(d[i]);
+      i += w ? w : 1;
+    }
+    args.words.resize(cond_at);
+    ok = parse_redirect_action(args, kw, rule, rep);
   } else if (request && uri_action(d[1], &rule.action)) {
     fixed(d[1].rfind("replace-", 0) == 0 ? 4 : 3);
     args.words.resize(cond_at);

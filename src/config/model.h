@@ -110,6 +110,7 @@ struct HttpRule {
     kReplacePath,   // replace-path REGEX REPLACEMENT
     kReplacePathq,  // replace-pathq REGEX REPLACEMENT
     kReplaceUri,    // replace-uri REGEX REPLACEMENT
+    kRedirect,      // redirect location|prefix|scheme FMT [options]
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -131,6 +132,16 @@ struct HttpRule {
   // del-header NAME -m METH: str (default), beg, end, sub or reg (`regex`),
   // on the lower-cased name, as HAProxy's (its header names are lower case).
   enum class NameMatch : uint8_t { kStr, kBeg, kEnd, kSub, kReg } name_match = NameMatch::kStr;
+  // redirect: the kind, and its options (`status` holds the code, `value` or
+  // `fmt` the location, prefix or scheme).
+  enum class RedirectType : uint8_t {
+    kLocation,
+    kPrefix,
+    kScheme
+  } redirect = RedirectType::kLocation;
+  bool drop_query = false;
+  bool append_slash = false;
+  std::string cookie;  // the whole Set-Cookie value to add, or empty
 };
 
 // "use_backend NAME [if|unless COND]": content switching; the first rule

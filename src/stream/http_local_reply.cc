@@ -1,6 +1,6 @@
-// HttpStream's local responses: errors it generates, and the responses of
-// deny and return rules (status, content-type, a string, file or log-format
-// payload, and "hdr NAME FMT" fields).
+// HttpStream's local responses: errors it generates, the responses of deny
+// and return rules (status, content-type, a string, file or log-format
+// payload, and "hdr NAME FMT" fields), and redirects.
 #include <string>
 
 #include "expr/log_format.h"
@@ -24,7 +24,62 @@ void HttpStream::reply(int status, const char* ctype, const char* body, bool clo
   send_local(h, status, kept_body, ok, close);
 }
 
-// A deny or return rule answers the request. Returns: false (the stream replied).
+namespace {
+
+// The Location of a redirect rule (HAProxy's forms): the format as is; or
+// the prefix then the request's path and query (just them for prefix "/");
+// or scheme://Host then path and query. drop-query removes the query,
+// append-slash ends the path with '/'.
+void redirect_location(const config::HttpRule& rule, expr::FetchContext& ctx,
+                       const http::MsgHead& req, std::string* out) {
+  using R = config::HttpRule::RedirectType;
+  const std::string_view v = rule.fmt ? rule.fmt->eval(ctx) : std::string_view(rule.value);
+  if (rule.redirect == R::kLocation) {
+    out->assign(v);
+    return;
+  }
+  std::string_view target = req.target;
+  const size_t scheme_end = target.find("://");
+  if (!target.empty() && target[0] != '/' && scheme_end != std::string_view::npos) {
+    const size_t slash = target.find('/', scheme_end + 3);
+    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+  }
+  std::string_view path = target.substr(0, target.find('?'));
+  const std::string_view query = target.substr(path.size());
+  if (rule.redirect == R::kScheme) {
+    out->assign(v).append("://");
+    if (const http::HeaderField* h = req.fields().find("host")) out->append(h->value);
+  } else if (v != "/") {
+    out->assign(v);
+  } else {
+    out->clear();
+  }
+  out->append(path);
+  if (rule.append_slash && (path.empty() || path.back() != '/')) out->push_back('/');
+  if (!rule.drop_query) out->append(query);
+}
+
+}  // namespace
+
+// A redirect rule answers with its code and Location (HAProxy's fields:
+// content-length, location, cache-control for 302, 303 and 307, set-cookie).
+void HttpStream::answer_redirect(const config::HttpRule& rule, expr::FetchContext& ctx,
+                                 bool close) {
+  static thread_local std::string location;
+  redirect_location(rule, ctx, req_.head, &location);
+  http::MsgHead& h = res_.head;
+  std::string_view loc;
+  const bool no_cache = rule.status == 302 || rule.status == 303 || rule.status == 307;
+  bool ok = h.init(4) && h.keep(location, &loc) && h.fields().add("content-length", "0") &&
+            h.fields().add("location", loc) &&
+            (!no_cache || h.fields().add("cache-control", "no-cache")) &&
+            (rule.cookie.empty() || h.fields().add("set-cookie", rule.cookie));
+  if (location.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) ok = false;
+  send_local(h, rule.status, {}, ok, close);
+}
+
+// A deny, return or redirect rule answers the request. Returns: false (the
+// stream replied).
 bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx) {
   const bool deny = rule.action == config::HttpRule::Action::kDeny;
   if (deny) log_.term = "PR";
@@ -32,6 +87,10 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
   const bool no_payload =
       req.body == http::BodyKind::kNone || (req.body == http::BodyKind::kLength && req.length == 0);
   const bool close = deny || !req_.client_keepalive || !no_payload;
+  if (rule.action == config::HttpRule::Action::kRedirect) {
+    answer_redirect(rule, ctx, close);
+    return false;
+  }
   if (deny && !rule.has_body && rule.hdrs.empty()) {
     const char* ctype = rule.content_type.empty() ? "text/plain" : rule.content_type.c_str();
     reply(rule.status ? rule.status : 403, ctype, nullptr, close);

@@ -164,6 +164,7 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         break;
       case Action::kReturn:
       case Action::kDeny:
+      case Action::kRedirect:
         return &r;
       default:
         fits = !is_uri_rule(r) || apply_uri_rule(r, head, ctx);

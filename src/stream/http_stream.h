@@ -62,6 +62,7 @@ class HttpStream {
   void read_request_head();
   bool route_request();
   bool answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx);
+  void answer_redirect(const config::HttpRule& rule, expr::FetchContext& ctx, bool close);
   void read_request_body();
   bool send_request();
   // Server side (the shared ServerSide does the work).

@@ -117,6 +117,31 @@ TEST(HttpRules, AllowedInBackends) {
   EXPECT_EQ(req(r).size(), 1u);
 }
 
+TEST(HttpRules, Redirect) {
+  auto r = frontend(
+      "  http-request redirect prefix /p code 301 drop-query append-slash set-cookie A=1 if TRUE\n"
+      "  http-request redirect location /x%[path]\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(req(r).size(), 2u);
+  EXPECT_EQ(req(r)[0].action, HttpRule::Action::kRedirect);
+  EXPECT_EQ(req(r)[0].redirect, HttpRule::RedirectType::kPrefix);
+  EXPECT_EQ(req(r)[0].status, 301);
+  EXPECT_TRUE(req(r)[0].drop_query && req(r)[0].append_slash);
+  EXPECT_EQ(req(r)[0].cookie, "A=1; path=/;");
+  EXPECT_NE(req(r)[0].cond, nullptr);
+  EXPECT_NE(req(r)[1].fmt, nullptr);
+  EXPECT_EQ(req(r)[1].status, 302);
+  EXPECT_EQ(only_error(frontend("  http-request redirect to /x\n")),
+            "t.cfg:3: 'http-request redirect': unknown redirect type 'to': expects location, "
+            "prefix or scheme");
+  EXPECT_EQ(only_error(frontend("  http-request redirect location /x code 200\n")),
+            "t.cfg:3: 'http-request redirect': option 'code' expects 301, 302, 303, 307 or 308, "
+            "got '200'");
+  EXPECT_EQ(only_error(frontend("  http-request redirect location /x bounce\n")),
+            "t.cfg:3: 'http-request redirect': unknown option 'bounce': expects code, "
+            "drop-query, append-slash, set-cookie or clear-cookie");
+}
+
 TEST(HttpRules, Errors) {
   EXPECT_EQ(only_error(frontend("  http-request set-header X-A\n")),
             "t.cfg:3: 'http-request set-header': missing argument: expects 'http-request "
@@ -180,8 +205,8 @@ TEST(HttpRules, Errors) {
   auto starts = [](const std::string& s, const std::string& prefix) {
     return s.rfind(prefix, 0) == 0;
   };
-  EXPECT_TRUE(starts(only_error(frontend("  http-request redirect location /\n")),
-                     "t.cfg:3: 'http-request redirect': Hearth does not support this action yet; "
+  EXPECT_TRUE(starts(only_error(frontend("  http-request tarpit\n")),
+                     "t.cfg:3: 'http-request tarpit': Hearth does not support this action yet; "
                      "supported: set-header, add-header, "));
   EXPECT_TRUE(starts(only_error(frontend("  http-response deny\n")),
                      "t.cfg:3: 'http-response deny': Hearth does not support this action yet; "
