@@ -21,6 +21,7 @@
 #include "config/validate.h"
 #include "core/buffer.h"
 #include "core/clock.h"
+#include "expr/sample.h"
 #include "mux/mux.h"
 #include "stream/stream.h"
 
@@ -148,7 +149,8 @@ int run(int argc, char** argv) {
     return 0;
   }
   Buffer::configure(size_t(parsed.config.global.tune_bufsize));
-  Buffer::pool();  // fixes the block size now
+  expr::set_chunk_size(size_t(parsed.config.global.tune_bufsize));  // converter scratch
+  Buffer::pool();                                                   // fixes the block size now
   mux::register_builtin_muxes();
   sigset_t set = block_signals();
 

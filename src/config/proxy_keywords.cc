@@ -292,11 +292,11 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
   } else if (is_haproxy_proxy_keyword(kw)) {
     rep.error(d.loc, kw, "Hearth does not support this keyword yet");
   } else {
-    rep.error(
-        d.loc, kw,
-        "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
-        "use_backend, server, default-server, balance, timeout, retries, maxconn, log, option, "
-        "http-reuse, http-request, http-response, retry-on, http-check");
+    rep.error(d.loc, kw,
+              "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
+              "use_backend, acl, server, default-server, balance, timeout, retries, maxconn, log, "
+              "option, "
+              "http-reuse, http-request, http-response, retry-on, http-check");
   }
 }
 

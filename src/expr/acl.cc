@@ -182,7 +182,8 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
   }
   if (!method) method = default_match(out->expr->out_type());
   if (!method) {
-    *err = "'" + words[0] + "' returns a binary sample: a matching method is required (-m)";
+    *err = "'" + words[0] + "' returns a sample of type '" + type_name(out->expr->out_type()) +
+           "': a matching method is required (-m)";
     return false;
   }
   out->patterns = PatternSet(*method);

@@ -311,9 +311,15 @@ int PatternSet::find_text(std::string_view v, std::string_view* groups) const {
     }
     return -1;
   }
-  for (const Text& t : texts_)
-    if (match_one(v, t)) return t.index;
-  return -1;
+  // Prefixes: the longest that matches, as HAProxy's prefix tree (a tie
+  // goes to the first); the other methods take the first match.
+  const Text* best = nullptr;
+  for (const Text& t : texts_) {
+    if (!match_one(v, t)) continue;
+    if (method_ != MatchMethod::kBeg) return t.index;
+    if (!best || t.s.size() > best->s.size()) best = &t;
+  }
+  return best ? best->index : -1;
 }
 
 // The sample is cast to the method's type first, as HAProxy does: bool and

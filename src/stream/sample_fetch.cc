@@ -289,8 +289,13 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
       out.set_str(fe_->name);
       return true;
     case FetchId::kBeName:
-      if (!be_) return false;
-      out.set_str(be_->name());
+      // Before switching, the frontend stands for the backend (HAProxy).
+      if (be_)
+        out.set_str(be_->name());
+      else if (fe_)
+        out.set_str(fe_->name);
+      else
+        return false;
       return true;
     case FetchId::kNbsrv: {
       const backend::Backend* be = be_;
