@@ -385,13 +385,16 @@ size_t reply_option_words(const std::string& o, bool deny) {
   return 0;
 }
 
+// Reads a reply's file. Returns: false if it cannot be read or is larger
+// than 1 MiB (a reply must fit a buffer anyway; /dev/zero must not hang).
 bool read_whole_file(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
+  constexpr size_t kMax = size_t(1) << 20;
+  out->resize(kMax + 1);
+  in.read(out->data(), std::streamsize(out->size()));
+  out->resize(size_t(in.gcount()));
+  return out->size() <= kMax;
 }
 
 // One reply option with its value(s) at d[i + 1...]. Returns: false after
@@ -438,7 +441,8 @@ bool apply_reply_option(const Directive& d, const std::string& kw, size_t i, Htt
   std::string body = v;
   if (o == "file" || o == "lf-file") {
     if (!read_whole_file(v, &body)) {
-      rep.error(d.loc, kw, "cannot read file '" + v + "' for option '" + o + "'");
+      rep.error(d.loc, kw,
+                "cannot read file '" + v + "' for option '" + o + "' (or it is larger than 1 MiB)");
       return false;
     }
   }

@@ -15,16 +15,31 @@ class Files : public PatternSource {
       *err = "failed to open pattern file '" + path + "'";
       return false;
     }
-    std::string line;
-    while (std::getline(in, line)) {
+    // Read in blocks with a bound, so that a path such as /dev/zero ends in
+    // an error rather than memory exhaustion: far above any real file.
+    constexpr size_t kMaxBytes = size_t(256) << 20;
+    std::string data;
+    char block[65536];
+    while (in.read(block, sizeof block) || in.gcount() > 0) {
+      data.append(block, size_t(in.gcount()));
+      if (data.size() > kMaxBytes) {
+        *err = "pattern file '" + path + "' is larger than 256 MiB";
+        return false;
+      }
+    }
+    for (size_t p = 0; p < data.size();) {
+      size_t e = data.find('\n', p);
+      if (e == std::string::npos) e = data.size();
+      std::string_view line(data.data() + p, e - p);
+      p = e + 1;
       // As HAProxy's pat_ref_read_from_file(): a comment starts the line, so
       // " #x" is the pattern "#x"; a line ends at its first CR.
       if (!line.empty() && line[0] == '#') continue;
-      line.resize(std::min(line.size(), line.find('\r')));
+      line = line.substr(0, line.find('\r'));
       size_t i = 0;
       while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
       if (i == line.size()) continue;
-      lines->push_back(line.substr(i));
+      lines->emplace_back(line.substr(i));
     }
     return true;
   }

@@ -12,7 +12,7 @@ class Connection;
 }
 namespace hearth::backend {
 class Backend;
-struct Server;
+class Server;
 }  // namespace hearth::backend
 
 namespace hearth::stream {

@@ -108,6 +108,9 @@ TEST(AclKeyword, PatternFiles) {
   ASSERT_TRUE(r.ok()) << dump(r.errors);
   EXPECT_EQ(only_error(frontend("  acl st path_beg -f /nonexistent/x.lst\n")),
             "t.cfg:3: 'acl': ACL 'st': failed to open pattern file '/nonexistent/x.lst'");
+  // An endless file is refused, not read until memory runs out.
+  EXPECT_EQ(only_error(frontend("  acl st path_beg -f /dev/zero\n")),
+            "t.cfg:3: 'acl': ACL 'st': pattern file '/dev/zero' is larger than 256 MiB");
   std::remove(path.c_str());
 }
 

@@ -195,7 +195,11 @@ TEST(HttpRules, Errors) {
   EXPECT_EQ(only_error(frontend("  http-request return hdr X\n")),
             "t.cfg:3: 'http-request return': option 'hdr' expects a name and a value");
   EXPECT_EQ(only_error(frontend("  http-request return content-type a/b file /nonexistent\n")),
-            "t.cfg:3: 'http-request return': cannot read file '/nonexistent' for option 'file'");
+            "t.cfg:3: 'http-request return': cannot read file '/nonexistent' for option 'file' (or "
+            "it is larger than 1 MiB)");
+  EXPECT_EQ(only_error(frontend("  http-request return content-type a/b file /dev/zero\n")),
+            "t.cfg:3: 'http-request return': cannot read file '/dev/zero' for option 'file' (or "
+            "it is larger than 1 MiB)");
   EXPECT_EQ(only_error(frontend("  http-request return content-type a/b string x lf-string y\n")),
             "t.cfg:3: 'http-request return': only one of string, lf-string, file or lf-file may "
             "be given");
