@@ -1,7 +1,8 @@
-// Content switching and optional backends: `use_backend NAME` (no condition
-// yet: the first rule always matches) overrides default_backend, a request
-// takes its backend's own settings and rules, and a frontend or listen with no
-// backend answers 503 (TCP: closes), as HAProxy does (compared below).
+// Content switching and optional backends: `use_backend NAME` without a
+// condition overrides default_backend, a request takes its backend's own
+// settings and rules, and a frontend or listen with no backend answers 503
+// (TCP: closes), as HAProxy does (compared below). Conditions and dynamic
+// names: acl_routing_test.cc.
 #include <gtest/gtest.h>
 
 #include <string>
