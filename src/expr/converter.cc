@@ -216,13 +216,6 @@ bool conv_b64dec(const Arg*, size_t, Sample& smp, FetchContext&) {
   return true;
 }
 
-int hexval(char ch) {
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-  return -1;
-}
-
 // '+' is a space in a form, or anywhere after a '?'; a bad %-escape fails.
 bool conv_url_dec(const Arg* a, size_t n, Sample& smp, FetchContext&) {
   const std::string_view s = smp.str;
@@ -236,8 +229,8 @@ bool conv_url_dec(const Arg* a, size_t n, Sample& smp, FetchContext&) {
     if (ch == '+' && query) {
       ch = ' ';
     } else if (ch == '%') {
-      if (i + 2 >= s.size() || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) return false;
-      ch = char(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+      if (i + 2 >= s.size() || hex_digit(s[i + 1]) < 0 || hex_digit(s[i + 2]) < 0) return false;
+      ch = char(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
       i += 2;
     }
     c.data[o++] = ch;

@@ -13,18 +13,11 @@ using T = SmpType;
 
 constexpr char kHexUpper[] = "0123456789ABCDEF";
 
-int hexval(char ch) {
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-  return -1;
-}
-
 // hex2i: any non-hex digit fails; "" is 0; more than 16 digits shift out.
 bool conv_hex2i(const Arg*, size_t, Sample& smp, FetchContext&) {
   uint64_t n = 0;
   for (char ch : smp.str) {
-    const int v = hexval(ch);
+    const int v = hex_digit(ch);
     if (v < 0) return false;
     n = (n << 4) + uint64_t(v);
   }

@@ -44,17 +44,11 @@ bool check_bool(std::vector<Arg>& args, std::string* err) {
 // bin(): an even number of hex digits, kept decoded in str.
 bool check_bin(std::vector<Arg>& args, std::string* err) {
   const std::string& h = args[0].str;
-  auto hex = [](char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-  };
   std::string out;
   bool ok = h.size() % 2 == 0;
   for (size_t i = 0; ok && i < h.size(); i += 2) {
-    ok = hex(h[i]) >= 0 && hex(h[i + 1]) >= 0;
-    if (ok) out.push_back(char(hex(h[i]) * 16 + hex(h[i + 1])));
+    ok = hex_digit(h[i]) >= 0 && hex_digit(h[i + 1]) >= 0;
+    if (ok) out.push_back(char(hex_digit(h[i]) * 16 + hex_digit(h[i + 1])));
   }
   if (!ok) {
     *err = "fetch method 'bin' expects an even number of hexadecimal digits, got '" + h + "'";

@@ -37,13 +37,6 @@ bool parse_int(std::string_view s, int64_t* out) {
   return ec == std::errc() && p == e;
 }
 
-int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool is_dom_delim(char c) { return c == '.' || c == ':' || c == '/' || c == '?'; }
 
 // dir and dom: `p` (without its own leading and trailing delimiters) occurs in
@@ -201,7 +194,7 @@ bool PatternSet::add(std::string_view text, bool icase, IntOp op, std::string* e
       }
       std::string bytes;
       for (size_t i = 0; i < text.size(); i += 2) {
-        const int h = hexval(text[i]), l = hexval(text[i + 1]);
+        const int h = hex_digit(text[i]), l = hex_digit(text[i + 1]);
         if (h < 0 || l < 0) {
           *err = "'" + std::string(text) + "' is not a hexadecimal string";
           return false;

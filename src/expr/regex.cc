@@ -3,6 +3,8 @@
 
 #include <pcre2.h>
 
+#include "expr/sample.h"
+
 namespace hearth::expr {
 namespace {
 
@@ -15,13 +17,6 @@ pcre2_match_data* thread_match_data() {
   };
   static thread_local Holder h;
   return h.md;
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace

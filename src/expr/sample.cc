@@ -286,6 +286,13 @@ Chunk next_chunk() {
 
 void set_chunk_size(size_t n) { g_chunk_size = n; }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 bool parse_ipv4(std::string_view s, unsigned char out[4], bool short_ok) {
   unsigned parts[4] = {};
   int n = 0;

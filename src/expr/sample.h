@@ -60,6 +60,9 @@ Chunk next_chunk();
 // Sets the chunk size (tune.bufsize) for chunks made after the call.
 void set_chunk_size(size_t n);
 
+// Returns: the value of hexadecimal digit `c` (either case), or -1.
+int hex_digit(char c);
+
 // Address helpers shared by casts, matchers and converters.
 // Returns: true and the 4 bytes of a dotted IPv4 address (also the short
 // forms "10.12" = 10.0.0.12 that the manual allows in patterns when `short_ok`).

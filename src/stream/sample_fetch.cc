@@ -24,14 +24,6 @@ std::map<std::string, backend::Backend*, std::less<>>& registry() {
   return m;
 }
 
-bool is_ows(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // Walks the values of the fields named `name` (every field when empty):
 // whole lines, or (split) each comma-separated element outside quotes.
 // Calls f(value) until it returns false.
@@ -52,7 +44,7 @@ void for_each_value(const http::HeaderList& fields, std::string_view name, bool 
         if (v[i] == '\\' && quoted) ++i;
         if (i < v.size() && (quoted || v[i] != ',')) continue;
       }
-      if (!f(trim(v.substr(start, std::min(i, v.size()) - start)))) return;
+      if (!f(http::trim_ows(v.substr(start, std::min(i, v.size()) - start)))) return;
       start = i + 1;
     }
   }
@@ -159,12 +151,12 @@ bool cookie(const http::HeaderList& fields, bool set, std::string_view name, exp
     std::string_view v = h.value;
     while (!v.empty()) {
       const size_t semi = v.find(';');
-      const std::string_view c = trim(v.substr(0, semi));
+      const std::string_view c = http::trim_ows(v.substr(0, semi));
       v = set || semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
       const size_t eq = c.find('=');
       if (eq == std::string_view::npos) continue;
-      if (!name.empty() && trim(c.substr(0, eq)) != name) continue;
-      const std::string_view value = trim(c.substr(eq + 1));
+      if (!name.empty() && http::trim_ows(c.substr(0, eq)) != name) continue;
+      const std::string_view value = http::trim_ows(c.substr(eq + 1));
       if (count) {
         ++seen;
         continue;
