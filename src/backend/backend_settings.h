@@ -32,6 +32,9 @@ struct BackendSettings {
   // http-response rules, evaluated before the frontend's. In the order written.
   std::vector<config::HttpRule> request_rules;
   std::vector<config::HttpRule> response_rules;
+  // http-after-response rules: on every response of this backend, the
+  // server's and Hearth's own, before the frontend's.
+  std::vector<config::HttpRule> after_response_rules;
 };
 
 }  // namespace hearth::backend

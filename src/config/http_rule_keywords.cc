@@ -10,7 +10,6 @@ namespace {
 
 // HAProxy actions Hearth recognises but does not implement yet.
 const char* const kLaterActions[] = {"add-acl",
-                                     "allow",
                                      "auth",
                                      "cache-store",
                                      "cache-use",
@@ -37,11 +36,9 @@ const char* const kLaterActions[] = {"add-acl",
                                      "set-priority-offset",
                                      "set-src",
                                      "set-src-port",
-                                     "set-status",
                                      "set-timeout",
                                      "set-tos",
                                      "silent-drop",
-                                     "strict-mode",
                                      "tarpit",
                                      "track-sc0",
                                      "track-sc1",
@@ -467,7 +464,7 @@ bool apply_reply_option(const Directive& d, const std::string& kw, size_t i, Htt
 //   [string S | lf-string FMT | file F | lf-file F] [hdr NAME FMT]...
 bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
   const bool deny = rule.action == HttpRule::Action::kDeny;
-  rule.status = deny ? 403 : 200;
+  rule.status = !deny ? 200 : d[0] == "http-request" ? 403 : 502;
   bool has_body = false;
   for (size_t i = 2; i < d.size();) {
     const std::string& o = d[i];
@@ -505,16 +502,69 @@ bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rul
   return true;
 }
 
+// An action without arguments (allow): nothing may stand between it and
+// "if"/"unless". Returns: false after reporting.
+bool check_no_args(const Directive& d, const std::string& kw, size_t cond_at, size_t n,
+                   Reporter& rep) {
+  if (cond_at == d.size() && d.size() > n) {
+    rep.error(d.loc, kw, "unexpected argument '" + d[n] + "': expects [if|unless COND]");
+    return false;
+  }
+  return true;
+}
+
+// strict-mode on|off
+bool parse_strict_mode(const Directive& d, const std::string& kw, size_t cond_at, HttpRule& rule,
+                       Reporter& rep) {
+  if (d.size() < 3 || (d[2] != "on" && d[2] != "off")) {
+    rep.error(d.loc, kw, "expects 'on' or 'off'");
+    return false;
+  }
+  rule.strict_on = d[2] == "on";
+  return check_no_args(d, kw, cond_at, 3, rep);
+}
+
+// set-status CODE [reason STR]: a status from 100 to 999 (as HAProxy).
+bool parse_set_status(const Directive& d, const std::string& kw, size_t cond_at, HttpRule& rule,
+                      Reporter& rep) {
+  const auto n = d.size() > 2 ? parse_int(d[2]) : std::nullopt;
+  if (!n || *n < 100 || *n > 999) {
+    rep.error(d.loc, kw,
+              "expects a status code between 100 and 999" +
+                  (d.size() > 2 ? ", got '" + d[2] + "'" : std::string()));
+    return false;
+  }
+  rule.status = int(*n);
+  size_t end = 3;
+  if (d.size() > 3 && d[3] == "reason") {
+    if (d.size() < 5 || (d[4] == "if" || d[4] == "unless")) {
+      rep.error(d.loc, kw, "'reason' expects a text");
+      return false;
+    }
+    auto text = literal_value(d, kw, d[4], rep);
+    if (!text) return false;
+    rule.value = *text;
+    rule.has_body = true;  // a reason was given (it may be empty)
+    end = 5;
+  }
+  return check_no_args(d, kw, cond_at, end, rep);
+}
+
 }  // namespace
 
 void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const bool request = d[0] == "http-request";
+  const bool after = d[0] == "http-after-response";
   const std::string supported =
       request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
-                "replace-path, replace-pathq, replace-uri, redirect, deny or return"
+                "replace-path, replace-pathq, replace-uri, redirect, allow, deny, return or "
+                "strict-mode"
+      : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
+                "set-var-fmt, unset-var, set-status, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
-                "set-var-fmt or unset-var";
+                "set-var-fmt, unset-var, set-status, redirect, allow, deny, return or "
+                "strict-mode";
   if (d.size() < 2) {
     rep.error(d.loc, d[0], "missing action: expects " + supported);
     return;
@@ -544,7 +594,7 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     fixed(5);
     args.words.resize(cond_at);
     ok = parse_replace_action(args, kw, rule, rep);
-  } else if (request && d[1] == "redirect") {
+  } else if (!after && d[1] == "redirect") {
     rule.action = HttpRule::Action::kRedirect;
     for (size_t i = 4; i < d.size();) {
       if (d[i] == "if" || d[i] == "unless") {
@@ -556,6 +606,23 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     }
     args.words.resize(cond_at);
     ok = parse_redirect_action(args, kw, rule, rep);
+    if (ok && !request && rule.redirect != HttpRule::RedirectType::kLocation) {
+      rep.error(d.loc, kw, "only 'location' redirects are possible on a response");
+      return;
+    }
+  } else if (d[1] == "allow") {
+    rule.action = HttpRule::Action::kAllow;
+    fixed(2);
+    ok = check_no_args(d, kw, cond_at, 2, rep);
+  } else if (d[1] == "strict-mode") {
+    rule.action = HttpRule::Action::kStrictMode;
+    fixed(3);
+    ok = parse_strict_mode(d, kw, cond_at, rule, rep);
+  } else if (!request && d[1] == "set-status") {
+    rule.action = HttpRule::Action::kSetStatus;
+    fixed(3);
+    if (d.size() > 4 && d[3] == "reason") fixed(5);
+    ok = parse_set_status(d, kw, cond_at, rule, rep);
   } else if (request && uri_action(d[1], &rule.action)) {
     fixed(d[1].rfind("replace-", 0) == 0 ? 4 : 3);
     args.words.resize(cond_at);
@@ -568,7 +635,7 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     fixed(rule.action == HttpRule::Action::kUnsetVar ? 2 : 3);
     args.words.resize(cond_at);
     ok = parse_var_action(args, kw.substr(0, kw.find('(')), rule, rep);
-  } else if (request && (d[1] == "deny" || d[1] == "return")) {
+  } else if (!after && (d[1] == "deny" || d[1] == "return")) {
     rule.action = d[1] == "deny" ? HttpRule::Action::kDeny : HttpRule::Action::kReturn;
     for (size_t i = 2; i < d.size();) {
       if (d[i] == "if" || d[i] == "unless") {
@@ -585,6 +652,7 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     const std::string action = d[1].substr(0, d[1].find('('));
     bool later = false;
     for (const char* a : kLaterActions) later = later || action == a;
+    if (after) later = action == "capture";  // the only other one HAProxy has there
     rep.error(d.loc, kw,
               later ? "Hearth does not support this action yet; supported: " + supported
                     : "unknown action; supported: " + supported);
@@ -593,7 +661,10 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   if (!ok) return;
   const uint8_t where = request ? expr::kUseConn | expr::kUseReq : expr::kUseConn | expr::kUseRes;
   if (!parse_condition_at(d, cond_at, s, where, kw, &rule.cond, rep)) return;
-  (request ? s.proxy.http_request_rules : s.proxy.http_response_rules).push_back(std::move(rule));
+  (request ? s.proxy.http_request_rules
+   : after ? s.proxy.http_after_response_rules
+           : s.proxy.http_response_rules)
+      .push_back(std::move(rule));
 }
 
 }  // namespace hearth::config::detail

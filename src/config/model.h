@@ -111,6 +111,9 @@ struct HttpRule {
     kReplacePathq,  // replace-pathq REGEX REPLACEMENT
     kReplaceUri,    // replace-uri REGEX REPLACEMENT
     kRedirect,      // redirect location|prefix|scheme FMT [options]
+    kAllow,         // allow: ends the evaluation of this list, nothing else
+    kSetStatus,     // set-status CODE [reason STR] (`status`, `value`)
+    kStrictMode,    // strict-mode on|off (`strict_on`)
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -142,6 +145,7 @@ struct HttpRule {
   bool drop_query = false;
   bool append_slash = false;
   std::string cookie;  // the whole Set-Cookie value to add, or empty
+  bool strict_on = true;  // strict-mode on|off
 };
 
 // "use_backend NAME [if|unless COND]": content switching; the first rule
@@ -181,6 +185,7 @@ struct ProxyConfig {
   bool forwardfor = false;
   std::vector<HttpRule> http_request_rules;
   std::vector<HttpRule> http_response_rules;
+  std::vector<HttpRule> http_after_response_rules;
   uint32_t retry_on = kRetryConnFailure;  // RetryOn bits (HAProxy's default)
   bool log_global = false;
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog

@@ -260,6 +260,7 @@ const KeywordSpec kKeywords[] = {
     {"http-reuse", kBackSide, Misplaced::kIgnore, parse_http_reuse},
     {"http-request", kInProxies, Misplaced::kReject, parse_http_rule},
     {"http-response", kInProxies, Misplaced::kReject, parse_http_rule},
+    {"http-after-response", kInProxies, Misplaced::kReject, parse_http_rule},
     {"retry-on", kBackSide, Misplaced::kIgnore, parse_retry_on},
     {"http-check", kBackSide, Misplaced::kReject, parse_http_check},
 };
@@ -296,7 +297,7 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
               "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
               "use_backend, acl, server, default-server, balance, timeout, retries, maxconn, log, "
               "option, "
-              "http-reuse, http-request, http-response, retry-on, http-check");
+              "http-reuse, http-request, http-response, http-after-response, retry-on, http-check");
   }
 }
 

@@ -166,11 +166,17 @@ void Validator::check_settings(const ProxyConfig& p) {
     warning(p.http_check.rules_loc, "http-check",
             "ignored in '" + p.name + "': http-check rules need 'option httpchk'");
   }
-  if (p.mode == Mode::kTcp && (!p.http_request_rules.empty() || !p.http_response_rules.empty())) {
-    const SourceLoc& at =
-        !p.http_request_rules.empty() ? p.http_request_rules[0].loc : p.http_response_rules[0].loc;
-    warning(at, !p.http_request_rules.empty() ? "http-request" : "http-response",
-            "ignored: '" + p.name + "' is in tcp mode; these rules need 'mode http'");
+  if (p.mode == Mode::kTcp) {
+    const std::pair<const std::vector<HttpRule>*, const char*> lists[] = {
+        {&p.http_request_rules, "http-request"},
+        {&p.http_response_rules, "http-response"},
+        {&p.http_after_response_rules, "http-after-response"}};
+    for (const auto& [rules, kw] : lists) {
+      if (rules->empty()) continue;
+      warning((*rules)[0].loc, kw,
+              "ignored: '" + p.name + "' is in tcp mode; these rules need 'mode http'");
+      break;
+    }
   }
 }
 

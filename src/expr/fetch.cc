@@ -88,6 +88,12 @@ const std::vector<Named>& catalog() {
     add("fe_name", def(FetchId::kFeName, none, T::kStr, kUseAny));
     add("be_name", def(FetchId::kBeName, none, T::kStr, kUseAny));
     add("nbsrv", def(FetchId::kNbsrv, name_arg, T::kSint, kUseAny));
+    // Kept from the request line for the whole transaction.
+    const uint8_t txn = kUseReq | kUseRes;
+    add("capture.req.method", def(FetchId::kCaptureReqMethod, none, T::kStr, txn));
+    add("capture.req.uri", def(FetchId::kCaptureReqUri, none, T::kStr, txn));
+    add("capture.req.ver", def(FetchId::kCaptureReqVer, none, T::kStr, txn));
+    add("capture.res.ver", def(FetchId::kCaptureResVer, none, T::kStr, kUseRes));
     const uint8_t req = kUseReq;  // gone once the response is analysed (HAProxy)
     add("method", def(FetchId::kMethod, none, T::kMeth, req));
     add("path", def(FetchId::kPath, none, T::kStr, req, kStrDerivatives));

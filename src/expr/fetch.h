@@ -33,6 +33,11 @@ enum class FetchId : uint16_t {
   kFeName,
   kBeName,
   kNbsrv,
+  // Layer 7, kept for the whole transaction (request and response rules).
+  kCaptureReqMethod,
+  kCaptureReqUri,
+  kCaptureReqVer,
+  kCaptureResVer,
   // Layer 7, request.
   kMethod,
   kPath,

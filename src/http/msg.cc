@@ -34,7 +34,7 @@ bool MsgHead::reset(char* area, bool owned, size_t fields) {
   owned_ = owned;
   text_ = 0;
   method = Method::kGet;
-  method_str = target = reason = {};
+  method_str = target = reason = received = {};
   status = 0;
   version_major = version_minor = 1;
   body = BodyKind::kNone;
@@ -80,6 +80,7 @@ bool MsgHead::adopt_text(std::string_view text) {
   const char* to = copy.data();
   method_str = rebase(method_str, text, to);
   target = rebase(target, text, to);
+  received = rebase(received, text, to);
   reason = rebase(reason, text, to);
   // Every field present comes from `text` (adopt_text runs before any rule).
   const ptrdiff_t shift = to - text.data();
@@ -105,6 +106,7 @@ bool MsgHead::reserve_fields(size_t more) {
   method_str = rebase(method_str, old, to);
   target = rebase(target, old, to);
   reason = rebase(reason, old, to);
+  received = rebase(received, old, to);
   for (size_t i = 0; i < fields_.size(); ++i) {
     const HeaderField& f = fields_[i];
     fields_.set_name_value(i, rebase(f.name, old, to), rebase(f.value, old, to));

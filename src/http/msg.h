@@ -103,6 +103,10 @@ class MsgHead {
   std::string_view target;
   int status = 0;
   std::string_view reason;
+  // Requests: "METHOD TARGET" as received, kept through rewrites of the
+  // method and target (capture.req.method, capture.req.uri); set by the
+  // stream that took the head, empty if not.
+  std::string_view received;
   uint8_t version_major = 1;
   uint8_t version_minor = 1;
 

@@ -8,6 +8,11 @@ namespace hearth::http {
 // Returns: the standard reason phrase for `status` (RFC 9110 §15), or
 // "Unknown" for a code this table does not know.
 std::string_view reason_phrase(int status);
+// The reason HAProxy 2.6 gives a status that a rule sets without one
+// (set-status, return, deny with a payload): its own table, which differs
+// from reason_phrase() in places ("302 Moved Temporarily"), then the status
+// class ("Success", "Client Error", ..., "Other" beyond 599).
+std::string_view rule_reason(int status);
 
 // Writes a complete HTTP/1.1 response that closes the connection:
 //   "HTTP/1.1 <status> <reason>\r\ncontent-length: N\r\n"

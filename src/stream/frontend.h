@@ -31,6 +31,8 @@ struct FrontendHttp {
   // (after the backend's), in the order written.
   std::vector<config::HttpRule> request_rules;
   std::vector<config::HttpRule> response_rules;
+  // http-after-response rules: on every response, after the backend's.
+  std::vector<config::HttpRule> after_response_rules;
 };
 
 struct FrontendCounters {

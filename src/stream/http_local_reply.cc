@@ -17,7 +17,7 @@ void HttpStream::reply(int status, const char* ctype, const char* body, bool clo
   char len[24];
   snprintf(len, sizeof len, "%zu", payload.size());
   std::string_view kept_len, kept_body;
-  const bool ok = h.init(3) && h.keep(len, &kept_len) && h.keep(payload, &kept_body) &&
+  const bool ok = init_local_head(h, 3) && h.keep(len, &kept_len) && h.keep(payload, &kept_body) &&
                   h.fields().add("content-length", kept_len) &&
                   (!*ctype || h.fields().add("content-type", ctype)) &&
                   h.fields().add("cache-control", "no-cache");
@@ -70,8 +70,8 @@ void HttpStream::answer_redirect(const config::HttpRule& rule, expr::FetchContex
   http::MsgHead& h = res_.head;
   std::string_view loc;
   const bool no_cache = rule.status == 302 || rule.status == 303 || rule.status == 307;
-  bool ok = h.init(4) && h.keep(location, &loc) && h.fields().add("content-length", "0") &&
-            h.fields().add("location", loc) &&
+  bool ok = init_local_head(h, 4) && h.keep(location, &loc) &&
+            h.fields().add("content-length", "0") && h.fields().add("location", loc) &&
             (!no_cache || h.fields().add("cache-control", "no-cache")) &&
             (rule.cookie.empty() || h.fields().add("set-cookie", rule.cookie));
   if (location.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) ok = false;
@@ -82,11 +82,13 @@ void HttpStream::answer_redirect(const config::HttpRule& rule, expr::FetchContex
 // stream replied).
 bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx) {
   const bool deny = rule.action == config::HttpRule::Action::kDeny;
-  if (deny) log_.term = "PR";
+  if (deny) log_.term = phase_ == Phase::kExchange ? "PH" : "PR";
   const http::MsgHead& req = req_.head;
   const bool no_payload =
       req.body == http::BodyKind::kNone || (req.body == http::BodyKind::kLength && req.length == 0);
-  const bool close = deny || !req_.client_keepalive || !no_payload;
+  // As HAProxy 2.6, a denied request whose payload was not left unread keeps
+  // its connection.
+  const bool close = !req_.client_keepalive || !no_payload;
   if (rule.action == config::HttpRule::Action::kRedirect) {
     answer_redirect(rule, ctx, close);
     return false;
@@ -97,7 +99,7 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
     return false;
   }
   http::MsgHead& h = res_.head;
-  bool ok = h.init(2 + rule.hdrs.size());
+  bool ok = init_local_head(h, 2 + rule.hdrs.size());
   std::string_view body = rule.value;
   if (ok && rule.fmt) ok = h.keep(rule.fmt->eval(ctx), &body);
   char len[24];
@@ -114,19 +116,30 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
   ok = ok && h.fields().add("content-length", kept_len) &&
        (!rule.has_body || rule.content_type.empty() ||
         h.fields().add("content-type", rule.content_type));
+  h.reason = http::rule_reason(rule.status);  // HAProxy's table for a rule's status
   send_local(h, rule.status, body, ok, close);
   return false;
+}
+
+// Room for `fields` and those the http-after-response rules may add: taken
+// now, as making room later would move the text the payload is kept in.
+bool HttpStream::init_local_head(http::MsgHead& h, size_t fields) const {
+  return h.init(fields + fields_added_after());
 }
 
 void HttpStream::send_local(http::MsgHead& h, int status, std::string_view payload, bool ok,
                             bool close) {
   h.status = status;
-  log_.status = status;
+  if (h.reason.empty()) h.reason = http::reason_phrase(status);
+  if (ok && !res_.after_rules_done && !run_after_response_rules(h)) {
+    log_.term = "PR";  // a failed rewrite on the reply: a plain 500 instead
+    return reply(500, "text/plain", nullptr, true);
+  }
+  log_.status = h.status;
   if (status >= 400) fe_->counters.http_errors.fetch_add(1, std::memory_order_relaxed);
   ss_.release();
   res_.local_close = close || soft_stopping();
   res_.client_close = res_.local_close;
-  h.reason = http::reason_phrase(status);
   h.body = http::BodyKind::kLength;
   h.length = payload.size();
   if (res_.local_close) h.flags |= http::kMsgClose;

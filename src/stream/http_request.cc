@@ -31,13 +31,20 @@ void HttpStream::read_request_head() {
     case mux::RxHead::kError:
       fe_->counters.http_requests.fetch_add(1, std::memory_order_relaxed);
       log_.term = "PR";
+      res_.after_rules_done = true;  // the mux's own error: no http-after-response (HAProxy)
       return reply(r.status, "text/plain", nullptr, true);
     case mux::RxHead::kHead:
       break;
   }
   fe_->counters.http_requests.fetch_add(1, std::memory_order_relaxed);
   log_.head_ms = now();
-  const http::MsgHead& req = req_.head;
+  http::MsgHead& req = req_.head;
+  // "METHOD TARGET" as received, for capture.req.* (the views are into the
+  // head's own text, the target after the method).
+  if (req.target.data() > req.method_str.data() && !req.method_str.empty())
+    req.received =
+        std::string_view(req.method_str.data(),
+                         size_t(req.target.data() + req.target.size() - req.method_str.data()));
   if (fe_->log && fe_->log_format == config::LogFormat::kHttp)
     log_.req_line =
         capture_request_line(req.method_str, req.target, req.version_major, req.version_minor);

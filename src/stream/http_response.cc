@@ -58,8 +58,8 @@ bool HttpStream::read_response() {
 bool HttpStream::take_response_head() {
   mux::HttpMux* bm = bmux();
   const bool own = fe_->owns(be_);
-  const size_t extra =
-      fields_added_by(bs().response_rules) + (own ? 0 : fields_added_by(fe_->http.response_rules));
+  const size_t extra = fields_added_by(bs().response_rules) +
+                       (own ? 0 : fields_added_by(fe_->http.response_rules)) + fields_added_after();
   // Borrowed: forwarded (or dropped) before this call returns.
   const mux::RxHeadResult r = bm->rcv_head(scb(), res_.head, extra, /*borrow=*/true);
   switch (r.what) {
@@ -93,14 +93,9 @@ bool HttpStream::take_response_head() {
   res_.client_close =
       !tunnel && (!req_.client_keepalive || conn_mode() == config::HttpConnMode::kClose ||
                   soft_stopping() || !req_.done);
-  const bool sent = run_response_rules();
+  if (!run_response_rules()) return false;
   log_.status = res.status;
   res.release();
-  if (!sent) {
-    log_.term = "PH";
-    reply(502, "text/plain", "Bad Gateway\n", true);
-    return false;
-  }
   log_.res_head_ms = now();
   res_.head_done = true;
   if (ss_.reused()) ss_.server()->keepalive.observe_alive(ss_.idle_ms());
@@ -117,21 +112,64 @@ bool HttpStream::take_response_head() {
   return true;
 }
 
-// Response rules in order (the backend's, then the frontend's), then the head
-// to the client's mux (sent with the first payload bytes). Returns: false if
-// it does not fit.
+// Response rules in order (the backend's, then the frontend's), then the
+// http-after-response rules, then the head to the client's mux (sent with
+// the first payload bytes). Returns: false if the stream answered instead:
+// a deny, return or redirect rule, a failed rewrite (500), or a head that
+// does not fit (502).
 bool HttpStream::run_response_rules() {
   http::MsgHead& res = res_.head;
   bool full = false;
   TxnFetch fetch(expr::kUseConn | expr::kUseRes, scf_->conn, fe_, be_, &req_.head, &res);
   fetch.set_vars(&vars_, session());
   fetch.set_server(ss_.server());
-  eval_http_rules(bs().response_rules, res, &full, fetch);
-  if (!fe_->owns(be_) && !full) eval_http_rules(fe_->http.response_rules, res, &full, fetch);
-  if (full) return false;
+  const config::HttpRule* final_rule = eval_http_rules(bs().response_rules, res, &full, fetch);
+  if (!final_rule && !fe_->owns(be_) && !full)
+    final_rule = eval_http_rules(fe_->http.response_rules, res, &full, fetch);
+  if (final_rule && !full) {
+    // The server's payload is not forwarded: its connection closes.
+    req_.client_keepalive = req_.client_keepalive && req_.done;
+    answer_by_rule(*final_rule, fetch);
+    return false;
+  }
+  if (full || !run_after_response_rules(res)) {
+    log_.term = "PH";  // a failed rewrite: an internal error, as HAProxy's strict mode
+    res.release();
+    res_.after_rules_done = true;
+    reply(500, "text/plain", nullptr, true);
+    return false;
+  }
   res.flags &= uint16_t(~http::kMsgClose);
   if (res_.client_close) res.flags |= http::kMsgClose;
-  return fmux()->snd_head(scf_, res);
+  if (fmux()->snd_head(scf_, res)) return true;
+  log_.term = "PH";
+  log_.status = res.status;
+  res.release();
+  reply(502, "text/plain", "Bad Gateway\n", true);
+  return false;
+}
+
+// How many fields the http-after-response rules of this transaction may add.
+size_t HttpStream::fields_added_after() const {
+  size_t n = fields_added_by(fe_->http.after_response_rules);
+  if (be_ && !fe_->owns(be_)) n += fields_added_by(bs().after_response_rules);
+  return n;
+}
+
+// http-after-response rules on `res` (the server's response or a local
+// reply): the backend's, then the frontend's. Returns: false if a rewrite
+// failed in strict mode.
+bool HttpStream::run_after_response_rules(http::MsgHead& res) {
+  res_.after_rules_done = true;
+  const bool backend_rules = be_ && !fe_->owns(be_) && !bs().after_response_rules.empty();
+  if (!backend_rules && fe_->http.after_response_rules.empty()) return true;
+  bool full = false;
+  TxnFetch fetch(expr::kUseConn | expr::kUseRes, scf_->conn, fe_, be_, &req_.head, &res);
+  fetch.set_vars(&vars_, session());
+  fetch.set_server(ss_.server());
+  if (backend_rules) eval_http_rules(bs().after_response_rules, res, &full, fetch);
+  if (!full) eval_http_rules(fe_->http.after_response_rules, res, &full, fetch);
+  return !full;
 }
 
 // The server closed (or failed) before a whole head. Before any response byte

@@ -7,6 +7,7 @@
 #include "expr/condition.h"
 #include "expr/log_format.h"
 #include "expr/regex.h"
+#include "http/status.h"
 #include "stream/http_uri_rules.h"
 
 namespace hearth::stream {
@@ -127,6 +128,7 @@ void set_var(const config::HttpRule& r, expr::FetchContext& ctx) {
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
                                         http::MsgHead& head, bool* full, expr::FetchContext& ctx) {
   http::HeaderList& fields = head.fields();
+  bool strict = true;  // strict-mode on: a failed rewrite is an error (each list starts so)
   for (const config::HttpRule& r : rules) {
     if (r.cond && !expr::eval_condition(*r.cond, ctx)) continue;
     // A rule on the framing field: the sender checks it again.
@@ -166,11 +168,20 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       case Action::kDeny:
       case Action::kRedirect:
         return &r;
+      case Action::kAllow:
+        return nullptr;
+      case Action::kStrictMode:
+        strict = r.strict_on;
+        break;
+      case Action::kSetStatus:
+        head.status = r.status;
+        head.reason = r.has_body ? std::string_view(r.value) : http::rule_reason(r.status);
+        break;
       default:
         fits = !is_uri_rule(r) || apply_uri_rule(r, head, ctx);
         break;
     }
-    if (!fits) {
+    if (!fits && strict) {
       *full = true;
       return &r;
     }

@@ -14,9 +14,11 @@ namespace hearth::stream {
 
 // Evaluates `rules` on `head` in order. Values the rules compute are kept in
 // the head's own storage.
-// Returns: the first final rule reached (deny or return), or nullptr if every
-// rule ran. A header action that cannot add its field or keep its value (the
-// head is full) stops the evaluation too and sets *full.
+// Returns: the first final rule reached (deny, return, redirect), or nullptr
+// if every rule ran or an allow rule ended the list. A header action that
+// cannot add its field or keep its value (the head is full) stops the
+// evaluation too and sets *full, unless a strict-mode off rule ran before it
+// in this list (the failed rewrite is then skipped).
 // A rule whose condition does not hold is skipped; conditions read the
 // transaction through `ctx`.
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,

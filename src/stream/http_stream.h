@@ -73,6 +73,8 @@ class HttpStream {
   bool read_response();
   bool take_response_head();
   bool run_response_rules();
+  bool run_after_response_rules(http::MsgHead& res);
+  size_t fields_added_after() const;
   bool forward_response_body();
   void on_server_gone();
   // Exchange (http_txn.cc).
@@ -82,8 +84,11 @@ class HttpStream {
   void tunnel();
   // Replies and teardown.
   void reply(int status, const char* ctype, const char* body, bool close);
+  // Takes storage for a local reply with `fields` fields (and room for the
+  // http-after-response rules). Returns: false if it cannot.
+  bool init_local_head(http::MsgHead& h, size_t fields) const;
   // Sends `h` (fields and payload kept in it, `ok` if they all fitted) as
-  // the local response with `status`.
+  // the local response with `status`, after the http-after-response rules.
   void send_local(http::MsgHead& h, int status, std::string_view payload, bool ok, bool close);
   void flush_local_reply();
   void abort_all();

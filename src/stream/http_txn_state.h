@@ -36,6 +36,9 @@ struct HttpResponseState {
   bool server_keep = false;   // the server connection may be reused afterwards
   bool client_close = false;  // this is the client connection's last response
   bool local_close = true;    // a local reply closes the client connection
+  // The http-after-response rules ran on this response, or must not run
+  // (early parse errors, the 500 replacing a response they failed on).
+  bool after_rules_done = false;
 };
 
 // What the access log line needs. Times are loop milliseconds; -1: not reached.

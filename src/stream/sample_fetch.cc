@@ -244,7 +244,8 @@ backend::Backend* find_registered_backend(std::string_view name) {
 bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out) {
   if (!(def.use & where_)) return false;  // never matches here, as HAProxy warned
-  if (def.id < FetchId::kMethod) return fetch_l4(def, args, nargs, out);
+  if (def.id < FetchId::kCaptureReqMethod) return fetch_l4(def, args, nargs, out);
+  if (def.id < FetchId::kMethod) return fetch_captured(def, out);
   if (def.id < FetchId::kStatus) return req_ && fetch_request(def, args, nargs, it, out);
   return res_ && fetch_response(def, args, nargs, it, out);
 }
@@ -386,6 +387,35 @@ bool TxnFetch::fetch_request(const expr::FetchDef& def, const expr::Arg* args, s
   }
 }
 
+// capture.req.* from the request line as received, capture.res.ver.
+bool TxnFetch::fetch_captured(const expr::FetchDef& def, expr::Sample& out) {
+  const http::MsgHead* h = def.id == FetchId::kCaptureResVer ? res_ : req_;
+  if (!h) return false;
+  if (def.id == FetchId::kCaptureReqVer || def.id == FetchId::kCaptureResVer) {
+    out.set_str(h->version_major == 1 && h->version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1");
+    return true;
+  }
+  const std::string_view line = h->received;
+  const size_t sp = line.find(' ');
+  if (sp == std::string_view::npos) return false;
+  if (def.id == FetchId::kCaptureReqMethod) {
+    out.set_str(line.substr(0, sp));
+    return true;
+  }
+  // The path onwards: an absolute URI loses its scheme and authority; a
+  // target without a path (authority form, "*") has none.
+  std::string_view uri = line.substr(sp + 1);
+  if (uri.empty() || uri[0] != '/') {
+    const size_t scheme = uri.find("://");
+    if (scheme == std::string_view::npos) return false;
+    const size_t slash = uri.find('/', scheme + 3);
+    if (slash == std::string_view::npos) return false;
+    uri.remove_prefix(slash);
+  }
+  out.set_str(uri);
+  return true;
+}
+
 bool TxnFetch::fetch_response(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                               expr::FetchIter& it, expr::Sample& out) {
   const http::MsgHead& r = *res_;
@@ -394,6 +424,7 @@ bool TxnFetch::fetch_response(const expr::FetchDef& def, const expr::Arg* args, 
   std::string_view v;
   switch (def.id) {
     case FetchId::kStatus:
+      if (r.status == 0) return false;  // the response is being replaced by a local one
       out.set_sint(r.status);
       return true;
     case FetchId::kResHdr:

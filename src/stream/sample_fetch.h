@@ -46,6 +46,7 @@ class TxnFetch : public expr::FetchContext {
   bool fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::Sample& out);
   bool fetch_request(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out);
+  bool fetch_captured(const expr::FetchDef& def, expr::Sample& out);
   bool fetch_response(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                       expr::FetchIter& it, expr::Sample& out);
 

@@ -212,8 +212,8 @@ TEST(HttpRules, Errors) {
   EXPECT_TRUE(starts(only_error(frontend("  http-request tarpit\n")),
                      "t.cfg:3: 'http-request tarpit': Hearth does not support this action yet; "
                      "supported: set-header, add-header, "));
-  EXPECT_TRUE(starts(only_error(frontend("  http-response deny\n")),
-                     "t.cfg:3: 'http-response deny': Hearth does not support this action yet; "
+  EXPECT_TRUE(starts(only_error(frontend("  http-response tarpit\n")),
+                     "t.cfg:3: 'http-response tarpit': Hearth does not support this action yet; "
                      "supported: set-header, "));
   EXPECT_TRUE(starts(only_error(frontend("  http-request sethdr a b\n")),
                      "t.cfg:3: 'http-request sethdr': unknown action; supported: set-header, "));
@@ -222,6 +222,102 @@ TEST(HttpRules, Errors) {
   EXPECT_EQ(only_error(frontend("  http-request add-header X-A\n")),
             "t.cfg:3: 'http-request add-header': missing argument: expects 'http-request "
             "add-header NAME VALUE'");
+}
+
+const std::vector<HttpRule>& after(const ParseResult& r) {
+  return r.config.proxies.at(0).http_after_response_rules;
+}
+
+TEST(HttpRules, ResponseDenyReturnRedirectAllowSetStatus) {
+  auto r = frontend(
+      "  http-response deny\n"
+      "  http-response deny deny_status 418 content-type text/plain string tea\n"
+      "  http-response return status 201\n"
+      "  http-response redirect location /moved code 301\n"
+      "  http-response allow if TRUE\n"
+      "  http-response set-status 503 reason \"Slow Down\"\n"
+      "  http-response set-status 299\n"
+      "  http-response strict-mode off\n"
+      "  http-request allow\n"
+      "  http-request strict-mode on if TRUE\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(rsp(r).size(), 8u);
+  EXPECT_EQ(rsp(r)[0].action, HttpRule::Action::kDeny);
+  EXPECT_EQ(rsp(r)[0].status, 502);  // a response's deny is a 502 (HAProxy)
+  EXPECT_EQ(rsp(r)[1].status, 418);
+  EXPECT_EQ(rsp(r)[2].action, HttpRule::Action::kReturn);
+  EXPECT_EQ(rsp(r)[3].action, HttpRule::Action::kRedirect);
+  EXPECT_EQ(rsp(r)[3].status, 301);
+  EXPECT_EQ(rsp(r)[4].action, HttpRule::Action::kAllow);
+  EXPECT_NE(rsp(r)[4].cond, nullptr);
+  EXPECT_EQ(rsp(r)[5].action, HttpRule::Action::kSetStatus);
+  EXPECT_EQ(rsp(r)[5].status, 503);
+  EXPECT_EQ(rsp(r)[5].value, "Slow Down");
+  EXPECT_TRUE(rsp(r)[5].has_body);
+  EXPECT_FALSE(rsp(r)[6].has_body);
+  EXPECT_EQ(rsp(r)[7].action, HttpRule::Action::kStrictMode);
+  EXPECT_FALSE(rsp(r)[7].strict_on);
+  ASSERT_EQ(req(r).size(), 2u);
+  EXPECT_EQ(req(r)[0].action, HttpRule::Action::kAllow);
+  EXPECT_TRUE(req(r)[1].strict_on);
+}
+
+TEST(HttpRules, AfterResponse) {
+  auto r = frontend(
+      "  http-after-response set-header X-A 1\n"
+      "  http-after-response allow if { status 403 }\n"
+      "  http-after-response set-status 200 if { capture.req.uri /x }\n"
+      "  http-after-response set-var(res.s) status\n"
+      "  http-after-response del-header content-type\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(after(r).size(), 5u);
+  EXPECT_EQ(after(r)[1].action, HttpRule::Action::kAllow);
+  EXPECT_TRUE(req(r).empty() && rsp(r).empty());
+  auto starts = [](const std::string& s, const std::string& prefix) {
+    return s.rfind(prefix, 0) == 0;
+  };
+  // Only the actions HAProxy allows there.
+  EXPECT_TRUE(starts(only_error(frontend("  http-after-response deny\n")),
+                     "t.cfg:3: 'http-after-response deny': unknown action; supported: "));
+  EXPECT_TRUE(starts(only_error(frontend("  http-after-response set-path /x\n")),
+                     "t.cfg:3: 'http-after-response set-path': unknown action; supported: "));
+  EXPECT_EQ(only_error(frontend("  http-after-response set-header X %[path]\n")),
+            "t.cfg:3: 'http-after-response set-header': in log-format '%[path]': fetch method "
+            "'path' extracts information from 'HTTP request headers', none of which is "
+            "available here");
+  // In tcp mode the rules are ignored, with a warning.
+  auto tcp = testing::parse_and_validate("listen l\n  bind :1\n  server s 127.0.0.1:2\n  http-after-response allow\n");
+  EXPECT_TRUE(tcp.ok());
+  bool warned = false;
+  for (const Diagnostic& w : tcp.warnings)
+    warned |= w.keyword == "http-after-response" && w.message.find("tcp mode") != w.message.npos;
+  EXPECT_TRUE(warned) << dump(tcp.warnings);
+}
+
+TEST(HttpRules, NewActionErrors) {
+  auto starts = [](const std::string& s, const std::string& prefix) {
+    return s.rfind(prefix, 0) == 0;
+  };
+  EXPECT_EQ(only_error(frontend("  http-response set-status 99\n")),
+            "t.cfg:3: 'http-response set-status': expects a status code between 100 and 999, "
+            "got '99'");
+  EXPECT_EQ(only_error(frontend("  http-response set-status\n")),
+            "t.cfg:3: 'http-response set-status': expects a status code between 100 and 999");
+  EXPECT_EQ(only_error(frontend("  http-response set-status 200 reason\n")),
+            "t.cfg:3: 'http-response set-status': 'reason' expects a text");
+  EXPECT_EQ(only_error(frontend("  http-response set-status 200 because x\n")),
+            "t.cfg:3: 'http-response set-status': unexpected argument 'because': expects "
+            "[if|unless COND]");
+  EXPECT_EQ(only_error(frontend("  http-request allow now\n")),
+            "t.cfg:3: 'http-request allow': unexpected argument 'now': expects [if|unless COND]");
+  EXPECT_EQ(only_error(frontend("  http-request strict-mode maybe\n")),
+            "t.cfg:3: 'http-request strict-mode': expects 'on' or 'off'");
+  EXPECT_EQ(only_error(frontend("  http-response redirect prefix /p\n")),
+            "t.cfg:3: 'http-response redirect': only 'location' redirects are possible on a "
+            "response");
+  // set-status is for responses only (HAProxy has no http-request set-status).
+  EXPECT_TRUE(starts(only_error(frontend("  http-request set-status 200\n")),
+                     "t.cfg:3: 'http-request set-status': unknown action; supported: "));
 }
 
 }  // namespace

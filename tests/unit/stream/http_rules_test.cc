@@ -221,5 +221,75 @@ TEST(HttpRules, SkippedFinalRuleDoesNotStopEvaluation) {
   EXPECT_EQ(f->action, Action::kReturn);
 }
 
+TEST(HttpRules, AllowEndsTheListWithoutAFinalRule) {
+  const config::HttpRule placeholder = rule(Action::kDeny);
+  const config::HttpRule* f = &placeholder;  // overwritten by run()
+  EXPECT_EQ(run({rule(Action::kSetHeader, "a", "1"), when(rule(Action::kAllow), "if TRUE"),
+                 rule(Action::kSetHeader, "b", "2"), rule(Action::kDeny)},
+                {}, &f),
+            "a: 1|");
+  EXPECT_EQ(f, nullptr);
+  // An allow whose condition fails is skipped.
+  EXPECT_EQ(run({when(rule(Action::kAllow), "if FALSE"), rule(Action::kSetHeader, "b", "2")}, {}),
+            "b: 2|");
+}
+
+// Evaluates `rules` on a head that holds one field and has room for no more.
+// Returns: "full" or the fields after the rules.
+std::string run_on_full_head(const std::vector<config::HttpRule>& rules) {
+  http::MsgHead head;
+  EXPECT_TRUE(head.init(1));
+  head.fields().add("x", "1");
+  bool full = false;
+  TxnFetch fetch(expr::kUseConn | expr::kUseReq, nullptr, nullptr, nullptr, &head, nullptr);
+  eval_http_rules(rules, head, &full, fetch);
+  if (full) return "full";
+  std::string out;
+  for (const http::HeaderField& h : head.fields())
+    out += std::string(h.name) + ": " + std::string(h.value) + "|";
+  return out;
+}
+
+TEST(HttpRules, StrictModeOffSkipsAFailedRewrite) {
+  config::HttpRule off = rule(Action::kStrictMode);
+  off.strict_on = false;
+  config::HttpRule on = rule(Action::kStrictMode);
+  // Strict by default: the field that does not fit is an error.
+  EXPECT_EQ(run_on_full_head({rule(Action::kAddHeader, "y", "2")}), "full");
+  // Off: skipped, and the rules after it still run.
+  EXPECT_EQ(run_on_full_head(
+                {off, rule(Action::kAddHeader, "y", "2"), rule(Action::kSetHeader, "x", "3")}),
+            "x: 3|");
+  // Back on: the next failure counts again.
+  EXPECT_EQ(run_on_full_head(
+                {off, rule(Action::kAddHeader, "y", "2"), on, rule(Action::kAddHeader, "z", "3")}),
+            "full");
+}
+
+TEST(HttpRules, SetStatusWithDefaultOrGivenReason) {
+  http::MsgHead head;
+  ASSERT_TRUE(head.init(0));
+  head.status = 200;
+  head.reason = "OK";
+  bool full = false;
+  TxnFetch fetch(expr::kUseConn | expr::kUseRes, nullptr, nullptr, nullptr, nullptr, &head);
+  eval_http_rules({rule(Action::kSetStatus, {}, {}, 404)}, head, &full, fetch);
+  EXPECT_EQ(head.status, 404);
+  EXPECT_EQ(head.reason, "Not Found");
+  // HAProxy's own reasons where they differ, then the class.
+  eval_http_rules({rule(Action::kSetStatus, {}, {}, 502)}, head, &full, fetch);
+  EXPECT_EQ(head.reason, "Bad Gateway or Proxy Error");
+  eval_http_rules({rule(Action::kSetStatus, {}, {}, 234)}, head, &full, fetch);
+  EXPECT_EQ(head.reason, "Success");
+  eval_http_rules({rule(Action::kSetStatus, {}, {}, 999)}, head, &full, fetch);
+  EXPECT_EQ(head.reason, "Other");
+  config::HttpRule r = rule(Action::kSetStatus, {}, "Slow Down", 503);
+  r.has_body = true;
+  eval_http_rules({r}, head, &full, fetch);
+  EXPECT_EQ(head.status, 503);
+  EXPECT_EQ(head.reason, "Slow Down");
+  EXPECT_FALSE(full);
+}
+
 }  // namespace
 }  // namespace hearth::stream
