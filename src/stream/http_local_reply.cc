@@ -91,6 +91,10 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
     answer_redirect(rule, ctx, close);
     return false;
   }
+  if (rule.action == config::HttpRule::Action::kAuth) {
+    answer_auth(rule, close);
+    return false;
+  }
   if (deny && !rule.has_body && rule.hdrs.empty()) {
     const char* ctype = rule.content_type.empty() ? "text/plain" : rule.content_type.c_str();
     reply(rule.status ? rule.status : 403, ctype, nullptr, close);
@@ -119,15 +123,19 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
 }
 
 void HttpStream::send_local(http::MsgHead& h, int status, std::string_view payload, bool ok,
-                            bool close) {
+                            bool close, std::string_view reason) {
   h.status = status;
   log_.status = status;
   if (status >= 400) fe_->counters.http_errors.fetch_add(1, std::memory_order_relaxed);
   ss_.release();
   res_.local_close = close || soft_stopping();
   res_.client_close = res_.local_close;
-  h.reason = http::reason_phrase(status);
-  h.body = http::BodyKind::kLength;
+  h.reason = reason.empty() ? std::string_view(http::reason_phrase(status)) : reason;
+  // The answer to HEAD has the fields of its payload but not the payload
+  // (as HAProxy's local replies).
+  if (req_.head.method == http::Method::kHead) payload = {};
+  h.body =
+      req_.head.method == http::Method::kHead ? http::BodyKind::kNone : http::BodyKind::kLength;
   h.length = payload.size();
   if (res_.local_close) h.flags |= http::kMsgClose;
   phase_ = Phase::kLocalReply;

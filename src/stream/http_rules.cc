@@ -165,6 +165,7 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       case Action::kReturn:
       case Action::kDeny:
       case Action::kRedirect:
+      case Action::kAuth:
         return &r;
       default:
         fits = !is_uri_rule(r) || apply_uri_rule(r, head, ctx);
