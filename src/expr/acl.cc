@@ -120,8 +120,8 @@ bool auth_groups_match(const AclTest& t, FetchContext& ctx) {
 
 // The special rules of http_auth_group in an ACL (HAProxy refuses the
 // others at load time): no converter, no other matching method, at least
-// one group; group names are compared exactly. Records the groups so that
-// the configuration checks them against the userlist.
+// one group; group names are compared exactly (the caller records them on
+// the userlist reference, for the configuration to check).
 bool auth_groups_test(AclTest* out, bool explicit_method, size_t patterns, std::string* err) {
   if (!out->expr->convs.empty() || explicit_method) {
     *err =
