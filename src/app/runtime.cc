@@ -49,6 +49,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g, 
   fe->timeouts.keep_alive = ms(p.timeouts.http_keep_alive);
   fe->http.conn_mode = p.http_conn_mode;
   fe->http.forwardfor = p.forwardfor;
+  fe->http.use_proxy_header = p.http_use_proxy_header;
   fe->http.request_rules = p.http_request_rules;
   fe->http.response_rules = p.http_response_rules;
   fe->http.after_response_rules = p.http_after_response_rules;

@@ -9,45 +9,17 @@ namespace hearth::config::detail {
 namespace {
 
 // HAProxy actions Hearth recognises but does not implement yet.
-const char* const kLaterActions[] = {"add-acl",
-                                     "auth",
-                                     "cache-store",
-                                     "cache-use",
-                                     "capture",
-                                     "del-acl",
-                                     "del-map",
-                                     "disable-l7-retry",
-                                     "do-resolve",
-                                     "early-hint",
-                                     "normalize-uri",
-                                     "redirect",
-                                     "reject",
-                                     "sc-inc-gpc",
-                                     "sc-set-gpt",
-                                     "send-spoe-group",
-                                     "set-bandwidth-limit",
-                                     "set-dst",
-                                     "set-dst-port",
-                                     "set-log-level",
-                                     "set-map",
-                                     "set-mark",
-                                     "set-nice",
-                                     "set-priority-class",
-                                     "set-priority-offset",
-                                     "set-src",
-                                     "set-src-port",
-                                     "set-timeout",
-                                     "set-tos",
-                                     "silent-drop",
-                                     "tarpit",
-                                     "track-sc0",
-                                     "track-sc1",
-                                     "track-sc2",
-                                     "use-service",
-                                     "wait-for-body",
-                                     "wait-for-handshake",
-                                     "deny",
-                                     "return"};
+const char* const kLaterActions[] = {
+    "add-acl",     "cache-store",   "cache-use",          "capture",
+    "del-acl",     "del-map",       "disable-l7-retry",   "do-resolve",
+    "early-hint",  "normalize-uri", "redirect",           "reject",
+    "sc-inc-gpc",  "sc-set-gpt",    "send-spoe-group",    "set-bandwidth-limit",
+    "set-dst",     "set-dst-port",  "set-log-level",      "set-map",
+    "set-mark",    "set-nice",      "set-priority-class", "set-priority-offset",
+    "set-src",     "set-src-port",  "set-timeout",        "set-tos",
+    "silent-drop", "tarpit",        "track-sc0",          "track-sc1",
+    "track-sc2",   "use-service",   "wait-for-body",      "wait-for-handshake",
+    "deny",        "return"};
 
 bool is_token_char(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
@@ -550,6 +522,25 @@ bool parse_set_status(const Directive& d, const std::string& kw, size_t cond_at,
   return check_no_args(d, kw, cond_at, end, rep);
 }
 
+// auth [realm REALM]: the realm defaults to the proxy's name. As in
+// HAProxy, the word after "realm" is the realm whatever it is.
+bool parse_auth_action(const Directive& d, const std::string& kw, const std::string& proxy,
+                       HttpRule& rule, size_t* cond_at, Reporter& rep) {
+  rule.value = proxy;
+  if (d.size() <= 2 || d[2] != "realm") return true;
+  if (d.size() <= 3 || d[3].empty()) {
+    rep.error(d.loc, kw, "missing realm value after 'realm'");
+    return false;
+  }
+  if (d[3].find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+    rep.error(d.loc, kw, "the realm must not contain CR, LF or NUL characters");
+    return false;
+  }
+  rule.value = d[3];
+  *cond_at = 4;
+  return true;
+}
+
 }  // namespace
 
 void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
@@ -558,7 +549,7 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string supported =
       request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
-                "replace-path, replace-pathq, replace-uri, redirect, allow, deny, return or "
+                "replace-path, replace-pathq, replace-uri, redirect, auth, allow, deny, return or "
                 "strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, allow or strict-mode"
@@ -635,6 +626,10 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     fixed(rule.action == HttpRule::Action::kUnsetVar ? 2 : 3);
     args.words.resize(cond_at);
     ok = parse_var_action(args, kw.substr(0, kw.find('(')), rule, rep);
+  } else if (request && d[1] == "auth") {
+    rule.action = HttpRule::Action::kAuth;
+    cond_at = 2;
+    ok = parse_auth_action(d, kw, s.proxy.name, rule, &cond_at, rep);
   } else if (!after && (d[1] == "deny" || d[1] == "return")) {
     rule.action = d[1] == "deny" ? HttpRule::Action::kDeny : HttpRule::Action::kReturn;
     for (size_t i = 2; i < d.size();) {

@@ -13,4 +13,10 @@ const ProxyConfig* Config::find(const std::string& name, bool want_backend) cons
   return nullptr;
 }
 
+std::shared_ptr<const expr::Userlist> Config::find_userlist(const std::string& name) const {
+  for (const auto& l : userlists)
+    if (l->name() == name) return l;
+  return nullptr;
+}
+
 }  // namespace hearth::config

@@ -14,6 +14,7 @@
 #include "expr/condition.h"
 #include "expr/log_format.h"
 #include "expr/regex.h"
+#include "expr/userlist.h"
 
 namespace hearth::config {
 
@@ -114,6 +115,7 @@ struct HttpRule {
     kAllow,         // allow: ends the evaluation of this list, nothing else
     kSetStatus,     // set-status CODE [reason STR] (`status`, `value`)
     kStrictMode,    // strict-mode on|off (`strict_on`)
+    kAuth,          // auth [realm REALM]: `value` holds the realm
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -144,7 +146,7 @@ struct HttpRule {
   } redirect = RedirectType::kLocation;
   bool drop_query = false;
   bool append_slash = false;
-  std::string cookie;  // the whole Set-Cookie value to add, or empty
+  std::string cookie;     // the whole Set-Cookie value to add, or empty
   bool strict_on = true;  // strict-mode on|off
 };
 
@@ -190,6 +192,10 @@ struct ProxyConfig {
   bool log_global = false;
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog
   bool dontlognull = false;                    // option dontlognull
+  // option http-use-proxy-header: a request whose target is not a path (a
+  // client talking to a proxy) authenticates with Proxy-Authorization, and
+  // http-request auth answers 407 with Proxy-Authenticate.
+  bool http_use_proxy_header = false;
   HttpCheckConfig http_check;
 };
 
@@ -217,10 +223,14 @@ struct Config {
   // Frontends, backends and listens in file order. Defaults sections are already
   // merged into the proxies that follow them and do not appear here.
   std::vector<ProxyConfig> proxies;
+  // "userlist" sections in file order (http_auth* fetches point at them).
+  std::vector<std::shared_ptr<const expr::Userlist>> userlists;
 
   // Returns: the backend (want_backend) or frontend (!want_backend) named
   // `name`, a listen section matching either way; nullptr if there is none.
   const ProxyConfig* find(const std::string& name, bool want_backend) const;
+  // Returns: the userlist called `name`, or null.
+  std::shared_ptr<const expr::Userlist> find_userlist(const std::string& name) const;
 };
 
 }  // namespace hearth::config

@@ -9,12 +9,13 @@
 
 #include "config/keywords.h"
 #include "config/parse_context.h"
+#include "config/userlist_section.h"
 
 namespace hearth::config {
 namespace detail {
 namespace {
 
-const char* const kSectionKeywords = "global, defaults, frontend, backend or listen";
+const char* const kSectionKeywords = "global, defaults, frontend, backend, listen or userlist";
 
 // Feeds lines to the keyword handlers of the current section and keeps what
 // carries between sections: the defaults in effect and the named defaults.
@@ -26,11 +27,14 @@ class ConfigParser {
   // Parses one file's text. Requires: nothing. The file starts and ends
   // outside any section.
   void parse_text(std::string_view text, const std::string& filename);
+  // After the last file: resolves what may refer forward (userlists).
+  void finish();
 
  private:
-  enum class Section { kNone, kGlobal, kProxy, kSkipped };
+  enum class Section { kNone, kGlobal, kProxy, kUserlist, kSkipped };
 
   void parse_line(std::string_view line, const SourceLoc& loc);
+  void parse_directive(const Directive& d);
   // Returns: true if `d` opened a section (even an invalid one).
   bool open_section(const Directive& d);
   void open_proxy(const Directive& d, ProxyKind kind);
@@ -48,6 +52,11 @@ class ConfigParser {
   bool keep_current_ = false;
   ProxySection last_defaults_;  // built-in values until a defaults section closes
   std::vector<ProxySection> named_defaults_;
+  std::vector<UserlistSection> userlists_;
+  int userlist_ = -1;                     // the one a userlist section's lines add to
+  UserlistSection scratch_userlist_;      // takes the lines after an invalid header
+  expr::UserlistRefScope userlist_refs_;  // userlist arguments met while parsing
+  std::vector<PendingUserlistRef> pending_refs_;
 };
 
 void ConfigParser::parse_text(std::string_view text, const std::string& filename) {
@@ -72,6 +81,15 @@ void ConfigParser::parse_line(std::string_view line, const SourceLoc& loc) {
   }
   if (split.words.empty()) return;
   Directive d{loc, std::move(split.words)};
+  const size_t refs_before = userlist_refs_.refs().size();
+  parse_directive(d);
+  // Userlist arguments compiled on this line: resolved in finish().
+  for (size_t i = refs_before; i < userlist_refs_.refs().size(); ++i)
+    pending_refs_.push_back(PendingUserlistRef{loc, d[0], userlist_refs_.refs()[i]});
+}
+
+void ConfigParser::parse_directive(const Directive& d) {
+  const SourceLoc& loc = d.loc;
   if (open_section(d)) return;
   if (!d[0].empty() && d[0][0] == '.') {
     rep_.error(loc, d[0],
@@ -89,6 +107,10 @@ void ConfigParser::parse_line(std::string_view line, const SourceLoc& loc) {
       break;
     case Section::kProxy:
       parse_proxy_keyword(d, current_, rep_);
+      break;
+    case Section::kUserlist:
+      parse_userlist_keyword(d, userlist_ >= 0 ? userlists_[size_t(userlist_)] : scratch_userlist_,
+                             rep_);
       break;
     case Section::kSkipped:
       break;  // the section header already reported that it is unsupported
@@ -111,6 +133,12 @@ bool ConfigParser::open_section(const Directive& d) {
     open_proxy(d, ProxyKind::kBackend);
   } else if (kw == "listen") {
     open_proxy(d, ProxyKind::kListen);
+  } else if (kw == "userlist") {
+    close_section();
+    section_ = Section::kUserlist;
+    section_label_ = d.size() > 1 ? kw + " " + d[1] : kw;
+    userlist_ = open_userlist(d, userlists_, rep_);
+    scratch_userlist_ = UserlistSection{d.loc, std::make_shared<expr::Userlist>(""), {}, {}};
   } else if (is_haproxy_section(kw)) {
     close_section();
     section_ = Section::kSkipped;
@@ -210,6 +238,11 @@ void ConfigParser::open_proxy(const Directive& d, ProxyKind kind) {
   keep_current_ = h.ok;
 }
 
+void ConfigParser::finish() {
+  finish_userlists(userlists_, result_.config, rep_);
+  resolve_userlist_refs(pending_refs_, result_.config, rep_);
+}
+
 void ConfigParser::close_section() {
   if (section_ == Section::kProxy && keep_current_) {
     if (current_.proxy.kind == ProxyKind::kDefaults) {
@@ -284,6 +317,7 @@ ParseResult parse_files(const std::vector<std::string>& paths, const EnvLookup& 
     }
     parser.parse_text(text, path);
   }
+  parser.finish();
   return result;
 }
 
@@ -292,6 +326,7 @@ ParseResult parse_string(const std::string& text, const std::string& filename,
   ParseResult result;
   detail::ConfigParser parser(env, result);
   parser.parse_text(text, filename);
+  parser.finish();
   return result;
 }
 

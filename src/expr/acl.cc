@@ -99,8 +99,52 @@ void Acl::add(AclTest t) {
   tests_.push_back(std::move(t));
 }
 
+namespace {
+
+// An http_auth_group test: the fetch gives the user (its credentials are
+// valid), whose groups are matched against the patterns (exact names).
+bool auth_groups_match(const AclTest& t, FetchContext& ctx) {
+  FetchIter it;
+  Sample s;
+  if (!eval_sample_expr(*t.expr, ctx, it, s)) return false;
+  const Userlist* list = t.expr->args[0].userlist->list.get();
+  const Userlist::User* u = list ? list->find_user(s.str) : nullptr;
+  if (!u) return false;
+  for (size_t g : u->groups) {
+    Sample name;
+    name.set_str(list->groups()[g]);
+    if (t.patterns.match(name)) return true;
+  }
+  return false;
+}
+
+// The special rules of http_auth_group in an ACL (HAProxy refuses the
+// others at load time): no converter, no other matching method, at least
+// one group; group names are compared exactly (the caller records them on
+// the userlist reference, for the configuration to check).
+bool auth_groups_test(AclTest* out, bool explicit_method, size_t patterns, std::string* err) {
+  if (!out->expr->convs.empty() || explicit_method) {
+    *err =
+        "http_auth_group in an ACL matches the user's groups: it takes no converter and no "
+        "'-m' matching method";
+    return false;
+  }
+  if (patterns == 0) {
+    *err = "http_auth_group in an ACL expects one or more group names";
+    return false;
+  }
+  out->auth_groups = true;
+  return true;
+}
+
+}  // namespace
+
 bool Acl::eval(FetchContext& ctx) const {
   for (const AclTest& t : tests_) {
+    if (t.auth_groups) {
+      if (auth_groups_match(t, ctx)) return true;
+      continue;
+    }
     FetchIter it;
     it.all = true;
     do {
@@ -151,6 +195,7 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
   size_t i = 1;
   bool icase = false;
   bool loaded = false;  // a -f file was read, even an empty one
+  bool explicit_method = false;
   std::vector<Pattern> patterns;
   for (; i < words.size() && words[i].size() > 1 && words[i][0] == '-'; ++i) {
     const std::string& f = words[i];
@@ -173,6 +218,7 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
       }
       const std::string& v = words[++i];
       if (f == "-m") {
+        explicit_method = true;
         if (loaded) {
           *err = "'-m' must come before any '-f' pattern file";
           return false;
@@ -195,6 +241,7 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
       return false;
     }
   }
+  const bool auth_groups = out->expr->fetch->id == FetchId::kHttpAuthGroup;
   if (!method) method = default_match(out->expr->out_type());
   if (!method) {
     *err = "'" + words[0] + "' returns a sample of type '" + type_name(out->expr->out_type()) +
@@ -209,8 +256,14 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
   for (; i < words.size(); ++i) {
     if (!ints || !int_op(words[i], &op)) patterns.push_back(Pattern{words[i], icase, op});
   }
-  for (const Pattern& p : patterns) {
+  for (Pattern& p : patterns) {
+    if (auth_groups) p.icase = false;  // group names are exact (HAProxy ignores -i here)
     if (!out->patterns.add(p.text, p.icase, p.op, err)) return false;
+  }
+  if (auth_groups) {
+    if (!auth_groups_test(out, explicit_method, patterns.size(), err)) return false;
+    for (const Pattern& p : patterns) out->expr->args[0].userlist->acl_groups.push_back(p.text);
+    return true;
   }
   // HAProxy warns only when nothing at all follows the criterion ("--" or a
   // flag silences it) and the expression is not a boolean.

@@ -15,6 +15,9 @@ namespace hearth::expr {
 struct AclTest {
   std::unique_ptr<SampleExpr> expr;
   PatternSet patterns{MatchMethod::kFound};
+  // http_auth_group(USERLIST) GROUP...: the patterns are group names, and
+  // the test holds when the authenticated user belongs to one of them.
+  bool auth_groups = false;
 };
 
 class Acl {

@@ -106,6 +106,16 @@ bool make_args(const std::vector<std::string>& raw, const ArgSpec& spec, const s
           return false;
         }
         break;
+      case ArgType::kUsr:
+        if (raw[i].empty()) {
+          *err = pos + " expects the name of a userlist";
+          return false;
+        }
+        a.userlist = std::make_shared<UserlistRef>();
+        a.userlist->name = raw[i];
+        a.userlist->keyword = what;
+        UserlistRefScope::note(a.userlist);
+        break;
       case ArgType::kRegex: {
         std::string why;
         a.regex = Regex::compile(raw[i], &why);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "expr/regex.h"
+#include "expr/userlist.h"
 #include "expr/vars.h"
 
 namespace hearth::expr {
@@ -19,6 +20,7 @@ enum class ArgType : uint8_t {
   kMask6,  // an IPv6 netmask: a bit count
   kRegex,  // a PCRE2 regular expression
   kVar,    // a variable name, "txn.name"
+  kUsr,    // a userlist name, resolved once the configuration is read
 };
 
 struct Arg {
@@ -27,8 +29,9 @@ struct Arg {
   std::string str;
   unsigned char mask[16] = {};  // kMask4 (4 bytes), kMask6
   std::shared_ptr<const Regex> regex;
-  VarName var;                           // kVar
-  std::shared_ptr<const class Map> map;  // the file of a map converter
+  VarName var;                            // kVar
+  std::shared_ptr<const class Map> map;   // the file of a map converter
+  std::shared_ptr<UserlistRef> userlist;  // kUsr
 };
 
 // What a keyword accepts: between `min` and the number of `types` arguments.

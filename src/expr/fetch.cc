@@ -128,6 +128,14 @@ const std::vector<Named>& catalog() {
       add(n, def(FetchId::kReqCookVal, name_arg, T::kSint, req));
     for (std::string_view n : {"req.proto_http", "req_proto_http"})
       add(n, def(FetchId::kReqProtoHttp, none, T::kBool, req));
+    // Authentication (HAProxy 7.3.6); http_auth_group's ACL matches the
+    // user's groups (acl.cc).
+    const ArgSpec usr{1, {A::kUsr}};
+    add("http_auth", def(FetchId::kHttpAuth, usr, T::kBool, req));
+    add("http_auth_group", def(FetchId::kHttpAuthGroup, usr, T::kStr, req));
+    add("http_auth_type", def(FetchId::kHttpAuthType, none, T::kStr, req));
+    add("http_auth_user", def(FetchId::kHttpAuthUser, none, T::kStr, req));
+    add("http_auth_pass", def(FetchId::kHttpAuthPass, none, T::kStr, req));
     add("status", def(FetchId::kStatus, none, T::kSint, kUseRes));
     add("srv_id", def(FetchId::kSrvId, none, T::kSint, kUseRes));
     add("srv_name", def(FetchId::kSrvName, none, T::kStr, kUseRes));

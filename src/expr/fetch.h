@@ -57,6 +57,11 @@ enum class FetchId : uint16_t {
   kReqCookCnt,
   kReqCookVal,
   kReqProtoHttp,
+  kHttpAuth,       // http_auth(USERLIST): basic credentials valid there
+  kHttpAuthGroup,  // http_auth_group(USERLIST): the user, when valid there
+  kHttpAuthType,   // http_auth_type: "Basic" or "Bearer"
+  kHttpAuthUser,   // http_auth_user
+  kHttpAuthPass,   // http_auth_pass
   // Layer 7, response.
   kStatus,
   kSrvId,

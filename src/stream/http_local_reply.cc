@@ -93,6 +93,10 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
     answer_redirect(rule, ctx, close);
     return false;
   }
+  if (rule.action == config::HttpRule::Action::kAuth) {
+    answer_auth(rule, close);
+    return false;
+  }
   if (deny && !rule.has_body && rule.hdrs.empty()) {
     const char* ctype = rule.content_type.empty() ? "text/plain" : rule.content_type.c_str();
     reply(rule.status ? rule.status : 403, ctype, nullptr, close);
@@ -128,9 +132,12 @@ bool HttpStream::init_local_head(http::MsgHead& h, size_t fields) const {
 }
 
 void HttpStream::send_local(http::MsgHead& h, int status, std::string_view payload, bool ok,
-                            bool close) {
+                            bool close, std::string_view reason) {
   h.status = status;
-  if (h.reason.empty()) h.reason = http::reason_phrase(status);
+  if (!reason.empty())
+    h.reason = reason;
+  else if (h.reason.empty())
+    h.reason = http::reason_phrase(status);
   if (ok && !res_.after_rules_done && !run_after_response_rules(h)) {
     log_.term = "PR";  // a failed rewrite on the reply: a plain 500 instead
     return reply(500, "text/plain", nullptr, true);
@@ -140,7 +147,11 @@ void HttpStream::send_local(http::MsgHead& h, int status, std::string_view paylo
   ss_.release();
   res_.local_close = close || soft_stopping();
   res_.client_close = res_.local_close;
-  h.body = http::BodyKind::kLength;
+  // The answer to HEAD has the fields of its payload but not the payload
+  // (as HAProxy's local replies).
+  if (req_.head.method == http::Method::kHead) payload = {};
+  h.body =
+      req_.head.method == http::Method::kHead ? http::BodyKind::kNone : http::BodyKind::kLength;
   h.length = payload.size();
   if (res_.local_close) h.flags |= http::kMsgClose;
   phase_ = Phase::kLocalReply;

@@ -63,13 +63,18 @@ void HttpStream::read_request_head() {
 bool HttpStream::route_request() {
   http::MsgHead& req = req_.head;
   bool full = false;
+  // As HAProxy, decided on the request as received (before any rule).
+  use_px_conn_ = fe_->http.use_proxy_header && !req.target.empty() && req.target[0] != '/' &&
+                 req.target[0] != '*';
   TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, nullptr, &req, nullptr);
   fetch.set_vars(&vars_, session());
+  fetch.set_proxy_auth(use_px_conn_);
   const config::HttpRule* final_rule = eval_http_rules(fe_->http.request_rules, req, &full, fetch);
   if (!final_rule && !full) {
     be_ = fe_->select_backend(fetch);
     fetch = TxnFetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req, nullptr);
     fetch.set_vars(&vars_, session());
+    fetch.set_proxy_auth(use_px_conn_);
     if (!be_) {  // as HAProxy: no use_backend matched and no default_backend
       log_.term = "SC";
       reply(503, "text/plain", "Service Unavailable\n", true);

@@ -167,6 +167,7 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       case Action::kReturn:
       case Action::kDeny:
       case Action::kRedirect:
+      case Action::kAuth:
         return &r;
       case Action::kAllow:
         return nullptr;

@@ -63,6 +63,7 @@ class HttpStream {
   bool route_request();
   bool answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx);
   void answer_redirect(const config::HttpRule& rule, expr::FetchContext& ctx, bool close);
+  void answer_auth(const config::HttpRule& rule, bool close);  // http_auth_reply.cc
   void read_request_body();
   bool send_request();
   // Server side (the shared ServerSide does the work).
@@ -88,8 +89,10 @@ class HttpStream {
   // http-after-response rules). Returns: false if it cannot.
   bool init_local_head(http::MsgHead& h, size_t fields) const;
   // Sends `h` (fields and payload kept in it, `ok` if they all fitted) as
-  // the local response with `status`, after the http-after-response rules.
-  void send_local(http::MsgHead& h, int status, std::string_view payload, bool ok, bool close);
+  // the local response with `status` (and `reason`, else one set in `h`,
+  // else the standard one), after the http-after-response rules.
+  void send_local(http::MsgHead& h, int status, std::string_view payload, bool ok, bool close,
+                  std::string_view reason = {});
   void flush_local_reply();
   void abort_all();
   // Logs the transaction and hands the client connection back to its mux,
@@ -134,6 +137,9 @@ class HttpStream {
   TxnVars vars_;  // txn/req/res variables of set-var
   HttpLogState log_;
   HttpDeadlines exp_;
+  // option http-use-proxy-header and a target that is not a path: the
+  // client talks to a proxy (Proxy-Authorization, 407).
+  bool use_px_conn_ = false;
 
   Tasklet tasklet_;
   WaitEvent wait_f_, wait_b_;

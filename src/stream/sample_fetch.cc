@@ -12,6 +12,7 @@
 #include "http/headers.h"
 #include "net/connection.h"
 #include "stream/frontend.h"
+#include "stream/http_auth.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
@@ -382,6 +383,12 @@ bool TxnFetch::fetch_request(const expr::FetchDef& def, const expr::Arg* args, s
     case FetchId::kReqProtoHttp:
       out.set_bool(true);  // only valid HTTP heads reach the rules
       return true;
+    case FetchId::kHttpAuth:
+    case FetchId::kHttpAuthGroup:
+    case FetchId::kHttpAuthType:
+    case FetchId::kHttpAuthUser:
+    case FetchId::kHttpAuthPass:
+      return fetch_auth(def, args, out);
     default:
       return false;
   }
@@ -413,6 +420,37 @@ bool TxnFetch::fetch_captured(const expr::FetchDef& def, expr::Sample& out) {
     uri.remove_prefix(slash);
   }
   out.set_str(uri);
+  return true;
+}
+
+// http_auth_type gives the scheme; the others need Basic credentials.
+// http_auth: whether they are valid in the userlist; http_auth_group: the
+// user when they are (its ACL then matches the user's groups).
+bool TxnFetch::fetch_auth(const expr::FetchDef& def, const expr::Arg* args, expr::Sample& out) {
+  HttpCredentials c;
+  if (!read_credentials(req_->fields(), proxy_auth_, &c)) return false;
+  const bool basic = c.scheme == HttpCredentials::Scheme::kBasic;
+  switch (def.id) {
+    case FetchId::kHttpAuthType:
+      out.set_str(basic ? "Basic" : "Bearer");
+      return true;
+    case FetchId::kHttpAuthUser:
+    case FetchId::kHttpAuthPass:
+      if (!basic) return false;
+      out.set_str(def.id == FetchId::kHttpAuthUser ? c.user : c.pass);
+      return true;
+    default:
+      break;
+  }
+  const expr::Userlist* list = args[0].userlist ? args[0].userlist->list.get() : nullptr;
+  if (!basic || !list) return false;
+  const bool valid = list->check(c.user, c.pass);
+  if (def.id == FetchId::kHttpAuth) {
+    out.set_bool(valid);
+    return true;
+  }
+  if (!valid) return false;
+  out.set_str(c.user);
   return true;
 }
 

@@ -36,6 +36,10 @@ class TxnFetch : public expr::FetchContext {
     session_ = session;
   }
 
+  // The request asks a proxy (option http-use-proxy-header and a target
+  // that is not a path): credentials come in Proxy-Authorization.
+  void set_proxy_auth(bool proxy) { proxy_auth_ = proxy; }
+
   bool fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::FetchIter& it,
              expr::Sample& out) override;
   // req.* variables exist only while the request is analysed, res.* while
@@ -47,6 +51,7 @@ class TxnFetch : public expr::FetchContext {
   bool fetch_request(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out);
   bool fetch_captured(const expr::FetchDef& def, expr::Sample& out);
+  bool fetch_auth(const expr::FetchDef& def, const expr::Arg* args, expr::Sample& out);
   bool fetch_response(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                       expr::FetchIter& it, expr::Sample& out);
 
@@ -59,6 +64,7 @@ class TxnFetch : public expr::FetchContext {
   const backend::Server* srv_ = nullptr;
   TxnVars* vars_ = nullptr;
   Session* session_ = nullptr;
+  bool proxy_auth_ = false;
 };
 
 // Process-wide lookup of backends by name, for nbsrv(NAME). Set by the
