@@ -32,6 +32,7 @@ struct BackendSettings {
   // http-response rules, evaluated before the frontend's. In the order written.
   std::vector<config::HttpRule> request_rules;
   std::vector<config::HttpRule> response_rules;
+  config::ErrorReplies errors;  // errorfile & co (HttpStream::error_reply)
 };
 
 }  // namespace hearth::backend

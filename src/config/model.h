@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/enums.h"
+#include "config/error_reply.h"
 #include "expr/acl.h"
 #include "expr/condition.h"
 #include "expr/log_format.h"
@@ -142,6 +143,9 @@ struct HttpRule {
   bool drop_query = false;
   bool append_slash = false;
   std::string cookie;  // the whole Set-Cookie value to add, or empty
+  // deny / return: errorfile F | errorfiles NAME | default-errorfiles (a deny
+  // without a payload too); null otherwise.
+  std::shared_ptr<RuleErrorReply> errmsg;
 };
 
 // "use_backend NAME [if|unless COND]": content switching; the first rule
@@ -186,6 +190,10 @@ struct ProxyConfig {
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog
   bool dontlognull = false;                    // option dontlognull
   HttpCheckConfig http_check;
+  // errorfile, errorfiles, errorloc*, http-error lines in order (the
+  // defaults' first), and the messages they give once resolved.
+  std::vector<ErrorDirective> error_directives;
+  ErrorReplies errors;
 };
 
 struct StatsSocketConfig {
@@ -212,6 +220,8 @@ struct Config {
   // Frontends, backends and listens in file order. Defaults sections are already
   // merged into the proxies that follow them and do not appear here.
   std::vector<ProxyConfig> proxies;
+  // "http-errors NAME" sections: their messages by status.
+  std::map<std::string, ErrorReplies> http_errors;
 
   // Returns: the backend (want_backend) or frontend (!want_backend) named
   // `name`, a listen section matching either way; nullptr if there is none.

@@ -26,9 +26,11 @@ class ConfigParser {
   // Parses one file's text. Requires: nothing. The file starts and ends
   // outside any section.
   void parse_text(std::string_view text, const std::string& filename);
+  // After the last file: what needs every section (errorfiles).
+  void finish() { resolve_error_messages(result_.config, rep_); }
 
  private:
-  enum class Section { kNone, kGlobal, kProxy, kSkipped };
+  enum class Section { kNone, kGlobal, kProxy, kHttpErrors, kSkipped };
 
   void parse_line(std::string_view line, const SourceLoc& loc);
   // Returns: true if `d` opened a section (even an invalid one).
@@ -42,6 +44,7 @@ class ConfigParser {
   Reporter rep_;
   Section section_ = Section::kNone;
   std::string section_label_;  // for ${.SECTION}
+  std::string http_errors_;    // the name of the http-errors section being read
   ProxySection current_;
   // False when the section header was invalid: its lines are still checked so
   // that every error is reported, but the proxy is not kept.
@@ -90,6 +93,9 @@ void ConfigParser::parse_line(std::string_view line, const SourceLoc& loc) {
     case Section::kProxy:
       parse_proxy_keyword(d, current_, rep_);
       break;
+    case Section::kHttpErrors:
+      parse_http_errors_line(d, http_errors_, result_.config, rep_);
+      break;
     case Section::kSkipped:
       break;  // the section header already reported that it is unsupported
   }
@@ -111,6 +117,20 @@ bool ConfigParser::open_section(const Directive& d) {
     open_proxy(d, ProxyKind::kBackend);
   } else if (kw == "listen") {
     open_proxy(d, ProxyKind::kListen);
+  } else if (kw == "http-errors") {
+    close_section();
+    section_ = Section::kHttpErrors;
+    section_label_ = kw;
+    http_errors_ = d.size() > 1 ? d[1] : "";
+    if (d.size() != 2) {
+      rep_.error(d.loc, kw, "expects one argument: http-errors NAME");
+      section_ = Section::kSkipped;
+    } else if (result_.config.http_errors.count(d[1])) {
+      rep_.error(d.loc, kw, "an http-errors section named '" + d[1] + "' already exists");
+      section_ = Section::kSkipped;
+    } else {
+      result_.config.http_errors[d[1]];  // declared, even if empty
+    }
   } else if (is_haproxy_section(kw)) {
     close_section();
     section_ = Section::kSkipped;
@@ -284,6 +304,7 @@ ParseResult parse_files(const std::vector<std::string>& paths, const EnvLookup& 
     }
     parser.parse_text(text, path);
   }
+  parser.finish();
   return result;
 }
 
@@ -292,6 +313,7 @@ ParseResult parse_string(const std::string& text, const std::string& filename,
   ParseResult result;
   detail::ConfigParser parser(env, result);
   parser.parse_text(text, filename);
+  parser.finish();
   return result;
 }
 

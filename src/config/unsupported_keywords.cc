@@ -20,9 +20,9 @@ bool has_prefix(const std::string& word, std::string_view prefix) {
   return word.compare(0, prefix.size(), prefix) == 0;
 }
 
-const char* const kSections[] = {
-    "resolvers",   "peers",     "userlist", "mailers",  "program", "http-errors",   "ring", "cache",
-    "log-forward", "crt-store", "traces",   "fcgi-app", "acme",    "dynamic-update"};
+const char* const kSections[] = {"resolvers", "peers", "userlist",      "mailers",   "program",
+                                 "ring",      "cache", "log-forward",   "crt-store", "traces",
+                                 "fcgi-app",  "acme",  "dynamic-update"};
 
 const char* const kGlobal[] = {"busy-polling",
                                "ca-base",
@@ -89,11 +89,6 @@ const char* const kProxy[] = {"backlog",
                               "dispatch",
                               "email-alert",
                               "enabled",
-                              "errorfile",
-                              "errorfiles",
-                              "errorloc",
-                              "errorloc302",
-                              "errorloc303",
                               "external-check",
                               "filter",
                               "force-persist",
@@ -101,7 +96,6 @@ const char* const kProxy[] = {"backlog",
                               "hash-balance-factor",
                               "hash-type",
                               "http-after-response",
-                              "http-error",
                               "http-send-name-header",
                               "id",
                               "ignore-persist",

@@ -31,6 +31,7 @@ struct FrontendHttp {
   // (after the backend's), in the order written.
   std::vector<config::HttpRule> request_rules;
   std::vector<config::HttpRule> response_rules;
+  config::ErrorReplies errors;  // errorfile & co (HttpStream::error_reply)
 };
 
 struct FrontendCounters {

@@ -9,17 +9,24 @@
 
 namespace hearth::stream {
 
-void HttpStream::reply(int status, const char* ctype, const char* body, bool close) {
-  std::string def;
-  if (!body) def = std::string(http::reason_phrase(status)) + "\n";
-  const std::string_view payload = body ? std::string_view(body) : std::string_view(def);
+// An error Hearth answers: the configured or built-in message for the
+// status (error_reply), else a short text/plain one.
+void HttpStream::reply(int status, bool close) {
+  if (const config::HttpReply* r = error_reply(status)) return send_reply(*r, status, close);
+  reply_plain(status, close);
+}
+
+// A status without a built-in message (414, 431, 505): its reason phrase
+// as text/plain.
+void HttpStream::reply_plain(int status, bool close) {
+  const std::string payload = std::string(http::reason_phrase(status)) + "\n";
   http::MsgHead& h = res_.head;
   char len[24];
   snprintf(len, sizeof len, "%zu", payload.size());
   std::string_view kept_len, kept_body;
   const bool ok = h.init(3) && h.keep(len, &kept_len) && h.keep(payload, &kept_body) &&
                   h.fields().add("content-length", kept_len) &&
-                  (!*ctype || h.fields().add("content-type", ctype)) &&
+                  h.fields().add("content-type", "text/plain") &&
                   h.fields().add("cache-control", "no-cache");
   send_local(h, status, kept_body, ok, close);
 }
@@ -91,9 +98,11 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
     answer_redirect(rule, ctx, close);
     return false;
   }
-  if (deny && !rule.has_body && rule.hdrs.empty()) {
-    const char* ctype = rule.content_type.empty() ? "text/plain" : rule.content_type.c_str();
-    reply(rule.status ? rule.status : 403, ctype, nullptr, close);
+  if (rule.errmsg) {  // errorfile F, errorfiles NAME, default-errorfiles
+    const config::HttpReply* r = rule.errmsg->reply.get();
+    if (!r) r = error_reply(rule.status);
+    if (r) send_reply(*r, rule.status, close);
+    if (!r) reply_plain(rule.status, close);
     return false;
   }
   http::MsgHead& h = res_.head;
@@ -119,14 +128,14 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
 }
 
 void HttpStream::send_local(http::MsgHead& h, int status, std::string_view payload, bool ok,
-                            bool close) {
+                            bool close, std::string_view reason) {
   h.status = status;
   log_.status = status;
   if (status >= 400) fe_->counters.http_errors.fetch_add(1, std::memory_order_relaxed);
   ss_.release();
   res_.local_close = close || soft_stopping();
   res_.client_close = res_.local_close;
-  h.reason = http::reason_phrase(status);
+  h.reason = reason.empty() ? std::string_view(http::reason_phrase(status)) : reason;
   h.body = http::BodyKind::kLength;
   h.length = payload.size();
   if (res_.local_close) h.flags |= http::kMsgClose;

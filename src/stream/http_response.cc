@@ -71,7 +71,7 @@ bool HttpStream::take_response_head() {
     case mux::RxHead::kError:
       log_.term = "PH";
       if (try_retry(config::kRetryJunkResponse, false)) return false;
-      reply(502, "text/plain", "Bad Gateway\n", true);
+      reply(502, true);
       return false;
     case mux::RxHead::kHead:
       break;
@@ -98,7 +98,7 @@ bool HttpStream::take_response_head() {
   res.release();
   if (!sent) {
     log_.term = "PH";
-    reply(502, "text/plain", "Bad Gateway\n", true);
+    reply(502, true);
     return false;
   }
   log_.res_head_ms = now();
@@ -149,7 +149,7 @@ void HttpStream::on_server_gone() {
     if (!reused && try_retry(config::kRetryEmptyResponse, false)) return;
   }
   log_.term = "SH";
-  reply(502, "text/plain", "Bad Gateway\n", true);
+  reply(502, true);
 }
 
 // Moves response payload from the server's mux to the client's, as much as

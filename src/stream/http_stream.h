@@ -81,10 +81,18 @@ class HttpStream {
   void end_transaction();
   void tunnel();
   // Replies and teardown.
-  void reply(int status, const char* ctype, const char* body, bool close);
+  void reply(int status, bool close);
+  void reply_plain(int status, bool close);
+  // Error messages (http_error_reply.cc): the one for `status` (backend,
+  // frontend, built-in; null for a code without one), sending one, and the
+  // answer to an error of the client's mux.
+  const config::HttpReply* error_reply(int status) const;
+  void send_reply(const config::HttpReply& r, int status, bool close);
+  void reply_mux_error(int status);
   // Sends `h` (fields and payload kept in it, `ok` if they all fitted) as
   // the local response with `status`.
-  void send_local(http::MsgHead& h, int status, std::string_view payload, bool ok, bool close);
+  void send_local(http::MsgHead& h, int status, std::string_view payload, bool ok, bool close,
+                  std::string_view reason = {});
   void flush_local_reply();
   void abort_all();
   // Logs the transaction and hands the client connection back to its mux,
