@@ -93,7 +93,8 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
   const http::MsgHead& req = req_.head;
   const bool no_payload =
       req.body == http::BodyKind::kNone || (req.body == http::BodyKind::kLength && req.length == 0);
-  const bool close = deny || !req_.client_keepalive || !no_payload;
+  // As HAProxy 2.6, a deny keeps the client connection like a return does.
+  const bool close = !req_.client_keepalive || !no_payload;
   if (rule.action == config::HttpRule::Action::kRedirect) {
     answer_redirect(rule, ctx, close);
     return false;
@@ -138,6 +139,12 @@ void HttpStream::send_local(http::MsgHead& h, int status, std::string_view paylo
   h.reason = reason.empty() ? std::string_view(http::reason_phrase(status)) : reason;
   h.body = http::BodyKind::kLength;
   h.length = payload.size();
+  if (!payload.empty() && !h.fields().find("content-length")) {
+    // An errorfile without a length: its payload ends with the close (HAProxy).
+    h.body = http::BodyKind::kUnknown;
+    h.flags |= http::kMsgEndsWithClose;
+    res_.local_close = res_.client_close = true;
+  }
   if (res_.local_close) h.flags |= http::kMsgClose;
   phase_ = Phase::kLocalReply;
   exp_.cli = deadline(fe_->timeouts.client);

@@ -161,7 +161,7 @@ TEST(ErrorFile, ErrorsNameFileLineAndKeyword) {
             "t.cfg:3: 'http-error': a body needs 'content-type T', e.g. content-type text/plain");
   EXPECT_EQ(only_error(fe("  http-request deny deny_status 418\n")).substr(0, 82),
             "t.cfg:3: 'http-request deny': status code '418' not handled by default with 'defau");
-  EXPECT_EQ(only_error(fe("  http-request return status 418 errorfiles x\n")).substr(0, 78),
+  EXPECT_EQ(only_error(fe("  http-request return status 418 errorfiles x\n")).substr(0, 77),
             "t.cfg:3: 'http-request return': status code '418' not handled by default with");
   EXPECT_EQ(only_error(fe("  http-request return status 404 errorfiles nosuch\n")),
             "t.cfg:3: 'http-request': unknown http-errors section 'nosuch'");
