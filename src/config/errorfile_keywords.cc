@@ -74,13 +74,12 @@ ErrorDirective directive_at(const Directive& d, const std::string& kw) {
 }
 
 // errorloc|errorloc302|errorloc303 CODE URL: a redirect with HAProxy's fields.
-std::shared_ptr<const HttpReply> errorloc_reply(const Directive& d, int code) {
+std::shared_ptr<const HttpReply> errorloc_reply(const Directive& d) {
   auto r = std::make_shared<HttpReply>();
   r->whole = true;
   r->status = d[0] == "errorloc303" ? 303 : 302;
   r->reason = r->status == 303 ? "See Other" : "Found";
   r->fields = {{"cache-control", "no-cache"}, {"content-length", "0"}, {"location", d[2]}};
-  (void)code;
   return r;
 }
 
@@ -172,7 +171,7 @@ void parse_error_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
   if (!code) return;
   ErrorDirective e = directive_at(d, kw);
   e.status = code;
-  e.reply = kw == "errorfile" ? load_errorfile(d, kw, d[2], code, rep) : errorloc_reply(d, code);
+  e.reply = kw == "errorfile" ? load_errorfile(d, kw, d[2], code, rep) : errorloc_reply(d);
   if (!e.reply) return;
   s.proxy.error_directives.push_back(std::move(e));
 }

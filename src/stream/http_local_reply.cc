@@ -99,11 +99,14 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
     answer_redirect(rule, ctx, close);
     return false;
   }
-  if (rule.errmsg) {  // errorfile F, errorfiles NAME, default-errorfiles
-    const config::HttpReply* r = rule.errmsg->reply.get();
-    if (!r) r = error_reply(rule.status);
-    if (r) send_reply(*r, rule.status, close);
-    if (!r) reply_plain(rule.status, close);
+  // errorfile F, errorfiles NAME, default-errorfiles, or a deny without a
+  // payload: the proxy's message for the status.
+  if (rule.errmsg || (deny && !rule.has_body && rule.hdrs.empty())) {
+    const int status = rule.status ? rule.status : 403;
+    const config::HttpReply* r = rule.errmsg ? rule.errmsg->reply.get() : nullptr;
+    if (!r) r = error_reply(status);
+    if (r) send_reply(*r, status, close);
+    if (!r) reply_plain(status, close);
     return false;
   }
   http::MsgHead& h = res_.head;
