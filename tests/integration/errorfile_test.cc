@@ -196,5 +196,67 @@ TEST(ErrorFiles, SameBytesAsHAProxy) {
             "no length here\n<closed>");
 }
 
+// Errors of the client's connection itself (a head that cannot be parsed,
+// the request timeout) get the built-in message even when the frontend has
+// its own, or nothing when its own is an empty file; a server timeout gets
+// the backend's 504.
+TEST(ErrorFiles, ConnectionErrorsAndServerTimeoutAsHAProxy) {
+  TempDir dir;
+  ASSERT_TRUE(write_file(dir.file("408.http"), file(408, "fe", "late\n")));
+  ASSERT_TRUE(write_file(dir.file("504.http"), file(504, "be", "slow server\n")));
+  HttpBackend backend;
+  const std::string text = R"(defaults
+  mode http
+  timeout connect 1s
+  timeout client 5s
+  timeout http-request 300ms
+  retries 0
+frontend fe
+  bind 127.0.0.1:@PORT
+  errorfile 400 /dev/null
+  errorfile 408 @D/408.http
+  default_backend app
+backend app
+  timeout server 300ms
+  errorfile 504 @D/504.http
+  server s1 127.0.0.1:@BE
+)";
+  const std::vector<std::string> requests = {"GET / HTTP/1.1\r\nhost: a\r\nbad line\r\n\r\n",
+                                             "GET / HTTP/1.1\r\nhost: a\r\n",
+                                             "GET /never HTTP/1.1\r\nhost: a\r\n\r\n"};
+  std::vector<std::vector<std::string>> runs;
+  for (const std::string binary : {"", "haproxy"}) {
+    const uint16_t port = free_tcp_port();
+    HearthOptions opt{.wait_ports = {port}};
+    if (!binary.empty()) opt.binary = binary, opt.extra_args = {"-db"};
+    const std::string cfg =
+        subst(subst(subst(text, "@D", dir.path()), "@PORT", std::to_string(port)), "@BE",
+              std::to_string(backend.port()));
+    HearthProcess h(cfg, opt);
+    ASSERT_TRUE(h.ready()) << binary << ": " << h.describe();
+    std::vector<std::string> seen;
+    for (const std::string& req : requests) {
+      const int fd = connect_tcp(port);
+      ASSERT_GE(fd, 0);
+      EXPECT_TRUE(send_all(fd, req));
+      bool closed = false;
+      const std::string got = read_one(fd, &closed);
+      seen.push_back(got + (closed ? "<closed>" : "<open>"));
+      ::close(fd);
+    }
+    runs.push_back(seen);
+  }
+  EXPECT_EQ(runs[0][0], "<closed>");
+  EXPECT_EQ(runs[1][0], "<closed>");
+  // The built-in 408 (HAProxy's mux writes its field names capitalised).
+  EXPECT_NE(runs[0][1].find("HTTP/1.1 408 Request Time-out\r\n"), std::string::npos);
+  EXPECT_NE(runs[1][1].find("HTTP/1.1 408 Request Time-out\r\n"), std::string::npos);
+  EXPECT_EQ(runs[0][1].substr(runs[0][1].find("\r\n\r\n")),
+            runs[1][1].substr(runs[1][1].find("\r\n\r\n")));
+  EXPECT_EQ(runs[0][1].find("x-err"), std::string::npos);
+  EXPECT_EQ(runs[0][2], runs[1][2]);
+  EXPECT_NE(runs[0][2].find("x-err: be"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hearth::test::http
