@@ -271,7 +271,7 @@ void resolve_error_messages(Config& config, Reporter& rep) {
     for (auto* rules : {&p.http_request_rules, &p.http_response_rules}) {
       for (HttpRule& rule : *rules) {
         if (!rule.errmsg) continue;
-        check_size(rule.errmsg->reply.get(), rule.loc.file.empty() ? "" : "http-request", g, rep);
+        check_size(rule.errmsg->reply.get(), "http-request", g, rep);
         if (rule.errmsg->section.empty()) continue;
         const auto sec = config.http_errors.find(rule.errmsg->section);
         if (sec == config.http_errors.end()) {
