@@ -35,6 +35,7 @@ struct BackendSettings {
   // http-after-response rules: on every response of this backend, the
   // server's and Hearth's own, before the frontend's.
   std::vector<config::HttpRule> after_response_rules;
+  config::ErrorReplies errors;  // errorfile & co (HttpStream::error_reply)
 };
 
 }  // namespace hearth::backend

@@ -351,6 +351,8 @@ size_t reply_option_words(const std::string& o, bool deny) {
       o == "lf-string" || o == "file" || o == "lf-file")
     return 2;
   if (o == "hdr") return 3;
+  if (o == "errorfile" || o == "errorfiles") return 2;
+  if (o == "default-errorfiles") return 1;
   return 0;
 }
 
@@ -403,10 +405,14 @@ bool apply_reply_option(const Directive& d, const std::string& kw, size_t i, Htt
     return true;
   }
   if (*has_body) {
-    rep.error(d.loc, kw, "only one of string, lf-string, file or lf-file may be given");
+    rep.error(d.loc, kw,
+              "only one of default-errorfiles, errorfile, errorfiles, string, lf-string, file or "
+              "lf-file may be given");
     return false;
   }
   *has_body = true;
+  if (o == "errorfile" || o == "errorfiles" || o == "default-errorfiles")
+    return apply_errorfile_option(d, kw, i, rule, rep);
   std::string body = v;
   if (o == "file" || o == "lf-file") {
     if (!read_whole_file(v, &body)) {
@@ -442,13 +448,11 @@ bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rul
     const std::string& o = d[i];
     const size_t words = reply_option_words(o, deny);
     if (words == 0) {
-      const bool later = o == "errorfile" || o == "errorfiles" || o == "default-errorfiles";
       rep.error(d.loc, kw,
-                later ? "option '" + o + "' is not supported by Hearth yet"
-                      : "option '" + o + "' is not supported: expects " +
-                            (deny ? std::string("[deny_status N]") : std::string("[status N]")) +
-                            " [content-type T] [string S | lf-string FMT | file F | lf-file F] "
-                            "[hdr NAME FMT]...");
+                "option '" + o + "' is not supported: expects " +
+                    (deny ? std::string("[deny_status N]") : std::string("[status N]")) +
+                    " [content-type T] [default-errorfiles | errorfile F | errorfiles NAME | "
+                    "string S | lf-string FMT | file F | lf-file F] [hdr NAME FMT]...");
       return false;
     }
     if (i + words > d.size()) {
@@ -459,6 +463,9 @@ bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rul
     if (!apply_reply_option(d, kw, i, rule, &has_body, rep)) return false;
     i += words;
   }
+  // errorfile & co, or a deny without a payload (its errorfile).
+  if (rule.errmsg || (deny && !has_body && rule.hdrs.empty()))
+    return finish_errorfile_reply(d, kw, rule, rep);
   const bool body = !rule.value.empty() || rule.fmt;
   if (body && rule.content_type.empty()) {
     rep.error(d.loc, kw, "a body needs 'content-type T', e.g. content-type text/plain");
@@ -542,6 +549,11 @@ bool parse_auth_action(const Directive& d, const std::string& kw, const std::str
 }
 
 }  // namespace
+
+bool parse_reply_options(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
+  rule.action = HttpRule::Action::kReturn;
+  return parse_reply_action(d, kw, rule, rep);
+}
 
 void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const bool request = d[0] == "http-request";

@@ -26,6 +26,25 @@ void parse_default_server(const Directive& d, ProxySection& section, Reporter& r
 // "http-request" and "http-response" (http_rule_keywords.cc).
 void parse_http_rule(const Directive& d, ProxySection& section, Reporter& rep);
 
+// The options of a return rule in d[2...] ("status N", "content-type T",
+// a payload or an errorfile, "hdr NAME FMT"), for http-error.
+bool parse_reply_options(const Directive& d, const std::string& keyword, HttpRule& rule,
+                         Reporter& rep);
+
+// Errorfiles (errorfile_keywords.cc): "errorfile", "errorfiles",
+// "errorloc", "errorloc302", "errorloc303" and "http-error" in a proxy;
+// "errorfile" in an http-errors section; the errorfile options of a deny or
+// return rule (d[i]) and their check once the rule is read; and, after the
+// last file, the proxies' messages resolved (http-errors names, sizes).
+void parse_error_keyword(const Directive& d, ProxySection& section, Reporter& rep);
+void parse_http_errors_line(const Directive& d, const std::string& section, Config& config,
+                            Reporter& rep);
+bool apply_errorfile_option(const Directive& d, const std::string& keyword, size_t i,
+                            HttpRule& rule, Reporter& rep);
+bool finish_errorfile_reply(const Directive& d, const std::string& keyword, HttpRule& rule,
+                            Reporter& rep);
+void resolve_error_messages(Config& config, Reporter& rep);
+
 // "acl NAME CRITERION ..." (acl_keywords.cc).
 void parse_acl(const Directive& d, ProxySection& section, Reporter& rep);
 // The condition of a rule: nothing at d[at] (always), or "if|unless COND".

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/enums.h"
+#include "config/error_reply.h"
 #include "expr/acl.h"
 #include "expr/condition.h"
 #include "expr/log_format.h"
@@ -148,6 +149,9 @@ struct HttpRule {
   bool append_slash = false;
   std::string cookie;     // the whole Set-Cookie value to add, or empty
   bool strict_on = true;  // strict-mode on|off
+  // deny / return: errorfile F | errorfiles NAME | default-errorfiles (a deny
+  // without a payload too); null otherwise.
+  std::shared_ptr<RuleErrorReply> errmsg;
 };
 
 // "use_backend NAME [if|unless COND]": content switching; the first rule
@@ -197,6 +201,10 @@ struct ProxyConfig {
   // http-request auth answers 407 with Proxy-Authenticate.
   bool http_use_proxy_header = false;
   HttpCheckConfig http_check;
+  // errorfile, errorfiles, errorloc*, http-error lines in order (the
+  // defaults' first), and the messages they give once resolved.
+  std::vector<ErrorDirective> error_directives;
+  ErrorReplies errors;
 };
 
 struct StatsSocketConfig {
@@ -225,6 +233,8 @@ struct Config {
   std::vector<ProxyConfig> proxies;
   // "userlist" sections in file order (http_auth* fetches point at them).
   std::vector<std::shared_ptr<const expr::Userlist>> userlists;
+  // "http-errors NAME" sections: their messages by status.
+  std::map<std::string, ErrorReplies> http_errors;
 
   // Returns: the backend (want_backend) or frontend (!want_backend) named
   // `name`, a listen section matching either way; nullptr if there is none.

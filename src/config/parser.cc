@@ -27,11 +27,12 @@ class ConfigParser {
   // Parses one file's text. Requires: nothing. The file starts and ends
   // outside any section.
   void parse_text(std::string_view text, const std::string& filename);
-  // After the last file: resolves what may refer forward (userlists).
+  // After the last file: resolves what may refer forward (userlists,
+  // errorfiles).
   void finish();
 
  private:
-  enum class Section { kNone, kGlobal, kProxy, kUserlist, kSkipped };
+  enum class Section { kNone, kGlobal, kProxy, kUserlist, kHttpErrors, kSkipped };
 
   void parse_line(std::string_view line, const SourceLoc& loc);
   void parse_directive(const Directive& d);
@@ -46,6 +47,7 @@ class ConfigParser {
   Reporter rep_;
   Section section_ = Section::kNone;
   std::string section_label_;  // for ${.SECTION}
+  std::string http_errors_;    // the name of the http-errors section being read
   ProxySection current_;
   // False when the section header was invalid: its lines are still checked so
   // that every error is reported, but the proxy is not kept.
@@ -112,6 +114,9 @@ void ConfigParser::parse_directive(const Directive& d) {
       parse_userlist_keyword(d, userlist_ >= 0 ? userlists_[size_t(userlist_)] : scratch_userlist_,
                              rep_);
       break;
+    case Section::kHttpErrors:
+      parse_http_errors_line(d, http_errors_, result_.config, rep_);
+      break;
     case Section::kSkipped:
       break;  // the section header already reported that it is unsupported
   }
@@ -139,6 +144,20 @@ bool ConfigParser::open_section(const Directive& d) {
     section_label_ = d.size() > 1 ? kw + " " + d[1] : kw;
     userlist_ = open_userlist(d, userlists_, rep_);
     scratch_userlist_ = UserlistSection{d.loc, std::make_shared<expr::Userlist>(""), {}, {}};
+  } else if (kw == "http-errors") {
+    close_section();
+    section_ = Section::kHttpErrors;
+    section_label_ = kw;
+    http_errors_ = d.size() > 1 ? d[1] : "";
+    if (d.size() != 2) {
+      rep_.error(d.loc, kw, "expects one argument: http-errors NAME");
+      section_ = Section::kSkipped;
+    } else if (result_.config.http_errors.count(d[1])) {
+      rep_.error(d.loc, kw, "an http-errors section named '" + d[1] + "' already exists");
+      section_ = Section::kSkipped;
+    } else {
+      result_.config.http_errors[d[1]];  // declared, even if empty
+    }
   } else if (is_haproxy_section(kw)) {
     close_section();
     section_ = Section::kSkipped;
@@ -241,6 +260,7 @@ void ConfigParser::open_proxy(const Directive& d, ProxyKind kind) {
 void ConfigParser::finish() {
   finish_userlists(userlists_, result_.config, rep_);
   resolve_userlist_refs(pending_refs_, result_.config, rep_);
+  resolve_error_messages(result_.config, rep_);
 }
 
 void ConfigParser::close_section() {

@@ -263,6 +263,12 @@ const KeywordSpec kKeywords[] = {
     {"http-after-response", kInProxies, Misplaced::kReject, parse_http_rule},
     {"retry-on", kBackSide, Misplaced::kIgnore, parse_retry_on},
     {"http-check", kBackSide, Misplaced::kReject, parse_http_check},
+    {"errorfile", kAnywhere, Misplaced::kReject, parse_error_keyword},
+    {"errorfiles", kAnywhere, Misplaced::kReject, parse_error_keyword},
+    {"errorloc", kAnywhere, Misplaced::kReject, parse_error_keyword},
+    {"errorloc302", kAnywhere, Misplaced::kReject, parse_error_keyword},
+    {"errorloc303", kAnywhere, Misplaced::kReject, parse_error_keyword},
+    {"http-error", kAnywhere, Misplaced::kReject, parse_error_keyword},
 };
 
 }  // namespace

@@ -34,6 +34,7 @@ struct FrontendHttp {
   std::vector<config::HttpRule> response_rules;
   // http-after-response rules: on every response, after the backend's.
   std::vector<config::HttpRule> after_response_rules;
+  config::ErrorReplies errors;  // errorfile & co (HttpStream::error_reply)
 };
 
 struct FrontendCounters {

@@ -9,17 +9,24 @@
 
 namespace hearth::stream {
 
-void HttpStream::reply(int status, const char* ctype, const char* body, bool close) {
-  std::string def;
-  if (!body) def = std::string(http::reason_phrase(status)) + "\n";
-  const std::string_view payload = body ? std::string_view(body) : std::string_view(def);
+// An error Hearth answers: the configured or built-in message for the
+// status (error_reply), else a short text/plain one.
+void HttpStream::reply(int status, bool close) {
+  if (const config::HttpReply* r = error_reply(status)) return send_reply(*r, status, close);
+  reply_plain(status, close);
+}
+
+// A status without a built-in message (414, 431, 505): its reason phrase
+// as text/plain.
+void HttpStream::reply_plain(int status, bool close) {
+  const std::string payload = std::string(http::reason_phrase(status)) + "\n";
   http::MsgHead& h = res_.head;
   char len[24];
   snprintf(len, sizeof len, "%zu", payload.size());
   std::string_view kept_len, kept_body;
   const bool ok = init_local_head(h, 3) && h.keep(len, &kept_len) && h.keep(payload, &kept_body) &&
                   h.fields().add("content-length", kept_len) &&
-                  (!*ctype || h.fields().add("content-type", ctype)) &&
+                  h.fields().add("content-type", "text/plain") &&
                   h.fields().add("cache-control", "no-cache");
   send_local(h, status, kept_body, ok, close);
 }
@@ -97,9 +104,14 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
     answer_auth(rule, close);
     return false;
   }
-  if (deny && !rule.has_body && rule.hdrs.empty()) {
-    const char* ctype = rule.content_type.empty() ? "text/plain" : rule.content_type.c_str();
-    reply(rule.status ? rule.status : 403, ctype, nullptr, close);
+  // errorfile F, errorfiles NAME, default-errorfiles, or a deny without a
+  // payload: the proxy's message for the status.
+  if (rule.errmsg || (deny && !rule.has_body && rule.hdrs.empty())) {
+    const int status = rule.status ? rule.status : 403;
+    const config::HttpReply* r = rule.errmsg ? rule.errmsg->reply.get() : nullptr;
+    if (!r) r = error_reply(status);
+    if (r) send_reply(*r, status, close);
+    if (!r) reply_plain(status, close);
     return false;
   }
   http::MsgHead& h = res_.head;
@@ -140,7 +152,7 @@ void HttpStream::send_local(http::MsgHead& h, int status, std::string_view paylo
     h.reason = http::reason_phrase(status);
   if (ok && !res_.after_rules_done && !run_after_response_rules(h)) {
     log_.term = "PR";  // a failed rewrite on the reply: a plain 500 instead
-    return reply(500, "text/plain", nullptr, true);
+    return reply(500, true);
   }
   log_.status = h.status;
   if (status >= 400) fe_->counters.http_errors.fetch_add(1, std::memory_order_relaxed);
@@ -153,6 +165,12 @@ void HttpStream::send_local(http::MsgHead& h, int status, std::string_view paylo
   h.body =
       req_.head.method == http::Method::kHead ? http::BodyKind::kNone : http::BodyKind::kLength;
   h.length = payload.size();
+  if (!payload.empty() && !h.fields().find("content-length")) {
+    // An errorfile without a length: its payload ends with the close (HAProxy).
+    h.body = http::BodyKind::kUnknown;
+    h.flags |= http::kMsgEndsWithClose;
+    res_.local_close = res_.client_close = true;
+  }
   if (res_.local_close) h.flags |= http::kMsgClose;
   phase_ = Phase::kLocalReply;
   exp_.cli = deadline(fe_->timeouts.client);

@@ -32,7 +32,7 @@ void HttpStream::read_request_head() {
       fe_->counters.http_requests.fetch_add(1, std::memory_order_relaxed);
       log_.term = "PR";
       res_.after_rules_done = true;  // the mux's own error: no http-after-response (HAProxy)
-      return reply(r.status, "text/plain", nullptr, true);
+      return reply_mux_error(r.status);
     case mux::RxHead::kHead:
       break;
   }
@@ -77,7 +77,7 @@ bool HttpStream::route_request() {
     fetch.set_proxy_auth(use_px_conn_);
     if (!be_) {  // as HAProxy: no use_backend matched and no default_backend
       log_.term = "SC";
-      reply(503, "text/plain", "Service Unavailable\n", true);
+      reply(503, true);
       return false;
     }
     if (!fe_->owns(be_)) {
@@ -87,7 +87,7 @@ bool HttpStream::route_request() {
   }
   if (full) {          // the rules' fields or values do not fit beside the head: as
     log_.term = "PR";  // HAProxy's failed rewrite (strict-mode), an internal error
-    reply(500, "text/plain", nullptr, true);
+    reply(500, true);
     return false;
   }
   if (final_rule) return answer_by_rule(*final_rule, fetch);
@@ -97,7 +97,7 @@ bool HttpStream::route_request() {
       !(req.keep(scf_->conn->peer().ip_str(ip, sizeof ip), &xff) &&
         req.fields().add("x-forwarded-for", xff))) {
     log_.term = "PR";
-    reply(431, "text/plain", "Request Header Fields Too Large\n", true);
+    reply(431, true);
     return false;
   }
   // The server connection's fate is this hop's: the client's own wish
@@ -117,7 +117,7 @@ void HttpStream::read_request_body() {
       log_.term = "PR";
       // Until a response begins toward the client it still gets a 400; the
       // server connection, which holds a partial request, is closed by reply().
-      if (!res_.head_done) return reply(400, "text/plain", nullptr, true);
+      if (!res_.head_done) return reply(400, true);
       return abort_all();
     }
     size_t n = 0;
@@ -147,7 +147,7 @@ bool HttpStream::send_request() {
   if (!req_.head_sent) {
     if (!bm->snd_head(scb(), req_.head)) {
       log_.term = "PR";  // cannot happen: the head fitted in a buffer of the same size
-      reply(500, "text/plain", nullptr, true);
+      reply(500, true);
       return false;
     }
     req_.head_sent = progress = true;

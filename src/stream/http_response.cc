@@ -71,7 +71,7 @@ bool HttpStream::take_response_head() {
     case mux::RxHead::kError:
       log_.term = "PH";
       if (try_retry(config::kRetryJunkResponse, false)) return false;
-      reply(502, "text/plain", "Bad Gateway\n", true);
+      reply(502, true);
       return false;
     case mux::RxHead::kHead:
       break;
@@ -136,7 +136,7 @@ bool HttpStream::run_response_rules() {
     log_.term = "PH";  // a failed rewrite: an internal error, as HAProxy's strict mode
     res.release();
     res_.after_rules_done = true;
-    reply(500, "text/plain", nullptr, true);
+    reply(500, true);
     return false;
   }
   res.flags &= uint16_t(~http::kMsgClose);
@@ -145,7 +145,7 @@ bool HttpStream::run_response_rules() {
   log_.term = "PH";
   log_.status = res.status;
   res.release();
-  reply(502, "text/plain", "Bad Gateway\n", true);
+  reply(502, true);
   return false;
 }
 
@@ -187,7 +187,7 @@ void HttpStream::on_server_gone() {
     if (!reused && try_retry(config::kRetryEmptyResponse, false)) return;
   }
   log_.term = "SH";
-  reply(502, "text/plain", "Bad Gateway\n", true);
+  reply(502, true);
 }
 
 // Moves response payload from the server's mux to the client's, as much as

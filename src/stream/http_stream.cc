@@ -113,7 +113,7 @@ void HttpStream::check_timeouts() {
       if (!deadline_reached(exp_.req, t)) return;
       log_.term = "cR";
       if (!fmux()->has_input(scf_)) return abort_all();  // nothing asked: just close
-      return reply(408, "text/plain", "Request Timeout\n", true);
+      return reply_mux_error(408);
     case Phase::kConnect:
       return;  // the server side keeps its own deadlines
     case Phase::kExchange:
@@ -121,7 +121,7 @@ void HttpStream::check_timeouts() {
         log_.term = res_.head_done ? "sD" : "sH";
         const bool nothing = bmux()->rx_bytes(scb()) == 0;
         if (!res_.head_done && nothing && try_retry(config::kRetryResponseTimeout, false)) return;
-        if (nothing && !res_.head_done) return reply(504, "text/plain", "Gateway Timeout\n", true);
+        if (nothing && !res_.head_done) return reply(504, true);
         return abort_all();
       }
       if (deadline_reached(exp_.cli, t)) {
@@ -173,7 +173,7 @@ void HttpStream::on_server(ServerSide::State st) {
       return exchange();
     case ServerSide::State::kFailed:
       log_.term = ss_.term();
-      return reply(503, "text/plain", "Service Unavailable\n", true);
+      return reply(503, true);
     case ServerSide::State::kQueued:
     case ServerSide::State::kConnecting:
     case ServerSide::State::kTurnAround:

@@ -84,7 +84,14 @@ class HttpStream {
   void end_transaction();
   void tunnel();
   // Replies and teardown.
-  void reply(int status, const char* ctype, const char* body, bool close);
+  void reply(int status, bool close);
+  void reply_plain(int status, bool close);
+  // Error messages (http_error_reply.cc): the one for `status` (backend,
+  // frontend, built-in; null for a code without one), sending one, and the
+  // answer to an error of the client's mux.
+  const config::HttpReply* error_reply(int status) const;
+  void send_reply(const config::HttpReply& r, int status, bool close);
+  void reply_mux_error(int status);
   // Takes storage for a local reply with `fields` fields (and room for the
   // http-after-response rules). Returns: false if it cannot.
   bool init_local_head(http::MsgHead& h, size_t fields) const;

@@ -187,11 +187,12 @@ TEST(HttpRules, Errors) {
             "text/plain");
   EXPECT_EQ(only_error(frontend("  http-request return status 204 content-type a/b string x\n")),
             "t.cfg:3: 'http-request return': status 204 cannot carry a body");
-  EXPECT_EQ(only_error(frontend("  http-request return errorfile /x\n")),
-            "t.cfg:3: 'http-request return': option 'errorfile' is not supported by Hearth yet");
+  EXPECT_EQ(only_error(frontend("  http-request return errorfile /nonexistent/x\n")),
+            "t.cfg:3: 'http-request return': cannot open the file '/nonexistent/x'");
   EXPECT_EQ(only_error(frontend("  http-request return blah x\n")),
             "t.cfg:3: 'http-request return': option 'blah' is not supported: expects [status N] "
-            "[content-type T] [string S | lf-string FMT | file F | lf-file F] [hdr NAME FMT]...");
+            "[content-type T] [default-errorfiles | errorfile F | errorfiles NAME | string S | "
+            "lf-string FMT | file F | lf-file F] [hdr NAME FMT]...");
   EXPECT_EQ(only_error(frontend("  http-request return hdr X\n")),
             "t.cfg:3: 'http-request return': option 'hdr' expects a name and a value");
   EXPECT_EQ(only_error(frontend("  http-request return content-type a/b file /nonexistent\n")),
@@ -201,8 +202,8 @@ TEST(HttpRules, Errors) {
             "t.cfg:3: 'http-request return': cannot read file '/dev/zero' for option 'file' (or "
             "it is larger than 1 MiB)");
   EXPECT_EQ(only_error(frontend("  http-request return content-type a/b string x lf-string y\n")),
-            "t.cfg:3: 'http-request return': only one of string, lf-string, file or lf-file may "
-            "be given");
+            "t.cfg:3: 'http-request return': only one of default-errorfiles, errorfile, "
+            "errorfiles, string, lf-string, file or lf-file may be given");
   EXPECT_EQ(only_error(frontend("  http-request return status\n")),
             "t.cfg:3: 'http-request return': option 'status' expects a value");
   // The lists of supported actions grow; their beginning is what is checked.
@@ -286,7 +287,8 @@ TEST(HttpRules, AfterResponse) {
             "'path' extracts information from 'HTTP request headers', none of which is "
             "available here");
   // In tcp mode the rules are ignored, with a warning.
-  auto tcp = testing::parse_and_validate("listen l\n  bind :1\n  server s 127.0.0.1:2\n  http-after-response allow\n");
+  auto tcp = testing::parse_and_validate(
+      "listen l\n  bind :1\n  server s 127.0.0.1:2\n  http-after-response allow\n");
   EXPECT_TRUE(tcp.ok());
   bool warned = false;
   for (const Diagnostic& w : tcp.warnings)

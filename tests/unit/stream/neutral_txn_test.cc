@@ -460,8 +460,8 @@ TEST_F(NeutralTxnTest, DenyAnswers403WithoutContactingAServer) {
 
   auto client = connect_client();
   client->push(test::message(test::request_head(Method::kGet, "/", {{"host", "example.com"}})));
-  ASSERT_TRUE(run_until([&] { return client->complete() == 1 && !client->detaches.empty(); }))
-      << "responses: " << client->complete();
+  ASSERT_TRUE(run_until([&] { return client->complete() == 1 && client->detaches.size() == 1; }))
+      << "responses: " << client->complete() << ", detaches: " << client->detaches.size();
 
   const NeutralMsg& res = client->sent[0];
   EXPECT_EQ(res.head.status, 403);
@@ -469,6 +469,7 @@ TEST_F(NeutralTxnTest, DenyAnswers403WithoutContactingAServer) {
   EXPECT_TRUE(script_.peers.empty());
   EXPECT_EQ(server()->counters.conns_opened.load(), 0u);
   EXPECT_EQ(server()->cur_sess.load(), 0);
+  // As HAProxy 2.6: a request without a payload keeps its connection.
   EXPECT_EQ(client->detaches, std::vector<bool>{true});
 }
 
