@@ -555,6 +555,20 @@ bool parse_reply_options(const Directive& d, const std::string& kw, HttpRule& ru
   return parse_reply_action(d, kw, rule, rep);
 }
 
+// Rules in a defaults section: only a named one holds them (its proxies run
+// them before their own). Returns: false after reporting.
+bool defaults_may_hold_rules(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (s.proxy.kind != ProxyKind::kDefaults) return true;
+  if (s.proxy.name.empty()) {
+    rep.error(d.loc, d[0],
+              "not allowed in an anonymous defaults section: name it (defaults NAME) and have "
+              "proxies use it with 'from NAME'");
+    return false;
+  }
+  s.rules_defaults = s.proxy.loc;
+  return true;
+}
+
 void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const bool request = d[0] == "http-request";
   const bool after = d[0] == "http-after-response";
@@ -573,6 +587,7 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     return;
   }
   const std::string kw = d[0] + " " + d[1];
+  if (!defaults_may_hold_rules(d, s, rep)) return;
   HttpRule rule{};
   rule.loc = d.loc;
   bool ok = false;

@@ -304,8 +304,8 @@ TEST(ProxyKeywords, SectionPlacementErrors) {
   EXPECT_EQ(only_error(in("frontend", "  default-server weight 2\n")),
             "t.cfg:2: 'default-server': not allowed in a frontend section (allowed in: defaults, "
             "backend, listen)");
-  EXPECT_EQ(only_error(parse("defaults\n  http-request del-header x\n")),
-            "t.cfg:2: 'http-request': not allowed in a defaults section (allowed in: frontend, "
+  EXPECT_EQ(only_error(parse("defaults\n  acl a path /x\n")),
+            "t.cfg:2: 'acl': not allowed in a defaults section (allowed in: frontend, "
             "backend, listen)");
 }
 
