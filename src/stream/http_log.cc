@@ -2,6 +2,7 @@
 #include "net/connection.h"
 #include "stream/http_stream.h"
 #include "stream/log_names.h"
+#include "stream/session.h"
 #include "stream/session_log.h"
 
 namespace hearth::stream {
@@ -29,7 +30,7 @@ void HttpStream::log_http() {
   const int64_t first = log_.req_first_ms >= 0 ? log_.req_first_ms : log_.start_ms;
   auto span = [](int64_t from, int64_t to) { return from >= 0 && to >= 0 ? to - from : -1; };
   HttpLogRecord r;
-  r.client = scf_->conn ? scf_->conn->peer().str() : "-";
+  r.client = scf_->conn ? session()->client_addr(scf_->conn).str() : "-";
   r.date_ms = wall_clock_ms() - (t - first);
   r.frontend = fe_->name;
   r.backend = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend

@@ -9,8 +9,9 @@
 namespace hearth::stream {
 
 namespace {
-// Fields Hearth itself may add to a request (x-forwarded-for).
-constexpr size_t kOwnFields = 1;
+// Fields Hearth itself may add to a request (x-forwarded-for,
+// x-original-to).
+constexpr size_t kOwnFields = 2;
 }  // namespace
 
 void HttpStream::read_request_head() {
@@ -91,11 +92,7 @@ bool HttpStream::route_request() {
     return false;
   }
   if (final_rule) return answer_by_rule(*final_rule, fetch);
-  char ip[64];
-  std::string_view xff;
-  if ((fe_->http.forwardfor || bs().forwardfor) &&
-      !(req.keep(scf_->conn->peer().ip_str(ip, sizeof ip), &xff) &&
-        req.fields().add("x-forwarded-for", xff))) {
+  if (!add_forward_headers(req)) {
     log_.term = "PR";
     reply(431, true);
     return false;
