@@ -52,6 +52,8 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g, 
   fe->http.conn_mode = p.http_conn_mode;
   fe->http.forwardfor = p.forwardfor;
   fe->http.originalto = p.originalto;
+  fe->http.monitor_uri = p.monitor_uri;
+  fe->http.monitor_fail = p.monitor_fail;
   fe->http.use_proxy_header = p.http_use_proxy_header;
   fe->http.request_rules = p.http_request_rules;
   fe->http.response_rules = p.http_response_rules;

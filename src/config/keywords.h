@@ -45,6 +45,10 @@ bool finish_errorfile_reply(const Directive& d, const std::string& keyword, Http
                             Reporter& rep);
 void resolve_error_messages(Config& config, Reporter& rep);
 
+// "monitor-uri URI" and "monitor fail if|unless COND" (monitor_keywords.cc).
+void parse_monitor_uri(const Directive& d, ProxySection& section, Reporter& rep);
+void parse_monitor(const Directive& d, ProxySection& section, Reporter& rep);
+
 // "acl NAME CRITERION ..." (acl_keywords.cc).
 void parse_acl(const Directive& d, ProxySection& section, Reporter& rep);
 // The condition of a rule: nothing at d[at] (always), or "if|unless COND".

@@ -204,6 +204,10 @@ struct ProxyConfig {
   HttpReuse http_reuse = HttpReuse::kSafe;
   HttpConnMode http_conn_mode = HttpConnMode::kKeepAlive;
   ForwardOption forwardfor, originalto;
+  // monitor-uri: requests for it get 200, or 503 when a "monitor fail"
+  // condition holds; they reach no rule and are not logged.
+  std::string monitor_uri;
+  std::vector<std::shared_ptr<const expr::Condition>> monitor_fail;
   std::vector<HttpRule> http_request_rules;
   std::vector<HttpRule> http_response_rules;
   std::vector<HttpRule> http_after_response_rules;

@@ -261,6 +261,8 @@ const KeywordSpec kKeywords[] = {
     {"http-request", kAnywhere, Misplaced::kReject, parse_http_rule},
     {"http-response", kAnywhere, Misplaced::kReject, parse_http_rule},
     {"http-after-response", kAnywhere, Misplaced::kReject, parse_http_rule},
+    {"monitor-uri", kFrontSide, Misplaced::kIgnore, parse_monitor_uri},
+    {"monitor", kInFrontend, Misplaced::kReject, parse_monitor},
     {"retry-on", kBackSide, Misplaced::kIgnore, parse_retry_on},
     {"http-check", kBackSide, Misplaced::kReject, parse_http_check},
     {"errorfile", kAnywhere, Misplaced::kReject, parse_error_keyword},
@@ -303,7 +305,8 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
               "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
               "use_backend, acl, server, default-server, balance, timeout, retries, maxconn, log, "
               "option, "
-              "http-reuse, http-request, http-response, http-after-response, retry-on, http-check");
+              "http-reuse, http-request, http-response, http-after-response, monitor-uri, monitor, "
+              "retry-on, http-check");
   }
 }
 

@@ -27,6 +27,8 @@ struct FrontendTimeouts {
 struct FrontendHttp {
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
   config::ForwardOption forwardfor, originalto;  // option forwardfor / originalto
+  std::string monitor_uri;                       // empty: none
+  std::vector<std::shared_ptr<const expr::Condition>> monitor_fail;
   bool use_proxy_header = false;                 // option http-use-proxy-header
   // http-request rules (evaluated before switching) and http-response rules
   // (after the backend's), in the order written.

@@ -1,5 +1,6 @@
 // HttpStream's request analysers: the request head, the rules in order,
 // content switching, the request payload and sending the request.
+#include "expr/condition.h"
 #include "net/connection.h"
 #include "stream/http_rules.h"
 #include "stream/http_stream.h"
@@ -52,10 +53,37 @@ void HttpStream::read_request_head() {
   req_.method = req.method;
   req_.idempotent = http::is_idempotent(req.method);
   req_.client_keepalive = !(req.flags & http::kMsgClose);
+  if (answer_monitor()) return;
   if (!route_request()) return;
   read_request_body();
   if (phase_ == Phase::kDone || phase_ == Phase::kLocalReply) return;
   assign_server();
+}
+
+// monitor-uri: a request for it is answered at once, before any rule, and
+// not logged: 200, or 503 when a "monitor fail" condition holds. A URI that
+// starts with '/' is compared with the path and query (an absolute URI's
+// too), else with the whole target, exactly (as HAProxy 2.6: "/health?x"
+// is not "/health"). Returns: true if it answered.
+bool HttpStream::answer_monitor() {
+  const std::string& uri = fe_->http.monitor_uri;
+  if (uri.empty()) return false;
+  std::string_view t = req_.head.target;
+  if (uri[0] == '/') {
+    const size_t scheme = t.find("://");
+    if (!t.empty() && t[0] != '/' && scheme != std::string_view::npos) {
+      const size_t slash = t.find('/', scheme + 3);
+      t = slash == std::string_view::npos ? std::string_view() : t.substr(slash);
+    }
+  }
+  if (t != uri) return false;
+  TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, nullptr, &req_.head, nullptr);
+  fetch.set_vars(&vars_, session());
+  bool fail = false;
+  for (const auto& c : fe_->http.monitor_fail) fail = fail || expr::eval_condition(*c, fetch);
+  log_.skip = true;
+  reply(fail ? 503 : 200, !req_.client_keepalive);
+  return true;
 }
 
 // Request rules in order (the frontend's, content switching, the backend's),

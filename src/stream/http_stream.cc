@@ -204,7 +204,7 @@ bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
 void HttpStream::abort_all() {
   ss_.release();
   log_.bytes_out = fmux()->tx_bytes(scf_);
-  if (fe_->log) log_end();
+  if (fe_->log && !log_.skip) log_end();
   scf_->mux->detach(scf_, false);
   mux::StreamConnector::pool().destroy(scf_);
   phase_ = Phase::kDone;

@@ -60,6 +60,7 @@ class HttpStream {
 
   // Request analysers (http_request.cc).
   void read_request_head();
+  bool answer_monitor();
   bool route_request();
   bool add_forward_headers(http::MsgHead& req);
   bool answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx);

@@ -59,7 +59,7 @@ void HttpStream::end_transaction() {
 void HttpStream::leave_client(bool keep) {
   mux::HttpMux* fm = fmux();
   log_.bytes_out = fm->tx_bytes(scf_);
-  if (fe_->log) log_end();
+  if (fe_->log && !log_.skip) log_end();
   if (keep)
     ++session()->transactions;
   else

@@ -51,6 +51,7 @@ struct HttpLogState {
   int status = 0;             // sent to the client (0: none)
   const char* term = "--";    // termination code
   uint64_t bytes_out = 0;     // bytes sent to the client (log, frontend counter)
+  bool skip = false;          // not logged (a monitor-uri request)
 };
 
 // Inactivity deadlines (loop ms; kNever: none).

@@ -342,5 +342,20 @@ TEST(ProxyKeywords, ForwardforAndOriginaltoOptions) {
             "t.cfg:2: 'no option forwardfor': 'no' cannot be used with 'option forwardfor'");
 }
 
+TEST(ProxyKeywords, MonitorUri) {
+  auto r = parse(
+      "frontend f\n  monitor-uri /a\n  monitor-uri /health\n"
+      "  monitor fail if { nbsrv(b) lt 1 }\n  monitor fail unless TRUE\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(r.config.proxies.at(0).monitor_uri, "/health");  // the last one counts
+  EXPECT_EQ(r.config.proxies.at(0).monitor_fail.size(), 2u);
+  EXPECT_EQ(only_error(parse("frontend f\n  monitor-uri\n")),
+            "t.cfg:2: 'monitor-uri': expects one URI: 'monitor-uri URI'");
+  EXPECT_EQ(only_error(parse("frontend f\n  monitor pass if TRUE\n")),
+            "t.cfg:2: 'monitor': expects 'monitor fail if|unless COND'");
+  EXPECT_EQ(only_error(parse("frontend f\n  monitor fail\n")),
+            "t.cfg:2: 'monitor fail': expects 'if' or 'unless' followed by a condition");
+}
+
 }  // namespace
 }  // namespace hearth::config
