@@ -3,6 +3,7 @@
 // data, evaluated by stream/tcp_rules.
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "expr/condition.h"
@@ -13,6 +14,8 @@
 namespace hearth::config {
 
 struct TcpRule {
+  std::string file;  // where it was written (model.h's SourceLoc, which
+  int line = 0;      // this header cannot include)
   enum class Action : uint8_t {
     kAccept,     // ends the list: the connection / content goes on
     kReject,     // ends the list: closes (counted as denied)

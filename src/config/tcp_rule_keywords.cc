@@ -189,6 +189,8 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string action = a.substr(0, a.find('('));
   kw += " " + action;
   TcpRule rule;
+  rule.file = d.loc.file;
+  rule.line = d.loc.line;
   size_t cond_at = 3;
   const uint8_t where = where_of(kind);
   if (action == "accept") {

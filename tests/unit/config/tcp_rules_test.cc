@@ -138,5 +138,15 @@ TEST(TcpRules, UseBackendMayReadTheInspectedBytes) {
   EXPECT_TRUE(r.warnings.empty()) << dump(r.warnings);
 }
 
+// Hearth inspects responses in tcp mode only: refused, not ignored, in http mode.
+TEST(TcpRules, ResponseRulesRefusedInHttpMode) {
+  auto r = testing::parse_and_validate(
+      "defaults\n  mode http\n  timeout connect 1s\n  timeout server 1s\n"
+      "backend b\n  tcp-response content accept\n  server s 127.0.0.1:80\n");
+  EXPECT_EQ(only_error(r),
+            "t.cfg:6: 'tcp-response content': 'b' is in http mode: Hearth runs tcp-response "
+            "rules in tcp mode only");
+}
+
 }  // namespace
 }  // namespace hearth::config
