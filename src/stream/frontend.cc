@@ -63,12 +63,16 @@ void on_client_conn_destroyed(net::Connection* c, void* ctx) {
 }
 
 // tcp-request connection rules, then tcp-request session rules (Hearth has
-// no handshake between the two). Returns: false if one rejected.
+// no handshake between the two). Returns: false if one rejected: the caller
+// closes without a byte; a connection rule's reject resets the connection,
+// a session rule's closes it normally, as HAProxy 2.6 does.
 bool tcp_accept_rules(Frontend* fe, net::Connection* c, Session* s) {
   TcpFetch fetch(expr::kUseConn, c, fe, nullptr);
   fetch.set_session_only(s);
   if (eval_tcp_rules(fe->tcp.connection, fetch) == TcpVerdict::kReject) {
     fe->counters.denied_conn.fetch_add(1, std::memory_order_relaxed);
+    linger l{1, 0};
+    setsockopt(c->fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
     return false;
   }
   if (eval_tcp_rules(fe->tcp.session, fetch) == TcpVerdict::kReject) {
@@ -102,10 +106,7 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
   c->on_destroy = &on_client_conn_destroyed;
   c->on_destroy_ctx = s;
   if ((!fe->tcp.connection.empty() || !fe->tcp.session.empty()) && !tcp_accept_rules(fe, c, s)) {
-    // Closed without a byte, reset as HAProxy does; the session goes with it.
-    linger l{1, 0};
-    setsockopt(c->fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
-    c->destroy();
+    c->destroy();  // the session goes with it
     return;
   }
   const char* mode = fe->mode == config::Mode::kHttp ? "h1" : "pt";
