@@ -177,6 +177,43 @@ TEST(TcpRules, RejectsMatchHAProxy) {
   }
 }
 
+// The backend's content rules run after switching and see what the
+// frontend's rules set; switching sees it too.
+TEST(TcpRules, BackendRulesRunAfterSwitchingMatchesHAProxy) {
+  for (const std::string binary : kBinaries) {
+    EchoServer b_echo, c_echo;
+    const uint16_t port = free_tcp_port();
+    const std::string cfg = defaults() + "frontend fe\n  bind 127.0.0.1:" + std::to_string(port) +
+                            "\n  tcp-request inspect-delay 2s\n"
+                            "  tcp-request content set-var(txn.a) str(fe)\n"
+                            "  tcp-request content accept if { req.len ge 4 }\n"
+                            "  use_backend b if { var(txn.a) -m str fe }\n"
+                            "  default_backend c\n"
+                            "backend b\n  tcp-request content reject if { var(txn.a) -m str fe } "
+                            "{ req.payload(0,3) -m str REJ }\n  server s 127.0.0.1:" +
+                            std::to_string(b_echo.port()) +
+                            "\nbackend c\n  server s 127.0.0.1:" + std::to_string(c_echo.port()) +
+                            "\n";
+    HearthProcess h(cfg, options_for(binary, port));
+    ASSERT_TRUE(h.ready()) << name_of(binary) << ": " << h.describe();
+    const std::string who = name_of(binary);
+    {
+      UniqueFd fd(connect_from("127.0.0.1", port));
+      ASSERT_TRUE(send_all(fd.get(), "REJECT"));
+      const Outcome o = drain(fd.get());
+      EXPECT_TRUE(o.closed) << who;
+      EXPECT_EQ(o.bytes, "") << who;
+    }
+    {
+      UniqueFd fd(connect_from("127.0.0.1", port));
+      ASSERT_TRUE(send_all(fd.get(), "OK!!"));
+      EXPECT_EQ(recv_n(fd.get(), 4, milliseconds{5000}), "OK!!") << who;
+    }
+    EXPECT_EQ(b_echo.accepted(), 1u) << who;
+    EXPECT_EQ(c_echo.accepted(), 0u) << who;
+  }
+}
+
 // inspect-delay: a rule that cannot decide waits for more bytes, up to the
 // delay; then it is decided on what is there (WAIT_END holds).
 TEST(TcpRules, InspectDelayWaitsThenDecidesMatchesHAProxy) {
