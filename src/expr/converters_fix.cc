@@ -4,6 +4,7 @@
 #include <string>
 
 #include "expr/converters_more.h"
+#include "expr/sample_settle.h"
 
 namespace hearth::expr {
 namespace {
@@ -69,8 +70,11 @@ Fix validate(std::string_view m) {
   }
 }
 
+// A valid or invalid message is final; only a prefix may still change.
 bool conv_fix_is_valid(const Arg*, size_t, Sample& smp, FetchContext&) {
-  smp.set_bool(validate(smp.str) == Fix::kValid);
+  const Fix f = validate(smp.str);
+  if (f != Fix::kMore) settle_sample();
+  smp.set_bool(f == Fix::kValid);
   return true;
 }
 
@@ -82,6 +86,7 @@ bool conv_fix_tag_value(const Arg* a, size_t, Sample& smp, FetchContext&) {
     size_t next = 0;
     if (field(m, pos, &tag, &value, &next) != Fix::kValid) return false;
     if (tag == want) {
+      settle_sample();
       smp.set_bin(value);
       return true;
     }

@@ -32,8 +32,9 @@ bool TcpFetch::payload(std::string_view data, const expr::Arg* args, expr::Sampl
   // A length of 0 takes everything from the offset on.
   const uint64_t need = uint64_t(off) + uint64_t(len ? len : 1);
   if (need > data.size()) return miss();
+  const bool before = missing_;
   out.set_bin(data.substr(size_t(off), len ? size_t(len) : std::string_view::npos));
-  if (!len) miss();  // more bytes would give a longer sample
+  if (!len) may_change(before);  // more bytes would give a longer sample
   return true;
 }
 
@@ -65,6 +66,7 @@ bool TcpFetch::payload_lv(std::string_view data, const expr::Arg* args, size_t n
 
 bool TcpFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out) {
+  expr::disarm_settle(&missing_);  // a converter settles only the fetch just before it
   if (def.id < FetchId::kReqLen) return TxnFetch::fetch(def, args, nargs, it, out);
   if (!(def.use & where_)) return false;
   switch (def.id) {
@@ -73,10 +75,12 @@ bool TcpFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
       out.set_bool(true);
       return true;
     case FetchId::kReqLen:
-    case FetchId::kResLen:
+    case FetchId::kResLen: {
+      const bool before = missing_;
       out.set_sint(int64_t(def.id == FetchId::kReqLen ? req_bytes_.size() : res_bytes_.size()));
-      miss();  // a test it fails may pass with more bytes
+      may_change(before);  // a test it fails may pass with more bytes
       return true;
+    }
     case FetchId::kReqPayload:
       return payload(req_bytes_, args, out);
     case FetchId::kResPayload:
@@ -113,6 +117,8 @@ bool TcpFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
       return false;
   }
 }
+
+TcpFetch::~TcpFetch() { expr::disarm_settle(&missing_); }
 
 expr::VarStore* TcpFetch::vars(expr::VarScope scope) {
   if (!sess_only_) return TxnFetch::vars(scope);

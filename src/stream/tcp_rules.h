@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/tcp_rule.h"
+#include "expr/sample_settle.h"
 #include "stream/sample_fetch.h"
 
 namespace hearth::stream {
@@ -32,6 +33,7 @@ class TcpFetch : public TxnFetch {
 
   bool* missing_flag() { return &missing_; }
 
+  ~TcpFetch() override;
   bool fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::FetchIter& it,
              expr::Sample& out) override;
   expr::VarStore* vars(expr::VarScope scope) override;
@@ -40,6 +42,13 @@ class TcpFetch : public TxnFetch {
   bool miss() {
     if (!final_) missing_ = true;
     return false;
+  }
+  // A sample given while more bytes could change it: its test is missing
+  // unless a converter settles it (expr/sample_settle.h).
+  void may_change(bool before) {
+    if (final_) return;
+    missing_ = true;
+    expr::arm_settle(&missing_, before);
   }
   bool payload(std::string_view data, const expr::Arg* args, expr::Sample& out);
   bool payload_lv(std::string_view data, const expr::Arg* args, size_t nargs, expr::Sample& out);

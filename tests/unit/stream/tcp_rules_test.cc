@@ -102,6 +102,17 @@ TEST(TcpContentRules, Payloads) {
             TcpVerdict::kPass);
 }
 
+// A converter that decides for good ends the wait (as HAProxy's fix_is_valid
+// clearing SMP_F_MAY_CHANGE): garbage is rejected at once, a prefix waits.
+TEST(TcpContentRules, SettlingConverterEndsTheWait) {
+  const std::vector<TcpRule> rules = {
+      rule(Action::kReject, "{ req.payload(0,0),fix_is_valid }", true)};
+  EXPECT_EQ(run(rules, "GET / HTTP/1.1\r\n", false), TcpVerdict::kReject);
+  const std::string prefix = std::string("8=FIX.4.4\x01") + "9=1";
+  EXPECT_EQ(run(rules, prefix, false), TcpVerdict::kWait);
+  EXPECT_EQ(run(rules, prefix, true), TcpVerdict::kReject);
+}
+
 TEST(TcpContentRules, ResponseBytes) {
   TcpFetch f(expr::kUseConn | expr::kUseL6Res, nullptr, nullptr, nullptr);
   f.set_response("SSH-2.0-x");
