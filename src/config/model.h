@@ -193,7 +193,7 @@ struct ProxyConfig {
   std::vector<HttpRule> http_request_rules;
   std::vector<HttpRule> http_response_rules;
   std::vector<HttpRule> http_after_response_rules;
-  TcpRules tcp;  // tcp-request / tcp-response rules and inspect delays
+  TcpRules tcp;                           // tcp-request / tcp-response rules and inspect delays
   uint32_t retry_on = kRetryConnFailure;  // RetryOn bits (HAProxy's default)
   bool log_global = false;
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog
