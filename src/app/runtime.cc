@@ -30,6 +30,7 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->request_rules = p.http_request_rules;
   bs->response_rules = p.http_response_rules;
   bs->after_response_rules = p.http_after_response_rules;
+  bs->tcp = p.tcp;
   bs->errors = p.errors;
 }
 
@@ -58,6 +59,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g, 
   fe->http.request_rules = p.http_request_rules;
   fe->http.response_rules = p.http_response_rules;
   fe->http.after_response_rules = p.http_after_response_rules;
+  fe->tcp = p.tcp;
   fe->http.errors = p.errors;
   mux::MuxH1::set_max_headers(size_t(g.tune_http_maxhdr));
 }

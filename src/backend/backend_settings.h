@@ -35,6 +35,9 @@ struct BackendSettings {
   // http-after-response rules: on every response of this backend, the
   // server's and Hearth's own, before the frontend's.
   std::vector<config::HttpRule> after_response_rules;
+  // tcp-request content rules (after switching) and tcp-response content
+  // rules, with their inspect delays.
+  config::TcpRules tcp;
   config::ErrorReplies errors;  // errorfile & co (HttpStream::error_reply)
 };
 

@@ -26,6 +26,9 @@ void parse_default_server(const Directive& d, ProxySection& section, Reporter& r
 // "http-request" and "http-response" (http_rule_keywords.cc).
 void parse_http_rule(const Directive& d, ProxySection& section, Reporter& rep);
 
+// "tcp-request" and "tcp-response" (tcp_rule_keywords.cc).
+void parse_tcp_rule(const Directive& d, ProxySection& section, Reporter& rep);
+
 // The options of a return rule in d[2...] ("status N", "content-type T",
 // a payload or an errorfile, "hdr NAME FMT"), for http-error.
 bool parse_reply_options(const Directive& d, const std::string& keyword, HttpRule& rule,

@@ -11,6 +11,7 @@
 
 #include "config/enums.h"
 #include "config/error_reply.h"
+#include "config/tcp_rule.h"
 #include "expr/acl.h"
 #include "expr/condition.h"
 #include "expr/log_format.h"
@@ -211,6 +212,7 @@ struct ProxyConfig {
   std::vector<HttpRule> http_request_rules;
   std::vector<HttpRule> http_response_rules;
   std::vector<HttpRule> http_after_response_rules;
+  TcpRules tcp;                           // tcp-request / tcp-response rules and inspect delays
   uint32_t retry_on = kRetryConnFailure;  // RetryOn bits (HAProxy's default)
   bool log_global = false;
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog

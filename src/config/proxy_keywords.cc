@@ -40,6 +40,10 @@ void parse_default_backend(const Directive& d, ProxySection& s, Reporter& rep) {
   s.proxy.default_backend_loc = d.loc;
 }
 
+// What content switching reads: the connection, the request head (HTTP) or
+// the bytes tcp-request content rules inspected (TCP).
+constexpr uint8_t kSwitchUse = expr::kUseConn | expr::kUseReq | expr::kUseL6Req;
+
 // use_backend NAME [if|unless CONDITION]: rules are kept in the order
 // written; conditions arrive with ACLs.
 void parse_use_backend(const Directive& d, ProxySection& s, Reporter& rep) {
@@ -50,14 +54,13 @@ void parse_use_backend(const Directive& d, ProxySection& s, Reporter& rep) {
   SwitchingRule rule{d.loc, d[1], nullptr, nullptr};
   if (d[1].find('%') != std::string::npos) {
     std::string err;
-    rule.fmt = expr::LogFormat::parse(d[1], expr::kUseConn | expr::kUseReq, &err);
+    rule.fmt = expr::LogFormat::parse(d[1], kSwitchUse, &err);
     if (!rule.fmt) {
       rep.error(d.loc, "use_backend", err);
       return;
     }
   }
-  if (!parse_condition_at(d, 2, s, expr::kUseConn | expr::kUseReq, "use_backend", &rule.cond, rep))
-    return;
+  if (!parse_condition_at(d, 2, s, kSwitchUse, "use_backend", &rule.cond, rep)) return;
   s.proxy.use_backends.push_back(std::move(rule));
 }
 
@@ -263,6 +266,8 @@ const KeywordSpec kKeywords[] = {
     {"http-after-response", kAnywhere, Misplaced::kReject, parse_http_rule},
     {"monitor-uri", kFrontSide, Misplaced::kIgnore, parse_monitor_uri},
     {"monitor", kInFrontend, Misplaced::kReject, parse_monitor},
+    {"tcp-request", kAnywhere, Misplaced::kReject, parse_tcp_rule},
+    {"tcp-response", kAnywhere, Misplaced::kReject, parse_tcp_rule},
     {"retry-on", kBackSide, Misplaced::kIgnore, parse_retry_on},
     {"http-check", kBackSide, Misplaced::kReject, parse_http_check},
     {"errorfile", kAnywhere, Misplaced::kReject, parse_error_keyword},
@@ -305,8 +310,8 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
               "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
               "use_backend, acl, server, default-server, balance, timeout, retries, maxconn, log, "
               "option, "
-              "http-reuse, http-request, http-response, http-after-response, monitor-uri, monitor, "
-              "retry-on, http-check");
+              "http-reuse, http-request, http-response, http-after-response, tcp-request, "
+              "tcp-response, monitor-uri, monitor, retry-on, http-check");
   }
 }
 

@@ -30,7 +30,9 @@ const Predefined kPredefined[] = {
     {"METH_POST", {"method", "POST"}},
     {"METH_PUT", {"method", "PUT"}},
     {"METH_TRACE", {"method", "TRACE"}},
+    {"REQ_CONTENT", {"req.len", "gt", "0"}},
     {"TRUE", {"always_true"}},
+    {"WAIT_END", {"wait_end"}},
 };
 
 }  // namespace

@@ -153,6 +153,23 @@ const std::vector<Named>& catalog() {
       add(n, def(FetchId::kResHdrCnt, name_arg, T::kSint, kUseRes));
     for (std::string_view n : {"res.ver", "resp_ver"})
       add(n, def(FetchId::kResVer, none, T::kStr, kUseRes));
+    // Layer 6: the buffered bytes of tcp-request / tcp-response content.
+    const ArgSpec payload{2, {A::kSint, A::kSint}};
+    const ArgSpec payload_lv{2, {A::kSint, A::kSint, A::kStr}};
+    for (std::string_view n : {"req.len", "req_len"})
+      add(n, def(FetchId::kReqLen, none, T::kSint, kUseL6Req));
+    add("req.payload", def(FetchId::kReqPayload, payload, T::kBin, kUseL6Req));
+    add("req.payload_lv", def(FetchId::kReqPayloadLv, payload_lv, T::kBin, kUseL6Req));
+    for (std::string_view n : {"req.ssl_hello_type", "req_ssl_hello_type"})
+      add(n, def(FetchId::kReqSslHelloType, none, T::kSint, kUseL6Req));
+    for (std::string_view n : {"req.ssl_ver", "req_ssl_ver"})
+      add(n, def(FetchId::kReqSslVer, none, T::kSint, kUseL6Req));
+    for (std::string_view n : {"req.ssl_sni", "req_ssl_sni"})
+      add(n, def(FetchId::kReqSslSni, none, T::kStr, kUseL6Req));
+    add("res.len", def(FetchId::kResLen, none, T::kSint, kUseL6Res));
+    add("res.payload", def(FetchId::kResPayload, payload, T::kBin, kUseL6Res));
+    add("res.payload_lv", def(FetchId::kResPayloadLv, payload_lv, T::kBin, kUseL6Res));
+    add("wait_end", def(FetchId::kWaitEnd, none, T::kBool, kUseL6Req | kUseL6Res));
     return v;
   }();
   return c;

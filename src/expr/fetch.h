@@ -73,14 +73,28 @@ enum class FetchId : uint16_t {
   kResFhdr,
   kResHdrCnt,
   kResVer,
+  // Layer 6 (HAProxy 7.3.5): the bytes buffered in either direction, read by
+  // tcp-request content and tcp-response content rules.
+  kReqLen,
+  kReqPayload,
+  kReqPayloadLv,
+  kReqSslHelloType,
+  kReqSslVer,
+  kReqSslSni,
+  kResLen,
+  kResPayload,
+  kResPayloadLv,
+  kWaitEnd,  // true once the inspection is final (WAIT_END)
 };
 
 // Where a fetch has what it reads.
 enum FetchUse : uint8_t {
-  kUseConn = 1 << 0,  // the connection: any rule
-  kUseReq = 1 << 1,   // an HTTP request head: http-request and later
-  kUseRes = 1 << 2,   // an HTTP response head: http-response
-  kUseAny = kUseConn | kUseReq | kUseRes,
+  kUseConn = 1 << 0,   // the connection: any rule
+  kUseReq = 1 << 1,    // an HTTP request head: http-request and later
+  kUseRes = 1 << 2,    // an HTTP response head: http-response
+  kUseL6Req = 1 << 3,  // the request bytes buffered: tcp-request content
+  kUseL6Res = 1 << 4,  // the response bytes buffered: tcp-response content
+  kUseAny = kUseConn | kUseReq | kUseRes | kUseL6Req | kUseL6Res,
 };
 
 struct FetchDef {

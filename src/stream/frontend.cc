@@ -1,5 +1,6 @@
 #include "stream/frontend.h"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/pool.h"
@@ -12,6 +13,7 @@
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
 #include "stream/stream.h"
+#include "stream/tcp_rules.h"
 
 namespace hearth::stream {
 namespace {
@@ -59,6 +61,27 @@ void on_client_conn_destroyed(net::Connection* c, void* ctx) {
   Session::pool().destroy(s);
   fe->connection_closed();
 }
+
+// tcp-request connection rules, then tcp-request session rules (Hearth has
+// no handshake between the two). Returns: false if one rejected: the caller
+// closes without a byte; a connection rule's reject resets the connection,
+// a session rule's closes it normally, as HAProxy 2.6 does.
+bool tcp_accept_rules(Frontend* fe, net::Connection* c, Session* s) {
+  TcpFetch fetch(expr::kUseConn, c, fe, nullptr);
+  fetch.set_session_only(s);
+  if (eval_tcp_rules(fe->tcp.connection, fetch) == TcpVerdict::kReject) {
+    fe->counters.denied_conn.fetch_add(1, std::memory_order_relaxed);
+    linger l{1, 0};
+    setsockopt(c->fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    return false;
+  }
+  if (eval_tcp_rules(fe->tcp.session, fetch) == TcpVerdict::kReject) {
+    fe->counters.denied_sess.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* ctx) {
@@ -82,6 +105,10 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
   c->owner = s;
   c->on_destroy = &on_client_conn_destroyed;
   c->on_destroy_ctx = s;
+  if ((!fe->tcp.connection.empty() || !fe->tcp.session.empty()) && !tcp_accept_rules(fe, c, s)) {
+    c->destroy();  // the session goes with it
+    return;
+  }
   const char* mode = fe->mode == config::Mode::kHttp ? "h1" : "pt";
   mux::StreamFactory factory =
       fe->mode == config::Mode::kHttp ? &HttpStream::create_incoming : &Stream::create_incoming;

@@ -6,6 +6,7 @@
 #include "stream/http_stream.h"
 #include "stream/sample_fetch.h"
 #include "stream/session_log.h"
+#include "stream/tcp_rules.h"
 
 namespace hearth::stream {
 
@@ -95,6 +96,7 @@ bool HttpStream::route_request() {
   // As HAProxy, decided on the request as received (before any rule).
   use_px_conn_ = fe_->http.use_proxy_header && !req.target.empty() && req.target[0] != '/' &&
                  req.target[0] != '*';
+  if (!fe_->tcp.content.empty() && !pass_tcp_content(fe_->tcp.content, nullptr)) return false;
   TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, nullptr, &req, nullptr);
   fetch.set_vars(&vars_, session());
   fetch.set_proxy_auth(use_px_conn_);
@@ -110,6 +112,7 @@ bool HttpStream::route_request() {
       return false;
     }
     if (!fe_->owns(be_)) {
+      if (!bs().tcp.content.empty() && !pass_tcp_content(bs().tcp.content, be_)) return false;
       full = !req.reserve_fields(fields_added_by(bs().request_rules));
       if (!full) final_rule = eval_http_rules(bs().request_rules, req, &full, fetch);
     }
@@ -130,6 +133,19 @@ bool HttpStream::route_request() {
   req.flags &= uint16_t(~http::kMsgClose);
   if (conn_mode() != config::HttpConnMode::kKeepAlive) req.flags |= http::kMsgClose;
   return true;
+}
+
+// The request's bytes are the mux's by now: the layer 6 fetches see none, and
+// the evaluation is final (nothing is waited for).
+bool HttpStream::pass_tcp_content(const std::vector<config::TcpRule>& rules,
+                                  const backend::Backend* be) {
+  TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, be);
+  fetch.set_vars(&vars_, session());
+  if (eval_tcp_rules(rules, fetch) != TcpVerdict::kReject) return true;
+  fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+  log_.term = "PR";
+  abort_all();
+  return false;
 }
 
 // Moves request payload from the client's mux into req_.data, as far as it

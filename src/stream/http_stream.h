@@ -63,6 +63,9 @@ class HttpStream {
   bool answer_monitor();
   bool route_request();
   bool add_forward_headers(http::MsgHead& req);
+  // tcp-request content rules (HTTP mode: once per request, before the
+  // http-request rules). Returns: false if one rejected (stream aborted).
+  bool pass_tcp_content(const std::vector<config::TcpRule>& rules, const backend::Backend* be);
   bool answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx);
   void answer_redirect(const config::HttpRule& rule, expr::FetchContext& ctx, bool close);
   void answer_auth(const config::HttpRule& rule, bool close);  // http_auth_reply.cc

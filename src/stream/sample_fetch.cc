@@ -239,7 +239,8 @@ backend::Backend* find_registered_backend(std::string_view name) {
 
 bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out) {
-  if (!(def.use & where_)) return false;  // never matches here, as HAProxy warned
+  if (!(def.use & where_)) return false;         // never matches here, as HAProxy warned
+  if (def.id >= FetchId::kReqLen) return false;  // buffered bytes: TcpFetch only
   if (def.id < FetchId::kCaptureReqMethod) return fetch_l4(def, args, nargs, out);
   if (def.id < FetchId::kMethod) return fetch_captured(def, out);
   if (def.id < FetchId::kStatus) return req_ && fetch_request(def, args, nargs, it, out);
@@ -248,8 +249,10 @@ bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
 
 expr::VarStore* TxnFetch::vars(expr::VarScope scope) {
   if (!vars_) return nullptr;
-  if (scope == expr::VarScope::kReq && !(where_ & expr::kUseReq)) return nullptr;
-  if (scope == expr::VarScope::kRes && !(where_ & expr::kUseRes)) return nullptr;
+  if (scope == expr::VarScope::kReq && !(where_ & (expr::kUseReq | expr::kUseL6Req)))
+    return nullptr;
+  if (scope == expr::VarScope::kRes && !(where_ & (expr::kUseRes | expr::kUseL6Res)))
+    return nullptr;
   return vars_->get(scope, session_);
 }
 

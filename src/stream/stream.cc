@@ -6,7 +6,9 @@
 #include "net/transport.h"
 #include "stream/log_names.h"
 #include "stream/sample_fetch.h"
+#include "stream/session.h"
 #include "stream/session_log.h"
+#include "stream/tcp_rules.h"
 
 namespace hearth::stream {
 namespace {
@@ -40,9 +42,15 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   start_ms_ = EventLoop::current()->now_ms();
-  TxnFetch fetch(expr::kUseConn, scf->conn, fe, nullptr, nullptr, nullptr);
-  be_ = fe->select_backend(fetch);
   ++t_live_streams;
+  if (!fe->tcp.content.empty()) {
+    state_ = State::kInspect;  // the rules read the client's bytes first
+  } else {
+    TxnFetch fetch(expr::kUseConn, scf->conn, fe, nullptr, nullptr, nullptr);
+    be_ = fe->select_backend(fetch);
+    switched_ = true;
+    if (be_ && !fe->owns(be_) && !be_->settings.tcp.content.empty()) state_ = State::kInspect;
+  }
   refresh_front();
 }
 
@@ -84,6 +92,13 @@ void Stream::refresh_back() {
 void Stream::process(uint32_t why) {
   const int64_t now = EventLoop::current()->now_ms();
   switch (state_) {
+    case State::kInspect:
+      if ((why & kWakeTimer) && expired(front_exp_)) {
+        close("cR");  // timeout client while the rules waited for bytes
+        break;
+      }
+      inspect();
+      break;
     case State::kAssign:
       assign_server();
       break;
@@ -111,6 +126,74 @@ void Stream::process(uint32_t why) {
   update_timer();
 }
 
+// tcp-request content: reads what the client sent into req_ (forwarded
+// later), runs the frontend's rules, switches, runs the backend's (unless a
+// listen's own), then connects.
+void Stream::inspect() {
+  if (!(scf_->flags & (mux::kScEos | mux::kScError)) && (!req_.allocated() || req_.room())) {
+    const size_t n =
+        scf_->mux->rcv_buf(scf_, req_, req_.allocated() ? req_.room() : Buffer::configured_size());
+    if (n) {
+      bytes_in_ += n;
+      refresh_front();
+    }
+  }
+  if (scf_->flags & mux::kScError) return close("CR");
+  bool wait = false;
+  if (!switched_) {
+    if (!inspect_phase(true, &wait) || wait) return;
+    switch_backend();
+    if (!be_ || fe_->owns(be_) || be_->settings.tcp.content.empty()) {
+      state_ = State::kAssign;
+      return assign_server();
+    }
+  }
+  if (!inspect_phase(false, &wait) || wait) return;
+  state_ = State::kAssign;
+  assign_server();
+}
+
+// One list of rules. Returns: false if the stream was closed; *wait when
+// the rules wait for more bytes (subscribed, timer set by update_timer).
+bool Stream::inspect_phase(bool front, bool* wait) {
+  const config::TcpRules& rules = front ? fe_->tcp : be_->settings.tcp;
+  const int64_t now = EventLoop::current()->now_ms();
+  const bool final = (scf_->flags & mux::kScEos) || req_.full() || rules.inspect_delay <= 0 ||
+                     (inspect_exp_ != kNever && deadline_reached(inspect_exp_, now));
+  TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, front ? nullptr : be_);
+  fetch.set_request(std::string_view(req_.allocated() ? req_.head() : "", req_.len()));
+  fetch.set_final(final);
+  fetch.set_vars(&vars_, Session::of(scf_->conn));
+  switch (eval_tcp_rules(rules.content, fetch)) {
+    case TcpVerdict::kWait:
+      // The delay runs from the first time the rules lacked bytes.
+      if (inspect_exp_ == kNever) inspect_exp_ = deadline_after(now, rules.inspect_delay);
+      if (!(wait_f_.events & kWakeRecv)) scf_->mux->subscribe(scf_, kWakeRecv, &wait_f_);
+      *wait = true;
+      return true;
+    case TcpVerdict::kReject:
+      fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+      close("PR");
+      return false;
+    case TcpVerdict::kPass:
+    case TcpVerdict::kClose:
+      break;
+  }
+  inspect_exp_ = kNever;
+  *wait = false;
+  return true;
+}
+
+// Content switching once the frontend's rules passed: use_backend conditions
+// read the same bytes (final, as HAProxy's switching never waits).
+void Stream::switch_backend() {
+  TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, nullptr);
+  fetch.set_request(std::string_view(req_.allocated() ? req_.head() : "", req_.len()));
+  fetch.set_vars(&vars_, Session::of(scf_->conn));
+  be_ = fe_->select_backend(fetch);
+  switched_ = true;
+}
+
 void Stream::assign_server() {
   if (!be_) return close("SC");  // no backend: nothing to connect to
   backend::LbRequest req;
@@ -128,6 +211,7 @@ void Stream::on_server(ServerSide::State st) {
       state_ = State::kEstablished;
       refresh_front();
       refresh_back();
+      res_passed_ = be_->settings.tcp.response.empty();
       return forward();
     case ServerSide::State::kFailed:
       return close(ss_.term());
@@ -147,6 +231,15 @@ void Stream::forward() {
   mux::StreamConnector* scb = ss_.scb();
   if ((scf_->flags & mux::kScError) || (scb->flags & mux::kScError)) {
     return close((scf_->flags & mux::kScError) ? "CD" : "SD");
+  }
+  if (res_reject_) return close("PD");
+  if (res_close_ && !req_shut_) {
+    // tcp-response content close: the server connection ends here; what it
+    // sent still goes to the client, then the client is closed.
+    scb->mux->shutw(scb);
+    scb->flags |= mux::kScEos;
+    req_shut_ = true;
+    req_.clear();
   }
   // Half-close: once a side's input ended and all of it was delivered, shut the
   // other side's output.
@@ -181,6 +274,7 @@ bool Stream::forward_once() {
         from_front ? refresh_front() : refresh_back();
       }
     }
+    if (!from_front && !res_passed_ && !response_may_go()) return;
     if (!buf.empty() && !(to->flags & (mux::kScShutW | mux::kScError))) {
       size_t n = to->mux->snd_buf(to, buf, buf.len());
       if (n) {
@@ -195,6 +289,40 @@ bool Stream::forward_once() {
   return progress && !((scf_->flags | scb->flags) & mux::kScError);
 }
 
+// tcp-response content rules on the server's first bytes. Returns: true once
+// they passed (the bytes may go to the client).
+bool Stream::response_may_go() {
+  mux::StreamConnector* scb = ss_.scb();
+  const bool eos = scb->flags & mux::kScEos;
+  if (res_.empty() && !eos) return false;
+  const config::TcpRules& rules = be_->settings.tcp;
+  const int64_t now = EventLoop::current()->now_ms();
+  const bool final =
+      eos || res_.full() || rules.res_inspect_delay <= 0 || deadline_reached(res_inspect_exp_, now);
+  TcpFetch fetch(expr::kUseConn | expr::kUseL6Res, scf_->conn, fe_, be_);
+  fetch.set_response(std::string_view(res_.allocated() ? res_.head() : "", res_.len()));
+  fetch.set_final(final);
+  fetch.set_vars(&vars_, Session::of(scf_->conn));
+  fetch.set_server(ss_.server());
+  switch (eval_tcp_rules(rules.response, fetch)) {
+    case TcpVerdict::kWait:
+      if (res_inspect_exp_ == kNever)
+        res_inspect_exp_ = deadline_after(now, rules.res_inspect_delay);
+      return false;
+    case TcpVerdict::kReject:
+      res_reject_ = true;
+      return false;
+    case TcpVerdict::kClose:
+      res_close_ = true;
+      break;
+    case TcpVerdict::kPass:
+      break;
+  }
+  res_passed_ = true;
+  res_inspect_exp_ = kNever;
+  return true;
+}
+
 void Stream::update_subscriptions() {
   auto sub = [](mux::StreamConnector* sc, WaitEvent* w, bool want_recv, bool want_send) {
     uint32_t ev = (want_recv ? uint32_t(kWakeRecv) : 0u) | (want_send ? uint32_t(kWakeSend) : 0u);
@@ -204,13 +332,17 @@ void Stream::update_subscriptions() {
   bool front_eos = scf_->flags & (mux::kScEos | mux::kScError);
   mux::StreamConnector* scb = ss_.scb();
   bool back_eos = scb->flags & (mux::kScEos | mux::kScError);
-  sub(scf_, &wait_f_, !front_eos && req_.room() + !req_.allocated() > 0, !res_.empty());
+  sub(scf_, &wait_f_, !front_eos && req_.room() + !req_.allocated() > 0,
+      !res_.empty() && res_passed_);
   sub(scb, &wait_b_, !back_eos && res_.room() + !res_.allocated() > 0, !req_.empty());
 }
 
 void Stream::update_timer() {
   int64_t exp = kNever;
   switch (state_) {
+    case State::kInspect:
+      exp = inspect_exp_ < front_exp_ ? inspect_exp_ : front_exp_;
+      break;
     case State::kConnect:
       exp = ss_.deadline();
       // While queued, the client's inactivity timeout still runs (cQ).
@@ -218,6 +350,7 @@ void Stream::update_timer() {
       break;
     case State::kEstablished:
       exp = front_exp_ < back_exp_ ? front_exp_ : back_exp_;
+      if (res_inspect_exp_ < exp) exp = res_inspect_exp_;
       break;
     default:
       break;

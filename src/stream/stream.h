@@ -12,6 +12,7 @@
 #include "mux/stream_connector.h"
 #include "stream/frontend.h"
 #include "stream/server_side.h"
+#include "stream/txn_vars.h"
 
 namespace hearth::stream {
 
@@ -26,13 +27,19 @@ class Stream {
   Stream(Frontend* fe, mux::StreamConnector* scf);
   ~Stream();
 
-  // kConnect: the server side is queueing, connecting or turning around.
-  enum class State { kAssign, kConnect, kEstablished, kClosed };
+  // kInspect: tcp-request content rules (the frontend's, then after
+  // switching the backend's) wait for the client's bytes; kConnect: the
+  // server side is queueing, connecting or turning around.
+  enum class State { kInspect, kAssign, kConnect, kEstablished, kClosed };
 
  private:
   static void process_cb(Tasklet* t, void* ctx, uint32_t state);
   static void timer_cb(Timer* t, void* ctx);
   void process(uint32_t why);
+  void inspect();
+  bool inspect_phase(bool front, bool* wait);
+  void switch_backend();
+  bool response_may_go();
   void assign_server();
   void on_server(ServerSide::State st);
   void forward();
@@ -50,6 +57,15 @@ class Stream {
   backend::Backend* be_;  // nullptr: the frontend has no backend for it
   mux::StreamConnector* scf_;
   State state_ = State::kAssign;
+  bool switched_ = false;         // content switching done (after the frontend's rules)
+  int64_t inspect_exp_ = kNever;  // end of the current inspect-delay
+  TxnVars vars_;                  // txn.* and req.* of tcp rules (pooled on first use)
+  // tcp-response content: the server's bytes wait until the backend's rules
+  // pass (res_passed_), at most until res_inspect_exp_.
+  bool res_passed_ = false;
+  bool res_reject_ = false;
+  bool res_close_ = false;
+  int64_t res_inspect_exp_ = kNever;
   Buffer req_;  // client -> server
   Buffer res_;  // server -> client
   Tasklet tasklet_;

@@ -1,0 +1,45 @@
+#pragma once
+// tcp-request and tcp-response rules (HAProxy manual 4.2), as parsed: plain
+// data, evaluated by stream/tcp_rules.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "expr/condition.h"
+#include "expr/log_format.h"
+#include "expr/sample_expr.h"
+#include "expr/vars.h"
+
+namespace hearth::config {
+
+struct TcpRule {
+  std::string file;  // where it was written (model.h's SourceLoc, which
+  int line = 0;      // this header cannot include)
+  enum class Action : uint8_t {
+    kAccept,     // ends the list: the connection / content goes on
+    kReject,     // ends the list: closes (counted as denied)
+    kClose,      // tcp-response content: closes the server side, forwards what is buffered
+    kSetVar,     // set-var(name[,cond...]) EXPR
+    kSetVarFmt,  // set-var-fmt(name[,cond...]) FMT
+    kUnsetVar,   // unset-var(name)
+  } action = Action::kAccept;
+  std::shared_ptr<const expr::Condition> cond;   // if/unless; null: always
+  std::shared_ptr<const expr::SampleExpr> expr;  // set-var
+  std::shared_ptr<const expr::LogFormat> fmt;    // set-var-fmt
+  expr::VarName var;
+  uint16_t var_conds = 0;
+};
+
+// A proxy's tcp rules. In a frontend: connection, session and content rules;
+// in a backend: content and response rules. A listen section has both.
+struct TcpRules {
+  std::vector<TcpRule> connection;  // tcp-request connection
+  std::vector<TcpRule> session;     // tcp-request session
+  std::vector<TcpRule> content;     // tcp-request content
+  std::vector<TcpRule> response;    // tcp-response content
+  int64_t inspect_delay = 0;        // tcp-request inspect-delay, ms (0: none)
+  int64_t res_inspect_delay = 0;    // tcp-response inspect-delay, ms
+};
+
+}  // namespace hearth::config

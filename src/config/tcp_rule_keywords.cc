@@ -1,0 +1,237 @@
+// "tcp-request connection|session|content ACTION ...", "tcp-request
+// inspect-delay T", "tcp-response content ACTION ..." and "tcp-response
+// inspect-delay T". Every HAProxy 2.6 action Hearth does not run is refused
+// by name.
+#include <string>
+#include <vector>
+
+#include "config/keywords.h"
+
+namespace hearth::config::detail {
+namespace {
+
+using Action = TcpRule::Action;
+
+enum class Kind { kConnection, kSession, kContent, kResponse };
+
+struct Later {
+  const char* action;
+  const char* why;  // why Hearth refuses it, or nullptr
+};
+
+// HAProxy 2.6 actions of the tcp rule sets that Hearth does not run.
+const Later kLater[] = {
+    {"expect-proxy", "the PROXY protocol is not supported yet"},
+    {"expect-netscaler-cip", "the NetScaler CIP protocol is not supported"},
+    {"track-sc0", "stick tables are not supported yet"},
+    {"track-sc1", "stick tables are not supported yet"},
+    {"track-sc2", "stick tables are not supported yet"},
+    {"sc-inc-gpc", "stick tables are not supported yet"},
+    {"sc-inc-gpc0", "stick tables are not supported yet"},
+    {"sc-inc-gpc1", "stick tables are not supported yet"},
+    {"sc-set-gpt", "stick tables are not supported yet"},
+    {"sc-set-gpt0", "stick tables are not supported yet"},
+    {"capture", "captures are not supported yet"},
+    {"do-resolve", "resolvers are not supported"},
+    {"switch-mode", "switching a TCP stream to HTTP is not supported yet"},
+    {"use-service", "services are not supported"},
+    {"send-spoe-group", "SPOE is not supported"},
+    {"silent-drop", nullptr},
+    {"set-src", nullptr},
+    {"set-src-port", nullptr},
+    {"set-dst", nullptr},
+    {"set-dst-port", nullptr},
+    {"set-mark", nullptr},
+    {"set-tos", nullptr},
+    {"set-nice", nullptr},
+    {"set-log-level", nullptr},
+    {"set-priority-class", nullptr},
+    {"set-priority-offset", nullptr},
+    {"set-bandwidth-limit", nullptr},
+};
+
+uint8_t where_of(Kind k) {
+  switch (k) {
+    case Kind::kContent:
+      return expr::kUseConn | expr::kUseL6Req;
+    case Kind::kResponse:
+      return expr::kUseConn | expr::kUseL6Res;
+    default:
+      return expr::kUseConn;
+  }
+}
+
+// set-var(NAME[,COND...]) EXPR | set-var-fmt(NAME[,COND...]) FMT |
+// unset-var(NAME), at d[at]. *next: the word after the action's own.
+bool parse_var(const Directive& d, size_t at, const std::string& kw, uint8_t where, TcpRule& rule,
+               size_t* next, Reporter& rep) {
+  const std::string& a = d[at];
+  const size_t open = a.find('(');
+  if (open == std::string::npos || a.back() != ')') {
+    rep.error(d.loc, kw,
+              "expects the variable in parentheses, e.g. " + a.substr(0, open) + "(txn.name)");
+    return false;
+  }
+  const std::string inner = a.substr(open + 1, a.size() - open - 2);
+  std::vector<std::string> parts;
+  for (size_t p = 0;;) {
+    const size_t c = inner.find(',', p);
+    parts.push_back(inner.substr(p, c - p));
+    if (c == std::string::npos) break;
+    p = c + 1;
+  }
+  std::string err;
+  if (!expr::parse_var_name(parts[0], &rule.var, &err)) {
+    rep.error(d.loc, kw, err);
+    return false;
+  }
+  if (rule.action == Action::kUnsetVar) {
+    if (parts.size() > 1) {
+      rep.error(d.loc, kw, "unset-var takes no condition");
+      return false;
+    }
+    *next = at + 1;
+    return true;
+  }
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (!expr::parse_var_cond(parts[i], &rule.var_conds, &err)) {
+      rep.error(d.loc, kw, err);
+      return false;
+    }
+  }
+  const bool fmt = rule.action == Action::kSetVarFmt;
+  if (at + 1 >= d.size() || d[at + 1] == "if" || d[at + 1] == "unless") {
+    rep.error(d.loc, kw,
+              std::string("missing argument: expects ") +
+                  (fmt ? "set-var-fmt(NAME) FORMAT" : "set-var(NAME) EXPR"));
+    return false;
+  }
+  if (fmt) {
+    rule.fmt = expr::LogFormat::parse(d[at + 1], where, &err);
+    if (!rule.fmt) {
+      rep.error(d.loc, kw, err);
+      return false;
+    }
+  } else {
+    rule.expr = expr::parse_sample_expr(d[at + 1], where, &err);
+    if (!rule.expr) {
+      rep.error(d.loc, kw, err);
+      return false;
+    }
+  }
+  *next = at + 2;
+  return true;
+}
+
+const char* supported_of(Kind k) {
+  switch (k) {
+    case Kind::kResponse:
+      return "accept, reject, close, set-var, set-var-fmt or unset-var";
+    default:
+      return "accept, reject, set-var, set-var-fmt or unset-var";
+  }
+}
+
+void parse_inspect_delay(const Directive& d, ProxySection& s, Reporter& rep) {
+  const bool req = d[0] == "tcp-request";
+  const std::string kw = d[0] + " inspect-delay";
+  if (!req && s.proxy.kind == ProxyKind::kFrontend) {
+    rep.error(d.loc, kw, "only applies to backend, listen and defaults sections");
+    return;
+  }
+  if (!check_arity(d, kw, 3, 3, d[0] + " inspect-delay DURATION", rep)) return;
+  auto ms = duration_arg(d, 2, kw, rep);
+  if (!ms) return;
+  (req ? s.proxy.tcp.inspect_delay : s.proxy.tcp.res_inspect_delay) = *ms;
+}
+
+}  // namespace
+
+void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
+  const bool req = d[0] == "tcp-request";
+  const std::string sets =
+      req ? "connection, session, content or inspect-delay" : "content or inspect-delay";
+  if (d.size() < 2) {
+    rep.error(d.loc, d[0], "missing rule set: expects " + sets);
+    return;
+  }
+  if (d[1] == "inspect-delay") return parse_inspect_delay(d, s, rep);
+  Kind kind;
+  if (req && d[1] == "connection") {
+    kind = Kind::kConnection;
+  } else if (req && d[1] == "session") {
+    kind = Kind::kSession;
+  } else if (d[1] == "content") {
+    kind = req ? Kind::kContent : Kind::kResponse;
+  } else {
+    rep.error(d.loc, d[0] + " " + d[1], "unknown rule set: expects " + sets);
+    return;
+  }
+  std::string kw = d[0] + " " + d[1];
+  const ProxyKind pk = s.proxy.kind;
+  if (pk == ProxyKind::kDefaults) {
+    rep.error(d.loc, kw, "Hearth does not support rules in a defaults section yet");
+    return;
+  }
+  if ((kind == Kind::kConnection || kind == Kind::kSession) && pk == ProxyKind::kBackend) {
+    rep.error(d.loc, kw, "only applies to frontend and listen sections");
+    return;
+  }
+  if (kind == Kind::kResponse && pk == ProxyKind::kFrontend) {
+    rep.error(d.loc, kw, "only applies to backend and listen sections");
+    return;
+  }
+  if (d.size() < 3) {
+    rep.error(d.loc, kw, std::string("missing action: expects ") + supported_of(kind));
+    return;
+  }
+  const std::string& a = d[2];
+  const std::string action = a.substr(0, a.find('('));
+  kw += " " + action;
+  TcpRule rule;
+  rule.file = d.loc.file;
+  rule.line = d.loc.line;
+  size_t cond_at = 3;
+  const uint8_t where = where_of(kind);
+  if (action == "accept") {
+    rule.action = Action::kAccept;
+  } else if (action == "reject") {
+    rule.action = Action::kReject;
+  } else if (action == "close" && kind == Kind::kResponse) {
+    rule.action = Action::kClose;
+  } else if (action == "set-var" || action == "set-var-fmt" || action == "unset-var") {
+    rule.action = action == "set-var"       ? Action::kSetVar
+                  : action == "set-var-fmt" ? Action::kSetVarFmt
+                                            : Action::kUnsetVar;
+    if (!parse_var(d, 2, kw, where, rule, &cond_at, rep)) return;
+  } else {
+    for (const Later& l : kLater) {
+      if (action != l.action) continue;
+      rep.error(d.loc, kw,
+                std::string("Hearth does not support this action yet") +
+                    (l.why ? std::string(" (") + l.why + ")" : std::string()) +
+                    "; supported: " + supported_of(kind));
+      return;
+    }
+    rep.error(d.loc, kw, std::string("unknown action; supported: ") + supported_of(kind));
+    return;
+  }
+  if (!parse_condition_at(d, cond_at, s, where, kw, &rule.cond, rep)) return;
+  TcpRules& t = s.proxy.tcp;
+  switch (kind) {
+    case Kind::kConnection:
+      t.connection.push_back(std::move(rule));
+      break;
+    case Kind::kSession:
+      t.session.push_back(std::move(rule));
+      break;
+    case Kind::kContent:
+      t.content.push_back(std::move(rule));
+      break;
+    case Kind::kResponse:
+      t.response.push_back(std::move(rule));
+      break;
+  }
+}
+
+}  // namespace hearth::config::detail

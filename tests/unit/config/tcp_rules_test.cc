@@ -1,0 +1,152 @@
+// "tcp-request" and "tcp-response": rule sets, actions, conditions, inspect
+// delays, and every HAProxy 2.6 action Hearth does not run refused by name.
+#include <gtest/gtest.h>
+
+#include "config_test_util.h"
+
+namespace hearth::config {
+namespace {
+
+using testing::dump;
+using testing::has;
+using testing::only_error;
+using testing::parse;
+
+using Action = TcpRule::Action;
+
+const TcpRules& tcp(const ParseResult& r, size_t i = 0) { return r.config.proxies.at(i).tcp; }
+
+TEST(TcpRules, RuleSetsInOrderWithConditions) {
+  auto r = parse(
+      "frontend f\n"
+      "  tcp-request inspect-delay 5s\n"
+      "  tcp-request connection reject if { src 10.0.0.0/8 }\n"
+      "  tcp-request connection set-var(sess.tag) str(x)\n"
+      "  tcp-request session accept\n"
+      "  tcp-request content accept if { req_ssl_hello_type 1 }\n"
+      "  tcp-request content reject unless WAIT_END\n"
+      "  tcp-request content set-var-fmt(txn.sni) %[req.ssl_sni]\n"
+      "  tcp-request content unset-var(txn.sni)\n"
+      "backend b\n"
+      "  tcp-response inspect-delay 250ms\n"
+      "  tcp-request content reject if { req.len gt 100 }\n"
+      "  tcp-response content accept if { res.payload(0,2) -m bin 1603 }\n"
+      "  tcp-response content close if { res.len gt 0 }\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(r.warnings.empty()) << dump(r.warnings);
+  const TcpRules& f = tcp(r);
+  EXPECT_EQ(f.inspect_delay, 5000);
+  ASSERT_EQ(f.connection.size(), 2u);
+  EXPECT_EQ(f.connection[0].action, Action::kReject);
+  EXPECT_TRUE(f.connection[0].cond);
+  EXPECT_EQ(f.connection[1].action, Action::kSetVar);
+  EXPECT_FALSE(f.connection[1].cond);
+  ASSERT_EQ(f.session.size(), 1u);
+  ASSERT_EQ(f.content.size(), 4u);
+  EXPECT_EQ(f.content[1].action, Action::kReject);
+  EXPECT_TRUE(f.content[1].cond->unless);
+  EXPECT_EQ(f.content[2].action, Action::kSetVarFmt);
+  EXPECT_TRUE(f.content[2].fmt);
+  EXPECT_EQ(f.content[3].action, Action::kUnsetVar);
+  const TcpRules& b = tcp(r, 1);
+  EXPECT_EQ(b.res_inspect_delay, 250);
+  ASSERT_EQ(b.content.size(), 1u);
+  ASSERT_EQ(b.response.size(), 2u);
+  EXPECT_EQ(b.response[1].action, Action::kClose);
+}
+
+TEST(TcpRules, InspectDelayInheritedFromDefaults) {
+  auto r = parse(
+      "defaults\n  mode tcp\n  tcp-request inspect-delay 3s\n  tcp-response inspect-delay 1s\n"
+      "listen l\n  bind :8000\n  tcp-request content accept\n  server s 127.0.0.1:80\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(tcp(r).inspect_delay, 3000);
+  EXPECT_EQ(tcp(r).res_inspect_delay, 1000);
+}
+
+// Every action Hearth does not run is an error naming file, line and action.
+TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
+  const char* const cases[][2] = {
+      {"tcp-request connection expect-proxy layer4", "PROXY protocol"},
+      {"tcp-request connection track-sc0 src", "stick tables"},
+      {"tcp-request session track-sc1 src", "stick tables"},
+      {"tcp-request connection sc-inc-gpc0(0)", "stick tables"},
+      {"tcp-request content capture req.payload(0,4) len 4", "captures"},
+      {"tcp-request content do-resolve(txn.ip,dns) str(x)", "resolvers"},
+      {"tcp-request content switch-mode http", "switching"},
+      {"tcp-request content use-service lua.x", "services"},
+      {"tcp-request connection silent-drop", "does not support this action yet"},
+      {"tcp-request connection set-src src", "does not support this action yet"},
+      {"tcp-request session set-dst-port int(1)", "does not support this action yet"},
+      {"tcp-request content set-log-level silent", "does not support this action yet"},
+      {"tcp-request content set-priority-class int(1)", "does not support this action yet"},
+      {"tcp-request content send-spoe-group e g", "SPOE"},
+      {"tcp-request content frobnicate", "unknown action"},
+  };
+  for (const auto& c : cases) {
+    auto r = parse(std::string("frontend f\n  ") + c[0] + "\n");
+    EXPECT_TRUE(has(r.errors, "t.cfg:2: '", c[1])) << c[0] << "\n" << dump(r.errors);
+    EXPECT_EQ(r.errors.size(), 1u) << c[0] << "\n" << dump(r.errors);
+  }
+  auto r = parse("backend b\n  tcp-response content silent-drop\n");
+  EXPECT_EQ(only_error(r),
+            "t.cfg:2: 'tcp-response content silent-drop': Hearth does not support this action "
+            "yet; supported: accept, reject, close, set-var, set-var-fmt or unset-var");
+}
+
+TEST(TcpRules, MisplacedOrMalformed) {
+  EXPECT_TRUE(has(parse("backend b\n  tcp-request connection reject\n").errors,
+                  "t.cfg:2: 'tcp-request connection'", "frontend and listen"));
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-response content accept\n").errors,
+                  "t.cfg:2: 'tcp-response content'", "backend and listen"));
+  EXPECT_TRUE(has(parse("defaults\n  tcp-request content accept\n").errors,
+                  "t.cfg:2: 'tcp-request content'", "defaults"));
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request content\n").errors,
+                  "t.cfg:2: 'tcp-request content'", "missing action"));
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request bogus accept\n").errors,
+                  "t.cfg:2: 'tcp-request bogus'", "unknown rule set"));
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request content accept now\n").errors,
+                  "t.cfg:2: 'tcp-request content accept'", "unexpected 'now'"));
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request content set-var(txn.x)\n").errors,
+                  "t.cfg:2: 'tcp-request content set-var'", "missing argument"));
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request inspect-delay soon\n").errors,
+                  "t.cfg:2: 'tcp-request inspect-delay'"));
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request inspect-delay\n").errors,
+                  "t.cfg:2: 'tcp-request inspect-delay'"));
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request content reject if { req.payload(0) -m bin 00 "
+                        "}\n")
+                      .errors,
+                  "t.cfg:2: 'tcp-request content reject'"));
+}
+
+// As HAProxy 2.6.12: a buffer fetch in a connection rule parses, with a
+// warning that it never matches; so does a request one in tcp-response.
+TEST(TcpRules, FetchesWithoutDataWarn) {
+  auto r = parse(
+      "frontend f\n  tcp-request connection accept if { req.len gt 0 }\n"
+      "backend b\n  tcp-response content accept if { req.len gt 1 }\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(has(r.warnings, "t.cfg:2: 'tcp-request connection accept'", "never match"));
+  EXPECT_TRUE(has(r.warnings, "t.cfg:4: 'tcp-response content accept'", "never match"));
+}
+
+TEST(TcpRules, UseBackendMayReadTheInspectedBytes) {
+  auto r = parse(
+      "frontend f\n  mode tcp\n  use_backend b if { req.ssl_sni -i a.example.com }\n"
+      "backend b\n  mode tcp\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(r.warnings.empty()) << dump(r.warnings);
+}
+
+// Hearth inspects responses in tcp mode only: refused, not ignored, in http mode.
+TEST(TcpRules, ResponseRulesRefusedInHttpMode) {
+  auto r = testing::parse_and_validate(
+      "defaults\n  mode http\n  timeout connect 1s\n  timeout server 1s\n"
+      "backend b\n  tcp-response content accept\n  server s 127.0.0.1:80\n");
+  EXPECT_EQ(only_error(r),
+            "t.cfg:6: 'tcp-response content': 'b' is in http mode: Hearth runs tcp-response "
+            "rules in tcp mode only");
+}
+
+}  // namespace
+}  // namespace hearth::config
