@@ -82,6 +82,9 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
   c->owner = s;
   c->on_destroy = &on_client_conn_destroyed;
   c->on_destroy_ctx = s;
+  // No format: HAProxy's default line, once per accepted connection.
+  if (fe->log && fe->logs.connect_line)
+    emit_connect_line(*c, fe->name, fe->mode == config::Mode::kHttp);
   const char* mode = fe->mode == config::Mode::kHttp ? "h1" : "pt";
   mux::StreamFactory factory =
       fe->mode == config::Mode::kHttp ? &HttpStream::create_incoming : &Stream::create_incoming;

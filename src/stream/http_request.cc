@@ -45,9 +45,13 @@ void HttpStream::read_request_head() {
     req.received =
         std::string_view(req.method_str.data(),
                          size_t(req.target.data() + req.target.size() - req.method_str.data()));
-  if (fe_->log && fe_->log_format == config::LogFormat::kHttp)
+  if ((fe_->log && fe_->logs.request_line) ||
+      (fe_->logs.unique_id && fe_->logs.unique_id->uses_request_line()))
     log_.req_line =
         capture_request_line(req.method_str, req.target, req.version_major, req.version_minor);
+  // As HAProxy: captures see the request as the client sent it, before any rule.
+  if (!fe_->logs.req_caps.empty()) log_.caps.capture_headers(fe_->logs.req_caps, req, false);
+  make_unique_id();
   req_.method = req.method;
   req_.idempotent = http::is_idempotent(req.method);
   req_.client_keepalive = !(req.flags & http::kMsgClose);
@@ -68,12 +72,14 @@ bool HttpStream::route_request() {
                  req.target[0] != '*';
   TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, nullptr, &req, nullptr);
   fetch.set_vars(&vars_, session());
+  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_proxy_auth(use_px_conn_);
   const config::HttpRule* final_rule = eval_http_rules(fe_->http.request_rules, req, &full, fetch);
   if (!final_rule && !full) {
     be_ = fe_->select_backend(fetch);
     fetch = TxnFetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req, nullptr);
     fetch.set_vars(&vars_, session());
+    fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
     fetch.set_proxy_auth(use_px_conn_);
     if (!be_) {  // as HAProxy: no use_backend matched and no default_backend
       log_.term = "SC";
@@ -96,6 +102,12 @@ bool HttpStream::route_request() {
   if ((fe_->http.forwardfor || bs().forwardfor) &&
       !(req.keep(scf_->conn->peer().ip_str(ip, sizeof ip), &xff) &&
         req.fields().add("x-forwarded-for", xff))) {
+    log_.term = "PR";
+    reply(431, true);
+    return false;
+  }
+  if (log_.has_unique_id && !fe_->logs.unique_id_header.empty() &&
+      !req.fields().add(fe_->logs.unique_id_header, log_.unique_id)) {
     log_.term = "PR";
     reply(431, true);
     return false;
