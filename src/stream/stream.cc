@@ -4,7 +4,6 @@
 #include "net/connection.h"
 #include "net/socket.h"
 #include "net/transport.h"
-#include "stream/log_names.h"
 #include "stream/sample_fetch.h"
 #include "stream/session_log.h"
 

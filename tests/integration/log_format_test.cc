@@ -2,7 +2,9 @@
 // same requests through hearth and haproxy, both logging to stdout. Dates,
 // ports, timers and process ids differ from run to run: each digit run is
 // compared by shape ("9"), dates as DATE; a second set of formats prints the
-// stable numbers and the strings exactly, field by field.
+// stable numbers and the strings exactly, field by field. (%ac and %fc are
+// compared by shape only: whether the previous client's close was processed
+// when the next line is written is a race in both.)
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -107,9 +109,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"HttplogCaptures", "  option httplog\n" + kCaps, "127.0.0.1:", false},
         Case{"HttplogClf", "  option httplog clf\n" + kCaps, "127.0.0.1 - - ", false},
         Case{"TcplogInHttp", "  option tcplog\n", "127.0.0.1:", false},
+        Case{"NoOption", "", "Connect from ", false},
         Case{"AllVars",
              "  log-format \"L ci=%ci fi=%fi si=%si sp=%sp f=%f ft=%ft b=%b s=%s ST=%ST "
-             "CC=%CC CS=%CS ts=%ts tsc=%tsc ac=%ac fc=%fc bc=%bc sc=%sc rc=%rc sq=%sq bq=%bq "
+             "CC=%CC CS=%CS ts=%ts tsc=%tsc bc=%bc sc=%sc rc=%rc sq=%sq bq=%bq "
              "rt=%rt lc=%lc HM=%HM HP=%HP HPO=%HPO HQ=%HQ HU=%HU HV=%HV r=%r hr=%hr hrl=%hrl "
              "hs=%hs hsl=%hsl ID=%ID H=%H Th=%Th %%\"\n" +
                  kCaps,
