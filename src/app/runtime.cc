@@ -25,6 +25,7 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->conn_mode = p.http_conn_mode;
   bs->prefer_last_server = p.prefer_last_server;
   bs->forwardfor = p.forwardfor;
+  bs->originalto = p.originalto;
   bs->retry_on = p.retry_on;
   bs->request_rules = p.http_request_rules;
   bs->response_rules = p.http_response_rules;
@@ -49,6 +50,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g, 
   fe->timeouts.keep_alive = ms(p.timeouts.http_keep_alive);
   fe->http.conn_mode = p.http_conn_mode;
   fe->http.forwardfor = p.forwardfor;
+  fe->http.originalto = p.originalto;
   fe->http.use_proxy_header = p.http_use_proxy_header;
   fe->http.request_rules = p.http_request_rules;
   fe->http.response_rules = p.http_response_rules;

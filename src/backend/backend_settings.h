@@ -24,7 +24,7 @@ struct BackendSettings {
   // HTTP.
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
   bool prefer_last_server = false;  // option prefer-last-server
-  bool forwardfor = false;          // option forwardfor in the backend
+  config::ForwardOption forwardfor, originalto;  // option forwardfor / originalto
   uint32_t retry_on = config::kRetryConnFailure;
   // http-reuse and timeout reuse-window are the reuse policy: each server's
   // ConnPool holds them (backend::PoolSettings).

@@ -481,6 +481,40 @@ bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rul
   return true;
 }
 
+// set-src, set-src-port, set-dst, set-dst-port.
+bool addr_action(const std::string& name, HttpRule::Action* a) {
+  using A = HttpRule::Action;
+  if (name == "set-src")
+    *a = A::kSetSrc;
+  else if (name == "set-src-port")
+    *a = A::kSetSrcPort;
+  else if (name == "set-dst")
+    *a = A::kSetDst;
+  else if (name == "set-dst-port")
+    *a = A::kSetDstPort;
+  else
+    return false;
+  return true;
+}
+
+// ACTION EXPR: one sample expression. Returns: false after reporting.
+bool parse_expr_action(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
+  if (d.size() != 3) {
+    rep.error(d.loc, kw,
+              d.size() < 3 ? "missing sample expression: expects '" + kw + " EXPR'"
+                           : "unexpected argument '" + d[3] + "': expects '" + kw + " EXPR'");
+    return false;
+  }
+  std::string err;
+  auto e = expr::parse_sample_expr(d[2], rule_use(d), &err);
+  if (!e) {
+    rep.error(d.loc, kw, err);
+    return false;
+  }
+  rule.expr = std::move(e);
+  return true;
+}
+
 // An action without arguments (allow): nothing may stand between it and
 // "if"/"unless". Returns: false after reporting.
 bool check_no_args(const Directive& d, const std::string& kw, size_t cond_at, size_t n,
@@ -555,14 +589,28 @@ bool parse_reply_options(const Directive& d, const std::string& kw, HttpRule& ru
   return parse_reply_action(d, kw, rule, rep);
 }
 
+// Rules in a defaults section: only a named one holds them (its proxies run
+// them before their own). Returns: false after reporting.
+bool defaults_may_hold_rules(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (s.proxy.kind != ProxyKind::kDefaults) return true;
+  if (s.proxy.name.empty()) {
+    rep.error(d.loc, d[0],
+              "not allowed in an anonymous defaults section: name it (defaults NAME) and have "
+              "proxies use it with 'from NAME'");
+    return false;
+  }
+  s.rules_defaults = s.proxy.loc;
+  return true;
+}
+
 void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const bool request = d[0] == "http-request";
   const bool after = d[0] == "http-after-response";
   const std::string supported =
       request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
-                "replace-path, replace-pathq, replace-uri, redirect, auth, allow, deny, return or "
-                "strict-mode"
+                "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
+                "set-dst-port, redirect, auth, allow, deny, return or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
@@ -573,6 +621,7 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     return;
   }
   const std::string kw = d[0] + " " + d[1];
+  if (!defaults_may_hold_rules(d, s, rep)) return;
   HttpRule rule{};
   rule.loc = d.loc;
   bool ok = false;
@@ -613,6 +662,10 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
       rep.error(d.loc, kw, "only 'location' redirects are possible on a response");
       return;
     }
+  } else if (request && addr_action(d[1], &rule.action)) {
+    fixed(3);
+    args.words.resize(cond_at);
+    ok = parse_expr_action(args, kw, rule, rep);
   } else if (d[1] == "allow") {
     rule.action = HttpRule::Action::kAllow;
     fixed(2);

@@ -14,6 +14,7 @@
 #include "expr/acl.h"
 #include "expr/condition.h"
 #include "expr/log_format.h"
+#include "expr/pattern.h"
 #include "expr/regex.h"
 #include "expr/userlist.h"
 
@@ -119,6 +120,10 @@ struct HttpRule {
     kAllow,         // allow: ends the evaluation of this list, nothing else
     kSetStatus,     // set-status CODE [reason STR] (`status`, `value`)
     kStrictMode,    // strict-mode on|off (`strict_on`)
+    kSetSrc,        // set-src EXPR (`expr`)
+    kSetSrcPort,    // set-src-port EXPR
+    kSetDst,        // set-dst EXPR
+    kSetDstPort,    // set-dst-port EXPR
     kAuth,          // auth [realm REALM]: `value` holds the realm
   } action;
   std::string name;   // header name for set/add/del/replace
@@ -168,6 +173,16 @@ struct SwitchingRule {
   std::shared_ptr<const expr::LogFormat> fmt;
 };
 
+// "option forwardfor [except NET] [header NAME] [if-none]" and "option
+// originalto [except NET] [header NAME]": a field with the client's (the
+// destination's) address added to requests sent to servers.
+struct ForwardOption {
+  bool enabled = false;
+  bool if_none = false;  // forwardfor: only when the request has no such field
+  std::string header;    // empty: X-Forwarded-For / X-Original-To
+  std::shared_ptr<const expr::PatternSet> except;  // addresses left alone; null: none
+};
+
 struct ProxyConfig {
   SourceLoc loc;
   ProxyKind kind = ProxyKind::kListen;
@@ -191,7 +206,7 @@ struct ProxyConfig {
   // HTTP (issue #3)
   HttpReuse http_reuse = HttpReuse::kSafe;
   HttpConnMode http_conn_mode = HttpConnMode::kKeepAlive;
-  bool forwardfor = false;
+  ForwardOption forwardfor, originalto;
   std::vector<HttpRule> http_request_rules;
   std::vector<HttpRule> http_response_rules;
   std::vector<HttpRule> http_after_response_rules;

@@ -31,7 +31,6 @@ const char* const kLaterOptions[] = {"abortonclose",
                                      "logasap",
                                      "mysql-check",
                                      "nolinger",
-                                     "originalto",
                                      "persist",
                                      "pgsql-check",
                                      "redis-check",
@@ -73,7 +72,6 @@ const OptionSpec kOptions[] = {
      [](ProxyConfig& p, bool on) { p.http_use_proxy_header = on; }},
     {"tcplog", kFrontSide, false, [](ProxyConfig& p, bool) { p.log_format = LogFormat::kTcp; }},
     {"httplog", kFrontSide, false, [](ProxyConfig& p, bool) { p.log_format = LogFormat::kHttp; }},
-    {"forwardfor", kAnywhere, false, [](ProxyConfig& p, bool) { p.forwardfor = true; }},
     {"http-server-close", kAnywhere, true,
      [](ProxyConfig& p, bool on) { set_conn_mode(p, HttpConnMode::kServerClose, on); }},
     {"httpclose", kAnywhere, true,
@@ -85,7 +83,50 @@ const OptionSpec kOptions[] = {
 std::string supported_options() {
   std::string out;
   for (const OptionSpec& o : kOptions) out += std::string(out.empty() ? "" : ", ") + o.name;
-  return out + ", httpchk";
+  return out + ", httpchk, forwardfor, originalto";
+}
+
+// option forwardfor [except NET] [header NAME] [if-none]
+// option originalto [except NET] [header NAME]
+void parse_option_forward(const Directive& d, ProxySection& s, Reporter& rep) {
+  const bool ff = d[1] == "forwardfor";
+  const std::string kw = "option " + d[1];
+  const std::string usage =
+      ff ? "[except NET] [header NAME] [if-none]" : "[except NET] [header NAME]";
+  if (!check_section(d, kw, s.proxy.kind, kAnywhere, Misplaced::kIgnore, rep)) return;
+  ForwardOption o;
+  o.enabled = true;
+  for (size_t i = 2; i < d.size(); ++i) {
+    const std::string& w = d[i];
+    if (ff && w == "if-none") {
+      o.if_none = true;
+    } else if ((w == "except" || w == "header") && i + 1 < d.size()) {
+      const std::string& v = d[++i];
+      if (w == "header") {
+        if (v.empty() || v.find_first_of(" \t:\r\n") != std::string::npos) {
+          rep.error(d.loc, kw, "invalid header name '" + v + "'");
+          return;
+        }
+        o.header = v;
+        continue;
+      }
+      auto nets = std::make_shared<expr::PatternSet>(expr::MatchMethod::kIp);
+      std::string err;
+      if (!nets->add(v, false, expr::IntOp::kEq, &err)) {
+        rep.error(d.loc, kw,
+                  "'except' expects an IPv4 or IPv6 address or network, got '" + v + "'");
+        return;
+      }
+      o.except = std::move(nets);
+    } else {
+      rep.error(d.loc, kw,
+                (w == "except" || w == "header" ? "'" + w + "' expects a value"
+                                                : "unexpected argument '" + w + "'") +
+                    ": expects '" + kw + " " + usage + "'");
+      return;
+    }
+  }
+  (ff ? s.proxy.forwardfor : s.proxy.originalto) = std::move(o);
 }
 
 }  // namespace
@@ -103,6 +144,11 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
   if (name == "httplog" && !negated && d.size() == name_at + 2 && d[name_at + 1] == "clf") {
     if (check_section(d, "option httplog", s.proxy.kind, kFrontSide, Misplaced::kIgnore, rep))
       s.proxy.log_format = LogFormat::kHttpClf;
+    return;
+  }
+  if (name == "forwardfor" || name == "originalto") {
+    if (!negated) return parse_option_forward(d, s, rep);
+    rep.error(d.loc, prefix + " " + name, "'no' cannot be used with 'option " + name + "'");
     return;
   }
   const std::string kw = prefix + " " + name;

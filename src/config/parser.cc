@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <string>
 #include <system_error>
 
 #include "config/keywords.h"
@@ -41,6 +43,7 @@ class ConfigParser {
   void open_proxy(const Directive& d, ProxyKind kind);
   void close_section();
   const ProxySection* named_defaults(const std::string& name) const;
+  bool check_rules_defaults(const Directive& d, ProxyKind kind);
 
   const EnvLookup& env_;
   ParseResult& result_;
@@ -54,6 +57,9 @@ class ConfigParser {
   bool keep_current_ = false;
   ProxySection last_defaults_;  // built-in values until a defaults section closes
   std::vector<ProxySection> named_defaults_;
+  // Defaults sections with TCP/HTTP rules ("file:line"), and which sides
+  // (1: frontends, 2: backends) inherited them.
+  std::map<std::string, uint8_t> rules_defaults_users_;
   std::vector<UserlistSection> userlists_;
   int userlist_ = -1;                     // the one a userlist section's lines add to
   UserlistSection scratch_userlist_;      // takes the lines after an invalid header
@@ -239,6 +245,7 @@ void ConfigParser::open_proxy(const Directive& d, ProxyKind kind) {
     }
   }
   current_ = base ? *base : ProxySection{};
+  if (!is_defaults && h.ok) check_rules_defaults(d, kind);  // reported; the section is kept
   current_.own_http_check = false;
   current_.own_http_check_send = false;
   ProxyConfig& p = current_.proxy;
@@ -255,6 +262,32 @@ void ConfigParser::open_proxy(const Directive& d, ProxyKind kind) {
   section_ = Section::kProxy;
   section_label_ = h.name.empty() ? kw : kw + " " + h.name;
   keep_current_ = h.ok;
+}
+
+// A proxy inheriting TCP/HTTP rules from a defaults section: a listen
+// section may not, and one defaults section serves frontends or backends,
+// not both (HAProxy 2.6). Returns: false after reporting.
+bool ConfigParser::check_rules_defaults(const Directive& d, ProxyKind kind) {
+  const SourceLoc& at = current_.rules_defaults;
+  if (at.line == 0) return true;
+  const std::string where = at.file + ":" + std::to_string(at.line);
+  if (kind == ProxyKind::kListen) {
+    rep_.error(d.loc, d[0],
+               "a listen section cannot inherit TCP/HTTP rules from a defaults section (the one "
+               "at " +
+                   where + ")");
+    return false;
+  }
+  const uint8_t side = kind == ProxyKind::kFrontend ? 1 : 2;
+  uint8_t& seen = rules_defaults_users_[where];
+  if (seen & ~side) {
+    rep_.error(d.loc, d[0],
+               "the defaults section at " + where +
+                   " defines TCP/HTTP rules: it may serve frontends or backends, not both");
+    return false;
+  }
+  seen |= side;
+  return true;
 }
 
 void ConfigParser::finish() {

@@ -27,8 +27,8 @@ struct FrontendTimeouts {
 // transaction combines the two (see HttpStream).
 struct FrontendHttp {
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
-  bool forwardfor = false;        // option forwardfor in the frontend
-  bool use_proxy_header = false;  // option http-use-proxy-header
+  config::ForwardOption forwardfor, originalto;  // option forwardfor / originalto
+  bool use_proxy_header = false;                 // option http-use-proxy-header
   // http-request rules (evaluated before switching) and http-response rules
   // (after the backend's), in the order written.
   std::vector<config::HttpRule> request_rules;

@@ -5,6 +5,7 @@
 #include "stream/access_log.h"
 #include "stream/http_stream.h"
 #include "stream/sample_fetch.h"
+#include "stream/session.h"
 #include "stream/session_log.h"
 
 namespace hearth::stream {
@@ -23,9 +24,9 @@ void HttpStream::log_http() {
   const int64_t wall = wall_clock_ms();
   expr::LogRecord r;
   const net::Connection* cli = scf_->conn;
-  if (cli) {
-    to_log_addr(cli->peer().sa(), &r.client);
-    local_log_addr(cli->fd(), &r.frontend);
+  if (cli) {  // set-src / set-dst change what the log shows, as HAProxy
+    to_log_addr(session()->client_addr(cli).sa(), &r.client);
+    if (const auto dst = session()->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend);
   }
   r.backend_src = log_.be_src;
   const backend::Server* srv = ss_.server();
@@ -77,9 +78,9 @@ void HttpStream::make_unique_id() {
   const net::Connection* cli = scf_->conn;
   const int64_t t = now();
   const int64_t first = log_.req_first_ms >= 0 ? log_.req_first_ms : log_.start_ms;
-  if (cli) {
-    to_log_addr(cli->peer().sa(), &r.client);
-    local_log_addr(cli->fd(), &r.frontend);
+  if (cli) {  // set-src / set-dst change what the log shows, as HAProxy
+    to_log_addr(session()->client_addr(cli).sa(), &r.client);
+    if (const auto dst = session()->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend);
   }
   r.fe_name = fe_->name;
   r.be_name = fe_->name;

@@ -9,8 +9,9 @@
 namespace hearth::stream {
 
 namespace {
-// Fields Hearth itself may add to a request (x-forwarded-for).
-constexpr size_t kOwnFields = 1;
+// Fields Hearth itself may add to a request (x-forwarded-for,
+// x-original-to, unique-id-header).
+constexpr size_t kOwnFields = 3;
 }  // namespace
 
 void HttpStream::read_request_head() {
@@ -97,17 +98,14 @@ bool HttpStream::route_request() {
     return false;
   }
   if (final_rule) return answer_by_rule(*final_rule, fetch);
-  char ip[64];
-  std::string_view xff;
-  if ((fe_->http.forwardfor || bs().forwardfor) &&
-      !(req.keep(scf_->conn->peer().ip_str(ip, sizeof ip), &xff) &&
-        req.fields().add("x-forwarded-for", xff))) {
+  if (!add_forward_headers(req)) {
     log_.term = "PR";
     reply(431, true);
     return false;
   }
+  std::string_view uid;
   if (log_.has_unique_id && !fe_->logs.unique_id_header.empty() &&
-      !req.fields().add(fe_->logs.unique_id_header, log_.unique_id)) {
+      !(req.keep(log_.unique_id, &uid) && req.fields().add(fe_->logs.unique_id_header, uid))) {
     log_.term = "PR";
     reply(431, true);
     return false;

@@ -8,6 +8,7 @@
 #include "expr/log_format.h"
 #include "expr/regex.h"
 #include "http/status.h"
+#include "stream/addr_rules.h"
 #include "stream/http_uri_rules.h"
 
 namespace hearth::stream {
@@ -126,7 +127,7 @@ void set_var(const config::HttpRule& r, expr::FetchContext& ctx) {
 }  // namespace
 
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
-                                        http::MsgHead& head, bool* full, expr::FetchContext& ctx) {
+                                        http::MsgHead& head, bool* full, TxnFetch& ctx) {
   http::HeaderList& fields = head.fields();
   bool strict = true;  // strict-mode on: a failed rewrite is an error (each list starts so)
   for (const config::HttpRule& r : rules) {
@@ -177,6 +178,12 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       case Action::kSetStatus:
         head.status = r.status;
         head.reason = r.has_body ? std::string_view(r.value) : http::rule_reason(r.status);
+        break;
+      case Action::kSetSrc:
+      case Action::kSetSrcPort:
+      case Action::kSetDst:
+      case Action::kSetDstPort:
+        apply_addr_rule(r, ctx);
         break;
       default:
         fits = !is_uri_rule(r) || apply_uri_rule(r, head, ctx);

@@ -9,6 +9,7 @@
 #include "config/model.h"
 #include "expr/fetch.h"
 #include "http/msg.h"
+#include "stream/sample_fetch.h"
 
 namespace hearth::stream {
 
@@ -22,7 +23,7 @@ namespace hearth::stream {
 // A rule whose condition does not hold is skipped; conditions read the
 // transaction through `ctx`.
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
-                                        http::MsgHead& head, bool* full, expr::FetchContext& ctx);
+                                        http::MsgHead& head, bool* full, TxnFetch& ctx);
 
 // How many fields `rules` may add to a head (set-header and add-header each
 // add at most one).

@@ -150,7 +150,7 @@ void HttpStream::check_timeouts() {
 // connection to it, reused from the server's pool when the policy allows.
 void HttpStream::assign_server() {
   backend::LbRequest req;
-  req.source_hash = scf_->conn->peer().ip_hash();
+  req.source_hash = session()->client_addr(scf_->conn).ip_hash();
   // The server of the client's private connection: with prefer-last-server, or
   // always when an authentication handshake bound that connection to the client.
   const backend::PrivateConn& priv = session()->priv;

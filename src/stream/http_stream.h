@@ -61,6 +61,7 @@ class HttpStream {
   // Request analysers (http_request.cc).
   void read_request_head();
   bool route_request();
+  bool add_forward_headers(http::MsgHead& req);
   bool answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx);
   void answer_redirect(const config::HttpRule& rule, expr::FetchContext& ctx, bool close);
   void answer_auth(const config::HttpRule& rule, bool close);  // http_auth_reply.cc

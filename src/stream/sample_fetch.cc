@@ -14,6 +14,7 @@
 #include "stream/frontend.h"
 #include "stream/http_auth.h"
 #include "stream/http_captures.h"
+#include "stream/session.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
@@ -226,12 +227,6 @@ bool addr_sample(const sockaddr* sa, expr::Sample& out) {
   return false;
 }
 
-int port_of(const sockaddr* sa) {
-  if (sa->sa_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(sa)->sin_port);
-  if (sa->sa_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(sa)->sin6_port);
-  return -1;
-}
-
 }  // namespace
 
 void register_backend(backend::Backend* be) { registry()[be->name()] = be; }
@@ -276,20 +271,28 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
                         expr::Sample& out) {
   switch (def.id) {
     case FetchId::kSrc:
-      return client_ && addr_sample(client_->peer().sa(), out);
-    case FetchId::kSrcPort:
+    case FetchId::kSrcPort: {
       if (!client_) return false;
-      out.set_sint(client_->peer().port());
+      const net::Address& a = session_ ? session_->client_addr(client_) : client_->peer();
+      if (def.id == FetchId::kSrc) return addr_sample(a.sa(), out);
+      out.set_sint(a.port());
       return true;
+    }
     case FetchId::kDst:
     case FetchId::kDstPort: {
       if (!client_) return false;
-      sockaddr_storage ss;
-      socklen_t len = sizeof ss;
-      if (getsockname(client_->fd(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return false;
-      const sockaddr* sa = reinterpret_cast<const sockaddr*>(&ss);
-      if (def.id == FetchId::kDst) return addr_sample(sa, out);
-      out.set_sint(port_of(sa));
+      std::optional<net::Address> a;
+      if (session_) {
+        a = session_->dst_addr(client_);
+      } else {
+        sockaddr_storage ss;
+        socklen_t len = sizeof ss;
+        if (getsockname(client_->fd(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return false;
+        a = net::Address::from(reinterpret_cast<const sockaddr*>(&ss), len);
+      }
+      if (!a) return false;
+      if (def.id == FetchId::kDst) return addr_sample(a->sa(), out);
+      out.set_sint(a->port());
       return true;
     }
     case FetchId::kFeName:

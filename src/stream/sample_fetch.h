@@ -30,6 +30,8 @@ class TxnFetch : public expr::FetchContext {
   TxnFetch(uint8_t where, const net::Connection* client, const Frontend* fe,
            const backend::Backend* be, const http::MsgHead* req, const http::MsgHead* res)
       : where_(where), client_(client), fe_(fe), be_(be), req_(req), res_(res) {}
+  Session* session() const { return session_; }
+  const net::Connection* client() const { return client_; }
   // The server of the response (srv_id, srv_name).
   void set_server(const backend::Server* srv) { srv_ = srv; }
   // The variables rules may read and set (none without).

@@ -1,5 +1,7 @@
 #include "stream/session.h"
 
+#include <sys/socket.h>
+
 #include "net/connection.h"
 #include "stream/txn_vars.h"
 
@@ -8,6 +10,19 @@ namespace hearth::stream {
 Session::~Session() { var_store_pool().destroy(vars); }
 
 Session* Session::of(const net::Connection* c) { return static_cast<Session*>(c->owner); }
+
+const net::Address& Session::client_addr(const net::Connection* c) const {
+  return src ? *src : c->peer();
+}
+
+std::optional<net::Address> Session::dst_addr(const net::Connection* c) const {
+  if (dst) return *dst;
+  sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  if (getsockname(c->fd(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return std::nullopt;
+  if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6) return std::nullopt;
+  return net::Address::from(reinterpret_cast<const sockaddr*>(&ss), len);
+}
 
 Pool<Session>& Session::pool() {
   static Pool<Session> p("session");

@@ -5,10 +5,12 @@
 // the connection is accepted (net::Connection::owner points to it) and freed
 // when the connection is destroyed, which closes its private connection.
 #include <cstdint>
+#include <memory>
 
 #include "backend/private_conn.h"
 #include "core/pool.h"
 #include "expr/vars.h"
+#include "net/address.h"
 
 namespace hearth::net {
 class Connection;
@@ -28,6 +30,16 @@ struct Session {
   backend::PrivateConn priv;
   uint32_t transactions = 0;       // HTTP requests completed, the connection kept open
   expr::VarStore* vars = nullptr;  // sess.* variables, from var_store_pool() once set
+  // set-src / set-dst (and their -port forms): the client and destination
+  // addresses that fetches, forwardfor, originalto, balance source and logs
+  // see from then on, instead of the connection's. Null until a rule sets one.
+  std::unique_ptr<net::Address> src, dst;
+
+  // The client address: set-src's, else the connection's peer.
+  const net::Address& client_addr(const net::Connection* c) const;
+  // The destination: set-dst's, else the connection's local address (nullopt
+  // if it cannot be read).
+  std::optional<net::Address> dst_addr(const net::Connection* c) const;
 
   // Returns: the session of an incoming connection.
   static Session* of(const net::Connection* c);

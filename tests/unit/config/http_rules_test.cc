@@ -322,5 +322,38 @@ TEST(HttpRules, NewActionErrors) {
                      "t.cfg:3: 'http-request set-status': unknown action; supported: "));
 }
 
+TEST(HttpRules, NamedDefaultsRulesRunBeforeTheProxysOwn) {
+  auto r = parse(
+      "defaults common\n  mode http\n"
+      "defaults front from common\n  http-request set-header X-D 1\n"
+      "  http-after-response set-header X-A 1\n"
+      "frontend f from front\n  http-request set-header X-F 1\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const ProxyConfig& f = r.config.proxies.at(0);
+  ASSERT_EQ(f.http_request_rules.size(), 2u);
+  EXPECT_EQ(f.http_request_rules[0].name, "X-D");
+  EXPECT_EQ(f.http_request_rules[1].name, "X-F");
+  EXPECT_EQ(f.http_after_response_rules.size(), 1u);
+}
+
+TEST(HttpRules, DefaultsRulesErrors) {
+  EXPECT_EQ(only_error(parse("defaults\n  mode http\n  http-request set-header X-D 1\n")),
+            "t.cfg:3: 'http-request': not allowed in an anonymous defaults section: name it "
+            "(defaults NAME) and have proxies use it with 'from NAME'");
+  EXPECT_EQ(only_error(parse("defaults d\n  mode http\n  http-response set-header X-D 1\n"
+                             "listen l from d\n  bind :1\n  server s 127.0.0.1:2\n")),
+            "t.cfg:4: 'listen': a listen section cannot inherit TCP/HTTP rules from a defaults "
+            "section (the one at t.cfg:1)");
+  EXPECT_EQ(only_error(parse("defaults d\n  mode http\n  http-response set-header X-D 1\n"
+                             "frontend f from d\n  bind :1\n  default_backend b\n"
+                             "backend b from d\n")),
+            "t.cfg:7: 'backend': the defaults section at t.cfg:1 defines TCP/HTTP rules: it may "
+            "serve frontends or backends, not both");
+  // Without rules, one defaults section serves everything.
+  EXPECT_TRUE(parse("defaults d\n  mode http\nfrontend f from d\n  bind :1\n"
+                    "  default_backend b\nbackend b from d\nlisten l from d\n  bind :2\n")
+                  .ok());
+}
+
 }  // namespace
 }  // namespace hearth::config

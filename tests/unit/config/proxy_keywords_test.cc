@@ -29,7 +29,7 @@ TEST(ProxyKeywords, BuiltInValues) {
   EXPECT_EQ(p.maxconn, 0);
   EXPECT_EQ(p.http_reuse, HttpReuse::kSafe);
   EXPECT_EQ(p.http_conn_mode, HttpConnMode::kKeepAlive);
-  EXPECT_FALSE(p.forwardfor);
+  EXPECT_FALSE(p.forwardfor.enabled);
   EXPECT_FALSE(p.log_global);
   EXPECT_EQ(p.log_format, LogFormat::kDefault);
   EXPECT_FALSE(p.dontlognull);
@@ -188,7 +188,7 @@ TEST(ProxyKeywords, Options) {
   EXPECT_TRUE(p.redispatch);
   EXPECT_EQ(p.log_format, LogFormat::kTcp);
   EXPECT_TRUE(p.dontlognull);
-  EXPECT_TRUE(p.forwardfor);
+  EXPECT_TRUE(p.forwardfor.enabled);
   EXPECT_EQ(p.http_conn_mode, HttpConnMode::kServerClose);
   EXPECT_EQ(proxy(in("frontend", "  option httplog\n")).log_format, LogFormat::kHttp);
   EXPECT_EQ(proxy(in("frontend", "  option httpclose\n")).http_conn_mode, HttpConnMode::kClose);
@@ -212,15 +212,15 @@ TEST(ProxyKeywords, NoOptionUndoesDefaults) {
 TEST(ProxyKeywords, OptionErrors) {
   EXPECT_EQ(only_error(in("backend", "  no option forwardfor\n")),
             "t.cfg:2: 'no option forwardfor': 'no' cannot be used with 'option forwardfor'");
-  EXPECT_EQ(only_error(in("frontend", "  option forwardfor except 127.0.0.1\n")),
-            "t.cfg:2: 'option forwardfor': argument 'except' is not supported by Hearth yet: "
-            "expects 'option forwardfor' alone");
+  EXPECT_EQ(only_error(in("frontend", "  option httplog clf x\n")),
+            "t.cfg:2: 'option httplog': argument 'clf' is not supported by Hearth yet: "
+            "expects 'option httplog' alone");
   EXPECT_EQ(only_error(in("backend", "  option ldap-check\n")),
             "t.cfg:2: 'option ldap-check': Hearth does not support this option yet");
   EXPECT_EQ(only_error(in("backend", "  option redispach\n")),
             "t.cfg:2: 'option redispach': unknown option; supported: redispatch, "
-            "prefer-last-server, dontlognull, http-use-proxy-header, tcplog, httplog, forwardfor, "
-            "http-server-close, httpclose, http-keep-alive, httpchk");
+            "prefer-last-server, dontlognull, http-use-proxy-header, tcplog, httplog, "
+            "http-server-close, httpclose, http-keep-alive, httpchk, forwardfor, originalto");
   EXPECT_TRUE(has(in("backend", "  option\n").errors, "t.cfg:2: 'option': missing option name"));
   EXPECT_EQ(only_error(in("backend", "  no retries\n")),
             "t.cfg:2: 'no retries': 'no' only applies to 'option NAME' and 'log'");
@@ -304,8 +304,8 @@ TEST(ProxyKeywords, SectionPlacementErrors) {
   EXPECT_EQ(only_error(in("frontend", "  default-server weight 2\n")),
             "t.cfg:2: 'default-server': not allowed in a frontend section (allowed in: defaults, "
             "backend, listen)");
-  EXPECT_EQ(only_error(parse("defaults\n  http-request del-header x\n")),
-            "t.cfg:2: 'http-request': not allowed in a defaults section (allowed in: frontend, "
+  EXPECT_EQ(only_error(parse("defaults\n  acl a path /x\n")),
+            "t.cfg:2: 'acl': not allowed in a defaults section (allowed in: frontend, "
             "backend, listen)");
 }
 
@@ -316,6 +316,30 @@ TEST(ProxyKeywords, KnownButUnsupportedVersusUnknown) {
             "t.cfg:2: 'capture cookie': Hearth does not support cookie captures yet");
   EXPECT_TRUE(has(in("frontend", "  defualt_backend b\n").errors,
                   "t.cfg:2: 'defualt_backend': unknown keyword; supported in proxy sections: "));
+}
+
+TEST(ProxyKeywords, ForwardforAndOriginaltoOptions) {
+  auto r = parse(
+      "backend b\n  option forwardfor except 10.0.0.0/8 header X-Client if-none\n"
+      "  option originalto except ::1 header X-Dest\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const ProxyConfig& p = r.config.proxies.at(0);
+  EXPECT_TRUE(p.forwardfor.enabled && p.forwardfor.if_none);
+  EXPECT_EQ(p.forwardfor.header, "X-Client");
+  ASSERT_NE(p.forwardfor.except, nullptr);
+  EXPECT_EQ(p.originalto.header, "X-Dest");
+  EXPECT_FALSE(p.originalto.if_none);
+  EXPECT_EQ(only_error(parse("backend b\n  option forwardfor except nope\n")),
+            "t.cfg:2: 'option forwardfor': 'except' expects an IPv4 or IPv6 address or "
+            "network, got 'nope'");
+  EXPECT_EQ(only_error(parse("backend b\n  option forwardfor header\n")),
+            "t.cfg:2: 'option forwardfor': 'header' expects a value: expects 'option forwardfor "
+            "[except NET] [header NAME] [if-none]'");
+  EXPECT_EQ(only_error(parse("backend b\n  option originalto if-none\n")),
+            "t.cfg:2: 'option originalto': unexpected argument 'if-none': expects 'option "
+            "originalto [except NET] [header NAME]'");
+  EXPECT_EQ(only_error(parse("backend b\n  no option forwardfor\n")),
+            "t.cfg:2: 'no option forwardfor': 'no' cannot be used with 'option forwardfor'");
 }
 
 }  // namespace

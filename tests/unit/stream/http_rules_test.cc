@@ -285,7 +285,8 @@ TEST(HttpRules, SetStatusWithDefaultOrGivenReason) {
   EXPECT_EQ(head.reason, "Other");
   config::HttpRule r = rule(Action::kSetStatus, {}, "Slow Down", 503);
   r.has_body = true;
-  eval_http_rules({r}, head, &full, fetch);
+  const std::vector<config::HttpRule> with_reason = {r};  // the reason is a view into it
+  eval_http_rules(with_reason, head, &full, fetch);
   EXPECT_EQ(head.status, 503);
   EXPECT_EQ(head.reason, "Slow Down");
   EXPECT_FALSE(full);

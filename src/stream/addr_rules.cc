@@ -1,0 +1,64 @@
+#include "stream/addr_rules.h"
+
+#include <netinet/in.h>
+
+#include <cstring>
+
+#include "expr/sample_expr.h"
+#include "net/connection.h"
+#include "stream/session.h"
+
+namespace hearth::stream {
+
+using Action = config::HttpRule::Action;
+
+bool is_addr_rule(const config::HttpRule& r) {
+  return r.action == Action::kSetSrc || r.action == Action::kSetSrcPort ||
+         r.action == Action::kSetDst || r.action == Action::kSetDstPort;
+}
+
+namespace {
+
+// `s` (an IPv4 or IPv6 sample) as an address with `port`.
+net::Address address_of(const expr::Sample& s, int port) {
+  net::Address a;
+  if (s.type == expr::SmpType::kIpv4) {
+    a.ss.v4.sin_family = AF_INET;
+    std::memcpy(&a.ss.v4.sin_addr, s.addr, 4);
+    a.len = sizeof(sockaddr_in);
+  } else {
+    a.ss.v6.sin6_family = AF_INET6;
+    std::memcpy(&a.ss.v6.sin6_addr, s.addr, 16);
+    a.len = sizeof(sockaddr_in6);
+  }
+  a.set_port(port);
+  return a;
+}
+
+}  // namespace
+
+void apply_addr_rule(const config::HttpRule& r, TxnFetch& ctx) {
+  Session* sess = ctx.session();
+  const net::Connection* conn = ctx.client();
+  if (!sess || !conn) return;
+  expr::Sample s;
+  if (!expr::eval_sample_expr(*r.expr, ctx, s)) return;
+  const bool src = r.action == Action::kSetSrc || r.action == Action::kSetSrcPort;
+  std::optional<net::Address> cur =
+      src ? std::optional<net::Address>(sess->client_addr(conn)) : sess->dst_addr(conn);
+  if (!cur) return;
+  std::unique_ptr<net::Address>& slot = src ? sess->src : sess->dst;
+  if (r.action == Action::kSetSrc || r.action == Action::kSetDst) {
+    if (!expr::cast(s, expr::SmpType::kAddr)) return;
+    // The port stays (HAProxy keeps it when the family allows it; both
+    // families carry one here).
+    slot = std::make_unique<net::Address>(address_of(s, cur->port()));
+    return;
+  }
+  if (!expr::cast(s, expr::SmpType::kSint) || s.sint < 0 || s.sint > 65535) return;
+  net::Address a = *cur;
+  a.set_port(int(s.sint));
+  slot = std::make_unique<net::Address>(a);
+}
+
+}  // namespace hearth::stream
