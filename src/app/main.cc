@@ -143,7 +143,10 @@ int run(int argc, char** argv) {
     return 1;
   }
   if (o.debug)  // -d: a log line for every session, whatever the log settings say
-    for (auto& fr : rt.frontends) fr.fe->log = true;
+    for (auto& fr : rt.frontends) {
+      fr.fe->log = true;
+      stream::debug_log_format(&fr.fe->logs);  // the tcplog line when no format is set
+    }
   if (o.check_only) {
     printf("Configuration file is valid\n");
     return 0;

@@ -41,11 +41,10 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g, 
   fe->maxconn = p.maxconn;
   fe->log = log_stdout && p.log_global;
   fe->dontlognull = p.dontlognull;
-  // option httplog needs HTTP: a TCP frontend keeps the tcplog line, as in
-  // HAProxy (config validation warns). Without either option, tcplog too.
-  fe->log_format = p.mode == config::Mode::kHttp && p.log_format == config::LogFormat::kHttp
-                       ? config::LogFormat::kHttp
-                       : config::LogFormat::kTcp;
+  // option httplog needs HTTP: a TCP frontend gets the tcplog format, as in
+  // HAProxy (config validation warns). The predefined formats always compile.
+  std::string err;
+  stream::configure_frontend_log(p, p.mode == config::Mode::kHttp, &fe->logs, &err);
   fe->timeouts.client = ms(p.timeouts.client);
   fe->timeouts.client_fin = ms(p.timeouts.client_fin);
   fe->timeouts.http_request = ms(p.timeouts.http_request);

@@ -17,8 +17,9 @@ enum class HttpReuse { kNever, kSafe, kAggressive, kAlways };
 // disagree, the larger value wins.
 enum class HttpConnMode { kKeepAlive, kServerClose, kClose };
 // "option tcplog" / "option httplog": which access-log line a proxy emits.
-// kDefault (neither option) logs the tcplog line.
-enum class LogFormat { kDefault, kTcp, kHttp };
+// kDefault (none): HAProxy's "Connect from" line at accept; kHttpClf: option
+// httplog clf; kCustom: log-format.
+enum class LogFormat { kDefault, kTcp, kHttp, kHttpClf, kCustom };
 // "init-state": where a checked server starts (and restarts after maintenance).
 enum class InitState {
   kFullyUp,   // UP; `fall` failed checks take it DOWN

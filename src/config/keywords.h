@@ -61,6 +61,10 @@ bool parse_condition_at(const Directive& d, size_t at, const ProxySection& secti
                         const std::string& keyword, std::shared_ptr<const expr::Condition>* out,
                         Reporter& rep);
 
+// log-format, log-format-sd, unique-id-format, unique-id-header, capture,
+// declare (log_keywords.cc). Returns: false if d[0] is none of them.
+bool parse_log_keyword(const Directive& d, ProxySection& section, Reporter& rep);
+
 // "option X" and "no option X" (option_keywords.cc).
 void parse_option(const Directive& d, ProxySection& section, Reporter& rep);
 

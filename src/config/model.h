@@ -26,6 +26,9 @@ struct SourceLoc {
   std::string file;
   int line = 0;
 };
+}  // namespace hearth::config
+#include "config/log_model.h"
+namespace hearth::config {
 
 enum class ProxyKind { kFrontend, kBackend, kListen, kDefaults };
 
@@ -217,6 +220,7 @@ struct ProxyConfig {
   bool log_global = false;
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog
   bool dontlognull = false;                    // option dontlognull
+  ProxyLogConfig logcfg;                       // log-format, unique-id-*, captures (log_model.h)
   // option http-use-proxy-header: a request whose target is not a path (a
   // client talking to a proxy) authenticates with Proxy-Authorization, and
   // http-request auth answers 407 with Proxy-Authenticate.

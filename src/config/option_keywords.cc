@@ -141,6 +141,11 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
   }
   const std::string& name = d[name_at];
   if (name == "httpchk") return parse_option_httpchk(d, s, rep);
+  if (name == "httplog" && !negated && d.size() == name_at + 2 && d[name_at + 1] == "clf") {
+    if (check_section(d, "option httplog", s.proxy.kind, kFrontSide, Misplaced::kIgnore, rep))
+      s.proxy.log_format = LogFormat::kHttpClf;
+    return;
+  }
   if (name == "forwardfor" || name == "originalto") {
     if (!negated) return parse_option_forward(d, s, rep);
     rep.error(d.loc, prefix + " " + name, "'no' cannot be used with 'option " + name + "'");

@@ -295,6 +295,7 @@ void add_binds(const std::string& list, const SourceLoc& loc, ProxyConfig& proxy
 
 void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string& kw = d[0];
+  if (parse_log_keyword(d, s, rep)) return;
   for (const KeywordSpec& k : kKeywords) {
     if (kw != k.name) continue;
     if (check_section(d, kw, s.proxy.kind, k.allowed, k.misplaced, rep)) k.handler(d, s, rep);

@@ -1,6 +1,7 @@
 #include "config/validate.h"
 
 #include "config/address.h"
+#include "config/validate_log.h"
 
 namespace hearth::config {
 namespace {
@@ -158,10 +159,12 @@ void Validator::check_settings(const ProxyConfig& p) {
                 "' lacks 'timeout connect' or 'timeout server': stalled servers are "
                 "waited for forever");
   }
-  if (p.mode == Mode::kTcp && is_frontend(p) && p.log_format == LogFormat::kHttp) {
+  if (p.mode == Mode::kTcp && is_frontend(p) &&
+      (p.log_format == LogFormat::kHttp || p.log_format == LogFormat::kHttpClf)) {
     warning(p.loc, "option httplog",
             "'" + p.name + "' is in tcp mode: it logs with the tcplog format instead");
   }
+  validate_log_settings(p, r_);
   if (is_backend(p) && p.http_check.rules_loc.line != 0 && !p.http_check.enabled) {
     warning(p.http_check.rules_loc, "http-check",
             "ignored in '" + p.name + "': http-check rules need 'option httpchk'");

@@ -94,6 +94,9 @@ const std::vector<Named>& catalog() {
     add("capture.req.uri", def(FetchId::kCaptureReqUri, none, T::kStr, txn));
     add("capture.req.ver", def(FetchId::kCaptureReqVer, none, T::kStr, txn));
     add("capture.res.ver", def(FetchId::kCaptureResVer, none, T::kStr, kUseRes));
+    add("capture.req.hdr", def(FetchId::kCaptureReqHdr, ArgSpec{1, {A::kSint}}, T::kStr, txn));
+    add("capture.res.hdr", def(FetchId::kCaptureResHdr, ArgSpec{1, {A::kSint}}, T::kStr, txn));
+    add("unique-id", def(FetchId::kUniqueId, none, T::kStr, txn));
     const uint8_t req = kUseReq;  // gone once the response is analysed (HAProxy)
     add("method", def(FetchId::kMethod, none, T::kMeth, req));
     add("path", def(FetchId::kPath, none, T::kStr, req, kStrDerivatives));

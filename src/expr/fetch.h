@@ -38,6 +38,9 @@ enum class FetchId : uint16_t {
   kCaptureReqUri,
   kCaptureReqVer,
   kCaptureResVer,
+  kCaptureReqHdr,  // capture.req.hdr(N): capture slot N of the request
+  kCaptureResHdr,  // capture.res.hdr(N)
+  kUniqueId,       // unique-id: the transaction's unique-id-format
   // Layer 7, request.
   kMethod,
   kPath,

@@ -26,12 +26,47 @@ size_t var_name_end(std::string_view s, size_t i) {
   return i;
 }
 
+// Parses "+Q,-X,..." (the inside of %{...}) onto *opts. Returns: false on an
+// unknown flag.
+bool parse_flags(std::string_view f, uint8_t* opts, std::string* err) {
+  size_t i = 0;
+  while (i < f.size()) {
+    size_t e = f.find(',', i);
+    if (e == std::string_view::npos) e = f.size();
+    const std::string_view one = f.substr(i, e - i);
+    uint8_t bit = 0;
+    if (one.size() == 2 && one[1] == 'Q') bit = kLogQuote;
+    if (one.size() == 2 && one[1] == 'X') bit = kLogHex;
+    if (one.size() == 2 && one[1] == 'E') bit = kLogEsc;
+    if (!bit || (one[0] != '+' && one[0] != '-')) {
+      *err = "unknown log-format flag '" + std::string(one) + "' (expects +Q, +X, +E or their '-')";
+      return false;
+    }
+    if (one[0] == '+')
+      *opts |= bit;
+    else
+      *opts &= uint8_t(~bit);
+    i = e + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::unique_ptr<LogFormat> LogFormat::parse(std::string_view s, uint8_t use, std::string* err) {
+  return parse_any(s, use, false, err);
+}
+
+std::unique_ptr<LogFormat> LogFormat::parse_log(std::string_view s, uint8_t use, std::string* err) {
+  return parse_any(s, use, true, err);
+}
+
+std::unique_ptr<LogFormat> LogFormat::parse_any(std::string_view s, uint8_t use, bool log,
+                                                std::string* err) {
   auto f = std::make_unique<LogFormat>();
   f->source_ = std::string(s);
   std::string text;
+  uint8_t global_opts = 0;  // %{...}o
   auto flush_text = [&]() {
     if (text.empty()) return;
     Node n;
@@ -41,6 +76,15 @@ std::unique_ptr<LogFormat> LogFormat::parse(std::string_view s, uint8_t use, std
   };
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
+    if (log && c == ' ') {
+      flush_text();
+      if (f->nodes_.empty() || !f->nodes_.back().sep) {
+        Node n;
+        n.sep = true;
+        f->nodes_.push_back(std::move(n));
+      }
+      continue;
+    }
     if (c != '%') {
       text.push_back(c);
       continue;
@@ -51,17 +95,23 @@ std::unique_ptr<LogFormat> LogFormat::parse(std::string_view s, uint8_t use, std
       continue;
     }
     size_t p = i + 1;
-    // Optional flags: %{+Q,-X}[...] or %{+Q}ci. Accepted; they only change
-    // how log lines quote or escape, not rule values.
+    uint8_t opts = global_opts;
+    // Optional flags: %{+Q,-X}[...] or %{+Q}ci. Rule values accept and
+    // ignore them (they only change how log lines quote or escape).
     if (p < s.size() && s[p] == '{') {
       const size_t close = s.find('}', p);
       if (close == std::string_view::npos) {
         *err = "missing '}' after '%{' in log-format '" + std::string(s) + "'";
         return nullptr;
       }
+      if (!parse_flags(s.substr(p + 1, close - p - 1), &opts, err)) {
+        *err = "in log-format '" + std::string(s) + "': " + *err;
+        return nullptr;
+      }
       p = close + 1;
     }
     Node n;
+    n.opts = opts;
     if (p < s.size() && s[p] == '[') {
       size_t end = 0;
       n.expr = parse_sample_expr(s.substr(p + 1), use, err, &end);
@@ -75,32 +125,84 @@ std::unique_ptr<LogFormat> LogFormat::parse(std::string_view s, uint8_t use, std
         return nullptr;
       }
       i = close;
+      f->use_ |= n.expr->fetch->use;
     } else {
       const size_t e = var_name_end(s, p);
       const std::string_view name = s.substr(p, e - p);
-      const VarFetch* v = nullptr;
-      for (const VarFetch& k : kVars)
-        if (k.name == name) v = &k;
       if (name.empty()) {
         *err = "a '%' must be followed by '%', '[' or a variable name in log-format '" +
                std::string(s) + "' (write %% for a literal '%')";
         return nullptr;
       }
-      if (!v) {
-        *err = "log-format variable '%" + std::string(name) + "' is not supported by Hearth yet";
-        return nullptr;
-      }
-      n.expr = parse_sample_expr(v->expr, kUseAny, err);
-      if (!n.expr) return nullptr;
-      n.prefix = std::string(v->prefix);
       i = e - 1;
+      if (log && name == "o") {  // flags for every later variable; prints nothing
+        global_opts = opts;
+        continue;
+      }
+      if (log) {
+        const LogVarDef* d = find_log_var(name);
+        if (!d) {
+          *err = name == "sslc" || name == "sslv"
+                     ? "log-format variable '%" + std::string(name) +
+                           "' needs SSL, which Hearth does not support yet"
+                     : "unknown log-format variable '%" + std::string(name) +
+                           "' (write %% for a literal '%')";
+          return nullptr;
+        }
+        n.var = d->var;
+        if (d->http && f->http_var_.empty()) f->http_var_ = "%" + std::string(name);
+        if (d->var >= LogVar::kRequest) f->request_line_ = true;
+      } else {
+        const VarFetch* v = nullptr;
+        for (const VarFetch& k : kVars)
+          if (k.name == name) v = &k;
+        if (!v) {
+          *err = "log-format variable '%" + std::string(name) + "' is not supported by Hearth yet";
+          return nullptr;
+        }
+        n.expr = parse_sample_expr(v->expr, kUseAny, err);
+        if (!n.expr) return nullptr;
+        n.prefix = std::string(v->prefix);
+        f->use_ |= n.expr->fetch->use;
+      }
     }
     flush_text();
-    f->use_ |= n.expr->fetch->use;
     f->nodes_.push_back(std::move(n));
   }
   flush_text();
   return f;
+}
+
+bool LogFormat::uses(LogVar v) const {
+  for (const Node& n : nodes_)
+    if (n.var == v) return true;
+  return false;
+}
+
+void LogFormat::render(FetchContext* ctx, const LogRecord& rec, std::string* out) const {
+  bool last_space = true;  // no separator at the start, none twice
+  for (const Node& n : nodes_) {
+    if (n.sep) {
+      if (!last_space) out->push_back(' ');
+      last_space = true;
+    } else if (n.var != LogVar::kNone) {
+      if (render_log_var(n.var, n.opts, rec, out)) last_space = false;
+    } else if (n.expr) {
+      Sample smp;
+      if (ctx && eval_sample_expr(*n.expr, *ctx, smp)) {
+        static thread_local std::string tmp;
+        tmp.clear();
+        print_sample(smp, &tmp);
+        render_log_text(tmp, true, n.opts, out);
+      } else {
+        render_log_text({}, false, n.opts, out);
+      }
+      last_space = false;
+    } else {
+      out->append(n.text);
+      last_space = false;
+    }
+  }
 }
 
 std::string_view LogFormat::eval(FetchContext& ctx) const {

@@ -109,6 +109,9 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
     c->destroy();  // the session goes with it
     return;
   }
+  // No format: HAProxy's default line, once per accepted connection.
+  if (fe->log && fe->logs.connect_line)
+    emit_connect_line(*c, fe->name, fe->mode == config::Mode::kHttp);
   const char* mode = fe->mode == config::Mode::kHttp ? "h1" : "pt";
   mux::StreamFactory factory =
       fe->mode == config::Mode::kHttp ? &HttpStream::create_incoming : &Stream::create_incoming;

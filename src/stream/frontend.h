@@ -11,6 +11,7 @@
 #include "config/enums.h"
 #include "config/model.h"
 #include "net/listener.h"
+#include "stream/access_log.h"
 
 namespace hearth::stream {
 
@@ -68,9 +69,7 @@ class Frontend {
   FrontendTimeouts timeouts;
   int maxconn = 0;  // 0: only the global limit
   bool log = false;
-  // Which access-log line (see stream/session_log.h): kHttp only on an HTTP
-  // frontend with `option httplog`; anything else writes the tcplog line.
-  config::LogFormat log_format = config::LogFormat::kTcp;
+  FrontendLog logs;          // the access-log format, unique id, captures (access_log.h)
   bool dontlognull = false;  // option dontlognull: no log line if the client sent nothing
   FrontendHttp http;
   // tcp-request rules and inspect-delay (the backend half of a listen has

@@ -51,6 +51,7 @@ void HttpStream::send_reply(const config::HttpReply& r, int status, bool close) 
   }
   TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req_.head, nullptr);
   fetch.set_vars(&vars_, session());
+  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   bool ok = init_local_head(h, 2 + r.hdrs.size());
   std::string_view body = r.body;
   if (ok && r.body_fmt) ok = h.keep(r.body_fmt->eval(fetch), &body);

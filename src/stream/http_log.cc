@@ -1,49 +1,52 @@
-// HttpStream's access log record: the tcplog line or the httplog line.
+// HttpStream's access log: one line per transaction in the frontend's
+// format (option httplog / tcplog / httplog clf / log-format), and the
+// unique id.
 #include "net/connection.h"
+#include "stream/access_log.h"
 #include "stream/http_stream.h"
-#include "stream/log_names.h"
+#include "stream/sample_fetch.h"
 #include "stream/session.h"
 #include "stream/session_log.h"
 
 namespace hearth::stream {
 
 void HttpStream::log_end() {
-  // option dontlognull, as in TCP mode: a connection on which the client sent
-  // nothing (a port probe) is not logged.
+  // option dontlognull: a connection on which the client sent nothing (a
+  // port probe) is not logged.
   if (fe_->dontlognull && log_.req_first_ms < 0) return;
-  if (fe_->log_format == config::LogFormat::kHttp) return log_http();
-  // tcplog (or no option): the connection-level shape of TCP mode, one line
-  // per transaction.
-  SessionLogRecord r;
-  fill_session_names(&r, *fe_, be_, ss_.server(), scf_->conn);
-  r.t_connect = ss_.slot_ms() >= 0 && ss_.ready_ms() >= 0 ? ss_.ready_ms() - ss_.slot_ms() : -1;
-  r.t_total = now() - log_.start_ms;
-  r.bytes_out = log_.bytes_out;
-  r.termination = log_.term;
-  emit_session_log(r);
+  if (fe_->logs.fmt) log_http();
 }
 
 void HttpStream::log_http() {
   const int64_t t = now();
-  // Ta and the date start at the first request byte: the wait for it (a new
-  // connection's idle time) is not the request's.
   const int64_t first = log_.req_first_ms >= 0 ? log_.req_first_ms : log_.start_ms;
   auto span = [](int64_t from, int64_t to) { return from >= 0 && to >= 0 ? to - from : -1; };
-  HttpLogRecord r;
-  r.client = scf_->conn ? session()->client_addr(scf_->conn).str() : "-";
-  r.date_ms = wall_clock_ms() - (t - first);
-  r.frontend = fe_->name;
-  r.backend = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
+  const int64_t wall = wall_clock_ms();
+  expr::LogRecord r;
+  const net::Connection* cli = scf_->conn;
+  if (cli) {  // set-src / set-dst change what the log shows, as HAProxy
+    to_log_addr(session()->client_addr(cli).sa(), &r.client);
+    if (const auto dst = session()->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend);
+  }
+  r.backend_src = log_.be_src;
   const backend::Server* srv = ss_.server();
-  r.server = srv ? std::string_view(srv->name) : std::string_view("<NOSRV>");
-  r.t_request = span(first, log_.head_ms);
-  r.t_queue = span(log_.head_ms, ss_.slot_ms());
-  r.t_connect = span(ss_.slot_ms(), ss_.ready_ms());
-  r.t_response = span(ss_.ready_ms(), log_.res_head_ms);
-  r.t_active = t - first;
+  if (srv) to_log_addr(srv->addr.sa(), &r.server);
+  r.fe_name = fe_->name;
+  r.be_name = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
+  r.srv_name = srv ? std::string_view(srv->name) : std::string_view("<NOSRV>");
+  r.accept_ms = wall - (t - log_.start_ms);
+  r.request_ms = wall - (t - first);
+  r.th = 0;
+  r.ti = first - log_.start_ms;
+  r.treq = span(first, log_.head_ms);
+  r.tw = span(log_.head_ms, ss_.slot_ms());
+  r.tc = span(ss_.slot_ms(), ss_.ready_ms());
+  r.tr = span(ss_.ready_ms(), log_.res_head_ms);
+  r.tt = t - log_.start_ms;
   r.status = log_.status ? log_.status : -1;
   r.bytes_out = log_.bytes_out;
-  r.termination = log_.term;
+  r.bytes_in = fmux()->rx_bytes(scf_);
+  r.term = log_.term;
   r.act_conns = Frontend::global_conns();
   r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
   if (be_)
@@ -52,8 +55,53 @@ void HttpStream::log_http() {
   r.retries = ss_.retries_done();
   r.redispatched = ss_.redispatched();
   r.be_queue = ss_.queue_pos();
+  r.req_counter = log_.req_id;
   r.request = log_.req_line;
-  emit_http_log(r);
+  r.has_request = !log_.req_line.empty();
+  r.unique_id = log_.unique_id;
+  r.has_unique_id = log_.has_unique_id;
+  log_.caps.fill(&r);
+  const bool head = log_.head_ms >= 0;
+  TxnFetch fetch(expr::kUseConn | (head ? expr::kUseReq : 0), cli, fe_, be_,
+                 head ? &req_.head : nullptr, nullptr);
+  fetch.set_server(srv);
+  fetch.set_vars(&vars_, session());
+  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
+  emit_access_log(fe_->logs, &fetch, r);
+}
+
+// unique-id-format, once the request head is known: kept for %ID, the
+// unique-id fetch and unique-id-header.
+void HttpStream::make_unique_id() {
+  if (!fe_->logs.unique_id || log_.has_unique_id) return;
+  expr::LogRecord r;
+  const net::Connection* cli = scf_->conn;
+  const int64_t t = now();
+  const int64_t first = log_.req_first_ms >= 0 ? log_.req_first_ms : log_.start_ms;
+  if (cli) {  // set-src / set-dst change what the log shows, as HAProxy
+    to_log_addr(session()->client_addr(cli).sa(), &r.client);
+    if (const auto dst = session()->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend);
+  }
+  r.fe_name = fe_->name;
+  r.be_name = fe_->name;
+  r.srv_name = "<NOSRV>";
+  const int64_t wall = wall_clock_ms();
+  r.accept_ms = wall - (t - log_.start_ms);
+  r.request_ms = wall - (t - first);
+  r.ti = first - log_.start_ms;
+  r.treq = t - first;
+  r.tt = t - log_.start_ms;
+  r.req_counter = log_.req_id;
+  r.act_conns = Frontend::global_conns();
+  r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
+  r.request = log_.req_line;
+  r.has_request = !log_.req_line.empty();
+  log_.caps.fill(&r);
+  TxnFetch fetch(expr::kUseConn | expr::kUseReq, cli, fe_, nullptr, &req_.head, nullptr);
+  fetch.set_vars(&vars_, session());
+  log_.unique_id.clear();
+  fe_->logs.unique_id->render(&fetch, r, &log_.unique_id);
+  log_.has_unique_id = true;
 }
 
 }  // namespace hearth::stream

@@ -12,8 +12,8 @@ namespace hearth::stream {
 
 namespace {
 // Fields Hearth itself may add to a request (x-forwarded-for,
-// x-original-to).
-constexpr size_t kOwnFields = 2;
+// x-original-to, unique-id-header).
+constexpr size_t kOwnFields = 3;
 }  // namespace
 
 void HttpStream::read_request_head() {
@@ -48,9 +48,13 @@ void HttpStream::read_request_head() {
     req.received =
         std::string_view(req.method_str.data(),
                          size_t(req.target.data() + req.target.size() - req.method_str.data()));
-  if (fe_->log && fe_->log_format == config::LogFormat::kHttp)
+  if ((fe_->log && fe_->logs.request_line) ||
+      (fe_->logs.unique_id && fe_->logs.unique_id->uses_request_line()))
     log_.req_line =
         capture_request_line(req.method_str, req.target, req.version_major, req.version_minor);
+  // As HAProxy: captures see the request as the client sent it, before any rule.
+  if (!fe_->logs.req_caps.empty()) log_.caps.capture_headers(fe_->logs.req_caps, req, false);
+  make_unique_id();
   req_.method = req.method;
   req_.idempotent = http::is_idempotent(req.method);
   req_.client_keepalive = !(req.flags & http::kMsgClose);
@@ -99,12 +103,14 @@ bool HttpStream::route_request() {
   if (!fe_->tcp.content.empty() && !pass_tcp_content(fe_->tcp.content, nullptr)) return false;
   TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, nullptr, &req, nullptr);
   fetch.set_vars(&vars_, session());
+  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_proxy_auth(use_px_conn_);
   const config::HttpRule* final_rule = eval_http_rules(fe_->http.request_rules, req, &full, fetch);
   if (!final_rule && !full) {
     be_ = fe_->select_backend(fetch);
     fetch = TxnFetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req, nullptr);
     fetch.set_vars(&vars_, session());
+    fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
     fetch.set_proxy_auth(use_px_conn_);
     if (!be_) {  // as HAProxy: no use_backend matched and no default_backend
       log_.term = "SC";
@@ -124,6 +130,13 @@ bool HttpStream::route_request() {
   }
   if (final_rule) return answer_by_rule(*final_rule, fetch);
   if (!add_forward_headers(req)) {
+    log_.term = "PR";
+    reply(431, true);
+    return false;
+  }
+  std::string_view uid;
+  if (log_.has_unique_id && !fe_->logs.unique_id_header.empty() &&
+      !(req.keep(log_.unique_id, &uid) && req.fields().add(fe_->logs.unique_id_header, uid))) {
     log_.term = "PR";
     reply(431, true);
     return false;

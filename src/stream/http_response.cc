@@ -1,6 +1,7 @@
 // HttpStream's response analysers: response heads (interim ones forwarded as
 // they come), the response rules, the payload and the server's early close.
 #include "net/connection.h"
+#include "stream/access_log.h"
 #include "stream/http_rules.h"
 #include "stream/http_stream.h"
 #include "stream/sample_fetch.h"
@@ -93,6 +94,9 @@ bool HttpStream::take_response_head() {
   res_.client_close =
       !tunnel && (!req_.client_keepalive || conn_mode() == config::HttpConnMode::kClose ||
                   soft_stopping() || !req_.done);
+  if (!fe_->logs.res_caps.empty()) log_.caps.capture_headers(fe_->logs.res_caps, res, true);
+  if (fe_->log && fe_->logs.backend_src && scb() && scb()->conn)
+    local_log_addr(scb()->conn->fd(), &log_.be_src);
   if (!run_response_rules()) return false;
   log_.status = res.status;
   res.release();
@@ -122,6 +126,7 @@ bool HttpStream::run_response_rules() {
   bool full = false;
   TxnFetch fetch(expr::kUseConn | expr::kUseRes, scf_->conn, fe_, be_, &req_.head, &res);
   fetch.set_vars(&vars_, session());
+  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_server(ss_.server());
   const config::HttpRule* final_rule = eval_http_rules(bs().response_rules, res, &full, fetch);
   if (!final_rule && !fe_->owns(be_) && !full)
@@ -166,6 +171,7 @@ bool HttpStream::run_after_response_rules(http::MsgHead& res) {
   bool full = false;
   TxnFetch fetch(expr::kUseConn | expr::kUseRes, scf_->conn, fe_, be_, &req_.head, &res);
   fetch.set_vars(&vars_, session());
+  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_server(ss_.server());
   if (backend_rules) eval_http_rules(bs().after_response_rules, res, &full, fetch);
   if (!full) eval_http_rules(fe_->http.after_response_rules, res, &full, fetch);

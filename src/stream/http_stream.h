@@ -115,6 +115,7 @@ class HttpStream {
   void update_timer();
   void log_end();
   void log_http();
+  void make_unique_id();
 
   Session* session() const;
   mux::HttpMux* fmux() const { return mux::http_mux(scf_); }

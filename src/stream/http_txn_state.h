@@ -8,8 +8,10 @@
 
 #include "core/buffer.h"
 #include "core/clock.h"
+#include "expr/log_record.h"
 #include "http/method.h"
 #include "http/msg.h"
+#include "stream/http_captures.h"
 
 namespace hearth::stream {
 
@@ -47,11 +49,16 @@ struct HttpLogState {
   int64_t req_first_ms = -1;  // the first request byte was seen
   int64_t head_ms = -1;       // the request head was complete and valid
   int64_t res_head_ms = -1;   // the final response head arrived
-  std::string req_line;       // the request line, captured only for option httplog
+  std::string req_line;       // the request line, captured only when the log format prints it
   int status = 0;             // sent to the client (0: none)
   const char* term = "--";    // termination code
   uint64_t bytes_out = 0;     // bytes sent to the client (log, frontend counter)
   bool skip = false;          // not logged (a monitor-uri request)
+  uint64_t req_id = 0;        // %rt, drawn when the frontend logs or has a unique id
+  expr::LogAddr be_src;       // %bi/%bp, read from the server connection only when logged
+  std::string unique_id;      // unique-id-format, computed once per transaction
+  bool has_unique_id = false;
+  TxnCaptures caps;  // capture slots (only with captures declared)
 };
 
 // Inactivity deadlines (loop ms; kNever: none).

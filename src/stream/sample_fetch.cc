@@ -13,6 +13,7 @@
 #include "net/connection.h"
 #include "stream/frontend.h"
 #include "stream/http_auth.h"
+#include "stream/http_captures.h"
 #include "stream/session.h"
 #include "stream/txn_vars.h"
 
@@ -242,6 +243,19 @@ bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
   if (!(def.use & where_)) return false;         // never matches here, as HAProxy warned
   if (def.id >= FetchId::kReqLen) return false;  // buffered bytes: TcpFetch only
   if (def.id < FetchId::kCaptureReqMethod) return fetch_l4(def, args, nargs, out);
+  if (def.id == FetchId::kCaptureReqHdr || def.id == FetchId::kCaptureResHdr) {
+    std::string_view v;
+    if (!caps_ || nargs < 1 || args[0].sint < 0 ||
+        !caps_->get(def.id == FetchId::kCaptureResHdr, size_t(args[0].sint), &v))
+      return false;
+    out.set_str(v);
+    return true;
+  }
+  if (def.id == FetchId::kUniqueId) {
+    if (!unique_id_) return false;
+    out.set_str(*unique_id_);
+    return true;
+  }
   if (def.id < FetchId::kMethod) return fetch_captured(def, out);
   if (def.id < FetchId::kStatus) return req_ && fetch_request(def, args, nargs, it, out);
   return res_ && fetch_response(def, args, nargs, it, out);

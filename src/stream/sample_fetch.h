@@ -2,6 +2,7 @@
 // The fetches that read a transaction (HAProxy manual 7.3.3 and 7.3.6): the
 // client connection's addresses, the proxies, and the neutral request and
 // response heads. One per rule evaluation; nothing here allocates.
+#include <string>
 #include <string_view>
 
 #include "expr/fetch.h"
@@ -19,6 +20,7 @@ namespace hearth::stream {
 
 class Frontend;
 class TxnVars;
+class TxnCaptures;
 struct Session;
 
 class TxnFetch : public expr::FetchContext {
@@ -36,6 +38,13 @@ class TxnFetch : public expr::FetchContext {
   void set_vars(TxnVars* vars, Session* session) {
     vars_ = vars;
     session_ = session;
+  }
+
+  // The capture slots and unique id of the transaction (capture.req.hdr,
+  // capture.res.hdr, unique-id).
+  void set_captures(const TxnCaptures* caps, const std::string* unique_id, bool has_unique_id) {
+    caps_ = caps;
+    unique_id_ = has_unique_id ? unique_id : nullptr;
   }
 
   // The request asks a proxy (option http-use-proxy-header and a target
@@ -67,6 +76,8 @@ class TxnFetch : public expr::FetchContext {
   TxnVars* vars_ = nullptr;
   Session* session_ = nullptr;
   bool proxy_auth_ = false;
+  const TxnCaptures* caps_ = nullptr;
+  const std::string* unique_id_ = nullptr;
 };
 
 // Process-wide lookup of backends by name, for nbsrv(NAME). Set by the

@@ -4,7 +4,6 @@
 #include "net/connection.h"
 #include "net/socket.h"
 #include "net/transport.h"
-#include "stream/log_names.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
 #include "stream/session_log.h"
@@ -42,6 +41,7 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   start_ms_ = EventLoop::current()->now_ms();
+  if (fe->log) req_id_ = next_request_id();
   ++t_live_streams;
   if (!fe->tcp.content.empty()) {
     state_ = State::kInspect;  // the rules read the client's bytes first
@@ -208,6 +208,8 @@ void Stream::on_server(ServerSide::State st) {
   switch (st) {
     case ServerSide::State::kReady:
       connect_ms_ = EventLoop::current()->now_ms() - ss_.connect_start_ms();
+      if (fe_->log && fe_->logs.backend_src && ss_.scb() && ss_.scb()->conn)
+        local_log_addr(ss_.scb()->conn->fd(), &be_src_);
       state_ = State::kEstablished;
       refresh_front();
       refresh_back();
@@ -380,13 +382,42 @@ void Stream::finish() {
 }
 
 void Stream::log_end() {
-  SessionLogRecord r;
-  fill_session_names(&r, *fe_, be_, ss_.server(), scf_->conn);
-  r.t_connect = connect_ms_;
-  r.t_total = EventLoop::current()->now_ms() - start_ms_;
+  if (!fe_->logs.fmt) return;
+  const int64_t t = EventLoop::current()->now_ms();
+  const int64_t wall = wall_clock_ms();
+  expr::LogRecord r;
+  const net::Connection* cli = scf_->conn;
+  if (cli) {
+    to_log_addr(cli->peer().sa(), &r.client);
+    local_log_addr(cli->fd(), &r.frontend);
+  }
+  r.backend_src = be_src_;
+  const backend::Server* srv = ss_.server();
+  if (srv) to_log_addr(srv->addr.sa(), &r.server);
+  r.fe_name = fe_->name;
+  r.be_name = be_ ? be_->name() : fe_->name;
+  r.srv_name = srv ? std::string_view(srv->name) : std::string_view("<NOSRV>");
+  r.accept_ms = r.request_ms = wall - (t - start_ms_);
+  r.ti = 0;
+  r.treq = 0;
+  r.tw = ss_.slot_ms() >= 0 ? ss_.slot_ms() - start_ms_ : -1;
+  r.tc = connect_ms_;
+  r.tt = t - start_ms_;
   r.bytes_out = bytes_out_;
-  r.termination = end_reason_;
-  emit_session_log(r);
+  r.bytes_in = bytes_in_;
+  r.term = end_reason_;
+  r.act_conns = Frontend::global_conns();
+  r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
+  if (be_)
+    for (const auto& s : be_->servers()) r.be_conns += s->cur_sess.load(std::memory_order_relaxed);
+  r.srv_conns = srv ? srv->cur_sess.load(std::memory_order_relaxed) : 0;
+  r.retries = ss_.retries_done();
+  r.redispatched = ss_.redispatched();
+  r.be_queue = ss_.queue_pos();
+  r.req_counter = req_id_;
+  TxnFetch fetch(expr::kUseConn, cli, fe_, be_, nullptr, nullptr);
+  fetch.set_server(srv);
+  emit_access_log(fe_->logs, &fetch, r);
 }
 
 }  // namespace hearth::stream

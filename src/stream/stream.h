@@ -75,6 +75,8 @@ class Stream {
   int64_t start_ms_;
   int64_t front_exp_ = kNever, back_exp_ = kNever;
   int64_t connect_ms_ = -1;
+  uint64_t req_id_ = 0;    // %rt (drawn only when the frontend logs)
+  expr::LogAddr be_src_;   // %bi/%bp (read only when the format prints them)
   bool req_shut_ = false;  // shutw sent to the server
   bool res_shut_ = false;  // shutw sent to the client
   uint64_t bytes_in_ = 0, bytes_out_ = 0;

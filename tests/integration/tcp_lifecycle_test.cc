@@ -191,8 +191,10 @@ TEST(TcpLifecycle, SessionLogNamesFrontendBackendAndServer) {
   ASSERT_NO_FATAL_FAILURE(echo_one_session(proxy));
   std::string line = wait_log_line(proxy.hearth, {" fe be/echo "});
   ASSERT_NE(line, "") << proxy.hearth.output();
-  // client [date] frontend backend/server Tc/Tt bytes termination conns
-  std::regex format(R"(^127\.0\.0\.1:\d+ \[[^\]]+\] fe be/echo \d+/\d+ 6 -- \d+/\d+$)");
+  // HAProxy's tcplog: client [date] frontend backend/server Tw/Tc/Tt bytes
+  // termination ac/fc/bc/sc/rc sq/bq
+  std::regex format(
+      R"(^127\.0\.0\.1:\d+ \[[^\]]+\] fe be/echo \d+/\d+/\d+ 6 -- \d+/\d+/\d+/\d+/\d+ \d+/\d+$)");
   EXPECT_TRUE(std::regex_search(line, format)) << line;
 }
 

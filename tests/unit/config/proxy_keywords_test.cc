@@ -313,7 +313,7 @@ TEST(ProxyKeywords, KnownButUnsupportedVersusUnknown) {
   EXPECT_EQ(only_error(in("backend", "  use-server b if x\n")),
             "t.cfg:2: 'use-server': Hearth does not support this keyword yet");
   EXPECT_EQ(only_error(in("frontend", "  capture cookie x len 10\n")),
-            "t.cfg:2: 'capture': Hearth does not support this keyword yet");
+            "t.cfg:2: 'capture cookie': Hearth does not support cookie captures yet");
   EXPECT_TRUE(has(in("frontend", "  defualt_backend b\n").errors,
                   "t.cfg:2: 'defualt_backend': unknown keyword; supported in proxy sections: "));
 }

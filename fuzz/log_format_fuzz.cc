@@ -1,0 +1,57 @@
+// Compiles the first line of the input as an access-log format (log-format,
+// unique-id-format) and as a rule value, as the configuration parser does,
+// and renders what compiled for a record whose request line and captures
+// come from the rest of the input. Checks that rendering is deterministic and
+// that a format that compiles never prints a line break it was not given.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "expr/log_format.h"
+#include "stream/sample_fetch.h"
+
+namespace {
+
+using namespace hearth;
+
+void check(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view in(reinterpret_cast<const char*>(data), size);
+  const size_t nl = in.find('\n');
+  const std::string_view fmt = in.substr(0, nl);
+  const std::string_view rest =
+      nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
+  std::string err;
+  stream::TxnFetch ctx(expr::kUseConn, nullptr, nullptr, nullptr, nullptr, nullptr);
+  if (auto rule = expr::LogFormat::parse(fmt, expr::kUseAny, &err)) (void)rule->eval(ctx);
+  err.clear();
+  auto f = expr::LogFormat::parse_log(fmt, expr::kUseAny, &err);
+  if (!f) {
+    check(!err.empty());
+    return 0;
+  }
+  expr::LogRecord r;
+  r.client.family = 2;  // AF_INET
+  r.client.port = 1234;
+  r.request = rest.substr(0, rest.find('\n'));
+  r.has_request = !r.request.empty();
+  const expr::LogCapture caps[2] = {{rest.substr(0, 7), true}, {rest, rest.size() % 2 == 0}};
+  r.req_caps = caps;
+  r.n_req_caps = 2;
+  r.res_caps = caps + 1;
+  r.n_res_caps = 1;
+  r.term = "cD";
+  std::string a, b;
+  f->render(&ctx, r, &a);
+  f->render(&ctx, r, &b);
+  check(a == b);
+  if (fmt.find('\n') == std::string_view::npos && fmt.find('\r') == std::string_view::npos)
+    check(a.find('\n') == std::string::npos && a.find('\r') == std::string::npos);
+  return 0;
+}

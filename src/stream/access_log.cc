@@ -1,0 +1,139 @@
+#include "stream/access_log.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "net/connection.h"
+
+namespace hearth::stream {
+
+const char* const kHttpLogFormat =
+    "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc "
+    "%sq/%bq %hr %hs %{+Q}r";
+const char* const kHttpClfLogFormat =
+    "%{+Q}o %{-Q}ci - - [%trg] %r %ST %B \"\" \"\" %cp %ms %ft %b %s %TR %Tw %Tc %Tr %Ta %tsc "
+    "%ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl";
+const char* const kTcpLogFormat =
+    "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq";
+
+bool configure_frontend_log(const config::ProxyConfig& p, bool http, FrontendLog* log,
+                            std::string* err) {
+  const char* predefined = nullptr;
+  switch (p.log_format) {
+    case config::LogFormat::kDefault:
+      log->connect_line = true;
+      break;
+    case config::LogFormat::kTcp:
+      predefined = kTcpLogFormat;
+      break;
+    case config::LogFormat::kHttp:
+      predefined = http ? kHttpLogFormat : kTcpLogFormat;
+      break;
+    case config::LogFormat::kHttpClf:
+      predefined = http ? kHttpClfLogFormat : kTcpLogFormat;
+      break;
+    case config::LogFormat::kCustom:
+      log->fmt = p.logcfg.custom;
+      break;
+  }
+  if (predefined) {
+    auto f = expr::LogFormat::parse_log(predefined, expr::kUseAny, err);
+    if (!f) return false;
+    log->fmt = std::move(f);
+  }
+  if (log->fmt && log->fmt->empty()) log->fmt.reset();  // log-format "" : HAProxy logs nothing
+  log->unique_id = p.logcfg.unique_id;
+  log->unique_id_header = p.logcfg.unique_id_header;
+  if (http) {
+    log->req_caps = p.logcfg.req_caps;
+    log->res_caps = p.logcfg.res_caps;
+  }
+  if (log->fmt) {
+    log->request_line = log->fmt->uses_request_line();
+    log->backend_src =
+        log->fmt->uses(expr::LogVar::kBackendIp) || log->fmt->uses(expr::LogVar::kBackendPort);
+  }
+  return true;
+}
+
+void debug_log_format(FrontendLog* log) {
+  if (!log->connect_line) return;
+  std::string err;
+  log->fmt = expr::LogFormat::parse_log(kTcpLogFormat, expr::kUseAny, &err);
+  log->connect_line = false;
+}
+
+uint64_t next_request_id() {
+  static std::atomic<uint64_t> counter{0};
+  return counter.fetch_add(1, std::memory_order_relaxed);
+}
+
+void to_log_addr(const sockaddr* sa, expr::LogAddr* out) {
+  if (sa->sa_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+    out->family = AF_INET;
+    memcpy(out->bytes, &in->sin_addr, 4);
+    out->port = ntohs(in->sin_port);
+  } else if (sa->sa_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    out->family = AF_INET6;
+    memcpy(out->bytes, &in6->sin6_addr, 16);
+    out->port = ntohs(in6->sin6_port);
+  } else {
+    out->family = 0;
+  }
+}
+
+void local_log_addr(int fd, expr::LogAddr* out) {
+  sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) {
+    out->family = 0;
+    return;
+  }
+  to_log_addr(reinterpret_cast<const sockaddr*>(&ss), out);
+}
+
+namespace {
+
+void write_line(std::string& line) {
+  line.push_back('\n');
+  ssize_t w = write(STDOUT_FILENO, line.data(), line.size());
+  (void)w;
+}
+
+}  // namespace
+
+void emit_connect_line(const net::Connection& client, const std::string& fe_name, bool http) {
+  expr::LogAddr from, to;
+  to_log_addr(client.peer().sa(), &from);
+  local_log_addr(client.fd(), &to);
+  static thread_local std::string line;
+  line.assign("Connect from ");
+  expr::LogRecord r;
+  r.client = from;
+  r.frontend = to;
+  expr::render_log_var(expr::LogVar::kClientIp, 0, r, &line);
+  line.push_back(':');
+  expr::render_log_var(expr::LogVar::kClientPort, 0, r, &line);
+  line.append(" to ");
+  expr::render_log_var(expr::LogVar::kFrontendIp, 0, r, &line);
+  line.push_back(':');
+  expr::render_log_var(expr::LogVar::kFrontendPort, 0, r, &line);
+  line.append(" (").append(fe_name).append(http ? "/HTTP)" : "/TCP)");
+  write_line(line);
+}
+
+void emit_access_log(FrontendLog& log, expr::FetchContext* ctx, expr::LogRecord& r) {
+  if (!log.fmt) return;
+  r.log_counter = log.count.fetch_add(1, std::memory_order_relaxed);
+  static thread_local std::string line;
+  line.clear();
+  log.fmt->render(ctx, r, &line);
+  write_line(line);
+}
+
+}  // namespace hearth::stream

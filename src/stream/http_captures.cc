@@ -1,0 +1,54 @@
+#include "stream/http_captures.h"
+
+#include "http/headers.h"
+
+namespace hearth::stream {
+
+void TxnCaptures::reset(size_t n_req, size_t n_res) {
+  req_.resize(n_req);
+  res_.resize(n_res);
+  req_set_.assign(n_req, 0);
+  res_set_.assign(n_res, 0);
+}
+
+void TxnCaptures::capture_headers(const std::vector<config::CaptureSlot>& slots,
+                                  const http::MsgHead& h, bool response) {
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const config::CaptureSlot& s = slots[i];
+    if (s.header.empty()) continue;
+    const http::HeaderField* last = nullptr;
+    for (const http::HeaderField& f : h.fields())
+      if (http::iequals(f.name, s.header)) last = &f;
+    if (last) set(response, i, last->value, size_t(s.len));
+  }
+}
+
+bool TxnCaptures::set(bool response, size_t id, std::string_view v, size_t len) {
+  auto& vals = response ? res_ : req_;
+  auto& on = response ? res_set_ : req_set_;
+  if (id >= vals.size()) return false;
+  vals[id].assign(v.substr(0, len));
+  on[id] = 1;
+  return true;
+}
+
+bool TxnCaptures::get(bool response, size_t id, std::string_view* v) const {
+  const auto& vals = response ? res_ : req_;
+  const auto& on = response ? res_set_ : req_set_;
+  if (id >= vals.size() || !on[id]) return false;
+  *v = vals[id];
+  return true;
+}
+
+void TxnCaptures::fill(expr::LogRecord* r) {
+  req_view_.resize(req_.size());
+  res_view_.resize(res_.size());
+  for (size_t i = 0; i < req_.size(); ++i) req_view_[i] = {req_[i], req_set_[i] != 0};
+  for (size_t i = 0; i < res_.size(); ++i) res_view_[i] = {res_[i], res_set_[i] != 0};
+  r->req_caps = req_view_.data();
+  r->n_req_caps = req_view_.size();
+  r->res_caps = res_view_.data();
+  r->n_res_caps = res_view_.size();
+}
+
+}  // namespace hearth::stream

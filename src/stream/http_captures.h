@@ -1,0 +1,37 @@
+#pragma once
+// The capture slots of one HTTP transaction (capture request/response
+// header, declare capture + http-request/http-response capture), read by the
+// %hr/%hs variables and the capture.req.hdr/capture.res.hdr fetches. Only a
+// frontend with captures pays for them.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/model.h"
+#include "expr/log_record.h"
+#include "http/msg.h"
+
+namespace hearth::stream {
+
+class TxnCaptures {
+ public:
+  // Sizes the slots for a frontend's declarations (cleared).
+  void reset(size_t n_req, size_t n_res);
+  // Each slot with a header name takes the last occurrence of that header in
+  // `h`, cut to the slot's length.
+  void capture_headers(const std::vector<config::CaptureSlot>& slots, const http::MsgHead& h,
+                       bool response);
+  // Stores `v` cut to `len` in slot `id`. Returns: false if there is no such slot.
+  bool set(bool response, size_t id, std::string_view v, size_t len);
+  // Returns: true and the value if slot `id` holds one.
+  bool get(bool response, size_t id, std::string_view* v) const;
+  // Points the log record at the slots (views valid while this object is).
+  void fill(expr::LogRecord* r);
+
+ private:
+  std::vector<std::string> req_, res_;
+  std::vector<expr::LogCapture> req_view_, res_view_;
+  std::vector<char> req_set_, res_set_;
+};
+
+}  // namespace hearth::stream
