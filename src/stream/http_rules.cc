@@ -10,6 +10,7 @@
 #include "http/status.h"
 #include "stream/addr_rules.h"
 #include "stream/http_uri_rules.h"
+#include "stream/txn_vars.h"
 
 namespace hearth::stream {
 
@@ -112,18 +113,6 @@ bool computed_value(const expr::LogFormat& fmt, expr::FetchContext& ctx, http::M
   return head.keep(v, out);
 }
 
-void set_var(const config::HttpRule& r, expr::FetchContext& ctx) {
-  expr::VarStore* vars = ctx.vars(r.var.scope);
-  if (!vars) return;
-  expr::Sample s;
-  if (r.action == Action::kSetVarFmt) {
-    s.set_str(r.fmt->eval(ctx));
-  } else if (!expr::eval_sample_expr(*r.expr, ctx, s)) {
-    return;  // no sample: the variable is left as it was
-  }
-  expr::set_var_if(*vars, r.var.id, r.var_conds, s);
-}
-
 }  // namespace
 
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
@@ -148,7 +137,8 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       }
       case Action::kSetVar:
       case Action::kSetVarFmt:
-        set_var(r, ctx);
+        apply_set_var(r.var, r.var_conds, r.expr.get(),
+                      r.action == Action::kSetVarFmt ? r.fmt.get() : nullptr, ctx);
         break;
       case Action::kUnsetVar:
         if (expr::VarStore* vars = ctx.vars(r.var.scope)) vars->unset(r.var.id);

@@ -12,18 +12,6 @@ using expr::FetchId;
 using expr::HelloStatus;
 using Action = config::TcpRule::Action;
 
-void set_var(const config::TcpRule& r, expr::FetchContext& ctx) {
-  expr::VarStore* vars = ctx.vars(r.var.scope);
-  if (!vars) return;
-  expr::Sample s;
-  if (r.action == Action::kSetVarFmt) {
-    s.set_str(r.fmt->eval(ctx));
-  } else if (!expr::eval_sample_expr(*r.expr, ctx, s)) {
-    return;  // no sample: the variable is left as it was
-  }
-  expr::set_var_if(*vars, r.var.id, r.var_conds, s);
-}
-
 }  // namespace
 
 bool TcpFetch::payload(std::string_view data, const expr::Arg* args, expr::Sample& out) {
@@ -143,7 +131,8 @@ TcpVerdict eval_tcp_rules(const std::vector<config::TcpRule>& rules, TcpFetch& c
         return TcpVerdict::kClose;
       case Action::kSetVar:
       case Action::kSetVarFmt:
-        set_var(r, ctx);
+        apply_set_var(r.var, r.var_conds, r.expr.get(),
+                      r.action == Action::kSetVarFmt ? r.fmt.get() : nullptr, ctx);
         break;
       case Action::kUnsetVar:
         if (expr::VarStore* vars = ctx.vars(r.var.scope)) vars->unset(r.var.id);

@@ -3,6 +3,9 @@
 // client connection's Session, txn, req and res in the transaction. Stores
 // come from a typed pool when a rule first touches their scope.
 #include "core/pool.h"
+#include "expr/fetch.h"
+#include "expr/log_format.h"
+#include "expr/sample_expr.h"
 #include "expr/vars.h"
 
 namespace hearth::stream {
@@ -10,6 +13,12 @@ namespace hearth::stream {
 struct Session;
 
 Pool<expr::VarStore>& var_store_pool();
+
+// set-var / set-var-fmt of a rule (http or tcp): the value of `fmt` when
+// given, else of `expr`, stored in `var` if `conds` allow it. No sample, or
+// no store for the scope: the variable is left as it was.
+void apply_set_var(const expr::VarName& var, uint16_t conds, const expr::SampleExpr* expr,
+                   const expr::LogFormat* fmt, expr::FetchContext& ctx);
 
 class TxnVars {
  public:
