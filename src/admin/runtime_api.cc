@@ -6,8 +6,9 @@
 #include <mutex>
 #include <sstream>
 
-#include "core/clock.h"
+#include "admin/var_commands.h"
 #include "backend/health_check.h"
+#include "core/clock.h"
 #include "core/pool.h"
 #include "net/connection.h"
 
@@ -35,6 +36,13 @@ RuntimeApi::RuntimeApi(std::vector<backend::Backend*> backends,
       start_ms_(MonotonicClock::instance()->now_ms()) {}
 
 std::string RuntimeApi::execute(const std::string& line, bool admin) {
+  CliSession session;
+  session.admin = admin;
+  return execute(line, session);
+}
+
+std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
+  const bool admin = session.admin;
   std::vector<std::string> w = words(line);
   if (w.empty()) return "\n";
   auto is = [&](std::initializer_list<const char*> seq) {
@@ -50,6 +58,17 @@ std::string RuntimeApi::execute(const std::string& line, bool admin) {
   if (is({"show", "pools"})) return show_pools();
   if (is({"show", "stat"})) return show_stat();
   if (is({"show", "metrics"})) return show_metrics();
+  if (is({"get", "var"})) return cli_get_var(w);
+  if (is({"set", "var"})) return cli_set_var(w, session.experimental);
+  if (is({"experimental-mode"})) {
+    if (!admin) return "Permission denied\n\n";
+    if (w.size() == 1)
+      return std::string("experimental-mode is ") + (session.experimental ? "ON" : "OFF") + "\n\n";
+    if (w[1] != "on" && w[1] != "off")
+      return "'experimental-mode' only supports 'on' and 'off'.\n\n";
+    session.experimental = w[1] == "on";
+    return "\n";
+  }
   if (is({"disable", "server"}) || is({"enable", "server"})) {
     if (!admin) return "Permission denied\n\n";
     if (w.size() < 3) return "Require 'backend/server'.\n\n";
@@ -66,6 +85,9 @@ std::string RuntimeApi::help() const {
          "  show servers conn [BACKEND]   : server connections: used, idle, safe, learned timeout\n"
          "  show pools                    : memory pools\n"
          "  show metrics                  : counters in Prometheus text format\n"
+         "  get var proc.NAME             : the value of a process-wide variable\n"
+         "  set var proc.NAME [expr|fmt] VALUE : set one (experimental mode)\n"
+         "  experimental-mode [on|off]    : allow experimental commands (admin)\n"
          "  disable server BACKEND/SERVER : stop sending traffic to a server (admin)\n"
          "  enable server BACKEND/SERVER  : resume sending traffic to a server (admin)\n\n";
 }
@@ -130,8 +152,7 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
       << s->pool_settings.purge_delay_ms << " " << s->pool_settings.max_conn << " "
       << (est ? std::to_string(*est) : "-") << " " << fmt_ms(s->keepalive.retire_age_ms()) << " "
       << s->keepalive.proven_idle_ms() << " " << s->counters.conns_opened.load() << " "
-      << s->counters.reused.load() << " " << s->counters.retries.load() << " " << ps[i].stale
-      << " "
+      << s->counters.reused.load() << " " << s->counters.retries.load() << " " << ps[i].stale << " "
       << s->counters.connect_errors.load() << "\n";
   }
   o << "\n";
@@ -177,8 +198,8 @@ std::string RuntimeApi::show_stat() const {
        "econ,status,weight,chkfail,chkdown,lastchg,downtime,check_status,check_code,"
        "check_duration,last_chk\n";
   for (stream::Frontend* f : frontends_)
-    o << f->name << ",FRONTEND," << f->cur_conns.load() << "," << f->counters.sessions.load()
-      << "," << f->counters.bytes_in.load() << "," << f->counters.bytes_out.load() << ","
+    o << f->name << ",FRONTEND," << f->cur_conns.load() << "," << f->counters.sessions.load() << ","
+      << f->counters.bytes_in.load() << "," << f->counters.bytes_out.load() << ","
       << f->counters.http_requests.load() << "," << f->counters.http_errors.load()
       << ",,,,,,OPEN,,,,,,,,,\n";
   for (backend::Backend* b : backends_)
@@ -230,8 +251,8 @@ std::string RuntimeApi::show_metrics() {
   auto per_server = [&](const char* name, const char* type, auto value) {
     o << "# TYPE " << name << " " << type << "\n";
     for (size_t i = 0; i < servers.size(); ++i)
-      o << name << "{backend=\"" << owner[i]->name() << "\",server=\"" << servers[i]->name
-        << "\"} " << value(i) << "\n";
+      o << name << "{backend=\"" << owner[i]->name() << "\",server=\"" << servers[i]->name << "\"} "
+        << value(i) << "\n";
   };
   per_server("hearth_server_connections_opened_total", "counter",
              [&](size_t i) { return servers[i]->counters.conns_opened.load(); });
@@ -244,8 +265,7 @@ std::string RuntimeApi::show_metrics() {
   per_server("hearth_server_current_sessions", "gauge",
              [&](size_t i) { return servers[i]->cur_sess.load(); });
   // 1 while the server takes traffic: UP (or unchecked) and not in maintenance.
-  per_server("hearth_server_up", "gauge",
-             [&](size_t i) { return servers[i]->serving() ? 1 : 0; });
+  per_server("hearth_server_up", "gauge", [&](size_t i) { return servers[i]->serving() ? 1 : 0; });
   per_server("hearth_server_check_failures_total", "counter",
              [&](size_t i) { return servers[i]->health.failed_checks.load(); });
   per_server("hearth_server_check_down_transitions_total", "counter",

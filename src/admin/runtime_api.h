@@ -16,6 +16,12 @@ struct PoolThreadStats {
   uint64_t stale = 0;  // caught dead while idle (pools, reuse checks, private ones)
 };
 
+// What one CLI connection carries from a command to the next.
+struct CliSession {
+  bool admin = false;         // the socket's "level admin"
+  bool experimental = false;  // "experimental-mode on"
+};
+
 class RuntimeApi {
  public:
   // Runs fn(thread_index) on every worker thread and returns when all are done.
@@ -27,6 +33,8 @@ class RuntimeApi {
   // Executes one command line. Returns: the answer text (ends with "\n").
   // admin=false refuses commands that change state.
   std::string execute(const std::string& line, bool admin);
+  // The same within a CLI session whose modes commands may change.
+  std::string execute(const std::string& line, CliSession& session);
 
  private:
   std::string help() const;

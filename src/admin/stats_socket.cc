@@ -71,6 +71,8 @@ void StatsSocket::serve() {
 void StatsSocket::handle(int fd) {
   std::string in;
   bool prompt = false;
+  CliSession session;
+  session.admin = admin_;
   char buf[1024];
   for (;;) {
     size_t nl;
@@ -95,9 +97,12 @@ void StatsSocket::handle(int fd) {
       size_t semi = line.find(';', start);
       std::string cmd = line.substr(start, semi == std::string::npos ? semi : semi - start);
       while (!cmd.empty() && cmd.front() == ' ') cmd.erase(0, 1);
-      if (cmd == "prompt") prompt = true;
-      else if (cmd == "quit") return;
-      else if (!cmd.empty()) out += api_->execute(cmd, admin_);
+      if (cmd == "prompt")
+        prompt = true;
+      else if (cmd == "quit")
+        return;
+      else if (!cmd.empty())
+        out += api_->execute(cmd, session);
       if (semi == std::string::npos) break;
       start = semi + 1;
     }

@@ -199,6 +199,8 @@ const GlobalKeyword kKeywords[] = {
     {"tune.http.maxhdr", parse_maxhdr},
     {"tune.idle-pool.shared", parse_idle_pool_shared},
     {"pidfile", parse_pidfile},
+    {"set-var", parse_global_set_var},
+    {"set-var-fmt", parse_global_set_var},
 };
 
 }  // namespace
@@ -225,7 +227,7 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
     rep.error(d.loc, kw,
               "unknown keyword in the global section; supported: nbthread, maxconn, log, "
               "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-              "tune.idle-pool.shared, pidfile");
+              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt");
   }
 }
 

@@ -10,6 +10,9 @@ namespace hearth::config::detail {
 
 // A directive of the global section (global_keywords.cc).
 void parse_global_keyword(const Directive& d, GlobalConfig& global, Reporter& rep);
+// set-var / set-var-fmt in the global section: evaluated at once into the
+// process-wide proc variables (global_vars.cc).
+void parse_global_set_var(const Directive& d, GlobalConfig& global, Reporter& rep);
 
 // A directive of a defaults, frontend, backend or listen section
 // (proxy_keywords.cc); dispatches to the handlers below.

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "expr/var_access.h"
+
 namespace hearth::expr {
 namespace {
 
@@ -111,11 +113,7 @@ bool conv_secure_memcmp(const Arg* a, size_t, Sample& smp, FetchContext& ctx) {
 // a failed condition other than ifexists still leaves a new variable declared
 // (existing but not set).
 bool conv_set_var(const Arg* a, size_t, Sample& smp, FetchContext& ctx) {
-  VarStore* store = ctx.vars(a[0].var.scope);
-  if (!store) return false;
-  const uint16_t conds = uint16_t(a[0].sint);
-  const uint32_t id = a[0].var.id;
-  return set_var_if(*store, id, conds, smp);
+  return write_var(ctx, a[0].var, uint16_t(a[0].sint), smp);
 }
 
 // The conditions (at most four) are kept as VarCond bits in args[0].sint.
@@ -129,10 +127,7 @@ bool check_set_var(const ConvDef&, std::vector<Arg>& args, std::string* err) {
 
 // unset-var(var): passes the input on.
 bool conv_unset_var(const Arg* a, size_t, Sample&, FetchContext& ctx) {
-  VarStore* store = ctx.vars(a[0].var.scope);
-  if (!store) return false;
-  store->unset(a[0].var.id);
-  return true;
+  return erase_var(ctx, a[0].var);
 }
 
 const ConvDef kConverters[] = {
@@ -159,8 +154,7 @@ bool to_var_arg(Arg& a, std::string* err) {
 }
 
 bool var_arg(const Arg& a, FetchContext& ctx, SmpType to, Sample* out) {
-  const VarStore* store = ctx.vars(a.var.scope);
-  return store && store->get(a.var.id, out) && cast(*out, to);
+  return read_var(ctx, a.var, out) && cast(*out, to);
 }
 
 bool read_int64(std::string_view s, int64_t* out) {

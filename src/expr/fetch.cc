@@ -1,6 +1,9 @@
 #include "expr/fetch.h"
 
+#include <time.h>
+
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -41,6 +44,31 @@ bool check_bool(std::vector<Arg>& args, std::string* err) {
   return true;
 }
 
+// uuid([version]): only version 4 exists (HAProxy 2.6).
+bool check_uuid(std::vector<Arg>& args, std::string* err) {
+  if (args.empty() || args[0].sint == 4) return true;
+  *err = "fetch method 'uuid' only knows version 4, got " + std::to_string(args[0].sint);
+  return false;
+}
+
+// date([offset[,unit]]): unit s (default), ms or us, kept as the number of
+// units a second holds in args[1].sint.
+bool check_date(std::vector<Arg>& args, std::string* err) {
+  if (args.size() < 2) return true;
+  const std::string& u = args[1].str;
+  if (u == "s")
+    args[1].sint = 1;
+  else if (u == "ms")
+    args[1].sint = 1000;
+  else if (u == "us")
+    args[1].sint = 1000000;
+  else {
+    *err = "fetch method 'date' expects the unit 's', 'ms' or 'us', got '" + u + "'";
+    return false;
+  }
+  return true;
+}
+
 // bin(): an even number of hex digits, kept decoded in str.
 bool check_bin(std::vector<Arg>& args, std::string* err) {
   const std::string& h = args[0].str;
@@ -68,19 +96,25 @@ const std::vector<Named>& catalog() {
     const ArgSpec none;
     const ArgSpec hdr_args{0, {A::kStr, A::kSint}};
     const ArgSpec name_arg{0, {A::kStr}};
-    add("always_true", def(FetchId::kAlwaysTrue, none, T::kBool, kUseAny));
-    add("always_false", def(FetchId::kAlwaysFalse, none, T::kBool, kUseAny));
-    add("int", def(FetchId::kInt, ArgSpec{1, {A::kSint}}, T::kSint, kUseAny));
-    add("str", def(FetchId::kStr, ArgSpec{1, {A::kStr}}, T::kStr, kUseAny));
-    FetchDef bool_def = def(FetchId::kBool, ArgSpec{1, {A::kStr}}, T::kBool, kUseAny);
+    add("always_true", def(FetchId::kAlwaysTrue, none, T::kBool, kUseAnyCfg));
+    add("always_false", def(FetchId::kAlwaysFalse, none, T::kBool, kUseAnyCfg));
+    add("int", def(FetchId::kInt, ArgSpec{1, {A::kSint}}, T::kSint, kUseAnyCfg));
+    add("str", def(FetchId::kStr, ArgSpec{1, {A::kStr}}, T::kStr, kUseAnyCfg));
+    FetchDef bool_def = def(FetchId::kBool, ArgSpec{1, {A::kStr}}, T::kBool, kUseAnyCfg);
     bool_def.check = check_bool;
     add("bool", std::move(bool_def));
-    FetchDef bin_def = def(FetchId::kBin, ArgSpec{1, {A::kStr}}, T::kBin, kUseAny);
+    FetchDef bin_def = def(FetchId::kBin, ArgSpec{1, {A::kStr}}, T::kBin, kUseAnyCfg);
     bin_def.check = check_bin;
     add("bin", std::move(bin_def));
-    add("env", def(FetchId::kEnv, ArgSpec{1, {A::kStr}}, T::kStr, kUseAny));
-    add("rand", def(FetchId::kRand, ArgSpec{0, {A::kSint}}, T::kSint, kUseAny));
-    add("var", def(FetchId::kVar, ArgSpec{1, {A::kVar, A::kStr}}, T::kAny, kUseAny));
+    add("env", def(FetchId::kEnv, ArgSpec{1, {A::kStr}}, T::kStr, kUseAnyCfg));
+    FetchDef uuid_def = def(FetchId::kUuid, ArgSpec{0, {A::kSint}}, T::kStr, kUseAnyCfg);
+    uuid_def.check = check_uuid;
+    add("uuid", std::move(uuid_def));
+    FetchDef date_def = def(FetchId::kDate, ArgSpec{0, {A::kSint, A::kStr}}, T::kSint, kUseAnyCfg);
+    date_def.check = check_date;
+    add("date", std::move(date_def));
+    add("rand", def(FetchId::kRand, ArgSpec{0, {A::kSint}}, T::kSint, kUseAnyCfg));
+    add("var", def(FetchId::kVar, ArgSpec{1, {A::kVar, A::kStr}}, T::kAny, kUseAnyCfg));
     add("src", def(FetchId::kSrc, none, T::kAddr, kUseAny));
     add("src_port", def(FetchId::kSrcPort, none, T::kSint, kUseAny));
     add("dst", def(FetchId::kDst, none, T::kAddr, kUseAny));
@@ -210,6 +244,37 @@ bool fetch_constant(const FetchDef& d, const Arg* args, size_t nargs, Sample& ou
       const char* v = std::getenv(args[0].str.c_str());
       if (!v) return false;
       out.set_str(v);
+      return true;
+    }
+    case FetchId::kUuid: {
+      // RFC 4122 version 4: 122 random bits, the version and variant fixed.
+      static thread_local std::mt19937_64 rng{std::random_device{}()};
+      uint8_t b[16];
+      for (int i = 0; i < 16; i += 8) {
+        const uint64_t r = rng();
+        std::memcpy(b + i, &r, 8);
+      }
+      b[6] = uint8_t((b[6] & 0x0f) | 0x40);
+      b[8] = uint8_t((b[8] & 0x3f) | 0x80);
+      Chunk c = next_chunk();
+      static constexpr char kHex[] = "0123456789abcdef";
+      size_t o = 0;
+      for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) c.data[o++] = '-';
+        c.data[o++] = kHex[b[i] >> 4];
+        c.data[o++] = kHex[b[i] & 15];
+      }
+      out.set_str(std::string_view(c.data, o));
+      out.may_change = true;
+      return true;
+    }
+    case FetchId::kDate: {
+      timespec ts{};
+      clock_gettime(CLOCK_REALTIME, &ts);
+      const int64_t per_s = nargs > 1 ? args[1].sint : 1;
+      const int64_t v = int64_t(ts.tv_sec) * per_s + int64_t(ts.tv_nsec) / (1000000000 / per_s);
+      out.set_sint(v + (nargs > 0 ? args[0].sint : 0));
+      out.may_change = true;
       return true;
     }
     case FetchId::kRand: {

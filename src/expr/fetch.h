@@ -23,6 +23,8 @@ enum class FetchId : uint16_t {
   kBool,
   kBin,
   kEnv,
+  kUuid,  // uuid([4]): a random (version 4) UUID
+  kDate,  // date([offset[,unit]]): the current time since the epoch
   kRand,
   kVar,  // read through FetchContext::vars()
   // Layer 4 and internal state.
@@ -98,6 +100,8 @@ enum FetchUse : uint8_t {
   kUseL6Req = 1 << 3,  // the request bytes buffered: tcp-request content
   kUseL6Res = 1 << 4,  // the response bytes buffered: tcp-response content
   kUseAny = kUseConn | kUseReq | kUseRes | kUseL6Req | kUseL6Res,
+  kUseCfg = 1 << 5,  // nothing but the process: the global section's set-var
+  kUseAnyCfg = kUseAny | kUseCfg,
 };
 
 struct FetchDef {

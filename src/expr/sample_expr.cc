@@ -1,5 +1,7 @@
 #include "expr/sample_expr.h"
 
+#include "expr/var_access.h"
+
 namespace hearth::expr {
 namespace {
 
@@ -44,9 +46,11 @@ bool read_call(std::string_view text, size_t* pos, std::string_view* name, std::
   return true;
 }
 
-// What a fetch refused somewhere reads: the request if it can (a request
-// fetch also runs on responses), else the response.
+// What a fetch refused somewhere reads: the connection when any rule could
+// read it (only the global section cannot), else the request if it can (a
+// request fetch also runs on responses), else the response.
 const char* use_name(uint8_t use) {
+  if (use & kUseConn) return "client address";
   if (use & kUseReq) return "HTTP request headers";
   if (use & kUseRes) return "HTTP response headers";
   return "the connection";
@@ -135,8 +139,7 @@ bool eval_sample_expr(const SampleExpr& e, FetchContext& ctx, FetchIter& it, Sam
     ok = fetch_constant(*e.fetch, a, e.args.size(), out);
   } else if (e.fetch->id == FetchId::kVar) {
     // A variable, else the default given as a string.
-    const VarStore* vars = ctx.vars(a[0].var.scope);
-    ok = vars && vars->get(a[0].var.id, &out);
+    ok = read_var(ctx, a[0].var, &out);
     if (!ok && e.args.size() > 1) {
       out.set_str(a[1].str);
       ok = true;

@@ -41,10 +41,6 @@ bool parse_var_name(std::string_view s, VarName* out, std::string* err) {
            "': expects a scope among proc, sess, txn, req, res, then '.' and a name";
     return false;
   }
-  if (out->scope == VarScope::kProc) {
-    *err = "variables of scope 'proc' ('" + std::string(s) + "') are not supported by Hearth yet";
-    return false;
-  }
   const std::string_view name = s.substr(dot + 1);
   bool ok = !name.empty();
   for (char c : name)
@@ -158,9 +154,15 @@ bool parse_var_cond(std::string_view name, uint16_t* conds, std::string* err) {
 
 bool var_conds_hold(uint16_t conds, const VarStore& store, uint32_t id, const Sample& input) {
   if (conds == 0) return true;
-  const bool exists = store.exists(id);
   Sample cur;
   const bool set = store.get(id, &cur);
+  return var_conds_hold(conds, store.exists(id), set ? &cur : nullptr, input);
+}
+
+bool var_conds_hold(uint16_t conds, bool exists, const Sample* cur_or_null, const Sample& input) {
+  if (conds == 0) return true;
+  const bool set = cur_or_null != nullptr;
+  const Sample cur = set ? *cur_or_null : Sample();
   const bool scalar =
       input.type != SmpType::kStr && input.type != SmpType::kBin && input.type != SmpType::kMeth;
   const bool empty = !scalar && input.str.empty();

@@ -84,7 +84,10 @@ enum VarCond : uint16_t {
 };
 // Returns: false with *err if `name` is not a condition; else adds its bit.
 bool parse_var_cond(std::string_view name, uint16_t* conds, std::string* err);
-// Returns: true if every condition holds for setting `id` in `store` to `input`.
+// Returns: true if every condition holds for setting a variable to `input`;
+// `exists` and `cur` (its value, nullptr if not set) describe the variable.
+bool var_conds_hold(uint16_t conds, bool exists, const Sample* cur, const Sample& input);
+// The same for `id` in `store`.
 bool var_conds_hold(uint16_t conds, const VarStore& store, uint32_t id, const Sample& input);
 // set-var's effect, action or converter: stores `input` if the conditions
 // hold; else leaves a new variable declared (unless ifexists failed).

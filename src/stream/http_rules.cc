@@ -7,6 +7,7 @@
 #include "expr/condition.h"
 #include "expr/log_format.h"
 #include "expr/regex.h"
+#include "expr/var_access.h"
 #include "http/status.h"
 #include "stream/addr_rules.h"
 #include "stream/http_uri_rules.h"
@@ -141,7 +142,7 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
                       r.action == Action::kSetVarFmt ? r.fmt.get() : nullptr, ctx);
         break;
       case Action::kUnsetVar:
-        if (expr::VarStore* vars = ctx.vars(r.var.scope)) vars->unset(r.var.id);
+        expr::erase_var(ctx, r.var);
         break;
       case Action::kDelHeader:
         if (r.name_match == config::HttpRule::NameMatch::kStr)

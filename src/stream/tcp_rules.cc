@@ -2,6 +2,7 @@
 
 #include "expr/condition_partial.h"
 #include "expr/ssl_hello.h"
+#include "expr/var_access.h"
 #include "stream/session.h"
 #include "stream/txn_vars.h"
 
@@ -135,7 +136,7 @@ TcpVerdict eval_tcp_rules(const std::vector<config::TcpRule>& rules, TcpFetch& c
                       r.action == Action::kSetVarFmt ? r.fmt.get() : nullptr, ctx);
         break;
       case Action::kUnsetVar:
-        if (expr::VarStore* vars = ctx.vars(r.var.scope)) vars->unset(r.var.id);
+        expr::erase_var(ctx, r.var);
         break;
     }
   }

@@ -1,5 +1,6 @@
 #include "stream/txn_vars.h"
 
+#include "expr/var_access.h"
 #include "stream/session.h"
 
 namespace hearth::stream {
@@ -40,15 +41,14 @@ expr::VarStore* TxnVars::get(expr::VarScope scope, Session* session) {
 
 void apply_set_var(const expr::VarName& var, uint16_t conds, const expr::SampleExpr* expr,
                    const expr::LogFormat* fmt, expr::FetchContext& ctx) {
-  expr::VarStore* vars = ctx.vars(var.scope);
-  if (!vars) return;
+  if (var.scope != expr::VarScope::kProc && !ctx.vars(var.scope)) return;
   expr::Sample s;
   if (fmt) {
     s.set_str(fmt->eval(ctx));
   } else if (!expr::eval_sample_expr(*expr, ctx, s)) {
     return;
   }
-  expr::set_var_if(*vars, var.id, conds, s);
+  expr::write_var(ctx, var, conds, s);
 }
 
 }  // namespace hearth::stream

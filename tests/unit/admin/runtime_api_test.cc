@@ -135,3 +135,47 @@ TEST_F(RuntimeApiTest, UnknownCommandIsNamed) {
 
 }  // namespace
 }  // namespace hearth::admin
+
+namespace hearth::admin {
+namespace {
+
+// HAProxy 2.6's answers, measured with haproxy 2.6.12 on the same commands.
+TEST_F(RuntimeApiTest, GetAndSetProcVariables) {
+  CliSession user;
+  EXPECT_EQ(api_->execute("get var", user), "Missing process-wide variable identifier.\n\n");
+  EXPECT_EQ(api_->execute("get var proc.cli_never", user), "Variable not found.\n\n");
+  EXPECT_EQ(api_->execute("get var txn.cli", user), "Variable not found.\n\n");
+  EXPECT_EQ(api_->execute("set var proc.cli_x int(5)", user),
+            "This command is restricted to experimental mode only.\n\n");
+  EXPECT_EQ(api_->execute("experimental-mode on", user), "Permission denied\n\n");
+
+  CliSession admin;
+  admin.admin = true;
+  EXPECT_EQ(api_->execute("experimental-mode", admin), "experimental-mode is OFF\n\n");
+  EXPECT_EQ(api_->execute("experimental-mode on", admin), "\n");
+  EXPECT_EQ(api_->execute("experimental-mode", admin), "experimental-mode is ON\n\n");
+  EXPECT_EQ(api_->execute("set var proc.cli_x int(5)", admin), "\n");
+  EXPECT_EQ(api_->execute("get var proc.cli_x", user), "proc.cli_x: type=sint value=<5>\n");
+  EXPECT_EQ(api_->execute("set var proc.cli_x expr str(abc),upper", admin), "\n");
+  EXPECT_EQ(api_->execute("get var proc.cli_x", user), "proc.cli_x: type=str value=<ABC>\n");
+  EXPECT_EQ(api_->execute("set var proc.cli_x fmt x%[var(proc.cli_x),lower]y", admin), "\n");
+  EXPECT_EQ(api_->execute("get var proc.cli_x", user), "proc.cli_x: type=str value=<xabcy>\n");
+  EXPECT_EQ(api_->execute("set var proc.cli_b expr bin(4142)", admin), "\n");
+  EXPECT_EQ(api_->execute("get var proc.cli_b", user), "proc.cli_b: type=bin value=<AB>\n");
+  EXPECT_EQ(api_->execute("set var proc.cli_x", admin),
+            "Missing either 'expr', 'fmt' or expression.\n\n");
+  EXPECT_EQ(api_->execute("set var proc.cli_x int(4) junk", admin),
+            "'set var': arg type must be either 'expr' or 'fmt' but got 'int(4)'.\n");
+  EXPECT_EQ(api_->execute("set var txn.cli_x str(1)", admin),
+            "'set var': cannot set variable 'txn.cli_x', only scope 'proc' is permitted here.\n");
+  EXPECT_EQ(api_->execute("set var proc.cli_x expr src", admin),
+            "fetch method 'src' extracts information from 'client address', none of which is "
+            "available here\n");
+  EXPECT_EQ(api_->execute("experimental-mode off", admin), "\n");
+  EXPECT_EQ(api_->execute("set var proc.cli_x int(1)", admin),
+            "This command is restricted to experimental mode only.\n\n");
+  EXPECT_EQ(api_->execute("get var proc.cli_x", user), "proc.cli_x: type=str value=<xabcy>\n");
+}
+
+}  // namespace
+}  // namespace hearth::admin

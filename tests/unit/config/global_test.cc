@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "config_test_util.h"
+#include "expr/log_format.h"
+#include "expr/proc_vars.h"
+#include "expr/vars.h"
 
 namespace hearth::config {
 namespace {
@@ -148,7 +151,7 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
   EXPECT_EQ(only_error(global("  nbthreads 2\n")),
             "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
             "maxconn, log, hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-            "tune.idle-pool.shared, pidfile");
+            "tune.idle-pool.shared, pidfile, set-var, set-var-fmt");
 }
 
 // Hearth's idle pools are per thread, never shared: "off" says exactly that,
@@ -168,6 +171,67 @@ TEST(Global, SeveralGlobalSectionsMerge) {
   ASSERT_TRUE(r.ok()) << dump(r.errors);
   EXPECT_EQ(r.config.global.nbthread, 2);
   EXPECT_EQ(r.config.global.maxconn, 7);
+}
+
+}  // namespace
+}  // namespace hearth::config
+
+namespace hearth::config {
+namespace {
+
+// Reads a proc variable as the runtime API shows it.
+std::string proc_var(const std::string& name) {
+  expr::VarName v;
+  std::string err;
+  if (!expr::parse_var_name("proc." + name, &v, &err)) return "bad name";
+  expr::Sample s;
+  if (!expr::ProcVars::instance().get(v.id, &s)) return "unset";
+  std::string out;
+  expr::print_sample(s, &out);
+  return std::string(expr::type_name(s.type)) + ":" + out;
+}
+
+TEST(GlobalSetVar, EvaluatedInOrderAtLoad) {
+  ParseResult r = global(
+      "  set-var proc.gv_int12 int(12)\n"
+      "  set-var proc.gv_int5 var(proc.gv_str60,60),div(proc.gv_int12)\n"
+      "  set-var proc.gv_a str(\"this is\")\n"
+      "  set-var-fmt proc.gv_b \"%[var(proc.gv_a)] a string\"\n"
+      "  set-var proc.gv_none var(proc.gv_never)\n"
+      "  set-var proc.gv_bad str(a),ipmask(24)\n"
+      "  set-var-fmt proc.gv_fixed \"plain\"\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(proc_var("gv_int12"), "sint:12");
+  EXPECT_EQ(proc_var("gv_int5"), "sint:5");
+  EXPECT_EQ(proc_var("gv_b"), "str:this is a string");
+  // No sample: nothing is set (HAProxy 2.6 alike).
+  EXPECT_EQ(proc_var("gv_none"), "unset");
+  EXPECT_EQ(proc_var("gv_bad"), "unset");
+  EXPECT_EQ(proc_var("gv_fixed"), "str:plain");
+}
+
+TEST(GlobalSetVar, Errors) {
+  EXPECT_EQ(only_error(global("  set-var txn.x int(1)\n")),
+            "t.cfg:2: 'set-var': cannot set 'txn.x' here: the global section only sets 'proc.' "
+            "variables");
+  EXPECT_EQ(only_error(global("  set-var proc.x\n")),
+            "t.cfg:2: 'set-var': expects a proc variable and a sample expression, e.g. set-var "
+            "proc.name int(1)");
+  EXPECT_EQ(only_error(global("  set-var proc.x int(1) if TRUE\n")),
+            "t.cfg:2: 'set-var': expects a proc variable and a sample expression, e.g. set-var "
+            "proc.name int(1)");
+  EXPECT_EQ(only_error(global("  set-var-fmt proc.x\n")),
+            "t.cfg:2: 'set-var-fmt': expects a proc variable and a format, e.g. set-var-fmt "
+            "proc.name \"%[...]\"");
+  EXPECT_EQ(only_error(global("  set-var proc.x src\n")),
+            "t.cfg:2: 'set-var': fetch method 'src' extracts information from 'client address', "
+            "none of which is available here");
+  EXPECT_NE(only_error(global("  set-var-fmt proc.x \"%[req.hdr(host)]\"\n")).find("req.hdr"),
+            std::string::npos);
+  EXPECT_NE(only_error(global("  set-var proc.x nope()\n")).find("unknown fetch method 'nope'"),
+            std::string::npos);
+  EXPECT_NE(only_error(global("  set-var proc. int(1)\n")).find("invalid variable name"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -164,9 +164,9 @@ TEST(HttpRules, Errors) {
   EXPECT_EQ(only_error(frontend("  http-request set-header X-Ip %Tq\n")),
             "t.cfg:3: 'http-request set-header': log-format variable '%Tq' is not supported by "
             "Hearth yet");
-  EXPECT_EQ(only_error(frontend("  http-request set-var(proc.x) str(a)\n")),
-            "t.cfg:3: 'http-request set-var': variables of scope 'proc' ('proc.x') are not "
-            "supported by Hearth yet");
+  EXPECT_EQ(only_error(frontend("  http-request set-var(proc) str(a)\n")),
+            "t.cfg:3: 'http-request set-var': invalid variable name 'proc': expects a scope among "
+            "proc, sess, txn, req, res, then '.' and a name");
   EXPECT_EQ(only_error(frontend("  http-request set-var(txn.x,ifbig) str(a)\n")),
             "t.cfg:3: 'http-request set-var': unknown set-var condition 'ifbig' (expects ifexists, "
             "ifnotexists, ifempty, ifnotempty, ifset, ifnotset, ifgt, iflt)");

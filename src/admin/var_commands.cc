@@ -1,0 +1,72 @@
+#include "admin/var_commands.h"
+
+#include "expr/log_format.h"
+#include "expr/proc_vars.h"
+#include "expr/var_access.h"
+
+namespace hearth::admin {
+namespace {
+
+// HAProxy's type names in "get var" answers.
+const char* cli_type_name(expr::SmpType t) {
+  switch (t) {
+    case expr::SmpType::kBool:
+      return "bool";
+    case expr::SmpType::kSint:
+      return "sint";
+    case expr::SmpType::kIpv4:
+      return "ipv4";
+    case expr::SmpType::kIpv6:
+      return "ipv6";
+    case expr::SmpType::kStr:
+      return "str";
+    case expr::SmpType::kBin:
+      return "bin";
+    case expr::SmpType::kMeth:
+      return "meth";
+    default:
+      return "any";
+  }
+}
+
+}  // namespace
+
+std::string cli_get_var(const std::vector<std::string>& w) {
+  if (w.size() < 3) return "Missing process-wide variable identifier.\n\n";
+  expr::VarName var;
+  std::string err;
+  if (!expr::parse_var_name(w[2], &var, &err) || var.scope != expr::VarScope::kProc)
+    return "Variable not found.\n\n";
+  expr::Sample s;
+  if (!expr::ProcVars::instance().get(var.id, &s)) return "Variable not found.\n\n";
+  std::string value;
+  expr::print_sample(s, &value);
+  // One line, no empty line after it: the answer HAProxy gives.
+  return w[2] + ": type=" + cli_type_name(s.type) + " value=<" + value + ">\n";
+}
+
+std::string cli_set_var(const std::vector<std::string>& w, bool experimental) {
+  if (!experimental) return "This command is restricted to experimental mode only.\n\n";
+  if (w.size() < 4) return "Missing either 'expr', 'fmt' or expression.\n\n";
+  expr::VarName var;
+  std::string err;
+  if (!expr::parse_var_name(w[2], &var, &err)) return err + "\n";
+  if (var.scope != expr::VarScope::kProc)
+    return "'set var': cannot set variable '" + w[2] + "', only scope 'proc' is permitted here.\n";
+  // "set var NAME EXPR" (the old form), or "set var NAME expr|fmt VALUE".
+  size_t at = 3;
+  bool fmt = false;
+  if (w.size() > 4) {
+    if (w[3] != "expr" && w[3] != "fmt")
+      return "'set var': arg type must be either 'expr' or 'fmt' but got '" + w[3] + "'.\n";
+    fmt = w[3] == "fmt";
+    at = 4;
+  }
+  expr::Sample value;
+  bool have = false;
+  if (!expr::eval_without_stream(w[at], fmt, &value, &have, &err)) return err + "\n";
+  if (have) expr::write_proc_var(var, value);
+  return "\n";
+}
+
+}  // namespace hearth::admin

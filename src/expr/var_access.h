@@ -1,0 +1,32 @@
+#pragma once
+// Reading and writing a variable of any scope from a rule, a converter or the
+// var() fetch: proc goes to the process-wide store (proc_vars.h), the other
+// scopes to the stores the FetchContext gives.
+#include <cstdint>
+#include <string>
+
+#include "expr/fetch.h"
+#include "expr/vars.h"
+
+namespace hearth::expr {
+
+// Returns: false if the variable is unset or its scope has no store here;
+// else its value in *out (bytes valid until the variable is set again, or for
+// proc until this thread's chunks rotate).
+bool read_var(FetchContext& ctx, const VarName& v, Sample* out);
+// set-var with conditions (set_var_if). Returns: whether it was stored.
+bool write_var(FetchContext& ctx, const VarName& v, uint16_t conds, const Sample& in);
+// unset-var. Returns: false if the scope has no store here.
+bool erase_var(FetchContext& ctx, const VarName& v);
+
+// Evaluates `text` where there is no stream (the global section's set-var,
+// the runtime API's set var): a sample expression, or with `fmt` a
+// log-format string, using only fetches marked kUseCfg.
+// Returns: false with *err if it does not parse; else true, with *have
+// telling whether there is a sample in *out (a format always has one).
+bool eval_without_stream(const std::string& text, bool fmt, Sample* out, bool* have,
+                         std::string* err);
+// Sets proc variable `v` to `in`, without conditions.
+bool write_proc_var(const VarName& v, const Sample& in);
+
+}  // namespace hearth::expr
