@@ -143,9 +143,10 @@ backend::Backend* Runtime::find_backend(const std::string& name) {
   return nullptr;
 }
 
-backend::Backend* Runtime::build_backend(const config::ProxyConfig& p,
+backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
                                          std::vector<std::string>* errors) {
   auto be = std::make_unique<backend::Backend>(p.name, p.balance, p.random_draws);
+  be->id = id;
   fill_backend_settings(p, &be->settings);
   for (const config::ServerConfig& sc : p.servers) {
     std::string err;
@@ -186,17 +187,22 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   // Every backend and listen section is a backend (a listen without servers
   // answers 503, as in HAProxy). References between sections were checked
   // by config::validate().
-  for (const config::ProxyConfig& p : cfg.proxies)
+  // Proxy ids follow the order of the sections, from 1 (defaults have none).
+  for (size_t i = 0; i < cfg.proxies.size(); ++i) {
+    const config::ProxyConfig& p = cfg.proxies[i];
     if (p.kind == config::ProxyKind::kBackend || p.kind == config::ProxyKind::kListen)
-      build_backend(p, errors);
+      build_backend(p, int(i) + 1, errors);
+  }
   stream::clear_backend_registry();
   for (const auto& be : backends) stream::register_backend(be.get());
 
-  for (const config::ProxyConfig& p : cfg.proxies) {
+  for (size_t i = 0; i < cfg.proxies.size(); ++i) {
+    const config::ProxyConfig& p = cfg.proxies[i];
     if (p.kind != config::ProxyKind::kFrontend && p.kind != config::ProxyKind::kListen) continue;
     FrontendRuntime fr;
     fr.fe = std::make_unique<stream::Frontend>();
     stream::Frontend& fe = *fr.fe;
+    fe.id = int(i) + 1;
     fill_frontend(p, cfg.global, log_stdout, &fe);
     if (p.kind == config::ProxyKind::kListen) fe.own_backend = find_backend(p.name);
     fe.default_backend =

@@ -18,7 +18,7 @@ struct BindSpec {
   config::SourceLoc loc;
   std::string text;
   net::Address addr;
-  int inherited_fd = -1;  // bind fd@N
+  int inherited_fd = -1;           // bind fd@N
   net::Transport* xprt = nullptr;  // what carries the accepted connections
 };
 
@@ -41,11 +41,13 @@ class Runtime {
   bool log_stdout = false;
 
  private:
-  backend::Backend* build_backend(const config::ProxyConfig& p, std::vector<std::string>* errors);
+  // `id` is the proxy id HAProxy gives the section (fe_id, be_id).
+  backend::Backend* build_backend(const config::ProxyConfig& p, int id,
+                                  std::vector<std::string>* errors);
   backend::Backend* find_backend(const std::string& name);
   // Returns: false with an error added if the check address is unusable.
-  bool add_check(const config::ProxyConfig& p, const config::ServerConfig& sc,
-                 backend::Backend* be, backend::Server* s, std::vector<std::string>* errors);
+  bool add_check(const config::ProxyConfig& p, const config::ServerConfig& sc, backend::Backend* be,
+                 backend::Server* s, std::vector<std::string>* errors);
   // Creates the checks of pending_checks_, spread over threads and over the
   // first check interval, and records every server's starting state.
   void start_health();

@@ -41,8 +41,9 @@ enum class TakeResult { kAssigned, kQueued, kNoServer, kQueueFull };
 
 struct BackendCounters {
   std::atomic<uint64_t> sessions{0};
-  std::atomic<uint64_t> no_server{0};     // sessions refused: no usable server
+  std::atomic<uint64_t> no_server{0};  // sessions refused: no usable server
   std::atomic<uint64_t> queue_timeouts{0};
+  std::atomic<int64_t> cur_conns{0};  // streams attached to the backend now (be_conn)
 };
 
 class Backend {
@@ -55,6 +56,7 @@ class Backend {
   const std::string& name() const { return name_; }
   const std::vector<std::unique_ptr<Server>>& servers() const { return servers_; }
   LbKind lb_kind() const { return lb_kind_; }
+  int id = 0;  // HAProxy's proxy id: the section's rank among proxies, from 1
   BackendCounters counters;
   // Requires: set before the backend is used by any thread; read-only after.
   BackendSettings settings;
@@ -100,6 +102,24 @@ class Backend {
   std::mutex mu_;
   List queue_;
   size_t queue_len_ = 0;
+};
+
+// Counts one stream in its backend's cur_conns (be_conn) from the time it is
+// switched there until it ends or switches again.
+class BackendHold {
+ public:
+  BackendHold() = default;
+  BackendHold(const BackendHold&) = delete;
+  BackendHold& operator=(const BackendHold&) = delete;
+  ~BackendHold() { reset(nullptr); }
+  void reset(Backend* be) {
+    if (be_) be_->counters.cur_conns.fetch_sub(1, std::memory_order_relaxed);
+    be_ = be;
+    if (be_) be_->counters.cur_conns.fetch_add(1, std::memory_order_relaxed);
+  }
+
+ private:
+  Backend* be_ = nullptr;
 };
 
 }  // namespace hearth::backend

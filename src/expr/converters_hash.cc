@@ -4,6 +4,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <xxhash.h>
 
 #include <array>
 #include <cstring>
@@ -228,6 +229,24 @@ bool conv_hash32(const Arg* a, size_t n, Sample& smp, FetchContext&) {
   return true;
 }
 
+// xxh32([seed]): unsigned 32 bits; xxh64 and xxh3 ([seed]): 64 bits shown
+// signed, as HAProxy stores them (libxxhash).
+bool conv_xxh32(const Arg* a, size_t n, Sample& smp, FetchContext&) {
+  smp.set_sint(XXH32(smp.str.data(), smp.str.size(), n > 0 ? uint32_t(a[0].sint) : 0));
+  return true;
+}
+
+bool conv_xxh64(const Arg* a, size_t n, Sample& smp, FetchContext&) {
+  smp.set_sint(int64_t(XXH64(smp.str.data(), smp.str.size(), n > 0 ? uint64_t(a[0].sint) : 0)));
+  return true;
+}
+
+bool conv_xxh3(const Arg* a, size_t n, Sample& smp, FetchContext&) {
+  smp.set_sint(int64_t(
+      XXH3_64bits_withSeed(smp.str.data(), smp.str.size(), n > 0 ? uint64_t(a[0].sint) : 0)));
+  return true;
+}
+
 const ConvDef kConverters[] = {
     {"sha1", {}, T::kBin, T::kBin, conv_sha1},
     {"sha2", {0, {A::kSint}}, T::kBin, T::kBin, conv_sha2, check_sha2},
@@ -238,6 +257,9 @@ const ConvDef kConverters[] = {
     {"djb2", {0, {A::kSint}}, T::kBin, T::kSint, conv_hash32<hash_djb2>},
     {"sdbm", {0, {A::kSint}}, T::kBin, T::kSint, conv_hash32<hash_sdbm>},
     {"wt6", {0, {A::kSint}}, T::kBin, T::kSint, conv_hash32<hash_wt6>},
+    {"xxh32", {0, {A::kSint}}, T::kBin, T::kSint, conv_xxh32},
+    {"xxh64", {0, {A::kSint}}, T::kBin, T::kSint, conv_xxh64},
+    {"xxh3", {0, {A::kSint}}, T::kBin, T::kSint, conv_xxh3},
 };
 
 }  // namespace

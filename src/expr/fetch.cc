@@ -44,6 +44,19 @@ bool check_bool(std::vector<Arg>& args, std::string* err) {
   return true;
 }
 
+// srv_is_up([backend/]server): the backend part (may be empty) and the server
+// name, kept apart in args[0].str as "backend/server" split at args[0].sint.
+bool check_server_ref(std::vector<Arg>& args, std::string* err) {
+  const std::string& s = args[0].str;
+  const size_t slash = s.find('/');
+  if (s.empty() || slash + 1 == s.size() || (slash != std::string::npos && slash == 0)) {
+    *err = "fetch method 'srv_is_up' expects [BACKEND/]SERVER, got '" + s + "'";
+    return false;
+  }
+  args[0].sint = slash == std::string::npos ? -1 : int64_t(slash);
+  return true;
+}
+
 // uuid([version]): only version 4 exists (HAProxy 2.6).
 bool check_uuid(std::vector<Arg>& args, std::string* err) {
   if (args.empty() || args[0].sint == 4) return true;
@@ -122,6 +135,15 @@ const std::vector<Named>& catalog() {
     add("fe_name", def(FetchId::kFeName, none, T::kStr, kUseAny));
     add("be_name", def(FetchId::kBeName, none, T::kStr, kUseAny));
     add("nbsrv", def(FetchId::kNbsrv, name_arg, T::kSint, kUseAny));
+    add("fe_id", def(FetchId::kFeId, none, T::kSint, kUseAny));
+    add("be_id", def(FetchId::kBeId, none, T::kSint, kUseAny));
+    FetchDef up_def = def(FetchId::kSrvIsUp, ArgSpec{1, {A::kStr}}, T::kBool, kUseAny);
+    up_def.check = check_server_ref;
+    add("srv_is_up", std::move(up_def));
+    add("connslots", def(FetchId::kConnslots, name_arg, T::kSint, kUseAny));
+    add("be_conn", def(FetchId::kBeConn, name_arg, T::kSint, kUseAny));
+    add("queue", def(FetchId::kQueue, name_arg, T::kSint, kUseAny));
+    add("avg_queue", def(FetchId::kAvgQueue, name_arg, T::kSint, kUseAny));
     // Kept from the request line for the whole transaction.
     const uint8_t txn = kUseReq | kUseRes;
     add("capture.req.method", def(FetchId::kCaptureReqMethod, none, T::kStr, txn));
@@ -131,6 +153,7 @@ const std::vector<Named>& catalog() {
     add("capture.req.hdr", def(FetchId::kCaptureReqHdr, ArgSpec{1, {A::kSint}}, T::kStr, txn));
     add("capture.res.hdr", def(FetchId::kCaptureResHdr, ArgSpec{1, {A::kSint}}, T::kStr, txn));
     add("unique-id", def(FetchId::kUniqueId, none, T::kStr, txn));
+    add("http_first_req", def(FetchId::kHttpFirstReq, none, T::kBool, txn));
     const uint8_t req = kUseReq;  // gone once the response is analysed (HAProxy)
     add("method", def(FetchId::kMethod, none, T::kMeth, req));
     add("path", def(FetchId::kPath, none, T::kStr, req, kStrDerivatives));

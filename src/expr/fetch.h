@@ -35,6 +35,13 @@ enum class FetchId : uint16_t {
   kFeName,
   kBeName,
   kNbsrv,
+  kFeId,
+  kBeId,
+  kSrvIsUp,    // srv_is_up([backend/]server)
+  kConnslots,  // connslots([backend])
+  kBeConn,     // be_conn([backend])
+  kQueue,      // queue([backend])
+  kAvgQueue,   // avg_queue([backend])
   // Layer 7, kept for the whole transaction (request and response rules).
   kCaptureReqMethod,
   kCaptureReqUri,
@@ -43,6 +50,7 @@ enum class FetchId : uint16_t {
   kCaptureReqHdr,  // capture.req.hdr(N): capture slot N of the request
   kCaptureResHdr,  // capture.res.hdr(N)
   kUniqueId,       // unique-id: the transaction's unique-id-format
+  kHttpFirstReq,   // http_first_req: the connection's first request
   // Layer 7, request.
   kMethod,
   kPath,

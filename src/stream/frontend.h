@@ -30,7 +30,7 @@ struct FrontendHttp {
   config::ForwardOption forwardfor, originalto;  // option forwardfor / originalto
   std::string monitor_uri;                       // empty: none
   std::vector<std::shared_ptr<const expr::Condition>> monitor_fail;
-  bool use_proxy_header = false;                 // option http-use-proxy-header
+  bool use_proxy_header = false;  // option http-use-proxy-header
   // http-request rules (evaluated before switching) and http-response rules
   // (after the backend's), in the order written.
   std::vector<config::HttpRule> request_rules;
@@ -53,6 +53,7 @@ struct FrontendCounters {
 class Frontend {
  public:
   std::string name;
+  int id = 0;  // HAProxy's proxy id: the section's rank among proxies, from 1
   config::Mode mode = config::Mode::kTcp;
   // Content switching: the use_backend rules in the order written, then
   // default_backend.

@@ -108,6 +108,7 @@ bool HttpStream::route_request() {
   const config::HttpRule* final_rule = eval_http_rules(fe_->http.request_rules, req, &full, fetch);
   if (!final_rule && !full) {
     be_ = fe_->select_backend(fetch);
+    be_hold_.reset(be_);
     fetch = TxnFetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req, nullptr);
     fetch.set_vars(&vars_, session());
     fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);

@@ -142,6 +142,7 @@ class HttpStream {
   // The backend this request goes to: chosen by content switching once the
   // frontend's request rules ran; nullptr before (and if none matched).
   backend::Backend* be_ = nullptr;
+  backend::BackendHold be_hold_;  // counts this transaction in be_'s be_conn
   mux::StreamConnector* scf_;
   Phase phase_ = Phase::kReqHead;
 

@@ -238,6 +238,41 @@ backend::Backend* find_registered_backend(std::string_view name) {
   return it == registry().end() ? nullptr : it->second;
 }
 
+namespace {
+
+// connslots, be_conn, queue and avg_queue of `be` (HAProxy manual 7.3.2).
+int64_t backend_load(FetchId id, backend::Backend& be) {
+  const int64_t queued = int64_t(be.queue_length());
+  switch (id) {
+    case FetchId::kBeConn:
+      return be.counters.cur_conns.load(std::memory_order_relaxed);
+    case FetchId::kQueue:
+      return queued;
+    case FetchId::kAvgQueue: {
+      // Without an active server the first backup takes the traffic (Hearth
+      // has no "option allbackups"); with no server at all, twice the queue.
+      const auto n = be.usable_servers();
+      const int64_t nbsrv = n.active > 0 ? n.active : n.backup > 0 ? 1 : 0;
+      return nbsrv > 0 ? (queued + nbsrv - 1) / nbsrv : queued * 2;
+    }
+    default:
+      // connslots: free connection and queue slots of the servers not
+      // stopped. One without maxconn or maxqueue makes the sum meaningless,
+      // and HAProxy answers -1; Hearth has no per-server queue limit
+      // (maxqueue), so any such server does.
+      for (const auto& s : be.servers())
+        if (s->up.load() && !s->disabled.load()) return -1;
+      return 0;
+  }
+}
+
+}  // namespace
+
+backend::Backend* TxnFetch::backend_arg(const expr::Arg* args, size_t nargs) const {
+  if (nargs > 0 && !args[0].str.empty()) return find_registered_backend(args[0].str);
+  return const_cast<backend::Backend*>(be_);
+}
+
 bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out) {
   if (!(def.use & where_)) return false;         // never matches here, as HAProxy warned
@@ -249,6 +284,11 @@ bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
         !caps_->get(def.id == FetchId::kCaptureResHdr, size_t(args[0].sint), &v))
       return false;
     out.set_str(v);
+    return true;
+  }
+  if (def.id == FetchId::kHttpFirstReq) {
+    if (!session_) return false;
+    out.set_bool(session_->transactions == 0);  // finished keep-alive transactions
     return true;
   }
   if (def.id == FetchId::kUniqueId) {
@@ -312,11 +352,41 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
         return false;
       return true;
     case FetchId::kNbsrv: {
-      const backend::Backend* be = be_;
-      if (nargs > 0 && !args[0].str.empty()) be = find_registered_backend(args[0].str);
+      const backend::Backend* be = backend_arg(args, nargs);
       if (!be) return false;
       const auto n = be->usable_servers();
       out.set_sint(n.active > 0 ? n.active : n.backup);
+      return true;
+    }
+    case FetchId::kFeId:
+      if (!fe_) return false;
+      out.set_sint(fe_->id);
+      return true;
+    case FetchId::kBeId:
+      // Before switching, the frontend stands for the backend, as for be_name.
+      if (!be_ && !fe_) return false;
+      out.set_sint(be_ ? be_->id : fe_->id);
+      return true;
+    case FetchId::kSrvIsUp: {
+      const std::string_view ref = args[0].str;
+      const backend::Backend* be =
+          args[0].sint < 0 ? be_ : find_registered_backend(ref.substr(0, size_t(args[0].sint)));
+      if (!be) return false;
+      const std::string_view name = args[0].sint < 0 ? ref : ref.substr(size_t(args[0].sint) + 1);
+      for (const auto& s : be->servers()) {
+        if (s->name != name) continue;
+        out.set_bool(s->up.load() && !s->disabled.load());  // UP, not DOWN nor in maintenance
+        return true;
+      }
+      return false;
+    }
+    case FetchId::kConnslots:
+    case FetchId::kBeConn:
+    case FetchId::kQueue:
+    case FetchId::kAvgQueue: {
+      backend::Backend* be = backend_arg(args, nargs);
+      if (!be) return false;
+      out.set_sint(backend_load(def.id, *be));
       return true;
     }
     default:

@@ -59,6 +59,8 @@ class TxnFetch : public expr::FetchContext {
 
  private:
   bool fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::Sample& out);
+  // The backend a fetch's optional first argument names, else the current one.
+  backend::Backend* backend_arg(const expr::Arg* args, size_t nargs) const;
   bool fetch_request(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out);
   bool fetch_captured(const expr::FetchDef& def, expr::Sample& out);

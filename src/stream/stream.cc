@@ -48,6 +48,7 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
   } else {
     TxnFetch fetch(expr::kUseConn, scf->conn, fe, nullptr, nullptr, nullptr);
     be_ = fe->select_backend(fetch);
+    be_hold_.reset(be_);
     switched_ = true;
     if (be_ && !fe->owns(be_) && !be_->settings.tcp.content.empty()) state_ = State::kInspect;
   }
@@ -191,6 +192,7 @@ void Stream::switch_backend() {
   fetch.set_request(std::string_view(req_.allocated() ? req_.head() : "", req_.len()));
   fetch.set_vars(&vars_, Session::of(scf_->conn));
   be_ = fe_->select_backend(fetch);
+  be_hold_.reset(be_);
   switched_ = true;
 }
 

@@ -54,7 +54,8 @@ class Stream {
   void log_end();
 
   Frontend* fe_;
-  backend::Backend* be_;  // nullptr: the frontend has no backend for it
+  backend::Backend* be_;          // nullptr: the frontend has no backend for it
+  backend::BackendHold be_hold_;  // counts this stream in be_'s be_conn
   mux::StreamConnector* scf_;
   State state_ = State::kAssign;
   bool switched_ = false;         // content switching done (after the frontend's rules)

@@ -185,10 +185,11 @@ TEST_F(HttpErrorsTest, LogLinesNameTheServerAndCountBytes) {
 // ---------------------------------------------------------------------------
 
 TEST_F(HttpErrorsTest, RequestSetAndDelHeader) {
-  start({.fe_extra = "  http-request set-header X-Added yes\n  http-request del-header X-Secret\n"});
+  start(
+      {.fe_extra = "  http-request set-header X-Added yes\n  http-request del-header X-Secret\n"});
   HttpClient c(proxy_->port());
-  HttpResponse r = c.request("GET", "/", {"X-Secret: s", "X-Added: old", "X-Added: older",
-                                          "X-Kept: k"});
+  HttpResponse r =
+      c.request("GET", "/", {"X-Secret: s", "X-Added: old", "X-Added: older", "X-Kept: k"});
   EXPECT_EQ(r.status, 200);
   ASSERT_EQ(backend_.request_count(), 1u);
   HttpRequestRecord seen = backend_.requests()[0];
@@ -199,7 +200,8 @@ TEST_F(HttpErrorsTest, RequestSetAndDelHeader) {
 }
 
 TEST_F(HttpErrorsTest, ResponseSetAndDelHeader) {
-  start({.be_extra = "  http-response set-header X-Via hearth\n  http-response del-header X-Conn\n"});
+  start(
+      {.be_extra = "  http-response set-header X-Via hearth\n  http-response del-header X-Conn\n"});
   HttpClient c(proxy_->port());
   HttpResponse r = c.request("GET", "/");
   EXPECT_EQ(r.status, 200);

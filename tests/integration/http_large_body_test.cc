@@ -37,10 +37,20 @@ uint64_t big_bytes() {
     char* end = nullptr;
     uint64_t n = std::strtoull(env, &end, 10);
     switch (end && *end ? *end : ' ') {
-      case 'g': case 'G': n <<= 30; break;
-      case 'm': case 'M': n <<= 20; break;
-      case 'k': case 'K': n <<= 10; break;
-      default: break;
+      case 'g':
+      case 'G':
+        n <<= 30;
+        break;
+      case 'm':
+      case 'M':
+        n <<= 20;
+        break;
+      case 'k':
+      case 'K':
+        n <<= 10;
+        break;
+      default:
+        break;
     }
     if (n > 0) return n;
   }
@@ -166,8 +176,8 @@ TEST_F(HttpLargeBodyTest, ChunkedBothWays) {
     size_t k = static_cast<size_t>(std::min<uint64_t>(n - off, chunk.size() - off % 977));
     pattern_fill(off, chunk.data(), k);
     snprintf(line, sizeof line, "%zx\r\n", k);
-    ASSERT_TRUE(c.send(std::string(line) + std::string(chunk.data(), k) + "\r\n",
-                       milliseconds{60000}));
+    ASSERT_TRUE(
+        c.send(std::string(line) + std::string(chunk.data(), k) + "\r\n", milliseconds{60000}));
     sent.update(std::string_view(chunk.data(), k));
     off += k;
   }

@@ -47,10 +47,10 @@ struct StatsSocket {
 struct ReuseCase {
   const char* policy;
   // Backend connections after each scenario (see the test).
-  uint64_t second_request;       // client A sends 2 requests
-  uint64_t first_after_unsafe;   // A sends 1, then a new client B sends 1
-  uint64_t first_after_safe;     // A sends 2, then B sends 1
-  uint64_t then_b_second;        // ... and B sends a 2nd
+  uint64_t second_request;      // client A sends 2 requests
+  uint64_t first_after_unsafe;  // A sends 1, then a new client B sends 1
+  uint64_t first_after_safe;    // A sends 2, then B sends 1
+  uint64_t then_b_second;       // ... and B sends a 2nd
 };
 
 void PrintTo(const ReuseCase& c, std::ostream* os) { *os << c.policy; }
@@ -77,9 +77,9 @@ class HttpReusePolicyTest : public ::testing::TestWithParam<ReuseCase> {
   // A fresh backend and hearth with the policy under test.
   void start() {
     backend_ = std::make_unique<HttpBackend>();
-    proxy_ = std::make_unique<HttpProxy>(HearthHttpConfig{
-        .be_port = backend_->port(),
-        .be_extra = std::string("  http-reuse ") + GetParam().policy + "\n"});
+    proxy_ = std::make_unique<HttpProxy>(
+        HearthHttpConfig{.be_port = backend_->port(),
+                         .be_extra = std::string("  http-reuse ") + GetParam().policy + "\n"});
     ASSERT_TRUE(proxy_->ready()) << proxy_->describe();
   }
   // Sends one GET tagged with the client's name. Returns: its status.
@@ -239,8 +239,8 @@ TEST(HttpReuseNever, PreferLastServerKeepsTheClientOnItsConnection) {
     SCOPED_TRACE(prefer ? "prefer-last-server" : "plain roundrobin");
     HttpBackend b1, b2;
     HttpProxy proxy(never_config(b1.port(), "  server s2 127.0.0.1:" + std::to_string(b2.port()) +
-                                                 "\n" +
-                                                 (prefer ? "  option prefer-last-server\n" : "")));
+                                                "\n" +
+                                                (prefer ? "  option prefer-last-server\n" : "")));
     ASSERT_TRUE(proxy.ready()) << proxy.describe();
     HttpClient c(proxy.port());
     for (int i = 0; i < 4; ++i) ASSERT_EQ(c.request("GET", "/").status, 200);
@@ -278,8 +278,7 @@ TEST(HttpReuseNever, AuthHandshakeMakesTheConnectionPrivate) {
   // A's second leg (roundrobin would pick either server) goes back on its
   // connection, even as a POST after a pause longer than timeout reuse-window.
   std::this_thread::sleep_for(milliseconds{250});
-  HttpResponse r2 =
-      a.request("POST", "/ntlm", {"x-client: A", "authorization: NTLM abc"}, "type3");
+  HttpResponse r2 = a.request("POST", "/ntlm", {"x-client: A", "authorization: NTLM abc"}, "type3");
   EXPECT_EQ(r2.status, 200);
   EXPECT_EQ(r2.header("x-conn"), r1.header("x-conn"));
   EXPECT_EQ(r2.header("x-req"), "2");
@@ -457,7 +456,8 @@ TEST_P(HttpKilledOnReuseTest, PostsAreNeverSentTwice) {
   }
   int failed = 0;
   for (const auto& [id, status] : status_of) {
-    EXPECT_EQ(arrivals[id], 1) << "POST " << id << " reached the backend " << arrivals[id] << " times";
+    EXPECT_EQ(arrivals[id], 1) << "POST " << id << " reached the backend " << arrivals[id]
+                               << " times";
     // A 502 exactly when the one attempt died with its connection.
     EXPECT_EQ(status == 502, was_killed[id]) << "POST " << id;
     failed += status == 502;
@@ -495,7 +495,8 @@ TEST(HttpKeepAliveRace, PausesAroundTheServerTimeout) {
     std::unique_ptr<HttpClient> c = std::make_unique<HttpClient>(proxy.port());
     for (int i = 0; i < rounds; ++i) {
       std::this_thread::sleep_for(milliseconds{kPauses[i % 7]});
-      HttpResponse r = c->request(method, "/", {"x-id: " + std::string(method) + std::to_string(i)});
+      HttpResponse r =
+          c->request(method, "/", {"x-id: " + std::string(method) + std::to_string(i)});
       if (r.status != 200) {
         ++errors;
         c = std::make_unique<HttpClient>(proxy.port());
@@ -604,7 +605,7 @@ TEST(HttpReuseLimits, ReuseWindowBoundsNonIdempotentReuse) {
   HttpProxy proxy({.be_port = backend.port(), .be_extra = "  timeout reuse-window 100ms\n"});
   ASSERT_TRUE(proxy.ready()) << proxy.describe();
   HttpClient c(proxy.port());
-  ASSERT_EQ(c.request("GET", "/").status, 200);  // first request: its own connection
+  ASSERT_EQ(c.request("GET", "/").status, 200);            // first request: its own connection
   ASSERT_EQ(c.request("POST", "/", {}, "a").status, 200);  // idle for ~0 ms: reused
   EXPECT_EQ(backend.connections(), 1u);
   std::this_thread::sleep_for(milliseconds{300});

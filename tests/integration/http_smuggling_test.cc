@@ -33,7 +33,8 @@ std::string get(std::string_view line, std::string_view fields = "host: a\r\n") 
 
 std::string many_fields(int n, size_t value_size) {
   std::string out;
-  for (int i = 0; i < n; ++i) out += "x-f" + std::to_string(i) + ": " + std::string(value_size, 'v') + "\r\n";
+  for (int i = 0; i < n; ++i)
+    out += "x-f" + std::to_string(i) + ": " + std::string(value_size, 'v') + "\r\n";
   return out;
 }
 
@@ -52,13 +53,16 @@ const Vector kVectors[] = {
     // Transfer-Encoding forms.
     {"te_chunked_not_last", post("transfer-encoding: chunked, gzip\r\n", "0\r\n\r\n"), 400},
     {"te_gzip_only", post("transfer-encoding: gzip\r\n", "x"), 400},
-    {"te_chunked_twice", post("transfer-encoding: chunked\r\ntransfer-encoding: chunked\r\n",
-                              "0\r\n\r\n"),
-     400},
+    {"te_chunked_twice",
+     post("transfer-encoding: chunked\r\ntransfer-encoding: chunked\r\n", "0\r\n\r\n"), 400},
     {"te_unknown", post("transfer-encoding: gzip2\r\n", "x"), 501},
     {"te_identity", post("transfer-encoding: identity\r\n", "x"), 501},
     {"te_http10", "POST / HTTP/1.0\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-    {"te_vertical_tab", post("transfer-encoding: \x0b" "chunked\r\n", "0\r\n\r\n"), 400},
+    {"te_vertical_tab",
+     post("transfer-encoding: \x0b"
+          "chunked\r\n",
+          "0\r\n\r\n"),
+     400},
     // Line structure.
     {"obs_fold", get("GET / HTTP/1.1", "host: a\r\nx-a: b\r\n c\r\n"), 400},
     {"obs_fold_te", post("x-a: b\r\n transfer-encoding: chunked\r\n", "0\r\n\r\n"), 400},
@@ -70,7 +74,11 @@ const Vector kVectors[] = {
     {"tab_before_colon", post("content-length\t: 0\r\n"), 400},
     // Control characters.
     {"nul_in_value", get("GET / HTTP/1.1", "host: a\r\nx-a: a\0b\r\n"s), 400},
-    {"ctl_in_value", get("GET / HTTP/1.1", "host: a\r\nx-a: a\x01" "b\r\n"), 400},
+    {"ctl_in_value",
+     get("GET / HTTP/1.1",
+         "host: a\r\nx-a: a\x01"
+         "b\r\n"),
+     400},
     {"del_in_value", get("GET / HTTP/1.1", "host: a\r\nx-a: a\x7f\r\n"), 400},
     {"nul_in_target", get("GET /a\0b HTTP/1.1"s), 400},
     {"nul_in_name", get("GET / HTTP/1.1", "host: a\r\nx\0a: b\r\n"s), 400},
@@ -149,8 +157,9 @@ TEST_F(HttpSmugglingTest, ControlRequestsAreForwarded) {
   ASSERT_TRUE(proxy_->ready()) << proxy_->describe();
   HttpClient c(proxy_->port());
   EXPECT_EQ(c.request("POST", "/hash", {}, "hello").body, "5 " + sha256_hex("hello"));
-  EXPECT_EQ(c.request("POST", "/echo", {"transfer-encoding: chunked"}, "5\r\nhello\r\n0\r\n\r\n").body,
-            "hello");
+  EXPECT_EQ(
+      c.request("POST", "/echo", {"transfer-encoding: chunked"}, "5\r\nhello\r\n0\r\n\r\n").body,
+      "hello");
   EXPECT_EQ(c.request("GET", "/" + std::string(8000, 'a')).status, 200);
   EXPECT_GE(backend_->request_count(), 3u);
 }
@@ -163,8 +172,9 @@ TEST(HttpSmugglingLate, BadChunkAfterTheHeadWasForwarded) {
   HttpProxy proxy({.be_port = backend.port()});
   ASSERT_TRUE(proxy.ready()) << proxy.describe();
   HttpClient c(proxy.port());
-  ASSERT_TRUE(c.send("POST /hash HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n"
-                     "5\r\nhello\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /hash HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n"
+             "5\r\nhello\r\n"));
   ASSERT_TRUE(wait_until([&] { return backend.active() == 1; }, milliseconds{2000}));
   std::this_thread::sleep_for(milliseconds{50});
   ASSERT_TRUE(c.send("zz\r\nsmuggled\r\n0\r\n\r\n"));

@@ -4,12 +4,12 @@
 //
 // CMakeLists.txt builds only tests/integration/*_test.cc into
 // integration_tests, so the helpers' implementation is compiled here.
-#include "http_test_util.cc"  // NOLINT(bugprone-suspicious-include)
-
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
 #include <thread>
+
+#include "http_test_util.cc"  // NOLINT(bugprone-suspicious-include)
 
 namespace hearth::test::http {
 namespace {
@@ -46,7 +46,8 @@ TEST(HttpUtilBackend, KeepAliveBodiesAndBookkeeping) {
   r = c.request("POST", "/hash", {}, "abc");
   EXPECT_EQ(r.body, "3 " + sha256_hex("abc"));
   EXPECT_EQ(r.header("x-req"), "2");
-  r = c.request("POST", "/echo", {"transfer-encoding: chunked"}, "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+  r = c.request("POST", "/echo", {"transfer-encoding: chunked"},
+                "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
   EXPECT_EQ(r.body, "abcde");
   r = c.request("GET", "/chunked/300000");
   EXPECT_TRUE(r.complete);
@@ -96,13 +97,15 @@ TEST(HttpUtilBackend, ReusedConnectionsAreKilledOnArrival) {
 TEST(HttpUtilBackend, ExpectContinueAndUpgrade) {
   HttpBackend be;
   HttpClient c(be.port());
-  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\n"
-                     "content-length: 2\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /echo HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\n"
+             "content-length: 2\r\n\r\n"));
   EXPECT_EQ(c.read_response().status, 100);
   ASSERT_TRUE(c.send("hi"));
   EXPECT_EQ(c.read_response().body, "hi");
   HttpClient w(be.port());
-  ASSERT_TRUE(w.send("GET /ws HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n"));
+  ASSERT_TRUE(
+      w.send("GET /ws HTTP/1.1\r\nhost: x\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n"));
   EXPECT_EQ(w.read_response().status, 101);
   ASSERT_TRUE(w.send("ping"));
   EXPECT_EQ(w.read_n(10, milliseconds{2000}), "hello\nping");

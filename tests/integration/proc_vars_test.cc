@@ -53,9 +53,9 @@ TEST(ProcVars, SharedAcrossConnectionsAndThreadsLikeHAProxy) {
       ASSERT_TRUE(c.send("GET " + p + " HTTP/1.1\r\nhost: a\r\n\r\n"));
       HttpResponse r = c.read_response();
       seen.push_back(std::to_string(r.status) + " hits=" + r.header("x-hits").value_or("-") +
-                     " greet=" + r.header("x-greet").value_or("-") + " last=" +
-                     r.header("x-last").value_or("-") + " id=" +
-                     r.header("x-id-len").value_or("-"));
+                     " greet=" + r.header("x-greet").value_or("-") +
+                     " last=" + r.header("x-last").value_or("-") +
+                     " id=" + r.header("x-id-len").value_or("-"));
     }
     seen.push_back(stats_command(sock, "get var proc.hits"));
     seen.push_back(stats_command(sock, "set var proc.hits int(41)"));

@@ -675,3 +675,28 @@ TEST(ConverterTime, HttpDate) {
 
 }  // namespace
 }  // namespace hearth::expr
+
+namespace hearth::expr {
+namespace {
+
+// xxHash's published values for the empty input, and seeds that change them.
+TEST(ConverterXxh, KnownValuesAndSeeds) {
+  EXPECT_EQ(eval("bin(),xxh32"), "46947589");              // 0x02CC5D05
+  EXPECT_EQ(eval("bin(),xxh64"), "-1205034819632174695");  // 0xEF46DB3751D8E999
+  EXPECT_EQ(eval("bin(),xxh3"), "3244421341483603138");    // 0x2D06800538D394C2
+  EXPECT_NE(eval("str(abc),xxh32"), eval("str(abc),xxh32(1)"));
+  EXPECT_NE(eval("str(abc),xxh64"), eval("str(abc),xxh64(1)"));
+  EXPECT_NE(eval("str(abc),xxh3"), eval("str(abc),xxh3(1)"));
+  EXPECT_EQ(eval("str(abc),xxh3(0)"), eval("str(abc),xxh3"));
+}
+
+TEST(FetchCheck, SrvIsUpNamesAServer) {
+  EXPECT_EQ(parse_error("srv_is_up(s1)"), "");
+  EXPECT_EQ(parse_error("srv_is_up(be/s1)"), "");
+  for (const char* bad : {"srv_is_up()", "srv_is_up(be/)", "srv_is_up(/s1)"})
+    EXPECT_NE(parse_error(bad).find("[BACKEND/]SERVER"), std::string::npos) << bad;
+  EXPECT_NE(parse_error("srv_is_up").find("srv_is_up"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hearth::expr
