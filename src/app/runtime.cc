@@ -28,6 +28,7 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->originalto = p.originalto;
   bs->retry_on = p.retry_on;
   bs->request_rules = p.http_request_rules;
+  bs->redirect_rules = p.redirect_rules;
   bs->response_rules = p.http_response_rules;
   bs->after_response_rules = p.http_after_response_rules;
   bs->tcp = p.tcp;
@@ -56,6 +57,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g, 
   fe->http.monitor_fail = p.monitor_fail;
   fe->http.use_proxy_header = p.http_use_proxy_header;
   fe->http.request_rules = p.http_request_rules;
+  fe->http.redirect_rules = p.redirect_rules;
   fe->http.response_rules = p.http_response_rules;
   fe->http.after_response_rules = p.http_after_response_rules;
   fe->tcp = p.tcp;

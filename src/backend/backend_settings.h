@@ -31,6 +31,7 @@ struct BackendSettings {
   // http-request rules, evaluated after the frontend's (and after switching);
   // http-response rules, evaluated before the frontend's. In the order written.
   std::vector<config::HttpRule> request_rules;
+  std::vector<config::HttpRule> redirect_rules;  // the legacy "redirect" keyword
   std::vector<config::HttpRule> response_rules;
   // http-after-response rules: on every response of this backend, the
   // server's and Hearth's own, before the frontend's.

@@ -276,50 +276,67 @@ bool parse_uri_action(const Directive& d, const std::string& kw, HttpRule& rule,
   return true;
 }
 
-// Words a redirect option takes, itself included (0: not an option).
+// Words a redirect word takes, itself included (0: not one): the type and
+// its value, or an option.
 size_t redirect_option_words(const std::string& o) {
+  if (o == "location" || o == "prefix" || o == "scheme") return 2;
   if (o == "code" || o == "set-cookie" || o == "clear-cookie") return 2;
-  if (o == "drop-query" || o == "append-slash") return 1;
+  if (o == "drop-query" || o == "append-slash" || o == "ignore-empty") return 1;
   return 0;
 }
 
-// redirect location|prefix|scheme FMT [code N] [drop-query] [append-slash]
-//   [set-cookie NAME[=VALUE]] [clear-cookie NAME[=]]
-bool parse_redirect_action(const Directive& d, const std::string& kw, HttpRule& rule,
-                           Reporter& rep) {
+}  // namespace
+
+size_t redirect_cond_at(const Directive& d, size_t first) {
+  for (size_t i = first; i < d.size();) {
+    if (d[i] == "if" || d[i] == "unless") return i;
+    const size_t w = redirect_option_words(d[i]);
+    i += w ? w : 1;
+  }
+  return d.size();
+}
+
+// [code N] location|prefix|scheme VALUE [code N] [drop-query] [append-slash]
+//   [ignore-empty] [set-cookie NAME[=VALUE]] [clear-cookie NAME[=]], in any
+// order, from d[first]; the value is a log-format unless `literal` (the legacy
+// "redirect" keyword).
+bool parse_redirect_words(const Directive& d, size_t first, bool literal, const std::string& kw,
+                          HttpRule& rule, Reporter& rep) {
   using R = HttpRule::RedirectType;
-  if (d.size() < 4) {
-    rep.error(d.loc, kw, "expects 'location', 'prefix' or 'scheme' followed by a value");
-    return false;
-  }
-  if (d[2] == "location")
-    rule.redirect = R::kLocation;
-  else if (d[2] == "prefix")
-    rule.redirect = R::kPrefix;
-  else if (d[2] == "scheme")
-    rule.redirect = R::kScheme;
-  else {
-    rep.error(d.loc, kw,
-              "unknown redirect type '" + d[2] + "': expects location, prefix or scheme");
-    return false;
-  }
-  if (!format_value(d, kw, d[3], rule, rep)) return false;
+  rule.action = HttpRule::Action::kRedirect;
   rule.status = 302;
-  for (size_t i = 4; i < d.size();) {
+  bool typed = false;
+  for (size_t i = first; i < d.size();) {
     const std::string& o = d[i];
     const size_t words = redirect_option_words(o);
     if (words == 0) {
       rep.error(d.loc, kw,
                 "unknown option '" + o +
-                    "': expects code, drop-query, append-slash, "
-                    "set-cookie or clear-cookie");
+                    "': expects location, prefix, scheme, code, drop-query, append-slash, "
+                    "ignore-empty, set-cookie or clear-cookie");
       return false;
     }
     if (i + words > d.size()) {
       rep.error(d.loc, kw, "option '" + o + "' expects a value");
       return false;
     }
-    if (o == "code") {
+    if (o == "location" || o == "prefix" || o == "scheme") {
+      if (typed) {
+        rep.error(d.loc, kw, "only one of 'location', 'prefix' or 'scheme' is allowed");
+        return false;
+      }
+      typed = true;
+      rule.redirect = o == "location" ? R::kLocation : o == "prefix" ? R::kPrefix : R::kScheme;
+      const std::string& v = d[i + 1];
+      if (!literal) {
+        if (!format_value(d, kw, v, rule, rep)) return false;
+      } else if (v.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+        rep.error(d.loc, kw, "the value must not contain CR, LF or NUL characters");
+        return false;
+      } else {
+        rule.value = v;  // the legacy keyword's value is taken as written
+      }
+    } else if (o == "code") {
       const auto n = parse_int(d[i + 1]);
       if (!n || (*n != 301 && *n != 302 && *n != 303 && *n != 307 && *n != 308)) {
         rep.error(d.loc, kw,
@@ -331,6 +348,8 @@ bool parse_redirect_action(const Directive& d, const std::string& kw, HttpRule& 
       rule.drop_query = true;
     } else if (o == "append-slash") {
       rule.append_slash = true;
+    } else if (o == "ignore-empty") {
+      rule.ignore_empty = true;
     } else {
       const std::string& c = d[i + 1];
       if (c.find_first_of("\r\n;") != std::string::npos || c.empty()) {
@@ -342,8 +361,14 @@ bool parse_redirect_action(const Directive& d, const std::string& kw, HttpRule& 
     }
     i += words;
   }
+  if (!typed) {
+    rep.error(d.loc, kw, "expects 'location', 'prefix' or 'scheme' followed by a value");
+    return false;
+  }
   return true;
 }
+
+namespace {
 
 // Words each reply option takes, itself included (0: not an option).
 size_t reply_option_words(const std::string& o, bool deny) {
@@ -647,17 +672,9 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     args.words.resize(cond_at);
     ok = parse_replace_action(args, kw, rule, rep);
   } else if (!after && d[1] == "redirect") {
-    rule.action = HttpRule::Action::kRedirect;
-    for (size_t i = 4; i < d.size();) {
-      if (d[i] == "if" || d[i] == "unless") {
-        cond_at = i;
-        break;
-      }
-      const size_t w = redirect_option_words(d[i]);
-      i += w ? w : 1;
-    }
+    cond_at = redirect_cond_at(d, 2);
     args.words.resize(cond_at);
-    ok = parse_redirect_action(args, kw, rule, rep);
+    ok = parse_redirect_words(args, 2, false, kw, rule, rep);
     if (ok && !request && rule.redirect != HttpRule::RedirectType::kLocation) {
       rep.error(d.loc, kw, "only 'location' redirects are possible on a response");
       return;

@@ -55,6 +55,16 @@ void resolve_error_messages(Config& config, Reporter& rep);
 void parse_monitor_uri(const Directive& d, ProxySection& section, Reporter& rep);
 void parse_monitor(const Directive& d, ProxySection& section, Reporter& rep);
 
+// The words of a redirect from d[first] (http_rule_keywords.cc): where its
+// condition begins (d.size() if none), and the rule they make. `literal`: the
+// value is taken as written (the legacy "redirect" keyword), not a
+// log-format. Returns: false after reporting.
+size_t redirect_cond_at(const Directive& d, size_t first);
+bool parse_redirect_words(const Directive& d, size_t first, bool literal, const std::string& kw,
+                          HttpRule& rule, Reporter& rep);
+// "redirect ..." in a proxy (redirect_keyword.cc).
+void parse_legacy_redirect(const Directive& d, ProxySection& section, Reporter& rep);
+
 // "acl NAME CRITERION ..." (acl_keywords.cc).
 void parse_acl(const Directive& d, ProxySection& section, Reporter& rep);
 // The condition of a rule: nothing at d[at] (always), or "if|unless COND".

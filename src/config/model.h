@@ -156,6 +156,7 @@ struct HttpRule {
   } redirect = RedirectType::kLocation;
   bool drop_query = false;
   bool append_slash = false;
+  bool ignore_empty = false;  // redirect ignore-empty: an empty location skips the rule
   std::string cookie;     // the whole Set-Cookie value to add, or empty
   bool strict_on = true;  // strict-mode on|off
   // deny / return: errorfile F | errorfiles NAME | default-errorfiles (a deny
@@ -215,6 +216,9 @@ struct ProxyConfig {
   std::vector<HttpRule> http_request_rules;
   std::vector<HttpRule> http_response_rules;
   std::vector<HttpRule> http_after_response_rules;
+  // The legacy "redirect" keyword: after the http-request rules of the same
+  // proxy, before switching (frontend) or connecting (backend).
+  std::vector<HttpRule> redirect_rules;
   TcpRules tcp;                           // tcp-request / tcp-response rules and inspect delays
   uint32_t retry_on = kRetryConnFailure;  // RetryOn bits (HAProxy's default)
   bool log_global = false;

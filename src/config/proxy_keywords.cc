@@ -266,6 +266,7 @@ const KeywordSpec kKeywords[] = {
     {"http-after-response", kAnywhere, Misplaced::kReject, parse_http_rule},
     {"monitor-uri", kFrontSide, Misplaced::kIgnore, parse_monitor_uri},
     {"monitor", kInFrontend, Misplaced::kReject, parse_monitor},
+    {"redirect", kInProxies, Misplaced::kReject, parse_legacy_redirect},
     {"tcp-request", kAnywhere, Misplaced::kReject, parse_tcp_rule},
     {"tcp-response", kAnywhere, Misplaced::kReject, parse_tcp_rule},
     {"retry-on", kBackSide, Misplaced::kIgnore, parse_retry_on},
@@ -312,7 +313,7 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
               "use_backend, acl, server, default-server, balance, timeout, retries, maxconn, log, "
               "option, "
               "http-reuse, http-request, http-response, http-after-response, tcp-request, "
-              "tcp-response, monitor-uri, monitor, retry-on, http-check");
+              "tcp-response, monitor-uri, monitor, redirect, retry-on, http-check");
   }
 }
 

@@ -178,7 +178,8 @@ void Validator::check_settings(const ProxyConfig& p) {
     const std::pair<const std::vector<HttpRule>*, const char*> lists[] = {
         {&p.http_request_rules, "http-request"},
         {&p.http_response_rules, "http-response"},
-        {&p.http_after_response_rules, "http-after-response"}};
+        {&p.http_after_response_rules, "http-after-response"},
+        {&p.redirect_rules, "redirect"}};
     for (const auto& [rules, kw] : lists) {
       if (rules->empty()) continue;
       warning((*rules)[0].loc, kw,

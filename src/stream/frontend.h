@@ -34,6 +34,7 @@ struct FrontendHttp {
   // http-request rules (evaluated before switching) and http-response rules
   // (after the backend's), in the order written.
   std::vector<config::HttpRule> request_rules;
+  std::vector<config::HttpRule> redirect_rules;  // the legacy "redirect" keyword
   std::vector<config::HttpRule> response_rules;
   // http-after-response rules: on every response, after the backend's.
   std::vector<config::HttpRule> after_response_rules;

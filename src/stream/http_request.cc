@@ -106,6 +106,10 @@ bool HttpStream::route_request() {
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_proxy_auth(use_px_conn_);
   const config::HttpRule* final_rule = eval_http_rules(fe_->http.request_rules, req, &full, fetch);
+  // The legacy redirect rules follow the http-request rules (even after an
+  // allow), as in HAProxy.
+  if (!final_rule && !full)
+    final_rule = eval_http_rules(fe_->http.redirect_rules, req, &full, fetch);
   if (!final_rule && !full) {
     be_ = fe_->select_backend(fetch);
     be_hold_.reset(be_);
@@ -122,6 +126,8 @@ bool HttpStream::route_request() {
       if (!bs().tcp.content.empty() && !pass_tcp_content(bs().tcp.content, be_)) return false;
       full = !req.reserve_fields(fields_added_by(bs().request_rules));
       if (!full) final_rule = eval_http_rules(bs().request_rules, req, &full, fetch);
+      if (!final_rule && !full)
+        final_rule = eval_http_rules(bs().redirect_rules, req, &full, fetch);
     }
   }
   if (full) {          // the rules' fields or values do not fit beside the head: as

@@ -156,9 +156,12 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       case Action::kReplaceValue:
         fits = replace_value(r, head);
         break;
+      case Action::kRedirect:
+        // ignore-empty: a location format that gives nothing skips the rule.
+        if (r.ignore_empty && r.fmt && r.fmt->eval(ctx).empty()) break;
+        return &r;
       case Action::kReturn:
       case Action::kDeny:
-      case Action::kRedirect:
       case Action::kAuth:
         return &r;
       case Action::kAllow:

@@ -131,15 +131,50 @@ TEST(HttpRules, Redirect) {
   EXPECT_NE(req(r)[0].cond, nullptr);
   EXPECT_NE(req(r)[1].fmt, nullptr);
   EXPECT_EQ(req(r)[1].status, 302);
+  const std::string kExpects =
+      "expects location, prefix, scheme, code, drop-query, append-slash, ignore-empty, "
+      "set-cookie or clear-cookie";
   EXPECT_EQ(only_error(frontend("  http-request redirect to /x\n")),
-            "t.cfg:3: 'http-request redirect': unknown redirect type 'to': expects location, "
-            "prefix or scheme");
+            "t.cfg:3: 'http-request redirect': unknown option 'to': " + kExpects);
   EXPECT_EQ(only_error(frontend("  http-request redirect location /x code 200\n")),
             "t.cfg:3: 'http-request redirect': option 'code' expects 301, 302, 303, 307 or 308, "
             "got '200'");
   EXPECT_EQ(only_error(frontend("  http-request redirect location /x bounce\n")),
-            "t.cfg:3: 'http-request redirect': unknown option 'bounce': expects code, "
-            "drop-query, append-slash, set-cookie or clear-cookie");
+            "t.cfg:3: 'http-request redirect': unknown option 'bounce': " + kExpects);
+  EXPECT_EQ(only_error(frontend("  http-request redirect code 301\n")),
+            "t.cfg:3: 'http-request redirect': expects 'location', 'prefix' or 'scheme' followed "
+            "by a value");
+  EXPECT_EQ(only_error(frontend("  http-request redirect location /x prefix /y\n")),
+            "t.cfg:3: 'http-request redirect': only one of 'location', 'prefix' or 'scheme' is "
+            "allowed");
+  // Options may come first, as in HAProxy; ignore-empty is kept.
+  auto o = frontend("  http-request redirect code 307 location %[hdr(x)] ignore-empty\n");
+  ASSERT_TRUE(o.ok()) << dump(o.errors);
+  EXPECT_EQ(req(o)[0].status, 307);
+  EXPECT_TRUE(req(o)[0].ignore_empty);
+}
+
+// The legacy keyword: the same words, a literal value, its own list.
+TEST(HttpRules, LegacyRedirect) {
+  auto r = frontend(
+      "  redirect code 301 prefix /p%41 drop-query if TRUE\n"
+      "  redirect location https://ex.com/\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const ProxyConfig& p = r.config.proxies[0];
+  ASSERT_EQ(p.redirect_rules.size(), 2u);
+  EXPECT_TRUE(p.http_request_rules.empty());
+  EXPECT_EQ(p.redirect_rules[0].value, "/p%41");  // not a log-format
+  EXPECT_EQ(p.redirect_rules[0].fmt, nullptr);
+  EXPECT_EQ(p.redirect_rules[0].status, 301);
+  EXPECT_TRUE(p.redirect_rules[0].drop_query);
+  EXPECT_NE(p.redirect_rules[0].cond, nullptr);
+  EXPECT_EQ(p.redirect_rules[1].redirect, HttpRule::RedirectType::kLocation);
+  EXPECT_EQ(only_error(parse("defaults\n  mode http\n  redirect location /x\n")),
+            "t.cfg:3: 'redirect': not allowed in a defaults section (allowed in: frontend, "
+            "backend, listen)");
+  EXPECT_EQ(only_error(frontend("  redirect location\n")),
+            "t.cfg:3: 'redirect': option 'location' expects a value");
+  EXPECT_EQ(only_error(frontend("  redirect location /x if\n")).substr(0, 15), "t.cfg:3: 'redir");
 }
 
 TEST(HttpRules, Errors) {
