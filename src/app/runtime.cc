@@ -176,6 +176,12 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     backend::Server* added = be->add_server(std::move(s));
     if (sc.check) add_check(p, sc, be.get(), added, errors);
   }
+  for (const config::UseServerRule& r : p.use_servers) {
+    backend::BackendSettings::UseServer u{r, nullptr};
+    for (const auto& s : be->servers())
+      if (!r.fmt && s->name == r.server) u.server = s.get();
+    be->settings.use_servers.push_back(std::move(u));
+  }
   be->finalize();
   backends.push_back(std::move(be));
   return backends.back().get();

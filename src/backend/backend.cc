@@ -63,6 +63,9 @@ bool Backend::preferable(const LbRequest& r) {
 }
 
 Server* Backend::pick_locked(const LbRequest& r) {
+  if (r.forced)
+    return r.forced->up.load() && !r.forced->disabled.load() && !r.forced->full() ? r.forced
+                                                                                  : nullptr;
   return preferable(r) && !r.prefer->full() ? r.prefer : lb_->pick(r);
 }
 
@@ -72,8 +75,12 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
   // Waiters go first: a new session must not overtake queued ones, unless the
   // client is bound to its server (prefer_strict), which it takes even full.
   Server* s = nullptr;
-  if (req.prefer_strict && preferable(req)) s = req.prefer;
-  else if (queue_.empty()) s = pick_locked(req);
+  if (req.forced)
+    s = pick_locked(req);  // waiters for other servers do not hold it back
+  else if (req.prefer_strict && preferable(req))
+    s = req.prefer;
+  else if (queue_.empty())
+    s = pick_locked(req);
   if (s) {
     s->note_sessions(s->cur_sess.fetch_add(1) + 1);
     s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
@@ -109,12 +116,23 @@ void Backend::release(Server* s) {
 }
 
 void Backend::dispatch_locked() {
-  // Serve waiters in order while some server (not only a released one) has room.
-  while (!queue_.empty()) {
-    QueueWaiter* w = container_of<QueueWaiter, &QueueWaiter::hook>(queue_.front());
-    Server* next = pick_locked(w->req);
-    if (!next) break;
-    grant_locked(next, w);
+  // Serve waiters in order while some server (not only a released one) has
+  // room. A waiter for one server (use-server) that is still full does not
+  // hold back those behind it; one that any server would do stops the others
+  // of its kind, which no server has room for either.
+  bool any_full = false;
+  for (ListHook* h = queue_.front(); h && h != queue_.end_marker();) {
+    ListHook* next_hook = h->next;
+    QueueWaiter* w = container_of<QueueWaiter, &QueueWaiter::hook>(h);
+    if (!w->req.forced && any_full) {
+      h = next_hook;
+      continue;
+    }
+    if (Server* next = pick_locked(w->req))
+      grant_locked(next, w);
+    else if (!w->req.forced)
+      any_full = true;
+    h = next_hook;
   }
   if (queue_.empty()) return;
   UsableCount n = usable_servers();

@@ -23,7 +23,7 @@ struct BackendSettings {
   bool redispatch = false;  // option redispatch
   // HTTP.
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
-  bool prefer_last_server = false;  // option prefer-last-server
+  bool prefer_last_server = false;               // option prefer-last-server
   config::ForwardOption forwardfor, originalto;  // option forwardfor / originalto
   uint32_t retry_on = config::kRetryConnFailure;
   // http-reuse and timeout reuse-window are the reuse policy: each server's
@@ -32,6 +32,13 @@ struct BackendSettings {
   // http-response rules, evaluated before the frontend's. In the order written.
   std::vector<config::HttpRule> request_rules;
   std::vector<config::HttpRule> redirect_rules;  // the legacy "redirect" keyword
+  // use-server rules; `server` is the literal name's server (null for a
+  // name computed per request).
+  struct UseServer {
+    config::UseServerRule rule;
+    class Server* server = nullptr;
+  };
+  std::vector<UseServer> use_servers;
   std::vector<config::HttpRule> response_rules;
   // http-after-response rules: on every response of this backend, the
   // server's and Hearth's own, before the frontend's.

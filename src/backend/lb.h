@@ -24,6 +24,8 @@ struct LbRequest {
   // The client's connection to `prefer` is bound to it (NTLM/Negotiate): take
   // it even when full or when others wait, as long as it is usable.
   bool prefer_strict = false;
+  // use-server: this server and no other; wait for it while it is full.
+  Server* forced = nullptr;
 };
 
 class LbAlgorithm {

@@ -175,6 +175,15 @@ struct SwitchingRule {
   std::shared_ptr<const expr::LogFormat> fmt;
 };
 
+// "use-server NAME|FMT if|unless COND" (backend, listen): the server a
+// request goes to when the condition holds and the server is up.
+struct UseServerRule {
+  SourceLoc loc;
+  std::string server;
+  std::shared_ptr<const expr::Condition> cond;
+  std::shared_ptr<const expr::LogFormat> fmt;  // a name computed per request
+};
+
 // "option forwardfor [except NET] [header NAME] [if-none]" and "option
 // originalto [except NET] [header NAME]": a field with the client's (the
 // destination's) address added to requests sent to servers.
@@ -219,6 +228,7 @@ struct ProxyConfig {
   // The legacy "redirect" keyword: after the http-request rules of the same
   // proxy, before switching (frontend) or connecting (backend).
   std::vector<HttpRule> redirect_rules;
+  std::vector<UseServerRule> use_servers;  // in the order written
   TcpRules tcp;                           // tcp-request / tcp-response rules and inspect delays
   uint32_t retry_on = kRetryConnFailure;  // RetryOn bits (HAProxy's default)
   bool log_global = false;

@@ -267,6 +267,7 @@ const KeywordSpec kKeywords[] = {
     {"monitor-uri", kFrontSide, Misplaced::kIgnore, parse_monitor_uri},
     {"monitor", kInFrontend, Misplaced::kReject, parse_monitor},
     {"redirect", kInProxies, Misplaced::kReject, parse_legacy_redirect},
+    {"use-server", kInBackend, Misplaced::kReject, parse_use_server},
     {"tcp-request", kAnywhere, Misplaced::kReject, parse_tcp_rule},
     {"tcp-response", kAnywhere, Misplaced::kReject, parse_tcp_rule},
     {"retry-on", kBackSide, Misplaced::kIgnore, parse_retry_on},
@@ -313,7 +314,7 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
               "use_backend, acl, server, default-server, balance, timeout, retries, maxconn, log, "
               "option, "
               "http-reuse, http-request, http-response, http-after-response, tcp-request, "
-              "tcp-response, monitor-uri, monitor, redirect, retry-on, http-check");
+              "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check");
   }
 }
 

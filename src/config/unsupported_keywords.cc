@@ -110,7 +110,6 @@ const char* const kProxy[] = {"backlog",
                               "stick-table",
                               "tcp-check",
                               "use-fcgi-app",
-                              "use-server",
                               "error-log-format",
                               "guid"};
 

@@ -113,6 +113,13 @@ void Validator::check_backend_ref(const ProxyConfig& p, const std::string& name,
 }
 
 void Validator::check_servers(const ProxyConfig& p) {
+  for (const UseServerRule& r : p.use_servers) {
+    if (r.fmt) continue;  // a name computed per request: checked then
+    bool found = false;
+    for (const ServerConfig& sc : p.servers) found = found || sc.name == r.server;
+    if (!found)
+      error(r.loc, "use-server", "no server named '" + r.server + "' in '" + p.name + "'");
+  }
   if (p.servers.empty() && p.kind == ProxyKind::kBackend) {
     warning(p.loc, "backend", "'" + p.name + "' has no server: every connection to it will fail");
   }

@@ -8,7 +8,9 @@
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "net/transport.h"
+#include "stream/sample_fetch.h"
 #include "stream/session.h"
+#include "stream/use_server.h"
 
 namespace hearth::stream {
 namespace {
@@ -157,6 +159,12 @@ void HttpStream::assign_server() {
   if (backend::Server* last = priv.server()) {
     req.prefer_strict = priv.bound();
     if (bs().prefer_last_server || req.prefer_strict) req.prefer = last;
+  }
+  if (!bs().use_servers.empty()) {
+    TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req_.head, nullptr);
+    fetch.set_vars(&vars_, session());
+    fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
+    req.forced = pick_use_server(*be_, fetch);
   }
   backend::ConnRequest r;
   r.first_of_client = session()->transactions == 0;

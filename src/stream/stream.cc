@@ -8,6 +8,7 @@
 #include "stream/session.h"
 #include "stream/session_log.h"
 #include "stream/tcp_rules.h"
+#include "stream/use_server.h"
 
 namespace hearth::stream {
 namespace {
@@ -200,6 +201,12 @@ void Stream::assign_server() {
   if (!be_) return close("SC");  // no backend: nothing to connect to
   backend::LbRequest req;
   req.source_hash = scf_->conn->peer().ip_hash();
+  if (!be_->settings.use_servers.empty()) {
+    TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, be_);
+    fetch.set_request(std::string_view(req_.allocated() ? req_.head() : "", req_.len()));
+    fetch.set_vars(&vars_, Session::of(scf_->conn));
+    req.forced = pick_use_server(*be_, fetch);
+  }
   state_ = State::kConnect;
   on_server(ss_.start(be_, req, /*reuse=*/nullptr, EventLoop::current()->now_ms()));
 }

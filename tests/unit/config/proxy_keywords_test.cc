@@ -310,8 +310,8 @@ TEST(ProxyKeywords, SectionPlacementErrors) {
 }
 
 TEST(ProxyKeywords, KnownButUnsupportedVersusUnknown) {
-  EXPECT_EQ(only_error(in("backend", "  use-server b if x\n")),
-            "t.cfg:2: 'use-server': Hearth does not support this keyword yet");
+  EXPECT_EQ(only_error(in("backend", "  force-persist if TRUE\n")),
+            "t.cfg:2: 'force-persist': Hearth does not support this keyword yet");
   EXPECT_EQ(only_error(in("frontend", "  capture cookie x len 10\n")),
             "t.cfg:2: 'capture cookie': Hearth does not support cookie captures yet");
   EXPECT_TRUE(has(in("frontend", "  defualt_backend b\n").errors,
@@ -355,6 +355,34 @@ TEST(ProxyKeywords, MonitorUri) {
             "t.cfg:2: 'monitor': expects 'monitor fail if|unless COND'");
   EXPECT_EQ(only_error(parse("frontend f\n  monitor fail\n")),
             "t.cfg:2: 'monitor fail': expects 'if' or 'unless' followed by a condition");
+}
+
+}  // namespace
+}  // namespace hearth::config
+
+namespace hearth::config {
+namespace {
+
+TEST(UseServer, ParsedAndChecked) {
+  ParseResult r = testing::parse_and_validate(
+      "backend b\n  mode http\n  use-server s1 if { path /a }\n"
+      "  use-server %[req.hdr(x)] unless TRUE\n  server s1 127.0.0.1:80\n");
+  ASSERT_TRUE(r.ok()) << testing::dump(r.errors);
+  ASSERT_EQ(r.config.proxies[0].use_servers.size(), 2u);
+  EXPECT_EQ(r.config.proxies[0].use_servers[0].server, "s1");
+  EXPECT_NE(r.config.proxies[0].use_servers[0].cond, nullptr);
+  EXPECT_NE(r.config.proxies[0].use_servers[1].fmt, nullptr);
+  EXPECT_EQ(testing::only_error(testing::parse("backend b\n  use-server s1\n")),
+            "t.cfg:2: 'use-server': expects 'if' or 'unless' and a condition after the server "
+            "name");
+  EXPECT_EQ(testing::only_error(testing::parse("backend b\n  use-server if TRUE\n")),
+            "t.cfg:2: 'use-server': expects a server name: use-server NAME if|unless CONDITION");
+  EXPECT_EQ(testing::only_error(testing::parse_and_validate(
+                "backend b\n  use-server s9 if TRUE\n  server s1 127.0.0.1:80\n")),
+            "t.cfg:2: 'use-server': no server named 's9' in 'b'");
+  EXPECT_NE(testing::only_error(testing::parse("frontend f\n  bind :80\n  use-server s1 if TRUE\n"))
+                .find("not allowed in a frontend section"),
+            std::string::npos);
 }
 
 }  // namespace
