@@ -9,17 +9,42 @@ namespace hearth::config::detail {
 namespace {
 
 // HAProxy actions Hearth recognises but does not implement yet.
-const char* const kLaterActions[] = {
-    "add-acl",     "cache-store",   "cache-use",          "capture",
-    "del-acl",     "del-map",       "disable-l7-retry",   "do-resolve",
-    "early-hint",  "normalize-uri", "redirect",           "reject",
-    "sc-inc-gpc",  "sc-set-gpt",    "send-spoe-group",    "set-bandwidth-limit",
-    "set-dst",     "set-dst-port",  "set-log-level",      "set-map",
-    "set-mark",    "set-nice",      "set-priority-class", "set-priority-offset",
-    "set-src",     "set-src-port",  "set-timeout",        "set-tos",
-    "silent-drop", "tarpit",        "track-sc0",          "track-sc1",
-    "track-sc2",   "use-service",   "wait-for-body",      "wait-for-handshake",
-    "deny",        "return"};
+const char* const kLaterActions[] = {"add-acl",
+                                     "cache-store",
+                                     "cache-use",
+                                     "capture",
+                                     "del-acl",
+                                     "del-map",
+                                     "disable-l7-retry",
+                                     "do-resolve",
+                                     "early-hint",
+                                     "normalize-uri",
+                                     "redirect",
+                                     "sc-inc-gpc",
+                                     "sc-set-gpt",
+                                     "send-spoe-group",
+                                     "set-bandwidth-limit",
+                                     "set-dst",
+                                     "set-dst-port",
+                                     "set-log-level",
+                                     "set-map",
+                                     "set-mark",
+                                     "set-nice",
+                                     "set-priority-class",
+                                     "set-priority-offset",
+                                     "set-src",
+                                     "set-src-port",
+                                     "set-timeout",
+                                     "set-tos",
+                                     "tarpit",
+                                     "track-sc0",
+                                     "track-sc1",
+                                     "track-sc2",
+                                     "use-service",
+                                     "wait-for-body",
+                                     "wait-for-handshake",
+                                     "deny",
+                                     "return"};
 
 bool is_token_char(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
@@ -635,12 +660,13 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
       request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
                 "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
-                "set-dst-port, redirect, auth, allow, deny, return or strict-mode"
+                "set-dst-port, redirect, auth, allow, deny, return, reject, silent-drop or "
+                "strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
-                "set-var-fmt, unset-var, set-status, redirect, allow, deny, return or "
-                "strict-mode";
+                "set-var-fmt, unset-var, set-status, redirect, allow, deny, return, "
+                "silent-drop or strict-mode";
   if (d.size() < 2) {
     rep.error(d.loc, d[0], "missing action: expects " + supported);
     return;
@@ -685,6 +711,10 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     ok = parse_expr_action(args, kw, rule, rep);
   } else if (d[1] == "allow") {
     rule.action = HttpRule::Action::kAllow;
+    fixed(2);
+    ok = check_no_args(d, kw, cond_at, 2, rep);
+  } else if ((request && d[1] == "reject") || (!after && d[1] == "silent-drop")) {
+    rule.action = d[1] == "reject" ? HttpRule::Action::kReject : HttpRule::Action::kSilentDrop;
     fixed(2);
     ok = check_no_args(d, kw, cond_at, 2, rep);
   } else if (d[1] == "strict-mode") {

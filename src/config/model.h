@@ -126,6 +126,8 @@ struct HttpRule {
     kSetDst,        // set-dst EXPR
     kSetDstPort,    // set-dst-port EXPR
     kAuth,          // auth [realm REALM]: `value` holds the realm
+    kReject,        // http-request reject: closes the client connection, no answer
+    kSilentDrop,    // silent-drop: drops the client connection without telling it
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;

@@ -36,7 +36,6 @@ const Later kLater[] = {
     {"switch-mode", "switching a TCP stream to HTTP is not supported yet"},
     {"use-service", "services are not supported"},
     {"send-spoe-group", "SPOE is not supported"},
-    {"silent-drop", nullptr},
     {"set-src", nullptr},
     {"set-src-port", nullptr},
     {"set-dst", nullptr},
@@ -126,9 +125,9 @@ bool parse_var(const Directive& d, size_t at, const std::string& kw, uint8_t whe
 const char* supported_of(Kind k) {
   switch (k) {
     case Kind::kResponse:
-      return "accept, reject, close, set-var, set-var-fmt or unset-var";
+      return "accept, reject, close, silent-drop, set-var, set-var-fmt or unset-var";
     default:
-      return "accept, reject, set-var, set-var-fmt or unset-var";
+      return "accept, reject, silent-drop, set-var, set-var-fmt or unset-var";
   }
 }
 
@@ -197,6 +196,8 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     rule.action = Action::kAccept;
   } else if (action == "reject") {
     rule.action = Action::kReject;
+  } else if (action == "silent-drop") {
+    rule.action = Action::kSilentDrop;
   } else if (action == "close" && kind == Kind::kResponse) {
     rule.action = Action::kClose;
   } else if (action == "set-var" || action == "set-var-fmt" || action == "unset-var") {

@@ -72,4 +72,18 @@ void close_with_reset(int fd) {
   close(fd);
 }
 
+void prepare_silent_drop(int fd) {
+  int zero = 0, one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+  linger l{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  // Needs CAP_NET_ADMIN; a socket in repair mode is closed without a segment.
+  if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &one, sizeof one) == 0) return;
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return;
+  if (ss.ss_family == AF_INET) setsockopt(fd, IPPROTO_IP, IP_TTL, &one, sizeof one);
+  if (ss.ss_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &one, sizeof one);
+}
+
 }  // namespace hearth::net

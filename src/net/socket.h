@@ -17,5 +17,12 @@ int start_connect(const Address& a, int* err_no);
 int socket_error(int fd);
 // Closes with an RST instead of a FIN.
 void close_with_reset(int fd);
+// Prepares a client socket for a "silent-drop" rule, so that closing it tells
+// the client nothing: TCP_REPAIR when the process may set it (the close then
+// emits no segment at all), else a TTL / hop limit of 1 so the reset dies at
+// the first router; the close resets rather than sending a FIN either way.
+// Delayed ACKs are turned back on so the client's last bytes are not
+// acknowledged at once. The caller closes the socket as usual afterwards.
+void prepare_silent_drop(int fd);
 
 }  // namespace hearth::net

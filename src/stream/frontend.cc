@@ -8,6 +8,7 @@
 #include "expr/log_format.h"
 #include "mux/mux.h"
 #include "net/connection.h"
+#include "net/socket.h"
 #include "net/transport.h"
 #include "stream/http_stream.h"
 #include "stream/sample_fetch.h"
@@ -63,19 +64,27 @@ void on_client_conn_destroyed(net::Connection* c, void* ctx) {
 }
 
 // tcp-request connection rules, then tcp-request session rules (Hearth has
-// no handshake between the two). Returns: false if one rejected: the caller
-// closes without a byte; a connection rule's reject resets the connection,
-// a session rule's closes it normally, as HAProxy 2.6 does.
+// no handshake between the two). Returns: false if one rejected or dropped:
+// the caller closes without a byte; a connection rule's reject resets the
+// connection, a session rule's closes it normally, as HAProxy 2.6 does; a
+// silent-drop is counted as a denied request at either level (as HAProxy's).
 bool tcp_accept_rules(Frontend* fe, net::Connection* c, Session* s) {
   TcpFetch fetch(expr::kUseConn, c, fe, nullptr);
   fetch.set_session_only(s);
-  if (eval_tcp_rules(fe->tcp.connection, fetch) == TcpVerdict::kReject) {
+  TcpVerdict v = eval_tcp_rules(fe->tcp.connection, fetch);
+  if (v == TcpVerdict::kReject) {
     fe->counters.denied_conn.fetch_add(1, std::memory_order_relaxed);
     linger l{1, 0};
     setsockopt(c->fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
     return false;
   }
-  if (eval_tcp_rules(fe->tcp.session, fetch) == TcpVerdict::kReject) {
+  if (v != TcpVerdict::kDrop) v = eval_tcp_rules(fe->tcp.session, fetch);
+  if (v == TcpVerdict::kDrop) {
+    fe->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+    net::prepare_silent_drop(c->fd());
+    return false;
+  }
+  if (v == TcpVerdict::kReject) {
     fe->counters.denied_sess.fetch_add(1, std::memory_order_relaxed);
     return false;
   }

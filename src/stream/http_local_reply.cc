@@ -88,6 +88,11 @@ void HttpStream::answer_redirect(const config::HttpRule& rule, expr::FetchContex
 // A deny, return or redirect rule answers the request. Returns: false (the
 // stream replied).
 bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx) {
+  if (rule.action == config::HttpRule::Action::kReject ||
+      rule.action == config::HttpRule::Action::kSilentDrop) {
+    drop_client(rule.action == config::HttpRule::Action::kSilentDrop);
+    return false;
+  }
   const bool deny = rule.action == config::HttpRule::Action::kDeny;
   if (deny) log_.term = phase_ == Phase::kExchange ? "PH" : "PR";
   const http::MsgHead& req = req_.head;

@@ -2,6 +2,7 @@
 // content switching, the request payload and sending the request.
 #include "expr/condition.h"
 #include "net/connection.h"
+#include "net/socket.h"
 #include "stream/http_rules.h"
 #include "stream/http_stream.h"
 #include "stream/sample_fetch.h"
@@ -161,11 +162,18 @@ bool HttpStream::pass_tcp_content(const std::vector<config::TcpRule>& rules,
                                   const backend::Backend* be) {
   TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, be);
   fetch.set_vars(&vars_, session());
-  if (eval_tcp_rules(rules, fetch) != TcpVerdict::kReject) return true;
-  fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
-  log_.term = "PR";
-  abort_all();
+  const TcpVerdict v = eval_tcp_rules(rules, fetch);
+  if (v != TcpVerdict::kReject && v != TcpVerdict::kDrop) return true;
+  drop_client(v == TcpVerdict::kDrop);
   return false;
+}
+
+void HttpStream::drop_client(bool silent) {
+  if (silent) net::prepare_silent_drop(scf_->conn->fd());
+  fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+  log_.term = "PR";  // "R" even on the response, as HAProxy's
+  if (phase_ == Phase::kExchange) log_.status = res_.head.status;  // the server's
+  abort_all();
 }
 
 // Moves request payload from the client's mux into req_.data, as far as it

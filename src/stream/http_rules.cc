@@ -163,6 +163,8 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       case Action::kReturn:
       case Action::kDeny:
       case Action::kAuth:
+      case Action::kReject:
+      case Action::kSilentDrop:
         return &r;
       case Action::kAllow:
         return nullptr;

@@ -107,6 +107,10 @@ class HttpStream {
                   std::string_view reason = {});
   void flush_local_reply();
   void abort_all();
+  // A reject or silent-drop rule (http or tcp content): counted as a denied
+  // request, logged "PR", the client connection closed without an answer;
+  // `silent`: prepared first so the client is not told (net/socket.h).
+  void drop_client(bool silent);
   // Logs the transaction and hands the client connection back to its mux,
   // kept for the next request or closed.
   void leave_client(bool keep);

@@ -173,6 +173,9 @@ bool Stream::inspect_phase(bool front, bool* wait) {
       if (!(wait_f_.events & kWakeRecv)) scf_->mux->subscribe(scf_, kWakeRecv, &wait_f_);
       *wait = true;
       return true;
+    case TcpVerdict::kDrop:
+      net::prepare_silent_drop(scf_->conn->fd());
+      [[fallthrough]];
     case TcpVerdict::kReject:
       fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
       close("PR");
@@ -320,6 +323,10 @@ bool Stream::response_may_go() {
       if (res_inspect_exp_ == kNever)
         res_inspect_exp_ = deadline_after(now, rules.res_inspect_delay);
       return false;
+    case TcpVerdict::kDrop:
+      fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+      net::prepare_silent_drop(scf_->conn->fd());
+      [[fallthrough]];
     case TcpVerdict::kReject:
       res_reject_ = true;
       return false;

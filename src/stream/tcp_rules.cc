@@ -130,6 +130,8 @@ TcpVerdict eval_tcp_rules(const std::vector<config::TcpRule>& rules, TcpFetch& c
         return TcpVerdict::kReject;
       case Action::kClose:
         return TcpVerdict::kClose;
+      case Action::kSilentDrop:
+        return TcpVerdict::kDrop;
       case Action::kSetVar:
       case Action::kSetVarFmt:
         apply_set_var(r.var, r.var_conds, r.expr.get(),

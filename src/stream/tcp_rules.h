@@ -64,6 +64,7 @@ enum class TcpVerdict : uint8_t {
   kPass,    // accepted, or no rule decided: go on
   kReject,  // close (counted as denied)
   kClose,   // tcp-response content close
+  kDrop,    // silent-drop: the caller drops the client (net::prepare_silent_drop)
   kWait,    // more bytes may decide: wait (not final)
 };
 

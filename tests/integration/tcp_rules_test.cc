@@ -20,48 +20,9 @@
 namespace hearth::test::tcp {
 namespace {
 
-const char* const kBinaries[] = {"", "haproxy"};
-
-HearthOptions options_for(const std::string& binary, uint16_t port) {
-  HearthOptions o{.wait_ports = {port}};
-  if (!binary.empty()) o.binary = binary, o.extra_args = {"-db"};
-  return o;
-}
-
-std::string name_of(const std::string& binary) { return binary.empty() ? "hearth" : binary; }
-
 std::string defaults(const std::string& mode = "tcp") {
   return "defaults\n  mode " + mode +
          "\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n";
-}
-
-// What a client saw until the connection ended (or the timeout).
-struct Outcome {
-  std::string bytes;
-  bool closed = false;  // EOF or reset
-  bool reset = false;
-  int64_t ms = 0;  // from the call to the end
-};
-
-Outcome drain(int fd, milliseconds timeout = milliseconds{8000}) {
-  Outcome o;
-  const auto start = SteadyClock::now();
-  for (;;) {
-    const int64_t left = timeout.count() - ms_since(start);
-    pollfd p{fd, POLLIN, 0};
-    if (left <= 0 || poll(&p, 1, int(left)) <= 0) break;
-    char buf[4096];
-    const ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n > 0) {
-      o.bytes.append(buf, size_t(n));
-      continue;
-    }
-    o.closed = true;
-    o.reset = n < 0 && errno == ECONNRESET;
-    break;
-  }
-  o.ms = ms_since(start);
-  return o;
 }
 
 // One cert per backend, its CN the backend's name, so the client learns from

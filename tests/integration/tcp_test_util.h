@@ -39,6 +39,49 @@ inline int64_t ms_since(SteadyClock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(SteadyClock::now() - start).count();
 }
 
+// What a client saw until the connection ended (or the timeout).
+struct Outcome {
+  std::string bytes;
+  bool closed = false;  // EOF or reset
+  bool reset = false;
+  int64_t ms = 0;  // from the call to the end
+};
+
+inline Outcome drain(int fd, milliseconds timeout = milliseconds{8000}) {
+  Outcome o;
+  const auto start = SteadyClock::now();
+  for (;;) {
+    const int64_t left = timeout.count() - ms_since(start);
+    pollfd p{fd, POLLIN, 0};
+    if (left <= 0 || poll(&p, 1, int(left)) <= 0) break;
+    char buf[4096];
+    const ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n > 0) {
+      o.bytes.append(buf, size_t(n));
+      continue;
+    }
+    o.closed = true;
+    o.reset = n < 0 && errno == ECONNRESET;
+    break;
+  }
+  o.ms = ms_since(start);
+  return o;
+}
+
+// The tests that compare with HAProxy run each case through both: "" is
+// hearth (the default binary), "haproxy" the installed HAProxy.
+inline const char* const kBinaries[] = {"", "haproxy"};
+
+// Starts `binary` ("" or "haproxy", which needs -db to stay in the
+// foreground) and waits for `port`.
+inline HearthOptions options_for(const std::string& binary, uint16_t port) {
+  HearthOptions o{.wait_ports = {port}};
+  if (!binary.empty()) o.binary = binary, o.extra_args = {"-db"};
+  return o;
+}
+
+inline std::string name_of(const std::string& binary) { return binary.empty() ? "hearth" : binary; }
+
 // Returns: "    server NAME 127.0.0.1:PORT OPTS\n".
 inline std::string server_line(std::string_view name, uint16_t port, std::string_view opts = "") {
   std::string s = "    server " + std::string(name) + " 127.0.0.1:" + std::to_string(port);

@@ -75,7 +75,6 @@ TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
       {"tcp-request content do-resolve(txn.ip,dns) str(x)", "resolvers"},
       {"tcp-request content switch-mode http", "switching"},
       {"tcp-request content use-service lua.x", "services"},
-      {"tcp-request connection silent-drop", "does not support this action yet"},
       {"tcp-request connection set-src src", "does not support this action yet"},
       {"tcp-request session set-dst-port int(1)", "does not support this action yet"},
       {"tcp-request content set-log-level silent", "does not support this action yet"},
@@ -88,10 +87,11 @@ TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
     EXPECT_TRUE(has(r.errors, "t.cfg:2: '", c[1])) << c[0] << "\n" << dump(r.errors);
     EXPECT_EQ(r.errors.size(), 1u) << c[0] << "\n" << dump(r.errors);
   }
-  auto r = parse("backend b\n  tcp-response content silent-drop\n");
+  auto r = parse("backend b\n  tcp-response content set-log-level silent\n");
   EXPECT_EQ(only_error(r),
-            "t.cfg:2: 'tcp-response content silent-drop': Hearth does not support this action "
-            "yet; supported: accept, reject, close, set-var, set-var-fmt or unset-var");
+            "t.cfg:2: 'tcp-response content set-log-level': Hearth does not support this action "
+            "yet; supported: accept, reject, close, silent-drop, set-var, set-var-fmt or "
+            "unset-var");
 }
 
 TEST(TcpRules, MisplacedOrMalformed) {
