@@ -23,7 +23,8 @@ struct BackendSettings {
   bool redispatch = false;  // option redispatch
   // HTTP.
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
-  bool prefer_last_server = false;  // option prefer-last-server
+  bool prefer_last_server = false;               // option prefer-last-server
+  bool buffer_request = false;                   // option http-buffer-request
   config::ForwardOption forwardfor, originalto;  // option forwardfor / originalto
   uint32_t retry_on = config::kRetryConnFailure;
   // http-reuse and timeout reuse-window are the reuse policy: each server's
