@@ -100,6 +100,28 @@ bool HttpStream::answer_monitor() {
   return true;
 }
 
+// One stage's rules (the frontend's or the backend's), after its option
+// http-buffer-request, waiting for the payload where a wait-for-body rule
+// says. Returns: false if the stream waits or answered; true once the list
+// ran, with *final_rule and *full as eval_http_rules() leaves them.
+bool HttpStream::run_stage(const std::vector<config::HttpRule>& rules, bool buffer,
+                           const config::HttpRule** final_rule, bool* full) {
+  if (!req_an_.buffered) {
+    req_an_.buffered = true;
+    // The rules see the payload that came with the head, as HAProxy's.
+    read_request_body();
+    if (phase_ == Phase::kDone || phase_ == Phase::kLocalReply) return false;
+    if (buffer && !wait_body(fe_->timeouts.http_request, 0)) return false;
+  }
+  for (;;) {
+    TxnFetch fetch = request_fetch();
+    *final_rule = eval_http_rules(rules, req_.head, full, fetch, &req_an_.rules);
+    if (!*final_rule || (*final_rule)->action != config::HttpRule::Action::kWaitForBody)
+      return true;
+    if (!wait_body((*final_rule)->wait_ms, (*final_rule)->at_least)) return false;
+  }
+}
+
 // A fetch over the request as it stands: its head, the payload received so
 // far, the transaction's variables and captures.
 TxnFetch HttpStream::request_fetch() {
@@ -129,24 +151,11 @@ bool HttpStream::analyse_request() {
   if (req_an_.waiting && !wait_body(0, 0)) return false;
   while (req_an_.stage != Stage::kFinish && !final_rule && !full) {
     switch (req_an_.stage) {
-      case Stage::kFrontend: {
-        if (!req_an_.buffered) {
-          req_an_.buffered = true;
-          // The rules see the payload that came with the head, as HAProxy's.
-          read_request_body();
-          if (phase_ == Phase::kDone || phase_ == Phase::kLocalReply) return false;
-          if (fe_->http.buffer_request && !wait_body(fe_->timeouts.http_request, 0)) return false;
-        }
-        TxnFetch fetch = request_fetch();
-        final_rule = eval_http_rules(fe_->http.request_rules, req, &full, fetch, &req_an_.rules);
-        if (final_rule && final_rule->action == config::HttpRule::Action::kWaitForBody) {
-          if (!wait_body(final_rule->wait_ms, final_rule->at_least)) return false;
-          final_rule = nullptr;
-          continue;
-        }
+      case Stage::kFrontend:
+        if (!run_stage(fe_->http.request_rules, fe_->http.buffer_request, &final_rule, &full))
+          return false;
         if (!final_rule && !full) req_an_.stage = Stage::kSwitch;
         break;
-      }
       case Stage::kSwitch: {
         TxnFetch fetch = request_fetch();
         be_ = fe_->select_backend(fetch);
@@ -163,21 +172,10 @@ bool HttpStream::analyse_request() {
         req_an_.stage = Stage::kBackend;
         break;
       }
-      case Stage::kBackend: {
-        if (!req_an_.buffered) {
-          req_an_.buffered = true;
-          if (bs().buffer_request && !wait_body(fe_->timeouts.http_request, 0)) return false;
-        }
-        TxnFetch fetch = request_fetch();
-        final_rule = eval_http_rules(bs().request_rules, req, &full, fetch, &req_an_.rules);
-        if (final_rule && final_rule->action == config::HttpRule::Action::kWaitForBody) {
-          if (!wait_body(final_rule->wait_ms, final_rule->at_least)) return false;
-          final_rule = nullptr;
-          continue;
-        }
+      case Stage::kBackend:
+        if (!run_stage(bs().request_rules, bs().buffer_request, &final_rule, &full)) return false;
         if (!final_rule && !full) req_an_.stage = Stage::kFinish;
         break;
-      }
       case Stage::kFinish:
         break;
     }

@@ -76,6 +76,8 @@ class HttpStream {
   void read_request_head();
   bool answer_monitor();
   bool analyse_request();
+  bool run_stage(const std::vector<config::HttpRule>& rules, bool buffer,
+                 const config::HttpRule** final_rule, bool* full);
   TxnFetch request_fetch();
   void to_server();
   // Waiting for the request payload (http_request_body.cc). wait_body:
