@@ -41,7 +41,6 @@ const char* const kLaterActions[] = {"add-acl",
                                      "track-sc1",
                                      "track-sc2",
                                      "use-service",
-                                     "wait-for-body",
                                      "wait-for-handshake",
                                      "deny",
                                      "return"};
@@ -660,8 +659,8 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
       request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
                 "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
-                "set-dst-port, redirect, auth, allow, deny, return, reject, silent-drop or "
-                "strict-mode"
+                "set-dst-port, redirect, auth, allow, deny, return, reject, silent-drop, "
+                "wait-for-body or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
@@ -738,6 +737,12 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     fixed(rule.action == HttpRule::Action::kUnsetVar ? 2 : 3);
     args.words.resize(cond_at);
     ok = parse_var_action(args, kw.substr(0, kw.find('(')), rule, rep);
+  } else if (request && d[1] == "wait-for-body") {
+    rule.action = HttpRule::Action::kWaitForBody;
+    cond_at = 2;
+    while (cond_at < d.size() && d[cond_at] != "if" && d[cond_at] != "unless") ++cond_at;
+    args.words.resize(cond_at);
+    ok = parse_wait_for_body(args, kw, rule, rep);
   } else if (request && d[1] == "auth") {
     rule.action = HttpRule::Action::kAuth;
     cond_at = 2;
@@ -759,7 +764,8 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     const std::string action = d[1].substr(0, d[1].find('('));
     bool later = false;
     for (const char* a : kLaterActions) later = later || action == a;
-    if (after) later = action == "capture";  // the only other one HAProxy has there
+    later = later || action == "wait-for-body";  // http-response wait-for-body
+    if (after) later = action == "capture";      // the only other one HAProxy has there
     rep.error(d.loc, kw,
               later ? "Hearth does not support this action yet; supported: " + supported
                     : "unknown action; supported: " + supported);

@@ -128,6 +128,7 @@ struct HttpRule {
     kAuth,          // auth [realm REALM]: `value` holds the realm
     kReject,        // http-request reject: closes the client connection, no answer
     kSilentDrop,    // silent-drop: drops the client connection without telling it
+    kWaitForBody,   // wait-for-body time T [at-least N] (`wait_ms`, `at_least`)
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -161,6 +162,8 @@ struct HttpRule {
   bool ignore_empty = false;  // redirect ignore-empty: an empty location skips the rule
   std::string cookie;     // the whole Set-Cookie value to add, or empty
   bool strict_on = true;  // strict-mode on|off
+  int64_t wait_ms = 0;    // wait-for-body: the longest wait
+  int64_t at_least = 0;   // wait-for-body: enough payload bytes (0: the whole body)
   // deny / return: errorfile F | errorfiles NAME | default-errorfiles (a deny
   // without a payload too); null otherwise.
   std::shared_ptr<RuleErrorReply> errmsg;
@@ -241,6 +244,9 @@ struct ProxyConfig {
   // client talking to a proxy) authenticates with Proxy-Authorization, and
   // http-request auth answers 407 with Proxy-Authenticate.
   bool http_use_proxy_header = false;
+  // option http-buffer-request: the payload (or as much of it as the
+  // buffer holds) is received before the request rules run.
+  bool http_buffer_request = false;
   HttpCheckConfig http_check;
   // errorfile, errorfiles, errorloc*, http-error lines in order (the
   // defaults' first), and the messages they give once resolved.

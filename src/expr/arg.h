@@ -29,9 +29,10 @@ struct Arg {
   std::string str;
   unsigned char mask[16] = {};  // kMask4 (4 bytes), kMask6
   std::shared_ptr<const Regex> regex;
-  VarName var;                            // kVar
-  std::shared_ptr<const class Map> map;   // the file of a map converter
-  std::shared_ptr<UserlistRef> userlist;  // kUsr
+  VarName var;                                 // kVar
+  std::shared_ptr<const class Map> map;        // the file of a map converter
+  std::shared_ptr<UserlistRef> userlist;       // kUsr
+  std::shared_ptr<const class JsonPath> json;  // json_query's path, compiled
 };
 
 // What a keyword accepts: between `min` and the number of `types` arguments.

@@ -20,6 +20,8 @@ const ConvDef* find_text_converter(std::string_view name);
 const ConvDef* find_time_converter(std::string_view name);
 // FIX messages: fix_is_valid, fix_tag_value (converters_fix.cc).
 const ConvDef* find_fix_converter(std::string_view name);
+// json_query (converters_json.cc).
+const ConvDef* find_json_converter(std::string_view name);
 
 // Makes the kStr argument `a` a variable (kVar) if its text names one, as
 // HAProxy's vars_check_arg(). Returns: false with *err if it does not.

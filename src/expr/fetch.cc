@@ -166,6 +166,10 @@ const std::vector<Named>& catalog() {
     for (std::string_view n : {"url_param", "urlp"})
       add(n, def(FetchId::kUrlParam, ArgSpec{0, {A::kStr, A::kStr}}, T::kStr, req,
                  n == "urlp" ? kStrDerivatives : std::string_view()));
+    add("req.body", def(FetchId::kReqBody, none, T::kBin, req));
+    add("req.body_len", def(FetchId::kReqBodyLen, none, T::kSint, req));
+    add("req.body_size", def(FetchId::kReqBodySize, none, T::kSint, req));
+    add("req.body_param", def(FetchId::kReqBodyParam, ArgSpec{0, {A::kStr}}, T::kStr, req));
     for (std::string_view n : {"req.hdr", "hdr"})
       add(n, def(FetchId::kReqHdr, hdr_args, T::kStr, req,
                  n == "hdr" ? kStrDerivatives : std::string_view(), 1));

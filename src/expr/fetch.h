@@ -75,6 +75,10 @@ enum class FetchId : uint16_t {
   kHttpAuthType,   // http_auth_type: "Basic" or "Bearer"
   kHttpAuthUser,   // http_auth_user
   kHttpAuthPass,   // http_auth_pass
+  kReqBody,        // req.body: the payload received so far (de-chunked)
+  kReqBodyLen,     // req.body_len: its length
+  kReqBodySize,    // req.body_size: the announced length, else req.body_len
+  kReqBodyParam,   // req.body_param([NAME]): a parameter of a url-encoded body
   // Layer 7, response.
   kStatus,
   kSrvId,

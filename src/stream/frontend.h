@@ -31,6 +31,7 @@ struct FrontendHttp {
   std::string monitor_uri;                       // empty: none
   std::vector<std::shared_ptr<const expr::Condition>> monitor_fail;
   bool use_proxy_header = false;  // option http-use-proxy-header
+  bool buffer_request = false;    // option http-buffer-request
   // http-request rules (evaluated before switching) and http-response rules
   // (after the backend's), in the order written.
   std::vector<config::HttpRule> request_rules;

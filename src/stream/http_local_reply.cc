@@ -99,8 +99,8 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
   const bool no_payload =
       req.body == http::BodyKind::kNone || (req.body == http::BodyKind::kLength && req.length == 0);
   // As HAProxy 2.6, a denied request whose payload was not left unread keeps
-  // its connection.
-  const bool close = !req_.client_keepalive || !no_payload;
+  // its connection (none, or all of it received: buffered for the rules).
+  const bool close = !req_.client_keepalive || !(no_payload || req_.done);
   if (rule.action == config::HttpRule::Action::kRedirect) {
     answer_redirect(rule, ctx, close);
     return false;

@@ -38,8 +38,8 @@ void HttpStream::log_http() {
   r.request_ms = wall - (t - first);
   r.th = 0;
   r.ti = first - log_.start_ms;
-  r.treq = span(first, log_.head_ms);
-  r.tw = span(log_.head_ms, ss_.slot_ms());
+  r.treq = span(first, log_.req_ready_ms);
+  r.tw = span(log_.req_ready_ms, ss_.slot_ms());
   r.tc = span(ss_.slot_ms(), ss_.ready_ms());
   r.tr = span(ss_.ready_ms(), log_.res_head_ms);
   r.tt = t - log_.start_ms;

@@ -41,7 +41,7 @@ void HttpStream::read_request_head() {
       break;
   }
   fe_->counters.http_requests.fetch_add(1, std::memory_order_relaxed);
-  log_.head_ms = now();
+  log_.head_ms = log_.req_ready_ms = now();
   http::MsgHead& req = req_.head;
   // "METHOD TARGET" as received, for capture.req.* (the views are into the
   // head's own text, the target after the method).
@@ -60,7 +60,16 @@ void HttpStream::read_request_head() {
   req_.idempotent = http::is_idempotent(req.method);
   req_.client_keepalive = !(req.flags & http::kMsgClose);
   if (answer_monitor()) return;
-  if (!route_request()) return;
+  // As HAProxy, decided on the request as received (before any rule).
+  use_px_conn_ = fe_->http.use_proxy_header && !req.target.empty() && req.target[0] != '/' &&
+                 req.target[0] != '*';
+  if (!fe_->tcp.content.empty() && !pass_tcp_content(fe_->tcp.content, nullptr)) return;
+  if (analyse_request()) to_server();
+}
+
+// The request was analysed: what arrived of its payload is taken, and the
+// server side starts.
+void HttpStream::to_server() {
   read_request_body();
   if (phase_ == Phase::kDone || phase_ == Phase::kLocalReply) return;
   assign_server();
@@ -92,43 +101,93 @@ bool HttpStream::answer_monitor() {
   return true;
 }
 
-// Request rules in order (the frontend's, content switching, the backend's),
-// then what Hearth adds. Returns: false if the stream answered by itself
-// (deny, return, no backend, a head too large).
-bool HttpStream::route_request() {
-  http::MsgHead& req = req_.head;
-  bool full = false;
-  // As HAProxy, decided on the request as received (before any rule).
-  use_px_conn_ = fe_->http.use_proxy_header && !req.target.empty() && req.target[0] != '/' &&
-                 req.target[0] != '*';
-  if (!fe_->tcp.content.empty() && !pass_tcp_content(fe_->tcp.content, nullptr)) return false;
-  TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, nullptr, &req, nullptr);
+// One stage's rules (the frontend's or the backend's), after its option
+// http-buffer-request, waiting for the payload where a wait-for-body rule
+// says. Returns: false if the stream waits or answered; true once the list
+// ran, with *final_rule and *full as eval_http_rules() leaves them.
+bool HttpStream::run_stage(const std::vector<config::HttpRule>& rules,
+                           const std::vector<config::HttpRule>& redirects, bool buffer,
+                           const config::HttpRule** final_rule, bool* full) {
+  if (!req_an_.buffered) {
+    req_an_.buffered = true;
+    // The rules see the payload that came with the head, as HAProxy's.
+    read_request_body();
+    if (phase_ == Phase::kDone || phase_ == Phase::kLocalReply) return false;
+    if (buffer && !wait_body(fe_->timeouts.http_request, 0)) return false;
+  }
+  for (;;) {
+    TxnFetch fetch = request_fetch();
+    *final_rule = eval_http_rules(rules, req_.head, full, fetch, &req_an_.rules);
+    if (!*final_rule || (*final_rule)->action != config::HttpRule::Action::kWaitForBody) {
+      // The legacy redirect rules follow the http-request rules (even after
+      // an allow), as in HAProxy.
+      if (!*final_rule && !*full) *final_rule = eval_http_rules(redirects, req_.head, full, fetch);
+      return true;
+    }
+    if (!wait_body((*final_rule)->wait_ms, (*final_rule)->at_least)) return false;
+  }
+}
+
+// A fetch over the request as it stands: its head, the payload received so
+// far, the transaction's variables and captures.
+TxnFetch HttpStream::request_fetch() {
+  const http::MsgHead& req = req_.head;
+  TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req, nullptr);
   fetch.set_vars(&vars_, session());
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_proxy_auth(use_px_conn_);
-  const config::HttpRule* final_rule = eval_http_rules(fe_->http.request_rules, req, &full, fetch);
-  // The legacy redirect rules follow the http-request rules (even after an
-  // allow), as in HAProxy.
-  if (!final_rule && !full)
-    final_rule = eval_http_rules(fe_->http.redirect_rules, req, &full, fetch);
-  if (!final_rule && !full) {
-    be_ = fe_->select_backend(fetch);
-    be_hold_.reset(be_);
-    fetch = TxnFetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req, nullptr);
-    fetch.set_vars(&vars_, session());
-    fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
-    fetch.set_proxy_auth(use_px_conn_);
-    if (!be_) {  // as HAProxy: no use_backend matched and no default_backend
-      log_.term = "SC";
-      reply(503, true);
-      return false;
-    }
-    if (!fe_->owns(be_)) {
-      if (!bs().tcp.content.empty() && !pass_tcp_content(bs().tcp.content, be_)) return false;
-      full = !req.reserve_fields(fields_added_by(bs().request_rules));
-      if (!full) final_rule = eval_http_rules(bs().request_rules, req, &full, fetch);
-      if (!final_rule && !full)
-        final_rule = eval_http_rules(bs().redirect_rules, req, &full, fetch);
+  const int64_t declared = req.body == http::BodyKind::kLength ? int64_t(req.length)
+                           : req.body == http::BodyKind::kNone ? 0
+                                                               : -1;
+  fetch.set_body(std::string_view(req_.data.head(), req_.data.len()), declared);
+  return fetch;
+}
+
+// Request rules in order (the frontend's, content switching, the backend's),
+// then what Hearth adds. A stage may first wait for the payload (option
+// http-buffer-request, a wait-for-body rule): the analysis then stops in
+// phase kReqBody and resumes where it stood (req_an_). Returns: true if the
+// request goes on to a server; false if the stream answered by itself (deny,
+// return, no backend, a head too large) or waits.
+bool HttpStream::analyse_request() {
+  using Stage = RequestAnalysis::Stage;
+  http::MsgHead& req = req_.head;
+  bool full = false;
+  const config::HttpRule* final_rule = nullptr;
+  if (req_an_.waiting && !wait_body(0, 0)) return false;
+  while (req_an_.stage != Stage::kFinish && !final_rule && !full) {
+    switch (req_an_.stage) {
+      case Stage::kFrontend:
+        if (!run_stage(fe_->http.request_rules, fe_->http.redirect_rules, fe_->http.buffer_request,
+                       &final_rule, &full))
+          return false;
+        if (!final_rule && !full) req_an_.stage = Stage::kSwitch;
+        break;
+      case Stage::kSwitch: {
+        TxnFetch fetch = request_fetch();
+        be_ = fe_->select_backend(fetch);
+        be_hold_.reset(be_);
+        if (!be_) {  // as HAProxy: no use_backend matched and no default_backend
+          log_.term = "SC";
+          reply(503, true);
+          return false;
+        }
+        req_an_.stage = Stage::kFinish;
+        if (fe_->owns(be_)) break;
+        if (!bs().tcp.content.empty() && !pass_tcp_content(bs().tcp.content, be_)) return false;
+        full = !req.reserve_fields(fields_added_by(bs().request_rules));
+        req_an_ = RequestAnalysis{};
+        req_an_.stage = Stage::kBackend;
+        break;
+      }
+      case Stage::kBackend:
+        if (!run_stage(bs().request_rules, bs().redirect_rules, bs().buffer_request, &final_rule,
+                       &full))
+          return false;
+        if (!final_rule && !full) req_an_.stage = Stage::kFinish;
+        break;
+      case Stage::kFinish:
+        break;
     }
   }
   if (full) {          // the rules' fields or values do not fit beside the head: as
@@ -136,7 +195,10 @@ bool HttpStream::route_request() {
     reply(500, true);
     return false;
   }
-  if (final_rule) return answer_by_rule(*final_rule, fetch);
+  if (final_rule) {
+    TxnFetch fetch = request_fetch();
+    return answer_by_rule(*final_rule, fetch);
+  }
   if (!add_forward_headers(req)) {
     log_.term = "PR";
     reply(431, true);

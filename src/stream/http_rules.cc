@@ -117,10 +117,13 @@ bool computed_value(const expr::LogFormat& fmt, expr::FetchContext& ctx, http::M
 }  // namespace
 
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
-                                        http::MsgHead& head, bool* full, TxnFetch& ctx) {
+                                        http::MsgHead& head, bool* full, TxnFetch& ctx,
+                                        RuleCursor* cursor) {
   http::HeaderList& fields = head.fields();
-  bool strict = true;  // strict-mode on: a failed rewrite is an error (each list starts so)
-  for (const config::HttpRule& r : rules) {
+  // strict-mode on: a failed rewrite is an error (each list starts so)
+  bool strict = cursor ? cursor->strict : true;
+  for (size_t i = cursor ? cursor->next : 0; i < rules.size(); ++i) {
+    const config::HttpRule& r = rules[i];
     if (r.cond && !expr::eval_condition(*r.cond, ctx)) continue;
     // A rule on the framing field: the sender checks it again.
     if (http::iequals(r.name, "content-length")) head.flags &= uint16_t(~http::kMsgLengthField);
@@ -168,6 +171,11 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         return &r;
       case Action::kAllow:
         return nullptr;
+      case Action::kWaitForBody:
+        if (!cursor) break;
+        cursor->next = i + 1;
+        cursor->strict = strict;
+        return &r;
       case Action::kStrictMode:
         strict = r.strict_on;
         break;

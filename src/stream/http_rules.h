@@ -22,8 +22,16 @@ namespace hearth::stream {
 // in this list (the failed rewrite is then skipped).
 // A rule whose condition does not hold is skipped; conditions read the
 // transaction through `ctx`.
+// With a cursor, the evaluation starts at its rule and strict-mode, and a
+// wait-for-body rule whose condition holds is returned too, the cursor set
+// on the rule after it: the caller resumes there once the payload is in.
+struct RuleCursor {
+  size_t next = 0;
+  bool strict = true;
+};
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
-                                        http::MsgHead& head, bool* full, TxnFetch& ctx);
+                                        http::MsgHead& head, bool* full, TxnFetch& ctx,
+                                        RuleCursor* cursor = nullptr);
 
 // How many fields `rules` may add to a head (set-header and add-header each
 // add at most one).

@@ -86,6 +86,9 @@ void HttpStream::process(uint32_t why) {
     case Phase::kReqHead:
       read_request_head();
       break;
+    case Phase::kReqBody:
+      resume_request();
+      break;
     case Phase::kLocalReply:
       flush_local_reply();
       break;
@@ -119,6 +122,10 @@ void HttpStream::check_timeouts() {
       log_.term = "cR";
       if (!fmux()->has_input(scf_)) return abort_all();  // nothing asked: just close
       return reply_mux_error(408);
+    case Phase::kReqBody:
+      if (!deadline_reached(req_an_.until, t) && !deadline_reached(exp_.cli, t)) return;
+      log_.term = "cR";
+      return reply(408, true);
     case Phase::kConnect:
       return;  // the server side keeps its own deadlines
     case Phase::kExchange:
@@ -249,6 +256,10 @@ void HttpStream::update_timer() {
   switch (phase_) {
     case Phase::kReqHead:
       lower(exp_.req);
+      break;
+    case Phase::kReqBody:
+      lower(req_an_.until);
+      lower(exp_.cli);
       break;
     case Phase::kConnect:
       lower(ss_.deadline());

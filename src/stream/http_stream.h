@@ -23,6 +23,7 @@
 #include "mux/http_mux.h"
 #include "mux/stream_connector.h"
 #include "stream/frontend.h"
+#include "stream/http_rules.h"
 #include "stream/http_txn_state.h"
 #include "stream/server_side.h"
 #include "stream/txn_vars.h"
@@ -30,6 +31,18 @@
 namespace hearth::stream {
 
 struct Session;
+
+// Where the request analysis stands, so that it resumes there once the
+// payload it waits for arrived.
+struct RequestAnalysis {
+  enum class Stage : uint8_t { kFrontend, kSwitch, kBackend, kFinish };
+  Stage stage = Stage::kFrontend;
+  bool buffered = false;   // this stage's option http-buffer-request was honoured
+  RuleCursor rules;        // the next rule of this stage's list
+  bool waiting = false;    // a wait for the payload is under way
+  int64_t until = kNever;  // ... until then (the wait's time; kNever: none)
+  int64_t at_least = 0;    // ... or this many bytes (0: all, or a full buffer)
+};
 
 class HttpStream {
  public:
@@ -42,6 +55,7 @@ class HttpStream {
 
   enum class Phase {
     kReqHead,     // waiting for / parsing the request head
+    kReqBody,     // the request rules wait for the payload (http_request_body.cc)
     kLocalReply,  // sending a response Hearth made itself
     kConnect,     // the server side is assigning a server and connecting
     kExchange,    // request and response are flowing
@@ -61,7 +75,20 @@ class HttpStream {
   // Request analysers (http_request.cc).
   void read_request_head();
   bool answer_monitor();
-  bool route_request();
+  bool analyse_request();
+  // `redirects`: the proxy's legacy redirect rules, run after `rules`.
+  bool run_stage(const std::vector<config::HttpRule>& rules,
+                 const std::vector<config::HttpRule>& redirects, bool buffer,
+                 const config::HttpRule** final_rule, bool* full);
+  TxnFetch request_fetch();
+  void to_server();
+  // Waiting for the request payload (http_request_body.cc). wait_body:
+  // Returns: true if the payload is there or cannot come; false if the
+  // stream waits for it (phase kReqBody) or answered.
+  bool wait_body(int64_t timeout, int64_t at_least);
+  bool body_ready(int64_t at_least) const;
+  void resume_request();
+  void send_continue();
   bool add_forward_headers(http::MsgHead& req);
   // tcp-request content rules (HTTP mode: once per request, before the
   // http-request rules). Returns: false if one rejected (stream aborted).
@@ -151,6 +178,7 @@ class HttpStream {
   Phase phase_ = Phase::kReqHead;
 
   HttpRequestState req_;
+  RequestAnalysis req_an_;
   HttpResponseState res_;
   TxnVars vars_;  // txn/req/res variables of set-var
   HttpLogState log_;

@@ -132,6 +132,10 @@ void HttpStream::update_subscriptions() {
     case Phase::kReqHead:
       f_recv = f_open();
       break;
+    case Phase::kReqBody:
+      f_recv = req_room() && f_open();
+      f_send = fm->tx_blocked(scf_);  // an interim 100
+      break;
     case Phase::kLocalReply:
       f_send = !res_.local.empty() || fm->tx_blocked(scf_);
       break;

@@ -48,15 +48,18 @@ struct HttpLogState {
   int64_t start_ms = 0;       // the stream was created
   int64_t req_first_ms = -1;  // the first request byte was seen
   int64_t head_ms = -1;       // the request head was complete and valid
-  int64_t res_head_ms = -1;   // the final response head arrived
-  std::string req_line;       // the request line, captured only when the log format prints it
-  int status = 0;             // sent to the client (0: none)
-  const char* term = "--";    // termination code
-  uint64_t bytes_out = 0;     // bytes sent to the client (log, frontend counter)
-  bool skip = false;          // not logged (a monitor-uri request)
-  uint64_t req_id = 0;        // %rt, drawn when the frontend logs or has a unique id
-  expr::LogAddr be_src;       // %bi/%bp, read from the server connection only when logged
-  std::string unique_id;      // unique-id-format, computed once per transaction
+  // The end of %TR: the head, or the end of a wait for the payload (-1
+  // while waiting, as HAProxy, whose TR includes that wait).
+  int64_t req_ready_ms = -1;
+  int64_t res_head_ms = -1;  // the final response head arrived
+  std::string req_line;      // the request line, captured only when the log format prints it
+  int status = 0;            // sent to the client (0: none)
+  const char* term = "--";   // termination code
+  uint64_t bytes_out = 0;    // bytes sent to the client (log, frontend counter)
+  bool skip = false;         // not logged (a monitor-uri request)
+  uint64_t req_id = 0;       // %rt, drawn when the frontend logs or has a unique id
+  expr::LogAddr be_src;      // %bi/%bp, read from the server connection only when logged
+  std::string unique_id;     // unique-id-format, computed once per transaction
   bool has_unique_id = false;
   TxnCaptures caps;  // capture slots (only with captures declared)
 };

@@ -118,13 +118,17 @@ bool url_param(std::string_view target, std::string_view name, std::string_view 
   size_t start = target.find(d);
   if (start == std::string_view::npos && d != '?') start = target.find('?');
   if (start == std::string_view::npos) return false;
-  std::string_view rest = target.substr(start + 1);
+  return find_param(target.substr(start + 1), name, delim.empty() ? '&' : d, it, out);
+}
+
+}  // namespace
+
+bool find_param(std::string_view rest, std::string_view name, char delim, expr::FetchIter& it,
+                std::string_view* out) {
   int index = 0;
   while (!rest.empty()) {
     size_t end = 0;
-    while (end < rest.size() && rest[end] != '&' && rest[end] != ';' &&
-           (delim.empty() || rest[end] != d))
-      ++end;
+    while (end < rest.size() && rest[end] != '&' && rest[end] != ';' && rest[end] != delim) ++end;
     const std::string_view param = rest.substr(0, end);
     rest = end < rest.size() ? rest.substr(end + 1) : std::string_view();
     const size_t eq = param.find('=');
@@ -140,6 +144,8 @@ bool url_param(std::string_view target, std::string_view name, std::string_view 
   }
   return false;
 }
+
+namespace {
 
 // Cookies: the request's Cookie fields ("a=1; b=2"), or (set) the
 // response's Set-Cookie fields, one cookie each, before its attributes. The
@@ -297,6 +303,8 @@ bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
     return true;
   }
   if (def.id < FetchId::kMethod) return fetch_captured(def, out);
+  if (def.id >= FetchId::kReqBody && def.id <= FetchId::kReqBodyParam)
+    return req_ && fetch_body(def, args, nargs, it, out);
   if (def.id < FetchId::kStatus) return req_ && fetch_request(def, args, nargs, it, out);
   return res_ && fetch_response(def, args, nargs, it, out);
 }

@@ -51,6 +51,13 @@ class TxnFetch : public expr::FetchContext {
   // that is not a path): credentials come in Proxy-Authorization.
   void set_proxy_auth(bool proxy) { proxy_auth_ = proxy; }
 
+  // The request payload received so far (req.body & co, body_fetch.cc), and
+  // its announced length (-1: unknown, chunked).
+  void set_body(std::string_view data, int64_t declared) {
+    body_ = data;
+    body_declared_ = declared;
+  }
+
   bool fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::FetchIter& it,
              expr::Sample& out) override;
   // req.* variables exist only while the request is analysed, res.* while
@@ -64,6 +71,8 @@ class TxnFetch : public expr::FetchContext {
   bool fetch_request(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out);
   bool fetch_captured(const expr::FetchDef& def, expr::Sample& out);
+  bool fetch_body(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                  expr::FetchIter& it, expr::Sample& out);
   bool fetch_auth(const expr::FetchDef& def, const expr::Arg* args, expr::Sample& out);
   bool fetch_response(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                       expr::FetchIter& it, expr::Sample& out);
@@ -80,7 +89,15 @@ class TxnFetch : public expr::FetchContext {
   bool proxy_auth_ = false;
   const TxnCaptures* caps_ = nullptr;
   const std::string* unique_id_ = nullptr;
+  std::string_view body_;
+  int64_t body_declared_ = -1;
 };
+
+// The value of parameter `name` (any when empty; each in turn when `it`
+// iterates) in "a=1&b=2": parameters end at '&', ';' or `delim`.
+// Returns: false if there is none.
+bool find_param(std::string_view params, std::string_view name, char delim, expr::FetchIter& it,
+                std::string_view* out);
 
 // Process-wide lookup of backends by name, for nbsrv(NAME). Set by the
 // runtime when it builds the proxies.
