@@ -20,7 +20,7 @@ def write(name, lines):
 write("str.lst", [f"host{i}.example.com" for i in range(n)])
 write("beg.lst", [f"/api/v{i % 97}/item{i}" for i in range(n)])
 write("ip.lst", [f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}/{24 + i % 9}" if i % 4
-                 else f"2001:db8:{i:x}::/{48 + i % 17}" for i in range(n)])
+                 else f"2001:db8:{i >> 16:x}:{i & 0xffff:x}::/{48 + i % 17}" for i in range(n)])
 write("dom.lst", [f"site{i}.example.org" for i in range(n)])
 write("host.map", [f"host{i}.example.com be{i % 2}" for i in range(n)])
 PY
@@ -32,7 +32,7 @@ defaults
   timeout server 5s
   timeout connect 5s
 frontend fe
-  bind 127.0.0.1:0
+  bind 127.0.0.1:18999
   acl a_str req.hdr(host) -f $DIR/str.lst
   acl a_beg path -m beg -f $DIR/beg.lst
   acl a_ip src -f $DIR/ip.lst

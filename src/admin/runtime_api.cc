@@ -6,8 +6,8 @@
 #include <mutex>
 #include <sstream>
 
-#include "core/clock.h"
 #include "backend/health_check.h"
+#include "core/clock.h"
 #include "core/pool.h"
 #include "net/connection.h"
 
@@ -54,6 +54,14 @@ std::string RuntimeApi::execute(const std::string& line, bool admin) {
     if (!admin) return "Permission denied\n\n";
     if (w.size() < 3) return "Require 'backend/server'.\n\n";
     return set_server_state(w[2], w[0] == "enable");
+  }
+  // The map and ACL commands are known but not implemented: say so rather
+  // than call them unknown, so a script sees why its change did not apply.
+  for (const char* verb : {"show", "get", "add", "set", "del", "clear", "prepare", "commit"}) {
+    if (is({verb, "map"}) || is({verb, "acl"}))
+      return "'" + w[0] + " " + w[1] +
+             "' is not supported by Hearth: map and ACL files are read once at load and cannot "
+             "be listed or changed at run time.\n\n";
   }
   return "Unknown command: '" + line + "'. Try 'help'.\n\n";
 }
@@ -130,8 +138,7 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
       << s->pool_settings.purge_delay_ms << " " << s->pool_settings.max_conn << " "
       << (est ? std::to_string(*est) : "-") << " " << fmt_ms(s->keepalive.retire_age_ms()) << " "
       << s->keepalive.proven_idle_ms() << " " << s->counters.conns_opened.load() << " "
-      << s->counters.reused.load() << " " << s->counters.retries.load() << " " << ps[i].stale
-      << " "
+      << s->counters.reused.load() << " " << s->counters.retries.load() << " " << ps[i].stale << " "
       << s->counters.connect_errors.load() << "\n";
   }
   o << "\n";
@@ -177,8 +184,8 @@ std::string RuntimeApi::show_stat() const {
        "econ,status,weight,chkfail,chkdown,lastchg,downtime,check_status,check_code,"
        "check_duration,last_chk\n";
   for (stream::Frontend* f : frontends_)
-    o << f->name << ",FRONTEND," << f->cur_conns.load() << "," << f->counters.sessions.load()
-      << "," << f->counters.bytes_in.load() << "," << f->counters.bytes_out.load() << ","
+    o << f->name << ",FRONTEND," << f->cur_conns.load() << "," << f->counters.sessions.load() << ","
+      << f->counters.bytes_in.load() << "," << f->counters.bytes_out.load() << ","
       << f->counters.http_requests.load() << "," << f->counters.http_errors.load()
       << ",,,,,,OPEN,,,,,,,,,\n";
   for (backend::Backend* b : backends_)
@@ -230,8 +237,8 @@ std::string RuntimeApi::show_metrics() {
   auto per_server = [&](const char* name, const char* type, auto value) {
     o << "# TYPE " << name << " " << type << "\n";
     for (size_t i = 0; i < servers.size(); ++i)
-      o << name << "{backend=\"" << owner[i]->name() << "\",server=\"" << servers[i]->name
-        << "\"} " << value(i) << "\n";
+      o << name << "{backend=\"" << owner[i]->name() << "\",server=\"" << servers[i]->name << "\"} "
+        << value(i) << "\n";
   };
   per_server("hearth_server_connections_opened_total", "counter",
              [&](size_t i) { return servers[i]->counters.conns_opened.load(); });
@@ -244,8 +251,7 @@ std::string RuntimeApi::show_metrics() {
   per_server("hearth_server_current_sessions", "gauge",
              [&](size_t i) { return servers[i]->cur_sess.load(); });
   // 1 while the server takes traffic: UP (or unchecked) and not in maintenance.
-  per_server("hearth_server_up", "gauge",
-             [&](size_t i) { return servers[i]->serving() ? 1 : 0; });
+  per_server("hearth_server_up", "gauge", [&](size_t i) { return servers[i]->serving() ? 1 : 0; });
   per_server("hearth_server_check_failures_total", "counter",
              [&](size_t i) { return servers[i]->health.failed_checks.load(); });
   per_server("hearth_server_check_down_transitions_total", "counter",
