@@ -74,6 +74,14 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
     if (w.size() < 3) return "Require 'backend/server'.\n\n";
     return set_server_state(w[2], w[0] == "enable");
   }
+  // The map and ACL commands are known but not implemented: say so rather
+  // than call them unknown, so a script sees why its change did not apply.
+  for (const char* verb : {"show", "get", "add", "set", "del", "clear", "prepare", "commit"}) {
+    if (is({verb, "map"}) || is({verb, "acl"}))
+      return "'" + w[0] + " " + w[1] +
+             "' is not supported by Hearth: map and ACL files are read once at load and cannot "
+             "be listed or changed at run time.\n\n";
+  }
   return "Unknown command: '" + line + "'. Try 'help'.\n\n";
 }
 

@@ -37,25 +37,6 @@ bool parse_int(std::string_view s, int64_t* out) {
   return ec == std::errc() && p == e;
 }
 
-bool is_dom_delim(char c) { return c == '.' || c == ':' || c == '/' || c == '?'; }
-
-// dir and dom: `p` (without its own leading and trailing delimiters) occurs in
-// `s` between delimiters or the ends of `s`. dir's delimiters are '/' and '?'
-// (HAProxy's pat_match_dir(), though the manual names only '/'); dom's are
-// '.', ':', '/' and '?'.
-bool delimited_match(std::string_view s, std::string_view p, bool icase, bool dom) {
-  auto delim = [dom](char c) { return dom ? is_dom_delim(c) : c == '/' || c == '?'; };
-  while (!p.empty() && delim(p.front())) p.remove_prefix(1);
-  while (!p.empty() && delim(p.back())) p.remove_suffix(1);
-  if (p.empty()) return false;
-  for (size_t at = find_in(s, p, 0, icase); at != std::string_view::npos;
-       at = find_in(s, p, at + 1, icase)) {
-    const size_t end = at + p.size();
-    if ((at == 0 || delim(s[at - 1])) && (end == s.size() || delim(s[end]))) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::optional<MatchMethod> match_method_of(std::string_view name) {
@@ -136,57 +117,9 @@ bool PatternSet::add(std::string_view text, bool icase, IntOp op, std::string* e
       ranges_.push_back(r);
       break;
     }
-    case MatchMethod::kIp: {
-      Net n{};
-      const size_t slash = text.find('/');
-      const std::string_view host = text.substr(0, slash);
-      const std::string_view bits =
-          slash == std::string_view::npos ? std::string_view() : text.substr(slash + 1);
-      if (parse_ipv4(host, n.addr, true)) {
-        n.v6 = false;
-        int64_t b = 32;
-        unsigned char m[4];
-        if (!bits.empty() && parse_int(bits, &b) && b >= 0 && b <= 32) {
-          for (int i = 0; i < 4; ++i) {
-            const int64_t k = b - 8 * i;
-            n.mask[i] = k >= 8 ? 0xff : k <= 0 ? 0 : static_cast<unsigned char>(0xff << (8 - k));
-          }
-        } else if (!bits.empty() && parse_ipv4(bits, m)) {
-          std::memcpy(n.mask, m, 4);
-          b = 0;
-          for (unsigned char k : m) b += __builtin_popcount(k);
-        } else if (bits.empty()) {
-          b = 32;
-          std::memset(n.mask, 0xff, 4);
-        } else {
-          *err = "'" + std::string(text) + "' has an invalid IPv4 netmask";
-          return false;
-        }
-        for (int i = 0; i < 4; ++i) n.addr[i] &= n.mask[i];
-        n.bits = int(b);
-      } else if (parse_ipv6(host, n.addr)) {
-        n.v6 = true;
-        int64_t b = 128;
-        if (!bits.empty() && !(parse_int(bits, &b) && b >= 0 && b <= 128)) {
-          *err = "'" + std::string(text) + "' has an invalid IPv6 prefix length";
-          return false;
-        }
-        for (int i = 0; i < 16; ++i) {
-          const int64_t k = b - 8 * i;
-          n.mask[i] = k >= 8 ? 0xff : k <= 0 ? 0 : static_cast<unsigned char>(0xff << (8 - k));
-          n.addr[i] &= n.mask[i];
-        }
-        n.bits = int(b);
-      } else {
-        *err = "'" + std::string(text) +
-               "' is not an IPv4 or IPv6 address or network (Hearth does not resolve host "
-               "names in patterns)";
-        return false;
-      }
-      n.index = int(count_);
-      nets_.push_back(n);
+    case MatchMethod::kIp:
+      if (!add_ip(text, err)) return false;
       break;
-    }
     case MatchMethod::kBin: {
       if (text.size() % 2 != 0) {
         *err = "'" + std::string(text) + "' is not an even number of hexadecimal digits";
@@ -201,17 +134,23 @@ bool PatternSet::add(std::string_view text, bool icase, IntOp op, std::string* e
         }
         bytes.push_back(char(h * 16 + l));
       }
-      texts_.push_back(Text{std::move(bytes), false, int(count_)});
+      exact_.add(bytes, false, int(count_));
       break;
     }
     case MatchMethod::kStr:
-      if (icase) {
-        std::string l(text);
-        for (char& c : l) c = lower(c);
-        exact_lower_.emplace(std::move(l), int(count_));  // a duplicate keeps the first
-      } else {
-        exact_.emplace(std::string(text), int(count_));
-      }
+      exact_.add(text, icase, int(count_));
+      break;
+    case MatchMethod::kBeg:
+      prefixes_.add(text, icase, int(count_));
+      break;
+    case MatchMethod::kEnd:
+      suffixes_.add(text, icase, int(count_));
+      break;
+    case MatchMethod::kDir:
+      dirs_.add(text, icase, int(count_));
+      break;
+    case MatchMethod::kDom:
+      domains_.add(text, icase, int(count_));
       break;
     case MatchMethod::kReg: {
       std::string why;
@@ -231,6 +170,64 @@ bool PatternSet::add(std::string_view text, bool icase, IntOp op, std::string* e
   return true;
 }
 
+// Parses an address or network: IPv4 with a prefix length or a dotted mask,
+// or IPv6 with a prefix length. Returns: false with *err if it is neither.
+bool PatternSet::add_ip(std::string_view text, std::string* err) {
+  struct {
+    bool v6;
+    unsigned char addr[16];
+    unsigned char mask[16];
+    int bits;
+  } n{};
+  const size_t slash = text.find('/');
+  const std::string_view host = text.substr(0, slash);
+  const std::string_view bits =
+      slash == std::string_view::npos ? std::string_view() : text.substr(slash + 1);
+  if (parse_ipv4(host, n.addr, true)) {
+    n.v6 = false;
+    int64_t b = 32;
+    unsigned char m[4];
+    if (!bits.empty() && parse_int(bits, &b) && b >= 0 && b <= 32) {
+      for (int i = 0; i < 4; ++i) {
+        const int64_t k = b - 8 * i;
+        n.mask[i] = k >= 8 ? 0xff : k <= 0 ? 0 : static_cast<unsigned char>(0xff << (8 - k));
+      }
+    } else if (!bits.empty() && parse_ipv4(bits, m)) {
+      std::memcpy(n.mask, m, 4);
+      b = 0;
+      for (unsigned char k : m) b += __builtin_popcount(k);
+    } else if (bits.empty()) {
+      b = 32;
+      std::memset(n.mask, 0xff, 4);
+    } else {
+      *err = "'" + std::string(text) + "' has an invalid IPv4 netmask";
+      return false;
+    }
+    for (int i = 0; i < 4; ++i) n.addr[i] &= n.mask[i];
+    n.bits = int(b);
+  } else if (parse_ipv6(host, n.addr)) {
+    n.v6 = true;
+    int64_t b = 128;
+    if (!bits.empty() && !(parse_int(bits, &b) && b >= 0 && b <= 128)) {
+      *err = "'" + std::string(text) + "' has an invalid IPv6 prefix length";
+      return false;
+    }
+    for (int i = 0; i < 16; ++i) {
+      const int64_t k = b - 8 * i;
+      n.mask[i] = k >= 8 ? 0xff : k <= 0 ? 0 : static_cast<unsigned char>(0xff << (8 - k));
+      n.addr[i] &= n.mask[i];
+    }
+    n.bits = int(b);
+  } else {
+    *err = "'" + std::string(text) +
+           "' is not an IPv4 or IPv6 address or network (Hearth does not resolve host "
+           "names in patterns)";
+    return false;
+  }
+  nets_.add(n.v6, n.addr, n.mask, n.bits, int(count_));
+  return true;
+}
+
 int PatternSet::find_int(int64_t v) const {
   for (const Range& r : ranges_)
     if (v >= r.lo && v <= r.hi) return r.index;
@@ -238,81 +235,38 @@ int PatternSet::find_int(int64_t v) const {
 }
 
 int PatternSet::find_ip(const Sample& s) const {
-  const Net* best = nullptr;
-  for (const Net& n : nets_) {
-    const unsigned char* a = s.addr;
-    unsigned char conv[16];
-    if (s.type == SmpType::kIpv4 && n.v6) {
-      ipv4_to_ipv6(s.addr, conv);
-      a = conv;
-    } else if (s.type == SmpType::kIpv6 && !n.v6) {
-      if (!ipv6_to_ipv4(s.addr, conv)) continue;
-      a = conv;
-    }
-    const int len = n.v6 ? 16 : 4;
-    bool ok = true;
-    for (int i = 0; i < len && ok; ++i) ok = (a[i] & n.mask[i]) == n.addr[i];
-    if (ok && (!best || n.bits > best->bits)) best = &n;
+  unsigned char conv[16];
+  if (s.type == SmpType::kIpv4) {
+    ipv4_to_ipv6(s.addr, conv);
+    return nets_.find(s.addr, conv);
   }
-  return best ? best->index : -1;
-}
-
-bool PatternSet::match_one(std::string_view v, const Text& t) const {
-  const std::string_view p = t.s;
-  switch (method_) {
-    case MatchMethod::kBin:
-      return v == p;
-    case MatchMethod::kBeg:
-      return v.size() >= p.size() &&
-             (t.icase ? iequal(v.substr(0, p.size()), p) : v.substr(0, p.size()) == p);
-    case MatchMethod::kEnd:
-      return v.size() >= p.size() && (t.icase ? iequal(v.substr(v.size() - p.size()), p)
-                                              : v.substr(v.size() - p.size()) == p);
-    case MatchMethod::kSub:
-      return find_in(v, p, 0, t.icase) != std::string_view::npos;
-    case MatchMethod::kDir:
-      return delimited_match(v, p, t.icase, false);
-    case MatchMethod::kDom:
-      return delimited_match(v, p, t.icase, true);
-    default:
-      return false;
-  }
+  return nets_.find(ipv6_to_ipv4(s.addr, conv) ? conv : nullptr, s.addr);
 }
 
 int PatternSet::find_text(std::string_view v, std::string_view* groups) const {
-  if (method_ == MatchMethod::kStr) {
-    // Heterogeneous lookup would need a transparent hash; a thread-local key
-    // keeps the common case free of allocation once it has grown.
-    static thread_local std::string key;
-    int found = -1;
-    if (!exact_.empty()) {
-      key.assign(v);
-      if (auto it = exact_.find(key); it != exact_.end()) found = it->second;
+  switch (method_) {
+    case MatchMethod::kStr:
+    case MatchMethod::kBin:
+      return exact_.find(v);
+    case MatchMethod::kBeg:
+      return prefixes_.find(v);
+    case MatchMethod::kEnd:
+      return suffixes_.find(v);
+    case MatchMethod::kDir:
+      return dirs_.find(v);
+    case MatchMethod::kDom:
+      return domains_.find(v);
+    case MatchMethod::kReg: {
+      std::string_view scratch[Regex::kMaxGroups];
+      for (const Re& r : regexes_)
+        if (groups ? r.re->search(v, groups) : r.re->search(v, scratch)) return r.index;
+      return -1;
     }
-    if (!exact_lower_.empty()) {
-      key.assign(v);
-      for (char& c : key) c = lower(c);
-      if (auto it = exact_lower_.find(key); it != exact_lower_.end())
-        found = found < 0 ? it->second : std::min(found, it->second);
-    }
-    return found;
+    default:  // kSub: the first pattern found anywhere in the sample
+      for (const Text& t : texts_)
+        if (find_in(v, t.s, 0, t.icase) != std::string_view::npos) return t.index;
+      return -1;
   }
-  if (method_ == MatchMethod::kReg) {
-    std::string_view scratch[Regex::kMaxGroups];
-    for (const Re& r : regexes_) {
-      if (groups ? r.re->search(v, groups) : r.re->search(v, scratch)) return r.index;
-    }
-    return -1;
-  }
-  // Prefixes: the longest that matches, as HAProxy's prefix tree (a tie
-  // goes to the first); the other methods take the first match.
-  const Text* best = nullptr;
-  for (const Text& t : texts_) {
-    if (!match_one(v, t)) continue;
-    if (method_ != MatchMethod::kBeg) return t.index;
-    if (!best || t.s.size() > best->s.size()) best = &t;
-  }
-  return best ? best->index : -1;
 }
 
 // The sample is cast to the method's type first, as HAProxy does: bool and

@@ -1,15 +1,17 @@
 #pragma once
 // ACL patterns and the matching methods of HAProxy manual 7.1: found, bool,
 // int, ip, bin, len, str, sub, reg, beg, end, dir, dom. Patterns are parsed
-// once, by the method's rules; exact strings sit in a hash set.
+// once, by the method's rules, into the indexes of pattern_index.h (str, bin,
+// beg, end, dir, dom, ip), so large pattern files do not cost a scan per
+// lookup; int, len, sub and reg keep a list, as in HAProxy.
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "expr/pattern_index.h"
 #include "expr/regex.h"
 #include "expr/sample.h"
 
@@ -54,21 +56,14 @@ class PatternSet {
   // Returns: true if `s` (a sample that exists) matches a pattern.
   bool match(Sample s) const { return find(std::move(s)) >= 0; }
   // Returns: the position (in the order added) of the pattern `s` matches,
-  // or -1: the first match, except for exact strings and networks, where
-  // the finest (the longest prefix) wins, as in HAProxy's trees. With
+  // or -1: the first match, except for prefixes and networks, where the
+  // longest wins (the first of equally long ones), as in HAProxy's trees. With
   // `groups` (kReg), the captures of that match (Regex::kMaxGroups views).
   int find(Sample s, std::string_view* groups = nullptr) const;
 
  private:
   struct Range {
     int64_t lo, hi;
-    int index;
-  };
-  struct Net {
-    bool v6;
-    unsigned char addr[16];
-    unsigned char mask[16];
-    int bits;  // prefix length
     int index;
   };
   struct Text {
@@ -83,16 +78,19 @@ class PatternSet {
   int find_int(int64_t v) const;
   int find_ip(const Sample& s) const;
   int find_text(std::string_view v, std::string_view* groups) const;
-  bool match_one(std::string_view v, const Text& t) const;
+  bool add_ip(std::string_view text, std::string* err);
 
   MatchMethod method_;
   size_t count_ = 0;
   std::vector<Range> ranges_;
-  std::vector<Net> nets_;
-  std::vector<Text> texts_;  // all string methods but exact
+  std::vector<Text> texts_;  // kSub
   std::vector<Re> regexes_;
-  std::unordered_map<std::string, int> exact_;        // kStr, case-sensitive
-  std::unordered_map<std::string, int> exact_lower_;  // kStr with -i, lower-cased
+  KeyTable exact_;  // kStr, kBin
+  AffixIndex prefixes_{false};
+  AffixIndex suffixes_{true};
+  DelimIndex dirs_{false};
+  DelimIndex domains_{true};
+  NetIndex nets_;
 };
 
 }  // namespace hearth::expr

@@ -23,12 +23,12 @@ class RuntimeApiTest : public ::testing::Test {
     be_.finalize();
     fe_.name = "public";
     fe_.default_backend = &be_;
-    api_ = std::make_unique<RuntimeApi>(
-        std::vector<backend::Backend*>{&be_}, std::vector<stream::Frontend*>{&fe_}, 1,
-        [this](const std::function<void(int)>& fn) {
-          ++thread_calls_;
-          fn(0);
-        });
+    api_ = std::make_unique<RuntimeApi>(std::vector<backend::Backend*>{&be_},
+                                        std::vector<stream::Frontend*>{&fe_}, 1,
+                                        [this](const std::function<void(int)>& fn) {
+                                          ++thread_calls_;
+                                          fn(0);
+                                        });
   }
   backend::Backend be_;
   stream::Frontend fe_;
@@ -125,6 +125,24 @@ TEST_F(RuntimeApiTest, MetricsAreInPrometheusFormat) {
             std::string::npos)
       << out;
   EXPECT_NE(out.find("hearth_frontend_sessions_total{frontend=\"public\"} 0"), std::string::npos);
+}
+
+TEST_F(RuntimeApiTest, MapAndAclCommandsAreRefusedExplicitly) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"show map", "show map"},          {"show acl #0", "show acl"},
+      {"get map /m 1", "get map"},       {"add map /m k v", "add map"},
+      {"set map /m k v", "set map"},     {"del acl /a k", "del acl"},
+      {"clear map /m", "clear map"},     {"prepare acl /a", "prepare acl"},
+      {"commit map @1 /m", "commit map"}};
+  for (const auto& [cmd, first] : cases) {
+    const std::string out = api_->execute(cmd, true);
+    EXPECT_EQ(out, std::string("'") + first +
+                       "' is not supported by Hearth: map and ACL files are read once at load "
+                       "and cannot be listed or changed at run time.\n\n")
+        << cmd;
+  }
+  EXPECT_EQ(api_->execute("show mapping", true),
+            "Unknown command: 'show mapping'. Try 'help'.\n\n");
 }
 
 TEST_F(RuntimeApiTest, UnknownCommandIsNamed) {

@@ -74,6 +74,43 @@ TEST_F(MapConverter, NetworksTakeTheLongestPrefix) {
   EXPECT_EQ(eval("str(11.0.0.1),map_ip(" + m + ",none)"), "none");
 }
 
+// The same overlapping files run through haproxy 2.6 gave beg=ABC, end=E1,
+// dom=D1, ip=Y, str=X: prefixes and networks take the longest, str the first
+// duplicate, end and dom the first in file order.
+TEST_F(MapConverter, OverlapsResolveAsHAProxy) {
+  const std::string beg = map("o-beg.map", "/a A\n/abc ABC\n/ab AB\n");
+  const std::string end = map("o-end.map", "c E1\nabc E2\n");
+  const std::string dom = map("o-dom.map", "example.com D1\nwww.example.com D2\n");
+  const std::string str = map("o-str.map", "a X\na Y\n");
+  EXPECT_EQ(eval("str(/abcd),map_beg(" + beg + ")"), "ABC");
+  EXPECT_EQ(eval("str(/abx),map_beg(" + beg + ")"), "AB");
+  EXPECT_EQ(eval("str(xabc),map_end(" + end + ")"), "E1");
+  EXPECT_EQ(eval("str(www.example.com),map_dom(" + dom + ")"), "D1");
+  EXPECT_EQ(eval("str(a),map_str(" + str + ")"), "X");
+}
+
+// A 100,000-entry map of each indexed method answers every probe as a scan
+// would; the load itself is timed by bench/pattern-load.sh.
+TEST_F(MapConverter, LargeMapsAnswerLikeAScan) {
+  std::string beg, dom, ip;
+  for (int i = 0; i < 100000; ++i) {
+    const std::string n = std::to_string(i);
+    beg += "/p" + n + "/ b" + n + "\n";
+    dom += "s" + n + ".example.org d" + n + "\n";
+    ip += "10." + std::to_string(i >> 16) + "." + std::to_string(i >> 8 & 255) + "." +
+          std::to_string(i & 255) + "/32 i" + n + "\n";
+  }
+  const std::string b = map("big-beg.map", beg), d = map("big-dom.map", dom),
+                    n = map("big-ip.map", ip);
+  EXPECT_EQ(eval("str(/p99999/x),map_beg(" + b + ")"), "b99999");
+  EXPECT_EQ(eval("str(/p1/x),map_beg(" + b + ")"), "b1");
+  EXPECT_EQ(eval("str(/p100000/x),map_beg(" + b + ",none)"), "none");
+  EXPECT_EQ(eval("str(www.s77.example.org),map_dom(" + d + ")"), "d77");
+  EXPECT_EQ(eval("str(s77.example.net),map_dom(" + d + ",none)"), "none");
+  EXPECT_EQ(eval("str(10.1.134.159),map_ip(" + n + ")"), "i99999");
+  EXPECT_EQ(eval("str(10.1.134.160),map_ip(" + n + ",none)"), "none");
+}
+
 TEST_F(MapConverter, TypedOutputsAndIntegerKeys) {
   const std::string m = map("w.map", "a 10\nb 20\n");
   EXPECT_EQ(eval("str(b),map_str_int(" + m + "),add(1)"), "21");
