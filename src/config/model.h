@@ -126,6 +126,8 @@ struct HttpRule {
     kSetDst,        // set-dst EXPR
     kSetDstPort,    // set-dst-port EXPR
     kAuth,          // auth [realm REALM]: `value` holds the realm
+    kCapture,       // capture EXPR len N | id N (`expr`, `cap_id`)
+    kSetLogLevel,   // set-log-level LEVEL (`log_level`)
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -158,6 +160,11 @@ struct HttpRule {
   bool append_slash = false;
   std::string cookie;     // the whole Set-Cookie value to add, or empty
   bool strict_on = true;  // strict-mode on|off
+  // capture: the slot written (request slots for http-request, response
+  // slots otherwise); "len N" declared a new slot and set this to its index.
+  int cap_id = -1;
+  bool cap_declares = false;  // the "len N" form
+  int8_t log_level = 0;       // set-log-level: a LogLevel value (log_model.h)
   // deny / return: errorfile F | errorfiles NAME | default-errorfiles (a deny
   // without a payload too); null otherwise.
   std::shared_ptr<RuleErrorReply> errmsg;
@@ -242,8 +249,11 @@ struct StatsSocketConfig {
 struct GlobalConfig {
   int nbthread = 1;
   int maxconn = 4096;
-  bool log_stdout = false;                 // "log stdout ..." : access/event log lines to stdout
-  std::string log_stdout_format;           // "format X" of "log stdout"; empty = not given
+  bool log_stdout = false;        // "log stdout ..." : access/event log lines to stdout
+  std::string log_stdout_format;  // "format X" of "log stdout"; empty = not given
+  // "log stdout ... FACILITY LEVEL": lines less urgent than LEVEL are not
+  // written (set-log-level may move a transaction's line across it).
+  int8_t log_max_level = kLogDebug;
   std::string pidfile;                     // "pidfile PATH"; empty = write no pid file
   std::optional<int64_t> hard_stop_after;  // ms
   std::vector<StatsSocketConfig> stats_sockets;

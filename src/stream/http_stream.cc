@@ -48,7 +48,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
   log_.start_ms = now();
   if (fe->log || fe->logs.unique_id) log_.req_id = next_request_id();
   if (!fe->logs.req_caps.empty() || !fe->logs.res_caps.empty())
-    log_.caps.reset(fe->logs.req_caps.size(), fe->logs.res_caps.size());
+    log_.caps.reset(fe->logs.req_caps, fe->logs.res_caps);
   exp_.req = deadline_after(
       log_.start_ms, fe->timeouts.http_request ? fe->timeouts.http_request : fe->timeouts.client);
   ++live_streams_on_thread();
