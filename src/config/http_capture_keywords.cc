@@ -60,10 +60,13 @@ bool parse_capture_action(const Directive& d, const std::string& kw, ProxySectio
     return true;
   }
   // "len N" declares the next request slot, numbered with "capture request
-  // header" and "declare capture request": only a frontend has slots.
-  if (s.proxy.kind != ProxyKind::kFrontend && s.proxy.kind != ProxyKind::kListen) {
+  // header" and "declare capture request": only a frontend has slots. In a
+  // (named) defaults section the slot comes first in each frontend using it,
+  // as the section's rules run first there.
+  if (s.proxy.kind == ProxyKind::kBackend) {
     rep.error(d.loc, kw,
-              "'len' declares a capture slot, which only a frontend or listen section has: "
+              "'len' declares a capture slot, which only a frontend, listen or defaults section "
+              "has: "
               "declare it there and use 'id N' here");
     return false;
   }

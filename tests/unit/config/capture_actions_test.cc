@@ -41,6 +41,23 @@ TEST(CaptureAction, LenDeclaresTheNextRequestSlot) {
   EXPECT_FALSE(p.http_request_rules[1].cond);
 }
 
+// In a named defaults section, "len N" slots come first in each frontend
+// that uses it (its rules run before the frontend's).
+TEST(CaptureAction, LenInDefaultsNumbersFirst) {
+  auto r = testing::parse_and_validate(
+      "defaults d\n  mode http\n  http-request capture req.hdr(host) len 64\n"
+      "frontend f from d\n  bind :1\n  declare capture request len 32\n"
+      "  http-request capture req.hdr(x) id 1\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const ProxyConfig& p = r.config.proxies.at(0);
+  ASSERT_EQ(p.logcfg.req_caps.size(), 2u);
+  EXPECT_EQ(p.logcfg.req_caps[0].len, 64);
+  EXPECT_EQ(p.logcfg.req_caps[1].len, 32);
+  ASSERT_EQ(p.http_request_rules.size(), 2u);
+  EXPECT_EQ(p.http_request_rules[0].cap_id, 0);
+  EXPECT_EQ(p.http_request_rules[1].cap_id, 1);
+}
+
 // The id may name a slot declared after the rule; response rules use the
 // response slots.
 TEST(CaptureAction, IdOnResponseSlots) {
@@ -96,7 +113,8 @@ TEST(CaptureAction, Refusals) {
   // A response fetch in a request rule is refused as for the other actions.
   EXPECT_FALSE(frontend("  http-request capture res.hdr(x) len 3\n").ok());
   EXPECT_TRUE(has(parse("backend b\n  http-request capture path len 3\n").errors,
-                  "t.cfg:2: 'http-request capture'", "only a frontend or listen section"));
+                  "t.cfg:2: 'http-request capture'",
+                  "only a frontend, listen or defaults section"));
   EXPECT_TRUE(testing::parse_and_validate("listen l\n  mode http\n  bind :1\n"
                                           "  http-request capture path len 3\n")
                   .ok());
