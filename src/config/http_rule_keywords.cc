@@ -14,7 +14,6 @@ const char* const kLaterActions[] = {"add-acl",
                                      "cache-use",
                                      "del-acl",
                                      "del-map",
-                                     "disable-l7-retry",
                                      "do-resolve",
                                      "early-hint",
                                      "normalize-uri",
@@ -635,8 +634,8 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
       request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
                 "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
-                "set-dst-port, redirect, auth, capture, set-log-level, allow, deny, return or "
-                "strict-mode"
+                "set-dst-port, redirect, auth, capture, set-log-level, disable-l7-retry, allow, "
+                "deny, return or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, capture, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
@@ -736,6 +735,10 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   } else if (d[1] == "capture") {
     cond_at = std::min<size_t>(d.size(), 5);
     ok = parse_capture_action(d, kw, s, rule, rep);
+  } else if (request && d[1] == "disable-l7-retry") {
+    rule.action = HttpRule::Action::kDisableL7Retry;
+    fixed(2);
+    ok = check_no_args(d, kw, cond_at, 2, rep);
   } else if (!after && d[1] == "set-log-level") {
     cond_at = std::min<size_t>(d.size(), 3);
     ok = parse_log_level_action(d, kw, rule, rep);

@@ -106,28 +106,29 @@ struct HttpRule {
     kReplaceValue,
     kReturn,
     kDeny,
-    kSetVar,        // set-var(name[,cond...]) EXPR
-    kSetVarFmt,     // set-var-fmt(name[,cond...]) FMT
-    kUnsetVar,      // unset-var(name)
-    kSetPath,       // set-path FMT
-    kSetPathq,      // set-pathq FMT
-    kSetQuery,      // set-query FMT
-    kSetUri,        // set-uri FMT
-    kSetMethod,     // set-method FMT
-    kReplacePath,   // replace-path REGEX REPLACEMENT
-    kReplacePathq,  // replace-pathq REGEX REPLACEMENT
-    kReplaceUri,    // replace-uri REGEX REPLACEMENT
-    kRedirect,      // redirect location|prefix|scheme FMT [options]
-    kAllow,         // allow: ends the evaluation of this list, nothing else
-    kSetStatus,     // set-status CODE [reason STR] (`status`, `value`)
-    kStrictMode,    // strict-mode on|off (`strict_on`)
-    kSetSrc,        // set-src EXPR (`expr`)
-    kSetSrcPort,    // set-src-port EXPR
-    kSetDst,        // set-dst EXPR
-    kSetDstPort,    // set-dst-port EXPR
-    kAuth,          // auth [realm REALM]: `value` holds the realm
-    kCapture,       // capture EXPR len N | id N (`expr`, `cap_id`)
-    kSetLogLevel,   // set-log-level LEVEL (`log_level`)
+    kSetVar,          // set-var(name[,cond...]) EXPR
+    kSetVarFmt,       // set-var-fmt(name[,cond...]) FMT
+    kUnsetVar,        // unset-var(name)
+    kSetPath,         // set-path FMT
+    kSetPathq,        // set-pathq FMT
+    kSetQuery,        // set-query FMT
+    kSetUri,          // set-uri FMT
+    kSetMethod,       // set-method FMT
+    kReplacePath,     // replace-path REGEX REPLACEMENT
+    kReplacePathq,    // replace-pathq REGEX REPLACEMENT
+    kReplaceUri,      // replace-uri REGEX REPLACEMENT
+    kRedirect,        // redirect location|prefix|scheme FMT [options]
+    kAllow,           // allow: ends the evaluation of this list, nothing else
+    kSetStatus,       // set-status CODE [reason STR] (`status`, `value`)
+    kStrictMode,      // strict-mode on|off (`strict_on`)
+    kSetSrc,          // set-src EXPR (`expr`)
+    kSetSrcPort,      // set-src-port EXPR
+    kSetDst,          // set-dst EXPR
+    kSetDstPort,      // set-dst-port EXPR
+    kAuth,            // auth [realm REALM]: `value` holds the realm
+    kCapture,         // capture EXPR len N | id N (`expr`, `cap_id`)
+    kSetLogLevel,     // set-log-level LEVEL (`log_level`)
+    kDisableL7Retry,  // disable-l7-retry: no retry-on retry for this request
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;

@@ -105,6 +105,7 @@ bool HttpStream::route_request() {
   fetch.set_vars(&vars_, session());
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_log_level(&log_.level);
+  fetch.set_l7_retry_off(&req_.l7_retry_off);
   fetch.set_proxy_auth(use_px_conn_);
   const config::HttpRule* final_rule = eval_http_rules(fe_->http.request_rules, req, &full, fetch);
   if (!final_rule && !full) {
@@ -113,6 +114,7 @@ bool HttpStream::route_request() {
     fetch.set_vars(&vars_, session());
     fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
     fetch.set_log_level(&log_.level);
+    fetch.set_l7_retry_off(&req_.l7_retry_off);
     fetch.set_proxy_auth(use_px_conn_);
     if (!be_) {  // as HAProxy: no use_backend matched and no default_backend
       log_.term = "SC";

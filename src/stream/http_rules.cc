@@ -185,6 +185,9 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       case Action::kCapture:
         capture_sample(r, ctx);
         break;
+      case Action::kDisableL7Retry:
+        if (bool* off = ctx.l7_retry_off()) *off = true;
+        break;
       case Action::kSetLogLevel:
         if (int8_t* level = ctx.log_level()) *level = r.log_level;
         break;

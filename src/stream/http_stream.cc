@@ -193,7 +193,9 @@ void HttpStream::on_server(ServerSide::State st) {
 // condition. Returns: true if the stream is retrying (or failed doing so).
 bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
   if (!req_.replayable || !req_.idempotent) return false;
-  if (!reused_race && !(bs().retry_on & condition)) return false;
+  // disable-l7-retry turns off what retry-on asks beyond conn-failure (those
+  // retries happen in ServerSide); the reuse race is not a retry-on retry.
+  if (!reused_race && (!(bs().retry_on & condition) || req_.l7_retry_off)) return false;
   if (!ss_.reconnect(now())) return false;
   req_.sent = 0;
   req_.head_sent = req_.eom_sent = false;

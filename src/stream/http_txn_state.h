@@ -27,6 +27,7 @@ struct HttpRequestState {
   bool client_keepalive = true;  // the client asked to keep its connection
   bool done = false;             // the whole request was received from the client
   bool replayable = true;        // the whole payload is still in `data`
+  bool l7_retry_off = false;     // http-request disable-l7-retry ran
 };
 
 struct HttpResponseState {

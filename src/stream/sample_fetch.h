@@ -52,6 +52,10 @@ class TxnFetch : public expr::FetchContext {
   // (a config::LogLevel; null: the rules run where no line is logged).
   void set_log_level(int8_t* level) { log_level_ = level; }
   int8_t* log_level() const { return log_level_; }
+  // The request's "no retry-on retry" flag, which disable-l7-retry sets
+  // (null: not on a request).
+  void set_l7_retry_off(bool* off) { l7_retry_off_ = off; }
+  bool* l7_retry_off() const { return l7_retry_off_; }
   // Response rules run here (response slots for capture).
   bool on_response() const { return (where_ & expr::kUseRes) != 0; }
 
@@ -86,6 +90,7 @@ class TxnFetch : public expr::FetchContext {
   bool proxy_auth_ = false;
   TxnCaptures* caps_ = nullptr;
   int8_t* log_level_ = nullptr;
+  bool* l7_retry_off_ = nullptr;
   const std::string* unique_id_ = nullptr;
 };
 

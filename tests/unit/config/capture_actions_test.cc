@@ -1,6 +1,6 @@
 // capture and set-log-level rule actions: the slot a "len N" capture
 // declares, the id form and its check against the frontend's slots, the
-// levels, and where each form is refused.
+// levels, disable-l7-retry, and where each form is refused.
 #include <gtest/gtest.h>
 
 #include "config_test_util.h"
@@ -148,6 +148,21 @@ TEST(SetLogLevelAction, Refusals) {
   // HAProxy 2.6 has no set-log-level among the http-after-response actions.
   EXPECT_TRUE(has(frontend("  http-after-response set-log-level err\n").errors,
                   "t.cfg:4: 'http-after-response set-log-level'", "unknown action"));
+}
+
+// disable-l7-retry: http-request only, no argument (frontend or backend).
+TEST(DisableL7RetryAction, Parse) {
+  auto r = testing::parse_and_validate(
+      "backend b\n  mode http\n  http-request disable-l7-retry if { path /x }\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(r.config.proxies.at(0).http_request_rules.at(0).action,
+            HttpRule::Action::kDisableL7Retry);
+  EXPECT_TRUE(r.config.proxies.at(0).http_request_rules.at(0).cond);
+  EXPECT_EQ(only_error(frontend("  http-request disable-l7-retry now\n")),
+            "t.cfg:4: 'http-request disable-l7-retry': unexpected argument 'now': expects "
+            "[if|unless COND]");
+  EXPECT_TRUE(has(frontend("  http-response disable-l7-retry\n").errors,
+                  "t.cfg:4: 'http-response disable-l7-retry'"));
 }
 
 }  // namespace
