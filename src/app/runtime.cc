@@ -47,6 +47,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g, 
   // HAProxy (config validation warns). The predefined formats always compile.
   std::string err;
   stream::configure_frontend_log(p, p.mode == config::Mode::kHttp, &fe->logs, &err);
+  fe->logs.max_level = g.log_max_level;
   fe->timeouts.client = ms(p.timeouts.client);
   fe->timeouts.client_fin = ms(p.timeouts.client_fin);
   fe->timeouts.http_request = ms(p.timeouts.http_request);

@@ -65,6 +65,9 @@ void parse_log(const Directive& d, GlobalConfig& g, Reporter& rep) {
   }
   g.log_stdout = true;
   g.log_stdout_format = format;
+  LogLevel max = kLogDebug;
+  if (i + 1 < d.size()) parse_log_level(d[i + 1], false, &max);
+  g.log_max_level = max;
 }
 
 // Returns: the value of a file mode written in octal ("600", "0660"), or -1

@@ -12,10 +12,8 @@ namespace {
 const char* const kLaterActions[] = {"add-acl",
                                      "cache-store",
                                      "cache-use",
-                                     "capture",
                                      "del-acl",
                                      "del-map",
-                                     "disable-l7-retry",
                                      "do-resolve",
                                      "early-hint",
                                      "normalize-uri",
@@ -26,7 +24,6 @@ const char* const kLaterActions[] = {"add-acl",
                                      "set-bandwidth-limit",
                                      "set-dst",
                                      "set-dst-port",
-                                     "set-log-level",
                                      "set-map",
                                      "set-mark",
                                      "set-nice",
@@ -659,13 +656,13 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
       request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
                 "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
-                "set-dst-port, redirect, auth, allow, deny, return, reject, silent-drop, "
-                "wait-for-body or strict-mode"
+                "set-dst-port, redirect, auth, capture, set-log-level, disable-l7-retry, allow, "
+                "deny, return, reject, silent-drop, wait-for-body or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
-                "set-var-fmt, unset-var, set-status, allow or strict-mode"
+                "set-var-fmt, unset-var, set-status, capture, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
-                "set-var-fmt, unset-var, set-status, redirect, allow, deny, return, "
-                "silent-drop or strict-mode";
+                "set-var-fmt, unset-var, set-status, redirect, capture, set-log-level, allow, "
+                "deny, return, silent-drop or strict-mode";
   if (d.size() < 2) {
     rep.error(d.loc, d[0], "missing action: expects " + supported);
     return;
@@ -759,13 +756,23 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     }
     args.words.resize(cond_at);
     ok = parse_reply_action(args, kw, rule, rep);
+  } else if (d[1] == "capture") {
+    cond_at = std::min<size_t>(d.size(), 5);
+    ok = parse_capture_action(d, kw, s, rule, rep);
+  } else if (request && d[1] == "disable-l7-retry") {
+    rule.action = HttpRule::Action::kDisableL7Retry;
+    fixed(2);
+    ok = check_no_args(d, kw, cond_at, 2, rep);
+  } else if (!after && d[1] == "set-log-level") {
+    cond_at = std::min<size_t>(d.size(), 3);
+    ok = parse_log_level_action(d, kw, rule, rep);
   } else {
     // Some actions carry their argument in parentheses: set-var(txn.x).
     const std::string action = d[1].substr(0, d[1].find('('));
     bool later = false;
     for (const char* a : kLaterActions) later = later || action == a;
     later = later || action == "wait-for-body";  // http-response wait-for-body
-    if (after) later = action == "capture";      // the only other one HAProxy has there
+    if (after) later = false;                    // HAProxy has no other action there
     rep.error(d.loc, kw,
               later ? "Hearth does not support this action yet; supported: " + supported
                     : "unknown action; supported: " + supported);

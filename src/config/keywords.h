@@ -36,6 +36,15 @@ bool parse_wait_for_body(const Directive& d, const std::string& kw, HttpRule& ru
 // "tcp-request" and "tcp-response" (tcp_rule_keywords.cc).
 void parse_tcp_rule(const Directive& d, ProxySection& section, Reporter& rep);
 
+// capture EXPR len N | id N and set-log-level LEVEL, for http-request,
+// http-response and http-after-response (http_capture_keywords.cc): the
+// condition, if any, starts at d[5] / d[3]. "len N" declares the proxy's next
+// request capture slot. Returns: false after reporting.
+bool parse_capture_action(const Directive& d, const std::string& keyword, ProxySection& section,
+                          HttpRule& rule, Reporter& rep);
+bool parse_log_level_action(const Directive& d, const std::string& keyword, HttpRule& rule,
+                            Reporter& rep);
+
 // The options of a return rule in d[2...] ("status N", "content-type T",
 // a payload or an errorfile, "hdr NAME FMT"), for http-error.
 bool parse_reply_options(const Directive& d, const std::string& keyword, HttpRule& rule,

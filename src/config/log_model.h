@@ -2,8 +2,10 @@
 // The access-log settings of a proxy: its custom formats (log-format,
 // log-format-sd), the unique id (unique-id-format, unique-id-header) and the
 // capture slots (capture request/response header, declare capture).
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "expr/log_format.h"
@@ -11,6 +13,24 @@
 namespace hearth::config {
 
 // Included by config/model.h (after SourceLoc); include that header instead.
+
+// Syslog levels, most urgent first, as "log" and set-log-level name them;
+// kSilent (set-log-level silent) suppresses the line.
+enum LogLevel : int8_t {
+  kLogEmerg = 0,
+  kLogAlert,
+  kLogCrit,
+  kLogErr,
+  kLogWarning,
+  kLogNotice,
+  kLogInfo,
+  kLogDebug,
+  kLogSilent = -1,
+};
+
+// Returns: the level named `s` (kLogSilent for "silent" when `silent_ok`),
+// or false if `s` names none.
+bool parse_log_level(std::string_view s, bool silent_ok, LogLevel* out);
 
 // One capture slot, in declaration order (its index is its id).
 struct CaptureSlot {

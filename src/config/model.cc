@@ -20,3 +20,21 @@ std::shared_ptr<const expr::Userlist> Config::find_userlist(const std::string& n
 }
 
 }  // namespace hearth::config
+
+namespace hearth::config {
+
+bool parse_log_level(std::string_view s, bool silent_ok, LogLevel* out) {
+  static constexpr std::string_view kNames[] = {"emerg",   "alert",  "crit", "err",
+                                                "warning", "notice", "info", "debug"};
+  for (size_t i = 0; i < std::size(kNames); ++i) {
+    if (s == kNames[i]) {
+      *out = LogLevel(i);
+      return true;
+    }
+  }
+  if (!silent_ok || s != "silent") return false;
+  *out = kLogSilent;
+  return true;
+}
+
+}  // namespace hearth::config

@@ -106,29 +106,32 @@ struct HttpRule {
     kReplaceValue,
     kReturn,
     kDeny,
-    kSetVar,        // set-var(name[,cond...]) EXPR
-    kSetVarFmt,     // set-var-fmt(name[,cond...]) FMT
-    kUnsetVar,      // unset-var(name)
-    kSetPath,       // set-path FMT
-    kSetPathq,      // set-pathq FMT
-    kSetQuery,      // set-query FMT
-    kSetUri,        // set-uri FMT
-    kSetMethod,     // set-method FMT
-    kReplacePath,   // replace-path REGEX REPLACEMENT
-    kReplacePathq,  // replace-pathq REGEX REPLACEMENT
-    kReplaceUri,    // replace-uri REGEX REPLACEMENT
-    kRedirect,      // redirect location|prefix|scheme FMT [options]
-    kAllow,         // allow: ends the evaluation of this list, nothing else
-    kSetStatus,     // set-status CODE [reason STR] (`status`, `value`)
-    kStrictMode,    // strict-mode on|off (`strict_on`)
-    kSetSrc,        // set-src EXPR (`expr`)
-    kSetSrcPort,    // set-src-port EXPR
-    kSetDst,        // set-dst EXPR
-    kSetDstPort,    // set-dst-port EXPR
-    kAuth,          // auth [realm REALM]: `value` holds the realm
-    kReject,        // http-request reject: closes the client connection, no answer
-    kSilentDrop,    // silent-drop: drops the client connection without telling it
-    kWaitForBody,   // wait-for-body time T [at-least N] (`wait_ms`, `at_least`)
+    kSetVar,          // set-var(name[,cond...]) EXPR
+    kSetVarFmt,       // set-var-fmt(name[,cond...]) FMT
+    kUnsetVar,        // unset-var(name)
+    kSetPath,         // set-path FMT
+    kSetPathq,        // set-pathq FMT
+    kSetQuery,        // set-query FMT
+    kSetUri,          // set-uri FMT
+    kSetMethod,       // set-method FMT
+    kReplacePath,     // replace-path REGEX REPLACEMENT
+    kReplacePathq,    // replace-pathq REGEX REPLACEMENT
+    kReplaceUri,      // replace-uri REGEX REPLACEMENT
+    kRedirect,        // redirect location|prefix|scheme FMT [options]
+    kAllow,           // allow: ends the evaluation of this list, nothing else
+    kSetStatus,       // set-status CODE [reason STR] (`status`, `value`)
+    kStrictMode,      // strict-mode on|off (`strict_on`)
+    kSetSrc,          // set-src EXPR (`expr`)
+    kSetSrcPort,      // set-src-port EXPR
+    kSetDst,          // set-dst EXPR
+    kSetDstPort,      // set-dst-port EXPR
+    kAuth,            // auth [realm REALM]: `value` holds the realm
+    kReject,          // http-request reject: closes the client connection, no answer
+    kSilentDrop,      // silent-drop: drops the client connection without telling it
+    kWaitForBody,     // wait-for-body time T [at-least N] (`wait_ms`, `at_least`)
+    kCapture,         // capture EXPR len N | id N (`expr`, `cap_id`)
+    kSetLogLevel,     // set-log-level LEVEL (`log_level`)
+    kDisableL7Retry,  // disable-l7-retry: no retry-on retry for this request
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -160,10 +163,15 @@ struct HttpRule {
   bool drop_query = false;
   bool append_slash = false;
   bool ignore_empty = false;  // redirect ignore-empty: an empty location skips the rule
-  std::string cookie;     // the whole Set-Cookie value to add, or empty
-  bool strict_on = true;  // strict-mode on|off
-  int64_t wait_ms = 0;    // wait-for-body: the longest wait
-  int64_t at_least = 0;   // wait-for-body: enough payload bytes (0: the whole body)
+  std::string cookie;         // the whole Set-Cookie value to add, or empty
+  bool strict_on = true;      // strict-mode on|off
+  int64_t wait_ms = 0;        // wait-for-body: the longest wait
+  int64_t at_least = 0;       // wait-for-body: enough payload bytes (0: the whole body)
+  // capture: the slot written (request slots for http-request, response
+  // slots otherwise); "len N" declared a new slot and set this to its index.
+  int cap_id = -1;
+  bool cap_declares = false;  // the "len N" form
+  int8_t log_level = 0;       // set-log-level: a LogLevel value (log_model.h)
   // deny / return: errorfile F | errorfiles NAME | default-errorfiles (a deny
   // without a payload too); null otherwise.
   std::shared_ptr<RuleErrorReply> errmsg;
@@ -234,8 +242,8 @@ struct ProxyConfig {
   // proxy, before switching (frontend) or connecting (backend).
   std::vector<HttpRule> redirect_rules;
   std::vector<UseServerRule> use_servers;  // in the order written
-  TcpRules tcp;                           // tcp-request / tcp-response rules and inspect delays
-  uint32_t retry_on = kRetryConnFailure;  // RetryOn bits (HAProxy's default)
+  TcpRules tcp;                            // tcp-request / tcp-response rules and inspect delays
+  uint32_t retry_on = kRetryConnFailure;   // RetryOn bits (HAProxy's default)
   bool log_global = false;
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog
   bool dontlognull = false;                    // option dontlognull
@@ -264,8 +272,11 @@ struct StatsSocketConfig {
 struct GlobalConfig {
   int nbthread = 1;
   int maxconn = 4096;
-  bool log_stdout = false;                 // "log stdout ..." : access/event log lines to stdout
-  std::string log_stdout_format;           // "format X" of "log stdout"; empty = not given
+  bool log_stdout = false;        // "log stdout ..." : access/event log lines to stdout
+  std::string log_stdout_format;  // "format X" of "log stdout"; empty = not given
+  // "log stdout ... FACILITY LEVEL": lines less urgent than LEVEL are not
+  // written (set-log-level may move a transaction's line across it).
+  int8_t log_max_level = kLogDebug;
   std::string pidfile;                     // "pidfile PATH"; empty = write no pid file
   std::optional<int64_t> hard_stop_after;  // ms
   std::vector<StatsSocketConfig> stats_sockets;

@@ -1,10 +1,32 @@
 #include "config/validate_log.h"
 
 namespace hearth::config {
+namespace {
+
+// "capture ... id N" needs slot N declared somewhere in the frontend (before
+// or after the rule). A backend's rule cannot be checked: it writes the slot
+// of whichever frontend passes it the request, when that one has it.
+void check_capture_ids(const ProxyConfig& p, const std::vector<HttpRule>& rules, bool response,
+                       const char* kw, ParseResult& r) {
+  const size_t n = (response ? p.logcfg.res_caps : p.logcfg.req_caps).size();
+  for (const HttpRule& rule : rules) {
+    if (rule.action != HttpRule::Action::kCapture || size_t(rule.cap_id) < n) continue;
+    r.errors.push_back(Diagnostic{rule.loc, kw,
+                                  "'" + p.name + "' has no " + (response ? "response" : "request") +
+                                      " capture slot id " + std::to_string(rule.cap_id) +
+                                      ": declare it with 'declare capture " +
+                                      (response ? "response" : "request") + " len N'"});
+  }
+}
+
+}  // namespace
 
 void validate_log_settings(const ProxyConfig& p, ParseResult& r) {
   const bool front = p.kind == ProxyKind::kFrontend || p.kind == ProxyKind::kListen;
   if (!front) return;
+  check_capture_ids(p, p.http_request_rules, false, "http-request capture", r);
+  check_capture_ids(p, p.http_response_rules, true, "http-response capture", r);
+  check_capture_ids(p, p.http_after_response_rules, true, "http-after-response capture", r);
   const ProxyLogConfig& l = p.logcfg;
   if (p.mode == Mode::kTcp) {
     for (const auto* caps : {&l.req_caps, &l.res_caps})

@@ -127,8 +127,8 @@ void emit_connect_line(const net::Connection& client, const std::string& fe_name
   write_line(line);
 }
 
-void emit_access_log(FrontendLog& log, expr::FetchContext* ctx, expr::LogRecord& r) {
-  if (!log.fmt) return;
+void emit_access_log(FrontendLog& log, expr::FetchContext* ctx, expr::LogRecord& r, int8_t level) {
+  if (!log.fmt || level == config::kLogSilent || level > log.max_level) return;
   r.log_counter = log.count.fetch_add(1, std::memory_order_relaxed);
   static thread_local std::string line;
   line.clear();

@@ -37,6 +37,8 @@ struct FrontendLog {
   bool request_line = false;       // the format prints the request line or its parts
   bool backend_src = false;        // the format prints %bi or %bp
   std::atomic<uint64_t> count{0};  // %lc
+  // The global "log" line's LEVEL: lines less urgent are not written.
+  int8_t max_level = config::kLogDebug;
 };
 
 // Fills `log` from a proxy's settings. `http`: the frontend is in HTTP mode.
@@ -60,7 +62,10 @@ void local_log_addr(int fd, expr::LogAddr* out);
 void emit_connect_line(const net::Connection& client, const std::string& fe_name, bool http);
 
 // Renders `fmt` for `r` and writes it as one line (r.log_counter is taken
-// from log->count here).
-void emit_access_log(FrontendLog& log, expr::FetchContext* ctx, expr::LogRecord& r);
+// from log->count here), unless `level` (a config::LogLevel: HAProxy logs
+// traffic at info unless set-log-level says otherwise) is kLogSilent or less
+// urgent than the configured maximum.
+void emit_access_log(FrontendLog& log, expr::FetchContext* ctx, expr::LogRecord& r,
+                     int8_t level = config::kLogInfo);
 
 }  // namespace hearth::stream

@@ -119,7 +119,7 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
     return;
   }
   // No format: HAProxy's default line, once per accepted connection.
-  if (fe->log && fe->logs.connect_line)
+  if (fe->log && fe->logs.connect_line && fe->logs.max_level >= config::kLogInfo)
     emit_connect_line(*c, fe->name, fe->mode == config::Mode::kHttp);
   const char* mode = fe->mode == config::Mode::kHttp ? "h1" : "pt";
   mux::StreamFactory factory =

@@ -4,11 +4,22 @@
 
 namespace hearth::stream {
 
-void TxnCaptures::reset(size_t n_req, size_t n_res) {
-  req_.resize(n_req);
-  res_.resize(n_res);
-  req_set_.assign(n_req, 0);
-  res_set_.assign(n_res, 0);
+void TxnCaptures::reset(const std::vector<config::CaptureSlot>& req,
+                        const std::vector<config::CaptureSlot>& res) {
+  req_slots_ = &req;
+  res_slots_ = &res;
+  req_.resize(req.size());
+  res_.resize(res.size());
+  for (size_t i = 0; i < req.size(); ++i) req_[i].reserve(size_t(req[i].len));
+  for (size_t i = 0; i < res.size(); ++i) res_[i].reserve(size_t(res[i].len));
+  req_set_.assign(req.size(), 0);
+  res_set_.assign(res.size(), 0);
+}
+
+bool TxnCaptures::set_declared(bool response, size_t id, std::string_view v) {
+  const auto* slots = response ? res_slots_ : req_slots_;
+  if (!slots || id >= slots->size()) return false;
+  return set(response, id, v, size_t((*slots)[id].len));
 }
 
 void TxnCaptures::capture_headers(const std::vector<config::CaptureSlot>& slots,

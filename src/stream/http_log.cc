@@ -14,6 +14,9 @@ void HttpStream::log_end() {
   // option dontlognull: a connection on which the client sent nothing (a
   // port probe) is not logged.
   if (fe_->dontlognull && log_.req_first_ms < 0) return;
+  // set-log-level silent, or a level the log does not want: no line (and
+  // nothing to compute for it).
+  if (log_.level == config::kLogSilent || log_.level > fe_->logs.max_level) return;
   if (fe_->logs.fmt) log_http();
 }
 
@@ -67,7 +70,7 @@ void HttpStream::log_http() {
   fetch.set_server(srv);
   fetch.set_vars(&vars_, session());
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
-  emit_access_log(fe_->logs, &fetch, r);
+  emit_access_log(fe_->logs, &fetch, r, log_.level);
 }
 
 // unique-id-format, once the request head is known: kept for %ID, the

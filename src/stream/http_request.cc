@@ -135,6 +135,8 @@ TxnFetch HttpStream::request_fetch() {
   TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req, nullptr);
   fetch.set_vars(&vars_, session());
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
+  fetch.set_log_level(&log_.level);
+  fetch.set_l7_retry_off(&req_.l7_retry_off);
   fetch.set_proxy_auth(use_px_conn_);
   const int64_t declared = req.body == http::BodyKind::kLength ? int64_t(req.length)
                            : req.body == http::BodyKind::kNone ? 0

@@ -127,6 +127,7 @@ bool HttpStream::run_response_rules() {
   TxnFetch fetch(expr::kUseConn | expr::kUseRes, scf_->conn, fe_, be_, &req_.head, &res);
   fetch.set_vars(&vars_, session());
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
+  fetch.set_log_level(&log_.level);
   fetch.set_server(ss_.server());
   const config::HttpRule* final_rule = eval_http_rules(bs().response_rules, res, &full, fetch);
   if (!final_rule && !fe_->owns(be_) && !full)

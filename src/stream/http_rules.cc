@@ -7,9 +7,12 @@
 #include "expr/condition.h"
 #include "expr/log_format.h"
 #include "expr/regex.h"
+#include "expr/sample.h"
+#include "expr/sample_expr.h"
 #include "expr/var_access.h"
 #include "http/status.h"
 #include "stream/addr_rules.h"
+#include "stream/http_captures.h"
 #include "stream/http_uri_rules.h"
 #include "stream/txn_vars.h"
 
@@ -114,6 +117,16 @@ bool computed_value(const expr::LogFormat& fmt, expr::FetchContext& ctx, http::M
   return head.keep(v, out);
 }
 
+// capture EXPR: the sample as a string, cut to the slot's length. Nothing
+// is stored when the expression has no value (as a missing header).
+void capture_sample(const config::HttpRule& r, TxnFetch& ctx) {
+  TxnCaptures* caps = ctx.captures();
+  expr::Sample s;
+  if (!caps || !expr::eval_sample_expr(*r.expr, ctx, s) || !expr::cast(s, expr::SmpType::kStr))
+    return;
+  caps->set_declared(ctx.on_response(), size_t(r.cap_id), s.str);
+}
+
 }  // namespace
 
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
@@ -182,6 +195,15 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       case Action::kSetStatus:
         head.status = r.status;
         head.reason = r.has_body ? std::string_view(r.value) : http::rule_reason(r.status);
+        break;
+      case Action::kCapture:
+        capture_sample(r, ctx);
+        break;
+      case Action::kDisableL7Retry:
+        if (bool* off = ctx.l7_retry_off()) *off = true;
+        break;
+      case Action::kSetLogLevel:
+        if (int8_t* level = ctx.log_level()) *level = r.log_level;
         break;
       case Action::kSetSrc:
       case Action::kSetSrcPort:

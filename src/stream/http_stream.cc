@@ -50,7 +50,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
   log_.start_ms = now();
   if (fe->log || fe->logs.unique_id) log_.req_id = next_request_id();
   if (!fe->logs.req_caps.empty() || !fe->logs.res_caps.empty())
-    log_.caps.reset(fe->logs.req_caps.size(), fe->logs.res_caps.size());
+    log_.caps.reset(fe->logs.req_caps, fe->logs.res_caps);
   exp_.req = deadline_after(
       log_.start_ms, fe->timeouts.http_request ? fe->timeouts.http_request : fe->timeouts.client);
   ++live_streams_on_thread();
@@ -208,7 +208,9 @@ void HttpStream::on_server(ServerSide::State st) {
 // condition. Returns: true if the stream is retrying (or failed doing so).
 bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
   if (!req_.replayable || !req_.idempotent) return false;
-  if (!reused_race && !(bs().retry_on & condition)) return false;
+  // disable-l7-retry turns off what retry-on asks beyond conn-failure (those
+  // retries happen in ServerSide); the reuse race is not a retry-on retry.
+  if (!reused_race && (!(bs().retry_on & condition) || req_.l7_retry_off)) return false;
   if (!ss_.reconnect(now())) return false;
   req_.sent = 0;
   req_.head_sent = req_.eom_sent = false;

@@ -27,6 +27,7 @@ struct HttpRequestState {
   bool client_keepalive = true;  // the client asked to keep its connection
   bool done = false;             // the whole request was received from the client
   bool replayable = true;        // the whole payload is still in `data`
+  bool l7_retry_off = false;     // http-request disable-l7-retry ran
 };
 
 struct HttpResponseState {
@@ -61,7 +62,8 @@ struct HttpLogState {
   expr::LogAddr be_src;      // %bi/%bp, read from the server connection only when logged
   std::string unique_id;     // unique-id-format, computed once per transaction
   bool has_unique_id = false;
-  TxnCaptures caps;  // capture slots (only with captures declared)
+  TxnCaptures caps;                 // capture slots (only with captures declared)
+  int8_t level = config::kLogInfo;  // the line's level (config::LogLevel), set-log-level
 };
 
 // Inactivity deadlines (loop ms; kNever: none).

@@ -42,10 +42,22 @@ class TxnFetch : public expr::FetchContext {
 
   // The capture slots and unique id of the transaction (capture.req.hdr,
   // capture.res.hdr, unique-id).
-  void set_captures(const TxnCaptures* caps, const std::string* unique_id, bool has_unique_id) {
+  void set_captures(TxnCaptures* caps, const std::string* unique_id, bool has_unique_id) {
     caps_ = caps;
     unique_id_ = has_unique_id ? unique_id : nullptr;
   }
+  // The slots capture rules write (null: the frontend declares none).
+  TxnCaptures* captures() const { return caps_; }
+  // The transaction's access-log level, which set-log-level changes
+  // (a config::LogLevel; null: the rules run where no line is logged).
+  void set_log_level(int8_t* level) { log_level_ = level; }
+  int8_t* log_level() const { return log_level_; }
+  // The request's "no retry-on retry" flag, which disable-l7-retry sets
+  // (null: not on a request).
+  void set_l7_retry_off(bool* off) { l7_retry_off_ = off; }
+  bool* l7_retry_off() const { return l7_retry_off_; }
+  // Response rules run here (response slots for capture).
+  bool on_response() const { return (where_ & expr::kUseRes) != 0; }
 
   // The request asks a proxy (option http-use-proxy-header and a target
   // that is not a path): credentials come in Proxy-Authorization.
@@ -87,7 +99,9 @@ class TxnFetch : public expr::FetchContext {
   TxnVars* vars_ = nullptr;
   Session* session_ = nullptr;
   bool proxy_auth_ = false;
-  const TxnCaptures* caps_ = nullptr;
+  TxnCaptures* caps_ = nullptr;
+  int8_t* log_level_ = nullptr;
+  bool* l7_retry_off_ = nullptr;
   const std::string* unique_id_ = nullptr;
   std::string_view body_;
   int64_t body_declared_ = -1;

@@ -59,6 +59,16 @@ TEST(Global, LogStdoutForms) {
   }
 }
 
+// The LEVEL after the facility bounds what is written (debug: everything).
+TEST(Global, LogStdoutMaxLevel) {
+  EXPECT_EQ(global("  log stdout\n").config.global.log_max_level, kLogDebug);
+  EXPECT_EQ(global("  log stdout local0\n").config.global.log_max_level, kLogDebug);
+  EXPECT_EQ(global("  log stdout local0 notice\n").config.global.log_max_level, kLogNotice);
+  EXPECT_EQ(global("  log stdout format raw local0 err info\n").config.global.log_max_level,
+            kLogErr);
+  EXPECT_FALSE(global("  log stdout local0 silent\n").ok());  // only set-log-level has it
+}
+
 TEST(Global, LogErrors) {
   EXPECT_EQ(only_error(global("  log 127.0.0.1:514 local0\n")),
             "t.cfg:2: 'log': log target '127.0.0.1:514' is not supported: Hearth only logs to "

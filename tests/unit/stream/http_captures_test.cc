@@ -11,8 +11,9 @@ namespace {
 
 TEST(TxnCaptures, LastOccurrenceCutToLength) {
   std::vector<config::CaptureSlot> slots = {{{}, "X-One", 4}, {{}, "", 3}, {{}, "host", 20}};
+  const std::vector<config::CaptureSlot> none;
   TxnCaptures caps;
-  caps.reset(3, 0);
+  caps.reset(slots, none);
   http::MsgHead head;
   ASSERT_TRUE(head.init(4));
   head.fields().add("x-one", "first");
@@ -36,6 +37,26 @@ TEST(TxnCaptures, LastOccurrenceCutToLength) {
   EXPECT_EQ(r.req_caps[0].value, "seco");
   EXPECT_TRUE(r.req_caps[1].set);
   EXPECT_EQ(r.n_res_caps, 0u);
+}
+
+// A capture rule's slot: cut to the length its declaration gave, whatever
+// the rule; a slot the frontend lacks is left alone.
+TEST(TxnCaptures, SetDeclaredCutsToTheSlotLength) {
+  const std::vector<config::CaptureSlot> req = {{{}, "host", 2}, {{}, "", 5}};
+  const std::vector<config::CaptureSlot> res = {{{}, "", 3}};
+  TxnCaptures caps;
+  caps.reset(req, res);
+  std::string_view v;
+  EXPECT_TRUE(caps.set_declared(false, 1, "123456789"));
+  ASSERT_TRUE(caps.get(false, 1, &v));
+  EXPECT_EQ(v, "12345");
+  EXPECT_TRUE(caps.set_declared(true, 0, "abcdef"));
+  ASSERT_TRUE(caps.get(true, 0, &v));
+  EXPECT_EQ(v, "abc");
+  EXPECT_FALSE(caps.set_declared(false, 2, "x"));
+  EXPECT_FALSE(caps.set_declared(true, 1, "x"));
+  TxnCaptures unset;  // a frontend without captures: never reset
+  EXPECT_FALSE(unset.set_declared(false, 0, "x"));
 }
 
 }  // namespace
