@@ -62,10 +62,7 @@ std::string cli_set_var(const std::vector<std::string>& w, bool experimental) {
     fmt = w[3] == "fmt";
     at = 4;
   }
-  expr::Sample value;
-  bool have = false;
-  if (!expr::eval_without_stream(w[at], fmt, &value, &have, &err)) return err + "\n";
-  if (have) expr::write_proc_var(var, value);
+  if (!expr::set_proc_var_from(var, w[at], fmt, &err)) return err + "\n";
   return "\n";
 }
 

@@ -29,14 +29,8 @@ void parse_global_set_var(const Directive& d, GlobalConfig&, Reporter& rep) {
               "cannot set '" + d[1] + "' here: the global section only sets 'proc.' variables");
     return;
   }
-  expr::Sample value;
-  bool have = false;
-  if (!expr::eval_without_stream(d[2], fmt, &value, &have, &err)) {
-    rep.error(d.loc, kw, err);
-    return;
-  }
   // No sample (an unset variable, a failed conversion): nothing is set.
-  if (have) expr::write_proc_var(var, value);
+  if (!expr::set_proc_var_from(var, d[2], fmt, &err)) rep.error(d.loc, kw, err);
 }
 
 }  // namespace hearth::config::detail

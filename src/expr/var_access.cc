@@ -38,26 +38,22 @@ bool erase_var(FetchContext& ctx, const VarName& v) {
   return true;
 }
 
-bool eval_without_stream(const std::string& text, bool fmt, Sample* out, bool* have,
-                         std::string* err) {
+bool set_proc_var_from(const VarName& v, const std::string& text, bool fmt, std::string* err) {
   NoStream ctx;
-  *have = false;
+  Sample value;
+  // The value may view the expression's own arguments (str("...")): it is
+  // stored before the expression goes away.
   if (fmt) {
     auto f = LogFormat::parse(text, kUseCfg, err);
     if (!f) return false;
-    out->set_str(f->eval(ctx));
-    *have = true;
+    value.set_str(f->eval(ctx));
+    write_var(ctx, v, 0, value);
     return true;
   }
   auto e = parse_sample_expr(text, kUseCfg, err);
   if (!e) return false;
-  *have = eval_sample_expr(*e, ctx, *out);
+  if (eval_sample_expr(*e, ctx, value)) write_var(ctx, v, 0, value);
   return true;
-}
-
-bool write_proc_var(const VarName& v, const Sample& in) {
-  NoStream ctx;
-  return write_var(ctx, v, 0, in);
 }
 
 }  // namespace hearth::expr

@@ -19,14 +19,11 @@ bool write_var(FetchContext& ctx, const VarName& v, uint16_t conds, const Sample
 // unset-var. Returns: false if the scope has no store here.
 bool erase_var(FetchContext& ctx, const VarName& v);
 
-// Evaluates `text` where there is no stream (the global section's set-var,
-// the runtime API's set var): a sample expression, or with `fmt` a
-// log-format string, using only fetches marked kUseCfg.
-// Returns: false with *err if it does not parse; else true, with *have
-// telling whether there is a sample in *out (a format always has one).
-bool eval_without_stream(const std::string& text, bool fmt, Sample* out, bool* have,
-                         std::string* err);
-// Sets proc variable `v` to `in`, without conditions.
-bool write_proc_var(const VarName& v, const Sample& in);
+// Sets proc variable `v` to the value of `text`, evaluated where there is no
+// stream (the global section's set-var, the runtime API's set var): a sample
+// expression, or with `fmt` a log-format string, using only fetches marked
+// kUseCfg. An expression without a sample sets nothing.
+// Returns: false with *err if `text` does not parse.
+bool set_proc_var_from(const VarName& v, const std::string& text, bool fmt, std::string* err);
 
 }  // namespace hearth::expr
