@@ -288,11 +288,8 @@ std::string RuntimeApi::show_metrics() {
 backend::Server* RuntimeApi::find_server(const std::string& target) const {
   size_t slash = target.find('/');
   if (slash == std::string::npos) return nullptr;
-  for (backend::Backend* b : backends_) {
-    if (b->name() != target.substr(0, slash)) continue;
-    for (auto& s : b->servers())
-      if (s->name == target.substr(slash + 1)) return s.get();
-  }
+  for (backend::Backend* b : backends_)
+    if (b->name() == target.substr(0, slash)) return b->server_named(target.substr(slash + 1));
   return nullptr;
 }
 

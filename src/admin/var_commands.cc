@@ -5,32 +5,6 @@
 #include "expr/var_access.h"
 
 namespace hearth::admin {
-namespace {
-
-// HAProxy's type names in "get var" answers.
-const char* cli_type_name(expr::SmpType t) {
-  switch (t) {
-    case expr::SmpType::kBool:
-      return "bool";
-    case expr::SmpType::kSint:
-      return "sint";
-    case expr::SmpType::kIpv4:
-      return "ipv4";
-    case expr::SmpType::kIpv6:
-      return "ipv6";
-    case expr::SmpType::kStr:
-      return "str";
-    case expr::SmpType::kBin:
-      return "bin";
-    case expr::SmpType::kMeth:
-      return "meth";
-    default:
-      return "any";
-  }
-}
-
-}  // namespace
-
 std::string cli_get_var(const std::vector<std::string>& w) {
   if (w.size() < 3) return "Missing process-wide variable identifier.\n\n";
   expr::VarName var;
@@ -42,7 +16,7 @@ std::string cli_get_var(const std::vector<std::string>& w) {
   std::string value;
   expr::print_sample(s, &value);
   // One line, no empty line after it: the answer HAProxy gives.
-  return w[2] + ": type=" + cli_type_name(s.type) + " value=<" + value + ">\n";
+  return w[2] + ": type=" + expr::type_name(s.type) + " value=<" + value + ">\n";
 }
 
 std::string cli_set_var(const std::vector<std::string>& w, bool experimental) {

@@ -180,10 +180,8 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     if (sc.check) add_check(p, sc, be.get(), added, errors);
   }
   for (const config::UseServerRule& r : p.use_servers) {
-    backend::BackendSettings::UseServer u{r, nullptr};
-    for (const auto& s : be->servers())
-      if (!r.fmt && s->name == r.server) u.server = s.get();
-    be->settings.use_servers.push_back(std::move(u));
+    backend::Server* s = r.fmt ? nullptr : be->server_named(r.server);
+    be->settings.use_servers.push_back(backend::BackendSettings::UseServer{r, s});
   }
   be->finalize();
   backends.push_back(std::move(be));

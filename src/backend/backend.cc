@@ -58,14 +58,18 @@ Backend::UsableCount Backend::usable_servers() const {
   return n;
 }
 
+Server* Backend::server_named(std::string_view name) const {
+  for (const auto& s : servers_)
+    if (s->name == name) return s.get();
+  return nullptr;
+}
+
 bool Backend::preferable(const LbRequest& r) {
   return r.prefer && r.prefer != r.avoid && r.prefer->usable();
 }
 
 Server* Backend::pick_locked(const LbRequest& r) {
-  if (r.forced)
-    return r.forced->up.load() && !r.forced->disabled.load() && !r.forced->full() ? r.forced
-                                                                                  : nullptr;
+  if (r.forced) return r.forced->serving() && !r.forced->full() ? r.forced : nullptr;
   return preferable(r) && !r.prefer->full() ? r.prefer : lb_->pick(r);
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backend/backend_settings.h"
@@ -55,6 +56,8 @@ class Backend {
 
   const std::string& name() const { return name_; }
   const std::vector<std::unique_ptr<Server>>& servers() const { return servers_; }
+  // Returns: the server called `name`, or nullptr.
+  Server* server_named(std::string_view name) const;
   LbKind lb_kind() const { return lb_kind_; }
   int id = 0;  // HAProxy's proxy id: the section's rank among proxies, from 1
   BackendCounters counters;

@@ -168,9 +168,7 @@ void HttpStream::assign_server() {
     if (bs().prefer_last_server || req.prefer_strict) req.prefer = last;
   }
   if (!bs().use_servers.empty()) {
-    TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req_.head, nullptr);
-    fetch.set_vars(&vars_, session());
-    fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
+    TxnFetch fetch = request_fetch();
     req.forced = pick_use_server(*be_, fetch);
   }
   backend::ConnRequest r;

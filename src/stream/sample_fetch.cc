@@ -267,7 +267,7 @@ int64_t backend_load(FetchId id, backend::Backend& be) {
       // and HAProxy answers -1; Hearth has no per-server queue limit
       // (maxqueue), so any such server does.
       for (const auto& s : be.servers())
-        if (s->up.load() && !s->disabled.load()) return -1;
+        if (s->serving()) return -1;
       return 0;
   }
 }
@@ -381,12 +381,10 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
           args[0].sint < 0 ? be_ : find_registered_backend(ref.substr(0, size_t(args[0].sint)));
       if (!be) return false;
       const std::string_view name = args[0].sint < 0 ? ref : ref.substr(size_t(args[0].sint) + 1);
-      for (const auto& s : be->servers()) {
-        if (s->name != name) continue;
-        out.set_bool(s->up.load() && !s->disabled.load());  // UP, not DOWN nor in maintenance
-        return true;
-      }
-      return false;
+      const backend::Server* s = be->server_named(name);
+      if (!s) return false;
+      out.set_bool(s->serving());  // UP, not DOWN nor in maintenance
+      return true;
     }
     case FetchId::kConnslots:
     case FetchId::kBeConn:

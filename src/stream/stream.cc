@@ -155,6 +155,15 @@ void Stream::inspect() {
   assign_server();
 }
 
+// A fetch over the client's bytes buffered so far, with the stream's
+// variables; `be`: the backend the rules see (nullptr before switching).
+TcpFetch Stream::request_fetch(const backend::Backend* be) {
+  TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, be);
+  fetch.set_request(std::string_view(req_.allocated() ? req_.head() : "", req_.len()));
+  fetch.set_vars(&vars_, Session::of(scf_->conn));
+  return fetch;
+}
+
 // One list of rules. Returns: false if the stream was closed; *wait when
 // the rules wait for more bytes (subscribed, timer set by update_timer).
 bool Stream::inspect_phase(bool front, bool* wait) {
@@ -162,10 +171,8 @@ bool Stream::inspect_phase(bool front, bool* wait) {
   const int64_t now = EventLoop::current()->now_ms();
   const bool final = (scf_->flags & mux::kScEos) || req_.full() || rules.inspect_delay <= 0 ||
                      (inspect_exp_ != kNever && deadline_reached(inspect_exp_, now));
-  TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, front ? nullptr : be_);
-  fetch.set_request(std::string_view(req_.allocated() ? req_.head() : "", req_.len()));
+  TcpFetch fetch = request_fetch(front ? nullptr : be_);
   fetch.set_final(final);
-  fetch.set_vars(&vars_, Session::of(scf_->conn));
   switch (eval_tcp_rules(rules.content, fetch)) {
     case TcpVerdict::kWait:
       // The delay runs from the first time the rules lacked bytes.
@@ -192,9 +199,7 @@ bool Stream::inspect_phase(bool front, bool* wait) {
 // Content switching once the frontend's rules passed: use_backend conditions
 // read the same bytes (final, as HAProxy's switching never waits).
 void Stream::switch_backend() {
-  TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, nullptr);
-  fetch.set_request(std::string_view(req_.allocated() ? req_.head() : "", req_.len()));
-  fetch.set_vars(&vars_, Session::of(scf_->conn));
+  TcpFetch fetch = request_fetch(nullptr);
   be_ = fe_->select_backend(fetch);
   be_hold_.reset(be_);
   switched_ = true;
@@ -205,9 +210,7 @@ void Stream::assign_server() {
   backend::LbRequest req;
   req.source_hash = scf_->conn->peer().ip_hash();
   if (!be_->settings.use_servers.empty()) {
-    TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, be_);
-    fetch.set_request(std::string_view(req_.allocated() ? req_.head() : "", req_.len()));
-    fetch.set_vars(&vars_, Session::of(scf_->conn));
+    TcpFetch fetch = request_fetch(be_);
     req.forced = pick_use_server(*be_, fetch);
   }
   state_ = State::kConnect;

@@ -12,6 +12,7 @@
 #include "mux/stream_connector.h"
 #include "stream/frontend.h"
 #include "stream/server_side.h"
+#include "stream/tcp_rules.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
@@ -38,6 +39,7 @@ class Stream {
   void process(uint32_t why);
   void inspect();
   bool inspect_phase(bool front, bool* wait);
+  TcpFetch request_fetch(const backend::Backend* be);
   void switch_backend();
   bool response_may_go();
   void assign_server();
