@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include "core/ip_text.h"
+
 namespace hearth::expr {
 namespace {
 
@@ -229,9 +231,8 @@ void print_sample(const Sample& s, std::string* out) {
       return;
     case SmpType::kIpv4:
     case SmpType::kIpv6: {
-      char tmp[INET6_ADDRSTRLEN];
-      if (inet_ntop(s.type == SmpType::kIpv4 ? AF_INET : AF_INET6, s.addr, tmp, sizeof tmp))
-        *out += tmp;
+      char tmp[kIpTextMax];
+      out->append(tmp, ip_to_text(s.type == SmpType::kIpv4 ? AF_INET : AF_INET6, s.addr, tmp));
       return;
     }
     case SmpType::kMeth:

@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+#include "core/ip_text.h"
+
 namespace hearth::expr {
 namespace {
 
@@ -129,9 +131,10 @@ void render_addr(const LogAddr& a, uint8_t opts, std::string* out) {
     }
     return;
   }
-  char tmp[INET6_ADDRSTRLEN];
-  if (!inet_ntop(a.family, a.bytes, tmp, sizeof tmp)) return render_log_text({}, false, opts, out);
-  render_log_text(tmp, true, opts, out);
+  char tmp[kIpTextMax];
+  const size_t n = ip_to_text(a.family, a.bytes, tmp);
+  if (n == 0) return render_log_text({}, false, opts, out);
+  render_log_text(std::string_view(tmp, n), true, opts, out);
 }
 
 void render_port(const LogAddr& a, uint8_t opts, std::string* out) {

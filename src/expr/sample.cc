@@ -6,6 +6,8 @@
 #include <cstring>
 #include <memory>
 
+#include "core/ip_text.h"
+
 namespace hearth::expr {
 namespace {
 
@@ -49,11 +51,12 @@ void int_to_ipv4(Sample& s) {
 }
 
 bool addr_to_str(Sample& s) {
-  char tmp[INET6_ADDRSTRLEN];
+  char tmp[kIpTextMax];
   const int af = s.type == SmpType::kIpv4 ? AF_INET : AF_INET6;
-  if (!inet_ntop(af, s.addr, tmp, sizeof tmp)) return false;
+  const size_t n = ip_to_text(af, s.addr, tmp);
+  if (n == 0) return false;
   std::string_view v;
-  if (!to_chunk(tmp, &v)) return false;
+  if (!to_chunk(std::string_view(tmp, n), &v)) return false;
   s.set_str(v);
   return true;
 }

@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/ip_text.h"
+
 namespace hearth::net {
 namespace {
 
@@ -98,15 +100,11 @@ void Address::set_port(int port) {
 }
 
 std::string Address::str() const {
-  char buf[INET6_ADDRSTRLEN] = "?";
-  if (family() == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&ss)->sin_addr, buf, sizeof buf);
-    return std::string(buf) + ":" + std::to_string(port());
-  }
-  if (family() == AF_INET6) {
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_addr, buf, sizeof buf);
-    return "[" + std::string(buf) + "]:" + std::to_string(port());
-  }
+  char buf[kIpTextMax];
+  if (family() == AF_INET)
+    return std::string(ip_str(buf, sizeof buf)) + ":" + std::to_string(port());
+  if (family() == AF_INET6)
+    return "[" + std::string(ip_str(buf, sizeof buf)) + "]:" + std::to_string(port());
   if (family() == AF_UNIX) return "unix";
   return "?";
 }
@@ -115,7 +113,7 @@ const char* Address::ip_str(char* out, size_t cap) const {
   const void* src = family() == AF_INET    ? static_cast<const void*>(&ss.v4.sin_addr)
                     : family() == AF_INET6 ? static_cast<const void*>(&ss.v6.sin6_addr)
                                            : nullptr;
-  if (!src || !inet_ntop(family(), src, out, socklen_t(cap))) return "?";
+  if (!src || cap < kIpTextMax || ip_to_text(family(), src, out) == 0) return "?";
   return out;
 }
 

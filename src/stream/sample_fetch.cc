@@ -39,6 +39,11 @@ void for_each_value(const http::HeaderList& fields, std::string_view name, bool 
       continue;
     }
     const std::string_view v = h.value;
+    // Most values hold neither a comma nor a quote: one element.
+    if (!memchr(v.data(), ',', v.size()) && !memchr(v.data(), '"', v.size())) {
+      if (!f(http::trim_ows(v))) return;
+      continue;
+    }
     size_t start = 0;
     bool quoted = false;
     for (size_t i = 0; i <= v.size(); ++i) {
@@ -61,30 +66,37 @@ size_t count_values(const http::HeaderList& fields, std::string_view name, bool 
 
 // The value a header fetch gives: occurrence `occ` (1 = first, -1 = last),
 // or with occ 0 the last one, or every one in turn when the caller iterates.
+// One walk over the fields, except for a negative occ (which needs the count).
 bool header_value(const http::HeaderList& fields, std::string_view name, bool split, int64_t occ,
                   expr::FetchIter& it, std::string_view* out) {
-  const size_t count = count_values(fields, name, split);
-  size_t want;
-  if (occ > 0) {
-    want = size_t(occ - 1);
-  } else if (occ < 0) {
+  if (occ < 0) {
+    const size_t count = count_values(fields, name, split);
     if (uint64_t(-occ) > count) return false;
-    want = count - size_t(-occ);
-  } else if (it.all) {
-    want = size_t(it.next++);
-    it.more = want + 1 < count;
-  } else {
-    if (count == 0) return false;
-    want = count - 1;
+    occ = int64_t(count) + occ + 1;
   }
-  if (want >= count) return false;
+  if (occ == 0 && !it.all) {  // the last one
+    bool found = false;
+    for_each_value(fields, name, split, [&](std::string_view v) {
+      *out = v;
+      found = true;
+      return true;
+    });
+    return found;
+  }
+  // The want-th value; when iterating, also whether another one follows.
+  const size_t want = occ > 0 ? size_t(occ - 1) : size_t(it.next++);
+  if (occ == 0) it.more = false;
   size_t i = 0;
   bool found = false;
   for_each_value(fields, name, split, [&](std::string_view v) {
-    if (i++ != want) return true;
+    if (i++ < want) return true;
+    if (found) {  // one more after the wanted value
+      it.more = true;
+      return false;
+    }
     *out = v;
     found = true;
-    return false;
+    return occ == 0;  // iterating: look for one more
   });
   return found;
 }
