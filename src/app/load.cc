@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "app/process.h"
 #include "config/condition.h"
 #include "config/parser.h"
 #include "config/validate.h"
@@ -43,12 +44,7 @@ namespace {
 // HAProxy exposes the local peer name to the configuration as
 // ${HAPROXY_LOCALPEER}: -L's value, else the host name.
 void set_local_peer(const Options& o) {
-  std::string name = o.local_peer;
-  if (name.empty()) {
-    char host[256] = "";
-    gethostname(host, sizeof host - 1);
-    name = host;
-  }
+  const std::string name = o.local_peer.empty() ? host_name() : o.local_peer;
   setenv("HAPROXY_LOCALPEER", name.c_str(), 1);
 }
 

@@ -151,11 +151,7 @@ admin::RuntimeApi::ProcessInfo process_info(const config::GlobalConfig& g) {
   info.ulimit_n = long(nofile.rlim_cur);
   info.maxconn = g.maxconn;
   info.node = g.process.node;
-  if (info.node.empty()) {  // HAProxy's default: the host name
-    char host[256] = "";
-    gethostname(host, sizeof host - 1);
-    info.node = host;
-  }
+  if (info.node.empty()) info.node = host_name();  // HAProxy's default
   info.description = g.process.description;
   return info;
 }

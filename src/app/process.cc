@@ -53,6 +53,12 @@ int open_pidfile(const std::string& path, std::string* err) {
   return fd;
 }
 
+std::string host_name() {
+  char host[256] = "";
+  gethostname(host, sizeof host - 1);
+  return host;
+}
+
 void write_pid(int fd) {
   if (fd < 0) return;
   const std::string s = std::to_string(getpid()) + "\n";

@@ -36,4 +36,7 @@ int open_pidfile(const std::string& path, std::string* err);
 // Writes the calling process's pid to `fd` and closes it.
 void write_pid(int fd);
 
+// Returns: the host name (HAProxy's default node and local peer name).
+std::string host_name();
+
 }  // namespace hearth::app

@@ -327,7 +327,7 @@ bool read_file(const std::string& path, std::string& out, std::string& reason) {
 }
 
 // Like HAProxy, a directory given as a configuration path stands for the
-// "*.cfg" files directly inside it, in lexical order.
+// "*.cfg" files directly inside it, in lexical order, hidden ones left out.
 // Returns: `paths` with directories replaced by their files.
 std::vector<std::string> expand_directories(const std::vector<std::string>& paths,
                                             ParseResult& result) {
@@ -341,7 +341,9 @@ std::vector<std::string> expand_directories(const std::vector<std::string>& path
     }
     std::vector<std::string> found;
     for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().extension() == ".cfg" && it->is_regular_file(ec))
+      // Hidden files (".x.cfg": editor leftovers) are not part of it, as in HAProxy.
+      if (it->path().extension() == ".cfg" && it->path().filename().string()[0] != '.' &&
+          it->is_regular_file(ec))
         found.push_back(it->path().string());
     }
     if (ec) {

@@ -332,6 +332,45 @@ TEST(ProcessModel, ShowInfoTellsLimitsNodeAndDescription) {
   EXPECT_NE(info.find("\ndescription: front door\n"), std::string::npos) << info;
 }
 
+// -n wins over the configuration's maxconn; -L is seen by the configuration
+// as ${HAPROXY_LOCALPEER}.
+TEST(ProcessModel, CommandLineMaxconnAndLocalPeer) {
+  TempDir dir;
+  const std::string sock = dir.file("stats.sock");
+  const uint16_t port = free_tcp_port();
+  HearthOptions o;
+  o.wait_ports = {port};
+  o.extra_args = {"-n", "100", "-L", "peer-x"};
+  HearthProcess h(cfg(port, 1,
+                      "  maxconn 5000\n  node \"${HAPROXY_LOCALPEER}\"\n"
+                      "  stats socket " +
+                          sock + " level admin\n"),
+                  o);
+  ASSERT_TRUE(h.ready()) << h.describe();
+  const std::string info = http::stats_command(sock, "show info");
+  EXPECT_NE(info.find("\nMaxconn: 100\n"), std::string::npos) << info;
+  EXPECT_NE(info.find("\nnode: peer-x\n"), std::string::npos) << info;
+}
+
+// A directory given to -f: its *.cfg files in lexical order, hidden ones and
+// other names left out.
+TEST(ProcessModel, ConfigDirectoryInLexicalOrder) {
+  EchoServer echo;
+  TempDir dir;
+  const uint16_t port = free_tcp_port();
+  const std::string all = cfg(port, echo.port());
+  const size_t split = all.find("frontend");
+  ASSERT_TRUE(write_file(dir.file("20-proxies.cfg"), all.substr(split)));
+  ASSERT_TRUE(write_file(dir.file("10-global.cfg"), all.substr(0, split)));
+  ASSERT_TRUE(write_file(dir.file(".30-hidden.cfg"), "global\n  .alert hidden\n"));
+  ASSERT_TRUE(write_file(dir.file("40-other.conf"), "global\n  .alert other\n"));
+  ProcessOptions po;
+  po.argv = {hearth_binary(), "-f", dir.path()};
+  Process p(po);
+  ASSERT_TRUE(wait_for_listen(port, milliseconds{10000})) << p.output();
+  EXPECT_TRUE(echoes(port));
+}
+
 TEST(ProcessModel, StrictLimitsRefuseAnUnreachableUlimit) {
   rlimit cur{};
   getrlimit(RLIMIT_NOFILE, &cur);
