@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -422,6 +424,29 @@ TEST(ProcessModel, ChdirBeforeLoadingAndPidfile) {
   ASSERT_TRUE(wait_for_listen(port, milliseconds{10000})) << p.output();
   EXPECT_TRUE(echoes(port));
   EXPECT_EQ(read_file(dir.file("p.pid")), std::to_string(p.pid()) + "\n");
+}
+
+// cpu-map: each worker thread runs only on its CPUs (Cpus_allowed_list of
+// every task of the process; the main thread keeps them all).
+TEST(ProcessModel, CpuMapPinsWorkerThreads) {
+  if (sysconf(_SC_NPROCESSORS_ONLN) < 2) GTEST_SKIP() << "needs two CPUs";
+  const uint16_t port = free_tcp_port();
+  HearthOptions o;
+  o.wait_ports = {port};
+  HearthProcess h(cfg(port, 1, "  nbthread 2\n  cpu-map 1/1 1\n  cpu-map 1/2 0\n"), o);
+  ASSERT_TRUE(h.ready()) << h.describe();
+  std::vector<std::string> lists;
+  const std::string tasks = "/proc/" + std::to_string(h.process().pid()) + "/task";
+  ASSERT_TRUE(wait_until(
+      [&] {
+        lists.clear();
+        for (const auto& e : std::filesystem::directory_iterator(tasks))
+          lists.push_back(
+              proc_status(pid_t(std::stol(e.path().filename().string())), "Cpus_allowed_list"));
+        return std::count(lists.begin(), lists.end(), "1") == 1 &&
+               std::count(lists.begin(), lists.end(), "0") == 1;
+      },
+      milliseconds{5000}));
 }
 
 TEST(ProcessModel, RefusedFlagsSayWhy) {
