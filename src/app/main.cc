@@ -267,7 +267,8 @@ int run(int argc, char** argv) {
   for (auto& w : workers) w->join();
   for (auto& s : sockets) s->stop();
   const std::string pidfile = o.pidfile.empty() ? g.pidfile : o.pidfile;
-  if (!pidfile.empty()) unlink(pidfile.c_str());  // fails harmlessly inside a chroot
+  // Inside a chroot the path would name another file (or none): leave it.
+  if (!pidfile.empty() && g.process.chroot.empty()) unlink(pidfile.c_str());
   fprintf(stderr, "hearth: stopped\n");
   return 0;
 }
