@@ -354,6 +354,26 @@ TEST(ProcessModel, CommandLineMaxconnAndLocalPeer) {
   EXPECT_NE(info.find("\nnode: peer-x\n"), std::string::npos) << info;
 }
 
+// -N 1: a frontend without maxconn takes one connection at a time; the
+// second is served once the first closes.
+TEST(ProcessModel, DashNSetsTheFrontendMaxconn) {
+  EchoServer echo;
+  const uint16_t port = free_tcp_port();
+  HearthOptions o;
+  o.wait_ports = {port};
+  o.extra_args = {"-N", "1"};
+  HearthProcess h(cfg(port, echo.port()), o);
+  ASSERT_TRUE(h.ready()) << h.describe();
+  UniqueFd first(connect_tcp(port));
+  ASSERT_TRUE(send_all(first.get(), "one\n"));
+  ASSERT_EQ(recv_line(first.get()), "one");
+  UniqueFd second(connect_tcp(port));  // the kernel's backlog takes it
+  ASSERT_TRUE(send_all(second.get(), "two\n"));
+  EXPECT_EQ(recv_line(second.get(), milliseconds{500}), std::nullopt) << "served beyond -N 1";
+  first.reset();
+  EXPECT_EQ(recv_line(second.get()), "two");
+}
+
 // A directory given to -f: its *.cfg files in lexical order, hidden ones and
 // other names left out.
 TEST(ProcessModel, ConfigDirectoryInLexicalOrder) {
