@@ -105,7 +105,10 @@ std::string RuntimeApi::show_info() const {
   o << "Name: hearth\nVersion: 0.1.0\nPid: " << getpid() << "\nNbthread: " << nthreads_
     << "\nUptime_sec: " << (MonotonicClock::instance()->now_ms() - start_ms_) / 1000
     << "\nCurrConns: " << stream::Frontend::global_conns()
-    << "\nLiveConnections: " << net::Connection::live_count() << "\n\n";
+    << "\nLiveConnections: " << net::Connection::live_count() << "\nUlimit-n: " << info_.ulimit_n
+    << "\nMaxconn: " << info_.maxconn << "\nnode: " << info_.node << "\n";
+  if (!info_.description.empty()) o << "description: " << info_.description << "\n";
+  o << "\n";
   return o.str();
 }
 

@@ -30,6 +30,15 @@ class RuntimeApi {
   RuntimeApi(std::vector<backend::Backend*> backends, std::vector<stream::Frontend*> frontends,
              int nthreads, OnThreads on_threads);
 
+  // What "show info" tells about the process besides its counters.
+  struct ProcessInfo {
+    long ulimit_n = 0;        // the open-file limit in effect
+    int maxconn = 0;          // the global maxconn in effect
+    std::string node;         // "node", else the host name
+    std::string description;  // "description"; empty: not shown
+  };
+  void set_process_info(ProcessInfo info) { info_ = std::move(info); }
+
   // Executes one command line. Returns: the answer text (ends with "\n").
   // admin=false refuses commands that change state.
   std::string execute(const std::string& line, bool admin);
@@ -51,6 +60,7 @@ class RuntimeApi {
   std::vector<backend::Backend*> backends_;
   std::vector<stream::Frontend*> frontends_;
   int nthreads_;
+  ProcessInfo info_;
   OnThreads on_threads_;
   int64_t start_ms_;
 };

@@ -1,12 +1,13 @@
 // hearth: entry point. Parses flags and configuration, builds the runtime, runs
 // one worker per thread, and handles signals for a graceful stop.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <condition_variable>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -14,39 +15,23 @@
 
 #include "admin/runtime_api.h"
 #include "admin/stats_socket.h"
+#include "app/affinity.h"
+#include "app/limits.h"
+#include "app/load.h"
 #include "app/options.h"
+#include "app/process.h"
 #include "app/runtime.h"
+#include "app/version.h"
 #include "app/worker.h"
-#include "config/parser.h"
-#include "config/validate.h"
 #include "core/buffer.h"
 #include "core/clock.h"
+#include "core/pool.h"
 #include "expr/sample.h"
 #include "mux/mux.h"
 #include "stream/stream.h"
 
 namespace hearth::app {
 namespace {
-
-constexpr const char* kVersion = "hearth 0.1.0";
-
-int check_or_load(const Options& o, config::ParseResult* r) {
-  *r = config::parse_files(o.config_files);
-  config::validate(*r);
-  for (const auto& w : r->warnings) fprintf(stderr, "[WARNING] %s\n", w.str().c_str());
-  for (const auto& e : r->errors) fprintf(stderr, "[ALERT] %s\n", e.str().c_str());
-  if (!r->ok()) {
-    fprintf(stderr, "[ALERT] configuration is invalid: %zu error(s)\n", r->errors.size());
-    return 1;
-  }
-  return 0;
-}
-
-void write_pidfile(const std::string& path) {
-  if (path.empty()) return;
-  std::ofstream f(path);
-  f << getpid() << "\n";
-}
 
 // Blocks the stop signals in every thread; the main thread waits for them.
 sigset_t block_signals() {
@@ -66,22 +51,30 @@ bool all_finished(const std::vector<std::unique_ptr<Worker>>& ws) {
   return true;
 }
 
-// Waits for a stop signal, then for the workers to drain (up to hard-stop-after).
+// Waits for a stop signal, then `grace_ms` during which listeners still accept,
+// then for the workers to drain. hard-stop-after counts from the signal.
 void supervise(const sigset_t& set, std::vector<std::unique_ptr<Worker>>& workers,
-               int64_t hard_stop_ms) {
-  timespec tick{0, 100 * 1000 * 1000};
+               int64_t hard_stop_ms, int64_t grace_ms) {
+  timespec tick{0, 20 * 1000 * 1000};
   int64_t deadline = kNever;
-  bool stopping = false;
+  int64_t stop_at = kNever;  // when the listeners close
+  bool stopping = false, stopped = false;
   for (;;) {
     int sig = sigtimedwait(&set, nullptr, &tick);
+    const int64_t now = MonotonicClock::instance()->now_ms();
     if ((sig == SIGTERM || sig == SIGINT || sig == SIGUSR1) && !stopping) {
       stopping = true;
-      fprintf(stderr, "hearth: received %s, stopping listeners and draining sessions\n",
+      fprintf(stderr, "hearth: received %s, stopping listeners%s and draining sessions\n",
               sig == SIGTERM  ? "SIGTERM"
               : sig == SIGINT ? "SIGINT"
-                              : "SIGUSR1");
+                              : "SIGUSR1",
+              grace_ms > 0 ? " after the grace delay" : "");
+      stop_at = now + grace_ms;
+      if (hard_stop_ms > 0) deadline = now + hard_stop_ms;
+    }
+    if (stopping && !stopped && now >= stop_at) {
+      stopped = true;
       for (auto& w : workers) w->begin_stop();
-      if (hard_stop_ms > 0) deadline = MonotonicClock::instance()->now_ms() + hard_stop_ms;
     }
     if (all_finished(workers)) return;
     if (stopping && MonotonicClock::instance()->now_ms() >= deadline) {
@@ -122,49 +115,48 @@ admin::RuntimeApi::OnThreads make_on_threads(std::vector<std::unique_ptr<Worker>
   };
 }
 
-}  // namespace
+// Descriptors that do not belong to a connection: each thread's listeners,
+// poller and wake-up descriptor, the stats sockets, and a margin for checks,
+// logs, DNS and the pid file.
+long fixed_fds(const config::Config& c) {
+  long binds = 0;
+  for (const auto& p : c.proxies) binds += long(p.binds.size());
+  return (binds + 2) * c.global.nbthread + long(c.global.stats_sockets.size()) + 20;
+}
 
-int run(int argc, char** argv) {
-  Options o;
+// After everything is bound: the pid file, chroot, the identity, the
+// background. Returns: the pid file descriptor written once the pid is known
+// (-1: none), or -2 after reporting a failure.
+int confine(const Options& o, const config::GlobalConfig& g, bool daemon) {
   std::string err;
-  if (!parse_options(argc, argv, &o, &err)) {
-    fprintf(stderr, "hearth: %s\n%s", err.c_str(), usage());
-    return 1;
+  const std::string pidfile = o.pidfile.empty() ? g.pidfile : o.pidfile;
+  int pid_fd = -1;
+  if (!pidfile.empty() && (pid_fd = open_pidfile(pidfile, &err)) < 0) {
+    fprintf(stderr, "[ALERT] %s\n", err.c_str());
+    return -2;
   }
-  if (o.help) return printf("%s", usage()), 0;
-  if (o.version) return printf("%s\n", kVersion), 0;
+  const int null_fd = daemon ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
+  if (!enter_chroot(g.process, &err) || !drop_privileges(g.process, &err) ||
+      (daemon && !daemonize(pid_fd, null_fd, &err))) {
+    fprintf(stderr, "[ALERT] %s\n", err.c_str());
+    return -2;
+  }
+  return daemon ? -1 : pid_fd;  // the daemon child wrote it already
+}
 
-  config::ParseResult parsed;
-  if (check_or_load(o, &parsed) != 0) return 1;
-  Runtime rt;
-  std::vector<std::string> errors;
-  if (!rt.build(parsed.config, &errors)) {
-    for (auto& e : errors) fprintf(stderr, "[ALERT] %s\n", e.c_str());
-    return 1;
-  }
-  if (o.debug)  // -d: a log line for every session, whatever the log settings say
-    for (auto& fr : rt.frontends) {
-      fr.fe->log = true;
-      stream::debug_log_format(&fr.fe->logs);  // the tcplog line when no format is set
-    }
-  if (o.check_only) {
-    printf("Configuration file is valid\n");
-    return 0;
-  }
-  Buffer::configure(size_t(parsed.config.global.tune_bufsize));
-  expr::set_chunk_size(size_t(parsed.config.global.tune_bufsize));  // converter scratch
-  Buffer::pool();                                                   // fixes the block size now
-  mux::register_builtin_muxes();
-  sigset_t set = block_signals();
+admin::RuntimeApi::ProcessInfo process_info(const config::GlobalConfig& g) {
+  admin::RuntimeApi::ProcessInfo info;
+  rlimit nofile{};
+  getrlimit(RLIMIT_NOFILE, &nofile);
+  info.ulimit_n = long(nofile.rlim_cur);
+  info.maxconn = g.maxconn;
+  info.node = g.process.node;
+  if (info.node.empty()) info.node = host_name();  // HAProxy's default
+  info.description = g.process.description;
+  return info;
+}
 
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (int i = 0; i < rt.nbthread; ++i) {
-    workers.push_back(std::make_unique<Worker>(i, &rt));
-    if (!workers.back()->open_listeners(&err)) {
-      fprintf(stderr, "[ALERT] %s\n", err.c_str());
-      return 1;
-    }
-  }
+void print_listeners(const Runtime& rt) {
   for (auto& fr : rt.frontends) {
     const backend::Backend* be = fr.fe->default_backend;
     for (const auto& r : fr.fe->switching)
@@ -179,31 +171,104 @@ int run(int argc, char** argv) {
               b.inherited_fd >= 0 ? b.text.c_str() : b.addr.str().c_str(), rt.nbthread,
               be ? be->name().c_str() : "(none: 503)");
   }
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  Options o;
+  std::string err;
+  if (!parse_options(argc, argv, &o, &err)) {
+    fprintf(stderr, "hearth: %s\n%s", err.c_str(), usage());
+    return 1;
+  }
+  if (o.help) return printf("%s", usage()), 0;
+  if (o.version) return print_version(o.version), 0;
+  if (o.cond) return eval_cc(o.cond_expr);
+  if (o.poison >= 0) BlockPool::set_poison(o.poison);
+
+  config::ParseResult parsed;
+  bool quiet = false;
+  if (!load_config(o, &parsed, &quiet)) return 1;
+  config::GlobalConfig& g = parsed.config.global;
+  if (o.proxy_maxconn > 0)  // -N: the maxconn of frontends that set none
+    for (auto& p : parsed.config.proxies)
+      if (p.maxconn == 0) p.maxconn = o.proxy_maxconn;
+  if (o.check_only) {
+    if (!quiet) printf("Configuration file is valid\n");
+    return 0;
+  }
+  std::vector<std::string> notes;
+  if (!apply_limits(g, o.maxconn, o.mem_limit_mb, fixed_fds(parsed.config), &err, &notes)) {
+    fprintf(stderr, "[ALERT] %s\n", err.c_str());
+    return 1;
+  }
+  for (auto& n : notes) fprintf(stderr, "[WARNING] %s\n", n.c_str());
+  Runtime rt;
+  std::vector<std::string> errors;
+  if (!rt.build(parsed.config, &errors)) {
+    for (auto& e : errors) fprintf(stderr, "[ALERT] %s\n", e.c_str());
+    return 1;
+  }
+  if (o.debug)  // -d: a log line for every session, whatever the log settings say
+    for (auto& fr : rt.frontends) {
+      fr.fe->log = true;
+      stream::debug_log_format(&fr.fe->logs);  // the tcplog line when no format is set
+    }
+  Buffer::configure(size_t(g.tune_bufsize));
+  expr::set_chunk_size(size_t(g.tune_bufsize));  // converter scratch
+  Buffer::pool();                                // fixes the block size now
+  mux::register_builtin_muxes();
+  sigset_t set = block_signals();
+
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < rt.nbthread; ++i) {
+    workers.push_back(std::make_unique<Worker>(i, &rt));
+    if (!workers.back()->open_listeners(&err)) {
+      fprintf(stderr, "[ALERT] %s\n", err.c_str());
+      return 1;
+    }
+  }
+  if (!quiet) print_listeners(rt);
   std::vector<backend::Backend*> bes;
   for (auto& b : rt.backends) bes.push_back(b.get());
   std::vector<stream::Frontend*> fes;
   for (auto& f : rt.frontends) fes.push_back(f.fe.get());
   admin::RuntimeApi api(bes, fes, rt.nbthread, make_on_threads(&workers));
+  api.set_process_info(process_info(g));
   std::vector<std::unique_ptr<admin::StatsSocket>> sockets;
-  for (const auto& sc : parsed.config.global.stats_sockets) {
+  for (const auto& sc : g.stats_sockets) {
     auto sock = std::make_unique<admin::StatsSocket>(&api, sc.level_admin);
     if (!sock->open(sc.path, sc.mode, &err)) {
       fprintf(stderr, "[ALERT] %s:%d: 'stats': %s\n", sc.loc.file.c_str(), sc.loc.line,
               err.c_str());
       return 1;
     }
-    fprintf(stderr, "hearth: stats socket on %s (level %s)\n", sc.path.c_str(),
-            sc.level_admin ? "admin" : "operator");
+    if (!quiet)
+      fprintf(stderr, "hearth: stats socket on %s (level %s)\n", sc.path.c_str(),
+              sc.level_admin ? "admin" : "operator");
     sockets.push_back(std::move(sock));
   }
-  if (o.pidfile.empty()) o.pidfile = parsed.config.global.pidfile;
-  write_pidfile(o.pidfile);
+  // -d and -db keep the process in the foreground whatever asks for a daemon.
+  const bool daemon = (o.daemon || g.process.daemon) && !o.foreground;
+  const int pid_fd = confine(o, g, daemon);
+  if (pid_fd == -2) return 1;
+  write_pid(pid_fd);
   for (auto& w : workers) w->start();
+  std::vector<pthread_t> threads;
+  for (auto& w : workers) threads.push_back(w->native_thread());
+  if (!apply_cpu_maps(g.process.cpu_maps, threads, &err)) {
+    fprintf(stderr, "[ALERT] %s\n", err.c_str());
+    _exit(1);
+  }
   for (auto& s : sockets) s->start();
-  supervise(set, workers, rt.hard_stop_after_ms);
+  daemon_ready();
+  supervise(set, workers, rt.hard_stop_after_ms, g.process.grace_ms);
   for (auto& w : workers) w->join();
   for (auto& s : sockets) s->stop();
-  if (!o.pidfile.empty()) unlink(o.pidfile.c_str());
+  const std::string pidfile = o.pidfile.empty() ? g.pidfile : o.pidfile;
+  // Inside a chroot the path would name another file (or none): leave it.
+  if (!pidfile.empty() && g.process.chroot.empty()) unlink(pidfile.c_str());
   fprintf(stderr, "hearth: stopped\n");
   return 0;
 }

@@ -1,19 +1,32 @@
 #pragma once
-// Command-line flags, compatible with what scripts pass to HAProxy.
+// Command-line flags, compatible with what scripts pass to HAProxy 2.6. The
+// command line wins over the equivalent global keywords.
 #include <string>
 #include <vector>
 
 namespace hearth::app {
 
 struct Options {
-  std::vector<std::string> config_files;  // -f, repeatable, in order
+  std::vector<std::string> config_files;  // -f (repeatable) and the paths after "--", in order
   bool check_only = false;                // -c
-  bool debug = false;                     // -d: debug output, foreground
-  bool foreground = true;                 // -db (Hearth always runs in the foreground)
+  bool debug = false;                     // -d: log every session, stay in the foreground
+  bool foreground = false;                // -db: stay in the foreground even with "daemon"
+  bool daemon = false;                    // -D
   std::string pidfile;                    // -p
-  std::string local_peer;                 // -L (accepted for compatibility)
-  bool version = false;                   // -v / -vv
+  std::string local_peer;                 // -L
+  std::string chdir;                      // -C: directory to change to before loading
+  int version = 0;                        // 1: -v, 2: -vv
   bool help = false;
+  bool quiet = false;    // -q: no notices nor startup messages
+  bool verbose = false;  // -V: cancels -q and "quiet"
+  bool cond = false;     // -cc EXPR: evaluate EXPR and exit 0/1/2
+  std::string cond_expr;
+  int poison = -1;            // -dM[BYTE]: fill pool blocks with BYTE when handed out
+  bool zero_warning = false;  // -dW: refuse to start if a warning was emitted
+  bool diag = false;          // -dD: print .diag messages
+  int maxconn = 0;            // -n N: global maxconn (0: not given)
+  int proxy_maxconn = 0;      // -N N: maxconn of proxies that set none (0: not given)
+  int mem_limit_mb = 0;       // -m MB: address-space limit (0: none)
 };
 
 // Returns: false with *err describing the bad flag.

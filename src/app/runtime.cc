@@ -126,11 +126,17 @@ bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig
 
 void Runtime::start_health() {
   const size_t n = pending_checks_.size();
+  // As HAProxy: the first checks are spread over the smallest interval of
+  // all, bounded by max-spread-checks, so that they do not all fire at once.
+  int64_t window = 0;
+  for (const PendingCheck& pc : pending_checks_)
+    if (window == 0 || pc.spec.intervals.inter < window) window = pc.spec.intervals.inter;
+  if (max_spread_checks_ms > 0 && window > max_spread_checks_ms) window = max_spread_checks_ms;
   for (size_t k = 0; k < n; ++k) {
     PendingCheck& pc = pending_checks_[k];
-    // Spread the first checks over the first interval, and the checks over
-    // the threads, so they do not all fire at once on one loop.
-    pc.spec.first_delay_ms = pc.spec.intervals.inter * int64_t(k) / int64_t(n);
+    // ... and the checks over the threads, so that no loop carries them all.
+    pc.spec.first_delay_ms = window * int64_t(k) / int64_t(n);
+    pc.spec.spread_pct = spread_checks_pct;
     checks.push_back(std::make_unique<backend::HealthCheck>(pc.be, pc.server, std::move(pc.spec),
                                                             int(k % size_t(nbthread))));
   }
@@ -191,6 +197,8 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
 bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors) {
   nbthread = cfg.global.nbthread;
   hard_stop_after_ms = ms(cfg.global.hard_stop_after);
+  spread_checks_pct = cfg.global.process.spread_checks;
+  max_spread_checks_ms = cfg.global.process.max_spread_checks_ms;
   log_stdout = cfg.global.log_stdout;
   stream::Frontend::set_global_maxconn(cfg.global.maxconn);
   // Every backend and listen section is a backend (a listen without servers

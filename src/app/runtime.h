@@ -37,7 +37,9 @@ class Runtime {
   std::vector<std::unique_ptr<backend::HealthCheck>> checks;
   std::vector<FrontendRuntime> frontends;
   int nbthread = 1;
-  int64_t hard_stop_after_ms = 0;  // 0: wait for sessions forever
+  int64_t hard_stop_after_ms = 0;    // 0: wait for sessions forever
+  int spread_checks_pct = 0;         // spread-checks
+  int64_t max_spread_checks_ms = 0;  // max-spread-checks; 0: the smallest interval
   bool log_stdout = false;
 
  private:

@@ -28,6 +28,8 @@ class Worker {
   bool finished() const { return finished_.load(); }
   int index() const { return index_; }
   EventLoop* loop() { return &loop_; }
+  // Requires: start() was called. Returns: the thread, for cpu-map.
+  pthread_t native_thread() { return thread_.native_handle(); }
 
  private:
   static void housekeeping_cb(Timer* t, void* ctx);

@@ -1,5 +1,8 @@
 #include "backend/health.h"
 
+#include <chrono>
+#include <cstdint>
+
 namespace hearth::backend {
 
 const char* check_status_code(CheckStatus s) {
@@ -84,6 +87,26 @@ HealthCounter::Change HealthCounter::record(bool passed) {
   }
   if (up() == was_up) return Change::kNone;
   return up() ? Change::kWentUp : Change::kWentDown;
+}
+
+int64_t spread_interval(int64_t interval, int pct, uint32_t rnd) {
+  if (pct <= 0 || interval <= 0) return interval;
+  const int64_t range = interval * pct / 100;
+  // From -range to +range as rnd goes from 0 to 2^32-1.
+  const int64_t offset = range - (2 * range * int64_t(rnd)) / int64_t(0xffffffffu);
+  const int64_t out = interval + offset;
+  return out < 1 ? 1 : out;
+}
+
+uint32_t check_random() {
+  thread_local uint32_t state = 0;
+  if (state == 0)  // seeded per thread from the clock and the thread's address
+    state = uint32_t(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+            uint32_t(reinterpret_cast<uintptr_t>(&state)) ^ 0x9e3779b9u;
+  state ^= state << 13;
+  state ^= state >> 17;
+  state ^= state << 5;
+  return state;
 }
 
 int64_t HealthCounter::next_interval(const CheckIntervals& iv) const {

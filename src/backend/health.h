@@ -47,6 +47,15 @@ struct CheckIntervals {
   int64_t downinter = 0;
 };
 
+// spread-checks: `interval` moved by up to +/- `pct` percent, where the
+// position in that range is `rnd` / 2^32 (0: -pct%, 2^32-1: +pct%).
+// Returns: the interval to wait, at least 1 ms when `interval` is positive.
+int64_t spread_interval(int64_t interval, int pct, uint32_t rnd);
+
+// Returns: a pseudo-random 32-bit value from the calling thread's generator
+// (xorshift; not for anything secret).
+uint32_t check_random();
+
 // The health counter of one server, HAProxy's model: a value in
 // [0, rise + fall - 1]. The server is UP while it is >= rise. A passed check
 // adds one, and once the value reaches rise it jumps to the top (fully UP); a

@@ -342,7 +342,8 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
   h.set_last(status, code, took, info);
   if (change != HealthCounter::Change::kNone)
     transition(change == HealthCounter::Change::kWentUp, status, code, took, info);
-  arm(now + counter_.next_interval(spec_.intervals));
+  arm(now +
+      spread_interval(counter_.next_interval(spec_.intervals), spec_.spread_pct, check_random()));
 }
 
 void HealthCheck::transition(bool up, CheckStatus status, int code, int64_t took,

@@ -81,6 +81,7 @@ struct CheckSpec {
   int64_t connect_timeout_ms = 0;  // the backend's timeout connect; 0: none
   int64_t check_timeout_ms = 0;    // timeout check; 0: not set
   int64_t first_delay_ms = 0;      // delay before the first check
+  int spread_pct = 0;              // spread-checks: +/- this % on every interval
   bool http = false;               // option httpchk
   std::string request;             // HTTP checks: the request bytes
   StatusExpect expect;             // HTTP checks: which statuses pass

@@ -22,6 +22,9 @@ struct ParseResult {
   Config config;
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> warnings;
+  // ".notice MSG" lines met, and ".diag MSG" ones (shown with -dD only).
+  std::vector<Diagnostic> notices;
+  std::vector<Diagnostic> diags;
 
   // Returns: true when no error was reported (warnings do not count).
   bool ok() const { return errors.empty(); }

@@ -135,7 +135,10 @@ void parse_nbthread(const Directive& d, GlobalConfig& g, Reporter& rep) {
 
 void parse_maxconn(const Directive& d, GlobalConfig& g, Reporter& rep) {
   if (!check_arity(d, "maxconn", 2, 2, "maxconn N", rep)) return;
-  if (auto n = int_arg(d, 1, "maxconn", 1, 10000000, rep)) g.maxconn = static_cast<int>(*n);
+  if (auto n = int_arg(d, 1, "maxconn", 1, 10000000, rep)) {
+    g.maxconn = static_cast<int>(*n);
+    g.process.maxconn_given = true;
+  }
 }
 
 void parse_hard_stop_after(const Directive& d, GlobalConfig& g, Reporter& rep) {
@@ -216,21 +219,15 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
       return;
     }
   }
-  if (kw == "daemon") {
-    rep.error(d.loc, kw,
-              "not supported: Hearth runs in the foreground; let a supervisor such as systemd "
-              "run it in the background");
-  } else if (kw == "user" || kw == "group" || kw == "uid" || kw == "gid" || kw == "chroot") {
-    rep.error(d.loc, kw,
-              "not supported: start Hearth as the intended user and confine it with your "
-              "service manager (e.g. systemd User= and RootDirectory=)");
-  } else if (is_haproxy_global_keyword(kw)) {
+  if (parse_process_keyword(d, g.process, rep)) return;
+  if (is_haproxy_global_keyword(kw)) {
     rep.error(d.loc, kw, "Hearth does not support this global keyword yet");
   } else {
     rep.error(d.loc, kw,
               "unknown keyword in the global section; supported: nbthread, maxconn, log, "
               "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt");
+              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, " +
+                  std::string(kProcessKeywordList));
   }
 }
 

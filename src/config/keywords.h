@@ -10,6 +10,14 @@ namespace hearth::config::detail {
 
 // A directive of the global section (global_keywords.cc).
 void parse_global_keyword(const Directive& d, GlobalConfig& global, Reporter& rep);
+// The process keywords of the global section (process_keywords.cc): daemon,
+// user, group, uid, gid, chroot, ulimit-n, strict-limits, quiet, node,
+// description, localpeer, grace, spread-checks, max-spread-checks, cpu-map.
+// Returns: false if `d` is none of them (nothing reported).
+bool parse_process_keyword(const Directive& d, ProcessConfig& process, Reporter& rep);
+inline constexpr const char* kProcessKeywordList =
+    "daemon, user, group, uid, gid, chroot, ulimit-n, strict-limits, quiet, node, description, "
+    "localpeer, grace, spread-checks, max-spread-checks, cpu-map";
 // set-var / set-var-fmt in the global section: evaluated at once into the
 // process-wide proc variables (global_vars.cc).
 void parse_global_set_var(const Directive& d, GlobalConfig& global, Reporter& rep);

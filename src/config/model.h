@@ -11,6 +11,7 @@
 
 #include "config/enums.h"
 #include "config/error_reply.h"
+#include "config/process_model.h"
 #include "config/tcp_rule.h"
 #include "expr/acl.h"
 #include "expr/condition.h"
@@ -282,6 +283,7 @@ struct GlobalConfig {
   std::vector<StatsSocketConfig> stats_sockets;
   int tune_bufsize = 16384;
   int tune_http_maxhdr = 101;
+  ProcessConfig process;
 };
 
 struct Config {

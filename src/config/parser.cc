@@ -9,6 +9,7 @@
 #include <string>
 #include <system_error>
 
+#include "config/cond_block.h"
 #include "config/keywords.h"
 #include "config/parse_context.h"
 #include "config/userlist_section.h"
@@ -24,7 +25,7 @@ const char* const kSectionKeywords = "global, defaults, frontend, backend, liste
 class ConfigParser {
  public:
   ConfigParser(const EnvLookup& env, ParseResult& result)
-      : env_(env), result_(result), rep_(result) {}
+      : env_(env), result_(result), rep_(result), conds_(env) {}
 
   // Parses one file's text. Requires: nothing. The file starts and ends
   // outside any section.
@@ -48,6 +49,7 @@ class ConfigParser {
   const EnvLookup& env_;
   ParseResult& result_;
   Reporter rep_;
+  CondBlocks conds_;  // .if/.elif/.else/.endif and the message directives
   Section section_ = Section::kNone;
   std::string section_label_;  // for ${.SECTION}
   std::string http_errors_;    // the name of the http-errors section being read
@@ -77,6 +79,7 @@ void ConfigParser::parse_text(std::string_view text, const std::string& filename
     parse_line(text.substr(start, end - start), loc);
     start = end + 1;
   }
+  conds_.end_of_file(result_);
   close_section();
 }
 
@@ -84,11 +87,13 @@ void ConfigParser::parse_line(std::string_view line, const SourceLoc& loc) {
   LineContext ctx{loc.file, loc.line, section_label_};
   SplitResult split = split_line(line, env_, ctx);
   if (!split.ok()) {
+    if (conds_.skipping()) return;  // a skipped branch is not read
     rep_.error(loc, split.words.empty() ? "" : split.words[0], split.error);
     return;
   }
   if (split.words.empty()) return;
   Directive d{loc, std::move(split.words)};
+  if (conds_.consume(d, result_)) return;
   const size_t refs_before = userlist_refs_.refs().size();
   parse_directive(d);
   // Userlist arguments compiled on this line: resolved in finish().
@@ -99,12 +104,6 @@ void ConfigParser::parse_line(std::string_view line, const SourceLoc& loc) {
 void ConfigParser::parse_directive(const Directive& d) {
   const SourceLoc& loc = d.loc;
   if (open_section(d)) return;
-  if (!d[0].empty() && d[0][0] == '.') {
-    rep_.error(loc, d[0],
-               "conditional and diagnostic directives (.if, .notice, ...) are not supported by "
-               "Hearth yet");
-    return;
-  }
   switch (section_) {
     case Section::kNone:
       rep_.error(loc, d[0],
@@ -328,7 +327,7 @@ bool read_file(const std::string& path, std::string& out, std::string& reason) {
 }
 
 // Like HAProxy, a directory given as a configuration path stands for the
-// "*.cfg" files directly inside it, in lexical order.
+// "*.cfg" files directly inside it, in lexical order, hidden ones left out.
 // Returns: `paths` with directories replaced by their files.
 std::vector<std::string> expand_directories(const std::vector<std::string>& paths,
                                             ParseResult& result) {
@@ -342,7 +341,9 @@ std::vector<std::string> expand_directories(const std::vector<std::string>& path
     }
     std::vector<std::string> found;
     for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->path().extension() == ".cfg" && it->is_regular_file(ec))
+      // Hidden files (".x.cfg": editor leftovers) are not part of it, as in HAProxy.
+      if (it->path().extension() == ".cfg" && it->path().filename().string()[0] != '.' &&
+          it->is_regular_file(ec))
         found.push_back(it->path().string());
     }
     if (ec) {

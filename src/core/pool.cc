@@ -1,12 +1,16 @@
 #include "core/pool.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 namespace hearth {
 namespace {
 
 thread_local int t_thread_index = 0;
+// -dM: the byte every block is filled with when handed out; -1: none. Set
+// once at startup, before any thread runs.
+int g_poison_byte = -1;
 
 std::mutex& registry_mutex() {
   static std::mutex m;
@@ -20,6 +24,9 @@ std::vector<BlockPool*>& registry() {
 }  // namespace
 
 int thread_index() { return t_thread_index; }
+
+void BlockPool::set_poison(int byte) { g_poison_byte = byte; }
+int BlockPool::poison() { return g_poison_byte; }
 void set_thread_index(int i) { t_thread_index = i % kMaxThreads; }
 
 BlockPool::BlockPool(std::string name, size_t block_size)
@@ -74,6 +81,9 @@ void* BlockPool::get() {
     bump(l.allocated, 1);
   }
   bump(l.used, 1);
+  // A fresh or recycled block must not look initialised: code that reads a
+  // field it never wrote sees the pattern, not a lucky zero.
+  if (g_poison_byte >= 0) std::memset(p, g_poison_byte, size_);
   return p;
 }
 

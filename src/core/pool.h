@@ -49,6 +49,12 @@ class BlockPool {
 
   static std::vector<PoolStats> all_stats();
 
+  // -dM: every block get() hands out is first filled with `byte` (0-255);
+  // -1 turns this off. Call before any thread allocates.
+  static void set_poison(int byte);
+  // Returns: the poison byte, or -1.
+  static int poison();
+
  private:
   struct FreeBlock {
     FreeBlock* next;

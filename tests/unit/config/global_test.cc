@@ -142,26 +142,15 @@ TEST(Global, NumbersAreRangeChecked) {
             "t.cfg:2: 'nbthread': unexpected argument '3': expects 'nbthread N'");
 }
 
-TEST(Global, RefusedKeywordsExplainWhy) {
-  EXPECT_EQ(only_error(global("  daemon\n")),
-            "t.cfg:2: 'daemon': not supported: Hearth runs in the foreground; let a supervisor "
-            "such as systemd run it in the background");
-  for (const char* kw : {"user", "group", "chroot"}) {
-    auto r = global(std::string("  ") + kw + " x\n");
-    ASSERT_EQ(r.errors.size(), 1u) << kw;
-    EXPECT_EQ(r.errors[0].keyword, kw);
-    EXPECT_EQ(r.errors[0].loc.line, 2);
-    EXPECT_EQ(r.errors[0].message.rfind("not supported", 0), 0u) << r.errors[0].message;
-  }
-}
-
 TEST(Global, KnownButUnsupportedVersusUnknown) {
   EXPECT_EQ(only_error(global("  ssl-default-bind-ciphers HIGH\n")),
             "t.cfg:2: 'ssl-default-bind-ciphers': Hearth does not support this global keyword yet");
   EXPECT_EQ(only_error(global("  nbthreads 2\n")),
             "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
             "maxconn, log, hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-            "tune.idle-pool.shared, pidfile, set-var, set-var-fmt");
+            "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, daemon, user, group, uid, gid, "
+            "chroot, ulimit-n, strict-limits, quiet, node, description, localpeer, grace, "
+            "spread-checks, max-spread-checks, cpu-map");
 }
 
 // Hearth's idle pools are per thread, never shared: "off" says exactly that,

@@ -179,12 +179,6 @@ TEST(Sections, UnsupportedSectionReportedOnceAndSkipped) {
   ASSERT_EQ(r.config.proxies.size(), 1u);
 }
 
-TEST(Sections, ConditionalDirectivesAreNotSupported) {
-  auto r = parse("global\n.if defined(X)\n.endif\n");
-  EXPECT_EQ(r.errors.size(), 2u);
-  EXPECT_TRUE(testing::has(r.errors, "t.cfg:2: '.if': ", "not supported"));
-}
-
 TEST(Sections, LexerErrorsNameFileAndLine) {
   auto r = parse("global\n  pidfile \"${PIDDIR}/h.pid\"\n");
   EXPECT_EQ(only_error(r),

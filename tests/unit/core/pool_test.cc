@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -176,6 +177,36 @@ TEST(PoolTest, ThreadIndexWrapsAtMax) {
     EXPECT_EQ(thread_index(), 3);
   });
   t.join();
+}
+
+}  // namespace
+}  // namespace hearth
+
+namespace hearth {
+namespace {
+
+// -dM: a block handed out is filled with the poison byte, both when it comes
+// from malloc and when it is recycled from the free list (where it still holds
+// what its last user wrote).
+TEST(PoolPoisonTest, BlocksAreFilledWithThePoisonByteWhenHandedOut) {
+  BlockPool pool("poison-test", 64);
+  BlockPool::set_poison(0x50);
+  auto* fresh = static_cast<unsigned char*>(pool.get());
+  ASSERT_NE(fresh, nullptr);
+  for (size_t i = 0; i < pool.block_size(); ++i) ASSERT_EQ(fresh[i], 0x50) << "byte " << i;
+  std::memset(fresh, 0xAB, pool.block_size());
+  pool.put(fresh);
+  BlockPool::set_poison(0);  // -dM0: blocks come out zeroed
+  auto* recycled = static_cast<unsigned char*>(pool.get());
+  ASSERT_EQ(recycled, fresh);  // the same block, reused from the free list
+  for (size_t i = 0; i < pool.block_size(); ++i) ASSERT_EQ(recycled[i], 0) << "byte " << i;
+  std::memset(recycled, 0xAB, pool.block_size());
+  pool.put(recycled);
+  BlockPool::set_poison(-1);  // off: the block keeps what it held, except the free-list link
+  auto* plain = static_cast<unsigned char*>(pool.get());
+  ASSERT_EQ(plain, fresh);
+  EXPECT_EQ(plain[pool.block_size() - 1], 0xAB);
+  pool.put(plain);
 }
 
 }  // namespace

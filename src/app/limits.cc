@@ -1,0 +1,70 @@
+#include "app/limits.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+
+namespace hearth::app {
+
+FdPlan plan_fds(const config::ProcessConfig& p, int config_maxconn, int maxconn_override,
+                long extra, long hard) {
+  FdPlan plan;
+  const bool maxconn_given = maxconn_override > 0 || p.maxconn_given;
+  const int maxconn = maxconn_override > 0 ? maxconn_override : config_maxconn;
+  if (p.ulimit_n) {
+    plan.limit = *p.ulimit_n;
+    plan.maxconn = maxconn_given ? maxconn : int(std::max(1L, (plan.limit - extra) / 2));
+  } else if (maxconn_given) {
+    plan.limit = 2L * maxconn + extra;
+    plan.maxconn = maxconn;
+  } else {
+    plan.limit = hard;
+    plan.maxconn = int(std::clamp((hard - extra) / 2, 1L, 10000000L));
+  }
+  return plan;
+}
+
+bool apply_limits(config::GlobalConfig& g, int maxconn_override, int mem_limit_mb, long extra,
+                  std::string* err, std::vector<std::string>* notes) {
+  if (mem_limit_mb > 0) {
+    const rlim_t bytes = rlim_t(mem_limit_mb) * 1048576;
+    rlimit as{bytes, bytes};
+    if (setrlimit(RLIMIT_AS, &as) != 0) {
+      *err = "-m: cannot limit the address space to " + std::to_string(mem_limit_mb) + " MB";
+      return false;
+    }
+  }
+  rlimit cur{};
+  getrlimit(RLIMIT_NOFILE, &cur);
+  const long hard = cur.rlim_max == RLIM_INFINITY ? 1L << 20 : long(cur.rlim_max);
+  FdPlan plan = plan_fds(g.process, g.maxconn, maxconn_override, extra, hard);
+  // The limit is only ever raised, as HAProxy does: a larger soft limit
+  // inherited from the shell stays.
+  rlimit want{std::max(cur.rlim_cur, rlim_t(plan.limit)),
+              std::max(cur.rlim_max, rlim_t(plan.limit))};
+  if (want.rlim_cur != cur.rlim_cur && setrlimit(RLIMIT_NOFILE, &want) != 0) {
+    // Above the hard limit without the privilege to raise it.
+    const std::string msg = "cannot raise the file descriptor limit to " +
+                            std::to_string(plan.limit) + ": the hard limit is " +
+                            std::to_string(hard);
+    if (g.process.ulimit_n && g.process.strict_limits) {
+      *err = msg + " (strict-limits; write 'no strict-limits' to go on with " +
+             std::to_string(hard) + ")";
+      return false;
+    }
+    want = rlimit{rlim_t(hard), cur.rlim_max};
+    setrlimit(RLIMIT_NOFILE, &want);
+    const int fits = int(std::max(1L, (hard - extra) / 2));
+    if (plan.maxconn > fits) {
+      notes->push_back(msg + "; maxconn lowered from " + std::to_string(plan.maxconn) + " to " +
+                       std::to_string(fits));
+      plan.maxconn = fits;
+    } else {
+      notes->push_back(msg);
+    }
+  }
+  g.maxconn = plan.maxconn;
+  return true;
+}
+
+}  // namespace hearth::app
