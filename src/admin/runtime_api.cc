@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/pool.h"
 #include "net/connection.h"
+#include "stream/log_sink.h"
 
 namespace hearth::admin {
 namespace {
@@ -105,7 +106,8 @@ std::string RuntimeApi::show_info() const {
   o << "Name: hearth\nVersion: 0.1.0\nPid: " << getpid() << "\nNbthread: " << nthreads_
     << "\nUptime_sec: " << (MonotonicClock::instance()->now_ms() - start_ms_) / 1000
     << "\nCurrConns: " << stream::Frontend::global_conns()
-    << "\nLiveConnections: " << net::Connection::live_count() << "\n\n";
+    << "\nLiveConnections: " << net::Connection::live_count()
+    << "\nDroppedLogs: " << stream::LogSink::dropped() << "\n\n";
   return o.str();
 }
 
@@ -279,6 +281,10 @@ std::string RuntimeApi::show_metrics() {
   per_server("hearth_server_check_down_transitions_total", "counter",
              [&](size_t i) { return servers[i]->health.down_transitions.load(); });
   const int64_t now = MonotonicClock::instance()->now_ms();
+  o << "# TYPE hearth_dropped_logs_total counter\nhearth_dropped_logs_total "
+    << stream::LogSink::dropped() << "\n";
+  o << "# TYPE hearth_log_send_errors_total counter\nhearth_log_send_errors_total "
+    << stream::LogSink::send_errors() << "\n";
   per_server("hearth_server_downtime_seconds_total", "counter",
              [&](size_t i) { return servers[i]->health.downtime_ms(now) / 1000; });
   o << "\n";

@@ -38,7 +38,8 @@ class Runtime {
   std::vector<FrontendRuntime> frontends;
   int nbthread = 1;
   int64_t hard_stop_after_ms = 0;  // 0: wait for sessions forever
-  bool log_stdout = false;
+  // The global section's log targets, shared by the proxies with "log global".
+  std::vector<std::shared_ptr<stream::LogSink>> global_logs;
 
  private:
   // `id` is the proxy id HAProxy gives the section (fe_id, be_id).
@@ -51,6 +52,12 @@ class Runtime {
   // Creates the checks of pending_checks_, spread over threads and over the
   // first check interval, and records every server's starting state.
   void start_health();
+  // Opens the global log targets and sets the syslog hostname.
+  void open_global_logs(const config::GlobalConfig& g, std::vector<std::string>* errors);
+  // The targets of a frontend: the global ones under "log global", then its own.
+  std::vector<std::shared_ptr<stream::LogSink>> proxy_logs(const config::ProxyConfig& p,
+                                                           bool hostname_set,
+                                                           std::vector<std::string>* errors);
 
   struct PendingCheck {
     backend::Backend* be;

@@ -63,7 +63,7 @@ struct HttpLogState {
   std::string unique_id;     // unique-id-format, computed once per transaction
   bool has_unique_id = false;
   TxnCaptures caps;                 // capture slots (only with captures declared)
-  int8_t level = config::kLogInfo;  // the line's level (config::LogLevel), set-log-level
+  int8_t level = config::kLogNotSet;  // set-log-level's (config::LogLevel), if one ran
 };
 
 // Inactivity deadlines (loop ms; kNever: none).
