@@ -66,7 +66,7 @@ struct LogTarget {
   std::vector<std::pair<int, int>> sample_ranges;
   int sample_size = 0;
   int8_t facility = 0;
-  int8_t level = kLogDebug;    // lines less urgent are not sent
+  int8_t level = kLogDebug;     // lines less urgent are not sent
   int8_t minlevel = kLogEmerg;  // more urgent lines are sent at this level
 };
 

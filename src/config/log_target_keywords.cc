@@ -13,10 +13,10 @@ struct FormatName {
   SyslogFormat format;
 };
 const FormatName kFormats[] = {
-    {"local", SyslogFormat::kLocal}, {"rfc3164", SyslogFormat::kRfc3164},
+    {"local", SyslogFormat::kLocal},     {"rfc3164", SyslogFormat::kRfc3164},
     {"rfc5424", SyslogFormat::kRfc5424}, {"priority", SyslogFormat::kPriority},
-    {"short", SyslogFormat::kShort}, {"timed", SyslogFormat::kTimed},
-    {"iso", SyslogFormat::kIso},     {"raw", SyslogFormat::kRaw},
+    {"short", SyslogFormat::kShort},     {"timed", SyslogFormat::kTimed},
+    {"iso", SyslogFormat::kIso},         {"raw", SyslogFormat::kRaw},
 };
 }  // namespace
 

@@ -130,8 +130,8 @@ void set_log_sinks(FrontendLog* log, std::vector<std::shared_ptr<LogSink>> sinks
 
 int8_t traffic_log_level(const FrontendLog& log, const expr::LogRecord& r, int8_t set_level) {
   const char t = r.term ? r.term[0] : '-';
-  const bool err = r.redispatched || (t != '-' && t != 'L') || (t == '-' && r.retries > 0) ||
-                   r.status >= 500;
+  const bool err =
+      r.redispatched || (t != '-' && t != 'L') || (t == '-' && r.retries > 0) || r.status >= 500;
   if (!err && log.dontlog_normal) return config::kLogSilent;
   if (set_level != config::kLogNotSet) return set_level;
   return err && log.separate_errors ? config::kLogErr : config::kLogInfo;

@@ -41,10 +41,10 @@ struct FrontendLog {
   std::atomic<uint64_t> count{0};  // %lc
   // Where lines go: "log global" and the proxy's own "log" lines.
   std::vector<std::shared_ptr<LogSink>> sinks;
-  std::string tag;                                // log-tag, else the global one
-  std::shared_ptr<const expr::LogFormat> sd;      // log-format-sd (rfc5424 targets)
-  bool separate_errors = false;                   // option log-separate-errors
-  bool dontlog_normal = false;                    // option dontlog-normal
+  std::string tag;                            // log-tag, else the global one
+  std::shared_ptr<const expr::LogFormat> sd;  // log-format-sd (rfc5424 targets)
+  bool separate_errors = false;               // option log-separate-errors
+  bool dontlog_normal = false;                // option dontlog-normal
   // The least urgent level a target takes: lines less urgent than every
   // target's LEVEL are not rendered at all.
   int8_t max_level = -1;
@@ -93,7 +93,6 @@ void send_log_line(const FrontendLog& log, int8_t level, std::string_view sd,
 // (r.log_counter is taken from log->count here), unless `level` (a
 // config::LogLevel, see traffic_log_level) is kLogSilent or less urgent than
 // every target takes.
-void emit_access_log(FrontendLog& log, expr::FetchContext* ctx, expr::LogRecord& r,
-                     int8_t level);
+void emit_access_log(FrontendLog& log, expr::FetchContext* ctx, expr::LogRecord& r, int8_t level);
 
 }  // namespace hearth::stream

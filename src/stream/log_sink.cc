@@ -19,9 +19,9 @@ std::atomic<uint64_t> LogSink::send_errors_{0};
 std::unique_ptr<LogSink> LogSink::open(const config::LogTarget& t, bool hostname_set,
                                        std::string* err) {
   std::unique_ptr<LogSink> s(new LogSink);
-  s->format_ = t.format_set      ? t.format
-               : hostname_set    ? config::SyslogFormat::kRfc3164
-                                 : config::SyslogFormat::kLocal;
+  s->format_ = t.format_set   ? t.format
+               : hostname_set ? config::SyslogFormat::kRfc3164
+                              : config::SyslogFormat::kLocal;
   s->maxlen_ = t.maxlen;
   s->facility_ = t.facility;
   s->level_ = t.level;
@@ -92,10 +92,9 @@ void LogSink::send(int8_t level, const SyslogMeta& meta, std::string_view sd,
   build_syslog_line(format_, facility_, level < minlevel_ ? minlevel_ : level, meta,
                     format_ == config::SyslogFormat::kRfc5424 ? sd : std::string_view(), msg,
                     maxlen_, !datagram_, now, &line);
-  const ssize_t n =
-      datagram_ ? sendto(fd_, line.data(), line.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
-                         reinterpret_cast<const sockaddr*>(&addr_), addr_len_)
-                : write(fd_, line.data(), line.size());
+  const ssize_t n = datagram_ ? sendto(fd_, line.data(), line.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
+                                       reinterpret_cast<const sockaddr*>(&addr_), addr_len_)
+                              : write(fd_, line.data(), line.size());
   if (n >= 0) return;
   if (errno == EAGAIN || errno == EWOULDBLOCK) {
     dropped_.fetch_add(1, std::memory_order_relaxed);

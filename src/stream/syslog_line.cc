@@ -81,8 +81,8 @@ void build_syslog_line(SyslogFormat format, int facility, int level, const Syslo
       [[fallthrough]];
     case SyslogFormat::kTimed:
     case SyslogFormat::kIso:
-      h.add(std::string_view(iso, snprintf(iso, sizeof iso, "%s.%06ld%s ", d.iso,
-                                            long(now.tv_usec), d.tz)));
+      h.add(std::string_view(
+          iso, snprintf(iso, sizeof iso, "%s.%06ld%s ", d.iso, long(now.tv_usec), d.tz)));
       break;
     default:
       break;

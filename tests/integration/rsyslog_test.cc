@@ -122,16 +122,24 @@ TEST(Rsyslog, Rfc3164Rfc5424AndUnixSocketFieldByField) {
   const std::string udp = "127.0.0.1:" + std::to_string(rs.port);
   HearthProcess hearth(
       "global\n  log-send-hostname edge1\n  log-tag web\n"
-      "  log " + udp + " format rfc3164 local3\n"
-      "  log " + udp + " format rfc5424 local4 info\n"
-      "  log unix@" + rs.sock + " format local local5\n"
-      "defaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n  timeout connect 5s\n"
-      "frontend fe\n  bind 127.0.0.1:" + std::to_string(port) + "\n  log global\n"
-      "  option log-separate-errors\n"
-      "  log-format-sd \"[exampleSDID@1234 status=\\\"%ST\\\"]\"\n"
-      "  log-format \"%ci %ST %b %HP\"\n"
-      "  http-request return status 503 if { path /fail }\n"
-      "  http-request return status 200\n",
+      "  log " +
+          udp +
+          " format rfc3164 local3\n"
+          "  log " +
+          udp +
+          " format rfc5424 local4 info\n"
+          "  log unix@" +
+          rs.sock +
+          " format local local5\n"
+          "defaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n  timeout connect 5s\n"
+          "frontend fe\n  bind 127.0.0.1:" +
+          std::to_string(port) +
+          "\n  log global\n"
+          "  option log-separate-errors\n"
+          "  log-format-sd \"[exampleSDID@1234 status=\\\"%ST\\\"]\"\n"
+          "  log-format \"%ci %ST %b %HP\"\n"
+          "  http-request return status 503 if { path /fail }\n"
+          "  http-request return status 200\n",
       HearthOptions{.wait_ports = {port}});
   ASSERT_TRUE(hearth.ready()) << hearth.describe();
   ASSERT_EQ(http_status(http_get(port, "/ok")), 200);

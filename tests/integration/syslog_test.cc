@@ -52,9 +52,15 @@ const char* const kFrontend =
 
 TEST(Syslog, EveryFormatAsHaproxySendsIt) {
   std::vector<DatagramListener> l(9);
-  const char* const formats[] = {"",      "format rfc3164 ", "format rfc5424 ",
-                                 "format short ", "format raw ",     "format iso ",
-                                 "format timed ", "format priority ", "format local "};
+  const char* const formats[] = {"",
+                                 "format rfc3164 ",
+                                 "format rfc5424 ",
+                                 "format short ",
+                                 "format raw ",
+                                 "format iso ",
+                                 "format timed ",
+                                 "format priority ",
+                                 "format local "};
   std::string global = "global\n";
   for (size_t i = 0; i < l.size(); ++i)
     global += "  log " + l[i].address() + " " + formats[i] + "local" + std::to_string(i % 8) + "\n";
@@ -117,9 +123,9 @@ TEST(Syslog, LenTruncates) {
   EXPECT_EQ(masked(*b, p.pid()).substr(0, hdr.size()), hdr);
   EXPECT_EQ(b->size(), 201u);
   EXPECT_EQ(masked(*c, p.pid()), "<134>1 ISO - t PID - \n");
-  EXPECT_TRUE(wait_until([&] { return p.hearth->output().find(text.substr(0, 79) + "\n") !=
-                                      std::string::npos; },
-                         milliseconds{3000}))
+  EXPECT_TRUE(wait_until(
+      [&] { return p.hearth->output().find(text.substr(0, 79) + "\n") != std::string::npos; },
+      milliseconds{3000}))
       << p.hearth->output();
   EXPECT_EQ(p.hearth->output().find(text.substr(0, 80)), std::string::npos);
 }
@@ -135,7 +141,8 @@ TEST(Syslog, LevelsSamplingAndOptions) {
           "defaults\n  mode http\n  log global\n  timeout client 5s\n  timeout server 5s\n"
           "  timeout connect 5s\n  log-format \"%ST %HP\"\n"
           "frontend fe\n  bind 127.0.0.1:${PORT}\n  option log-separate-errors\n"
-          "  log " + all.address() + " local0\n  log " + errs.address() + " local0 err\n  log " +
+          "  log " +
+          all.address() + " local0\n  log " + errs.address() + " local0 err\n  log " +
           capped.address() + " local0 debug notice\n  log " + sampled.address() +
           " sample 1,3:4 local0\n"
           "  http-request return status 503 if { path /dead }\n"
@@ -143,9 +150,10 @@ TEST(Syslog, LevelsSamplingAndOptions) {
   ASSERT_TRUE(p.hearth->ready()) << p.hearth->describe();
   for (const char* path : {"/a", "/dead", "/b", "/c", "/d"}) ASSERT_GT(p.get(path), 0);
   auto next = [&](DatagramListener& l) { return masked(l.next().value_or("none"), p.pid()); };
-  for (const char* want : {"<134>DATE haproxy[PID]: 200 /a\n", "<131>DATE haproxy[PID]: 503 /dead\n",
-                           "<134>DATE haproxy[PID]: 200 /b\n", "<134>DATE haproxy[PID]: 200 /c\n",
-                           "<134>DATE haproxy[PID]: 200 /d\n"})
+  for (const char* want :
+       {"<134>DATE haproxy[PID]: 200 /a\n", "<131>DATE haproxy[PID]: 503 /dead\n",
+        "<134>DATE haproxy[PID]: 200 /b\n", "<134>DATE haproxy[PID]: 200 /c\n",
+        "<134>DATE haproxy[PID]: 200 /d\n"})
     EXPECT_EQ(next(all), want);
   EXPECT_EQ(next(errs), "<131>DATE haproxy[PID]: 503 /dead\n");
   EXPECT_TRUE(errs.none_within(milliseconds{100}));
@@ -165,7 +173,8 @@ TEST(Syslog, DontlogNormalAndNoLog) {
           " local3\n"
           "defaults\n  mode http\n  log global\n  timeout client 5s\n  timeout server 5s\n"
           "  timeout connect 5s\n  log-format \"%ST %HP\"\n"
-          "frontend fe\n  bind 127.0.0.1:${PORT}\n  no log\n  log " + normal.address() +
+          "frontend fe\n  bind 127.0.0.1:${PORT}\n  no log\n  log " +
+          normal.address() +
           " format short local1\n  option dontlog-normal\n"
           "  http-request return status 503 if { path /dead }\n"
           "  http-request return status 200\n");

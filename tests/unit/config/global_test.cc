@@ -125,7 +125,8 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
             "t.cfg:2: 'ssl-default-bind-ciphers': Hearth does not support this global keyword yet");
   EXPECT_EQ(only_error(global("  nbthreads 2\n")),
             "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
-            "maxconn, log, log-send-hostname, log-tag, hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
+            "maxconn, log, log-send-hostname, log-tag, hard-stop-after, stats socket, "
+            "tune.bufsize, tune.http.maxhdr, "
             "tune.idle-pool.shared, pidfile, set-var, set-var-fmt");
 }
 

@@ -66,10 +66,10 @@ TEST(LogTarget, Options) {
   EXPECT_EQ(one("log stdout format short daemon").facility, 3);
   EXPECT_EQ(one("log stdout local7").facility, 23);
   const std::pair<const char*, SyslogFormat> formats[] = {
-      {"local", SyslogFormat::kLocal}, {"rfc3164", SyslogFormat::kRfc3164},
+      {"local", SyslogFormat::kLocal},     {"rfc3164", SyslogFormat::kRfc3164},
       {"rfc5424", SyslogFormat::kRfc5424}, {"priority", SyslogFormat::kPriority},
-      {"short", SyslogFormat::kShort}, {"timed", SyslogFormat::kTimed},
-      {"iso", SyslogFormat::kIso}, {"raw", SyslogFormat::kRaw}};
+      {"short", SyslogFormat::kShort},     {"timed", SyslogFormat::kTimed},
+      {"iso", SyslogFormat::kIso},         {"raw", SyslogFormat::kRaw}};
   for (const auto& [name, f] : formats)
     EXPECT_EQ(one(std::string("log stdout format ") + name + " daemon").format, f) << name;
 }
@@ -83,9 +83,10 @@ TEST(LogTarget, Errors) {
                   "t.cfg:2: 'log': unknown facility 'len'"));
   EXPECT_TRUE(has(global("  log stdout format json daemon\n").errors,
                   "t.cfg:2: 'log': unknown log format 'json'"));
-  EXPECT_TRUE(has(global("  log stdout local9\n").errors,
-                  "t.cfg:2: 'log': unknown facility 'local9'"));
-  EXPECT_TRUE(has(global("  log stdout local0 loud\n").errors, "t.cfg:2: 'log': unexpected 'loud'"));
+  EXPECT_TRUE(
+      has(global("  log stdout local9\n").errors, "t.cfg:2: 'log': unknown facility 'local9'"));
+  EXPECT_TRUE(
+      has(global("  log stdout local0 loud\n").errors, "t.cfg:2: 'log': unexpected 'loud'"));
   EXPECT_TRUE(has(global("  log stdout local0 info info info\n").errors,
                   "t.cfg:2: 'log': unexpected 'info'"));
   EXPECT_FALSE(global("  log stdout local0 silent\n").ok());  // only set-log-level has it

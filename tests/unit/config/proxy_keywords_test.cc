@@ -223,7 +223,8 @@ TEST(ProxyKeywords, OptionErrors) {
             "t.cfg:2: 'option ldap-check': Hearth does not support this option yet");
   EXPECT_EQ(only_error(in("backend", "  option redispach\n")),
             "t.cfg:2: 'option redispach': unknown option; supported: redispatch, "
-            "prefer-last-server, dontlognull, dontlog-normal, log-separate-errors, http-use-proxy-header, http-buffer-request, tcplog, "
+            "prefer-last-server, dontlognull, dontlog-normal, log-separate-errors, "
+            "http-use-proxy-header, http-buffer-request, tcplog, "
             "httplog, "
             "http-server-close, httpclose, http-keep-alive, httpchk, forwardfor, originalto");
   EXPECT_TRUE(has(in("backend", "  option\n").errors, "t.cfg:2: 'option': missing option name"));

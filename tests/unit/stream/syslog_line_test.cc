@@ -31,7 +31,8 @@ class SyslogLine : public ::testing::Test {
 
 TEST_F(SyslogLine, EveryFormat) {
   const char* msg = "127.0.0.1 200 fe";
-  EXPECT_EQ(line(SyslogFormat::kLocal, msg), "<134>Nov 30 22:59:13 haproxy[29764]: 127.0.0.1 200 fe\n");
+  EXPECT_EQ(line(SyslogFormat::kLocal, msg),
+            "<134>Nov 30 22:59:13 haproxy[29764]: 127.0.0.1 200 fe\n");
   EXPECT_EQ(line(SyslogFormat::kRfc3164, msg),
             "<134>Nov 30 22:59:13 localhost haproxy[29764]: 127.0.0.1 200 fe\n");
   EXPECT_EQ(line(SyslogFormat::kRfc3164, msg, {"myhost", "mytag", "1"}),
@@ -42,7 +43,8 @@ TEST_F(SyslogLine, EveryFormat) {
             "<134>1 2026-11-30T22:59:13.059819+00:00 h t 7 - [x@1 s=\"200\"] 127.0.0.1 200 fe\n");
   EXPECT_EQ(line(SyslogFormat::kShort, msg), "<6>127.0.0.1 200 fe\n");
   EXPECT_EQ(line(SyslogFormat::kPriority, msg), "<134>127.0.0.1 200 fe\n");
-  EXPECT_EQ(line(SyslogFormat::kTimed, msg), "<6>2026-11-30T22:59:13.059819+00:00 127.0.0.1 200 fe\n");
+  EXPECT_EQ(line(SyslogFormat::kTimed, msg),
+            "<6>2026-11-30T22:59:13.059819+00:00 127.0.0.1 200 fe\n");
   EXPECT_EQ(line(SyslogFormat::kIso, msg), "2026-11-30T22:59:13.059819+00:00 127.0.0.1 200 fe\n");
   EXPECT_EQ(line(SyslogFormat::kRaw, msg), "127.0.0.1 200 fe\n");
   EXPECT_EQ(line(SyslogFormat::kRaw, "text\n"), "text\n");  // a trailing newline is not doubled
@@ -65,7 +67,8 @@ TEST_F(SyslogLine, TruncatedDatagram) {
   std::string l = line(SyslogFormat::kRaw, a, {}, {}, 80);
   EXPECT_EQ(l, std::string(80, 'a') + "\n");
   const SyslogMeta m{"", "txxxxxxxxxxxxxxxxxxxxxxxxxxxx", "1922"};  // a 79-byte header
-  const std::string hdr = "<134>1 2026-11-30T22:59:13.059819+00:00 - txxxxxxxxxxxxxxxxxxxxxxxxxxxx 1922 - ";
+  const std::string hdr =
+      "<134>1 2026-11-30T22:59:13.059819+00:00 - txxxxxxxxxxxxxxxxxxxxxxxxxxxx 1922 - ";
   ASSERT_EQ(hdr.size(), 79u);
   const char* sd = "[x@1 s=\"200\"]";  // 13 bytes
   const char* msg = "127.0.0.1 200 fe";
@@ -81,8 +84,9 @@ TEST_F(SyslogLine, TruncatedFd) {
   EXPECT_EQ(line(SyslogFormat::kRaw, std::string(200, 'a'), {}, {}, 80, true),
             std::string(79, 'a') + "\n");
   const SyslogMeta m{"", "txxxxxxxxxxxxxxxxxxxxxxxxxxxx", "1922"};
-  EXPECT_EQ(line(SyslogFormat::kRfc5424, "msg", m, "[x@1 s=\"200\"]", 85, true),
-            "<134>1 2026-11-30T22:59:13.059819+00:00 - txxxxxxxxxxxxxxxxxxxxxxxxxxxx 1922 - [x@1 \n");
+  EXPECT_EQ(
+      line(SyslogFormat::kRfc5424, "msg", m, "[x@1 s=\"200\"]", 85, true),
+      "<134>1 2026-11-30T22:59:13.059819+00:00 - txxxxxxxxxxxxxxxxxxxxxxxxxxxx 1922 - [x@1 \n");
 }
 
 TEST_F(SyslogLine, FacilityAndLevel) {
