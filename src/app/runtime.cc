@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "core/clock.h"
 #include "mux/mux_h1.h"
 #include "stream/sample_fetch.h"
@@ -194,7 +196,8 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
   return backends.back().get();
 }
 
-void Runtime::open_global_logs(const config::GlobalConfig& g, std::vector<std::string>* errors) {
+void Runtime::open_global_logs(const config::Config& cfg, std::vector<std::string>* errors) {
+  const config::GlobalConfig& g = cfg.global;
   std::string host;
   if (g.log_send_hostname) {
     host = *g.log_send_hostname;
@@ -202,6 +205,11 @@ void Runtime::open_global_logs(const config::GlobalConfig& g, std::vector<std::s
     if (host.empty() && gethostname(name, sizeof name - 1) == 0) host = name;
   }
   stream::set_log_hostname(host);
+  int max_len = 0;
+  for (const config::LogTarget& t : g.logs) max_len = std::max(max_len, t.maxlen);
+  for (const config::ProxyConfig& p : cfg.proxies)
+    for (const config::LogTarget& t : p.logs) max_len = std::max(max_len, t.maxlen);
+  stream::set_max_log_len(max_len);
   for (const config::LogTarget& t : g.logs) {
     std::string err;
     if (auto s = stream::LogSink::open(t, g.log_send_hostname.has_value(), &err))
@@ -228,7 +236,7 @@ std::vector<std::shared_ptr<stream::LogSink>> Runtime::proxy_logs(
 bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors) {
   nbthread = cfg.global.nbthread;
   hard_stop_after_ms = ms(cfg.global.hard_stop_after);
-  open_global_logs(cfg.global, errors);
+  open_global_logs(cfg, errors);
   stream::Frontend::set_global_maxconn(cfg.global.maxconn);
   // Every backend and listen section is a backend (a listen without servers
   // answers 503, as in HAProxy). References between sections were checked

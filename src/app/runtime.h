@@ -52,8 +52,9 @@ class Runtime {
   // Creates the checks of pending_checks_, spread over threads and over the
   // first check interval, and records every server's starting state.
   void start_health();
-  // Opens the global log targets and sets the syslog hostname.
-  void open_global_logs(const config::GlobalConfig& g, std::vector<std::string>* errors);
+  // Opens the global log targets; sets the syslog hostname and the longest
+  // line any target takes.
+  void open_global_logs(const config::Config& cfg, std::vector<std::string>* errors);
   // The targets of a frontend: the global ones under "log global", then its own.
   std::vector<std::shared_ptr<stream::LogSink>> proxy_logs(const config::ProxyConfig& p,
                                                            bool hostname_set,

@@ -122,6 +122,12 @@ std::string_view pid_text() {
 
 void set_log_hostname(std::string name) { log_hostname() = std::move(name); }
 
+namespace {
+size_t g_max_text = 1023;
+}
+
+void set_max_log_len(int len) { g_max_text = size_t(std::max(len, 1024)) - 1; }
+
 void set_log_sinks(FrontendLog* log, std::vector<std::shared_ptr<LogSink>> sinks) {
   log->sinks = std::move(sinks);
   log->max_level = -1;
@@ -140,6 +146,8 @@ int8_t traffic_log_level(const FrontendLog& log, const expr::LogRecord& r, int8_
 void send_log_line(const FrontendLog& log, int8_t level, std::string_view sd,
                    std::string_view line) {
   const SyslogMeta meta{log_hostname(), log.tag, pid_text()};
+  line = line.substr(0, g_max_text);
+  sd = sd.substr(0, g_max_text);
   for (const auto& s : log.sinks) s->send(level, meta, sd, line);
 }
 

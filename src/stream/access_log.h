@@ -53,6 +53,11 @@ struct FrontendLog {
 // The syslog hostname (log-send-hostname; empty: none). Set at startup.
 void set_log_hostname(std::string name);
 
+// The longest "len" of all log targets, at least 1024: a rendered line (and
+// its structured data) is cut to one byte less, as HAProxy sizes its log
+// buffer. Set at startup.
+void set_max_log_len(int len);
+
 // Sets the sinks of `log` and its max_level.
 void set_log_sinks(FrontendLog* log, std::vector<std::shared_ptr<LogSink>> sinks);
 

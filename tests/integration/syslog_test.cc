@@ -107,17 +107,21 @@ TEST(Syslog, HostnameAndTag) {
 // on a file descriptor; a structured-data field that does not fit is left
 // out with the text, as HAProxy.
 TEST(Syslog, LenTruncates) {
-  DatagramListener raw, rfc, sd_cut;
+  DatagramListener raw, rfc, sd_cut, def;
   std::string fe = kFrontend;
-  fe.replace(fe.find("%ci %ST %b"), 10, "%ci %ST %b " + std::string(150, 'a'));
-  Proxy p("global\n  log-tag t\n  log " + raw.address() + " len 80 format raw local0\n  log " +
+  fe.replace(fe.find("%ci %ST %b"), 10, "%ci %ST %b " + std::string(1500, 'a'));
+  Proxy p("global\n  log-tag t\n  log " + def.address() + " format raw local0\n  log " +
+          raw.address() + " len 80 format raw local0\n  log " +
           rfc.address() + " len 200 format rfc5424 local0\n  log " + sd_cut.address() +
           " len 80 format rfc5424 local0\n  log stderr len 80 format raw local0\n" + fe);
   ASSERT_TRUE(p.hearth->ready()) << p.hearth->describe();
   ASSERT_EQ(p.get("/"), 200);
-  const std::string text = "127.0.0.1 200 fe " + std::string(150, 'a');
-  auto a = raw.next(), b = rfc.next(), c = sd_cut.next();
-  ASSERT_TRUE(a && b && c);
+  const std::string text = "127.0.0.1 200 fe " + std::string(1500, 'a');
+  auto a = raw.next(), b = rfc.next(), c = sd_cut.next(), d = def.next();
+  ASSERT_TRUE(a && b && c && d);
+  // The default len, 1024, is also the size of the line HAProxy renders: one
+  // byte is kept for the end of the string, so 1023 bytes of text.
+  EXPECT_EQ(*d, text.substr(0, 1023) + "\n");
   EXPECT_EQ(*a, text.substr(0, 80) + "\n");
   const std::string hdr = "<134>1 ISO - t PID - [exampleSDID@1234 status=\"200\"] ";
   EXPECT_EQ(masked(*b, p.pid()).substr(0, hdr.size()), hdr);
