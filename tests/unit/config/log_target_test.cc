@@ -112,6 +112,9 @@ TEST(LogTarget, Errors) {
                   "t.cfg:2: 'log': unsupported address family"));
   EXPECT_TRUE(has(global("  log\n").errors, "t.cfg:2: 'log': missing argument"));
   EXPECT_TRUE(has(parse("frontend f\n  log 1.2.3.4 len 10 local0\n").errors, "t.cfg:2: 'log'"));
+  EXPECT_TRUE(has(parse("backend b\n  log 1.2.3.4 local0\n").errors,
+                  "t.cfg:2: 'log': a backend's own log target is not supported"));
+  EXPECT_TRUE(parse("defaults\n  log 1.2.3.4 local0\nbackend b\n  log global\n").ok());
 }
 
 TEST(LogTarget, SeveralPerSection) {
