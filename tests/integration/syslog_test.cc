@@ -13,6 +13,7 @@
 #include "support/client.h"
 #include "support/datagram_listener.h"
 #include "support/ports.h"
+#include "support/unique_fd.h"
 #include "support/wait.h"
 
 namespace hearth::test {
@@ -111,8 +112,8 @@ TEST(Syslog, LenTruncates) {
   std::string fe = kFrontend;
   fe.replace(fe.find("%ci %ST %b"), 10, "%ci %ST %b " + std::string(1500, 'a'));
   Proxy p("global\n  log-tag t\n  log " + def.address() + " format raw local0\n  log " +
-          raw.address() + " len 80 format raw local0\n  log " +
-          rfc.address() + " len 200 format rfc5424 local0\n  log " + sd_cut.address() +
+          raw.address() + " len 80 format raw local0\n  log " + rfc.address() +
+          " len 200 format rfc5424 local0\n  log " + sd_cut.address() +
           " len 80 format rfc5424 local0\n  log stderr len 80 format raw local0\n" + fe);
   ASSERT_TRUE(p.hearth->ready()) << p.hearth->describe();
   ASSERT_EQ(p.get("/"), 200);
@@ -212,6 +213,31 @@ TEST(Syslog, UnixSocketDropsWhenFull) {
   const std::string metrics = http::stats_command(stats, "show metrics");
   EXPECT_EQ(field(metrics, "\nhearth_dropped_logs_total "), field(info, "\nDroppedLogs: "));
   EXPECT_EQ(field(metrics, "\nhearth_log_send_errors_total "), 41) << metrics;
+}
+
+// A TCP session's line goes to the targets too; a refused server connection
+// is an error (termination SC), sent at err under option log-separate-errors.
+TEST(Syslog, TcpSessionErrorAtErr) {
+  DatagramListener l;
+  const uint16_t dead = free_tcp_port();  // nothing listens there
+  Proxy p(
+      "defaults\n  mode tcp\n  timeout client 5s\n  timeout server 5s\n"
+      "  timeout connect 5s\n  retries 0\n"
+      "frontend fe\n  bind 127.0.0.1:${PORT}\n  option tcplog\n  option log-separate-errors\n"
+      "  log " +
+      l.address() +
+      " format short local0\n  default_backend be\n"
+      "backend be\n  server s1 127.0.0.1:" +
+      std::to_string(dead) + "\n");
+  ASSERT_TRUE(p.hearth->ready()) << p.hearth->describe();
+  UniqueFd fd(connect_tcp(p.port));
+  ASSERT_TRUE(fd.valid());
+  EXPECT_TRUE(peer_closed(fd.get()));
+  auto got = l.next();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->substr(0, 3), "<3>") << *got;
+  EXPECT_NE(got->find(" fe be/s1 "), std::string::npos) << *got;
+  EXPECT_NE(got->find(" SC "), std::string::npos) << *got;
 }
 
 }  // namespace
