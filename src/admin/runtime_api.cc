@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/pool.h"
 #include "net/connection.h"
+#include "stream/log_sink.h"
 
 namespace hearth::admin {
 namespace {
@@ -106,7 +107,8 @@ std::string RuntimeApi::show_info() const {
     << "\nUptime_sec: " << (MonotonicClock::instance()->now_ms() - start_ms_) / 1000
     << "\nCurrConns: " << stream::Frontend::global_conns()
     << "\nLiveConnections: " << net::Connection::live_count() << "\nUlimit-n: " << info_.ulimit_n
-    << "\nMaxconn: " << info_.maxconn << "\nnode: " << info_.node << "\n";
+    << "\nMaxconn: " << info_.maxconn << "\nDroppedLogs: " << stream::LogSink::dropped()
+    << "\nnode: " << info_.node << "\n";
   if (!info_.description.empty()) o << "description: " << info_.description << "\n";
   o << "\n";
   return o.str();
@@ -282,6 +284,10 @@ std::string RuntimeApi::show_metrics() {
   per_server("hearth_server_check_down_transitions_total", "counter",
              [&](size_t i) { return servers[i]->health.down_transitions.load(); });
   const int64_t now = MonotonicClock::instance()->now_ms();
+  o << "# TYPE hearth_dropped_logs_total counter\nhearth_dropped_logs_total "
+    << stream::LogSink::dropped() << "\n";
+  o << "# TYPE hearth_log_send_errors_total counter\nhearth_log_send_errors_total "
+    << stream::LogSink::send_errors() << "\n";
   per_server("hearth_server_downtime_seconds_total", "counter",
              [&](size_t i) { return servers[i]->health.downtime_ms(now) / 1000; });
   o << "\n";

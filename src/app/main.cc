@@ -212,6 +212,13 @@ int run(int argc, char** argv) {
   }
   if (o.debug)  // -d: a log line for every session, whatever the log settings say
     for (auto& fr : rt.frontends) {
+      if (fr.fe->logs.sinks.empty()) {  // raw lines on stdout
+        config::LogTarget t;
+        t.format_set = true;
+        t.format = config::SyslogFormat::kRaw;
+        std::string e;
+        stream::set_log_sinks(&fr.fe->logs, {stream::LogSink::open(t, false, &e)});
+      }
       fr.fe->log = true;
       stream::debug_log_format(&fr.fe->logs);  // the tcplog line when no format is set
     }

@@ -1,5 +1,9 @@
 #include "app/runtime.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+
 #include "core/clock.h"
 #include "mux/mux_h1.h"
 #include "stream/sample_fetch.h"
@@ -36,18 +40,22 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->errors = p.errors;
 }
 
-void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g, bool log_stdout,
-                   stream::Frontend* fe) {
+void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
+                   std::vector<std::shared_ptr<stream::LogSink>> sinks, stream::Frontend* fe) {
   fe->name = p.name;
   fe->mode = p.mode;
   fe->maxconn = p.maxconn;
-  fe->log = log_stdout && p.log_global;
+  fe->log = !sinks.empty();
   fe->dontlognull = p.dontlognull;
   // option httplog needs HTTP: a TCP frontend gets the tcplog format, as in
   // HAProxy (config validation warns). The predefined formats always compile.
   std::string err;
   stream::configure_frontend_log(p, p.mode == config::Mode::kHttp, &fe->logs, &err);
-  fe->logs.max_level = g.log_max_level;
+  stream::set_log_sinks(&fe->logs, std::move(sinks));
+  fe->logs.tag = p.log_tag.empty() ? g.log_tag : p.log_tag;
+  fe->logs.sd = p.logcfg.sd;
+  fe->logs.separate_errors = p.log_separate_errors;
+  fe->logs.dontlog_normal = p.dontlog_normal;
   fe->timeouts.client = ms(p.timeouts.client);
   fe->timeouts.client_fin = ms(p.timeouts.client_fin);
   fe->timeouts.http_request = ms(p.timeouts.http_request);
@@ -194,12 +202,49 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
   return backends.back().get();
 }
 
+void Runtime::open_global_logs(const config::Config& cfg, std::vector<std::string>* errors) {
+  const config::GlobalConfig& g = cfg.global;
+  std::string host;
+  if (g.log_send_hostname) {
+    host = *g.log_send_hostname;
+    char name[256] = {};
+    if (host.empty() && gethostname(name, sizeof name - 1) == 0) host = name;
+  }
+  stream::set_log_hostname(host);
+  int max_len = 0;
+  for (const config::LogTarget& t : g.logs) max_len = std::max(max_len, t.maxlen);
+  for (const config::ProxyConfig& p : cfg.proxies)
+    for (const config::LogTarget& t : p.logs) max_len = std::max(max_len, t.maxlen);
+  stream::set_max_log_len(max_len);
+  for (const config::LogTarget& t : g.logs) {
+    std::string err;
+    if (auto s = stream::LogSink::open(t, g.log_send_hostname.has_value(), &err))
+      global_logs.push_back(std::move(s));
+    else
+      errors->push_back(err);
+  }
+}
+
+std::vector<std::shared_ptr<stream::LogSink>> Runtime::proxy_logs(
+    const config::ProxyConfig& p, bool hostname_set, std::vector<std::string>* errors) {
+  std::vector<std::shared_ptr<stream::LogSink>> out;
+  if (p.log_global) out = global_logs;
+  for (const config::LogTarget& t : p.logs) {
+    std::string err;
+    if (auto s = stream::LogSink::open(t, hostname_set, &err))
+      out.push_back(std::move(s));
+    else
+      errors->push_back(err);
+  }
+  return out;
+}
+
 bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors) {
   nbthread = cfg.global.nbthread;
   hard_stop_after_ms = ms(cfg.global.hard_stop_after);
   spread_checks_pct = cfg.global.process.spread_checks;
   max_spread_checks_ms = cfg.global.process.max_spread_checks_ms;
-  log_stdout = cfg.global.log_stdout;
+  open_global_logs(cfg, errors);
   stream::Frontend::set_global_maxconn(cfg.global.maxconn);
   // Every backend and listen section is a backend (a listen without servers
   // answers 503, as in HAProxy). References between sections were checked
@@ -220,7 +265,8 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
     fr.fe = std::make_unique<stream::Frontend>();
     stream::Frontend& fe = *fr.fe;
     fe.id = int(i) + 1;
-    fill_frontend(p, cfg.global, log_stdout, &fe);
+    fill_frontend(p, cfg.global, proxy_logs(p, cfg.global.log_send_hostname.has_value(), errors),
+                  &fe);
     if (p.kind == config::ProxyKind::kListen) fe.own_backend = find_backend(p.name);
     fe.default_backend =
         p.default_backend.empty() ? fe.own_backend : find_backend(p.default_backend);

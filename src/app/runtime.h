@@ -40,7 +40,8 @@ class Runtime {
   int64_t hard_stop_after_ms = 0;    // 0: wait for sessions forever
   int spread_checks_pct = 0;         // spread-checks
   int64_t max_spread_checks_ms = 0;  // max-spread-checks; 0: the smallest interval
-  bool log_stdout = false;
+  // The global section's log targets, shared by the proxies with "log global".
+  std::vector<std::shared_ptr<stream::LogSink>> global_logs;
 
  private:
   // `id` is the proxy id HAProxy gives the section (fe_id, be_id).
@@ -53,6 +54,13 @@ class Runtime {
   // Creates the checks of pending_checks_, spread over threads and over the
   // first check interval, and records every server's starting state.
   void start_health();
+  // Opens the global log targets; sets the syslog hostname and the longest
+  // line any target takes.
+  void open_global_logs(const config::Config& cfg, std::vector<std::string>* errors);
+  // The targets of a frontend: the global ones under "log global", then its own.
+  std::vector<std::shared_ptr<stream::LogSink>> proxy_logs(const config::ProxyConfig& p,
+                                                           bool hostname_set,
+                                                           std::vector<std::string>* errors);
 
   struct PendingCheck {
     backend::Backend* be;

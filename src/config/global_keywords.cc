@@ -7,67 +7,22 @@
 namespace hearth::config::detail {
 namespace {
 
-const std::vector<std::string> kLogFormats = {"raw", "short", "rfc3164", "rfc5424",
-                                              "iso", "local", "timed",   "priority"};
-const std::vector<std::string> kFacilities = {
-    "kern",   "user",   "mail",   "daemon", "auth",   "syslog", "lpr",    "news",
-    "uucp",   "cron",   "auth2",  "ftp",    "ntp",    "audit",  "alert",  "cron2",
-    "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
-const std::vector<std::string> kLevels = {"emerg",   "alert",  "crit", "err",
-                                          "warning", "notice", "info", "debug"};
-
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
+// log TARGET ... (log_target_keywords.cc)
+void parse_log(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  LogTarget t;
+  if (parse_log_target(d, &t, rep)) g.logs.push_back(std::move(t));
 }
 
-// log stdout [len N] [format F] [FACILITY [LEVEL [MINLEVEL]]]
-void parse_log(const Directive& d, GlobalConfig& g, Reporter& rep) {
-  if (!check_arity(d, "log", 2, 9, "log stdout [format F] [FACILITY [LEVEL [MINLEVEL]]]", rep))
-    return;
-  if (d[1] != "stdout") {
-    rep.error(d.loc, "log",
-              "log target '" + d[1] +
-                  "' is not supported: Hearth only logs to 'stdout' "
-                  "(pipe it to your log collector)");
-    return;
-  }
-  std::string format;
-  size_t i = 2;
-  for (; i + 1 < d.size() && (d[i] == "format" || d[i] == "len"); i += 2) {
-    if (d[i] == "len") {
-      if (!int_arg(d, i + 1, "log", 80, 65535, rep)) return;
-      continue;
-    }
-    if (!contains(kLogFormats, d[i + 1])) {
-      rep.error(d.loc, "log",
-                "unknown log format '" + d[i + 1] + "': expects " + one_of(kLogFormats));
-      return;
-    }
-    format = d[i + 1];
-  }
-  if (i < d.size() && (d[i] == "format" || d[i] == "len" || d[i] == "sample")) {
-    rep.error(d.loc, "log",
-              d[i] == "sample" ? "'sample' is not supported by Hearth yet"
-                               : "'" + d[i] + "' expects a value");
-    return;
-  }
-  if (i < d.size() && !contains(kFacilities, d[i])) {
-    rep.error(d.loc, "log", "unknown facility '" + d[i] + "': expects " + one_of(kFacilities));
-    return;
-  }
-  for (size_t j = i + 1; j < d.size(); ++j) {
-    if (j > i + 2 || !contains(kLevels, d[j])) {
-      rep.error(d.loc, "log",
-                "unexpected '" + d[j] + "': after the facility expects up to two levels among " +
-                    one_of(kLevels));
-      return;
-    }
-  }
-  g.log_stdout = true;
-  g.log_stdout_format = format;
-  LogLevel max = kLogDebug;
-  if (i + 1 < d.size()) parse_log_level(d[i + 1], false, &max);
-  g.log_max_level = max;
+// log-send-hostname [NAME]: the system's name when NAME is absent.
+void parse_log_send_hostname(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, "log-send-hostname", 1, 2, "log-send-hostname [NAME]", rep)) return;
+  g.log_send_hostname = d.size() == 2 ? d[1] : std::string();
+}
+
+void parse_log_tag(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, "log-tag", 2, 2, "log-tag TAG", rep)) return;
+  if (d[1].empty()) return rep.error(d.loc, "log-tag", "expects a non-empty tag");
+  g.log_tag = d[1];
 }
 
 // Returns: the value of a file mode written in octal ("600", "0660"), or -1
@@ -199,6 +154,8 @@ const GlobalKeyword kKeywords[] = {
     {"nbthread", parse_nbthread},
     {"maxconn", parse_maxconn},
     {"log", parse_log},
+    {"log-send-hostname", parse_log_send_hostname},
+    {"log-tag", parse_log_tag},
     {"hard-stop-after", parse_hard_stop_after},
     {"stats", parse_stats},
     {"tune.bufsize", parse_bufsize},
@@ -225,6 +182,7 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
   } else {
     rep.error(d.loc, kw,
               "unknown keyword in the global section; supported: nbthread, maxconn, log, "
+              "log-send-hostname, log-tag, "
               "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
               "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, " +
                   std::string(kProcessKeywordList));

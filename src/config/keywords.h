@@ -101,6 +101,11 @@ bool parse_condition_at(const Directive& d, size_t at, const ProxySection& secti
 // declare (log_keywords.cc). Returns: false if d[0] is none of them.
 bool parse_log_keyword(const Directive& d, ProxySection& section, Reporter& rep);
 
+// "log TARGET [len N] [format F] [sample R:S] FACILITY [LEVEL [MINLEVEL]]"
+// of the global and proxy sections (log_target_keywords.cc).
+// Returns: false after reporting an error.
+bool parse_log_target(const Directive& d, LogTarget* out, Reporter& rep);
+
 // "option X" and "no option X" (option_keywords.cc).
 void parse_option(const Directive& d, ProxySection& section, Reporter& rep);
 

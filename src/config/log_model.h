@@ -26,11 +26,49 @@ enum LogLevel : int8_t {
   kLogInfo,
   kLogDebug,
   kLogSilent = -1,
+  kLogNotSet = -2,  // no set-log-level rule ran
 };
 
 // Returns: the level named `s` (kLogSilent for "silent" when `silent_ok`),
 // or false if `s` names none.
 bool parse_log_level(std::string_view s, bool silent_ok, LogLevel* out);
+
+// How a log line's header is laid out (HAProxy's "format" of a log target).
+// kLocal is rfc3164 without the hostname; the default unless
+// log-send-hostname is set, which makes it rfc3164.
+enum class SyslogFormat : uint8_t {
+  kLocal,
+  kRfc3164,
+  kRfc5424,
+  kPriority,
+  kShort,
+  kTimed,
+  kIso,
+  kRaw,
+};
+
+// Returns: the format named `s`, or false.
+bool parse_syslog_format(std::string_view s, SyslogFormat* out);
+
+// One "log" line of a global or proxy section (not "log global").
+struct LogTarget {
+  enum class Kind : uint8_t { kUdp, kUnix, kFd };
+  SourceLoc loc;
+  Kind kind = Kind::kFd;
+  std::string address;  // kUdp: "IP:PORT" (family from `udp6`); kUnix: the socket path
+  bool udp6 = false;    // kUdp: the address is IPv6
+  int fd = 1;           // kFd: stdout = 1, stderr = 2, fd@N
+  int maxlen = 1024;    // len N: bytes of a line (header and text, not the newline)
+  bool format_set = false;
+  SyslogFormat format = SyslogFormat::kLocal;  // when !format_set: resolved at startup
+  // sample R:S: a line is sent when its number modulo `sample_size`, counted
+  // from 1, falls in one of the ranges.
+  std::vector<std::pair<int, int>> sample_ranges;
+  int sample_size = 0;
+  int8_t facility = 0;
+  int8_t level = kLogDebug;     // lines less urgent are not sent
+  int8_t minlevel = kLogEmerg;  // more urgent lines are sent at this level
+};
 
 // One capture slot, in declaration order (its index is its id).
 struct CaptureSlot {

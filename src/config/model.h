@@ -245,7 +245,11 @@ struct ProxyConfig {
   std::vector<UseServerRule> use_servers;  // in the order written
   TcpRules tcp;                            // tcp-request / tcp-response rules and inspect delays
   uint32_t retry_on = kRetryConnFailure;   // RetryOn bits (HAProxy's default)
-  bool log_global = false;
+  bool log_global = false;                 // log global: the global section's targets too
+  std::vector<LogTarget> logs;             // its own "log" lines ("no log" empties both)
+  std::string log_tag;                     // log-tag; empty: the global one
+  bool log_separate_errors = false;        // option log-separate-errors
+  bool dontlog_normal = false;             // option dontlog-normal
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog
   bool dontlognull = false;                    // option dontlognull
   ProxyLogConfig logcfg;                       // log-format, unique-id-*, captures (log_model.h)
@@ -273,11 +277,11 @@ struct StatsSocketConfig {
 struct GlobalConfig {
   int nbthread = 1;
   int maxconn = 4096;
-  bool log_stdout = false;        // "log stdout ..." : access/event log lines to stdout
-  std::string log_stdout_format;  // "format X" of "log stdout"; empty = not given
-  // "log stdout ... FACILITY LEVEL": lines less urgent than LEVEL are not
-  // written (set-log-level may move a transaction's line across it).
-  int8_t log_max_level = kLogDebug;
+  std::vector<LogTarget> logs;  // "log" lines, used by proxies with "log global"
+  // log-send-hostname: the hostname field of syslog headers (empty: the
+  // system's name); unset: none, and targets default to the "local" format.
+  std::optional<std::string> log_send_hostname;
+  std::string log_tag = "haproxy";         // log-tag
   std::string pidfile;                     // "pidfile PATH"; empty = write no pid file
   std::optional<int64_t> hard_stop_after;  // ms
   std::vector<StatsSocketConfig> stats_sockets;

@@ -164,9 +164,23 @@ void parse_log(const Directive& d, ProxySection& s, Reporter& rep) {
     s.proxy.log_global = true;
     return;
   }
-  rep.error(d.loc, "log",
-            "only 'log global' is supported in a proxy section; declare 'log stdout' in the "
-            "global section");
+  // HAProxy sends a backend's server state changes to its targets; Hearth
+  // writes those to stderr only, so a target of a backend's own would do
+  // nothing. Targets inherited from a defaults section serve its frontends.
+  if (s.proxy.kind == ProxyKind::kBackend) {
+    rep.error(d.loc, "log",
+              "a backend's own log target is not supported: Hearth does not send server state "
+              "changes to syslog yet (they go to stderr); declare targets in frontends");
+    return;
+  }
+  LogTarget t;
+  if (parse_log_target(d, &t, rep)) s.proxy.logs.push_back(std::move(t));
+}
+
+void parse_log_tag(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (!check_arity(d, "log-tag", 2, 2, "log-tag TAG", rep)) return;
+  if (d[1].empty()) return rep.error(d.loc, "log-tag", "expects a non-empty tag");
+  s.proxy.log_tag = d[1];
 }
 
 void parse_http_reuse(const Directive& d, ProxySection& s, Reporter& rep) {
@@ -230,7 +244,8 @@ void parse_no(const Directive& d, ProxySection& s, Reporter& rep) {
   if (d.size() >= 2 && d[1] == "option") {
     parse_option(d, s, rep);
   } else if (d.size() == 2 && d[1] == "log") {
-    s.proxy.log_global = false;
+    s.proxy.log_global = false;  // drops what a defaults section gave too
+    s.proxy.logs.clear();
   } else {
     const std::string kw = d.size() >= 2 ? "no " + d[1] : "no";
     rep.error(d.loc, kw, "'no' only applies to 'option NAME' and 'log'");
@@ -258,6 +273,7 @@ const KeywordSpec kKeywords[] = {
     {"retries", kBackSide, Misplaced::kIgnore, parse_retries},
     {"maxconn", kFrontSide, Misplaced::kIgnore, parse_maxconn},
     {"log", kAnywhere, Misplaced::kReject, parse_log},
+    {"log-tag", kAnywhere, Misplaced::kReject, parse_log_tag},
     {"option", kAnywhere, Misplaced::kReject, parse_option},
     {"no", kAnywhere, Misplaced::kReject, parse_no},
     {"http-reuse", kBackSide, Misplaced::kIgnore, parse_http_reuse},

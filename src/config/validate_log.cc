@@ -39,11 +39,6 @@ void validate_log_settings(const ProxyConfig& p, ParseResult& r) {
                      "'" + p.name + "' is in tcp mode: " + std::string(l.custom->http_var()) +
                          " needs an HTTP transaction and prints as for a missing request"});
   }
-  if (l.sd)
-    r.warnings.push_back(Diagnostic{l.sd_loc, "log-format-sd",
-                                    "'" + p.name +
-                                        "': structured data is printed by the rfc5424 log "
-                                        "format only; Hearth's stdout log writes raw lines"});
 }
 
 }  // namespace hearth::config

@@ -6,9 +6,7 @@ namespace hearth::config {
 
 // Errors: capture slots in a tcp-mode frontend (they read HTTP headers).
 // Warnings: log-format variables that only an HTTP transaction has, in a
-// tcp-mode frontend (printed as for a request that never came, as HAProxy);
-// log-format-sd (printed by the rfc5424 syslog format only, which Hearth's
-// stdout log does not write yet).
+// tcp-mode frontend (printed as for a request that never came, as HAProxy).
 void validate_log_settings(const ProxyConfig& p, ParseResult& r);
 
 }  // namespace hearth::config

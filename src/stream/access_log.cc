@@ -4,6 +4,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "net/connection.h"
@@ -99,15 +101,58 @@ void local_log_addr(int fd, expr::LogAddr* out) {
 
 namespace {
 
-void write_line(std::string& line) {
-  line.push_back('\n');
-  ssize_t w = write(STDOUT_FILENO, line.data(), line.size());
-  (void)w;
+std::string& log_hostname() {
+  static std::string name;
+  return name;
+}
+
+// The process id as text, kept per thread and redone after a fork.
+std::string_view pid_text() {
+  static thread_local pid_t pid = -1;
+  static thread_local char text[16];
+  static thread_local size_t len = 0;
+  if (const pid_t now = getpid(); now != pid) {
+    pid = now;
+    len = size_t(snprintf(text, sizeof text, "%d", int(now)));
+  }
+  return std::string_view(text, len);
 }
 
 }  // namespace
 
-void emit_connect_line(const net::Connection& client, const std::string& fe_name, bool http) {
+void set_log_hostname(std::string name) { log_hostname() = std::move(name); }
+
+namespace {
+size_t g_max_text = 1023;
+}
+
+void set_max_log_len(int len) { g_max_text = size_t(std::max(len, 1024)) - 1; }
+
+void set_log_sinks(FrontendLog* log, std::vector<std::shared_ptr<LogSink>> sinks) {
+  log->sinks = std::move(sinks);
+  log->max_level = -1;
+  for (const auto& s : log->sinks) log->max_level = std::max(log->max_level, s->level());
+}
+
+int8_t traffic_log_level(const FrontendLog& log, const expr::LogRecord& r, int8_t set_level) {
+  const char t = r.term ? r.term[0] : '-';
+  const bool err =
+      r.redispatched || (t != '-' && t != 'L') || (t == '-' && r.retries > 0) || r.status >= 500;
+  if (!err && log.dontlog_normal) return config::kLogSilent;
+  if (set_level != config::kLogNotSet) return set_level;
+  return err && log.separate_errors ? config::kLogErr : config::kLogInfo;
+}
+
+void send_log_line(const FrontendLog& log, int8_t level, std::string_view sd,
+                   std::string_view line) {
+  const SyslogMeta meta{log_hostname(), log.tag, pid_text()};
+  line = line.substr(0, g_max_text);
+  sd = sd.substr(0, g_max_text);
+  for (const auto& s : log.sinks) s->send(level, meta, sd, line);
+}
+
+void emit_connect_line(const FrontendLog& log, const net::Connection& client,
+                       const std::string& fe_name, bool http) {
   expr::LogAddr from, to;
   to_log_addr(client.peer().sa(), &from);
   local_log_addr(client.fd(), &to);
@@ -124,7 +169,7 @@ void emit_connect_line(const net::Connection& client, const std::string& fe_name
   line.push_back(':');
   expr::render_log_var(expr::LogVar::kFrontendPort, 0, r, &line);
   line.append(" (").append(fe_name).append(http ? "/HTTP)" : "/TCP)");
-  write_line(line);
+  send_log_line(log, config::kLogInfo, {}, line);
 }
 
 void emit_access_log(FrontendLog& log, expr::FetchContext* ctx, expr::LogRecord& r, int8_t level) {
@@ -133,7 +178,14 @@ void emit_access_log(FrontendLog& log, expr::FetchContext* ctx, expr::LogRecord&
   static thread_local std::string line;
   line.clear();
   log.fmt->render(ctx, r, &line);
-  write_line(line);
+  std::string_view sd;
+  if (log.sd) {  // rendered after the line: both stay valid until they are sent
+    static thread_local std::string sd_text;
+    sd_text.clear();
+    log.sd->render(ctx, r, &sd_text);
+    sd = sd_text;
+  }
+  send_log_line(log, level, sd, line);
 }
 
 }  // namespace hearth::stream

@@ -2,7 +2,8 @@
 // A frontend's access log (HAProxy manual 8.2): the format compiled at load
 // (option httplog / tcplog / httplog clf as their predefined log-format
 // strings, or log-format), the unique id, the capture slots, and the line
-// written to stdout with one write() per session or transaction.
+// sent to each of the frontend's log targets (log_sink.h), one send per
+// target and line.
 #include <sys/socket.h>
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include "config/model.h"
 #include "expr/log_format.h"
 #include "expr/log_record.h"
+#include "stream/log_sink.h"
 
 namespace hearth::net {
 class Connection;
@@ -37,9 +39,35 @@ struct FrontendLog {
   bool request_line = false;       // the format prints the request line or its parts
   bool backend_src = false;        // the format prints %bi or %bp
   std::atomic<uint64_t> count{0};  // %lc
-  // The global "log" line's LEVEL: lines less urgent are not written.
-  int8_t max_level = config::kLogDebug;
+  // Where lines go: "log global" and the proxy's own "log" lines.
+  std::vector<std::shared_ptr<LogSink>> sinks;
+  std::string tag;                            // log-tag, else the global one
+  std::shared_ptr<const expr::LogFormat> sd;  // log-format-sd (rfc5424 targets)
+  bool separate_errors = false;               // option log-separate-errors
+  bool dontlog_normal = false;                // option dontlog-normal
+  // The least urgent level a target takes: lines less urgent than every
+  // target's LEVEL are not rendered at all.
+  int8_t max_level = -1;
 };
+
+// The syslog hostname (log-send-hostname; empty: none). Set at startup.
+void set_log_hostname(std::string name);
+
+// The longest "len" of all log targets, at least 1024: a rendered line (and
+// its structured data) is cut to one byte less, as HAProxy sizes its log
+// buffer. Set at startup.
+void set_max_log_len(int len);
+
+// Sets the sinks of `log` and its max_level.
+void set_log_sinks(FrontendLog* log, std::vector<std::shared_ptr<LogSink>> sinks);
+
+// The level of a traffic line, as HAProxy decides it: `set_level` when a
+// set-log-level rule gave one (kLogSilent: no line); else err for an error
+// under option log-separate-errors, info otherwise. An error is a
+// redispatch, a retry, a termination other than local or none, or an HTTP
+// status of 500 and above. Returns: kLogSilent when option dontlog-normal
+// drops a line without error.
+int8_t traffic_log_level(const FrontendLog& log, const expr::LogRecord& r, int8_t set_level);
 
 // Fills `log` from a proxy's settings. `http`: the frontend is in HTTP mode.
 // Returns: false with *err set if a format cannot be compiled.
@@ -59,13 +87,17 @@ void to_log_addr(const sockaddr* sa, expr::LogAddr* out);
 void local_log_addr(int fd, expr::LogAddr* out);
 
 // The default line for a connection accepted by frontend `fe_name`.
-void emit_connect_line(const net::Connection& client, const std::string& fe_name, bool http);
+void emit_connect_line(const FrontendLog& log, const net::Connection& client,
+                       const std::string& fe_name, bool http);
 
-// Renders `fmt` for `r` and writes it as one line (r.log_counter is taken
-// from log->count here), unless `level` (a config::LogLevel: HAProxy logs
-// traffic at info unless set-log-level says otherwise) is kLogSilent or less
-// urgent than the configured maximum.
-void emit_access_log(FrontendLog& log, expr::FetchContext* ctx, expr::LogRecord& r,
-                     int8_t level = config::kLogInfo);
+// Sends `line` at `level` to the frontend's targets.
+void send_log_line(const FrontendLog& log, int8_t level, std::string_view sd,
+                   std::string_view line);
+
+// Renders `fmt` (and log-format-sd) for `r` and sends it to the targets
+// (r.log_counter is taken from log->count here), unless `level` (a
+// config::LogLevel, see traffic_log_level) is kLogSilent or less urgent than
+// every target takes.
+void emit_access_log(FrontendLog& log, expr::FetchContext* ctx, expr::LogRecord& r, int8_t level);
 
 }  // namespace hearth::stream

@@ -120,7 +120,7 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
   }
   // No format: HAProxy's default line, once per accepted connection.
   if (fe->log && fe->logs.connect_line && fe->logs.max_level >= config::kLogInfo)
-    emit_connect_line(*c, fe->name, fe->mode == config::Mode::kHttp);
+    emit_connect_line(fe->logs, *c, fe->name, fe->mode == config::Mode::kHttp);
   const char* mode = fe->mode == config::Mode::kHttp ? "h1" : "pt";
   mux::StreamFactory factory =
       fe->mode == config::Mode::kHttp ? &HttpStream::create_incoming : &Stream::create_incoming;

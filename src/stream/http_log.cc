@@ -17,6 +17,7 @@ void HttpStream::log_end() {
   // set-log-level silent, or a level the log does not want: no line (and
   // nothing to compute for it).
   if (log_.level == config::kLogSilent || log_.level > fe_->logs.max_level) return;
+  if (fe_->logs.max_level < config::kLogEmerg) return;  // no target
   if (fe_->logs.fmt) log_http();
 }
 
@@ -70,7 +71,7 @@ void HttpStream::log_http() {
   fetch.set_server(srv);
   fetch.set_vars(&vars_, session());
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
-  emit_access_log(fe_->logs, &fetch, r, log_.level);
+  emit_access_log(fe_->logs, &fetch, r, traffic_log_level(fe_->logs, r, log_.level));
 }
 
 // unique-id-format, once the request head is known: kept for %ID, the

@@ -62,8 +62,8 @@ struct HttpLogState {
   expr::LogAddr be_src;      // %bi/%bp, read from the server connection only when logged
   std::string unique_id;     // unique-id-format, computed once per transaction
   bool has_unique_id = false;
-  TxnCaptures caps;                 // capture slots (only with captures declared)
-  int8_t level = config::kLogInfo;  // the line's level (config::LogLevel), set-log-level
+  TxnCaptures caps;                   // capture slots (only with captures declared)
+  int8_t level = config::kLogNotSet;  // set-log-level's (config::LogLevel), if one ran
 };
 
 // Inactivity deadlines (loop ms; kNever: none).

@@ -436,7 +436,7 @@ void Stream::log_end() {
   r.req_counter = req_id_;
   TxnFetch fetch(expr::kUseConn, cli, fe_, be_, nullptr, nullptr);
   fetch.set_server(srv);
-  emit_access_log(fe_->logs, &fetch, r);
+  emit_access_log(fe_->logs, &fetch, r, traffic_log_level(fe_->logs, r, config::kLogNotSet));
 }
 
 }  // namespace hearth::stream

@@ -21,7 +21,8 @@
 namespace hearth::test::http {
 namespace {
 
-constexpr const char* kLogStdout = "  log stdout format raw local0\n";
+// len: a line longer than 1024 bytes (the default) would be cut, as HAProxy does.
+constexpr const char* kLogStdout = "  log stdout len 8192 format raw local0\n";
 
 // Waits until at least n lines of hearth's output contain needle.
 std::vector<std::string> wait_lines(HearthProcess& h, const std::string& needle, size_t n,

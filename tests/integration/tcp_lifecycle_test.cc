@@ -183,7 +183,7 @@ void echo_one_session(TcpProxy& proxy) {
 
 TEST(TcpLifecycle, SessionLogNamesFrontendBackendAndServer) {
   EchoServer echo;
-  TcpProxy proxy({.global = "    log stdout\n",
+  TcpProxy proxy({.global = "    log stdout format raw daemon\n",
                   .defaults = "    log global\n    option tcplog\n    timeout connect 2s\n"
                               "    timeout client 10s\n    timeout server 10s\n",
                   .backend = server_line("echo", echo.port())});
@@ -210,7 +210,7 @@ TEST(TcpLifecycle, DebugFlagLogsEverySession) {
 
 TEST(TcpLifecycle, SessionLogShowsNoServerWhenNoneIsUsable) {
   NameServer s("s");
-  TcpProxy proxy({.global = "    log stdout\n",
+  TcpProxy proxy({.global = "    log stdout format raw daemon\n",
                   .defaults = "    log global\n    option tcplog\n    timeout connect 2s\n"
                               "    timeout client 10s\n    timeout server 10s\n",
                   .backend = server_line("s", s.port(), "disabled")});
@@ -228,7 +228,7 @@ TEST(TcpLifecycle, SessionLogShowsNoServerWhenNoneIsUsable) {
 // probe) is not logged; one that carried data still is.
 TEST(TcpLifecycle, DontLogNullSkipsConnectionsWithoutClientData) {
   EchoServer echo;
-  TcpProxy proxy({.global = "    log stdout\n",
+  TcpProxy proxy({.global = "    log stdout format raw daemon\n",
                   .defaults = "    log global\n    option tcplog\n    option dontlognull\n"
                               "    timeout connect 2s\n    timeout client 10s\n"
                               "    timeout server 10s\n",

@@ -45,7 +45,7 @@ TEST(TcpQueue, ServerMaxconnQueuesExtraSessionsInOrder) {
 
 TEST(TcpQueue, QueuedSessionIsClosedAtTimeoutQueue) {
   NameServer s("s");
-  TcpProxy proxy({.global = "    log stdout\n",
+  TcpProxy proxy({.global = "    log stdout format raw daemon\n",
                   .defaults = "    log global\n    option tcplog\n    timeout connect 2s\n"
                               "    timeout client 10s\n    timeout server 10s\n"
                               "    timeout queue 300ms\n",

@@ -13,7 +13,7 @@
 namespace hearth::test::tcp {
 namespace {
 
-const std::string kLog = "    log stdout\n";
+const std::string kLog = "    log stdout format raw daemon\n";
 
 // Returns: defaults with logging and the given timeout lines.
 std::string defaults_with(std::string_view timeouts) {

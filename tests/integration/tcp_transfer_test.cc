@@ -181,7 +181,7 @@ TEST(TcpTransfer, StalledReaderIsBackPressuredNotBuffered) {
 
 TEST(TcpReset, ClientResetClosesTheServerConnection) {
   EchoServer echo;
-  TcpProxy proxy({.global = "    log stdout\n",
+  TcpProxy proxy({.global = "    log stdout format raw daemon\n",
                   .defaults = "    log global\n    option tcplog\n    timeout connect 2s\n"
                               "    timeout client 10s\n    timeout server 10s\n",
                   .backend = server_line("echo", echo.port())});
@@ -197,7 +197,7 @@ TEST(TcpReset, ClientResetClosesTheServerConnection) {
 
 TEST(TcpReset, ServerResetClosesTheClientConnection) {
   ScriptedServer server(scripted::reset_after_request());
-  TcpProxy proxy({.global = "    log stdout\n",
+  TcpProxy proxy({.global = "    log stdout format raw daemon\n",
                   .defaults = "    log global\n    option tcplog\n    timeout connect 2s\n"
                               "    timeout client 10s\n    timeout server 10s\n",
                   .backend = server_line("s", server.port())});

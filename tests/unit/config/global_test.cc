@@ -21,7 +21,9 @@ TEST(Global, BuiltInValues) {
   const GlobalConfig& g = r.config.global;
   EXPECT_EQ(g.nbthread, 1);
   EXPECT_EQ(g.maxconn, 4096);
-  EXPECT_FALSE(g.log_stdout);
+  EXPECT_TRUE(g.logs.empty());
+  EXPECT_EQ(g.log_tag, "haproxy");
+  EXPECT_FALSE(g.log_send_hostname.has_value());
   EXPECT_EQ(g.hard_stop_after, std::nullopt);
   EXPECT_TRUE(g.stats_sockets.empty());
   EXPECT_EQ(g.tune_bufsize, 16384);
@@ -42,49 +44,12 @@ TEST(Global, HappyPath) {
   const GlobalConfig& g = r.config.global;
   EXPECT_EQ(g.nbthread, 4);
   EXPECT_EQ(g.maxconn, 20000);
-  EXPECT_TRUE(g.log_stdout);
-  EXPECT_EQ(g.log_stdout_format, "raw");
+  ASSERT_EQ(g.logs.size(), 1u);
+  EXPECT_EQ(g.logs[0].format, SyslogFormat::kRaw);
   EXPECT_EQ(g.hard_stop_after, 30000);
   EXPECT_EQ(g.tune_bufsize, 32768);
   EXPECT_EQ(g.tune_http_maxhdr, 200);
   EXPECT_EQ(g.pidfile, "/run/hearth.pid");
-}
-
-TEST(Global, LogStdoutForms) {
-  for (const char* line : {"log stdout", "log stdout local0", "log stdout format short daemon",
-                           "log stdout len 1024 format rfc5424 local7 info notice"}) {
-    auto r = global(std::string("  ") + line + "\n");
-    EXPECT_TRUE(r.ok()) << line << "\n" << dump(r.errors);
-    EXPECT_TRUE(r.config.global.log_stdout) << line;
-  }
-}
-
-// The LEVEL after the facility bounds what is written (debug: everything).
-TEST(Global, LogStdoutMaxLevel) {
-  EXPECT_EQ(global("  log stdout\n").config.global.log_max_level, kLogDebug);
-  EXPECT_EQ(global("  log stdout local0\n").config.global.log_max_level, kLogDebug);
-  EXPECT_EQ(global("  log stdout local0 notice\n").config.global.log_max_level, kLogNotice);
-  EXPECT_EQ(global("  log stdout format raw local0 err info\n").config.global.log_max_level,
-            kLogErr);
-  EXPECT_FALSE(global("  log stdout local0 silent\n").ok());  // only set-log-level has it
-}
-
-TEST(Global, LogErrors) {
-  EXPECT_EQ(only_error(global("  log 127.0.0.1:514 local0\n")),
-            "t.cfg:2: 'log': log target '127.0.0.1:514' is not supported: Hearth only logs to "
-            "'stdout' (pipe it to your log collector)");
-  EXPECT_EQ(global("  log stderr local0\n").errors.size(), 1u);
-  EXPECT_TRUE(testing::has(global("  log stdout format json\n").errors,
-                           "t.cfg:2: 'log': unknown log format 'json'"));
-  EXPECT_TRUE(testing::has(global("  log stdout local9\n").errors,
-                           "t.cfg:2: 'log': unknown facility 'local9'"));
-  EXPECT_TRUE(testing::has(global("  log stdout local0 loud\n").errors,
-                           "t.cfg:2: 'log': unexpected 'loud'"));
-  EXPECT_TRUE(testing::has(global("  log stdout format\n").errors,
-                           "t.cfg:2: 'log': 'format' expects a value"));
-  EXPECT_TRUE(testing::has(global("  log stdout sample 1:2 local0\n").errors,
-                           "t.cfg:2: 'log': 'sample' is not supported"));
-  EXPECT_TRUE(testing::has(global("  log\n").errors, "t.cfg:2: 'log': missing argument"));
 }
 
 TEST(Global, StatsSocket) {
@@ -147,10 +112,10 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
             "t.cfg:2: 'ssl-default-bind-ciphers': Hearth does not support this global keyword yet");
   EXPECT_EQ(only_error(global("  nbthreads 2\n")),
             "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
-            "maxconn, log, hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-            "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, daemon, user, group, uid, gid, "
-            "chroot, ulimit-n, strict-limits, quiet, node, description, localpeer, grace, "
-            "spread-checks, max-spread-checks, cpu-map");
+            "maxconn, log, log-send-hostname, log-tag, hard-stop-after, stats socket, "
+            "tune.bufsize, tune.http.maxhdr, tune.idle-pool.shared, pidfile, set-var, "
+            "set-var-fmt, daemon, user, group, uid, gid, chroot, ulimit-n, strict-limits, quiet, "
+            "node, description, localpeer, grace, spread-checks, max-spread-checks, cpu-map");
 }
 
 // Hearth's idle pools are per thread, never shared: "off" says exactly that,

@@ -174,9 +174,13 @@ TEST(ProxyKeywords, Log) {
   EXPECT_TRUE(proxy(in("frontend", "  log global\n")).log_global);
   EXPECT_FALSE(proxy(parse("defaults\n  log global\nfrontend p\n  no log\n")).log_global);
   EXPECT_TRUE(proxy(parse("defaults\n  log global\nbackend p\n")).log_global);
-  EXPECT_EQ(only_error(in("frontend", "  log stdout local0\n")),
-            "t.cfg:2: 'log': only 'log global' is supported in a proxy section; declare 'log "
-            "stdout' in the global section");
+  // "no log" drops the defaults' own targets as well as "log global".
+  auto r = parse("defaults\n  log global\n  log 127.0.0.1 local0\nfrontend p\n  no log\n");
+  EXPECT_TRUE(proxy(r).logs.empty());
+  auto kept = parse("defaults\n  log 127.0.0.1 local0\nfrontend p\n  log stderr local1\n");
+  ASSERT_EQ(proxy(kept).logs.size(), 2u);
+  EXPECT_EQ(proxy(kept).logs[1].fd, 2);
+  EXPECT_EQ(proxy(in("backend", "  log-tag be1\n")).log_tag, "be1");
 }
 
 TEST(ProxyKeywords, Options) {
@@ -219,7 +223,8 @@ TEST(ProxyKeywords, OptionErrors) {
             "t.cfg:2: 'option ldap-check': Hearth does not support this option yet");
   EXPECT_EQ(only_error(in("backend", "  option redispach\n")),
             "t.cfg:2: 'option redispach': unknown option; supported: redispatch, "
-            "prefer-last-server, dontlognull, http-use-proxy-header, http-buffer-request, tcplog, "
+            "prefer-last-server, dontlognull, dontlog-normal, log-separate-errors, "
+            "http-use-proxy-header, http-buffer-request, tcplog, "
             "httplog, "
             "http-server-close, httpclose, http-keep-alive, httpchk, forwardfor, originalto");
   EXPECT_TRUE(has(in("backend", "  option\n").errors, "t.cfg:2: 'option': missing option name"));
