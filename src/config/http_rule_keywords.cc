@@ -32,9 +32,7 @@ const char* const kLaterActions[] = {"add-acl",
                                      "set-priority-offset",
                                      "set-src",
                                      "set-src-port",
-                                     "set-timeout",
                                      "set-tos",
-                                     "tarpit",
                                      "track-sc0",
                                      "track-sc1",
                                      "track-sc2",
@@ -248,6 +246,48 @@ bool parse_expr_action(const Directive& d, const std::string& kw, HttpRule& rule
   return true;
 }
 
+// set-timeout server|tunnel DURATION|EXPR, in a proxy with a backend side
+// (HAProxy 2.6 has no client target). A duration must not be 0.
+bool parse_set_timeout(const Directive& d, const std::string& kw, const ProxySection& s,
+                       HttpRule& rule, Reporter& rep) {
+  if (s.proxy.kind == ProxyKind::kFrontend) {
+    rep.error(d.loc, kw,
+              "the server and tunnel timeouts belong to a backend: allowed in a backend, listen "
+              "or defaults section only");
+    return false;
+  }
+  if (d.size() < 3 || (d[2] != "server" && d[2] != "tunnel")) {
+    rep.error(
+        d.loc, kw,
+        "expects 'server' or 'tunnel'" + (d.size() > 2 ? ", got '" + d[2] + "'" : std::string()));
+    return false;
+  }
+  rule.timeout_tunnel = d[2] == "tunnel";
+  if (d.size() != 4) {
+    rep.error(d.loc, kw,
+              d.size() < 4 ? "missing value: expects '" + kw + " " + d[2] + " TIMEOUT|EXPR'"
+                           : "unexpected argument '" + d[4] + "'");
+    return false;
+  }
+  // A value starting with a digit is a duration, anything else an expression.
+  if (d[3].empty() || d[3][0] < '0' || d[3][0] > '9') {
+    Directive e = d;
+    e.words.erase(e.words.begin() + 2);  // EXPR at [2] for parse_expr_action
+    return parse_expr_action(e, kw, rule, rep);
+  }
+  const auto ms = parse_duration_ms(d[3]);
+  if (!ms) {
+    rep.error(d.loc, kw, "invalid timeout '" + d[3] + "'");
+    return false;
+  }
+  if (*ms == 0) {
+    rep.error(d.loc, kw, "a timeout of 0 is not allowed");
+    return false;
+  }
+  rule.wait_ms = *ms;
+  return true;
+}
+
 // An action without arguments (allow): nothing may stand between it and
 // "if"/"unless". Returns: false after reporting.
 bool check_no_args(const Directive& d, const std::string& kw, size_t cond_at, size_t n,
@@ -338,8 +378,9 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
       request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
                 "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
-                "set-dst-port, redirect, auth, capture, set-log-level, disable-l7-retry, allow, "
-                "deny, return, reject, silent-drop, wait-for-body or strict-mode"
+                "set-dst-port, set-timeout, redirect, auth, capture, set-log-level, "
+                "disable-l7-retry, allow, "
+                "deny, tarpit, return, reject, silent-drop, wait-for-body or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, capture, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
@@ -387,6 +428,11 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     fixed(3);
     args.words.resize(cond_at);
     ok = parse_expr_action(args, kw, rule, rep);
+  } else if (request && d[1] == "set-timeout") {
+    rule.action = HttpRule::Action::kSetTimeout;
+    fixed(4);
+    args.words.resize(cond_at);
+    ok = parse_set_timeout(args, kw, s, rule, rep);
   } else if (d[1] == "allow") {
     rule.action = HttpRule::Action::kAllow;
     fixed(2);
@@ -426,14 +472,16 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     rule.action = HttpRule::Action::kAuth;
     cond_at = 2;
     ok = parse_auth_action(d, kw, s.proxy.name, rule, &cond_at, rep);
-  } else if (!after && (d[1] == "deny" || d[1] == "return")) {
-    rule.action = d[1] == "deny" ? HttpRule::Action::kDeny : HttpRule::Action::kReturn;
+  } else if (!after && (d[1] == "deny" || d[1] == "return" || (request && d[1] == "tarpit"))) {
+    rule.action = d[1] == "deny"     ? HttpRule::Action::kDeny
+                  : d[1] == "tarpit" ? HttpRule::Action::kTarpit
+                                     : HttpRule::Action::kReturn;
     for (size_t i = 2; i < d.size();) {
       if (d[i] == "if" || d[i] == "unless") {
         cond_at = i;
         break;
       }
-      const size_t w = reply_option_words(d[i], rule.action == HttpRule::Action::kDeny);
+      const size_t w = reply_option_words(d[i], rule.action != HttpRule::Action::kReturn);
       i += w ? w : 2;
     }
     args.words.resize(cond_at);
