@@ -1,4 +1,5 @@
 // "http-request ACTION ..." and "http-response ACTION ...".
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -16,7 +17,6 @@ const char* const kLaterActions[] = {"add-acl",
                                      "del-acl",
                                      "del-map",
                                      "do-resolve",
-                                     "early-hint",
                                      "normalize-uri",
                                      "redirect",
                                      "sc-inc-gpc",
@@ -246,6 +246,19 @@ bool parse_expr_action(const Directive& d, const std::string& kw, HttpRule& rule
   return true;
 }
 
+// early-hint NAME FMT
+bool parse_early_hint(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
+  if (!check_arity(d, kw, 4, 4, kw + " NAME FORMAT", rep)) return false;
+  if (!is_header_name(d[2])) {
+    rep.error(d.loc, kw, "invalid header name '" + d[2] + "': expects an HTTP token such as Link");
+    return false;
+  }
+  // HAProxy writes the 103's field names in lower case.
+  rule.name = d[2];
+  for (char& c : rule.name) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return format_value(d, kw, d[3], rule, rep);
+}
+
 // set-timeout server|tunnel DURATION|EXPR, in a proxy with a backend side
 // (HAProxy 2.6 has no client target). A duration must not be 0.
 bool parse_set_timeout(const Directive& d, const std::string& kw, const ProxySection& s,
@@ -378,7 +391,7 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
       request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
                 "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
-                "set-dst-port, set-timeout, redirect, auth, capture, set-log-level, "
+                "set-dst-port, set-timeout, early-hint, redirect, auth, capture, set-log-level, "
                 "disable-l7-retry, allow, "
                 "deny, tarpit, return, reject, silent-drop, wait-for-body or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
@@ -428,6 +441,11 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     fixed(3);
     args.words.resize(cond_at);
     ok = parse_expr_action(args, kw, rule, rep);
+  } else if (request && d[1] == "early-hint") {
+    rule.action = HttpRule::Action::kEarlyHint;
+    fixed(4);
+    args.words.resize(cond_at);
+    ok = parse_early_hint(args, kw, rule, rep);
   } else if (request && d[1] == "set-timeout") {
     rule.action = HttpRule::Action::kSetTimeout;
     fixed(4);
@@ -511,10 +529,18 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   if (!ok) return;
   const uint8_t where = request ? expr::kUseConn | expr::kUseReq : expr::kUseConn | expr::kUseRes;
   if (!parse_condition_at(d, cond_at, s, where, kw, &rule.cond, rep)) return;
-  (request ? s.proxy.http_request_rules
-   : after ? s.proxy.http_after_response_rules
-           : s.proxy.http_response_rules)
-      .push_back(std::move(rule));
+  std::vector<HttpRule>& list = request ? s.proxy.http_request_rules
+                                : after ? s.proxy.http_after_response_rules
+                                        : s.proxy.http_response_rules;
+  // An unconditional early-hint joins the 103 of the early-hint rules right
+  // before it, up to the nearest conditional one (HAProxy's grouping).
+  if (rule.action == HttpRule::Action::kEarlyHint && !rule.cond) {
+    for (size_t j = list.size(); j > 0 && list[j - 1].action == HttpRule::Action::kEarlyHint; --j) {
+      ++list[j - 1].eh_group;
+      if (list[j - 1].cond) break;
+    }
+  }
+  list.push_back(std::move(rule));
 }
 
 }  // namespace hearth::config::detail

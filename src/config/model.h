@@ -135,6 +135,7 @@ struct HttpRule {
     kDisableL7Retry,  // disable-l7-retry: no retry-on retry for this request
     kTarpit,          // tarpit [reply options of deny]: deny after timeout tarpit
     kSetTimeout,      // set-timeout server|tunnel MS|EXPR (`timeout_tunnel`, `wait_ms` or `expr`)
+    kEarlyHint,       // early-hint NAME FMT (`name`, `value` or `fmt`, `eh_group`)
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -176,6 +177,9 @@ struct HttpRule {
   bool cap_declares = false;    // the "len N" form
   int8_t log_level = 0;         // set-log-level: a LogLevel value (log_model.h)
   bool timeout_tunnel = false;  // set-timeout: tunnel (else server)
+  // early-hint: this rule and the unconditional early-hint rules right after
+  // it, which HAProxy sends in one 103 response (1: this rule sends it).
+  uint16_t eh_group = 1;
   // deny / return: errorfile F | errorfiles NAME | default-errorfiles (a deny
   // without a payload too); null otherwise.
   std::shared_ptr<RuleErrorReply> errmsg;

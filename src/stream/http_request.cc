@@ -138,6 +138,8 @@ TxnFetch HttpStream::request_fetch() {
   fetch.set_log_level(&log_.level);
   fetch.set_l7_retry_off(&req_.l7_retry_off);
   fetch.set_timeouts(&tmo_);
+  // As HAProxy, only an HTTP/1.1 client gets 103 Early Hints.
+  if (req.version_major == 1 && req.version_minor >= 1) fetch.set_early_hints(&hints_);
   fetch.set_proxy_auth(use_px_conn_);
   const int64_t declared = req.body == http::BodyKind::kLength ? int64_t(req.length)
                            : req.body == http::BodyKind::kNone ? 0

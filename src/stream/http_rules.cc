@@ -12,6 +12,7 @@
 #include "expr/var_access.h"
 #include "http/status.h"
 #include "stream/addr_rules.h"
+#include "stream/early_hints.h"
 #include "stream/http_captures.h"
 #include "stream/http_uri_rules.h"
 #include "stream/txn_vars.h"
@@ -231,6 +232,9 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         break;
       case Action::kSetTimeout:
         apply_set_timeout(r, ctx);
+        break;
+      case Action::kEarlyHint:
+        if (EarlyHints* h = ctx.early_hints()) h->apply(r, ctx);
         break;
       default:
         fits = !is_uri_rule(r) || apply_uri_rule(r, head, ctx);

@@ -42,6 +42,7 @@ bool HttpStream::create_incoming(mux::StreamConnector* sc, void* ctx) {
 HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
     : fe_(fe),
       scf_(scf),
+      hints_(scf),
       tasklet_(&HttpStream::process_cb, this),
       ss_(nullptr, this, &tasklet_, &wait_b_),
       timer_(&HttpStream::timer_cb, this) {

@@ -22,6 +22,7 @@
 #include "http/msg.h"
 #include "mux/http_mux.h"
 #include "mux/stream_connector.h"
+#include "stream/early_hints.h"
 #include "stream/frontend.h"
 #include "stream/http_rules.h"
 #include "stream/http_txn_state.h"
@@ -199,6 +200,7 @@ class HttpStream {
     int64_t until = kNever;
   } tarpit_;
   TimeoutOverride tmo_;  // set-timeout server / tunnel
+  EarlyHints hints_;     // early-hint rules' 103
   // option http-use-proxy-header and a target that is not a path: the
   // client talks to a proxy (Proxy-Authorization, 407).
   bool use_px_conn_ = false;

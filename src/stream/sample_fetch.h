@@ -18,6 +18,7 @@ class Server;
 
 namespace hearth::stream {
 
+class EarlyHints;
 class Frontend;
 class TxnVars;
 class TxnCaptures;
@@ -67,6 +68,9 @@ class TxnFetch : public expr::FetchContext {
   // cur_server_timeout / cur_tunnel_timeout read (null: none, as in TCP).
   void set_timeouts(TimeoutOverride* t) { tmo_ = t; }
   TimeoutOverride* timeouts() const { return tmo_; }
+  // Where early-hint rules gather their 103 (null: the client gets none).
+  void set_early_hints(EarlyHints* h) { hints_ = h; }
+  EarlyHints* early_hints() const { return hints_; }
   // Response rules run here (response slots for capture).
   bool on_response() const { return (where_ & expr::kUseRes) != 0; }
 
@@ -115,6 +119,7 @@ class TxnFetch : public expr::FetchContext {
   int8_t* log_level_ = nullptr;
   bool* l7_retry_off_ = nullptr;
   TimeoutOverride* tmo_ = nullptr;
+  EarlyHints* hints_ = nullptr;
   const std::string* unique_id_ = nullptr;
   std::string_view body_;
   int64_t body_declared_ = -1;

@@ -447,5 +447,34 @@ TEST(HttpRules, SetTimeout) {
             "backend: allowed in a backend, listen or defaults section only");
 }
 
+TEST(HttpRules, EarlyHintRunsAsHAProxyGroupsThem) {
+  auto r = frontend(
+      "  http-request early-hint Link \"</a.css>; rel=preload\" if TRUE\n"
+      "  http-request early-hint Link %[path]\n"
+      "  http-request early-hint x-a b\n"
+      "  http-request early-hint x-c d if FALSE\n"
+      "  http-request set-var(txn.x) str(1)\n"
+      "  http-request early-hint x-e f\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(req(r).size(), 6u);
+  EXPECT_EQ(req(r)[0].action, HttpRule::Action::kEarlyHint);
+  EXPECT_EQ(req(r)[0].name, "link");  // written in lower case, as HAProxy's
+  EXPECT_EQ(req(r)[0].value, "</a.css>; rel=preload");
+  EXPECT_TRUE(req(r)[1].fmt);
+  // A run: an early-hint and the unconditional ones after it.
+  EXPECT_EQ(req(r)[0].eh_group, 3);
+  EXPECT_EQ(req(r)[1].eh_group, 2);
+  EXPECT_EQ(req(r)[2].eh_group, 1);
+  EXPECT_EQ(req(r)[3].eh_group, 1);  // the next rule is no early-hint
+  EXPECT_EQ(req(r)[5].eh_group, 1);
+  EXPECT_EQ(only_error(frontend("  http-request early-hint Link\n")),
+            "t.cfg:3: 'http-request early-hint': missing argument: expects 'http-request "
+            "early-hint NAME FORMAT'");
+  EXPECT_TRUE(starts_with(only_error(frontend("  http-request early-hint \"a b\" c\n")),
+                          "t.cfg:3: 'http-request early-hint': invalid header name 'a b'"));
+  EXPECT_TRUE(starts_with(only_error(frontend("  http-response early-hint a b\n")),
+                          "t.cfg:3: 'http-response early-hint': unknown action"));
+}
+
 }  // namespace
 }  // namespace hearth::config
