@@ -229,6 +229,7 @@ bool HttpStream::pass_tcp_content(const std::vector<config::TcpRule>& rules,
                                   const backend::Backend* be) {
   TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, be);
   fetch.set_vars(&vars_, session());
+  fetch.set_log_level(&log_.level);
   const TcpVerdict v = eval_tcp_rules(rules, fetch);
   if (v != TcpVerdict::kReject && v != TcpVerdict::kDrop) return true;
   drop_client(v == TcpVerdict::kDrop);
