@@ -24,6 +24,7 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->timeouts.server_fin = ms(p.timeouts.server_fin);
   bs->timeouts.tunnel = ms(p.timeouts.tunnel);
   bs->timeouts.queue = ms(p.timeouts.queue);
+  bs->timeouts.tarpit = p.timeouts.tarpit ? *p.timeouts.tarpit : ms(p.timeouts.connect);
   bs->retries = p.retries;
   bs->redispatch = p.redispatch;
   bs->conn_mode = p.http_conn_mode;
@@ -60,6 +61,10 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
   fe->timeouts.client_fin = ms(p.timeouts.client_fin);
   fe->timeouts.http_request = ms(p.timeouts.http_request);
   fe->timeouts.keep_alive = ms(p.timeouts.http_keep_alive);
+  // As HAProxy: only a proxy with a backend side falls back on its connect timeout.
+  fe->timeouts.tarpit = p.timeouts.tarpit                      ? *p.timeouts.tarpit
+                        : p.kind == config::ProxyKind::kListen ? ms(p.timeouts.connect)
+                                                               : 0;
   fe->http.conn_mode = p.http_conn_mode;
   fe->http.forwardfor = p.forwardfor;
   fe->http.originalto = p.originalto;

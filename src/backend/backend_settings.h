@@ -14,6 +14,7 @@ namespace hearth::backend {
 // Milliseconds; 0 means "no timeout".
 struct BackendTimeouts {
   int64_t connect = 0, server = 0, server_fin = 0, tunnel = 0, queue = 0;
+  int64_t tarpit = 0;  // timeout tarpit, else timeout connect (HAProxy's fallback)
 };
 
 struct BackendSettings {

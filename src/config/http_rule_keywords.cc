@@ -1,4 +1,5 @@
 // "http-request ACTION ..." and "http-response ACTION ...".
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -16,7 +17,6 @@ const char* const kLaterActions[] = {"add-acl",
                                      "del-acl",
                                      "del-map",
                                      "do-resolve",
-                                     "early-hint",
                                      "normalize-uri",
                                      "redirect",
                                      "sc-inc-gpc",
@@ -32,9 +32,7 @@ const char* const kLaterActions[] = {"add-acl",
                                      "set-priority-offset",
                                      "set-src",
                                      "set-src-port",
-                                     "set-timeout",
                                      "set-tos",
-                                     "tarpit",
                                      "track-sc0",
                                      "track-sc1",
                                      "track-sc2",
@@ -248,6 +246,61 @@ bool parse_expr_action(const Directive& d, const std::string& kw, HttpRule& rule
   return true;
 }
 
+// early-hint NAME FMT
+bool parse_early_hint(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
+  if (!check_arity(d, kw, 4, 4, kw + " NAME FORMAT", rep)) return false;
+  if (!is_header_name(d[2])) {
+    rep.error(d.loc, kw, "invalid header name '" + d[2] + "': expects an HTTP token such as Link");
+    return false;
+  }
+  // HAProxy writes the 103's field names in lower case.
+  rule.name = d[2];
+  for (char& c : rule.name) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return format_value(d, kw, d[3], rule, rep);
+}
+
+// set-timeout server|tunnel DURATION|EXPR, in a proxy with a backend side
+// (HAProxy 2.6 has no client target). A duration must not be 0.
+bool parse_set_timeout(const Directive& d, const std::string& kw, const ProxySection& s,
+                       HttpRule& rule, Reporter& rep) {
+  if (s.proxy.kind == ProxyKind::kFrontend) {
+    rep.error(d.loc, kw,
+              "the server and tunnel timeouts belong to a backend: allowed in a backend, listen "
+              "or defaults section only");
+    return false;
+  }
+  if (d.size() < 3 || (d[2] != "server" && d[2] != "tunnel")) {
+    rep.error(
+        d.loc, kw,
+        "expects 'server' or 'tunnel'" + (d.size() > 2 ? ", got '" + d[2] + "'" : std::string()));
+    return false;
+  }
+  rule.timeout_tunnel = d[2] == "tunnel";
+  if (d.size() != 4) {
+    rep.error(d.loc, kw,
+              d.size() < 4 ? "missing value: expects '" + kw + " " + d[2] + " TIMEOUT|EXPR'"
+                           : "unexpected argument '" + d[4] + "'");
+    return false;
+  }
+  // A value starting with a digit is a duration, anything else an expression.
+  if (d[3].empty() || d[3][0] < '0' || d[3][0] > '9') {
+    Directive e = d;
+    e.words.erase(e.words.begin() + 2);  // EXPR at [2] for parse_expr_action
+    return parse_expr_action(e, kw, rule, rep);
+  }
+  const auto ms = parse_duration_ms(d[3]);
+  if (!ms) {
+    rep.error(d.loc, kw, "invalid timeout '" + d[3] + "'");
+    return false;
+  }
+  if (*ms == 0) {
+    rep.error(d.loc, kw, "a timeout of 0 is not allowed");
+    return false;
+  }
+  rule.wait_ms = *ms;
+  return true;
+}
+
 // An action without arguments (allow): nothing may stand between it and
 // "if"/"unless". Returns: false after reporting.
 bool check_no_args(const Directive& d, const std::string& kw, size_t cond_at, size_t n,
@@ -338,8 +391,9 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
       request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
                 "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
-                "set-dst-port, redirect, auth, capture, set-log-level, disable-l7-retry, allow, "
-                "deny, return, reject, silent-drop, wait-for-body or strict-mode"
+                "set-dst-port, set-timeout, early-hint, redirect, auth, capture, set-log-level, "
+                "disable-l7-retry, allow, "
+                "deny, tarpit, return, reject, silent-drop, wait-for-body or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, capture, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
@@ -387,6 +441,16 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     fixed(3);
     args.words.resize(cond_at);
     ok = parse_expr_action(args, kw, rule, rep);
+  } else if (request && d[1] == "early-hint") {
+    rule.action = HttpRule::Action::kEarlyHint;
+    fixed(4);
+    args.words.resize(cond_at);
+    ok = parse_early_hint(args, kw, rule, rep);
+  } else if (request && d[1] == "set-timeout") {
+    rule.action = HttpRule::Action::kSetTimeout;
+    fixed(4);
+    args.words.resize(cond_at);
+    ok = parse_set_timeout(args, kw, s, rule, rep);
   } else if (d[1] == "allow") {
     rule.action = HttpRule::Action::kAllow;
     fixed(2);
@@ -426,14 +490,16 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     rule.action = HttpRule::Action::kAuth;
     cond_at = 2;
     ok = parse_auth_action(d, kw, s.proxy.name, rule, &cond_at, rep);
-  } else if (!after && (d[1] == "deny" || d[1] == "return")) {
-    rule.action = d[1] == "deny" ? HttpRule::Action::kDeny : HttpRule::Action::kReturn;
+  } else if (!after && (d[1] == "deny" || d[1] == "return" || (request && d[1] == "tarpit"))) {
+    rule.action = d[1] == "deny"     ? HttpRule::Action::kDeny
+                  : d[1] == "tarpit" ? HttpRule::Action::kTarpit
+                                     : HttpRule::Action::kReturn;
     for (size_t i = 2; i < d.size();) {
       if (d[i] == "if" || d[i] == "unless") {
         cond_at = i;
         break;
       }
-      const size_t w = reply_option_words(d[i], rule.action == HttpRule::Action::kDeny);
+      const size_t w = reply_option_words(d[i], rule.action != HttpRule::Action::kReturn);
       i += w ? w : 2;
     }
     args.words.resize(cond_at);
@@ -463,10 +529,18 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   if (!ok) return;
   const uint8_t where = request ? expr::kUseConn | expr::kUseReq : expr::kUseConn | expr::kUseRes;
   if (!parse_condition_at(d, cond_at, s, where, kw, &rule.cond, rep)) return;
-  (request ? s.proxy.http_request_rules
-   : after ? s.proxy.http_after_response_rules
-           : s.proxy.http_response_rules)
-      .push_back(std::move(rule));
+  std::vector<HttpRule>& list = request ? s.proxy.http_request_rules
+                                : after ? s.proxy.http_after_response_rules
+                                        : s.proxy.http_response_rules;
+  // An unconditional early-hint joins the 103 of the early-hint rules right
+  // before it, up to the nearest conditional one (HAProxy's grouping).
+  if (rule.action == HttpRule::Action::kEarlyHint && !rule.cond) {
+    for (size_t j = list.size(); j > 0 && list[j - 1].action == HttpRule::Action::kEarlyHint; --j) {
+      ++list[j - 1].eh_group;
+      if (list[j - 1].cond) break;
+    }
+  }
+  list.push_back(std::move(rule));
 }
 
 }  // namespace hearth::config::detail

@@ -39,7 +39,8 @@ struct Timeouts {
       http_request, http_keep_alive, pool_idle,
       reuse_window,  // http-reuse safe: how recently an idle connection must have
                      // proven live to carry a non-idempotent request
-      check;         // health checks: bounds the read once connected
+      check,         // health checks: bounds the read once connected
+      tarpit;        // how long http-request tarpit holds a request
 };
 
 struct ServerConfig {
@@ -133,6 +134,9 @@ struct HttpRule {
     kCapture,         // capture EXPR len N | id N (`expr`, `cap_id`)
     kSetLogLevel,     // set-log-level LEVEL (`log_level`)
     kDisableL7Retry,  // disable-l7-retry: no retry-on retry for this request
+    kTarpit,          // tarpit [reply options of deny]: deny after timeout tarpit
+    kSetTimeout,      // set-timeout server|tunnel MS|EXPR (`timeout_tunnel`, `wait_ms` or `expr`)
+    kEarlyHint,       // early-hint NAME FMT (`name`, `value` or `fmt`, `eh_group`)
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -171,8 +175,12 @@ struct HttpRule {
   // capture: the slot written (request slots for http-request, response
   // slots otherwise); "len N" declared a new slot and set this to its index.
   int cap_id = -1;
-  bool cap_declares = false;  // the "len N" form
-  int8_t log_level = 0;       // set-log-level: a LogLevel value (log_model.h)
+  bool cap_declares = false;    // the "len N" form
+  int8_t log_level = 0;         // set-log-level: a LogLevel value (log_model.h)
+  bool timeout_tunnel = false;  // set-timeout: tunnel (else server)
+  // early-hint: this rule and the unconditional early-hint rules right after
+  // it, which HAProxy sends in one 103 response (1: this rule sends it).
+  uint16_t eh_group = 1;
   // deny / return: errorfile F | errorfiles NAME | default-errorfiles (a deny
   // without a payload too); null otherwise.
   std::shared_ptr<RuleErrorReply> errmsg;

@@ -122,12 +122,13 @@ const TimeoutSpec kTimeouts[] = {
     {"pool-idle", &Timeouts::pool_idle, kBackSide},
     {"reuse-window", &Timeouts::reuse_window, kBackSide},
     {"check", &Timeouts::check, kBackSide},
+    {"tarpit", &Timeouts::tarpit, kAnywhere},
 };
 
 void parse_timeout(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string accepted =
       "connect, client, server, tunnel, client-fin, server-fin, queue, http-request, "
-      "http-keep-alive, pool-idle, reuse-window or check";
+      "http-keep-alive, pool-idle, reuse-window, check or tarpit";
   if (d.size() < 2) {
     rep.error(d.loc, "timeout", "missing timeout name: expects " + accepted);
     return;
@@ -142,11 +143,7 @@ void parse_timeout(const Directive& d, ProxySection& s, Reporter& rep) {
     s.proxy.timeouts.*(t.field) = *ms;
     return;
   }
-  if (d[1] == "tarpit") {
-    rep.error(d.loc, kw, "Hearth does not support this timeout yet");
-  } else {
-    rep.error(d.loc, kw, "unknown timeout '" + d[1] + "': expects " + accepted);
-  }
+  rep.error(d.loc, kw, "unknown timeout '" + d[1] + "': expects " + accepted);
 }
 
 void parse_retries(const Directive& d, ProxySection& s, Reporter& rep) {

@@ -108,8 +108,12 @@ size_t reply_option_words(const std::string& o, bool deny) {
 // deny|return [status|deny_status N] [content-type T]
 //   [string S | lf-string FMT | file F | lf-file F] [hdr NAME FMT]...
 bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep) {
-  const bool deny = rule.action == HttpRule::Action::kDeny;
-  rule.status = !deny ? 200 : d[0] == "http-request" ? 403 : 502;
+  // tarpit takes deny's options; its default status is 500 (HAProxy's).
+  const bool deny = rule.action != HttpRule::Action::kReturn;
+  rule.status = !deny                                      ? 200
+                : rule.action == HttpRule::Action::kTarpit ? 500
+                : d[0] == "http-request"                   ? 403
+                                                           : 502;
   bool has_body = false;
   for (size_t i = 2; i < d.size();) {
     const std::string& o = d[i];

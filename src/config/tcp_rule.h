@@ -17,19 +17,21 @@ struct TcpRule {
   std::string file;  // where it was written (model.h's SourceLoc, which
   int line = 0;      // this header cannot include)
   enum class Action : uint8_t {
-    kAccept,      // ends the list: the connection / content goes on
-    kReject,      // ends the list: closes (counted as denied)
-    kClose,       // tcp-response content: closes the server side, forwards what is buffered
-    kSilentDrop,  // ends the list: drops the client connection without telling it
-    kSetVar,      // set-var(name[,cond...]) EXPR
-    kSetVarFmt,   // set-var-fmt(name[,cond...]) FMT
-    kUnsetVar,    // unset-var(name)
+    kAccept,       // ends the list: the connection / content goes on
+    kReject,       // ends the list: closes (counted as denied)
+    kClose,        // tcp-response content: closes the server side, forwards what is buffered
+    kSilentDrop,   // ends the list: drops the client connection without telling it
+    kSetVar,       // set-var(name[,cond...]) EXPR
+    kSetVarFmt,    // set-var-fmt(name[,cond...]) FMT
+    kUnsetVar,     // unset-var(name)
+    kSetLogLevel,  // content rules only: set-log-level LEVEL (`log_level`)
   } action = Action::kAccept;
   std::shared_ptr<const expr::Condition> cond;   // if/unless; null: always
   std::shared_ptr<const expr::SampleExpr> expr;  // set-var
   std::shared_ptr<const expr::LogFormat> fmt;    // set-var-fmt
   expr::VarName var;
   uint16_t var_conds = 0;
+  int8_t log_level = 0;  // set-log-level: a LogLevel value (log_model.h)
 };
 
 // A proxy's tcp rules. In a frontend: connection, session and content rules;

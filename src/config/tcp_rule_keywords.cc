@@ -43,7 +43,6 @@ const Later kLater[] = {
     {"set-mark", nullptr},
     {"set-tos", nullptr},
     {"set-nice", nullptr},
-    {"set-log-level", nullptr},
     {"set-priority-class", nullptr},
     {"set-priority-offset", nullptr},
     {"set-bandwidth-limit", nullptr},
@@ -126,6 +125,8 @@ const char* supported_of(Kind k) {
   switch (k) {
     case Kind::kResponse:
       return "accept, reject, close, silent-drop, set-var, set-var-fmt or unset-var";
+    case Kind::kContent:
+      return "accept, reject, silent-drop, set-var, set-var-fmt, unset-var or set-log-level";
     default:
       return "accept, reject, silent-drop, set-var, set-var-fmt or unset-var";
   }
@@ -200,6 +201,26 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     rule.action = Action::kSilentDrop;
   } else if (action == "close" && kind == Kind::kResponse) {
     rule.action = Action::kClose;
+  } else if (action == "set-log-level" && kind == Kind::kResponse) {
+    // HAProxy 2.6 accepts it, but its sessions were seen logging no line at
+    // all then: refused until that behaviour is understood and matched.
+    rep.error(
+        d.loc, kw,
+        std::string("Hearth does not support this action yet; supported: ") + supported_of(kind));
+    return;
+  } else if (action == "set-log-level" && kind == Kind::kContent) {
+    // HAProxy 2.6 has it in content rules only.
+    rule.action = Action::kSetLogLevel;
+    LogLevel level = kLogInfo;
+    if (d.size() < 4 || !parse_log_level(d[3], true, &level)) {
+      rep.error(d.loc, kw,
+                "expects one level: emerg, alert, crit, err, warning, notice, info, debug or "
+                "silent" +
+                    (d.size() < 4 ? std::string() : ", found '" + d[3] + "'"));
+      return;
+    }
+    rule.log_level = level;
+    cond_at = 4;
   } else if (action == "set-var" || action == "set-var-fmt" || action == "unset-var") {
     rule.action = action == "set-var"       ? Action::kSetVar
                   : action == "set-var-fmt" ? Action::kSetVarFmt

@@ -144,6 +144,11 @@ const std::vector<Named>& catalog() {
     add("be_conn", def(FetchId::kBeConn, name_arg, T::kSint, kUseAny));
     add("queue", def(FetchId::kQueue, name_arg, T::kSint, kUseAny));
     add("avg_queue", def(FetchId::kAvgQueue, name_arg, T::kSint, kUseAny));
+    add("be_server_timeout", def(FetchId::kBeServerTimeout, none, T::kSint, kUseAny));
+    add("be_tunnel_timeout", def(FetchId::kBeTunnelTimeout, none, T::kSint, kUseAny));
+    add("cur_server_timeout", def(FetchId::kCurServerTimeout, none, T::kSint, kUseAny));
+    add("cur_tunnel_timeout", def(FetchId::kCurTunnelTimeout, none, T::kSint, kUseAny));
+    add("fe_client_timeout", def(FetchId::kFeClientTimeout, none, T::kSint, kUseAny));
     // Kept from the request line for the whole transaction.
     const uint8_t txn = kUseReq | kUseRes;
     add("capture.req.method", def(FetchId::kCaptureReqMethod, none, T::kStr, txn));

@@ -37,11 +37,16 @@ enum class FetchId : uint16_t {
   kNbsrv,
   kFeId,
   kBeId,
-  kSrvIsUp,    // srv_is_up([backend/]server)
-  kConnslots,  // connslots([backend])
-  kBeConn,     // be_conn([backend])
-  kQueue,      // queue([backend])
-  kAvgQueue,   // avg_queue([backend])
+  kSrvIsUp,           // srv_is_up([backend/]server)
+  kConnslots,         // connslots([backend])
+  kBeConn,            // be_conn([backend])
+  kQueue,             // queue([backend])
+  kAvgQueue,          // avg_queue([backend])
+  kBeServerTimeout,   // be_server_timeout: the backend's timeout server (ms)
+  kBeTunnelTimeout,   // be_tunnel_timeout
+  kCurServerTimeout,  // cur_server_timeout: the stream's, after set-timeout
+  kCurTunnelTimeout,  // cur_tunnel_timeout
+  kFeClientTimeout,   // fe_client_timeout: the frontend's timeout client (ms)
   // Layer 7, kept for the whole transaction (request and response rules).
   kCaptureReqMethod,
   kCaptureReqUri,

@@ -21,6 +21,9 @@ struct FrontendTimeouts {
   int64_t client = 0, client_fin = 0;
   int64_t http_request = 0;  // timeout http-request (0: use timeout client)
   int64_t keep_alive = 0;    // timeout http-keep-alive (0: use http-request)
+  // http-request tarpit in the frontend's rules: timeout tarpit, else (a
+  // listen only: a frontend has no connect timeout) timeout connect.
+  int64_t tarpit = 0;
 };
 
 // The frontend's HTTP settings. The backend's own are in BackendSettings; a

@@ -93,8 +93,15 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
     drop_client(rule.action == config::HttpRule::Action::kSilentDrop);
     return false;
   }
-  const bool deny = rule.action == config::HttpRule::Action::kDeny;
-  if (deny) log_.term = phase_ == Phase::kExchange ? "PH" : "PR";
+  const bool tarpit = rule.action == config::HttpRule::Action::kTarpit;
+  if (tarpit && phase_ != Phase::kTarpit) {
+    start_tarpit(rule);
+    return false;
+  }
+  // A tarpit answers as a deny once its time is up.
+  const bool deny = rule.action == config::HttpRule::Action::kDeny || tarpit;
+  if (deny && !tarpit) fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+  if (deny) log_.term = tarpit ? "PT" : phase_ == Phase::kExchange ? "PH" : "PR";
   const http::MsgHead& req = req_.head;
   const bool no_payload =
       req.body == http::BodyKind::kNone || (req.body == http::BodyKind::kLength && req.length == 0);

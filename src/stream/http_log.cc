@@ -44,6 +44,10 @@ void HttpStream::log_http() {
   r.ti = first - log_.start_ms;
   r.treq = span(first, log_.req_ready_ms);
   r.tw = span(log_.req_ready_ms, ss_.slot_ms());
+  if (log_.tarpit_ms >= 0) {  // as HAProxy: the tarpit counts as the wait, from the start
+    r.treq = -1;
+    r.tw = log_.tarpit_ms - log_.start_ms;
+  }
   r.tc = span(ss_.slot_ms(), ss_.ready_ms());
   r.tr = span(ss_.ready_ms(), log_.res_head_ms);
   r.tt = t - log_.start_ms;
@@ -70,6 +74,7 @@ void HttpStream::log_http() {
                  head ? &req_.head : nullptr, nullptr);
   fetch.set_server(srv);
   fetch.set_vars(&vars_, session());
+  fetch.set_timeouts(&tmo_);
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   emit_access_log(fe_->logs, &fetch, r, traffic_log_level(fe_->logs, r, log_.level));
 }

@@ -137,6 +137,9 @@ TxnFetch HttpStream::request_fetch() {
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_log_level(&log_.level);
   fetch.set_l7_retry_off(&req_.l7_retry_off);
+  fetch.set_timeouts(&tmo_);
+  // As HAProxy, only an HTTP/1.1 client gets 103 Early Hints.
+  if (req.version_major == 1 && req.version_minor >= 1) fetch.set_early_hints(&hints_);
   fetch.set_proxy_auth(use_px_conn_);
   const int64_t declared = req.body == http::BodyKind::kLength ? int64_t(req.length)
                            : req.body == http::BodyKind::kNone ? 0
@@ -226,6 +229,7 @@ bool HttpStream::pass_tcp_content(const std::vector<config::TcpRule>& rules,
                                   const backend::Backend* be) {
   TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, be);
   fetch.set_vars(&vars_, session());
+  fetch.set_log_level(&log_.level);
   const TcpVerdict v = eval_tcp_rules(rules, fetch);
   if (v != TcpVerdict::kReject && v != TcpVerdict::kDrop) return true;
   drop_client(v == TcpVerdict::kDrop);
@@ -296,7 +300,7 @@ bool HttpStream::send_request() {
     if (bm->snd_eom(scb(), trailers)) req_.eom_sent = progress = true;
   }
   bm->flush(scb());
-  if (progress) exp_.srv = deadline(bs().timeouts.server);
+  if (progress) exp_.srv = deadline(server_timeout());
   if (!req_.done && req_.data.room() == 0 && req_.sent > 0) {
     // The payload outgrows the buffer: what was sent is gone for good.
     req_.data.consume(req_.sent);

@@ -49,7 +49,7 @@ bool HttpStream::read_response() {
   if (phase_ != Phase::kExchange) return false;  // bm may be gone
   if (bm->rx_bytes(scb()) != before) {
     progress = true;
-    exp_.srv = deadline(bs().timeouts.server);
+    exp_.srv = deadline(server_timeout());
   }
   return progress && phase_ == Phase::kExchange;
 }
@@ -111,7 +111,7 @@ bool HttpStream::take_response_head() {
   }
   if (tunnel) {
     phase_ = Phase::kTunnel;
-    exp_.tun = deadline(bs().timeouts.tunnel ? bs().timeouts.tunnel : fe_->timeouts.client);
+    exp_.tun = deadline(tunnel_timeout() ? tunnel_timeout() : fe_->timeouts.client);
   }
   return true;
 }
@@ -129,6 +129,7 @@ bool HttpStream::run_response_rules() {
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_log_level(&log_.level);
   fetch.set_server(ss_.server());
+  fetch.set_timeouts(&tmo_);
   const config::HttpRule* final_rule = eval_http_rules(bs().response_rules, res, &full, fetch);
   if (!final_rule && !fe_->owns(be_) && !full)
     final_rule = eval_http_rules(fe_->http.response_rules, res, &full, fetch);
@@ -174,6 +175,7 @@ bool HttpStream::run_after_response_rules(http::MsgHead& res) {
   fetch.set_vars(&vars_, session());
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_server(ss_.server());
+  fetch.set_timeouts(&tmo_);
   if (backend_rules) eval_http_rules(bs().after_response_rules, res, &full, fetch);
   if (!full) eval_http_rules(fe_->http.after_response_rules, res, &full, fetch);
   return !full;

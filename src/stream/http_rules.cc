@@ -12,6 +12,7 @@
 #include "expr/var_access.h"
 #include "http/status.h"
 #include "stream/addr_rules.h"
+#include "stream/early_hints.h"
 #include "stream/http_captures.h"
 #include "stream/http_uri_rules.h"
 #include "stream/txn_vars.h"
@@ -127,6 +128,23 @@ void capture_sample(const config::HttpRule& r, TxnFetch& ctx) {
   caps->set_declared(ctx.on_response(), size_t(r.cap_id), s.str);
 }
 
+// set-timeout: a fixed duration, or an expression's integer in ms; an
+// expression without a usable sample (none, not an integer, negative)
+// leaves the timeout as it was. 0 means no timeout, as HAProxy's.
+void apply_set_timeout(const config::HttpRule& r, TxnFetch& ctx) {
+  TimeoutOverride* t = ctx.timeouts();
+  if (!t) return;
+  int64_t ms = r.wait_ms;
+  if (r.expr) {
+    expr::Sample s;
+    if (!expr::eval_sample_expr(*r.expr, ctx, s) || !expr::cast(s, expr::SmpType::kSint) ||
+        s.sint < 0)
+      return;
+    ms = s.sint;
+  }
+  (r.timeout_tunnel ? t->tunnel : t->server) = ms;
+}
+
 }  // namespace
 
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
@@ -178,6 +196,7 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         return &r;
       case Action::kReturn:
       case Action::kDeny:
+      case Action::kTarpit:
       case Action::kAuth:
       case Action::kReject:
       case Action::kSilentDrop:
@@ -210,6 +229,12 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       case Action::kSetDst:
       case Action::kSetDstPort:
         apply_addr_rule(r, ctx);
+        break;
+      case Action::kSetTimeout:
+        apply_set_timeout(r, ctx);
+        break;
+      case Action::kEarlyHint:
+        if (EarlyHints* h = ctx.early_hints()) h->apply(r, ctx);
         break;
       default:
         fits = !is_uri_rule(r) || apply_uri_rule(r, head, ctx);

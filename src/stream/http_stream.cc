@@ -42,6 +42,7 @@ bool HttpStream::create_incoming(mux::StreamConnector* sc, void* ctx) {
 HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
     : fe_(fe),
       scf_(scf),
+      hints_(scf),
       tasklet_(&HttpStream::process_cb, this),
       ss_(nullptr, this, &tasklet_, &wait_b_),
       timer_(&HttpStream::timer_cb, this) {
@@ -89,6 +90,9 @@ void HttpStream::process(uint32_t why) {
     case Phase::kReqBody:
       resume_request();
       break;
+    case Phase::kTarpit:
+      resume_tarpit();
+      break;
     case Phase::kLocalReply:
       flush_local_reply();
       break;
@@ -127,7 +131,8 @@ void HttpStream::check_timeouts() {
       log_.term = "cR";
       return reply(408, true);
     case Phase::kConnect:
-      return;  // the server side keeps its own deadlines
+    case Phase::kTarpit:
+      return;  // the server side keeps its own deadlines; a tarpit ends in process()
     case Phase::kExchange:
       if (deadline_reached(exp_.srv, t)) {
         log_.term = res_.head_done ? "sD" : "sH";
@@ -185,7 +190,7 @@ void HttpStream::on_server(ServerSide::State st) {
   switch (st) {
     case ServerSide::State::kReady:
       phase_ = Phase::kExchange;
-      exp_.srv = deadline(bs().timeouts.server);
+      exp_.srv = deadline(server_timeout());
       return exchange();
     case ServerSide::State::kFailed:
       log_.term = ss_.term();
@@ -247,7 +252,7 @@ void HttpStream::update_exchange_deadlines() {
   const bool to_server = scb() && (bmux()->tx_blocked(scb()) || req_.sent < req_.data.len());
   const bool from_server = scb() && !res_.done && !bmux()->rx_blocked(scb());
   arm(&exp_.cli, from_client || to_client, fe_->timeouts.client);
-  arm(&exp_.srv, from_server || to_server, be_ ? bs().timeouts.server : 0);
+  arm(&exp_.srv, from_server || to_server, be_ ? server_timeout() : 0);
 }
 
 void HttpStream::update_timer() {
@@ -263,6 +268,9 @@ void HttpStream::update_timer() {
       break;
     case Phase::kConnect:
       lower(ss_.deadline());
+      break;
+    case Phase::kTarpit:
+      lower(tarpit_.until);
       break;
     case Phase::kExchange:
       lower(exp_.srv);

@@ -22,6 +22,7 @@
 #include "http/msg.h"
 #include "mux/http_mux.h"
 #include "mux/stream_connector.h"
+#include "stream/early_hints.h"
 #include "stream/frontend.h"
 #include "stream/http_rules.h"
 #include "stream/http_txn_state.h"
@@ -56,6 +57,7 @@ class HttpStream {
   enum class Phase {
     kReqHead,     // waiting for / parsing the request head
     kReqBody,     // the request rules wait for the payload (http_request_body.cc)
+    kTarpit,      // http-request tarpit: holding the request until tarpit_.until (http_tarpit.cc)
     kLocalReply,  // sending a response Hearth made itself
     kConnect,     // the server side is assigning a server and connecting
     kExchange,    // request and response are flowing
@@ -94,6 +96,11 @@ class HttpStream {
   // http-request rules). Returns: false if one rejected (stream aborted).
   bool pass_tcp_content(const std::vector<config::TcpRule>& rules, const backend::Backend* be);
   bool answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx);
+  // http-request tarpit (http_tarpit.cc): start_tarpit holds the request
+  // for the tarpit time of the proxy whose rule it is (answering at once
+  // when that is 0); resume_tarpit answers it as a deny once the time is up.
+  void start_tarpit(const config::HttpRule& rule);
+  void resume_tarpit();
   void answer_redirect(const config::HttpRule& rule, expr::FetchContext& ctx, bool close);
   void answer_auth(const config::HttpRule& rule, bool close);  // http_auth_reply.cc
   void read_request_body();
@@ -159,6 +166,10 @@ class HttpStream {
   bool req_room() const { return !req_.data.allocated() || req_.data.room() > 0; }
   // The backend's settings. Requires: a backend was chosen (be_).
   const backend::BackendSettings& bs() const { return be_->settings; }
+  // timeout server / tunnel for this stream: the backend's unless an
+  // http-request set-timeout rule changed it. Requires: be_.
+  int64_t server_timeout() const { return tmo_.server >= 0 ? tmo_.server : bs().timeouts.server; }
+  int64_t tunnel_timeout() const { return tmo_.tunnel >= 0 ? tmo_.tunnel : bs().timeouts.tunnel; }
   // http-keep-alive / server-close / httpclose: the frontend's and the
   // backend's combined (the backend's counts once it is chosen).
   config::HttpConnMode conn_mode() const;
@@ -183,6 +194,13 @@ class HttpStream {
   TxnVars vars_;  // txn/req/res variables of set-var
   HttpLogState log_;
   HttpDeadlines exp_;
+  // The tarpit rule that holds the request, and until when (phase kTarpit).
+  struct Tarpit {
+    const config::HttpRule* rule = nullptr;
+    int64_t until = kNever;
+  } tarpit_;
+  TimeoutOverride tmo_;  // set-timeout server / tunnel
+  EarlyHints hints_;     // early-hint rules' 103
   // option http-use-proxy-header and a target that is not a path: the
   // client talks to a proxy (Proxy-Authorization, 407).
   bool use_px_conn_ = false;

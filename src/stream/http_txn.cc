@@ -96,7 +96,7 @@ void HttpStream::tunnel() {
   // Only traffic pushes the inactivity deadline (a wake-up without bytes,
   // such as the timer's own, must not).
   if (fm->tx_bytes(scf_) + bm->tx_bytes(scb()) != moved_before)
-    exp_.tun = deadline(bs().timeouts.tunnel ? bs().timeouts.tunnel : fe_->timeouts.client);
+    exp_.tun = deadline(tunnel_timeout() ? tunnel_timeout() : fe_->timeouts.client);
   if (eof_f && !bm->tx_blocked(scb()) && !(scb()->flags & mux::kScShutW)) bm->shutw(scb());
   if (eof_b && !fm->tx_blocked(scf_) && !(scf_->flags & mux::kScShutW)) fm->shutw(scf_);
   if ((scf_->flags & mux::kScShutW) && (scb()->flags & mux::kScShutW)) abort_all();

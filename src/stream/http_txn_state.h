@@ -64,6 +64,9 @@ struct HttpLogState {
   bool has_unique_id = false;
   TxnCaptures caps;                   // capture slots (only with captures declared)
   int8_t level = config::kLogNotSet;  // set-log-level's (config::LogLevel), if one ran
+  // A tarpit ended then: %Tw is the time from the stream's start to it, %TR
+  // is -1 (as HAProxy's). -1: no tarpit.
+  int64_t tarpit_ms = -1;
 };
 
 // Inactivity deadlines (loop ms; kNever: none).

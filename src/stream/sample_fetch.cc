@@ -378,6 +378,16 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
       out.set_sint(n.active > 0 ? n.active : n.backup);
       return true;
     }
+    case FetchId::kBeServerTimeout:
+    case FetchId::kBeTunnelTimeout:
+    case FetchId::kCurServerTimeout:
+    case FetchId::kCurTunnelTimeout:
+      out.set_sint(timeout_of(def.id));
+      return true;
+    case FetchId::kFeClientTimeout:
+      if (!fe_) return false;
+      out.set_sint(fe_->timeouts.client);
+      return true;
     case FetchId::kFeId:
       if (!fe_) return false;
       out.set_sint(fe_->id);
@@ -410,6 +420,22 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
     default:
       return false;
   }
+}
+
+// be_server_timeout & co: the backend's setting (a listen's own before
+// switching; a frontend's is 0, as HAProxy's). cur_*: the stream's override,
+// else, as HAProxy's, 0 until the stream has a server (the request rules)
+// and the backend's from then on (response rules, the log).
+int64_t TxnFetch::timeout_of(FetchId id) const {
+  const bool tunnel = id == FetchId::kBeTunnelTimeout || id == FetchId::kCurTunnelTimeout;
+  if (id == FetchId::kCurServerTimeout || id == FetchId::kCurTunnelTimeout) {
+    const int64_t v = !tmo_ ? -1 : tunnel ? tmo_->tunnel : tmo_->server;
+    if (v >= 0) return v;
+    if (!srv_) return 0;
+  }
+  const backend::Backend* be = be_ ? be_ : fe_ ? fe_->own_backend : nullptr;
+  if (!be) return 0;
+  return tunnel ? be->settings.timeouts.tunnel : be->settings.timeouts.server;
 }
 
 bool TxnFetch::fetch_request(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,

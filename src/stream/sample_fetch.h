@@ -18,10 +18,18 @@ class Server;
 
 namespace hearth::stream {
 
+class EarlyHints;
 class Frontend;
 class TxnVars;
 class TxnCaptures;
 struct Session;
+
+// What http-request set-timeout set for one stream, in ms (-1: the
+// backend's timeout holds).
+struct TimeoutOverride {
+  int64_t server = -1;
+  int64_t tunnel = -1;
+};
 
 class TxnFetch : public expr::FetchContext {
  public:
@@ -56,6 +64,13 @@ class TxnFetch : public expr::FetchContext {
   // (null: not on a request).
   void set_l7_retry_off(bool* off) { l7_retry_off_ = off; }
   bool* l7_retry_off() const { return l7_retry_off_; }
+  // The stream's timeout overrides, which set-timeout writes and
+  // cur_server_timeout / cur_tunnel_timeout read (null: none, as in TCP).
+  void set_timeouts(TimeoutOverride* t) { tmo_ = t; }
+  TimeoutOverride* timeouts() const { return tmo_; }
+  // Where early-hint rules gather their 103 (null: the client gets none).
+  void set_early_hints(EarlyHints* h) { hints_ = h; }
+  EarlyHints* early_hints() const { return hints_; }
   // Response rules run here (response slots for capture).
   bool on_response() const { return (where_ & expr::kUseRes) != 0; }
 
@@ -83,6 +98,7 @@ class TxnFetch : public expr::FetchContext {
   bool fetch_request(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out);
   bool fetch_captured(const expr::FetchDef& def, expr::Sample& out);
+  int64_t timeout_of(expr::FetchId id) const;
   bool fetch_body(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                   expr::FetchIter& it, expr::Sample& out);
   bool fetch_auth(const expr::FetchDef& def, const expr::Arg* args, expr::Sample& out);
@@ -102,6 +118,8 @@ class TxnFetch : public expr::FetchContext {
   TxnCaptures* caps_ = nullptr;
   int8_t* log_level_ = nullptr;
   bool* l7_retry_off_ = nullptr;
+  TimeoutOverride* tmo_ = nullptr;
+  EarlyHints* hints_ = nullptr;
   const std::string* unique_id_ = nullptr;
   std::string_view body_;
   int64_t body_declared_ = -1;

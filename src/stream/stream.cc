@@ -161,6 +161,7 @@ TcpFetch Stream::request_fetch(const backend::Backend* be) {
   TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, be);
   fetch.set_request(std::string_view(req_.allocated() ? req_.head() : "", req_.len()));
   fetch.set_vars(&vars_, Session::of(scf_->conn));
+  fetch.set_log_level(&log_level_);
   return fetch;
 }
 
@@ -320,6 +321,7 @@ bool Stream::response_may_go() {
   fetch.set_response(std::string_view(res_.allocated() ? res_.head() : "", res_.len()));
   fetch.set_final(final);
   fetch.set_vars(&vars_, Session::of(scf_->conn));
+  fetch.set_log_level(&log_level_);
   fetch.set_server(ss_.server());
   switch (eval_tcp_rules(rules.response, fetch)) {
     case TcpVerdict::kWait:
@@ -402,6 +404,8 @@ void Stream::finish() {
 
 void Stream::log_end() {
   if (!fe_->logs.fmt) return;
+  // set-log-level silent, or a level the log does not want: no line.
+  if (log_level_ == config::kLogSilent || log_level_ > fe_->logs.max_level) return;
   const int64_t t = EventLoop::current()->now_ms();
   const int64_t wall = wall_clock_ms();
   expr::LogRecord r;
@@ -436,7 +440,7 @@ void Stream::log_end() {
   r.req_counter = req_id_;
   TxnFetch fetch(expr::kUseConn, cli, fe_, be_, nullptr, nullptr);
   fetch.set_server(srv);
-  emit_access_log(fe_->logs, &fetch, r, traffic_log_level(fe_->logs, r, config::kLogNotSet));
+  emit_access_log(fe_->logs, &fetch, r, traffic_log_level(fe_->logs, r, log_level_));
 }
 
 }  // namespace hearth::stream

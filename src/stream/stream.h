@@ -84,6 +84,7 @@ class Stream {
   bool res_shut_ = false;  // shutw sent to the client
   uint64_t bytes_in_ = 0, bytes_out_ = 0;
   const char* end_reason_ = "";
+  int8_t log_level_ = config::kLogNotSet;  // set-log-level's, if one ran
 };
 
 }  // namespace hearth::stream

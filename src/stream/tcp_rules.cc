@@ -140,6 +140,9 @@ TcpVerdict eval_tcp_rules(const std::vector<config::TcpRule>& rules, TcpFetch& c
       case Action::kUnsetVar:
         expr::erase_var(ctx, r.var);
         break;
+      case Action::kSetLogLevel:
+        if (int8_t* level = ctx.log_level()) *level = r.log_level;
+        break;
     }
   }
   return TcpVerdict::kPass;

@@ -245,12 +245,12 @@ TEST(HttpRules, Errors) {
   auto starts = [](const std::string& s, const std::string& prefix) {
     return s.rfind(prefix, 0) == 0;
   };
-  EXPECT_TRUE(starts(only_error(frontend("  http-request tarpit\n")),
-                     "t.cfg:3: 'http-request tarpit': Hearth does not support this action yet; "
+  EXPECT_TRUE(starts(only_error(frontend("  http-request set-map(a) b c\n")),
+                     "t.cfg:3: 'http-request set-map(a)': Hearth does not support this action yet; "
                      "supported: set-header, add-header, "));
+  // HAProxy 2.6 has no http-response tarpit.
   EXPECT_TRUE(starts(only_error(frontend("  http-response tarpit\n")),
-                     "t.cfg:3: 'http-response tarpit': Hearth does not support this action yet; "
-                     "supported: set-header, "));
+                     "t.cfg:3: 'http-response tarpit': unknown action; supported: set-header, "));
   EXPECT_TRUE(starts(only_error(frontend("  http-request sethdr a b\n")),
                      "t.cfg:3: 'http-request sethdr': unknown action; supported: set-header, "));
   EXPECT_TRUE(starts(only_error(frontend("  http-request\n")),
@@ -388,6 +388,92 @@ TEST(HttpRules, DefaultsRulesErrors) {
   EXPECT_TRUE(parse("defaults d\n  mode http\nfrontend f from d\n  bind :1\n"
                     "  default_backend b\nbackend b from d\nlisten l from d\n  bind :2\n")
                   .ok());
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
+
+TEST(HttpRules, TarpitTakesTheOptionsOfDeny) {
+  auto r = frontend(
+      "  http-request tarpit\n"
+      "  http-request tarpit deny_status 429 if { path /a }\n"
+      "  http-request tarpit status 503 content-type text/plain string slow hdr x-a b\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(req(r).size(), 3u);
+  EXPECT_EQ(req(r)[0].action, HttpRule::Action::kTarpit);
+  EXPECT_EQ(req(r)[0].status, 500);  // HAProxy's default for a tarpit
+  ASSERT_TRUE(req(r)[0].errmsg);     // the proxy's message for the status
+  EXPECT_EQ(req(r)[1].status, 429);
+  EXPECT_TRUE(req(r)[1].cond);
+  EXPECT_EQ(req(r)[2].status, 503);
+  EXPECT_EQ(req(r)[2].value, "slow");
+  EXPECT_EQ(req(r)[2].content_type, "text/plain");
+  ASSERT_EQ(req(r)[2].hdrs.size(), 1u);
+  EXPECT_TRUE(starts_with(only_error(frontend("  http-request tarpit deny_stat 429\n")),
+                          "t.cfg:3: 'http-request tarpit': option 'deny_stat' is not supported"));
+}
+
+TEST(HttpRules, SetTimeout) {
+  auto r = parse(
+      "backend b\n  mode http\n"
+      "  http-request set-timeout server 2s\n"
+      "  http-request set-timeout tunnel int(1500) if TRUE\n"
+      "  http-request set-timeout server req.hdr(x-t),mul(2)\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const auto& rules = req(r);
+  ASSERT_EQ(rules.size(), 3u);
+  EXPECT_EQ(rules[0].action, HttpRule::Action::kSetTimeout);
+  EXPECT_FALSE(rules[0].timeout_tunnel);
+  EXPECT_EQ(rules[0].wait_ms, 2000);
+  EXPECT_FALSE(rules[0].expr);
+  EXPECT_TRUE(rules[1].timeout_tunnel);
+  EXPECT_TRUE(rules[1].expr);
+  EXPECT_TRUE(rules[1].cond);
+  EXPECT_TRUE(rules[2].expr);
+  EXPECT_TRUE(parse("listen l\n  mode http\n  http-request set-timeout server 1s\n").ok());
+  // As HAProxy 2.6: no client target, no null value, not in a frontend.
+  EXPECT_EQ(only_error(parse("backend b\n  http-request set-timeout client 1s\n")),
+            "t.cfg:2: 'http-request set-timeout': expects 'server' or 'tunnel', got 'client'");
+  EXPECT_EQ(only_error(parse("backend b\n  http-request set-timeout server 0\n")),
+            "t.cfg:2: 'http-request set-timeout': a timeout of 0 is not allowed");
+  EXPECT_EQ(only_error(parse("backend b\n  http-request set-timeout server\n")),
+            "t.cfg:2: 'http-request set-timeout': missing value: expects 'http-request "
+            "set-timeout server TIMEOUT|EXPR'");
+  EXPECT_TRUE(starts_with(only_error(parse("backend b\n  http-request set-timeout server nope\n")),
+                          "t.cfg:2: 'http-request set-timeout': "));
+  EXPECT_EQ(only_error(frontend("  http-request set-timeout server 1s\n")),
+            "t.cfg:3: 'http-request set-timeout': the server and tunnel timeouts belong to a "
+            "backend: allowed in a backend, listen or defaults section only");
+}
+
+TEST(HttpRules, EarlyHintRunsAsHAProxyGroupsThem) {
+  auto r = frontend(
+      "  http-request early-hint Link \"</a.css>; rel=preload\" if TRUE\n"
+      "  http-request early-hint Link %[path]\n"
+      "  http-request early-hint x-a b\n"
+      "  http-request early-hint x-c d if FALSE\n"
+      "  http-request set-var(txn.x) str(1)\n"
+      "  http-request early-hint x-e f\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(req(r).size(), 6u);
+  EXPECT_EQ(req(r)[0].action, HttpRule::Action::kEarlyHint);
+  EXPECT_EQ(req(r)[0].name, "link");  // written in lower case, as HAProxy's
+  EXPECT_EQ(req(r)[0].value, "</a.css>; rel=preload");
+  EXPECT_TRUE(req(r)[1].fmt);
+  // A run: an early-hint and the unconditional ones after it.
+  EXPECT_EQ(req(r)[0].eh_group, 3);
+  EXPECT_EQ(req(r)[1].eh_group, 2);
+  EXPECT_EQ(req(r)[2].eh_group, 1);
+  EXPECT_EQ(req(r)[3].eh_group, 1);  // the next rule is no early-hint
+  EXPECT_EQ(req(r)[5].eh_group, 1);
+  EXPECT_EQ(only_error(frontend("  http-request early-hint Link\n")),
+            "t.cfg:3: 'http-request early-hint': missing argument: expects 'http-request "
+            "early-hint NAME FORMAT'");
+  EXPECT_TRUE(starts_with(only_error(frontend("  http-request early-hint \"a b\" c\n")),
+                          "t.cfg:3: 'http-request early-hint': invalid header name 'a b'"));
+  EXPECT_TRUE(starts_with(only_error(frontend("  http-response early-hint a b\n")),
+                          "t.cfg:3: 'http-response early-hint': unknown action"));
 }
 
 }  // namespace

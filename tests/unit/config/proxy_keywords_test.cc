@@ -124,6 +124,17 @@ TEST(ProxyKeywords, EveryTimeout) {
   EXPECT_EQ(t.reuse_window, 500);
 }
 
+TEST(ProxyKeywords, TimeoutTarpitInEverySection) {
+  for (const char* section : {"frontend", "listen", "backend"}) {
+    auto r = in(section, "  timeout tarpit 1500ms\n");
+    ASSERT_TRUE(r.ok()) << section << dump(r.errors);
+    EXPECT_EQ(proxy(r).timeouts.tarpit, 1500) << section;
+  }
+  auto r = parse("defaults\n  timeout tarpit 2s\nfrontend f\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(proxy(r).timeouts.tarpit, 2000);  // inherited
+}
+
 TEST(ProxyKeywords, TimeoutErrors) {
   EXPECT_EQ(
       only_error(in("backend", "  timeout connect 5 s\n")),
@@ -131,12 +142,13 @@ TEST(ProxyKeywords, TimeoutErrors) {
   EXPECT_EQ(only_error(in("backend", "  timeout server 5sec\n")),
             "t.cfg:2: 'timeout server': expects a duration such as 5s, 500ms or 1m (units us, ms, "
             "s, m, h, d; a bare number is ms; at most 24d), got '5sec'");
-  EXPECT_EQ(only_error(in("backend", "  timeout tarpit 5s\n")),
-            "t.cfg:2: 'timeout tarpit': Hearth does not support this timeout yet");
+  EXPECT_EQ(only_error(in("backend", "  timeout tarpit 5\n  timeout tarpit x\n")),
+            "t.cfg:3: 'timeout tarpit': expects a duration such as 5s, 500ms or 1m (units us, ms, "
+            "s, m, h, d; a bare number is ms; at most 24d), got 'x'");
   EXPECT_EQ(only_error(in("backend", "  timeout conect 5s\n")),
             "t.cfg:2: 'timeout conect': unknown timeout 'conect': expects connect, client, server, "
             "tunnel, client-fin, server-fin, queue, http-request, http-keep-alive, pool-idle, "
-            "reuse-window or check");
+            "reuse-window, check or tarpit");
   EXPECT_TRUE(has(in("backend", "  timeout\n").errors, "t.cfg:2: 'timeout': missing timeout name"));
   EXPECT_EQ(only_error(in("backend", "  contimeout 5s\n")),
             "t.cfg:2: 'contimeout': obsolete keyword: write 'timeout connect DURATION'");

@@ -77,7 +77,7 @@ TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
       {"tcp-request content use-service lua.x", "services"},
       {"tcp-request connection set-src src", "does not support this action yet"},
       {"tcp-request session set-dst-port int(1)", "does not support this action yet"},
-      {"tcp-request content set-log-level silent", "does not support this action yet"},
+      {"tcp-request session set-log-level silent", "unknown action"},  // content only in 2.6
       {"tcp-request content set-priority-class int(1)", "does not support this action yet"},
       {"tcp-request content send-spoe-group e g", "SPOE"},
       {"tcp-request content frobnicate", "unknown action"},
@@ -87,11 +87,31 @@ TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
     EXPECT_TRUE(has(r.errors, "t.cfg:2: '", c[1])) << c[0] << "\n" << dump(r.errors);
     EXPECT_EQ(r.errors.size(), 1u) << c[0] << "\n" << dump(r.errors);
   }
-  auto r = parse("backend b\n  tcp-response content set-log-level silent\n");
+  auto r = parse("backend b\n  tcp-response content set-priority-class int(1)\n");
   EXPECT_EQ(only_error(r),
+            "t.cfg:2: 'tcp-response content set-priority-class': Hearth does not support this "
+            "action yet; supported: accept, reject, close, silent-drop, set-var, set-var-fmt or "
+            "unset-var");
+  EXPECT_EQ(only_error(parse("backend b\n  tcp-response content set-log-level silent\n")),
             "t.cfg:2: 'tcp-response content set-log-level': Hearth does not support this action "
             "yet; supported: accept, reject, close, silent-drop, set-var, set-var-fmt or "
             "unset-var");
+}
+
+TEST(TcpRules, SetLogLevelInContentRules) {
+  auto r = parse(
+      "frontend f\n  tcp-request content set-log-level err if { src 10.0.0.1 }\n"
+      "backend b\n  tcp-request content set-log-level silent\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(tcp(r).content.size(), 1u);
+  EXPECT_EQ(tcp(r).content[0].action, Action::kSetLogLevel);
+  EXPECT_EQ(tcp(r).content[0].log_level, kLogErr);
+  EXPECT_TRUE(tcp(r).content[0].cond);
+  ASSERT_EQ(tcp(r, 1).content.size(), 1u);
+  EXPECT_EQ(tcp(r, 1).content[0].log_level, kLogSilent);
+  EXPECT_EQ(only_error(parse("frontend f\n  tcp-request content set-log-level loud\n")),
+            "t.cfg:2: 'tcp-request content set-log-level': expects one level: emerg, alert, "
+            "crit, err, warning, notice, info, debug or silent, found 'loud'");
 }
 
 TEST(TcpRules, MisplacedOrMalformed) {

@@ -9,6 +9,7 @@
 
 #include "expr/condition.h"
 #include "expr/regex.h"
+#include "expr/sample_expr.h"
 #include "stream/sample_fetch.h"
 
 namespace hearth::stream {
@@ -290,6 +291,41 @@ TEST(HttpRules, SetStatusWithDefaultOrGivenReason) {
   EXPECT_EQ(head.status, 503);
   EXPECT_EQ(head.reason, "Slow Down");
   EXPECT_FALSE(full);
+}
+
+// set-timeout writes the stream's override: a fixed value, or an
+// expression's integer; no sample or a negative one leaves it unchanged.
+TEST(HttpRules, SetTimeoutWritesTheOverride) {
+  auto expr_of = [](const std::string& text) {
+    std::string err;
+    auto e = expr::parse_sample_expr(text, expr::kUseConn | expr::kUseReq, &err);
+    EXPECT_NE(e, nullptr) << err;
+    return std::shared_ptr<const expr::SampleExpr>(std::move(e));
+  };
+  config::HttpRule fixed = rule(Action::kSetTimeout);
+  fixed.wait_ms = 2500;
+  config::HttpRule tunnel = rule(Action::kSetTimeout);
+  tunnel.timeout_tunnel = true;
+  tunnel.expr = expr_of("req.hdr(x-t)");
+  config::HttpRule none = rule(Action::kSetTimeout);
+  none.expr = expr_of("req.hdr(x-missing)");
+  config::HttpRule negative = rule(Action::kSetTimeout);
+  negative.expr = expr_of("int(-5)");
+  http::MsgHead head;
+  ASSERT_TRUE(head.init(1));
+  head.fields().add("x-t", "1234");
+  bool full = false;
+  TxnFetch fetch(expr::kUseConn | expr::kUseReq, nullptr, nullptr, nullptr, &head, nullptr);
+  TimeoutOverride t;
+  fetch.set_timeouts(&t);
+  EXPECT_EQ(eval_http_rules({fixed, tunnel, none, negative}, head, &full, fetch), nullptr);
+  EXPECT_EQ(t.server, 2500);
+  EXPECT_EQ(t.tunnel, 1234);
+  TimeoutOverride untouched;
+  fetch.set_timeouts(&untouched);
+  eval_http_rules({none, negative}, head, &full, fetch);
+  EXPECT_EQ(untouched.server, -1);
+  EXPECT_EQ(untouched.tunnel, -1);
 }
 
 }  // namespace
