@@ -187,6 +187,11 @@ void parse_pidfile(const Directive& d, GlobalConfig& g, Reporter& rep) {
   g.pidfile = d[1];
 }
 
+void parse_expose_experimental(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, d[0], 1, 1, d[0], rep)) return;
+  g.expose_experimental = true;
+}
+
 struct GlobalKeyword {
   const char* name;
   void (*handler)(const Directive&, GlobalConfig&, Reporter&);
@@ -202,6 +207,7 @@ const GlobalKeyword kKeywords[] = {
     {"tune.http.maxhdr", parse_maxhdr},
     {"tune.idle-pool.shared", parse_idle_pool_shared},
     {"pidfile", parse_pidfile},
+    {"expose-experimental-directives", parse_expose_experimental},
     {"set-var", parse_global_set_var},
     {"set-var-fmt", parse_global_set_var},
 };
@@ -230,7 +236,8 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
     rep.error(d.loc, kw,
               "unknown keyword in the global section; supported: nbthread, maxconn, log, "
               "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt");
+              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, "
+              "expose-experimental-directives");
   }
 }
 

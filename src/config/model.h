@@ -132,6 +132,7 @@ struct HttpRule {
     kCapture,         // capture EXPR len N | id N (`expr`, `cap_id`)
     kSetLogLevel,     // set-log-level LEVEL (`log_level`)
     kDisableL7Retry,  // disable-l7-retry: no retry-on retry for this request
+    kNormalizeUri,    // normalize-uri NORMALIZER [full|strict] (`normalizer`)
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -172,6 +173,7 @@ struct HttpRule {
   int cap_id = -1;
   bool cap_declares = false;  // the "len N" form
   int8_t log_level = 0;       // set-log-level: a LogLevel value (log_model.h)
+  uint8_t normalizer = 0;     // normalize-uri: an expr::UriNormalizer value
   // deny / return: errorfile F | errorfiles NAME | default-errorfiles (a deny
   // without a payload too); null otherwise.
   std::shared_ptr<RuleErrorReply> errmsg;
@@ -282,6 +284,9 @@ struct GlobalConfig {
   std::vector<StatsSocketConfig> stats_sockets;
   int tune_bufsize = 16384;
   int tune_http_maxhdr = 101;
+  // "expose-experimental-directives": the proxies that follow may use
+  // HAProxy's experimental keywords (http-request normalize-uri).
+  bool expose_experimental = false;
 };
 
 struct Config {

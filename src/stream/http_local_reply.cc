@@ -93,6 +93,12 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
     drop_client(rule.action == config::HttpRule::Action::kSilentDrop);
     return false;
   }
+  if (rule.action == config::HttpRule::Action::kNormalizeUri) {
+    // A strict normalizer refused the target: a bad request, as HAProxy.
+    log_.term = "PR";
+    reply(400, true);
+    return false;
+  }
   const bool deny = rule.action == config::HttpRule::Action::kDeny;
   if (deny) log_.term = phase_ == Phase::kExchange ? "PH" : "PR";
   const http::MsgHead& req = req_.head;

@@ -189,6 +189,12 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         cursor->next = i + 1;
         cursor->strict = strict;
         return &r;
+      case Action::kNormalizeUri: {
+        const NormalizeOutcome o = apply_normalize_uri(r, head);
+        if (o == NormalizeOutcome::kInvalid) return &r;  // answered 400 (answer_by_rule)
+        fits = o == NormalizeOutcome::kDone;
+        break;
+      }
       case Action::kStrictMode:
         strict = r.strict_on;
         break;

@@ -15,7 +15,8 @@ namespace hearth::stream {
 
 // Evaluates `rules` on `head` in order. Values the rules compute are kept in
 // the head's own storage.
-// Returns: the first final rule reached (deny, return, redirect), or nullptr
+// Returns: the first final rule reached (deny, return, redirect, or a
+// normalize-uri that found the target invalid: a 400), or nullptr
 // if every rule ran or an allow rule ended the list. A header action that
 // cannot add its field or keep its value (the head is full) stops the
 // evaluation too and sets *full, unless a strict-mode off rule ran before it
