@@ -257,6 +257,7 @@ struct ProxyConfig {
   // option http-buffer-request: the payload (or as much of it as the
   // buffer holds) is received before the request rules run.
   bool http_buffer_request = false;
+  HdrNamePolicy restrict_req_hdr_names = HdrNamePolicy::kPreserve;
   HttpCheckConfig http_check;
   // errorfile, errorfiles, errorloc*, http-error lines in order (the
   // defaults' first), and the messages they give once resolved.

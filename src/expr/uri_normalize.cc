@@ -316,7 +316,7 @@ NormalizeResult normalize_uri(UriNormalizer n, std::string_view target, char* ou
       break;
   }
   if (got < 0) return NormalizeResult::kInvalid;
-  memcpy(w + got, rest.data(), rest.size());
+  if (!rest.empty()) memcpy(w + got, rest.data(), rest.size());
   *len = prefix + size_t(got) + rest.size();
   return NormalizeResult::kDone;
 }

@@ -229,6 +229,34 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
   return nullptr;
 }
 
+namespace {
+
+bool plain_name(const http::HeaderField& f) {
+  for (char c : f.name) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && c != '-') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool restrict_header_names(config::HdrNamePolicy policy, http::MsgHead& head) {
+  http::HeaderList& fields = head.fields();
+  switch (policy) {
+    case config::HdrNamePolicy::kPreserve:
+      return true;
+    case config::HdrNamePolicy::kDelete:
+      fields.del_if([](const http::HeaderField& f) { return !plain_name(f); });
+      return true;
+    case config::HdrNamePolicy::kReject:
+      for (size_t i = 0; i < fields.size(); ++i)
+        if (!plain_name(fields[i])) return false;
+      return true;
+  }
+  return true;
+}
+
 size_t fields_added_by(const std::vector<config::HttpRule>& rules) {
   size_t n = 0;
   for (const config::HttpRule& r : rules)

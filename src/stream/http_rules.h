@@ -34,6 +34,11 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
                                         http::MsgHead& head, bool* full, TxnFetch& ctx,
                                         RuleCursor* cursor = nullptr);
 
+// option http-restrict-req-hdr-names: under kDelete, removes the fields
+// whose name holds a character other than a letter, a digit or '-'.
+// Returns: false if the policy is kReject and such a field is present.
+bool restrict_header_names(config::HdrNamePolicy policy, http::MsgHead& head);
+
 // How many fields `rules` may add to a head (set-header and add-header each
 // add at most one).
 size_t fields_added_by(const std::vector<config::HttpRule>& rules);
