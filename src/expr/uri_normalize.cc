@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-
-
 namespace hearth::expr {
 namespace {
 
@@ -32,8 +30,8 @@ size_t path_start(std::string_view t) {
   if (t[0] == '/') return 0;
   if (!is_alpha(t[0])) return std::string_view::npos;
   size_t i = 1;
-  while (i < t.size() && (is_alpha(t[i]) || is_digit(t[i]) || t[i] == '+' || t[i] == '-' ||
-                          t[i] == '.'))
+  while (i < t.size() &&
+         (is_alpha(t[i]) || is_digit(t[i]) || t[i] == '+' || t[i] == '-' || t[i] == '.'))
     ++i;
   if (t.substr(i, 3) != "://") return std::string_view::npos;
   const size_t slash = t.find('/', i + 3);
@@ -197,9 +195,8 @@ long uri_query_sort(std::string_view query, char* out, std::string_view* params,
     pos = end + 1;
   }
   const auto name = [](std::string_view p) { return p.substr(0, p.find('=')); };
-  std::stable_sort(params, params + count, [&name](std::string_view a, std::string_view b) {
-    return name(a) < name(b);
-  });
+  std::stable_sort(params, params + count,
+                   [&name](std::string_view a, std::string_view b) { return name(a) < name(b); });
   size_t n = 0;
   if (!query.empty()) out[n++] = query[0];
   for (size_t i = 0; i < count; ++i) {
@@ -221,8 +218,7 @@ struct NormalizerName {
 constexpr NormalizerName kNames[] = {
     {"fragment-encode", "", UriNormalizer::kFragmentEncode, UriNormalizer::kFragmentEncode},
     {"fragment-strip", "", UriNormalizer::kFragmentStrip, UriNormalizer::kFragmentStrip},
-    {"path-merge-slashes", "", UriNormalizer::kPathMergeSlashes,
-     UriNormalizer::kPathMergeSlashes},
+    {"path-merge-slashes", "", UriNormalizer::kPathMergeSlashes, UriNormalizer::kPathMergeSlashes},
     {"path-strip-dot", "", UriNormalizer::kPathStripDot, UriNormalizer::kPathStripDot},
     {"path-strip-dotdot", "full", UriNormalizer::kPathStripDotdot,
      UriNormalizer::kPathStripDotdotFull},
@@ -280,8 +276,7 @@ NormalizeResult normalize_uri(UriNormalizer n, std::string_view target, char* ou
     prefix += path.size();
     part = query;  // empty without a '?': nothing to sort, HAProxy changes nothing
   }
-  if (prefix + uri_max_len(n, part.size()) + rest.size() > cap)
-    return NormalizeResult::kTooLong;
+  if (prefix + uri_max_len(n, part.size()) + rest.size() > cap) return NormalizeResult::kTooLong;
   memcpy(out, target.data(), prefix);
   char* w = out + prefix;
   long got = 0;

@@ -50,8 +50,8 @@ NormalizeResult normalize_uri(UriNormalizer n, std::string_view target, char* ou
                               size_t* len, std::string_view* params, size_t max_params);
 
 // The single normalizers, on the part each works on. Each writes at most
-// uri_max_len() bytes into out, which must have that room. Returns: the length written, or -1 for an invalid sequence
-// (strict only) or too many query parameters.
+// uri_max_len() bytes into out, which must have that room. Returns: the length written, or -1 for
+// an invalid sequence (strict only) or too many query parameters.
 long uri_merge_slashes(std::string_view path, char* out);
 long uri_strip_dot(std::string_view path, char* out);
 long uri_strip_dotdot(std::string_view path, bool full, char* out);
@@ -60,7 +60,6 @@ long uri_percent_decode_unreserved(std::string_view in, bool strict, char* out);
 long uri_fragment_strip(std::string_view in, char* out);
 long uri_fragment_encode(std::string_view in, char* out);
 // `query` starts with its '?'.
-long uri_query_sort(std::string_view query, char* out, std::string_view* params,
-                    size_t max_params);
+long uri_query_sort(std::string_view query, char* out, std::string_view* params, size_t max_params);
 
 }  // namespace hearth::expr

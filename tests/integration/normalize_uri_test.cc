@@ -16,13 +16,17 @@
 namespace hearth::test::http {
 namespace {
 
-const char* const kNormalizers[] = {
-    "path-merge-slashes",        "path-strip-dot",
-    "path-strip-dotdot",         "path-strip-dotdot full",
-    "percent-decode-unreserved", "percent-decode-unreserved strict",
-    "percent-to-uppercase",      "percent-to-uppercase strict",
-    "query-sort-by-name",        "fragment-strip",
-    "fragment-encode"};
+const char* const kNormalizers[] = {"path-merge-slashes",
+                                    "path-strip-dot",
+                                    "path-strip-dotdot",
+                                    "path-strip-dotdot full",
+                                    "percent-decode-unreserved",
+                                    "percent-decode-unreserved strict",
+                                    "percent-to-uppercase",
+                                    "percent-to-uppercase strict",
+                                    "query-sort-by-name",
+                                    "fragment-strip",
+                                    "fragment-encode"};
 constexpr size_t kCount = sizeof kNormalizers / sizeof kNormalizers[0];
 
 struct Case {
@@ -63,12 +67,12 @@ const std::vector<Case>& cases() {
 
 std::string config(const std::vector<uint16_t>& ports) {
   std::string cfg = "global\n  expose-experimental-directives\n";
-  cfg += "defaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n"
-         "  timeout connect 5s\n";
+  cfg +=
+      "defaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n"
+      "  timeout connect 5s\n";
   for (size_t i = 0; i < kCount; ++i) {
-    cfg += "frontend f" + std::to_string(i) + "\n  bind 127.0.0.1:" +
-           std::to_string(ports[i]) + "\n  http-request normalize-uri " +
-           kNormalizers[i] +
+    cfg += "frontend f" + std::to_string(i) + "\n  bind 127.0.0.1:" + std::to_string(ports[i]) +
+           "\n  http-request normalize-uri " + kNormalizers[i] +
            "\n  http-request return status 200 hdr after %[url] if TRUE\n";
   }
   return cfg;
@@ -147,11 +151,14 @@ TEST(NormalizeUri, ConfigurationChecksAsHAProxy) {
   const std::string exp = "global\n  expose-experimental-directives\n";
   const std::vector<Check> checks = {
       {"without the global", head + "  http-request normalize-uri fragment-strip\n", false},
-      {"global after the proxy",
-       head + "  http-request normalize-uri fragment-strip\n" + exp, false},
+      {"global after the proxy", head + "  http-request normalize-uri fragment-strip\n" + exp,
+       false},
       {"with the global", exp + head + "  http-request normalize-uri fragment-strip\n", true},
-      {"with a condition", exp + head + "  http-request normalize-uri path-strip-dotdot full "
-                                        "if { path_beg /a }\n", true},
+      {"with a condition",
+       exp + head +
+           "  http-request normalize-uri path-strip-dotdot full "
+           "if { path_beg /a }\n",
+       true},
       {"unknown normalizer", exp + head + "  http-request normalize-uri frob\n", false},
       {"no normalizer", exp + head + "  http-request normalize-uri\n", false},
       {"wrong option", exp + head + "  http-request normalize-uri path-strip-dotdot strict\n",

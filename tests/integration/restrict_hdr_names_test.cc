@@ -25,7 +25,9 @@ struct Case {
 const std::vector<Case>& cases() {
   static const std::vector<Case> c = {
       {"Default", "", 200, {"x-my_hdr", "x.dot", "good-1"}},
-      {"Preserve", "  option http-restrict-req-hdr-names preserve\n", 200,
+      {"Preserve",
+       "  option http-restrict-req-hdr-names preserve\n",
+       200,
        {"x-my_hdr", "x.dot", "good-1"}},
       {"Delete", "  option http-restrict-req-hdr-names delete\n", 200, {"good-1"}},
       {"DeleteAfterRules",
@@ -33,10 +35,14 @@ const std::vector<Case>& cases() {
        200,
        {"good-1"}},
       {"Reject", "  option http-restrict-req-hdr-names reject\n", 403, {}},
-      {"RejectAfterAllow", "  option http-restrict-req-hdr-names reject\n  http-request allow\n",
-       403, {}},
+      {"RejectAfterAllow",
+       "  option http-restrict-req-hdr-names reject\n  http-request allow\n",
+       403,
+       {}},
       {"RejectBeforeRedirect",
-       "  option http-restrict-req-hdr-names reject\n  redirect location /elsewhere\n", 403, {}},
+       "  option http-restrict-req-hdr-names reject\n  redirect location /elsewhere\n",
+       403,
+       {}},
   };
   return c;
 }

@@ -161,7 +161,7 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
   EXPECT_EQ(only_error(global("  nbthreads 2\n")),
             "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
             "maxconn, log, hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-            "tune.idle-pool.shared, pidfile, set-var, set-var-fmt");
+            "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, expose-experimental-directives");
 }
 
 // Hearth's idle pools are per thread, never shared: "off" says exactly that,

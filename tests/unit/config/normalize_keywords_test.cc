@@ -50,9 +50,10 @@ TEST(NormalizeUriKeyword, RefusedWithoutExperimentalDirectives) {
   EXPECT_TRUE(has(frontend("  http-request normalize-uri fragment-strip\n", false).errors,
                   "t.cfg:4: 'http-request normalize-uri'", "expose-experimental-directives"));
   // The global section must come before the proxy.
-  auto r = parse_and_validate("frontend f\n  mode http\n  bind :1\n"
-                              "  http-request normalize-uri fragment-strip\n" +
-                              std::string(kExp));
+  auto r = parse_and_validate(
+      "frontend f\n  mode http\n  bind :1\n"
+      "  http-request normalize-uri fragment-strip\n" +
+      std::string(kExp));
   EXPECT_TRUE(has(r.errors, "t.cfg:4: 'http-request normalize-uri'")) << dump(r.errors);
 }
 
@@ -86,15 +87,15 @@ TEST(RestrictReqHdrNames, Policies) {
                                                          {"delete", HdrNamePolicy::kDelete},
                                                          {"reject", HdrNamePolicy::kReject}};
   for (const auto& [word, policy] : cases) {
-    auto r = parse_and_validate(std::string("defaults d\n  mode http\n") +
-                                "  option http-restrict-req-hdr-names " + word +
-                                "\nbackend b from d\n");
+    auto r =
+        parse_and_validate(std::string("defaults d\n  mode http\n") +
+                           "  option http-restrict-req-hdr-names " + word + "\nbackend b from d\n");
     ASSERT_TRUE(r.ok()) << dump(r.errors);
     EXPECT_EQ(r.config.proxies.at(0).restrict_req_hdr_names, policy) << word;
   }
-  EXPECT_EQ(parse_and_validate("backend b\n  mode http\n").config.proxies.at(0)
-                .restrict_req_hdr_names,
-            HdrNamePolicy::kPreserve);
+  EXPECT_EQ(
+      parse_and_validate("backend b\n  mode http\n").config.proxies.at(0).restrict_req_hdr_names,
+      HdrNamePolicy::kPreserve);
   EXPECT_EQ(only_error(frontend("  option http-restrict-req-hdr-names bogus\n")),
             "t.cfg:6: 'option http-restrict-req-hdr-names': expects exactly one of 'preserve', "
             "'delete' or 'reject'");
