@@ -103,8 +103,10 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
     return false;
   }
   if (rule.action == config::HttpRule::Action::kNormalizeUri) {
-    // A strict normalizer refused the target: a bad request, as HAProxy.
+    // A strict normalizer refused the target: a bad request, as HAProxy,
+    // whose bad-request path also leaves TR unset (-1).
     log_.term = "PR";
+    log_.req_ready_ms = -1;
     reply(400, true);
     return false;
   }

@@ -114,8 +114,9 @@ TEST(NormalizeUri, EveryNormalizerAsHAProxy) {
   }
 }
 
-// A strict normalizer's 400 is the error message, logged PR--, whatever
-// strict-mode says (it is not a failed rewrite).
+// A strict normalizer's 400 is the error message, logged PR-- with TR -1
+// (as HAProxy 2.6.12's line for the same request), whatever strict-mode
+// says (it is not a failed rewrite).
 TEST(NormalizeUri, StrictRefusalIsABadRequestLoggedPR) {
   const uint16_t port = free_tcp_port();
   const std::string cfg =
@@ -139,6 +140,8 @@ TEST(NormalizeUri, StrictRefusalIsABadRequestLoggedPR) {
   const std::string out = h.output();
   EXPECT_NE(out.find("fe fe/<NOSRV>"), std::string::npos) << out;
   EXPECT_NE(out.find(" PR-- "), std::string::npos) << out;
+  // TR is -1 on HAProxy's bad-request path.
+  EXPECT_NE(out.find(" -1/-1/-1/-1/"), std::string::npos) << out;
 }
 
 TEST(NormalizeUri, ConfigurationChecksAsHAProxy) {
