@@ -30,6 +30,7 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->conn_mode = p.http_conn_mode;
   bs->prefer_last_server = p.prefer_last_server;
   bs->buffer_request = p.http_buffer_request;
+  bs->restrict_hdr_names = p.restrict_req_hdr_names;
   bs->forwardfor = p.forwardfor;
   bs->originalto = p.originalto;
   bs->retry_on = p.retry_on;
@@ -72,6 +73,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
   fe->http.monitor_fail = p.monitor_fail;
   fe->http.use_proxy_header = p.http_use_proxy_header;
   fe->http.buffer_request = p.http_buffer_request;
+  fe->http.restrict_hdr_names = p.restrict_req_hdr_names;
   fe->http.request_rules = p.http_request_rules;
   fe->http.redirect_rules = p.redirect_rules;
   fe->http.response_rules = p.http_response_rules;

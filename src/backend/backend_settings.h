@@ -26,6 +26,7 @@ struct BackendSettings {
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
   bool prefer_last_server = false;               // option prefer-last-server
   bool buffer_request = false;                   // option http-buffer-request
+  config::HdrNamePolicy restrict_hdr_names{};    // option http-restrict-req-hdr-names
   config::ForwardOption forwardfor, originalto;  // option forwardfor / originalto
   uint32_t retry_on = config::kRetryConnFailure;
   // http-reuse and timeout reuse-window are the reuse policy: each server's

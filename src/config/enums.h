@@ -20,6 +20,10 @@ enum class HttpConnMode { kKeepAlive, kServerClose, kClose };
 // kDefault (none): HAProxy's "Connect from" line at accept; kHttpClf: option
 // httplog clf; kCustom: log-format.
 enum class LogFormat { kDefault, kTcp, kHttp, kHttpClf, kCustom };
+// "option http-restrict-req-hdr-names preserve|delete|reject": what becomes
+// of a request field whose name holds a character other than a letter, a
+// digit or '-' (checked after the proxy's http-request rules).
+enum class HdrNamePolicy : uint8_t { kPreserve, kDelete, kReject };
 // "init-state": where a checked server starts (and restarts after maintenance).
 enum class InitState {
   kFullyUp,   // UP; `fall` failed checks take it DOWN

@@ -145,6 +145,11 @@ void parse_pidfile(const Directive& d, GlobalConfig& g, Reporter& rep) {
   g.pidfile = d[1];
 }
 
+void parse_expose_experimental(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, d[0], 1, 1, d[0], rep)) return;
+  g.expose_experimental = true;
+}
+
 struct GlobalKeyword {
   const char* name;
   void (*handler)(const Directive&, GlobalConfig&, Reporter&);
@@ -162,6 +167,7 @@ const GlobalKeyword kKeywords[] = {
     {"tune.http.maxhdr", parse_maxhdr},
     {"tune.idle-pool.shared", parse_idle_pool_shared},
     {"pidfile", parse_pidfile},
+    {"expose-experimental-directives", parse_expose_experimental},
     {"set-var", parse_global_set_var},
     {"set-var-fmt", parse_global_set_var},
 };
@@ -184,7 +190,8 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
               "unknown keyword in the global section; supported: nbthread, maxconn, log, "
               "log-send-hostname, log-tag, "
               "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, " +
+              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, "
+              "expose-experimental-directives, " +
                   std::string(kProcessKeywordList));
   }
 }

@@ -17,7 +17,6 @@ const char* const kLaterActions[] = {"add-acl",
                                      "del-acl",
                                      "del-map",
                                      "do-resolve",
-                                     "normalize-uri",
                                      "redirect",
                                      "sc-inc-gpc",
                                      "sc-set-gpt",
@@ -392,8 +391,8 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
                 "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
                 "set-dst-port, set-timeout, early-hint, redirect, auth, capture, set-log-level, "
-                "disable-l7-retry, allow, "
-                "deny, tarpit, return, reject, silent-drop, wait-for-body or strict-mode"
+                "disable-l7-retry, allow, deny, tarpit, return, reject, silent-drop, wait-for-body, "
+                "normalize-uri or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, capture, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
@@ -486,6 +485,9 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     while (cond_at < d.size() && d[cond_at] != "if" && d[cond_at] != "unless") ++cond_at;
     args.words.resize(cond_at);
     ok = parse_wait_for_body(args, kw, rule, rep);
+  } else if (request && d[1] == "normalize-uri") {
+    rule.action = HttpRule::Action::kNormalizeUri;
+    ok = parse_normalize_uri(d, kw, s, rule, &cond_at, rep);
   } else if (request && d[1] == "auth") {
     rule.action = HttpRule::Action::kAuth;
     cond_at = 2;

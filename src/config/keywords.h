@@ -41,6 +41,12 @@ void parse_http_rule(const Directive& d, ProxySection& section, Reporter& rep);
 // (required) and "at-least N", in any order (body_keywords.cc).
 bool parse_wait_for_body(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep);
 
+// The words of "http-request normalize-uri" before its condition, which
+// starts at *cond_at (normalize_uri_keyword.cc). Refused unless the global
+// section exposes experimental directives. Returns: false after reporting.
+bool parse_normalize_uri(const Directive& d, const std::string& kw, const ProxySection& s,
+                         HttpRule& rule, size_t* cond_at, Reporter& rep);
+
 // "tcp-request" and "tcp-response" (tcp_rule_keywords.cc).
 void parse_tcp_rule(const Directive& d, ProxySection& section, Reporter& rep);
 

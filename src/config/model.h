@@ -137,6 +137,7 @@ struct HttpRule {
     kTarpit,          // tarpit [reply options of deny]: deny after timeout tarpit
     kSetTimeout,      // set-timeout server|tunnel MS|EXPR (`timeout_tunnel`, `wait_ms` or `expr`)
     kEarlyHint,       // early-hint NAME FMT (`name`, `value` or `fmt`, `eh_group`)
+    kNormalizeUri,    // normalize-uri NORMALIZER [full|strict] (`normalizer`)
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -181,6 +182,7 @@ struct HttpRule {
   // early-hint: this rule and the unconditional early-hint rules right after
   // it, which HAProxy sends in one 103 response (1: this rule sends it).
   uint16_t eh_group = 1;
+  uint8_t normalizer = 0;       // normalize-uri: an expr::UriNormalizer value
   // deny / return: errorfile F | errorfiles NAME | default-errorfiles (a deny
   // without a payload too); null otherwise.
   std::shared_ptr<RuleErrorReply> errmsg;
@@ -268,6 +270,7 @@ struct ProxyConfig {
   // option http-buffer-request: the payload (or as much of it as the
   // buffer holds) is received before the request rules run.
   bool http_buffer_request = false;
+  HdrNamePolicy restrict_req_hdr_names = HdrNamePolicy::kPreserve;
   HttpCheckConfig http_check;
   // errorfile, errorfiles, errorloc*, http-error lines in order (the
   // defaults' first), and the messages they give once resolved.
@@ -296,6 +299,9 @@ struct GlobalConfig {
   int tune_bufsize = 16384;
   int tune_http_maxhdr = 101;
   ProcessConfig process;
+  // "expose-experimental-directives": the proxies that follow may use
+  // HAProxy's experimental keywords (http-request normalize-uri).
+  bool expose_experimental = false;
 };
 
 struct Config {

@@ -19,7 +19,6 @@ const char* const kLaterOptions[] = {"abortonclose",
                                      "http-ignore-probes",
                                      "http-no-delay",
                                      "http-pretend-keepalive",
-                                     "http-restrict-req-hdr-names",
                                      "http_proxy",
                                      "idle-close-on-response",
                                      "independent-streams",
@@ -85,7 +84,7 @@ const OptionSpec kOptions[] = {
 std::string supported_options() {
   std::string out;
   for (const OptionSpec& o : kOptions) out += std::string(out.empty() ? "" : ", ") + o.name;
-  return out + ", httpchk, forwardfor, originalto";
+  return out + ", httpchk, forwardfor, originalto, http-restrict-req-hdr-names";
 }
 
 // option forwardfor [except NET] [header NAME] [if-none]
@@ -131,6 +130,28 @@ void parse_option_forward(const Directive& d, ProxySection& s, Reporter& rep) {
   (ff ? s.proxy.forwardfor : s.proxy.originalto) = std::move(o);
 }
 
+// option http-restrict-req-hdr-names preserve|delete|reject
+void parse_restrict_hdr_names(const Directive& d, ProxySection& s, Reporter& rep) {
+  const std::string kw = "option http-restrict-req-hdr-names";
+  if (d[0] == "no") {
+    rep.error(d.loc, kw, "'no' cannot be used with this option");
+    return;
+  }
+  if (!check_section(d, kw, s.proxy.kind, kAnywhere, Misplaced::kIgnore, rep)) return;
+  static const std::pair<const char*, HdrNamePolicy> kPolicies[] = {
+      {"preserve", HdrNamePolicy::kPreserve},
+      {"delete", HdrNamePolicy::kDelete},
+      {"reject", HdrNamePolicy::kReject}};
+  if (d.size() == 3) {
+    for (const auto& [word, policy] : kPolicies) {
+      if (d[2] != word) continue;
+      s.proxy.restrict_req_hdr_names = policy;
+      return;
+    }
+  }
+  rep.error(d.loc, kw, "expects exactly one of 'preserve', 'delete' or 'reject'");
+}
+
 }  // namespace
 
 void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
@@ -148,6 +169,7 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
       s.proxy.log_format = LogFormat::kHttpClf;
     return;
   }
+  if (name == "http-restrict-req-hdr-names") return parse_restrict_hdr_names(d, s, rep);
   if (name == "forwardfor" || name == "originalto") {
     if (!negated) return parse_option_forward(d, s, rep);
     rep.error(d.loc, prefix + " " + name, "'no' cannot be used with 'option " + name + "'");

@@ -46,6 +46,9 @@ struct ProxySection {
   // own, or inherited); line 0: none. Such a defaults section serves either
   // frontends or backends, never listen sections (HAProxy 2.6).
   SourceLoc rules_defaults;
+  // The global section said expose-experimental-directives before this
+  // section began (normalize-uri needs it).
+  bool experimental = false;
 };
 
 // Which section kinds accept a keyword. A listen section accepts anything a

@@ -33,8 +33,9 @@ struct FrontendHttp {
   config::ForwardOption forwardfor, originalto;  // option forwardfor / originalto
   std::string monitor_uri;                       // empty: none
   std::vector<std::shared_ptr<const expr::Condition>> monitor_fail;
-  bool use_proxy_header = false;  // option http-use-proxy-header
-  bool buffer_request = false;    // option http-buffer-request
+  bool use_proxy_header = false;               // option http-use-proxy-header
+  bool buffer_request = false;                 // option http-buffer-request
+  config::HdrNamePolicy restrict_hdr_names{};  // option http-restrict-req-hdr-names
   // http-request rules (evaluated before switching) and http-response rules
   // (after the backend's), in the order written.
   std::vector<config::HttpRule> request_rules;

@@ -87,10 +87,27 @@ void HttpStream::answer_redirect(const config::HttpRule& rule, expr::FetchContex
 
 // A deny, return or redirect rule answers the request. Returns: false (the
 // stream replied).
+// As HAProxy 2.6, a denied request whose payload was not left unread keeps
+// its connection (none, or all of it received: buffered for the rules).
+bool HttpStream::rule_reply_closes() const {
+  const http::MsgHead& req = req_.head;
+  const bool no_payload =
+      req.body == http::BodyKind::kNone || (req.body == http::BodyKind::kLength && req.length == 0);
+  return !req_.client_keepalive || !(no_payload || req_.done);
+}
+
 bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx) {
   if (rule.action == config::HttpRule::Action::kReject ||
       rule.action == config::HttpRule::Action::kSilentDrop) {
     drop_client(rule.action == config::HttpRule::Action::kSilentDrop);
+    return false;
+  }
+  if (rule.action == config::HttpRule::Action::kNormalizeUri) {
+    // A strict normalizer refused the target: a bad request, as HAProxy,
+    // whose bad-request path also leaves TR unset (-1).
+    log_.term = "PR";
+    log_.req_ready_ms = -1;
+    reply(400, true);
     return false;
   }
   const bool tarpit = rule.action == config::HttpRule::Action::kTarpit;
@@ -102,12 +119,7 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
   const bool deny = rule.action == config::HttpRule::Action::kDeny || tarpit;
   if (deny && !tarpit) fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
   if (deny) log_.term = tarpit ? "PT" : phase_ == Phase::kExchange ? "PH" : "PR";
-  const http::MsgHead& req = req_.head;
-  const bool no_payload =
-      req.body == http::BodyKind::kNone || (req.body == http::BodyKind::kLength && req.length == 0);
-  // As HAProxy 2.6, a denied request whose payload was not left unread keeps
-  // its connection (none, or all of it received: buffered for the rules).
-  const bool close = !req_.client_keepalive || !(no_payload || req_.done);
+  const bool close = rule_reply_closes();
   if (rule.action == config::HttpRule::Action::kRedirect) {
     answer_redirect(rule, ctx, close);
     return false;

@@ -107,7 +107,8 @@ bool HttpStream::answer_monitor() {
 // ran, with *final_rule and *full as eval_http_rules() leaves them.
 bool HttpStream::run_stage(const std::vector<config::HttpRule>& rules,
                            const std::vector<config::HttpRule>& redirects, bool buffer,
-                           const config::HttpRule** final_rule, bool* full) {
+                           config::HdrNamePolicy names, const config::HttpRule** final_rule,
+                           bool* full) {
   if (!req_an_.buffered) {
     req_an_.buffered = true;
     // The rules see the payload that came with the head, as HAProxy's.
@@ -119,6 +120,13 @@ bool HttpStream::run_stage(const std::vector<config::HttpRule>& rules,
     TxnFetch fetch = request_fetch();
     *final_rule = eval_http_rules(rules, req_.head, full, fetch, &req_an_.rules);
     if (!*final_rule || (*final_rule)->action != config::HttpRule::Action::kWaitForBody) {
+      if (!*final_rule && !*full && !restrict_header_names(names, req_.head)) {
+        // As HAProxy: a denied request, with the proxy's 403 message.
+        fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+        log_.term = "PR";
+        reply(403, rule_reply_closes());
+        return false;
+      }
       // The legacy redirect rules follow the http-request rules (even after
       // an allow), as in HAProxy.
       if (!*final_rule && !*full) *final_rule = eval_http_rules(redirects, req_.head, full, fetch);
@@ -164,7 +172,7 @@ bool HttpStream::analyse_request() {
     switch (req_an_.stage) {
       case Stage::kFrontend:
         if (!run_stage(fe_->http.request_rules, fe_->http.redirect_rules, fe_->http.buffer_request,
-                       &final_rule, &full))
+                       fe_->http.restrict_hdr_names, &final_rule, &full))
           return false;
         if (!final_rule && !full) req_an_.stage = Stage::kSwitch;
         break;
@@ -186,8 +194,8 @@ bool HttpStream::analyse_request() {
         break;
       }
       case Stage::kBackend:
-        if (!run_stage(bs().request_rules, bs().redirect_rules, bs().buffer_request, &final_rule,
-                       &full))
+        if (!run_stage(bs().request_rules, bs().redirect_rules, bs().buffer_request,
+                       bs().restrict_hdr_names, &final_rule, &full))
           return false;
         if (!final_rule && !full) req_an_.stage = Stage::kFinish;
         break;

@@ -208,6 +208,12 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         cursor->next = i + 1;
         cursor->strict = strict;
         return &r;
+      case Action::kNormalizeUri: {
+        const NormalizeOutcome o = apply_normalize_uri(r, head);
+        if (o == NormalizeOutcome::kInvalid) return &r;  // answered 400 (answer_by_rule)
+        fits = o == NormalizeOutcome::kDone;
+        break;
+      }
       case Action::kStrictMode:
         strict = r.strict_on;
         break;
@@ -246,6 +252,34 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
     }
   }
   return nullptr;
+}
+
+namespace {
+
+bool plain_name(const http::HeaderField& f) {
+  for (char c : f.name) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && c != '-') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool restrict_header_names(config::HdrNamePolicy policy, http::MsgHead& head) {
+  http::HeaderList& fields = head.fields();
+  switch (policy) {
+    case config::HdrNamePolicy::kPreserve:
+      return true;
+    case config::HdrNamePolicy::kDelete:
+      fields.del_if([](const http::HeaderField& f) { return !plain_name(f); });
+      return true;
+    case config::HdrNamePolicy::kReject:
+      for (size_t i = 0; i < fields.size(); ++i)
+        if (!plain_name(fields[i])) return false;
+      return true;
+  }
+  return true;
 }
 
 size_t fields_added_by(const std::vector<config::HttpRule>& rules) {

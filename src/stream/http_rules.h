@@ -15,7 +15,8 @@ namespace hearth::stream {
 
 // Evaluates `rules` on `head` in order. Values the rules compute are kept in
 // the head's own storage.
-// Returns: the first final rule reached (deny, return, redirect), or nullptr
+// Returns: the first final rule reached (deny, return, redirect, or a
+// normalize-uri that found the target invalid: a 400), or nullptr
 // if every rule ran or an allow rule ended the list. A header action that
 // cannot add its field or keep its value (the head is full) stops the
 // evaluation too and sets *full, unless a strict-mode off rule ran before it
@@ -32,6 +33,11 @@ struct RuleCursor {
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
                                         http::MsgHead& head, bool* full, TxnFetch& ctx,
                                         RuleCursor* cursor = nullptr);
+
+// option http-restrict-req-hdr-names: under kDelete, removes the fields
+// whose name holds a character other than a letter, a digit or '-'.
+// Returns: false if the policy is kReject and such a field is present.
+bool restrict_header_names(config::HdrNamePolicy policy, http::MsgHead& head);
 
 // How many fields `rules` may add to a head (set-header and add-header each
 // add at most one).

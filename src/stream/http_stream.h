@@ -78,10 +78,11 @@ class HttpStream {
   void read_request_head();
   bool answer_monitor();
   bool analyse_request();
-  // `redirects`: the proxy's legacy redirect rules, run after `rules`.
+  // `redirects`: the proxy's legacy redirect rules, run after `rules` and
+  // its option http-restrict-req-hdr-names (`names`).
   bool run_stage(const std::vector<config::HttpRule>& rules,
                  const std::vector<config::HttpRule>& redirects, bool buffer,
-                 const config::HttpRule** final_rule, bool* full);
+                 config::HdrNamePolicy names, const config::HttpRule** final_rule, bool* full);
   TxnFetch request_fetch();
   void to_server();
   // Waiting for the request payload (http_request_body.cc). wait_body:
@@ -101,6 +102,9 @@ class HttpStream {
   // when that is 0); resume_tarpit answers it as a deny once the time is up.
   void start_tarpit(const config::HttpRule& rule);
   void resume_tarpit();
+  // Returns: true if a reply made by a rule (or a rule-like check) must close
+  // the client connection: its request payload was left unread.
+  bool rule_reply_closes() const;
   void answer_redirect(const config::HttpRule& rule, expr::FetchContext& ctx, bool close);
   void answer_auth(const config::HttpRule& rule, bool close);  // http_auth_reply.cc
   void read_request_body();

@@ -1,9 +1,11 @@
 #include "stream/http_uri_rules.h"
 
 #include <string>
+#include <vector>
 
 #include "expr/log_format.h"
 #include "expr/regex.h"
+#include "expr/uri_normalize.h"
 #include "http/method.h"
 
 namespace hearth::stream {
@@ -124,6 +126,35 @@ bool apply_uri_rule(const config::HttpRule& r, http::MsgHead& head, expr::FetchC
   if (!valid_target(t) || !head.keep(t, &kept)) return false;
   head.target = kept;
   return true;
+}
+
+NormalizeOutcome apply_normalize_uri(const config::HttpRule& r, http::MsgHead& head) {
+  const auto n = expr::UriNormalizer(r.normalizer);
+  // Scratch that grows to the longest target seen, then stays.
+  static thread_local std::string out;
+  static thread_local std::vector<std::string_view> params;
+  const size_t need = expr::uri_max_len(n, head.target.size());
+  if (out.size() < need) out.resize(need);
+  // A query has at most one parameter per two bytes ("a&").
+  if (params.size() < head.target.size() / 2 + 1) params.resize(head.target.size() / 2 + 1);
+  size_t len = 0;
+  switch (expr::normalize_uri(n, head.target, out.data(), out.size(), &len, params.data(),
+                              params.size())) {
+    case expr::NormalizeResult::kNoPath:
+      return NormalizeOutcome::kDone;
+    case expr::NormalizeResult::kInvalid:
+      return NormalizeOutcome::kInvalid;
+    case expr::NormalizeResult::kTooLong:  // cannot happen: sized above
+      return NormalizeOutcome::kFailed;
+    case expr::NormalizeResult::kDone:
+      break;
+  }
+  const std::string_view t(out.data(), len);
+  if (t == head.target) return NormalizeOutcome::kDone;
+  std::string_view kept;
+  if (!valid_target(t) || !head.keep(t, &kept)) return NormalizeOutcome::kFailed;
+  head.target = kept;
+  return NormalizeOutcome::kDone;
 }
 
 }  // namespace hearth::stream

@@ -238,7 +238,8 @@ TEST(ProxyKeywords, OptionErrors) {
             "prefer-last-server, dontlognull, dontlog-normal, log-separate-errors, "
             "http-use-proxy-header, http-buffer-request, tcplog, "
             "httplog, "
-            "http-server-close, httpclose, http-keep-alive, httpchk, forwardfor, originalto");
+            "http-server-close, httpclose, http-keep-alive, httpchk, forwardfor, originalto, "
+            "http-restrict-req-hdr-names");
   EXPECT_TRUE(has(in("backend", "  option\n").errors, "t.cfg:2: 'option': missing option name"));
   EXPECT_EQ(only_error(in("backend", "  no retries\n")),
             "t.cfg:2: 'no retries': 'no' only applies to 'option NAME' and 'log'");
