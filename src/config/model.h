@@ -16,6 +16,7 @@
 #include "expr/condition.h"
 #include "expr/log_format.h"
 #include "expr/pattern.h"
+#include "expr/pattern_ref.h"
 #include "expr/regex.h"
 #include "expr/userlist.h"
 
@@ -132,6 +133,10 @@ struct HttpRule {
     kCapture,         // capture EXPR len N | id N (`expr`, `cap_id`)
     kSetLogLevel,     // set-log-level LEVEL (`log_level`)
     kDisableL7Retry,  // disable-l7-retry: no retry-on retry for this request
+    kAddAcl,          // add-acl(FILE) KEYFMT (`pat_ref`, `fmt`)
+    kDelAcl,          // del-acl(FILE) KEYFMT
+    kSetMap,          // set-map(FILE) KEYFMT VALUEFMT (`fmt`, `fmt2`)
+    kDelMap,          // del-map(FILE) KEYFMT
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -172,6 +177,11 @@ struct HttpRule {
   int cap_id = -1;
   bool cap_declares = false;  // the "len N" form
   int8_t log_level = 0;       // set-log-level: a LogLevel value (log_model.h)
+  // add-acl, del-acl, set-map, del-map: the file's pattern reference (its
+  // entries change only once an acl or map loaded it, as in HAProxy) and,
+  // for set-map, the value's format.
+  std::shared_ptr<expr::PatRef> pat_ref;
+  std::shared_ptr<const expr::LogFormat> fmt2;
   // deny / return: errorfile F | errorfiles NAME | default-errorfiles (a deny
   // without a payload too); null otherwise.
   std::shared_ptr<RuleErrorReply> errmsg;
