@@ -182,5 +182,52 @@ TEST(MapRuntime, CommandsAndActionsLikeHAProxy) {
   EXPECT_EQ(s[36], "200 be=be2 listed=-");
 }
 
+// http-response add-acl / del-acl: a response changes what the next
+// request matches (the file starts empty, as the manual suggests); the
+// response to /forget adds nothing new and deletes the entry.
+TEST(MapRuntime, ResponseActionsChangeTheNextRequest) {
+  std::vector<std::vector<std::string>> runs;
+  for (const std::string binary : {"", "haproxy"}) {
+    TempDir dir;
+    const std::string acl = dir.file("seen.acl");
+    write(acl, "");
+    HttpBackend backend;
+    const uint16_t port = free_tcp_port();
+    HearthOptions opt{.wait_ports = {port}};
+    if (!binary.empty()) opt.binary = binary, opt.extra_args = {"-db"};
+    HearthProcess h(
+        "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
+        "  timeout server 5s\n"
+        "frontend fe\n  bind 127.0.0.1:" +
+            std::to_string(port) +
+            "\n"
+            "  http-request return status 299 if { str(s200) -f " +
+            acl +
+            " } !{ path /forget }\n"
+            "  http-response add-acl(" +
+            acl +
+            ") s%[status] if !{ status 404 }\n"
+            "  http-request set-var(txn.forget) bool(1) if { path /forget }\n"
+            "  http-response del-acl(" +
+            acl +
+            ") s200 if { var(txn.forget) -m found }\n"
+            "  default_backend be\n"
+            "backend be\n  server s 127.0.0.1:" +
+            std::to_string(backend.port()) + "\n",
+        opt);
+    ASSERT_TRUE(h.ready()) << binary << ": " << h.describe();
+    std::vector<std::string> seen;
+    for (const char* path : {"/", "/", "/forget", "/", "/"}) {
+      HttpClient c(port);
+      ASSERT_TRUE(c.send(std::string("GET ") + path + " HTTP/1.1\r\nhost: a\r\n\r\n"));
+      seen.push_back(std::to_string(c.read_response().status));
+    }
+    seen.push_back(std::to_string(backend.request_count()));
+    runs.push_back(seen);
+  }
+  EXPECT_EQ(runs[0], runs[1]);
+  EXPECT_EQ(runs[0], (std::vector<std::string>{"200", "299", "200", "200", "299", "3"}));
+}
+
 }  // namespace
 }  // namespace hearth::test::http
