@@ -6,6 +6,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "admin/map_commands.h"
 #include "admin/var_commands.h"
 #include "backend/health_check.h"
 #include "core/clock.h"
@@ -16,11 +17,28 @@
 namespace hearth::admin {
 namespace {
 
+// Splits a command into words at blanks; a backslash makes the next
+// character part of the word ("Mon\\ Agent" is one word), as HAProxy's CLI.
 std::vector<std::string> words(const std::string& line) {
   std::vector<std::string> out;
-  std::istringstream in(line);
   std::string w;
-  while (in >> w) out.push_back(w);
+  bool in_word = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == ' ' || c == '\t') {
+      if (in_word) out.push_back(std::move(w));
+      w.clear();
+      in_word = false;
+      continue;
+    }
+    in_word = true;
+    if (c == '\\' && i + 1 < line.size()) {
+      w.push_back(line[++i]);
+      continue;
+    }
+    w.push_back(c);
+  }
+  if (in_word) out.push_back(std::move(w));
   return out;
 }
 
@@ -75,14 +93,7 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
     if (w.size() < 3) return "Require 'backend/server'.\n\n";
     return set_server_state(w[2], w[0] == "enable");
   }
-  // The map and ACL commands are known but not implemented: say so rather
-  // than call them unknown, so a script sees why its change did not apply.
-  for (const char* verb : {"show", "get", "add", "set", "del", "clear", "prepare", "commit"}) {
-    if (is({verb, "map"}) || is({verb, "acl"}))
-      return "'" + w[0] + " " + w[1] +
-             "' is not supported by Hearth: map and ACL files are read once at load and cannot "
-             "be listed or changed at run time.\n\n";
-  }
+  if (std::string out = cli_pattern_command(w, session.payload, admin); !out.empty()) return out;
   return "Unknown command: '" + line + "'. Try 'help'.\n\n";
 }
 
@@ -96,6 +107,15 @@ std::string RuntimeApi::help() const {
          "  show metrics                  : counters in Prometheus text format\n"
          "  get var proc.NAME             : the value of a process-wide variable\n"
          "  set var proc.NAME [expr|fmt] VALUE : set one (experimental mode)\n"
+         "  show map|acl [@VER] [NAME]    : list the maps (ACLs), or one's entries\n"
+         "  get map|acl NAME VALUE        : what each user of NAME finds for VALUE\n"
+         "  add map [@VER] NAME KEY VALUE : add an entry (or a payload after '<<')\n"
+         "  add acl [@VER] NAME PATTERN   : add a pattern (or a payload after '<<')\n"
+         "  set map NAME KEY|#REF VALUE   : change the value of entries\n"
+         "  del map|acl NAME KEY|#REF     : delete entries\n"
+         "  clear map|acl [@VER] NAME     : delete every entry (of a version)\n"
+         "  prepare map|acl NAME          : start a new version\n"
+         "  commit map|acl @VER NAME      : make a version current\n"
          "  experimental-mode [on|off]    : allow experimental commands (admin)\n"
          "  disable server BACKEND/SERVER : stop sending traffic to a server (admin)\n"
          "  enable server BACKEND/SERVER  : resume sending traffic to a server (admin)\n\n";

@@ -20,6 +20,7 @@ struct PoolThreadStats {
 struct CliSession {
   bool admin = false;         // the socket's "level admin"
   bool experimental = false;  // "experimental-mode on"
+  std::string payload;        // the lines after "CMD <<", for the command running
 };
 
 class RuntimeApi {

@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "net/address.h"
 
@@ -68,6 +70,50 @@ void StatsSocket::serve() {
   }
 }
 
+namespace {
+
+// Returns: the commands of one line, split at each ';' that no backslash escapes.
+std::vector<std::string> split_commands(const std::string& line) {
+  std::vector<std::string> out(1);
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\' && i + 1 < line.size()) {
+      out.back() += line.substr(i, 2);
+      ++i;
+    } else if (line[i] == ';') {
+      out.emplace_back();
+    } else {
+      out.back() += line[i];
+    }
+  }
+  return out;
+}
+
+// Reads lines into *payload until an empty one (or the end of the input).
+// Returns: false if the client went away or sent too much.
+bool read_payload(int fd, std::string& in, std::string* payload) {
+  char buf[1024];
+  for (;;) {
+    size_t nl;
+    while ((nl = in.find('\n')) == std::string::npos) {
+      ssize_t n = recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) {
+        *payload += in;
+        in.clear();
+        return true;
+      }
+      in.append(buf, size_t(n));
+      if (in.size() + payload->size() > (size_t(1) << 20)) return false;
+    }
+    std::string l = in.substr(0, nl);
+    in.erase(0, nl + 1);
+    if (!l.empty() && l.back() == '\r') l.pop_back();
+    if (l.empty()) return true;
+    *payload += l + "\n";
+  }
+}
+
+}  // namespace
+
 void StatsSocket::handle(int fd) {
   std::string in;
   bool prompt = false;
@@ -90,21 +136,25 @@ void StatsSocket::handle(int fd) {
     std::string line = in.substr(0, nl);
     in.erase(0, nl + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    // "a; b" runs several commands, as HAProxy allows.
+    // "CMD <<": the lines that follow, up to an empty one, are its payload.
+    std::string payload;
+    if (line.size() >= 2 && line.compare(line.size() - 2, 2, "<<") == 0) {
+      line.resize(line.size() - 2);
+      if (!read_payload(fd, in, &payload)) return;
+    }
+    // "a; b" runs several commands, as HAProxy allows ("\;" is no separator).
     std::string out;
-    size_t start = 0;
-    for (;;) {
-      size_t semi = line.find(';', start);
-      std::string cmd = line.substr(start, semi == std::string::npos ? semi : semi - start);
+    for (std::string& cmd : split_commands(line)) {
       while (!cmd.empty() && cmd.front() == ' ') cmd.erase(0, 1);
-      if (cmd == "prompt")
+      if (cmd == "prompt") {
         prompt = true;
-      else if (cmd == "quit")
+      } else if (cmd == "quit") {
         return;
-      else if (!cmd.empty())
+      } else if (!cmd.empty()) {
+        session.payload = payload;
         out += api_->execute(cmd, session);
-      if (semi == std::string::npos) break;
-      start = semi + 1;
+        session.payload.clear();
+      }
     }
     if (prompt) out += "> ";
     for (size_t off = 0; off < out.size();) {

@@ -11,11 +11,8 @@ namespace hearth::config::detail {
 namespace {
 
 // HAProxy actions Hearth recognises but does not implement yet.
-const char* const kLaterActions[] = {"add-acl",
-                                     "cache-store",
+const char* const kLaterActions[] = {"cache-store",
                                      "cache-use",
-                                     "del-acl",
-                                     "del-map",
                                      "do-resolve",
                                      "redirect",
                                      "sc-inc-gpc",
@@ -24,7 +21,6 @@ const char* const kLaterActions[] = {"add-acl",
                                      "set-bandwidth-limit",
                                      "set-dst",
                                      "set-dst-port",
-                                     "set-map",
                                      "set-mark",
                                      "set-nice",
                                      "set-priority-class",
@@ -391,13 +387,13 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
                 "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
                 "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
                 "set-dst-port, set-timeout, early-hint, redirect, auth, capture, set-log-level, "
-                "disable-l7-retry, allow, deny, tarpit, return, reject, silent-drop, wait-for-body, "
-                "normalize-uri or strict-mode"
+                "disable-l7-retry, add-acl, del-acl, set-map, del-map, allow, deny, tarpit, return, "
+                "reject, silent-drop, wait-for-body, normalize-uri or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, capture, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
-                "set-var-fmt, unset-var, set-status, redirect, capture, set-log-level, allow, "
-                "deny, return, silent-drop or strict-mode";
+                "set-var-fmt, unset-var, set-status, redirect, capture, set-log-level, add-acl, "
+                "del-acl, set-map, del-map, allow, deny, return, silent-drop or strict-mode";
   if (d.size() < 2) {
     rep.error(d.loc, d[0], "missing action: expects " + supported);
     return;
@@ -450,6 +446,8 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     fixed(4);
     args.words.resize(cond_at);
     ok = parse_set_timeout(args, kw, s, rule, rep);
+  } else if (!after && parse_map_action(d, kw, rule, &cond_at, &ok, rep)) {
+    // add-acl, del-acl, set-map, del-map
   } else if (d[1] == "allow") {
     rule.action = HttpRule::Action::kAllow;
     fixed(2);

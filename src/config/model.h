@@ -17,6 +17,7 @@
 #include "expr/condition.h"
 #include "expr/log_format.h"
 #include "expr/pattern.h"
+#include "expr/pattern_ref.h"
 #include "expr/regex.h"
 #include "expr/userlist.h"
 
@@ -138,6 +139,10 @@ struct HttpRule {
     kSetTimeout,      // set-timeout server|tunnel MS|EXPR (`timeout_tunnel`, `wait_ms` or `expr`)
     kEarlyHint,       // early-hint NAME FMT (`name`, `value` or `fmt`, `eh_group`)
     kNormalizeUri,    // normalize-uri NORMALIZER [full|strict] (`normalizer`)
+    kAddAcl,          // add-acl(FILE) KEYFMT (`pat_ref`, `fmt`)
+    kDelAcl,          // del-acl(FILE) KEYFMT
+    kSetMap,          // set-map(FILE) KEYFMT VALUEFMT (`fmt`, `fmt2`)
+    kDelMap,          // del-map(FILE) KEYFMT
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -183,6 +188,11 @@ struct HttpRule {
   // it, which HAProxy sends in one 103 response (1: this rule sends it).
   uint16_t eh_group = 1;
   uint8_t normalizer = 0;       // normalize-uri: an expr::UriNormalizer value
+  // add-acl, del-acl, set-map, del-map: the file's pattern reference (its
+  // entries change only once an acl or map loaded it, as in HAProxy) and,
+  // for set-map, the value's format.
+  std::shared_ptr<expr::PatRef> pat_ref;
+  std::shared_ptr<const expr::LogFormat> fmt2;
   // deny / return: errorfile F | errorfiles NAME | default-errorfiles (a deny
   // without a payload too); null otherwise.
   std::shared_ptr<RuleErrorReply> errmsg;

@@ -13,6 +13,7 @@
 #include "config/keywords.h"
 #include "config/parse_context.h"
 #include "config/userlist_section.h"
+#include "expr/pattern_ref.h"
 
 namespace hearth::config {
 namespace detail {
@@ -93,6 +94,8 @@ void ConfigParser::parse_line(std::string_view line, const SourceLoc& loc) {
   }
   if (split.words.empty()) return;
   Directive d{loc, std::move(split.words)};
+  // Pattern references record the line of each ACL and map using them.
+  expr::set_load_origin(loc.file, loc.line);
   if (conds_.consume(d, result_)) return;
   const size_t refs_before = userlist_refs_.refs().size();
   parse_directive(d);
@@ -361,6 +364,8 @@ std::vector<std::string> expand_directories(const std::vector<std::string>& path
 }  // namespace detail
 
 ParseResult parse_files(const std::vector<std::string>& paths, const EnvLookup& env) {
+  // A configuration starts a new set of pattern references (maps, ACL files).
+  expr::PatRefRegistry::instance().reset();
   ParseResult result;
   detail::ConfigParser parser(env, result);
   for (const std::string& path : detail::expand_directories(paths, result)) {
@@ -378,6 +383,7 @@ ParseResult parse_files(const std::vector<std::string>& paths, const EnvLookup& 
 
 ParseResult parse_string(const std::string& text, const std::string& filename,
                          const EnvLookup& env) {
+  expr::PatRefRegistry::instance().reset();
   ParseResult result;
   detail::ConfigParser parser(env, result);
   parser.parse_text(text, filename);

@@ -32,4 +32,10 @@ size_t reply_option_words(const std::string& o, bool deny);
 // from d[2]. Returns: false after reporting.
 bool parse_reply_action(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep);
 
+// add-acl(FILE) KEYFMT | del-acl(FILE) KEYFMT | set-map(FILE) KEYFMT VALUEFMT |
+// del-map(FILE) KEYFMT (map_action_keywords.cc). Returns: false if d[1] is
+// none of them; else true with *ok and *cond_at (where a condition starts).
+bool parse_map_action(const Directive& d, const std::string& kw, HttpRule& rule, size_t* cond_at,
+                      bool* ok, Reporter& rep);
+
 }  // namespace hearth::config::detail

@@ -1,6 +1,7 @@
 #include "expr/acl.h"
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 
 namespace hearth::expr {
@@ -113,7 +114,7 @@ bool auth_groups_match(const AclTest& t, FetchContext& ctx) {
   for (size_t g : u->groups) {
     Sample name;
     name.set_str(list->groups()[g]);
-    if (t.patterns.match(name)) return true;
+    if (t.match(name)) return true;
   }
   return false;
 }
@@ -139,6 +140,13 @@ bool auth_groups_test(AclTest* out, bool explicit_method, size_t patterns, std::
 
 }  // namespace
 
+bool AclTest::match(const Sample& s) const {
+  if (method == MatchMethod::kFound) return true;
+  for (const PatUse& u : sets)
+    if (u.expr->match(s)) return true;
+  return false;
+}
+
 bool Acl::eval(FetchContext& ctx) const {
   for (const AclTest& t : tests_) {
     if (t.auth_groups) {
@@ -153,11 +161,56 @@ bool Acl::eval(FetchContext& ctx) const {
         if (it.more) continue;
         break;
       }
-      if (t.patterns.match(s)) return true;
+      if (t.match(s)) return true;
     } while (it.more);
   }
   return false;
 }
+
+namespace {
+
+// Reads a -f file into its ref, once per process.
+bool load_acl_file(const std::string& path, PatternSource& files, std::string* err) {
+  std::shared_ptr<PatRef> ref = PatRefRegistry::instance().file_ref(path);
+  std::vector<PatEntry> entries;
+  if (!ref->loaded()) {
+    std::vector<std::string> lines;
+    if (!files.read_lines(path, &lines, err)) return false;
+    for (std::string& l : lines) entries.push_back(PatEntry{std::move(l)});
+  }
+  return ref->mark_loaded(false, std::move(entries), err);
+}
+
+bool parse_uid(const std::string& v, int* uid) {
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *uid);
+  return ec == std::errc() && p == v.data() + v.size() && *uid >= 0;
+}
+
+// The test's own patterns: a ref named after the criterion and the line,
+// made even when it holds none, as HAProxy's (its id is counted, and the
+// runtime API may add to it).
+template <typename Patterns>
+bool inline_set(const std::string& criterion, const Patterns& patterns, bool icase,
+                MatchMethod method, int uid, AclTest* out, std::string* err) {
+  const std::string kw = criterion.substr(0, criterion.find_first_of("(,"));
+  std::shared_ptr<PatRef> ref =
+      PatRefRegistry::instance().inline_ref("acl '" + kw + "' file '" + load_origin_file() +
+                                                "' line " + std::to_string(load_origin_line()),
+                                            uid);
+  std::vector<PatEntry> entries;
+  for (const auto& p : patterns) entries.push_back(PatEntry{p.text, "", 0, p.op});
+  ref->mark_loaded(false, std::move(entries), err);
+  std::shared_ptr<PatExpr> x = ref->expr_for(PatKind{method, icase}, err);
+  if (!x) {
+    // The entry's own message says what is wrong with it.
+    *err = err->substr(err->find(": ") + 2);
+    return false;
+  }
+  out->sets.push_back(PatUse{std::move(ref), std::move(x)});
+  return true;
+}
+
+}  // namespace
 
 bool valid_acl_name(std::string_view name) {
   if (name.empty()) return false;
@@ -197,6 +250,8 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
   bool loaded = false;  // a -f file was read, even an empty one
   bool explicit_method = false;
   std::vector<Pattern> patterns;
+  std::vector<std::pair<std::string, bool>> pattern_files;  // path, -i
+  int uid = -1;                                             // -u ID
   for (; i < words.size() && words[i].size() > 1 && words[i][0] == '-'; ++i) {
     const std::string& f = words[i];
     if (f == "--") {
@@ -230,12 +285,13 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
           return false;
         }
       } else if (f == "-f") {
-        std::vector<std::string> lines;
-        if (!files.read_lines(v, &lines, err)) return false;
-        for (std::string& l : lines) patterns.push_back(Pattern{std::move(l), icase, IntOp::kEq});
+        if (!load_acl_file(v, files, err)) return false;
+        pattern_files.push_back({v, icase});
         loaded = true;
+      } else if (!parse_uid(v, &uid)) {
+        *err = "'-u' expects a non-negative integer identifier, not '" + v + "'";
+        return false;
       }
-      // -u ID: the runtime API's identifier; nothing to do until that API exists.
     } else {
       *err = "unknown flag '" + f + "' (expects -i, -f, -m, -n, -u or --)";
       return false;
@@ -248,7 +304,7 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
            "': a matching method is required (-m)";
     return false;
   }
-  out->patterns = PatternSet(*method);
+  out->method = *method;
   // Integer operators may come before any value and hold for the values after
   // them, as in HAProxy ("1 gt 5" is eq 1 or gt 5).
   const bool ints = *method == MatchMethod::kInt || *method == MatchMethod::kLen;
@@ -256,13 +312,26 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
   for (; i < words.size(); ++i) {
     if (!ints || !int_op(words[i], &op)) patterns.push_back(Pattern{words[i], icase, op});
   }
-  for (Pattern& p : patterns) {
-    if (auth_groups) p.icase = false;  // group names are exact (HAProxy ignores -i here)
-    if (!out->patterns.add(p.text, p.icase, p.op, err)) return false;
+  // Group names are exact (HAProxy ignores -i here).
+  for (auto& [path, file_icase] : pattern_files) {
+    std::shared_ptr<PatRef> ref = PatRefRegistry::instance().file_ref(path);
+    std::shared_ptr<PatExpr> x = ref->expr_for(PatKind{*method, file_icase && !auth_groups}, err);
+    if (!x) {
+      *err = "pattern file '" + path + "', " + *err;
+      return false;
+    }
+    ref->add_use("acl at file '" + load_origin_file() + "' line " +
+                 std::to_string(load_origin_line()));
+    out->sets.push_back(PatUse{std::move(ref), std::move(x)});
   }
+  if (!inline_set(words[0], patterns, icase && !auth_groups, *method, uid, out, err)) return false;
   if (auth_groups) {
-    if (!auth_groups_test(out, explicit_method, patterns.size(), err)) return false;
-    for (const Pattern& p : patterns) out->expr->args[0].userlist->acl_groups.push_back(p.text);
+    // The configuration checks every group named, from files too.
+    std::vector<std::string>& groups = out->expr->args[0].userlist->acl_groups;
+    const size_t before = groups.size();
+    for (const PatUse& u : out->sets)
+      u.ref->each(u.ref->curr_gen(), [&groups](const PatEntry& e) { groups.push_back(e.key); });
+    if (!auth_groups_test(out, explicit_method, groups.size() - before, err)) return false;
     return true;
   }
   // HAProxy warns only when nothing at all follows the criterion ("--" or a

@@ -8,13 +8,20 @@
 #include <vector>
 
 #include "expr/pattern.h"
+#include "expr/pattern_ref.h"
 #include "expr/sample_expr.h"
 
 namespace hearth::expr {
 
 struct AclTest {
   std::unique_ptr<SampleExpr> expr;
-  PatternSet patterns{MatchMethod::kFound};
+  MatchMethod method = MatchMethod::kFound;
+  // The pattern references it reads: each "-f FILE" (shared with every other
+  // user of the file), then its own inline patterns (a ref of its own, as
+  // HAProxy's, so the runtime API can change them too).
+  std::vector<PatUse> sets;
+  // Returns: true if `s` matches a pattern of any set.
+  bool match(const Sample& s) const;
   // http_auth_group(USERLIST) GROUP...: the patterns are group names, and
   // the test holds when the authenticated user belongs to one of them.
   bool auth_groups = false;

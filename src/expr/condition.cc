@@ -38,10 +38,8 @@ const Predefined kPredefined[] = {
 }  // namespace
 
 std::shared_ptr<const Acl> predefined_acl(const std::string& name) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const Acl>> built;
-  std::lock_guard<std::mutex> g(mu);
-  if (auto it = built.find(name); it != built.end()) return it->second;
+  // Built for each use, as HAProxy's: each use has pattern references of its
+  // own, which the runtime API lists with the line of the use.
   for (const Predefined& p : kPredefined) {
     if (name != p.name) continue;
     auto acl = std::make_shared<Acl>(name);
@@ -49,7 +47,6 @@ std::shared_ptr<const Acl> predefined_acl(const std::string& name) {
     std::string err, warning;
     if (!parse_acl_test(p.words, file_patterns(), &t, &err, &warning)) return nullptr;
     acl->add(std::move(t));
-    built[name] = acl;
     return acl;
   }
   return nullptr;

@@ -1,9 +1,5 @@
 #include "expr/map.h"
 
-#include <map>
-#include <mutex>
-#include <tuple>
-
 namespace hearth::expr {
 namespace {
 
@@ -30,66 +26,40 @@ bool Map::typed_value(const std::string& text, SmpType out, Sample* s) {
   return true;
 }
 
-std::shared_ptr<const Map> Map::load(const std::string& path, MatchMethod m, SmpType out, bool regm,
-                                     PatternSource& files, std::string* err) {
-  // One load per file and use, shared by every converter naming it.
-  static std::mutex mu;
-  static std::map<std::tuple<std::string, int, int, bool>, std::shared_ptr<const Map>> cache;
-  std::lock_guard<std::mutex> g(mu);
-  const auto key = std::make_tuple(path, int(m), int(out), regm);
-  if (auto it = cache.find(key); it != cache.end()) return it->second;
-
-  std::vector<std::string> lines;
-  if (!files.read_lines(path, &lines, err)) return nullptr;
-  std::shared_ptr<Map> map(new Map(m));
-  map->out_ = out;
-  map->regm_ = regm;
-  map->values_.reserve(lines.size());
-  for (size_t n = 0; n < lines.size(); ++n) {
-    const std::string& l = lines[n];
+std::vector<PatEntry> Map::entries_of(const std::vector<std::string>& lines) {
+  std::vector<PatEntry> out;
+  out.reserve(lines.size());
+  for (const std::string& l : lines) {
     size_t k = 0;
     while (k < l.size() && !is_blank(l[k])) ++k;
     size_t v = k;
     while (v < l.size() && is_blank(l[v])) ++v;
     size_t e = l.size();
     while (e > v && is_blank(l[e - 1])) --e;
-    const std::string where = "map file '" + path + "', entry " + std::to_string(n + 1);
-    if (!map->keys_.add(std::string_view(l).substr(0, k), false, IntOp::kEq, err)) {
-      *err = where + ": " + *err;
-      return nullptr;
-    }
-    map->values_.push_back(l.substr(v, e - v));
+    out.push_back(PatEntry{l.substr(0, k), l.substr(v, e - v)});
   }
-  // Typed values point into values_, which no longer moves.
-  map->typed_.resize(map->values_.size());
-  for (size_t i = 0; i < map->values_.size(); ++i) {
-    if (!typed_value(map->values_[i], out, &map->typed_[i])) {
-      *err = "map file '" + path + "', entry " + std::to_string(i + 1) + ": value '" +
-             map->values_[i] + "' is not of type " + type_name(out);
-      return nullptr;
-    }
-  }
-  cache[key] = map;
-  return map;
+  return out;
 }
 
-bool Map::lookup(const Sample& key, Sample* out) const {
-  std::string_view groups[Regex::kMaxGroups];
-  const int i = keys_.find(key, regm_ ? groups : nullptr);
-  if (i < 0) return false;
-  if (!regm_) {
-    *out = typed_[size_t(i)];
-    return true;
+std::shared_ptr<const Map> Map::load(const std::string& path, MatchMethod m, SmpType out, bool regm,
+                                     PatternSource& files, std::string* err) {
+  std::shared_ptr<PatRef> ref = PatRefRegistry::instance().file_ref(path);
+  std::vector<PatEntry> entries;
+  if (!ref->loaded()) {
+    std::vector<std::string> lines;
+    if (!files.read_lines(path, &lines, err)) return nullptr;
+    entries = entries_of(lines);
   }
-  // map_regm: \N in the value stands for capture N of the key's match.
-  static thread_local std::string expanded;
-  expanded.clear();
-  expand_replacement(values_[size_t(i)], groups, &expanded);
-  Chunk c = next_chunk();
-  if (expanded.size() > c.size) return false;
-  expanded.copy(c.data, expanded.size());
-  out->set_str(std::string_view(c.data, expanded.size()));
-  return true;
+  if (!ref->mark_loaded(true, std::move(entries), err)) return nullptr;
+  PatKind kind{m, false, true, out, regm};
+  std::shared_ptr<PatExpr> x = ref->expr_for(kind, err);
+  if (!x) {
+    *err = "map file '" + path + "', " + *err;
+    return nullptr;
+  }
+  ref->add_use("map at file '" + load_origin_file() + "' line " +
+               std::to_string(load_origin_line()));
+  return std::shared_ptr<const Map>(new Map(PatUse{std::move(ref), std::move(x)}));
 }
 
 }  // namespace hearth::expr

@@ -15,6 +15,7 @@
 #include "stream/early_hints.h"
 #include "stream/http_captures.h"
 #include "stream/http_uri_rules.h"
+#include "stream/pattern_actions.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
@@ -226,6 +227,12 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         break;
       case Action::kDisableL7Retry:
         if (bool* off = ctx.l7_retry_off()) *off = true;
+        break;
+      case Action::kAddAcl:
+      case Action::kDelAcl:
+      case Action::kSetMap:
+      case Action::kDelMap:
+        apply_pattern_action(r, ctx);
         break;
       case Action::kSetLogLevel:
         if (int8_t* level = ctx.log_level()) *level = r.log_level;

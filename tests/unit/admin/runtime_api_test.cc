@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/buffer.h"
+#include "expr/map.h"
 
 namespace hearth::admin {
 namespace {
@@ -127,22 +130,49 @@ TEST_F(RuntimeApiTest, MetricsAreInPrometheusFormat) {
   EXPECT_NE(out.find("hearth_frontend_sessions_total{frontend=\"public\"} 0"), std::string::npos);
 }
 
-TEST_F(RuntimeApiTest, MapAndAclCommandsAreRefusedExplicitly) {
-  const std::pair<const char*, const char*> cases[] = {
-      {"show map", "show map"},          {"show acl #0", "show acl"},
-      {"get map /m 1", "get map"},       {"add map /m k v", "add map"},
-      {"set map /m k v", "set map"},     {"del acl /a k", "del acl"},
-      {"clear map /m", "clear map"},     {"prepare acl /a", "prepare acl"},
-      {"commit map @1 /m", "commit map"}};
-  for (const auto& [cmd, first] : cases) {
-    const std::string out = api_->execute(cmd, true);
-    EXPECT_EQ(out, std::string("'") + first +
-                       "' is not supported by Hearth: map and ACL files are read once at load "
-                       "and cannot be listed or changed at run time.\n\n")
-        << cmd;
-  }
+// Map and ACL commands on references loaded as the configuration would:
+// listing, entries, changes, permissions and the CLI's backslash escapes.
+TEST_F(RuntimeApiTest, MapAndAclCommands) {
+  struct Lines : expr::PatternSource {
+    bool read_lines(const std::string& path, std::vector<std::string>* lines,
+                    std::string*) override {
+      if (path == "/m") *lines = {"k1 v1"};
+      return true;
+    }
+  } files;
+  expr::PatRefRegistry::instance().reset();
+  expr::set_load_origin("t.cfg", 4);
+  std::string err;
+  auto map =
+      expr::Map::load("/m", expr::MatchMethod::kStr, expr::SmpType::kStr, false, files, &err);
+  ASSERT_NE(map, nullptr) << err;
+  auto strip = [](std::string s) {  // entry references are addresses
+    for (size_t p; (p = s.find("0x")) != std::string::npos;)
+      s.replace(p, s.find(' ', p) - p, "REF");
+    return s;
+  };
+  EXPECT_EQ(api_->execute("show map", false),
+            "# id (file) description\n0 (/m) pattern loaded from file '/m' used by map at file "
+            "'t.cfg' line 4. curr_ver=0 next_ver=0 entry_cnt=1\n\n");
+  EXPECT_EQ(api_->execute("add map /m k2 v2", false), "Permission denied\n\n");
+  EXPECT_EQ(api_->execute("add map #0 k\\ 2 v\\;2", true), "\n");
+  EXPECT_EQ(strip(api_->execute("show map /m", false)), "REF k1 v1\nREF k 2 v;2\n\n");
+  expr::Sample key, value;
+  key.set_str("k 2");
+  ASSERT_TRUE(map->lookup(key, &value));
+  EXPECT_EQ(value.str, "v;2");
+  EXPECT_EQ(api_->execute("get map /m k1", false),
+            "type=str, case=sensitive, found=yes, idx=tree, key=\"k1\", value=\"v1\", "
+            "type=\"str\"\n\n");
+  EXPECT_EQ(api_->execute("set map /m k1 new", true), "\n");
+  EXPECT_EQ(api_->execute("del map /m nope", true), "Key not found.\n\n");
+  EXPECT_EQ(api_->execute("clear map /m", true), "\n");
+  EXPECT_FALSE(map->lookup(key, &value));
+  EXPECT_EQ(api_->execute("show acl /m", false),
+            "Unknown ACL identifier. Please use #<id> or <file>.\n\n");
   EXPECT_EQ(api_->execute("show mapping", true),
             "Unknown command: 'show mapping'. Try 'help'.\n\n");
+  expr::PatRefRegistry::instance().reset();
 }
 
 TEST_F(RuntimeApiTest, UnknownCommandIsNamed) {

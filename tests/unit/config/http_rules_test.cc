@@ -245,8 +245,8 @@ TEST(HttpRules, Errors) {
   auto starts = [](const std::string& s, const std::string& prefix) {
     return s.rfind(prefix, 0) == 0;
   };
-  EXPECT_TRUE(starts(only_error(frontend("  http-request set-map(a) b c\n")),
-                     "t.cfg:3: 'http-request set-map(a)': Hearth does not support this action yet; "
+  EXPECT_TRUE(starts(only_error(frontend("  http-request set-mark 1\n")),
+                     "t.cfg:3: 'http-request set-mark': Hearth does not support this action yet; "
                      "supported: set-header, add-header, "));
   // HAProxy 2.6 has no http-response tarpit.
   EXPECT_TRUE(starts(only_error(frontend("  http-response tarpit\n")),
@@ -474,6 +474,46 @@ TEST(HttpRules, EarlyHintRunsAsHAProxyGroupsThem) {
                           "t.cfg:3: 'http-request early-hint': invalid header name 'a b'"));
   EXPECT_TRUE(starts_with(only_error(frontend("  http-response early-hint a b\n")),
                           "t.cfg:3: 'http-response early-hint': unknown action"));
+}
+
+}  // namespace
+}  // namespace hearth::config
+
+namespace hearth::config {
+namespace {
+
+// add-acl, del-acl, set-map, del-map: the file's reference, the formats and
+// the condition; the shapes HAProxy refuses are refused with the line.
+TEST(HttpRules, PatternFileActions) {
+  auto r = frontend(
+      "  http-request add-acl(/tmp/a.lst) %[req.hdr(x)] if { path /add }\n"
+      "  http-request del-acl(/tmp/a.lst) %[req.hdr(x)]\n"
+      "  http-request set-map(/tmp/m.map) %[src] v-%[req.hdr(y)] unless { path /x }\n"
+      "  http-response del-map(/tmp/m.map) %[res.hdr(k)]\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(req(r).size(), 3u);
+  EXPECT_EQ(req(r)[0].action, HttpRule::Action::kAddAcl);
+  EXPECT_NE(req(r)[0].cond, nullptr);
+  EXPECT_EQ(req(r)[0].pat_ref, req(r)[1].pat_ref);  // one reference per file
+  EXPECT_EQ(req(r)[0].pat_ref->path(), "/tmp/a.lst");
+  EXPECT_EQ(req(r)[1].action, HttpRule::Action::kDelAcl);
+  EXPECT_EQ(req(r)[2].action, HttpRule::Action::kSetMap);
+  EXPECT_NE(req(r)[2].fmt2, nullptr);
+  EXPECT_NE(req(r)[2].cond, nullptr);
+  ASSERT_EQ(rsp(r).size(), 1u);
+  EXPECT_EQ(rsp(r)[0].action, HttpRule::Action::kDelMap);
+  EXPECT_EQ(rsp(r)[0].pat_ref, req(r)[2].pat_ref);
+
+  EXPECT_EQ(only_error(frontend("  http-request add-acl %[src]\n")),
+            "t.cfg:3: 'http-request add-acl': expects the file name in parentheses: "
+            "add-acl(FILE) KEY-FORMAT");
+  EXPECT_EQ(only_error(frontend("  http-request set-map(/m) %[src]\n")),
+            "t.cfg:3: 'http-request set-map(/m)': expects set-map(FILE) KEY-FORMAT "
+            "VALUE-FORMAT [if|unless CONDITION]");
+  EXPECT_EQ(only_error(frontend("  http-request del-map(/m) a b\n")),
+            "t.cfg:3: 'http-request del-map(/m)': expects del-map(FILE) KEY-FORMAT "
+            "[if|unless CONDITION]");
+  EXPECT_FALSE(frontend("  http-after-response set-map(/m) a b\n").ok());
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "support/temp_dir.h"
 #include "unit/expr/fake_context.h"
+#include "unit/expr/mem_files.h"
 
 namespace hearth::expr {
 namespace {
@@ -21,21 +22,7 @@ using testing::words_of;
 
 using testing::FakeContext;
 
-// Pattern files held in memory.
-class MemFiles : public PatternSource {
- public:
-  std::map<std::string, std::vector<std::string>> files;
-  bool read_lines(const std::string& path, std::vector<std::string>* lines,
-                  std::string* err) override {
-    auto it = files.find(path);
-    if (it == files.end()) {
-      *err = "failed to open pattern file '" + path + "'";
-      return false;
-    }
-    *lines = it->second;
-    return true;
-  }
-};
+using testing::MemFiles;
 
 struct Parsed {
   bool ok = false;

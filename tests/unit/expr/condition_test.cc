@@ -211,7 +211,8 @@ TEST(Condition, PredefinedAcls) {
   }
   EXPECT_EQ(predefined_acl("NOSUCH"), nullptr);
   EXPECT_EQ(predefined_acl("true"), nullptr);
-  EXPECT_EQ(predefined_acl("TRUE"), predefined_acl("TRUE"));  // built once
+  // Built for each use: each has its own pattern reference, as in HAProxy.
+  EXPECT_NE(predefined_acl("TRUE"), predefined_acl("TRUE"));
 
   Section s;
   FakeContext ctx;  // GET / HTTP/1.1 from 192.0.2.1
