@@ -4,12 +4,28 @@
 
 #include <algorithm>
 
+#include "config/validate_binds.h"
 #include "core/clock.h"
 #include "mux/mux_h1.h"
 #include "stream/sample_fetch.h"
 
 namespace hearth::app {
 namespace {
+
+// A bind line's socket options. Its backlog, when unset, is the frontend's
+// maxconn, as in HAProxy (or 1024 when the frontend sets none).
+net::ListenOptions listen_options(const config::BindOptions& b, int fe_maxconn) {
+  net::ListenOptions o;
+  o.backlog = b.backlog > 0 ? b.backlog : fe_maxconn > 0 ? fe_maxconn : 1024;
+  o.v6only = b.v6only;
+  o.tfo = b.tfo;
+  o.defer_accept = b.defer_accept;
+  o.transparent = b.transparent;
+  o.interface = b.interface;
+  o.mss = b.mss;
+  o.tcp_ut_ms = int(b.tcp_ut_ms);
+  return o;
+}
 
 std::string where(const config::SourceLoc& loc, const char* keyword) {
   return loc.file + ":" + std::to_string(loc.line) + ": '" + keyword + "': ";
@@ -282,10 +298,20 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
         fe.switching.push_back({nullptr, r.cond, r.fmt});
       else if (backend::Backend* be = find_backend(r.backend))
         fe.switching.push_back({be, r.cond, nullptr});
-    for (const config::BindConfig& b : p.binds) {
+    const std::vector<int> ids = config::bind_ids(p);
+    for (size_t k = 0; k < p.binds.size(); ++k) {
+      const config::BindConfig& b = p.binds[k];
       BindSpec spec;
       spec.loc = b.loc;
       spec.text = b.address;
+      spec.listen = listen_options(b.opts, p.maxconn);
+      spec.threads = b.opts.threads;
+      auto info = std::make_unique<net::BindInfo>();
+      info->name = b.opts.name;
+      info->id = ids[k];
+      info->maxconn = b.opts.maxconn;
+      spec.info = info.get();
+      fr.bind_infos.push_back(std::move(info));
       spec.xprt = net::find_transport("raw");  // "ssl" binds arrive with TLS
       if (auto fd = net::parse_fd_spec(b.address)) {
         spec.inherited_fd = *fd;

@@ -9,6 +9,8 @@
 #include "backend/health_check.h"
 #include "config/model.h"
 #include "net/address.h"
+#include "net/listener.h"
+#include "net/socket.h"
 #include "net/transport.h"
 #include "stream/frontend.h"
 
@@ -20,11 +22,15 @@ struct BindSpec {
   net::Address addr;
   int inherited_fd = -1;           // bind fd@N
   net::Transport* xprt = nullptr;  // what carries the accepted connections
+  net::ListenOptions listen;       // socket options of the bind line
+  uint64_t threads = 0;            // bit t for worker t that listens; 0: all
+  net::BindInfo* info = nullptr;   // owned by the FrontendRuntime
 };
 
 struct FrontendRuntime {
   std::unique_ptr<stream::Frontend> fe;
   std::vector<BindSpec> binds;
+  std::vector<std::unique_ptr<net::BindInfo>> bind_infos;  // one per bind
 };
 
 class Runtime {

@@ -11,7 +11,6 @@
 
 namespace hearth::app {
 namespace {
-constexpr int kBacklog = 1024;
 constexpr int64_t kHousekeepingMs = 100;
 }  // namespace
 
@@ -25,11 +24,12 @@ bool Worker::open_listeners(std::string* err) {
     if (int(fr.fe->listeners_by_thread.size()) < rt_->nbthread)
       fr.fe->listeners_by_thread.resize(rt_->nbthread);
     for (const BindSpec& b : fr.binds) {
+      if (b.threads && !(b.threads >> index_ & 1)) continue;  // "thread": not this one
       int fd = b.inherited_fd;
       bool owns = false;
       if (fd < 0) {
         std::string e;
-        fd = net::make_listener(b.addr, kBacklog, /*reuseport=*/true, &e);
+        fd = net::make_listener(b.addr, b.listen, &e);
         if (fd < 0) {
           *err = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': " + e;
           return false;
@@ -39,6 +39,7 @@ bool Worker::open_listeners(std::string* err) {
       auto l = std::make_unique<net::Listener>(&loop_, fd, owns, &stream::frontend_accept,
                                                &stream::frontend_gate, fr.fe.get());
       l->set_transport(b.xprt);
+      l->set_bind(b.info);
       // A shared inherited socket is polled by every worker: wake only one.
       if (!l->start(/*exclusive=*/b.inherited_fd >= 0 && rt_->nbthread > 1)) {
         *err = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': cannot poll " + b.text;

@@ -1,5 +1,7 @@
 #include "config/address.h"
 
+#include <arpa/inet.h>
+
 #include "config/units.h"
 
 namespace hearth::config {
@@ -73,7 +75,12 @@ std::string check_host_port(std::string_view address, bool allow_wildcard) {
   if (colon == std::string_view::npos) return "missing ':PORT'";
   const std::string_view host = address.substr(0, colon);
   if (host.find(':') != std::string_view::npos) {
-    return "an IPv6 address must be written in brackets, as in [::1]:8080";
+    // Without brackets the last colon starts the port, as in HAProxy (":::80").
+    in6_addr v6;
+    if (inet_pton(AF_INET6, std::string(host).c_str(), &v6) != 1)
+      return "invalid IPv6 address '" + std::string(host) +
+             "' (or write it in brackets, as in [::1]:8080)";
+    return check_port(address.substr(colon + 1));
   }
   if (!(allow_wildcard && (host.empty() || host == "*"))) {
     std::string err = check_host(host);

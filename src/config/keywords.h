@@ -26,6 +26,8 @@ void parse_global_set_var(const Directive& d, GlobalConfig& global, Reporter& re
 // (proxy_keywords.cc); dispatches to the handlers below.
 void parse_proxy_keyword(const Directive& d, ProxySection& section, Reporter& rep);
 
+// "bind ADDR[,ADDR...] [OPTION...]" (bind_keywords.cc).
+void parse_bind(const Directive& d, ProxySection& section, Reporter& rep);
 // Appends one bind per comma-separated address of `list` ("bind" keyword and
 // the address on a "listen" line). Addresses are checked by validate().
 void add_binds(const std::string& list, const SourceLoc& loc, ProxyConfig& proxy);

@@ -69,9 +69,28 @@ struct ServerConfig {
   InitState init_state = InitState::kUp;
 };
 
+// The options of a "bind" line, shared by each address it lists.
+struct BindOptions {
+  std::string name;           // so_name
+  int id = 0;                 // so_id; 0: numbered automatically
+  int backlog = 0;            // listen(2) backlog; 0: the frontend's
+  int maxconn = 0;            // connections open at once on this line's sockets; 0: no limit
+  int v6only = -1;            // IPV6_V6ONLY: -1 system default, 0 v4v6, 1 v6only
+  bool tfo = false;           // TCP_FASTOPEN
+  bool defer_accept = false;  // TCP_DEFER_ACCEPT
+  bool transparent = false;   // IP_TRANSPARENT / IPV6_TRANSPARENT
+  std::string interface;      // SO_BINDTODEVICE
+  int mss = 0;                // TCP_MAXSEG: > 0 the value, < 0 reduce the default by it
+  int64_t tcp_ut_ms = 0;      // TCP_USER_TIMEOUT
+  uint64_t threads = 0;       // bit t-1 for thread t; 0: every thread
+  int thread_max = 0;         // the highest thread "thread" names by number
+  std::string proto;          // "h1", "none" or "" (the mode's)
+};
+
 struct BindConfig {
   SourceLoc loc;
   std::string address;  // "ip:port", ":port", "*:port", "[v6]:port" or "fd@N"
+  BindOptions opts;
 };
 
 // "option httpchk [[METHOD] URI [VERSION]]", "http-check send" and

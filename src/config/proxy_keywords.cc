@@ -22,18 +22,6 @@ void parse_mode(const Directive& d, ProxySection& s, Reporter& rep) {
     rep.error(d.loc, "mode", "unsupported mode '" + d[1] + "': expects tcp or http");
 }
 
-// bind ADDR[,ADDR...]: several comma-separated addresses make several binds.
-// The addresses' syntax is checked by validate().
-void parse_bind(const Directive& d, ProxySection& s, Reporter& rep) {
-  if (d.size() > 2) {
-    rep.error(d.loc, "bind",
-              "bind option '" + d[2] + "' is not supported by Hearth yet (no bind options are)");
-    return;
-  }
-  if (!check_arity(d, "bind", 2, 2, "bind ADDR:PORT[,ADDR:PORT...]", rep)) return;
-  add_binds(d[1], d.loc, s.proxy);
-}
-
 void parse_default_backend(const Directive& d, ProxySection& s, Reporter& rep) {
   if (!check_arity(d, "default_backend", 2, 2, "default_backend NAME", rep)) return;
   s.proxy.default_backend = d[1];

@@ -1,6 +1,7 @@
 #include "config/validate.h"
 
 #include "config/address.h"
+#include "config/validate_binds.h"
 #include "config/validate_log.h"
 
 namespace hearth::config {
@@ -76,10 +77,7 @@ void Validator::check_frontend(const ProxyConfig& p) {
   if (p.binds.empty()) {
     error(p.loc, kw, "'" + p.name + "' has no bind line: add 'bind ADDR:PORT'");
   }
-  for (const BindConfig& b : p.binds) {
-    const std::string why = check_bind_address(b.address);
-    if (!why.empty()) error(b.loc, "bind", "invalid address '" + b.address + "': " + why);
-  }
+  validate_binds(p, config_.global.nbthread, r_);
   if (!p.default_backend.empty())
     check_backend_ref(p, p.default_backend, p.default_backend_loc, "default_backend");
   for (const SwitchingRule& r : p.use_backends)

@@ -133,6 +133,8 @@ const std::vector<Named>& catalog() {
     add("dst", def(FetchId::kDst, none, T::kAddr, kUseAny));
     add("dst_port", def(FetchId::kDstPort, none, T::kSint, kUseAny));
     add("fe_name", def(FetchId::kFeName, none, T::kStr, kUseAny));
+    add("so_name", def(FetchId::kSoName, none, T::kStr, kUseAny));
+    add("so_id", def(FetchId::kSoId, none, T::kSint, kUseAny));
     add("be_name", def(FetchId::kBeName, none, T::kStr, kUseAny));
     add("nbsrv", def(FetchId::kNbsrv, name_arg, T::kSint, kUseAny));
     add("fe_id", def(FetchId::kFeId, none, T::kSint, kUseAny));

@@ -33,6 +33,8 @@ enum class FetchId : uint16_t {
   kDst,
   kDstPort,
   kFeName,
+  kSoName,
+  kSoId,
   kBeName,
   kNbsrv,
   kFeId,

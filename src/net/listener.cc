@@ -48,7 +48,7 @@ void Listener::pause() {
 
 void Listener::maybe_resume() {
   if (!paused_ || fd_ < 0) return;
-  if (gate_ && !gate_(ctx_)) return;
+  if ((gate_ && !gate_(ctx_)) || (bind_ && bind_->full())) return;
   paused_ = false;
   registered_ = loop_->add_fd(fd_, EPOLLIN | (exclusive_ ? uint32_t(EPOLLEXCLUSIVE) : 0u), this);
   accept_some();  // connections may have queued in the backlog meanwhile
@@ -59,7 +59,7 @@ void Listener::on_fd_event(uint32_t) { accept_some(); }
 void Listener::accept_some() {
   // Bounded batch so one busy listener cannot starve established sessions.
   for (int i = 0; i < 64 && fd_ >= 0; ++i) {
-    if (gate_ && !gate_(ctx_)) {
+    if ((gate_ && !gate_(ctx_)) || (bind_ && bind_->full())) {
       pause();
       return;
     }

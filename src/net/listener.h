@@ -1,6 +1,7 @@
 #pragma once
 // A listening socket registered with one loop. Accepting pauses while the owner's
 // connection limit is reached and resumes when a connection ends.
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -16,6 +17,19 @@ class Transport;
 using AcceptGate = bool (*)(void* ctx);
 // Takes ownership of an accepted, non-blocking fd.
 using AcceptFn = void (*)(Listener* l, int fd, const Address& peer, void* ctx);
+
+// What a bind line gives every socket it opens (one per thread): its name and
+// id (so_name, so_id) and its connection limit, counted across those sockets.
+struct BindInfo {
+  std::string name;
+  int id = 0;
+  int maxconn = 0;  // 0: no limit of its own
+  // Connections accepted on this line and not closed yet; whoever owns an
+  // accepted connection gives its count back (Session).
+  std::atomic<int> cur{0};
+
+  bool full() const { return maxconn > 0 && cur.load(std::memory_order_relaxed) >= maxconn; }
+};
 
 class Listener final : public FdHandler {
  public:
@@ -35,6 +49,9 @@ class Listener final : public FdHandler {
   Transport* transport() const { return xprt_; }
   void set_transport(Transport* t) { xprt_ = t; }
   uint64_t accepted() const { return accepted_; }
+  // The bind line this socket belongs to (null when none was given).
+  BindInfo* bind() const { return bind_; }
+  void set_bind(BindInfo* b) { bind_ = b; }
 
   void on_fd_event(uint32_t events) override;
 
@@ -53,6 +70,7 @@ class Listener final : public FdHandler {
   bool paused_ = false;
   bool exclusive_ = false;
   uint64_t accepted_ = 0;
+  BindInfo* bind_ = nullptr;
 };
 
 }  // namespace hearth::net

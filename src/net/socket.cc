@@ -21,7 +21,52 @@ void set_nodelay(int fd) {
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-int make_listener(const Address& a, int backlog, bool reuseport, std::string* err) {
+namespace {
+
+// The options that must be set before bind(). Returns: false with *err.
+bool set_pre_bind_options(int fd, const Address& a, const ListenOptions& o, std::string* err) {
+  const int one = 1;
+  const bool v6 = a.family() == AF_INET6;
+  auto fail = [&](const char* what) {
+    *err = std::string(what) + ": " + strerror(errno);
+    return false;
+  };
+  if (v6 && o.v6only >= 0 &&
+      setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &o.v6only, sizeof o.v6only) != 0)
+    return fail("IPV6_V6ONLY");
+  if (o.transparent && (v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_TRANSPARENT, &one, sizeof one)
+                           : setsockopt(fd, IPPROTO_IP, IP_TRANSPARENT, &one, sizeof one)) != 0)
+    return fail("cannot make the socket transparent");
+  if (!o.interface.empty() && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o.interface.data(),
+                                         socklen_t(o.interface.size())) != 0)
+    return fail(("cannot bind to interface '" + o.interface + "'").c_str());
+  if (o.mss != 0) {
+    int mss = o.mss;
+    if (mss < 0) {  // reduce what the kernel would advertise
+      socklen_t len = sizeof mss;
+      int cur = 0;
+      if (getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &cur, &len) != 0) return fail("TCP_MAXSEG");
+      mss = cur + o.mss;
+    }
+    if (mss <= 0 || setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss) != 0)
+      return fail("cannot set the MSS");
+  }
+  if (o.tcp_ut_ms > 0 &&
+      setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &o.tcp_ut_ms, sizeof o.tcp_ut_ms) != 0)
+    return fail("TCP_USER_TIMEOUT");
+  if (o.defer_accept) {
+    const int secs = 1;  // accept once data came, or after the first retransmit
+    if (setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof secs) != 0)
+      return fail("TCP_DEFER_ACCEPT");
+  }
+  if (o.tfo && setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &o.backlog, sizeof o.backlog) != 0)
+    return fail("TCP_FASTOPEN");
+  return true;
+}
+
+}  // namespace
+
+int make_listener(const Address& a, const ListenOptions& o, std::string* err) {
   int fd = socket(a.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *err = std::string("socket: ") + strerror(errno);
@@ -29,13 +74,17 @@ int make_listener(const Address& a, int backlog, bool reuseport, std::string* er
   }
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (reuseport) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  if (o.reuseport) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  if (!set_pre_bind_options(fd, a, o, err)) {
+    close(fd);
+    return -1;
+  }
   if (bind(fd, a.sa(), a.len) != 0) {
     *err = "cannot bind " + a.str() + ": " + strerror(errno);
     close(fd);
     return -1;
   }
-  if (listen(fd, backlog) != 0) {
+  if (listen(fd, o.backlog) != 0) {
     *err = "cannot listen on " + a.str() + ": " + strerror(errno);
     close(fd);
     return -1;

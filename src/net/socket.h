@@ -8,8 +8,21 @@ namespace hearth::net {
 
 bool set_nonblock(int fd);
 void set_nodelay(int fd);
+// The socket options of a listening socket (a bind line's options).
+struct ListenOptions {
+  int backlog = 1024;
+  bool reuseport = true;
+  int v6only = -1;  // IPV6_V6ONLY on an IPv6 socket: -1 the system's default
+  bool tfo = false;
+  bool defer_accept = false;
+  bool transparent = false;
+  std::string interface;  // SO_BINDTODEVICE
+  int mss = 0;            // TCP_MAXSEG: > 0 the value, < 0 the default reduced by it
+  int tcp_ut_ms = 0;      // TCP_USER_TIMEOUT, inherited by accepted sockets
+};
+
 // Returns: a listening, non-blocking socket, or -1 with *err naming the failure.
-int make_listener(const Address& a, int backlog, bool reuseport, std::string* err);
+int make_listener(const Address& a, const ListenOptions& o, std::string* err);
 // Starts a non-blocking connect. Returns: fd (connection in progress or done), or
 // -1 with *err_no set.
 int start_connect(const Address& a, int* err_no);

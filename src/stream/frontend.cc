@@ -111,6 +111,7 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
     fe->connection_closed();
     return;
   }
+  if ((s->bind = l->bind())) s->bind->cur.fetch_add(1, std::memory_order_relaxed);
   c->owner = s;
   c->on_destroy = &on_client_conn_destroyed;
   c->on_destroy_ctx = s;

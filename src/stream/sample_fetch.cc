@@ -11,6 +11,7 @@
 #include "backend/server.h"
 #include "http/headers.h"
 #include "net/connection.h"
+#include "net/listener.h"
 #include "stream/frontend.h"
 #include "stream/http_auth.h"
 #include "stream/http_captures.h"
@@ -356,6 +357,19 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
       if (!a) return false;
       if (def.id == FetchId::kDst) return addr_sample(a->sa(), out);
       out.set_sint(a->port());
+      return true;
+    }
+    case FetchId::kSoName:
+    case FetchId::kSoId: {
+      // The bind line of the client connection ("name", "id").
+      const Session* s = session_ ? session_ : client_ ? Session::of(client_) : nullptr;
+      if (!s || !s->bind) return false;
+      if (def.id == FetchId::kSoId) {
+        out.set_sint(s->bind->id);
+        return true;
+      }
+      if (s->bind->name.empty()) return false;
+      out.set_str(s->bind->name);
       return true;
     }
     case FetchId::kFeName:

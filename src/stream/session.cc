@@ -3,11 +3,15 @@
 #include <sys/socket.h>
 
 #include "net/connection.h"
+#include "net/listener.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
 
-Session::~Session() { var_store_pool().destroy(vars); }
+Session::~Session() {
+  var_store_pool().destroy(vars);
+  if (bind) bind->cur.fetch_sub(1, std::memory_order_relaxed);
+}
 
 Session* Session::of(const net::Connection* c) { return static_cast<Session*>(c->owner); }
 

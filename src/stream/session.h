@@ -14,7 +14,8 @@
 
 namespace hearth::net {
 class Connection;
-}
+struct BindInfo;
+}  // namespace hearth::net
 
 namespace hearth::stream {
 
@@ -27,6 +28,9 @@ struct Session {
   Session& operator=(const Session&) = delete;
 
   Frontend* fe;
+  // The bind line the connection came in on (so_name, so_id), whose
+  // connection count this session holds until it is freed. Null if none.
+  net::BindInfo* bind = nullptr;
   backend::PrivateConn priv;
   uint32_t transactions = 0;       // HTTP requests completed, the connection kept open
   expr::VarStore* vars = nullptr;  // sess.* variables, from var_store_pool() once set

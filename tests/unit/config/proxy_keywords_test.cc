@@ -2,6 +2,7 @@
 // HTTP rules have their own test files).
 #include <gtest/gtest.h>
 
+#include "config/validate_binds.h"
 #include "config_test_util.h"
 
 namespace hearth::config {
@@ -52,11 +53,65 @@ TEST(ProxyKeywords, BindAcceptsListsAndRejectsOptions) {
   EXPECT_EQ(b[1].address, "127.0.0.1:81");
   EXPECT_EQ(b[2].address, "[::1]:82");
   EXPECT_EQ(b[2].loc.line, 3);
-  EXPECT_EQ(
-      only_error(in("frontend", "  bind :443 ssl crt /x.pem\n")),
-      "t.cfg:2: 'bind': bind option 'ssl' is not supported by Hearth yet (no bind options are)");
+  EXPECT_EQ(only_error(in("frontend", "  bind :443 ssl crt /x.pem\n")),
+            "t.cfg:2: 'bind': bind option 'ssl': TLS is not supported by Hearth yet");
   EXPECT_EQ(only_error(in("frontend", "  bind\n")),
-            "t.cfg:2: 'bind': missing argument: expects 'bind ADDR:PORT[,ADDR:PORT...]'");
+            "t.cfg:2: 'bind': missing argument: expects 'bind ADDR:PORT[,ADDR:PORT...] "
+            "[OPTION...]'");
+}
+
+TEST(ProxyKeywords, BindOptionsApplyToEveryAddressOfTheLine) {
+  auto r = in("frontend",
+              "  bind :80,:81 name web backlog 50 maxconn 7 v4v6 tfo defer-accept transparent "
+              "interface lo mss -20 tcp-ut 2s thread 1 proto h1\n  mode http\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const auto& b = proxy(r).binds;
+  ASSERT_EQ(b.size(), 2u);
+  for (const auto& x : b) {
+    EXPECT_EQ(x.opts.name, "web");
+    EXPECT_EQ(x.opts.backlog, 50);
+    EXPECT_EQ(x.opts.maxconn, 7);
+    EXPECT_EQ(x.opts.v6only, 0);
+    EXPECT_TRUE(x.opts.tfo && x.opts.defer_accept && x.opts.transparent);
+    EXPECT_EQ(x.opts.interface, "lo");
+    EXPECT_EQ(x.opts.mss, -20);
+    EXPECT_EQ(x.opts.tcp_ut_ms, 2000);
+    EXPECT_EQ(x.opts.threads, 1u);
+    EXPECT_EQ(x.opts.proto, "h1");
+  }
+  // v6only wins over v4v6 in either order.
+  EXPECT_EQ(proxy(in("frontend", "  bind :::80 v6only v4v6\n")).binds[0].opts.v6only, 1);
+  EXPECT_EQ(proxy(in("frontend", "  bind :::80 v4v6 v6only\n")).binds[0].opts.v6only, 1);
+  EXPECT_EQ(proxy(in("frontend", "  bind :80 thread odd\n")).binds[0].opts.threads & 7u, 5u);
+}
+
+TEST(ProxyKeywords, BindOptionErrors) {
+  EXPECT_EQ(only_error(in("frontend", "  bind :80,:81 id 3\n")),
+            "t.cfg:2: 'bind': 'id' can only be used with a single address");
+  EXPECT_EQ(
+      only_error(testing::parse_and_validate("frontend p\n  bind :80 id 3\n  bind :81 id 3\n")),
+      "t.cfg:3: 'bind': 'id 3' is already used by another bind of 'p'");
+  EXPECT_EQ(only_error(in("frontend", "  bind :80 accept-proxy\n")),
+            "t.cfg:2: 'bind': bind option 'accept-proxy': the PROXY protocol is not supported by "
+            "Hearth yet");
+  EXPECT_EQ(only_error(in("frontend", "  bind :80 proto h2\n")),
+            "t.cfg:2: 'bind': 'proto h2': HTTP/2 is not supported by Hearth yet");
+  EXPECT_EQ(
+      only_error(testing::parse_and_validate("frontend p\n  mode tcp\n  bind :80 proto h1\n")),
+      "t.cfg:3: 'bind': 'proto h1' does not suit 'p', which is in mode tcp");
+  EXPECT_EQ(only_error(testing::parse_and_validate("frontend p\n  bind :80 thread 2\n")),
+            "t.cfg:2: 'bind': 'thread' names thread 2, which does not exist (nbthread 1)");
+  EXPECT_EQ(only_error(in("frontend", "  bind :80 maxconn\n")),
+            "t.cfg:2: 'bind': 'maxconn' expects a value");
+  EXPECT_EQ(only_error(in("frontend", "  bind :80 frobnicate\n")),
+            "t.cfg:2: 'bind': unknown bind option 'frobnicate'");
+}
+
+TEST(ProxyKeywords, BindIdsNumberAsHAProxy) {
+  // Measured on haproxy 2.6: ids 1, 2, 3, a fixed 7, then 5.
+  auto r = in("frontend", "  bind :80,:81\n  bind :82\n  bind :83 id 7\n  bind :84\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(bind_ids(proxy(r)), (std::vector<int>{1, 2, 3, 7, 5}));
 }
 
 TEST(ProxyKeywords, DefaultBackend) {

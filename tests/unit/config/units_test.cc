@@ -69,7 +69,11 @@ TEST(Address, BindFormsRejectedWithReason) {
   EXPECT_NE(check_bind_address("8080").find("missing ':PORT'"), std::string::npos);
   EXPECT_NE(check_bind_address(":0").find("between 1 and 65535"), std::string::npos);
   EXPECT_NE(check_bind_address(":65536").find("between 1 and 65535"), std::string::npos);
-  EXPECT_NE(check_bind_address("::1:80").find("brackets"), std::string::npos);
+  // Without brackets the last colon starts the port (HAProxy's ":::80").
+  EXPECT_EQ(check_bind_address("::1:80"), "");
+  EXPECT_EQ(check_bind_address(":::80"), "");
+  EXPECT_EQ(check_bind_address("[::]:80"), "");
+  EXPECT_NE(check_bind_address("::g:80").find("brackets"), std::string::npos);
   EXPECT_NE(check_bind_address("1.2.3.256:80").find("IPv4"), std::string::npos);
   EXPECT_NE(check_bind_address("fd@x").find("fd@3"), std::string::npos);
   EXPECT_NE(check_bind_address("[::1:80").find("']'"), std::string::npos);
