@@ -41,7 +41,7 @@ void for_each_value(const http::HeaderList& fields, std::string_view name, bool 
     }
     const std::string_view v = h.value;
     // Most values hold neither a comma nor a quote: one element.
-    if (!memchr(v.data(), ',', v.size()) && !memchr(v.data(), '"', v.size())) {
+    if (v.empty() || (!memchr(v.data(), ',', v.size()) && !memchr(v.data(), '"', v.size()))) {
       if (!f(http::trim_ows(v))) return;
       continue;
     }

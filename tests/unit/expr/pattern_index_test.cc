@@ -27,8 +27,15 @@ void* operator new(size_t n) {
   if (void* p = std::malloc(n ? n : 1)) return p;
   std::abort();
 }
+// The nothrow form too (std::stable_sort's buffer), so that every new this
+// binary makes pairs with the free() below (AddressSanitizer checks pairs).
+void* operator new(size_t n, const std::nothrow_t&) noexcept {
+  if (g_counting) ++g_allocations;
+  return std::malloc(n ? n : 1);
+}
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace hearth::expr {
 namespace {

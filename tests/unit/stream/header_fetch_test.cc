@@ -21,6 +21,7 @@ class HeaderFetch : public ::testing::Test {
     head_.fields().add("Host", "h");
     head_.fields().add("x-a", "\"th,ree\"");
     head_.fields().add("X-A", "four");
+    head_.fields().add("X-Empty", "");
   }
 
   // Returns: the expression's text, or "<none>" without a sample.
@@ -71,6 +72,11 @@ TEST_F(HeaderFetch, FhdrTakesWholeLines) {
   EXPECT_EQ(value("req.fhdr(x-a,1)"), "one, two");
   EXPECT_EQ(value("req.fhdr(x-a,-2)"), "\"th,ree\"");
   EXPECT_EQ(value("req.fhdr_cnt(x-a)"), "3");
+}
+
+TEST_F(HeaderFetch, EmptyValueIsAnEmptySample) {
+  EXPECT_EQ(value("req.hdr(x-empty)"), "");
+  EXPECT_EQ(value("req.hdr_cnt(x-empty)"), "1");
 }
 
 TEST_F(HeaderFetch, MissingHeaderHasNoSample) {
