@@ -75,16 +75,20 @@ bool parse_capture_action(const Directive& d, const std::string& kw, ProxySectio
   return true;
 }
 
+bool parse_set_log_level_word(const Directive& d, size_t i, const std::string& kw, LogLevel* level,
+                              Reporter& rep) {
+  if (d.size() > i && parse_log_level(d[i], true, level)) return true;
+  rep.error(d.loc, kw,
+            "expects one level: emerg, alert, crit, err, warning, notice, info, debug or "
+            "silent" +
+                (d.size() > i ? ", found '" + d[i] + "'" : std::string()));
+  return false;
+}
+
 bool parse_log_level_action(const Directive& d, const std::string& kw, HttpRule& rule,
                             Reporter& rep) {
   LogLevel level = kLogInfo;
-  if (d.size() < 3 || !parse_log_level(d[2], true, &level)) {
-    rep.error(d.loc, kw,
-              "expects one level: emerg, alert, crit, err, warning, notice, info, debug or "
-              "silent" +
-                  (d.size() < 3 ? std::string() : ", found '" + d[2] + "'"));
-    return false;
-  }
+  if (!parse_set_log_level_word(d, 2, kw, &level, rep)) return false;
   if (d.size() > 3 && d[3] != "if" && d[3] != "unless") {
     rep.error(d.loc, kw, "unexpected '" + d[3] + "': expects [if|unless COND] after the level");
     return false;

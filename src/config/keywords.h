@@ -58,6 +58,10 @@ void parse_tcp_rule(const Directive& d, ProxySection& section, Reporter& rep);
 // request capture slot. Returns: false after reporting.
 bool parse_capture_action(const Directive& d, const std::string& keyword, ProxySection& section,
                           HttpRule& rule, Reporter& rep);
+// The level word d[i] of a set-log-level action (a level or "silent").
+// Returns: false after reporting.
+bool parse_set_log_level_word(const Directive& d, size_t i, const std::string& keyword,
+                              LogLevel* level, Reporter& rep);
 bool parse_log_level_action(const Directive& d, const std::string& keyword, HttpRule& rule,
                             Reporter& rep);
 

@@ -212,13 +212,7 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     // HAProxy 2.6 has it in content rules only.
     rule.action = Action::kSetLogLevel;
     LogLevel level = kLogInfo;
-    if (d.size() < 4 || !parse_log_level(d[3], true, &level)) {
-      rep.error(d.loc, kw,
-                "expects one level: emerg, alert, crit, err, warning, notice, info, debug or "
-                "silent" +
-                    (d.size() < 4 ? std::string() : ", found '" + d[3] + "'"));
-      return;
-    }
+    if (!parse_set_log_level_word(d, 3, kw, &level, rep)) return;
     rule.log_level = level;
     cond_at = 4;
   } else if (action == "set-var" || action == "set-var-fmt" || action == "unset-var") {

@@ -30,11 +30,10 @@ void validate_binds(const ProxyConfig& p, int nbthread, ParseResult& r) {
 }
 
 std::vector<int> bind_ids(const ProxyConfig& p) {
-  std::set<int> fixed;
+  std::set<int> used;  // the fixed ids, then those given out
   for (const BindConfig& b : p.binds)
-    if (b.opts.id) fixed.insert(b.opts.id);
+    if (b.opts.id) used.insert(b.opts.id);
   std::vector<int> out;
-  std::set<int> used = fixed;
   int next = 1;
   for (const BindConfig& b : p.binds) {
     if (b.opts.id) {
