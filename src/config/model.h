@@ -206,7 +206,7 @@ struct HttpRule {
   // early-hint: this rule and the unconditional early-hint rules right after
   // it, which HAProxy sends in one 103 response (1: this rule sends it).
   uint16_t eh_group = 1;
-  uint8_t normalizer = 0;       // normalize-uri: an expr::UriNormalizer value
+  uint8_t normalizer = 0;  // normalize-uri: an expr::UriNormalizer value
   // add-acl, del-acl, set-map, del-map: the file's pattern reference (its
   // entries change only once an acl or map loaded it, as in HAProxy) and,
   // for set-map, the value's format.
@@ -342,6 +342,8 @@ struct Config {
   std::vector<std::shared_ptr<const expr::Userlist>> userlists;
   // "http-errors NAME" sections: their messages by status.
   std::map<std::string, ErrorReplies> http_errors;
+  // "ring" sections in file order.
+  std::vector<RingConfig> rings;
 
   // Returns: the backend (want_backend) or frontend (!want_backend) named
   // `name`, a listen section matching either way; nullptr if there is none.
