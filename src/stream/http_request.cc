@@ -236,7 +236,7 @@ bool HttpStream::analyse_request() {
 // the evaluation is final (nothing is waited for).
 bool HttpStream::pass_tcp_content(const std::vector<config::TcpRule>& rules,
                                   const backend::Backend* be) {
-  TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, be);
+  TcpFetch fetch(expr::kUseConn | expr::kUseL6Req | expr::kUseReq, scf_->conn, fe_, be, &req_.head);
   fetch.set_vars(&vars_, session());
   fetch.set_log_level(&log_.level);
   fetch.set_last_rule(&log_.last_rule);
