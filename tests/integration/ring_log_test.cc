@@ -78,6 +78,15 @@ class TcpSink {
   std::string data_;
 };
 
+// A TCP syslog server, a port for hearth and its stats socket.
+struct Setup {
+  TempDir dir;
+  uint16_t sink_port = free_tcp_port();
+  TcpSink sink{sink_port};
+  uint16_t port = free_tcp_port();
+  std::string stats = dir.file("stats.sock");
+};
+
 const char* const kDefaults =
     "defaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n  timeout connect 5s\n";
 
@@ -90,31 +99,27 @@ int64_t field(const std::string& text, const std::string& name) {
 // memory (the raw format by default, a target length shorter than the
 // ring's maxlen). "show events" lists and prints them as HAProxy does.
 TEST(RingLog, ForwardsOctetCountedAndShowsEvents) {
-  TempDir dir;
-  const uint16_t sink_port = free_tcp_port();
-  TcpSink sink(sink_port);
-  ASSERT_TRUE(sink.ok());
-  const uint16_t port = free_tcp_port();
-  const std::string stats = dir.file("stats.sock");
+  Setup st;
+  ASSERT_TRUE(st.sink.ok());
   const std::string tail(70, 'z');
-  HearthProcess hearth("global\n  stats socket " + stats +
+  HearthProcess hearth("global\n  stats socket " + st.stats +
                            " level admin\n  log ring@r1 local0\n"
                            "ring r1\n  description \"my ring\"\n  format rfc3164\n  maxlen 200\n"
                            "  size 32768\n  timeout connect 1s\n  timeout server 2s\n"
                            "  server s1 127.0.0.1:" +
-                           std::to_string(sink_port) +
+                           std::to_string(st.sink_port) +
                            " log-proto octet-count\n"
                            "ring r2\n  size 16384\n" +
-                           kDefaults + "frontend fe\n  bind 127.0.0.1:" + std::to_string(port) +
+                           kDefaults + "frontend fe\n  bind 127.0.0.1:" + std::to_string(st.port) +
                            "\n  log global\n  log ring@r2 len 80 format rfc5424 local1\n"
                            "  log-format \"%ci %ST %HP " +
                            tail + "\"\n  http-request return status 200\n",
-                       HearthOptions{.wait_ports = {port}});
+                       HearthOptions{.wait_ports = {st.port}});
   ASSERT_TRUE(hearth.ready()) << hearth.describe();
-  ASSERT_EQ(http_status(http_get(port, "/abc")), 200);
-  ASSERT_EQ(http_status(http_get(port, "/def")), 200);
+  ASSERT_EQ(http_status(http_get(st.port, "/abc")), 200);
+  ASSERT_EQ(http_status(http_get(st.port, "/def")), 200);
   const std::string pid = std::to_string(hearth.process().pid());
-  const std::string got = sink.read_until("/def " + tail);
+  const std::string got = st.sink.read_until("/def " + tail);
   // "LEN MSG" with no newline; rfc3164 without log-send-hostname says
   // localhost, and the tag is "haproxy" without log-tag, as in HAProxy.
   const std::regex date(R"([A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d)");
@@ -127,39 +132,35 @@ TEST(RingLog, ForwardsOctetCountedAndShowsEvents) {
   }
   EXPECT_EQ(masked, want);
 
-  EXPECT_EQ(http::stats_command(stats, "show events"),
+  EXPECT_EQ(http::stats_command(st.stats, "show events"),
             "Event rings (show events NAME [-n] prints one):\n"
             "    r1         : type=buffer, 0 dropped, my ring\n"
             "    r2         : type=buffer, 0 dropped, r2\n\n");
   // The ring's format (raw) wins over the target's; the target's len cuts.
-  const std::string r2 = http::stats_command(stats, "show events r2");
+  const std::string r2 = http::stats_command(st.stats, "show events r2");
   EXPECT_EQ(r2, ("127.0.0.1 200 /abc " + tail).substr(0, 80) + "\n" +
                     ("127.0.0.1 200 /def " + tail).substr(0, 80) + "\n\n");
-  EXPECT_EQ(http::stats_command(stats, "show events r2 -n"), "\n");
-  EXPECT_EQ(http::stats_command(stats, "show events r3"), "No such event sink\n");
-  EXPECT_EQ(http::stats_command(stats, "show events r2 -x"), "unknown option\n");
+  EXPECT_EQ(http::stats_command(st.stats, "show events r2 -n"), "\n");
+  EXPECT_EQ(http::stats_command(st.stats, "show events r3"), "No such event sink\n");
+  EXPECT_EQ(http::stats_command(st.stats, "show events r2 -x"), "unknown option\n");
 }
 
 // "log tcp@ADDR": an implicit ring in the target's format, legacy framing
 // (one event per line), listed by "show events" as ring#1.
 TEST(RingLog, TcpTargetUsesAnImplicitRing) {
-  TempDir dir;
-  const uint16_t sink_port = free_tcp_port();
-  TcpSink sink(sink_port);
-  ASSERT_TRUE(sink.ok());
-  const uint16_t port = free_tcp_port();
-  const std::string stats = dir.file("stats.sock");
-  HearthProcess hearth("global\n  stats socket " + stats + " level admin\n" + kDefaults +
-                           "frontend fe\n  bind 127.0.0.1:" + std::to_string(port) +
-                           "\n  log tcp@127.0.0.1:" + std::to_string(sink_port) +
+  Setup st;
+  ASSERT_TRUE(st.sink.ok());
+  HearthProcess hearth("global\n  stats socket " + st.stats + " level admin\n" + kDefaults +
+                           "frontend fe\n  bind 127.0.0.1:" + std::to_string(st.port) +
+                           "\n  log tcp@127.0.0.1:" + std::to_string(st.sink_port) +
                            " format short local2\n"
                            "  log-format \"%ci %ST %HP\"\n  http-request return status 200\n",
-                       HearthOptions{.wait_ports = {port}});
+                       HearthOptions{.wait_ports = {st.port}});
   ASSERT_TRUE(hearth.ready()) << hearth.describe();
-  ASSERT_EQ(http_status(http_get(port, "/one")), 200);
-  ASSERT_EQ(http_status(http_get(port, "/two")), 200);
-  EXPECT_EQ(sink.read_until("/two\n"), "<6>127.0.0.1 200 /one\n<6>127.0.0.1 200 /two\n");
-  const std::string list = http::stats_command(stats, "show events");
+  ASSERT_EQ(http_status(http_get(st.port, "/one")), 200);
+  ASSERT_EQ(http_status(http_get(st.port, "/two")), 200);
+  EXPECT_EQ(st.sink.read_until("/two\n"), "<6>127.0.0.1 200 /one\n<6>127.0.0.1 200 /two\n");
+  const std::string list = http::stats_command(st.stats, "show events");
   EXPECT_NE(list.find("    ring#1     : type=buffer, 0 dropped, "), std::string::npos) << list;
 }
 

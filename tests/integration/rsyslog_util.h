@@ -2,6 +2,7 @@
 // A real rsyslogd (Debian package rsyslog) started by a test with its own
 // configuration: UDP and TCP inputs on local ports and a unix socket input,
 // written to a file with a template that prints the fields rsyslog parsed.
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -88,6 +89,28 @@ struct Rsyslog {
                                   std::chrono::milliseconds{10000});
   }
 
+  // Returns: the fields of the stored lines whose msg contains `needle`, by
+  // facility (the last such line of each), as the file holds them now.
+  std::map<std::string, std::map<std::string, std::string>> by_facility(const std::string& needle) {
+    std::map<std::string, std::map<std::string, std::string>> by_fac;
+    std::istringstream in(read_file(out));
+    for (std::string line; std::getline(in, line);)
+      if (line.find(needle) != std::string::npos) {
+        std::map<std::string, std::string> f = split_fields(line);
+        by_fac[f["fac"]] = f;
+      }
+    return by_fac;
+  }
+
+  static std::map<std::string, std::string> split_fields(const std::string& line) {
+    std::map<std::string, std::string> f;
+    std::istringstream parts(line);
+    for (std::string kv; std::getline(parts, kv, '|');)
+      if (size_t eq = kv.find('='); eq != std::string::npos)
+        f[kv.substr(0, eq)] = kv.substr(eq + 1);
+    return f;
+  }
+
   // Returns: the fields of the first stored line whose msg contains `needle`
   // (waiting for it), empty if none came.
   std::map<std::string, std::string> line_with(const std::string& needle) {
@@ -97,11 +120,7 @@ struct Rsyslog {
           std::istringstream in(read_file(out));
           for (std::string line; std::getline(in, line);) {
             if (line.find(needle) == std::string::npos) continue;
-            std::istringstream parts(line);
-            for (std::string f; std::getline(parts, f, '|');) {
-              const size_t eq = f.find('=');
-              if (eq != std::string::npos) fields[f.substr(0, eq)] = f.substr(eq + 1);
-            }
+            fields = split_fields(line);
             return true;
           }
           return false;
@@ -110,5 +129,70 @@ struct Rsyslog {
     return fields;
   }
 };
+
+// Skips the test when rsyslogd is not installed; else starts one (rs) and
+// waits until it stores what it receives. `port` is free for hearth.
+class RsyslogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (access(kRsyslogd, X_OK) != 0)
+      GTEST_SKIP() << "rsyslogd is not installed (Debian package rsyslog, which "
+                      "scripts/install-deps installs): this test needs a real syslog server";
+    rs_ = std::make_unique<Rsyslog>();
+    ASSERT_TRUE(rs_->ready()) << read_file(rs_->dir.file("rsyslogd.out"));
+  }
+  std::unique_ptr<Rsyslog> rs_;
+  const uint16_t port = free_tcp_port();
+};
+
+// A defaults section and a frontend on `port` that logs "%ci %ST %b %HP"
+// (and a structured-data element with the status) to the global targets,
+// answering 503 to /fail and 200 to anything else.
+inline std::string rsyslog_frontend(uint16_t port) {
+  return "defaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n  timeout connect 5s\n"
+         "frontend fe\n  bind 127.0.0.1:" +
+         std::to_string(port) +
+         "\n  log global\n"
+         "  option log-separate-errors\n"
+         "  log-format-sd \"[exampleSDID@1234 status=\\\"%ST\\\"]\"\n"
+         "  log-format \"%ci %ST %b %HP\"\n"
+         "  http-request return status 503 if { path /fail }\n"
+         "  http-request return status 200\n";
+}
+
+// The fields rsyslog stored for lines containing `needle`, by facility,
+// once `n` facilities have one (or after 10 s).
+inline std::map<std::string, std::map<std::string, std::string>> wait_facilities(
+    Rsyslog& rs, const std::string& needle, size_t n) {
+  std::map<std::string, std::map<std::string, std::string>> by_fac;
+  wait_until([&] { return (by_fac = rs.by_facility(needle)).size() == n; },
+             std::chrono::milliseconds{10000});
+  return by_fac;
+}
+
+// What rsyslog parsed from an rfc3164 line of hearth with "log-send-hostname
+// edge1" and "log-tag web" (text `msg`, which rsyslog keeps with its space).
+inline void expect_rfc3164(std::map<std::string, std::string>& f, const std::string& pid,
+                           const std::string& msg) {
+  EXPECT_EQ(f["sev"], "info");
+  EXPECT_EQ(f["host"], "edge1");
+  EXPECT_EQ(f["tag"], "web[" + pid + "]:");
+  EXPECT_EQ(f["app"], "web");
+  EXPECT_EQ(f["pid"], pid);
+  EXPECT_EQ(f["sd"], "-");
+  EXPECT_EQ(f["msg"], " " + msg);
+}
+
+// The same for rfc5424, with structured data `sd`.
+inline void expect_rfc5424(std::map<std::string, std::string>& f, const std::string& pid,
+                           const std::string& sd, const std::string& msg) {
+  EXPECT_EQ(f["sev"], "info");
+  EXPECT_EQ(f["host"], "edge1");
+  EXPECT_EQ(f["app"], "web");
+  EXPECT_EQ(f["pid"], pid);
+  EXPECT_EQ(f["msgid"], "-");
+  EXPECT_EQ(f["sd"], sd);
+  EXPECT_EQ(f["msg"], msg);
+}
 
 }  // namespace hearth::test
