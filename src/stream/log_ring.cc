@@ -69,7 +69,6 @@ bool LogRing::evict_oldest() {
 bool LogRing::write(std::string_view event) {
   event = event.substr(0, buf_.size() - kLenBytes);
   const size_t need = kLenBytes + event.size();
-  std::vector<Reader*> wake;
   {
     std::lock_guard<std::mutex> lock(mu_);
     while (buf_.size() - used_ < need) {
@@ -90,7 +89,7 @@ bool LogRing::write(std::string_view event) {
   }
   // One post per wait: a reader clears `waiting` before it takes events.
   for (const auto& r : readers_)
-    if (r->loop && r->waiting.exchange(false)) r->loop->post(r->wake, r->ctx);
+    if (r->waiting.exchange(false)) r->loop->post(r->wake, r->ctx);  // set after `loop`
   return true;
 }
 

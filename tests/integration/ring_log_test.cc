@@ -79,7 +79,7 @@ class TcpSink {
 };
 
 // A TCP syslog server, a port for hearth and its stats socket.
-struct Setup {
+struct SinkSetup {
   TempDir dir;
   uint16_t sink_port = free_tcp_port();
   TcpSink sink{sink_port};
@@ -99,7 +99,7 @@ int64_t field(const std::string& text, const std::string& name) {
 // memory (the raw format by default, a target length shorter than the
 // ring's maxlen). "show events" lists and prints them as HAProxy does.
 TEST(RingLog, ForwardsOctetCountedAndShowsEvents) {
-  Setup st;
+  SinkSetup st;
   ASSERT_TRUE(st.sink.ok());
   const std::string tail(70, 'z');
   HearthProcess hearth("global\n  stats socket " + st.stats +
@@ -148,7 +148,7 @@ TEST(RingLog, ForwardsOctetCountedAndShowsEvents) {
 // "log tcp@ADDR": an implicit ring in the target's format, legacy framing
 // (one event per line), listed by "show events" as ring#1.
 TEST(RingLog, TcpTargetUsesAnImplicitRing) {
-  Setup st;
+  SinkSetup st;
   ASSERT_TRUE(st.sink.ok());
   HearthProcess hearth("global\n  stats socket " + st.stats + " level admin\n" + kDefaults +
                            "frontend fe\n  bind 127.0.0.1:" + std::to_string(st.port) +

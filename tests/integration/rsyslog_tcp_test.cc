@@ -37,9 +37,9 @@ TEST_F(RsyslogTest, RingsForwardOverTcpBothFramingsFieldByField) {
   expect_rfc5424(by_fac["local4"], pid, "[exampleSDID@1234 status=\"200\"]",
                  "127.0.0.1 200 fe /tcp2");
   expect_rfc3164(by_fac["local3"], pid, "127.0.0.1 200 fe /tcp2");
-  // The framing kept every event apart: two whole lines per ring.
+  // The framing kept every event apart: two whole lines per ring (in any
+  // order: each ring has its own connection).
   const std::string all = read_file(rs.out);
-  EXPECT_NE(all.find("127.0.0.1 200 fe /tcp1\nfac=local3"), std::string::npos) << all;
   size_t lines = 0;
   for (size_t at = 0; (at = all.find("fe /tcp", at)) != std::string::npos; ++at) ++lines;
   EXPECT_EQ(lines, 4u) << all;
