@@ -6,6 +6,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "admin/event_commands.h"
 #include "admin/map_commands.h"
 #include "admin/server_state_commands.h"
 #include "admin/var_commands.h"
@@ -78,6 +79,7 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   if (is({"show", "pools"})) return show_pools();
   if (is({"show", "stat"})) return show_stat();
   if (is({"show", "metrics"})) return show_metrics();
+  if (is({"show", "events"})) return cli_show_events(w);
   if (is({"get", "var"})) return cli_get_var(w);
   if (is({"set", "var"})) return cli_set_var(w, session.experimental);
   if (is({"experimental-mode"})) {
@@ -107,6 +109,7 @@ std::string RuntimeApi::help() const {
          "  show servers conn [BACKEND]   : server connections: used, idle, safe, learned timeout\n"
          "  show pools                    : memory pools\n"
          "  show metrics                  : counters in Prometheus text format\n"
+         "  show events [RING [-n]]       : list the rings, or the events one holds\n"
          "  get var proc.NAME             : the value of a process-wide variable\n"
          "  set var proc.NAME [expr|fmt] VALUE : set one (experimental mode)\n"
          "  show map|acl [@VER] [NAME]    : list the maps (ACLs), or one's entries\n"

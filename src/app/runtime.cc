@@ -247,12 +247,59 @@ void Runtime::open_global_logs(const config::Config& cfg, std::vector<std::strin
   for (const config::ProxyConfig& p : cfg.proxies)
     for (const config::LogTarget& t : p.logs) max_len = std::max(max_len, t.maxlen);
   stream::set_max_log_len(max_len);
-  for (const config::LogTarget& t : g.logs) {
-    std::string err;
-    if (auto s = stream::LogSink::open(t, g.log_send_hostname.has_value(), &err))
+  for (const config::LogTarget& t : g.logs)
+    if (auto s = open_log(t, g.log_send_hostname.has_value(), errors))
       global_logs.push_back(std::move(s));
-    else
-      errors->push_back(err);
+}
+
+void Runtime::create_rings(const config::Config& cfg) {
+  stream::clear_rings();
+  ring_bufsize_ = size_t(cfg.global.tune_bufsize);
+  for (const config::RingConfig& r : cfg.rings)
+    stream::register_ring(std::make_shared<stream::LogRing>(r));
+}
+
+std::shared_ptr<stream::LogSink> Runtime::open_log(const config::LogTarget& t, bool hostname_set,
+                                                   std::vector<std::string>* errors) {
+  std::shared_ptr<stream::LogRing> ring;
+  if (t.kind == config::LogTarget::Kind::kRing) ring = stream::find_ring(t.address);
+  if (t.kind == config::LogTarget::Kind::kTcp) {
+    // As HAProxy: a ring of tune.bufsize bytes named "ring#N", in the
+    // target's format, with one server (legacy framing) at the address.
+    config::RingConfig rc;
+    rc.loc = t.loc;
+    rc.name = "ring#" + std::to_string(++implicit_rings_);
+    rc.description =
+        "implicit ring of the log target at " + t.loc.file + ":" + std::to_string(t.loc.line);
+    rc.format = t.format_set   ? t.format
+                : hostname_set ? config::SyslogFormat::kRfc3164
+                               : config::SyslogFormat::kLocal;
+    rc.maxlen = t.maxlen;
+    rc.size = ring_bufsize_;
+    rc.servers.push_back(config::RingServerConfig{t.loc, "log", t.address, false});
+    ring = std::make_shared<stream::LogRing>(rc);
+    stream::register_ring(ring);
+  }
+  std::string err;
+  std::shared_ptr<stream::LogSink> s = stream::LogSink::open(t, hostname_set, &err, ring);
+  if (!s) errors->push_back(err);
+  return s;
+}
+
+void Runtime::create_ring_forwarders(std::vector<std::string>* errors) {
+  int k = 0;
+  for (const auto& ring : stream::all_rings()) {
+    for (size_t i = 0; i < ring->config().servers.size(); ++i) {
+      const config::RingServerConfig& sc = ring->config().servers[i];
+      std::string err;
+      auto addr = net::Address::parse(sc.address, &err);
+      if (!addr) {
+        errors->push_back(where(sc.loc, "server") + "'" + sc.address + "': " + err);
+        continue;
+      }
+      ring_forwarders.push_back(
+          std::make_unique<stream::RingForwarder>(ring, i, *addr, k++ % std::max(1, nbthread)));
+    }
   }
 }
 
@@ -260,13 +307,8 @@ std::vector<std::shared_ptr<stream::LogSink>> Runtime::proxy_logs(
     const config::ProxyConfig& p, bool hostname_set, std::vector<std::string>* errors) {
   std::vector<std::shared_ptr<stream::LogSink>> out;
   if (p.log_global) out = global_logs;
-  for (const config::LogTarget& t : p.logs) {
-    std::string err;
-    if (auto s = stream::LogSink::open(t, hostname_set, &err))
-      out.push_back(std::move(s));
-    else
-      errors->push_back(err);
-  }
+  for (const config::LogTarget& t : p.logs)
+    if (auto s = open_log(t, hostname_set, errors)) out.push_back(std::move(s));
   return out;
 }
 
@@ -275,6 +317,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   hard_stop_after_ms = ms(cfg.global.hard_stop_after);
   spread_checks_pct = cfg.global.process.spread_checks;
   max_spread_checks_ms = cfg.global.process.max_spread_checks_ms;
+  create_rings(cfg);
   open_global_logs(cfg, errors);
   stream::Frontend::set_global_maxconn(cfg.global.maxconn);
   // Every backend and listen section is a backend (a listen without servers
@@ -340,6 +383,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   }
   load_server_states(cfg);
   start_health();
+  create_ring_forwarders(errors);
   return errors->empty();
 }
 

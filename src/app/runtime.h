@@ -13,6 +13,7 @@
 #include "net/socket.h"
 #include "net/transport.h"
 #include "stream/frontend.h"
+#include "stream/ring_forwarder.h"
 
 namespace hearth::app {
 
@@ -50,6 +51,8 @@ class Runtime {
   std::vector<std::shared_ptr<stream::LogSink>> global_logs;
   // Messages for the operator that do not stop the start (state files).
   std::vector<std::string> warnings;
+  // One per server of every ring; each runs on worker thread f->thread().
+  std::vector<std::unique_ptr<stream::RingForwarder>> ring_forwarders;
 
  private:
   // `id` is the proxy id HAProxy gives the section (fe_id, be_id).
@@ -65,6 +68,14 @@ class Runtime {
   // Opens the global log targets; sets the syslog hostname and the longest
   // line any target takes.
   void open_global_logs(const config::Config& cfg, std::vector<std::string>* errors);
+  // Opens one target; a "tcp@" one gets its implicit ring here.
+  // Returns: null after adding an error.
+  std::shared_ptr<stream::LogSink> open_log(const config::LogTarget& t, bool hostname_set,
+                                            std::vector<std::string>* errors);
+  // Registers the ring sections' rings (before any target opens).
+  void create_rings(const config::Config& cfg);
+  // One forwarder per ring server, spread over the workers.
+  void create_ring_forwarders(std::vector<std::string>* errors);
   // The targets of a frontend: the global ones under "log global", then its own.
   std::vector<std::shared_ptr<stream::LogSink>> proxy_logs(const config::ProxyConfig& p,
                                                            bool hostname_set,
@@ -83,6 +94,8 @@ class Runtime {
     backend::CheckSpec spec;
   };
   std::vector<PendingCheck> pending_checks_;
+  int implicit_rings_ = 0;  // "ring#N" names given to tcp@ targets
+  size_t ring_bufsize_ = 16384;
 };
 
 }  // namespace hearth::app

@@ -60,9 +60,13 @@ void Worker::start() {
     loop_.timers().arm(&housekeeping_, loop_.now_ms() + kHousekeepingMs);
     for (auto& hc : rt_->checks)
       if (hc->thread() == index_) hc->start(&loop_);
+    for (auto& f : rt_->ring_forwarders)
+      if (f->thread() == index_) f->start(&loop_);
     loop_.run();
     for (auto& hc : rt_->checks)
       if (hc->thread() == index_) hc->stop();
+    for (auto& f : rt_->ring_forwarders)
+      if (f->thread() == index_) f->stop();
     loop_.timers().cancel(&housekeeping_);
     mux::MuxH1::close_idle_incoming();  // any that went idle during the drain
     close_idle_pools();

@@ -118,6 +118,12 @@ bool parse_log_keyword(const Directive& d, ProxySection& section, Reporter& rep)
 // Returns: false after reporting an error.
 bool parse_log_target(const Directive& d, LogTarget* out, Reporter& rep);
 
+// "ring NAME" sections (ring_keywords.cc): the header adds a ring to
+// config.rings (returns its index, or -1 after reporting); each line of the
+// section goes to parse_ring_keyword. `bufsize` is tune.bufsize.
+int open_ring(const Directive& d, Config& config, Reporter& rep);
+void parse_ring_keyword(const Directive& d, RingConfig& ring, int bufsize, Reporter& rep);
+
 // "option X" and "no option X" (option_keywords.cc).
 void parse_option(const Directive& d, ProxySection& section, Reporter& rep);
 

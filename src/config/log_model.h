@@ -52,13 +52,17 @@ bool parse_syslog_format(std::string_view s, SyslogFormat* out);
 
 // One "log" line of a global or proxy section (not "log global").
 struct LogTarget {
-  enum class Kind : uint8_t { kUdp, kUnix, kFd };
+  // kRing: "ring@NAME"; kTcp: "tcp@ADDR" and its family variants, which
+  // log through an implicit ring forwarding to that address.
+  enum class Kind : uint8_t { kUdp, kUnix, kFd, kRing, kTcp };
   SourceLoc loc;
   Kind kind = Kind::kFd;
-  std::string address;  // kUdp: "IP:PORT" (family from `udp6`); kUnix: the socket path
-  bool udp6 = false;    // kUdp: the address is IPv6
-  int fd = 1;           // kFd: stdout = 1, stderr = 2, fd@N
-  int maxlen = 1024;    // len N: bytes of a line (header and text, not the newline)
+  // kUdp and kTcp: "IP:PORT" (family from `udp6`); kUnix: the socket path;
+  // kRing: the ring's name.
+  std::string address;
+  bool udp6 = false;  // kUdp: the address is IPv6
+  int fd = 1;         // kFd: stdout = 1, stderr = 2, fd@N
+  int maxlen = 1024;  // len N: bytes of a line (header and text, not the newline)
   bool format_set = false;
   SyslogFormat format = SyslogFormat::kLocal;  // when !format_set: resolved at startup
   // sample R:S: a line is sent when its number modulo `sample_size`, counted
@@ -68,6 +72,29 @@ struct LogTarget {
   int8_t facility = 0;
   int8_t level = kLogDebug;     // lines less urgent are not sent
   int8_t minlevel = kLogEmerg;  // more urgent lines are sent at this level
+};
+
+// One "server" line of a ring section: a TCP syslog server the ring's
+// events are forwarded to.
+struct RingServerConfig {
+  SourceLoc loc;
+  std::string name;
+  std::string address;       // "IP:PORT"
+  bool octet_count = false;  // log-proto octet-count (RFC 6587 3.4.1); else legacy LF framing
+};
+
+// A "ring NAME" section (HAProxy manual 3.9), or the implicit ring of a
+// "log tcp@ADDR" target.
+struct RingConfig {
+  SourceLoc loc;
+  std::string name;
+  std::string description;  // empty: the name
+  SyslogFormat format = SyslogFormat::kRaw;
+  int maxlen = 16384;   // bytes of an event, header included (tune.bufsize by default)
+  size_t size = 16384;  // bytes of the buffer (tune.bufsize by default, and at least that)
+  int64_t timeout_connect_ms = 0;  // 0: none
+  int64_t timeout_server_ms = 0;   // 0: none
+  std::vector<RingServerConfig> servers;
 };
 
 // One capture slot, in declaration order (its index is its id).

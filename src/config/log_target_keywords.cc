@@ -93,12 +93,17 @@ bool parse_target(const Directive& d, LogTarget& t, Reporter& rep) {
       return rep.error(d.loc, "log", "invalid file descriptor in '" + d[1] + "'"), false;
     return true;
   }
-  if (starts_with(a, "ring@") || starts_with(a, "tcp@") || starts_with(a, "tcp4@") ||
-      starts_with(a, "tcp6@") || starts_with(a, "uxst@")) {
+  if (starts_with(a, "ring@")) {
+    t.kind = LogTarget::Kind::kRing;  // the ring may be declared further down
+    t.address = std::string(a.substr(5));
+    if (t.address.empty()) return rep.error(d.loc, "log", "'ring@' expects a ring name"), false;
+    return true;
+  }
+  if (starts_with(a, "uxst@")) {
     rep.error(d.loc, "log",
               "target '" + d[1] +
-                  "': ring buffers and TCP syslog are not supported by Hearth yet; log to a "
-                  "UDP address, a unix datagram socket, stdout, stderr or fd@N");
+                  "': unix stream syslog is not supported by Hearth yet; use 'tcp@ADDR', a ring "
+                  "or a unix datagram socket");
     return false;
   }
   if (a[0] == '/' || starts_with(a, "unix@")) {
@@ -109,13 +114,16 @@ bool parse_target(const Directive& d, LogTarget& t, Reporter& rep) {
     return true;
   }
   bool v6 = false;
-  if (starts_with(a, "udp@") || starts_with(a, "udp4@"))
+  t.kind = LogTarget::Kind::kUdp;
+  if (starts_with(a, "tcp@") || starts_with(a, "tcp4@") || starts_with(a, "tcp6@"))
+    t.kind = LogTarget::Kind::kTcp;
+  if (starts_with(a, "udp@") || starts_with(a, "udp4@") || starts_with(a, "tcp@") ||
+      starts_with(a, "tcp4@"))
     a = a.substr(a.find('@') + 1);
-  else if (starts_with(a, "udp6@"))
+  else if (starts_with(a, "udp6@") || starts_with(a, "tcp6@"))
     a = a.substr(5), v6 = true;
   else if (a.find('@') != std::string_view::npos)
     return rep.error(d.loc, "log", "unsupported address family in '" + d[1] + "'"), false;
-  t.kind = LogTarget::Kind::kUdp;
   t.address = udp_address(a, v6, &err);
   t.udp6 = v6 || (!t.address.empty() && t.address[0] == '[');
   if (t.address.empty()) return rep.error(d.loc, "log", "'" + d[1] + "': " + err), false;

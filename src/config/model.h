@@ -351,6 +351,8 @@ struct Config {
   std::vector<std::shared_ptr<const expr::Userlist>> userlists;
   // "http-errors NAME" sections: their messages by status.
   std::map<std::string, ErrorReplies> http_errors;
+  // "ring" sections in file order.
+  std::vector<RingConfig> rings;
 
   // Returns: the backend (want_backend) or frontend (!want_backend) named
   // `name`, a listen section matching either way; nullptr if there is none.

@@ -19,7 +19,8 @@ namespace hearth::config {
 namespace detail {
 namespace {
 
-const char* const kSectionKeywords = "global, defaults, frontend, backend, listen or userlist";
+const char* const kSectionKeywords =
+    "global, defaults, frontend, backend, listen, userlist, http-errors or ring";
 
 // Feeds lines to the keyword handlers of the current section and keeps what
 // carries between sections: the defaults in effect and the named defaults.
@@ -36,7 +37,7 @@ class ConfigParser {
   void finish();
 
  private:
-  enum class Section { kNone, kGlobal, kProxy, kUserlist, kHttpErrors, kSkipped };
+  enum class Section { kNone, kGlobal, kProxy, kUserlist, kHttpErrors, kRing, kSkipped };
 
   void parse_line(std::string_view line, const SourceLoc& loc);
   void parse_directive(const Directive& d);
@@ -54,6 +55,8 @@ class ConfigParser {
   Section section_ = Section::kNone;
   std::string section_label_;  // for ${.SECTION}
   std::string http_errors_;    // the name of the http-errors section being read
+  int ring_ = -1;              // the ring section being read (-1: an invalid header)
+  RingConfig scratch_ring_;    // takes the lines after an invalid ring header
   ProxySection current_;
   // False when the section header was invalid: its lines are still checked so
   // that every error is reported, but the proxy is not kept.
@@ -125,6 +128,10 @@ void ConfigParser::parse_directive(const Directive& d) {
     case Section::kHttpErrors:
       parse_http_errors_line(d, http_errors_, result_.config, rep_);
       break;
+    case Section::kRing:
+      parse_ring_keyword(d, ring_ >= 0 ? result_.config.rings[size_t(ring_)] : scratch_ring_,
+                         result_.config.global.tune_bufsize, rep_);
+      break;
     case Section::kSkipped:
       break;  // the section header already reported that it is unsupported
   }
@@ -166,6 +173,11 @@ bool ConfigParser::open_section(const Directive& d) {
     } else {
       result_.config.http_errors[d[1]];  // declared, even if empty
     }
+  } else if (kw == "ring") {
+    close_section();
+    section_ = Section::kRing;
+    section_label_ = d.size() > 1 ? kw + " " + d[1] : kw;
+    ring_ = open_ring(d, result_.config, rep_);
   } else if (is_haproxy_section(kw)) {
     close_section();
     section_ = Section::kSkipped;

@@ -50,8 +50,8 @@ const Later kLater[] = {
 
 uint8_t where_of(Kind k) {
   switch (k) {
-    case Kind::kContent:
-      return expr::kUseConn | expr::kUseL6Req;
+    case Kind::kContent:  // in http mode the request head is there too (HAProxy)
+      return expr::kUseConn | expr::kUseL6Req | expr::kUseReq;
     case Kind::kResponse:
       return expr::kUseConn | expr::kUseL6Res;
     default:

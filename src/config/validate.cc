@@ -174,11 +174,6 @@ void Validator::check_settings(const ProxyConfig& p) {
     warning(p.http_check.rules_loc, "http-check",
             "ignored in '" + p.name + "': http-check rules need 'option httpchk'");
   }
-  if (p.mode == Mode::kHttp && !p.tcp.response.empty()) {
-    const TcpRule& r = p.tcp.response[0];
-    error(SourceLoc{r.file, r.line}, "tcp-response content",
-          "'" + p.name + "' is in http mode: Hearth runs tcp-response rules in tcp mode only");
-  }
   if (p.mode == Mode::kTcp) {
     const std::pair<const std::vector<HttpRule>*, const char*> lists[] = {
         {&p.http_request_rules, "http-request"},
@@ -203,6 +198,7 @@ void Validator::run() {
     if (is_backend(p)) check_servers(p);
     check_settings(p);
   }
+  validate_log_rings(config_, r_);
 }
 
 }  // namespace

@@ -19,7 +19,23 @@ void check_capture_ids(const ProxyConfig& p, const std::vector<HttpRule>& rules,
   }
 }
 
+void check_ring_refs(const Config& c, const std::vector<LogTarget>& targets, ParseResult& r) {
+  for (const LogTarget& t : targets) {
+    if (t.kind != LogTarget::Kind::kRing) continue;
+    bool found = false;
+    for (const RingConfig& ring : c.rings) found = found || ring.name == t.address;
+    if (!found)
+      r.errors.push_back(
+          Diagnostic{t.loc, "log", "no ring section named '" + t.address + "' is declared"});
+  }
+}
+
 }  // namespace
+
+void validate_log_rings(const Config& c, ParseResult& r) {
+  check_ring_refs(c, c.global.logs, r);
+  for (const ProxyConfig& p : c.proxies) check_ring_refs(c, p.logs, r);
+}
 
 void validate_log_settings(const ProxyConfig& p, ParseResult& r) {
   const bool front = p.kind == ProxyKind::kFrontend || p.kind == ProxyKind::kListen;

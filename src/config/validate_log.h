@@ -9,4 +9,7 @@ namespace hearth::config {
 // tcp-mode frontend (printed as for a request that never came, as HAProxy).
 void validate_log_settings(const ProxyConfig& p, ParseResult& r);
 
+// Errors: "log ring@NAME" targets (global or proxy) naming no ring section.
+void validate_log_rings(const Config& c, ParseResult& r);
+
 }  // namespace hearth::config

@@ -151,6 +151,8 @@ const std::vector<Named>& catalog() {
     add("cur_server_timeout", def(FetchId::kCurServerTimeout, none, T::kSint, kUseAny));
     add("cur_tunnel_timeout", def(FetchId::kCurTunnelTimeout, none, T::kSint, kUseAny));
     add("fe_client_timeout", def(FetchId::kFeClientTimeout, none, T::kSint, kUseAny));
+    add("last_rule_file", def(FetchId::kLastRuleFile, none, T::kStr, kUseAny));
+    add("last_rule_line", def(FetchId::kLastRuleLine, none, T::kSint, kUseAny));
     // Kept from the request line for the whole transaction.
     const uint8_t txn = kUseReq | kUseRes;
     add("capture.req.method", def(FetchId::kCaptureReqMethod, none, T::kStr, txn));

@@ -49,6 +49,8 @@ enum class FetchId : uint16_t {
   kCurServerTimeout,  // cur_server_timeout: the stream's, after set-timeout
   kCurTunnelTimeout,  // cur_tunnel_timeout
   kFeClientTimeout,   // fe_client_timeout: the frontend's timeout client (ms)
+  kLastRuleFile,      // last_rule_file: where the last final rule was written
+  kLastRuleLine,      // last_rule_line
   // Layer 7, kept for the whole transaction (request and response rules).
   kCaptureReqMethod,
   kCaptureReqUri,

@@ -75,6 +75,7 @@ void HttpStream::log_http() {
   fetch.set_server(srv);
   fetch.set_vars(&vars_, session());
   fetch.set_timeouts(&tmo_);
+  fetch.set_last_rule(&log_.last_rule);
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   emit_access_log(fe_->logs, &fetch, r, traffic_log_level(fe_->logs, r, log_.level));
 }

@@ -144,6 +144,7 @@ TxnFetch HttpStream::request_fetch() {
   fetch.set_vars(&vars_, session());
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_log_level(&log_.level);
+  fetch.set_last_rule(&log_.last_rule);
   fetch.set_l7_retry_off(&req_.l7_retry_off);
   fetch.set_timeouts(&tmo_);
   // As HAProxy, only an HTTP/1.1 client gets 103 Early Hints.
@@ -235,19 +236,44 @@ bool HttpStream::analyse_request() {
 // the evaluation is final (nothing is waited for).
 bool HttpStream::pass_tcp_content(const std::vector<config::TcpRule>& rules,
                                   const backend::Backend* be) {
-  TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, be);
+  TcpFetch fetch(expr::kUseConn | expr::kUseL6Req | expr::kUseReq, scf_->conn, fe_, be, &req_.head);
   fetch.set_vars(&vars_, session());
   fetch.set_log_level(&log_.level);
+  fetch.set_last_rule(&log_.last_rule);
   const TcpVerdict v = eval_tcp_rules(rules, fetch);
   if (v != TcpVerdict::kReject && v != TcpVerdict::kDrop) return true;
   drop_client(v == TcpVerdict::kDrop);
   return false;
 }
 
-void HttpStream::drop_client(bool silent) {
+bool HttpStream::pass_tcp_response() {
+  const std::vector<config::TcpRule>& rules = bs().tcp.response;
+  if (rules.empty()) return true;
+  TcpFetch fetch(expr::kUseConn | expr::kUseL6Res, scf_->conn, fe_, be_);
+  fetch.set_final(true);
+  fetch.set_vars(&vars_, session());
+  fetch.set_log_level(&log_.level);
+  fetch.set_last_rule(&log_.last_rule);
+  fetch.set_server(ss_.server());
+  switch (eval_tcp_rules(rules, fetch)) {
+    case TcpVerdict::kClose:  // the server connection is not kept after this response
+      res_.server_keep = false;
+      return true;
+    case TcpVerdict::kReject:
+      drop_client(false, "PD");  // as HAProxy and the TCP stream
+      return false;
+    case TcpVerdict::kDrop:
+      drop_client(true, "PD");
+      return false;
+    default:
+      return true;
+  }
+}
+
+void HttpStream::drop_client(bool silent, const char* term) {
   if (silent) net::prepare_silent_drop(scf_->conn->fd());
   fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
-  log_.term = "PR";  // "R" even on the response, as HAProxy's
+  log_.term = term;
   if (phase_ == Phase::kExchange) log_.status = res_.head.status;  // the server's
   abort_all();
 }

@@ -97,7 +97,7 @@ bool HttpStream::take_response_head() {
   if (!fe_->logs.res_caps.empty()) log_.caps.capture_headers(fe_->logs.res_caps, res, true);
   if (fe_->log && fe_->logs.backend_src && scb() && scb()->conn)
     local_log_addr(scb()->conn->fd(), &log_.be_src);
-  if (!run_response_rules()) return false;
+  if (!pass_tcp_response() || !run_response_rules()) return false;
   log_.status = res.status;
   res.release();
   log_.res_head_ms = now();
@@ -128,6 +128,7 @@ bool HttpStream::run_response_rules() {
   fetch.set_vars(&vars_, session());
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_log_level(&log_.level);
+  fetch.set_last_rule(&log_.last_rule);
   fetch.set_server(ss_.server());
   fetch.set_timeouts(&tmo_);
   const config::HttpRule* final_rule = eval_http_rules(bs().response_rules, res, &full, fetch);

@@ -146,6 +146,11 @@ void apply_set_timeout(const config::HttpRule& r, TxnFetch& ctx) {
   (r.timeout_tunnel ? t->tunnel : t->server) = ms;
 }
 
+// A rule that ends its list: last_rule_file and last_rule_line name it.
+void note_last(const config::HttpRule& r, TxnFetch& ctx) {
+  if (LastRule* last = ctx.last_rule()) *last = LastRule{&r.loc.file, r.loc.line};
+}
+
 }  // namespace
 
 const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rules,
@@ -194,16 +199,16 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       case Action::kRedirect:
         // ignore-empty: a location format that gives nothing skips the rule.
         if (r.ignore_empty && r.fmt && r.fmt->eval(ctx).empty()) break;
-        return &r;
+        return note_last(r, ctx), &r;
       case Action::kReturn:
       case Action::kDeny:
       case Action::kTarpit:
       case Action::kAuth:
       case Action::kReject:
       case Action::kSilentDrop:
-        return &r;
+        return note_last(r, ctx), &r;
       case Action::kAllow:
-        return nullptr;
+        return note_last(r, ctx), nullptr;
       case Action::kWaitForBody:
         if (!cursor) break;
         cursor->next = i + 1;
@@ -211,7 +216,7 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         return &r;
       case Action::kNormalizeUri: {
         const NormalizeOutcome o = apply_normalize_uri(r, head);
-        if (o == NormalizeOutcome::kInvalid) return &r;  // answered 400 (answer_by_rule)
+        if (o == NormalizeOutcome::kInvalid) return note_last(r, ctx), &r;  // answered 400
         fits = o == NormalizeOutcome::kDone;
         break;
       }
@@ -255,7 +260,7 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
     }
     if (!fits && strict) {
       *full = true;
-      return &r;
+      return note_last(r, ctx), &r;
     }
   }
   return nullptr;

@@ -117,6 +117,10 @@ class HttpStream {
   bool read_response();
   bool take_response_head();
   bool run_response_rules();
+  // The backend's tcp-response content rules, once per response, final (the
+  // mux owns the bytes, as for the request). Returns: false if they rejected
+  // the response (the client connection is closed, nothing sent).
+  bool pass_tcp_response();
   bool run_after_response_rules(http::MsgHead& res);
   size_t fields_added_after() const;
   bool forward_response_body();
@@ -148,7 +152,9 @@ class HttpStream {
   // A reject or silent-drop rule (http or tcp content): counted as a denied
   // request, logged "PR", the client connection closed without an answer;
   // `silent`: prepared first so the client is not told (net/socket.h).
-  void drop_client(bool silent);
+  // `term`: "PR" even on the response for http-response silent-drop, as
+  // HAProxy's; "PD" for tcp-response content rules.
+  void drop_client(bool silent, const char* term = "PR");
   // Logs the transaction and hands the client connection back to its mux,
   // kept for the next request or closed.
   void leave_client(bool keep);

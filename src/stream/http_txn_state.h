@@ -12,6 +12,7 @@
 #include "http/method.h"
 #include "http/msg.h"
 #include "stream/http_captures.h"
+#include "stream/sample_fetch.h"
 
 namespace hearth::stream {
 
@@ -64,6 +65,7 @@ struct HttpLogState {
   bool has_unique_id = false;
   TxnCaptures caps;                   // capture slots (only with captures declared)
   int8_t level = config::kLogNotSet;  // set-log-level's (config::LogLevel), if one ran
+  LastRule last_rule;                 // the last rule that ended a list
   // A tarpit ended then: %Tw is the time from the stream's start to it, %TR
   // is -1 (as HAProxy's). -1: no tarpit.
   int64_t tarpit_ms = -1;

@@ -6,10 +6,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
 #include "net/address.h"
+#include "stream/log_ring.h"
 
 namespace hearth::stream {
 
@@ -17,7 +19,7 @@ std::atomic<uint64_t> LogSink::dropped_{0};
 std::atomic<uint64_t> LogSink::send_errors_{0};
 
 std::unique_ptr<LogSink> LogSink::open(const config::LogTarget& t, bool hostname_set,
-                                       std::string* err) {
+                                       std::string* err, std::shared_ptr<LogRing> ring) {
   std::unique_ptr<LogSink> s(new LogSink);
   s->format_ = t.format_set   ? t.format
                : hostname_set ? config::SyslogFormat::kRfc3164
@@ -29,6 +31,17 @@ std::unique_ptr<LogSink> LogSink::open(const config::LogTarget& t, bool hostname
   s->ranges_ = t.sample_ranges;
   s->sample_size_ = t.sample_size;
   const std::string where = t.loc.file + ":" + std::to_string(t.loc.line) + ": 'log': ";
+  if (t.kind == config::LogTarget::Kind::kRing || t.kind == config::LogTarget::Kind::kTcp) {
+    if (!ring) {
+      *err = where + "no ring named '" + t.address + "'";
+      return nullptr;
+    }
+    // As HAProxy: an explicit ring's format replaces the target's.
+    if (t.kind == config::LogTarget::Kind::kRing) s->format_ = ring->config().format;
+    s->maxlen_ = std::min(t.maxlen, ring->config().maxlen);
+    s->ring_ = std::move(ring);
+    return s;
+  }
   if (t.kind == config::LogTarget::Kind::kFd) {
     s->fd_ = t.fd;
     struct stat st;
@@ -91,7 +104,12 @@ void LogSink::send(int8_t level, const SyslogMeta& meta, std::string_view sd,
   gettimeofday(&now, nullptr);
   build_syslog_line(format_, facility_, level < minlevel_ ? minlevel_ : level, meta,
                     format_ == config::SyslogFormat::kRfc5424 ? sd : std::string_view(), msg,
-                    maxlen_, !datagram_, now, &line);
+                    maxlen_, !datagram_ && !ring_, now, &line);
+  if (ring_) {  // an event is stored without its newline; a full ring counts its drops
+    line.pop_back();
+    ring_->write(line);
+    return;
+  }
   const ssize_t n = datagram_ ? sendto(fd_, line.data(), line.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
                                        reinterpret_cast<const sockaddr*>(&addr_), addr_len_)
                               : write(fd_, line.data(), line.size());

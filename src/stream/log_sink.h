@@ -1,6 +1,7 @@
 #pragma once
 // Where log lines go: one "log" line of the configuration opened at startup
-// (a UDP socket, a unix datagram socket, or an inherited file descriptor).
+// (a UDP socket, a unix datagram socket, an inherited file descriptor, or a
+// ring: "ring@NAME", or the implicit ring of "tcp@ADDR").
 // Sending never blocks: a datagram socket is non-blocking, and so is a pipe
 // or a socket given as stdout/stderr/fd@N; a line that does not fit in the
 // kernel buffer is dropped and counted (DroppedLogs in "show info").
@@ -17,14 +18,18 @@
 
 namespace hearth::stream {
 
+class LogRing;
+
 class LogSink {
  public:
   // Opens the target. `hostname_set`: log-send-hostname is set, which makes
   // rfc3164 the format of a target that names none.
+  // `ring`: the ring of a kRing or kTcp target (its format and maxlen
+  // apply, the shorter of the two lengths wins).
   // Returns: null with *err set when the socket cannot be made or the
   // address is not valid.
   static std::unique_ptr<LogSink> open(const config::LogTarget& t, bool hostname_set,
-                                       std::string* err);
+                                       std::string* err, std::shared_ptr<LogRing> ring = nullptr);
   ~LogSink();
   LogSink(const LogSink&) = delete;
   LogSink& operator=(const LogSink&) = delete;
@@ -40,12 +45,15 @@ class LogSink {
   static uint64_t dropped() { return dropped_.load(std::memory_order_relaxed); }
   // Lines lost to another send error (no listener on a unix socket, ...).
   static uint64_t send_errors() { return send_errors_.load(std::memory_order_relaxed); }
+  // Counts lines a ring had to drop.
+  static void add_dropped(uint64_t n) { dropped_.fetch_add(n, std::memory_order_relaxed); }
 
  private:
   LogSink() = default;
   bool sampled();
 
   int fd_ = -1;
+  std::shared_ptr<LogRing> ring_;
   bool own_fd_ = false;
   bool datagram_ = false;
   sockaddr_storage addr_{};

@@ -402,6 +402,14 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
       if (!fe_) return false;
       out.set_sint(fe_->timeouts.client);
       return true;
+    case FetchId::kLastRuleFile:
+      if (!last_rule_ || !last_rule_->file) return false;
+      out.set_str(*last_rule_->file);
+      return true;
+    case FetchId::kLastRuleLine:
+      if (!last_rule_ || !last_rule_->file) return false;
+      out.set_sint(last_rule_->line);
+      return true;
     case FetchId::kFeId:
       if (!fe_) return false;
       out.set_sint(fe_->id);

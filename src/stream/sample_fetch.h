@@ -24,6 +24,15 @@ class TxnVars;
 class TxnCaptures;
 struct Session;
 
+// The last rule that ended a rule list of the stream (an accept, allow,
+// deny, reject, redirect, return, ... or a rewrite failing under strict
+// mode): last_rule_file and last_rule_line. `file` views the rule's own
+// location, which lives as long as the configuration.
+struct LastRule {
+  const std::string* file = nullptr;  // null: no such rule ran
+  int line = 0;
+};
+
 // What http-request set-timeout set for one stream, in ms (-1: the
 // backend's timeout holds).
 struct TimeoutOverride {
@@ -64,6 +73,9 @@ class TxnFetch : public expr::FetchContext {
   // (null: not on a request).
   void set_l7_retry_off(bool* off) { l7_retry_off_ = off; }
   bool* l7_retry_off() const { return l7_retry_off_; }
+  // Where rules that end their list record themselves (null: nowhere).
+  void set_last_rule(LastRule* r) { last_rule_ = r; }
+  LastRule* last_rule() const { return last_rule_; }
   // The stream's timeout overrides, which set-timeout writes and
   // cur_server_timeout / cur_tunnel_timeout read (null: none, as in TCP).
   void set_timeouts(TimeoutOverride* t) { tmo_ = t; }
@@ -119,6 +131,7 @@ class TxnFetch : public expr::FetchContext {
   int8_t* log_level_ = nullptr;
   bool* l7_retry_off_ = nullptr;
   TimeoutOverride* tmo_ = nullptr;
+  LastRule* last_rule_ = nullptr;
   EarlyHints* hints_ = nullptr;
   const std::string* unique_id_ = nullptr;
   std::string_view body_;

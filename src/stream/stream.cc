@@ -162,6 +162,7 @@ TcpFetch Stream::request_fetch(const backend::Backend* be) {
   fetch.set_request(std::string_view(req_.allocated() ? req_.head() : "", req_.len()));
   fetch.set_vars(&vars_, Session::of(scf_->conn));
   fetch.set_log_level(&log_level_);
+  fetch.set_last_rule(&last_rule_);
   return fetch;
 }
 
@@ -322,6 +323,7 @@ bool Stream::response_may_go() {
   fetch.set_final(final);
   fetch.set_vars(&vars_, Session::of(scf_->conn));
   fetch.set_log_level(&log_level_);
+  fetch.set_last_rule(&last_rule_);
   fetch.set_server(ss_.server());
   switch (eval_tcp_rules(rules.response, fetch)) {
     case TcpVerdict::kWait:
@@ -440,6 +442,7 @@ void Stream::log_end() {
   r.req_counter = req_id_;
   TxnFetch fetch(expr::kUseConn, cli, fe_, be_, nullptr, nullptr);
   fetch.set_server(srv);
+  fetch.set_last_rule(&last_rule_);
   emit_access_log(fe_->logs, &fetch, r, traffic_log_level(fe_->logs, r, log_level_));
 }
 

@@ -123,6 +123,9 @@ TcpVerdict eval_tcp_rules(const std::vector<config::TcpRule>& rules, TcpFetch& c
       if (v == expr::Verdict::kMissing) return TcpVerdict::kWait;
       if (v == expr::Verdict::kNo) continue;
     }
+    const bool ends = r.action == Action::kAccept || r.action == Action::kReject ||
+                      r.action == Action::kClose || r.action == Action::kSilentDrop;
+    if (LastRule* last = ctx.last_rule(); ends && last) *last = LastRule{&r.file, r.line};
     switch (r.action) {
       case Action::kAccept:
         return TcpVerdict::kPass;

@@ -18,9 +18,10 @@ class TcpFetch : public TxnFetch {
  public:
   // `where`: expr::kUseConn (connection and session rules, which see only
   // sess.* variables), plus kUseL6Req or kUseL6Res for content rules.
+  // `req`: the HTTP request head (content rules in http mode; add kUseReq).
   TcpFetch(uint8_t where, const net::Connection* client, const Frontend* fe,
-           const backend::Backend* be)
-      : TxnFetch(where, client, fe, be, nullptr, nullptr), where_(where) {}
+           const backend::Backend* be, const http::MsgHead* req = nullptr)
+      : TxnFetch(where, client, fe, be, req, nullptr), where_(where) {}
   // The request / response bytes buffered so far.
   void set_request(std::string_view bytes) { req_bytes_ = bytes; }
   void set_response(std::string_view bytes) { res_bytes_ = bytes; }

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "rsyslog_util.h"
 #include "support/client.h"
 #include "support/hearth_process.h"
 #include "support/ports.h"
@@ -24,101 +25,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr const char* kRsyslogd = "/usr/sbin/rsyslogd";
-
-// Returns: a UDP port free at the time of the call.
-uint16_t free_udp_port() {
-  UniqueFd fd(socket(AF_INET, SOCK_DGRAM, 0));
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0)
-    return 0;
-  return ntohs(a.sin_port);
-}
-
-void send_udp(uint16_t port, const std::string& text) {
-  UniqueFd fd(socket(AF_INET, SOCK_DGRAM, 0));
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  sendto(fd.get(), text.data(), text.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
-}
-
-// One rsyslogd with its own configuration in `dir`.
-struct Rsyslog {
-  TempDir dir;
-  uint16_t port = free_udp_port();
-  std::string sock = dir.file("log.sock");
-  std::string out = dir.file("out.log");
-  std::unique_ptr<Process> proc;
-
-  Rsyslog() {
-    write_file(dir.file("rsyslog.conf"),
-               "global(workDirectory=\"" + dir.path() +
-                   "\")\n"
-                   "module(load=\"imudp\")\n"
-                   "module(load=\"imuxsock\" SysSock.Use=\"off\")\n"
-                   "input(type=\"imudp\" address=\"127.0.0.1\" port=\"" +
-                   std::to_string(port) +
-                   "\")\n"
-                   "input(type=\"imuxsock\" Socket=\"" +
-                   sock +
-                   "\")\n"
-                   "template(name=\"fields\" type=\"string\" string=\"fac=%syslogfacility-text%|"
-                   "sev=%syslogseverity-text%|host=%hostname%|tag=%syslogtag%|app=%app-name%|"
-                   "pid=%procid%|msgid=%msgid%|sd=%structured-data%|msg=%msg%\\n\")\n"
-                   "*.* action(type=\"omfile\" file=\"" +
-                   out + "\" template=\"fields\")\n");
-    proc = std::make_unique<Process>(ProcessOptions{
-        .argv = {kRsyslogd, "-n", "-f", dir.file("rsyslog.conf"), "-i", dir.file("rsyslog.pid")},
-        .output_path = dir.file("rsyslogd.out")});
-  }
-
-  // Returns: true once rsyslogd stores what arrives on its UDP port.
-  bool ready() {
-    return proc->started() && wait_until(
-                                  [&] {
-                                    send_udp(port, "<13>probe: ready");
-                                    return read_file(out).find("probe") != std::string::npos &&
-                                           access(sock.c_str(), F_OK) == 0;
-                                  },
-                                  milliseconds{10000});
-  }
-
-  // Returns: the fields of the first stored line whose msg contains `needle`
-  // (waiting for it), empty if none came.
-  std::map<std::string, std::string> line_with(const std::string& needle) {
-    std::map<std::string, std::string> fields;
-    wait_until(
-        [&] {
-          std::istringstream in(read_file(out));
-          for (std::string line; std::getline(in, line);) {
-            if (line.find(needle) == std::string::npos) continue;
-            std::istringstream parts(line);
-            for (std::string f; std::getline(parts, f, '|');) {
-              const size_t eq = f.find('=');
-              if (eq != std::string::npos) fields[f.substr(0, eq)] = f.substr(eq + 1);
-            }
-            return true;
-          }
-          return false;
-        },
-        milliseconds{5000});
-    return fields;
-  }
-};
-
-TEST(Rsyslog, Rfc3164Rfc5424AndUnixSocketFieldByField) {
-  if (access(kRsyslogd, X_OK) != 0)
-    GTEST_SKIP() << "rsyslogd is not installed (Debian package rsyslog, which "
-                    "scripts/install-deps installs): this test needs a real syslog server";
-  Rsyslog rs;
-  ASSERT_TRUE(rs.ready()) << read_file(rs.dir.file("rsyslogd.out"));
-  const uint16_t port = free_tcp_port();
+TEST_F(RsyslogTest, Rfc3164Rfc5424AndUnixSocketFieldByField) {
+  Rsyslog& rs = *rs_;
   const std::string udp = "127.0.0.1:" + std::to_string(rs.port);
   HearthProcess hearth(
       "global\n  log-send-hostname edge1\n  log-tag web\n"
@@ -129,17 +37,7 @@ TEST(Rsyslog, Rfc3164Rfc5424AndUnixSocketFieldByField) {
           udp +
           " format rfc5424 local4 info\n"
           "  log unix@" +
-          rs.sock +
-          " format local local5\n"
-          "defaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n  timeout connect 5s\n"
-          "frontend fe\n  bind 127.0.0.1:" +
-          std::to_string(port) +
-          "\n  log global\n"
-          "  option log-separate-errors\n"
-          "  log-format-sd \"[exampleSDID@1234 status=\\\"%ST\\\"]\"\n"
-          "  log-format \"%ci %ST %b %HP\"\n"
-          "  http-request return status 503 if { path /fail }\n"
-          "  http-request return status 200\n",
+          rs.sock + " format local local5\n" + rsyslog_frontend(port),
       HearthOptions{.wait_ports = {port}});
   ASSERT_TRUE(hearth.ready()) << hearth.describe();
   ASSERT_EQ(http_status(http_get(port, "/ok")), 200);
@@ -148,39 +46,12 @@ TEST(Rsyslog, Rfc3164Rfc5424AndUnixSocketFieldByField) {
 
   // RFC 3164 and RFC 5424 arrive on the same UDP port: the facility tells
   // them apart.
-  std::map<std::string, std::map<std::string, std::string>> by_fac;
-  for (int tries = 0; tries < 50 && by_fac.size() < 3; ++tries) {
-    std::istringstream in(read_file(rs.out));
-    for (std::string line; std::getline(in, line);)
-      if (line.find("/ok") != std::string::npos) {
-        std::map<std::string, std::string> f;
-        std::istringstream parts(line);
-        for (std::string kv; std::getline(parts, kv, '|');)
-          if (size_t eq = kv.find('='); eq != std::string::npos)
-            f[kv.substr(0, eq)] = kv.substr(eq + 1);
-        by_fac[f["fac"]] = f;
-      }
-    if (by_fac.size() < 3) usleep(100000);
-  }
+  auto by_fac = wait_facilities(rs, "/ok", 3);
   ASSERT_EQ(by_fac.size(), 3u) << read_file(rs.out);
 
-  auto& r3164 = by_fac["local3"];
-  EXPECT_EQ(r3164["sev"], "info");
-  EXPECT_EQ(r3164["host"], "edge1");
-  EXPECT_EQ(r3164["tag"], "web[" + pid + "]:");
-  EXPECT_EQ(r3164["app"], "web");
-  EXPECT_EQ(r3164["pid"], pid);
-  EXPECT_EQ(r3164["sd"], "-");
-  EXPECT_EQ(r3164["msg"], " 127.0.0.1 200 fe /ok");
-
-  auto& r5424 = by_fac["local4"];
-  EXPECT_EQ(r5424["sev"], "info");
-  EXPECT_EQ(r5424["host"], "edge1");
-  EXPECT_EQ(r5424["app"], "web");
-  EXPECT_EQ(r5424["pid"], pid);
-  EXPECT_EQ(r5424["msgid"], "-");
-  EXPECT_EQ(r5424["sd"], "[exampleSDID@1234 status=\"200\"]");
-  EXPECT_EQ(r5424["msg"], "127.0.0.1 200 fe /ok");
+  expect_rfc3164(by_fac["local3"], pid, "127.0.0.1 200 fe /ok");
+  expect_rfc5424(by_fac["local4"], pid, "[exampleSDID@1234 status=\"200\"]",
+                 "127.0.0.1 200 fe /ok");
 
   auto& local = by_fac["local5"];  // the unix socket; rsyslog names the host itself
   EXPECT_EQ(local["sev"], "info");
