@@ -24,10 +24,19 @@ bool Worker::open_listeners(std::string* err) {
     if (int(fr.fe->listeners_by_thread.size()) < rt_->nbthread)
       fr.fe->listeners_by_thread.resize(rt_->nbthread);
     for (const BindSpec& b : fr.binds) {
-      if (b.threads && !(b.threads >> index_ & 1)) continue;  // "thread": not this one
+      if (!listens_on(b.threads, index_)) continue;  // "thread": not this one
       int fd = b.inherited_fd;
       bool owns = false;
-      if (fd < 0) {
+      if (fd < 0 && rt_->listen_set) {
+        // The master's socket: this process's copy is ours to close.
+        fd = rt_->listen_set->find(b.addr, b.listen, index_);
+        if (fd < 0) {
+          *err = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': the master holds no " +
+                 "socket for " + b.text;
+          return false;
+        }
+        owns = true;
+      } else if (fd < 0) {
         std::string e;
         fd = net::make_listener(b.addr, b.listen, &e);
         if (fd < 0) {
@@ -75,6 +84,18 @@ void Worker::join() {
 }
 
 void Worker::begin_stop() { loop_.post(&Worker::stop_cb, this); }
+
+void Worker::suspend_listeners(bool suspend) {
+  loop_.post(suspend ? &Worker::suspend_cb : &Worker::resume_cb, this);
+}
+
+void Worker::suspend_cb(void* ctx) {
+  for (auto& l : static_cast<Worker*>(ctx)->listeners_) l->suspend();
+}
+
+void Worker::resume_cb(void* ctx) {
+  for (auto& l : static_cast<Worker*>(ctx)->listeners_) l->resume();
+}
 
 // Idle server connections live on this thread's loop: close them here, before
 // the loop goes away.
