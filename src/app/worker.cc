@@ -118,9 +118,11 @@ void Worker::stop_cb(void* ctx) {
   stream::set_soft_stop();
   for (auto& l : w->listeners_) l->stop();
   // Keep-alive clients between requests have nothing in flight: close them
-  // now rather than leave them open until the process exits.
-  mux::MuxH1::close_idle_incoming();
-  w->housekeeping();
+  // now rather than leave them open until the process exits. Those whose
+  // next request is already here are served first (with "connection: close").
+  mux::MuxH1::close_idle_incoming(/*spare_arrived=*/true);
+  // The next housekeeping tick (at most 100 ms) ends the loop once drained:
+  // by then the spared connections have started their streams.
 }
 
 void Worker::housekeeping_cb(Timer*, void* ctx) { static_cast<Worker*>(ctx)->housekeeping(); }
@@ -130,6 +132,7 @@ void Worker::housekeeping_cb(Timer*, void* ctx) { static_cast<Worker*>(ctx)->hou
 void Worker::housekeeping() {
   tick_pools();
   if (stopping_) {
+    mux::MuxH1::close_idle_incoming();  // went idle since (served, or spared in vain)
     if (stream::Stream::live_on_thread() + stream::live_streams_on_thread() == 0) {
       loop_.stop();
       return;
