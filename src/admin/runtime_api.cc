@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "admin/map_commands.h"
+#include "admin/server_state_commands.h"
 #include "admin/var_commands.h"
 #include "backend/health_check.h"
 #include "core/clock.h"
@@ -94,6 +95,7 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
     return set_server_state(w[2], w[0] == "enable");
   }
   if (std::string out = cli_pattern_command(w, session.payload, admin); !out.empty()) return out;
+  if (std::string out = cli_server_state_command(w, backends_, admin); !out.empty()) return out;
   return "Unknown command: '" + line + "'. Try 'help'.\n\n";
 }
 
@@ -118,6 +120,8 @@ std::string RuntimeApi::help() const {
          "  commit map|acl @VER NAME      : make a version current\n"
          "  experimental-mode [on|off]    : allow experimental commands (admin)\n"
          "  disable server BACKEND/SERVER : stop sending traffic to a server (admin)\n"
+         "  show servers state [BACKEND]  : server states, as a state file (version 1)\n"
+         "  set server BE/SRV state ready|drain|maint : change a server's state (admin)\n"
          "  enable server BACKEND/SERVER  : resume sending traffic to a server (admin)\n\n";
 }
 
@@ -211,6 +215,7 @@ namespace {
 // The status column: MAINT, "no check", or the check-driven state.
 std::string server_status(const backend::Server& s) {
   if (s.disabled.load()) return "MAINT";
+  if (s.drain.load() && s.up.load()) return "DRAIN";
   if (!s.health.checked) return "no check";
   return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall);
 }

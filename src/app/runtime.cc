@@ -175,6 +175,8 @@ void Runtime::start_health() {
     for (auto& s : be->servers()) s->health.start(s->serving(), now);
     be->servers_changed();  // init-state may have started some servers DOWN
   }
+  for (auto& [s, since_s] : restored_since_s_) s->health.set_last_change_ms(now - since_s * 1000);
+  restored_since_s_.clear();
 }
 
 backend::Backend* Runtime::find_backend(const std::string& name) {
@@ -202,7 +204,13 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     s->weight = sc.weight;
     s->maxconn = sc.maxconn;
     s->backup = sc.backup;
+    s->iweight = sc.weight;
     s->disabled.store(sc.disabled);
+    s->config_maint.store(sc.disabled);
+    s->check_port = sc.check_port.value_or(0);
+    s->check_addr = sc.check_addr;
+    // An unchecked server's counter reads as HAProxy's: just UP.
+    s->health.health.store(s->health.rise);
     backend::PoolSettings& ps = s->pool_settings;
     ps.reuse = p.http_reuse;
     if (p.timeouts.reuse_window) ps.reuse_window_ms = *p.timeouts.reuse_window;
@@ -271,10 +279,12 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   // answers 503, as in HAProxy). References between sections were checked
   // by config::validate().
   // Proxy ids follow the order of the sections, from 1 (defaults have none).
+  // As in HAProxy, a stats socket's own internal proxy takes id 1 first.
+  const int first_id = cfg.global.stats_sockets.empty() ? 1 : 2;
   for (size_t i = 0; i < cfg.proxies.size(); ++i) {
     const config::ProxyConfig& p = cfg.proxies[i];
     if (p.kind == config::ProxyKind::kBackend || p.kind == config::ProxyKind::kListen)
-      build_backend(p, int(i) + 1, errors);
+      build_backend(p, int(i) + first_id, errors);
   }
   stream::clear_backend_registry();
   for (const auto& be : backends) stream::register_backend(be.get());
@@ -285,7 +295,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
     FrontendRuntime fr;
     fr.fe = std::make_unique<stream::Frontend>();
     stream::Frontend& fe = *fr.fe;
-    fe.id = int(i) + 1;
+    fe.id = int(i) + first_id;
     fill_frontend(p, cfg.global, proxy_logs(p, cfg.global.log_send_hostname.has_value(), errors),
                   &fe);
     if (p.kind == config::ProxyKind::kListen) fe.own_backend = find_backend(p.name);
@@ -326,6 +336,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
     }
     frontends.push_back(std::move(fr));
   }
+  load_server_states(cfg);
   start_health();
   return errors->empty();
 }

@@ -60,6 +60,8 @@ class Runtime {
   // Master-worker mode: the sockets the master keeps; the workers take their
   // listening sockets from there instead of binding (null: bind them).
   const net::ListenSet* listen_set = nullptr;
+  // Messages for the operator that do not stop the start (state files).
+  std::vector<std::string> warnings;
 
  private:
   // `id` is the proxy id HAProxy gives the section (fe_id, be_id).
@@ -79,6 +81,13 @@ class Runtime {
   std::vector<std::shared_ptr<stream::LogSink>> proxy_logs(const config::ProxyConfig& p,
                                                            bool hostname_set,
                                                            std::vector<std::string>* errors);
+
+  // Reads the server state files that load-server-state-from-file names and
+  // applies them to the backends' servers (server_state_load.cc). Before
+  // start_health(): a checked server's first state comes from there.
+  void load_server_states(const config::Config& cfg);
+  // The age of each restored server's last change, set once checks start.
+  std::vector<std::pair<backend::Server*, int64_t>> restored_since_s_;
 
   struct PendingCheck {
     backend::Backend* be;

@@ -137,6 +137,7 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
     for (auto& e : errors) fprintf(stderr, "[ALERT] %s\n", e.c_str());
     return 1;
   }
+  for (auto& w : rt.warnings) fprintf(stderr, "[WARNING] %s\n", w.c_str());
   if (o.debug)  // -d: a log line for every session, whatever the log settings say
     for (auto& fr : rt.frontends) {
       if (fr.fe->logs.sinks.empty()) {  // raw lines on stdout

@@ -146,6 +146,12 @@ void ServerHealth::start(bool serving, int64_t now_ms) {
   down_since_ms_ = serving ? -1 : now_ms;
 }
 
+void ServerHealth::set_last_change_ms(int64_t ms) {
+  std::lock_guard<std::mutex> g(mu_);
+  last_change_ms_ = ms;
+  if (down_since_ms_ >= 0) down_since_ms_ = ms;
+}
+
 void ServerHealth::note_serving(bool serving, int64_t now_ms) {
   std::lock_guard<std::mutex> g(mu_);
   if (serving == serving_) return;

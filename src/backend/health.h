@@ -121,6 +121,9 @@ class ServerHealth {
   // Records whether the server takes traffic (UP and not in maintenance) at
   // now_ms; a change restarts lastchg and opens or closes a downtime period.
   void note_serving(bool serving, int64_t now_ms);
+  // Moves the last change back to `ms` (a state file's age). Requires: before
+  // any thread runs.
+  void set_last_change_ms(int64_t ms);
   // Returns: when the serving state last changed (ms, monotonic clock).
   int64_t last_change_ms() const;
   // Returns: total time spent not serving (DOWN or in maintenance) until now_ms.

@@ -147,7 +147,7 @@ HealthCheck::HealthCheck(Backend* be, Server* s, CheckSpec spec, int thread)
       srv_(s),
       spec_(std::move(spec)),
       thread_(thread),
-      counter_(spec_.rise, spec_.fall, spec_.init),
+      counter_(spec_.rise, spec_.fall, spec_.first_start.value_or(spec_.init)),
       timer_(&HealthCheck::timer_cb, this),
       tasklet_(&HealthCheck::io_cb, this) {
   wait_.tasklet = &tasklet_;

@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -78,6 +79,9 @@ struct CheckSpec {
   int rise = 2;
   int fall = 3;
   InitState init = InitState::kUp;
+  // The state of the very first start when it differs from `init` (restored
+  // from a server state file); leaving maintenance later uses `init`.
+  std::optional<InitState> first_start;
   int64_t connect_timeout_ms = 0;  // the backend's timeout connect; 0: none
   int64_t check_timeout_ms = 0;    // timeout check; 0: not set
   int64_t first_delay_ms = 0;      // delay before the first check

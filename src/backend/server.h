@@ -41,8 +41,17 @@ class Server {
   int maxconn = 0;  // 0 = unlimited
   bool backup = false;
   std::atomic<bool> disabled{false};  // maintenance (config "disabled", "disable server")
-  std::atomic<bool> up{true};         // the health checks' verdict; always true unchecked
-  std::atomic<int> cur_sess{0};       // sessions currently holding a slot
+  // The maintenance came from the configuration ("disabled"); cleared when the
+  // server is enabled at run time. Shown in `show servers state`.
+  std::atomic<bool> config_maint{false};
+  // Drain: UP and checked, but takes no new load-balanced traffic ("set server
+  // ... state drain", or a state file); use-server still reaches it.
+  std::atomic<bool> drain{false};
+  int check_port = 0;      // "port" of its checks as configured (0: the server's)
+  std::string check_addr;  // "addr" of its checks as configured ("": the server's)
+  int iweight = 1;  // the weight the configuration gave (weight may differ after a state file)
+  std::atomic<bool> up{true};    // the health checks' verdict; always true unchecked
+  std::atomic<int> cur_sess{0};  // sessions currently holding a slot
   ServerCounters counters;
   ServerHealth health;
   HealthCheck* check = nullptr;  // its health check, if "check" was configured
@@ -85,7 +94,7 @@ class Server {
     return t < int(pools.size()) ? pools[t].get() : nullptr;
   }
 
-  bool usable() const { return up.load() && !disabled.load() && weight > 0; }
+  bool usable() const { return up.load() && !disabled.load() && !drain.load() && weight > 0; }
   // Returns: true if the server is UP and not in maintenance (weight aside).
   bool serving() const { return up.load() && !disabled.load(); }
   bool full() const { return maxconn > 0 && cur_sess.load() >= maxconn; }

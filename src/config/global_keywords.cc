@@ -170,6 +170,8 @@ const GlobalKeyword kKeywords[] = {
     {"expose-experimental-directives", parse_expose_experimental},
     {"set-var", parse_global_set_var},
     {"set-var-fmt", parse_global_set_var},
+    {"server-state-file", parse_global_server_state},
+    {"server-state-base", parse_global_server_state},
 };
 
 }  // namespace
@@ -190,7 +192,8 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
               "unknown keyword in the global section; supported: nbthread, maxconn, log, "
               "log-send-hostname, log-tag, "
               "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, "
+              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, server-state-file, "
+              "server-state-base, "
               "expose-experimental-directives, " +
                   std::string(kProcessKeywordList));
   }

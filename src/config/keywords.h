@@ -121,6 +121,12 @@ bool parse_log_target(const Directive& d, LogTarget* out, Reporter& rep);
 // "option X" and "no option X" (option_keywords.cc).
 void parse_option(const Directive& d, ProxySection& section, Reporter& rep);
 
+// load-server-state-from-file, server-state-file-name (server_state_keywords.cc).
+void parse_load_server_state(const Directive& d, ProxySection& section, Reporter& rep);
+void parse_server_state_file_name(const Directive& d, ProxySection& section, Reporter& rep);
+// Global server-state-file and server-state-base.
+void parse_global_server_state(const Directive& d, GlobalConfig& global, Reporter& rep);
+
 // "option httpchk ..." / "no option httpchk" and "http-check ..."
 // (check_keywords.cc).
 void parse_option_httpchk(const Directive& d, ProxySection& section, Reporter& rep);

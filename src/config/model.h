@@ -206,7 +206,7 @@ struct HttpRule {
   // early-hint: this rule and the unconditional early-hint rules right after
   // it, which HAProxy sends in one 103 response (1: this rule sends it).
   uint16_t eh_group = 1;
-  uint8_t normalizer = 0;       // normalize-uri: an expr::UriNormalizer value
+  uint8_t normalizer = 0;  // normalize-uri: an expr::UriNormalizer value
   // add-acl, del-acl, set-map, del-map: the file's pattern reference (its
   // entries change only once an acl or map loaded it, as in HAProxy) and,
   // for set-map, the value's format.
@@ -246,6 +246,8 @@ struct ForwardOption {
   std::string header;    // empty: X-Forwarded-For / X-Original-To
   std::shared_ptr<const expr::PatternSet> except;  // addresses left alone; null: none
 };
+
+enum class ServerStateLoad { kNone, kGlobal, kLocal };
 
 struct ProxyConfig {
   SourceLoc loc;
@@ -301,6 +303,11 @@ struct ProxyConfig {
   bool http_buffer_request = false;
   HdrNamePolicy restrict_req_hdr_names = HdrNamePolicy::kPreserve;
   HttpCheckConfig http_check;
+  // load-server-state-from-file: which state file gives its servers their
+  // state at start-up; server-state-file-name (local only; empty: the
+  // backend's name).
+  ServerStateLoad load_server_state = ServerStateLoad::kNone;
+  std::string server_state_file_name;
   // errorfile, errorfiles, errorloc*, http-error lines in order (the
   // defaults' first), and the messages they give once resolved.
   std::vector<ErrorDirective> error_directives;
@@ -328,6 +335,8 @@ struct GlobalConfig {
   int tune_bufsize = 16384;
   int tune_http_maxhdr = 101;
   ProcessConfig process;
+  std::string server_state_file;  // server-state-file (relative: to server-state-base)
+  std::string server_state_base;  // server-state-base
   // "expose-experimental-directives": the proxies that follow may use
   // HAProxy's experimental keywords (http-request normalize-uri).
   bool expose_experimental = false;

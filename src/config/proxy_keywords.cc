@@ -279,6 +279,8 @@ const KeywordSpec kKeywords[] = {
     {"errorloc302", kAnywhere, Misplaced::kReject, parse_error_keyword},
     {"errorloc303", kAnywhere, Misplaced::kReject, parse_error_keyword},
     {"http-error", kAnywhere, Misplaced::kReject, parse_error_keyword},
+    {"load-server-state-from-file", kBackSide, Misplaced::kIgnore, parse_load_server_state},
+    {"server-state-file-name", kBackSide, Misplaced::kIgnore, parse_server_state_file_name},
 };
 
 }  // namespace

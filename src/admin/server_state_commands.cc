@@ -1,0 +1,68 @@
+#include "admin/server_state_commands.h"
+
+#include "backend/backend.h"
+#include "backend/health_check.h"
+#include "backend/server.h"
+#include "backend/server_state_apply.h"
+#include "core/clock.h"
+
+namespace hearth::admin {
+namespace {
+
+std::string show_servers_state(const std::vector<std::string>& w,
+                               const std::vector<backend::Backend*>& backends) {
+  const backend::Backend* only = nullptr;
+  if (w.size() > 3) {
+    for (const backend::Backend* b : backends)
+      if (b->name() == w[3]) only = b;
+    if (!only) return "Can't find backend.\n\n";
+  }
+  const int64_t now = MonotonicClock::instance()->now_ms();
+  std::string o = "1\n";
+  o += backend::kServerStateColumns;
+  o += '\n';
+  for (const backend::Backend* b : backends) {
+    if (only && b != only) continue;
+    for (const auto& s : b->servers()) {
+      o += backend::format_server_state_row(backend::server_state_row(*b, *s, now));
+      o += '\n';
+    }
+  }
+  return o + "\n";
+}
+
+// ready: out of maintenance and drain; drain: UP but no new load-balanced
+// traffic; maint: maintenance. The three are exclusive, as in HAProxy.
+std::string set_server_state(backend::Backend& be, backend::Server& s, const std::string& state) {
+  if (state != "ready" && state != "drain" && state != "maint")
+    return "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n";
+  const bool drain = state == "drain";
+  if (s.drain.exchange(drain) != drain) be.servers_changed();
+  backend::set_server_maintenance(be, s, state == "maint");
+  return "\n";
+}
+
+}  // namespace
+
+std::string cli_server_state_command(const std::vector<std::string>& w,
+                                     const std::vector<backend::Backend*>& backends, bool admin) {
+  if (w.size() >= 3 && w[0] == "show" && w[1] == "servers" && w[2] == "state")
+    return show_servers_state(w, backends);
+  if (w.size() < 2 || w[0] != "set" || w[1] != "server") return "";
+  if (!admin) return "Permission denied\n\n";
+  const size_t slash = w.size() > 2 ? w[2].find('/') : std::string::npos;
+  if (slash == std::string::npos) return "Require 'backend/server'.\n\n";
+  backend::Backend* be = nullptr;
+  backend::Server* s = nullptr;
+  for (backend::Backend* b : backends)
+    if (b->name() == w[2].substr(0, slash)) {
+      be = b;
+      s = b->server_named(w[2].substr(slash + 1));
+    }
+  if (!s) return "No such server.\n\n";
+  if (w.size() > 3 && w[3] == "state") return set_server_state(*be, *s, w.size() > 4 ? w[4] : "");
+  return "usage: set server <backend>/<server> state ready|drain|maint (the other 'set server' "
+         "forms are not supported by Hearth yet)\n\n";
+}
+
+}  // namespace hearth::admin

@@ -1,0 +1,101 @@
+#include "backend/server_state_apply.h"
+
+#include "backend/backend.h"
+#include "backend/server.h"
+
+namespace hearth::backend {
+
+int check_status_number(CheckStatus s) {
+  // HAProxy's enumeration of check statuses; Hearth produces a subset.
+  switch (s) {
+    case CheckStatus::kNone:
+    case CheckStatus::kInit:
+      return 1;
+    case CheckStatus::kSockErr:
+      return 5;
+    case CheckStatus::kL4Ok:
+      return 6;
+    case CheckStatus::kL4Timeout:
+      return 7;
+    case CheckStatus::kL4Con:
+      return 8;
+    case CheckStatus::kL7Timeout:
+      return 12;
+    case CheckStatus::kL7Rsp:
+      return 13;
+    case CheckStatus::kL7Ok:
+      return 15;
+    case CheckStatus::kL7Sts:
+      return 17;
+  }
+  return 0;
+}
+
+namespace {
+
+// The check-result column: 0 unknown, 2 failed, 3 passed.
+int check_result_number(CheckStatus s) {
+  if (s == CheckStatus::kNone || s == CheckStatus::kInit) return 0;
+  return check_passed(s) ? 3 : 2;
+}
+
+// Check flag bits of the format: configured, enabled, paused.
+constexpr int kCheckConfigured = 0x02, kCheckEnabled = 0x04, kCheckPaused = 0x08;
+
+}  // namespace
+
+ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_ms) {
+  const ServerHealth& h = s.health;
+  const bool maint = s.disabled.load();
+  ServerStateRow r;
+  r.be_id = be.id;
+  r.be_name = be.name();
+  r.srv_id = s.id + 1;
+  r.srv_name = s.name;
+  char ip[64];
+  r.addr = s.addr.ip_str(ip, sizeof ip);
+  r.op_state = !maint && s.up.load() ? kOpRunning : kOpStopped;
+  r.admin_state = (maint ? kAdminForcedMaint : 0) |
+                  (s.config_maint.load() ? kAdminConfigMaint : 0) |
+                  (s.drain.load() ? kAdminForcedDrain : 0);
+  r.uweight = s.weight;
+  r.iweight = s.iweight;
+  r.since_change_s = (now_ms - h.last_change_ms()) / 1000;
+  const ServerHealth::LastCheck last = h.last();
+  r.check_status = check_status_number(h.checked ? last.status : CheckStatus::kNone);
+  r.check_result = h.checked ? check_result_number(last.status) : 0;
+  // An unchecked server in maintenance reads as fully DOWN, as in HAProxy.
+  r.check_health = !h.checked && maint ? 0 : h.health.load();
+  r.check_state = h.checked ? kCheckConfigured | kCheckEnabled | (maint ? kCheckPaused : 0) : 0;
+  r.port = s.addr.port();
+  r.check_port = s.check_port;
+  r.check_addr = s.check_addr;
+  return r;
+}
+
+bool apply_server_state(const ServerStateRow& row, bool checked, Server& s, AppliedState* out,
+                        std::string* msg) {
+  msg->clear();
+  if (!row.invalid.empty()) {
+    *msg = row.invalid;
+    return false;
+  }
+  if (row.admin_state & kAdminForcedMaint) s.disabled.store(true);
+  if (row.admin_state & kAdminForcedDrain) {
+    s.drain.store(true);
+    *msg = "remains in forced drain mode.";
+  }
+  // A weight changed at run time survives, unless the configuration's own
+  // weight changed since the file was written.
+  if (row.iweight == s.iweight) s.weight = row.uweight;
+  if (row.port != 0 && row.port != s.addr.port()) s.addr.set_port(uint16_t(row.port));
+  if (checked && !s.disabled.load()) {
+    const bool down = row.op_state == kOpStopped;
+    out->check_start = down ? InitState::kFullyDown : InitState::kFullyUp;
+    if (down) *msg = "is DOWN, changed from server-state after a reload.";
+  }
+  out->since_change_s = row.since_change_s;
+  return true;
+}
+
+}  // namespace hearth::backend
