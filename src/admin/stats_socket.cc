@@ -37,6 +37,8 @@ bool StatsSocket::open(const std::string& path, int mode, std::string* err) {
     return false;
   }
   chmod(path.c_str(), mode_t(mode));
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0) dev_ = st.st_dev, ino_ = st.st_ino;
   fd_ = fd;
   path_ = path;
   return true;
@@ -51,7 +53,9 @@ void StatsSocket::stop() {
   if (thread_.joinable()) thread_.join();
   if (!path_.empty()) {
     close(fd_);
-    unlink(path_.c_str());
+    struct stat st {};
+    if (stat(path_.c_str(), &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_)
+      unlink(path_.c_str());
     path_.clear();
   }
 }

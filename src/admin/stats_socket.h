@@ -3,6 +3,8 @@
 // stream socket served by one small thread, outside the data path. Each
 // connection carries one command (HAProxy's non-interactive mode) unless the
 // client sends "prompt", after which commands are read until "quit" or EOF.
+#include <sys/types.h>
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -30,6 +32,10 @@ class StatsSocket {
   bool admin_;
   int fd_ = -1;
   std::string path_;
+  // The socket file this process bound: a reload's new worker may have
+  // bound another at the same path, which must stay.
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
   std::thread thread_;
   std::atomic<bool> stop_{false};
 };

@@ -82,6 +82,9 @@ bool load_config(const Options& o, config::ParseResult* r, bool* quiet) {
             r->warnings.size());
     return false;
   }
+  if (o.proxy_maxconn > 0)  // -N: the maxconn of frontends that set none
+    for (auto& px : r->config.proxies)
+      if (px.maxconn == 0) px.maxconn = o.proxy_maxconn;
   return true;
 }
 

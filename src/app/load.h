@@ -10,7 +10,7 @@ namespace hearth::app {
 int eval_cc(const std::string& expr);
 
 // Changes directory (-C), sets HAPROXY_LOCALPEER (-L, else the host name),
-// parses and validates, and prints what the parse reported.
+// parses and validates, prints what the parse reported, and applies -N.
 // Returns: true if the configuration can be used; *quiet: whether startup
 // messages are to be left out (-q or "quiet", unless -V).
 bool load_config(const Options& o, config::ParseResult* r, bool* quiet);

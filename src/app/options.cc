@@ -8,7 +8,7 @@ namespace hearth::app {
 const char* usage() {
   return "usage: hearth [-f CONFIG|DIR]* [-c] [-cc EXPR] [-d] [-db] [-D] [-q] [-V] [-p PIDFILE]\n"
          "              [-C DIR] [-L NAME] [-n MAXCONN] [-N MAXCONN] [-m MB] [-dM[BYTE]] [-dW]\n"
-         "              [-dD] [-v|-vv] [-- CONFIG...]\n"
+         "              [-dD] [-W|-Ws] [-v|-vv] [-- CONFIG...]\n"
          "  -f FILE|DIR  configuration file, or directory of *.cfg files read in lexical order\n"
          "               (repeatable; everything is read in order as one configuration)\n"
          "  --           every following argument is a configuration file or directory\n"
@@ -17,6 +17,10 @@ const char* usage() {
          "  -d           debug: log every session on stdout, stay in the foreground\n"
          "  -db          stay in the foreground even if the configuration says 'daemon'\n"
          "  -D           run as a daemon (as the global 'daemon' keyword)\n"
+         "  -W           master-worker: a master keeps the listeners and runs a worker;\n"
+         "               SIGUSR2 or SIGHUP to the master reloads the configuration\n"
+         "  -Ws          -W, and tell systemd (NOTIFY_SOCKET) when it is ready, reloading\n"
+         "               or stopping (Type=notify)\n"
          "  -q / -V      quiet (no notices, no startup messages) / cancel quiet\n"
          "  -p FILE      write the process id to FILE\n"
          "  -C DIR       change to DIR before loading the configuration\n"
@@ -77,8 +81,9 @@ bool parse_dm(const std::string& a, Options* o, std::string* err) {
 
 // Flags of HAProxy that Hearth refuses, with the reason.
 const char* refused_reason(const std::string& a) {
-  if (a == "-W" || a == "-Ws" || a == "-S" || a == "-sf" || a == "-st" || a == "-x")
-    return "master-worker mode and seamless reloads are not supported yet";
+  if (a == "-S") return "the master CLI is not supported yet";
+  if (a == "-sf" || a == "-st" || a == "-x")
+    return "reloads without a master process are not supported yet: use -W and SIGUSR2";
   if (a == "-de") return "epoll is Hearth's only poller: it cannot be disabled";
   if (a == "-dG") return "Hearth always resolves names with getaddrinfo()";
   if (a == "-dR") return "SO_REUSEPORT cannot be disabled: every thread binds its own socket";
@@ -130,6 +135,9 @@ bool parse_options(int argc, char** argv, Options* o, std::string* err) {
       o->foreground = true;
     } else if (a == "-D") {
       o->daemon = true;
+    } else if (a == "-W" || a == "-Ws") {
+      o->master_worker = true;
+      o->systemd = o->systemd || a == "-Ws";
     } else if (a == "-q") {
       o->quiet = true;
     } else if (a == "-V") {

@@ -21,12 +21,14 @@ struct Options {
   bool verbose = false;  // -V: cancels -q and "quiet"
   bool cond = false;     // -cc EXPR: evaluate EXPR and exit 0/1/2
   std::string cond_expr;
-  int poison = -1;            // -dM[BYTE]: fill pool blocks with BYTE when handed out
-  bool zero_warning = false;  // -dW: refuse to start if a warning was emitted
-  bool diag = false;          // -dD: print .diag messages
-  int maxconn = 0;            // -n N: global maxconn (0: not given)
-  int proxy_maxconn = 0;      // -N N: maxconn of proxies that set none (0: not given)
-  int mem_limit_mb = 0;       // -m MB: address-space limit (0: none)
+  int poison = -1;             // -dM[BYTE]: fill pool blocks with BYTE when handed out
+  bool zero_warning = false;   // -dW: refuse to start if a warning was emitted
+  bool diag = false;           // -dD: print .diag messages
+  int maxconn = 0;             // -n N: global maxconn (0: not given)
+  int proxy_maxconn = 0;       // -N N: maxconn of proxies that set none (0: not given)
+  int mem_limit_mb = 0;        // -m MB: address-space limit (0: none)
+  bool master_worker = false;  // -W (and -Ws): a master process supervises the worker
+  bool systemd = false;        // -Ws: sd_notify READY/RELOADING/STOPPING to NOTIFY_SOCKET
 };
 
 // Returns: false with *err describing the bad flag.

@@ -10,10 +10,6 @@
 #include "stream/sample_fetch.h"
 
 namespace hearth::app {
-namespace {
-
-// A bind line's socket options. Its backlog, when unset, is the frontend's
-// maxconn, as in HAProxy (or 1024 when the frontend sets none).
 net::ListenOptions listen_options(const config::BindOptions& b, int fe_maxconn) {
   net::ListenOptions o;
   o.backlog = b.backlog > 0 ? b.backlog : fe_maxconn > 0 ? fe_maxconn : 1024;
@@ -26,6 +22,8 @@ net::ListenOptions listen_options(const config::BindOptions& b, int fe_maxconn) 
   o.tcp_ut_ms = int(b.tcp_ut_ms);
   return o;
 }
+
+namespace {
 
 std::string where(const config::SourceLoc& loc, const char* keyword) {
   return loc.file + ":" + std::to_string(loc.line) + ": '" + keyword + "': ";

@@ -9,6 +9,7 @@
 #include "backend/health_check.h"
 #include "config/model.h"
 #include "net/address.h"
+#include "net/listen_set.h"
 #include "net/listener.h"
 #include "net/socket.h"
 #include "net/transport.h"
@@ -34,6 +35,14 @@ struct FrontendRuntime {
   std::vector<std::unique_ptr<net::BindInfo>> bind_infos;  // one per bind
 };
 
+// Returns: a bind line's socket options. Its backlog, when unset, is the
+// frontend's maxconn, as in HAProxy (or 1024 when the frontend sets none).
+net::ListenOptions listen_options(const config::BindOptions& b, int fe_maxconn);
+
+// Returns: whether worker thread `t` listens on a bind line whose "thread"
+// set is `threads` (0: all threads).
+inline bool listens_on(uint64_t threads, int t) { return !threads || (threads >> t & 1); }
+
 class Runtime {
  public:
   // Returns: false with *errors holding "FILE:LINE: 'keyword': message" lines.
@@ -49,6 +58,9 @@ class Runtime {
   int64_t max_spread_checks_ms = 0;  // max-spread-checks; 0: the smallest interval
   // The global section's log targets, shared by the proxies with "log global".
   std::vector<std::shared_ptr<stream::LogSink>> global_logs;
+  // Master-worker mode: the sockets the master keeps; the workers take their
+  // listening sockets from there instead of binding (null: bind them).
+  const net::ListenSet* listen_set = nullptr;
   // Messages for the operator that do not stop the start (state files).
   std::vector<std::string> warnings;
   // One per server of every ring; each runs on worker thread f->thread().

@@ -24,10 +24,19 @@ bool Worker::open_listeners(std::string* err) {
     if (int(fr.fe->listeners_by_thread.size()) < rt_->nbthread)
       fr.fe->listeners_by_thread.resize(rt_->nbthread);
     for (const BindSpec& b : fr.binds) {
-      if (b.threads && !(b.threads >> index_ & 1)) continue;  // "thread": not this one
+      if (!listens_on(b.threads, index_)) continue;  // "thread": not this one
       int fd = b.inherited_fd;
       bool owns = false;
-      if (fd < 0) {
+      if (fd < 0 && rt_->listen_set) {
+        // The master's socket: this process's copy is ours to close.
+        fd = rt_->listen_set->find(b.addr, b.listen, index_);
+        if (fd < 0) {
+          *err = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': the master holds no " +
+                 "socket for " + b.text;
+          return false;
+        }
+        owns = true;
+      } else if (fd < 0) {
         std::string e;
         fd = net::make_listener(b.addr, b.listen, &e);
         if (fd < 0) {
@@ -80,6 +89,18 @@ void Worker::join() {
 
 void Worker::begin_stop() { loop_.post(&Worker::stop_cb, this); }
 
+void Worker::suspend_listeners(bool suspend) {
+  loop_.post(suspend ? &Worker::suspend_cb : &Worker::resume_cb, this);
+}
+
+void Worker::suspend_cb(void* ctx) {
+  for (auto& l : static_cast<Worker*>(ctx)->listeners_) l->suspend();
+}
+
+void Worker::resume_cb(void* ctx) {
+  for (auto& l : static_cast<Worker*>(ctx)->listeners_) l->resume();
+}
+
 // Idle server connections live on this thread's loop: close them here, before
 // the loop goes away.
 void Worker::close_idle_pools() {
@@ -101,9 +122,11 @@ void Worker::stop_cb(void* ctx) {
   stream::set_soft_stop();
   for (auto& l : w->listeners_) l->stop();
   // Keep-alive clients between requests have nothing in flight: close them
-  // now rather than leave them open until the process exits.
-  mux::MuxH1::close_idle_incoming();
-  w->housekeeping();
+  // now rather than leave them open until the process exits. Those whose
+  // next request is already here are served first (with "connection: close").
+  mux::MuxH1::close_idle_incoming(/*spare_arrived=*/true);
+  // The next housekeeping tick (at most 100 ms) ends the loop once drained:
+  // by then the spared connections have started their streams.
 }
 
 void Worker::housekeeping_cb(Timer*, void* ctx) { static_cast<Worker*>(ctx)->housekeeping(); }
@@ -113,6 +136,7 @@ void Worker::housekeeping_cb(Timer*, void* ctx) { static_cast<Worker*>(ctx)->hou
 void Worker::housekeeping() {
   tick_pools();
   if (stopping_) {
+    mux::MuxH1::close_idle_incoming();  // went idle since (served, or spared in vain)
     if (stream::Stream::live_on_thread() + stream::live_streams_on_thread() == 0) {
       loop_.stop();
       return;

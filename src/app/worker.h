@@ -25,6 +25,8 @@ class Worker {
   void join();
   // Thread-safe: stop accepting, let live sessions finish, then exit the loop.
   void begin_stop();
+  // Thread-safe: SIGTTOU / SIGTTIN, stop or start polling the listeners.
+  void suspend_listeners(bool suspend);
   bool finished() const { return finished_.load(); }
   int index() const { return index_; }
   EventLoop* loop() { return &loop_; }
@@ -34,6 +36,8 @@ class Worker {
  private:
   static void housekeeping_cb(Timer* t, void* ctx);
   static void stop_cb(void* ctx);
+  static void suspend_cb(void* ctx);
+  static void resume_cb(void* ctx);
   void housekeeping();
   // Every server's pool on this thread: purge, or close all when not serving.
   void tick_pools();

@@ -30,7 +30,7 @@ constexpr Feature kFeatures[] = {
     {"POLL", false},         {"PRCTL", false},       {"PROCCTL", false},
     {"PROMEX", false},       {"QUIC", false},        {"RT", false},
     {"SLZ", false},          {"STATIC_PCRE", false}, {"STATIC_PCRE2", false},
-    {"SYSTEMD", false},      {"TFO", false},         {"THREAD", true},
+    {"SYSTEMD", true},       {"TFO", false},         {"THREAD", true},
     {"THREAD_DUMP", false},  {"TPROXY", false},      {"WURFL", false},
     {"ZLIB", false},
 };

@@ -88,6 +88,22 @@ void parse_spread_checks(const Directive& d, ProcessConfig& p, Reporter& rep) {
   if (auto n = int_arg(d, 1, "spread-checks", 0, 50, rep)) p.spread_checks = int(*n);
 }
 
+// master-worker [no-exit-on-failure]
+void parse_master_worker(const Directive& d, ProcessConfig& p, Reporter& rep) {
+  if (!check_arity(d, "master-worker", 1, 2, "master-worker [no-exit-on-failure]", rep)) return;
+  if (d.size() == 2 && d[1] != "no-exit-on-failure")
+    return rep.error(d.loc, "master-worker",
+                     "unknown argument '" + d[1] + "': expects 'no-exit-on-failure' or nothing");
+  p.master_worker = true;
+  if (d.size() == 2) p.exit_on_failure = false;
+}
+
+void parse_max_reloads(const Directive& d, ProcessConfig& p, Reporter& rep) {
+  if (!check_arity(d, "mworker-max-reloads", 2, 2, "mworker-max-reloads N", rep)) return;
+  if (auto n = int_arg(d, 1, "mworker-max-reloads", 0, 0x7fffffff, rep))
+    p.mworker_max_reloads = int(*n);
+}
+
 }  // namespace
 
 // cpu-map is in cpu_map_keyword.cc.
@@ -115,6 +131,8 @@ bool parse_process_keyword(const Directive& d, ProcessConfig& p, Reporter& rep) 
       {"max-spread-checks", parse_grace},
       {"spread-checks", parse_spread_checks},
       {"cpu-map", parse_cpu_map},
+      {"master-worker", parse_master_worker},
+      {"mworker-max-reloads", parse_max_reloads},
   };
   if (d[0] == "no" && d.size() == 2 && d[1] == "strict-limits") {
     p.strict_limits = false;  // a failed ulimit-n becomes a warning

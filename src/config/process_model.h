@@ -32,6 +32,9 @@ struct ProcessConfig {
   int spread_checks = 0;      // "spread-checks PCT" (0-50)
   int64_t max_spread_checks_ms = 0;  // "max-spread-checks T"; 0: unset
   std::vector<CpuMap> cpu_maps;
+  bool master_worker = false;    // "master-worker": as -W
+  bool exit_on_failure = true;   // "master-worker no-exit-on-failure" clears it
+  int mworker_max_reloads = -1;  // "mworker-max-reloads N"; -1: no limit
 };
 
 }  // namespace hearth::config

@@ -12,10 +12,14 @@ namespace {
 thread_local EventLoop* t_current = nullptr;
 }
 
-// Wakes the poller from other threads through an eventfd.
+// Wakes the poller from other threads through an eventfd. The posted calls
+// run from a tasklet, after every event of the poller's batch was handled:
+// a call that frees connections (a soft stop closing idle ones) must not
+// free one whose event is still further down the batch.
 class EventLoop::Notifier final : public FdHandler {
  public:
-  explicit Notifier(EventLoop* loop) : loop_(loop), fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+  explicit Notifier(EventLoop* loop)
+      : loop_(loop), fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)), task_(&run_cb, loop) {}
   ~Notifier() override {
     if (fd_ >= 0) close(fd_);
   }
@@ -23,7 +27,7 @@ class EventLoop::Notifier final : public FdHandler {
     uint64_t v;
     while (read(fd_, &v, sizeof v) > 0) {
     }
-    loop_->run_posted();
+    loop_->wake(&task_);
   }
   void notify() {
     uint64_t one = 1;
@@ -33,8 +37,13 @@ class EventLoop::Notifier final : public FdHandler {
   int fd() const { return fd_; }
 
  private:
+  static void run_cb(Tasklet*, void* loop, uint32_t) {
+    static_cast<EventLoop*>(loop)->run_posted();
+  }
+
   EventLoop* loop_;
   int fd_;
+  Tasklet task_;
 };
 
 EventLoop::EventLoop(const Clock* clock) : clock_(clock) {

@@ -1,5 +1,7 @@
 #include "mux/mux_h1.h"
 
+#include <sys/socket.h>
+
 #include <cstdio>
 
 #include "net/connection.h"
@@ -26,10 +28,15 @@ List& idle_incoming_list() {
 
 }  // namespace
 
-int MuxH1::close_idle_incoming() {
+int MuxH1::close_idle_incoming(bool spare_arrived) {
   int n = 0;
-  idle_incoming_list().for_each([&n](ListHook* h) {
-    container_of<MuxH1, &MuxH1::idle_hook_>(h)->destroy();  // unlinks it
+  idle_incoming_list().for_each([&n, spare_arrived](ListHook* h) {
+    MuxH1* m = container_of<MuxH1, &MuxH1::idle_hook_>(h);
+    char c;
+    if (spare_arrived &&
+        (!m->ibuf_.empty() || recv(m->conn_->fd(), &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1))
+      return;      // its wake-up starts the stream
+    m->destroy();  // unlinks it
     ++n;
   });
   return n;

@@ -76,8 +76,11 @@ class MuxH1 final : public HttpMux {
   static Mux* create();
   // Closes every idle client connection of the calling thread (those waiting
   // for their next request). For a graceful stop: nothing is in flight on
-  // them. Returns: how many were closed.
-  static int close_idle_incoming();
+  // them. `spare_arrived`: keep those whose next request already arrived (it
+  // is served, with "connection: close" during a soft stop), since closing a
+  // socket with unread bytes resets it and the client loses that request.
+  // Returns: how many were closed.
+  static int close_idle_incoming(bool spare_arrived = false);
 
  private:
   // Where the message being received is.

@@ -46,8 +46,22 @@ void Listener::pause() {
   paused_ = true;
 }
 
+void Listener::suspend() {
+  suspended_ = true;
+  if (registered_) loop_->del_fd(fd_);
+  registered_ = false;
+}
+
+void Listener::resume() {
+  if (!suspended_) return;
+  suspended_ = false;
+  if (fd_ < 0 || paused_) return;  // maybe_resume() takes over the maxconn pause
+  registered_ = loop_->add_fd(fd_, EPOLLIN | (exclusive_ ? uint32_t(EPOLLEXCLUSIVE) : 0u), this);
+  accept_some();
+}
+
 void Listener::maybe_resume() {
-  if (!paused_ || fd_ < 0) return;
+  if (!paused_ || fd_ < 0 || suspended_) return;
   if ((gate_ && !gate_(ctx_)) || (bind_ && bind_->full())) return;
   paused_ = false;
   registered_ = loop_->add_fd(fd_, EPOLLIN | (exclusive_ ? uint32_t(EPOLLEXCLUSIVE) : 0u), this);

@@ -43,6 +43,11 @@ class Listener final : public FdHandler {
   void stop();
   // Called by the owner when a connection ended: resumes if paused.
   void maybe_resume();
+  // SIGTTOU: stops polling the socket until resume() (SIGTTIN); the kernel
+  // keeps queuing connections meanwhile. Independent of the maxconn pause.
+  void suspend();
+  void resume();
+  bool suspended() const { return suspended_; }
   bool paused() const { return paused_; }
   int fd() const { return fd_; }
   // The transport of the connections it accepts (raw unless set).
@@ -68,6 +73,7 @@ class Listener final : public FdHandler {
   Transport* xprt_;
   bool registered_ = false;
   bool paused_ = false;
+  bool suspended_ = false;
   bool exclusive_ = false;
   uint64_t accepted_ = 0;
   BindInfo* bind_ = nullptr;

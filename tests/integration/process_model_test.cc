@@ -75,7 +75,7 @@ TEST(ProcessModel, VersionShapeReadByTestRunners) {
       << r.output;
   const std::string features = " " + m[1].str() + " ";
   for (const char* f : {"+OPENSSL", "+PCRE2", "+PCRE2_JIT", "+EPOLL", "+THREAD", "+CPU_AFFINITY",
-                        "-LUA", "-ZLIB", "-SLZ", "-QUIC", "-SYSTEMD", "-PROMEX"})
+                        "-LUA", "-ZLIB", "-SLZ", "-QUIC", "+SYSTEMD", "-PROMEX"})
     EXPECT_NE(features.find(std::string(" ") + f + " "), std::string::npos) << f << features;
   EXPECT_NE(r.output.find("\n  TARGET  = linux-glibc\n"), std::string::npos);
   EXPECT_NE(r.output.find("\nAvailable services : none\n"), std::string::npos);
@@ -470,7 +470,7 @@ TEST(ProcessModel, CpuMapPinsWorkerThreads) {
 }
 
 TEST(ProcessModel, RefusedFlagsSayWhy) {
-  for (const char* flag : {"-W", "-sf", "-de", "-dMfail"}) {
+  for (const char* flag : {"-S", "-sf", "-de", "-dMfail"}) {
     CommandResult r = run_command({hearth_binary(), flag, "-f", "/dev/null"});
     EXPECT_EQ(r.exit_code, 1) << flag;
     EXPECT_NE(r.output.find("not supported"), std::string::npos) << flag << ": " << r.output;

@@ -115,3 +115,35 @@ TEST(ProcessKeywords, CpuMap) {
 
 }  // namespace
 }  // namespace hearth::config
+
+namespace hearth::config {
+namespace {
+
+TEST(ProcessKeywords, MasterWorker) {
+  auto r = parse("global\n");
+  EXPECT_FALSE(r.config.global.process.master_worker);
+  EXPECT_TRUE(r.config.global.process.exit_on_failure);
+  EXPECT_EQ(r.config.global.process.mworker_max_reloads, -1);
+  r = parse("global\n  master-worker\n  mworker-max-reloads 3\n");
+  ASSERT_TRUE(r.ok()) << testing::dump(r.errors);
+  EXPECT_TRUE(r.config.global.process.master_worker);
+  EXPECT_TRUE(r.config.global.process.exit_on_failure);
+  EXPECT_EQ(r.config.global.process.mworker_max_reloads, 3);
+  r = parse("global\n  master-worker no-exit-on-failure\n");
+  ASSERT_TRUE(r.ok()) << testing::dump(r.errors);
+  EXPECT_FALSE(r.config.global.process.exit_on_failure);
+}
+
+TEST(ProcessKeywords, MasterWorkerErrors) {
+  for (const char* bad : {"master-worker exit\n", "master-worker a b\n", "mworker-max-reloads\n",
+                          "mworker-max-reloads -1\n", "mworker-max-reloads many\n"}) {
+    auto r = parse(std::string("global\n  ") + bad);
+    ASSERT_EQ(r.errors.size(), 1u) << bad << testing::dump(r.errors);
+    EXPECT_EQ(r.errors[0].loc.line, 2) << bad;
+    EXPECT_NE(r.errors[0].keyword.find(std::string(bad).substr(0, 8)), std::string::npos)
+        << bad << testing::dump(r.errors);
+  }
+}
+
+}  // namespace
+}  // namespace hearth::config

@@ -1,10 +1,9 @@
 #include "core/event_loop.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/epoll.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
@@ -196,6 +195,38 @@ TEST(EventLoopTest, DestroyingLoopClearsCurrent) {
     EXPECT_EQ(EventLoop::current(), &loop);
   }
   EXPECT_EQ(EventLoop::current(), nullptr);
+}
+
+}  // namespace
+}  // namespace hearth
+
+namespace hearth {
+namespace {
+
+// A posted call may free what the poller's events point to (a soft stop
+// closing idle connections): it runs after every event of the batch, even
+// when the wake-up was the first event reported.
+TEST(EventLoopTest, PostedCallsRunAfterTheWholeBatchOfEvents) {
+  EventLoop loop;
+  struct Order final : FdHandler {
+    std::vector<std::string>* log;
+    void on_fd_event(uint32_t) override { log->push_back("fd"); }
+  };
+  std::vector<std::string> log;
+  int p[2];
+  ASSERT_EQ(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+  Order h;
+  h.log = &log;
+  ASSERT_TRUE(loop.add_fd(p[0], EPOLLIN | EPOLLET, &h));
+  loop.post([](void* arg) { static_cast<std::vector<std::string>*>(arg)->push_back("post"); },
+            &log);  // the wake-up is ready before the pipe
+  ASSERT_EQ(write(p[1], "x", 1), 1);
+  for (int i = 0; i < 3 && log.size() < 2; ++i) loop.run_once(100);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0], "fd");
+  EXPECT_EQ(log[1], "post");
+  close(p[0]);
+  close(p[1]);
 }
 
 }  // namespace

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Reloads under load, side by side: wrk runs keep-alive HTTP load through the
+# proxy while its master gets 20 SIGUSR2 in a row (one every INTERVAL s), for
+# Hearth (-W) and HAProxy (-W). Prints wrk's errors, the requests served, and
+# how many backend connections were opened in the second after each reload
+# (counted by the backend itself, which logs the time of every accept).
+# usage: bench/reload.sh [HEARTH_BINARY=build/release/hearth] [INTERVAL=0.5]
+set -u
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+HEARTH=${1:-$HERE/build/release/hearth}
+[ -x "$HEARTH" ] || HEARTH=$HERE/build/debug/hearth
+INTERVAL=${2:-0.5}
+RELOADS=20
+W=$(mktemp -d /tmp/reloadbench.XXXX)
+BPORT=19401
+cat > $W/backend.py <<'PY'
+# A keep-alive HTTP backend that logs the monotonic time of every accept.
+import socket, sys, threading, time
+log = open(sys.argv[2], "w", buffering=1)
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1024)
+def serve(c):
+    buf = b""
+    try:
+        while True:
+            d = c.recv(65536)
+            if not d: break
+            buf += d
+            while b"\r\n\r\n" in buf:
+                buf = buf[buf.index(b"\r\n\r\n") + 4:]
+                c.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nok\n")
+    except OSError: pass
+    c.close()
+while True:
+    c, _ = s.accept()
+    log.write("%.3f\n" % time.monotonic())
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+run_one() {  # name binary port
+  local name=$1 bin=$2 port=$3
+  sed "s/PORT/$port/" > $W/$name.cfg <<CFG
+global
+  nbthread 2
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+frontend fe
+  bind 127.0.0.1:PORT
+  default_backend be
+backend be
+  server s1 127.0.0.1:$BPORT
+CFG
+  python3 $W/backend.py $BPORT $W/$name.accepts & local bk=$!
+  sleep 0.3
+  $bin -W -db -f $W/$name.cfg > $W/$name.log 2>&1 & local master=$!
+  sleep 1
+  local dur=$(python3 -c "print(int($RELOADS * $INTERVAL + 4))")
+  wrk -t2 -c20 -d${dur}s http://127.0.0.1:$port/ > $W/$name.wrk 2>&1 & local wrkpid=$!
+  sleep 2
+  : > $W/$name.reloads
+  for i in $(seq 1 $RELOADS); do
+    python3 -c "import time; print('%.3f' % time.monotonic())" >> $W/$name.reloads
+    kill -USR2 $master
+    sleep $INTERVAL
+  done
+  wait $wrkpid
+  kill -TERM $master; wait $master 2>/dev/null
+  kill $bk; wait $bk 2>/dev/null
+  python3 - "$name" $W/$name.wrk $W/$name.reloads $W/$name.accepts <<'PY'
+import re, sys
+name, wrk, reloads, accepts = sys.argv[1:]
+text = open(wrk).read()
+reqs = re.search(r"(\d+) requests in", text)
+errs = re.search(r"Socket errors: (.*)", text)
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+r = [float(x) for x in open(reloads)]
+a = [float(x) for x in open(accepts)]
+per = [sum(1 for t in a if x <= t < x + 1.0) for x in r]
+print("%-7s requests %-8s errors: %s, non-2xx: %s" % (
+    name, reqs.group(1) if reqs else "?", errs.group(1) if errs else "none",
+    non2xx.group(1) if non2xx else "0"))
+print("        backend connections opened in the second after each reload: %s (mean %.1f)" %
+      (" ".join(map(str, per)), sum(per) / len(per)))
+PY
+}
+run_one hearth "$HEARTH" 19402
+run_one haproxy haproxy 19403
+echo "(files in $W)"

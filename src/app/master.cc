@@ -1,0 +1,321 @@
+#include "app/master.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <vector>
+
+#include "app/load.h"
+#include "app/process.h"
+#include "app/runtime.h"
+#include "app/sd_notify.h"
+#include "app/serve.h"
+#include "net/fd_channel.h"
+#include "net/listen_set.h"
+
+namespace hearth::app {
+namespace {
+
+struct WorkerProc {
+  pid_t pid = -1;
+  int channel = -1;      // the master's end
+  int reloads = 0;       // reloads this worker has lived through
+  bool current = true;   // false once a newer worker took over
+  bool leaving = false;  // told to soft-stop
+  time_t started = 0;
+};
+
+// Returns: the exit status as a shell shows it (128 + signal for a death by signal).
+int exit_code(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+const char* exit_reason(int status) {
+  if (WIFEXITED(status)) return "Exit";
+  return strsignal(WTERMSIG(status));
+}
+
+class Master {
+ public:
+  Master(const Options& o, bool quiet) : o_(o), quiet_(quiet) {}
+  int run(config::ParseResult parsed);
+
+ private:
+  // Asks the listen set for every socket the configuration's binds need.
+  bool bind_all(const config::Config& c, std::string* err);
+  // Binds, forks a worker on `parsed` and waits until it serves.
+  // Returns: false (reported) if it could not start; nothing changed then.
+  bool start_worker(config::ParseResult& parsed, bool quiet);
+  bool wait_ready(int channel);
+  void reload();
+  void on_signal(int sig);
+  void reap();
+  void signal_all(int sig);
+  void read_signals(bool queue_only);
+  void settings_from(const config::GlobalConfig& g);
+  // -Ws: tells systemd (a no-op without -Ws or NOTIFY_SOCKET).
+  void notify(const char* state) {
+    if (o_.systemd) sd_notify(state);
+  }
+
+  Options o_;
+  bool quiet_;
+  net::ListenSet listeners_;
+  std::vector<WorkerProc> workers_;
+  std::vector<int> queued_;  // signals read while a new worker was starting
+  int sfd_ = -1;
+  bool stopping_ = false;
+  int stop_sig_ = 0;
+  int exit_code_ = 0;
+  bool exit_set_ = false;
+  bool exit_on_failure_ = true;
+  int max_reloads_ = -1;
+};
+
+void Master::settings_from(const config::GlobalConfig& g) {
+  exit_on_failure_ = g.process.exit_on_failure;
+  max_reloads_ = g.process.mworker_max_reloads;
+}
+
+bool Master::bind_all(const config::Config& c, std::string* err) {
+  for (const config::ProxyConfig& p : c.proxies) {
+    if (p.kind != config::ProxyKind::kFrontend && p.kind != config::ProxyKind::kListen) continue;
+    for (const config::BindConfig& b : p.binds) {
+      if (net::parse_fd_spec(b.address)) continue;  // inherited: nothing to bind
+      std::string e;
+      auto a = net::Address::parse(b.address, &e);
+      const std::string where = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': ";
+      if (!a) return *err = where + "'" + b.address + "': " + e, false;
+      const net::ListenOptions lo = listen_options(b.opts, p.maxconn);
+      for (int t = 0; t < c.global.nbthread; ++t)
+        if (listens_on(b.opts.threads, t) && listeners_.get(*a, lo, t, &e) < 0)
+          return *err = where + e, false;
+    }
+  }
+  return true;
+}
+
+bool Master::wait_ready(int channel) {
+  for (;;) {
+    pollfd p[2] = {{channel, POLLIN, 0}, {sfd_, POLLIN, 0}};
+    if (poll(p, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (p[1].revents & POLLIN) read_signals(/*queue_only=*/true);
+    if (p[0].revents) {
+      net::ChannelMessage m;
+      const net::ChannelRead r = net::channel_recv(channel, &m);
+      for (int fd : m.fds) close(fd);
+      if (r == net::ChannelRead::kMessage && m.text == "ready") return true;
+      if (r != net::ChannelRead::kMessage) return false;  // the worker died first
+    }
+  }
+}
+
+bool Master::start_worker(config::ParseResult& parsed, bool quiet) {
+  std::string err;
+  int sp[2];
+  if (!bind_all(parsed.config, &err) || !net::channel_pair(sp, &err)) {
+    fprintf(stderr, "[ALERT] %s\n", err.c_str());
+    listeners_.abort();
+    return false;
+  }
+  fflush(stdout);
+  fflush(stderr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    fprintf(stderr, "[ALERT] fork: %s\n", strerror(errno));
+    close(sp[0]);
+    close(sp[1]);
+    listeners_.abort();
+    return false;
+  }
+  if (pid == 0) {  // the worker: nothing of the master's but the listeners
+    close(sp[0]);
+    close(sfd_);
+    for (const WorkerProc& w : workers_) close(w.channel);
+    listeners_.commit();  // this process's copies of the sockets dropped by the reload
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    MasterLink link{sp[1], &listeners_};
+    const int rc = serve(o_, parsed, quiet, &link);
+    fflush(stdout);
+    fflush(stderr);
+    _exit(rc);
+  }
+  close(sp[1]);
+  if (!wait_ready(sp[0])) {
+    fprintf(stderr, "[ALERT] hearth master: the new worker (%d) exited before serving\n", int(pid));
+    close(sp[0]);
+    listeners_.abort();
+    return false;
+  }
+  listeners_.commit();
+  for (WorkerProc& w : workers_) w.current = false;
+  workers_.push_back({pid, sp[0], 0, true, false, time(nullptr)});
+  if (!quiet) fprintf(stderr, "[NOTICE] hearth master: new worker (%d) serving\n", int(pid));
+  return true;
+}
+
+void Master::reload() {
+  fprintf(stderr, "[NOTICE] hearth master: reloading\n");
+  notify("RELOADING=1");
+  Options o = o_;
+  o.chdir.clear();  // done once, at startup
+  config::ParseResult parsed;
+  bool quiet = false;
+  if (!load_config(o, &parsed, &quiet) || !start_worker(parsed, quiet)) {
+    fprintf(stderr, "[ALERT] hearth master: reload failed, the current worker keeps serving\n");
+    notify("READY=1");  // still serving, with the previous configuration
+    return;
+  }
+  settings_from(parsed.config.global);
+  for (WorkerProc& w : workers_) {
+    if (w.current) continue;
+    ++w.reloads;
+    if (max_reloads_ >= 0 && w.reloads > max_reloads_) {
+      kill(w.pid, SIGTERM);  // mworker-max-reloads: it stayed too long
+    } else if (!w.leaving) {
+      kill(w.pid, SIGUSR1);  // finish the sessions, bounded by hard-stop-after
+    }
+    w.leaving = true;
+  }
+  fprintf(stderr, "[NOTICE] hearth master: reload done\n");
+  notify("READY=1");
+}
+
+void Master::signal_all(int sig) {
+  for (const WorkerProc& w : workers_) kill(w.pid, sig);
+}
+
+void Master::on_signal(int sig) {
+  switch (sig) {
+    case SIGCHLD:
+      return reap();
+    case SIGUSR2:
+    case SIGHUP:
+      if (!stopping_) reload();
+      return;
+    case SIGTTOU:
+    case SIGTTIN:
+      return signal_all(sig);
+    case SIGUSR1:
+    case SIGTERM:
+    case SIGINT:
+      if (!stopping_ || sig != SIGUSR1) stop_sig_ = sig;
+      if (!stopping_) notify("STOPPING=1");
+      stopping_ = true;
+      fprintf(stderr, "[WARNING] hearth master: %s, stopping the workers\n",
+              sig == SIGUSR1 ? "soft stop" : "hard stop");
+      return signal_all(sig);
+    default:
+      return;
+  }
+}
+
+void Master::reap() {
+  int status;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    size_t i = 0;
+    while (i < workers_.size() && workers_[i].pid != pid) ++i;
+    if (i == workers_.size()) continue;  // a new worker that never served
+    const WorkerProc w = workers_[i];
+    close(w.channel);
+    workers_.erase(workers_.begin() + long(i));
+    const int code = exit_code(status);
+    if (!w.current) {
+      fprintf(stderr, "[WARNING] hearth master: former worker (%d) exited with code %d (%s)\n",
+              int(pid), code, exit_reason(status));
+      continue;
+    }
+    fprintf(stderr, "[%s] hearth master: current worker (%d) exited with code %d (%s)\n",
+            stopping_ ? "WARNING" : "ALERT", int(pid), code, exit_reason(status));
+    if (!exit_set_) exit_code_ = code, exit_set_ = true;
+    // A crash (not one of the stops) ends everything, unless told otherwise.
+    if (!stopping_ && exit_on_failure_ && code != 0 && code != 130 && code != 143) {
+      fprintf(stderr, "[ALERT] hearth master: exit-on-failure, stopping every worker\n");
+      notify("STOPPING=1");
+      stopping_ = true;
+      signal_all(SIGTERM);
+    }
+  }
+}
+
+void Master::read_signals(bool queue_only) {
+  signalfd_siginfo si;
+  while (read(sfd_, &si, sizeof si) == ssize_t(sizeof si)) {
+    const int sig = int(si.ssi_signo);
+    if (queue_only && sig != SIGCHLD)
+      queued_.push_back(sig);
+    else
+      on_signal(sig);
+  }
+}
+
+int Master::run(config::ParseResult parsed) {
+  setenv("HAPROXY_MWORKER", "1", 1);
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGCHLD, SIGUSR1, SIGUSR2, SIGHUP, SIGTERM, SIGINT, SIGTTOU, SIGTTIN})
+    sigaddset(&set, sig);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  sfd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (sfd_ < 0) return fprintf(stderr, "[ALERT] signalfd: %s\n", strerror(errno)), 1;
+  const config::GlobalConfig& g = parsed.config.global;
+  settings_from(g);
+  const std::string pidfile = o_.pidfile.empty() ? g.pidfile : o_.pidfile;
+  std::string err;
+  int pid_fd = -1;
+  if (!pidfile.empty() && (pid_fd = open_pidfile(pidfile, &err)) < 0)
+    return fprintf(stderr, "[ALERT] %s\n", err.c_str()), 1;
+  const bool daemon = (o_.daemon || g.process.daemon) && !o_.foreground;
+  if (daemon) {
+    const int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (!daemonize(pid_fd, null_fd, &err)) return fprintf(stderr, "[ALERT] %s\n", err.c_str()), 1;
+  } else {
+    write_pid(pid_fd);
+  }
+  if (!start_worker(parsed, quiet_)) {
+    int status = 0;
+    while (wait(&status) < 0 && errno == EINTR) {
+    }
+    return 1;
+  }
+  daemon_ready();
+  notify("READY=1");
+  for (;;) {
+    std::vector<int> q;
+    q.swap(queued_);
+    for (int sig : q) on_signal(sig);
+    reap();
+    if (workers_.empty() && (stopping_ || exit_on_failure_)) break;
+    pollfd p{sfd_, POLLIN, 0};
+    if (poll(&p, 1, -1) > 0) read_signals(false);
+  }
+  listeners_.close_all();
+  if (!pidfile.empty()) unlink(pidfile.c_str());
+  const int rc = stop_sig_ == SIGTERM ? 0 : exit_code_;
+  fprintf(stderr, "[WARNING] hearth master: every worker exited, leaving (%d)\n", rc);
+  return rc;
+}
+
+}  // namespace
+
+int run_master(const Options& o, config::ParseResult parsed, bool quiet) {
+  Master m(o, quiet);
+  return m.run(std::move(parsed));
+}
+
+}  // namespace hearth::app

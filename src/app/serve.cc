@@ -1,0 +1,217 @@
+#include "app/serve.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "admin/runtime_api.h"
+#include "admin/stats_socket.h"
+#include "app/affinity.h"
+#include "app/limits.h"
+#include "app/process.h"
+#include "app/runtime.h"
+#include "app/supervise.h"
+#include "app/worker.h"
+#include "core/buffer.h"
+#include "core/pool.h"
+#include "expr/sample.h"
+#include "mux/mux.h"
+#include "net/fd_channel.h"
+#include "stream/stream.h"
+
+namespace hearth::app {
+namespace {
+
+// Runs fn(i) on every worker's own thread; waits up to 2 s for all of them.
+struct ThreadCallState {
+  std::mutex mu;
+  std::condition_variable cv;
+  int remaining = 0;
+  std::function<void(int)> fn;
+};
+struct ThreadCall {
+  std::shared_ptr<ThreadCallState> state;
+  int index;
+};
+
+void run_thread_call(void* arg) {
+  std::unique_ptr<ThreadCall> call(static_cast<ThreadCall*>(arg));
+  call->state->fn(call->index);
+  std::lock_guard<std::mutex> g(call->state->mu);
+  if (--call->state->remaining == 0) call->state->cv.notify_all();
+}
+
+admin::RuntimeApi::OnThreads make_on_threads(std::vector<std::unique_ptr<Worker>>* workers) {
+  return [workers](const std::function<void(int)>& fn) {
+    auto st = std::make_shared<ThreadCallState>();
+    st->fn = fn;
+    st->remaining = int(workers->size());
+    for (auto& w : *workers) w->loop()->post(&run_thread_call, new ThreadCall{st, w->index()});
+    std::unique_lock<std::mutex> lk(st->mu);
+    st->cv.wait_for(lk, std::chrono::seconds(2), [&] { return st->remaining == 0; });
+  };
+}
+
+// Descriptors that do not belong to a connection: each thread's listeners,
+// poller and wake-up descriptor, the stats sockets, and a margin for checks,
+// logs, DNS and the pid file.
+long fixed_fds(const config::Config& c) {
+  long binds = 0;
+  for (const auto& p : c.proxies) binds += long(p.binds.size());
+  return (binds + 2) * c.global.nbthread + long(c.global.stats_sockets.size()) + 20;
+}
+
+// After everything is bound: the pid file, chroot, the identity, the
+// background. A master's worker has no pid file of its own (the master's
+// pid is the one written) and never detaches (the master did).
+// Returns: the pid file descriptor written once the pid is known
+// (-1: none), or -2 after reporting a failure.
+int confine(const Options& o, const config::GlobalConfig& g, bool daemon, bool worker) {
+  std::string err;
+  const std::string pidfile = worker ? "" : o.pidfile.empty() ? g.pidfile : o.pidfile;
+  int pid_fd = -1;
+  if (!pidfile.empty() && (pid_fd = open_pidfile(pidfile, &err)) < 0) {
+    fprintf(stderr, "[ALERT] %s\n", err.c_str());
+    return -2;
+  }
+  const int null_fd = daemon ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
+  if (!enter_chroot(g.process, &err) || !drop_privileges(g.process, &err) ||
+      (daemon && !daemonize(pid_fd, null_fd, &err))) {
+    fprintf(stderr, "[ALERT] %s\n", err.c_str());
+    return -2;
+  }
+  return daemon ? -1 : pid_fd;  // the daemon child wrote it already
+}
+
+admin::RuntimeApi::ProcessInfo process_info(const config::GlobalConfig& g) {
+  admin::RuntimeApi::ProcessInfo info;
+  rlimit nofile{};
+  getrlimit(RLIMIT_NOFILE, &nofile);
+  info.ulimit_n = long(nofile.rlim_cur);
+  info.maxconn = g.maxconn;
+  info.node = g.process.node;
+  if (info.node.empty()) info.node = host_name();  // HAProxy's default
+  info.description = g.process.description;
+  return info;
+}
+
+void print_listeners(const Runtime& rt) {
+  for (auto& fr : rt.frontends) {
+    const backend::Backend* be = fr.fe->default_backend;
+    for (const auto& r : fr.fe->switching)
+      if (!r.cond) {
+        be = r.backend;
+        break;
+      }
+    for (auto& b : fr.binds)
+      fprintf(stderr,
+              "hearth: frontend '%s' (mode %s) listening on %s, %d thread(s), backend '%s'\n",
+              fr.fe->name.c_str(), fr.fe->mode == config::Mode::kHttp ? "http" : "tcp",
+              b.inherited_fd >= 0 ? b.text.c_str() : b.addr.str().c_str(), rt.nbthread,
+              be ? be->name().c_str() : "(none: 503)");
+  }
+}
+
+}  // namespace
+
+int serve(const Options& o, config::ParseResult& parsed, bool quiet, const MasterLink* link) {
+  config::GlobalConfig& g = parsed.config.global;
+  std::string err;
+  std::vector<std::string> notes;
+  if (!apply_limits(g, o.maxconn, o.mem_limit_mb, fixed_fds(parsed.config), &err, &notes)) {
+    fprintf(stderr, "[ALERT] %s\n", err.c_str());
+    return 1;
+  }
+  for (auto& n : notes) fprintf(stderr, "[WARNING] %s\n", n.c_str());
+  Runtime rt;
+  if (link) rt.listen_set = link->listeners;
+  std::vector<std::string> errors;
+  if (!rt.build(parsed.config, &errors)) {
+    for (auto& e : errors) fprintf(stderr, "[ALERT] %s\n", e.c_str());
+    return 1;
+  }
+  for (auto& w : rt.warnings) fprintf(stderr, "[WARNING] %s\n", w.c_str());
+  if (o.debug)  // -d: a log line for every session, whatever the log settings say
+    for (auto& fr : rt.frontends) {
+      if (fr.fe->logs.sinks.empty()) {  // raw lines on stdout
+        config::LogTarget t;
+        t.format_set = true;
+        t.format = config::SyslogFormat::kRaw;
+        std::string e;
+        stream::set_log_sinks(&fr.fe->logs, {stream::LogSink::open(t, false, &e)});
+      }
+      fr.fe->log = true;
+      stream::debug_log_format(&fr.fe->logs);  // the tcplog line when no format is set
+    }
+  Buffer::configure(size_t(g.tune_bufsize));
+  expr::set_chunk_size(size_t(g.tune_bufsize));  // converter scratch
+  Buffer::pool();                                // fixes the block size now
+  mux::register_builtin_muxes();
+  sigset_t set = block_signals();
+
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < rt.nbthread; ++i) {
+    workers.push_back(std::make_unique<Worker>(i, &rt));
+    if (!workers.back()->open_listeners(&err)) {
+      fprintf(stderr, "[ALERT] %s\n", err.c_str());
+      return 1;
+    }
+  }
+  if (!quiet) print_listeners(rt);
+  std::vector<backend::Backend*> bes;
+  for (auto& b : rt.backends) bes.push_back(b.get());
+  std::vector<stream::Frontend*> fes;
+  for (auto& f : rt.frontends) fes.push_back(f.fe.get());
+  admin::RuntimeApi api(bes, fes, rt.nbthread, make_on_threads(&workers));
+  api.set_process_info(process_info(g));
+  std::vector<std::unique_ptr<admin::StatsSocket>> sockets;
+  for (const auto& sc : g.stats_sockets) {
+    auto sock = std::make_unique<admin::StatsSocket>(&api, sc.level_admin);
+    if (!sock->open(sc.path, sc.mode, &err)) {
+      fprintf(stderr, "[ALERT] %s:%d: 'stats': %s\n", sc.loc.file.c_str(), sc.loc.line,
+              err.c_str());
+      return 1;
+    }
+    if (!quiet)
+      fprintf(stderr, "hearth: stats socket on %s (level %s)\n", sc.path.c_str(),
+              sc.level_admin ? "admin" : "operator");
+    sockets.push_back(std::move(sock));
+  }
+  // -d and -db keep the process in the foreground whatever asks for a daemon.
+  const bool daemon = !link && (o.daemon || g.process.daemon) && !o.foreground;
+  const int pid_fd = confine(o, g, daemon, link != nullptr);
+  if (pid_fd == -2) return 1;
+  write_pid(pid_fd);
+  for (auto& w : workers) w->start();
+  std::vector<pthread_t> threads;
+  for (auto& w : workers) threads.push_back(w->native_thread());
+  if (!apply_cpu_maps(g.process.cpu_maps, threads, &err)) {
+    fprintf(stderr, "[ALERT] %s\n", err.c_str());
+    _exit(1);
+  }
+  for (auto& s : sockets) s->start();
+  daemon_ready();
+  if (link && !net::channel_send(link->channel, "ready"))
+    fprintf(stderr, "[WARNING] cannot tell the master this worker is ready\n");
+  SuperviseSettings ss;
+  ss.hard_stop_ms = rt.hard_stop_after_ms;
+  ss.grace_ms = g.process.grace_ms;
+  ss.master_channel = link ? link->channel : -1;
+  supervise(set, workers, ss);
+  for (auto& w : workers) w->join();
+  for (auto& s : sockets) s->stop();
+  const std::string pidfile = link ? "" : o.pidfile.empty() ? g.pidfile : o.pidfile;
+  // Inside a chroot the path would name another file (or none): leave it.
+  if (!pidfile.empty() && g.process.chroot.empty()) unlink(pidfile.c_str());
+  fprintf(stderr, "hearth: stopped\n");
+  return 0;
+}
+
+}  // namespace hearth::app
