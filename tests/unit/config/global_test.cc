@@ -113,7 +113,9 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
   EXPECT_EQ(only_error(global("  nbthreads 2\n")),
             "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
             "maxconn, log, log-send-hostname, log-tag, hard-stop-after, stats socket, "
-            "tune.bufsize, tune.http.maxhdr, tune.idle-pool.shared, pidfile, set-var, "
+            "tune.bufsize, tune.http.maxhdr, tune.idle-pool.shared, tune.maxaccept, "
+            "tune.maxpollevents, tune.runqueue-depth, tune.rcvbuf.client, tune.sndbuf.client, "
+            "tune.rcvbuf.server, tune.sndbuf.server, tune.http.logurilen, pidfile, set-var, "
             "set-var-fmt, expose-experimental-directives, daemon, user, group, uid, gid, chroot, "
             "ulimit-n, strict-limits, quiet, node, description, localpeer, grace, spread-checks, "
             "max-spread-checks, cpu-map");
