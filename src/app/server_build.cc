@@ -32,12 +32,12 @@ std::vector<int> server_ids(const config::ProxyConfig& p) {
   for (const config::ServerConfig& sc : p.servers)
     if (sc.id > 0) used.insert(sc.id);
   std::vector<int> ids;
-  int next = 1;
-  for (const config::ServerConfig& sc : p.servers) {
-    if (sc.id > 0) {
-      ids.push_back(sc.id);
+  for (size_t k = 0; k < p.servers.size(); ++k) {
+    if (p.servers[k].id > 0) {
+      ids.push_back(p.servers[k].id);
       continue;
     }
+    int next = int(k) + 1;  // its position, if no server took it
     while (used.count(next)) ++next;
     used.insert(next);
     ids.push_back(next);

@@ -14,8 +14,9 @@ struct SocketBuffers {
   int sndbuf = 0, rcvbuf = 0;  // 0: the system's
 };
 
-// Returns: the public id of each server of `p`, in order: its "id", else the
-// lowest id from 1 up that no server of `p` took yet (HAProxy's numbering).
+// Returns: the public id of each server of `p`, in order: its "id", else its
+// position (from 1), or the next one up that no server took yet (HAProxy's
+// numbering, compared: with "id 2" on the 4th, the 2nd gets 3 and the 3rd 4).
 std::vector<int> server_ids(const config::ProxyConfig& p);
 
 // Finds s->addr by the methods of "init-addr" in order (libc: resolve the

@@ -34,7 +34,7 @@ TEST_F(SessionLogTest, CaptureCutsALongLine) {
   std::string target = "/" + std::string(3000, 'a');
   std::string line = capture_request_line("GET", target, 1, 1);
   EXPECT_EQ(line, ("GET " + target).substr(0, 1023));
-  std::string exact = "/" + std::string(1023 - 13, 'b');  // "GET " + " HTTP/1.1" = 13
+  std::string exact = "/" + std::string(1023 - 13 - 1, 'b');  // 13: "GET " + " HTTP/1.1"
   EXPECT_EQ(capture_request_line("GET", exact, 1, 1), "GET " + exact + " HTTP/1.1");
   set_log_uri_len(10);
   EXPECT_EQ(capture_request_line("GET", "/abcdefghijkl", 1, 1), "GET /abcde");
