@@ -13,6 +13,8 @@ void parse_global_keyword(const Directive& d, GlobalConfig& global, Reporter& re
 // Applies d if it is one of tune_keywords.cc's tune.* keywords.
 // Returns: true if it was (errors reported), false if d is another keyword.
 bool parse_tune_keyword(const Directive& d, GlobalConfig& global, Reporter& rep);
+// "stats socket ...", "stats timeout", "stats maxconn" (stats_keywords.cc).
+void parse_stats_keyword(const Directive& d, GlobalConfig& global, Reporter& rep);
 // The process keywords of the global section (process_keywords.cc): daemon,
 // user, group, uid, gid, chroot, ulimit-n, strict-limits, quiet, node,
 // description, localpeer, grace, spread-checks, max-spread-checks, cpu-map.

@@ -324,9 +324,11 @@ struct ProxyConfig {
 
 struct StatsSocketConfig {
   SourceLoc loc;
-  std::string path;  // filesystem path or "fd@N"
+  std::string path;  // filesystem path, "fd@N", or "IP:PORT" / "[IP6]:PORT" (ipv4@, ipv6@)
+  bool tcp = false;  // path is an IP address and port
   bool level_admin = false;
   int mode = 0600;
+  int uid = -1, gid = -1;  // owner of a unix socket (user/uid, group/gid); -1: unchanged
 };
 
 struct GlobalConfig {
@@ -340,6 +342,7 @@ struct GlobalConfig {
   std::string pidfile;                     // "pidfile PATH"; empty = write no pid file
   std::optional<int64_t> hard_stop_after;  // ms
   std::vector<StatsSocketConfig> stats_sockets;
+  int64_t stats_timeout_ms = 10000;  // "stats timeout": an idle CLI connection is closed
   int tune_bufsize = 16384;
   int tune_http_maxhdr = 101;
   // tune.* settings of sockets and loops (tune_keywords.cc).
