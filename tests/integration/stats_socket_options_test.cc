@@ -1,6 +1,6 @@
-// "stats socket" on a TCP address (ipv4@), its owner and mode on a unix
-// socket, and "stats timeout", through the real binary and compared with
-// haproxy 2.6 on the same configuration.
+// "stats socket" on a TCP address (ipv4@) and its owner and mode on a unix
+// socket, through the real binary and compared with haproxy 2.6 on the same
+// configuration; "stats timeout" through Hearth alone.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -42,14 +42,15 @@ int tcp_connect(uint16_t port) {
   return fd;
 }
 
-// Reads until the peer closes (or 5 s pass). Returns: what arrived, and
+// Reads until the peer closes (or 15 s of silence pass: a bound for a loaded
+// machine, not a measurement). Returns: what arrived, and
 // whether the close was seen.
 std::string read_to_close(int fd, bool* closed) {
   std::string out;
   char buf[4096];
   *closed = false;
   pollfd p{fd, POLLIN, 0};
-  while (poll(&p, 1, 5000) > 0) {
+  while (poll(&p, 1, 15000) > 0) {
     const ssize_t n = read(fd, buf, sizeof buf);
     if (n <= 0) {
       *closed = true;
@@ -86,8 +87,11 @@ TEST(StatsSocketOptions, TcpSocketAnswersCommandsAsHAProxy) {
   for (const std::string& r : runs) EXPECT_EQ(r.rfind("Pid: ", 0), 0u) << r;
 }
 
-TEST(StatsSocketOptions, TimeoutClosesAnIdlePromptAsHAProxy) {
-  for (const std::string binary : {"", "haproxy"}) {
+// haproxy 2.6 closed such a session after its stats timeout in most runs but
+// kept it open in about one run out of five (seen side by side on this
+// machine), so this one runs Hearth alone, which closes it every time.
+TEST(StatsSocketOptions, TimeoutClosesAnIdlePrompt) {
+  for (const std::string binary : {""}) {
     const uint16_t port = free_tcp_port(), cli = free_tcp_port();
     HearthProcess h("global\n  stats socket ipv4@127.0.0.1:" + std::to_string(cli) +
                         "\n  stats timeout 300ms\n" + kProxy + std::to_string(port) +
@@ -97,7 +101,7 @@ TEST(StatsSocketOptions, TimeoutClosesAnIdlePromptAsHAProxy) {
     const int fd = tcp_connect(cli);
     ASSERT_GE(fd, 0);
     // In prompt mode the CLI waits for the next command: only the timeout
-    // ends the connection (well within read_to_close's 5 s, never without).
+    // ends the connection (read_to_close waits far longer than 300ms).
     ASSERT_EQ(write(fd, "prompt\n", 7), 7);
     bool closed = false;
     const std::string out = read_to_close(fd, &closed);
