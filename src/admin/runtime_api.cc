@@ -217,7 +217,7 @@ namespace {
 
 // The status column: MAINT, "no check", or the check-driven state.
 std::string server_status(const backend::Server& s) {
-  if (s.disabled.load()) return "MAINT";
+  if (s.disabled.load() || !s.has_addr) return "MAINT";
   if (s.drain.load() && s.up.load()) return "DRAIN";
   if (!s.health.checked) return "no check";
   return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall);

@@ -12,12 +12,24 @@
 #include <vector>
 
 #include "net/address.h"
+#include "net/socket.h"
 
 namespace hearth::admin {
 
 StatsSocket::~StatsSocket() { stop(); }
 
-bool StatsSocket::open(const std::string& path, int mode, std::string* err) {
+bool StatsSocket::open_tcp(const std::string& address, std::string* err) {
+  auto a = net::Address::parse(address, err);
+  if (!a) return false;
+  net::ListenOptions o;
+  o.backlog = 16;
+  o.reuseport = false;
+  fd_ = net::make_listener(*a, o, err);
+  tcp_ = fd_ >= 0;
+  return tcp_;
+}
+
+bool StatsSocket::open(const std::string& path, int mode, std::string* err, int uid, int gid) {
   if (auto fd = net::parse_fd_spec(path)) {
     fd_ = *fd;
     return true;
@@ -37,6 +49,12 @@ bool StatsSocket::open(const std::string& path, int mode, std::string* err) {
     return false;
   }
   chmod(path.c_str(), mode_t(mode));
+  if ((uid >= 0 || gid >= 0) && chown(path.c_str(), uid_t(uid), gid_t(gid)) != 0) {
+    *err = "cannot give stats socket " + path + " its owner: " + strerror(errno);
+    close(fd);
+    unlink(path.c_str());
+    return false;
+  }
   struct stat st {};
   if (stat(path.c_str(), &st) == 0) dev_ = st.st_dev, ino_ = st.st_ino;
   fd_ = fd;
@@ -57,6 +75,9 @@ void StatsSocket::stop() {
     if (stat(path_.c_str(), &st) == 0 && st.st_dev == dev_ && st.st_ino == ino_)
       unlink(path_.c_str());
     path_.clear();
+  } else if (tcp_ && fd_ >= 0) {
+    close(fd_);
+    fd_ = -1;
   }
 }
 
@@ -66,7 +87,8 @@ void StatsSocket::serve() {
     if (poll(&p, 1, 200) <= 0) continue;
     int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (c < 0) continue;
-    timeval tv{5, 0};  // a stuck client cannot hold the API for long
+    // stats timeout: an idle or stuck client cannot hold the API for long.
+    timeval tv{time_t(timeout_ms_ / 1000), suseconds_t(timeout_ms_ % 1000 * 1000)};
     setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     handle(c);

@@ -1,6 +1,8 @@
 #pragma once
-// `stats socket PATH|fd@N [level admin] [mode OCTAL]`: a UNIX (or inherited)
-// stream socket served by one small thread, outside the data path. Each
+// `stats socket PATH|fd@N|ipv4@ADDR:PORT|ipv6@ADDR:PORT [level admin]
+// [mode OCTAL] [user/uid] [group/gid]`: a UNIX, TCP or inherited stream
+// socket served by one small thread, outside the data path, one connection at
+// a time; a connection idle for `stats timeout` is closed. Each
 // connection carries one command (HAProxy's non-interactive mode) unless the
 // client sends "prompt", after which commands are read until "quit" or EOF.
 #include <sys/types.h>
@@ -16,11 +18,15 @@ namespace hearth::admin {
 
 class StatsSocket {
  public:
-  StatsSocket(RuntimeApi* api, bool admin) : api_(api), admin_(admin) {}
+  StatsSocket(RuntimeApi* api, bool admin, int64_t timeout_ms = 10000)
+      : api_(api), admin_(admin), timeout_ms_(timeout_ms) {}
   ~StatsSocket();
-  // Binds PATH (an existing socket file is replaced) with `mode`, or adopts fd@N.
+  // Binds PATH (an existing socket file is replaced) with `mode` and owner
+  // uid/gid (-1: unchanged), or adopts fd@N.
   // Returns: false with *err set.
-  bool open(const std::string& path, int mode, std::string* err);
+  bool open(const std::string& path, int mode, std::string* err, int uid = -1, int gid = -1);
+  // Listens on a TCP address instead. Returns: false with *err set.
+  bool open_tcp(const std::string& address, std::string* err);
   void start();
   void stop();
 
@@ -30,7 +36,9 @@ class StatsSocket {
 
   RuntimeApi* api_;
   bool admin_;
+  int64_t timeout_ms_;
   int fd_ = -1;
+  bool tcp_ = false;  // a TCP listener of our own (closed by stop)
   std::string path_;
   // The socket file this process bound: a reload's new worker may have
   // bound another at the same path, which must stay.

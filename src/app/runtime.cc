@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "mux/mux_h1.h"
 #include "stream/sample_fetch.h"
+#include "stream/session_log.h"
 
 namespace hearth::app {
 net::ListenOptions listen_options(const config::BindOptions& b, int fe_maxconn) {
@@ -190,17 +191,18 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
   auto be = std::make_unique<backend::Backend>(p.name, p.balance, p.random_draws);
   be->id = id;
   fill_backend_settings(p, &be->settings);
-  for (const config::ServerConfig& sc : p.servers) {
-    std::string err;
-    auto addr = net::Address::parse(sc.address, &err);
-    if (!addr) {
-      errors->push_back(where(sc.loc, "server") + "server '" + sc.name + "' address '" +
-                        sc.address + "': " + err);
-      continue;
-    }
+  const std::vector<int> puids = server_ids(p);
+  for (size_t k = 0; k < p.servers.size(); ++k) {
+    const config::ServerConfig& sc = p.servers[k];
     auto s = std::make_unique<backend::Server>();
+    if (!init_server_addr(sc, s.get(), errors)) continue;
+    if (!set_connect_options(sc, sc.source.empty() ? p.source : sc.source, server_bufs_, s.get(),
+                             errors))
+      continue;
+    s->puid = puids[k];
+    s->puid_forced = sc.id != 0;
+    s->redir = sc.redir;
     s->name = sc.name;
-    s->addr = *addr;
     s->weight = sc.weight;
     s->maxconn = sc.maxconn;
     s->backup = sc.backup;
@@ -220,7 +222,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     if (sc.pool_purge_delay) ps.purge_delay_ms = *sc.pool_purge_delay;
     s->make_pools(nbthread);
     backend::Server* added = be->add_server(std::move(s));
-    if (sc.check) add_check(p, sc, be.get(), added, errors);
+    if (sc.check && added->has_addr) add_check(p, sc, be.get(), added, errors);
   }
   for (const config::UseServerRule& r : p.use_servers) {
     backend::Server* s = r.fmt ? nullptr : be->server_named(r.server);
@@ -318,6 +320,11 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   create_rings(cfg);
   open_global_logs(cfg, errors);
   stream::Frontend::set_global_maxconn(cfg.global.maxconn);
+  const config::GlobalConfig& g = cfg.global;
+  server_bufs_ = SocketBuffers{g.tune_sndbuf_server, g.tune_rcvbuf_server};
+  tuning = Tuning{g.tune_maxaccept, g.tune_maxpollevents, g.tune_runqueue_depth,
+                  g.tune_sndbuf_client, g.tune_rcvbuf_client};
+  stream::set_log_uri_len(size_t(g.tune_http_logurilen));
   // Every backend and listen section is a backend (a listen without servers
   // answers 503, as in HAProxy). References between sections were checked
   // by config::validate().

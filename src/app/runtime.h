@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/server_build.h"
 #include "backend/backend.h"
 #include "backend/health_check.h"
 #include "config/model.h"
@@ -56,6 +57,13 @@ class Runtime {
   int64_t hard_stop_after_ms = 0;    // 0: wait for sessions forever
   int spread_checks_pct = 0;         // spread-checks
   int64_t max_spread_checks_ms = 0;  // max-spread-checks; 0: the smallest interval
+  // tune.* settings every worker applies to its loop and listeners.
+  struct Tuning {
+    int maxaccept = 64;
+    int maxpollevents = 256;
+    int runqueue_depth = 0;
+    int sndbuf_client = 0, rcvbuf_client = 0;
+  } tuning;
   // The global section's log targets, shared by the proxies with "log global".
   std::vector<std::shared_ptr<stream::LogSink>> global_logs;
   // Master-worker mode: the sockets the master keeps; the workers take their
@@ -108,6 +116,7 @@ class Runtime {
   std::vector<PendingCheck> pending_checks_;
   int implicit_rings_ = 0;  // "ring#N" names given to tcp@ targets
   size_t ring_bufsize_ = 16384;
+  SocketBuffers server_bufs_;  // tune.sndbuf.server / tune.rcvbuf.server
 };
 
 }  // namespace hearth::app

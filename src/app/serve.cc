@@ -173,8 +173,9 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   api.set_process_info(process_info(g));
   std::vector<std::unique_ptr<admin::StatsSocket>> sockets;
   for (const auto& sc : g.stats_sockets) {
-    auto sock = std::make_unique<admin::StatsSocket>(&api, sc.level_admin);
-    if (!sock->open(sc.path, sc.mode, &err)) {
+    auto sock = std::make_unique<admin::StatsSocket>(&api, sc.level_admin, g.stats_timeout_ms);
+    if (!(sc.tcp ? sock->open_tcp(sc.path, &err)
+                 : sock->open(sc.path, sc.mode, &err, sc.uid, sc.gid))) {
       fprintf(stderr, "[ALERT] %s:%d: 'stats': %s\n", sc.loc.file.c_str(), sc.loc.line,
               err.c_str());
       return 1;

@@ -20,6 +20,7 @@ Worker::Worker(int index, Runtime* rt)
 Worker::~Worker() { join(); }
 
 bool Worker::open_listeners(std::string* err) {
+  loop_.set_limits(rt_->tuning.maxpollevents, rt_->tuning.runqueue_depth);
   for (FrontendRuntime& fr : rt_->frontends) {
     if (int(fr.fe->listeners_by_thread.size()) < rt_->nbthread)
       fr.fe->listeners_by_thread.resize(rt_->nbthread);
@@ -49,6 +50,8 @@ bool Worker::open_listeners(std::string* err) {
                                                &stream::frontend_gate, fr.fe.get());
       l->set_transport(b.xprt);
       l->set_bind(b.info);
+      l->set_max_accept(rt_->tuning.maxaccept);
+      l->set_buffers(rt_->tuning.sndbuf_client, rt_->tuning.rcvbuf_client);
       // A shared inherited socket is polled by every worker: wake only one.
       if (!l->start(/*exclusive=*/b.inherited_fd >= 0 && rt_->nbthread > 1)) {
         *err = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': cannot poll " + b.text;

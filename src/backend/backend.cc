@@ -35,6 +35,7 @@ Backend::Backend(std::string name, LbKind kind, int random_draws)
 
 Server* Backend::add_server(std::unique_ptr<Server> s) {
   s->id = int(servers_.size());
+  if (s->puid == 0) s->puid = s->id + 1;  // no "id": HAProxy's numbering from 1
   servers_.push_back(std::move(s));
   return servers_.back().get();
 }

@@ -7,7 +7,7 @@ FirstLb::FirstLb(const std::vector<Server*>& servers) : LbBase(servers) { rebuil
 Server* FirstLb::pick_active(uint32_t /*source_hash*/, const Server* skip) {
   Server* first = nullptr;
   for (Server* s : servers()) {
-    if (is_candidate(s, skip) && (first == nullptr || s->id < first->id)) first = s;
+    if (is_candidate(s, skip) && (first == nullptr || s->puid < first->puid)) first = s;
   }
   return first;
 }

@@ -12,6 +12,7 @@
 #include "backend/keepalive_estimator.h"
 #include "core/pool.h"
 #include "net/address.h"
+#include "net/socket.h"
 #include "net/transport.h"
 
 namespace hearth::backend {
@@ -36,7 +37,21 @@ class Server {
   net::Transport* xprt = net::raw_transport();  // what carries its connections
   // The mux of its HTTP connections (a registered mux name; "h1" today).
   const char* http_mux = "h1";
-  int id = 0;  // position in its backend, from 0
+  int id = 0;    // position in its backend, from 0
+  int puid = 0;  // its public id ("id", else numbered as HAProxy): srv_id, balance first
+  bool puid_forced = false;  // set by "id" (show servers state's srv_f_forced_id)
+  // Socket options of its connections: source, tfo, tune.{snd,rcv}buf.server.
+  net::ConnectOptions conn_opts;
+  // Where the client's destination replaces part of `addr` (a server written
+  // without a port or with +N/-N, or with the address 0.0.0.0 / "*").
+  bool port_from_client = false;
+  int port_offset = 0;
+  bool addr_from_client = false;
+  std::string redir;  // "redir PREFIX": GET/HEAD get a 302 to PREFIX + URI instead
+  // False after "init-addr none" found no address: the server stays out of
+  // service (MAINT for the API) whatever "enable server" says, as HAProxy's
+  // resolution maintenance.
+  bool has_addr = true;
   int weight = 1;
   int maxconn = 0;  // 0 = unlimited
   bool backup = false;
@@ -89,14 +104,26 @@ class Server {
                    std::memory_order_relaxed);
   }
 
+  // Returns: true if where its connections go depends on the client (its
+  // connections then carry no other client's requests: no pooling).
+  bool client_dependent() const { return port_from_client || addr_from_client; }
+  // Returns: the address to connect to for a client whose destination is
+  // `dst` (null: unknown, `addr` as it is).
+  net::Address target(const net::Address* dst) const {
+    if (!dst || !client_dependent()) return addr;
+    net::Address a = addr_from_client ? *dst : addr;
+    a.set_port(port_from_client ? (dst->port() + port_offset) & 0xffff : addr.port());
+    return a;
+  }
+
   ConnPool* local_pool() {
     int t = thread_index();
     return t < int(pools.size()) ? pools[t].get() : nullptr;
   }
 
-  bool usable() const { return up.load() && !disabled.load() && !drain.load() && weight > 0; }
+  bool usable() const { return serving() && !drain.load() && weight > 0; }
   // Returns: true if the server is UP and not in maintenance (weight aside).
-  bool serving() const { return up.load() && !disabled.load(); }
+  bool serving() const { return has_addr && up.load() && !disabled.load(); }
   bool full() const { return maxconn > 0 && cur_sess.load() >= maxconn; }
 };
 

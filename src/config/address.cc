@@ -23,12 +23,13 @@ bool is_host_char(char c) {
 }
 bool is_digit_or_dot(char c) { return is_digit(c) || c == '.'; }
 
-// Returns: an empty string if `port` is a decimal number in 1..65535.
-std::string check_port(std::string_view port) {
+// Returns: an empty string if `port` is a decimal number in lo..65535.
+std::string check_port(std::string_view port, int lo = 1) {
   if (port.empty()) return "missing port after ':'";
   auto n = parse_int(port);
-  if (!all_of(port, is_digit) || !n || *n < 1 || *n > 65535) {
-    return "invalid port '" + std::string(port) + "': expects a number between 1 and 65535";
+  if (!all_of(port, is_digit) || !n || *n < lo || *n > 65535) {
+    return "invalid port '" + std::string(port) + "': expects a number between " +
+           std::to_string(lo) + " and 65535";
   }
   return "";
 }
@@ -57,8 +58,9 @@ std::string check_host(std::string_view host) {
   return "";
 }
 
-// Splits "HOST:PORT" or "[V6]:PORT"; `allow_wildcard` accepts "" and "*" hosts.
-std::string check_host_port(std::string_view address, bool allow_wildcard) {
+// Splits "HOST:PORT" or "[V6]:PORT"; `allow_wildcard` accepts "" and "*" hosts;
+// ports from `lo` up.
+std::string check_host_port(std::string_view address, bool allow_wildcard, int lo = 1) {
   if (!address.empty() && address[0] == '[') {
     const size_t close = address.find(']');
     if (close == std::string_view::npos) return "missing ']' after the IPv6 address";
@@ -69,7 +71,7 @@ std::string check_host_port(std::string_view address, bool allow_wildcard) {
     if (close + 1 >= address.size() || address[close + 1] != ':') {
       return "missing ':PORT' after ']'";
     }
-    return check_port(address.substr(close + 2));
+    return check_port(address.substr(close + 2), lo);
   }
   const size_t colon = address.rfind(':');
   if (colon == std::string_view::npos) return "missing ':PORT'";
@@ -80,13 +82,13 @@ std::string check_host_port(std::string_view address, bool allow_wildcard) {
     if (inet_pton(AF_INET6, std::string(host).c_str(), &v6) != 1)
       return "invalid IPv6 address '" + std::string(host) +
              "' (or write it in brackets, as in [::1]:8080)";
-    return check_port(address.substr(colon + 1));
+    return check_port(address.substr(colon + 1), lo);
   }
   if (!(allow_wildcard && (host.empty() || host == "*"))) {
     std::string err = check_host(host);
     if (!err.empty()) return err;
   }
-  return check_port(address.substr(colon + 1));
+  return check_port(address.substr(colon + 1), lo);
 }
 
 }  // namespace
@@ -105,9 +107,9 @@ std::string check_bind_address(std::string_view address) {
 }
 
 std::string check_server_address(std::string_view address) {
-  std::string err = check_host_port(address, /*allow_wildcard=*/false);
+  std::string err = check_host_port(address, /*allow_wildcard=*/true, /*lo=*/0);
   if (err.empty()) return "";
-  return err + " (expects HOST:PORT or [IPV6]:PORT)";
+  return err + " (expects HOST[:PORT] or [IPV6][:PORT], PORT a number, +N or -N)";
 }
 
 }  // namespace hearth::config

@@ -25,64 +25,6 @@ void parse_log_tag(const Directive& d, GlobalConfig& g, Reporter& rep) {
   g.log_tag = d[1];
 }
 
-// Returns: the value of a file mode written in octal ("600", "0660"), or -1
-// if `s` is not octal or exceeds 0777.
-int parse_file_mode(const std::string& s) {
-  if (s.empty() || s.size() > 4) return -1;
-  int mode = 0;
-  for (char c : s) {
-    if (c < '0' || c > '7') return -1;
-    mode = mode * 8 + (c - '0');
-  }
-  return mode <= 0777 ? mode : -1;
-}
-
-// stats socket PATH|fd@N [level admin|operator|user] [mode OCTAL]
-void parse_stats(const Directive& d, GlobalConfig& g, Reporter& rep) {
-  if (d.size() < 2 || d[1] != "socket") {
-    const std::string kw = d.size() < 2 ? "stats" : "stats " + d[1];
-    rep.error(d.loc, kw, "Hearth only supports 'stats socket PATH [level L] [mode OCTAL]' here");
-    return;
-  }
-  const std::string kw = "stats socket";
-  const std::string usage = "stats socket PATH|fd@N [level admin|operator|user] [mode OCTAL]";
-  if (!check_arity(d, kw, 3, 7, usage, rep)) return;
-  StatsSocketConfig s;
-  s.loc = d.loc;
-  s.path = d[2];
-  const bool tcp_like = s.path.find('@') != std::string::npos && s.path.rfind("fd@", 0) != 0;
-  if (tcp_like ||
-      (s.path.find(':') != std::string::npos && s.path.find('/') == std::string::npos)) {
-    rep.error(d.loc, kw, "'" + s.path + "' is not supported: expects a unix socket path or fd@N");
-    return;
-  }
-  for (size_t i = 3; i < d.size(); i += 2) {
-    if (i + 1 >= d.size()) {
-      rep.error(d.loc, kw, "'" + d[i] + "' expects a value: '" + usage + "'");
-      return;
-    }
-    if (d[i] == "level") {
-      if (d[i + 1] != "admin" && d[i + 1] != "operator" && d[i + 1] != "user") {
-        rep.error(d.loc, kw, "unknown level '" + d[i + 1] + "': expects admin, operator or user");
-        return;
-      }
-      s.level_admin = d[i + 1] == "admin";
-    } else if (d[i] == "mode") {
-      const int mode = parse_file_mode(d[i + 1]);
-      if (mode < 0) {
-        rep.error(d.loc, kw,
-                  "invalid mode '" + d[i + 1] + "': expects octal permissions such as 600");
-        return;
-      }
-      s.mode = mode;
-    } else {
-      rep.error(d.loc, kw, "option '" + d[i] + "' is not supported: expects level or mode");
-      return;
-    }
-  }
-  g.stats_sockets.push_back(std::move(s));
-}
-
 void parse_nbthread(const Directive& d, GlobalConfig& g, Reporter& rep) {
   if (!check_arity(d, "nbthread", 2, 2, "nbthread N", rep)) return;
   if (auto n = int_arg(d, 1, "nbthread", 1, 64, rep)) g.nbthread = static_cast<int>(*n);
@@ -162,7 +104,7 @@ const GlobalKeyword kKeywords[] = {
     {"log-send-hostname", parse_log_send_hostname},
     {"log-tag", parse_log_tag},
     {"hard-stop-after", parse_hard_stop_after},
-    {"stats", parse_stats},
+    {"stats", parse_stats_keyword},
     {"tune.bufsize", parse_bufsize},
     {"tune.http.maxhdr", parse_maxhdr},
     {"tune.idle-pool.shared", parse_idle_pool_shared},
@@ -185,6 +127,7 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
     }
   }
   if (parse_process_keyword(d, g.process, rep)) return;
+  if (parse_tune_keyword(d, g, rep)) return;
   if (is_haproxy_global_keyword(kw)) {
     rep.error(d.loc, kw, "Hearth does not support this global keyword yet");
   } else {
@@ -192,7 +135,9 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
               "unknown keyword in the global section; supported: nbthread, maxconn, log, "
               "log-send-hostname, log-tag, "
               "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, server-state-file, "
+              "tune.idle-pool.shared, tune.maxaccept, tune.maxpollevents, tune.runqueue-depth, "
+              "tune.rcvbuf.client, tune.sndbuf.client, tune.rcvbuf.server, tune.sndbuf.server, "
+              "tune.http.logurilen, pidfile, set-var, set-var-fmt, server-state-file, "
               "server-state-base, "
               "expose-experimental-directives, " +
                   std::string(kProcessKeywordList));

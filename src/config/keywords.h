@@ -10,6 +10,11 @@ namespace hearth::config::detail {
 
 // A directive of the global section (global_keywords.cc).
 void parse_global_keyword(const Directive& d, GlobalConfig& global, Reporter& rep);
+// Applies d if it is one of tune_keywords.cc's tune.* keywords.
+// Returns: true if it was (errors reported), false if d is another keyword.
+bool parse_tune_keyword(const Directive& d, GlobalConfig& global, Reporter& rep);
+// "stats socket ...", "stats timeout", "stats maxconn" (stats_keywords.cc).
+void parse_stats_keyword(const Directive& d, GlobalConfig& global, Reporter& rep);
 // The process keywords of the global section (process_keywords.cc): daemon,
 // user, group, uid, gid, chroot, ulimit-n, strict-limits, quiet, node,
 // description, localpeer, grace, spread-checks, max-spread-checks, cpu-map.
@@ -34,6 +39,13 @@ void add_binds(const std::string& list, const SourceLoc& loc, ProxyConfig& proxy
 
 // "server" and "default-server" (server_keywords.cc).
 void parse_server(const Directive& d, ProxySection& section, Reporter& rep);
+// Applies the connection option `o` of a server line (id, source, tfo's
+// companions, redir, init-addr), whose value is d[v], if it is one.
+// Returns: 1 if applied, 0 if `o` is not one, -1 after an error.
+int apply_server_conn_option(const Directive& d, size_t v, const std::string& o,
+                             const std::string& kw, ServerConfig& sv, Reporter& rep);
+// "source ADDR[:PORT]" in a proxy: the default of its servers' "source".
+void parse_proxy_source(const Directive& d, ProxySection& section, Reporter& rep);
 void parse_default_server(const Directive& d, ProxySection& section, Reporter& rep);
 
 // "http-request" and "http-response" (http_rule_keywords.cc).

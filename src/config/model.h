@@ -47,9 +47,23 @@ struct Timeouts {
 struct ServerConfig {
   SourceLoc loc;
   std::string name;
-  std::string address;  // "host:port" exactly as written (after ${VAR} expansion)
-  int weight = 1;       // 0..256
-  int maxconn = 0;      // 0 = unlimited
+  // "host:port" after ${VAR} expansion, with a numeric port: 0 when the port
+  // comes from the client (see port_from_client).
+  std::string address;
+  // No port, ":0", "+N" or "-N" was written: connect to the client's
+  // destination port plus port_offset. (A host of "*" or 0.0.0.0 takes the
+  // client's destination address likewise; the runtime sees that itself.)
+  bool port_from_client = false;
+  int port_offset = 0;
+  int id = 0;          // "id": its public id (srv_id, balance first); 0: numbered
+  std::string source;  // "source ADDR[:PORT]": local address of its connections
+  bool tfo = false;    // "tfo": TCP_FASTOPEN_CONNECT on its connections
+  std::string redir;   // "redir PREFIX": GET and HEAD answered 302 to PREFIX + URI
+  // "init-addr": how the address is found at start, tried in order: "libc"
+  // (resolve the host), "none" (start in maintenance without one) or an IP.
+  std::vector<std::string> init_addr = {"libc"};
+  int weight = 1;   // 0..256
+  int maxconn = 0;  // 0 = unlimited
   bool disabled = false;
   bool backup = false;
   // HTTP idle pool settings (issue #3); parsed so configs validate, unused in tcp mode.
@@ -262,6 +276,7 @@ struct ProxyConfig {
   // ACL whose tests are OR'ed. Not inherited from defaults (as HAProxy).
   std::map<std::string, std::shared_ptr<expr::Acl>> acls;
   std::vector<ServerConfig> servers;
+  std::string source;  // "source ADDR[:PORT]": its servers' unless they set their own
   BalanceAlgo balance = BalanceAlgo::kRoundRobin;
   int random_draws = 2;  // balance random(N)
   Timeouts timeouts;
@@ -316,9 +331,11 @@ struct ProxyConfig {
 
 struct StatsSocketConfig {
   SourceLoc loc;
-  std::string path;  // filesystem path or "fd@N"
+  std::string path;  // filesystem path, "fd@N", or "IP:PORT" / "[IP6]:PORT" (ipv4@, ipv6@)
+  bool tcp = false;  // path is an IP address and port
   bool level_admin = false;
   int mode = 0600;
+  int uid = -1, gid = -1;  // owner of a unix socket (user/uid, group/gid); -1: unchanged
 };
 
 struct GlobalConfig {
@@ -332,8 +349,20 @@ struct GlobalConfig {
   std::string pidfile;                     // "pidfile PATH"; empty = write no pid file
   std::optional<int64_t> hard_stop_after;  // ms
   std::vector<StatsSocketConfig> stats_sockets;
+  int64_t stats_timeout_ms = 10000;  // "stats timeout": an idle CLI connection is closed
   int tune_bufsize = 16384;
   int tune_http_maxhdr = 101;
+  // tune.* settings of sockets and loops (tune_keywords.cc).
+  int tune_maxaccept = 64;       // connections a listener takes per wake-up; -1: no limit
+  int tune_maxpollevents = 256;  // events one epoll_wait returns at most
+  int tune_runqueue_depth = 0;   // tasklets run per loop turn; 0: those queued before it
+  int tune_rcvbuf_client = 0;    // SO_RCVBUF of accepted sockets; 0: the system's
+  int tune_sndbuf_client = 0;    // SO_SNDBUF of accepted sockets
+  int tune_rcvbuf_server = 0;    // SO_RCVBUF of server sockets
+  int tune_sndbuf_server = 0;    // SO_SNDBUF of server sockets
+  // Characters of the request line a log keeps: N when set; 1023 when not
+  // (HAProxy's 1024-byte capture keeps a NUL).
+  int tune_http_logurilen = 1023;
   ProcessConfig process;
   std::string server_state_file;  // server-state-file (relative: to server-state-base)
   std::string server_state_base;  // server-state-base

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/diagnostic.h"
+#include "config/lexer.h"
 #include "config/model.h"
 
 namespace hearth::config::detail {
@@ -17,6 +18,8 @@ namespace hearth::config::detail {
 struct Directive {
   SourceLoc loc;
   std::vector<std::string> words;
+  // The environment the line was read with (server addresses expand more).
+  const EnvLookup* env = nullptr;
 
   size_t size() const { return words.size(); }
   const std::string& operator[](size_t i) const { return words[i]; }

@@ -96,7 +96,7 @@ void ConfigParser::parse_line(std::string_view line, const SourceLoc& loc) {
     return;
   }
   if (split.words.empty()) return;
-  Directive d{loc, std::move(split.words)};
+  Directive d{loc, std::move(split.words), &env_};
   // Pattern references record the line of each ACL and map using them.
   expr::set_load_origin(loc.file, loc.line);
   if (conds_.consume(d, result_)) return;

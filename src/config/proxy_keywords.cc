@@ -253,6 +253,7 @@ const KeywordSpec kKeywords[] = {
     {"acl", kInProxies, Misplaced::kReject, parse_acl},
     {"server", kInBackend, Misplaced::kReject, parse_server},
     {"default-server", kBackSide, Misplaced::kReject, parse_default_server},
+    {"source", kBackSide, Misplaced::kIgnore, parse_proxy_source},
     {"balance", kBackSide, Misplaced::kReject, parse_balance},
     {"timeout", kAnywhere, Misplaced::kReject, parse_timeout},
     {"retries", kBackSide, Misplaced::kIgnore, parse_retries},
@@ -314,7 +315,8 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
   } else {
     rep.error(d.loc, kw,
               "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
-              "use_backend, acl, server, default-server, balance, timeout, retries, maxconn, log, "
+              "use_backend, acl, server, default-server, source, balance, timeout, retries, "
+              "maxconn, log, "
               "option, "
               "http-reuse, http-request, http-response, http-after-response, tcp-request, "
               "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check");

@@ -3,6 +3,7 @@
 
 #include "config/address.h"
 #include "config/keywords.h"
+#include "config/server_address.h"
 #include "config/units.h"
 
 namespace hearth::config::detail {
@@ -11,7 +12,7 @@ namespace {
 const char* const kSupported =
     "weight, maxconn, disabled, enabled, backup, no-backup, check, no-check, inter, fastinter, "
     "downinter, rise, fall, port, addr, init-state, pool-max-conn, pool-purge-delay, "
-    "pool-idle-timeout, max-reuse";
+    "pool-idle-timeout, max-reuse, id, source, tfo, redir, init-addr";
 
 // HAProxy server options Hearth recognises but does not implement yet.
 const char* const kLaterOptions[] = {"agent-addr",
@@ -30,8 +31,6 @@ const char* const kLaterOptions[] = {"agent-addr",
                                      "crl-file",
                                      "crt",
                                      "error-limit",
-                                     "id",
-                                     "init-addr",
                                      "maxqueue",
                                      "minconn",
                                      "namespace",
@@ -43,7 +42,6 @@ const char* const kLaterOptions[] = {"agent-addr",
                                      "on-marked-up",
                                      "pool-low-conn",
                                      "proto",
-                                     "redir",
                                      "resolve-net",
                                      "resolve-opts",
                                      "resolve-prefer",
@@ -52,9 +50,7 @@ const char* const kLaterOptions[] = {"agent-addr",
                                      "send-proxy-v2",
                                      "slowstart",
                                      "sni",
-                                     "source",
                                      "ssl",
-                                     "tfo",
                                      "track",
                                      "usesrc",
                                      "verify",
@@ -167,6 +163,10 @@ bool apply_flag(const Directive& d, size_t i, ServerConfig& sv) {
     sv.check = false;
   else if (o == "check")
     sv.check = true;
+  else if (o == "tfo")
+    sv.tfo = true;
+  else if (o == "no-tfo")
+    sv.tfo = false;
   else
     return false;
   return true;
@@ -206,6 +206,8 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Serv
       sv.pool_idle_timeout = *ms;
     } else if (int applied = apply_check_option(d, v, o, kw, sv, rep)) {
       if (applied < 0) return false;
+    } else if (int conn = apply_server_conn_option(d, v, o, kw, sv, rep)) {
+      if (conn < 0) return false;
     } else {
       bool later = false;
       for (const char* l : kLaterOptions) later = later || o == l;
@@ -215,6 +217,24 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Serv
       return false;
     }
   }
+  return true;
+}
+
+// Expands the address word d[2] and splits its port (server_address.h).
+bool set_address(const Directive& d, ServerConfig& sv, Reporter& rep) {
+  std::string expanded, err;
+  if (!expand_address_env(d[2], d.env ? *d.env : EnvLookup(), &expanded, &err)) {
+    rep.error(d.loc, "server", "server '" + sv.name + "': address '" + d[2] + "': " + err);
+    return false;
+  }
+  ServerPort port;
+  sv.address = split_server_port(expanded, &port, &err);
+  if (sv.address.empty()) {
+    rep.error(d.loc, "server", "server '" + sv.name + "': address '" + expanded + "': " + err);
+    return false;
+  }
+  sv.port_from_client = port.from_client;
+  sv.port_offset = port.offset;
   return true;
 }
 
@@ -230,7 +250,7 @@ void parse_server(const Directive& d, ProxySection& s, Reporter& rep) {
   ServerConfig sv = s.server_defaults;
   sv.loc = d.loc;
   sv.name = d[1];
-  sv.address = d[2];
+  if (!set_address(d, sv, rep)) return;
   if (apply_options(d, 3, "server", sv, rep)) s.proxy.servers.push_back(std::move(sv));
 }
 

@@ -135,11 +135,25 @@ void Validator::check_servers(const ProxyConfig& p) {
     if (s.maxconn < 0) {
       error(s.loc, "server", "server '" + s.name + "': maxconn expects 0 (no limit) or more");
     }
+    if (s.check && s.port_from_client && !s.check_port) {
+      error(s.loc, "server",
+            "server '" + s.name +
+                "': its port comes from the client, so 'check' needs 'port N' to know where to "
+                "check");
+    }
     for (size_t j = 0; j < i; ++j) {
       if (p.servers[j].name == s.name) {
         error(s.loc, "server",
               "server name '" + s.name + "' is already used in '" + p.name + "' at " +
                   where(p.servers[j].loc) + ": choose another name");
+        break;
+      }
+    }
+    for (size_t j = 0; j < i && s.id != 0; ++j) {
+      if (p.servers[j].id == s.id) {
+        error(s.loc, "server",
+              "server '" + s.name + "': id " + std::to_string(s.id) + " is already used by '" +
+                  p.servers[j].name + "' at " + where(p.servers[j].loc));
         break;
       }
     }

@@ -46,7 +46,7 @@ class EventLoop::Notifier final : public FdHandler {
   Tasklet task_;
 };
 
-EventLoop::EventLoop(const Clock* clock) : clock_(clock) {
+EventLoop::EventLoop(const Clock* clock) : clock_(clock), events_(256) {
   epfd_ = epoll_create1(EPOLL_CLOEXEC);
   now_ = clock_->now_ms();
   notifier_ = new Notifier(this);
@@ -117,15 +117,18 @@ void EventLoop::run_once(int max_wait_ms) {
       if (timeout < 0 || delta < timeout) timeout = int(delta);
     }
   }
-  constexpr int kMaxEvents = 256;
-  epoll_event events[kMaxEvents];
-  int n = epoll_wait(epfd_, events, kMaxEvents, timeout);
+  int n = epoll_wait(epfd_, events_.data(), int(events_.size()), timeout);
   now_ = clock_->now_ms();
   for (int i = 0; i < n; ++i)
-    static_cast<FdHandler*>(events[i].data.ptr)->on_fd_event(events[i].events);
-  runq_.run_batch();
+    static_cast<FdHandler*>(events_[i].data.ptr)->on_fd_event(events_[i].events);
+  runq_.run_batch(runqueue_depth_);
   now_ = clock_->now_ms();
   timers_.run_expired(now_);
+}
+
+void EventLoop::set_limits(int max_events, int runqueue_depth) {
+  events_.assign(size_t(max_events > 0 ? max_events : 256), epoll_event{});
+  runqueue_depth_ = runqueue_depth;
 }
 
 void EventLoop::run() {

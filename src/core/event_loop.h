@@ -3,6 +3,8 @@
 // queue. Each iteration waits for fd events (no longer than the next timer),
 // lets fd handlers mark readiness and queue tasklets, runs the queued tasklets,
 // then fires expired timers.
+#include <sys/epoll.h>
+
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -51,6 +53,11 @@ class EventLoop {
 
   // One iteration, waiting at most max_wait_ms (-1: until an event or timer).
   void run_once(int max_wait_ms = -1);
+  // tune.maxpollevents: events one wait returns at most (events left over
+  // are returned by the next one); tune.runqueue-depth: tasklets one
+  // iteration runs at most (0: every one queued before it).
+  // Requires: before run(), on the loop's own thread or before it starts.
+  void set_limits(int max_events, int runqueue_depth);
   void run();
 
  private:
@@ -61,6 +68,8 @@ class EventLoop {
   int epfd_ = -1;
   int64_t now_ = 0;
   RunQueue runq_;
+  int runqueue_depth_ = 0;
+  std::vector<epoll_event> events_;  // sized once by set_limits (or the constructor)
   TimerQueue timers_;
   std::atomic<bool> stop_{false};
   std::mutex post_mu_;

@@ -2,10 +2,16 @@
 
 namespace hearth {
 
-int RunQueue::run_batch() {
+int RunQueue::run_batch(int max) {
   // Move the current queue into a local list so new wakes go to the next batch.
   List batch;
-  while (ListHook* h = q_.pop_front()) batch.push_back(h);
+  int taken = 0;
+  while (max <= 0 || taken < max) {
+    ListHook* h = q_.pop_front();
+    if (!h) break;
+    batch.push_back(h);
+    ++taken;
+  }
   int n = 0;
   while (ListHook* h = batch.pop_front()) {
     Tasklet* t = container_of<Tasklet, &Tasklet::hook>(h);

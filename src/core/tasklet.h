@@ -53,8 +53,10 @@ class RunQueue {
   }
   bool empty() const { return q_.empty(); }
   // Runs every tasklet queued at the time of the call (not ones they queue), so a
-  // tasklet that re-queues itself cannot starve the poller. Returns: how many ran.
-  int run_batch();
+  // tasklet that re-queues itself cannot starve the poller; with max > 0, only
+  // the first `max` of them (tune.runqueue-depth: the rest wait for the next
+  // turn, after the poller looked for I/O again). Returns: how many ran.
+  int run_batch(int max = 0);
 
  private:
   List q_;

@@ -40,9 +40,9 @@ Connection* Connection::create(EventLoop* loop, int fd, const Address& peer, uin
 }
 
 Connection* Connection::connect_to(EventLoop* loop, const Address& addr, Transport* xprt,
-                                   int* err_no) {
+                                   int* err_no, const ConnectOptions& o) {
   *err_no = 0;
-  int fd = start_connect(addr, err_no);
+  int fd = start_connect(addr, err_no, o);
   if (fd < 0) return nullptr;
   Connection* c = create(loop, fd, addr, kConnConnecting | kConnOutgoing);
   if (c && !c->set_transport(xprt)) {

@@ -8,6 +8,7 @@
 #include "core/pool.h"
 #include "core/tasklet.h"
 #include "net/address.h"
+#include "net/socket.h"
 
 namespace hearth::mux {
 class Mux;
@@ -48,7 +49,8 @@ class Connection final : public FdHandler {
   // outgoing connection (kConnConnecting) carried by `xprt`.
   // Returns: the connection, or nullptr with *err_no set to the connect error
   // (0 when the socket could not be registered or the transport not started).
-  static Connection* connect_to(EventLoop* loop, const Address& addr, Transport* xprt, int* err_no);
+  static Connection* connect_to(EventLoop* loop, const Address& addr, Transport* xprt, int* err_no,
+                                const ConnectOptions& o = ConnectOptions{});
   // Unregisters and closes the socket and frees the object.
   // Requires: not linked in any idle list, and no mux (the mux's destroy() clears
   // `mux` and then calls this). Both asserted.

@@ -72,7 +72,7 @@ void Listener::on_fd_event(uint32_t) { accept_some(); }
 
 void Listener::accept_some() {
   // Bounded batch so one busy listener cannot starve established sessions.
-  for (int i = 0; i < 64 && fd_ >= 0; ++i) {
+  for (int i = 0; (max_accept_ < 0 || i < max_accept_) && fd_ >= 0; ++i) {
     if ((gate_ && !gate_(ctx_)) || (bind_ && bind_->full())) {
       pause();
       return;
@@ -90,6 +90,7 @@ void Listener::accept_some() {
     }
     ++accepted_;
     set_nodelay(cfd);
+    net::set_buffers(cfd, sndbuf_, rcvbuf_);
     on_accept_(this, cfd, Address::from(reinterpret_cast<sockaddr*>(&ss), len), ctx_);
   }
 }

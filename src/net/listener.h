@@ -57,11 +57,22 @@ class Listener final : public FdHandler {
   // The bind line this socket belongs to (null when none was given).
   BindInfo* bind() const { return bind_; }
   void set_bind(BindInfo* b) { bind_ = b; }
+  // tune.maxaccept: connections taken per readiness event (-1: until the
+  // backlog is empty); the rest wait for the next turn of the loop, so a busy
+  // listener cannot starve the established sessions.
+  void set_max_accept(int n) { max_accept_ = n; }
+  // tune.sndbuf.client / tune.rcvbuf.client: set on every accepted socket (0: not).
+  void set_buffers(int sndbuf, int rcvbuf) {
+    sndbuf_ = sndbuf;
+    rcvbuf_ = rcvbuf;
+  }
 
   void on_fd_event(uint32_t events) override;
 
  private:
   void accept_some();
+  int max_accept_ = 64;
+  int sndbuf_ = 0, rcvbuf_ = 0;
   void pause();
 
   EventLoop* loop_;

@@ -92,13 +92,32 @@ int make_listener(const Address& a, const ListenOptions& o, std::string* err) {
   return fd;
 }
 
-int start_connect(const Address& a, int* err_no) {
+void set_buffers(int fd, int sndbuf, int rcvbuf) {
+  if (sndbuf > 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+  if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+}
+
+int start_connect(const Address& a, int* err_no, const ConnectOptions& o) {
   int fd = socket(a.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *err_no = errno;
     return -1;
   }
   set_nodelay(fd);
+  set_buffers(fd, o.sndbuf, o.rcvbuf);
+  int one = 1;
+  // With TCP_FASTOPEN_CONNECT the connect returns at once and the SYN leaves
+  // with the first data written, carrying it when the server gave a cookie.
+  if (o.tfo) setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &one, sizeof one);
+  if (o.has_source) {
+    // A fixed source port may still be in TIME_WAIT from the last connection.
+    if (o.source.port() != 0) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, o.source.sa(), o.source.len) != 0) {
+      *err_no = errno;
+      close(fd);
+      return -1;
+    }
+  }
   if (connect(fd, a.sa(), a.len) != 0 && errno != EINPROGRESS) {
     *err_no = errno;
     close(fd);

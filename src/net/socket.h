@@ -21,11 +21,24 @@ struct ListenOptions {
   int tcp_ut_ms = 0;      // TCP_USER_TIMEOUT, inherited by accepted sockets
 };
 
+// The socket options of an outgoing (server) socket, set before connect(2).
+struct ConnectOptions {
+  bool has_source = false;
+  Address source;    // with has_source: bind here first (port 0: any)
+  bool tfo = false;  // TCP_FASTOPEN_CONNECT
+  int sndbuf = 0;    // SO_SNDBUF when > 0 (tune.sndbuf.server)
+  int rcvbuf = 0;    // SO_RCVBUF when > 0 (tune.rcvbuf.server)
+};
+
+// Sets SO_SNDBUF / SO_RCVBUF on fd for each value above 0 (the kernel
+// doubles what it is given, as for any socket).
+void set_buffers(int fd, int sndbuf, int rcvbuf);
+
 // Returns: a listening, non-blocking socket, or -1 with *err naming the failure.
 int make_listener(const Address& a, const ListenOptions& o, std::string* err);
-// Starts a non-blocking connect. Returns: fd (connection in progress or done), or
-// -1 with *err_no set.
-int start_connect(const Address& a, int* err_no);
+// Starts a non-blocking connect with the options `o`. Returns: fd (connection
+// in progress or done), or -1 with *err_no set (binding the source included).
+int start_connect(const Address& a, int* err_no, const ConnectOptions& o = ConnectOptions{});
 // Returns: the pending socket error (SO_ERROR), 0 when connected.
 int socket_error(int fd);
 // Closes with an RST instead of a FIN.

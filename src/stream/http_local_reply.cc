@@ -33,6 +33,16 @@ void HttpStream::reply_plain(int status, bool close) {
 
 namespace {
 
+// Returns: the path and query of a request target (those of an absolute URI).
+std::string_view origin_target(std::string_view target) {
+  const size_t scheme_end = target.find("://");
+  if (!target.empty() && target[0] != '/' && scheme_end != std::string_view::npos) {
+    const size_t slash = target.find('/', scheme_end + 3);
+    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+  }
+  return target;
+}
+
 // The Location of a redirect rule (HAProxy's forms): the format as is; or
 // the prefix then the request's path and query (just them for prefix "/");
 // or scheme://Host then path and query. drop-query removes the query,
@@ -45,12 +55,7 @@ void redirect_location(const config::HttpRule& rule, expr::FetchContext& ctx,
     out->assign(v);
     return;
   }
-  std::string_view target = req.target;
-  const size_t scheme_end = target.find("://");
-  if (!target.empty() && target[0] != '/' && scheme_end != std::string_view::npos) {
-    const size_t slash = target.find('/', scheme_end + 3);
-    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
-  }
+  const std::string_view target = origin_target(req.target);
   std::string_view path = target.substr(0, target.find('?'));
   const std::string_view query = target.substr(path.size());
   if (rule.redirect == R::kScheme) {
@@ -83,6 +88,22 @@ void HttpStream::answer_redirect(const config::HttpRule& rule, expr::FetchContex
             (rule.cookie.empty() || h.fields().add("set-cookie", rule.cookie));
   if (location.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) ok = false;
   send_local(h, rule.status, {}, ok, close);
+}
+
+// A server with "redir PREFIX" was chosen for a GET or HEAD: a 302 toward
+// PREFIX and the request's path and query, closing the connection, logged as
+// a local answer after the server was assigned (LC), as HAProxy does.
+void HttpStream::answer_server_redirect(std::string_view prefix) {
+  static thread_local std::string location;
+  location.assign(prefix).append(origin_target(req_.head.target));
+  http::MsgHead& h = res_.head;
+  std::string_view loc;
+  bool ok = init_local_head(h, 3) && h.keep(location, &loc) &&
+            h.fields().add("cache-control", "no-cache") && h.fields().add("content-length", "0") &&
+            h.fields().add("location", loc);
+  if (location.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) ok = false;
+  log_.term = "LC";
+  send_local(h, 302, {}, ok, /*close=*/true);
 }
 
 // A deny, return or redirect rule answers the request. Returns: false (the

@@ -181,6 +181,8 @@ void HttpStream::assign_server() {
   r.idempotent = req_.idempotent;
   r.priv = &session()->priv;
   phase_ = Phase::kConnect;
+  const http::Method m = req_.head.method;
+  ss_.set_client(scf_->conn, m == http::Method::kGet || m == http::Method::kHead);
   on_server(ss_.start(be_, req, &r, now()));
 }
 
@@ -195,6 +197,8 @@ void HttpStream::on_server(ServerSide::State st) {
     case ServerSide::State::kFailed:
       log_.term = ss_.term();
       return reply(503, true);
+    case ServerSide::State::kRedirect:
+      return answer_server_redirect(ss_.server()->redir);
     case ServerSide::State::kQueued:
     case ServerSide::State::kConnecting:
     case ServerSide::State::kTurnAround:

@@ -106,6 +106,7 @@ class HttpStream {
   // the client connection: its request payload was left unread.
   bool rule_reply_closes() const;
   void answer_redirect(const config::HttpRule& rule, expr::FetchContext& ctx, bool close);
+  void answer_server_redirect(std::string_view prefix);
   void answer_auth(const config::HttpRule& rule, bool close);  // http_auth_reply.cc
   void read_request_body();
   bool send_request();

@@ -633,7 +633,7 @@ bool TxnFetch::fetch_response(const expr::FetchDef& def, const expr::Arg* args, 
       return version(r, out);
     case FetchId::kSrvId:
       if (!srv_) return false;
-      out.set_sint(srv_->id + 1);  // HAProxy numbers servers from 1
+      out.set_sint(srv_->puid);
       return true;
     case FetchId::kSrvName:
       if (!srv_) return false;

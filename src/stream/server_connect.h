@@ -3,17 +3,19 @@
 #include "core/tasklet.h"
 #include "mux/stream_connector.h"
 #include "net/address.h"
+#include "net/socket.h"
 #include "net/transport.h"
 
 namespace hearth::stream {
 
-// Starts a non-blocking connect to `addr` over `xprt`, installs the `mode` mux ("pt", "h1")
+// Starts a non-blocking connect to `addr` over `xprt` with the socket options
+// `opts` (the server's source, tfo and buffer sizes), installs the `mode` mux ("pt", "h1")
 // with a new stream connector owned by `app` (woken through `app_tasklet`), and
 // subscribes `wait` for the connect's completion.
 // Returns: the connector, or nullptr with nothing left behind (refused at once,
 // or no memory).
 mux::StreamConnector* open_server_connection(const net::Address& addr, net::Transport* xprt,
                                              const char* mode, void* app, Tasklet* app_tasklet,
-                                             WaitEvent* wait);
+                                             WaitEvent* wait, const net::ConnectOptions& opts = {});
 
 }  // namespace hearth::stream

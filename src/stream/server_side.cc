@@ -4,6 +4,7 @@
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "stream/server_connect.h"
+#include "stream/session.h"
 
 namespace hearth::stream {
 namespace {
@@ -53,7 +54,11 @@ ServerSide::State ServerSide::assign(int64_t now_ms) {
 ServerSide::State ServerSide::granted(backend::Server* s, int64_t now_ms) {
   srv_ = last_srv_ = s;
   if (slot_ms_ < 0) slot_ms_ = now_ms;
-  backend::ConnPool* pool = may_reuse_ ? srv_->local_pool() : nullptr;
+  if (redirectable_ && !srv_->redir.empty()) {
+    exp_ = kNever;
+    return state_ = State::kRedirect;
+  }
+  backend::ConnPool* pool = pooled() ? srv_->local_pool() : nullptr;
   net::Connection* c = pool ? pool->acquire(reuse_, now_ms) : nullptr;
   if (!c) return connect(now_ms);
   scb_ = mux::StreamConnector::pool().create();
@@ -80,8 +85,13 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
   connect_start_ms_ = now_ms;
   exp_ = deadline_after(now_ms, bs().timeouts.connect);
   srv_->counters.conns_opened.fetch_add(1, std::memory_order_relaxed);
-  scb_ = open_server_connection(srv_->addr, srv_->xprt, mode_ ? mode_ : srv_->http_mux, app_,
-                                tasklet_, wait_);
+  std::optional<net::Address> dst;
+  if (srv_->client_dependent() && client_) {
+    if (const Session* sess = Session::of(client_)) dst = sess->dst_addr(client_);
+  }
+  scb_ = open_server_connection(srv_->target(dst ? &*dst : nullptr), srv_->xprt,
+                                mode_ ? mode_ : srv_->http_mux, app_, tasklet_, wait_,
+                                srv_->conn_opts);
   if (!scb_) return connect_failed(false, now_ms);  // refused at once
   return state_;
 }
@@ -113,7 +123,7 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
           break;
       }
       // A new connection that can carry more streams is offered to others.
-      if (backend::ConnPool* pool = may_reuse_ ? srv_->local_pool() : nullptr)
+      if (backend::ConnPool* pool = pooled() ? srv_->local_pool() : nullptr)
         pool->note_streams(scb_->conn);
       ready_ms_ = now_ms;
       exp_ = kNever;
@@ -123,6 +133,7 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
     case State::kIdle:
     case State::kReady:
     case State::kFailed:
+    case State::kRedirect:
       return state_;
   }
   return state_;
@@ -180,7 +191,7 @@ void ServerSide::drop_connection() {
 
 void ServerSide::finish(const backend::ConnRelease* done, int64_t now_ms) {
   if (scb_) {
-    backend::ConnPool* pool = done && srv_ ? srv_->local_pool() : nullptr;
+    backend::ConnPool* pool = done && srv_ && pooled() ? srv_->local_pool() : nullptr;
     if (pool && scb_->mux) {
       pool->release(scb_, *done, now_ms);
       mux::StreamConnector::pool().destroy(scb_);

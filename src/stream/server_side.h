@@ -28,6 +28,8 @@ class ServerSide {
     kTurnAround,  // a connect failed with an error: waiting before the retry
     kReady,       // connected (or an idle connection attached): scb() carries the exchange
     kFailed,      // no server, queue timeout, or connect retries exhausted: see term()
+    kRedirect,    // the server has "redir" and the request may be redirected: answer
+                  // a 302 toward server()->redir instead of connecting (slot held)
   };
 
   // mode: the mux of new server connections ("pt" for TCP; nullptr for HTTP:
@@ -55,6 +57,13 @@ class ServerSide {
   // The exchange is over. With `done` (HTTP), the server's pool keeps or closes
   // the connection; without, it is closed. Then the server slot is released.
   void finish(const backend::ConnRelease* done, int64_t now_ms);
+  // The client's connection: a server whose address or port comes from the
+  // client connects to this connection's destination (set-dst included).
+  // redirectable: a GET or HEAD request, which a server's "redir" answers.
+  void set_client(const net::Connection* c, bool redirectable) {
+    client_ = c;
+    redirectable_ = redirectable;
+  }
   // Abandons everything: the connection is closed, the queue place or the
   // server slot given back. Idempotent.
   void release() { finish(nullptr, 0); }
@@ -92,6 +101,9 @@ class ServerSide {
   State fail(const char* term);
   void drop_connection();
   const backend::BackendSettings& bs() const { return be_->settings; }
+  // A connection of srv_ may come from or go to its pool: not when where it
+  // leads depends on the client, since the pool does not match addresses.
+  bool pooled() const { return may_reuse_ && !srv_->client_dependent(); }
 
   const char* mode_;
   void* app_;
@@ -101,6 +113,8 @@ class ServerSide {
   backend::LbRequest lb_;
   backend::ConnRequest reuse_;
   bool may_reuse_ = false;
+  const net::Connection* client_ = nullptr;
+  bool redirectable_ = false;
   backend::Server* srv_ = nullptr;       // holds a slot on it
   backend::Server* last_srv_ = nullptr;  // released, kept for the log
   backend::Server* avoid_ = nullptr;     // redispatch: the server that failed

@@ -3,6 +3,11 @@
 #include <time.h>
 
 namespace hearth::stream {
+namespace {
+size_t g_uri_len = 1023;
+}  // namespace
+
+void set_log_uri_len(size_t n) { g_uri_len = n; }
 
 int64_t wall_clock_ms() {
   timespec ts;
@@ -12,7 +17,6 @@ int64_t wall_clock_ms() {
 
 std::string capture_request_line(std::string_view method, std::string_view target,
                                  int version_major, int version_minor) {
-  if (target.size() > kMaxLoggedTarget) target = target.substr(0, kMaxLoggedTarget);
   std::string out;
   out.reserve(method.size() + target.size() + 11);
   out.append(method);
@@ -22,6 +26,7 @@ std::string capture_request_line(std::string_view method, std::string_view targe
   out.push_back(char('0' + (version_major > 9 ? 9 : version_major)));
   out.push_back('.');
   out.push_back(char('0' + (version_minor > 9 ? 9 : version_minor)));
+  if (out.size() > g_uri_len) out.resize(g_uri_len);
   return out;
 }
 

@@ -7,11 +7,12 @@
 
 namespace hearth::stream {
 
-// Longest request-target kept for the log, in bytes.
-inline constexpr size_t kMaxLoggedTarget = 1024;
+// tune.http.logurilen: the longest request line the log keeps, in bytes
+// (1023 unless set). Requires: before any worker runs.
+void set_log_uri_len(size_t n);
 
-// Returns: "METHOD TARGET HTTP/M.m" with the target cut to kMaxLoggedTarget
-// bytes. Bytes are kept raw; the log format encodes them.
+// Returns: "METHOD TARGET HTTP/M.m" cut to the set_log_uri_len() first bytes,
+// as HAProxy cuts its capture. Bytes are kept raw; the log format encodes them.
 std::string capture_request_line(std::string_view method, std::string_view target,
                                  int version_major, int version_minor);
 

@@ -216,6 +216,7 @@ void Stream::assign_server() {
     req.forced = pick_use_server(*be_, fetch);
   }
   state_ = State::kConnect;
+  ss_.set_client(scf_->conn, /*redirectable=*/false);
   on_server(ss_.start(be_, req, /*reuse=*/nullptr, EventLoop::current()->now_ms()));
 }
 
@@ -233,6 +234,7 @@ void Stream::on_server(ServerSide::State st) {
       res_passed_ = be_->settings.tcp.response.empty();
       return forward();
     case ServerSide::State::kFailed:
+    case ServerSide::State::kRedirect:  // never in TCP: set_client says not redirectable
       return close(ss_.term());
     case ServerSide::State::kQueued:
     case ServerSide::State::kConnecting:

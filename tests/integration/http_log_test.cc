@@ -168,7 +168,8 @@ TEST_F(HttpLogTest, HttplogRequestLineEscapingTruncationAndBadRequests) {
   ASSERT_EQ(longs.size(), 1u) << hearth().output();
   HttpLine l;
   ASSERT_TRUE(parse_http_line(longs[0], &l)) << longs[0].substr(0, 300);
-  EXPECT_EQ(l.request, "GET " + long_target.substr(0, 1024) + " HTTP/1.1");
+  // HAProxy keeps the first 1023 bytes of the line without tune.http.logurilen.
+  EXPECT_EQ(l.request, ("GET " + long_target).substr(0, 1023));
 
   std::string old = raw_exchange(proxy_->port(), "GET /old HTTP/1.0\r\n\r\n");
   ASSERT_EQ(http_status(old), 200) << old;

@@ -43,10 +43,10 @@ std::vector<BadConfig> bad_configs() {
        "    timeout client 10parsecs\n"
        "backend be\n    server s1 127.0.0.1:9001\n",
        9, "'timeout client'", "10parsecs"},
-      {"server without port",
+      {"server port out of range",
        "frontend fe\n    bind 127.0.0.1:8080\n    default_backend be\n"
-       "backend be\n    server s1 127.0.0.1\n",
-       10, "'server'", "PORT"},
+       "backend be\n    server s1 127.0.0.1:+70000\n",
+       10, "'server'", "port"},
       {"default_backend names a missing backend",
        "frontend fe\n    bind 127.0.0.1:8080\n    default_backend nowhere\n"
        "backend be\n    server s1 127.0.0.1:9001\n",

@@ -46,8 +46,8 @@ TEST(FirstLbTest, FollowsIdOrderNotListOrder) {
   LbFarm farm;
   Server* x = farm.add("x");
   Server* y = farm.add("y");
-  x->id = 5;
-  y->id = 2;
+  x->puid = 5;  // "id": balance first follows it, not the list
+  y->puid = 2;
   FirstLb lb(farm.servers);
   EXPECT_EQ(pick_name(lb), "y");
   y->up = false;

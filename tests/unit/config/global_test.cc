@@ -68,22 +68,53 @@ TEST(Global, StatsSocket) {
   EXPECT_EQ(s[1].mode, 0600);
 }
 
+TEST(Global, StatsSocketTcpOwnerAndTimeout) {
+  auto r = global(
+      "  stats socket ipv4@127.0.0.1:9999 level admin\n"
+      "  stats socket ipv6@[::1]:9998\n"
+      "  stats socket 127.0.0.1:9997\n"
+      "  stats socket /s uid 12 gid 34 user root group root\n"
+      "  stats socket /t uid 12 gid 34\n"
+      "  stats timeout 2m\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const auto& s = r.config.global.stats_sockets;
+  ASSERT_EQ(s.size(), 5u);
+  EXPECT_TRUE(s[0].tcp);
+  EXPECT_EQ(s[0].path, "127.0.0.1:9999");
+  EXPECT_TRUE(s[0].level_admin);
+  EXPECT_EQ(s[1].path, "[::1]:9998");
+  EXPECT_TRUE(s[2].tcp);
+  EXPECT_FALSE(s[3].tcp);
+  EXPECT_EQ(s[3].uid, 0);  // the names come last and win, as written
+  EXPECT_EQ(s[3].gid, 0);
+  EXPECT_EQ(s[4].uid, 12);
+  EXPECT_EQ(s[4].gid, 34);
+  EXPECT_EQ(r.config.global.stats_timeout_ms, 120000);
+  EXPECT_EQ(global("").config.global.stats_timeout_ms, 10000);  // HAProxy's default
+}
+
 TEST(Global, StatsSocketErrors) {
-  EXPECT_EQ(only_error(global("  stats socket ipv4@127.0.0.1:9999\n")),
-            "t.cfg:2: 'stats socket': 'ipv4@127.0.0.1:9999' is not supported: expects a unix "
-            "socket path or fd@N");
-  EXPECT_EQ(only_error(global("  stats socket 127.0.0.1:9999\n")),
-            "t.cfg:2: 'stats socket': '127.0.0.1:9999' is not supported: expects a unix socket "
-            "path or fd@N");
+  EXPECT_EQ(only_error(global("  stats socket ipv4@[::1]:9999\n")),
+            "t.cfg:2: 'stats socket': 'ipv4@[::1]:9999': the address does not match its ipv4@ "
+            "prefix");
+  EXPECT_EQ(only_error(global("  stats socket abns@x\n")),
+            "t.cfg:2: 'stats socket': 'abns@x' is not supported: expects a unix socket path, "
+            "fd@N, ipv4@ or ipv6@");
+  EXPECT_EQ(only_error(global("  stats socket ipv4@127.0.0.1:9999 mode 600\n")),
+            "t.cfg:2: 'stats socket': 'mode' applies to unix sockets only");
+  EXPECT_EQ(only_error(global("  stats socket /s user no-such-user-here\n")),
+            "t.cfg:2: 'stats socket': no user named 'no-such-user-here' on this system");
+  EXPECT_EQ(only_error(global("  stats maxconn 5\n")),
+            "t.cfg:2: 'stats maxconn': Hearth supports 'stats socket' and 'stats timeout' here");
   EXPECT_EQ(only_error(global("  stats socket /s level root\n")),
             "t.cfg:2: 'stats socket': unknown level 'root': expects admin, operator or user");
   EXPECT_EQ(only_error(global("  stats socket /s mode 999\n")),
             "t.cfg:2: 'stats socket': invalid mode '999': expects octal permissions such as 600");
   EXPECT_EQ(only_error(global("  stats socket /s expose-fd listeners\n")),
-            "t.cfg:2: 'stats socket': option 'expose-fd' is not supported: expects level or mode");
+            "t.cfg:2: 'stats socket': 'expose-fd' is not supported by Hearth yet");
   EXPECT_TRUE(testing::has(global("  stats socket /s level\n").errors,
                            "t.cfg:2: 'stats socket': 'level' expects a value"));
-  EXPECT_TRUE(testing::has(global("  stats timeout 2m\n").errors, "t.cfg:2: 'stats timeout': "));
+  EXPECT_TRUE(testing::has(global("  stats timeout 0\n").errors, "t.cfg:2: 'stats timeout': "));
   EXPECT_TRUE(
       testing::has(global("  stats socket\n").errors, "t.cfg:2: 'stats socket': missing argument"));
 }
@@ -113,7 +144,9 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
   EXPECT_EQ(only_error(global("  nbthreads 2\n")),
             "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
             "maxconn, log, log-send-hostname, log-tag, hard-stop-after, stats socket, "
-            "tune.bufsize, tune.http.maxhdr, tune.idle-pool.shared, pidfile, set-var, "
+            "tune.bufsize, tune.http.maxhdr, tune.idle-pool.shared, tune.maxaccept, "
+            "tune.maxpollevents, tune.runqueue-depth, tune.rcvbuf.client, tune.sndbuf.client, "
+            "tune.rcvbuf.server, tune.sndbuf.server, tune.http.logurilen, pidfile, set-var, "
             "set-var-fmt, server-state-file, server-state-base, expose-experimental-directives, "
             "daemon, user, group, uid, gid, chroot, "
             "ulimit-n, strict-limits, quiet, node, description, localpeer, grace, spread-checks, "

@@ -114,14 +114,14 @@ TEST(Validate, BindAddressesAreChecked) {
   EXPECT_TRUE(has(r.errors, "t.cfg:14: 'bind': invalid address ':99999': invalid port '99999'"));
 }
 
-TEST(Validate, ServerAddressNeedsHostAndPort) {
-  auto r = parse_and_validate(std::string(kValidTcp) + "  server s2 10.0.0.2\n  server s3 :80\n");
-  ASSERT_EQ(r.errors.size(), 2u) << dump(r.errors);
-  EXPECT_EQ(r.errors[0].str(),
-            "t.cfg:11: 'server': server 's2': invalid address '10.0.0.2': missing ':PORT' "
-            "(expects HOST:PORT or [IPV6]:PORT)");
-  EXPECT_TRUE(
-      has(r.errors, "t.cfg:12: 'server': server 's3': invalid address ':80': missing host"));
+// As HAProxy: no port is the client's; no host is the client's destination.
+TEST(Validate, ServerAddressMayLeavePortAndHostToTheClient) {
+  auto r =
+      parse_and_validate(std::string(kValidTcp) +
+                         "  server s2 10.0.0.2\n  server s3 :80\n  server s4 10.0.0.2:99999\n");
+  EXPECT_EQ(only_error(r),
+            "t.cfg:13: 'server': server 's4': address '10.0.0.2:99999': invalid port '99999': "
+            "expects a number between 0 and 65535, or +N / -N relative to the client's port");
 }
 
 TEST(Validate, DuplicateServerNames) {

@@ -28,12 +28,18 @@ TEST_F(SessionLogTest, CaptureKeepsMethodTargetAndVersion) {
   EXPECT_EQ(capture_request_line("GET", "/", 2, 0), "GET / HTTP/2.0");  // as HAProxy logs h2
 }
 
-TEST_F(SessionLogTest, CaptureTruncatesALongTarget) {
+// As HAProxy: the whole line is cut, to 1023 bytes by default and to
+// tune.http.logurilen bytes when set (compared with haproxy 2.6).
+TEST_F(SessionLogTest, CaptureCutsALongLine) {
   std::string target = "/" + std::string(3000, 'a');
   std::string line = capture_request_line("GET", target, 1, 1);
-  EXPECT_EQ(line, "GET " + target.substr(0, kMaxLoggedTarget) + " HTTP/1.1");
-  std::string exact = "/" + std::string(kMaxLoggedTarget - 1, 'b');
+  EXPECT_EQ(line, ("GET " + target).substr(0, 1023));
+  std::string exact = "/" + std::string(1023 - 13 - 1, 'b');  // 13: "GET " + " HTTP/1.1"
   EXPECT_EQ(capture_request_line("GET", exact, 1, 1), "GET " + exact + " HTTP/1.1");
+  set_log_uri_len(10);
+  EXPECT_EQ(capture_request_line("GET", "/abcdefghijkl", 1, 1), "GET /abcde");
+  EXPECT_EQ(capture_request_line("GET", "/ab", 1, 1), "GET /ab HT");
+  set_log_uri_len(1023);
 }
 
 TEST_F(SessionLogTest, WallClockIsCloseToTime) {
