@@ -191,6 +191,7 @@ int run(int argc, char** argv) {
   bool quiet = false;
   if (!load_config(o, &parsed, &quiet)) return 1;
   config::GlobalConfig& g = parsed.config.global;
+  if (o.nosplice) g.splice.nosplice = true;
   if (o.proxy_maxconn > 0)  // -N: the maxconn of frontends that set none
     for (auto& p : parsed.config.proxies)
       if (p.maxconn == 0) p.maxconn = o.proxy_maxconn;

@@ -24,6 +24,7 @@ struct Options {
   int poison = -1;            // -dM[BYTE]: fill pool blocks with BYTE when handed out
   bool zero_warning = false;  // -dW: refuse to start if a warning was emitted
   bool diag = false;          // -dD: print .diag messages
+  bool nosplice = false;      // -dS: as the global "nosplice"
   int maxconn = 0;            // -n N: global maxconn (0: not given)
   int proxy_maxconn = 0;      // -N N: maxconn of proxies that set none (0: not given)
   int mem_limit_mb = 0;       // -m MB: address-space limit (0: none)

@@ -42,7 +42,7 @@ Server* Backend::add_server(std::unique_ptr<Server> s) {
 void Backend::finalize() {
   std::vector<Server*> raw;
   for (auto& s : servers_) raw.push_back(s.get());
-  lb_ = make_lb(lb_kind_, raw, random_draws_);
+  lb_ = make_lb(lb_kind_, raw, random_draws_, settings.allbackups);
 }
 
 void Backend::servers_changed() {
@@ -75,6 +75,7 @@ Server* Backend::pick_locked(const LbRequest& r) {
 
 TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Tasklet* t,
                          QueueWaiter** waiter) {
+  if (settings.disabled) return TakeResult::kNoServer;  // as HAProxy: 503, or closed in TCP
   std::lock_guard<std::mutex> g(mu_);
   // Waiters go first: a new session must not overtake queued ones, unless the
   // client is bound to its server (prefer_strict), which it takes even full.

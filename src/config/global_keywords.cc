@@ -183,6 +183,7 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
     }
   }
   if (parse_process_keyword(d, g.process, rep)) return;
+  if (parse_splice_global_keyword(d, g, rep)) return;
   if (is_haproxy_global_keyword(kw)) {
     rep.error(d.loc, kw, "Hearth does not support this global keyword yet");
   } else {
@@ -190,7 +191,8 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
               "unknown keyword in the global section; supported: nbthread, maxconn, log, "
               "log-send-hostname, log-tag, "
               "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, "
+              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, nosplice, maxpipes, "
+              "tune.pipesize, "
               "expose-experimental-directives, " +
                   std::string(kProcessKeywordList));
   }

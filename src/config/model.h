@@ -206,7 +206,7 @@ struct HttpRule {
   // early-hint: this rule and the unconditional early-hint rules right after
   // it, which HAProxy sends in one 103 response (1: this rule sends it).
   uint16_t eh_group = 1;
-  uint8_t normalizer = 0;       // normalize-uri: an expr::UriNormalizer value
+  uint8_t normalizer = 0;  // normalize-uri: an expr::UriNormalizer value
   // add-acl, del-acl, set-map, del-map: the file's pattern reference (its
   // entries change only once an acl or map loaded it, as in HAProxy) and,
   // for set-map, the value's format.
@@ -247,6 +247,16 @@ struct ForwardOption {
   std::shared_ptr<const expr::PatternSet> except;  // addresses left alone; null: none
 };
 
+// TCP keep-alive probes on one side's sockets: "option clitcpka" (client
+// side) / "option srvtcpka" (server side), "option tcpka" (both), and the
+// clitcpka-* / srvtcpka-* keywords. 0: the system's setting.
+struct TcpKeepAlive {
+  bool enabled = false;
+  int idle_s = 0;   // TCP_KEEPIDLE, seconds
+  int intvl_s = 0;  // TCP_KEEPINTVL, seconds
+  int cnt = 0;      // TCP_KEEPCNT, probes
+};
+
 struct ProxyConfig {
   SourceLoc loc;
   ProxyKind kind = ProxyKind::kListen;
@@ -267,6 +277,20 @@ struct ProxyConfig {
   bool redispatch = false;
   bool prefer_last_server = false;  // option prefer-last-server
   int maxconn = 0;                  // 0 = use global maxconn
+  int id = 0;                       // "id N"; 0: numbered automatically (config::proxy_ids)
+  SourceLoc id_loc;
+  std::string description;  // "description TEXT" (show stat's desc column)
+  TcpKeepAlive cli_tcpka, srv_tcpka;
+  bool nolinger = false;  // option nolinger: closes reset (SO_LINGER 0)
+  // option tcp-smart-accept: unset follows the mode (on in HTTP, as HAProxy).
+  std::optional<bool> smart_accept;
+  bool smart_connect = false;  // option tcp-smart-connect
+  bool allbackups = false;     // option allbackups
+  // "disabled" ("enabled" undoes it): a frontend opens no listener, a backend
+  // serves nothing (503 / closed, as with no server) and runs no check.
+  bool disabled = false;
+  uint8_t splice = 0;  // SpliceBits: option splice-request|response|auto
+  SourceLoc splice_loc;
   // HTTP (issue #3)
   HttpReuse http_reuse = HttpReuse::kSafe;
   HttpConnMode http_conn_mode = HttpConnMode::kKeepAlive;
@@ -314,6 +338,13 @@ struct StatsSocketConfig {
   int mode = 0600;
 };
 
+// Kernel splicing (net/pipe_pool.h).
+struct SpliceGlobal {
+  bool nosplice = false;        // "nosplice"
+  std::optional<int> maxpipes;  // "maxpipes N"; unset: maxconn / 4, as HAProxy
+  int pipesize = 0;             // "tune.pipesize"; 0: the system's pipe size
+};
+
 struct GlobalConfig {
   int nbthread = 1;
   int maxconn = 4096;
@@ -327,6 +358,7 @@ struct GlobalConfig {
   std::vector<StatsSocketConfig> stats_sockets;
   int tune_bufsize = 16384;
   int tune_http_maxhdr = 101;
+  SpliceGlobal splice;
   ProcessConfig process;
   // "expose-experimental-directives": the proxies that follow may use
   // HAProxy's experimental keywords (http-request normalize-uri).

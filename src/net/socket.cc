@@ -61,6 +61,9 @@ bool set_pre_bind_options(int fd, const Address& a, const ListenOptions& o, std:
   }
   if (o.tfo && setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &o.backlog, sizeof o.backlog) != 0)
     return fail("TCP_FASTOPEN");
+  // Accepted sockets inherit it: the kernel holds the ACK of the request.
+  const int zero = 0;
+  if (o.delay_ack) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
   return true;
 }
 
@@ -92,13 +95,28 @@ int make_listener(const Address& a, const ListenOptions& o, std::string* err) {
   return fd;
 }
 
-int start_connect(const Address& a, int* err_no) {
+void apply_sock_options(int fd, const SockOptions& o) {
+  const int one = 1, zero = 0;
+  if (o.keepalive) {
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+    if (o.ka_idle_s) setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &o.ka_idle_s, sizeof o.ka_idle_s);
+    if (o.ka_intvl_s)
+      setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &o.ka_intvl_s, sizeof o.ka_intvl_s);
+    if (o.ka_cnt) setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &o.ka_cnt, sizeof o.ka_cnt);
+  }
+  // Linux keeps delaying the handshake's last ACK so that it leaves with the
+  // first bytes sent, which is the point of tcp-smart-connect.
+  if (o.delay_ack) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+}
+
+int start_connect(const Address& a, int* err_no, const SockOptions* o) {
   int fd = socket(a.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *err_no = errno;
     return -1;
   }
   set_nodelay(fd);
+  if (o) apply_sock_options(fd, *o);
   if (connect(fd, a.sa(), a.len) != 0 && errno != EINPROGRESS) {
     *err_no = errno;
     close(fd);

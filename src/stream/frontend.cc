@@ -99,7 +99,9 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
   g_conns.fetch_add(1, std::memory_order_relaxed);
   fe->counters.sessions.fetch_add(1, std::memory_order_relaxed);
   EventLoop* loop = EventLoop::current();
-  net::Connection* c = net::Connection::create(loop, fd, peer, net::kConnConnected);
+  if (fe->cli_sock.keepalive) net::apply_sock_options(fd, fe->cli_sock);
+  const uint32_t linger = fe->cli_sock.nolinger ? uint32_t(net::kConnNoLinger) : 0u;
+  net::Connection* c = net::Connection::create(loop, fd, peer, net::kConnConnected | linger);
   if (!c) {  // pool limit or epoll refusal: refuse this one, keep running
     fe->connection_closed();
     return;

@@ -9,9 +9,9 @@ namespace hearth::stream {
 
 mux::StreamConnector* open_server_connection(const net::Address& addr, net::Transport* xprt,
                                              const char* mode, void* app, Tasklet* app_tasklet,
-                                             WaitEvent* wait) {
+                                             WaitEvent* wait, const net::SockOptions* opts) {
   int err = 0;
-  net::Connection* c = net::Connection::connect_to(EventLoop::current(), addr, xprt, &err);
+  net::Connection* c = net::Connection::connect_to(EventLoop::current(), addr, xprt, &err, opts);
   if (!c) return nullptr;
   mux::StreamConnector* sc = mux::StreamConnector::pool().create();
   if (!sc) {

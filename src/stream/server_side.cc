@@ -81,7 +81,7 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
   exp_ = deadline_after(now_ms, bs().timeouts.connect);
   srv_->counters.conns_opened.fetch_add(1, std::memory_order_relaxed);
   scb_ = open_server_connection(srv_->addr, srv_->xprt, mode_ ? mode_ : srv_->http_mux, app_,
-                                tasklet_, wait_);
+                                tasklet_, wait_, &bs().srv_sock);
   if (!scb_) return connect_failed(false, now_ms);  // refused at once
   return state_;
 }

@@ -114,7 +114,8 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
             "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
             "maxconn, log, log-send-hostname, log-tag, hard-stop-after, stats socket, "
             "tune.bufsize, tune.http.maxhdr, tune.idle-pool.shared, pidfile, set-var, "
-            "set-var-fmt, expose-experimental-directives, daemon, user, group, uid, gid, chroot, "
+            "set-var-fmt, nosplice, maxpipes, tune.pipesize, expose-experimental-directives, "
+            "daemon, user, group, uid, gid, chroot, "
             "ulimit-n, strict-limits, quiet, node, description, localpeer, grace, spread-checks, "
             "max-spread-checks, cpu-map");
 }
