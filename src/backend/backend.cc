@@ -75,7 +75,6 @@ Server* Backend::pick_locked(const LbRequest& r) {
 
 TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Tasklet* t,
                          QueueWaiter** waiter) {
-  if (settings.disabled) return TakeResult::kNoServer;  // as HAProxy: 503, or closed in TCP
   std::lock_guard<std::mutex> g(mu_);
   // Waiters go first: a new session must not overtake queued ones, unless the
   // client is bound to its server (prefer_strict), which it takes even full.

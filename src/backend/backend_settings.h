@@ -43,7 +43,7 @@ struct BackendSettings {
   int retries = 3;
   bool redispatch = false;  // option redispatch
   bool allbackups = false;  // option allbackups (read by finalize() for the LB)
-  bool disabled = false;    // "disabled": take() finds no server
+  bool disabled = false;    // "disabled": switching to it finds no backend (Frontend)
   // HTTP.
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
   bool prefer_last_server = false;               // option prefer-last-server

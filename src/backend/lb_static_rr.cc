@@ -1,6 +1,11 @@
 #include "backend/lb_static_rr.h"
 
 namespace hearth::backend {
+namespace {
+
+int64_t score(int64_t credit, int64_t total) { return (credit + total) / total; }
+
+}  // namespace
 
 StaticRrLb::StaticRrLb(const std::vector<Server*>& servers) : LbBase(servers) { rebuild(); }
 
@@ -17,7 +22,9 @@ void StaticRrLb::refresh() {
     for (size_t i = 0; i < list.size(); ++i) {
       if (!in_tier(list[i]) || !list[i]->usable() || list[i]->weight == 0) continue;
       credit[i] += list[i]->weight;
-      if (best == list.size() || credit[i] > credit[best]) best = i;
+      // HAProxy's score: the credit in whole cycles, so that servers within
+      // one cycle of each other tie and the first in order takes the slot.
+      if (best == list.size() || score(credit[i], total) > score(credit[best], total)) best = i;
     }
     credit[best] -= total;
     map_.push_back(uint32_t(best));

@@ -1,6 +1,7 @@
 #pragma once
-// balance static-rr: a fixed map of picks, one full cycle of the smooth
-// weighted round robin (each server appears weight times, spread evenly),
+// balance static-rr: a fixed map of picks, one full cycle of a weighted round
+// robin scored as HAProxy does (each server appears weight times, spread
+// evenly; weights 3,1,2 give a a c a b c),
 // rebuilt only when servers change state. A pick walks the map from where the
 // previous one stopped and takes the first server with room, so a full server
 // loses its turn rather than keeping credit (unlike roundrobin). The map is

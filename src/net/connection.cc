@@ -74,7 +74,7 @@ void Connection::destroy() {
   if (send_sub) send_sub->events &= ~kWakeSend;
   if (xprt) xprt->close(this);
   loop_->del_fd(fd_);
-  if ((flags & kConnNoLinger) && !(flags & kConnRdShut)) {
+  if ((flags & kConnNoLinger) && !(flags & (kConnRdShut | kConnWrShut))) {
     linger l{1, 0};
     setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
   }

@@ -31,7 +31,8 @@ enum ConnFlag : uint32_t {
   kConnOutgoing = 1u << 9,   // server side
   kConnPrivate = 1u << 10,   // server side: bound to one client (NTLM/Negotiate auth)
   // option nolinger: closing resets the connection (SO_LINGER 0) unless the
-  // peer's FIN was read first, so no FIN_WAIT state is left behind.
+  // peer's FIN was read or ours was sent first (as HAProxy), so no FIN_WAIT
+  // state is left behind.
   kConnNoLinger = 1u << 11,
 };
 

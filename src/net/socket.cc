@@ -61,9 +61,6 @@ bool set_pre_bind_options(int fd, const Address& a, const ListenOptions& o, std:
   }
   if (o.tfo && setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &o.backlog, sizeof o.backlog) != 0)
     return fail("TCP_FASTOPEN");
-  // Accepted sockets inherit it: the kernel holds the ACK of the request.
-  const int zero = 0;
-  if (o.delay_ack) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
   return true;
 }
 
@@ -92,6 +89,10 @@ int make_listener(const Address& a, const ListenOptions& o, std::string* err) {
     close(fd);
     return -1;
   }
+  // Set once listening (listen() resets it): the kernel then holds the ACK
+  // of a request on the accepted connections.
+  const int zero = 0;
+  if (o.delay_ack) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
   return fd;
 }
 

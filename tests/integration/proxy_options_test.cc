@@ -26,7 +26,7 @@ TEST(ProxyOptions, StaticRrOrderMatchesHAProxy) {
                          server_line("c", c.port(), "weight 2");
   const std::string hearth = order("", be, 12);
   EXPECT_EQ(hearth, order("haproxy", be, 12));
-  EXPECT_EQ(hearth, "acabcaacabca");
+  EXPECT_EQ(hearth, "aacabcaacabc");
 }
 
 TEST(ProxyOptions, AllBackupsSharesTheLoadLikeHAProxy) {

@@ -136,18 +136,19 @@ std::optional<int> connecting_quickack(const std::string& binary, const std::str
   EXPECT_TRUE(send_all(c.get(), "GET / HTTP/1.1\r\nhost: x\r\n\r\n"));
   UniqueFd s;
   for (int i = 0; i < 200 && !s.valid(); ++i) {
-    s = socket_of_process(p.process().pid(), 0, srv_port);
+    s = connecting_socket_of_process(p.process().pid());
     if (!s.valid()) std::this_thread::sleep_for(milliseconds{10});
   }
   EXPECT_TRUE(s.valid()) << name_of(binary);
   return s.valid() ? int_sockopt(s.get(), IPPROTO_TCP, TCP_QUICKACK) : std::nullopt;
 }
 
-TEST(ProxySockopts, SmartConnectDelaysTheHandshakeAckLikeHAProxy) {
-  for (const std::string binary : kBinaries) {
-    EXPECT_EQ(connecting_quickack(binary, "  option tcp-smart-connect\n"), 0) << name_of(binary);
-    EXPECT_EQ(connecting_quickack(binary, ""), 1) << name_of(binary);
-  }
+// Hearth only: the installed HAProxy 2.6 leaves TCP_QUICKACK on for this
+// connect (it applies the option only when the request is already in its
+// buffer as the connect starts), so there is no socket state to compare.
+TEST(ProxySockopts, SmartConnectDelaysTheHandshakeAck) {
+  EXPECT_EQ(connecting_quickack("", "  option tcp-smart-connect\n"), 0);
+  EXPECT_EQ(connecting_quickack("", ""), 1);
 }
 
 // How each side saw its connection end when the proxy closed both on a
@@ -174,20 +175,34 @@ Ends timeout_close(const std::string& binary, const std::string& lines) {
   pollfd pf{l.get(), POLLIN, 0};
   EXPECT_EQ(poll(&pf, 1, 5000), 1) << name_of(binary);
   UniqueFd s(accept4(l.get(), nullptr, nullptr, SOCK_CLOEXEC));
-  Ends e{drain(c.get()), drain(s.get())};
-  EXPECT_TRUE(e.client.closed && e.server.closed) << name_of(binary);
+  Ends e;
+  e.server = drain(s.get(), milliseconds{3000});
+  e.client = drain(c.get(), milliseconds{3000});
   return e;
 }
 
-TEST(ProxySockopts, NolingerResetsBothSidesOnCloseLikeHAProxy) {
+// The server side is compared: on a client timeout HAProxy shuts the client
+// side cleanly first (a FIN, after which nolinger no longer resets) and, without
+// nolinger, keeps the client open until the server closes, while Hearth closes
+// both at once (see the report of issue #10); only the server's view is the same.
+TEST(ProxySockopts, NolingerResetsTheServerOnAbortLikeHAProxy) {
   for (const std::string binary : kBinaries) {
     Ends plain = timeout_close(binary, "");
-    EXPECT_FALSE(plain.client.reset) << name_of(binary);
+    EXPECT_TRUE(plain.server.closed) << name_of(binary);
     EXPECT_FALSE(plain.server.reset) << name_of(binary);
     Ends nolinger = timeout_close(binary, "  option nolinger\n");
-    EXPECT_TRUE(nolinger.client.reset) << name_of(binary);
+    EXPECT_TRUE(nolinger.server.closed) << name_of(binary);
     EXPECT_TRUE(nolinger.server.reset) << name_of(binary);
   }
+}
+
+TEST(ProxySockopts, NolingerResetsTheClientWhenHearthClosesFirst) {
+  Ends plain = timeout_close("", "");
+  EXPECT_TRUE(plain.client.closed);
+  EXPECT_FALSE(plain.client.reset);
+  Ends nolinger = timeout_close("", "  option nolinger\n");
+  EXPECT_TRUE(nolinger.client.closed);
+  EXPECT_TRUE(nolinger.client.reset);
 }
 
 }  // namespace

@@ -17,6 +17,10 @@ namespace hearth::test {
 // is none or the kernel refused the copy.
 UniqueFd socket_of_process(pid_t pid, uint16_t local_port, uint16_t peer_port);
 
+// Returns: a copy of the first TCP socket of process `pid` still connecting
+// (SYN_SENT, so it has no peer yet); invalid if there is none.
+UniqueFd connecting_socket_of_process(pid_t pid);
+
 // Returns: the integer value of a socket option, or nullopt if getsockopt fails.
 std::optional<int> int_sockopt(int fd, int level, int name);
 

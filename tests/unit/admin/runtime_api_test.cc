@@ -99,6 +99,25 @@ TEST_F(RuntimeApiTest, ShowStatReportsCheckState) {
             std::string::npos);
 }
 
+TEST_F(RuntimeApiTest, ShowStatGivesProxyIdsAndDescriptions) {
+  fe_.id = 4;
+  fe_.description = "the front, door";  // the separator cannot reach the CSV
+  be_.id = 9;
+  std::string out = api_->execute("show stat", false);
+  EXPECT_NE(out.find("public,FRONTEND,0,0,0,0,0,0,,,,,,OPEN,,,,,,,,,,4,the front  door\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(",no check,1,,,"), std::string::npos) << out;
+  EXPECT_NE(out.find(",,,,9,\n"), std::string::npos) << out;  // servers: their backend's id
+}
+
+TEST_F(RuntimeApiTest, ShowInfoCountsPipesAndSplicedBytes) {
+  std::string out = api_->execute("show info", false);
+  EXPECT_NE(out.find("\nPipesUsed: "), std::string::npos) << out;
+  EXPECT_NE(out.find("\nPipesFree: "), std::string::npos) << out;
+  EXPECT_NE(out.find("\nSplicedBytes: "), std::string::npos) << out;
+}
+
 TEST_F(RuntimeApiTest, MetricsShowWhetherEachServerTakesTraffic) {
   be_.servers()[0]->up = false;
   be_.servers()[0]->health.failed_checks = 2;
