@@ -13,6 +13,7 @@ using testing::dump;
 using testing::has;
 using testing::only_error;
 using testing::parse;
+using testing::parse_and_validate;
 
 ParseResult in(const std::string& kind, const std::string& lines) {
   return parse(kind + " p\n" + lines);
@@ -73,10 +74,11 @@ TEST(ProxyOptions, SpliceBitsAndTheirMode) {
   EXPECT_EQ(proxy(r).splice, kSpliceRequest | kSpliceAuto);
   EXPECT_EQ(proxy(in("listen", "  option splice-response\n  no option splice-response\n")).splice,
             0);
-  EXPECT_EQ(only_error(parse("defaults\n  mode http\n  option splice-auto\nlisten p\n")),
-            "t.cfg:3: 'option splice-*': 'p' is in http mode: Hearth splices TCP-mode streams "
-            "only (its HTTP payloads pass through the HTTP mux); remove the option or use 'mode "
-            "tcp'");
+  EXPECT_EQ(
+      only_error(parse_and_validate("defaults\n  mode http\n  option splice-auto\nbackend p\n")),
+      "t.cfg:3: 'option splice-*': 'p' is in http mode: Hearth splices TCP-mode streams "
+      "only (its HTTP payloads pass through the HTTP mux); remove the option or use 'mode "
+      "tcp'");
 }
 
 TEST(ProxyOptions, SpliceGlobals) {
@@ -107,7 +109,7 @@ TEST(ProxyOptions, IdAndDescription) {
   EXPECT_EQ(proxy(r).description, "the main pool");
   EXPECT_TRUE(has(in("backend", "  id 0\n").errors, "t.cfg:2: 'id'"));
   EXPECT_TRUE(has(parse("defaults\n  id 3\n").errors, "t.cfg:2: 'id'"));
-  EXPECT_EQ(only_error(parse("backend a\n  id 7\nbackend b\n  id 7\n")),
+  EXPECT_EQ(only_error(parse_and_validate("backend a\n  id 7\nbackend b\n  id 7\n")),
             "t.cfg:4: 'id': id 7 of 'b' is already the id of 'a' (t.cfg:2): each proxy needs "
             "its own");
 }
