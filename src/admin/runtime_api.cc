@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/pool.h"
 #include "net/connection.h"
+#include "net/pipe_pool.h"
 #include "stream/log_sink.h"
 
 namespace hearth::admin {
@@ -134,7 +135,11 @@ std::string RuntimeApi::show_info() const {
     << "\nUptime_sec: " << (MonotonicClock::instance()->now_ms() - start_ms_) / 1000
     << "\nCurrConns: " << stream::Frontend::global_conns()
     << "\nLiveConnections: " << net::Connection::live_count() << "\nUlimit-n: " << info_.ulimit_n
-    << "\nMaxconn: " << info_.maxconn << "\nDroppedLogs: " << stream::LogSink::dropped()
+    << "\nMaxconn: " << info_.maxconn;
+  // HAProxy's names for the pipe figures; SplicedBytes is Hearth's own.
+  const net::PipeStats pipes = net::pipe_stats();
+  o << "\nPipesUsed: " << pipes.used << "\nPipesFree: " << pipes.free
+    << "\nSplicedBytes: " << pipes.spliced << "\nDroppedLogs: " << stream::LogSink::dropped()
     << "\nnode: " << info_.node << "\n";
   if (!info_.description.empty()) o << "description: " << info_.description << "\n";
   o << "\n";
@@ -237,12 +242,12 @@ std::string RuntimeApi::show_stat() const {
   std::ostringstream o;
   o << "# pxname,svname,scur,stot,bin,bout,hrsp_req,ereq,conn_opened,reused,retries,redispatched,"
        "econ,status,weight,chkfail,chkdown,lastchg,downtime,check_status,check_code,"
-       "check_duration,last_chk\n";
+       "check_duration,last_chk,iid,desc\n";
   for (stream::Frontend* f : frontends_)
     o << f->name << ",FRONTEND," << f->cur_conns.load() << "," << f->counters.sessions.load() << ","
       << f->counters.bytes_in.load() << "," << f->counters.bytes_out.load() << ","
       << f->counters.http_requests.load() << "," << f->counters.http_errors.load()
-      << ",,,,,,OPEN,,,,,,,,,\n";
+      << ",,,,,,OPEN,,,,,,,,,," << f->id << "," << csv_field(f->description) << "\n";
   for (backend::Backend* b : backends_)
     for (auto& s : b->servers()) {
       const backend::ServerHealth& h = s->health;
@@ -265,7 +270,8 @@ std::string RuntimeApi::show_stat() const {
       } else {
         o << ",,,";
       }
-      o << "\n";
+      // A server's row: its backend's id, and no description (servers have none yet).
+      o << "," << b->id << ",\n";
     }
   o << "\n";
   return o.str();
@@ -281,6 +287,8 @@ std::string RuntimeApi::show_metrics() {
     }
   std::vector<PoolThreadStats> ps = collect_pool_stats(servers);
   std::ostringstream o;
+  o << "# TYPE hearth_spliced_bytes_total counter\nhearth_spliced_bytes_total "
+    << net::pipe_stats().spliced << "\n";
   o << "# TYPE hearth_frontend_sessions_total counter\n";
   for (stream::Frontend* f : frontends_)
     o << "hearth_frontend_sessions_total{frontend=\"" << f->name << "\"} "

@@ -30,6 +30,7 @@ int run(int argc, char** argv) {
   config::ParseResult parsed;
   bool quiet = false;
   if (!load_config(o, &parsed, &quiet)) return 1;
+  if (o.nosplice) parsed.config.global.splice.nosplice = true;
   if (o.check_only) {
     if (!quiet) printf("Configuration file is valid\n");
     return 0;

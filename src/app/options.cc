@@ -31,7 +31,8 @@ const char* usage() {
          "  -dM[BYTE]    fill pooled memory with BYTE (default 0x50) when it is handed out\n"
          "  -dW          refuse to start if the configuration raised a warning\n"
          "  -dD          print the configuration's .diag messages\n"
-         "  -dS, -dV, -dp  accepted: Hearth never splices, has no TLS servers, never polls\n"
+         "  -dS            no splice(2), as the global nosplice\n"
+         "  -dV, -dp       accepted: Hearth has no TLS servers, never polls\n"
          "  -v / -vv     print the version / the version and build options\n";
 }
 
@@ -146,8 +147,10 @@ bool parse_options(int argc, char** argv, Options* o, std::string* err) {
       o->zero_warning = true;
     } else if (a == "-dD") {
       o->diag = true;
-    } else if (a == "-dS" || a == "-dV" || a == "-dp") {
-      // Nothing to turn off: no splice(), no TLS to servers, no poll().
+    } else if (a == "-dS") {
+      o->nosplice = true;
+    } else if (a == "-dV" || a == "-dp") {
+      // Nothing to turn off: no TLS to servers, no poll().
     } else if (a.rfind("-dM", 0) == 0) {
       if (!parse_dm(a, o, err)) return false;
     } else if (a == "-p" || a == "-L" || a == "-C") {

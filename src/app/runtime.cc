@@ -4,15 +4,24 @@
 
 #include <algorithm>
 
+#include "config/proxy_ids.h"
 #include "config/validate_binds.h"
 #include "core/clock.h"
 #include "mux/mux_h1.h"
+#include "net/pipe_pool.h"
 #include "stream/sample_fetch.h"
 #include "stream/session_log.h"
 
 namespace hearth::app {
-net::ListenOptions listen_options(const config::BindOptions& b, int fe_maxconn) {
+namespace {
+
+// A bind line's socket options. Its backlog, when unset, is the frontend's
+// maxconn, as in HAProxy (or 1024 when the frontend sets none).
+net::ListenOptions listen_options(const config::BindOptions& b, const config::ProxyConfig& p) {
+  const int fe_maxconn = p.maxconn;
   net::ListenOptions o;
+  // option tcp-smart-accept: on by default in HTTP mode, as HAProxy.
+  o.delay_ack = p.smart_accept.value_or(p.mode == config::Mode::kHttp);
   o.backlog = b.backlog > 0 ? b.backlog : fe_maxconn > 0 ? fe_maxconn : 1024;
   o.v6only = b.v6only;
   o.tfo = b.tfo;
@@ -42,6 +51,10 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->timeouts.tarpit = p.timeouts.tarpit ? *p.timeouts.tarpit : ms(p.timeouts.connect);
   bs->retries = p.retries;
   bs->redispatch = p.redispatch;
+  bs->allbackups = p.allbackups;
+  bs->disabled = p.disabled;
+  bs->splice = p.splice;
+  bs->srv_sock = backend::sock_options(p.srv_tcpka, p.nolinger, p.smart_connect);
   bs->conn_mode = p.http_conn_mode;
   bs->prefer_last_server = p.prefer_last_server;
   bs->buffer_request = p.http_buffer_request;
@@ -62,6 +75,9 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
   fe->name = p.name;
   fe->mode = p.mode;
   fe->maxconn = p.maxconn;
+  fe->description = p.description;
+  fe->cli_sock = backend::sock_options(p.cli_tcpka, p.nolinger, false);
+  fe->splice = p.splice;
   fe->log = !sinks.empty();
   fe->dontlognull = p.dontlognull;
   // option httplog needs HTTP: a TCP frontend gets the tcplog format, as in
@@ -190,6 +206,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
                                          std::vector<std::string>* errors) {
   auto be = std::make_unique<backend::Backend>(p.name, p.balance, p.random_draws);
   be->id = id;
+  be->description = p.description;
   fill_backend_settings(p, &be->settings);
   const std::vector<int> puids = server_ids(p);
   for (size_t k = 0; k < p.servers.size(); ++k) {
@@ -222,7 +239,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     if (sc.pool_purge_delay) ps.purge_delay_ms = *sc.pool_purge_delay;
     s->make_pools(nbthread);
     backend::Server* added = be->add_server(std::move(s));
-    if (sc.check && added->has_addr) add_check(p, sc, be.get(), added, errors);
+    if (sc.check && added->has_addr && !p.disabled) add_check(p, sc, be.get(), added, errors);
   }
   for (const config::UseServerRule& r : p.use_servers) {
     backend::Server* s = r.fmt ? nullptr : be->server_named(r.server);
@@ -325,16 +342,18 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   tuning = Tuning{g.tune_maxaccept, g.tune_maxpollevents, g.tune_runqueue_depth,
                   g.tune_sndbuf_client, g.tune_rcvbuf_client};
   stream::set_log_uri_len(size_t(g.tune_http_logurilen));
+  const config::SpliceGlobal& sp = cfg.global.splice;
+  net::configure_pipes({!sp.nosplice, sp.maxpipes.value_or(cfg.global.maxconn / 4), sp.pipesize});
   // Every backend and listen section is a backend (a listen without servers
   // answers 503, as in HAProxy). References between sections were checked
   // by config::validate().
-  // Proxy ids follow the order of the sections, from 1 (defaults have none).
-  // As in HAProxy, a stats socket's own internal proxy takes id 1 first.
-  const int first_id = cfg.global.stats_sockets.empty() ? 1 : 2;
+  // Proxy ids: "id", else the order of the sections, from 1 (defaults have none;
+  // a stats socket's internal proxy comes first, as in HAProxy).
+  const std::vector<int> ids = config::proxy_ids(cfg);
   for (size_t i = 0; i < cfg.proxies.size(); ++i) {
     const config::ProxyConfig& p = cfg.proxies[i];
     if (p.kind == config::ProxyKind::kBackend || p.kind == config::ProxyKind::kListen)
-      build_backend(p, int(i) + first_id, errors);
+      build_backend(p, ids[i], errors);
   }
   stream::clear_backend_registry();
   for (const auto& be : backends) stream::register_backend(be.get());
@@ -342,10 +361,11 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   for (size_t i = 0; i < cfg.proxies.size(); ++i) {
     const config::ProxyConfig& p = cfg.proxies[i];
     if (p.kind != config::ProxyKind::kFrontend && p.kind != config::ProxyKind::kListen) continue;
+    if (p.disabled) continue;  // "disabled": no listener at all
     FrontendRuntime fr;
     fr.fe = std::make_unique<stream::Frontend>();
     stream::Frontend& fe = *fr.fe;
-    fe.id = int(i) + first_id;
+    fe.id = ids[i];
     fill_frontend(p, cfg.global, proxy_logs(p, cfg.global.log_send_hostname.has_value(), errors),
                   &fe);
     if (p.kind == config::ProxyKind::kListen) fe.own_backend = find_backend(p.name);
@@ -356,17 +376,17 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
         fe.switching.push_back({nullptr, r.cond, r.fmt});
       else if (backend::Backend* be = find_backend(r.backend))
         fe.switching.push_back({be, r.cond, nullptr});
-    const std::vector<int> ids = config::bind_ids(p);
+    const std::vector<int> bids = config::bind_ids(p);
     for (size_t k = 0; k < p.binds.size(); ++k) {
       const config::BindConfig& b = p.binds[k];
       BindSpec spec;
       spec.loc = b.loc;
       spec.text = b.address;
-      spec.listen = listen_options(b.opts, p.maxconn);
+      spec.listen = listen_options(b.opts, p);
       spec.threads = b.opts.threads;
       auto info = std::make_unique<net::BindInfo>();
       info->name = b.opts.name;
-      info->id = ids[k];
+      info->id = bids[k];
       info->maxconn = b.opts.maxconn;
       spec.info = info.get();
       fr.bind_infos.push_back(std::move(info));

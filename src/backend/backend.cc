@@ -43,7 +43,7 @@ Server* Backend::add_server(std::unique_ptr<Server> s) {
 void Backend::finalize() {
   std::vector<Server*> raw;
   for (auto& s : servers_) raw.push_back(s.get());
-  lb_ = make_lb(lb_kind_, raw, random_draws_);
+  lb_ = make_lb(lb_kind_, raw, random_draws_, settings.allbackups);
 }
 
 void Backend::servers_changed() {

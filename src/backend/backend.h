@@ -59,7 +59,8 @@ class Backend {
   // Returns: the server called `name`, or nullptr.
   Server* server_named(std::string_view name) const;
   LbKind lb_kind() const { return lb_kind_; }
-  int id = 0;  // HAProxy's proxy id: the section's rank among proxies, from 1
+  int id = 0;               // HAProxy's proxy id: "id", else numbered (config::proxy_ids)
+  std::string description;  // "description" (show stat's desc column)
   BackendCounters counters;
   // Requires: set before the backend is used by any thread; read-only after.
   BackendSettings settings;

@@ -8,6 +8,7 @@
 
 #include "config/enums.h"
 #include "config/model.h"
+#include "net/socket.h"
 
 namespace hearth::backend {
 
@@ -17,11 +18,32 @@ struct BackendTimeouts {
   int64_t tarpit = 0;  // timeout tarpit, else timeout connect (HAProxy's fallback)
 };
 
+// Returns: the socket options of one side's connections from a proxy's
+// keep-alive settings, option nolinger and the delayed-ACK option of that
+// side (tcp-smart-accept / tcp-smart-connect).
+inline net::SockOptions sock_options(const config::TcpKeepAlive& ka, bool nolinger,
+                                     bool delay_ack) {
+  net::SockOptions o;
+  o.keepalive = ka.enabled;
+  o.ka_idle_s = ka.idle_s;
+  o.ka_intvl_s = ka.intvl_s;
+  o.ka_cnt = ka.cnt;
+  o.nolinger = nolinger;
+  o.delay_ack = delay_ack;
+  return o;
+}
+
 struct BackendSettings {
   config::Mode mode = config::Mode::kTcp;
   BackendTimeouts timeouts;
+  // Server sockets: option srvtcpka / tcpka (srvtcpka-*), option nolinger,
+  // option tcp-smart-connect.
+  net::SockOptions srv_sock;
+  uint8_t splice = 0;  // config::SpliceBits (option splice-*)
   int retries = 3;
   bool redispatch = false;  // option redispatch
+  bool allbackups = false;  // option allbackups (read by finalize() for the LB)
+  bool disabled = false;    // "disabled": switching to it finds no backend (Frontend)
   // HTTP.
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
   bool prefer_last_server = false;               // option prefer-last-server

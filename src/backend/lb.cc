@@ -7,6 +7,7 @@
 #include "backend/lb_random.h"
 #include "backend/lb_roundrobin.h"
 #include "backend/lb_source.h"
+#include "backend/lb_static_rr.h"
 
 namespace hearth::backend {
 namespace {
@@ -20,11 +21,15 @@ uint64_t fresh_seed() {
 
 }  // namespace
 
-std::unique_ptr<LbAlgorithm> make_lb(LbKind kind, const std::vector<Server*>& servers,
-                                     int random_draws) {
+namespace {
+
+std::unique_ptr<LbBase> make_algorithm(LbKind kind, const std::vector<Server*>& servers,
+                                       int random_draws) {
   switch (kind) {
     case LbKind::kRoundRobin:
       return std::make_unique<RoundRobinLb>(servers);
+    case LbKind::kStaticRr:
+      return std::make_unique<StaticRrLb>(servers);
     case LbKind::kLeastConn:
       return std::make_unique<LeastConnLb>(servers);
     case LbKind::kSource:
@@ -37,10 +42,24 @@ std::unique_ptr<LbAlgorithm> make_lb(LbKind kind, const std::vector<Server*>& se
   return nullptr;
 }
 
+}  // namespace
+
+std::unique_ptr<LbAlgorithm> make_lb(LbKind kind, const std::vector<Server*>& servers,
+                                     int random_draws, bool allbackups) {
+  std::unique_ptr<LbBase> lb = make_algorithm(kind, servers, random_draws);
+  if (lb && allbackups) {
+    lb->allbackups_ = true;
+    lb->rebuild();
+  }
+  return lb;
+}
+
 const char* lb_name(LbKind kind) {
   switch (kind) {
     case LbKind::kRoundRobin:
       return "roundrobin";
+    case LbKind::kStaticRr:
+      return "static-rr";
     case LbKind::kLeastConn:
       return "leastconn";
     case LbKind::kSource:

@@ -40,9 +40,10 @@ class LbAlgorithm {
 };
 
 // Requires: `servers` outlives the algorithm. random_draws applies to kRandom
-// (power of N choices, 2 by default).
+// (power of N choices, 2 by default); allbackups balances the backups when no
+// active server is usable (option allbackups) instead of using the first.
 std::unique_ptr<LbAlgorithm> make_lb(LbKind kind, const std::vector<Server*>& servers,
-                                     int random_draws = 2);
+                                     int random_draws = 2, bool allbackups = false);
 const char* lb_name(LbKind kind);
 
 }  // namespace hearth::backend

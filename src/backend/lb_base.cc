@@ -3,7 +3,9 @@
 namespace hearth::backend {
 
 Server* LbBase::pick(const LbRequest& req) {
-  if (!any_active_usable(servers_)) return first_backup(servers_);
+  const bool backups = !any_active_usable(servers_);
+  if (backups && !allbackups_) return first_backup(servers_);
+  if (backups != backup_tier_) rebuild();  // a state change not announced yet
   Server* s = pick_active(req.source_hash, req.avoid);
   // `avoid` is only a preference: when it is the sole candidate, take it
   // rather than fail the session.
@@ -11,7 +13,10 @@ Server* LbBase::pick(const LbRequest& req) {
   return s;
 }
 
-void LbBase::rebuild() { refresh(); }
+void LbBase::rebuild() {
+  backup_tier_ = allbackups_ && !any_active_usable(servers_);
+  refresh();
+}
 
 bool any_active_usable(const std::vector<Server*>& servers) {
   for (const Server* s : servers) {

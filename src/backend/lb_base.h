@@ -10,7 +10,10 @@
 //   no active server usable()     -> the first usable backup in id order, and
 //                                    only that one (HAProxy's default without
 //                                    `option allbackups`); if it is full,
-//                                    return nullptr rather than spill over
+//                                    return nullptr rather than spill over.
+//                                    With `option allbackups`: the algorithm
+//                                    chooses among the backups, as it does
+//                                    among active servers
 //   nothing usable                -> nullptr
 #include <cstddef>
 #include <cstdint>
@@ -36,12 +39,16 @@ class LbBase : public LbAlgorithm {
 
   const std::vector<Server*>& servers() const { return servers_; }
 
-  // Returns: true if `s` is an active server with room that is not `skip`.
-  static bool is_candidate(const Server* s, const Server* skip) {
-    return !s->backup && s != skip && has_room(*s);
+  // Returns: true if `s` belongs to the tier being balanced (active servers,
+  // or with allbackups the backups once no active server is usable).
+  bool in_tier(const Server* s) const { return s->backup == backup_tier_; }
+  bool backup_tier() const { return backup_tier_; }
+  // Returns: true if `s` is a server of the tier with room that is not `skip`.
+  bool is_candidate(const Server* s, const Server* skip) const {
+    return in_tier(s) && s != skip && has_room(*s);
   }
 
-  // Requires: at least one active server is usable.
+  // Requires: at least one server of the tier is usable.
   // Returns: a server for which is_candidate(s, skip) held when checked, or
   // nullptr if there is none. `skip` may be nullptr.
   virtual Server* pick_active(uint32_t source_hash, const Server* skip) = 0;
@@ -51,7 +58,10 @@ class LbBase : public LbAlgorithm {
   virtual void refresh() = 0;
 
  private:
+  friend std::unique_ptr<LbAlgorithm> make_lb(LbKind, const std::vector<Server*>&, int, bool);
   const std::vector<Server*> servers_;
+  bool allbackups_ = false;   // option allbackups
+  bool backup_tier_ = false;  // the backups are balanced (allbackups, no active usable)
 };
 
 // Returns: true if any non-backup server is usable() (full or not).

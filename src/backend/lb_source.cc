@@ -11,13 +11,14 @@ struct Slot {
   int64_t credit = 0;
 };
 
-// Returns: the usable active servers with their weights reduced by their gcd.
-std::vector<Slot> usable_slots(const std::vector<Server*>& servers) {
+// Returns: the usable servers of the tier (backups or not) with their weights
+// reduced by their gcd.
+std::vector<Slot> usable_slots(const std::vector<Server*>& servers, bool backup) {
   std::vector<Slot> slots;
   int g = 0;
   for (size_t i = 0; i < servers.size(); ++i) {
     const Server* s = servers[i];
-    if (s->backup || !s->usable()) continue;
+    if (s->backup != backup || !s->usable()) continue;
     slots.push_back({static_cast<uint32_t>(i), s->weight});
     g = std::gcd(g, s->weight);
   }
@@ -40,7 +41,7 @@ uint32_t mix_source_hash(uint32_t h) {
 SourceLb::SourceLb(const std::vector<Server*>& servers) : LbBase(servers) { rebuild(); }
 
 void SourceLb::refresh() {
-  std::vector<Slot> slots = usable_slots(servers());
+  std::vector<Slot> slots = usable_slots(servers(), backup_tier());
   int64_t total = 0;
   for (const Slot& slot : slots) total += slot.weight;
   table_.clear();

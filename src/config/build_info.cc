@@ -22,7 +22,7 @@ constexpr Feature kFeatures[] = {
     {"CLOSEFROM", false},    {"CPU_AFFINITY", true}, {"CRYPT_H", true},
     {"DEVICEATLAS", false},  {"DL", false},          {"ENGINE", false},
     {"EPOLL", true},         {"EVPORTS", false},     {"GETADDRINFO", true},
-    {"KQUEUE", false},       {"LIBCRYPT", true},     {"LINUX_SPLICE", false},
+    {"KQUEUE", false},       {"LIBCRYPT", true},     {"LINUX_SPLICE", true},
     {"LINUX_TPROXY", false}, {"LUA", false},         {"MEMORY_PROFILING", false},
     {"NETFILTER", false},    {"NS", false},          {"OBSOLETE_LINKER", false},
     {"OPENSSL", true},       {"OT", false},          {"PCRE", false},

@@ -9,7 +9,11 @@ namespace hearth::config {
 // "mode tcp|http".
 enum class Mode { kTcp, kHttp };
 // "balance ALGORITHM".
-enum class BalanceAlgo { kRoundRobin, kLeastConn, kSource, kRandom, kFirst };
+// option splice-request / splice-response / splice-auto, as bits: a TCP
+// stream splices a direction when its frontend or its backend asks.
+enum SpliceBits : uint8_t { kSpliceRequest = 1, kSpliceResponse = 2, kSpliceAuto = 4 };
+
+enum class BalanceAlgo { kRoundRobin, kStaticRr, kLeastConn, kSource, kRandom, kFirst };
 // "http-reuse never|safe|aggressive|always".
 enum class HttpReuse { kNever, kSafe, kAggressive, kAlways };
 // option http-keep-alive (default) / http-server-close / httpclose, ordered

@@ -128,6 +128,7 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
   }
   if (parse_process_keyword(d, g.process, rep)) return;
   if (parse_tune_keyword(d, g, rep)) return;
+  if (parse_splice_global_keyword(d, g, rep)) return;
   if (is_haproxy_global_keyword(kw)) {
     rep.error(d.loc, kw, "Hearth does not support this global keyword yet");
   } else {
@@ -138,7 +139,7 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
               "tune.idle-pool.shared, tune.maxaccept, tune.maxpollevents, tune.runqueue-depth, "
               "tune.rcvbuf.client, tune.sndbuf.client, tune.rcvbuf.server, tune.sndbuf.server, "
               "tune.http.logurilen, pidfile, set-var, set-var-fmt, server-state-file, "
-              "server-state-base, "
+              "server-state-base, nosplice, maxpipes, tune.pipesize, "
               "expose-experimental-directives, " +
                   std::string(kProcessKeywordList));
   }

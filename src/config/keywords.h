@@ -125,6 +125,15 @@ bool parse_condition_at(const Directive& d, size_t at, const ProxySection& secti
 // declare (log_keywords.cc). Returns: false if d[0] is none of them.
 bool parse_log_keyword(const Directive& d, ProxySection& section, Reporter& rep);
 
+// nosplice, maxpipes, tune.pipesize of the global section
+// (splice_keywords.cc). Returns: false if d[0] is none of them.
+bool parse_splice_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep);
+
+// id, description, disabled, enabled, clitcpka-idle|intvl|cnt and
+// srvtcpka-idle|intvl|cnt
+// (proxy_misc_keywords.cc). Returns: false if d[0] is none of them.
+bool parse_proxy_misc_keyword(const Directive& d, ProxySection& section, Reporter& rep);
+
 // "log TARGET [len N] [format F] [sample R:S] FACILITY [LEVEL [MINLEVEL]]"
 // of the global and proxy sections (log_target_keywords.cc).
 // Returns: false after reporting an error.

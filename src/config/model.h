@@ -263,6 +263,16 @@ struct ForwardOption {
 
 enum class ServerStateLoad { kNone, kGlobal, kLocal };
 
+// TCP keep-alive probes on one side's sockets: "option clitcpka" (client
+// side) / "option srvtcpka" (server side), "option tcpka" (both), and the
+// clitcpka-* / srvtcpka-* keywords. 0: the system's setting.
+struct TcpKeepAlive {
+  bool enabled = false;
+  int idle_s = 0;   // TCP_KEEPIDLE, seconds
+  int intvl_s = 0;  // TCP_KEEPINTVL, seconds
+  int cnt = 0;      // TCP_KEEPCNT, probes
+};
+
 struct ProxyConfig {
   SourceLoc loc;
   ProxyKind kind = ProxyKind::kListen;
@@ -284,6 +294,20 @@ struct ProxyConfig {
   bool redispatch = false;
   bool prefer_last_server = false;  // option prefer-last-server
   int maxconn = 0;                  // 0 = use global maxconn
+  int id = 0;                       // "id N"; 0: numbered automatically (config::proxy_ids)
+  SourceLoc id_loc;
+  std::string description;  // "description TEXT" (show stat's desc column)
+  TcpKeepAlive cli_tcpka, srv_tcpka;
+  bool nolinger = false;  // option nolinger: closes reset (SO_LINGER 0)
+  // option tcp-smart-accept: unset follows the mode (on in HTTP, as HAProxy).
+  std::optional<bool> smart_accept;
+  bool smart_connect = false;  // option tcp-smart-connect
+  bool allbackups = false;     // option allbackups
+  // "disabled" ("enabled" undoes it): a frontend opens no listener, a backend
+  // serves nothing (503 / closed, as with no server) and runs no check.
+  bool disabled = false;
+  uint8_t splice = 0;  // SpliceBits: option splice-request|response|auto
+  SourceLoc splice_loc;
   // HTTP (issue #3)
   HttpReuse http_reuse = HttpReuse::kSafe;
   HttpConnMode http_conn_mode = HttpConnMode::kKeepAlive;
@@ -338,6 +362,13 @@ struct StatsSocketConfig {
   int uid = -1, gid = -1;  // owner of a unix socket (user/uid, group/gid); -1: unchanged
 };
 
+// Kernel splicing (net/pipe_pool.h).
+struct SpliceGlobal {
+  bool nosplice = false;        // "nosplice"
+  std::optional<int> maxpipes;  // "maxpipes N"; unset: maxconn / 4, as HAProxy
+  int pipesize = 0;             // "tune.pipesize"; 0: the system's pipe size
+};
+
 struct GlobalConfig {
   int nbthread = 1;
   int maxconn = 4096;
@@ -363,6 +394,7 @@ struct GlobalConfig {
   // Characters of the request line a log keeps: N when set; 1023 when not
   // (HAProxy's 1024-byte capture keeps a NUL).
   int tune_http_logurilen = 1023;
+  SpliceGlobal splice;
   ProcessConfig process;
   std::string server_state_file;  // server-state-file (relative: to server-state-base)
   std::string server_state_base;  // server-state-base

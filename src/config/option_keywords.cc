@@ -8,9 +8,7 @@ namespace {
 const char* const kLaterOptions[] = {"abortonclose",
                                      "accept-invalid-http-request",
                                      "accept-invalid-http-response",
-                                     "allbackups",
                                      "checkcache",
-                                     "clitcpka",
                                      "contstats",
                                      "disable-h2-upgrade",
                                      "external-check",
@@ -26,22 +24,14 @@ const char* const kLaterOptions[] = {"abortonclose",
                                      "log-health-checks",
                                      "logasap",
                                      "mysql-check",
-                                     "nolinger",
                                      "persist",
                                      "pgsql-check",
                                      "redis-check",
                                      "smtpchk",
                                      "socket-stats",
-                                     "splice-auto",
-                                     "splice-request",
-                                     "splice-response",
                                      "spop-check",
-                                     "srvtcpka",
                                      "ssl-hello-chk",
                                      "tcp-check",
-                                     "tcp-smart-accept",
-                                     "tcp-smart-connect",
-                                     "tcpka",
                                      "transparent"};
 
 struct OptionSpec {
@@ -57,6 +47,10 @@ void set_conn_mode(ProxyConfig& p, HttpConnMode mode, bool enable) {
     p.http_conn_mode = mode;
   else if (p.http_conn_mode == mode)
     p.http_conn_mode = HttpConnMode::kKeepAlive;
+}
+
+void set_splice(ProxyConfig& p, uint8_t bit, bool enable) {
+  p.splice = enable ? uint8_t(p.splice | bit) : uint8_t(p.splice & ~bit);
 }
 
 const OptionSpec kOptions[] = {
@@ -79,6 +73,20 @@ const OptionSpec kOptions[] = {
      [](ProxyConfig& p, bool on) { set_conn_mode(p, HttpConnMode::kClose, on); }},
     {"http-keep-alive", kAnywhere, true,
      [](ProxyConfig& p, bool on) { set_conn_mode(p, HttpConnMode::kKeepAlive, on); }},
+    {"tcpka", kAnywhere, true,
+     [](ProxyConfig& p, bool on) { p.cli_tcpka.enabled = p.srv_tcpka.enabled = on; }},
+    {"clitcpka", kFrontSide, true, [](ProxyConfig& p, bool on) { p.cli_tcpka.enabled = on; }},
+    {"srvtcpka", kBackSide, true, [](ProxyConfig& p, bool on) { p.srv_tcpka.enabled = on; }},
+    {"nolinger", kAnywhere, true, [](ProxyConfig& p, bool on) { p.nolinger = on; }},
+    {"tcp-smart-accept", kFrontSide, true, [](ProxyConfig& p, bool on) { p.smart_accept = on; }},
+    {"tcp-smart-connect", kBackSide, true, [](ProxyConfig& p, bool on) { p.smart_connect = on; }},
+    {"allbackups", kBackSide, true, [](ProxyConfig& p, bool on) { p.allbackups = on; }},
+    {"splice-request", kAnywhere, true,
+     [](ProxyConfig& p, bool on) { set_splice(p, kSpliceRequest, on); }},
+    {"splice-response", kAnywhere, true,
+     [](ProxyConfig& p, bool on) { set_splice(p, kSpliceResponse, on); }},
+    {"splice-auto", kAnywhere, true,
+     [](ProxyConfig& p, bool on) { set_splice(p, kSpliceAuto, on); }},
 };
 
 std::string supported_options() {
@@ -190,6 +198,7 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
     }
     if (!check_section(d, kw, s.proxy.kind, o.allowed, Misplaced::kIgnore, rep)) return;
     o.apply(s.proxy, !negated);
+    if (name.rfind("splice-", 0) == 0) s.proxy.splice_loc = d.loc;
     return;
   }
   for (const char* later : kLaterOptions) {

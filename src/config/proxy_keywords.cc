@@ -53,9 +53,9 @@ void parse_use_backend(const Directive& d, ProxySection& s, Reporter& rep) {
 }
 
 void parse_balance(const Directive& d, ProxySection& s, Reporter& rep) {
-  static const std::vector<std::string> kLater = {"static-rr", "uri",  "url_param",
-                                                  "hdr",       "hash", "rdp-cookie"};
-  const std::string accepted = "roundrobin, leastconn, source, random, random(N) or first";
+  static const std::vector<std::string> kLater = {"uri", "url_param", "hdr", "hash", "rdp-cookie"};
+  const std::string accepted =
+      "roundrobin, static-rr, leastconn, source, random, random(N) or first";
   if (d.size() >= 2) {
     const std::string algo = d[1].substr(0, d[1].find('('));
     if (std::find(kLater.begin(), kLater.end(), algo) != kLater.end()) {
@@ -69,6 +69,8 @@ void parse_balance(const Directive& d, ProxySection& s, Reporter& rep) {
   ProxyConfig& p = s.proxy;
   if (a == "roundrobin")
     p.balance = BalanceAlgo::kRoundRobin;
+  else if (a == "static-rr")
+    p.balance = BalanceAlgo::kStaticRr;
   else if (a == "leastconn")
     p.balance = BalanceAlgo::kLeastConn;
   else if (a == "source")
@@ -301,7 +303,7 @@ void add_binds(const std::string& list, const SourceLoc& loc, ProxyConfig& proxy
 
 void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string& kw = d[0];
-  if (parse_log_keyword(d, s, rep)) return;
+  if (parse_log_keyword(d, s, rep) || parse_proxy_misc_keyword(d, s, rep)) return;
   for (const KeywordSpec& k : kKeywords) {
     if (kw != k.name) continue;
     if (check_section(d, kw, s.proxy.kind, k.allowed, k.misplaced, rep)) k.handler(d, s, rep);

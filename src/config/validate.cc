@@ -1,6 +1,7 @@
 #include "config/validate.h"
 
 #include "config/address.h"
+#include "config/proxy_ids.h"
 #include "config/validate_binds.h"
 #include "config/validate_log.h"
 
@@ -184,6 +185,12 @@ void Validator::check_settings(const ProxyConfig& p) {
             "'" + p.name + "' is in tcp mode: it logs with the tcplog format instead");
   }
   validate_log_settings(p, r_);
+  if (p.mode == Mode::kHttp && p.splice) {
+    error(p.splice_loc, "option splice-*",
+          "'" + p.name +
+              "' is in http mode: Hearth splices TCP-mode streams only (its HTTP "
+              "payloads pass through the HTTP mux); remove the option or use 'mode tcp'");
+  }
   if (is_backend(p) && p.http_check.rules_loc.line != 0 && !p.http_check.enabled) {
     warning(p.http_check.rules_loc, "http-check",
             "ignored in '" + p.name + "': http-check rules need 'option httpchk'");
@@ -213,6 +220,7 @@ void Validator::run() {
     check_settings(p);
   }
   validate_log_rings(config_, r_);
+  validate_proxy_ids(r_);
 }
 
 }  // namespace

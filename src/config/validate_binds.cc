@@ -4,6 +4,7 @@
 #include <string>
 
 #include "config/address.h"
+#include "config/proxy_ids.h"
 
 namespace hearth::config {
 
@@ -30,22 +31,9 @@ void validate_binds(const ProxyConfig& p, int nbthread, ParseResult& r) {
 }
 
 std::vector<int> bind_ids(const ProxyConfig& p) {
-  std::set<int> used;  // the fixed ids, then those given out
-  for (const BindConfig& b : p.binds)
-    if (b.opts.id) used.insert(b.opts.id);
-  std::vector<int> out;
-  int next = 1;
-  for (const BindConfig& b : p.binds) {
-    if (b.opts.id) {
-      out.push_back(b.opts.id);
-    } else {
-      while (used.count(next)) ++next;
-      used.insert(next);
-      out.push_back(next);
-    }
-    ++next;
-  }
-  return out;
+  std::vector<int> fixed;
+  for (const BindConfig& b : p.binds) fixed.push_back(b.opts.id);
+  return number_ids(fixed);
 }
 
 }  // namespace hearth::config

@@ -12,7 +12,8 @@
 
 namespace hearth::net {
 class Connection;
-}
+struct Pipe;
+}  // namespace hearth::net
 
 namespace hearth::mux {
 
@@ -44,6 +45,13 @@ class Mux {
   virtual void shutw(StreamConnector* sc) = 0;
   virtual size_t rcv_buf(StreamConnector* sc, Buffer& buf, size_t max) = 0;
   virtual size_t snd_buf(StreamConnector* sc, Buffer& buf, size_t count) = 0;
+  // splice(2) through a pipe, for muxes that pass bytes through unchanged
+  // over a transport that can splice. Returns: can_splice: whether rcv_pipe
+  // and snd_pipe work; they return bytes moved, with the sc flags updated as
+  // rcv_buf / snd_buf do.
+  virtual bool can_splice(const StreamConnector*) const { return false; }
+  virtual size_t rcv_pipe(StreamConnector*, net::Pipe*, size_t) { return 0; }
+  virtual size_t snd_pipe(StreamConnector*, net::Pipe*) { return 0; }
   virtual void subscribe(StreamConnector* sc, uint32_t events, WaitEvent* w) = 0;
   virtual void unsubscribe(StreamConnector* sc, uint32_t events, WaitEvent* w) = 0;
   // Streams the connection can still take, and streams attached now.

@@ -115,6 +115,20 @@ size_t MuxPt::snd_buf(StreamConnector* sc, Buffer& buf, size_t count) {
   return n;
 }
 
+bool MuxPt::can_splice(const StreamConnector*) const { return conn_ && conn_->xprt->can_splice(); }
+
+size_t MuxPt::rcv_pipe(StreamConnector* sc, net::Pipe* p, size_t max) {
+  size_t n = conn_->xprt->rcv_pipe(conn_, p, max);
+  sync_sc_flags(conn_, sc);
+  return n;
+}
+
+size_t MuxPt::snd_pipe(StreamConnector* sc, net::Pipe* p) {
+  size_t n = conn_->xprt->snd_pipe(conn_, p);
+  sync_sc_flags(conn_, sc);
+  return n;
+}
+
 void MuxPt::subscribe(StreamConnector*, uint32_t events, WaitEvent* w) {
   conn_->xprt->subscribe(conn_, events, w);
 }

@@ -24,6 +24,9 @@ class MuxPt final : public Mux {
   void shutw(StreamConnector* sc) override;
   size_t rcv_buf(StreamConnector* sc, Buffer& buf, size_t max) override;
   size_t snd_buf(StreamConnector* sc, Buffer& buf, size_t count) override;
+  bool can_splice(const StreamConnector* sc) const override;
+  size_t rcv_pipe(StreamConnector* sc, net::Pipe* p, size_t max) override;
+  size_t snd_pipe(StreamConnector* sc, net::Pipe* p) override;
   void subscribe(StreamConnector* sc, uint32_t events, WaitEvent* w) override;
   void unsubscribe(StreamConnector* sc, uint32_t events, WaitEvent* w) override;
   int avail_streams() const override { return sc_ ? 0 : 1; }

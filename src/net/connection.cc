@@ -1,6 +1,7 @@
 #include "net/connection.h"
 
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -40,11 +41,13 @@ Connection* Connection::create(EventLoop* loop, int fd, const Address& peer, uin
 }
 
 Connection* Connection::connect_to(EventLoop* loop, const Address& addr, Transport* xprt,
-                                   int* err_no, const ConnectOptions& o) {
+                                   int* err_no, const ConnectOptions& o,
+                                   const SockOptions* opts) {
   *err_no = 0;
-  int fd = start_connect(addr, err_no, o);
+  int fd = start_connect(addr, err_no, o, opts);
   if (fd < 0) return nullptr;
-  Connection* c = create(loop, fd, addr, kConnConnecting | kConnOutgoing);
+  const uint32_t linger = opts && opts->nolinger ? uint32_t(kConnNoLinger) : 0u;
+  Connection* c = create(loop, fd, addr, kConnConnecting | kConnOutgoing | linger);
   if (c && !c->set_transport(xprt)) {
     c->destroy();
     return nullptr;
@@ -72,6 +75,10 @@ void Connection::destroy() {
   if (send_sub) send_sub->events &= ~kWakeSend;
   if (xprt) xprt->close(this);
   loop_->del_fd(fd_);
+  if ((flags & kConnNoLinger) && !(flags & (kConnRdShut | kConnWrShut))) {
+    linger l{1, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  }
   close(fd_);
   g_live.fetch_sub(1, std::memory_order_relaxed);
   pool().destroy(this);

@@ -30,6 +30,10 @@ enum ConnFlag : uint32_t {
   kConnRdHup = 1u << 8,      // poller reported the peer's FIN (EPOLLRDHUP)
   kConnOutgoing = 1u << 9,   // server side
   kConnPrivate = 1u << 10,   // server side: bound to one client (NTLM/Negotiate auth)
+  // option nolinger: closing resets the connection (SO_LINGER 0) unless the
+  // peer's FIN was read or ours was sent first (as HAProxy), so no FIN_WAIT
+  // state is left behind.
+  kConnNoLinger = 1u << 11,
 };
 
 // Where an outgoing connect stands (Connection::connect_status).
@@ -50,7 +54,8 @@ class Connection final : public FdHandler {
   // Returns: the connection, or nullptr with *err_no set to the connect error
   // (0 when the socket could not be registered or the transport not started).
   static Connection* connect_to(EventLoop* loop, const Address& addr, Transport* xprt, int* err_no,
-                                const ConnectOptions& o = ConnectOptions{});
+                                const ConnectOptions& o = ConnectOptions{},
+                                const SockOptions* opts = nullptr);
   // Unregisters and closes the socket and frees the object.
   // Requires: not linked in any idle list, and no mux (the mux's destroy() clears
   // `mux` and then calls this). Both asserted.

@@ -1,4 +1,5 @@
 // The plain-socket transport.
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -6,6 +7,7 @@
 #include <string_view>
 
 #include "net/connection.h"
+#include "net/pipe_pool.h"
 #include "net/transport.h"
 
 namespace hearth::net {
@@ -154,6 +156,58 @@ class RawTransport final : public Transport {
   }
 
   void shutr(Connection* c) override { shutdown(c->fd(), SHUT_RD); }
+
+  bool can_splice() const override { return true; }
+
+  size_t rcv_pipe(Connection* c, Pipe* p, size_t max) override {
+    size_t total = 0;
+    if (max > p->capacity - p->data) max = p->capacity - p->data;
+    while (total < max && (c->flags & kConnRecvReady) && !(c->flags & (kConnRdShut | kConnError))) {
+      const ssize_t n =
+          splice(c->fd(), nullptr, p->wr, nullptr, max - total, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (n > 0) {
+        p->data += size_t(n);
+        total += size_t(n);
+        continue;
+      }
+      if (n == 0) {
+        c->flags |= kConnRdShut;
+        break;
+      }
+      if (errno == EINTR) continue;
+      // EAGAIN means an empty socket or a full pipe; only the first ends the
+      // socket's readiness (an empty pipe cannot be full).
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (p->data == 0) c->flags &= ~kConnRecvReady;
+        break;
+      }
+      c->flags |= kConnError;
+      break;
+    }
+    count_spliced(total);
+    return total;
+  }
+
+  size_t snd_pipe(Connection* c, Pipe* p) override {
+    size_t sent = 0;
+    while (p->data > 0 && !(c->flags & (kConnError | kConnWrShut))) {
+      const ssize_t n =
+          splice(p->rd, nullptr, c->fd(), nullptr, p->data, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (n > 0) {
+        p->data -= size_t(n);
+        sent += size_t(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        c->flags &= ~kConnSendReady;
+        break;
+      }
+      c->flags |= kConnError;
+      break;
+    }
+    return sent;
+  }
 };
 
 }  // namespace

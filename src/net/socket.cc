@@ -89,6 +89,10 @@ int make_listener(const Address& a, const ListenOptions& o, std::string* err) {
     close(fd);
     return -1;
   }
+  // Set once listening (listen() resets it): the kernel then holds the ACK
+  // of a request on the accepted connections.
+  const int zero = 0;
+  if (o.delay_ack) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
   return fd;
 }
 
@@ -97,7 +101,22 @@ void set_buffers(int fd, int sndbuf, int rcvbuf) {
   if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
 }
 
-int start_connect(const Address& a, int* err_no, const ConnectOptions& o) {
+void apply_sock_options(int fd, const SockOptions& o) {
+  const int one = 1, zero = 0;
+  if (o.keepalive) {
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+    if (o.ka_idle_s) setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &o.ka_idle_s, sizeof o.ka_idle_s);
+    if (o.ka_intvl_s)
+      setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &o.ka_intvl_s, sizeof o.ka_intvl_s);
+    if (o.ka_cnt) setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &o.ka_cnt, sizeof o.ka_cnt);
+  }
+  // Linux keeps delaying the handshake's last ACK so that it leaves with the
+  // first bytes sent, which is the point of tcp-smart-connect.
+  if (o.delay_ack) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+}
+
+int start_connect(const Address& a, int* err_no, const ConnectOptions& o,
+                  const SockOptions* so) {
   int fd = socket(a.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *err_no = errno;
@@ -118,6 +137,7 @@ int start_connect(const Address& a, int* err_no, const ConnectOptions& o) {
       return -1;
     }
   }
+  if (so) apply_sock_options(fd, *so);
   if (connect(fd, a.sa(), a.len) != 0 && errno != EINPROGRESS) {
     *err_no = errno;
     close(fd);

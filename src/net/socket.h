@@ -19,6 +19,9 @@ struct ListenOptions {
   std::string interface;  // SO_BINDTODEVICE
   int mss = 0;            // TCP_MAXSEG: > 0 the value, < 0 the default reduced by it
   int tcp_ut_ms = 0;      // TCP_USER_TIMEOUT, inherited by accepted sockets
+  // TCP_QUICKACK off on the listening socket (option tcp-smart-accept): the
+  // ACK of a request is left to ride with the response.
+  bool delay_ack = false;
 };
 
 // The socket options of an outgoing (server) socket, set before connect(2).
@@ -34,11 +37,26 @@ struct ConnectOptions {
 // doubles what it is given, as for any socket).
 void set_buffers(int fd, int sndbuf, int rcvbuf);
 
+// Options of one side's connected sockets (a frontend's clients, a backend's
+// servers), set once when the socket is accepted or opened.
+struct SockOptions {
+  bool keepalive = false;  // SO_KEEPALIVE, with the three below when not 0
+  int ka_idle_s = 0, ka_intvl_s = 0, ka_cnt = 0;
+  bool nolinger = false;   // option nolinger (see Connection's kConnNoLinger)
+  bool delay_ack = false;  // TCP_QUICKACK off before connecting (tcp-smart-connect)
+};
+
+// Sets `o` on a socket. Best effort, as HAProxy: a refused option leaves
+// the system's default. Returns: nothing; errors are not reported.
+void apply_sock_options(int fd, const SockOptions& o);
+
 // Returns: a listening, non-blocking socket, or -1 with *err naming the failure.
 int make_listener(const Address& a, const ListenOptions& o, std::string* err);
-// Starts a non-blocking connect with the options `o`. Returns: fd (connection
-// in progress or done), or -1 with *err_no set (binding the source included).
-int start_connect(const Address& a, int* err_no, const ConnectOptions& o = ConnectOptions{});
+// Starts a non-blocking connect with the server's options `o` and, when given,
+// its side's options `so` set first. Returns: fd (connection in progress or
+// done), or -1 with *err_no set (binding the source included).
+int start_connect(const Address& a, int* err_no, const ConnectOptions& o = ConnectOptions{},
+                  const SockOptions* so = nullptr);
 // Returns: the pending socket error (SO_ERROR), 0 when connected.
 int socket_error(int fd);
 // Closes with an RST instead of a FIN.

@@ -15,6 +15,8 @@
 
 namespace hearth::net {
 
+struct Pipe;
+
 class Connection;
 
 enum class DrainResult {
@@ -51,6 +53,14 @@ class Transport {
   virtual size_t snd_buf(Connection* c, Buffer& buf, size_t count) = 0;
   // Sends raw bytes (for small generated messages). Returns: bytes sent.
   virtual size_t snd_raw(Connection* c, const char* p, size_t n) = 0;
+  // Returns: true if the bytes on the socket are the payload itself, so that
+  // rcv_pipe/snd_pipe may move them with splice(2) (not under TLS).
+  virtual bool can_splice() const { return false; }
+  // Moves up to `max` bytes from the socket into `p` (p->data grows).
+  // Returns: bytes moved. EOF and errors as rcv_buf.
+  virtual size_t rcv_pipe(Connection*, Pipe*, size_t) { return 0; }
+  // Moves what `p` holds to the socket. Returns: bytes moved. Errors as snd_buf.
+  virtual size_t snd_pipe(Connection*, Pipe*) { return 0; }
   // Arms a one-shot wake for `events` (kWakeRecv|kWakeSend). If the connection is
   // already ready for one of them, the tasklet is queued at once.
   virtual void subscribe(Connection* c, uint32_t events, WaitEvent* w) = 0;

@@ -25,15 +25,25 @@ int g_maxconn = 4096;
 void Frontend::set_global_maxconn(int n) { g_maxconn = n; }
 int Frontend::global_conns() { return g_conns.load(std::memory_order_relaxed); }
 
+namespace {
+
+// A disabled backend serves nothing: the stream has no backend (503, or a
+// closed TCP connection), without falling through to another, as HAProxy.
+backend::Backend* unless_disabled(backend::Backend* be) {
+  return be && be->settings.disabled ? nullptr : be;
+}
+
+}  // namespace
+
 backend::Backend* Frontend::select_backend(expr::FetchContext& ctx) const {
   for (const SwitchRule& r : switching) {
     if (r.cond && !expr::eval_condition(*r.cond, ctx)) continue;
-    if (!r.fmt) return r.backend;
+    if (!r.fmt) return unless_disabled(r.backend);
     // A computed name that is no backend ends the rules, as in HAProxy.
     backend::Backend* be = find_registered_backend(r.fmt->eval(ctx));
-    return be && be->settings.mode == mode ? be : default_backend;
+    return unless_disabled(be && be->settings.mode == mode ? be : default_backend);
   }
-  return default_backend;
+  return unless_disabled(default_backend);
 }
 
 bool Frontend::may_accept() const {
@@ -99,7 +109,9 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
   g_conns.fetch_add(1, std::memory_order_relaxed);
   fe->counters.sessions.fetch_add(1, std::memory_order_relaxed);
   EventLoop* loop = EventLoop::current();
-  net::Connection* c = net::Connection::create(loop, fd, peer, net::kConnConnected);
+  if (fe->cli_sock.keepalive) net::apply_sock_options(fd, fe->cli_sock);
+  const uint32_t linger = fe->cli_sock.nolinger ? uint32_t(net::kConnNoLinger) : 0u;
+  net::Connection* c = net::Connection::create(loop, fd, peer, net::kConnConnected | linger);
   if (!c) {  // pool limit or epoll refusal: refuse this one, keep running
     fe->connection_closed();
     return;

@@ -59,7 +59,8 @@ struct FrontendCounters {
 class Frontend {
  public:
   std::string name;
-  int id = 0;  // HAProxy's proxy id: the section's rank among proxies, from 1
+  int id = 0;               // HAProxy's proxy id: "id", else numbered (config::proxy_ids)
+  std::string description;  // "description" (show stat's desc column)
   config::Mode mode = config::Mode::kTcp;
   // Content switching: the use_backend rules in the order written, then
   // default_backend.
@@ -74,7 +75,10 @@ class Frontend {
   // the listen's, already evaluated as the frontend's: they are not applied twice.
   backend::Backend* own_backend = nullptr;
   FrontendTimeouts timeouts;
-  int maxconn = 0;  // 0: only the global limit
+  // Client sockets: option clitcpka / tcpka (clitcpka-*), option nolinger.
+  net::SockOptions cli_sock;
+  uint8_t splice = 0;  // config::SpliceBits (option splice-*)
+  int maxconn = 0;     // 0: only the global limit
   bool log = false;
   FrontendLog logs;          // the access-log format, unique id, captures (access_log.h)
   bool dontlognull = false;  // option dontlognull: no log line if the client sent nothing

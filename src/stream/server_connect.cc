@@ -9,9 +9,10 @@ namespace hearth::stream {
 
 mux::StreamConnector* open_server_connection(const net::Address& addr, net::Transport* xprt,
                                              const char* mode, void* app, Tasklet* app_tasklet,
-                                             WaitEvent* wait, const net::ConnectOptions& opts) {
+                                             WaitEvent* wait, const net::ConnectOptions& opts,
+                                             const net::SockOptions* sock) {
   int err = 0;
-  net::Connection* c = net::Connection::connect_to(EventLoop::current(), addr, xprt, &err, opts);
+  net::Connection* c = net::Connection::connect_to(EventLoop::current(), addr, xprt, &err, opts, sock);
   if (!c) return nullptr;
   mux::StreamConnector* sc = mux::StreamConnector::pool().create();
   if (!sc) {

@@ -91,7 +91,7 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
   }
   scb_ = open_server_connection(srv_->target(dst ? &*dst : nullptr), srv_->xprt,
                                 mode_ ? mode_ : srv_->http_mux, app_, tasklet_, wait_,
-                                srv_->conn_opts);
+                                srv_->conn_opts, &bs().srv_sock);
   if (!scb_) return connect_failed(false, now_ms);  // refused at once
   return state_;
 }

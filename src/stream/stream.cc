@@ -220,6 +220,18 @@ void Stream::assign_server() {
   on_server(ss_.start(be_, req, /*reuse=*/nullptr, EventLoop::current()->now_ms()));
 }
 
+// option splice-*: the frontend's and the backend's, either one enough.
+void Stream::set_splice_modes() {
+  const uint8_t bits = fe_->splice | be_->settings.splice;
+  auto mode = [bits](uint8_t dir) {
+    return (bits & dir)                   ? SpliceDir::Mode::kOn
+           : (bits & config::kSpliceAuto) ? SpliceDir::Mode::kAuto
+                                          : SpliceDir::Mode::kOff;
+  };
+  splice_req_.set_mode(mode(config::kSpliceRequest));
+  splice_res_.set_mode(mode(config::kSpliceResponse));
+}
+
 // What the server side reached: connected starts forwarding; a failure
 // closes the client with the server side's termination code.
 void Stream::on_server(ServerSide::State st) {
@@ -232,6 +244,7 @@ void Stream::on_server(ServerSide::State st) {
       refresh_front();
       refresh_back();
       res_passed_ = be_->settings.tcp.response.empty();
+      set_splice_modes();
       return forward();
     case ServerSide::State::kFailed:
     case ServerSide::State::kRedirect:  // never in TCP: set_client says not redirectable
@@ -264,13 +277,13 @@ void Stream::forward() {
   }
   // Half-close: once a side's input ended and all of it was delivered, shut the
   // other side's output.
-  if ((scf_->flags & mux::kScEos) && req_.empty() && !req_shut_) {
+  if ((scf_->flags & mux::kScEos) && req_.empty() && !splice_req_.pending() && !req_shut_) {
     scb->mux->shutw(scb);
     req_shut_ = true;
     refresh_front();
     refresh_back();
   }
-  if ((scb->flags & mux::kScEos) && res_.empty() && !res_shut_) {
+  if ((scb->flags & mux::kScEos) && res_.empty() && !splice_res_.pending() && !res_shut_) {
     scf_->mux->shutw(scf_);
     res_shut_ = true;
     refresh_front();
@@ -285,7 +298,14 @@ void Stream::forward() {
 bool Stream::forward_once() {
   bool progress = false;
   auto pump = [&](mux::StreamConnector* from, mux::StreamConnector* to, Buffer& buf,
-                  uint64_t* counter, bool from_front) {
+                  uint64_t* counter, bool from_front, SpliceDir& splice) {
+    size_t in = 0, out = 0;
+    if ((from_front || res_passed_) && splice.pump(from, to, buf, counter, &in, &out)) {
+      if (in) from_front ? refresh_front() : refresh_back();
+      if (out) from_front ? refresh_back() : refresh_front();
+      progress = progress || in || out;
+      return;
+    }
     if (!(from->flags & (mux::kScEos | mux::kScError)) && (!buf.allocated() || buf.room())) {
       size_t n =
           from->mux->rcv_buf(from, buf, buf.allocated() ? buf.room() : Buffer::configured_size());
@@ -293,6 +313,7 @@ bool Stream::forward_once() {
         *counter += n;
         progress = true;
         from_front ? refresh_front() : refresh_back();
+        if (buf.full()) splice.note_full_read();
       }
     }
     if (!from_front && !res_passed_ && !response_may_go()) return;
@@ -305,8 +326,8 @@ bool Stream::forward_once() {
     }
   };
   mux::StreamConnector* scb = ss_.scb();
-  pump(scf_, scb, req_, &bytes_in_, true);
-  pump(scb, scf_, res_, &bytes_out_, false);
+  pump(scf_, scb, req_, &bytes_in_, true, splice_req_);
+  pump(scb, scf_, res_, &bytes_out_, false, splice_res_);
   return progress && !((scf_->flags | scb->flags) & mux::kScError);
 }
 
@@ -359,9 +380,13 @@ void Stream::update_subscriptions() {
   bool front_eos = scf_->flags & (mux::kScEos | mux::kScError);
   mux::StreamConnector* scb = ss_.scb();
   bool back_eos = scb->flags & (mux::kScEos | mux::kScError);
-  sub(scf_, &wait_f_, !front_eos && req_.room() + !req_.allocated() > 0,
-      !res_.empty() && res_passed_);
-  sub(scb, &wait_b_, !back_eos && res_.room() + !res_.allocated() > 0, !req_.empty());
+  // A direction carried by its pipe reads while the pipe has room.
+  auto room = [](const Buffer& buf, const SpliceDir& sp) {
+    return sp.active() && buf.empty() ? sp.has_room() : buf.room() + !buf.allocated() > 0;
+  };
+  sub(scf_, &wait_f_, !front_eos && room(req_, splice_req_),
+      (!res_.empty() || splice_res_.pending()) && res_passed_);
+  sub(scb, &wait_b_, !back_eos && room(res_, splice_res_), !req_.empty() || splice_req_.pending());
 }
 
 void Stream::update_timer() {
@@ -392,6 +417,8 @@ void Stream::close(const char* why) {
   end_reason_ = why;
   state_ = State::kClosed;
   ss_.release();  // the server connection, the queue place or the server slot
+  splice_req_.release();
+  splice_res_.release();
   fe_->counters.bytes_in.fetch_add(bytes_in_, std::memory_order_relaxed);
   fe_->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
   // option dontlognull, as HAProxy: judged by what the client sent.

@@ -12,6 +12,7 @@
 #include "mux/stream_connector.h"
 #include "stream/frontend.h"
 #include "stream/server_side.h"
+#include "stream/splice_dir.h"
 #include "stream/tcp_rules.h"
 #include "stream/txn_vars.h"
 
@@ -44,6 +45,7 @@ class Stream {
   bool response_may_go();
   void assign_server();
   void on_server(ServerSide::State st);
+  void set_splice_modes();
   void forward();
   bool forward_once();
   void update_subscriptions();
@@ -69,8 +71,9 @@ class Stream {
   bool res_reject_ = false;
   bool res_close_ = false;
   int64_t res_inspect_exp_ = kNever;
-  Buffer req_;  // client -> server
-  Buffer res_;  // server -> client
+  Buffer req_;                         // client -> server
+  Buffer res_;                         // server -> client
+  SpliceDir splice_req_, splice_res_;  // option splice-*: the same directions through pipes
   Tasklet tasklet_;
   WaitEvent wait_f_, wait_b_;
   ServerSide ss_;

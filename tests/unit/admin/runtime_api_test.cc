@@ -80,11 +80,11 @@ TEST_F(RuntimeApiTest, ShowStatReportsCheckState) {
   s1.up = false;
   std::string out = api_->execute("show stat", false);
   EXPECT_NE(out.find(",status,weight,chkfail,chkdown,lastchg,downtime,check_status,check_code,"
-                     "check_duration,last_chk\n"),
+                     "check_duration,last_chk,iid,desc\n"),
             std::string::npos)
       << out;
   EXPECT_NE(out.find("app,s1,0,0,,,,,0,0,0,0,0,DOWN 1/2,1,4,1,"), std::string::npos) << out;
-  EXPECT_NE(out.find(",L4CON,,3,Connection refused\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(",L4CON,,3,Connection refused,"), std::string::npos) << out;
   // A server without checks.
   EXPECT_NE(out.find("app,s2,0,0,,,,,0,0,0,0,0,no check,1,,,"), std::string::npos) << out;
   s1.health.health = 3;
@@ -92,11 +92,30 @@ TEST_F(RuntimeApiTest, ShowStatReportsCheckState) {
   s1.health.set_last(backend::CheckStatus::kL7Sts, 503, 1, "HTTP status 503, for once");
   out = api_->execute("show stat", false);
   EXPECT_NE(out.find("app,s1,0,0,,,,,0,0,0,0,0,UP 2/3,1,"), std::string::npos) << out;
-  EXPECT_NE(out.find(",L7STS,503,1,HTTP status 503  for once\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(",L7STS,503,1,HTTP status 503  for once,"), std::string::npos) << out;
   // Maintenance hides the check state.
   EXPECT_EQ(api_->execute("disable server app/s1", true), "\n");
   EXPECT_NE(api_->execute("show stat", false).find("app,s1,0,0,,,,,0,0,0,0,0,MAINT,1,"),
             std::string::npos);
+}
+
+TEST_F(RuntimeApiTest, ShowStatGivesProxyIdsAndDescriptions) {
+  fe_.id = 4;
+  fe_.description = "the front, door";  // the separator cannot reach the CSV
+  be_.id = 9;
+  std::string out = api_->execute("show stat", false);
+  EXPECT_NE(out.find("public,FRONTEND,0,0,0,0,0,0,,,,,,OPEN,,,,,,,,,,4,the front  door\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(",no check,1,,,"), std::string::npos) << out;
+  EXPECT_NE(out.find(",,,,9,\n"), std::string::npos) << out;  // servers: their backend's id
+}
+
+TEST_F(RuntimeApiTest, ShowInfoCountsPipesAndSplicedBytes) {
+  std::string out = api_->execute("show info", false);
+  EXPECT_NE(out.find("\nPipesUsed: "), std::string::npos) << out;
+  EXPECT_NE(out.find("\nPipesFree: "), std::string::npos) << out;
+  EXPECT_NE(out.find("\nSplicedBytes: "), std::string::npos) << out;
 }
 
 TEST_F(RuntimeApiTest, MetricsShowWhetherEachServerTakesTraffic) {

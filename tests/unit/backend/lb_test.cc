@@ -152,14 +152,19 @@ TEST_P(LbCommonTest, KeepsItsOwnCopyOfTheServerList) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllKinds, LbCommonTest,
-                         ::testing::Values(LbKind::kRoundRobin, LbKind::kLeastConn, LbKind::kSource,
-                                           LbKind::kRandom, LbKind::kFirst),
+                         ::testing::Values(LbKind::kRoundRobin, LbKind::kStaticRr,
+                                           LbKind::kLeastConn, LbKind::kSource, LbKind::kRandom,
+                                           LbKind::kFirst),
                          [](const ::testing::TestParamInfo<LbKind>& info) {
-                           return std::string(lb_name(info.param));
+                           std::string n = lb_name(info.param);
+                           for (char& c : n)
+                             if (c == '-') c = '_';
+                           return n;
                          });
 
 TEST(LbNameTest, NamesMatchTheBalanceKeyword) {
   EXPECT_STREQ(lb_name(LbKind::kRoundRobin), "roundrobin");
+  EXPECT_STREQ(lb_name(LbKind::kStaticRr), "static-rr");
   EXPECT_STREQ(lb_name(LbKind::kLeastConn), "leastconn");
   EXPECT_STREQ(lb_name(LbKind::kSource), "source");
   EXPECT_STREQ(lb_name(LbKind::kRandom), "random");

@@ -147,7 +147,8 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
             "tune.bufsize, tune.http.maxhdr, tune.idle-pool.shared, tune.maxaccept, "
             "tune.maxpollevents, tune.runqueue-depth, tune.rcvbuf.client, tune.sndbuf.client, "
             "tune.rcvbuf.server, tune.sndbuf.server, tune.http.logurilen, pidfile, set-var, "
-            "set-var-fmt, server-state-file, server-state-base, expose-experimental-directives, "
+            "set-var-fmt, server-state-file, server-state-base, nosplice, maxpipes, tune.pipesize, "
+            "expose-experimental-directives, "
             "daemon, user, group, uid, gid, chroot, "
             "ulimit-n, strict-limits, quiet, node, description, localpeer, grace, spread-checks, "
             "max-spread-checks, cpu-map");

@@ -144,13 +144,13 @@ TEST(ProxyKeywords, Balance) {
 TEST(ProxyKeywords, BalanceErrors) {
   EXPECT_EQ(only_error(in("backend", "  balance uri whole\n")),
             "t.cfg:2: 'balance': algorithm 'uri' is not supported by Hearth yet: expects "
-            "roundrobin, leastconn, source, random, random(N) or first");
+            "roundrobin, static-rr, leastconn, source, random, random(N) or first");
   EXPECT_EQ(only_error(in("backend", "  balance hdr(host)\n")),
             "t.cfg:2: 'balance': algorithm 'hdr' is not supported by Hearth yet: expects "
-            "roundrobin, leastconn, source, random, random(N) or first");
+            "roundrobin, static-rr, leastconn, source, random, random(N) or first");
   EXPECT_EQ(only_error(in("backend", "  balance robin\n")),
-            "t.cfg:2: 'balance': unknown algorithm 'robin': expects roundrobin, leastconn, "
-            "source, random, random(N) or first");
+            "t.cfg:2: 'balance': unknown algorithm 'robin': expects roundrobin, static-rr, "
+            "leastconn, source, random, random(N) or first");
   EXPECT_EQ(only_error(in("backend", "  balance random(0)\n")),
             "t.cfg:2: 'balance': 'random(0)': expects random(N) with N between 1 and 100");
   EXPECT_EQ(only_error(in("frontend", "  balance first\n")),
@@ -293,8 +293,9 @@ TEST(ProxyKeywords, OptionErrors) {
             "prefer-last-server, dontlognull, dontlog-normal, log-separate-errors, "
             "http-use-proxy-header, http-buffer-request, tcplog, "
             "httplog, "
-            "http-server-close, httpclose, http-keep-alive, httpchk, forwardfor, originalto, "
-            "http-restrict-req-hdr-names");
+            "http-server-close, httpclose, http-keep-alive, tcpka, clitcpka, srvtcpka, nolinger, "
+            "tcp-smart-accept, tcp-smart-connect, allbackups, splice-request, splice-response, "
+            "splice-auto, httpchk, forwardfor, originalto, http-restrict-req-hdr-names");
   EXPECT_TRUE(has(in("backend", "  option\n").errors, "t.cfg:2: 'option': missing option name"));
   EXPECT_EQ(only_error(in("backend", "  no retries\n")),
             "t.cfg:2: 'no retries': 'no' only applies to 'option NAME' and 'log'");

@@ -1,0 +1,128 @@
+// The proxy options and keywords about sockets, splicing, load balancing and
+// the proxy's identity: what each sets in the model, where it is accepted,
+// and the errors for bad values.
+#include <gtest/gtest.h>
+
+#include "config/proxy_ids.h"
+#include "config_test_util.h"
+
+namespace hearth::config {
+namespace {
+
+using testing::dump;
+using testing::has;
+using testing::only_error;
+using testing::parse;
+using testing::parse_and_validate;
+
+ParseResult in(const std::string& kind, const std::string& lines) {
+  return parse(kind + " p\n" + lines);
+}
+const ProxyConfig& proxy(const ParseResult& r) { return r.config.proxies.at(0); }
+
+TEST(ProxyOptions, TcpKeepAliveSides) {
+  const ProxyConfig& both = proxy(in("listen", "  option tcpka\n"));
+  EXPECT_TRUE(both.cli_tcpka.enabled);
+  EXPECT_TRUE(both.srv_tcpka.enabled);
+  auto r = in("listen",
+              "  option clitcpka\n  clitcpka-idle 7\n  clitcpka-intvl 3s\n  clitcpka-cnt 4\n"
+              "  srvtcpka-idle 2m\n  srvtcpka-intvl 1500ms\n  srvtcpka-cnt 9\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const ProxyConfig& p = proxy(r);
+  EXPECT_TRUE(p.cli_tcpka.enabled);
+  EXPECT_FALSE(p.srv_tcpka.enabled);
+  EXPECT_EQ(p.cli_tcpka.idle_s, 7);  // a bare number is in seconds
+  EXPECT_EQ(p.cli_tcpka.intvl_s, 3);
+  EXPECT_EQ(p.cli_tcpka.cnt, 4);
+  EXPECT_EQ(p.srv_tcpka.idle_s, 120);
+  EXPECT_EQ(p.srv_tcpka.intvl_s, 2);  // rounded up to whole seconds
+  EXPECT_EQ(p.srv_tcpka.cnt, 9);
+  EXPECT_FALSE(proxy(in("listen", "  option tcpka\n  no option srvtcpka\n")).srv_tcpka.enabled);
+}
+
+TEST(ProxyOptions, TcpKeepAliveErrorsAndPlaces) {
+  EXPECT_EQ(only_error(in("frontend", "  clitcpka-idle soon\n")),
+            "t.cfg:2: 'clitcpka-idle': invalid time 'soon': expects seconds (\"30\") or a "
+            "duration with a unit (\"2m\"), at most 32767 seconds");
+  EXPECT_TRUE(has(in("backend", "  srvtcpka-cnt 200\n").errors, "t.cfg:2: 'srvtcpka-cnt'"));
+  auto w = in("backend", "  clitcpka-cnt 3\n  option clitcpka\n");
+  EXPECT_TRUE(w.ok());
+  EXPECT_FALSE(proxy(w).cli_tcpka.enabled);
+  EXPECT_EQ(proxy(w).cli_tcpka.cnt, 0);
+  EXPECT_TRUE(has(w.warnings, "t.cfg:2: 'clitcpka-cnt': ignored in a backend section"));
+  EXPECT_TRUE(has(w.warnings, "t.cfg:3: 'option clitcpka': ignored in a backend section"));
+}
+
+TEST(ProxyOptions, SocketAndBalanceOptions) {
+  auto r = in("listen",
+              "  option nolinger\n  option tcp-smart-accept\n  option tcp-smart-connect\n"
+              "  option allbackups\n  balance static-rr\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const ProxyConfig& p = proxy(r);
+  EXPECT_TRUE(p.nolinger);
+  EXPECT_EQ(p.smart_accept, true);
+  EXPECT_TRUE(p.smart_connect);
+  EXPECT_TRUE(p.allbackups);
+  EXPECT_EQ(p.balance, BalanceAlgo::kStaticRr);
+  EXPECT_EQ(proxy(in("listen", "")).smart_accept, std::nullopt);  // follows the mode
+  EXPECT_EQ(proxy(in("listen", "  no option tcp-smart-accept\n")).smart_accept, false);
+}
+
+TEST(ProxyOptions, SpliceBitsAndTheirMode) {
+  auto r = in("listen", "  option splice-request\n  option splice-auto\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(proxy(r).splice, kSpliceRequest | kSpliceAuto);
+  EXPECT_EQ(proxy(in("listen", "  option splice-response\n  no option splice-response\n")).splice,
+            0);
+  EXPECT_EQ(
+      only_error(parse_and_validate("defaults\n  mode http\n  option splice-auto\nbackend p\n")),
+      "t.cfg:3: 'option splice-*': 'p' is in http mode: Hearth splices TCP-mode streams "
+      "only (its HTTP payloads pass through the HTTP mux); remove the option or use 'mode "
+      "tcp'");
+}
+
+TEST(ProxyOptions, SpliceGlobals) {
+  auto r = parse("global\n  nosplice\n  maxpipes 12\n  tune.pipesize 128k\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(r.config.global.splice.nosplice);
+  EXPECT_EQ(r.config.global.splice.maxpipes, 12);
+  EXPECT_EQ(r.config.global.splice.pipesize, 131072);
+  EXPECT_EQ(only_error(parse("global\n  tune.pipesize 12\n")),
+            "t.cfg:2: 'tune.pipesize': expects a size between 4096 bytes and 64m (k and m "
+            "suffixes allowed), got '12'");
+}
+
+TEST(ProxyOptions, IdsAreNumberedAsHAProxyDoes) {
+  // HAProxy 2.6 gives these frontends 5, 2, 4, 3 and 6.
+  auto r = parse(
+      "frontend f1\n  id 5\n  bind :1\nfrontend f2\n  bind :2\nfrontend f3\n  bind :3\n"
+      "frontend f4\n  id 3\n  bind :4\nfrontend f5\n  bind :5\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(proxy_ids(r.config), (std::vector<int>{5, 2, 4, 3, 6}));
+  EXPECT_EQ(proxy_ids(parse("listen a\nbackend b\n").config), (std::vector<int>{1, 2}));
+}
+
+TEST(ProxyOptions, IdAndDescription) {
+  auto r = in("backend", "  id 42\n  description the   main pool\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(proxy(r).id, 42);
+  EXPECT_EQ(proxy(r).description, "the main pool");
+  EXPECT_TRUE(has(in("backend", "  id 0\n").errors, "t.cfg:2: 'id'"));
+  EXPECT_TRUE(has(parse("defaults\n  id 3\n").errors, "t.cfg:2: 'id'"));
+  EXPECT_EQ(only_error(parse_and_validate("backend a\n  id 7\nbackend b\n  id 7\n")),
+            "t.cfg:4: 'id': id 7 of 'b' is already the id of 'a' (t.cfg:2): each proxy needs "
+            "its own");
+}
+
+TEST(ProxyOptions, DisabledAndEnabled) {
+  EXPECT_TRUE(proxy(in("backend", "  disabled\n")).disabled);
+  EXPECT_FALSE(proxy(in("backend", "  disabled\n  enabled\n")).disabled);
+  auto r = parse("defaults\n  disabled\nbackend a\nbackend b\n  enabled\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(r.config.proxies[0].disabled);  // inherited
+  EXPECT_FALSE(r.config.proxies[1].disabled);
+  EXPECT_TRUE(has(in("frontend", "  disabled now\n").errors, "t.cfg:2: 'disabled'"));
+}
+
+}  // namespace
+}  // namespace hearth::config
