@@ -94,7 +94,7 @@ bool Master::bind_all(const config::Config& c, std::string* err) {
       auto a = net::Address::parse(b.address, &e);
       const std::string where = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': ";
       if (!a) return *err = where + "'" + b.address + "': " + e, false;
-      const net::ListenOptions lo = listen_options(b.opts, p.maxconn);
+      const net::ListenOptions lo = listen_options(b.opts, p);
       for (int t = 0; t < c.global.nbthread; ++t)
         if (listens_on(b.opts.threads, t) && listeners_.get(*a, lo, t, &e) < 0)
           return *err = where + e, false;

@@ -13,7 +13,6 @@
 #include "stream/session_log.h"
 
 namespace hearth::app {
-namespace {
 
 // A bind line's socket options. Its backlog, when unset, is the frontend's
 // maxconn, as in HAProxy (or 1024 when the frontend sets none).
@@ -207,6 +206,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
   auto be = std::make_unique<backend::Backend>(p.name, p.balance, p.random_draws);
   be->id = id;
   be->description = p.description;
+  be->id_forced = p.id != 0;
   fill_backend_settings(p, &be->settings);
   const std::vector<int> puids = server_ids(p);
   for (size_t k = 0; k < p.servers.size(); ++k) {

@@ -38,7 +38,7 @@ struct FrontendRuntime {
 
 // Returns: a bind line's socket options. Its backlog, when unset, is the
 // frontend's maxconn, as in HAProxy (or 1024 when the frontend sets none).
-net::ListenOptions listen_options(const config::BindOptions& b, int fe_maxconn);
+net::ListenOptions listen_options(const config::BindOptions& b, const config::ProxyConfig& p);
 
 // Returns: whether worker thread `t` listens on a bind line whose "thread"
 // set is `threads` (0: all threads).

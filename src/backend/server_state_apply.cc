@@ -49,9 +49,10 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   const bool maint = s.disabled.load();
   ServerStateRow r;
   r.be_id = be.id;
+  r.be_forced_id = be.id_forced ? 1 : 0;
   r.be_name = be.name();
   r.srv_id = s.puid;
-  r.srv_f_forced_id = s.puid_forced ? 1 : 0;
+  r.srv_forced_id = s.puid_forced ? 1 : 0;
   r.srv_name = s.name;
   char ip[64];
   r.addr = s.addr.ip_str(ip, sizeof ip);
