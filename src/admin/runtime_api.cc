@@ -229,12 +229,12 @@ std::string RuntimeApi::show_stat() const {
   std::ostringstream o;
   o << "# pxname,svname,scur,stot,bin,bout,hrsp_req,ereq,conn_opened,reused,retries,redispatched,"
        "econ,status,weight,chkfail,chkdown,lastchg,downtime,check_status,check_code,"
-       "check_duration,last_chk\n";
+       "check_duration,last_chk,wrew\n";
   for (stream::Frontend* f : frontends_)
     o << f->name << ",FRONTEND," << f->cur_conns.load() << "," << f->counters.sessions.load() << ","
       << f->counters.bytes_in.load() << "," << f->counters.bytes_out.load() << ","
       << f->counters.http_requests.load() << "," << f->counters.http_errors.load()
-      << ",,,,,,OPEN,,,,,,,,,\n";
+      << ",,,,,,OPEN,,,,,,,,,," << f->counters.failed_rewrites.load() << "\n";
   for (backend::Backend* b : backends_)
     for (auto& s : b->servers()) {
       const backend::ServerHealth& h = s->health;
@@ -257,7 +257,7 @@ std::string RuntimeApi::show_stat() const {
       } else {
         o << ",,,";
       }
-      o << "\n";
+      o << ",\n";  // wrew: counted per frontend only
     }
   o << "\n";
   return o.str();

@@ -28,6 +28,7 @@
 #include "core/pool.h"
 #include "expr/sample.h"
 #include "mux/mux.h"
+#include "stream/rewrite_budget.h"
 #include "stream/stream.h"
 
 namespace hearth::app {
@@ -224,7 +225,8 @@ int run(int argc, char** argv) {
     }
   Buffer::configure(size_t(g.tune_bufsize));
   expr::set_chunk_size(size_t(g.tune_bufsize));  // converter scratch
-  Buffer::pool();                                // fixes the block size now
+  stream::set_max_rewrite(size_t(g.tune_maxrewrite));
+  Buffer::pool();  // fixes the block size now
   mux::register_builtin_muxes();
   sigset_t set = block_signals();
 

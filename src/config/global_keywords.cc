@@ -113,6 +113,14 @@ void parse_bufsize(const Directive& d, GlobalConfig& g, Reporter& rep) {
   g.tune_bufsize = static_cast<int>(*n);
 }
 
+// tune.maxrewrite N: the part of each buffer kept for rules that grow a
+// message head (HAProxy halves it to bufsize / 2 when larger, at startup).
+void parse_maxrewrite(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, "tune.maxrewrite", 2, 2, "tune.maxrewrite BYTES", rep)) return;
+  if (auto n = int_arg(d, 1, "tune.maxrewrite", 0, 1048576, rep))
+    g.tune_maxrewrite = static_cast<int>(*n);
+}
+
 void parse_maxhdr(const Directive& d, GlobalConfig& g, Reporter& rep) {
   if (!check_arity(d, "tune.http.maxhdr", 2, 2, "tune.http.maxhdr N", rep)) return;
   if (auto n = int_arg(d, 1, "tune.http.maxhdr", 1, 32767, rep))
@@ -165,6 +173,7 @@ const GlobalKeyword kKeywords[] = {
     {"stats", parse_stats},
     {"tune.bufsize", parse_bufsize},
     {"tune.http.maxhdr", parse_maxhdr},
+    {"tune.maxrewrite", parse_maxrewrite},
     {"tune.idle-pool.shared", parse_idle_pool_shared},
     {"pidfile", parse_pidfile},
     {"expose-experimental-directives", parse_expose_experimental},
@@ -190,7 +199,7 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
               "unknown keyword in the global section; supported: nbthread, maxconn, log, "
               "log-send-hostname, log-tag, "
               "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-              "tune.idle-pool.shared, pidfile, set-var, set-var-fmt, "
+              "tune.maxrewrite, tune.idle-pool.shared, pidfile, set-var, set-var-fmt, "
               "expose-experimental-directives, " +
                   std::string(kProcessKeywordList));
   }

@@ -206,7 +206,7 @@ struct HttpRule {
   // early-hint: this rule and the unconditional early-hint rules right after
   // it, which HAProxy sends in one 103 response (1: this rule sends it).
   uint16_t eh_group = 1;
-  uint8_t normalizer = 0;       // normalize-uri: an expr::UriNormalizer value
+  uint8_t normalizer = 0;  // normalize-uri: an expr::UriNormalizer value
   // add-acl, del-acl, set-map, del-map: the file's pattern reference (its
   // entries change only once an acl or map loaded it, as in HAProxy) and,
   // for set-map, the value's format.
@@ -327,6 +327,7 @@ struct GlobalConfig {
   std::vector<StatsSocketConfig> stats_sockets;
   int tune_bufsize = 16384;
   int tune_http_maxhdr = 101;
+  int tune_maxrewrite = 1024;  // rewrite reserve (stream/rewrite_budget.h)
   ProcessConfig process;
   // "expose-experimental-directives": the proxies that follow may use
   // HAProxy's experimental keywords (http-request normalize-uri).

@@ -80,11 +80,11 @@ TEST_F(RuntimeApiTest, ShowStatReportsCheckState) {
   s1.up = false;
   std::string out = api_->execute("show stat", false);
   EXPECT_NE(out.find(",status,weight,chkfail,chkdown,lastchg,downtime,check_status,check_code,"
-                     "check_duration,last_chk\n"),
+                     "check_duration,last_chk,wrew\n"),
             std::string::npos)
       << out;
   EXPECT_NE(out.find("app,s1,0,0,,,,,0,0,0,0,0,DOWN 1/2,1,4,1,"), std::string::npos) << out;
-  EXPECT_NE(out.find(",L4CON,,3,Connection refused\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(",L4CON,,3,Connection refused,\n"), std::string::npos) << out;
   // A server without checks.
   EXPECT_NE(out.find("app,s2,0,0,,,,,0,0,0,0,0,no check,1,,,"), std::string::npos) << out;
   s1.health.health = 3;
@@ -92,7 +92,7 @@ TEST_F(RuntimeApiTest, ShowStatReportsCheckState) {
   s1.health.set_last(backend::CheckStatus::kL7Sts, 503, 1, "HTTP status 503, for once");
   out = api_->execute("show stat", false);
   EXPECT_NE(out.find("app,s1,0,0,,,,,0,0,0,0,0,UP 2/3,1,"), std::string::npos) << out;
-  EXPECT_NE(out.find(",L7STS,503,1,HTTP status 503  for once\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(",L7STS,503,1,HTTP status 503  for once,\n"), std::string::npos) << out;
   // Maintenance hides the check state.
   EXPECT_EQ(api_->execute("disable server app/s1", true), "\n");
   EXPECT_NE(api_->execute("show stat", false).find("app,s1,0,0,,,,,0,0,0,0,0,MAINT,1,"),
