@@ -36,8 +36,9 @@ struct TcpRule {
   std::shared_ptr<const expr::LogFormat> fmt;    // set-var-fmt
   expr::VarName var;
   uint16_t var_conds = 0;
-  int8_t log_level = 0;  // set-log-level: a LogLevel value (log_model.h)
-  int cap_id = 0;        // capture: the request slot it declared
+  int8_t log_level = 0;       // set-log-level: a LogLevel value (log_model.h)
+  int cap_id = 0;             // capture: the request slot it declared
+  bool stream_level = false;  // a content rule: set-src & co hold for the stream only
 };
 
 // A proxy's tcp rules. In a frontend: connection, session and content rules;

@@ -240,6 +240,7 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   TcpRule rule;
   rule.file = d.loc.file;
   rule.line = d.loc.line;
+  rule.stream_level = kind == Kind::kContent;
   size_t cond_at = 3;
   const uint8_t where = where_of(kind);
   if (action == "accept") {

@@ -18,7 +18,9 @@ bool is_addr_rule(const config::HttpRule& r);
 // Evaluates `e` and sets the session's address or port. An expression with
 // no sample, or one that is no address (set-src, set-dst) or no port number
 // (the -port forms), leaves things as they were, as HAProxy.
-void apply_addr_action(AddrAction a, const expr::SampleExpr& e, TxnFetch& ctx);
+// `stream`: a stream-level rule (tcp-request content, http-request), whose
+// address holds for the current stream only (Session::strm_src / strm_dst).
+void apply_addr_action(AddrAction a, bool stream, const expr::SampleExpr& e, TxnFetch& ctx);
 
 // The same for an http-request rule and for a tcp-request rule.
 void apply_addr_rule(const config::HttpRule& r, TxnFetch& ctx);

@@ -131,10 +131,13 @@ bool HttpStream::run_response_rules() {
   fetch.set_log_level(&log_.level);
   fetch.set_server(ss_.server());
   fetch.set_timeouts(&tmo_);
-  // The payload that arrived with the head shares HAProxy's buffer with it.
-  const size_t wire0 = head_wire_size(res);
-  const uint64_t rx = bmux()->rx_bytes(scb());
-  fetch.set_rewrite_limit(rewrite_limit(wire0, rx > wire0 ? rx - wire0 : 0));
+  // The payload that arrived with the head shares HAProxy's buffer with it
+  // (measured only when there are rules to bound).
+  if (!bs().response_rules.empty() || !fe_->http.response_rules.empty()) {
+    const size_t wire0 = head_wire_size(res);
+    const uint64_t rx = bmux()->rx_bytes(scb());
+    fetch.set_rewrite_limit(rewrite_limit(wire0, rx > wire0 ? rx - wire0 : 0));
+  }
   const config::HttpRule* final_rule = eval_http_rules(bs().response_rules, res, &full, fetch);
   if (!final_rule && !fe_->owns(be_) && !full)
     final_rule = eval_http_rules(fe_->http.response_rules, res, &full, fetch);

@@ -157,5 +157,37 @@ TEST(TcpAddrRules, HttpModeForwardforLogAndCaptureAsHAProxy) {
             "10.9.8.7 10.9.8.7:5555-1.2.3.4 | hl 10.9.8.7:5555 1.2.3.4 {10.9.0.0} 10.9.0.0");
 }
 
+// As HAProxy 2.6: a connection rule's address holds for the connection, a
+// stream rule's (http-request, tcp-request content) for its transaction
+// only: the next request on the connection sees the connection's again.
+TEST(TcpAddrRules, StreamLevelAddressesLastOneTransactionAsHAProxy) {
+  std::vector<std::string> runs;
+  for (const std::string binary : {"", "haproxy"}) {
+    const uint16_t port = free_tcp_port();
+    const std::string cfg =
+        "defaults\n  mode http\n  timeout connect 2s\n  timeout client 10s\n"
+        "  timeout server 10s\n"
+        "frontend fe\n  bind 127.0.0.1:" +
+        std::to_string(port) +
+        "\n  tcp-request connection set-dst str(10.0.0.2)\n"
+        "  http-request set-src hdr(x-src) if { req.hdr(x-src) -m found }\n"
+        "  http-request set-dst-port int(81) if { req.hdr(x-src) -m found }\n"
+        "  http-request return status 200 hdr x-seen \"%[src] %[dst]:%[dst_port]\"\n";
+    HearthOptions opt{.wait_ports = {port}};
+    if (!binary.empty()) opt.binary = binary, opt.extra_args = {"-db"};
+    HearthProcess h(cfg, opt);
+    ASSERT_TRUE(h.ready()) << binary << ": " << h.describe();
+    HttpClient cl(port);
+    std::string seen = cl.request("GET", "/a", {"x-src: 1.2.3.4"}).header("x-seen").value_or("-");
+    seen += " | " + cl.request("GET", "/b").header("x-seen").value_or("-");
+    // The frontend's port differs between the two runs.
+    const std::string p = ":" + std::to_string(port);
+    seen.replace(seen.rfind(p), p.size(), ":PORT");
+    runs.push_back(seen);
+  }
+  EXPECT_EQ(runs[0], runs[1]);
+  EXPECT_EQ(runs[0], "1.2.3.4 10.0.0.2:81 | 127.0.0.1 10.0.0.2:PORT");
+}
+
 }  // namespace
 }  // namespace hearth::test::http
