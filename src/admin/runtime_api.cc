@@ -242,12 +242,13 @@ std::string RuntimeApi::show_stat() const {
   std::ostringstream o;
   o << "# pxname,svname,scur,stot,bin,bout,hrsp_req,ereq,conn_opened,reused,retries,redispatched,"
        "econ,status,weight,chkfail,chkdown,lastchg,downtime,check_status,check_code,"
-       "check_duration,last_chk,iid,desc\n";
+       "check_duration,last_chk,iid,desc,wrew\n";
   for (stream::Frontend* f : frontends_)
     o << f->name << ",FRONTEND," << f->cur_conns.load() << "," << f->counters.sessions.load() << ","
       << f->counters.bytes_in.load() << "," << f->counters.bytes_out.load() << ","
       << f->counters.http_requests.load() << "," << f->counters.http_errors.load()
-      << ",,,,,,OPEN,,,,,,,,,," << f->id << "," << csv_field(f->description) << "\n";
+      << ",,,,,,OPEN,,,,,,,,,," << f->id << "," << csv_field(f->description) << ","
+      << f->counters.failed_rewrites.load() << "\n";
   for (backend::Backend* b : backends_)
     for (auto& s : b->servers()) {
       const backend::ServerHealth& h = s->health;
@@ -270,8 +271,9 @@ std::string RuntimeApi::show_stat() const {
       } else {
         o << ",,,";
       }
-      // A server's row: its backend's id, and no description (servers have none yet).
-      o << "," << b->id << ",\n";
+      // A server's row: its backend's id, no description (servers have none yet)
+      // and no wrew (counted per frontend only).
+      o << "," << b->id << ",,\n";
     }
   o << "\n";
   return o.str();

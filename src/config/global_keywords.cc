@@ -55,6 +55,14 @@ void parse_bufsize(const Directive& d, GlobalConfig& g, Reporter& rep) {
   g.tune_bufsize = static_cast<int>(*n);
 }
 
+// tune.maxrewrite N: the part of each buffer kept for rules that grow a
+// message head (HAProxy halves it to bufsize / 2 when larger, at startup).
+void parse_maxrewrite(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, "tune.maxrewrite", 2, 2, "tune.maxrewrite BYTES", rep)) return;
+  if (auto n = int_arg(d, 1, "tune.maxrewrite", 0, 1048576, rep))
+    g.tune_maxrewrite = static_cast<int>(*n);
+}
+
 void parse_maxhdr(const Directive& d, GlobalConfig& g, Reporter& rep) {
   if (!check_arity(d, "tune.http.maxhdr", 2, 2, "tune.http.maxhdr N", rep)) return;
   if (auto n = int_arg(d, 1, "tune.http.maxhdr", 1, 32767, rep))
@@ -107,6 +115,7 @@ const GlobalKeyword kKeywords[] = {
     {"stats", parse_stats_keyword},
     {"tune.bufsize", parse_bufsize},
     {"tune.http.maxhdr", parse_maxhdr},
+    {"tune.maxrewrite", parse_maxrewrite},
     {"tune.idle-pool.shared", parse_idle_pool_shared},
     {"pidfile", parse_pidfile},
     {"expose-experimental-directives", parse_expose_experimental},
@@ -136,7 +145,7 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
               "unknown keyword in the global section; supported: nbthread, maxconn, log, "
               "log-send-hostname, log-tag, "
               "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-              "tune.idle-pool.shared, tune.maxaccept, tune.maxpollevents, tune.runqueue-depth, "
+              "tune.maxrewrite, tune.idle-pool.shared, tune.maxaccept, tune.maxpollevents, tune.runqueue-depth, "
               "tune.rcvbuf.client, tune.sndbuf.client, tune.rcvbuf.server, tune.sndbuf.server, "
               "tune.http.logurilen, pidfile, set-var, set-var-fmt, server-state-file, "
               "server-state-base, nosplice, maxpipes, tune.pipesize, "

@@ -70,10 +70,17 @@ bool parse_capture_action(const Directive& d, const std::string& kw, ProxySectio
               "declare it there and use 'id N' here");
     return false;
   }
-  rule.cap_id = int(s.proxy.logcfg.req_caps.size());
-  s.proxy.logcfg.req_caps.push_back(CaptureSlot{d.loc, "", n});
+  rule.cap_id = declare_request_capture(d, s, n);
   return true;
 }
+
+int declare_request_capture(const Directive& d, ProxySection& s, int len) {
+  const int id = int(s.proxy.logcfg.req_caps.size());
+  s.proxy.logcfg.req_caps.push_back(CaptureSlot{d.loc, "", len});
+  return id;
+}
+
+int parse_capture_len(const std::string& word) { return small_number(word, false); }
 
 bool parse_set_log_level_word(const Directive& d, size_t i, const std::string& kw, LogLevel* level,
                               Reporter& rep) {

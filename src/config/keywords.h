@@ -70,6 +70,11 @@ void parse_tcp_rule(const Directive& d, ProxySection& section, Reporter& rep);
 // request capture slot. Returns: false after reporting.
 bool parse_capture_action(const Directive& d, const std::string& keyword, ProxySection& section,
                           HttpRule& rule, Reporter& rep);
+// Declares the proxy's next request capture slot, `len` bytes long, for the
+// capture rule of `d`. Returns: its id.
+int declare_request_capture(const Directive& d, ProxySection& section, int len);
+// A capture length (a number above 0). Returns: -1 if `word` is not one.
+int parse_capture_len(const std::string& word);
 // The level word d[i] of a set-log-level action (a level or "silent").
 // Returns: false after reporting.
 bool parse_set_log_level_word(const Directive& d, size_t i, const std::string& keyword,

@@ -395,6 +395,7 @@ struct GlobalConfig {
   // (HAProxy's 1024-byte capture keeps a NUL).
   int tune_http_logurilen = 1023;
   SpliceGlobal splice;
+  int tune_maxrewrite = 1024;  // rewrite reserve (stream/rewrite_budget.h)
   ProcessConfig process;
   std::string server_state_file;  // server-state-file (relative: to server-state-base)
   std::string server_state_base;  // server-state-base

@@ -25,13 +25,20 @@ struct TcpRule {
     kSetVarFmt,    // set-var-fmt(name[,cond...]) FMT
     kUnsetVar,     // unset-var(name)
     kSetLogLevel,  // content rules only: set-log-level LEVEL (`log_level`)
+    kSetSrc,       // set-src EXPR: the session's client address from now on
+    kSetSrcPort,   // set-src-port EXPR
+    kSetDst,       // set-dst EXPR: the session's destination address
+    kSetDstPort,   // set-dst-port EXPR
+    kCapture,      // tcp-request content capture EXPR len N (`expr`, `cap_id`)
   } action = Action::kAccept;
   std::shared_ptr<const expr::Condition> cond;   // if/unless; null: always
-  std::shared_ptr<const expr::SampleExpr> expr;  // set-var
+  std::shared_ptr<const expr::SampleExpr> expr;  // set-var, set-src & co, capture
   std::shared_ptr<const expr::LogFormat> fmt;    // set-var-fmt
   expr::VarName var;
   uint16_t var_conds = 0;
-  int8_t log_level = 0;  // set-log-level: a LogLevel value (log_model.h)
+  int8_t log_level = 0;       // set-log-level: a LogLevel value (log_model.h)
+  int cap_id = 0;             // capture: the request slot it declared
+  bool stream_level = false;  // a content rule: set-src & co hold for the stream only
 };
 
 // A proxy's tcp rules. In a frontend: connection, session and content rules;

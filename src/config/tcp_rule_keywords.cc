@@ -31,15 +31,11 @@ const Later kLater[] = {
     {"sc-inc-gpc1", "stick tables are not supported yet"},
     {"sc-set-gpt", "stick tables are not supported yet"},
     {"sc-set-gpt0", "stick tables are not supported yet"},
-    {"capture", "captures are not supported yet"},
+    {"capture", "only tcp-request content rules capture"},
     {"do-resolve", "resolvers are not supported"},
     {"switch-mode", "switching a TCP stream to HTTP is not supported yet"},
     {"use-service", "services are not supported"},
     {"send-spoe-group", "SPOE is not supported"},
-    {"set-src", nullptr},
-    {"set-src-port", nullptr},
-    {"set-dst", nullptr},
-    {"set-dst-port", nullptr},
     {"set-mark", nullptr},
     {"set-tos", nullptr},
     {"set-nice", nullptr},
@@ -124,12 +120,65 @@ bool parse_var(const Directive& d, size_t at, const std::string& kw, uint8_t whe
 const char* supported_of(Kind k) {
   switch (k) {
     case Kind::kResponse:
-      return "accept, reject, close, silent-drop, set-var, set-var-fmt or unset-var";
+      return "accept, reject, close, silent-drop, set-var, set-var-fmt, unset-var or "
+             "set-log-level";
     case Kind::kContent:
-      return "accept, reject, silent-drop, set-var, set-var-fmt, unset-var or set-log-level";
+      return "accept, reject, silent-drop, set-var, set-var-fmt, unset-var, set-log-level, "
+             "capture, set-src, set-src-port, set-dst or set-dst-port";
     default:
-      return "accept, reject, silent-drop, set-var, set-var-fmt or unset-var";
+      return "accept, reject, silent-drop, set-var, set-var-fmt, unset-var, set-src, "
+             "set-src-port, set-dst or set-dst-port";
   }
+}
+
+// set-src EXPR (and set-src-port, set-dst, set-dst-port): the expression at
+// d[3]. Connection and session rules run before any byte is read: their
+// expression sees the connection only (where_of).
+bool parse_addr_action(const Directive& d, const std::string& action, const std::string& kw,
+                       uint8_t where, TcpRule& rule, Reporter& rep) {
+  rule.action = action == "set-src"        ? Action::kSetSrc
+                : action == "set-src-port" ? Action::kSetSrcPort
+                : action == "set-dst"      ? Action::kSetDst
+                                           : Action::kSetDstPort;
+  if (d.size() < 4 || d[3] == "if" || d[3] == "unless") {
+    rep.error(d.loc, kw, "missing argument: expects " + action + " EXPR");
+    return false;
+  }
+  std::string err;
+  rule.expr = expr::parse_sample_expr(d[3], where, &err);
+  if (!rule.expr) rep.error(d.loc, kw, err);
+  return rule.expr != nullptr;
+}
+
+// tcp-request content capture EXPR len N: declares the frontend's next
+// request capture slot (as http-request capture ... len N), which the rule
+// fills from the client's bytes.
+bool parse_capture(const Directive& d, const std::string& kw, uint8_t where, ProxySection& s,
+                   TcpRule& rule, Reporter& rep) {
+  if (d.size() < 6 || d[4] != "len") {
+    rep.error(d.loc, kw, "expects '" + kw + " EXPR len N'");
+    return false;
+  }
+  const int len = parse_capture_len(d[5]);
+  if (len < 0) {
+    rep.error(d.loc, kw, "invalid length '" + d[5] + "': expects a number above 0");
+    return false;
+  }
+  if (s.proxy.kind == ProxyKind::kBackend) {
+    rep.error(d.loc, kw,
+              "only a frontend or listen section has capture slots (HAProxy refuses it in a "
+              "backend too)");
+    return false;
+  }
+  std::string err;
+  rule.action = Action::kCapture;
+  rule.expr = expr::parse_sample_expr(d[3], where, &err);
+  if (!rule.expr) {
+    rep.error(d.loc, kw, err);
+    return false;
+  }
+  rule.cap_id = declare_request_capture(d, s, len);
+  return true;
 }
 
 void parse_inspect_delay(const Directive& d, ProxySection& s, Reporter& rep) {
@@ -191,6 +240,7 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   TcpRule rule;
   rule.file = d.loc.file;
   rule.line = d.loc.line;
+  rule.stream_level = kind == Kind::kContent;
   size_t cond_at = 3;
   const uint8_t where = where_of(kind);
   if (action == "accept") {
@@ -201,20 +251,20 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     rule.action = Action::kSilentDrop;
   } else if (action == "close" && kind == Kind::kResponse) {
     rule.action = Action::kClose;
-  } else if (action == "set-log-level" && kind == Kind::kResponse) {
-    // HAProxy 2.6 accepts it, but its sessions were seen logging no line at
-    // all then: refused until that behaviour is understood and matched.
-    rep.error(
-        d.loc, kw,
-        std::string("Hearth does not support this action yet; supported: ") + supported_of(kind));
-    return;
-  } else if (action == "set-log-level" && kind == Kind::kContent) {
-    // HAProxy 2.6 has it in content rules only.
+  } else if (action == "set-log-level" && (kind == Kind::kContent || kind == Kind::kResponse)) {
+    // HAProxy 2.6 has it in content rules only (tcp-request and tcp-response).
     rule.action = Action::kSetLogLevel;
     LogLevel level = kLogInfo;
     if (!parse_set_log_level_word(d, 3, kw, &level, rep)) return;
     rule.log_level = level;
     cond_at = 4;
+  } else if (kind != Kind::kResponse && (action == "set-src" || action == "set-src-port" ||
+                                         action == "set-dst" || action == "set-dst-port")) {
+    if (!parse_addr_action(d, action, kw, where, rule, rep)) return;
+    cond_at = 4;
+  } else if (action == "capture" && kind == Kind::kContent) {
+    if (!parse_capture(d, kw, where, s, rule, rep)) return;
+    cond_at = 6;
   } else if (action == "set-var" || action == "set-var-fmt" || action == "unset-var") {
     rule.action = action == "set-var"       ? Action::kSetVar
                   : action == "set-var-fmt" ? Action::kSetVarFmt

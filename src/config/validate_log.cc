@@ -44,11 +44,9 @@ void validate_log_settings(const ProxyConfig& p, ParseResult& r) {
   check_capture_ids(p, p.http_response_rules, true, "http-response capture", r);
   check_capture_ids(p, p.http_after_response_rules, true, "http-after-response capture", r);
   const ProxyLogConfig& l = p.logcfg;
+  // In tcp mode the slots exist as in HAProxy (tcp-request content capture
+  // fills them); a header capture's slot stays empty, as there is no header.
   if (p.mode == Mode::kTcp) {
-    for (const auto* caps : {&l.req_caps, &l.res_caps})
-      for (const CaptureSlot& c : *caps)
-        r.errors.push_back(Diagnostic{c.loc, c.header.empty() ? "declare" : "capture",
-                                      "'" + p.name + "' is in tcp mode: captures need mode http"});
     if (p.log_format == LogFormat::kCustom && l.custom && !l.custom->http_var().empty())
       r.warnings.push_back(
           Diagnostic{l.custom_loc, "log-format",

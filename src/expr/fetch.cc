@@ -159,8 +159,11 @@ const std::vector<Named>& catalog() {
     add("capture.req.uri", def(FetchId::kCaptureReqUri, none, T::kStr, txn));
     add("capture.req.ver", def(FetchId::kCaptureReqVer, none, T::kStr, txn));
     add("capture.res.ver", def(FetchId::kCaptureResVer, none, T::kStr, kUseRes));
-    add("capture.req.hdr", def(FetchId::kCaptureReqHdr, ArgSpec{1, {A::kSint}}, T::kStr, txn));
-    add("capture.res.hdr", def(FetchId::kCaptureResHdr, ArgSpec{1, {A::kSint}}, T::kStr, txn));
+    // The slots exist in tcp mode too (tcp-request content capture), for the
+    // stream's life: its log line reads them (with the connection's use).
+    const uint8_t slots = kUseAny;
+    add("capture.req.hdr", def(FetchId::kCaptureReqHdr, ArgSpec{1, {A::kSint}}, T::kStr, slots));
+    add("capture.res.hdr", def(FetchId::kCaptureResHdr, ArgSpec{1, {A::kSint}}, T::kStr, slots));
     add("unique-id", def(FetchId::kUniqueId, none, T::kStr, txn));
     add("http_first_req", def(FetchId::kHttpFirstReq, none, T::kBool, txn));
     const uint8_t req = kUseReq;  // gone once the response is analysed (HAProxy)

@@ -49,14 +49,19 @@ bool configure_frontend_log(const config::ProxyConfig& p, bool http, FrontendLog
   if (log->fmt && log->fmt->empty()) log->fmt.reset();  // log-format "" : HAProxy logs nothing
   log->unique_id = p.logcfg.unique_id;
   log->unique_id_header = p.logcfg.unique_id_header;
-  if (http) {
-    log->req_caps = p.logcfg.req_caps;
-    log->res_caps = p.logcfg.res_caps;
-  }
+  // tcp mode has the slots too (tcp-request content capture fills them).
+  log->req_caps = p.logcfg.req_caps;
+  log->res_caps = p.logcfg.res_caps;
   if (log->fmt) {
     log->request_line = log->fmt->uses_request_line();
     log->backend_src =
         log->fmt->uses(expr::LogVar::kBackendIp) || log->fmt->uses(expr::LogVar::kBackendPort);
+    using V = expr::LogVar;
+    for (V v : {V::kBytesOut, V::kBytesIn, V::kTermState, V::kActConn, V::kFeConn, V::kBeConn,
+                V::kSrvConn,  V::kRetries, V::kSrvQueue,  V::kBeQueue, V::kTh,     V::kTi,
+                V::kTR,       V::kTq,      V::kTw,        V::kTc,      V::kTr,     V::kTa,
+                V::kTt,       V::kTd,      V::kTu,        V::kUniqueId})
+      log->waits_for_end = log->waits_for_end || log->fmt->uses(v);
   }
   return true;
 }

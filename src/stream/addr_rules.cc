@@ -37,18 +37,19 @@ net::Address address_of(const expr::Sample& s, int port) {
 
 }  // namespace
 
-void apply_addr_rule(const config::HttpRule& r, TxnFetch& ctx) {
+void apply_addr_action(AddrAction a, bool stream, const expr::SampleExpr& e, TxnFetch& ctx) {
   Session* sess = ctx.session();
   const net::Connection* conn = ctx.client();
   if (!sess || !conn) return;
   expr::Sample s;
-  if (!expr::eval_sample_expr(*r.expr, ctx, s)) return;
-  const bool src = r.action == Action::kSetSrc || r.action == Action::kSetSrcPort;
+  if (!expr::eval_sample_expr(e, ctx, s)) return;
+  const bool src = a == AddrAction::kSrc || a == AddrAction::kSrcPort;
   std::optional<net::Address> cur =
       src ? std::optional<net::Address>(sess->client_addr(conn)) : sess->dst_addr(conn);
   if (!cur) return;
-  std::unique_ptr<net::Address>& slot = src ? sess->src : sess->dst;
-  if (r.action == Action::kSetSrc || r.action == Action::kSetDst) {
+  std::unique_ptr<net::Address>& slot =
+      stream ? (src ? sess->strm_src : sess->strm_dst) : (src ? sess->src : sess->dst);
+  if (a == AddrAction::kSrc || a == AddrAction::kDst) {
     if (!expr::cast(s, expr::SmpType::kAddr)) return;
     // The port stays (HAProxy keeps it when the family allows it; both
     // families carry one here).
@@ -56,9 +57,26 @@ void apply_addr_rule(const config::HttpRule& r, TxnFetch& ctx) {
     return;
   }
   if (!expr::cast(s, expr::SmpType::kSint) || s.sint < 0 || s.sint > 65535) return;
-  net::Address a = *cur;
-  a.set_port(int(s.sint));
-  slot = std::make_unique<net::Address>(a);
+  net::Address moved = *cur;
+  moved.set_port(int(s.sint));
+  slot = std::make_unique<net::Address>(moved);
+}
+
+void apply_addr_rule(const config::HttpRule& r, TxnFetch& ctx) {
+  const AddrAction a = r.action == Action::kSetSrc       ? AddrAction::kSrc
+                       : r.action == Action::kSetSrcPort ? AddrAction::kSrcPort
+                       : r.action == Action::kSetDst     ? AddrAction::kDst
+                                                         : AddrAction::kDstPort;
+  apply_addr_action(a, /*stream=*/true, *r.expr, ctx);
+}
+
+void apply_addr_rule(const config::TcpRule& r, TxnFetch& ctx) {
+  using Tcp = config::TcpRule::Action;
+  const AddrAction a = r.action == Tcp::kSetSrc       ? AddrAction::kSrc
+                       : r.action == Tcp::kSetSrcPort ? AddrAction::kSrcPort
+                       : r.action == Tcp::kSetDst     ? AddrAction::kDst
+                                                      : AddrAction::kDstPort;
+  apply_addr_action(a, r.stream_level, *r.expr, ctx);
 }
 
 }  // namespace hearth::stream

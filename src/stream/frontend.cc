@@ -80,6 +80,7 @@ void on_client_conn_destroyed(net::Connection* c, void* ctx) {
 // silent-drop is counted as a denied request at either level (as HAProxy's).
 bool tcp_accept_rules(Frontend* fe, net::Connection* c, Session* s) {
   TcpFetch fetch(expr::kUseConn, c, fe, nullptr);
+  fetch.set_vars(nullptr, s);  // set-src & co change the session's addresses
   fetch.set_session_only(s);
   TcpVerdict v = eval_tcp_rules(fe->tcp.connection, fetch);
   if (v == TcpVerdict::kReject) {

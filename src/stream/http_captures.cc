@@ -1,6 +1,7 @@
 #include "stream/http_captures.h"
 
 #include "http/headers.h"
+#include "stream/sample_fetch.h"
 
 namespace hearth::stream {
 
@@ -60,6 +61,13 @@ void TxnCaptures::fill(expr::LogRecord* r) {
   r->n_req_caps = req_view_.size();
   r->res_caps = res_view_.data();
   r->n_res_caps = res_view_.size();
+}
+
+void capture_sample(const expr::SampleExpr& e, int id, TxnFetch& ctx) {
+  TxnCaptures* caps = ctx.captures();
+  expr::Sample s;
+  if (!caps || !expr::eval_sample_expr(e, ctx, s) || !expr::cast(s, expr::SmpType::kStr)) return;
+  caps->set_declared(ctx.on_response(), size_t(id), s.str);
 }
 
 }  // namespace hearth::stream

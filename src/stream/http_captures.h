@@ -1,14 +1,16 @@
 #pragma once
-// The capture slots of one HTTP transaction (capture request/response
-// header, declare capture + http-request/http-response capture), read by the
-// %hr/%hs variables and the capture.req.hdr/capture.res.hdr fetches. Only a
-// frontend with captures pays for them.
+// The capture slots of one HTTP transaction or TCP stream (capture
+// request/response header, declare capture + http-request/http-response
+// capture, tcp-request content capture), read by the %hr/%hs variables and
+// the capture.req.hdr/capture.res.hdr fetches. Only a frontend with captures
+// pays for them.
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "config/model.h"
 #include "expr/log_record.h"
+#include "expr/sample_expr.h"
 #include "http/msg.h"
 
 namespace hearth::stream {
@@ -41,5 +43,13 @@ class TxnCaptures {
   const std::vector<config::CaptureSlot>* req_slots_ = nullptr;
   const std::vector<config::CaptureSlot>* res_slots_ = nullptr;
 };
+
+class TxnFetch;
+
+// A capture rule: stores `e`'s sample as a string in slot `id` of the
+// context's captures (the response slots on a response), cut to the slot's
+// length. Nothing is stored when the expression has no value (as a missing
+// header) or the context has no captures.
+void capture_sample(const expr::SampleExpr& e, int id, TxnFetch& ctx);
 
 }  // namespace hearth::stream

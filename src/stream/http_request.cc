@@ -5,6 +5,7 @@
 #include "net/socket.h"
 #include "stream/http_rules.h"
 #include "stream/http_stream.h"
+#include "stream/rewrite_budget.h"
 #include "stream/sample_fetch.h"
 #include "stream/session_log.h"
 #include "stream/tcp_rules.h"
@@ -109,6 +110,7 @@ bool HttpStream::run_stage(const std::vector<config::HttpRule>& rules,
                            const std::vector<config::HttpRule>& redirects, bool buffer,
                            config::HdrNamePolicy names, const config::HttpRule** final_rule,
                            bool* full) {
+  if (!req_an_.wire0) req_an_.wire0 = head_wire_size(req_.head);  // before any rule
   if (!req_an_.buffered) {
     req_an_.buffered = true;
     // The rules see the payload that came with the head, as HAProxy's.
@@ -147,6 +149,7 @@ TxnFetch HttpStream::request_fetch() {
   fetch.set_last_rule(&log_.last_rule);
   fetch.set_l7_retry_off(&req_.l7_retry_off);
   fetch.set_timeouts(&tmo_);
+  if (req_an_.wire0) fetch.set_rewrite_limit(rewrite_limit(req_an_.wire0, req_.data.len()));
   // As HAProxy, only an HTTP/1.1 client gets 103 Early Hints.
   if (req.version_major == 1 && req.version_minor >= 1) fetch.set_early_hints(&hints_);
   fetch.set_proxy_auth(use_px_conn_);
@@ -190,7 +193,11 @@ bool HttpStream::analyse_request() {
         if (fe_->owns(be_)) break;
         if (!bs().tcp.content.empty() && !pass_tcp_content(bs().tcp.content, be_)) return false;
         full = !req.reserve_fields(fields_added_by(bs().request_rules));
-        req_an_ = RequestAnalysis{};
+        {
+          const size_t wire0 = req_an_.wire0;  // the budget spans both proxies' rules
+          req_an_ = RequestAnalysis{};
+          req_an_.wire0 = wire0;
+        }
         req_an_.stage = Stage::kBackend;
         break;
       }
@@ -240,6 +247,7 @@ bool HttpStream::pass_tcp_content(const std::vector<config::TcpRule>& rules,
   fetch.set_vars(&vars_, session());
   fetch.set_log_level(&log_.level);
   fetch.set_last_rule(&log_.last_rule);
+  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   const TcpVerdict v = eval_tcp_rules(rules, fetch);
   if (v != TcpVerdict::kReject && v != TcpVerdict::kDrop) return true;
   drop_client(v == TcpVerdict::kDrop);

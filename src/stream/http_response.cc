@@ -4,6 +4,7 @@
 #include "stream/access_log.h"
 #include "stream/http_rules.h"
 #include "stream/http_stream.h"
+#include "stream/rewrite_budget.h"
 #include "stream/sample_fetch.h"
 
 namespace hearth::stream {
@@ -131,6 +132,13 @@ bool HttpStream::run_response_rules() {
   fetch.set_last_rule(&log_.last_rule);
   fetch.set_server(ss_.server());
   fetch.set_timeouts(&tmo_);
+  // The payload that arrived with the head shares HAProxy's buffer with it
+  // (measured only when there are rules to bound).
+  if (!bs().response_rules.empty() || !fe_->http.response_rules.empty()) {
+    const size_t wire0 = head_wire_size(res);
+    const uint64_t rx = bmux()->rx_bytes(scb());
+    fetch.set_rewrite_limit(rewrite_limit(wire0, rx > wire0 ? rx - wire0 : 0));
+  }
   const config::HttpRule* final_rule = eval_http_rules(bs().response_rules, res, &full, fetch);
   if (!final_rule && !fe_->owns(be_) && !full)
     final_rule = eval_http_rules(fe_->http.response_rules, res, &full, fetch);

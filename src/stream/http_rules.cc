@@ -16,6 +16,7 @@
 #include "stream/http_captures.h"
 #include "stream/http_uri_rules.h"
 #include "stream/pattern_actions.h"
+#include "stream/rewrite_budget.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
@@ -119,14 +120,25 @@ bool computed_value(const expr::LogFormat& fmt, expr::FetchContext& ctx, http::M
   return head.keep(v, out);
 }
 
-// capture EXPR: the sample as a string, cut to the slot's length. Nothing
-// is stored when the expression has no value (as a missing header).
-void capture_sample(const config::HttpRule& r, TxnFetch& ctx) {
-  TxnCaptures* caps = ctx.captures();
-  expr::Sample s;
-  if (!caps || !expr::eval_sample_expr(*r.expr, ctx, s) || !expr::cast(s, expr::SmpType::kStr))
-    return;
-  caps->set_declared(ctx.on_response(), size_t(r.cap_id), s.str);
+// set-header / add-header under a rewrite limit: whether the field fits.
+// *wire follows the head's size. set-header removes the fields it replaces
+// even when the new one does not fit, as HAProxy does.
+bool header_fits(const config::HttpRule& r, std::string_view v, http::MsgHead& head, size_t* wire,
+                 size_t limit) {
+  size_t removed = 0;
+  if (r.action == Action::kSetHeader)
+    for (const http::HeaderField& f : head.fields())
+      if (http::iequals(f.name, r.name)) removed += f.name.size() + f.value.size() + 4;
+  const size_t after = *wire - removed + r.name.size() + v.size() + 4;
+  if (after > limit) {
+    if (removed) {
+      head.fields().del(r.name);
+      *wire -= removed;
+    }
+    return false;
+  }
+  *wire = after;
+  return true;
 }
 
 // set-timeout: a fixed duration, or an expression's integer in ms; an
@@ -159,6 +171,10 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
   http::HeaderList& fields = head.fields();
   // strict-mode on: a failed rewrite is an error (each list starts so)
   bool strict = cursor ? cursor->strict : true;
+  // tune.maxrewrite: only when payload shares HAProxy's buffer is there a
+  // bound to keep (then the head's size is followed rule by rule).
+  const size_t limit = ctx.rewrite_limit();
+  size_t wire = limit != kNoRewriteLimit ? head_wire_size(head) : 0;
   for (size_t i = cursor ? cursor->next : 0; i < rules.size(); ++i) {
     const config::HttpRule& r = rules[i];
     if (r.cond && !expr::eval_condition(*r.cond, ctx)) continue;
@@ -170,6 +186,10 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
       case Action::kAddHeader: {
         std::string_view v = r.value;
         if (r.fmt && !(computed_value(*r.fmt, ctx, head, &v))) {
+          fits = false;
+          break;
+        }
+        if (limit != kNoRewriteLimit && !header_fits(r, v, head, &wire, limit)) {
           fits = false;
           break;
         }
@@ -228,7 +248,7 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         head.reason = r.has_body ? std::string_view(r.value) : http::rule_reason(r.status);
         break;
       case Action::kCapture:
-        capture_sample(r, ctx);
+        capture_sample(*r.expr, r.cap_id, ctx);
         break;
       case Action::kDisableL7Retry:
         if (bool* off = ctx.l7_retry_off()) *off = true;
@@ -258,6 +278,13 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         fits = !is_uri_rule(r) || apply_uri_rule(r, head, ctx);
         break;
     }
+    if (fits && limit != kNoRewriteLimit && r.action != Action::kSetHeader &&
+        r.action != Action::kAddHeader) {
+      // Any other rule may have grown the head: measured again.
+      wire = head_wire_size(head);
+      fits = wire <= limit;
+    }
+    if (!fits) ctx.count_failed_rewrite();
     if (!fits && strict) {
       *full = true;
       return note_last(r, ctx), &r;

@@ -49,6 +49,11 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   log_.start_ms = now();
+  if (Session* s = Session::of(scf->conn)) {
+    // The previous transaction's stream-level set-src / set-dst end with it.
+    s->strm_src.reset();
+    s->strm_dst.reset();
+  }
   if (fe->log || fe->logs.unique_id) log_.req_id = next_request_id();
   if (!fe->logs.req_caps.empty() || !fe->logs.res_caps.empty())
     log_.caps.reset(fe->logs.req_caps, fe->logs.res_caps);

@@ -287,6 +287,13 @@ int64_t backend_load(FetchId id, backend::Backend& be) {
 
 }  // namespace
 
+void TxnFetch::count_failed_rewrite() const {
+  // The counters are the frontend's own atomics; the fetch sees it as const
+  // only because fetches do not change it.
+  if (fe_)
+    const_cast<Frontend*>(fe_)->counters.failed_rewrites.fetch_add(1, std::memory_order_relaxed);
+}
+
 backend::Backend* TxnFetch::backend_arg(const expr::Arg* args, size_t nargs) const {
   if (nargs > 0 && !args[0].str.empty()) return find_registered_backend(args[0].str);
   return const_cast<backend::Backend*>(be_);

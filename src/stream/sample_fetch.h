@@ -2,6 +2,7 @@
 // The fetches that read a transaction (HAProxy manual 7.3.3 and 7.3.6): the
 // client connection's addresses, the proxies, and the neutral request and
 // response heads. One per rule evaluation; nothing here allocates.
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -90,6 +91,13 @@ class TxnFetch : public expr::FetchContext {
   // that is not a path): credentials come in Proxy-Authorization.
   void set_proxy_auth(bool proxy) { proxy_auth_ = proxy; }
 
+  // The most bytes the head may take once rewritten (tune.maxrewrite,
+  // rewrite_budget.h; SIZE_MAX: no bound but the head's block).
+  void set_rewrite_limit(size_t limit) { rewrite_limit_ = limit; }
+  size_t rewrite_limit() const { return rewrite_limit_; }
+  // Counts a rewrite that failed (the frontend's "wrew"), in both strict modes.
+  void count_failed_rewrite() const;
+
   // The request payload received so far (req.body & co, body_fetch.cc), and
   // its announced length (-1: unknown, chunked).
   void set_body(std::string_view data, int64_t declared) {
@@ -130,6 +138,7 @@ class TxnFetch : public expr::FetchContext {
   TxnCaptures* caps_ = nullptr;
   int8_t* log_level_ = nullptr;
   bool* l7_retry_off_ = nullptr;
+  size_t rewrite_limit_ = SIZE_MAX;
   TimeoutOverride* tmo_ = nullptr;
   LastRule* last_rule_ = nullptr;
   EarlyHints* hints_ = nullptr;

@@ -16,10 +16,11 @@ Session::~Session() {
 Session* Session::of(const net::Connection* c) { return static_cast<Session*>(c->owner); }
 
 const net::Address& Session::client_addr(const net::Connection* c) const {
-  return src ? *src : c->peer();
+  return strm_src ? *strm_src : src ? *src : c->peer();
 }
 
 std::optional<net::Address> Session::dst_addr(const net::Connection* c) const {
+  if (strm_dst) return *strm_dst;
   if (dst) return *dst;
   sockaddr_storage ss;
   socklen_t len = sizeof ss;

@@ -38,8 +38,13 @@ struct Session {
   // addresses that fetches, forwardfor, originalto, balance source and logs
   // see from then on, instead of the connection's. Null until a rule sets one.
   std::unique_ptr<net::Address> src, dst;
+  // The same set by stream-level rules (tcp-request content, http-request):
+  // as HAProxy 2.6, they hold for the current stream only, so each HTTP
+  // transaction starts without them (cleared when it starts).
+  std::unique_ptr<net::Address> strm_src, strm_dst;
 
-  // The client address: set-src's, else the connection's peer.
+  // The client address: the stream's set-src, else the session's, else the
+  // connection's peer.
   const net::Address& client_addr(const net::Connection* c) const;
   // The destination: set-dst's, else the connection's local address (nullopt
   // if it cannot be read).

@@ -44,10 +44,12 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
   start_ms_ = EventLoop::current()->now_ms();
   if (fe->log) req_id_ = next_request_id();
   ++t_live_streams;
+  if (!fe->logs.req_caps.empty()) caps_.reset(fe->logs.req_caps, fe->logs.res_caps);
   if (!fe->tcp.content.empty()) {
     state_ = State::kInspect;  // the rules read the client's bytes first
   } else {
     TxnFetch fetch(expr::kUseConn, scf->conn, fe, nullptr, nullptr, nullptr);
+    fetch.set_vars(&vars_, Session::of(scf->conn));  // set-src & co of the connection rules
     be_ = fe->select_backend(fetch);
     be_hold_.reset(be_);
     switched_ = true;
@@ -163,6 +165,7 @@ TcpFetch Stream::request_fetch(const backend::Backend* be) {
   fetch.set_vars(&vars_, Session::of(scf_->conn));
   fetch.set_log_level(&log_level_);
   fetch.set_last_rule(&last_rule_);
+  fetch.set_captures(&caps_, nullptr, false);
   return fetch;
 }
 
@@ -210,7 +213,7 @@ void Stream::switch_backend() {
 void Stream::assign_server() {
   if (!be_) return close("SC");  // no backend: nothing to connect to
   backend::LbRequest req;
-  req.source_hash = scf_->conn->peer().ip_hash();
+  req.source_hash = Session::of(scf_->conn)->client_addr(scf_->conn).ip_hash();
   if (!be_->settings.use_servers.empty()) {
     TcpFetch fetch = request_fetch(be_);
     req.forced = pick_use_server(*be_, fetch);
@@ -345,7 +348,8 @@ bool Stream::response_may_go() {
   fetch.set_response(std::string_view(res_.allocated() ? res_.head() : "", res_.len()));
   fetch.set_final(final);
   fetch.set_vars(&vars_, Session::of(scf_->conn));
-  fetch.set_log_level(&log_level_);
+  // set-log-level: too late for a line HAProxy writes at the connect.
+  fetch.set_log_level(fe_->logs.waits_for_end ? &log_level_ : nullptr);
   fetch.set_last_rule(&last_rule_);
   fetch.set_server(ss_.server());
   switch (eval_tcp_rules(rules.response, fetch)) {
@@ -441,9 +445,11 @@ void Stream::log_end() {
   const int64_t wall = wall_clock_ms();
   expr::LogRecord r;
   const net::Connection* cli = scf_->conn;
-  if (cli) {
-    to_log_addr(cli->peer().sa(), &r.client);
-    local_log_addr(cli->fd(), &r.frontend);
+  const Session* sess = cli ? Session::of(cli) : nullptr;
+  if (sess) {
+    // The addresses set-src / set-dst left, as HAProxy logs them.
+    to_log_addr(sess->client_addr(cli).sa(), &r.client);
+    if (const auto dst = sess->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend);
   }
   r.backend_src = be_src_;
   const backend::Server* srv = ss_.server();
@@ -469,9 +475,12 @@ void Stream::log_end() {
   r.redispatched = ss_.redispatched();
   r.be_queue = ss_.queue_pos();
   r.req_counter = req_id_;
+  if (!fe_->logs.req_caps.empty()) caps_.fill(&r);
   TxnFetch fetch(expr::kUseConn, cli, fe_, be_, nullptr, nullptr);
   fetch.set_server(srv);
   fetch.set_last_rule(&last_rule_);
+  fetch.set_vars(&vars_, const_cast<Session*>(sess));
+  fetch.set_captures(&caps_, nullptr, false);
   emit_access_log(fe_->logs, &fetch, r, traffic_log_level(fe_->logs, r, log_level_));
 }
 

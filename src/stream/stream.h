@@ -11,6 +11,7 @@
 #include "core/timer.h"
 #include "mux/stream_connector.h"
 #include "stream/frontend.h"
+#include "stream/http_captures.h"
 #include "stream/server_side.h"
 #include "stream/splice_dir.h"
 #include "stream/tcp_rules.h"
@@ -65,6 +66,7 @@ class Stream {
   bool switched_ = false;         // content switching done (after the frontend's rules)
   int64_t inspect_exp_ = kNever;  // end of the current inspect-delay
   TxnVars vars_;                  // txn.* and req.* of tcp rules (pooled on first use)
+  TxnCaptures caps_;              // tcp-request content capture slots (sized if declared)
   // tcp-response content: the server's bytes wait until the backend's rules
   // pass (res_passed_), at most until res_inspect_exp_.
   bool res_passed_ = false;

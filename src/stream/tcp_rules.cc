@@ -3,6 +3,8 @@
 #include "expr/condition_partial.h"
 #include "expr/ssl_hello.h"
 #include "expr/var_access.h"
+#include "stream/addr_rules.h"
+#include "stream/http_captures.h"
 #include "stream/session.h"
 #include "stream/txn_vars.h"
 
@@ -145,6 +147,12 @@ TcpVerdict eval_tcp_rules(const std::vector<config::TcpRule>& rules, TcpFetch& c
         break;
       case Action::kSetLogLevel:
         if (int8_t* level = ctx.log_level()) *level = r.log_level;
+        break;
+      case Action::kCapture:
+        capture_sample(*r.expr, r.cap_id, ctx);
+        break;
+      default:  // set-src, set-src-port, set-dst, set-dst-port
+        apply_addr_rule(r, ctx);
         break;
     }
   }

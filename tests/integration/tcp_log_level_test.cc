@@ -1,7 +1,7 @@
-// tcp-request content set-log-level (the frontend's and the backend's) through the
-// real binary and through HAProxy 2.6 with the same configuration: the
-// session's log line takes the rule's level (written when the global log
-// line's level allows it), and "silent" writes none.
+// tcp-request content and tcp-response content set-log-level (the
+// frontend's and the backend's) through the real binary and through HAProxy 2.6 with the same
+// configuration: the session's log line takes the rule's level (written when the global log line's
+// level allows it), and "silent" writes none.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -43,6 +43,63 @@ TEST(TcpLogLevel, ContentRulesSetTheLineLevelAsHAProxy) {
     EXPECT_NE(wait_log_line(h, {"tl 127.0.0.4"}), "") << who << "\n" << h.output();
     EXPECT_TRUE(lines_with(h.output(), {"tl 127.0.0.1"}).empty()) << who << "\n" << h.output();
     EXPECT_TRUE(lines_with(h.output(), {"tl 127.0.0.2"}).empty()) << who << "\n" << h.output();
+  }
+}
+
+// tcp-response content set-log-level: decided on the server's bytes; the
+// syslog priority of the line shows the level (local0 = facility 16).
+std::string response_level_config(uint16_t port, uint16_t echo, const std::string& format) {
+  return "global\n  log stdout format rfc3164 local0 debug\n"
+         "defaults\n  mode tcp\n  log global\n  log-format \"" +
+         format +
+         "\"\n"
+         "  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n"
+         "frontend fe\n  bind 127.0.0.1:" +
+         std::to_string(port) +
+         "\n  default_backend be\nbackend be\n"
+         "  tcp-response inspect-delay 2s\n"
+         "  tcp-response content set-log-level err if { res.payload(0,3) -m str err }\n"
+         "  tcp-response content set-log-level silent if { res.payload(0,3) -m str sil }\n"
+         "  tcp-response content set-log-level alert if { src 127.0.0.4 }\n"
+         "  server s 127.0.0.1:" +
+         std::to_string(echo) + "\n";
+}
+
+// Returns: the syslog priority of each client's line ("none" without one).
+std::vector<std::string> response_levels(const std::string& binary, const std::string& format) {
+  EchoServer echo;
+  const uint16_t port = free_tcp_port();
+  HearthProcess h(response_level_config(port, echo.port(), format), options_for(binary, port));
+  EXPECT_TRUE(h.ready()) << name_of(binary) << ": " << h.describe();
+  if (!h.ready()) return {};
+  const char* const cases[][2] = {
+      {"127.0.0.1", "ping"}, {"127.0.0.2", "sil!"}, {"127.0.0.3", "err!"}, {"127.0.0.4", "ping"}};
+  for (const auto& c : cases) {
+    UniqueFd fd(connect_from(c[0], port));
+    EXPECT_TRUE(send_all(fd.get(), c[1])) << c[0];
+    EXPECT_EQ(recv_n(fd.get(), 4, milliseconds{5000}), c[1]) << c[0];
+  }
+  // The last client's line comes last: every line is out once it is.
+  EXPECT_NE(wait_log_line(h, {"tl 127.0.0.4"}), "") << h.output();
+  std::vector<std::string> out;
+  for (const auto& c : cases) {
+    const std::vector<std::string> l = lines_with(h.output(), {std::string("tl ") + c[0] + " "});
+    out.push_back(l.empty() ? "none" : l[0].substr(0, l[0].find('>') + 1));
+  }
+  return out;
+}
+
+TEST(TcpLogLevel, ResponseRulesSetTheLineLevelAsHAProxy) {
+  for (const std::string binary : kBinaries) {
+    // %ts is known at the end: the line is written then, at the rule's level.
+    EXPECT_EQ(response_levels(binary, "tl %ci %ts"),
+              (std::vector<std::string>{"<134>", "none", "<131>", "<129>"}))
+        << name_of(binary);
+    // Nothing needs the end: HAProxy writes the line when the server
+    // connection is up, before the response rules run: always info.
+    EXPECT_EQ(response_levels(binary, "tl %ci %b"),
+              (std::vector<std::string>{"<134>", "<134>", "<134>", "<134>"}))
+        << name_of(binary);
   }
 }
 

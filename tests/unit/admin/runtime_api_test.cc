@@ -80,7 +80,7 @@ TEST_F(RuntimeApiTest, ShowStatReportsCheckState) {
   s1.up = false;
   std::string out = api_->execute("show stat", false);
   EXPECT_NE(out.find(",status,weight,chkfail,chkdown,lastchg,downtime,check_status,check_code,"
-                     "check_duration,last_chk,iid,desc\n"),
+                     "check_duration,last_chk,iid,desc,wrew\n"),
             std::string::npos)
       << out;
   EXPECT_NE(out.find("app,s1,0,0,,,,,0,0,0,0,0,DOWN 1/2,1,4,1,"), std::string::npos) << out;

@@ -28,6 +28,7 @@ TEST(Global, BuiltInValues) {
   EXPECT_TRUE(g.stats_sockets.empty());
   EXPECT_EQ(g.tune_bufsize, 16384);
   EXPECT_EQ(g.tune_http_maxhdr, 101);
+  EXPECT_EQ(g.tune_maxrewrite, 1024);
   EXPECT_EQ(g.pidfile, "");
 }
 
@@ -39,6 +40,7 @@ TEST(Global, HappyPath) {
       "  hard-stop-after 30s\n"
       "  tune.bufsize 32k\n"
       "  tune.http.maxhdr 200\n"
+      "  tune.maxrewrite 128\n"
       "  pidfile /run/hearth.pid\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
   const GlobalConfig& g = r.config.global;
@@ -49,6 +51,7 @@ TEST(Global, HappyPath) {
   EXPECT_EQ(g.hard_stop_after, 30000);
   EXPECT_EQ(g.tune_bufsize, 32768);
   EXPECT_EQ(g.tune_http_maxhdr, 200);
+  EXPECT_EQ(g.tune_maxrewrite, 128);
   EXPECT_EQ(g.pidfile, "/run/hearth.pid");
 }
 
@@ -129,6 +132,8 @@ TEST(Global, NumbersAreRangeChecked) {
             "suffixes allowed), got '100'");
   EXPECT_EQ(only_error(global("  tune.http.maxhdr 40000\n")),
             "t.cfg:2: 'tune.http.maxhdr': expects an integer between 1 and 32767, got '40000'");
+  EXPECT_EQ(only_error(global("  tune.maxrewrite -1\n")),
+            "t.cfg:2: 'tune.maxrewrite': expects an integer between 0 and 1048576, got '-1'");
   EXPECT_EQ(only_error(global("  hard-stop-after soon\n")),
             "t.cfg:2: 'hard-stop-after': expects a duration such as 5s, 500ms or 1m (units us, "
             "ms, s, m, h, d; a bare number is ms; at most 24d), got 'soon'");
@@ -144,7 +149,7 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
   EXPECT_EQ(only_error(global("  nbthreads 2\n")),
             "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
             "maxconn, log, log-send-hostname, log-tag, hard-stop-after, stats socket, "
-            "tune.bufsize, tune.http.maxhdr, tune.idle-pool.shared, tune.maxaccept, "
+            "tune.bufsize, tune.http.maxhdr, tune.maxrewrite, tune.idle-pool.shared, tune.maxaccept, "
             "tune.maxpollevents, tune.runqueue-depth, tune.rcvbuf.client, tune.sndbuf.client, "
             "tune.rcvbuf.server, tune.sndbuf.server, tune.http.logurilen, pidfile, set-var, "
             "set-var-fmt, server-state-file, server-state-base, nosplice, maxpipes, tune.pipesize, "

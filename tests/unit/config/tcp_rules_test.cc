@@ -71,12 +71,12 @@ TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
       {"tcp-request connection track-sc0 src", "stick tables"},
       {"tcp-request session track-sc1 src", "stick tables"},
       {"tcp-request connection sc-inc-gpc0(0)", "stick tables"},
-      {"tcp-request content capture req.payload(0,4) len 4", "captures"},
+      {"tcp-request connection capture src len 4", "only tcp-request content rules capture"},
+      {"tcp-request session capture src len 4", "only tcp-request content rules capture"},
       {"tcp-request content do-resolve(txn.ip,dns) str(x)", "resolvers"},
       {"tcp-request content switch-mode http", "switching"},
       {"tcp-request content use-service lua.x", "services"},
-      {"tcp-request connection set-src src", "does not support this action yet"},
-      {"tcp-request session set-dst-port int(1)", "does not support this action yet"},
+      {"tcp-request connection set-mark 1", "does not support this action yet"},
       {"tcp-request session set-log-level silent", "unknown action"},  // content only in 2.6
       {"tcp-request content set-priority-class int(1)", "does not support this action yet"},
       {"tcp-request content send-spoe-group e g", "SPOE"},
@@ -90,12 +90,89 @@ TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
   auto r = parse("backend b\n  tcp-response content set-priority-class int(1)\n");
   EXPECT_EQ(only_error(r),
             "t.cfg:2: 'tcp-response content set-priority-class': Hearth does not support this "
-            "action yet; supported: accept, reject, close, silent-drop, set-var, set-var-fmt or "
-            "unset-var");
-  EXPECT_EQ(only_error(parse("backend b\n  tcp-response content set-log-level silent\n")),
-            "t.cfg:2: 'tcp-response content set-log-level': Hearth does not support this action "
-            "yet; supported: accept, reject, close, silent-drop, set-var, set-var-fmt or "
-            "unset-var");
+            "action yet; supported: accept, reject, close, silent-drop, set-var, set-var-fmt, "
+            "unset-var or set-log-level");
+  // Not response actions in HAProxy 2.6.
+  EXPECT_TRUE(has(parse("backend b\n  tcp-response content set-src src\n").errors,
+                  "t.cfg:2: 'tcp-response content set-src'", "unknown action"));
+  EXPECT_TRUE(has(parse("backend b\n  tcp-response content capture src len 3\n").errors,
+                  "t.cfg:2: 'tcp-response content capture'",
+                  "only tcp-request content rules capture"));
+}
+
+TEST(TcpRules, SetLogLevelInResponseRules) {
+  auto r = parse("backend b\n  tcp-response content set-log-level err if { res.len gt 0 }\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(tcp(r).response.size(), 1u);
+  EXPECT_EQ(tcp(r).response[0].action, Action::kSetLogLevel);
+  EXPECT_EQ(tcp(r).response[0].log_level, kLogErr);
+  EXPECT_TRUE(tcp(r).response[0].cond);
+}
+
+// set-src, set-src-port, set-dst, set-dst-port in the three request sets;
+// connection and session rules see the connection only.
+TEST(TcpRules, AddressActions) {
+  auto r = parse(
+      "frontend f\n"
+      "  tcp-request connection set-src str(10.1.2.3) if { src 127.0.0.1 }\n"
+      "  tcp-request connection set-src-port int(4000)\n"
+      "  tcp-request session set-dst str(::1)\n"
+      "  tcp-request content set-dst-port req.payload(0,2),hex2i unless { req.len lt 2 }\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const TcpRules& f = tcp(r);
+  ASSERT_EQ(f.connection.size(), 2u);
+  EXPECT_EQ(f.connection[0].action, Action::kSetSrc);
+  EXPECT_TRUE(f.connection[0].expr);
+  EXPECT_TRUE(f.connection[0].cond);
+  EXPECT_EQ(f.connection[1].action, Action::kSetSrcPort);
+  EXPECT_FALSE(f.connection[1].cond);
+  ASSERT_EQ(f.session.size(), 1u);
+  EXPECT_EQ(f.session[0].action, Action::kSetDst);
+  ASSERT_EQ(f.content.size(), 1u);
+  EXPECT_EQ(f.content[0].action, Action::kSetDstPort);
+  EXPECT_TRUE(f.content[0].cond->unless);
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request connection set-src\n").errors,
+                  "t.cfg:2: 'tcp-request connection set-src'",
+                  "missing argument: expects set-src EXPR"));
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request session set-dst if TRUE\n").errors,
+                  "t.cfg:2: 'tcp-request session set-dst'", "missing argument"));
+  // No bytes have been read at connection level.
+  EXPECT_EQ(parse("frontend f\n  tcp-request connection set-src req.payload(0,4)\n").errors.size(),
+            1u);
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request content set-src src junk\n").errors,
+                  "t.cfg:2: 'tcp-request content set-src'", "unexpected 'junk'"));
+}
+
+// capture EXPR len N declares the next request slot, numbered with the
+// header captures and the http-request ones in the order written.
+TEST(TcpRules, ContentCaptureDeclaresASlot) {
+  auto r = parse(
+      "frontend f\n"
+      "  capture request header Host len 10\n"
+      "  tcp-request content capture req.payload(0,4) len 4 if { req.len ge 4 }\n"
+      "  declare capture request len 7\n"
+      "  tcp-request content capture src len 15\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const TcpRules& f = tcp(r);
+  ASSERT_EQ(f.content.size(), 2u);
+  EXPECT_EQ(f.content[0].action, Action::kCapture);
+  EXPECT_EQ(f.content[0].cap_id, 1);
+  EXPECT_TRUE(f.content[0].cond);
+  EXPECT_EQ(f.content[1].cap_id, 3);
+  const auto& caps = r.config.proxies.at(0).logcfg.req_caps;
+  ASSERT_EQ(caps.size(), 4u);
+  EXPECT_EQ(caps[1].len, 4);
+  EXPECT_EQ(caps[1].header, "");
+  EXPECT_EQ(caps[3].len, 15);
+  EXPECT_TRUE(has(parse("backend b\n  tcp-request content capture src len 4\n").errors,
+                  "t.cfg:2: 'tcp-request content capture'", "only a frontend or listen"));
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request content capture src len 0\n").errors,
+                  "t.cfg:2: 'tcp-request content capture'", "invalid length '0'"));
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request content capture src id 1\n").errors,
+                  "t.cfg:2: 'tcp-request content capture'",
+                  "expects 'tcp-request content capture EXPR len N'"));
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request content capture len 4\n").errors,
+                  "t.cfg:2: 'tcp-request content capture'", "expects"));
 }
 
 TEST(TcpRules, SetLogLevelInContentRules) {

@@ -11,6 +11,7 @@
 
 #include "expr/condition.h"
 #include "expr/sample_expr.h"
+#include "stream/http_captures.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
@@ -135,6 +136,46 @@ TEST(TcpContentRules, SetVarGoesOnAndReadsTheBytes) {
   TcpFetch f(kContent, nullptr, nullptr, nullptr);
   f.set_vars(&vars, nullptr);
   f.set_request("hi there");
+  EXPECT_EQ(eval_tcp_rules(rules, f), TcpVerdict::kReject);
+}
+
+// capture EXPR len N fills its slot (cut to N) and goes on; an expression
+// without a sample leaves the slot empty.
+TEST(TcpContentRules, CaptureFillsItsSlotAndGoesOn) {
+  std::vector<TcpRule> rules(3);
+  std::string err;
+  for (int i = 0; i < 2; ++i) {
+    rules[size_t(i)].action = Action::kCapture;
+    rules[size_t(i)].cap_id = i;
+  }
+  rules[0].expr = expr::parse_sample_expr("req.payload(0,5)", kContent, &err);
+  rules[1].expr = expr::parse_sample_expr("req.payload(10,2)", kContent, &err);
+  ASSERT_TRUE(rules[0].expr && rules[1].expr) << err;
+  rules[2] = rule(Action::kReject, "{ capture.req.hdr(0) -m str hel }");
+  const std::vector<config::CaptureSlot> slots = {{{}, "", 3}, {{}, "", 4}};
+  const std::vector<config::CaptureSlot> none;
+  TxnCaptures caps;
+  caps.reset(slots, none);
+  TcpFetch f(kContent, nullptr, nullptr, nullptr);
+  f.set_captures(&caps, nullptr, false);
+  f.set_request("hello");
+  EXPECT_EQ(eval_tcp_rules(rules, f), TcpVerdict::kReject);
+  std::string_view v;
+  ASSERT_TRUE(caps.get(false, 0, &v));
+  EXPECT_EQ(v, "hel");
+  EXPECT_FALSE(caps.get(false, 1, &v));
+}
+
+// set-src & co without a client connection (no session): nothing changes
+// and the list goes on.
+TEST(TcpContentRules, AddressActionsGoOn) {
+  std::vector<TcpRule> rules(2);
+  std::string err;
+  rules[0].action = Action::kSetSrc;
+  rules[0].expr = expr::parse_sample_expr("str(10.0.0.1)", kContent, &err);
+  ASSERT_TRUE(rules[0].expr) << err;
+  rules[1] = rule(Action::kReject);
+  TcpFetch f(kContent, nullptr, nullptr, nullptr);
   EXPECT_EQ(eval_tcp_rules(rules, f), TcpVerdict::kReject);
 }
 
