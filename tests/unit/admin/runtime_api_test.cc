@@ -104,11 +104,11 @@ TEST_F(RuntimeApiTest, ShowStatGivesProxyIdsAndDescriptions) {
   fe_.description = "the front, door";  // the separator cannot reach the CSV
   be_.id = 9;
   std::string out = api_->execute("show stat", false);
-  EXPECT_NE(out.find("public,FRONTEND,0,0,0,0,0,0,,,,,,OPEN,,,,,,,,,,4,the front  door\n"),
+  EXPECT_NE(out.find("public,FRONTEND,0,0,0,0,0,0,,,,,,OPEN,,,,,,,,,,4,the front  door,0\n"),
             std::string::npos)
       << out;
   EXPECT_NE(out.find(",no check,1,,,"), std::string::npos) << out;
-  EXPECT_NE(out.find(",,,,9,\n"), std::string::npos) << out;  // servers: their backend's id
+  EXPECT_NE(out.find(",,,,9,,\n"), std::string::npos) << out;  // servers: their backend's id
 }
 
 TEST_F(RuntimeApiTest, ShowInfoCountsPipesAndSplicedBytes) {
