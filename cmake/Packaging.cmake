@@ -25,12 +25,9 @@ install(CODE "
   endif()
   file(INSTALL DESTINATION \"\${hearth_etc}/hearth\" TYPE FILE FILES \"${HEARTH_CFG_SOURCE}\")
 ")
-if(EXISTS ${CMAKE_SOURCE_DIR}/contrib/systemd/hearth.service)
-  set(HEARTH_SYSTEMD_DIR "/lib/systemd/system" CACHE PATH "where the systemd unit is installed")
-  configure_file(${CMAKE_SOURCE_DIR}/contrib/systemd/hearth.service
-                 ${CMAKE_BINARY_DIR}/hearth.service @ONLY)
-  install(FILES ${CMAKE_BINARY_DIR}/hearth.service DESTINATION ${HEARTH_SYSTEMD_DIR})
-endif()
+# The unit names /usr/sbin/hearth and /etc/hearth/hearth.cfg: the package's layout.
+set(HEARTH_SYSTEMD_DIR "/lib/systemd/system" CACHE PATH "where the systemd unit is installed")
+install(FILES ${CMAKE_SOURCE_DIR}/contrib/systemd/hearth.service DESTINATION ${HEARTH_SYSTEMD_DIR})
 
 set(CPACK_PACKAGE_NAME hearth)
 set(CPACK_PACKAGE_VENDOR "Hearth")

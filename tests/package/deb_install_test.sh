@@ -35,7 +35,7 @@ status=$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Status}' hearth)
 [ "$status" = "install ok installed" ] || fail "status is '$status'"
 dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Conffiles}\n' hearth | grep -q /etc/hearth/hearth.cfg ||
   fail "/etc/hearth/hearth.cfg is not a conffile"
-for f in usr/sbin/hearth etc/hearth/hearth.cfg usr/share/man/man1/hearth.1 \
+for f in usr/sbin/hearth etc/hearth/hearth.cfg usr/share/man/man1/hearth.1 lib/systemd/system/hearth.service \
   usr/share/doc/hearth/LICENSE usr/share/doc/hearth/configuration.md; do
   [ -e "$root/$f" ] || fail "missing /$f"
 done
