@@ -4,6 +4,7 @@
 
 #include "core/pool.h"
 #include "mux/mux_h1.h"
+#include "net/pipe_pool.h"
 #include "net/socket.h"
 #include "stream/frontend.h"
 #include "stream/http_stream.h"
@@ -82,6 +83,7 @@ void Worker::start() {
     loop_.timers().cancel(&housekeeping_);
     mux::MuxH1::close_idle_incoming();  // any that went idle during the drain
     close_idle_pools();
+    net::release_thread_pipes();
     finished_.store(true);
   });
 }

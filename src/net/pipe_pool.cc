@@ -71,6 +71,14 @@ void put_pipe(Pipe* p) {
   g_free.fetch_add(1, std::memory_order_relaxed);
 }
 
+void release_thread_pipes() {
+  while (Pipe* p = t_free) {
+    t_free = p->next;
+    g_free.fetch_sub(1, std::memory_order_relaxed);
+    close_pipe(p);
+  }
+}
+
 PipeStats pipe_stats() {
   PipeStats s;
   s.free = g_free.load(std::memory_order_relaxed);

@@ -33,6 +33,9 @@ bool splice_enabled();
 Pipe* get_pipe();
 // Gives a pipe back: kept for reuse when empty, closed otherwise.
 void put_pipe(Pipe* p);
+// Closes the pipes the calling thread keeps for reuse. Called by a worker
+// thread when its loop has ended.
+void release_thread_pipes();
 
 // Figures for "show info" and "show metrics".
 struct PipeStats {

@@ -21,7 +21,8 @@ ParseResult in(const std::string& kind, const std::string& lines) {
 const ProxyConfig& proxy(const ParseResult& r) { return r.config.proxies.at(0); }
 
 TEST(ProxyOptions, TcpKeepAliveSides) {
-  const ProxyConfig& both = proxy(in("listen", "  option tcpka\n"));
+  const ParseResult tcpka = in("listen", "  option tcpka\n");  // outlives `both`
+  const ProxyConfig& both = proxy(tcpka);
   EXPECT_TRUE(both.cli_tcpka.enabled);
   EXPECT_TRUE(both.srv_tcpka.enabled);
   auto r = in("listen",
