@@ -13,6 +13,18 @@
 namespace hearth::net {
 namespace {
 
+// After a send-side call (send, or splice out of a pipe) moved nothing:
+// EINTR asks for another try (true); a full socket ends the writable state;
+// anything else puts the connection in error.
+bool retry_send(Connection* c, ssize_t n) {
+  if (n < 0 && errno == EINTR) return true;
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    c->flags &= ~kConnSendReady;
+  else
+    c->flags |= kConnError;
+  return false;
+}
+
 // A short read means the socket is drained, unless a FIN is pending: then keep
 // reading so the EOF is seen (the edge for it may already have been consumed).
 void after_short_read(Connection* c) {
@@ -88,12 +100,7 @@ class RawTransport final : public Transport {
         sent += size_t(n);
         continue;
       }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        c->flags &= ~kConnSendReady;
-        break;
-      }
-      c->flags |= kConnError;
+      if (retry_send(c, n)) continue;
       break;
     }
     return sent;
@@ -198,12 +205,7 @@ class RawTransport final : public Transport {
         sent += size_t(n);
         continue;
       }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        c->flags &= ~kConnSendReady;
-        break;
-      }
-      c->flags |= kConnError;
+      if (retry_send(c, n)) continue;
       break;
     }
     return sent;
