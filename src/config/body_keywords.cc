@@ -1,4 +1,4 @@
-// http-request wait-for-body time T [at-least N].
+// http-request / http-response wait-for-body time T [at-least N].
 #include "config/keywords.h"
 #include "config/units.h"
 

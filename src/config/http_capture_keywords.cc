@@ -46,7 +46,8 @@ bool parse_capture_action(const Directive& d, const std::string& kw, ProxySectio
     return false;
   }
   std::string err;
-  const uint8_t use = request ? expr::kUseConn | expr::kUseReq : expr::kUseConn | expr::kUseRes;
+  const uint8_t use =
+      request ? expr::kUseConn | expr::kUseReq : expr::kUseConn | expr::kUseRes | expr::kUseResBody;
   auto e = expr::parse_sample_expr(d[2], use, &err);
   if (!e) {
     rep.error(d.loc, kw, err);

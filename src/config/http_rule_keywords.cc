@@ -383,17 +383,19 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const bool request = d[0] == "http-request";
   const bool after = d[0] == "http-after-response";
   const std::string supported =
-      request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
-                "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
-                "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
-                "set-dst-port, set-timeout, early-hint, redirect, auth, capture, set-log-level, "
-                "disable-l7-retry, add-acl, del-acl, set-map, del-map, allow, deny, tarpit, return, "
-                "reject, silent-drop, wait-for-body, normalize-uri or strict-mode"
+      request
+          ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
+            "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
+            "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
+            "set-dst-port, set-timeout, early-hint, redirect, auth, capture, set-log-level, "
+            "disable-l7-retry, add-acl, del-acl, set-map, del-map, allow, deny, tarpit, return, "
+            "reject, silent-drop, wait-for-body, normalize-uri or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, capture, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, redirect, capture, set-log-level, add-acl, "
-                "del-acl, set-map, del-map, allow, deny, return, silent-drop or strict-mode";
+                "del-acl, set-map, del-map, allow, deny, return, silent-drop, wait-for-body or "
+                "strict-mode";
   if (d.size() < 2) {
     rep.error(d.loc, d[0], "missing action: expects " + supported);
     return;
@@ -477,7 +479,7 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     fixed(rule.action == HttpRule::Action::kUnsetVar ? 2 : 3);
     args.words.resize(cond_at);
     ok = parse_var_action(args, kw.substr(0, kw.find('(')), rule, rep);
-  } else if (request && d[1] == "wait-for-body") {
+  } else if (!after && d[1] == "wait-for-body") {
     rule.action = HttpRule::Action::kWaitForBody;
     cond_at = 2;
     while (cond_at < d.size() && d[cond_at] != "if" && d[cond_at] != "unless") ++cond_at;
@@ -519,15 +521,15 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     const std::string action = d[1].substr(0, d[1].find('('));
     bool later = false;
     for (const char* a : kLaterActions) later = later || action == a;
-    later = later || action == "wait-for-body";  // http-response wait-for-body
-    if (after) later = false;                    // HAProxy has no other action there
+    if (after) later = false;  // HAProxy has no other action there
     rep.error(d.loc, kw,
               later ? "Hearth does not support this action yet; supported: " + supported
                     : "unknown action; supported: " + supported);
     return;
   }
   if (!ok) return;
-  const uint8_t where = request ? expr::kUseConn | expr::kUseReq : expr::kUseConn | expr::kUseRes;
+  const uint8_t where =
+      request ? expr::kUseConn | expr::kUseReq : expr::kUseConn | expr::kUseRes | expr::kUseResBody;
   if (!parse_condition_at(d, cond_at, s, where, kw, &rule.cond, rep)) return;
   std::vector<HttpRule>& list = request ? s.proxy.http_request_rules
                                 : after ? s.proxy.http_after_response_rules

@@ -51,7 +51,7 @@ void parse_default_server(const Directive& d, ProxySection& section, Reporter& r
 // "http-request" and "http-response" (http_rule_keywords.cc).
 void parse_http_rule(const Directive& d, ProxySection& section, Reporter& rep);
 
-// The words of "http-request wait-for-body" before its condition: "time T"
+// The words of "http-request wait-for-body" (or http-response) before its condition: "time T"
 // (required) and "at-least N", in any order (body_keywords.cc).
 bool parse_wait_for_body(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep);
 

@@ -16,7 +16,7 @@ std::shared_ptr<const expr::LogFormat> one_format(const Directive& d, Reporter& 
     return nullptr;
   }
   std::string err;
-  auto f = expr::LogFormat::parse_log(d[1], expr::kUseAny, &err);
+  auto f = expr::LogFormat::parse_log(d[1], expr::kUseLog, &err);
   if (!f) {
     rep.error(d.loc, d[0], err);
     return nullptr;

@@ -49,7 +49,8 @@ std::optional<std::string> literal_value(const Directive& d, const std::string& 
 }
 
 uint8_t rule_use(const Directive& d) {
-  return d[0] == "http-request" ? expr::kUseConn | expr::kUseReq : expr::kUseConn | expr::kUseRes;
+  return d[0] == "http-request" ? expr::kUseConn | expr::kUseReq
+                                : expr::kUseConn | expr::kUseRes | expr::kUseResBody;
 }
 
 // A log-format value (8.2.4): fixed text goes to rule.value, anything with

@@ -229,6 +229,9 @@ const std::vector<Named>& catalog() {
       add(n, def(FetchId::kResHdrCnt, name_arg, T::kSint, kUseRes));
     for (std::string_view n : {"res.ver", "resp_ver"})
       add(n, def(FetchId::kResVer, none, T::kStr, kUseRes));
+    add("res.body", def(FetchId::kResBody, none, T::kBin, kUseResBody));
+    add("res.body_len", def(FetchId::kResBodyLen, none, T::kSint, kUseResBody));
+    add("res.body_size", def(FetchId::kResBodySize, none, T::kSint, kUseResBody));
     // Layer 6: the buffered bytes of tcp-request / tcp-response content.
     const ArgSpec payload{2, {A::kSint, A::kSint}};
     const ArgSpec payload_lv{2, {A::kSint, A::kSint, A::kStr}};

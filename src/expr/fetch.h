@@ -99,6 +99,9 @@ enum class FetchId : uint16_t {
   kResFhdr,
   kResHdrCnt,
   kResVer,
+  kResBody,      // res.body: the response payload the stream holds (de-chunked)
+  kResBodyLen,   // res.body_len: its length
+  kResBodySize,  // res.body_size: the announced length, else res.body_len
   // Layer 6 (HAProxy 7.3.5): the bytes buffered in either direction, read by
   // tcp-request content and tcp-response content rules.
   kReqLen,
@@ -115,14 +118,17 @@ enum class FetchId : uint16_t {
 
 // Where a fetch has what it reads.
 enum FetchUse : uint8_t {
-  kUseConn = 1 << 0,   // the connection: any rule
-  kUseReq = 1 << 1,    // an HTTP request head: http-request and later
-  kUseRes = 1 << 2,    // an HTTP response head: http-response
-  kUseL6Req = 1 << 3,  // the request bytes buffered: tcp-request content
-  kUseL6Res = 1 << 4,  // the response bytes buffered: tcp-response content
-  kUseAny = kUseConn | kUseReq | kUseRes | kUseL6Req | kUseL6Res,
+  kUseConn = 1 << 0,     // the connection: any rule
+  kUseReq = 1 << 1,      // an HTTP request head: http-request and later
+  kUseRes = 1 << 2,      // an HTTP response head: http-response
+  kUseL6Req = 1 << 3,    // the request bytes buffered: tcp-request content
+  kUseL6Res = 1 << 4,    // the response bytes buffered: tcp-response content
+  kUseResBody = 1 << 6,  // the response payload held: http-response, http-after-response
+  kUseAny = kUseConn | kUseReq | kUseRes | kUseL6Req | kUseL6Res | kUseResBody,
   kUseCfg = 1 << 5,  // nothing but the process: the global section's set-var
   kUseAnyCfg = kUseAny | kUseCfg,
+  // Access-log formats: the payload is gone by then (HAProxy refuses res.body there).
+  kUseLog = kUseAny & ~kUseResBody,
 };
 
 struct FetchDef {

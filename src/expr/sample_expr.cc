@@ -53,6 +53,7 @@ const char* use_name(uint8_t use) {
   if (use & kUseConn) return "client address";
   if (use & kUseReq) return "HTTP request headers";
   if (use & kUseRes) return "HTTP response headers";
+  if (use & kUseResBody) return "HTTP response body";
   return "the connection";
 }
 

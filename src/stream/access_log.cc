@@ -42,7 +42,7 @@ bool configure_frontend_log(const config::ProxyConfig& p, bool http, FrontendLog
       break;
   }
   if (predefined) {
-    auto f = expr::LogFormat::parse_log(predefined, expr::kUseAny, err);
+    auto f = expr::LogFormat::parse_log(predefined, expr::kUseLog, err);
     if (!f) return false;
     log->fmt = std::move(f);
   }

@@ -1,7 +1,9 @@
 // req.body, req.body_len, req.body_size and req.body_param (HAProxy manual
 // 7.3.6): the request payload the stream holds when the rule runs. Only
 // `option http-buffer-request` or `http-request wait-for-body` make sure it
-// is there; without them it is what happened to be received.
+// is there; without them it is what happened to be received. res.body,
+// res.body_len and res.body_size read the response payload the same way
+// (http-response wait-for-body, http_response_body.cc).
 #include "stream/sample_fetch.h"
 
 namespace hearth::stream {
@@ -12,12 +14,15 @@ bool TxnFetch::fetch_body(const expr::FetchDef& def, const expr::Arg* args, size
                           expr::FetchIter& it, expr::Sample& out) {
   switch (def.id) {
     case FetchId::kReqBody:
+    case FetchId::kResBody:
       out.set_bin(body_);
       return true;
     case FetchId::kReqBodyLen:
+    case FetchId::kResBodyLen:
       out.set_sint(int64_t(body_.size()));
       return true;
     case FetchId::kReqBodySize:
+    case FetchId::kResBodySize:
       // As HAProxy: the Content-Length when there is one, else what arrived.
       out.set_sint(body_declared_ >= 0 ? body_declared_ : int64_t(body_.size()));
       return true;

@@ -62,8 +62,10 @@ bool HttpStream::take_response_head() {
   const bool own = fe_->owns(be_);
   const size_t extra = fields_added_by(bs().response_rules) +
                        (own ? 0 : fields_added_by(fe_->http.response_rules)) + fields_added_after();
-  // Borrowed: forwarded (or dropped) before this call returns.
-  const mux::RxHeadResult r = bm->rcv_head(scb(), res_.head, extra, /*borrow=*/true);
+  // Borrowed: forwarded (or dropped) before this call returns, unless a
+  // wait-for-body rule may hold it across wake-ups.
+  res_an_.may_wait = rules_wait();
+  const mux::RxHeadResult r = bm->rcv_head(scb(), res_.head, extra, !res_an_.may_wait);
   switch (r.what) {
     case mux::RxHead::kMore:
       return false;
@@ -99,6 +101,13 @@ bool HttpStream::take_response_head() {
   if (fe_->log && fe_->logs.backend_src && scb() && scb()->conn)
     local_log_addr(scb()->conn->fd(), &log_.be_src);
   if (!pass_tcp_response() || !run_response_rules()) return false;
+  response_head_sent();
+  return true;
+}
+
+void HttpStream::response_head_sent() {
+  http::MsgHead& res = res_.head;
+  const bool tunnel = res.body == http::BodyKind::kTunnel;
   log_.status = res.status;
   res.release();
   log_.res_head_ms = now();
@@ -114,43 +123,50 @@ bool HttpStream::take_response_head() {
     phase_ = Phase::kTunnel;
     exp_.tun = deadline(tunnel_timeout() ? tunnel_timeout() : fe_->timeouts.client);
   }
-  return true;
 }
 
 // Response rules in order (the backend's, then the frontend's), then the
 // http-after-response rules, then the head to the client's mux (sent with
-// the first payload bytes). Returns: false if the stream answered instead:
-// a deny, return or redirect rule, a failed rewrite (500), or a head that
-// does not fit (502).
+// the first payload bytes). A wait-for-body rule may stop the analysis in
+// phase kResBody; it resumes at the rule after it (res_an_). Returns: false
+// if the stream waits, or answered instead: a deny, return or redirect
+// rule, a failed rewrite (500), or a head that does not fit (502).
 bool HttpStream::run_response_rules() {
+  using Stage = ResponseAnalysis::Stage;
   http::MsgHead& res = res_.head;
   bool full = false;
-  TxnFetch fetch(expr::kUseConn | expr::kUseRes, scf_->conn, fe_, be_, &req_.head, &res);
-  fetch.set_vars(&vars_, session());
-  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
-  fetch.set_log_level(&log_.level);
-  fetch.set_last_rule(&log_.last_rule);
-  fetch.set_server(ss_.server());
-  fetch.set_timeouts(&tmo_);
-  // The payload that arrived with the head shares HAProxy's buffer with it
-  // (measured only when there are rules to bound).
-  if (!bs().response_rules.empty() || !fe_->http.response_rules.empty()) {
-    const size_t wire0 = head_wire_size(res);
-    const uint64_t rx = bmux()->rx_bytes(scb());
-    fetch.set_rewrite_limit(rewrite_limit(wire0, rx > wire0 ? rx - wire0 : 0));
+  if (!res_an_.started) {
+    res_an_.started = true;
+    if (!bs().response_rules.empty() || !fe_->http.response_rules.empty())
+      res_an_.wire0 = head_wire_size(res);       // before any rule
+    if (res_an_.may_wait) pull_response_body();  // res.body: the payload at hand
   }
-  const config::HttpRule* final_rule = eval_http_rules(bs().response_rules, res, &full, fetch);
-  if (!final_rule && !fe_->owns(be_) && !full)
-    final_rule = eval_http_rules(fe_->http.response_rules, res, &full, fetch);
-  if (final_rule && !full) {
-    // The server's payload is not forwarded: its connection closes.
-    req_.client_keepalive = req_.client_keepalive && req_.done;
-    answer_by_rule(*final_rule, fetch);
-    return false;
+  if (res_an_.waiting && !wait_response_body(0, 0)) return false;
+  while (res_an_.stage != Stage::kFinish && !full) {
+    const bool backend = res_an_.stage == Stage::kBackend;
+    if (!backend && fe_->owns(be_)) break;
+    const auto& rules = backend ? bs().response_rules : fe_->http.response_rules;
+    TxnFetch fetch = response_fetch();
+    const config::HttpRule* r = eval_http_rules(rules, res, &full, fetch, &res_an_.rules);
+    if (r && r->action == config::HttpRule::Action::kWaitForBody && !full) {
+      if (!wait_response_body(r->wait_ms, r->at_least)) return false;
+      continue;  // the same list, from the rule after the wait
+    }
+    if (r && !full) {
+      // The server's payload is not forwarded: its connection closes.
+      req_.client_keepalive = req_.client_keepalive && req_.done;
+      res_.data.release();
+      answer_by_rule(*r, fetch);
+      return false;
+    }
+    res_an_.stage = backend ? Stage::kFrontend : Stage::kFinish;
+    res_an_.rules = RuleCursor{};
   }
+  res_an_.stage = Stage::kFinish;
   if (full || !run_after_response_rules(res)) {
     log_.term = "PH";  // a failed rewrite: an internal error, as HAProxy's strict mode
     res.release();
+    res_.data.release();
     res_.after_rules_done = true;
     reply(500, true);
     return false;
@@ -161,8 +177,32 @@ bool HttpStream::run_response_rules() {
   log_.term = "PH";
   log_.status = res.status;
   res.release();
+  res_.data.release();
   reply(502, true);
   return false;
+}
+
+// A fetch over the response as it stands: its head, the payload pulled in
+// so far, the transaction's variables and captures.
+TxnFetch HttpStream::response_fetch() {
+  http::MsgHead& res = res_.head;
+  TxnFetch fetch(expr::kUseConn | expr::kUseRes | expr::kUseResBody, scf_->conn, fe_, be_,
+                 &req_.head, &res);
+  fetch.set_vars(&vars_, session());
+  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
+  fetch.set_log_level(&log_.level);
+  fetch.set_last_rule(&log_.last_rule);
+  fetch.set_server(ss_.server());
+  fetch.set_timeouts(&tmo_);
+  // The payload that arrived with the head shares HAProxy's buffer with it
+  // (measured only when there are rules to bound).
+  if (!bs().response_rules.empty() || !fe_->http.response_rules.empty()) {
+    const uint64_t rx = bmux()->rx_bytes(scb());
+    const size_t wire0 = res_an_.wire0;
+    fetch.set_rewrite_limit(rewrite_limit(wire0, rx > wire0 ? rx - wire0 : 0));
+  }
+  set_response_body(fetch);
+  return fetch;
 }
 
 // How many fields the http-after-response rules of this transaction may add.
@@ -180,11 +220,13 @@ bool HttpStream::run_after_response_rules(http::MsgHead& res) {
   const bool backend_rules = be_ && !fe_->owns(be_) && !bs().after_response_rules.empty();
   if (!backend_rules && fe_->http.after_response_rules.empty()) return true;
   bool full = false;
-  TxnFetch fetch(expr::kUseConn | expr::kUseRes, scf_->conn, fe_, be_, &req_.head, &res);
+  TxnFetch fetch(expr::kUseConn | expr::kUseRes | expr::kUseResBody, scf_->conn, fe_, be_,
+                 &req_.head, &res);
   fetch.set_vars(&vars_, session());
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_server(ss_.server());
   fetch.set_timeouts(&tmo_);
+  set_response_body(fetch);
   if (backend_rules) eval_http_rules(bs().after_response_rules, res, &full, fetch);
   if (!full) eval_http_rules(fe_->http.after_response_rules, res, &full, fetch);
   return !full;
@@ -213,7 +255,11 @@ void HttpStream::on_server_gone() {
 bool HttpStream::forward_response_body() {
   mux::HttpMux* bm = bmux();
   mux::HttpMux* fm = fmux();
-  bool progress = false;
+  bool progress = forward_pulled_body();
+  if (!res_.data.empty()) {
+    fm->flush(scf_);
+    return progress;
+  }
   for (;;) {
     const mux::RxData d = bm->rcv_data(scb());
     if (d.error || d.eof) {

@@ -95,6 +95,9 @@ void HttpStream::process(uint32_t why) {
     case Phase::kReqBody:
       resume_request();
       break;
+    case Phase::kResBody:
+      resume_response();
+      break;
     case Phase::kTarpit:
       resume_tarpit();
       break;
@@ -135,6 +138,14 @@ void HttpStream::check_timeouts() {
       if (!deadline_reached(req_an_.until, t) && !deadline_reached(exp_.cli, t)) return;
       log_.term = "cR";
       return reply(408, true);
+    case Phase::kResBody:
+      // As HAProxy 2.6: the wait's end, or the server's silence, is a 504
+      // with the server's timeout ("sR"); the server connection closes.
+      if (!deadline_reached(res_an_.until, t) && !deadline_reached(exp_.srv, t)) return;
+      log_.term = "sR";
+      res_.head.release();
+      res_.data.release();
+      return reply(504, true);
     case Phase::kConnect:
     case Phase::kTarpit:
       return;  // the server side keeps its own deadlines; a tarpit ends in process()
@@ -229,6 +240,9 @@ bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
   res_.head_done = res_.done = false;
   res_.head.release();
   res_.trailers.release();
+  res_.data.release();
+  res_.data_eom = res_.data_broken = false;
+  res_an_ = ResponseAnalysis{};
   on_server(ss_.state());
   return true;
 }
@@ -274,6 +288,10 @@ void HttpStream::update_timer() {
     case Phase::kReqBody:
       lower(req_an_.until);
       lower(exp_.cli);
+      break;
+    case Phase::kResBody:
+      lower(res_an_.until);
+      lower(exp_.srv);
       break;
     case Phase::kConnect:
       lower(ss_.deadline());

@@ -46,6 +46,21 @@ struct RequestAnalysis {
   size_t wire0 = 0;        // the head's size as received (rewrite_budget.h; 0: not yet)
 };
 
+// Where the response analysis stands (http_response_body.cc): the stage of
+// the response rules, so that it resumes there once the payload an
+// http-response wait-for-body rule waits for arrived.
+struct ResponseAnalysis {
+  enum class Stage : uint8_t { kBackend, kFrontend, kFinish };
+  Stage stage = Stage::kBackend;
+  RuleCursor rules;        // the next rule of this stage's list
+  bool waiting = false;    // a wait for the payload is under way
+  int64_t until = kNever;  // ... until then (kNever: none)
+  int64_t at_least = 0;    // ... or this many bytes (0: all, or a full buffer)
+  size_t wire0 = 0;        // the head's size as received (measured if rules bound it)
+  bool started = false;    // the rules began on this response
+  bool may_wait = false;   // its rule lists hold a wait-for-body rule (rules_wait())
+};
+
 class HttpStream {
  public:
   // mux::StreamFactory for incoming HTTP connections; ctx is the Frontend.
@@ -58,6 +73,7 @@ class HttpStream {
   enum class Phase {
     kReqHead,     // waiting for / parsing the request head
     kReqBody,     // the request rules wait for the payload (http_request_body.cc)
+    kResBody,     // the response rules wait for the payload (http_response_body.cc)
     kTarpit,      // http-request tarpit: holding the request until tarpit_.until (http_tarpit.cc)
     kLocalReply,  // sending a response Hearth made itself
     kConnect,     // the server side is assigning a server and connecting
@@ -118,7 +134,27 @@ class HttpStream {
   // Response analysers (http_response.cc).
   bool read_response();
   bool take_response_head();
+  // The head passed every rule and went to the client's mux: the exchange
+  // goes on with the payload (or a tunnel).
+  void response_head_sent();
   bool run_response_rules();
+  TxnFetch response_fetch();
+  // Waiting for the response payload (http_response_body.cc).
+  // rules_wait: a response rule list of this transaction has a
+  // wait-for-body rule (the head is then not borrowed, and the payload at
+  // hand is pulled in before the rules run). pull_response_body: moves
+  // what the server's mux holds into res_.data, up to the buffer's limit.
+  // wait_response_body: Returns: true if the payload is there (or cannot
+  // come); false if the stream waits for it (phase kResBody).
+  bool rules_wait() const;
+  void set_response_body(TxnFetch& fetch) const;
+  void pull_response_body();
+  size_t response_body_limit() const;
+  bool response_body_ready() const;
+  bool wait_response_body(int64_t timeout, int64_t at_least);
+  void resume_response();
+  // Sends what res_.data holds to the client's mux. Returns: progress.
+  bool forward_pulled_body();
   // The backend's tcp-response content rules, once per response, final (the
   // mux owns the bytes, as for the request). Returns: false if they rejected
   // the response (the client connection is closed, nothing sent).
@@ -203,6 +239,7 @@ class HttpStream {
   HttpRequestState req_;
   RequestAnalysis req_an_;
   HttpResponseState res_;
+  ResponseAnalysis res_an_;
   TxnVars vars_;  // txn/req/res variables of set-var
   HttpLogState log_;
   HttpDeadlines exp_;

@@ -139,6 +139,10 @@ void HttpStream::update_subscriptions() {
     case Phase::kLocalReply:
       f_send = !res_.local.empty() || fm->tx_blocked(scf_);
       break;
+    case Phase::kResBody:
+      b_recv = res_.data.len() < response_body_limit() && b_open();
+      f_send = fmux()->tx_blocked(scf_);
+      break;
     case Phase::kExchange:
       f_recv = !req_.done && req_room() && f_open();
       f_send = fm->tx_blocked(scf_);

@@ -32,9 +32,14 @@ struct HttpRequestState {
 };
 
 struct HttpResponseState {
-  http::MsgHead head;         // the response head from the server, or a local reply
-  http::MsgHead trailers;     // the trailers of the server's payload
-  std::string_view local;     // a local reply's payload not yet sent (kept in `head`)
+  http::MsgHead head;      // the response head from the server, or a local reply
+  http::MsgHead trailers;  // the trailers of the server's payload
+  std::string_view local;  // a local reply's payload not yet sent (kept in `head`)
+  // Payload taken from the server's mux before the response rules ran
+  // (http-response wait-for-body; res.body reads it), forwarded first.
+  Buffer data;
+  bool data_eom = false;      // `data` ends the payload
+  bool data_broken = false;   // the payload cannot be read further (bad framing, cut short)
   bool head_done = false;     // the final head was sent to the client
   bool done = false;          // the whole response went to the client's mux
   bool server_keep = false;   // the server connection may be reused afterwards

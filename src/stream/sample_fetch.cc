@@ -326,6 +326,8 @@ bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
   if (def.id >= FetchId::kReqBody && def.id <= FetchId::kReqBodyParam)
     return req_ && fetch_body(def, args, nargs, it, out);
   if (def.id < FetchId::kStatus) return req_ && fetch_request(def, args, nargs, it, out);
+  if (def.id >= FetchId::kResBody && def.id <= FetchId::kResBodySize)
+    return res_ && fetch_body(def, args, nargs, it, out);
   return res_ && fetch_response(def, args, nargs, it, out);
 }
 

@@ -98,8 +98,9 @@ class TxnFetch : public expr::FetchContext {
   // Counts a rewrite that failed (the frontend's "wrew"), in both strict modes.
   void count_failed_rewrite() const;
 
-  // The request payload received so far (req.body & co, body_fetch.cc), and
-  // its announced length (-1: unknown, chunked).
+  // The payload received so far (req.body & co on a request, res.body & co
+  // on a response, body_fetch.cc), and its announced length (-1: unknown,
+  // chunked).
   void set_body(std::string_view data, int64_t declared) {
     body_ = data;
     body_declared_ = declared;

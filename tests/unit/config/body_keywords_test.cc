@@ -46,12 +46,30 @@ TEST(BodyKeywords, WaitForBodyErrors) {
   EXPECT_EQ(only_error(frontend("  http-request wait-for-body time 1s foo 1\n")),
             "t.cfg:3: 'http-request wait-for-body': unexpected 'foo'; usage: wait-for-body "
             "time TIME [at-least BYTES]");
-  // The response side is not implemented: refused, not ignored.
-  const std::string e = only_error(frontend("  http-response wait-for-body time 1s\n"));
-  EXPECT_NE(e.find("t.cfg:3: 'http-response wait-for-body': Hearth does not support this "
-                   "action yet"),
-            std::string::npos)
-      << e;
+  EXPECT_EQ(only_error(frontend("  http-response wait-for-body at-least 1k\n")),
+            "t.cfg:3: 'http-response wait-for-body': 'time' is required; usage: wait-for-body "
+            "time TIME [at-least BYTES]");
+  // HAProxy has no such action after the response.
+  EXPECT_NE(only_error(frontend("  http-after-response wait-for-body time 1s\n"))
+                .find("'http-after-response wait-for-body': unknown action"),
+            std::string::npos);
+}
+
+TEST(BodyKeywords, ResponseWaitForBody) {
+  const ParseResult r = frontend(
+      "  http-response wait-for-body time 100ms if { status eq 200 }\n"
+      "  http-response wait-for-body time 2s at-least 1000 unless { status eq 201 }\n");
+  ASSERT_TRUE(r.ok()) << testing::dump(r.errors);
+  const auto& rules = r.config.proxies.at(0).http_response_rules;
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0].action, HttpRule::Action::kWaitForBody);
+  EXPECT_EQ(rules[0].wait_ms, 100);
+  EXPECT_EQ(rules[0].at_least, 0);
+  ASSERT_NE(rules[0].cond, nullptr);
+  EXPECT_EQ(rules[1].wait_ms, 2000);
+  EXPECT_EQ(rules[1].at_least, 1000);
+  ASSERT_NE(rules[1].cond, nullptr);
+  EXPECT_TRUE(rules[1].cond->unless);
 }
 
 TEST(BodyKeywords, OptionHttpBufferRequestEverywhere) {
@@ -79,9 +97,27 @@ TEST(BodyKeywords, BodyFetchesAndJsonQueryLoad) {
   EXPECT_NE(only_error(frontend("  http-request set-var(txn.a) req.body,json_query('')\n"))
                 .find("the JSON path must not be empty"),
             std::string::npos);
-  // As HAProxy 2.6: req.body_param takes one argument; res.body is not there yet.
+  // As HAProxy 2.6: req.body_param takes one argument.
   EXPECT_FALSE(frontend("  http-request set-var(txn.b) req.body_param(x,i)\n").ok());
-  EXPECT_FALSE(frontend("  http-response set-var(txn.b) res.body\n").ok());
+}
+
+// res.body & co: response rules and http-after-response rules read the
+// response payload; request rules and access-log formats cannot (HAProxy 2.6
+// refuses them there too).
+TEST(BodyKeywords, ResponseBodyFetchesWhereTheyRun) {
+  const ParseResult r = frontend(
+      "  http-response set-header X-Len %[res.body_len]\n"
+      "  http-response deny if { res.body -m sub forbidden }\n"
+      "  http-response set-var(txn.s) res.body_size\n"
+      "  http-after-response set-header X-Len %[res.body_len]\n"
+      "  acl big res.body_len gt 10\n"
+      "  http-response set-status 500 if big\n");
+  ASSERT_TRUE(r.ok()) << testing::dump(r.errors);
+  EXPECT_NE(
+      only_error(frontend("  http-request set-var(txn.b) res.body\n")).find("HTTP response body"),
+      std::string::npos);
+  EXPECT_NE(only_error(frontend("  log-format \"%[res.body_len]\"\n")).find("HTTP response body"),
+            std::string::npos);
 }
 
 }  // namespace
