@@ -140,12 +140,13 @@ void HttpStream::check_timeouts() {
       return reply(408, true);
     case Phase::kResBody:
       // As HAProxy 2.6: the wait's end, or the server's silence, is a 504
-      // with the server's timeout ("sR"); the server connection closes.
+      // with the server's timeout ("sR"); the server connection closes, the
+      // client's stays if its request was whole.
       if (!deadline_reached(res_an_.until, t) && !deadline_reached(exp_.srv, t)) return;
       log_.term = "sR";
       res_.head.release();
       res_.data.release();
-      return reply(504, true);
+      return reply(504, rule_reply_closes());
     case Phase::kConnect:
     case Phase::kTarpit:
       return;  // the server side keeps its own deadlines; a tarpit ends in process()
