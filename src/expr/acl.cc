@@ -176,6 +176,7 @@ bool load_acl_file(const std::string& path, PatternSource& files, std::string* e
   if (!ref->loaded()) {
     std::vector<std::string> lines;
     if (!files.read_lines(path, &lines, err)) return false;
+    entries.reserve(lines.size());
     for (std::string& l : lines) entries.push_back(PatEntry{std::move(l)});
   }
   return ref->mark_loaded(false, std::move(entries), err);

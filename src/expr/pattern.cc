@@ -65,7 +65,9 @@ std::optional<MatchMethod> default_match(SmpType t) {
 
 const char* match_method_name(MatchMethod m) { return kMethodNames[int(m)]; }
 
-bool PatternSet::add(std::string_view text, bool icase, IntOp op, std::string* err) {
+bool PatternSet::add(std::string_view text, bool icase, IntOp op, std::string* err,
+                     bool text_outlives) {
+  const bool copy = !text_outlives;
   switch (method_) {
     case MatchMethod::kFound:
     case MatchMethod::kBool:
@@ -134,23 +136,23 @@ bool PatternSet::add(std::string_view text, bool icase, IntOp op, std::string* e
         }
         bytes.push_back(char(h * 16 + l));
       }
-      exact_.add(bytes, false, int(count_));
+      exact_.add(bytes, false, int(count_), /*copy=*/true);
       break;
     }
     case MatchMethod::kStr:
-      exact_.add(text, icase, int(count_));
+      exact_.add(text, icase, int(count_), copy);
       break;
     case MatchMethod::kBeg:
-      prefixes_.add(text, icase, int(count_));
+      prefixes_.add(text, icase, int(count_), copy);
       break;
     case MatchMethod::kEnd:
-      suffixes_.add(text, icase, int(count_));
+      suffixes_.add(text, icase, int(count_), copy);
       break;
     case MatchMethod::kDir:
-      dirs_.add(text, icase, int(count_));
+      dirs_.add(text, icase, int(count_), copy);
       break;
     case MatchMethod::kDom:
-      domains_.add(text, icase, int(count_));
+      domains_.add(text, icase, int(count_), copy);
       break;
     case MatchMethod::kReg: {
       std::string why;

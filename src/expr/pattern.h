@@ -49,8 +49,11 @@ class PatternSet {
 
   MatchMethod method() const { return method_; }
   // Adds one pattern as written. `icase` matches letters in any case.
+  // `text_outlives`: the bytes of `text` live longer than the set, which
+  // then indexes them without a copy (a pattern reference's entries).
   // Returns: false with *err if the pattern is not valid for the method.
-  bool add(std::string_view text, bool icase, IntOp op, std::string* err);
+  bool add(std::string_view text, bool icase, IntOp op, std::string* err,
+           bool text_outlives = false);
   size_t size() const { return count_; }
 
   // Returns: true if `s` (a sample that exists) matches a pattern.

@@ -66,7 +66,8 @@ const char* PatExpr::index_name() const {
 }
 
 bool PatExpr::add_to(Compiled& c, PatEntry* e, std::string* err) const {
-  if (!c.set.add(e->key, kind_.icase, e->op, err)) return false;
+  // The entry outlives every set compiled from it (pattern_ref.h).
+  if (!c.set.add(e->key, kind_.icase, e->op, err, /*text_outlives=*/true)) return false;
   c.ents.push_back(e);
   if (!kind_.map) return true;
   c.vals.push_back(e->value);
@@ -96,15 +97,26 @@ void PatExpr::append(PatEntry* e) {
   typed_ = std::move(c.typed);
 }
 
-void PatExpr::rebuild(const std::vector<PatEntry*>& entries) {
+bool PatExpr::build(const std::vector<PatEntry*>& entries, std::string* err) {
   Compiled c{PatternSet(kind_.method), {}, {}, {}};
-  std::string err;
-  for (PatEntry* e : entries) add_to(c, e, &err);  // each was checked when added
+  c.ents.reserve(entries.size());
+  if (kind_.map) c.typed.reserve(entries.size());
+  std::string ignored;
+  for (size_t n = 0; n < entries.size(); ++n) {
+    if (add_to(c, entries[n], err ? err : &ignored) || !err) continue;
+    *err = "entry " + std::to_string(n + 1) + ": " + *err;
+    return false;
+  }
   std::unique_lock<std::shared_mutex> g(mu_);
   set_ = std::move(c.set);
   ents_ = std::move(c.ents);
   vals_ = std::move(c.vals);
   typed_ = std::move(c.typed);
+  return true;
+}
+
+void PatExpr::rebuild(const std::vector<PatEntry*>& entries) {
+  build(entries, nullptr);  // each entry was checked when added
 }
 
 void PatExpr::retype(const PatEntry* e) {

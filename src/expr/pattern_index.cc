@@ -57,11 +57,16 @@ bool KeyTable::FoldEq::operator()(std::string_view a, std::string_view b) const 
   return true;
 }
 
-void KeyTable::add(std::string_view key, bool icase, int index) {
+void KeyTable::add(std::string_view key, bool icase, int index, bool copy) {
+  auto put = [&](auto& table) {
+    if (table.find(key) != table.end()) return;  // the earliest position stays
+    if (copy) key = owned_.emplace_back(key);
+    table.emplace(key, index);
+  };
   if (icase)
-    folded_.emplace(std::string(key), index);
+    put(folded_);
   else
-    exact_.emplace(std::string(key), index);
+    put(exact_);
 }
 
 int KeyTable::find(std::string_view key) const {
@@ -73,8 +78,8 @@ int KeyTable::find(std::string_view key) const {
   return found;
 }
 
-void AffixIndex::add(std::string_view p, bool icase, int index) {
-  keys_.add(p, icase, index);
+void AffixIndex::add(std::string_view p, bool icase, int index, bool copy) {
+  keys_.add(p, icase, index, copy);
   add_length(&lengths_, p.size());
 }
 
@@ -93,11 +98,11 @@ bool DelimIndex::delim(char c) const {
   return c == '/' || c == '?' || (dom_ && (c == '.' || c == ':'));
 }
 
-void DelimIndex::add(std::string_view p, bool icase, int index) {
+void DelimIndex::add(std::string_view p, bool icase, int index, bool copy) {
   while (!p.empty() && delim(p.front())) p.remove_prefix(1);
   while (!p.empty() && delim(p.back())) p.remove_suffix(1);
   if (p.empty()) return;  // matches nothing
-  keys_.add(p, icase, index);
+  keys_.add(p, icase, index, copy);
   max_inner_ = std::max(
       max_inner_, int(std::count_if(p.begin(), p.end(), [this](char c) { return delim(c); })));
 }

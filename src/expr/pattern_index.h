@@ -5,6 +5,7 @@
 // of the earliest pattern added with it, so duplicates resolve as a scan in
 // file order would. Lookups take string views and never allocate.
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -13,11 +14,15 @@
 namespace hearth::expr {
 
 // Keys of one case mode: exact, or folded to lower case (-i). Both accept
-// string_view lookups (transparent hash and equality).
+// string_view lookups (transparent hash and equality). The keys are views:
+// a set of a million patterns costs no copy of each (the patterns are the
+// entries' own strings, which outlive every set compiled from them).
 class KeyTable {
  public:
   // Records `key` for pattern `index`; an existing key keeps its position.
-  void add(std::string_view key, bool icase, int index);
+  // Requires: the bytes of `key` outlive the table, unless `copy` (the table
+  // then keeps its own copy).
+  void add(std::string_view key, bool icase, int index, bool copy = false);
   // Returns: the earliest position of a pattern equal to `key` (in the case
   // mode it was added with), or -1.
   int find(std::string_view key) const;
@@ -37,8 +42,9 @@ class KeyTable {
   };
 
  private:
-  std::unordered_map<std::string, int, Hash, std::equal_to<>> exact_;
-  std::unordered_map<std::string, int, FoldHash, FoldEq> folded_;
+  std::unordered_map<std::string_view, int, Hash, std::equal_to<>> exact_;
+  std::unordered_map<std::string_view, int, FoldHash, FoldEq> folded_;
+  std::deque<std::string> owned_;  // the keys added with `copy`
 };
 
 // Prefixes (beg) or suffixes (end): one table keyed by the whole pattern and
@@ -47,7 +53,8 @@ class KeyTable {
 class AffixIndex {
  public:
   explicit AffixIndex(bool suffix) : suffix_(suffix) {}
-  void add(std::string_view p, bool icase, int index);
+  // As KeyTable::add().
+  void add(std::string_view p, bool icase, int index, bool copy = false);
   // Returns: for prefixes, the position of the longest pattern `v` starts
   // with (HAProxy keeps prefixes in a tree); for suffixes, the earliest
   // pattern `v` ends with (HAProxy scans them in order); -1 if none.
@@ -67,7 +74,8 @@ class DelimIndex {
  public:
   // `dom`: the delimiters are '.', ':', '/' and '?'; otherwise '/' and '?'.
   explicit DelimIndex(bool dom) : dom_(dom) {}
-  void add(std::string_view p, bool icase, int index);
+  // As KeyTable::add().
+  void add(std::string_view p, bool icase, int index, bool copy = false);
   // Returns: the earliest position of a pattern found in `v`, or -1.
   int find(std::string_view v) const;
 

@@ -44,6 +44,7 @@ bool PatRef::mark_loaded(bool map, std::vector<PatEntry> entries, std::string* e
   // Entries an add-acl/set-map rule may have recorded before are kept
   // behind the file's.
   std::vector<std::unique_ptr<PatEntry>> all;
+  all.reserve(entries.size() + entries_.size());
   for (PatEntry& e : entries) all.push_back(std::make_unique<PatEntry>(std::move(e)));
   for (auto& e : entries_) all.push_back(std::move(e));
   entries_ = std::move(all);
@@ -56,13 +57,8 @@ std::shared_ptr<PatExpr> PatRef::expr_for(const PatKind& k, std::string* err) {
     if (x->kind() == k) return x;
   auto x = std::make_shared<PatExpr>(k);
   const std::vector<PatEntry*> cur = current();
-  for (size_t n = 0; n < cur.size(); ++n) {
-    if (!x->check(*cur[n], err)) {
-      *err = "entry " + std::to_string(n + 1) + ": " + *err;
-      return nullptr;
-    }
-  }
-  x->rebuild(cur);
+  // Checked and compiled in one pass (a file of a million lines is parsed once).
+  if (!x->build(cur, err)) return nullptr;
   exprs_.push_back(x);
   entry_cnt_ += cur.size();
   return x;

@@ -66,6 +66,10 @@ class PatExpr {
   bool check(const PatEntry& e, std::string* err) const;
   // Appends one entry of the current version.
   void append(PatEntry* e);
+  // Compiles `entries` in one pass and installs the result. With `err`, an
+  // invalid entry stops it: Returns: false with *err naming the entry
+  // ("entry N: ..."), nothing installed. Without, invalid entries are skipped.
+  bool build(const std::vector<PatEntry*>& entries, std::string* err);
   // Recompiles from the current version's entries (already checked).
   void rebuild(const std::vector<PatEntry*>& entries);
   // Retypes the value of `e` after a "set map".

@@ -138,6 +138,12 @@ TEST_F(MapConverter, LoadErrors) {
             "map file '" + bad +
                 "', entry 1: '10.0.0.300' is not an IPv4 or IPv6 address or network (Hearth "
                 "does not resolve host names in patterns)");
+  // Checked as it is compiled: the first invalid line is named.
+  const std::string third = map("third.map", "10.0.0.1 a\n10.0.0.0/8 b\n10.0.0.x c\n");
+  EXPECT_EQ(error("src,map_ip(" + third + ")"),
+            "map file '" + third +
+                "', entry 3: '10.0.0.x' is not an IPv4 or IPv6 address or network (Hearth "
+                "does not resolve host names in patterns)");
   EXPECT_EQ(error("str(a),map_regm_int(x)"), "unknown converter 'map_regm_int'");
 }
 

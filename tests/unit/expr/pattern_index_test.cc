@@ -60,6 +60,34 @@ TEST(KeyTable, EarliestAcrossCaseModes) {
   EXPECT_EQ(t.find("ABC"), 0);
 }
 
+// A key added with `copy` is the table's own: the caller's bytes may change
+// or go. Without, the table views them (a pattern reference's entries).
+TEST(KeyTable, CopiedKeysOutliveTheCallersBytes) {
+  KeyTable t;
+  std::string key = "a long key that is not a small string";
+  t.add(key, false, 0, /*copy=*/true);
+  const std::string kept = "another long key, viewed by the table";
+  t.add(kept, true, 1);
+  key.assign(key.size(), 'x');
+  EXPECT_EQ(t.find("a long key that is not a small string"), 0);
+  EXPECT_EQ(t.find(key), -1);
+  EXPECT_EQ(t.find("ANOTHER long key, viewed by the table"), 1);
+}
+
+// PatternSet::add copies what it is given unless told the text outlives it.
+TEST(KeyTable, PatternSetCopiesByDefault) {
+  PatternSet p(MatchMethod::kStr);
+  std::string err;
+  {
+    std::string temp = "host1234567890.example.com";
+    ASSERT_TRUE(p.add(temp, false, IntOp::kEq, &err));
+    temp.assign(temp.size(), 'z');
+  }
+  Sample s;
+  s.set_str("host1234567890.example.com");
+  EXPECT_TRUE(p.match(s));
+}
+
 TEST(KeyTable, EmptyKey) {
   KeyTable t;
   EXPECT_TRUE(t.empty());
