@@ -1,6 +1,9 @@
-// http-request / http-response wait-for-body time T [at-least N].
+// http-request / http-response wait-for-body time T [at-least N], and which
+// rules read the response payload.
 #include "config/keywords.h"
 #include "config/units.h"
+#include "expr/condition.h"
+#include "expr/log_format.h"
 
 namespace hearth::config::detail {
 
@@ -37,6 +40,22 @@ bool parse_wait_for_body(const Directive& d, const std::string& kw, HttpRule& ru
     return false;
   }
   return true;
+}
+
+bool reads_response_body(const HttpRule& rule) {
+  constexpr uint8_t kBody = expr::kUseResBody;
+  auto fmt_reads = [](const std::shared_ptr<const expr::LogFormat>& f) {
+    return f && (f->use() & kBody);
+  };
+  if (fmt_reads(rule.fmt) || fmt_reads(rule.fmt2)) return true;
+  if (rule.expr && (rule.expr->fetch->use & kBody)) return true;
+  for (const auto& h : rule.hdrs)
+    if (fmt_reads(h.second)) return true;
+  if (rule.cond)
+    for (const auto& all_of : rule.cond->any_of)
+      for (const expr::CondTerm& t : all_of)
+        if (t.acl->use() & kBody) return true;
+  return false;
 }
 
 }  // namespace hearth::config::detail

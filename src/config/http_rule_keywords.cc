@@ -531,6 +531,7 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const uint8_t where =
       request ? expr::kUseConn | expr::kUseReq : expr::kUseConn | expr::kUseRes | expr::kUseResBody;
   if (!parse_condition_at(d, cond_at, s, where, kw, &rule.cond, rep)) return;
+  rule.reads_res_body = !request && reads_response_body(rule);
   std::vector<HttpRule>& list = request ? s.proxy.http_request_rules
                                 : after ? s.proxy.http_after_response_rules
                                         : s.proxy.http_response_rules;

@@ -54,6 +54,9 @@ void parse_http_rule(const Directive& d, ProxySection& section, Reporter& rep);
 // The words of "http-request wait-for-body" (or http-response) before its condition: "time T"
 // (required) and "at-least N", in any order (body_keywords.cc).
 bool parse_wait_for_body(const Directive& d, const std::string& kw, HttpRule& rule, Reporter& rep);
+// Returns: true if `rule` (its condition, expression or formats) reads the
+// response payload (FetchUse kUseResBody).
+bool reads_response_body(const HttpRule& rule);
 
 // The words of "http-request normalize-uri" before its condition, which
 // starts at *cond_at (normalize_uri_keyword.cc). Refused unless the global

@@ -211,6 +211,10 @@ struct HttpRule {
   bool strict_on = true;      // strict-mode on|off
   int64_t wait_ms = 0;        // wait-for-body: the longest wait
   int64_t at_least = 0;       // wait-for-body: enough payload bytes (0: the whole body)
+  // http-response / http-after-response: the rule's condition or values
+  // read the response payload (res.body & co), which the stream then takes
+  // in before the rules run.
+  bool reads_res_body = false;
   // capture: the slot written (request slots for http-request, response
   // slots otherwise); "len N" declared a new slot and set this to its index.
   int cap_id = -1;

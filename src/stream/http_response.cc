@@ -64,7 +64,7 @@ bool HttpStream::take_response_head() {
                        (own ? 0 : fields_added_by(fe_->http.response_rules)) + fields_added_after();
   // Borrowed: forwarded (or dropped) before this call returns, unless a
   // wait-for-body rule may hold it across wake-ups.
-  res_an_.may_wait = rules_wait();
+  res_an_.may_wait = rules_read_body();
   const mux::RxHeadResult r = bm->rcv_head(scb(), res_.head, extra, !res_an_.may_wait);
   switch (r.what) {
     case mux::RxHead::kMore:

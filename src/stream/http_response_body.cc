@@ -8,7 +8,8 @@
 // input ended or broke; its deadline, or the server's inactivity, answers
 // 504 (sR) and closes the server connection. A response without payload
 // (HEAD, 204, 304) never waits. The stream sits in phase kResBody meanwhile,
-// subscribed to the server's reads, with its timer armed.
+// subscribed to the server's reads, with its timer armed. Rules that read
+// res.body without a wait see what arrived with the head, as HAProxy's.
 #include <algorithm>
 
 #include "stream/http_stream.h"
@@ -17,16 +18,17 @@
 namespace hearth::stream {
 
 namespace {
-bool has_wait_rule(const std::vector<config::HttpRule>& rules) {
+bool reads_body(const std::vector<config::HttpRule>& rules) {
   for (const config::HttpRule& r : rules)
-    if (r.action == config::HttpRule::Action::kWaitForBody) return true;
+    if (r.action == config::HttpRule::Action::kWaitForBody || r.reads_res_body) return true;
   return false;
 }
 }  // namespace
 
-bool HttpStream::rules_wait() const {
-  return has_wait_rule(bs().response_rules) ||
-         (!fe_->owns(be_) && has_wait_rule(fe_->http.response_rules));
+bool HttpStream::rules_read_body() const {
+  const bool own = fe_->owns(be_);
+  return reads_body(bs().response_rules) || reads_body(fe_->http.after_response_rules) ||
+         (!own && (reads_body(fe_->http.response_rules) || reads_body(bs().after_response_rules)));
 }
 
 void HttpStream::set_response_body(TxnFetch& fetch) const {

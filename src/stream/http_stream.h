@@ -58,7 +58,7 @@ struct ResponseAnalysis {
   int64_t at_least = 0;    // ... or this many bytes (0: all, or a full buffer)
   size_t wire0 = 0;        // the head's size as received (measured if rules bound it)
   bool started = false;    // the rules began on this response
-  bool may_wait = false;   // its rule lists hold a wait-for-body rule (rules_wait())
+  bool may_wait = false;   // its rule lists read the payload (rules_read_body())
 };
 
 class HttpStream {
@@ -140,13 +140,14 @@ class HttpStream {
   bool run_response_rules();
   TxnFetch response_fetch();
   // Waiting for the response payload (http_response_body.cc).
-  // rules_wait: a response rule list of this transaction has a
-  // wait-for-body rule (the head is then not borrowed, and the payload at
-  // hand is pulled in before the rules run). pull_response_body: moves
+  // rules_read_body: a response or after-response rule list of this
+  // transaction has a wait-for-body rule or a rule reading res.body & co
+  // (the head is then not borrowed, and the payload at hand is pulled in
+  // before the rules run). pull_response_body: moves
   // what the server's mux holds into res_.data, up to the buffer's limit.
   // wait_response_body: Returns: true if the payload is there (or cannot
   // come); false if the stream waits for it (phase kResBody).
-  bool rules_wait() const;
+  bool rules_read_body() const;
   void set_response_body(TxnFetch& fetch) const;
   void pull_response_body();
   size_t response_body_limit() const;

@@ -152,6 +152,40 @@ TEST(HttpResponseBody, FetchesSameAsHAProxy) {
   EXPECT_EQ(runs[0][6], "200 len=0 size=0 hex= body=");
 }
 
+// Without a wait, the rules see what came with the head, as HAProxy's:
+// all of a payload written with it, nothing of one that follows later. The
+// http-after-response rules read it too.
+TEST(HttpResponseBody, WithoutAWaitWhatCameWithTheHead) {
+  ScriptedServer srv(scripted_responses(
+      {{"/together", {{0, "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello"}}},
+       {"/later", {{0, "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n"}, {100, "hello"}}}},
+      nullptr));
+  std::vector<std::vector<std::string>> runs;
+  for (const std::string& binary : kBinaries) {
+    const uint16_t port = free_tcp_port();
+    const std::string cfg =
+        defaults() + "frontend fe\n  bind 127.0.0.1:" + std::to_string(port) +
+        "\n  http-after-response set-header x-after %[res.body]\n"
+        "  default_backend be\nbackend be\n"
+        "  http-response set-header x-len %[res.body_len] if { res.body_size gt 0 }\n"
+        "  server s 127.0.0.1:" +
+        std::to_string(srv.port()) + "\n";
+    auto h = start(binary, cfg, port);
+    ASSERT_TRUE(h->ready()) << binary << ": " << h->describe();
+    std::vector<std::string> seen;
+    for (const char* t : {"/together", "/later"}) {
+      HttpClient c(port);
+      const HttpResponse r = c.request("GET", t);
+      seen.push_back(std::to_string(r.status) + " len=" + r.header("x-len").value_or("-") +
+                     " after=" + r.header("x-after").value_or("-") + " body=" + r.body);
+    }
+    runs.push_back(seen);
+  }
+  EXPECT_EQ(runs[0], runs[1]);
+  EXPECT_EQ(runs[0][0], "200 len=5 after=hello body=hello");
+  EXPECT_EQ(runs[0][1], "200 len=0 after= body=hello");
+}
+
 // A deny on the payload's content: the client gets HAProxy's 502, nothing of
 // the server's payload; an allowed payload goes through whole. The
 // http-after-response rules read the payload too.

@@ -113,6 +113,20 @@ TEST(BodyKeywords, ResponseBodyFetchesWhereTheyRun) {
       "  acl big res.body_len gt 10\n"
       "  http-response set-status 500 if big\n");
   ASSERT_TRUE(r.ok()) << testing::dump(r.errors);
+  // Which rules read the payload (the stream takes it in for them).
+  const auto& res_rules = r.config.proxies.at(0).http_response_rules;
+  ASSERT_EQ(res_rules.size(), 4u);
+  EXPECT_TRUE(res_rules[0].reads_res_body);  // a value format
+  EXPECT_TRUE(res_rules[1].reads_res_body);  // an anonymous ACL
+  EXPECT_TRUE(res_rules[2].reads_res_body);  // an expression
+  EXPECT_TRUE(res_rules[3].reads_res_body);  // a named ACL
+  EXPECT_TRUE(r.config.proxies.at(0).http_after_response_rules.at(0).reads_res_body);
+  const ParseResult other = frontend(
+      "  http-response set-header X-S %[status]\n  http-response deny if { res.hdr(x) -m found "
+      "}\n");
+  ASSERT_TRUE(other.ok()) << testing::dump(other.errors);
+  for (const HttpRule& rule : other.config.proxies.at(0).http_response_rules)
+    EXPECT_FALSE(rule.reads_res_body);
   EXPECT_NE(
       only_error(frontend("  http-request set-var(txn.b) res.body\n")).find("HTTP response body"),
       std::string::npos);
