@@ -8,7 +8,7 @@ namespace hearth::app {
 const char* usage() {
   return "usage: hearth [-f CONFIG|DIR]* [-c] [-cc EXPR] [-d] [-db] [-D] [-q] [-V] [-p PIDFILE]\n"
          "              [-C DIR] [-L NAME] [-n MAXCONN] [-N MAXCONN] [-m MB] [-dM[BYTE]] [-dW]\n"
-         "              [-dD] [-W|-Ws] [-v|-vv] [-- CONFIG...]\n"
+         "              [-dD] [-W|-Ws] [-S ADDR[,OPT,VAL...]] [-v|-vv] [-- CONFIG...]\n"
          "  -f FILE|DIR  configuration file, or directory of *.cfg files read in lexical order\n"
          "               (repeatable; everything is read in order as one configuration)\n"
          "  --           every following argument is a configuration file or directory\n"
@@ -21,6 +21,8 @@ const char* usage() {
          "               SIGUSR2 or SIGHUP to the master reloads the configuration\n"
          "  -Ws          -W, and tell systemd (NOTIFY_SOCKET) when it is ready, reloading\n"
          "               or stopping (Type=notify)\n"
+         "  -S ADDR[,OPTION,VALUE...]  with -W: the master CLI on a unix socket path, fd@N,\n"
+         "               ipv4@ or ipv6@ADDR:PORT; options mode, user, group, uid, gid, level\n"
          "  -q / -V      quiet (no notices, no startup messages) / cancel quiet\n"
          "  -p FILE      write the process id to FILE\n"
          "  -C DIR       change to DIR before loading the configuration\n"
@@ -82,7 +84,6 @@ bool parse_dm(const std::string& a, Options* o, std::string* err) {
 
 // Flags of HAProxy that Hearth refuses, with the reason.
 const char* refused_reason(const std::string& a) {
-  if (a == "-S") return "the master CLI is not supported yet";
   if (a == "-sf" || a == "-st" || a == "-x")
     return "reloads without a master process are not supported yet: use -W and SIGUSR2";
   if (a == "-de") return "epoll is Hearth's only poller: it cannot be disabled";
@@ -139,6 +140,10 @@ bool parse_options(int argc, char** argv, Options* o, std::string* err) {
     } else if (a == "-W" || a == "-Ws") {
       o->master_worker = true;
       o->systemd = o->systemd || a == "-Ws";
+    } else if (a == "-S") {
+      const char* v = need_value("-S");
+      if (!v) return false;
+      o->master_cli.push_back(v);
     } else if (a == "-q") {
       o->quiet = true;
     } else if (a == "-V") {

@@ -29,6 +29,8 @@ struct Options {
   int mem_limit_mb = 0;        // -m MB: address-space limit (0: none)
   bool master_worker = false;  // -W (and -Ws): a master process supervises the worker
   bool systemd = false;        // -Ws: sd_notify READY/RELOADING/STOPPING to NOTIFY_SOCKET
+  // -S ADDR[,OPTION,VALUE...] (repeatable): the master CLI's sockets (app/master_cli.h).
+  std::vector<std::string> master_cli;
   bool nosplice = false;       // -dS: as the global "nosplice"
 };
 

@@ -154,7 +154,7 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   Buffer::configure(size_t(g.tune_bufsize));
   expr::set_chunk_size(size_t(g.tune_bufsize));  // converter scratch
   stream::set_max_rewrite(size_t(g.tune_maxrewrite));
-  Buffer::pool();                                // fixes the block size now
+  Buffer::pool();  // fixes the block size now
   mux::register_builtin_muxes();
   sigset_t set = block_signals();
 
@@ -185,6 +185,11 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
     if (!quiet)
       fprintf(stderr, "hearth: stats socket on %s (level %s)\n", sc.path.c_str(),
               sc.level_admin ? "admin" : "operator");
+    sockets.push_back(std::move(sock));
+  }
+  if (link && link->cli_channel >= 0) {  // the master CLI's "@N" (app/master_cli.h)
+    auto sock = std::make_unique<admin::StatsSocket>(&api, false, g.stats_timeout_ms);
+    sock->open_master_link(link->cli_channel);
     sockets.push_back(std::move(sock));
   }
   // -d and -db keep the process in the foreground whatever asks for a daemon.

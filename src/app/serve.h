@@ -12,6 +12,7 @@ namespace hearth::app {
 struct MasterLink {
   int channel = -1;                           // this worker's end of its channel
   const net::ListenSet* listeners = nullptr;  // the sockets the master binds and keeps
+  int cli_channel = -1;  // the master CLI's connections to this worker's runtime API
 };
 
 // `link`: null for a standalone process (it binds, writes the pid file and

@@ -30,6 +30,7 @@ struct SourceLoc {
 };
 }  // namespace hearth::config
 #include "config/log_model.h"
+#include "config/program_model.h"
 namespace hearth::config {
 
 enum class ProxyKind { kFrontend, kBackend, kListen, kDefaults };
@@ -415,6 +416,8 @@ struct Config {
   std::map<std::string, ErrorReplies> http_errors;
   // "ring" sections in file order.
   std::vector<RingConfig> rings;
+  // "program" sections in file order (master-worker mode only).
+  std::vector<ProgramConfig> programs;
 
   // Returns: the backend (want_backend) or frontend (!want_backend) named
   // `name`, a listen section matching either way; nullptr if there is none.
