@@ -188,9 +188,7 @@ void MasterCli::advance(Session& s) {
         s.fwd = forward(a.channel, a.command, s.ctx.level);
         if (s.fwd < 0) s.out += "The worker cannot be reached.\n";
         s.deadline = now_ms() + kWorkerTimeoutMs;
-      } else if (a.kind == CliAction::kAbortLine) {
-        s.pending.clear();
-      } else if (a.kind == CliAction::kQuit) {
+      } else if (a.kind == CliAction::kFail || a.kind == CliAction::kQuit) {
         s.closing = true;
       } else if (a.kind == CliAction::kReload) {
         s.closing = true;  // as HAProxy 2.6: a reload closes the connection

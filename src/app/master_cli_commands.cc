@@ -98,7 +98,7 @@ CliAction run_on_master(const std::string& cmd, const MasterState& st, CliContex
   } else if (cmd == "operator" || cmd == "user") {
     const CliLevel want = parse_cli_level(cmd);
     if (want > ctx->level)
-      *out += "Permission denied\n\n";  // lower only
+      *out += "Permission denied!\n";  // lower only
     else
       ctx->level = want;
   } else if (cmd == "reload") {
@@ -164,7 +164,7 @@ CliAction run_master_command(const std::string& command, const MasterState& st, 
     target = resolve(prefix, st);
     if (target < 0) {
       *out += "No process matches the prefix '" + prefix + "'\n";
-      return {CliAction::kAbortLine};
+      return {CliAction::kFail};
     }
     cmd = sp == std::string::npos ? "" : cmd.substr(cmd.find_first_not_of(" \t", sp));
     if (cmd.empty()) {  // a prefix alone: the target of the commands that follow
@@ -176,7 +176,7 @@ CliAction run_master_command(const std::string& command, const MasterState& st, 
   const MasterProc* w = find_worker(st, target);
   if (!w || w->cli_channel < 0) {
     *out += "No process matches the prefix '@!" + std::to_string(target) + "'\n";
-    return {CliAction::kAbortLine};
+    return {CliAction::kFail};
   }
   return {CliAction::kForward, w->cli_channel, cmd};
 }

@@ -25,7 +25,8 @@ struct CliContext {
 };
 
 struct CliAction {
-  enum Kind { kDone, kForward, kAbortLine, kQuit, kReload } kind = kDone;
+  // kFail: an unknown prefix, which ends the session (HAProxy 2.6 does so, prompt or not).
+  enum Kind { kDone, kForward, kFail, kQuit, kReload } kind = kDone;
   int channel = -1;     // kForward: the worker's CLI channel
   std::string command;  // kForward: what to run there
 };

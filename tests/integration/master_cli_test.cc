@@ -224,6 +224,18 @@ TEST_F(MasterCli, PromptModeKeepsTheSessionAndShowsTheTarget) {
   EXPECT_EQ(c.until("master> "), "master> ");
   c.send("show cli level");
   EXPECT_EQ(c.until("master> "), "admin\n\nmaster> ");
+  // An unknown prefix ends the session, prompt or not (as HAProxy 2.6).
+  c.send("@!1; show proc");
+  EXPECT_EQ(c.until("master> ", milliseconds{1000}), "No process matches the prefix '@!1'\n");
+  EXPECT_TRUE(c.closed());
+}
+
+TEST_F(MasterCli, QuitEndsThePromptSession) {
+  HearthProcess& h = start();
+  ASSERT_TRUE(h.ready()) << h.describe();
+  CliConn c(sock_);
+  c.send("prompt");
+  EXPECT_EQ(c.until("master> "), "master> ");
   c.send("quit");
   EXPECT_TRUE(c.closed());
 }
@@ -233,7 +245,7 @@ TEST_F(MasterCli, LevelsLimitTheSession) {
   ASSERT_TRUE(h.ready()) << h.describe();
   EXPECT_EQ(one(sock_, "show cli level"), "user\n\n");
   EXPECT_EQ(one(sock_, "reload"), "Permission denied\n\n");
-  EXPECT_EQ(one(sock_, "operator"), "Permission denied\n\n");
+  EXPECT_EQ(one(sock_, "operator"), "Permission denied!\n");
   // The worker applies the session's level to what it forwards.
   EXPECT_NE(one(sock_, "@1 disable server app/s1").find("Permission denied"), std::string::npos);
   EXPECT_EQ(count(h.output(), "reloading"), 0u);
@@ -243,7 +255,7 @@ TEST_F(MasterCli, AdminLowersItsLevel) {
   HearthProcess& h = start("", ",mode,600");
   ASSERT_TRUE(h.ready()) << h.describe();
   EXPECT_EQ(one(sock_, "operator; show cli level"), "operator\n\n");
-  EXPECT_EQ(one(sock_, "user; show cli level; operator"), "user\n\nPermission denied\n\n");
+  EXPECT_EQ(one(sock_, "user; show cli level; operator"), "user\n\nPermission denied!\n");
   struct stat st {};
   ASSERT_EQ(stat(sock_.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
