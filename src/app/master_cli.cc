@@ -161,6 +161,7 @@ bool read_worker(MasterCli::Session& s) {
 int forward(int channel, const std::string& command, CliLevel level) {
   int sp[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) return -1;
+  set_nonblocking(channel);  // a worker that reads nothing must not block the master
   const std::string hello = std::string("cli ") + cli_level_name(level);
   const bool sent = net::channel_send(channel, hello, &sp[1], 1);
   close(sp[1]);
