@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -361,6 +362,38 @@ TEST_F(MasterCli, AFailingProgramStopsEverything) {
   EXPECT_NE(h.output().find("exited with code 3"), std::string::npos) << h.output();
   EXPECT_NE(h.output().find("new worker ("), std::string::npos) << h.output();
   EXPECT_NE(h.output().find("exit-on-failure"), std::string::npos) << h.output();
+}
+
+// "user" and "group": the program runs with that identity (needs root to switch).
+TEST_F(MasterCli, ProgramsRunAsTheirUserAndGroup) {
+  if (geteuid() != 0) GTEST_SKIP() << "switching users needs root";
+  HearthProcess& h = start("program who\n  command sleep 1000\n  user nobody\n  group nogroup\n");
+  ASSERT_TRUE(h.ready()) << h.describe();
+  const auto programs = section(one(sock_, "show proc"), "# programs");
+  ASSERT_EQ(programs.size(), 1u);
+  std::ifstream f("/proc/" + programs[0][0] + "/status");
+  std::string uid, gid;
+  for (std::string line; std::getline(f, line);) {
+    if (line.rfind("Uid:", 0) == 0) uid = line;
+    if (line.rfind("Gid:", 0) == 0) gid = line;
+  }
+  EXPECT_EQ(uid, "Uid:\t65534\t65534\t65534\t65534") << uid;
+  EXPECT_EQ(gid, "Gid:\t65534\t65534\t65534\t65534") << gid;
+}
+
+// -S without the master-worker mode: a warning, and no socket (as HAProxy).
+TEST(MasterCliConfig, SWithoutMasterWorkerWarns) {
+  TempDir d;
+  const uint16_t web = free_tcp_port();
+  HearthOptions o;
+  o.extra_args = {"-S", d.path() + "/m.sock"};
+  o.wait_ports = {web};
+  HearthProcess h("frontend f\n  bind 127.0.0.1:" + std::to_string(web) + "\n", o);
+  ASSERT_TRUE(h.ready()) << h.describe();
+  EXPECT_NE(h.output().find("-S: a master CLI needs the master-worker mode"), std::string::npos)
+      << h.output();
+  struct stat st {};
+  EXPECT_NE(stat((d.path() + "/m.sock").c_str(), &st), 0);
 }
 
 TEST(MasterCliConfig, ProgramsNeedTheMasterWorkerMode) {
