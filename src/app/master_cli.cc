@@ -4,7 +4,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <deque>
 
 #include "admin/cli_line.h"
@@ -16,13 +18,17 @@
 namespace hearth::app {
 namespace {
 
-constexpr int64_t kIdleTimeoutMs = 10000;     // a client silent this long is closed
+// A client that has not sent its line by then is closed; an interactive
+// (prompt) session has no such limit, as HAProxy 2.6's master CLI.
+constexpr int64_t kIdleTimeoutMs = 10000;
 constexpr int64_t kWorkerTimeoutMs = 10000;   // a worker that has not answered by then
 constexpr size_t kMaxLine = 65536;            // a longer line closes the session
 constexpr size_t kOutHighWater = 256 * 1024;  // stop reading a worker's answer above this
 constexpr size_t kMaxSessions = 64;
 
 int64_t now_ms() { return MonotonicClock::instance()->now_ms(); }
+
+constexpr int64_t kNoDeadline = INT64_MAX;
 
 void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
@@ -94,7 +100,8 @@ void MasterCli::add_pollfds(std::vector<pollfd>* fds, int* timeout_ms) {
     fds->push_back({s->fd, ev, 0});
     const bool reading_worker = s->fwd >= 0 && s->out.size() < kOutHighWater;
     fds->push_back({reading_worker ? s->fwd : -1, POLLIN, 0});
-    const int64_t left = std::max<int64_t>(0, s->deadline - now);
+    if (s->deadline == kNoDeadline) continue;
+    const int64_t left = std::clamp<int64_t>(s->deadline - now, 0, kIdleTimeoutMs);
     if (*timeout_ms < 0 || left < *timeout_ms) *timeout_ms = int(left);
   }
 }
@@ -116,6 +123,10 @@ void MasterCli::accept_clients(Listener& l) {
 }
 
 namespace {
+
+int64_t idle_deadline(const MasterCli::Session& s, int64_t now) {
+  return s.ctx.prompt ? kNoDeadline : now + kIdleTimeoutMs;
+}
 
 // Returns: false when the client is gone.
 bool read_client(MasterCli::Session& s) {
@@ -229,23 +240,26 @@ void MasterCli::on_events(const std::vector<pollfd>& fds, size_t first) {
   for (size_t k = 0; k < polled_sessions_; ++k, i += 2) {
     Session& s = *sessions_[k];
     bool alive = true;
+    bool active = false;  // the client spoke, or the worker finished its answer
     if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
       alive = read_client(s);
-      s.deadline = now + kIdleTimeoutMs;
+      active = true;
     }
     if (alive && s.fwd >= 0 && fds[i + 1].fd == s.fwd && fds[i + 1].revents && read_worker(s)) {
       close(s.fwd);
       s.fwd = -1;
-      s.deadline = now + kIdleTimeoutMs;
+      active = true;
     }
     if (alive && s.fwd >= 0 && now >= s.deadline) {
       close(s.fwd);
       s.fwd = -1;
       s.out += "The worker did not answer in time.\n";
+      active = true;
     } else if (alive && s.fwd < 0 && now >= s.deadline && s.out.empty()) {
       s.closing = true;  // idle
     }
     if (alive) advance(s);
+    if (alive && active && s.fwd < 0) s.deadline = idle_deadline(s, now);
     alive = alive && write_client(s);
     if (alive && s.closing && s.out.empty()) alive = false;
     if (!alive) {

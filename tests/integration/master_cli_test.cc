@@ -323,6 +323,29 @@ TEST_F(MasterCli, AnIdleClientDoesNotHoldTheMaster) {
   EXPECT_NE(one(sock_, "show proc").find(" master          1 [failed: 0] "), std::string::npos);
 }
 
+// A client that does not send its line within 10 s is closed; a prompt
+// session has no idle limit (as HAProxy 2.6); a worker that does not answer
+// within 10 s gets the session an error instead of a hang.
+TEST_F(MasterCli, TimeoutsForSilentClientsAndWorkers) {
+  HearthProcess& h = start();
+  ASSERT_TRUE(h.ready()) << h.describe();
+  const pid_t w = worker();
+  CliConn silent(sock_);
+  CliConn interactive(sock_);
+  CliConn waiting(sock_);
+  interactive.send("prompt");
+  EXPECT_EQ(interactive.until("master> "), "master> ");
+  ASSERT_EQ(kill(w, SIGSTOP), 0);
+  waiting.send("@1 show info");
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(waiting.until("\n", milliseconds{13000}), "The worker did not answer in time.\n");
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, milliseconds{9000});
+  kill(w, SIGCONT);
+  EXPECT_TRUE(silent.closed());
+  interactive.send("show cli level");
+  EXPECT_EQ(interactive.until("master> "), "admin\n\nmaster> ");
+}
+
 TEST_F(MasterCli, ProgramsFollowStartOnReload) {
   HearthProcess& h = start(std::string(kPrograms) +
                            "program tough\n  command sh -c \"trap '' USR1; exec sleep 1000\"\n");
