@@ -47,7 +47,8 @@ struct MasterCli::Session {
   CliContext ctx;
   std::string in, out;
   std::deque<std::string> pending;  // the commands of the line being run
-  bool line_running = false;        // a line was taken; its end prints the prompt
+  std::string payload;        // "CMD <<": the lines up to an empty one, for the line's last command
+  bool line_running = false;  // a line was taken; its end prints the prompt
   bool eof = false, closing = false;
   int fwd = -1;  // the connection to a worker's runtime API while forwarding
   int64_t deadline = 0;
@@ -169,14 +170,15 @@ bool read_worker(MasterCli::Session& s) {
 
 // Opens a connection to the runtime API of the worker behind `channel` and
 // sends it `command`. Returns: the master's end, or -1.
-int forward(int channel, const std::string& command, CliLevel level) {
+int forward(int channel, const std::string& command, const std::string& payload, CliLevel level) {
   int sp[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) return -1;
   set_nonblocking(channel);  // a worker that reads nothing must not block the master
   const std::string hello = std::string("cli ") + cli_level_name(level);
   const bool sent = net::channel_send(channel, hello, &sp[1], 1);
   close(sp[1]);
-  const std::string line = command + "\n";
+  // "CMD <<", the payload lines, the empty line that ends them.
+  const std::string line = payload.empty() ? command + "\n" : command + " <<\n" + payload + "\n";
   // A fresh socket's buffer takes a command line whole.
   if (!sent || send(sp[0], line.data(), line.size(), MSG_NOSIGNAL) != ssize_t(line.size())) {
     close(sp[0]);
@@ -187,6 +189,29 @@ int forward(int channel, const std::string& command, CliLevel level) {
   return sp[0];
 }
 
+// Takes the next whole line of s.in (the rest at EOF), and its payload when it
+// ends with "<<" (the lines up to an empty one, or to EOF).
+// Returns: false if it is not all there yet.
+bool take_line(MasterCli::Session& s, std::string* line) {
+  size_t nl = s.in.find('\n');
+  if (nl == std::string::npos && !(s.eof && !s.in.empty())) return false;
+  if (nl == std::string::npos) nl = s.in.size();
+  *line = s.in.substr(0, nl);
+  if (!line->empty() && line->back() == '\r') line->pop_back();
+  size_t next = std::min(s.in.size(), nl + 1);
+  s.payload.clear();
+  if (line->size() >= 2 && line->compare(line->size() - 2, 2, "<<") == 0) {
+    size_t end = s.in.find("\n\n", nl);
+    if (end == std::string::npos && !s.eof) return false;
+    if (end == std::string::npos) end = s.in.size();
+    if (end + 1 > next) s.payload = s.in.substr(next, end + 1 - next);
+    next = std::min(s.in.size(), end + 2);
+    line->resize(line->size() - 2);
+  }
+  s.in.erase(0, next);
+  return true;
+}
+
 }  // namespace
 
 void MasterCli::advance(Session& s) {
@@ -194,10 +219,11 @@ void MasterCli::advance(Session& s) {
     if (!s.pending.empty()) {
       const std::string cmd = s.pending.front();
       s.pending.pop_front();
+      const std::string payload = s.pending.empty() ? s.payload : "";
       const MasterState st = state_();
       CliAction a = run_master_command(cmd, st, &s.ctx, &s.out);
       if (a.kind == CliAction::kForward) {
-        s.fwd = forward(a.channel, a.command, s.ctx.level);
+        s.fwd = forward(a.channel, a.command, payload, s.ctx.level);
         if (s.fwd < 0) s.out += "The worker cannot be reached.\n";
         s.deadline = now_ms() + kWorkerTimeoutMs;
       } else if (a.kind == CliAction::kFail || a.kind == CliAction::kQuit) {
@@ -216,15 +242,11 @@ void MasterCli::advance(Session& s) {
         s.out += prompt(state_(), s.ctx);
       continue;
     }
-    size_t nl = s.in.find('\n');
-    if (nl == std::string::npos && !(s.eof && !s.in.empty())) {
+    std::string line;
+    if (!take_line(s, &line)) {
       if (s.eof) s.closing = true;
       return;
     }
-    if (nl == std::string::npos) nl = s.in.size();
-    std::string line = s.in.substr(0, nl);
-    s.in.erase(0, std::min(s.in.size(), nl + 1));
-    if (!line.empty() && line.back() == '\r') line.pop_back();
     for (std::string& c : admin::split_commands(line)) {
       while (!c.empty() && (c.front() == ' ' || c.front() == '\t')) c.erase(0, 1);
       while (!c.empty() && (c.back() == ' ' || c.back() == '\t')) c.pop_back();

@@ -208,6 +208,31 @@ TEST_F(MasterCli, PrefixesReachTheWorkerOrTheMaster) {
   EXPECT_NE(one(sock_, "foo").find("Unknown command 'foo'"), std::string::npos);
 }
 
+// "CMD <<": the payload lines, up to an empty one, go to the worker with the command.
+TEST_F(MasterCli, PayloadGoesWithTheCommand) {
+  const std::string map = dir_.path() + "/hosts.map";
+  std::ofstream(map) << "a.test app\n";
+  HearthProcess& h = start(
+      "frontend m\n  mode http\n  bind 127.0.0.1:" + std::to_string(free_tcp_port()) +
+      "\n  http-request set-var(txn.x) req.hdr(host),map(" + map + ")\n  default_backend app\n");
+  ASSERT_TRUE(h.ready()) << h.describe();
+  EXPECT_EQ(one(sock_, "@1 add map " + map + " <<\nb.test app\nc.test app\n"), "\n");
+  const std::string shown = one(sock_, "@1 show map " + map);
+  EXPECT_NE(shown.find(" a.test app\n"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(" b.test app\n"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(" c.test app\n"), std::string::npos) << shown;
+  // In a prompt session, the line after the payload is the next command.
+  CliConn c(sock_);
+  c.send("prompt");
+  EXPECT_EQ(c.until("master> "), "master> ");
+  c.send("@1 add map " + map + " <<\nd.test app\n\nshow version");
+  // The add's empty answer and prompt, then the version's.
+  const std::string two = c.until("\n\nmaster> ");
+  EXPECT_EQ(two.rfind("\nmaster> ", 0), 0u) << two;
+  EXPECT_EQ(count(two, "master> "), 2u) << two;
+  EXPECT_NE(one(sock_, "@1 show map " + map).find(" d.test app\n"), std::string::npos);
+}
+
 TEST_F(MasterCli, PromptModeKeepsTheSessionAndShowsTheTarget) {
   HearthProcess& h = start();
   ASSERT_TRUE(h.ready()) << h.describe();
