@@ -56,6 +56,8 @@ class Master {
   void reload();
   void on_signal(int sig);
   void reap();
+  // A current worker or program failed: SIGTERM to all, unless no-exit-on-failure.
+  void stop_on_failure();
   void signal_all(int sig);
   void read_signals(bool queue_only);
   void settings_from(const config::GlobalConfig& g);
@@ -247,13 +249,7 @@ void Master::reap() {
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
     bool program_failed = false;
     if (programs_.reaped(pid, status, &program_failed)) {
-      if (program_failed && !stopping_ && exit_on_failure_) {
-        fprintf(stderr, "[ALERT] hearth master: exit-on-failure, stopping every worker\n");
-        notify("STOPPING=1");
-        stopping_ = true;
-        signal_all(SIGTERM);
-        programs_.signal_all(SIGTERM);
-      }
+      if (program_failed) stop_on_failure();
       continue;
     }
     size_t i = 0;
@@ -273,14 +269,17 @@ void Master::reap() {
             stopping_ ? "WARNING" : "ALERT", int(pid), code, exit_reason(status));
     if (!exit_set_) exit_code_ = code, exit_set_ = true;
     // A crash (not one of the stops) ends everything, unless told otherwise.
-    if (!stopping_ && exit_on_failure_ && failed_exit(code)) {
-      fprintf(stderr, "[ALERT] hearth master: exit-on-failure, stopping every worker\n");
-      notify("STOPPING=1");
-      stopping_ = true;
-      signal_all(SIGTERM);
-      programs_.signal_all(SIGTERM);
-    }
+    if (failed_exit(code)) stop_on_failure();
   }
+}
+
+void Master::stop_on_failure() {
+  if (stopping_ || !exit_on_failure_) return;
+  fprintf(stderr, "[ALERT] hearth master: exit-on-failure, stopping every worker\n");
+  notify("STOPPING=1");
+  stopping_ = true;
+  signal_all(SIGTERM);
+  programs_.signal_all(SIGTERM);
 }
 
 void Master::read_signals(bool queue_only) {

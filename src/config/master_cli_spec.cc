@@ -15,6 +15,13 @@ bool parse_master_cli_spec(const std::string& arg, MasterCliSpec* out, std::stri
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
+  for (size_t i = 3; i < words.size(); i += 2)
+    if (words[i] == "expose-fd") {
+      *err =
+          "'expose-fd' does not apply to the master CLI: it hands out no listeners (as "
+          "HAProxy's)";
+      return false;
+    }
   ParseResult scratch;
   detail::Reporter rep(scratch);
   detail::Directive d{SourceLoc{"-S", 0}, words, nullptr};

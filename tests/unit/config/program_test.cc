@@ -83,6 +83,8 @@ TEST(MasterCliSpec, Refusals) {
   EXPECT_FALSE(parse_master_cli_spec("ipv4@127.0.0.1:1,mode,600", &m, &err));
   EXPECT_EQ(err, "'mode' applies to unix sockets only");
   EXPECT_FALSE(parse_master_cli_spec("abns@x", &m, &err));
+  EXPECT_FALSE(parse_master_cli_spec("/m.sock,expose-fd,listeners", &m, &err));
+  EXPECT_NE(err.find("'expose-fd' does not apply to the master CLI"), std::string::npos) << err;
 }
 
 }  // namespace
