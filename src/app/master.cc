@@ -248,7 +248,7 @@ void Master::reap() {
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
     bool program_failed = false;
-    if (programs_.reaped(pid, status, &program_failed)) {
+    if (programs_.reaped(pid, status, stopping_, &program_failed)) {
       if (program_failed) stop_on_failure();
       continue;
     }

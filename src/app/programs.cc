@@ -78,7 +78,7 @@ void Programs::reload(const std::vector<config::ProgramConfig>& programs) {
   }
 }
 
-bool Programs::reaped(pid_t pid, int status, bool* failed) {
+bool Programs::reaped(pid_t pid, int status, bool stopping, bool* failed) {
   *failed = false;
   for (size_t i = 0; i < procs_.size(); ++i) {
     if (procs_[i].pid != pid) continue;
@@ -87,8 +87,8 @@ bool Programs::reaped(pid_t pid, int status, bool* failed) {
     const int code = exit_code(status);
     *failed = !p.leaving && failed_exit(code);
     fprintf(stderr, "[%s] hearth master: %s program '%s' (%d) exited with code %d (%s)\n",
-            p.leaving ? "WARNING" : "ALERT", p.leaving ? "former" : "current", p.name.c_str(),
-            int(pid), code, exit_reason(status));
+            p.leaving || stopping ? "WARNING" : "ALERT", p.leaving ? "former" : "current",
+            p.name.c_str(), int(pid), code, exit_reason(status));
     return true;
   }
   return false;

@@ -29,9 +29,10 @@ class Programs {
   // program of the new configuration is started if it says start-on-reload
   // (the default) or had no instance running.
   void reload(const std::vector<config::ProgramConfig>& programs);
-  // A child ended. Returns: false if it was no program; else true, reported,
-  // and *failed set if a current instance ended with a failure code.
-  bool reaped(pid_t pid, int status, bool* failed);
+  // A child ended (`stopping`: the master is stopping everything). Returns:
+  // false if it was no program; else true, reported, and *failed set if a
+  // current instance ended with a failure code.
+  bool reaped(pid_t pid, int status, bool stopping, bool* failed);
   void signal_all(int sig);
   bool empty() const { return procs_.empty(); }
   const std::vector<ProgramProc>& procs() const { return procs_; }
