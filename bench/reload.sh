@@ -4,12 +4,16 @@
 # Hearth (-W) and HAProxy (-W). Prints wrk's errors, the requests served, and
 # how many backend connections were opened in the second after each reload
 # (counted by the backend itself, which logs the time of every accept).
-# usage: bench/reload.sh [HEARTH_BINARY=build/release/hearth] [INTERVAL=0.5]
+# usage: [REUSE=safe|aggressive|always] bench/reload.sh [HEARTH_BINARY=build/release/hearth] [INTERVAL=0.5]
+# REUSE sets the backend's http-reuse (default safe, where a client's first
+# request never takes an idle connection: every client that reconnects after a
+# reload opens one, with or without a warm handover).
 set -u
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 HEARTH=${1:-$HERE/build/release/hearth}
 [ -x "$HEARTH" ] || HEARTH=$HERE/build/debug/hearth
 INTERVAL=${2:-0.5}
+REUSE=${REUSE:-safe}
 RELOADS=20
 W=$(mktemp -d /tmp/reloadbench.XXXX)
 BPORT=19401
@@ -50,6 +54,7 @@ frontend fe
   bind 127.0.0.1:PORT
   default_backend be
 backend be
+  http-reuse $REUSE
   server s1 127.0.0.1:$BPORT
 CFG
   python3 $W/backend.py $BPORT $W/$name.accepts & local bk=$!

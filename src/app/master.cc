@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/exit_status.h"
+#include "app/idle_handover.h"
 #include "app/load.h"
 #include "app/master_cli.h"
 #include "app/process.h"
@@ -21,6 +22,8 @@
 #include "app/runtime.h"
 #include "app/sd_notify.h"
 #include "app/serve.h"
+#include "app/supervise.h"
+#include "app/warm_state.h"
 #include "net/fd_channel.h"
 #include "net/listen_set.h"
 
@@ -35,7 +38,11 @@ struct WorkerProc {
   bool current = true;   // false once a newer worker took over
   bool leaving = false;  // told to soft-stop
   time_t started = 0;
+  bool channel_open = true;  // false once its end closed (it is exiting)
 };
+
+// How long a reload waits for the current worker's warm state.
+constexpr int kWarmStateTimeoutMs = 1000;
 
 class Master {
  public:
@@ -51,7 +58,15 @@ class Master {
   bool bind_all(const config::Config& c, std::string* err);
   // Binds, forks a worker on `parsed` and waits until it serves.
   // Returns: false (reported) if it could not start; nothing changed then.
-  bool start_worker(config::ParseResult& parsed, bool quiet);
+  // `warm`: what the worker it replaces knows (null: nothing).
+  bool start_worker(config::ParseResult& parsed, bool quiet, const WarmState* warm);
+  // The warm reload: messages from the workers' channels; idle server
+  // connections a leaving worker hands over go on to the current one.
+  void read_channels(const std::vector<pollfd>& polled);
+  WorkerProc* current_worker();
+  // Sends a worker that a newer one replaces the soft stop with handover.
+  // Returns: false if the channel failed (the caller signals instead).
+  bool tell_to_leave(const WorkerProc& w);
   bool wait_ready(int channel);
   void reload();
   void on_signal(int sig);
@@ -130,7 +145,53 @@ bool Master::wait_ready(int channel) {
   }
 }
 
-bool Master::start_worker(config::ParseResult& parsed, bool quiet) {
+bool Master::tell_to_leave(const WorkerProc& w) {
+  if (!w.channel_open) return false;
+  // A direct channel from the leaving worker to the new one: its idle
+  // connections then reach the new worker without a stop here.
+  const WorkerProc* to = current_worker();
+  int sp[2];
+  std::string err;
+  if (to && to->channel_open && net::channel_pair(sp, &err)) {
+    const bool sent = net::channel_send(to->channel, kHandoverInMessage, &sp[1], 1) &&
+                      net::channel_send(w.channel, kLeaveMessage, &sp[0], 1);
+    close(sp[0]);
+    close(sp[1]);
+    if (sent) return true;
+  }
+  return net::channel_send(w.channel, kLeaveMessage);  // through the master
+}
+
+WorkerProc* Master::current_worker() {
+  for (WorkerProc& w : workers_)
+    if (w.current) return &w;
+  return nullptr;
+}
+
+void Master::read_channels(const std::vector<pollfd>& polled) {
+  for (const pollfd& p : polled) {
+    if (p.fd == sfd_ || !p.revents) continue;
+    WorkerProc* from = nullptr;
+    for (WorkerProc& w : workers_)
+      if (w.channel == p.fd) from = &w;
+    if (!from) continue;
+    for (;;) {
+      net::ChannelMessage m;
+      const net::ChannelRead r = net::channel_recv(p.fd, &m, /*nonblock=*/true);
+      if (r == net::ChannelRead::kAgain) break;
+      if (r != net::ChannelRead::kMessage) {
+        from->channel_open = false;  // reap() closes it once the worker is gone
+        break;
+      }
+      WorkerProc* to = current_worker();
+      if (is_idle_handover(m.text) && to && to != from && to->channel_open)
+        net::channel_send(to->channel, m.text, m.fds.data(), m.fds.size());
+      for (int fd : m.fds) close(fd);  // the new worker has its own copies
+    }
+  }
+}
+
+bool Master::start_worker(config::ParseResult& parsed, bool quiet, const WarmState* warm) {
   std::string err;
   int sp[2], cli[2] = {-1, -1};
   if (!bind_all(parsed.config, &err) || !net::channel_pair(sp, &err)) {
@@ -159,7 +220,7 @@ bool Master::start_worker(config::ParseResult& parsed, bool quiet) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    MasterLink link{sp[1], &listeners_, cli[1]};
+    MasterLink link{sp[1], &listeners_, cli[1], warm};
     const int rc = serve(o_, parsed, quiet, &link);
     fflush(stdout);
     fflush(stderr);
@@ -190,7 +251,13 @@ void Master::reload() {
   bool quiet = false;
   ++reloads_;
   last_reload_failed_ = true;
-  if (!load_config(o, &parsed, &quiet) || !start_worker(parsed, quiet)) {
+  // What the current worker knows about the servers goes to the new one.
+  WarmState warm;
+  const WorkerProc* cur = current_worker();
+  const bool have_warm =
+      cur && cur->channel_open && fetch_warm_state(cur->channel, kWarmStateTimeoutMs, &warm);
+  if (!load_config(o, &parsed, &quiet) ||
+      !start_worker(parsed, quiet, have_warm ? &warm : nullptr)) {
     ++failed_reloads_;
     fprintf(stderr, "[ALERT] hearth master: reload failed, the current worker keeps serving\n");
     notify("READY=1");  // still serving, with the previous configuration
@@ -204,7 +271,7 @@ void Master::reload() {
     ++w.reloads;
     if (max_reloads_ >= 0 && w.reloads > max_reloads_) {
       kill(w.pid, SIGTERM);  // mworker-max-reloads: it stayed too long
-    } else if (!w.leaving) {
+    } else if (!w.leaving && !tell_to_leave(w)) {
       kill(w.pid, SIGUSR1);  // finish the sessions, bounded by hard-stop-after
     }
     w.leaving = true;
@@ -337,7 +404,7 @@ int Master::run(config::ParseResult parsed) {
     write_pid(pid_fd);
   }
   programs_.start(parsed.config.programs);
-  if (!start_worker(parsed, quiet_)) {
+  if (!start_worker(parsed, quiet_, nullptr)) {
     programs_.signal_all(SIGTERM);
     int status = 0;
     while (wait(&status) > 0 || errno == EINTR) {  // the programs too
@@ -353,11 +420,15 @@ int Master::run(config::ParseResult parsed) {
     reap();
     if (workers_.empty() && (stopping_ || exit_on_failure_) && all_gone()) break;
     std::vector<pollfd> p{{sfd_, POLLIN, 0}};
+    for (const WorkerProc& w : workers_)
+      if (w.channel_open) p.push_back({w.channel, POLLIN, 0});
+    const size_t cli_first = p.size();
     int timeout_ms = -1;
     cli_.add_pollfds(&p, &timeout_ms);
     if (poll(p.data(), p.size(), timeout_ms) < 0) continue;
+    read_channels(std::vector<pollfd>(p.begin() + 1, p.begin() + long(cli_first)));
     if (p[0].revents & POLLIN) read_signals(false);
-    cli_.on_events(p, 1);
+    cli_.on_events(p, cli_first);
   }
   listeners_.close_all();
   if (!pidfile.empty()) unlink(pidfile.c_str());

@@ -14,12 +14,15 @@
 #include "admin/runtime_api.h"
 #include "admin/stats_socket.h"
 #include "app/affinity.h"
+#include "app/handover_feed.h"
+#include "app/idle_handover.h"
 #include "app/limits.h"
 #include "app/process.h"
 #include "app/runtime.h"
 #include "app/supervise.h"
 #include "app/worker.h"
 #include "core/buffer.h"
+#include "core/clock.h"
 #include "core/pool.h"
 #include "expr/sample.h"
 #include "mux/mux.h"
@@ -132,7 +135,10 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   }
   for (auto& n : notes) fprintf(stderr, "[WARNING] %s\n", n.c_str());
   Runtime rt;
-  if (link) rt.listen_set = link->listeners;
+  if (link) {
+    rt.listen_set = link->listeners;
+    rt.warm = link->warm;
+  }
   std::vector<std::string> errors;
   if (!rt.build(parsed.config, &errors)) {
     for (auto& e : errors) fprintf(stderr, "[ALERT] %s\n", e.c_str());
@@ -212,6 +218,34 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   ss.hard_stop_ms = rt.hard_stop_after_ms;
   ss.grace_ms = g.process.grace_ms;
   ss.master_channel = link ? link->channel : -1;
+  HandoverFeed feed(&rt.backends);  // the warm reload's direct channels
+  if (link) {
+    const int channel = link->channel;
+    // A direct channel to the new worker if the master opened one, else
+    // through the master. Kept open until the process exits.
+    ss.on_leave = [&rt, channel](net::ChannelMessage& m) {
+      int to = channel;
+      if (!m.fds.empty()) {
+        to = m.fds.front();
+        m.fds.erase(m.fds.begin());
+      }
+      if (rt.handover_channel.load() < 0) rt.handover_channel.store(to);
+    };
+    ss.on_tick = [&rt, &workers, &feed](int64_t now) {
+      feed.read_all();
+      sweep_handed_over(rt.backends, workers, now);
+    };
+    ss.on_message = [&rt, &bes, &feed, channel](net::ChannelMessage& m) {
+      if (m.text == kHandoverInMessage && m.fds.size() == 1) {
+        feed.add(m.fds.front());  // a leaving worker's direct channel
+        m.fds.clear();
+      } else if (m.text == kWarmStateRequest) {
+        send_warm_state(channel, collect_warm_state(bes, MonotonicClock::instance()->now_ms()));
+      } else if (is_idle_handover(m.text)) {
+        adopt_idle(rt.backends, m);
+      }
+    };
+  }
   supervise(set, workers, ss);
   for (auto& w : workers) w->join();
   for (auto& s : sockets) s->stop();

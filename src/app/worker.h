@@ -38,15 +38,21 @@ class Worker {
   static void stop_cb(void* ctx);
   static void suspend_cb(void* ctx);
   static void resume_cb(void* ctx);
+  static void parked_cb(void* ctx);
+  static void handover_cb(Tasklet* t, void* ctx, uint32_t state);
   void housekeeping();
   // Every server's pool on this thread: purge, or close all when not serving.
   void tick_pools();
   void close_idle_pools();
+  // Warm reload: hands this thread's idle server connections to the newer
+  // worker, when there is one (Runtime::handover_channel).
+  void hand_over_idle_pools();
 
   int index_;
   Runtime* rt_;
   EventLoop loop_;
   Timer housekeeping_;
+  Tasklet handover_;  // a stopping worker's idle connections go to the new one
   std::vector<std::unique_ptr<net::Listener>> listeners_;
   std::thread thread_;
   bool stopping_ = false;

@@ -39,7 +39,7 @@ bool channel_send(int sock, std::string_view msg, const int* fds, size_t nfds) {
   return n == ssize_t(msg.size());
 }
 
-ChannelRead channel_recv(int sock, ChannelMessage* out) {
+ChannelRead channel_recv(int sock, ChannelMessage* out, bool nonblock) {
   out->text.assign(kChannelMaxMessage, '\0');
   out->fds.clear();
   iovec iov{out->text.data(), out->text.size()};
@@ -50,7 +50,7 @@ ChannelRead channel_recv(int sock, ChannelMessage* out) {
   mh.msg_control = control;
   mh.msg_controllen = sizeof control;
   ssize_t n;
-  do n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+  do n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | (nonblock ? MSG_DONTWAIT : 0));
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return (errno == EAGAIN || errno == EWOULDBLOCK) ? ChannelRead::kAgain : ChannelRead::kError;
