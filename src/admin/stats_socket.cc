@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -162,6 +163,7 @@ void StatsSocket::handle(int fd) {
     std::string line = in.substr(0, nl);
     in.erase(0, nl + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line == "_getsocks") return getsocks(fd);
     // "CMD <<": the lines that follow, up to an empty one, are its payload.
     std::string payload;
     if (line.size() >= 2 && line.compare(line.size() - 2, 2, "<<") == 0) {
@@ -189,6 +191,16 @@ void StatsSocket::handle(int fd) {
       off += size_t(n);
     }
     if (!prompt) return;
+  }
+}
+
+void StatsSocket::getsocks(int fd) {
+  std::string err;
+  if (!export_) {
+    fprintf(stderr, "[WARNING] stats socket %s: _getsocks refused: no 'expose-fd listeners'\n",
+            path_.c_str());
+  } else if (!export_->send_to(fd, &err)) {
+    fprintf(stderr, "[WARNING] stats socket %s: _getsocks: %s\n", path_.c_str(), err.c_str());
   }
 }
 

@@ -5,6 +5,9 @@
 // a time; a connection idle for `stats timeout` is closed. Each
 // connection carries one command (HAProxy's non-interactive mode) unless the
 // client sends "prompt", after which commands are read until "quit" or EOF.
+// `_getsocks` (the -x of a new process, net/getsocks.h) is answered only by
+// a socket with `expose-fd listeners`; any other closes the connection
+// without a byte, as HAProxy's does.
 #include <sys/types.h>
 
 #include <atomic>
@@ -13,6 +16,7 @@
 #include <thread>
 
 #include "admin/runtime_api.h"
+#include "net/socket_export.h"
 
 namespace hearth::admin {
 
@@ -29,10 +33,13 @@ class StatsSocket {
   bool open_tcp(const std::string& address, std::string* err);
   void start();
   void stop();
+  // expose-fd listeners: `_getsocks` sends the sockets `e` offers (not owned).
+  void set_export(const net::SocketExport* e) { export_ = e; }
 
  private:
   void serve();
   void handle(int fd);
+  void getsocks(int fd);
 
   RuntimeApi* api_;
   bool admin_;
@@ -44,6 +51,7 @@ class StatsSocket {
   // bound another at the same path, which must stay.
   dev_t dev_ = 0;
   ino_t ino_ = 0;
+  const net::SocketExport* export_ = nullptr;
   std::thread thread_;
   std::atomic<bool> stop_{false};
 };

@@ -13,11 +13,13 @@
 #include <ctime>
 #include <vector>
 
+#include "app/handover.h"
 #include "app/load.h"
 #include "app/process.h"
 #include "app/runtime.h"
 #include "app/sd_notify.h"
 #include "app/serve.h"
+#include "net/adopted_sockets.h"
 #include "net/fd_channel.h"
 #include "net/listen_set.h"
 
@@ -287,12 +289,19 @@ int Master::run(config::ParseResult parsed) {
   } else {
     write_pid(pid_fd);
   }
+  // -x and -sf/-st apply to the first start only: later, the master's own
+  // sockets carry the reloads (handover.h).
+  net::AdoptedSockets adopted;
+  if (!take_old_sockets(o_, &adopted, &err)) fprintf(stderr, "[WARNING] %s\n", err.c_str());
+  listeners_.set_adopted(&adopted);
   if (!start_worker(parsed, quiet_)) {
     int status = 0;
     while (wait(&status) < 0 && errno == EINTR) {
     }
     return 1;
   }
+  release_old_sockets(&adopted, quiet_);
+  signal_old_processes(o_, quiet_);
   daemon_ready();
   notify("READY=1");
   for (;;) {

@@ -30,6 +30,14 @@ struct Options {
   bool master_worker = false;  // -W (and -Ws): a master process supervises the worker
   bool systemd = false;        // -Ws: sd_notify READY/RELOADING/STOPPING to NOTIFY_SOCKET
   bool nosplice = false;       // -dS: as the global "nosplice"
+  // -sf PID... / -st PID...: once serving, SIGUSR1 (soft stop) or SIGTERM
+  // (hard stop) to each of these processes (docs/architecture.md,
+  // "Old-style reload").
+  std::vector<int> old_pids;
+  int old_pids_signal = 0;  // SIGUSR1 (-sf) or SIGTERM (-st); 0: none given
+  // -x SOCKET: take the listening sockets of the process at this stats
+  // socket (expose-fd listeners) before binding; "/dev/null": don't.
+  std::string old_socket;
 };
 
 // Returns: false with *err describing the bad flag.

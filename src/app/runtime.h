@@ -10,6 +10,7 @@
 #include "backend/health_check.h"
 #include "config/model.h"
 #include "net/address.h"
+#include "net/adopted_sockets.h"
 #include "net/listen_set.h"
 #include "net/listener.h"
 #include "net/socket.h"
@@ -69,6 +70,9 @@ class Runtime {
   // Master-worker mode: the sockets the master keeps; the workers take their
   // listening sockets from there instead of binding (null: bind them).
   const net::ListenSet* listen_set = nullptr;
+  // -x: the old process's sockets; a bind takes a matching one before
+  // binding a new socket (null: none).
+  net::AdoptedSockets* adopted = nullptr;
   // Messages for the operator that do not stop the start (state files).
   std::vector<std::string> warnings;
   // One per server of every ring; each runs on worker thread f->thread().

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/worker.h"
+#include "net/socket_export.h"
 
 namespace hearth::app {
 
@@ -18,6 +19,9 @@ struct SuperviseSettings {
   // is gone) starts a soft stop. -1: a standalone process, where SIGTERM
   // and SIGINT drain like SIGUSR1.
   int master_channel = -1;
+  // expose-fd listeners: withdrawn at the stop signal, before any listener
+  // closes its socket (null: none).
+  net::SocketExport* exports = nullptr;
 };
 
 // Returns: the signals the serving process waits for (SIGTERM, SIGINT,
