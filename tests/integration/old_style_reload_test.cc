@@ -160,6 +160,37 @@ TEST_F(OldStyleReload, AMasterTakesOverWithXAndSf) {
   EXPECT_EQ(m.stop(), 0) << m.output();
 }
 
+// The _getsocks exchange is HAProxy's: HAProxy 2.6 takes Hearth's sockets
+// with its -x, and Hearth takes them back from HAProxy.
+TEST_F(OldStyleReload, HaproxyAndHearthHandOverBothWays) {
+  HearthProcess& a = start({});
+  ASSERT_TRUE(a.ready()) << a.describe();
+  const std::set<std::string> hearths = listen_inodes(p.http);
+  HearthOptions ho;
+  ho.binary = "haproxy";
+  ho.extra_args = {"-db", "-x", sock, "-sf", std::to_string(a.process().pid())};
+  ho.wait_ports = {p.http, p.tcp};
+  HearthProcess ha(config(), ho);
+  ASSERT_TRUE(ha.ready()) << ha.describe();
+  ASSERT_EQ(a.process().wait_exit(milliseconds{5000}), 0) << a.output();
+  // HAProxy has one socket per bind: it kept one of Hearth's, closed the other.
+  const std::set<std::string> haproxys = listen_inodes(p.http);
+  ASSERT_EQ(haproxys.size(), 1u) << ha.output();
+  EXPECT_TRUE(contains_all(hearths, haproxys));
+  EXPECT_TRUE(contains_all(socket_inodes(ha.process().pid()), haproxys));
+
+  HearthProcess& c = start({"-x", sock, "-sf", std::to_string(ha.process().pid())});
+  ASSERT_TRUE(c.ready()) << c.describe();
+  // HAProxy also sends its stats socket, which no bind uses.
+  EXPECT_NE(c.output().find("took 2 of the 3 listening socket(s)"), std::string::npos)
+      << c.output();
+  EXPECT_TRUE(contains_all(socket_inodes(c.process().pid()), haproxys));
+  EXPECT_TRUE(contains_all(listen_inodes(p.http), haproxys));
+  EXPECT_EQ(ha.process().wait_exit(milliseconds{5000}), 0) << ha.output();
+  HttpClient client(p.http);
+  EXPECT_EQ(client.request("GET", "/").status, 200);
+}
+
 TEST_F(OldStyleReload, SfWithoutXBindsNewSocketsNextToTheOldOnes) {
   HearthProcess& a = start({});
   ASSERT_TRUE(a.ready()) << a.describe();
