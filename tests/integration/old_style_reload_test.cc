@@ -12,6 +12,7 @@
 #include "integration/proc_sockets.h"
 #include "integration/reload_load.h"
 #include "integration/tcp_test_util.h"
+#include "support/command.h"
 #include "support/wait.h"
 
 namespace hearth::test {
@@ -189,6 +190,38 @@ TEST_F(OldStyleReload, HaproxyAndHearthHandOverBothWays) {
   EXPECT_EQ(ha.process().wait_exit(milliseconds{5000}), 0) << ha.output();
   HttpClient client(p.http);
   EXPECT_EQ(client.request("GET", "/").status, 200);
+}
+
+// The init script's reload of a daemon: `hearth -D -p PIDFILE -x SOCKET -sf
+// $(cat PIDFILE)` returns once the new daemon serves and has signalled the
+// old one, which drains and leaves the pid file to its successor.
+TEST_F(OldStyleReload, DaemonReloadedFromItsPidFile) {
+  const std::string cfg = dir.file("d.cfg");
+  ASSERT_TRUE(write_file(cfg, config()));
+  CommandResult r = run_command({hearth_binary(), "-D", "-f", cfg, "-p", pidfile});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const pid_t first = pid_in(pidfile);
+  struct Reaper {  // daemons are not our children: killed by pid
+    std::vector<pid_t> pids;
+    ~Reaper() {
+      for (pid_t p : pids) kill(p, SIGKILL);
+    }
+  } reaper{{first}};
+  ASSERT_GT(first, 1);
+  const std::set<std::string> before = listen_inodes(p.http);
+  r = run_command(
+      {hearth_binary(), "-D", "-f", cfg, "-p", pidfile, "-x", sock, "-sf", std::to_string(first)});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const pid_t second = pid_in(pidfile);
+  reaper.pids.push_back(second);
+  EXPECT_NE(second, first);
+  EXPECT_TRUE(wait_until([&] { return kill(first, 0) != 0; }, milliseconds{5000}));
+  EXPECT_EQ(listen_inodes(p.http), before);
+  EXPECT_EQ(pid_in(pidfile), second);  // the old daemon left it alone
+  HttpClient c(p.http);
+  EXPECT_EQ(c.request("GET", "/").status, 200);
+  kill(second, SIGTERM);
+  EXPECT_TRUE(wait_until([&] { return kill(second, 0) != 0; }, milliseconds{5000}));
 }
 
 TEST_F(OldStyleReload, SfWithoutXBindsNewSocketsNextToTheOldOnes) {
