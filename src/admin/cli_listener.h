@@ -21,6 +21,7 @@ class CliListener {
   // Listens on a TCP address instead. Returns: false with *err set.
   bool open_tcp(const std::string& address, std::string* err);
   int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
   // Closes what this object opened (an adopted fd@N stays open) and removes
   // the socket file if it is still the one bound here: a reload's new worker
   // may have bound another at the same path, which must stay.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -107,6 +108,7 @@ void StatsSocket::handle(int fd, bool admin) {
     std::string line = in.substr(0, nl);
     in.erase(0, nl + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line == "_getsocks") return getsocks(fd);
     // "CMD <<": the lines that follow, up to an empty one, are its payload.
     std::string payload;
     if (line.size() >= 2 && line.compare(line.size() - 2, 2, "<<") == 0) {
@@ -134,6 +136,17 @@ void StatsSocket::handle(int fd, bool admin) {
       off += size_t(n);
     }
     if (!prompt) return;
+  }
+}
+
+void StatsSocket::getsocks(int fd) {
+  std::string err;
+  if (!export_) {
+    fprintf(stderr, "[WARNING] stats socket %s: _getsocks refused: no 'expose-fd listeners'\n",
+            listener_.path().c_str());
+  } else if (!export_->send_to(fd, &err)) {
+    fprintf(stderr, "[WARNING] stats socket %s: _getsocks: %s\n", listener_.path().c_str(),
+            err.c_str());
   }
 }
 

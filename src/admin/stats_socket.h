@@ -7,6 +7,9 @@
 // client sends "prompt", after which commands are read until "quit" or EOF.
 // A worker of the master-worker mode also serves, the same way, the
 // connections its master passes on a channel (the master CLI's "@N").
+// `_getsocks` (the -x of a new process, net/getsocks.h) is answered only by
+// a socket with `expose-fd listeners`; any other closes the connection
+// without a byte, as HAProxy's does.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -14,6 +17,7 @@
 
 #include "admin/cli_listener.h"
 #include "admin/runtime_api.h"
+#include "net/socket_export.h"
 
 namespace hearth::admin {
 
@@ -39,6 +43,8 @@ class StatsSocket {
   void open_master_link(int channel) { link_ = channel; }
   void start();
   void stop();
+  // expose-fd listeners: `_getsocks` sends the sockets `e` offers (not owned).
+  void set_export(const net::SocketExport* e) { export_ = e; }
 
  private:
   void serve();
@@ -46,12 +52,14 @@ class StatsSocket {
   // master link closed.
   int next_client(bool* admin);
   void handle(int fd, bool admin);
+  void getsocks(int fd);
 
   RuntimeApi* api_;
   bool admin_;
   int64_t timeout_ms_;
   CliListener listener_;
   int link_ = -1;  // the master link's channel (not owned); -1: none
+  const net::SocketExport* export_ = nullptr;
   std::thread thread_;
   std::atomic<bool> stop_{false};
 };

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/exit_status.h"
+#include "app/handover.h"
 #include "app/idle_handover.h"
 #include "app/load.h"
 #include "app/master_cli.h"
@@ -24,6 +25,7 @@
 #include "app/serve.h"
 #include "app/supervise.h"
 #include "app/warm_state.h"
+#include "net/adopted_sockets.h"
 #include "net/fd_channel.h"
 #include "net/listen_set.h"
 
@@ -404,6 +406,11 @@ int Master::run(config::ParseResult parsed) {
     write_pid(pid_fd);
   }
   programs_.start(parsed.config.programs);
+  // -x and -sf/-st apply to the first start only: later, the master's own
+  // sockets carry the reloads (handover.h).
+  net::AdoptedSockets adopted;
+  if (!take_old_sockets(o_, &adopted, &err)) fprintf(stderr, "[WARNING] %s\n", err.c_str());
+  listeners_.set_adopted(&adopted);
   if (!start_worker(parsed, quiet_, nullptr)) {
     programs_.signal_all(SIGTERM);
     int status = 0;
@@ -411,6 +418,8 @@ int Master::run(config::ParseResult parsed) {
     }
     return 1;
   }
+  release_old_sockets(&adopted, quiet_);
+  signal_old_processes(o_, quiet_);
   daemon_ready();
   notify("READY=1");
   for (;;) {

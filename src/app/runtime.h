@@ -13,6 +13,7 @@
 #include "backend/server_state.h"
 #include "config/model.h"
 #include "net/address.h"
+#include "net/adopted_sockets.h"
 #include "net/listen_set.h"
 #include "net/listener.h"
 #include "net/socket.h"
@@ -79,6 +80,9 @@ class Runtime {
   // this worker's threads hand their idle server connections over (-1: none,
   // close them). Set by the supervising thread before the soft stop.
   std::atomic<int> handover_channel{-1};
+  // -x: the old process's sockets; a bind takes a matching one before
+  // binding a new socket (null: none).
+  net::AdoptedSockets* adopted = nullptr;
   // Messages for the operator that do not stop the start (state files).
   std::vector<std::string> warnings;
   // One per server of every ring; each runs on worker thread f->thread().

@@ -128,6 +128,7 @@ void supervise(const sigset_t& set, std::vector<std::unique_ptr<Worker>>& worker
               : from.leave ? "a new worker serves"
                            : signal_name(sig),
               s.grace_ms > 0 ? " after the grace delay" : "");
+      if (s.exports) s.exports->withdraw();
       stop_at = now + s.grace_ms;
       if (s.hard_stop_ms > 0) deadline = now + s.hard_stop_ms;
     }

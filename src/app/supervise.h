@@ -10,6 +10,7 @@
 
 #include "app/worker.h"
 #include "net/fd_channel.h"
+#include "net/socket_export.h"
 
 namespace hearth::app {
 
@@ -31,6 +32,9 @@ struct SuperviseSettings {
   std::function<void(net::ChannelMessage& m)> on_leave;
   // Called on the supervising thread at every wake-up (at least every 20 ms).
   std::function<void(int64_t now_ms)> on_tick;
+  // expose-fd listeners: withdrawn at the stop signal, before any listener
+  // closes its socket (null: none).
+  net::SocketExport* exports = nullptr;
 };
 
 // The master's word for "a newer worker serves: soft-stop, and hand over

@@ -5,6 +5,7 @@
 #include "app/idle_handover.h"
 #include "core/pool.h"
 #include "mux/mux_h1.h"
+#include "net/adopted_sockets.h"
 #include "net/pipe_pool.h"
 #include "net/socket.h"
 #include "stream/frontend.h"
@@ -42,6 +43,8 @@ bool Worker::open_listeners(std::string* err) {
           return false;
         }
         owns = true;
+      } else if (fd < 0 && rt_->adopted && (fd = rt_->adopted->take(b.addr, b.listen)) >= 0) {
+        owns = true;  // the old process's socket (-x): it keeps its own copy
       } else if (fd < 0) {
         std::string e;
         fd = net::make_listener(b.addr, b.listen, &e);
@@ -63,6 +66,7 @@ bool Worker::open_listeners(std::string* err) {
         return false;
       }
       fr.fe->listeners_by_thread[index_].push_back(l.get());
+      exported_.push_back({fd, "", b.listen.interface});
       listeners_.push_back(std::move(l));
     }
   }

@@ -361,6 +361,7 @@ struct StatsSocketConfig {
   bool level_admin = false;
   int mode = 0600;
   int uid = -1, gid = -1;  // owner of a unix socket (user/uid, group/gid); -1: unchanged
+  bool expose_fd = false;  // "expose-fd listeners": answers _getsocks (-x of a new process)
 };
 
 // Kernel splicing (net/pipe_pool.h).
