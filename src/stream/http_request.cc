@@ -156,7 +156,7 @@ TxnFetch HttpStream::request_fetch() {
   const int64_t declared = req.body == http::BodyKind::kLength ? int64_t(req.length)
                            : req.body == http::BodyKind::kNone ? 0
                                                                : -1;
-  fetch.set_body(std::string_view(req_.data.head(), req_.data.len()), declared);
+  fetch.set_body(std::string_view(req_.data.head(), req_.data.len()), declared, &req_.body_seen);
   return fetch;
 }
 
@@ -303,6 +303,9 @@ void HttpStream::read_request_body() {
     if (!d.data.empty()) {
       n = req_.data.append(d.data.data(), d.data.size());
       fm->consume_data(scf_, n);
+      // A read that filled a buffer: the payload streams (splice-auto).
+      if (d.data.size() >= Buffer::configured_size() || req_.data.room() == 0)
+        splice_req_.note_full_read();
     }
     if (d.eom && n == d.data.size()) {
       req_.done = true;

@@ -197,6 +197,7 @@ void HttpStream::on_server(ServerSide::State st) {
   switch (st) {
     case ServerSide::State::kReady:
       phase_ = Phase::kExchange;
+      set_splice_modes();
       exp_.srv = deadline(server_timeout());
       return exchange();
     case ServerSide::State::kFailed:

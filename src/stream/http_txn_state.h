@@ -29,6 +29,9 @@ struct HttpRequestState {
   bool done = false;             // the whole request was received from the client
   bool replayable = true;        // the whole payload is still in `data`
   bool l7_retry_off = false;     // http-request disable-l7-retry ran
+  // The request rules waited for the payload or read it (wait-for-body,
+  // http-buffer-request, req.body & co): it is not spliced (http_splice.cc).
+  bool body_seen = false;
 };
 
 struct HttpResponseState {

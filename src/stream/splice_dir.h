@@ -1,12 +1,15 @@
 #pragma once
-// One direction of a TCP stream forwarded with splice(2): option
-// splice-request (client to server), splice-response (server to client),
-// splice-auto (both, once the direction streams: a read filled the buffer).
-// The bytes go socket -> pipe -> socket without a copy through user space.
-// The direction's buffer and its pipe never both hold bytes: the pipe is used
-// only once the buffer is empty (bytes that tcp-request rules inspected, for
-// instance, leave through the buffer first), and the buffer is not read into
-// while the pipe holds bytes, so the order of the bytes is kept.
+// One direction of a stream forwarded with splice(2): option splice-request
+// (client to server), splice-response (server to client), splice-auto (both,
+// once the direction streams: a read filled the buffer). The bytes go
+// socket -> pipe -> socket without a copy through user space.
+//
+// TCP (pump): the direction's buffer and its pipe never both hold bytes: the
+// pipe is used only once the buffer is empty (bytes that tcp-request rules
+// inspected, for instance, leave through the buffer first), and the buffer is
+// not read into while the pipe holds bytes, so the order of the bytes is kept.
+// HTTP (pump_payload): the same order, with the HTTP muxes saying when their
+// payload may go through a pipe (HttpMux::rx_splice / tx_splice).
 #include <cstddef>
 #include <cstdint>
 
@@ -25,6 +28,9 @@ class SpliceDir {
   SpliceDir& operator=(const SpliceDir&) = delete;
   ~SpliceDir() { release(); }
 
+  // The mode of direction `dir` (config::kSpliceRequest or kSpliceResponse)
+  // under the config::SpliceBits `bits` of the frontend and the backend.
+  static Mode mode_for(uint8_t bits, uint8_t dir);
   void set_mode(Mode m) { mode_ = m; }
   // Bytes waiting in the pipe.
   size_t pending() const { return pipe_ ? pipe_->data : 0; }
@@ -35,6 +41,9 @@ class SpliceDir {
   bool has_room() const { return pipe_ && pipe_->data < pipe_->capacity; }
   // A read into the buffer filled it: splice-auto starts splicing.
   void note_full_read() { streaming_ = true; }
+  // Returns: true if the mode asks for a pipe now (splice-request or
+  // splice-response, or splice-auto once the direction streams).
+  bool wanted() const { return mode_ == Mode::kOn || (mode_ == Mode::kAuto && streaming_); }
 
   // Moves bytes from `from` through the pipe to `to` when the direction may
   // splice. Returns: false if it did nothing and the buffer path applies;
@@ -42,10 +51,25 @@ class SpliceDir {
   // *out the bytes written.
   bool pump(mux::StreamConnector* from, mux::StreamConnector* to, const Buffer& buf,
             uint64_t* counter, size_t* in, size_t* out);
+  // HTTP payload: moves bytes from `from` through the pipe to `to` while the
+  // receiving mux has payload it lets go through a pipe. A pipe is taken only
+  // when the mode wants one, `may_start` (the caller's buffer is empty and
+  // nothing needs to see the bytes) and both muxes can splice now. The pipe
+  // is given back once it is empty and the payload (or its input) ended.
+  // Returns: true while the pipe carries the payload (the caller's buffered
+  // path must not read), with *in / *out the bytes read / written.
+  bool pump_payload(mux::StreamConnector* from, mux::StreamConnector* to, bool may_start,
+                    size_t* in, size_t* out);
   // Returns the pipe (kept for reuse when empty).
   void release();
 
  private:
+  // Takes a pipe if the mode wants one now. Returns: false if none.
+  bool take_pipe(mux::StreamConnector* from, mux::StreamConnector* to);
+  // One round: from's socket into the pipe (as much as it has room for), the
+  // pipe to to's socket.
+  void move(mux::StreamConnector* from, mux::StreamConnector* to, size_t* in, size_t* out);
+
   Mode mode_ = Mode::kOff;
   bool streaming_ = false;
   net::Pipe* pipe_ = nullptr;

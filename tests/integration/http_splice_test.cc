@@ -1,0 +1,209 @@
+// HTTP mode with kernel splicing (option splice-request / splice-response /
+// splice-auto): large payloads of known length go socket -> pipe -> socket
+// and arrive intact; show info's SplicedBytes (bytes that never crossed user
+// space) proves the pipe carried them; the log counts them; both connections
+// stay alive for the next request (the server connection back in its pool).
+// A payload the rules look at, and a chunked one, keep the buffered path.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "http_test_util.h"
+#include "support/output_lines.h"
+#include "support/sha256.h"
+#include "support/temp_dir.h"
+#include "support/wait.h"
+
+namespace hearth::test::http {
+namespace {
+
+constexpr uint64_t kBig = 200ull << 20;
+// What goes through the buffers before a pipe takes over: the payload that
+// came with the head and at most a couple of buffer reads (tune.bufsize).
+constexpr uint64_t kSlack = 256u << 10;
+
+// hearth in mode http against an HttpBackend, with a stats socket and a log
+// line per transaction on stdout: "splice-log <%U> <%B> <%ST> <%ts>".
+struct SpliceHttp {
+  explicit SpliceHttp(const std::string& defaults_extra, const std::string& be_extra = "",
+                      const std::string& fe_extra = "")
+      : sock(dir.file("stats.sock")),
+        proxy(HearthHttpConfig{.be_port = backend.port(),
+                               .global_extra = "  stats socket " + sock +
+                                               " level admin\n  log stdout format raw local0\n",
+                               .defaults_extra =
+                                   "  log global\n  log-format \"splice-log %U %B %ST %ts\"\n" +
+                                   defaults_extra,
+                               .fe_extra = fe_extra,
+                               .be_extra = be_extra,
+                               .timeouts = "  timeout connect 1s\n  timeout client 30s\n"
+                                           "  timeout server 30s\n"},
+              HearthOptions{.wait_output = "stats socket"}) {}
+  uint64_t spliced() const {
+    std::istringstream in(stats_command(sock, "show info"));
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("SplicedBytes: ", 0) == 0) return std::stoull(line.substr(14));
+    ADD_FAILURE() << "no SplicedBytes in show info";
+    return 0;
+  }
+  // The log lines so far, waiting for at least n. Returns: their fields.
+  struct LogLine {
+    uint64_t bytes_in = 0, bytes_out = 0;
+    int status = 0;
+    std::string term;
+  };
+  std::vector<LogLine> logs(size_t n) {
+    std::vector<std::string> lines;
+    wait_until(
+        [&] {
+          lines = lines_with(proxy.hearth().output(), {"splice-log "});
+          return lines.size() >= n;
+        },
+        milliseconds{3000});
+    std::vector<LogLine> out;
+    const std::regex re(R"(splice-log (\d+) (\d+) (\d+) (\S+))");
+    for (const std::string& l : lines) {
+      std::smatch m;
+      if (!std::regex_search(l, m, re)) continue;
+      out.push_back({std::stoull(m[1]), std::stoull(m[2]), std::stoi(m[3]), m[4]});
+    }
+    return out;
+  }
+
+  HttpBackend backend;
+  TempDir dir;
+  std::string sock;
+  HttpProxy proxy;
+};
+
+// Uploads n pattern bytes to /hash. Returns: the sha256 sent ("" on failure).
+std::string upload(HttpClient& c, uint64_t n) {
+  const std::string head =
+      "POST /hash HTTP/1.1\r\nhost: a\r\ncontent-length: " + std::to_string(n) + "\r\n\r\n";
+  if (!c.send(head)) return "";
+  Sha256 sent;
+  std::string chunk(1 << 20, '\0');
+  for (uint64_t off = 0; off < n;) {
+    const size_t k = size_t(std::min<uint64_t>(n - off, chunk.size()));
+    pattern_fill(off, chunk.data(), k);
+    if (!c.send(std::string_view(chunk.data(), k), milliseconds{60000})) return "";
+    sent.update(std::string_view(chunk.data(), k));
+    off += k;
+  }
+  return sent.hex_digest();
+}
+
+// Downloads /size/n (or /chunked/n) and checks the pattern.
+void download(HttpClient& c, const std::string& kind, uint64_t n) {
+  ASSERT_TRUE(c.send("GET /" + kind + "/" + std::to_string(n) + " HTTP/1.1\r\nhost: a\r\n\r\n"));
+  PatternChecker check;
+  HttpResponse r = c.read_response(milliseconds{120000}, false,
+                                   [&](const char* p, size_t k) { check.feed(p, k); });
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(r.complete);
+  EXPECT_EQ(check.size(), n);
+  EXPECT_TRUE(check.ok()) << "first bad byte at " << check.first_bad();
+}
+
+TEST(HttpSplice, RequestBodyIsSplicedAndBothConnectionsStay) {
+  SpliceHttp h("", "  option splice-request\n");
+  ASSERT_TRUE(h.proxy.ready()) << h.proxy.describe();
+  HttpClient c(h.proxy.port());
+  const std::string digest = upload(c, kBig);
+  ASSERT_FALSE(digest.empty());
+  HttpResponse r = c.read_response(milliseconds{60000});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, std::to_string(kBig) + " " + digest);
+  const uint64_t spliced = h.spliced();
+  EXPECT_GE(spliced, kBig - kSlack);
+  EXPECT_LE(spliced, kBig);
+  // The same client connection, the same server connection (back in its pool).
+  EXPECT_EQ(c.request("GET", "/after").status, 200);
+  EXPECT_EQ(h.backend.connections(), 1u);
+  EXPECT_EQ(h.spliced(), spliced);  // a response of "ok" is not spliced
+  auto logs = h.logs(2);
+  ASSERT_EQ(logs.size(), 2u);
+  EXPECT_GT(logs[0].bytes_in, kBig);  // the head and the whole payload
+  EXPECT_LT(logs[0].bytes_in, kBig + 200);
+  EXPECT_EQ(logs[0].status, 200);
+  EXPECT_EQ(logs[0].term, "--");
+  EXPECT_EQ(h.proxy.stop_and_check(), "");
+}
+
+TEST(HttpSplice, ResponseBodyIsSplicedAndBothConnectionsStay) {
+  SpliceHttp h("", "", "  option splice-response\n");  // the frontend's option is enough
+  ASSERT_TRUE(h.proxy.ready()) << h.proxy.describe();
+  HttpClient c(h.proxy.port());
+  download(c, "size", kBig);
+  const uint64_t spliced = h.spliced();
+  EXPECT_GE(spliced, kBig - kSlack);
+  EXPECT_LE(spliced, kBig);
+  EXPECT_EQ(c.request("GET", "/after").status, 200);
+  download(c, "size", 3u << 20);  // and once more through a pipe
+  EXPECT_GE(h.spliced(), spliced + (3u << 20) - kSlack);
+  EXPECT_EQ(h.backend.connections(), 1u);
+  auto logs = h.logs(3);
+  ASSERT_EQ(logs.size(), 3u);
+  EXPECT_GT(logs[0].bytes_out, kBig);  // the head and the whole payload
+  EXPECT_LT(logs[0].bytes_out, kBig + 300);
+  EXPECT_EQ(logs[0].term, "--");
+  EXPECT_EQ(h.proxy.stop_and_check(), "");
+}
+
+// The common real-world shape: the option in a "defaults" section of mode
+// http. The config loads, and splice-auto takes over both ways once a
+// payload streams.
+TEST(HttpSplice, AutoFromDefaultsSplicesBothWays) {
+  SpliceHttp h("  option splice-auto\n");
+  ASSERT_TRUE(h.proxy.ready()) << h.proxy.describe();
+  HttpClient c(h.proxy.port());
+  EXPECT_EQ(c.request("GET", "/small").status, 200);
+  EXPECT_EQ(h.spliced(), 0u);  // a small message never streams
+  download(c, "size", kBig);
+  const uint64_t down = h.spliced();
+  EXPECT_GE(down, kBig - 4 * kSlack);
+  const std::string digest = upload(c, kBig);
+  ASSERT_FALSE(digest.empty());
+  HttpResponse r = c.read_response(milliseconds{60000});
+  EXPECT_EQ(r.body, std::to_string(kBig) + " " + digest);
+  EXPECT_GE(h.spliced(), down + kBig - 4 * kSlack);
+  EXPECT_EQ(c.request("GET", "/after").status, 200);
+  EXPECT_EQ(h.backend.connections(), 1u);
+  EXPECT_EQ(h.proxy.stop_and_check(), "");
+}
+
+// Rules that need the request payload keep it in the buffered path for that
+// transaction; the next one splices again.
+TEST(HttpSplice, ARuleOnTheBodyKeepsTheBufferedPath) {
+  constexpr uint64_t kSize = 20u << 20;
+  for (const char* rule :
+       {"  http-request wait-for-body time 2s\n", "  http-request set-var(txn.len) req.body_len\n",
+        "  option http-buffer-request\n"}) {
+    SCOPED_TRACE(rule);
+    SpliceHttp h("", std::string("  option splice-request\n") + rule);
+    ASSERT_TRUE(h.proxy.ready()) << h.proxy.describe();
+    HttpClient c(h.proxy.port());
+    const std::string digest = upload(c, kSize);
+    HttpResponse r = c.read_response(milliseconds{60000});
+    EXPECT_EQ(r.body, std::to_string(kSize) + " " + digest);
+    EXPECT_EQ(h.spliced(), 0u);
+    EXPECT_EQ(h.proxy.stop_and_check(), "");
+  }
+}
+
+// A chunked payload is decoded and re-encoded by the muxes: never spliced.
+TEST(HttpSplice, ChunkedPayloadIsNotSpliced) {
+  SpliceHttp h("  option splice-request\n  option splice-response\n");
+  ASSERT_TRUE(h.proxy.ready()) << h.proxy.describe();
+  HttpClient c(h.proxy.port());
+  download(c, "chunked", 4u << 20);
+  EXPECT_EQ(h.spliced(), 0u);
+  download(c, "size", 4u << 20);
+  EXPECT_GE(h.spliced(), (4u << 20) - kSlack);
+  EXPECT_EQ(h.proxy.stop_and_check(), "");
+}
+
+}  // namespace
+}  // namespace hearth::test::http
