@@ -5,13 +5,16 @@
 // stay alive for the next request (the server connection back in its pool).
 // A payload the rules look at, and a chunked one, keep the buffered path.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "http_test_util.h"
 #include "support/output_lines.h"
+#include "support/pseudo_random.h"
 #include "support/sha256.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
@@ -28,19 +31,20 @@ constexpr uint64_t kSlack = 256u << 10;
 // line per transaction on stdout: "splice-log <%U> <%B> <%ST> <%ts>".
 struct SpliceHttp {
   explicit SpliceHttp(const std::string& defaults_extra, const std::string& be_extra = "",
-                      const std::string& fe_extra = "")
+                      const std::string& fe_extra = "", const std::string& global_extra = "")
       : sock(dir.file("stats.sock")),
-        proxy(HearthHttpConfig{.be_port = backend.port(),
-                               .global_extra = "  stats socket " + sock +
-                                               " level admin\n  log stdout format raw local0\n",
-                               .defaults_extra =
-                                   "  log global\n  log-format \"splice-log %U %B %ST %ts\"\n" +
-                                   defaults_extra,
-                               .fe_extra = fe_extra,
-                               .be_extra = be_extra,
-                               .timeouts = "  timeout connect 1s\n  timeout client 30s\n"
-                                           "  timeout server 30s\n"},
-              HearthOptions{.wait_output = "stats socket"}) {}
+        proxy(
+            HearthHttpConfig{
+                .be_port = backend.port(),
+                .global_extra = "  stats socket " + sock +
+                                " level admin\n  log stdout format raw local0\n" + global_extra,
+                .defaults_extra =
+                    "  log global\n  log-format \"splice-log %U %B %ST %ts\"\n" + defaults_extra,
+                .fe_extra = fe_extra,
+                .be_extra = be_extra,
+                .timeouts = "  timeout connect 1s\n  timeout client 30s\n"
+                            "  timeout server 30s\n"},
+            HearthOptions{.wait_output = "stats socket"}) {}
   uint64_t spliced() const {
     std::istringstream in(stats_command(sock, "show info"));
     for (std::string line; std::getline(in, line);)
@@ -202,6 +206,55 @@ TEST(HttpSplice, ChunkedPayloadIsNotSpliced) {
   EXPECT_EQ(h.spliced(), 0u);
   download(c, "size", 4u << 20);
   EXPECT_GE(h.spliced(), (4u << 20) - kSlack);
+  EXPECT_EQ(h.proxy.stop_and_check(), "");
+}
+
+// A response delimited by the server's close goes through the pipe up to
+// that close, and stays close-delimited toward the client.
+TEST(HttpSplice, CloseDelimitedResponseIsSpliced) {
+  constexpr uint64_t kSize = 16u << 20;
+  SpliceHttp h("  option splice-response\n");
+  ASSERT_TRUE(h.proxy.ready()) << h.proxy.describe();
+  HttpClient c(h.proxy.port());
+  download(c, "until-close", kSize);
+  EXPECT_GE(h.spliced(), kSize - kSlack);
+  EXPECT_TRUE(c.closed_by_peer(milliseconds{3000}));
+  EXPECT_EQ(h.proxy.stop_and_check(), "");
+}
+
+// No pipe to take (maxpipes 0, or nosplice): the buffers carry the payload.
+TEST(HttpSplice, NoPipeMeansTheBufferedPath) {
+  for (const char* global : {"  maxpipes 0\n", "  nosplice\n"}) {
+    SCOPED_TRACE(global);
+    SpliceHttp h("  option splice-request\n  option splice-response\n", "", "", global);
+    ASSERT_TRUE(h.proxy.ready()) << h.proxy.describe();
+    HttpClient c(h.proxy.port());
+    download(c, "size", 8u << 20);
+    EXPECT_EQ(h.spliced(), 0u);
+    EXPECT_EQ(h.proxy.stop_and_check(), "");
+  }
+}
+
+// After a 101 the tunnel's bytes go through pipes both ways (the server's
+// first bytes, which came with its head, through the buffer first).
+TEST(HttpSplice, UpgradedTunnelIsSplicedBothWays) {
+  constexpr size_t kSize = 32u << 20;
+  SpliceHttp h("  option splice-request\n  option splice-response\n");
+  ASSERT_TRUE(h.proxy.ready()) << h.proxy.describe();
+  HttpClient c(h.proxy.port());
+  ASSERT_TRUE(
+      c.send("GET /ws HTTP/1.1\r\nhost: a\r\nupgrade: websocket\r\nconnection: Upgrade\r\n"
+             "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n"));
+  ASSERT_EQ(c.read_response().status, 101);
+  EXPECT_EQ(c.read_n(6), "hello\n");
+  const std::string frame = pseudo_random_bytes(7, kSize);
+  std::thread writer([&] { EXPECT_TRUE(c.send(frame, milliseconds{60000})); });
+  const std::string back = c.read_n(frame.size(), milliseconds{60000});
+  writer.join();
+  EXPECT_EQ(sha256_hex(back), sha256_hex(frame));
+  EXPECT_GE(h.spliced(), 2 * kSize - kSlack);
+  shutdown(c.fd(), SHUT_WR);  // the FIN follows the piped bytes to the server
+  EXPECT_TRUE(c.closed_by_peer(milliseconds{3000}));
   EXPECT_EQ(h.proxy.stop_and_check(), "");
 }
 
