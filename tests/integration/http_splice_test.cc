@@ -175,6 +175,13 @@ TEST(HttpSplice, AutoFromDefaultsSplicesBothWays) {
   EXPECT_GE(h.spliced(), down + kBig - 4 * kSlack);
   EXPECT_EQ(c.request("GET", "/after").status, 200);
   EXPECT_EQ(h.backend.connections(), 1u);
+  // The third request of its connection: %U counts its head too (the bytes
+  // that woke the idle connection) and its payload.
+  auto logs = h.logs(4);
+  ASSERT_EQ(logs.size(), 4u);
+  EXPECT_GT(logs[1].bytes_out, kBig);
+  EXPECT_GT(logs[2].bytes_in, kBig + 50);
+  EXPECT_LT(logs[2].bytes_in, kBig + 200);
   EXPECT_EQ(h.proxy.stop_and_check(), "");
 }
 
