@@ -58,16 +58,16 @@ struct SpliceHttp {
     int status = 0;
     std::string term;
   };
-  std::vector<LogLine> logs(size_t n) {
+  std::vector<LogLine> logs(size_t n, milliseconds timeout = milliseconds{5000}) {
     std::vector<std::string> lines;
     wait_until(
         [&] {
           lines = lines_with(proxy.hearth().output(), {"splice-log "});
           return lines.size() >= n;
         },
-        milliseconds{3000});
+        timeout);
     std::vector<LogLine> out;
-    const std::regex re(R"(splice-log (\d+) (\d+) (\d+) (\S+))");
+    const std::regex re(R"(splice-log (\d+) (\d+) (-?\d+) (\S+))");
     for (const std::string& l : lines) {
       std::smatch m;
       if (!std::regex_search(l, m, re)) continue;
@@ -240,6 +240,32 @@ TEST(HttpSplice, NoPipeMeansTheBufferedPath) {
     EXPECT_EQ(h.spliced(), 0u);
     EXPECT_EQ(h.proxy.stop_and_check(), "");
   }
+}
+
+// The inactivity timeouts hold while a pipe carries the payload: a client
+// that stops reading a spliced response, and one that stops sending a spliced
+// request, are dropped after `timeout client` (cD).
+TEST(HttpSplice, StalledClientsTimeOutWhileSpliced) {
+  SpliceHttp h("  option splice-request\n  option splice-response\n", "", "  timeout client 1s\n");
+  ASSERT_TRUE(h.proxy.ready()) << h.proxy.describe();
+  HttpClient down(h.proxy.port());
+  ASSERT_TRUE(down.send("GET /size/" + std::to_string(kBig) + " HTTP/1.1\r\nhost: a\r\n\r\n"));
+  EXPECT_EQ(down.read_n(1 << 20, milliseconds{5000}).size(), size_t(1) << 20);
+  auto logs = h.logs(1);  // ... and reads no more
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs[0].term, "cD");
+  EXPECT_GT(h.spliced(), 0u);
+  const uint64_t before = h.spliced();
+  HttpClient up(h.proxy.port());
+  ASSERT_TRUE(up.send("POST /hash HTTP/1.1\r\nhost: a\r\ncontent-length: " + std::to_string(kBig) +
+                      "\r\n\r\n"));
+  ASSERT_TRUE(up.send(pseudo_random_bytes(3, 4u << 20)));  // ... then nothing
+  logs = h.logs(2);
+  ASSERT_EQ(logs.size(), 2u);
+  EXPECT_EQ(logs[1].term, "cD");
+  EXPECT_GT(h.spliced(), before);
+  EXPECT_TRUE(up.closed_by_peer(milliseconds{3000}));
+  EXPECT_EQ(h.proxy.stop_and_check(), "");
 }
 
 // After a 101 the tunnel's bytes go through pipes both ways (the server's
