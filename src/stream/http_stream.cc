@@ -225,6 +225,10 @@ bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
   // retries happen in ServerSide); the reuse race is not a retry-on retry.
   if (!reused_race && (!(bs().retry_on & condition) || req_.l7_retry_off)) return false;
   if (!ss_.reconnect(now())) return false;
+  // A replayable request spliced nothing: an empty pipe taken for it would
+  // write to the new connection before the head does.
+  splice_req_.release();
+  splice_res_.release();
   req_.sent = 0;
   req_.head_sent = req_.eom_sent = false;
   res_.head_done = res_.done = false;
@@ -257,10 +261,12 @@ void HttpStream::update_exchange_deadlines() {
     else if (*exp == kNever)
       *exp = t + timeout;
   };
-  const bool from_client = !req_.done && req_room() && !(scf_->flags & kEnd);
+  // A full pipe, like a full buffer, holds its sender back: not a wait.
+  auto room = [](const SpliceDir& sp) { return !sp.active() || sp.has_room(); };
+  const bool from_client = !req_.done && req_room() && room(splice_req_) && !(scf_->flags & kEnd);
   const bool to_client = fmux()->tx_blocked(scf_);
   const bool to_server = scb() && (bmux()->tx_blocked(scb()) || req_.sent < req_.data.len());
-  const bool from_server = scb() && !res_.done && !bmux()->rx_blocked(scb());
+  const bool from_server = scb() && !res_.done && !bmux()->rx_blocked(scb()) && room(splice_res_);
   arm(&exp_.cli, from_client || to_client, fe_->timeouts.client);
   arm(&exp_.srv, from_server || to_server, be_ ? server_timeout() : 0);
 }

@@ -268,6 +268,27 @@ TEST(HttpSplice, StalledClientsTimeOutWhileSpliced) {
   EXPECT_EQ(h.proxy.stop_and_check(), "");
 }
 
+// A client that reads slowly holds the server back through the full pipe:
+// that is no server inactivity (timeout server does not fire).
+TEST(HttpSplice, SlowReaderOfASplicedResponseIsNoServerTimeout) {
+  constexpr uint64_t kSize = 32u << 20;
+  SpliceHttp h("  option splice-response\n", "  timeout server 1s\n");
+  ASSERT_TRUE(h.proxy.ready()) << h.proxy.describe();
+  HttpClient c(h.proxy.port());
+  ASSERT_TRUE(c.send("GET /size/" + std::to_string(kSize) + " HTTP/1.1\r\nhost: a\r\n\r\n"));
+  const std::string first = c.read_n(1 << 20);
+  const size_t head_end = first.find("\r\n\r\n");
+  ASSERT_NE(head_end, std::string::npos);
+  std::this_thread::sleep_for(milliseconds{2500});
+  const size_t rest = kSize - (first.size() - head_end - 4);
+  EXPECT_EQ(c.read_n(rest, milliseconds{20000}).size(), rest);
+  EXPECT_GT(h.spliced(), kSize / 2);
+  auto logs = h.logs(1);
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs[0].term, "--");
+  EXPECT_EQ(h.proxy.stop_and_check(), "");
+}
+
 // After a 101 the tunnel's bytes go through pipes both ways (the server's
 // first bytes, which came with its head, through the buffer first).
 TEST(HttpSplice, UpgradedTunnelIsSplicedBothWays) {
