@@ -45,13 +45,16 @@ struct SpliceHttp {
                 .timeouts = "  timeout connect 1s\n  timeout client 30s\n"
                             "  timeout server 30s\n"},
             HearthOptions{.wait_output = "stats socket"}) {}
-  uint64_t spliced() const {
+  // A figure of show info.
+  uint64_t info(const std::string& name) const {
     std::istringstream in(stats_command(sock, "show info"));
+    const std::string prefix = name + ": ";
     for (std::string line; std::getline(in, line);)
-      if (line.rfind("SplicedBytes: ", 0) == 0) return std::stoull(line.substr(14));
-    ADD_FAILURE() << "no SplicedBytes in show info";
+      if (line.rfind(prefix, 0) == 0) return std::stoull(line.substr(prefix.size()));
+    ADD_FAILURE() << "no " << name << " in show info";
     return 0;
   }
+  uint64_t spliced() const { return info("SplicedBytes"); }
   // The log lines so far, waiting for at least n. Returns: their fields.
   struct LogLine {
     uint64_t bytes_in = 0, bytes_out = 0;
@@ -150,6 +153,9 @@ TEST(HttpSplice, ResponseBodyIsSplicedAndBothConnectionsStay) {
   EXPECT_EQ(c.request("GET", "/after").status, 200);
   download(c, "size", 3u << 20);  // and once more through a pipe
   EXPECT_GE(h.spliced(), spliced + (3u << 20) - kSlack);
+  // Each payload gave its pipe back when it ended, kept for the next one.
+  EXPECT_EQ(h.info("PipesUsed"), 0u);
+  EXPECT_EQ(h.info("PipesFree"), 1u);
   EXPECT_EQ(h.backend.connections(), 1u);
   auto logs = h.logs(3);
   ASSERT_EQ(logs.size(), 3u);
