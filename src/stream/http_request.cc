@@ -303,9 +303,8 @@ void HttpStream::read_request_body() {
     if (!d.data.empty()) {
       n = req_.data.append(d.data.data(), d.data.size());
       fm->consume_data(scf_, n);
-      // A read that filled a buffer: the payload streams (splice-auto).
-      if (d.data.size() >= Buffer::configured_size() || req_.data.room() == 0)
-        splice_req_.note_full_read();
+      splice_req_.note_buffered(n, Buffer::configured_size());
+      if (req_.data.room() == 0) splice_req_.note_full_read();  // the server lags
     }
     if (d.eom && n == d.data.size()) {
       req_.done = true;
@@ -314,6 +313,11 @@ void HttpStream::read_request_body() {
       break;
     }
     if (n == 0 || n < d.data.size()) break;
+    // Nothing of the payload is buffered in the mux now: a pipe may take the
+    // rest (http_splice.cc) instead of another read into the buffer.
+    if (phase_ == Phase::kExchange && !req_.body_seen && splice_req_.wanted() &&
+        fm->rx_splice(scf_) > 0)
+      break;
   }
   req_.data.release_if_empty();
 }

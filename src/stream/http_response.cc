@@ -229,6 +229,7 @@ bool HttpStream::forward_response_body() {
     if (!d.data.empty()) {
       n = fm->snd_data(scf_, d.data);
       bm->consume_data(scb(), n);
+      splice_res_.note_buffered(n, Buffer::configured_size());
       progress |= n > 0;
     }
     if (d.eom && n == d.data.size()) {

@@ -41,6 +41,14 @@ class SpliceDir {
   bool has_room() const { return pipe_ && pipe_->data < pipe_->capacity; }
   // A read into the buffer filled it: splice-auto starts splicing.
   void note_full_read() { streaming_ = true; }
+  // HTTP: `n` payload bytes went through a buffer of `size` in one run. A
+  // full buffer, or kStreamBuffers buffers' worth of this direction's
+  // payload (reads that rarely fill a buffer, from a fast peer drained as
+  // fast), make the direction a stream (splice-auto).
+  void note_buffered(size_t n, size_t size) {
+    buffered_ += n;
+    if (n >= size || buffered_ >= kStreamBuffers * size) streaming_ = true;
+  }
   // Returns: true if the mode asks for a pipe now (splice-request or
   // splice-response, or splice-auto once the direction streams).
   bool wanted() const { return mode_ == Mode::kOn || (mode_ == Mode::kAuto && streaming_); }
@@ -70,8 +78,11 @@ class SpliceDir {
   // pipe to to's socket.
   void move(mux::StreamConnector* from, mux::StreamConnector* to, size_t* in, size_t* out);
 
+  static constexpr size_t kStreamBuffers = 4;
+
   Mode mode_ = Mode::kOff;
   bool streaming_ = false;
+  uint64_t buffered_ = 0;  // payload bytes note_buffered() saw
   net::Pipe* pipe_ = nullptr;
 };
 
