@@ -63,6 +63,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
 }
 
 HttpStream::~HttpStream() {
+  fe_->counters.bytes_in.fetch_add(log_.bytes_in, std::memory_order_relaxed);
   fe_->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
   EventLoop::current()->timers().cancel(&timer_);
   --live_streams_on_thread();
@@ -241,6 +242,7 @@ bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
 void HttpStream::abort_all() {
   ss_.release();
   log_.bytes_out = fmux()->tx_bytes(scf_);
+  log_.bytes_in = fmux()->rx_bytes(scf_);
   if (fe_->log && !log_.skip) log_end();
   scf_->mux->detach(scf_, false);
   mux::StreamConnector::pool().destroy(scf_);

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "http_test_util.h"
 #include "support/output_lines.h"
@@ -55,6 +57,19 @@ struct SpliceHttp {
     return 0;
   }
   uint64_t spliced() const { return info("SplicedBytes"); }
+  // The frontend's bin and bout columns of show stat.
+  std::pair<uint64_t, uint64_t> fe_bytes() const {
+    std::istringstream in(stats_command(sock, "show stat"));
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("fe,FRONTEND,", 0) != 0) continue;
+      std::vector<std::string> f;
+      std::istringstream cols(line);
+      for (std::string c; std::getline(cols, c, ',');) f.push_back(c);
+      if (f.size() > 5) return {std::stoull(f[4]), std::stoull(f[5])};
+    }
+    ADD_FAILURE() << "no frontend row in show stat";
+    return {0, 0};
+  }
   // The log lines so far, waiting for at least n. Returns: their fields.
   struct LogLine {
     uint64_t bytes_in = 0, bytes_out = 0;
@@ -135,6 +150,9 @@ TEST(HttpSplice, RequestBodyIsSplicedAndBothConnectionsStay) {
   EXPECT_EQ(h.spliced(), spliced);  // a response of "ok" is not spliced
   auto logs = h.logs(2);
   ASSERT_EQ(logs.size(), 2u);
+  // The frontend's counters as the log: bytes in from the client, out to it.
+  EXPECT_EQ(h.fe_bytes(), std::make_pair(logs[0].bytes_in + logs[1].bytes_in,
+                                         logs[0].bytes_out + logs[1].bytes_out));
   EXPECT_GT(logs[0].bytes_in, kBig);  // the head and the whole payload
   EXPECT_LT(logs[0].bytes_in, kBig + 200);
   EXPECT_EQ(logs[0].status, 200);
@@ -181,6 +199,7 @@ TEST(HttpSplice, ResponseBodyIsSplicedAndBothConnectionsStay) {
   EXPECT_EQ(h.backend.connections(), 1u);
   auto logs = h.logs(3);
   ASSERT_EQ(logs.size(), 3u);
+  EXPECT_EQ(h.fe_bytes().second, logs[0].bytes_out + logs[1].bytes_out + logs[2].bytes_out);
   EXPECT_GT(logs[0].bytes_out, kBig);  // the head and the whole payload
   EXPECT_LT(logs[0].bytes_out, kBig + 300);
   EXPECT_EQ(logs[0].term, "--");
