@@ -264,11 +264,12 @@ void HttpStream::update_exchange_deadlines() {
       *exp = t + timeout;
   };
   // A full pipe, like a full buffer, holds its sender back: not a wait.
-  auto room = [](const SpliceDir& sp) { return !sp.active() || sp.has_room(); };
-  const bool from_client = !req_.done && req_room() && room(splice_req_) && !(scf_->flags & kEnd);
+  const bool from_client =
+      !req_.done && req_room() && splice_req_.may_read() && !(scf_->flags & kEnd);
   const bool to_client = fmux()->tx_blocked(scf_);
   const bool to_server = scb() && (bmux()->tx_blocked(scb()) || req_.sent < req_.data.len());
-  const bool from_server = scb() && !res_.done && !bmux()->rx_blocked(scb()) && room(splice_res_);
+  const bool from_server =
+      scb() && !res_.done && !bmux()->rx_blocked(scb()) && splice_res_.may_read();
   arm(&exp_.cli, from_client || to_client, fe_->timeouts.client);
   arm(&exp_.srv, from_server || to_server, be_ ? server_timeout() : 0);
 }

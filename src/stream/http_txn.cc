@@ -130,10 +130,11 @@ void HttpStream::update_subscriptions() {
   };
   // A side can be read when its input has not ended and its mux has room
   // (or the pipe carrying its payload has).
-  auto room = [](const SpliceDir& sp) { return !sp.active() || sp.has_room(); };
-  auto f_open = [&] { return !(scf_->flags & kEnd) && !fm->rx_blocked(scf_) && room(splice_req_); };
+  auto f_open = [&] {
+    return !(scf_->flags & kEnd) && !fm->rx_blocked(scf_) && splice_req_.may_read();
+  };
   auto b_open = [&] {
-    return bm && !(scb()->flags & kEnd) && !bm->rx_blocked(scb()) && room(splice_res_);
+    return bm && !(scb()->flags & kEnd) && !bm->rx_blocked(scb()) && splice_res_.may_read();
   };
   bool f_recv = false, f_send = false, b_recv = false, b_send = false;
   switch (phase_) {

@@ -39,6 +39,9 @@ class SpliceDir {
   bool active() const { return pipe_ != nullptr; }
   // Returns: true if the pipe has room for more bytes.
   bool has_room() const { return pipe_ && pipe_->data < pipe_->capacity; }
+  // Returns: false only while a full pipe carries the direction: its sender
+  // is held back, as by a full buffer.
+  bool may_read() const { return !pipe_ || has_room(); }
   // A read into the buffer filled it: splice-auto starts splicing.
   void note_full_read() { streaming_ = true; }
   // HTTP: `n` payload bytes went through a buffer of `size` in one run. A
