@@ -17,6 +17,7 @@
 #include "http_test_util.h"
 #include "support/output_lines.h"
 #include "support/pseudo_random.h"
+#include "support/scripted_server.h"
 #include "support/sha256.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
@@ -337,6 +338,42 @@ TEST(HttpSplice, SlowReaderOfASplicedResponseIsNoServerTimeout) {
   ASSERT_EQ(logs.size(), 1u);
   EXPECT_EQ(logs[0].term, "--");
   EXPECT_EQ(h.proxy.stop_and_check(), "");
+}
+
+// A server that closes before its Content-Length is reached, while a pipe
+// carries the payload: the client sees the connection end (the payload cut
+// short, as without splicing), the log says SD.
+TEST(HttpSplice, ServerCutMidSplicedBodyClosesTheClient) {
+  constexpr size_t kSent = 4u << 20;
+  const std::string head =
+      "HTTP/1.1 200 OK\r\ncontent-length: " + std::to_string(2 * kSent) + "\r\n\r\n";
+  ScriptedServer liar(scripted::reply_and_close(head + pseudo_random_bytes(4, kSent)));
+  TempDir dir;
+  const std::string sock = dir.file("stats.sock");
+  HttpProxy proxy(
+      {.be_port = liar.port(),
+       .global_extra = "  stats socket " + sock + " level admin\n  log stdout format raw local0\n",
+       .defaults_extra = "  log global\n  log-format \"splice-log %U %B %ST %ts\"\n"
+                         "  option splice-response\n"},
+      HearthOptions{.wait_output = "stats socket"});
+  ASSERT_TRUE(proxy.ready()) << proxy.describe();
+  HttpClient c(proxy.port());
+  HttpResponse r = c.request("GET", "/", {}, {}, milliseconds{5000});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.body.size(), kSent);
+  std::vector<std::string> lines;
+  wait_until(
+      [&] {
+        lines = lines_with(proxy.hearth().output(), {"splice-log "});
+        return !lines.empty();
+      },
+      milliseconds{3000});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find(" 200 SD"), std::string::npos) << lines[0];
+  EXPECT_NE(stats_command(sock, "show info").find("SplicedBytes: "), std::string::npos);
+  EXPECT_EQ(stats_command(sock, "show info").find("SplicedBytes: 0\n"), std::string::npos);
+  EXPECT_EQ(proxy.stop_and_check(), "");
 }
 
 // After a 101 the tunnel's bytes go through pipes both ways (the server's
