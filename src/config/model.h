@@ -308,7 +308,6 @@ struct ProxyConfig {
   // serves nothing (503 / closed, as with no server) and runs no check.
   bool disabled = false;
   uint8_t splice = 0;  // SpliceBits: option splice-request|response|auto
-  SourceLoc splice_loc;
   // HTTP (issue #3)
   HttpReuse http_reuse = HttpReuse::kSafe;
   HttpConnMode http_conn_mode = HttpConnMode::kKeepAlive;
