@@ -4,15 +4,28 @@
 # Hearth (-W) and HAProxy (-W). Prints wrk's errors, the requests served, and
 # how many backend connections were opened in the second after each reload
 # (counted by the backend itself, which logs the time of every accept).
-# usage: bench/reload.sh [HEARTH_BINARY=build/release/hearth] [INTERVAL=0.5]
+# REUSE sets the backend's http-reuse (default safe, where a client's first
+# request never takes an idle connection: every client that reconnects after a
+# reload opens one, with or without a warm handover).
+# MODE "old" does the old-style reload of standalone daemons instead: each
+# reload starts `BINARY -D -p PIDFILE -x STATS_SOCKET -sf $(cat PIDFILE)`;
+# MODE "old-nox" the same without -x (new sockets next to the old ones).
+# BASE_PORT (default 19401) moves the three ports (backend, Hearth, HAProxy).
+# WRK_ARGS adds wrk options (e.g. '-H "Connection: close"' for a new
+# connection per request).
+# usage: [REUSE=safe|aggressive|always] bench/reload.sh [HEARTH_BINARY=build/release/hearth]
+#        [INTERVAL=0.5] [MODE=mw|old|old-nox]
 set -u
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 HEARTH=${1:-$HERE/build/release/hearth}
 [ -x "$HEARTH" ] || HEARTH=$HERE/build/debug/hearth
 INTERVAL=${2:-0.5}
+REUSE=${REUSE:-safe}
+MODE=${3:-mw}
+WRK_ARGS=${WRK_ARGS:-}
 RELOADS=20
 W=$(mktemp -d /tmp/reloadbench.XXXX)
-BPORT=19401
+BPORT=${BASE_PORT:-19401}  # the backend; the proxies listen on the next two ports
 cat > $W/backend.py <<'PY'
 # A keep-alive HTTP backend that logs the monotonic time of every accept.
 import socket, sys, threading, time
@@ -41,6 +54,7 @@ run_one() {  # name binary port
   sed "s/PORT/$port/" > $W/$name.cfg <<CFG
 global
   nbthread 2
+  stats socket $W/$name.sock level admin expose-fd listeners
 defaults
   mode http
   timeout connect 2s
@@ -50,23 +64,38 @@ frontend fe
   bind 127.0.0.1:PORT
   default_backend be
 backend be
+  http-reuse $REUSE
   server s1 127.0.0.1:$BPORT
 CFG
   python3 $W/backend.py $BPORT $W/$name.accepts & local bk=$!
   sleep 0.3
-  $bin -W -db -f $W/$name.cfg > $W/$name.log 2>&1 & local master=$!
+  local pidf=$W/$name.pid xflag="-x $W/$name.sock" master=
+  [ "$MODE" = old-nox ] && xflag=
+  if [ "$MODE" = mw ]; then
+    $bin -W -db -f $W/$name.cfg > $W/$name.log 2>&1 & master=$!
+  else
+    $bin -D -f $W/$name.cfg -p $pidf >> $W/$name.log 2>&1
+  fi
   sleep 1
   local dur=$(python3 -c "print(int($RELOADS * $INTERVAL + 4))")
-  wrk -t2 -c20 -d${dur}s http://127.0.0.1:$port/ > $W/$name.wrk 2>&1 & local wrkpid=$!
+  eval wrk -t2 -c20 -d${dur}s $WRK_ARGS http://127.0.0.1:$port/ > $W/$name.wrk 2>&1 & local wrkpid=$!
   sleep 2
   : > $W/$name.reloads
   for i in $(seq 1 $RELOADS); do
     python3 -c "import time; print('%.3f' % time.monotonic())" >> $W/$name.reloads
-    kill -USR2 $master
+    if [ "$MODE" = mw ]; then
+      kill -USR2 $master
+    else
+      $bin -D -f $W/$name.cfg -p $pidf $xflag -sf $(cat $pidf) >> $W/$name.log 2>&1
+    fi
     sleep $INTERVAL
   done
   wait $wrkpid
-  kill -TERM $master; wait $master 2>/dev/null
+  if [ "$MODE" = mw ]; then
+    kill -TERM $master; wait $master 2>/dev/null
+  else
+    kill -TERM $(cat $pidf)
+  fi
   kill $bk; wait $bk 2>/dev/null
   python3 - "$name" $W/$name.wrk $W/$name.reloads $W/$name.accepts <<'PY'
 import re, sys
@@ -85,6 +114,6 @@ print("        backend connections opened in the second after each reload: %s (m
       (" ".join(map(str, per)), sum(per) / len(per)))
 PY
 }
-run_one hearth "$HEARTH" 19402
-run_one haproxy haproxy 19403
+run_one hearth "$HEARTH" $((BPORT + 1))
+run_one haproxy haproxy $((BPORT + 2))
 echo "(files in $W)"

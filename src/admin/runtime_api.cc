@@ -131,7 +131,10 @@ std::string RuntimeApi::help() const {
 
 std::string RuntimeApi::show_info() const {
   std::ostringstream o;
+  // One process serves (Nbproc); Process_num is the number "@N" of the
+  // master CLI reaches it by, 1 as in HAProxy 2.6 which has no nbproc.
   o << "Name: hearth\nVersion: 0.1.0\nPid: " << getpid() << "\nNbthread: " << nthreads_
+    << "\nNbproc: 1\nProcess_num: 1"
     << "\nUptime_sec: " << (MonotonicClock::instance()->now_ms() - start_ms_) / 1000
     << "\nCurrConns: " << stream::Frontend::global_conns()
     << "\nLiveConnections: " << net::Connection::live_count() << "\nUlimit-n: " << info_.ulimit_n

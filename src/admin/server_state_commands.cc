@@ -17,18 +17,7 @@ std::string show_servers_state(const std::vector<std::string>& w,
       if (b->name() == w[3]) only = b;
     if (!only) return "Can't find backend.\n\n";
   }
-  const int64_t now = MonotonicClock::instance()->now_ms();
-  std::string o = "1\n";
-  o += backend::kServerStateColumns;
-  o += '\n';
-  for (const backend::Backend* b : backends) {
-    if (only && b != only) continue;
-    for (const auto& s : b->servers()) {
-      o += backend::format_server_state_row(backend::server_state_row(*b, *s, now));
-      o += '\n';
-    }
-  }
-  return o + "\n";
+  return backend::server_states_text(backends, only, MonotonicClock::instance()->now_ms()) + "\n";
 }
 
 // ready: out of maintenance and drain; drain: UP but no new load-balanced

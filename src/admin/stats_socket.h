@@ -5,14 +5,19 @@
 // a time; a connection idle for `stats timeout` is closed. Each
 // connection carries one command (HAProxy's non-interactive mode) unless the
 // client sends "prompt", after which commands are read until "quit" or EOF.
-#include <sys/types.h>
-
+// A worker of the master-worker mode also serves, the same way, the
+// connections its master passes on a channel (the master CLI's "@N").
+// `_getsocks` (the -x of a new process, net/getsocks.h) is answered only by
+// a socket with `expose-fd listeners`; any other closes the connection
+// without a byte, as HAProxy's does.
 #include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
 
+#include "admin/cli_listener.h"
 #include "admin/runtime_api.h"
+#include "net/socket_export.h"
 
 namespace hearth::admin {
 
@@ -24,26 +29,37 @@ class StatsSocket {
   // Binds PATH (an existing socket file is replaced) with `mode` and owner
   // uid/gid (-1: unchanged), or adopts fd@N.
   // Returns: false with *err set.
-  bool open(const std::string& path, int mode, std::string* err, int uid = -1, int gid = -1);
+  bool open(const std::string& path, int mode, std::string* err, int uid = -1, int gid = -1) {
+    return listener_.open_unix(path, mode, err, uid, gid);
+  }
   // Listens on a TCP address instead. Returns: false with *err set.
-  bool open_tcp(const std::string& address, std::string* err);
+  bool open_tcp(const std::string& address, std::string* err) {
+    return listener_.open_tcp(address, err);
+  }
+  // Serves instead the connections received on `channel` (net/fd_channel):
+  // each message "cli LEVEL" carries one connected socket, served at LEVEL
+  // (admin, operator or user) rather than at the socket's own level. Stops
+  // serving when the other end closes the channel.
+  void open_master_link(int channel) { link_ = channel; }
   void start();
   void stop();
+  // expose-fd listeners: `_getsocks` sends the sockets `e` offers (not owned).
+  void set_export(const net::SocketExport* e) { export_ = e; }
 
  private:
   void serve();
-  void handle(int fd);
+  // Returns: the next client and *admin its level; -1: none yet; -2: the
+  // master link closed.
+  int next_client(bool* admin);
+  void handle(int fd, bool admin);
+  void getsocks(int fd);
 
   RuntimeApi* api_;
   bool admin_;
   int64_t timeout_ms_;
-  int fd_ = -1;
-  bool tcp_ = false;  // a TCP listener of our own (closed by stop)
-  std::string path_;
-  // The socket file this process bound: a reload's new worker may have
-  // bound another at the same path, which must stay.
-  dev_t dev_ = 0;
-  ino_t ino_ = 0;
+  CliListener listener_;
+  int link_ = -1;  // the master link's channel (not owned); -1: none
+  const net::SocketExport* export_ = nullptr;
   std::thread thread_;
   std::atomic<bool> stop_{false};
 };

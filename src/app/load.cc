@@ -64,6 +64,14 @@ bool load_config(const Options& o, config::ParseResult* r, bool* quiet) {
   *r = config::parse_files(o.config_files);
   config::validate(*r);
   const config::ProcessConfig& p = r->config.global.process;
+  if (!o.master_cli.empty() && !o.master_worker && !p.master_worker)
+    fprintf(stderr, "[WARNING] -S: a master CLI needs the master-worker mode (-W); ignored\n");
+  // Only a master starts programs: HAProxy refuses them otherwise, -c included.
+  if (!o.master_worker && !p.master_worker)
+    for (const config::ProgramConfig& prog : r->config.programs)
+      r->errors.push_back({prog.loc, "program",
+                           "a program section needs the master-worker mode (-W or the global "
+                           "'master-worker')"});
   if (o.local_peer.empty() && !p.localpeer.empty())
     setenv("HAPROXY_LOCALPEER", p.localpeer.c_str(), 1);
   *quiet = (o.quiet || p.quiet) && !o.verbose;

@@ -13,11 +13,19 @@
 #include <ctime>
 #include <vector>
 
+#include "app/exit_status.h"
+#include "app/handover.h"
+#include "app/idle_handover.h"
 #include "app/load.h"
+#include "app/master_cli.h"
 #include "app/process.h"
+#include "app/programs.h"
 #include "app/runtime.h"
 #include "app/sd_notify.h"
 #include "app/serve.h"
+#include "app/supervise.h"
+#include "app/warm_state.h"
+#include "net/adopted_sockets.h"
 #include "net/fd_channel.h"
 #include "net/listen_set.h"
 
@@ -27,25 +35,24 @@ namespace {
 struct WorkerProc {
   pid_t pid = -1;
   int channel = -1;      // the master's end
+  int cli = -1;          // the master's end of its CLI channel (app/master_cli.h)
   int reloads = 0;       // reloads this worker has lived through
   bool current = true;   // false once a newer worker took over
   bool leaving = false;  // told to soft-stop
   time_t started = 0;
+  bool channel_open = true;  // false once its end closed (it is exiting)
 };
 
-// Returns: the exit status as a shell shows it (128 + signal for a death by signal).
-int exit_code(int status) {
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-const char* exit_reason(int status) {
-  if (WIFEXITED(status)) return "Exit";
-  return strsignal(WTERMSIG(status));
-}
+// How long a reload waits for the current worker's warm state.
+constexpr int kWarmStateTimeoutMs = 1000;
 
 class Master {
  public:
-  Master(const Options& o, bool quiet) : o_(o), quiet_(quiet) {}
+  Master(const Options& o, bool quiet)
+      : o_(o),
+        quiet_(quiet),
+        programs_(quiet),
+        cli_([this] { return cli_state(); }, [this] { queued_.push_back(SIGUSR2); }) {}
   int run(config::ParseResult parsed);
 
  private:
@@ -53,14 +60,27 @@ class Master {
   bool bind_all(const config::Config& c, std::string* err);
   // Binds, forks a worker on `parsed` and waits until it serves.
   // Returns: false (reported) if it could not start; nothing changed then.
-  bool start_worker(config::ParseResult& parsed, bool quiet);
+  // `warm`: what the worker it replaces knows (null: nothing).
+  bool start_worker(config::ParseResult& parsed, bool quiet, const WarmState* warm);
+  // The warm reload: messages from the workers' channels; idle server
+  // connections a leaving worker hands over go on to the current one.
+  void read_channels(const std::vector<pollfd>& polled);
+  WorkerProc* current_worker();
+  // Sends a worker that a newer one replaces the soft stop with handover.
+  // Returns: false if the channel failed (the caller signals instead).
+  bool tell_to_leave(const WorkerProc& w);
   bool wait_ready(int channel);
   void reload();
   void on_signal(int sig);
   void reap();
+  // A current worker or program failed: SIGTERM to all, unless no-exit-on-failure.
+  void stop_on_failure();
   void signal_all(int sig);
   void read_signals(bool queue_only);
   void settings_from(const config::GlobalConfig& g);
+  MasterState cli_state() const;
+  // Every worker and program gone: the loop may end (programs get SIGTERM first).
+  bool all_gone();
   // -Ws: tells systemd (a no-op without -Ws or NOTIFY_SOCKET).
   void notify(const char* state) {
     if (o_.systemd) sd_notify(state);
@@ -69,6 +89,12 @@ class Master {
   Options o_;
   bool quiet_;
   net::ListenSet listeners_;
+  Programs programs_;
+  MasterCli cli_;
+  time_t started_ = time(nullptr);
+  int reloads_ = 0, failed_reloads_ = 0;
+  bool last_reload_failed_ = false;
+  bool programs_stopped_ = false;
   std::vector<WorkerProc> workers_;
   std::vector<int> queued_;  // signals read while a new worker was starting
   int sfd_ = -1;
@@ -121,48 +147,99 @@ bool Master::wait_ready(int channel) {
   }
 }
 
-bool Master::start_worker(config::ParseResult& parsed, bool quiet) {
-  std::string err;
+bool Master::tell_to_leave(const WorkerProc& w) {
+  if (!w.channel_open) return false;
+  // A direct channel from the leaving worker to the new one: its idle
+  // connections then reach the new worker without a stop here.
+  const WorkerProc* to = current_worker();
   int sp[2];
+  std::string err;
+  if (to && to->channel_open && net::channel_pair(sp, &err)) {
+    const bool sent = net::channel_send(to->channel, kHandoverInMessage, &sp[1], 1) &&
+                      net::channel_send(w.channel, kLeaveMessage, &sp[0], 1);
+    close(sp[0]);
+    close(sp[1]);
+    if (sent) return true;
+  }
+  return net::channel_send(w.channel, kLeaveMessage);  // through the master
+}
+
+WorkerProc* Master::current_worker() {
+  for (WorkerProc& w : workers_)
+    if (w.current) return &w;
+  return nullptr;
+}
+
+void Master::read_channels(const std::vector<pollfd>& polled) {
+  for (const pollfd& p : polled) {
+    if (p.fd == sfd_ || !p.revents) continue;
+    WorkerProc* from = nullptr;
+    for (WorkerProc& w : workers_)
+      if (w.channel == p.fd) from = &w;
+    if (!from) continue;
+    for (;;) {
+      net::ChannelMessage m;
+      const net::ChannelRead r = net::channel_recv(p.fd, &m, /*nonblock=*/true);
+      if (r == net::ChannelRead::kAgain) break;
+      if (r != net::ChannelRead::kMessage) {
+        from->channel_open = false;  // reap() closes it once the worker is gone
+        break;
+      }
+      WorkerProc* to = current_worker();
+      if (is_idle_handover(m.text) && to && to != from && to->channel_open)
+        net::channel_send(to->channel, m.text, m.fds.data(), m.fds.size());
+      for (int fd : m.fds) close(fd);  // the new worker has its own copies
+    }
+  }
+}
+
+bool Master::start_worker(config::ParseResult& parsed, bool quiet, const WarmState* warm) {
+  std::string err;
+  int sp[2], cli[2] = {-1, -1};
   if (!bind_all(parsed.config, &err) || !net::channel_pair(sp, &err)) {
     fprintf(stderr, "[ALERT] %s\n", err.c_str());
     listeners_.abort();
     return false;
   }
+  if (!net::channel_pair(cli, &err)) cli[0] = cli[1] = -1;  // no "@N" to this worker
   fflush(stdout);
   fflush(stderr);
   const pid_t pid = fork();
   if (pid < 0) {
     fprintf(stderr, "[ALERT] fork: %s\n", strerror(errno));
-    close(sp[0]);
-    close(sp[1]);
+    for (int fd : {sp[0], sp[1], cli[0], cli[1]})
+      if (fd >= 0) close(fd);
     listeners_.abort();
     return false;
   }
   if (pid == 0) {  // the worker: nothing of the master's but the listeners
     close(sp[0]);
+    if (cli[0] >= 0) close(cli[0]);
     close(sfd_);
-    for (const WorkerProc& w : workers_) close(w.channel);
+    cli_.close_in_child();
+    for (const WorkerProc& w : workers_) close(w.channel), close(w.cli);
     listeners_.commit();  // this process's copies of the sockets dropped by the reload
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    MasterLink link{sp[1], &listeners_};
+    MasterLink link{sp[1], &listeners_, cli[1], warm};
     const int rc = serve(o_, parsed, quiet, &link);
     fflush(stdout);
     fflush(stderr);
     _exit(rc);
   }
   close(sp[1]);
+  if (cli[1] >= 0) close(cli[1]);
   if (!wait_ready(sp[0])) {
     fprintf(stderr, "[ALERT] hearth master: the new worker (%d) exited before serving\n", int(pid));
     close(sp[0]);
+    if (cli[0] >= 0) close(cli[0]);
     listeners_.abort();
     return false;
   }
   listeners_.commit();
   for (WorkerProc& w : workers_) w.current = false;
-  workers_.push_back({pid, sp[0], 0, true, false, time(nullptr)});
+  workers_.push_back({pid, sp[0], cli[0], 0, true, false, time(nullptr)});
   if (!quiet) fprintf(stderr, "[NOTICE] hearth master: new worker (%d) serving\n", int(pid));
   return true;
 }
@@ -174,18 +251,29 @@ void Master::reload() {
   o.chdir.clear();  // done once, at startup
   config::ParseResult parsed;
   bool quiet = false;
-  if (!load_config(o, &parsed, &quiet) || !start_worker(parsed, quiet)) {
+  ++reloads_;
+  last_reload_failed_ = true;
+  // What the current worker knows about the servers goes to the new one.
+  WarmState warm;
+  const WorkerProc* cur = current_worker();
+  const bool have_warm =
+      cur && cur->channel_open && fetch_warm_state(cur->channel, kWarmStateTimeoutMs, &warm);
+  if (!load_config(o, &parsed, &quiet) ||
+      !start_worker(parsed, quiet, have_warm ? &warm : nullptr)) {
+    ++failed_reloads_;
     fprintf(stderr, "[ALERT] hearth master: reload failed, the current worker keeps serving\n");
     notify("READY=1");  // still serving, with the previous configuration
     return;
   }
+  last_reload_failed_ = false;
   settings_from(parsed.config.global);
+  programs_.reload(parsed.config.programs);
   for (WorkerProc& w : workers_) {
     if (w.current) continue;
     ++w.reloads;
     if (max_reloads_ >= 0 && w.reloads > max_reloads_) {
       kill(w.pid, SIGTERM);  // mworker-max-reloads: it stayed too long
-    } else if (!w.leaving) {
+    } else if (!w.leaving && !tell_to_leave(w)) {
       kill(w.pid, SIGUSR1);  // finish the sessions, bounded by hard-stop-after
     }
     w.leaving = true;
@@ -217,6 +305,7 @@ void Master::on_signal(int sig) {
       stopping_ = true;
       fprintf(stderr, "[WARNING] hearth master: %s, stopping the workers\n",
               sig == SIGUSR1 ? "soft stop" : "hard stop");
+      programs_.signal_all(SIGTERM);  // programs stop with SIGTERM, whatever the stop
       return signal_all(sig);
     default:
       return;
@@ -227,11 +316,17 @@ void Master::reap() {
   int status;
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    bool program_failed = false;
+    if (programs_.reaped(pid, status, stopping_, &program_failed)) {
+      if (program_failed) stop_on_failure();
+      continue;
+    }
     size_t i = 0;
     while (i < workers_.size() && workers_[i].pid != pid) ++i;
     if (i == workers_.size()) continue;  // a new worker that never served
     const WorkerProc w = workers_[i];
     close(w.channel);
+    if (w.cli >= 0) close(w.cli);
     workers_.erase(workers_.begin() + long(i));
     const int code = exit_code(status);
     if (!w.current) {
@@ -243,13 +338,17 @@ void Master::reap() {
             stopping_ ? "WARNING" : "ALERT", int(pid), code, exit_reason(status));
     if (!exit_set_) exit_code_ = code, exit_set_ = true;
     // A crash (not one of the stops) ends everything, unless told otherwise.
-    if (!stopping_ && exit_on_failure_ && code != 0 && code != 130 && code != 143) {
-      fprintf(stderr, "[ALERT] hearth master: exit-on-failure, stopping every worker\n");
-      notify("STOPPING=1");
-      stopping_ = true;
-      signal_all(SIGTERM);
-    }
+    if (failed_exit(code)) stop_on_failure();
   }
+}
+
+void Master::stop_on_failure() {
+  if (stopping_ || !exit_on_failure_) return;
+  fprintf(stderr, "[ALERT] hearth master: exit-on-failure, stopping every worker\n");
+  notify("STOPPING=1");
+  stopping_ = true;
+  signal_all(SIGTERM);
+  programs_.signal_all(SIGTERM);
 }
 
 void Master::read_signals(bool queue_only) {
@@ -261,6 +360,24 @@ void Master::read_signals(bool queue_only) {
     else
       on_signal(sig);
   }
+}
+
+MasterState Master::cli_state() const {
+  MasterState st{started_, reloads_, failed_reloads_, last_reload_failed_, {}};
+  for (bool old : {false, true})
+    for (const WorkerProc& w : workers_)
+      if (w.current != old)
+        st.procs.push_back({w.pid, "worker", false, old, w.reloads, w.started, w.cli});
+  for (const ProgramProc& p : programs_.procs())
+    st.procs.push_back({p.pid, p.name, true, p.leaving, p.reloads, p.started, -1});
+  return st;
+}
+
+bool Master::all_gone() {
+  if (programs_.empty()) return true;
+  if (!programs_stopped_) programs_.signal_all(SIGTERM);
+  programs_stopped_ = true;
+  return false;
 }
 
 int Master::run(config::ParseResult parsed) {
@@ -277,6 +394,7 @@ int Master::run(config::ParseResult parsed) {
   settings_from(g);
   const std::string pidfile = o_.pidfile.empty() ? g.pidfile : o_.pidfile;
   std::string err;
+  if (!cli_.open(o_.master_cli, &err)) return fprintf(stderr, "[ALERT] %s\n", err.c_str()), 1;
   int pid_fd = -1;
   if (!pidfile.empty() && (pid_fd = open_pidfile(pidfile, &err)) < 0)
     return fprintf(stderr, "[ALERT] %s\n", err.c_str()), 1;
@@ -287,12 +405,21 @@ int Master::run(config::ParseResult parsed) {
   } else {
     write_pid(pid_fd);
   }
-  if (!start_worker(parsed, quiet_)) {
+  programs_.start(parsed.config.programs);
+  // -x and -sf/-st apply to the first start only: later, the master's own
+  // sockets carry the reloads (handover.h).
+  net::AdoptedSockets adopted;
+  if (!take_old_sockets(o_, &adopted, &err)) fprintf(stderr, "[WARNING] %s\n", err.c_str());
+  listeners_.set_adopted(&adopted);
+  if (!start_worker(parsed, quiet_, nullptr)) {
+    programs_.signal_all(SIGTERM);
     int status = 0;
-    while (wait(&status) < 0 && errno == EINTR) {
+    while (wait(&status) > 0 || errno == EINTR) {  // the programs too
     }
     return 1;
   }
+  release_old_sockets(&adopted, quiet_);
+  signal_old_processes(o_, quiet_);
   daemon_ready();
   notify("READY=1");
   for (;;) {
@@ -300,9 +427,17 @@ int Master::run(config::ParseResult parsed) {
     q.swap(queued_);
     for (int sig : q) on_signal(sig);
     reap();
-    if (workers_.empty() && (stopping_ || exit_on_failure_)) break;
-    pollfd p{sfd_, POLLIN, 0};
-    if (poll(&p, 1, -1) > 0) read_signals(false);
+    if (workers_.empty() && (stopping_ || exit_on_failure_) && all_gone()) break;
+    std::vector<pollfd> p{{sfd_, POLLIN, 0}};
+    for (const WorkerProc& w : workers_)
+      if (w.channel_open) p.push_back({w.channel, POLLIN, 0});
+    const size_t cli_first = p.size();
+    int timeout_ms = -1;
+    cli_.add_pollfds(&p, &timeout_ms);
+    if (poll(p.data(), p.size(), timeout_ms) < 0) continue;
+    read_channels(std::vector<pollfd>(p.begin() + 1, p.begin() + long(cli_first)));
+    if (p[0].revents & POLLIN) read_signals(false);
+    cli_.on_events(p, cli_first);
   }
   listeners_.close_all();
   if (!pidfile.empty()) unlink(pidfile.c_str());

@@ -1,5 +1,6 @@
 #include "app/options.h"
 
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 
@@ -8,7 +9,8 @@ namespace hearth::app {
 const char* usage() {
   return "usage: hearth [-f CONFIG|DIR]* [-c] [-cc EXPR] [-d] [-db] [-D] [-q] [-V] [-p PIDFILE]\n"
          "              [-C DIR] [-L NAME] [-n MAXCONN] [-N MAXCONN] [-m MB] [-dM[BYTE]] [-dW]\n"
-         "              [-dD] [-W|-Ws] [-v|-vv] [-- CONFIG...]\n"
+         "              [-dD] [-W|-Ws] [-S ADDR[,OPT,VAL...]] [-x SOCKET] [-sf|-st PID...]\n"
+         "              [-v|-vv] [-- CONFIG...]\n"
          "  -f FILE|DIR  configuration file, or directory of *.cfg files read in lexical order\n"
          "               (repeatable; everything is read in order as one configuration)\n"
          "  --           every following argument is a configuration file or directory\n"
@@ -21,6 +23,12 @@ const char* usage() {
          "               SIGUSR2 or SIGHUP to the master reloads the configuration\n"
          "  -Ws          -W, and tell systemd (NOTIFY_SOCKET) when it is ready, reloading\n"
          "               or stopping (Type=notify)\n"
+         "  -S ADDR[,OPTION,VALUE...]  with -W: the master CLI on a unix socket path, fd@N,\n"
+         "               ipv4@ or ipv6@ADDR:PORT; options mode, user, group, uid, gid, level\n"
+         "  -x SOCKET    take the listening sockets of the process whose stats socket\n"
+         "               (with expose-fd listeners) is SOCKET, instead of binding new ones\n"
+         "  -sf PID...   once serving, soft-stop these processes (SIGUSR1)\n"
+         "  -st PID...   once serving, stop these processes at once (SIGTERM)\n"
          "  -q / -V      quiet (no notices, no startup messages) / cancel quiet\n"
          "  -p FILE      write the process id to FILE\n"
          "  -C DIR       change to DIR before loading the configuration\n"
@@ -80,11 +88,26 @@ bool parse_dm(const std::string& a, Options* o, std::string* err) {
   return true;
 }
 
+// -sf/-st PID...: the pids run up to the next argument starting with '-', as
+// in HAProxy (an empty list, from an empty pid file, is allowed).
+// Returns: false with *err on a word that is no pid.
+bool parse_old_pids(int argc, char** argv, int* i, Options* o, std::string* err) {
+  const std::string flag = argv[*i];
+  o->old_pids_signal = flag == "-st" ? SIGTERM : SIGUSR1;
+  while (*i + 1 < argc && argv[*i + 1][0] != '-') {
+    const char* v = argv[++*i];
+    const long pid = parse_count(v);
+    if (pid <= 0 || pid > 0x7fffffff) {
+      *err = "option " + flag + ": '" + v + "' is not a process id";
+      return false;
+    }
+    o->old_pids.push_back(int(pid));
+  }
+  return true;
+}
+
 // Flags of HAProxy that Hearth refuses, with the reason.
 const char* refused_reason(const std::string& a) {
-  if (a == "-S") return "the master CLI is not supported yet";
-  if (a == "-sf" || a == "-st" || a == "-x")
-    return "reloads without a master process are not supported yet: use -W and SIGUSR2";
   if (a == "-de") return "epoll is Hearth's only poller: it cannot be disabled";
   if (a == "-dG") return "Hearth always resolves names with getaddrinfo()";
   if (a == "-dR") return "SO_REUSEPORT cannot be disabled: every thread binds its own socket";
@@ -139,6 +162,10 @@ bool parse_options(int argc, char** argv, Options* o, std::string* err) {
     } else if (a == "-W" || a == "-Ws") {
       o->master_worker = true;
       o->systemd = o->systemd || a == "-Ws";
+    } else if (a == "-S") {
+      const char* v = need_value("-S");
+      if (!v) return false;
+      o->master_cli.push_back(v);
     } else if (a == "-q") {
       o->quiet = true;
     } else if (a == "-V") {
@@ -153,6 +180,12 @@ bool parse_options(int argc, char** argv, Options* o, std::string* err) {
       // Nothing to turn off: no TLS to servers, no poll().
     } else if (a.rfind("-dM", 0) == 0) {
       if (!parse_dm(a, o, err)) return false;
+    } else if (a == "-sf" || a == "-st") {
+      if (!parse_old_pids(argc, argv, &i, o, err)) return false;
+    } else if (a == "-x") {
+      const char* v = need_value("-x");
+      if (!v) return false;
+      o->old_socket = v;
     } else if (a == "-p" || a == "-L" || a == "-C") {
       const char* v = need_value(a.c_str());
       if (!v) return false;

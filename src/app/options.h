@@ -29,7 +29,17 @@ struct Options {
   int mem_limit_mb = 0;        // -m MB: address-space limit (0: none)
   bool master_worker = false;  // -W (and -Ws): a master process supervises the worker
   bool systemd = false;        // -Ws: sd_notify READY/RELOADING/STOPPING to NOTIFY_SOCKET
+  // -S ADDR[,OPTION,VALUE...] (repeatable): the master CLI's sockets (app/master_cli.h).
+  std::vector<std::string> master_cli;
   bool nosplice = false;       // -dS: as the global "nosplice"
+  // -sf PID... / -st PID...: once serving, SIGUSR1 (soft stop) or SIGTERM
+  // (hard stop) to each of these processes (docs/architecture.md,
+  // "Old-style reload").
+  std::vector<int> old_pids;
+  int old_pids_signal = 0;  // SIGUSR1 (-sf) or SIGTERM (-st); 0: none given
+  // -x SOCKET: take the listening sockets of the process at this stats
+  // socket (expose-fd listeners) before binding; "/dev/null": don't.
+  std::string old_socket;
 };
 
 // Returns: false with *err describing the bad flag.

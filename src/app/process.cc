@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace hearth::app {
@@ -51,6 +52,15 @@ int open_pidfile(const std::string& path, std::string* err) {
   const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) *err = "cannot open the pid file '" + path + "': " + errno_text();
   return fd;
+}
+
+bool pidfile_is_ours(const std::string& path) {
+  char buf[32] = {};
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  return n > 0 && std::atol(buf) == long(getpid());
 }
 
 std::string host_name() {

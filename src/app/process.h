@@ -36,6 +36,10 @@ int open_pidfile(const std::string& path, std::string* err);
 // Writes the calling process's pid to `fd` and closes it.
 void write_pid(int fd);
 
+// Returns: true if the pid file at `path` holds the calling process's pid
+// (a successor started with -sf may have written its own since).
+bool pidfile_is_ours(const std::string& path);
+
 // Returns: the host name (HAProxy's default node and local peer name).
 std::string host_name();
 

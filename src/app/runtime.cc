@@ -407,6 +407,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
     frontends.push_back(std::move(fr));
   }
   load_server_states(cfg);
+  apply_warm_state();
   start_health();
   create_ring_forwarders(errors);
   return errors->empty();

@@ -1,15 +1,19 @@
 #pragma once
 // Turns a parsed configuration into runtime objects: backends with their servers
 // and LB algorithms, frontends with resolved timeouts, and bind specifications.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "app/server_build.h"
+#include "app/warm_state.h"
 #include "backend/backend.h"
 #include "backend/health_check.h"
+#include "backend/server_state.h"
 #include "config/model.h"
 #include "net/address.h"
+#include "net/adopted_sockets.h"
 #include "net/listen_set.h"
 #include "net/listener.h"
 #include "net/socket.h"
@@ -69,6 +73,16 @@ class Runtime {
   // Master-worker mode: the sockets the master keeps; the workers take their
   // listening sockets from there instead of binding (null: bind them).
   const net::ListenSet* listen_set = nullptr;
+  // Master-worker mode: what the worker this one replaces knew about the
+  // servers (null: nothing, the first worker or a standalone process).
+  const WarmState* warm = nullptr;
+  // Master-worker mode, once a newer worker serves: the channel through which
+  // this worker's threads hand their idle server connections over (-1: none,
+  // close them). Set by the supervising thread before the soft stop.
+  std::atomic<int> handover_channel{-1};
+  // -x: the old process's sockets; a bind takes a matching one before
+  // binding a new socket (null: none).
+  net::AdoptedSockets* adopted = nullptr;
   // Messages for the operator that do not stop the start (state files).
   std::vector<std::string> warnings;
   // One per server of every ring; each runs on worker thread f->thread().
@@ -105,6 +119,13 @@ class Runtime {
   // applies them to the backends' servers (server_state_load.cc). Before
   // start_health(): a checked server's first state comes from there.
   void load_server_states(const config::Config& cfg);
+  // Applies state rows to the servers they name (of `only` when not null).
+  // same_address_only: skip a server whose address differs from the row's.
+  void apply_state_rows(const std::vector<backend::ServerStateRow>& rows, backend::Backend* only,
+                        bool same_address_only);
+  // Applies `warm` (the previous worker's knowledge, warm_state_load.cc), after
+  // the state files: it is the fresher of the two.
+  void apply_warm_state();
   // The age of each restored server's last change, set once checks start.
   std::vector<std::pair<backend::Server*, int64_t>> restored_since_s_;
 

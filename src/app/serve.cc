@@ -9,21 +9,27 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "admin/runtime_api.h"
 #include "admin/stats_socket.h"
 #include "app/affinity.h"
+#include "app/handover.h"
+#include "app/handover_feed.h"
+#include "app/idle_handover.h"
 #include "app/limits.h"
 #include "app/process.h"
 #include "app/runtime.h"
 #include "app/supervise.h"
 #include "app/worker.h"
 #include "core/buffer.h"
+#include "core/clock.h"
 #include "core/pool.h"
 #include "expr/sample.h"
 #include "mux/mux.h"
 #include "net/fd_channel.h"
+#include "net/socket_export.h"
 #include "stream/rewrite_budget.h"
 #include "stream/stream.h"
 
@@ -120,6 +126,16 @@ void print_listeners(const Runtime& rt) {
   }
 }
 
+// Every listening socket once (a shared fd@N one is polled by every thread).
+std::vector<net::ExportedSocket> exported_sockets(const std::vector<std::unique_ptr<Worker>>& ws) {
+  std::vector<net::ExportedSocket> out;
+  std::set<int> seen;
+  for (auto& w : ws)
+    for (const net::ExportedSocket& e : w->exported())
+      if (seen.insert(e.fd).second) out.push_back(e);
+  return out;
+}
+
 }  // namespace
 
 int serve(const Options& o, config::ParseResult& parsed, bool quiet, const MasterLink* link) {
@@ -132,7 +148,18 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   }
   for (auto& n : notes) fprintf(stderr, "[WARNING] %s\n", n.c_str());
   Runtime rt;
-  if (link) rt.listen_set = link->listeners;
+  if (link) {
+    rt.listen_set = link->listeners;
+    rt.warm = link->warm;
+  }
+  // -x: before anything binds, and before our stats socket replaces the old
+  // one at the same path. A master's worker has its master's sockets instead.
+  net::AdoptedSockets adopted;
+  if (!link && !take_old_sockets(o, &adopted, &err)) {
+    fprintf(stderr, "[ALERT] %s\n", err.c_str());
+    return 1;
+  }
+  rt.adopted = &adopted;
   std::vector<std::string> errors;
   if (!rt.build(parsed.config, &errors)) {
     for (auto& e : errors) fprintf(stderr, "[ALERT] %s\n", e.c_str());
@@ -154,7 +181,7 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   Buffer::configure(size_t(g.tune_bufsize));
   expr::set_chunk_size(size_t(g.tune_bufsize));  // converter scratch
   stream::set_max_rewrite(size_t(g.tune_maxrewrite));
-  Buffer::pool();                                // fixes the block size now
+  Buffer::pool();  // fixes the block size now
   mux::register_builtin_muxes();
   sigset_t set = block_signals();
 
@@ -166,6 +193,8 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
       return 1;
     }
   }
+  release_old_sockets(&adopted, quiet);
+  rt.adopted = nullptr;
   if (!quiet) print_listeners(rt);
   std::vector<backend::Backend*> bes;
   for (auto& b : rt.backends) bes.push_back(b.get());
@@ -173,9 +202,12 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   for (auto& f : rt.frontends) fes.push_back(f.fe.get());
   admin::RuntimeApi api(bes, fes, rt.nbthread, make_on_threads(&workers));
   api.set_process_info(process_info(g));
+  net::SocketExport exports;
+  exports.publish(exported_sockets(workers));
   std::vector<std::unique_ptr<admin::StatsSocket>> sockets;
   for (const auto& sc : g.stats_sockets) {
     auto sock = std::make_unique<admin::StatsSocket>(&api, sc.level_admin, g.stats_timeout_ms);
+    if (sc.expose_fd) sock->set_export(&exports);
     if (!(sc.tcp ? sock->open_tcp(sc.path, &err)
                  : sock->open(sc.path, sc.mode, &err, sc.uid, sc.gid))) {
       fprintf(stderr, "[ALERT] %s:%d: 'stats': %s\n", sc.loc.file.c_str(), sc.loc.line,
@@ -185,6 +217,11 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
     if (!quiet)
       fprintf(stderr, "hearth: stats socket on %s (level %s)\n", sc.path.c_str(),
               sc.level_admin ? "admin" : "operator");
+    sockets.push_back(std::move(sock));
+  }
+  if (link && link->cli_channel >= 0) {  // the master CLI's "@N" (app/master_cli.h)
+    auto sock = std::make_unique<admin::StatsSocket>(&api, false, g.stats_timeout_ms);
+    sock->open_master_link(link->cli_channel);
     sockets.push_back(std::move(sock));
   }
   // -d and -db keep the process in the foreground whatever asks for a daemon.
@@ -200,6 +237,7 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
     _exit(1);
   }
   for (auto& s : sockets) s->start();
+  if (!link) signal_old_processes(o, quiet);  // -sf / -st: we serve now
   daemon_ready();
   if (link && !net::channel_send(link->channel, "ready"))
     fprintf(stderr, "[WARNING] cannot tell the master this worker is ready\n");
@@ -207,12 +245,43 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   ss.hard_stop_ms = rt.hard_stop_after_ms;
   ss.grace_ms = g.process.grace_ms;
   ss.master_channel = link ? link->channel : -1;
+  ss.exports = &exports;
+  HandoverFeed feed(&rt.backends);  // the warm reload's direct channels
+  if (link) {
+    const int channel = link->channel;
+    // A direct channel to the new worker if the master opened one, else
+    // through the master. Kept open until the process exits.
+    ss.on_leave = [&rt, channel](net::ChannelMessage& m) {
+      int to = channel;
+      if (!m.fds.empty()) {
+        to = m.fds.front();
+        m.fds.erase(m.fds.begin());
+      }
+      if (rt.handover_channel.load() < 0) rt.handover_channel.store(to);
+    };
+    ss.on_tick = [&rt, &workers, &feed](int64_t now) {
+      feed.read_all();
+      sweep_handed_over(rt.backends, workers, now);
+    };
+    ss.on_message = [&rt, &bes, &feed, channel](net::ChannelMessage& m) {
+      if (m.text == kHandoverInMessage && m.fds.size() == 1) {
+        feed.add(m.fds.front());  // a leaving worker's direct channel
+        m.fds.clear();
+      } else if (m.text == kWarmStateRequest) {
+        send_warm_state(channel, collect_warm_state(bes, MonotonicClock::instance()->now_ms()));
+      } else if (is_idle_handover(m.text)) {
+        adopt_idle(rt.backends, m);
+      }
+    };
+  }
   supervise(set, workers, ss);
   for (auto& w : workers) w->join();
   for (auto& s : sockets) s->stop();
   const std::string pidfile = link ? "" : o.pidfile.empty() ? g.pidfile : o.pidfile;
   // Inside a chroot the path would name another file (or none): leave it.
-  if (!pidfile.empty() && g.process.chroot.empty()) unlink(pidfile.c_str());
+  // After an old-style reload it holds the new process's pid: leave it too.
+  if (!pidfile.empty() && g.process.chroot.empty() && pidfile_is_ours(pidfile))
+    unlink(pidfile.c_str());
   fprintf(stderr, "hearth: stopped\n");
   return 0;
 }

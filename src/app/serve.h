@@ -3,6 +3,7 @@
 // worker threads, stats sockets, then supervision until the stop. Run by a
 // standalone process, or by each worker process of the master-worker mode.
 #include "app/options.h"
+#include "app/warm_state.h"
 #include "config/diagnostic.h"
 #include "net/listen_set.h"
 
@@ -12,6 +13,8 @@ namespace hearth::app {
 struct MasterLink {
   int channel = -1;                           // this worker's end of its channel
   const net::ListenSet* listeners = nullptr;  // the sockets the master binds and keeps
+  int cli_channel = -1;             // the master CLI's connections to this worker's runtime API
+  const WarmState* warm = nullptr;  // what the worker it replaces knew (or null)
 };
 
 // `link`: null for a standalone process (it binds, writes the pid file and

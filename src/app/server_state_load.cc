@@ -73,27 +73,39 @@ void Runtime::load_server_states(const config::Config& cfg) {
     auto it = files.find(path);
     if (it == files.end()) it = files.emplace(path, read_state_file(path, &warnings)).first;
     if (!it->second.usable) continue;
-    for (const backend::ServerStateRow& row : it->second.rows) {
-      // Rows are matched by names; ids may differ between the two configurations.
-      if (row.be_name != p.name) continue;
-      backend::Server* s = be->server_named(row.srv_name);
-      if (!s) continue;
-      const std::string who = p.name + "/" + s->name;
-      PendingCheck* pc = nullptr;
-      for (PendingCheck& c : pending_checks_)
-        if (c.server == s) pc = &c;
-      backend::AppliedState applied;
-      std::string msg;
-      if (!backend::apply_server_state(row, pc != nullptr, *s, &applied, &msg)) {
-        warnings.push_back("server state of '" + who + "' not applied: " + msg);
+    apply_state_rows(it->second.rows, be, /*same_address_only=*/false);
+  }
+}
+
+void Runtime::apply_state_rows(const std::vector<backend::ServerStateRow>& rows,
+                               backend::Backend* only, bool same_address_only) {
+  for (const backend::ServerStateRow& row : rows) {
+    // Rows are matched by names; ids may differ between the two configurations.
+    backend::Backend* be = only ? only : find_backend(row.be_name);
+    if (!be || row.be_name != be->name()) continue;
+    backend::Server* s = be->server_named(row.srv_name);
+    if (!s) continue;
+    if (same_address_only) {  // a server moved by the new configuration is another server
+      char ip[64];
+      if (s->client_dependent() || row.addr != s->addr.ip_str(ip, sizeof ip) ||
+          row.port != s->addr.port())
         continue;
-      }
-      if (!msg.empty()) warnings.push_back("server " + who + " " + msg);
-      if (pc && applied.check_start) pc->spec.first_start = applied.check_start;
-      if (!pc && !s->disabled.load())  // restored UP: fully so, as HAProxy shows it
-        s->health.health.store(s->health.rise + s->health.fall - 1);
-      restored_since_s_.emplace_back(s, applied.since_change_s);
     }
+    const std::string who = be->name() + "/" + s->name;
+    PendingCheck* pc = nullptr;
+    for (PendingCheck& c : pending_checks_)
+      if (c.server == s) pc = &c;
+    backend::AppliedState applied;
+    std::string msg;
+    if (!backend::apply_server_state(row, pc != nullptr, *s, &applied, &msg)) {
+      warnings.push_back("server state of '" + who + "' not applied: " + msg);
+      continue;
+    }
+    if (!msg.empty()) warnings.push_back("server " + who + " " + msg);
+    if (pc && applied.check_start) pc->spec.first_start = applied.check_start;
+    if (!pc && !s->disabled.load())  // restored UP: fully so, as HAProxy shows it
+      s->health.health.store(s->health.rise + s->health.fall - 1);
+    restored_since_s_.emplace_back(s, applied.since_change_s);
   }
 }
 

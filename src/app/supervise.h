@@ -3,10 +3,14 @@
 // for signals and drives the stop (docs/architecture.md, "Process lifecycle").
 #include <signal.h>
 
+#include <functional>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "app/worker.h"
+#include "net/fd_channel.h"
+#include "net/socket_export.h"
 
 namespace hearth::app {
 
@@ -18,7 +22,27 @@ struct SuperviseSettings {
   // is gone) starts a soft stop. -1: a standalone process, where SIGTERM
   // and SIGINT drain like SIGUSR1.
   int master_channel = -1;
+  // Master-worker mode: a message the master sent on the channel (other
+  // than kLeaveMessage). Called on the supervising thread.
+  std::function<void(net::ChannelMessage&)> on_message;
+  // Master-worker mode: kLeaveMessage arrived, a newer worker serves. Called
+  // before the soft stop starts, so the worker threads see what it set.
+  // The message may carry the descriptor of a direct channel to the new
+  // worker (the handler takes it from m.fds).
+  std::function<void(net::ChannelMessage& m)> on_leave;
+  // Called on the supervising thread at every wake-up (at least every 20 ms).
+  std::function<void(int64_t now_ms)> on_tick;
+  // expose-fd listeners: withdrawn at the stop signal, before any listener
+  // closes its socket (null: none).
+  net::SocketExport* exports = nullptr;
 };
+
+// The master's word for "a newer worker serves: soft-stop, and hand over
+// what it can use" (SIGUSR1 soft-stops without the handover).
+inline constexpr std::string_view kLeaveMessage = "leave";
+// The master's word to the new worker, with one descriptor: the other end of
+// a leaving worker's direct channel, to read its handover from.
+inline constexpr std::string_view kHandoverInMessage = "handover-in";
 
 // Returns: the signals the serving process waits for (SIGTERM, SIGINT,
 // SIGUSR1, SIGTTOU, SIGTTIN, and in master-worker mode SIGHUP and SIGUSR2,

@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include "app/idle_handover.h"
 #include "core/pool.h"
 #include "mux/mux_h1.h"
+#include "net/adopted_sockets.h"
 #include "net/pipe_pool.h"
 #include "net/socket.h"
 #include "stream/frontend.h"
@@ -16,7 +18,10 @@ constexpr int64_t kHousekeepingMs = 100;
 }  // namespace
 
 Worker::Worker(int index, Runtime* rt)
-    : index_(index), rt_(rt), housekeeping_(&Worker::housekeeping_cb, this) {}
+    : index_(index),
+      rt_(rt),
+      housekeeping_(&Worker::housekeeping_cb, this),
+      handover_(&Worker::handover_cb, this) {}
 
 Worker::~Worker() { join(); }
 
@@ -38,6 +43,8 @@ bool Worker::open_listeners(std::string* err) {
           return false;
         }
         owns = true;
+      } else if (fd < 0 && rt_->adopted && (fd = rt_->adopted->take(b.addr, b.listen)) >= 0) {
+        owns = true;  // the old process's socket (-x): it keeps its own copy
       } else if (fd < 0) {
         std::string e;
         fd = net::make_listener(b.addr, b.listen, &e);
@@ -59,6 +66,7 @@ bool Worker::open_listeners(std::string* err) {
         return false;
       }
       fr.fe->listeners_by_thread[index_].push_back(l.get());
+      exported_.push_back({fd, "", b.listen.interface});
       listeners_.push_back(std::move(l));
     }
   }
@@ -81,7 +89,10 @@ void Worker::start() {
     for (auto& f : rt_->ring_forwarders)
       if (f->thread() == index_) f->stop();
     loop_.timers().cancel(&housekeeping_);
+    backend::ConnPool::set_park_hook(nullptr, nullptr);
+    handover_.cancel();
     mux::MuxH1::close_idle_incoming();  // any that went idle during the drain
+    hand_over_idle_pools();
     close_idle_pools();
     net::release_thread_pipes();
     finished_.store(true);
@@ -114,6 +125,22 @@ void Worker::close_idle_pools() {
       if (index_ < int(s->pools.size())) s->pools[index_].reset();
 }
 
+void Worker::hand_over_idle_pools() {
+  const int channel = rt_->handover_channel.load();
+  if (channel >= 0) hand_over_idle(rt_->backends, index_, channel, loop_.now_ms());
+}
+
+// A connection was parked while this worker hands its connections over: send
+// it at the end of the batch (with any other parked meanwhile).
+void Worker::parked_cb(void* ctx) {
+  auto* w = static_cast<Worker*>(ctx);
+  w->hand_over_idle_pools();
+}
+
+void Worker::handover_cb(Tasklet*, void* ctx, uint32_t) {
+  static_cast<Worker*>(ctx)->hand_over_idle_pools();
+}
+
 void Worker::tick_pools() {
   const int64_t now = loop_.now_ms();
   for (auto& be : rt_->backends)
@@ -126,6 +153,12 @@ void Worker::stop_cb(void* ctx) {
   w->stopping_ = true;
   stream::set_soft_stop();
   for (auto& l : w->listeners_) l->stop();
+  // First the server connections, so they reach the new worker before the
+  // clients closed below come back to it; then each as its exchange ends.
+  if (w->rt_->handover_channel.load() >= 0) {
+    w->hand_over_idle_pools();
+    backend::ConnPool::set_park_hook(&Worker::parked_cb, w);
+  }
   // Keep-alive clients between requests have nothing in flight: close them
   // now rather than leave them open until the process exits. Those whose
   // next request is already here are served first (with "connection: close").
@@ -141,6 +174,7 @@ void Worker::housekeeping_cb(Timer*, void* ctx) { static_cast<Worker*>(ctx)->hou
 void Worker::housekeeping() {
   tick_pools();
   if (stopping_) {
+    hand_over_idle_pools();             // those released since
     mux::MuxH1::close_idle_incoming();  // went idle since (served, or spared in vain)
     if (stream::Stream::live_on_thread() + stream::live_streams_on_thread() == 0) {
       loop_.stop();

@@ -11,6 +11,7 @@
 #include "app/runtime.h"
 #include "core/event_loop.h"
 #include "core/timer.h"
+#include "net/getsocks.h"
 #include "net/listener.h"
 
 namespace hearth::app {
@@ -19,8 +20,12 @@ class Worker {
  public:
   Worker(int index, Runtime* rt);
   ~Worker();
-  // Opens this worker's listening sockets. Returns: false with *err set.
+  // Opens this worker's listening sockets: the master's (listen_set), else
+  // one received from the old process (adopted, -x), else a new one.
+  // Returns: false with *err set.
   bool open_listeners(std::string* err);
+  // The sockets open_listeners() opened, for `_getsocks` (expose-fd listeners).
+  const std::vector<net::ExportedSocket>& exported() const { return exported_; }
   void start();  // runs the loop on a new thread
   void join();
   // Thread-safe: stop accepting, let live sessions finish, then exit the loop.
@@ -38,16 +43,23 @@ class Worker {
   static void stop_cb(void* ctx);
   static void suspend_cb(void* ctx);
   static void resume_cb(void* ctx);
+  static void parked_cb(void* ctx);
+  static void handover_cb(Tasklet* t, void* ctx, uint32_t state);
   void housekeeping();
   // Every server's pool on this thread: purge, or close all when not serving.
   void tick_pools();
   void close_idle_pools();
+  // Warm reload: hands this thread's idle server connections to the newer
+  // worker, when there is one (Runtime::handover_channel).
+  void hand_over_idle_pools();
 
   int index_;
   Runtime* rt_;
   EventLoop loop_;
   Timer housekeeping_;
+  Tasklet handover_;  // a stopping worker's idle connections go to the new one
   std::vector<std::unique_ptr<net::Listener>> listeners_;
+  std::vector<net::ExportedSocket> exported_;
   std::thread thread_;
   bool stopping_ = false;
   std::atomic<bool> finished_{false};

@@ -1,9 +1,15 @@
 #include "backend/conn_pool.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
 
 #include "backend/private_conn.h"
 #include "backend/server.h"
+#include "core/event_loop.h"
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "net/transport.h"
@@ -11,6 +17,35 @@
 namespace hearth::backend {
 
 using config::HttpReuse;
+
+namespace {
+thread_local ConnPool::ParkHook tl_park_hook = nullptr;
+thread_local void* tl_park_ctx = nullptr;
+// The starved hook: one per process, set once, then switched on and off.
+std::mutex g_starved_mu;
+ConnPool::ParkHook g_starved_fn = nullptr;
+void* g_starved_ctx = nullptr;
+std::atomic<bool> g_starved_on{false};
+}  // namespace
+
+void ConnPool::set_starved_hook(ParkHook fn, void* ctx) {
+  std::lock_guard<std::mutex> g(g_starved_mu);
+  if (!fn) {
+    g_starved_on.store(false);
+    return;
+  }
+  if (!g_starved_fn) {  // set once: readers see it before they see "on"
+    g_starved_fn = fn;
+    g_starved_ctx = ctx;
+  }
+  if (g_starved_fn == fn && g_starved_ctx == ctx)
+    g_starved_on.store(true, std::memory_order_release);
+}
+
+void ConnPool::set_park_hook(ParkHook fn, void* ctx) {
+  tl_park_hook = fn;
+  tl_park_ctx = ctx;
+}
 
 ConnPool::ConnPool(const PoolSettings& settings, Server* srv, bool leader)
     : settings_(settings),
@@ -113,6 +148,12 @@ void ConnPool::available_died(net::Connection* c) {
 
 net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   if (r.fresh) return nullptr;
+  // A warm reload's connection not adopted yet: this thread takes one.
+  if (idle_.idle_count() == 0) {
+    if (g_starved_on.load(std::memory_order_acquire) && !srv_->handover.pending())
+      g_starved_fn(g_starved_ctx);
+    if (std::optional<HandoverInbox::Entry> e = srv_->handover.pop()) adopt(*e, now_ms);
+  }
   net::Connection* c = take_private(r, now_ms);
   if (c) return c;
   if (may_share(r) && (c = take_available())) return c;
@@ -153,7 +194,48 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
     return;
   }
   if (idle_.idle_count() >= srv_->idle_cap()) keep = false;
-  if (sc->mux->detach(sc, keep) && !idle_.add(c, now_ms)) c->mux->destroy();
+  if (!sc->mux->detach(sc, keep)) return;
+  if (!idle_.add(c, now_ms))
+    c->mux->destroy();
+  else if (tl_park_hook)
+    tl_park_hook(tl_park_ctx);
+}
+
+std::vector<net::Connection*> ConnPool::take_all_idle(int64_t now_ms) {
+  std::vector<net::Connection*> out;
+  while (net::Connection* c = idle_.take(/*want_safe_only=*/false, now_ms)) out.push_back(c);
+  return out;
+}
+
+bool ConnPool::adopt(const HandoverInbox::Entry& e, int64_t now_ms) {
+  if (!srv_->serving()) {
+    close(e.fd);
+    return false;
+  }
+  net::Connection* c =
+      net::Connection::create(EventLoop::current(), e.fd, srv_->addr, e.conn_flags);
+  if (!c) return false;  // closed by create()
+  if (!c->set_transport(srv_->xprt)) {
+    c->destroy();
+    return false;
+  }
+  // As a new connection of the server: its mux, with a connector that leaves at once.
+  mux::StreamConnector* sc = mux::StreamConnector::pool().create();
+  if (!sc || !mux::MuxRegistry::install(srv_->http_mux, c, sc)) {
+    if (sc) mux::StreamConnector::pool().destroy(sc);
+    c->destroy();
+    return false;
+  }
+  c->exchanges = e.exchanges;
+  const bool kept = sc->mux->detach(sc, settings_.reuse != HttpReuse::kNever);
+  mux::StreamConnector::pool().destroy(sc);
+  if (!kept) return false;
+  if (!idle_.add(c, now_ms)) {
+    c->mux->destroy();
+    return false;
+  }
+  c->idle_since_ms = now_ms - e.idle_ms - std::max<int64_t>(now_ms - e.arrived_ms, 0);
+  return true;
 }
 
 int ConnPool::tick(int64_t now_ms, bool serving) {

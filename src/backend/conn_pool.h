@@ -13,7 +13,9 @@
 // connections in it, which live on that thread's event loop.
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
+#include "backend/handover_inbox.h"
 #include "backend/idle_pool.h"
 #include "config/enums.h"
 
@@ -91,6 +93,30 @@ class ConnPool {
   // the server is not serving (DOWN, maintenance); else purges every
   // pool-purge-delay (see IdlePool::purge). Returns: connections closed.
   int tick(int64_t now_ms, bool serving);
+
+  // The warm reload (docs/architecture.md, "Warm reload").
+  // Takes every usable idle connection, youngest first, unlinked as
+  // acquire() would leave them (dead and expired ones are closed on the way).
+  std::vector<net::Connection*> take_all_idle(int64_t now_ms);
+  // Parks a server connection another process handed over (an entry of
+  // the server's inbox), built on this thread as a new connection of the
+  // server would be. The pool's recent-need cap does not apply (the old
+  // worker needed it; the purge trims a surplus).
+  // Returns: false when it was closed instead (the server is not serving,
+  // http-reuse never, pool-max-conn reached or 0, no memory).
+  bool adopt(const HandoverInbox::Entry& e, int64_t now_ms);
+
+  // Called on this thread whenever one of its pools parks a connection
+  // idle (null: nobody is told). Thread-local: each worker thread sets its
+  // own. A soft-stopping worker that hands its connections over uses it to
+  // send each one as soon as its exchange ends.
+  using ParkHook = void (*)(void* ctx);
+  static void set_park_hook(ParkHook fn, void* ctx);
+
+  // Called (from any thread) when a request finds no idle connection and
+  // nothing in the server's handover inbox: the warm reload's feed reads
+  // what leaving workers sent (null: nobody). Process-wide.
+  static void set_starved_hook(ParkHook fn, void* ctx);
 
   const PoolSettings& settings() const { return settings_; }
   size_t idle_count() const { return idle_.idle_count(); }

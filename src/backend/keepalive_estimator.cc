@@ -15,6 +15,25 @@ void KeepAliveEstimator::Ring::push(int64_t x) {
   if (size < kWindow) ++size;
 }
 
+std::vector<int64_t> KeepAliveEstimator::Ring::oldest_first() const {
+  std::vector<int64_t> out;
+  const int first = size < kWindow ? 0 : next;
+  for (int i = 0; i < size; ++i) out.push_back(v[size_t((first + i) % kWindow)]);
+  return out;
+}
+
+KeepAliveEstimator::Evidence KeepAliveEstimator::evidence() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {closes_.oldest_first(), alives_.oldest_first()};
+}
+
+void KeepAliveEstimator::restore(const Evidence& e) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (int64_t x : e.closes) closes_.push(std::max<int64_t>(x, 0));
+  for (int64_t x : e.alives) alives_.push(std::max<int64_t>(x, 0));
+  recompute();
+}
+
 KeepAliveEstimator::KeepAliveEstimator() : retire_age_(kNever) {}
 
 void KeepAliveEstimator::observe_close(int64_t idle_ms) {

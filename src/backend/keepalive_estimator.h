@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "core/clock.h"
 
@@ -69,16 +70,27 @@ class KeepAliveEstimator {
   // those currently in the window (for stats and tests).
   int ignored_closes() const;
 
+  // The evidence itself, oldest first, so another process can resume the
+  // learning where this one is (the warm reload hands it to the new worker).
+  struct Evidence {
+    std::vector<int64_t> closes;
+    std::vector<int64_t> alives;
+  };
+  Evidence evidence() const;
+  // Replays `e` as observations (the newest kWindow of each kind count).
+  void restore(const Evidence& e);
+
  private:
   struct Ring {
     std::array<int64_t, kWindow> v{};
     int size = 0;
     int next = 0;
     void push(int64_t x);
+    std::vector<int64_t> oldest_first() const;
   };
   void recompute();  // Requires: mu_ held.
 
-  std::mutex mu_;  // guards the rings; the atomics are its published results
+  mutable std::mutex mu_;  // guards the rings; the atomics are its published results
   Ring closes_;
   Ring alives_;
   int64_t alive_max_ = 0;              // the largest in alives_, as recompute() last saw it

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "backend/conn_pool.h"
+#include "backend/handover_inbox.h"
 #include "backend/health.h"
 #include "backend/keepalive_estimator.h"
 #include "core/pool.h"
@@ -74,6 +75,8 @@ class Server {
   // HTTP connection reuse: one pool per worker thread, indexed by thread_index().
   PoolSettings pool_settings;
   KeepAliveEstimator keepalive;
+  // Warm reload: connections the previous worker handed over, not adopted yet.
+  HandoverInbox handover;
   std::vector<std::unique_ptr<ConnPool>> pools;
   // Creates the per-thread pools. Requires: before any worker runs.
   void make_pools(int nthreads) {

@@ -75,6 +75,21 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   return r;
 }
 
+std::string server_states_text(const std::vector<Backend*>& backends, const Backend* only,
+                               int64_t now_ms) {
+  std::string o = "1\n";
+  o += kServerStateColumns;
+  o += '\n';
+  for (const Backend* b : backends) {
+    if (only && b != only) continue;
+    for (const auto& s : b->servers()) {
+      o += format_server_state_row(server_state_row(*b, *s, now_ms));
+      o += '\n';
+    }
+  }
+  return o;
+}
+
 bool apply_server_state(const ServerStateRow& row, bool checked, Server& s, AppliedState* out,
                         std::string* msg) {
   msg->clear();

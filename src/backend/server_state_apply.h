@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "backend/health.h"
 #include "backend/server_state.h"
@@ -19,6 +20,11 @@ int check_status_number(CheckStatus s);
 
 // Returns: the row of server `s` of backend `be` at now_ms.
 ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_ms);
+
+// Returns: the whole text `show servers state` prints (version line, column
+// line, one row per server) for every backend, or only `only` when not null.
+std::string server_states_text(const std::vector<Backend*>& backends, const Backend* only,
+                               int64_t now_ms);
 
 // What a row leaves for later: the checks' starting state and the age of the
 // last state change, both set when the checks start.

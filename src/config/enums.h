@@ -8,11 +8,11 @@ namespace hearth::config {
 
 // "mode tcp|http".
 enum class Mode { kTcp, kHttp };
-// "balance ALGORITHM".
-// option splice-request / splice-response / splice-auto, as bits: a TCP
-// stream splices a direction when its frontend or its backend asks.
+// option splice-request / splice-response / splice-auto, as bits: a stream
+// (TCP, or an HTTP payload) splices a direction when its frontend or its
+// backend asks.
 enum SpliceBits : uint8_t { kSpliceRequest = 1, kSpliceResponse = 2, kSpliceAuto = 4 };
-
+// "balance ALGORITHM".
 enum class BalanceAlgo { kRoundRobin, kStaticRr, kLeastConn, kSource, kRandom, kFirst };
 // "http-reuse never|safe|aggressive|always".
 enum class HttpReuse { kNever, kSafe, kAggressive, kAlways };

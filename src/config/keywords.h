@@ -153,6 +153,14 @@ bool parse_log_target(const Directive& d, LogTarget* out, Reporter& rep);
 int open_ring(const Directive& d, Config& config, Reporter& rep);
 void parse_ring_keyword(const Directive& d, RingConfig& ring, int bufsize, Reporter& rep);
 
+// "program NAME" sections (program_keywords.cc): the header adds a program
+// to config.programs (returns its index, or -1 after reporting); each line of
+// the section goes to parse_program_keyword. check_programs reports the
+// sections without a command, once the files are read.
+int open_program(const Directive& d, Config& config, Reporter& rep);
+void parse_program_keyword(const Directive& d, ProgramConfig& program, Reporter& rep);
+void check_programs(const Config& config, Reporter& rep);
+
 // "option X" and "no option X" (option_keywords.cc).
 void parse_option(const Directive& d, ProxySection& section, Reporter& rep);
 

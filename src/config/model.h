@@ -30,6 +30,7 @@ struct SourceLoc {
 };
 }  // namespace hearth::config
 #include "config/log_model.h"
+#include "config/program_model.h"
 namespace hearth::config {
 
 enum class ProxyKind { kFrontend, kBackend, kListen, kDefaults };
@@ -311,7 +312,6 @@ struct ProxyConfig {
   // serves nothing (503 / closed, as with no server) and runs no check.
   bool disabled = false;
   uint8_t splice = 0;  // SpliceBits: option splice-request|response|auto
-  SourceLoc splice_loc;
   // HTTP (issue #3)
   HttpReuse http_reuse = HttpReuse::kSafe;
   HttpConnMode http_conn_mode = HttpConnMode::kKeepAlive;
@@ -364,6 +364,7 @@ struct StatsSocketConfig {
   bool level_admin = false;
   int mode = 0600;
   int uid = -1, gid = -1;  // owner of a unix socket (user/uid, group/gid); -1: unchanged
+  bool expose_fd = false;  // "expose-fd listeners": answers _getsocks (-x of a new process)
 };
 
 // Kernel splicing (net/pipe_pool.h).
@@ -419,6 +420,8 @@ struct Config {
   std::map<std::string, ErrorReplies> http_errors;
   // "ring" sections in file order.
   std::vector<RingConfig> rings;
+  // "program" sections in file order (master-worker mode only).
+  std::vector<ProgramConfig> programs;
 
   // Returns: the backend (want_backend) or frontend (!want_backend) named
   // `name`, a listen section matching either way; nullptr if there is none.

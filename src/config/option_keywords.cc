@@ -198,7 +198,6 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
     }
     if (!check_section(d, kw, s.proxy.kind, o.allowed, Misplaced::kIgnore, rep)) return;
     o.apply(s.proxy, !negated);
-    if (name.rfind("splice-", 0) == 0) s.proxy.splice_loc = d.loc;
     return;
   }
   for (const char* later : kLaterOptions) {

@@ -20,7 +20,7 @@ namespace detail {
 namespace {
 
 const char* const kSectionKeywords =
-    "global, defaults, frontend, backend, listen, userlist, http-errors or ring";
+    "global, defaults, frontend, backend, listen, userlist, http-errors, ring or program";
 
 // Feeds lines to the keyword handlers of the current section and keeps what
 // carries between sections: the defaults in effect and the named defaults.
@@ -37,7 +37,7 @@ class ConfigParser {
   void finish();
 
  private:
-  enum class Section { kNone, kGlobal, kProxy, kUserlist, kHttpErrors, kRing, kSkipped };
+  enum class Section { kNone, kGlobal, kProxy, kUserlist, kHttpErrors, kRing, kProgram, kSkipped };
 
   void parse_line(std::string_view line, const SourceLoc& loc);
   void parse_directive(const Directive& d);
@@ -57,6 +57,8 @@ class ConfigParser {
   std::string http_errors_;    // the name of the http-errors section being read
   int ring_ = -1;              // the ring section being read (-1: an invalid header)
   RingConfig scratch_ring_;    // takes the lines after an invalid ring header
+  int program_ = -1;           // the program section being read (-1: an invalid header)
+  ProgramConfig scratch_program_;
   ProxySection current_;
   // False when the section header was invalid: its lines are still checked so
   // that every error is reported, but the proxy is not kept.
@@ -132,6 +134,10 @@ void ConfigParser::parse_directive(const Directive& d) {
       parse_ring_keyword(d, ring_ >= 0 ? result_.config.rings[size_t(ring_)] : scratch_ring_,
                          result_.config.global.tune_bufsize, rep_);
       break;
+    case Section::kProgram:
+      parse_program_keyword(
+          d, program_ >= 0 ? result_.config.programs[size_t(program_)] : scratch_program_, rep_);
+      break;
     case Section::kSkipped:
       break;  // the section header already reported that it is unsupported
   }
@@ -178,6 +184,11 @@ bool ConfigParser::open_section(const Directive& d) {
     section_ = Section::kRing;
     section_label_ = d.size() > 1 ? kw + " " + d[1] : kw;
     ring_ = open_ring(d, result_.config, rep_);
+  } else if (kw == "program") {
+    close_section();
+    section_ = Section::kProgram;
+    section_label_ = d.size() > 1 ? kw + " " + d[1] : kw;
+    program_ = open_program(d, result_.config, rep_);
   } else if (is_haproxy_section(kw)) {
     close_section();
     section_ = Section::kSkipped;
@@ -309,6 +320,7 @@ void ConfigParser::finish() {
   finish_userlists(userlists_, result_.config, rep_);
   resolve_userlist_refs(pending_refs_, result_.config, rep_);
   resolve_error_messages(result_.config, rep_);
+  check_programs(result_.config, rep_);
 }
 
 void ConfigParser::close_section() {

@@ -11,7 +11,7 @@ namespace {
 
 const char kUsage[] =
     "stats socket PATH|fd@N|ipv4@ADDR:PORT|ipv6@ADDR:PORT [level admin|operator|user] "
-    "[mode OCTAL] [user NAME] [group NAME] [uid N] [gid N]";
+    "[mode OCTAL] [user NAME] [group NAME] [uid N] [gid N] [expose-fd listeners]";
 
 // Returns: the value of a file mode written in octal ("600", "0660"), or -1
 // if `s` is not octal or exceeds 0777.
@@ -70,16 +70,18 @@ std::string apply_socket_option(const Directive& d, size_t i, StatsSocketConfig&
     if (!n || *n < 0 || *n > 0x7fffffff) return "'" + o + "' expects a number, got '" + v + "'";
     (o == "uid" ? s.uid : s.gid) = int(*n);
   } else if (o == "expose-fd") {
-    return "'expose-fd' is not supported by Hearth yet";
+    if (v != "listeners") return "'expose-fd' expects 'listeners', got '" + v + "'";
+    s.expose_fd = true;
   } else {
-    return "option '" + o + "' is not supported: expects level, mode, user, group, uid or gid";
+    return "option '" + o +
+           "' is not supported: expects level, mode, user, group, uid, gid or expose-fd";
   }
   return "";
 }
 
 void parse_socket(const Directive& d, GlobalConfig& g, Reporter& rep) {
   const std::string kw = "stats socket";
-  if (!check_arity(d, kw, 3, 19, kUsage, rep)) return;
+  if (!check_arity(d, kw, 3, 21, kUsage, rep)) return;
   StatsSocketConfig s;
   s.loc = d.loc;
   std::string why = set_socket_address(d[2], s);
@@ -90,7 +92,8 @@ void parse_socket(const Directive& d, GlobalConfig& g, Reporter& rep) {
     }
     why = apply_socket_option(d, i, s);
     const bool owner = d[i] == "user" || d[i] == "group" || d[i] == "uid" || d[i] == "gid";
-    if (why.empty() && s.tcp && (owner || d[i] == "mode"))
+    // Descriptors only travel over UNIX sockets: a TCP one could not answer -x.
+    if (why.empty() && s.tcp && (owner || d[i] == "mode" || d[i] == "expose-fd"))
       why = "'" + d[i] + "' applies to unix sockets only";
   }
   if (!why.empty()) return rep.error(d.loc, kw, why);

@@ -185,12 +185,6 @@ void Validator::check_settings(const ProxyConfig& p) {
             "'" + p.name + "' is in tcp mode: it logs with the tcplog format instead");
   }
   validate_log_settings(p, r_);
-  if (p.mode == Mode::kHttp && p.splice) {
-    error(p.splice_loc, "option splice-*",
-          "'" + p.name +
-              "' is in http mode: Hearth splices TCP-mode streams only (its HTTP "
-              "payloads pass through the HTTP mux); remove the option or use 'mode tcp'");
-  }
   if (is_backend(p) && p.http_check.rules_loc.line != 0 && !p.http_check.enabled) {
     warning(p.http_check.rules_loc, "http-check",
             "ignored in '" + p.name + "': http-check rules need 'option httpchk'");

@@ -39,6 +39,11 @@ class BodyReader {
   size_t feed(const char* p, size_t n, BodyStatus* st);
 
   bool done() const;
+  // Returns: bytes of a Content-Length body still to come (0 for the other
+  // framings).
+  uint64_t remaining() const {
+    return framing_.kind == BodyFraming::Kind::kContentLength ? length_.remaining() : 0;
+  }
   // Reports that the peer closed its sending side.
   // Returns: true when that is a clean end of the message (close-delimited,
   // tunnel, or already done); false when the body was cut short.

@@ -79,6 +79,19 @@ class HttpMux : public Mux {
   virtual uint64_t tx_bytes(StreamConnector* sc) const = 0;
   // Incoming side: how long to wait for the next request once idle (0: forever).
   virtual void set_idle_timeout(int64_t ms) = 0;
+
+  // Splicing the payload (option splice-*): payload bytes that need no
+  // framing move socket -> pipe -> socket with Mux::rcv_pipe / snd_pipe,
+  // never through the mux's buffers. rx_splice: how many payload bytes
+  // rcv_pipe may take now (0: none: no payload being received, framing the
+  // mux must decode (chunked), bytes already buffered (rcv_data delivers them
+  // first), the input ended, or a transport that cannot splice; UINT64_MAX: up
+  // to the close, for a close-delimited payload or a tunnel). rcv_pipe never
+  // takes more, and ends the message once the last byte is in the pipe.
+  // tx_splice: snd_pipe may write payload now (nothing buffered ahead of it,
+  // no framing to add). Requires: the head was received / sent.
+  virtual uint64_t rx_splice(const StreamConnector*) const { return 0; }
+  virtual bool tx_splice(const StreamConnector*) const { return false; }
 };
 
 inline HttpMux* http_mux(StreamConnector* sc) { return static_cast<HttpMux*>(sc->mux); }

@@ -182,10 +182,12 @@ void MuxH1::idle_outgoing() {
 
 // A client connection is idle between requests: bytes start the next stream.
 void MuxH1::idle_incoming() {
-  if (ibuf_.empty()) conn_->xprt->rcv_buf(conn_, ibuf_, Buffer::configured_size());
+  size_t arrived = 0;
+  if (ibuf_.empty()) arrived = conn_->xprt->rcv_buf(conn_, ibuf_, Buffer::configured_size());
   if (!ibuf_.empty()) {
     conn_->loop()->timers().cancel(&timer_);
-    if (!new_stream()) destroy();
+    if (!new_stream()) return destroy();
+    rx_bytes_ += arrived;  // the new request's first bytes (its %U)
     return;
   }
   ibuf_.release_if_empty();

@@ -67,6 +67,12 @@ class MuxH1 final : public HttpMux {
   uint64_t rx_bytes(StreamConnector*) const override { return rx_bytes_; }
   uint64_t tx_bytes(StreamConnector*) const override { return tx_bytes_; }
   void set_idle_timeout(int64_t ms) override { idle_timeout_ms_ = ms; }
+  // Splicing (h1_splice.cc).
+  bool can_splice(const StreamConnector* sc) const override;
+  uint64_t rx_splice(const StreamConnector* sc) const override;
+  bool tx_splice(const StreamConnector* sc) const override;
+  size_t rcv_pipe(StreamConnector* sc, net::Pipe* p, size_t max) override;
+  size_t snd_pipe(StreamConnector* sc, net::Pipe* p) override;
 
   net::Connection* conn() const { return conn_; }
   bool outgoing() const { return outgoing_; }

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "net/scm_rights.h"
+
 namespace hearth::net {
 
 bool channel_pair(int fds[2], std::string* err) {
@@ -23,23 +25,15 @@ bool channel_send(int sock, std::string_view msg, const int* fds, size_t nfds) {
   msghdr mh{};
   mh.msg_iov = &iov;
   mh.msg_iovlen = 1;
-  std::vector<char> control(CMSG_SPACE(sizeof(int) * nfds));
-  if (nfds > 0) {
-    mh.msg_control = control.data();
-    mh.msg_controllen = control.size();
-    cmsghdr* c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-    std::memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
-  }
+  std::vector<char> control;
+  attach_rights(&mh, &control, fds, nfds);
   ssize_t n;
   do n = sendmsg(sock, &mh, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
   return n == ssize_t(msg.size());
 }
 
-ChannelRead channel_recv(int sock, ChannelMessage* out) {
+ChannelRead channel_recv(int sock, ChannelMessage* out, bool nonblock) {
   out->text.assign(kChannelMaxMessage, '\0');
   out->fds.clear();
   iovec iov{out->text.data(), out->text.size()};
@@ -50,17 +44,11 @@ ChannelRead channel_recv(int sock, ChannelMessage* out) {
   mh.msg_control = control;
   mh.msg_controllen = sizeof control;
   ssize_t n;
-  do n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+  do n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | (nonblock ? MSG_DONTWAIT : 0));
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return (errno == EAGAIN || errno == EWOULDBLOCK) ? ChannelRead::kAgain : ChannelRead::kError;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    const size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    const size_t at = out->fds.size();
-    out->fds.resize(at + k);
-    std::memcpy(out->fds.data() + at, CMSG_DATA(c), k * sizeof(int));
-  }
+  collect_rights(&mh, &out->fds);
   // A zero-length read with no descriptors is the peer's close on SEQPACKET.
   if (n == 0 && out->fds.empty()) return ChannelRead::kClosed;
   if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {

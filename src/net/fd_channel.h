@@ -1,10 +1,9 @@
 #pragma once
 // A message channel between two processes of one host (the master and one
 // worker): an AF_UNIX SOCK_SEQPACKET socket pair, so every send is one whole
-// message, and every message may carry descriptors (SCM_RIGHTS). Today it
-// carries the worker's "ready"; the same framing is meant to carry idle
-// server connections and server states on a reload (docs/architecture.md,
-// "Master and workers").
+// message, and every message may carry descriptors (SCM_RIGHTS). It carries
+// the worker's "ready", the master's "leave", and the warm reload's server
+// states and idle server connections (docs/architecture.md, "Warm reload").
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +33,7 @@ enum class ChannelRead { kMessage, kClosed, kAgain, kError };
 // read; kClosed when the peer closed its end. A message cut short (longer
 // than kChannelMaxMessage, or with more than kChannelMaxFds descriptors) is
 // kError, its descriptors closed.
-ChannelRead channel_recv(int sock, ChannelMessage* out);
+// nonblock: kAgain instead of waiting when nothing is queued.
+ChannelRead channel_recv(int sock, ChannelMessage* out, bool nonblock = false);
 
 }  // namespace hearth::net

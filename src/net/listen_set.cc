@@ -3,6 +3,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "net/adopted_sockets.h"
+#include "net/socket_match.h"
+
 namespace hearth::net {
 
 std::string ListenSet::key(const Address& a, const ListenOptions& o, int slot) {
@@ -22,9 +25,12 @@ int ListenSet::get(const Address& a, const ListenOptions& o, int slot, std::stri
   int fd;
   if (auto it = current_.find(k); it != current_.end()) {
     fd = it->second;
-    listen(fd, o.backlog);
-  } else if ((fd = make_listener(a, o, err)) < 0)
+    relisten(fd, o);
+  } else if (adopted_ && (fd = adopted_->take(a, o)) >= 0) {
+    // a socket of the process Hearth started from (-x)
+  } else if ((fd = make_listener(a, o, err)) < 0) {
     return -1;
+  }
   pending_[k] = fd;
   return fd;
 }
@@ -42,6 +48,12 @@ void ListenSet::commit() {
   current_ = std::move(pending_);
   pending_.clear();
   building_ = false;
+  release_adopted();
+}
+
+void ListenSet::release_adopted() {
+  if (adopted_) adopted_->close_rest();
+  adopted_ = nullptr;
 }
 
 void ListenSet::abort() {
@@ -49,6 +61,7 @@ void ListenSet::abort() {
     if (!current_.count(k)) close(fd);
   pending_.clear();
   building_ = false;
+  release_adopted();
 }
 
 void ListenSet::close_all() {

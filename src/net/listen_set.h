@@ -15,6 +15,8 @@
 
 namespace hearth::net {
 
+class AdoptedSockets;
+
 class ListenSet {
  public:
   // Returns: the listening socket for this key in the generation being built:
@@ -31,15 +33,23 @@ class ListenSet {
   // Closes every socket (current and being built).
   void close_all();
   size_t size() const { return current_.size(); }
+  // Sockets received from another process (-x) for the generation being
+  // built: get() takes a matching one before binding a new socket. The next
+  // commit() or abort() closes the ones not taken (in each process that
+  // holds a copy: the master and its new worker) and forgets `a`.
+  void set_adopted(AdoptedSockets* a) { adopted_ = a; }
 
   // Returns: the key of a socket (the address, each option that shapes the
   // socket, and the slot). Two binds with equal keys share a socket.
   static std::string key(const Address& a, const ListenOptions& o, int slot);
 
  private:
+  void release_adopted();
+
   std::map<std::string, int> current_;
   std::map<std::string, int> pending_;
   bool building_ = false;
+  AdoptedSockets* adopted_ = nullptr;
 };
 
 }  // namespace hearth::net

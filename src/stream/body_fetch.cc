@@ -12,6 +12,7 @@ using expr::FetchId;
 
 bool TxnFetch::fetch_body(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                           expr::FetchIter& it, expr::Sample& out) {
+  if (body_seen_) *body_seen_ = true;
   switch (def.id) {
     case FetchId::kReqBody:
     case FetchId::kResBody:

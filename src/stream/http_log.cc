@@ -53,7 +53,7 @@ void HttpStream::log_http() {
   r.tt = t - log_.start_ms;
   r.status = log_.status ? log_.status : -1;
   r.bytes_out = log_.bytes_out;
-  r.bytes_in = fmux()->rx_bytes(scf_);
+  r.bytes_in = log_.bytes_in;
   r.term = log_.term;
   r.act_conns = Frontend::global_conns();
   r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);

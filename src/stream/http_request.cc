@@ -156,7 +156,7 @@ TxnFetch HttpStream::request_fetch() {
   const int64_t declared = req.body == http::BodyKind::kLength ? int64_t(req.length)
                            : req.body == http::BodyKind::kNone ? 0
                                                                : -1;
-  fetch.set_body(std::string_view(req_.data.head(), req_.data.len()), declared);
+  fetch.set_body(std::string_view(req_.data.head(), req_.data.len()), declared, &req_.body_seen);
   return fetch;
 }
 
@@ -303,6 +303,8 @@ void HttpStream::read_request_body() {
     if (!d.data.empty()) {
       n = req_.data.append(d.data.data(), d.data.size());
       fm->consume_data(scf_, n);
+      splice_req_.note_buffered(n, Buffer::configured_size());
+      if (req_.data.room() == 0) splice_req_.note_full_read();  // the server lags
     }
     if (d.eom && n == d.data.size()) {
       req_.done = true;
@@ -311,6 +313,11 @@ void HttpStream::read_request_body() {
       break;
     }
     if (n == 0 || n < d.data.size()) break;
+    // Nothing of the payload is buffered in the mux now: a pipe may take the
+    // rest (http_splice.cc) instead of another read into the buffer.
+    if (phase_ == Phase::kExchange && !req_.body_seen && splice_req_.wanted() &&
+        fm->rx_splice(scf_) > 0)
+      break;
   }
   req_.data.release_if_empty();
 }

@@ -18,6 +18,7 @@ bool HttpStream::body_ready(int64_t at_least) const {
 }
 
 bool HttpStream::wait_body(int64_t timeout, int64_t at_least) {
+  req_.body_seen = true;
   if (!req_an_.waiting) req_an_.at_least = at_least;
   read_request_body();
   if (phase_ == Phase::kDone || phase_ == Phase::kLocalReply) return false;

@@ -261,7 +261,9 @@ bool HttpStream::forward_response_body() {
     return progress;
   }
   for (;;) {
+    if (splice_response(&progress)) return progress;
     const mux::RxData d = bm->rcv_data(scb());
+    if (d.data.size() >= Buffer::configured_size()) splice_res_.note_full_read();
     if (d.error || d.eof) {
       // Invalid framing, or a payload cut short: the client must see the
       // connection end.
@@ -273,6 +275,7 @@ bool HttpStream::forward_response_body() {
     if (!d.data.empty()) {
       n = fm->snd_data(scf_, d.data);
       bm->consume_data(scb(), n);
+      splice_res_.note_buffered(n, Buffer::configured_size());
       progress |= n > 0;
     }
     if (d.eom && n == d.data.size()) {

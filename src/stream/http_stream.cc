@@ -63,6 +63,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
 }
 
 HttpStream::~HttpStream() {
+  fe_->counters.bytes_in.fetch_add(log_.bytes_in, std::memory_order_relaxed);
   fe_->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
   EventLoop::current()->timers().cancel(&timer_);
   --live_streams_on_thread();
@@ -209,6 +210,7 @@ void HttpStream::on_server(ServerSide::State st) {
   switch (st) {
     case ServerSide::State::kReady:
       phase_ = Phase::kExchange;
+      set_splice_modes();
       exp_.srv = deadline(server_timeout());
       return exchange();
     case ServerSide::State::kFailed:
@@ -236,6 +238,10 @@ bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
   // retries happen in ServerSide); the reuse race is not a retry-on retry.
   if (!reused_race && (!(bs().retry_on & condition) || req_.l7_retry_off)) return false;
   if (!ss_.reconnect(now())) return false;
+  // A replayable request spliced nothing: an empty pipe taken for it would
+  // write to the new connection before the head does.
+  splice_req_.release();
+  splice_res_.release();
   req_.sent = 0;
   req_.head_sent = req_.eom_sent = false;
   res_.head_done = res_.done = false;
@@ -251,6 +257,7 @@ bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
 void HttpStream::abort_all() {
   ss_.release();
   log_.bytes_out = fmux()->tx_bytes(scf_);
+  log_.bytes_in = fmux()->rx_bytes(scf_);
   if (fe_->log && !log_.skip) log_end();
   scf_->mux->detach(scf_, false);
   mux::StreamConnector::pool().destroy(scf_);
@@ -271,10 +278,13 @@ void HttpStream::update_exchange_deadlines() {
     else if (*exp == kNever)
       *exp = t + timeout;
   };
-  const bool from_client = !req_.done && req_room() && !(scf_->flags & kEnd);
+  // A full pipe, like a full buffer, holds its sender back: not a wait.
+  const bool from_client =
+      !req_.done && req_room() && splice_req_.may_read() && !(scf_->flags & kEnd);
   const bool to_client = fmux()->tx_blocked(scf_);
   const bool to_server = scb() && (bmux()->tx_blocked(scb()) || req_.sent < req_.data.len());
-  const bool from_server = scb() && !res_.done && !bmux()->rx_blocked(scb());
+  const bool from_server =
+      scb() && !res_.done && !bmux()->rx_blocked(scb()) && splice_res_.may_read();
   arm(&exp_.cli, from_client || to_client, fe_->timeouts.client);
   arm(&exp_.srv, from_server || to_server, be_ ? server_timeout() : 0);
 }

@@ -27,6 +27,7 @@
 #include "stream/http_rules.h"
 #include "stream/http_txn_state.h"
 #include "stream/server_side.h"
+#include "stream/splice_dir.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
@@ -164,6 +165,16 @@ class HttpStream {
   size_t fields_added_after() const;
   bool forward_response_body();
   void on_server_gone();
+  // Splicing payload (http_splice.cc): the modes once the backend is known;
+  // one round of each direction through its pipe. Returns: true while the
+  // pipe carries the payload (the buffered path waits); *progress is set if
+  // bytes moved.
+  void set_splice_modes();
+  bool splice_request(bool* progress);
+  bool splice_response(bool* progress);
+  // A tunnel's direction `sp`: true while its pipe carries it.
+  bool splice_tunnel(SpliceDir& sp, mux::StreamConnector* from, mux::StreamConnector* to,
+                     bool* progress);
   // Exchange (http_txn.cc).
   void exchange();
   bool exchange_once();
@@ -257,6 +268,7 @@ class HttpStream {
 
   Tasklet tasklet_;
   WaitEvent wait_f_, wait_b_;
+  SpliceDir splice_req_, splice_res_;  // option splice-*: payload through pipes
   ServerSide ss_;
   Timer timer_;
 };

@@ -19,7 +19,7 @@ void HttpStream::exchange() {
 
 bool HttpStream::exchange_once() {
   bool progress = false;
-  if (!req_.done) {
+  if (!req_.done && !splice_request(&progress)) {
     const size_t before = req_.data.len();
     read_request_body();
     if (phase_ != Phase::kExchange) return false;
@@ -59,6 +59,7 @@ void HttpStream::end_transaction() {
 void HttpStream::leave_client(bool keep) {
   mux::HttpMux* fm = fmux();
   log_.bytes_out = fm->tx_bytes(scf_);
+  log_.bytes_in = fm->rx_bytes(scf_);
   if (fe_->log && !log_.skip) log_end();
   if (keep)
     ++session()->transactions;
@@ -79,9 +80,12 @@ void HttpStream::tunnel() {
   bool eof_f = false, eof_b = false;
   bool progress = true;
   auto pump = [&](mux::HttpMux* from, mux::StreamConnector* from_sc, mux::HttpMux* to,
-                  mux::StreamConnector* to_sc, bool* eof) {
+                  mux::StreamConnector* to_sc, SpliceDir& sp, bool* eof) {
+    *eof = false;
+    if (splice_tunnel(sp, from_sc, to_sc, &progress)) return;
     const mux::RxData d = from->rcv_data(from_sc);
     *eof = d.eof;
+    if (d.data.size() >= Buffer::configured_size()) sp.note_full_read();
     if (d.data.empty()) return;
     const size_t n = to->snd_data(to_sc, d.data);
     from->consume_data(from_sc, n);
@@ -89,8 +93,8 @@ void HttpStream::tunnel() {
   };
   while (progress) {
     progress = false;
-    pump(fm, scf_, bm, scb(), &eof_f);
-    pump(bm, scb(), fm, scf_, &eof_b);
+    pump(fm, scf_, bm, scb(), splice_req_, &eof_f);
+    pump(bm, scb(), fm, scf_, splice_res_, &eof_b);
   }
   if ((scf_->flags | scb()->flags) & mux::kScError) return abort_all();
   // Only traffic pushes the inactivity deadline (a wake-up without bytes,
@@ -124,9 +128,14 @@ void HttpStream::update_subscriptions() {
     ev &= ~w->events;
     if (ev) m->subscribe(sc, ev, w);
   };
-  // A side can be read when its input has not ended and its mux has room.
-  auto f_open = [&] { return !(scf_->flags & kEnd) && !fm->rx_blocked(scf_); };
-  auto b_open = [&] { return bm && !(scb()->flags & kEnd) && !bm->rx_blocked(scb()); };
+  // A side can be read when its input has not ended and its mux has room
+  // (or the pipe carrying its payload has).
+  auto f_open = [&] {
+    return !(scf_->flags & kEnd) && !fm->rx_blocked(scf_) && splice_req_.may_read();
+  };
+  auto b_open = [&] {
+    return bm && !(scb()->flags & kEnd) && !bm->rx_blocked(scb()) && splice_res_.may_read();
+  };
   bool f_recv = false, f_send = false, b_recv = false, b_send = false;
   switch (phase_) {
     case Phase::kReqHead:

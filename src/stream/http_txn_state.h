@@ -29,6 +29,9 @@ struct HttpRequestState {
   bool done = false;             // the whole request was received from the client
   bool replayable = true;        // the whole payload is still in `data`
   bool l7_retry_off = false;     // http-request disable-l7-retry ran
+  // The request rules waited for the payload or read it (wait-for-body,
+  // http-buffer-request, req.body & co): it is not spliced (http_splice.cc).
+  bool body_seen = false;
 };
 
 struct HttpResponseState {
@@ -63,6 +66,7 @@ struct HttpLogState {
   int status = 0;            // sent to the client (0: none)
   const char* term = "--";   // termination code
   uint64_t bytes_out = 0;    // bytes sent to the client (log, frontend counter)
+  uint64_t bytes_in = 0;     // bytes received from the client (log, frontend counter)
   bool skip = false;         // not logged (a monitor-uri request)
   uint64_t req_id = 0;       // %rt, drawn when the frontend logs or has a unique id
   expr::LogAddr be_src;      // %bi/%bp, read from the server connection only when logged

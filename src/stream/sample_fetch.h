@@ -100,10 +100,12 @@ class TxnFetch : public expr::FetchContext {
 
   // The payload received so far (req.body & co on a request, res.body & co
   // on a response, body_fetch.cc), and its announced length (-1: unknown,
-  // chunked).
-  void set_body(std::string_view data, int64_t declared) {
+  // chunked). *seen is set once a fetch reads it (such a payload is not
+  // spliced).
+  void set_body(std::string_view data, int64_t declared, bool* seen = nullptr) {
     body_ = data;
     body_declared_ = declared;
+    body_seen_ = seen;
   }
 
   bool fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::FetchIter& it,
@@ -146,6 +148,7 @@ class TxnFetch : public expr::FetchContext {
   const std::string* unique_id_ = nullptr;
   std::string_view body_;
   int64_t body_declared_ = -1;
+  bool* body_seen_ = nullptr;
 };
 
 // The value of parameter `name` (any when empty; each in turn when `it`

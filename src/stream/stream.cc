@@ -226,13 +226,8 @@ void Stream::assign_server() {
 // option splice-*: the frontend's and the backend's, either one enough.
 void Stream::set_splice_modes() {
   const uint8_t bits = fe_->splice | be_->settings.splice;
-  auto mode = [bits](uint8_t dir) {
-    return (bits & dir)                   ? SpliceDir::Mode::kOn
-           : (bits & config::kSpliceAuto) ? SpliceDir::Mode::kAuto
-                                          : SpliceDir::Mode::kOff;
-  };
-  splice_req_.set_mode(mode(config::kSpliceRequest));
-  splice_res_.set_mode(mode(config::kSpliceResponse));
+  splice_req_.set_mode(SpliceDir::mode_for(bits, config::kSpliceRequest));
+  splice_res_.set_mode(SpliceDir::mode_for(bits, config::kSpliceResponse));
 }
 
 // What the server side reached: connected starts forwarding; a failure

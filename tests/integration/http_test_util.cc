@@ -428,12 +428,13 @@ bool BackendConn::respond(const HttpRequestRecord& rec, bool last) {
   auto number_after = [&](std::string_view prefix) -> uint64_t {
     return std::stoull(t.substr(prefix.size()));
   };
-  if (t.rfind("/size/", 0) == 0) {
-    uint64_t n = number_after("/size/");
-    if (!write_all(fd_,
-                   head(200, "OK", rec, "content-length: " + std::to_string(n) + "\r\n", close)))
-      return false;
-    if (head_only) return keep;
+  const bool until_close = t.rfind("/until-close/", 0) == 0;
+  if (t.rfind("/size/", 0) == 0 || until_close) {
+    uint64_t n = number_after(until_close ? "/until-close/" : "/size/");
+    const std::string framing =
+        until_close ? std::string() : "content-length: " + std::to_string(n) + "\r\n";
+    if (!write_all(fd_, head(200, "OK", rec, framing, close || until_close))) return false;
+    if (head_only) return keep && !until_close;
     std::string chunk(256 * 1024, '\0');
     for (uint64_t off = 0; off < n;) {
       size_t take = static_cast<size_t>(std::min<uint64_t>(n - off, chunk.size()));
@@ -441,7 +442,7 @@ bool BackendConn::respond(const HttpRequestRecord& rec, bool last) {
       if (!write_all(fd_, std::string_view(chunk.data(), take))) return false;
       off += take;
     }
-    return keep;
+    return keep && !until_close;
   }
   if (t.rfind("/chunked/", 0) == 0) {
     uint64_t n = number_after("/chunked/");

@@ -9,6 +9,8 @@
 //   /size/N       200, content-length N, N bytes of the payload pattern
 //   /chunked/N    200, chunked, N bytes of the pattern in chunks of varied sizes
 //                 (with a trailer field "x-trailer: done")
+//   /until-close/N  200 with neither length nor chunking, N bytes of the
+//                 pattern, then the close (a close-delimited payload)
 //   /slow/MS      waits MS ms, then answers like "/"
 //   /pause/MS     200, content-length 13: "first\n", a pause of MS ms, "second\n"
 //   /never        reads, never answers (until the peer or stop() closes)

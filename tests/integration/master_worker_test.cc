@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "integration/proc_sockets.h"
 #include "integration/reload_load.h"
 #include "integration/tcp_test_util.h"
 #include "support/datagram_listener.h"
@@ -71,21 +72,6 @@ std::vector<pid_t> children(pid_t pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
   std::vector<pid_t> out;
   for (long c; f >> c;) out.push_back(pid_t(c));
-  return out;
-}
-
-// Returns: the inodes of the TCP sockets listening on `port` (/proc/net/tcp).
-std::set<std::string> listen_inodes(uint16_t port) {
-  std::ifstream f("/proc/net/tcp");
-  std::set<std::string> out;
-  char hex[8];
-  snprintf(hex, sizeof hex, ":%04X", port);
-  for (std::string line; std::getline(f, line);) {
-    std::istringstream in(line);
-    std::string sl, local, remote, st, q, tr, rt, uid, timeout, inode;
-    in >> sl >> local >> remote >> st >> q >> tr >> rt >> uid >> timeout >> inode;
-    if (st == "0A" && local.size() > 5 && local.substr(local.size() - 5) == hex) out.insert(inode);
-  }
   return out;
 }
 

@@ -470,7 +470,7 @@ TEST(ProcessModel, CpuMapPinsWorkerThreads) {
 }
 
 TEST(ProcessModel, RefusedFlagsSayWhy) {
-  for (const char* flag : {"-S", "-sf", "-de", "-dMfail"}) {
+  for (const char* flag : {"-dG", "-de", "-dMfail"}) {
     CommandResult r = run_command({hearth_binary(), flag, "-f", "/dev/null"});
     EXPECT_EQ(r.exit_code, 1) << flag;
     EXPECT_NE(r.output.find("not supported"), std::string::npos) << flag << ": " << r.output;

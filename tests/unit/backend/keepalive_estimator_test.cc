@@ -165,5 +165,30 @@ TEST(KeepAliveEstimatorTest, ConcurrentObserversAgree) {
   EXPECT_LE(*est.estimate_ms(), 404);
 }
 
+TEST(KeepAliveEstimatorEvidence, RestoredEstimatorAnswersAsTheOriginal) {
+  KeepAliveEstimator a;
+  for (int i = 0; i < 20; ++i) a.observe_close(1000 + i);  // wraps the ring
+  a.observe_alive(400);
+  a.observe_alive(900);
+  const KeepAliveEstimator::Evidence e = a.evidence();
+  EXPECT_EQ(e.closes.size(), size_t(KeepAliveEstimator::kWindow));
+  EXPECT_EQ(e.closes.front(), 1004);  // oldest kept first
+  EXPECT_EQ(e.closes.back(), 1019);
+  ASSERT_EQ(e.alives.size(), 2u);
+  EXPECT_EQ(e.alives[1], 900);
+  KeepAliveEstimator b;
+  b.restore(e);
+  EXPECT_EQ(b.estimate_ms(), a.estimate_ms());
+  EXPECT_EQ(b.retire_age_ms(), a.retire_age_ms());
+  EXPECT_EQ(b.proven_idle_ms(), a.proven_idle_ms());
+}
+
+TEST(KeepAliveEstimatorEvidence, EmptyEvidenceLeavesNoEstimate) {
+  KeepAliveEstimator b;
+  b.restore({});
+  EXPECT_FALSE(b.estimate_ms().has_value());
+  EXPECT_EQ(b.retire_age_ms(), kNever);
+}
+
 }  // namespace
 }  // namespace hearth::backend

@@ -57,7 +57,7 @@ TEST(Global, HappyPath) {
 
 TEST(Global, StatsSocket) {
   auto r = global(
-      "  stats socket /run/hearth.sock level admin mode 660\n"
+      "  stats socket /run/hearth.sock level admin mode 660 expose-fd listeners\n"
       "  stats socket fd@4\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
   const auto& s = r.config.global.stats_sockets;
@@ -65,6 +65,8 @@ TEST(Global, StatsSocket) {
   EXPECT_EQ(s[0].path, "/run/hearth.sock");
   EXPECT_TRUE(s[0].level_admin);
   EXPECT_EQ(s[0].mode, 0660);
+  EXPECT_TRUE(s[0].expose_fd);
+  EXPECT_FALSE(s[1].expose_fd);
   EXPECT_EQ(s[0].loc.line, 2);
   EXPECT_EQ(s[1].path, "fd@4");
   EXPECT_FALSE(s[1].level_admin);
@@ -113,8 +115,10 @@ TEST(Global, StatsSocketErrors) {
             "t.cfg:2: 'stats socket': unknown level 'root': expects admin, operator or user");
   EXPECT_EQ(only_error(global("  stats socket /s mode 999\n")),
             "t.cfg:2: 'stats socket': invalid mode '999': expects octal permissions such as 600");
-  EXPECT_EQ(only_error(global("  stats socket /s expose-fd listeners\n")),
-            "t.cfg:2: 'stats socket': 'expose-fd' is not supported by Hearth yet");
+  EXPECT_EQ(only_error(global("  stats socket /s expose-fd all\n")),
+            "t.cfg:2: 'stats socket': 'expose-fd' expects 'listeners', got 'all'");
+  EXPECT_EQ(only_error(global("  stats socket ipv4@127.0.0.1:9999 expose-fd listeners\n")),
+            "t.cfg:2: 'stats socket': 'expose-fd' applies to unix sockets only");
   EXPECT_TRUE(testing::has(global("  stats socket /s level\n").errors,
                            "t.cfg:2: 'stats socket': 'level' expects a value"));
   EXPECT_TRUE(testing::has(global("  stats timeout 0\n").errors, "t.cfg:2: 'stats timeout': "));
@@ -146,17 +150,18 @@ TEST(Global, NumbersAreRangeChecked) {
 TEST(Global, KnownButUnsupportedVersusUnknown) {
   EXPECT_EQ(only_error(global("  ssl-default-bind-ciphers HIGH\n")),
             "t.cfg:2: 'ssl-default-bind-ciphers': Hearth does not support this global keyword yet");
-  EXPECT_EQ(only_error(global("  nbthreads 2\n")),
-            "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
-            "maxconn, log, log-send-hostname, log-tag, hard-stop-after, stats socket, "
-            "tune.bufsize, tune.http.maxhdr, tune.maxrewrite, tune.idle-pool.shared, tune.maxaccept, "
-            "tune.maxpollevents, tune.runqueue-depth, tune.rcvbuf.client, tune.sndbuf.client, "
-            "tune.rcvbuf.server, tune.sndbuf.server, tune.http.logurilen, pidfile, set-var, "
-            "set-var-fmt, server-state-file, server-state-base, nosplice, maxpipes, tune.pipesize, "
-            "expose-experimental-directives, "
-            "daemon, user, group, uid, gid, chroot, "
-            "ulimit-n, strict-limits, quiet, node, description, localpeer, grace, spread-checks, "
-            "max-spread-checks, cpu-map");
+  EXPECT_EQ(
+      only_error(global("  nbthreads 2\n")),
+      "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
+      "maxconn, log, log-send-hostname, log-tag, hard-stop-after, stats socket, "
+      "tune.bufsize, tune.http.maxhdr, tune.maxrewrite, tune.idle-pool.shared, tune.maxaccept, "
+      "tune.maxpollevents, tune.runqueue-depth, tune.rcvbuf.client, tune.sndbuf.client, "
+      "tune.rcvbuf.server, tune.sndbuf.server, tune.http.logurilen, pidfile, set-var, "
+      "set-var-fmt, server-state-file, server-state-base, nosplice, maxpipes, tune.pipesize, "
+      "expose-experimental-directives, "
+      "daemon, user, group, uid, gid, chroot, "
+      "ulimit-n, strict-limits, quiet, node, description, localpeer, grace, spread-checks, "
+      "max-spread-checks, cpu-map");
 }
 
 // Hearth's idle pools are per thread, never shared: "off" says exactly that,

@@ -75,11 +75,11 @@ TEST(ProxyOptions, SpliceBitsAndTheirMode) {
   EXPECT_EQ(proxy(r).splice, kSpliceRequest | kSpliceAuto);
   EXPECT_EQ(proxy(in("listen", "  option splice-response\n  no option splice-response\n")).splice,
             0);
-  EXPECT_EQ(
-      only_error(parse_and_validate("defaults\n  mode http\n  option splice-auto\nbackend p\n")),
-      "t.cfg:3: 'option splice-*': 'p' is in http mode: Hearth splices TCP-mode streams "
-      "only (its HTTP payloads pass through the HTTP mux); remove the option or use 'mode "
-      "tcp'");
+  // HTTP mode splices payloads too: a defaults section with it loads.
+  auto http = parse_and_validate(
+      "defaults\n  mode http\n  option splice-auto\nbackend p\n  server s 127.0.0.1:1\n");
+  ASSERT_TRUE(http.ok()) << dump(http.errors);
+  EXPECT_EQ(proxy(http).splice, kSpliceAuto);
 }
 
 TEST(ProxyOptions, SpliceGlobals) {

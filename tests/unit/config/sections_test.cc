@@ -168,7 +168,7 @@ TEST(Sections, KeywordBeforeAnySectionIsAnError) {
   auto r = parse("# comment\n\nmaxconn 10\nglobal\n");
   EXPECT_EQ(only_error(r),
             "t.cfg:3: 'maxconn': keyword outside any section: start one with global, defaults, "
-            "frontend, backend, listen, userlist, http-errors or ring");
+            "frontend, backend, listen, userlist, http-errors, ring or program");
 }
 
 TEST(Sections, UnsupportedSectionReportedOnceAndSkipped) {
