@@ -28,6 +28,10 @@ bool parse_master_cli_spec(const std::string& arg, MasterCliSpec* out, std::stri
   detail::parse_stats_keyword(d, scratch.config.global, rep);
   if (!scratch.errors.empty()) {
     *err = scratch.errors.front().message;
+    // The list of a stats socket's options, less the one refused above.
+    const std::string with = ", gid or expose-fd";
+    if (const size_t at = err->find(with); at != std::string::npos)
+      err->replace(at, with.size(), " or gid");
     return false;
   }
   out->socket = scratch.config.global.stats_sockets.front();

@@ -354,13 +354,23 @@ TEST_F(MasterCli, AnIdleClientDoesNotHoldTheMaster) {
 TEST_F(MasterCli, TimeoutsForSilentClientsAndWorkers) {
   HearthProcess& h = start();
   ASSERT_TRUE(h.ready()) << h.describe();
-  const pid_t w = worker();
+  pid_t w = -1;  // never kill(-1, ...): that would stop every process
+  ASSERT_TRUE(wait_until([&] { return (w = worker()) > 0; }, milliseconds{5000}));
   CliConn silent(sock_);
   CliConn interactive(sock_);
   CliConn waiting(sock_);
   interactive.send("prompt");
   EXPECT_EQ(interactive.until("master> "), "master> ");
   ASSERT_EQ(kill(w, SIGSTOP), 0);
+  // Stopped for sure before the command goes (state 'T' in /proc/PID/stat).
+  ASSERT_TRUE(wait_until(
+      [&] {
+        std::ifstream f("/proc/" + std::to_string(w) + "/stat");
+        std::string pid, name, state;
+        f >> pid >> name >> state;
+        return state == "T";
+      },
+      milliseconds{2000}));
   waiting.send("@1 show info");
   const auto t0 = std::chrono::steady_clock::now();
   EXPECT_EQ(waiting.until("\n", milliseconds{13000}), "The worker did not answer in time.\n");
