@@ -51,6 +51,8 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->retries = p.retries;
   bs->redispatch = p.redispatch;
   bs->allbackups = p.allbackups;
+  bs->log_health_checks = p.log_health_checks;
+  bs->listen = p.kind == config::ProxyKind::kListen;
   bs->disabled = p.disabled;
   bs->splice = p.splice;
   bs->srv_sock = backend::sock_options(p.srv_tcpka, p.nolinger, p.smart_connect);
@@ -208,6 +210,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
   be->description = p.description;
   be->id_forced = p.id != 0;
   fill_backend_settings(p, &be->settings);
+  set_event_log(p, be.get(), errors);
   const std::vector<int> puids = server_ids(p);
   for (size_t k = 0; k < p.servers.size(); ++k) {
     const config::ServerConfig& sc = p.servers[k];
@@ -252,6 +255,8 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
 
 void Runtime::open_global_logs(const config::Config& cfg, std::vector<std::string>* errors) {
   const config::GlobalConfig& g = cfg.global;
+  log_hostname_set_ = g.log_send_hostname.has_value();
+  log_tag_ = g.log_tag;
   std::string host;
   if (g.log_send_hostname) {
     host = *g.log_send_hostname;
@@ -327,6 +332,18 @@ std::vector<std::shared_ptr<stream::LogSink>> Runtime::proxy_logs(
   for (const config::LogTarget& t : p.logs)
     if (auto s = open_log(t, hostname_set, errors)) out.push_back(std::move(s));
   return out;
+}
+
+void Runtime::set_event_log(const config::ProxyConfig& p, backend::Backend* be,
+                            std::vector<std::string>* errors) {
+  auto sinks = proxy_logs(p, log_hostname_set_, errors);
+  if (sinks.empty()) return;
+  auto log = std::make_shared<stream::FrontendLog>();
+  stream::set_log_sinks(log.get(), std::move(sinks));
+  log->tag = p.log_tag.empty() ? log_tag_ : p.log_tag;
+  be->settings.event_log = [log](int8_t level, const std::string& line) {
+    stream::send_log_line(*log, level, {}, line);
+  };
 }
 
 bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors) {

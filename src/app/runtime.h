@@ -101,6 +101,13 @@ class Runtime {
                                                            bool hostname_set,
                                                            std::vector<std::string>* errors);
 
+  // A backend's event log (server UP/DOWN, log-health-checks): its targets
+  // as proxy_logs() finds them, under its log-tag; none without targets.
+  void set_event_log(const config::ProxyConfig& p, backend::Backend* be,
+                     std::vector<std::string>* errors);
+  bool log_hostname_set_ = false;  // log-send-hostname (set by open_global_logs)
+  std::string log_tag_;            // the global log-tag
+
   // Reads the server state files that load-server-state-from-file names and
   // applies them to the backends' servers (server_state_load.cc). Before
   // start_health(): a checked server's first state comes from there.

@@ -4,6 +4,8 @@
 // these through their backend at the time they use them, so a frontend that
 // switches between backends applies each backend's own settings.
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "config/enums.h"
@@ -41,9 +43,15 @@ struct BackendSettings {
   net::SockOptions srv_sock;
   uint8_t splice = 0;  // config::SpliceBits (option splice-*)
   int retries = 3;
-  bool redispatch = false;  // option redispatch
-  bool allbackups = false;  // option allbackups (read by finalize() for the LB)
-  bool disabled = false;    // "disabled": switching to it finds no backend (Frontend)
+  bool redispatch = false;         // option redispatch
+  bool allbackups = false;         // option allbackups (read by finalize() for the LB)
+  bool disabled = false;           // "disabled": switching to it finds no backend (Frontend)
+  bool log_health_checks = false;  // option log-health-checks (health_log.h)
+  bool listen = false;             // a listen section ("proxy" in its log lines)
+  // Sends a line about its servers (UP/DOWN, check results) at a
+  // config::LogLevel to the backend's log targets ("log" lines of the
+  // section, "log global"); empty when it has none. Callable from any thread.
+  std::function<void(int8_t level, const std::string& line)> event_log;
   // HTTP.
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
   bool prefer_last_server = false;               // option prefer-last-server

@@ -151,15 +151,7 @@ void parse_log(const Directive& d, ProxySection& s, Reporter& rep) {
     s.proxy.log_global = true;
     return;
   }
-  // HAProxy sends a backend's server state changes to its targets; Hearth
-  // writes those to stderr only, so a target of a backend's own would do
-  // nothing. Targets inherited from a defaults section serve its frontends.
-  if (s.proxy.kind == ProxyKind::kBackend) {
-    rep.error(d.loc, "log",
-              "a backend's own log target is not supported: Hearth does not send server state "
-              "changes to syslog yet (they go to stderr); declare targets in frontends");
-    return;
-  }
+  // In a backend, the targets receive its server state changes (health_log.h).
   LogTarget t;
   if (parse_log_target(d, &t, rep)) s.proxy.logs.push_back(std::move(t));
 }
