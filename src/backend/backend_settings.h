@@ -43,8 +43,11 @@ struct BackendSettings {
   net::SockOptions srv_sock;
   uint8_t splice = 0;  // config::SpliceBits (option splice-*)
   int retries = 3;
-  bool redispatch = false;         // option redispatch
-  bool allbackups = false;         // option allbackups (read by finalize() for the LB)
+  bool redispatch = false;  // option redispatch
+  bool allbackups = false;  // option allbackups (read by finalize() for the LB)
+  // option abortonclose: a TCP session whose client closed while it waited
+  // for a server (queue, connect) is aborted instead of sent (Stream).
+  bool abortonclose = false;
   bool disabled = false;           // "disabled": switching to it finds no backend (Frontend)
   bool log_health_checks = false;  // option log-health-checks (health_log.h)
   bool listen = false;             // a listen section ("proxy" in its log lines)

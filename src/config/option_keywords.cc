@@ -5,8 +5,7 @@ namespace hearth::config::detail {
 namespace {
 
 // HAProxy options that Hearth recognises but does not implement yet.
-const char* const kLaterOptions[] = {"abortonclose",
-                                     "accept-invalid-http-request",
+const char* const kLaterOptions[] = {"accept-invalid-http-request",
                                      "accept-invalid-http-response",
                                      "checkcache",
                                      "contstats",
@@ -80,6 +79,7 @@ const OptionSpec kOptions[] = {
     {"tcp-smart-accept", kFrontSide, true, [](ProxyConfig& p, bool on) { p.smart_accept = on; }},
     {"tcp-smart-connect", kBackSide, true, [](ProxyConfig& p, bool on) { p.smart_connect = on; }},
     {"allbackups", kBackSide, true, [](ProxyConfig& p, bool on) { p.allbackups = on; }},
+    {"abortonclose", kBackSide, true, [](ProxyConfig& p, bool on) { p.abortonclose = on; }},
     {"log-health-checks", kBackSide, true,
      [](ProxyConfig& p, bool on) { p.log_health_checks = on; }},
     {"splice-request", kAnywhere, true,

@@ -256,8 +256,29 @@ void Stream::on_server(ServerSide::State st) {
     case ServerSide::State::kConnecting:
     case ServerSide::State::kTurnAround:
     case ServerSide::State::kIdle:
+      // Watch the client while no server connection is up: its close may
+      // abort the session.
+      if (client_aborted()) return close(st == ServerSide::State::kQueued ? "CQ" : "CC");
+      if (!(scf_->flags & mux::kScEos) && req_.room() + !req_.allocated() > 0 &&
+          !(wait_f_.events & kWakeRecv))
+        scf_->mux->subscribe(scf_, kWakeRecv, &wait_f_);
       return;
   }
+}
+
+// While queued or connecting: reads what the client sent (kept in req_ for
+// the server) to learn whether it closed. Returns: true if the session must
+// be aborted rather than sent to a server (HAProxy's CQ / CC): the client
+// failed, or it closed with nothing to send, or it closed at all under
+// option abortonclose.
+bool Stream::client_aborted() {
+  if (!(scf_->flags & (mux::kScEos | mux::kScError)) && (!req_.allocated() || req_.room())) {
+    const size_t n =
+        scf_->mux->rcv_buf(scf_, req_, req_.allocated() ? req_.room() : Buffer::configured_size());
+    if (n) bytes_in_ += n;
+  }
+  if (scf_->flags & mux::kScError) return true;
+  return (scf_->flags & mux::kScEos) && (req_.empty() || be_->settings.abortonclose);
 }
 
 // Moves bytes in both directions until nothing more can move, then applies

@@ -46,6 +46,7 @@ class Stream {
   bool response_may_go();
   void assign_server();
   void on_server(ServerSide::State st);
+  bool client_aborted();
   void set_splice_modes();
   void forward();
   bool forward_once();
