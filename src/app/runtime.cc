@@ -52,6 +52,7 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->redispatch = p.redispatch;
   bs->allbackups = p.allbackups;
   bs->abortonclose = p.abortonclose;
+  bs->pretend_keepalive = p.pretend_keepalive;
   bs->log_health_checks = p.log_health_checks;
   bs->listen = p.kind == config::ProxyKind::kListen;
   bs->disabled = p.disabled;

@@ -57,7 +57,11 @@ struct BackendSettings {
   std::function<void(int8_t level, const std::string& line)> event_log;
   // HTTP.
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
-  bool prefer_last_server = false;               // option prefer-last-server
+  bool prefer_last_server = false;  // option prefer-last-server
+  // option http-pretend-keepalive: under httpclose / http-server-close the
+  // request does not announce the close to the server (HTTP/1.0 asks for
+  // keep-alive); the connection is closed after the response all the same.
+  bool pretend_keepalive = false;
   bool buffer_request = false;                   // option http-buffer-request
   config::HdrNamePolicy restrict_hdr_names{};    // option http-restrict-req-hdr-names
   config::ForwardOption forwardfor, originalto;  // option forwardfor / originalto

@@ -304,6 +304,7 @@ struct ProxyConfig {
   bool smart_connect = false;  // option tcp-smart-connect
   bool allbackups = false;     // option allbackups
   bool abortonclose = false;   // option abortonclose
+  bool pretend_keepalive = false;  // option http-pretend-keepalive
   bool log_health_checks = false;  // option log-health-checks
   // "disabled" ("enabled" undoes it): a frontend opens no listener, a backend
   // serves nothing (503 / closed, as with no server) and runs no check.
