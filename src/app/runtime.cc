@@ -53,6 +53,7 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->allbackups = p.allbackups;
   bs->abortonclose = p.abortonclose;
   bs->pretend_keepalive = p.pretend_keepalive;
+  bs->independent_streams = p.independent_streams;
   bs->log_health_checks = p.log_health_checks;
   bs->listen = p.kind == config::ProxyKind::kListen;
   bs->disabled = p.disabled;
@@ -83,6 +84,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
   fe->splice = p.splice;
   fe->log = !sinks.empty();
   fe->dontlognull = p.dontlognull;
+  fe->independent_streams = p.independent_streams;
   // option httplog needs HTTP: a TCP frontend gets the tcplog format, as in
   // HAProxy (config validation warns). The predefined formats always compile.
   std::string err;

@@ -48,9 +48,10 @@ struct BackendSettings {
   // option abortonclose: a TCP session whose client closed while it waited
   // for a server (queue, connect) is aborted instead of sent (Stream).
   bool abortonclose = false;
-  bool disabled = false;           // "disabled": switching to it finds no backend (Frontend)
-  bool log_health_checks = false;  // option log-health-checks (health_log.h)
-  bool listen = false;             // a listen section ("proxy" in its log lines)
+  bool independent_streams = false;  // option independent-streams (Stream)
+  bool disabled = false;             // "disabled": switching to it finds no backend (Frontend)
+  bool log_health_checks = false;    // option log-health-checks (health_log.h)
+  bool listen = false;               // a listen section ("proxy" in its log lines)
   // Sends a line about its servers (UP/DOWN, check results) at a
   // config::LogLevel to the backend's log targets ("log" lines of the
   // section, "log global"); empty when it has none. Callable from any thread.

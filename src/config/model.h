@@ -301,10 +301,12 @@ struct ProxyConfig {
   bool nolinger = false;  // option nolinger: closes reset (SO_LINGER 0)
   // option tcp-smart-accept: unset follows the mode (on in HTTP, as HAProxy).
   std::optional<bool> smart_accept;
-  bool smart_connect = false;  // option tcp-smart-connect
-  bool allbackups = false;     // option allbackups
-  bool abortonclose = false;   // option abortonclose
-  bool pretend_keepalive = false;  // option http-pretend-keepalive
+  bool smart_connect = false;        // option tcp-smart-connect
+  bool allbackups = false;           // option allbackups
+  bool abortonclose = false;         // option abortonclose
+  bool pretend_keepalive = false;    // option http-pretend-keepalive
+  bool independent_streams = false;  // option independent-streams (TCP mode)
+  SourceLoc independent_streams_loc;
   bool log_health_checks = false;  // option log-health-checks
   // "disabled" ("enabled" undoes it): a frontend opens no listener, a backend
   // serves nothing (503 / closed, as with no server) and runs no check.

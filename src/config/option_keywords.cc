@@ -17,7 +17,6 @@ const char* const kLaterOptions[] = {"accept-invalid-http-request",
                                      "http-no-delay",
                                      "http_proxy",
                                      "idle-close-on-response",
-                                     "independent-streams",
                                      "ldap-check",
                                      "logasap",
                                      "mysql-check",
@@ -80,6 +79,8 @@ const OptionSpec kOptions[] = {
     {"allbackups", kBackSide, true, [](ProxyConfig& p, bool on) { p.allbackups = on; }},
     {"http-pretend-keepalive", kBackSide, true,
      [](ProxyConfig& p, bool on) { p.pretend_keepalive = on; }},
+    {"independent-streams", kAnywhere, true,
+     [](ProxyConfig& p, bool on) { p.independent_streams = on; }},
     {"abortonclose", kBackSide, true, [](ProxyConfig& p, bool on) { p.abortonclose = on; }},
     {"log-health-checks", kBackSide, true,
      [](ProxyConfig& p, bool on) { p.log_health_checks = on; }},
@@ -201,6 +202,7 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
     if (!check_section(d, kw, s.proxy.kind, o.allowed, Misplaced::kIgnore, rep)) return;
     o.apply(s.proxy, !negated);
     if (name.rfind("splice-", 0) == 0) s.proxy.splice_loc = d.loc;
+    if (name == "independent-streams") s.proxy.independent_streams_loc = d.loc;
     return;
   }
   for (const char* later : kLaterOptions) {
