@@ -207,6 +207,20 @@ backend::Backend* Runtime::find_backend(const std::string& name) {
   return nullptr;
 }
 
+int Runtime::fullconn_of(const config::ProxyConfig& be) const {
+  if (be.fullconn) return be.fullconn;
+  // HAProxy's default: 10% of the maxconn of the frontends that lead to it
+  // (default_backend, use_backend with a fixed name, a listen's own).
+  int64_t total = 0;
+  for (const config::ProxyConfig& f : cfg_->proxies) {
+    if (f.kind == config::ProxyKind::kBackend || f.disabled) continue;
+    bool leads = f.default_backend == be.name || (&f == &be);
+    for (const config::SwitchingRule& r : f.use_backends) leads |= !r.fmt && r.backend == be.name;
+    if (leads) total += f.maxconn ? f.maxconn : cfg_->global.maxconn;
+  }
+  return int((total + 9) / 10);
+}
+
 backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
                                          std::vector<std::string>* errors) {
   auto be = std::make_unique<backend::Backend>(p.name, p.balance, p.random_draws);
@@ -228,7 +242,12 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     s->redir = sc.redir;
     s->name = sc.name;
     s->weight = sc.weight;
-    s->maxconn = sc.maxconn;
+    // As HAProxy: minconn alone (or above maxconn) is a static maxconn, and
+    // maxconn alone a static limit.
+    s->maxconn = std::max(sc.maxconn, sc.minconn);
+    s->minconn = sc.minconn && sc.minconn < sc.maxconn ? sc.minconn : s->maxconn;
+    s->fullconn = fullconn_of(p);
+    s->be_load = &be->counters.cur_conns;
     s->backup = sc.backup;
     s->iweight = sc.weight;
     s->disabled.store(sc.disabled);
@@ -351,6 +370,7 @@ void Runtime::set_event_log(const config::ProxyConfig& p, backend::Backend* be,
 }
 
 bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors) {
+  cfg_ = &cfg;
   nbthread = cfg.global.nbthread;
   hard_stop_after_ms = ms(cfg.global.hard_stop_after);
   spread_checks_pct = cfg.global.process.spread_checks;
@@ -430,6 +450,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   load_server_states(cfg);
   start_health();
   create_ring_forwarders(errors);
+  cfg_ = nullptr;
   return errors->empty();
 }
 

@@ -105,8 +105,11 @@ class Runtime {
   // as proxy_logs() finds them, under its log-tag; none without targets.
   void set_event_log(const config::ProxyConfig& p, backend::Backend* be,
                      std::vector<std::string>* errors);
-  bool log_hostname_set_ = false;  // log-send-hostname (set by open_global_logs)
-  std::string log_tag_;            // the global log-tag
+  // fullconn of a backend section, or HAProxy's default for it.
+  int fullconn_of(const config::ProxyConfig& be) const;
+  const config::Config* cfg_ = nullptr;  // during build() only
+  bool log_hostname_set_ = false;        // log-send-hostname (set by open_global_logs)
+  std::string log_tag_;                  // the global log-tag
 
   // Reads the server state files that load-server-state-from-file names and
   // applies them to the backends' servers (server_state_load.cc). Before

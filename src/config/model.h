@@ -64,6 +64,7 @@ struct ServerConfig {
   std::vector<std::string> init_addr = {"libc"};
   int weight = 1;   // 0..256
   int maxconn = 0;  // 0 = unlimited
+  int minconn = 0;  // below maxconn: a limit that grows with the load (fullconn)
   bool disabled = false;
   bool backup = false;
   // HTTP idle pool settings (issue #3); parsed so configs validate, unused in tcp mode.
@@ -294,7 +295,10 @@ struct ProxyConfig {
   bool redispatch = false;
   bool prefer_last_server = false;  // option prefer-last-server
   int maxconn = 0;                  // 0 = use global maxconn
-  int id = 0;                       // "id N"; 0: numbered automatically (config::proxy_ids)
+  // fullconn: the backend load (be_conn) at which its servers reach their
+  // maxconn; 0: 10% of the maxconn of the frontends that lead to it.
+  int fullconn = 0;
+  int id = 0;  // "id N"; 0: numbered automatically (config::proxy_ids)
   SourceLoc id_loc;
   std::string description;  // "description TEXT" (show stat's desc column)
   TcpKeepAlive cli_tcpka, srv_tcpka;

@@ -146,6 +146,11 @@ void parse_maxconn(const Directive& d, ProxySection& s, Reporter& rep) {
   if (auto n = int_arg(d, 1, "maxconn", 0, 10000000, rep)) s.proxy.maxconn = static_cast<int>(*n);
 }
 
+void parse_fullconn(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (!check_arity(d, "fullconn", 2, 2, "fullconn N", rep)) return;
+  if (auto n = int_arg(d, 1, "fullconn", 0, 10000000, rep)) s.proxy.fullconn = static_cast<int>(*n);
+}
+
 void parse_log(const Directive& d, ProxySection& s, Reporter& rep) {
   if (d.size() == 2 && d[1] == "global") {
     s.proxy.log_global = true;
@@ -252,6 +257,7 @@ const KeywordSpec kKeywords[] = {
     {"timeout", kAnywhere, Misplaced::kReject, parse_timeout},
     {"retries", kBackSide, Misplaced::kIgnore, parse_retries},
     {"maxconn", kFrontSide, Misplaced::kIgnore, parse_maxconn},
+    {"fullconn", kBackSide, Misplaced::kIgnore, parse_fullconn},
     {"log", kAnywhere, Misplaced::kReject, parse_log},
     {"log-tag", kAnywhere, Misplaced::kReject, parse_log_tag},
     {"option", kAnywhere, Misplaced::kReject, parse_option},

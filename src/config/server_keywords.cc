@@ -32,7 +32,6 @@ const char* const kLaterOptions[] = {"agent-addr",
                                      "crt",
                                      "error-limit",
                                      "maxqueue",
-                                     "minconn",
                                      "namespace",
                                      "no-ssl",
                                      "no-verify",
@@ -188,6 +187,10 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Serv
       auto n = int_value(d, v, kw, o, 0, 10000000, rep);
       if (!n) return false;
       sv.maxconn = static_cast<int>(*n);
+    } else if (o == "minconn") {
+      auto n = int_value(d, v, kw, o, 0, 10000000, rep);
+      if (!n) return false;
+      sv.minconn = static_cast<int>(*n);
     } else if (o == "pool-max-conn") {
       auto n = int_value(d, v, kw, o, -1, 10000000, rep);
       if (!n) return false;

@@ -103,6 +103,19 @@ TEST(ProxyOptions, StreamOptions) {
             "the option or use 'mode tcp'");
 }
 
+TEST(ProxyOptions, FullconnAndMinconn) {
+  auto r = in("backend", "  fullconn 300\n  server s 127.0.0.1:80 minconn 5 maxconn 50\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(proxy(r).fullconn, 300);
+  ASSERT_EQ(proxy(r).servers.size(), 1u);
+  EXPECT_EQ(proxy(r).servers[0].minconn, 5);
+  EXPECT_EQ(proxy(r).servers[0].maxconn, 50);
+  EXPECT_EQ(only_error(in("backend", "  fullconn\n")),
+            "t.cfg:2: 'fullconn': missing argument: expects 'fullconn N'");
+  auto w = in("frontend", "  fullconn 10\n");
+  EXPECT_TRUE(has(w.warnings, "t.cfg:2: 'fullconn': ignored in a frontend section"));
+}
+
 TEST(ProxyOptions, SpliceGlobals) {
   auto r = parse("global\n  nosplice\n  maxpipes 12\n  tune.pipesize 128k\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
