@@ -1,9 +1,11 @@
 #include "app/runtime.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 
+#include "backend/fd_pressure.h"
 #include "config/proxy_ids.h"
 #include "config/validate_binds.h"
 #include "core/clock.h"
@@ -383,6 +385,10 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   tuning = Tuning{g.tune_maxaccept, g.tune_maxpollevents, g.tune_runqueue_depth,
                   g.tune_sndbuf_client, g.tune_rcvbuf_client};
   stream::set_log_uri_len(size_t(g.tune_http_logurilen));
+  rlimit nofile{};  // as apply_limits() left it
+  getrlimit(RLIMIT_NOFILE, &nofile);
+  backend::set_fd_ratios(long(nofile.rlim_cur), g.tune_pool_low_fd_ratio,
+                         g.tune_pool_high_fd_ratio);
   const config::SpliceGlobal& sp = cfg.global.splice;
   net::configure_pipes({!sp.nosplice, sp.maxpipes.value_or(cfg.global.maxconn / 4), sp.pipesize});
   // Every backend and listen section is a backend (a listen without servers

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "backend/fd_pressure.h"
 #include "backend/private_conn.h"
 #include "backend/server.h"
 #include "mux/mux.h"
@@ -133,6 +134,8 @@ net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   }
   while (allowed && (c = idle_.take(safe_only, now_ms, max_idle)) && !(c = vet(c, r))) {
   }
+  // tune.pool-high-fd-ratio: a new connection is coming; make room for it.
+  if (!c && idle_.idle_count() && fds_above_high()) idle_.close_one();
   return c;
 }
 
@@ -152,7 +155,7 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
     if (sc->mux->detach(sc, keep)) r.priv->park(c, srv_, now_ms);
     return;
   }
-  if (idle_.idle_count() >= srv_->idle_cap()) keep = false;
+  if (idle_.idle_count() >= srv_->idle_cap() || fds_above_low()) keep = false;
   if (sc->mux->detach(sc, keep) && !idle_.add(c, now_ms)) c->mux->destroy();
 }
 

@@ -395,11 +395,15 @@ struct GlobalConfig {
   // tune.* settings of sockets and loops (tune_keywords.cc).
   int tune_maxaccept = 64;       // connections a listener takes per wake-up; -1: no limit
   int tune_maxpollevents = 256;  // events one epoll_wait returns at most
-  int tune_runqueue_depth = 0;   // tasklets run per loop turn; 0: those queued before it
-  int tune_rcvbuf_client = 0;    // SO_RCVBUF of accepted sockets; 0: the system's
-  int tune_sndbuf_client = 0;    // SO_SNDBUF of accepted sockets
-  int tune_rcvbuf_server = 0;    // SO_RCVBUF of server sockets
-  int tune_sndbuf_server = 0;    // SO_SNDBUF of server sockets
+  // Percent of the descriptor limit in use above which no idle server
+  // connection is kept (low) / a new one first closes an idle one (high).
+  int tune_pool_low_fd_ratio = 20;
+  int tune_pool_high_fd_ratio = 25;
+  int tune_runqueue_depth = 0;  // tasklets run per loop turn; 0: those queued before it
+  int tune_rcvbuf_client = 0;   // SO_RCVBUF of accepted sockets; 0: the system's
+  int tune_sndbuf_client = 0;   // SO_SNDBUF of accepted sockets
+  int tune_rcvbuf_server = 0;   // SO_RCVBUF of server sockets
+  int tune_sndbuf_server = 0;   // SO_SNDBUF of server sockets
   // Characters of the request line a log keeps: N when set; 1023 when not
   // (HAProxy's 1024-byte capture keeps a NUL).
   int tune_http_logurilen = 1023;
