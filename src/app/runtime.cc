@@ -235,7 +235,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
   for (size_t k = 0; k < p.servers.size(); ++k) {
     const config::ServerConfig& sc = p.servers[k];
     auto s = std::make_unique<backend::Server>();
-    if (!init_server_addr(sc, s.get(), errors)) continue;
+    if (!init_server_addr(sc, s.get(), errors, last_addr(*cfg_, p, sc.name))) continue;
     if (!set_connect_options(sc, sc.source.empty() ? p.source : sc.source, server_bufs_, s.get(),
                              errors))
       continue;

@@ -1,13 +1,16 @@
 #pragma once
 // Turns a parsed configuration into runtime objects: backends with their servers
 // and LB algorithms, frontends with resolved timeouts, and bind specifications.
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "app/server_build.h"
 #include "backend/backend.h"
 #include "backend/health_check.h"
+#include "backend/server_state.h"
 #include "config/model.h"
 #include "net/address.h"
 #include "net/listen_set.h"
@@ -115,6 +118,15 @@ class Runtime {
   // applies them to the backends' servers (server_state_load.cc). Before
   // start_health(): a checked server's first state comes from there.
   void load_server_states(const config::Config& cfg);
+  // The rows of the state file that proxy p loads (cached per file), or null
+  // when it loads none or the file is not usable (a warning was added).
+  const std::vector<backend::ServerStateRow>* state_rows(const config::Config& cfg,
+                                                         const config::ProxyConfig& p);
+  // init-addr last: server srv's address in p's state file, or null.
+  const std::string* last_addr(const config::Config& cfg, const config::ProxyConfig& p,
+                               const std::string& srv);
+  std::map<std::string, std::vector<backend::ServerStateRow>> state_files_;
+  std::set<std::string> unusable_files_;
   // The age of each restored server's last change, set once checks start.
   std::vector<std::pair<backend::Server*, int64_t>> restored_since_s_;
 
