@@ -154,7 +154,7 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   Buffer::configure(size_t(g.tune_bufsize));
   expr::set_chunk_size(size_t(g.tune_bufsize));  // converter scratch
   stream::set_max_rewrite(size_t(g.tune_maxrewrite));
-  Buffer::pool();  // fixes the block size now
+  Buffer::pool();                                // fixes the block size now
   mux::register_builtin_muxes();
   sigset_t set = block_signals();
 

@@ -60,7 +60,7 @@ class Backend {
   Server* server_named(std::string_view name) const;
   LbKind lb_kind() const { return lb_kind_; }
   int id = 0;               // HAProxy's proxy id: "id", else numbered (config::proxy_ids)
-  bool id_forced = false;   // set by "id" (show servers state's bk_f_forced_id)
+  bool id_forced = false;  // set by "id" (show servers state's bk_f_forced_id)
   std::string description;  // "description" (show stat's desc column)
   BackendCounters counters;
   // Requires: set before the backend is used by any thread; read-only after.

@@ -383,13 +383,12 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const bool request = d[0] == "http-request";
   const bool after = d[0] == "http-after-response";
   const std::string supported =
-      request
-          ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
-            "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
-            "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
-            "set-dst-port, set-timeout, early-hint, redirect, auth, capture, set-log-level, "
-            "disable-l7-retry, add-acl, del-acl, set-map, del-map, allow, deny, tarpit, return, "
-            "reject, silent-drop, wait-for-body, normalize-uri or strict-mode"
+      request ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
+                "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
+                "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
+                "set-dst-port, set-timeout, early-hint, redirect, auth, capture, set-log-level, "
+                "disable-l7-retry, add-acl, del-acl, set-map, del-map, allow, deny, tarpit, return, "
+                "reject, silent-drop, wait-for-body, normalize-uri or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, capture, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "

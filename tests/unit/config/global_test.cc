@@ -146,18 +146,18 @@ TEST(Global, NumbersAreRangeChecked) {
 TEST(Global, KnownButUnsupportedVersusUnknown) {
   EXPECT_EQ(only_error(global("  ssl-default-bind-ciphers HIGH\n")),
             "t.cfg:2: 'ssl-default-bind-ciphers': Hearth does not support this global keyword yet");
-  EXPECT_EQ(
-      only_error(global("  nbthreads 2\n")),
-      "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
-      "maxconn, log, log-send-hostname, log-tag, hard-stop-after, stats socket, "
-      "tune.bufsize, tune.http.maxhdr, tune.maxrewrite, tune.idle-pool.shared, tune.maxaccept, "
-      "tune.maxpollevents, tune.runqueue-depth, tune.rcvbuf.client, tune.sndbuf.client, "
-      "tune.rcvbuf.server, tune.sndbuf.server, tune.http.logurilen, pidfile, set-var, "
-      "set-var-fmt, server-state-file, server-state-base, nosplice, maxpipes, tune.pipesize, "
-      "expose-experimental-directives, "
-      "daemon, user, group, uid, gid, chroot, "
-      "ulimit-n, strict-limits, quiet, node, description, localpeer, grace, spread-checks, "
-      "max-spread-checks, cpu-map");
+  EXPECT_EQ(only_error(global("  nbthreads 2\n")),
+            "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
+            "maxconn, log, log-send-hostname, log-tag, hard-stop-after, stats socket, "
+            "tune.bufsize, tune.http.maxhdr, tune.maxrewrite, tune.idle-pool.shared, tune.maxaccept, "
+            "tune.maxpollevents, tune.runqueue-depth, tune.rcvbuf.client, tune.sndbuf.client, "
+            "tune.rcvbuf.server, tune.sndbuf.server, tune.http.logurilen, "
+            "tune.pool-low-fd-ratio, tune.pool-high-fd-ratio, pidfile, set-var, "
+            "set-var-fmt, server-state-file, server-state-base, nosplice, maxpipes, tune.pipesize, "
+            "expose-experimental-directives, "
+            "daemon, user, group, uid, gid, chroot, "
+            "ulimit-n, strict-limits, quiet, node, description, localpeer, grace, spread-checks, "
+            "max-spread-checks, cpu-map");
 }
 
 // Hearth's idle pools are per thread, never shared: "off" says exactly that,
