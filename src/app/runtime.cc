@@ -249,6 +249,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     s->maxconn = std::max(sc.maxconn, sc.minconn);
     s->minconn = sc.minconn && sc.minconn < sc.maxconn ? sc.minconn : s->maxconn;
     s->fullconn = fullconn_of(p);
+    s->maxqueue = sc.maxqueue;
     s->be_load = &be->counters.cur_conns;
     s->backup = sc.backup;
     s->iweight = sc.weight;

@@ -59,6 +59,9 @@ class Server {
   // `fullconn` streams (*be_load), proportional in between.
   int minconn = 0;
   int fullconn = 0;
+  // maxqueue: at most this many sessions wait for this server in particular
+  // (use-server); 0: no limit.
+  int maxqueue = 0;
   const std::atomic<int64_t>* be_load = nullptr;
   bool backup = false;
   std::atomic<bool> disabled{false};  // maintenance (config "disabled", "disable server")

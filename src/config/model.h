@@ -62,9 +62,10 @@ struct ServerConfig {
   // "init-addr": how the address is found at start, tried in order: "libc"
   // (resolve the host), "none" (start in maintenance without one) or an IP.
   std::vector<std::string> init_addr = {"libc"};
-  int weight = 1;   // 0..256
-  int maxconn = 0;  // 0 = unlimited
-  int minconn = 0;  // below maxconn: a limit that grows with the load (fullconn)
+  int weight = 1;    // 0..256
+  int maxconn = 0;   // 0 = unlimited
+  int minconn = 0;   // below maxconn: a limit that grows with the load (fullconn)
+  int maxqueue = 0;  // sessions waiting for this server in particular; 0: no limit
   bool disabled = false;
   bool backup = false;
   // HTTP idle pool settings (issue #3); parsed so configs validate, unused in tcp mode.

@@ -31,7 +31,6 @@ const char* const kLaterOptions[] = {"agent-addr",
                                      "crl-file",
                                      "crt",
                                      "error-limit",
-                                     "maxqueue",
                                      "namespace",
                                      "no-ssl",
                                      "no-verify",
@@ -187,6 +186,10 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Serv
       auto n = int_value(d, v, kw, o, 0, 10000000, rep);
       if (!n) return false;
       sv.maxconn = static_cast<int>(*n);
+    } else if (o == "maxqueue") {
+      auto n = int_value(d, v, kw, o, 0, 10000000, rep);
+      if (!n) return false;
+      sv.maxqueue = static_cast<int>(*n);
     } else if (o == "minconn") {
       auto n = int_value(d, v, kw, o, 0, 10000000, rep);
       if (!n) return false;
