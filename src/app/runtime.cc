@@ -1,9 +1,11 @@
 #include "app/runtime.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 
+#include "backend/fd_pressure.h"
 #include "config/proxy_ids.h"
 #include "config/validate_binds.h"
 #include "core/clock.h"
@@ -51,6 +53,11 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->retries = p.retries;
   bs->redispatch = p.redispatch;
   bs->allbackups = p.allbackups;
+  bs->abortonclose = p.abortonclose;
+  bs->pretend_keepalive = p.pretend_keepalive;
+  bs->independent_streams = p.independent_streams;
+  bs->log_health_checks = p.log_health_checks;
+  bs->listen = p.kind == config::ProxyKind::kListen;
   bs->disabled = p.disabled;
   bs->splice = p.splice;
   bs->srv_sock = backend::sock_options(p.srv_tcpka, p.nolinger, p.smart_connect);
@@ -79,6 +86,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
   fe->splice = p.splice;
   fe->log = !sinks.empty();
   fe->dontlognull = p.dontlognull;
+  fe->independent_streams = p.independent_streams;
   // option httplog needs HTTP: a TCP frontend gets the tcplog format, as in
   // HAProxy (config validation warns). The predefined formats always compile.
   std::string err;
@@ -201,6 +209,20 @@ backend::Backend* Runtime::find_backend(const std::string& name) {
   return nullptr;
 }
 
+int Runtime::fullconn_of(const config::ProxyConfig& be) const {
+  if (be.fullconn) return be.fullconn;
+  // HAProxy's default: 10% of the maxconn of the frontends that lead to it
+  // (default_backend, use_backend with a fixed name, a listen's own).
+  int64_t total = 0;
+  for (const config::ProxyConfig& f : cfg_->proxies) {
+    if (f.kind == config::ProxyKind::kBackend || f.disabled) continue;
+    bool leads = f.default_backend == be.name || (&f == &be);
+    for (const config::SwitchingRule& r : f.use_backends) leads |= !r.fmt && r.backend == be.name;
+    if (leads) total += f.maxconn ? f.maxconn : cfg_->global.maxconn;
+  }
+  return int((total + 9) / 10);
+}
+
 backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
                                          std::vector<std::string>* errors) {
   auto be = std::make_unique<backend::Backend>(p.name, p.balance, p.random_draws);
@@ -208,11 +230,12 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
   be->description = p.description;
   be->id_forced = p.id != 0;
   fill_backend_settings(p, &be->settings);
+  set_event_log(p, be.get(), errors);
   const std::vector<int> puids = server_ids(p);
   for (size_t k = 0; k < p.servers.size(); ++k) {
     const config::ServerConfig& sc = p.servers[k];
     auto s = std::make_unique<backend::Server>();
-    if (!init_server_addr(sc, s.get(), errors)) continue;
+    if (!init_server_addr(sc, s.get(), errors, last_addr(*cfg_, p, sc.name))) continue;
     if (!set_connect_options(sc, sc.source.empty() ? p.source : sc.source, server_bufs_, s.get(),
                              errors))
       continue;
@@ -221,7 +244,13 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     s->redir = sc.redir;
     s->name = sc.name;
     s->weight = sc.weight;
-    s->maxconn = sc.maxconn;
+    // As HAProxy: minconn alone (or above maxconn) is a static maxconn, and
+    // maxconn alone a static limit.
+    s->maxconn = std::max(sc.maxconn, sc.minconn);
+    s->minconn = sc.minconn && sc.minconn < sc.maxconn ? sc.minconn : s->maxconn;
+    s->fullconn = fullconn_of(p);
+    s->maxqueue = sc.maxqueue;
+    s->be_load = &be->counters.cur_conns;
     s->backup = sc.backup;
     s->iweight = sc.weight;
     s->disabled.store(sc.disabled);
@@ -252,6 +281,8 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
 
 void Runtime::open_global_logs(const config::Config& cfg, std::vector<std::string>* errors) {
   const config::GlobalConfig& g = cfg.global;
+  log_hostname_set_ = g.log_send_hostname.has_value();
+  log_tag_ = g.log_tag;
   std::string host;
   if (g.log_send_hostname) {
     host = *g.log_send_hostname;
@@ -329,7 +360,20 @@ std::vector<std::shared_ptr<stream::LogSink>> Runtime::proxy_logs(
   return out;
 }
 
+void Runtime::set_event_log(const config::ProxyConfig& p, backend::Backend* be,
+                            std::vector<std::string>* errors) {
+  auto sinks = proxy_logs(p, log_hostname_set_, errors);
+  if (sinks.empty()) return;
+  auto log = std::make_shared<stream::FrontendLog>();
+  stream::set_log_sinks(log.get(), std::move(sinks));
+  log->tag = p.log_tag.empty() ? log_tag_ : p.log_tag;
+  be->settings.event_log = [log](int8_t level, const std::string& line) {
+    stream::send_log_line(*log, level, {}, line);
+  };
+}
+
 bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors) {
+  cfg_ = &cfg;
   nbthread = cfg.global.nbthread;
   hard_stop_after_ms = ms(cfg.global.hard_stop_after);
   spread_checks_pct = cfg.global.process.spread_checks;
@@ -342,6 +386,10 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   tuning = Tuning{g.tune_maxaccept, g.tune_maxpollevents, g.tune_runqueue_depth,
                   g.tune_sndbuf_client, g.tune_rcvbuf_client};
   stream::set_log_uri_len(size_t(g.tune_http_logurilen));
+  rlimit nofile{};  // as apply_limits() left it
+  getrlimit(RLIMIT_NOFILE, &nofile);
+  backend::set_fd_ratios(long(nofile.rlim_cur), g.tune_pool_low_fd_ratio,
+                         g.tune_pool_high_fd_ratio);
   const config::SpliceGlobal& sp = cfg.global.splice;
   net::configure_pipes({!sp.nosplice, sp.maxpipes.value_or(cfg.global.maxconn / 4), sp.pipesize});
   // Every backend and listen section is a backend (a listen without servers
@@ -410,6 +458,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   apply_warm_state();
   start_health();
   create_ring_forwarders(errors);
+  cfg_ = nullptr;
   return errors->empty();
 }
 

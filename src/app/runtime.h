@@ -2,7 +2,9 @@
 // Turns a parsed configuration into runtime objects: backends with their servers
 // and LB algorithms, frontends with resolved timeouts, and bind specifications.
 #include <atomic>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -115,6 +117,16 @@ class Runtime {
                                                            bool hostname_set,
                                                            std::vector<std::string>* errors);
 
+  // A backend's event log (server UP/DOWN, log-health-checks): its targets
+  // as proxy_logs() finds them, under its log-tag; none without targets.
+  void set_event_log(const config::ProxyConfig& p, backend::Backend* be,
+                     std::vector<std::string>* errors);
+  // fullconn of a backend section, or HAProxy's default for it.
+  int fullconn_of(const config::ProxyConfig& be) const;
+  const config::Config* cfg_ = nullptr;  // during build() only
+  bool log_hostname_set_ = false;        // log-send-hostname (set by open_global_logs)
+  std::string log_tag_;                  // the global log-tag
+
   // Reads the server state files that load-server-state-from-file names and
   // applies them to the backends' servers (server_state_load.cc). Before
   // start_health(): a checked server's first state comes from there.
@@ -126,6 +138,15 @@ class Runtime {
   // Applies `warm` (the previous worker's knowledge, warm_state_load.cc), after
   // the state files: it is the fresher of the two.
   void apply_warm_state();
+  // The rows of the state file that proxy p loads (cached per file), or null
+  // when it loads none or the file is not usable (a warning was added).
+  const std::vector<backend::ServerStateRow>* state_rows(const config::Config& cfg,
+                                                         const config::ProxyConfig& p);
+  // init-addr last: server srv's address in p's state file, or null.
+  const std::string* last_addr(const config::Config& cfg, const config::ProxyConfig& p,
+                               const std::string& srv);
+  std::map<std::string, std::vector<backend::ServerStateRow>> state_files_;
+  std::set<std::string> unusable_files_;
   // The age of each restored server's last change, set once checks start.
   std::vector<std::pair<backend::Server*, int64_t>> restored_since_s_;
 

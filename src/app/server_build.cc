@@ -46,7 +46,7 @@ std::vector<int> server_ids(const config::ProxyConfig& p) {
 }
 
 bool init_server_addr(const config::ServerConfig& sc, backend::Server* s,
-                      std::vector<std::string>* errors) {
+                      std::vector<std::string>* errors, const std::string* last) {
   std::string why;
   for (const std::string& method : sc.init_addr) {
     std::string err;
@@ -56,10 +56,15 @@ bool init_server_addr(const config::ServerConfig& sc, backend::Server* s,
       a = net::Address::parse("0.0.0.0:0", &err);
     } else if (method == "libc") {
       a = net::Address::parse(sc.address, &err);
-    } else {  // an IP, with the port written on the server line
+    } else {  // an IP or the state file's, with the port written on the server line
       const size_t colon = sc.address.rfind(':');
       const int p = colon == std::string::npos ? 0 : std::atoi(sc.address.c_str() + colon + 1);
-      a = net::Address::parse(with_port(method, p), &err);
+      if (method != "last")
+        a = net::Address::parse(with_port(method, p), &err);
+      else if (last)
+        a = net::Address::parse(with_port(*last, p), &err);
+      else
+        err = "no address in a server state file";
     }
     if (!a) {
       why += (why.empty() ? "" : "; ") + method + ": " + err;

@@ -19,12 +19,13 @@ struct SocketBuffers {
 // numbering, compared: with "id 2" on the 4th, the 2nd gets 3 and the 3rd 4).
 std::vector<int> server_ids(const config::ProxyConfig& p);
 
-// Finds s->addr by the methods of "init-addr" in order (libc: resolve the
-// host; an IP: that one with the port written; none: no address, the server
-// out of service) and notes what comes from the client.
+// Finds s->addr by the methods of "init-addr" in order (last: `last`, the
+// address a server state file recorded, null if none; libc: resolve the host;
+// an IP: that one with the port written; none: no address, the server out of
+// service) and notes what comes from the client.
 // Returns: false with an error added if no method gave an address.
 bool init_server_addr(const config::ServerConfig& sc, backend::Server* s,
-                      std::vector<std::string>* errors);
+                      std::vector<std::string>* errors, const std::string* last = nullptr);
 
 // Sets s->conn_opts: `source` (the server's or its proxy's), tfo, buffers.
 // Returns: false with an error added if the source address is unusable.

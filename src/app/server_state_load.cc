@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "app/runtime.h"
@@ -55,25 +56,46 @@ StateFile read_state_file(const std::string& path, std::vector<std::string>* war
 
 }  // namespace
 
-void Runtime::load_server_states(const config::Config& cfg) {
-  std::map<std::string, StateFile> files;  // each file read once
+const std::vector<backend::ServerStateRow>* Runtime::state_rows(const config::Config& cfg,
+                                                                const config::ProxyConfig& p) {
+  if (p.load_server_state == config::ServerStateLoad::kNone) return nullptr;
   const config::GlobalConfig& g = cfg.global;
+  std::string path;
+  if (p.load_server_state == config::ServerStateLoad::kGlobal) {
+    if (g.server_state_file.empty()) return nullptr;  // nothing names a file
+    path = state_path(g.server_state_file, g.server_state_base);
+  } else {
+    path = state_path(p.server_state_file_name.empty() ? p.name : p.server_state_file_name,
+                      g.server_state_base);
+  }
+  auto it = state_files_.find(path);  // each file read once
+  if (it == state_files_.end()) {
+    StateFile f = read_state_file(path, &warnings);
+    it = state_files_
+             .emplace(path, f.usable ? std::move(f.rows) : std::vector<backend::ServerStateRow>{})
+             .first;
+    if (!f.usable) unusable_files_.insert(path);
+  }
+  return unusable_files_.count(path) ? nullptr : &it->second;
+}
+
+const std::string* Runtime::last_addr(const config::Config& cfg, const config::ProxyConfig& p,
+                                      const std::string& srv) {
+  const std::vector<backend::ServerStateRow>* rows = state_rows(cfg, p);
+  if (!rows) return nullptr;
+  for (const backend::ServerStateRow& row : *rows)
+    if (row.be_name == p.name && row.srv_name == srv && !row.addr.empty() && row.addr != "-")
+      return &row.addr;
+  return nullptr;
+}
+
+void Runtime::load_server_states(const config::Config& cfg) {
   for (const config::ProxyConfig& p : cfg.proxies) {
-    if (p.load_server_state == config::ServerStateLoad::kNone) continue;
     backend::Backend* be = find_backend(p.name);
     if (!be) continue;  // a frontend: the keyword was already reported as ignored
-    std::string path;
-    if (p.load_server_state == config::ServerStateLoad::kGlobal) {
-      if (g.server_state_file.empty()) continue;  // nothing names a file
-      path = state_path(g.server_state_file, g.server_state_base);
-    } else {
-      path = state_path(p.server_state_file_name.empty() ? p.name : p.server_state_file_name,
-                        g.server_state_base);
-    }
-    auto it = files.find(path);
-    if (it == files.end()) it = files.emplace(path, read_state_file(path, &warnings)).first;
-    if (!it->second.usable) continue;
-    apply_state_rows(it->second.rows, be, /*same_address_only=*/false);
+    const std::vector<backend::ServerStateRow>* rows = state_rows(cfg, p);
+    if (!rows) continue;
+    apply_state_rows(*rows, be, /*same_address_only=*/false);
   }
 }
 

@@ -77,15 +77,24 @@ Server* Backend::pick_locked(const LbRequest& r) {
 TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Tasklet* t,
                          QueueWaiter** waiter) {
   std::lock_guard<std::mutex> g(mu_);
-  // Waiters go first: a new session must not overtake queued ones, unless the
+  // Waiters go first: a new session must not overtake queued ones any server
+  // would do (use-server waiters hold only their server), unless the
   // client is bound to its server (prefer_strict), which it takes even full.
   Server* s = nullptr;
-  if (req.forced)
-    s = pick_locked(req);  // waiters for other servers do not hold it back
-  else if (req.prefer_strict && preferable(req))
-    s = req.prefer;
-  else if (queue_.empty())
-    s = pick_locked(req);
+  LbRequest lb = req;
+  // maxqueue: a use-server target with that many waiters already takes no
+  // more; option redispatch sends the session to the algorithm's choice.
+  if (req.forced && req.forced->maxqueue > 0 && req.forced->serving() && req.forced->full() &&
+      server_queue_locked(req.forced) >= size_t(req.forced->maxqueue)) {
+    if (!settings.redispatch) return TakeResult::kServerQueueFull;
+    lb.forced = nullptr;
+  }
+  if (lb.forced)
+    s = pick_locked(lb);  // waiters for other servers do not hold it back
+  else if (lb.prefer_strict && preferable(lb))
+    s = lb.prefer;
+  else if (server_queue_locked(nullptr) == 0)  // no waiter any server would do
+    s = pick_locked(lb);
   if (s) {
     s->note_sessions(s->cur_sess.fetch_add(1) + 1);
     s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
@@ -95,12 +104,24 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
   bool any_usable = false;
   for (auto& srv : servers_) any_usable |= srv->usable();
   if (!any_usable) return TakeResult::kNoServer;
-  QueueWaiter* w = QueueWaiter::create(loop, t, req);
+  QueueWaiter* w = QueueWaiter::create(loop, t, lb);
   if (!w) return TakeResult::kQueueFull;
   queue_.push_back(&w->hook);
   ++queue_len_;
   *waiter = w;
   return TakeResult::kQueued;
+}
+
+size_t Backend::server_queue_locked(const Server* s) {
+  size_t n = 0;
+  for (ListHook* h = queue_.front(); h && h != queue_.end_marker(); h = h->next)
+    n += container_of<QueueWaiter, &QueueWaiter::hook>(h)->req.forced == s;
+  return n;
+}
+
+size_t Backend::server_queue_length(const Server* s) {
+  std::lock_guard<std::mutex> g(mu_);
+  return server_queue_locked(s);
 }
 
 void Backend::grant_locked(Server* s, QueueWaiter* w) {

@@ -38,7 +38,9 @@ struct QueueWaiter {
   void unref();
 };
 
-enum class TakeResult { kAssigned, kQueued, kNoServer, kQueueFull };
+// kServerQueueFull: the use-server target is full and as many sessions as its
+// maxqueue already wait for it (HAProxy's SQ), without option redispatch.
+enum class TakeResult { kAssigned, kQueued, kNoServer, kQueueFull, kServerQueueFull };
 
 struct BackendCounters {
   std::atomic<uint64_t> sessions{0};
@@ -60,7 +62,7 @@ class Backend {
   Server* server_named(std::string_view name) const;
   LbKind lb_kind() const { return lb_kind_; }
   int id = 0;               // HAProxy's proxy id: "id", else numbered (config::proxy_ids)
-  bool id_forced = false;  // set by "id" (show servers state's bk_f_forced_id)
+  bool id_forced = false;   // set by "id" (show servers state's bk_f_forced_id)
   std::string description;  // "description" (show stat's desc column)
   BackendCounters counters;
   // Requires: set before the backend is used by any thread; read-only after.
@@ -77,6 +79,8 @@ class Backend {
   // granted meanwhile (the caller now holds it), or nullptr.
   Server* cancel_wait(QueueWaiter* w);
   size_t queue_length();
+  // Returns: the sessions waiting for s in particular (use-server).
+  size_t server_queue_length(const Server* s);
   // Server state changed (admin or health): rebuilds the schedule, then serves
   // the queue: waiters get a server that has room (one that came back UP); if
   // no server is usable at all, every waiter is rejected rather than left to
@@ -98,6 +102,9 @@ class Backend {
   // Grants slots to waiters in order while a server has room; rejects them all
   // when no server is usable. Requires: mu_ held.
   void dispatch_locked();
+  // Waiters for s in particular (nullptr: those any server would do, the
+  // algorithm's). Requires: mu_ held.
+  size_t server_queue_locked(const Server* s);
 
   std::string name_;
   LbKind lb_kind_;

@@ -4,6 +4,8 @@
 // these through their backend at the time they use them, so a frontend that
 // switches between backends applies each backend's own settings.
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "config/enums.h"
@@ -43,10 +45,24 @@ struct BackendSettings {
   int retries = 3;
   bool redispatch = false;  // option redispatch
   bool allbackups = false;  // option allbackups (read by finalize() for the LB)
-  bool disabled = false;    // "disabled": switching to it finds no backend (Frontend)
+  // option abortonclose: a TCP session whose client closed while it waited
+  // for a server (queue, connect) is aborted instead of sent (Stream).
+  bool abortonclose = false;
+  bool independent_streams = false;  // option independent-streams (Stream)
+  bool disabled = false;             // "disabled": switching to it finds no backend (Frontend)
+  bool log_health_checks = false;    // option log-health-checks (health_log.h)
+  bool listen = false;               // a listen section ("proxy" in its log lines)
+  // Sends a line about its servers (UP/DOWN, check results) at a
+  // config::LogLevel to the backend's log targets ("log" lines of the
+  // section, "log global"); empty when it has none. Callable from any thread.
+  std::function<void(int8_t level, const std::string& line)> event_log;
   // HTTP.
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
-  bool prefer_last_server = false;               // option prefer-last-server
+  bool prefer_last_server = false;  // option prefer-last-server
+  // option http-pretend-keepalive: under httpclose / http-server-close the
+  // request does not announce the close to the server (HTTP/1.0 asks for
+  // keep-alive); the connection is closed after the response all the same.
+  bool pretend_keepalive = false;
   bool buffer_request = false;                   // option http-buffer-request
   config::HdrNamePolicy restrict_hdr_names{};    // option http-restrict-req-hdr-names
   config::ForwardOption forwardfor, originalto;  // option forwardfor / originalto

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 
+#include "backend/fd_pressure.h"
 #include "backend/private_conn.h"
 #include "backend/server.h"
 #include "core/event_loop.h"
@@ -174,6 +175,8 @@ net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   }
   while (allowed && (c = idle_.take(safe_only, now_ms, max_idle)) && !(c = vet(c, r))) {
   }
+  // tune.pool-high-fd-ratio: a new connection is coming; make room for it.
+  if (!c && idle_.idle_count() && fds_above_high()) idle_.close_one();
   return c;
 }
 
@@ -193,7 +196,7 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
     if (sc->mux->detach(sc, keep)) r.priv->park(c, srv_, now_ms);
     return;
   }
-  if (idle_.idle_count() >= srv_->idle_cap()) keep = false;
+  if (idle_.idle_count() >= srv_->idle_cap() || fds_above_low()) keep = false;
   if (!sc->mux->detach(sc, keep)) return;
   if (!idle_.add(c, now_ms))
     c->mux->destroy();

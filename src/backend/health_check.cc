@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "backend/backend.h"
+#include "config/log_model.h"
 #include "http/head_parser.h"
 #include "http/headers.h"
 #include "http/start_line.h"
@@ -35,22 +36,9 @@ CheckStatus connect_error_status(int err) {
   }
 }
 
-// Writes one line to stderr with a single call, so lines of several threads
-// never mix.
-void log_line(const std::string& line) {
-  std::fprintf(stderr, "%s\n", line.c_str());
-  std::fflush(stderr);
-}
-
-std::string servers_left(const Backend& be) {
-  Backend::UsableCount n = be.usable_servers();
-  return std::to_string(n.active) + " active and " + std::to_string(n.backup) + " backup";
-}
-
 void log_if_no_server(const Backend& be) {
-  Backend::UsableCount n = be.usable_servers();
-  if (n.active + n.backup == 0)
-    log_line("[ALERT] backend " + be.name() + " has no server available!");
+  std::string t = no_server_text(be);
+  if (!t.empty()) emit_backend_event(be, "[ALERT]", config::kLogEmerg, t);
 }
 
 }  // namespace
@@ -336,31 +324,33 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
   const bool passed = check_passed(status);
   ServerHealth& h = srv_->health;
   h.checks.fetch_add(1, std::memory_order_relaxed);
-  if (!passed && counter_.health() > 0) h.failed_checks.fetch_add(1, std::memory_order_relaxed);
+  const int before = counter_.health();
+  if (!passed && before > 0) h.failed_checks.fetch_add(1, std::memory_order_relaxed);
   HealthCounter::Change change = counter_.record(passed);
   h.health.store(counter_.health());
   h.set_last(status, code, took, info);
+  const CheckOutcome outcome{status, code, info, took};
+  // log-health-checks: every result that moves the counter (a failure of a
+  // server not fully DOWN, a success of one not fully UP), as HAProxy.
+  if (be_->settings.log_health_checks && counter_.health() != before)
+    emit_backend_event(*be_, "[WARNING]", config::kLogNotice,
+                       check_result_text(*be_, *srv_, passed, outcome, counter_));
   if (change != HealthCounter::Change::kNone)
-    transition(change == HealthCounter::Change::kWentUp, status, code, took, info);
+    transition(change == HealthCounter::Change::kWentUp, outcome);
   arm(now +
       spread_interval(counter_.next_interval(spec_.intervals), spec_.spread_pct, check_random()));
 }
 
-void HealthCheck::transition(bool up, CheckStatus status, int code, int64_t took,
-                             std::string_view info) {
+void HealthCheck::transition(bool up, const CheckOutcome& why) {
   Server& s = *srv_;
   s.up.store(up);
   if (!up) s.health.down_transitions.fetch_add(1, std::memory_order_relaxed);
   s.health.note_serving(s.serving(), loop_.load()->now_ms());
   be_->servers_changed();
-  std::string line = "[WARNING] Server " + be_->name() + "/" + s.name + " is " +
-                     (up ? "UP" : "DOWN") + " (health check: " + check_status_reason(status);
-  if (code) line += ", status " + std::to_string(code);
-  if (!info.empty()) line += ", \"" + std::string(info) + "\"";
-  line += ", took " + std::to_string(took) + "ms); " + be_->name() + " has " + servers_left(*be_) +
-          " servers " + (up ? "up" : "left") + ", " + std::to_string(s.cur_sess.load()) +
-          " sessions on it, " + std::to_string(be_->queue_length()) + " queued";
-  log_line(line);
+  // Under log-health-checks the check's own line already gave the reason.
+  const CheckOutcome* reason = be_->settings.log_health_checks ? nullptr : &why;
+  emit_backend_event(*be_, "[WARNING]", up ? config::kLogNotice : config::kLogAlert,
+                     server_state_text(*be_, s, up, reason));
   if (!up) log_if_no_server(*be_);
 }
 
@@ -414,16 +404,11 @@ void set_server_maintenance(Backend& be, Server& s, bool maintenance) {
   s.health.note_serving(s.serving(), MonotonicClock::instance()->now_ms());
   be.servers_changed();
   if (s.check) s.check->maintenance_changed();
-  const std::string name = be.name() + "/" + s.name;
   if (maintenance) {
-    log_line("[WARNING] Server " + name + " is DOWN for maintenance; " + be.name() + " has " +
-             servers_left(be) + " servers left, " + std::to_string(s.cur_sess.load()) +
-             " sessions on it");
+    emit_backend_event(be, "[WARNING]", config::kLogAlert, maintenance_text(be, s));
     log_if_no_server(be);
   } else {
-    log_line("[WARNING] Server " + name + " leaves maintenance and is " +
-             (s.up.load() ? "UP" : "DOWN") + (s.check ? " until its checks say otherwise" : "") +
-             "; " + be.name() + " has " + servers_left(be) + " servers up");
+    emit_backend_event(be, "[WARNING]", config::kLogNotice, maintenance_left_text(be, s));
   }
 }
 

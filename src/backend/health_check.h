@@ -5,7 +5,7 @@
 // HTTP request if the backend has `option httpchk`, reads the response head,
 // and closes the socket. The result feeds the server's HealthCounter; when the
 // server crosses between UP and DOWN, its `up` flag changes, the backend's LB
-// schedule and queue are refreshed, and a line is logged on stderr.
+// schedule and queue are refreshed, and a line is logged (health_log.h).
 //
 // Per-check lifecycle (one check at a time per server):
 //   IDLE --timer--> CONNECTING --connected--> (TCP check) result L4OK
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "backend/health.h"
+#include "backend/health_log.h"
 #include "core/buffer.h"
 #include "core/event_loop.h"
 #include "net/address.h"
@@ -131,8 +132,7 @@ class HealthCheck {
   void close_conn();
   void arm(int64_t at_ms);
   void apply_maintenance();
-  void transition(bool up, CheckStatus status, int code, int64_t duration_ms,
-                  std::string_view info);
+  void transition(bool up, const CheckOutcome& why);
 
   Backend* be_;
   Server* srv_;

@@ -29,6 +29,11 @@ int IdlePool::close_all() {
   return closed;
 }
 
+bool IdlePool::close_one() {
+  if (unsafe_count_) return close_oldest(unsafe_, false, 1) > 0;
+  return close_oldest(safe_, true, 1) > 0;
+}
+
 bool IdlePool::add(Connection* c, int64_t now_ms) {
   assert(c && c->mux && !c->mux->first_sc() && "only a detached connection can idle");
   assert(!c->idle_hook.linked() && "a connection is in at most one idle list");

@@ -94,6 +94,9 @@ class IdlePool {
   // Closes every parked connection (its server went DOWN or into
   // maintenance: nothing should reuse them). Returns: number closed.
   int close_all();
+  // Closes the oldest parked connection, unsafe before safe (fd pressure).
+  // Returns: false if there was none.
+  bool close_one();
 
   size_t idle_count() const { return safe_count_ + unsafe_count_; }
   size_t safe_count() const { return safe_count_; }

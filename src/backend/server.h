@@ -55,6 +55,15 @@ class Server {
   bool has_addr = true;
   int weight = 1;
   int maxconn = 0;  // 0 = unlimited
+  // minconn below maxconn: the limit follows the backend's load (HAProxy's
+  // dynamic maxconn): at least minconn, maxconn once the backend holds
+  // `fullconn` streams (*be_load), proportional in between.
+  int minconn = 0;
+  int fullconn = 0;
+  // maxqueue: at most this many sessions wait for this server in particular
+  // (use-server); 0: no limit.
+  int maxqueue = 0;
+  const std::atomic<int64_t>* be_load = nullptr;
   bool backup = false;
   std::atomic<bool> disabled{false};  // maintenance (config "disabled", "disable server")
   // The maintenance came from the configuration ("disabled"); cleared when the
@@ -127,7 +136,16 @@ class Server {
   bool usable() const { return serving() && !drain.load() && weight > 0; }
   // Returns: true if the server is UP and not in maintenance (weight aside).
   bool serving() const { return has_addr && up.load() && !disabled.load(); }
-  bool full() const { return maxconn > 0 && cur_sess.load() >= maxconn; }
+  bool full() const { return maxconn > 0 && cur_sess.load() >= effective_maxconn(); }
+  // Returns: the limit on sessions now (maxconn, or the dynamic one).
+  int effective_maxconn() const {
+    if (minconn >= maxconn || !be_load) return maxconn;
+    const int64_t load = be_load->load(std::memory_order_relaxed);
+    if (load >= fullconn) return maxconn;
+    const int64_t ramp = load * maxconn / fullconn;
+    const int64_t m = ramp > minconn ? ramp : minconn;
+    return m > 0 ? int(m) : 1;
+  }
 };
 
 }  // namespace hearth::backend

@@ -148,7 +148,8 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
               "tune.maxrewrite, tune.idle-pool.shared, tune.maxaccept, tune.maxpollevents, "
               "tune.runqueue-depth, "
               "tune.rcvbuf.client, tune.sndbuf.client, tune.rcvbuf.server, tune.sndbuf.server, "
-              "tune.http.logurilen, pidfile, set-var, set-var-fmt, server-state-file, "
+              "tune.http.logurilen, tune.pool-low-fd-ratio, tune.pool-high-fd-ratio, "
+              "pidfile, set-var, set-var-fmt, server-state-file, "
               "server-state-base, nosplice, maxpipes, tune.pipesize, "
               "expose-experimental-directives, " +
                   std::string(kProcessKeywordList));

@@ -63,8 +63,10 @@ struct ServerConfig {
   // "init-addr": how the address is found at start, tried in order: "libc"
   // (resolve the host), "none" (start in maintenance without one) or an IP.
   std::vector<std::string> init_addr = {"libc"};
-  int weight = 1;   // 0..256
-  int maxconn = 0;  // 0 = unlimited
+  int weight = 1;    // 0..256
+  int maxconn = 0;   // 0 = unlimited
+  int minconn = 0;   // below maxconn: a limit that grows with the load (fullconn)
+  int maxqueue = 0;  // sessions waiting for this server in particular; 0: no limit
   bool disabled = false;
   bool backup = false;
   // HTTP idle pool settings (issue #3); parsed so configs validate, unused in tcp mode.
@@ -299,15 +301,23 @@ struct ProxyConfig {
   bool redispatch = false;
   bool prefer_last_server = false;  // option prefer-last-server
   int maxconn = 0;                  // 0 = use global maxconn
-  int id = 0;                       // "id N"; 0: numbered automatically (config::proxy_ids)
+  // fullconn: the backend load (be_conn) at which its servers reach their
+  // maxconn; 0: 10% of the maxconn of the frontends that lead to it.
+  int fullconn = 0;
+  int id = 0;  // "id N"; 0: numbered automatically (config::proxy_ids)
   SourceLoc id_loc;
   std::string description;  // "description TEXT" (show stat's desc column)
   TcpKeepAlive cli_tcpka, srv_tcpka;
   bool nolinger = false;  // option nolinger: closes reset (SO_LINGER 0)
   // option tcp-smart-accept: unset follows the mode (on in HTTP, as HAProxy).
   std::optional<bool> smart_accept;
-  bool smart_connect = false;  // option tcp-smart-connect
-  bool allbackups = false;     // option allbackups
+  bool smart_connect = false;        // option tcp-smart-connect
+  bool allbackups = false;           // option allbackups
+  bool abortonclose = false;         // option abortonclose
+  bool pretend_keepalive = false;    // option http-pretend-keepalive
+  bool independent_streams = false;  // option independent-streams (TCP mode)
+  SourceLoc independent_streams_loc;
+  bool log_health_checks = false;  // option log-health-checks
   // "disabled" ("enabled" undoes it): a frontend opens no listener, a backend
   // serves nothing (503 / closed, as with no server) and runs no check.
   bool disabled = false;
@@ -391,11 +401,15 @@ struct GlobalConfig {
   // tune.* settings of sockets and loops (tune_keywords.cc).
   int tune_maxaccept = 64;       // connections a listener takes per wake-up; -1: no limit
   int tune_maxpollevents = 256;  // events one epoll_wait returns at most
-  int tune_runqueue_depth = 0;   // tasklets run per loop turn; 0: those queued before it
-  int tune_rcvbuf_client = 0;    // SO_RCVBUF of accepted sockets; 0: the system's
-  int tune_sndbuf_client = 0;    // SO_SNDBUF of accepted sockets
-  int tune_rcvbuf_server = 0;    // SO_RCVBUF of server sockets
-  int tune_sndbuf_server = 0;    // SO_SNDBUF of server sockets
+  // Percent of the descriptor limit in use above which no idle server
+  // connection is kept (low) / a new one first closes an idle one (high).
+  int tune_pool_low_fd_ratio = 20;
+  int tune_pool_high_fd_ratio = 25;
+  int tune_runqueue_depth = 0;  // tasklets run per loop turn; 0: those queued before it
+  int tune_rcvbuf_client = 0;   // SO_RCVBUF of accepted sockets; 0: the system's
+  int tune_sndbuf_client = 0;   // SO_SNDBUF of accepted sockets
+  int tune_rcvbuf_server = 0;   // SO_RCVBUF of server sockets
+  int tune_sndbuf_server = 0;   // SO_SNDBUF of server sockets
   // Characters of the request line a log keeps: N when set; 1023 when not
   // (HAProxy's 1024-byte capture keeps a NUL).
   int tune_http_logurilen = 1023;

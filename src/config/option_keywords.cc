@@ -5,8 +5,7 @@ namespace hearth::config::detail {
 namespace {
 
 // HAProxy options that Hearth recognises but does not implement yet.
-const char* const kLaterOptions[] = {"abortonclose",
-                                     "accept-invalid-http-request",
+const char* const kLaterOptions[] = {"accept-invalid-http-request",
                                      "accept-invalid-http-response",
                                      "checkcache",
                                      "contstats",
@@ -16,12 +15,9 @@ const char* const kLaterOptions[] = {"abortonclose",
                                      "h1-case-adjust-bogus-server",
                                      "http-ignore-probes",
                                      "http-no-delay",
-                                     "http-pretend-keepalive",
                                      "http_proxy",
                                      "idle-close-on-response",
-                                     "independent-streams",
                                      "ldap-check",
-                                     "log-health-checks",
                                      "logasap",
                                      "mysql-check",
                                      "persist",
@@ -81,6 +77,13 @@ const OptionSpec kOptions[] = {
     {"tcp-smart-accept", kFrontSide, true, [](ProxyConfig& p, bool on) { p.smart_accept = on; }},
     {"tcp-smart-connect", kBackSide, true, [](ProxyConfig& p, bool on) { p.smart_connect = on; }},
     {"allbackups", kBackSide, true, [](ProxyConfig& p, bool on) { p.allbackups = on; }},
+    {"http-pretend-keepalive", kBackSide, true,
+     [](ProxyConfig& p, bool on) { p.pretend_keepalive = on; }},
+    {"independent-streams", kAnywhere, true,
+     [](ProxyConfig& p, bool on) { p.independent_streams = on; }},
+    {"abortonclose", kBackSide, true, [](ProxyConfig& p, bool on) { p.abortonclose = on; }},
+    {"log-health-checks", kBackSide, true,
+     [](ProxyConfig& p, bool on) { p.log_health_checks = on; }},
     {"splice-request", kAnywhere, true,
      [](ProxyConfig& p, bool on) { set_splice(p, kSpliceRequest, on); }},
     {"splice-response", kAnywhere, true,
@@ -198,6 +201,7 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
     }
     if (!check_section(d, kw, s.proxy.kind, o.allowed, Misplaced::kIgnore, rep)) return;
     o.apply(s.proxy, !negated);
+    if (name == "independent-streams") s.proxy.independent_streams_loc = d.loc;
     return;
   }
   for (const char* later : kLaterOptions) {

@@ -146,20 +146,17 @@ void parse_maxconn(const Directive& d, ProxySection& s, Reporter& rep) {
   if (auto n = int_arg(d, 1, "maxconn", 0, 10000000, rep)) s.proxy.maxconn = static_cast<int>(*n);
 }
 
+void parse_fullconn(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (!check_arity(d, "fullconn", 2, 2, "fullconn N", rep)) return;
+  if (auto n = int_arg(d, 1, "fullconn", 0, 10000000, rep)) s.proxy.fullconn = static_cast<int>(*n);
+}
+
 void parse_log(const Directive& d, ProxySection& s, Reporter& rep) {
   if (d.size() == 2 && d[1] == "global") {
     s.proxy.log_global = true;
     return;
   }
-  // HAProxy sends a backend's server state changes to its targets; Hearth
-  // writes those to stderr only, so a target of a backend's own would do
-  // nothing. Targets inherited from a defaults section serve its frontends.
-  if (s.proxy.kind == ProxyKind::kBackend) {
-    rep.error(d.loc, "log",
-              "a backend's own log target is not supported: Hearth does not send server state "
-              "changes to syslog yet (they go to stderr); declare targets in frontends");
-    return;
-  }
+  // In a backend, the targets receive its server state changes (health_log.h).
   LogTarget t;
   if (parse_log_target(d, &t, rep)) s.proxy.logs.push_back(std::move(t));
 }
@@ -260,6 +257,7 @@ const KeywordSpec kKeywords[] = {
     {"timeout", kAnywhere, Misplaced::kReject, parse_timeout},
     {"retries", kBackSide, Misplaced::kIgnore, parse_retries},
     {"maxconn", kFrontSide, Misplaced::kIgnore, parse_maxconn},
+    {"fullconn", kBackSide, Misplaced::kIgnore, parse_fullconn},
     {"log", kAnywhere, Misplaced::kReject, parse_log},
     {"log-tag", kAnywhere, Misplaced::kReject, parse_log_tag},
     {"option", kAnywhere, Misplaced::kReject, parse_option},

@@ -57,7 +57,7 @@ bool apply_source(const Directive& d, size_t v, const std::string& kw, std::stri
   return true;
 }
 
-// "init-addr METHOD[,METHOD...]": libc, none or an IP, tried in order.
+// "init-addr METHOD[,METHOD...]": last, libc, none or an IP, tried in order.
 bool apply_init_addr(const Directive& d, size_t v, const std::string& kw, ServerConfig& sv,
                      Reporter& rep) {
   const std::string list = v < d.size() ? d[v] : "";
@@ -67,14 +67,10 @@ bool apply_init_addr(const Directive& d, size_t v, const std::string& kw, Server
     size_t comma = list.find(',', start);
     if (comma == std::string::npos) comma = list.size();
     const std::string m = list.substr(start, comma - start);
-    if (m == "last") {
+    if (m != "last" && m != "libc" && m != "none" && !is_ip(m)) {
       rep.error(d.loc, kw,
-                "init-addr 'last' needs a server-state-file, which Hearth does not support yet");
-      return false;
-    }
-    if (m != "libc" && m != "none" && !is_ip(m)) {
-      rep.error(d.loc, kw,
-                "init-addr expects a comma-separated list of libc, none or an IP address, got '" +
+                "init-addr expects a comma-separated list of last, libc, none or an IP address, "
+                "got '" +
                     m + "'");
       return false;
     }

@@ -31,8 +31,6 @@ const char* const kLaterOptions[] = {"agent-addr",
                                      "crl-file",
                                      "crt",
                                      "error-limit",
-                                     "maxqueue",
-                                     "minconn",
                                      "namespace",
                                      "no-ssl",
                                      "no-verify",
@@ -188,6 +186,14 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Serv
       auto n = int_value(d, v, kw, o, 0, 10000000, rep);
       if (!n) return false;
       sv.maxconn = static_cast<int>(*n);
+    } else if (o == "maxqueue") {
+      auto n = int_value(d, v, kw, o, 0, 10000000, rep);
+      if (!n) return false;
+      sv.maxqueue = static_cast<int>(*n);
+    } else if (o == "minconn") {
+      auto n = int_value(d, v, kw, o, 0, 10000000, rep);
+      if (!n) return false;
+      sv.minconn = static_cast<int>(*n);
     } else if (o == "pool-max-conn") {
       auto n = int_value(d, v, kw, o, -1, 10000000, rep);
       if (!n) return false;

@@ -5,12 +5,15 @@
 namespace hearth::config::detail {
 namespace {
 
+constexpr int64_t kTuneMax = 1 << 30;
+
 struct TuneInt {
   const char* name;
   int GlobalConfig::*field;
   int64_t lo;
   bool minus_one;  // -1 also accepted (no limit)
   bool size;       // a size: k and m suffixes accepted
+  int64_t hi = kTuneMax;
 };
 
 const TuneInt kTuneInts[] = {
@@ -22,9 +25,9 @@ const TuneInt kTuneInts[] = {
     {"tune.rcvbuf.server", &GlobalConfig::tune_rcvbuf_server, 1, false, true},
     {"tune.sndbuf.server", &GlobalConfig::tune_sndbuf_server, 1, false, true},
     {"tune.http.logurilen", &GlobalConfig::tune_http_logurilen, 1, false, false},
+    {"tune.pool-low-fd-ratio", &GlobalConfig::tune_pool_low_fd_ratio, 0, false, false, 100},
+    {"tune.pool-high-fd-ratio", &GlobalConfig::tune_pool_high_fd_ratio, 0, false, false, 100},
 };
-
-constexpr int64_t kTuneMax = 1 << 30;
 
 }  // namespace
 
@@ -38,12 +41,11 @@ bool parse_tune_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
       g.*t.field = -1;
       return true;
     }
-    if (!n || *n < t.lo || *n > kTuneMax) {
+    if (!n || *n < t.lo || *n > t.hi) {
       rep.error(d.loc, kw,
                 "expects " + std::string(t.minus_one ? "-1 (no limit) or " : "") +
-                    "a number between " + std::to_string(t.lo) + " and " +
-                    std::to_string(kTuneMax) + (t.size ? " (k and m suffixes allowed)" : "") +
-                    ", got '" + d[1] + "'");
+                    "a number between " + std::to_string(t.lo) + " and " + std::to_string(t.hi) +
+                    (t.size ? " (k and m suffixes allowed)" : "") + ", got '" + d[1] + "'");
       return true;
     }
     g.*t.field = static_cast<int>(*n);

@@ -82,8 +82,9 @@ class Frontend {
   uint8_t splice = 0;  // config::SpliceBits (option splice-*)
   int maxconn = 0;     // 0: only the global limit
   bool log = false;
-  FrontendLog logs;          // the access-log format, unique id, captures (access_log.h)
-  bool dontlognull = false;  // option dontlognull: no log line if the client sent nothing
+  FrontendLog logs;                  // the access-log format, unique id, captures (access_log.h)
+  bool independent_streams = false;  // option independent-streams (Stream)
+  bool dontlognull = false;          // option dontlognull: no log line if the client sent nothing
   FrontendHttp http;
   // tcp-request rules and inspect-delay (the backend half of a listen has
   // its own copy in BackendSettings, for tcp-response).

@@ -234,8 +234,11 @@ bool HttpStream::analyse_request() {
   }
   // The server connection's fate is this hop's: the client's own wish
   // (req_.client_keepalive) is for the client connection.
+  // option http-pretend-keepalive: the server is not told, the connection is
+  // still closed after the response (res_.server_keep).
   req.flags &= uint16_t(~http::kMsgClose);
-  if (conn_mode() != config::HttpConnMode::kKeepAlive) req.flags |= http::kMsgClose;
+  if (conn_mode() != config::HttpConnMode::kKeepAlive && !(be_ && bs().pretend_keepalive))
+    req.flags |= http::kMsgClose;
   return true;
 }
 

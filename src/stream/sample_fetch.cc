@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -274,14 +275,19 @@ int64_t backend_load(FetchId id, backend::Backend& be) {
       const int64_t nbsrv = n.active > 0 ? n.active : n.backup > 0 ? 1 : 0;
       return nbsrv > 0 ? (queued + nbsrv - 1) / nbsrv : queued * 2;
     }
-    default:
+    default: {
       // connslots: free connection and queue slots of the servers not
-      // stopped. One without maxconn or maxqueue makes the sum meaningless,
-      // and HAProxy answers -1; Hearth has no per-server queue limit
-      // (maxqueue), so any such server does.
-      for (const auto& s : be.servers())
-        if (s->serving()) return -1;
-      return 0;
+      // stopped; one without maxconn or maxqueue makes the sum meaningless,
+      // and HAProxy answers -1.
+      int64_t slots = 0;
+      for (const auto& s : be.servers()) {
+        if (!s->serving()) continue;
+        if (!s->maxconn || !s->maxqueue) return -1;
+        slots += std::max<int64_t>(0, s->maxconn - s->cur_sess.load());
+        slots += std::max<int64_t>(0, s->maxqueue - int64_t(be.server_queue_length(s.get())));
+      }
+      return slots;
+    }
   }
 }
 

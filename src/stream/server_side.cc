@@ -42,6 +42,9 @@ ServerSide::State ServerSide::assign(int64_t now_ms) {
           deadline_after(now_ms, bs().timeouts.queue ? bs().timeouts.queue : bs().timeouts.connect);
       return state_;
     }
+    case backend::TakeResult::kServerQueueFull:
+      last_srv_ = lb_.forced;  // logged with its server, as HAProxy
+      return fail("SQ");
     case backend::TakeResult::kNoServer:
     case backend::TakeResult::kQueueFull:
       break;

@@ -1,5 +1,7 @@
 #include "stream/stream.h"
 
+#include <algorithm>
+
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "net/socket.h"
@@ -76,21 +78,40 @@ bool Stream::expired(int64_t exp) const {
   return deadline_reached(exp, EventLoop::current()->now_ms());
 }
 
-void Stream::refresh_front() {
+void Stream::refresh_front(bool sent) {
   const FrontendTimeouts& t = fe_->timeouts;
   const int64_t tunnel = be_ ? be_->settings.timeouts.tunnel : 0;
   int64_t to = t.client;
   if (state_ == State::kEstablished && tunnel) to = tunnel;
   if ((req_shut_ || res_shut_) && t.client_fin) to = t.client_fin;
-  front_exp_ = deadline_after(EventLoop::current()->now_ms(), to);
+  (sent && indep_front_ ? front_wexp_ : front_exp_) =
+      deadline_after(EventLoop::current()->now_ms(), to);
 }
 
-void Stream::refresh_back() {
+void Stream::refresh_back(bool sent) {
   const backend::BackendTimeouts& t = be_->settings.timeouts;
   int64_t to = t.server;
   if (state_ == State::kEstablished && t.tunnel) to = t.tunnel;
   if ((req_shut_ || res_shut_) && t.server_fin) to = t.server_fin;
-  back_exp_ = deadline_after(EventLoop::current()->now_ms(), to);
+  (sent && indep_back_ ? back_wexp_ : back_exp_) =
+      deadline_after(EventLoop::current()->now_ms(), to);
+}
+
+// Independent sides: a write deadline runs only while output waits for the
+// side, from the first moment it waits.
+void Stream::settle_write_deadlines() {
+  if (indep_front_) {
+    if (res_.empty() && !splice_res_.pending())
+      front_wexp_ = kNever;
+    else if (front_wexp_ == kNever)
+      refresh_front(true);
+  }
+  if (indep_back_) {
+    if (req_.empty() && !splice_req_.pending())
+      back_wexp_ = kNever;
+    else if (back_wexp_ == kNever)
+      refresh_back(true);
+  }
 }
 
 void Stream::process(uint32_t why) {
@@ -121,9 +142,9 @@ void Stream::process(uint32_t why) {
       break;
   }
   if (state_ == State::kEstablished && (why & kWakeTimer)) {
-    if (expired(front_exp_))
+    if (expired(front_exp_) || expired(front_wexp_))
       close("cD");
-    else if (expired(back_exp_))
+    else if (expired(back_exp_) || expired(back_wexp_))
       close("sD");
   }
   if (state_ == State::kClosed) return finish();
@@ -239,6 +260,8 @@ void Stream::on_server(ServerSide::State st) {
       if (fe_->log && fe_->logs.backend_src && ss_.scb() && ss_.scb()->conn)
         local_log_addr(ss_.scb()->conn->fd(), &be_src_);
       state_ = State::kEstablished;
+      indep_front_ = fe_->independent_streams;
+      indep_back_ = be_->settings.independent_streams;
       refresh_front();
       refresh_back();
       res_passed_ = be_->settings.tcp.response.empty();
@@ -251,8 +274,29 @@ void Stream::on_server(ServerSide::State st) {
     case ServerSide::State::kConnecting:
     case ServerSide::State::kTurnAround:
     case ServerSide::State::kIdle:
+      // Watch the client while no server connection is up: its close may
+      // abort the session.
+      if (client_aborted()) return close(st == ServerSide::State::kQueued ? "CQ" : "CC");
+      if (!(scf_->flags & mux::kScEos) && req_.room() + !req_.allocated() > 0 &&
+          !(wait_f_.events & kWakeRecv))
+        scf_->mux->subscribe(scf_, kWakeRecv, &wait_f_);
       return;
   }
+}
+
+// While queued or connecting: reads what the client sent (kept in req_ for
+// the server) to learn whether it closed. Returns: true if the session must
+// be aborted rather than sent to a server (HAProxy's CQ / CC): the client
+// failed, or it closed with nothing to send, or it closed at all under
+// option abortonclose.
+bool Stream::client_aborted() {
+  if (!(scf_->flags & (mux::kScEos | mux::kScError)) && (!req_.allocated() || req_.room())) {
+    const size_t n =
+        scf_->mux->rcv_buf(scf_, req_, req_.allocated() ? req_.room() : Buffer::configured_size());
+    if (n) bytes_in_ += n;
+  }
+  if (scf_->flags & mux::kScError) return true;
+  return (scf_->flags & mux::kScEos) && (req_.empty() || be_->settings.abortonclose);
 }
 
 // Moves bytes in both directions until nothing more can move, then applies
@@ -288,6 +332,7 @@ void Stream::forward() {
     refresh_back();
   }
   if (req_shut_ && res_shut_) return close("--");
+  settle_write_deadlines();
   req_.release_if_empty();
   res_.release_if_empty();
   update_subscriptions();
@@ -300,7 +345,7 @@ bool Stream::forward_once() {
     size_t in = 0, out = 0;
     if ((from_front || res_passed_) && splice.pump(from, to, buf, counter, &in, &out)) {
       if (in) from_front ? refresh_front() : refresh_back();
-      if (out) from_front ? refresh_back() : refresh_front();
+      if (out) from_front ? refresh_back(true) : refresh_front(true);
       progress = progress || in || out;
       return;
     }
@@ -319,7 +364,7 @@ bool Stream::forward_once() {
       size_t n = to->mux->snd_buf(to, buf, buf.len());
       if (n) {
         progress = true;
-        from_front ? refresh_back() : refresh_front();
+        from_front ? refresh_back(true) : refresh_front(true);
       }
     }
   };
@@ -400,7 +445,7 @@ void Stream::update_timer() {
       if (ss_.state() == ServerSide::State::kQueued && front_exp_ < exp) exp = front_exp_;
       break;
     case State::kEstablished:
-      exp = front_exp_ < back_exp_ ? front_exp_ : back_exp_;
+      exp = std::min({front_exp_, back_exp_, front_wexp_, back_wexp_});
       if (res_inspect_exp_ < exp) exp = res_inspect_exp_;
       break;
     default:

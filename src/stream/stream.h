@@ -46,14 +46,19 @@ class Stream {
   bool response_may_go();
   void assign_server();
   void on_server(ServerSide::State st);
+  bool client_aborted();
   void set_splice_modes();
   void forward();
   bool forward_once();
   void update_subscriptions();
   void update_timer();
   bool expired(int64_t exp) const;
-  void refresh_front();
-  void refresh_back();
+  // Restart a side's inactivity deadline after bytes moved on it; `sent`:
+  // bytes were sent to it, which under option independent-streams restarts
+  // only its write deadline.
+  void refresh_front(bool sent = false);
+  void refresh_back(bool sent = false);
+  void settle_write_deadlines();
   void close(const char* why);
   void finish();
   void log_end();
@@ -82,6 +87,12 @@ class Stream {
   Timer timer_;
   int64_t start_ms_;
   int64_t front_exp_ = kNever, back_exp_ = kNever;
+  // option independent-streams (the frontend's for the client side, the
+  // backend's for the server side): sending to a side no longer restarts its
+  // deadline above (its read timeout); a write deadline, armed only while
+  // output waits for that side, takes over.
+  bool indep_front_ = false, indep_back_ = false;
+  int64_t front_wexp_ = kNever, back_wexp_ = kNever;
   int64_t connect_ms_ = -1;
   uint64_t req_id_ = 0;    // %rt (drawn only when the frontend logs)
   expr::LogAddr be_src_;   // %bi/%bp (read only when the format prints them)

@@ -26,8 +26,8 @@ std::string config(uint16_t fe_port, uint16_t listen_port) {
          "aq=%[avg_queue] bc=%[be_conn] bc2=%[be_conn(b2)] cs=%[connslots] up=%[srv_is_up(s1)] "
          "up2=%[srv_is_up(b2/s2)] first=%[http_first_req] cs2=%[connslots(b2)] "
          "aq2=%[avg_queue(b2)]\"\n"
-         "  server s1 127.0.0.1:9 maxconn 10\n"
-         "  server s3 127.0.0.1:9 maxconn 5\n"
+         "  server s1 127.0.0.1:9 maxconn 10 maxqueue 3\n"
+         "  server s3 127.0.0.1:9 maxconn 5 maxqueue 2\n"
          "listen l1\n  bind 127.0.0.1:" +
          std::to_string(listen_port) +
          "\n"
@@ -67,8 +67,8 @@ TEST(BackendStateFetches, SameAsHAProxy) {
   }
   ASSERT_EQ(runs[0].size(), runs[1].size());
   for (size_t i = 0; i < runs[0].size(); ++i) EXPECT_EQ(runs[0][i], runs[1][i]) << i;
-  EXPECT_EQ(runs[0][0], "fe=1 be=2 q=0 aq=0 bc=1 bc2=0 cs=-1 up=1 up2=0 first=1 cs2=0 aq2=0");
-  EXPECT_EQ(runs[0][1], "fe=1 be=2 q=0 aq=0 bc=1 bc2=0 cs=-1 up=1 up2=0 first=0 cs2=0 aq2=0");
+  EXPECT_EQ(runs[0][0], "fe=1 be=2 q=0 aq=0 bc=1 bc2=0 cs=20 up=1 up2=0 first=1 cs2=0 aq2=0");
+  EXPECT_EQ(runs[0][1], "fe=1 be=2 q=0 aq=0 bc=1 bc2=0 cs=20 up=1 up2=0 first=0 cs2=0 aq2=0");
   EXPECT_EQ(runs[0][2], "fe=1 first=0");
   EXPECT_EQ(runs[0][3], "fe=1 first=1");
   EXPECT_EQ(runs[0][4], "fe=1 be=4 cs=0");

@@ -143,7 +143,7 @@ TEST(HealthCheck, ServerThatStartsListeningComesBackUpAndGetsTraffic) {
   ASSERT_TRUE(stats.wait_status("be", "late", "UP")) << stats.command("show stat");
   std::string up = tcp::wait_log_line(proxy.hearth, {"Server be/late is UP"});
   EXPECT_NE(up.find("Layer4 check passed"), std::string::npos) << up;
-  EXPECT_NE(up.find("2 active and 0 backup servers up"), std::string::npos) << up;
+  EXPECT_NE(up.find("2 active and 0 backup servers online"), std::string::npos) << up;
   EXPECT_EQ(stats.row("be", "late")["chkdown"], "1");
 
   std::map<std::string, int> seen = tcp::tally(proxy.port, 10);
@@ -202,7 +202,7 @@ TEST(HealthCheck, MaintenanceOverridesChecksAndEnableResumesThem) {
   stats.command("disable server be/live");
   EXPECT_EQ(stats.status("be", "live"), "MAINT");
   EXPECT_FALSE(
-      tcp::wait_log_line(proxy.hearth, {"Server be/live is DOWN for maintenance"}).empty());
+      tcp::wait_log_line(proxy.hearth, {"Server be/live is going DOWN for maintenance"}).empty());
   EXPECT_FALSE(tcp::wait_log_line(proxy.hearth, {"backend be has no server available!"}).empty());
   EXPECT_EQ(tcp::tally(proxy.port, 2), (std::map<std::string, int>{{"", 2}}));
   stats.command("enable server be/live");
@@ -253,7 +253,7 @@ TEST(HealthCheck, HttpCheckMarksAServerAnswering503DownThoughItsPortAccepts) {
   }
   EXPECT_EQ(count_target(healthy, "/client"), 20u);
   std::string line = tcp::wait_log_line(proxy.hearth(), {"Server be/s2 is DOWN"});
-  EXPECT_NE(line.find("Layer7 wrong status, status 503"), std::string::npos) << line;
+  EXPECT_NE(line.find("Layer7 wrong status, code: 503"), std::string::npos) << line;
   EXPECT_EQ(proxy.stop_and_check(), "");
 }
 

@@ -10,12 +10,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "http_test_util.h"
 #include "support/ports.h"
+#include "support/temp_dir.h"
 
 namespace hearth::test::http {
 namespace {
@@ -164,6 +166,48 @@ TEST(ServerAddress, InitAddrAsHAProxy) {
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0], seen[1]);
   EXPECT_EQ(seen[0], "200 503 ");  // the fallback IP serves; "none" leaves no server
+}
+
+// init-addr last: the address a server state file recorded for the server;
+// a server the file does not list falls through to the next method.
+TEST(ServerAddress, InitAddrLastTakesTheStateFileAddress) {
+  HttpBackend be;
+  TempDir dir;
+  const std::string state = dir.file("state");
+  const uint16_t port = free_tcp_port();
+  const std::string bp = std::to_string(be.port());
+  {
+    std::ofstream f(state);
+    f << "1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight "
+         "srv_iweight srv_time_since_last_change srv_check_status srv_check_result "
+         "srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id "
+         "srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr "
+         "srv_agent_port\n"
+         "2 last 1 s1 127.0.0.1 2 0 1 1 10 1 0 0 0 0 0 0 - "
+      << bp << " - 0 0 - - 0\n";
+  }
+  const std::string cfg = "global\n  server-state-file " + state + "\n" + std::string(kDefaults) +
+                          "  load-server-state-from-file global\n"
+                          "frontend fe\n  mode http\n  bind 127.0.0.1:" +
+                          std::to_string(port) +
+                          "\n  use_backend none if { path_beg /none }\n  default_backend last\n"
+                          "backend last\n  mode http\n  server s1 no-such-host.invalid:" +
+                          bp +
+                          " init-addr last,libc\n"
+                          "backend none\n  mode http\n  server s2 no-such-host.invalid:" +
+                          bp + " init-addr last,none\n";
+  auto seen = run_both(cfg, {port}, [&] {
+    std::string out;
+    for (const char* path : {"/last", "/none"}) {
+      HttpClient c(port);
+      c.send(std::string("GET ") + path + " HTTP/1.1\r\nhost: a\r\n\r\n");
+      out += std::to_string(c.read_response().status) + " ";
+    }
+    return out;
+  });
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], seen[1]);
+  EXPECT_EQ(seen[0], "200 503 ");
 }
 
 TEST(ServerAddress, UnresolvableWithoutAFallbackIsAnError) {

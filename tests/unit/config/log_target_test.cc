@@ -118,8 +118,7 @@ TEST(LogTarget, Errors) {
                   "t.cfg:2: 'log': unsupported address family"));
   EXPECT_TRUE(has(global("  log\n").errors, "t.cfg:2: 'log': missing argument"));
   EXPECT_TRUE(has(parse("frontend f\n  log 1.2.3.4 len 10 local0\n").errors, "t.cfg:2: 'log'"));
-  EXPECT_TRUE(has(parse("backend b\n  log 1.2.3.4 local0\n").errors,
-                  "t.cfg:2: 'log': a backend's own log target is not supported"));
+  EXPECT_EQ(parse("backend b\n  log 1.2.3.4 local0\n").config.proxies[0].logs.size(), 1u);
   EXPECT_TRUE(parse("defaults\n  log 1.2.3.4 local0\nbackend b\n  log global\n").ok());
 }
 
@@ -156,8 +155,12 @@ TEST(LogTarget, LoggingOptions) {
   EXPECT_TRUE(p.config.proxies[0].log_separate_errors);
   EXPECT_TRUE(p.config.proxies[0].dontlog_normal);
   EXPECT_FALSE(p.config.proxies[1].dontlog_normal);
-  // Not built yet: refused, not ignored.
-  EXPECT_FALSE(parse("backend b\n  option log-health-checks\n").ok());
+  auto h = parse(
+      "defaults\n  option log-health-checks\nbackend b\nbackend c\n"
+      "  no option log-health-checks\n");
+  ASSERT_TRUE(h.ok()) << dump(h.errors);
+  EXPECT_TRUE(h.config.proxies[0].log_health_checks);
+  EXPECT_FALSE(h.config.proxies[1].log_health_checks);
 }
 
 }  // namespace

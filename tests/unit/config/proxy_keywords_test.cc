@@ -294,7 +294,9 @@ TEST(ProxyKeywords, OptionErrors) {
             "http-use-proxy-header, http-buffer-request, tcplog, "
             "httplog, "
             "http-server-close, httpclose, http-keep-alive, tcpka, clitcpka, srvtcpka, nolinger, "
-            "tcp-smart-accept, tcp-smart-connect, allbackups, splice-request, splice-response, "
+            "tcp-smart-accept, tcp-smart-connect, allbackups, http-pretend-keepalive, "
+            "independent-streams, abortonclose, log-health-checks, splice-request, "
+            "splice-response, "
             "splice-auto, httpchk, forwardfor, originalto, http-restrict-req-hdr-names");
   EXPECT_TRUE(has(in("backend", "  option\n").errors, "t.cfg:2: 'option': missing option name"));
   EXPECT_EQ(only_error(in("backend", "  no retries\n")),

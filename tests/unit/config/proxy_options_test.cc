@@ -82,6 +82,40 @@ TEST(ProxyOptions, SpliceBitsAndTheirMode) {
   EXPECT_EQ(proxy(http).splice, kSpliceAuto);
 }
 
+TEST(ProxyOptions, StreamOptions) {
+  auto r = in("listen",
+              "  option abortonclose\n  option http-pretend-keepalive\n"
+              "  option independent-streams\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(proxy(r).abortonclose);
+  EXPECT_TRUE(proxy(r).pretend_keepalive);
+  EXPECT_TRUE(proxy(r).independent_streams);
+  auto n = parse(
+      "defaults\n  option abortonclose\n  option independent-streams\n"
+      "listen p\n  no option abortonclose\n  no option independent-streams\n");
+  ASSERT_TRUE(n.ok()) << dump(n.errors);
+  EXPECT_FALSE(n.config.proxies[0].abortonclose);
+  EXPECT_FALSE(n.config.proxies[0].independent_streams);
+  EXPECT_EQ(only_error(parse_and_validate(
+                "defaults\n  mode http\n  option independent-streams\nbackend p\n")),
+            "t.cfg:3: 'option independent-streams': 'p' is in http mode: Hearth applies it to "
+            "TCP-mode streams only (an HTTP transaction keeps one deadline per side); remove "
+            "the option or use 'mode tcp'");
+}
+
+TEST(ProxyOptions, FullconnAndMinconn) {
+  auto r = in("backend", "  fullconn 300\n  server s 127.0.0.1:80 minconn 5 maxconn 50\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(proxy(r).fullconn, 300);
+  ASSERT_EQ(proxy(r).servers.size(), 1u);
+  EXPECT_EQ(proxy(r).servers[0].minconn, 5);
+  EXPECT_EQ(proxy(r).servers[0].maxconn, 50);
+  EXPECT_EQ(only_error(in("backend", "  fullconn\n")),
+            "t.cfg:2: 'fullconn': missing argument: expects 'fullconn N'");
+  auto w = in("frontend", "  fullconn 10\n");
+  EXPECT_TRUE(has(w.warnings, "t.cfg:2: 'fullconn': ignored in a frontend section"));
+}
+
 TEST(ProxyOptions, SpliceGlobals) {
   auto r = parse("global\n  nosplice\n  maxpipes 12\n  tune.pipesize 128k\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);

@@ -125,9 +125,10 @@ TEST(ServerConnOptions, BadValuesAreErrorsWithTheirLine) {
                   "t.cfg:2: 'server'", "not an IPv4 or IPv6 address"));
   EXPECT_TRUE(has(parse("backend b\n  server a 10.0.0.1:80 init-addr libc,dns\n").errors,
                   "t.cfg:2: 'server'", "got 'dns'"));
-  // "last" reads a server-state-file, which Hearth does not load.
-  EXPECT_TRUE(has(parse("backend b\n  server a 10.0.0.1:80 init-addr last,libc\n").errors,
-                  "t.cfg:2: 'server'", "init-addr 'last' needs a server-state-file"));
+  auto last = parse("backend b\n  server a 10.0.0.1:80 init-addr last,libc\n");
+  ASSERT_TRUE(last.ok()) << dump(last.errors);
+  EXPECT_EQ(last.config.proxies[0].servers[0].init_addr,
+            (std::vector<std::string>{"last", "libc"}));
   EXPECT_TRUE(has(parse("backend b\n  server a 10.0.0.1:80 redir\n").errors, "t.cfg:2: 'server'",
                   "option 'redir' expects a prefix"));
   EXPECT_TRUE(has(parse("backend b\n  source 10.0.0.1 usesrc clientip\n").errors,

@@ -1,0 +1,87 @@
+#include "backend/health_log.h"
+
+#include <cstdio>
+
+#include "backend/backend.h"
+#include "backend/server.h"
+
+namespace hearth::backend {
+
+void append_check_outcome(const CheckOutcome& o, std::string* out) {
+  out->append(", reason: ").append(check_status_reason(o.status));
+  if (o.code) out->append(", code: ").append(std::to_string(o.code));
+  if (!o.info.empty()) out->append(", info: \"").append(o.info).append("\"");
+  out->append(", check duration: ").append(std::to_string(o.duration_ms)).append("ms");
+}
+
+std::string check_result_text(const Backend& be, const Server& s, bool passed,
+                              const CheckOutcome& o, const HealthCounter& after) {
+  std::string t = "Health check for ";
+  if (s.backup) t += "backup ";
+  t += "server " + be.name() + "/" + s.name + (passed ? " succeeded" : " failed");
+  append_check_outcome(o, &t);
+  const bool up = after.up();
+  const int shown = up ? after.health() - after.rise() + 1 : after.health();
+  t += ", status: " + std::to_string(shown) + "/" +
+       std::to_string(up ? after.fall() : after.rise()) + (up ? " UP." : " DOWN.");
+  return t;
+}
+
+namespace {
+
+std::string server_id(const Backend& be, const Server& s) {
+  return (s.backup ? "Backup Server " : "Server ") + be.name() + "/" + s.name;
+}
+
+// ". N active and M backup servers left|online.[ Running on backup.]"
+std::string usable_counts(const Backend& be, bool online) {
+  const Backend::UsableCount n = be.usable_servers();
+  std::string t = ". " + std::to_string(n.active) + " active and " + std::to_string(n.backup) +
+                  " backup servers " + (online ? "online." : "left.");
+  if (n.active == 0 && n.backup > 0) t += " Running on backup.";
+  return t;
+}
+
+// Hearth queues in the backend only: a server leaving has no queue of its
+// own to requeue from or leave entries in.
+std::string left_sessions(const Server& s) {
+  return " " + std::to_string(s.cur_sess.load()) +
+         " sessions active, 0 requeued, 0 remaining in queue.";
+}
+
+}  // namespace
+
+std::string server_state_text(Backend& be, const Server& s, bool up, const CheckOutcome* why) {
+  std::string t = server_id(be, s) + (up ? " is UP" : " is DOWN");
+  if (why) append_check_outcome(*why, &t);
+  t += usable_counts(be, up);
+  if (up)
+    t += " 0 sessions requeued, " + std::to_string(be.queue_length()) + " total in queue.";
+  else
+    t += left_sessions(s);
+  return t;
+}
+
+std::string maintenance_text(Backend& be, const Server& s) {
+  return server_id(be, s) + " is going DOWN for maintenance" + usable_counts(be, false) +
+         left_sessions(s);
+}
+
+std::string maintenance_left_text(const Backend& be, const Server& s) {
+  return server_id(be, s) + (s.up.load() ? " is UP/READY" : " is DOWN") +
+         " (leaving forced maintenance).";
+}
+
+std::string no_server_text(const Backend& be) {
+  const Backend::UsableCount n = be.usable_servers();
+  if (n.active + n.backup > 0) return "";
+  return (be.settings.listen ? "proxy " : "backend ") + be.name() + " has no server available!";
+}
+
+void emit_backend_event(const Backend& be, const char* tag, int8_t level, const std::string& text) {
+  std::fprintf(stderr, "%s %s\n", tag, text.c_str());  // one call: threads' lines never mix
+  std::fflush(stderr);
+  if (be.settings.event_log) be.settings.event_log(level, text);
+}
+
+}  // namespace hearth::backend

@@ -1,0 +1,57 @@
+#pragma once
+// The lines a backend writes about its servers' health, worded as HAProxy 2.6
+// words them (tools grep for these): a server going UP or DOWN, a backend left
+// without any server, and, under "option log-health-checks", every check
+// result that moves a server's health counter. Each line goes to stderr and
+// to the backend's own log targets (BackendSettings::event_log).
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "backend/health.h"
+
+namespace hearth::backend {
+
+class Backend;
+class Server;
+
+// One completed check, as the lines describe it.
+struct CheckOutcome {
+  CheckStatus status = CheckStatus::kNone;
+  int code = 0;  // HTTP status of an HTTP check, else 0
+  std::string_view info;
+  int64_t duration_ms = 0;
+};
+
+// Appends ", reason: R[, code: N][, info: "I"], check duration: Dms".
+void append_check_outcome(const CheckOutcome& o, std::string* out);
+
+// "Health check for [backup ]server B/S succeeded|failed, reason: ...,
+// status: H/N UP|DOWN.", where the status is the counter after this check:
+// for an UP server, the failures it can still take of `fall`; for a DOWN one,
+// the successes it has of `rise`.
+std::string check_result_text(const Backend& be, const Server& s, bool passed,
+                              const CheckOutcome& o, const HealthCounter& after);
+
+// "[Backup ]Server B/S is UP|DOWN[, reason: ...]. N active and M backup
+// servers online|left. ..." with the session and queue counts. `why`: the
+// check that caused it, or null (the reason is left out, as HAProxy does
+// under log-health-checks where the check's own line already gave it).
+std::string server_state_text(Backend& be, const Server& s, bool up, const CheckOutcome* why);
+
+// "[Backup ]Server B/S is going DOWN for maintenance. ..." with the counts.
+std::string maintenance_text(Backend& be, const Server& s);
+// "[Backup ]Server B/S is UP/READY (leaving forced maintenance)." (or DOWN
+// when its checks start it DOWN).
+std::string maintenance_left_text(const Backend& be, const Server& s);
+
+// Returns: "backend B has no server available!" ("proxy B" for a listen
+// section) when no server of `be` is
+// usable, else "".
+std::string no_server_text(const Backend& be);
+
+// Writes `text` on stderr (with `tag`, such as "[WARNING]") and sends it at
+// `level` (config::LogLevel) to the backend's event log, if it has one.
+void emit_backend_event(const Backend& be, const char* tag, int8_t level, const std::string& text);
+
+}  // namespace hearth::backend

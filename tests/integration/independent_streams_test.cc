@@ -1,0 +1,68 @@
+// option independent-streams in TCP mode, run through hearth and through
+// HAProxy 2.6: a client that keeps typing to a server that never answers
+// keeps the session alive by default (each send restarts the server side's
+// timeout), while with the option on the backend only the server's own bytes
+// do, so "timeout server" ends the session (sD).
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "integration/tcp_test_util.h"
+#include "support/scripted_server.h"
+
+namespace hearth::test::tcp {
+namespace {
+
+struct Result {
+  bool closed = false;
+  int64_t ms = 0;
+};
+
+// Sends a byte every 200 ms for up to `for_ms`. Returns: whether and when
+// the proxy closed the client connection.
+Result type_slowly(int fd, int64_t for_ms) {
+  const auto start = SteadyClock::now();
+  while (ms_since(start) < for_ms) {
+    if (peer_closed(fd, milliseconds{200})) return {true, ms_since(start)};
+    if (!send_all(fd, "k", milliseconds{100})) return {true, ms_since(start)};
+  }
+  return {false, ms_since(start)};
+}
+
+std::string config(uint16_t port, uint16_t srv, bool independent) {
+  return tcp_config(port,
+                    {.global = "    log stdout format raw daemon\n",
+                     .defaults = "    log global\n    option tcplog\n"
+                                 "    timeout connect 2s\n    timeout client 10s\n"
+                                 "    timeout server 800ms\n",
+                     .backend = std::string(independent ? "    option independent-streams\n" : "") +
+                                server_line("s", srv)});
+}
+
+TEST(IndependentStreams, SendingToASilentServerNoLongerKeepsTheSessionAlive) {
+  // Reads nothing, answers nothing: the kernel takes the bytes.
+  ScriptedServer silent([](int fd) { hold_until_shutdown(fd); });
+  for (const std::string binary : kBinaries) {
+    for (bool independent : {false, true}) {
+      SCOPED_TRACE(name_of(binary) + (independent ? " independent" : " default"));
+      const uint16_t port = free_tcp_port();
+      HearthProcess h(config(port, silent.port(), independent), options_for(binary, port));
+      ASSERT_TRUE(h.ready()) << h.describe();
+      UniqueFd c(connect_tcp(port, milliseconds{1000}));
+      ASSERT_TRUE(c.valid());
+      Result r = type_slowly(c.get(), 2400);
+      if (!independent) {
+        EXPECT_FALSE(r.closed) << "closed after " << r.ms << " ms";
+        continue;
+      }
+      EXPECT_TRUE(r.closed) << r.ms;
+      EXPECT_GE(r.ms, 600);
+      EXPECT_LT(r.ms, 2000);
+      c.reset();  // HAProxy logs once the client is gone too
+      EXPECT_NE(wait_log_line(h, {" fe be/s ", " sD "}), "") << h.output();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace hearth::test::tcp
