@@ -60,14 +60,14 @@ bool is_idle_handover(std::string_view msg) {
 }
 
 int hand_over_idle(const std::vector<std::unique_ptr<backend::Backend>>& backends, int thread,
-                   int channel, int64_t now_ms) {
+                   int channel, int64_t now_ms, size_t keep) {
   int sent = 0;
   std::string text(backend::kIdleHandoverHeader);
   std::vector<net::Connection*> conns;
   for (const auto& be : backends)
     for (const auto& s : be->servers()) {
       if (thread >= int(s->pools.size()) || !s->pools[size_t(thread)]) continue;
-      for (net::Connection* c : s->pools[size_t(thread)]->take_all_idle(now_ms)) {
+      for (net::Connection* c : s->pools[size_t(thread)]->take_all_idle(now_ms, keep)) {
         char ip[64];
         const std::string line =
             backend::format_idle_item({be->name(), s->name, c->peer().ip_str(ip, sizeof ip),

@@ -30,9 +30,12 @@ bool is_idle_handover(std::string_view msg);
 // connection of the thread's server pools through `channel`, then closes its
 // own copy (the socket lives on in the message). Connections a send failed
 // for are closed too.
+// `keep`: connections each pool keeps, for the requests this worker has
+// still to serve (a connection handed over would have to be replaced by a
+// new one for them).
 // Returns: how many were sent.
 int hand_over_idle(const std::vector<std::unique_ptr<backend::Backend>>& backends, int thread,
-                   int channel, int64_t now_ms);
+                   int channel, int64_t now_ms, size_t keep = 0);
 
 // The new worker, on its main thread: puts the message's connections in
 // their servers' inboxes (backend/handover_inbox.h), where the first worker

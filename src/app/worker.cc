@@ -127,7 +127,11 @@ void Worker::close_idle_pools() {
 
 void Worker::hand_over_idle_pools() {
   const int channel = rt_->handover_channel.load();
-  if (channel >= 0) hand_over_idle(rt_->backends, index_, channel, loop_.now_ms());
+  // The clients spared by the soft stop (their request arrived) are still to
+  // be served here: as many connections stay.
+  if (channel >= 0)
+    hand_over_idle(rt_->backends, index_, channel, loop_.now_ms(),
+                   size_t(mux::MuxH1::idle_incoming_count()));
 }
 
 // A connection was parked while this worker hands its connections over: send
@@ -153,16 +157,17 @@ void Worker::stop_cb(void* ctx) {
   w->stopping_ = true;
   stream::set_soft_stop();
   for (auto& l : w->listeners_) l->stop();
-  // First the server connections, so they reach the new worker before the
-  // clients closed below come back to it; then each as its exchange ends.
-  if (w->rt_->handover_channel.load() >= 0) {
-    w->hand_over_idle_pools();
-    backend::ConnPool::set_park_hook(&Worker::parked_cb, w);
-  }
   // Keep-alive clients between requests have nothing in flight: close them
   // now rather than leave them open until the process exits. Those whose
   // next request is already here are served first (with "connection: close").
   mux::MuxH1::close_idle_incoming(/*spare_arrived=*/true);
+  // Then the server connections those spared clients do not need, at once
+  // (before the closed clients come back to the new worker); then each as
+  // its exchange ends.
+  if (w->rt_->handover_channel.load() >= 0) {
+    w->hand_over_idle_pools();
+    backend::ConnPool::set_park_hook(&Worker::parked_cb, w);
+  }
   // The next housekeeping tick (at most 100 ms) ends the loop once drained:
   // by then the spared connections have started their streams.
 }

@@ -204,9 +204,13 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
     tl_park_hook(tl_park_ctx);
 }
 
-std::vector<net::Connection*> ConnPool::take_all_idle(int64_t now_ms) {
+std::vector<net::Connection*> ConnPool::take_all_idle(int64_t now_ms, size_t keep) {
   std::vector<net::Connection*> out;
-  while (net::Connection* c = idle_.take(/*want_safe_only=*/false, now_ms)) out.push_back(c);
+  while (idle_.idle_count() > keep)
+    if (net::Connection* c = idle_.take(/*want_safe_only=*/false, now_ms))
+      out.push_back(c);
+    else
+      break;
   return out;
 }
 

@@ -95,9 +95,9 @@ class ConnPool {
   int tick(int64_t now_ms, bool serving);
 
   // The warm reload (docs/architecture.md, "Warm reload").
-  // Takes every usable idle connection, youngest first, unlinked as
-  // acquire() would leave them (dead and expired ones are closed on the way).
-  std::vector<net::Connection*> take_all_idle(int64_t now_ms);
+  // Takes the usable idle connections but `keep`, youngest first, unlinked
+  // as acquire() would leave them (dead and expired ones are closed on the way).
+  std::vector<net::Connection*> take_all_idle(int64_t now_ms, size_t keep = 0);
   // Parks a server connection another process handed over (an entry of
   // the server's inbox), built on this thread as a new connection of the
   // server would be. The pool's recent-need cap does not apply (the old

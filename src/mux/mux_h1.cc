@@ -42,6 +42,12 @@ int MuxH1::close_idle_incoming(bool spare_arrived) {
   return n;
 }
 
+int MuxH1::idle_incoming_count() {
+  int n = 0;
+  idle_incoming_list().for_each([&n](ListHook*) { ++n; });
+  return n;
+}
+
 MuxH1::MuxH1() : tasklet_(&MuxH1::io_cb, this), timer_(&MuxH1::timer_cb, this) {
   wait_.tasklet = &tasklet_;
   body_.chunked().set_trailer_sink(&trailers_);

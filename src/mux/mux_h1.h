@@ -87,6 +87,9 @@ class MuxH1 final : public HttpMux {
   // socket with unread bytes resets it and the client loses that request.
   // Returns: how many were closed.
   static int close_idle_incoming(bool spare_arrived = false);
+  // Returns: the idle client connections of this thread (after a close that
+  // spared those whose request arrived: that many streams are to start).
+  static int idle_incoming_count();
 
  private:
   // Where the message being received is.
