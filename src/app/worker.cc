@@ -18,10 +18,7 @@ constexpr int64_t kHousekeepingMs = 100;
 }  // namespace
 
 Worker::Worker(int index, Runtime* rt)
-    : index_(index),
-      rt_(rt),
-      housekeeping_(&Worker::housekeeping_cb, this),
-      handover_(&Worker::handover_cb, this) {}
+    : index_(index), rt_(rt), housekeeping_(&Worker::housekeeping_cb, this) {}
 
 Worker::~Worker() { join(); }
 
@@ -90,7 +87,6 @@ void Worker::start() {
       if (f->thread() == index_) f->stop();
     loop_.timers().cancel(&housekeeping_);
     backend::ConnPool::set_park_hook(nullptr, nullptr);
-    handover_.cancel();
     mux::MuxH1::close_idle_incoming();  // any that went idle during the drain
     hand_over_idle_pools();
     close_idle_pools();
@@ -135,15 +131,9 @@ void Worker::hand_over_idle_pools() {
 }
 
 // A connection was parked while this worker hands its connections over: send
-// it at the end of the batch (with any other parked meanwhile).
-void Worker::parked_cb(void* ctx) {
-  auto* w = static_cast<Worker*>(ctx);
-  w->hand_over_idle_pools();
-}
-
-void Worker::handover_cb(Tasklet*, void* ctx, uint32_t) {
-  static_cast<Worker*>(ctx)->hand_over_idle_pools();
-}
+// it now, before the exchange that freed it closes its client (who would come
+// back to the new worker and need it).
+void Worker::parked_cb(void* ctx) { static_cast<Worker*>(ctx)->hand_over_idle_pools(); }
 
 void Worker::tick_pools() {
   const int64_t now = loop_.now_ms();
@@ -179,7 +169,7 @@ void Worker::housekeeping_cb(Timer*, void* ctx) { static_cast<Worker*>(ctx)->hou
 void Worker::housekeeping() {
   tick_pools();
   if (stopping_) {
-    hand_over_idle_pools();             // those released since
+    hand_over_idle_pools();             // those kept for spared clients that are served by now
     mux::MuxH1::close_idle_incoming();  // went idle since (served, or spared in vain)
     if (stream::Stream::live_on_thread() + stream::live_streams_on_thread() == 0) {
       loop_.stop();

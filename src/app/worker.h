@@ -44,7 +44,6 @@ class Worker {
   static void suspend_cb(void* ctx);
   static void resume_cb(void* ctx);
   static void parked_cb(void* ctx);
-  static void handover_cb(Tasklet* t, void* ctx, uint32_t state);
   void housekeeping();
   // Every server's pool on this thread: purge, or close all when not serving.
   void tick_pools();
@@ -57,7 +56,6 @@ class Worker {
   Runtime* rt_;
   EventLoop loop_;
   Timer housekeeping_;
-  Tasklet handover_;  // a stopping worker's idle connections go to the new one
   std::vector<std::unique_ptr<net::Listener>> listeners_;
   std::vector<net::ExportedSocket> exported_;
   std::thread thread_;
