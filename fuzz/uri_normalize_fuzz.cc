@@ -22,7 +22,7 @@ using hearth::expr::NormalizeResult;
 using hearth::expr::UriNormalizer;
 
 constexpr size_t kMaxTarget = 4096;
-constexpr size_t kMaxParams = kMaxTarget / 2 + 1;
+constexpr size_t kMaxParams = kMaxTarget;  // empty parameters count: "?&&&"
 
 NormalizeResult run(UriNormalizer n, std::string_view in, char* out, size_t* len) {
   static std::string_view params[kMaxParams];

@@ -64,6 +64,7 @@ std::string RuntimeApi::execute(const std::string& line, bool admin) {
 }
 
 std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
+  std::lock_guard<std::mutex> lock(exec_mu_);
   const bool admin = session.admin;
   std::vector<std::string> w = words(line);
   if (w.empty()) return "\n";
@@ -74,12 +75,23 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
       if (w[i++] != s) return false;
     return true;
   };
-  if (is({"help"})) return help();
-  if (is({"show", "info"})) return show_info();
-  if (is({"show", "servers", "conn"})) return show_servers_conn(w.size() > 3 ? w[3] : "");
-  if (is({"show", "pools"})) return show_pools();
-  if (is({"show", "stat"})) return show_stat();
-  if (is({"show", "metrics"})) return show_metrics();
+  // A command that takes no option refuses one (HAProxy's "show stat typed",
+  // "show info json"...) rather than answer as if it had not been given.
+  auto extra = [&](size_t words_taken) -> std::string {
+    if (w.size() <= words_taken) return "";
+    std::string cmd;
+    for (size_t i = 0; i < words_taken; ++i) cmd += (i ? " " : "") + w[i];
+    return "'" + cmd + "' does not support '" + w[words_taken] + "' in Hearth.\n\n";
+  };
+  if (is({"help"})) return w.size() > 1 ? extra(1) : help();
+  if (is({"show", "info"})) return w.size() > 2 ? extra(2) : show_info();
+  if (is({"show", "servers", "conn"})) {
+    if (w.size() > 4) return extra(4);
+    return show_servers_conn(w.size() > 3 ? w[3] : "");
+  }
+  if (is({"show", "pools"})) return w.size() > 2 ? extra(2) : show_pools();
+  if (is({"show", "stat"})) return w.size() > 2 ? extra(2) : show_stat();
+  if (is({"show", "metrics"})) return w.size() > 2 ? extra(2) : show_metrics();
   if (is({"show", "events"})) return cli_show_events(w);
   if (is({"get", "var"})) return cli_get_var(w);
   if (is({"set", "var"})) return cli_set_var(w, session.experimental);

@@ -3,6 +3,7 @@
 // answer ends with an empty line). Commands read live state; the per-thread parts
 // (idle pools) are collected on each worker's own thread through `on_threads`.
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,8 @@ class RuntimeApi {
   // Executes one command line. Returns: the answer text (ends with "\n").
   // admin=false refuses commands that change state.
   std::string execute(const std::string& line, bool admin);
-  // The same within a CLI session whose modes commands may change.
+  // The same within a CLI session whose modes commands may change. Commands
+  // of concurrent clients run one at a time.
   std::string execute(const std::string& line, CliSession& session);
 
  private:
@@ -64,6 +66,7 @@ class RuntimeApi {
   ProcessInfo info_;
   OnThreads on_threads_;
   int64_t start_ms_;
+  std::mutex exec_mu_;  // one command at a time, whichever client sent it
 };
 
 }  // namespace hearth::admin

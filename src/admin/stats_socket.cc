@@ -24,6 +24,7 @@ void StatsSocket::start() {
 void StatsSocket::stop() {
   stop_.store(true);
   if (thread_.joinable()) thread_.join();
+  reap(true);
   listener_.close();
 }
 
@@ -45,17 +46,56 @@ int StatsSocket::next_client(bool* admin) {
 
 void StatsSocket::serve() {
   while (!stop_.load()) {
+    reap(false);
+    // At the limit, accept nothing: clients wait in the backlog (or, for the
+    // master link, in the channel) until one ends.
+    if (limit_->active.load() >= limit_->max) {
+      usleep(20 * 1000);
+      continue;
+    }
     bool admin = false;
     const int c = next_client(&admin);
     if (c == -2) return;
     if (c < 0) continue;
-    // stats timeout: an idle or stuck client cannot hold the API for long.
+    // stats timeout: an idle or stuck client cannot hold its place for long.
     timeval tv{time_t(timeout_ms_ / 1000), suseconds_t(timeout_ms_ % 1000 * 1000)};
     setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    handle(c, admin);
-    close(c);
+    spawn(c, admin);
   }
+}
+
+void StatsSocket::spawn(int fd, bool admin) {
+  limit_->active.fetch_add(1);
+  std::lock_guard<std::mutex> lock(clients_mu_);
+  Client& c = clients_.emplace_back();
+  c.fd = fd;
+  c.thread = std::thread([this, &c, fd, admin] {
+    handle(fd, admin);
+    {
+      // Under the lock: stop() shuts down only fds still open, never one
+      // this close lets the process reuse.
+      std::lock_guard<std::mutex> lock(clients_mu_);
+      close(c.fd);
+      c.fd = -1;
+    }
+    limit_->active.fetch_sub(1);
+    c.done.store(true);
+  });
+}
+
+void StatsSocket::reap(bool all) {
+  std::list<Client> ended;
+  {
+    std::lock_guard<std::mutex> lock(clients_mu_);
+    for (auto it = clients_.begin(); it != clients_.end();) {
+      auto next = std::next(it);
+      if (all && it->fd >= 0) shutdown(it->fd, SHUT_RDWR);  // wakes its recv/send
+      if (all || it->done.load()) ended.splice(ended.end(), clients_, it);
+      it = next;
+    }
+  }
+  for (Client& c : ended) c.thread.join();
 }
 
 namespace {

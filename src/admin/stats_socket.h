@@ -1,8 +1,12 @@
 #pragma once
 // `stats socket PATH|fd@N|ipv4@ADDR:PORT|ipv6@ADDR:PORT [level admin]
 // [mode OCTAL] [user/uid] [group/gid]`: a UNIX, TCP or inherited stream
-// socket served by one small thread, outside the data path, one connection at
-// a time; a connection idle for `stats timeout` is closed. Each
+// socket served outside the data path: one small thread accepts, and each
+// connection is served by a thread of its own, so a client left open (a
+// `prompt` session, a slow reader) holds no other. The sockets of a worker
+// serve together at most `stats maxconn` connections (default 10, as
+// HAProxy): beyond that they stop accepting, and new clients wait in the
+// kernel's backlog. A connection idle for `stats timeout` is closed. Each
 // connection carries one command (HAProxy's non-interactive mode) unless the
 // client sends "prompt", after which commands are read until "quit" or EOF.
 // A worker of the master-worker mode also serves, the same way, the
@@ -11,7 +15,9 @@
 // a socket with `expose-fd listeners`; any other closes the connection
 // without a byte, as HAProxy's does.
 #include <atomic>
+#include <list>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -21,10 +27,20 @@
 
 namespace hearth::admin {
 
+// The connections all stats sockets of a process serve at once ("stats
+// maxconn"), shared by them.
+struct StatsConnLimit {
+  explicit StatsConnLimit(int max) : max(max) {}
+  const int max;
+  std::atomic<int> active{0};
+};
+
 class StatsSocket {
  public:
-  StatsSocket(RuntimeApi* api, bool admin, int64_t timeout_ms = 10000)
-      : api_(api), admin_(admin), timeout_ms_(timeout_ms) {}
+  // `limit`: shared by the process's sockets (not owned); null: 10 of its own.
+  StatsSocket(RuntimeApi* api, bool admin, int64_t timeout_ms = 10000,
+              StatsConnLimit* limit = nullptr)
+      : api_(api), admin_(admin), timeout_ms_(timeout_ms), limit_(limit ? limit : &own_limit_) {}
   ~StatsSocket();
   // Binds PATH (an existing socket file is replaced) with `mode` and owner
   // uid/gid (-1: unchanged), or adopts fd@N.
@@ -47,10 +63,20 @@ class StatsSocket {
   void set_export(const net::SocketExport* e) { export_ = e; }
 
  private:
+  struct Client {
+    std::thread thread;
+    int fd = -1;  // closed by its thread (under clients_mu_), then -1
+    std::atomic<bool> done{false};
+  };
+
   void serve();
   // Returns: the next client and *admin its level; -1: none yet; -2: the
   // master link closed.
   int next_client(bool* admin);
+  // Serves fd on a thread of its own, counted in the limit until it ends.
+  void spawn(int fd, bool admin);
+  // Joins the clients that ended; with `all`, first cuts the others off.
+  void reap(bool all);
   void handle(int fd, bool admin);
   void getsocks(int fd);
 
@@ -60,6 +86,10 @@ class StatsSocket {
   CliListener listener_;
   int link_ = -1;  // the master link's channel (not owned); -1: none
   const net::SocketExport* export_ = nullptr;
+  StatsConnLimit own_limit_{10};
+  StatsConnLimit* limit_;
+  std::mutex clients_mu_;
+  std::list<Client> clients_;  // guarded by clients_mu_
   std::thread thread_;
   std::atomic<bool> stop_{false};
 };

@@ -63,6 +63,7 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->srv_sock = backend::sock_options(p.srv_tcpka, p.nolinger, p.smart_connect);
   bs->conn_mode = p.http_conn_mode;
   bs->prefer_last_server = p.prefer_last_server;
+  bs->max_ka_queue = p.max_ka_queue;
   bs->buffer_request = p.http_buffer_request;
   bs->restrict_hdr_names = p.restrict_req_hdr_names;
   bs->forwardfor = p.forwardfor;
@@ -386,6 +387,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   tuning = Tuning{g.tune_maxaccept, g.tune_maxpollevents, g.tune_runqueue_depth,
                   g.tune_sndbuf_client, g.tune_rcvbuf_client};
   stream::set_log_uri_len(size_t(g.tune_http_logurilen));
+  net::set_recv_enough(size_t(g.tune_recv_enough));
   rlimit nofile{};  // as apply_limits() left it
   getrlimit(RLIMIT_NOFILE, &nofile);
   backend::set_fd_ratios(long(nofile.rlim_cur), g.tune_pool_low_fd_ratio,

@@ -89,6 +89,15 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
     if (!settings.redispatch) return TakeResult::kServerQueueFull;
     lb.forced = nullptr;
   }
+  // The client holds a connection to its last server, full now: it waits
+  // for that server, as a use-server would, unless max-keep-alive-queue or
+  // the server's maxqueue says enough wait for it already.
+  if (!lb.forced && !lb.prefer_strict && preferable(lb) && lb.prefer->full()) {
+    const size_t waiting = server_queue_locked(lb.prefer);
+    if ((settings.max_ka_queue < 0 || waiting < size_t(settings.max_ka_queue)) &&
+        (lb.prefer->maxqueue <= 0 || waiting < size_t(lb.prefer->maxqueue)))
+      lb.forced = lb.prefer;
+  }
   if (lb.forced)
     s = pick_locked(lb);  // waiters for other servers do not hold it back
   else if (lb.prefer_strict && preferable(lb))

@@ -59,6 +59,11 @@ struct BackendSettings {
   // HTTP.
   config::HttpConnMode conn_mode = config::HttpConnMode::kKeepAlive;
   bool prefer_last_server = false;  // option prefer-last-server
+  // max-keep-alive-queue: a request whose client holds a connection to a full
+  // server (prefer-last-server) waits for that server while fewer than this
+  // many wait for it already; beyond, the algorithm picks another. -1: no
+  // limit, 0: never waits for it.
+  int max_ka_queue = -1;
   // option http-pretend-keepalive: under httpclose / http-server-close the
   // request does not announce the close to the server (HTTP/1.0 asks for
   // keep-alive); the connection is closed after the response all the same.

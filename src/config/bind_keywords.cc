@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "config/keywords.h"
+#include "config/server_address.h"
 #include "config/units.h"
 
 namespace hearth::config::detail {
@@ -228,8 +229,14 @@ void parse_bind(const Directive& d, ProxySection& s, Reporter& rep) {
     rep.error(d.loc, "bind", "unknown bind option '" + w + "'");
     return;
   }
+  // "$NAME" / "${NAME}" outside quotes: HAProxy expands them in addresses.
+  std::string addresses, err;
+  if (!expand_address_env(d[1], d.env ? *d.env : EnvLookup(), &addresses, &err)) {
+    rep.error(d.loc, "bind", "address '" + d[1] + "': " + err);
+    return;
+  }
   const size_t before = s.proxy.binds.size();
-  add_binds(d[1], d.loc, s.proxy);
+  add_binds(addresses, d.loc, s.proxy);
   if (o.id && s.proxy.binds.size() - before > 1) {
     rep.error(d.loc, "bind", "'id' can only be used with a single address");
     s.proxy.binds.resize(before);

@@ -300,6 +300,7 @@ struct ProxyConfig {
   int retries = 3;
   bool redispatch = false;
   bool prefer_last_server = false;  // option prefer-last-server
+  int max_ka_queue = -1;            // max-keep-alive-queue N; -1: no limit
   int maxconn = 0;                  // 0 = use global maxconn
   // fullconn: the backend load (be_conn) at which its servers reach their
   // maxconn; 0: 10% of the maxconn of the frontends that lead to it.
@@ -315,9 +316,8 @@ struct ProxyConfig {
   bool allbackups = false;           // option allbackups
   bool abortonclose = false;         // option abortonclose
   bool pretend_keepalive = false;    // option http-pretend-keepalive
-  bool independent_streams = false;  // option independent-streams (TCP mode)
-  SourceLoc independent_streams_loc;
-  bool log_health_checks = false;  // option log-health-checks
+  bool independent_streams = false;  // option independent-streams
+  bool log_health_checks = false;    // option log-health-checks
   // "disabled" ("enabled" undoes it): a frontend opens no listener, a backend
   // serves nothing (503 / closed, as with no server) and runs no check.
   bool disabled = false;
@@ -396,9 +396,11 @@ struct GlobalConfig {
   std::optional<int64_t> hard_stop_after;  // ms
   std::vector<StatsSocketConfig> stats_sockets;
   int64_t stats_timeout_ms = 10000;  // "stats timeout": an idle CLI connection is closed
+  int stats_maxconn = 10;            // "stats maxconn": CLI connections served at once
   int tune_bufsize = 16384;
   int tune_http_maxhdr = 101;
   // tune.* settings of sockets and loops (tune_keywords.cc).
+  int tune_recv_enough = 0;      // tune.recv_enough (net/transport.h); 0: a short read drains
   int tune_maxaccept = 64;       // connections a listener takes per wake-up; -1: no limit
   int tune_maxpollevents = 256;  // events one epoll_wait returns at most
   // Percent of the descriptor limit in use above which no idle server

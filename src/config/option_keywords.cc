@@ -201,7 +201,6 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
     }
     if (!check_section(d, kw, s.proxy.kind, o.allowed, Misplaced::kIgnore, rep)) return;
     o.apply(s.proxy, !negated);
-    if (name == "independent-streams") s.proxy.independent_streams_loc = d.loc;
     return;
   }
   for (const char* later : kLaterOptions) {

@@ -146,6 +146,12 @@ void parse_maxconn(const Directive& d, ProxySection& s, Reporter& rep) {
   if (auto n = int_arg(d, 1, "maxconn", 0, 10000000, rep)) s.proxy.maxconn = static_cast<int>(*n);
 }
 
+void parse_max_ka_queue(const Directive& d, ProxySection& s, Reporter& rep) {
+  const std::string kw = "max-keep-alive-queue";
+  if (!check_arity(d, kw, 2, 2, kw + " N", rep)) return;
+  if (auto n = int_arg(d, 1, kw, -1, 10000000, rep)) s.proxy.max_ka_queue = static_cast<int>(*n);
+}
+
 void parse_fullconn(const Directive& d, ProxySection& s, Reporter& rep) {
   if (!check_arity(d, "fullconn", 2, 2, "fullconn N", rep)) return;
   if (auto n = int_arg(d, 1, "fullconn", 0, 10000000, rep)) s.proxy.fullconn = static_cast<int>(*n);
@@ -258,6 +264,7 @@ const KeywordSpec kKeywords[] = {
     {"retries", kBackSide, Misplaced::kIgnore, parse_retries},
     {"maxconn", kFrontSide, Misplaced::kIgnore, parse_maxconn},
     {"fullconn", kBackSide, Misplaced::kIgnore, parse_fullconn},
+    {"max-keep-alive-queue", kBackSide, Misplaced::kIgnore, parse_max_ka_queue},
     {"log", kAnywhere, Misplaced::kReject, parse_log},
     {"log-tag", kAnywhere, Misplaced::kReject, parse_log_tag},
     {"option", kAnywhere, Misplaced::kReject, parse_option},

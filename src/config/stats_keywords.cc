@@ -1,4 +1,5 @@
-// The global "stats" keywords: the runtime API's sockets and their timeout.
+// The global "stats" keywords: the runtime API's sockets, their timeout and
+// how many connections they serve at once.
 #include <grp.h>
 #include <pwd.h>
 
@@ -114,8 +115,13 @@ void parse_stats_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
     g.stats_timeout_ms = *ms;
     return;
   }
+  if (sub == "maxconn") {
+    if (!check_arity(d, "stats maxconn", 3, 3, "stats maxconn N", rep)) return;
+    if (auto n = int_arg(d, 2, "stats maxconn", 1, 100000, rep)) g.stats_maxconn = int(*n);
+    return;
+  }
   const std::string kw = sub.empty() ? "stats" : "stats " + sub;
-  rep.error(d.loc, kw, "Hearth supports 'stats socket' and 'stats timeout' here");
+  rep.error(d.loc, kw, "Hearth supports 'stats socket', 'stats timeout' and 'stats maxconn' here");
 }
 
 }  // namespace hearth::config::detail

@@ -18,6 +18,7 @@ struct TuneInt {
 
 const TuneInt kTuneInts[] = {
     {"tune.maxaccept", &GlobalConfig::tune_maxaccept, 1, true, false},
+    {"tune.recv_enough", &GlobalConfig::tune_recv_enough, 0, false, true},
     {"tune.maxpollevents", &GlobalConfig::tune_maxpollevents, 1, false, false},
     {"tune.runqueue-depth", &GlobalConfig::tune_runqueue_depth, 1, false, false},
     {"tune.rcvbuf.client", &GlobalConfig::tune_rcvbuf_client, 1, false, true},

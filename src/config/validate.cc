@@ -185,12 +185,6 @@ void Validator::check_settings(const ProxyConfig& p) {
             "'" + p.name + "' is in tcp mode: it logs with the tcplog format instead");
   }
   validate_log_settings(p, r_);
-  if (p.mode == Mode::kHttp && p.independent_streams) {
-    error(p.independent_streams_loc, "option independent-streams",
-          "'" + p.name +
-              "' is in http mode: Hearth applies it to TCP-mode streams only (an HTTP "
-              "transaction keeps one deadline per side); remove the option or use 'mode tcp'");
-  }
   if (is_backend(p) && p.http_check.rules_loc.line != 0 && !p.http_check.enabled) {
     warning(p.http_check.rules_loc, "http-check",
             "ignored in '" + p.name + "': http-check rules need 'option httpchk'");

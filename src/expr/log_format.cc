@@ -19,7 +19,7 @@ constexpr VarFetch kVars[] = {
     {"fp", "dst_port", ""},     {"f", "fe_name", ""},   {"ft", "fe_name", ""},
     {"b", "be_name", ""},       {"HM", "method", ""},   {"HU", "url", ""},
     {"HP", "path", ""},         {"HPO", "path", ""},    {"HQ", "query", "?"},
-    {"HV", "req.ver", "HTTP/"}, {"ST", "status", ""},
+    {"HV", "req.ver", "HTTP/"}, {"ST", "status", ""},   {"s", "srv_name", ""},
 };
 
 // Reads a %-variable name: letters only, as HAProxy's.

@@ -142,7 +142,8 @@ void FieldAnalyzer::fill_flags(int version_minor, MessageFlags* flags) const {
 }
 
 HeadError FieldAnalyzer::finish_request(RequestHead* head) {
-  if (head->version_minor >= 1 && host_count_ == 0) return head_error(400, "missing Host");
+  // RFC 9112 §3.2 wants a 400 for an HTTP/1.1 request without Host; HAProxy
+  // forwards it as it is, and so does Hearth (the server may still refuse).
   if (!valid_host_value(host_)) return head_error(400, "invalid Host");
   // RFC 9112 §3.2.2 lets the target win over Host; refusing a mismatch
   // instead means no hop can route on one while another routes on the other.

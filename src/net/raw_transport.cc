@@ -25,6 +25,11 @@ bool retry_send(Connection* c, ssize_t n) {
   return false;
 }
 
+size_t g_recv_enough = 0;  // tune.recv_enough
+
+// Reads after short reads that one rcv_buf call may make (tune.recv_enough).
+constexpr int kShortReadRetries = 3;
+
 // A short read means the socket is drained, unless a FIN is pending: then keep
 // reading so the EOF is seen (the edge for it may already have been consumed).
 void after_short_read(Connection* c) {
@@ -55,6 +60,7 @@ class RawTransport final : public Transport {
 
   size_t rcv_buf(Connection* c, Buffer& buf, size_t max) override {
     size_t total = 0;
+    int retries = 0;
     if (!buf.allocate()) return 0;
     while (total < max && (c->flags & kConnRecvReady) && !(c->flags & (kConnRdShut | kConnError))) {
       size_t room = buf.contiguous_room();
@@ -65,6 +71,10 @@ class RawTransport final : public Transport {
         buf.commit(size_t(n));
         total += size_t(n);
         if (size_t(n) < room) {
+          if (!short_read_drains(total, retries, g_recv_enough)) {
+            ++retries;  // read again: the next recv finds more, or EAGAIN
+            continue;
+          }
           after_short_read(c);
           if (!(c->flags & kConnRdHup)) break;
         }
@@ -222,6 +232,12 @@ Transport* raw_transport() {
 Transport* find_transport(const char* name) {
   if (std::string_view(name) == raw_transport()->name()) return raw_transport();
   return nullptr;
+}
+
+void set_recv_enough(size_t n) { g_recv_enough = n; }
+
+bool short_read_drains(size_t total, int retries, size_t n) {
+  return total >= n || retries >= kShortReadRetries;
 }
 
 }  // namespace hearth::net

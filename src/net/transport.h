@@ -74,6 +74,20 @@ class Transport {
 
 // The plain-socket transport.
 Transport* raw_transport();
+
+// "tune.recv_enough N": a read that returns less than it asked for but, with
+// the reads before it in the same call, fewer than N bytes does not yet mean
+// the socket is drained: the transport reads again at once (a few times at
+// most), catching bytes that arrived meanwhile instead of waiting for the
+// poller. 0 (Hearth's default; HAProxy's is 10136): any short read means
+// drained, which saves the extra read that usually finds nothing. Set before
+// the worker threads start.
+void set_recv_enough(size_t n);
+
+// Returns: whether a short read leaves the socket drained, given `total`
+// bytes read by this call so far, the `retries` already made after short
+// reads, and recv_enough `n`.
+bool short_read_drains(size_t total, int retries, size_t n);
 // Returns: the transport registered as `name` ("raw"), or nullptr.
 Transport* find_transport(const char* name);
 

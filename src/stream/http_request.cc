@@ -352,7 +352,7 @@ bool HttpStream::send_request() {
     if (bm->snd_eom(scb(), trailers)) req_.eom_sent = progress = true;
   }
   bm->flush(scb());
-  if (progress) exp_.srv = deadline(server_timeout());
+  if (progress) sent_to_server();
   if (!req_.done && req_.data.room() == 0 && req_.sent > 0) {
     // The payload outgrows the buffer: what was sent is gone for good.
     req_.data.consume(req_.sent);

@@ -293,7 +293,7 @@ bool HttpStream::forward_response_body() {
     if (n == 0 || n < d.data.size()) break;
   }
   fm->flush(scf_);
-  if (progress) exp_.cli = deadline(fe_->timeouts.client);
+  if (progress) sent_to_client();
   return progress;
 }
 

@@ -117,7 +117,7 @@ bool HttpStream::forward_pulled_body() {
   const size_t n = fmux()->snd_data(scf_, std::string_view(res_.data.head(), res_.data.len()));
   res_.data.consume(n);
   res_.data.release_if_empty();
-  if (n > 0) exp_.cli = deadline(fe_->timeouts.client);
+  if (n > 0) sent_to_client();
   return n > 0;
 }
 

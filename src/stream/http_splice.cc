@@ -36,7 +36,7 @@ bool HttpStream::splice_request(bool* progress) {
     req_.data.release_if_empty();
   }
   if (in) exp_.cli = deadline(fe_->timeouts.client);
-  if (out) exp_.srv = deadline(server_timeout());
+  if (out) sent_to_server();
   return carried;
 }
 
@@ -53,7 +53,7 @@ bool HttpStream::splice_response(bool* progress) {
   size_t in = 0, out = 0;
   const bool carried = splice_res_.pump_payload(scb(), scf_, res_.head_done, &in, &out);
   if (in || out) *progress = true;
-  if (out) exp_.cli = deadline(fe_->timeouts.client);
+  if (out) sent_to_client();
   return carried;
 }
 

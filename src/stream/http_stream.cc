@@ -152,14 +152,14 @@ void HttpStream::check_timeouts() {
     case Phase::kTarpit:
       return;  // the server side keeps its own deadlines; a tarpit ends in process()
     case Phase::kExchange:
-      if (deadline_reached(exp_.srv, t)) {
+      if (deadline_reached(exp_.srv, t) || deadline_reached(exp_.srv_w, t)) {
         log_.term = res_.head_done ? "sD" : "sH";
         const bool nothing = bmux()->rx_bytes(scb()) == 0;
         if (!res_.head_done && nothing && try_retry(config::kRetryResponseTimeout, false)) return;
         if (nothing && !res_.head_done) return reply(504, true);
         return abort_all();
       }
-      if (deadline_reached(exp_.cli, t)) {
+      if (deadline_reached(exp_.cli, t) || deadline_reached(exp_.cli_w, t)) {
         log_.term = "cD";
         return abort_all();
       }
@@ -285,8 +285,30 @@ void HttpStream::update_exchange_deadlines() {
   const bool to_server = scb() && (bmux()->tx_blocked(scb()) || req_.sent < req_.data.len());
   const bool from_server =
       scb() && !res_.done && !bmux()->rx_blocked(scb()) && splice_res_.may_read();
-  arm(&exp_.cli, from_client || to_client, fe_->timeouts.client);
-  arm(&exp_.srv, from_server || to_server, be_ ? server_timeout() : 0);
+  if (indep_client()) {
+    arm(&exp_.cli, from_client, fe_->timeouts.client);
+    arm(&exp_.cli_w, to_client, fe_->timeouts.client);
+  } else {
+    arm(&exp_.cli, from_client || to_client, fe_->timeouts.client);
+  }
+  if (indep_server()) {
+    arm(&exp_.srv, from_server, be_ ? server_timeout() : 0);
+    arm(&exp_.srv_w, to_server, be_ ? server_timeout() : 0);
+  } else {
+    arm(&exp_.srv, from_server || to_server, be_ ? server_timeout() : 0);
+  }
+}
+
+bool HttpStream::indep_client() const { return fe_->independent_streams; }
+
+bool HttpStream::indep_server() const { return be_ && be_->settings.independent_streams; }
+
+void HttpStream::sent_to_client() {
+  (indep_client() ? exp_.cli_w : exp_.cli) = deadline(fe_->timeouts.client);
+}
+
+void HttpStream::sent_to_server() {
+  (indep_server() ? exp_.srv_w : exp_.srv) = deadline(server_timeout());
 }
 
 void HttpStream::update_timer() {
@@ -313,6 +335,8 @@ void HttpStream::update_timer() {
     case Phase::kExchange:
       lower(exp_.srv);
       lower(exp_.cli);
+      lower(exp_.srv_w);
+      lower(exp_.cli_w);
       break;
     case Phase::kTunnel:
       lower(exp_.tun);

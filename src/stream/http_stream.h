@@ -210,6 +210,12 @@ class HttpStream {
   void leave_client(bool keep);
   void update_subscriptions();
   void update_exchange_deadlines();
+  // Bytes went to the client (server): restarts its deadline, or only its
+  // write deadline under option independent-streams.
+  void sent_to_client();
+  void sent_to_server();
+  bool indep_client() const;
+  bool indep_server() const;
   void update_timer();
   void log_end();
   void log_http();

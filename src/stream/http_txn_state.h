@@ -86,6 +86,11 @@ struct HttpDeadlines {
   int64_t srv = kNever;  // timeout server, while waiting for the server
   int64_t cli = kNever;  // timeout client, while waiting for the client
   int64_t tun = kNever;  // timeout tunnel (or client) once tunnelling
+  // option independent-streams (the frontend's for the client, the
+  // backend's for the server): sending to that side restarts only these,
+  // armed while output waits for it; srv and cli then follow reads only.
+  int64_t srv_w = kNever;
+  int64_t cli_w = kNever;
 };
 
 }  // namespace hearth::stream

@@ -135,8 +135,8 @@ NormalizeOutcome apply_normalize_uri(const config::HttpRule& r, http::MsgHead& h
   static thread_local std::vector<std::string_view> params;
   const size_t need = expr::uri_max_len(n, head.target.size());
   if (out.size() < need) out.resize(need);
-  // A query has at most one parameter per two bytes ("a&").
-  if (params.size() < head.target.size() / 2 + 1) params.resize(head.target.size() / 2 + 1);
+  // A query has at most one parameter per byte: empty ones count ("?&&&").
+  if (params.size() < head.target.size()) params.resize(head.target.size());
   size_t len = 0;
   switch (expr::normalize_uri(n, head.target, out.data(), out.size(), &len, params.data(),
                               params.size())) {

@@ -83,7 +83,6 @@ const Vector kVectors[] = {
     {"nul_in_target", get("GET /a\0b HTTP/1.1"s), 400},
     {"nul_in_name", get("GET / HTTP/1.1", "host: a\r\nx\0a: b\r\n"s), 400},
     // Host.
-    {"missing_host", "GET / HTTP/1.1\r\naccept: */*\r\n\r\n", 400},
     {"duplicate_host", "GET / HTTP/1.1\r\nhost: a\r\nhost: b\r\n\r\n", 400},
     {"duplicate_same_host", "GET / HTTP/1.1\r\nhost: a\r\nhost: a\r\n\r\n", 400},
     // Versions.
@@ -162,6 +161,21 @@ TEST_F(HttpSmugglingTest, ControlRequestsAreForwarded) {
       "hello");
   EXPECT_EQ(c.request("GET", "/" + std::string(8000, 'a')).status, 200);
   EXPECT_GE(backend_->request_count(), 3u);
+}
+
+// An HTTP/1.1 request without Host is not refused: HAProxy 2.6 forwards it
+// as it is (RFC 9112 would have a 400), and Hearth does the same, so configs
+// and HAProxy's reg-tests (whose client sends no Host) behave alike.
+TEST_F(HttpSmugglingTest, RequestWithoutHostIsForwardedAsHAProxyDoes) {
+  ASSERT_TRUE(proxy_->ready()) << proxy_->describe();
+  const size_t before = backend_->requests().size();
+  HttpClient c(proxy_->port());
+  ASSERT_TRUE(c.send("GET /no-host HTTP/1.1\r\naccept: */*\r\n\r\n"));
+  EXPECT_EQ(c.read_response(milliseconds{3000}).status, 200);
+  const std::vector<HttpRequestRecord> got = backend_->requests();
+  ASSERT_EQ(got.size(), before + 1);
+  EXPECT_EQ(got.back().target, "/no-host");
+  EXPECT_EQ(got.back().header("host"), std::nullopt);
 }
 
 // A malformed chunk that arrives after the head was already forwarded: the

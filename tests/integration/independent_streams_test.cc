@@ -64,5 +64,45 @@ TEST(IndependentStreams, SendingToASilentServerNoLongerKeepsTheSessionAlive) {
   }
 }
 
+// HTTP mode: a client that uploads its body slowly to a server that never
+// answers. By default each byte sent to the server restarts its timeout, so
+// the upload goes on; with the option on the backend, only the server's own
+// bytes would, and "timeout server" ends the transaction (504, sH) while
+// the body still flows, as in HAProxy.
+std::string http_config(uint16_t port, uint16_t srv, bool independent) {
+  return tcp_config(port,
+                    {.global = "    log stdout format raw daemon\n",
+                     .defaults = "    mode http\n    log global\n    option httplog\n"
+                                 "    timeout connect 2s\n    timeout client 10s\n"
+                                 "    timeout server 800ms\n",
+                     .backend = std::string(independent ? "    option independent-streams\n" : "") +
+                                server_line("s", srv)});
+}
+
+TEST(IndependentStreams, HttpUploadToASilentServerEndsAtTheServerTimeout) {
+  ScriptedServer silent([](int fd) { hold_until_shutdown(fd); });
+  for (const std::string binary : kBinaries) {
+    for (bool independent : {false, true}) {
+      SCOPED_TRACE(name_of(binary) + (independent ? " independent" : " default"));
+      const uint16_t port = free_tcp_port();
+      HearthProcess h(http_config(port, silent.port(), independent), options_for(binary, port));
+      ASSERT_TRUE(h.ready()) << h.describe();
+      UniqueFd c(connect_tcp(port, milliseconds{1000}));
+      ASSERT_TRUE(c.valid());
+      ASSERT_TRUE(send_all(c.get(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"));
+      Result r = type_slowly(c.get(), 2400);
+      if (!independent) {
+        EXPECT_FALSE(r.closed) << "closed after " << r.ms << " ms";
+        continue;
+      }
+      EXPECT_TRUE(r.closed) << r.ms;
+      EXPECT_GE(r.ms, 600);
+      EXPECT_LT(r.ms, 2000);
+      c.reset();
+      EXPECT_NE(wait_log_line(h, {" fe be/s ", " 504 "}), "") << h.output();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hearth::test::tcp

@@ -58,6 +58,7 @@ const std::vector<Case>& cases() {
       {8, "/?a=5&b=3&a=1&a=2&b=4", "/?a=5&a=1&a=2&b=3&b=4"},
       {8, "/?c&b&a&", "/?a&b&c"},
       {8, "/?", "/?"},
+      {8, "/?&&&&&&&&b&a", "/?&&&&&&&&a&b"},  // one parameter per byte
       {8, "http://h/p?z&y", "http://h/p?y&z"},
       {9, "/%23foo", "/%23foo"},
       {10, "/%23foo", "/%23foo"},

@@ -81,8 +81,15 @@ class ReloadLoad {
         keepalive_retries.fetch_add(1);  // the idle connection was closed under us
         c = std::make_unique<HttpClient>(http_);
         used = 0;
-        r = c->connected() ? c->request("GET", "/ka") : HttpResponse{};
-      } else if (!good(r) && used == 0 && r.status == 0 && c->pending().empty()) {
+        if (!c->connected()) {
+          fail("keep-alive: reconnect refused or failed");
+          c.reset();
+          continue;
+        }
+        r = c->request("GET", "/ka");
+      }
+      // The retry's connection too may be one an old process's backlog held.
+      if (!good(r) && used == 0 && r.status == 0 && c->pending().empty()) {
         unanswered.fetch_add(1);  // as a new connection's (see above)
         c.reset();
         continue;

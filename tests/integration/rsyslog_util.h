@@ -21,19 +21,6 @@ namespace hearth::test {
 
 constexpr const char* kRsyslogd = "/usr/sbin/rsyslogd";
 
-// Returns: a UDP port free at the time of the call.
-inline uint16_t free_udp_port() {
-  UniqueFd fd(socket(AF_INET, SOCK_DGRAM, 0));
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0)
-    return 0;
-  return ntohs(a.sin_port);
-}
-
 inline void send_udp(uint16_t port, const std::string& text) {
   UniqueFd fd(socket(AF_INET, SOCK_DGRAM, 0));
   sockaddr_in a{};

@@ -130,5 +130,50 @@ TEST(StatsSocketOptions, UnixSocketOwnerAndModeAsHAProxy) {
   EXPECT_EQ(runs[0], "4321:4322 " + std::to_string(0640));
 }
 
+// Returns: what fd received within `ms` (empty if nothing came).
+std::string read_for(int fd, int ms) {
+  std::string out;
+  char buf[4096];
+  pollfd p{fd, POLLIN, 0};
+  while (poll(&p, 1, ms) > 0) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, size_t(n));
+    if (out.find("> ") != std::string::npos) break;
+  }
+  return out;
+}
+
+// Connections are served side by side: an open prompt session does not hold
+// another client; "stats maxconn N" caps how many are served at once, the
+// next one waiting (unanswered, in the backlog) until one ends. As HAProxy.
+TEST(StatsSocketOptions, MaxconnCapsConcurrentClientsAsHAProxy) {
+  for (const std::string binary : {"", "haproxy"}) {
+    SCOPED_TRACE(binary.empty() ? "hearth" : binary);
+    const uint16_t port = free_tcp_port(), cli = free_tcp_port();
+    HearthProcess h("global\n  stats socket ipv4@127.0.0.1:" + std::to_string(cli) +
+                        " level admin\n  stats maxconn 2\n" + kProxy + std::to_string(port) +
+                        "\n  http-request return status 200\n",
+                    options(binary, {port, cli}));
+    ASSERT_TRUE(h.ready()) << h.describe();
+    int held[2];
+    for (int& fd : held) {
+      fd = tcp_connect(cli);
+      ASSERT_GE(fd, 0);
+      ASSERT_EQ(write(fd, "prompt\n", 7), 7);
+      EXPECT_NE(read_for(fd, 5000).find("> "), std::string::npos) << "a session beside another";
+    }
+    const int third = tcp_connect(cli);
+    ASSERT_GE(third, 0);
+    ASSERT_EQ(write(third, "show info\n", 10), 10);
+    EXPECT_EQ(read_for(third, 500), "") << "served beyond stats maxconn";
+    close(held[0]);
+    bool closed = false;
+    EXPECT_NE(read_to_close(third, &closed).find("\nPid: "), std::string::npos);
+    close(third);
+    close(held[1]);
+  }
+}
+
 }  // namespace
 }  // namespace hearth::test::http

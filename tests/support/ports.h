@@ -5,10 +5,14 @@
 
 namespace hearth::test {
 
-// Returns: a TCP port on 127.0.0.1 that was free a moment ago (bound to port 0,
-// read back, released). Another process may take it before the caller binds
-// it; that race is accepted in tests. Aborts if loopback cannot be bound.
+// Returns: a TCP port on 127.0.0.1 that was free a moment ago, taken below the
+// kernel's ephemeral range so that no outgoing connection can take it before
+// the caller binds it. Another test process may still pick the same one;
+// ports are spread to make that rare. Aborts if loopback cannot be bound.
 uint16_t free_tcp_port();
+
+// Returns: a UDP port on 127.0.0.1 that was free a moment ago (as free_tcp_port).
+uint16_t free_udp_port();
 
 // Opens a listening TCP socket on 127.0.0.1:port (0 = ephemeral) with
 // SO_REUSEADDR and FD_CLOEXEC; stores the bound port in *bound if non-null.

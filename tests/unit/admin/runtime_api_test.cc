@@ -99,6 +99,22 @@ TEST_F(RuntimeApiTest, ShowStatReportsCheckState) {
             std::string::npos);
 }
 
+// Options Hearth lacks are refused, never answered as the plain command.
+TEST_F(RuntimeApiTest, OptionsNotSupportedAreRefused) {
+  EXPECT_EQ(api_->execute("show stat typed", false),
+            "'show stat' does not support 'typed' in Hearth.\n\n");
+  EXPECT_EQ(api_->execute("show info json", false),
+            "'show info' does not support 'json' in Hearth.\n\n");
+  EXPECT_EQ(api_->execute("show pools byname", false),
+            "'show pools' does not support 'byname' in Hearth.\n\n");
+  EXPECT_EQ(api_->execute("show metrics x", false),
+            "'show metrics' does not support 'x' in Hearth.\n\n");
+  EXPECT_EQ(api_->execute("show servers conn app x", false),
+            "'show servers conn app' does not support 'x' in Hearth.\n\n");
+  EXPECT_EQ(api_->execute("help show", false), "'help' does not support 'show' in Hearth.\n\n");
+  EXPECT_EQ(api_->execute("show stat", false).rfind("# pxname,", 0), 0u);
+}
+
 TEST_F(RuntimeApiTest, ShowStatGivesProxyIdsAndDescriptions) {
   fe_.id = 4;
   fe_.description = "the front, door";  // the separator cannot reach the CSV

@@ -421,9 +421,10 @@ TEST_F(CheckTest, AServerComingUpServesTheQueue) {
   be_.release(full);
 }
 
-// The server a client's connection leads to: preferred while it has room
-// (prefer-last-server), and taken even when full or others wait when the
-// connection is bound to it (prefer_strict: NTLM/Negotiate); never when down.
+// The server a client's connection leads to: preferred (prefer-last-server),
+// waited for when full within max-keep-alive-queue, and taken even when full
+// or others wait when the connection is bound to it (prefer_strict:
+// NTLM/Negotiate); never when down.
 TEST_F(CheckTest, PreferredServerAndStrictPreference) {
   Server* a = add_server(test::free_tcp_port());
   Server* b = add_server(test::free_tcp_port());
@@ -437,8 +438,16 @@ TEST_F(CheckTest, PreferredServerAndStrictPreference) {
   pref.prefer = b;
   ASSERT_EQ(be_.take(pref, &got, &loop_, &wk.t, &w), TakeResult::kAssigned);
   EXPECT_EQ(got, b);
+  // b is full: a plain preference waits for it (max-keep-alive-queue -1)...
+  ASSERT_EQ(be_.take(pref, &got, &loop_, &wk.t, &w), TakeResult::kQueued);
+  EXPECT_EQ(w->req.forced, b);
+  EXPECT_EQ(be_.cancel_wait(w), nullptr);
+  w = nullptr;
+  // ... while fewer than max-keep-alive-queue wait for it, else gives way.
+  be_.settings.max_ka_queue = 0;
   ASSERT_EQ(be_.take(pref, &got, &loop_, &wk.t, &w), TakeResult::kAssigned);
   EXPECT_EQ(got, a) << "b is full: a plain preference gives way";
+  be_.settings.max_ka_queue = -1;
   LbRequest strict = pref;
   strict.prefer_strict = true;
   ASSERT_EQ(be_.take(strict, &got, &loop_, &wk.t, &w), TakeResult::kAssigned);

@@ -80,8 +80,11 @@ TEST(Global, StatsSocketTcpOwnerAndTimeout) {
       "  stats socket 127.0.0.1:9997\n"
       "  stats socket /s uid 12 gid 34 user root group root\n"
       "  stats socket /t uid 12 gid 34\n"
-      "  stats timeout 2m\n");
+      "  stats timeout 2m\n"
+      "  stats maxconn 3\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(r.config.global.stats_maxconn, 3);
+  EXPECT_EQ(global("").config.global.stats_maxconn, 10);  // HAProxy's default
   const auto& s = r.config.global.stats_sockets;
   ASSERT_EQ(s.size(), 5u);
   EXPECT_TRUE(s[0].tcp);
@@ -109,8 +112,10 @@ TEST(Global, StatsSocketErrors) {
             "t.cfg:2: 'stats socket': 'mode' applies to unix sockets only");
   EXPECT_EQ(only_error(global("  stats socket /s user no-such-user-here\n")),
             "t.cfg:2: 'stats socket': no user named 'no-such-user-here' on this system");
-  EXPECT_EQ(only_error(global("  stats maxconn 5\n")),
-            "t.cfg:2: 'stats maxconn': Hearth supports 'stats socket' and 'stats timeout' here");
+  EXPECT_EQ(only_error(global("  stats maxconn 0\n")).rfind("t.cfg:2: 'stats maxconn': ", 0), 0u);
+  EXPECT_EQ(only_error(global("  stats bind-process 1\n")),
+            "t.cfg:2: 'stats bind-process': Hearth supports 'stats socket', 'stats timeout' and "
+            "'stats maxconn' here");
   EXPECT_EQ(only_error(global("  stats socket /s level root\n")),
             "t.cfg:2: 'stats socket': unknown level 'root': expects admin, operator or user");
   EXPECT_EQ(only_error(global("  stats socket /s mode 999\n")),

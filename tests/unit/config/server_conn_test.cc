@@ -42,6 +42,20 @@ TEST(ServerAddressEnv, UnsetOrMalformedReferencesAreErrors) {
   EXPECT_TRUE(has(r.errors, "t.cfg:2: 'server'", "must start a variable name")) << dump(r.errors);
 }
 
+// bind addresses too: HAProxy expands unquoted references in every address.
+TEST(BindAddressEnv, UnquotedReferencesAreExpandedAsHaproxyDoes) {
+  auto r = parse_string("frontend f\n  bind 127.0.0.1:${P1},:$P2\n", "t.cfg",
+                        fake_env({{"P1", "8001"}, {"P2", "8002"}}));
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const auto& b = r.config.proxies[0].binds;
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0].address, "127.0.0.1:8001");
+  EXPECT_EQ(b[1].address, ":8002");
+  r = parse_string("frontend f\n  bind 127.0.0.1:${NOPE}\n", "t.cfg", fake_env({}));
+  EXPECT_TRUE(has(r.errors, "t.cfg:2: 'bind'", "environment variable 'NOPE' is not set"))
+      << dump(r.errors);
+}
+
 TEST(ServerAddressPort, MissingZeroAndRelativePortsComeFromTheClient) {
   struct Case {
     const char* text;

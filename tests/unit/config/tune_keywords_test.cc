@@ -66,11 +66,14 @@ TEST(TuneKeywords, PoolFdRatios) {
                   "t.cfg:2: 'tune.pool-high-fd-ratio'", "a number between 0 and 100"));
 }
 
-// Hearth stops reading after any short read already: refused with its line
-// rather than accepted and ignored.
-TEST(TuneKeywords, UnimplementedTuningIsRefused) {
-  auto r = parse("global\n  tune.recv_enough 20\n");
-  EXPECT_TRUE(has(r.errors, "t.cfg:2: 'tune.recv_enough'", "not support")) << dump(r.errors);
+// tune.recv_enough takes a size; Hearth's default is 0 (net/transport.h).
+TEST(TuneKeywords, RecvEnough) {
+  auto r = parse("global\n  tune.recv_enough 10k\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(r.config.global.tune_recv_enough, 10240);
+  EXPECT_EQ(parse("global\n").config.global.tune_recv_enough, 0);
+  EXPECT_TRUE(has(parse("global\n  tune.recv_enough -1\n").errors, "t.cfg:2: 'tune.recv_enough'",
+                  "a number between 0 and"));
 }
 
 }  // namespace

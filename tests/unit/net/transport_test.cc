@@ -1,9 +1,8 @@
 #include "net/transport.h"
 
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <string>
 
@@ -295,6 +294,30 @@ TEST(TransportTcpTest, DrainReportsErrorOnReset) {
   EXPECT_TRUE(c->flags & kConnError);
   c->destroy();
   EXPECT_EQ(Connection::live_count(), live0);
+}
+
+// tune.recv_enough: a short read drains the socket once the call read that
+// much, or after a few more tries; with 0 (the default) at once.
+TEST(RecvEnough, ShortReadDrainsOnceEnoughWasRead) {
+  EXPECT_TRUE(short_read_drains(5, 0, 0));
+  EXPECT_FALSE(short_read_drains(5, 0, 10136));
+  EXPECT_FALSE(short_read_drains(5, 2, 10136));
+  EXPECT_TRUE(short_read_drains(5, 3, 10136));  // bounded retries
+  EXPECT_TRUE(short_read_drains(10136, 0, 10136));
+}
+
+// With recv_enough set, a short read is followed by another read, which here
+// finds nothing (EAGAIN): the data is all there and the socket is drained.
+TEST_F(TransportTest, RecvEnoughReadsAgainAfterAShortRead) {
+  set_recv_enough(10136);
+  Buffer buf;
+  peer_write("hello");
+  ASSERT_TRUE(run_until([&] { return (conn_->flags & kConnRecvReady) != 0; }));
+  EXPECT_EQ(conn_->xprt->rcv_buf(conn_, buf, 1000), 5u);
+  EXPECT_FALSE(conn_->flags & kConnRecvReady);
+  EXPECT_FALSE(conn_->flags & kConnError);
+  set_recv_enough(0);
+  EXPECT_EQ(std::string(buf.head(), buf.len()), "hello");
 }
 
 }  // namespace
