@@ -258,7 +258,10 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     s->config_maint.store(sc.disabled);
     s->check_port = sc.check_port.value_or(0);
     s->check_addr = sc.check_addr;
-    // An unchecked server's counter reads as HAProxy's: just UP.
+    // An unchecked server's counter reads as HAProxy's: just UP, at the
+    // configured rise (show servers state prints it).
+    s->health.rise = sc.rise;
+    s->health.fall = sc.fall;
     s->health.health.store(s->health.rise);
     backend::PoolSettings& ps = s->pool_settings;
     ps.reuse = p.http_reuse;

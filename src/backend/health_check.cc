@@ -325,14 +325,17 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
   ServerHealth& h = srv_->health;
   h.checks.fetch_add(1, std::memory_order_relaxed);
   const int before = counter_.health();
+  const CheckStatus previous = h.last().status;
   if (!passed && before > 0) h.failed_checks.fetch_add(1, std::memory_order_relaxed);
   HealthCounter::Change change = counter_.record(passed);
   h.health.store(counter_.health());
   h.set_last(status, code, took, info);
   const CheckOutcome outcome{status, code, info, took};
   // log-health-checks: every result that moves the counter (a failure of a
-  // server not fully DOWN, a success of one not fully UP), as HAProxy.
-  if (be_->settings.log_health_checks && counter_.health() != before)
+  // server not fully DOWN, a success of one not fully UP) or whose status
+  // differs from the previous check's (the first result after start-up, a
+  // refused connection turning into a timeout...), as HAProxy.
+  if (be_->settings.log_health_checks && (counter_.health() != before || status != previous))
     emit_backend_event(*be_, "[WARNING]", config::kLogNotice,
                        check_result_text(*be_, *srv_, passed, outcome, counter_));
   if (change != HealthCounter::Change::kNone)

@@ -6,6 +6,7 @@
 #include "config/keywords.h"
 #include "config/rule_values.h"
 #include "config/units.h"
+#include "expr/var_access.h"
 
 namespace hearth::config::detail {
 namespace {
@@ -71,6 +72,7 @@ bool parse_var_action(const Directive& d, const std::string& kw, HttpRule& rule,
       return false;
     }
   }
+  expr::declare_set_var_target(rule.var);
   const bool fmt = rule.action == HttpRule::Action::kSetVarFmt;
   if (!check_arity(d, kw, 3, 3, fmt ? "set-var-fmt(NAME) FORMAT" : "set-var(NAME) EXPR", rep))
     return false;

@@ -64,6 +64,11 @@ bool reads_response_body(const HttpRule& rule);
 bool parse_normalize_uri(const Directive& d, const std::string& kw, const ProxySection& s,
                          HttpRule& rule, size_t* cond_at, Reporter& rep);
 
+// Rules in a defaults section: only a named one holds them (its proxies run
+// them before their own); records the section as holding rules
+// (http_rule_keywords.cc). Returns: false after reporting.
+bool defaults_may_hold_rules(const Directive& d, ProxySection& s, Reporter& rep);
+
 // "tcp-request" and "tcp-response" (tcp_rule_keywords.cc).
 void parse_tcp_rule(const Directive& d, ProxySection& section, Reporter& rep);
 

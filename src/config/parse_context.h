@@ -49,6 +49,11 @@ struct ProxySection {
   // own, or inherited); line 0: none. Such a defaults section serves either
   // frontends or backends, never listen sections (HAProxy 2.6).
   SourceLoc rules_defaults;
+  // What those rules allow: kFrontendsOnly when the defaults section has
+  // tcp-request connection or session rules (a backend cannot run them),
+  // kBackendsOnly when it has tcp-response rules (a frontend cannot).
+  enum RulesUsers : uint8_t { kFrontendsOnly = 1, kBackendsOnly = 2 };
+  uint8_t rules_users = 0;
   // The global section said expose-experimental-directives before this
   // section began (normalize-uri needs it).
   bool experimental = false;

@@ -264,6 +264,13 @@ void ConfigParser::open_proxy(const Directive& d, ProxyKind kind) {
   if (!h.from.empty()) {
     if (const ProxySection* named = named_defaults(h.from)) {
       base = named;
+      if (is_defaults && named->rules_defaults.line != 0) {
+        // HAProxy 2.6: rules are inherited by proxies only, one level deep.
+        rep_.error(
+            d.loc, kw,
+            "a defaults section cannot start from '" + h.from + "', which defines TCP/HTTP rules");
+        h.ok = false;
+      }
     } else {
       rep_.error(d.loc, kw, "no defaults section named '" + h.from + "' appears before this line");
       h.ok = false;
@@ -302,6 +309,20 @@ bool ConfigParser::check_rules_defaults(const Directive& d, ProxyKind kind) {
                "a listen section cannot inherit TCP/HTTP rules from a defaults section (the one "
                "at " +
                    where + ")");
+    return false;
+  }
+  const uint8_t only = current_.rules_users;
+  if (kind == ProxyKind::kBackend && (only & ProxySection::kFrontendsOnly)) {
+    rep_.error(d.loc, d[0],
+               "a backend cannot inherit the 'tcp-request connection' or 'tcp-request session' "
+               "rules of the defaults section at " +
+                   where);
+    return false;
+  }
+  if (kind == ProxyKind::kFrontend && (only & ProxySection::kBackendsOnly)) {
+    rep_.error(
+        d.loc, d[0],
+        "a frontend cannot inherit the 'tcp-response' rules of the defaults section at " + where);
     return false;
   }
   const uint8_t side = kind == ProxyKind::kFrontend ? 1 : 2;

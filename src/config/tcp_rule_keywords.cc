@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/keywords.h"
+#include "expr/var_access.h"
 
 namespace hearth::config::detail {
 namespace {
@@ -93,6 +94,7 @@ bool parse_var(const Directive& d, size_t at, const std::string& kw, uint8_t whe
       return false;
     }
   }
+  expr::declare_set_var_target(rule.var);
   const bool fmt = rule.action == Action::kSetVarFmt;
   if (at + 1 >= d.size() || d[at + 1] == "if" || d[at + 1] == "unless") {
     rep.error(d.loc, kw,
@@ -219,8 +221,11 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   std::string kw = d[0] + " " + d[1];
   const ProxyKind pk = s.proxy.kind;
   if (pk == ProxyKind::kDefaults) {
-    rep.error(d.loc, kw, "Hearth does not support rules in a defaults section yet");
-    return;
+    // Checked against the proxies that inherit it (parser.cc), as HAProxy 2.6.
+    if (!defaults_may_hold_rules(d, s, rep)) return;
+    if (kind == Kind::kConnection || kind == Kind::kSession)
+      s.rules_users |= ProxySection::kFrontendsOnly;
+    if (kind == Kind::kResponse) s.rules_users |= ProxySection::kBackendsOnly;
   }
   if ((kind == Kind::kConnection || kind == Kind::kSession) && pk == ProxyKind::kBackend) {
     rep.error(d.loc, kw, "only applies to frontend and listen sections");

@@ -122,6 +122,7 @@ bool check_set_var(const ConvDef&, std::vector<Arg>& args, std::string* err) {
   for (size_t i = 1; i < args.size(); ++i)
     if (!parse_var_cond(args[i].str, &conds, err)) return false;
   args[0].sint = conds;
+  declare_set_var_target(args[0].var);
   return true;
 }
 

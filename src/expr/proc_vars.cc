@@ -61,6 +61,11 @@ void ProcVars::unset(uint32_t id) {
   vars_.erase(id);
 }
 
+void ProcVars::declare(uint32_t id) {
+  std::lock_guard<std::mutex> g(mu_);
+  vars_.try_emplace(id);
+}
+
 void ProcVars::clear() {
   std::lock_guard<std::mutex> g(mu_);
   vars_.clear();

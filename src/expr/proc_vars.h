@@ -25,6 +25,8 @@ class ProcVars {
   // Returns: whether the value was stored.
   bool set_if(uint32_t id, uint16_t conds, const Sample& in);
   void unset(uint32_t id);
+  // Creates `id` without a value unless it exists.
+  void declare(uint32_t id);
   // Forgets every variable (a new configuration, tests).
   void clear();
 

@@ -38,6 +38,10 @@ bool erase_var(FetchContext& ctx, const VarName& v) {
   return true;
 }
 
+void declare_set_var_target(const VarName& v) {
+  if (v.scope == VarScope::kProc) ProcVars::instance().declare(v.id);
+}
+
 bool set_proc_var_from(const VarName& v, const std::string& text, bool fmt, std::string* err) {
   NoStream ctx;
   Sample value;

@@ -19,6 +19,11 @@ bool write_var(FetchContext& ctx, const VarName& v, uint16_t conds, const Sample
 // unset-var. Returns: false if the scope has no store here.
 bool erase_var(FetchContext& ctx, const VarName& v);
 
+// A set-var (action or converter) read from the configuration: one naming a
+// proc variable creates it, without a value, as HAProxy 2.6 does, so that
+// "ifexists" holds for it (and "ifnotexists" does not) from the start.
+void declare_set_var_target(const VarName& v);
+
 // Sets proc variable `v` to the value of `text`, evaluated where there is no
 // stream (the global section's set-var, the runtime API's set var): a sample
 // expression, or with `fmt` a log-format string, using only fetches marked

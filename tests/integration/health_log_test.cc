@@ -1,6 +1,7 @@
 // Health-check logging through the real binary: a backend's own "log"
 // targets receive its servers' state changes and, under option
-// log-health-checks, each check result that moves a server's health, with
+// log-health-checks, each check result that moves a server's health or
+// changes the check's status, with
 // HAProxy 2.6's wording and levels (the expected lines were captured from
 // haproxy 2.6 on the same configuration; only date, pid and durations differ;
 // a listen section is a "proxy" in them).
@@ -89,6 +90,27 @@ TEST(HealthLog, LogHealthChecksSendsEveryMoveOfTheCounterToTheBackendTargets) {
   EXPECT_TRUE(own.none_within(milliseconds(400)));
   // Without "log global" the backend's lines stay off the global targets.
   EXPECT_TRUE(global.none_within(milliseconds(50)));
+}
+
+// With rise 1 fall 1 a server starts fully UP, so its first passing check
+// moves no counter; HAProxy logs it all the same, because the check's status
+// changed (from none to L4OK). Later passing checks repeat the status and are
+// not logged. (Lines captured from haproxy 2.6 on the same configuration;
+// HAProxy's reg-tests checks/4be_1srv_health_checks and the other checks/
+// tests wait for this first line.)
+TEST(HealthLog, LogHealthChecksSendsAChangeOfStatusThatMovesNoCounter) {
+  DatagramListener global, own;
+  const uint16_t port = free_tcp_port();
+  ScriptedServer srv(scripted::send_and_close(""));
+  std::string cfg = config(global, own, port, srv.port(), "  option log-health-checks\n");
+  cfg.replace(cfg.find("rise 2 fall 2"), 13, "rise 1 fall 1");
+  HearthProcess h(cfg, HearthOptions{.wait_ports = {port}});
+  ASSERT_TRUE(h.ready()) << h.describe();
+  EXPECT_EQ(receive(own, 1),
+            std::vector<std::string>{
+                "<141>DATE haproxy[PID]: Health check for server be/s1 succeeded, reason: Layer4 "
+                "check passed, check duration: Nms, status: 1/1 UP.\n"});
+  EXPECT_TRUE(own.none_within(milliseconds(400)));
 }
 
 TEST(HealthLog, WithoutTheOptionOnlyStateChangesAreSentWithTheirReason) {

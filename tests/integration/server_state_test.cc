@@ -103,6 +103,23 @@ Outcome round_trip(const std::string& binary) {
   return out;
 }
 
+// An unchecked server's health counter (srv_check_health) is its configured
+// rise, not the default one (HAProxy's reg-tests checks/*_odd_health_checks
+// give their unchecked servers "rise 1").
+TEST(ServerState, UncheckedServerHealthIsItsRiseLikeHAProxy) {
+  std::vector<std::string> dumps;
+  for (const std::string binary : {"", "haproxy"}) {
+    TempDir dir;
+    const std::string sock = dir.file("stats.sock");
+    Ports p;
+    HearthProcess h(config(p, sock, "", false, " rise 1 fall 1"), options_for(binary, p));
+    ASSERT_TRUE(h.ready()) << binary << ": " << h.describe();
+    dumps.push_back(mask_age(stats_command(sock, "show servers state bk")));
+  }
+  EXPECT_EQ(dumps[0], dumps[1]);
+  EXPECT_NE(dumps[0].find(" s1 127.0.0.1 2 0 1 1 AGE 1 0 1 0 "), std::string::npos) << dumps[0];
+}
+
 TEST(ServerState, SaveAndRestoreLikeHAProxy) {
   Outcome hearth = round_trip(""), haproxy = round_trip("haproxy");
   ASSERT_EQ(hearth.seen.size(), haproxy.seen.size());

@@ -2,7 +2,8 @@
 // through HAProxy 2.6 with the same configuration: SNI routing of TLS
 // passthrough (openssl s_client against openssl s_server backends), rejects
 // at connection and content level, inspect-delay timing, a connection-level
-// variable read by an http-request rule, and tcp-response content.
+// variable read by an http-request rule, tcp-response content, and rules
+// inherited from named defaults sections.
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -14,6 +15,7 @@
 
 #include "support/command.h"
 #include "support/process.h"
+#include "support/scripted_server.h"
 #include "support/temp_dir.h"
 #include "tcp_test_util.h"
 
@@ -286,6 +288,42 @@ TEST(TcpRules, ResponseContentMatchesHAProxy) {
       UniqueFd fd(connect_from("127.0.0.1", port2));
       EXPECT_EQ(recv_n(fd.get(), 5, milliseconds{5000}), "good\n") << who;
     }
+  }
+}
+
+// Rules of a named defaults section run before the proxy's own, in each set:
+// the defaults' accept ends the set, so the proxy's reject is never reached
+// (HAProxy's reg-test tcp-rules/default_rules.vtc tells the same story).
+TEST(TcpRules, RulesFromNamedDefaultsMatchHAProxy) {
+  for (const std::string binary : kBinaries) {
+    ScriptedServer srv(scripted::reply_and_close("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"));
+    const uint16_t port = free_tcp_port();
+    const std::string cfg =
+        "defaults common\n  mode http\n  timeout connect 2s\n  timeout client 10s\n"
+        "  timeout server 10s\n"
+        "defaults def_front from common\n  tcp-request connection accept\n"
+        "  tcp-request session accept\n  tcp-request inspect-delay 5s\n"
+        "  tcp-request content set-var(txn.f) str(def_front)\n  tcp-request content accept\n"
+        "defaults def_back from common\n  tcp-request inspect-delay 5s\n"
+        "  tcp-request content set-var(txn.b) str(def_back)\n  tcp-request content accept\n"
+        "  tcp-response inspect-delay 5s\n  tcp-response content set-var(txn.r) str(def_back)\n"
+        "  tcp-response content accept\n"
+        "frontend fe from def_front\n  bind 127.0.0.1:" +
+        std::to_string(port) +
+        "\n  tcp-request connection reject\n  tcp-request session reject\n"
+        "  tcp-request content reject\n  default_backend be\n"
+        "backend be from def_back\n  tcp-response content reject\n"
+        "  http-response set-header x-vars \"%[var(txn.f)] %[var(txn.b)] %[var(txn.r)]\"\n"
+        "  server s1 127.0.0.1:" +
+        std::to_string(srv.port()) + "\n";
+    HearthProcess h(cfg, options_for(binary, port));
+    ASSERT_TRUE(h.ready()) << name_of(binary) << ": " << h.describe();
+    UniqueFd fd(connect_from("127.0.0.1", port));
+    ASSERT_TRUE(send_all(fd.get(), "GET / HTTP/1.0\r\n\r\n"));
+    const Outcome o = drain(fd.get());
+    EXPECT_EQ(o.bytes.substr(0, 15), "HTTP/1.1 200 OK") << name_of(binary) << o.bytes;
+    EXPECT_NE(o.bytes.find("\r\nx-vars: def_front def_back def_back\r\n"), std::string::npos)
+        << name_of(binary) << o.bytes;
   }
 }
 

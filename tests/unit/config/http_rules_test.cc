@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "config_test_util.h"
+#include "expr/proc_vars.h"
+#include "expr/vars.h"
 
 namespace hearth::config {
 namespace {
@@ -369,6 +371,27 @@ TEST(HttpRules, NamedDefaultsRulesRunBeforeTheProxysOwn) {
   EXPECT_EQ(f.http_request_rules[0].name, "X-D");
   EXPECT_EQ(f.http_request_rules[1].name, "X-F");
   EXPECT_EQ(f.http_after_response_rules.size(), 1u);
+}
+
+// HAProxy 2.6 creates the proc variables that set-var actions name when it
+// reads the configuration, so "ifexists" holds for them from the start.
+TEST(HttpRules, SetVarActionsCreateTheirProcVariables) {
+  auto r = parse(
+      "frontend f\n  mode http\n  bind :1\n"
+      "  http-response set-var(proc.rule_decl_http,ifexists) int(1)\n"
+      "  tcp-request content set-var(proc.rule_decl_tcp) int(1) if FALSE\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  expr::Sample one;
+  one.set_sint(1);
+  auto exists = [&](const char* name) {
+    expr::VarName v;
+    std::string err;
+    EXPECT_TRUE(expr::parse_var_name(name, &v, &err)) << err;
+    return expr::ProcVars::instance().set_if(v.id, expr::kVarIfExists, one);
+  };
+  EXPECT_TRUE(exists("proc.rule_decl_http"));
+  EXPECT_TRUE(exists("proc.rule_decl_tcp"));
+  EXPECT_FALSE(exists("proc.rule_never_named"));
 }
 
 TEST(HttpRules, DefaultsRulesErrors) {

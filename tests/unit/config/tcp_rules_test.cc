@@ -191,13 +191,70 @@ TEST(TcpRules, SetLogLevelInContentRules) {
             "crit, err, warning, notice, info, debug or silent, found 'loud'");
 }
 
+// HAProxy 2.6: a named defaults section may hold TCP rules; its proxies run
+// them before their own (tcp-rules/default_rules.vtc of HAProxy's reg-tests).
+TEST(TcpRules, NamedDefaultsRulesRunBeforeTheProxysOwn) {
+  auto r = parse(
+      "defaults common\n  mode http\n"
+      "defaults front from common\n  tcp-request connection accept\n"
+      "  tcp-request session accept\n  tcp-request inspect-delay 5s\n"
+      "  tcp-request content set-var(txn.t) str(front)\n"
+      "defaults back from common\n  tcp-response inspect-delay 2s\n"
+      "  tcp-response content accept\n"
+      "frontend f from front\n  bind :1\n  tcp-request connection reject\n"
+      "  tcp-request content reject\n  default_backend b\n"
+      "backend b from back\n  tcp-response content reject\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const TcpRules& f = tcp(r, 0);
+  ASSERT_EQ(f.connection.size(), 2u);
+  EXPECT_EQ(f.connection[0].action, Action::kAccept);
+  EXPECT_EQ(f.connection[1].action, Action::kReject);
+  EXPECT_EQ(f.session.size(), 1u);
+  ASSERT_EQ(f.content.size(), 2u);
+  EXPECT_EQ(f.content[0].action, Action::kSetVar);
+  EXPECT_EQ(f.inspect_delay, 5000);
+  const TcpRules& b = tcp(r, 1);
+  ASSERT_EQ(b.response.size(), 2u);
+  EXPECT_EQ(b.response[0].action, Action::kAccept);
+  EXPECT_EQ(b.response[1].action, Action::kReject);
+  EXPECT_EQ(b.res_inspect_delay, 2000);
+}
+
+// The misuses HAProxy 2.6 refuses (startup/default_rules.vtc h1-h13).
+TEST(TcpRules, DefaultsRulesErrors) {
+  EXPECT_EQ(only_error(parse("defaults\n  tcp-request session accept\n")),
+            "t.cfg:2: 'tcp-request': not allowed in an anonymous defaults section: name it "
+            "(defaults NAME) and have proxies use it with 'from NAME'");
+  EXPECT_EQ(only_error(parse("defaults d\n  tcp-request connection accept\n"
+                             "backend b from d\n  server s 127.0.0.1:2\n")),
+            "t.cfg:3: 'backend': a backend cannot inherit the 'tcp-request connection' or "
+            "'tcp-request session' rules of the defaults section at t.cfg:1");
+  EXPECT_EQ(only_error(parse("defaults d\n  tcp-response content accept\n"
+                             "frontend f from d\n  bind :1\n")),
+            "t.cfg:3: 'frontend': a frontend cannot inherit the 'tcp-response' rules of the "
+            "defaults section at t.cfg:1");
+  EXPECT_EQ(only_error(parse("defaults d\n  tcp-request content accept\n"
+                             "listen l from d\n  bind :1\n  server s 127.0.0.1:2\n")),
+            "t.cfg:3: 'listen': a listen section cannot inherit TCP/HTTP rules from a defaults "
+            "section (the one at t.cfg:1)");
+  EXPECT_EQ(only_error(parse("defaults d\n  tcp-request content accept\n"
+                             "frontend f from d\n  bind :1\n  default_backend b\n"
+                             "backend b from d\n  server s 127.0.0.1:2\n")),
+            "t.cfg:6: 'backend': the defaults section at t.cfg:1 defines TCP/HTTP rules: it may "
+            "serve frontends or backends, not both");
+  EXPECT_EQ(only_error(parse("defaults d\n  tcp-response content accept\n"
+                             "defaults e from d\n  mode tcp\n")),
+            "t.cfg:3: 'defaults': a defaults section cannot start from 'd', which defines "
+            "TCP/HTTP rules");
+}
+
 TEST(TcpRules, MisplacedOrMalformed) {
   EXPECT_TRUE(has(parse("backend b\n  tcp-request connection reject\n").errors,
                   "t.cfg:2: 'tcp-request connection'", "frontend and listen"));
   EXPECT_TRUE(has(parse("frontend f\n  tcp-response content accept\n").errors,
                   "t.cfg:2: 'tcp-response content'", "backend and listen"));
   EXPECT_TRUE(has(parse("defaults\n  tcp-request content accept\n").errors,
-                  "t.cfg:2: 'tcp-request content'", "defaults"));
+                  "t.cfg:2: 'tcp-request'", "not allowed in an anonymous defaults section"));
   EXPECT_TRUE(has(parse("frontend f\n  tcp-request content\n").errors,
                   "t.cfg:2: 'tcp-request content'", "missing action"));
   EXPECT_TRUE(has(parse("frontend f\n  tcp-request bogus accept\n").errors,

@@ -87,6 +87,30 @@ TEST(ProcVars, ReachedThroughTheVarFetchAndConverters) {
   EXPECT_EQ(s.str, "gone");
 }
 
+// HAProxy 2.6 creates a proc variable named by a set-var when it reads the
+// configuration: "ifexists" holds for it before any value was stored, and
+// "ifnotexists" never does (sample_fetches/cond_set_var.vtc of its reg-tests).
+TEST(ProcVars, ASetVarConverterCreatesItsProcVariableAtParse) {
+  testing::FakeContext ctx;
+  std::string err;
+  auto set = parse_sample_expr("int(12),set-var(proc.pv_decl,ifexists)", kUseAny, &err);
+  ASSERT_TRUE(set) << err;
+  Sample out;
+  EXPECT_FALSE(ProcVars::instance().get(proc("pv_decl").id, &out));  // created, not set
+  Sample s;
+  ASSERT_TRUE(eval_sample_expr(*set, ctx, s));
+  ASSERT_TRUE(ProcVars::instance().get(proc("pv_decl").id, &out));
+  EXPECT_EQ(out.sint, 12);
+  auto once = parse_sample_expr("int(5),set-var(proc.pv_decl2,ifnotexists)", kUseAny, &err);
+  ASSERT_TRUE(once) << err;
+  EXPECT_FALSE(eval_sample_expr(*once, ctx, s));
+  EXPECT_FALSE(ProcVars::instance().get(proc("pv_decl2").id, &out));
+  // Other scopes are per stream: nothing is created for them at parse.
+  auto txn = parse_sample_expr("int(5),set-var(txn.pv_decl,ifexists)", kUseAny, &err);
+  ASSERT_TRUE(txn) << err;
+  EXPECT_FALSE(eval_sample_expr(*txn, ctx, s));
+}
+
 // Worker threads share the store: concurrent increments lose nothing when each
 // is one set under the lock, and readers never see torn bytes.
 TEST(ProcVars, SharedByThreads) {
