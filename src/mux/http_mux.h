@@ -73,6 +73,10 @@ class HttpMux : public Mux {
   virtual bool tx_blocked(StreamConnector* sc) const = 0;
   // Input received and not yet delivered as heads or data.
   virtual bool has_input(StreamConnector* sc) const = 0;
+  // Reads what the peer sent into the mux's input, delivering nothing, so
+  // that its close shows in sc's flags (option abortonclose while the
+  // request waits for a server).
+  virtual void watch_input(StreamConnector*) {}
   // Bytes received from / written to the peer since this connector attached
   // (the wire's bytes, framing included: the log's and the retry's measure).
   virtual uint64_t rx_bytes(StreamConnector* sc) const = 0;

@@ -61,6 +61,9 @@ class MuxH1 final : public HttpMux {
   bool snd_eom(StreamConnector* sc, const http::MsgHead* trailers) override;
   bool flush(StreamConnector* sc) override;
   // Full, or payload handed out and not yet consumed: nothing is read then.
+  void watch_input(StreamConnector* sc) override {
+    if (!ibuf_.full() && !(sc->flags & (kScEos | kScError))) fill();
+  }
   bool rx_blocked(StreamConnector*) const override { return ibuf_.full() || pending_ > 0; }
   bool tx_blocked(StreamConnector*) const override { return !obuf_.empty() || tx_short_; }
   bool has_input(StreamConnector*) const override { return !ibuf_.empty(); }

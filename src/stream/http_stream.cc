@@ -223,9 +223,18 @@ void HttpStream::on_server(ServerSide::State st) {
     case ServerSide::State::kTurnAround:
     case ServerSide::State::kIdle:
       phase_ = Phase::kConnect;
+      // option abortonclose: a client that closed (or failed) while its
+      // request waits for a server is not served: logged CQ (queued) or CC.
+      if (abort_on_close()) fmux()->watch_input(scf_);
+      if (abort_on_close() && (scf_->flags & kEnd)) {
+        log_.term = st == ServerSide::State::kQueued ? "CQ" : "CC";
+        return abort_all();
+      }
       return;
   }
 }
+
+bool HttpStream::abort_on_close() const { return be_ && be_->settings.abortonclose; }
 
 // A retry re-sends the buffered request on a NEW connection to the same
 // server. Allowed only when the request is idempotent (RFC 9110 §9.2.2) and

@@ -215,6 +215,9 @@ class HttpStream {
   void sent_to_client();
   void sent_to_server();
   bool indep_client() const;
+  // option abortonclose of the backend: while the request waits for a
+  // server, the client side is read so that its close is seen.
+  bool abort_on_close() const;
   bool indep_server() const;
   void update_timer();
   void log_end();

@@ -159,6 +159,9 @@ void HttpStream::update_subscriptions() {
       b_send = bm && (req_.sent < req_.data.len() || (req_.done && !req_.eom_sent) ||
                       bm->tx_blocked(scb()));
       break;
+    case Phase::kConnect:
+      f_recv = abort_on_close() && f_open();
+      break;
     case Phase::kTunnel:
       f_recv = f_open();
       b_recv = b_open();
