@@ -77,7 +77,9 @@ CFG
     $bin -D -f $W/$name.cfg -p $pidf >> $W/$name.log 2>&1
   fi
   sleep 1
-  local dur=$(python3 -c "print(int($RELOADS * $INTERVAL + 4))")
+  # Each reload takes a little longer than INTERVAL (the master's work, the
+  # timestamps): the load outlasts the last one by a few seconds.
+  local dur=$(python3 -c "print(int($RELOADS * ($INTERVAL + 0.5) + 4))")
   eval wrk -t2 -c20 -d${dur}s $WRK_ARGS http://127.0.0.1:$port/ > $W/$name.wrk 2>&1 & local wrkpid=$!
   sleep 2
   : > $W/$name.reloads

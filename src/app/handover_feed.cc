@@ -26,8 +26,10 @@ void HandoverFeed::add(int fd) {
 void HandoverFeed::starved_cb(void* ctx) { static_cast<HandoverFeed*>(ctx)->read_all(); }
 
 void HandoverFeed::read_all() {
-  std::unique_lock<std::mutex> g(mu_, std::try_to_lock);
-  if (!g.owns_lock() || fds_.empty()) return;
+  // Another thread reading: wait for it (a few non-blocking reads) rather
+  // than leave with nothing while the connection it is reading is in flight.
+  std::lock_guard<std::mutex> g(mu_);
+  if (fds_.empty()) return;
   for (int& fd : fds_) {
     for (;;) {
       net::ChannelMessage m;

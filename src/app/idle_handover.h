@@ -31,8 +31,9 @@ bool is_idle_handover(std::string_view msg);
 // own copy (the socket lives on in the message). Connections a send failed
 // for are closed too.
 // `keep`: connections each pool keeps, for the requests this worker has
-// still to serve (a connection handed over would have to be replaced by a
-// new one for them).
+// still to serve: spared clients and streams that have not asked for a
+// server yet (a connection handed over would have to be replaced by a new
+// one for them).
 // Returns: how many were sent.
 int hand_over_idle(const std::vector<std::unique_ptr<backend::Backend>>& backends, int thread,
                    int channel, int64_t now_ms, size_t keep = 0);

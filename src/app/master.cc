@@ -61,14 +61,18 @@ class Master {
   // Binds, forks a worker on `parsed` and waits until it serves.
   // Returns: false (reported) if it could not start; nothing changed then.
   // `warm`: what the worker it replaces knows (null: nothing).
-  bool start_worker(config::ParseResult& parsed, bool quiet, const WarmState* warm);
+  // `handover`: the warm reload's direct channel (-1s: none): [1] is the
+  // worker's from its start, [0] goes to the workers it replaces.
+  bool start_worker(config::ParseResult& parsed, bool quiet, const WarmState* warm,
+                    const int handover[2]);
   // The warm reload: messages from the workers' channels; idle server
   // connections a leaving worker hands over go on to the current one.
   void read_channels(const std::vector<pollfd>& polled);
   WorkerProc* current_worker();
-  // Sends a worker that a newer one replaces the soft stop with handover.
+  // Sends a worker that a newer one replaces the soft stop with handover,
+  // with `direct` (the new worker's channel; -1: through the master).
   // Returns: false if the channel failed (the caller signals instead).
-  bool tell_to_leave(const WorkerProc& w);
+  bool tell_to_leave(const WorkerProc& w, int direct);
   bool wait_ready(int channel);
   void reload();
   void on_signal(int sig);
@@ -147,20 +151,11 @@ bool Master::wait_ready(int channel) {
   }
 }
 
-bool Master::tell_to_leave(const WorkerProc& w) {
+bool Master::tell_to_leave(const WorkerProc& w, int direct) {
   if (!w.channel_open) return false;
   // A direct channel from the leaving worker to the new one: its idle
   // connections then reach the new worker without a stop here.
-  const WorkerProc* to = current_worker();
-  int sp[2];
-  std::string err;
-  if (to && to->channel_open && net::channel_pair(sp, &err)) {
-    const bool sent = net::channel_send(to->channel, kHandoverInMessage, &sp[1], 1) &&
-                      net::channel_send(w.channel, kLeaveMessage, &sp[0], 1);
-    close(sp[0]);
-    close(sp[1]);
-    if (sent) return true;
-  }
+  if (direct >= 0 && net::channel_send(w.channel, kLeaveMessage, &direct, 1)) return true;
   return net::channel_send(w.channel, kLeaveMessage);  // through the master
 }
 
@@ -193,7 +188,8 @@ void Master::read_channels(const std::vector<pollfd>& polled) {
   }
 }
 
-bool Master::start_worker(config::ParseResult& parsed, bool quiet, const WarmState* warm) {
+bool Master::start_worker(config::ParseResult& parsed, bool quiet, const WarmState* warm,
+                          const int handover[2]) {
   std::string err;
   int sp[2], cli[2] = {-1, -1};
   if (!bind_all(parsed.config, &err) || !net::channel_pair(sp, &err)) {
@@ -215,6 +211,7 @@ bool Master::start_worker(config::ParseResult& parsed, bool quiet, const WarmSta
   if (pid == 0) {  // the worker: nothing of the master's but the listeners
     close(sp[0]);
     if (cli[0] >= 0) close(cli[0]);
+    if (handover[0] >= 0) close(handover[0]);  // the leaving worker's end
     close(sfd_);
     cli_.close_in_child();
     for (const WorkerProc& w : workers_) close(w.channel), close(w.cli);
@@ -222,7 +219,7 @@ bool Master::start_worker(config::ParseResult& parsed, bool quiet, const WarmSta
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    MasterLink link{sp[1], &listeners_, cli[1], warm};
+    MasterLink link{sp[1], &listeners_, cli[1], warm, handover[1]};
     const int rc = serve(o_, parsed, quiet, &link);
     fflush(stdout);
     fflush(stderr);
@@ -258,8 +255,18 @@ void Master::reload() {
   const WorkerProc* cur = current_worker();
   const bool have_warm =
       cur && cur->channel_open && fetch_warm_state(cur->channel, kWarmStateTimeoutMs, &warm);
-  if (!load_config(o, &parsed, &quiet) ||
-      !start_worker(parsed, quiet, have_warm ? &warm : nullptr)) {
+  // The warm reload's direct channel, made before the fork: the new worker
+  // reads it from its start, so no connection the leaving worker sends
+  // arrives before someone listens for it.
+  int handover[2] = {-1, -1};
+  std::string err;
+  if (cur && cur->channel_open && !net::channel_pair(handover, &err))
+    handover[0] = handover[1] = -1;  // the connections go through the master
+  const bool started = load_config(o, &parsed, &quiet) &&
+                       start_worker(parsed, quiet, have_warm ? &warm : nullptr, handover);
+  if (handover[1] >= 0) close(handover[1]);  // the new worker's end
+  if (!started) {
+    if (handover[0] >= 0) close(handover[0]);
     ++failed_reloads_;
     fprintf(stderr, "[ALERT] hearth master: reload failed, the current worker keeps serving\n");
     notify("READY=1");  // still serving, with the previous configuration
@@ -273,11 +280,12 @@ void Master::reload() {
     ++w.reloads;
     if (max_reloads_ >= 0 && w.reloads > max_reloads_) {
       kill(w.pid, SIGTERM);  // mworker-max-reloads: it stayed too long
-    } else if (!w.leaving && !tell_to_leave(w)) {
+    } else if (!w.leaving && !tell_to_leave(w, handover[0])) {
       kill(w.pid, SIGUSR1);  // finish the sessions, bounded by hard-stop-after
     }
     w.leaving = true;
   }
+  if (handover[0] >= 0) close(handover[0]);  // the leaving workers hold it now
   fprintf(stderr, "[NOTICE] hearth master: reload done\n");
   notify("READY=1");
 }
@@ -411,7 +419,8 @@ int Master::run(config::ParseResult parsed) {
   net::AdoptedSockets adopted;
   if (!take_old_sockets(o_, &adopted, &err)) fprintf(stderr, "[WARNING] %s\n", err.c_str());
   listeners_.set_adopted(&adopted);
-  if (!start_worker(parsed, quiet_, nullptr)) {
+  const int no_handover[2] = {-1, -1};
+  if (!start_worker(parsed, quiet_, nullptr, no_handover)) {
     programs_.signal_all(SIGTERM);
     int status = 0;
     while (wait(&status) > 0 || errno == EINTR) {  // the programs too

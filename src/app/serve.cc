@@ -231,6 +231,8 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   const int pid_fd = confine(o, g, daemon, link != nullptr);
   if (pid_fd == -2) return 1;
   write_pid(pid_fd);
+  HandoverFeed feed(&rt.backends);  // the warm reload's direct channel
+  if (link && link->handover_in >= 0) feed.add(link->handover_in);
   for (auto& w : workers) w->start();
   std::vector<pthread_t> threads;
   for (auto& w : workers) threads.push_back(w->native_thread());
@@ -248,7 +250,6 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   ss.grace_ms = g.process.grace_ms;
   ss.master_channel = link ? link->channel : -1;
   ss.exports = &exports;
-  HandoverFeed feed(&rt.backends);  // the warm reload's direct channels
   if (link) {
     const int channel = link->channel;
     // A direct channel to the new worker if the master opened one, else
@@ -265,11 +266,8 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
       feed.read_all();
       sweep_handed_over(rt.backends, workers, now);
     };
-    ss.on_message = [&rt, &bes, &feed, channel](net::ChannelMessage& m) {
-      if (m.text == kHandoverInMessage && m.fds.size() == 1) {
-        feed.add(m.fds.front());  // a leaving worker's direct channel
-        m.fds.clear();
-      } else if (m.text == kWarmStateRequest) {
+    ss.on_message = [&rt, &bes, channel](net::ChannelMessage& m) {
+      if (m.text == kWarmStateRequest) {
         send_warm_state(channel, collect_warm_state(bes, MonotonicClock::instance()->now_ms()));
       } else if (is_idle_handover(m.text)) {
         adopt_idle(rt.backends, m);

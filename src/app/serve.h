@@ -15,6 +15,9 @@ struct MasterLink {
   const net::ListenSet* listeners = nullptr;  // the sockets the master binds and keeps
   int cli_channel = -1;             // the master CLI's connections to this worker's runtime API
   const WarmState* warm = nullptr;  // what the worker it replaces knew (or null)
+  // The warm reload: the channel the workers it replaces write their idle
+  // server connections into (-1: none), read from the start.
+  int handover_in = -1;
 };
 
 // `link`: null for a standalone process (it binds, writes the pid file and

@@ -40,9 +40,6 @@ struct SuperviseSettings {
 // The master's word for "a newer worker serves: soft-stop, and hand over
 // what it can use" (SIGUSR1 soft-stops without the handover).
 inline constexpr std::string_view kLeaveMessage = "leave";
-// The master's word to the new worker, with one descriptor: the other end of
-// a leaving worker's direct channel, to read its handover from.
-inline constexpr std::string_view kHandoverInMessage = "handover-in";
 
 // Returns: the signals the serving process waits for (SIGTERM, SIGINT,
 // SIGUSR1, SIGTTOU, SIGTTIN, and in master-worker mode SIGHUP and SIGUSR2,

@@ -123,11 +123,14 @@ void Worker::close_idle_pools() {
 
 void Worker::hand_over_idle_pools() {
   const int channel = rt_->handover_channel.load();
-  // The clients spared by the soft stop (their request arrived) are still to
-  // be served here: as many connections stay.
+  // The clients spared by the soft stop (their request arrived) and the
+  // streams that have not asked for a server yet are still to be served here:
+  // as many connections stay. (The leave runs after the poller's batch, whose
+  // reads may have started streams that ask only later in the same pass.)
   if (channel >= 0)
-    hand_over_idle(rt_->backends, index_, channel, loop_.now_ms(),
-                   size_t(mux::MuxH1::idle_incoming_count()));
+    hand_over_idle(
+        rt_->backends, index_, channel, loop_.now_ms(),
+        size_t(mux::MuxH1::idle_incoming_count() + stream::streams_before_server_on_thread()));
 }
 
 // A connection was parked while this worker hands its connections over: send

@@ -21,6 +21,10 @@ int& live_streams_on_thread() {
   static thread_local int n = 0;
   return n;
 }
+int& streams_before_server_on_thread() {
+  static thread_local int n = 0;
+  return n;
+}
 void set_soft_stop() { g_soft_stop.store(true); }
 bool soft_stopping() { return g_soft_stop.load(std::memory_order_relaxed); }
 
@@ -60,6 +64,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
   exp_.req = deadline_after(
       log_.start_ms, fe->timeouts.http_request ? fe->timeouts.http_request : fe->timeouts.client);
   ++live_streams_on_thread();
+  ++streams_before_server_on_thread();
 }
 
 HttpStream::~HttpStream() {
@@ -67,6 +72,13 @@ HttpStream::~HttpStream() {
   fe_->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
   EventLoop::current()->timers().cancel(&timer_);
   --live_streams_on_thread();
+  leave_before_server();
+}
+
+void HttpStream::leave_before_server() {
+  if (!before_server_) return;
+  before_server_ = false;
+  --streams_before_server_on_thread();
 }
 
 Session* HttpStream::session() const { return Session::of(scf_->conn); }
@@ -181,6 +193,7 @@ void HttpStream::check_timeouts() {
 // The request goes to be_: the server side assigns a server and gets a
 // connection to it, reused from the server's pool when the policy allows.
 void HttpStream::assign_server() {
+  leave_before_server();
   backend::LbRequest req;
   req.source_hash = session()->client_addr(scf_->conn).ip_hash();
   // The server of the client's private connection: with prefer-last-server, or

@@ -274,6 +274,9 @@ class HttpStream {
   // option http-use-proxy-header and a target that is not a path: the
   // client talks to a proxy (Proxy-Authorization, 407).
   bool use_px_conn_ = false;
+  // Counted in streams_before_server_on_thread() until it asks for a server.
+  bool before_server_ = true;
+  void leave_before_server();
 
   Tasklet tasklet_;
   WaitEvent wait_f_, wait_b_;
@@ -284,6 +287,10 @@ class HttpStream {
 
 // Streams (TCP and HTTP) alive on the calling thread; a graceful stop waits for 0.
 int& live_streams_on_thread();
+// HTTP streams on the calling thread that have not asked for a server yet
+// (their request is being read or analysed). A worker that hands its idle
+// server connections over at a reload keeps as many: they are about to ask.
+int& streams_before_server_on_thread();
 // Set once a graceful stop began: HTTP answers "connection: close" from then on.
 void set_soft_stop();
 bool soft_stopping();

@@ -84,6 +84,56 @@ int parallel_requests(uint16_t port, int n) {
   return ok.load();
 }
 
+// Keep-alive clients that send requests back to back until stopped, each
+// on a new connection when the proxy closes theirs (as a soft-stopping worker
+// does). A request sent on a connection the proxy closed at that moment gets
+// no byte of a response and is retried on a new one, as HTTP clients do for
+// idempotent requests (RFC 9112, 9.3.1); anything else is an error.
+class KeepAliveLoad {
+ public:
+  KeepAliveLoad(uint16_t port, int clients) : port_(port) {
+    for (int i = 0; i < clients; ++i) threads_.emplace_back([this] { client(); });
+  }
+  ~KeepAliveLoad() { stop(); }
+  void stop() {
+    done_.store(true);
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+  // Returns: whether `n` more requests were answered (false: the load stalled).
+  bool serve_more(uint64_t n) const {
+    const uint64_t target = ok.load() + n;
+    return wait_until([&] { return ok.load() >= target; }, milliseconds{15000});
+  }
+  std::atomic<uint64_t> ok{0}, errors{0};
+
+ private:
+  void client() {
+    std::unique_ptr<HttpClient> c;
+    int used = 0;
+    while (!done_.load()) {
+      if (!c) c = std::make_unique<HttpClient>(port_), used = 0;
+      HttpResponse r = c->connected() ? c->request("GET", "/") : HttpResponse{};
+      if (r.status == 0 && used > 0 && c->pending().empty()) {  // closed under us: retry
+        c = std::make_unique<HttpClient>(port_), used = 0;
+        r = c->connected() ? c->request("GET", "/") : HttpResponse{};
+      }
+      if (!r.complete || r.status != 200) {
+        errors.fetch_add(1);
+        c.reset();
+        continue;
+      }
+      ok.fetch_add(1);
+      ++used;
+      if (r.has_token("connection", "close")) c.reset();
+    }
+  }
+
+  uint16_t port_;
+  std::atomic<bool> done_{false};
+  std::vector<std::thread> threads_;
+};
+
 // One thread: the threads' pools are their own, and with two a client could
 // land on the thread that holds none of them.
 TEST(WarmReload, IdleServerConnectionsMoveToTheNewWorker) {
@@ -189,6 +239,42 @@ TEST(WarmReload, AMovedServerGetsNothingOfTheOldOne) {
   // Not in drain: the moved server takes traffic.
   EXPECT_EQ(parallel_requests(w.fe, 2), 2);
   EXPECT_GE(b.connections(), 1u);
+  EXPECT_EQ(h.stop(), 0) << h.output();
+}
+
+// The figure: under a steady keep-alive load, reloads open (about)
+// no server connection. The leaving worker's in-flight exchanges hand theirs
+// over as they end, it keeps one for each request it has still to serve
+// (even those whose stream started in the very batch that read the leave),
+// and the new worker reads its channel from its start, on whichever thread
+// needs a connection first. Counted by the backend, which sees every connect.
+TEST(WarmReload, ReloadsUnderKeepAliveLoadOpenNoServerConnection) {
+  HttpBackend be;
+  WarmSetup w;  // two threads, http-reuse always
+  HearthProcess h(w.config(be.port()), w.options());
+  ASSERT_TRUE(h.ready()) << h.describe();
+  KeepAliveLoad load(w.fe, 10);
+  // Steady: the pools hold what the load needs, and it opens no more.
+  ASSERT_TRUE(load.serve_more(500));
+  uint64_t before = be.connections();
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(load.serve_more(500));
+    if (be.connections() == before) break;
+    before = be.connections();
+  }
+  ASSERT_TRUE(load.serve_more(500));
+  ASSERT_EQ(be.connections(), before) << "the load never settled";
+  constexpr int kReloads = 8;
+  for (int i = 1; i <= kReloads; ++i) {
+    ASSERT_TRUE(reload(h, size_t(i))) << h.output();
+    ASSERT_TRUE(load.serve_more(300)) << h.output();
+  }
+  load.stop();
+  EXPECT_EQ(load.errors.load(), 0u);
+  // At most one new connection per reload on average (HAProxy opens one per
+  // client at each reload: 10 here).
+  EXPECT_LE(be.connections() - before, uint64_t(kReloads))
+      << before << " server connections before the reloads, " << be.connections() << " after";
   EXPECT_EQ(h.stop(), 0) << h.output();
 }
 
