@@ -158,7 +158,10 @@ const std::vector<Named>& catalog() {
     add("ssl_fc_protocol", def(FetchId::kSslFcProtocol, none, T::kStr, kUseAny));
     add("ssl_fc_cipher", def(FetchId::kSslFcCipher, none, T::kStr, kUseAny));
     add("ssl_fc_alpn", def(FetchId::kSslFcAlpn, none, T::kStr, kUseAny));
-    add("ssl_fc_session_reused", def(FetchId::kSslFcSessionReused, none, T::kBool, kUseAny));
+    // HAProxy 2.6 names it ssl_fc_is_resumed; ssl_fc_session_reused is the
+    // name issue #9 asked for, kept as an alias.
+    for (std::string_view n : {"ssl_fc_is_resumed", "ssl_fc_session_reused"})
+      add(n, def(FetchId::kSslFcSessionReused, none, T::kBool, kUseAny));
     add("ssl_fc_use_keysize", def(FetchId::kSslFcUseKeysize, none, T::kSint, kUseAny));
     add("ssl_c_used", def(FetchId::kSslCUsed, none, T::kBool, kUseAny));
     add("ssl_c_verify", def(FetchId::kSslCVerify, none, T::kSint, kUseAny));
