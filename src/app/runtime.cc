@@ -1,19 +1,18 @@
 #include "app/runtime.h"
 
-#include "app/tls_bind.h"
-#include "net/tls_transport.h"
-
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 
+#include "app/tls_bind.h"
 #include "backend/fd_pressure.h"
 #include "config/proxy_ids.h"
 #include "config/validate_binds.h"
 #include "core/clock.h"
 #include "mux/mux_h1.h"
 #include "net/pipe_pool.h"
+#include "net/tls_transport.h"
 #include "stream/sample_fetch.h"
 #include "stream/session_log.h"
 

@@ -13,7 +13,6 @@ namespace hearth::app {
 // sets nothing, and folds ssl-min-ver/ssl-max-ver/force-*/no-* into one
 // range of versions. Returns: the settings, or nullopt with *err set.
 std::optional<net::TlsBindSettings> tls_bind_settings(const config::BindTls& b,
-                                                      const config::TlsGlobal& g,
-                                                      std::string* err);
+                                                      const config::TlsGlobal& g, std::string* err);
 
 }  // namespace hearth::app

@@ -85,9 +85,9 @@ bool set_valued(const Directive& d, const std::string& kw, const std::string& v,
   } else if (kw == "ssl-min-ver" || kw == "ssl-max-ver") {
     const int ver = version_of(v);
     if (!ver) {
-      rep.error(d.loc, where,
-                "'" + kw + "' expects SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3, not '" + v +
-                    "'");
+      rep.error(
+          d.loc, where,
+          "'" + kw + "' expects SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3, not '" + v + "'");
       return false;
     }
     (kw == "ssl-min-ver" ? t.min_ver : t.max_ver) = ver;

@@ -89,14 +89,14 @@ struct ServerConfig {
 
 // The TLS options of a bind line, or of ssl-default-bind-options (bind_ssl_keywords.cc).
 struct BindTls {
-  bool enabled = false;           // "ssl"
-  std::vector<std::string> crts;  // "crt", as written (crt-base applies at startup)
+  bool enabled = false;                           // "ssl"
+  std::vector<std::string> crts;                  // "crt", as written (crt-base applies at startup)
   std::string ca_file, ca_verify_file, crl_file;  // as written (ca-base applies)
-  int verify = -1;                // -1 unset, 0 none, 1 optional, 2 required
-  std::vector<std::string> alpn;  // protocols advertised (h2 already left out)
-  int min_ver = 0, max_ver = 0;   // ssl-min-ver / ssl-max-ver, wire numbers; 0: unset
-  int force_ver = 0;              // force-tlsv12 / force-tlsv13
-  uint8_t no_versions = 0;        // bit (v - 0x300): no-sslv3 ... no-tlsv13
+  int verify = -1;                                // -1 unset, 0 none, 1 optional, 2 required
+  std::vector<std::string> alpn;                  // protocols advertised (h2 already left out)
+  int min_ver = 0, max_ver = 0;  // ssl-min-ver / ssl-max-ver, wire numbers; 0: unset
+  int force_ver = 0;             // force-tlsv12 / force-tlsv13
+  uint8_t no_versions = 0;       // bit (v - 0x300): no-sslv3 ... no-tlsv13
   std::optional<std::string> ciphers, ciphersuites, curves, ecdhe;
   bool prefer_client_ciphers = false;
   bool no_tls_tickets = false;
@@ -109,12 +109,12 @@ struct BindTls {
 struct TlsGlobal {
   std::string crt_base, ca_base;
   std::optional<std::string> bind_ciphers, bind_ciphersuites, bind_curves;
-  BindTls bind_options;        // ssl-default-bind-options
-  std::string dh_param_file;   // ssl-dh-param-file
-  int default_dh_param = 0;    // tune.ssl.default-dh-param; 0: no DHE unless a PEM has DH
-  int cachesize = 20000;       // tune.ssl.cachesize
-  int lifetime_s = 300;        // tune.ssl.lifetime
-  int maxrecord = 0;           // tune.ssl.maxrecord
+  BindTls bind_options;       // ssl-default-bind-options
+  std::string dh_param_file;  // ssl-dh-param-file
+  int default_dh_param = 0;   // tune.ssl.default-dh-param; 0: no DHE unless a PEM has DH
+  int cachesize = 20000;      // tune.ssl.cachesize
+  int lifetime_s = 300;       // tune.ssl.lifetime
+  int maxrecord = 0;          // tune.ssl.maxrecord
 };
 
 // The options of a "bind" line, shared by each address it lists.

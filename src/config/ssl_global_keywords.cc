@@ -18,9 +18,9 @@ bool one_word(const Directive& d, std::string* out, Reporter& rep) {
 void parse_default_bind_options(const Directive& d, TlsGlobal& t, Reporter& rep) {
   if (!check_arity(d, d[0], 2, 64, d[0] + " OPTION...", rep)) return;
   static const char* const kAllowed[] = {
-      "no-sslv3",     "no-tlsv10",    "no-tlsv11",   "no-tlsv12",
-      "no-tlsv13",    "force-tlsv12", "force-tlsv13", "prefer-client-ciphers",
-      "no-tls-tickets", "strict-sni",  "ssl-min-ver", "ssl-max-ver"};
+      "no-sslv3",       "no-tlsv10",    "no-tlsv11",    "no-tlsv12",
+      "no-tlsv13",      "force-tlsv12", "force-tlsv13", "prefer-client-ciphers",
+      "no-tls-tickets", "strict-sni",   "ssl-min-ver",  "ssl-max-ver"};
   for (size_t i = 1; i < d.size(); ++i) {
     bool ok = false;
     for (const char* a : kAllowed) ok = ok || d[i] == a;
@@ -46,7 +46,8 @@ void parse_lifetime(const Directive& d, TlsGlobal& t, Reporter& rep) {
     if (ms) s = *ms / 1000;
   }
   if (!s || *s < 1 || *s > 2147483647) {
-    rep.error(d.loc, d[0], "expects a lifetime in seconds (or with a unit: 5m, 1h), not '" + d[1] + "'");
+    rep.error(d.loc, d[0],
+              "expects a lifetime in seconds (or with a unit: 5m, 1h), not '" + d[1] + "'");
     return;
   }
   t.lifetime_s = int(*s);

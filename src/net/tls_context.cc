@@ -28,7 +28,7 @@ int no_passphrase(char*, int, int, void*) { return 0; }
 // What one PEM file (and its ".key" companion) holds.
 struct Pem {
   X509* cert = nullptr;
-  STACK_OF(X509)* chain = nullptr;
+  STACK_OF(X509) * chain = nullptr;
   EVP_PKEY* key = nullptr;
   EVP_PKEY* dh = nullptr;
   ~Pem() {
@@ -97,9 +97,8 @@ std::vector<std::string> cert_names(X509* cert) {
     const GENERAL_NAME* g = sk_GENERAL_NAME_value(sans, i);
     if (g->type != GEN_DNS) continue;
     const ASN1_IA5STRING* s = g->d.dNSName;
-    out.push_back(normalize_server_name(
-        std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                         size_t(ASN1_STRING_length(s)))));
+    out.push_back(normalize_server_name(std::string_view(
+        reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), size_t(ASN1_STRING_length(s)))));
   }
   GENERAL_NAMES_free(sans);
   if (out.empty()) {
@@ -107,9 +106,8 @@ std::vector<std::string> cert_names(X509* cert) {
     const int at = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
     if (at >= 0) {
       ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at));
-      out.push_back(normalize_server_name(
-          std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                           size_t(ASN1_STRING_length(s)))));
+      out.push_back(normalize_server_name(std::string_view(
+          reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), size_t(ASN1_STRING_length(s)))));
     }
   }
   std::sort(out.begin(), out.end());

@@ -70,8 +70,8 @@ Want classify(Connection* c, TlsConn* t, int ret) {
 // that the failure says whether the certificate or its chain was refused.
 int on_verify(int ok, X509_STORE_CTX* store) {
   if (ok) return ok;
-  auto* ssl = static_cast<SSL*>(
-      X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   if (auto* t = static_cast<TlsConn*>(SSL_get_app_data(ssl)))
     if (t->verify_depth < 0) t->verify_depth = X509_STORE_CTX_get_error_depth(store);
   return ok;
@@ -151,8 +151,10 @@ class TlsTransport final : public Transport {
     TlsConn* t = state(c);
     // A read that stopped on a blocked write goes on once the socket is
     // writable, and a write that stopped on an empty socket once readable.
-    if ((events & kWakeRecv) || ((events & kWakeSend) && t->read_wants_write)) wake_sub(c, kWakeRecv);
-    if ((events & kWakeSend) || ((events & kWakeRecv) && t->write_wants_read)) wake_sub(c, kWakeSend);
+    if ((events & kWakeRecv) || ((events & kWakeSend) && t->read_wants_write))
+      wake_sub(c, kWakeRecv);
+    if ((events & kWakeSend) || ((events & kWakeRecv) && t->write_wants_read))
+      wake_sub(c, kWakeSend);
   }
 
   size_t rcv_buf(Connection* c, Buffer& buf, size_t max) override {
@@ -211,8 +213,9 @@ class TlsTransport final : public Transport {
       w->events |= kWakeRecv;
       c->recv_sub = w;
       // Records already decrypted inside OpenSSL are readable whatever the socket says.
-      const bool ready = t->read_wants_write ? (c->flags & kConnSendReady) != 0
-                                             : (c->flags & kConnRecvReady) || SSL_pending(t->ssl) > 0;
+      const bool ready = t->read_wants_write
+                             ? (c->flags & kConnSendReady) != 0
+                             : (c->flags & kConnRecvReady) || SSL_pending(t->ssl) > 0;
       if (ready || (c->flags & kConnError)) wake_sub(c, kWakeRecv);
     }
     if (events & kWakeSend) {

@@ -14,13 +14,13 @@ namespace hearth::net {
 // Why a handshake failed, in the words of HAProxy's connection error log.
 enum class TlsFailure : uint8_t {
   kNone,
-  kClosed,        // "Connection closed during SSL handshake"
-  kSocketError,   // "Connection error during SSL handshake"
-  kTimeout,       // "Timeout during SSL handshake" (set by whoever waits)
-  kCaChain,       // "SSL client CA chain cannot be verified"
-  kCertUntrusted, // "SSL client certificate not trusted"
-  kHandshake,     // "SSL handshake failure"
-  kNoMemory,      // "Out of memory when initializing an SSL connection"
+  kClosed,         // "Connection closed during SSL handshake"
+  kSocketError,    // "Connection error during SSL handshake"
+  kTimeout,        // "Timeout during SSL handshake" (set by whoever waits)
+  kCaChain,        // "SSL client CA chain cannot be verified"
+  kCertUntrusted,  // "SSL client certificate not trusted"
+  kHandshake,      // "SSL handshake failure"
+  kNoMemory,       // "Out of memory when initializing an SSL connection"
 };
 
 // Returns: the log message for `f`.

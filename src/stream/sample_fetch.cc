@@ -16,8 +16,8 @@
 #include "stream/frontend.h"
 #include "stream/http_auth.h"
 #include "stream/http_captures.h"
-#include "stream/ssl_fetch.h"
 #include "stream/session.h"
+#include "stream/ssl_fetch.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {

@@ -81,8 +81,8 @@ bool fetch_cert(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, 
   switch (def.id) {
     case FetchId::kSslCSDn:
     case FetchId::kSslCIDn: {
-      const X509_NAME* n = def.id == FetchId::kSslCSDn ? X509_get_subject_name(cert)
-                                                        : X509_get_issuer_name(cert);
+      const X509_NAME* n =
+          def.id == FetchId::kSslCSDn ? X509_get_subject_name(cert) : X509_get_issuer_name(cert);
       if (!fetch_dn(n, args, nargs, &s)) return false;
       out.set_str(s);
       return true;

@@ -13,8 +13,8 @@
 #include "support/command.h"
 #include "support/ports.h"
 #include "support/test_certs.h"
-#include "support/wait.h"
 #include "support/tls_client.h"
+#include "support/wait.h"
 
 namespace hearth::test::http {
 namespace {
@@ -86,11 +86,11 @@ TEST_F(TlsBind, SniChoosesAmongCertificates) {
     std::string sni, cn;
   };
   const std::vector<Case> cases = {
-      {"", "www.example.com"},              // no SNI: the first certificate
+      {"", "www.example.com"},  // no SNI: the first certificate
       {"www.example.com", "www.example.com"},
-      {"EXAMPLE.com", "www.example.com"},   // a SAN, any case
-      {"x.wild.test", "wild"},              // wildcard
-      {"a.b.wild.test", "www.example.com"}, // a wildcard covers one label only
+      {"EXAMPLE.com", "www.example.com"},    // a SAN, any case
+      {"x.wild.test", "wild"},               // wildcard
+      {"a.b.wild.test", "www.example.com"},  // a wildcard covers one label only
       {"wild.test", "www.example.com"},
       {"cn.only.test", "cn.only.test"},     // the CN when there is no SAN
       {"unknown.test", "www.example.com"},  // no match: the default
@@ -105,9 +105,9 @@ TEST_F(TlsBind, SniChoosesAmongCertificates) {
     EXPECT_EQ(presented_cn(s_client(port, extra)), c.cn) << "sni '" << c.sni << "'";
   }
   // One name, two key types: the client's signature algorithms decide.
-  EXPECT_EQ(presented_cn(s_client(port, {"-servername", "api.example.com", "-sigalgs",
-                                         "ECDSA+SHA256"})),
-            "api-ecdsa");
+  EXPECT_EQ(
+      presented_cn(s_client(port, {"-servername", "api.example.com", "-sigalgs", "ECDSA+SHA256"})),
+      "api-ecdsa");
   EXPECT_EQ(presented_cn(s_client(port, {"-servername", "api.example.com", "-sigalgs",
                                          "rsa_pss_rsae_sha256:RSA+SHA256"})),
             "api-rsa");
@@ -127,9 +127,10 @@ TEST_F(TlsBind, StrictSniRefusesUnknownAndMissingNames) {
   EXPECT_NE(unknown.find("unrecognized name"), std::string::npos) << unknown;
   EXPECT_EQ(presented_cn(s_client(port, {"-noservername"})), "");
   // Each refusal is a connection error line, as HAProxy writes it.
-  ASSERT_TRUE(wait_until([&] {
-    return h.output().find("fe/1: SSL handshake failure") != std::string::npos;
-  }, milliseconds{5000})) << h.output();
+  ASSERT_TRUE(wait_until(
+      [&] { return h.output().find("fe/1: SSL handshake failure") != std::string::npos; },
+      milliseconds{5000}))
+      << h.output();
 }
 
 TEST_F(TlsBind, ClientCertificates) {
@@ -159,8 +160,8 @@ TEST_F(TlsBind, ClientCertificates) {
     auto field = [&head](const std::string& name) {
       const size_t at = head.find("\r\n" + name + ": ");
       return at == std::string::npos ? "-"
-                                     : head.substr(at + name.size() + 4,
-                                                   head.find("\r\n", at + 2) - at - name.size() - 4);
+                                     : head.substr(at + name.size() + 4, head.find("\r\n", at + 2) -
+                                                                             at - name.size() - 4);
     };
     return field("x-used") + " " + field("x-cn") + " " + field("x-verify");
   };
@@ -171,9 +172,12 @@ TEST_F(TlsBind, ClientCertificates) {
   EXPECT_EQ(answer(opt, good_client_), "1 alice 0");
   EXPECT_EQ(answer(opt, bad_client_), "refused");
   EXPECT_EQ(answer(none, good_client_), "0 - 0");  // not even asked for
-  ASSERT_TRUE(wait_until([&] {
-    return h.output().find("fe/1: SSL client certificate not trusted") != std::string::npos;
-  }, milliseconds{5000})) << h.output();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return h.output().find("fe/1: SSL client certificate not trusted") != std::string::npos;
+      },
+      milliseconds{5000}))
+      << h.output();
 }
 
 TEST_F(TlsBind, ProtocolVersionsAndAlpn) {

@@ -59,21 +59,33 @@ TestCerts* TlsTraffic::certs_ = nullptr;
 std::string TlsTraffic::crt_, TlsTraffic::client_;
 
 TEST_F(TlsTraffic, FetchesAndLogFieldsMatchHAProxy) {
-  const std::vector<std::string> fetches = {
-      "ssl_fc",           "ssl_fc_sni",         "ssl_fc_protocol",       "ssl_fc_cipher",
-      "ssl_fc_alpn",      "ssl_fc_is_resumed", "ssl_fc_use_keysize", "ssl_c_used",
-      "ssl_c_verify",     "ssl_c_s_dn",         "ssl_c_i_dn",            "ssl_c_s_dn(CN)",
-      "ssl_c_i_dn(O)",    "ssl_c_s_dn(,0,rfc2253)", "ssl_c_serial,hex",  "ssl_c_notafter",
-      "ssl_c_sha1,hex"};
+  const std::vector<std::string> fetches = {"ssl_fc",
+                                            "ssl_fc_sni",
+                                            "ssl_fc_protocol",
+                                            "ssl_fc_cipher",
+                                            "ssl_fc_alpn",
+                                            "ssl_fc_is_resumed",
+                                            "ssl_fc_use_keysize",
+                                            "ssl_c_used",
+                                            "ssl_c_verify",
+                                            "ssl_c_s_dn",
+                                            "ssl_c_i_dn",
+                                            "ssl_c_s_dn(CN)",
+                                            "ssl_c_i_dn(O)",
+                                            "ssl_c_s_dn(,0,rfc2253)",
+                                            "ssl_c_serial,hex",
+                                            "ssl_c_notafter",
+                                            "ssl_c_sha1,hex"};
   std::vector<std::vector<std::string>> runs;
   for (const std::string binary : {"", "haproxy"}) {
     const uint16_t tls = free_tcp_port(), plain = free_tcp_port();
-    std::string cfg = std::string(kDefaults) + "global\n  log stdout format raw local0\n" +
-                      "frontend fe\n  log global\n  log-format \"LOG %sslv %sslc %[ssl_fc_sni]\"\n" +
-                      "  bind " + addr(tls) + " ssl crt " + crt_ + " ca-file " +
-                      certs_->ca_pem() + " verify optional alpn http/1.1\n  bind " + addr(plain) +
-                      "\n  http-request redirect scheme https unless { ssl_fc }\n" +
-                      "  http-request return status 200";
+    std::string cfg =
+        std::string(kDefaults) + "global\n  log stdout format raw local0\n" +
+        "frontend fe\n  log global\n  log-format \"LOG %sslv %sslc %[ssl_fc_sni]\"\n" + "  bind " +
+        addr(tls) + " ssl crt " + crt_ + " ca-file " + certs_->ca_pem() +
+        " verify optional alpn http/1.1\n  bind " + addr(plain) +
+        "\n  http-request redirect scheme https unless { ssl_fc }\n" +
+        "  http-request return status 200";
     for (size_t i = 0; i < fetches.size(); ++i)
       cfg += " hdr x-" + std::to_string(i) + " \"%[" + fetches[i] + "]\"";
     HearthOptions opt{.wait_ports = {tls, plain}};
@@ -112,11 +124,12 @@ TEST_F(TlsTraffic, FetchesAndLogFieldsMatchHAProxy) {
 TEST_F(TlsTraffic, TerminatesTlsInFrontOfATcpBackend) {
   HttpBackend be;
   const uint16_t port = free_tcp_port();
-  HearthProcess h("defaults\n  mode tcp\n  timeout connect 2s\n  timeout client 10s\n"
-                  "  timeout server 10s\nlisten li\n  bind " +
-                      addr(port) + " ssl crt " + crt_ + "\n  server s 127.0.0.1:" +
-                      std::to_string(be.port()) + "\n",
-                  HearthOptions{.wait_ports = {port}});
+  HearthProcess h(
+      "defaults\n  mode tcp\n  timeout connect 2s\n  timeout client 10s\n"
+      "  timeout server 10s\nlisten li\n  bind " +
+          addr(port) + " ssl crt " + crt_ + "\n  server s 127.0.0.1:" + std::to_string(be.port()) +
+          "\n",
+      HearthOptions{.wait_ports = {port}});
   ASSERT_TRUE(h.ready()) << h.describe();
   TlsClient c(port);
   ASSERT_TRUE(c.ok()) << c.error();
@@ -179,13 +192,14 @@ TEST_F(TlsTraffic, SessionResumptionAndItsCache) {
                   HearthOptions{.wait_ports = {on}});
   HearthProcess h0(std::string(kDefaults) +
                        "global\n  tune.ssl.cachesize 0\n  ssl-default-bind-options no-tls-tickets\n"
-                       "frontend fe\n  bind " + addr(off) + " ssl crt " + crt_ + "\n" + reply,
+                       "frontend fe\n  bind " +
+                       addr(off) + " ssl crt " + crt_ + "\n" + reply,
                    HearthOptions{.wait_ports = {off}});
   ASSERT_TRUE(h.ready() && h0.ready()) << h.describe() << h0.describe();
   auto reused = [](uint16_t port) {
     // TLS 1.2: s_client -reconnect does not wait for TLS 1.3's tickets.
-    const CommandResult r = run_command(
-        {"openssl", "s_client", "-connect", addr(port), "-tls1_2", "-reconnect"});
+    const CommandResult r =
+        run_command({"openssl", "s_client", "-connect", addr(port), "-tls1_2", "-reconnect"});
     int n = 0;
     for (size_t at = 0; (at = r.output.find("\nReused, ", at)) != std::string::npos; ++at) ++n;
     return n;
@@ -196,10 +210,11 @@ TEST_F(TlsTraffic, SessionResumptionAndItsCache) {
 
 TEST_F(TlsTraffic, StalledHandshakeIsCutAtTimeoutClientHs) {
   const uint16_t port = free_tcp_port();
-  HearthProcess h("global\n  log stdout format raw local0\ndefaults\n  mode http\n  log global\n"
-                  "  timeout client 120s\n  timeout client-hs 1s\nfrontend fe\n  bind " +
-                      addr(port) + " ssl crt " + crt_ + "\n  http-request return status 200\n",
-                  HearthOptions{.wait_ports = {port}});
+  HearthProcess h(
+      "global\n  log stdout format raw local0\ndefaults\n  mode http\n  log global\n"
+      "  timeout client 120s\n  timeout client-hs 1s\nfrontend fe\n  bind " +
+          addr(port) + " ssl crt " + crt_ + "\n  http-request return status 200\n",
+      HearthOptions{.wait_ports = {port}});
   ASSERT_TRUE(h.ready()) << h.describe();
   UniqueFd fd(connect_tcp(port));
   ASSERT_GE(fd.get(), 0);

@@ -18,9 +18,9 @@ std::vector<std::string> newkey(KeyType type) {
 TestCerts::TestCerts(const std::string& ca_name) {
   ca_pem_ = dir_.file("ca.pem");
   ca_key_ = dir_.file("ca.key");
-  std::vector<std::string> argv = {"openssl", "req", "-x509", "-nodes", "-days", "3",
-                                   "-subj",   "/O=Hearth Tests/CN=" + ca_name,
-                                   "-keyout", ca_key_, "-out", ca_pem_};
+  std::vector<std::string> argv = {"openssl", "req",   "-x509", "-nodes",
+                                   "-days",   "3",     "-subj", "/O=Hearth Tests/CN=" + ca_name,
+                                   "-keyout", ca_key_, "-out",  ca_pem_};
   for (const std::string& a : newkey(KeyType::kRsa)) argv.push_back(a);
   const CommandResult r = run_command(argv);
   if (r.exit_code != 0) error_ = "CA: " + r.output;
@@ -28,8 +28,8 @@ TestCerts::TestCerts(const std::string& ca_name) {
 
 bool TestCerts::make(const std::string& stem, const std::string& subject, const std::string& ext,
                      KeyType type) {
-  std::vector<std::string> req = {"openssl", "req",    "-new", "-nodes", "-subj", subject,
-                                  "-keyout", stem + ".key", "-out", stem + ".csr"};
+  std::vector<std::string> req = {"openssl", "req",     "-new",        "-nodes", "-subj",
+                                  subject,   "-keyout", stem + ".key", "-out",   stem + ".csr"};
   for (const std::string& a : newkey(type)) req.push_back(a);
   CommandResult r = run_command(req);
   if (r.exit_code != 0) {
@@ -48,8 +48,7 @@ bool TestCerts::make(const std::string& stem, const std::string& subject, const 
 }
 
 std::string TestCerts::server(const std::string& file, const std::string& cn,
-                              const std::vector<std::string>& sans, KeyType type,
-                              bool key_apart) {
+                              const std::vector<std::string>& sans, KeyType type, bool key_apart) {
   // The intermediate files stay apart, so that a directory of PEMs holds
   // nothing else.
   mkdir(dir_.file("parts").c_str(), 0700);

@@ -52,8 +52,9 @@ TlsClient::TlsClient(uint16_t port, const TlsClientOptions& o) {
   SSL_CTX_set_verify(ctx_, SSL_VERIFY_NONE, nullptr);
   if (o.max_version) SSL_CTX_set_max_proto_version(ctx_, o.max_version);
   if (o.min_version) SSL_CTX_set_min_proto_version(ctx_, o.min_version);
-  if (!o.cert.empty() && (SSL_CTX_use_certificate_file(ctx_, o.cert.c_str(), SSL_FILETYPE_PEM) != 1 ||
-                          SSL_CTX_use_PrivateKey_file(ctx_, o.key.c_str(), SSL_FILETYPE_PEM) != 1)) {
+  if (!o.cert.empty() &&
+      (SSL_CTX_use_certificate_file(ctx_, o.cert.c_str(), SSL_FILETYPE_PEM) != 1 ||
+       SSL_CTX_use_PrivateKey_file(ctx_, o.key.c_str(), SSL_FILETYPE_PEM) != 1)) {
     error_ = "client certificate: " + ssl_errors();
     return;
   }

@@ -11,11 +11,11 @@
 namespace hearth::test {
 
 struct TlsClientOptions {
-  std::string sni;       // "": no server name sent
-  std::string alpn;      // comma-separated protocols offered; "": none
-  std::string cert;      // client certificate (PEM) and its key; "": none
+  std::string sni;   // "": no server name sent
+  std::string alpn;  // comma-separated protocols offered; "": none
+  std::string cert;  // client certificate (PEM) and its key; "": none
   std::string key;
-  int max_version = 0;   // TLS1_2_VERSION ...; 0: OpenSSL's highest
+  int max_version = 0;  // TLS1_2_VERSION ...; 0: OpenSSL's highest
   int min_version = 0;
 };
 

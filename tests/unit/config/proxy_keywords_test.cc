@@ -201,10 +201,11 @@ TEST(ProxyKeywords, TimeoutErrors) {
   EXPECT_EQ(only_error(in("backend", "  timeout tarpit 5\n  timeout tarpit x\n")),
             "t.cfg:3: 'timeout tarpit': expects a duration such as 5s, 500ms or 1m (units us, ms, "
             "s, m, h, d; a bare number is ms; at most 24d), got 'x'");
-  EXPECT_EQ(only_error(in("backend", "  timeout conect 5s\n")),
-            "t.cfg:2: 'timeout conect': unknown timeout 'conect': expects connect, client, server, "
-            "tunnel, client-fin, client-hs, server-fin, queue, http-request, http-keep-alive, pool-idle, "
-            "reuse-window, check or tarpit");
+  EXPECT_EQ(
+      only_error(in("backend", "  timeout conect 5s\n")),
+      "t.cfg:2: 'timeout conect': unknown timeout 'conect': expects connect, client, server, "
+      "tunnel, client-fin, client-hs, server-fin, queue, http-request, http-keep-alive, pool-idle, "
+      "reuse-window, check or tarpit");
   EXPECT_TRUE(has(in("backend", "  timeout\n").errors, "t.cfg:2: 'timeout': missing timeout name"));
   EXPECT_EQ(only_error(in("backend", "  contimeout 5s\n")),
             "t.cfg:2: 'contimeout': obsolete keyword: write 'timeout connect DURATION'");

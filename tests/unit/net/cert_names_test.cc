@@ -57,7 +57,7 @@ TEST(CertNames, FirstCertificateKeepsAName) {
 TEST(CertNames, UnusableNamesAreNotIndexed) {
   CertNameIndex idx;
   EXPECT_TRUE(idx.empty());
-  idx.add("*", 0);         // a bare star matches nothing
+  idx.add("*", 0);               // a bare star matches nothing
   idx.add("w*.example.com", 0);  // partial wildcards are not honoured
   idx.add("", 0);
   EXPECT_TRUE(idx.empty());
