@@ -96,12 +96,9 @@ TEST_F(TlsBind, SniChoosesAmongCertificates) {
       {"unknown.test", "www.example.com"},  // no match: the default
   };
   for (const Case& c : cases) {
-    std::vector<std::string> extra = {"-brief"};
-    if (c.sni.empty())
-      extra.push_back("-noservername");
-    else
-      extra.insert(extra.end(), {"-servername", c.sni});
-    extra.erase(extra.begin());  // -brief hides the subject line
+    const std::vector<std::string> extra = c.sni.empty()
+                                               ? std::vector<std::string>{"-noservername"}
+                                               : std::vector<std::string>{"-servername", c.sni};
     EXPECT_EQ(presented_cn(s_client(port, extra)), c.cn) << "sni '" << c.sni << "'";
   }
   // One name, two key types: the client's signature algorithms decide.
