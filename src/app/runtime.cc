@@ -12,7 +12,6 @@
 #include "core/clock.h"
 #include "mux/mux_h1.h"
 #include "net/pipe_pool.h"
-#include "net/tls_transport.h"
 #include "stream/sample_fetch.h"
 #include "stream/session_log.h"
 
@@ -444,9 +443,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
       spec.xprt = net::raw_transport();
       if (b.opts.tls.enabled) {
         std::string err;
-        auto settings = tls_bind_settings(b.opts.tls, cfg.global.tls, &err);
-        std::unique_ptr<net::Transport> tls =
-            settings ? net::make_tls_server_transport(*settings, &err) : nullptr;
+        std::unique_ptr<net::Transport> tls = make_bind_transport(b.opts.tls, cfg.global.tls, &err);
         if (!tls) {
           errors->push_back(where(b.loc, "bind") + "'" + b.address + " ssl': " + err);
           continue;

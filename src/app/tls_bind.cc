@@ -1,5 +1,7 @@
 #include "app/tls_bind.h"
 
+#include "net/tls_transport.h"
+
 namespace hearth::app {
 namespace {
 
@@ -74,6 +76,21 @@ std::optional<net::TlsBindSettings> tls_bind_settings(const config::BindTls& b,
   s.lifetime_s = g.lifetime_s;
   s.max_record = g.maxrecord;
   return s;
+}
+
+std::unique_ptr<net::Transport> make_bind_transport(const config::BindTls& b,
+                                                    const config::TlsGlobal& g, std::string* err) {
+  const auto settings = tls_bind_settings(b, g, err);
+  return settings ? net::make_tls_server_transport(*settings, err) : nullptr;
+}
+
+void check_tls_binds(config::ParseResult* r) {
+  for (const config::ProxyConfig& p : r->config.proxies)
+    for (const config::BindConfig& b : p.binds) {
+      std::string err;
+      if (b.opts.tls.enabled && !make_bind_transport(b.opts.tls, r->config.global.tls, &err))
+        r->errors.push_back({b.loc, "bind", "'" + b.address + " ssl': " + err});
+    }
 }
 
 }  // namespace hearth::app

@@ -236,6 +236,16 @@ TEST_F(TlsBind, StartupRefusesWhatOpenSslCannotUse) {
         << out;
     EXPECT_NE(out.find(c.want), std::string::npos) << c.opts << "\n" << out;
   }
+  // hearth -c loads the certificates too, as HAProxy's check does.
+  const std::string fe = std::string(kDefaults) + "frontend fe\n  bind " + addr(port) + " ";
+  const RunResult bad = HearthProcess::check_config(fe + "ssl crt /nonexistent.pem\n");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("hearth.cfg:7: 'bind': '" + addr(port) +
+                            " ssl': cannot open certificate '/nonexistent.pem'"),
+            std::string::npos)
+      << bad.output;
+  const RunResult good = HearthProcess::check_config(fe + "ssl crt " + def_ + "\n");
+  EXPECT_EQ(good.exit_code, 0) << good.output;
 }
 
 }  // namespace
