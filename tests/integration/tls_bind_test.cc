@@ -211,6 +211,39 @@ TEST_F(TlsBind, ProtocolVersionsAndAlpn) {
   EXPECT_NE(curl(only13, {}).output.find("x-proto: TLSv1.3"), std::string::npos);
 }
 
+// A TLS scanner against a bind line with nothing but "ssl crt": no protocol
+// below TLS 1.2, no renegotiation, forward secrecy on every TLS 1.2 cipher.
+TEST_F(TlsBind, DefaultsPassAScanner) {
+  const uint16_t port = free_tcp_port();
+  HearthProcess h(std::string(kDefaults) + "frontend fe\n  bind " + addr(port) + " ssl crt " +
+                      def_ + "\n  http-request return status 200\n",
+                  HearthOptions{.wait_ports = {port}});
+  ASSERT_TRUE(h.ready()) << h.describe();
+  const CommandResult r = run_command({"sslscan", "--no-colour", addr(port)}, milliseconds{120000});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* v : {"SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1"})
+    EXPECT_NE(
+        r.output.find(std::string(v) + std::string(9 - std::string(v).size(), ' ') + " disabled"),
+        std::string::npos)
+        << v << "\n"
+        << r.output;
+  EXPECT_NE(r.output.find("TLSv1.2   enabled"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Session renegotiation not supported"), std::string::npos) << r.output;
+  int tls12 = 0;
+  for (size_t at = 0; (at = r.output.find("TLSv1.2  ", at)) != std::string::npos; ++at) {
+    const std::string line = r.output.substr(at, r.output.find('\n', at) - at);
+    // Cipher lines read "Accepted  TLSv1.2 ..." or "Preferred TLSv1.2 ...";
+    // the key exchange groups are listed apart.
+    const size_t bol = r.output.rfind('\n', at) + 1;
+    const std::string lead = r.output.substr(bol, at - bol);
+    if (lead != "Accepted  " && lead != "Preferred ") continue;
+    ++tls12;
+    EXPECT_TRUE(line.find("ECDHE-") != std::string::npos || line.find("DHE-") != std::string::npos)
+        << line;
+  }
+  EXPECT_GT(tls12, 0) << r.output;
+}
+
 TEST_F(TlsBind, StartupRefusesWhatOpenSslCannotUse) {
   const uint16_t port = free_tcp_port();
   struct Case {
