@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "app/process.h"
+#include "app/tls_bind.h"
 #include "config/condition.h"
 #include "config/parser.h"
 #include "config/validate.h"
@@ -72,6 +73,8 @@ bool load_config(const Options& o, config::ParseResult* r, bool* quiet) {
       r->errors.push_back({prog.loc, "program",
                            "a program section needs the master-worker mode (-W or the global "
                            "'master-worker')"});
+  // The start loads the certificates anyway (and stops on the same errors).
+  if (o.check_only && r->ok()) check_tls_binds(r);
   if (o.local_peer.empty() && !p.localpeer.empty())
     setenv("HAPROXY_LOCALPEER", p.localpeer.c_str(), 1);
   *quiet = (o.quiet || p.quiet) && !o.verbose;

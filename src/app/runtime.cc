@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "app/tls_bind.h"
 #include "backend/fd_pressure.h"
 #include "config/proxy_ids.h"
 #include "config/validate_binds.h"
@@ -99,6 +100,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
   fe->logs.dontlog_normal = p.dontlog_normal;
   fe->timeouts.client = ms(p.timeouts.client);
   fe->timeouts.client_fin = ms(p.timeouts.client_fin);
+  fe->timeouts.client_hs = ms(p.timeouts.client_hs);
   fe->timeouts.http_request = ms(p.timeouts.http_request);
   fe->timeouts.keep_alive = ms(p.timeouts.http_keep_alive);
   // As HAProxy: only a proxy with a backend side falls back on its connect timeout.
@@ -443,7 +445,17 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
       info->maxconn = b.opts.maxconn;
       spec.info = info.get();
       fr.bind_infos.push_back(std::move(info));
-      spec.xprt = net::find_transport("raw");  // "ssl" binds arrive with TLS
+      spec.xprt = net::raw_transport();
+      if (b.opts.tls.enabled) {
+        std::string err;
+        std::unique_ptr<net::Transport> tls = make_bind_transport(b.opts.tls, cfg.global.tls, &err);
+        if (!tls) {
+          errors->push_back(where(b.loc, "bind") + "'" + b.address + " ssl': " + err);
+          continue;
+        }
+        spec.xprt = tls.get();
+        fr.transports.push_back(std::move(tls));
+      }
       if (auto fd = net::parse_fd_spec(b.address)) {
         spec.inherited_fd = *fd;
       } else {

@@ -39,7 +39,8 @@ struct BindSpec {
 struct FrontendRuntime {
   std::unique_ptr<stream::Frontend> fe;
   std::vector<BindSpec> binds;
-  std::vector<std::unique_ptr<net::BindInfo>> bind_infos;  // one per bind
+  std::vector<std::unique_ptr<net::BindInfo>> bind_infos;   // one per bind
+  std::vector<std::unique_ptr<net::Transport>> transports;  // the TLS ones of "ssl" binds
 };
 
 // Returns: a bind line's socket options. Its backlog, when unset, is the

@@ -142,45 +142,22 @@ struct Refused {
   const char* name;
   const char* why;
 };
-const char kTls[] = "TLS is not supported by Hearth yet";
+const char kTls[] = "this TLS option is not supported by Hearth yet";
+const char kOld[] = "Hearth does not offer protocols older than TLS 1.2 alone";
 const char kUnix[] = "unix socket binds are not supported by Hearth yet";
 const Refused kRefused[] = {
-    {"ssl", kTls},
-    {"crt", kTls},
     {"crt-list", kTls},
-    {"ca-file", kTls},
     {"ca-ignore-err", kTls},
     {"ca-sign-file", kTls},
     {"ca-sign-pass", kTls},
-    {"ca-verify-file", kTls},
-    {"ciphers", kTls},
-    {"ciphersuites", kTls},
-    {"crl-file", kTls},
     {"crt-ignore-err", kTls},
-    {"curves", kTls},
-    {"ecdhe", kTls},
-    {"alpn", kTls},
-    {"npn", kTls},
-    {"allow-0rtt", kTls},
-    {"force-sslv3", kTls},
-    {"force-tlsv10", kTls},
-    {"force-tlsv11", kTls},
-    {"force-tlsv12", kTls},
-    {"force-tlsv13", kTls},
+    {"npn", "NPN is obsolete and not supported by Hearth: use 'alpn'"},
+    {"force-sslv3", kOld},
+    {"force-tlsv10", kOld},
+    {"force-tlsv11", kOld},
     {"generate-certificates", kTls},
     {"no-ca-names", kTls},
-    {"no-sslv3", kTls},
-    {"no-tls-tickets", kTls},
-    {"no-tlsv10", kTls},
-    {"no-tlsv11", kTls},
-    {"no-tlsv12", kTls},
-    {"no-tlsv13", kTls},
-    {"prefer-client-ciphers", kTls},
-    {"ssl-max-ver", kTls},
-    {"ssl-min-ver", kTls},
-    {"strict-sni", kTls},
     {"tls-ticket-keys", kTls},
-    {"verify", kTls},
     {"accept-proxy", "the PROXY protocol is not supported by Hearth yet"},
     {"accept-netscaler-cip", "the NetScaler CIP protocol is not supported by Hearth"},
     {"expose-fd", "'expose-fd' belongs on a 'stats socket' line"},
@@ -221,12 +198,24 @@ void parse_bind(const Directive& d, ProxySection& s, Reporter& rep) {
       if (!opt->value(d, ++i, o, rep)) return;
       continue;
     }
+    const int tls = parse_bind_tls_option(d, &i, o.tls, "bind", rep);
+    if (tls < 0) return;
+    if (tls > 0) continue;
     for (const Refused& r : kRefused)
       if (w == r.name) {
         rep.error(d.loc, "bind", "bind option '" + w + "': " + r.why);
         return;
       }
     rep.error(d.loc, "bind", "unknown bind option '" + w + "'");
+    return;
+  }
+  if (!o.tls.enabled && o.tls.first_option.line) {
+    rep.error(d.loc, "bind",
+              "bind option '" + o.tls.first_option_name + "' needs 'ssl' on the same line");
+    return;
+  }
+  if (o.tls.enabled && o.tls.crts.empty()) {
+    rep.error(d.loc, "bind", "'ssl' needs at least one 'crt FILE|DIR' on the same line");
     return;
   }
   // "$NAME" / "${NAME}" outside quotes: HAProxy expands them in addresses.

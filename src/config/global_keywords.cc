@@ -137,6 +137,7 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
   }
   if (parse_process_keyword(d, g.process, rep)) return;
   if (parse_tune_keyword(d, g, rep)) return;
+  if (parse_ssl_global_keyword(d, g, rep)) return;
   if (parse_splice_global_keyword(d, g, rep)) return;
   if (is_haproxy_global_keyword(kw)) {
     rep.error(d.loc, kw, "Hearth does not support this global keyword yet");
@@ -151,7 +152,10 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
               "tune.http.logurilen, tune.pool-low-fd-ratio, tune.pool-high-fd-ratio, "
               "pidfile, set-var, set-var-fmt, server-state-file, "
               "server-state-base, nosplice, maxpipes, tune.pipesize, "
-              "expose-experimental-directives, " +
+              "expose-experimental-directives, crt-base, ca-base, ssl-default-bind-ciphers, "
+              "ssl-default-bind-ciphersuites, ssl-default-bind-curves, ssl-default-bind-options, "
+              "ssl-dh-param-file, tune.ssl.default-dh-param, tune.ssl.cachesize, "
+              "tune.ssl.lifetime, tune.ssl.maxrecord, " +
                   std::string(kProcessKeywordList));
   }
 }

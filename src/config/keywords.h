@@ -33,6 +33,16 @@ void parse_proxy_keyword(const Directive& d, ProxySection& section, Reporter& re
 
 // "bind ADDR[,ADDR...] [OPTION...]" (bind_keywords.cc).
 void parse_bind(const Directive& d, ProxySection& section, Reporter& rep);
+// Applies the TLS bind option d[*i] ("ssl", "crt FILE", ...) to `t`, moving
+// *i past its value; `where` names the keyword in messages ("bind" or
+// "ssl-default-bind-options"). Returns: 1 if applied, 0 if d[*i] is none of
+// them, -1 after an error (bind_ssl_keywords.cc).
+int parse_bind_tls_option(const Directive& d, size_t* i, BindTls& t, const std::string& where,
+                          Reporter& rep);
+// The global TLS keywords: crt-base, ca-base, ssl-default-bind-*,
+// ssl-dh-param-file and tune.ssl.* (ssl_global_keywords.cc). Returns: true if
+// `d` was one (errors reported), false otherwise.
+bool parse_ssl_global_keyword(const Directive& d, GlobalConfig& global, Reporter& rep);
 // Appends one bind per comma-separated address of `list` ("bind" keyword and
 // the address on a "listen" line). Addresses are checked by validate().
 void add_binds(const std::string& list, const SourceLoc& loc, ProxyConfig& proxy);

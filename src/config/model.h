@@ -42,7 +42,8 @@ struct Timeouts {
       reuse_window,  // http-reuse safe: how recently an idle connection must have
                      // proven live to carry a non-idempotent request
       check,         // health checks: bounds the read once connected
-      tarpit;        // how long http-request tarpit holds a request
+      tarpit,        // how long http-request tarpit holds a request
+      client_hs;     // bounds a TLS handshake on the client side (else: client)
 };
 
 struct ServerConfig {
@@ -86,6 +87,36 @@ struct ServerConfig {
   InitState init_state = InitState::kUp;
 };
 
+// The TLS options of a bind line, or of ssl-default-bind-options (bind_ssl_keywords.cc).
+struct BindTls {
+  bool enabled = false;                           // "ssl"
+  std::vector<std::string> crts;                  // "crt", as written (crt-base applies at startup)
+  std::string ca_file, ca_verify_file, crl_file;  // as written (ca-base applies)
+  int verify = -1;                                // -1 unset, 0 none, 1 optional, 2 required
+  std::vector<std::string> alpn;                  // protocols advertised (h2 already left out)
+  int min_ver = 0, max_ver = 0;  // ssl-min-ver / ssl-max-ver, wire numbers; 0: unset
+  int force_ver = 0;             // force-tlsv12 / force-tlsv13
+  uint8_t no_versions = 0;       // bit (v - 0x300): no-sslv3 ... no-tlsv13
+  std::optional<std::string> ciphers, ciphersuites, curves, ecdhe;
+  bool prefer_client_ciphers = false;
+  bool no_tls_tickets = false;
+  bool strict_sni = false;
+  SourceLoc first_option;  // where a TLS option was first given (0: none)
+  std::string first_option_name;
+};
+
+// The global TLS settings (ssl-*, crt-base, ca-base, tune.ssl.*).
+struct TlsGlobal {
+  std::string crt_base, ca_base;
+  std::optional<std::string> bind_ciphers, bind_ciphersuites, bind_curves;
+  BindTls bind_options;       // ssl-default-bind-options
+  std::string dh_param_file;  // ssl-dh-param-file
+  int default_dh_param = 0;   // tune.ssl.default-dh-param; 0: no DHE unless a PEM has DH
+  int cachesize = 20000;      // tune.ssl.cachesize
+  int lifetime_s = 300;       // tune.ssl.lifetime
+  int maxrecord = 0;          // tune.ssl.maxrecord
+};
+
 // The options of a "bind" line, shared by each address it lists.
 struct BindOptions {
   std::string name;           // so_name
@@ -102,6 +133,7 @@ struct BindOptions {
   uint64_t threads = 0;       // bit t-1 for thread t; 0: every thread
   int thread_max = 0;         // the highest thread "thread" names by number
   std::string proto;          // "h1", "none" or "" (the mode's)
+  BindTls tls;
 };
 
 struct BindConfig {
@@ -423,6 +455,7 @@ struct GlobalConfig {
   // "expose-experimental-directives": the proxies that follow may use
   // HAProxy's experimental keywords (http-request normalize-uri).
   bool expose_experimental = false;
+  TlsGlobal tls;
 };
 
 struct Config {

@@ -105,6 +105,7 @@ const TimeoutSpec kTimeouts[] = {
     {"server", &Timeouts::server, kBackSide},
     {"tunnel", &Timeouts::tunnel, kBackSide},
     {"client-fin", &Timeouts::client_fin, kFrontSide},
+    {"client-hs", &Timeouts::client_hs, kFrontSide},
     {"server-fin", &Timeouts::server_fin, kBackSide},
     {"queue", &Timeouts::queue, kBackSide},
     {"http-request", &Timeouts::http_request, kAnywhere},
@@ -117,7 +118,7 @@ const TimeoutSpec kTimeouts[] = {
 
 void parse_timeout(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string accepted =
-      "connect, client, server, tunnel, client-fin, server-fin, queue, http-request, "
+      "connect, client, server, tunnel, client-fin, client-hs, server-fin, queue, http-request, "
       "http-keep-alive, pool-idle, reuse-window, check or tarpit";
   if (d.size() < 2) {
     rep.error(d.loc, "timeout", "missing timeout name: expects " + accepted);

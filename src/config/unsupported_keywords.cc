@@ -24,10 +24,8 @@ const char* const kSections[] = {"resolvers", "peers",  "mailers",  "cache", "lo
                                  "crt-store", "traces", "fcgi-app", "acme",  "dynamic-update"};
 
 const char* const kGlobal[] = {"busy-polling",
-                               "ca-base",
                                "cluster-secret",
                                "cpu-map",
-                               "crt-base",
                                "description",
                                "expose-experimental-directives",
                                "external-check",

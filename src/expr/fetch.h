@@ -51,6 +51,21 @@ enum class FetchId : uint16_t {
   kFeClientTimeout,   // fe_client_timeout: the frontend's timeout client (ms)
   kLastRuleFile,      // last_rule_file: where the last final rule was written
   kLastRuleLine,      // last_rule_line
+  // The client connection's TLS session (stream/ssl_fetch.cc): first to last.
+  kSslFc,
+  kSslFcSni,
+  kSslFcProtocol,
+  kSslFcCipher,
+  kSslFcAlpn,
+  kSslFcSessionReused,
+  kSslFcUseKeysize,
+  kSslCUsed,
+  kSslCVerify,
+  kSslCSDn,  // ssl_c_s_dn([entry[,occ[,format]]])
+  kSslCIDn,  // ssl_c_i_dn([entry[,occ[,format]]])
+  kSslCSerial,
+  kSslCNotafter,
+  kSslCSha1,
   // Layer 7, kept for the whole transaction (request and response rules).
   kCaptureReqMethod,
   kCaptureReqUri,

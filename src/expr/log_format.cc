@@ -22,6 +22,13 @@ constexpr VarFetch kVars[] = {
     {"HV", "req.ver", "HTTP/"}, {"ST", "status", ""},   {"s", "srv_name", ""},
 };
 
+// Log-line variables that are a fetch of the client connection's TLS
+// session (8.2.4: %sslv, %sslc); "-" without TLS, as any missing sample.
+constexpr VarFetch kLogFetchVars[] = {
+    {"sslv", "ssl_fc_protocol", ""},
+    {"sslc", "ssl_fc_cipher", ""},
+};
+
 // Reads a %-variable name: letters only, as HAProxy's.
 size_t var_name_end(std::string_view s, size_t i) {
   while (i < s.size() && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))) ++i;
@@ -141,23 +148,22 @@ std::unique_ptr<LogFormat> LogFormat::parse_any(std::string_view s, uint8_t use,
         global_opts = opts;
         continue;
       }
-      if (log) {
-        const LogVarDef* d = find_log_var(name);
-        if (!d) {
-          *err = name == "sslc" || name == "sslv"
-                     ? "log-format variable '%" + std::string(name) +
-                           "' needs SSL, which Hearth does not support yet"
-                     : "unknown log-format variable '%" + std::string(name) +
-                           "' (write %% for a literal '%')";
-          return nullptr;
-        }
+      const LogVarDef* d = log ? find_log_var(name) : nullptr;
+      if (d) {
         n.var = d->var;
         if (d->http && f->http_var_.empty()) f->http_var_ = "%" + std::string(name);
         if (d->var >= LogVar::kRequest) f->request_line_ = true;
       } else {
         const VarFetch* v = nullptr;
+        for (const VarFetch& k : kLogFetchVars)
+          if (log && k.name == name) v = &k;
         for (const VarFetch& k : kVars)
-          if (k.name == name) v = &k;
+          if (!log && k.name == name) v = &k;
+        if (!v && log) {
+          *err = "unknown log-format variable '%" + std::string(name) +
+                 "' (write %% for a literal '%')";
+          return nullptr;
+        }
         if (!v) {
           *err = "log-format variable '%" + std::string(name) + "' is not supported by Hearth yet";
           return nullptr;

@@ -83,6 +83,7 @@ class Connection final : public FdHandler {
   const Address& peer() const { return peer_; }
   uint32_t flags = 0;
   Transport* xprt = nullptr;
+  void* xprt_ctx = nullptr;  // the transport's per-connection state (TLS: its session)
   mux::Mux* mux = nullptr;
 
   // Transport-level subscriptions (one subscriber per direction).

@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 
+struct ssl_st;  // OpenSSL's SSL
+
 #include "core/buffer.h"
 #include "core/tasklet.h"
 
@@ -41,6 +43,11 @@ class Transport {
   // subscribed and the caller is woken again. Connection::connect_status()
   // (outgoing) asks it once the socket is connected.
   virtual HandshakeStatus handshake(Connection* c) = 0;
+  // After handshake() returned kPending: the events (kWakeRecv|kWakeSend) it
+  // waits for, to subscribe to. Returns: 0 for a transport without handshake.
+  virtual uint32_t handshake_wants(const Connection*) const { return 0; }
+  // Returns: the connection's TLS session, or nullptr when not TLS.
+  virtual ssl_st* ssl(const Connection*) const { return nullptr; }
   // The poller reported `events` (kWakeRecv|kWakeSend) on c, whose readiness
   // flags are already updated: wake the subscribers (after whatever the
   // transport itself must do first, e.g. TLS records).

@@ -15,6 +15,7 @@
 #include "stream/session.h"
 #include "stream/stream.h"
 #include "stream/tcp_rules.h"
+#include "stream/tls_accept.h"
 
 namespace hearth::stream {
 namespace {
@@ -73,12 +74,11 @@ void on_client_conn_destroyed(net::Connection* c, void* ctx) {
   fe->connection_closed();
 }
 
-// tcp-request connection rules, then tcp-request session rules (Hearth has
-// no handshake between the two). Returns: false if one rejected or dropped:
-// the caller closes without a byte; a connection rule's reject resets the
-// connection, a session rule's closes it normally, as HAProxy 2.6 does; a
-// silent-drop is counted as a denied request at either level (as HAProxy's).
-bool tcp_accept_rules(Frontend* fe, net::Connection* c, Session* s) {
+// tcp-request connection rules (before any TLS handshake). Returns: false if
+// one rejected or dropped: the caller closes without a byte; a reject resets
+// the connection; a silent-drop counts as a denied request (as HAProxy's).
+bool tcp_connection_rules(Frontend* fe, net::Connection* c, Session* s) {
+  if (fe->tcp.connection.empty()) return true;
   TcpFetch fetch(expr::kUseConn, c, fe, nullptr);
   fetch.set_vars(nullptr, s);  // set-src & co change the session's addresses
   fetch.set_session_only(s);
@@ -89,7 +89,22 @@ bool tcp_accept_rules(Frontend* fe, net::Connection* c, Session* s) {
     setsockopt(c->fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
     return false;
   }
-  if (v != TcpVerdict::kDrop) v = eval_tcp_rules(fe->tcp.session, fetch);
+  if (v == TcpVerdict::kDrop) {
+    fe->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+    net::prepare_silent_drop(c->fd());
+    return false;
+  }
+  return true;
+}
+
+// tcp-request session rules (after the handshake). Returns: false if one
+// rejected (the connection is closed normally, as HAProxy 2.6) or dropped.
+bool tcp_session_rules(Frontend* fe, net::Connection* c, Session* s) {
+  if (fe->tcp.session.empty()) return true;
+  TcpFetch fetch(expr::kUseConn, c, fe, nullptr);
+  fetch.set_vars(nullptr, s);
+  fetch.set_session_only(s);
+  const TcpVerdict v = eval_tcp_rules(fe->tcp.session, fetch);
   if (v == TcpVerdict::kDrop) {
     fe->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
     net::prepare_silent_drop(c->fd());
@@ -100,6 +115,21 @@ bool tcp_accept_rules(Frontend* fe, net::Connection* c, Session* s) {
     return false;
   }
   return true;
+}
+
+// The session starts: session rules, the connect line, the mux.
+void start_session(net::Connection* c, Frontend* fe) {
+  if (!tcp_session_rules(fe, c, Session::of(c))) {
+    c->destroy();  // the session goes with it
+    return;
+  }
+  // No format: HAProxy's default line, once per accepted connection.
+  if (fe->log && fe->logs.connect_line && fe->logs.max_level >= config::kLogInfo)
+    emit_connect_line(fe->logs, *c, fe->name, fe->mode == config::Mode::kHttp);
+  const char* mode = fe->mode == config::Mode::kHttp ? "h1" : "pt";
+  mux::StreamFactory factory =
+      fe->mode == config::Mode::kHttp ? &HttpStream::create_incoming : &Stream::create_incoming;
+  if (!mux::MuxRegistry::install(mode, c, nullptr, factory, fe)) c->destroy();
 }
 
 }  // namespace
@@ -128,17 +158,14 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
   c->owner = s;
   c->on_destroy = &on_client_conn_destroyed;
   c->on_destroy_ctx = s;
-  if ((!fe->tcp.connection.empty() || !fe->tcp.session.empty()) && !tcp_accept_rules(fe, c, s)) {
+  if (!tcp_connection_rules(fe, c, s)) {
     c->destroy();  // the session goes with it
     return;
   }
-  // No format: HAProxy's default line, once per accepted connection.
-  if (fe->log && fe->logs.connect_line && fe->logs.max_level >= config::kLogInfo)
-    emit_connect_line(fe->logs, *c, fe->name, fe->mode == config::Mode::kHttp);
-  const char* mode = fe->mode == config::Mode::kHttp ? "h1" : "pt";
-  mux::StreamFactory factory =
-      fe->mode == config::Mode::kHttp ? &HttpStream::create_incoming : &Stream::create_incoming;
-  if (!mux::MuxRegistry::install(mode, c, nullptr, factory, fe)) c->destroy();
+  if (c->xprt->ssl(c))
+    await_tls_handshake(c, fe, &start_session);
+  else
+    start_session(c, fe);
 }
 
 }  // namespace hearth::stream

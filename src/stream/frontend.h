@@ -19,6 +19,7 @@ namespace hearth::stream {
 // ones belong to the backend (backend::BackendTimeouts).
 struct FrontendTimeouts {
   int64_t client = 0, client_fin = 0;
+  int64_t client_hs = 0;     // timeout client-hs: bounds a TLS handshake (0: use client)
   int64_t http_request = 0;  // timeout http-request (0: use timeout client)
   int64_t keep_alive = 0;    // timeout http-keep-alive (0: use http-request)
   // http-request tarpit in the frontend's rules: timeout tarpit, else (a
@@ -56,6 +57,8 @@ struct FrontendCounters {
   std::atomic<uint64_t> denied_conn{0}, denied_sess{0}, denied_req{0};
   // HTTP rules whose rewrite did not fit (strict-mode on or off): "wrew".
   std::atomic<uint64_t> failed_rewrites{0};
+  // TLS handshakes that failed or timed out (their connection error lines).
+  std::atomic<uint64_t> failed_handshakes{0};
 };
 
 class Frontend {

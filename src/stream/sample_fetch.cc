@@ -17,6 +17,7 @@
 #include "stream/http_auth.h"
 #include "stream/http_captures.h"
 #include "stream/session.h"
+#include "stream/ssl_fetch.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
@@ -348,6 +349,8 @@ expr::VarStore* TxnFetch::vars(expr::VarScope scope) {
 
 bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                         expr::Sample& out) {
+  if (def.id >= FetchId::kSslFc && def.id <= FetchId::kSslCSha1)
+    return fetch_ssl(def, args, nargs, client_, out);
   switch (def.id) {
     case FetchId::kSrc:
     case FetchId::kSrcPort: {

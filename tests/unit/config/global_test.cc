@@ -153,8 +153,9 @@ TEST(Global, NumbersAreRangeChecked) {
 }
 
 TEST(Global, KnownButUnsupportedVersusUnknown) {
-  EXPECT_EQ(only_error(global("  ssl-default-bind-ciphers HIGH\n")),
-            "t.cfg:2: 'ssl-default-bind-ciphers': Hearth does not support this global keyword yet");
+  EXPECT_EQ(only_error(global("  ssl-default-server-ciphers HIGH\n")),
+            "t.cfg:2: 'ssl-default-server-ciphers': Hearth does not support this global keyword "
+            "yet");
   EXPECT_EQ(
       only_error(global("  nbthreads 2\n")),
       "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
@@ -164,8 +165,10 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
       "tune.rcvbuf.server, tune.sndbuf.server, tune.http.logurilen, "
       "tune.pool-low-fd-ratio, tune.pool-high-fd-ratio, pidfile, set-var, "
       "set-var-fmt, server-state-file, server-state-base, nosplice, maxpipes, tune.pipesize, "
-      "expose-experimental-directives, "
-      "daemon, user, group, uid, gid, chroot, "
+      "expose-experimental-directives, crt-base, ca-base, ssl-default-bind-ciphers, "
+      "ssl-default-bind-ciphersuites, ssl-default-bind-curves, ssl-default-bind-options, "
+      "ssl-dh-param-file, tune.ssl.default-dh-param, tune.ssl.cachesize, tune.ssl.lifetime, "
+      "tune.ssl.maxrecord, daemon, user, group, uid, gid, chroot, "
       "ulimit-n, strict-limits, quiet, node, description, localpeer, grace, spread-checks, "
       "max-spread-checks, cpu-map");
 }

@@ -47,9 +47,9 @@ TEST(LogKeywords, Refusals) {
   EXPECT_EQ(only_error(parse("frontend f\n  log-format %ci %b\n")),
             "t.cfg:2: 'log-format': expects one argument: escape spaces with '\\' or quote the "
             "format");
-  EXPECT_EQ(only_error(parse("frontend f\n  log-format %sslc\n")),
-            "t.cfg:2: 'log-format': log-format variable '%sslc' needs SSL, which Hearth does not "
-            "support yet");
+  EXPECT_EQ(only_error(parse("frontend f\n  log-format %sslcx\n")),
+            "t.cfg:2: 'log-format': unknown log-format variable '%sslcx' (write %% for a "
+            "literal '%')");
   EXPECT_EQ(only_error(parse("frontend f\n  unique-id-format %zz\n")),
             "t.cfg:2: 'unique-id-format': unknown log-format variable '%zz' (write %% for a "
             "literal '%')");

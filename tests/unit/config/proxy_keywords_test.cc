@@ -53,8 +53,9 @@ TEST(ProxyKeywords, BindAcceptsListsAndRejectsOptions) {
   EXPECT_EQ(b[1].address, "127.0.0.1:81");
   EXPECT_EQ(b[2].address, "[::1]:82");
   EXPECT_EQ(b[2].loc.line, 3);
-  EXPECT_EQ(only_error(in("frontend", "  bind :443 ssl crt /x.pem\n")),
-            "t.cfg:2: 'bind': bind option 'ssl': TLS is not supported by Hearth yet");
+  EXPECT_EQ(only_error(in("frontend", "  bind :443 ssl crt-list /x.lst\n")),
+            "t.cfg:2: 'bind': bind option 'crt-list': this TLS option is not supported by Hearth "
+            "yet");
   EXPECT_EQ(only_error(in("frontend", "  bind\n")),
             "t.cfg:2: 'bind': missing argument: expects 'bind ADDR:PORT[,ADDR:PORT...] "
             "[OPTION...]'");
@@ -200,10 +201,11 @@ TEST(ProxyKeywords, TimeoutErrors) {
   EXPECT_EQ(only_error(in("backend", "  timeout tarpit 5\n  timeout tarpit x\n")),
             "t.cfg:3: 'timeout tarpit': expects a duration such as 5s, 500ms or 1m (units us, ms, "
             "s, m, h, d; a bare number is ms; at most 24d), got 'x'");
-  EXPECT_EQ(only_error(in("backend", "  timeout conect 5s\n")),
-            "t.cfg:2: 'timeout conect': unknown timeout 'conect': expects connect, client, server, "
-            "tunnel, client-fin, server-fin, queue, http-request, http-keep-alive, pool-idle, "
-            "reuse-window, check or tarpit");
+  EXPECT_EQ(
+      only_error(in("backend", "  timeout conect 5s\n")),
+      "t.cfg:2: 'timeout conect': unknown timeout 'conect': expects connect, client, server, "
+      "tunnel, client-fin, client-hs, server-fin, queue, http-request, http-keep-alive, pool-idle, "
+      "reuse-window, check or tarpit");
   EXPECT_TRUE(has(in("backend", "  timeout\n").errors, "t.cfg:2: 'timeout': missing timeout name"));
   EXPECT_EQ(only_error(in("backend", "  contimeout 5s\n")),
             "t.cfg:2: 'contimeout': obsolete keyword: write 'timeout connect DURATION'");

@@ -149,10 +149,13 @@ TEST_F(LogFormatLog, UniqueId) {
   EXPECT_EQ(render("%ID %{+Q}ID"), "abc \"abc\"");
 }
 
+// %sslv and %sslc are the client connection's TLS protocol and cipher: "-"
+// without a TLS session to read them from.
+TEST_F(LogFormatLog, SslVarsWithoutTls) { EXPECT_EQ(render("%sslv %sslc"), "- -"); }
+
 TEST_F(LogFormatLog, Refusals) {
   EXPECT_EQ(error("%fn"), "unknown log-format variable '%fn' (write %% for a literal '%')");
-  EXPECT_EQ(error("%sslv"),
-            "log-format variable '%sslv' needs SSL, which Hearth does not support yet");
+  EXPECT_EQ(error("%sslvx"), "unknown log-format variable '%sslvx' (write %% for a literal '%')");
   EXPECT_EQ(error("%{+Z}ci"),
             "in log-format '%{+Z}ci': unknown log-format flag '+Z' (expects +Q, "
             "+X, +E or their '-')");

@@ -1,0 +1,30 @@
+#pragma once
+// From a bind line's TLS options (config::BindTls) and the global TLS
+// settings to what the TLS transport is built from.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/diagnostic.h"
+#include "config/model.h"
+#include "net/tls_settings.h"
+#include "net/transport.h"
+
+namespace hearth::app {
+
+// Applies crt-base/ca-base to the paths, ssl-default-bind-* where the line
+// sets nothing, and folds ssl-min-ver/ssl-max-ver/force-*/no-* into one
+// range of versions. Returns: the settings, or nullopt with *err set.
+std::optional<net::TlsBindSettings> tls_bind_settings(const config::BindTls& b,
+                                                      const config::TlsGlobal& g, std::string* err);
+
+// Builds the TLS transport of an "ssl" bind line: settings, certificates,
+// contexts. Returns: the transport, or nullptr with *err saying what was refused.
+std::unique_ptr<net::Transport> make_bind_transport(const config::BindTls& b,
+                                                    const config::TlsGlobal& g, std::string* err);
+
+// hearth -c: loads the certificates of every "ssl" bind line, as HAProxy's
+// check does, and adds an error (file, line, keyword) for each one refused.
+void check_tls_binds(config::ParseResult* r);
+
+}  // namespace hearth::app

@@ -1,0 +1,93 @@
+// The global TLS keywords: where certificates and CAs are looked up
+// (crt-base, ca-base), the defaults of every "bind ... ssl" line
+// (ssl-default-bind-*), DH parameters and the tune.ssl.* settings.
+#include "config/keywords.h"
+#include "config/units.h"
+
+namespace hearth::config::detail {
+namespace {
+
+// A keyword with one string value stored in the global TLS settings.
+bool one_word(const Directive& d, std::string* out, Reporter& rep) {
+  if (!check_arity(d, d[0], 2, 2, d[0] + " VALUE", rep)) return false;
+  *out = d[1];
+  return true;
+}
+
+// ssl-default-bind-options OPTION...: the protocol options of every ssl bind.
+void parse_default_bind_options(const Directive& d, TlsGlobal& t, Reporter& rep) {
+  if (!check_arity(d, d[0], 2, 64, d[0] + " OPTION...", rep)) return;
+  static const char* const kAllowed[] = {
+      "no-sslv3",       "no-tlsv10",    "no-tlsv11",    "no-tlsv12",
+      "no-tlsv13",      "force-tlsv12", "force-tlsv13", "prefer-client-ciphers",
+      "no-tls-tickets", "strict-sni",   "ssl-min-ver",  "ssl-max-ver"};
+  for (size_t i = 1; i < d.size(); ++i) {
+    bool ok = false;
+    for (const char* a : kAllowed) ok = ok || d[i] == a;
+    if (!ok) {
+      rep.error(d.loc, d[0],
+                "'" + d[i] +
+                    "' is not an option of ssl-default-bind-options; accepted: no-sslv3, "
+                    "no-tlsv10, no-tlsv11, no-tlsv12, no-tlsv13, force-tlsv12, force-tlsv13, "
+                    "prefer-client-ciphers, no-tls-tickets, strict-sni, ssl-min-ver V, "
+                    "ssl-max-ver V");
+      return;
+    }
+    if (parse_bind_tls_option(d, &i, t.bind_options, d[0], rep) < 0) return;
+  }
+}
+
+// tune.ssl.lifetime: seconds, or a duration with its unit.
+void parse_lifetime(const Directive& d, TlsGlobal& t, Reporter& rep) {
+  if (!check_arity(d, d[0], 2, 2, d[0] + " SECONDS", rep)) return;
+  std::optional<int64_t> s = parse_int(d[1]);
+  if (!s) {
+    const auto ms = parse_duration_ms(d[1]);
+    if (ms) s = *ms / 1000;
+  }
+  if (!s || *s < 1 || *s > 2147483647) {
+    rep.error(d.loc, d[0],
+              "expects a lifetime in seconds (or with a unit: 5m, 1h), not '" + d[1] + "'");
+    return;
+  }
+  t.lifetime_s = int(*s);
+}
+
+}  // namespace
+
+bool parse_ssl_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  TlsGlobal& t = g.tls;
+  const std::string& kw = d[0];
+  std::string v;
+  if (kw == "crt-base") {
+    one_word(d, &t.crt_base, rep);
+  } else if (kw == "ca-base") {
+    one_word(d, &t.ca_base, rep);
+  } else if (kw == "ssl-default-bind-ciphers") {
+    if (one_word(d, &v, rep)) t.bind_ciphers = v;
+  } else if (kw == "ssl-default-bind-ciphersuites") {
+    if (one_word(d, &v, rep)) t.bind_ciphersuites = v;
+  } else if (kw == "ssl-default-bind-curves") {
+    if (one_word(d, &v, rep)) t.bind_curves = v;
+  } else if (kw == "ssl-default-bind-options") {
+    parse_default_bind_options(d, t, rep);
+  } else if (kw == "ssl-dh-param-file") {
+    one_word(d, &t.dh_param_file, rep);
+  } else if (kw == "tune.ssl.default-dh-param") {
+    if (!check_arity(d, kw, 2, 2, kw + " BITS", rep)) return true;
+    if (auto n = int_arg(d, 1, kw, 1024, 16384, rep)) t.default_dh_param = int(*n);
+  } else if (kw == "tune.ssl.cachesize") {
+    if (!check_arity(d, kw, 2, 2, kw + " N", rep)) return true;
+    if (auto n = int_arg(d, 1, kw, 0, 2147483647, rep)) t.cachesize = int(*n);
+  } else if (kw == "tune.ssl.lifetime") {
+    parse_lifetime(d, t, rep);
+  } else if (kw == "tune.ssl.maxrecord") {
+    if (!check_arity(d, kw, 2, 2, kw + " BYTES", rep)) return true;
+    if (auto n = int_arg(d, 1, kw, 0, 16384, rep)) t.maxrecord = int(*n);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace hearth::config::detail

@@ -1,0 +1,50 @@
+#pragma once
+// What a "bind ... ssl" line asks of TLS, as plain data: the config layer
+// fills it (with the global ssl-default-bind-* and crt-base/ca-base already
+// applied), net/tls_context turns it into OpenSSL contexts.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hearth::net {
+
+enum class TlsVerify : uint8_t { kNone, kOptional, kRequired };
+
+// Protocol versions by their wire number: 0x0300 SSLv3 ... 0x0304 TLSv1.3.
+inline constexpr int kSslV3 = 0x0300;
+inline constexpr int kTlsV10 = 0x0301;
+inline constexpr int kTlsV11 = 0x0302;
+inline constexpr int kTlsV12 = 0x0303;
+inline constexpr int kTlsV13 = 0x0304;
+
+struct TlsBindSettings {
+  std::vector<std::string> crts;  // PEM files or directories; the first is the default
+  std::string ca_file;            // trusted CAs for client certificates, names sent
+  std::string ca_verify_file;     // trusted CAs, names not sent
+  std::string crl_file;
+  TlsVerify verify = TlsVerify::kNone;
+  std::vector<std::string> alpn;  // protocols offered, in preference order
+  int min_version = kTlsV12;      // inclusive bounds, wire numbers
+  int max_version = kTlsV13;
+  std::string ciphers;       // TLS <= 1.2 (OpenSSL cipher list); empty: Hearth's default
+  std::string ciphersuites;  // TLS 1.3; empty: OpenSSL's
+  std::string curves;        // key exchange groups; empty: OpenSSL's
+  bool prefer_client_ciphers = false;
+  bool no_tickets = false;
+  bool strict_sni = false;
+  std::string dh_param_file;  // ssl-dh-param-file; empty: a named group of dh_bits
+  int dh_bits = 0;            // tune.ssl.default-dh-param; 0: no DHE (unless a PEM has DH)
+  int cache_size = 20000;     // tune.ssl.cachesize: sessions kept; 0 disables the cache
+  int lifetime_s = 300;       // tune.ssl.lifetime
+  int max_record = 0;         // tune.ssl.maxrecord: bytes per record; 0: no limit
+};
+
+// The cipher list used when neither "ciphers" nor ssl-default-bind-ciphers
+// is set: AEAD ciphers with forward secrecy only.
+inline constexpr const char* kDefaultTlsCiphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+
+}  // namespace hearth::net

@@ -1,0 +1,340 @@
+#include "net/tls_transport.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "core/pool.h"
+#include "net/connection.h"
+#include "net/tls_context.h"
+
+namespace hearth::net {
+namespace {
+
+// A connection's TLS state (Connection::xprt_ctx).
+struct TlsConn {
+  SSL* ssl = nullptr;
+  uint32_t hs_wants = 0;          // what a pending handshake waits for
+  bool read_wants_write = false;  // the last read stopped on a blocked write
+  bool write_wants_read = false;  // the last write stopped on an empty socket
+  bool fatal = false;             // a TLS error: no close_notify may follow
+  bool socket_error = false;      // the socket failed (not the TLS exchange)
+  int verify_depth = -1;          // where client certificate verification failed
+  TlsFailure failure = TlsFailure::kNone;
+};
+
+Pool<TlsConn>& tls_pool() {
+  static Pool<TlsConn> p("tls_conn");
+  return p;
+}
+
+TlsConn* state(const Connection* c) { return static_cast<TlsConn*>(c->xprt_ctx); }
+
+// What an OpenSSL call that did not succeed needs.
+enum class Want { kRead, kWrite, kEof, kError };
+
+// Classifies the failed call's result `ret` and updates c's readiness: an
+// empty socket ends kConnRecvReady, a full one kConnSendReady. An EOF without
+// close_notify counts as an EOF (as HAProxy). Returns: what it found.
+Want classify(Connection* c, TlsConn* t, int ret) {
+  const int saved_errno = errno;
+  switch (SSL_get_error(t->ssl, ret)) {
+    case SSL_ERROR_WANT_READ:
+      c->flags &= ~kConnRecvReady;
+      return Want::kRead;
+    case SSL_ERROR_WANT_WRITE:
+      c->flags &= ~kConnSendReady;
+      return Want::kWrite;
+    case SSL_ERROR_ZERO_RETURN:
+      return Want::kEof;
+    case SSL_ERROR_SYSCALL:
+      ERR_clear_error();
+      t->fatal = true;
+      if (saved_errno == 0) return Want::kEof;
+      t->socket_error = true;
+      return Want::kError;
+    default: {
+      const unsigned long e = ERR_peek_last_error();
+      ERR_clear_error();
+      t->fatal = true;
+      if (ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+        return Want::kEof;
+      return Want::kError;
+    }
+  }
+}
+
+// Records the depth at which a client certificate failed verification, so
+// that the failure says whether the certificate or its chain was refused.
+int on_verify(int ok, X509_STORE_CTX* store) {
+  if (ok) return ok;
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  if (auto* t = static_cast<TlsConn*>(SSL_get_app_data(ssl)))
+    if (t->verify_depth < 0) t->verify_depth = X509_STORE_CTX_get_error_depth(store);
+  return ok;
+}
+
+// Wakes the subscriber of `ev` (kWakeRecv or kWakeSend), if there is one.
+void wake_sub(Connection* c, uint32_t ev) {
+  WaitEvent*& sub = ev == kWakeRecv ? c->recv_sub : c->send_sub;
+  if (!sub) return;
+  WaitEvent* w = sub;
+  sub = nullptr;
+  w->events &= ~ev;
+  c->loop()->wake(w->tasklet, ev);
+}
+
+class TlsTransport final : public Transport {
+ public:
+  explicit TlsTransport(std::unique_ptr<TlsServerContext> ctx) : ctx_(std::move(ctx)) {}
+  const char* name() const override { return "ssl"; }
+
+  bool start(Connection* c) override {
+    TlsConn* t = tls_pool().create();
+    if (!t) return false;
+    t->ssl = ctx_->new_ssl();
+    if (!t->ssl || SSL_set_fd(t->ssl, c->fd()) != 1) {
+      if (t->ssl) SSL_free(t->ssl);
+      tls_pool().destroy(t);
+      ERR_clear_error();
+      return false;
+    }
+    SSL_set_app_data(t->ssl, t);
+    SSL_set_verify(t->ssl, SSL_get_verify_mode(t->ssl), &on_verify);
+    SSL_set_accept_state(t->ssl);
+    c->xprt_ctx = t;
+    return true;
+  }
+
+  void close(Connection* c) override {
+    TlsConn* t = state(c);
+    if (!t) return;
+    SSL_free(t->ssl);
+    tls_pool().destroy(t);
+    c->xprt_ctx = nullptr;
+  }
+
+  HandshakeStatus handshake(Connection* c) override {
+    TlsConn* t = state(c);
+    if (SSL_is_init_finished(t->ssl)) return HandshakeStatus::kDone;
+    ERR_clear_error();
+    const int r = SSL_do_handshake(t->ssl);
+    if (r == 1) {
+      t->hs_wants = 0;
+      return HandshakeStatus::kDone;
+    }
+    switch (classify(c, t, r)) {
+      case Want::kRead:
+        t->hs_wants = kWakeRecv;
+        return HandshakeStatus::kPending;
+      case Want::kWrite:
+        t->hs_wants = kWakeSend;
+        return HandshakeStatus::kPending;
+      case Want::kEof:
+        t->failure = TlsFailure::kClosed;
+        break;
+      case Want::kError:
+        t->failure = failure_of(t);
+        break;
+    }
+    c->flags |= kConnError;
+    return HandshakeStatus::kFailed;
+  }
+
+  uint32_t handshake_wants(const Connection* c) const override { return state(c)->hs_wants; }
+  ssl_st* ssl(const Connection* c) const override { return state(c)->ssl; }
+
+  void wake(Connection* c, uint32_t events) override {
+    TlsConn* t = state(c);
+    // A read that stopped on a blocked write goes on once the socket is
+    // writable, and a write that stopped on an empty socket once readable.
+    if ((events & kWakeRecv) || ((events & kWakeSend) && t->read_wants_write))
+      wake_sub(c, kWakeRecv);
+    if ((events & kWakeSend) || ((events & kWakeRecv) && t->write_wants_read))
+      wake_sub(c, kWakeSend);
+  }
+
+  size_t rcv_buf(Connection* c, Buffer& buf, size_t max) override {
+    TlsConn* t = state(c);
+    size_t total = 0;
+    if (!buf.allocate()) return 0;
+    t->read_wants_write = false;
+    while (total < max && !(c->flags & (kConnRdShut | kConnError))) {
+      size_t room = buf.contiguous_room();
+      if (room == 0) break;
+      if (room > max - total) room = max - total;
+      size_t n = 0;
+      ERR_clear_error();
+      const int r = SSL_read_ex(t->ssl, buf.tail(), room, &n);
+      if (r == 1) {
+        buf.commit(n);
+        total += n;
+        continue;
+      }
+      after_failed_read(c, t, classify(c, t, r));
+      break;
+    }
+    return total;
+  }
+
+  size_t snd_buf(Connection* c, Buffer& buf, size_t count) override {
+    if (count > buf.len()) count = buf.len();
+    const size_t sent = snd_raw(c, buf.head(), count);
+    buf.consume(sent);
+    return sent;
+  }
+
+  size_t snd_raw(Connection* c, const char* p, size_t count) override {
+    TlsConn* t = state(c);
+    size_t sent = 0;
+    t->write_wants_read = false;
+    while (sent < count && !(c->flags & (kConnError | kConnWrShut))) {
+      size_t n = 0;
+      ERR_clear_error();
+      const int r = SSL_write_ex(t->ssl, p + sent, count - sent, &n);
+      if (r == 1) {
+        sent += n;
+        continue;
+      }
+      const Want w = classify(c, t, r);
+      if (w == Want::kRead) t->write_wants_read = true;
+      if (w == Want::kEof || w == Want::kError) c->flags |= kConnError;
+      break;
+    }
+    return sent;
+  }
+
+  void subscribe(Connection* c, uint32_t events, WaitEvent* w) override {
+    TlsConn* t = state(c);
+    if (events & kWakeRecv) {
+      w->events |= kWakeRecv;
+      c->recv_sub = w;
+      // Records already decrypted inside OpenSSL are readable whatever the socket says.
+      const bool ready = t->read_wants_write
+                             ? (c->flags & kConnSendReady) != 0
+                             : (c->flags & kConnRecvReady) || SSL_pending(t->ssl) > 0;
+      if (ready || (c->flags & kConnError)) wake_sub(c, kWakeRecv);
+    }
+    if (events & kWakeSend) {
+      w->events |= kWakeSend;
+      c->send_sub = w;
+      const uint32_t need = t->write_wants_read ? kConnRecvReady : kConnSendReady;
+      if (c->flags & (need | kConnError)) wake_sub(c, kWakeSend);
+    }
+  }
+
+  void unsubscribe(Connection* c, uint32_t events, WaitEvent* w) override {
+    if ((events & kWakeRecv) && c->recv_sub == w) c->recv_sub = nullptr;
+    if ((events & kWakeSend) && c->send_sub == w) c->send_sub = nullptr;
+    w->events &= ~events;
+  }
+
+  // Post-handshake records (a TLS 1.3 session ticket, a key update) are
+  // consumed without counting as data; a close_notify is an EOF.
+  DrainResult drain(Connection* c) override {
+    TlsConn* t = state(c);
+    char scratch[1024];
+    DrainResult res = DrainResult::kEmpty;
+    for (;;) {
+      size_t n = 0;
+      ERR_clear_error();
+      const int r = SSL_read_ex(t->ssl, scratch, sizeof scratch, &n);
+      if (r == 1) {
+        res = DrainResult::kData;
+        continue;
+      }
+      switch (classify(c, t, r)) {
+        case Want::kRead:
+        case Want::kWrite:
+          return res;
+        case Want::kEof:
+          c->flags |= kConnRdShut;
+          return DrainResult::kEof;
+        case Want::kError:
+          c->flags |= kConnError;
+          return DrainResult::kError;
+      }
+    }
+  }
+
+  // Sends a close_notify (once the handshake is done and no TLS error
+  // happened), then the FIN.
+  void shutw(Connection* c) override {
+    if (c->flags & kConnWrShut) return;
+    c->flags |= kConnWrShut;
+    TlsConn* t = state(c);
+    if (SSL_is_init_finished(t->ssl) && !t->fatal && !(c->flags & kConnError)) {
+      ERR_clear_error();
+      SSL_shutdown(t->ssl);
+      ERR_clear_error();
+    }
+    shutdown(c->fd(), SHUT_WR);
+  }
+
+  void shutr(Connection* c) override { shutdown(c->fd(), SHUT_RD); }
+
+ private:
+  // After SSL_read gave nothing: the flags say why.
+  static void after_failed_read(Connection* c, TlsConn* t, Want w) {
+    if (w == Want::kWrite) t->read_wants_write = true;
+    if (w == Want::kEof) c->flags |= kConnRdShut;
+    if (w == Want::kError) c->flags |= kConnError;
+  }
+
+  // Returns: the failure of a handshake that ended on an error.
+  static TlsFailure failure_of(const TlsConn* t) {
+    if (t->verify_depth >= 0)
+      return t->verify_depth > 0 ? TlsFailure::kCaChain : TlsFailure::kCertUntrusted;
+    return t->socket_error ? TlsFailure::kSocketError : TlsFailure::kHandshake;
+  }
+
+  std::unique_ptr<TlsServerContext> ctx_;
+};
+
+}  // namespace
+
+const char* tls_failure_message(TlsFailure f) {
+  switch (f) {
+    case TlsFailure::kClosed:
+      return "Connection closed during SSL handshake";
+    case TlsFailure::kSocketError:
+      return "Connection error during SSL handshake";
+    case TlsFailure::kTimeout:
+      return "Timeout during SSL handshake";
+    case TlsFailure::kCaChain:
+      return "SSL client CA chain cannot be verified";
+    case TlsFailure::kCertUntrusted:
+      return "SSL client certificate not trusted";
+    case TlsFailure::kNoMemory:
+      return "Out of memory when initializing an SSL connection";
+    case TlsFailure::kHandshake:
+    case TlsFailure::kNone:
+      break;
+  }
+  return "SSL handshake failure";
+}
+
+std::unique_ptr<Transport> make_tls_server_transport(const TlsBindSettings& s, std::string* err) {
+  auto ctx = TlsServerContext::build(s, err);
+  if (!ctx) return nullptr;
+  return std::make_unique<TlsTransport>(std::move(ctx));
+}
+
+TlsFailure tls_failure(const Connection* c) {
+  const TlsConn* t = c->xprt && c->xprt->ssl(c) ? state(c) : nullptr;
+  return t ? t->failure : TlsFailure::kNone;
+}
+
+uint64_t tls_bytes_received(const Connection* c) {
+  ssl_st* ssl = c->xprt ? c->xprt->ssl(c) : nullptr;
+  return ssl ? BIO_number_read(SSL_get_rbio(ssl)) : 0;
+}
+
+void set_tls_timeout(Connection* c) {
+  if (c->xprt && c->xprt->ssl(c)) state(c)->failure = TlsFailure::kTimeout;
+}
+
+}  // namespace hearth::net

@@ -1,0 +1,40 @@
+#pragma once
+// The TLS transport: OpenSSL over the connection's socket, with the same
+// rcv_buf/snd_buf/subscribe contract as the raw one. One transport object per
+// bind line (it holds that line's contexts); each connection's SSL session
+// hangs off the connection (Connection::xprt_ctx).
+#include <memory>
+#include <string>
+
+#include "net/tls_settings.h"
+#include "net/transport.h"
+
+namespace hearth::net {
+
+// Why a handshake failed, in the words of HAProxy's connection error log.
+enum class TlsFailure : uint8_t {
+  kNone,
+  kClosed,         // "Connection closed during SSL handshake"
+  kSocketError,    // "Connection error during SSL handshake"
+  kTimeout,        // "Timeout during SSL handshake" (set by whoever waits)
+  kCaChain,        // "SSL client CA chain cannot be verified"
+  kCertUntrusted,  // "SSL client certificate not trusted"
+  kHandshake,      // "SSL handshake failure"
+  kNoMemory,       // "Out of memory when initializing an SSL connection"
+};
+
+// Returns: the log message for `f`.
+const char* tls_failure_message(TlsFailure f);
+
+// Builds the server-side TLS transport of a bind line. Returns: nullptr
+// with *err set (which file or setting was refused, and why).
+std::unique_ptr<Transport> make_tls_server_transport(const TlsBindSettings& s, std::string* err);
+
+// Returns: why c's handshake failed (kNone if it did not, or c is not TLS).
+TlsFailure tls_failure(const Connection* c);
+// Returns: the bytes read from c's socket so far (0: the peer said nothing).
+uint64_t tls_bytes_received(const Connection* c);
+// Records that c's handshake timed out (for its log line).
+void set_tls_timeout(Connection* c);
+
+}  // namespace hearth::net

@@ -1,0 +1,21 @@
+#pragma once
+// The ssl_fc* and ssl_c_* fetches: the client connection's TLS session and
+// its client certificate (HAProxy manual 7.3.4).
+#include <cstddef>
+
+#include "expr/fetch.h"
+#include "expr/sample.h"
+
+namespace hearth::net {
+class Connection;
+}
+
+namespace hearth::stream {
+
+// Requires: def.id in [kSslFc, kSslCSha1]. Returns: false when the fetch has
+// no value (not TLS, no client certificate, an entry that is not there);
+// ssl_fc alone answers false rather than failing on a plain connection.
+bool fetch_ssl(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+               const net::Connection* client, expr::Sample& out);
+
+}  // namespace hearth::stream

@@ -1,0 +1,142 @@
+#include "stream/tls_accept.h"
+
+#include <sys/time.h>
+
+#include "core/pool.h"
+#include "core/tasklet.h"
+#include "core/timer.h"
+#include "expr/log_vars.h"
+#include "net/tls_transport.h"
+#include "net/transport.h"
+#include "stream/access_log.h"
+#include "stream/frontend.h"
+#include "stream/session.h"
+
+namespace hearth::stream {
+namespace {
+
+// One connection in its handshake.
+struct HandshakeWait {
+  net::Connection* conn = nullptr;
+  Frontend* fe = nullptr;
+  HandshakeDoneFn done = nullptr;
+  int64_t accept_wall_ms = 0;
+  Tasklet tasklet;
+  WaitEvent wait;
+  Timer timer;
+};
+
+Pool<HandshakeWait>& wait_pool() {
+  static Pool<HandshakeWait> p("tls_handshake");
+  return p;
+}
+
+thread_local size_t t_in_progress = 0;
+
+int64_t wall_ms() {
+  timeval tv;
+  gettimeofday(&tv, nullptr);
+  return int64_t(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
+}
+
+// HAProxy's connection error line: "IP:PORT [DATE] FRONTEND/BIND: MESSAGE".
+void log_failure(const HandshakeWait& w, net::TlsFailure f) {
+  const FrontendLog& log = w.fe->logs;
+  if (!w.fe->log || log.max_level < config::kLogInfo) return;
+  // option dontlognull: a connection that never said anything is a probe.
+  if (w.fe->dontlognull && net::tls_bytes_received(w.conn) == 0) return;
+  expr::LogRecord r;
+  to_log_addr(w.conn->peer().sa(), &r.client);
+  r.accept_ms = w.accept_wall_ms;
+  static thread_local std::string line;
+  line.clear();
+  expr::render_log_var(expr::LogVar::kClientIp, 0, r, &line);
+  line.push_back(':');
+  expr::render_log_var(expr::LogVar::kClientPort, 0, r, &line);
+  line.append(" [");
+  expr::render_log_var(expr::LogVar::kDate, 0, r, &line);
+  line.append("] ").append(w.fe->name).push_back('/');
+  const Session* s = Session::of(w.conn);
+  // An unnamed bind line is shown by its number, as HAProxy does.
+  if (s && s->bind && !s->bind->name.empty())
+    line.append(s->bind->name);
+  else
+    line.append(std::to_string(s && s->bind ? s->bind->id : 0));
+  line.append(": ").append(net::tls_failure_message(f));
+  const int8_t level = log.separate_errors ? config::kLogErr : config::kLogInfo;
+  send_log_line(log, level, {}, line);
+}
+
+// Ends the wait: the connection goes on to its session, or is closed.
+void finish(HandshakeWait* w, bool ok) {
+  EventLoop* loop = w->conn->loop();
+  loop->timers().cancel(&w->timer);
+  w->tasklet.cancel();
+  w->conn->xprt->unsubscribe(w->conn, kWakeRecv | kWakeSend, &w->wait);
+  net::Connection* c = w->conn;
+  Frontend* fe = w->fe;
+  HandshakeDoneFn done = w->done;
+  if (!ok) {
+    fe->counters.failed_handshakes.fetch_add(1, std::memory_order_relaxed);
+    log_failure(*w, net::tls_failure(c));
+  }
+  wait_pool().destroy(w);
+  --t_in_progress;
+  if (ok)
+    done(c, fe);
+  else
+    c->destroy();  // the session goes with it
+}
+
+// Advances the handshake. Returns: true if it is still waiting.
+bool step(HandshakeWait* w) {
+  net::Connection* c = w->conn;
+  switch (c->xprt->handshake(c)) {
+    case net::HandshakeStatus::kDone:
+      finish(w, true);
+      return false;
+    case net::HandshakeStatus::kFailed:
+      finish(w, false);
+      return false;
+    case net::HandshakeStatus::kPending:
+      c->xprt->subscribe(c, c->xprt->handshake_wants(c), &w->wait);
+      return true;
+  }
+  return false;
+}
+
+void on_io(Tasklet*, void* ctx, uint32_t) { step(static_cast<HandshakeWait*>(ctx)); }
+
+void on_timeout(Timer*, void* ctx) {
+  auto* w = static_cast<HandshakeWait*>(ctx);
+  net::set_tls_timeout(w->conn);
+  finish(w, false);
+}
+
+}  // namespace
+
+void await_tls_handshake(net::Connection* c, Frontend* fe, HandshakeDoneFn done) {
+  HandshakeWait* w = wait_pool().create();
+  if (!w) {
+    fe->counters.failed_handshakes.fetch_add(1, std::memory_order_relaxed);
+    c->destroy();
+    return;
+  }
+  w->conn = c;
+  w->fe = fe;
+  w->done = done;
+  w->accept_wall_ms = wall_ms();
+  w->tasklet.fn = &on_io;
+  w->tasklet.ctx = w;
+  w->wait.tasklet = &w->tasklet;
+  w->timer.fn = &on_timeout;
+  w->timer.ctx = w;
+  ++t_in_progress;
+  const int64_t limit = fe->timeouts.client_hs ? fe->timeouts.client_hs : fe->timeouts.client;
+  if (!step(w)) return;
+  if (limit > 0) c->loop()->timers().arm(&w->timer, c->loop()->now_ms() + limit);
+}
+
+size_t tls_handshakes_in_progress() { return t_in_progress; }
+
+}  // namespace hearth::stream

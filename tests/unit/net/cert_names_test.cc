@@ -1,0 +1,68 @@
+// Which certificate group answers a server name (SNI): exact names first,
+// then "*.domain" wildcards for exactly one leftmost label; the first
+// certificate to claim a name keeps it.
+#include "net/cert_names.h"
+
+#include <gtest/gtest.h>
+
+namespace hearth::net {
+namespace {
+
+TEST(CertNames, NormalizeLowersAndDropsTrailingDot) {
+  EXPECT_EQ(normalize_server_name("Www.Example.COM."), "www.example.com");
+  EXPECT_EQ(normalize_server_name("a.b"), "a.b");
+  EXPECT_EQ(normalize_server_name(""), "");
+}
+
+TEST(CertNames, ExactNamesIgnoreCase) {
+  CertNameIndex idx;
+  idx.add("www.example.com", 0);
+  idx.add("API.example.com", 1);
+  EXPECT_EQ(idx.find("www.example.com"), 0);
+  EXPECT_EQ(idx.find("WWW.EXAMPLE.COM"), 0);
+  EXPECT_EQ(idx.find("api.example.com."), 1);
+  EXPECT_EQ(idx.find("example.com"), -1);
+  EXPECT_EQ(idx.find(""), -1);
+}
+
+TEST(CertNames, WildcardCoversOneLabelOnly) {
+  CertNameIndex idx;
+  idx.add("*.example.com", 3);
+  EXPECT_EQ(idx.find("a.example.com"), 3);
+  EXPECT_EQ(idx.find("A.Example.Com"), 3);
+  EXPECT_EQ(idx.find("a.b.example.com"), -1);
+  EXPECT_EQ(idx.find("example.com"), -1);
+  EXPECT_EQ(idx.find(".example.com"), -1);
+  EXPECT_EQ(idx.find("aexample.com"), -1);
+}
+
+TEST(CertNames, ExactWinsOverWildcardWhateverTheOrder) {
+  CertNameIndex idx;
+  idx.add("*.example.com", 0);
+  idx.add("www.example.com", 1);
+  EXPECT_EQ(idx.find("www.example.com"), 1);
+  EXPECT_EQ(idx.find("mail.example.com"), 0);
+}
+
+TEST(CertNames, FirstCertificateKeepsAName) {
+  CertNameIndex idx;
+  idx.add("www.example.com", 0);
+  idx.add("www.example.com", 1);
+  idx.add("*.example.org", 2);
+  idx.add("*.EXAMPLE.org", 3);
+  EXPECT_EQ(idx.find("www.example.com"), 0);
+  EXPECT_EQ(idx.find("x.example.org"), 2);
+}
+
+TEST(CertNames, UnusableNamesAreNotIndexed) {
+  CertNameIndex idx;
+  EXPECT_TRUE(idx.empty());
+  idx.add("*", 0);               // a bare star matches nothing
+  idx.add("w*.example.com", 0);  // partial wildcards are not honoured
+  idx.add("", 0);
+  EXPECT_TRUE(idx.empty());
+  EXPECT_EQ(idx.find("www.example.com"), -1);
+}
+
+}  // namespace
+}  // namespace hearth::net
