@@ -43,7 +43,7 @@ void HttpStream::log_http() {
   r.th = 0;
   r.ti = first - log_.start_ms;
   r.treq = span(first, log_.req_ready_ms);
-  r.tw = span(log_.req_ready_ms, ss_.slot_ms());
+  r.tw = span(log_.req_ready_ms, ss_.slot_ms() >= 0 ? ss_.slot_ms() : log_.left_queue_ms);
   if (log_.tarpit_ms >= 0) {  // as HAProxy: the tarpit counts as the wait, from the start
     r.treq = -1;
     r.tw = log_.tarpit_ms - log_.start_ms;

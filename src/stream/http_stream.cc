@@ -241,6 +241,8 @@ void HttpStream::on_server(ServerSide::State st) {
       if (abort_on_close()) fmux()->watch_input(scf_);
       if (abort_on_close() && (scf_->flags & kEnd)) {
         log_.term = st == ServerSide::State::kQueued ? "CQ" : "CC";
+        // As HAProxy: Tw is the time spent queued until the client left.
+        if (st == ServerSide::State::kQueued) log_.left_queue_ms = now();
         return abort_all();
       }
       return;

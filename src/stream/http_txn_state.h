@@ -78,6 +78,7 @@ struct HttpLogState {
   // A tarpit ended then: %Tw is the time from the stream's start to it, %TR
   // is -1 (as HAProxy's). -1: no tarpit.
   int64_t tarpit_ms = -1;
+  int64_t left_queue_ms = -1;  // the client left while queued (CQ): Tw ends here
 };
 
 // Inactivity deadlines (loop ms; kNever: none).

@@ -4,6 +4,7 @@
 // is not served; the log line says which.
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <string>
 #include <thread>
 
@@ -53,7 +54,10 @@ TEST(HttpAbortOnClose, ClientLeavingWhileQueuedOrConnectingIsNotServed) {
     ASSERT_TRUE(slow.send("GET /pause/1500 HTTP/1.1\r\nHost: x\r\n\r\n"));
     ASSERT_TRUE(wait_until([&] { return b.active() == 1; }, milliseconds{3000}));
     send_and_leave(port, "/queued");
-    EXPECT_NE(wait_log_line(h, {"GET /queued ", " CQ-- "}), "") << h.output();
+    const std::string cq = wait_log_line(h, {"GET /queued ", " CQ-- "});
+    EXPECT_NE(cq, "") << h.output();
+    // Tw is the time it waited, up to its client's close; no connect, no response.
+    EXPECT_TRUE(std::regex_search(cq, std::regex(" [0-9]+/[0-9]+/-1/-1/[0-9]+ -1 "))) << cq;
     EXPECT_EQ(slow.read_response(milliseconds{5000}).status, 200);
     // Nothing listens on s2's port: retries, then the client goes.
     send_and_leave(port, "/refused");
