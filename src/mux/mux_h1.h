@@ -60,10 +60,11 @@ class MuxH1 final : public HttpMux {
   size_t snd_data(StreamConnector* sc, std::string_view data) override;
   bool snd_eom(StreamConnector* sc, const http::MsgHead* trailers) override;
   bool flush(StreamConnector* sc) override;
-  // Full, or payload handed out and not yet consumed: nothing is read then.
+  // Reads nothing while rx_blocked: a payload view handed out stays valid.
   void watch_input(StreamConnector* sc) override {
-    if (!ibuf_.full() && !(sc->flags & (kScEos | kScError))) fill();
+    if (!rx_blocked(sc) && !(sc->flags & (kScEos | kScError))) fill();
   }
+  // Full, or payload handed out and not yet consumed: nothing is read then.
   bool rx_blocked(StreamConnector*) const override { return ibuf_.full() || pending_ > 0; }
   bool tx_blocked(StreamConnector*) const override { return !obuf_.empty() || tx_short_; }
   bool has_input(StreamConnector*) const override { return !ibuf_.empty(); }
