@@ -448,7 +448,11 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
       spec.xprt = net::raw_transport();
       if (b.opts.tls.enabled) {
         std::string err;
-        std::unique_ptr<net::Transport> tls = make_bind_transport(b.opts.tls, cfg.global.tls, &err);
+        std::vector<std::string> warned;
+        std::unique_ptr<net::Transport> tls =
+            make_bind_transport(b.opts.tls, cfg.global.tls, &err, &warned);
+        for (const std::string& w : warned)
+          warnings.push_back(where(b.loc, "bind") + "'" + b.address + " ssl': " + w);
         if (!tls) {
           errors->push_back(where(b.loc, "bind") + "'" + b.address + " ssl': " + err);
           continue;

@@ -1,5 +1,12 @@
 #include "app/tls_bind.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "config/crt_list.h"
+#include "config/tls_ticket_keys.h"
 #include "net/tls_transport.h"
 
 namespace hearth::app {
@@ -31,14 +38,35 @@ bool fold_versions(uint8_t disabled, int* min, int* max) {
   return true;
 }
 
-}  // namespace
+// Reads the whole file `path`. Returns: false with *err set.
+bool read_file(const std::string& path, std::string* text, std::string* err) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *err = "cannot open '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *text = ss.str();
+  return true;
+}
 
-std::optional<net::TlsBindSettings> tls_bind_settings(const config::BindTls& b,
-                                                      const config::TlsGlobal& g,
-                                                      std::string* err) {
+// Returns: the key's parts as the ticket callback uses them.
+net::TlsTicketKey split_ticket_key(const std::string& raw) {
+  const size_t half = (raw.size() - 16) / 2;  // 16 (AES-128) or 32 (AES-256)
+  return {raw.substr(0, 16), raw.substr(16, half), raw.substr(16 + half)};
+}
+
+// Adds the certificates of crt-list `list` (crt-base applied) to s->certs,
+// each line with its own settings when it has options. Returns: false with *err.
+bool add_crt_list(const std::string& list, const config::BindTls& b, const config::TlsGlobal& g,
+                  net::TlsBindSettings* s, std::vector<std::string>* warnings, std::string* err);
+
+// Everything but the certificates. Returns: nullopt with *err set.
+std::optional<net::TlsBindSettings> context_settings(const config::BindTls& b,
+                                                     const config::TlsGlobal& g, std::string* err) {
   const config::BindTls& d = g.bind_options;
   net::TlsBindSettings s;
-  for (const std::string& c : b.crts) s.crts.push_back(under(g.crt_base, c));
   s.ca_file = under(g.ca_base, b.ca_file);
   s.ca_verify_file = under(g.ca_base, b.ca_verify_file);
   s.crl_file = under(g.ca_base, b.crl_file);
@@ -70,6 +98,7 @@ std::optional<net::TlsBindSettings> tls_bind_settings(const config::BindTls& b,
   s.prefer_client_ciphers = b.prefer_client_ciphers || d.prefer_client_ciphers;
   s.no_tickets = b.no_tls_tickets || d.no_tls_tickets;
   s.strict_sni = b.strict_sni || d.strict_sni;
+  s.no_ca_names = b.no_ca_names;
   s.dh_param_file = g.dh_param_file;
   s.dh_bits = g.default_dh_param;
   s.cache_size = g.cachesize;
@@ -78,9 +107,71 @@ std::optional<net::TlsBindSettings> tls_bind_settings(const config::BindTls& b,
   return s;
 }
 
+bool add_crt_list(const std::string& list, const config::BindTls& b, const config::TlsGlobal& g,
+                  net::TlsBindSettings* s, std::vector<std::string>* warnings, std::string* err) {
+  std::string text;
+  if (!read_file(list, &text, err)) {
+    *err = "crt-list: " + *err;
+    return false;
+  }
+  const config::CrtList parsed = config::parse_crt_list(text, list, b);
+  if (!parsed.ok()) {
+    *err = "crt-list " + parsed.errors[0].str();
+    return false;
+  }
+  if (warnings)
+    for (const config::Diagnostic& w : parsed.warnings) warnings->push_back(w.str());
+  for (const config::CrtListLine& l : parsed.lines) {
+    net::TlsCertEntry e{under(g.crt_base, l.path), l.filters, nullptr,
+                        list + ":" + std::to_string(l.line)};
+    if (!l.options.empty()) {
+      auto own = context_settings(l.tls, g, err);
+      if (!own) {
+        *err = "crt-list " + e.origin + ": " + *err;
+        return false;
+      }
+      e.own = std::make_shared<const net::TlsBindSettings>(std::move(*own));
+    }
+    s->certs.push_back(std::move(e));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<net::TlsBindSettings> tls_bind_settings(const config::BindTls& b,
+                                                      const config::TlsGlobal& g, std::string* err,
+                                                      std::vector<std::string>* warnings) {
+  auto s = context_settings(b, g, err);
+  if (!s) return std::nullopt;
+  for (const config::CertSource& c : b.crts) {
+    const std::string path = under(g.crt_base, c.path);
+    if (!c.list)
+      s->certs.push_back({path, {}, nullptr, ""});
+    else if (!add_crt_list(path, b, g, &*s, warnings, err))
+      return std::nullopt;
+  }
+  if (!b.tls_ticket_keys.empty()) {
+    std::string text, why;
+    if (!read_file(b.tls_ticket_keys, &text, err)) {
+      *err = "tls-ticket-keys: " + *err;
+      return std::nullopt;
+    }
+    const std::vector<std::string> keys = config::parse_tls_ticket_keys(text, &why);
+    if (keys.empty()) {
+      *err = "tls-ticket-keys '" + b.tls_ticket_keys + "': " + why;
+      return std::nullopt;
+    }
+    for (const std::string& k : keys) s->ticket_keys.push_back(split_ticket_key(k));
+    s->ticket_keys_file = b.tls_ticket_keys;
+  }
+  return s;
+}
+
 std::unique_ptr<net::Transport> make_bind_transport(const config::BindTls& b,
-                                                    const config::TlsGlobal& g, std::string* err) {
-  const auto settings = tls_bind_settings(b, g, err);
+                                                    const config::TlsGlobal& g, std::string* err,
+                                                    std::vector<std::string>* warnings) {
+  const auto settings = tls_bind_settings(b, g, err, warnings);
   return settings ? net::make_tls_server_transport(*settings, err) : nullptr;
 }
 
@@ -88,8 +179,12 @@ void check_tls_binds(config::ParseResult* r) {
   for (const config::ProxyConfig& p : r->config.proxies)
     for (const config::BindConfig& b : p.binds) {
       std::string err;
-      if (b.opts.tls.enabled && !make_bind_transport(b.opts.tls, r->config.global.tls, &err))
+      std::vector<std::string> warnings;
+      if (b.opts.tls.enabled &&
+          !make_bind_transport(b.opts.tls, r->config.global.tls, &err, &warnings))
         r->errors.push_back({b.loc, "bind", "'" + b.address + " ssl': " + err});
+      for (std::string& w : warnings)
+        r->warnings.push_back({b.loc, "bind", "'" + b.address + " ssl': " + w});
     }
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/diagnostic.h"
 #include "config/model.h"
@@ -14,14 +15,19 @@ namespace hearth::app {
 
 // Applies crt-base/ca-base to the paths, ssl-default-bind-* where the line
 // sets nothing, and folds ssl-min-ver/ssl-max-ver/force-*/no-* into one
-// range of versions. Returns: the settings, or nullopt with *err set.
+// range of versions; reads the crt-list files (each line with its options
+// over the bind line's) and the tls-ticket-keys file. Returns: the settings,
+// or nullopt with *err set (crt-list errors name the list's file and line);
+// what a crt-list warns about goes to *warnings when given.
 std::optional<net::TlsBindSettings> tls_bind_settings(const config::BindTls& b,
-                                                      const config::TlsGlobal& g, std::string* err);
+                                                      const config::TlsGlobal& g, std::string* err,
+                                                      std::vector<std::string>* warnings = nullptr);
 
 // Builds the TLS transport of an "ssl" bind line: settings, certificates,
 // contexts. Returns: the transport, or nullptr with *err saying what was refused.
 std::unique_ptr<net::Transport> make_bind_transport(const config::BindTls& b,
-                                                    const config::TlsGlobal& g, std::string* err);
+                                                    const config::TlsGlobal& g, std::string* err,
+                                                    std::vector<std::string>* warnings = nullptr);
 
 // hearth -c: loads the certificates of every "ssl" bind line, as HAProxy's
 // check does, and adds an error (file, line, keyword) for each one refused.

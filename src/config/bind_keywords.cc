@@ -146,7 +146,6 @@ const char kTls[] = "this TLS option is not supported by Hearth yet";
 const char kOld[] = "Hearth does not offer protocols older than TLS 1.2 alone";
 const char kUnix[] = "unix socket binds are not supported by Hearth yet";
 const Refused kRefused[] = {
-    {"crt-list", kTls},
     {"ca-ignore-err", kTls},
     {"ca-sign-file", kTls},
     {"ca-sign-pass", kTls},
@@ -156,8 +155,6 @@ const Refused kRefused[] = {
     {"force-tlsv10", kOld},
     {"force-tlsv11", kOld},
     {"generate-certificates", kTls},
-    {"no-ca-names", kTls},
-    {"tls-ticket-keys", kTls},
     {"accept-proxy", "the PROXY protocol is not supported by Hearth yet"},
     {"accept-netscaler-cip", "the NetScaler CIP protocol is not supported by Hearth"},
     {"expose-fd", "'expose-fd' belongs on a 'stats socket' line"},
@@ -215,7 +212,8 @@ void parse_bind(const Directive& d, ProxySection& s, Reporter& rep) {
     return;
   }
   if (o.tls.enabled && o.tls.crts.empty()) {
-    rep.error(d.loc, "bind", "'ssl' needs at least one 'crt FILE|DIR' on the same line");
+    rep.error(d.loc, "bind",
+              "'ssl' needs at least one 'crt FILE|DIR' or 'crt-list FILE' on the same line");
     return;
   }
   // "$NAME" / "${NAME}" outside quotes: HAProxy expands them in addresses.

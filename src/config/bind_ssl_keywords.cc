@@ -36,19 +36,23 @@ const Flag kFlags[] = {
     {"prefer-client-ciphers", [](BindTls& t) { t.prefer_client_ciphers = true; }},
     {"no-tls-tickets", [](BindTls& t) { t.no_tls_tickets = true; }},
     {"strict-sni", [](BindTls& t) { t.strict_sni = true; }},
+    {"no-ca-names", [](BindTls& t) { t.no_ca_names = true; }},
 };
 
 // The options that take a value; `global` ones may also appear in
 // ssl-default-bind-options.
-const char* const kValued[] = {"crt",     "ca-file",      "ca-verify-file", "crl-file",
-                               "verify",  "alpn",         "ssl-min-ver",    "ssl-max-ver",
-                               "ciphers", "ciphersuites", "curves",         "ecdhe"};
+const char* const kValued[] = {"crt",         "crt-list",       "ca-file",      "ca-verify-file",
+                               "crl-file",    "verify",         "alpn",         "ssl-min-ver",
+                               "ssl-max-ver", "ciphers",        "ciphersuites", "curves",
+                               "ecdhe",       "tls-ticket-keys"};
 
 // Sets the valued option `kw` to `v`. Returns: false after reporting.
 bool set_valued(const Directive& d, const std::string& kw, const std::string& v, BindTls& t,
                 const std::string& where, Reporter& rep) {
-  if (kw == "crt") {
-    t.crts.push_back(v);
+  if (kw == "crt" || kw == "crt-list") {
+    t.crts.push_back({v, kw == "crt-list"});
+  } else if (kw == "tls-ticket-keys") {
+    t.tls_ticket_keys = v;
   } else if (kw == "ca-file") {
     t.ca_file = v;
   } else if (kw == "ca-verify-file") {

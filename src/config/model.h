@@ -87,10 +87,20 @@ struct ServerConfig {
   InitState init_state = InitState::kUp;
 };
 
-// The TLS options of a bind line, or of ssl-default-bind-options (bind_ssl_keywords.cc).
+// Where a bind line's certificates come from: "crt PATH" (a PEM file or a
+// directory) or "crt-list FILE", in the order written (the first certificate
+// of either is the line's default).
+struct CertSource {
+  std::string path;   // as written (crt-base applies at startup)
+  bool list = false;  // crt-list
+  bool operator==(const CertSource&) const = default;
+};
+
+// The TLS options of a bind line, or of ssl-default-bind-options
+// (bind_ssl_keywords.cc), or of one crt-list line (crt_list.cc).
 struct BindTls {
   bool enabled = false;                           // "ssl"
-  std::vector<std::string> crts;                  // "crt", as written (crt-base applies at startup)
+  std::vector<CertSource> crts;                   // "crt" and "crt-list"
   std::string ca_file, ca_verify_file, crl_file;  // as written (ca-base applies)
   int verify = -1;                                // -1 unset, 0 none, 1 optional, 2 required
   std::vector<std::string> alpn;                  // protocols advertised (h2 already left out)
@@ -101,7 +111,9 @@ struct BindTls {
   bool prefer_client_ciphers = false;
   bool no_tls_tickets = false;
   bool strict_sni = false;
-  SourceLoc first_option;  // where a TLS option was first given (0: none)
+  bool no_ca_names = false;     // the ca-file's names are not sent to clients
+  std::string tls_ticket_keys;  // "tls-ticket-keys FILE", as written (crt-base does not apply)
+  SourceLoc first_option;       // where a TLS option was first given (0: none)
   std::string first_option_name;
 };
 

@@ -156,25 +156,31 @@ bool is_cert_entry(const std::string& name) {
 }  // namespace
 
 TlsServerContext::~TlsServerContext() {
-  for (Group& g : groups_) SSL_CTX_free(g.ctx);
+  for (auto& g : groups_) SSL_CTX_free(g->ctx);
+  SSL_CTX_free(base_);
 }
 
 std::unique_ptr<TlsServerContext> TlsServerContext::build(const TlsBindSettings& s,
                                                           std::string* err) {
   std::unique_ptr<TlsServerContext> t(new TlsServerContext());
   t->settings_ = s;
-  for (const std::string& p : s.alpn) {
-    t->alpn_wire_.push_back(char(p.size()));
-    t->alpn_wire_.append(p);
-  }
-  for (const std::string& path : s.crts) {
+  if (!s.ticket_keys.empty())
+    t->ticket_keys_ = std::make_unique<TlsTicketKeys>(s.ticket_keys, s.ticket_keys_file);
+  t->base_group_.settings = &t->settings_;
+  t->base_ = t->new_ctx(t->settings_, &t->base_group_, err);
+  if (!t->base_) return nullptr;
+  for (const TlsCertEntry& e : t->settings_.certs) {
     struct stat st;
-    if (stat(path.c_str(), &st) != 0) {
-      *err = "cannot open certificate '" + path + "': " + std::strerror(errno);
+    if (stat(e.path.c_str(), &st) != 0) {
+      *err = (e.origin.empty() ? "" : "crt-list " + e.origin + ": ") + "cannot open certificate '" +
+             e.path + "': " + std::strerror(errno);
       return nullptr;
     }
-    if (!(S_ISDIR(st.st_mode) ? t->add_cert_dir(path, err) : t->add_cert_file(path, err)))
+    if (!(S_ISDIR(st.st_mode) ? t->add_cert_dir(e.path, e, err)
+                              : t->add_cert_file(e.path, e, err))) {
+      if (!e.origin.empty()) *err = "crt-list " + e.origin + ": " + *err;
       return nullptr;
+    }
   }
   if (t->groups_.empty()) {
     *err = "no certificate loaded: 'ssl' needs at least one 'crt' with a certificate";
@@ -183,7 +189,8 @@ std::unique_ptr<TlsServerContext> TlsServerContext::build(const TlsBindSettings&
   return t;
 }
 
-bool TlsServerContext::add_cert_dir(const std::string& dir, std::string* err) {
+bool TlsServerContext::add_cert_dir(const std::string& dir, const TlsCertEntry& entry,
+                                    std::string* err) {
   DIR* d = opendir(dir.c_str());
   if (!d) {
     *err = "cannot read certificate directory '" + dir + "': " + std::strerror(errno);
@@ -198,25 +205,39 @@ bool TlsServerContext::add_cert_dir(const std::string& dir, std::string* err) {
   for (const std::string& f : files) {
     struct stat st;
     if (stat((base + f).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    if (!add_cert_file(base + f, err)) return false;
+    if (!add_cert_file(base + f, entry, err)) return false;
   }
   return true;
 }
 
-bool TlsServerContext::add_cert_file(const std::string& path, std::string* err) {
+bool TlsServerContext::add_cert_file(const std::string& path, const TlsCertEntry& entry,
+                                     std::string* err) {
   Pem pem;
   if (!read_pem(path, &pem, err)) return false;
-  const std::vector<std::string> names = cert_names(pem.cert);
+  std::vector<std::string> names = entry.filters;
+  if (names.empty()) names = cert_names(pem.cert);
+  std::sort(names.begin(), names.end());
+  const TlsBindSettings* settings = entry.own ? entry.own.get() : &settings_;
   const int bit = key_type_bit(pem.key);
   Group* g = nullptr;
-  for (Group& each : groups_)
-    if (each.names == names && !(each.key_types & bit)) g = &each;
+  for (auto& each : groups_)
+    if (each->names == names && each->settings == settings && !(each->key_types & bit))
+      g = each.get();
   if (!g) {
-    SSL_CTX* ctx = new_ctx(err);
-    if (!ctx) return false;
-    groups_.push_back(Group{ctx, names, 0});
-    g = &groups_.back();
-    for (const std::string& n : names) names_.add(n, int(groups_.size() - 1));
+    auto fresh = std::make_unique<Group>();
+    fresh->names = names;
+    fresh->settings = settings;
+    fresh->ctx = new_ctx(*settings, fresh.get(), err);
+    if (!fresh->ctx) return false;
+    groups_.push_back(std::move(fresh));
+    g = groups_.back().get();
+    const int idx = int(groups_.size() - 1);
+    for (const std::string& n : names) {
+      if (n.empty() || n[0] != '!')
+        names_.add(n, idx);
+      else
+        names_.exclude(n.substr(1), idx);  // "!*" excludes nothing
+    }
   }
   if (SSL_CTX_use_cert_and_key(g->ctx, pem.cert, pem.key, pem.chain, 1) != 1) {
     *err = "OpenSSL refuses the certificate of '" + path + "': " + openssl_error();
@@ -229,8 +250,7 @@ bool TlsServerContext::add_cert_file(const std::string& path, std::string* err) 
   return true;
 }
 
-SSL_CTX* TlsServerContext::new_ctx(std::string* err) {
-  const TlsBindSettings& s = settings_;
+SSL_CTX* TlsServerContext::new_ctx(const TlsBindSettings& s, Group* g, std::string* err) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   auto fail = [&](const std::string& what) {
     *err = what + ": " + openssl_error();
@@ -288,7 +308,7 @@ SSL_CTX* TlsServerContext::new_ctx(std::string* err) {
     if (SSL_CTX_load_verify_locations(ctx, f->c_str(), nullptr) != 1)
       return fail("cannot load CA file '" + *f + "'");
   }
-  if (!s.ca_file.empty()) {
+  if (!s.ca_file.empty() && !s.no_ca_names) {
     STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(s.ca_file.c_str());
     if (!names) return fail("no CA names in '" + s.ca_file + "'");
     SSL_CTX_set_client_CA_list(ctx, names);
@@ -300,36 +320,74 @@ SSL_CTX* TlsServerContext::new_ctx(std::string* err) {
       return fail("cannot load CRL file '" + s.crl_file + "'");
     X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
   }
+  if (ticket_keys_ && !ticket_keys_->install(ctx)) return fail("OpenSSL refuses the ticket keys");
+  SSL_CTX_set_client_hello_cb(ctx, &TlsServerContext::on_client_hello, this);
   SSL_CTX_set_tlsext_servername_callback(ctx, &TlsServerContext::on_servername);
-  SSL_CTX_set_tlsext_servername_arg(ctx, this);
-  if (!alpn_wire_.empty()) SSL_CTX_set_alpn_select_cb(ctx, &TlsServerContext::on_alpn, this);
+  for (const std::string& p : s.alpn) {
+    g->alpn_wire.push_back(char(p.size()));
+    g->alpn_wire.append(p);
+  }
+  if (!g->alpn_wire.empty()) SSL_CTX_set_alpn_select_cb(ctx, &TlsServerContext::on_alpn, g);
   return ctx;
 }
 
-SSL* TlsServerContext::new_ssl() const { return SSL_new(groups_[0].ctx); }
+SSL* TlsServerContext::new_ssl() const { return SSL_new(base_); }
 
-// SNI: switches the connection to the certificates of the name it asked for;
-// the default (first) ones otherwise, unless strict-sni refuses it.
-int TlsServerContext::on_servername(SSL* ssl, int* alert, void* arg) {
-  auto* t = static_cast<TlsServerContext*>(arg);
-  const char* host = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-  const int idx = host ? t->names_.find(host) : -1;
-  if (idx < 0) {
-    if (!t->settings_.strict_sni) return SSL_TLSEXT_ERR_OK;
-    *alert = SSL_AD_UNRECOGNIZED_NAME;
-    return SSL_TLSEXT_ERR_ALERT_FATAL;
-  }
-  if (idx > 0) SSL_set_SSL_CTX(ssl, t->groups_[size_t(idx)].ctx);
-  return SSL_TLSEXT_ERR_OK;
+bool TlsServerContext::switch_to(SSL* ssl, const Group& g) const {
+  SSL_set_SSL_CTX(ssl, g.ctx);
+  if (g.settings == &settings_) return true;  // the base context's settings already
+  // SSL_set_SSL_CTX moves the certificates only: the line's settings follow.
+  const TlsBindSettings& s = *g.settings;
+  const std::string ciphers = s.ciphers.empty() ? std::string(kDefaultTlsCiphers) : s.ciphers;
+  SSL_clear_options(ssl, SSL_get_options(ssl));
+  SSL_set_options(ssl, SSL_CTX_get_options(g.ctx));
+  SSL_set_verify(ssl, SSL_CTX_get_verify_mode(g.ctx), SSL_get_verify_callback(ssl));
+  SSL_set_client_CA_list(ssl, nullptr);  // the new context's list then applies
+  return SSL_set_min_proto_version(ssl, s.min_version) == 1 &&
+         SSL_set_max_proto_version(ssl, s.max_version) == 1 &&
+         SSL_set_cipher_list(ssl, ciphers.c_str()) == 1 &&
+         SSL_set_ciphersuites(ssl, s.ciphersuites.empty() ? TLS_DEFAULT_CIPHERSUITES
+                                                          : s.ciphersuites.c_str()) == 1 &&
+         (s.curves.empty() || SSL_set1_groups_list(ssl, s.curves.c_str()) == 1);
 }
 
-// ALPN: the first of our protocols the client offers; none: no ALPN at all.
+// Before anything is negotiated: moves the connection to the certificate
+// group of its SNI (exact names, then wildcards), to the default (first)
+// group when none matches, or refuses it under strict-sni.
+int TlsServerContext::on_client_hello(SSL* ssl, int* alert, void* arg) {
+  auto* t = static_cast<TlsServerContext*>(arg);
+  if (SSL_get_SSL_CTX(ssl) != t->base_) return SSL_CLIENT_HELLO_SUCCESS;  // a second ClientHello
+  const unsigned char* ext = nullptr;
+  size_t len = 0;
+  std::string_view host;
+  if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext, &len) == 1)
+    host = sni_from_extension(ext, len);
+  int idx = host.empty() ? -1 : t->names_.find(host);
+  if (idx < 0) {
+    if (t->settings_.strict_sni) {
+      *alert = SSL_AD_UNRECOGNIZED_NAME;
+      return SSL_CLIENT_HELLO_ERROR;
+    }
+    idx = 0;
+  }
+  if (!t->switch_to(ssl, *t->groups_[size_t(idx)])) {
+    ERR_clear_error();
+    *alert = SSL_AD_INTERNAL_ERROR;
+    return SSL_CLIENT_HELLO_ERROR;
+  }
+  return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+// The choice was made on the ClientHello: acknowledges the name it carried.
+int TlsServerContext::on_servername(SSL*, int*, void*) { return SSL_TLSEXT_ERR_OK; }
+
+// ALPN: the first of the group's protocols the client offers; none: no ALPN at all.
 int TlsServerContext::on_alpn(SSL*, const unsigned char** out, unsigned char* outlen,
                               const unsigned char* in, unsigned int inlen, void* arg) {
-  auto* t = static_cast<TlsServerContext*>(arg);
+  auto* g = static_cast<Group*>(arg);
   unsigned char* sel = nullptr;
-  const auto* ours = reinterpret_cast<const unsigned char*>(t->alpn_wire_.data());
-  if (SSL_select_next_proto(&sel, outlen, ours, unsigned(t->alpn_wire_.size()), in, inlen) !=
+  const auto* ours = reinterpret_cast<const unsigned char*>(g->alpn_wire.data());
+  if (SSL_select_next_proto(&sel, outlen, ours, unsigned(g->alpn_wire.size()), in, inlen) !=
       OPENSSL_NPN_NEGOTIATED)
     return SSL_TLSEXT_ERR_NOACK;
   *out = sel;

@@ -1,9 +1,10 @@
 #pragma once
 // The OpenSSL side of a "bind ... ssl" line: one SSL_CTX per group of
-// certificates that serve the same names (an RSA and an ECDSA certificate of
-// the same names share one, and OpenSSL picks by what the client supports),
-// the SNI index over them, and the settings every context shares. Built once
-// at startup; read-only afterwards, so every thread shares it.
+// certificates that serve the same names with the same settings (an RSA and
+// an ECDSA certificate of the same names share one, and OpenSSL picks by what
+// the client supports), the SNI index over them, and a base context that new
+// connections start on. Built once; read-only afterwards, so every thread
+// shares it.
 #include <openssl/ssl.h>
 
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "net/cert_names.h"
 #include "net/tls_settings.h"
+#include "net/tls_ticket_keys.h"
 
 namespace hearth::net {
 
@@ -25,33 +27,44 @@ class TlsServerContext {
   // nullptr with *err saying which file or setting OpenSSL refused and why.
   static std::unique_ptr<TlsServerContext> build(const TlsBindSettings& s, std::string* err);
 
-  // Returns: a new server-side SSL object on the default context (SNI may
-  // switch it during the handshake), or nullptr when OpenSSL is out of memory.
+  // Returns: a new server-side SSL object on the base context (the
+  // ClientHello switches it to the certificate group its SNI selects), or
+  // nullptr when OpenSSL is out of memory.
   SSL* new_ssl() const;
   // Returns: how many certificate files were loaded (for messages and tests).
   size_t certificate_count() const { return cert_count_; }
+  // Returns: the ticket keys of tls-ticket-keys (nullptr without it).
+  TlsTicketKeys* ticket_keys() const { return ticket_keys_.get(); }
 
  private:
   struct Group {
     SSL_CTX* ctx = nullptr;
-    std::vector<std::string> names;  // normalized, sorted
-    int key_types = 0;               // bit per EVP_PKEY base id family (kRsa, kEc, ...)
+    std::vector<std::string> names;             // normalized, sorted (or the SNI filters)
+    const TlsBindSettings* settings = nullptr;  // the bind line's or a crt-list line's
+    int key_types = 0;                          // bit per EVP_PKEY base id family
+    std::string alpn_wire;                      // settings->alpn in the ALPN wire format
   };
   TlsServerContext() = default;
-  // Returns: a context set up with everything but certificates, or nullptr.
-  SSL_CTX* new_ctx(std::string* err);
-  // Adds the certificate file `path`. Returns: false with *err set.
-  bool add_cert_file(const std::string& path, std::string* err);
+  // Returns: a context set up with everything of `s` but certificates, or nullptr.
+  SSL_CTX* new_ctx(const TlsBindSettings& s, Group* g, std::string* err);
+  // Adds the certificate file `path` of `entry`. Returns: false with *err set.
+  bool add_cert_file(const std::string& path, const TlsCertEntry& entry, std::string* err);
   // Adds every certificate file of directory `dir`, in name order.
-  bool add_cert_dir(const std::string& dir, std::string* err);
+  bool add_cert_dir(const std::string& dir, const TlsCertEntry& entry, std::string* err);
+  // Moves `ssl` to group g: its certificates, and its settings when they are
+  // a crt-list line's own. Returns: false if OpenSSL refused a setting.
+  bool switch_to(SSL* ssl, const Group& g) const;
+  static int on_client_hello(SSL* ssl, int* alert, void* arg);
   static int on_servername(SSL* ssl, int* alert, void* arg);
   static int on_alpn(SSL* ssl, const unsigned char** out, unsigned char* outlen,
                      const unsigned char* in, unsigned int inlen, void* arg);
 
   TlsBindSettings settings_;
-  std::vector<Group> groups_;  // groups_[0] holds the default certificate
+  SSL_CTX* base_ = nullptr;  // the bind line's settings, no certificate
+  Group base_group_;
+  std::vector<std::unique_ptr<Group>> groups_;  // groups_[0] holds the default certificate
   CertNameIndex names_;
-  std::string alpn_wire_;  // settings_.alpn in the ALPN wire format
+  std::unique_ptr<TlsTicketKeys> ticket_keys_;
   size_t cert_count_ = 0;
 };
 

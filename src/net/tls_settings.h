@@ -3,6 +3,7 @@
 // fills it (with the global ssl-default-bind-* and crt-base/ca-base already
 // applied), net/tls_context turns it into OpenSSL contexts.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,10 +18,29 @@ inline constexpr int kTlsV11 = 0x0302;
 inline constexpr int kTlsV12 = 0x0303;
 inline constexpr int kTlsV13 = 0x0304;
 
+struct TlsBindSettings;
+
+// One certificate source of a bind line: a "crt" (file or directory) or a
+// crt-list line.
+struct TlsCertEntry {
+  std::string path;  // PEM file or directory
+  std::vector<std::string>
+      filters;  // SNI filters ("*.a.b", "!x.a.b"); none: the certificate's names
+  // The line's own settings (a crt-list line with options); nullptr: the bind line's.
+  std::shared_ptr<const TlsBindSettings> own;
+  std::string origin;  // "FILE:LINE" of a crt-list line, for messages; "" for a crt
+};
+
+// A TLS session ticket key (tls-ticket-keys): 16-byte name, HMAC-SHA256 key
+// and AES key (16 bytes each for a 48-byte key, 32 for an 80-byte one).
+struct TlsTicketKey {
+  std::string name, hmac, aes;
+};
+
 struct TlsBindSettings {
-  std::vector<std::string> crts;  // PEM files or directories; the first is the default
-  std::string ca_file;            // trusted CAs for client certificates, names sent
-  std::string ca_verify_file;     // trusted CAs, names not sent
+  std::vector<TlsCertEntry> certs;  // in order; the first certificate is the default
+  std::string ca_file;              // trusted CAs for client certificates, names sent
+  std::string ca_verify_file;       // trusted CAs, names not sent
   std::string crl_file;
   TlsVerify verify = TlsVerify::kNone;
   std::vector<std::string> alpn;  // protocols offered, in preference order
@@ -32,6 +52,10 @@ struct TlsBindSettings {
   bool prefer_client_ciphers = false;
   bool no_tickets = false;
   bool strict_sni = false;
+  bool no_ca_names = false;  // the ca-file's names are not sent
+  // tls-ticket-keys: the keys in file order (empty: OpenSSL's own random keys).
+  std::vector<TlsTicketKey> ticket_keys;
+  std::string ticket_keys_file;
   std::string dh_param_file;  // ssl-dh-param-file; empty: a named group of dh_bits
   int dh_bits = 0;            // tune.ssl.default-dh-param; 0: no DHE (unless a PEM has DH)
   int cache_size = 20000;     // tune.ssl.cachesize: sessions kept; 0 disables the cache

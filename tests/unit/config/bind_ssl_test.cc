@@ -22,7 +22,9 @@ TEST(BindSsl, StoresEveryOption) {
   ASSERT_TRUE(r.ok());
   const BindTls& t = tls_of(r);
   EXPECT_TRUE(t.enabled);
-  EXPECT_EQ(t.crts, (std::vector<std::string>{"a.pem", "certs/"}));
+  EXPECT_EQ(t.crts, (std::vector<CertSource>{{"a.pem", false}, {"certs/", false}}));
+  EXPECT_FALSE(t.no_ca_names);
+  EXPECT_EQ(t.tls_ticket_keys, "");
   EXPECT_EQ(t.ca_file, "ca.pem");
   EXPECT_EQ(t.crl_file, "crl.pem");
   EXPECT_EQ(t.ca_verify_file, "more.pem");
@@ -49,11 +51,26 @@ TEST(BindSsl, H2IsLeftOutOfAlpnWithAWarning) {
   EXPECT_NE(r.warnings[0].message.find("h2 is not advertised"), std::string::npos);
 }
 
+TEST(BindSsl, CrtListsKeepTheirPlaceAmongCrts) {
+  auto r = parse(
+      "frontend f\n  bind :443 ssl crt-list first.lst crt a.pem crt-list b.lst no-ca-names "
+      "tls-ticket-keys /run/keys\n");
+  ASSERT_TRUE(r.ok());
+  const BindTls& t = tls_of(r);
+  EXPECT_EQ(t.crts,
+            (std::vector<CertSource>{{"first.lst", true}, {"a.pem", false}, {"b.lst", true}}));
+  EXPECT_TRUE(t.no_ca_names);
+  EXPECT_EQ(t.tls_ticket_keys, "/run/keys");
+  EXPECT_TRUE(parse("frontend f\n  bind :443 ssl crt-list x.lst\n").ok());
+}
+
 TEST(BindSsl, Refusals) {
   EXPECT_EQ(only_error(parse("frontend f\n  bind :443 crt a.pem\n")),
             "t.cfg:2: 'bind': bind option 'crt' needs 'ssl' on the same line");
-  EXPECT_EQ(only_error(parse("frontend f\n  bind :443 ssl\n")),
-            "t.cfg:2: 'bind': 'ssl' needs at least one 'crt FILE|DIR' on the same line");
+  EXPECT_EQ(
+      only_error(parse("frontend f\n  bind :443 ssl\n")),
+      "t.cfg:2: 'bind': 'ssl' needs at least one 'crt FILE|DIR' or 'crt-list FILE' on the same "
+      "line");
   EXPECT_EQ(only_error(parse("frontend f\n  bind :443 ssl crt a.pem verify maybe\n")),
             "t.cfg:2: 'bind': 'verify' expects none, optional or required, not 'maybe'");
   EXPECT_EQ(only_error(parse("frontend f\n  bind :443 ssl crt a.pem ssl-min-ver TLS1.2\n")),
@@ -62,9 +79,9 @@ TEST(BindSsl, Refusals) {
   EXPECT_EQ(only_error(parse("frontend f\n  bind :443 ssl crt a.pem allow-0rtt\n")),
             "t.cfg:2: 'bind': 'allow-0rtt': TLS 1.3 early data is not supported by Hearth (it "
             "would replay requests); remove it");
-  EXPECT_EQ(only_error(parse("frontend f\n  bind :443 ssl crt a.pem tls-ticket-keys k\n")),
-            "t.cfg:2: 'bind': bind option 'tls-ticket-keys': this TLS option is not supported by "
-            "Hearth yet");
+  EXPECT_EQ(only_error(parse("frontend f\n  bind :443 ssl crt a.pem generate-certificates\n")),
+            "t.cfg:2: 'bind': bind option 'generate-certificates': this TLS option is not "
+            "supported by Hearth yet");
   EXPECT_EQ(only_error(parse("frontend f\n  bind :443 ssl crt a.pem force-tlsv11\n")),
             "t.cfg:2: 'bind': bind option 'force-tlsv11': Hearth does not offer protocols older "
             "than TLS 1.2 alone");

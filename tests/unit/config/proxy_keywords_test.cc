@@ -53,9 +53,9 @@ TEST(ProxyKeywords, BindAcceptsListsAndRejectsOptions) {
   EXPECT_EQ(b[1].address, "127.0.0.1:81");
   EXPECT_EQ(b[2].address, "[::1]:82");
   EXPECT_EQ(b[2].loc.line, 3);
-  EXPECT_EQ(only_error(in("frontend", "  bind :443 ssl crt-list /x.lst\n")),
-            "t.cfg:2: 'bind': bind option 'crt-list': this TLS option is not supported by Hearth "
-            "yet");
+  EXPECT_EQ(only_error(in("frontend", "  bind :443 ssl crt a.pem ca-sign-file ca.pem\n")),
+            "t.cfg:2: 'bind': bind option 'ca-sign-file': this TLS option is not supported by "
+            "Hearth yet");
   EXPECT_EQ(only_error(in("frontend", "  bind\n")),
             "t.cfg:2: 'bind': missing argument: expects 'bind ADDR:PORT[,ADDR:PORT...] "
             "[OPTION...]'");

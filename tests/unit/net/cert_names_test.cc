@@ -64,5 +64,33 @@ TEST(CertNames, UnusableNamesAreNotIndexed) {
   EXPECT_EQ(idx.find("www.example.com"), -1);
 }
 
+TEST(CertNames, ExclusionsStopAGroupsWildcardOnly) {
+  CertNameIndex idx;
+  idx.add("*.domain.tld", 1);
+  idx.exclude("secure.domain.tld", 1);
+  EXPECT_EQ(idx.find("www.domain.tld"), 1);
+  EXPECT_EQ(idx.find("SECURE.domain.tld"), -1);
+  idx.add("*.domain.tld", 2);  // a later group with the same wildcard takes over
+  EXPECT_EQ(idx.find("secure.domain.tld"), 2);
+  idx.add("secure.domain.tld", 3);  // an exact name wins anyway
+  EXPECT_EQ(idx.find("secure.domain.tld"), 3);
+  idx.exclude("*", 1);  // "!*" excludes nothing
+  EXPECT_EQ(idx.find("a.domain.tld"), 1);
+}
+
+TEST(CertNames, ServerNameExtension) {
+  const unsigned char one[] = {0,   14,  0,   0,   11,  'e', 'x', 'a',
+                               'm', 'p', 'l', 'e', '.', 'c', 'o', 'm'};
+  EXPECT_EQ(sni_from_extension(one, sizeof one), "example.com");
+  // A name of another type first, then the host name.
+  const unsigned char two[] = {0, 10, 1, 0, 2, 'a', 'b', 0, 0, 2, 'x', 'y'};
+  EXPECT_EQ(sni_from_extension(two, sizeof two), "xy");
+  // The list length disagrees, a name overruns, nothing at all.
+  EXPECT_EQ(sni_from_extension(one, sizeof one - 1), "");
+  const unsigned char over[] = {0, 5, 0, 0, 9, 'a', 'b'};
+  EXPECT_EQ(sni_from_extension(over, sizeof over), "");
+  EXPECT_EQ(sni_from_extension(one, 0), "");
+}
+
 }  // namespace
 }  // namespace hearth::net
