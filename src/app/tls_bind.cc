@@ -57,7 +57,8 @@ net::TlsTicketKey split_ticket_key(const std::string& raw) {
   return {raw.substr(0, 16), raw.substr(16, half), raw.substr(16 + half)};
 }
 
-// Adds the certificates of crt-list `list` (crt-base applied) to s->certs,
+// Adds the certificates of crt-list `list` (crt-base applies to them, not to
+// the list's own path, as in HAProxy 2.6) to s->certs,
 // each line with its own settings when it has options. Returns: false with *err.
 bool add_crt_list(const std::string& list, const config::BindTls& b, const config::TlsGlobal& g,
                   net::TlsBindSettings* s, std::vector<std::string>* warnings, std::string* err);
@@ -145,10 +146,9 @@ std::optional<net::TlsBindSettings> tls_bind_settings(const config::BindTls& b,
   auto s = context_settings(b, g, err);
   if (!s) return std::nullopt;
   for (const config::CertSource& c : b.crts) {
-    const std::string path = under(g.crt_base, c.path);
     if (!c.list)
-      s->certs.push_back({path, {}, nullptr, ""});
-    else if (!add_crt_list(path, b, g, &*s, warnings, err))
+      s->certs.push_back({under(g.crt_base, c.path), {}, nullptr, ""});
+    else if (!add_crt_list(c.path, b, g, &*s, warnings, err))  // as HAProxy: no crt-base
       return std::nullopt;
   }
   if (!b.tls_ticket_keys.empty()) {

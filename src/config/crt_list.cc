@@ -18,7 +18,8 @@ const Refused kRefused[] = {
 };
 
 // One line split into words: '[' and ']' separate words and mark where the
-// options are; '#' ends the line. Returns: false with *err set.
+// options are. A '#' anywhere but first on the line is part of a word, as in
+// HAProxy 2.6. Returns: false with *err set.
 struct Words {
   std::vector<std::string> words;
   int open = -1, close = -1;  // word index where the options start / end
@@ -26,7 +27,7 @@ struct Words {
 bool split(std::string_view l, Words* w, std::string* err) {
   bool fresh = true;
   for (char c : l) {
-    if (c == '#' || c == '\r') break;
+    if (c == '\r') break;
     if (c == ' ' || c == '\t' || c == '[' || c == ']') {
       fresh = true;
       if (c == '[') {
@@ -91,13 +92,14 @@ CrtList parse_crt_list(std::string_view text, const std::string& file, const Bin
     text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
     ++n;
     const SourceLoc loc{file, n};
+    if (!l.empty() && l[0] == '#') continue;  // a comment starts the line
     Words w;
     std::string err;
     if (!split(l, &w, &err)) {
       out.errors.push_back({loc, "", err});
       continue;
     }
-    if (w.words.empty()) continue;  // blank or comment
+    if (w.words.empty()) continue;  // blank
     CrtListLine line;
     line.line = n;
     line.path = w.words[0];

@@ -2,7 +2,8 @@
 // The crt-list file of a bind line: one certificate per line, with optional
 // TLS options in brackets and SNI filters,
 //   PATH [\[OPTION ...\]] [[!]FILTER ...]
-// '#' comments and blank lines skipped. Pure code (the caller reads the file),
+// Blank lines and lines that start with '#' are skipped (as in HAProxy 2.6, a
+// '#' elsewhere is no comment: "  # x" names a certificate "#"). Pure code (the caller reads the file),
 // fuzzed (fuzz/crt_list_fuzz.cc).
 #include <string>
 #include <string_view>

@@ -15,6 +15,7 @@
 #include "support/test_certs.h"
 #include "support/tls_client.h"
 #include "support/wait.h"
+#include "tls_test_util.h"
 
 namespace hearth::test::http {
 namespace {
@@ -22,24 +23,9 @@ namespace {
 const char kDefaults[] =
     "defaults\n  mode http\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n";
 
-std::string addr(uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
-
-// Runs openssl s_client against port. Returns: its output.
-std::string s_client(uint16_t port, std::vector<std::string> extra) {
-  std::vector<std::string> argv = {"openssl", "s_client", "-connect", addr(port)};
-  for (std::string& e : extra) argv.push_back(std::move(e));
-  return run_command(argv).output;
-}
-
-// Returns: the CN of the certificate the server presented ("" if none).
-std::string presented_cn(const std::string& out) {
-  const size_t s = out.find("\nsubject=");
-  if (s == std::string::npos) return "";
-  const size_t cn = out.find("CN = ", s);
-  const size_t eol = out.find('\n', s + 1);
-  if (cn == std::string::npos || cn > eol) return "";
-  return out.substr(cn + 5, eol - cn - 5);
-}
+using tls::addr;
+using tls::presented_cn;
+using tls::s_client;
 
 class TlsBind : public ::testing::Test {
  protected:

@@ -18,7 +18,7 @@ TEST(CrtList, LinesOptionsAndFilters) {
   bind.alpn = {"http/1.1"};
   const CrtList l = parse_crt_list(
       "cert1.pem !*\n"
-      "  # comment\n"
+      "# comment\n"
       "\n"
       "cert2.pem [alpn h2,http/1.1]\n"
       "certW.pem                   *.domain.tld !secure.domain.tld  # why\n"
@@ -36,7 +36,8 @@ TEST(CrtList, LinesOptionsAndFilters) {
   EXPECT_EQ(l.lines[1].tls.alpn, Strings{"http/1.1"});  // h2 left out, with a warning
   ASSERT_EQ(l.warnings.size(), 1u);
   EXPECT_EQ(l.warnings[0].loc.line, 4);
-  EXPECT_EQ(l.lines[2].filters, (Strings{"*.domain.tld", "!secure.domain.tld"}));
+  // As HAProxy: a '#' after the first column is a word like any other.
+  EXPECT_EQ(l.lines[2].filters, (Strings{"*.domain.tld", "!secure.domain.tld", "#", "why"}));
   EXPECT_EQ(l.lines[2].tls.ciphers.value_or(""), "BIND-CIPHERS");  // the bind line's
   EXPECT_EQ(l.lines[3].tls.curves.value_or(""), "X25519:P-256");
   EXPECT_EQ(l.lines[3].tls.ciphers.value_or(""), "ECDHE-ECDSA-AES256-GCM-SHA384");
