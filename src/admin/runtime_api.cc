@@ -9,6 +9,7 @@
 #include "admin/event_commands.h"
 #include "admin/map_commands.h"
 #include "admin/server_state_commands.h"
+#include "admin/ssl_commands.h"
 #include "admin/var_commands.h"
 #include "backend/health_check.h"
 #include "core/clock.h"
@@ -111,6 +112,9 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   }
   if (std::string out = cli_pattern_command(w, session.payload, admin); !out.empty()) return out;
   if (std::string out = cli_server_state_command(w, backends_, admin); !out.empty()) return out;
+  if (std::string out = cli_tls_key_command(w, admin); !out.empty()) return out;
+  if (std::string out = cli_ssl_cert_command(w, session.payload, admin); !out.empty()) return out;
+  if (std::string out = cli_crt_list_command(w, session.payload, admin); !out.empty()) return out;
   return "Unknown command: '" + line + "'. Try 'help'.\n\n";
 }
 
@@ -138,7 +142,15 @@ std::string RuntimeApi::help() const {
          "  disable server BACKEND/SERVER : stop sending traffic to a server (admin)\n"
          "  show servers state [BACKEND]  : server states, as a state file (version 1)\n"
          "  set server BE/SRV state ready|drain|maint : change a server's state (admin)\n"
-         "  enable server BACKEND/SERVER  : resume sending traffic to a server (admin)\n\n";
+         "  enable server BACKEND/SERVER  : resume sending traffic to a server (admin)\n"
+         "  show tls-keys [ID|FILE|*]     : ticket key files, or their keys (admin)\n"
+         "  set ssl tls-key ID|FILE KEY   : add a ticket key, the oldest goes (admin)\n"
+         "  show ssl cert [[*]FILE]       : certificates loaded, or one's details\n"
+         "  set ssl cert FILE <<          : replace a certificate (a transaction, admin)\n"
+         "  commit|abort ssl cert FILE    : apply or drop that transaction (admin)\n"
+         "  show ssl crt-list [-n] [FILE] : crt-lists, or one's lines\n"
+         "  add ssl crt-list FILE CERT|<< : add a line (admin)\n"
+         "  del ssl crt-list FILE CERT[:LINE] : delete a line (admin)\n\n";
 }
 
 std::string RuntimeApi::show_info() const {

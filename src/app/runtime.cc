@@ -450,7 +450,8 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
         std::string err;
         std::vector<std::string> warned;
         std::unique_ptr<net::Transport> tls =
-            make_bind_transport(b.opts.tls, cfg.global.tls, &err, &warned);
+            make_bind_transport(b.opts.tls, cfg.global.tls, &err, &warned,
+                                b.loc.file + ":" + std::to_string(b.loc.line));
         for (const std::string& w : warned)
           warnings.push_back(where(b.loc, "bind") + "'" + b.address + " ssl': " + w);
         if (!tls) {

@@ -123,12 +123,11 @@ bool add_crt_list(const std::string& list, const config::BindTls& b, const confi
   if (warnings)
     for (const config::Diagnostic& w : parsed.warnings) warnings->push_back(w.str());
   for (const config::CrtListLine& l : parsed.lines) {
-    net::TlsCertEntry e{under(g.crt_base, l.path), l.filters, nullptr,
-                        list + ":" + std::to_string(l.line)};
+    net::TlsCertEntry e{under(g.crt_base, l.path), l.filters, nullptr, list, l.line, l.options};
     if (!l.options.empty()) {
       auto own = context_settings(l.tls, g, err);
       if (!own) {
-        *err = "crt-list " + e.origin + ": " + *err;
+        *err = "crt-list " + e.origin() + ": " + *err;
         return false;
       }
       e.own = std::make_shared<const net::TlsBindSettings>(std::move(*own));
@@ -147,7 +146,7 @@ std::optional<net::TlsBindSettings> tls_bind_settings(const config::BindTls& b,
   if (!s) return std::nullopt;
   for (const config::CertSource& c : b.crts) {
     if (!c.list)
-      s->certs.push_back({under(g.crt_base, c.path), {}, nullptr, ""});
+      s->certs.push_back({under(g.crt_base, c.path), {}, nullptr, "", 0, {}});
     else if (!add_crt_list(c.path, b, g, &*s, warnings, err))  // as HAProxy: no crt-base
       return std::nullopt;
   }
@@ -170,9 +169,25 @@ std::optional<net::TlsBindSettings> tls_bind_settings(const config::BindTls& b,
 
 std::unique_ptr<net::Transport> make_bind_transport(const config::BindTls& b,
                                                     const config::TlsGlobal& g, std::string* err,
-                                                    std::vector<std::string>* warnings) {
+                                                    std::vector<std::string>* warnings,
+                                                    const std::string& where) {
   const auto settings = tls_bind_settings(b, g, err, warnings);
-  return settings ? net::make_tls_server_transport(*settings, err) : nullptr;
+  if (!settings) return nullptr;
+  net::TlsBindOrigin origin;
+  origin.where = where;
+  // A line added through "add ssl crt-list": its options over the bind line's.
+  origin.line_settings = [b, g](const std::vector<std::string>& options,
+                                std::string* why) -> std::optional<net::TlsBindSettings> {
+    std::string text = "x [";
+    for (const std::string& o : options) text += o + " ";
+    const config::CrtList parsed = config::parse_crt_list(text + "]", "(cli)", b);
+    if (!parsed.ok() || parsed.lines.size() != 1) {
+      *why = parsed.ok() ? "no line" : parsed.errors[0].str();
+      return std::nullopt;
+    }
+    return context_settings(parsed.lines[0].tls, g, why);
+  };
+  return net::make_tls_server_transport(*settings, err, std::move(origin));
 }
 
 void check_tls_binds(config::ParseResult* r) {
@@ -181,7 +196,7 @@ void check_tls_binds(config::ParseResult* r) {
       std::string err;
       std::vector<std::string> warnings;
       if (b.opts.tls.enabled &&
-          !make_bind_transport(b.opts.tls, r->config.global.tls, &err, &warnings))
+          !make_bind_transport(b.opts.tls, r->config.global.tls, &err, &warnings, ""))
         r->errors.push_back({b.loc, "bind", "'" + b.address + " ssl': " + err});
       for (std::string& w : warnings)
         r->warnings.push_back({b.loc, "bind", "'" + b.address + " ssl': " + w});

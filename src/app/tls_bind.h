@@ -25,9 +25,11 @@ std::optional<net::TlsBindSettings> tls_bind_settings(const config::BindTls& b,
 
 // Builds the TLS transport of an "ssl" bind line: settings, certificates,
 // contexts. Returns: the transport, or nullptr with *err saying what was refused.
+// `where` ("FILE:LINE" of the bind line) names it in the runtime API.
 std::unique_ptr<net::Transport> make_bind_transport(const config::BindTls& b,
                                                     const config::TlsGlobal& g, std::string* err,
-                                                    std::vector<std::string>* warnings = nullptr);
+                                                    std::vector<std::string>* warnings,
+                                                    const std::string& where);
 
 // hearth -c: loads the certificates of every "ssl" bind line, as HAProxy's
 // check does, and adds an error (file, line, keyword) for each one refused.

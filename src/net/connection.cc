@@ -41,8 +41,7 @@ Connection* Connection::create(EventLoop* loop, int fd, const Address& peer, uin
 }
 
 Connection* Connection::connect_to(EventLoop* loop, const Address& addr, Transport* xprt,
-                                   int* err_no, const ConnectOptions& o,
-                                   const SockOptions* opts) {
+                                   int* err_no, const ConnectOptions& o, const SockOptions* opts) {
   *err_no = 0;
   int fd = start_connect(addr, err_no, o, opts);
   if (fd < 0) return nullptr;

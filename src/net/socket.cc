@@ -115,8 +115,7 @@ void apply_sock_options(int fd, const SockOptions& o) {
   if (o.delay_ack) setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
 }
 
-int start_connect(const Address& a, int* err_no, const ConnectOptions& o,
-                  const SockOptions* so) {
+int start_connect(const Address& a, int* err_no, const ConnectOptions& o, const SockOptions* so) {
   int fd = socket(a.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *err_no = errno;

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "net/tls_bind_registry.h"
+
 namespace hearth::net {
 namespace {
 
@@ -50,8 +52,15 @@ EVP_PKEY* read_key(const std::string& path) {
 
 // Reads a certificate file: the first certificate, the chain after it, the
 // key (here or in PATH.key) and any DH parameters. Returns: false with *err.
-bool read_pem(const std::string& path, Pem* p, std::string* err) {
-  BIO* b = BIO_new_file(path.c_str(), "r");
+// `text`: the PEM to read instead of the file's (nullptr: a certificate
+// replaced through the CLI ("set ssl cert") if any, else the file).
+bool read_pem(const std::string& path, Pem* p, std::string* err,
+              const std::string* text = nullptr) {
+  std::optional<std::string> replaced;
+  if (!text) replaced = TlsBindRegistry::instance().replaced_pem(path);
+  if (replaced) text = &*replaced;
+  BIO* b =
+      text ? BIO_new_mem_buf(text->data(), int(text->size())) : BIO_new_file(path.c_str(), "r");
   if (!b) {
     *err = "cannot open certificate file '" + path + "': " + std::strerror(errno);
     ERR_clear_error();
@@ -155,30 +164,50 @@ bool is_cert_entry(const std::string& name) {
 
 }  // namespace
 
+bool TlsServerContext::Loaded::read(const std::string& file, const std::string& pem,
+                                    std::string* err) {
+  Pem p;
+  if (!read_pem(file, &p, err, &pem)) return false;
+  path = file;
+  cert = p.cert;
+  chain = p.chain;
+  p.cert = nullptr;
+  p.chain = nullptr;
+  return true;
+}
+
+void TlsServerContext::Loaded::clear() {
+  X509_free(cert);
+  sk_X509_pop_free(chain, X509_free);
+  cert = nullptr;
+  chain = nullptr;
+}
+
 TlsServerContext::~TlsServerContext() {
   for (auto& g : groups_) SSL_CTX_free(g->ctx);
+  for (Loaded& l : loaded_) l.clear();
   SSL_CTX_free(base_);
 }
 
 std::unique_ptr<TlsServerContext> TlsServerContext::build(const TlsBindSettings& s,
+                                                          std::shared_ptr<TlsTicketKeys> keys,
                                                           std::string* err) {
   std::unique_ptr<TlsServerContext> t(new TlsServerContext());
   t->settings_ = s;
-  if (!s.ticket_keys.empty())
-    t->ticket_keys_ = std::make_unique<TlsTicketKeys>(s.ticket_keys, s.ticket_keys_file);
+  t->ticket_keys_ = std::move(keys);
   t->base_group_.settings = &t->settings_;
   t->base_ = t->new_ctx(t->settings_, &t->base_group_, err);
   if (!t->base_) return nullptr;
   for (const TlsCertEntry& e : t->settings_.certs) {
     struct stat st;
     if (stat(e.path.c_str(), &st) != 0) {
-      *err = (e.origin.empty() ? "" : "crt-list " + e.origin + ": ") + "cannot open certificate '" +
-             e.path + "': " + std::strerror(errno);
+      *err = (e.origin().empty() ? "" : "crt-list " + e.origin() + ": ") +
+             "cannot open certificate '" + e.path + "': " + std::strerror(errno);
       return nullptr;
     }
     if (!(S_ISDIR(st.st_mode) ? t->add_cert_dir(e.path, e, err)
                               : t->add_cert_file(e.path, e, err))) {
-      if (!e.origin.empty()) *err = "crt-list " + e.origin + ": " + *err;
+      if (!e.origin().empty()) *err = "crt-list " + e.origin() + ": " + *err;
       return nullptr;
     }
   }
@@ -244,6 +273,10 @@ bool TlsServerContext::add_cert_file(const std::string& path, const TlsCertEntry
     return false;
   }
   g->key_types |= bit;
+  X509_up_ref(pem.cert);
+  STACK_OF(X509)* chain = sk_X509_dup(pem.chain);
+  for (int i = 0; i < sk_X509_num(chain); ++i) X509_up_ref(sk_X509_value(chain, i));
+  loaded_.push_back({path, pem.cert, chain});
   if (pem.dh && SSL_CTX_set0_tmp_dh_pkey(g->ctx, pem.dh) == 1)
     pem.dh = nullptr;  // owned by the context now
   ++cert_count_;

@@ -25,7 +25,11 @@ class TlsServerContext {
 
   // Loads the certificates and builds the contexts. Returns: the context, or
   // nullptr with *err saying which file or setting OpenSSL refused and why.
-  static std::unique_ptr<TlsServerContext> build(const TlsBindSettings& s, std::string* err);
+  // `keys`: the line's ticket keys (tls-ticket-keys), shared by the contexts
+  // it is rebuilt into; nullptr: OpenSSL's own.
+  static std::unique_ptr<TlsServerContext> build(const TlsBindSettings& s,
+                                                 std::shared_ptr<TlsTicketKeys> keys,
+                                                 std::string* err);
 
   // Returns: a new server-side SSL object on the base context (the
   // ClientHello switches it to the certificate group its SNI selects), or
@@ -33,8 +37,18 @@ class TlsServerContext {
   SSL* new_ssl() const;
   // Returns: how many certificate files were loaded (for messages and tests).
   size_t certificate_count() const { return cert_count_; }
-  // Returns: the ticket keys of tls-ticket-keys (nullptr without it).
-  TlsTicketKeys* ticket_keys() const { return ticket_keys_.get(); }
+  // A certificate file as loaded (certificate and chain owned here).
+  struct Loaded {
+    std::string path;
+    X509* cert = nullptr;
+    STACK_OF(X509) * chain = nullptr;
+    // Reads PEM text `pem` as the certificate file `file` (certificate, chain,
+    // and a matching key, here or in FILE.key). Returns: false with *err set.
+    bool read(const std::string& file, const std::string& pem, std::string* err);
+    void clear();  // frees cert and chain
+  };
+  // Returns: every certificate file loaded, in load order.
+  const std::vector<Loaded>& loaded() const { return loaded_; }
 
  private:
   struct Group {
@@ -64,7 +78,8 @@ class TlsServerContext {
   Group base_group_;
   std::vector<std::unique_ptr<Group>> groups_;  // groups_[0] holds the default certificate
   CertNameIndex names_;
-  std::unique_ptr<TlsTicketKeys> ticket_keys_;
+  std::shared_ptr<TlsTicketKeys> ticket_keys_;
+  std::vector<Loaded> loaded_;
   size_t cert_count_ = 0;
 };
 

@@ -28,7 +28,11 @@ struct TlsCertEntry {
       filters;  // SNI filters ("*.a.b", "!x.a.b"); none: the certificate's names
   // The line's own settings (a crt-list line with options); nullptr: the bind line's.
   std::shared_ptr<const TlsBindSettings> own;
-  std::string origin;  // "FILE:LINE" of a crt-list line, for messages; "" for a crt
+  std::string list;                  // the crt-list file ("": a "crt" of the bind line)
+  int line = 0;                      // its line in the list
+  std::vector<std::string> options;  // the line's options as written (between the brackets)
+  // Returns: "FILE:LINE" of a crt-list line, for messages; "" for a crt.
+  std::string origin() const { return list.empty() ? "" : list + ":" + std::to_string(line); }
 };
 
 // A TLS session ticket key (tls-ticket-keys): 16-byte name, HMAC-SHA256 key

@@ -8,6 +8,7 @@
 
 #include "core/pool.h"
 #include "net/connection.h"
+#include "net/tls_bind_registry.h"
 #include "net/tls_context.h"
 
 namespace hearth::net {
@@ -16,12 +17,13 @@ namespace {
 // A connection's TLS state (Connection::xprt_ctx).
 struct TlsConn {
   SSL* ssl = nullptr;
-  uint32_t hs_wants = 0;          // what a pending handshake waits for
-  bool read_wants_write = false;  // the last read stopped on a blocked write
-  bool write_wants_read = false;  // the last write stopped on an empty socket
-  bool fatal = false;             // a TLS error: no close_notify may follow
-  bool socket_error = false;      // the socket failed (not the TLS exchange)
-  int verify_depth = -1;          // where client certificate verification failed
+  std::shared_ptr<TlsServerContext> ctx;  // what ssl was made from (kept while it lives)
+  uint32_t hs_wants = 0;                  // what a pending handshake waits for
+  bool read_wants_write = false;          // the last read stopped on a blocked write
+  bool write_wants_read = false;          // the last write stopped on an empty socket
+  bool fatal = false;                     // a TLS error: no close_notify may follow
+  bool socket_error = false;              // the socket failed (not the TLS exchange)
+  int verify_depth = -1;                  // where client certificate verification failed
   TlsFailure failure = TlsFailure::kNone;
 };
 
@@ -89,13 +91,17 @@ void wake_sub(Connection* c, uint32_t ev) {
 
 class TlsTransport final : public Transport {
  public:
-  explicit TlsTransport(std::unique_ptr<TlsServerContext> ctx) : ctx_(std::move(ctx)) {}
+  explicit TlsTransport(std::unique_ptr<TlsBindState> state) : state_(std::move(state)) {
+    TlsBindRegistry::instance().add(state_.get());
+  }
+  ~TlsTransport() override { TlsBindRegistry::instance().remove(state_.get()); }
   const char* name() const override { return "ssl"; }
 
   bool start(Connection* c) override {
     TlsConn* t = tls_pool().create();
     if (!t) return false;
-    t->ssl = ctx_->new_ssl();
+    t->ctx = state_->current();
+    t->ssl = t->ctx->new_ssl();
     if (!t->ssl || SSL_set_fd(t->ssl, c->fd()) != 1) {
       if (t->ssl) SSL_free(t->ssl);
       tls_pool().destroy(t);
@@ -113,6 +119,7 @@ class TlsTransport final : public Transport {
     TlsConn* t = state(c);
     if (!t) return;
     SSL_free(t->ssl);
+    t->ctx.reset();
     tls_pool().destroy(t);
     c->xprt_ctx = nullptr;
   }
@@ -291,7 +298,7 @@ class TlsTransport final : public Transport {
     return t->socket_error ? TlsFailure::kSocketError : TlsFailure::kHandshake;
   }
 
-  std::unique_ptr<TlsServerContext> ctx_;
+  std::unique_ptr<TlsBindState> state_;
 };
 
 }  // namespace
@@ -317,10 +324,15 @@ const char* tls_failure_message(TlsFailure f) {
   return "SSL handshake failure";
 }
 
-std::unique_ptr<Transport> make_tls_server_transport(const TlsBindSettings& s, std::string* err) {
-  auto ctx = TlsServerContext::build(s, err);
+std::unique_ptr<Transport> make_tls_server_transport(const TlsBindSettings& s, std::string* err,
+                                                     TlsBindOrigin origin) {
+  std::shared_ptr<TlsTicketKeys> keys;
+  if (!s.ticket_keys.empty())
+    keys = std::make_shared<TlsTicketKeys>(s.ticket_keys, s.ticket_keys_file);
+  std::shared_ptr<TlsServerContext> ctx = TlsServerContext::build(s, keys, err);
   if (!ctx) return nullptr;
-  return std::make_unique<TlsTransport>(std::move(ctx));
+  return std::make_unique<TlsTransport>(
+      std::make_unique<TlsBindState>(s, std::move(ctx), std::move(keys), std::move(origin)));
 }
 
 TlsFailure tls_failure(const Connection* c) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "net/tls_bind_registry.h"
 #include "net/tls_settings.h"
 #include "net/transport.h"
 
@@ -28,7 +29,10 @@ const char* tls_failure_message(TlsFailure f);
 
 // Builds the server-side TLS transport of a bind line. Returns: nullptr
 // with *err set (which file or setting was refused, and why).
-std::unique_ptr<Transport> make_tls_server_transport(const TlsBindSettings& s, std::string* err);
+// `origin` tells the runtime API where the line is and how to make the
+// settings of a crt-list line added at runtime.
+std::unique_ptr<Transport> make_tls_server_transport(const TlsBindSettings& s, std::string* err,
+                                                     TlsBindOrigin origin = {});
 
 // Returns: why c's handshake failed (kNone if it did not, or c is not TLS).
 TlsFailure tls_failure(const Connection* c);
