@@ -1,7 +1,9 @@
 // show tls-keys / set ssl tls-key: the ticket keys of the bind lines with
-// tls-ticket-keys. A key file is one reference, numbered in the order the
-// lines were built (HAProxy's "#ID"); the lines sharing it rotate together.
+// tls-ticket-keys. A key file is one reference ("#ID" or its name); the
+// lines sharing it rotate together.
 #include <openssl/evp.h>
+
+#include <algorithm>
 
 #include "admin/ssl_commands.h"
 #include "expr/converters_more.h"
@@ -15,7 +17,8 @@ struct KeyRef {
   std::vector<net::TlsTicketKeys*> keys;
 };
 
-// Returns: the key files in the order the lines were built.
+// Returns: the key files by id: as HAProxy 2.6 numbers them, the last one
+// declared is #0.
 std::vector<KeyRef> key_refs() {
   std::vector<KeyRef> out;
   for (net::TlsBindState* b : net::TlsBindRegistry::instance().all()) {
@@ -27,6 +30,7 @@ std::vector<KeyRef> key_refs() {
     if (!ref) ref = &out.emplace_back(KeyRef{k->file(), {}});
     ref->keys.push_back(k);
   }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 
