@@ -21,23 +21,12 @@ namespace {
 
 using tls::addr;
 using tls::presented_cn;
+using tls::read_all;
 using tls::s_client;
 using tls::sni_args;
 
 const char kDefaults[] =
     "defaults\n  mode http\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n";
-
-// Returns: the contents of file `path`.
-std::string read_all(const std::string& path) {
-  std::string out;
-  if (FILE* f = fopen(path.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-    fclose(f);
-  }
-  return out;
-}
 
 class TlsRuntime : public ::testing::Test {
  protected:

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers of the TLS integration tests: openssl s_client against a local
 // port, and what its output says.
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,18 @@ inline std::string presented_cn(const std::string& out) {
   const size_t eol = out.find('\n', s + 1);
   if (cn == std::string::npos || cn > eol) return "";
   return out.substr(cn + 5, eol - cn - 5);
+}
+
+// Returns: the contents of file `path` ("" if it cannot be read).
+inline std::string read_all(const std::string& path) {
+  std::string out;
+  if (FILE* f = fopen(path.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    fclose(f);
+  }
+  return out;
 }
 
 }  // namespace hearth::test::tls
