@@ -86,9 +86,8 @@ std::string set(const std::vector<std::string>& w, bool admin) {
   char raw[96];
   const long n = expr::base64_decode(w[4], raw, sizeof raw);
   if (n < 0) return "'set ssl tls-key' received invalid base64 encoded TLS key.\n\n";
-  const size_t half = size_t(n - 16) / 2;
-  const size_t want = 16 + 2 * ref->keys[0]->snapshot()->keys[0].aes.size();
-  if (size_t(n) != want) return "'set ssl tls-key' received a key of wrong size.\n\n";
+  const size_t half = ref->keys[0]->snapshot()->keys[0].aes.size();  // 16 or 32
+  if (size_t(n) != 16 + 2 * half) return "'set ssl tls-key' received a key of wrong size.\n\n";
   const net::TlsTicketKey key{std::string(raw, 16), std::string(raw + 16, half),
                               std::string(raw + 16 + half, half)};
   for (net::TlsTicketKeys* k : ref->keys) k->rotate(key);
