@@ -119,7 +119,9 @@ bool tcp_session_rules(Frontend* fe, net::Connection* c, Session* s) {
 
 // The session starts: session rules, the connect line, the mux.
 void start_session(net::Connection* c, Frontend* fe) {
-  if (!tcp_session_rules(fe, c, Session::of(c))) {
+  Session* s = Session::of(c);
+  s->handshake_ms = EventLoop::current()->now_ms() - s->accept_ms;
+  if (!tcp_session_rules(fe, c, s)) {
     c->destroy();  // the session goes with it
     return;
   }
@@ -155,6 +157,7 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
     return;
   }
   if ((s->bind = l->bind())) s->bind->cur.fetch_add(1, std::memory_order_relaxed);
+  s->accept_ms = loop->now_ms();
   c->owner = s;
   c->on_destroy = &on_client_conn_destroyed;
   c->on_destroy_ctx = s;

@@ -38,9 +38,10 @@ void HttpStream::log_http() {
   r.fe_name = fe_->name;
   r.be_name = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
   r.srv_name = srv ? std::string_view(srv->name) : std::string_view("<NOSRV>");
-  r.accept_ms = wall - (t - log_.start_ms);
+  // The times start at the accept: the stream began after the handshake.
+  r.accept_ms = wall - (t - log_.start_ms) - log_.th;
   r.request_ms = wall - (t - first);
-  r.th = 0;
+  r.th = log_.th;
   r.ti = first - log_.start_ms;
   r.treq = span(first, log_.req_ready_ms);
   r.tw = span(log_.req_ready_ms, ss_.slot_ms() >= 0 ? ss_.slot_ms() : log_.left_queue_ms);
@@ -50,7 +51,7 @@ void HttpStream::log_http() {
   }
   r.tc = span(ss_.slot_ms(), ss_.ready_ms());
   r.tr = span(ss_.ready_ms(), log_.res_head_ms);
-  r.tt = t - log_.start_ms;
+  r.tt = t - log_.start_ms + log_.th;
   r.status = log_.status ? log_.status : -1;
   r.bytes_out = log_.bytes_out;
   r.bytes_in = log_.bytes_in;
@@ -96,11 +97,12 @@ void HttpStream::make_unique_id() {
   r.be_name = fe_->name;
   r.srv_name = "<NOSRV>";
   const int64_t wall = wall_clock_ms();
-  r.accept_ms = wall - (t - log_.start_ms);
+  r.accept_ms = wall - (t - log_.start_ms) - log_.th;
   r.request_ms = wall - (t - first);
+  r.th = log_.th;
   r.ti = first - log_.start_ms;
   r.treq = t - first;
-  r.tt = t - log_.start_ms;
+  r.tt = t - log_.start_ms + log_.th;
   r.req_counter = log_.req_id;
   r.act_conns = Frontend::global_conns();
   r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);

@@ -54,6 +54,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
   wait_b_.tasklet = &tasklet_;
   log_.start_ms = now();
   if (Session* s = Session::of(scf->conn)) {
+    log_.th = s->take_handshake_ms();
     // The previous transaction's stream-level set-src / set-dst end with it.
     s->strm_src.reset();
     s->strm_dst.reset();

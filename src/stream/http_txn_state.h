@@ -56,6 +56,7 @@ struct HttpResponseState {
 // What the access log line needs. Times are loop milliseconds; -1: not reached.
 struct HttpLogState {
   int64_t start_ms = 0;       // the stream was created
+  int64_t th = 0;             // %Th: the handshake before it (first stream of a session only)
   int64_t req_first_ms = -1;  // the first request byte was seen
   int64_t head_ms = -1;       // the request head was complete and valid
   // The end of %TR: the head, or the end of a wait for the payload (-1

@@ -32,7 +32,11 @@ struct Session {
   // connection count this session holds until it is freed. Null if none.
   net::BindInfo* bind = nullptr;
   backend::PrivateConn priv;
-  uint32_t transactions = 0;       // HTTP requests completed, the connection kept open
+  uint32_t transactions = 0;  // HTTP requests completed, the connection kept open
+  int64_t accept_ms = 0;      // loop time of the accept
+  // %Th of the first stream: from the accept to the end of the handshake
+  // (the TLS one, or none); -1 once that stream took it.
+  int64_t handshake_ms = -1;
   expr::VarStore* vars = nullptr;  // sess.* variables, from var_store_pool() once set
   // set-src / set-dst (and their -port forms): the client and destination
   // addresses that fetches, forwardfor, originalto, balance source and logs
@@ -49,6 +53,14 @@ struct Session {
   // The destination: set-dst's, else the connection's local address (nullopt
   // if it cannot be read).
   std::optional<net::Address> dst_addr(const net::Connection* c) const;
+
+  // Returns: %Th for a stream starting now: the handshake time for the
+  // session's first stream, 0 for the next ones (as HAProxy on keep-alive).
+  int64_t take_handshake_ms() {
+    const int64_t t = handshake_ms > 0 ? handshake_ms : 0;
+    handshake_ms = -1;
+    return t;
+  }
 
   // Returns: the session of an incoming connection.
   static Session* of(const net::Connection* c);

@@ -44,6 +44,7 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   start_ms_ = EventLoop::current()->now_ms();
+  if (Session* s = Session::of(scf->conn)) th_ = s->take_handshake_ms();
   if (fe->log) req_id_ = next_request_id();
   ++t_live_streams;
   if (!fe->logs.req_caps.empty()) caps_.reset(fe->logs.req_caps, fe->logs.res_caps);
@@ -497,12 +498,13 @@ void Stream::log_end() {
   r.fe_name = fe_->name;
   r.be_name = be_ ? be_->name() : fe_->name;
   r.srv_name = srv ? std::string_view(srv->name) : std::string_view("<NOSRV>");
-  r.accept_ms = r.request_ms = wall - (t - start_ms_);
+  r.accept_ms = r.request_ms = wall - (t - start_ms_) - th_;  // from the accept
+  r.th = th_;
   r.ti = 0;
   r.treq = 0;
   r.tw = ss_.slot_ms() >= 0 ? ss_.slot_ms() - start_ms_ : -1;
   r.tc = connect_ms_;
-  r.tt = t - start_ms_;
+  r.tt = t - start_ms_ + th_;
   r.bytes_out = bytes_out_;
   r.bytes_in = bytes_in_;
   r.term = end_reason_;

@@ -86,6 +86,7 @@ class Stream {
   ServerSide ss_;
   Timer timer_;
   int64_t start_ms_;
+  int64_t th_ = 0;  // %Th: the handshake before the stream (accept to its end)
   int64_t front_exp_ = kNever, back_exp_ = kNever;
   // option independent-streams (the frontend's for the client side, the
   // backend's for the server side): sending to a side no longer restarts its
