@@ -3,8 +3,8 @@
 // TLS options in brackets and SNI filters,
 //   PATH [\[OPTION ...\]] [[!]FILTER ...]
 // Blank lines and lines that start with '#' are skipped (as in HAProxy 2.6, a
-// '#' elsewhere is no comment: "  # x" names a certificate "#"). Pure code (the caller reads the file),
-// fuzzed (fuzz/crt_list_fuzz.cc).
+// '#' elsewhere is no comment: "  # x" names a certificate "#"). Pure code
+// (the caller reads the file), fuzzed (fuzz/crt_list_fuzz.cc).
 #include <string>
 #include <string_view>
 #include <vector>
