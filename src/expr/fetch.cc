@@ -83,6 +83,23 @@ bool check_date(std::vector<Arg>& args, std::string* err) {
 }
 
 // bin(): an even number of hex digits, kept decoded in str.
+// ipv4(ADDR) takes a dotted quad, ipv6(ADDR) any IPv6 text form, as
+// inet_pton() reads them (HAProxy's argument types); the address goes to the
+// argument's 16 bytes.
+bool check_ip_constant(bool v6, std::vector<Arg>& args, std::string* err) {
+  Arg& a = args[0];
+  if (v6 ? parse_ipv6(a.str, a.mask) : parse_ipv4(a.str, a.mask)) return true;
+  *err = std::string("fetch method '") + (v6 ? "ipv6" : "ipv4") + "' expects an " +
+         (v6 ? "IPv6" : "IPv4") + " address, got '" + a.str + "'";
+  return false;
+}
+bool check_ipv4(std::vector<Arg>& args, std::string* err) {
+  return check_ip_constant(false, args, err);
+}
+bool check_ipv6(std::vector<Arg>& args, std::string* err) {
+  return check_ip_constant(true, args, err);
+}
+
 bool check_bin(std::vector<Arg>& args, std::string* err) {
   const std::string& h = args[0].str;
   std::string out;
@@ -119,6 +136,12 @@ const std::vector<Named>& catalog() {
     FetchDef bin_def = def(FetchId::kBin, ArgSpec{1, {A::kStr}}, T::kBin, kUseAnyCfg);
     bin_def.check = check_bin;
     add("bin", std::move(bin_def));
+    FetchDef ipv4_def = def(FetchId::kIpv4, ArgSpec{1, {A::kStr}}, T::kIpv4, kUseAnyCfg);
+    ipv4_def.check = check_ipv4;
+    add("ipv4", std::move(ipv4_def));
+    FetchDef ipv6_def = def(FetchId::kIpv6, ArgSpec{1, {A::kStr}}, T::kIpv6, kUseAnyCfg);
+    ipv6_def.check = check_ipv6;
+    add("ipv6", std::move(ipv6_def));
     add("env", def(FetchId::kEnv, ArgSpec{1, {A::kStr}}, T::kStr, kUseAnyCfg));
     FetchDef uuid_def = def(FetchId::kUuid, ArgSpec{0, {A::kSint}}, T::kStr, kUseAnyCfg);
     uuid_def.check = check_uuid;
@@ -299,6 +322,12 @@ bool fetch_constant(const FetchDef& d, const Arg* args, size_t nargs, Sample& ou
       return true;
     case FetchId::kBin:
       out.set_bin(args[0].str);
+      return true;
+    case FetchId::kIpv4:
+      out.set_ipv4(args[0].mask);
+      return true;
+    case FetchId::kIpv6:
+      out.set_ipv6(args[0].mask);
       return true;
     case FetchId::kEnv: {
       const char* v = std::getenv(args[0].str.c_str());

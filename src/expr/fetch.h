@@ -22,6 +22,8 @@ enum class FetchId : uint16_t {
   kStr,
   kBool,
   kBin,
+  kIpv4,  // ipv4(ADDR), a constant
+  kIpv6,  // ipv6(ADDR)
   kEnv,
   kUuid,  // uuid([4]): a random (version 4) UUID
   kDate,  // date([offset[,unit]]): the current time since the epoch
