@@ -107,6 +107,7 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
   if (s) {
     s->note_sessions(s->cur_sess.fetch_add(1) + 1);
     s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
+    s->counters.sess_rate.add(stat_now_ms());
     *out = s;
     return TakeResult::kAssigned;
   }
@@ -139,6 +140,7 @@ void Backend::grant_locked(Server* s, QueueWaiter* w) {
   w->assigned.store(s);
   s->note_sessions(s->cur_sess.fetch_add(1) + 1);
   s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
+  s->counters.sess_rate.add(stat_now_ms());
   s->counters.queued.fetch_add(1, std::memory_order_relaxed);
   w->refs.fetch_add(1, std::memory_order_relaxed);
   w->loop->post(&deliver, w);
