@@ -118,7 +118,7 @@ std::string RuntimeApi::help() const {
   return "The following commands are valid at this level:\n"
          "  help                          : this list\n"
          "  show info                     : process information\n"
-         "  show stat                     : counters per frontend and server (CSV)\n"
+         "  show stat                     : counters per frontend, server and backend (CSV)\n"
          "  show servers conn [BACKEND]   : server connections: used, idle, safe, learned timeout\n"
          "  show pools                    : memory pools\n"
          "  show metrics                  : counters in Prometheus text format\n"

@@ -132,7 +132,10 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
   r.f[kLbtot] = r.f[kStot];
   r.f[kRate] = num(c.sess_rate.rate(now));
   r.f[kRateMax] = num(c.sess_rate.max());
-  if (be.settings.mode == config::Mode::kHttp) fill_http_statuses(r, s.counters.hrsp);
+  if (be.settings.mode == config::Mode::kHttp) {
+    fill_http_statuses(r, s.counters.hrsp);
+    r.f[kReqTot] = r.f[kStot];  // each HTTP transaction takes a server slot of its own
+  }
   if (opt.show_addr) r.f[kAddr] = s.addr.str();
   r.f[kMode] = mode_name(be.settings.mode);
   r.f[kConnect] = num(int64_t(c.conns_opened.load()));
@@ -194,10 +197,9 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
   r.f[kRateMax] = num(c.sess_rate.max());
   if (be.settings.mode == config::Mode::kHttp) {
     fill_http_statuses(r, c.hrsp);
-    r.f[kIntercepted] = num(int64_t(c.intercepted.load()));
+    r.f[kReqTot] = num(int64_t(c.http_requests.load()));
     zero(r, {kCacheLookups, kCacheHits});
   }
-  r.f[kReqTot] = num(int64_t(c.http_requests.load()));
   r.f[kMode] = mode_name(be.settings.mode);
   r.f[kAlgo] = backend::lb_name(be.lb_kind());
   r.f[kConnect] = num(int64_t(conns));

@@ -52,9 +52,9 @@ void cell(std::string& o, const std::string& v, const std::string& title = "") {
 }
 
 void head(std::string& o, bool admin, bool modules) {
-  o += "<thead><tr><th rowspan=\"2\">";
-  o += admin ? "Select" : "";
-  o += "</th><th rowspan=\"2\">Name</th><th colspan=\"3\">Queue</th>"
+  o += "<thead><tr>";
+  if (admin) o += "<th rowspan=\"2\">Select</th>";
+  o += "<th rowspan=\"2\">Name</th><th colspan=\"3\">Queue</th>"
        "<th colspan=\"3\">Session rate</th><th colspan=\"6\">Sessions</th>"
        "<th colspan=\"2\">Bytes</th><th colspan=\"2\">Denied</th><th colspan=\"3\">Errors</th>"
        "<th colspan=\"2\">Warnings</th><th colspan=\"9\">Server</th>";
@@ -88,12 +88,16 @@ void row(std::string& o, const StatRow& r, const StatsHtmlInput& in) {
   const char* cls = r.type == StatType::kFrontend  ? "fe"
                     : r.type == StatType::kBackend ? "be"
                                                    : server_class(r);
-  o += std::string("<tr class=\"") + cls + "\"><td class=\"n\">";
-  if (admin_form && r.type == StatType::kServer)
-    o += "<input type=\"checkbox\" name=\"s\" value=\"" + html_escape(r.f[kSvname]) + "\">";
-  o += "</td><td class=\"n\">" + html_escape(r.type == StatType::kFrontend  ? "Frontend"
-                                             : r.type == StatType::kBackend ? "Backend"
-                                                                            : r.f[kSvname]);
+  o += std::string("<tr class=\"") + cls + "\">";
+  if (in.admin) {  // the selection column of the admin form
+    o += "<td class=\"n\">";
+    if (admin_form && r.type == StatType::kServer)
+      o += "<input type=\"checkbox\" name=\"s\" value=\"" + html_escape(r.f[kSvname]) + "\">";
+    o += "</td>";
+  }
+  o += "<td class=\"n\">" + html_escape(r.type == StatType::kFrontend  ? "Frontend"
+                                        : r.type == StatType::kBackend ? "Backend"
+                                                                       : r.f[kSvname]);
   if (in.cfg->show_legends && r.type == StatType::kServer)
     o += " <span class=\"small\">" + html_escape(r.f[kAddr]) + " id " + r.f[kSid] + "</span>";
   o += "</td>";

@@ -52,7 +52,6 @@ struct BackendCounters {
   std::atomic<uint64_t> bytes_in{0}, bytes_out{0};
   HttpStatusCounters hrsp;               // responses of transactions that reached it, by class
   RateCounter sess_rate;                 // streams switched to it per second
-  std::atomic<uint64_t> intercepted{0};  // requests its stats page answered
 };
 
 class Backend {

@@ -45,6 +45,10 @@ bool HttpStream::stats_access(const config::StatsPageConfig& st, TxnFetch& fetch
 }
 
 void HttpStream::answer_stats(const config::StatsPageConfig& st, bool backend_side) {
+  if (!req_an_.intercepted) {  // once, even if a form is waited for (HAProxy counts 401s too)
+    req_an_.intercepted = true;
+    fe_->counters.intercepted.fetch_add(1, std::memory_order_relaxed);
+  }
   TxnFetch fetch = request_fetch();
   if (!stats_access(st, fetch)) return;
   StatsPageRequest q;
@@ -62,8 +66,6 @@ void HttpStream::answer_stats(const config::StatsPageConfig& st, bool backend_si
     log_.term = "PR";
     return reply(500, true);
   }
-  fe_->counters.intercepted.fetch_add(1, std::memory_order_relaxed);
-  if (backend_side) be_->counters.intercepted.fetch_add(1, std::memory_order_relaxed);
   log_.term = "LR";
   stats_page_ = std::move(a.body);
   http::MsgHead& h = res_.head;

@@ -53,6 +53,7 @@ struct RequestAnalysis {
   int64_t until = kNever;  // ... until then (the wait's time; kNever: none)
   int64_t at_least = 0;    // ... or this many bytes (0: all, or a full buffer)
   size_t wire0 = 0;        // the head's size as received (rewrite_budget.h; 0: not yet)
+  bool intercepted = false;  // counted as a stats page request
 };
 
 // Where the response analysis stands (http_response_body.cc): the stage of
