@@ -3,16 +3,10 @@
 #include "admin/server_state_commands.h"
 #include "backend/health_log.h"
 #include "config/log_model.h"
+#include "http/chars.h"
 
 namespace hearth::admin {
 namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Returns: the backend named by the form's "b": "#ID" or a name; nullptr if none.
 backend::Backend* find_backend(const std::string& b, const std::vector<backend::Backend*>& all) {
@@ -29,9 +23,9 @@ std::string form_decode(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '+') {
       out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 &&
-               hex_digit(s[i + 2]) >= 0) {
-      out.push_back(char(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2])));
+    } else if (s[i] == '%' && i + 2 < s.size() && http::is_hex(s[i + 1]) &&
+               http::is_hex(s[i + 2])) {
+      out.push_back(char(http::hex_value(s[i + 1]) * 16 + http::hex_value(s[i + 2])));
       i += 2;
     } else {
       out.push_back(s[i]);

@@ -166,6 +166,37 @@ TEST(StatsPage, AdminFormRefusedWithoutStatsAdmin) {
                                 std::regex("\\n[0-9]+ app [0-9]+ s1 [0-9.]+ [0-9]+ 0 ")));
 }
 
+// A page far larger than a buffer goes out whole, and every server has its row.
+TEST(StatsPage, HundredServersOnOnePage) {
+  TempDir dir;
+  const uint16_t st = free_tcp_port();
+  std::string cfg =
+      "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\n"
+      "listen admin\n  bind 127.0.0.1:" +
+      std::to_string(st) +
+      "\n  stats uri /\n"
+      "  stats admin if TRUE\n";
+  for (int i = 0; i < 100; ++i)
+    cfg += "  server srv" + std::to_string(i) + " 127.0.0.1:" + std::to_string(20000 + i) + "\n";
+  HearthProcess h(cfg, HearthOptions{.wait_ports = {st}});
+  ASSERT_TRUE(h.ready()) << h.describe();
+  for (const char* suffix : {"", ";csv"}) {
+    const std::string path = dir.file("page");
+    const CommandResult r =
+        run_command({"curl", "-s", "-o", path, "-w", "%{http_code} %{size_download}",
+                     "http://127.0.0.1:" + std::to_string(st) + "/" + suffix});
+    const std::string page = read_file(path);
+    EXPECT_EQ(r.output, "200 " + std::to_string(page.size()));
+    EXPECT_GT(page.size(), 16384u) << suffix;  // more than a buffer
+    for (int i = 0; i < 100; ++i) {
+      const std::string name = "srv" + std::to_string(i);
+      EXPECT_NE(page.find(*suffix ? "\nadmin," + name + "," : "value=\"" + name + "\""),
+                std::string::npos)
+          << name << suffix;
+    }
+  }
+}
+
 TEST(StatsPage, PrometheusHAProxyExporterReadsTheCsv) {
   if (access(kExporter, X_OK) != 0)
     GTEST_SKIP()
