@@ -152,6 +152,11 @@ void legend_and_links(std::string& o, const StatsHtmlInput& in) {
   if (in.cfg->refresh_ms > 0 && !in.view->norefresh)
     o += " | <a href=\"" + uri + ";norefresh\">Stop refreshing</a>";
   o += " | <a href=\"" + uri + ";csv\">CSV export</a></p>\n";
+  // A plain GET form: the browser sends URI?scope=TEXT, no script needed.
+  o += "<form method=\"get\" action=\"" + uri +
+       "\">Proxies whose name contains "
+       "<input type=\"text\" name=\"scope\" size=\"16\" maxlength=\"31\" value=\"" +
+       html_escape(in.view->search) + "\"> <input type=\"submit\" value=\"Show\"></form>\n";
   if (!in.view->status.empty())
     o += "<p class=\"msg\">" + html_escape(status_message(in.view->status)) + "</p>\n";
 }

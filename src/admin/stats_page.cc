@@ -1,6 +1,7 @@
 #include "admin/stats_page.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "admin/stats_admin.h"
 #include "admin/stats_html.h"
@@ -14,6 +15,11 @@ StatsView parse_stats_view(std::string_view rest) {
   v.json = rest.find(";json") != std::string_view::npos;
   v.up_only = rest.find(";up") != std::string_view::npos;
   v.norefresh = rest.find(";norefresh") != std::string_view::npos;
+  if (const size_t at = rest.find("scope="); at != std::string_view::npos) {
+    std::string_view text = rest.substr(at + 6);
+    text = text.substr(0, std::min(text.find_first_of(";&#"), size_t(31)));
+    v.search = form_decode(text);
+  }
   const size_t st = rest.find(";st=");
   if (st != std::string_view::npos) {
     std::string_view code = rest.substr(st + 4);
@@ -34,7 +40,18 @@ void StatsPage::build_cb(const stream::StatsPageRequest& req, stream::StatsPageA
   static_cast<const StatsPage*>(ctx)->build(req, out);
 }
 
-std::vector<StatRow> StatsPage::rows(const stream::StatsPageRequest& req, bool up_only) const {
+namespace {
+
+// Returns: true if `name` contains `text`, ignoring case.
+bool contains_nocase(std::string_view name, std::string_view text) {
+  auto eq = [](char a, char b) { return std::tolower(uint8_t(a)) == std::tolower(uint8_t(b)); };
+  return std::search(name.begin(), name.end(), text.begin(), text.end(), eq) != name.end();
+}
+
+}  // namespace
+
+std::vector<StatRow> StatsPage::rows(const stream::StatsPageRequest& req,
+                                     const StatsView& view) const {
   const std::vector<std::string>& scope = req.cfg->scope;
   StatOptions opt;
   opt.show_addr = req.cfg->show_legends;
@@ -42,9 +59,10 @@ std::vector<StatRow> StatsPage::rows(const stream::StatsPageRequest& req, bool u
   size_t pool_index = 0;
   for (const StatProxy& px : stat_proxies(src_)) {
     if (!scope.empty() && std::find(scope.begin(), scope.end(), px.name) == scope.end()) continue;
+    if (!view.search.empty() && !contains_nocase(px.name, view.search)) continue;
     for (StatRow& r : stat_rows(px, src_, opt, &pool_index)) {
       // ";up": servers that are not UP are left out (those without checks stay).
-      if (up_only && r.srv && !r.srv->serving()) continue;
+      if (view.up_only && r.srv && !r.srv->serving()) continue;
       out.push_back(std::move(r));
     }
   }
@@ -69,7 +87,7 @@ void StatsPage::build(const stream::StatsPageRequest& req, stream::StatsPageAnsw
         "Hearth does not serve the ';json' form of the stats yet; ';csv' has the same data.\n";
     return;
   }
-  const std::vector<StatRow> rows = this->rows(req, view.up_only);
+  const std::vector<StatRow> rows = this->rows(req, view);
   if (view.csv) {
     out->fields.emplace_back("content-type", "text/plain");
     out->body = stat_csv_header();

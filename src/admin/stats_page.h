@@ -13,6 +13,16 @@
 
 namespace hearth::admin {
 
+// What the page's options ask for, read from the target after the stats URI
+// (HAProxy's ";csv", ";up", ";norefresh", ";st=CODE" anywhere in it).
+struct StatsView {
+  bool csv = false, json = false, up_only = false, norefresh = false;
+  std::string status;  // the result code of an admin action ("DONE", "DENY"...)
+  std::string search;  // "scope=TEXT": only proxies whose name contains TEXT (any case)
+};
+// Returns: the view `rest` asks for (a "scope=" value is cut at 31 characters, as HAProxy).
+StatsView parse_stats_view(std::string_view rest);
+
 class StatsPage {
  public:
   StatsPage(StatSources src, RuntimeApi::ProcessInfo info, int nthreads);
@@ -25,21 +35,12 @@ class StatsPage {
  private:
   // Returns: the rows shown: the proxies in the page's scope, with their
   // servers (only UP ones under ";up").
-  std::vector<StatRow> rows(const stream::StatsPageRequest& req, bool up_only) const;
+  std::vector<StatRow> rows(const stream::StatsPageRequest& req, const StatsView& view) const;
 
   StatSources src_;
   RuntimeApi::ProcessInfo info_;
   int nthreads_;
   int64_t start_ms_;
 };
-
-// What the page's options ask for, read from the target after the stats URI
-// (HAProxy's ";csv", ";up", ";norefresh", ";st=CODE" anywhere in it).
-struct StatsView {
-  bool csv = false, json = false, up_only = false, norefresh = false;
-  std::string status;  // the result code of an admin action ("DONE", "DENY"...)
-};
-// Returns: the view `rest` asks for.
-StatsView parse_stats_view(std::string_view rest);
 
 }  // namespace hearth::admin

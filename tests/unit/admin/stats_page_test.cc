@@ -79,7 +79,7 @@ TEST_F(StatsPageTest, HtmlHasEveryProxyAndServerEscaped) {
   EXPECT_NE(a.body.find("s&lt;2&gt;"), std::string::npos);
   EXPECT_EQ(a.body.find("s<2>"), std::string::npos);
   EXPECT_EQ(a.body.find("<script"), std::string::npos);
-  EXPECT_EQ(a.body.find("<form"), std::string::npos);  // no admin: no form
+  EXPECT_EQ(a.body.find("<form method=\"post\""), std::string::npos);  // no admin: no form
   EXPECT_EQ(a.body.find("node = "), std::string::npos);
   cfg_.show_node = true;
   cfg_.hide_version = true;
@@ -102,6 +102,12 @@ TEST_F(StatsPageTest, CsvScopeAndUp) {
   EXPECT_NE(a.body.find("\napp,s<2>,"), std::string::npos);
   EXPECT_NE(a.body.find("\napp,BACKEND,"), std::string::npos);
   EXPECT_EQ(get(";json").status, 501);
+  // "scope=" in the target (the page's search form): a part of the name, any case.
+  cfg_.scope.clear();
+  EXPECT_EQ(parse_stats_view("?;csv;scope=b1&x").search, "b1");
+  const std::string searched = get("?;csv;scope=WE").body;
+  EXPECT_NE(searched.find("\nweb,FRONTEND,"), std::string::npos) << searched;
+  EXPECT_EQ(searched.find("\napp,"), std::string::npos) << searched;
 }
 
 TEST_F(StatsPageTest, AdminFormSetsStatesAndSaysHowItWent) {
