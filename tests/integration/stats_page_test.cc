@@ -166,6 +166,33 @@ TEST(StatsPage, AdminFormRefusedWithoutStatsAdmin) {
                                 std::regex("\\n[0-9]+ app [0-9]+ s1 [0-9.]+ [0-9]+ 0 ")));
 }
 
+// A backend's page answers after switching, and only for requests switched there.
+TEST(StatsPage, BackendPageAfterSwitching) {
+  HttpBackend live;
+  const uint16_t fe = free_tcp_port();
+  const std::string cfg =
+      "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\n"
+      "frontend web\n  bind 127.0.0.1:" +
+      std::to_string(fe) +
+      "\n"
+      "  use_backend other if { req.hdr(x-other) -m found }\n  default_backend app\n"
+      "backend app\n  stats uri /be-stats\n  stats hide-version\n"
+      "  server s1 127.0.0.1:" +
+      std::to_string(live.port()) +
+      "\n"
+      "backend other\n  server s1 127.0.0.1:" +
+      std::to_string(live.port()) + "\n";
+  HearthProcess h(cfg, HearthOptions{.wait_ports = {fe}});
+  ASSERT_TRUE(h.ready()) << h.describe();
+  const std::string url = "http://127.0.0.1:" + std::to_string(fe) + "/be-stats";
+  const CommandResult page = run_command({"curl", "-s", url});
+  EXPECT_NE(page.output.find("<h2 id=\"app\">"), std::string::npos) << page.output;
+  EXPECT_EQ(page.output.find("version"), std::string::npos);
+  EXPECT_EQ(live.request_count(), 0u);  // answered by the page, not the server
+  EXPECT_EQ(run_command({"curl", "-s", "-H", "x-other: 1", url}).output, "ok\n");
+  EXPECT_EQ(live.request_count(), 1u);
+}
+
 // A page far larger than a buffer goes out whole, and every server has its row.
 TEST(StatsPage, HundredServersOnOnePage) {
   TempDir dir;
