@@ -50,8 +50,8 @@ struct BackendCounters {
   std::atomic<int64_t> max_conns{0};       // highest cur_conns seen (smax)
   std::atomic<uint64_t> http_requests{0};  // HTTP requests switched to it (req_tot)
   std::atomic<uint64_t> bytes_in{0}, bytes_out{0};
-  HttpStatusCounters hrsp;               // responses of transactions that reached it, by class
-  RateCounter sess_rate;                 // streams switched to it per second
+  HttpStatusCounters hrsp;  // responses of transactions that reached it, by class
+  RateCounter sess_rate;    // streams switched to it per second
 };
 
 class Backend {

@@ -47,12 +47,12 @@ struct RequestAnalysis {
     kFinish
   };
   Stage stage = Stage::kFrontend;
-  bool buffered = false;   // this stage's option http-buffer-request was honoured
-  RuleCursor rules;        // the next rule of this stage's list
-  bool waiting = false;    // a wait for the payload is under way
-  int64_t until = kNever;  // ... until then (the wait's time; kNever: none)
-  int64_t at_least = 0;    // ... or this many bytes (0: all, or a full buffer)
-  size_t wire0 = 0;        // the head's size as received (rewrite_budget.h; 0: not yet)
+  bool buffered = false;     // this stage's option http-buffer-request was honoured
+  RuleCursor rules;          // the next rule of this stage's list
+  bool waiting = false;      // a wait for the payload is under way
+  int64_t until = kNever;    // ... until then (the wait's time; kNever: none)
+  int64_t at_least = 0;      // ... or this many bytes (0: all, or a full buffer)
+  size_t wire0 = 0;          // the head's size as received (rewrite_budget.h; 0: not yet)
   bool intercepted = false;  // counted as a stats page request
 };
 
