@@ -5,6 +5,7 @@
 
 #include "admin/stats_admin.h"
 #include "admin/stats_html.h"
+#include "admin/stats_json.h"
 #include "core/clock.h"
 
 namespace hearth::admin {
@@ -80,14 +81,12 @@ void StatsPage::build(const stream::StatsPageRequest& req, stream::StatsPageAnsw
     return;
   }
   const StatsView view = parse_stats_view(req.rest);
+  const std::vector<StatRow> rows = this->rows(req, view);
   if (view.json) {
-    out->status = 501;
-    out->fields.emplace_back("content-type", "text/plain");
-    out->body =
-        "Hearth does not serve the ';json' form of the stats yet; ';csv' has the same data.\n";
+    out->fields.emplace_back("content-type", "application/json");
+    out->body = stat_json(rows);
     return;
   }
-  const std::vector<StatRow> rows = this->rows(req, view);
   if (view.csv) {
     out->fields.emplace_back("content-type", "text/plain");
     out->body = stat_csv_header();

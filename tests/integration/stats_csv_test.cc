@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -90,17 +91,34 @@ std::string config(const std::string& sock, uint16_t fe, uint16_t st, uint16_t t
          l + " maxconn 10\n";
 }
 
+// Returns: for each (objType, field name) of a ;json answer, its tags and type.
+std::map<std::string, std::string> json_schema(const std::string& json) {
+  std::map<std::string, std::string> out;
+  const std::regex obj(
+      "\\{\"objType\":\"(\\w+)\",\"proxyId\":\\d+,\"id\":\\d+,\"field\":\\{\"pos\":(\\d+),"
+      "\"name\":\"([a-z0-9_]+)\"\\},\"processNum\":1,(\"tags\":\\{[^}]*\\}),\"value\":\\{"
+      "(\"type\":\"\\w+\")");
+  for (auto it = std::sregex_iterator(json.begin(), json.end(), obj); it != std::sregex_iterator();
+       ++it)
+    out[(*it)[1].str() + " " + (*it)[3].str()] =
+        (*it)[2].str() + " " + (*it)[4].str() + " " + (*it)[5].str();
+  return out;
+}
+
 // One GET; returns its status (0: no answer).
-int get(uint16_t port, const std::string& target, const std::string& extra = "") {
+int get(uint16_t port, const std::string& target, const std::string& extra = "",
+        std::string* body = nullptr) {
   HttpClient c(port);
   if (!c.send("GET " + target + " HTTP/1.1\r\nhost: x\r\nconnection: close\r\n" + extra + "\r\n"))
     return 0;
-  return c.read_response().status;
+  HttpResponse r = c.read_response();
+  if (body) *body = r.body;
+  return r.status;
 }
 
 // Runs the configuration in `binary` ("" : hearth), sends the traffic, and
 // returns show stat's answer once every exchange was counted.
-std::string run(const std::string& binary, uint16_t live) {
+std::string run(const std::string& binary, uint16_t live, std::string* json) {
   TempDir dir;
   const std::string sock = dir.file("stats.sock");
   const uint16_t fe = free_tcp_port(), st = free_tcp_port(), tl = free_tcp_port();
@@ -120,6 +138,7 @@ std::string run(const std::string& binary, uint16_t live) {
   EXPECT_EQ(get(fe, "/deny"), 403);
   EXPECT_EQ(get(st, "/stats;csv"), 401);
   EXPECT_EQ(get(st, "/stats;csv", "authorization: Basic YWRtaW46cHc=\r\n"), 200);
+  EXPECT_EQ(get(st, "/stats;json", "authorization: Basic YWRtaW46cHc=\r\n", json), 200);
   {  // one TCP session through tl
     HttpClient c(tl);
     EXPECT_TRUE(c.send("GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"));
@@ -139,8 +158,9 @@ std::string run(const std::string& binary, uint16_t live) {
 
 TEST(StatsCsv, SameColumnsRowsAndCountersAsHAProxy) {
   HttpBackend live;
-  const std::string ours = run("", live.port());
-  const std::string theirs = run("haproxy", live.port());
+  std::string our_json, their_json;
+  const std::string ours = run("", live.port(), &our_json);
+  const std::string theirs = run("haproxy", live.port(), &their_json);
   const Csv a = parse(ours), b = parse(theirs);
   ASSERT_FALSE(b.names.empty()) << theirs;
   EXPECT_EQ(ours.substr(0, ours.find('\n')), theirs.substr(0, theirs.find('\n')));
@@ -207,6 +227,15 @@ TEST(StatsCsv, SameColumnsRowsAndCountersAsHAProxy) {
       ADD_FAILURE() << id << " " << b.names[i] << ": hearth '" << a.rows[r][i] << "', haproxy '"
                     << b.rows[r][i] << "'";
     }
+  }
+  // ;json: each field HAProxy shows has the same position, tags and type in
+  // Hearth's answer (or is one of the fields Hearth leaves empty).
+  const auto our_schema = json_schema(our_json), their_schema = json_schema(their_json);
+  EXPECT_GT(their_schema.size(), 200u) << their_json.substr(0, 300);
+  for (const auto& [key, value] : their_schema) {
+    const auto it = our_schema.find(key);
+    if (it == our_schema.end() && unmeasured.count(key.substr(key.find(' ') + 1))) continue;
+    EXPECT_EQ(it == our_schema.end() ? "absent" : it->second, value) << key;
   }
   // The traffic is there: 5 + 1 + 1 through s1, the deny and the stats page.
   EXPECT_EQ(a.get("be", "s1", "stot"), "7");

@@ -101,7 +101,23 @@ TEST_F(StatsPageTest, CsvScopeAndUp) {
   EXPECT_EQ(a.body.find("\napp,s1,"), std::string::npos);  // in maintenance: not UP
   EXPECT_NE(a.body.find("\napp,s<2>,"), std::string::npos);
   EXPECT_NE(a.body.find("\napp,BACKEND,"), std::string::npos);
-  EXPECT_EQ(get(";json").status, 501);
+  // ";json": HAProxy's objects, one array per row, only the fields with a value.
+  const stream::StatsPageAnswer j = get(";json");
+  EXPECT_EQ(field(j, "content-type"), "application/json");
+  EXPECT_EQ(j.body.rfind("[[{\"objType\":\"Server\",\"proxyId\":3,\"id\":1,\"field\":{\"pos\":0,"
+                         "\"name\":\"pxname\"},\"processNum\":1,\"tags\":{\"origin\":\"Key\","
+                         "\"nature\":\"Name\",\"scope\":\"Service\"},\"value\":{\"type\":\"str\","
+                         "\"value\":\"app\"}}",
+                         0),
+            0u)
+      << j.body;
+  EXPECT_NE(j.body.find("\"field\":{\"pos\":7,\"name\":\"stot\"},\"processNum\":1,\"tags\":{"
+                        "\"origin\":\"Metric\",\"nature\":\"Counter\",\"scope\":\"Process\"},"
+                        "\"value\":{\"type\":\"u64\",\"value\":0}}"),
+            std::string::npos);
+  EXPECT_NE(j.body.find("{\"pos\":106,\"name\":\"h2_headers_rcvd\"}"), std::string::npos)
+      << "module fields follow the static ones at 103: the '-' has no position";
+  EXPECT_EQ(j.body.find("\"name\":\"-\""), std::string::npos);
   // "scope=" in the target (the page's search form): a part of the name, any case.
   cfg_.scope.clear();
   EXPECT_EQ(parse_stats_view("?;csv;scope=b1&x").search, "b1");
