@@ -102,6 +102,17 @@ void fill_check(StatRow& r, const backend::Server& s) {
   r.f[kCheckHealth] = num(h.health.load());
 }
 
+// The timing columns: averages and maxima of queue, connect, response, total.
+void fill_times(StatRow& r, const backend::TimeStats& t) {
+  using W = backend::TimeStats::Which;
+  const StatField avg[4] = {kQtime, kCtime, kRtime, kTtime};
+  const StatField max[4] = {kQtimeMax, kCtimeMax, kRtimeMax, kTtimeMax};
+  for (int i = 0; i < 4; ++i) {
+    r.f[avg[i]] = num(t.avg(W(i)));
+    r.f[max[i]] = num(t.max[i].load(std::memory_order_relaxed));
+  }
+}
+
 StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& opt,
                    const PoolThreadStats* pool, int64_t now) {
   const backend::ServerCounters& c = s.counters;
@@ -111,6 +122,9 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
   r.srv = &s;
   r.f[kSvname] = s.name;
   r.f[kQcur] = num(int64_t(be.server_queue_length(&s)));
+  r.f[kQmax] = num(c.max_queue.load());
+  r.f[kLastsess] = num(c.last_sess.age_s(now));
+  fill_times(r, c.times);
   r.f[kScur] = num(s.cur_sess.load());
   r.f[kSmax] = num(c.max_sess.load());
   if (s.maxconn > 0) r.f[kSlim] = num(s.maxconn);
@@ -161,6 +175,9 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
   r.be = &be;
   r.f[kSvname] = "BACKEND";
   r.f[kQcur] = num(int64_t(be.queue_length()));
+  r.f[kQmax] = num(c.max_queue.load());
+  r.f[kLastsess] = num(c.last_sess.age_s(now));
+  fill_times(r, c.times);
   r.f[kScur] = num(c.cur_conns.load());
   r.f[kSmax] = num(c.max_conns.load());
   r.f[kSlim] = num(be.settings.fullconn);

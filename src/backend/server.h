@@ -34,6 +34,9 @@ struct ServerCounters {
   std::atomic<int> max_sess{0};                     // highest cur_sess seen (smax)
   HttpStatusCounters hrsp;                          // its responses, by class (hrsp_*)
   RateCounter sess_rate;                            // sessions assigned per second
+  LastSession last_sess;                            // lastsess
+  TimeStats times;                                  // qtime, ctime, rtime, ttime (+ max)
+  std::atomic<int> max_queue{0};                    // most sessions waiting for it (qmax)
 };
 
 class Server {

@@ -2,6 +2,7 @@
 // Counters the stats page and `show stat` read that every proxy kind shares:
 // responses by status class and high-water marks. Updated by the threads that
 // serve the traffic with relaxed atomics, read (summed) only when a page is built.
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 
@@ -68,6 +69,46 @@ class RateCounter {
 
  private:
   std::atomic<uint32_t> sec_{0}, curr_{0}, prev_{0}, max_{0};
+};
+
+// Queue, connect, response and total times of the last transactions
+// (qtime..ttime, and their *_max): a sliding average over the last 1024, or
+// over all of them before there are that many, as HAProxy's.
+struct TimeStats {
+  enum Which { kQueue, kConnect, kResponse, kTotal };
+  static constexpr uint64_t kWindow = 1024;
+  std::atomic<uint64_t> samples{0};
+  std::atomic<uint64_t> sum[4] = {};
+  std::atomic<uint32_t> max[4] = {};
+
+  // Adds one transaction's times (ms; negative: the step did not happen).
+  void add(const int64_t (&ms)[4]) {
+    const uint64_t n = std::min(samples.fetch_add(1, std::memory_order_relaxed) + 1, kWindow);
+    for (int i = 0; i < 4; ++i) {
+      if (ms[i] < 0) continue;
+      uint64_t old = sum[i].load(std::memory_order_relaxed);
+      while (!sum[i].compare_exchange_weak(old, old - (old + n - 1) / n + uint64_t(ms[i]),
+                                           std::memory_order_relaxed)) {
+      }
+      raise_max(max[i], ms[i]);
+    }
+  }
+  // Returns: the average of `which` in ms.
+  uint32_t avg(Which which) const {
+    const uint64_t n = std::min(samples.load(std::memory_order_relaxed), kWindow);
+    return n ? uint32_t((sum[which].load(std::memory_order_relaxed) + n - 1) / n) : 0;
+  }
+};
+
+// When the last session was assigned (lastsess); -1: never.
+struct LastSession {
+  std::atomic<int64_t> ms{-1};
+  void note(int64_t now_ms) { ms.store(now_ms, std::memory_order_relaxed); }
+  // Returns: seconds since the last session, or -1.
+  int64_t age_s(int64_t now_ms) const {
+    const int64_t t = ms.load(std::memory_order_relaxed);
+    return t < 0 ? -1 : (now_ms - t) / 1000;
+  }
 };
 
 }  // namespace hearth::backend

@@ -88,6 +88,14 @@ void HttpStream::count_transaction() {
     be_->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
   }
   if (backend::Server* srv = ss_.server()) {
+    // The times of the access log's Tw, Tc, Tr and Tt, for the averages.
+    auto span = [](int64_t from, int64_t to) { return from >= 0 && to >= 0 ? to - from : -1; };
+    const int64_t times[4] = {
+        span(log_.req_ready_ms, ss_.slot_ms() >= 0 ? ss_.slot_ms() : log_.left_queue_ms),
+        span(ss_.slot_ms(), ss_.ready_ms()), span(ss_.ready_ms(), log_.res_head_ms),
+        now() - log_.start_ms};
+    srv->counters.times.add(times);
+    if (be_) be_->counters.times.add(times);
     if (res_.from_server) srv->counters.hrsp.count(status);
     srv->counters.bytes_in.fetch_add(log_.bytes_in, std::memory_order_relaxed);
     srv->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
