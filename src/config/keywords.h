@@ -135,6 +135,8 @@ void parse_use_server(const Directive& d, ProxySection& section, Reporter& rep);
 // "redirect ..." in a proxy (redirect_keyword.cc).
 void parse_legacy_redirect(const Directive& d, ProxySection& section, Reporter& rep);
 
+// The stats page keywords of proxy sections: "stats enable|uri|auth|..." (stats_page_keywords.cc).
+void parse_proxy_stats(const Directive& d, ProxySection& section, Reporter& rep);
 // "acl NAME CRITERION ..." (acl_keywords.cc).
 void parse_acl(const Directive& d, ProxySection& section, Reporter& rep);
 // The condition of a rule: nothing at d[at] (always), or "if|unless COND".

@@ -12,6 +12,7 @@
 #include "config/enums.h"
 #include "config/error_reply.h"
 #include "config/process_model.h"
+#include "config/stats_page_model.h"
 #include "config/tcp_rule.h"
 #include "expr/acl.h"
 #include "expr/condition.h"
@@ -397,6 +398,7 @@ struct ProxyConfig {
   // defaults' first), and the messages they give once resolved.
   std::vector<ErrorDirective> error_directives;
   ErrorReplies errors;
+  StatsPageConfig stats;  // the "stats" keywords (stats_page_keywords.cc)
 };
 
 struct StatsSocketConfig {

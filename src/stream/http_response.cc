@@ -100,6 +100,7 @@ bool HttpStream::take_response_head() {
   if (!fe_->logs.res_caps.empty()) log_.caps.capture_headers(fe_->logs.res_caps, res, true);
   if (fe_->log && fe_->logs.backend_src && scb() && scb()->conn)
     local_log_addr(scb()->conn->fd(), &log_.be_src);
+  res_.from_server = true;
   if (!pass_tcp_response() || !run_response_rules()) return false;
   response_head_sent();
   return true;

@@ -70,9 +70,36 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
 HttpStream::~HttpStream() {
   fe_->counters.bytes_in.fetch_add(log_.bytes_in, std::memory_order_relaxed);
   fe_->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
+  count_transaction();
   EventLoop::current()->timers().cancel(&timer_);
   --live_streams_on_thread();
   leave_before_server();
+}
+
+// The transaction's status and bytes in its backend's and server's counters
+// (the frontend's bytes are counted by the caller), and its status in the
+// frontend's.
+void HttpStream::count_transaction() {
+  const int status = log_.status;
+  fe_->counters.hrsp.count(status);
+  if (be_) {
+    be_->counters.hrsp.count(status);
+    be_->counters.bytes_in.fetch_add(log_.bytes_in, std::memory_order_relaxed);
+    be_->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
+  }
+  if (backend::Server* srv = ss_.server()) {
+    // The times of the access log's Tw, Tc, Tr and Tt, for the averages.
+    auto span = [](int64_t from, int64_t to) { return from >= 0 && to >= 0 ? to - from : -1; };
+    const int64_t times[4] = {
+        span(log_.req_ready_ms, ss_.slot_ms() >= 0 ? ss_.slot_ms() : log_.left_queue_ms),
+        span(ss_.slot_ms(), ss_.ready_ms()), span(ss_.ready_ms(), log_.res_head_ms),
+        now() - log_.start_ms};
+    srv->counters.times.add(times);
+    if (be_) be_->counters.times.add(times);
+    if (res_.from_server) srv->counters.hrsp.count(status);
+    srv->counters.bytes_in.fetch_add(log_.bytes_in, std::memory_order_relaxed);
+    srv->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
+  }
 }
 
 void HttpStream::leave_before_server() {
@@ -146,6 +173,7 @@ void HttpStream::check_timeouts() {
       if (!deadline_reached(exp_.req, t)) return;
       log_.term = "cR";
       if (!fmux()->has_input(scf_)) return abort_all();  // nothing asked: just close
+      fe_->counters.req_errors.fetch_add(1, std::memory_order_relaxed);
       return reply_mux_error(408);
     case Phase::kReqBody:
       if (!deadline_reached(req_an_.until, t) && !deadline_reached(exp_.cli, t)) return;

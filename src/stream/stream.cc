@@ -465,6 +465,20 @@ void Stream::close(const char* why) {
   splice_res_.release();
   fe_->counters.bytes_in.fetch_add(bytes_in_, std::memory_order_relaxed);
   fe_->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
+  if (be_) {
+    be_->counters.bytes_in.fetch_add(bytes_in_, std::memory_order_relaxed);
+    be_->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
+  }
+  if (backend::Server* srv = ss_.server()) {
+    srv->counters.bytes_in.fetch_add(bytes_in_, std::memory_order_relaxed);
+    srv->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
+    // The log's Tw, Tc and Tt; no response time in TCP (0, as HAProxy).
+    const int64_t t = EventLoop::current()->now_ms();
+    const int64_t times[4] = {ss_.slot_ms() >= 0 ? ss_.slot_ms() - start_ms_ : -1, connect_ms_, 0,
+                              t - start_ms_};
+    srv->counters.times.add(times);
+    if (be_) be_->counters.times.add(times);
+  }
   // option dontlognull, as HAProxy: judged by what the client sent.
   if (fe_->log && !(fe_->dontlognull && bytes_in_ == 0)) log_end();
   scf_->mux->detach(scf_, false);
