@@ -85,8 +85,10 @@ s_time() {
   local secs=$(echo "$out" | awk '/connections in .* real seconds/{print $4}')
   FIG[$1.$2]=$(awk -v c=$((t1 - t0)) -v n=${n:-0} -v hz=$(getconf CLK_TCK) \
     'BEGIN{ if (n>0) printf "%.0f", c*1e6/hz/n; else print "nan" }')
-  printf "%-11s %-8s conns=%-6s per_s=%-8s cpu_us_per_conn=%s\n" $1 $2 "${n:-FAILED}" \
-    "$(awk -v n=${n:-0} -v s=${secs:-0} 'BEGIN{ if (s>0) printf "%.0f", n/s }')" ${FIG[$1.$2]}
+  # s_time prints one 'r' per resumed connection, '*' per full handshake.
+  local reused=$(echo "$out" | grep -E '^[r*]+$' | tr -d '\n*' | wc -c)
+  printf "%-11s %-8s conns=%-6s per_s=%-8s cpu_us_per_conn=%-6s resumed=%s\n" $1 $2 "${n:-FAILED}" \
+    "$(awk -v n=${n:-0} -v s=${secs:-0} 'BEGIN{ if (s>0) printf "%.0f", n/s }')" ${FIG[$1.$2]} $reused
 }
 
 # keepalive PROXY: wrk over HTTPS keep-alive, 50 connections.
