@@ -168,9 +168,19 @@ class TlsTransport final : public Transport {
   size_t rcv_buf(Connection* c, Buffer& buf, size_t max) override {
     TlsConn* t = state(c);
     size_t total = 0;
-    if (!buf.allocate()) return 0;
+    const bool write_first = t->read_wants_write;  // OpenSSL has bytes to send first
     t->read_wants_write = false;
+    // Checked before taking a buffer: a mux asks often, and usually in vain.
+    if (!write_first && nothing_to_read(c, t)) {
+      t->rx_inside = false;
+      return 0;
+    }
+    if (!buf.allocate()) return 0;
     while (total < max && !(c->flags & (kConnRdShut | kConnError))) {
+      if (total > 0 && nothing_to_read(c, t)) {
+        t->rx_inside = false;
+        return total;
+      }
       size_t room = buf.contiguous_room();
       if (room == 0) break;
       if (room > max - total) room = max - total;
@@ -248,6 +258,10 @@ class TlsTransport final : public Transport {
     char scratch[1024];
     DrainResult res = DrainResult::kEmpty;
     for (;;) {
+      if (!t->read_wants_write && nothing_to_read(c, t)) {
+        t->rx_inside = false;
+        return res;
+      }
       size_t n = 0;
       ERR_clear_error();
       const int r = SSL_read_ex(t->ssl, scratch, sizeof scratch, &n);
@@ -287,6 +301,12 @@ class TlsTransport final : public Transport {
   void shutr(Connection* c) override { shutdown(c->fd(), SHUT_RD); }
 
  private:
+  // Returns: true when OpenSSL holds no record and the socket is known empty,
+  // so that SSL_read could only answer WANT_READ (tls_bio reads nothing then).
+  static bool nothing_to_read(const Connection* c, const TlsConn* t) {
+    return !(c->flags & kConnRecvReady) && !SSL_has_pending(t->ssl);
+  }
+
   // After SSL_read gave nothing: the flags say why.
   static void after_failed_read(Connection* c, TlsConn* t, Want w) {
     t->rx_inside = false;  // OpenSSL read all it held, or the connection ends
