@@ -6,6 +6,7 @@
 // pipelined records than one tune.bufsize buffer holds. (mux_h1 tops its input
 // buffer up before each head, so these also pass without the transport's
 // rx_inside wake-up: they pin what a client sees, for any mux.)
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
