@@ -8,6 +8,7 @@
 
 #include "core/pool.h"
 #include "net/connection.h"
+#include "net/tls_bio.h"
 #include "net/tls_context.h"
 
 namespace hearth::net {
@@ -19,6 +20,7 @@ struct TlsConn {
   uint32_t hs_wants = 0;          // what a pending handshake waits for
   bool read_wants_write = false;  // the last read stopped on a blocked write
   bool write_wants_read = false;  // the last write stopped on an empty socket
+  bool rx_inside = false;         // OpenSSL may hold readable records (read-ahead)
   bool fatal = false;             // a TLS error: no close_notify may follow
   bool socket_error = false;      // the socket failed (not the TLS exchange)
   int verify_depth = -1;          // where client certificate verification failed
@@ -96,12 +98,16 @@ class TlsTransport final : public Transport {
     TlsConn* t = tls_pool().create();
     if (!t) return false;
     t->ssl = ctx_->new_ssl();
-    if (!t->ssl || SSL_set_fd(t->ssl, c->fd()) != 1) {
+    BIO* bio = t->ssl ? new_connection_bio(c) : nullptr;
+    if (!bio) {
       if (t->ssl) SSL_free(t->ssl);
       tls_pool().destroy(t);
       ERR_clear_error();
       return false;
     }
+    SSL_set_bio(t->ssl, bio, bio);
+    // Whole socket reads (see tls_bio.h); records read ahead are tracked by rx_inside.
+    SSL_set_read_ahead(t->ssl, 1);
     SSL_set_app_data(t->ssl, t);
     SSL_set_verify(t->ssl, SSL_get_verify_mode(t->ssl), &on_verify);
     SSL_set_accept_state(t->ssl);
@@ -124,6 +130,8 @@ class TlsTransport final : public Transport {
     const int r = SSL_do_handshake(t->ssl);
     if (r == 1) {
       t->hs_wants = 0;
+      // The client's first request may have come with its Finished message.
+      t->rx_inside = SSL_has_pending(t->ssl);
       return HandshakeStatus::kDone;
     }
     switch (classify(c, t, r)) {
@@ -160,9 +168,19 @@ class TlsTransport final : public Transport {
   size_t rcv_buf(Connection* c, Buffer& buf, size_t max) override {
     TlsConn* t = state(c);
     size_t total = 0;
-    if (!buf.allocate()) return 0;
+    const bool write_first = t->read_wants_write;  // OpenSSL has bytes to send first
     t->read_wants_write = false;
+    // Checked before taking a buffer: a mux asks often, and usually in vain.
+    if (!write_first && nothing_to_read(c, t)) {
+      t->rx_inside = false;
+      return 0;
+    }
+    if (!buf.allocate()) return 0;
     while (total < max && !(c->flags & (kConnRdShut | kConnError))) {
+      if (total > 0 && nothing_to_read(c, t)) {
+        t->rx_inside = false;
+        return total;
+      }
       size_t room = buf.contiguous_room();
       if (room == 0) break;
       if (room > max - total) room = max - total;
@@ -175,8 +193,10 @@ class TlsTransport final : public Transport {
         continue;
       }
       after_failed_read(c, t, classify(c, t, r));
-      break;
+      return total;
     }
+    // Stopped for want of room or of `max`: records may be left inside OpenSSL.
+    t->rx_inside = SSL_has_pending(t->ssl);
     return total;
   }
 
@@ -212,10 +232,9 @@ class TlsTransport final : public Transport {
     if (events & kWakeRecv) {
       w->events |= kWakeRecv;
       c->recv_sub = w;
-      // Records already decrypted inside OpenSSL are readable whatever the socket says.
-      const bool ready = t->read_wants_write
-                             ? (c->flags & kConnSendReady) != 0
-                             : (c->flags & kConnRecvReady) || SSL_pending(t->ssl) > 0;
+      // Records OpenSSL already holds are readable whatever the socket says.
+      const bool ready = t->read_wants_write ? (c->flags & kConnSendReady) != 0
+                                             : (c->flags & kConnRecvReady) || t->rx_inside;
       if (ready || (c->flags & kConnError)) wake_sub(c, kWakeRecv);
     }
     if (events & kWakeSend) {
@@ -239,6 +258,10 @@ class TlsTransport final : public Transport {
     char scratch[1024];
     DrainResult res = DrainResult::kEmpty;
     for (;;) {
+      if (!t->read_wants_write && nothing_to_read(c, t)) {
+        t->rx_inside = false;
+        return res;
+      }
       size_t n = 0;
       ERR_clear_error();
       const int r = SSL_read_ex(t->ssl, scratch, sizeof scratch, &n);
@@ -246,6 +269,7 @@ class TlsTransport final : public Transport {
         res = DrainResult::kData;
         continue;
       }
+      t->rx_inside = false;
       switch (classify(c, t, r)) {
         case Want::kRead:
         case Want::kWrite:
@@ -277,8 +301,15 @@ class TlsTransport final : public Transport {
   void shutr(Connection* c) override { shutdown(c->fd(), SHUT_RD); }
 
  private:
+  // Returns: true when OpenSSL holds no record and the socket is known empty,
+  // so that SSL_read could only answer WANT_READ (tls_bio reads nothing then).
+  static bool nothing_to_read(const Connection* c, const TlsConn* t) {
+    return !(c->flags & kConnRecvReady) && !SSL_has_pending(t->ssl);
+  }
+
   // After SSL_read gave nothing: the flags say why.
   static void after_failed_read(Connection* c, TlsConn* t, Want w) {
+    t->rx_inside = false;  // OpenSSL read all it held, or the connection ends
     if (w == Want::kWrite) t->read_wants_write = true;
     if (w == Want::kEof) c->flags |= kConnRdShut;
     if (w == Want::kError) c->flags |= kConnError;
