@@ -1,6 +1,7 @@
 // The global TLS keywords: where certificates and CAs are looked up
 // (crt-base, ca-base), the defaults of every "bind ... ssl" line
-// (ssl-default-bind-*), DH parameters and the tune.ssl.* settings.
+// (ssl-default-bind-*), of every "server ... ssl" line (ssl-default-server-*,
+// ssl-server-verify), DH parameters and the tune.ssl.* settings.
 #include "config/keywords.h"
 #include "config/units.h"
 
@@ -34,6 +35,27 @@ void parse_default_bind_options(const Directive& d, TlsGlobal& t, Reporter& rep)
       return;
     }
     if (parse_bind_tls_option(d, &i, t.bind_options, d[0], rep) < 0) return;
+  }
+}
+
+// ssl-default-server-options OPTION...: the protocol options of every ssl server.
+void parse_default_server_options(const Directive& d, TlsGlobal& t, Reporter& rep) {
+  if (!check_arity(d, d[0], 2, 64, d[0] + " OPTION...", rep)) return;
+  static const char* const kAllowed[] = {
+      "no-sslv3",     "no-tlsv10",    "no-tlsv11",      "no-tlsv12",   "no-tlsv13",
+      "force-tlsv12", "force-tlsv13", "no-tls-tickets", "ssl-min-ver", "ssl-max-ver"};
+  for (size_t i = 1; i < d.size(); ++i) {
+    bool ok = false;
+    for (const char* a : kAllowed) ok = ok || d[i] == a;
+    if (!ok) {
+      rep.error(d.loc, d[0],
+                "'" + d[i] +
+                    "' is not an option of ssl-default-server-options; accepted: no-sslv3, "
+                    "no-tlsv10, no-tlsv11, no-tlsv12, no-tlsv13, force-tlsv12, force-tlsv13, "
+                    "no-tls-tickets, ssl-min-ver V, ssl-max-ver V");
+      return;
+    }
+    if (parse_server_tls_option(d, &i, d[0], t.server_options, rep) < 0) return;
   }
 }
 
@@ -71,6 +93,18 @@ bool parse_ssl_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep
     if (one_word(d, &v, rep)) t.bind_curves = v;
   } else if (kw == "ssl-default-bind-options") {
     parse_default_bind_options(d, t, rep);
+  } else if (kw == "ssl-default-server-ciphers") {
+    if (one_word(d, &v, rep)) t.server_ciphers = v;
+  } else if (kw == "ssl-default-server-ciphersuites") {
+    if (one_word(d, &v, rep)) t.server_ciphersuites = v;
+  } else if (kw == "ssl-default-server-options") {
+    parse_default_server_options(d, t, rep);
+  } else if (kw == "ssl-server-verify") {
+    if (!one_word(d, &v, rep)) return true;
+    if (v != "none" && v != "required")
+      rep.error(d.loc, kw, "expects none or required, not '" + v + "'");
+    else
+      t.server_verify = v == "none" ? 0 : 2;
   } else if (kw == "ssl-dh-param-file") {
     one_word(d, &t.dh_param_file, rep);
   } else if (kw == "tune.ssl.default-dh-param") {

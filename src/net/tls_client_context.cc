@@ -1,0 +1,108 @@
+#include "net/tls_client_context.h"
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "net/tls_pem.h"
+
+namespace hearth::net {
+
+TlsClientContext::~TlsClientContext() {
+  for (Slot& s : slots_) SSL_SESSION_free(s.session);
+  SSL_CTX_free(ctx_);
+}
+
+std::unique_ptr<TlsClientContext> TlsClientContext::build(const TlsClientSettings& s,
+                                                          std::string* err) {
+  std::unique_ptr<TlsClientContext> t(new TlsClientContext());
+  t->settings_ = s;
+  SSL_CTX* ctx = t->ctx_ = SSL_CTX_new(TLS_client_method());
+  auto fail = [&](const std::string& what) {
+    *err = what + ": " + openssl_error();
+    return nullptr;
+  };
+  if (!ctx) return fail("cannot create a TLS context");
+  uint64_t opts = SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_ALL;
+  if (s.no_tickets) opts |= SSL_OP_NO_TICKET;
+  SSL_CTX_set_options(ctx, opts);
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
+                            SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (!SSL_CTX_set_min_proto_version(ctx, s.min_version) ||
+      !SSL_CTX_set_max_proto_version(ctx, s.max_version))
+    return fail("OpenSSL refuses the protocol versions");
+  const std::string ciphers = s.ciphers.empty() ? std::string(kDefaultTlsCiphers) : s.ciphers;
+  if (SSL_CTX_set_cipher_list(ctx, ciphers.c_str()) != 1)
+    return fail("OpenSSL refuses the cipher list '" + ciphers + "'");
+  if (!s.ciphersuites.empty() && SSL_CTX_set_ciphersuites(ctx, s.ciphersuites.c_str()) != 1)
+    return fail("OpenSSL refuses the TLS 1.3 cipher suites '" + s.ciphersuites + "'");
+  if (!s.ca_file.empty() && SSL_CTX_load_verify_locations(ctx, s.ca_file.c_str(), nullptr) != 1)
+    return fail("cannot load CA file '" + s.ca_file + "'");
+  if (!s.crl_file.empty()) {
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+    X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file());
+    if (!lookup || X509_load_crl_file(lookup, s.crl_file.c_str(), X509_FILETYPE_PEM) <= 0)
+      return fail("cannot load CRL file '" + s.crl_file + "'");
+    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+  }
+  SSL_CTX_set_verify(ctx, s.verify == TlsVerify::kNone ? SSL_VERIFY_NONE : SSL_VERIFY_PEER,
+                     nullptr);
+  if (!s.crt.empty()) {
+    Pem pem;
+    if (!read_pem(s.crt, &pem, err)) return nullptr;
+    if (SSL_CTX_use_cert_and_key(ctx, pem.cert, pem.key, pem.chain, 1) != 1)
+      return fail("OpenSSL refuses the client certificate of '" + s.crt + "'");
+  }
+  if (!s.alpn.empty()) {
+    std::string wire;
+    for (const std::string& p : s.alpn) {
+      wire.push_back(char(p.size()));
+      wire.append(p);
+    }
+    // The one OpenSSL call that returns 0 on success.
+    if (SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(wire.data()),
+                                unsigned(wire.size())) != 0)
+      return fail("OpenSSL refuses the ALPN list");
+  }
+  SSL_CTX_set_app_data(ctx, t.get());
+  if (s.session_reuse) {
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(ctx, &TlsClientContext::on_new_session);
+  } else {
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+  }
+  return t;
+}
+
+SSL* TlsClientContext::new_ssl() const { return SSL_new(ctx_); }
+
+bool TlsClientContext::prepare(SSL* ssl, std::string_view sni) const {
+  const std::string name(sni);
+  if (!name.empty() && SSL_set_tlsext_host_name(ssl, name.c_str()) != 1) return false;
+  const std::string& host = name.empty() ? settings_.verifyhost : name;
+  if (settings_.verify == TlsVerify::kRequired && !host.empty()) {
+    SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    if (SSL_set1_host(ssl, host.c_str()) != 1) return false;
+  }
+  const int t = thread_index();
+  if (settings_.session_reuse && t >= 0 && t < kMaxThreads) {
+    const Slot& slot = slots_[t];
+    if (slot.session && slot.sni == name && SSL_set_session(ssl, slot.session) != 1)
+      ERR_clear_error();  // a full handshake instead
+  }
+  return true;
+}
+
+int TlsClientContext::on_new_session(SSL* ssl, SSL_SESSION* sess) {
+  auto* self = static_cast<TlsClientContext*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  const int t = thread_index();
+  if (!self || t < 0 || t >= kMaxThreads) return 0;
+  Slot& slot = self->slots_[t];
+  SSL_SESSION_free(slot.session);
+  slot.session = sess;
+  const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  slot.sni = sni ? sni : "";
+  return 1;
+}
+
+}  // namespace hearth::net
