@@ -97,12 +97,16 @@ int TlsClientContext::on_new_session(SSL* ssl, SSL_SESSION* sess) {
   auto* self = static_cast<TlsClientContext*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
   const int t = thread_index();
   if (!self || t < 0 || t >= kMaxThreads) return 0;
+  // A copy: OpenSSL marks the connection's own session unresumable when the
+  // connection ends without our close_notify (a server that closed first).
+  SSL_SESSION* copy = SSL_SESSION_dup(sess);
+  if (!copy) return 0;
   Slot& slot = self->slots_[t];
   SSL_SESSION_free(slot.session);
-  slot.session = sess;
+  slot.session = copy;
   const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
   slot.sni = sni ? sni : "";
-  return 1;
+  return 0;  // sess stays OpenSSL's
 }
 
 }  // namespace hearth::net

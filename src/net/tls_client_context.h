@@ -44,7 +44,8 @@ class TlsClientContext {
   };
   TlsClientContext() = default;
   // OpenSSL hands over each new session (after a TLS 1.2 handshake, or with
-  // a TLS 1.3 ticket): it replaces the slot of the thread. Returns: 1 (kept).
+  // a TLS 1.3 ticket): a copy replaces the slot of the thread. Returns: 0
+  // (the session itself stays OpenSSL's).
   static int on_new_session(SSL* ssl, SSL_SESSION* sess);
 
   TlsClientSettings settings_;
