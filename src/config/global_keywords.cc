@@ -154,7 +154,8 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
               "server-state-base, nosplice, maxpipes, tune.pipesize, "
               "expose-experimental-directives, crt-base, ca-base, ssl-default-bind-ciphers, "
               "ssl-default-bind-ciphersuites, ssl-default-bind-curves, ssl-default-bind-options, "
-              "ssl-dh-param-file, tune.ssl.default-dh-param, tune.ssl.cachesize, "
+              "ssl-default-server-ciphers, ssl-default-server-ciphersuites, ssl-default-server-options, "
+              "ssl-server-verify, ssl-dh-param-file, tune.ssl.default-dh-param, tune.ssl.cachesize, "
               "tune.ssl.lifetime, tune.ssl.maxrecord, " +
                   std::string(kProcessKeywordList));
   }

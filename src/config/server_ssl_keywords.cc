@@ -87,9 +87,14 @@ bool set_valued(const Directive& d, const std::string& o, const std::string& v,
 }
 
 // Remembers the first TLS option written on a server line itself (not
-// inherited), so that one without "ssl" or "check-ssl" can be refused.
+// inherited; not one that only resets an inherited option), so that one
+// without "ssl" or "check-ssl" can be refused.
 void note_option(const Directive& d, const std::string& kw, const std::string& o, ServerTls& t) {
-  if (kw != "server" || t.first_option.line || o == "ssl" || o == "no-ssl") return;
+  static const char* const kResets[] = {"ssl",         "no-ssl",       "ssl-reuse",
+                                        "tls-tickets", "no-check-ssl", "no-verifyhost"};
+  if (kw != "server" || t.first_option.line) return;
+  for (const char* r : kResets)
+    if (o == r) return;
   t.first_option = d.loc;
   t.first_option_name = o;
 }
