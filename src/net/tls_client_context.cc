@@ -86,9 +86,12 @@ bool TlsClientContext::prepare(SSL* ssl, std::string_view sni) const {
   }
   const int t = thread_index();
   if (settings_.session_reuse && t >= 0 && t < kMaxThreads) {
+    // Each connection resumes from its own copy, as OpenSSL marks the session
+    // of a connection that ends without our close_notify unresumable.
     const Slot& slot = slots_[t];
-    if (slot.session && slot.sni == name && SSL_set_session(ssl, slot.session) != 1)
-      ERR_clear_error();  // a full handshake instead
+    SSL_SESSION* copy = slot.session && slot.sni == name ? SSL_SESSION_dup(slot.session) : nullptr;
+    if (copy && SSL_set_session(ssl, copy) != 1) ERR_clear_error();  // a full handshake instead
+    SSL_SESSION_free(copy);
   }
   return true;
 }

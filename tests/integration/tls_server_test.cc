@@ -81,27 +81,37 @@ TestCerts* TlsServer::other_ = nullptr;
 std::string TlsServer::crt_;
 
 TEST_F(TlsServer, SniVerifyRequiredAndResumption) {
-  const NginxTls t = tls();
-  Nginx nginx("    location = /sni { return 200 \"sni=$ssl_server_name\\n\"; }\n", &t);
-  ASSERT_TRUE(nginx.ready()) << nginx.describe();
-  const uint16_t fe = free_tcp_port();
-  HearthProcess h(config(fe, nginx.port(),
-                         "ssl verify required ca-file " + certs_->ca_pem() + " sni req.hdr(host)"),
-                  {.wait_ports = {fe}});
-  ASSERT_TRUE(h.ready()) << h.describe();
-  // Two clients (http-reuse safe: each first request opens its own server
-  // connection), so the second connection resumes the first one's session.
-  for (int i = 0; i < 2; ++i) {
-    CommandResult r =
-        run_command({"curl", "-sS", "-H", "Host: a.example", url(fe, "/sni")}, milliseconds{10000});
-    EXPECT_EQ(r.output, "sni=a.example\n") << h.output();
+  for (const std::string protocols : {"TLSv1.2", "TLSv1.3"}) {
+    SCOPED_TRACE(protocols);
+    const NginxTls t = tls(protocols);
+    Nginx nginx("    location = /sni { return 200 \"sni=$ssl_server_name\\n\"; }\n", &t);
+    ASSERT_TRUE(nginx.ready()) << nginx.describe();
+    const uint16_t fe = free_tcp_port();
+    HearthProcess h(config(fe, nginx.port(),
+                           "ssl verify required ca-file " + certs_->ca_pem() +
+                               " sni req.hdr(host) alpn http/1.1",
+                           "", "  option httpclose\n"),
+                    {.wait_ports = {fe}});
+    ASSERT_TRUE(h.ready()) << h.describe();
+    // A new server connection per request (httpclose): the first makes a
+    // full handshake, each later one resumes the session of the one before
+    // (TLS 1.2: the same session, over connections that each ended).
+    constexpr size_t kRequests = 4;
+    for (size_t i = 0; i < kRequests; ++i) {
+      CommandResult r = run_command({"curl", "-sS", "-H", "Host: a.example", url(fe, "/sni")},
+                                    milliseconds{10000});
+      EXPECT_EQ(r.output, "sni=a.example\n") << h.output();
+    }
+    ASSERT_TRUE(
+        wait_until([&] { return nginx.access_log().size() == kRequests; }, milliseconds{3000}));
+    EXPECT_EQ(nginx.distinct_connections(), kRequests);
+    for (size_t i = 0; i < kRequests; ++i) {
+      const LogLine l = parse(nginx.access_log()[i]);
+      EXPECT_EQ(l.sni, "a.example");
+      EXPECT_EQ(l.protocol, protocols);
+      EXPECT_EQ(l.reused, i == 0 ? "." : "r") << "request " << i;
+    }
   }
-  ASSERT_TRUE(wait_until([&] { return nginx.access_log().size() == 2; }, milliseconds{3000}));
-  const LogLine first = parse(nginx.access_log()[0]), second = parse(nginx.access_log()[1]);
-  EXPECT_NE(first.conn, second.conn);
-  EXPECT_EQ(first.sni, "a.example");
-  EXPECT_EQ(first.reused, ".") << "a first connection has nothing to resume";
-  EXPECT_EQ(second.reused, "r") << "the session was not resumed";
 }
 
 TEST_F(TlsServer, NoSslReuseMakesFullHandshakes) {
