@@ -2,9 +2,12 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509_vfy.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "net/tls_settings.h"
 
 namespace hearth::net {
 namespace {
@@ -74,6 +77,40 @@ bool read_pem(const std::string& path, Pem* p, std::string* err) {
     *err = "the private key of '" + path + "' does not match its certificate";
     return false;
   }
+  return true;
+}
+
+bool set_common_ctx(SSL_CTX* ctx, uint64_t extra_opts, int min_version, int max_version,
+                    const std::string& ciphers, const std::string& ciphersuites, std::string* err) {
+  SSL_CTX_set_options(ctx,
+                      SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_ALL | extra_opts);
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
+                            SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (!SSL_CTX_set_min_proto_version(ctx, min_version) ||
+      !SSL_CTX_set_max_proto_version(ctx, max_version)) {
+    *err = "OpenSSL refuses the protocol versions: " + openssl_error();
+    return false;
+  }
+  const std::string list = ciphers.empty() ? std::string(kDefaultTlsCiphers) : ciphers;
+  if (SSL_CTX_set_cipher_list(ctx, list.c_str()) != 1) {
+    *err = "OpenSSL refuses the cipher list '" + list + "': " + openssl_error();
+    return false;
+  }
+  if (!ciphersuites.empty() && SSL_CTX_set_ciphersuites(ctx, ciphersuites.c_str()) != 1) {
+    *err = "OpenSSL refuses the TLS 1.3 cipher suites '" + ciphersuites + "': " + openssl_error();
+    return false;
+  }
+  return true;
+}
+
+bool load_crl_file(SSL_CTX* ctx, const std::string& path, std::string* err) {
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file());
+  if (!lookup || X509_load_crl_file(lookup, path.c_str(), X509_FILETYPE_PEM) <= 0) {
+    *err = "cannot load CRL file '" + path + "': " + openssl_error();
+    return false;
+  }
+  X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
   return true;
 }
 
