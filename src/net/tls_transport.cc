@@ -117,9 +117,17 @@ class TlsTransport final : public Transport {
     return true;
   }
 
+  // A server connection we close while it is sound (an idle one retired, one
+  // that carried its last exchange) says close_notify first, once.
   void close(Connection* c) override {
     TlsConn* t = state(c);
     if (!t) return;
+    constexpr uint32_t kNotSound = kConnError | kConnWrShut | kConnRdShut | kConnRdHup;
+    if (client_ && SSL_is_init_finished(t->ssl) && !t->fatal && !(c->flags & kNotSound)) {
+      ERR_clear_error();
+      SSL_shutdown(t->ssl);
+      ERR_clear_error();
+    }
     SSL_free(t->ssl);
     tls_pool().destroy(t);
     c->xprt_ctx = nullptr;

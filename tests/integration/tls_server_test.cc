@@ -5,9 +5,14 @@
 // connections that survive TLS 1.3 session tickets and are retired on the
 // server's close_notify, checks over TLS, and the configuration refusals.
 #include <gtest/gtest.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "http_test_util.h"
@@ -220,6 +225,52 @@ TEST_F(TlsServer, IdleConnectionSurvivesTls13TicketsAndLeavesOnCloseNotify) {
   EXPECT_EQ(nginx.distinct_connections(), 2u);
   EXPECT_EQ(third.reused, "r") << "the TLS 1.3 ticket was not used to resume";
   EXPECT_EQ(h.output().find(" SH "), std::string::npos) << h.output();
+}
+
+// One TLS connection served by hand: the handshake, one request answered with
+// keep-alive, then how the peer ended: "close_notify" or "eof" (a FIN alone).
+std::string serve_one_and_see_the_end(int listen_fd, const std::string& crt) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  std::string end = "setup failed";
+  const int fd = accept(listen_fd, nullptr, nullptr);
+  if (ctx && fd >= 0 && SSL_CTX_use_certificate_chain_file(ctx, crt.c_str()) == 1 &&
+      SSL_CTX_use_PrivateKey_file(ctx, (crt + ".key").c_str(), SSL_FILETYPE_PEM) == 1) {
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    char buf[4096];
+    if (SSL_accept(ssl) == 1 && SSL_read(ssl, buf, sizeof buf) > 0) {
+      const std::string res = "HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nok\n";
+      SSL_write(ssl, res.data(), int(res.size()));
+      const int r = SSL_read(ssl, buf, sizeof buf);
+      end = r > 0                                            ? "more data"
+            : SSL_get_error(ssl, r) == SSL_ERROR_ZERO_RETURN ? "close_notify"
+                                                             : "eof";
+    }
+    SSL_free(ssl);
+  }
+  if (fd >= 0) close(fd);
+  SSL_CTX_free(ctx);
+  ERR_clear_error();
+  return end;
+}
+
+TEST_F(TlsServer, HearthClosesWithCloseNotify) {
+  uint16_t port = 0;
+  const int lfd = listen_loopback(0, &port);
+  ASSERT_GE(lfd, 0);
+  std::string end;
+  std::thread server([&] { end = serve_one_and_see_the_end(lfd, crt_); });
+  const uint16_t fe = free_tcp_port();
+  // pool-max-conn 0: Hearth closes the connection as soon as the exchange ends.
+  HearthProcess h(config(fe, port,
+                         "ssl verify required ca-file " + certs_->ca_pem() +
+                             " sni str(a.example) pool-max-conn 0"),
+                  {.wait_ports = {fe}});
+  EXPECT_TRUE(h.ready()) << h.describe();
+  EXPECT_EQ(run_command({"curl", "-sS", url(fe, "/")}, milliseconds{10000}).output, "ok\n");
+  server.join();
+  close(lfd);
+  EXPECT_EQ(end, "close_notify") << h.output();
 }
 
 TEST_F(TlsServer, ChecksGoOverTls) {
