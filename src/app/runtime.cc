@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "app/tls_bind.h"
+#include "app/tls_server.h"
 #include "backend/fd_pressure.h"
 #include "config/proxy_ids.h"
 #include "config/validate_binds.h"
@@ -255,6 +256,12 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     if (!set_connect_options(sc, sc.source.empty() ? p.source : sc.source, server_bufs_, s.get(),
                              errors))
       continue;
+    std::string tls_err;
+    if (!set_server_tls(sc, cfg_->global.tls, s.get(), &tls_err)) {
+      errors->push_back(where(sc.loc, "server") + "'server " + p.name + "/" + sc.name +
+                        "': " + tls_err);
+      continue;
+    }
     s->puid = puids[k];
     s->puid_forced = sc.id != 0;
     s->redir = sc.redir;

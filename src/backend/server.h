@@ -17,6 +17,10 @@
 #include "net/socket.h"
 #include "net/transport.h"
 
+namespace hearth::expr {
+struct SampleExpr;
+}
+
 namespace hearth::backend {
 
 class HealthCheck;
@@ -44,6 +48,15 @@ class Server {
   std::string name;
   net::Address addr;
   net::Transport* xprt = net::raw_transport();  // what carries its connections
+  // TLS toward the server ("ssl"): the transport `xprt` then points to, and
+  // the SNI expression evaluated for each new connection (null: no SNI).
+  std::unique_ptr<net::Transport> tls_xprt;
+  std::shared_ptr<const expr::SampleExpr> sni;
+  // What carries its health checks: raw, the server's TLS transport, or one
+  // of their own (check-ssl without ssl, check-alpn); and the SNI they send.
+  net::Transport* check_xprt = net::raw_transport();
+  std::unique_ptr<net::Transport> check_tls_xprt;
+  std::string check_sni;
   // The mux of its HTTP connections (a registered mux name; "h1" today).
   const char* http_mux = "h1";
   int id = 0;    // position in its backend, from 0

@@ -240,6 +240,16 @@ const std::vector<Named>& catalog() {
     add("ssl_c_serial", def(FetchId::kSslCSerial, none, T::kBin, kUseAny));
     add("ssl_c_notafter", def(FetchId::kSslCNotafter, none, T::kStr, kUseAny));
     add("ssl_c_sha1", def(FetchId::kSslCSha1, none, T::kBin, kUseAny));
+    add("ssl_bc", def(FetchId::kSslBc, none, T::kBool, kUseAny));
+    add("ssl_bc_protocol", def(FetchId::kSslBcProtocol, none, T::kStr, kUseAny));
+    add("ssl_bc_cipher", def(FetchId::kSslBcCipher, none, T::kStr, kUseAny));
+    add("ssl_bc_alpn", def(FetchId::kSslBcAlpn, none, T::kStr, kUseAny));
+    // HAProxy 2.6 names it ssl_bc_is_resumed; ssl_bc_session_reused is the
+    // name issue #9 asked for, kept as an alias.
+    for (std::string_view n : {"ssl_bc_is_resumed", "ssl_bc_session_reused"})
+      add(n, def(FetchId::kSslBcSessionReused, none, T::kBool, kUseAny));
+    add("ssl_bc_use_keysize", def(FetchId::kSslBcUseKeysize, none, T::kSint, kUseAny));
+    add("ssl_bc_alg_keysize", def(FetchId::kSslBcAlgKeysize, none, T::kSint, kUseAny));
     // Kept from the request line for the whole transaction.
     const uint8_t txn = kUseReq | kUseRes;
     add("capture.req.method", def(FetchId::kCaptureReqMethod, none, T::kStr, txn));

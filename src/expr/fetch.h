@@ -70,6 +70,14 @@ enum class FetchId : uint16_t {
   kSslCSerial,
   kSslCNotafter,
   kSslCSha1,
+  // The server connection's TLS session (stream/ssl_fetch.cc): first to last.
+  kSslBc,
+  kSslBcProtocol,
+  kSslBcCipher,
+  kSslBcAlpn,
+  kSslBcSessionReused,
+  kSslBcUseKeysize,
+  kSslBcAlgKeysize,
   // Layer 7, kept for the whole transaction (request and response rules).
   kCaptureReqMethod,
   kCaptureReqUri,

@@ -9,83 +9,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "net/tls_pem.h"
+
 namespace hearth::net {
 namespace {
-
-// Returns: OpenSSL's last queued error as text ("" if none); clears the queue.
-std::string openssl_error() {
-  unsigned long e = 0, last = 0;
-  while ((e = ERR_get_error()) != 0) last = e;
-  if (!last) return "";
-  char buf[256];
-  ERR_error_string_n(last, buf, sizeof buf);
-  return buf;
-}
-
-// A key or certificate protected by a passphrase cannot be asked for: fail.
-int no_passphrase(char*, int, int, void*) { return 0; }
-
-// What one PEM file (and its ".key" companion) holds.
-struct Pem {
-  X509* cert = nullptr;
-  STACK_OF(X509) * chain = nullptr;
-  EVP_PKEY* key = nullptr;
-  EVP_PKEY* dh = nullptr;
-  ~Pem() {
-    X509_free(cert);
-    sk_X509_pop_free(chain, X509_free);
-    EVP_PKEY_free(key);
-    EVP_PKEY_free(dh);
-  }
-};
-
-// Returns: the private key of `path` (its first PEM private key), or nullptr.
-EVP_PKEY* read_key(const std::string& path) {
-  BIO* b = BIO_new_file(path.c_str(), "r");
-  if (!b) return nullptr;
-  EVP_PKEY* k = PEM_read_bio_PrivateKey(b, nullptr, no_passphrase, nullptr);
-  BIO_free(b);
-  return k;
-}
-
-// Reads a certificate file: the first certificate, the chain after it, the
-// key (here or in PATH.key) and any DH parameters. Returns: false with *err.
-bool read_pem(const std::string& path, Pem* p, std::string* err) {
-  BIO* b = BIO_new_file(path.c_str(), "r");
-  if (!b) {
-    *err = "cannot open certificate file '" + path + "': " + std::strerror(errno);
-    ERR_clear_error();
-    return false;
-  }
-  p->cert = PEM_read_bio_X509_AUX(b, nullptr, no_passphrase, nullptr);
-  if (!p->cert) {
-    BIO_free(b);
-    *err = "no certificate found in '" + path + "' (" + openssl_error() + ")";
-    return false;
-  }
-  p->chain = sk_X509_new_null();
-  while (X509* x = PEM_read_bio_X509(b, nullptr, no_passphrase, nullptr)) sk_X509_push(p->chain, x);
-  ERR_clear_error();  // the end of the file ends the loop with an error
-  BIO_seek(b, 0);
-  p->key = PEM_read_bio_PrivateKey(b, nullptr, no_passphrase, nullptr);
-  ERR_clear_error();
-  BIO_seek(b, 0);
-  p->dh = PEM_read_bio_Parameters(b, nullptr);
-  ERR_clear_error();
-  BIO_free(b);
-  if (!p->key) p->key = read_key(path + ".key");
-  ERR_clear_error();
-  if (!p->key) {
-    *err = "no private key in '" + path + "' nor in '" + path + ".key'";
-    return false;
-  }
-  if (X509_check_private_key(p->cert, p->key) != 1) {
-    ERR_clear_error();
-    *err = "the private key of '" + path + "' does not match its certificate";
-    return false;
-  }
-  return true;
-}
 
 // Returns: the DNS names of the subjectAltName, or the CN when there is none,
 // normalized and sorted.
@@ -238,20 +165,13 @@ SSL_CTX* TlsServerContext::new_ctx(std::string* err) {
     return nullptr;
   };
   if (!ctx) return fail("cannot create a TLS context");
-  uint64_t opts = SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_ALL;
+  uint64_t opts = 0;
   if (!s.prefer_client_ciphers) opts |= SSL_OP_CIPHER_SERVER_PREFERENCE;
   if (s.no_tickets) opts |= SSL_OP_NO_TICKET;
-  SSL_CTX_set_options(ctx, opts);
-  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
-                            SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-  if (!SSL_CTX_set_min_proto_version(ctx, s.min_version) ||
-      !SSL_CTX_set_max_proto_version(ctx, s.max_version))
-    return fail("OpenSSL refuses the protocol versions");
-  const std::string& ciphers = s.ciphers.empty() ? std::string(kDefaultTlsCiphers) : s.ciphers;
-  if (SSL_CTX_set_cipher_list(ctx, ciphers.c_str()) != 1)
-    return fail("OpenSSL refuses the cipher list '" + ciphers + "'");
-  if (!s.ciphersuites.empty() && SSL_CTX_set_ciphersuites(ctx, s.ciphersuites.c_str()) != 1)
-    return fail("OpenSSL refuses the TLS 1.3 cipher suites '" + s.ciphersuites + "'");
+  if (!set_common_ctx(ctx, opts, s.min_version, s.max_version, s.ciphers, s.ciphersuites, err)) {
+    SSL_CTX_free(ctx);
+    return nullptr;
+  }
   if (!s.curves.empty() && SSL_CTX_set1_groups_list(ctx, s.curves.c_str()) != 1)
     return fail("OpenSSL refuses the curves '" + s.curves + "'");
   EVP_PKEY* dh = nullptr;
@@ -293,12 +213,9 @@ SSL_CTX* TlsServerContext::new_ctx(std::string* err) {
     if (!names) return fail("no CA names in '" + s.ca_file + "'");
     SSL_CTX_set_client_CA_list(ctx, names);
   }
-  if (!s.crl_file.empty()) {
-    X509_STORE* store = SSL_CTX_get_cert_store(ctx);
-    X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file());
-    if (!lookup || X509_load_crl_file(lookup, s.crl_file.c_str(), X509_FILETYPE_PEM) <= 0)
-      return fail("cannot load CRL file '" + s.crl_file + "'");
-    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+  if (!s.crl_file.empty() && !load_crl_file(ctx, s.crl_file, err)) {
+    SSL_CTX_free(ctx);
+    return nullptr;
   }
   SSL_CTX_set_tlsext_servername_callback(ctx, &TlsServerContext::on_servername);
   SSL_CTX_set_tlsext_servername_arg(ctx, this);

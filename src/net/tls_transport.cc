@@ -9,6 +9,7 @@
 #include "core/pool.h"
 #include "net/connection.h"
 #include "net/tls_bio.h"
+#include "net/tls_client_context.h"
 #include "net/tls_context.h"
 
 namespace hearth::net {
@@ -89,15 +90,19 @@ void wake_sub(Connection* c, uint32_t ev) {
   c->loop()->wake(w->tasklet, ev);
 }
 
+// One transport per bind line (accepting, with server_) or per server
+// (connecting, with client_); the I/O is the same either way.
 class TlsTransport final : public Transport {
  public:
-  explicit TlsTransport(std::unique_ptr<TlsServerContext> ctx) : ctx_(std::move(ctx)) {}
+  explicit TlsTransport(std::unique_ptr<TlsServerContext> ctx) : server_(std::move(ctx)) {}
+  explicit TlsTransport(std::unique_ptr<TlsClientContext> ctx) : client_(std::move(ctx)) {}
   const char* name() const override { return "ssl"; }
+  const TlsClientContext* client() const { return client_.get(); }
 
   bool start(Connection* c) override {
     TlsConn* t = tls_pool().create();
     if (!t) return false;
-    t->ssl = ctx_->new_ssl();
+    t->ssl = server_ ? server_->new_ssl() : client_->new_ssl();
     BIO* bio = t->ssl ? new_connection_bio(c) : nullptr;
     if (!bio) {
       if (t->ssl) SSL_free(t->ssl);
@@ -110,14 +115,25 @@ class TlsTransport final : public Transport {
     SSL_set_read_ahead(t->ssl, 1);
     SSL_set_app_data(t->ssl, t);
     SSL_set_verify(t->ssl, SSL_get_verify_mode(t->ssl), &on_verify);
-    SSL_set_accept_state(t->ssl);
+    if (server_)
+      SSL_set_accept_state(t->ssl);
+    else
+      SSL_set_connect_state(t->ssl);
     c->xprt_ctx = t;
     return true;
   }
 
+  // A server connection we close while it is sound (an idle one retired, one
+  // that carried its last exchange) says close_notify first, once.
   void close(Connection* c) override {
     TlsConn* t = state(c);
     if (!t) return;
+    constexpr uint32_t kNotSound = kConnError | kConnWrShut | kConnRdShut | kConnRdHup;
+    if (client_ && SSL_is_init_finished(t->ssl) && !t->fatal && !(c->flags & kNotSound)) {
+      ERR_clear_error();
+      SSL_shutdown(t->ssl);
+      ERR_clear_error();
+    }
     SSL_free(t->ssl);
     tls_pool().destroy(t);
     c->xprt_ctx = nullptr;
@@ -322,7 +338,8 @@ class TlsTransport final : public Transport {
     return t->socket_error ? TlsFailure::kSocketError : TlsFailure::kHandshake;
   }
 
-  std::unique_ptr<TlsServerContext> ctx_;
+  std::unique_ptr<TlsServerContext> server_;
+  std::unique_ptr<TlsClientContext> client_;
 };
 
 }  // namespace
@@ -352,6 +369,26 @@ std::unique_ptr<Transport> make_tls_server_transport(const TlsBindSettings& s, s
   auto ctx = TlsServerContext::build(s, err);
   if (!ctx) return nullptr;
   return std::make_unique<TlsTransport>(std::move(ctx));
+}
+
+std::unique_ptr<Transport> make_tls_client_transport(const TlsClientSettings& s, std::string* err) {
+  auto ctx = TlsClientContext::build(s, err);
+  if (!ctx) return nullptr;
+  return std::make_unique<TlsTransport>(std::move(ctx));
+}
+
+bool tls_client_prepare(Connection* c, std::string_view sni) {
+  const auto* x = dynamic_cast<const TlsTransport*>(c->xprt);
+  if (!x || !x->client()) return true;
+  if (x->client()->prepare(state(c)->ssl, sni)) return true;
+  ERR_clear_error();
+  return false;
+}
+
+std::string_view tls_server_name(const Connection* c) {
+  ssl_st* ssl = c->xprt ? c->xprt->ssl(c) : nullptr;
+  const char* name = ssl ? SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name) : nullptr;
+  return name ? std::string_view(name) : std::string_view();
 }
 
 TlsFailure tls_failure(const Connection* c) {

@@ -194,6 +194,7 @@ TxnFetch HttpStream::response_fetch() {
   fetch.set_log_level(&log_.level);
   fetch.set_last_rule(&log_.last_rule);
   fetch.set_server(ss_.server());
+  fetch.set_server_conn(scb() ? scb()->conn : nullptr);
   fetch.set_timeouts(&tmo_);
   // The payload that arrived with the head shares HAProxy's buffer with it
   // (measured only when there are rules to bound).

@@ -52,6 +52,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
       timer_(&HttpStream::timer_cb, this) {
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
+  ss_.set_sni_eval(&HttpStream::eval_sni);
   log_.start_ms = now();
   if (Session* s = Session::of(scf->conn)) {
     // The previous transaction's stream-level set-src / set-dst end with it.
@@ -216,6 +217,11 @@ void HttpStream::check_timeouts() {
     case Phase::kDone:
       return;
   }
+}
+
+size_t HttpStream::eval_sni(void* app, const expr::SampleExpr& e, char* buf, size_t cap) {
+  TxnFetch fetch = static_cast<HttpStream*>(app)->request_fetch();
+  return eval_to_buffer(e, fetch, buf, cap);
 }
 
 // The request goes to be_: the server side assigns a server and gets a

@@ -111,6 +111,8 @@ class HttpStream {
                  const std::vector<config::HttpRule>& redirects, bool buffer,
                  config::HdrNamePolicy names, const config::HttpRule** final_rule, bool* full);
   TxnFetch request_fetch();
+  // ServerSide::SniEval: a server's "sni" over the request.
+  static size_t eval_sni(void* app, const expr::SampleExpr& e, char* buf, size_t cap);
   void to_server();
   // Waiting for the request payload (http_request_body.cc). wait_body:
   // Returns: true if the payload is there or cannot come; false if the

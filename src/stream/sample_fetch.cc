@@ -10,6 +10,7 @@
 
 #include "backend/backend.h"
 #include "backend/server.h"
+#include "expr/sample_expr.h"
 #include "http/headers.h"
 #include "net/connection.h"
 #include "net/listener.h"
@@ -207,6 +208,8 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
                         expr::Sample& out) {
   if (def.id >= FetchId::kSslFc && def.id <= FetchId::kSslCSha1)
     return fetch_ssl(def, args, nargs, client_, out);
+  if (def.id >= FetchId::kSslBc && def.id <= FetchId::kSslBcAlgKeysize)
+    return fetch_ssl_bc(def, server_conn_, out);
   switch (def.id) {
     case FetchId::kSrc:
     case FetchId::kSrcPort: {
@@ -528,6 +531,14 @@ bool TxnFetch::fetch_response(const expr::FetchDef& def, const expr::Arg* args, 
     default:
       return false;
   }
+}
+
+size_t eval_to_buffer(const expr::SampleExpr& e, expr::FetchContext& ctx, char* buf, size_t cap) {
+  expr::Sample smp;
+  if (!expr::eval_sample_expr(e, ctx, smp) || !expr::cast(smp, expr::SmpType::kStr)) return 0;
+  if (smp.str.size() > cap) return 0;
+  std::memcpy(buf, smp.str.data(), smp.str.size());
+  return smp.str.size();
 }
 
 }  // namespace hearth::stream

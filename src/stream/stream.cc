@@ -43,6 +43,7 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
       timer_(&Stream::timer_cb, this) {
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
+  ss_.set_sni_eval(&Stream::eval_sni);
   start_ms_ = EventLoop::current()->now_ms();
   if (fe->log) req_id_ = next_request_id();
   ++t_live_streams;
@@ -229,6 +230,12 @@ void Stream::switch_backend() {
   be_ = fe_->select_backend(fetch);
   be_hold_.reset(be_);
   switched_ = true;
+}
+
+size_t Stream::eval_sni(void* app, const expr::SampleExpr& e, char* buf, size_t cap) {
+  auto* self = static_cast<Stream*>(app);
+  TcpFetch fetch = self->request_fetch(self->be_);
+  return eval_to_buffer(e, fetch, buf, cap);
 }
 
 void Stream::assign_server() {
