@@ -4,14 +4,23 @@ reports the proxy's RSS growth per connection (VmRSS from /proc/PID/status).
 
 usage: idle_memory.py PID PORT [N=5000]
 Each connection sends one GET, reads the whole response, then stays open and idle.
+TLS=1 in the environment: the connections are TLS (no certificate check, no
+session reuse: each one a full handshake, as a new client's).
+TRIM=1: malloc_trim(0) is called in the proxy (through gdb) before each RSS reading,
+so that the figure counts the memory in use, not the freed memory glibc keeps.
 """
 import os
 import socket
+import subprocess
+import ssl
 import sys
 import time
 
 
 def rss_kb(pid):
+    if os.environ.get("TRIM") == "1":
+        subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "call (int) malloc_trim(0)"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             if line.startswith("VmRSS:"):
@@ -39,20 +48,31 @@ def one_request(s):
         raise RuntimeError(head[:40])
 
 
+def connect(port):
+    """Returns: a connected socket, wrapped in TLS when TLS=1."""
+    s = socket.create_connection(("127.0.0.1", port))
+    if os.environ.get("TLS") == "1":
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        s = ctx.wrap_socket(s, server_hostname="bench.local")
+    return s
+
+
 def main():
     pid, port = int(sys.argv[1]), int(sys.argv[2])
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 5000
     # Warm up: pools, buffers and the backend connection exist before measuring.
     warm = []
     for _ in range(50):
-        s = socket.create_connection(("127.0.0.1", port))
+        s = connect(port)
         one_request(s)
         warm.append(s)
     time.sleep(0.5)
     before = rss_kb(pid)
     conns = []
     for i in range(n):
-        s = socket.create_connection(("127.0.0.1", port))
+        s = connect(port)
         one_request(s)
         conns.append(s)
     time.sleep(1.0)

@@ -122,7 +122,7 @@ std::string RuntimeApi::help() const {
   return "The following commands are valid at this level:\n"
          "  help                          : this list\n"
          "  show info                     : process information\n"
-         "  show stat                     : counters per frontend and server (CSV)\n"
+         "  show stat                     : counters per frontend, server and backend (CSV)\n"
          "  show servers conn [BACKEND]   : server connections: used, idle, safe, learned timeout\n"
          "  show pools                    : memory pools\n"
          "  show metrics                  : counters in Prometheus text format\n"
@@ -245,65 +245,29 @@ std::string RuntimeApi::show_pools() const {
   return o.str();
 }
 
-namespace {
-
-// The status column: MAINT, "no check", or the check-driven state.
-std::string server_status(const backend::Server& s) {
-  if (s.disabled.load() || !s.has_addr) return "MAINT";
-  if (s.drain.load() && s.up.load()) return "DRAIN";
-  if (!s.health.checked) return "no check";
-  return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall);
+std::string RuntimeApi::show_stat() {
+  const StatSources src = stat_sources();
+  std::vector<backend::Server*> servers;
+  for (const StatProxy& px : stat_proxies(src))
+    if (px.be)
+      for (auto& s : px.be->servers()) servers.push_back(s.get());
+  const std::vector<PoolThreadStats> pools = collect_pool_stats(servers);
+  StatOptions opt;
+  opt.pools = &pools;
+  std::string out = stat_csv_header();
+  size_t pool_index = 0;
+  for (const StatProxy& px : stat_proxies(src))
+    for (const StatRow& r : stat_rows(px, src, opt, &pool_index)) out += stat_csv_line(r);
+  out += "\n";
+  return out;
 }
 
-// CSV fields must not carry the separator or a line break.
-std::string csv_field(std::string v) {
-  for (char& c : v)
-    if (c == ',' || c == '\n' || c == '\r') c = ' ';
-  return v;
-}
-
-}  // namespace
-
-std::string RuntimeApi::show_stat() const {
-  const int64_t now = MonotonicClock::instance()->now_ms();
-  std::ostringstream o;
-  o << "# pxname,svname,scur,stot,bin,bout,hrsp_req,ereq,conn_opened,reused,retries,redispatched,"
-       "econ,status,weight,chkfail,chkdown,lastchg,downtime,check_status,check_code,"
-       "check_duration,last_chk,iid,desc,wrew\n";
-  for (stream::Frontend* f : frontends_)
-    o << f->name << ",FRONTEND," << f->cur_conns.load() << "," << f->counters.sessions.load() << ","
-      << f->counters.bytes_in.load() << "," << f->counters.bytes_out.load() << ","
-      << f->counters.http_requests.load() << "," << f->counters.http_errors.load()
-      << ",,,,,,OPEN,,,,,,,,,," << f->id << "," << csv_field(f->description) << ","
-      << f->counters.failed_rewrites.load() << "\n";
-  for (backend::Backend* b : backends_)
-    for (auto& s : b->servers()) {
-      const backend::ServerHealth& h = s->health;
-      o << b->name() << "," << s->name << "," << s->cur_sess.load() << ","
-        << s->counters.sessions.load() << ",,,,," << s->counters.conns_opened.load() << ","
-        << s->counters.reused.load() << "," << s->counters.retries.load() << ","
-        << s->counters.redispatches.load() << "," << s->counters.connect_errors.load() << ","
-        << server_status(*s) << "," << s->weight << ",";
-      if (h.checked)
-        o << h.failed_checks.load() << "," << h.down_transitions.load();
-      else
-        o << ",";
-      o << "," << (now - h.last_change_ms()) / 1000 << "," << h.downtime_ms(now) / 1000 << ",";
-      if (h.checked) {
-        backend::ServerHealth::LastCheck last = h.last();
-        o << backend::check_status_code(last.status) << ","
-          << (last.code ? std::to_string(last.code) : "") << ","
-          << (last.duration_ms >= 0 ? std::to_string(last.duration_ms) : "") << ","
-          << csv_field(last.info);
-      } else {
-        o << ",,,";
-      }
-      // A server's row: its backend's id, no description (servers have none yet)
-      // and no wrew (counted per frontend only).
-      o << "," << b->id << ",,\n";
-    }
-  o << "\n";
-  return o.str();
+StatSources RuntimeApi::stat_sources() const {
+  StatSources src;
+  src.frontends = frontends_;
+  src.backends = backends_;
+  src.global_maxconn = info_.maxconn;
+  return src;
 }
 
 std::string RuntimeApi::show_metrics() {

@@ -7,15 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "admin/stat_rows.h"
 #include "backend/backend.h"
 #include "stream/frontend.h"
 
 namespace hearth::admin {
-
-struct PoolThreadStats {
-  size_t idle = 0, safe = 0, unsafe = 0;
-  uint64_t stale = 0;  // caught dead while idle (pools, reuse checks, private ones)
-};
 
 // What one CLI connection carries from a command to the next.
 struct CliSession {
@@ -47,13 +43,15 @@ class RuntimeApi {
   // The same within a CLI session whose modes commands may change. Commands
   // of concurrent clients run one at a time.
   std::string execute(const std::string& line, CliSession& session);
+  // Returns: the proxies and limits the stats rows are built from.
+  StatSources stat_sources() const;
 
  private:
   std::string help() const;
   std::string show_info() const;
   std::string show_servers_conn(const std::string& backend_filter);
   std::string show_pools() const;
-  std::string show_stat() const;
+  std::string show_stat();
   std::string show_metrics();
   std::string set_server_state(const std::string& target, bool enable);
   backend::Server* find_server(const std::string& be_slash_srv) const;

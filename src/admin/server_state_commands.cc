@@ -20,18 +20,20 @@ std::string show_servers_state(const std::vector<std::string>& w,
   return backend::server_states_text(backends, only, MonotonicClock::instance()->now_ms()) + "\n";
 }
 
-// ready: out of maintenance and drain; drain: UP but no new load-balanced
-// traffic; maint: maintenance. The three are exclusive, as in HAProxy.
 std::string set_server_state(backend::Backend& be, backend::Server& s, const std::string& state) {
   if (state != "ready" && state != "drain" && state != "maint")
     return "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n";
-  const bool drain = state == "drain";
-  if (s.drain.exchange(drain) != drain) be.servers_changed();
-  backend::set_server_maintenance(be, s, state == "maint");
+  set_server_admin_state(be, s, state);
   return "\n";
 }
 
 }  // namespace
+
+void set_server_admin_state(backend::Backend& be, backend::Server& s, const std::string& state) {
+  const bool drain = state == "drain";
+  if (s.drain.exchange(drain) != drain) be.servers_changed();
+  backend::set_server_maintenance(be, s, state == "maint");
+}
 
 std::string cli_server_state_command(const std::vector<std::string>& w,
                                      const std::vector<backend::Backend*>& backends, bool admin) {

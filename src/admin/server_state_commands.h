@@ -7,7 +7,8 @@
 
 namespace hearth::backend {
 class Backend;
-}
+class Server;
+}  // namespace hearth::backend
 
 namespace hearth::admin {
 
@@ -15,5 +16,10 @@ namespace hearth::admin {
 // Returns: the answer, or an empty string if `w` is not such a command.
 std::string cli_server_state_command(const std::vector<std::string>& w,
                                      const std::vector<backend::Backend*>& backends, bool admin);
+
+// Sets a server's admin state: "ready" (out of maintenance and drain), "drain"
+// (UP but no new load-balanced traffic) or "maint" (maintenance); the three are
+// exclusive, as in HAProxy. Requires: one of those words. Thread-safe.
+void set_server_admin_state(backend::Backend& be, backend::Server& s, const std::string& state);
 
 }  // namespace hearth::admin

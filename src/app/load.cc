@@ -9,6 +9,7 @@
 
 #include "app/process.h"
 #include "app/tls_bind.h"
+#include "app/tls_server.h"
 #include "config/condition.h"
 #include "config/parser.h"
 #include "config/validate.h"
@@ -74,7 +75,10 @@ bool load_config(const Options& o, config::ParseResult* r, bool* quiet) {
                            "a program section needs the master-worker mode (-W or the global "
                            "'master-worker')"});
   // The start loads the certificates anyway (and stops on the same errors).
-  if (o.check_only && r->ok()) check_tls_binds(r);
+  if (o.check_only && r->ok()) {
+    check_tls_binds(r);
+    check_tls_servers(r);
+  }
   if (o.local_peer.empty() && !p.localpeer.empty())
     setenv("HAPROXY_LOCALPEER", p.localpeer.c_str(), 1);
   *quiet = (o.quiet || p.quiet) && !o.verbose;

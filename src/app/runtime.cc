@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "app/tls_bind.h"
+#include "app/tls_server.h"
 #include "backend/fd_pressure.h"
 #include "config/proxy_ids.h"
 #include "config/validate_binds.h"
@@ -42,6 +43,16 @@ std::string where(const config::SourceLoc& loc, const char* keyword) {
 }
 
 int64_t ms(const std::optional<int64_t>& v) { return v ? *v : 0; }
+
+// Returns: the proxy's stats page settings, "stats scope ." naming the proxy;
+// null when it has no page.
+std::shared_ptr<const config::StatsPageConfig> stats_page_of(const config::ProxyConfig& p) {
+  if (!p.stats.enabled) return nullptr;
+  auto st = std::make_shared<config::StatsPageConfig>(p.stats);
+  for (std::string& name : st->scope)
+    if (name == ".") name = p.name;
+  return st;
+}
 
 void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSettings* bs) {
   bs->mode = p.mode;
@@ -121,6 +132,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
   fe->http.after_response_rules = p.http_after_response_rules;
   fe->tcp = p.tcp;
   fe->http.errors = p.errors;
+  fe->http.stats = stats_page_of(p);
   mux::MuxH1::set_max_headers(size_t(g.tune_http_maxhdr));
 }
 
@@ -233,6 +245,8 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
   be->description = p.description;
   be->id_forced = p.id != 0;
   fill_backend_settings(p, &be->settings);
+  be->settings.fullconn = fullconn_of(p);
+  be->settings.stats = stats_page_of(p);
   set_event_log(p, be.get(), errors);
   const std::vector<int> puids = server_ids(p);
   for (size_t k = 0; k < p.servers.size(); ++k) {
@@ -242,6 +256,12 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     if (!set_connect_options(sc, sc.source.empty() ? p.source : sc.source, server_bufs_, s.get(),
                              errors))
       continue;
+    std::string tls_err;
+    if (!set_server_tls(sc, cfg_->global.tls, s.get(), &tls_err)) {
+      errors->push_back(where(sc.loc, "server") + "'server " + p.name + "/" + sc.name +
+                        "': " + tls_err);
+      continue;
+    }
     s->puid = puids[k];
     s->puid_forced = sc.id != 0;
     s->redir = sc.redir;

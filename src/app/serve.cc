@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "admin/runtime_api.h"
+#include "admin/stats_page.h"
 #include "admin/stats_socket.h"
 #include "app/affinity.h"
 #include "app/handover.h"
@@ -31,6 +32,7 @@
 #include "net/fd_channel.h"
 #include "net/socket_export.h"
 #include "stream/rewrite_budget.h"
+#include "stream/stats_service.h"
 #include "stream/stream.h"
 
 namespace hearth::app {
@@ -202,6 +204,9 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   for (auto& f : rt.frontends) fes.push_back(f.fe.get());
   admin::RuntimeApi api(bes, fes, rt.nbthread, make_on_threads(&workers));
   api.set_process_info(process_info(g));
+  // The proxies' stats pages, built on the worker threads that serve them.
+  admin::StatsPage stats_page(api.stat_sources(), process_info(g), rt.nbthread);
+  stream::set_stats_page_builder(&admin::StatsPage::build_cb, &stats_page);
   net::SocketExport exports;
   exports.publish(exported_sockets(workers));
   admin::StatsConnLimit stats_limit(g.stats_maxconn);
@@ -276,6 +281,7 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   }
   supervise(set, workers, ss);
   for (auto& w : workers) w->join();
+  stream::set_stats_page_builder(nullptr, nullptr);
   for (auto& s : sockets) s->stop();
   const std::string pidfile = link ? "" : o.pidfile.empty() ? g.pidfile : o.pidfile;
   // Inside a chroot the path would name another file (or none): leave it.

@@ -12,12 +12,6 @@
 namespace hearth::app {
 namespace {
 
-// Returns: `path` under `base` unless it is absolute or base is empty.
-std::string under(const std::string& base, const std::string& path) {
-  if (path.empty() || base.empty() || path[0] == '/') return path;
-  return base.back() == '/' ? base + path : base + "/" + path;
-}
-
 // Returns: the version's name, as ssl-min-ver writes it.
 std::string version_name(int v) {
   static const char* const kNames[] = {"SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
@@ -51,6 +45,32 @@ bool read_file(const std::string& path, std::string* text, std::string* err) {
   return true;
 }
 
+}  // namespace
+
+std::string under(const std::string& base, const std::string& path) {
+  if (path.empty() || base.empty() || path[0] == '/') return path;
+  return base.back() == '/' ? base + path : base + "/" + path;
+}
+
+bool tls_version_range(int force, int min, int max, uint8_t disabled, int* out_min, int* out_max,
+                       std::string* err) {
+  *out_min = force ? force : min ? min : net::kTlsV12;
+  *out_max = force ? force : max ? max : net::kTlsV13;
+  if (*out_min > *out_max) {
+    *err =
+        "ssl-min-ver " + version_name(*out_min) + " is above ssl-max-ver " + version_name(*out_max);
+    return false;
+  }
+  if (!fold_versions(disabled, out_min, out_max)) {
+    *err = "the no-* options leave no protocol version between " + version_name(*out_min) +
+           " and " + version_name(*out_max);
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
 // Returns: the key's parts as the ticket callback uses them.
 net::TlsTicketKey split_ticket_key(const std::string& raw) {
   const size_t half = (raw.size() - 16) / 2;  // 16 (AES-128) or 32 (AES-256)
@@ -80,19 +100,10 @@ std::optional<net::TlsBindSettings> context_settings(const config::BindTls& b,
     return std::nullopt;
   }
   s.alpn = b.alpn;
-  const int force = b.force_ver ? b.force_ver : d.force_ver;
-  s.min_version = force ? force : b.min_ver ? b.min_ver : d.min_ver ? d.min_ver : net::kTlsV12;
-  s.max_version = force ? force : b.max_ver ? b.max_ver : d.max_ver ? d.max_ver : net::kTlsV13;
-  if (s.min_version > s.max_version) {
-    *err = "ssl-min-ver " + version_name(s.min_version) + " is above ssl-max-ver " +
-           version_name(s.max_version);
+  if (!tls_version_range(b.force_ver ? b.force_ver : d.force_ver, b.min_ver ? b.min_ver : d.min_ver,
+                         b.max_ver ? b.max_ver : d.max_ver, uint8_t(b.no_versions | d.no_versions),
+                         &s.min_version, &s.max_version, err))
     return std::nullopt;
-  }
-  if (!fold_versions(uint8_t(b.no_versions | d.no_versions), &s.min_version, &s.max_version)) {
-    *err = "the no-* options leave no protocol version between " + version_name(s.min_version) +
-           " and " + version_name(s.max_version);
-    return std::nullopt;
-  }
   s.ciphers = b.ciphers ? *b.ciphers : g.bind_ciphers.value_or("");
   s.ciphersuites = b.ciphersuites ? *b.ciphersuites : g.bind_ciphersuites.value_or("");
   s.curves = b.curves ? *b.curves : b.ecdhe ? *b.ecdhe : g.bind_curves.value_or("");

@@ -13,6 +13,16 @@
 
 namespace hearth::app {
 
+// Returns: `path` under `base` (crt-base, ca-base) unless it is absolute or
+// base is empty.
+std::string under(const std::string& base, const std::string& path);
+
+// Folds force-tlsv1x (`force`, 0: none), ssl-min-ver/ssl-max-ver (0: unset,
+// TLS 1.2 and 1.3 then) and the no-* bits `disabled` into one range.
+// Returns: false with *err when no version is left.
+bool tls_version_range(int force, int min, int max, uint8_t disabled, int* out_min, int* out_max,
+                       std::string* err);
+
 // Applies crt-base/ca-base to the paths, ssl-default-bind-* where the line
 // sets nothing, and folds ssl-min-ver/ssl-max-ver/force-*/no-* into one
 // range of versions; reads the crt-list files (each line with its options

@@ -107,6 +107,9 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
   if (s) {
     s->note_sessions(s->cur_sess.fetch_add(1) + 1);
     s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
+    const int64_t now = stat_now_ms();
+    s->counters.sess_rate.add(now);
+    s->counters.last_sess.note(now);
     *out = s;
     return TakeResult::kAssigned;
   }
@@ -116,7 +119,8 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
   QueueWaiter* w = QueueWaiter::create(loop, t, lb);
   if (!w) return TakeResult::kQueueFull;
   queue_.push_back(&w->hook);
-  ++queue_len_;
+  raise_max(counters.max_queue, ++queue_len_);
+  if (lb.forced) raise_max(lb.forced->counters.max_queue, server_queue_locked(lb.forced));
   *waiter = w;
   return TakeResult::kQueued;
 }
@@ -139,6 +143,9 @@ void Backend::grant_locked(Server* s, QueueWaiter* w) {
   w->assigned.store(s);
   s->note_sessions(s->cur_sess.fetch_add(1) + 1);
   s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
+  const int64_t now = stat_now_ms();
+  s->counters.sess_rate.add(now);
+  s->counters.last_sess.note(now);
   s->counters.queued.fetch_add(1, std::memory_order_relaxed);
   w->refs.fetch_add(1, std::memory_order_relaxed);
   w->loop->post(&deliver, w);

@@ -46,7 +46,15 @@ struct BackendCounters {
   std::atomic<uint64_t> sessions{0};
   std::atomic<uint64_t> no_server{0};  // sessions refused: no usable server
   std::atomic<uint64_t> queue_timeouts{0};
-  std::atomic<int64_t> cur_conns{0};  // streams attached to the backend now (be_conn)
+  std::atomic<int64_t> cur_conns{0};       // streams attached to the backend now (be_conn)
+  std::atomic<int64_t> max_conns{0};       // highest cur_conns seen (smax)
+  std::atomic<uint64_t> http_requests{0};  // HTTP requests switched to it (req_tot)
+  std::atomic<uint64_t> bytes_in{0}, bytes_out{0};
+  HttpStatusCounters hrsp;            // responses of transactions that reached it, by class
+  RateCounter sess_rate;              // streams switched to it per second
+  LastSession last_sess;              // lastsess
+  TimeStats times;                    // qtime, ctime, rtime, ttime (+ max) of its transactions
+  std::atomic<int64_t> max_queue{0};  // most sessions waiting in its queue (qmax)
 };
 
 class Backend {
@@ -127,7 +135,13 @@ class BackendHold {
   void reset(Backend* be) {
     if (be_) be_->counters.cur_conns.fetch_sub(1, std::memory_order_relaxed);
     be_ = be;
-    if (be_) be_->counters.cur_conns.fetch_add(1, std::memory_order_relaxed);
+    if (!be_) return;
+    be_->counters.sessions.fetch_add(1, std::memory_order_relaxed);
+    const int64_t now = stat_now_ms();
+    be_->counters.sess_rate.add(now);
+    be_->counters.last_sess.note(now);
+    raise_max(be_->counters.max_conns,
+              be_->counters.cur_conns.fetch_add(1, std::memory_order_relaxed) + 1);
   }
 
  private:

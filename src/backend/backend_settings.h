@@ -43,6 +43,10 @@ struct BackendSettings {
   net::SockOptions srv_sock;
   uint8_t splice = 0;  // config::SpliceBits (option splice-*)
   int retries = 3;
+  int fullconn = 0;
+  std::shared_ptr<const config::StatsPageConfig>
+      stats;  // its stats page; null: none  // the load at which its servers reach their maxconn
+              // (slim of its stats)
   bool redispatch = false;  // option redispatch
   bool allbackups = false;  // option allbackups (read by finalize() for the LB)
   // option abortonclose: a TCP session whose client closed while it waited

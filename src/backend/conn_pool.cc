@@ -13,6 +13,7 @@
 #include "core/event_loop.h"
 #include "mux/mux.h"
 #include "net/connection.h"
+#include "net/tls_transport.h"
 #include "net/transport.h"
 
 namespace hearth::backend {
@@ -93,6 +94,10 @@ net::Connection* ConnPool::take_private(const ConnRequest& r, int64_t now_ms) {
     case IdleVerdict::kUsable:
       break;
   }
+  if (net::tls_server_name(c) != r.sni) {  // opened for another server name
+    r.priv->close();
+    return nullptr;
+  }
   // One bound by an authentication handshake is worth keeping whatever the
   // method: another connection would start the handshake over.
   const int64_t max_idle = (c->flags & net::kConnPrivate) ? kNever : max_idle_for(r);
@@ -113,10 +118,10 @@ bool ConnPool::may_share(const ConnRequest& r) const {
 
 // The oldest connection with room for another stream; it stays linked until
 // note_streams() sees it full. Dead ones are left to their mux.
-net::Connection* ConnPool::take_available() {
+net::Connection* ConnPool::take_available(std::string_view sni) {
   for (ListHook* h = avail_.front(); h; h = h->next == avail_.end_marker() ? nullptr : h->next) {
     net::Connection* c = container_of<net::Connection, &net::Connection::idle_hook>(h);
-    if (c->reusable() && c->mux->avail_streams() > 0) return c;
+    if (c->reusable() && c->mux->avail_streams() > 0 && net::tls_server_name(c) == sni) return c;
   }
   return nullptr;
 }
@@ -157,7 +162,7 @@ net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   }
   net::Connection* c = take_private(r, now_ms);
   if (c) return c;
-  if (may_share(r) && (c = take_available())) return c;
+  if (may_share(r) && (c = take_available(r.sni))) return c;
   if (settings_.reuse == HttpReuse::kNever) return nullptr;
   bool allowed = true, safe_only = false;
   int64_t max_idle = kNever;
@@ -173,7 +178,7 @@ net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
     case HttpReuse::kNever:
       break;
   }
-  while (allowed && (c = idle_.take(safe_only, now_ms, max_idle)) && !(c = vet(c, r))) {
+  while (allowed && (c = idle_.take(safe_only, now_ms, max_idle, r.sni)) && !(c = vet(c, r))) {
   }
   // tune.pool-high-fd-ratio: a new connection is coming; make room for it.
   if (!c && idle_.idle_count() && fds_above_high()) idle_.close_one();

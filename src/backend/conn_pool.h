@@ -13,6 +13,7 @@
 // connections in it, which live on that thread's event loop.
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "backend/handover_inbox.h"
@@ -43,6 +44,11 @@ struct ConnRequest {
   bool idempotent = true;        // may be replayed (RFC 9110 §9.2.2)
   bool fresh = false;            // a retry: take nothing idle
   PrivateConn* priv = nullptr;   // the client's private slot (nullptr: none)
+  // The TLS server name the connection must have been opened with ("": none,
+  // or not TLS). The only property that differs between connections of one
+  // server (verification, ALPN and client certificate are the server's): a
+  // connection opened for a.example never carries a request for b.example.
+  std::string_view sni;
 };
 
 // How an exchange ended.
@@ -135,7 +141,9 @@ class ConnPool {
   net::Connection* vet(net::Connection* c, const ConnRequest& r);
   // May r join a connection other streams are using?
   bool may_share(const ConnRequest& r) const;
-  net::Connection* take_available();
+  // Returns: the oldest connection in use with room for another stream,
+  // opened with the TLS server name `sni`, or nullptr.
+  net::Connection* take_available(std::string_view sni);
   void unlink_available(net::Connection* c);
   // The idle_unlink hook of a connection in avail_ that died in use.
   static void available_died(net::Connection* c);

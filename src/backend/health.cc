@@ -17,6 +17,10 @@ const char* check_status_code(CheckStatus s) {
       return "L4TOUT";
     case CheckStatus::kL4Con:
       return "L4CON";
+    case CheckStatus::kL6Ok:
+      return "L6OK";
+    case CheckStatus::kL6Rsp:
+      return "L6RSP";
     case CheckStatus::kL7Ok:
       return "L7OK";
     case CheckStatus::kL7Timeout:
@@ -43,6 +47,10 @@ const char* check_status_reason(CheckStatus s) {
       return "Layer4 timeout";
     case CheckStatus::kL4Con:
       return "Layer4 connection problem";
+    case CheckStatus::kL6Ok:
+      return "Layer6 check passed";
+    case CheckStatus::kL6Rsp:
+      return "Layer6 invalid response";
     case CheckStatus::kL7Ok:
       return "Layer7 check passed";
     case CheckStatus::kL7Timeout:
@@ -57,7 +65,9 @@ const char* check_status_reason(CheckStatus s) {
   return "Unknown";
 }
 
-bool check_passed(CheckStatus s) { return s == CheckStatus::kL4Ok || s == CheckStatus::kL7Ok; }
+bool check_passed(CheckStatus s) {
+  return s == CheckStatus::kL4Ok || s == CheckStatus::kL6Ok || s == CheckStatus::kL7Ok;
+}
 
 void HealthCounter::reset(InitState init) {
   switch (init) {

@@ -24,6 +24,8 @@ enum class CheckStatus : uint8_t {
   kL4Ok,       // TCP connection established (plain TCP check)
   kL4Timeout,  // no connection within the connect timeout
   kL4Con,      // connection refused, reset or unreachable
+  kL6Ok,       // TLS handshake completed (plain TCP check over TLS)
+  kL6Rsp,      // the TLS handshake failed (refused certificate, protocol error)
   kL7Ok,       // HTTP response as expected
   kL7Timeout,  // connected, but no complete response head in time
   kL7Rsp,      // no valid HTTP response (garbage, early close)

@@ -15,6 +15,7 @@
 #include "http/status.h"
 #include "net/connection.h"
 #include "net/socket.h"
+#include "net/tls_transport.h"
 #include "net/transport.h"
 
 namespace hearth::backend {
@@ -199,10 +200,12 @@ void HealthCheck::begin() {
   }
   start_ms_ = loop->now_ms();
   int err = 0;
-  conn_ = net::Connection::connect_to(loop, spec_.addr, net::raw_transport(), &err);
+  conn_ = net::Connection::connect_to(loop, spec_.addr, srv_->check_xprt, &err);
   phase_ = Phase::kConnecting;
   if (!conn_ && err) return finish(connect_error_status(err), 0, std::strerror(err));
   if (!conn_) return finish(CheckStatus::kSockErr, 0, "cannot register the socket");
+  if (!net::tls_client_prepare(conn_, srv_->check_sni))
+    return finish(CheckStatus::kSockErr, 0, "cannot set up TLS");
   int64_t bound = spec_.intervals.inter;
   if (spec_.check_timeout_ms > 0 && spec_.connect_timeout_ms > 0)
     bound = std::min(bound, spec_.connect_timeout_ms);
@@ -218,12 +221,15 @@ void HealthCheck::on_connect() {
       return;
     case net::ConnectStatus::kFailed: {
       const int err = c->connect_errno();
+      // Connected, but the TLS handshake failed.
+      if (!err && c->xprt->ssl(c))
+        return finish(CheckStatus::kL6Rsp, 0, net::tls_failure_message(net::tls_failure(c)));
       return finish(CheckStatus::kL4Con, 0, std::strerror(err ? err : ECONNRESET));
     }
     case net::ConnectStatus::kEstablished:
       break;
   }
-  if (!spec_.http) return finish(CheckStatus::kL4Ok, 0, "");
+  if (!spec_.http) return finish(c->xprt->ssl(c) ? CheckStatus::kL6Ok : CheckStatus::kL4Ok, 0, "");
   // With timeout check, it bounds the exchange from here; without it, the
   // deadline armed at the start (inter) still runs.
   if (spec_.check_timeout_ms > 0) arm(loop_.load()->now_ms() + spec_.check_timeout_ms);

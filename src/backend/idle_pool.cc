@@ -5,6 +5,7 @@
 #include "backend/keepalive_estimator.h"
 #include "mux/mux.h"
 #include "net/connection.h"
+#include "net/tls_transport.h"
 
 namespace hearth::backend {
 namespace {
@@ -66,20 +67,23 @@ IdleVerdict idle_verdict(const Connection* c, int64_t now_ms, int64_t idle_timeo
   return IdleVerdict::kUsable;
 }
 
-Connection* IdlePool::take(bool want_safe_only, int64_t now_ms, int64_t max_idle_ms) {
+Connection* IdlePool::take(bool want_safe_only, int64_t now_ms, int64_t max_idle_ms,
+                           std::string_view sni) {
   Connection* c = nullptr;
-  if (!want_safe_only) c = take_from(unsafe_, false, now_ms, max_idle_ms);
-  if (!c) c = take_from(safe_, true, now_ms, max_idle_ms);
+  if (!want_safe_only) c = take_from(unsafe_, false, now_ms, max_idle_ms, sni);
+  if (!c) c = take_from(safe_, true, now_ms, max_idle_ms, sni);
   return c;
 }
 
-Connection* IdlePool::take_from(List& list, bool safe, int64_t now_ms, int64_t max_idle_ms) {
+Connection* IdlePool::take_from(List& list, bool safe, int64_t now_ms, int64_t max_idle_ms,
+                                std::string_view sni) {
   for (ListHook* h = list.back(); h;) {
     ListHook* older = h->prev == list.end_marker() ? nullptr : h->prev;
     Connection* c = conn_of(h);
     switch (check(c, now_ms)) {
       case IdleVerdict::kUsable:
         if (max_idle_ms != kNever && now_ms - c->idle_since_ms > max_idle_ms) return nullptr;
+        if (net::tls_server_name(c) != sni) break;  // opened for another name: not this one
         unlink_voluntary(c, safe);
         return c;
       case IdleVerdict::kDead:

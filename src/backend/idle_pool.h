@@ -13,6 +13,7 @@
 // connections in it, which live on that thread's event loop).
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "core/clock.h"
 #include "core/list.h"
@@ -79,7 +80,10 @@ class IdlePool {
   // through c->mux->attach().
   // max_idle_ms: take nothing idle longer than that (the youngest is looked at
   // first, so an old youngest means every candidate is older); kNever: no bound.
-  net::Connection* take(bool want_safe_only, int64_t now_ms, int64_t max_idle_ms = kNever);
+  // sni: only a connection opened with that TLS server name ("": none) is
+  // taken; the others are passed over, left in place.
+  net::Connection* take(bool want_safe_only, int64_t now_ms, int64_t max_idle_ms = kNever,
+                        std::string_view sni = {});
 
   // Periodic work, every pool-purge-delay. First closes dead and expired
   // connections as take() would. Then trims the surplus: the low-water mark of the
@@ -119,7 +123,8 @@ class IdlePool {
   int reap(List& list, bool safe, int64_t now_ms);
   // Closes up to n of the oldest connections of list. Returns: closed count.
   int close_oldest(List& list, bool safe, int n);
-  net::Connection* take_from(List& list, bool safe, int64_t now_ms, int64_t max_idle_ms);
+  net::Connection* take_from(List& list, bool safe, int64_t now_ms, int64_t max_idle_ms,
+                             std::string_view sni);
   void on_removed();
 
   // The idle_unlink hooks: the mux's drain path (or Connection::destroy) unlinks

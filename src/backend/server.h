@@ -11,24 +11,36 @@
 #include "backend/handover_inbox.h"
 #include "backend/health.h"
 #include "backend/keepalive_estimator.h"
+#include "backend/stat_counters.h"
 #include "core/pool.h"
 #include "net/address.h"
 #include "net/socket.h"
 #include "net/transport.h"
+
+namespace hearth::expr {
+struct SampleExpr;
+}
 
 namespace hearth::backend {
 
 class HealthCheck;
 
 struct ServerCounters {
-  std::atomic<uint64_t> sessions{0};        // sessions assigned to this server
-  std::atomic<uint64_t> conns_opened{0};    // new connections to the server
-  std::atomic<uint64_t> connect_errors{0};  // failed connection attempts
-  std::atomic<uint64_t> retries{0};         // connection retries on this server
-  std::atomic<uint64_t> redispatches{0};    // sessions moved away after failures
-  std::atomic<uint64_t> reused{0};          // requests sent on a reused connection
-  std::atomic<uint64_t> stale_idle{0};      // idle connections caught dead while idle
-  std::atomic<uint64_t> queued{0};          // sessions that had to wait in the queue
+  std::atomic<uint64_t> sessions{0};                // sessions assigned to this server
+  std::atomic<uint64_t> conns_opened{0};            // new connections to the server
+  std::atomic<uint64_t> connect_errors{0};          // failed connection attempts
+  std::atomic<uint64_t> retries{0};                 // connection retries on this server
+  std::atomic<uint64_t> redispatches{0};            // sessions moved away after failures
+  std::atomic<uint64_t> reused{0};                  // requests sent on a reused connection
+  std::atomic<uint64_t> stale_idle{0};              // idle connections caught dead while idle
+  std::atomic<uint64_t> queued{0};                  // sessions that had to wait in the queue
+  std::atomic<uint64_t> bytes_in{0}, bytes_out{0};  // of the sessions it served
+  std::atomic<int> max_sess{0};                     // highest cur_sess seen (smax)
+  HttpStatusCounters hrsp;                          // its responses, by class (hrsp_*)
+  RateCounter sess_rate;                            // sessions assigned per second
+  LastSession last_sess;                            // lastsess
+  TimeStats times;                                  // qtime, ctime, rtime, ttime (+ max)
+  std::atomic<int> max_queue{0};                    // most sessions waiting for it (qmax)
 };
 
 class Server {
@@ -36,6 +48,15 @@ class Server {
   std::string name;
   net::Address addr;
   net::Transport* xprt = net::raw_transport();  // what carries its connections
+  // TLS toward the server ("ssl"): the transport `xprt` then points to, and
+  // the SNI expression evaluated for each new connection (null: no SNI).
+  std::unique_ptr<net::Transport> tls_xprt;
+  std::shared_ptr<const expr::SampleExpr> sni;
+  // What carries its health checks: raw, the server's TLS transport, or one
+  // of their own (check-ssl without ssl, check-alpn); and the SNI they send.
+  net::Transport* check_xprt = net::raw_transport();
+  std::unique_ptr<net::Transport> check_tls_xprt;
+  std::string check_sni;
   // The mux of its HTTP connections (a registered mux name; "h1" today).
   const char* http_mux = "h1";
   int id = 0;    // position in its backend, from 0
@@ -101,6 +122,7 @@ class Server {
   std::atomic<int> peak_sess{0};
   std::atomic<int> est_need{0};
   void note_sessions(int cur) {
+    raise_max(counters.max_sess, cur);
     int p = peak_sess.load(std::memory_order_relaxed);
     while (cur > p && !peak_sess.compare_exchange_weak(p, cur, std::memory_order_relaxed)) {
     }

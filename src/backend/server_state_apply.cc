@@ -19,6 +19,10 @@ int check_status_number(CheckStatus s) {
       return 7;
     case CheckStatus::kL4Con:
       return 8;
+    case CheckStatus::kL6Ok:
+      return 9;
+    case CheckStatus::kL6Rsp:
+      return 11;
     case CheckStatus::kL7Timeout:
       return 12;
     case CheckStatus::kL7Rsp:

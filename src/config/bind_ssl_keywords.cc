@@ -6,10 +6,8 @@
 #include "config/keywords.h"
 
 namespace hearth::config::detail {
-namespace {
 
-// Returns: the wire number of a protocol name of ssl-min-ver/ssl-max-ver, or 0.
-int version_of(const std::string& v) {
+int tls_version_of(const std::string& v) {
   if (v == "SSLv3") return 0x300;
   if (v == "TLSv1.0") return 0x301;
   if (v == "TLSv1.1") return 0x302;
@@ -17,6 +15,33 @@ int version_of(const std::string& v) {
   if (v == "TLSv1.3") return 0x304;
   return 0;
 }
+
+bool parse_alpn_list(const Directive& d, const std::string& v, const std::string& where,
+                     std::vector<std::string>* out, Reporter& rep) {
+  out->clear();
+  size_t start = 0;
+  while (start <= v.size()) {
+    size_t comma = v.find(',', start);
+    if (comma == std::string::npos) comma = v.size();
+    const std::string p = v.substr(start, comma - start);
+    start = comma + 1;
+    if (p.empty() || p.size() > 255) {
+      rep.error(d.loc, where, "'alpn' expects a comma-separated list of protocol names");
+      return false;
+    }
+    if (p == "h2") {
+      rep.warning(d.loc, where,
+                  "'alpn " + v +
+                      "': HTTP/2 is not supported by Hearth yet, h2 is not advertised "
+                      "(peers negotiate the other protocols listed)");
+      continue;
+    }
+    out->push_back(p);
+  }
+  return true;
+}
+
+namespace {
 
 // A flag that only sets something.
 struct Flag {
@@ -66,28 +91,9 @@ bool set_valued(const Directive& d, const std::string& kw, const std::string& v,
     }
     t.verify = v == "none" ? 0 : v == "optional" ? 1 : 2;
   } else if (kw == "alpn") {
-    t.alpn.clear();
-    size_t start = 0;
-    while (start <= v.size()) {
-      size_t comma = v.find(',', start);
-      if (comma == std::string::npos) comma = v.size();
-      const std::string p = v.substr(start, comma - start);
-      start = comma + 1;
-      if (p.empty() || p.size() > 255) {
-        rep.error(d.loc, where, "'alpn' expects a comma-separated list of protocol names");
-        return false;
-      }
-      if (p == "h2") {
-        rep.warning(d.loc, where,
-                    "'alpn " + v +
-                        "': HTTP/2 is not supported by Hearth yet, h2 is not advertised "
-                        "(clients negotiate the other protocols listed)");
-        continue;
-      }
-      t.alpn.push_back(p);
-    }
+    if (!parse_alpn_list(d, v, where, &t.alpn, rep)) return false;
   } else if (kw == "ssl-min-ver" || kw == "ssl-max-ver") {
-    const int ver = version_of(v);
+    const int ver = tls_version_of(v);
     if (!ver) {
       rep.error(
           d.loc, where,

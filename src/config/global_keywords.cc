@@ -142,21 +142,23 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
   if (is_haproxy_global_keyword(kw)) {
     rep.error(d.loc, kw, "Hearth does not support this global keyword yet");
   } else {
-    rep.error(d.loc, kw,
-              "unknown keyword in the global section; supported: nbthread, maxconn, log, "
-              "log-send-hostname, log-tag, "
-              "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
-              "tune.maxrewrite, tune.idle-pool.shared, tune.maxaccept, tune.maxpollevents, "
-              "tune.runqueue-depth, "
-              "tune.rcvbuf.client, tune.sndbuf.client, tune.rcvbuf.server, tune.sndbuf.server, "
-              "tune.http.logurilen, tune.pool-low-fd-ratio, tune.pool-high-fd-ratio, "
-              "pidfile, set-var, set-var-fmt, server-state-file, "
-              "server-state-base, nosplice, maxpipes, tune.pipesize, "
-              "expose-experimental-directives, crt-base, ca-base, ssl-default-bind-ciphers, "
-              "ssl-default-bind-ciphersuites, ssl-default-bind-curves, ssl-default-bind-options, "
-              "ssl-dh-param-file, tune.ssl.default-dh-param, tune.ssl.cachesize, "
-              "tune.ssl.lifetime, tune.ssl.maxrecord, " +
-                  std::string(kProcessKeywordList));
+    rep.error(
+        d.loc, kw,
+        "unknown keyword in the global section; supported: nbthread, maxconn, log, "
+        "log-send-hostname, log-tag, "
+        "hard-stop-after, stats socket, tune.bufsize, tune.http.maxhdr, "
+        "tune.maxrewrite, tune.idle-pool.shared, tune.maxaccept, tune.maxpollevents, "
+        "tune.runqueue-depth, "
+        "tune.rcvbuf.client, tune.sndbuf.client, tune.rcvbuf.server, tune.sndbuf.server, "
+        "tune.http.logurilen, tune.pool-low-fd-ratio, tune.pool-high-fd-ratio, "
+        "pidfile, set-var, set-var-fmt, server-state-file, "
+        "server-state-base, nosplice, maxpipes, tune.pipesize, "
+        "expose-experimental-directives, crt-base, ca-base, ssl-default-bind-ciphers, "
+        "ssl-default-bind-ciphersuites, ssl-default-bind-curves, ssl-default-bind-options, "
+        "ssl-default-server-ciphers, ssl-default-server-ciphersuites, ssl-default-server-options, "
+        "ssl-server-verify, ssl-dh-param-file, tune.ssl.default-dh-param, tune.ssl.cachesize, "
+        "tune.ssl.lifetime, tune.ssl.maxrecord, " +
+            std::string(kProcessKeywordList));
   }
 }
 

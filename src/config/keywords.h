@@ -39,6 +39,19 @@ void parse_bind(const Directive& d, ProxySection& section, Reporter& rep);
 // them, -1 after an error (bind_ssl_keywords.cc).
 int parse_bind_tls_option(const Directive& d, size_t* i, BindTls& t, const std::string& where,
                           Reporter& rep);
+// Returns: the wire number of a protocol name of ssl-min-ver/ssl-max-ver
+// ("TLSv1.2": 0x303), or 0 (bind_ssl_keywords.cc).
+int tls_version_of(const std::string& v);
+// Parses an ALPN list "p1,p2" into *out; h2 is left out with a warning
+// (Hearth has no HTTP/2 yet). Returns: false after reporting a bad entry.
+bool parse_alpn_list(const Directive& d, const std::string& v, const std::string& where,
+                     std::vector<std::string>* out, Reporter& rep);
+// Applies the server TLS option d[*i] ("ssl", "verify none", "sni EXPR", ...)
+// to `t`, moving *i past its value; `kw` is "server", "default-server" or
+// "ssl-default-server-options" (for messages). Returns: 1 if applied, 0 if
+// d[*i] is none of them, -1 after an error (server_ssl_keywords.cc).
+int parse_server_tls_option(const Directive& d, size_t* i, const std::string& kw, ServerTls& t,
+                            Reporter& rep);
 // The global TLS keywords: crt-base, ca-base, ssl-default-bind-*,
 // ssl-dh-param-file and tune.ssl.* (ssl_global_keywords.cc). Returns: true if
 // `d` was one (errors reported), false otherwise.
@@ -135,6 +148,8 @@ void parse_use_server(const Directive& d, ProxySection& section, Reporter& rep);
 // "redirect ..." in a proxy (redirect_keyword.cc).
 void parse_legacy_redirect(const Directive& d, ProxySection& section, Reporter& rep);
 
+// The stats page keywords of proxy sections: "stats enable|uri|auth|..." (stats_page_keywords.cc).
+void parse_proxy_stats(const Directive& d, ProxySection& section, Reporter& rep);
 // "acl NAME CRITERION ..." (acl_keywords.cc).
 void parse_acl(const Directive& d, ProxySection& section, Reporter& rep);
 // The condition of a rule: nothing at d[at] (always), or "if|unless COND".

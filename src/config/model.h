@@ -12,6 +12,7 @@
 #include "config/enums.h"
 #include "config/error_reply.h"
 #include "config/process_model.h"
+#include "config/stats_page_model.h"
 #include "config/tcp_rule.h"
 #include "expr/acl.h"
 #include "expr/condition.h"
@@ -44,6 +45,28 @@ struct Timeouts {
       check,         // health checks: bounds the read once connected
       tarpit,        // how long http-request tarpit holds a request
       client_hs;     // bounds a TLS handshake on the client side (else: client)
+};
+
+// The TLS options of a server line toward the server, or of
+// ssl-default-server-options (server_ssl_keywords.cc).
+struct ServerTls {
+  bool enabled = false;  // "ssl" ("no-ssl" clears it)
+  int verify = -1;       // -1 unset (ssl-server-verify decides), 0 none, 2 required
+  std::string verifyhost;
+  std::string ca_file, crl_file, crt;           // as written (ca-base / crt-base apply)
+  std::shared_ptr<const expr::SampleExpr> sni;  // "sni EXPR": evaluated per connection
+  std::vector<std::string> alpn;                // protocols offered
+  int min_ver = 0, max_ver = 0;                 // wire numbers; 0: unset
+  int force_ver = 0;                            // force-tlsv12 / force-tlsv13
+  uint8_t no_versions = 0;                      // bit (v - 0x300): no-sslv3 ... no-tlsv13
+  std::optional<std::string> ciphers, ciphersuites;
+  bool no_reuse = false;    // no-ssl-reuse
+  bool no_tickets = false;  // no-tls-tickets
+  int check_ssl = -1;  // -1: as the traffic (unless "port"/"addr"), 0 no-check-ssl, 1 check-ssl
+  std::string check_sni;
+  std::optional<std::vector<std::string>> check_alpn;
+  SourceLoc first_option;  // where a TLS option was written on the server line itself
+  std::string first_option_name;
 };
 
 struct ServerConfig {
@@ -85,6 +108,7 @@ struct ServerConfig {
   std::optional<int> check_port;     // "port": check this port instead
   std::string check_addr;            // "addr": check this host instead ("" = the server's)
   InitState init_state = InitState::kUp;
+  ServerTls tls;
 };
 
 // Where a bind line's certificates come from: "crt PATH" (a PEM file or a
@@ -121,7 +145,10 @@ struct BindTls {
 struct TlsGlobal {
   std::string crt_base, ca_base;
   std::optional<std::string> bind_ciphers, bind_ciphersuites, bind_curves;
-  BindTls bind_options;       // ssl-default-bind-options
+  BindTls bind_options;                                            // ssl-default-bind-options
+  std::optional<std::string> server_ciphers, server_ciphersuites;  // ssl-default-server-*
+  ServerTls server_options;                                        // ssl-default-server-options
+  int server_verify = 2;      // ssl-server-verify: 0 none, 2 required
   std::string dh_param_file;  // ssl-dh-param-file
   int default_dh_param = 0;   // tune.ssl.default-dh-param; 0: no DHE unless a PEM has DH
   int cachesize = 20000;      // tune.ssl.cachesize
@@ -409,6 +436,7 @@ struct ProxyConfig {
   // defaults' first), and the messages they give once resolved.
   std::vector<ErrorDirective> error_directives;
   ErrorReplies errors;
+  StatsPageConfig stats;  // the "stats" keywords (stats_page_keywords.cc)
 };
 
 struct StatsSocketConfig {

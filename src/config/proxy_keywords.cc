@@ -276,6 +276,7 @@ const KeywordSpec kKeywords[] = {
     {"http-after-response", kAnywhere, Misplaced::kReject, parse_http_rule},
     {"monitor-uri", kFrontSide, Misplaced::kIgnore, parse_monitor_uri},
     {"monitor", kInFrontend, Misplaced::kReject, parse_monitor},
+    {"stats", kAnywhere, Misplaced::kReject, parse_proxy_stats},
     {"redirect", kInProxies, Misplaced::kReject, parse_legacy_redirect},
     {"use-server", kInBackend, Misplaced::kReject, parse_use_server},
     {"tcp-request", kAnywhere, Misplaced::kReject, parse_tcp_rule},
@@ -321,13 +322,14 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
   } else if (is_haproxy_proxy_keyword(kw)) {
     rep.error(d.loc, kw, "Hearth does not support this keyword yet");
   } else {
-    rep.error(d.loc, kw,
-              "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
-              "use_backend, acl, server, default-server, source, balance, timeout, retries, "
-              "maxconn, log, "
-              "option, "
-              "http-reuse, http-request, http-response, http-after-response, tcp-request, "
-              "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check");
+    rep.error(
+        d.loc, kw,
+        "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
+        "use_backend, acl, server, default-server, source, balance, timeout, retries, "
+        "maxconn, log, "
+        "option, "
+        "http-reuse, http-request, http-response, http-after-response, tcp-request, "
+        "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check, stats");
   }
 }
 

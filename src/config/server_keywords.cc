@@ -12,7 +12,11 @@ namespace {
 const char* const kSupported =
     "weight, maxconn, disabled, enabled, backup, no-backup, check, no-check, inter, fastinter, "
     "downinter, rise, fall, port, addr, init-state, pool-max-conn, pool-purge-delay, "
-    "pool-idle-timeout, max-reuse, id, source, tfo, redir, init-addr";
+    "pool-idle-timeout, max-reuse, id, source, tfo, redir, init-addr, ssl, no-ssl, verify, "
+    "verifyhost, no-verifyhost, ca-file, crl-file, crt, sni, alpn, ssl-min-ver, ssl-max-ver, "
+    "ciphers, ciphersuites, no-ssl-reuse, ssl-reuse, no-tls-tickets, tls-tickets, no-sslv3, "
+    "no-tlsv10, no-tlsv11, no-tlsv12, no-tlsv13, force-tlsv12, force-tlsv13, check-ssl, "
+    "no-check-ssl, check-sni, check-alpn";
 
 // HAProxy server options Hearth recognises but does not implement yet.
 const char* const kLaterOptions[] = {"agent-addr",
@@ -20,19 +24,11 @@ const char* const kLaterOptions[] = {"agent-addr",
                                      "agent-inter",
                                      "agent-port",
                                      "agent-send",
-                                     "alpn",
-                                     "ca-file",
                                      "check-proto",
                                      "check-send-proxy",
-                                     "check-sni",
-                                     "check-ssl",
-                                     "ciphers",
                                      "cookie",
-                                     "crl-file",
-                                     "crt",
                                      "error-limit",
                                      "namespace",
-                                     "no-ssl",
                                      "no-verify",
                                      "observe",
                                      "on-error",
@@ -46,13 +42,16 @@ const char* const kLaterOptions[] = {"agent-addr",
                                      "resolvers",
                                      "send-proxy",
                                      "send-proxy-v2",
+                                     "send-proxy-v2-ssl",
+                                     "send-proxy-v2-ssl-cn",
+                                     "curves",
+                                     "sigalgs",
+                                     "client-sigalgs",
+                                     "npn",
+                                     "allow-0rtt",
                                      "slowstart",
-                                     "sni",
-                                     "ssl",
                                      "track",
                                      "usesrc",
-                                     "verify",
-                                     "verifyhost",
                                      "ws"};
 
 // Parses the value of `opt` at d[i]; reports errors under `kw`.
@@ -176,6 +175,10 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Serv
                    Reporter& rep) {
   for (size_t i = first; i < d.size(); ++i) {
     const std::string& o = d[i];
+    if (int tls = parse_server_tls_option(d, &i, kw, sv.tls, rep)) {
+      if (tls < 0) return false;
+      continue;
+    }
     if (apply_flag(d, i, sv)) continue;
     const size_t v = ++i;  // every other supported option takes one value
     if (o == "weight") {
@@ -257,7 +260,15 @@ void parse_server(const Directive& d, ProxySection& s, Reporter& rep) {
   sv.loc = d.loc;
   sv.name = d[1];
   if (!set_address(d, sv, rep)) return;
-  if (apply_options(d, 3, "server", sv, rep)) s.proxy.servers.push_back(std::move(sv));
+  sv.tls.first_option = SourceLoc{};  // only options written on this line count
+  if (!apply_options(d, 3, "server", sv, rep)) return;
+  if (!sv.tls.enabled && sv.tls.check_ssl != 1 && sv.tls.first_option.line) {
+    rep.error(d.loc, "server",
+              "server '" + sv.name + "': option '" + sv.tls.first_option_name +
+                  "' needs 'ssl' (or 'check-ssl') on the server");
+    return;
+  }
+  s.proxy.servers.push_back(std::move(sv));
 }
 
 void parse_default_server(const Directive& d, ProxySection& s, Reporter& rep) {

@@ -1,6 +1,9 @@
 // The global TLS keywords: where certificates and CAs are looked up
 // (crt-base, ca-base), the defaults of every "bind ... ssl" line
-// (ssl-default-bind-*), DH parameters and the tune.ssl.* settings.
+// (ssl-default-bind-*), of every "server ... ssl" line (ssl-default-server-*,
+// ssl-server-verify), DH parameters and the tune.ssl.* settings.
+#include <initializer_list>
+
 #include "config/keywords.h"
 #include "config/units.h"
 
@@ -14,26 +17,29 @@ bool one_word(const Directive& d, std::string* out, Reporter& rep) {
   return true;
 }
 
-// ssl-default-bind-options OPTION...: the protocol options of every ssl bind.
-void parse_default_bind_options(const Directive& d, TlsGlobal& t, Reporter& rep) {
+// The protocol options common to ssl-default-bind-options and
+// ssl-default-server-options.
+const char* const kDefaultOptions[] = {
+    "no-sslv3",     "no-tlsv10",    "no-tlsv11",      "no-tlsv12",   "no-tlsv13",
+    "force-tlsv12", "force-tlsv13", "no-tls-tickets", "ssl-min-ver", "ssl-max-ver"};
+
+// ssl-default-{bind,server}-options OPTION...: checks each word against
+// kDefaultOptions and `more`, then has `apply` parse it (moving i past its
+// value; < 0 after an error). `accepted` lists them for the message.
+template <typename Apply>
+void parse_default_options(const Directive& d, std::initializer_list<const char*> more,
+                           const std::string& accepted, Apply apply, Reporter& rep) {
   if (!check_arity(d, d[0], 2, 64, d[0] + " OPTION...", rep)) return;
-  static const char* const kAllowed[] = {
-      "no-sslv3",       "no-tlsv10",    "no-tlsv11",    "no-tlsv12",
-      "no-tlsv13",      "force-tlsv12", "force-tlsv13", "prefer-client-ciphers",
-      "no-tls-tickets", "strict-sni",   "ssl-min-ver",  "ssl-max-ver"};
   for (size_t i = 1; i < d.size(); ++i) {
     bool ok = false;
-    for (const char* a : kAllowed) ok = ok || d[i] == a;
+    for (const char* a : kDefaultOptions) ok = ok || d[i] == a;
+    for (const char* a : more) ok = ok || d[i] == a;
     if (!ok) {
       rep.error(d.loc, d[0],
-                "'" + d[i] +
-                    "' is not an option of ssl-default-bind-options; accepted: no-sslv3, "
-                    "no-tlsv10, no-tlsv11, no-tlsv12, no-tlsv13, force-tlsv12, force-tlsv13, "
-                    "prefer-client-ciphers, no-tls-tickets, strict-sni, ssl-min-ver V, "
-                    "ssl-max-ver V");
+                "'" + d[i] + "' is not an option of " + d[0] + "; accepted: " + accepted);
       return;
     }
-    if (parse_bind_tls_option(d, &i, t.bind_options, d[0], rep) < 0) return;
+    if (apply(&i) < 0) return;
   }
 }
 
@@ -70,7 +76,27 @@ bool parse_ssl_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep
   } else if (kw == "ssl-default-bind-curves") {
     if (one_word(d, &v, rep)) t.bind_curves = v;
   } else if (kw == "ssl-default-bind-options") {
-    parse_default_bind_options(d, t, rep);
+    parse_default_options(
+        d, {"prefer-client-ciphers", "strict-sni"},
+        "no-sslv3, no-tlsv10, no-tlsv11, no-tlsv12, no-tlsv13, force-tlsv12, force-tlsv13, "
+        "prefer-client-ciphers, no-tls-tickets, strict-sni, ssl-min-ver V, ssl-max-ver V",
+        [&](size_t* i) { return parse_bind_tls_option(d, i, t.bind_options, d[0], rep); }, rep);
+  } else if (kw == "ssl-default-server-ciphers") {
+    if (one_word(d, &v, rep)) t.server_ciphers = v;
+  } else if (kw == "ssl-default-server-ciphersuites") {
+    if (one_word(d, &v, rep)) t.server_ciphersuites = v;
+  } else if (kw == "ssl-default-server-options") {
+    parse_default_options(
+        d, {},
+        "no-sslv3, no-tlsv10, no-tlsv11, no-tlsv12, no-tlsv13, force-tlsv12, force-tlsv13, "
+        "no-tls-tickets, ssl-min-ver V, ssl-max-ver V",
+        [&](size_t* i) { return parse_server_tls_option(d, i, d[0], t.server_options, rep); }, rep);
+  } else if (kw == "ssl-server-verify") {
+    if (!one_word(d, &v, rep)) return true;
+    if (v != "none" && v != "required")
+      rep.error(d.loc, kw, "expects none or required, not '" + v + "'");
+    else
+      t.server_verify = v == "none" ? 0 : 2;
   } else if (kw == "ssl-dh-param-file") {
     one_word(d, &t.dh_param_file, rep);
   } else if (kw == "tune.ssl.default-dh-param") {

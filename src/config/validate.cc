@@ -185,6 +185,9 @@ void Validator::check_settings(const ProxyConfig& p) {
             "'" + p.name + "' is in tcp mode: it logs with the tcplog format instead");
   }
   validate_log_settings(p, r_);
+  if (p.mode == Mode::kTcp && p.stats.enabled)  // HAProxy ignores it with a warning
+    error(SourceLoc{p.stats.file, p.stats.line}, "stats",
+          "'" + p.name + "' is in tcp mode: the stats page needs 'mode http'");
   if (is_backend(p) && p.http_check.rules_loc.line != 0 && !p.http_check.enabled) {
     warning(p.http_check.rules_loc, "http-check",
             "ignored in '" + p.name + "': http-check rules need 'option httpchk'");

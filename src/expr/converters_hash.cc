@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "expr/converters_more.h"
+#include "expr/hash.h"
 
 namespace hearth::expr {
 namespace {
@@ -159,18 +160,6 @@ bool check_hmac(const ConvDef& def, std::vector<Arg>& args, std::string* err) {
   return true;
 }
 
-// HAProxy's full_hash(): the avalanche applied when the argument is not 0,
-// Bob Jenkins' integer hash times a prime near 3/4 of the 32-bit space.
-uint32_t full_hash(uint32_t a) {
-  a = (a + 0x7ed55d16) + (a << 12);
-  a = (a ^ 0xc761c23c) ^ (a >> 19);
-  a = (a + 0x165667b1) + (a << 5);
-  a = (a + 0xd3a2646c) ^ (a << 9);
-  a = (a + 0xfd7046c5) + (a << 3);
-  a = (a ^ 0xb55a4f09) ^ (a >> 16);
-  return a * 3221225473u;
-}
-
 // A reflected CRC table for `poly`.
 constexpr std::array<uint32_t, 256> crc_table(uint32_t poly) {
   std::array<uint32_t, 256> t{};
@@ -199,11 +188,7 @@ uint32_t hash_djb2(std::string_view s) {
   return h;
 }
 
-uint32_t hash_sdbm(std::string_view s) {
-  uint32_t h = 0;
-  for (unsigned char b : s) h = b + (h << 6) + (h << 16) - h;
-  return h;
-}
+uint32_t sdbm(std::string_view s) { return hash_sdbm(s); }
 
 uint32_t hash_wt6(std::string_view s) {
   uint32_t h0 = 0xa53c965a, h1 = 0x5ca6953a, step0 = 6, step1 = 18;
@@ -255,7 +240,7 @@ const ConvDef kConverters[] = {
     {"crc32", {0, {A::kSint}}, T::kBin, T::kSint, conv_hash32<hash_crc32>},
     {"crc32c", {0, {A::kSint}}, T::kBin, T::kSint, conv_hash32<hash_crc32c>},
     {"djb2", {0, {A::kSint}}, T::kBin, T::kSint, conv_hash32<hash_djb2>},
-    {"sdbm", {0, {A::kSint}}, T::kBin, T::kSint, conv_hash32<hash_sdbm>},
+    {"sdbm", {0, {A::kSint}}, T::kBin, T::kSint, conv_hash32<sdbm>},
     {"wt6", {0, {A::kSint}}, T::kBin, T::kSint, conv_hash32<hash_wt6>},
     {"xxh32", {0, {A::kSint}}, T::kBin, T::kSint, conv_xxh32},
     {"xxh64", {0, {A::kSint}}, T::kBin, T::kSint, conv_xxh64},

@@ -185,6 +185,7 @@ const ConvDef* find_more_converter(std::string_view name) {
   if (const ConvDef* c = find_text_converter(name)) return c;
   if (const ConvDef* c = find_fix_converter(name)) return c;
   if (const ConvDef* c = find_json_converter(name)) return c;
+  if (const ConvDef* c = find_mqtt_converter(name)) return c;
   return find_time_converter(name);
 }
 

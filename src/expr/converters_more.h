@@ -20,6 +20,8 @@ const ConvDef* find_text_converter(std::string_view name);
 const ConvDef* find_time_converter(std::string_view name);
 // FIX messages: fix_is_valid, fix_tag_value (converters_fix.cc).
 const ConvDef* find_fix_converter(std::string_view name);
+// MQTT packets: mqtt_is_valid, mqtt_field_value (converters_mqtt.cc).
+const ConvDef* find_mqtt_converter(std::string_view name);
 // json_query (converters_json.cc).
 const ConvDef* find_json_converter(std::string_view name);
 

@@ -1,5 +1,6 @@
 // Encodings (HAProxy manual 7.3.1): hex2i, be2dec, be2hex, ub64enc, ub64dec,
 // url_enc and json, with HAProxy's exact outputs, quirks included.
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 
@@ -288,7 +289,53 @@ bool check_json(const ConvDef&, std::vector<Arg>& args, std::string* err) {
   return false;
 }
 
+// A Host value's host and port: the port follows the last ':' unless a ']'
+// closes an IPv6 literal after it.
+void split_host(std::string_view v, std::string_view* host, std::string_view* port) {
+  const size_t colon = v.rfind(':');
+  if (colon == std::string_view::npos || v.find(']', colon) != std::string_view::npos) {
+    *host = v, *port = {};
+    return;
+  }
+  *host = v.substr(0, colon), *port = v.substr(colon + 1);
+}
+
+// host_only: the host, in lower case.
+bool conv_host_only(const Arg*, size_t, Sample& smp, FetchContext&) {
+  std::string_view host, port;
+  split_host(smp.str, &host, &port);
+  Chunk c = next_chunk();
+  if (host.size() > c.size) return false;
+  for (size_t i = 0; i < host.size(); ++i) c.data[i] = char(std::tolower(uint8_t(host[i])));
+  smp.set_str(std::string_view(c.data, host.size()));
+  return true;
+}
+
+// port_only: the port, 0 without one. Like HAProxy, each character counts
+// as a digit without a check ("abc" is 5451).
+bool conv_port_only(const Arg*, size_t, Sample& smp, FetchContext&) {
+  std::string_view host, port;
+  split_host(smp.str, &host, &port);
+  uint64_t v = 0;
+  for (char ch : port) v = v * 10 + uint64_t(int(uint8_t(ch)) - '0');
+  smp.set_sint(int64_t(uint32_t(v)));
+  return true;
+}
+
+// htonl: the integer as 4 bytes in network order (its low 32 bits).
+bool conv_htonl(const Arg*, size_t, Sample& smp, FetchContext&) {
+  Chunk c = next_chunk();
+  if (c.size < 4) return false;
+  const uint32_t v = uint32_t(smp.sint);
+  for (int i = 0; i < 4; ++i) c.data[i] = char(v >> (24 - 8 * i));
+  smp.set_bin(std::string_view(c.data, 4));
+  return true;
+}
+
 const ConvDef kConverters[] = {
+    {"host_only", {}, T::kStr, T::kStr, conv_host_only},
+    {"port_only", {}, T::kStr, T::kSint, conv_port_only},
+    {"htonl", {}, T::kSint, T::kBin, conv_htonl},
     {"hex2i", {}, T::kStr, T::kSint, conv_hex2i},
     {"be2dec", {1, {A::kStr, A::kSint, A::kSint}}, T::kBin, T::kStr, conv_be2dec, check_be2dec},
     {"be2hex", {0, {A::kStr, A::kSint, A::kSint}}, T::kBin, T::kStr, conv_be2hex, check_be2hex},

@@ -1,6 +1,7 @@
 #include "expr/fetch.h"
 
 #include <time.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -83,6 +84,35 @@ bool check_date(std::vector<Arg>& args, std::string* err) {
 }
 
 // bin(): an even number of hex digits, kept decoded in str.
+// ipv4(ADDR) takes a dotted quad, ipv6(ADDR) any IPv6 text form, as
+// inet_pton() reads them (HAProxy's argument types); the address goes to the
+// argument's 16 bytes.
+bool check_ip_constant(bool v6, std::vector<Arg>& args, std::string* err) {
+  Arg& a = args[0];
+  if (v6 ? parse_ipv6(a.str, a.mask) : parse_ipv4(a.str, a.mask)) return true;
+  *err = std::string("fetch method '") + (v6 ? "ipv6" : "ipv4") + "' expects an " +
+         (v6 ? "IPv6" : "IPv4") + " address, got '" + a.str + "'";
+  return false;
+}
+bool check_ipv4(std::vector<Arg>& args, std::string* err) {
+  return check_ip_constant(false, args, err);
+}
+bool check_ipv6(std::vector<Arg>& args, std::string* err) {
+  return check_ip_constant(true, args, err);
+}
+
+// fc_rtt(unit): "ms" (the default) or "us", kept as the divisor of
+// microseconds.
+bool check_time_unit(std::vector<Arg>& args, std::string* err) {
+  if (args.empty()) return true;
+  if (args[0].str == "ms" || args[0].str == "us") {
+    args[0].sint = args[0].str == "ms" ? 1000 : 1;
+    return true;
+  }
+  *err = "expects 'ms' or 'us' as the unit, got '" + args[0].str + "'";
+  return false;
+}
+
 bool check_bin(std::vector<Arg>& args, std::string* err) {
   const std::string& h = args[0].str;
   std::string out;
@@ -119,6 +149,12 @@ const std::vector<Named>& catalog() {
     FetchDef bin_def = def(FetchId::kBin, ArgSpec{1, {A::kStr}}, T::kBin, kUseAnyCfg);
     bin_def.check = check_bin;
     add("bin", std::move(bin_def));
+    FetchDef ipv4_def = def(FetchId::kIpv4, ArgSpec{1, {A::kStr}}, T::kIpv4, kUseAnyCfg);
+    ipv4_def.check = check_ipv4;
+    add("ipv4", std::move(ipv4_def));
+    FetchDef ipv6_def = def(FetchId::kIpv6, ArgSpec{1, {A::kStr}}, T::kIpv6, kUseAnyCfg);
+    ipv6_def.check = check_ipv6;
+    add("ipv6", std::move(ipv6_def));
     add("env", def(FetchId::kEnv, ArgSpec{1, {A::kStr}}, T::kStr, kUseAnyCfg));
     FetchDef uuid_def = def(FetchId::kUuid, ArgSpec{0, {A::kSint}}, T::kStr, kUseAnyCfg);
     uuid_def.check = check_uuid;
@@ -146,6 +182,39 @@ const std::vector<Named>& catalog() {
     add("be_conn", def(FetchId::kBeConn, name_arg, T::kSint, kUseAny));
     add("queue", def(FetchId::kQueue, name_arg, T::kSint, kUseAny));
     add("avg_queue", def(FetchId::kAvgQueue, name_arg, T::kSint, kUseAny));
+    add("date_us", def(FetchId::kDateUs, none, T::kSint, kUseAnyCfg));
+    add("hostname", def(FetchId::kHostname, none, T::kStr, kUseAnyCfg));
+    add("thread", def(FetchId::kThread, none, T::kSint, kUseAny));
+    add("fc_src", def(FetchId::kFcSrc, none, T::kAddr, kUseAny));
+    add("fc_src_port", def(FetchId::kFcSrcPort, none, T::kSint, kUseAny));
+    add("fc_dst", def(FetchId::kFcDst, none, T::kAddr, kUseAny));
+    add("fc_dst_port", def(FetchId::kFcDstPort, none, T::kSint, kUseAny));
+    add("fc_http_major", def(FetchId::kFcHttpMajor, none, T::kSint, kUseAny));
+    const ArgSpec unit{0, {A::kStr}};
+    for (auto [n, id] : {std::pair{"fc_rtt", FetchId::kFcRtt}, {"fc_rttvar", FetchId::kFcRttvar}}) {
+      FetchDef d = def(id, unit, T::kSint, kUseAny);
+      d.check = check_time_unit;
+      add(n, std::move(d));
+    }
+    for (auto [n, id] : {std::pair{"fc_unacked", FetchId::kFcUnacked},
+                         {"fc_sacked", FetchId::kFcSacked},
+                         {"fc_retrans", FetchId::kFcRetrans},
+                         {"fc_fackets", FetchId::kFcFackets},
+                         {"fc_lost", FetchId::kFcLost},
+                         {"fc_reordering", FetchId::kFcReordering}})
+      add(n, def(id, none, T::kSint, kUseAny));
+    for (auto [n, id] : {std::pair{"srv_conn", FetchId::kSrvConn},
+                         {"srv_conn_free", FetchId::kSrvConnFree},
+                         {"srv_iweight", FetchId::kSrvIweight},
+                         {"srv_uweight", FetchId::kSrvUweight},
+                         {"srv_weight", FetchId::kSrvWeight},
+                         {"srv_queue", FetchId::kSrvQueue}}) {
+      FetchDef d = def(id, ArgSpec{1, {A::kStr}}, T::kSint, kUseAny);
+      d.check = check_server_ref;
+      add(n, std::move(d));
+    }
+    add("fe_conn", def(FetchId::kFeConn, name_arg, T::kSint, kUseAny));
+    add("fe_defbe", def(FetchId::kFeDefbe, none, T::kStr, kUseAny));
     add("be_server_timeout", def(FetchId::kBeServerTimeout, none, T::kSint, kUseAny));
     add("be_tunnel_timeout", def(FetchId::kBeTunnelTimeout, none, T::kSint, kUseAny));
     add("cur_server_timeout", def(FetchId::kCurServerTimeout, none, T::kSint, kUseAny));
@@ -171,6 +240,16 @@ const std::vector<Named>& catalog() {
     add("ssl_c_serial", def(FetchId::kSslCSerial, none, T::kBin, kUseAny));
     add("ssl_c_notafter", def(FetchId::kSslCNotafter, none, T::kStr, kUseAny));
     add("ssl_c_sha1", def(FetchId::kSslCSha1, none, T::kBin, kUseAny));
+    add("ssl_bc", def(FetchId::kSslBc, none, T::kBool, kUseAny));
+    add("ssl_bc_protocol", def(FetchId::kSslBcProtocol, none, T::kStr, kUseAny));
+    add("ssl_bc_cipher", def(FetchId::kSslBcCipher, none, T::kStr, kUseAny));
+    add("ssl_bc_alpn", def(FetchId::kSslBcAlpn, none, T::kStr, kUseAny));
+    // HAProxy 2.6 names it ssl_bc_is_resumed; ssl_bc_session_reused is the
+    // name issue #9 asked for, kept as an alias.
+    for (std::string_view n : {"ssl_bc_is_resumed", "ssl_bc_session_reused"})
+      add(n, def(FetchId::kSslBcSessionReused, none, T::kBool, kUseAny));
+    add("ssl_bc_use_keysize", def(FetchId::kSslBcUseKeysize, none, T::kSint, kUseAny));
+    add("ssl_bc_alg_keysize", def(FetchId::kSslBcAlgKeysize, none, T::kSint, kUseAny));
     // Kept from the request line for the whole transaction.
     const uint8_t txn = kUseReq | kUseRes;
     add("capture.req.method", def(FetchId::kCaptureReqMethod, none, T::kStr, txn));
@@ -191,6 +270,18 @@ const std::vector<Named>& catalog() {
     add("url", def(FetchId::kUrl, none, T::kStr, req, kStrDerivatives));
     add("query", def(FetchId::kQuery, none, T::kStr, req));
     add("base", def(FetchId::kBase, none, T::kStr, req, kStrDerivatives));
+    add("baseq", def(FetchId::kBaseq, none, T::kStr, req));
+    add("base32", def(FetchId::kBase32, none, T::kSint, req));
+    add("base32+src", def(FetchId::kBase32Src, none, T::kBin, req));
+    add("url32", def(FetchId::kUrl32, none, T::kSint, req));
+    add("url32+src", def(FetchId::kUrl32Src, none, T::kBin, req));
+    add("url_ip", def(FetchId::kUrlIp, none, T::kAddr, req));
+    add("url_port", def(FetchId::kUrlPort, none, T::kSint, req));
+    add("urlp_val", def(FetchId::kUrlpVal, ArgSpec{0, {A::kStr, A::kStr}}, T::kSint, req));
+    add("http_auth_bearer", def(FetchId::kHttpAuthBearer, name_arg, T::kStr, req));
+    add("req.hdrs", def(FetchId::kReqHdrs, none, T::kStr, req));
+    add("req.hdrs_bin", def(FetchId::kReqHdrsBin, none, T::kBin, req));
+    add("req.hdr_names", def(FetchId::kReqHdrNames, name_arg, T::kStr, req));
     // Of two aliases, only the ACL keyword HAProxy declares (urlp, hdr, cook,
     // shdr) has derivatives: req.hdr_beg is no keyword.
     for (std::string_view n : {"url_param", "urlp"})
@@ -243,6 +334,14 @@ const std::vector<Named>& catalog() {
       add(n, def(FetchId::kResHdr, hdr_args, T::kStr, kUseRes,
                  n == "shdr" ? kStrDerivatives : std::string_view(), 1));
     add("res.fhdr", def(FetchId::kResFhdr, hdr_args, T::kStr, kUseRes, {}, 1));
+    add("res.hdrs", def(FetchId::kResHdrs, none, T::kStr, kUseRes));
+    add("res.hdrs_bin", def(FetchId::kResHdrsBin, none, T::kBin, kUseRes));
+    add("res.hdr_names", def(FetchId::kResHdrNames, name_arg, T::kStr, kUseRes));
+    add("res.fhdr_cnt", def(FetchId::kResFhdrCnt, name_arg, T::kSint, kUseRes));
+    for (std::string_view n : {"res.hdr_val", "shdr_val"})
+      add(n, def(FetchId::kResHdrVal, hdr_args, T::kSint, kUseRes, {}, 1));
+    for (std::string_view n : {"res.hdr_ip", "shdr_ip"})
+      add(n, def(FetchId::kResHdrIp, hdr_args, T::kAddr, kUseRes, {}, 1));
     for (std::string_view n : {"res.hdr_cnt", "shdr_cnt"})
       add(n, def(FetchId::kResHdrCnt, name_arg, T::kSint, kUseRes));
     for (std::string_view n : {"res.ver", "resp_ver"})
@@ -300,6 +399,12 @@ bool fetch_constant(const FetchDef& d, const Arg* args, size_t nargs, Sample& ou
     case FetchId::kBin:
       out.set_bin(args[0].str);
       return true;
+    case FetchId::kIpv4:
+      out.set_ipv4(args[0].mask);
+      return true;
+    case FetchId::kIpv6:
+      out.set_ipv6(args[0].mask);
+      return true;
     case FetchId::kEnv: {
       const char* v = std::getenv(args[0].str.c_str());
       if (!v) return false;
@@ -335,6 +440,21 @@ bool fetch_constant(const FetchDef& d, const Arg* args, size_t nargs, Sample& ou
       const int64_t v = int64_t(ts.tv_sec) * per_s + int64_t(ts.tv_nsec) / (1000000000 / per_s);
       out.set_sint(v + (nargs > 0 ? args[0].sint : 0));
       out.may_change = true;
+      return true;
+    }
+    case FetchId::kDateUs: {
+      timespec ts{};
+      clock_gettime(CLOCK_REALTIME, &ts);
+      out.set_sint(ts.tv_nsec / 1000);
+      out.may_change = true;
+      return true;
+    }
+    case FetchId::kHostname: {
+      static const std::string name = [] {
+        char buf[256] = {};
+        return gethostname(buf, sizeof buf - 1) == 0 ? std::string(buf) : std::string();
+      }();
+      out.set_str(name);
       return true;
     }
     case FetchId::kRand: {

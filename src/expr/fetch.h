@@ -22,9 +22,13 @@ enum class FetchId : uint16_t {
   kStr,
   kBool,
   kBin,
+  kIpv4,  // ipv4(ADDR), a constant
+  kIpv6,  // ipv6(ADDR)
   kEnv,
-  kUuid,  // uuid([4]): a random (version 4) UUID
-  kDate,  // date([offset[,unit]]): the current time since the epoch
+  kUuid,      // uuid([4]): a random (version 4) UUID
+  kDate,      // date([offset[,unit]]): the current time since the epoch
+  kDateUs,    // date_us: the microseconds of the current second
+  kHostname,  // hostname: the system's
   kRand,
   kVar,  // read through FetchContext::vars()
   // Layer 4 and internal state.
@@ -66,6 +70,14 @@ enum class FetchId : uint16_t {
   kSslCSerial,
   kSslCNotafter,
   kSslCSha1,
+  // The server connection's TLS session (stream/ssl_fetch.cc): first to last.
+  kSslBc,
+  kSslBcProtocol,
+  kSslBcCipher,
+  kSslBcAlpn,
+  kSslBcSessionReused,
+  kSslBcUseKeysize,
+  kSslBcAlgKeysize,
   // Layer 7, kept for the whole transaction (request and response rules).
   kCaptureReqMethod,
   kCaptureReqUri,
@@ -117,6 +129,47 @@ enum class FetchId : uint16_t {
   kResBody,      // res.body: the response payload the stream holds (de-chunked)
   kResBodyLen,   // res.body_len: its length
   kResBodySize,  // res.body_size: the announced length, else res.body_len
+  // More of 7.3.2 to 7.3.6, evaluated by stream/sample_fetch_more.cc.
+  kFcSrc,  // fc_*: the client connection itself (set-src and the like aside)
+  kFcSrcPort,
+  kFcDst,
+  kFcDstPort,
+  kFcHttpMajor,
+  kFcRtt,  // fc_rtt([unit]) to fc_reordering: the kernel's TCP_INFO
+  kFcRttvar,
+  kFcUnacked,
+  kFcSacked,
+  kFcRetrans,
+  kFcFackets,
+  kFcLost,
+  kFcReordering,
+  kThread,
+  kSrvConn,  // srv_*([backend/]server)
+  kSrvConnFree,
+  kSrvIweight,
+  kSrvUweight,
+  kSrvWeight,
+  kSrvQueue,
+  kFeConn,  // fe_conn([frontend])
+  kFeDefbe,
+  kReqHdrs,  // req.hdrs: the header block as text
+  kReqHdrsBin,
+  kReqHdrNames,
+  kBaseq,
+  kBase32,
+  kBase32Src,
+  kUrl32,
+  kUrl32Src,
+  kUrlIp,
+  kUrlPort,
+  kUrlpVal,
+  kHttpAuthBearer,
+  kResHdrs,
+  kResHdrsBin,
+  kResHdrNames,
+  kResFhdrCnt,
+  kResHdrIp,
+  kResHdrVal,
   // Layer 6 (HAProxy 7.3.5): the bytes buffered in either direction, read by
   // tcp-request content and tcp-response content rules.
   kReqLen,

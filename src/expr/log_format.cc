@@ -201,7 +201,9 @@ void LogFormat::render(FetchContext* ctx, const LogRecord& rec, std::string* out
         static thread_local std::string tmp;
         tmp.clear();
         print_sample(smp, &tmp);
-        render_log_text(tmp, true, n.opts, out);
+        // As HAProxy: text ends at its first NUL, and empty text is absent.
+        if (const size_t nul = tmp.find('\0'); nul != std::string::npos) tmp.resize(nul);
+        render_log_text(tmp, !tmp.empty(), n.opts, out);
       } else {
         render_log_text({}, false, n.opts, out);
       }

@@ -13,7 +13,7 @@ bool read_call(std::string_view text, size_t* pos, std::string_view* name, std::
   size_t i = start;
   auto name_char = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == '-';
+           c == '_' || c == '-' || c == '+';  // base32+src
   };
   while (i < text.size() && name_char(text[i])) ++i;
   *name = text.substr(start, i - start);

@@ -235,6 +235,7 @@ Transport* find_transport(const char* name) {
 }
 
 void set_recv_enough(size_t n) { g_recv_enough = n; }
+size_t recv_enough() { return g_recv_enough; }
 
 bool short_read_drains(size_t total, int retries, size_t n) {
   return total >= n || retries >= kShortReadRetries;

@@ -9,11 +9,37 @@
 #include <algorithm>
 #include <cstring>
 
-#include "net/pem_file.h"
-#include "net/tls_bind_registry.h"
+#include "net/tls_pem.h"
 
 namespace hearth::net {
 namespace {
+
+// Returns: the DNS names of the subjectAltName, or the CN when there is none,
+// normalized and sorted.
+std::vector<std::string> cert_names(X509* cert) {
+  std::vector<std::string> out;
+  auto* sans =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); ++i) {
+    const GENERAL_NAME* g = sk_GENERAL_NAME_value(sans, i);
+    if (g->type != GEN_DNS) continue;
+    const ASN1_IA5STRING* s = g->d.dNSName;
+    out.push_back(normalize_server_name(std::string_view(
+        reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), size_t(ASN1_STRING_length(s)))));
+  }
+  GENERAL_NAMES_free(sans);
+  if (out.empty()) {
+    X509_NAME* subject = X509_get_subject_name(cert);
+    const int at = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+    if (at >= 0) {
+      ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at));
+      out.push_back(normalize_server_name(std::string_view(
+          reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), size_t(ASN1_STRING_length(s)))));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 // Returns: a bit for the key's algorithm family, so that one context holds at
 // most one certificate per family.
@@ -183,20 +209,13 @@ SSL_CTX* TlsServerContext::new_ctx(const TlsBindSettings& s, Group* g, std::stri
     return nullptr;
   };
   if (!ctx) return fail("cannot create a TLS context");
-  uint64_t opts = SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_ALL;
+  uint64_t opts = 0;
   if (!s.prefer_client_ciphers) opts |= SSL_OP_CIPHER_SERVER_PREFERENCE;
   if (s.no_tickets) opts |= SSL_OP_NO_TICKET;
-  SSL_CTX_set_options(ctx, opts);
-  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
-                            SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-  if (!SSL_CTX_set_min_proto_version(ctx, s.min_version) ||
-      !SSL_CTX_set_max_proto_version(ctx, s.max_version))
-    return fail("OpenSSL refuses the protocol versions");
-  const std::string& ciphers = s.ciphers.empty() ? std::string(kDefaultTlsCiphers) : s.ciphers;
-  if (SSL_CTX_set_cipher_list(ctx, ciphers.c_str()) != 1)
-    return fail("OpenSSL refuses the cipher list '" + ciphers + "'");
-  if (!s.ciphersuites.empty() && SSL_CTX_set_ciphersuites(ctx, s.ciphersuites.c_str()) != 1)
-    return fail("OpenSSL refuses the TLS 1.3 cipher suites '" + s.ciphersuites + "'");
+  if (!set_common_ctx(ctx, opts, s.min_version, s.max_version, s.ciphers, s.ciphersuites, err)) {
+    SSL_CTX_free(ctx);
+    return nullptr;
+  }
   if (!s.curves.empty() && SSL_CTX_set1_groups_list(ctx, s.curves.c_str()) != 1)
     return fail("OpenSSL refuses the curves '" + s.curves + "'");
   EVP_PKEY* dh = nullptr;
@@ -238,12 +257,9 @@ SSL_CTX* TlsServerContext::new_ctx(const TlsBindSettings& s, Group* g, std::stri
     if (!names) return fail("no CA names in '" + s.ca_file + "'");
     SSL_CTX_set_client_CA_list(ctx, names);
   }
-  if (!s.crl_file.empty()) {
-    X509_STORE* store = SSL_CTX_get_cert_store(ctx);
-    X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file());
-    if (!lookup || X509_load_crl_file(lookup, s.crl_file.c_str(), X509_FILETYPE_PEM) <= 0)
-      return fail("cannot load CRL file '" + s.crl_file + "'");
-    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+  if (!s.crl_file.empty() && !load_crl_file(ctx, s.crl_file, err)) {
+    SSL_CTX_free(ctx);
+    return nullptr;
   }
   if (ticket_keys_ && !ticket_keys_->install(ctx)) return fail("OpenSSL refuses the ticket keys");
   SSL_CTX_set_client_hello_cb(ctx, &TlsServerContext::on_client_hello, this);

@@ -67,6 +67,25 @@ struct TlsBindSettings {
   int max_record = 0;         // tune.ssl.maxrecord: bytes per record; 0: no limit
 };
 
+// What a "server ... ssl" line asks of TLS toward that server, as plain data
+// (app/tls_server fills it, with ssl-default-server-* and ca-base/crt-base
+// applied). Everything here is the same for every connection of the server;
+// only the SNI differs per connection (see tls_client_prepare).
+struct TlsClientSettings {
+  TlsVerify verify = TlsVerify::kRequired;  // kNone or kRequired
+  std::string ca_file;                      // trusted CAs for the server's certificate
+  std::string crl_file;
+  std::string crt;         // the client certificate (PEM, key inside or in crt.key); "": none
+  std::string verifyhost;  // the name checked when no SNI is sent; "": none
+  std::vector<std::string> alpn;  // protocols offered, in preference order
+  int min_version = kTlsV12;      // inclusive bounds, wire numbers
+  int max_version = kTlsV13;
+  std::string ciphers;       // TLS <= 1.2; empty: Hearth's default
+  std::string ciphersuites;  // TLS 1.3; empty: OpenSSL's
+  bool session_reuse = true;  // keep one session per thread to resume (no-ssl-reuse: false)
+  bool no_tickets = false;    // no-tls-tickets: TLS <= 1.2 session tickets not asked for
+};
+
 // The cipher list used when neither "ciphers" nor ssl-default-bind-ciphers
 // is set: AEAD ciphers with forward secrecy only.
 inline constexpr const char* kDefaultTlsCiphers =

@@ -9,6 +9,8 @@
 #include "core/pool.h"
 #include "net/connection.h"
 #include "net/tls_bind_registry.h"
+#include "net/tls_bio.h"
+#include "net/tls_client_context.h"
 #include "net/tls_context.h"
 
 namespace hearth::net {
@@ -17,13 +19,16 @@ namespace {
 // A connection's TLS state (Connection::xprt_ctx).
 struct TlsConn {
   SSL* ssl = nullptr;
-  std::shared_ptr<TlsServerContext> ctx;  // what ssl was made from (kept while it lives)
-  uint32_t hs_wants = 0;                  // what a pending handshake waits for
-  bool read_wants_write = false;          // the last read stopped on a blocked write
-  bool write_wants_read = false;          // the last write stopped on an empty socket
-  bool fatal = false;                     // a TLS error: no close_notify may follow
-  bool socket_error = false;              // the socket failed (not the TLS exchange)
-  int verify_depth = -1;                  // where client certificate verification failed
+  // An accepted connection: the context ssl was made from (kept while it
+  // lives, a context replaced at runtime included). Null toward servers.
+  std::shared_ptr<TlsServerContext> ctx;
+  uint32_t hs_wants = 0;          // what a pending handshake waits for
+  bool read_wants_write = false;  // the last read stopped on a blocked write
+  bool write_wants_read = false;  // the last write stopped on an empty socket
+  bool rx_inside = false;         // OpenSSL may hold readable records (read-ahead)
+  bool fatal = false;             // a TLS error: no close_notify may follow
+  bool socket_error = false;      // the socket failed (not the TLS exchange)
+  int verify_depth = -1;          // where client certificate verification failed
   TlsFailure failure = TlsFailure::kNone;
 };
 
@@ -89,35 +94,61 @@ void wake_sub(Connection* c, uint32_t ev) {
   c->loop()->wake(w->tasklet, ev);
 }
 
+// One transport per bind line (accepting, with server_) or per server
+// (connecting, with client_); the I/O is the same either way.
 class TlsTransport final : public Transport {
  public:
-  explicit TlsTransport(std::unique_ptr<TlsBindState> state) : state_(std::move(state)) {
-    TlsBindRegistry::instance().add(state_.get());
+  // A bind line: its state is in the registry while the transport lives.
+  explicit TlsTransport(std::unique_ptr<TlsBindState> state) : server_(std::move(state)) {
+    TlsBindRegistry::instance().add(server_.get());
   }
-  ~TlsTransport() override { TlsBindRegistry::instance().remove(state_.get()); }
+  explicit TlsTransport(std::unique_ptr<TlsClientContext> ctx) : client_(std::move(ctx)) {}
+  ~TlsTransport() override {
+    if (server_) TlsBindRegistry::instance().remove(server_.get());
+  }
   const char* name() const override { return "ssl"; }
+  const TlsClientContext* client() const { return client_.get(); }
 
   bool start(Connection* c) override {
     TlsConn* t = tls_pool().create();
     if (!t) return false;
-    t->ctx = state_->current();
-    t->ssl = t->ctx->new_ssl();
-    if (!t->ssl || SSL_set_fd(t->ssl, c->fd()) != 1) {
+    if (server_) {
+      t->ctx = server_->current();
+      t->ssl = t->ctx->new_ssl();
+    } else {
+      t->ssl = client_->new_ssl();
+    }
+    BIO* bio = t->ssl ? new_connection_bio(c) : nullptr;
+    if (!bio) {
       if (t->ssl) SSL_free(t->ssl);
       tls_pool().destroy(t);
       ERR_clear_error();
       return false;
     }
+    SSL_set_bio(t->ssl, bio, bio);
+    // Whole socket reads (see tls_bio.h); records read ahead are tracked by rx_inside.
+    SSL_set_read_ahead(t->ssl, 1);
     SSL_set_app_data(t->ssl, t);
     SSL_set_verify(t->ssl, SSL_get_verify_mode(t->ssl), &on_verify);
-    SSL_set_accept_state(t->ssl);
+    if (server_)
+      SSL_set_accept_state(t->ssl);
+    else
+      SSL_set_connect_state(t->ssl);
     c->xprt_ctx = t;
     return true;
   }
 
+  // A server connection we close while it is sound (an idle one retired, one
+  // that carried its last exchange) says close_notify first, once.
   void close(Connection* c) override {
     TlsConn* t = state(c);
     if (!t) return;
+    constexpr uint32_t kNotSound = kConnError | kConnWrShut | kConnRdShut | kConnRdHup;
+    if (client_ && SSL_is_init_finished(t->ssl) && !t->fatal && !(c->flags & kNotSound)) {
+      ERR_clear_error();
+      SSL_shutdown(t->ssl);
+      ERR_clear_error();
+    }
     SSL_free(t->ssl);
     t->ctx.reset();
     tls_pool().destroy(t);
@@ -131,6 +162,8 @@ class TlsTransport final : public Transport {
     const int r = SSL_do_handshake(t->ssl);
     if (r == 1) {
       t->hs_wants = 0;
+      // The client's first request may have come with its Finished message.
+      t->rx_inside = SSL_has_pending(t->ssl);
       return HandshakeStatus::kDone;
     }
     switch (classify(c, t, r)) {
@@ -167,9 +200,19 @@ class TlsTransport final : public Transport {
   size_t rcv_buf(Connection* c, Buffer& buf, size_t max) override {
     TlsConn* t = state(c);
     size_t total = 0;
-    if (!buf.allocate()) return 0;
+    const bool write_first = t->read_wants_write;  // OpenSSL has bytes to send first
     t->read_wants_write = false;
+    // Checked before taking a buffer: a mux asks often, and usually in vain.
+    if (!write_first && nothing_to_read(c, t)) {
+      t->rx_inside = false;
+      return 0;
+    }
+    if (!buf.allocate()) return 0;
     while (total < max && !(c->flags & (kConnRdShut | kConnError))) {
+      if (total > 0 && nothing_to_read(c, t)) {
+        t->rx_inside = false;
+        return total;
+      }
       size_t room = buf.contiguous_room();
       if (room == 0) break;
       if (room > max - total) room = max - total;
@@ -182,8 +225,10 @@ class TlsTransport final : public Transport {
         continue;
       }
       after_failed_read(c, t, classify(c, t, r));
-      break;
+      return total;
     }
+    // Stopped for want of room or of `max`: records may be left inside OpenSSL.
+    t->rx_inside = SSL_has_pending(t->ssl);
     return total;
   }
 
@@ -219,10 +264,9 @@ class TlsTransport final : public Transport {
     if (events & kWakeRecv) {
       w->events |= kWakeRecv;
       c->recv_sub = w;
-      // Records already decrypted inside OpenSSL are readable whatever the socket says.
-      const bool ready = t->read_wants_write
-                             ? (c->flags & kConnSendReady) != 0
-                             : (c->flags & kConnRecvReady) || SSL_pending(t->ssl) > 0;
+      // Records OpenSSL already holds are readable whatever the socket says.
+      const bool ready = t->read_wants_write ? (c->flags & kConnSendReady) != 0
+                                             : (c->flags & kConnRecvReady) || t->rx_inside;
       if (ready || (c->flags & kConnError)) wake_sub(c, kWakeRecv);
     }
     if (events & kWakeSend) {
@@ -246,6 +290,10 @@ class TlsTransport final : public Transport {
     char scratch[1024];
     DrainResult res = DrainResult::kEmpty;
     for (;;) {
+      if (!t->read_wants_write && nothing_to_read(c, t)) {
+        t->rx_inside = false;
+        return res;
+      }
       size_t n = 0;
       ERR_clear_error();
       const int r = SSL_read_ex(t->ssl, scratch, sizeof scratch, &n);
@@ -253,6 +301,7 @@ class TlsTransport final : public Transport {
         res = DrainResult::kData;
         continue;
       }
+      t->rx_inside = false;
       switch (classify(c, t, r)) {
         case Want::kRead:
         case Want::kWrite:
@@ -284,8 +333,15 @@ class TlsTransport final : public Transport {
   void shutr(Connection* c) override { shutdown(c->fd(), SHUT_RD); }
 
  private:
+  // Returns: true when OpenSSL holds no record and the socket is known empty,
+  // so that SSL_read could only answer WANT_READ (tls_bio reads nothing then).
+  static bool nothing_to_read(const Connection* c, const TlsConn* t) {
+    return !(c->flags & kConnRecvReady) && !SSL_has_pending(t->ssl);
+  }
+
   // After SSL_read gave nothing: the flags say why.
   static void after_failed_read(Connection* c, TlsConn* t, Want w) {
+    t->rx_inside = false;  // OpenSSL read all it held, or the connection ends
     if (w == Want::kWrite) t->read_wants_write = true;
     if (w == Want::kEof) c->flags |= kConnRdShut;
     if (w == Want::kError) c->flags |= kConnError;
@@ -298,7 +354,8 @@ class TlsTransport final : public Transport {
     return t->socket_error ? TlsFailure::kSocketError : TlsFailure::kHandshake;
   }
 
-  std::unique_ptr<TlsBindState> state_;
+  std::unique_ptr<TlsBindState> server_;  // accepting: the bind line's published context
+  std::unique_ptr<TlsClientContext> client_;
 };
 
 }  // namespace
@@ -333,6 +390,26 @@ std::unique_ptr<Transport> make_tls_server_transport(const TlsBindSettings& s, s
   if (!ctx) return nullptr;
   return std::make_unique<TlsTransport>(
       std::make_unique<TlsBindState>(s, std::move(ctx), std::move(keys), std::move(origin)));
+}
+
+std::unique_ptr<Transport> make_tls_client_transport(const TlsClientSettings& s, std::string* err) {
+  auto ctx = TlsClientContext::build(s, err);
+  if (!ctx) return nullptr;
+  return std::make_unique<TlsTransport>(std::move(ctx));
+}
+
+bool tls_client_prepare(Connection* c, std::string_view sni) {
+  const auto* x = dynamic_cast<const TlsTransport*>(c->xprt);
+  if (!x || !x->client()) return true;
+  if (x->client()->prepare(state(c)->ssl, sni)) return true;
+  ERR_clear_error();
+  return false;
+}
+
+std::string_view tls_server_name(const Connection* c) {
+  ssl_st* ssl = c->xprt ? c->xprt->ssl(c) : nullptr;
+  const char* name = ssl ? SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name) : nullptr;
+  return name ? std::string_view(name) : std::string_view();
 }
 
 TlsFailure tls_failure(const Connection* c) {

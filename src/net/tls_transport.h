@@ -5,6 +5,7 @@
 // hangs off the connection (Connection::xprt_ctx).
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "net/tls_bind_registry.h"
 #include "net/tls_settings.h"
@@ -33,6 +34,19 @@ const char* tls_failure_message(TlsFailure f);
 // settings of a crt-list line added at runtime.
 std::unique_ptr<Transport> make_tls_server_transport(const TlsBindSettings& s, std::string* err,
                                                      TlsBindOrigin origin = {});
+
+// Builds the client-side TLS transport of a server. Returns: nullptr with
+// *err set (which file or setting was refused, and why).
+std::unique_ptr<Transport> make_tls_client_transport(const TlsClientSettings& s, std::string* err);
+
+// Sets up an outgoing TLS connection before its handshake starts: the server
+// name `sni` ("": none), the name its certificate is checked against, and
+// the session to resume (tls_client_context). A no-op for other connections.
+// Returns: false if OpenSSL refused (c should be closed).
+bool tls_client_prepare(Connection* c, std::string_view sni);
+// Returns: the server name c's TLS session carries (what a client sent, or
+// what we sent to a server), or "" (none, or not TLS).
+std::string_view tls_server_name(const Connection* c);
 
 // Returns: why c's handshake failed (kNone if it did not, or c is not TLS).
 TlsFailure tls_failure(const Connection* c);

@@ -90,6 +90,8 @@ Transport* raw_transport();
 // drained, which saves the extra read that usually finds nothing. Set before
 // the worker threads start.
 void set_recv_enough(size_t n);
+// Returns: the tune.recv_enough setting (0 unless set).
+size_t recv_enough();
 
 // Returns: whether a short read leaves the socket drained, given `total`
 // bytes read by this call so far, the `retries` already made after short

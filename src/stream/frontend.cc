@@ -138,9 +138,11 @@ void start_session(net::Connection* c, Frontend* fe) {
 
 void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* ctx) {
   auto* fe = static_cast<Frontend*>(ctx);
-  fe->cur_conns.fetch_add(1, std::memory_order_relaxed);
+  backend::raise_max(fe->counters.max_conns,
+                     fe->cur_conns.fetch_add(1, std::memory_order_relaxed) + 1);
   g_conns.fetch_add(1, std::memory_order_relaxed);
   fe->counters.sessions.fetch_add(1, std::memory_order_relaxed);
+  fe->counters.sess_rate.add(EventLoop::current()->now_ms());
   EventLoop* loop = EventLoop::current();
   if (fe->cli_sock.keepalive) net::apply_sock_options(fd, fe->cli_sock);
   const uint32_t linger = fe->cli_sock.nolinger ? uint32_t(net::kConnNoLinger) : 0u;

@@ -44,7 +44,8 @@ struct FrontendHttp {
   std::vector<config::HttpRule> response_rules;
   // http-after-response rules: on every response, after the backend's.
   std::vector<config::HttpRule> after_response_rules;
-  config::ErrorReplies errors;  // errorfile & co (HttpStream::error_reply)
+  config::ErrorReplies errors;                           // errorfile & co (HttpStream::error_reply)
+  std::shared_ptr<const config::StatsPageConfig> stats;  // null: no stats page here
 };
 
 struct FrontendCounters {
@@ -59,6 +60,12 @@ struct FrontendCounters {
   std::atomic<uint64_t> failed_rewrites{0};
   // TLS handshakes that failed or timed out (their connection error lines).
   std::atomic<uint64_t> failed_handshakes{0};
+  std::atomic<uint64_t> denied_resp{0};      // responses denied by http-response rules (dresp)
+  std::atomic<uint64_t> req_errors{0};       // requests that could not be read (ereq)
+  backend::HttpStatusCounters hrsp;          // responses sent, by class (hrsp_*)
+  backend::RateCounter sess_rate, req_rate;  // sessions and HTTP requests per second
+  std::atomic<int> max_conns{0};             // highest cur_conns seen (smax)
+  std::atomic<uint64_t> intercepted{0};      // requests the stats page answered
 };
 
 class Frontend {

@@ -22,11 +22,16 @@ constexpr std::string_view kPage407 =
 }  // namespace
 
 void HttpStream::answer_auth(const config::HttpRule& rule, bool close) {
+  send_auth_challenge(rule.value, close);
+}
+
+// The challenge for `realm` (also the stats page's, for "stats auth").
+void HttpStream::send_auth_challenge(std::string_view realm, bool close) {
   log_.term = "LR";  // a local answer while the request was analysed
   const bool proxy = use_px_conn_;
   const std::string_view page = proxy ? kPage407 : kPage401;
   static thread_local std::string challenge;
-  challenge.assign("Basic realm=\"").append(rule.value).append("\"");
+  challenge.assign("Basic realm=\"").append(realm).append("\"");
   char len[24];
   snprintf(len, sizeof len, "%zu", page.size());
   http::MsgHead& h = res_.head;

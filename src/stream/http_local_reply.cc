@@ -138,7 +138,10 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
   }
   // A tarpit answers as a deny once its time is up.
   const bool deny = rule.action == config::HttpRule::Action::kDeny || tarpit;
-  if (deny && !tarpit) fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+  // A response denied by http-response deny counts in dresp, a request in dreq.
+  if (deny && !tarpit)
+    (phase_ == Phase::kExchange ? fe_->counters.denied_resp : fe_->counters.denied_req)
+        .fetch_add(1, std::memory_order_relaxed);
   if (deny) log_.term = tarpit ? "PT" : phase_ == Phase::kExchange ? "PH" : "PR";
   const bool close = rule_reply_closes();
   if (rule.action == config::HttpRule::Action::kRedirect) {

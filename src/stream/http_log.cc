@@ -74,6 +74,7 @@ void HttpStream::log_http() {
   TxnFetch fetch(expr::kUseConn | (head ? expr::kUseReq : 0), cli, fe_, be_,
                  head ? &req_.head : nullptr, nullptr);
   fetch.set_server(srv);
+  fetch.set_server_conn(scb() ? scb()->conn : nullptr);
   fetch.set_vars(&vars_, session());
   fetch.set_timeouts(&tmo_);
   fetch.set_last_rule(&log_.last_rule);

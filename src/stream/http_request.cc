@@ -35,6 +35,7 @@ void HttpStream::read_request_head() {
       return abort_all();  // the client left before sending a whole request
     case mux::RxHead::kError:
       fe_->counters.http_requests.fetch_add(1, std::memory_order_relaxed);
+      fe_->counters.req_errors.fetch_add(1, std::memory_order_relaxed);
       log_.term = "PR";
       res_.after_rules_done = true;  // the mux's own error: no http-after-response (HAProxy)
       return reply_mux_error(r.status);
@@ -42,6 +43,7 @@ void HttpStream::read_request_head() {
       break;
   }
   fe_->counters.http_requests.fetch_add(1, std::memory_order_relaxed);
+  fe_->counters.req_rate.add(now());
   log_.head_ms = log_.req_ready_ms = now();
   http::MsgHead& req = req_.head;
   // "METHOD TARGET" as received, for capture.req.* (the views are into the
@@ -178,12 +180,20 @@ bool HttpStream::analyse_request() {
         if (!run_stage(fe_->http.request_rules, fe_->http.redirect_rules, fe_->http.buffer_request,
                        fe_->http.restrict_hdr_names, &final_rule, &full))
           return false;
-        if (!final_rule && !full) req_an_.stage = Stage::kSwitch;
+        if (!final_rule && !full) req_an_.stage = Stage::kFrontendStats;
+        break;
+      case Stage::kFrontendStats:  // after the rules, as HAProxy: a deny still blocks it
+        if (stats_wanted(fe_->http.stats.get())) {
+          answer_stats(*fe_->http.stats, false);
+          return false;
+        }
+        req_an_.stage = Stage::kSwitch;
         break;
       case Stage::kSwitch: {
         TxnFetch fetch = request_fetch();
         be_ = fe_->select_backend(fetch);
         be_hold_.reset(be_);
+        if (be_) be_->counters.http_requests.fetch_add(1, std::memory_order_relaxed);
         if (!be_) {  // as HAProxy: no use_backend matched and no default_backend
           log_.term = "SC";
           reply(503, true);
@@ -205,7 +215,14 @@ bool HttpStream::analyse_request() {
         if (!run_stage(bs().request_rules, bs().redirect_rules, bs().buffer_request,
                        bs().restrict_hdr_names, &final_rule, &full))
           return false;
-        if (!final_rule && !full) req_an_.stage = Stage::kFinish;
+        if (!final_rule && !full) req_an_.stage = Stage::kBackendStats;
+        break;
+      case Stage::kBackendStats:
+        if (stats_wanted(bs().stats.get())) {
+          answer_stats(*bs().stats, true);
+          return false;
+        }
+        req_an_.stage = Stage::kFinish;
         break;
       case Stage::kFinish:
         break;

@@ -100,6 +100,7 @@ bool HttpStream::take_response_head() {
   if (!fe_->logs.res_caps.empty()) log_.caps.capture_headers(fe_->logs.res_caps, res, true);
   if (fe_->log && fe_->logs.backend_src && scb() && scb()->conn)
     local_log_addr(scb()->conn->fd(), &log_.be_src);
+  res_.from_server = true;
   if (!pass_tcp_response() || !run_response_rules()) return false;
   response_head_sent();
   return true;
@@ -193,6 +194,7 @@ TxnFetch HttpStream::response_fetch() {
   fetch.set_log_level(&log_.level);
   fetch.set_last_rule(&log_.last_rule);
   fetch.set_server(ss_.server());
+  fetch.set_server_conn(scb() ? scb()->conn : nullptr);
   fetch.set_timeouts(&tmo_);
   // The payload that arrived with the head shares HAProxy's buffer with it
   // (measured only when there are rules to bound).

@@ -52,6 +52,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
       timer_(&HttpStream::timer_cb, this) {
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
+  ss_.set_sni_eval(&HttpStream::eval_sni);
   log_.start_ms = now();
   if (Session* s = Session::of(scf->conn)) {
     log_.th = s->take_handshake_ms();
@@ -71,9 +72,36 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
 HttpStream::~HttpStream() {
   fe_->counters.bytes_in.fetch_add(log_.bytes_in, std::memory_order_relaxed);
   fe_->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
+  count_transaction();
   EventLoop::current()->timers().cancel(&timer_);
   --live_streams_on_thread();
   leave_before_server();
+}
+
+// The transaction's status and bytes in its backend's and server's counters
+// (the frontend's bytes are counted by the caller), and its status in the
+// frontend's.
+void HttpStream::count_transaction() {
+  const int status = log_.status;
+  fe_->counters.hrsp.count(status);
+  if (be_) {
+    be_->counters.hrsp.count(status);
+    be_->counters.bytes_in.fetch_add(log_.bytes_in, std::memory_order_relaxed);
+    be_->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
+  }
+  if (backend::Server* srv = ss_.server()) {
+    // The times of the access log's Tw, Tc, Tr and Tt, for the averages.
+    auto span = [](int64_t from, int64_t to) { return from >= 0 && to >= 0 ? to - from : -1; };
+    const int64_t times[4] = {
+        span(log_.req_ready_ms, ss_.slot_ms() >= 0 ? ss_.slot_ms() : log_.left_queue_ms),
+        span(ss_.slot_ms(), ss_.ready_ms()), span(ss_.ready_ms(), log_.res_head_ms),
+        now() - log_.start_ms};
+    srv->counters.times.add(times);
+    if (be_) be_->counters.times.add(times);
+    if (res_.from_server) srv->counters.hrsp.count(status);
+    srv->counters.bytes_in.fetch_add(log_.bytes_in, std::memory_order_relaxed);
+    srv->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
+  }
 }
 
 void HttpStream::leave_before_server() {
@@ -147,6 +175,7 @@ void HttpStream::check_timeouts() {
       if (!deadline_reached(exp_.req, t)) return;
       log_.term = "cR";
       if (!fmux()->has_input(scf_)) return abort_all();  // nothing asked: just close
+      fe_->counters.req_errors.fetch_add(1, std::memory_order_relaxed);
       return reply_mux_error(408);
     case Phase::kReqBody:
       if (!deadline_reached(req_an_.until, t) && !deadline_reached(exp_.cli, t)) return;
@@ -189,6 +218,11 @@ void HttpStream::check_timeouts() {
     case Phase::kDone:
       return;
   }
+}
+
+size_t HttpStream::eval_sni(void* app, const expr::SampleExpr& e, char* buf, size_t cap) {
+  TxnFetch fetch = static_cast<HttpStream*>(app)->request_fetch();
+  return eval_to_buffer(e, fetch, buf, cap);
 }
 
 // The request goes to be_: the server side assigns a server and gets a

@@ -37,14 +37,23 @@ struct Session;
 // Where the request analysis stands, so that it resumes there once the
 // payload it waits for arrived.
 struct RequestAnalysis {
-  enum class Stage : uint8_t { kFrontend, kSwitch, kBackend, kFinish };
+  // k*Stats: the proxy's stats page, after its rules (http_stats.cc).
+  enum class Stage : uint8_t {
+    kFrontend,
+    kFrontendStats,
+    kSwitch,
+    kBackend,
+    kBackendStats,
+    kFinish
+  };
   Stage stage = Stage::kFrontend;
-  bool buffered = false;   // this stage's option http-buffer-request was honoured
-  RuleCursor rules;        // the next rule of this stage's list
-  bool waiting = false;    // a wait for the payload is under way
-  int64_t until = kNever;  // ... until then (the wait's time; kNever: none)
-  int64_t at_least = 0;    // ... or this many bytes (0: all, or a full buffer)
-  size_t wire0 = 0;        // the head's size as received (rewrite_budget.h; 0: not yet)
+  bool buffered = false;     // this stage's option http-buffer-request was honoured
+  RuleCursor rules;          // the next rule of this stage's list
+  bool waiting = false;      // a wait for the payload is under way
+  int64_t until = kNever;    // ... until then (the wait's time; kNever: none)
+  int64_t at_least = 0;      // ... or this many bytes (0: all, or a full buffer)
+  size_t wire0 = 0;          // the head's size as received (rewrite_budget.h; 0: not yet)
+  bool intercepted = false;  // counted as a stats page request
 };
 
 // Where the response analysis stands (http_response_body.cc): the stage of
@@ -102,6 +111,8 @@ class HttpStream {
                  const std::vector<config::HttpRule>& redirects, bool buffer,
                  config::HdrNamePolicy names, const config::HttpRule** final_rule, bool* full);
   TxnFetch request_fetch();
+  // ServerSide::SniEval: a server's "sni" over the request.
+  static size_t eval_sni(void* app, const expr::SampleExpr& e, char* buf, size_t cap);
   void to_server();
   // Waiting for the request payload (http_request_body.cc). wait_body:
   // Returns: true if the payload is there or cannot come; false if the
@@ -126,6 +137,14 @@ class HttpStream {
   void answer_redirect(const config::HttpRule& rule, expr::FetchContext& ctx, bool close);
   void answer_server_redirect(std::string_view prefix);
   void answer_auth(const config::HttpRule& rule, bool close);  // http_auth_reply.cc
+  void send_auth_challenge(std::string_view realm, bool close);
+  // The stats page (http_stats.cc). stats_wanted: Returns: true if `st` is
+  // enabled and the request is for it. answer_stats: applies its access
+  // rules, waits for a POST's form, and answers (page, CSV, 303 after an
+  // admin action, 401 or 403).
+  bool stats_wanted(const config::StatsPageConfig* st) const;
+  void answer_stats(const config::StatsPageConfig& st, bool backend_side);
+  bool stats_access(const config::StatsPageConfig& st, TxnFetch& fetch);
   void read_request_body();
   bool send_request();
   // Server side (the shared ServerSide does the work).
@@ -222,6 +241,7 @@ class HttpStream {
   void update_timer();
   void log_end();
   void log_http();
+  void count_transaction();
   void make_unique_id();
 
   Session* session() const;
@@ -259,6 +279,7 @@ class HttpStream {
 
   HttpRequestState req_;
   RequestAnalysis req_an_;
+  std::string stats_page_;  // the stats page being sent (res_.local points into it)
   HttpResponseState res_;
   ResponseAnalysis res_an_;
   TxnVars vars_;  // txn/req/res variables of set-var

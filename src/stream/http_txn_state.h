@@ -47,6 +47,7 @@ struct HttpResponseState {
   bool done = false;          // the whole response went to the client's mux
   bool server_keep = false;   // the server connection may be reused afterwards
   bool client_close = false;  // this is the client connection's last response
+  bool from_server = false;   // a server's response head reached the rules (hrsp per server)
   bool local_close = true;    // a local reply closes the client connection
   // The http-after-response rules ran on this response, or must not run
   // (early parse errors, the 500 replacing a response they failed on).

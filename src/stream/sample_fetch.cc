@@ -10,9 +10,11 @@
 
 #include "backend/backend.h"
 #include "backend/server.h"
+#include "expr/sample_expr.h"
 #include "http/headers.h"
 #include "net/connection.h"
 #include "net/listener.h"
+#include "stream/fetch_util.h"
 #include "stream/frontend.h"
 #include "stream/http_auth.h"
 #include "stream/http_captures.h"
@@ -21,6 +23,9 @@
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
+
+using namespace fetch_util;
+
 namespace {
 
 using expr::FetchId;
@@ -28,112 +33,6 @@ using expr::FetchId;
 std::map<std::string, backend::Backend*, std::less<>>& registry() {
   static std::map<std::string, backend::Backend*, std::less<>> m;
   return m;
-}
-
-// Walks the values of the fields named `name` (every field when empty):
-// whole lines, or (split) each comma-separated element outside quotes.
-// Calls f(value) until it returns false.
-template <typename F>
-void for_each_value(const http::HeaderList& fields, std::string_view name, bool split, F&& f) {
-  for (const http::HeaderField& h : fields) {
-    if (!name.empty() && !http::iequals(h.name, name)) continue;
-    if (!split) {
-      if (!f(h.value)) return;
-      continue;
-    }
-    const std::string_view v = h.value;
-    // Most values hold neither a comma nor a quote: one element.
-    if (v.empty() || (!memchr(v.data(), ',', v.size()) && !memchr(v.data(), '"', v.size()))) {
-      if (!f(http::trim_ows(v))) return;
-      continue;
-    }
-    size_t start = 0;
-    bool quoted = false;
-    for (size_t i = 0; i <= v.size(); ++i) {
-      if (i < v.size()) {
-        if (v[i] == '"') quoted = !quoted;
-        if (v[i] == '\\' && quoted) ++i;
-        if (i < v.size() && (quoted || v[i] != ',')) continue;
-      }
-      if (!f(http::trim_ows(v.substr(start, std::min(i, v.size()) - start)))) return;
-      start = i + 1;
-    }
-  }
-}
-
-size_t count_values(const http::HeaderList& fields, std::string_view name, bool split) {
-  size_t n = 0;
-  for_each_value(fields, name, split, [&n](std::string_view) { return ++n, true; });
-  return n;
-}
-
-// The value a header fetch gives: occurrence `occ` (1 = first, -1 = last),
-// or with occ 0 the last one, or every one in turn when the caller iterates.
-// One walk over the fields, except for a negative occ (which needs the count).
-bool header_value(const http::HeaderList& fields, std::string_view name, bool split, int64_t occ,
-                  expr::FetchIter& it, std::string_view* out) {
-  if (occ < 0) {
-    const size_t count = count_values(fields, name, split);
-    if (uint64_t(-occ) > count) return false;
-    occ = int64_t(count) + occ + 1;
-  }
-  if (occ == 0 && !it.all) {  // the last one
-    bool found = false;
-    for_each_value(fields, name, split, [&](std::string_view v) {
-      *out = v;
-      found = true;
-      return true;
-    });
-    return found;
-  }
-  // The want-th value; when iterating, also whether another one follows.
-  const size_t want = occ > 0 ? size_t(occ - 1) : size_t(it.next++);
-  if (occ == 0) it.more = false;
-  size_t i = 0;
-  bool found = false;
-  for_each_value(fields, name, split, [&](std::string_view v) {
-    if (i++ < want) return true;
-    if (found) {  // one more after the wanted value
-      it.more = true;
-      return false;
-    }
-    *out = v;
-    found = true;
-    return occ == 0;  // iterating: look for one more
-  });
-  return found;
-}
-
-// The request target's parts.
-std::string_view path_of(std::string_view target) {
-  if (target.empty()) return {};
-  size_t start = 0;
-  if (target[0] != '/') {
-    const size_t scheme = target.find("://");
-    if (scheme == std::string_view::npos) return {};
-    start = target.find('/', scheme + 3);
-    if (start == std::string_view::npos) return {};
-  }
-  const size_t q = target.find('?', start);
-  return target.substr(start, q == std::string_view::npos ? std::string_view::npos : q - start);
-}
-
-bool query_of(std::string_view target, std::string_view* out) {
-  const size_t q = target.find('?');
-  if (q == std::string_view::npos) return false;
-  *out = target.substr(q + 1);
-  return true;
-}
-
-// url_param: the parameters after '?' (or the delimiter), ended by '&', ';'
-// or the delimiter.
-bool url_param(std::string_view target, std::string_view name, std::string_view delim,
-               expr::FetchIter& it, std::string_view* out) {
-  const char d = delim.empty() ? '?' : delim[0];
-  size_t start = target.find(d);
-  if (start == std::string_view::npos && d != '?') start = target.find('?');
-  if (start == std::string_view::npos) return false;
-  return find_param(target.substr(start + 1), name, delim.empty() ? '&' : d, it, out);
 }
 
 }  // namespace
@@ -205,49 +104,6 @@ bool cookie(const http::HeaderList& fields, bool set, std::string_view name, exp
   return found;
 }
 
-bool version(const http::MsgHead& h, expr::Sample& out) {
-  static const char* const kVers[] = {"0.9", "1.0", "1.1", "2.0", "3.0"};
-  const int idx = h.version_major == 0   ? 0
-                  : h.version_major == 1 ? 1 + (h.version_minor > 0)
-                  : h.version_major == 2 ? 3
-                                         : 4;
-  out.set_str(kVers[idx]);
-  return true;
-}
-
-bool int_value(std::string_view v, expr::Sample& out) {
-  out.set_str(v);
-  return expr::cast(out, expr::SmpType::kSint);
-}
-
-bool ip_value(std::string_view v, expr::Sample& out) {
-  unsigned char a[16];
-  const size_t colon = v.find(':');
-  if (colon != std::string_view::npos && v.find(':', colon + 1) == std::string_view::npos)
-    v = v.substr(0, colon);  // a.b.c.d:port
-  if (expr::parse_ipv4(v, a)) {
-    out.set_ipv4(a);
-    return true;
-  }
-  if (expr::parse_ipv6(v, a)) {
-    out.set_ipv6(a);
-    return true;
-  }
-  return false;
-}
-
-bool addr_sample(const sockaddr* sa, expr::Sample& out) {
-  if (sa->sa_family == AF_INET) {
-    out.set_ipv4(&reinterpret_cast<const sockaddr_in*>(sa)->sin_addr);
-    return true;
-  }
-  if (sa->sa_family == AF_INET6) {
-    out.set_ipv6(&reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
-    return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 void register_backend(backend::Backend* be) { registry()[be->name()] = be; }
@@ -310,6 +166,7 @@ bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
                      expr::FetchIter& it, expr::Sample& out) {
   if (!(def.use & where_)) return false;         // never matches here, as HAProxy warned
   if (def.id >= FetchId::kReqLen) return false;  // buffered bytes: TcpFetch only
+  if (def.id >= FetchId::kFcSrc) return fetch_more(def, args, nargs, it, out);
   if (def.id < FetchId::kCaptureReqMethod) return fetch_l4(def, args, nargs, out);
   if (def.id == FetchId::kCaptureReqHdr || def.id == FetchId::kCaptureResHdr) {
     std::string_view v;
@@ -351,6 +208,8 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
                         expr::Sample& out) {
   if (def.id >= FetchId::kSslFc && def.id <= FetchId::kSslCSha1)
     return fetch_ssl(def, args, nargs, client_, out);
+  if (def.id >= FetchId::kSslBc && def.id <= FetchId::kSslBcAlgKeysize)
+    return fetch_ssl_bc(def, server_conn_, out);
   switch (def.id) {
     case FetchId::kSrc:
     case FetchId::kSrcPort: {
@@ -672,6 +531,14 @@ bool TxnFetch::fetch_response(const expr::FetchDef& def, const expr::Arg* args, 
     default:
       return false;
   }
+}
+
+size_t eval_to_buffer(const expr::SampleExpr& e, expr::FetchContext& ctx, char* buf, size_t cap) {
+  expr::Sample smp;
+  if (!expr::eval_sample_expr(e, ctx, smp) || !expr::cast(smp, expr::SmpType::kStr)) return 0;
+  if (smp.str.size() > cap) return 0;
+  std::memcpy(buf, smp.str.data(), smp.str.size());
+  return smp.str.size();
 }
 
 }  // namespace hearth::stream

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "expr/fetch.h"
+#include "expr/sample_expr.h"
 #include "http/msg.h"
 
 namespace hearth::net {
@@ -52,6 +53,8 @@ class TxnFetch : public expr::FetchContext {
   const net::Connection* client() const { return client_; }
   // The server of the response (srv_id, srv_name).
   void set_server(const backend::Server* srv) { srv_ = srv; }
+  // The stream's server connection, for ssl_bc* (null: none at this point).
+  void set_server_conn(const net::Connection* c) { server_conn_ = c; }
   // The variables rules may read and set (none without).
   void set_vars(TxnVars* vars, Session* session) {
     vars_ = vars;
@@ -127,9 +130,16 @@ class TxnFetch : public expr::FetchContext {
   bool fetch_auth(const expr::FetchDef& def, const expr::Arg* args, expr::Sample& out);
   bool fetch_response(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                       expr::FetchIter& it, expr::Sample& out);
+  // kFcSrc .. kResHdrVal (sample_fetch_more.cc).
+  bool fetch_more(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                  expr::FetchIter& it, expr::Sample& out);
+  bool fetch_request_more(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                          expr::FetchIter& it, expr::Sample& out);
+  bool fetch_server_state(const expr::FetchDef& def, const expr::Arg* args, expr::Sample& out);
 
   uint8_t where_;
   const net::Connection* client_;
+  const net::Connection* server_conn_ = nullptr;
   const Frontend* fe_;
   const backend::Backend* be_;
   const http::MsgHead* req_;
@@ -165,5 +175,10 @@ void register_backend(backend::Backend* be);
 void clear_backend_registry();
 // Returns: the backend (or listen) section called `name`, or nullptr.
 backend::Backend* find_registered_backend(std::string_view name);
+
+// Evaluates `e` in `ctx` and copies its text into buf (at most cap bytes).
+// Returns: its length; 0 when there is no sample, it does not fit, or it
+// cannot be cast to a string (for a server's "sni").
+size_t eval_to_buffer(const expr::SampleExpr& e, expr::FetchContext& ctx, char* buf, size_t cap);
 
 }  // namespace hearth::stream

@@ -1,8 +1,10 @@
 #include "stream/server_side.h"
 
 #include "core/event_loop.h"
+#include "expr/sample_expr.h"
 #include "mux/mux.h"
 #include "net/connection.h"
+#include "net/tls_transport.h"
 #include "stream/server_connect.h"
 #include "stream/session.h"
 
@@ -53,10 +55,18 @@ ServerSide::State ServerSide::assign(int64_t now_ms) {
   return fail("SC");
 }
 
+void ServerSide::settle_sni() {
+  const size_t n =
+      srv_->sni && sni_eval_ ? sni_eval_(app_, *srv_->sni, sni_buf_, sizeof sni_buf_) : 0;
+  sni_ = std::string_view(sni_buf_, n);
+  reuse_.sni = sni_;
+}
+
 // A slot on s is ours: reuse an idle connection if the pool offers one.
 ServerSide::State ServerSide::granted(backend::Server* s, int64_t now_ms) {
   srv_ = last_srv_ = s;
   if (slot_ms_ < 0) slot_ms_ = now_ms;
+  settle_sni();
   if (redirectable_ && !srv_->redir.empty()) {
     exp_ = kNever;
     return state_ = State::kRedirect;
@@ -96,6 +106,7 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
                                 mode_ ? mode_ : srv_->http_mux, app_, tasklet_, wait_,
                                 srv_->conn_opts, &bs().srv_sock);
   if (!scb_) return connect_failed(false, now_ms);  // refused at once
+  if (!net::tls_client_prepare(scb_->conn, sni_)) return connect_failed(false, now_ms);
   return state_;
 }
 
@@ -118,8 +129,14 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
       return state_;
     case State::kConnecting:
       switch (scb_->conn->connect_status()) {
-        case net::ConnectStatus::kPending:
-          return deadline_reached(exp_, now_ms) ? connect_failed(true, now_ms) : state_;
+        case net::ConnectStatus::kPending: {
+          if (deadline_reached(exp_, now_ms)) return connect_failed(true, now_ms);
+          // Connected, a TLS handshake under way: wait for what it needs.
+          net::Connection* c = scb_->conn;
+          const uint32_t wants = c->xprt->handshake_wants(c);
+          c->xprt->subscribe(c, wants ? wants : kWakeSend, wait_);
+          return state_;
+        }
         case net::ConnectStatus::kFailed:
           return connect_failed(false, now_ms);
         case net::ConnectStatus::kEstablished:

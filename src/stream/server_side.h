@@ -11,6 +11,7 @@
 // timer runs while state() is kQueued, kConnecting or kTurnAround, and arm the
 // owner's timer no later than deadline().
 #include <cstdint>
+#include <string_view>
 
 #include "backend/backend.h"
 #include "backend/conn_pool.h"
@@ -64,6 +65,11 @@ class ServerSide {
     client_ = c;
     redirectable_ = redirectable;
   }
+  // How the owner evaluates a server's "sni" expression for this stream:
+  // copies the name into buf (at most cap bytes). Returns: its length; 0 when
+  // the expression yields no sample or a longer one (no SNI is sent then).
+  using SniEval = size_t (*)(void* app, const expr::SampleExpr& e, char* buf, size_t cap);
+  void set_sni_eval(SniEval fn) { sni_eval_ = fn; }
   // Abandons everything: the connection is closed, the queue place or the
   // server slot given back. Idempotent.
   void release() { finish(nullptr, 0); }
@@ -105,8 +111,14 @@ class ServerSide {
   // leads depends on the client, since the pool does not match addresses.
   bool pooled() const { return may_reuse_ && !srv_->client_dependent(); }
 
+  // Evaluates srv_'s sni into sni_ (empty: none) and keys reuse_ with it.
+  void settle_sni();
+
   const char* mode_;
   void* app_;
+  SniEval sni_eval_ = nullptr;
+  char sni_buf_[256];  // the SNI of connections to srv_ (a DNS name is at most 253 bytes)
+  std::string_view sni_;
   Tasklet* tasklet_;
   WaitEvent* wait_;
   backend::Backend* be_ = nullptr;

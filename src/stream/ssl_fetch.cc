@@ -113,17 +113,11 @@ bool fetch_cert(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, 
   }
 }
 
-}  // namespace
-
-bool fetch_ssl(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
-               const net::Connection* client, expr::Sample& out) {
-  SSL* ssl = client && client->xprt ? client->xprt->ssl(client) : nullptr;
-  if (def.id == FetchId::kSslFc) {
-    out.set_bool(ssl != nullptr);
-    return true;
-  }
-  if (!ssl) return false;
-  switch (def.id) {
+// The fetches about the session itself, shared by both sides (ssl_fc_* and
+// their ssl_bc_* counterparts, `id` being the ssl_fc_* one).
+// Returns: false when there is no value.
+bool fetch_session(FetchId id, SSL* ssl, expr::Sample& out) {
+  switch (id) {
     case FetchId::kSslFcSni: {
       const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
       if (!sni) return false;
@@ -156,14 +150,67 @@ bool fetch_ssl(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
       out.set_sint(SSL_CIPHER_get_bits(c, nullptr));
       return true;
     }
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+bool fetch_ssl(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+               const net::Connection* client, expr::Sample& out) {
+  SSL* ssl = client && client->xprt ? client->xprt->ssl(client) : nullptr;
+  if (def.id == FetchId::kSslFc) {
+    out.set_bool(ssl != nullptr);
+    return true;
+  }
+  if (!ssl) return false;
+  switch (def.id) {
     case FetchId::kSslCUsed:
       out.set_bool(SSL_get0_peer_certificate(ssl) != nullptr);
       return true;
     case FetchId::kSslCVerify:
       out.set_sint(SSL_get_verify_result(ssl));
       return true;
-    default:
+    case FetchId::kSslCSDn:
+    case FetchId::kSslCIDn:
+    case FetchId::kSslCSerial:
+    case FetchId::kSslCNotafter:
+    case FetchId::kSslCSha1:
       return fetch_cert(def, args, nargs, ssl, out);
+    default:
+      return fetch_session(def.id, ssl, out);
+  }
+}
+
+bool fetch_ssl_bc(const expr::FetchDef& def, const net::Connection* server, expr::Sample& out) {
+  SSL* ssl = server && server->xprt ? server->xprt->ssl(server) : nullptr;
+  if (def.id == FetchId::kSslBc) {
+    out.set_bool(ssl != nullptr);
+    return true;
+  }
+  if (!ssl) return false;
+  switch (def.id) {
+    case FetchId::kSslBcProtocol:
+      return fetch_session(FetchId::kSslFcProtocol, ssl, out);
+    case FetchId::kSslBcCipher:
+      return fetch_session(FetchId::kSslFcCipher, ssl, out);
+    case FetchId::kSslBcAlpn:
+      return fetch_session(FetchId::kSslFcAlpn, ssl, out);
+    case FetchId::kSslBcSessionReused:
+      return fetch_session(FetchId::kSslFcSessionReused, ssl, out);
+    case FetchId::kSslBcUseKeysize:
+      return fetch_session(FetchId::kSslFcUseKeysize, ssl, out);
+    case FetchId::kSslBcAlgKeysize: {
+      const SSL_CIPHER* c = SSL_get_current_cipher(ssl);
+      if (!c) return false;
+      int alg = 0;
+      SSL_CIPHER_get_bits(c, &alg);
+      out.set_sint(alg);
+      return true;
+    }
+    default:
+      return false;
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The ssl_fc* and ssl_c_* fetches: the client connection's TLS session and
-// its client certificate (HAProxy manual 7.3.4).
+// its client certificate; the ssl_bc* fetches: the server connection's TLS
+// session (HAProxy manual 7.3.4).
 #include <cstddef>
 
 #include "expr/fetch.h"
@@ -17,5 +18,10 @@ namespace hearth::stream {
 // ssl_fc alone answers false rather than failing on a plain connection.
 bool fetch_ssl(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                const net::Connection* client, expr::Sample& out);
+
+// Requires: def.id in [kSslBc, kSslBcAlgKeysize]. `server` is the stream's
+// server connection (null: none yet, or already released). Returns: false
+// when the fetch has no value; ssl_bc answers false on a plain connection.
+bool fetch_ssl_bc(const expr::FetchDef& def, const net::Connection* server, expr::Sample& out);
 
 }  // namespace hearth::stream

@@ -43,6 +43,7 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
       timer_(&Stream::timer_cb, this) {
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
+  ss_.set_sni_eval(&Stream::eval_sni);
   start_ms_ = EventLoop::current()->now_ms();
   if (Session* s = Session::of(scf->conn)) th_ = s->take_handshake_ms();
   if (fe->log) req_id_ = next_request_id();
@@ -230,6 +231,12 @@ void Stream::switch_backend() {
   be_ = fe_->select_backend(fetch);
   be_hold_.reset(be_);
   switched_ = true;
+}
+
+size_t Stream::eval_sni(void* app, const expr::SampleExpr& e, char* buf, size_t cap) {
+  auto* self = static_cast<Stream*>(app);
+  TcpFetch fetch = self->request_fetch(self->be_);
+  return eval_to_buffer(e, fetch, buf, cap);
 }
 
 void Stream::assign_server() {
@@ -466,6 +473,20 @@ void Stream::close(const char* why) {
   splice_res_.release();
   fe_->counters.bytes_in.fetch_add(bytes_in_, std::memory_order_relaxed);
   fe_->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
+  if (be_) {
+    be_->counters.bytes_in.fetch_add(bytes_in_, std::memory_order_relaxed);
+    be_->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
+  }
+  if (backend::Server* srv = ss_.server()) {
+    srv->counters.bytes_in.fetch_add(bytes_in_, std::memory_order_relaxed);
+    srv->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
+    // The log's Tw, Tc and Tt; no response time in TCP (0, as HAProxy).
+    const int64_t t = EventLoop::current()->now_ms();
+    const int64_t times[4] = {ss_.slot_ms() >= 0 ? ss_.slot_ms() - start_ms_ : -1, connect_ms_, 0,
+                              t - start_ms_};
+    srv->counters.times.add(times);
+    if (be_) be_->counters.times.add(times);
+  }
   // option dontlognull, as HAProxy: judged by what the client sent.
   if (fe_->log && !(fe_->dontlognull && bytes_in_ == 0)) log_end();
   scf_->mux->detach(scf_, false);

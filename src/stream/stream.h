@@ -42,6 +42,8 @@ class Stream {
   void inspect();
   bool inspect_phase(bool front, bool* wait);
   TcpFetch request_fetch(const backend::Backend* be);
+  // ServerSide::SniEval: a server's "sni" over the connection and its bytes.
+  static size_t eval_sni(void* app, const expr::SampleExpr& e, char* buf, size_t cap);
   void switch_backend();
   bool response_may_go();
   void assign_server();

@@ -66,7 +66,7 @@ struct SpliceHttp {
       std::vector<std::string> f;
       std::istringstream cols(line);
       for (std::string c; std::getline(cols, c, ',');) f.push_back(c);
-      if (f.size() > 5) return {std::stoull(f[4]), std::stoull(f[5])};
+      if (f.size() > 9) return {std::stoull(f[8]), std::stoull(f[9])};  // bin, bout
     }
     ADD_FAILURE() << "no frontend row in show stat";
     return {0, 0};

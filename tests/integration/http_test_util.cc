@@ -727,7 +727,7 @@ std::string HttpProxy::stop_and_check() {
 
 // ---------------------------------------------------------------------------
 
-Nginx::Nginx(std::string server_block_extra) {
+Nginx::Nginx(std::string server_block_extra, const NginxTls* tls) {
   port_ = free_tcp_port();
   const std::string d = dir_.path();
   mkdir(root().c_str(), 0755);
@@ -739,7 +739,9 @@ Nginx::Nginx(std::string server_block_extra) {
       "/nginx.pid;\n"
       "events { worker_connections 1024; }\n"
       "http {\n"
-      "  log_format hearth '$connection $connection_requests $status \"$request\"';\n"
+      "  log_format hearth '$connection $connection_requests $status \"$request\"" +
+      std::string(tls ? " $ssl_session_reused $ssl_server_name $ssl_protocol" : "") +
+      "';\n"
       "  access_log " +
       d +
       "/access.log hearth;\n"
@@ -754,10 +756,12 @@ Nginx::Nginx(std::string server_block_extra) {
       "/scgi;\n"
       "  keepalive_timeout 30s;\n  keepalive_requests 1000;\n"
       "  server {\n    listen 127.0.0.1:" +
-      std::to_string(port_) +
-      ";\n"
-      "    root " +
-      root() +
+      std::to_string(port_) + (tls ? " ssl" : "") + ";\n" +
+      (tls ? "    ssl_certificate " + tls->cert + ";\n    ssl_certificate_key " + tls->key +
+                 ";\n    ssl_protocols " + tls->protocols +
+                 ";\n    ssl_session_cache shared:hearth:1m;\n"
+           : std::string()) +
+      "    root " + root() +
       ";\n"
       "    location = /hello { return 200 \"hello from nginx\\n\"; }\n" +
       server_block_extra + "\n  }\n}\n";

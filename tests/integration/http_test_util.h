@@ -254,10 +254,16 @@ class HttpProxy {
 // nginx as a real backend, started in the foreground on an ephemeral port with
 // its files in a temp dir. The access log records one line per request:
 // "<connection serial> <connection requests> <status> <request>".
+// With `tls`, it listens with ssl on that certificate and key, and each log
+// line ends with " <$ssl_session_reused> <$ssl_server_name> <$ssl_protocol>".
+struct NginxTls {
+  std::string cert, key;
+  std::string protocols = "TLSv1.2 TLSv1.3";
+};
 class Nginx {
  public:
   // server_block_extra goes inside the server block.
-  explicit Nginx(std::string server_block_extra = {});
+  explicit Nginx(std::string server_block_extra = {}, const NginxTls* tls = nullptr);
   ~Nginx();
   bool ready() const { return ready_; }
   std::string describe() const;

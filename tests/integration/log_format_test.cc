@@ -140,6 +140,12 @@ INSTANTIATE_TEST_SUITE_P(
              "  log-format \"T %t %T %Tl %tr %trg %trl %ms %Ts %pid %cp %fp %bi %bp "
              "%Th %Ti %TR %Tq %Tw %Tc %Tr %Ta %Tt %Td %Tu %B %U\"\n",
              "T ", false},
+        // Sample text ends at its first NUL; empty text is "-" (or "" quoted).
+        Case{"EmptyAndNul",
+             "  log-format \"E a=%[bin(00)] b=%[bin(6100)] c=%[str(a),bytes(1)] "
+             "d=%{+Q}[str(a),bytes(1)] e=%{+Q}[bin(00)] f=%[bin(0061)] g=%[str(a),regsub(a,)] "
+             "h=%[int(0)]\"\n",
+             "E ", true},
         Case{"Separators", "  log-format \"   S  a   %ci  b%%c  %hr   %hs  z \"\n", "S ", true},
         Case{"UniqueId",
              "  unique-id-format %{+X}o\\ %ci:%fi_%rt\n  unique-id-header X-Req-Id\n"

@@ -117,9 +117,6 @@ TEST(BindSsl, Globals) {
             "strict-sni, ssl-min-ver V, ssl-max-ver V");
   EXPECT_EQ(only_error(parse("global\n  tune.ssl.maxrecord 20000\n")),
             "t.cfg:2: 'tune.ssl.maxrecord': expects an integer between 0 and 16384, got '20000'");
-  EXPECT_EQ(only_error(parse("global\n  ssl-default-server-options no-sslv3\n")),
-            "t.cfg:2: 'ssl-default-server-options': Hearth does not support this global keyword "
-            "yet");
 }
 
 TEST(BindSsl, ClientHandshakeTimeout) {

@@ -153,9 +153,8 @@ TEST(Global, NumbersAreRangeChecked) {
 }
 
 TEST(Global, KnownButUnsupportedVersusUnknown) {
-  EXPECT_EQ(only_error(global("  ssl-default-server-ciphers HIGH\n")),
-            "t.cfg:2: 'ssl-default-server-ciphers': Hearth does not support this global keyword "
-            "yet");
+  EXPECT_EQ(only_error(global("  ssl-load-extra-files none\n")),
+            "t.cfg:2: 'ssl-load-extra-files': Hearth does not support this global keyword yet");
   EXPECT_EQ(
       only_error(global("  nbthreads 2\n")),
       "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
@@ -167,6 +166,8 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
       "set-var-fmt, server-state-file, server-state-base, nosplice, maxpipes, tune.pipesize, "
       "expose-experimental-directives, crt-base, ca-base, ssl-default-bind-ciphers, "
       "ssl-default-bind-ciphersuites, ssl-default-bind-curves, ssl-default-bind-options, "
+      "ssl-default-server-ciphers, ssl-default-server-ciphersuites, "
+      "ssl-default-server-options, ssl-server-verify, "
       "ssl-dh-param-file, tune.ssl.default-dh-param, tune.ssl.cachesize, tune.ssl.lifetime, "
       "tune.ssl.maxrecord, daemon, user, group, uid, gid, chroot, "
       "ulimit-n, strict-limits, quiet, node, description, localpeer, grace, spread-checks, "

@@ -253,6 +253,23 @@ TEST(ConverterHash, Hash32) {
   EXPECT_EQ(eval("str(hello world),crc32c(1)"), "2656343177");
 }
 
+// host_only, port_only and htonl: the outputs of HAProxy 2.6.12 on the same
+// inputs (lf-string), quirks included.
+TEST(ConverterText, HostPortAndHtonl) {
+  EXPECT_EQ(eval("str(Ex.COM:80),host_only"), "ex.com");
+  EXPECT_EQ(eval("str(Ex.COM:80),port_only"), "80");
+  EXPECT_EQ(eval("str([::1]:8080),host_only"), "[::1]");
+  EXPECT_EQ(eval("str([::1]:8080),port_only"), "8080");
+  EXPECT_EQ(eval("str([::1]),port_only"), "0");
+  EXPECT_EQ(eval("str(host:abc),port_only"), "5451");
+  EXPECT_EQ(eval("str(h:99999),port_only"), "99999");
+  EXPECT_EQ(eval("str(:80),host_only"), "");
+  EXPECT_EQ(eval("str(a:1:2),host_only"), "a:1");
+  EXPECT_EQ(eval("str(a:1:2),port_only"), "2");
+  EXPECT_EQ(eval("int(258),htonl,hex"), "00000102");
+  EXPECT_EQ(eval("int(-1),htonl,hex"), "FFFFFFFF");
+}
+
 TEST(ConverterText, Hex2i) {
   EXPECT_EQ(eval("str(1f),hex2i"), "31");
   EXPECT_EQ(eval("str(FF),hex2i"), "255");

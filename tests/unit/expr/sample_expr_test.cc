@@ -131,6 +131,24 @@ TEST(SampleExprParse, BoolConstant) {
   EXPECT_NE(error_of("bool"), "");
 }
 
+// ipv4(ADDR) and ipv6(ADDR): address constants, read as inet_pton() reads
+// them; compared with HAProxy 2.6 by hand (same texts out through
+// lf-string, ipmask and hex).
+TEST(SampleExprParse, AddressConstants) {
+  FakeContext ctx;
+  EXPECT_EQ(value("ipv4(10.1.2.3),ipmask(8)", ctx), "10.0.0.0");
+  EXPECT_EQ(value("ipv4(1.2.3.4),add(1)", ctx), "16909061");
+  EXPECT_EQ(value("ipv4(1.2.3.4),hex", ctx), "01020304");
+  EXPECT_EQ(value("ipv6(2001:db8::1)", ctx), "2001:db8::1");
+  EXPECT_EQ(value("ipv6(::1),hex", ctx), "00000000000000000000000000000001");
+  EXPECT_EQ(ctx.calls, 0);
+  EXPECT_NE(error_of("ipv4(10.1)"), "");
+  EXPECT_NE(error_of("ipv4(300.1.1.1)"), "");
+  EXPECT_NE(error_of("ipv4(::1)"), "");
+  EXPECT_NE(error_of("ipv6(1.2.3.4)"), "");
+  EXPECT_NE(error_of("ipv4"), "");
+}
+
 // HAProxy 2.6: "converter 'add' cannot be applied" for each of these.
 TEST(SampleExprParse, TypeMismatchInTheChain) {
   const std::string e = error_of("str(a),bytes(0),add(1)");

@@ -1,0 +1,308 @@
+#include "admin/stat_rows.h"
+
+#include <map>
+
+#include "backend/health_check.h"
+#include "backend/lb.h"
+#include "core/clock.h"
+
+namespace hearth::admin {
+namespace {
+
+std::string num(int64_t v) { return std::to_string(v); }
+
+// Sets every field in `fields` to "0": counters of features Hearth does not
+// have (compression, cache, HTTP/2, rate limits) that HAProxy shows as 0.
+void zero(StatRow& r, std::initializer_list<StatField> fields) {
+  for (StatField f : fields) r.f[f] = "0";
+}
+
+const char* mode_name(config::Mode m) { return m == config::Mode::kHttp ? "http" : "tcp"; }
+
+// The status column of a server: MAINT, DRAIN, "no check", or the checks' state.
+std::string server_status(const backend::Server& s) {
+  if (s.disabled.load() || !s.has_addr) return "MAINT";
+  if (s.drain.load() && s.up.load()) return "DRAIN";
+  if (!s.health.checked) return "no check";
+  return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall);
+}
+
+void fill_http_statuses(StatRow& r, const backend::HttpStatusCounters& c) {
+  for (int i = 0; i < 6; ++i) r.f[kHrsp1xx + i] = num(int64_t(c.cls[i].load()));
+}
+
+StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
+  const stream::Frontend& fe = *px.fe;
+  const stream::FrontendCounters& c = fe.counters;
+  const bool http = fe.mode == config::Mode::kHttp;
+  StatRow r;
+  r.type = StatType::kFrontend;
+  r.f[kSvname] = "FRONTEND";
+  r.f[kScur] = num(fe.cur_conns.load());
+  r.f[kSmax] = num(c.max_conns.load());
+  r.f[kSlim] = num(fe.maxconn > 0 ? fe.maxconn : src.global_maxconn);
+  r.f[kStot] = num(int64_t(c.sessions.load()));
+  r.f[kBin] = num(int64_t(c.bytes_in.load()));
+  r.f[kBout] = num(int64_t(c.bytes_out.load()));
+  r.f[kDreq] = num(int64_t(c.denied_req.load()));
+  r.f[kDresp] = num(int64_t(c.denied_resp.load()));
+  r.f[kEreq] = num(int64_t(c.req_errors.load()));
+  r.f[kStatus] = "OPEN";
+  r.f[kSid] = "0";
+  r.f[kRate] = num(c.sess_rate.rate(now));
+  r.f[kRateMax] = num(c.sess_rate.max());
+  r.f[kReqRate] = num(c.req_rate.rate(now));
+  r.f[kReqRateMax] = num(c.req_rate.max());
+  r.f[kReqTot] = num(int64_t(c.http_requests.load()));
+  // Every accepted connection is a session in Hearth: conn_* are the sessions'.
+  r.f[kConnRate] = r.f[kRate];
+  r.f[kConnRateMax] = r.f[kRateMax];
+  r.f[kConnTot] = r.f[kStot];
+  r.f[kDcon] = num(int64_t(c.denied_conn.load()));
+  r.f[kDses] = num(int64_t(c.denied_sess.load()));
+  r.f[kWrew] = num(int64_t(c.failed_rewrites.load()));
+  r.f[kSslFailedHandshake] = num(int64_t(c.failed_handshakes.load()));
+  zero(r, {kRateLim, kCompIn, kCompOut, kCompByp, kCompRsp, kEint, kH2HeadersRcvd, kH2DataRcvd,
+           kH2SettingsRcvd, kH2RstStreamRcvd, kH2GoawayRcvd, kH2DetectedConnProtocolErrors,
+           kH2DetectedStrmProtocolErrors, kH2RstStreamResp, kH2GoawayResp, kH2OpenConnections,
+           kH2BackendOpenStreams, kH2TotalConnections, kH2BackendTotalStreams});
+  if (http) {
+    fill_http_statuses(r, c.hrsp);
+    r.f[kIntercepted] = num(int64_t(c.intercepted.load()));
+    zero(r, {kCacheLookups, kCacheHits});
+    // HTTP/1 is the only HTTP Hearth speaks: its connections are the frontend's.
+    r.f[kH1OpenConnections] = r.f[kScur];
+    r.f[kH1TotalConnections] = r.f[kStot];
+    r.f[kH1TotalStreams] = r.f[kReqTot];
+    r.f[kH1BytesIn] = r.f[kBin];
+    r.f[kH1BytesOut] = r.f[kBout];
+  } else {
+    zero(r, {kH1OpenConnections, kH1OpenStreams, kH1TotalConnections, kH1TotalStreams, kH1BytesIn,
+             kH1BytesOut, kH1SplicedBytesIn, kH1SplicedBytesOut});
+  }
+  r.f[kMode] = mode_name(fe.mode);
+  return r;
+}
+
+void fill_check(StatRow& r, const backend::Server& s) {
+  const backend::ServerHealth& h = s.health;
+  if (!h.checked) return;
+  r.f[kChkfail] = num(int64_t(h.failed_checks.load()));
+  r.f[kChkdown] = num(int64_t(h.down_transitions.load()));
+  const backend::ServerHealth::LastCheck last = h.last();
+  if (last.status != backend::CheckStatus::kNone) {
+    r.f[kCheckStatus] = backend::check_status_code(last.status);
+    r.f[kCheckDesc] = backend::check_status_reason(last.status);
+  }
+  if (last.code) r.f[kCheckCode] = num(last.code);
+  if (last.duration_ms >= 0) r.f[kCheckDuration] = num(last.duration_ms);
+  r.f[kLastChk] = last.info;
+  r.f[kCheckRise] = num(h.rise);
+  r.f[kCheckFall] = num(h.fall);
+  r.f[kCheckHealth] = num(h.health.load());
+}
+
+// The timing columns: averages and maxima of queue, connect, response, total.
+void fill_times(StatRow& r, const backend::TimeStats& t) {
+  using W = backend::TimeStats::Which;
+  const StatField avg[4] = {kQtime, kCtime, kRtime, kTtime};
+  const StatField max[4] = {kQtimeMax, kCtimeMax, kRtimeMax, kTtimeMax};
+  for (int i = 0; i < 4; ++i) {
+    r.f[avg[i]] = num(t.avg(W(i)));
+    r.f[max[i]] = num(t.max[i].load(std::memory_order_relaxed));
+  }
+}
+
+StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& opt,
+                   const PoolThreadStats* pool, int64_t now) {
+  const backend::ServerCounters& c = s.counters;
+  StatRow r;
+  r.type = StatType::kServer;
+  r.be = &be;
+  r.srv = &s;
+  r.f[kSvname] = s.name;
+  r.f[kQcur] = num(int64_t(be.server_queue_length(&s)));
+  r.f[kQmax] = num(c.max_queue.load());
+  r.f[kLastsess] = num(c.last_sess.age_s(now));
+  fill_times(r, c.times);
+  r.f[kScur] = num(s.cur_sess.load());
+  r.f[kSmax] = num(c.max_sess.load());
+  if (s.maxconn > 0) r.f[kSlim] = num(s.maxconn);
+  r.f[kStot] = num(int64_t(c.sessions.load()));
+  r.f[kBin] = num(int64_t(c.bytes_in.load()));
+  r.f[kBout] = num(int64_t(c.bytes_out.load()));
+  r.f[kEcon] = num(int64_t(c.connect_errors.load()));
+  r.f[kWretr] = num(int64_t(c.retries.load()));
+  r.f[kWredis] = num(int64_t(c.redispatches.load()));
+  r.f[kStatus] = server_status(s);
+  r.f[kWeight] = num(s.drain.load() ? 0 : s.weight);
+  r.f[kAct] = s.backup ? "0" : "1";
+  r.f[kBck] = s.backup ? "1" : "0";
+  fill_check(r, s);
+  r.f[kLastchg] = num((now - s.health.last_change_ms()) / 1000);
+  if (s.health.checked) r.f[kDowntime] = num(s.health.downtime_ms(now) / 1000);
+  if (s.maxqueue > 0) r.f[kQlimit] = num(s.maxqueue);
+  r.f[kSid] = num(s.puid);
+  r.f[kLbtot] = r.f[kStot];
+  r.f[kRate] = num(c.sess_rate.rate(now));
+  r.f[kRateMax] = num(c.sess_rate.max());
+  if (be.settings.mode == config::Mode::kHttp) {
+    fill_http_statuses(r, s.counters.hrsp);
+    r.f[kReqTot] = r.f[kStot];  // each HTTP transaction takes a server slot of its own
+  }
+  if (opt.show_addr) r.f[kAddr] = s.addr.str();
+  r.f[kMode] = mode_name(be.settings.mode);
+  r.f[kConnect] = num(int64_t(c.conns_opened.load()));
+  r.f[kReuse] = num(int64_t(c.reused.load()));
+  if (pool) {
+    r.f[kSrvIcur] = num(int64_t(pool->idle));
+    r.f[kIdleConnCur] = num(int64_t(pool->unsafe));
+    r.f[kSafeConnCur] = num(int64_t(pool->safe));
+  }
+  if (s.pool_settings.max_conn >= 0) r.f[kSrcIlim] = num(s.pool_settings.max_conn);
+  r.f[kUsedConnCur] = r.f[kScur];
+  r.f[kNeedConnEst] = num(s.est_need.load());
+  r.f[kUweight] = num(s.weight);
+  r.f[kWrew] = "0";  // rewrites are counted per frontend only
+  zero(r, {kEint});
+  return r;
+}
+
+StatRow backend_row(backend::Backend& be, int64_t now) {
+  const backend::BackendCounters& c = be.counters;
+  StatRow r;
+  r.type = StatType::kBackend;
+  r.be = &be;
+  r.f[kSvname] = "BACKEND";
+  r.f[kQcur] = num(int64_t(be.queue_length()));
+  r.f[kQmax] = num(c.max_queue.load());
+  r.f[kLastsess] = num(c.last_sess.age_s(now));
+  fill_times(r, c.times);
+  r.f[kScur] = num(c.cur_conns.load());
+  r.f[kSmax] = num(c.max_conns.load());
+  r.f[kSlim] = num(be.settings.fullconn);
+  r.f[kStot] = num(int64_t(c.sessions.load()));
+  r.f[kBin] = num(int64_t(c.bytes_in.load()));
+  r.f[kBout] = num(int64_t(c.bytes_out.load()));
+  uint64_t econ = c.no_server.load(), retr = 0, redis = 0, lbtot = 0, conns = 0, reuse = 0;
+  int w_act = 0, w_bck = 0, n_act = 0, n_bck = 0, u_act = 0, u_bck = 0;
+  for (const auto& s : be.servers()) {
+    econ += s->counters.connect_errors.load();
+    retr += s->counters.retries.load();
+    redis += s->counters.redispatches.load();
+    lbtot += s->counters.sessions.load();
+    conns += s->counters.conns_opened.load();
+    reuse += s->counters.reused.load();
+    if (!s->usable()) continue;
+    (s->backup ? n_bck : n_act) += 1;
+    (s->backup ? w_bck : w_act) += s->weight;
+    (s->backup ? u_bck : u_act) += s->weight;
+  }
+  r.f[kEcon] = num(int64_t(econ));
+  r.f[kWretr] = num(int64_t(retr));
+  r.f[kWredis] = num(int64_t(redis));
+  // As HAProxy: the active servers carry the weight, else the backups; a
+  // backend without servers is UP (it may answer by itself).
+  const int weight = n_act ? w_act : w_bck;
+  r.f[kStatus] = weight > 0 || be.servers().empty() ? "UP" : "DOWN";
+  r.f[kWeight] = num(weight);
+  r.f[kAct] = num(n_act);
+  r.f[kBck] = num(n_bck);
+  r.f[kSid] = "0";
+  r.f[kLbtot] = num(int64_t(lbtot));
+  r.f[kRate] = num(c.sess_rate.rate(now));
+  r.f[kRateMax] = num(c.sess_rate.max());
+  if (be.settings.mode == config::Mode::kHttp) {
+    fill_http_statuses(r, c.hrsp);
+    r.f[kReqTot] = num(int64_t(c.http_requests.load()));
+    zero(r, {kCacheLookups, kCacheHits});
+  }
+  r.f[kMode] = mode_name(be.settings.mode);
+  r.f[kAlgo] = backend::lb_name(be.lb_kind());
+  r.f[kConnect] = num(int64_t(conns));
+  r.f[kReuse] = num(int64_t(reuse));
+  r.f[kUweight] = num(n_act ? u_act : u_bck);
+  r.f[kWrew] = "0";
+  zero(r, {kDresp, kCompIn, kCompOut, kCompByp, kCompRsp, kEint, kH2HeadersRcvd, kH2DataRcvd,
+           kH2SettingsRcvd, kH2RstStreamRcvd, kH2GoawayRcvd, kH2DetectedConnProtocolErrors,
+           kH2DetectedStrmProtocolErrors, kH2RstStreamResp, kH2GoawayResp, kH2OpenConnections,
+           kH2BackendOpenStreams, kH2TotalConnections, kH2BackendTotalStreams});
+  return r;
+}
+
+// The fields every row has: names, pid, ids, type, and the module separator.
+void fill_common(StatRow& r, const StatProxy& px) {
+  r.f[kPxname] = px.name;
+  r.f[kPid] = "1";
+  r.f[kIid] = num(px.id);
+  r.f[kType] = num(int(r.type));
+  r.f[kModSep] = "-";
+}
+
+}  // namespace
+
+std::vector<StatProxy> stat_proxies(const StatSources& src) {
+  // A listen's halves share their name and id; a frontend and a backend of
+  // the same name are two proxies with two ids.
+  std::map<std::pair<int, std::string>, StatProxy> by_name;
+  for (stream::Frontend* f : src.frontends) {
+    StatProxy& p = by_name[{f->id, f->name}];
+    p.name = f->name;
+    p.id = f->id;
+    p.fe = f;
+  }
+  for (backend::Backend* b : src.backends) {
+    StatProxy& p = by_name[{b->id, b->name()}];
+    p.name = b->name();
+    p.id = b->id;
+    p.be = b;
+  }
+  std::vector<StatProxy> out;
+  for (auto& [key, p] : by_name) out.push_back(p);  // ordered by id
+  return out;
+}
+
+std::vector<StatRow> stat_rows(const StatProxy& px, const StatSources& src, const StatOptions& opt,
+                               size_t* pool_index) {
+  const int64_t now = MonotonicClock::instance()->now_ms();
+  std::vector<StatRow> rows;
+  if (px.fe) rows.push_back(frontend_row(px, src, now));
+  if (px.be) {
+    for (const auto& s : px.be->servers()) {
+      const size_t i = (*pool_index)++;
+      const PoolThreadStats* pool = opt.pools && i < opt.pools->size() ? &(*opt.pools)[i] : nullptr;
+      rows.push_back(server_row(*px.be, *s, opt, pool, now));
+    }
+    rows.push_back(backend_row(*px.be, now));
+  }
+  for (StatRow& r : rows) fill_common(r, px);
+  return rows;
+}
+
+std::string stat_csv_header() {
+  std::string out = "# ";
+  for (const char* n : kStatFieldNames) out.append(n).push_back(',');
+  out.push_back('\n');
+  return out;
+}
+
+std::string stat_csv_line(const StatRow& row) {
+  std::string out;
+  for (const std::string& v : row.f) {
+    if (v.find_first_of(",\"\r\n") == std::string::npos) {
+      out.append(v);
+    } else {  // quoted, a quote doubled, a line break made a blank (one row per line)
+      out.push_back('"');
+      for (char c : v) {
+        if (c == '"') out.push_back('"');
+        out.push_back(c == '\r' || c == '\n' ? ' ' : c);
+      }
+      out.push_back('"');
+    }
+    out.push_back(',');
+  }
+  out.push_back('\n');
+  return out;
+}
+
+}  // namespace hearth::admin

@@ -1,0 +1,136 @@
+#include "admin/stats_json.h"
+
+#include <cstdio>
+
+namespace hearth::admin {
+namespace {
+
+const char* origin_word(char c) {
+  switch (c) {
+    case 'K':
+      return "Key";
+    case 'C':
+      return "Config";
+    case 'S':
+      return "Status";
+    case 'P':
+      return "Product";
+    default:
+      return "Metric";
+  }
+}
+
+const char* nature_word(char c) {
+  switch (c) {
+    case 'N':
+      return "Name";
+    case 'L':
+      return "Limit";
+    case 'C':
+      return "Counter";
+    case 'M':
+      return "Max";
+    case 'm':
+      return "Min";
+    case 'R':
+      return "Rate";
+    case 'A':
+      return "Age";
+    case 'D':
+      return "Duration";
+    case 'O':
+      return "Output";
+    case 'T':
+      return "Time";
+    case 'a':
+      return "Avg";
+    default:
+      return "Gauge";
+  }
+}
+
+const char* scope_word(char c) {
+  switch (c) {
+    case 'S':
+      return "Service";
+    case 's':
+      return "System";
+    case 'C':
+      return "Cluster";
+    default:
+      return "Process";
+  }
+}
+
+const char* type_word(StatType t) {
+  return t == StatType::kFrontend ? "Frontend" : t == StatType::kBackend ? "Backend" : "Server";
+}
+
+// Appends `s` as a JSON string.
+void append_string(std::string& o, const std::string& s) {
+  o.push_back('"');
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      o.push_back('\\');
+      o.push_back(c);
+    } else if (uint8_t(c) < 0x20) {
+      char esc[8];
+      snprintf(esc, sizeof esc, "\\u%04x", unsigned(uint8_t(c)));
+      o += esc;
+    } else {
+      o.push_back(c);
+    }
+  }
+  o.push_back('"');
+}
+
+// Returns: true if `s` is an integer as the rows write them.
+bool is_number(const std::string& s) {
+  if (s.empty() || s == "-") return false;
+  for (size_t i = s[0] == '-' ? 1 : 0; i < s.size(); ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+void append_row(std::string& o, const StatRow& r) {
+  const std::string id = r.type == StatType::kServer ? r.f[kSid] : "0";
+  bool first = true;
+  o.push_back('[');
+  for (size_t f = 0; f < kStatFieldCount; ++f) {
+    const StatFieldMeta& m = stat_field_meta(r.type, f);
+    // As HAProxy, a checked server's last_chk is there even when empty.
+    const bool keep_empty = f == kLastChk && !r.f[kCheckStatus].empty();
+    if (f == kModSep || (r.f[f].empty() && !keep_empty) || !m.tags) continue;
+    const bool str = std::string(m.type) == "str";
+    if (!str && !is_number(r.f[f])) continue;
+    if (!first) o.push_back(',');
+    first = false;
+    // Positions count the fields without the "-" that ends the static ones.
+    const size_t pos = f > kModSep ? f - 1 : f;
+    o += std::string("{\"objType\":\"") + type_word(r.type) + "\",\"proxyId\":" + r.f[kIid] +
+         ",\"id\":" + id + ",\"field\":{\"pos\":" + std::to_string(pos) + ",\"name\":\"" +
+         kStatFieldNames[f] + "\"},\"processNum\":1,\"tags\":{\"origin\":\"" +
+         origin_word(m.tags[0]) + "\",\"nature\":\"" + nature_word(m.tags[1]) + "\",\"scope\":\"" +
+         scope_word(m.tags[2]) + "\"},\"value\":{\"type\":\"" + m.type + "\",\"value\":";
+    if (str)
+      append_string(o, r.f[f]);
+    else
+      o += r.f[f];
+    o += "}}";
+  }
+  o.push_back(']');
+}
+
+}  // namespace
+
+std::string stat_json(const std::vector<StatRow>& rows) {
+  std::string o = "[";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i) o.push_back(',');
+    append_row(o, rows[i]);
+  }
+  o += "]\n";
+  return o;
+}
+
+}  // namespace hearth::admin

@@ -1,0 +1,24 @@
+#pragma once
+// The stats rows in HAProxy 2.6's JSON form (the page's ";json"): an array per
+// row of one object per field that has a value, with the field's position, its
+// tags (origin, nature, scope) and its typed value.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "admin/stat_rows.h"
+
+namespace hearth::admin {
+
+struct StatFieldMeta {
+  const char* tags = nullptr;  // origin, nature, scope letters ("MCP"); null: none known
+  const char* type = nullptr;  // "u32", "u64", "s32", "str"
+};
+
+// Returns: the tags and type of `field` in a row of `type` (stat_field_meta.cc).
+const StatFieldMeta& stat_field_meta(StatType type, size_t field);
+
+// Returns: `rows` as JSON, ending with a line break.
+std::string stat_json(const std::vector<StatRow>& rows);
+
+}  // namespace hearth::admin

@@ -1,0 +1,79 @@
+#include "app/tls_server.h"
+
+#include "app/tls_bind.h"
+#include "net/tls_transport.h"
+
+namespace hearth::app {
+
+std::optional<net::TlsClientSettings> tls_server_settings(const config::ServerTls& t,
+                                                          const config::TlsGlobal& g,
+                                                          std::string* err) {
+  const config::ServerTls& d = g.server_options;
+  net::TlsClientSettings s;
+  const int verify = t.verify >= 0 ? t.verify : g.server_verify;
+  s.verify = verify == 2 ? net::TlsVerify::kRequired : net::TlsVerify::kNone;
+  s.ca_file = under(g.ca_base, t.ca_file);
+  s.crl_file = under(g.ca_base, t.crl_file);
+  s.crt = under(g.crt_base, t.crt);
+  if (s.verify == net::TlsVerify::kRequired && s.ca_file.empty()) {
+    *err = std::string("verify is ") + (t.verify == 2 ? "required" : "enabled by default") +
+           " but no CA file specified. If you're running on a LAN where you're certain to "
+           "trust the server's certificate, set an explicit 'verify none' on the 'server' line, "
+           "or 'ssl-server-verify none' in the global section";
+    return std::nullopt;
+  }
+  s.verifyhost = t.verifyhost;
+  s.alpn = t.alpn;
+  if (!tls_version_range(t.force_ver ? t.force_ver : d.force_ver, t.min_ver ? t.min_ver : d.min_ver,
+                         t.max_ver ? t.max_ver : d.max_ver, uint8_t(t.no_versions | d.no_versions),
+                         &s.min_version, &s.max_version, err))
+    return std::nullopt;
+  s.ciphers = t.ciphers ? *t.ciphers : g.server_ciphers.value_or("");
+  s.ciphersuites = t.ciphersuites ? *t.ciphersuites : g.server_ciphersuites.value_or("");
+  s.session_reuse = !t.no_reuse;
+  s.no_tickets = t.no_tickets || d.no_tickets;
+  return s;
+}
+
+bool checks_over_tls(const config::ServerConfig& sc) {
+  if (sc.tls.check_ssl >= 0) return sc.tls.check_ssl == 1;
+  return sc.tls.enabled && !sc.check_port && sc.check_addr.empty();
+}
+
+bool set_server_tls(const config::ServerConfig& sc, const config::TlsGlobal& g, backend::Server* s,
+                    std::string* err) {
+  const bool check_tls = sc.check && checks_over_tls(sc);
+  if (!sc.tls.enabled && !check_tls) return true;
+  const auto settings = tls_server_settings(sc.tls, g, err);
+  if (!settings) return false;
+  if (sc.tls.enabled) {
+    s->tls_xprt = net::make_tls_client_transport(*settings, err);
+    if (!s->tls_xprt) return false;
+    s->xprt = s->tls_xprt.get();
+    s->sni = sc.tls.sni;
+  }
+  if (!check_tls) return true;
+  s->check_sni = sc.tls.check_sni;
+  if (sc.tls.enabled && (!sc.tls.check_alpn || *sc.tls.check_alpn == settings->alpn)) {
+    s->check_xprt = s->xprt;  // the same context: its sessions serve both
+    return true;
+  }
+  net::TlsClientSettings cs = *settings;
+  if (sc.tls.check_alpn) cs.alpn = *sc.tls.check_alpn;
+  s->check_tls_xprt = net::make_tls_client_transport(cs, err);
+  if (!s->check_tls_xprt) return false;
+  s->check_xprt = s->check_tls_xprt.get();
+  return true;
+}
+
+void check_tls_servers(config::ParseResult* r) {
+  for (const config::ProxyConfig& p : r->config.proxies)
+    for (const config::ServerConfig& sc : p.servers) {
+      backend::Server s;
+      std::string err;
+      if (!set_server_tls(sc, r->config.global.tls, &s, &err))
+        r->errors.push_back({sc.loc, "server", "'server " + p.name + "/" + sc.name + "': " + err});
+    }
+}
+
+}  // namespace hearth::app

@@ -1,0 +1,123 @@
+#include "net/tls_pem.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509_vfy.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+#include "net/tls_bind_registry.h"
+#include "net/tls_settings.h"
+
+namespace hearth::net {
+namespace {
+
+// A key or certificate protected by a passphrase cannot be asked for: fail.
+int no_passphrase(char*, int, int, void*) { return 0; }
+
+// Returns: the private key of `path` (its first PEM private key), or nullptr.
+EVP_PKEY* read_key(const std::string& path) {
+  BIO* b = BIO_new_file(path.c_str(), "r");
+  if (!b) return nullptr;
+  EVP_PKEY* k = PEM_read_bio_PrivateKey(b, nullptr, no_passphrase, nullptr);
+  BIO_free(b);
+  return k;
+}
+
+}  // namespace
+
+// Returns: OpenSSL's last queued error as text ("" if none); clears the queue.
+std::string openssl_error() {
+  unsigned long e = 0, last = 0;
+  while ((e = ERR_get_error()) != 0) last = e;
+  if (!last) return "";
+  char buf[256];
+  ERR_error_string_n(last, buf, sizeof buf);
+  return buf;
+}
+
+Pem::~Pem() {
+  X509_free(cert);
+  sk_X509_pop_free(chain, X509_free);
+  EVP_PKEY_free(key);
+  EVP_PKEY_free(dh);
+}
+
+bool read_pem(const std::string& path, Pem* p, std::string* err, const std::string* text) {
+  std::optional<std::string> replaced;
+  if (!text) replaced = TlsBindRegistry::instance().replaced_pem(path);
+  if (replaced) text = &*replaced;
+  BIO* b =
+      text ? BIO_new_mem_buf(text->data(), int(text->size())) : BIO_new_file(path.c_str(), "r");
+  if (!b) {
+    *err = "cannot open certificate file '" + path + "': " + std::strerror(errno);
+    ERR_clear_error();
+    return false;
+  }
+  p->cert = PEM_read_bio_X509_AUX(b, nullptr, no_passphrase, nullptr);
+  if (!p->cert) {
+    BIO_free(b);
+    *err = "no certificate found in '" + path + "' (" + openssl_error() + ")";
+    return false;
+  }
+  p->chain = sk_X509_new_null();
+  while (X509* x = PEM_read_bio_X509(b, nullptr, no_passphrase, nullptr)) sk_X509_push(p->chain, x);
+  ERR_clear_error();  // the end of the file ends the loop with an error
+  BIO_seek(b, 0);
+  p->key = PEM_read_bio_PrivateKey(b, nullptr, no_passphrase, nullptr);
+  ERR_clear_error();
+  BIO_seek(b, 0);
+  p->dh = PEM_read_bio_Parameters(b, nullptr);
+  ERR_clear_error();
+  BIO_free(b);
+  if (!p->key) p->key = read_key(path + ".key");
+  ERR_clear_error();
+  if (!p->key) {
+    *err = "no private key in '" + path + "' nor in '" + path + ".key'";
+    return false;
+  }
+  if (X509_check_private_key(p->cert, p->key) != 1) {
+    ERR_clear_error();
+    *err = "the private key of '" + path + "' does not match its certificate";
+    return false;
+  }
+  return true;
+}
+
+bool set_common_ctx(SSL_CTX* ctx, uint64_t extra_opts, int min_version, int max_version,
+                    const std::string& ciphers, const std::string& ciphersuites, std::string* err) {
+  SSL_CTX_set_options(ctx,
+                      SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_ALL | extra_opts);
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
+                            SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (!SSL_CTX_set_min_proto_version(ctx, min_version) ||
+      !SSL_CTX_set_max_proto_version(ctx, max_version)) {
+    *err = "OpenSSL refuses the protocol versions: " + openssl_error();
+    return false;
+  }
+  const std::string list = ciphers.empty() ? std::string(kDefaultTlsCiphers) : ciphers;
+  if (SSL_CTX_set_cipher_list(ctx, list.c_str()) != 1) {
+    *err = "OpenSSL refuses the cipher list '" + list + "': " + openssl_error();
+    return false;
+  }
+  if (!ciphersuites.empty() && SSL_CTX_set_ciphersuites(ctx, ciphersuites.c_str()) != 1) {
+    *err = "OpenSSL refuses the TLS 1.3 cipher suites '" + ciphersuites + "': " + openssl_error();
+    return false;
+  }
+  return true;
+}
+
+bool load_crl_file(SSL_CTX* ctx, const std::string& path, std::string* err) {
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file());
+  if (!lookup || X509_load_crl_file(lookup, path.c_str(), X509_FILETYPE_PEM) <= 0) {
+    *err = "cannot load CRL file '" + path + "': " + openssl_error();
+    return false;
+  }
+  X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+  return true;
+}
+
+}  // namespace hearth::net
