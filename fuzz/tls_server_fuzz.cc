@@ -64,7 +64,9 @@ Env& env() {
         d + "/fuzz.pem";
     check(std::system(cmd.c_str()) == 0);
     hearth::net::TlsBindSettings s;
-    s.crts = {d + "/fuzz.pem"};
+    hearth::net::TlsCertEntry cert;
+    cert.path = d + "/fuzz.pem";
+    s.certs.push_back(cert);
     s.alpn = {"h2", "http/1.1"};
     std::string err;
     made->server = hearth::net::make_tls_server_transport(s, &err);
