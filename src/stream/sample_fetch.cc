@@ -376,7 +376,7 @@ bool TxnFetch::fetch_request(const expr::FetchDef& def, const expr::Arg* args, s
       if (h) host = h->value;
       expr::Chunk c = expr::next_chunk();
       if (host.size() + path.size() > c.size) return false;
-      std::memcpy(c.data, host.data(), host.size());
+      if (!host.empty()) std::memcpy(c.data, host.data(), host.size());
       if (!path.empty()) std::memcpy(c.data + host.size(), path.data(), path.size());
       out.set_str(std::string_view(c.data, host.size() + path.size()));
       return true;

@@ -53,6 +53,7 @@ bool header_block(const http::HeaderList& fields, bool binary, expr::Sample& out
   std::string_view room(c.data, c.size);
   auto append = [&](std::string_view s) {
     if (s.size() > room.size()) return false;
+    if (s.empty()) return true;
     std::memcpy(p, s.data(), s.size());
     p += s.size();
     room.remove_prefix(s.size());
@@ -305,7 +306,7 @@ bool TxnFetch::fetch_request_more(const expr::FetchDef& def, const expr::Arg* ar
       const std::string_view host = host_of(f);
       expr::Chunk c = expr::next_chunk();
       if (host.size() + rest.size() > c.size) return false;
-      std::memcpy(c.data, host.data(), host.size());
+      if (!host.empty()) std::memcpy(c.data, host.data(), host.size());
       if (!rest.empty()) std::memcpy(c.data + host.size(), rest.data(), rest.size());
       out.set_str(std::string_view(c.data, host.size() + rest.size()));
       return true;
