@@ -100,10 +100,7 @@ std::optional<net::TlsBindSettings> context_settings(const config::BindTls& b,
     return std::nullopt;
   }
   s.alpn = b.alpn;
-  if (!tls_version_range(b.force_ver ? b.force_ver : d.force_ver, b.min_ver ? b.min_ver : d.min_ver,
-                         b.max_ver ? b.max_ver : d.max_ver, uint8_t(b.no_versions | d.no_versions),
-                         &s.min_version, &s.max_version, err))
-    return std::nullopt;
+  if (!tls_version_range(b, d, &s.min_version, &s.max_version, err)) return std::nullopt;
   s.ciphers = b.ciphers ? *b.ciphers : g.bind_ciphers.value_or("");
   s.ciphersuites = b.ciphersuites ? *b.ciphersuites : g.bind_ciphersuites.value_or("");
   s.curves = b.curves ? *b.curves : b.ecdhe ? *b.ecdhe : g.bind_curves.value_or("");

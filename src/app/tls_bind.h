@@ -23,6 +23,18 @@ std::string under(const std::string& base, const std::string& path);
 bool tls_version_range(int force, int min, int max, uint8_t disabled, int* out_min, int* out_max,
                        std::string* err);
 
+// The same for a line's options `own` (a bind line's or a server's) over the
+// global defaults `dflt` of their kind: each of force/min/max the line leaves
+// unset comes from the defaults, the no-* bits of both add up.
+template <typename Opts>
+bool tls_version_range(const Opts& own, const Opts& dflt, int* out_min, int* out_max,
+                       std::string* err) {
+  return tls_version_range(own.force_ver ? own.force_ver : dflt.force_ver,
+                           own.min_ver ? own.min_ver : dflt.min_ver,
+                           own.max_ver ? own.max_ver : dflt.max_ver,
+                           uint8_t(own.no_versions | dflt.no_versions), out_min, out_max, err);
+}
+
 // Applies crt-base/ca-base to the paths, ssl-default-bind-* where the line
 // sets nothing, and folds ssl-min-ver/ssl-max-ver/force-*/no-* into one
 // range of versions; reads the crt-list files (each line with its options

@@ -24,10 +24,7 @@ std::optional<net::TlsClientSettings> tls_server_settings(const config::ServerTl
   }
   s.verifyhost = t.verifyhost;
   s.alpn = t.alpn;
-  if (!tls_version_range(t.force_ver ? t.force_ver : d.force_ver, t.min_ver ? t.min_ver : d.min_ver,
-                         t.max_ver ? t.max_ver : d.max_ver, uint8_t(t.no_versions | d.no_versions),
-                         &s.min_version, &s.max_version, err))
-    return std::nullopt;
+  if (!tls_version_range(t, d, &s.min_version, &s.max_version, err)) return std::nullopt;
   s.ciphers = t.ciphers ? *t.ciphers : g.server_ciphers.value_or("");
   s.ciphersuites = t.ciphersuites ? *t.ciphersuites : g.server_ciphersuites.value_or("");
   s.session_reuse = !t.no_reuse;
