@@ -1,4 +1,5 @@
 #include "stream/fetch_util.h"
+
 #include <netinet/in.h>
 
 #include "stream/sample_fetch.h"
@@ -78,6 +79,26 @@ bool url_param(std::string_view target, std::string_view name, std::string_view 
   if (start == std::string_view::npos && d != '?') start = target.find('?');
   if (start == std::string_view::npos) return false;
   return find_param(target.substr(start + 1), name, delim.empty() ? '&' : d, it, out);
+}
+
+std::string_view host_of(const http::HeaderList& fields) {
+  const http::HeaderField* h = fields.find("host");
+  return h ? h->value : std::string_view();
+}
+
+std::string_view path_and_query(std::string_view target) {
+  const std::string_view path = path_of(target);
+  return path.empty() ? std::string_view() : target.substr(size_t(path.data() - target.data()));
+}
+
+bool host_then(const http::HeaderList& fields, std::string_view part, expr::Sample& out) {
+  const std::string_view host = host_of(fields);
+  expr::Chunk c = expr::next_chunk();
+  if (host.size() + part.size() > c.size) return false;
+  if (!host.empty()) std::memcpy(c.data, host.data(), host.size());
+  if (!part.empty()) std::memcpy(c.data + host.size(), part.data(), part.size());
+  out.set_str(std::string_view(c.data, host.size() + part.size()));
+  return true;
 }
 
 bool version(const http::MsgHead& h, expr::Sample& out) {

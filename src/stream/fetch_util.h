@@ -62,6 +62,14 @@ bool query_of(std::string_view target, std::string_view* out);
 // or the delimiter. Returns: false if `name` is not among them.
 bool url_param(std::string_view target, std::string_view name, std::string_view delim,
                expr::FetchIter& it, std::string_view* out);
+// Returns: the first Host field's value, or "".
+std::string_view host_of(const http::HeaderList& fields);
+// Returns: the target from its path on (the query included; an absolute URI
+// loses its scheme and authority), or "" without a path.
+std::string_view path_and_query(std::string_view target);
+// Sets `out` to the first Host value followed by `part` (base, baseq), in a
+// scratch chunk. Returns: false if it does not fit.
+bool host_then(const http::HeaderList& fields, std::string_view part, expr::Sample& out);
 // Sets `out` to the message's version ("1.1", ...). Returns: true.
 bool version(const http::MsgHead& h, expr::Sample& out);
 // Returns: false if `v` does not read as an integer (else out is one).

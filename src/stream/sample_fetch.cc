@@ -157,6 +157,16 @@ void TxnFetch::count_failed_rewrite() const {
     const_cast<Frontend*>(fe_)->counters.failed_rewrites.fetch_add(1, std::memory_order_relaxed);
 }
 
+const backend::Server* TxnFetch::server_arg(const expr::Arg& a, backend::Backend** be_out) const {
+  // a.sint: where the '/' is in "backend/server", -1 without a backend.
+  const std::string_view ref = a.str;
+  backend::Backend* be = a.sint < 0 ? const_cast<backend::Backend*>(be_)
+                                    : find_registered_backend(ref.substr(0, size_t(a.sint)));
+  if (!be) return nullptr;
+  if (be_out) *be_out = be;
+  return be->server_named(a.sint < 0 ? ref : ref.substr(size_t(a.sint) + 1));
+}
+
 backend::Backend* TxnFetch::backend_arg(const expr::Arg* args, size_t nargs) const {
   if (nargs > 0 && !args[0].str.empty()) return find_registered_backend(args[0].str);
   return const_cast<backend::Backend*>(be_);
@@ -297,12 +307,7 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
       out.set_sint(be_ ? be_->id : fe_->id);
       return true;
     case FetchId::kSrvIsUp: {
-      const std::string_view ref = args[0].str;
-      const backend::Backend* be =
-          args[0].sint < 0 ? be_ : find_registered_backend(ref.substr(0, size_t(args[0].sint)));
-      if (!be) return false;
-      const std::string_view name = args[0].sint < 0 ? ref : ref.substr(size_t(args[0].sint) + 1);
-      const backend::Server* s = be->server_named(name);
+      const backend::Server* s = server_arg(args[0], nullptr);
       if (!s) return false;
       out.set_bool(s->serving());  // UP, not DOWN nor in maintenance
       return true;
@@ -369,18 +374,8 @@ bool TxnFetch::fetch_request(const expr::FetchDef& def, const expr::Arg* args, s
       if (!query_of(r.target, &v)) return false;
       out.set_str(v);
       return true;
-    case FetchId::kBase: {
-      const std::string_view path = path_of(r.target);
-      std::string_view host;
-      const http::HeaderField* h = f.find("host");
-      if (h) host = h->value;
-      expr::Chunk c = expr::next_chunk();
-      if (host.size() + path.size() > c.size) return false;
-      if (!host.empty()) std::memcpy(c.data, host.data(), host.size());
-      if (!path.empty()) std::memcpy(c.data + host.size(), path.data(), path.size());
-      out.set_str(std::string_view(c.data, host.size() + path.size()));
-      return true;
-    }
+    case FetchId::kBase:
+      return host_then(f, path_of(r.target), out);
     case FetchId::kUrlParam:
       if (!url_param(r.target, name, nargs > 1 ? std::string_view(args[1].str) : "", it, &v))
         return false;

@@ -121,6 +121,9 @@ class TxnFetch : public expr::FetchContext {
   bool fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::Sample& out);
   // The backend a fetch's optional first argument names, else the current one.
   backend::Backend* backend_arg(const expr::Arg* args, size_t nargs) const;
+  // The server a "[backend/]server" argument names (checked at load), and
+  // its backend in *be when be is not null. Returns: nullptr if none.
+  const backend::Server* server_arg(const expr::Arg& a, backend::Backend** be) const;
   bool fetch_request(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out);
   bool fetch_captured(const expr::FetchDef& def, expr::Sample& out);

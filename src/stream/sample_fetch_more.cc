@@ -107,19 +107,6 @@ std::string_view url_authority(std::string_view target) {
   return rest.substr(0, rest.find_first_of("/?"));
 }
 
-// The first Host field's value, or "".
-std::string_view host_of(const http::HeaderList& f) {
-  const http::HeaderField* h = f.find("host");
-  return h ? h->value : std::string_view();
-}
-
-// The target from its path on (the query included; an absolute URI loses
-// its scheme and authority), or "" without a path.
-std::string_view path_and_query(std::string_view target) {
-  const std::string_view path = path_of(target);
-  return path.empty() ? std::string_view() : target.substr(size_t(path.data() - target.data()));
-}
-
 // base32 and url32: the avalanche of SDBM over Host then the path (with the
 // query for url32).
 uint32_t host_hash(const http::MsgHead& r, bool with_query) {
@@ -257,13 +244,8 @@ bool TxnFetch::fetch_more(const expr::FetchDef& def, const expr::Arg* args, size
 // srv_conn, srv_conn_free, srv_*weight, srv_queue of [backend/]server.
 bool TxnFetch::fetch_server_state(const expr::FetchDef& def, const expr::Arg* args,
                                   expr::Sample& out) {
-  const std::string_view ref = args[0].str;
-  backend::Backend* be = args[0].sint < 0
-                             ? const_cast<backend::Backend*>(be_)
-                             : find_registered_backend(ref.substr(0, size_t(args[0].sint)));
-  if (!be) return false;
-  const std::string_view name = args[0].sint < 0 ? ref : ref.substr(size_t(args[0].sint) + 1);
-  const backend::Server* s = be->server_named(name);
+  backend::Backend* be = nullptr;
+  const backend::Server* s = server_arg(args[0], &be);
   if (!s) return false;
   const int cur = s->cur_sess.load(std::memory_order_relaxed);
   switch (def.id) {
@@ -300,17 +282,8 @@ bool TxnFetch::fetch_request_more(const expr::FetchDef& def, const expr::Arg* ar
       return header_block(f, true, out);
     case FetchId::kReqHdrNames:
       return header_names(f, args, nargs, out);
-    case FetchId::kBaseq: {
-      // Host then the target from its path on (the query included).
-      const std::string_view rest = path_and_query(r.target);
-      const std::string_view host = host_of(f);
-      expr::Chunk c = expr::next_chunk();
-      if (host.size() + rest.size() > c.size) return false;
-      if (!host.empty()) std::memcpy(c.data, host.data(), host.size());
-      if (!rest.empty()) std::memcpy(c.data + host.size(), rest.data(), rest.size());
-      out.set_str(std::string_view(c.data, host.size() + rest.size()));
-      return true;
-    }
+    case FetchId::kBaseq:
+      return host_then(f, path_and_query(r.target), out);
     case FetchId::kBase32:
     case FetchId::kUrl32:
       out.set_sint(host_hash(r, def.id == FetchId::kUrl32));
