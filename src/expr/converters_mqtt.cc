@@ -7,6 +7,7 @@
 
 #include "expr/converters_more.h"
 #include "expr/mqtt.h"
+#include "expr/pattern.h"
 #include "expr/sample_settle.h"
 
 namespace hearth::expr {
@@ -38,7 +39,6 @@ struct NamedField {
   const char* name;
   Field field;
   int type;  // 1 CONNECT, 2 CONNACK, 0 both
-  int version_min = 0;
 };
 constexpr NamedField kFields[] = {
     {"flags", kFlags, 0},
@@ -52,13 +52,6 @@ constexpr NamedField kFields[] = {
     {"keepalive", kKeepalive, 1},
     {"reason_code", kReasonCode, 2},
 };
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-  return true;
-}
 
 // Returns: the decimal value of `s` (1 to 3 digits), or -1.
 int small_number(std::string_view s) {
@@ -74,7 +67,7 @@ int small_number(std::string_view s) {
 bool check_mqtt_field(const ConvDef&, std::vector<Arg>& args, std::string* err) {
   int type = small_number(args[0].str);
   for (int t = 1; t < 16 && type < 0; ++t)
-    if (iequals(args[0].str, kTypeNames[t])) type = t;
+    if (iequal(args[0].str, kTypeNames[t])) type = t;
   if (type < 1 || type > 15) {
     *err = "unknown MQTT packet type '" + args[0].str + "'";
     return false;
@@ -83,7 +76,7 @@ bool check_mqtt_field(const ConvDef&, std::vector<Arg>& args, std::string* err) 
   const std::string& f = args[1].str;
   const bool has_reason = (type >= 4 && type <= 7) || type == 14;
   for (const NamedField& n : kFields) {
-    if (!iequals(f, n.name)) continue;
+    if (!iequal(f, n.name)) continue;
     if (n.type == type || (n.type == 0 && type <= 2) || (n.field == kReasonCode && has_reason)) {
       args[1].sint = n.field;
       return true;

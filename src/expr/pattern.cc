@@ -12,13 +12,6 @@ constexpr const char* kMethodNames[] = {"found", "bool", "int", "ip",  "bin", "l
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
 
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
 // Returns: the first position of `p` in `s` at or after `from`, or npos.
 size_t find_in(std::string_view s, std::string_view p, size_t from, bool icase) {
   if (!icase) return s.find(p, from);
@@ -38,6 +31,13 @@ bool parse_int(std::string_view s, int64_t* out) {
 }
 
 }  // namespace
+
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
 
 std::optional<MatchMethod> match_method_of(std::string_view name) {
   for (int i = 0; i < int(std::size(kMethodNames)); ++i)

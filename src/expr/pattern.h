@@ -33,6 +33,9 @@ enum class MatchMethod : uint8_t {
   kDom,
 };
 
+// Returns: true if `a` and `b` are equal, ASCII letters in any case.
+bool iequal(std::string_view a, std::string_view b);
+
 // Returns: the method called `name` ("str", "beg", ...), or nullopt.
 std::optional<MatchMethod> match_method_of(std::string_view name);
 // Returns: the method an ACL uses by default on a sample of type `t`, or
