@@ -10,6 +10,7 @@
 
 #include "core/buffer.h"
 #include "expr/map.h"
+#include "unit/admin/test_servers.h"
 
 namespace hearth::admin {
 namespace {
@@ -17,15 +18,7 @@ namespace {
 class RuntimeApiTest : public ::testing::Test {
  protected:
   RuntimeApiTest() : be_("app", backend::LbKind::kRoundRobin, 2) {
-    for (const char* name : {"s1", "s2"}) {
-      auto s = std::make_unique<backend::Server>();
-      s->name = name;
-      std::string err;
-      s->addr = *net::Address::parse("127.0.0.1:9", &err);
-      s->make_pools(1);
-      be_.add_server(std::move(s));
-    }
-    be_.finalize();
+    testing::add_idle_servers(be_, {"s1", "s2"});
     fe_.name = "public";
     fe_.default_backend = &be_;
     api_ = std::make_unique<RuntimeApi>(std::vector<backend::Backend*>{&be_},

@@ -9,6 +9,7 @@
 
 #include "admin/stats_admin.h"
 #include "admin/stats_html.h"
+#include "unit/admin/test_servers.h"
 
 namespace hearth::admin {
 namespace {
@@ -16,15 +17,7 @@ namespace {
 class StatsPageTest : public ::testing::Test {
  protected:
   StatsPageTest() : be_("app", backend::LbKind::kRoundRobin, 2) {
-    for (const char* name : {"s1", "s<2>"}) {
-      auto s = std::make_unique<backend::Server>();
-      s->name = name;
-      std::string err;
-      s->addr = *net::Address::parse("127.0.0.1:9", &err);
-      s->make_pools(1);
-      be_.add_server(std::move(s));
-    }
-    be_.finalize();
+    testing::add_idle_servers(be_, {"s1", "s<2>"});
     be_.id = 3;
     be_.settings.mode = config::Mode::kHttp;
     fe_.name = "web";

@@ -6,12 +6,10 @@
 #include <string>
 
 #include "expr/sample_expr.h"
-#include "unit/expr/fake_context.h"
+#include "unit/expr/eval_bin.h"
 
 namespace hearth::expr {
 namespace {
-
-using testing::FakeContext;
 
 // 8=FIX.4.4|9=45|35=A|49=CLIENT1|56=EXECUTOR|34=1|98=0|108=30|10=138|
 const std::string kLogon =
@@ -19,15 +17,7 @@ const std::string kLogon =
     "33343d310139383d30013130383d33300131303d31333801";
 
 std::optional<std::string> eval(const std::string& hex, const std::string& convs) {
-  FakeContext ctx;
-  std::string err;
-  auto e = parse_sample_expr("bin(" + hex + ")," + convs, kUseAny, &err);
-  EXPECT_NE(e, nullptr) << convs << ": " << err;
-  if (!e) return std::nullopt;
-  Sample s;
-  if (!eval_sample_expr(*e, ctx, s)) return std::nullopt;
-  if (s.type == SmpType::kBool) return s.sint ? "true" : "false";
-  return std::string(s.str);
+  return testing::eval_bin_hex(hex, convs);
 }
 
 TEST(FixConverters, ValidLogon) {

@@ -9,12 +9,10 @@
 
 #include "expr/mqtt.h"
 #include "expr/sample_expr.h"
-#include "unit/expr/fake_context.h"
+#include "unit/expr/eval_bin.h"
 
 namespace hearth::expr {
 namespace {
-
-using testing::FakeContext;
 
 // MQTT 3.1.1 CONNECT, id test_sub, username test, password passwd, will
 // topic willtopic, will payload willpayload.
@@ -32,15 +30,7 @@ const std::string kConnack50 =
     "20250000221100000078217fff24012501270000ffff22000a2600016100016226000163000164";
 
 std::optional<std::string> eval(const std::string& hex, const std::string& convs) {
-  FakeContext ctx;
-  std::string err;
-  auto e = parse_sample_expr("bin(" + hex + ")," + convs, kUseAny, &err);
-  EXPECT_NE(e, nullptr) << convs << ": " << err;
-  if (!e) return std::nullopt;
-  Sample s;
-  if (!eval_sample_expr(*e, ctx, s)) return std::nullopt;
-  if (s.type == SmpType::kBool) return s.sint ? "true" : "false";
-  return std::string(s.str);
+  return testing::eval_bin_hex(hex, convs);
 }
 
 // Returns: the load-time error of `convs`, or "" if it loads.
