@@ -34,10 +34,6 @@ bool is_token(std::string_view s) {
   return true;
 }
 
-bool valid_host_value(std::string_view host) {
-  return host.empty() || valid_authority(host, false);
-}
-
 }  // namespace
 
 HeadError FieldAnalyzer::on_field(const HeaderField& field) {
@@ -144,7 +140,10 @@ void FieldAnalyzer::fill_flags(int version_minor, MessageFlags* flags) const {
 HeadError FieldAnalyzer::finish_request(RequestHead* head) {
   // RFC 9112 §3.2 wants a 400 for an HTTP/1.1 request without Host; HAProxy
   // forwards it as it is, and so does Hearth (the server may still refuse).
-  if (!valid_host_value(host_)) return head_error(400, "invalid Host");
+  // Likewise a Host that is not a valid authority ("a b", ":8443x") reaches
+  // the rules and the server unchanged, as in HAProxy 2.6; only the smuggling
+  // shapes are refused: two Host lines, or one that differs from an
+  // absolute-form target.
   // RFC 9112 §3.2.2 lets the target win over Host; refusing a mismatch
   // instead means no hop can route on one while another routes on the other.
   if (head->target_form == TargetForm::kAbsolute && host_count_ == 1 &&

@@ -16,14 +16,17 @@
 namespace hearth::stream::fetch_util {
 
 // Walks the values of the fields named `name` (every field when empty):
-// whole lines, or (split) each comma-separated element outside quotes.
+// whole lines, or (split) each comma-separated element outside quotes,
+// without surrounding whitespace.
 // Calls f(value) until it returns false.
 template <typename F>
 void for_each_value(const http::HeaderList& fields, std::string_view name, bool split, F&& f) {
   for (const http::HeaderField& h : fields) {
     if (!name.empty() && !http::iequals(h.name, name)) continue;
     if (!split) {
-      if (!f(h.value)) return;
+      // Parsed values carry no surrounding whitespace, but a value written by
+      // a rule (`set-header X "a "`) may: like HAProxy, a fetch never sees it.
+      if (!f(http::trim_ows(h.value))) return;
       continue;
     }
     const std::string_view v = h.value;

@@ -112,10 +112,6 @@ const RejectCase kCases[] = {
     {"no_colon", req("Host: a\r\nJustAName\r\n"), 400, "field line without colon"},
     // Host.
     {"two_hosts", req("Host: a\r\nHost: a\r\n", "GET / HTTP/1.1"), 400, "more than one Host"},
-    {"host_with_space", req("Host: a b\r\n", "GET / HTTP/1.1"), 400, "invalid Host"},
-    {"host_with_userinfo", req("Host: u@a\r\n", "GET / HTTP/1.1"), 400, "invalid Host"},
-    {"host_with_path", req("Host: a/b\r\n", "GET / HTTP/1.1"), 400, "invalid Host"},
-    {"host_bad_port", req("Host: a:8x\r\n", "GET / HTTP/1.1"), 400, "invalid Host"},
     {"absolute_host_mismatch", req("Host: b.example\r\n", "GET http://a.example/ HTTP/1.1"), 400,
      "Host differs from target authority"},
     // Versions.
@@ -209,6 +205,13 @@ TEST(RequestRejectControl, NeighboursOfTheVectorsAreAccepted) {
       req("Host: a\r\nConnection: close,,keep-alive\r\n"),
       req("Host:\r\n", "GET / HTTP/1.1"),
       req("Accept: */*\r\n", "GET / HTTP/1.1"),  // no Host: forwarded, as HAProxy does
+      // A Host that is not a valid authority goes to the rules as it is, as
+      // HAProxy 2.6 does (its reg-test map_redirect.vtc sends ":8443example.org").
+      req("Host: a b\r\n", "GET / HTTP/1.1"),
+      req("Host: u@a\r\n", "GET / HTTP/1.1"),
+      req("Host: a/b\r\n", "GET / HTTP/1.1"),
+      req("Host: a:8x\r\n", "GET / HTTP/1.1"),
+      req("Host: :8443example.org\r\n", "GET / HTTP/1.1"),
   };
   for (const std::string& head : ok) {
     HeadParser parser;

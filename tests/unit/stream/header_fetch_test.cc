@@ -22,6 +22,9 @@ class HeaderFetch : public ::testing::Test {
     head_.fields().add("x-a", "\"th,ree\"");
     head_.fields().add("X-A", "four");
     head_.fields().add("X-Empty", "");
+    // As a rule writes it (`set-header X-Set "a, b "`): parsed values never
+    // carry surrounding whitespace, written ones may.
+    head_.fields().add("X-Set", " a, b ");
   }
 
   // Returns: the expression's text, or "<none>" without a sample.
@@ -92,6 +95,15 @@ TEST_F(HeaderFetch, AclTriesEveryOccurrence) {
   // With an occurrence only that one is tried.
   EXPECT_FALSE(matches({"if", "{", "req.hdr(x-a,1)", "two", "}"}));
   EXPECT_TRUE(matches({"if", "{", "req.hdr(x-a,2)", "two", "}"}));
+}
+
+TEST_F(HeaderFetch, WrittenValuesAreSeenWithoutSurroundingWhitespace) {
+  // HAProxy's http_after_response.vtc: `set-header sl1 "sl1: "` then
+  // "%[res.fhdr(sl1)] status" gives "sl1: status", one space.
+  EXPECT_EQ(value("req.fhdr(x-set)"), "a, b");
+  EXPECT_EQ(value("req.hdr(x-set,1)"), "a");
+  EXPECT_EQ(value("req.hdr(x-set)"), "b");
+  EXPECT_EQ(value("req.fhdr(x-set),length"), "4");
 }
 
 }  // namespace
