@@ -1,5 +1,6 @@
 // Reads the input as the first bytes of a client connection, as
-// req.ssl_hello_type, req.ssl_ver and req.ssl_sni do, and checks that every
+// req.ssl_hello_type, req.ssl_ver, req.ssl_sni, req.ssl_alpn and the
+// extension fetches do, and checks that every
 // answer stays inside the input: a name is a view of it, and a prefix of a
 // readable hello is never invalid while the whole is readable.
 #include <cstddef>
@@ -33,6 +34,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::string_view s2;
       check(ssl_hello_sni(in.substr(0, size - 1), &s2) != HelloStatus::kInvalid);
     }
+  }
+  std::string_view proto, body;
+  if (ssl_hello_alpn(in, &proto) == HelloStatus::kOk) {
+    check(!proto.empty());
+    check(proto.data() >= in.data() && proto.data() + proto.size() <= in.data() + in.size());
+  }
+  bool found = false;
+  if (ssl_hello_extension(in, 35, &found, &body) == HelloStatus::kOk) {
+    check(t == HelloStatus::kOk && type == 1);
+    if (found)
+      check(body.empty() ||
+            (body.data() >= in.data() && body.data() + body.size() <= in.data() + in.size()));
   }
   return 0;
 }

@@ -13,35 +13,7 @@ using A = ArgType;
 using T = SmpType;
 
 bool conv_json_query(const Arg* args, size_t nargs, Sample& smp, FetchContext&) {
-  JsonValue v;
-  if (!json_find(smp.str, *args[0].json, &v)) return false;
-  switch (v.kind) {
-    case JsonKind::kTrue:
-    case JsonKind::kFalse:
-      smp.set_bool(v.kind == JsonKind::kTrue);
-      return true;
-    case JsonKind::kNumber: {
-      if (nargs > 1 && args[1].sint) {
-        int64_t n = 0;
-        if (!json_number_int(v.from, &n)) return false;
-        smp.set_sint(n);
-        return true;
-      }
-      const Chunk c = next_chunk();
-      size_t len = 0;
-      if (!json_number_text(v.raw, c.data, c.size, &len)) return false;
-      smp.set_str(std::string_view(c.data, len));
-      return true;
-    }
-    case JsonKind::kString: {
-      const Chunk c = next_chunk();
-      const long len = json_unescape(v.raw, c.data, c.size);
-      if (len < 0) return false;
-      smp.set_str(std::string_view(c.data, size_t(len)));
-      return true;
-    }
-  }
-  return false;
+  return json_query_sample(smp.str, *args[0].json, nargs > 1 && args[1].sint, smp);
 }
 
 bool check_json_query(const ConvDef&, std::vector<Arg>& args, std::string* err) {
@@ -64,6 +36,38 @@ const ConvDef kJsonQuery = {"json_query", {1, {A::kStr, A::kStr}}, T::kStr,
                             T::kAny,      conv_json_query,         check_json_query};
 
 }  // namespace
+
+bool json_query_sample(std::string_view json, const JsonPath& path, bool as_int, Sample& smp) {
+  JsonValue v;
+  if (!json_find(json, path, &v)) return false;
+  switch (v.kind) {
+    case JsonKind::kTrue:
+    case JsonKind::kFalse:
+      smp.set_bool(v.kind == JsonKind::kTrue);
+      return true;
+    case JsonKind::kNumber: {
+      if (as_int) {
+        int64_t n = 0;
+        if (!json_number_int(v.from, &n)) return false;
+        smp.set_sint(n);
+        return true;
+      }
+      const Chunk c = next_chunk();
+      size_t len = 0;
+      if (!json_number_text(v.raw, c.data, c.size, &len)) return false;
+      smp.set_str(std::string_view(c.data, len));
+      return true;
+    }
+    case JsonKind::kString: {
+      const Chunk c = next_chunk();
+      const long len = json_unescape(v.raw, c.data, c.size);
+      if (len < 0) return false;
+      smp.set_str(std::string_view(c.data, size_t(len)));
+      return true;
+    }
+  }
+  return false;
+}
 
 const ConvDef* find_json_converter(std::string_view name) {
   return name == kJsonQuery.name ? &kJsonQuery : nullptr;

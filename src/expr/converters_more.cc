@@ -1,5 +1,6 @@
 // Converters beyond the basic ones (HAProxy manual 7.3.1): this file holds
-// those that read or set variables and iif(); the hashes, encodings and dates
+// those that read or set variables, iif(), and nbsrv / srv_queue (which ask
+// the stream, through the fetches of the same names); the hashes, encodings and dates
 // live in converters_hash.cc, converters_text.cc and converters_time.cc.
 #include "expr/converters_more.h"
 
@@ -131,6 +132,31 @@ bool conv_unset_var(const Arg* a, size_t, Sample&, FetchContext& ctx) {
   return erase_var(ctx, a[0].var);
 }
 
+// nbsrv: the input names a backend; srv_queue: "backend/server". Both are
+// answered by the fetch of the same name, given the input as its argument.
+bool conv_proxy_state(const Arg*, size_t, Sample& smp, FetchContext& ctx, const char* fetch,
+                      bool server) {
+  static thread_local Arg arg;
+  arg.type = A::kStr;
+  arg.str.assign(smp.str);
+  if (server) {
+    const size_t slash = arg.str.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == arg.str.size()) return false;
+    arg.sint = int64_t(slash);
+  }
+  const FetchDef* def = find_fetch(fetch);
+  FetchIter it;
+  return def && ctx.fetch(*def, &arg, 1, it, smp);
+}
+
+bool conv_nbsrv(const Arg* a, size_t n, Sample& smp, FetchContext& ctx) {
+  return conv_proxy_state(a, n, smp, ctx, "nbsrv", false);
+}
+
+bool conv_srv_queue(const Arg* a, size_t n, Sample& smp, FetchContext& ctx) {
+  return conv_proxy_state(a, n, smp, ctx, "srv_queue", true);
+}
+
 const ConvDef kConverters[] = {
     {"iif", {2, {A::kStr, A::kStr}}, T::kBool, T::kStr, conv_iif},
     {"concat", {0, {A::kStr, A::kStr, A::kStr}}, T::kStr, T::kStr, conv_concat, check_concat},
@@ -144,6 +170,8 @@ const ConvDef kConverters[] = {
      conv_set_var,
      check_set_var},
     {"unset-var", {1, {A::kVar}}, T::kAny, T::kAny, conv_unset_var},
+    {"nbsrv", {0, {}}, T::kStr, T::kSint, conv_nbsrv},
+    {"srv_queue", {0, {}}, T::kStr, T::kSint, conv_srv_queue},
 };
 
 }  // namespace
@@ -186,6 +214,8 @@ const ConvDef* find_more_converter(std::string_view name) {
   if (const ConvDef* c = find_fix_converter(name)) return c;
   if (const ConvDef* c = find_json_converter(name)) return c;
   if (const ConvDef* c = find_mqtt_converter(name)) return c;
+  if (const ConvDef* c = find_jwt_converter(name)) return c;
+  if (const ConvDef* c = find_aead_converter(name)) return c;
   return find_time_converter(name);
 }
 

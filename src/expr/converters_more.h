@@ -10,6 +10,8 @@
 
 namespace hearth::expr {
 
+class JsonPath;
+
 // Hashes and digests: sha1, sha2, digest, hmac, crc32, crc32c, djb2, sdbm,
 // wt6 (converters_hash.cc). Returns: nullptr if `name` is none of them.
 const ConvDef* find_hash_converter(std::string_view name);
@@ -40,5 +42,15 @@ bool read_int64(std::string_view s, int64_t* out);
 // number of bytes written to `out` (at most `cap`), or -1 if `in` is invalid
 // or does not fit.
 long base64_decode(std::string_view in, char* out, size_t cap);
+// HAProxy's base64urldec(): no padding needed (a length of 2 or 3 modulo 4
+// is padded), 1 modulo 4 fails; '=' reads as 63. Returns: as base64_decode.
+long base64url_decode(std::string_view in, char* out, size_t cap);
+// The JSON value `path` names in `json`, as json_query gives it (`as_int`:
+// its "int" output type). Returns: false if there is none.
+bool json_query_sample(std::string_view json, const JsonPath& path, bool as_int, Sample& smp);
+// jwt_header_query, jwt_payload_query, jwt_verify (converters_jwt.cc).
+const ConvDef* find_jwt_converter(std::string_view name);
+// aes_gcm_dec (converters_aead.cc).
+const ConvDef* find_aead_converter(std::string_view name);
 
 }  // namespace hearth::expr

@@ -130,26 +130,12 @@ int b64url_value(char ch) {
   return p ? int(p - kB64Url) : -1;
 }
 
-// ub64dec: HAProxy's base64urldec(), which pads a length of 2 or 3 modulo 4
-// itself and fails on 1.
+// ub64dec: HAProxy's base64urldec() (base64url_decode below).
 bool conv_ub64dec(const Arg*, size_t, Sample& smp, FetchContext&) {
-  const std::string_view s = smp.str;
-  const size_t pad = s.size() % 4 == 2 ? 2 : s.size() % 4 == 3 ? 1 : 0;
-  if (s.size() % 4 == 1) return false;
   Chunk c = next_chunk();
-  if ((s.size() + pad) / 4 * 3 > c.size) return false;
-  size_t o = 0;
-  for (size_t i = 0; i < s.size(); i += 4) {
-    uint32_t w = 0;
-    for (size_t k = 0; k < 4; ++k) {
-      const int v = i + k < s.size() ? b64url_value(s[i + k]) : 0;
-      if (v < 0) return false;
-      w = w << 6 | uint32_t(v);
-    }
-    const size_t bytes = i + 4 <= s.size() ? 3 : 3 - pad;
-    for (size_t k = 0; k < bytes; ++k) c.data[o++] = char(w >> (16 - 8 * k));
-  }
-  smp.set_bin(std::string_view(c.data, o));
+  const long n = base64url_decode(smp.str, c.data, c.size);
+  if (n < 0) return false;
+  smp.set_bin(std::string_view(c.data, size_t(n)));
   return true;
 }
 
@@ -366,6 +352,24 @@ long base64_decode(std::string_view in, char* out, size_t cap) {
       w = w << 6 | uint32_t(v);
     }
     for (int k = 0; k < 3 - pad; ++k) out[o++] = char(w >> (16 - 8 * k));
+  }
+  return o;
+}
+
+long base64url_decode(std::string_view s, char* out, size_t cap) {
+  const size_t pad = s.size() % 4 == 2 ? 2 : s.size() % 4 == 3 ? 1 : 0;
+  if (s.size() % 4 == 1) return -1;
+  if ((s.size() + pad) / 4 * 3 > cap) return -1;
+  long o = 0;
+  for (size_t i = 0; i < s.size(); i += 4) {
+    uint32_t w = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      const int v = i + k < s.size() ? b64url_value(s[i + k]) : 0;
+      if (v < 0) return -1;
+      w = w << 6 | uint32_t(v);
+    }
+    const size_t bytes = i + 4 <= s.size() ? 3 : 3 - pad;
+    for (size_t k = 0; k < bytes; ++k) out[o++] = char(w >> (16 - 8 * k));
   }
   return o;
 }

@@ -182,6 +182,7 @@ const std::vector<Named>& catalog() {
     add("be_conn", def(FetchId::kBeConn, name_arg, T::kSint, kUseAny));
     add("queue", def(FetchId::kQueue, name_arg, T::kSint, kUseAny));
     add("avg_queue", def(FetchId::kAvgQueue, name_arg, T::kSint, kUseAny));
+    add("be_conn_free", def(FetchId::kBeConnFree, name_arg, T::kSint, kUseAny));
     add("date_us", def(FetchId::kDateUs, none, T::kSint, kUseAnyCfg));
     add("hostname", def(FetchId::kHostname, none, T::kStr, kUseAnyCfg));
     add("thread", def(FetchId::kThread, none, T::kSint, kUseAny));
@@ -190,6 +191,17 @@ const std::vector<Named>& catalog() {
     add("fc_dst", def(FetchId::kFcDst, none, T::kAddr, kUseAny));
     add("fc_dst_port", def(FetchId::kFcDstPort, none, T::kSint, kUseAny));
     add("fc_http_major", def(FetchId::kFcHttpMajor, none, T::kSint, kUseAny));
+    add("bc_src", def(FetchId::kBcSrc, none, T::kAddr, kUseAny));
+    add("bc_src_port", def(FetchId::kBcSrcPort, none, T::kSint, kUseAny));
+    add("bc_dst", def(FetchId::kBcDst, none, T::kAddr, kUseAny));
+    add("bc_dst_port", def(FetchId::kBcDstPort, none, T::kSint, kUseAny));
+    add("bc_http_major", def(FetchId::kBcHttpMajor, none, T::kSint, kUseAny));
+    add("dst_conn", def(FetchId::kDstConn, none, T::kSint, kUseAny));
+    add("dst_is_local", def(FetchId::kDstIsLocal, none, T::kBool, kUseAny));
+    add("src_is_local", def(FetchId::kSrcIsLocal, none, T::kBool, kUseAny));
+    add("fc_dst_is_local", def(FetchId::kFcDstIsLocal, none, T::kBool, kUseAny));
+    add("fc_src_is_local", def(FetchId::kFcSrcIsLocal, none, T::kBool, kUseAny));
+    add("stopping", def(FetchId::kStopping, none, T::kBool, kUseAny));
     const ArgSpec unit{0, {A::kStr}};
     for (auto [n, id] : {std::pair{"fc_rtt", FetchId::kFcRtt}, {"fc_rttvar", FetchId::kFcRttvar}}) {
       FetchDef d = def(id, unit, T::kSint, kUseAny);
@@ -366,6 +378,18 @@ const std::vector<Named>& catalog() {
     add("res.payload", def(FetchId::kResPayload, payload, T::kBin, kUseL6Res));
     add("res.payload_lv", def(FetchId::kResPayloadLv, payload_lv, T::kBin, kUseL6Res));
     add("wait_end", def(FetchId::kWaitEnd, none, T::kBool, kUseL6Req | kUseL6Res));
+    add("payload", def(FetchId::kPayload, payload, T::kBin, kUseL6Req | kUseL6Res));
+    add("payload_lv", def(FetchId::kPayloadLv, payload_lv, T::kBin, kUseL6Req | kUseL6Res));
+    add("req.ssl_alpn", def(FetchId::kReqSslAlpn, none, T::kStr, kUseL6Req));
+    add("req.ssl_ec_ext", def(FetchId::kReqSslEcExt, none, T::kBool, kUseL6Req));
+    add("req.ssl_st_ext", def(FetchId::kReqSslStExt, none, T::kSint, kUseL6Req));
+    for (std::string_view n : {"res.ssl_hello_type", "rep_ssl_hello_type"})
+      add(n, def(FetchId::kResSslHelloType, none, T::kSint, kUseL6Res));
+    const ArgSpec opt_name{0, {A::kStr}};
+    for (std::string_view n : {"req.rdp_cookie", "rdp_cookie"})
+      add(n, def(FetchId::kReqRdpCookie, opt_name, T::kStr, kUseL6Req));
+    for (std::string_view n : {"req.rdp_cookie_cnt", "rdp_cookie_cnt"})
+      add(n, def(FetchId::kReqRdpCookieCnt, opt_name, T::kSint, kUseL6Req));
     return v;
   }();
   return c;

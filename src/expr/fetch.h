@@ -48,6 +48,7 @@ enum class FetchId : uint16_t {
   kBeConn,            // be_conn([backend])
   kQueue,             // queue([backend])
   kAvgQueue,          // avg_queue([backend])
+  kBeConnFree,        // be_conn_free([backend])
   kBeServerTimeout,   // be_server_timeout: the backend's timeout server (ms)
   kBeTunnelTimeout,   // be_tunnel_timeout
   kCurServerTimeout,  // cur_server_timeout: the stream's, after set-timeout
@@ -170,6 +171,18 @@ enum class FetchId : uint16_t {
   kResFhdrCnt,
   kResHdrIp,
   kResHdrVal,
+  // The connections' sides and the process (stream/sample_fetch_conn.cc).
+  kBcSrc,  // bc_*: the server connection, once there is one
+  kBcSrcPort,
+  kBcDst,
+  kBcDstPort,
+  kBcHttpMajor,
+  kDstConn,     // dst_conn: connections on the bind line, this one included
+  kDstIsLocal,  // dst_is_local, src_is_local: the address is the machine's
+  kSrcIsLocal,
+  kFcDstIsLocal,  // fc_*_is_local: the socket's own addresses
+  kFcSrcIsLocal,
+  kStopping,
   // Layer 6 (HAProxy 7.3.5): the bytes buffered in either direction, read by
   // tcp-request content and tcp-response content rules.
   kReqLen,
@@ -182,6 +195,14 @@ enum class FetchId : uint16_t {
   kResPayload,
   kResPayloadLv,
   kWaitEnd,  // true once the inspection is final (WAIT_END)
+  kPayload,  // payload, payload_lv: req.* in a request rule, res.* in a response one
+  kPayloadLv,
+  kReqSslAlpn,
+  kReqSslEcExt,
+  kReqSslStExt,
+  kResSslHelloType,
+  kReqRdpCookie,
+  kReqRdpCookieCnt,
 };
 
 // Where a fetch has what it reads.

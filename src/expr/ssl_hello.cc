@@ -86,14 +86,16 @@ HelloStatus ssl_record_version(std::string_view data, uint32_t* version) {
   return HelloStatus::kOk;
 }
 
-HelloStatus ssl_hello_sni(std::string_view data, std::string_view* name) {
-  std::string_view body;
-  const HelloStatus st = first_record(data, &body);
+HelloStatus ssl_hello_extension(std::string_view data, uint16_t type, bool* found,
+                                std::string_view* body) {
+  *found = false;
+  std::string_view rec;
+  const HelloStatus st = first_record(data, &rec);
   if (st != HelloStatus::kOk) return st;
-  Reader r(body);
-  uint32_t type, len;
+  Reader r(rec);
+  uint32_t msg_type, len;
   Reader hello(std::string_view{});
-  if (!r.u8(&type) || type != kClientHello || !r.u24(&len)) return HelloStatus::kInvalid;
+  if (!r.u8(&msg_type) || msg_type != kClientHello || !r.u24(&len)) return HelloStatus::kInvalid;
   // A hello split over several records is not read (as HAProxy: first
   // record only).
   if (!r.block(len, &hello)) return HelloStatus::kInvalid;
@@ -102,26 +104,58 @@ HelloStatus ssl_hello_sni(std::string_view data, std::string_view* name) {
   if (!hello.u8(&n) || !hello.skip(n)) return HelloStatus::kInvalid;   // session id
   if (!hello.u16(&n) || !hello.skip(n)) return HelloStatus::kInvalid;  // cipher suites
   if (!hello.u8(&n) || !hello.skip(n)) return HelloStatus::kInvalid;   // compression
+  // No extensions at all (an SSLv3-style hello): complete, none found.
+  if (hello.rest().empty()) return HelloStatus::kOk;
   Reader exts(std::string_view{});
   if (!hello.u16(&n) || !hello.block(n, &exts)) return HelloStatus::kInvalid;
   uint32_t ext_type, ext_len;
   while (exts.u16(&ext_type) && exts.u16(&ext_len)) {
     Reader ext(std::string_view{});
     if (!exts.block(ext_len, &ext)) return HelloStatus::kInvalid;
-    if (ext_type != 0) continue;  // server_name
-    Reader list(std::string_view{});
-    if (!ext.u16(&n) || !ext.block(n, &list)) return HelloStatus::kInvalid;
-    uint32_t name_type, name_len;
-    while (list.u8(&name_type) && list.u16(&name_len)) {
-      Reader host(std::string_view{});
-      if (!list.block(name_len, &host)) return HelloStatus::kInvalid;
-      if (name_type != 0 || name_len == 0) continue;  // host_name only
-      *name = host.rest();
-      return HelloStatus::kOk;
-    }
-    return HelloStatus::kInvalid;
+    if (ext_type != type) continue;
+    *found = true;
+    *body = ext.rest();
+    return HelloStatus::kOk;
+  }
+  return HelloStatus::kOk;
+}
+
+HelloStatus ssl_hello_sni(std::string_view data, std::string_view* name) {
+  bool found;
+  std::string_view body;
+  const HelloStatus st = ssl_hello_extension(data, 0, &found, &body);  // server_name
+  if (st != HelloStatus::kOk) return st;
+  if (!found) return HelloStatus::kInvalid;
+  Reader ext(body);
+  uint32_t n;
+  Reader list(std::string_view{});
+  if (!ext.u16(&n) || !ext.block(n, &list)) return HelloStatus::kInvalid;
+  uint32_t name_type, name_len;
+  while (list.u8(&name_type) && list.u16(&name_len)) {
+    Reader host(std::string_view{});
+    if (!list.block(name_len, &host)) return HelloStatus::kInvalid;
+    if (name_type != 0 || name_len == 0) continue;  // host_name only
+    *name = host.rest();
+    return HelloStatus::kOk;
   }
   return HelloStatus::kInvalid;
+}
+
+HelloStatus ssl_hello_alpn(std::string_view data, std::string_view* protocol) {
+  bool found;
+  std::string_view body;
+  const HelloStatus st = ssl_hello_extension(data, 16, &found, &body);  // ALPN
+  if (st != HelloStatus::kOk) return st;
+  if (!found) return HelloStatus::kInvalid;
+  Reader ext(body);
+  uint32_t n, plen;
+  Reader list(std::string_view{});
+  if (!ext.u16(&n) || !ext.block(n, &list) || !list.u8(&plen) || plen == 0)
+    return HelloStatus::kInvalid;
+  Reader proto(std::string_view{});
+  if (!list.block(plen, &proto)) return HelloStatus::kInvalid;
+  *protocol = proto.rest();
+  return HelloStatus::kOk;
 }
 
 }  // namespace hearth::expr

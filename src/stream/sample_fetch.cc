@@ -132,6 +132,18 @@ int64_t backend_load(FetchId id, backend::Backend& be) {
       const int64_t nbsrv = n.active > 0 ? n.active : n.backup > 0 ? 1 : 0;
       return nbsrv > 0 ? (queued + nbsrv - 1) / nbsrv : queued * 2;
     }
+    case FetchId::kBeConnFree: {
+      // Free connection slots of the usable servers, the backups only when
+      // no active one is; a server without maxconn makes it -1.
+      const bool backups = be.usable_servers().active == 0;
+      int64_t free = 0;
+      for (const auto& s : be.servers()) {
+        if (!s->usable() || s->backup != backups) continue;
+        if (!s->maxconn) return -1;
+        free += std::max<int64_t>(0, s->maxconn - s->cur_sess.load());
+      }
+      return free;
+    }
     default: {
       // connslots: free connection and queue slots of the servers not
       // stopped; one without maxconn or maxqueue makes the sum meaningless,
@@ -313,6 +325,7 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
       return true;
     }
     case FetchId::kConnslots:
+    case FetchId::kBeConnFree:
     case FetchId::kBeConn:
     case FetchId::kQueue:
     case FetchId::kAvgQueue: {

@@ -133,12 +133,14 @@ class TxnFetch : public expr::FetchContext {
   bool fetch_auth(const expr::FetchDef& def, const expr::Arg* args, expr::Sample& out);
   bool fetch_response(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                       expr::FetchIter& it, expr::Sample& out);
-  // kFcSrc .. kResHdrVal (sample_fetch_more.cc).
+  // kFcSrc .. kStopping (sample_fetch_more.cc).
   bool fetch_more(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                   expr::FetchIter& it, expr::Sample& out);
   bool fetch_request_more(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                           expr::FetchIter& it, expr::Sample& out);
   bool fetch_server_state(const expr::FetchDef& def, const expr::Arg* args, expr::Sample& out);
+  // kBcSrc .. kStopping (sample_fetch_conn.cc).
+  bool fetch_conn_side(const expr::FetchDef& def, expr::Sample& out);
 
   uint8_t where_;
   const net::Connection* client_;

@@ -1,6 +1,7 @@
 #include "stream/tcp_rules.h"
 
 #include "expr/condition_partial.h"
+#include "expr/rdp_cookie.h"
 #include "expr/ssl_hello.h"
 #include "expr/var_access.h"
 #include "stream/addr_rules.h"
@@ -96,12 +97,58 @@ bool TcpFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
       out.set_sint(v);
       return true;
     }
-    case FetchId::kReqSslSni: {
-      std::string_view name;
-      const HelloStatus st = expr::ssl_hello_sni(req_bytes_, &name);
+    case FetchId::kPayload:
+    case FetchId::kPayloadLv: {
+      // The deprecated forms read the direction the rule inspects.
+      const std::string_view data = (where_ & expr::kUseL6Req) ? req_bytes_ : res_bytes_;
+      return def.id == FetchId::kPayload ? payload(data, args, out)
+                                         : payload_lv(data, args, nargs, out);
+    }
+    case FetchId::kResSslHelloType: {
+      int type = 0;
+      const HelloStatus st = expr::ssl_hello_type(res_bytes_, &type);
       if (st == HelloStatus::kIncomplete) return miss();
       if (st == HelloStatus::kInvalid) return false;
-      out.set_str(name);
+      out.set_sint(type);
+      return true;
+    }
+    case FetchId::kReqSslAlpn:
+    case FetchId::kReqSslSni: {
+      std::string_view v;
+      const HelloStatus st = def.id == FetchId::kReqSslSni ? expr::ssl_hello_sni(req_bytes_, &v)
+                                                           : expr::ssl_hello_alpn(req_bytes_, &v);
+      if (st == HelloStatus::kIncomplete) return miss();
+      if (st == HelloStatus::kInvalid) return false;
+      out.set_str(v);
+      return true;
+    }
+    case FetchId::kReqSslEcExt:
+    case FetchId::kReqSslStExt: {
+      const bool ec = def.id == FetchId::kReqSslEcExt;
+      bool found = false;
+      std::string_view body;
+      // supported_groups (once "elliptic curves") or session_ticket.
+      const HelloStatus st = expr::ssl_hello_extension(req_bytes_, ec ? 10 : 35, &found, &body);
+      if (st == HelloStatus::kIncomplete) return miss();
+      if (st == HelloStatus::kInvalid) return false;
+      if (ec)
+        out.set_bool(found);
+      else
+        out.set_sint(!found ? 0 : body.empty() ? 1 : 2);
+      return true;
+    }
+    case FetchId::kReqRdpCookie:
+    case FetchId::kReqRdpCookieCnt: {
+      std::string_view v;
+      const std::string_view name = nargs > 0 ? std::string_view(args[0].str) : std::string_view();
+      const HelloStatus st = expr::rdp_cookie(req_bytes_, name, &v);
+      if (st == HelloStatus::kIncomplete) return miss();
+      if (def.id == FetchId::kReqRdpCookieCnt) {
+        out.set_sint(st == HelloStatus::kOk ? 1 : 0);
+        return true;
+      }
+      if (st == HelloStatus::kInvalid) return false;
+      out.set_str(v);
       return true;
     }
     default:

@@ -2,7 +2,9 @@
 // header block (text and binary, names in lower case), header names, base32,
 // url32 and their +src forms, baseq, url_ip, url_port, urlp_val, Bearer
 // tokens, the client connection's own addresses, server weights and slots,
-// the default backend, and the response's header block and fields. The same
+// the default backend, the response's header block and fields, the server
+// connection's addresses (bc_*), dst_conn, the *_is_local tests, stopping,
+// be_conn_free, and the nbsrv / srv_queue converters. The same
 // configuration and requests go through hearth and haproxy; each answer
 // carries what the fetches gave in a header, compared exactly. (Counts of
 // current connections are compared as booleans: HAProxy may still count the
@@ -30,7 +32,12 @@ const char* kRequestFormat =
 const char* kResponseFormat =
     "rh=%[res.hdrs,hex] rb=%[res.hdrs_bin,hex] rn=%[res.hdr_names(|)] "
     "rfc=%[res.fhdr_cnt(content-length)] rv=%[res.hdr_val(content-length)] "
-    "sv=%[shdr_val(content-length)] rip=%[res.hdr_ip(x-none)]";
+    "sv=%[shdr_val(content-length)] rip=%[res.hdr_ip(x-none)] bcs=%[bc_src] "
+    "bcsp=%[bc_src_port,bool] bcd=%[bc_dst] bcdp=%[bc_dst_port,bool] bcm=%[bc_http_major] "
+    "dconn=%[dst_conn] dloc=%[dst_is_local] sloc=%[src_is_local] fdloc=%[fc_dst_is_local] "
+    "fsloc=%[fc_src_is_local] stop=%[stopping] bcf=%[be_conn_free(b)] bcf2=%[be_conn_free(c)] "
+    "nb=%[str(c),nbsrv] nbx=%[str(nope),nbsrv] sq=%[str(c/c2),srv_queue] "
+    "sqx=%[str(c/zz),srv_queue]";
 
 const std::vector<std::string> kRequests = {
     "GET /p/a?n=42&m=x HTTP/1.1\r\nHost: ex.com:81\r\nX-Long: " + std::string(300, 'a') +
@@ -54,7 +61,9 @@ std::vector<std::string> run(const std::string& binary) {
       "\"\n  http-response set-header x-req %[var(txn.r)]\n" +
       "  http-response set-header x-res \"" + kResponseFormat + "\"\n" +
       "  default_backend b\nbackend b\n  balance first\n  server s1 127.0.0.1:" + be +
-      " weight 7 maxconn 10\n  server s2 127.0.0.1:" + be + " weight 3\n";
+      " weight 7 maxconn 10\n  server s2 127.0.0.1:" + be + " weight 3\n" +
+      "backend c\n  server c1 127.0.0.1:" + be + " maxconn 5\n  server c2 127.0.0.1:" + be +
+      " maxconn 7\n  server c3 127.0.0.1:" + be + " maxconn 9 backup\n";
   HearthOptions opt{.wait_ports = {port}};
   if (!binary.empty()) opt.binary = binary, opt.extra_args = {"-db"};
   HearthProcess h(cfg, opt);

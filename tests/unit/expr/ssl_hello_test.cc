@@ -1,6 +1,6 @@
-// The TLS ClientHello reader behind req.ssl_hello_type, req.ssl_ver and
-// req.ssl_sni: real hellos captured from openssl s_client, every truncation
-// of them, and hand-made broken ones.
+// The TLS ClientHello reader behind req.ssl_hello_type, req.ssl_ver,
+// req.ssl_sni, req.ssl_alpn, req.ssl_ec_ext and req.ssl_st_ext: real hellos captured from openssl
+// s_client, every truncation of them, and hand-made broken ones.
 #include "expr/ssl_hello.h"
 
 #include <gtest/gtest.h>
@@ -133,6 +133,62 @@ TEST(SslHello, HandBuiltServerNameList) {
   std::string_view sni;
   ASSERT_EQ(ssl_hello_sni(rec, &sni), HelloStatus::kOk);
   EXPECT_EQ(sni, "x.org");
+}
+
+// A hand-built hello with the given extensions block.
+std::string hello_with(const std::string& exts) {
+  auto u16 = [](size_t n) { return std::string{char(n >> 8), char(n & 0xff)}; };
+  std::string hello = std::string("\x03\x03", 2) + std::string(32, 'r') + std::string("\x00", 1) +
+                      u16(2) + std::string("\x13\x01", 2) + std::string("\x01\x00", 2);
+  hello += u16(exts.size()) + exts;
+  const std::string hs = std::string("\x01\x00", 2) + u16(hello.size()) + hello;
+  return std::string("\x16\x03\x01", 3) + u16(hs.size()) + hs;
+}
+
+std::string ext(uint16_t type, const std::string& body) {
+  return std::string{char(type >> 8), char(type & 0xff), char(body.size() >> 8),
+                     char(body.size() & 0xff)} +
+         body;
+}
+
+TEST(SslHello, AlpnGivesTheFirstProtocol) {
+  // "h2", "http/1.1": HAProxy's req.ssl_alpn gives "h2".
+  const std::string list = std::string("\x02", 1) + "h2" + std::string("\x08", 1) + "http/1.1";
+  const std::string body = std::string{0, char(list.size())} + list;
+  std::string_view p;
+  const std::string h = hello_with(ext(0, std::string(2, '\0')) + ext(16, body));
+  ASSERT_EQ(ssl_hello_alpn(h, &p), HelloStatus::kOk);
+  EXPECT_EQ(p, "h2");
+  for (size_t n = 0; n < h.size(); ++n)
+    EXPECT_EQ(ssl_hello_alpn(std::string_view(h.data(), n), &p), HelloStatus::kIncomplete) << n;
+  // No ALPN, an empty list, a protocol longer than the list: no sample.
+  EXPECT_EQ(ssl_hello_alpn(unhex(kTls13Sni), &p), HelloStatus::kInvalid);
+  EXPECT_EQ(ssl_hello_alpn(hello_with(ext(16, std::string(2, '\0'))), &p), HelloStatus::kInvalid);
+  const std::string lying = std::string("\x00\x03\x09h2x", 6);
+  EXPECT_EQ(ssl_hello_alpn(hello_with(ext(16, lying)), &p), HelloStatus::kInvalid);
+}
+
+TEST(SslHello, ExtensionsFoundOrAbsent) {
+  bool found = true;
+  std::string_view body;
+  // OpenSSL's hellos carry supported_groups (10) and an empty session_ticket (35).
+  for (const char* hex : {kTls13Sni, kTls12Sni, kNosni}) {
+    const std::string h = unhex(hex);
+    ASSERT_EQ(ssl_hello_extension(h, 10, &found, &body), HelloStatus::kOk);
+    EXPECT_TRUE(found);
+    EXPECT_FALSE(body.empty());
+    ASSERT_EQ(ssl_hello_extension(h, 35, &found, &body), HelloStatus::kOk);
+    EXPECT_TRUE(found);
+    EXPECT_TRUE(body.empty());
+    ASSERT_EQ(ssl_hello_extension(h, 0x7777, &found, &body), HelloStatus::kOk);
+    EXPECT_FALSE(found);
+  }
+  // A ticket being resumed: a non-empty session_ticket.
+  ASSERT_EQ(ssl_hello_extension(hello_with(ext(35, "tkt")), 35, &found, &body), HelloStatus::kOk);
+  EXPECT_TRUE(found);
+  EXPECT_EQ(body, "tkt");
+  // Not a hello: no answer either way.
+  EXPECT_EQ(ssl_hello_extension("GET / HTTP/1.1\r\n", 10, &found, &body), HelloStatus::kInvalid);
 }
 
 }  // namespace

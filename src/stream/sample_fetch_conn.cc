@@ -1,0 +1,110 @@
+// TxnFetch: the fetches of the connections' sides and of the process
+// (kBcSrc to kStopping): the server connection's addresses, how many
+// connections share the client's bind line, whether an address is the
+// machine's own, and whether the process is stopping.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "net/connection.h"
+#include "net/listener.h"
+#include "stream/fetch_util.h"
+#include "stream/http_stream.h"
+#include "stream/sample_fetch.h"
+#include "stream/session.h"
+
+namespace hearth::stream {
+namespace {
+
+using expr::FetchId;
+
+// Returns: true if `a` is an address of this machine: a socket can be
+// bound to it (HAProxy does the same few system calls). UNIX sockets are
+// local.
+bool address_is_local(const net::Address& a) {
+  const sockaddr* sa = a.sa();
+  if (sa->sa_family == AF_UNIX) return true;
+  if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) return false;
+  sockaddr_storage ss{};
+  const socklen_t len = sa->sa_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+  std::memcpy(&ss, sa, len);
+  if (ss.ss_family == AF_INET)
+    reinterpret_cast<sockaddr_in*>(&ss)->sin_port = 0;
+  else
+    reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port = 0;
+  const int fd = ::socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  const bool ok = ::bind(fd, reinterpret_cast<const sockaddr*>(&ss), len) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+bool TxnFetch::fetch_conn_side(const expr::FetchDef& def, expr::Sample& out) {
+  switch (def.id) {
+    case FetchId::kBcSrc:
+    case FetchId::kBcSrcPort:
+    case FetchId::kBcDst:
+    case FetchId::kBcDstPort: {
+      if (!server_conn_) return false;
+      const bool src = def.id == FetchId::kBcSrc || def.id == FetchId::kBcSrcPort;
+      net::Address a = server_conn_->peer();
+      if (src) {
+        sockaddr_storage ss;
+        socklen_t len = sizeof ss;
+        auto* sa = reinterpret_cast<sockaddr*>(&ss);
+        if (getsockname(server_conn_->fd(), sa, &len) != 0) return false;
+        a = net::Address::from(sa, len);
+      }
+      if (def.id == FetchId::kBcSrc || def.id == FetchId::kBcDst)
+        return fetch_util::addr_sample(a.sa(), out);
+      out.set_sint(a.port());
+      return true;
+    }
+    case FetchId::kBcHttpMajor:
+      if (!server_conn_) return false;
+      out.set_sint(1);  // HTTP/1.x on the wire toward servers
+      return true;
+    case FetchId::kDstConn:
+      if (!session_ || !session_->bind) return false;
+      out.set_sint(session_->bind->cur.load(std::memory_order_relaxed));
+      return true;
+    case FetchId::kFcDstIsLocal:
+    case FetchId::kFcSrcIsLocal: {
+      if (!client_) return false;
+      sockaddr_storage ss;
+      socklen_t len = sizeof ss;
+      auto* sa = reinterpret_cast<sockaddr*>(&ss);
+      const bool src = def.id == FetchId::kFcSrcIsLocal;
+      if ((src ? getpeername(client_->fd(), sa, &len) : getsockname(client_->fd(), sa, &len)) != 0)
+        return false;
+      out.set_bool(address_is_local(net::Address::from(sa, len)));
+      return true;
+    }
+    case FetchId::kDstIsLocal:
+    case FetchId::kSrcIsLocal: {
+      if (!client_) return false;
+      if (def.id == FetchId::kSrcIsLocal) {
+        out.set_bool(address_is_local(session_ ? session_->client_addr(client_) : client_->peer()));
+        return true;
+      }
+      std::optional<net::Address> dst = session_ ? session_->dst_addr(client_) : std::nullopt;
+      if (!dst) {
+        sockaddr_storage ss;
+        socklen_t len = sizeof ss;
+        auto* sa = reinterpret_cast<sockaddr*>(&ss);
+        if (getsockname(client_->fd(), sa, &len) != 0) return false;
+        dst = net::Address::from(sa, len);
+      }
+      out.set_bool(address_is_local(*dst));
+      return true;
+    }
+    case FetchId::kStopping:
+      out.set_bool(soft_stopping());
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace hearth::stream
