@@ -10,6 +10,7 @@
 #include "admin/map_commands.h"
 #include "admin/server_state_commands.h"
 #include "admin/ssl_commands.h"
+#include "admin/table_commands.h"
 #include "admin/var_commands.h"
 #include "backend/health_check.h"
 #include "core/clock.h"
@@ -115,6 +116,7 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   if (std::string out = cli_tls_key_command(w, admin); !out.empty()) return out;
   if (std::string out = cli_ssl_cert_command(w, session.payload, admin); !out.empty()) return out;
   if (std::string out = cli_crt_list_command(w, session.payload, admin); !out.empty()) return out;
+  if (std::string out = cli_table_command(w, admin); !out.empty()) return out;
   return "Unknown command: '" + line + "'. Try 'help'.\n\n";
 }
 
@@ -150,7 +152,10 @@ std::string RuntimeApi::help() const {
          "  commit|abort ssl cert FILE    : apply or drop that transaction (admin)\n"
          "  show ssl crt-list [-n] [FILE] : crt-lists, or one's lines\n"
          "  add ssl crt-list FILE CERT|<< : add a line (admin)\n"
-         "  del ssl crt-list FILE CERT[:LINE] : delete a line (admin)\n\n";
+         "  del ssl crt-list FILE CERT[:LINE] : delete a line (admin)\n"
+         "  show table [NAME [key K|data.TYPE OP V]] : stick tables, or one's entries\n"
+         "  clear table NAME [key K|data.TYPE OP V] : remove entries (admin)\n"
+         "  set table NAME key K [data.TYPE V]... : create or change an entry (admin)\n\n";
 }
 
 std::string RuntimeApi::show_info() const {

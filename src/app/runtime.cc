@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "mux/mux_h1.h"
 #include "net/pipe_pool.h"
+#include "stick/registry.h"
 #include "stream/sample_fetch.h"
 #include "stream/session_log.h"
 
@@ -432,6 +433,10 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   }
   stream::clear_backend_registry();
   for (const auto& be : backends) stream::register_backend(be.get());
+  // Stick tables: one per proxy that declares one, shared by the threads.
+  stick::clear_tables();
+  for (const config::ProxyConfig& p : cfg.proxies)
+    if (p.stick_table) stick::register_table(std::make_shared<stick::Table>(*p.stick_table));
 
   for (size_t i = 0; i < cfg.proxies.size(); ++i) {
     const config::ProxyConfig& p = cfg.proxies[i];

@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include "app/idle_handover.h"
+#include "core/clock.h"
 #include "core/pool.h"
 #include "mux/mux_h1.h"
 #include "net/adopted_sockets.h"
 #include "net/pipe_pool.h"
 #include "net/socket.h"
+#include "stick/registry.h"
 #include "stream/frontend.h"
 #include "stream/http_stream.h"
 #include "stream/stream.h"
@@ -171,6 +173,10 @@ void Worker::housekeeping_cb(Timer*, void* ctx) { static_cast<Worker*>(ctx)->hou
 // sessions were holding, and finish the loop once a graceful stop has drained.
 void Worker::housekeeping() {
   tick_pools();
+  // The first thread frees the stick-table entries that expired.
+  if (index_ == 0)
+    for (const auto& t : stick::all_tables())
+      t->purge_expired(MonotonicClock::instance()->now_ms());
   if (stopping_) {
     hand_over_idle_pools();             // those kept for spared clients that are served by now
     mux::MuxH1::close_idle_incoming();  // went idle since (served, or spared in vain)

@@ -31,6 +31,9 @@ void parse_global_set_var(const Directive& d, GlobalConfig& global, Reporter& re
 // (proxy_keywords.cc); dispatches to the handlers below.
 void parse_proxy_keyword(const Directive& d, ProxySection& section, Reporter& rep);
 
+// "stick-table type ... size ... [expire T] [nopurge] [store ...]"
+// (stick_table_keyword.cc).
+void parse_stick_table(const Directive& d, ProxySection& section, Reporter& rep);
 // "bind ADDR[,ADDR...] [OPTION...]" (bind_keywords.cc).
 void parse_bind(const Directive& d, ProxySection& section, Reporter& rep);
 // Applies the TLS bind option d[*i] ("ssl", "crt FILE", ...) to `t`, moving

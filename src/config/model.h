@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "stick/table.h"
 #include "config/enums.h"
 #include "config/error_reply.h"
 #include "config/process_model.h"
@@ -437,6 +438,9 @@ struct ProxyConfig {
   std::vector<ErrorDirective> error_directives;
   ErrorReplies errors;
   StatsPageConfig stats;  // the "stats" keywords (stats_page_keywords.cc)
+  // stick-table (stick_table_keyword.cc): the proxy's table, named after it.
+  std::shared_ptr<const stick::TableConfig> stick_table;
+  SourceLoc stick_table_loc;
 };
 
 struct StatsSocketConfig {

@@ -291,6 +291,7 @@ const KeywordSpec kKeywords[] = {
     {"http-error", kAnywhere, Misplaced::kReject, parse_error_keyword},
     {"load-server-state-from-file", kBackSide, Misplaced::kIgnore, parse_load_server_state},
     {"server-state-file-name", kBackSide, Misplaced::kIgnore, parse_server_state_file_name},
+    {"stick-table", kInProxies, Misplaced::kReject, parse_stick_table},
 };
 
 }  // namespace

@@ -161,7 +161,7 @@ Entry* Table::get_or_create(std::string_view key, int64_t now_ms) {
     s.push_newest(e);
     return e;
   }
-  fresh->refs = 1;
+  fresh->refs.store(1, std::memory_order_relaxed);
   fresh->touched = now_ms;
   Entry*& b = s.bucket(h);
   fresh->chain = b;

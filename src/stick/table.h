@@ -61,7 +61,8 @@ struct Entry {
   Entry* older = nullptr;  // the shard's touch order
   Entry* newer = nullptr;
   int64_t touched = 0;  // ms: created, tracked or matched last
-  uint32_t refs = 0;    // streams holding it (the shard's lock guards it)
+  // Streams holding it: changed under the shard's lock, read anywhere.
+  std::atomic<uint32_t> refs{0};
   uint32_t hash = 0;
   uint16_t key_len = 0;  // string keys: bytes used
   bool removed = false;  // unlinked, freed at the last release (shard lock)

@@ -1,0 +1,19 @@
+#pragma once
+// The stick tables of the running configuration, by name (the proxy that
+// declares each), in declaration order. Filled while the runtime is built,
+// before workers run; read from any thread afterwards.
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "stick/table.h"
+
+namespace hearth::stick {
+
+void register_table(std::shared_ptr<Table> t);
+// Returns: the table or nullptr.
+Table* find_table(std::string_view name);
+const std::vector<std::shared_ptr<Table>>& all_tables();
+void clear_tables();
+
+}  // namespace hearth::stick
