@@ -36,6 +36,9 @@ struct LogRecord {
   int status = -1;
   uint64_t bytes_out = 0, bytes_in = 0;
   const char* term = "--";  // two letters
+  // option logasap: the line may be written before the end, so Tt, Ta, Tu
+  // and B print with a '+' (the final values may be larger).
+  bool partial = false;
   int act_conns = 0, fe_conns = 0, be_conns = 0, srv_conns = 0;
   int retries = 0;
   bool redispatched = false;

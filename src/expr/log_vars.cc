@@ -365,6 +365,7 @@ bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out
       append_num(r.status, out);
       break;
     case V::kBytesOut:
+      if (r.partial) out->push_back('+');
       append_num(int64_t(r.bytes_out), out);
       break;
     case V::kBytesIn:
@@ -432,9 +433,11 @@ bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out
       append_num(r.tr, out);
       break;
     case V::kTa:
+      if (r.partial) out->push_back('+');
       append_num(r.tt - r.th - r.ti, out);
       break;
     case V::kTt:
+      if (r.partial) out->push_back('+');
       append_num(r.tt, out);
       break;
     case V::kTd:
@@ -444,6 +447,7 @@ bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out
                  out);
       break;
     case V::kTu:
+      if (r.partial) out->push_back('+');
       append_num(r.tt - r.ti, out);
       break;
     case V::kReqHdrs:
