@@ -25,6 +25,7 @@ struct LogCapture {
 struct LogRecord {
   LogAddr client, frontend, backend_src, server;
   std::string_view fe_name, be_name, srv_name;
+  bool fe_ssl = false;     // the client connection is TLS: %ft prints the name with '~'
   int64_t accept_ms = 0;   // wall clock (ms since the epoch) of the accept
   int64_t request_ms = 0;  // wall clock of the request's first byte
   // Timers in milliseconds, -1: the phase was not reached (manual 8.4).

@@ -315,6 +315,12 @@ bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out
     case V::kFrontend:
     case V::kFrontendXprt:
       render_log_text(r.fe_name, true, opts, out);
+      if (r.fe_ssl) {  // inside the quotes, as HAProxy
+        if ((opts & kLogQuote) && !out->empty() && out->back() == '"')
+          out->insert(out->size() - 1, 1, '~');
+        else
+          out->push_back('~');
+      }
       break;
     case V::kBackend:
       render_log_text(r.be_name, true, opts, out);

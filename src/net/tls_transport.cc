@@ -164,12 +164,22 @@ class TlsTransport final : public Transport {
   }
 
   // A server connection we close while it is sound (an idle one retired, one
-  // that carried its last exchange) says close_notify first, once.
+  // that carried its last exchange) says close_notify first, once. An
+  // accepted one that ended cleanly keeps its session resumable.
   void close(Connection* c) override {
     TlsConn* t = state(c);
     if (!t) return;
     constexpr uint32_t kNotSound = kConnError | kConnWrShut | kConnRdShut | kConnRdHup;
     if (client_ && SSL_is_init_finished(t->ssl) && !t->fatal && !(c->flags & kNotSound)) {
+      ERR_clear_error();
+      SSL_shutdown(t->ssl);
+      ERR_clear_error();
+    } else if (server_ && SSL_is_init_finished(t->ssl) && !t->fatal) {
+      // An accepted connection that ended cleanly (the client's close_notify,
+      // or ours already sent): OpenSSL would drop its session from the cache
+      // at SSL_free unless it is marked shut down, and a client resuming by
+      // session id (without tickets) would never be resumed. Nothing is sent.
+      SSL_set_quiet_shutdown(t->ssl, 1);
       ERR_clear_error();
       SSL_shutdown(t->ssl);
       ERR_clear_error();

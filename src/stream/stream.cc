@@ -523,6 +523,7 @@ void Stream::log_end() {
   const backend::Server* srv = ss_.server();
   if (srv) to_log_addr(srv->addr.sa(), &r.server);
   r.fe_name = fe_->name;
+  r.fe_ssl = cli && cli->xprt && cli->xprt->ssl(cli);
   r.be_name = be_ ? be_->name() : fe_->name;
   r.srv_name = srv ? std::string_view(srv->name) : std::string_view("<NOSRV>");
   r.accept_ms = r.request_ms = wall - (t - start_ms_) - th_;  // from the accept

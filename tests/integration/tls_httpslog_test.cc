@@ -31,7 +31,8 @@ std::string shape(const std::string& line) {
 
 // One TLS request (with SNI) and one plain request through `binary` ("":
 // hearth). Returns: the two log lines, TLS first.
-std::vector<std::string> run(const std::string& binary, const std::string& pem) {
+std::vector<std::string> run(const std::string& binary, const std::string& pem,
+                             HttpBackend& backend) {
   const uint16_t tls_port = free_tcp_port(), plain = free_tcp_port();
   const std::string cfg =
       "global\n  log stdout format raw local0\n"
@@ -39,7 +40,8 @@ std::vector<std::string> run(const std::string& binary, const std::string& pem) 
       "  timeout server 5s\n"
       "frontend fe\n  option httpslog\n  bind " +
       addr(tls_port) + " ssl crt " + pem + "\n  bind " + addr(plain) +
-      "\n  http-request return status 200\n";
+      "\n  default_backend b\nbackend b\n  server s1 127.0.0.1:" + std::to_string(backend.port()) +
+      "\n";
   HearthOptions opt{.wait_ports = {tls_port, plain}};
   if (!binary.empty()) opt.binary = binary, opt.extra_args = {"-db"};
   HearthProcess h(cfg, opt);
@@ -65,14 +67,17 @@ TEST(TlsHttpsLog, SameLinesAsHAProxy) {
   TestCerts certs;
   const std::string pem = certs.server("s.pem", "www.slog.test", {"www.slog.test"});
   ASSERT_EQ(certs.last_error(), "");
-  const auto ours = run("", pem);
-  const auto theirs = run("haproxy", pem);
+  HttpBackend backend;
+  const auto ours = run("", pem, backend);
+  const auto theirs = run("haproxy", pem, backend);
   ASSERT_EQ(ours.size(), 2u);
   ASSERT_EQ(theirs.size(), 2u);
   for (size_t i = 0; i < 2; ++i)
     EXPECT_EQ(shape(ours[i]), shape(theirs[i]))
         << "\n hearth  " << ours[i] << "\n haproxy " << theirs[i];
-  // The TLS fields themselves.
+  // The TLS fields themselves, and the '~' of a TLS frontend.
+  EXPECT_NE(ours[0].find(" fe~ b/s1 "), std::string::npos) << ours[0];
+  EXPECT_NE(ours[1].find(" fe b/s1 "), std::string::npos) << ours[1];
   EXPECT_NE(ours[0].find("\"GET /tls HTTP/1.1\" 0/0000000000000000/0/0/0 www.slog.test/TLSv1.3/"),
             std::string::npos)
       << ours[0];
