@@ -17,6 +17,7 @@
 #include "core/pool.h"
 #include "net/connection.h"
 #include "net/pipe_pool.h"
+#include "net/tls_stats.h"
 #include "stream/log_sink.h"
 
 namespace hearth::admin {
@@ -168,6 +169,21 @@ std::string RuntimeApi::show_info() const {
     << "\nCurrConns: " << stream::Frontend::global_conns()
     << "\nLiveConnections: " << net::Connection::live_count() << "\nUlimit-n: " << info_.ulimit_n
     << "\nMaxconn: " << info_.maxconn;
+  // TLS, as HAProxy 2.6 names it (maxsslconn and maxsslrate are refused at
+  // load: no limits).
+  const net::TlsStats& tls = net::tls_stats();
+  const int64_t loop_now = MonotonicClock::instance()->now_ms();
+  const int64_t now = tls.since_origin(loop_now);
+  o << "\nMaxSslConns: 0\nCurrSslConns: " << tls.cur_conns.load()
+    << "\nCumSslConns: " << tls.cum_conns.load() << "\nSslRate: " << tls.fe_conns.rate(now)
+    << "\nSslRateLimit: 0\nMaxSslRate: " << tls.fe_conns.max()
+    << "\nSslFrontendKeyRate: " << tls.fe_keys.rate(now)
+    << "\nSslFrontendMaxKeyRate: " << tls.fe_keys.max()
+    << "\nSslFrontendSessionReuse_pct: " << net::tls_frontend_reuse_pct(loop_now)
+    << "\nSslBackendKeyRate: " << tls.be_keys.rate(now)
+    << "\nSslBackendMaxKeyRate: " << tls.be_keys.max()
+    << "\nSslCacheLookups: " << tls.cache_lookups.load()
+    << "\nSslCacheMisses: " << tls.cache_misses.load();
   // HAProxy's names for the pipe figures; SplicedBytes is Hearth's own.
   const net::PipeStats pipes = net::pipe_stats();
   o << "\nPipesUsed: " << pipes.used << "\nPipesFree: " << pipes.free

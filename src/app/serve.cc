@@ -30,7 +30,9 @@
 #include "expr/sample.h"
 #include "mux/mux.h"
 #include "net/fd_channel.h"
+#include "net/hello_capture.h"
 #include "net/socket_export.h"
+#include "net/tls_stats.h"
 #include "stream/rewrite_budget.h"
 #include "stream/stats_service.h"
 #include "stream/stream.h"
@@ -183,6 +185,8 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   Buffer::configure(size_t(g.tune_bufsize));
   expr::set_chunk_size(size_t(g.tune_bufsize));  // converter scratch
   stream::set_max_rewrite(size_t(g.tune_maxrewrite));
+  net::set_hello_capture_size(size_t(g.tls.capture_size));
+  net::start_tls_stats(MonotonicClock::instance()->now_ms());
   Buffer::pool();  // fixes the block size now
   mux::register_builtin_muxes();
   sigset_t set = block_signals();

@@ -108,6 +108,10 @@ std::optional<net::TlsBindSettings> context_settings(const config::BindTls& b,
   s.no_tickets = b.no_tls_tickets || d.no_tls_tickets;
   s.strict_sni = b.strict_sni || d.strict_sni;
   s.no_ca_names = b.no_ca_names;
+  s.crt_ignore = b.crt_ignore;
+  s.ca_ignore = b.ca_ignore;
+  s.crt_ignore_all = b.crt_ignore_all;
+  s.ca_ignore_all = b.ca_ignore_all;
   s.dh_param_file = g.dh_param_file;
   s.dh_bits = g.default_dh_param;
   s.cache_size = g.cachesize;

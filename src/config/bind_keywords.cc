@@ -146,10 +146,8 @@ const char kTls[] = "this TLS option is not supported by Hearth yet";
 const char kOld[] = "Hearth does not offer protocols older than TLS 1.2 alone";
 const char kUnix[] = "unix socket binds are not supported by Hearth yet";
 const Refused kRefused[] = {
-    {"ca-ignore-err", kTls},
     {"ca-sign-file", kTls},
     {"ca-sign-pass", kTls},
-    {"crt-ignore-err", kTls},
     {"npn", "NPN is obsolete and not supported by Hearth: use 'alpn'"},
     {"force-sslv3", kOld},
     {"force-tlsv10", kOld},

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "config/keywords.h"
+#include "config/units.h"
 
 namespace hearth::config::detail {
 
@@ -66,10 +67,39 @@ const Flag kFlags[] = {
 
 // The options that take a value; `global` ones may also appear in
 // ssl-default-bind-options.
-const char* const kValued[] = {"crt",         "crt-list",       "ca-file",      "ca-verify-file",
-                               "crl-file",    "verify",         "alpn",         "ssl-min-ver",
-                               "ssl-max-ver", "ciphers",        "ciphersuites", "curves",
-                               "ecdhe",       "tls-ticket-keys"};
+const char* const kValued[] = {"crt",         "crt-list",        "ca-file",        "ca-verify-file",
+                               "crl-file",    "verify",          "alpn",           "ssl-min-ver",
+                               "ssl-max-ver", "ciphers",         "ciphersuites",   "curves",
+                               "ecdhe",       "tls-ticket-keys", "crt-ignore-err", "ca-ignore-err"};
+
+// The largest X509_V_ERR_* number crt-ignore-err and ca-ignore-err take, as
+// HAProxy 2.6 built with OpenSSL 3.0.
+constexpr int kMaxVerifyError = 94;
+
+// "all" or comma-separated error numbers. Returns: false after reporting.
+bool parse_ignore_list(const Directive& d, const std::string& kw, const std::string& v,
+                       const std::string& where, std::vector<int>* ids, bool* all, Reporter& rep) {
+  if (v == "all") {
+    *all = true;
+    return true;
+  }
+  size_t start = 0;
+  while (start <= v.size()) {
+    size_t comma = v.find(',', start);
+    if (comma == std::string::npos) comma = v.size();
+    const std::string id = v.substr(start, comma - start);
+    const auto n = parse_int(id);
+    if (!n || *n < 1 || *n > kMaxVerifyError) {
+      rep.error(d.loc, where,
+                "'" + kw + "' expects 'all' or error numbers (1.." +
+                    std::to_string(kMaxVerifyError) + ") separated by commas, not '" + id + "'");
+      return false;
+    }
+    ids->push_back(int(*n));
+    start = comma + 1;
+  }
+  return true;
+}
 
 // Sets the valued option `kw` to `v`. Returns: false after reporting.
 bool set_valued(const Directive& d, const std::string& kw, const std::string& v, BindTls& t,
@@ -107,6 +137,10 @@ bool set_valued(const Directive& d, const std::string& kw, const std::string& v,
     t.ciphersuites = v;
   } else if (kw == "curves") {
     t.curves = v;
+  } else if (kw == "crt-ignore-err") {
+    return parse_ignore_list(d, kw, v, where, &t.crt_ignore, &t.crt_ignore_all, rep);
+  } else if (kw == "ca-ignore-err") {
+    return parse_ignore_list(d, kw, v, where, &t.ca_ignore, &t.ca_ignore_all, rep);
   } else {
     t.ecdhe = v;
   }

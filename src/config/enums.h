@@ -22,8 +22,8 @@ enum class HttpReuse { kNever, kSafe, kAggressive, kAlways };
 enum class HttpConnMode { kKeepAlive, kServerClose, kClose };
 // "option tcplog" / "option httplog": which access-log line a proxy emits.
 // kDefault (none): HAProxy's "Connect from" line at accept; kHttpClf: option
-// httplog clf; kCustom: log-format.
-enum class LogFormat { kDefault, kTcp, kHttp, kHttpClf, kCustom };
+// httplog clf; kHttps: option httpslog; kCustom: log-format.
+enum class LogFormat { kDefault, kTcp, kHttp, kHttpClf, kHttps, kCustom };
 // "option http-restrict-req-hdr-names preserve|delete|reject": what becomes
 // of a request field whose name holds a character other than a letter, a
 // digit or '-' (checked after the proxy's http-request rules).

@@ -136,7 +136,12 @@ struct BindTls {
   bool prefer_client_ciphers = false;
   bool no_tls_tickets = false;
   bool strict_sni = false;
-  bool no_ca_names = false;     // the ca-file's names are not sent to clients
+  bool no_ca_names = false;  // the ca-file's names are not sent to clients
+  // crt-ignore-err / ca-ignore-err: client-certificate verification errors
+  // (X509_V_ERR_* numbers) that do not end the handshake, at depth 0 / above
+  // it; *_all: every one ("all").
+  std::vector<int> crt_ignore, ca_ignore;
+  bool crt_ignore_all = false, ca_ignore_all = false;
   std::string tls_ticket_keys;  // "tls-ticket-keys FILE", as written (crt-base does not apply)
   SourceLoc first_option;       // where a TLS option was first given (0: none)
   std::string first_option_name;
@@ -155,6 +160,7 @@ struct TlsGlobal {
   int cachesize = 20000;      // tune.ssl.cachesize
   int lifetime_s = 300;       // tune.ssl.lifetime
   int maxrecord = 0;          // tune.ssl.maxrecord
+  int capture_size = 0;       // tune.ssl.capture-buffer-size; 0: no ClientHello capture
 };
 
 // The options of a "bind" line, shared by each address it lists.
@@ -418,6 +424,7 @@ struct ProxyConfig {
   bool dontlog_normal = false;             // option dontlog-normal
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog
   bool dontlognull = false;                    // option dontlognull
+  bool logasap = false;                        // option logasap: log before the data phase
   ProxyLogConfig logcfg;                       // log-format, unique-id-*, captures (log_model.h)
   // option http-use-proxy-header: a request whose target is not a path (a
   // client talking to a proxy) authenticates with Proxy-Authorization, and

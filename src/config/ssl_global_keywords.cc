@@ -107,6 +107,12 @@ bool parse_ssl_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep
     if (auto n = int_arg(d, 1, kw, 0, 2147483647, rep)) t.cachesize = int(*n);
   } else if (kw == "tune.ssl.lifetime") {
     parse_lifetime(d, t, rep);
+  } else if (kw == "tune.ssl.capture-buffer-size" || kw == "tune.ssl.capture-cipherlist-size") {
+    if (!check_arity(d, kw, 2, 2, kw + " BYTES", rep)) return true;
+    if (kw == "tune.ssl.capture-cipherlist-size")
+      rep.warning(d.loc, kw,
+                  "is deprecated (HAProxy removes it in 2.7): use 'tune.ssl.capture-buffer-size'");
+    if (auto n = int_arg(d, 1, kw, 0, 2147483647, rep)) t.capture_size = int(*n);
   } else if (kw == "tune.ssl.maxrecord") {
     if (!check_arity(d, kw, 2, 2, kw + " BYTES", rep)) return true;
     if (auto n = int_arg(d, 1, kw, 0, 16384, rep)) t.maxrecord = int(*n);

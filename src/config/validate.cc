@@ -180,7 +180,8 @@ void Validator::check_settings(const ProxyConfig& p) {
                 "waited for forever");
   }
   if (p.mode == Mode::kTcp && is_frontend(p) &&
-      (p.log_format == LogFormat::kHttp || p.log_format == LogFormat::kHttpClf)) {
+      (p.log_format == LogFormat::kHttp || p.log_format == LogFormat::kHttpClf ||
+       p.log_format == LogFormat::kHttps)) {
     warning(p.loc, "option httplog",
             "'" + p.name + "' is in tcp mode: it logs with the tcplog format instead");
   }

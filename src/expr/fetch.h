@@ -71,6 +71,37 @@ enum class FetchId : uint16_t {
   kSslCSerial,
   kSslCNotafter,
   kSslCSha1,
+  kSslCDer,
+  kSslCChainDer,
+  kSslCKeyAlg,
+  kSslCNotbefore,
+  kSslCSigAlg,
+  kSslCVersion,
+  kSslFDer,  // ssl_f_*: the certificate the frontend presented
+  kSslFIDn,
+  kSslFKeyAlg,
+  kSslFNotafter,
+  kSslFNotbefore,
+  kSslFSDn,
+  kSslFSerial,
+  kSslFSha1,
+  kSslFSigAlg,
+  kSslFVersion,
+  kSslFcCipherlistBin,  // the ClientHello capture (tune.ssl.capture-buffer-size)
+  kSslFcCipherlistHex,
+  kSslFcCipherlistStr,
+  kSslFcCipherlistXxh,
+  kSslFcExtlistBin,
+  kSslFcEclistBin,
+  kSslFcEcformatsBin,
+  kSslCErr,               // ssl_c_err: the first verification error at depth 0
+  kSslCCaErr,             // ssl_c_ca_err: ... above depth 0
+  kSslCCaErrDepth,        // ssl_c_ca_err_depth: where
+  kSslFcErr,              // ssl_fc_err: the first OpenSSL error of the session
+  kSslFcErrStr,           // ssl_fc_err_str: its reason
+  kFcErr,                 // fc_err: HAProxy's connection error number (TLS or not)
+  kFcErrStr,              // fc_err_str: its message
+  kSslFcProtocolHelloId,  // last of the client connection's
   // The server connection's TLS session (stream/ssl_fetch.cc): first to last.
   kSslBc,
   kSslBcProtocol,
@@ -79,6 +110,17 @@ enum class FetchId : uint16_t {
   kSslBcSessionReused,
   kSslBcUseKeysize,
   kSslBcAlgKeysize,
+  kSslSDer,  // ssl_s_*: the server's certificate
+  kSslSChainDer,
+  kSslSKeyAlg,
+  kSslSNotafter,
+  kSslSNotbefore,
+  kSslSIDn,
+  kSslSSDn,
+  kSslSSerial,
+  kSslSSha1,
+  kSslSSigAlg,
+  kSslSVersion,  // last of the server connection's
   // Layer 7, kept for the whole transaction (request and response rules).
   kCaptureReqMethod,
   kCaptureReqUri,

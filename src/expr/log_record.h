@@ -25,6 +25,7 @@ struct LogCapture {
 struct LogRecord {
   LogAddr client, frontend, backend_src, server;
   std::string_view fe_name, be_name, srv_name;
+  bool fe_ssl = false;     // the client connection is TLS: %ft prints the name with '~'
   int64_t accept_ms = 0;   // wall clock (ms since the epoch) of the accept
   int64_t request_ms = 0;  // wall clock of the request's first byte
   // Timers in milliseconds, -1: the phase was not reached (manual 8.4).
@@ -36,6 +37,9 @@ struct LogRecord {
   int status = -1;
   uint64_t bytes_out = 0, bytes_in = 0;
   const char* term = "--";  // two letters
+  // option logasap: the line may be written before the end, so Tt, Ta, Tu
+  // and B print with a '+' (the final values may be larger).
+  bool partial = false;
   int act_conns = 0, fe_conns = 0, be_conns = 0, srv_conns = 0;
   int retries = 0;
   bool redispatched = false;

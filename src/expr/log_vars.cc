@@ -315,6 +315,12 @@ bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out
     case V::kFrontend:
     case V::kFrontendXprt:
       render_log_text(r.fe_name, true, opts, out);
+      if (r.fe_ssl) {  // inside the quotes, as HAProxy
+        if ((opts & kLogQuote) && !out->empty() && out->back() == '"')
+          out->insert(out->size() - 1, 1, '~');
+        else
+          out->push_back('~');
+      }
       break;
     case V::kBackend:
       render_log_text(r.be_name, true, opts, out);
@@ -365,6 +371,7 @@ bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out
       append_num(r.status, out);
       break;
     case V::kBytesOut:
+      if (r.partial) out->push_back('+');
       append_num(int64_t(r.bytes_out), out);
       break;
     case V::kBytesIn:
@@ -432,9 +439,11 @@ bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out
       append_num(r.tr, out);
       break;
     case V::kTa:
+      if (r.partial) out->push_back('+');
       append_num(r.tt - r.th - r.ti, out);
       break;
     case V::kTt:
+      if (r.partial) out->push_back('+');
       append_num(r.tt, out);
       break;
     case V::kTd:
@@ -444,6 +453,7 @@ bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out
                  out);
       break;
     case V::kTu:
+      if (r.partial) out->push_back('+');
       append_num(r.tt - r.ti, out);
       break;
     case V::kReqHdrs:

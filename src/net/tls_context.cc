@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "net/tls_pem.h"
+#include "net/tls_stats.h"
 
 namespace hearth::net {
 namespace {
@@ -297,6 +298,7 @@ bool TlsServerContext::switch_to(SSL* ssl, const Group& g) const {
 // group when none matches, or refuses it under strict-sni.
 int TlsServerContext::on_client_hello(SSL* ssl, int* alert, void* arg) {
   auto* t = static_cast<TlsServerContext*>(arg);
+  note_tls_client_hello(ssl);
   if (SSL_get_SSL_CTX(ssl) != t->base_) return SSL_CLIENT_HELLO_SUCCESS;  // a second ClientHello
   const unsigned char* ext = nullptr;
   size_t len = 0;

@@ -35,6 +35,8 @@ class TlsServerContext {
   // ClientHello switches it to the certificate group its SNI selects), or
   // nullptr when OpenSSL is out of memory.
   SSL* new_ssl() const;
+  // Returns: the bind line's settings.
+  const TlsBindSettings& settings() const { return settings_; }
   // Returns: how many certificate files were loaded (for messages and tests).
   size_t certificate_count() const { return cert_count_; }
   // A certificate file as loaded (certificate and chain owned here).

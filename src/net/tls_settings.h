@@ -57,6 +57,10 @@ struct TlsBindSettings {
   bool no_tickets = false;
   bool strict_sni = false;
   bool no_ca_names = false;  // the ca-file's names are not sent
+  // Client-certificate verification errors that do not end the handshake
+  // (crt-ignore-err at depth 0, ca-ignore-err above); *_all: every one.
+  std::vector<int> crt_ignore, ca_ignore;
+  bool crt_ignore_all = false, ca_ignore_all = false;
   // tls-ticket-keys: the keys in file order (empty: OpenSSL's own random keys).
   std::vector<TlsTicketKey> ticket_keys;
   std::string ticket_keys_file;
@@ -80,8 +84,8 @@ struct TlsClientSettings {
   std::vector<std::string> alpn;  // protocols offered, in preference order
   int min_version = kTlsV12;      // inclusive bounds, wire numbers
   int max_version = kTlsV13;
-  std::string ciphers;       // TLS <= 1.2; empty: Hearth's default
-  std::string ciphersuites;  // TLS 1.3; empty: OpenSSL's
+  std::string ciphers;        // TLS <= 1.2; empty: Hearth's default
+  std::string ciphersuites;   // TLS 1.3; empty: OpenSSL's
   bool session_reuse = true;  // keep one session per thread to resume (no-ssl-reuse: false)
   bool no_tickets = false;    // no-tls-tickets: TLS <= 1.2 session tickets not asked for
 };

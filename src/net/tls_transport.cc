@@ -4,14 +4,17 @@
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "core/pool.h"
 #include "net/connection.h"
+#include "net/hello_capture.h"
 #include "net/tls_bind_registry.h"
 #include "net/tls_bio.h"
 #include "net/tls_client_context.h"
 #include "net/tls_context.h"
+#include "net/tls_stats.h"
 
 namespace hearth::net {
 namespace {
@@ -29,6 +32,8 @@ struct TlsConn {
   bool fatal = false;             // a TLS error: no close_notify may follow
   bool socket_error = false;      // the socket failed (not the TLS exchange)
   int verify_depth = -1;          // where client certificate verification failed
+  TlsVerifyErrors verify_errors;  // the first error at depth 0 and above (ignored or not)
+  unsigned long ssl_err = 0;      // the first OpenSSL error (ssl_fc_err)
   TlsFailure failure = TlsFailure::kNone;
 };
 
@@ -66,6 +71,7 @@ Want classify(Connection* c, TlsConn* t, int ret) {
       const unsigned long e = ERR_peek_last_error();
       ERR_clear_error();
       t->fatal = true;
+      if (!t->ssl_err) t->ssl_err = e;
       if (ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
         return Want::kEof;
       return Want::kError;
@@ -79,8 +85,25 @@ int on_verify(int ok, X509_STORE_CTX* store) {
   if (ok) return ok;
   auto* ssl =
       static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  if (auto* t = static_cast<TlsConn*>(SSL_get_app_data(ssl)))
-    if (t->verify_depth < 0) t->verify_depth = X509_STORE_CTX_get_error_depth(store);
+  auto* t = static_cast<TlsConn*>(SSL_get_app_data(ssl));
+  if (!t) return ok;
+  const int depth = X509_STORE_CTX_get_error_depth(store);
+  const int err = X509_STORE_CTX_get_error(store);
+  TlsVerifyErrors& e = t->verify_errors;
+  if (depth == 0 && !e.crt_err) e.crt_err = err;
+  if (depth > 0 && !e.ca_err) e.ca_err = err, e.ca_err_depth = depth;
+  // crt-ignore-err / ca-ignore-err: the handshake goes on, and the result
+  // (ssl_c_verify) keeps the error.
+  if (t->ctx) {
+    const TlsBindSettings& s = t->ctx->settings();
+    const bool all = depth == 0 ? s.crt_ignore_all : s.ca_ignore_all;
+    const std::vector<int>& ids = depth == 0 ? s.crt_ignore : s.ca_ignore;
+    if (all || std::find(ids.begin(), ids.end(), err) != ids.end()) {
+      ERR_clear_error();
+      return 1;
+    }
+  }
+  if (t->verify_depth < 0) t->verify_depth = depth;
   return ok;
 }
 
@@ -115,6 +138,7 @@ class TlsTransport final : public Transport {
     if (server_) {
       t->ctx = server_->current();
       t->ssl = t->ctx->new_ssl();
+      if (t->ssl) watch_client_hello(t->ssl);
     } else {
       t->ssl = client_->new_ssl();
     }
@@ -135,11 +159,13 @@ class TlsTransport final : public Transport {
     else
       SSL_set_connect_state(t->ssl);
     c->xprt_ctx = t;
+    note_tls_conn_start(server_ != nullptr, c->loop()->now_ms());
     return true;
   }
 
   // A server connection we close while it is sound (an idle one retired, one
-  // that carried its last exchange) says close_notify first, once.
+  // that carried its last exchange) says close_notify first, once. An
+  // accepted one that ended cleanly keeps its session resumable.
   void close(Connection* c) override {
     TlsConn* t = state(c);
     if (!t) return;
@@ -148,11 +174,21 @@ class TlsTransport final : public Transport {
       ERR_clear_error();
       SSL_shutdown(t->ssl);
       ERR_clear_error();
+    } else if (server_ && SSL_is_init_finished(t->ssl) && !t->fatal) {
+      // An accepted connection that ended cleanly (the client's close_notify,
+      // or ours already sent): OpenSSL would drop its session from the cache
+      // at SSL_free unless it is marked shut down, and a client resuming by
+      // session id (without tickets) would never be resumed. Nothing is sent.
+      SSL_set_quiet_shutdown(t->ssl, 1);
+      ERR_clear_error();
+      SSL_shutdown(t->ssl);
+      ERR_clear_error();
     }
     SSL_free(t->ssl);
     t->ctx.reset();
     tls_pool().destroy(t);
     c->xprt_ctx = nullptr;
+    note_tls_conn_end();
   }
 
   HandshakeStatus handshake(Connection* c) override {
@@ -162,6 +198,7 @@ class TlsTransport final : public Transport {
     const int r = SSL_do_handshake(t->ssl);
     if (r == 1) {
       t->hs_wants = 0;
+      note_tls_handshake_done(t->ssl, server_ != nullptr, c->loop()->now_ms());
       // The client's first request may have come with its Finished message.
       t->rx_inside = SSL_has_pending(t->ssl);
       return HandshakeStatus::kDone;
@@ -381,6 +418,28 @@ const char* tls_failure_message(TlsFailure f) {
   return "SSL handshake failure";
 }
 
+int tls_failure_code(TlsFailure f) {
+  switch (f) {
+    case TlsFailure::kNone:
+      return 0;
+    case TlsFailure::kClosed:
+      return 24;
+    case TlsFailure::kSocketError:
+      return 25;
+    case TlsFailure::kTimeout:
+      return 26;
+    case TlsFailure::kNoMemory:
+      return 28;
+    case TlsFailure::kCaChain:
+      return 30;
+    case TlsFailure::kCertUntrusted:
+      return 31;
+    case TlsFailure::kHandshake:
+      break;
+  }
+  return 34;
+}
+
 std::unique_ptr<Transport> make_tls_server_transport(const TlsBindSettings& s, std::string* err,
                                                      TlsBindOrigin origin) {
   std::shared_ptr<TlsTicketKeys> keys;
@@ -415,6 +474,16 @@ std::string_view tls_server_name(const Connection* c) {
 TlsFailure tls_failure(const Connection* c) {
   const TlsConn* t = c->xprt && c->xprt->ssl(c) ? state(c) : nullptr;
   return t ? t->failure : TlsFailure::kNone;
+}
+
+unsigned long tls_ssl_error(const Connection* c) {
+  const TlsConn* t = c->xprt && c->xprt->ssl(c) ? state(c) : nullptr;
+  return t ? t->ssl_err : 0;
+}
+
+TlsVerifyErrors tls_verify_errors(const Connection* c) {
+  const TlsConn* t = c->xprt && c->xprt->ssl(c) ? state(c) : nullptr;
+  return t ? t->verify_errors : TlsVerifyErrors{};
 }
 
 uint64_t tls_bytes_received(const Connection* c) {

@@ -27,6 +27,10 @@ enum class TlsFailure : uint8_t {
 
 // Returns: the log message for `f`.
 const char* tls_failure_message(TlsFailure f);
+// Returns: HAProxy's connection error number for `f` (fc_err: 0 none, 24
+// closed, 25 socket error, 26 timeout, 28 memory, 30 CA chain, 31 client
+// certificate, 34 handshake failure).
+int tls_failure_code(TlsFailure f);
 
 // Builds the server-side TLS transport of a bind line. Returns: nullptr
 // with *err set (which file or setting was refused, and why).
@@ -50,6 +54,21 @@ std::string_view tls_server_name(const Connection* c);
 
 // Returns: why c's handshake failed (kNone if it did not, or c is not TLS).
 TlsFailure tls_failure(const Connection* c);
+// The first client-certificate verification errors of an accepted
+// connection (ssl_c_err, ssl_c_ca_err, ssl_c_ca_err_depth): X509_V_ERR_*
+// numbers, 0: none.
+struct TlsVerifyErrors {
+  int crt_err = 0;       // at depth 0 (the certificate itself)
+  int ca_err = 0;        // above (its chain)
+  int ca_err_depth = 0;  // where ca_err was found
+};
+// Returns: c's errors (all 0 when c is not TLS or none was found).
+TlsVerifyErrors tls_verify_errors(const Connection* c);
+
+// Returns: the first OpenSSL error (ERR_* packed code) of c's TLS session
+// (ssl_fc_err / ssl_bc_err), 0: none or not TLS.
+unsigned long tls_ssl_error(const Connection* c);
+
 // Returns: the bytes read from c's socket so far (0: the peer said nothing).
 uint64_t tls_bytes_received(const Connection* c);
 // Records that c's handshake timed out (for its log line).

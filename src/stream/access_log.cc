@@ -18,6 +18,10 @@ const char* const kHttpLogFormat =
 const char* const kHttpClfLogFormat =
     "%{+Q}o %{-Q}ci - - [%trg] %r %ST %B \"\" \"\" %cp %ms %ft %b %s %TR %Tw %Tc %Tr %Ta %tsc "
     "%ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl";
+const char* const kHttpsLogFormat =
+    "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc "
+    "%sq/%bq %hr %hs %{+Q}r %[fc_err]/%[ssl_fc_err,hex]/%[ssl_c_err]/%[ssl_c_ca_err]/"
+    "%[ssl_fc_is_resumed] %[ssl_fc_sni]/%sslv/%sslc";
 const char* const kTcpLogFormat =
     "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq";
 
@@ -36,6 +40,9 @@ bool configure_frontend_log(const config::ProxyConfig& p, bool http, FrontendLog
       break;
     case config::LogFormat::kHttpClf:
       predefined = http ? kHttpClfLogFormat : kTcpLogFormat;
+      break;
+    case config::LogFormat::kHttps:
+      predefined = http ? kHttpsLogFormat : kTcpLogFormat;
       break;
     case config::LogFormat::kCustom:
       log->fmt = p.logcfg.custom;
@@ -63,6 +70,8 @@ bool configure_frontend_log(const config::ProxyConfig& p, bool http, FrontendLog
                 V::kTt,       V::kTd,      V::kTu,        V::kUniqueId})
       log->waits_for_end = log->waits_for_end || log->fmt->uses(v);
   }
+  log->logasap = p.logasap;
+  if (p.logasap) log->waits_for_end = false;
   return true;
 }
 
@@ -180,6 +189,7 @@ void emit_connect_line(const FrontendLog& log, const net::Connection& client,
 void emit_access_log(FrontendLog& log, expr::FetchContext* ctx, expr::LogRecord& r, int8_t level) {
   if (!log.fmt || level == config::kLogSilent || level > log.max_level) return;
   r.log_counter = log.count.fetch_add(1, std::memory_order_relaxed);
+  r.partial = log.logasap;
   static thread_local std::string line;
   line.clear();
   log.fmt->render(ctx, r, &line);

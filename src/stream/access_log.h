@@ -26,6 +26,7 @@ namespace hearth::stream {
 // HAProxy's predefined formats (manual 8.2.2, 8.2.3).
 extern const char* const kHttpLogFormat;
 extern const char* const kHttpClfLogFormat;
+extern const char* const kHttpsLogFormat;
 extern const char* const kTcpLogFormat;
 
 struct FrontendLog {
@@ -43,6 +44,11 @@ struct FrontendLog {
   // session's line once the server connection is established, so rules
   // after that (tcp-response content set-log-level) no longer change it.
   bool waits_for_end = false;
+  // option logasap: a line is written as soon as the server connection is
+  // up (TCP) or the response head passed the rules (HTTP), whatever the
+  // format prints (waits_for_end is then false), and its Tt, Ta, Tu and B
+  // print with a '+'.
+  bool logasap = false;
   std::atomic<uint64_t> count{0};  // %lc
   // Where lines go: "log global" and the proxy's own "log" lines.
   std::vector<std::shared_ptr<LogSink>> sinks;

@@ -2,6 +2,7 @@
 // format (option httplog / tcplog / httplog clf / log-format), and the
 // unique id.
 #include "net/connection.h"
+#include "net/transport.h"
 #include "stream/access_log.h"
 #include "stream/http_stream.h"
 #include "stream/sample_fetch.h"
@@ -36,6 +37,7 @@ void HttpStream::log_http() {
   const backend::Server* srv = ss_.server();
   if (srv) to_log_addr(srv->addr.sa(), &r.server);
   r.fe_name = fe_->name;
+  r.fe_ssl = cli && cli->xprt && cli->xprt->ssl(cli);
   r.be_name = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
   r.srv_name = srv ? std::string_view(srv->name) : std::string_view("<NOSRV>");
   // The times start at the accept: the stream began after the handshake.
@@ -95,6 +97,7 @@ void HttpStream::make_unique_id() {
     if (const auto dst = session()->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend);
   }
   r.fe_name = fe_->name;
+  r.fe_ssl = cli && cli->xprt && cli->xprt->ssl(cli);
   r.be_name = fe_->name;
   r.srv_name = "<NOSRV>";
   const int64_t wall = wall_clock_ms();

@@ -110,9 +110,18 @@ void HttpStream::response_head_sent() {
   http::MsgHead& res = res_.head;
   const bool tunnel = res.body == http::BodyKind::kTunnel;
   log_.status = res.status;
-  res.release();
   log_.res_head_ms = now();
   res_.head_done = true;
+  if (fe_->log && !log_.skip && fe_->logs.fmt && !fe_->logs.waits_for_end) {
+    // option logasap (or a format with nothing known only at the end): the
+    // line goes now, as HAProxy writes it after the response analysis; the
+    // bytes sent to the client are the head's so far.
+    log_.bytes_out = head_wire_size(res);
+    log_.bytes_in = fmux()->rx_bytes(scf_);
+    log_end();
+    log_.logged = true;
+  }
+  res.release();
   if (ss_.reused()) ss_.server()->keepalive.observe_alive(ss_.idle_ms());
   // The response has begun: a replay is no longer possible.
   req_.replayable = false;

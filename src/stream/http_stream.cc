@@ -317,7 +317,7 @@ void HttpStream::abort_all() {
   ss_.release();
   log_.bytes_out = fmux()->tx_bytes(scf_);
   log_.bytes_in = fmux()->rx_bytes(scf_);
-  if (fe_->log && !log_.skip) log_end();
+  if (fe_->log && !log_.skip && !log_.logged) log_end();
   scf_->mux->detach(scf_, false);
   mux::StreamConnector::pool().destroy(scf_);
   phase_ = Phase::kDone;

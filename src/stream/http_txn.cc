@@ -60,7 +60,7 @@ void HttpStream::leave_client(bool keep) {
   mux::HttpMux* fm = fmux();
   log_.bytes_out = fm->tx_bytes(scf_);
   log_.bytes_in = fm->rx_bytes(scf_);
-  if (fe_->log && !log_.skip) log_end();
+  if (fe_->log && !log_.skip && !log_.logged) log_end();
   if (keep)
     ++session()->transactions;
   else

@@ -70,6 +70,7 @@ struct HttpLogState {
   uint64_t bytes_out = 0;    // bytes sent to the client (log, frontend counter)
   uint64_t bytes_in = 0;     // bytes received from the client (log, frontend counter)
   bool skip = false;         // not logged (a monitor-uri request)
+  bool logged = false;       // the line went out with the response head (option logasap)
   uint64_t req_id = 0;       // %rt, drawn when the frontend logs or has a unique id
   expr::LogAddr be_src;      // %bi/%bp, read from the server connection only when logged
   std::string unique_id;     // unique-id-format, computed once per transaction

@@ -228,10 +228,10 @@ expr::VarStore* TxnFetch::vars(expr::VarScope scope) {
 
 bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                         expr::Sample& out) {
-  if (def.id >= FetchId::kSslFc && def.id <= FetchId::kSslCSha1)
+  if (def.id >= FetchId::kSslFc && def.id <= FetchId::kSslFcProtocolHelloId)
     return fetch_ssl(def, args, nargs, client_, out);
-  if (def.id >= FetchId::kSslBc && def.id <= FetchId::kSslBcAlgKeysize)
-    return fetch_ssl_bc(def, server_conn_, out);
+  if (def.id >= FetchId::kSslBc && def.id <= FetchId::kSslSVersion)
+    return fetch_ssl_bc(def, args, nargs, server_conn_, out);
   switch (def.id) {
     case FetchId::kSrc:
     case FetchId::kSrcPort: {

@@ -1,13 +1,16 @@
 #include "stream/ssl_fetch.h"
 
-#include <openssl/evp.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 
+#include <optional>
 #include <string>
 
 #include "net/connection.h"
+#include "net/tls_transport.h"
 #include "net/transport.h"
+#include "stream/ssl_cert_fetch.h"
+#include "stream/ssl_hello_fetch.h"
 
 namespace hearth::stream {
 namespace {
@@ -17,100 +20,85 @@ using expr::FetchId;
 // Per-thread storage for the computed strings, one per fetch, so that two
 // different fetches of one expression or log line do not overwrite each other.
 std::string& scratch(FetchId id) {
-  static thread_local std::string slots[size_t(FetchId::kSslCSha1) - size_t(FetchId::kSslFc) + 1];
+  static thread_local std::string
+      slots[size_t(FetchId::kSslSVersion) - size_t(FetchId::kSslFc) + 1];
   return slots[size_t(id) - size_t(FetchId::kSslFc)];
 }
 
-std::string_view asn1_text(const ASN1_STRING* s) {
-  return {reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), size_t(ASN1_STRING_length(s))};
-}
+// Whose certificate a certificate fetch reads.
+enum class CertOf : uint8_t { kPeer, kOwn };
 
-// A distinguished name as "/C=FR/O=Example/CN=name" (entries in order,
-// short names, values as they are).
-void dn_oneline(const X509_NAME* name, std::string* out) {
-  for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
-    const X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
-    const int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
-    out->push_back('/');
-    out->append(nid == NID_undef ? "UNDEF" : OBJ_nid2sn(nid));
-    out->push_back('=');
-    out->append(asn1_text(X509_NAME_ENTRY_get_data(e)));
-  }
-}
+struct CertFetch {
+  CertOf of;
+  CertField field;
+};
 
-// The DN fetches: the whole name (oneline, or RFC 2253 when asked), or the
-// occ-th value of one entry (from the end when negative; the first if 0).
-bool fetch_dn(const X509_NAME* name, const expr::Arg* args, size_t nargs, std::string* out) {
-  const std::string entry = nargs > 0 ? args[0].str : "";
-  const int64_t occ = nargs > 1 ? args[1].sint : 0;
-  const bool rfc2253 = nargs > 2 && args[2].str == "rfc2253";
-  out->clear();
-  if (entry.empty()) {
-    if (!rfc2253) {
-      dn_oneline(name, out);
-      return !out->empty();
-    }
-    BIO* b = BIO_new(BIO_s_mem());
-    X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253);
-    char* p = nullptr;
-    const long n = BIO_get_mem_data(b, &p);
-    out->assign(p, size_t(n));
-    BIO_free(b);
-    return !out->empty();
-  }
-  const int count = X509_NAME_entry_count(name);
-  int64_t want = occ == 0 ? 1 : occ < 0 ? -occ : occ;
-  for (int k = 0; k < count; ++k) {
-    const int i = occ < 0 ? count - 1 - k : k;
-    const X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
-    const int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
-    if (nid == NID_undef || (entry != OBJ_nid2sn(nid) && entry != OBJ_nid2ln(nid))) continue;
-    if (--want > 0) continue;
-    out->assign(asn1_text(X509_NAME_ENTRY_get_data(e)));
-    return true;
-  }
-  return false;
-}
-
-// The client certificate fetches. Returns: false without one.
-bool fetch_cert(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, SSL* ssl,
-                expr::Sample& out) {
-  X509* cert = SSL_get0_peer_certificate(ssl);
-  if (!cert) return false;
-  std::string& s = scratch(def.id);
-  switch (def.id) {
+// The certificate fetches of either side, by id; nullopt: another fetch.
+std::optional<CertFetch> cert_fetch(FetchId id) {
+  using F = CertField;
+  switch (id) {
+    case FetchId::kSslCDer:
+    case FetchId::kSslSDer:
+      return CertFetch{CertOf::kPeer, F::kDer};
+    case FetchId::kSslCChainDer:
+    case FetchId::kSslSChainDer:
+      return CertFetch{CertOf::kPeer, F::kChainDer};
+    case FetchId::kSslCKeyAlg:
+    case FetchId::kSslSKeyAlg:
+      return CertFetch{CertOf::kPeer, F::kKeyAlg};
+    case FetchId::kSslCNotafter:
+    case FetchId::kSslSNotafter:
+      return CertFetch{CertOf::kPeer, F::kNotAfter};
+    case FetchId::kSslCNotbefore:
+    case FetchId::kSslSNotbefore:
+      return CertFetch{CertOf::kPeer, F::kNotBefore};
+    case FetchId::kSslCIDn:
+    case FetchId::kSslSIDn:
+      return CertFetch{CertOf::kPeer, F::kIssuerDn};
     case FetchId::kSslCSDn:
-    case FetchId::kSslCIDn: {
-      const X509_NAME* n =
-          def.id == FetchId::kSslCSDn ? X509_get_subject_name(cert) : X509_get_issuer_name(cert);
-      if (!fetch_dn(n, args, nargs, &s)) return false;
-      out.set_str(s);
-      return true;
-    }
+    case FetchId::kSslSSDn:
+      return CertFetch{CertOf::kPeer, F::kSubjectDn};
     case FetchId::kSslCSerial:
-      s.assign(asn1_text(X509_get0_serialNumber(cert)));
-      out.set_bin(s);
-      return true;
-    case FetchId::kSslCNotafter: {
-      // YYMMDDhhmmssZ: a GeneralizedTime loses its century, as in UTCTime.
-      const ASN1_TIME* t = X509_get0_notAfter(cert);
-      std::string_view v = asn1_text(t);
-      if (ASN1_STRING_type(t) == V_ASN1_GENERALIZEDTIME && v.size() > 2) v.remove_prefix(2);
-      s.assign(v);
-      out.set_str(s);
-      return true;
-    }
-    case FetchId::kSslCSha1: {
-      unsigned char md[EVP_MAX_MD_SIZE];
-      unsigned int len = 0;
-      if (X509_digest(cert, EVP_sha1(), md, &len) != 1) return false;
-      s.assign(reinterpret_cast<const char*>(md), len);
-      out.set_bin(s);
-      return true;
-    }
+    case FetchId::kSslSSerial:
+      return CertFetch{CertOf::kPeer, F::kSerial};
+    case FetchId::kSslCSha1:
+    case FetchId::kSslSSha1:
+      return CertFetch{CertOf::kPeer, F::kSha1};
+    case FetchId::kSslCSigAlg:
+    case FetchId::kSslSSigAlg:
+      return CertFetch{CertOf::kPeer, F::kSigAlg};
+    case FetchId::kSslCVersion:
+    case FetchId::kSslSVersion:
+      return CertFetch{CertOf::kPeer, F::kVersion};
+    case FetchId::kSslFDer:
+      return CertFetch{CertOf::kOwn, F::kDer};
+    case FetchId::kSslFKeyAlg:
+      return CertFetch{CertOf::kOwn, F::kKeyAlg};
+    case FetchId::kSslFNotafter:
+      return CertFetch{CertOf::kOwn, F::kNotAfter};
+    case FetchId::kSslFNotbefore:
+      return CertFetch{CertOf::kOwn, F::kNotBefore};
+    case FetchId::kSslFIDn:
+      return CertFetch{CertOf::kOwn, F::kIssuerDn};
+    case FetchId::kSslFSDn:
+      return CertFetch{CertOf::kOwn, F::kSubjectDn};
+    case FetchId::kSslFSerial:
+      return CertFetch{CertOf::kOwn, F::kSerial};
+    case FetchId::kSslFSha1:
+      return CertFetch{CertOf::kOwn, F::kSha1};
+    case FetchId::kSslFSigAlg:
+      return CertFetch{CertOf::kOwn, F::kSigAlg};
+    case FetchId::kSslFVersion:
+      return CertFetch{CertOf::kOwn, F::kVersion};
     default:
-      return false;
+      return std::nullopt;
   }
+}
+
+bool fetch_cert(const CertFetch& f, FetchId id, const expr::Arg* args, size_t nargs, SSL* ssl,
+                expr::Sample& out) {
+  X509* cert = f.of == CertOf::kPeer ? SSL_get0_peer_certificate(ssl) : SSL_get_certificate(ssl);
+  return fetch_cert_field(f.field, cert, ssl, args, nargs, &scratch(id), out);
 }
 
 // The fetches about the session itself, shared by both sides (ssl_fc_* and
@@ -160,36 +148,77 @@ bool fetch_session(FetchId id, SSL* ssl, expr::Sample& out) {
 bool fetch_ssl(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                const net::Connection* client, expr::Sample& out) {
   SSL* ssl = client && client->xprt ? client->xprt->ssl(client) : nullptr;
-  if (def.id == FetchId::kSslFc) {
-    out.set_bool(ssl != nullptr);
-    return true;
+  switch (def.id) {
+    case FetchId::kSslFc:
+      out.set_bool(ssl != nullptr);
+      return true;
+    case FetchId::kFcErr:  // 0 on any connection that got this far without error
+      if (!client) return false;
+      out.set_sint(net::tls_failure_code(net::tls_failure(client)));
+      return true;
+    case FetchId::kFcErrStr: {
+      if (!client) return false;
+      const net::TlsFailure f = net::tls_failure(client);
+      out.set_str(f == net::TlsFailure::kNone ? "Success" : net::tls_failure_message(f));
+      return true;
+    }
+    case FetchId::kSslFcSessionReused:  // false on a plain connection, as HAProxy
+      out.set_bool(ssl && SSL_session_reused(ssl) == 1);
+      return true;
+    default:
+      break;
   }
   if (!ssl) return false;
+  if (const auto f = cert_fetch(def.id)) return fetch_cert(*f, def.id, args, nargs, ssl, out);
   switch (def.id) {
+    case FetchId::kSslFcErr:
+      out.set_sint(int64_t(net::tls_ssl_error(client)));
+      return true;
+    case FetchId::kSslFcErrStr: {
+      const unsigned long e = net::tls_ssl_error(client);
+      const char* why = e ? ERR_reason_error_string(e) : nullptr;
+      if (!why) return false;
+      out.set_str(why);
+      return true;
+    }
     case FetchId::kSslCUsed:
       out.set_bool(SSL_get0_peer_certificate(ssl) != nullptr);
       return true;
     case FetchId::kSslCVerify:
       out.set_sint(SSL_get_verify_result(ssl));
       return true;
-    case FetchId::kSslCSDn:
-    case FetchId::kSslCIDn:
-    case FetchId::kSslCSerial:
-    case FetchId::kSslCNotafter:
-    case FetchId::kSslCSha1:
-      return fetch_cert(def, args, nargs, ssl, out);
+    case FetchId::kSslCErr:
+      out.set_sint(net::tls_verify_errors(client).crt_err);
+      return true;
+    case FetchId::kSslCCaErr:
+      out.set_sint(net::tls_verify_errors(client).ca_err);
+      return true;
+    case FetchId::kSslCCaErrDepth:
+      out.set_sint(net::tls_verify_errors(client).ca_err_depth);
+      return true;
+    case FetchId::kSslFcCipherlistBin:
+    case FetchId::kSslFcCipherlistHex:
+    case FetchId::kSslFcCipherlistStr:
+    case FetchId::kSslFcCipherlistXxh:
+    case FetchId::kSslFcExtlistBin:
+    case FetchId::kSslFcEclistBin:
+    case FetchId::kSslFcEcformatsBin:
+    case FetchId::kSslFcProtocolHelloId:
+      return fetch_hello(def.id, args, nargs, ssl, &scratch(def.id), out);
     default:
       return fetch_session(def.id, ssl, out);
   }
 }
 
-bool fetch_ssl_bc(const expr::FetchDef& def, const net::Connection* server, expr::Sample& out) {
+bool fetch_ssl_bc(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                  const net::Connection* server, expr::Sample& out) {
   SSL* ssl = server && server->xprt ? server->xprt->ssl(server) : nullptr;
   if (def.id == FetchId::kSslBc) {
     out.set_bool(ssl != nullptr);
     return true;
   }
   if (!ssl) return false;
+  if (const auto f = cert_fetch(def.id)) return fetch_cert(*f, def.id, args, nargs, ssl, out);
   switch (def.id) {
     case FetchId::kSslBcProtocol:
       return fetch_session(FetchId::kSslFcProtocol, ssl, out);

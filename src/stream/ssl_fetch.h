@@ -1,7 +1,9 @@
 #pragma once
-// The ssl_fc* and ssl_c_* fetches: the client connection's TLS session and
-// its client certificate; the ssl_bc* fetches: the server connection's TLS
-// session (HAProxy manual 7.3.4).
+// The ssl_fc*, ssl_c_* and ssl_f_* fetches: the client connection's TLS
+// session, its client certificate, the certificate the frontend presented
+// and the ClientHello capture; the ssl_bc* and ssl_s_* fetches: the server
+// connection's TLS session and the server's certificate (HAProxy manual
+// 7.3.4).
 #include <cstddef>
 
 #include "expr/fetch.h"
@@ -13,15 +15,16 @@ class Connection;
 
 namespace hearth::stream {
 
-// Requires: def.id in [kSslFc, kSslCSha1]. Returns: false when the fetch has
+// Requires: def.id in [kSslFc, kSslFcProtocolHelloId]. Returns: false when the fetch has
 // no value (not TLS, no client certificate, an entry that is not there);
 // ssl_fc alone answers false rather than failing on a plain connection.
 bool fetch_ssl(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                const net::Connection* client, expr::Sample& out);
 
-// Requires: def.id in [kSslBc, kSslBcAlgKeysize]. `server` is the stream's
+// Requires: def.id in [kSslBc, kSslSVersion]. `server` is the stream's
 // server connection (null: none yet, or already released). Returns: false
 // when the fetch has no value; ssl_bc answers false on a plain connection.
-bool fetch_ssl_bc(const expr::FetchDef& def, const net::Connection* server, expr::Sample& out);
+bool fetch_ssl_bc(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                  const net::Connection* server, expr::Sample& out);
 
 }  // namespace hearth::stream

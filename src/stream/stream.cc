@@ -274,6 +274,12 @@ void Stream::on_server(ServerSide::State st) {
       refresh_back();
       res_passed_ = be_->settings.tcp.response.empty();
       set_splice_modes();
+      // A format with nothing known only at the end (or option logasap) is
+      // written now, as HAProxy does, dontlognull or not.
+      if (fe_->log && fe_->logs.fmt && !fe_->logs.waits_for_end) {
+        log_end();
+        logged_ = true;
+      }
       return forward();
     case ServerSide::State::kFailed:
     case ServerSide::State::kRedirect:  // never in TCP: set_client says not redirectable
@@ -488,7 +494,7 @@ void Stream::close(const char* why) {
     if (be_) be_->counters.times.add(times);
   }
   // option dontlognull, as HAProxy: judged by what the client sent.
-  if (fe_->log && !(fe_->dontlognull && bytes_in_ == 0)) log_end();
+  if (fe_->log && !logged_ && !(fe_->dontlognull && bytes_in_ == 0)) log_end();
   scf_->mux->detach(scf_, false);
   mux::StreamConnector::pool().destroy(scf_);
   scf_ = nullptr;
@@ -517,6 +523,7 @@ void Stream::log_end() {
   const backend::Server* srv = ss_.server();
   if (srv) to_log_addr(srv->addr.sa(), &r.server);
   r.fe_name = fe_->name;
+  r.fe_ssl = cli && cli->xprt && cli->xprt->ssl(cli);
   r.be_name = be_ ? be_->name() : fe_->name;
   r.srv_name = srv ? std::string_view(srv->name) : std::string_view("<NOSRV>");
   r.accept_ms = r.request_ms = wall - (t - start_ms_) - th_;  // from the accept

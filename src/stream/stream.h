@@ -104,6 +104,7 @@ class Stream {
   uint64_t bytes_in_ = 0, bytes_out_ = 0;
   const char* end_reason_ = "";
   int8_t log_level_ = config::kLogNotSet;  // set-log-level's, if one ran
+  bool logged_ = false;                    // the line went out at the connect
   LastRule last_rule_;                     // the last rule that ended a list
 };
 

@@ -140,6 +140,14 @@ INSTANTIATE_TEST_SUITE_P(
              "  log-format \"T %t %T %Tl %tr %trg %trl %ms %Ts %pid %cp %fp %bi %bp "
              "%Th %Ti %TR %Tq %Tw %Tc %Tr %Ta %Tt %Td %Tu %B %U\"\n",
              "T ", false},
+        // option logasap: the line goes with the response head, and Tt, Ta,
+        // Tu and B carry a '+' (shape only: HAProxy's B counts its internal
+        // head size, Hearth's the head's bytes on the wire).
+        Case{"HttplogLogasap", "  option httplog\n  option logasap\n", "127.0.0.1:", false},
+        Case{"TimersLogasap",
+             "  option logasap\n  log-format \"T %Th %Ti %TR %Tw %Tc %Tr %Ta %Tt %Td %Tu %B "
+             "%ST %ts\"\n",
+             "T ", false},
         // Sample text ends at its first NUL; empty text is "-" (or "" quoted).
         Case{"EmptyAndNul",
              "  log-format \"E a=%[bin(00)] b=%[bin(6100)] c=%[str(a),bytes(1)] "

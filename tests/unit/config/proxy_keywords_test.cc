@@ -292,9 +292,9 @@ TEST(ProxyKeywords, OptionErrors) {
             "t.cfg:2: 'option ldap-check': Hearth does not support this option yet");
   EXPECT_EQ(only_error(in("backend", "  option redispach\n")),
             "t.cfg:2: 'option redispach': unknown option; supported: redispatch, "
-            "prefer-last-server, dontlognull, dontlog-normal, log-separate-errors, "
+            "prefer-last-server, dontlognull, dontlog-normal, logasap, log-separate-errors, "
             "http-use-proxy-header, http-buffer-request, tcplog, "
-            "httplog, "
+            "httplog, httpslog, "
             "http-server-close, httpclose, http-keep-alive, tcpka, clitcpka, srvtcpka, nolinger, "
             "tcp-smart-accept, tcp-smart-connect, allbackups, http-pretend-keepalive, "
             "independent-streams, abortonclose, log-health-checks, splice-request, "
