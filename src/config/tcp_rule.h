@@ -30,6 +30,9 @@ struct TcpRule {
     kSetDst,       // set-dst EXPR: the session's destination address
     kSetDstPort,   // set-dst-port EXPR
     kCapture,      // tcp-request content capture EXPR len N (`expr`, `cap_id`)
+    // tcp-request connection expect-proxy layer4: a PROXY header comes first
+    // on this connection (as the bind line's accept-proxy); the rules go on.
+    kExpectProxy,
   } action = Action::kAccept;
   std::shared_ptr<const expr::Condition> cond;   // if/unless; null: always
   std::shared_ptr<const expr::SampleExpr> expr;  // set-var, set-src & co, capture

@@ -190,6 +190,9 @@ const std::vector<Named>& catalog() {
     add("fc_dst", def(FetchId::kFcDst, none, T::kAddr, kUseAny));
     add("fc_dst_port", def(FetchId::kFcDstPort, none, T::kSint, kUseAny));
     add("fc_http_major", def(FetchId::kFcHttpMajor, none, T::kSint, kUseAny));
+    add("fc_rcvd_proxy", def(FetchId::kFcRcvdProxy, none, T::kBool, kUseAny));
+    add("fc_pp_authority", def(FetchId::kFcPpAuthority, none, T::kStr, kUseAny));
+    add("fc_pp_unique_id", def(FetchId::kFcPpUniqueId, none, T::kStr, kUseAny));
     const ArgSpec unit{0, {A::kStr}};
     for (auto [n, id] : {std::pair{"fc_rtt", FetchId::kFcRtt}, {"fc_rttvar", FetchId::kFcRttvar}}) {
       FetchDef d = def(id, unit, T::kSint, kUseAny);

@@ -17,6 +17,7 @@
 #include "stream/frontend.h"
 #include "stream/http_auth.h"
 #include "stream/sample_fetch.h"
+#include "stream/proxy_info.h"
 #include "stream/session.h"
 
 namespace hearth::stream {
@@ -217,6 +218,22 @@ bool TxnFetch::fetch_more(const expr::FetchDef& def, const expr::Arg* args, size
       const net::Address a = net::Address::from(sa, len);
       if (id == FetchId::kFcSrc || id == FetchId::kFcDst) return addr_sample(a.sa(), out);
       out.set_sint(a.port());
+      return true;
+    }
+    case FetchId::kFcRcvdProxy:
+    case FetchId::kFcPpAuthority:
+    case FetchId::kFcPpUniqueId: {
+      const Session* s = session_ ? session_ : client_ ? Session::of(client_) : nullptr;
+      if (!s) return false;
+      if (id == FetchId::kFcRcvdProxy) {
+        out.set_bool(s->pp != nullptr);
+        return true;
+      }
+      if (!s->pp) return false;
+      const std::string_view v =
+          id == FetchId::kFcPpAuthority ? s->pp->authority_view() : s->pp->unique_id_view();
+      if (v.empty()) return false;
+      out.set_str(v);
       return true;
     }
     case FetchId::kFcHttpMajor:

@@ -20,6 +20,7 @@ struct BindInfo;
 namespace hearth::stream {
 
 class Frontend;
+struct ProxyInfo;
 
 struct Session {
   explicit Session(Frontend* f) : fe(f) {}
@@ -46,12 +47,18 @@ struct Session {
   // as HAProxy 2.6, they hold for the current stream only, so each HTTP
   // transaction starts without them (cleared when it starts).
   std::unique_ptr<net::Address> strm_src, strm_dst;
+  // The PROXY header the connection began with (null: none). Its addresses
+  // stand for the connection's own ones (below set-src/set-dst); fc_src and
+  // fc_dst still read the socket.
+  ProxyInfo* pp = nullptr;
+  // A tcp-request connection expect-proxy rule asked for a PROXY header.
+  bool expect_proxy = false;
 
   // The client address: the stream's set-src, else the session's, else the
-  // connection's peer.
+  // PROXY header's, else the connection's peer.
   const net::Address& client_addr(const net::Connection* c) const;
-  // The destination: set-dst's, else the connection's local address (nullopt
-  // if it cannot be read).
+  // The destination: set-dst's, else the PROXY header's, else the
+  // connection's local address (nullopt if it cannot be read).
   std::optional<net::Address> dst_addr(const net::Connection* c) const;
 
   // Returns: %Th for a stream starting now: the handshake time for the
