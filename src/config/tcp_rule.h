@@ -42,6 +42,9 @@ struct TcpRule {
   int8_t log_level = 0;       // set-log-level: a LogLevel value (log_model.h)
   int cap_id = 0;             // capture: the request slot it declared
   bool stream_level = false;  // a content rule: set-src & co hold for the stream only
+  // A connection rule: set-src & co change the connection's own addresses
+  // (what fc_src and fc_dst report, below a PROXY header's).
+  bool conn_level = false;
 };
 
 // A proxy's tcp rules. In a frontend: connection, session and content rules;

@@ -249,6 +249,7 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   rule.file = d.loc.file;
   rule.line = d.loc.line;
   rule.stream_level = kind == Kind::kContent;
+  rule.conn_level = kind == Kind::kConnection;
   size_t cond_at = 3;
   const uint8_t where = where_of(kind);
   if (action == "accept") {

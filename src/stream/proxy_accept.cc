@@ -97,12 +97,6 @@ void succeed(ProxyWait* w, const proxyproto::Header& h) {
   }
   info->assign(h);
   s->pp = info;
-  // The header's addresses replace the socket's, and whatever the connection
-  // rules set before it (HAProxy overwrites the connection's addresses).
-  if (info->has_addrs) {
-    s->src.reset();
-    s->dst.reset();
-  }
   Frontend* fe = w->fe;
   ProxyDoneFn done = w->done;
   release(w);
