@@ -48,8 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         __builtin_trap();
       char line[pp::kMaxV1Line + 1];
       const size_t l = pp::write_v1(s, d, line, sizeof line);
-      if (l == 0 || pp::parse(reinterpret_cast<const uint8_t*>(line), l, &back) !=
-                        pp::ParseStatus::kDone)
+      if (l == 0 ||
+          pp::parse(reinterpret_cast<const uint8_t*>(line), l, &back) != pp::ParseStatus::kDone)
         __builtin_trap();
     }
   }

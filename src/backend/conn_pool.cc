@@ -129,7 +129,8 @@ net::Connection* ConnPool::take_available(std::string_view sni) {
 }
 
 void ConnPool::note_streams(net::Connection* c) {
-  const bool room = c->mux->avail_streams() > 0 && c->reusable() && !(c->flags & net::kConnProxyHdr);
+  const bool room =
+      c->mux->avail_streams() > 0 && c->reusable() && !(c->flags & net::kConnProxyHdr);
   const bool linked = c->idle_hook.linked() && c->idle_owner == this;
   if (room && !linked) {
     avail_.push_back(&c->idle_hook);
@@ -199,7 +200,8 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
     return;
   }
   bool keep = r.reusable;
-  if (settings_.reuse == HttpReuse::kNever || (c->flags & (net::kConnPrivate | net::kConnProxyHdr))) {
+  if (settings_.reuse == HttpReuse::kNever ||
+      (c->flags & (net::kConnPrivate | net::kConnProxyHdr))) {
     keep = keep && r.priv && r.client_keep && settings_.max_conn != 0 &&
            (settings_.max_reuse < 0 || c->exchanges <= uint32_t(settings_.max_reuse));
     if (sc->mux->detach(sc, keep)) r.priv->park(c, srv_, now_ms);

@@ -1,5 +1,4 @@
 #include "net/connection.h"
-#include "net/proxy_out.h"
 
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -8,6 +7,7 @@
 #include <atomic>
 #include <cassert>
 
+#include "net/proxy_out.h"
 #include "net/socket.h"
 #include "net/transport.h"
 

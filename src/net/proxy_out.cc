@@ -51,7 +51,7 @@ void add_ssl_tlv(pp::V2Writer& w, SSL* ssl, uint16_t opts) {
   if (ssl) {
     client |= 0x01;  // PP2_CLIENT_SSL
     if (cert) {
-      client |= 0x04;  // PP2_CLIENT_CERT_SESS
+      client |= 0x04;                                // PP2_CLIENT_CERT_SESS
       if (!SSL_session_reused(ssl)) client |= 0x02;  // PP2_CLIENT_CERT_CONN
       verify = uint32_t(SSL_get_verify_result(ssl));
     }
@@ -63,8 +63,8 @@ void add_ssl_tlv(pp::V2Writer& w, SSL* ssl, uint16_t opts) {
     if (const char* v = SSL_get_version(ssl)) w.add(pp::kTlvSslVersion, v);
     if ((opts & kPpOptCertCn) && cert) {
       char cn[256];
-      const int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn,
-                                              sizeof cn);
+      const int n =
+          X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
       if (n > 0) w.add(pp::kTlvSslCn, std::string_view(cn, size_t(n)));
     }
     if ((opts & kPpOptCertKey) && cert) {

@@ -76,7 +76,9 @@ Step address(Cursor& c, bool v6, sockaddr_storage* out) {
   size_t len = 0;
   const Step s =
       v6 ? token(c, buf, 45, &len,
-                 [](uint8_t ch) { return is_digit(ch) || ch == ':' || ch == '.' || std::isxdigit(ch) != 0; })
+                 [](uint8_t ch) {
+                   return is_digit(ch) || ch == ':' || ch == '.' || std::isxdigit(ch) != 0;
+                 })
          : token(c, buf, 15, &len, [](uint8_t ch) { return is_digit(ch) || ch == '.'; });
   if (s != Step::kOk) return s;
   buf[len] = '\0';
@@ -112,7 +114,9 @@ void set_port(sockaddr_storage* a, uint16_t port) {
     reinterpret_cast<sockaddr_in6*>(a)->sin6_port = htons(port);
 }
 
-ParseStatus of(Step s) { return s == Step::kMore ? ParseStatus::kIncomplete : ParseStatus::kInvalid; }
+ParseStatus of(Step s) {
+  return s == Step::kMore ? ParseStatus::kIncomplete : ParseStatus::kInvalid;
+}
 
 // "PROXY TCP4 ...", "PROXY TCP6 ..." after the protocol word.
 ParseStatus parse_v1_tcp(Cursor& c, bool v6, Header* out) {

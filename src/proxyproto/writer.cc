@@ -12,9 +12,7 @@
 namespace hearth::proxyproto {
 namespace {
 
-bool is_ip(const sockaddr* a) {
-  return a && (a->sa_family == AF_INET || a->sa_family == AF_INET6);
-}
+bool is_ip(const sockaddr* a) { return a && (a->sa_family == AF_INET || a->sa_family == AF_INET6); }
 
 // The IPv6 form of an IP address (IPv4-mapped for an IPv4 one) and its port.
 void as_v6(const sockaddr* a, in6_addr* ip, uint16_t* port_be) {

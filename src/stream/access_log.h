@@ -20,7 +20,7 @@
 namespace hearth::net {
 class Connection;
 struct Address;
-}
+}  // namespace hearth::net
 
 namespace hearth::stream {
 

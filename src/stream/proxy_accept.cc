@@ -20,10 +20,12 @@ namespace hearth::stream {
 void ProxyInfo::assign(const proxyproto::Header& h) {
   has_addrs = !h.local;
   if (has_addrs) {
-    src = net::Address::from(reinterpret_cast<const sockaddr*>(&h.src),
-                             h.src.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6));
-    dst = net::Address::from(reinterpret_cast<const sockaddr*>(&h.dst),
-                             h.dst.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6));
+    src =
+        net::Address::from(reinterpret_cast<const sockaddr*>(&h.src),
+                           h.src.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6));
+    dst =
+        net::Address::from(reinterpret_cast<const sockaddr*>(&h.dst),
+                           h.dst.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6));
   }
   authority_len = uint8_t(h.authority.size());
   h.authority.copy(authority, sizeof authority);

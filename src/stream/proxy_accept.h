@@ -5,7 +5,7 @@
 // arrive (a header split across reads waits for the rest, on the event loop),
 // consumed exactly once whole, and its addresses and TLVs kept in the
 // Session. Bounded by "timeout client". A malformed, truncated or late header
-// is counted (failed_proxy_headers), logged with HAProxy's connection error
+// is counted (failed_proxy_headers, `show metrics`), logged with HAProxy's connection error
 // line and the connection reset. See the state table in docs/architecture.md.
 #include "net/connection.h"
 

@@ -16,8 +16,8 @@
 #include "stream/fetch_util.h"
 #include "stream/frontend.h"
 #include "stream/http_auth.h"
-#include "stream/sample_fetch.h"
 #include "stream/proxy_info.h"
+#include "stream/sample_fetch.h"
 #include "stream/session.h"
 
 namespace hearth::stream {
@@ -214,12 +214,14 @@ bool TxnFetch::fetch_more(const expr::FetchDef& def, const expr::Arg* args, size
       const Session* s = session_ ? session_ : Session::of(client_);
       std::optional<net::Address> a;
       if (s) {
-        a = src ? std::optional<net::Address>(s->conn_src_addr(client_)) : s->conn_dst_addr(client_);
+        a = src ? std::optional<net::Address>(s->conn_src_addr(client_))
+                : s->conn_dst_addr(client_);
       } else {
         sockaddr_storage ss;
         socklen_t len = sizeof ss;
         auto* sa = reinterpret_cast<sockaddr*>(&ss);
-        if ((src ? getpeername(client_->fd(), sa, &len) : getsockname(client_->fd(), sa, &len)) != 0)
+        if ((src ? getpeername(client_->fd(), sa, &len) : getsockname(client_->fd(), sa, &len)) !=
+            0)
           return false;
         a = net::Address::from(sa, len);
       }

@@ -6,8 +6,8 @@
 #include "net/connection.h"
 #include "net/proxy_out.h"
 #include "net/tls_transport.h"
-#include "stream/server_connect.h"
 #include "stream/proxy_info.h"
+#include "stream/server_connect.h"
 #include "stream/session.h"
 
 namespace hearth::stream {

@@ -36,16 +36,16 @@ const char kDefaults[] =
 
 // A receiving frontend on `port` (accept-proxy) that answers with what it
 // saw, and logs %ci:%cp %fi:%fp for each request.
-std::string receiver(uint16_t port, const std::string& timeout_client = "5s") {
-  return expand(
-      "global\n  log stdout format raw local0 info\n" + std::string(kDefaults) +
-          "frontend rcv\n  bind 127.0.0.1:${P} accept-proxy name pp\n"
-          "  log-format \"pplog ci=%ci:%cp fi=%fi:%fp\"\n"
-          "  http-request return status 200 hdr x-src \"%[src]:%[src_port]\" "
-          "hdr x-dst \"%[dst]:%[dst_port]\" hdr x-fc-src \"%[fc_src]\" "
-          "hdr x-rcvd \"%[fc_rcvd_proxy]\" hdr x-auth \"%[fc_pp_authority]\" "
-          "hdr x-uid \"%[fc_pp_unique_id]\"\n",
-      {{"P", std::to_string(port)}, {"TC", timeout_client}});
+std::string receiver(uint16_t port, const std::string& timeout_client = "5s",
+                     const std::string& global = "") {
+  return expand("global\n  log stdout format raw local0 info\n" + global + std::string(kDefaults) +
+                    "frontend rcv\n  bind 127.0.0.1:${P} accept-proxy name pp\n"
+                    "  log-format \"pplog ci=%ci:%cp fi=%fi:%fp\"\n"
+                    "  http-request return status 200 hdr x-src \"%[src]:%[src_port]\" "
+                    "hdr x-dst \"%[dst]:%[dst_port]\" hdr x-fc-src \"%[fc_src]\" "
+                    "hdr x-rcvd \"%[fc_rcvd_proxy]\" hdr x-auth \"%[fc_pp_authority]\" "
+                    "hdr x-uid \"%[fc_pp_unique_id]\"\n",
+                {{"P", std::to_string(port)}, {"TC", timeout_client}});
 }
 
 // One request from `ip` with connection: close; the raw response.
@@ -96,10 +96,10 @@ TEST(ProxyProtocol, HAProxySendsV1AndV2ToAcceptProxy) {
     EXPECT_EQ(header_of(r, "x-dst"), "127.0.0.1:" + std::to_string(front)) << r;
     EXPECT_EQ(header_of(r, "x-fc-src"), "127.0.0.1") << r;  // HAProxy's own connection
     EXPECT_EQ(header_of(r, "x-rcvd"), "1") << r;
-    const std::string want = "pplog ci=127.0.0.2:" + std::to_string(cport) +
-                             " fi=127.0.0.1:" + std::to_string(front);
-    EXPECT_TRUE(wait_until([&] { return !lines_with(rcv.output(), {want}).empty(); },
-                           milliseconds{3000}))
+    const std::string want =
+        "pplog ci=127.0.0.2:" + std::to_string(cport) + " fi=127.0.0.1:" + std::to_string(front);
+    EXPECT_TRUE(
+        wait_until([&] { return !lines_with(rcv.output(), {want}).empty(); }, milliseconds{3000}))
         << want << "\n"
         << rcv.output();
   }
@@ -129,13 +129,13 @@ TEST(ProxyProtocol, MalformedHeadersAreRefusedAsHAProxy) {
   const std::string req = "GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
   const std::string sig("\r\n\r\n\0\r\nQUIT\n", 12);
   const std::vector<std::string> cases = {
-      "PROXY TCP4 1.2.3.4 5.6.7.8 1111\r\n" + req,                  // a port missing
-      req,                                                          // no header at all
-      "PROXY TCP5 1.2.3.4 5.6.7.8 1 2\r\n" + req,                   // unknown protocol
-      "PROXY UNKNOWN 1.2.3.4 5.6.7.8 1 2\r\n" + req,                // 2.6 wants UNKNOWN alone
-      "PROXY TCP4 1.2.3.4 5.6.7.8 1 2 \r\n" + req,                  // trailing space
-      "PROXY TCP4 1.2.3.4 5.6.7.8 1 2" + std::string(120, ' '),    // no CRLF in 107 bytes
-      sig + std::string("\x21\x00\x00\x00", 4) + req,               // PROXY with UNSPEC
+      "PROXY TCP4 1.2.3.4 5.6.7.8 1111\r\n" + req,               // a port missing
+      req,                                                       // no header at all
+      "PROXY TCP5 1.2.3.4 5.6.7.8 1 2\r\n" + req,                // unknown protocol
+      "PROXY UNKNOWN 1.2.3.4 5.6.7.8 1 2\r\n" + req,             // 2.6 wants UNKNOWN alone
+      "PROXY TCP4 1.2.3.4 5.6.7.8 1 2 \r\n" + req,               // trailing space
+      "PROXY TCP4 1.2.3.4 5.6.7.8 1 2" + std::string(120, ' '),  // no CRLF in 107 bytes
+      sig + std::string("\x21\x00\x00\x00", 4) + req,            // PROXY with UNSPEC
       sig + std::string("\x22\x11\x00\x0c", 4) + std::string(12, 'a') + req,  // command 2
       sig + std::string("\x31\x11\x00\x0c", 4) + std::string(12, 'a') + req,  // version 3
       sig + std::string("\x21\x11\x00\x0f", 4) + std::string(12, 'a') +
@@ -161,6 +161,26 @@ TEST(ProxyProtocol, MalformedHeadersAreRefusedAsHAProxy) {
             "rcv/pp: Received something which does not look like a PROXY protocol header");
   EXPECT_EQ(runs[0][0].log, "rcv/pp: Received an invalid PROXY protocol header");
   EXPECT_EQ(runs[0][2].log, "rcv/pp: Received an unhandled protocol in the PROXY protocol header");
+}
+
+TEST(ProxyProtocol, RefusedHeadersAreCounted) {
+  TempDir dir;
+  const std::string sock = dir.file("stats.sock");
+  const uint16_t port = free_tcp_port();
+  HearthProcess p(receiver(port, "5s", "  stats socket " + sock + " level admin\n"),
+                  HearthOptions{.wait_ports = {port}});
+  ASSERT_TRUE(p.ready()) << p.describe();
+  for (const char* bad : {"GET / HTTP/1.0\r\n\r\n", "PROXY TCP4 1 2 3 4\r\n"}) {
+    UniqueFd fd(connect_tcp(port));
+    send_all(fd.get(), bad);
+    EXPECT_EQ(recv_until_eof(fd.get(), milliseconds{5000}), "");
+  }
+  EXPECT_EQ(http_status(get_from("127.0.0.1", port)), 0);  // no header at all
+  const std::string want = "hearth_frontend_failed_proxy_headers_total{frontend=\"rcv\"} 3";
+  EXPECT_TRUE(wait_until(
+      [&] { return stats_command(sock, "show metrics").find(want) != std::string::npos; },
+      milliseconds{2000}))
+      << stats_command(sock, "show metrics");
 }
 
 TEST(ProxyProtocol, HeaderSplitAcrossReadsIsWaitedFor) {
@@ -189,8 +209,10 @@ TEST(ProxyProtocol, HeaderSplitAcrossReadsIsWaitedFor) {
   // The v2 one carried an authority TLV.
   const std::string r2 = [&] {
     UniqueFd fd(connect_tcp(port));
-    send_all(fd.get(), sig + std::string("\x21\x11\x00\x14\xC0\x00\x02\x07\xC6\x33\x64\x09\x10"
-                                         "\xE1\x00\x50\x02\x00\x05", 19) +
+    send_all(fd.get(), sig +
+                           std::string("\x21\x11\x00\x14\xC0\x00\x02\x07\xC6\x33\x64\x09\x10"
+                                       "\xE1\x00\x50\x02\x00\x05",
+                                       19) +
                            "a.exaGET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
     return recv_until_eof(fd.get(), milliseconds{5000});
   }();
@@ -260,13 +282,11 @@ TEST(ProxyProtocol, PrivateConnectionIsNeverReusedForAnotherClient) {
   Nginx nginx({}, nullptr, /*proxy_protocol=*/true);
   ASSERT_TRUE(nginx.ready()) << nginx.describe();
   const uint16_t f = free_tcp_port();
-  HearthProcess h(expand(std::string(kDefaults) +
-                             "listen l\n  bind 127.0.0.1:${F}\n  http-reuse always\n"
-                             "  server n 127.0.0.1:${N} send-proxy-v2\n",
-                         {{"F", std::to_string(f)},
-                          {"N", std::to_string(nginx.port())},
-                          {"TC", "5s"}}),
-                  HearthOptions{.wait_ports = {f}});
+  HearthProcess h(
+      expand(std::string(kDefaults) + "listen l\n  bind 127.0.0.1:${F}\n  http-reuse always\n"
+                                      "  server n 127.0.0.1:${N} send-proxy-v2\n",
+             {{"F", std::to_string(f)}, {"N", std::to_string(nginx.port())}, {"TC", "5s"}}),
+      HearthOptions{.wait_ports = {f}});
   ASSERT_TRUE(h.ready()) << h.describe();
   HttpClient a(f), b(f);
   ASSERT_TRUE(a.connected() && b.connected());

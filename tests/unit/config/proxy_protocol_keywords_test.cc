@@ -77,8 +77,8 @@ TEST(ProxyProtocolKeywords, Refusals) {
   EXPECT_EQ(only_error(parse("backend b\n  server s 127.0.0.1:80 proxy-v2-options\n")),
             "t.cfg:2: 'server': 'proxy-v2-options' expects a list of ssl, cert-cn, ssl-cipher, "
             "cert-sig, cert-key, authority, crc32c or unique-id");
-  EXPECT_EQ(only_error(parse("backend b\n  server s 127.0.0.1:80 send-proxy-v3\n")).find(
-                "unknown server option 'send-proxy-v3'"),
+  EXPECT_EQ(only_error(parse("backend b\n  server s 127.0.0.1:80 send-proxy-v3\n"))
+                .find("unknown server option 'send-proxy-v3'"),
             std::string("t.cfg:2: 'server': ").size());
 }
 

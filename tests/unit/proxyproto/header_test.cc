@@ -156,8 +156,9 @@ std::string tlv(uint8_t type, const std::string& v) {
 
 TEST(ProxyV2, Tcp4WithTlvs) {
   const std::string hdr =
-      v2(0x21, 0x11, kAddr4 + tlv(kTlvAuthority, "example.com") + tlv(kTlvUniqueId, "abc-1") +
-                         tlv(0xE0, "custom") + tlv(kTlvNoop, ""));
+      v2(0x21, 0x11,
+         kAddr4 + tlv(kTlvAuthority, "example.com") + tlv(kTlvUniqueId, "abc-1") +
+             tlv(0xE0, "custom") + tlv(kTlvNoop, ""));
   Header h;
   ASSERT_EQ(run(hdr + "GET", &h), S::kDone);
   EXPECT_EQ(h.version, 2);
@@ -174,7 +175,7 @@ TEST(ProxyV2, Tcp4WithTlvs) {
 
 TEST(ProxyV2, Tcp6) {
   std::string body(36, '\0');
-  body[15] = 1;                     // ::1
+  body[15] = 1;                                  // ::1
   body[16] = char(0x20), body[17] = char(0x01);  // 2001::
   body[33] = 80, body[35] = 81;
   Header h;
@@ -213,9 +214,18 @@ TEST(ProxyV2, Crc32c) {
 
 TEST(ProxyV2, Malformed) {
   // A TLV longer than what is left (the reg-test's third case).
-  EXPECT_EQ(run(v2(0x21, 0x11, kAddr4 + std::string("\x02\x00\x0A" "12345", 8))), S::kInvalid);
+  EXPECT_EQ(run(v2(0x21, 0x11,
+                   kAddr4 + std::string("\x02\x00\x0A"
+                                        "12345",
+                                        8))),
+            S::kInvalid);
   // TLVs that do not end with the header (its fourth case): 3+4 of 8 bytes.
-  EXPECT_EQ(run(v2(0x21, 0x11, kAddr4 + std::string("\x02\x00\x04" "1234", 7) + "x")),
+  EXPECT_EQ(run(v2(0x21, 0x11,
+                   kAddr4 +
+                       std::string("\x02\x00\x04"
+                                   "1234",
+                                   7) +
+                       "x")),
             S::kInvalid);
   // Room for part of a TLV header only.
   EXPECT_EQ(run(v2(0x21, 0x11, kAddr4 + std::string("\x02\x00", 2))), S::kInvalid);
@@ -230,8 +240,7 @@ TEST(ProxyV2, Malformed) {
   EXPECT_EQ(run(v2(0x22, 0x11, kAddr4)), S::kInvalid);
   EXPECT_EQ(run(v2(0x2F, 0x11, kAddr4)), S::kInvalid);
   // TLV values past their limits.
-  EXPECT_EQ(run(v2(0x21, 0x11, kAddr4 + tlv(kTlvAuthority, std::string(256, 'a')))),
-            S::kInvalid);
+  EXPECT_EQ(run(v2(0x21, 0x11, kAddr4 + tlv(kTlvAuthority, std::string(256, 'a')))), S::kInvalid);
   EXPECT_EQ(run(v2(0x21, 0x11, kAddr4 + tlv(kTlvUniqueId, std::string(129, 'a')))), S::kInvalid);
   EXPECT_EQ(run(v2(0x21, 0x11, kAddr4 + tlv(kTlvAuthority, std::string(255, 'a')))), S::kDone);
   EXPECT_EQ(run(v2(0x21, 0x11, kAddr4 + tlv(kTlvUniqueId, std::string(128, 'a')))), S::kDone);
