@@ -67,13 +67,16 @@ void add_ssl_tlv(pp::V2Writer& w, SSL* ssl, uint16_t opts) {
           X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
       if (n > 0) w.add(pp::kTlvSslCn, std::string_view(cn, size_t(n)));
     }
-    if ((opts & kPpOptCertKey) && cert) {
+    // As HAProxy: the key and signature algorithms of the certificate this
+    // side presented (the bind line's), not the client's.
+    X509* own = SSL_get_certificate(ssl);
+    if ((opts & kPpOptCertKey) && own) {
       char key[64];
-      if (const size_t n = key_algorithm(cert, key, sizeof key))
+      if (const size_t n = key_algorithm(own, key, sizeof key))
         w.add(pp::kTlvSslKeyAlg, std::string_view(key, n));
     }
-    if ((opts & kPpOptCertSig) && cert)
-      if (const char* sig = OBJ_nid2sn(X509_get_signature_nid(cert))) w.add(pp::kTlvSslSigAlg, sig);
+    if ((opts & kPpOptCertSig) && own)
+      if (const char* sig = OBJ_nid2sn(X509_get_signature_nid(own))) w.add(pp::kTlvSslSigAlg, sig);
     if (opts & kPpOptSslCipher)
       if (const char* c = SSL_get_cipher_name(ssl)) w.add(pp::kTlvSslCipher, c);
   }

@@ -14,12 +14,18 @@
 //    one with health checks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "http_test_util.h"
+#include "proxyproto/header.h"
 #include "support/output_lines.h"
+#include "support/scripted_server.h"
+#include "support/test_certs.h"
+#include "support/tls_client.h"
 #include "tcp_test_util.h"
 
 namespace hearth::test::http {
@@ -371,6 +377,114 @@ TEST(ProxyProtocol, CheckSendProxy) {
       milliseconds{5000}))
       << status_of("with") << "\n"
       << status_of("without");
+}
+
+// The TLVs of a v2 header as "type=value" strings (the SSL TLV's sub-TLVs
+// flattened after its client byte and verify field), in the order sent.
+std::vector<std::string> tlvs_of(const std::string& h, size_t from, size_t to) {
+  std::vector<std::string> out;
+  while (from + 3 <= to) {
+    const uint8_t type = uint8_t(h[from]);
+    const size_t len = size_t(uint8_t(h[from + 1])) << 8 | uint8_t(h[from + 2]);
+    const std::string v = h.substr(from + 3, len);
+    char t[8];
+    snprintf(t, sizeof t, "%02x=", type);
+    if (type == proxyproto::kTlvSsl && v.size() >= 5) {
+      char head[32];
+      snprintf(head, sizeof head, "client:%u,verify:%u", uint8_t(v[0]),
+               uint32_t(uint8_t(v[1])) << 24 | uint32_t(uint8_t(v[2])) << 16 |
+                   uint32_t(uint8_t(v[3])) << 8 | uint8_t(v[4]));
+      out.push_back(std::string(t) + head);
+      for (std::string sub : tlvs_of(h, from + 3 + 5, from + 3 + len)) out.push_back("  " + sub);
+    } else if (type == proxyproto::kTlvCrc32c) {
+      out.push_back(std::string(t) + "(4 bytes)");
+    } else {
+      out.push_back(std::string(t) + v);
+    }
+    from += 3 + len;
+  }
+  return out;
+}
+
+// A TLS frontend whose server gets send-proxy-v2-ssl-cn and every v2 option:
+// the TLVs Hearth writes are HAProxy's, value for value (the parser also
+// checks the CRC32C of each).
+TEST(ProxyProtocol, SslTlvsAsHAProxy) {
+  TestCerts certs;
+  const std::string pem = certs.server("srv.pem", "a.example", {"a.example"});
+  const std::string client = certs.client("client", "client-cn");
+  ASSERT_FALSE(pem.empty() || client.empty()) << certs.last_error();
+  std::mutex mu;
+  std::vector<std::string> headers;
+  ScriptedServer capture([&](int fd) {
+    std::string in = recv_n(fd, 16, milliseconds{3000});
+    if (in.size() < 16) return;
+    const size_t len = size_t(uint8_t(in[14])) << 8 | uint8_t(in[15]);
+    in += recv_n(fd, len, milliseconds{3000});
+    std::string req;
+    while (req.find("\r\n\r\n") == std::string::npos) {
+      const std::string more = recv_n(fd, 1, milliseconds{3000});
+      if (more.empty()) return;
+      req += more;
+    }
+    {
+      std::lock_guard<std::mutex> l(mu);
+      headers.push_back(in);
+    }
+    send_all(fd, "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+  });
+  std::vector<std::vector<std::string>> runs;
+  for (const std::string binary : kBinaries) {
+    const uint16_t port = free_tcp_port();
+    HearthProcess p(
+        expand(std::string(kDefaults) +
+                   "frontend f\n  bind 127.0.0.1:${P} ssl crt ${PEM} ca-file ${CA} verify optional "
+                   "alpn http/1.1 ciphers ECDHE-RSA-AES128-GCM-SHA256\n  unique-id-format "
+                   "uid-%[req.hdr(x-n)]\n  default_backend b\n"
+                   "backend b\n  server s 127.0.0.1:${S} send-proxy-v2-ssl-cn proxy-v2-options "
+                   "ssl-cipher,cert-sig,cert-key,authority,crc32c,unique-id\n",
+               {{"P", std::to_string(port)},
+                {"PEM", pem},
+                {"CA", certs.ca_pem()},
+                {"S", std::to_string(capture.port())},
+                {"TC", "5s"}}),
+        options_for(binary, port));
+    ASSERT_TRUE(p.ready()) << name_of(binary) << p.describe();
+    {
+      std::lock_guard<std::mutex> l(mu);
+      headers.clear();
+    }
+    for (bool with_cert : {true, false}) {
+      TlsClientOptions o{.sni = "a.example", .alpn = "http/1.1", .max_version = TLS1_2_VERSION};
+      if (with_cert) o.cert = client, o.key = certs.dir() + "/client.key";
+      TlsClient c(port, o);
+      ASSERT_TRUE(c.ok()) << name_of(binary) << ": " << c.error();
+      ASSERT_TRUE(c.write_all("GET / HTTP/1.1\r\nhost: a\r\nx-n: 7\r\nconnection: close\r\n\r\n"));
+      std::string head, body;
+      EXPECT_EQ(c.read_response(&head, &body), 200) << name_of(binary) << head;
+    }
+    std::vector<std::string> seen;
+    std::lock_guard<std::mutex> l(mu);
+    for (const std::string& h : headers) {
+      proxyproto::Header parsed;
+      EXPECT_EQ(proxyproto::parse(reinterpret_cast<const uint8_t*>(h.data()), h.size(), &parsed),
+                proxyproto::ParseStatus::kDone)
+          << name_of(binary);
+      for (const std::string& t : tlvs_of(h, 16 + 12, h.size())) seen.push_back(t);
+      seen.push_back("--");
+    }
+    std::sort(seen.begin(), seen.end());  // the TLV order differs (crc32c first in HAProxy)
+    runs.push_back(seen);
+  }
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0], runs[1]);
+  std::string all;
+  for (const std::string& t : runs[0]) all += t + "\n";
+  EXPECT_NE(all.find("22=client-cn"), std::string::npos) << all;
+  EXPECT_NE(all.find("02=a.example"), std::string::npos) << all;
+  EXPECT_NE(all.find("05=uid-7"), std::string::npos) << all;
+  EXPECT_NE(all.find("01=http/1.1"), std::string::npos) << all;
+  EXPECT_NE(all.find("20=client:7,verify:0"), std::string::npos) << all;
 }
 
 }  // namespace
