@@ -226,7 +226,9 @@ std::vector<net::Connection*> ConnPool::take_all_idle(int64_t now_ms, size_t kee
 }
 
 bool ConnPool::adopt(const HandoverInbox::Entry& e, int64_t now_ms) {
-  if (!srv_->serving()) {
+  // A server that now sends a PROXY header shares no connection: one from
+  // before (sent without a header) would never be taken.
+  if (!srv_->serving() || srv_->pp_version) {
     close(e.fd);
     return false;
   }
