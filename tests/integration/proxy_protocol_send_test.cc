@@ -130,6 +130,38 @@ TEST(ProxyProtocol, CheckSendProxy) {
       << status_of("without");
 }
 
+// An HTTP server that expects a v2 PROXY header first, keeps it, and answers
+// 200 to the request after it.
+struct HeaderCapture {
+  std::mutex mu;
+  std::vector<std::string> got;
+  ScriptedServer server{[this](int fd) {
+    std::string in = recv_n(fd, 16, milliseconds{3000});
+    if (in.size() < 16) return;
+    const size_t len = size_t(uint8_t(in[14])) << 8 | uint8_t(in[15]);
+    in += recv_n(fd, len, milliseconds{3000});
+    std::string req;
+    while (req.find("\r\n\r\n") == std::string::npos) {
+      const std::string more = recv_n(fd, 1, milliseconds{3000});
+      if (more.empty()) return;
+      req += more;
+    }
+    {
+      std::lock_guard<std::mutex> l(mu);
+      got.push_back(in);
+    }
+    send_all(fd, "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+  }};
+  void clear() {
+    std::lock_guard<std::mutex> l(mu);
+    got.clear();
+  }
+  std::vector<std::string> headers() {
+    std::lock_guard<std::mutex> l(mu);
+    return got;
+  }
+};
+
 // The TLVs of a v2 header as "type=value" strings (the SSL TLV's sub-TLVs
 // flattened after its client byte and verify field), in the order sent.
 std::vector<std::string> tlvs_of(const std::string& h, size_t from, size_t to) {
@@ -165,25 +197,7 @@ TEST(ProxyProtocol, SslTlvsAsHAProxy) {
   const std::string pem = certs.server("srv.pem", "a.example", {"a.example"});
   const std::string client = certs.client("client", "client-cn");
   ASSERT_FALSE(pem.empty() || client.empty()) << certs.last_error();
-  std::mutex mu;
-  std::vector<std::string> headers;
-  ScriptedServer capture([&](int fd) {
-    std::string in = recv_n(fd, 16, milliseconds{3000});
-    if (in.size() < 16) return;
-    const size_t len = size_t(uint8_t(in[14])) << 8 | uint8_t(in[15]);
-    in += recv_n(fd, len, milliseconds{3000});
-    std::string req;
-    while (req.find("\r\n\r\n") == std::string::npos) {
-      const std::string more = recv_n(fd, 1, milliseconds{3000});
-      if (more.empty()) return;
-      req += more;
-    }
-    {
-      std::lock_guard<std::mutex> l(mu);
-      headers.push_back(in);
-    }
-    send_all(fd, "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-  });
+  HeaderCapture capture;
   std::vector<std::vector<std::string>> runs;
   for (const std::string binary : kBinaries) {
     const uint16_t port = free_tcp_port();
@@ -197,14 +211,11 @@ TEST(ProxyProtocol, SslTlvsAsHAProxy) {
                {{"P", std::to_string(port)},
                 {"PEM", pem},
                 {"CA", certs.ca_pem()},
-                {"S", std::to_string(capture.port())},
+                {"S", std::to_string(capture.server.port())},
                 {"TC", "5s"}}),
         options_for(binary, port));
     ASSERT_TRUE(p.ready()) << name_of(binary) << p.describe();
-    {
-      std::lock_guard<std::mutex> l(mu);
-      headers.clear();
-    }
+    capture.clear();
     for (bool with_cert : {true, false}) {
       TlsClientOptions o{.sni = "a.example", .alpn = "http/1.1", .max_version = TLS1_2_VERSION};
       if (with_cert) o.cert = client, o.key = certs.dir() + "/client.key";
@@ -215,8 +226,7 @@ TEST(ProxyProtocol, SslTlvsAsHAProxy) {
       EXPECT_EQ(c.read_response(&head, &body), 200) << name_of(binary) << head;
     }
     std::vector<std::string> seen;
-    std::lock_guard<std::mutex> l(mu);
-    for (const std::string& h : headers) {
+    for (const std::string& h : capture.headers()) {
       proxyproto::Header parsed;
       EXPECT_EQ(proxyproto::parse(reinterpret_cast<const uint8_t*>(h.data()), h.size(), &parsed),
                 proxyproto::ParseStatus::kDone)
@@ -236,6 +246,40 @@ TEST(ProxyProtocol, SslTlvsAsHAProxy) {
   EXPECT_NE(all.find("05=uid-7"), std::string::npos) << all;
   EXPECT_NE(all.find("01=http/1.1"), std::string::npos) << all;
   EXPECT_NE(all.find("20=client:7,verify:0"), std::string::npos) << all;
+}
+
+// mode tcp: unique-id-format gives the stream an id, sent as the UNIQUE_ID
+// TLV and logged by %ID, as HAProxy does.
+TEST(ProxyProtocol, TcpUniqueIdAsHAProxy) {
+  HeaderCapture capture;
+  std::vector<std::string> runs;
+  for (const std::string binary : kBinaries) {
+    capture.clear();
+    const uint16_t port = free_tcp_port();
+    HearthProcess p(
+        expand("global\n  log stdout format raw local0 info\n"
+               "defaults\n  mode tcp\n  log global\n  timeout connect 2s\n"
+               "  timeout client 5s\n  timeout server 5s\n"
+               "listen t\n  bind 127.0.0.1:${P}\n  unique-id-format ID-%ci-%ft\n"
+               "  log-format \"tcplog id=%ID\"\n"
+               "  server s 127.0.0.1:${S} send-proxy-v2 proxy-v2-options unique-id\n",
+               {{"P", std::to_string(port)}, {"S", std::to_string(capture.server.port())}}),
+        options_for(binary, port));
+    ASSERT_TRUE(p.ready()) << name_of(binary) << p.describe();
+    EXPECT_EQ(http_status(get_from("127.0.0.6", port)), 200) << name_of(binary);
+    ASSERT_TRUE(wait_until([&] { return !lines_with(p.output(), {"tcplog "}).empty(); },
+                           milliseconds{3000}))
+        << p.output();
+    const std::vector<std::string> h = capture.headers();
+    ASSERT_EQ(h.size(), 1u) << name_of(binary);
+    std::string seen;
+    for (const std::string& t : tlvs_of(h[0], 16 + 12, h[0].size())) seen += t + " ";
+    const std::string line = lines_with(p.output(), {"tcplog "})[0];
+    runs.push_back(seen + line.substr(line.find("tcplog ")));
+  }
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0], runs[1]);
+  EXPECT_EQ(runs[0], "05=ID-127.0.0.6-t tcplog id=ID-127.0.0.6-t");
 }
 
 }  // namespace
