@@ -307,6 +307,10 @@ std::string RuntimeApi::show_metrics() {
   for (stream::Frontend* f : frontends_)
     o << "hearth_frontend_sessions_total{frontend=\"" << f->name << "\"} "
       << f->counters.sessions.load() << "\n";
+  o << "# TYPE hearth_frontend_failed_proxy_headers_total counter\n";
+  for (stream::Frontend* f : frontends_)
+    o << "hearth_frontend_failed_proxy_headers_total{frontend=\"" << f->name << "\"} "
+      << f->counters.failed_proxy_headers.load() << "\n";
   o << "# TYPE hearth_frontend_current_connections gauge\n";
   for (stream::Frontend* f : frontends_)
     o << "hearth_frontend_current_connections{frontend=\"" << f->name << "\"} "

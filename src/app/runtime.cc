@@ -466,6 +466,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
       spec.threads = b.opts.threads;
       auto info = std::make_unique<net::BindInfo>();
       info->name = b.opts.name;
+      info->accept_proxy = b.opts.accept_proxy;
       info->id = bids[k];
       info->maxconn = b.opts.maxconn;
       spec.info = info.get();

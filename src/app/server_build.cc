@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <set>
 
+#include "net/proxy_out.h"
+
 namespace hearth::app {
 namespace {
 
@@ -80,9 +82,32 @@ bool init_server_addr(const config::ServerConfig& sc, backend::Server* s,
   return false;
 }
 
+// The net layer reads the v2 options with its own names for the same bits.
+static_assert(uint16_t(config::kPpSsl) == net::kPpOptSsl &&
+              uint16_t(config::kPpCertCn) == net::kPpOptCertCn &&
+              uint16_t(config::kPpSslCipher) == net::kPpOptSslCipher &&
+              uint16_t(config::kPpCertSig) == net::kPpOptCertSig &&
+              uint16_t(config::kPpCertKey) == net::kPpOptCertKey &&
+              uint16_t(config::kPpAuthority) == net::kPpOptAuthority &&
+              uint16_t(config::kPpCrc32c) == net::kPpOptCrc32c &&
+              uint16_t(config::kPpUniqueId) == net::kPpOptUniqueId);
+
+static void set_proxy_protocol(const config::ServerConfig& sc, backend::Server* s) {
+  s->pp_version = sc.send_proxy_v2 ? 2 : sc.send_proxy_v1 ? 1 : 0;
+  s->pp_opts = sc.proxy_v2_opts;
+  // As HAProxy: checks follow the traffic unless they go elsewhere ("port",
+  // "addr"); check-send-proxy forces a header (v1 unless v2 is set).
+  const bool elsewhere = sc.check_port.has_value() || !sc.check_addr.empty();
+  if (sc.check_send_proxy)
+    s->check_pp_version = s->pp_version ? s->pp_version : 1;
+  else
+    s->check_pp_version = elsewhere ? 0 : s->pp_version;
+}
+
 bool set_connect_options(const config::ServerConfig& sc, const std::string& source,
                          const SocketBuffers& bufs, backend::Server* s,
                          std::vector<std::string>* errors) {
+  set_proxy_protocol(sc, s);
   net::ConnectOptions& o = s->conn_opts;
   o.tfo = sc.tfo;
   o.sndbuf = bufs.sndbuf;

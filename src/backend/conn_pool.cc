@@ -94,7 +94,9 @@ net::Connection* ConnPool::take_private(const ConnRequest& r, int64_t now_ms) {
     case IdleVerdict::kUsable:
       break;
   }
-  if (net::tls_server_name(c) != r.sni) {  // opened for another server name
+  // Opened for another server name, or with a PROXY header saying something
+  // else (set-src changed the address, another unique id).
+  if (net::tls_server_name(c) != r.sni || c->proxy_key != r.proxy_key) {
     r.priv->close();
     return nullptr;
   }
@@ -127,7 +129,8 @@ net::Connection* ConnPool::take_available(std::string_view sni) {
 }
 
 void ConnPool::note_streams(net::Connection* c) {
-  const bool room = c->mux->avail_streams() > 0 && c->reusable();
+  const bool room =
+      c->mux->avail_streams() > 0 && c->reusable() && !(c->flags & net::kConnProxyHdr);
   const bool linked = c->idle_hook.linked() && c->idle_owner == this;
   if (room && !linked) {
     avail_.push_back(&c->idle_hook);
@@ -162,6 +165,8 @@ net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   }
   net::Connection* c = take_private(r, now_ms);
   if (c) return c;
+  // A connection that began with a PROXY header serves its own client only.
+  if (r.proxy_key) return nullptr;
   if (may_share(r) && (c = take_available(r.sni))) return c;
   if (settings_.reuse == HttpReuse::kNever) return nullptr;
   bool allowed = true, safe_only = false;
@@ -195,7 +200,8 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
     return;
   }
   bool keep = r.reusable;
-  if (settings_.reuse == HttpReuse::kNever || (c->flags & net::kConnPrivate)) {
+  if (settings_.reuse == HttpReuse::kNever ||
+      (c->flags & (net::kConnPrivate | net::kConnProxyHdr))) {
     keep = keep && r.priv && r.client_keep && settings_.max_conn != 0 &&
            (settings_.max_reuse < 0 || c->exchanges <= uint32_t(settings_.max_reuse));
     if (sc->mux->detach(sc, keep)) r.priv->park(c, srv_, now_ms);
@@ -220,7 +226,9 @@ std::vector<net::Connection*> ConnPool::take_all_idle(int64_t now_ms, size_t kee
 }
 
 bool ConnPool::adopt(const HandoverInbox::Entry& e, int64_t now_ms) {
-  if (!srv_->serving()) {
+  // A server that now sends a PROXY header shares no connection: one from
+  // before (sent without a header) would never be taken.
+  if (!srv_->serving() || srv_->pp_version) {
     close(e.fd);
     return false;
   }

@@ -49,6 +49,10 @@ struct ConnRequest {
   // server (verification, ALPN and client certificate are the server's): a
   // connection opened for a.example never carries a request for b.example.
   std::string_view sni;
+  // Non-zero: the server's connections begin with a PROXY header, and this is
+  // the key of the one this request would send (net::proxy_header_key). Only
+  // the client's own private connection opened with the same key may serve it.
+  uint64_t proxy_key = 0;
 };
 
 // How an exchange ended.

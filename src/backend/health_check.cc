@@ -14,6 +14,7 @@
 #include "http/start_line.h"
 #include "http/status.h"
 #include "net/connection.h"
+#include "net/proxy_out.h"
 #include "net/socket.h"
 #include "net/tls_transport.h"
 #include "net/transport.h"
@@ -204,6 +205,11 @@ void HealthCheck::begin() {
   phase_ = Phase::kConnecting;
   if (!conn_ && err) return finish(connect_error_status(err), 0, std::strerror(err));
   if (!conn_) return finish(CheckStatus::kSockErr, 0, "cannot register the socket");
+  // check-send-proxy (or send-proxy): a header describing no client, v1
+  // "UNKNOWN" or v2 LOCAL, as HAProxy's checks send.
+  if (srv_->check_pp_version &&
+      !net::queue_proxy_header(conn_, srv_->check_pp_version, srv_->pp_opts, net::ProxySource{}))
+    return finish(CheckStatus::kSockErr, 0, "cannot build the PROXY header");
   if (!net::tls_client_prepare(conn_, srv_->check_sni))
     return finish(CheckStatus::kSockErr, 0, "cannot set up TLS");
   int64_t bound = spec_.intervals.inter;

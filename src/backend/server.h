@@ -93,6 +93,13 @@ class Server {
   // Drain: UP and checked, but takes no new load-balanced traffic ("set server
   // ... state drain", or a state file); use-server still reaches it.
   std::atomic<bool> drain{false};
+  // PROXY protocol: the version its connections begin with (0: none, 1:
+  // send-proxy, 2: send-proxy-v2), the v2 options (net::ProxyV2Bits), and
+  // whether its health checks send a header too (check-send-proxy, or
+  // send-proxy without "port" nor "addr"): 0, 1 or 2.
+  uint8_t pp_version = 0;
+  uint16_t pp_opts = 0;
+  uint8_t check_pp_version = 0;
   int check_port = 0;      // "port" of its checks as configured (0: the server's)
   std::string check_addr;  // "addr" of its checks as configured ("": the server's)
   int iweight = 1;  // the weight the configuration gave (weight may differ after a state file)

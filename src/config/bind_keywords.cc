@@ -135,6 +135,7 @@ const Option kOptions[] = {
     {"tfo", nullptr, [](BindOptions& o) { o.tfo = true; }},
     {"defer-accept", nullptr, [](BindOptions& o) { o.defer_accept = true; }},
     {"transparent", nullptr, [](BindOptions& o) { o.transparent = true; }},
+    {"accept-proxy", nullptr, [](BindOptions& o) { o.accept_proxy = true; }},
 };
 
 // HAProxy 2.6's other bind options, and why Hearth refuses them.
@@ -153,7 +154,6 @@ const Refused kRefused[] = {
     {"force-tlsv10", kOld},
     {"force-tlsv11", kOld},
     {"generate-certificates", kTls},
-    {"accept-proxy", "the PROXY protocol is not supported by Hearth yet"},
     {"accept-netscaler-cip", "the NetScaler CIP protocol is not supported by Hearth"},
     {"expose-fd", "'expose-fd' belongs on a 'stats socket' line"},
     {"level", kUnix},

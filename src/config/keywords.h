@@ -70,6 +70,14 @@ void parse_server(const Directive& d, ProxySection& section, Reporter& rep);
 // Returns: 1 if applied, 0 if `o` is not one, -1 after an error.
 int apply_server_conn_option(const Directive& d, size_t v, const std::string& o,
                              const std::string& kw, ServerConfig& sv, Reporter& rep);
+// Applies the PROXY protocol option d[*i] of a server line (send-proxy & co,
+// proxy-v2-options, check-send-proxy), moving *i past its value if it has one.
+// Returns: 1 if applied, 0 if d[*i] is not one, -1 after an error.
+int apply_server_proxy_option(const Directive& d, size_t* i, const std::string& kw,
+                              ServerConfig& sv, Reporter& rep);
+// Warns when a server has proxy-v2-options but sends no v2 header (HAProxy
+// accepts this silently and sends none of them).
+void warn_unused_proxy_v2_options(const Directive& d, const ServerConfig& sv, Reporter& rep);
 // "source ADDR[:PORT]" in a proxy: the default of its servers' "source".
 void parse_proxy_source(const Directive& d, ProxySection& section, Reporter& rep);
 void parse_default_server(const Directive& d, ProxySection& section, Reporter& rep);

@@ -70,6 +70,19 @@ struct ServerTls {
   std::string first_option_name;
 };
 
+// proxy-v2-options (and the send-proxy-v2-ssl forms): what a v2 PROXY header
+// sent to a server carries besides the addresses.
+enum ProxyV2Opt : uint16_t {
+  kPpSsl = 1u << 0,        // the SSL TLV: client TLS, verify result, version
+  kPpCertCn = 1u << 1,     // its CN sub-TLV: the client certificate's common name
+  kPpSslCipher = 1u << 2,  // its cipher sub-TLV
+  kPpCertSig = 1u << 3,    // its signature algorithm sub-TLV (client certificate)
+  kPpCertKey = 1u << 4,    // its key algorithm sub-TLV (client certificate)
+  kPpAuthority = 1u << 5,  // AUTHORITY: the authority received, else the client's SNI
+  kPpCrc32c = 1u << 6,     // CRC32C of the header
+  kPpUniqueId = 1u << 7,   // UNIQUE_ID: the stream's unique-id-format
+};
+
 struct ServerConfig {
   SourceLoc loc;
   std::string name;
@@ -110,6 +123,12 @@ struct ServerConfig {
   std::string check_addr;            // "addr": check this host instead ("" = the server's)
   InitState init_state = InitState::kUp;
   ServerTls tls;
+  // PROXY protocol on its connections: send-proxy (v1), send-proxy-v2 (v2
+  // wins when both are set), the v2 options (ProxyV2Opt bits), and
+  // check-send-proxy (its checks send one even with "port" or "addr").
+  bool send_proxy_v1 = false, send_proxy_v2 = false;
+  uint16_t proxy_v2_opts = 0;
+  bool check_send_proxy = false;
 };
 
 // Where a bind line's certificates come from: "crt PATH" (a PEM file or a
@@ -173,6 +192,7 @@ struct BindOptions {
   bool tfo = false;           // TCP_FASTOPEN
   bool defer_accept = false;  // TCP_DEFER_ACCEPT
   bool transparent = false;   // IP_TRANSPARENT / IPV6_TRANSPARENT
+  bool accept_proxy = false;  // accept-proxy: a PROXY header (v1 or v2) comes first
   std::string interface;      // SO_BINDTODEVICE
   int mss = 0;                // TCP_MAXSEG: > 0 the value, < 0 reduce the default by it
   int64_t tcp_ut_ms = 0;      // TCP_USER_TIMEOUT

@@ -16,7 +16,9 @@ const char* const kSupported =
     "verifyhost, no-verifyhost, ca-file, crl-file, crt, sni, alpn, ssl-min-ver, ssl-max-ver, "
     "ciphers, ciphersuites, no-ssl-reuse, ssl-reuse, no-tls-tickets, tls-tickets, no-sslv3, "
     "no-tlsv10, no-tlsv11, no-tlsv12, no-tlsv13, force-tlsv12, force-tlsv13, check-ssl, "
-    "no-check-ssl, check-sni, check-alpn";
+    "no-check-ssl, check-sni, check-alpn, send-proxy, send-proxy-v2, send-proxy-v2-ssl, "
+    "send-proxy-v2-ssl-cn, no-send-proxy, no-send-proxy-v2, no-send-proxy-v2-ssl, "
+    "no-send-proxy-v2-ssl-cn, proxy-v2-options, check-send-proxy";
 
 // HAProxy server options Hearth recognises but does not implement yet.
 const char* const kLaterOptions[] = {"agent-addr",
@@ -25,7 +27,6 @@ const char* const kLaterOptions[] = {"agent-addr",
                                      "agent-port",
                                      "agent-send",
                                      "check-proto",
-                                     "check-send-proxy",
                                      "cookie",
                                      "error-limit",
                                      "namespace",
@@ -40,10 +41,6 @@ const char* const kLaterOptions[] = {"agent-addr",
                                      "resolve-opts",
                                      "resolve-prefer",
                                      "resolvers",
-                                     "send-proxy",
-                                     "send-proxy-v2",
-                                     "send-proxy-v2-ssl",
-                                     "send-proxy-v2-ssl-cn",
                                      "npn",
                                      "allow-0rtt",
                                      "slowstart",
@@ -177,6 +174,10 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Serv
       continue;
     }
     if (apply_flag(d, i, sv)) continue;
+    if (int pp = apply_server_proxy_option(d, &i, kw, sv, rep)) {
+      if (pp < 0) return false;
+      continue;
+    }
     const size_t v = ++i;  // every other supported option takes one value
     if (o == "weight") {
       auto n = int_value(d, v, kw, o, 0, 256, rep);
@@ -265,6 +266,7 @@ void parse_server(const Directive& d, ProxySection& s, Reporter& rep) {
                   "' needs 'ssl' (or 'check-ssl') on the server");
     return;
   }
+  warn_unused_proxy_v2_options(d, sv, rep);
   s.proxy.servers.push_back(std::move(sv));
 }
 

@@ -30,6 +30,9 @@ struct TcpRule {
     kSetDst,       // set-dst EXPR: the session's destination address
     kSetDstPort,   // set-dst-port EXPR
     kCapture,      // tcp-request content capture EXPR len N (`expr`, `cap_id`)
+    // tcp-request connection expect-proxy layer4: a PROXY header comes first
+    // on this connection (as the bind line's accept-proxy); the rules go on.
+    kExpectProxy,
   } action = Action::kAccept;
   std::shared_ptr<const expr::Condition> cond;   // if/unless; null: always
   std::shared_ptr<const expr::SampleExpr> expr;  // set-var, set-src & co, capture
@@ -39,6 +42,9 @@ struct TcpRule {
   int8_t log_level = 0;       // set-log-level: a LogLevel value (log_model.h)
   int cap_id = 0;             // capture: the request slot it declared
   bool stream_level = false;  // a content rule: set-src & co hold for the stream only
+  // A connection rule: set-src & co change the connection's own addresses
+  // (what fc_src and fc_dst report, below a PROXY header's).
+  bool conn_level = false;
 };
 
 // A proxy's tcp rules. In a frontend: connection, session and content rules;

@@ -22,7 +22,7 @@ struct Later {
 
 // HAProxy 2.6 actions of the tcp rule sets that Hearth does not run.
 const Later kLater[] = {
-    {"expect-proxy", "the PROXY protocol is not supported yet"},
+    {"expect-proxy", "only tcp-request connection rules expect a PROXY header"},
     {"expect-netscaler-cip", "the NetScaler CIP protocol is not supported"},
     {"track-sc0", "stick tables are not supported yet"},
     {"track-sc1", "stick tables are not supported yet"},
@@ -127,6 +127,9 @@ const char* supported_of(Kind k) {
     case Kind::kContent:
       return "accept, reject, silent-drop, set-var, set-var-fmt, unset-var, set-log-level, "
              "capture, set-src, set-src-port, set-dst or set-dst-port";
+    case Kind::kConnection:
+      return "accept, reject, silent-drop, expect-proxy layer4, set-var, set-var-fmt, "
+             "unset-var, set-src, set-src-port, set-dst or set-dst-port";
     default:
       return "accept, reject, silent-drop, set-var, set-var-fmt, unset-var, set-src, "
              "set-src-port, set-dst or set-dst-port";
@@ -246,6 +249,7 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   rule.file = d.loc.file;
   rule.line = d.loc.line;
   rule.stream_level = kind == Kind::kContent;
+  rule.conn_level = kind == Kind::kConnection;
   size_t cond_at = 3;
   const uint8_t where = where_of(kind);
   if (action == "accept") {
@@ -266,6 +270,13 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   } else if (kind != Kind::kResponse && (action == "set-src" || action == "set-src-port" ||
                                          action == "set-dst" || action == "set-dst-port")) {
     if (!parse_addr_action(d, action, kw, where, rule, rep)) return;
+    cond_at = 4;
+  } else if (action == "expect-proxy" && kind == Kind::kConnection) {
+    if (d.size() < 4 || d[3] != "layer4") {
+      rep.error(d.loc, kw, "expects 'expect-proxy layer4' (the only layer HAProxy 2.6 has)");
+      return;
+    }
+    rule.action = Action::kExpectProxy;
     cond_at = 4;
   } else if (action == "capture" && kind == Kind::kContent) {
     if (!parse_capture(d, kw, where, s, rule, rep)) return;

@@ -202,6 +202,9 @@ const std::vector<Named>& catalog() {
     add("fc_dst_is_local", def(FetchId::kFcDstIsLocal, none, T::kBool, kUseAny));
     add("fc_src_is_local", def(FetchId::kFcSrcIsLocal, none, T::kBool, kUseAny));
     add("stopping", def(FetchId::kStopping, none, T::kBool, kUseAny));
+    add("fc_rcvd_proxy", def(FetchId::kFcRcvdProxy, none, T::kBool, kUseAny));
+    add("fc_pp_authority", def(FetchId::kFcPpAuthority, none, T::kStr, kUseAny));
+    add("fc_pp_unique_id", def(FetchId::kFcPpUniqueId, none, T::kStr, kUseAny));
     const ArgSpec unit{0, {A::kStr}};
     for (auto [n, id] : {std::pair{"fc_rtt", FetchId::kFcRtt}, {"fc_rttvar", FetchId::kFcRttvar}}) {
       FetchDef d = def(id, unit, T::kSint, kUseAny);

@@ -178,6 +178,9 @@ enum class FetchId : uint16_t {
   kFcDst,
   kFcDstPort,
   kFcHttpMajor,
+  kFcRcvdProxy,    // fc_rcvd_proxy: the connection began with a PROXY header
+  kFcPpAuthority,  // fc_pp_authority, fc_pp_unique_id: its v2 TLVs
+  kFcPpUniqueId,
   kFcRtt,  // fc_rtt([unit]) to fc_reordering: the kernel's TCP_INFO
   kFcRttvar,
   kFcUnacked,

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cassert>
 
+#include "net/proxy_out.h"
 #include "net/socket.h"
 #include "net/transport.h"
 
@@ -73,6 +74,7 @@ void Connection::destroy() {
   if (recv_sub) recv_sub->events &= ~kWakeRecv;
   if (send_sub) send_sub->events &= ~kWakeSend;
   if (xprt) xprt->close(this);
+  ProxyOut::pool().destroy(pp_out);
   loop_->del_fd(fd_);
   if ((flags & kConnNoLinger) && !(flags & (kConnRdShut | kConnWrShut))) {
     linger l{1, 0};
@@ -92,6 +94,16 @@ ConnectStatus Connection::connect_status() {
     flags |= kConnError;
     return ConnectStatus::kFailed;
   }
+  // A PROXY header goes first, ahead of the TLS handshake.
+  if (pp_out) switch (send_proxy_out(this)) {
+      case ProxySendStatus::kPending:
+        return ConnectStatus::kPending;
+      case ProxySendStatus::kFailed:
+        flags |= kConnError;
+        return ConnectStatus::kFailed;
+      case ProxySendStatus::kDone:
+        break;
+    }
   switch (xprt->handshake(this)) {
     case HandshakeStatus::kPending:
       return ConnectStatus::kPending;

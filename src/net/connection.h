@@ -17,6 +17,7 @@ class Mux;
 namespace hearth::net {
 
 class Transport;
+struct ProxyOut;
 
 enum ConnFlag : uint32_t {
   kConnError = 1u << 0,       // socket error or reset seen
@@ -34,6 +35,9 @@ enum ConnFlag : uint32_t {
   // peer's FIN was read or ours was sent first (as HAProxy), so no FIN_WAIT
   // state is left behind.
   kConnNoLinger = 1u << 11,
+  // Server side: it began with a PROXY header describing one client, so it
+  // is private to that client's connection and never shared (ConnPool).
+  kConnProxyHdr = 1u << 12,
 };
 
 // Where an outgoing connect stands (Connection::connect_status).
@@ -96,6 +100,10 @@ class Connection final : public FdHandler {
   void* idle_owner = nullptr;  // the pool-side object that linked it
   int64_t idle_since_ms = 0;
   uint32_t exchanges = 0;  // completed request/response exchanges on it
+  // A PROXY header still to send before anything else (outgoing; null: none
+  // or sent), and the key of what the header said (kConnProxyHdr).
+  ProxyOut* pp_out = nullptr;
+  uint64_t proxy_key = 0;
   // Leaves the idle list it is in (no-op if none).
   void unlink_idle() {
     if (idle_unlink) idle_unlink(this);

@@ -23,7 +23,8 @@ using AcceptFn = void (*)(Listener* l, int fd, const Address& peer, void* ctx);
 struct BindInfo {
   std::string name;
   int id = 0;
-  int maxconn = 0;  // 0: no limit of its own
+  int maxconn = 0;            // 0: no limit of its own
+  bool accept_proxy = false;  // accept-proxy: a PROXY header comes first
   // Connections accepted on this line and not closed yet; whoever owns an
   // accepted connection gives its count back (Session).
   std::atomic<int> cur{0};

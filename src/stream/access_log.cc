@@ -166,10 +166,14 @@ void send_log_line(const FrontendLog& log, int8_t level, std::string_view sd,
 }
 
 void emit_connect_line(const FrontendLog& log, const net::Connection& client,
-                       const std::string& fe_name, bool http) {
+                       const std::string& fe_name, bool http, const net::Address* from_addr,
+                       const net::Address* to_addr) {
   expr::LogAddr from, to;
-  to_log_addr(client.peer().sa(), &from);
-  local_log_addr(client.fd(), &to);
+  to_log_addr(from_addr ? from_addr->sa() : client.peer().sa(), &from);
+  if (to_addr)
+    to_log_addr(to_addr->sa(), &to);
+  else
+    local_log_addr(client.fd(), &to);
   static thread_local std::string line;
   line.assign("Connect from ");
   expr::LogRecord r;

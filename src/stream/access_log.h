@@ -19,7 +19,8 @@
 
 namespace hearth::net {
 class Connection;
-}
+struct Address;
+}  // namespace hearth::net
 
 namespace hearth::stream {
 
@@ -99,7 +100,8 @@ void local_log_addr(int fd, expr::LogAddr* out);
 
 // The default line for a connection accepted by frontend `fe_name`.
 void emit_connect_line(const FrontendLog& log, const net::Connection& client,
-                       const std::string& fe_name, bool http);
+                       const std::string& fe_name, bool http, const net::Address* from = nullptr,
+                       const net::Address* to = nullptr);
 
 // Sends `line` at `level` to the frontend's targets.
 void send_log_line(const FrontendLog& log, int8_t level, std::string_view sd,

@@ -37,7 +37,7 @@ net::Address address_of(const expr::Sample& s, int port) {
 
 }  // namespace
 
-void apply_addr_action(AddrAction a, bool stream, const expr::SampleExpr& e, TxnFetch& ctx) {
+void apply_addr_action(AddrAction a, AddrLevel level, const expr::SampleExpr& e, TxnFetch& ctx) {
   Session* sess = ctx.session();
   const net::Connection* conn = ctx.client();
   if (!sess || !conn) return;
@@ -48,7 +48,9 @@ void apply_addr_action(AddrAction a, bool stream, const expr::SampleExpr& e, Txn
       src ? std::optional<net::Address>(sess->client_addr(conn)) : sess->dst_addr(conn);
   if (!cur) return;
   std::unique_ptr<net::Address>& slot =
-      stream ? (src ? sess->strm_src : sess->strm_dst) : (src ? sess->src : sess->dst);
+      level == AddrLevel::kStream    ? (src ? sess->strm_src : sess->strm_dst)
+      : level == AddrLevel::kSession ? (src ? sess->src : sess->dst)
+                                     : (src ? sess->conn_src : sess->conn_dst);
   if (a == AddrAction::kSrc || a == AddrAction::kDst) {
     if (!expr::cast(s, expr::SmpType::kAddr)) return;
     // The port stays (HAProxy keeps it when the family allows it; both
@@ -67,7 +69,7 @@ void apply_addr_rule(const config::HttpRule& r, TxnFetch& ctx) {
                        : r.action == Action::kSetSrcPort ? AddrAction::kSrcPort
                        : r.action == Action::kSetDst     ? AddrAction::kDst
                                                          : AddrAction::kDstPort;
-  apply_addr_action(a, /*stream=*/true, *r.expr, ctx);
+  apply_addr_action(a, AddrLevel::kStream, *r.expr, ctx);
 }
 
 void apply_addr_rule(const config::TcpRule& r, TxnFetch& ctx) {
@@ -76,7 +78,11 @@ void apply_addr_rule(const config::TcpRule& r, TxnFetch& ctx) {
                        : r.action == Tcp::kSetSrcPort ? AddrAction::kSrcPort
                        : r.action == Tcp::kSetDst     ? AddrAction::kDst
                                                       : AddrAction::kDstPort;
-  apply_addr_action(a, r.stream_level, *r.expr, ctx);
+  apply_addr_action(a,
+                    r.stream_level ? AddrLevel::kStream
+                    : r.conn_level ? AddrLevel::kConnection
+                                   : AddrLevel::kSession,
+                    *r.expr, ctx);
 }
 
 }  // namespace hearth::stream

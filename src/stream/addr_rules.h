@@ -11,6 +11,10 @@ namespace hearth::stream {
 
 // Which address an action sets.
 enum class AddrAction : uint8_t { kSrc, kSrcPort, kDst, kDstPort };
+// At which level: the connection's own address (tcp-request connection: fc_src
+// sees it), the session's (tcp-request session), or the current stream's
+// (tcp-request content, http-request).
+enum class AddrLevel : uint8_t { kConnection, kSession, kStream };
 
 // True for the four actions.
 bool is_addr_rule(const config::HttpRule& r);
@@ -18,9 +22,9 @@ bool is_addr_rule(const config::HttpRule& r);
 // Evaluates `e` and sets the session's address or port. An expression with
 // no sample, or one that is no address (set-src, set-dst) or no port number
 // (the -port forms), leaves things as they were, as HAProxy.
-// `stream`: a stream-level rule (tcp-request content, http-request), whose
-// address holds for the current stream only (Session::strm_src / strm_dst).
-void apply_addr_action(AddrAction a, bool stream, const expr::SampleExpr& e, TxnFetch& ctx);
+// A stream-level address holds for the current stream only
+// (Session::strm_src / strm_dst).
+void apply_addr_action(AddrAction a, AddrLevel level, const expr::SampleExpr& e, TxnFetch& ctx);
 
 // The same for an http-request rule and for a tcp-request rule.
 void apply_addr_rule(const config::HttpRule& r, TxnFetch& ctx);

@@ -11,6 +11,8 @@
 #include "net/socket.h"
 #include "net/transport.h"
 #include "stream/http_stream.h"
+#include "stream/proxy_accept.h"
+#include "stream/proxy_info.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
 #include "stream/stream.h"
@@ -82,6 +84,7 @@ bool tcp_connection_rules(Frontend* fe, net::Connection* c, Session* s) {
   TcpFetch fetch(expr::kUseConn, c, fe, nullptr);
   fetch.set_vars(nullptr, s);  // set-src & co change the session's addresses
   fetch.set_session_only(s);
+  fetch.set_expect_proxy(&s->expect_proxy);
   TcpVerdict v = eval_tcp_rules(fe->tcp.connection, fetch);
   if (v == TcpVerdict::kReject) {
     fe->counters.denied_conn.fetch_add(1, std::memory_order_relaxed);
@@ -126,12 +129,25 @@ void start_session(net::Connection* c, Frontend* fe) {
     return;
   }
   // No format: HAProxy's default line, once per accepted connection.
-  if (fe->log && fe->logs.connect_line && fe->logs.max_level >= config::kLogInfo)
-    emit_connect_line(fe->logs, *c, fe->name, fe->mode == config::Mode::kHttp);
+  if (fe->log && fe->logs.connect_line && fe->logs.max_level >= config::kLogInfo) {
+    // The addresses a PROXY header gave, as HAProxy's line shows them.
+    const std::optional<net::Address> to = s->pp ? s->dst_addr(c) : std::nullopt;
+    emit_connect_line(fe->logs, *c, fe->name, fe->mode == config::Mode::kHttp,
+                      s->pp ? &s->client_addr(c) : nullptr, to ? &*to : nullptr);
+  }
   const char* mode = fe->mode == config::Mode::kHttp ? "h1" : "pt";
   mux::StreamFactory factory =
       fe->mode == config::Mode::kHttp ? &HttpStream::create_incoming : &Stream::create_incoming;
   if (!mux::MuxRegistry::install(mode, c, nullptr, factory, fe)) c->destroy();
+}
+
+// After the connection rules and the PROXY header, if any: the TLS handshake
+// on an ssl line, then the session.
+void after_proxy_header(net::Connection* c, Frontend* fe) {
+  if (c->xprt->ssl(c))
+    await_tls_handshake(c, fe, &start_session);
+  else
+    start_session(c, fe);
 }
 
 }  // namespace
@@ -167,10 +183,10 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
     c->destroy();  // the session goes with it
     return;
   }
-  if (c->xprt->ssl(c))
-    await_tls_handshake(c, fe, &start_session);
+  if (s->expect_proxy || (s->bind && s->bind->accept_proxy))
+    await_proxy_header(c, fe, &after_proxy_header);
   else
-    start_session(c, fe);
+    after_proxy_header(c, fe);
 }
 
 }  // namespace hearth::stream

@@ -60,6 +60,9 @@ struct FrontendCounters {
   std::atomic<uint64_t> failed_rewrites{0};
   // TLS handshakes that failed or timed out (their connection error lines).
   std::atomic<uint64_t> failed_handshakes{0};
+  // PROXY headers refused: malformed, truncated, late (timeout client), or
+  // the connection closed or failed while one was awaited.
+  std::atomic<uint64_t> failed_proxy_headers{0};
   std::atomic<uint64_t> denied_resp{0};      // responses denied by http-response rules (dresp)
   std::atomic<uint64_t> req_errors{0};       // requests that could not be read (ereq)
   backend::HttpStatusCounters hrsp;          // responses sent, by class (hrsp_*)

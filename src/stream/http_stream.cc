@@ -53,6 +53,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   ss_.set_sni_eval(&HttpStream::eval_sni);
+  ss_.set_unique_id_fn(&HttpStream::unique_id_of);
   log_.start_ms = now();
   if (Session* s = Session::of(scf->conn)) {
     log_.th = s->take_handshake_ms();
@@ -218,6 +219,12 @@ void HttpStream::check_timeouts() {
     case Phase::kDone:
       return;
   }
+}
+
+std::string_view HttpStream::unique_id_of(void* app) {
+  auto* self = static_cast<HttpStream*>(app);
+  self->make_unique_id();
+  return self->log_.has_unique_id ? std::string_view(self->log_.unique_id) : std::string_view();
 }
 
 size_t HttpStream::eval_sni(void* app, const expr::SampleExpr& e, char* buf, size_t cap) {

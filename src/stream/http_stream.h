@@ -113,6 +113,9 @@ class HttpStream {
   TxnFetch request_fetch();
   // ServerSide::SniEval: a server's "sni" over the request.
   static size_t eval_sni(void* app, const expr::SampleExpr& e, char* buf, size_t cap);
+  // The transaction's unique id, made now if not yet (a server's PROXY v2
+  // unique-id option). Returns: "" without unique-id-format.
+  static std::string_view unique_id_of(void* app);
   void to_server();
   // Waiting for the request payload (http_request_body.cc). wait_body:
   // Returns: true if the payload is there or cannot come; false if the

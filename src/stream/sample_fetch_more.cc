@@ -16,6 +16,7 @@
 #include "stream/fetch_util.h"
 #include "stream/frontend.h"
 #include "stream/http_auth.h"
+#include "stream/proxy_info.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
 
@@ -207,17 +208,43 @@ bool TxnFetch::fetch_more(const expr::FetchDef& def, const expr::Arg* args, size
     case FetchId::kFcSrcPort:
     case FetchId::kFcDst:
     case FetchId::kFcDstPort: {
-      // The socket's own addresses, whatever set-src or set-dst did.
+      // The connection's own addresses: the socket's, or what tcp-request
+      // connection rules set; never a PROXY header's nor later rules'.
       if (!client_) return false;
-      sockaddr_storage ss;
-      socklen_t len = sizeof ss;
       const bool src = id == FetchId::kFcSrc || id == FetchId::kFcSrcPort;
-      auto* sa = reinterpret_cast<sockaddr*>(&ss);
-      if ((src ? getpeername(client_->fd(), sa, &len) : getsockname(client_->fd(), sa, &len)) != 0)
-        return false;
-      const net::Address a = net::Address::from(sa, len);
-      if (id == FetchId::kFcSrc || id == FetchId::kFcDst) return addr_sample(a.sa(), out);
-      out.set_sint(a.port());
+      const Session* s = session_ ? session_ : Session::of(client_);
+      std::optional<net::Address> a;
+      if (s) {
+        a = src ? std::optional<net::Address>(s->conn_src_addr(client_))
+                : s->conn_dst_addr(client_);
+      } else {
+        sockaddr_storage ss;
+        socklen_t len = sizeof ss;
+        auto* sa = reinterpret_cast<sockaddr*>(&ss);
+        if ((src ? getpeername(client_->fd(), sa, &len) : getsockname(client_->fd(), sa, &len)) !=
+            0)
+          return false;
+        a = net::Address::from(sa, len);
+      }
+      if (!a) return false;
+      if (id == FetchId::kFcSrc || id == FetchId::kFcDst) return addr_sample(a->sa(), out);
+      out.set_sint(a->port());
+      return true;
+    }
+    case FetchId::kFcRcvdProxy:
+    case FetchId::kFcPpAuthority:
+    case FetchId::kFcPpUniqueId: {
+      const Session* s = session_ ? session_ : client_ ? Session::of(client_) : nullptr;
+      if (!s) return false;
+      if (id == FetchId::kFcRcvdProxy) {
+        out.set_bool(s->pp != nullptr);
+        return true;
+      }
+      if (!s->pp) return false;
+      const std::string_view v =
+          id == FetchId::kFcPpAuthority ? s->pp->authority_view() : s->pp->unique_id_view();
+      if (v.empty()) return false;
+      out.set_str(v);
       return true;
     }
     case FetchId::kFcHttpMajor:

@@ -4,7 +4,9 @@
 #include "expr/sample_expr.h"
 #include "mux/mux.h"
 #include "net/connection.h"
+#include "net/proxy_out.h"
 #include "net/tls_transport.h"
+#include "stream/proxy_info.h"
 #include "stream/server_connect.h"
 #include "stream/session.h"
 
@@ -62,11 +64,35 @@ void ServerSide::settle_sni() {
   reuse_.sni = sni_;
 }
 
+net::ProxySource ServerSide::proxy_source() const {
+  net::ProxySource from;
+  from.client = client_;
+  from.src = pp_src_ ? &*pp_src_ : nullptr;
+  from.dst = pp_dst_ ? &*pp_dst_ : nullptr;
+  const Session* sess = client_ ? Session::of(client_) : nullptr;
+  if (sess && sess->pp) from.authority = sess->pp->authority_view();
+  if (unique_id_fn_ && (srv_->pp_opts & net::kPpOptUniqueId)) from.unique_id = unique_id_fn_(app_);
+  return from;
+}
+
+void ServerSide::settle_proxy_source() {
+  pp_src_.reset();
+  pp_dst_.reset();
+  reuse_.proxy_key = 0;
+  if (!srv_->pp_version) return;
+  if (const Session* sess = client_ ? Session::of(client_) : nullptr) {
+    pp_src_ = sess->client_addr(client_);
+    pp_dst_ = sess->dst_addr(client_);
+  }
+  reuse_.proxy_key = net::proxy_header_key(proxy_source(), srv_->pp_opts);
+}
+
 // A slot on s is ours: reuse an idle connection if the pool offers one.
 ServerSide::State ServerSide::granted(backend::Server* s, int64_t now_ms) {
   srv_ = last_srv_ = s;
   if (slot_ms_ < 0) slot_ms_ = now_ms;
   settle_sni();
+  settle_proxy_source();
   if (redirectable_ && !srv_->redir.empty()) {
     exp_ = kNever;
     return state_ = State::kRedirect;
@@ -106,6 +132,9 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
                                 mode_ ? mode_ : srv_->http_mux, app_, tasklet_, wait_,
                                 srv_->conn_opts, &bs().srv_sock);
   if (!scb_) return connect_failed(false, now_ms);  // refused at once
+  if (srv_->pp_version &&
+      !net::queue_proxy_header(scb_->conn, srv_->pp_version, srv_->pp_opts, proxy_source()))
+    return connect_failed(false, now_ms);
   if (!net::tls_client_prepare(scb_->conn, sni_)) return connect_failed(false, now_ms);
   return state_;
 }

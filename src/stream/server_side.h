@@ -11,12 +11,14 @@
 // timer runs while state() is kQueued, kConnecting or kTurnAround, and arm the
 // owner's timer no later than deadline().
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "backend/backend.h"
 #include "backend/conn_pool.h"
 #include "core/tasklet.h"
 #include "mux/stream_connector.h"
+#include "net/proxy_out.h"
 
 namespace hearth::stream {
 
@@ -70,6 +72,10 @@ class ServerSide {
   // the expression yields no sample or a longer one (no SNI is sent then).
   using SniEval = size_t (*)(void* app, const expr::SampleExpr& e, char* buf, size_t cap);
   void set_sni_eval(SniEval fn) { sni_eval_ = fn; }
+  // How the owner gives its unique id (unique-id-format), for a server's
+  // PROXY v2 header with proxy-v2-options unique-id. Returns: "" if none.
+  using UniqueIdFn = std::string_view (*)(void* app);
+  void set_unique_id_fn(UniqueIdFn fn) { unique_id_fn_ = fn; }
   // Abandons everything: the connection is closed, the queue place or the
   // server slot given back. Idempotent.
   void release() { finish(nullptr, 0); }
@@ -113,10 +119,16 @@ class ServerSide {
 
   // Evaluates srv_'s sni into sni_ (empty: none) and keys reuse_ with it.
   void settle_sni();
+  // srv_ sends a PROXY header: what it describes (the client connection and
+  // the addresses the stream sees), and reuse_ keyed with it.
+  void settle_proxy_source();
+  net::ProxySource proxy_source() const;
 
   const char* mode_;
   void* app_;
   SniEval sni_eval_ = nullptr;
+  UniqueIdFn unique_id_fn_ = nullptr;
+  std::optional<net::Address> pp_src_, pp_dst_;  // the PROXY header's addresses
   char sni_buf_[256];  // the SNI of connections to srv_ (a DNS name is at most 253 bytes)
   std::string_view sni_;
   Tasklet* tasklet_;

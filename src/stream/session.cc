@@ -4,24 +4,39 @@
 
 #include "net/connection.h"
 #include "net/listener.h"
+#include "stream/proxy_info.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
 
 Session::~Session() {
   var_store_pool().destroy(vars);
+  ProxyInfo::pool().destroy(pp);
   if (bind) bind->cur.fetch_sub(1, std::memory_order_relaxed);
 }
 
 Session* Session::of(const net::Connection* c) { return static_cast<Session*>(c->owner); }
 
 const net::Address& Session::client_addr(const net::Connection* c) const {
-  return strm_src ? *strm_src : src ? *src : c->peer();
+  if (strm_src) return *strm_src;
+  if (src) return *src;
+  if (pp && pp->has_addrs) return pp->src;
+  return conn_src_addr(c);
 }
 
 std::optional<net::Address> Session::dst_addr(const net::Connection* c) const {
   if (strm_dst) return *strm_dst;
   if (dst) return *dst;
+  if (pp && pp->has_addrs) return pp->dst;
+  return conn_dst_addr(c);
+}
+
+const net::Address& Session::conn_src_addr(const net::Connection* c) const {
+  return conn_src ? *conn_src : c->peer();
+}
+
+std::optional<net::Address> Session::conn_dst_addr(const net::Connection* c) const {
+  if (conn_dst) return *conn_dst;
   sockaddr_storage ss;
   socklen_t len = sizeof ss;
   if (getsockname(c->fd(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return std::nullopt;

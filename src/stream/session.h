@@ -20,6 +20,7 @@ struct BindInfo;
 namespace hearth::stream {
 
 class Frontend;
+struct ProxyInfo;
 
 struct Session {
   explicit Session(Frontend* f) : fe(f) {}
@@ -46,13 +47,28 @@ struct Session {
   // as HAProxy 2.6, they hold for the current stream only, so each HTTP
   // transaction starts without them (cleared when it starts).
   std::unique_ptr<net::Address> strm_src, strm_dst;
+  // The PROXY header the connection began with (null: none). Its addresses
+  // stand for the connection's own ones (below set-src/set-dst); fc_src and
+  // fc_dst still read the socket.
+  ProxyInfo* pp = nullptr;
+  // tcp-request connection set-src / set-dst (and -port): the connection's own
+  // addresses from then on, as fc_src and fc_dst report them; a PROXY header's
+  // and the session's own stand above them.
+  std::unique_ptr<net::Address> conn_src, conn_dst;
+  // A tcp-request connection expect-proxy rule asked for a PROXY header.
+  bool expect_proxy = false;
 
   // The client address: the stream's set-src, else the session's, else the
-  // connection's peer.
+  // PROXY header's, else the connection rules' set-src, else the peer.
   const net::Address& client_addr(const net::Connection* c) const;
-  // The destination: set-dst's, else the connection's local address (nullopt
-  // if it cannot be read).
+  // The destination: set-dst's (stream, session), else the PROXY header's,
+  // else the connection's (its rules' set-dst, else the socket's local
+  // address; nullopt if it cannot be read).
   std::optional<net::Address> dst_addr(const net::Connection* c) const;
+  // fc_src / fc_dst: the connection's own addresses (its rules' set-src and
+  // set-dst, else the socket's).
+  const net::Address& conn_src_addr(const net::Connection* c) const;
+  std::optional<net::Address> conn_dst_addr(const net::Connection* c) const;
 
   // Returns: %Th for a stream starting now: the handshake time for the
   // session's first stream, 0 for the next ones (as HAProxy on keep-alive).

@@ -44,9 +44,10 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   ss_.set_sni_eval(&Stream::eval_sni);
+  ss_.set_unique_id_fn(&Stream::unique_id_of);
   start_ms_ = EventLoop::current()->now_ms();
   if (Session* s = Session::of(scf->conn)) th_ = s->take_handshake_ms();
-  if (fe->log) req_id_ = next_request_id();
+  if (fe->log || fe->logs.unique_id) req_id_ = next_request_id();
   ++t_live_streams;
   if (!fe->logs.req_caps.empty()) caps_.reset(fe->logs.req_caps, fe->logs.res_caps);
   if (!fe->tcp.content.empty()) {
@@ -546,12 +547,46 @@ void Stream::log_end() {
   r.be_queue = ss_.queue_pos();
   r.req_counter = req_id_;
   if (!fe_->logs.req_caps.empty()) caps_.fill(&r);
+  make_unique_id();
+  r.unique_id = unique_id_;
+  r.has_unique_id = has_unique_id_;
   TxnFetch fetch(expr::kUseConn, cli, fe_, be_, nullptr, nullptr);
   fetch.set_server(srv);
   fetch.set_last_rule(&last_rule_);
   fetch.set_vars(&vars_, const_cast<Session*>(sess));
-  fetch.set_captures(&caps_, nullptr, false);
+  fetch.set_captures(&caps_, &unique_id_, has_unique_id_);
   emit_access_log(fe_->logs, &fetch, r, traffic_log_level(fe_->logs, r, log_level_));
+}
+
+std::string_view Stream::unique_id_of(void* app) {
+  auto* self = static_cast<Stream*>(app);
+  self->make_unique_id();
+  return self->has_unique_id_ ? std::string_view(self->unique_id_) : std::string_view();
+}
+
+void Stream::make_unique_id() {
+  if (!fe_->logs.unique_id || has_unique_id_) return;
+  expr::LogRecord r;
+  const net::Connection* cli = scf_->conn;
+  const Session* sess = cli ? Session::of(cli) : nullptr;
+  if (sess) {
+    to_log_addr(sess->client_addr(cli).sa(), &r.client);
+    if (const auto dst = sess->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend);
+  }
+  const int64_t t = EventLoop::current()->now_ms();
+  r.fe_name = fe_->name;
+  r.be_name = be_ ? be_->name() : fe_->name;
+  r.srv_name = "<NOSRV>";
+  r.accept_ms = r.request_ms = wall_clock_ms() - (t - start_ms_) - th_;
+  r.th = th_;
+  r.tt = t - start_ms_ + th_;
+  r.req_counter = req_id_;
+  r.act_conns = Frontend::global_conns();
+  r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
+  TxnFetch fetch(expr::kUseConn, cli, fe_, be_, nullptr, nullptr);
+  fetch.set_vars(&vars_, const_cast<Session*>(sess));
+  fe_->logs.unique_id->render(&fetch, r, &unique_id_);
+  has_unique_id_ = true;
 }
 
 }  // namespace hearth::stream

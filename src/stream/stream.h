@@ -44,6 +44,11 @@ class Stream {
   TcpFetch request_fetch(const backend::Backend* be);
   // ServerSide::SniEval: a server's "sni" over the connection and its bytes.
   static size_t eval_sni(void* app, const expr::SampleExpr& e, char* buf, size_t cap);
+  // ServerSide::UniqueIdFn: the stream's unique id (made on first use).
+  static std::string_view unique_id_of(void* app);
+  // unique-id-format, rendered once per stream: for a server's PROXY v2
+  // unique-id TLV and %ID.
+  void make_unique_id();
   void switch_backend();
   bool response_may_go();
   void assign_server();
@@ -98,6 +103,8 @@ class Stream {
   int64_t front_wexp_ = kNever, back_wexp_ = kNever;
   int64_t connect_ms_ = -1;
   uint64_t req_id_ = 0;    // %rt (drawn only when the frontend logs)
+  std::string unique_id_;  // unique-id-format's value, once made
+  bool has_unique_id_ = false;
   expr::LogAddr be_src_;   // %bi/%bp (read only when the format prints them)
   bool req_shut_ = false;  // shutw sent to the server
   bool res_shut_ = false;  // shutw sent to the client

@@ -198,6 +198,9 @@ TcpVerdict eval_tcp_rules(const std::vector<config::TcpRule>& rules, TcpFetch& c
       case Action::kCapture:
         capture_sample(*r.expr, r.cap_id, ctx);
         break;
+      case Action::kExpectProxy:
+        if (bool* expect = ctx.expect_proxy()) *expect = true;
+        break;
       default:  // set-src, set-src-port, set-dst, set-dst-port
         apply_addr_rule(r, ctx);
         break;

@@ -33,6 +33,10 @@ class TcpFetch : public TxnFetch {
   void set_session_only(Session* s) { sess_only_ = s; }
 
   bool* missing_flag() { return &missing_; }
+  // tcp-request connection rules: where expect-proxy records that a PROXY
+  // header comes first (null: the action does nothing).
+  void set_expect_proxy(bool* flag) { expect_proxy_ = flag; }
+  bool* expect_proxy() const { return expect_proxy_; }
 
   ~TcpFetch() override;
   bool fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::FetchIter& it,
@@ -55,6 +59,7 @@ class TcpFetch : public TxnFetch {
   bool payload_lv(std::string_view data, const expr::Arg* args, size_t nargs, expr::Sample& out);
 
   uint8_t where_;
+  bool* expect_proxy_ = nullptr;
   std::string_view req_bytes_, res_bytes_;
   bool final_ = true;
   bool missing_ = false;

@@ -1,7 +1,5 @@
 #include "stream/tls_accept.h"
 
-#include <sys/time.h>
-
 #include "core/pool.h"
 #include "core/tasklet.h"
 #include "core/timer.h"
@@ -9,8 +7,10 @@
 #include "net/tls_transport.h"
 #include "net/transport.h"
 #include "stream/access_log.h"
+#include "stream/conn_error_log.h"
 #include "stream/frontend.h"
 #include "stream/session.h"
+#include "stream/session_log.h"
 
 namespace hearth::stream {
 namespace {
@@ -33,38 +33,11 @@ Pool<HandshakeWait>& wait_pool() {
 
 thread_local size_t t_in_progress = 0;
 
-int64_t wall_ms() {
-  timeval tv;
-  gettimeofday(&tv, nullptr);
-  return int64_t(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
-}
-
-// HAProxy's connection error line: "IP:PORT [DATE] FRONTEND/BIND: MESSAGE".
+// HAProxy's connection error line for a failed handshake.
 void log_failure(const HandshakeWait& w, net::TlsFailure f) {
-  const FrontendLog& log = w.fe->logs;
-  if (!w.fe->log || log.max_level < config::kLogInfo) return;
   // option dontlognull: a connection that never said anything is a probe.
   if (w.fe->dontlognull && net::tls_bytes_received(w.conn) == 0) return;
-  expr::LogRecord r;
-  to_log_addr(w.conn->peer().sa(), &r.client);
-  r.accept_ms = w.accept_wall_ms;
-  static thread_local std::string line;
-  line.clear();
-  expr::render_log_var(expr::LogVar::kClientIp, 0, r, &line);
-  line.push_back(':');
-  expr::render_log_var(expr::LogVar::kClientPort, 0, r, &line);
-  line.append(" [");
-  expr::render_log_var(expr::LogVar::kDate, 0, r, &line);
-  line.append("] ").append(w.fe->name).push_back('/');
-  const Session* s = Session::of(w.conn);
-  // An unnamed bind line is shown by its number, as HAProxy does.
-  if (s && s->bind && !s->bind->name.empty())
-    line.append(s->bind->name);
-  else
-    line.append(std::to_string(s && s->bind ? s->bind->id : 0));
-  line.append(": ").append(net::tls_failure_message(f));
-  const int8_t level = log.separate_errors ? config::kLogErr : config::kLogInfo;
-  send_log_line(log, level, {}, line);
+  log_conn_error(*w.fe, *w.conn, w.accept_wall_ms, net::tls_failure_message(f));
 }
 
 // Ends the wait: the connection goes on to its session, or is closed.
@@ -125,7 +98,7 @@ void await_tls_handshake(net::Connection* c, Frontend* fe, HandshakeDoneFn done)
   w->conn = c;
   w->fe = fe;
   w->done = done;
-  w->accept_wall_ms = wall_ms();
+  w->accept_wall_ms = wall_clock_ms();
   w->tasklet.fn = &on_io;
   w->tasklet.ctx = w;
   w->wait.tasklet = &w->tasklet;

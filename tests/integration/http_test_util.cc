@@ -727,7 +727,7 @@ std::string HttpProxy::stop_and_check() {
 
 // ---------------------------------------------------------------------------
 
-Nginx::Nginx(std::string server_block_extra, const NginxTls* tls) {
+Nginx::Nginx(std::string server_block_extra, const NginxTls* tls, bool proxy_protocol) {
   port_ = free_tcp_port();
   const std::string d = dir_.path();
   mkdir(root().c_str(), 0755);
@@ -741,6 +741,9 @@ Nginx::Nginx(std::string server_block_extra, const NginxTls* tls) {
       "http {\n"
       "  log_format hearth '$connection $connection_requests $status \"$request\"" +
       std::string(tls ? " $ssl_session_reused $ssl_server_name $ssl_protocol" : "") +
+      std::string(proxy_protocol ? " $proxy_protocol_addr $proxy_protocol_port "
+                                   "$proxy_protocol_server_addr $proxy_protocol_server_port"
+                                 : "") +
       "';\n"
       "  access_log " +
       d +
@@ -756,7 +759,8 @@ Nginx::Nginx(std::string server_block_extra, const NginxTls* tls) {
       "/scgi;\n"
       "  keepalive_timeout 30s;\n  keepalive_requests 1000;\n"
       "  server {\n    listen 127.0.0.1:" +
-      std::to_string(port_) + (tls ? " ssl" : "") + ";\n" +
+      std::to_string(port_) + (tls ? " ssl" : "") + (proxy_protocol ? " proxy_protocol" : "") +
+      ";\n" +
       (tls ? "    ssl_certificate " + tls->cert + ";\n    ssl_certificate_key " + tls->key +
                  ";\n    ssl_protocols " + tls->protocols +
                  ";\n    ssl_session_cache shared:hearth:1m;\n"

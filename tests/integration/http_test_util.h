@@ -256,6 +256,10 @@ class HttpProxy {
 // "<connection serial> <connection requests> <status> <request>".
 // With `tls`, it listens with ssl on that certificate and key, and each log
 // line ends with " <$ssl_session_reused> <$ssl_server_name> <$ssl_protocol>".
+// With `proxy_protocol`, it expects a PROXY header (v1 or v2) on every
+// connection, and each line ends with " <$proxy_protocol_addr>
+// <$proxy_protocol_port> <$proxy_protocol_server_addr>
+// <$proxy_protocol_server_port>".
 struct NginxTls {
   std::string cert, key;
   std::string protocols = "TLSv1.2 TLSv1.3";
@@ -263,7 +267,8 @@ struct NginxTls {
 class Nginx {
  public:
   // server_block_extra goes inside the server block.
-  explicit Nginx(std::string server_block_extra = {}, const NginxTls* tls = nullptr);
+  explicit Nginx(std::string server_block_extra = {}, const NginxTls* tls = nullptr,
+                 bool proxy_protocol = false);
   ~Nginx();
   bool ready() const { return ready_; }
   std::string describe() const;

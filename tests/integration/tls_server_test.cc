@@ -308,7 +308,7 @@ TEST_F(TlsServer, ConfigurationRefusals) {
       {"ssl", "", "verify is enabled by default but no CA file specified"},
       {"ssl verify required", "", "verify is required but no CA file specified"},
       {"sni str(a)", "", "option 'sni' needs 'ssl'"},
-      {"ssl verify none send-proxy-v2-ssl", "", "'send-proxy-v2-ssl' is not supported"},
+      {"ssl verify none proxy-v2-options ssl,nosuch", "", "unknown option 'nosuch'"},
       {"ssl verify maybe", "", "'verify' expects none or required"},
       {"ssl verify none sni nosuchfetch", "", "sni nosuchfetch"},
       {"ssl verify none ssl-min-ver TLSv1.3 ssl-max-ver TLSv1.2", "", "is above ssl-max-ver"},

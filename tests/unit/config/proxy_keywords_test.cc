@@ -92,9 +92,9 @@ TEST(ProxyKeywords, BindOptionErrors) {
   EXPECT_EQ(
       only_error(testing::parse_and_validate("frontend p\n  bind :80 id 3\n  bind :81 id 3\n")),
       "t.cfg:3: 'bind': 'id 3' is already used by another bind of 'p'");
-  EXPECT_EQ(only_error(in("frontend", "  bind :80 accept-proxy\n")),
-            "t.cfg:2: 'bind': bind option 'accept-proxy': the PROXY protocol is not supported by "
-            "Hearth yet");
+  EXPECT_EQ(only_error(in("frontend", "  bind :80 accept-netscaler-cip 1\n")),
+            "t.cfg:2: 'bind': bind option 'accept-netscaler-cip': the NetScaler CIP protocol is "
+            "not supported by Hearth");
   EXPECT_EQ(only_error(in("frontend", "  bind :80 proto h2\n")),
             "t.cfg:2: 'bind': 'proto h2': HTTP/2 is not supported by Hearth yet");
   EXPECT_EQ(

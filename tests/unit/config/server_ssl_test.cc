@@ -77,8 +77,6 @@ TEST(ServerSsl, Refusals) {
             "server");
   EXPECT_EQ(only_error(parse("backend b\n  server s 127.0.0.1:443 ssl verify optional\n")),
             "t.cfg:2: 'server': 'verify' expects none or required, not 'optional'");
-  EXPECT_EQ(only_error(parse("backend b\n  server s 127.0.0.1:443 ssl send-proxy-v2-ssl\n")),
-            "t.cfg:2: 'server': server option 'send-proxy-v2-ssl' is not supported by Hearth yet");
   EXPECT_EQ(only_error(parse("backend b\n  server s 127.0.0.1:443 ssl ssl-min-ver TLS1.2\n")),
             "t.cfg:2: 'server': 'ssl-min-ver' expects SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or "
             "TLSv1.3, not 'TLS1.2'");

@@ -67,7 +67,10 @@ TEST(TcpRules, InspectDelayInheritedFromDefaults) {
 // Every action Hearth does not run is an error naming file, line and action.
 TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
   const char* const cases[][2] = {
-      {"tcp-request connection expect-proxy layer4", "PROXY protocol"},
+      {"tcp-request session expect-proxy layer4", "only tcp-request connection rules"},
+      {"tcp-request content expect-proxy layer4", "only tcp-request connection rules"},
+      {"tcp-request connection expect-proxy", "expects 'expect-proxy layer4'"},
+      {"tcp-request connection expect-proxy layer7", "expects 'expect-proxy layer4'"},
       {"tcp-request connection track-sc0 src", "stick tables"},
       {"tcp-request session track-sc1 src", "stick tables"},
       {"tcp-request connection sc-inc-gpc0(0)", "stick tables"},
