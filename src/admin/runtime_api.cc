@@ -196,7 +196,7 @@ std::vector<PoolThreadStats> RuntimeApi::collect_pool_stats(
   // Also those caught dead when a request was about to reuse them, and private
   // ones that died while idle (counted on the server, not in a pool).
   for (size_t i = 0; i < servers.size(); ++i)
-    out[i].stale += servers[i]->counters.stale_idle.load();
+    out[i].stale += servers[i]->counters.sum(&backend::ServerTallies::stale_idle);
   return out;
 }
 
@@ -223,9 +223,11 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
       << " " << ps[i].idle << " " << ps[i].safe << " " << ps[i].unsafe << " "
       << s->pool_settings.purge_delay_ms << " " << s->pool_settings.max_conn << " "
       << (est ? std::to_string(*est) : "-") << " " << fmt_ms(s->keepalive.retire_age_ms()) << " "
-      << s->keepalive.proven_idle_ms() << " " << s->counters.conns_opened.load() << " "
-      << s->counters.reused.load() << " " << s->counters.retries.load() << " " << ps[i].stale << " "
-      << s->counters.connect_errors.load() << "\n";
+      << s->keepalive.proven_idle_ms() << " "
+      << s->counters.sum(&backend::ServerTallies::conns_opened) << " "
+      << s->counters.sum(&backend::ServerTallies::reused) << " "
+      << s->counters.sum(&backend::ServerTallies::retries) << " " << ps[i].stale << " "
+      << s->counters.sum(&backend::ServerTallies::connect_errors) << "\n";
   }
   o << "\n";
   return o.str();
@@ -285,7 +287,7 @@ std::string RuntimeApi::show_metrics() {
   o << "# TYPE hearth_frontend_sessions_total counter\n";
   for (stream::Frontend* f : frontends_)
     o << "hearth_frontend_sessions_total{frontend=\"" << f->name << "\"} "
-      << f->counters.sessions.load() << "\n";
+      << f->counters.sum(&stream::FrontendTallies::sessions) << "\n";
   o << "# TYPE hearth_frontend_current_connections gauge\n";
   for (stream::Frontend* f : frontends_)
     o << "hearth_frontend_current_connections{frontend=\"" << f->name << "\"} "
@@ -296,12 +298,13 @@ std::string RuntimeApi::show_metrics() {
       o << name << "{backend=\"" << owner[i]->name() << "\",server=\"" << servers[i]->name << "\"} "
         << value(i) << "\n";
   };
-  per_server("hearth_server_connections_opened_total", "counter",
-             [&](size_t i) { return servers[i]->counters.conns_opened.load(); });
+  per_server("hearth_server_connections_opened_total", "counter", [&](size_t i) {
+    return servers[i]->counters.sum(&backend::ServerTallies::conns_opened);
+  });
   per_server("hearth_server_reused_total", "counter",
-             [&](size_t i) { return servers[i]->counters.reused.load(); });
+             [&](size_t i) { return servers[i]->counters.sum(&backend::ServerTallies::reused); });
   per_server("hearth_server_retries_total", "counter",
-             [&](size_t i) { return servers[i]->counters.retries.load(); });
+             [&](size_t i) { return servers[i]->counters.sum(&backend::ServerTallies::retries); });
   per_server("hearth_server_stale_idle_total", "counter", [&](size_t i) { return ps[i].stale; });
   per_server("hearth_server_idle_connections", "gauge", [&](size_t i) { return ps[i].idle; });
   per_server("hearth_server_current_sessions", "gauge",

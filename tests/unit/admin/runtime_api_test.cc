@@ -35,8 +35,8 @@ class RuntimeApiTest : public ::testing::Test {
 };
 
 TEST_F(RuntimeApiTest, ShowServersConnListsEveryServerWithItsCounters) {
-  be_.servers()[0]->counters.reused = 7;
-  be_.servers()[1]->counters.conns_opened = 3;
+  be_.servers()[0]->counters.local().reused.add(7);
+  be_.servers()[1]->counters.local().conns_opened.add(3);
   std::string out = api_->execute("show servers conn", false);
   EXPECT_NE(out.find("# be_name/srv_name"), std::string::npos);
   // Columns: name addr used idle safe unsafe purge pool_max learned retire opened reused ...
@@ -204,7 +204,7 @@ TEST_F(RuntimeApiTest, ShowPoolsListsNamedPools) {
 }
 
 TEST_F(RuntimeApiTest, MetricsAreInPrometheusFormat) {
-  be_.servers()[1]->counters.retries = 4;
+  be_.servers()[1]->counters.local().retries.add(4);
   std::string out = api_->execute("show metrics", false);
   EXPECT_NE(out.find("# TYPE hearth_server_retries_total counter"), std::string::npos);
   EXPECT_NE(out.find("hearth_server_retries_total{backend=\"app\",server=\"s2\"} 4"),
