@@ -27,19 +27,23 @@ class HealthCheck;
 
 // What a server counts on the request path: one block per thread.
 struct ServerTallies {
-  Tally sessions;             // sessions assigned to this server
-  Tally conns_opened;         // new connections to the server
-  Tally connect_errors;       // failed connection attempts
-  Tally retries;              // connection retries on this server
-  Tally redispatches;         // sessions moved away after failures
-  Tally reused;               // requests sent on a reused connection
-  Tally stale_idle;           // idle connections caught dead while idle
-  Tally queued;               // sessions that had to wait in the queue
-  Tally bytes_in, bytes_out;  // of the sessions it served
-  HttpStatusTallies hrsp;     // its responses, by class (hrsp_*)
-  RateWindow sess_rate;       // sessions assigned per second
-  Tally last_sess;            // when the last session was assigned (ms + 1; 0: never)
-  TimeTallies times;          // qtime, ctime, rtime, ttime
+  Tally sessions;              // sessions assigned to this server
+  Tally conns_opened;          // new connections to the server
+  Tally connect_errors;        // failed connection attempts
+  Tally retries;               // connection retries on this server, whatever the reason
+  Tally retries_connect;       // ... after a failed connect
+  Tally retries_reuse_race;    // ... of a request whose reused connection died unanswered
+  Tally retries_l7;            // ... for another retry-on condition
+  Tally fresh_non_idempotent;  // non-idempotent requests sent on a new connection
+  Tally redispatches;          // sessions moved away after failures
+  Tally reused;                // requests sent on a reused connection
+  Tally stale_idle;            // idle connections caught dead while idle
+  Tally queued;                // sessions that had to wait in the queue
+  Tally bytes_in, bytes_out;   // of the sessions it served
+  HttpStatusTallies hrsp;      // its responses, by class (hrsp_*)
+  RateWindow sess_rate;        // sessions assigned per second
+  Tally last_sess;             // when the last session was assigned (ms + 1; 0: never)
+  TimeTallies times;           // qtime, ctime, rtime, ttime
 };
 
 struct ServerCounters {

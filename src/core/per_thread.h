@@ -40,6 +40,19 @@ class Tally {
   std::atomic<uint64_t> v_{0};
 };
 
+// A count only its owner thread changes (an idle pool's sizes) and any thread
+// may read: plain loads and stores, atomic only so that readers see a whole value.
+class OwnedCount {
+ public:
+  OwnedCount& operator++() { return v_.store(get() + 1, std::memory_order_relaxed), *this; }
+  OwnedCount& operator--() { return v_.store(get() - 1, std::memory_order_relaxed), *this; }
+  uint64_t get() const { return v_.load(std::memory_order_relaxed); }
+  operator uint64_t() const { return get(); }
+
+ private:
+  std::atomic<uint64_t> v_{0};
+};
+
 // One T per worker thread plus the shared one, each on its own cache lines.
 template <typename T>
 class PerThread {

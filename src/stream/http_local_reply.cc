@@ -131,6 +131,10 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
     reply(400, true);
     return false;
   }
+  if (rule.action == config::HttpRule::Action::kUseService) {
+    answer_service(rule);
+    return false;
+  }
   const bool tarpit = rule.action == config::HttpRule::Action::kTarpit;
   if (tarpit && phase_ != Phase::kTarpit) {
     start_tarpit(rule);

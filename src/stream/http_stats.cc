@@ -67,6 +67,10 @@ void HttpStream::answer_stats(const config::StatsPageConfig& st, bool backend_si
     return reply(500, true);
   }
   log_.term = "LR";
+  send_built_answer(a);
+}
+
+void HttpStream::send_built_answer(StatsPageAnswer& a) {
   stats_page_ = std::move(a.body);
   http::MsgHead& h = res_.head;
   char len[24];

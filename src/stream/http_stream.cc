@@ -299,7 +299,7 @@ bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
   // disable-l7-retry turns off what retry-on asks beyond conn-failure (those
   // retries happen in ServerSide); the reuse race is not a retry-on retry.
   if (!reused_race && (!(bs().retry_on & condition) || req_.l7_retry_off)) return false;
-  if (!ss_.reconnect(now())) return false;
+  if (!ss_.reconnect(now(), reused_race)) return false;
   // A replayable request spliced nothing: an empty pipe taken for it would
   // write to the new connection before the head does.
   splice_req_.release();

@@ -97,7 +97,9 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
   state_ = State::kConnecting;
   connect_start_ms_ = now_ms;
   exp_ = deadline_after(now_ms, bs().timeouts.connect);
-  srv_->counters.local().conns_opened.add();
+  backend::ServerTallies& tally = srv_->counters.local();
+  tally.conns_opened.add();
+  if (!reuse_.idempotent) tally.fresh_non_idempotent.add();
   std::optional<net::Address> dst;
   if (srv_->client_dependent() && client_) {
     if (const Session* sess = Session::of(client_)) dst = sess->dst_addr(client_);
@@ -171,7 +173,9 @@ ServerSide::State ServerSide::connect_failed(bool timeout, int64_t now_ms) {
   if (retries_left_ <= 0 || !retry_allowed) return fail(timeout ? "sC" : "SC");
   --retries_left_;
   ++retries_done_;
-  srv_->counters.local().retries.add();
+  backend::ServerTallies& tally = srv_->counters.local();
+  tally.retries.add();
+  tally.retries_connect.add();
   if (bs().redispatch && retries_left_ == 0 && be_->servers().size() > 1) {
     avoid_ = srv_;
     be_->release(srv_);
@@ -185,11 +189,13 @@ ServerSide::State ServerSide::connect_failed(bool timeout, int64_t now_ms) {
   return state_ = State::kTurnAround;
 }
 
-bool ServerSide::reconnect(int64_t now_ms) {
+bool ServerSide::reconnect(int64_t now_ms, bool reuse_race) {
   if (!srv_ || retries_left_ <= 0) return false;
   --retries_left_;
   ++retries_done_;
-  srv_->counters.local().retries.add();
+  backend::ServerTallies& tally = srv_->counters.local();
+  tally.retries.add();
+  (reuse_race ? tally.retries_reuse_race : tally.retries_l7).add();
   drop_connection();
   reuse_.fresh = true;  // a replay never goes on a reused connection
   connect(now_ms);
