@@ -278,6 +278,7 @@ std::vector<StatRow> stat_rows(const StatProxy& px, const StatSources& src, cons
                                size_t* pool_index) {
   const int64_t now = MonotonicClock::instance()->now_ms();
   std::vector<StatRow> rows;
+  rows.reserve((px.be ? px.be->servers().size() + 1 : 0) + 1);
   if (px.fe) rows.push_back(frontend_row(px, src, now));
   if (px.be) {
     for (const auto& s : px.be->servers()) {
