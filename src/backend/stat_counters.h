@@ -41,8 +41,9 @@ struct HttpStatusTallies {
 };
 
 // The most events any one second saw, over the threads: each thread adds the
-// count of a second it leaves into a small ring of per-second totals, and a
-// reader also counts the seconds still open (rate_window.h's RateWindow).
+// count of a second it leaves into a ring of per-second totals (the last 16
+// seconds), and a reader adds to them the counts of the seconds threads have
+// not left yet (a thread that went idle keeps its last second open).
 class RateMax {
  public:
   // Adds n events of second `sec` (a thread left it).
@@ -54,7 +55,7 @@ class RateMax {
   uint32_t max() const { return max_.load(std::memory_order_relaxed); }
 
  private:
-  static constexpr int kRing = 4;
+  static constexpr int kRing = 16;
   std::atomic<uint64_t> done_[kRing] = {};  // (second << 32) | events
   mutable std::atomic<uint32_t> max_{0};    // readers raise it too (rate_sum)
 };
@@ -138,19 +139,32 @@ uint32_t time_avg(const PerThread<T>& t, TimeTallies::Which which) {
 }
 
 // Returns: the events of the last 1000 ms over the threads' windows `m` of
-// `t`, and raises `max` with the totals of the current and previous second.
+// `t`, and raises `max` with the total of every second some thread has not
+// left yet (its open count plus what the others flushed of that second).
 template <typename T>
 uint32_t rate_sum(const PerThread<T>& t, RateWindow T::*m, const RateMax& max, int64_t now_ms) {
-  const uint32_t s = uint32_t(now_ms / 1000);
-  uint64_t rate = 0, cur = 0, prev = max.flushed(s - 1);
+  uint64_t rate = 0;
+  struct Open {
+    uint32_t sec;
+    uint64_t events;
+  };
+  Open open[8];  // distinct open seconds (threads rarely sit in more than two)
+  int nopen = 0;
   t.each([&](const T& b) {
     const RateWindow& w = b.*m;
     rate += w.rate(now_ms);
-    const uint32_t seen = w.sec.load(std::memory_order_relaxed);
-    if (seen == s) cur += w.curr.load(std::memory_order_relaxed);
-    if (seen + 1 == s) prev += w.curr.load(std::memory_order_relaxed);
+    const uint32_t c = w.curr.load(std::memory_order_relaxed);
+    if (!c) return;
+    const uint32_t sec = w.sec.load(std::memory_order_relaxed);
+    int i = 0;
+    while (i < nopen && open[i].sec != sec) ++i;
+    if (i == nopen) {
+      if (nopen == 8) return max.note(c);  // a lower bound for that second
+      open[nopen++] = {sec, 0};
+    }
+    open[i].events += c;
   });
-  max.note(uint32_t(std::max(cur, prev)));
+  for (int i = 0; i < nopen; ++i) max.note(uint32_t(open[i].events + max.flushed(open[i].sec)));
   return uint32_t(rate);
 }
 

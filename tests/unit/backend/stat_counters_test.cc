@@ -59,6 +59,23 @@ TEST_F(StatCounters, RateAndMaxSumTheThreads) {
   EXPECT_EQ(max.max(), 50u);
 }
 
+// A thread that goes idle never leaves its second: a reader still adds its
+// count to what the other threads flushed of that second.
+TEST_F(StatCounters, MaxCountsTheSecondAnIdleThreadLeftOpen) {
+  PerThread<Block> b;
+  RateMax max;
+  on_worker(0, [&] {
+    for (int i = 0; i < 10; ++i) b.local().rate.add(7000, max);
+  });
+  on_worker(1, [&] {
+    for (int i = 0; i < 5; ++i) b.local().rate.add(7200, max);
+    b.local().rate.add(8000, max);  // leaves second 7: flushes its 5
+  });
+  EXPECT_EQ(max.max(), 5u);  // what the ring knows alone
+  EXPECT_EQ(rate_sum(b, &Block::rate, max, 20000), 0u);
+  EXPECT_EQ(max.max(), 15u);  // thread 0's 10, still open, plus thread 1's 5
+}
+
 // Both threads leave the same second: the ring adds their counts.
 TEST_F(StatCounters, FlushedSecondsAddUpAcrossThreads) {
   PerThread<Block> b;
