@@ -8,6 +8,7 @@
 
 #include "admin/event_commands.h"
 #include "admin/map_commands.h"
+#include "admin/prom_exporter.h"
 #include "admin/server_state_commands.h"
 #include "admin/ssl_commands.h"
 #include "admin/table_commands.h"
@@ -217,7 +218,7 @@ std::vector<PoolThreadStats> RuntimeApi::collect_pool_stats(
   // Also those caught dead when a request was about to reuse them, and private
   // ones that died while idle (counted on the server, not in a pool).
   for (size_t i = 0; i < servers.size(); ++i)
-    out[i].stale += servers[i]->counters.stale_idle.load();
+    out[i].stale += servers[i]->counters.sum(&backend::ServerTallies::stale_idle);
   return out;
 }
 
@@ -244,9 +245,11 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
       << " " << ps[i].idle << " " << ps[i].safe << " " << ps[i].unsafe << " "
       << s->pool_settings.purge_delay_ms << " " << s->pool_settings.max_conn << " "
       << (est ? std::to_string(*est) : "-") << " " << fmt_ms(s->keepalive.retire_age_ms()) << " "
-      << s->keepalive.proven_idle_ms() << " " << s->counters.conns_opened.load() << " "
-      << s->counters.reused.load() << " " << s->counters.retries.load() << " " << ps[i].stale << " "
-      << s->counters.connect_errors.load() << "\n";
+      << s->keepalive.proven_idle_ms() << " "
+      << s->counters.sum(&backend::ServerTallies::conns_opened) << " "
+      << s->counters.sum(&backend::ServerTallies::reused) << " "
+      << s->counters.sum(&backend::ServerTallies::retries) << " " << ps[i].stale << " "
+      << s->counters.sum(&backend::ServerTallies::connect_errors) << "\n";
   }
   o << "\n";
   return o.str();
@@ -291,61 +294,10 @@ StatSources RuntimeApi::stat_sources() const {
   return src;
 }
 
+// The exporter's whole exposition, as "http-request use-service
+// prometheus-exporter" serves it without a scope.
 std::string RuntimeApi::show_metrics() {
-  std::vector<backend::Server*> servers;
-  std::vector<const backend::Backend*> owner;
-  for (backend::Backend* b : backends_)
-    for (auto& s : b->servers()) {
-      servers.push_back(s.get());
-      owner.push_back(b);
-    }
-  std::vector<PoolThreadStats> ps = collect_pool_stats(servers);
-  std::ostringstream o;
-  o << "# TYPE hearth_spliced_bytes_total counter\nhearth_spliced_bytes_total "
-    << net::pipe_stats().spliced << "\n";
-  o << "# TYPE hearth_frontend_sessions_total counter\n";
-  for (stream::Frontend* f : frontends_)
-    o << "hearth_frontend_sessions_total{frontend=\"" << f->name << "\"} "
-      << f->counters.sessions.load() << "\n";
-  o << "# TYPE hearth_frontend_failed_proxy_headers_total counter\n";
-  for (stream::Frontend* f : frontends_)
-    o << "hearth_frontend_failed_proxy_headers_total{frontend=\"" << f->name << "\"} "
-      << f->counters.failed_proxy_headers.load() << "\n";
-  o << "# TYPE hearth_frontend_current_connections gauge\n";
-  for (stream::Frontend* f : frontends_)
-    o << "hearth_frontend_current_connections{frontend=\"" << f->name << "\"} "
-      << f->cur_conns.load() << "\n";
-  auto per_server = [&](const char* name, const char* type, auto value) {
-    o << "# TYPE " << name << " " << type << "\n";
-    for (size_t i = 0; i < servers.size(); ++i)
-      o << name << "{backend=\"" << owner[i]->name() << "\",server=\"" << servers[i]->name << "\"} "
-        << value(i) << "\n";
-  };
-  per_server("hearth_server_connections_opened_total", "counter",
-             [&](size_t i) { return servers[i]->counters.conns_opened.load(); });
-  per_server("hearth_server_reused_total", "counter",
-             [&](size_t i) { return servers[i]->counters.reused.load(); });
-  per_server("hearth_server_retries_total", "counter",
-             [&](size_t i) { return servers[i]->counters.retries.load(); });
-  per_server("hearth_server_stale_idle_total", "counter", [&](size_t i) { return ps[i].stale; });
-  per_server("hearth_server_idle_connections", "gauge", [&](size_t i) { return ps[i].idle; });
-  per_server("hearth_server_current_sessions", "gauge",
-             [&](size_t i) { return servers[i]->cur_sess.load(); });
-  // 1 while the server takes traffic: UP (or unchecked) and not in maintenance.
-  per_server("hearth_server_up", "gauge", [&](size_t i) { return servers[i]->serving() ? 1 : 0; });
-  per_server("hearth_server_check_failures_total", "counter",
-             [&](size_t i) { return servers[i]->health.failed_checks.load(); });
-  per_server("hearth_server_check_down_transitions_total", "counter",
-             [&](size_t i) { return servers[i]->health.down_transitions.load(); });
-  const int64_t now = MonotonicClock::instance()->now_ms();
-  o << "# TYPE hearth_dropped_logs_total counter\nhearth_dropped_logs_total "
-    << stream::LogSink::dropped() << "\n";
-  o << "# TYPE hearth_log_send_errors_total counter\nhearth_log_send_errors_total "
-    << stream::LogSink::send_errors() << "\n";
-  per_server("hearth_server_downtime_seconds_total", "counter",
-             [&](size_t i) { return servers[i]->health.downtime_ms(now) / 1000; });
-  o << "\n";
-  return o.str();
+  return PromExporter(stat_sources(), info_, nthreads_, start_ms_).render(PromQuery{}) + "\n";
 }
 
 backend::Server* RuntimeApi::find_server(const std::string& target) const {

@@ -27,13 +27,20 @@ std::string server_status(const backend::Server& s) {
   return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall);
 }
 
-void fill_http_statuses(StatRow& r, const backend::HttpStatusCounters& c) {
-  for (int i = 0; i < 6; ++i) r.f[kHrsp1xx + i] = num(int64_t(c.cls[i].load()));
+// The hrsp_* columns: the per-thread blocks `t`'s status classes summed.
+template <typename T>
+void fill_http_statuses(StatRow& r, const PerThread<T>& t) {
+  uint64_t cls[6] = {};
+  t.each([&](const T& b) {
+    for (int i = 0; i < 6; ++i) cls[i] += b.hrsp.cls[i].get();
+  });
+  for (int i = 0; i < 6; ++i) r.f[kHrsp1xx + i] = num(int64_t(cls[i]));
 }
 
 StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
   const stream::Frontend& fe = *px.fe;
   const stream::FrontendCounters& c = fe.counters;
+  using T = stream::FrontendTallies;
   const bool http = fe.mode == config::Mode::kHttp;
   StatRow r;
   r.type = StatType::kFrontend;
@@ -41,34 +48,34 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
   r.f[kScur] = num(fe.cur_conns.load());
   r.f[kSmax] = num(c.max_conns.load());
   r.f[kSlim] = num(fe.maxconn > 0 ? fe.maxconn : src.global_maxconn);
-  r.f[kStot] = num(int64_t(c.sessions.load()));
-  r.f[kBin] = num(int64_t(c.bytes_in.load()));
-  r.f[kBout] = num(int64_t(c.bytes_out.load()));
-  r.f[kDreq] = num(int64_t(c.denied_req.load()));
-  r.f[kDresp] = num(int64_t(c.denied_resp.load()));
-  r.f[kEreq] = num(int64_t(c.req_errors.load()));
+  r.f[kStot] = num(int64_t(c.sum(&T::sessions)));
+  r.f[kBin] = num(int64_t(c.sum(&T::bytes_in)));
+  r.f[kBout] = num(int64_t(c.sum(&T::bytes_out)));
+  r.f[kDreq] = num(int64_t(c.sum(&T::denied_req)));
+  r.f[kDresp] = num(int64_t(c.sum(&T::denied_resp)));
+  r.f[kEreq] = num(int64_t(c.sum(&T::req_errors)));
   r.f[kStatus] = "OPEN";
   r.f[kSid] = "0";
-  r.f[kRate] = num(c.sess_rate.rate(now));
-  r.f[kRateMax] = num(c.sess_rate.max());
-  r.f[kReqRate] = num(c.req_rate.rate(now));
-  r.f[kReqRateMax] = num(c.req_rate.max());
-  r.f[kReqTot] = num(int64_t(c.http_requests.load()));
+  r.f[kRate] = num(backend::rate_sum(c.t, &T::sess_rate, c.sess_rate_max, now));
+  r.f[kRateMax] = num(c.sess_rate_max.max());
+  r.f[kReqRate] = num(backend::rate_sum(c.t, &T::req_rate, c.req_rate_max, now));
+  r.f[kReqRateMax] = num(c.req_rate_max.max());
+  r.f[kReqTot] = num(int64_t(c.sum(&T::http_requests)));
   // Every accepted connection is a session in Hearth: conn_* are the sessions'.
   r.f[kConnRate] = r.f[kRate];
   r.f[kConnRateMax] = r.f[kRateMax];
   r.f[kConnTot] = r.f[kStot];
-  r.f[kDcon] = num(int64_t(c.denied_conn.load()));
-  r.f[kDses] = num(int64_t(c.denied_sess.load()));
-  r.f[kWrew] = num(int64_t(c.failed_rewrites.load()));
-  r.f[kSslFailedHandshake] = num(int64_t(c.failed_handshakes.load()));
+  r.f[kDcon] = num(int64_t(c.sum(&T::denied_conn)));
+  r.f[kDses] = num(int64_t(c.sum(&T::denied_sess)));
+  r.f[kWrew] = num(int64_t(c.sum(&T::failed_rewrites)));
+  r.f[kSslFailedHandshake] = num(int64_t(c.sum(&T::failed_handshakes)));
   zero(r, {kRateLim, kCompIn, kCompOut, kCompByp, kCompRsp, kEint, kH2HeadersRcvd, kH2DataRcvd,
            kH2SettingsRcvd, kH2RstStreamRcvd, kH2GoawayRcvd, kH2DetectedConnProtocolErrors,
            kH2DetectedStrmProtocolErrors, kH2RstStreamResp, kH2GoawayResp, kH2OpenConnections,
            kH2BackendOpenStreams, kH2TotalConnections, kH2BackendTotalStreams});
   if (http) {
-    fill_http_statuses(r, c.hrsp);
-    r.f[kIntercepted] = num(int64_t(c.intercepted.load()));
+    fill_http_statuses(r, c.t);
+    r.f[kIntercepted] = num(int64_t(c.sum(&T::intercepted)));
     zero(r, {kCacheLookups, kCacheHits});
     // HTTP/1 is the only HTTP Hearth speaks: its connections are the frontend's.
     r.f[kH1OpenConnections] = r.f[kScur];
@@ -103,19 +110,21 @@ void fill_check(StatRow& r, const backend::Server& s) {
 }
 
 // The timing columns: averages and maxima of queue, connect, response, total.
-void fill_times(StatRow& r, const backend::TimeStats& t) {
-  using W = backend::TimeStats::Which;
+template <typename T>
+void fill_times(StatRow& r, const PerThread<T>& t, const backend::TimeMax& m) {
+  using W = backend::TimeTallies::Which;
   const StatField avg[4] = {kQtime, kCtime, kRtime, kTtime};
   const StatField max[4] = {kQtimeMax, kCtimeMax, kRtimeMax, kTtimeMax};
   for (int i = 0; i < 4; ++i) {
-    r.f[avg[i]] = num(t.avg(W(i)));
-    r.f[max[i]] = num(t.max[i].load(std::memory_order_relaxed));
+    r.f[avg[i]] = num(backend::time_avg(t, W(i)));
+    r.f[max[i]] = num(m.max[i].load(std::memory_order_relaxed));
   }
 }
 
 StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& opt,
                    const PoolThreadStats* pool, int64_t now) {
   const backend::ServerCounters& c = s.counters;
+  using T = backend::ServerTallies;
   StatRow r;
   r.type = StatType::kServer;
   r.be = &be;
@@ -123,17 +132,17 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
   r.f[kSvname] = s.name;
   r.f[kQcur] = num(int64_t(be.server_queue_length(&s)));
   r.f[kQmax] = num(c.max_queue.load());
-  r.f[kLastsess] = num(c.last_sess.age_s(now));
-  fill_times(r, c.times);
+  r.f[kLastsess] = num(backend::last_age_s(c.t, &T::last_sess, now));
+  fill_times(r, c.t, c.times_max);
   r.f[kScur] = num(s.cur_sess.load());
   r.f[kSmax] = num(c.max_sess.load());
   if (s.maxconn > 0) r.f[kSlim] = num(s.maxconn);
-  r.f[kStot] = num(int64_t(c.sessions.load()));
-  r.f[kBin] = num(int64_t(c.bytes_in.load()));
-  r.f[kBout] = num(int64_t(c.bytes_out.load()));
-  r.f[kEcon] = num(int64_t(c.connect_errors.load()));
-  r.f[kWretr] = num(int64_t(c.retries.load()));
-  r.f[kWredis] = num(int64_t(c.redispatches.load()));
+  r.f[kStot] = num(int64_t(c.sum(&T::sessions)));
+  r.f[kBin] = num(int64_t(c.sum(&T::bytes_in)));
+  r.f[kBout] = num(int64_t(c.sum(&T::bytes_out)));
+  r.f[kEcon] = num(int64_t(c.sum(&T::connect_errors)));
+  r.f[kWretr] = num(int64_t(c.sum(&T::retries)));
+  r.f[kWredis] = num(int64_t(c.sum(&T::redispatches)));
   r.f[kStatus] = server_status(s);
   r.f[kWeight] = num(s.drain.load() ? 0 : s.weight);
   r.f[kAct] = s.backup ? "0" : "1";
@@ -144,16 +153,16 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
   if (s.maxqueue > 0) r.f[kQlimit] = num(s.maxqueue);
   r.f[kSid] = num(s.puid);
   r.f[kLbtot] = r.f[kStot];
-  r.f[kRate] = num(c.sess_rate.rate(now));
-  r.f[kRateMax] = num(c.sess_rate.max());
+  r.f[kRate] = num(backend::rate_sum(c.t, &T::sess_rate, c.sess_rate_max, now));
+  r.f[kRateMax] = num(c.sess_rate_max.max());
   if (be.settings.mode == config::Mode::kHttp) {
-    fill_http_statuses(r, s.counters.hrsp);
+    fill_http_statuses(r, c.t);
     r.f[kReqTot] = r.f[kStot];  // each HTTP transaction takes a server slot of its own
   }
   if (opt.show_addr) r.f[kAddr] = s.addr.str();
   r.f[kMode] = mode_name(be.settings.mode);
-  r.f[kConnect] = num(int64_t(c.conns_opened.load()));
-  r.f[kReuse] = num(int64_t(c.reused.load()));
+  r.f[kConnect] = num(int64_t(c.sum(&T::conns_opened)));
+  r.f[kReuse] = num(int64_t(c.sum(&T::reused)));
   if (pool) {
     r.f[kSrvIcur] = num(int64_t(pool->idle));
     r.f[kIdleConnCur] = num(int64_t(pool->unsafe));
@@ -170,29 +179,32 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
 
 StatRow backend_row(backend::Backend& be, int64_t now) {
   const backend::BackendCounters& c = be.counters;
+  using T = backend::BackendTallies;
   StatRow r;
   r.type = StatType::kBackend;
   r.be = &be;
   r.f[kSvname] = "BACKEND";
   r.f[kQcur] = num(int64_t(be.queue_length()));
   r.f[kQmax] = num(c.max_queue.load());
-  r.f[kLastsess] = num(c.last_sess.age_s(now));
-  fill_times(r, c.times);
+  r.f[kLastsess] = num(backend::last_age_s(c.t, &T::last_sess, now));
+  fill_times(r, c.t, c.times_max);
   r.f[kScur] = num(c.cur_conns.load());
   r.f[kSmax] = num(c.max_conns.load());
   r.f[kSlim] = num(be.settings.fullconn);
-  r.f[kStot] = num(int64_t(c.sessions.load()));
-  r.f[kBin] = num(int64_t(c.bytes_in.load()));
-  r.f[kBout] = num(int64_t(c.bytes_out.load()));
-  uint64_t econ = c.no_server.load(), retr = 0, redis = 0, lbtot = 0, conns = 0, reuse = 0;
+  r.f[kStot] = num(int64_t(c.sum(&T::sessions)));
+  r.f[kBin] = num(int64_t(c.sum(&T::bytes_in)));
+  r.f[kBout] = num(int64_t(c.sum(&T::bytes_out)));
+  uint64_t econ = c.sum(&T::no_server), retr = 0, redis = 0, lbtot = 0, conns = 0, reuse = 0;
   int w_act = 0, w_bck = 0, n_act = 0, n_bck = 0, u_act = 0, u_bck = 0;
   for (const auto& s : be.servers()) {
-    econ += s->counters.connect_errors.load();
-    retr += s->counters.retries.load();
-    redis += s->counters.redispatches.load();
-    lbtot += s->counters.sessions.load();
-    conns += s->counters.conns_opened.load();
-    reuse += s->counters.reused.load();
+    using S = backend::ServerTallies;
+    const backend::ServerCounters& sc = s->counters;
+    econ += sc.sum(&S::connect_errors);
+    retr += sc.sum(&S::retries);
+    redis += sc.sum(&S::redispatches);
+    lbtot += sc.sum(&S::sessions);
+    conns += sc.sum(&S::conns_opened);
+    reuse += sc.sum(&S::reused);
     if (!s->usable()) continue;
     (s->backup ? n_bck : n_act) += 1;
     (s->backup ? w_bck : w_act) += s->weight;
@@ -210,11 +222,11 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
   r.f[kBck] = num(n_bck);
   r.f[kSid] = "0";
   r.f[kLbtot] = num(int64_t(lbtot));
-  r.f[kRate] = num(c.sess_rate.rate(now));
-  r.f[kRateMax] = num(c.sess_rate.max());
+  r.f[kRate] = num(backend::rate_sum(c.t, &T::sess_rate, c.sess_rate_max, now));
+  r.f[kRateMax] = num(c.sess_rate_max.max());
   if (be.settings.mode == config::Mode::kHttp) {
-    fill_http_statuses(r, c.hrsp);
-    r.f[kReqTot] = num(int64_t(c.http_requests.load()));
+    fill_http_statuses(r, c.t);
+    r.f[kReqTot] = num(int64_t(c.sum(&T::http_requests)));
     zero(r, {kCacheLookups, kCacheHits});
   }
   r.f[kMode] = mode_name(be.settings.mode);
@@ -266,6 +278,7 @@ std::vector<StatRow> stat_rows(const StatProxy& px, const StatSources& src, cons
                                size_t* pool_index) {
   const int64_t now = MonotonicClock::instance()->now_ms();
   std::vector<StatRow> rows;
+  rows.reserve((px.be ? px.be->servers().size() + 1 : 0) + 1);
   if (px.fe) rows.push_back(frontend_row(px, src, now));
   if (px.be) {
     for (const auto& s : px.be->servers()) {

@@ -11,6 +11,7 @@
 #include "config/proxy_ids.h"
 #include "config/validate_binds.h"
 #include "core/clock.h"
+#include "core/per_thread.h"
 #include "mux/mux_h1.h"
 #include "net/pipe_pool.h"
 #include "stick/registry.h"
@@ -402,6 +403,7 @@ void Runtime::set_event_log(const config::ProxyConfig& p, backend::Backend* be,
 bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors) {
   cfg_ = &cfg;
   nbthread = cfg.global.nbthread;
+  set_stat_threads(nbthread);  // before any proxy or server holds counters
   hard_stop_after_ms = ms(cfg.global.hard_stop_after);
   spread_checks_pct = cfg.global.process.spread_checks;
   max_spread_checks_ms = cfg.global.process.max_spread_checks_ms;

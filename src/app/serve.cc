@@ -12,6 +12,7 @@
 #include <set>
 #include <vector>
 
+#include "admin/prom_exporter.h"
 #include "admin/runtime_api.h"
 #include "admin/stats_page.h"
 #include "admin/stats_socket.h"
@@ -211,6 +212,10 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   // The proxies' stats pages, built on the worker threads that serve them.
   admin::StatsPage stats_page(api.stat_sources(), process_info(g), rt.nbthread);
   stream::set_stats_page_builder(&admin::StatsPage::build_cb, &stats_page);
+  // http-request use-service prometheus-exporter, on the workers too.
+  admin::PromExporter exporter(api.stat_sources(), process_info(g), rt.nbthread,
+                               MonotonicClock::instance()->now_ms());
+  stream::set_http_service("prometheus-exporter", &admin::PromExporter::serve_cb, &exporter);
   net::SocketExport exports;
   exports.publish(exported_sockets(workers));
   admin::StatsConnLimit stats_limit(g.stats_maxconn);
@@ -286,6 +291,7 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   supervise(set, workers, ss);
   for (auto& w : workers) w->join();
   stream::set_stats_page_builder(nullptr, nullptr);
+  stream::set_http_service("prometheus-exporter", nullptr, nullptr);
   for (auto& s : sockets) s->stop();
   const std::string pidfile = link ? "" : o.pidfile.empty() ? g.pidfile : o.pidfile;
   // Inside a chroot the path would name another file (or none): leave it.

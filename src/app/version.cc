@@ -60,7 +60,7 @@ void print_libraries() {
   printf("(protocols marked as <default> cannot be specified using 'proto' keyword)\n");
   printf("  <default> : mode=HTTP  side=FE|BE  mux=H1    flags=HTX\n");
   printf("  <default> : mode=TCP   side=FE|BE  mux=PASS  flags=\n\n");
-  printf("Available services : none\n\n");
+  printf("Available services : prometheus-exporter\n\n");
   printf("Available filters : none\n");
 }
 

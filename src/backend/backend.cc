@@ -106,10 +106,7 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
     s = pick_locked(lb);
   if (s) {
     s->note_sessions(s->cur_sess.fetch_add(1) + 1);
-    s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
-    const int64_t now = stat_now_ms();
-    s->counters.sess_rate.add(now);
-    s->counters.last_sess.note(now);
+    s->counters.note_session(stat_now_ms());
     *out = s;
     return TakeResult::kAssigned;
   }
@@ -142,11 +139,8 @@ void Backend::grant_locked(Server* s, QueueWaiter* w) {
   --queue_len_;
   w->assigned.store(s);
   s->note_sessions(s->cur_sess.fetch_add(1) + 1);
-  s->counters.sessions.fetch_add(1, std::memory_order_relaxed);
-  const int64_t now = stat_now_ms();
-  s->counters.sess_rate.add(now);
-  s->counters.last_sess.note(now);
-  s->counters.queued.fetch_add(1, std::memory_order_relaxed);
+  s->counters.note_session(stat_now_ms());
+  s->counters.local().queued.add();
   w->refs.fetch_add(1, std::memory_order_relaxed);
   w->loop->post(&deliver, w);
 }

@@ -42,18 +42,31 @@ struct QueueWaiter {
 // maxqueue already wait for it (HAProxy's SQ), without option redispatch.
 enum class TakeResult { kAssigned, kQueued, kNoServer, kQueueFull, kServerQueueFull };
 
+// What a backend counts on the request path: one block per thread.
+struct BackendTallies {
+  Tally sessions;
+  Tally no_server;  // sessions refused: no usable server
+  Tally queue_timeouts;
+  Tally http_requests;  // HTTP requests switched to it (req_tot)
+  Tally bytes_in, bytes_out;
+  HttpStatusTallies hrsp;  // responses of transactions that reached it, by class
+  RateWindow sess_rate;    // streams switched to it per second
+  Tally last_sess;         // when the last stream came (ms + 1; 0: never)
+  TimeTallies times;       // qtime, ctime, rtime, ttime of its transactions
+};
+
 struct BackendCounters {
-  std::atomic<uint64_t> sessions{0};
-  std::atomic<uint64_t> no_server{0};  // sessions refused: no usable server
-  std::atomic<uint64_t> queue_timeouts{0};
-  std::atomic<int64_t> cur_conns{0};       // streams attached to the backend now (be_conn)
-  std::atomic<int64_t> max_conns{0};       // highest cur_conns seen (smax)
-  std::atomic<uint64_t> http_requests{0};  // HTTP requests switched to it (req_tot)
-  std::atomic<uint64_t> bytes_in{0}, bytes_out{0};
-  HttpStatusCounters hrsp;            // responses of transactions that reached it, by class
-  RateCounter sess_rate;              // streams switched to it per second
-  LastSession last_sess;              // lastsess
-  TimeStats times;                    // qtime, ctime, rtime, ttime (+ max) of its transactions
+  PerThread<BackendTallies> t;
+  BackendTallies& local() { return t.local(); }
+  uint64_t sum(Tally BackendTallies::*m) const { return t.sum(m); }
+  void note_times(const int64_t (&ms)[4]) {
+    t.local().times.add(ms);
+    times_max.note(ms);
+  }
+  std::atomic<int64_t> cur_conns{0};  // streams attached to the backend now (be_conn)
+  std::atomic<int64_t> max_conns{0};  // highest cur_conns seen (smax)
+  RateMax sess_rate_max;
+  TimeMax times_max;
   std::atomic<int64_t> max_queue{0};  // most sessions waiting in its queue (qmax)
 };
 
@@ -136,10 +149,11 @@ class BackendHold {
     if (be_) be_->counters.cur_conns.fetch_sub(1, std::memory_order_relaxed);
     be_ = be;
     if (!be_) return;
-    be_->counters.sessions.fetch_add(1, std::memory_order_relaxed);
+    BackendTallies& l = be_->counters.local();
+    l.sessions.add();
     const int64_t now = stat_now_ms();
-    be_->counters.sess_rate.add(now);
-    be_->counters.last_sess.note(now);
+    l.sess_rate.add(now, be_->counters.sess_rate_max);
+    l.last_sess.set(uint64_t(now) + 1);
     raise_max(be_->counters.max_conns,
               be_->counters.cur_conns.fetch_add(1, std::memory_order_relaxed) + 1);
   }

@@ -71,7 +71,7 @@ int64_t ConnPool::max_idle_for(const ConnRequest& r) const {
 // instead, so they skip it.
 net::Connection* ConnPool::vet(net::Connection* c, const ConnRequest& r) {
   if (!c || r.idempotent || c->xprt->drain(c) == net::DrainResult::kEmpty) return c;
-  srv_->counters.stale_idle.fetch_add(1, std::memory_order_relaxed);
+  srv_->counters.local().stale_idle.add();
   c->mux->destroy();
   return nullptr;
 }

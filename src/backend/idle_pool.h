@@ -17,6 +17,7 @@
 
 #include "core/clock.h"
 #include "core/list.h"
+#include "core/per_thread.h"
 
 namespace hearth::net {
 class Connection;
@@ -137,10 +138,11 @@ class IdlePool {
   KeepAliveEstimator* est_;
   List safe_;
   List unsafe_;
-  size_t safe_count_ = 0;
-  size_t unsafe_count_ = 0;
+  // Read by other threads (the exporter): counts only this pool's thread changes.
+  OwnedCount safe_count_;
+  OwnedCount unsafe_count_;
   size_t low_water_ = 0;  // smallest idle_count() since the last purge
-  uint64_t stale_caught_ = 0;
+  OwnedCount stale_caught_;
 };
 
 }  // namespace hearth::backend

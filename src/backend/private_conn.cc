@@ -22,7 +22,7 @@ bool PrivateConn::bound() const { return conn_ && (conn_->flags & net::kConnPriv
 void PrivateConn::died_while_idle(net::Connection* c) {
   auto* self = static_cast<PrivateConn*>(c->idle_owner);
   Server* srv = self->srv_;
-  srv->counters.stale_idle.fetch_add(1, std::memory_order_relaxed);
+  srv->counters.local().stale_idle.add();
   const int64_t idle_ms = c->loop()->now_ms() - c->idle_since_ms;
   srv->keepalive.observe_close(idle_ms > 0 ? idle_ms : 0);
   c->idle_owner = nullptr;

@@ -1,6 +1,6 @@
 #pragma once
 // A Server is one backend endpoint: address, weight, limits, state and counters.
-// Counters are atomics because every thread's streams update them.
+// Counters are per-thread blocks (ServerCounters), summed when read.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -25,22 +25,47 @@ namespace hearth::backend {
 
 class HealthCheck;
 
+// What a server counts on the request path: one block per thread.
+struct ServerTallies {
+  Tally sessions;              // sessions assigned to this server
+  Tally conns_opened;          // new connections to the server
+  Tally connect_errors;        // failed connection attempts
+  Tally retries;               // connection retries on this server, whatever the reason
+  Tally retries_connect;       // ... after a failed connect
+  Tally retries_reuse_race;    // ... of a request whose reused connection died unanswered
+  Tally retries_l7;            // ... for another retry-on condition
+  Tally fresh_non_idempotent;  // non-idempotent requests sent on a new connection
+  Tally redispatches;          // sessions moved away after failures
+  Tally reused;                // requests sent on a reused connection
+  Tally stale_idle;            // idle connections caught dead while idle
+  Tally queued;                // sessions that had to wait in the queue
+  Tally bytes_in, bytes_out;   // of the sessions it served
+  HttpStatusTallies hrsp;      // its responses, by class (hrsp_*)
+  RateWindow sess_rate;        // sessions assigned per second
+  Tally last_sess;             // when the last session was assigned (ms + 1; 0: never)
+  TimeTallies times;           // qtime, ctime, rtime, ttime
+};
+
 struct ServerCounters {
-  std::atomic<uint64_t> sessions{0};                // sessions assigned to this server
-  std::atomic<uint64_t> conns_opened{0};            // new connections to the server
-  std::atomic<uint64_t> connect_errors{0};          // failed connection attempts
-  std::atomic<uint64_t> retries{0};                 // connection retries on this server
-  std::atomic<uint64_t> redispatches{0};            // sessions moved away after failures
-  std::atomic<uint64_t> reused{0};                  // requests sent on a reused connection
-  std::atomic<uint64_t> stale_idle{0};              // idle connections caught dead while idle
-  std::atomic<uint64_t> queued{0};                  // sessions that had to wait in the queue
-  std::atomic<uint64_t> bytes_in{0}, bytes_out{0};  // of the sessions it served
-  std::atomic<int> max_sess{0};                     // highest cur_sess seen (smax)
-  HttpStatusCounters hrsp;                          // its responses, by class (hrsp_*)
-  RateCounter sess_rate;                            // sessions assigned per second
-  LastSession last_sess;                            // lastsess
-  TimeStats times;                                  // qtime, ctime, rtime, ttime (+ max)
-  std::atomic<int> max_queue{0};                    // most sessions waiting for it (qmax)
+  PerThread<ServerTallies> t;
+  ServerTallies& local() { return t.local(); }
+  uint64_t sum(Tally ServerTallies::*m) const { return t.sum(m); }
+  // Counts a session assigned now.
+  void note_session(int64_t now_ms) {
+    ServerTallies& l = t.local();
+    l.sessions.add();
+    l.sess_rate.add(now_ms, sess_rate_max);
+    l.last_sess.set(uint64_t(now_ms) + 1);
+  }
+  // Counts one finished transaction's times (ms; negative: step skipped).
+  void note_times(const int64_t (&ms)[4]) {
+    t.local().times.add(ms);
+    times_max.note(ms);
+  }
+  std::atomic<int> max_sess{0};  // highest cur_sess seen (smax)
+  RateMax sess_rate_max;
+  TimeMax times_max;              // qtime_max .. ttime_max
+  std::atomic<int> max_queue{0};  // most sessions waiting for it (qmax)
 };
 
 class Server {

@@ -28,7 +28,7 @@ constexpr Feature kFeatures[] = {
     {"OPENSSL", true},       {"OT", false},          {"PCRE", false},
     {"PCRE2", true},         {"PCRE2_JIT", true},    {"PCRE_JIT", false},
     {"POLL", false},         {"PRCTL", false},       {"PROCCTL", false},
-    {"PROMEX", false},       {"QUIC", false},        {"RT", false},
+    {"PROMEX", true},        {"QUIC", false},        {"RT", false},
     {"SLZ", false},          {"STATIC_PCRE", false}, {"STATIC_PCRE2", false},
     {"SYSTEMD", true},       {"TFO", false},         {"THREAD", true},
     {"THREAD_DUMP", false},  {"TPROXY", false},      {"WURFL", false},

@@ -32,7 +32,6 @@ const char* const kLaterActions[] = {"cache-store",
                                      "track-sc0",
                                      "track-sc1",
                                      "track-sc2",
-                                     "use-service",
                                      "wait-for-handshake",
                                      "deny",
                                      "return"};
@@ -320,6 +319,21 @@ bool parse_strict_mode(const Directive& d, const std::string& kw, size_t cond_at
   return check_no_args(d, kw, cond_at, 3, rep);
 }
 
+// use-service NAME: one of the services Hearth has.
+bool parse_use_service(const Directive& d, const std::string& kw, size_t cond_at, HttpRule& rule,
+                       Reporter& rep) {
+  if (d.size() < 3 || cond_at < 3) {
+    rep.error(d.loc, kw, "expects a service name: prometheus-exporter");
+    return false;
+  }
+  if (d[2] != "prometheus-exporter") {
+    rep.error(d.loc, kw, "unknown service '" + d[2] + "'; Hearth has: prometheus-exporter");
+    return false;
+  }
+  rule.name = d[2];
+  return check_no_args(d, kw, cond_at, 3, rep);
+}
+
 // set-status CODE [reason STR]: a status from 100 to 999 (as HAProxy).
 bool parse_set_status(const Directive& d, const std::string& kw, size_t cond_at, HttpRule& rule,
                       Reporter& rep) {
@@ -391,7 +405,7 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
             "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
             "set-dst-port, set-timeout, early-hint, redirect, auth, capture, set-log-level, "
             "disable-l7-retry, add-acl, del-acl, set-map, del-map, allow, deny, tarpit, return, "
-            "reject, silent-drop, wait-for-body, normalize-uri or strict-mode"
+            "reject, silent-drop, wait-for-body, normalize-uri, use-service or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, capture, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
@@ -511,6 +525,10 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   } else if (d[1] == "capture") {
     cond_at = std::min<size_t>(d.size(), 5);
     ok = parse_capture_action(d, kw, s, rule, rep);
+  } else if (request && d[1] == "use-service") {
+    rule.action = HttpRule::Action::kUseService;
+    fixed(3);
+    ok = parse_use_service(d, kw, cond_at, rule, rep);
   } else if (request && d[1] == "disable-l7-retry") {
     rule.action = HttpRule::Action::kDisableL7Retry;
     fixed(2);

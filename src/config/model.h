@@ -277,6 +277,7 @@ struct HttpRule {
     kDelAcl,          // del-acl(FILE) KEYFMT
     kSetMap,          // set-map(FILE) KEYFMT VALUEFMT (`fmt`, `fmt2`)
     kDelMap,          // del-map(FILE) KEYFMT
+    kUseService,      // use-service NAME (`name`): a built-in service answers
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;

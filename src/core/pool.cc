@@ -4,6 +4,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "core/per_thread.h"
+
 namespace hearth {
 namespace {
 
@@ -27,7 +29,10 @@ int thread_index() { return t_thread_index; }
 
 void BlockPool::set_poison(int byte) { g_poison_byte = byte; }
 int BlockPool::poison() { return g_poison_byte; }
-void set_thread_index(int i) { t_thread_index = i % kMaxThreads; }
+void set_thread_index(int i) {
+  t_thread_index = i % kMaxThreads;
+  detail::t_stat_owner = t_thread_index;  // a worker: the owner of its counter blocks
+}
 
 BlockPool::BlockPool(std::string name, size_t block_size)
     : name_(std::move(name)), size_((block_size + 15) & ~size_t(15)) {

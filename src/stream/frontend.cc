@@ -87,13 +87,13 @@ bool tcp_connection_rules(Frontend* fe, net::Connection* c, Session* s) {
   fetch.set_expect_proxy(&s->expect_proxy);
   TcpVerdict v = eval_tcp_rules(fe->tcp.connection, fetch);
   if (v == TcpVerdict::kReject) {
-    fe->counters.denied_conn.fetch_add(1, std::memory_order_relaxed);
+    fe->counters.local().denied_conn.add();
     linger l{1, 0};
     setsockopt(c->fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
     return false;
   }
   if (v == TcpVerdict::kDrop) {
-    fe->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+    fe->counters.local().denied_req.add();
     net::prepare_silent_drop(c->fd());
     return false;
   }
@@ -109,12 +109,12 @@ bool tcp_session_rules(Frontend* fe, net::Connection* c, Session* s) {
   fetch.set_session_only(s);
   const TcpVerdict v = eval_tcp_rules(fe->tcp.session, fetch);
   if (v == TcpVerdict::kDrop) {
-    fe->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+    fe->counters.local().denied_req.add();
     net::prepare_silent_drop(c->fd());
     return false;
   }
   if (v == TcpVerdict::kReject) {
-    fe->counters.denied_sess.fetch_add(1, std::memory_order_relaxed);
+    fe->counters.local().denied_sess.add();
     return false;
   }
   return true;
@@ -157,8 +157,9 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
   backend::raise_max(fe->counters.max_conns,
                      fe->cur_conns.fetch_add(1, std::memory_order_relaxed) + 1);
   g_conns.fetch_add(1, std::memory_order_relaxed);
-  fe->counters.sessions.fetch_add(1, std::memory_order_relaxed);
-  fe->counters.sess_rate.add(EventLoop::current()->now_ms());
+  stream::FrontendTallies& tally = fe->counters.local();
+  tally.sessions.add();
+  tally.sess_rate.add(EventLoop::current()->now_ms(), fe->counters.sess_rate_max);
   EventLoop* loop = EventLoop::current();
   if (fe->cli_sock.keepalive) net::apply_sock_options(fd, fe->cli_sock);
   const uint32_t linger = fe->cli_sock.nolinger ? uint32_t(net::kConnNoLinger) : 0u;

@@ -40,7 +40,7 @@ void HttpStream::reply_mux_error(int status) {
 void HttpStream::send_reply(const config::HttpReply& r, int status, bool close) {
   if (r.empty) {  // an empty errorfile: close without a word (HAProxy)
     log_.status = status;
-    if (status >= 400) fe_->counters.http_errors.fetch_add(1, std::memory_order_relaxed);
+    if (status >= 400) fe_->counters.local().http_errors.add();
     return abort_all();
   }
   http::MsgHead& h = res_.head;

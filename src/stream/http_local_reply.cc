@@ -131,6 +131,10 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
     reply(400, true);
     return false;
   }
+  if (rule.action == config::HttpRule::Action::kUseService) {
+    answer_service(rule);
+    return false;
+  }
   const bool tarpit = rule.action == config::HttpRule::Action::kTarpit;
   if (tarpit && phase_ != Phase::kTarpit) {
     start_tarpit(rule);
@@ -140,8 +144,9 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
   const bool deny = rule.action == config::HttpRule::Action::kDeny || tarpit;
   // A response denied by http-response deny counts in dresp, a request in dreq.
   if (deny && !tarpit)
-    (phase_ == Phase::kExchange ? fe_->counters.denied_resp : fe_->counters.denied_req)
-        .fetch_add(1, std::memory_order_relaxed);
+    (phase_ == Phase::kExchange ? fe_->counters.local().denied_resp
+                                : fe_->counters.local().denied_req)
+        .add();
   if (deny) log_.term = tarpit ? "PT" : phase_ == Phase::kExchange ? "PH" : "PR";
   const bool close = rule_reply_closes();
   if (rule.action == config::HttpRule::Action::kRedirect) {
@@ -203,7 +208,7 @@ void HttpStream::send_local(http::MsgHead& h, int status, std::string_view paylo
     return reply(500, true);
   }
   log_.status = h.status;
-  if (status >= 400) fe_->counters.http_errors.fetch_add(1, std::memory_order_relaxed);
+  if (status >= 400) fe_->counters.local().http_errors.add();
   ss_.release();
   res_.local_close = close || soft_stopping();
   res_.client_close = res_.local_close;

@@ -34,16 +34,17 @@ void HttpStream::read_request_head() {
       log_.term = "CR";
       return abort_all();  // the client left before sending a whole request
     case mux::RxHead::kError:
-      fe_->counters.http_requests.fetch_add(1, std::memory_order_relaxed);
-      fe_->counters.req_errors.fetch_add(1, std::memory_order_relaxed);
+      fe_->counters.local().http_requests.add();
+      fe_->counters.local().req_errors.add();
       log_.term = "PR";
       res_.after_rules_done = true;  // the mux's own error: no http-after-response (HAProxy)
       return reply_mux_error(r.status);
     case mux::RxHead::kHead:
       break;
   }
-  fe_->counters.http_requests.fetch_add(1, std::memory_order_relaxed);
-  fe_->counters.req_rate.add(now());
+  FrontendTallies& fe = fe_->counters.local();
+  fe.http_requests.add();
+  fe.req_rate.add(now(), fe_->counters.req_rate_max);
   log_.head_ms = log_.req_ready_ms = now();
   http::MsgHead& req = req_.head;
   // "METHOD TARGET" as received, for capture.req.* (the views are into the
@@ -126,7 +127,7 @@ bool HttpStream::run_stage(const std::vector<config::HttpRule>& rules,
     if (!*final_rule || (*final_rule)->action != config::HttpRule::Action::kWaitForBody) {
       if (!*final_rule && !*full && !restrict_header_names(names, req_.head)) {
         // As HAProxy: a denied request, with the proxy's 403 message.
-        fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+        fe_->counters.local().denied_req.add();
         log_.term = "PR";
         reply(403, rule_reply_closes());
         return false;
@@ -193,7 +194,7 @@ bool HttpStream::analyse_request() {
         TxnFetch fetch = request_fetch();
         be_ = fe_->select_backend(fetch);
         be_hold_.reset(be_);
-        if (be_) be_->counters.http_requests.fetch_add(1, std::memory_order_relaxed);
+        if (be_) be_->counters.local().http_requests.add();
         if (!be_) {  // as HAProxy: no use_backend matched and no default_backend
           log_.term = "SC";
           reply(503, true);
@@ -300,7 +301,7 @@ bool HttpStream::pass_tcp_response() {
 
 void HttpStream::drop_client(bool silent, const char* term) {
   if (silent) net::prepare_silent_drop(scf_->conn->fd());
-  fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+  fe_->counters.local().denied_req.add();
   log_.term = term;
   if (phase_ == Phase::kExchange) log_.status = res_.head.status;  // the server's
   abort_all();

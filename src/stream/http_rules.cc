@@ -220,6 +220,7 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         // ignore-empty: a location format that gives nothing skips the rule.
         if (r.ignore_empty && r.fmt && r.fmt->eval(ctx).empty()) break;
         return note_last(r, ctx), &r;
+      case Action::kUseService:
       case Action::kReturn:
       case Action::kDeny:
       case Action::kTarpit:

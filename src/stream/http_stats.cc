@@ -26,7 +26,7 @@ bool HttpStream::stats_access(const config::StatsPageConfig& st, TxnFetch& fetch
     if (r.cond && !expr::eval_condition(*r.cond, fetch)) continue;
     if (r.action == Action::kAllow) return true;
     if (r.action == Action::kDeny) {
-      fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+      fe_->counters.local().denied_req.add();
       log_.term = "PR";
       reply(403, close);
       return false;
@@ -47,7 +47,7 @@ bool HttpStream::stats_access(const config::StatsPageConfig& st, TxnFetch& fetch
 void HttpStream::answer_stats(const config::StatsPageConfig& st, bool backend_side) {
   if (!req_an_.intercepted) {  // once, even if a form is waited for (HAProxy counts 401s too)
     req_an_.intercepted = true;
-    fe_->counters.intercepted.fetch_add(1, std::memory_order_relaxed);
+    fe_->counters.local().intercepted.add();
   }
   TxnFetch fetch = request_fetch();
   if (!stats_access(st, fetch)) return;
@@ -67,6 +67,10 @@ void HttpStream::answer_stats(const config::StatsPageConfig& st, bool backend_si
     return reply(500, true);
   }
   log_.term = "LR";
+  send_built_answer(a);
+}
+
+void HttpStream::send_built_answer(StatsPageAnswer& a) {
   stats_page_ = std::move(a.body);
   http::MsgHead& h = res_.head;
   char len[24];

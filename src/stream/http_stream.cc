@@ -71,8 +71,9 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
 }
 
 HttpStream::~HttpStream() {
-  fe_->counters.bytes_in.fetch_add(log_.bytes_in, std::memory_order_relaxed);
-  fe_->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
+  FrontendTallies& fe = fe_->counters.local();
+  fe.bytes_in.add(log_.bytes_in);
+  fe.bytes_out.add(log_.bytes_out);
   count_transaction();
   EventLoop::current()->timers().cancel(&timer_);
   --live_streams_on_thread();
@@ -84,11 +85,12 @@ HttpStream::~HttpStream() {
 // frontend's.
 void HttpStream::count_transaction() {
   const int status = log_.status;
-  fe_->counters.hrsp.count(status);
+  fe_->counters.local().hrsp.count(status);
   if (be_) {
-    be_->counters.hrsp.count(status);
-    be_->counters.bytes_in.fetch_add(log_.bytes_in, std::memory_order_relaxed);
-    be_->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
+    backend::BackendTallies& be = be_->counters.local();
+    be.hrsp.count(status);
+    be.bytes_in.add(log_.bytes_in);
+    be.bytes_out.add(log_.bytes_out);
   }
   if (backend::Server* srv = ss_.server()) {
     // The times of the access log's Tw, Tc, Tr and Tt, for the averages.
@@ -97,11 +99,12 @@ void HttpStream::count_transaction() {
         span(log_.req_ready_ms, ss_.slot_ms() >= 0 ? ss_.slot_ms() : log_.left_queue_ms),
         span(ss_.slot_ms(), ss_.ready_ms()), span(ss_.ready_ms(), log_.res_head_ms),
         now() - log_.start_ms};
-    srv->counters.times.add(times);
-    if (be_) be_->counters.times.add(times);
-    if (res_.from_server) srv->counters.hrsp.count(status);
-    srv->counters.bytes_in.fetch_add(log_.bytes_in, std::memory_order_relaxed);
-    srv->counters.bytes_out.fetch_add(log_.bytes_out, std::memory_order_relaxed);
+    srv->counters.note_times(times);
+    if (be_) be_->counters.note_times(times);
+    backend::ServerTallies& st = srv->counters.local();
+    if (res_.from_server) st.hrsp.count(status);
+    st.bytes_in.add(log_.bytes_in);
+    st.bytes_out.add(log_.bytes_out);
   }
 }
 
@@ -176,7 +179,7 @@ void HttpStream::check_timeouts() {
       if (!deadline_reached(exp_.req, t)) return;
       log_.term = "cR";
       if (!fmux()->has_input(scf_)) return abort_all();  // nothing asked: just close
-      fe_->counters.req_errors.fetch_add(1, std::memory_order_relaxed);
+      fe_->counters.local().req_errors.add();
       return reply_mux_error(408);
     case Phase::kReqBody:
       if (!deadline_reached(req_an_.until, t) && !deadline_reached(exp_.cli, t)) return;
@@ -303,7 +306,7 @@ bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
   // disable-l7-retry turns off what retry-on asks beyond conn-failure (those
   // retries happen in ServerSide); the reuse race is not a retry-on retry.
   if (!reused_race && (!(bs().retry_on & condition) || req_.l7_retry_off)) return false;
-  if (!ss_.reconnect(now())) return false;
+  if (!ss_.reconnect(now(), reused_race)) return false;
   // A replayable request spliced nothing: an empty pipe taken for it would
   // write to the new connection before the head does.
   splice_req_.release();

@@ -28,6 +28,7 @@
 #include "stream/http_txn_state.h"
 #include "stream/server_side.h"
 #include "stream/splice_dir.h"
+#include "stream/stats_service.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
@@ -148,6 +149,10 @@ class HttpStream {
   bool stats_wanted(const config::StatsPageConfig* st) const;
   void answer_stats(const config::StatsPageConfig& st, bool backend_side);
   bool stats_access(const config::StatsPageConfig& st, TxnFetch& fetch);
+  // Sends a built answer (the stats page's or a service's) as a local reply.
+  void send_built_answer(StatsPageAnswer& a);
+  // http-request use-service NAME (http_service_action.cc): the service answers.
+  void answer_service(const config::HttpRule& rule);
   void read_request_body();
   bool send_request();
   // Server side (the shared ServerSide does the work).

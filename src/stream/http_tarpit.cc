@@ -13,7 +13,7 @@ void HttpStream::start_tarpit(const config::HttpRule& rule) {
   // switching, the backend after (HAProxy's current backend).
   const int64_t t = req_an_.stage == RequestAnalysis::Stage::kBackend ? bs().timeouts.tarpit
                                                                       : fe_->timeouts.tarpit;
-  fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+  fe_->counters.local().denied_req.add();
   log_.term = "PT";
   tarpit_.rule = &rule;
   tarpit_.until = now() + t;  // 0: no wait, answered at once

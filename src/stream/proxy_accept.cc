@@ -77,7 +77,7 @@ void release(ProxyWait* w) {
 void fail(ProxyWait* w, const char* message, bool silent_if_dontlognull) {
   net::Connection* c = w->conn;
   Frontend* fe = w->fe;
-  fe->counters.failed_proxy_headers.fetch_add(1, std::memory_order_relaxed);
+  fe->counters.local().failed_proxy_headers.add();
   if (!(silent_if_dontlognull && fe->dontlognull))
     log_conn_error(*fe, *c, w->accept_wall_ms, message);
   release(w);
@@ -158,7 +158,7 @@ void on_timeout(Timer*, void* ctx) { fail(static_cast<ProxyWait*>(ctx), kTimeout
 void await_proxy_header(net::Connection* c, Frontend* fe, ProxyDoneFn done) {
   ProxyWait* w = wait_pool().create();
   if (!w) {  // out of memory for this one: refuse it, keep running
-    fe->counters.failed_proxy_headers.fetch_add(1, std::memory_order_relaxed);
+    fe->counters.local().failed_proxy_headers.add();
     c->destroy();
     return;
   }

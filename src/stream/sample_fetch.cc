@@ -165,8 +165,7 @@ int64_t backend_load(FetchId id, backend::Backend& be) {
 void TxnFetch::count_failed_rewrite() const {
   // The counters are the frontend's own atomics; the fetch sees it as const
   // only because fetches do not change it.
-  if (fe_)
-    const_cast<Frontend*>(fe_)->counters.failed_rewrites.fetch_add(1, std::memory_order_relaxed);
+  if (fe_) const_cast<Frontend*>(fe_)->counters.local().failed_rewrites.add();
 }
 
 const backend::Server* TxnFetch::server_arg(const expr::Arg& a, backend::Backend** be_out) const {

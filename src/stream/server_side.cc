@@ -53,7 +53,7 @@ ServerSide::State ServerSide::assign(int64_t now_ms) {
     case backend::TakeResult::kQueueFull:
       break;
   }
-  be_->counters.no_server.fetch_add(1, std::memory_order_relaxed);
+  be_->counters.local().no_server.add();
   return fail("SC");
 }
 
@@ -112,7 +112,7 @@ ServerSide::State ServerSide::granted(backend::Server* s, int64_t now_ms) {
   scb_->app_tasklet = tasklet_;
   reused_ = true;
   idle_ms_ = now_ms - c->idle_since_ms;
-  srv_->counters.reused.fetch_add(1, std::memory_order_relaxed);
+  srv_->counters.local().reused.add();
   ready_ms_ = now_ms;
   exp_ = kNever;
   return state_ = State::kReady;
@@ -123,7 +123,9 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
   state_ = State::kConnecting;
   connect_start_ms_ = now_ms;
   exp_ = deadline_after(now_ms, bs().timeouts.connect);
-  srv_->counters.conns_opened.fetch_add(1, std::memory_order_relaxed);
+  backend::ServerTallies& tally = srv_->counters.local();
+  tally.conns_opened.add();
+  if (!reuse_.idempotent) tally.fresh_non_idempotent.add();
   std::optional<net::Address> dst;
   if (srv_->client_dependent() && client_) {
     if (const Session* sess = Session::of(client_)) dst = sess->dst_addr(client_);
@@ -148,11 +150,11 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
         return granted(s, now_ms);
       }
       if (waiter_ && waiter_->rejected) {  // every server went down meanwhile
-        be_->counters.no_server.fetch_add(1, std::memory_order_relaxed);
+        be_->counters.local().no_server.add();
         return fail("SC");
       }
       if (deadline_reached(exp_, now_ms)) {
-        be_->counters.queue_timeouts.fetch_add(1, std::memory_order_relaxed);
+        be_->counters.local().queue_timeouts.add();
         return fail("sQ");
       }
       return state_;
@@ -193,18 +195,20 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
 // once would most likely refuse an immediate retry too; a timeout has already
 // waited); with `option redispatch` the last retry goes to another server.
 ServerSide::State ServerSide::connect_failed(bool timeout, int64_t now_ms) {
-  srv_->counters.connect_errors.fetch_add(1, std::memory_order_relaxed);
+  srv_->counters.local().connect_errors.add();
   drop_connection();
   const bool retry_allowed =
       bs().mode != config::Mode::kHttp || (bs().retry_on & config::kRetryConnFailure);
   if (retries_left_ <= 0 || !retry_allowed) return fail(timeout ? "sC" : "SC");
   --retries_left_;
   ++retries_done_;
-  srv_->counters.retries.fetch_add(1, std::memory_order_relaxed);
+  backend::ServerTallies& tally = srv_->counters.local();
+  tally.retries.add();
+  tally.retries_connect.add();
   if (bs().redispatch && retries_left_ == 0 && be_->servers().size() > 1) {
     avoid_ = srv_;
     be_->release(srv_);
-    srv_->counters.redispatches.fetch_add(1, std::memory_order_relaxed);
+    srv_->counters.local().redispatches.add();
     srv_ = nullptr;
     return assign(now_ms);
   }
@@ -214,11 +218,13 @@ ServerSide::State ServerSide::connect_failed(bool timeout, int64_t now_ms) {
   return state_ = State::kTurnAround;
 }
 
-bool ServerSide::reconnect(int64_t now_ms) {
+bool ServerSide::reconnect(int64_t now_ms, bool reuse_race) {
   if (!srv_ || retries_left_ <= 0) return false;
   --retries_left_;
   ++retries_done_;
-  srv_->counters.retries.fetch_add(1, std::memory_order_relaxed);
+  backend::ServerTallies& tally = srv_->counters.local();
+  tally.retries.add();
+  (reuse_race ? tally.retries_reuse_race : tally.retries_l7).add();
   drop_connection();
   reuse_.fresh = true;  // a replay never goes on a reused connection
   connect(now_ms);

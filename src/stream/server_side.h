@@ -55,8 +55,9 @@ class ServerSide {
   State step(int64_t now_ms);
   // HTTP replay: drops the current connection and connects anew to the same
   // server (never reusing), consuming one retry.
-  // Returns: false (nothing changed) if no retry is left.
-  bool reconnect(int64_t now_ms);
+  // reuse_race: the reused connection died before answering (counted apart
+  // from the retry-on retries). Returns: false (nothing changed) if no retry is left.
+  bool reconnect(int64_t now_ms, bool reuse_race);
   // The exchange is over. With `done` (HTTP), the server's pool keeps or closes
   // the connection; without, it is closed. Then the server slot is released.
   void finish(const backend::ConnRelease* done, int64_t now_ms);

@@ -213,7 +213,7 @@ bool Stream::inspect_phase(bool front, bool* wait) {
       net::prepare_silent_drop(scf_->conn->fd());
       [[fallthrough]];
     case TcpVerdict::kReject:
-      fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+      fe_->counters.local().denied_req.add();
       close("PR");
       return false;
     case TcpVerdict::kPass:
@@ -413,7 +413,7 @@ bool Stream::response_may_go() {
         res_inspect_exp_ = deadline_after(now, rules.res_inspect_delay);
       return false;
     case TcpVerdict::kDrop:
-      fe_->counters.denied_req.fetch_add(1, std::memory_order_relaxed);
+      fe_->counters.local().denied_req.add();
       net::prepare_silent_drop(scf_->conn->fd());
       [[fallthrough]];
     case TcpVerdict::kReject:
@@ -478,21 +478,24 @@ void Stream::close(const char* why) {
   ss_.release();  // the server connection, the queue place or the server slot
   splice_req_.release();
   splice_res_.release();
-  fe_->counters.bytes_in.fetch_add(bytes_in_, std::memory_order_relaxed);
-  fe_->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
+  FrontendTallies& fe = fe_->counters.local();
+  fe.bytes_in.add(bytes_in_);
+  fe.bytes_out.add(bytes_out_);
   if (be_) {
-    be_->counters.bytes_in.fetch_add(bytes_in_, std::memory_order_relaxed);
-    be_->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
+    backend::BackendTallies& be = be_->counters.local();
+    be.bytes_in.add(bytes_in_);
+    be.bytes_out.add(bytes_out_);
   }
   if (backend::Server* srv = ss_.server()) {
-    srv->counters.bytes_in.fetch_add(bytes_in_, std::memory_order_relaxed);
-    srv->counters.bytes_out.fetch_add(bytes_out_, std::memory_order_relaxed);
+    backend::ServerTallies& st = srv->counters.local();
+    st.bytes_in.add(bytes_in_);
+    st.bytes_out.add(bytes_out_);
     // The log's Tw, Tc and Tt; no response time in TCP (0, as HAProxy).
     const int64_t t = EventLoop::current()->now_ms();
     const int64_t times[4] = {ss_.slot_ms() >= 0 ? ss_.slot_ms() - start_ms_ : -1, connect_ms_, 0,
                               t - start_ms_};
-    srv->counters.times.add(times);
-    if (be_) be_->counters.times.add(times);
+    srv->counters.note_times(times);
+    if (be_) be_->counters.note_times(times);
   }
   // option dontlognull, as HAProxy: judged by what the client sent.
   if (fe_->log && !logged_ && !(fe_->dontlognull && bytes_in_ == 0)) log_end();

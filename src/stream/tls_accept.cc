@@ -50,7 +50,7 @@ void finish(HandshakeWait* w, bool ok) {
   Frontend* fe = w->fe;
   HandshakeDoneFn done = w->done;
   if (!ok) {
-    fe->counters.failed_handshakes.fetch_add(1, std::memory_order_relaxed);
+    fe->counters.local().failed_handshakes.add();
     log_failure(*w, net::tls_failure(c));
   }
   wait_pool().destroy(w);
@@ -91,7 +91,7 @@ void on_timeout(Timer*, void* ctx) {
 void await_tls_handshake(net::Connection* c, Frontend* fe, HandshakeDoneFn done) {
   HandshakeWait* w = wait_pool().create();
   if (!w) {
-    fe->counters.failed_handshakes.fetch_add(1, std::memory_order_relaxed);
+    fe->counters.local().failed_handshakes.add();
     c->destroy();
     return;
   }

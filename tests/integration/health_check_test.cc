@@ -114,9 +114,9 @@ TEST(HealthCheck, ServerOnADeadPortIsMarkedDownAndGetsNoTraffic) {
   EXPECT_EQ(stats.status("be", "live"), "UP");
   EXPECT_EQ(stats.row("be", "live")["check_status"], "L4OK");
   std::string metrics = stats.command("show metrics");
-  EXPECT_NE(metrics.find("hearth_server_up{backend=\"be\",server=\"dead\"} 0"), std::string::npos)
+  EXPECT_NE(metrics.find("hearth_server_up{proxy=\"be\",server=\"dead\"} 0"), std::string::npos)
       << metrics;
-  EXPECT_NE(metrics.find("hearth_server_up{backend=\"be\",server=\"live\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("hearth_server_up{proxy=\"be\",server=\"live\"} 1"), std::string::npos);
 
   // The transition is logged on stderr with its reason.
   std::string line = tcp::wait_log_line(proxy.hearth, {"Server be/dead is DOWN"});

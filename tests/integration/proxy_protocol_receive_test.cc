@@ -140,7 +140,7 @@ TEST(ProxyProtocol, RefusedHeadersAreCounted) {
     EXPECT_EQ(recv_until_eof(fd.get(), milliseconds{5000}), "");
   }
   EXPECT_EQ(http_status(get_from("127.0.0.1", port)), 0);  // no header at all
-  const std::string want = "hearth_frontend_failed_proxy_headers_total{frontend=\"rcv\"} 3";
+  const std::string want = "hearth_frontend_failed_proxy_headers_total{proxy=\"rcv\"} 3";
   EXPECT_TRUE(wait_until(
       [&] { return stats_command(sock, "show metrics").find(want) != std::string::npos; },
       milliseconds{2000}))

@@ -35,8 +35,8 @@ class RuntimeApiTest : public ::testing::Test {
 };
 
 TEST_F(RuntimeApiTest, ShowServersConnListsEveryServerWithItsCounters) {
-  be_.servers()[0]->counters.reused = 7;
-  be_.servers()[1]->counters.conns_opened = 3;
+  be_.servers()[0]->counters.local().reused.add(7);
+  be_.servers()[1]->counters.local().conns_opened.add(3);
   std::string out = api_->execute("show servers conn", false);
   EXPECT_NE(out.find("# be_name/srv_name"), std::string::npos);
   // Columns: name addr used idle safe unsafe purge pool_max learned retire opened reused ...
@@ -187,13 +187,11 @@ TEST_F(RuntimeApiTest, MetricsShowWhetherEachServerTakesTraffic) {
   be_.servers()[0]->health.failed_checks = 2;
   std::string out = api_->execute("show metrics", false);
   EXPECT_NE(out.find("# TYPE hearth_server_up gauge"), std::string::npos) << out;
-  EXPECT_NE(out.find("hearth_server_up{backend=\"app\",server=\"s1\"} 0"), std::string::npos);
-  EXPECT_NE(out.find("hearth_server_up{backend=\"app\",server=\"s2\"} 1"), std::string::npos);
-  EXPECT_NE(out.find("hearth_server_check_failures_total{backend=\"app\",server=\"s1\"} 2"),
-            std::string::npos);
+  EXPECT_NE(out.find("hearth_server_up{proxy=\"app\",server=\"s1\"} 0"), std::string::npos);
+  EXPECT_NE(out.find("hearth_server_up{proxy=\"app\",server=\"s2\"} 1"), std::string::npos);
   EXPECT_EQ(api_->execute("disable server app/s2", true), "\n");
   out = api_->execute("show metrics", false);
-  EXPECT_NE(out.find("hearth_server_up{backend=\"app\",server=\"s2\"} 0"), std::string::npos);
+  EXPECT_NE(out.find("hearth_server_up{proxy=\"app\",server=\"s2\"} 0"), std::string::npos);
 }
 
 TEST_F(RuntimeApiTest, ShowPoolsListsNamedPools) {
@@ -204,13 +202,20 @@ TEST_F(RuntimeApiTest, ShowPoolsListsNamedPools) {
 }
 
 TEST_F(RuntimeApiTest, MetricsAreInPrometheusFormat) {
-  be_.servers()[1]->counters.retries = 4;
+  be_.servers()[1]->counters.local().retries_reuse_race.add(4);
+  be_.servers()[1]->counters.local().reused.add(9);
   std::string out = api_->execute("show metrics", false);
   EXPECT_NE(out.find("# TYPE hearth_server_retries_total counter"), std::string::npos);
-  EXPECT_NE(out.find("hearth_server_retries_total{backend=\"app\",server=\"s2\"} 4"),
+  EXPECT_NE(out.find("hearth_server_retries_total{proxy=\"app\",server=\"s2\",reason=\"reuse-"
+                     "race\"} 4\n"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("hearth_frontend_sessions_total{frontend=\"public\"} 0"), std::string::npos);
+  EXPECT_NE(out.find("hearth_server_retries_total{proxy=\"app\",server=\"s2\",reason=\"retry-"
+                     "on\"} 0\n"),
+            std::string::npos);
+  EXPECT_NE(out.find("hearth_server_reused_total{proxy=\"app\",server=\"s2\"} 9\n"),
+            std::string::npos);
+  EXPECT_NE(out.find("haproxy_frontend_sessions_total{proxy=\"public\"} 0\n"), std::string::npos);
 }
 
 // Map and ACL commands on references loaded as the configuration would:

@@ -190,9 +190,9 @@ TEST_F(ConnPoolTest, NonIdempotentRequestSkipsAConnectionClosedUnnoticed) {
   make_pool(HttpReuse::kSafe);
   Connection* c = parked(0);
   shutdown(peers_[0].get(), SHUT_WR);  // the FIN is there; the loop has not run
-  const uint64_t stale = srv_.counters.stale_idle.load();
+  const uint64_t stale = srv_.counters.sum(&backend::ServerTallies::stale_idle);
   EXPECT_EQ(pool_->acquire(req(false, false), now()), nullptr);
-  EXPECT_EQ(srv_.counters.stale_idle.load(), stale + 1);
+  EXPECT_EQ(srv_.counters.sum(&backend::ServerTallies::stale_idle), stale + 1);
   (void)c;
 }
 
@@ -265,7 +265,7 @@ TEST_F(ConnPoolTest, IdleTimeoutExpiresConnections) {
   advance(1001);
   EXPECT_EQ(pool_->acquire(req(false), now()), nullptr);
   EXPECT_EQ(pool_->idle_count(), 0u);
-  EXPECT_EQ(srv_.counters.stale_idle.load(), 0u);  // expired, not stale
+  EXPECT_EQ(srv_.counters.sum(&backend::ServerTallies::stale_idle), 0u);  // expired, not stale
 }
 
 // --- tick().
@@ -311,7 +311,7 @@ TEST_F(ConnPoolTest, PrivateSlotKeepsTheIdleContract) {
   EXPECT_EQ(priv_.conn_for(&srv_), c);
   EXPECT_EQ(c->idle_since_ms, now());
   EXPECT_NE(c->recv_sub, nullptr);  // read-subscribed while parked
-  EXPECT_EQ(srv_.counters.stale_idle.load(), 0u);
+  EXPECT_EQ(srv_.counters.sum(&backend::ServerTallies::stale_idle), 0u);
 }
 
 TEST_F(ConnPoolTest, ServerCloseWhilePrivateEmptiesTheSlotOnce) {
@@ -323,7 +323,7 @@ TEST_F(ConnPoolTest, ServerCloseWhilePrivateEmptiesTheSlotOnce) {
   EXPECT_TRUE(run_until([&] { return Connection::live_count() == live - 1; }));
   EXPECT_EQ(priv_.server(), nullptr);
   EXPECT_EQ(priv_.take(), nullptr);
-  EXPECT_EQ(srv_.counters.stale_idle.load(), 1u);  // once
+  EXPECT_EQ(srv_.counters.sum(&backend::ServerTallies::stale_idle), 1u);  // once
 }
 
 TEST_F(ConnPoolTest, ParkingAnotherPrivateClosesThePrevious) {
@@ -335,8 +335,8 @@ TEST_F(ConnPoolTest, ParkingAnotherPrivateClosesThePrevious) {
   EXPECT_EQ(priv_.conn_for(&srv_), b);
   EXPECT_NE(a, b);
   char ch;
-  EXPECT_EQ(read(peers_[0].get(), &ch, 1), 0);     // a's socket was closed
-  EXPECT_EQ(srv_.counters.stale_idle.load(), 0u);  // a voluntary close
+  EXPECT_EQ(read(peers_[0].get(), &ch, 1), 0);                            // a's socket was closed
+  EXPECT_EQ(srv_.counters.sum(&backend::ServerTallies::stale_idle), 0u);  // a voluntary close
 }
 
 TEST_F(ConnPoolTest, PrivateSlotClosesWithItsOwner) {
@@ -349,7 +349,7 @@ TEST_F(ConnPoolTest, PrivateSlotClosesWithItsOwner) {
   EXPECT_EQ(Connection::live_count(), live);
   char ch;
   EXPECT_EQ(read(peers_.back().get(), &ch, 1), 0);
-  EXPECT_EQ(srv_.counters.stale_idle.load(), 0u);
+  EXPECT_EQ(srv_.counters.sum(&backend::ServerTallies::stale_idle), 0u);
 }
 
 // --- Connections that carry several streams at once (HTTP/2, later). No mux

@@ -43,6 +43,15 @@ TEST(HttpRules, SetAndDelHeaderInOrder) {
   EXPECT_EQ(rsp(r)[1].loc.line, 6);
 }
 
+TEST(HttpRules, UseServiceWithItsCondition) {
+  auto r = frontend("  http-request use-service prometheus-exporter if { path /metrics }\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  ASSERT_EQ(req(r).size(), 1u);
+  EXPECT_EQ(req(r)[0].action, HttpRule::Action::kUseService);
+  EXPECT_EQ(req(r)[0].name, "prometheus-exporter");
+  EXPECT_NE(req(r)[0].cond, nullptr);
+}
+
 TEST(HttpRules, AddHeaderOnBothSides) {
   auto r = frontend("  http-request add-header X-A one\n  http-response add-header X-B two\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
@@ -250,6 +259,17 @@ TEST(HttpRules, Errors) {
   EXPECT_TRUE(starts(only_error(frontend("  http-request set-mark 1\n")),
                      "t.cfg:3: 'http-request set-mark': Hearth does not support this action yet; "
                      "supported: set-header, add-header, "));
+  // use-service: only the services Hearth has; no service is an http-response action.
+  EXPECT_EQ(only_error(frontend("  http-request use-service lua.hello\n")),
+            "t.cfg:3: 'http-request use-service': unknown service 'lua.hello'; Hearth has: "
+            "prometheus-exporter");
+  EXPECT_EQ(only_error(frontend("  http-request use-service\n")),
+            "t.cfg:3: 'http-request use-service': expects a service name: prometheus-exporter");
+  EXPECT_EQ(only_error(frontend("  http-request use-service prometheus-exporter extra\n")),
+            "t.cfg:3: 'http-request use-service': unexpected argument 'extra': expects [if|unless "
+            "COND]");
+  EXPECT_TRUE(starts(only_error(frontend("  http-response use-service prometheus-exporter\n")),
+                     "t.cfg:3: 'http-response use-service': unknown action; supported: "));
   // HAProxy 2.6 has no http-response tarpit.
   EXPECT_TRUE(starts(only_error(frontend("  http-response tarpit\n")),
                      "t.cfg:3: 'http-response tarpit': unknown action; supported: set-header, "));

@@ -276,7 +276,7 @@ TEST_F(NeutralTxnTest, GetThroughRulesThenKeepAliveReusesTheServerConnection) {
   EXPECT_EQ(srv_conn->detaches, std::vector<bool>{true});
   EXPECT_FALSE(srv_conn->destroyed);
   EXPECT_EQ(server()->local_pool()->idle_count(), 1u);
-  EXPECT_EQ(server()->counters.conns_opened.load(), 1u);
+  EXPECT_EQ(server()->counters.sum(&backend::ServerTallies::conns_opened), 1u);
   const net::Connection* srv_c = srv_conn->conn;
   const test::MsgMux* srv_mux = srv_conn->mux;
 
@@ -295,8 +295,8 @@ TEST_F(NeutralTxnTest, GetThroughRulesThenKeepAliveReusesTheServerConnection) {
   EXPECT_EQ(srv_conn->sent[1].head.target, "/second");
   EXPECT_EQ(fields_str(srv_conn->sent[1].head.fields),
             "host: example.com|X-B: second|X-B: third|x-backend: be1|");
-  EXPECT_EQ(server()->counters.conns_opened.load(), 1u);
-  EXPECT_EQ(server()->counters.reused.load(), 1u);
+  EXPECT_EQ(server()->counters.sum(&backend::ServerTallies::conns_opened), 1u);
+  EXPECT_EQ(server()->counters.sum(&backend::ServerTallies::reused), 1u);
   const NeutralMsg& res2 = client->sent[1];
   EXPECT_EQ(res2.head.status, 200);
   EXPECT_EQ(res2.body, "hello /second");
@@ -467,7 +467,7 @@ TEST_F(NeutralTxnTest, DenyAnswers403WithoutContactingAServer) {
   EXPECT_EQ(res.head.status, 403);
   EXPECT_TRUE(res.eom);
   EXPECT_TRUE(script_.peers.empty());
-  EXPECT_EQ(server()->counters.conns_opened.load(), 0u);
+  EXPECT_EQ(server()->counters.sum(&backend::ServerTallies::conns_opened), 0u);
   EXPECT_EQ(server()->cur_sess.load(), 0);
   // As HAProxy 2.6: a request without a payload keeps its connection.
   EXPECT_EQ(client->detaches, std::vector<bool>{true});
@@ -487,7 +487,7 @@ TEST_F(NeutralTxnTest, NoBackendAnswers503) {
   EXPECT_EQ(res.head.status, 503);
   EXPECT_TRUE(res.eom);
   EXPECT_TRUE(script_.peers.empty());
-  EXPECT_EQ(server()->counters.conns_opened.load(), 0u);
+  EXPECT_EQ(server()->counters.sum(&backend::ServerTallies::conns_opened), 0u);
   for (bool keep : client->detaches) EXPECT_FALSE(keep);
 }
 
@@ -505,8 +505,8 @@ TEST_F(NeutralTxnTest, RoundRobinSendsEachRequestToItsServerMux) {
   EXPECT_EQ(a->sent[0].body, "hello /a");
   EXPECT_EQ(b->sent[0].body, "hello /b");
   ASSERT_EQ(script_.peers.size(), 2u);
-  EXPECT_EQ(server(0)->counters.conns_opened.load(), 1u);
-  EXPECT_EQ(server(1)->counters.conns_opened.load(), 1u);
+  EXPECT_EQ(server(0)->counters.sum(&backend::ServerTallies::conns_opened), 1u);
+  EXPECT_EQ(server(1)->counters.sum(&backend::ServerTallies::conns_opened), 1u);
   std::vector<std::string> targets;
   for (auto& p : script_.peers) {
     ASSERT_EQ(p->sent.size(), 1u);
