@@ -160,7 +160,8 @@ TEST(ProxyV2, Tcp4WithTlvs) {
          kAddr4 + tlv(kTlvAuthority, "example.com") + tlv(kTlvUniqueId, "abc-1") +
              tlv(0xE0, "custom") + tlv(kTlvNoop, ""));
   Header h;
-  ASSERT_EQ(run(hdr + "GET", &h), S::kDone);
+  const std::string in = hdr + "GET";  // h's views point into it
+  ASSERT_EQ(run(in, &h), S::kDone);
   EXPECT_EQ(h.version, 2);
   EXPECT_FALSE(h.local);
   EXPECT_EQ(h.length, hdr.size());
