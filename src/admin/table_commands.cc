@@ -214,15 +214,17 @@ bool key_less(const Table& t, const Entry* a, const Entry* b) {
 // The table's entries passing the filters, sorted by key, each referenced
 // (released by the caller).
 std::vector<Entry*> collect(Table& t, const std::vector<Filter>& fs, int64_t now) {
-  std::vector<Entry*> all;
+  // The keys are copied while the shard is locked: an entry may be freed
+  // (expired, cleared) as soon as the lock is let go.
+  std::vector<std::string> keys;
   t.for_each([&](Entry* e) {
-    if (t.expires_at(e) > now || e->refs) all.push_back(e);
+    if (t.expires_at(e) > now || e->refs) keys.emplace_back(e->key(), e->key_len);
     return true;
   });
   std::vector<Entry*> out;
-  for (Entry* e : all) {
-    // Re-found by key so that each holds a reference while we print.
-    Entry* r = t.lookup(std::string_view(e->key(), e->key_len), now);
+  for (const std::string& k : keys) {
+    // Found again by key so that each holds a reference while we print.
+    Entry* r = t.lookup(k, now);
     if (!r) continue;
     if (passes(t, r, fs, now))
       out.push_back(r);
