@@ -14,21 +14,6 @@ namespace {
 using A = ArgType;
 using T = SmpType;
 
-// The bytes of a literal (already decoded) or of a variable's base64 text.
-bool bytes_arg(const Arg& a, FetchContext& ctx, std::string_view* out) {
-  if (a.type != A::kVar) {
-    *out = a.str;
-    return true;
-  }
-  Sample v;
-  if (!var_arg(a, ctx, T::kStr, &v)) return false;
-  Chunk c = next_chunk();
-  const long n = base64_decode(v.str, c.data, c.size);
-  if (n < 0) return false;
-  *out = std::string_view(c.data, size_t(n));
-  return true;
-}
-
 const EVP_CIPHER* cipher_of(int64_t bits) {
   return bits == 128   ? EVP_aes_128_gcm()
          : bits == 192 ? EVP_aes_192_gcm()
@@ -38,7 +23,8 @@ const EVP_CIPHER* cipher_of(int64_t bits) {
 
 bool conv_aes_gcm_dec(const Arg* a, size_t, Sample& smp, FetchContext& ctx) {
   std::string_view nonce, key, tag;
-  if (!bytes_arg(a[1], ctx, &nonce) || !bytes_arg(a[2], ctx, &key) || !bytes_arg(a[3], ctx, &tag))
+  if (!base64_arg(a[1], ctx, &nonce) || !base64_arg(a[2], ctx, &key) ||
+      !base64_arg(a[3], ctx, &tag))
     return false;
   const EVP_CIPHER* cipher = cipher_of(a[0].sint);
   if (int(key.size()) != EVP_CIPHER_get_key_length(cipher) || nonce.empty() || tag.empty() ||
@@ -74,18 +60,10 @@ bool check_aes_gcm_dec(const ConvDef&, std::vector<Arg>& args, std::string* err)
   }
   static const char* const kWhat[] = {"", "nonce", "key", "aead_tag"};
   for (size_t i = 1; i < 4; ++i) {
-    Arg& a = args[i];
-    std::string why;
-    if (to_var_arg(a, &why)) continue;
-    std::string dec(a.str.size() / 4 * 3, '\0');
-    const long n = base64_decode(a.str, dec.data(), dec.size());
-    if (n < 0) {
-      *err = std::string("failed to parse ") + kWhat[i] +
-             " : argument needs to be base64 encoded, and can either be a string or a variable";
-      return false;
-    }
-    dec.resize(size_t(n));
-    a.str = std::move(dec);
+    if (check_base64_arg(args[i])) continue;
+    *err = std::string("failed to parse ") + kWhat[i] +
+           " : argument needs to be base64 encoded, and can either be a string or a variable";
+    return false;
   }
   return true;
 }

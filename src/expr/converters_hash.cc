@@ -122,15 +122,8 @@ bool hmac(const EVP_MD* md, std::string_view key, std::string_view data, unsigne
 // hmac(alg,key): a constant key was decoded from base64 at load time; a
 // variable's value is decoded here.
 bool conv_hmac(const Arg* a, size_t, Sample& smp, FetchContext& ctx) {
-  std::string_view key = a[1].str;
-  if (a[1].type == A::kVar) {
-    Sample v;
-    if (!var_arg(a[1], ctx, T::kStr, &v)) return false;
-    Chunk kc = next_chunk();
-    const long klen = base64_decode(v.str, kc.data, kc.size);
-    if (klen < 0) return false;
-    key = std::string_view(kc.data, size_t(klen));
-  }
+  std::string_view key;
+  if (!base64_arg(a[1], ctx, &key)) return false;
   unsigned char md[EVP_MAX_MD_SIZE];
   size_t len = 0;
   if (!hmac(md_of(a[0]), key, smp.str, md, &len)) return false;
@@ -144,21 +137,41 @@ bool conv_hmac(const Arg* a, size_t, Sample& smp, FetchContext& ctx) {
 // sample_check_arg_base64().
 bool check_hmac(const ConvDef& def, std::vector<Arg>& args, std::string* err) {
   if (!check_digest(def, args, err)) return false;
-  Arg& key = args[1];
+  if (args[1].str.empty() || check_base64_arg(args[1])) return true;
+  *err =
+      "failed to parse key : argument needs to be base64 encoded, and can either be a string "
+      "or a variable";
+  return false;
+}
+
+}  // namespace
+
+bool check_base64_arg(Arg& a) {
   std::string why;
-  if (key.str.empty() || to_var_arg(key, &why)) return true;
-  std::string dec(key.str.size() / 4 * 3, '\0');
-  const long n = base64_decode(key.str, dec.data(), dec.size());
-  if (n < 0) {
-    *err =
-        "failed to parse key : argument needs to be base64 encoded, and can either be a string "
-        "or a variable";
-    return false;
-  }
+  if (to_var_arg(a, &why)) return true;
+  std::string dec(a.str.size() / 4 * 3, '\0');
+  const long n = base64_decode(a.str, dec.data(), dec.size());
+  if (n < 0) return false;
   dec.resize(size_t(n));
-  key.str = std::move(dec);
+  a.str = std::move(dec);
   return true;
 }
+
+bool base64_arg(const Arg& a, FetchContext& ctx, std::string_view* out) {
+  if (a.type != ArgType::kVar) {
+    *out = a.str;
+    return true;
+  }
+  Sample v;
+  if (!var_arg(a, ctx, SmpType::kStr, &v)) return false;
+  Chunk c = next_chunk();
+  const long n = base64_decode(v.str, c.data, c.size);
+  if (n < 0) return false;
+  *out = std::string_view(c.data, size_t(n));
+  return true;
+}
+
+namespace {
 
 // A reflected CRC table for `poly`.
 constexpr std::array<uint32_t, 256> crc_table(uint32_t poly) {

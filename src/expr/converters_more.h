@@ -45,6 +45,13 @@ long base64_decode(std::string_view in, char* out, size_t cap);
 // HAProxy's base64urldec(): no padding needed (a length of 2 or 3 modulo 4
 // is padded), 1 modulo 4 fails; '=' reads as 63. Returns: as base64_decode.
 long base64url_decode(std::string_view in, char* out, size_t cap);
+// An argument that is base64 text or a variable holding some (hmac's key,
+// aes_gcm_dec's nonce, key and tag). At load: makes it a variable if it names
+// one, else decodes it in place (false if it is not base64). When run:
+// *out views the bytes (a literal's, or the variable's decoded into a
+// scratch chunk); false if the variable is unset or not base64.
+bool check_base64_arg(Arg& a);
+bool base64_arg(const Arg& a, FetchContext& ctx, std::string_view* out);
 // The JSON value `path` names in `json`, as json_query gives it (`as_int`:
 // its "int" output type). Returns: false if there is none.
 bool json_query_sample(std::string_view json, const JsonPath& path, bool as_int, Sample& smp);

@@ -144,4 +144,12 @@ bool addr_sample(const sockaddr* sa, expr::Sample& out) {
   return false;
 }
 
+std::optional<net::Address> socket_address(int fd, bool peer) {
+  sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  auto* sa = reinterpret_cast<sockaddr*>(&ss);
+  if ((peer ? getpeername(fd, sa, &len) : getsockname(fd, sa, &len)) != 0) return std::nullopt;
+  return net::Address::from(sa, len);
+}
+
 }  // namespace hearth::stream::fetch_util

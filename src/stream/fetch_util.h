@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 #include "expr/fetch.h"
 #include "expr/sample.h"
 #include "http/headers.h"
 #include "http/msg.h"
+#include "net/address.h"
 
 namespace hearth::stream::fetch_util {
 
@@ -81,5 +83,8 @@ bool int_value(std::string_view v, expr::Sample& out);
 bool ip_value(std::string_view v, expr::Sample& out);
 // Returns: false if `sa` is neither IPv4 nor IPv6.
 bool addr_sample(const sockaddr* sa, expr::Sample& out);
+// Returns: the socket's own address (`peer` false) or its peer's, as the
+// kernel has it now; nullopt if it has none.
+std::optional<net::Address> socket_address(int fd, bool peer);
 
 }  // namespace hearth::stream::fetch_util

@@ -247,10 +247,7 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
       if (session_) {
         a = session_->dst_addr(client_);
       } else {
-        sockaddr_storage ss;
-        socklen_t len = sizeof ss;
-        if (getsockname(client_->fd(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return false;
-        a = net::Address::from(reinterpret_cast<const sockaddr*>(&ss), len);
+        a = socket_address(client_->fd(), false);
       }
       if (!a) return false;
       if (def.id == FetchId::kDst) return addr_sample(a->sa(), out);

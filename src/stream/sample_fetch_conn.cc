@@ -48,17 +48,12 @@ bool TxnFetch::fetch_conn_side(const expr::FetchDef& def, expr::Sample& out) {
     case FetchId::kBcDstPort: {
       if (!server_conn_) return false;
       const bool src = def.id == FetchId::kBcSrc || def.id == FetchId::kBcSrcPort;
-      net::Address a = server_conn_->peer();
-      if (src) {
-        sockaddr_storage ss;
-        socklen_t len = sizeof ss;
-        auto* sa = reinterpret_cast<sockaddr*>(&ss);
-        if (getsockname(server_conn_->fd(), sa, &len) != 0) return false;
-        a = net::Address::from(sa, len);
-      }
+      const std::optional<net::Address> a =
+          src ? fetch_util::socket_address(server_conn_->fd(), false) : server_conn_->peer();
+      if (!a) return false;
       if (def.id == FetchId::kBcSrc || def.id == FetchId::kBcDst)
-        return fetch_util::addr_sample(a.sa(), out);
-      out.set_sint(a.port());
+        return fetch_util::addr_sample(a->sa(), out);
+      out.set_sint(a->port());
       return true;
     }
     case FetchId::kBcHttpMajor:
@@ -72,13 +67,10 @@ bool TxnFetch::fetch_conn_side(const expr::FetchDef& def, expr::Sample& out) {
     case FetchId::kFcDstIsLocal:
     case FetchId::kFcSrcIsLocal: {
       if (!client_) return false;
-      sockaddr_storage ss;
-      socklen_t len = sizeof ss;
-      auto* sa = reinterpret_cast<sockaddr*>(&ss);
-      const bool src = def.id == FetchId::kFcSrcIsLocal;
-      if ((src ? getpeername(client_->fd(), sa, &len) : getsockname(client_->fd(), sa, &len)) != 0)
-        return false;
-      out.set_bool(address_is_local(net::Address::from(sa, len)));
+      const std::optional<net::Address> a =
+          fetch_util::socket_address(client_->fd(), def.id == FetchId::kFcSrcIsLocal);
+      if (!a) return false;
+      out.set_bool(address_is_local(*a));
       return true;
     }
     case FetchId::kDstIsLocal:
@@ -88,14 +80,9 @@ bool TxnFetch::fetch_conn_side(const expr::FetchDef& def, expr::Sample& out) {
         out.set_bool(address_is_local(session_ ? session_->client_addr(client_) : client_->peer()));
         return true;
       }
-      std::optional<net::Address> dst = session_ ? session_->dst_addr(client_) : std::nullopt;
-      if (!dst) {
-        sockaddr_storage ss;
-        socklen_t len = sizeof ss;
-        auto* sa = reinterpret_cast<sockaddr*>(&ss);
-        if (getsockname(client_->fd(), sa, &len) != 0) return false;
-        dst = net::Address::from(sa, len);
-      }
+      const std::optional<net::Address> dst =
+          session_ ? session_->dst_addr(client_) : fetch_util::socket_address(client_->fd(), false);
+      if (!dst) return false;
       out.set_bool(address_is_local(*dst));
       return true;
     }

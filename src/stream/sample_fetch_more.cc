@@ -218,13 +218,7 @@ bool TxnFetch::fetch_more(const expr::FetchDef& def, const expr::Arg* args, size
         a = src ? std::optional<net::Address>(s->conn_src_addr(client_))
                 : s->conn_dst_addr(client_);
       } else {
-        sockaddr_storage ss;
-        socklen_t len = sizeof ss;
-        auto* sa = reinterpret_cast<sockaddr*>(&ss);
-        if ((src ? getpeername(client_->fd(), sa, &len) : getsockname(client_->fd(), sa, &len)) !=
-            0)
-          return false;
-        a = net::Address::from(sa, len);
+        a = socket_address(client_->fd(), src);
       }
       if (!a) return false;
       if (id == FetchId::kFcSrc || id == FetchId::kFcDst) return addr_sample(a->sa(), out);

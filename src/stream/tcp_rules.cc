@@ -81,9 +81,11 @@ bool TcpFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
       return payload_lv(req_bytes_, args, nargs, out);
     case FetchId::kResPayloadLv:
       return payload_lv(res_bytes_, args, nargs, out);
-    case FetchId::kReqSslHelloType: {
+    case FetchId::kReqSslHelloType:
+    case FetchId::kResSslHelloType: {
       int type = 0;
-      const HelloStatus st = expr::ssl_hello_type(req_bytes_, &type);
+      const HelloStatus st = expr::ssl_hello_type(
+          def.id == FetchId::kReqSslHelloType ? req_bytes_ : res_bytes_, &type);
       if (st == HelloStatus::kIncomplete) return miss();
       if (st == HelloStatus::kInvalid) return false;
       out.set_sint(type);
@@ -103,14 +105,6 @@ bool TcpFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
       const std::string_view data = (where_ & expr::kUseL6Req) ? req_bytes_ : res_bytes_;
       return def.id == FetchId::kPayload ? payload(data, args, out)
                                          : payload_lv(data, args, nargs, out);
-    }
-    case FetchId::kResSslHelloType: {
-      int type = 0;
-      const HelloStatus st = expr::ssl_hello_type(res_bytes_, &type);
-      if (st == HelloStatus::kIncomplete) return miss();
-      if (st == HelloStatus::kInvalid) return false;
-      out.set_sint(type);
-      return true;
     }
     case FetchId::kReqSslAlpn:
     case FetchId::kReqSslSni: {
