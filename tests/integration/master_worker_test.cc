@@ -165,6 +165,7 @@ TEST_F(MasterWorker, TwentyReloadsUnderLoadLoseNothing) {
   const std::vector<std::string> errors = load.errors();
   EXPECT_TRUE(errors.empty()) << errors.size() << " error(s), first: " << errors.front();
   EXPECT_EQ(load.unanswered.load(), 0u);
+  EXPECT_EQ(load.refused.load(), 0u);
   EXPECT_GT(load.keepalive_ok.load(), 100u);
   EXPECT_GT(load.fresh_ok.load(), 400u);
   RecordProperty("keepalive_ok", std::to_string(load.keepalive_ok.load()));

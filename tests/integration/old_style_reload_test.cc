@@ -81,6 +81,7 @@ class OldStyleReload : public ::testing::Test {
     RecordProperty("keepalive_retries", std::to_string(load.keepalive_retries.load()));
     RecordProperty("fresh_ok", std::to_string(load.fresh_ok.load()));
     RecordProperty("unanswered", std::to_string(load.unanswered.load()));
+    RecordProperty("refused", std::to_string(load.refused.load()));
     RecordProperty("tunnel_lines", std::to_string(load.tunnel_lines.load()));
   }
 
@@ -322,17 +323,24 @@ TEST_F(OldStyleReload, TwentyReloadsUnderLoadLoseNothing) {
   const std::vector<std::string> errors = load->errors();
   EXPECT_TRUE(errors.empty()) << errors.size() << " error(s), first: " << errors.front();
   EXPECT_EQ(load->unanswered.load(), 0u);
+  EXPECT_EQ(load->refused.load(), 0u);
 }
 
-// Without -x, SO_REUSEPORT lets the new process bind next to the old one,
-// so no connection is refused; connections still queued in an old socket's
-// backlog when it closes are reset by the kernel (HAProxy's management
-// guide, section 4): counted as "unanswered", recorded, not asserted.
-TEST_F(OldStyleReload, TwentyReloadsWithoutXRefuseNoConnection) {
+// Without -x, SO_REUSEPORT lets the new process bind next to the old one
+// before the old one closes, so connections are not refused as a rule. Two
+// kernel races remain, which the -x handover exists to avoid (HAProxy's
+// management guide, section 4): connections still queued in an old socket's
+// backlog when it closes are reset ("unanswered", recorded), and a SYN that
+// picked the old listener in the instant it closed is answered with a reset
+// ("refused"). Both are recorded; refusals are bounded, so a process that
+// closed its listeners before its successor listened (hundreds refused over
+// twenty reloads) fails here.
+TEST_F(OldStyleReload, TwentyReloadsWithoutXRefuseAlmostNoConnection) {
   ASSERT_TRUE(start({}).ready());
   const auto load = twenty_reloads(this, false);
   const std::vector<std::string> errors = load->errors();
   EXPECT_TRUE(errors.empty()) << errors.size() << " error(s), first: " << errors.front();
+  EXPECT_LE(load->refused.load(), 3u);
 }
 
 }  // namespace
