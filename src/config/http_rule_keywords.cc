@@ -16,8 +16,6 @@ const char* const kLaterActions[] = {"cache-store",
                                      "cache-use",
                                      "do-resolve",
                                      "redirect",
-                                     "sc-inc-gpc",
-                                     "sc-set-gpt",
                                      "send-spoe-group",
                                      "set-bandwidth-limit",
                                      "set-dst",
@@ -29,9 +27,6 @@ const char* const kLaterActions[] = {"cache-store",
                                      "set-src",
                                      "set-src-port",
                                      "set-tos",
-                                     "track-sc0",
-                                     "track-sc1",
-                                     "track-sc2",
                                      "wait-for-handshake",
                                      "deny",
                                      "return"};
@@ -405,13 +400,16 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
             "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
             "set-dst-port, set-timeout, early-hint, redirect, auth, capture, set-log-level, "
             "disable-l7-retry, add-acl, del-acl, set-map, del-map, allow, deny, tarpit, return, "
-            "reject, silent-drop, wait-for-body, normalize-uri, use-service or strict-mode"
+            "reject, silent-drop, wait-for-body, normalize-uri, use-service, track-sc0, "
+            "track-sc1, track-sc2, sc-inc-gpc, sc-inc-gpc0, sc-inc-gpc1, sc-set-gpt, sc-set-gpt0 "
+            "or strict-mode"
       : after ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, capture, allow or strict-mode"
               : "set-header, add-header, del-header, replace-header, replace-value, set-var, "
                 "set-var-fmt, unset-var, set-status, redirect, capture, set-log-level, add-acl, "
-                "del-acl, set-map, del-map, allow, deny, return, silent-drop, wait-for-body or "
-                "strict-mode";
+                "del-acl, set-map, del-map, allow, deny, return, silent-drop, wait-for-body, "
+                "track-sc0, track-sc1, track-sc2, sc-inc-gpc, sc-inc-gpc0, sc-inc-gpc1, "
+                "sc-set-gpt, sc-set-gpt0 or strict-mode";
   if (d.size() < 2) {
     rep.error(d.loc, d[0], "missing action: expects " + supported);
     return;
@@ -533,6 +531,13 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     rule.action = HttpRule::Action::kDisableL7Retry;
     fixed(2);
     ok = check_no_args(d, kw, cond_at, 2, rep);
+  } else if (!after && is_stick_action(d[1])) {
+    auto st = std::make_shared<StickAction>();
+    const uint8_t use = request ? expr::kUseConn | expr::kUseReq
+                                : expr::kUseConn | expr::kUseRes | expr::kUseResBody;
+    ok = parse_stick_action(d, 1, use, true, kw.substr(0, kw.find('(')), st.get(), &cond_at, rep);
+    rule.action = HttpRule::Action::kStick;
+    rule.stick = std::move(st);
   } else if (!after && d[1] == "set-log-level") {
     cond_at = std::min<size_t>(d.size(), 3);
     ok = parse_log_level_action(d, kw, rule, rep);

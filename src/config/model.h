@@ -9,7 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include "stick/table.h"
 #include "config/enums.h"
 #include "config/error_reply.h"
 #include "config/process_model.h"
@@ -22,6 +21,7 @@
 #include "expr/pattern_ref.h"
 #include "expr/regex.h"
 #include "expr/userlist.h"
+#include "stick/table.h"
 
 namespace hearth::config {
 
@@ -278,6 +278,7 @@ struct HttpRule {
     kSetMap,          // set-map(FILE) KEYFMT VALUEFMT (`fmt`, `fmt2`)
     kDelMap,          // del-map(FILE) KEYFMT
     kUseService,      // use-service NAME (`name`): a built-in service answers
+    kStick,           // track-sc*, sc-inc-gpc*, sc-set-gpt* (`stick`)
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -326,7 +327,8 @@ struct HttpRule {
   // early-hint: this rule and the unconditional early-hint rules right after
   // it, which HAProxy sends in one 103 response (1: this rule sends it).
   uint16_t eh_group = 1;
-  uint8_t normalizer = 0;  // normalize-uri: an expr::UriNormalizer value
+  uint8_t normalizer = 0;                    // normalize-uri: an expr::UriNormalizer value
+  std::shared_ptr<const StickAction> stick;  // kStick
   // add-acl, del-acl, set-map, del-map: the file's pattern reference (its
   // entries change only once an acl or map loaded it, as in HAProxy) and,
   // for set-map, the value's format.

@@ -12,6 +12,7 @@
 #include "config/cond_block.h"
 #include "config/keywords.h"
 #include "config/parse_context.h"
+#include "config/table_refs.h"
 #include "config/userlist_section.h"
 #include "expr/pattern_ref.h"
 
@@ -73,6 +74,8 @@ class ConfigParser {
   UserlistSection scratch_userlist_;      // takes the lines after an invalid header
   expr::UserlistRefScope userlist_refs_;  // userlist arguments met while parsing
   std::vector<PendingUserlistRef> pending_refs_;
+  expr::TableRefScope table_refs_;  // stick-table arguments met while parsing
+  std::vector<PendingTableRef> pending_tables_;
 };
 
 void ConfigParser::parse_text(std::string_view text, const std::string& filename) {
@@ -107,6 +110,21 @@ void ConfigParser::parse_line(std::string_view line, const SourceLoc& loc) {
   // Userlist arguments compiled on this line: resolved in finish().
   for (size_t i = refs_before; i < userlist_refs_.refs().size(); ++i)
     pending_refs_.push_back(PendingUserlistRef{loc, d[0], userlist_refs_.refs()[i]});
+  // Stick-table arguments: a missing name is the proxy's own table.
+  for (std::shared_ptr<expr::TableRef>& r : table_refs_.refs()) {
+    if (r->name.empty()) {
+      const bool in_proxy =
+          section_ == Section::kProxy && current_.proxy.kind != ProxyKind::kDefaults;
+      if (in_proxy)
+        r->name = current_.proxy.name;
+      else
+        rep_.error(loc, d[0],
+                   r->keyword + " names no stick-table, and there is no proxy here " +
+                       "whose table it could mean");
+    }
+    pending_tables_.push_back(PendingTableRef{loc, d[0], std::move(r)});
+  }
+  table_refs_.refs().clear();
 }
 
 void ConfigParser::parse_directive(const Directive& d) {
@@ -340,6 +358,7 @@ bool ConfigParser::check_rules_defaults(const Directive& d, ProxyKind kind) {
 void ConfigParser::finish() {
   finish_userlists(userlists_, result_.config, rep_);
   resolve_userlist_refs(pending_refs_, result_.config, rep_);
+  resolve_table_refs(pending_tables_, result_.config, rep_);
   resolve_error_messages(result_.config, rep_);
   check_programs(result_.config, rep_);
 }

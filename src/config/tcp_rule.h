@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config/stick_action.h"
 #include "expr/condition.h"
 #include "expr/log_format.h"
 #include "expr/sample_expr.h"
@@ -33,6 +34,8 @@ struct TcpRule {
     // tcp-request connection expect-proxy layer4: a PROXY header comes first
     // on this connection (as the bind line's accept-proxy); the rules go on.
     kExpectProxy,
+    // track-sc*, sc-inc-gpc*, sc-set-gpt* (`stick`); the rules go on.
+    kStick,
   } action = Action::kAccept;
   std::shared_ptr<const expr::Condition> cond;   // if/unless; null: always
   std::shared_ptr<const expr::SampleExpr> expr;  // set-var, set-src & co, capture
@@ -45,6 +48,7 @@ struct TcpRule {
   // A connection rule: set-src & co change the connection's own addresses
   // (what fc_src and fc_dst report, below a PROXY header's).
   bool conn_level = false;
+  std::shared_ptr<const StickAction> stick;  // kStick
 };
 
 // A proxy's tcp rules. In a frontend: connection, session and content rules;

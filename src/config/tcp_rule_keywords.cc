@@ -24,14 +24,6 @@ struct Later {
 const Later kLater[] = {
     {"expect-proxy", "only tcp-request connection rules expect a PROXY header"},
     {"expect-netscaler-cip", "the NetScaler CIP protocol is not supported"},
-    {"track-sc0", "stick tables are not supported yet"},
-    {"track-sc1", "stick tables are not supported yet"},
-    {"track-sc2", "stick tables are not supported yet"},
-    {"sc-inc-gpc", "stick tables are not supported yet"},
-    {"sc-inc-gpc0", "stick tables are not supported yet"},
-    {"sc-inc-gpc1", "stick tables are not supported yet"},
-    {"sc-set-gpt", "stick tables are not supported yet"},
-    {"sc-set-gpt0", "stick tables are not supported yet"},
     {"capture", "only tcp-request content rules capture"},
     {"do-resolve", "resolvers are not supported"},
     {"switch-mode", "switching a TCP stream to HTTP is not supported yet"},
@@ -122,17 +114,20 @@ bool parse_var(const Directive& d, size_t at, const std::string& kw, uint8_t whe
 const char* supported_of(Kind k) {
   switch (k) {
     case Kind::kResponse:
-      return "accept, reject, close, silent-drop, set-var, set-var-fmt, unset-var or "
-             "set-log-level";
+      return "accept, reject, close, silent-drop, set-var, set-var-fmt, unset-var, "
+             "set-log-level, sc-inc-gpc, sc-inc-gpc0, sc-inc-gpc1, sc-set-gpt or sc-set-gpt0";
     case Kind::kContent:
       return "accept, reject, silent-drop, set-var, set-var-fmt, unset-var, set-log-level, "
-             "capture, set-src, set-src-port, set-dst or set-dst-port";
+             "capture, set-src, set-src-port, set-dst, set-dst-port, track-sc0, track-sc1, "
+             "track-sc2, sc-inc-gpc, sc-inc-gpc0, sc-inc-gpc1, sc-set-gpt or sc-set-gpt0";
     case Kind::kConnection:
       return "accept, reject, silent-drop, expect-proxy layer4, set-var, set-var-fmt, "
-             "unset-var, set-src, set-src-port, set-dst or set-dst-port";
+             "unset-var, set-src, set-src-port, set-dst, set-dst-port, track-sc0, track-sc1, "
+             "track-sc2, sc-inc-gpc, sc-inc-gpc0, sc-inc-gpc1, sc-set-gpt or sc-set-gpt0";
     default:
       return "accept, reject, silent-drop, set-var, set-var-fmt, unset-var, set-src, "
-             "set-src-port, set-dst or set-dst-port";
+             "set-src-port, set-dst, set-dst-port, track-sc0, track-sc1, track-sc2, "
+             "sc-inc-gpc, sc-inc-gpc0, sc-inc-gpc1, sc-set-gpt or sc-set-gpt0";
   }
 }
 
@@ -281,6 +276,12 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   } else if (action == "capture" && kind == Kind::kContent) {
     if (!parse_capture(d, kw, where, s, rule, rep)) return;
     cond_at = 6;
+  } else if (is_stick_action(action)) {
+    auto st = std::make_shared<StickAction>();
+    if (!parse_stick_action(d, 2, where, kind != Kind::kResponse, kw, st.get(), &cond_at, rep))
+      return;
+    rule.action = Action::kStick;
+    rule.stick = std::move(st);
   } else if (action == "set-var" || action == "set-var-fmt" || action == "unset-var") {
     rule.action = action == "set-var"       ? Action::kSetVar
                   : action == "set-var-fmt" ? Action::kSetVarFmt

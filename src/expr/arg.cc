@@ -106,6 +106,13 @@ bool make_args(const std::vector<std::string>& raw, const ArgSpec& spec, const s
           return false;
         }
         break;
+      case ArgType::kTab:
+        if (raw[i].empty()) {
+          *err = pos + " expects the name of a stick table";
+          return false;
+        }
+        a.table = TableRefScope::make(raw[i], what);
+        break;
       case ArgType::kUsr:
         if (raw[i].empty()) {
           *err = pos + " expects the name of a userlist";

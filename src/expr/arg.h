@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "expr/regex.h"
+#include "expr/table_ref.h"
 #include "expr/userlist.h"
 #include "expr/vars.h"
 
@@ -21,6 +22,7 @@ enum class ArgType : uint8_t {
   kRegex,  // a PCRE2 regular expression
   kVar,    // a variable name, "txn.name"
   kUsr,    // a userlist name, resolved once the configuration is read
+  kTab,    // a stick table (its proxy's name), resolved once the configuration is read
 };
 
 struct Arg {
@@ -32,6 +34,7 @@ struct Arg {
   VarName var;                                 // kVar
   std::shared_ptr<const class Map> map;        // the file of a map converter
   std::shared_ptr<UserlistRef> userlist;       // kUsr
+  std::shared_ptr<TableRef> table;             // kTab
   std::shared_ptr<const class JsonPath> json;  // json_query's path, compiled
 };
 

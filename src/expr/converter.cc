@@ -490,6 +490,7 @@ const ConvDef* find_converter(std::string_view name) {
   for (const ConvDef& c : kConverters)
     if (c.name == name) return &c;
   if (const ConvDef* c = find_map_converter(name)) return c;
+  if (const ConvDef* c = find_stick_converter(name)) return c;
   return find_more_converter(name);
 }
 

@@ -447,7 +447,7 @@ const std::vector<Named>& catalog() {
 const FetchDef* find_fetch(std::string_view name) {
   for (const Named& n : catalog())
     if (n.name == name) return &n.def;
-  return nullptr;
+  return find_stick_fetch(name);
 }
 
 bool fetch_constant(const FetchDef& d, const Arg* args, size_t nargs, Sample& out) {

@@ -11,6 +11,7 @@
 
 #include "expr/arg.h"
 #include "expr/sample.h"
+#include "expr/stick_fetch.h"
 
 namespace hearth::expr {
 
@@ -248,6 +249,9 @@ enum class FetchId : uint16_t {
   kResSslHelloType,
   kReqRdpCookie,
   kReqRdpCookieCnt,
+  // Stick tables (stick_fetch.h): sc_*, scN_*, src_*, table_avl, table_cnt;
+  // FetchDef::sub tells which.
+  kStick,
 };
 
 // Where a fetch has what it reads.
@@ -279,6 +283,11 @@ struct FetchDef {
   int occ_arg = -1;
   // Optional check of the typed arguments at load time (may rework them).
   bool (*check)(std::vector<Arg>& args, std::string* err) = nullptr;
+  // A family's member (kStick: stick_fetch.h's operation and source).
+  uint16_t sub = 0;
+  // The stick table argument at this position, when not given, is the
+  // table of the proxy the expression is written in (src_*, table_cnt).
+  int8_t default_table_at = -1;
 };
 
 // Returns: the fetch called `name` (aliases included), or nullptr.
@@ -305,6 +314,13 @@ class FetchContext {
   virtual VarStore* vars(VarScope scope) {
     (void)scope;
     return nullptr;
+  }
+  // Answers a stick-table fetch or converter (`io` holds a converter's
+  // input). Returns: false if there is no sample.
+  virtual bool stick(const StickQuery& q, Sample& io) {
+    (void)q;
+    (void)io;
+    return false;
   }
 };
 

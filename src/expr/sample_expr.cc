@@ -97,6 +97,14 @@ std::unique_ptr<SampleExpr> parse_sample_expr(std::string_view text, uint8_t use
   }
   if (!typed_args(args, has_args, e->fetch->args, fwhat, &e->args, err)) return nullptr;
   if (e->fetch->check && !e->fetch->check(e->args, err)) return nullptr;
+  // src_* and the like without their table: the current proxy's.
+  if (e->fetch->default_table_at >= 0 && e->args.size() <= size_t(e->fetch->default_table_at)) {
+    Arg a;
+    a.type = ArgType::kTab;
+    a.table = TableRefScope::make("", fwhat);
+    e->args.resize(size_t(e->fetch->default_table_at));
+    e->args.push_back(std::move(a));
+  }
   SmpType type = e->fetch->out;
   while (pos < text.size()) {
     if (text[pos] != ',' && end) break;

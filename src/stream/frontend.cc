@@ -15,6 +15,7 @@
 #include "stream/proxy_info.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
+#include "stream/stick_counters.h"
 #include "stream/stream.h"
 #include "stream/tcp_rules.h"
 #include "stream/tls_accept.h"
@@ -128,6 +129,8 @@ void start_session(net::Connection* c, Frontend* fe) {
     c->destroy();  // the session goes with it
     return;
   }
+  // A session begins for what the connection and session rules track.
+  if (s->trk.any()) count_tracked(nullptr, &s->trk, stick::Event::kSess, stick_now());
   // No format: HAProxy's default line, once per accepted connection.
   if (fe->log && fe->logs.connect_line && fe->logs.max_level >= config::kLogInfo) {
     // The addresses a PROXY header gave, as HAProxy's line shows them.

@@ -6,6 +6,7 @@
 #include "stream/error_messages.h"
 #include "stream/http_stream.h"
 #include "stream/sample_fetch.h"
+#include "stream/stick_counters.h"
 
 namespace hearth::stream {
 
@@ -30,6 +31,12 @@ const config::HttpReply* HttpStream::error_reply(int status) const {
 // request timeout): HAProxy's mux answers with the built-in message, or
 // with nothing when the frontend's message for that code is empty.
 void HttpStream::reply_mux_error(int status) {
+  // An invalid request still counts as a request (and its status as an
+  // error, when the transaction ends) for what the session tracks.
+  if (status != 408) {
+    count_stick_event(stick::Event::kHttpReq);
+    count_stick_event(stick::Event::kHttpErr);
+  }
   const config::HttpReply* own = find_in(fe_->http.errors, status);
   const config::HttpReply* builtin = builtin_error_reply(status);
   if (own && own->empty) return send_reply(*own, status, true);
@@ -51,6 +58,7 @@ void HttpStream::send_reply(const config::HttpReply& r, int status, bool close) 
   }
   TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req_.head, nullptr);
   fetch.set_vars(&vars_, session());
+  fetch.set_stream_trackers(&trk_);
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   bool ok = init_local_head(h, 2 + r.hdrs.size());
   std::string_view body = r.body;

@@ -148,6 +148,9 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
                                 : fe_->counters.local().denied_req)
         .add();
   if (deny) log_.term = tarpit ? "PT" : phase_ == Phase::kExchange ? "PH" : "PR";
+  // A denied request (not a response) is an HTTP error for the stick counters.
+  if ((deny && phase_ != Phase::kExchange) || rule.action == config::HttpRule::Action::kAuth)
+    count_stick_event(stick::Event::kHttpErr);
   const bool close = rule_reply_closes();
   if (rule.action == config::HttpRule::Action::kRedirect) {
     answer_redirect(rule, ctx, close);

@@ -78,6 +78,7 @@ void HttpStream::log_http() {
   fetch.set_server(srv);
   fetch.set_server_conn(scb() ? scb()->conn : nullptr);
   fetch.set_vars(&vars_, session());
+  fetch.set_stream_trackers(&trk_);
   fetch.set_timeouts(&tmo_);
   fetch.set_last_rule(&log_.last_rule);
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);

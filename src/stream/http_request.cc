@@ -8,6 +8,7 @@
 #include "stream/rewrite_budget.h"
 #include "stream/sample_fetch.h"
 #include "stream/session_log.h"
+#include "stream/stick_counters.h"
 #include "stream/tcp_rules.h"
 
 namespace hearth::stream {
@@ -68,6 +69,9 @@ void HttpStream::read_request_head() {
   use_px_conn_ = fe_->http.use_proxy_header && !req.target.empty() && req.target[0] != '/' &&
                  req.target[0] != '*';
   if (!fe_->tcp.content.empty() && !pass_tcp_content(fe_->tcp.content, nullptr)) return;
+  // The request counts for the entries tracked so far (the session's and the
+  // tcp-request content rules'); http-request track-sc counts it as it starts.
+  count_tracked(&trk_, session_trackers(), stick::Event::kHttpReq, stick_now());
   if (analyse_request()) to_server();
 }
 
@@ -147,6 +151,8 @@ TxnFetch HttpStream::request_fetch() {
   const http::MsgHead& req = req_.head;
   TxnFetch fetch(expr::kUseConn | expr::kUseReq, scf_->conn, fe_, be_, &req, nullptr);
   fetch.set_vars(&vars_, session());
+  fetch.set_stream_trackers(&trk_);
+  fetch.set_track_counts(true, 0);  // a tracker starting here counts this request
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_log_level(&log_.level);
   fetch.set_last_rule(&log_.last_rule);
@@ -266,6 +272,7 @@ bool HttpStream::pass_tcp_content(const std::vector<config::TcpRule>& rules,
                                   const backend::Backend* be) {
   TcpFetch fetch(expr::kUseConn | expr::kUseL6Req | expr::kUseReq, scf_->conn, fe_, be, &req_.head);
   fetch.set_vars(&vars_, session());
+  fetch.set_stream_trackers(&trk_);
   fetch.set_log_level(&log_.level);
   fetch.set_last_rule(&log_.last_rule);
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
@@ -281,6 +288,7 @@ bool HttpStream::pass_tcp_response() {
   TcpFetch fetch(expr::kUseConn | expr::kUseL6Res, scf_->conn, fe_, be_);
   fetch.set_final(true);
   fetch.set_vars(&vars_, session());
+  fetch.set_stream_trackers(&trk_);
   fetch.set_log_level(&log_.level);
   fetch.set_last_rule(&log_.last_rule);
   fetch.set_server(ss_.server());

@@ -6,6 +6,7 @@
 #include "stream/http_stream.h"
 #include "stream/rewrite_budget.h"
 #include "stream/sample_fetch.h"
+#include "stream/stick_counters.h"
 
 namespace hearth::stream {
 
@@ -75,6 +76,7 @@ bool HttpStream::take_response_head() {
     case mux::RxHead::kError:
       log_.term = "PH";
       if (try_retry(config::kRetryJunkResponse, false)) return false;
+      count_stick_event(stick::Event::kHttpFail);
       reply(502, true);
       return false;
     case mux::RxHead::kHead:
@@ -101,6 +103,9 @@ bool HttpStream::take_response_head() {
   if (fe_->log && fe_->logs.backend_src && scb() && scb()->conn)
     local_log_addr(scb()->conn->fd(), &log_.be_src);
   res_.from_server = true;
+  // The server's status counts for the entries tracked so far, before the
+  // response rules (which may track more: those count it as they start).
+  count_status(&trk_, session_trackers(), res.status, stick_now());
   if (!pass_tcp_response() || !run_response_rules()) return false;
   response_head_sent();
   return true;
@@ -199,6 +204,8 @@ TxnFetch HttpStream::response_fetch() {
   TxnFetch fetch(expr::kUseConn | expr::kUseRes | expr::kUseResBody, scf_->conn, fe_, be_,
                  &req_.head, &res);
   fetch.set_vars(&vars_, session());
+  fetch.set_stream_trackers(&trk_);
+  fetch.set_track_counts(false, res.status);  // a tracker starting here counts the status
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_log_level(&log_.level);
   fetch.set_last_rule(&log_.last_rule);
@@ -234,6 +241,7 @@ bool HttpStream::run_after_response_rules(http::MsgHead& res) {
   TxnFetch fetch(expr::kUseConn | expr::kUseRes | expr::kUseResBody, scf_->conn, fe_, be_,
                  &req_.head, &res);
   fetch.set_vars(&vars_, session());
+  fetch.set_stream_trackers(&trk_);
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_server(ss_.server());
   fetch.set_timeouts(&tmo_);
@@ -258,6 +266,7 @@ void HttpStream::on_server_gone() {
     if (!reused && try_retry(config::kRetryEmptyResponse, false)) return;
   }
   log_.term = "SH";
+  count_stick_event(stick::Event::kHttpFail);
   reply(502, true);
 }
 

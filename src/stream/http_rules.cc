@@ -17,6 +17,7 @@
 #include "stream/http_uri_rules.h"
 #include "stream/pattern_actions.h"
 #include "stream/rewrite_budget.h"
+#include "stream/stick_counters.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
@@ -274,6 +275,9 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         break;
       case Action::kEarlyHint:
         if (EarlyHints* h = ctx.early_hints()) h->apply(r, ctx);
+        break;
+      case Action::kStick:
+        apply_stick_action(*r.stick, ctx);
         break;
       default:
         fits = !is_uri_rule(r) || apply_uri_rule(r, head, ctx);

@@ -10,6 +10,7 @@
 #include "net/transport.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
+#include "stream/stick_counters.h"
 #include "stream/use_server.h"
 
 namespace hearth::stream {
@@ -74,6 +75,8 @@ HttpStream::~HttpStream() {
   FrontendTallies& fe = fe_->counters.local();
   fe.bytes_in.add(log_.bytes_in);
   fe.bytes_out.add(log_.bytes_out);
+  // Ended with the client side (end_stick_counters); anything left is released.
+  if (trk_.any()) stick::track_stop_all(trk_, stick_now());
   count_transaction();
   EventLoop::current()->timers().cancel(&timer_);
   --live_streams_on_thread();
@@ -115,6 +118,26 @@ void HttpStream::leave_before_server() {
 }
 
 Session* HttpStream::session() const { return Session::of(scf_->conn); }
+
+stick::TrackSlots* HttpStream::session_trackers() const {
+  Session* s = scf_ && scf_->conn ? Session::of(scf_->conn) : nullptr;
+  return s ? &s->trk : nullptr;
+}
+
+// The transaction ends: its bytes go to every entry it sees; the entries it
+// tracked are released. Requires: the client side is still there.
+void HttpStream::end_stick_counters() {
+  stick::TrackSlots* sess = session_trackers();
+  if (!trk_.any() && !(sess && sess->any())) return;
+  const int64_t t = stick_now();
+  count_tracked_bytes(&trk_, sess, log_.bytes_in, log_.bytes_out, t);
+  stick::track_stop_all(trk_, t);
+}
+
+void HttpStream::count_stick_event(stick::Event ev) {
+  stick::TrackSlots* sess = session_trackers();
+  if (trk_.any() || (sess && sess->any())) count_tracked(&trk_, sess, ev, stick_now());
+}
 
 int64_t HttpStream::now() const { return EventLoop::current()->now_ms(); }
 
@@ -193,6 +216,7 @@ void HttpStream::check_timeouts() {
       log_.term = "sR";
       res_.head.release();
       res_.data.release();
+      count_stick_event(stick::Event::kHttpFail);
       return reply(504, rule_reply_closes());
     case Phase::kConnect:
     case Phase::kTarpit:
@@ -202,7 +226,10 @@ void HttpStream::check_timeouts() {
         log_.term = res_.head_done ? "sD" : "sH";
         const bool nothing = bmux()->rx_bytes(scb()) == 0;
         if (!res_.head_done && nothing && try_retry(config::kRetryResponseTimeout, false)) return;
-        if (nothing && !res_.head_done) return reply(504, true);
+        if (nothing && !res_.head_done) {
+          count_stick_event(stick::Event::kHttpFail);
+          return reply(504, true);
+        }
         return abort_all();
       }
       if (deadline_reached(exp_.cli, t) || deadline_reached(exp_.cli_w, t)) {
@@ -328,6 +355,7 @@ void HttpStream::abort_all() {
   log_.bytes_out = fmux()->tx_bytes(scf_);
   log_.bytes_in = fmux()->rx_bytes(scf_);
   if (fe_->log && !log_.skip && !log_.logged) log_end();
+  end_stick_counters();
   scf_->mux->detach(scf_, false);
   mux::StreamConnector::pool().destroy(scf_);
   phase_ = Phase::kDone;

@@ -22,6 +22,7 @@
 #include "http/msg.h"
 #include "mux/http_mux.h"
 #include "mux/stream_connector.h"
+#include "stick/track.h"
 #include "stream/early_hints.h"
 #include "stream/frontend.h"
 #include "stream/http_rules.h"
@@ -299,7 +300,19 @@ class HttpStream {
     int64_t until = kNever;
   } tarpit_;
   TimeoutOverride tmo_;  // set-timeout server / tunnel
-  EarlyHints hints_;     // early-hint rules' 103
+  // Stick counters tracked by this transaction's rules (tcp-request content,
+  // http-request, http-response), released when it ends.
+  stick::TrackSlots trk_;
+  stick::TrackSlots* session_trackers() const;
+  void end_stick_counters();
+  // An event of this transaction for every entry it sees. As HAProxy 2.6
+  // counts them: the request; http_err for a 4xx from the server, a request
+  // denied (deny, tarpit, auth) or invalid; http_fail for a 5xx from the
+  // server other than 501 and 505, an invalid response (502) or a server
+  // timeout (504). Replies made by return, redirect and http-response
+  // deny, and a 503 for want of a server, count nothing.
+  void count_stick_event(stick::Event ev);
+  EarlyHints hints_;  // early-hint rules' 103
   // option http-use-proxy-header and a target that is not a path: the
   // client talks to a proxy (Proxy-Authorization, 407).
   bool use_px_conn_ = false;

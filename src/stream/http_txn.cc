@@ -61,6 +61,7 @@ void HttpStream::leave_client(bool keep) {
   log_.bytes_out = fm->tx_bytes(scf_);
   log_.bytes_in = fm->rx_bytes(scf_);
   if (fe_->log && !log_.skip && !log_.logged) log_end();
+  end_stick_counters();
   if (keep)
     ++session()->transactions;
   else

@@ -185,7 +185,8 @@ backend::Backend* TxnFetch::backend_arg(const expr::Arg* args, size_t nargs) con
 
 bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out) {
-  if (!(def.use & where_)) return false;         // never matches here, as HAProxy warned
+  if (!(def.use & where_)) return false;  // never matches here, as HAProxy warned
+  if (def.id == FetchId::kStick) return stick(expr::stick_fetch_query(def, args, nargs), out);
   if (def.id >= FetchId::kReqLen) return false;  // buffered bytes: TcpFetch only
   if (def.id >= FetchId::kFcSrc) return fetch_more(def, args, nargs, it, out);
   if (def.id < FetchId::kCaptureReqMethod) return fetch_l4(def, args, nargs, out);

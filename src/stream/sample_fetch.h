@@ -13,6 +13,9 @@
 namespace hearth::net {
 class Connection;
 }
+namespace hearth::stick {
+struct TrackSlots;
+}
 namespace hearth::backend {
 class Backend;
 class Server;
@@ -111,8 +114,25 @@ class TxnFetch : public expr::FetchContext {
     body_seen_ = seen;
   }
 
+  // Stick counters (stick_counters.h): the stream's tracked slots (null in
+  // connection and session rules, which track into the session's).
+  void set_stream_trackers(stick::TrackSlots* t) { strm_trk_ = t; }
+  stick::TrackSlots* stream_trackers() const { return strm_trk_; }
+  // The session's slots (null without a session).
+  stick::TrackSlots* session_trackers() const;
+  // What a tracker starting here counts at once: the request being
+  // analysed (http-request), the response status (http-response).
+  void set_track_counts(bool request, int status) {
+    track_req_ = request;
+    track_status_ = status;
+  }
+  bool track_counts_request() const { return track_req_; }
+  int track_status() const { return track_status_; }
+
   bool fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::FetchIter& it,
              expr::Sample& out) override;
+  // sc_*, src_*, table_* (stick_fetch.cc).
+  bool stick(const expr::StickQuery& q, expr::Sample& io) override;
   // req.* variables exist only while the request is analysed, res.* while
   // the response is.
   expr::VarStore* vars(expr::VarScope scope) override;
@@ -164,6 +184,9 @@ class TxnFetch : public expr::FetchContext {
   std::string_view body_;
   int64_t body_declared_ = -1;
   bool* body_seen_ = nullptr;
+  stick::TrackSlots* strm_trk_ = nullptr;
+  bool track_req_ = false;
+  int track_status_ = 0;
 };
 
 // The value of parameter `name` (any when empty; each in turn when `it`

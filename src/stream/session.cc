@@ -5,11 +5,13 @@
 #include "net/connection.h"
 #include "net/listener.h"
 #include "stream/proxy_info.h"
+#include "stream/stick_counters.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
 
 Session::~Session() {
+  if (trk.any()) stick::track_stop_all(trk, stick_now());
   var_store_pool().destroy(vars);
   ProxyInfo::pool().destroy(pp);
   if (bind) bind->cur.fetch_sub(1, std::memory_order_relaxed);

@@ -11,6 +11,7 @@
 #include "core/pool.h"
 #include "expr/vars.h"
 #include "net/address.h"
+#include "stick/track.h"
 
 namespace hearth::net {
 class Connection;
@@ -57,6 +58,9 @@ struct Session {
   std::unique_ptr<net::Address> conn_src, conn_dst;
   // A tcp-request connection expect-proxy rule asked for a PROXY header.
   bool expect_proxy = false;
+  // The stick counters tracked by tcp-request connection and session rules,
+  // for the connection's life (stream/stick_counters.h).
+  stick::TrackSlots trk;
 
   // The client address: the stream's set-src, else the session's, else the
   // PROXY header's, else the connection rules' set-src, else the peer.

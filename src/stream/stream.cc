@@ -9,6 +9,7 @@
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
 #include "stream/session_log.h"
+#include "stream/stick_counters.h"
 #include "stream/tcp_rules.h"
 #include "stream/use_server.h"
 
@@ -64,6 +65,7 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
 }
 
 Stream::~Stream() {
+  if (trk_.any()) stick::track_stop_all(trk_, stick_now());
   EventLoop::current()->timers().cancel(&timer_);
   --t_live_streams;
 }
@@ -187,6 +189,7 @@ TcpFetch Stream::request_fetch(const backend::Backend* be) {
   TcpFetch fetch(expr::kUseConn | expr::kUseL6Req, scf_->conn, fe_, be);
   fetch.set_request(std::string_view(req_.allocated() ? req_.head() : "", req_.len()));
   fetch.set_vars(&vars_, Session::of(scf_->conn));
+  fetch.set_stream_trackers(&trk_);
   fetch.set_log_level(&log_level_);
   fetch.set_last_rule(&last_rule_);
   fetch.set_captures(&caps_, nullptr, false);
@@ -403,6 +406,7 @@ bool Stream::response_may_go() {
   fetch.set_response(std::string_view(res_.allocated() ? res_.head() : "", res_.len()));
   fetch.set_final(final);
   fetch.set_vars(&vars_, Session::of(scf_->conn));
+  fetch.set_stream_trackers(&trk_);
   // set-log-level: too late for a line HAProxy writes at the connect.
   fetch.set_log_level(fe_->logs.waits_for_end ? &log_level_ : nullptr);
   fetch.set_last_rule(&last_rule_);
@@ -499,6 +503,12 @@ void Stream::close(const char* why) {
   }
   // option dontlognull, as HAProxy: judged by what the client sent.
   if (fe_->log && !logged_ && !(fe_->dontlognull && bytes_in_ == 0)) log_end();
+  // The stream's bytes go to every entry it sees; what it tracked is released.
+  if (Session* sess = Session::of(scf_->conn); trk_.any() || (sess && sess->trk.any())) {
+    const int64_t t = stick_now();
+    count_tracked_bytes(&trk_, sess ? &sess->trk : nullptr, bytes_in_, bytes_out_, t);
+    stick::track_stop_all(trk_, t);
+  }
   scf_->mux->detach(scf_, false);
   mux::StreamConnector::pool().destroy(scf_);
   scf_ = nullptr;
@@ -557,6 +567,7 @@ void Stream::log_end() {
   fetch.set_server(srv);
   fetch.set_last_rule(&last_rule_);
   fetch.set_vars(&vars_, const_cast<Session*>(sess));
+  fetch.set_stream_trackers(&trk_);
   fetch.set_captures(&caps_, &unique_id_, has_unique_id_);
   emit_access_log(fe_->logs, &fetch, r, traffic_log_level(fe_->logs, r, log_level_));
 }

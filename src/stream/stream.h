@@ -10,6 +10,7 @@
 #include "core/tasklet.h"
 #include "core/timer.h"
 #include "mux/stream_connector.h"
+#include "stick/track.h"
 #include "stream/frontend.h"
 #include "stream/http_captures.h"
 #include "stream/server_side.h"
@@ -78,6 +79,7 @@ class Stream {
   bool switched_ = false;         // content switching done (after the frontend's rules)
   int64_t inspect_exp_ = kNever;  // end of the current inspect-delay
   TxnVars vars_;                  // txn.* and req.* of tcp rules (pooled on first use)
+  stick::TrackSlots trk_;         // stick counters tracked by tcp-request content rules
   TxnCaptures caps_;              // tcp-request content capture slots (sized if declared)
   // tcp-response content: the server's bytes wait until the backend's rules
   // pass (res_passed_), at most until res_inspect_exp_.

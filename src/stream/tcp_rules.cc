@@ -7,6 +7,7 @@
 #include "stream/addr_rules.h"
 #include "stream/http_captures.h"
 #include "stream/session.h"
+#include "stream/stick_counters.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
@@ -59,7 +60,8 @@ bool TcpFetch::payload_lv(std::string_view data, const expr::Arg* args, size_t n
 bool TcpFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out) {
   expr::disarm_settle(&missing_);  // a converter settles only the fetch just before it
-  if (def.id < FetchId::kReqLen) return TxnFetch::fetch(def, args, nargs, it, out);
+  if (def.id < FetchId::kReqLen || def.id == FetchId::kStick)
+    return TxnFetch::fetch(def, args, nargs, it, out);
   if (!(def.use & where_)) return false;
   switch (def.id) {
     case FetchId::kWaitEnd:
@@ -194,6 +196,9 @@ TcpVerdict eval_tcp_rules(const std::vector<config::TcpRule>& rules, TcpFetch& c
         break;
       case Action::kExpectProxy:
         if (bool* expect = ctx.expect_proxy()) *expect = true;
+        break;
+      case Action::kStick:
+        apply_stick_action(*r.stick, ctx);
         break;
       default:  // set-src, set-src-port, set-dst, set-dst-port
         apply_addr_rule(r, ctx);

@@ -71,9 +71,13 @@ TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
       {"tcp-request content expect-proxy layer4", "only tcp-request connection rules"},
       {"tcp-request connection expect-proxy", "expects 'expect-proxy layer4'"},
       {"tcp-request connection expect-proxy layer7", "expects 'expect-proxy layer4'"},
-      {"tcp-request connection track-sc0 src", "stick tables"},
-      {"tcp-request session track-sc1 src", "stick tables"},
-      {"tcp-request connection sc-inc-gpc0(0)", "stick tables"},
+      // Stick counters: the table must exist; slots are 0 to 2.
+      {"tcp-request connection track-sc0 src", "unable to find stick-table 'f'"},
+      {"tcp-request session track-sc1 src table nosuch", "unable to find stick-table 'nosuch'"},
+      {"tcp-request connection sc-inc-gpc0(3)", "the tracked counter must be 0 to 2"},
+      {"tcp-request content sc-set-gpt(100,0) 1", "the index must be 0 to 99"},
+      {"tcp-request content sc-set-gpt0(0)", "missing value"},
+      {"tcp-request content track-sc0", "missing key"},
       {"tcp-request connection capture src len 4", "only tcp-request content rules capture"},
       {"tcp-request session capture src len 4", "only tcp-request content rules capture"},
       {"tcp-request content do-resolve(txn.ip,dns) str(x)", "resolvers"},
@@ -91,10 +95,11 @@ TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
     EXPECT_EQ(r.errors.size(), 1u) << c[0] << "\n" << dump(r.errors);
   }
   auto r = parse("backend b\n  tcp-response content set-priority-class int(1)\n");
-  EXPECT_EQ(only_error(r),
-            "t.cfg:2: 'tcp-response content set-priority-class': Hearth does not support this "
-            "action yet; supported: accept, reject, close, silent-drop, set-var, set-var-fmt, "
-            "unset-var or set-log-level");
+  EXPECT_EQ(
+      only_error(r),
+      "t.cfg:2: 'tcp-response content set-priority-class': Hearth does not support this "
+      "action yet; supported: accept, reject, close, silent-drop, set-var, set-var-fmt, "
+      "unset-var, set-log-level, sc-inc-gpc, sc-inc-gpc0, sc-inc-gpc1, sc-set-gpt or sc-set-gpt0");
   // Not response actions in HAProxy 2.6.
   EXPECT_TRUE(has(parse("backend b\n  tcp-response content set-src src\n").errors,
                   "t.cfg:2: 'tcp-response content set-src'", "unknown action"));
