@@ -21,6 +21,7 @@
 
 #include "http_test_util.h"
 #include "support/client.h"
+#include "support/fake_backend.h"
 #include "support/ports.h"
 #include "support/scripted_server.h"
 #include "support/temp_dir.h"
@@ -196,6 +197,93 @@ TEST(StickCountersVsHAProxy, HttpTrafficCountsTheSame) {
   EXPECT_NE(last.find("gpt0=42"), std::string::npos) << last;
   EXPECT_NE(last.find("bytes_in_cnt=counted"), std::string::npos) << last;
   EXPECT_NE(a.back().sc, "");
+}
+
+// TCP: a connection-level tracker limits the connection rate (the HAProxy
+// pattern "tcp-request connection reject if { sc0_conn_rate gt N }"), a
+// content-level one counts into another table; the same connections are
+// refused, and the tables read the same, while two connections are open and
+// once all closed.
+std::vector<std::string> drive_tcp(const Peer& p) {
+  std::vector<std::string> out;
+  std::string outcomes;
+  for (int i = 0; i < 6; ++i) {
+    UniqueFd fd(connect_tcp(p.port));
+    const bool sent = send_all(fd.get(), "hello\n");
+    const std::optional<std::string> line = recv_line(fd.get(), milliseconds{2000});
+    outcomes += sent && line && *line == "hello" ? 'A' : 'R';
+  }
+  out.push_back(outcomes);
+  std::this_thread::sleep_for(milliseconds{100});
+  out.push_back(masked(stats_command(p.sock, "show table ft")) +
+                masked(stats_command(p.sock, "show table t2")));
+  return out;
+}
+
+TEST(StickCountersVsHAProxy, TcpConnectionRateLimitAndContentTracking) {
+  EchoServer echo;
+  const std::string cfg =
+      "frontend ft\n"
+      "  mode tcp\n"
+      "  bind 127.0.0.1:PORT\n"
+      "  stick-table type ip size 10 expire 1m store conn_cnt,conn_cur,conn_rate(10s),"
+      "sess_cnt,bytes_in_cnt,bytes_out_cnt,gpc0\n"
+      "  tcp-request connection track-sc0 src\n"
+      "  tcp-request connection reject if { sc0_conn_rate gt 3 }\n"
+      "  tcp-request content track-sc1 src table t2\n"
+      "  tcp-request content sc-inc-gpc0(1) if { sc1_conn_cnt gt 1 }\n"
+      "  default_backend echo\n"
+      "backend t2\n"
+      "  mode tcp\n"
+      "  stick-table type ip size 10 store conn_cnt,conn_cur,gpc0,bytes_in_cnt,sess_cnt\n"
+      "backend echo\n"
+      "  mode tcp\n"
+      "  server s 127.0.0.1:" +
+      std::to_string(echo.port()) + "\n";
+  TempDir dir;
+  std::vector<std::vector<std::string>> runs;
+  for (const std::string binary : {"", "haproxy"}) {
+    Peer p = start(binary, cfg, dir);
+    ASSERT_TRUE(p.proc->ready()) << p.proc->describe();
+    runs.push_back(drive_tcp(p));
+  }
+  EXPECT_EQ(runs[0], runs[1]);
+  ASSERT_EQ(runs[1].size(), 2u);
+  EXPECT_EQ(runs[1][0], "AAARRR");  // not vacuous: the fourth one on is refused
+  EXPECT_NE(runs[1][1].find("gpc0=2"), std::string::npos) << runs[1][1];
+}
+
+// The rate-limiting pattern of the issue: over 5 requests in 10 s, 429.
+// Counted per client address with a key other than the address too.
+TEST(StickCountersVsHAProxy, RateLimitAnswers429AtTheSameRequest) {
+  const std::string cfg =
+      "frontend fe\n"
+      "  bind 127.0.0.1:PORT\n"
+      "  stick-table type ip size 100k expire 30s store http_req_rate(10s)\n"
+      "  http-request track-sc0 src\n"
+      "  http-request track-sc1 req.hdr(x-user) table users\n"
+      "  http-request deny deny_status 429 if { sc_http_req_rate(0) gt 5 }\n"
+      "  http-request deny deny_status 429 if { sc1_http_req_rate gt 3 }\n"
+      "  http-request return status 200\n"
+      "backend users\n"
+      "  stick-table type string len 32 size 1k expire 30s store http_req_rate(10s)\n";
+  TempDir dir;
+  std::vector<std::string> runs;
+  for (const std::string binary : {"", "haproxy"}) {
+    Peer p = start(binary, cfg, dir);
+    ASSERT_TRUE(p.proc->ready()) << p.proc->describe();
+    std::string statuses;
+    HttpClient c(p.port);
+    for (int i = 0; i < 8; ++i) {
+      // Users a and b alternate, then only c: the per-user limit trips for
+      // c first, the per-address one for everyone.
+      const std::string user = i < 4 ? (i % 2 ? "a" : "b") : "c";
+      statuses += std::to_string(c.request("GET", "/", {"x-user: " + user}).status) + " ";
+    }
+    runs.push_back(statuses);
+  }
+  EXPECT_EQ(runs[0], runs[1]);
+  EXPECT_EQ(runs[1], "200 200 200 200 200 429 429 429 ");
 }
 
 }  // namespace
