@@ -5,6 +5,7 @@
 
 #include "admin/prom_metrics.h"
 #include "core/clock.h"
+#include "stick/registry.h"
 
 namespace hearth::admin {
 namespace {
@@ -208,8 +209,25 @@ std::string PromExporter::render(const PromQuery& q) const {
   std::string out;
   if (q.scopes & kScopeGlobal) render_process(out);
   render_proxies(out, q);
+  if (q.scopes & kScopeStickTable) render_sticktables(out);
   render_hearth(out, q);
   return out;
+}
+
+void PromExporter::render_sticktables(std::string& out) const {
+  const auto& tables = stick::all_tables();
+  if (tables.empty()) return;
+  for (const bool used : {false, true}) {
+    const std::string name = used ? "haproxy_sticktable_used" : "haproxy_sticktable_size";
+    head(out, name, PromType::kGauge,
+         used ? "Number of entries used in this stick table." : "Stick table size.");
+    for (auto it = tables.rbegin(); it != tables.rend(); ++it) {
+      const stick::Table& t = **it;
+      out += name + "{name=\"" + t.config().name + "\",type=\"" +
+             stick::key_type_name(t.config().type) + "\"} " +
+             std::to_string(used ? t.count() : t.config().size) + "\n";
+    }
+  }
 }
 
 void PromExporter::render_proxies(std::string& out, const PromQuery& q) const {

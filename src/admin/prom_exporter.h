@@ -30,6 +30,9 @@ class PromExporter {
   void render_process(std::string& out) const;
   void render_proxies(std::string& out, const PromQuery& q) const;
   void render_hearth(std::string& out, const PromQuery& q) const;
+  // haproxy_sticktable_size and _used, the tables in HAProxy's order (the
+  // last declared first, as show table).
+  void render_sticktables(std::string& out) const;
 
   StatSources src_;
   RuntimeApi::ProcessInfo info_;

@@ -20,22 +20,6 @@ using stick::Entry;
 using stick::KeyType;
 using stick::Table;
 
-const char* type_name(KeyType t) {
-  switch (t) {
-    case KeyType::kIp:
-      return "ip";
-    case KeyType::kIpv6:
-      return "ipv6";
-    case KeyType::kInteger:
-      return "integer";
-    case KeyType::kString:
-      return "string";
-    case KeyType::kBinary:
-      return "binary";
-  }
-  return "?";
-}
-
 int64_t now_ms() { return MonotonicClock::instance()->now_ms(); }
 
 // The normalized key of `text` for the table. Returns: "" with *err when
@@ -150,7 +134,7 @@ std::string entry_line(Table& t, Entry* e, int64_t now) {
 }
 
 std::string header(const Table& t) {
-  return "# table: " + t.config().name + ", type: " + type_name(t.config().type) +
+  return "# table: " + t.config().name + ", type: " + stick::key_type_name(t.config().type) +
          ", size:" + std::to_string(t.config().size) + ", used:" + std::to_string(t.count()) + "\n";
 }
 

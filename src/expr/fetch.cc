@@ -202,6 +202,12 @@ const std::vector<Named>& catalog() {
     add("fc_dst_is_local", def(FetchId::kFcDstIsLocal, none, T::kBool, kUseAny));
     add("fc_src_is_local", def(FetchId::kFcSrcIsLocal, none, T::kBool, kUseAny));
     add("stopping", def(FetchId::kStopping, none, T::kBool, kUseAny));
+    add("fe_req_rate", def(FetchId::kFeReqRate, name_arg, T::kSint, kUseAny));
+    add("fe_sess_rate", def(FetchId::kFeSessRate, name_arg, T::kSint, kUseAny));
+    add("be_sess_rate", def(FetchId::kBeSessRate, name_arg, T::kSint, kUseAny));
+    FetchDef srv_rate = def(FetchId::kSrvSessRate, ArgSpec{1, {A::kStr}}, T::kSint, kUseAny);
+    srv_rate.check = check_server_ref;
+    add("srv_sess_rate", std::move(srv_rate));
     add("fc_rcvd_proxy", def(FetchId::kFcRcvdProxy, none, T::kBool, kUseAny));
     add("fc_pp_authority", def(FetchId::kFcPpAuthority, none, T::kStr, kUseAny));
     add("fc_pp_unique_id", def(FetchId::kFcPpUniqueId, none, T::kStr, kUseAny));

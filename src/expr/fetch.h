@@ -229,6 +229,10 @@ enum class FetchId : uint16_t {
   kFcDstIsLocal,  // fc_*_is_local: the socket's own addresses
   kFcSrcIsLocal,
   kStopping,
+  kFeReqRate,  // fe_req_rate([frontend]): HTTP requests per second (sample_fetch_conn.cc)
+  kFeSessRate,
+  kBeSessRate,   // be_sess_rate([backend])
+  kSrvSessRate,  // srv_sess_rate([backend/]server)
   // Layer 6 (HAProxy 7.3.5): the bytes buffered in either direction, read by
   // tcp-request content and tcp-response content rules.
   kReqLen,

@@ -16,6 +16,22 @@ uint32_t fnv1a(std::string_view s) {
 
 }  // namespace
 
+const char* key_type_name(KeyType t) {
+  switch (t) {
+    case KeyType::kIp:
+      return "ip";
+    case KeyType::kIpv6:
+      return "ipv6";
+    case KeyType::kInteger:
+      return "integer";
+    case KeyType::kString:
+      return "string";
+    case KeyType::kBinary:
+      return "binary";
+  }
+  return "?";
+}
+
 struct Table::Shard {
   std::mutex mu;
   std::vector<Entry*> buckets = std::vector<Entry*>(64, nullptr);

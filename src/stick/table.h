@@ -32,6 +32,8 @@
 namespace hearth::stick {
 
 enum class KeyType : uint8_t { kIp, kIpv6, kInteger, kString, kBinary };
+// Returns: the type as `stick-table type` names it ("ip", "string", ...).
+const char* key_type_name(KeyType t);
 
 struct TableConfig {
   std::string name;

@@ -161,6 +161,9 @@ class TxnFetch : public expr::FetchContext {
   bool fetch_server_state(const expr::FetchDef& def, const expr::Arg* args, expr::Sample& out);
   // kBcSrc .. kStopping (sample_fetch_conn.cc).
   bool fetch_conn_side(const expr::FetchDef& def, expr::Sample& out);
+  // fe_req_rate, fe_sess_rate, be_sess_rate, srv_sess_rate (sample_fetch_conn.cc).
+  bool fetch_rate(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                  expr::Sample& out);
 
   uint8_t where_;
   const net::Connection* client_;

@@ -94,4 +94,39 @@ bool TxnFetch::fetch_conn_side(const expr::FetchDef& def, expr::Sample& out) {
   }
 }
 
+bool TxnFetch::fetch_rate(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
+                          expr::Sample& out) {
+  const int64_t now = EventLoop::current()->now_ms();
+  switch (def.id) {
+    case FetchId::kFeReqRate:
+    case FetchId::kFeSessRate: {
+      // As fe_conn: the current frontend (a name must be its own).
+      if (!fe_ || (nargs > 0 && !args[0].str.empty() && fe_->name != args[0].str)) return false;
+      const FrontendCounters& c = fe_->counters;
+      out.set_sint(def.id == FetchId::kFeReqRate
+                       ? backend::rate_sum(c.t, &FrontendTallies::req_rate, c.req_rate_max, now)
+                       : backend::rate_sum(c.t, &FrontendTallies::sess_rate, c.sess_rate_max, now));
+      return true;
+    }
+    case FetchId::kBeSessRate: {
+      const backend::Backend* be = backend_arg(args, nargs);
+      if (!be) return false;
+      const backend::BackendCounters& c = be->counters;
+      out.set_sint(
+          backend::rate_sum(c.t, &backend::BackendTallies::sess_rate, c.sess_rate_max, now));
+      return true;
+    }
+    case FetchId::kSrvSessRate: {
+      const backend::Server* s = server_arg(args[0], nullptr);
+      if (!s) return false;
+      const backend::ServerCounters& c = s->counters;
+      out.set_sint(
+          backend::rate_sum(c.t, &backend::ServerTallies::sess_rate, c.sess_rate_max, now));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace hearth::stream

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -284,6 +285,66 @@ TEST(StickCountersVsHAProxy, RateLimitAnswers429AtTheSameRequest) {
   }
   EXPECT_EQ(runs[0], runs[1]);
   EXPECT_EQ(runs[1], "200 200 200 200 200 429 429 429 ");
+}
+
+// fe_sess_rate, fe_req_rate, be_sess_rate, srv_sess_rate: the proxies' own
+// per-second rates (not stick counters, but the same kind of limit), read
+// after a burst by both proxies. A burst may straddle a second, where the
+// sliding rate weighs the previous one a little less: one less is allowed.
+TEST(ProxyRatesVsHAProxy, BurstIsCounted) {
+  HttpBackend be;
+  const std::string cfg =
+      "frontend fe\n  bind 127.0.0.1:PORT\n"
+      "  http-request return status 200 hdr x-rates \"%[fe_sess_rate] "
+      "%[fe_req_rate] %[be_sess_rate(be)] %[srv_sess_rate(be/s1)] "
+      "%[fe_sess_rate(fe)]\" if { path /rates }\n"
+      "  default_backend be\n"
+      "backend be\n  server s1 127.0.0.1:" +
+      std::to_string(be.port()) + "\n";
+  TempDir dir;
+  for (const std::string binary : {"", "haproxy"}) {
+    Peer p = start(binary, cfg, dir);
+    ASSERT_TRUE(p.proc->ready()) << p.proc->describe();
+    for (int i = 0; i < 5; ++i) {  // 5 sessions with one request each
+      HttpClient c(p.port);
+      EXPECT_EQ(c.request("GET", "/").status, 200);
+    }
+    HttpClient c(p.port);  // a 6th session with 3 requests
+    c.request("GET", "/");
+    c.request("GET", "/");
+    const HttpResponse r = c.request("GET", "/rates");
+    std::istringstream in(r.header("x-rates").value_or(""));
+    int fe_sess = -1, fe_req = -1, be_sess = -1, srv_sess = -1, named = -1;
+    in >> fe_sess >> fe_req >> be_sess >> srv_sess >> named;
+    const std::string who = binary.empty() ? "hearth" : binary;
+    EXPECT_TRUE(fe_sess == 6 || fe_sess == 5) << who << ": " << fe_sess;
+    EXPECT_TRUE(fe_req == 8 || fe_req == 7) << who << ": " << fe_req;
+    EXPECT_TRUE(be_sess == 7 || be_sess == 6) << who << ": " << be_sess;
+    EXPECT_TRUE(srv_sess == 7 || srv_sess == 6) << who << ": " << srv_sess;
+    EXPECT_EQ(named, fe_sess) << who;
+  }
+}
+
+// The exporter's sticktable scope: each table's size and entries in use, as
+// HAProxy prints them.
+TEST(StickCountersVsHAProxy, PrometheusStickTableScope) {
+  const std::string cfg =
+      "frontend fe\n  bind 127.0.0.1:PORT\n"
+      "  stick-table type ip size 100 expire 1m store http_req_cnt\n"
+      "  http-request track-sc0 src\n"
+      "  http-request use-service prometheus-exporter if { path /metrics }\n"
+      "backend b2\n  stick-table type string len 8 size 1k\n";
+  TempDir dir;
+  std::vector<std::string> bodies;
+  for (const std::string binary : {"", "haproxy"}) {
+    Peer p = start(binary, cfg, dir);
+    ASSERT_TRUE(p.proc->ready()) << p.proc->describe();
+    HttpClient c(p.port);
+    bodies.push_back(c.request("GET", "/metrics?scope=sticktable").body);
+  }
+  EXPECT_EQ(bodies[0], bodies[1]);
+  EXPECT_NE(bodies[1].find("haproxy_sticktable_used{name=\"fe\",type=\"ip\"} 1"), std::string::npos)
+      << bodies[1];
 }
 
 }  // namespace
