@@ -123,10 +123,14 @@ std::string entry_line(Table& t, Entry* e, int64_t now) {
       }
       if (st.period_ms) n += "(" + std::to_string(st.period_ms) + ")";
       line += " " + n + "=";
-      if (st.type == DataType::kServerId)
+      if (st.type == DataType::kServerId) {
         line += std::to_string(*t.data<int64_t>(e, st.type, i));
-      else
+      } else if (stick::info(st.type).kind == DataKind::kDict) {
+        const std::string* s = *t.data<const std::string*>(e, st.type, i);
+        line += s ? *s : std::string("-");
+      } else {
         line += std::to_string(value_of(t, e, st, i, now));
+      }
     }
   }
   e->lock.unlock();

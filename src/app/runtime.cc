@@ -298,6 +298,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     backend::Server* added = be->add_server(std::move(s));
     if (sc.check && added->has_addr && !p.disabled) add_check(p, sc, be.get(), added, errors);
   }
+  be->settings.stick_rules = p.stick_rules;
   for (const config::UseServerRule& r : p.use_servers) {
     backend::Server* s = r.fmt ? nullptr : be->server_named(r.server);
     be->settings.use_servers.push_back(backend::BackendSettings::UseServer{r, s});

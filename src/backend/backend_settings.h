@@ -89,6 +89,8 @@ struct BackendSettings {
     class Server* server = nullptr;
   };
   std::vector<UseServer> use_servers;
+  // stick match|on|store-request|store-response, in order (stream/stick_rules).
+  std::vector<config::StickRule> stick_rules;
   std::vector<config::HttpRule> response_rules;
   // http-after-response rules: on every response of this backend, the
   // server's and Hearth's own, before the frontend's.

@@ -154,6 +154,8 @@ void parse_monitor(const Directive& d, ProxySection& section, Reporter& rep);
 size_t redirect_cond_at(const Directive& d, size_t first);
 bool parse_redirect_words(const Directive& d, size_t first, bool literal, const std::string& kw,
                           HttpRule& rule, Reporter& rep);
+// "stick match|on|store-request|store-response ..." (stick_rule_keyword.cc).
+void parse_stick_rule(const Directive& d, ProxySection& section, Reporter& rep);
 // "use-server ..." (use_server_keyword.cc).
 void parse_use_server(const Directive& d, ProxySection& section, Reporter& rep);
 // "redirect ..." in a proxy (redirect_keyword.cc).

@@ -359,6 +359,19 @@ struct UseServerRule {
   std::shared_ptr<const expr::LogFormat> fmt;  // a name computed per request
 };
 
+// "stick match|on|store-request|store-response PATTERN [table T] [if|unless
+// COND]" (stick_rule_keyword.cc): stickiness to a server through a table's
+// server_id.
+struct StickRule {
+  SourceLoc loc;
+  enum class Kind : uint8_t { kMatch, kOn, kStoreRequest, kStoreResponse } kind = Kind::kMatch;
+  std::shared_ptr<const expr::SampleExpr> expr;  // the pattern: the key
+  std::shared_ptr<expr::TableRef> table;         // the proxy's own by default
+  std::shared_ptr<const expr::Condition> cond;
+  bool matches() const { return kind == Kind::kMatch || kind == Kind::kOn; }
+  bool stores() const { return kind != Kind::kMatch; }
+};
+
 // "option forwardfor [except NET] [header NAME] [if-none]" and "option
 // originalto [except NET] [header NAME]": a field with the client's (the
 // destination's) address added to requests sent to servers.
@@ -438,6 +451,7 @@ struct ProxyConfig {
   // proxy, before switching (frontend) or connecting (backend).
   std::vector<HttpRule> redirect_rules;
   std::vector<UseServerRule> use_servers;  // in the order written
+  std::vector<StickRule> stick_rules;      // in the order written
   TcpRules tcp;                            // tcp-request / tcp-response rules and inspect delays
   uint32_t retry_on = kRetryConnFailure;   // RetryOn bits (HAProxy's default)
   bool log_global = false;                 // log global: the global section's targets too

@@ -292,6 +292,7 @@ const KeywordSpec kKeywords[] = {
     {"load-server-state-from-file", kBackSide, Misplaced::kIgnore, parse_load_server_state},
     {"server-state-file-name", kBackSide, Misplaced::kIgnore, parse_server_state_file_name},
     {"stick-table", kInProxies, Misplaced::kReject, parse_stick_table},
+    {"stick", kInBackend, Misplaced::kReject, parse_stick_rule},
 };
 
 }  // namespace

@@ -6,8 +6,7 @@
 
 namespace hearth::config::detail {
 
-void resolve_table_refs(const std::vector<PendingTableRef>& refs, const Config& config,
-                        Reporter& rep) {
+void resolve_table_refs(const std::vector<PendingTableRef>& refs, Config& config, Reporter& rep) {
   std::map<std::string, int, std::less<>> index;
   int n = 0;
   for (const ProxyConfig& p : config.proxies)
@@ -22,6 +21,15 @@ void resolve_table_refs(const std::vector<PendingTableRef>& refs, const Config& 
       continue;
     }
     r.index = it->second;
+    if (!r.server_id) continue;
+    for (ProxyConfig& px : config.proxies) {
+      if (px.name != r.name || !px.stick_table ||
+          px.stick_table->layout.find(stick::DataType::kServerId))
+        continue;
+      auto t = std::make_shared<stick::TableConfig>(*px.stick_table);
+      t->layout.add_server_id();
+      px.stick_table = std::move(t);
+    }
   }
 }
 

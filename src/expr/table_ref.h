@@ -18,6 +18,8 @@ struct TableRef {
   // The table's position among the configuration's tables (proxies in
   // declaration order), once resolved; -1 before.
   int index = -1;
+  // A stick rule refers to it: the table stores server_id too.
+  bool server_id = false;
 };
 
 // Collects the TableRefs created while a configuration is compiled, so that

@@ -112,6 +112,7 @@ void Layout::place(StoredType st) {
 
 void Layout::add_server_id() {
   if (!find(DataType::kServerId)) place(StoredType{DataType::kServerId});
+  if (!find(DataType::kServerKey)) place(StoredType{DataType::kServerKey});
 }
 
 bool Layout::add(std::string_view item, std::string* err) {

@@ -68,7 +68,8 @@ class Layout {
   // malformed, stored twice, or mixing an array with its legacy forms
   // (gpc with gpc0/gpc1, gpc_rate with gpc0_rate/gpc1_rate, gpt with gpt0).
   bool add(std::string_view item, std::string* err);
-  // Adds server_id (enabled by `stick` rules without being named).
+  // Adds server_id and server_key (enabled by `stick` rules without being
+  // named, as HAProxy 2.6 does).
   void add_server_id();
 
   // Returns: the stored type or nullptr.

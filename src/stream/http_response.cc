@@ -106,6 +106,12 @@ bool HttpStream::take_response_head() {
   // The server's status counts for the entries tracked so far, before the
   // response rules (which may track more: those count it as they start).
   count_status(&trk_, session_trackers(), res.status, stick_now());
+  // stick store-response, then the keys stored with the server that answered.
+  if (!bs().stick_rules.empty() && ss_.server()) {
+    TxnFetch fetch = response_fetch();
+    stick_response_rules(bs().stick_rules, fetch, &stick_stores_);
+    stick_commit(&stick_stores_, *ss_.server(), stick_now());
+  }
   if (!pass_tcp_response() || !run_response_rules()) return false;
   response_head_sent();
   return true;

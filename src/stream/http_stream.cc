@@ -279,6 +279,13 @@ void HttpStream::assign_server() {
     TxnFetch fetch = request_fetch();
     req.forced = pick_use_server(*be_, fetch);
   }
+  // stick match / on: the server an entry names, unless one is chosen already.
+  if (!bs().stick_rules.empty()) {
+    TxnFetch fetch = request_fetch();
+    const StickMatch m =
+        stick_request_rules(bs().stick_rules, *be_, fetch, req.forced != nullptr, &stick_stores_);
+    if (m.server && m.serving) req.forced = m.server;
+  }
   backend::ConnRequest r;
   r.first_of_client = session()->transactions == 0;
   r.idempotent = req_.idempotent;

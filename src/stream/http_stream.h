@@ -30,6 +30,7 @@
 #include "stream/server_side.h"
 #include "stream/splice_dir.h"
 #include "stream/stats_service.h"
+#include "stream/stick_rules.h"
 #include "stream/txn_vars.h"
 
 namespace hearth::stream {
@@ -303,6 +304,7 @@ class HttpStream {
   // Stick counters tracked by this transaction's rules (tcp-request content,
   // http-request, http-response), released when it ends.
   stick::TrackSlots trk_;
+  StickStores stick_stores_;  // stick on / store-* keys until the server answers
   stick::TrackSlots* session_trackers() const;
   void end_stick_counters();
   // An event of this transaction for every entry it sees. As HAProxy 2.6

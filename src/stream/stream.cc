@@ -251,6 +251,13 @@ void Stream::assign_server() {
     TcpFetch fetch = request_fetch(be_);
     req.forced = pick_use_server(*be_, fetch);
   }
+  // stick match / on: the server an entry names, unless one is chosen already.
+  if (!be_->settings.stick_rules.empty()) {
+    TcpFetch fetch = request_fetch(be_);
+    const StickMatch m = stick_request_rules(be_->settings.stick_rules, *be_, fetch,
+                                             req.forced != nullptr, &stick_stores_);
+    if (m.server && m.serving) req.forced = m.server;
+  }
   state_ = State::kConnect;
   ss_.set_client(scf_->conn, /*redirectable=*/false);
   on_server(ss_.start(be_, req, /*reuse=*/nullptr, EventLoop::current()->now_ms()));
@@ -269,6 +276,8 @@ void Stream::on_server(ServerSide::State st) {
   switch (st) {
     case ServerSide::State::kReady:
       connect_ms_ = EventLoop::current()->now_ms() - ss_.connect_start_ms();
+      // The keys of stick on / store-request, stored with the server reached.
+      if (stick_stores_.n && ss_.server()) stick_commit(&stick_stores_, *ss_.server(), stick_now());
       if (fe_->log && fe_->logs.backend_src && ss_.scb() && ss_.scb()->conn)
         local_log_addr(ss_.scb()->conn->fd(), &be_src_);
       state_ = State::kEstablished;
@@ -428,6 +437,11 @@ bool Stream::response_may_go() {
       break;
     case TcpVerdict::kPass:
       break;
+  }
+  // stick store-response, on the server's first bytes.
+  if (!be_->settings.stick_rules.empty() && ss_.server()) {
+    stick_response_rules(be_->settings.stick_rules, fetch, &stick_stores_);
+    stick_commit(&stick_stores_, *ss_.server(), stick_now());
   }
   res_passed_ = true;
   res_inspect_exp_ = kNever;

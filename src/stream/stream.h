@@ -15,6 +15,7 @@
 #include "stream/http_captures.h"
 #include "stream/server_side.h"
 #include "stream/splice_dir.h"
+#include "stream/stick_rules.h"
 #include "stream/tcp_rules.h"
 #include "stream/txn_vars.h"
 
@@ -80,6 +81,7 @@ class Stream {
   int64_t inspect_exp_ = kNever;  // end of the current inspect-delay
   TxnVars vars_;                  // txn.* and req.* of tcp rules (pooled on first use)
   stick::TrackSlots trk_;         // stick counters tracked by tcp-request content rules
+  StickStores stick_stores_;      // stick on / store-* keys until the server is connected
   TxnCaptures caps_;              // tcp-request content capture slots (sized if declared)
   // tcp-response content: the server's bytes wait until the backend's rules
   // pass (res_passed_), at most until res_inspect_exp_.
