@@ -40,7 +40,7 @@ size_t RandomLb::draw(const size_t* drawn, int ndrawn, int64_t total, const Serv
   return last;
 }
 
-Server* RandomLb::pick_active(uint32_t /*source_hash*/, const Server* skip) {
+Server* RandomLb::pick_active(const LbRequest& /*req*/, const Server* skip) {
   const std::vector<Server*>& list = servers();
   int64_t total = 0;
   int count = 0;

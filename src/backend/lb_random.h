@@ -23,7 +23,7 @@ class RandomLb final : public LbBase {
   RandomLb(const std::vector<Server*>& servers, int draws, uint64_t seed);
 
  private:
-  Server* pick_active(uint32_t source_hash, const Server* skip) override;
+  Server* pick_active(const LbRequest& req, const Server* skip) override;
   void refresh() override {}  // weights are read live on every pick
   // Returns: the position of one weighted draw among candidates not in
   // drawn[0..ndrawn), whose weights sum to `total`; servers().size() if none.

@@ -49,6 +49,7 @@ class Validator {
                          const char* kw);
   void check_servers(const ProxyConfig& p);
   void check_settings(const ProxyConfig& p);
+  void settle_layer7_balance(ProxyConfig& p);
 
   ParseResult& r_;
   const Config& config_;
@@ -219,6 +220,19 @@ void Validator::run() {
   }
   validate_log_rings(config_, r_);
   validate_proxy_ids(r_);
+  for (ProxyConfig& p : r_.config.proxies)
+    if (is_backend(p)) settle_layer7_balance(p);
+}
+
+// As HAProxy: a hash of the HTTP request cannot be taken in a tcp-mode
+// backend, which balances round robin instead (with a warning).
+void Validator::settle_layer7_balance(ProxyConfig& p) {
+  if (p.mode != Mode::kTcp || !is_layer7(p.balance)) return;
+  warning(p.loc, "balance",
+          "'" + p.name +
+              "' is in tcp mode: a layer 7 hash needs 'mode http'; "
+              "falling back to round robin");
+  p.balance = BalanceAlgo::kRoundRobin;
 }
 
 }  // namespace
