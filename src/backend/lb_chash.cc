@@ -28,7 +28,7 @@ void ChashLb::refresh() {
     for (uint32_t j = 0; j < points; ++j) ring_.push_back({expr::full_hash(base + j), uint32_t(i)});
   }
   std::sort(ring_.begin(), ring_.end(), [](const Point& a, const Point& b) { return a.at < b.at; });
-  if (rr_last_ >= ring_.size()) rr_last_ = 0;
+  if (rr_last_ >= ring_.size()) rr_last_ = kNoPoint;
 }
 
 size_t ChashLb::nearest(uint32_t key) const {
@@ -88,8 +88,9 @@ Server* ChashLb::pick_active(const LbRequest& req, const Server* skip) {
   // No key: the point after the last one used, round the ring. Bounded
   // loads do not apply here (HAProxy's round robin ignores them too).
   const size_t n = ring_.size();
-  for (size_t k = 1; k <= n; ++k) {
-    const size_t at = (rr_last_ + k) % n;
+  const size_t first = rr_last_ == kNoPoint ? 0 : rr_last_ + 1;
+  for (size_t k = 0; k < n; ++k) {
+    const size_t at = (first + k) % n;
     Server* s = servers()[ring_[at].pos];
     if (!is_candidate(s, skip)) continue;
     rr_last_ = at;

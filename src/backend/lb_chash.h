@@ -68,7 +68,10 @@ class ChashLb final : public LbBase {
   // (0 if not in the ring) and the weight of the usable servers before it.
   std::vector<int64_t> eweight_, cumulative_;
   int64_t total_weight_ = 0;
-  size_t rr_last_ = 0;  // keyless requests: the point last used
+  // Keyless requests: the point last used (kNoPoint: none yet, so the walk
+  // starts at the ring's first point, as HAProxy's).
+  static constexpr size_t kNoPoint = SIZE_MAX;
+  size_t rr_last_ = kNoPoint;
 };
 
 }  // namespace hearth::backend

@@ -13,8 +13,9 @@ namespace {
 using config::BalanceAlgo;
 namespace lb_key = backend::lb_key;
 
-// balance source: the address's words XORed; consistent hashing (or the
-// avalanche modifier) spreads them with the full avalanche hash.
+// balance source: the address's words XORed, then avalanched if hash-type
+// says so (HAProxy 2.6 applies no hash function here, only the modifier:
+// "consistent" alone implies it, "consistent sdbm" does not).
 bool source_key(const net::Address& a, const config::HashType& t, uint32_t* key) {
   const unsigned char* p = nullptr;
   size_t n = 0;
@@ -28,8 +29,7 @@ bool source_key(const net::Address& a, const config::HashType& t, uint32_t* key)
     return false;
   }
   const uint32_t h = lb_key::source_key(p, n);
-  const bool mix = t.method == config::HashMethod::kConsistent || t.avalanche;
-  *key = mix ? expr::full_hash(h) : h;
+  *key = t.avalanche ? expr::full_hash(h) : h;
   return true;
 }
 
