@@ -55,7 +55,8 @@ class HashSideBySide : public ::testing::Test {
     return config_for(port, balance, "http", ports);
   }
   static std::string config_for(uint16_t port, const std::string& balance, const std::string& mode,
-                                const std::vector<uint16_t>& ports) {
+                                const std::vector<uint16_t>& ports,
+                                const std::vector<std::string>& srv_extra = {}) {
     std::string c = "defaults\n  mode " + mode +
                     "\n  timeout connect 2s\n  timeout client 5s\n"
                     "  timeout server 5s\n"
@@ -63,7 +64,8 @@ class HashSideBySide : public ::testing::Test {
                     std::to_string(port) + "\n" + balance;
     for (int i = 0; i < kServers; ++i)
       c += "  server s" + std::to_string(i + 1) + " 127.0.0.1:" + std::to_string(ports[i]) +
-           " weight " + std::to_string(kWeights[i]) + "\n";
+           " weight " + std::to_string(kWeights[i]) +
+           (srv_extra.empty() ? std::string() : srv_extra[i]) + "\n";
     return c;
   }
 
@@ -313,6 +315,30 @@ TEST_F(HashSideBySide, RdpCookieInTcpMode) {
         balance,
         run_both([&](uint16_t p) { return config_for(p, balance, "tcp", ports); }, keys, route_rdp),
         keys);
+  }
+}
+
+// The measure: 10,000 keys over the five servers, consistent hashing.
+TEST_F(HashSideBySide, TenThousandKeysConsistent) {
+  std::vector<Key> keys;
+  for (int i = 0; i < 10000; ++i)
+    keys.push_back({"/cache/" + std::to_string(i * 2654435761u % 1000003) + ".jpg", {}});
+  expect_same("  balance uri\n  hash-type consistent\n", keys);
+}
+
+// Explicit server ids (which place a server's points on the ring) and a
+// server out of the farm ("disabled"): the same keys still reach the same
+// servers behind both.
+TEST_F(HashSideBySide, ServerIdsAndADisabledServer) {
+  std::vector<uint16_t> ports;
+  for (const auto& srv : servers_) ports.push_back(srv->port());
+  const std::vector<std::string> extra = {" id 12", " id 3", " id 40 disabled", " id 7", " id 5"};
+  for (const char* t : {"  balance uri\n  hash-type consistent\n", "  balance uri\n"}) {
+    SCOPED_TRACE(t);
+    compare(t,
+            run_both([&](uint16_t p) { return config_for(p, t, "http", ports, extra); }, uri_keys(),
+                     route),
+            uri_keys());
   }
 }
 
