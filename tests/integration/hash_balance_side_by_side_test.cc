@@ -20,6 +20,7 @@
 #include "support/fake_backend.h"
 #include "support/hearth_process.h"
 #include "support/ports.h"
+#include "support/temp_dir.h"
 
 namespace hearth::test {
 namespace {
@@ -339,6 +340,55 @@ TEST_F(HashSideBySide, ServerIdsAndADisabledServer) {
             run_both([&](uint16_t p) { return config_for(p, t, "http", ports, extra); }, uri_keys(),
                      route),
             uri_keys());
+  }
+}
+
+// Returns: the "algo" column of the backend row of `show stat`, or "?".
+std::string algo_column(const std::string& socket) {
+  const std::string csv = http::stats_command(socket, "show stat");
+  std::vector<std::string> head, row;
+  auto split = [](const std::string& line) {
+    std::vector<std::string> f;
+    size_t at = 0;
+    for (size_t c; (c = line.find(',', at)) != std::string::npos; at = c + 1)
+      f.push_back(line.substr(at, c - at));
+    f.push_back(line.substr(at));
+    return f;
+  };
+  size_t at = 0;
+  for (size_t nl; (nl = csv.find('\n', at)) != std::string::npos; at = nl + 1) {
+    const std::string line = csv.substr(at, nl - at);
+    if (line.rfind("# ", 0) == 0) head = split(line.substr(2));
+    if (line.rfind("px,BACKEND,", 0) == 0) row = split(line);
+  }
+  for (size_t i = 0; i < head.size() && i < row.size(); ++i)
+    if (head[i] == "algo") return row[i];
+  return "?";
+}
+
+// show stat names each algorithm as HAProxy does.
+TEST_F(HashSideBySide, AlgorithmNamesInShowStat) {
+  TempDir dir;
+  for (const char* algo :
+       {"uri whole", "url_param uid", "hdr(x-key)", "hash path", "rdp-cookie", "source"}) {
+    std::string names[2];
+    for (int i = 0; i < 2; ++i) {
+      const std::string sock = dir.file(std::string("s") + std::to_string(i) + ".sock");
+      const uint16_t port = free_tcp_port();
+      const std::string cfg = "global\n  stats socket " + sock + " level admin\n" +
+                              config(port, std::string("  balance ") + algo + "\n");
+      HearthOptions o;
+      if (i == 0) {
+        o.binary = "haproxy";
+        o.extra_args = {"-db"};
+      }
+      o.wait_ports = {port};
+      HearthProcess p(cfg, o);
+      ASSERT_TRUE(p.ready()) << p.describe();
+      names[i] = algo_column(sock);
+    }
+    EXPECT_NE(names[0], "?") << algo;
+    EXPECT_EQ(names[1], names[0]) << algo;
   }
 }
 
