@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t o = data[0];
   const std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
   const size_t nl = in.find('\n');
-  const std::string_view name = nl == std::string_view::npos ? std::string_view() : in.substr(0, nl);
+  const std::string_view name =
+      nl == std::string_view::npos ? std::string_view() : in.substr(0, nl);
   const std::string_view target = nl == std::string_view::npos ? in : in.substr(nl + 1);
 
   UriOptions u;

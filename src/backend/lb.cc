@@ -39,7 +39,8 @@ std::unique_ptr<LbBase> make_algorithm(LbKind kind, const std::vector<Server*>& 
     case LbKind::kLeastConn:
       return std::make_unique<LeastConnLb>(servers);
     case LbKind::kRandom:
-      return std::make_unique<RandomLb>(servers, o.random_draws, fresh_seed());
+      return std::make_unique<RandomLb>(servers, o.random_draws, fresh_seed(),
+                                        o.hash_balance_factor);
     case LbKind::kFirst:
       return std::make_unique<FirstLb>(servers);
     default:  // the hashing ones, above

@@ -56,7 +56,9 @@ struct LbOptions {
   bool allbackups = false;  // balance the backups when no active server is usable
   // The hashing algorithms: a static map of the servers, or a consistent ring.
   config::HashMethod hash_method = config::HashMethod::kMapBased;
-  int hash_balance_factor = 0;  // consistent: bounded loads, in % of the average; 0: none
+  // Bounded loads for consistent hashing and kRandom, in % of the average
+  // load (hash-balance-factor); 0: none.
+  int hash_balance_factor = 0;
 };
 
 // Requires: `servers` outlives the algorithm.

@@ -7,23 +7,18 @@
 namespace hearth::backend {
 
 ChashLb::ChashLb(const std::vector<Server*>& servers, int balance_factor)
-    : LbBase(servers), factor_(balance_factor) {
+    : LbBase(servers), bound_(balance_factor) {
   rebuild();
 }
 
 void ChashLb::refresh() {
   const std::vector<Server*>& list = servers();
   ring_.clear();
-  eweight_.assign(list.size(), 0);
-  cumulative_.assign(list.size(), 0);
-  total_weight_ = 0;
+  bound_.refresh(list, backup_tier());
   for (size_t i = 0; i < list.size(); ++i) {
     const Server* s = list[i];
     if (!in_tier(s) || !s->usable()) continue;
     const uint32_t points = uint32_t(s->weight) * kPointsPerWeight;
-    eweight_[i] = points;
-    cumulative_[i] = total_weight_;
-    total_weight_ += points;
     const uint32_t base = uint32_t(s->puid) * kIdRange;
     for (uint32_t j = 0; j < points; ++j) ring_.push_back({expr::full_hash(base + j), uint32_t(i)});
   }
@@ -42,33 +37,15 @@ size_t ChashLb::nearest(uint32_t key) const {
   return dp <= dn ? prev : next;
 }
 
-int64_t ChashLb::backend_served() const {
-  int64_t n = 0;
-  for (const Server* s : servers()) n += s->cur_sess.load(std::memory_order_relaxed);
-  return n;
-}
-
-bool ChashLb::within_bound(uint32_t pos, int64_t served) const {
-  if (factor_ == 0 || total_weight_ == 0) return true;
-  const int64_t slots_total = ((served + 1) * factor_ + 99) / 100;
-  const int64_t per_weight = slots_total / total_weight_;
-  const int64_t rest = slots_total % total_weight_;
-  const int64_t w = eweight_[pos], before = cumulative_[pos];
-  int64_t slots = w * per_weight;
-  slots += (before + w) * rest / total_weight_ - before * rest / total_weight_;
-  if (slots == 0) slots = 1;
-  return servers()[pos]->cur_sess.load(std::memory_order_relaxed) < slots;
-}
-
 size_t ChashLb::walk(size_t from, const Server* skip, bool need_room) const {
-  const int64_t served = factor_ ? backend_served() : 0;
+  const int64_t served = bound_.served(servers());
   const size_t n = ring_.size();
   for (size_t k = 0; k < n; ++k) {
     const size_t at = (from + k) % n;
     const uint32_t pos = ring_[at].pos;
     const Server* s = servers()[pos];
     const bool fits = need_room ? is_candidate(s, skip) : in_tier(s) && s != skip && s->usable();
-    if (fits && within_bound(pos, served)) return at;
+    if (fits && bound_.within(servers(), pos, served)) return at;
   }
   return n;
 }

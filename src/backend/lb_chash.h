@@ -18,10 +18,7 @@
 // change adds or removes its last points. rebuild() (state or weight
 // change) recomputes the ring.
 //
-// Bounded loads (hash-balance-factor F): a server may hold at most
-// ceil((served + 1) * F / 100) sessions shared by weight, where `served` is
-// what the backend's servers hold now (HAProxy's arithmetic, remainder
-// spread by cumulative weight); never fewer than 1.
+// Bounded loads (hash-balance-factor): lb_bounded_load.h.
 //
 // Requests without a key walk the ring one point at a time (HAProxy's round
 // robin of consistent hashing).
@@ -29,6 +26,7 @@
 #include <vector>
 
 #include "backend/lb_base.h"
+#include "backend/lb_bounded_load.h"
 
 namespace hearth::backend {
 
@@ -57,17 +55,8 @@ class ChashLb final : public LbBase {
   // Returns: the index of the first point at or after `from` (around the
   // ring) whose server may take the session, or ring_.size().
   size_t walk(size_t from, const Server* skip, bool need_room) const;
-  // Returns: true if server `pos` is within its bounded load (always true
-  // without hash-balance-factor).
-  bool within_bound(uint32_t pos, int64_t served) const;
-  int64_t backend_served() const;
-
-  const int factor_;
+  BoundedLoad bound_;
   std::vector<Point> ring_;
-  // Per position in servers(), for the bounded loads: the effective weight
-  // (0 if not in the ring) and the weight of the usable servers before it.
-  std::vector<int64_t> eweight_, cumulative_;
-  int64_t total_weight_ = 0;
   // Keyless requests: the point last used (kNoPoint: none yet, so the walk
   // starts at the ring's first point, as HAProxy's).
   static constexpr size_t kNoPoint = SIZE_MAX;

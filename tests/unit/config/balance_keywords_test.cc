@@ -166,5 +166,19 @@ TEST(BalanceKeywords, Layer7HashInTcpModeFallsBackToRoundRobin) {
   EXPECT_EQ(r.config.proxies.at(1).balance, BalanceAlgo::kRdpCookie);
 }
 
+TEST(BalanceKeywords, BalanceFactorWithoutEffectWarns) {
+  auto r = parse_and_validate(
+      "defaults\n  mode http\n"
+      "backend b\n  balance uri\n  hash-balance-factor 150\n  server s 127.0.0.1:80\n"
+      "backend c\n  balance uri\n  hash-type consistent\n  hash-balance-factor 150\n"
+      "  server s 127.0.0.1:80\n"
+      "backend d\n  balance random\n  hash-balance-factor 150\n  server s 127.0.0.1:80\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(has(r.warnings, "t.cfg:3: 'hash-balance-factor': 'b': has no effect here"))
+      << dump(r.warnings);
+  EXPECT_FALSE(has(r.warnings, "t.cfg:7: 'hash-balance-factor'")) << dump(r.warnings);
+  EXPECT_FALSE(has(r.warnings, "t.cfg:12: 'hash-balance-factor'")) << dump(r.warnings);
+}
+
 }  // namespace
 }  // namespace hearth::config
