@@ -392,6 +392,48 @@ TEST_F(HashSideBySide, AlgorithmNamesInShowStat) {
   }
 }
 
+// A server put in maintenance at run time (`set server px/s3 state maint`):
+// under consistent hashing only the keys it held move, and they move to the
+// same servers as behind HAProxy; under map-based hashing most keys move,
+// alike behind both.
+TEST_F(HashSideBySide, ServerInMaintenanceAtRunTime) {
+  TempDir dir;
+  const std::vector<Key> keys = uri_keys();
+  for (const char* balance : {"  balance uri\n  hash-type consistent\n", "  balance uri\n"}) {
+    SCOPED_TRACE(balance);
+    std::vector<std::string> before[2], after[2];
+    for (int i = 0; i < 2; ++i) {
+      const std::string sock = dir.file(std::string("m") + std::to_string(i) + ".sock");
+      const uint16_t port = free_tcp_port();
+      HearthOptions o;
+      if (i == 0) {
+        o.binary = "haproxy";
+        o.extra_args = {"-db"};
+      }
+      o.wait_ports = {port};
+      HearthProcess p("global\n  stats socket " + sock + " level admin\n" + config(port, balance),
+                      o);
+      ASSERT_TRUE(p.ready()) << p.describe();
+      before[i] = route(port, keys);
+      EXPECT_EQ(http::stats_command(sock, "set server px/s3 state maint"), "\n");
+      after[i] = route(port, keys);
+    }
+    EXPECT_EQ(before[1], before[0]);
+    EXPECT_EQ(after[1], after[0]);
+    size_t moved = 0, held = 0;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      ASSERT_NE(after[1][k], "s3");
+      held += before[1][k] == "s3";
+      moved += before[1][k] != after[1][k];
+    }
+    ASSERT_GT(held, 0u);
+    if (std::string(balance).find("consistent") != std::string::npos)
+      EXPECT_EQ(moved, held) << "only s3's keys move";
+    else
+      EXPECT_GT(moved, held) << "map-based hashing moves more than s3's keys";
+  }
+}
+
 TEST_F(HashSideBySide, UriMapBased) { expect_same("  balance uri\n", uri_keys()); }
 
 TEST_F(HashSideBySide, UriConsistentDefault) {
