@@ -67,6 +67,9 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->retries = p.retries;
   bs->redispatch = p.redispatch;
   bs->allbackups = p.allbackups;
+  bs->balance_args = p.balance_args;
+  bs->hash_type = p.hash_type;
+  bs->hash_balance_factor = p.hash_balance_factor;
   bs->abortonclose = p.abortonclose;
   bs->pretend_keepalive = p.pretend_keepalive;
   bs->independent_streams = p.independent_streams;

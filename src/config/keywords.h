@@ -31,6 +31,10 @@ void parse_global_set_var(const Directive& d, GlobalConfig& global, Reporter& re
 // (proxy_keywords.cc); dispatches to the handlers below.
 void parse_proxy_keyword(const Directive& d, ProxySection& section, Reporter& rep);
 
+// "balance", "hash-type" and "hash-balance-factor" (balance_keywords.cc).
+// Returns: false if `d` is none of them (nothing reported).
+bool parse_balance_keyword(const Directive& d, ProxySection& section, Reporter& rep);
+
 // "stick-table type ... size ... [expire T] [nopurge] [store ...]"
 // (stick_table_keyword.cc).
 void parse_stick_table(const Directive& d, ProxySection& section, Reporter& rep);

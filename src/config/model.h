@@ -381,6 +381,26 @@ struct TcpKeepAlive {
   int cnt = 0;      // TCP_KEEPCNT, probes
 };
 
+// The arguments of "balance uri|url_param|hdr|hash|rdp-cookie".
+struct BalanceArgs {
+  int uri_len = 0;             // uri len N: hash at most N bytes; 0: all
+  int uri_depth = 0;           // uri depth N: stop at the (N+1)th '/'; 0: no limit
+  bool uri_whole = false;      // uri whole: the query string too
+  bool uri_path_only = false;  // uri path-only: from the path's first '/'
+  // url_param NAME, hdr(NAME), rdp-cookie(NAME) ("mstshash" when omitted).
+  std::string name;
+  bool use_domain_only = false;                  // hdr(NAME) use_domain_only
+  std::shared_ptr<const expr::SampleExpr> expr;  // hash EXPR
+};
+
+// "hash-type METHOD [FUNCTION [avalanche]]". HAProxy's defaults: map-based
+// sdbm; consistent alone is consistent sdbm avalanche.
+struct HashType {
+  HashMethod method = HashMethod::kMapBased;
+  HashFunc func = HashFunc::kSdbm;
+  bool avalanche = false;
+};
+
 struct ProxyConfig {
   SourceLoc loc;
   ProxyKind kind = ProxyKind::kListen;
@@ -396,7 +416,12 @@ struct ProxyConfig {
   std::vector<ServerConfig> servers;
   std::string source;  // "source ADDR[:PORT]": its servers' unless they set their own
   BalanceAlgo balance = BalanceAlgo::kRoundRobin;
-  int random_draws = 2;  // balance random(N)
+  int random_draws = 2;      // balance random(N)
+  BalanceArgs balance_args;  // balance uri|url_param|hdr|hash|rdp-cookie
+  HashType hash_type;        // hash-type
+  // hash-balance-factor N: with hash-type consistent, no server takes more
+  // than N% of the average load (bounded loads); 0: no bound.
+  int hash_balance_factor = 0;
   Timeouts timeouts;
   int retries = 3;
   bool redispatch = false;

@@ -8,6 +8,7 @@
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "net/transport.h"
+#include "stream/lb_key_eval.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
 #include "stream/stick_counters.h"
@@ -267,7 +268,10 @@ size_t HttpStream::eval_sni(void* app, const expr::SampleExpr& e, char* buf, siz
 void HttpStream::assign_server() {
   leave_before_server();
   backend::LbRequest req;
-  req.source_hash = session()->client_addr(scf_->conn).ip_hash();
+  if (config::is_hashing(be_->lb_kind())) {
+    TxnFetch fetch = request_fetch();
+    set_lb_key(*be_, session()->client_addr(scf_->conn), &req_.head, fetch, &req);
+  }
   // The server of the client's private connection: with prefer-last-server, or
   // always when an authentication handshake bound that connection to the client.
   const backend::PrivateConn& priv = session()->priv;

@@ -6,6 +6,7 @@
 #include "net/connection.h"
 #include "net/socket.h"
 #include "net/transport.h"
+#include "stream/lb_key_eval.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
 #include "stream/session_log.h"
@@ -246,7 +247,11 @@ size_t Stream::eval_sni(void* app, const expr::SampleExpr& e, char* buf, size_t 
 void Stream::assign_server() {
   if (!be_) return close("SC");  // no backend: nothing to connect to
   backend::LbRequest req;
-  req.source_hash = Session::of(scf_->conn)->client_addr(scf_->conn).ip_hash();
+  if (config::is_hashing(be_->lb_kind())) {
+    TcpFetch fetch = request_fetch(be_);
+    fetch.set_final(true);
+    set_lb_key(*be_, Session::of(scf_->conn)->client_addr(scf_->conn), nullptr, fetch, &req);
+  }
   if (!be_->settings.use_servers.empty()) {
     TcpFetch fetch = request_fetch(be_);
     req.forced = pick_use_server(*be_, fetch);

@@ -143,15 +143,10 @@ TEST(ProxyKeywords, Balance) {
 }
 
 TEST(ProxyKeywords, BalanceErrors) {
-  EXPECT_EQ(only_error(in("backend", "  balance uri whole\n")),
-            "t.cfg:2: 'balance': algorithm 'uri' is not supported by Hearth yet: expects "
-            "roundrobin, static-rr, leastconn, source, random, random(N) or first");
-  EXPECT_EQ(only_error(in("backend", "  balance hdr(host)\n")),
-            "t.cfg:2: 'balance': algorithm 'hdr' is not supported by Hearth yet: expects "
-            "roundrobin, static-rr, leastconn, source, random, random(N) or first");
   EXPECT_EQ(only_error(in("backend", "  balance robin\n")),
             "t.cfg:2: 'balance': unknown algorithm 'robin': expects roundrobin, static-rr, "
-            "leastconn, source, random, random(N) or first");
+            "leastconn, first, source, random, random(N), uri, url_param NAME, hdr(NAME), "
+            "hash EXPR, rdp-cookie or rdp-cookie(NAME)");
   EXPECT_EQ(only_error(in("backend", "  balance random(0)\n")),
             "t.cfg:2: 'balance': 'random(0)': expects random(N) with N between 1 and 100");
   EXPECT_EQ(only_error(in("frontend", "  balance first\n")),
