@@ -7,6 +7,7 @@
 
 #include "app/tls_bind.h"
 #include "app/tls_server.h"
+#include "backend/dynamic_cookie.h"
 #include "backend/fd_pressure.h"
 #include "config/proxy_ids.h"
 #include "config/validate_binds.h"
@@ -89,6 +90,9 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->after_response_rules = p.http_after_response_rules;
   bs->tcp = p.tcp;
   bs->errors = p.errors;
+  bs->cookie = p.cookie;
+  bs->persist = p.persist;
+  bs->persist_rules = p.persist_rules;
 }
 
 void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
@@ -267,6 +271,10 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     s->puid = puids[k];
     s->puid_forced = sc.id != 0;
     s->redir = sc.redir;
+    if (sc.cookie)
+      s->cookie = *sc.cookie;
+    else if (p.cookie.dynamic && !p.dynamic_cookie_key.empty() && s->has_addr)
+      s->cookie = backend::dynamic_cookie(p.dynamic_cookie_key, s->addr);
     s->name = sc.name;
     s->weight = sc.weight;
     // As HAProxy: minconn alone (or above maxconn) is a static maxconn, and

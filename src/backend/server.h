@@ -95,6 +95,9 @@ class Server {
   int port_offset = 0;
   bool addr_from_client = false;
   std::string redir;  // "redir PREFIX": GET/HEAD get a 302 to PREFIX + URI instead
+  // The value of its backend's persistence cookie that leads to it ("cookie
+  // VALUE", or computed by "dynamic"); empty: none, not persisted.
+  std::string cookie;
   // False after "init-addr none" found no address: the server stays out of
   // service (MAINT for the API) whatever "enable server" says, as HAProxy's
   // resolution maintenance.

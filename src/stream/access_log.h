@@ -37,6 +37,7 @@ struct FrontendLog {
   std::shared_ptr<const expr::LogFormat> unique_id;  // unique-id-format
   std::string unique_id_header;                      // unique-id-header
   std::vector<config::CaptureSlot> req_caps, res_caps;
+  config::CookieCapture cookie_cap;  // capture cookie (%CC, %CS); empty name: none
   bool connect_line = false;  // no format option: the "Connect from" line
   bool request_line = false;  // the format prints the request line or its parts
   bool backend_src = false;   // the format prints %bi or %bp

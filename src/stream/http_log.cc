@@ -72,6 +72,14 @@ void HttpStream::log_http() {
   r.unique_id = log_.unique_id;
   r.has_unique_id = log_.has_unique_id;
   log_.caps.fill(&r);
+  if (cookie_logged(be_)) {
+    r.ck_req = ck_.req;
+    r.ck_res = ck_.res;
+  }
+  r.cookie_req = ck_.captured_req();
+  r.has_cookie_req = ck_.cap_req_set;
+  r.cookie_res = ck_.captured_res();
+  r.has_cookie_res = ck_.cap_res_set;
   const bool head = log_.head_ms >= 0;
   TxnFetch fetch(expr::kUseConn | (head ? expr::kUseReq : 0), cli, fe_, be_,
                  head ? &req_.head : nullptr, nullptr);

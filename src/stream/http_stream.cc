@@ -10,6 +10,7 @@
 #include "net/transport.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
+#include "stream/session_log.h"
 #include "stream/use_server.h"
 
 namespace hearth::stream {
@@ -248,10 +249,24 @@ void HttpStream::assign_server() {
     req.prefer_strict = priv.bound();
     if (bs().prefer_last_server || req.prefer_strict) req.prefer = last;
   }
+  if (!bs().persist_rules.empty()) {
+    TxnFetch fetch = request_fetch();
+    eval_persist_rules(*be_, fetch, &ck_);
+  }
+  const bool down_ok = bs().persist || ck_.force;
   if (!bs().use_servers.empty()) {
     TxnFetch fetch = request_fetch();
-    req.forced = pick_use_server(*be_, fetch);
+    req.forced = pick_use_server(*be_, fetch, down_ok);
   }
+  // The persistence cookie (after use-server, as HAProxy's analysers).
+  if (!cookie_request(*be_, fe_->logs.cookie_cap, req_.head, req.forced, wall_clock_ms() / 1000,
+                      &ck_)) {
+    log_.term = "PR";  // the edited Cookie field did not fit: a failed rewrite
+    return reply(500, true);
+  }
+  if (ck_.direct) req.forced = ck_.server;
+  req.forced_down_ok = down_ok;
+  req.no_redispatch = ck_.force;
   backend::ConnRequest r;
   r.first_of_client = session()->transactions == 0;
   r.idempotent = req_.idempotent;
@@ -267,6 +282,7 @@ void HttpStream::assign_server() {
 void HttpStream::on_server(ServerSide::State st) {
   switch (st) {
     case ServerSide::State::kReady:
+      cookie_server_known(ss_.server(), &ck_);
       phase_ = Phase::kExchange;
       set_splice_modes();
       exp_.srv = deadline(server_timeout());

@@ -22,6 +22,7 @@
 #include "http/msg.h"
 #include "mux/http_mux.h"
 #include "mux/stream_connector.h"
+#include "stream/cookie_persist.h"
 #include "stream/early_hints.h"
 #include "stream/frontend.h"
 #include "stream/http_rules.h"
@@ -292,6 +293,7 @@ class HttpStream {
   ResponseAnalysis res_an_;
   TxnVars vars_;  // txn/req/res variables of set-var
   HttpLogState log_;
+  CookieState ck_;  // cookie persistence and captures (cookie_persist.h)
   HttpDeadlines exp_;
   // The tarpit rule that holds the request, and until when (phase kTarpit).
   struct Tarpit {
