@@ -169,7 +169,8 @@ FieldEdit edit_cookie_field(std::string_view in, CookieVisitor visit, void* ctx,
     if (!preserve) return FieldEdit::kRemove;
     out->resize(del_at);
   }
-  return changed ? FieldEdit::kChanged : FieldEdit::kUnchanged;
+  if (!changed) return FieldEdit::kUnchanged;
+  return out->empty() ? FieldEdit::kRemove : FieldEdit::kChanged;
 }
 
 SetCookieParts parse_set_cookie(std::string_view in) {

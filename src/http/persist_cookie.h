@@ -39,7 +39,7 @@ using CookieVisitor = CookieEdit (*)(void* ctx, std::string_view name, std::stri
 enum class FieldEdit : uint8_t {
   kUnchanged,  // write the field as it was
   kChanged,    // write *out instead
-  kRemove,     // remove the field: nothing but removed cookies (and attributes) was in it
+  kRemove,     // remove the field: nothing is left of it but removed cookies and attributes
 };
 
 // Splits the Cookie field value `in` into cookies (';' and ',' separate them;

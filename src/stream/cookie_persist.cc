@@ -160,9 +160,7 @@ bool cookie_request(const backend::Backend& be, const config::CookieCapture& cap
   bool removed = false, ok = true;
   for (size_t i = 0; i < f.size(); ++i) {
     if (!http::iequals(f[i].name, "cookie")) continue;
-    http::FieldEdit e = http::edit_cookie_field(f[i].value, &visit_request_cookie, &pass, &out);
-    if (e == http::FieldEdit::kChanged && out.empty()) e = http::FieldEdit::kRemove;
-    switch (e) {
+    switch (http::edit_cookie_field(f[i].value, &visit_request_cookie, &pass, &out)) {
       case http::FieldEdit::kUnchanged:
         break;
       case http::FieldEdit::kChanged: {
