@@ -135,5 +135,16 @@ TEST(CaptureCookie, NameAndLength) {
   EXPECT_FALSE(parse("backend b\n  capture cookie S len 10\n").ok());
 }
 
+TEST(CookieKeyword, WarnedAboutInTcpMode) {
+  auto r = testing::parse_and_validate(
+      "defaults\n  timeout client 1s\n  timeout server 1s\n  timeout connect 1s\n"
+      "listen l\n  mode tcp\n  bind :80\n  cookie S insert\n  capture cookie x len 3\n"
+      "  server s 127.0.0.1:1 cookie a\n");
+  EXPECT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(has(r.warnings, "t.cfg:8: 'cookie'", "tcp mode")) << dump(r.warnings);
+  EXPECT_TRUE(has(r.warnings, "t.cfg:9: 'capture cookie'", "tcp mode")) << dump(r.warnings);
+  EXPECT_TRUE(has(r.warnings, "t.cfg:10: 'server'", "'cookie' is ignored")) << dump(r.warnings);
+}
+
 }  // namespace
 }  // namespace hearth::config
