@@ -51,7 +51,7 @@ void capture(const config::CookieCapture& cap, std::string_view name, std::strin
 }
 
 struct RequestPass {
-  const backend::Backend& be;
+  const backend::Backend* be;
   const config::CookieConfig& ck;
   const config::CookieCapture& cap;
   int64_t now_s;
@@ -93,10 +93,10 @@ void find_server(RequestPass& p, std::string_view id) {
   CookieState* st = p.st;
   bool found = false;
   if (!id.empty() && !st->ignore && !p.assigned) {
-    for (const auto& s : p.be.servers()) {
+    for (const auto& s : p.be->servers()) {
       if (s->cookie.empty() || s->cookie != id) continue;
       const bool up = s->serving();
-      if (up || p.be.settings.persist || st->force) {
+      if (up || p.be->settings.persist || st->force) {
         st->req = up ? 'V' : 'D';
         st->direct = true;
         st->server = s.get();
@@ -146,15 +146,16 @@ void eval_persist_rules(const backend::Backend& be, expr::FetchContext& ctx, Coo
   }
 }
 
-bool cookie_request(const backend::Backend& be, const config::CookieCapture& cap,
+bool cookie_request(const backend::Backend* be, const config::CookieCapture& cap,
                     http::MsgHead& req, backend::Server* assigned, int64_t now_s, CookieState* st) {
-  const config::CookieConfig& ck = be.settings.cookie;
+  static const config::CookieConfig kNoCookie;
+  const config::CookieConfig& ck = be ? be->settings.cookie : kNoCookie;
   if (assigned) {  // a use-server rule: HAProxy's SF_DIRECT too
     st->direct = true;
     st->server = assigned;
   }
   if (ck.name.empty() && cap.name.empty()) return true;
-  RequestPass pass{be, ck, cap, now_s, assigned != nullptr, st};
+  RequestPass pass{be, ck, cap, now_s, assigned != nullptr, st};  // be: null without a cookie
   http::HeaderList& f = req.fields();
   std::string& out = scratch();
   bool removed = false, ok = true;

@@ -53,10 +53,11 @@ void eval_persist_rules(const backend::Backend& be, expr::FetchContext& ctx, Coo
 // The request's Cookie fields, when `be` has a cookie or `cap` a name: the
 // server the persistence cookie names (st->server, st->direct) and the
 // fields edited as the mode says (indirect insert: the cookie removed;
-// prefix: its "SERVER~" dropped). `assigned`: a use-server rule chose the
-// server already (the cookie is then unused). now_s: the wall clock.
+// prefix: its "SERVER~" dropped). `be`: null for a frontend's own
+// captures only. `assigned`: a use-server rule chose the server already (the
+// cookie is then unused). now_s: the wall clock.
 // Returns: false if an edited field found no room in `req`.
-bool cookie_request(const backend::Backend& be, const config::CookieCapture& cap,
+bool cookie_request(const backend::Backend* be, const config::CookieCapture& cap,
                     http::MsgHead& req, backend::Server* assigned, int64_t now_s, CookieState* st);
 
 // The server that took the request (`srv`): a cookie's server that was left

@@ -148,6 +148,7 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
                                 : fe_->counters.local().denied_req)
         .add();
   if (deny) log_.term = tarpit ? "PT" : phase_ == Phase::kExchange ? "PH" : "PR";
+  if (deny && !tarpit && phase_ != Phase::kExchange) cookies_for_log();
   const bool close = rule_reply_closes();
   if (rule.action == config::HttpRule::Action::kRedirect) {
     answer_redirect(rule, ctx, close);

@@ -259,7 +259,7 @@ void HttpStream::assign_server() {
     req.forced = pick_use_server(*be_, fetch, down_ok);
   }
   // The persistence cookie (after use-server, as HAProxy's analysers).
-  if (!cookie_request(*be_, fe_->logs.cookie_cap, req_.head, req.forced, wall_clock_ms() / 1000,
+  if (!cookie_request(be_, fe_->logs.cookie_cap, req_.head, req.forced, wall_clock_ms() / 1000,
                       &ck_)) {
     log_.term = "PR";  // the edited Cookie field did not fit: a failed rewrite
     return reply(500, true);
@@ -275,6 +275,14 @@ void HttpStream::assign_server() {
   const http::Method m = req_.head.method;
   ss_.set_client(scf_->conn, m == http::Method::kGet || m == http::Method::kHead);
   on_server(ss_.start(be_, req, &r, now()));
+}
+
+void HttpStream::cookies_for_log() {
+  const bool backend_stage = req_an_.stage == RequestAnalysis::Stage::kBackend ||
+                             req_an_.stage == RequestAnalysis::Stage::kBackendStats;
+  const backend::Backend* px = backend_stage ? be_ : fe_->own_backend;
+  // The edited fields are not sent anywhere: a failed edit changes nothing.
+  cookie_request(px, fe_->logs.cookie_cap, req_.head, nullptr, wall_clock_ms() / 1000, &ck_);
 }
 
 // What the server side reached: a usable connection starts the exchange; a

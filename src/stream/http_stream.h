@@ -130,6 +130,10 @@ class HttpStream {
   // tcp-request content rules (HTTP mode: once per request, before the
   // http-request rules). Returns: false if one rejected (stream aborted).
   bool pass_tcp_content(const std::vector<config::TcpRule>& rules, const backend::Backend* be);
+  // A request denied (or tarpitted) by a rule: its cookies are still read
+  // for the log, as HAProxy (the cookie's server, %tsc, %CC), by the proxy
+  // whose rules run (cookie_persist.h).
+  void cookies_for_log();
   bool answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx);
   // http-request tarpit (http_tarpit.cc): start_tarpit holds the request
   // for the tarpit time of the proxy whose rule it is (answering at once
