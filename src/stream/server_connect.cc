@@ -12,8 +12,7 @@ mux::StreamConnector* open_server_connection(const net::Address& addr, net::Tran
                                              WaitEvent* wait, const net::ConnectOptions& opts,
                                              const net::SockOptions* sock) {
   int err = 0;
-  net::Connection* c =
-      net::Connection::connect_to(EventLoop::current(), addr, xprt, &err, opts, sock);
+  net::Connection* c = net::Connection::connect_to(EventLoop::current(), addr, xprt, &err, opts, sock);
   if (!c) return nullptr;
   mux::StreamConnector* sc = mux::StreamConnector::pool().create();
   if (!sc) {
