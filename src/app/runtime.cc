@@ -271,10 +271,19 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     s->puid = puids[k];
     s->puid_forced = sc.id != 0;
     s->redir = sc.redir;
-    if (sc.cookie)
+    if (sc.cookie) {
       s->cookie = *sc.cookie;
-    else if (p.cookie.dynamic && !p.dynamic_cookie_key.empty() && s->has_addr)
+    } else if (p.cookie.dynamic && !p.dynamic_cookie_key.empty() && s->has_addr) {
       s->cookie = backend::dynamic_cookie(p.dynamic_cookie_key, s->addr);
+      // As HAProxy: a collision (or two servers on one address) is only warned about.
+      for (const auto& other : be->servers())
+        if (other->cookie == s->cookie) {
+          warnings.push_back(where(sc.loc, "server") + "'" + p.name + "/" + sc.name +
+                             "' gets the same dynamic cookie as '" + other->name +
+                             "': change the dynamic-cookie-key of '" + p.name + "'");
+          break;
+        }
+    }
     s->name = sc.name;
     s->weight = sc.weight;
     // As HAProxy: minconn alone (or above maxconn) is a static maxconn, and
