@@ -160,7 +160,8 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
     r.f[kReqTot] = r.f[kStot];  // each HTTP transaction takes a server slot of its own
   }
   if (opt.show_addr) r.f[kAddr] = s.addr.str();
-  if (!s.cookie.empty()) r.f[kCookie] = s.cookie;  // its persistence cookie's value
+  if (!s.cookie().empty())
+    r.f[kCookie] = std::string(s.cookie());  // its persistence cookie's value
   r.f[kMode] = mode_name(be.settings.mode);
   r.f[kConnect] = num(int64_t(c.sum(&T::conns_opened)));
   r.f[kReuse] = num(int64_t(c.sum(&T::reused)));

@@ -272,17 +272,8 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     s->puid_forced = sc.id != 0;
     s->redir = sc.redir;
     if (sc.cookie) {
-      s->cookie = *sc.cookie;
-    } else if (p.cookie.dynamic && !p.dynamic_cookie_key.empty() && s->has_addr) {
-      s->cookie = backend::dynamic_cookie(p.dynamic_cookie_key, s->addr);
-      // As HAProxy: a collision (or two servers on one address) is only warned about.
-      for (const auto& other : be->servers())
-        if (other->cookie == s->cookie) {
-          warnings.push_back(where(sc.loc, "server") + "'" + p.name + "/" + sc.name +
-                             "' gets the same dynamic cookie as '" + other->name +
-                             "': change the dynamic-cookie-key of '" + p.name + "'");
-          break;
-        }
+      s->set_cookie(*sc.cookie);
+      s->cookie_from_config = true;
     }
     s->name = sc.name;
     s->weight = sc.weight;
@@ -315,6 +306,10 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     backend::Server* added = be->add_server(std::move(s));
     if (sc.check && added->has_addr && !p.disabled) add_check(p, sc, be.get(), added, errors);
   }
+  be->dyn_cookie.key = p.dynamic_cookie_key;
+  be->dyn_cookie.enabled = p.cookie.dynamic;
+  for (const std::string& w : backend::refresh_dynamic_cookies(*be))
+    warnings.push_back(where(p.cookie.loc, "cookie") + w);
   for (const config::UseServerRule& r : p.use_servers) {
     backend::Server* s = r.fmt ? nullptr : be->server_named(r.server);
     be->settings.use_servers.push_back(backend::BackendSettings::UseServer{r, s});

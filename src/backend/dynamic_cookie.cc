@@ -31,4 +31,26 @@ std::string dynamic_cookie(std::string_view key, const net::Address& addr) {
   return hex;
 }
 
+std::vector<std::string> refresh_dynamic_cookies(Backend& be) {
+  std::vector<std::string> warnings;
+  const Backend::DynamicCookie& dc = be.dyn_cookie;
+  for (const auto& s : be.servers()) {
+    if (s->cookie_from_config) continue;
+    std::string v;
+    if (dc.enabled && !dc.key.empty() && s->has_addr) v = dynamic_cookie(dc.key, s->addr);
+    if (v.empty() && s->cookie().empty()) continue;
+    if (!v.empty()) {
+      for (const auto& other : be.servers()) {
+        if (other.get() == s.get() || other->cookie() != v) continue;
+        warnings.push_back("server '" + be.name() + "/" + s->name +
+                           "' gets the same dynamic cookie as '" + other->name +
+                           "': change the dynamic-cookie-key of '" + be.name() + "'");
+        break;
+      }
+    }
+    s->set_cookie(std::move(v));
+  }
+  return warnings;
+}
+
 }  // namespace hearth::backend

@@ -5,7 +5,9 @@
 // server the same value (HAProxy's too).
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "backend/backend.h"
 #include "net/address.h"
 
 namespace hearth::backend {
@@ -14,5 +16,11 @@ namespace hearth::backend {
 // IPv6), then the port as 4 bytes in network order, written as 16 lowercase
 // hex digits; "" if `addr` is not IPv4 nor IPv6 (no address yet).
 std::string dynamic_cookie(std::string_view key, const net::Address& addr);
+
+// Gives every server of `be` without a "cookie VALUE" its dynamic cookie
+// (be.dyn_cookie enabled, a key, an address), or none. Requires: one caller
+// at a time (the load, then the runtime API). Returns: a warning per server
+// whose value another server has already (HAProxy warns; both keep it).
+std::vector<std::string> refresh_dynamic_cookies(Backend& be);
 
 }  // namespace hearth::backend

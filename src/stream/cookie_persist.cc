@@ -94,7 +94,8 @@ void find_server(RequestPass& p, std::string_view id) {
   bool found = false;
   if (!id.empty() && !st->ignore && !p.assigned) {
     for (const auto& s : p.be->servers()) {
-      if (s->cookie.empty() || s->cookie != id) continue;
+      const std::string_view value = s->cookie();
+      if (value.empty() || value != id) continue;
       const bool up = s->serving();
       if (up || p.be->settings.persist || st->force) {
         st->req = up ? 'V' : 'D';
@@ -195,10 +196,11 @@ void build_insert(const config::CookieConfig& ck, const backend::Server& srv, in
                   const CookieState& st, std::string* out) {
   out->assign(ck.name);
   out->push_back('=');
-  if (srv.cookie.empty()) {
+  const std::string_view value = srv.cookie();
+  if (value.empty()) {
     out->append("; Expires=Thu, 01-Jan-1970 00:00:01 GMT; path=/");
   } else {
-    out->append(srv.cookie);
+    out->append(value);
     if (ck.maxidle_s || ck.maxlife_s) {
       char b64[5];
       const int64_t stamp = (now_s + 3) >> 2;
@@ -257,12 +259,13 @@ bool edit_set_cookie(const backend::Backend& be, const config::CookieCapture& ca
     st->res = 'D';
     return true;
   }
-  if (srv && !srv->cookie.empty() && ck.mode == Mode::kRewrite) {
+  const std::string_view value = srv ? srv->cookie() : std::string_view();
+  if (!value.empty() && ck.mode == Mode::kRewrite) {
     st->res = 'R';
-    return rewrite(http::SetCookieRewrite::kReplace, srv->cookie);
+    return rewrite(http::SetCookieRewrite::kReplace, value);
   }
-  if (srv && !srv->cookie.empty() && ck.mode == Mode::kPrefix) {
-    std::string text = srv->cookie + "~";
+  if (!value.empty() && ck.mode == Mode::kPrefix) {
+    std::string text = std::string(value) + "~";
     st->res = 'R';
     return rewrite(http::SetCookieRewrite::kPrefix, text);
   }
@@ -287,7 +290,7 @@ bool cookie_response(const backend::Backend& be, const config::CookieCapture& ca
   build_insert(ck, *srv, now_s, *st, &out);
   std::string_view kept;
   if (!res.keep(out, &kept) || !f.add("set-cookie", kept)) return false;
-  st->res = !srv->cookie.empty() && st->direct ? 'U' : 'I';
+  st->res = !srv->cookie().empty() && st->direct ? 'U' : 'I';
   const bool cacheable_method = method == http::Method::kGet || method == http::Method::kHead;
   if (ck.nocache && http::response_cacheable(res.status, f, cacheable_method))
     return f.add("cache-control", "private") && ok;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <ctime>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -295,6 +296,65 @@ INSTANTIATE_TEST_SUITE_P(
               get({"x-set-cookie: SRV=abc; path=/"}), get({"cookie: SRVX=1; SRV=a1"})},
              {"VN", "VN", "NI", "VN"},
              "  capture cookie SRV len 5\n"}));
+
+// The runtime API's dynamic cookie commands, as HAProxy's: the same commands
+// and requests give the same answers and the same inserted cookies.
+std::vector<std::string> dynamic_commands(const std::string& binary) {
+  Servers& srv = Servers::get();
+  const uint16_t port = free_tcp_port();
+  TempDir tmp;
+  const std::string sock = tmp.file("stats.sock");
+  const std::string cfg = "global\n  stats socket " + sock +
+                          " level admin\n"
+                          "defaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n"
+                          "  timeout connect 2s\n"
+                          "listen app\n  bind 127.0.0.1:" +
+                          std::to_string(port) +
+                          "\n  cookie SRV insert\n"
+                          "  server s1 127.0.0.1:" +
+                          std::to_string(srv.port(0)) +
+                          "\n"
+                          "  server s2 127.0.0.1:" +
+                          std::to_string(srv.port(1)) + " cookie b2\n";
+  HearthOptions opt{.wait_ports = {port}};
+  if (!binary.empty()) opt.binary = binary, opt.extra_args = {"-db"};
+  HearthProcess h(cfg, opt);
+  EXPECT_TRUE(h.ready()) << binary << ": " << h.describe();
+  if (!h.ready()) return {};
+  std::vector<std::string> out;
+  auto cmd = [&](const std::string& c) { out.push_back(c + " -> " + stats_command(sock, c)); };
+  auto two_requests = [&] {
+    for (int i = 0; i < 2; ++i) {
+      HttpClient cl(port);
+      const HttpResponse r = cl.request("GET", "/", {});
+      out.push_back("set-cookie: " + field(r, "set-cookie"));
+    }
+  };
+  two_requests();
+  cmd("enable dynamic-cookie backend app");  // no key yet: nothing changes
+  two_requests();
+  cmd("set dynamic-cookie-key backend app k");
+  two_requests();
+  cmd("set dynamic-cookie-key backend app k2");
+  two_requests();
+  cmd("disable dynamic-cookie backend app");
+  two_requests();
+  cmd("enable dynamic-cookie backend nope");
+  cmd("set dynamic-cookie-key backend app");
+  cmd("set dynamic-cookie-key backend");
+  return out;
+}
+
+TEST(CookieDynamicCommands, SameAnswersAndCookiesAsHAProxy) {
+  ASSERT_TRUE(Servers::get().ready());
+  const auto ours = dynamic_commands("");
+  ASSERT_EQ(ours.size(), 17u);
+  EXPECT_EQ(ours, dynamic_commands("haproxy"));
+  // With the key, s1 (round robin's first) gets 16 hex digits; s2 keeps b2.
+  EXPECT_TRUE(std::regex_match(ours[6], std::regex("set-cookie: SRV=[0-9a-f]{16}; path=/")))
+      << ours[6];
+  EXPECT_EQ(ours[7], "set-cookie: SRV=b2; path=/");
+}
 
 // Persistence with a real client: curl keeps the inserted cookie in its jar,
 // so every later request reaches the same server; once that server is put in

@@ -29,7 +29,7 @@ struct Fixture {
     for (int i = 0; i < 3; ++i) {
       auto srv = std::make_unique<backend::Server>();
       srv->name = "s" + std::to_string(i + 1);
-      srv->cookie = values[i];
+      srv->set_cookie(values[i]);
       s[i] = be.add_server(std::move(srv));
     }
     be.finalize();
