@@ -297,25 +297,30 @@ INSTANTIATE_TEST_SUITE_P(
              {"VN", "VN", "NI", "VN"},
              "  capture cookie SRV len 5\n"}));
 
+// A listen section "app" on `port` with a stats socket, `lines`, and the
+// first two servers with their options.
+std::string listen_app(uint16_t port, const std::string& sock, const std::string& lines,
+                       const std::vector<std::string>& server_opts) {
+  Servers& srv = Servers::get();
+  std::string cfg = "global\n  stats socket " + sock +
+                    " level admin\n"
+                    "defaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n"
+                    "  timeout connect 2s\n"
+                    "listen app\n  bind 127.0.0.1:" +
+                    std::to_string(port) + "\n" + lines;
+  for (size_t i = 0; i < server_opts.size(); ++i)
+    cfg += "  server s" + std::to_string(i + 1) + " 127.0.0.1:" + std::to_string(srv.port(int(i))) +
+           server_opts[i] + "\n";
+  return cfg;
+}
+
 // The runtime API's dynamic cookie commands, as HAProxy's: the same commands
 // and requests give the same answers and the same inserted cookies.
 std::vector<std::string> dynamic_commands(const std::string& binary) {
-  Servers& srv = Servers::get();
   const uint16_t port = free_tcp_port();
   TempDir tmp;
   const std::string sock = tmp.file("stats.sock");
-  const std::string cfg = "global\n  stats socket " + sock +
-                          " level admin\n"
-                          "defaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n"
-                          "  timeout connect 2s\n"
-                          "listen app\n  bind 127.0.0.1:" +
-                          std::to_string(port) +
-                          "\n  cookie SRV insert\n"
-                          "  server s1 127.0.0.1:" +
-                          std::to_string(srv.port(0)) +
-                          "\n"
-                          "  server s2 127.0.0.1:" +
-                          std::to_string(srv.port(1)) + " cookie b2\n";
+  const std::string cfg = listen_app(port, sock, "  cookie SRV insert\n", {"", " cookie b2"});
   HearthOptions opt{.wait_ports = {port}};
   if (!binary.empty()) opt.binary = binary, opt.extra_args = {"-db"};
   HearthProcess h(cfg, opt);
@@ -366,18 +371,9 @@ TEST(CookiePersistCurl, StaysOnItsServerAndMovesWhenItGoesDown) {
   const uint16_t port = free_tcp_port();
   TempDir tmp;
   const std::string sock = tmp.file("stats.sock");
-  const std::string cfg = "global\n  stats socket " + sock +
-                          " level admin\n"
-                          "defaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n"
-                          "  timeout connect 2s\n"
-                          "listen app\n  bind 127.0.0.1:" +
-                          std::to_string(port) +
-                          "\n  balance roundrobin\n  cookie SRV insert indirect nocache\n"
-                          "  server s1 127.0.0.1:" +
-                          std::to_string(srv.port(0)) +
-                          " cookie s1\n"
-                          "  server s2 127.0.0.1:" +
-                          std::to_string(srv.port(1)) + " cookie s2\n";
+  const std::string cfg =
+      listen_app(port, sock, "  balance roundrobin\n  cookie SRV insert indirect nocache\n",
+                 {" cookie s1", " cookie s2"});
   HearthProcess h(cfg, HearthOptions{.wait_ports = {port}});
   ASSERT_TRUE(h.ready()) << h.describe();
   const std::string jar = tmp.file("jar.txt");
