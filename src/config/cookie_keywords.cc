@@ -150,6 +150,10 @@ void parse_dynamic_cookie_key(const Directive& d, ProxySection& s, Reporter& rep
 
 void parse_persist_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string& kw = d[0];
+  if (s.proxy.kind == ProxyKind::kDefaults) {
+    rep.error(d.loc, kw, "not allowed in a defaults section (allowed in: backend, listen)");
+    return;
+  }
   if (d.size() < 3 || (d[1] != "if" && d[1] != "unless")) {
     rep.error(d.loc, kw, "requires 'if' or 'unless' followed by a condition");
     return;

@@ -294,8 +294,9 @@ const KeywordSpec kKeywords[] = {
     {"stick-table", kInProxies, Misplaced::kReject, parse_stick_table},
     {"cookie", kBackSide, Misplaced::kIgnore, parse_cookie},
     {"dynamic-cookie-key", kBackSide, Misplaced::kIgnore, parse_dynamic_cookie_key},
-    {"force-persist", kInBackend, Misplaced::kIgnore, parse_persist_rule},
-    {"ignore-persist", kInBackend, Misplaced::kIgnore, parse_persist_rule},
+    // Warned about in a frontend, refused in defaults (parse_persist_rule), as HAProxy.
+    {"force-persist", kBackSide, Misplaced::kIgnore, parse_persist_rule},
+    {"ignore-persist", kBackSide, Misplaced::kIgnore, parse_persist_rule},
 };
 
 }  // namespace

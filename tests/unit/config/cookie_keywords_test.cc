@@ -119,6 +119,12 @@ TEST(PersistRules, ForceIgnoreAndOption) {
                   "requires 'if' or 'unless'"));
   EXPECT_TRUE(has(parse("backend b\n  ignore-persist foo\n").errors, "t.cfg:2: 'ignore-persist'",
                   "requires 'if' or 'unless'"));
+  EXPECT_EQ(only_error(parse("defaults\n  force-persist if TRUE\n")),
+            "t.cfg:2: 'force-persist': not allowed in a defaults section (allowed in: backend, "
+            "listen)");
+  r = parse("frontend f\n  bind :80\n  ignore-persist if TRUE\n");
+  EXPECT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(has(r.warnings, "t.cfg:3: 'ignore-persist'", "ignored in a frontend"));
   r = parse("backend b\n  option persist\n  no option persist\n");
   EXPECT_FALSE(proxy(r).persist);
 }
