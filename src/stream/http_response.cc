@@ -61,8 +61,9 @@ bool HttpStream::read_response() {
 bool HttpStream::take_response_head() {
   mux::HttpMux* bm = bmux();
   const bool own = fe_->owns(be_);
-  // Cookie persistence may add a Set-Cookie and a Cache-control.
-  const size_t extra = 2 + fields_added_by(bs().response_rules) +
+  // Cookie persistence may add a Set-Cookie and a Cache-control (insert mode).
+  const size_t cookie_fields = bs().cookie.mode == config::CookieConfig::Mode::kInsert ? 2 : 0;
+  const size_t extra = cookie_fields + fields_added_by(bs().response_rules) +
                        (own ? 0 : fields_added_by(fe_->http.response_rules)) + fields_added_after();
   // Borrowed: forwarded (or dropped) before this call returns, unless a
   // wait-for-body rule may hold it across wake-ups.
