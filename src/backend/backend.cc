@@ -75,7 +75,10 @@ bool Backend::preferable(const LbRequest& r) {
 }
 
 Server* Backend::pick_locked(const LbRequest& r) {
-  if (r.forced) return r.forced->serving() && !r.forced->full() ? r.forced : nullptr;
+  if (r.forced) {
+    const bool ok = r.forced->serving() || (r.forced_down_ok && r.forced->has_addr);
+    return ok && !r.forced->full() ? r.forced : nullptr;
+  }
   return preferable(r) && !r.prefer->full() ? r.prefer : lb_->pick(r);
 }
 

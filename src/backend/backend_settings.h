@@ -95,6 +95,12 @@ struct BackendSettings {
     class Server* server = nullptr;
   };
   std::vector<UseServer> use_servers;
+  // Cookie persistence (stream/cookie_persist.h): the cookie line (an empty
+  // name: none), option persist, and the force-persist / ignore-persist
+  // rules in the order written.
+  config::CookieConfig cookie;
+  bool persist = false;
+  std::vector<config::PersistRule> persist_rules;
   std::vector<config::HttpRule> response_rules;
   // http-after-response rules: on every response of this backend, the
   // server's and Hearth's own, before the frontend's.

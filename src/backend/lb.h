@@ -29,11 +29,17 @@ struct LbRequest {
   // The client's connection to `prefer` is bound to it (NTLM/Negotiate): take
   // it even when full or when others wait, as long as it is usable.
   bool prefer_strict = false;
-  // use-server: this server and no other; wait for it while it is full.
+  // use-server, or a persistence cookie: this server and no other; wait for
+  // it while it is full.
   Server* forced = nullptr;
   // `forced` is the full server the key designates (Backend::take): if it
   // goes down meanwhile, the waiter goes back to the algorithm.
   bool forced_by_key = false;
+  // option persist or force-persist: `forced` is taken even when it is down
+  // or in maintenance.
+  bool forced_down_ok = false;
+  // force-persist: a failed connect is never redispatched elsewhere.
+  bool no_redispatch = false;
 };
 
 class LbAlgorithm {

@@ -158,6 +158,11 @@ void parse_monitor(const Directive& d, ProxySection& section, Reporter& rep);
 size_t redirect_cond_at(const Directive& d, size_t first);
 bool parse_redirect_words(const Directive& d, size_t first, bool literal, const std::string& kw,
                           HttpRule& rule, Reporter& rep);
+// "cookie NAME ...", "dynamic-cookie-key KEY", "force-persist if|unless
+// COND" and "ignore-persist if|unless COND" (cookie_keywords.cc).
+void parse_cookie(const Directive& d, ProxySection& section, Reporter& rep);
+void parse_dynamic_cookie_key(const Directive& d, ProxySection& section, Reporter& rep);
+void parse_persist_rule(const Directive& d, ProxySection& section, Reporter& rep);
 // "use-server ..." (use_server_keyword.cc).
 void parse_use_server(const Directive& d, ProxySection& section, Reporter& rep);
 // "redirect ..." in a proxy (redirect_keyword.cc).

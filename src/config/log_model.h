@@ -112,6 +112,7 @@ struct ProxyLogConfig {
   std::shared_ptr<const expr::LogFormat> unique_id;  // unique-id-format
   std::string unique_id_header;                      // unique-id-header
   std::vector<CaptureSlot> req_caps, res_caps;
+  CookieCapture cookie_cap;  // capture cookie (persist_model.h); empty name: none
 };
 
 }  // namespace hearth::config

@@ -31,6 +31,7 @@ struct SourceLoc {
   int line = 0;
 };
 }  // namespace hearth::config
+#include "config/persist_model.h"
 #include "config/log_model.h"
 #include "config/program_model.h"
 namespace hearth::config {
@@ -98,6 +99,9 @@ struct ServerConfig {
   std::string source;  // "source ADDR[:PORT]": local address of its connections
   bool tfo = false;    // "tfo": TCP_FASTOPEN_CONNECT on its connections
   std::string redir;   // "redir PREFIX": GET and HEAD answered 302 to PREFIX + URI
+  // "cookie VALUE": the value of the backend's persistence cookie that leads
+  // to it (cookie_keywords.cc); unset: none (or a dynamic one).
+  std::optional<std::string> cookie;
   // "init-addr": how the address is found at start, tried in order: "libc"
   // (resolve the host), "none" (start in maintenance without one) or an IP.
   std::vector<std::string> init_addr = {"libc"};
@@ -463,6 +467,12 @@ struct ProxyConfig {
   // proxy, before switching (frontend) or connecting (backend).
   std::vector<HttpRule> redirect_rules;
   std::vector<UseServerRule> use_servers;  // in the order written
+  // Cookie persistence (persist_model.h): "cookie", "dynamic-cookie-key",
+  // "option persist", and force-persist / ignore-persist in the order written.
+  CookieConfig cookie;
+  std::string dynamic_cookie_key;
+  bool persist = false;
+  std::vector<PersistRule> persist_rules;
   TcpRules tcp;                            // tcp-request / tcp-response rules and inspect delays
   uint32_t retry_on = kRetryConnFailure;   // RetryOn bits (HAProxy's default)
   bool log_global = false;                 // log global: the global section's targets too

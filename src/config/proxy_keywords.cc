@@ -250,6 +250,11 @@ const KeywordSpec kKeywords[] = {
     {"load-server-state-from-file", kBackSide, Misplaced::kIgnore, parse_load_server_state},
     {"server-state-file-name", kBackSide, Misplaced::kIgnore, parse_server_state_file_name},
     {"stick-table", kInProxies, Misplaced::kReject, parse_stick_table},
+    {"cookie", kBackSide, Misplaced::kIgnore, parse_cookie},
+    {"dynamic-cookie-key", kBackSide, Misplaced::kIgnore, parse_dynamic_cookie_key},
+    // Warned about in a frontend, refused in defaults (parse_persist_rule), as HAProxy.
+    {"force-persist", kBackSide, Misplaced::kIgnore, parse_persist_rule},
+    {"ignore-persist", kBackSide, Misplaced::kIgnore, parse_persist_rule},
 };
 
 }  // namespace
@@ -291,7 +296,8 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
         "maxconn, log, "
         "option, "
         "http-reuse, http-request, http-response, http-after-response, tcp-request, "
-        "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check, stats");
+        "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check, stats, "
+        "cookie, dynamic-cookie-key, force-persist, ignore-persist");
   }
 }
 

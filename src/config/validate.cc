@@ -196,6 +196,20 @@ void Validator::check_settings(const ProxyConfig& p) {
             "ignored in '" + p.name + "': http-check rules need 'option httpchk'");
   }
   if (p.mode == Mode::kTcp) {
+    // As HAProxy: cookie persistence and cookie captures need HTTP.
+    if (is_backend(p) && !p.cookie.name.empty())
+      warning(p.cookie.loc, "cookie",
+              "ignored: '" + p.name + "' is in tcp mode; cookie persistence needs 'mode http'");
+    if (is_frontend(p) && !p.logcfg.cookie_cap.name.empty())
+      warning(p.logcfg.cookie_cap.loc, "capture cookie",
+              "ignored: '" + p.name + "' is in tcp mode; it needs 'mode http'");
+    for (const ServerConfig& s : p.servers) {
+      if (!s.cookie) continue;
+      warning(s.loc, "server",
+              "'" + p.name + "/" + s.name + "': its 'cookie' is ignored, as '" + p.name +
+                  "' is in tcp mode");
+      break;
+    }
     const std::pair<const std::vector<HttpRule>*, const char*> lists[] = {
         {&p.http_request_rules, "http-request"},
         {&p.http_response_rules, "http-response"},

@@ -11,6 +11,7 @@
 #include "stream/lb_key_eval.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
+#include "stream/session_log.h"
 #include "stream/stick_counters.h"
 #include "stream/use_server.h"
 
@@ -279,10 +280,24 @@ void HttpStream::assign_server() {
     req.prefer_strict = priv.bound();
     if (bs().prefer_last_server || req.prefer_strict) req.prefer = last;
   }
+  if (!bs().persist_rules.empty()) {
+    TxnFetch fetch = request_fetch();
+    eval_persist_rules(*be_, fetch, &ck_);
+  }
+  const bool down_ok = bs().persist || ck_.force;
   if (!bs().use_servers.empty()) {
     TxnFetch fetch = request_fetch();
-    req.forced = pick_use_server(*be_, fetch);
+    req.forced = pick_use_server(*be_, fetch, down_ok);
   }
+  // The persistence cookie (after use-server, as HAProxy's analysers).
+  if (!cookie_request(be_, fe_->logs.cookie_cap, req_.head, req.forced, wall_clock_ms() / 1000,
+                      &ck_)) {
+    log_.term = "PR";  // the edited Cookie field did not fit: a failed rewrite
+    return reply(500, true);
+  }
+  if (ck_.direct) req.forced = ck_.server;
+  req.forced_down_ok = down_ok;
+  req.no_redispatch = ck_.force;
   backend::ConnRequest r;
   r.first_of_client = session()->transactions == 0;
   r.idempotent = req_.idempotent;
@@ -293,11 +308,20 @@ void HttpStream::assign_server() {
   on_server(ss_.start(be_, req, &r, now()));
 }
 
+void HttpStream::cookies_for_log() {
+  const bool backend_stage = req_an_.stage == RequestAnalysis::Stage::kBackend ||
+                             req_an_.stage == RequestAnalysis::Stage::kBackendStats;
+  const backend::Backend* px = backend_stage ? be_ : fe_->own_backend;
+  // The edited fields are not sent anywhere: a failed edit changes nothing.
+  cookie_request(px, fe_->logs.cookie_cap, req_.head, nullptr, wall_clock_ms() / 1000, &ck_);
+}
+
 // What the server side reached: a usable connection starts the exchange; a
 // failure is answered 503 (no server, queue timeout, connect retries spent).
 void HttpStream::on_server(ServerSide::State st) {
   switch (st) {
     case ServerSide::State::kReady:
+      cookie_server_known(ss_.server(), &ck_);
       phase_ = Phase::kExchange;
       set_splice_modes();
       exp_.srv = deadline(server_timeout());

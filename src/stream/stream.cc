@@ -6,6 +6,7 @@
 #include "net/connection.h"
 #include "net/socket.h"
 #include "net/transport.h"
+#include "stream/cookie_persist.h"
 #include "stream/lb_key_eval.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
@@ -254,7 +255,12 @@ void Stream::assign_server() {
   }
   if (!be_->settings.use_servers.empty()) {
     TcpFetch fetch = request_fetch(be_);
-    req.forced = pick_use_server(*be_, fetch);
+    CookieState persist;  // force-persist / ignore-persist (HAProxy evaluates them in TCP too)
+    eval_persist_rules(*be_, fetch, &persist);
+    const bool down_ok = be_->settings.persist || persist.force;
+    req.forced = pick_use_server(*be_, fetch, down_ok);
+    req.forced_down_ok = down_ok;
+    req.no_redispatch = persist.force;
   }
   state_ = State::kConnect;
   ss_.set_client(scf_->conn, /*redirectable=*/false);

@@ -286,7 +286,7 @@ TEST(ProxyKeywords, OptionErrors) {
   EXPECT_EQ(only_error(in("backend", "  option ldap-check\n")),
             "t.cfg:2: 'option ldap-check': Hearth does not support this option yet");
   EXPECT_EQ(only_error(in("backend", "  option redispach\n")),
-            "t.cfg:2: 'option redispach': unknown option; supported: redispatch, "
+            "t.cfg:2: 'option redispach': unknown option; supported: redispatch, persist, "
             "prefer-last-server, dontlognull, dontlog-normal, logasap, log-separate-errors, "
             "http-use-proxy-header, http-buffer-request, tcplog, "
             "httplog, httpslog, "
@@ -384,10 +384,8 @@ TEST(ProxyKeywords, SectionPlacementErrors) {
 }
 
 TEST(ProxyKeywords, KnownButUnsupportedVersusUnknown) {
-  EXPECT_EQ(only_error(in("backend", "  force-persist if TRUE\n")),
-            "t.cfg:2: 'force-persist': Hearth does not support this keyword yet");
-  EXPECT_EQ(only_error(in("frontend", "  capture cookie x len 10\n")),
-            "t.cfg:2: 'capture cookie': Hearth does not support cookie captures yet");
+  EXPECT_EQ(only_error(in("backend", "  email-alert from a@b\n")),
+            "t.cfg:2: 'email-alert': Hearth does not support this keyword yet");
   EXPECT_TRUE(has(in("frontend", "  defualt_backend b\n").errors,
                   "t.cfg:2: 'defualt_backend': unknown keyword; supported in proxy sections: "));
 }
