@@ -6,6 +6,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "admin/cookie_commands.h"
 #include "admin/event_commands.h"
 #include "admin/map_commands.h"
 #include "admin/prom_exporter.h"
@@ -119,6 +120,7 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   if (std::string out = cli_ssl_cert_command(w, session.payload, admin); !out.empty()) return out;
   if (std::string out = cli_crt_list_command(w, session.payload, admin); !out.empty()) return out;
   if (std::string out = cli_table_command(w, admin); !out.empty()) return out;
+  if (std::string out = cli_dynamic_cookie_command(w, backends_, admin); !out.empty()) return out;
   return "Unknown command: '" + line + "'. Try 'help'.\n\n";
 }
 
@@ -157,7 +159,9 @@ std::string RuntimeApi::help() const {
          "  del ssl crt-list FILE CERT[:LINE] : delete a line (admin)\n"
          "  show table [NAME [key K|data.TYPE OP V]] : stick tables, or one's entries\n"
          "  clear table NAME [key K|data.TYPE OP V] : remove entries (admin)\n"
-         "  set table NAME key K [data.TYPE V]... : create or change an entry (admin)\n\n";
+         "  set table NAME key K [data.TYPE V]... : create or change an entry (admin)\n"
+         "  enable|disable dynamic-cookie backend BK : dynamic cookies on or off (admin)\n"
+         "  set dynamic-cookie-key backend BK KEY : the key of dynamic cookies (admin)\n\n";
 }
 
 std::string RuntimeApi::show_info() const {

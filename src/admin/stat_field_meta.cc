@@ -83,7 +83,7 @@ const StatFieldMeta kMeta[kStatFieldCount] = {
     {},              // agent_fall
     {},              // agent_health
     {"CGS", "str"},  // addr
-    {},              // cookie
+    {"CNS", "str"},  // cookie
     {"CGS", "str"},  // mode
     {"CGS", "str"},  // algo
     {"MRP", "u32"},  // conn_rate

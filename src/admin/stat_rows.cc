@@ -160,6 +160,8 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
     r.f[kReqTot] = r.f[kStot];  // each HTTP transaction takes a server slot of its own
   }
   if (opt.show_addr) r.f[kAddr] = s.addr.str();
+  if (!s.cookie().empty())
+    r.f[kCookie] = std::string(s.cookie());  // its persistence cookie's value
   r.f[kMode] = mode_name(be.settings.mode);
   r.f[kConnect] = num(int64_t(c.sum(&T::conns_opened)));
   r.f[kReuse] = num(int64_t(c.sum(&T::reused)));
@@ -231,6 +233,7 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
   }
   r.f[kMode] = mode_name(be.settings.mode);
   r.f[kAlgo] = backend::lb_name(be.lb_kind());
+  if (!be.settings.cookie.name.empty()) r.f[kCookie] = be.settings.cookie.name;
   r.f[kConnect] = num(int64_t(conns));
   r.f[kReuse] = num(int64_t(reuse));
   r.f[kUweight] = num(n_act ? u_act : u_bck);

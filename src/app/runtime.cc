@@ -7,6 +7,7 @@
 
 #include "app/tls_bind.h"
 #include "app/tls_server.h"
+#include "backend/dynamic_cookie.h"
 #include "backend/fd_pressure.h"
 #include "config/proxy_ids.h"
 #include "config/validate_binds.h"
@@ -67,6 +68,9 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->retries = p.retries;
   bs->redispatch = p.redispatch;
   bs->allbackups = p.allbackups;
+  bs->balance_args = p.balance_args;
+  bs->hash_type = p.hash_type;
+  bs->hash_balance_factor = p.hash_balance_factor;
   bs->abortonclose = p.abortonclose;
   bs->pretend_keepalive = p.pretend_keepalive;
   bs->independent_streams = p.independent_streams;
@@ -89,6 +93,9 @@ void fill_backend_settings(const config::ProxyConfig& p, backend::BackendSetting
   bs->after_response_rules = p.http_after_response_rules;
   bs->tcp = p.tcp;
   bs->errors = p.errors;
+  bs->cookie = p.cookie;
+  bs->persist = p.persist;
+  bs->persist_rules = p.persist_rules;
 }
 
 void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
@@ -267,6 +274,10 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     s->puid = puids[k];
     s->puid_forced = sc.id != 0;
     s->redir = sc.redir;
+    if (sc.cookie) {
+      s->set_cookie(*sc.cookie);
+      s->cookie_from_config = true;
+    }
     s->name = sc.name;
     s->weight = sc.weight;
     // As HAProxy: minconn alone (or above maxconn) is a static maxconn, and
@@ -299,6 +310,10 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     if (sc.check && added->has_addr && !p.disabled) add_check(p, sc, be.get(), added, errors);
   }
   be->settings.stick_rules = p.stick_rules;
+  be->dyn_cookie.key = p.dynamic_cookie_key;
+  be->dyn_cookie.enabled = p.cookie.dynamic;
+  for (const std::string& w : backend::refresh_dynamic_cookies(*be))
+    warnings.push_back(where(p.cookie.loc, "cookie") + w);
   for (const config::UseServerRule& r : p.use_servers) {
     backend::Server* s = r.fmt ? nullptr : be->server_named(r.server);
     be->settings.use_servers.push_back(backend::BackendSettings::UseServer{r, s});

@@ -43,7 +43,12 @@ Server* Backend::add_server(std::unique_ptr<Server> s) {
 void Backend::finalize() {
   std::vector<Server*> raw;
   for (auto& s : servers_) raw.push_back(s.get());
-  lb_ = make_lb(lb_kind_, raw, random_draws_, settings.allbackups);
+  LbOptions o;
+  o.random_draws = random_draws_;
+  o.allbackups = settings.allbackups;
+  o.hash_method = settings.hash_type.method;
+  o.hash_balance_factor = settings.hash_balance_factor;
+  lb_ = make_lb(lb_kind_, raw, o);
 }
 
 void Backend::servers_changed() {
@@ -70,7 +75,10 @@ bool Backend::preferable(const LbRequest& r) {
 }
 
 Server* Backend::pick_locked(const LbRequest& r) {
-  if (r.forced) return r.forced->serving() && !r.forced->full() ? r.forced : nullptr;
+  if (r.forced) {
+    const bool ok = r.forced->serving() || (r.forced_down_ok && r.forced->has_addr);
+    return ok && !r.forced->full() ? r.forced : nullptr;
+  }
   return preferable(r) && !r.prefer->full() ? r.prefer : lb_->pick(r);
 }
 
@@ -82,12 +90,23 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
   // client is bound to its server (prefer_strict), which it takes even full.
   Server* s = nullptr;
   LbRequest lb = req;
+  // A hashing algorithm's key designates one server: when it is full, the
+  // session waits for that server (HAProxy queues it there) rather than
+  // take the key elsewhere.
+  if (!lb.forced && !preferable(lb) && lb.has_key) {
+    Server* k = lb_->key_server(lb);
+    if (k && k->full()) {
+      lb.forced = k;
+      lb.forced_by_key = true;
+    }
+  }
   // maxqueue: a use-server target with that many waiters already takes no
   // more; option redispatch sends the session to the algorithm's choice.
-  if (req.forced && req.forced->maxqueue > 0 && req.forced->serving() && req.forced->full() &&
-      server_queue_locked(req.forced) >= size_t(req.forced->maxqueue)) {
+  if (lb.forced && lb.forced->maxqueue > 0 && lb.forced->serving() && lb.forced->full() &&
+      server_queue_locked(lb.forced) >= size_t(lb.forced->maxqueue)) {
     if (!settings.redispatch) return TakeResult::kServerQueueFull;
     lb.forced = nullptr;
+    lb.forced_by_key = false;
   }
   // The client holds a connection to its last server, full now: it waits
   // for that server, as a use-server would, unless max-keep-alive-queue or
@@ -160,6 +179,12 @@ void Backend::dispatch_locked() {
   for (ListHook* h = queue_.front(); h && h != queue_.end_marker();) {
     ListHook* next_hook = h->next;
     QueueWaiter* w = container_of<QueueWaiter, &QueueWaiter::hook>(h);
+    // The server a key waits for went down: the key goes where it now
+    // leads, like any waiter's.
+    if (w->req.forced_by_key && !w->req.forced->usable()) {
+      w->req.forced = nullptr;
+      w->req.forced_by_key = false;
+    }
     if (!w->req.forced && any_full) {
       h = next_hook;
       continue;

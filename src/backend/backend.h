@@ -86,6 +86,13 @@ class Backend {
   bool id_forced = false;   // set by "id" (show servers state's bk_f_forced_id)
   std::string description;  // "description" (show stat's desc column)
   BackendCounters counters;
+  // Dynamic cookies ("cookie ... dynamic", "dynamic-cookie-key"): set at load,
+  // changed by the runtime API only (one caller at a time); streams read the
+  // servers' cookies, never this (backend/dynamic_cookie.h).
+  struct DynamicCookie {
+    std::string key;
+    bool enabled = false;
+  } dyn_cookie;
   // Requires: set before the backend is used by any thread; read-only after.
   BackendSettings settings;
 

@@ -49,6 +49,12 @@ struct BackendSettings {
               // (slim of its stats)
   bool redispatch = false;  // option redispatch
   bool allbackups = false;  // option allbackups (read by finalize() for the LB)
+  // The hashing algorithms: what the stream hashes (balance uri & co), how
+  // (hash-type) and the bound of consistent hashing (hash-balance-factor).
+  // hash_type.method and the factor are read by finalize() for the LB.
+  config::BalanceArgs balance_args;
+  config::HashType hash_type;
+  int hash_balance_factor = 0;
   // option abortonclose: a TCP session whose client closed while it waited
   // for a server (queue, connect) is aborted instead of sent (Stream).
   bool abortonclose = false;
@@ -91,6 +97,12 @@ struct BackendSettings {
   std::vector<UseServer> use_servers;
   // stick match|on|store-request|store-response, in order (stream/stick_rules).
   std::vector<config::StickRule> stick_rules;
+  // Cookie persistence (stream/cookie_persist.h): the cookie line (an empty
+  // name: none), option persist, and the force-persist / ignore-persist
+  // rules in the order written.
+  config::CookieConfig cookie;
+  bool persist = false;
+  std::vector<config::PersistRule> persist_rules;
   std::vector<config::HttpRule> response_rules;
   // http-after-response rules: on every response of this backend, the
   // server's and Hearth's own, before the frontend's.

@@ -2,11 +2,12 @@
 
 #include <random>
 
+#include "backend/lb_chash.h"
 #include "backend/lb_first.h"
 #include "backend/lb_leastconn.h"
 #include "backend/lb_random.h"
 #include "backend/lb_roundrobin.h"
-#include "backend/lb_source.h"
+#include "backend/lb_map_hash.h"
 #include "backend/lb_static_rr.h"
 
 namespace hearth::backend {
@@ -24,7 +25,12 @@ uint64_t fresh_seed() {
 namespace {
 
 std::unique_ptr<LbBase> make_algorithm(LbKind kind, const std::vector<Server*>& servers,
-                                       int random_draws) {
+                                       const LbOptions& o) {
+  if (config::is_hashing(kind)) {
+    if (o.hash_method == config::HashMethod::kConsistent)
+      return std::make_unique<ChashLb>(servers, o.hash_balance_factor);
+    return std::make_unique<MapHashLb>(servers);
+  }
   switch (kind) {
     case LbKind::kRoundRobin:
       return std::make_unique<RoundRobinLb>(servers);
@@ -32,12 +38,13 @@ std::unique_ptr<LbBase> make_algorithm(LbKind kind, const std::vector<Server*>& 
       return std::make_unique<StaticRrLb>(servers);
     case LbKind::kLeastConn:
       return std::make_unique<LeastConnLb>(servers);
-    case LbKind::kSource:
-      return std::make_unique<SourceLb>(servers);
     case LbKind::kRandom:
-      return std::make_unique<RandomLb>(servers, random_draws, fresh_seed());
+      return std::make_unique<RandomLb>(servers, o.random_draws, fresh_seed(),
+                                        o.hash_balance_factor);
     case LbKind::kFirst:
       return std::make_unique<FirstLb>(servers);
+    default:  // the hashing ones, above
+      break;
   }
   return nullptr;
 }
@@ -45,9 +52,9 @@ std::unique_ptr<LbBase> make_algorithm(LbKind kind, const std::vector<Server*>& 
 }  // namespace
 
 std::unique_ptr<LbAlgorithm> make_lb(LbKind kind, const std::vector<Server*>& servers,
-                                     int random_draws, bool allbackups) {
-  std::unique_ptr<LbBase> lb = make_algorithm(kind, servers, random_draws);
-  if (lb && allbackups) {
+                                     const LbOptions& options) {
+  std::unique_ptr<LbBase> lb = make_algorithm(kind, servers, options);
+  if (lb && options.allbackups) {
     lb->allbackups_ = true;
     lb->rebuild();
   }
@@ -68,6 +75,16 @@ const char* lb_name(LbKind kind) {
       return "random";
     case LbKind::kFirst:
       return "first";
+    case LbKind::kUri:
+      return "uri";
+    case LbKind::kUrlParam:
+      return "url_param";
+    case LbKind::kHdr:
+      return "hdr";
+    case LbKind::kHash:
+      return "hash";
+    case LbKind::kRdpCookie:
+      return "rdp-cookie";
   }
   return "unknown";
 }

@@ -16,7 +16,12 @@ namespace hearth::backend {
 using LbKind = config::BalanceAlgo;
 
 struct LbRequest {
-  uint32_t source_hash = 0;       // Address::ip_hash() of the client (balance source)
+  // The hashing algorithms (balance source, uri, url_param, hdr, hash,
+  // rdp-cookie): the request's key, hashed as hash-type says (lb_key.h).
+  // has_key false: the request has no key (no such header...), and the
+  // algorithm turns to its round robin, as HAProxy's does.
+  uint32_t key = 0;
+  bool has_key = false;
   const Server* avoid = nullptr;  // redispatch: do not pick this one if another fits
   // option prefer-last-server: take this one, if usable, not full and not
   // avoided, without asking the algorithm (the client holds a connection to it).
@@ -24,8 +29,17 @@ struct LbRequest {
   // The client's connection to `prefer` is bound to it (NTLM/Negotiate): take
   // it even when full or when others wait, as long as it is usable.
   bool prefer_strict = false;
-  // use-server: this server and no other; wait for it while it is full.
+  // use-server, or a persistence cookie: this server and no other; wait for
+  // it while it is full.
   Server* forced = nullptr;
+  // `forced` is the full server the key designates (Backend::take): if it
+  // goes down meanwhile, the waiter goes back to the algorithm.
+  bool forced_by_key = false;
+  // option persist or force-persist: `forced` is taken even when it is down
+  // or in maintenance.
+  bool forced_down_ok = false;
+  // force-persist: a failed connect is never redispatched elsewhere.
+  bool no_redispatch = false;
 };
 
 class LbAlgorithm {
@@ -37,13 +51,29 @@ class LbAlgorithm {
   virtual Server* pick(const LbRequest& req) = 0;
   // Weights or states changed: recompute internal schedules.
   virtual void rebuild() = 0;
+  // Returns: the usable server req's key designates, full or not (HAProxy
+  // queues a session on it rather than move the key elsewhere); nullptr for
+  // algorithms that do not hash, or without a key.
+  virtual Server* key_server(const LbRequest& req) = 0;
 };
 
-// Requires: `servers` outlives the algorithm. random_draws applies to kRandom
-// (power of N choices, 2 by default); allbackups balances the backups when no
-// active server is usable (option allbackups) instead of using the first.
+struct LbOptions {
+  int random_draws = 2;     // kRandom: power of N choices
+  bool allbackups = false;  // balance the backups when no active server is usable
+  // The hashing algorithms: a static map of the servers, or a consistent ring.
+  config::HashMethod hash_method = config::HashMethod::kMapBased;
+  // Bounded loads for consistent hashing and kRandom, in % of the average
+  // load (hash-balance-factor); 0: none.
+  int hash_balance_factor = 0;
+};
+
+// Requires: `servers` outlives the algorithm.
 std::unique_ptr<LbAlgorithm> make_lb(LbKind kind, const std::vector<Server*>& servers,
-                                     int random_draws = 2, bool allbackups = false);
+                                     const LbOptions& options);
+inline std::unique_ptr<LbAlgorithm> make_lb(LbKind kind, const std::vector<Server*>& servers,
+                                            int random_draws = 2, bool allbackups = false) {
+  return make_lb(kind, servers, LbOptions{random_draws, allbackups});
+}
 const char* lb_name(LbKind kind);
 
 }  // namespace hearth::backend

@@ -2,20 +2,41 @@
 
 namespace hearth::backend {
 
-Server* LbBase::pick(const LbRequest& req) {
+bool LbBase::settle_tier() {
   const bool backups = !any_active_usable(servers_);
-  if (backups && !allbackups_) return first_backup(servers_);
+  if (backups && !allbackups_) return false;
   if (backups != backup_tier_) rebuild();  // a state change not announced yet
-  Server* s = pick_active(req.source_hash, req.avoid);
+  return true;
+}
+
+Server* LbBase::pick(const LbRequest& req) {
+  if (!settle_tier()) return first_backup(servers_);
+  Server* s = pick_active(req, req.avoid);
   // `avoid` is only a preference: when it is the sole candidate, take it
   // rather than fail the session.
-  if (s == nullptr && req.avoid != nullptr) s = pick_active(req.source_hash, nullptr);
+  if (s == nullptr && req.avoid != nullptr) s = pick_active(req, nullptr);
+  return s;
+}
+
+Server* LbBase::key_server(const LbRequest& req) {
+  if (!req.has_key || !settle_tier()) return nullptr;
+  Server* s = key_target(req, req.avoid);
+  if (s == nullptr && req.avoid != nullptr) s = key_target(req, nullptr);
   return s;
 }
 
 void LbBase::rebuild() {
   backup_tier_ = allbackups_ && !any_active_usable(servers_);
   refresh();
+}
+
+Server* LbBase::scan_candidates(size_t start, const Server* skip) const {
+  const size_t n = servers_.size();
+  for (size_t k = 0; k < n; ++k) {
+    Server* s = servers_[(start % n + k) % n];
+    if (is_candidate(s, skip)) return s;
+  }
+  return nullptr;
 }
 
 bool any_active_usable(const std::vector<Server*>& servers) {

@@ -30,6 +30,7 @@ class LbBase : public LbAlgorithm {
  public:
   Server* pick(const LbRequest& req) final;
   void rebuild() final;
+  Server* key_server(const LbRequest& req) final;
 
  protected:
   // Requires: every Server in `servers` outlives this object. The list itself
@@ -51,14 +52,27 @@ class LbBase : public LbAlgorithm {
   // Requires: at least one server of the tier is usable.
   // Returns: a server for which is_candidate(s, skip) held when checked, or
   // nullptr if there is none. `skip` may be nullptr.
-  virtual Server* pick_active(uint32_t source_hash, const Server* skip) = 0;
+  virtual Server* pick_active(const LbRequest& req, const Server* skip) = 0;
+  // Requires: req.has_key; some server of the tier is usable.
+  // Returns: the usable server of the tier (full or not) the key designates,
+  // skipping `skip`; nullptr for algorithms that do not hash.
+  virtual Server* key_target(const LbRequest& /*req*/, const Server* /*skip*/) { return nullptr; }
+
+  // Returns: the first candidate in servers() at or after position `start`
+  // (taken modulo their count), or nullptr: the last resort of schedules
+  // built before a server came back up.
+  Server* scan_candidates(size_t start, const Server* skip) const;
 
   // Recomputes weight- or state-dependent schedules from servers(). Each
   // final class calls rebuild() from its constructor.
   virtual void refresh() = 0;
 
  private:
-  friend std::unique_ptr<LbAlgorithm> make_lb(LbKind, const std::vector<Server*>&, int, bool);
+  // Returns: true when the tier to balance is known: false when only the
+  // first backup may serve (no active server usable, no allbackups).
+  bool settle_tier();
+  friend std::unique_ptr<LbAlgorithm> make_lb(LbKind, const std::vector<Server*>&,
+                                              const LbOptions&);
   const std::vector<Server*> servers_;
   bool allbackups_ = false;   // option allbackups
   bool backup_tier_ = false;  // the backups are balanced (allbackups, no active usable)

@@ -14,7 +14,7 @@ class FirstLb final : public LbBase {
   explicit FirstLb(const std::vector<Server*>& servers);
 
  private:
-  Server* pick_active(uint32_t source_hash, const Server* skip) override;
+  Server* pick_active(const LbRequest& req, const Server* skip) override;
   void refresh() override {}  // no schedule: every pick scans live state
 };
 

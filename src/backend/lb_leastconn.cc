@@ -6,7 +6,7 @@ LeastConnLb::LeastConnLb(const std::vector<Server*>& servers) : LbBase(servers) 
 
 void LeastConnLb::refresh() { next_ = 0; }
 
-Server* LeastConnLb::pick_active(uint32_t /*source_hash*/, const Server* skip) {
+Server* LeastConnLb::pick_active(const LbRequest& /*req*/, const Server* skip) {
   const std::vector<Server*>& list = servers();
   const size_t n = list.size();
   size_t best = n;

@@ -16,7 +16,7 @@ class LeastConnLb final : public LbBase {
   explicit LeastConnLb(const std::vector<Server*>& servers);
 
  private:
-  Server* pick_active(uint32_t source_hash, const Server* skip) override;
+  Server* pick_active(const LbRequest& req, const Server* skip) override;
   void refresh() override;
 
   size_t next_ = 0;  // position in servers() where the next scan starts

@@ -12,8 +12,12 @@ bool contains(const size_t* drawn, int ndrawn, size_t pos) {
 
 }  // namespace
 
-RandomLb::RandomLb(const std::vector<Server*>& servers, int draws, uint64_t seed)
-    : LbBase(servers), draws_(std::clamp(draws, 1, kMaxDraws)), state_(seed) {
+RandomLb::RandomLb(const std::vector<Server*>& servers, int draws, uint64_t seed,
+                   int balance_factor)
+    : LbBase(servers),
+      draws_(std::clamp(draws, 1, kMaxDraws)),
+      state_(seed),
+      bound_(balance_factor) {
   rebuild();
 }
 
@@ -25,12 +29,17 @@ uint64_t RandomLb::next_random() {
   return z ^ (z >> 31);
 }
 
-size_t RandomLb::draw(const size_t* drawn, int ndrawn, int64_t total, const Server* skip) {
+bool RandomLb::drawable(size_t i, const Server* skip, bool unbounded, int64_t served) const {
+  return is_candidate(servers()[i], skip) && (unbounded || bound_.within(servers(), i, served));
+}
+
+size_t RandomLb::draw(const size_t* drawn, int ndrawn, int64_t total, const Server* skip,
+                      bool unbounded, int64_t served) {
   const std::vector<Server*>& list = servers();
   int64_t r = static_cast<int64_t>(next_random() % static_cast<uint64_t>(total));
   size_t last = list.size();
   for (size_t i = 0; i < list.size(); ++i) {
-    if (!is_candidate(list[i], skip) || contains(drawn, ndrawn, i)) continue;
+    if (!drawable(i, skip, unbounded, served) || contains(drawn, ndrawn, i)) continue;
     last = i;
     r -= list[i]->weight;
     if (r < 0) return i;
@@ -40,14 +49,21 @@ size_t RandomLb::draw(const size_t* drawn, int ndrawn, int64_t total, const Serv
   return last;
 }
 
-Server* RandomLb::pick_active(uint32_t /*source_hash*/, const Server* skip) {
+Server* RandomLb::pick_active(const LbRequest& /*req*/, const Server* skip) {
   const std::vector<Server*>& list = servers();
+  const int64_t served = bound_.served(list);
   int64_t total = 0;
   int count = 0;
-  for (const Server* s : list) {
-    if (!is_candidate(s, skip)) continue;
-    total += s->weight;
-    ++count;
+  // Within the bound when one is set and some candidate meets it; else all.
+  bool unbounded = !bound_.enabled();
+  for (int pass = 0; pass < 2 && count == 0; ++pass) {
+    if (pass == 1) unbounded = true;
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (!drawable(i, skip, unbounded, served)) continue;
+      total += list[i]->weight;
+      ++count;
+    }
+    if (unbounded) break;
   }
   std::array<size_t, kMaxDraws> drawn{};
   const int draws = std::min(draws_, count);
@@ -55,7 +71,7 @@ Server* RandomLb::pick_active(uint32_t /*source_hash*/, const Server* skip) {
   int64_t best_load = 0;
   int64_t best_weight = 1;
   for (int d = 0; d < draws && total > 0; ++d) {
-    const size_t pos = draw(drawn.data(), d, total, skip);
+    const size_t pos = draw(drawn.data(), d, total, skip, unbounded, served);
     if (pos == list.size()) break;
     drawn[d] = pos;
     Server* s = list[pos];

@@ -6,7 +6,7 @@ RoundRobinLb::RoundRobinLb(const std::vector<Server*>& servers) : LbBase(servers
 
 void RoundRobinLb::refresh() { credit_.assign(servers().size(), 0); }
 
-Server* RoundRobinLb::pick_active(uint32_t /*source_hash*/, const Server* skip) {
+Server* RoundRobinLb::pick_active(const LbRequest& /*req*/, const Server* skip) {
   const std::vector<Server*>& list = servers();
   const size_t none = list.size();
   size_t best = none;

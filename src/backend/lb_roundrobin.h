@@ -16,7 +16,7 @@ class RoundRobinLb final : public LbBase {
   explicit RoundRobinLb(const std::vector<Server*>& servers);
 
  private:
-  Server* pick_active(uint32_t source_hash, const Server* skip) override;
+  Server* pick_active(const LbRequest& req, const Server* skip) override;
   // Clears all credit, so the schedule restarts from its first pick.
   void refresh() override;
 

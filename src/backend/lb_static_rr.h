@@ -18,7 +18,7 @@ class StaticRrLb final : public LbBase {
   explicit StaticRrLb(const std::vector<Server*>& servers);
 
  private:
-  Server* pick_active(uint32_t source_hash, const Server* skip) override;
+  Server* pick_active(const LbRequest& req, const Server* skip) override;
   // Rebuilds the map from the usable servers of the tier.
   void refresh() override;
 

@@ -3,6 +3,7 @@
 // Counters are per-thread blocks (ServerCounters), summed when read.
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -95,6 +96,21 @@ class Server {
   int port_offset = 0;
   bool addr_from_client = false;
   std::string redir;  // "redir PREFIX": GET/HEAD get a 302 to PREFIX + URI instead
+  // The value of its backend's persistence cookie that leads to it ("cookie
+  // VALUE", or computed by "dynamic"); empty: none, not persisted. Streams
+  // read it on any thread; the runtime API may publish a new dynamic value
+  // (set_cookie), and every value published stays allocated until the
+  // server goes, so a reader never holds a freed one.
+  std::string_view cookie() const {
+    const std::string* c = cookie_.load(std::memory_order_acquire);
+    return c ? std::string_view(*c) : std::string_view();
+  }
+  // Requires: one caller at a time (the configuration, then the runtime API).
+  void set_cookie(std::string v) {
+    cookie_values_.push_back(std::move(v));
+    cookie_.store(&cookie_values_.back(), std::memory_order_release);
+  }
+  bool cookie_from_config = false;  // "cookie VALUE": dynamic cookies leave it alone
   // False after "init-addr none" found no address: the server stays out of
   // service (MAINT for the API) whatever "enable server" says, as HAProxy's
   // resolution maintenance.
@@ -200,6 +216,10 @@ class Server {
     const int64_t m = ramp > minconn ? ramp : minconn;
     return m > 0 ? int(m) : 1;
   }
+
+ private:
+  std::atomic<const std::string*> cookie_{nullptr};
+  std::deque<std::string> cookie_values_;  // never shrinks: see cookie()
 };
 
 }  // namespace hearth::backend

@@ -12,8 +12,34 @@ enum class Mode { kTcp, kHttp };
 // (TCP, or an HTTP payload) splices a direction when its frontend or its
 // backend asks.
 enum SpliceBits : uint8_t { kSpliceRequest = 1, kSpliceResponse = 2, kSpliceAuto = 4 };
-// "balance ALGORITHM".
-enum class BalanceAlgo { kRoundRobin, kStaticRr, kLeastConn, kSource, kRandom, kFirst };
+// "balance ALGORITHM". The hashing ones (kSource and those after kFirst) map
+// a key to a server through "hash-type".
+enum class BalanceAlgo {
+  kRoundRobin,
+  kStaticRr,
+  kLeastConn,
+  kSource,
+  kRandom,
+  kFirst,
+  kUri,        // balance uri
+  kUrlParam,   // balance url_param
+  kHdr,        // balance hdr(NAME)
+  kHash,       // balance hash EXPR
+  kRdpCookie,  // balance rdp-cookie[(NAME)]
+};
+// Returns: true if `a` chooses a server by hashing a key (hash-type applies).
+constexpr bool is_hashing(BalanceAlgo a) {
+  return a == BalanceAlgo::kSource || a >= BalanceAlgo::kUri;
+}
+// Returns: true if `a` hashes a part of the HTTP request (needs mode http).
+constexpr bool is_layer7(BalanceAlgo a) {
+  return a == BalanceAlgo::kUri || a == BalanceAlgo::kUrlParam || a == BalanceAlgo::kHdr;
+}
+// "hash-type METHOD [FUNCTION [avalanche]]": how a key's hash designates a
+// server (a static map of the usable servers, or a consistent ring), and
+// which function hashes the key.
+enum class HashMethod : uint8_t { kMapBased, kConsistent };
+enum class HashFunc : uint8_t { kSdbm, kDjb2, kWt6, kCrc32 };
 // "http-reuse never|safe|aggressive|always".
 enum class HttpReuse { kNever, kSafe, kAggressive, kAlways };
 // option http-keep-alive (default) / http-server-close / httpclose, ordered

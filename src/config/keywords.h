@@ -31,6 +31,10 @@ void parse_global_set_var(const Directive& d, GlobalConfig& global, Reporter& re
 // (proxy_keywords.cc); dispatches to the handlers below.
 void parse_proxy_keyword(const Directive& d, ProxySection& section, Reporter& rep);
 
+// "balance", "hash-type" and "hash-balance-factor" (balance_keywords.cc).
+// Returns: false if `d` is none of them (nothing reported).
+bool parse_balance_keyword(const Directive& d, ProxySection& section, Reporter& rep);
+
 // "stick-table type ... size ... [expire T] [nopurge] [store ...]"
 // (stick_table_keyword.cc).
 void parse_stick_table(const Directive& d, ProxySection& section, Reporter& rep);
@@ -156,6 +160,11 @@ bool parse_redirect_words(const Directive& d, size_t first, bool literal, const 
                           HttpRule& rule, Reporter& rep);
 // "stick match|on|store-request|store-response ..." (stick_rule_keyword.cc).
 void parse_stick_rule(const Directive& d, ProxySection& section, Reporter& rep);
+// "cookie NAME ...", "dynamic-cookie-key KEY", "force-persist if|unless
+// COND" and "ignore-persist if|unless COND" (cookie_keywords.cc).
+void parse_cookie(const Directive& d, ProxySection& section, Reporter& rep);
+void parse_dynamic_cookie_key(const Directive& d, ProxySection& section, Reporter& rep);
+void parse_persist_rule(const Directive& d, ProxySection& section, Reporter& rep);
 // "use-server ..." (use_server_keyword.cc).
 void parse_use_server(const Directive& d, ProxySection& section, Reporter& rep);
 // "redirect ..." in a proxy (redirect_keyword.cc).

@@ -1,5 +1,6 @@
 // Access-log keywords of proxy sections: log-format, log-format-sd,
 // unique-id-format, unique-id-header, capture request|response header,
+// capture cookie,
 // declare capture (HAProxy manual 4.2 and 8.8).
 #include "config/keywords.h"
 #include "expr/fetch.h"
@@ -77,7 +78,18 @@ void parse_unique_id_header(const Directive& d, ProxySection& s, Reporter& rep) 
 // capture request header NAME len N | capture response header NAME len N
 void parse_capture(const Directive& d, ProxySection& s, Reporter& rep) {
   if (d.size() >= 2 && d[1] == "cookie") {
-    rep.error(d.loc, "capture cookie", "Hearth does not support cookie captures yet");
+    if (d.size() < 3 || d[2].empty()) {
+      rep.error(d.loc, "capture cookie", "expects a cookie name: capture cookie NAME len N");
+      return;
+    }
+    int len = capture_len(d, 3, rep);
+    if (!len) return;
+    // As HAProxy: a cookie capture holds at most 63 bytes.
+    if (len > 63) {
+      rep.warning(d.loc, "capture cookie", "truncating the capture length to 63 bytes");
+      len = 63;
+    }
+    s.proxy.logcfg.cookie_cap = CookieCapture{d.loc, d[2], len};
     return;
   }
   if (d.size() < 3 || (d[1] != "request" && d[1] != "response") || d[2] != "header") {

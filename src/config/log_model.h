@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/persist_model.h"
 #include "expr/log_format.h"
 
 namespace hearth::config {
@@ -112,6 +113,7 @@ struct ProxyLogConfig {
   std::shared_ptr<const expr::LogFormat> unique_id;  // unique-id-format
   std::string unique_id_header;                      // unique-id-header
   std::vector<CaptureSlot> req_caps, res_caps;
+  CookieCapture cookie_cap;  // capture cookie (persist_model.h); empty name: none
 };
 
 }  // namespace hearth::config

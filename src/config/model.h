@@ -32,6 +32,7 @@ struct SourceLoc {
 };
 }  // namespace hearth::config
 #include "config/log_model.h"
+#include "config/persist_model.h"
 #include "config/program_model.h"
 namespace hearth::config {
 
@@ -98,6 +99,9 @@ struct ServerConfig {
   std::string source;  // "source ADDR[:PORT]": local address of its connections
   bool tfo = false;    // "tfo": TCP_FASTOPEN_CONNECT on its connections
   std::string redir;   // "redir PREFIX": GET and HEAD answered 302 to PREFIX + URI
+  // "cookie VALUE": the value of the backend's persistence cookie that leads
+  // to it (cookie_keywords.cc); unset: none (or a dynamic one).
+  std::optional<std::string> cookie;
   // "init-addr": how the address is found at start, tried in order: "libc"
   // (resolve the host), "none" (start in maintenance without one) or an IP.
   std::vector<std::string> init_addr = {"libc"};
@@ -394,6 +398,26 @@ struct TcpKeepAlive {
   int cnt = 0;      // TCP_KEEPCNT, probes
 };
 
+// The arguments of "balance uri|url_param|hdr|hash|rdp-cookie".
+struct BalanceArgs {
+  int uri_len = 0;             // uri len N: hash at most N bytes; 0: all
+  int uri_depth = 0;           // uri depth N: stop at the (N+1)th '/'; 0: no limit
+  bool uri_whole = false;      // uri whole: the query string too
+  bool uri_path_only = false;  // uri path-only: from the path's first '/'
+  // url_param NAME, hdr(NAME), rdp-cookie(NAME) ("mstshash" when omitted).
+  std::string name;
+  bool use_domain_only = false;                  // hdr(NAME) use_domain_only
+  std::shared_ptr<const expr::SampleExpr> expr;  // hash EXPR
+};
+
+// "hash-type METHOD [FUNCTION [avalanche]]". HAProxy's defaults: map-based
+// sdbm; consistent alone is consistent sdbm avalanche.
+struct HashType {
+  HashMethod method = HashMethod::kMapBased;
+  HashFunc func = HashFunc::kSdbm;
+  bool avalanche = false;
+};
+
 struct ProxyConfig {
   SourceLoc loc;
   ProxyKind kind = ProxyKind::kListen;
@@ -409,7 +433,12 @@ struct ProxyConfig {
   std::vector<ServerConfig> servers;
   std::string source;  // "source ADDR[:PORT]": its servers' unless they set their own
   BalanceAlgo balance = BalanceAlgo::kRoundRobin;
-  int random_draws = 2;  // balance random(N)
+  int random_draws = 2;      // balance random(N)
+  BalanceArgs balance_args;  // balance uri|url_param|hdr|hash|rdp-cookie
+  HashType hash_type;        // hash-type
+  // hash-balance-factor N: with hash-type consistent, no server takes more
+  // than N% of the average load (bounded loads); 0: no bound.
+  int hash_balance_factor = 0;
   Timeouts timeouts;
   int retries = 3;
   bool redispatch = false;
@@ -452,13 +481,19 @@ struct ProxyConfig {
   std::vector<HttpRule> redirect_rules;
   std::vector<UseServerRule> use_servers;  // in the order written
   std::vector<StickRule> stick_rules;      // in the order written
-  TcpRules tcp;                            // tcp-request / tcp-response rules and inspect delays
-  uint32_t retry_on = kRetryConnFailure;   // RetryOn bits (HAProxy's default)
-  bool log_global = false;                 // log global: the global section's targets too
-  std::vector<LogTarget> logs;             // its own "log" lines ("no log" empties both)
-  std::string log_tag;                     // log-tag; empty: the global one
-  bool log_separate_errors = false;        // option log-separate-errors
-  bool dontlog_normal = false;             // option dontlog-normal
+  // Cookie persistence (persist_model.h): "cookie", "dynamic-cookie-key",
+  // "option persist", and force-persist / ignore-persist in the order written.
+  CookieConfig cookie;
+  std::string dynamic_cookie_key;
+  bool persist = false;
+  std::vector<PersistRule> persist_rules;
+  TcpRules tcp;                           // tcp-request / tcp-response rules and inspect delays
+  uint32_t retry_on = kRetryConnFailure;  // RetryOn bits (HAProxy's default)
+  bool log_global = false;                // log global: the global section's targets too
+  std::vector<LogTarget> logs;            // its own "log" lines ("no log" empties both)
+  std::string log_tag;                    // log-tag; empty: the global one
+  bool log_separate_errors = false;       // option log-separate-errors
+  bool dontlog_normal = false;            // option dontlog-normal
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog
   bool dontlognull = false;                    // option dontlognull
   bool logasap = false;                        // option logasap: log before the data phase

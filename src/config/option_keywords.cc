@@ -19,7 +19,6 @@ const char* const kLaterOptions[] = {"accept-invalid-http-request",
                                      "idle-close-on-response",
                                      "ldap-check",
                                      "mysql-check",
-                                     "persist",
                                      "pgsql-check",
                                      "redis-check",
                                      "smtpchk",
@@ -50,6 +49,7 @@ void set_splice(ProxyConfig& p, uint8_t bit, bool enable) {
 
 const OptionSpec kOptions[] = {
     {"redispatch", kBackSide, true, [](ProxyConfig& p, bool on) { p.redispatch = on; }},
+    {"persist", kBackSide, true, [](ProxyConfig& p, bool on) { p.persist = on; }},
     {"prefer-last-server", kBackSide, true,
      [](ProxyConfig& p, bool on) { p.prefer_last_server = on; }},
     {"dontlognull", kFrontSide, true, [](ProxyConfig& p, bool on) { p.dontlognull = on; }},

@@ -1,5 +1,5 @@
 // Keywords of defaults, frontend, backend and listen sections: dispatch, and
-// the simple ones (mode, bind, default_backend, balance, timeout, retries,
+// the simple ones (mode, bind, default_backend, timeout, retries,
 // maxconn, log, http-reuse, retry-on). Servers, options and HTTP rules have
 // their own files.
 #include <algorithm>
@@ -50,47 +50,6 @@ void parse_use_backend(const Directive& d, ProxySection& s, Reporter& rep) {
   }
   if (!parse_condition_at(d, 2, s, kSwitchUse, "use_backend", &rule.cond, rep)) return;
   s.proxy.use_backends.push_back(std::move(rule));
-}
-
-void parse_balance(const Directive& d, ProxySection& s, Reporter& rep) {
-  static const std::vector<std::string> kLater = {"uri", "url_param", "hdr", "hash", "rdp-cookie"};
-  const std::string accepted =
-      "roundrobin, static-rr, leastconn, source, random, random(N) or first";
-  if (d.size() >= 2) {
-    const std::string algo = d[1].substr(0, d[1].find('('));
-    if (std::find(kLater.begin(), kLater.end(), algo) != kLater.end()) {
-      rep.error(d.loc, "balance",
-                "algorithm '" + algo + "' is not supported by Hearth yet: expects " + accepted);
-      return;
-    }
-  }
-  if (!check_arity(d, "balance", 2, 2, "balance ALGORITHM", rep)) return;
-  const std::string& a = d[1];
-  ProxyConfig& p = s.proxy;
-  if (a == "roundrobin")
-    p.balance = BalanceAlgo::kRoundRobin;
-  else if (a == "static-rr")
-    p.balance = BalanceAlgo::kStaticRr;
-  else if (a == "leastconn")
-    p.balance = BalanceAlgo::kLeastConn;
-  else if (a == "source")
-    p.balance = BalanceAlgo::kSource;
-  else if (a == "first")
-    p.balance = BalanceAlgo::kFirst;
-  else if (a == "random") {
-    p.balance = BalanceAlgo::kRandom;
-    p.random_draws = 2;
-  } else if (a.rfind("random(", 0) == 0 && a.back() == ')') {
-    auto n = parse_int(std::string_view(a).substr(7, a.size() - 8));
-    if (!n || *n < 1 || *n > 100) {
-      rep.error(d.loc, "balance", "'" + a + "': expects random(N) with N between 1 and 100");
-      return;
-    }
-    p.balance = BalanceAlgo::kRandom;
-    p.random_draws = static_cast<int>(*n);
-  } else {
-    rep.error(d.loc, "balance", "unknown algorithm '" + a + "': expects " + accepted);
-  }
 }
 
 struct TimeoutSpec {
@@ -260,7 +219,6 @@ const KeywordSpec kKeywords[] = {
     {"server", kInBackend, Misplaced::kReject, parse_server},
     {"default-server", kBackSide, Misplaced::kReject, parse_default_server},
     {"source", kBackSide, Misplaced::kIgnore, parse_proxy_source},
-    {"balance", kBackSide, Misplaced::kReject, parse_balance},
     {"timeout", kAnywhere, Misplaced::kReject, parse_timeout},
     {"retries", kBackSide, Misplaced::kIgnore, parse_retries},
     {"maxconn", kFrontSide, Misplaced::kIgnore, parse_maxconn},
@@ -293,6 +251,11 @@ const KeywordSpec kKeywords[] = {
     {"server-state-file-name", kBackSide, Misplaced::kIgnore, parse_server_state_file_name},
     {"stick-table", kInProxies, Misplaced::kReject, parse_stick_table},
     {"stick", kInBackend, Misplaced::kReject, parse_stick_rule},
+    {"cookie", kBackSide, Misplaced::kIgnore, parse_cookie},
+    {"dynamic-cookie-key", kBackSide, Misplaced::kIgnore, parse_dynamic_cookie_key},
+    // Warned about in a frontend, refused in defaults (parse_persist_rule), as HAProxy.
+    {"force-persist", kBackSide, Misplaced::kIgnore, parse_persist_rule},
+    {"ignore-persist", kBackSide, Misplaced::kIgnore, parse_persist_rule},
 };
 
 }  // namespace
@@ -312,7 +275,9 @@ void add_binds(const std::string& list, const SourceLoc& loc, ProxyConfig& proxy
 
 void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string& kw = d[0];
-  if (parse_log_keyword(d, s, rep) || parse_proxy_misc_keyword(d, s, rep)) return;
+  if (parse_log_keyword(d, s, rep) || parse_proxy_misc_keyword(d, s, rep) ||
+      parse_balance_keyword(d, s, rep))
+    return;
   for (const KeywordSpec& k : kKeywords) {
     if (kw != k.name) continue;
     if (check_section(d, kw, s.proxy.kind, k.allowed, k.misplaced, rep)) k.handler(d, s, rep);
@@ -327,11 +292,13 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
     rep.error(
         d.loc, kw,
         "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
-        "use_backend, acl, server, default-server, source, balance, timeout, retries, "
+        "use_backend, acl, server, default-server, source, balance, hash-type, "
+        "hash-balance-factor, timeout, retries, "
         "maxconn, log, "
         "option, "
         "http-reuse, http-request, http-response, http-after-response, tcp-request, "
-        "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check, stats");
+        "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check, stats, "
+        "cookie, dynamic-cookie-key, force-persist, ignore-persist");
   }
 }
 

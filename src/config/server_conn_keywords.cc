@@ -1,5 +1,5 @@
 // Server options about how its connections are made (server_keywords.cc has
-// the rest): id, source, tfo, redir, init-addr; and the proxy's "source".
+// the rest): id, source, tfo, redir, cookie, init-addr; and the proxy's "source".
 #include <arpa/inet.h>
 
 #include "config/keywords.h"
@@ -105,6 +105,13 @@ int apply_server_conn_option(const Directive& d, size_t v, const std::string& o,
       return -1;
     }
     sv.redir = d[v];
+  } else if (o == "cookie") {
+    if (v >= d.size() || d[v].empty()) {
+      rep.error(d.loc, kw,
+                "option 'cookie' expects a value (the persistence cookie's for this server)");
+      return -1;
+    }
+    sv.cookie = d[v];
   } else if (o == "init-addr") {
     if (!apply_init_addr(d, v, kw, sv, rep)) return -1;
   } else {

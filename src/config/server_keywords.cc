@@ -12,7 +12,7 @@ namespace {
 const char* const kSupported =
     "weight, maxconn, disabled, enabled, backup, no-backup, check, no-check, inter, fastinter, "
     "downinter, rise, fall, port, addr, init-state, pool-max-conn, pool-purge-delay, "
-    "pool-idle-timeout, max-reuse, id, source, tfo, redir, init-addr, ssl, no-ssl, verify, "
+    "pool-idle-timeout, max-reuse, id, source, tfo, redir, cookie, init-addr, ssl, no-ssl, verify, "
     "verifyhost, no-verifyhost, ca-file, crl-file, crt, sni, alpn, ssl-min-ver, ssl-max-ver, "
     "ciphers, ciphersuites, no-ssl-reuse, ssl-reuse, no-tls-tickets, tls-tickets, no-sslv3, "
     "no-tlsv10, no-tlsv11, no-tlsv12, no-tlsv13, force-tlsv12, force-tlsv13, check-ssl, "
@@ -27,7 +27,6 @@ const char* const kLaterOptions[] = {"agent-addr",
                                      "agent-port",
                                      "agent-send",
                                      "check-proto",
-                                     "cookie",
                                      "error-limit",
                                      "namespace",
                                      "no-verify",

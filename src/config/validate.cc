@@ -49,6 +49,8 @@ class Validator {
                          const char* kw);
   void check_servers(const ProxyConfig& p);
   void check_settings(const ProxyConfig& p);
+  void settle_layer7_balance(ProxyConfig& p);
+  void check_balance_factor(const ProxyConfig& p);
 
   ParseResult& r_;
   const Config& config_;
@@ -194,6 +196,20 @@ void Validator::check_settings(const ProxyConfig& p) {
             "ignored in '" + p.name + "': http-check rules need 'option httpchk'");
   }
   if (p.mode == Mode::kTcp) {
+    // As HAProxy: cookie persistence and cookie captures need HTTP.
+    if (is_backend(p) && !p.cookie.name.empty())
+      warning(p.cookie.loc, "cookie",
+              "ignored: '" + p.name + "' is in tcp mode; cookie persistence needs 'mode http'");
+    if (is_frontend(p) && !p.logcfg.cookie_cap.name.empty())
+      warning(p.logcfg.cookie_cap.loc, "capture cookie",
+              "ignored: '" + p.name + "' is in tcp mode; it needs 'mode http'");
+    for (const ServerConfig& s : p.servers) {
+      if (!s.cookie) continue;
+      warning(s.loc, "server",
+              "'" + p.name + "/" + s.name + "': its 'cookie' is ignored, as '" + p.name +
+                  "' is in tcp mode");
+      break;
+    }
     const std::pair<const std::vector<HttpRule>*, const char*> lists[] = {
         {&p.http_request_rules, "http-request"},
         {&p.http_response_rules, "http-response"},
@@ -219,6 +235,34 @@ void Validator::run() {
   }
   validate_log_rings(config_, r_);
   validate_proxy_ids(r_);
+  for (ProxyConfig& p : r_.config.proxies)
+    if (is_backend(p)) {
+      settle_layer7_balance(p);
+      check_balance_factor(p);
+    }
+}
+
+// As HAProxy: a hash of the HTTP request cannot be taken in a tcp-mode
+// backend, which balances round robin instead (with a warning).
+void Validator::settle_layer7_balance(ProxyConfig& p) {
+  if (p.mode != Mode::kTcp || !is_layer7(p.balance)) return;
+  warning(p.loc, "balance",
+          "'" + p.name +
+              "' is in tcp mode: a layer 7 hash needs 'mode http'; "
+              "falling back to round robin");
+  p.balance = BalanceAlgo::kRoundRobin;
+}
+
+// hash-balance-factor bounds consistent hashing and balance random only;
+// HAProxy ignores it elsewhere without a word, Hearth says so.
+void Validator::check_balance_factor(const ProxyConfig& p) {
+  if (p.hash_balance_factor == 0) return;
+  const bool consistent = is_hashing(p.balance) && p.hash_type.method == HashMethod::kConsistent;
+  if (consistent || p.balance == BalanceAlgo::kRandom) return;
+  warning(p.loc, "hash-balance-factor",
+          "'" + p.name +
+              "': has no effect here: it bounds 'hash-type consistent' hashing and "
+              "'balance random' only");
 }
 
 }  // namespace

@@ -20,7 +20,10 @@ namespace hearth::config {
 //   warnings: a backend without servers; missing client/connect/server
 //             timeouts; a proxy maxconn above the global one; http-request /
 //             http-response rules in a tcp-mode proxy; option httplog in a
-//             tcp-mode frontend.
+//             tcp-mode frontend; balance uri, url_param or hdr in a tcp-mode
+//             backend, which then balances round robin (as HAProxy);
+//             hash-balance-factor in a backend that neither hashes
+//             consistently nor balances random (where it has no effect).
 // Requires: r.config was produced by the parser (or built alike).
 void validate(ParseResult& r);
 

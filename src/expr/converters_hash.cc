@@ -173,51 +173,7 @@ bool base64_arg(const Arg& a, FetchContext& ctx, std::string_view* out) {
 
 namespace {
 
-// A reflected CRC table for `poly`.
-constexpr std::array<uint32_t, 256> crc_table(uint32_t poly) {
-  std::array<uint32_t, 256> t{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ ((c & 1) ? poly : 0);
-    t[i] = c;
-  }
-  return t;
-}
-
-template <uint32_t kPoly>
-uint32_t crc(std::string_view s) {
-  static constexpr std::array<uint32_t, 256> kTable = crc_table(kPoly);
-  uint32_t c = ~0u;
-  for (unsigned char b : s) c = (c >> 8) ^ kTable[(c ^ b) & 0xff];
-  return ~c;
-}
-
-uint32_t hash_crc32(std::string_view s) { return crc<0xedb88320>(s); }   // Ethernet, gzip
-uint32_t hash_crc32c(std::string_view s) { return crc<0x82f63b78>(s); }  // RFC 4960
-
-uint32_t hash_djb2(std::string_view s) {
-  uint32_t h = 5381;
-  for (unsigned char b : s) h = (h << 5) + h + b;
-  return h;
-}
-
 uint32_t sdbm(std::string_view s) { return hash_sdbm(s); }
-
-uint32_t hash_wt6(std::string_view s) {
-  uint32_t h0 = 0xa53c965a, h1 = 0x5ca6953a, step0 = 6, step1 = 18;
-  auto rotl = [](uint32_t v, uint32_t n) { return (v << n) | (v >> ((32 - n) & 31)); };
-  for (unsigned char b : s) {
-    h0 = ~(h0 ^ b);
-    h1 = ~(h1 + b);
-    const uint32_t t = rotl(h1, step0);
-    h1 = rotl(h0, step1);
-    h0 = t;
-    const uint32_t m = ((h0 >> 16) ^ h1) & 0xffff;
-    step0 = m & 0x1f;
-    step1 = m >> 11;
-  }
-  return h0 ^ h1;
-}
 
 // The 32-bit hashes: an unsigned value in a signed integer sample.
 template <uint32_t (*kHash)(std::string_view)>

@@ -37,6 +37,11 @@ struct LogRecord {
   int status = -1;
   uint64_t bytes_out = 0, bytes_in = 0;
   const char* term = "--";  // two letters
+  // %tsc's cookie characters (client's, server's): '-' without a cookie.
+  char ck_req = '-', ck_res = '-';
+  // capture cookie: %CC / %CS (set false: nothing captured, printed "-").
+  std::string_view cookie_req, cookie_res;
+  bool has_cookie_req = false, has_cookie_res = false;
   // option logasap: the line may be written before the end, so Tt, Ta, Tu
   // and B print with a '+' (the final values may be larger).
   bool partial = false;

@@ -378,15 +378,20 @@ bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out
       append_num(int64_t(r.bytes_in), out);
       break;
     case V::kReqCookie:
-    case V::kResCookie:  // Hearth captures no cookie
-      render_log_text({}, false, opts, out);
+      render_log_text(r.cookie_req, r.has_cookie_req, opts, out);
+      break;
+    case V::kResCookie:
+      render_log_text(r.cookie_res, r.has_cookie_res, opts, out);
       break;
     case V::kTermState:
     case V::kTermStateCookie: {
       const char* t = r.term ? r.term : "";
       out->push_back(t[0] ? t[0] : '-');
       out->push_back(t[0] && t[1] ? t[1] : '-');
-      if (v == V::kTermStateCookie) out->append("--");
+      if (v == V::kTermStateCookie) {
+        out->push_back(r.ck_req);
+        out->push_back(r.ck_res);
+      }
       break;
     }
     case V::kActConn:

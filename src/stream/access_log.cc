@@ -59,6 +59,7 @@ bool configure_frontend_log(const config::ProxyConfig& p, bool http, FrontendLog
   // tcp mode has the slots too (tcp-request content capture fills them).
   log->req_caps = p.logcfg.req_caps;
   log->res_caps = p.logcfg.res_caps;
+  log->cookie_cap = p.logcfg.cookie_cap;
   if (log->fmt) {
     log->request_line = log->fmt->uses_request_line();
     log->backend_src =

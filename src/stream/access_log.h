@@ -37,9 +37,10 @@ struct FrontendLog {
   std::shared_ptr<const expr::LogFormat> unique_id;  // unique-id-format
   std::string unique_id_header;                      // unique-id-header
   std::vector<config::CaptureSlot> req_caps, res_caps;
-  bool connect_line = false;  // no format option: the "Connect from" line
-  bool request_line = false;  // the format prints the request line or its parts
-  bool backend_src = false;   // the format prints %bi or %bp
+  config::CookieCapture cookie_cap;  // capture cookie (%CC, %CS); empty name: none
+  bool connect_line = false;         // no format option: the "Connect from" line
+  bool request_line = false;         // the format prints the request line or its parts
+  bool backend_src = false;          // the format prints %bi or %bp
   // The format prints something known only when a TCP session ends (bytes,
   // timers, connection counts, %ts...). Without, HAProxy writes a TCP
   // session's line once the server connection is established, so rules

@@ -151,6 +151,7 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
   // A denied request (not a response) is an HTTP error for the stick counters.
   if ((deny && phase_ != Phase::kExchange) || rule.action == config::HttpRule::Action::kAuth)
     count_stick_event(stick::Event::kHttpErr);
+  if (deny && !tarpit && phase_ != Phase::kExchange) cookies_for_log();
   const bool close = rule_reply_closes();
   if (rule.action == config::HttpRule::Action::kRedirect) {
     answer_redirect(rule, ctx, close);

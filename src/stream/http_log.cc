@@ -39,7 +39,10 @@ void HttpStream::log_http() {
   r.fe_name = fe_->name;
   r.fe_ssl = cli && cli->xprt && cli->xprt->ssl(cli);
   r.be_name = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend
-  r.srv_name = srv ? std::string_view(srv->name) : std::string_view("<NOSRV>");
+  // A request denied before connecting still names the server its cookie
+  // chose, as HAProxy.
+  const backend::Server* named = srv ? srv : ck_.direct ? ck_.server : nullptr;
+  r.srv_name = named ? std::string_view(named->name) : std::string_view("<NOSRV>");
   // The times start at the accept: the stream began after the handshake.
   r.accept_ms = wall - (t - log_.start_ms) - log_.th;
   r.request_ms = wall - (t - first);
@@ -72,6 +75,14 @@ void HttpStream::log_http() {
   r.unique_id = log_.unique_id;
   r.has_unique_id = log_.has_unique_id;
   log_.caps.fill(&r);
+  if (cookie_logged(be_ ? be_ : fe_->own_backend)) {
+    r.ck_req = ck_.req;
+    r.ck_res = ck_.res;
+  }
+  r.cookie_req = ck_.captured_req();
+  r.has_cookie_req = ck_.cap_req_set;
+  r.cookie_res = ck_.captured_res();
+  r.has_cookie_res = ck_.cap_res_set;
   const bool head = log_.head_ms >= 0;
   TxnFetch fetch(expr::kUseConn | (head ? expr::kUseReq : 0), cli, fe_, be_,
                  head ? &req_.head : nullptr, nullptr);

@@ -6,6 +6,7 @@
 #include "stream/http_stream.h"
 #include "stream/rewrite_budget.h"
 #include "stream/sample_fetch.h"
+#include "stream/session_log.h"
 #include "stream/stick_counters.h"
 
 namespace hearth::stream {
@@ -61,7 +62,9 @@ bool HttpStream::read_response() {
 bool HttpStream::take_response_head() {
   mux::HttpMux* bm = bmux();
   const bool own = fe_->owns(be_);
-  const size_t extra = fields_added_by(bs().response_rules) +
+  // Cookie persistence may add a Set-Cookie and a Cache-control (insert mode).
+  const size_t cookie_fields = bs().cookie.mode == config::CookieConfig::Mode::kInsert ? 2 : 0;
+  const size_t extra = cookie_fields + fields_added_by(bs().response_rules) +
                        (own ? 0 : fields_added_by(fe_->http.response_rules)) + fields_added_after();
   // Borrowed: forwarded (or dropped) before this call returns, unless a
   // wait-for-body rule may hold it across wake-ups.
@@ -184,6 +187,10 @@ bool HttpStream::run_response_rules() {
     res_an_.rules = RuleCursor{};
   }
   res_an_.stage = Stage::kFinish;
+  // The persistence cookie, after the response rules (HAProxy's order).
+  if (!full && !cookie_response(*be_, fe_->logs.cookie_cap, ss_.server(), req_.head.method, res,
+                                wall_clock_ms() / 1000, &ck_))
+    full = true;
   if (full || !run_after_response_rules(res)) {
     log_.term = "PH";  // a failed rewrite: an internal error, as HAProxy's strict mode
     res.release();

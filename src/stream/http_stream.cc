@@ -8,8 +8,10 @@
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "net/transport.h"
+#include "stream/lb_key_eval.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
+#include "stream/session_log.h"
 #include "stream/stick_counters.h"
 #include "stream/use_server.h"
 
@@ -267,7 +269,10 @@ size_t HttpStream::eval_sni(void* app, const expr::SampleExpr& e, char* buf, siz
 void HttpStream::assign_server() {
   leave_before_server();
   backend::LbRequest req;
-  req.source_hash = session()->client_addr(scf_->conn).ip_hash();
+  if (config::is_hashing(be_->lb_kind())) {
+    TxnFetch fetch = request_fetch();
+    set_lb_key(*be_, session()->client_addr(scf_->conn), &req_.head, fetch, &req);
+  }
   // The server of the client's private connection: with prefer-last-server, or
   // always when an authentication handshake bound that connection to the client.
   const backend::PrivateConn& priv = session()->priv;
@@ -275,16 +280,30 @@ void HttpStream::assign_server() {
     req.prefer_strict = priv.bound();
     if (bs().prefer_last_server || req.prefer_strict) req.prefer = last;
   }
+  if (!bs().persist_rules.empty()) {
+    TxnFetch fetch = request_fetch();
+    eval_persist_rules(*be_, fetch, &ck_);
+  }
+  const bool down_ok = bs().persist || ck_.force;
   if (!bs().use_servers.empty()) {
     TxnFetch fetch = request_fetch();
-    req.forced = pick_use_server(*be_, fetch);
+    req.forced = pick_use_server(*be_, fetch, down_ok);
   }
+  // The persistence cookie (after use-server, as HAProxy's analysers).
+  if (!cookie_request(be_, fe_->logs.cookie_cap, req_.head, req.forced, wall_clock_ms() / 1000,
+                      &ck_)) {
+    log_.term = "PR";  // the edited Cookie field did not fit: a failed rewrite
+    return reply(500, true);
+  }
+  if (ck_.direct) req.forced = ck_.server;
+  req.forced_down_ok = down_ok;
+  req.no_redispatch = ck_.force;
   // stick match / on: the server an entry names, unless one is chosen already.
   if (!bs().stick_rules.empty()) {
     TxnFetch fetch = request_fetch();
     const StickMatch m =
         stick_request_rules(bs().stick_rules, *be_, fetch, req.forced != nullptr, &stick_stores_);
-    if (m.server && m.serving) req.forced = m.server;
+    if (m.server && (m.serving || down_ok)) req.forced = m.server;
   }
   backend::ConnRequest r;
   r.first_of_client = session()->transactions == 0;
@@ -296,11 +315,20 @@ void HttpStream::assign_server() {
   on_server(ss_.start(be_, req, &r, now()));
 }
 
+void HttpStream::cookies_for_log() {
+  const bool backend_stage = req_an_.stage == RequestAnalysis::Stage::kBackend ||
+                             req_an_.stage == RequestAnalysis::Stage::kBackendStats;
+  const backend::Backend* px = backend_stage ? be_ : fe_->own_backend;
+  // The edited fields are not sent anywhere: a failed edit changes nothing.
+  cookie_request(px, fe_->logs.cookie_cap, req_.head, nullptr, wall_clock_ms() / 1000, &ck_);
+}
+
 // What the server side reached: a usable connection starts the exchange; a
 // failure is answered 503 (no server, queue timeout, connect retries spent).
 void HttpStream::on_server(ServerSide::State st) {
   switch (st) {
     case ServerSide::State::kReady:
+      cookie_server_known(ss_.server(), &ck_);
       phase_ = Phase::kExchange;
       set_splice_modes();
       exp_.srv = deadline(server_timeout());

@@ -23,6 +23,7 @@
 #include "mux/http_mux.h"
 #include "mux/stream_connector.h"
 #include "stick/track.h"
+#include "stream/cookie_persist.h"
 #include "stream/early_hints.h"
 #include "stream/frontend.h"
 #include "stream/http_rules.h"
@@ -131,6 +132,10 @@ class HttpStream {
   // tcp-request content rules (HTTP mode: once per request, before the
   // http-request rules). Returns: false if one rejected (stream aborted).
   bool pass_tcp_content(const std::vector<config::TcpRule>& rules, const backend::Backend* be);
+  // A request denied (or tarpitted) by a rule: its cookies are still read
+  // for the log, as HAProxy (the cookie's server, %tsc, %CC), by the proxy
+  // whose rules run (cookie_persist.h).
+  void cookies_for_log();
   bool answer_by_rule(const config::HttpRule& rule, expr::FetchContext& ctx);
   // http-request tarpit (http_tarpit.cc): start_tarpit holds the request
   // for the tarpit time of the proxy whose rule it is (answering at once
@@ -294,6 +299,7 @@ class HttpStream {
   ResponseAnalysis res_an_;
   TxnVars vars_;  // txn/req/res variables of set-var
   HttpLogState log_;
+  CookieState ck_;  // cookie persistence and captures (cookie_persist.h)
   HttpDeadlines exp_;
   // The tarpit rule that holds the request, and until when (phase kTarpit).
   struct Tarpit {

@@ -15,6 +15,7 @@ void HttpStream::start_tarpit(const config::HttpRule& rule) {
                                                                       : fe_->timeouts.tarpit;
   fe_->counters.local().denied_req.add();
   log_.term = "PT";
+  cookies_for_log();
   tarpit_.rule = &rule;
   tarpit_.until = now() + t;  // 0: no wait, answered at once
   phase_ = Phase::kTarpit;

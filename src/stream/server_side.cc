@@ -193,7 +193,9 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
 // A connect failed. Retries go to the same server, after a turn-around when
 // the server answered with an error (as HAProxy: a server that refused at
 // once would most likely refuse an immediate retry too; a timeout has already
-// waited); with `option redispatch` the last retry goes to another server.
+// waited); with `option redispatch` the last retry goes to another server
+// (the first one when the server is down: it was chosen by persistence), by
+// load balancing, unless force-persist holds the session to it.
 ServerSide::State ServerSide::connect_failed(bool timeout, int64_t now_ms) {
   srv_->counters.local().connect_errors.add();
   drop_connection();
@@ -205,7 +207,10 @@ ServerSide::State ServerSide::connect_failed(bool timeout, int64_t now_ms) {
   backend::ServerTallies& tally = srv_->counters.local();
   tally.retries.add();
   tally.retries_connect.add();
-  if (bs().redispatch && retries_left_ == 0 && be_->servers().size() > 1) {
+  if (bs().redispatch && !lb_.no_redispatch && (retries_left_ == 0 || !srv_->serving()) &&
+      be_->servers().size() > 1) {
+    lb_.forced = nullptr;  // persistence (cookie, use-server) is broken
+    lb_.forced_down_ok = false;
     avoid_ = srv_;
     be_->release(srv_);
     srv_->counters.local().redispatches.add();

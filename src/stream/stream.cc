@@ -6,6 +6,8 @@
 #include "net/connection.h"
 #include "net/socket.h"
 #include "net/transport.h"
+#include "stream/cookie_persist.h"
+#include "stream/lb_key_eval.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
 #include "stream/session_log.h"
@@ -246,18 +248,31 @@ size_t Stream::eval_sni(void* app, const expr::SampleExpr& e, char* buf, size_t 
 void Stream::assign_server() {
   if (!be_) return close("SC");  // no backend: nothing to connect to
   backend::LbRequest req;
-  req.source_hash = Session::of(scf_->conn)->client_addr(scf_->conn).ip_hash();
+  if (config::is_hashing(be_->lb_kind())) {
+    TcpFetch fetch = request_fetch(be_);
+    fetch.set_final(true);
+    set_lb_key(*be_, Session::of(scf_->conn)->client_addr(scf_->conn), nullptr, fetch, &req);
+  }
+  CookieState persist;  // force-persist / ignore-persist (HAProxy evaluates them in TCP too)
+  if (!be_->settings.use_servers.empty() || !be_->settings.stick_rules.empty()) {
+    TcpFetch fetch = request_fetch(be_);
+    eval_persist_rules(*be_, fetch, &persist);
+  }
+  const bool down_ok = be_->settings.persist || persist.force;
   if (!be_->settings.use_servers.empty()) {
     TcpFetch fetch = request_fetch(be_);
-    req.forced = pick_use_server(*be_, fetch);
+    req.forced = pick_use_server(*be_, fetch, down_ok);
   }
-  // stick match / on: the server an entry names, unless one is chosen already.
+  // stick match / on: the server an entry names, unless one is chosen already
+  // (a server that is down only under option persist or force-persist).
   if (!be_->settings.stick_rules.empty()) {
     TcpFetch fetch = request_fetch(be_);
     const StickMatch m = stick_request_rules(be_->settings.stick_rules, *be_, fetch,
                                              req.forced != nullptr, &stick_stores_);
-    if (m.server && m.serving) req.forced = m.server;
+    if (m.server && (m.serving || down_ok)) req.forced = m.server;
   }
+  req.forced_down_ok = down_ok;
+  req.no_redispatch = persist.force;
   state_ = State::kConnect;
   ss_.set_client(scf_->conn, /*redirectable=*/false);
   on_server(ss_.start(be_, req, /*reuse=*/nullptr, EventLoop::current()->now_ms()));

@@ -13,11 +13,13 @@ namespace hearth::backend::lb_test {
 
 class LbFarm {
  public:
-  // Adds a server whose id is its position; returns it for further tweaks.
+  // Adds a server whose id is its position (public id: position + 1); returns it for further
+  // tweaks.
   Server* add(const std::string& name, int weight = 1, bool backup = false, int maxconn = 0) {
     auto s = std::make_unique<Server>();
     s->name = name;
     s->id = static_cast<int>(owned_.size());
+    s->puid = s->id + 1;  // as Backend::add_server numbers them
     s->weight = weight;
     s->backup = backup;
     s->maxconn = maxconn;

@@ -117,5 +117,31 @@ TEST(RandomLbTest, SameSeedSameSequenceOtherSeedOtherSequence) {
   EXPECT_NE(s1, s3);
 }
 
+// hash-balance-factor: a server already past its bounded load is not
+// drawn while the others are within theirs. Server a holds 30 sessions, b
+// and c none: with 125%, a's share of ceil((served + 1) * 1.25) stays below
+// 30 until the backend serves about 72, so the next 40 sessions all go to b
+// and c. Without the bound, one draw in three lands on a.
+int picks_of_a(int factor) {
+  LbFarm farm;
+  Server* a = farm.add("a");
+  farm.add("b");
+  farm.add("c");
+  a->cur_sess = 30;
+  RandomLb lb(farm.servers, 1, kSeed, factor);
+  int got = 0;
+  for (int i = 0; i < 40; ++i) {
+    Server* s = lb.pick({});
+    got += s == a;
+    ++s->cur_sess;
+  }
+  return got;
+}
+
+TEST(RandomLbTest, BalanceFactorSkipsServersPastTheirBound) {
+  EXPECT_EQ(picks_of_a(125), 0);
+  EXPECT_GT(picks_of_a(0), 5);
+}
+
 }  // namespace
 }  // namespace hearth::backend

@@ -70,7 +70,8 @@ TEST_P(AllBackupsTest, BackupsShareTheLoadOnlyWithTheOption) {
   std::map<std::string, int> seen;
   for (uint32_t i = 0; i < 200; ++i) {
     LbRequest req;
-    req.source_hash = i * 2654435761u;
+    req.key = i * 2654435761u;
+    req.has_key = true;
     ++seen[pick_name(*all, req)];
   }
   if (GetParam() == LbKind::kFirst) {

@@ -21,7 +21,8 @@ std::map<std::string, int> spread(LbAlgorithm& lb, int n, const Server* avoid = 
   std::map<std::string, int> counts;
   for (int i = 0; i < n; ++i) {
     LbRequest req;
-    req.source_hash = static_cast<uint32_t>(i) * 2654435761u;
+    req.key = static_cast<uint32_t>(i) * 2654435761u;
+    req.has_key = true;
     req.avoid = avoid;
     ++counts[pick_name(lb, req)];
   }

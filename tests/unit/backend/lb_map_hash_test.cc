@@ -1,4 +1,4 @@
-#include "backend/lb_source.h"
+#include "backend/lb_map_hash.h"
 
 #include <gtest/gtest.h>
 
@@ -15,20 +15,21 @@ using lb_test::LbFarm;
 
 Server* pick_for(LbAlgorithm& lb, uint32_t hash) {
   LbRequest req;
-  req.source_hash = hash;
+  req.key = hash;
+  req.has_key = true;
   return lb.pick(req);
 }
 
-// Returns: the client hashes used throughout: consecutive, as IPv4 hashes of
-// neighbouring addresses might be.
+// Returns: the keys used throughout: consecutive, as balance source's keys of
+// neighbouring IPv4 addresses are.
 uint32_t client(int i) { return 0x0a000000u + static_cast<uint32_t>(i); }
 
-TEST(SourceLbTest, SameClientAlwaysGetsTheSameServer) {
+TEST(MapHashLbTest, SameClientAlwaysGetsTheSameServer) {
   LbFarm farm;
   farm.add("a", 1);
   farm.add("b", 2);
   farm.add("c", 3);
-  SourceLb lb(farm.servers);
+  MapHashLb lb(farm.servers);
   std::map<int, Server*> first;
   for (int i = 0; i < 100; ++i) first[i] = pick_for(lb, client(i));
   for (int round = 0; round < 3; ++round) {
@@ -38,12 +39,12 @@ TEST(SourceLbTest, SameClientAlwaysGetsTheSameServer) {
   for (int i = 0; i < 100; ++i) ASSERT_EQ(pick_for(lb, client(i)), first[i]) << "client " << i;
 }
 
-TEST(SourceLbTest, SpreadsClientsByWeight) {
+TEST(MapHashLbTest, SpreadsClientsByWeight) {
   LbFarm farm;
   farm.add("a", 1);
   farm.add("b", 2);
   farm.add("c", 3);
-  SourceLb lb(farm.servers);
+  MapHashLb lb(farm.servers);
   std::map<std::string, int> counts;
   const int n = 10000;
   for (int i = 0; i < n; ++i) ++counts[pick_for(lb, client(i))->name];
@@ -52,23 +53,23 @@ TEST(SourceLbTest, SpreadsClientsByWeight) {
   EXPECT_NEAR(counts["c"] / double(n), 3.0 / 6, 0.02);
 }
 
-TEST(SourceLbTest, LargeWeightsKeepTheirRatio) {
+TEST(MapHashLbTest, LargeWeightsKeepTheirRatio) {
   LbFarm farm;
   farm.add("a", 100);
   farm.add("b", 300);
-  SourceLb lb(farm.servers);
+  MapHashLb lb(farm.servers);
   std::map<std::string, int> counts;
   const int n = 8000;
   for (int i = 0; i < n; ++i) ++counts[pick_for(lb, client(i))->name];
   EXPECT_NEAR(counts["a"] / double(n), 0.25, 0.02);
 }
 
-TEST(SourceLbTest, DownServerLosesOnlyItsOwnClients) {
+TEST(MapHashLbTest, DownServerLosesOnlyItsOwnClients) {
   LbFarm farm;
   farm.add("a", 1);
   Server* b = farm.add("b", 2);
   farm.add("c", 3);
-  SourceLb lb(farm.servers);
+  MapHashLb lb(farm.servers);
   std::map<int, Server*> before;
   for (int i = 0; i < 1000; ++i) before[i] = pick_for(lb, client(i));
   b->up = false;  // not rebuilt yet
@@ -86,12 +87,12 @@ TEST(SourceLbTest, DownServerLosesOnlyItsOwnClients) {
   EXPECT_GT(moved, 0);
 }
 
-TEST(SourceLbTest, RebuildLeavesDownServerOutOfTheTable) {
+TEST(MapHashLbTest, RebuildLeavesDownServerOutOfTheTable) {
   LbFarm farm;
   farm.add("a", 1);
   Server* b = farm.add("b", 2);
   farm.add("c", 3);
-  SourceLb lb(farm.servers);
+  MapHashLb lb(farm.servers);
   b->up = false;
   lb.rebuild();
   std::map<std::string, int> counts;
@@ -101,12 +102,12 @@ TEST(SourceLbTest, RebuildLeavesDownServerOutOfTheTable) {
   EXPECT_NEAR(counts["a"] / double(n), 0.25, 0.02);
 }
 
-TEST(SourceLbTest, FullServerSendsClientToAnotherThatHasRoom) {
+TEST(MapHashLbTest, FullServerSendsClientToAnotherThatHasRoom) {
   LbFarm farm;
   farm.add("a", 1, false, /*maxconn=*/1);
   farm.add("b", 1, false, /*maxconn=*/1);
   farm.add("c", 1, false, /*maxconn=*/1);
-  SourceLb lb(farm.servers);
+  MapHashLb lb(farm.servers);
   const uint32_t h = client(42);
   Server* home = pick_for(lb, h);
   ++home->cur_sess;
@@ -123,20 +124,13 @@ TEST(SourceLbTest, FullServerSendsClientToAnotherThatHasRoom) {
   EXPECT_EQ(pick_for(lb, h), home) << "client goes home once there is room";
 }
 
-TEST(SourceLbTest, ServerUpSinceLastRebuildStillServesWhenTableIsEmpty) {
+TEST(MapHashLbTest, ServerUpSinceLastRebuildStillServesWhenTableIsEmpty) {
   LbFarm farm;
   Server* a = farm.add("a");
   a->up = false;
-  SourceLb lb(farm.servers);  // table built with nobody usable
-  a->up = true;               // and no rebuild() yet
+  MapHashLb lb(farm.servers);  // table built with nobody usable
+  a->up = true;                // and no rebuild() yet
   EXPECT_EQ(pick_for(lb, client(1)), a);
-}
-
-TEST(SourceLbTest, MixSpreadsNeighbouringHashes) {
-  std::set<uint32_t> low_bits;
-  for (uint32_t h = 0; h < 64; ++h) low_bits.insert(mix_source_hash(h) % 8);
-  EXPECT_EQ(low_bits.size(), 8u);
-  EXPECT_NE(mix_source_hash(1), mix_source_hash(2));
 }
 
 }  // namespace
