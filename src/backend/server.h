@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -71,7 +72,32 @@ struct ServerCounters {
 class Server {
  public:
   std::string name;
-  net::Address addr;
+
+  // Where its connections go. Written at load, then by run-time resolution
+  // (its resolvers' thread) or the runtime API, read by every worker: all
+  // through these, under addr_mu_. Each change bumps addr_gen(), which the
+  // pools compare to drop connections opened to a former address.
+  net::Address address() const {
+    std::lock_guard<std::mutex> g(addr_mu_);
+    return addr_;
+  }
+  void set_address(const net::Address& a) {
+    std::lock_guard<std::mutex> g(addr_mu_);
+    addr_ = a;
+    addr_gen_.fetch_add(1, std::memory_order_release);
+  }
+  uint32_t addr_gen() const { return addr_gen_.load(std::memory_order_acquire); }
+  // The name it resolves at run time ("": none; show servers state's
+  // srv_fqdn) and the SRV label it was filled from ("": none; srvrecord).
+  std::string hostname() const {
+    std::lock_guard<std::mutex> g(addr_mu_);
+    return hostname_;
+  }
+  void set_hostname(std::string h) {
+    std::lock_guard<std::mutex> g(addr_mu_);
+    hostname_ = std::move(h);
+  }
+  std::string srv_record;  // set at load, never changed
   net::Transport* xprt = net::raw_transport();  // what carries its connections
   // TLS toward the server ("ssl"): the transport `xprt` then points to, and
   // the SNI expression evaluated for each new connection (null: no SNI).
@@ -95,11 +121,13 @@ class Server {
   int port_offset = 0;
   bool addr_from_client = false;
   std::string redir;  // "redir PREFIX": GET/HEAD get a 302 to PREFIX + URI instead
-  // False after "init-addr none" found no address: the server stays out of
-  // service (MAINT for the API) whatever "enable server" says, as HAProxy's
-  // resolution maintenance.
-  bool has_addr = true;
-  int weight = 1;
+  // False while it has no address (init-addr none, a name that stopped
+  // resolving, an empty SRV slot): out of service whatever "enable server"
+  // says, shown "MAINT (resolution)" as HAProxy's resolution maintenance.
+  std::atomic<bool> has_addr{true};
+  // Its weight now (SRV records and state files change it; the LB reads it
+  // under the backend's mutex, the API anywhere).
+  std::atomic<int> weight{1};
   int maxconn = 0;  // 0 = unlimited
   // minconn below maxconn: the limit follows the backend's load (HAProxy's
   // dynamic maxconn): at least minconn, maxconn once the backend holds
@@ -176,9 +204,10 @@ class Server {
   // Returns: the address to connect to for a client whose destination is
   // `dst` (null: unknown, `addr` as it is).
   net::Address target(const net::Address* dst) const {
-    if (!dst || !client_dependent()) return addr;
-    net::Address a = addr_from_client ? *dst : addr;
-    a.set_port(port_from_client ? (dst->port() + port_offset) & 0xffff : addr.port());
+    const net::Address cur = address();
+    if (!dst || !client_dependent()) return cur;
+    net::Address a = addr_from_client ? *dst : cur;
+    a.set_port(port_from_client ? (dst->port() + port_offset) & 0xffff : cur.port());
     return a;
   }
 
@@ -200,6 +229,12 @@ class Server {
     const int64_t m = ramp > minconn ? ramp : minconn;
     return m > 0 ? int(m) : 1;
   }
+
+ private:
+  mutable std::mutex addr_mu_;
+  net::Address addr_;
+  std::string hostname_;
+  std::atomic<uint32_t> addr_gen_{0};
 };
 
 }  // namespace hearth::backend
