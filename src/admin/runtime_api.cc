@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "admin/event_commands.h"
-#include "admin/resolver_commands.h"
 #include "admin/map_commands.h"
 #include "admin/prom_exporter.h"
+#include "admin/resolver_commands.h"
 #include "admin/server_state_commands.h"
 #include "admin/ssl_commands.h"
 #include "admin/table_commands.h"
@@ -246,8 +246,8 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
   for (size_t i = 0; i < servers.size(); ++i) {
     backend::Server* s = servers[i];
     auto est = s->keepalive.estimate_ms();
-    o << owner[i]->name() << "/" << s->name << " " << s->address().str() << " " << s->cur_sess.load()
-      << " " << ps[i].idle << " " << ps[i].safe << " " << ps[i].unsafe << " "
+    o << owner[i]->name() << "/" << s->name << " " << s->address().str() << " "
+      << s->cur_sess.load() << " " << ps[i].idle << " " << ps[i].safe << " " << ps[i].unsafe << " "
       << s->pool_settings.purge_delay_ms << " " << s->pool_settings.max_conn << " "
       << (est ? std::to_string(*est) : "-") << " " << fmt_ms(s->keepalive.retire_age_ms()) << " "
       << s->keepalive.proven_idle_ms() << " "

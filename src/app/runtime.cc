@@ -166,8 +166,8 @@ bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig
   if (!sc.check_addr.empty()) {
     spec.follow_server = false;
     const bool v6 = sc.check_addr.find(':') != std::string::npos;
-    std::string text =
-        (v6 ? "[" + sc.check_addr + "]" : sc.check_addr) + ":" + std::to_string(s->address().port());
+    std::string text = (v6 ? "[" + sc.check_addr + "]" : sc.check_addr) + ":" +
+                       std::to_string(s->address().port());
     std::string err;
     auto a = net::Address::parse(text, &err);
     if (!a) {
@@ -273,7 +273,8 @@ bool Runtime::init_addr(const config::ProxyConfig& p, const config::ServerConfig
     errors->insert(errors->end(), failed.begin(), failed.end());
     return false;
   }
-  for (const std::string& f : failed) warnings.push_back(f + "; disabling server until it resolves");
+  for (const std::string& f : failed)
+    warnings.push_back(f + "; disabling server until it resolves");
   none(uint16_t(std::atoi(port.c_str())));
   return true;
 }

@@ -96,8 +96,7 @@ net::Connection* ConnPool::take_private(const ConnRequest& r, int64_t now_ms) {
   }
   // Opened for another server name, or with a PROXY header saying something
   // else (set-src changed the address, another unique id).
-  if (net::tls_server_name(c) != r.sni || c->proxy_key != r.proxy_key ||
-      c->addr_gen != addr_gen_) {
+  if (net::tls_server_name(c) != r.sni || c->proxy_key != r.proxy_key || c->addr_gen != addr_gen_) {
     r.priv->close();
     return nullptr;
   }
@@ -273,7 +272,7 @@ bool ConnPool::adopt(const HandoverInbox::Entry& e, int64_t now_ms) {
 
 int ConnPool::tick(int64_t now_ms, bool serving) {
   if (!serving) return idle_.close_all();  // nothing may reuse these
-  if (srv_->addr_gen() != addr_gen_) {  // moved: what is parked leads to the former address
+  if (srv_->addr_gen() != addr_gen_) {     // moved: what is parked leads to the former address
     addr_gen_ = srv_->addr_gen();
     return idle_.close_all();
   }

@@ -9,7 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include "stick/table.h"
 #include "config/enums.h"
 #include "config/error_reply.h"
 #include "config/process_model.h"
@@ -22,6 +21,7 @@
 #include "expr/pattern_ref.h"
 #include "expr/regex.h"
 #include "expr/userlist.h"
+#include "stick/table.h"
 
 namespace hearth::config {
 
@@ -32,8 +32,8 @@ struct SourceLoc {
 };
 }  // namespace hearth::config
 #include "config/log_model.h"
-#include "config/resolvers_model.h"
 #include "config/program_model.h"
+#include "config/resolvers_model.h"
 namespace hearth::config {
 
 enum class ProxyKind { kFrontend, kBackend, kListen, kDefaults };

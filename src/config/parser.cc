@@ -20,7 +20,8 @@ namespace detail {
 namespace {
 
 const char* const kSectionKeywords =
-    "global, defaults, frontend, backend, listen, userlist, http-errors, ring, resolvers or program";
+    "global, defaults, frontend, backend, listen, userlist, http-errors, ring, resolvers or "
+    "program";
 
 // Feeds lines to the keyword handlers of the current section and keeps what
 // carries between sections: the defaults in effect and the named defaults.
@@ -69,7 +70,7 @@ class ConfigParser {
   RingConfig scratch_ring_;    // takes the lines after an invalid ring header
   int resolvers_ = -1;         // the resolvers section being read (-1: an invalid header)
   ResolversConfig scratch_resolvers_;
-  int program_ = -1;           // the program section being read (-1: an invalid header)
+  int program_ = -1;  // the program section being read (-1: an invalid header)
   ProgramConfig scratch_program_;
   ProxySection current_;
   // False when the section header was invalid: its lines are still checked so

@@ -51,8 +51,8 @@ struct ServerResolveConfig {
   std::string resolvers;  // "resolvers NAME" ("": none)
   ResolveFamily prefer = ResolveFamily::kIpv6;
   std::vector<ResolveNet> nets;  // "resolve-net"
-  int dup_ip = -1;               // resolve-opts: -1 unset (prevent), 0 prevent-dup-ip, 1 allow-dup-ip
-  bool ignore_weight = false;    // resolve-opts ignore-weight
+  int dup_ip = -1;             // resolve-opts: -1 unset (prevent), 0 prevent-dup-ip, 1 allow-dup-ip
+  bool ignore_weight = false;  // resolve-opts ignore-weight
 };
 
 // Appends the nameservers of a resolv.conf file (parse-resolv-conf, and the

@@ -22,28 +22,11 @@ const char* const kSupported =
     "resolve-net, resolve-opts";
 
 // HAProxy server options Hearth recognises but does not implement yet.
-const char* const kLaterOptions[] = {"agent-addr",
-                                     "agent-check",
-                                     "agent-inter",
-                                     "agent-port",
-                                     "agent-send",
-                                     "check-proto",
-                                     "cookie",
-                                     "error-limit",
-                                     "namespace",
-                                     "no-verify",
-                                     "observe",
-                                     "on-error",
-                                     "on-marked-down",
-                                     "on-marked-up",
-                                     "pool-low-conn",
-                                     "proto",
-                                     "npn",
-                                     "allow-0rtt",
-                                     "slowstart",
-                                     "track",
-                                     "usesrc",
-                                     "ws"};
+const char* const kLaterOptions[] = {
+    "agent-addr",     "agent-check",  "agent-inter",   "agent-port", "agent-send", "check-proto",
+    "cookie",         "error-limit",  "namespace",     "no-verify",  "observe",    "on-error",
+    "on-marked-down", "on-marked-up", "pool-low-conn", "proto",      "npn",        "allow-0rtt",
+    "slowstart",      "track",        "usesrc",        "ws"};
 
 // Parses the value of `opt` at d[i]; reports errors under `kw`.
 std::optional<int64_t> int_value(const Directive& d, size_t i, const std::string& kw,

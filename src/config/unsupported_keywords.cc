@@ -20,8 +20,8 @@ bool has_prefix(const std::string& word, std::string_view prefix) {
   return word.compare(0, prefix.size(), prefix) == 0;
 }
 
-const char* const kSections[] = {"peers",     "mailers", "cache",    "log-forward", "crt-store",
-                                 "traces",    "fcgi-app", "acme",    "dynamic-update"};
+const char* const kSections[] = {"peers",  "mailers",  "cache", "log-forward",   "crt-store",
+                                 "traces", "fcgi-app", "acme",  "dynamic-update"};
 
 const char* const kGlobal[] = {"busy-polling",
                                "cluster-secret",
@@ -67,28 +67,17 @@ const char* const kGlobal[] = {"busy-polling",
                                "h1-case-adjust-file",
                                "harden"};
 
-const char* const kProxy[] = {"backlog",
-                              "bind-process",
-                              "compression",
-                              "cookie",
-                              "dispatch",
-                              "email-alert",
-                              "external-check",
-                              "filter",
-                              "force-persist",
-                              "hash-balance-factor",
-                              "hash-type",
-                              "http-send-name-header",
-                              "ignore-persist",
-                              "max-session-srv-conns",
-                              "persist",
-                              "rate-limit",
-                              "source",
-                              "stick",
-                              "tcp-check",
-                              "use-fcgi-app",
-                              "error-log-format",
-                              "guid"};
+const char* const kProxy[] = {"backlog",          "bind-process",
+                              "compression",      "cookie",
+                              "dispatch",         "email-alert",
+                              "external-check",   "filter",
+                              "force-persist",    "hash-balance-factor",
+                              "hash-type",        "http-send-name-header",
+                              "ignore-persist",   "max-session-srv-conns",
+                              "persist",          "rate-limit",
+                              "source",           "stick",
+                              "tcp-check",        "use-fcgi-app",
+                              "error-log-format", "guid"};
 
 }  // namespace
 

@@ -7,16 +7,14 @@ namespace hearth::dns {
 bool same_ip(const net::Address& a, const net::Address& b) {
   if (a.family() != b.family()) return false;
   if (a.family() == AF_INET) return a.ss.v4.sin_addr.s_addr == b.ss.v4.sin_addr.s_addr;
-  if (a.family() == AF_INET6)
-    return std::memcmp(&a.ss.v6.sin6_addr, &b.ss.v6.sin6_addr, 16) == 0;
+  if (a.family() == AF_INET6) return std::memcmp(&a.ss.v6.sin6_addr, &b.ss.v6.sin6_addr, 16) == 0;
   return false;
 }
 
 bool in_net(const net::Address& a, const config::ResolveNet& n) {
   if (a.family() != n.family) return false;
-  const auto* ip = a.family() == AF_INET
-                       ? reinterpret_cast<const uint8_t*>(&a.ss.v4.sin_addr)
-                       : reinterpret_cast<const uint8_t*>(&a.ss.v6.sin6_addr);
+  const auto* ip = a.family() == AF_INET ? reinterpret_cast<const uint8_t*>(&a.ss.v4.sin_addr)
+                                         : reinterpret_cast<const uint8_t*>(&a.ss.v6.sin6_addr);
   int bits = n.prefix;
   for (int i = 0; bits > 0; ++i, bits -= 8) {
     const uint8_t mask = bits >= 8 ? 0xff : uint8_t(0xff << (8 - bits));

@@ -117,8 +117,8 @@ void AresChannel::answer_cb(void* arg, int status, int, unsigned char* abuf, int
   std::unique_ptr<Pending> p(static_cast<Pending*>(arg));
   AresChannel* self = p->self;
   const int ns = self->reading_ns_;
-  NameserverCounters* c = ns >= 0 && ns < int(self->counters_.size()) ? self->counters_[ns]
-                                                                       : nullptr;
+  NameserverCounters* c =
+      ns >= 0 && ns < int(self->counters_.size()) ? self->counters_[ns] : nullptr;
   QueryStatus st = QueryStatus::kOther;
   switch (status) {
     case ARES_SUCCESS:

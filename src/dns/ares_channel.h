@@ -33,8 +33,7 @@ class AresChannel {
     int edns_payload = 512;             // accepted_payload_size
   };
   // ns: the index of the nameserver that answered (-1: none, a timeout).
-  using Callback = void (*)(void* arg, QueryStatus st, int ns, const unsigned char* abuf,
-                            int alen);
+  using Callback = void (*)(void* arg, QueryStatus st, int ns, const unsigned char* abuf, int alen);
 
   // counters[i] belongs to opts.servers[i]; they outlive the channel.
   AresChannel(Options opts, std::vector<NameserverCounters*> counters);
@@ -73,8 +72,8 @@ class AresChannel {
   static ares_socket_t s_socket(int domain, int type, int protocol, void* self);
   static int s_close(ares_socket_t fd, void* self);
   static int s_connect(ares_socket_t fd, const sockaddr* sa, ares_socklen_t len, void* self);
-  static ares_ssize_t s_recvfrom(ares_socket_t fd, void* buf, size_t len, int flags,
-                                 sockaddr* from, ares_socklen_t* fromlen, void* self);
+  static ares_ssize_t s_recvfrom(ares_socket_t fd, void* buf, size_t len, int flags, sockaddr* from,
+                                 ares_socklen_t* fromlen, void* self);
   static ares_ssize_t s_sendv(ares_socket_t fd, const iovec* iov, int n, void* self);
 
   Options opts_;

@@ -89,8 +89,7 @@ void Resolution::start() {
   owner_->channel().query(name_, ns_t_a, &Resolution::on_reply, &q_a_);
 }
 
-void Resolution::on_reply(void* arg, QueryStatus st, int ns, const unsigned char* abuf,
-                          int alen) {
+void Resolution::on_reply(void* arg, QueryStatus st, int ns, const unsigned char* abuf, int alen) {
   auto* q = static_cast<Query*>(arg);
   q->res->take(q->type, st, ns, abuf, alen);
 }

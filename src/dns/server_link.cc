@@ -114,10 +114,10 @@ void ServerLink::apply(const net::Address& ip, int ns) {
   backend::emit_backend_event(
       *be_, "[WARNING]", config::kLogNotice,
       "Server " + id + " ('" + fqdn_ + "') is " +
-          (srv_->up.load() && !srv_->disabled.load() ? "UP/READY" : "DOWN") +
-          " (resolves again).");
-  backend::emit_backend_event(*be_, "[WARNING]", config::kLogNotice,
-                              "Server " + id + " administratively READY thanks to valid DNS answer.");
+          (srv_->up.load() && !srv_->disabled.load() ? "UP/READY" : "DOWN") + " (resolves again).");
+  backend::emit_backend_event(
+      *be_, "[WARNING]", config::kLogNotice,
+      "Server " + id + " administratively READY thanks to valid DNS answer.");
 }
 
 void ServerLink::enter_maint(const std::string& reason) {
