@@ -145,7 +145,7 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
   r.f[kWretr] = num(int64_t(c.sum(&T::retries)));
   r.f[kWredis] = num(int64_t(c.sum(&T::redispatches)));
   r.f[kStatus] = server_status(s);
-  r.f[kWeight] = num(s.drain.load() ? 0 : s.weight);
+  r.f[kWeight] = num(s.drain.load() ? 0 : s.weight.load());
   r.f[kAct] = s.backup ? "0" : "1";
   r.f[kBck] = s.backup ? "1" : "0";
   fill_check(r, s);

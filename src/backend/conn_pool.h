@@ -166,5 +166,6 @@ class ConnPool {
   uint32_t addr_gen_ = 0;
   // Returns: false after closing the idle lists, if the server moved.
   bool follow_address();
+};
 
 }  // namespace hearth::backend

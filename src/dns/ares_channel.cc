@@ -1,6 +1,7 @@
 #include "dns/ares_channel.h"
 
 #include <arpa/inet.h>
+#include <arpa/nameser.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>

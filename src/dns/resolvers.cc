@@ -102,10 +102,10 @@ void Resolvers::start(EventLoop* loop) {
 }
 
 void Resolvers::stop() {
-  if (!loop_) return;
+  EventLoop* loop = loop_.exchange(nullptr);
+  if (!loop) return;
   channel_->stop();
-  loop_->timers().cancel(&timer_);
-  loop_ = nullptr;
+  loop->timers().cancel(&timer_);
 }
 
 Resolution* Resolvers::acquire(const std::string& name, Resolution::Kind kind, Requester* r) {
@@ -122,20 +122,21 @@ void Resolvers::release(Resolution* res, Requester* r) {
 }
 
 void Resolvers::arm() {
-  if (!loop_) return;
+  EventLoop* loop = loop_.load();
+  if (!loop) return;
   int64_t next = kNever;
   for (auto& [key, res] : resolutions_)
     if (!res->in_flight() && !res->requesters.empty()) next = std::min(next, res->next_ms);
   if (next == kNever)
-    loop_->timers().cancel(&timer_);
+    loop->timers().cancel(&timer_);
   else
-    loop_->timers().arm(&timer_, std::max(next, loop_->now_ms()));
+    loop->timers().arm(&timer_, std::max(next, loop->now_ms()));
 }
 
 void Resolvers::timer_cb(Timer*, void* ctx) { static_cast<Resolvers*>(ctx)->tick(); }
 
 void Resolvers::tick() {
-  const int64_t now = loop_->now_ms();
+  const int64_t now = now_ms();
   for (auto it = resolutions_.begin(); it != resolutions_.end();) {
     Resolution& res = *it->second;
     if (res.requesters.empty() && !res.in_flight()) {
@@ -149,8 +150,9 @@ void Resolvers::tick() {
 }
 
 void Resolvers::post(std::function<void()> fn) {
-  if (!loop_) return fn();
-  loop_->post(&Posted::run, new Posted{std::move(fn)});
+  EventLoop* loop = loop_.load();
+  if (!loop) return fn();
+  loop->post(&Posted::run, new Posted{std::move(fn)});
 }
 
 std::string Resolvers::show() const {

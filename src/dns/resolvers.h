@@ -5,6 +5,7 @@
 // (SrvGroup) it keeps up to date. It all lives on one worker's event loop
 // (`thread()`): the answers, the choice of addresses and their publication
 // to the servers happen there. Other threads reach it through post().
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,7 +40,10 @@ class Resolvers {
   const std::string& name() const { return cfg_.name; }
   int thread() const { return thread_; }
   AresChannel& channel() { return *channel_; }
-  int64_t now_ms() const { return loop_ ? loop_->now_ms() : 0; }
+  int64_t now_ms() const {
+    EventLoop* l = loop_.load();
+    return l ? l->now_ms() : 0;
+  }
 
   // At load, before start(): a server that resolves its name (sc.address's
   // host) here, or a slot of an SRV template (sc.srv_record).
@@ -69,7 +73,7 @@ class Resolvers {
 
   config::ResolversConfig cfg_;
   int thread_;
-  EventLoop* loop_ = nullptr;
+  std::atomic<EventLoop*> loop_{nullptr};  // set while running (post() reads it anywhere)
   std::vector<std::unique_ptr<NameserverCounters>> counters_;
   std::unique_ptr<AresChannel> channel_;
   Timer timer_{&Resolvers::timer_cb, this};

@@ -52,13 +52,13 @@ class Origins {
   std::unique_ptr<HearthProcess> h_;
 };
 
-struct Setup {
+struct Env {
   uint16_t fe = free_tcp_port(), origin = free_tcp_port();
   TempDir dir;
   std::string sock = dir.file("stats.sock");
 };
 
-std::string proxy_config(const Setup& s, const std::string& dns, const std::string& resolvers_extra,
+std::string proxy_config(const Env& s, const std::string& dns, const std::string& resolvers_extra,
                          const std::string& backend) {
   return "global\n  stats socket " + s.sock +
          " level admin\n"
@@ -69,7 +69,7 @@ std::string proxy_config(const Setup& s, const std::string& dns, const std::stri
          std::to_string(s.fe) + "\n  default_backend bk\nbackend bk\n" + backend;
 }
 
-HearthOptions options_for(const std::string& binary, const Setup& s) {
+HearthOptions options_for(const std::string& binary, const Env& s) {
   HearthOptions opt{.wait_ports = {s.fe}};
   if (!binary.empty()) opt.binary = binary, opt.extra_args = {"-db"};
   return opt;
@@ -99,7 +99,7 @@ std::string wait_for(F f, const std::string& want, std::chrono::milliseconds tim
 }
 
 // The `show stat` status of bk/NAME.
-std::string status_of(const Setup& s, const std::string& name) {
+std::string status_of(const Env& s, const std::string& name) {
   std::istringstream in(stats_command(s.sock, "show stat"));
   std::string line;
   while (std::getline(in, line)) {
@@ -114,7 +114,7 @@ std::string status_of(const Setup& s, const std::string& name) {
 }
 
 // Rows of `show servers state bk`, each cut to: name addr op admin uweight fqdn port srvrecord.
-std::vector<std::string> state_rows(const Setup& s) {
+std::vector<std::string> state_rows(const Env& s) {
   std::istringstream in(stats_command(s.sock, "show servers state bk"));
   std::string line;
   std::vector<std::string> rows;
@@ -163,7 +163,7 @@ std::string who(const std::string& b) { return b.empty() ? "hearth" : b; }
 // changes, traffic moves to the new address with no failed request, and the
 // idle connections to the former address are closed.
 TEST(Resolvers, AddressChangeMovesTrafficAndDropsIdleConnections) {
-  Setup s;
+  Env s;
   Dnsmasq dns("127.0.0.2 app.test\n");
   ASSERT_TRUE(dns.ready()) << dns.describe();
   Origins o(s.origin);
@@ -213,7 +213,7 @@ TEST(Resolvers, AddressChangeMovesTrafficAndDropsIdleConnections) {
 // sequence in HAProxy.
 TEST(Resolvers, NxAfterHoldGoesToMaintenanceAndComesBack) {
   for (const std::string binary : kBinaries) {
-    Setup s;
+    Env s;
     Dnsmasq dns("127.0.0.2 app.test\n");
     ASSERT_TRUE(dns.ready()) << dns.describe();
     Origins o(s.origin);
@@ -246,7 +246,7 @@ TEST(Resolvers, NxAfterHoldGoesToMaintenanceAndComesBack) {
 // "hold timeout", then go to maintenance, as in HAProxy.
 TEST(Resolvers, SilentDnsServerKeepsAddressesForTheHold) {
   for (const std::string binary : kBinaries) {
-    Setup s;
+    Env s;
     auto dns = std::make_unique<Dnsmasq>("127.0.0.2 app.test\n");
     ASSERT_TRUE(dns->ready()) << dns->describe();
     Origins o(s.origin);
@@ -281,7 +281,7 @@ TEST(Resolvers, TemplateSlotsFollowTheARecordSet) {
   std::vector<std::string> seen[2];
   for (int b = 0; b < 2; ++b) {
     const std::string binary = kBinaries[b];
-    Setup s;
+    Env s;
     Dnsmasq dns("127.0.0.2 app.test\n127.0.0.3 app.test\n");
     ASSERT_TRUE(dns.ready()) << dns.describe();
     const std::string port = std::to_string(s.origin);
@@ -328,7 +328,7 @@ TEST(Resolvers, SrvRecordsFillSlotsWithAddressPortAndWeight) {
   std::vector<std::string> seen[2];
   for (int b = 0; b < 2; ++b) {
     const std::string binary = kBinaries[b];
-    Setup s;
+    Env s;
     const uint16_t p2 = free_tcp_port();
     const std::string port = std::to_string(s.origin), port2 = std::to_string(p2);
     Dnsmasq dns("127.0.0.2 t1.test\n127.0.0.3 t2.test\n",
@@ -381,7 +381,7 @@ TEST(Resolvers, PreferredFamilyAndNetwork) {
   std::string rows[2];
   for (int b = 0; b < 2; ++b) {
     const std::string binary = kBinaries[b];
-    Setup s;
+    Env s;
     Dnsmasq dns("::1 six.test\n127.0.0.2 six.test\n127.0.0.2 many.test\n127.0.0.3 many.test\n");
     ASSERT_TRUE(dns.ready()) << dns.describe();
     const std::string port = std::to_string(s.origin);
@@ -408,7 +408,7 @@ TEST(Resolvers, InitAddrMethods) {
   std::string rows[2];
   for (int b = 0; b < 2; ++b) {
     const std::string binary = kBinaries[b];
-    Setup s;
+    Env s;
     Dnsmasq dns("127.0.0.3 app.test\n");
     ASSERT_TRUE(dns.ready()) << dns.describe();
     const std::string port = std::to_string(s.origin);
@@ -440,7 +440,7 @@ TEST(Resolvers, RuntimeApiLikeHAProxy) {
   std::vector<std::string> out[2];
   for (int b = 0; b < 2; ++b) {
     const std::string binary = kBinaries[b];
-    Setup s;
+    Env s;
     Dnsmasq dns("127.0.0.2 app.test\n127.0.0.3 other.test\n");
     ASSERT_TRUE(dns.ready()) << dns.describe();
     Origins o(s.origin);
