@@ -1,5 +1,6 @@
 #include "app/runtime.h"
 
+#include <arpa/inet.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -221,6 +222,23 @@ void Runtime::start_health() {
   restored_since_s_.clear();
 }
 
+namespace {
+
+// "host:port" → host (brackets dropped).
+std::string host_of(const std::string& address) {
+  std::string h = address.substr(0, address.rfind(':'));
+  if (h.size() > 1 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  return h;
+}
+
+bool is_ip_literal(const std::string& host) {
+  unsigned char buf[16];
+  return host.empty() || host == "*" || inet_pton(AF_INET, host.c_str(), buf) == 1 ||
+         inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+}  // namespace
+
 void Runtime::create_resolvers(const config::Config& cfg) {
   std::vector<dns::Resolvers*> all;
   bool has_default = false;
@@ -354,6 +372,10 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     ps.idle_timeout_ms = sc.pool_idle_timeout ? *sc.pool_idle_timeout : ms(p.timeouts.pool_idle);
     if (sc.pool_purge_delay) ps.purge_delay_ms = *sc.pool_purge_delay;
     s->make_pools(nbthread);
+    // As HAProxy, a server written with a name shows it (srv_fqdn) even
+    // when nothing resolves it at run time.
+    if (const std::string host = host_of(sc.address); sc.srv_record.empty() && !is_ip_literal(host))
+      s->set_hostname(host);
     backend::Server* added = be->add_server(std::move(s));
     if (dns::Resolvers* rs = find_resolvers(sc.resolve.resolvers))
       rs->add_server(be.get(), added, sc);

@@ -5,7 +5,7 @@
 
 namespace hearth::dns {
 
-int srv_weight(uint16_t w) { return w / 256 + 1; }
+int srv_weight(uint16_t w) { return (int(w) + 255) / 256; }
 
 void SrvGroup::on_answer(Resolution& r, int64_t now_ms) {
   const Answer& a = r.last();

@@ -30,7 +30,8 @@ class SrvGroup : public Requester {
   int64_t last_valid_ms_ = 0;
 };
 
-// The weight HAProxy gives a server from an SRV record's (0..65535 → 1..256).
+// The weight HAProxy gives a server from an SRV record's: rounded up to 256ths
+// (0..65535 → 0..256; compared with HAProxy 2.6: 10 → 1, 512 → 2, 65535 → 256).
 int srv_weight(uint16_t w);
 
 }  // namespace hearth::dns
