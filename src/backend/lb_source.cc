@@ -19,8 +19,9 @@ std::vector<Slot> usable_slots(const std::vector<Server*>& servers, bool backup)
   for (size_t i = 0; i < servers.size(); ++i) {
     const Server* s = servers[i];
     if (s->backup != backup || !s->usable()) continue;
-    slots.push_back({static_cast<uint32_t>(i), s->weight});
-    g = std::gcd(g, s->weight);
+    const int w = s->weight.load();
+    slots.push_back({static_cast<uint32_t>(i), w});
+    g = std::gcd(g, w);
   }
   for (Slot& slot : slots) slot.weight /= g;
   return slots;

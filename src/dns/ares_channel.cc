@@ -139,7 +139,10 @@ void AresChannel::answer_cb(void* arg, int status, int, unsigned char* abuf, int
       if (c) c->refused++;
       break;
     case ARES_ETIMEOUT:
+    case ARES_ECONNREFUSED:
       // c-ares gives up once it asked each nameserver in turn, `tries` times.
+      // A nameserver whose port is closed (ICMP unreachable) gives no answer
+      // either: HAProxy waits for it to time out, so it counts as that.
       st = QueryStatus::kTimeout;
       for (NameserverCounters* each : self->counters_) each->timeout++;
       break;
@@ -155,7 +158,7 @@ void AresChannel::answer_cb(void* arg, int status, int, unsigned char* abuf, int
       if (c) c->other++;
       break;
   }
-  p->cb(p->arg, st, status == ARES_ETIMEOUT ? -1 : ns, abuf, alen);
+  p->cb(p->arg, st, st == QueryStatus::kTimeout ? -1 : ns, abuf, alen);
 }
 
 void AresChannel::sock_state_cb(void* data, ares_socket_t fd, int readable, int writable) {
