@@ -77,7 +77,7 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   r.check_status = check_status_number(h.checked ? last.status : CheckStatus::kNone);
   r.check_result = h.checked ? check_result_number(last.status) : 0;
   // An unchecked server in maintenance reads as fully DOWN, as in HAProxy.
-  r.check_health = !h.checked && maint ? 0 : h.health.load();
+  r.check_health = !h.checked && (maint || !resolved) ? 0 : h.health.load();
   r.check_state = h.checked ? kCheckConfigured | kCheckEnabled | (maint ? kCheckPaused : 0) : 0;
   r.port = addr.port();
   r.check_port = s.check_port;
