@@ -71,6 +71,8 @@ std::string cli_set_server_addr(const std::vector<std::string>& w, backend::Back
       msg += ", port changed from '" + std::to_string(before.port()) + "' to '" +
              std::to_string(*p) + "'";
       next.set_port(int(*p));
+    } else {
+      msg += ", no need to change the port";
     }
   }
   s.set_address(next);

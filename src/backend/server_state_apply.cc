@@ -63,13 +63,13 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   const bool resolved = s.has_addr.load();
   r.addr = resolved ? addr.ip_str(ip, sizeof ip) : "";
   r.op_state = !maint && resolved && s.up.load() ? kOpRunning : kOpStopped;
-  // As HAProxy: a slot an SRV record filled carries the FQDN bit.
+  // As HAProxy: a slot an SRV record filled carries the FQDN bit (for good).
   r.fqdn = s.hostname();
   r.srvrecord = s.srv_record;
   r.admin_state = (maint ? kAdminForcedMaint : 0) |
                   (s.config_maint.load() ? kAdminConfigMaint : 0) |
                   (s.drain.load() ? kAdminForcedDrain : 0) | (resolved ? 0 : kAdminResolveMaint) |
-                  (!s.srv_record.empty() && !r.fqdn.empty() ? kAdminFqdnMaint : 0);
+                  (s.fqdn_set.load() ? kAdminFqdnMaint : 0);
   r.uweight = s.weight;
   r.iweight = s.iweight;
   r.since_change_s = (now_ms - h.last_change_ms()) / 1000;

@@ -131,6 +131,7 @@ void ServerLink::enter_maint(const std::string& reason) {
 }
 
 void ServerLink::fill(const SrvRecord& rec, int64_t now_ms) {
+  srv_->fqdn_set.store(true);
   srv_port = rec.port;
   srv_seen_ms = now_ms;
   has_ = false;  // a new target: its address comes from its own resolution
