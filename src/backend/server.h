@@ -97,7 +97,10 @@ class Server {
     std::lock_guard<std::mutex> g(addr_mu_);
     hostname_ = std::move(h);
   }
-  std::string srv_record;                       // set at load, never changed
+  std::string srv_record;  // set at load, never changed
+  // An SRV record filled it once (HAProxy's "FQDN set" admin bit, 0x40, which
+  // stays once the slot is emptied again).
+  std::atomic<bool> fqdn_set{false};
   net::Transport* xprt = net::raw_transport();  // what carries its connections
   // TLS toward the server ("ssl"): the transport `xprt` then points to, and
   // the SNI expression evaluated for each new connection (null: no SNI).
