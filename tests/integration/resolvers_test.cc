@@ -372,8 +372,9 @@ TEST(Resolvers, SrvRecordsFillSlotsWithAddressPortAndWeight) {
     EXPECT_EQ(seen[b].back(), "127.0.0.2:" + port + "\n127.0.0.3:" + port2 + "\n") << who(binary);
     // t2's record goes away: its slot empties once hold obsolete passed.
     ASSERT_TRUE(dns.set_srv({"_http._tcp.svc.test,t1.test," + port + ",0,512"})) << dns.describe();
+    // The emptied slot keeps the "FQDN set" bit (0x40), as in HAProxy.
     const std::string after =
-        "- 0 32 1 - 0 _http._tcp.svc.test\n- 0 32 1 - 0 "
+        "- 0 32 1 - 0 _http._tcp.svc.test\n- 0 96 1 - 0 "
         "_http._tcp.svc.test\n127.0.0.2 2 64 2 t1.test " +
         port + " _http._tcp.svc.test\n";
     seen[b].push_back(wait_for(slots, after));
