@@ -141,8 +141,14 @@ void parse_resolvers_keyword(const Directive& d, ResolversConfig& r, Reporter& r
   if (kw == "timeout") return parse_timeout(d, r, rep);
   if (kw == "hold") return parse_hold(d, r, rep);
   if (kw == "resolve_retries") return parse_count(d, 1, 1000, &r.resolve_retries, rep);
-  if (kw == "accepted_payload_size")
-    return parse_count(d, 12, 65535, &r.accepted_payload_size, rep);
+  if (kw == "accepted_payload_size") {
+    parse_count(d, 12, 65535, &r.accepted_payload_size, rep);
+    if (r.accepted_payload_size > 4096)
+      rep.warning(d.loc, kw,
+                  "Hearth announces at most 4096 bytes (the most c-ares reads over UDP); "
+                  "larger answers come over TCP instead");
+    return;
+  }
   rep.error(d.loc, kw,
             std::string("unknown keyword in a resolvers section: expects ") + kResolversKeywords);
 }

@@ -228,8 +228,11 @@ int AresChannel::ns_of(const sockaddr* sa, socklen_t) const {
   return -1;
 }
 
+// c-ares configures none of the sockets it gets from socket functions: they
+// must be non-blocking from the start (it reads each until EAGAIN; a blocking
+// one would stall the worker's loop).
 ares_socket_t AresChannel::s_socket(int domain, int type, int protocol, void*) {
-  return ::socket(domain, type | SOCK_CLOEXEC, protocol);
+  return ::socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
 }
 
 int AresChannel::s_close(ares_socket_t fd, void* p) {

@@ -56,7 +56,10 @@ Resolvers::Resolvers(config::ResolversConfig cfg, int thread)
   }
   o.timeout_ms = cfg_.timeout_retry_ms;
   o.tries = cfg_.resolve_retries;
-  o.edns_payload = cfg_.accepted_payload_size;
+  // c-ares reads a UDP answer into a 4096-byte buffer: announcing more would
+  // let a server send what c-ares cannot read. Above that, the server marks
+  // the answer truncated and c-ares asks again over TCP.
+  o.edns_payload = std::min(cfg_.accepted_payload_size, kMaxUdpPayload);
   channel_ = std::make_unique<AresChannel>(std::move(o), std::move(cs));
 }
 

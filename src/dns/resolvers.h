@@ -29,6 +29,9 @@ namespace hearth::dns {
 class ServerLink;
 class SrvGroup;
 
+// The largest EDNS0 payload announced (c-ares's UDP read buffer).
+inline constexpr int kMaxUdpPayload = 4096;
+
 class Resolvers {
  public:
   Resolvers(config::ResolversConfig cfg, int thread);

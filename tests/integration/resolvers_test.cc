@@ -60,7 +60,9 @@ struct Env {
 
 std::string proxy_config(const Env& s, const std::string& dns, const std::string& resolvers_extra,
                          const std::string& backend) {
-  return "global\n  stats socket " + s.sock +
+  // One thread: the resolvers share their loop with the traffic, so a
+  // resolver that blocked its loop would stall every request too.
+  return "global\n  nbthread 1\n  stats socket " + s.sock +
          " level admin\n"
          "resolvers dns\n  nameserver ns1 " +
          dns + "\n" + resolvers_extra +
@@ -489,6 +491,44 @@ TEST(Resolvers, RuntimeApiLikeHAProxy) {
   EXPECT_EQ(out[0][0].substr(0, head.size()), head) << out[0][0];
   EXPECT_EQ(out[0][9], "served by the new address");
   for (size_t i = 0; i < out[0].size(); ++i) EXPECT_EQ(out[0][i], out[1][i]) << "answer " << i;
+}
+
+}  // namespace
+}  // namespace hearth::test::http
+
+namespace hearth::test::http {
+namespace {
+
+// An answer too large for UDP (40 SRV records, far above the 512 bytes
+// announced by default) comes truncated; c-ares asks again over TCP, on the
+// same loop, without ever blocking it: all 40 slots fill while the frontend
+// keeps answering on the same single thread.
+TEST(Resolvers, LargeSrvAnswerComesOverTcpWithoutBlockingTheLoop) {
+  Env s;
+  std::string hosts;
+  std::vector<std::string> srv;
+  for (int i = 1; i <= 40; ++i) {
+    hosts += "127.0.1." + std::to_string(i) + " target" + std::to_string(i) + ".test\n";
+    srv.push_back("_http._tcp.big.test,target" + std::to_string(i) + ".test,80,0,10");
+  }
+  Dnsmasq dns(hosts, srv);
+  ASSERT_TRUE(dns.ready()) << dns.describe();
+  HearthProcess h(proxy_config(s, dns.address(), "  timeout resolve 300ms\n",
+                               "  http-request return status 200\n"
+                               "  server-template srv 40 _http._tcp.big.test resolvers dns "
+                               "init-addr none\n"),
+                  options_for("", s));
+  ASSERT_TRUE(h.ready()) << h.describe();
+  auto up = [&] {
+    int n = 0;
+    for (const std::string& r : state_rows(s)) n += r.find(" 2 64 ") != std::string::npos;
+    return std::to_string(n);
+  };
+  EXPECT_EQ(wait_for(up, "40", 10000ms), "40") << h.output();
+  // The loop still serves (a blocked one would time the request out).
+  HttpClient c(s.fe);
+  EXPECT_EQ(c.request("GET", "/", {}, {}, 2000ms).status, 200);
+  EXPECT_EQ(wait_for(up, "40", 2000ms), "40");  // and still resolves
 }
 
 }  // namespace

@@ -37,6 +37,7 @@ TEST(Resolvers, SectionKeywordsAndDefaults) {
   EXPECT_EQ(a.hold_refused_ms, 7000);
   EXPECT_EQ(a.hold_timeout_ms, 8000);
   EXPECT_EQ(a.accepted_payload_size, 8192);
+  EXPECT_TRUE(has(r.warnings, "t.cfg:14: 'accepted_payload_size': Hearth announces at most 4096"));
   // HAProxy's defaults.
   const ResolversConfig& b = r.config.resolvers[1];
   EXPECT_EQ(b.resolve_retries, 3);
