@@ -17,7 +17,7 @@ for i in $(seq 1 $N); do
   echo "127.1.$((i / 250)).$((i % 250 + 1)) t$i.test" >> $W/hosts
   ARGS+=("--srv-host=_http._tcp.svc.test,t$i.test,80,0,10")
 done
-dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.1 \
+dnsmasq --keep-in-foreground --log-facility=- --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.1 \
   --port=$PORT --local=/test/ --addn-hosts=$W/hosts --edns-packet-max=65535 --pid-file \
   "${ARGS[@]}" > $W/dnsmasq.log 2>&1 &
 DNS=$!

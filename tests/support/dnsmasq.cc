@@ -81,7 +81,8 @@ Dnsmasq::~Dnsmasq() {
 bool Dnsmasq::start() {
   ProcessOptions o;
   o.argv = {"dnsmasq",
-            "--no-daemon",
+            "--keep-in-foreground",
+            "--log-facility=-",
             "--no-resolv",
             "--no-hosts",
             "--bind-interfaces",

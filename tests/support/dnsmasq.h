@@ -4,7 +4,10 @@
 // for ".test" (a name it does not list is NXDOMAIN), answering from a hosts
 // file that the test rewrites; SIGHUP makes it read the file again. SRV
 // records come from its command line, so changing them restarts it on the
-// same port.
+// same port. It runs in the foreground but as a daemon otherwise
+// (--keep-in-foreground): a TCP query is served by a child, so a TCP
+// connection a resolver keeps open does not stall the UDP ones (with
+// --no-daemon, dnsmasq serves TCP in its only process).
 #include <memory>
 #include <string>
 #include <vector>
