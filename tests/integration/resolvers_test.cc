@@ -533,3 +533,34 @@ TEST(Resolvers, LargeSrvAnswerComesOverTcpWithoutBlockingTheLoop) {
 
 }  // namespace
 }  // namespace hearth::test::http
+
+namespace hearth::test::http {
+namespace {
+
+// Health checks follow the server's address: checked at an address where
+// nothing listens, the server goes DOWN; once DNS moves it to a live one,
+// its checks pass there and it comes back UP. Same in HAProxy.
+TEST(Resolvers, HealthChecksFollowTheAddress) {
+  for (const std::string binary : kBinaries) {
+    Env s;
+    Dnsmasq dns("127.0.0.9 app.test\n");
+    ASSERT_TRUE(dns.ready()) << dns.describe();
+    Origins o(s.origin);
+    ASSERT_TRUE(o.ready()) << o.describe();
+    const std::string port = std::to_string(s.origin);
+    HearthProcess h(proxy_config(s, dns.address(), "  timeout resolve 200ms\n",
+                                 "  server s1 app.test:" + port +
+                                     " resolvers dns init-addr none check inter 200ms rise 1 "
+                                     "fall 1\n"),
+                    options_for(binary, s));
+    ASSERT_TRUE(h.ready()) << h.describe();
+    EXPECT_EQ(wait_for([&] { return status_of(s, "s1"); }, "DOWN"), "DOWN") << who(binary);
+    ASSERT_TRUE(dns.set_hosts("127.0.0.2 app.test\n")) << dns.describe();
+    EXPECT_EQ(wait_for([&] { return status_of(s, "s1"); }, "UP"), "UP")
+        << who(binary) << h.output();
+    EXPECT_EQ(served_by(s.fe), "127.0.0.2:" + port) << who(binary);
+  }
+}
+
+}  // namespace
+}  // namespace hearth::test::http
