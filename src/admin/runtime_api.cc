@@ -10,6 +10,7 @@
 #include "admin/event_commands.h"
 #include "admin/map_commands.h"
 #include "admin/prom_exporter.h"
+#include "admin/resolver_commands.h"
 #include "admin/server_state_commands.h"
 #include "admin/ssl_commands.h"
 #include "admin/table_commands.h"
@@ -115,6 +116,7 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
     return set_server_state(w[2], w[0] == "enable");
   }
   if (std::string out = cli_pattern_command(w, session.payload, admin); !out.empty()) return out;
+  if (std::string out = cli_show_resolvers(w); !out.empty()) return out;
   if (std::string out = cli_server_state_command(w, backends_, admin); !out.empty()) return out;
   if (std::string out = cli_tls_key_command(w, admin); !out.empty()) return out;
   if (std::string out = cli_ssl_cert_command(w, session.payload, admin); !out.empty()) return out;
@@ -148,6 +150,9 @@ std::string RuntimeApi::help() const {
          "  disable server BACKEND/SERVER : stop sending traffic to a server (admin)\n"
          "  show servers state [BACKEND]  : server states, as a state file (version 1)\n"
          "  set server BE/SRV state ready|drain|maint : change a server's state (admin)\n"
+         "  set server BE/SRV fqdn NAME   : resolve another name (admin)\n"
+         "  set server BE/SRV addr IP [port P] : change a server's address (admin)\n"
+         "  show resolvers [NAME]         : the resolvers sections' counters\n"
          "  enable server BACKEND/SERVER  : resume sending traffic to a server (admin)\n"
          "  show tls-keys [ID|FILE|*]     : ticket key files, or their keys (admin)\n"
          "  set ssl tls-key ID|FILE KEY   : add a ticket key, the oldest goes (admin)\n"
@@ -245,8 +250,8 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
   for (size_t i = 0; i < servers.size(); ++i) {
     backend::Server* s = servers[i];
     auto est = s->keepalive.estimate_ms();
-    o << owner[i]->name() << "/" << s->name << " " << s->addr.str() << " " << s->cur_sess.load()
-      << " " << ps[i].idle << " " << ps[i].safe << " " << ps[i].unsafe << " "
+    o << owner[i]->name() << "/" << s->name << " " << s->address().str() << " "
+      << s->cur_sess.load() << " " << ps[i].idle << " " << ps[i].safe << " " << ps[i].unsafe << " "
       << s->pool_settings.purge_delay_ms << " " << s->pool_settings.max_conn << " "
       << (est ? std::to_string(*est) : "-") << " " << fmt_ms(s->keepalive.retire_age_ms()) << " "
       << s->keepalive.proven_idle_ms() << " "

@@ -1,5 +1,6 @@
 #include "admin/server_state_commands.h"
 
+#include "admin/resolver_commands.h"
 #include "backend/backend.h"
 #include "backend/health_check.h"
 #include "backend/server.h"
@@ -52,8 +53,10 @@ std::string cli_server_state_command(const std::vector<std::string>& w,
     }
   if (!s) return "No such server.\n\n";
   if (w.size() > 3 && w[3] == "state") return set_server_state(*be, *s, w.size() > 4 ? w[4] : "");
-  return "usage: set server <backend>/<server> state ready|drain|maint (the other 'set server' "
-         "forms are not supported by Hearth yet)\n\n";
+  if (w.size() > 3 && w[3] == "fqdn") return cli_set_server_fqdn(w, *be, *s);
+  if (w.size() > 3 && w[3] == "addr") return cli_set_server_addr(w, *be, *s);
+  return "usage: set server <backend>/<server> state ready|drain|maint, fqdn NAME or addr IP "
+         "[port P] (the other 'set server' forms are not supported by Hearth yet)\n\n";
 }
 
 }  // namespace hearth::admin

@@ -21,7 +21,8 @@ const char* mode_name(config::Mode m) { return m == config::Mode::kHttp ? "http"
 
 // The status column of a server: MAINT, DRAIN, "no check", or the checks' state.
 std::string server_status(const backend::Server& s) {
-  if (s.disabled.load() || !s.has_addr) return "MAINT";
+  if (s.disabled.load()) return "MAINT";
+  if (!s.has_addr.load()) return "MAINT (resolution)";
   if (s.drain.load() && s.up.load()) return "DRAIN";
   if (!s.health.checked) return "no check";
   return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall);
@@ -144,7 +145,7 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
   r.f[kWretr] = num(int64_t(c.sum(&T::retries)));
   r.f[kWredis] = num(int64_t(c.sum(&T::redispatches)));
   r.f[kStatus] = server_status(s);
-  r.f[kWeight] = num(s.drain.load() ? 0 : s.weight);
+  r.f[kWeight] = num(s.drain.load() ? 0 : s.weight.load());
   r.f[kAct] = s.backup ? "0" : "1";
   r.f[kBck] = s.backup ? "1" : "0";
   fill_check(r, s);
@@ -159,7 +160,7 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
     fill_http_statuses(r, c.t);
     r.f[kReqTot] = r.f[kStot];  // each HTTP transaction takes a server slot of its own
   }
-  if (opt.show_addr) r.f[kAddr] = s.addr.str();
+  if (opt.show_addr && s.has_addr.load()) r.f[kAddr] = s.address().str();
   if (!s.cookie().empty())
     r.f[kCookie] = std::string(s.cookie());  // its persistence cookie's value
   r.f[kMode] = mode_name(be.settings.mode);

@@ -109,8 +109,9 @@ int adopt_idle(const std::vector<std::unique_ptr<backend::Backend>>& backends,
                              ? be->server_named(it.server)
                              : nullptr;
     char ip[64];
-    if (!s || s->client_dependent() || !s->serving() || it.ip != s->addr.ip_str(ip, sizeof ip) ||
-        it.port != s->addr.port()) {
+    const net::Address cur = s ? s->address() : net::Address{};
+    if (!s || s->client_dependent() || !s->serving() || it.ip != cur.ip_str(ip, sizeof ip) ||
+        it.port != cur.port()) {
       close(m.fds[i]);
       continue;
     }

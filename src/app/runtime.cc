@@ -1,5 +1,6 @@
 #include "app/runtime.h"
 
+#include <arpa/inet.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -169,11 +170,12 @@ bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig
                         backend::Backend* be, backend::Server* s,
                         std::vector<std::string>* errors) {
   backend::CheckSpec spec;
-  spec.addr = s->addr;
+  spec.addr = s->address();
   if (!sc.check_addr.empty()) {
+    spec.follow_server = false;
     const bool v6 = sc.check_addr.find(':') != std::string::npos;
-    std::string text =
-        (v6 ? "[" + sc.check_addr + "]" : sc.check_addr) + ":" + std::to_string(s->addr.port());
+    std::string text = (v6 ? "[" + sc.check_addr + "]" : sc.check_addr) + ":" +
+                       std::to_string(s->address().port());
     std::string err;
     auto a = net::Address::parse(text, &err);
     if (!a) {
@@ -227,6 +229,81 @@ void Runtime::start_health() {
   restored_since_s_.clear();
 }
 
+namespace {
+
+// "host:port" → host (brackets dropped).
+std::string host_of(const std::string& address) {
+  std::string h = address.substr(0, address.rfind(':'));
+  if (h.size() > 1 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  return h;
+}
+
+bool is_ip_literal(const std::string& host) {
+  unsigned char buf[16];
+  return host.empty() || host == "*" || inet_pton(AF_INET, host.c_str(), buf) == 1 ||
+         inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+}  // namespace
+
+void Runtime::create_resolvers(const config::Config& cfg) {
+  std::vector<dns::Resolvers*> all;
+  bool has_default = false;
+  for (const config::ResolversConfig& r : cfg.resolvers) has_default |= r.name == "default";
+  std::vector<config::ResolversConfig> sections = cfg.resolvers;
+  // As HAProxy: a "default" section from /etc/resolv.conf when none is named
+  // so (nothing uses it unless a server names it; `show resolvers` lists it).
+  config::ResolversConfig def;
+  def.name = "default";
+  def.implicit = true;
+  std::string why;
+  if (!has_default &&
+      config::append_resolv_conf("/etc/resolv.conf", config::SourceLoc{}, def, &why) &&
+      !def.nameservers.empty())
+    sections.push_back(std::move(def));
+  for (size_t k = 0; k < sections.size(); ++k) {
+    resolvers.push_back(
+        std::make_unique<dns::Resolvers>(std::move(sections[k]), int(k % size_t(nbthread))));
+    all.push_back(resolvers.back().get());
+  }
+  dns::set_all_resolvers(std::move(all));
+}
+
+dns::Resolvers* Runtime::find_resolvers(const std::string& name) {
+  if (name.empty()) return nullptr;
+  for (auto& r : resolvers)
+    if (r->name() == name) return r.get();
+  return nullptr;
+}
+
+bool Runtime::init_addr(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                        backend::Server* s, std::vector<std::string>* errors) {
+  const size_t colon = sc.address.rfind(':');
+  const std::string port = colon == std::string::npos ? "0" : sc.address.substr(colon + 1);
+  auto none = [&](uint16_t at) {
+    std::string err;
+    s->set_address(*net::Address::parse("0.0.0.0:" + std::to_string(at), &err));
+    s->has_addr.store(false);
+    s->port_from_client = sc.port_from_client;
+    s->port_offset = sc.port_offset;
+  };
+  if (!sc.srv_record.empty()) {  // an SRV slot: empty until a record fills it
+    s->srv_record = sc.srv_record;
+    none(0);
+    return true;
+  }
+  std::vector<std::string> failed;
+  if (init_server_addr(sc, s, &failed, last_addr(*cfg_, p, sc.name))) return true;
+  if (sc.resolve.resolvers.empty()) {
+    errors->insert(errors->end(), failed.begin(), failed.end());
+    return false;
+  }
+  for (const std::string& f : failed)
+    warnings.push_back(f + "; disabling server until it resolves");
+  none(uint16_t(std::atoi(port.c_str())));
+  return true;
+}
+
 backend::Backend* Runtime::find_backend(const std::string& name) {
   for (auto& b : backends)
     if (b->name() == name) return b.get();
@@ -261,7 +338,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
   for (size_t k = 0; k < p.servers.size(); ++k) {
     const config::ServerConfig& sc = p.servers[k];
     auto s = std::make_unique<backend::Server>();
-    if (!init_server_addr(sc, s.get(), errors, last_addr(*cfg_, p, sc.name))) continue;
+    if (!init_addr(p, sc, s.get(), errors)) continue;
     if (!set_connect_options(sc, sc.source.empty() ? p.source : sc.source, server_bufs_, s.get(),
                              errors))
       continue;
@@ -306,8 +383,16 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     ps.idle_timeout_ms = sc.pool_idle_timeout ? *sc.pool_idle_timeout : ms(p.timeouts.pool_idle);
     if (sc.pool_purge_delay) ps.purge_delay_ms = *sc.pool_purge_delay;
     s->make_pools(nbthread);
+    // As HAProxy, a server written with a name shows it (srv_fqdn) even
+    // when nothing resolves it at run time.
+    if (const std::string host = host_of(sc.address); sc.srv_record.empty() && !is_ip_literal(host))
+      s->set_hostname(host);
     backend::Server* added = be->add_server(std::move(s));
-    if (sc.check && added->has_addr && !p.disabled) add_check(p, sc, be.get(), added, errors);
+    if (dns::Resolvers* rs = find_resolvers(sc.resolve.resolvers))
+      rs->add_server(be.get(), added, sc);
+    // A server resolved at run time is checked once it has an address.
+    if (sc.check && (added->has_addr || !sc.resolve.resolvers.empty()) && !p.disabled)
+      add_check(p, sc, be.get(), added, errors);
   }
   be->settings.stick_rules = p.stick_rules;
   be->dyn_cookie.key = p.dynamic_cookie_key;
@@ -444,6 +529,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   // Proxy ids: "id", else the order of the sections, from 1 (defaults have none;
   // a stats socket's internal proxy comes first, as in HAProxy).
   const std::vector<int> ids = config::proxy_ids(cfg);
+  create_resolvers(cfg);
   for (size_t i = 0; i < cfg.proxies.size(); ++i) {
     const config::ProxyConfig& p = cfg.proxies[i];
     if (p.kind == config::ProxyKind::kBackend || p.kind == config::ProxyKind::kListen)

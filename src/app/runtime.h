@@ -14,6 +14,7 @@
 #include "backend/health_check.h"
 #include "backend/server_state.h"
 #include "config/model.h"
+#include "dns/resolvers.h"
 #include "net/address.h"
 #include "net/adopted_sockets.h"
 #include "net/listen_set.h"
@@ -59,6 +60,8 @@ class Runtime {
   std::vector<std::unique_ptr<backend::Backend>> backends;
   // One per server with "check"; each runs on worker thread hc->thread().
   std::vector<std::unique_ptr<backend::HealthCheck>> checks;
+  // One per resolvers section; each runs on worker thread r->thread().
+  std::vector<std::unique_ptr<dns::Resolvers>> resolvers;
   std::vector<FrontendRuntime> frontends;
   int nbthread = 1;
   int64_t hard_stop_after_ms = 0;    // 0: wait for sessions forever
@@ -122,6 +125,14 @@ class Runtime {
   // as proxy_logs() finds them, under its log-tag; none without targets.
   void set_event_log(const config::ProxyConfig& p, backend::Backend* be,
                      std::vector<std::string>* errors);
+  // The resolvers sections, spread over the workers (before the backends).
+  void create_resolvers(const config::Config& cfg);
+  dns::Resolvers* find_resolvers(const std::string& name);
+  // Finds a server's first address (init-addr). A server resolved at run
+  // time whose methods all fail starts in resolution maintenance with a
+  // warning, as in HAProxy; an SRV slot starts there, empty.
+  bool init_addr(const config::ProxyConfig& p, const config::ServerConfig& sc, backend::Server* s,
+                 std::vector<std::string>* errors);
   // fullconn of a backend section, or HAProxy's default for it.
   int fullconn_of(const config::ProxyConfig& be) const;
   const config::Config* cfg_ = nullptr;  // during build() only

@@ -55,7 +55,9 @@ bool init_server_addr(const config::ServerConfig& sc, backend::Server* s,
     std::optional<net::Address> a;
     if (method == "none") {
       s->has_addr = false;  // the address stays unknown; the port is kept
-      a = net::Address::parse("0.0.0.0:0", &err);
+      const size_t colon = sc.address.rfind(':');
+      a = net::Address::parse(
+          "0.0.0.0:" + (colon == std::string::npos ? "0" : sc.address.substr(colon + 1)), &err);
     } else if (method == "libc") {
       a = net::Address::parse(sc.address, &err);
     } else {  // an IP or the state file's, with the port written on the server line
@@ -72,7 +74,7 @@ bool init_server_addr(const config::ServerConfig& sc, backend::Server* s,
       why += (why.empty() ? "" : "; ") + method + ": " + err;
       continue;
     }
-    s->addr = *a;
+    s->set_address(*a);
     s->addr_from_client = s->has_addr && is_any(*a);
     s->port_from_client = sc.port_from_client;
     s->port_offset = sc.port_offset;

@@ -109,8 +109,8 @@ void Runtime::apply_state_rows(const std::vector<backend::ServerStateRow>& rows,
     if (!s) continue;
     if (same_address_only) {  // a server moved by the new configuration is another server
       char ip[64];
-      if (s->client_dependent() || row.addr != s->addr.ip_str(ip, sizeof ip) ||
-          row.port != s->addr.port())
+      const net::Address cur = s->address();
+      if (s->client_dependent() || row.addr != cur.ip_str(ip, sizeof ip) || row.port != cur.port())
         continue;
     }
     const std::string who = be->name() + "/" + s->name;

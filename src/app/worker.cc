@@ -82,7 +82,11 @@ void Worker::start() {
       if (hc->thread() == index_) hc->start(&loop_);
     for (auto& f : rt_->ring_forwarders)
       if (f->thread() == index_) f->start(&loop_);
+    for (auto& r : rt_->resolvers)
+      if (r->thread() == index_) r->start(&loop_);
     loop_.run();
+    for (auto& r : rt_->resolvers)
+      if (r->thread() == index_) r->stop();
     for (auto& hc : rt_->checks)
       if (hc->thread() == index_) hc->stop();
     for (auto& f : rt_->ring_forwarders)

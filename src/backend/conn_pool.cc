@@ -96,7 +96,7 @@ net::Connection* ConnPool::take_private(const ConnRequest& r, int64_t now_ms) {
   }
   // Opened for another server name, or with a PROXY header saying something
   // else (set-src changed the address, another unique id).
-  if (net::tls_server_name(c) != r.sni || c->proxy_key != r.proxy_key) {
+  if (net::tls_server_name(c) != r.sni || c->proxy_key != r.proxy_key || c->addr_gen != addr_gen_) {
     r.priv->close();
     return nullptr;
   }
@@ -155,8 +155,17 @@ void ConnPool::available_died(net::Connection* c) {
   --self->avail_count_;
 }
 
+bool ConnPool::follow_address() {
+  const uint32_t gen = srv_->addr_gen();
+  if (gen == addr_gen_) return true;
+  addr_gen_ = gen;
+  idle_.close_all();
+  return false;
+}
+
 net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   if (r.fresh) return nullptr;
+  follow_address();
   // A warm reload's connection not adopted yet: this thread takes one.
   if (idle_.idle_count() == 0) {
     if (g_starved_on.load(std::memory_order_acquire) && !srv_->handover.pending())
@@ -199,7 +208,8 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
     if (sc->mux->detach(sc, true)) note_streams(c);
     return;
   }
-  bool keep = r.reusable;
+  follow_address();
+  bool keep = r.reusable && c->addr_gen == addr_gen_;  // not opened to a former address
   if (settings_.reuse == HttpReuse::kNever ||
       (c->flags & (net::kConnPrivate | net::kConnProxyHdr))) {
     keep = keep && r.priv && r.client_keep && settings_.max_conn != 0 &&
@@ -232,9 +242,11 @@ bool ConnPool::adopt(const HandoverInbox::Entry& e, int64_t now_ms) {
     close(e.fd);
     return false;
   }
+  follow_address();
   net::Connection* c =
-      net::Connection::create(EventLoop::current(), e.fd, srv_->addr, e.conn_flags);
+      net::Connection::create(EventLoop::current(), e.fd, srv_->address(), e.conn_flags);
   if (!c) return false;  // closed by create()
+  c->addr_gen = addr_gen_;
   if (!c->set_transport(srv_->xprt)) {
     c->destroy();
     return false;
@@ -260,6 +272,10 @@ bool ConnPool::adopt(const HandoverInbox::Entry& e, int64_t now_ms) {
 
 int ConnPool::tick(int64_t now_ms, bool serving) {
   if (!serving) return idle_.close_all();  // nothing may reuse these
+  if (srv_->addr_gen() != addr_gen_) {     // moved: what is parked leads to the former address
+    addr_gen_ = srv_->addr_gen();
+    return idle_.close_all();
+  }
   if (now_ms - last_purge_ms_ < settings_.purge_delay_ms) return 0;
   last_purge_ms_ = now_ms;
   if (leader_) srv_->roll_need_estimate();

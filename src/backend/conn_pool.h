@@ -100,7 +100,8 @@ class ConnPool {
   void release(mux::StreamConnector* sc, const ConnRelease& r, int64_t now_ms);
 
   // Housekeeping, called every ~100 ms: closes every idle connection when
-  // the server is not serving (DOWN, maintenance); else purges every
+  // the server is not serving (DOWN, maintenance) or changed its address;
+  // else purges every
   // pool-purge-delay (see IdlePool::purge). Returns: connections closed.
   int tick(int64_t now_ms, bool serving);
 
@@ -159,6 +160,12 @@ class ConnPool {
   List avail_;  // in use, room for more streams; linked by Connection::idle_hook
   size_t avail_count_ = 0;
   int64_t last_purge_ms_ = 0;
+  // The server's address generation the idle lists were filled under; when
+  // the server moves, every idle connection is closed (they lead to the
+  // former address) before anything is taken or parked.
+  uint32_t addr_gen_ = 0;
+  // Returns: false after closing the idle lists, if the server moved.
+  bool follow_address();
 };
 
 }  // namespace hearth::backend

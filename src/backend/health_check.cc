@@ -195,13 +195,19 @@ void HealthCheck::io_cb(Tasklet*, void* ctx, uint32_t) {
 // IDLE -> CONNECTING, or a result at once if no socket could be opened.
 void HealthCheck::begin() {
   EventLoop* loop = loop_.load();
-  if (paused_ || srv_->disabled.load()) {  // maintenance: look again later
+  // Maintenance, or no address yet: look again later.
+  if (paused_ || srv_->disabled.load() || !srv_->has_addr.load()) {
     arm(loop->now_ms() + spec_.intervals.inter);
     return;
   }
   start_ms_ = loop->now_ms();
   int err = 0;
-  conn_ = net::Connection::connect_to(loop, spec_.addr, srv_->check_xprt, &err);
+  net::Address to = spec_.addr;
+  if (spec_.follow_server) {
+    to = srv_->address();
+    to.set_port(srv_->check_port ? uint16_t(srv_->check_port) : to.port());
+  }
+  conn_ = net::Connection::connect_to(loop, to, srv_->check_xprt, &err);
   phase_ = Phase::kConnecting;
   if (!conn_ && err) return finish(connect_error_status(err), 0, std::strerror(err));
   if (!conn_) return finish(CheckStatus::kSockErr, 0, "cannot register the socket");

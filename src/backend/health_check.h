@@ -76,6 +76,9 @@ std::string build_check_request(std::string_view method, std::string_view uri,
 
 struct CheckSpec {
   net::Address addr;  // where checks connect ("addr" and "port" applied)
+  // No "addr": checks follow the server's address as it changes (run-time
+  // resolution, "set server addr"), with "port" applied.
+  bool follow_server = true;
   CheckIntervals intervals;
   int rise = 2;
   int fall = 3;

@@ -62,9 +62,9 @@ std::string server_state_text(Backend& be, const Server& s, bool up, const Check
   return t;
 }
 
-std::string maintenance_text(Backend& be, const Server& s) {
-  return server_id(be, s) + " is going DOWN for maintenance" + usable_counts(be, false) +
-         left_sessions(s);
+std::string maintenance_text(Backend& be, const Server& s, const std::string& reason) {
+  return server_id(be, s) + " is going DOWN for maintenance" +
+         (reason.empty() ? "" : " (" + reason + ")") + usable_counts(be, false) + left_sessions(s);
 }
 
 std::string maintenance_left_text(const Backend& be, const Server& s) {

@@ -39,8 +39,9 @@ std::string check_result_text(const Backend& be, const Server& s, bool passed,
 // under log-health-checks where the check's own line already gave it).
 std::string server_state_text(Backend& be, const Server& s, bool up, const CheckOutcome* why);
 
-// "[Backup ]Server B/S is going DOWN for maintenance. ..." with the counts.
-std::string maintenance_text(Backend& be, const Server& s);
+// "[Backup ]Server B/S is going DOWN for maintenance[ (REASON)]. ..." with
+// the counts (REASON: why resolution took it out, "DNS NX status"...).
+std::string maintenance_text(Backend& be, const Server& s, const std::string& reason = "");
 // "[Backup ]Server B/S is UP/READY (leaving forced maintenance)." (or DOWN
 // when its checks start it DOWN).
 std::string maintenance_left_text(const Backend& be, const Server& s);

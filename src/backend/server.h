@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -72,7 +73,35 @@ struct ServerCounters {
 class Server {
  public:
   std::string name;
-  net::Address addr;
+
+  // Where its connections go. Written at load, then by run-time resolution
+  // (its resolvers' thread) or the runtime API, read by every worker: all
+  // through these, under addr_mu_. Each change bumps addr_gen(), which the
+  // pools compare to drop connections opened to a former address.
+  net::Address address() const {
+    std::lock_guard<std::mutex> g(addr_mu_);
+    return addr_;
+  }
+  void set_address(const net::Address& a) {
+    std::lock_guard<std::mutex> g(addr_mu_);
+    addr_ = a;
+    addr_gen_.fetch_add(1, std::memory_order_release);
+  }
+  uint32_t addr_gen() const { return addr_gen_.load(std::memory_order_acquire); }
+  // The name it resolves at run time ("": none; show servers state's
+  // srv_fqdn) and the SRV label it was filled from ("": none; srvrecord).
+  std::string hostname() const {
+    std::lock_guard<std::mutex> g(addr_mu_);
+    return hostname_;
+  }
+  void set_hostname(std::string h) {
+    std::lock_guard<std::mutex> g(addr_mu_);
+    hostname_ = std::move(h);
+  }
+  std::string srv_record;  // set at load, never changed
+  // An SRV record filled it once (HAProxy's "FQDN set" admin bit, 0x40, which
+  // stays once the slot is emptied again).
+  std::atomic<bool> fqdn_set{false};
   net::Transport* xprt = net::raw_transport();  // what carries its connections
   // TLS toward the server ("ssl"): the transport `xprt` then points to, and
   // the SNI expression evaluated for each new connection (null: no SNI).
@@ -111,11 +140,13 @@ class Server {
     cookie_.store(&cookie_values_.back(), std::memory_order_release);
   }
   bool cookie_from_config = false;  // "cookie VALUE": dynamic cookies leave it alone
-  // False after "init-addr none" found no address: the server stays out of
-  // service (MAINT for the API) whatever "enable server" says, as HAProxy's
-  // resolution maintenance.
-  bool has_addr = true;
-  int weight = 1;
+  // False while it has no address (init-addr none, a name that stopped
+  // resolving, an empty SRV slot): out of service whatever "enable server"
+  // says, shown "MAINT (resolution)" as HAProxy's resolution maintenance.
+  std::atomic<bool> has_addr{true};
+  // Its weight now (SRV records and state files change it; the LB reads it
+  // under the backend's mutex, the API anywhere).
+  std::atomic<int> weight{1};
   int maxconn = 0;  // 0 = unlimited
   // minconn below maxconn: the limit follows the backend's load (HAProxy's
   // dynamic maxconn): at least minconn, maxconn once the backend holds
@@ -192,9 +223,10 @@ class Server {
   // Returns: the address to connect to for a client whose destination is
   // `dst` (null: unknown, `addr` as it is).
   net::Address target(const net::Address* dst) const {
-    if (!dst || !client_dependent()) return addr;
-    net::Address a = addr_from_client ? *dst : addr;
-    a.set_port(port_from_client ? (dst->port() + port_offset) & 0xffff : addr.port());
+    const net::Address cur = address();
+    if (!dst || !client_dependent()) return cur;
+    net::Address a = addr_from_client ? *dst : cur;
+    a.set_port(port_from_client ? (dst->port() + port_offset) & 0xffff : cur.port());
     return a;
   }
 
@@ -220,6 +252,10 @@ class Server {
  private:
   std::atomic<const std::string*> cookie_{nullptr};
   std::deque<std::string> cookie_values_;  // never shrinks: see cookie()
+  mutable std::mutex addr_mu_;
+  net::Address addr_;
+  std::string hostname_;
+  std::atomic<uint32_t> addr_gen_{0};
 };
 
 }  // namespace hearth::backend

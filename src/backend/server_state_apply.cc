@@ -59,11 +59,17 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   r.srv_forced_id = s.puid_forced ? 1 : 0;
   r.srv_name = s.name;
   char ip[64];
-  r.addr = s.addr.ip_str(ip, sizeof ip);
-  r.op_state = !maint && s.up.load() ? kOpRunning : kOpStopped;
+  const net::Address addr = s.address();
+  const bool resolved = s.has_addr.load();
+  r.addr = resolved ? addr.ip_str(ip, sizeof ip) : "";
+  r.op_state = !maint && resolved && s.up.load() ? kOpRunning : kOpStopped;
+  // As HAProxy: a slot an SRV record filled carries the FQDN bit (for good).
+  r.fqdn = s.hostname();
+  r.srvrecord = s.srv_record;
   r.admin_state = (maint ? kAdminForcedMaint : 0) |
                   (s.config_maint.load() ? kAdminConfigMaint : 0) |
-                  (s.drain.load() ? kAdminForcedDrain : 0);
+                  (s.drain.load() ? kAdminForcedDrain : 0) | (resolved ? 0 : kAdminResolveMaint) |
+                  (s.fqdn_set.load() ? kAdminFqdnMaint : 0);
   r.uweight = s.weight;
   r.iweight = s.iweight;
   r.since_change_s = (now_ms - h.last_change_ms()) / 1000;
@@ -71,9 +77,9 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   r.check_status = check_status_number(h.checked ? last.status : CheckStatus::kNone);
   r.check_result = h.checked ? check_result_number(last.status) : 0;
   // An unchecked server in maintenance reads as fully DOWN, as in HAProxy.
-  r.check_health = !h.checked && maint ? 0 : h.health.load();
+  r.check_health = !h.checked && (maint || !resolved) ? 0 : h.health.load();
   r.check_state = h.checked ? kCheckConfigured | kCheckEnabled | (maint ? kCheckPaused : 0) : 0;
-  r.port = s.addr.port();
+  r.port = addr.port();
   r.check_port = s.check_port;
   r.check_addr = s.check_addr;
   return r;
@@ -109,7 +115,10 @@ bool apply_server_state(const ServerStateRow& row, bool checked, Server& s, Appl
   // A weight changed at run time survives, unless the configuration's own
   // weight changed since the file was written.
   if (row.iweight == s.iweight) s.weight = row.uweight;
-  if (row.port != 0 && row.port != s.addr.port()) s.addr.set_port(uint16_t(row.port));
+  if (net::Address a = s.address(); row.port != 0 && row.port != a.port()) {
+    a.set_port(uint16_t(row.port));
+    s.set_address(a);
+  }
   if (checked && !s.disabled.load()) {
     const bool down = row.op_state == kOpStopped;
     out->check_start = down ? InitState::kFullyDown : InitState::kFullyUp;

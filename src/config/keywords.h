@@ -74,6 +74,15 @@ void parse_server(const Directive& d, ProxySection& section, Reporter& rep);
 // Returns: 1 if applied, 0 if `o` is not one, -1 after an error.
 int apply_server_conn_option(const Directive& d, size_t v, const std::string& o,
                              const std::string& kw, ServerConfig& sv, Reporter& rep);
+// Applies the resolution option `o` of a server line (resolvers,
+// resolve-prefer, resolve-net, resolve-opts), whose value is d[v], if it is
+// one (server_resolve_keywords.cc).
+// Returns: 1 if applied, 0 if `o` is not one, -1 after an error.
+int apply_server_resolve_option(const Directive& d, size_t v, const std::string& o,
+                                const std::string& kw, ServerConfig& sv, Reporter& rep);
+// "server-template PREFIX NUM|LOW-HIGH FQDN[:PORT] [options]"
+// (server_template_keyword.cc): one server per number, as "server" lines.
+void parse_server_template(const Directive& d, ProxySection& section, Reporter& rep);
 // Applies the PROXY protocol option d[*i] of a server line (send-proxy & co,
 // proxy-v2-options, check-send-proxy), moving *i past its value if it has one.
 // Returns: 1 if applied, 0 if d[*i] is not one, -1 after an error.
@@ -204,6 +213,14 @@ bool parse_log_target(const Directive& d, LogTarget* out, Reporter& rep);
 // section goes to parse_ring_keyword. `bufsize` is tune.bufsize.
 int open_ring(const Directive& d, Config& config, Reporter& rep);
 void parse_ring_keyword(const Directive& d, RingConfig& ring, int bufsize, Reporter& rep);
+
+// "resolvers NAME" sections (resolvers_keywords.cc): the header adds a
+// section to config.resolvers (returns its index, or -1 after reporting);
+// each line goes to parse_resolvers_keyword; finish_resolvers checks a
+// section once it closes.
+int open_resolvers(const Directive& d, Config& config, Reporter& rep);
+void parse_resolvers_keyword(const Directive& d, ResolversConfig& r, Reporter& rep);
+void finish_resolvers(const ResolversConfig& r, Reporter& rep);
 
 // "program NAME" sections (program_keywords.cc): the header adds a program
 // to config.programs (returns its index, or -1 after reporting); each line of

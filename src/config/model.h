@@ -34,6 +34,7 @@ struct SourceLoc {
 #include "config/log_model.h"
 #include "config/persist_model.h"
 #include "config/program_model.h"
+#include "config/resolvers_model.h"
 namespace hearth::config {
 
 enum class ProxyKind { kFrontend, kBackend, kListen, kDefaults };
@@ -133,6 +134,12 @@ struct ServerConfig {
   bool send_proxy_v1 = false, send_proxy_v2 = false;
   uint16_t proxy_v2_opts = 0;
   bool check_send_proxy = false;
+  // Run-time resolution: resolvers, resolve-prefer, resolve-net, resolve-opts.
+  ServerResolveConfig resolve;
+  // "server-template": the SRV label its slots are filled from ("_svc._proto.name";
+  // "": an A/AAAA template or a plain server), and whether it came from one.
+  std::string srv_record;
+  bool from_template = false;
 };
 
 // Where a bind line's certificates come from: "crt PATH" (a PEM file or a
@@ -592,6 +599,8 @@ struct Config {
   std::map<std::string, ErrorReplies> http_errors;
   // "ring" sections in file order.
   std::vector<RingConfig> rings;
+  // "resolvers" sections in file order.
+  std::vector<ResolversConfig> resolvers;
   // "program" sections in file order (master-worker mode only).
   std::vector<ProgramConfig> programs;
 

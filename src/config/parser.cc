@@ -21,7 +21,8 @@ namespace detail {
 namespace {
 
 const char* const kSectionKeywords =
-    "global, defaults, frontend, backend, listen, userlist, http-errors, ring or program";
+    "global, defaults, frontend, backend, listen, userlist, http-errors, ring, resolvers or "
+    "program";
 
 // Feeds lines to the keyword handlers of the current section and keeps what
 // carries between sections: the defaults in effect and the named defaults.
@@ -38,7 +39,17 @@ class ConfigParser {
   void finish();
 
  private:
-  enum class Section { kNone, kGlobal, kProxy, kUserlist, kHttpErrors, kRing, kProgram, kSkipped };
+  enum class Section {
+    kNone,
+    kGlobal,
+    kProxy,
+    kUserlist,
+    kHttpErrors,
+    kRing,
+    kResolvers,
+    kProgram,
+    kSkipped
+  };
 
   void parse_line(std::string_view line, const SourceLoc& loc);
   void parse_directive(const Directive& d);
@@ -58,7 +69,9 @@ class ConfigParser {
   std::string http_errors_;    // the name of the http-errors section being read
   int ring_ = -1;              // the ring section being read (-1: an invalid header)
   RingConfig scratch_ring_;    // takes the lines after an invalid ring header
-  int program_ = -1;           // the program section being read (-1: an invalid header)
+  int resolvers_ = -1;         // the resolvers section being read (-1: an invalid header)
+  ResolversConfig scratch_resolvers_;
+  int program_ = -1;  // the program section being read (-1: an invalid header)
   ProgramConfig scratch_program_;
   ProxySection current_;
   // False when the section header was invalid: its lines are still checked so
@@ -152,6 +165,11 @@ void ConfigParser::parse_directive(const Directive& d) {
       parse_ring_keyword(d, ring_ >= 0 ? result_.config.rings[size_t(ring_)] : scratch_ring_,
                          result_.config.global.tune_bufsize, rep_);
       break;
+    case Section::kResolvers:
+      parse_resolvers_keyword(
+          d, resolvers_ >= 0 ? result_.config.resolvers[size_t(resolvers_)] : scratch_resolvers_,
+          rep_);
+      break;
     case Section::kProgram:
       parse_program_keyword(
           d, program_ >= 0 ? result_.config.programs[size_t(program_)] : scratch_program_, rep_);
@@ -202,6 +220,11 @@ bool ConfigParser::open_section(const Directive& d) {
     section_ = Section::kRing;
     section_label_ = d.size() > 1 ? kw + " " + d[1] : kw;
     ring_ = open_ring(d, result_.config, rep_);
+  } else if (kw == "resolvers") {
+    close_section();
+    section_ = Section::kResolvers;
+    section_label_ = d.size() > 1 ? kw + " " + d[1] : kw;
+    resolvers_ = open_resolvers(d, result_.config, rep_);
   } else if (kw == "program") {
     close_section();
     section_ = Section::kProgram;
@@ -372,6 +395,9 @@ void ConfigParser::close_section() {
       result_.config.proxies.push_back(std::move(current_.proxy));
     }
   }
+  if (section_ == Section::kResolvers && resolvers_ >= 0)
+    finish_resolvers(result_.config.resolvers[size_t(resolvers_)], rep_);
+  resolvers_ = -1;
   current_ = ProxySection{};
   keep_current_ = false;
   section_ = Section::kNone;

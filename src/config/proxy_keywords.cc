@@ -217,6 +217,7 @@ const KeywordSpec kKeywords[] = {
     {"use_backend", kInFrontend, Misplaced::kReject, parse_use_backend},
     {"acl", kInProxies, Misplaced::kReject, parse_acl},
     {"server", kInBackend, Misplaced::kReject, parse_server},
+    {"server-template", kInBackend, Misplaced::kReject, parse_server_template},
     {"default-server", kBackSide, Misplaced::kReject, parse_default_server},
     {"source", kBackSide, Misplaced::kIgnore, parse_proxy_source},
     {"timeout", kAnywhere, Misplaced::kReject, parse_timeout},

@@ -18,34 +18,15 @@ const char* const kSupported =
     "no-tlsv10, no-tlsv11, no-tlsv12, no-tlsv13, force-tlsv12, force-tlsv13, check-ssl, "
     "no-check-ssl, check-sni, check-alpn, send-proxy, send-proxy-v2, send-proxy-v2-ssl, "
     "send-proxy-v2-ssl-cn, no-send-proxy, no-send-proxy-v2, no-send-proxy-v2-ssl, "
-    "no-send-proxy-v2-ssl-cn, proxy-v2-options, check-send-proxy";
+    "no-send-proxy-v2-ssl-cn, proxy-v2-options, check-send-proxy, resolvers, resolve-prefer, "
+    "resolve-net, resolve-opts";
 
 // HAProxy server options Hearth recognises but does not implement yet.
-const char* const kLaterOptions[] = {"agent-addr",
-                                     "agent-check",
-                                     "agent-inter",
-                                     "agent-port",
-                                     "agent-send",
-                                     "check-proto",
-                                     "error-limit",
-                                     "namespace",
-                                     "no-verify",
-                                     "observe",
-                                     "on-error",
-                                     "on-marked-down",
-                                     "on-marked-up",
-                                     "pool-low-conn",
-                                     "proto",
-                                     "resolve-net",
-                                     "resolve-opts",
-                                     "resolve-prefer",
-                                     "resolvers",
-                                     "npn",
-                                     "allow-0rtt",
-                                     "slowstart",
-                                     "track",
-                                     "usesrc",
-                                     "ws"};
+const char* const kLaterOptions[] = {
+    "agent-addr",   "agent-check",   "agent-inter", "agent-port", "agent-send", "check-proto",
+    "error-limit",  "namespace",     "no-verify",   "observe",    "on-error",   "on-marked-down",
+    "on-marked-up", "pool-low-conn", "proto",       "npn",        "allow-0rtt", "slowstart",
+    "track",        "usesrc",        "ws"};
 
 // Parses the value of `opt` at d[i]; reports errors under `kw`.
 std::optional<int64_t> int_value(const Directive& d, size_t i, const std::string& kw,
@@ -214,6 +195,8 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Serv
       if (applied < 0) return false;
     } else if (int conn = apply_server_conn_option(d, v, o, kw, sv, rep)) {
       if (conn < 0) return false;
+    } else if (int res = apply_server_resolve_option(d, v, o, kw, sv, rep)) {
+      if (res < 0) return false;
     } else {
       bool later = false;
       for (const char* l : kLaterOptions) later = later || o == l;

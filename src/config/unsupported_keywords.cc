@@ -20,8 +20,8 @@ bool has_prefix(const std::string& word, std::string_view prefix) {
   return word.compare(0, prefix.size(), prefix) == 0;
 }
 
-const char* const kSections[] = {"resolvers", "peers",  "mailers",  "cache", "log-forward",
-                                 "crt-store", "traces", "fcgi-app", "acme",  "dynamic-update"};
+const char* const kSections[] = {"peers",  "mailers",  "cache", "log-forward",   "crt-store",
+                                 "traces", "fcgi-app", "acme",  "dynamic-update"};
 
 const char* const kGlobal[] = {"busy-polling",
                                "cluster-secret",
@@ -78,7 +78,6 @@ const char* const kProxy[] = {"backlog",
                               "max-session-srv-conns",
                               "persist",
                               "rate-limit",
-                              "server-template",
                               "source",
                               "tcp-check",
                               "use-fcgi-app",

@@ -51,6 +51,7 @@ class Validator {
   void check_settings(const ProxyConfig& p);
   void settle_layer7_balance(ProxyConfig& p);
   void check_balance_factor(const ProxyConfig& p);
+  void check_resolution(const ServerConfig& s);
 
   ParseResult& r_;
   const Config& config_;
@@ -113,6 +114,27 @@ void Validator::check_backend_ref(const ProxyConfig& p, const std::string& name,
   }
 }
 
+// A server's "resolvers" must name a section; its other resolution options
+// only matter with one (as in HAProxy, where they are accepted and unused).
+void Validator::check_resolution(const ServerConfig& s) {
+  const ServerResolveConfig& r = s.resolve;
+  if (r.resolvers.empty()) {
+    if (!s.srv_record.empty())
+      error(s.loc, "server-template",
+            "server '" + s.name + "': the SRV label '" + s.srv_record +
+                "' is resolved at run time only: add 'resolvers NAME'");
+    else if (!r.nets.empty() || r.dup_ip >= 0 || r.ignore_weight)
+      warning(s.loc, "server",
+              "server '" + s.name +
+                  "': resolve-net and resolve-opts have no effect without 'resolvers'");
+    return;
+  }
+  for (const ResolversConfig& rc : config_.resolvers)
+    if (rc.name == r.resolvers) return;
+  error(s.loc, "server",
+        "server '" + s.name + "': no resolvers section named '" + r.resolvers + "'");
+}
+
 void Validator::check_servers(const ProxyConfig& p) {
   for (const UseServerRule& r : p.use_servers) {
     if (r.fmt) continue;  // a name computed per request: checked then
@@ -131,6 +153,7 @@ void Validator::check_servers(const ProxyConfig& p) {
       error(s.loc, "server",
             "server '" + s.name + "': invalid address '" + s.address + "': " + why);
     }
+    check_resolution(s);
     if (s.weight < 0 || s.weight > 256) {
       error(s.loc, "server",
             "server '" + s.name + "': weight expects 0 to 256, got " + std::to_string(s.weight));

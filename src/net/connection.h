@@ -104,6 +104,9 @@ class Connection final : public FdHandler {
   // or sent), and the key of what the header said (kConnProxyHdr).
   ProxyOut* pp_out = nullptr;
   uint64_t proxy_key = 0;
+  // The server address generation it was opened for (backend::Server::
+  // addr_gen): a pool keeps it only while the server's address is that one.
+  uint32_t addr_gen = 0;
   // Leaves the idle list it is in (no-op if none).
   void unlink_idle() {
     if (idle_unlink) idle_unlink(this);

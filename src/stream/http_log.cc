@@ -35,7 +35,10 @@ void HttpStream::log_http() {
   }
   r.backend_src = log_.be_src;
   const backend::Server* srv = ss_.server();
-  if (srv) to_log_addr(srv->addr.sa(), &r.server);
+  if (srv) {
+    const net::Address a = srv->address();
+    to_log_addr(a.sa(), &r.server);
+  }
   r.fe_name = fe_->name;
   r.fe_ssl = cli && cli->xprt && cli->xprt->ssl(cli);
   r.be_name = be_ ? be_->name() : fe_->name;  // as HAProxy: no backend, the frontend

@@ -130,10 +130,12 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
   if (srv_->client_dependent() && client_) {
     if (const Session* sess = Session::of(client_)) dst = sess->dst_addr(client_);
   }
+  const uint32_t gen = srv_->addr_gen();  // before the address: a change between closes it later
   scb_ = open_server_connection(srv_->target(dst ? &*dst : nullptr), srv_->xprt,
                                 mode_ ? mode_ : srv_->http_mux, app_, tasklet_, wait_,
                                 srv_->conn_opts, &bs().srv_sock);
   if (!scb_) return connect_failed(false, now_ms);  // refused at once
+  scb_->conn->addr_gen = gen;
   if (srv_->pp_version &&
       !net::queue_proxy_header(scb_->conn, srv_->pp_version, srv_->pp_opts, proxy_source()))
     return connect_failed(false, now_ms);

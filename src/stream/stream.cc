@@ -564,7 +564,10 @@ void Stream::log_end() {
   }
   r.backend_src = be_src_;
   const backend::Server* srv = ss_.server();
-  if (srv) to_log_addr(srv->addr.sa(), &r.server);
+  if (srv) {
+    const net::Address a = srv->address();
+    to_log_addr(a.sa(), &r.server);
+  }
   r.fe_name = fe_->name;
   r.fe_ssl = cli && cli->xprt && cli->xprt->ssl(cli);
   r.be_name = be_ ? be_->name() : fe_->name;

@@ -17,7 +17,7 @@ inline void add_idle_servers(backend::Backend& be, std::initializer_list<const c
     auto s = std::make_unique<backend::Server>();
     s->name = name;
     std::string err;
-    s->addr = *net::Address::parse("127.0.0.1:9", &err);
+    s->set_address(*net::Address::parse("127.0.0.1:9", &err));
     s->make_pools(1);
     be.add_server(std::move(s));
   }

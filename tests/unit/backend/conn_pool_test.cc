@@ -487,3 +487,53 @@ TEST_F(ConnPoolTest, SingleStreamConnectionsAreNeverShared) {
 
 }  // namespace
 }  // namespace hearth::backend
+
+namespace hearth::backend {
+namespace {
+
+// --- A server that moved (run-time resolution, "set server addr").
+
+net::Address addr(const char* text) {
+  std::string err;
+  return *net::Address::parse(text, &err);
+}
+
+TEST_F(ConnPoolTest, AddressChangeClosesIdleAndRetiresConnectionsInUse) {
+  make_pool(HttpReuse::kAlways);
+  parked(1);
+  mux::StreamConnector* busy = active(1);  // carrying an exchange during the change
+  EXPECT_EQ(pool_->idle_count(), 1u);
+  srv_.set_address(addr("127.0.0.9:80"));
+  EXPECT_EQ(pool_->acquire(req(false), now()), nullptr);  // the former address: closed
+  EXPECT_EQ(pool_->idle_count(), 0u);
+  finish(busy);  // opened to the former address: closed, not parked
+  EXPECT_EQ(pool_->idle_count(), 0u);
+  mux::StreamConnector* fresh = active(1);  // opened to the new address
+  fresh->conn->addr_gen = srv_.addr_gen();
+  Connection* kept = finish(fresh);
+  EXPECT_EQ(pool_->idle_count(), 1u);
+  EXPECT_EQ(pool_->acquire(req(false), now()), kept);
+  close(kept);
+}
+
+TEST_F(ConnPoolTest, TickClosesTheIdleConnectionsOfAServerThatMoved) {
+  make_pool(HttpReuse::kSafe);
+  parked(1);
+  parked(0);
+  EXPECT_EQ(pool_->tick(now(), true), 0);
+  srv_.set_address(addr("[::1]:80"));
+  EXPECT_EQ(pool_->tick(now(), true), 2);
+  EXPECT_EQ(pool_->idle_count(), 0u);
+}
+
+TEST_F(ConnPoolTest, PrivateConnectionOfAFormerAddressIsNotReused) {
+  make_pool(HttpReuse::kNever);
+  finish(active(1));  // parked in the client's private slot
+  ASSERT_NE(priv_.conn_for(&srv_), nullptr);
+  srv_.set_address(addr("127.0.0.9:80"));
+  EXPECT_EQ(pool_->acquire(req(false), now()), nullptr);
+  EXPECT_EQ(priv_.conn_for(&srv_), nullptr);
+}
+
+}  // namespace
+}  // namespace hearth::backend

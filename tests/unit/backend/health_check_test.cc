@@ -111,7 +111,7 @@ class CheckTest : public ::testing::Test {
     auto s = std::make_unique<Server>();
     s->name = "s" + std::to_string(be_.servers().size() + 1);
     std::string err;
-    s->addr = *net::Address::parse("127.0.0.1:" + std::to_string(port), &err);
+    s->set_address(*net::Address::parse("127.0.0.1:" + std::to_string(port), &err));
     s->backup = backup;
     return be_.add_server(std::move(s));
   }
@@ -120,7 +120,7 @@ class CheckTest : public ::testing::Test {
   void start(Server* s, CheckSpec spec) {
     if (!finalized_) be_.finalize();
     finalized_ = true;
-    spec.addr = s->addr;
+    spec.addr = s->address();
     check_ = std::make_unique<HealthCheck>(&be_, s, std::move(spec), 0);
     s->health.start(s->serving(), loop_.now_ms());
     check_->start(&loop_);
@@ -193,7 +193,7 @@ TEST_F(CheckTest, ListeningServerStaysUpAndARecoveredOneComesBack) {
   ASSERT_TRUE(run_until([&] { return s->health.last().status == CheckStatus::kL4Con; }));
   EXPECT_FALSE(s->up.load());
   // The server starts listening on its port: rise (3) passed checks bring it UP.
-  test::UniqueFd listener(test::listen_loopback(uint16_t(s->addr.port()), &port));
+  test::UniqueFd listener(test::listen_loopback(uint16_t(s->address().port()), &port));
   ASSERT_TRUE(listener.valid());
   ASSERT_TRUE(run_until([&] { return s->health.health.load() == 1; }));
   EXPECT_FALSE(s->up.load());

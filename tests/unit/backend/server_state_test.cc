@@ -83,8 +83,9 @@ TEST(ServerStateParse, BadValueMarksOnlyItsRow) {
 void init_server(Server& s, int weight, int port) {
   s.name = "s3";
   std::string err;
-  s.addr = *net::Address::parse("127.0.0.1:" + std::to_string(port), &err);
-  s.weight = s.iweight = weight;
+  s.set_address(*net::Address::parse("127.0.0.1:" + std::to_string(port), &err));
+  s.iweight = weight;
+  s.weight = weight;
 }
 
 ServerStateRow row_of(const std::string& line) {
@@ -101,8 +102,8 @@ TEST(ServerStateApply, MaintenanceWeightPortAndAge) {
   std::string msg;
   ASSERT_TRUE(apply_server_state(row_of(kLine), false, s, &a, &msg));
   EXPECT_TRUE(s.disabled.load());
-  EXPECT_EQ(s.weight, 5);  // iweight 1 = the configured weight
-  EXPECT_EQ(s.addr.port(), 8080);
+  EXPECT_EQ(s.weight.load(), 5);  // iweight 1 = the configured weight
+  EXPECT_EQ(s.address().port(), 8080);
   EXPECT_EQ(a.since_change_s, 100);
   EXPECT_FALSE(a.check_start.has_value());  // unchecked
 }
@@ -113,7 +114,7 @@ TEST(ServerStateApply, ChangedConfigWeightWins) {
   AppliedState a;
   std::string msg;
   ASSERT_TRUE(apply_server_state(row_of(kLine), false, s, &a, &msg));
-  EXPECT_EQ(s.weight, 3);
+  EXPECT_EQ(s.weight.load(), 3);
 }
 
 TEST(ServerStateApply, DrainAndCheckedDown) {
@@ -146,7 +147,7 @@ TEST(ServerStateApply, InvalidRowChangesNothing) {
                          false, s, &a, &msg));
   EXPECT_EQ(msg, "invalid srv_uweight value '300'");
   EXPECT_FALSE(s.disabled.load());
-  EXPECT_EQ(s.addr.port(), 80);
+  EXPECT_EQ(s.address().port(), 80);
 }
 
 }  // namespace

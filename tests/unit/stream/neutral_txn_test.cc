@@ -165,7 +165,7 @@ class NeutralTxnTest : public ::testing::Test {
     for (int i = 0; i < n; ++i) {
       auto s = std::make_unique<backend::Server>();
       s->name = "s" + std::to_string(i + 1);
-      s->addr = srv_addr_;
+      s->set_address(srv_addr_);
       s->http_mux = "msgtest";
       s->make_pools(1);
       be_->add_server(std::move(s));
