@@ -37,7 +37,7 @@ std::vector<std::string> refresh_dynamic_cookies(Backend& be) {
   for (const auto& s : be.servers()) {
     if (s->cookie_from_config) continue;
     std::string v;
-    if (dc.enabled && !dc.key.empty() && s->has_addr) v = dynamic_cookie(dc.key, s->addr);
+    if (dc.enabled && !dc.key.empty() && s->has_addr.load()) v = dynamic_cookie(dc.key, s->address());
     if (v.empty() && s->cookie().empty()) continue;
     if (!v.empty()) {
       for (const auto& other : be.servers()) {

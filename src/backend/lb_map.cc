@@ -39,7 +39,7 @@ std::vector<uint32_t> build_weight_map(const std::vector<Server*>& servers, bool
 
 int weights_gcd(const std::vector<Server*>& servers) {
   int g = 0;
-  for (const Server* s : servers) g = std::gcd(g, s->weight);
+  for (const Server* s : servers) g = std::gcd(g, s->weight.load());
   return g > 0 ? g : 1;
 }
 

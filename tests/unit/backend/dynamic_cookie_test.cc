@@ -29,7 +29,7 @@ TEST(DynamicCookie, RefreshLeavesConfiguredValuesAndWarnsOnCollisions) {
   for (const char* a : {"127.0.0.1:9101", "127.0.0.1:9101", "127.0.0.1:9102"}) {
     auto s = std::make_unique<Server>();
     s->name = std::string("s") + std::to_string(be.servers().size() + 1);
-    s->addr = addr(a);
+    s->set_address(addr(a));
     be.add_server(std::move(s));
   }
   be.servers()[2]->set_cookie("mine");
