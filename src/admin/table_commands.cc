@@ -137,7 +137,10 @@ std::string entry_line(Table& t, Entry* e, int64_t now) {
   return line + "\n";
 }
 
-std::string header(const Table& t) {
+// Entries that expired and wait for the next purge are not shown, nor
+// counted in "used" (freed here first, as HAProxy's expiry task would have).
+std::string header(Table& t) {
+  t.purge_expired(now_ms());
   return "# table: " + t.config().name + ", type: " + stick::key_type_name(t.config().type) +
          ", size:" + std::to_string(t.config().size) + ", used:" + std::to_string(t.count()) + "\n";
 }
