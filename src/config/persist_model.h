@@ -9,7 +9,7 @@
 #include <vector>
 
 namespace hearth::expr {
-class Condition;
+struct Condition;
 }
 
 namespace hearth::config {
