@@ -88,14 +88,13 @@ bool sample_to_key(expr::Sample s, const stick::Table& t, char* buf, size_t* len
   return false;
 }
 
-namespace {
-
-// A key buffer as long as the longest table key.
 char* key_buffer(size_t need) {
   static thread_local std::string buf;
   if (buf.size() < need) buf.resize(need);
   return buf.data();
 }
+
+namespace {
 
 void track(const config::StickAction& a, TxnFetch& ctx, int64_t now) {
   TrackSlots* strm = ctx.stream_trackers();

@@ -37,6 +37,9 @@ void count_status(stick::TrackSlots* strm, stick::TrackSlots* sess, int status, 
 // casts: addresses for ip/ipv6, 32 bits for integer, truncated or padded
 // for string/binary). Returns: false if the sample does not cast.
 bool sample_to_key(expr::Sample s, const stick::Table& t, char* buf, size_t* len);
+// The calling thread's buffer for a key, at least `need` bytes (valid until
+// the thread's next call).
+char* key_buffer(size_t need);
 
 // Runs one stick-counter action with the rule's fetch context.
 void apply_stick_action(const config::StickAction& a, TxnFetch& ctx);

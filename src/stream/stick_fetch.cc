@@ -176,12 +176,6 @@ std::string_view key_of(const Table& t, const Entry* e) {
   return std::string_view(e->key(), str ? e->key_len : t.config().key_len);
 }
 
-char* key_buffer(size_t need) {
-  static thread_local std::string buf;
-  if (buf.size() < need) buf.resize(need);
-  return buf.data();
-}
-
 // Operations that create the entry of the client's address when absent.
 bool creates(Op op) {
   return op == Op::kUpdtConnCnt || op == Op::kIncGpc0 || op == Op::kIncGpc1 || op == Op::kIncGpc ||
