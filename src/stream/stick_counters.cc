@@ -88,10 +88,19 @@ bool sample_to_key(expr::Sample s, const stick::Table& t, char* buf, size_t* len
   return false;
 }
 
-char* key_buffer(size_t need) {
+bool table_key(const expr::Sample& s, const stick::Table& t, std::string_view* key) {
   static thread_local std::string buf;
-  if (buf.size() < need) buf.resize(need);
-  return buf.data();
+  if (buf.size() < t.config().key_len + 16) buf.resize(t.config().key_len + 16);
+  size_t len = 0;
+  if (!sample_to_key(s, t, buf.data(), &len)) return false;
+  *key = std::string_view(buf.data(), len);
+  return true;
+}
+
+bool table_key_of(const expr::SampleExpr& e, expr::FetchContext& ctx, const stick::Table& t,
+                  std::string_view* key) {
+  expr::Sample smp;
+  return expr::eval_sample_expr(e, ctx, smp) && table_key(smp, t, key);
 }
 
 namespace {
@@ -104,12 +113,9 @@ void track(const config::StickAction& a, TxnFetch& ctx, int64_t now) {
   TrackSlots* into = strm ? strm : sess;
   stick::Table* t = a.table ? stick::table_at(a.table->index) : nullptr;
   if (!into || !t) return;
-  expr::Sample smp;
-  if (!expr::eval_sample_expr(*a.expr, ctx, smp)) return;
-  char* key = key_buffer(t->config().key_len + 16);
-  size_t len = 0;
-  if (!sample_to_key(smp, *t, key, &len)) return;
-  stick::Entry* e = t->get_or_create(std::string_view(key, len), now);
+  std::string_view key;
+  if (!table_key_of(*a.expr, ctx, *t, &key)) return;
+  stick::Entry* e = t->get_or_create(key, now);
   if (!e) return;  // full, nothing to purge: not tracked
   stick::track_start(into->slot[a.slot], *t, e, now);
   // The request and the response status being analysed count for a tracker

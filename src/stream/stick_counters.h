@@ -8,9 +8,11 @@
 // slot's events go to the stream's entry if it has one, else to the
 // session's. A slot tracked at either level is not tracked again.
 #include <cstdint>
+#include <string_view>
 
 #include "config/stick_action.h"
 #include "expr/sample.h"
+#include "expr/sample_expr.h"
 #include "stick/track.h"
 
 namespace hearth::stream {
@@ -37,9 +39,11 @@ void count_status(stick::TrackSlots* strm, stick::TrackSlots* sess, int status, 
 // casts: addresses for ip/ipv6, 32 bits for integer, truncated or padded
 // for string/binary). Returns: false if the sample does not cast.
 bool sample_to_key(expr::Sample s, const stick::Table& t, char* buf, size_t* len);
-// The calling thread's buffer for a key, at least `need` bytes (valid until
-// the thread's next call).
-char* key_buffer(size_t need);
+// The same into the calling thread's key buffer: *key views it until the
+// thread's next call. table_key_of also evaluates the sample first.
+bool table_key(const expr::Sample& s, const stick::Table& t, std::string_view* key);
+bool table_key_of(const expr::SampleExpr& e, expr::FetchContext& ctx, const stick::Table& t,
+                  std::string_view* key);
 
 // Runs one stick-counter action with the rule's fetch context.
 void apply_stick_action(const config::StickAction& a, TxnFetch& ctx);

@@ -221,11 +221,9 @@ bool TxnFetch::stick(const expr::StickQuery& q, expr::Sample& io) {
   } else {
     key_smp = io;
   }
-  char* key = key_buffer(t->config().key_len + 16);
-  size_t len = 0;
-  if (!sample_to_key(key_smp, *t, key, &len)) return false;
+  std::string_view k;
+  if (!table_key(key_smp, *t, &k)) return false;
   const int64_t now = stick_now();
-  const std::string_view k(key, len);
   Entry* e = creates(q.op) ? t->get_or_create(k, now) : t->lookup(k, now);
   // table_trackers counts its own reference, as HAProxy's does.
   const bool ok = apply(q, *t, e, q.from == StickFrom::kInput ? 0 : 1, io);

@@ -13,18 +13,6 @@ namespace {
 
 using stick::DataType;
 
-// The rule's key in its table. Returns: false (no key) when the pattern
-// gives no sample or it does not cast to the table's type.
-bool rule_key(const config::StickRule& r, stick::Table& t, TxnFetch& ctx, std::string* key) {
-  expr::Sample smp;
-  if (!expr::eval_sample_expr(*r.expr, ctx, smp)) return false;
-  key->resize(t.config().key_len + 16);
-  size_t len = 0;
-  if (!sample_to_key(smp, t, key->data(), &len)) return false;
-  key->resize(len);
-  return true;
-}
-
 bool holds(const config::StickRule& r, TxnFetch& ctx) {
   return !r.cond || expr::eval_condition(*r.cond, ctx);
 }
@@ -54,7 +42,7 @@ StickMatch stick_request_rules(const std::vector<config::StickRule>& rules,
                                const backend::Backend& be, TxnFetch& ctx, bool assigned,
                                StickStores* stores) {
   StickMatch found;
-  std::string key;
+  std::string_view key;
   const int64_t now = stick_now();
   for (const config::StickRule& r : rules) {
     if (r.kind == config::StickRule::Kind::kStoreResponse) continue;
@@ -62,7 +50,7 @@ StickMatch stick_request_rules(const std::vector<config::StickRule>& rules,
     if (!t) continue;
     // Only the first store of each table applies.
     if (r.kind == config::StickRule::Kind::kStoreRequest && stores->has(t)) continue;
-    if (!holds(r, ctx) || !rule_key(r, *t, ctx, &key)) continue;
+    if (!holds(r, ctx) || !table_key_of(*r.expr, ctx, *t, &key)) continue;
     if (r.matches()) {
       if (stick::Entry* e = t->lookup(key, now)) {
         if (!assigned && !found.server) {
@@ -94,12 +82,12 @@ StickMatch stick_request_rules(const std::vector<config::StickRule>& rules,
 
 void stick_response_rules(const std::vector<config::StickRule>& rules, TxnFetch& ctx,
                           StickStores* stores) {
-  std::string key;
+  std::string_view key;
   for (const config::StickRule& r : rules) {
     if (r.kind != config::StickRule::Kind::kStoreResponse) continue;
     stick::Table* t = stick::table_at(r.table->index);
     if (!t || stores->has(t)) continue;
-    if (!holds(r, ctx) || !rule_key(r, *t, ctx, &key)) continue;
+    if (!holds(r, ctx) || !table_key_of(*r.expr, ctx, *t, &key)) continue;
     stores->add(t, key);
   }
 }
