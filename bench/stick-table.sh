@@ -5,8 +5,9 @@
 # rate-limited (deny 429 over 1000 requests in 10 s), so the table holds up to
 # KEYS entries shared by the threads. Prints requests/s, p50/p99, the proxy's
 # CPU microseconds per request (the steadiest figure on a shared machine), the
-# 429 count, the table's entries and the proxy's RSS, then the ratio of CPU per
-# request. Needs: nginx, haproxy, wrk, curl, socat.
+# 429 count, the table's entries, the proxy's RSS and the memory per table entry
+# (RSS growth over a warm-up run with one key, divided by the entries), then the
+# ratios of CPU per request and memory per entry. Needs: nginx, haproxy, wrk, curl, socat.
 # Usage: bench/stick-table.sh [DURATION_S=8] [CONNS=50] [KEYS=100000] [THREADS=1]
 set -u
 cd "$(dirname "$0")/.."
@@ -51,13 +52,16 @@ request = function()
   return wrk.format("GET", "/", { ["x-ip"] = ip })
 end
 LUA
+sed 's/math.random(0, [0-9]* - 1)/0/' $W/keys.lua > $W/onekey.lua
 nginx -c $W/backend.conf -p $W & BK=$!
 haproxy -f $W/haproxy.cfg -db >$W/ha.log 2>&1 & HA=$!
 ./build/release/hearth -f $W/hearth.cfg -db >$W/he.log 2>&1 & HE=$!
 sleep 1
 cpu_of() { awk '{print $14+$15}' /proc/$1/stat 2>/dev/null || echo 0; }
-declare -A CPUREQ
+declare -A CPUREQ MEMENT
 run() { # name port pid sock
+  wrk -t1 -c$C -d2s -s $W/onekey.lua http://127.0.0.1:$2/ >/dev/null 2>&1
+  local rss0=$(awk '/VmRSS/{print $2}' /proc/$3/status)
   local t0=$(cpu_of $3)
   local out=$(wrk -t1 -c$C -d${D}s --latency -s $W/keys.lua http://127.0.0.1:$2/ 2>&1)
   local t1=$(cpu_of $3)
@@ -65,17 +69,21 @@ run() { # name port pid sock
   local reqs=$(echo "$out" | awk '/requests in/{print $1}')
   local p50=$(echo "$out" | awk '$1=="50%"{print $2}')
   local p99=$(echo "$out" | awk '$1=="99%"{print $2}')
-  local non2xx=$(echo "$out" | awk '/Non-2xx/{print $4}')
-  local used=$(echo "show table fe" | socat - $4 | head -1 | sed 's/.*used://')
+  local non2xx=$(echo "$out" | awk '/Non-2xx/{print $5}')
+  local used=$(echo "show table fe" | socat - $4 2>/dev/null | head -1 | sed 's/.*used://')
   local rss=$(awk '/VmRSS/{print $2}' /proc/$3/status)
   CPUREQ[$1]=$(awk -v c=$((t1 - t0)) -v r=${reqs:-0} -v hz=$(getconf CLK_TCK) \
     'BEGIN{ if (r>0) printf "%.2f", c*1e6/hz/r; else print "nan"}')
-  printf "%-8s rps=%-10s p50=%-8s p99=%-8s cpu_us_per_req=%-6s 429s=%-6s entries=%-7s rss_kib=%s\n" \
-    $1 "${rps:-FAILED}" "$p50" "$p99" ${CPUREQ[$1]} "${non2xx:-0}" "$used" "$rss"
+  MEMENT[$1]=$(awk -v a=$rss0 -v b=$rss -v n=${used:-0} \
+    'BEGIN{ if (n>1) printf "%.0f", (b-a)*1024/(n-1); else print "nan"}')
+  printf "%-8s rps=%-10s p50=%-8s p99=%-8s cpu_us_per_req=%-6s 429s=%-6s entries=%-7s rss_kib=%-7s bytes_per_entry=%s\n" \
+    $1 "${rps:-FAILED}" "$p50" "$p99" ${CPUREQ[$1]} "${non2xx:-0}" "$used" "$rss" ${MEMENT[$1]}
 }
 run haproxy 8101 $HA $W/ha.sock
 run hearth 8103 $HE $W/he.sock
 awk -v a=${CPUREQ[hearth]} -v b=${CPUREQ[haproxy]} \
   'BEGIN{ if (b>0 && a>0) printf "ratio cpu_us_per_req hearth/haproxy = %.2f\n", a/b }'
+awk -v a=${MEMENT[hearth]} -v b=${MEMENT[haproxy]} \
+  'BEGIN{ if (b>0 && a>0) printf "ratio bytes_per_entry hearth/haproxy = %.2f\n", a/b }'
 kill $BK $HA $HE 2>/dev/null; wait 2>/dev/null
 rm -rf $W

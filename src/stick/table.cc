@@ -5,7 +5,6 @@
 namespace hearth::stick {
 namespace {
 
-constexpr size_t kShards = 16;  // a power of two
 constexpr size_t kPurgeBatch = 16;
 
 uint32_t fnv1a(std::string_view s) {
@@ -32,7 +31,9 @@ const char* key_type_name(KeyType t) {
   return "?";
 }
 
-struct Table::Shard {
+// One cache line apart from its neighbours, so that threads working in
+// different shards do not pull each other's lock and list heads back and forth.
+struct alignas(64) Table::Shard {
   std::mutex mu;
   std::vector<Entry*> buckets = std::vector<Entry*>(64, nullptr);
   size_t count = 0;
@@ -71,10 +72,11 @@ struct Table::Shard {
 Table::Table(TableConfig cfg)
     : cfg_(std::move(cfg)),
       key_room_((cfg_.key_len + 7) & ~7u),
-      shards_(std::make_unique<Shard[]>(kShards)) {}
+      shard_mask_(cfg_.shards && (cfg_.shards & (cfg_.shards - 1)) == 0 ? cfg_.shards - 1 : 15),
+      shards_(std::make_unique<Shard[]>(shard_mask_ + 1)) {}
 
 Table::~Table() {
-  for (size_t i = 0; i < kShards; ++i) {
+  for (size_t i = 0; i <= shard_mask_; ++i) {
     Entry* e = shards_[i].oldest;
     while (e) {
       Entry* next = e->newer;
@@ -109,7 +111,7 @@ size_t Table::normalize_key(std::string_view raw, char* out) const {
 
 uint32_t Table::hash_key(std::string_view key) const { return fnv1a(key); }
 
-Table::Shard& Table::shard_of(uint32_t hash) const { return shards_[hash & (kShards - 1)]; }
+Table::Shard& Table::shard_of(uint32_t hash) const { return shards_[hash & shard_mask_]; }
 
 bool Table::key_equal(const Entry* e, std::string_view key) const {
   return e->key_len == key.size() && std::memcmp(e->key(), key.data(), key.size()) == 0;
@@ -225,7 +227,7 @@ bool Table::remove(Entry* e) {
 size_t Table::purge_expired(int64_t now_ms) {
   if (!cfg_.expire_ms) return 0;
   size_t n = 0;
-  for (size_t i = 0; i < kShards; ++i) {
+  for (size_t i = 0; i <= shard_mask_; ++i) {
     Shard& s = shards_[i];
     std::lock_guard<std::mutex> g(s.mu);
     // Touch order is expiry order: stop at the first entry still alive.
@@ -250,7 +252,7 @@ size_t Table::purge_oldest(size_t want) {
   while (freed < want) {
     Shard* best = nullptr;
     int64_t best_t = INT64_MAX;
-    for (size_t i = 0; i < kShards; ++i) {
+    for (size_t i = 0; i <= shard_mask_; ++i) {
       Shard& s = shards_[i];
       std::lock_guard<std::mutex> g(s.mu);
       for (Entry* e = s.oldest; e; e = e->newer) {
@@ -272,7 +274,7 @@ size_t Table::purge_oldest(size_t want) {
 }
 
 void Table::for_each(const std::function<bool(Entry*)>& f) {
-  for (size_t i = 0; i < kShards; ++i) {
+  for (size_t i = 0; i <= shard_mask_; ++i) {
     Shard& s = shards_[i];
     std::lock_guard<std::mutex> g(s.mu);
     for (Entry* e = s.oldest; e; e = e->newer)

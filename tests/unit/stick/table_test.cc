@@ -14,8 +14,9 @@ namespace hearth::stick {
 namespace {
 
 TableConfig config(KeyType type, uint32_t key_len, uint32_t size, uint32_t expire,
-                   bool nopurge = false) {
+                   bool nopurge = false, uint32_t shards = 16) {
   TableConfig c;
+  c.shards = shards;
   c.name = "t";
   c.type = type;
   c.key_len = key_len;
@@ -144,8 +145,13 @@ TEST(StickTable, RemoveWhileReferenced) {
   t.release(b);
 }
 
-TEST(StickTable, ManyKeysGrowTheChains) {
-  Table t(config(KeyType::kInteger, 4, 100000, 0));
+// One shard, the default, and a count that is no power of two (the default
+// is used) hold the same entries.
+class StickTableShards : public ::testing::TestWithParam<uint32_t> {};
+INSTANTIATE_TEST_SUITE_P(Counts, StickTableShards, ::testing::Values(1u, 3u, 16u, 64u));
+
+TEST_P(StickTableShards, ManyKeysGrowTheChains) {
+  Table t(config(KeyType::kInteger, 4, 100000, 0, false, GetParam()));
   for (int i = 0; i < 50000; ++i)
     t.release(t.get_or_create(std::string(reinterpret_cast<const char*>(&i), 4), i));
   EXPECT_EQ(t.count(), 50000u);
@@ -158,8 +164,8 @@ TEST(StickTable, ManyKeysGrowTheChains) {
   t.release(e);
 }
 
-TEST(StickTable, ThreadsCountIntoSharedEntries) {
-  Table t(config(KeyType::kInteger, 4, 1000, 0));
+TEST_P(StickTableShards, ThreadsCountIntoSharedEntries) {
+  Table t(config(KeyType::kInteger, 4, 1000, 0, false, GetParam()));
   std::vector<std::thread> threads;
   for (int th = 0; th < 4; ++th) {
     threads.emplace_back([&] {
@@ -181,6 +187,17 @@ TEST(StickTable, ThreadsCountIntoSharedEntries) {
   });
   EXPECT_EQ(total, 80000u);
   EXPECT_EQ(t.count(), 50u);
+}
+
+TEST_P(StickTableShards, FullTableEvictsAcrossShards) {
+  Table t(config(KeyType::kInteger, 4, 100, 0, false, GetParam()));
+  for (int i = 0; i < 1000; ++i)
+    t.release(t.get_or_create(std::string(reinterpret_cast<const char*>(&i), 4), i));
+  EXPECT_LE(t.count(), 100u);
+  const int last = 999;
+  Entry* e = t.lookup(std::string(reinterpret_cast<const char*>(&last), 4), 1000);
+  ASSERT_NE(e, nullptr);  // the newest key is always kept
+  t.release(e);
 }
 
 }  // namespace
