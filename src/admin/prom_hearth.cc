@@ -52,8 +52,7 @@ void PromExporter::render_hearth(std::string& out, const PromQuery& q) const {
       out += "hearth_frontend_failed_proxy_headers_total{proxy=\"";
       prom_label(out, f->name);
       out += "\"} " +
-             std::to_string(f->counters.sum(&stream::FrontendTallies::failed_proxy_headers)) +
-             "\n";
+             std::to_string(f->counters.sum(&stream::FrontendTallies::failed_proxy_headers)) + "\n";
     }
   }
   if (!(q.scopes & kScopeServer)) return;

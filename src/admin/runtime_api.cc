@@ -6,8 +6,11 @@
 #include <mutex>
 #include <sstream>
 
+#include "admin/cli_target.h"
 #include "admin/cookie_commands.h"
+#include "admin/counter_commands.h"
 #include "admin/event_commands.h"
+#include "admin/frontend_commands.h"
 #include "admin/map_commands.h"
 #include "admin/prom_exporter.h"
 #include "admin/resolver_commands.h"
@@ -15,6 +18,7 @@
 #include "admin/ssl_commands.h"
 #include "admin/table_commands.h"
 #include "admin/var_commands.h"
+#include "admin/weight_commands.h"
 #include "backend/health_check.h"
 #include "core/clock.h"
 #include "core/pool.h"
@@ -112,9 +116,17 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   }
   if (is({"disable", "server"}) || is({"enable", "server"})) {
     if (!admin) return "Permission denied\n\n";
-    if (w.size() < 3) return "Require 'backend/server'.\n\n";
-    return set_server_state(w[2], w[0] == "enable");
+    return set_server_state(w.size() > 2 ? w[2] : "", w[0] == "enable");
   }
+  if (std::string out = cli_weight_command(w, backends_, admin); !out.empty()) return out;
+  if (std::string out = cli_frontend_command(w, {&frontends_, info_.maxconn, on_threads_}, admin);
+      !out.empty())
+    return out;
+  // Hearth's sockets are admin or operator: "level user" counts as operator.
+  if (std::string out = cli_counter_command(w, {&frontends_, &backends_, on_threads_},
+                                            /*operator_level=*/true, admin);
+      !out.empty())
+    return out;
   if (std::string out = cli_pattern_command(w, session.payload, admin); !out.empty()) return out;
   if (std::string out = cli_show_resolvers(w); !out.empty()) return out;
   if (std::string out = cli_server_state_command(w, backends_, admin); !out.empty()) return out;
@@ -150,6 +162,14 @@ std::string RuntimeApi::help() const {
          "  disable server BACKEND/SERVER : stop sending traffic to a server (admin)\n"
          "  show servers state [BACKEND]  : server states, as a state file (version 1)\n"
          "  set server BE/SRV state ready|drain|maint : change a server's state (admin)\n"
+         "  get weight BE/SRV             : a server's weight now and as configured\n"
+         "  set weight BE/SRV W[%]        : change it (also 'set server BE/SRV weight', admin)\n"
+         "  set maxconn server BE/SRV N   : a server's connection limit (admin)\n"
+         "  set maxconn frontend FE N     : a frontend's connection limit (admin)\n"
+         "  set maxconn global N          : the process's, up to the initial one (admin)\n"
+         "  disable|enable frontend FE    : stop or resume listening on its ports (admin)\n"
+         "  shutdown frontend FE          : close its listening sockets for good (admin)\n"
+         "  clear counters [all]          : reset the maximums [every counter, admin]\n"
          "  set server BE/SRV fqdn NAME   : resolve another name (admin)\n"
          "  set server BE/SRV addr IP [port P] : change a server's address (admin)\n"
          "  show resolvers [NAME]         : the resolvers sections' counters\n"
@@ -178,7 +198,7 @@ std::string RuntimeApi::show_info() const {
     << "\nUptime_sec: " << (MonotonicClock::instance()->now_ms() - start_ms_) / 1000
     << "\nCurrConns: " << stream::Frontend::global_conns()
     << "\nLiveConnections: " << net::Connection::live_count() << "\nUlimit-n: " << info_.ulimit_n
-    << "\nMaxconn: " << info_.maxconn;
+    << "\nMaxconn: " << stream::Frontend::global_maxconn() << "\nHard_maxconn: " << info_.maxconn;
   // TLS, as HAProxy 2.6 names it (maxsslconn and maxsslrate are refused at
   // load: no limits).
   const net::TlsStats& tls = net::tls_stats();
@@ -299,7 +319,7 @@ StatSources RuntimeApi::stat_sources() const {
   StatSources src;
   src.frontends = frontends_;
   src.backends = backends_;
-  src.global_maxconn = info_.maxconn;
+  src.global_maxconn = stream::Frontend::global_maxconn();
   return src;
 }
 
@@ -309,20 +329,10 @@ std::string RuntimeApi::show_metrics() {
   return PromExporter(stat_sources(), info_, nthreads_, start_ms_).render(PromQuery{}) + "\n";
 }
 
-backend::Server* RuntimeApi::find_server(const std::string& target) const {
-  size_t slash = target.find('/');
-  if (slash == std::string::npos) return nullptr;
-  for (backend::Backend* b : backends_)
-    if (b->name() == target.substr(0, slash)) return b->server_named(target.substr(slash + 1));
-  return nullptr;
-}
-
 std::string RuntimeApi::set_server_state(const std::string& target, bool enable) {
-  backend::Server* s = find_server(target);
-  if (!s) return "No such server.\n\n";
-  for (backend::Backend* b : backends_)
-    for (auto& srv : b->servers())
-      if (srv.get() == s) backend::set_server_maintenance(*b, *s, !enable);
+  const ServerTarget t = find_server_target(target, backends_);
+  if (!t.srv) return t.error;
+  backend::set_server_maintenance(*t.be, *t.srv, !enable);
   return "\n";
 }
 

@@ -54,7 +54,6 @@ class RuntimeApi {
   std::string show_stat();
   std::string show_metrics();
   std::string set_server_state(const std::string& target, bool enable);
-  backend::Server* find_server(const std::string& be_slash_srv) const;
   // Per-server idle pool figures summed over threads.
   std::vector<PoolThreadStats> collect_pool_stats(const std::vector<backend::Server*>& servers);
 

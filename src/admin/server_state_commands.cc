@@ -1,5 +1,6 @@
 #include "admin/server_state_commands.h"
 
+#include "admin/cli_target.h"
 #include "admin/resolver_commands.h"
 #include "backend/backend.h"
 #include "backend/health_check.h"
@@ -42,21 +43,15 @@ std::string cli_server_state_command(const std::vector<std::string>& w,
     return show_servers_state(w, backends);
   if (w.size() < 2 || w[0] != "set" || w[1] != "server") return "";
   if (!admin) return "Permission denied\n\n";
-  const size_t slash = w.size() > 2 ? w[2].find('/') : std::string::npos;
-  if (slash == std::string::npos) return "Require 'backend/server'.\n\n";
-  backend::Backend* be = nullptr;
-  backend::Server* s = nullptr;
-  for (backend::Backend* b : backends)
-    if (b->name() == w[2].substr(0, slash)) {
-      be = b;
-      s = b->server_named(w[2].substr(slash + 1));
-    }
-  if (!s) return "No such server.\n\n";
+  const ServerTarget t = find_server_target(w.size() > 2 ? w[2] : "", backends);
+  if (!t.srv) return t.error;
+  backend::Backend* be = t.be;
+  backend::Server* s = t.srv;
   if (w.size() > 3 && w[3] == "state") return set_server_state(*be, *s, w.size() > 4 ? w[4] : "");
   if (w.size() > 3 && w[3] == "fqdn") return cli_set_server_fqdn(w, *be, *s);
   if (w.size() > 3 && w[3] == "addr") return cli_set_server_addr(w, *be, *s);
-  return "usage: set server <backend>/<server> state ready|drain|maint, fqdn NAME or addr IP "
-         "[port P] (the other 'set server' forms are not supported by Hearth yet)\n\n";
+  return "usage: set server <backend>/<server> state ready|drain|maint, weight W[%], fqdn NAME "
+         "or addr IP [port P] (the other 'set server' forms are not supported by Hearth yet)\n\n";
 }
 
 }  // namespace hearth::admin

@@ -48,14 +48,25 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
   r.f[kSvname] = "FRONTEND";
   r.f[kScur] = num(fe.cur_conns.load());
   r.f[kSmax] = num(c.max_conns.load());
-  r.f[kSlim] = num(fe.maxconn > 0 ? fe.maxconn : src.global_maxconn);
+  const int fe_maxconn = fe.maxconn.load();
+  r.f[kSlim] = num(fe_maxconn > 0 ? fe_maxconn : src.global_maxconn);
   r.f[kStot] = num(int64_t(c.sum(&T::sessions)));
   r.f[kBin] = num(int64_t(c.sum(&T::bytes_in)));
   r.f[kBout] = num(int64_t(c.sum(&T::bytes_out)));
   r.f[kDreq] = num(int64_t(c.sum(&T::denied_req)));
   r.f[kDresp] = num(int64_t(c.sum(&T::denied_resp)));
   r.f[kEreq] = num(int64_t(c.sum(&T::req_errors)));
-  r.f[kStatus] = "OPEN";
+  switch (fe.admin_state.load()) {
+    case stream::Frontend::AdminState::kOpen:
+      r.f[kStatus] = "OPEN";
+      break;
+    case stream::Frontend::AdminState::kPaused:
+      r.f[kStatus] = "PAUSED";
+      break;
+    case stream::Frontend::AdminState::kStopped:
+      r.f[kStatus] = "STOP";
+      break;
+  }
   r.f[kSid] = "0";
   r.f[kRate] = num(backend::rate_sum(c.t, &T::sess_rate, c.sess_rate_max, now));
   r.f[kRateMax] = num(c.sess_rate_max.max());
@@ -137,7 +148,7 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
   fill_times(r, c.t, c.times_max);
   r.f[kScur] = num(s.cur_sess.load());
   r.f[kSmax] = num(c.max_sess.load());
-  if (s.maxconn > 0) r.f[kSlim] = num(s.maxconn);
+  if (const int m = s.maxconn.load(); m > 0) r.f[kSlim] = num(m);
   r.f[kStot] = num(int64_t(c.sum(&T::sessions)));
   r.f[kBin] = num(int64_t(c.sum(&T::bytes_in)));
   r.f[kBout] = num(int64_t(c.sum(&T::bytes_out)));

@@ -360,7 +360,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     // As HAProxy: minconn alone (or above maxconn) is a static maxconn, and
     // maxconn alone a static limit.
     s->maxconn = std::max(sc.maxconn, sc.minconn);
-    s->minconn = sc.minconn && sc.minconn < sc.maxconn ? sc.minconn : s->maxconn;
+    s->minconn = sc.minconn && sc.minconn < sc.maxconn ? sc.minconn : s->maxconn.load();
     s->fullconn = fullconn_of(p);
     s->maxqueue = sc.maxqueue;
     s->be_load = &be->counters.cur_conns;

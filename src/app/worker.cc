@@ -57,6 +57,7 @@ bool Worker::open_listeners(std::string* err) {
                                                &stream::frontend_gate, fr.fe.get());
       l->set_transport(b.xprt);
       l->set_bind(b.info);
+      l->set_listen_options(b.listen);
       l->set_max_accept(rt_->tuning.maxaccept);
       l->set_buffers(rt_->tuning.sndbuf_client, rt_->tuning.rcvbuf_client);
       // A shared inherited socket is polled by every worker: wake only one.

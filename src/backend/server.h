@@ -147,7 +147,8 @@ class Server {
   // Its weight now (SRV records and state files change it; the LB reads it
   // under the backend's mutex, the API anywhere).
   std::atomic<int> weight{1};
-  int maxconn = 0;  // 0 = unlimited
+  // 0 = unlimited. Changed at run time by "set maxconn server".
+  std::atomic<int> maxconn{0};
   // minconn below maxconn: the limit follows the backend's load (HAProxy's
   // dynamic maxconn): at least minconn, maxconn once the backend holds
   // `fullconn` streams (*be_load), proportional in between.
@@ -238,9 +239,10 @@ class Server {
   bool usable() const { return serving() && !drain.load() && weight > 0; }
   // Returns: true if the server is UP and not in maintenance (weight aside).
   bool serving() const { return has_addr && up.load() && !disabled.load(); }
-  bool full() const { return maxconn > 0 && cur_sess.load() >= effective_maxconn(); }
+  bool full() const { return maxconn.load() > 0 && cur_sess.load() >= effective_maxconn(); }
   // Returns: the limit on sessions now (maxconn, or the dynamic one).
   int effective_maxconn() const {
+    const int maxconn = this->maxconn.load(std::memory_order_relaxed);
     if (minconn >= maxconn || !be_load) return maxconn;
     const int64_t load = be_load->load(std::memory_order_relaxed);
     if (load >= fullconn) return maxconn;

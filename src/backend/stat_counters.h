@@ -49,6 +49,13 @@ class RateMax {
   // Raises the maximum to a total a reader computed.
   void note(uint32_t total) const { raise_max(max_, total); }
   uint32_t max() const { return max_.load(std::memory_order_relaxed); }
+  // "clear counters": the maximum starts again from the rates seen next.
+  void clear_max() { max_.store(0, std::memory_order_relaxed); }
+  // "clear counters all": the seconds flushed so far are forgotten too.
+  void clear() {
+    for (auto& d : done_) d.store(0, std::memory_order_relaxed);
+    clear_max();
+  }
 
  private:
   static constexpr int kRing = 16;
@@ -114,6 +121,9 @@ struct TimeTallies {
 // The shared half of the times: their maxima.
 struct TimeMax {
   std::atomic<uint32_t> max[4] = {};
+  void clear() {
+    for (auto& m : max) m.store(0, std::memory_order_relaxed);
+  }
   void note(const int64_t (&ms)[4]) {
     for (int i = 0; i < 4; ++i)
       if (ms[i] >= 0) raise_max(max[i], ms[i]);

@@ -77,10 +77,16 @@ class PerThread {
     each([&](const T& t) { s += (t.*m).get(); });
     return s;
   }
-  // Resets every block (clear counters): racing updates may survive it.
+  // Resets every block: racing updates may survive it.
   void reset() {
-    for (int i = 0; i <= n_; ++i) slots_[i].v.~T(), new (&slots_[i].v) T();
+    for (int i = 0; i <= reset_blocks(); ++i) reset_block(i);
   }
+  // Resets block `i` (0..reset_blocks(); the last is the shared one). Worker
+  // i's own block is best reset on worker i's thread ("clear counters all").
+  void reset_block(int i) {
+    if (i >= 0 && i <= n_) slots_[i].v.~T(), new (&slots_[i].v) T();
+  }
+  int reset_blocks() const { return n_; }
 
  private:
   struct alignas(64) Slot {

@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "net/socket.h"
+#include "net/socket_match.h"
 #include "net/transport.h"
 
 namespace hearth::net {
@@ -55,13 +56,33 @@ void Listener::suspend() {
 void Listener::resume() {
   if (!suspended_) return;
   suspended_ = false;
-  if (fd_ < 0 || paused_) return;  // maybe_resume() takes over the maxconn pause
+  if (fd_ < 0 || paused_ || disabled_) return;  // maybe_resume() takes over the maxconn pause
   registered_ = loop_->add_fd(fd_, EPOLLIN | (exclusive_ ? uint32_t(EPOLLEXCLUSIVE) : 0u), this);
   accept_some();
 }
 
+void Listener::disable() {
+  if (disabled_ || fd_ < 0) return;
+  disabled_ = true;
+  if (registered_) loop_->del_fd(fd_);
+  registered_ = false;
+  // A listening socket shut down for reading leaves the listening state: the
+  // kernel refuses new connections and resets those of the backlog.
+  shutdown(fd_, SHUT_RD);
+}
+
+bool Listener::enable() {
+  if (!disabled_ || fd_ < 0) return true;
+  if (!relisten(fd_, listen_opts_)) return false;
+  disabled_ = false;
+  if (suspended_ || paused_) return true;  // resume() / maybe_resume() take over
+  registered_ = loop_->add_fd(fd_, EPOLLIN | (exclusive_ ? uint32_t(EPOLLEXCLUSIVE) : 0u), this);
+  accept_some();
+  return true;
+}
+
 void Listener::maybe_resume() {
-  if (!paused_ || fd_ < 0 || suspended_) return;
+  if (!paused_ || fd_ < 0 || suspended_ || disabled_) return;
   if ((gate_ && !gate_(ctx_)) || (bind_ && bind_->full())) return;
   paused_ = false;
   registered_ = loop_->add_fd(fd_, EPOLLIN | (exclusive_ ? uint32_t(EPOLLEXCLUSIVE) : 0u), this);

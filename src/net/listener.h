@@ -7,6 +7,7 @@
 
 #include "core/event_loop.h"
 #include "net/address.h"
+#include "net/socket.h"
 
 namespace hearth::net {
 
@@ -49,6 +50,15 @@ class Listener final : public FdHandler {
   void suspend();
   void resume();
   bool suspended() const { return suspended_; }
+  // "disable frontend": stops accepting and stops listening, so that new
+  // connections are refused as if the port were free (it stays bound), until
+  // enable() listens again with the options of set_listen_options().
+  // Independent of suspend() and of the maxconn pause.
+  void disable();
+  // Returns: false if the socket could not listen again (it stays disabled).
+  bool enable();
+  bool disabled() const { return disabled_; }
+  void set_listen_options(const ListenOptions& o) { listen_opts_ = o; }
   bool paused() const { return paused_; }
   int fd() const { return fd_; }
   // The transport of the connections it accepts (raw unless set).
@@ -86,7 +96,9 @@ class Listener final : public FdHandler {
   bool registered_ = false;
   bool paused_ = false;
   bool suspended_ = false;
+  bool disabled_ = false;
   bool exclusive_ = false;
+  ListenOptions listen_opts_;
   uint64_t accepted_ = 0;
   BindInfo* bind_ = nullptr;
 };

@@ -23,10 +23,11 @@
 namespace hearth::stream {
 namespace {
 std::atomic<int> g_conns{0};
-int g_maxconn = 4096;
+std::atomic<int> g_maxconn{4096};
 }  // namespace
 
-void Frontend::set_global_maxconn(int n) { g_maxconn = n; }
+void Frontend::set_global_maxconn(int n) { g_maxconn.store(n, std::memory_order_relaxed); }
+int Frontend::global_maxconn() { return g_maxconn.load(std::memory_order_relaxed); }
 int Frontend::global_conns() { return g_conns.load(std::memory_order_relaxed); }
 
 namespace {
@@ -51,8 +52,10 @@ backend::Backend* Frontend::select_backend(expr::FetchContext& ctx) const {
 }
 
 bool Frontend::may_accept() const {
-  if (g_conns.load(std::memory_order_relaxed) >= g_maxconn) return false;
-  return maxconn <= 0 || cur_conns.load(std::memory_order_relaxed) < maxconn;
+  if (g_conns.load(std::memory_order_relaxed) >= g_maxconn.load(std::memory_order_relaxed))
+    return false;
+  const int limit = maxconn.load(std::memory_order_relaxed);
+  return limit <= 0 || cur_conns.load(std::memory_order_relaxed) < limit;
 }
 
 void Frontend::connection_closed() {

@@ -100,8 +100,8 @@ class Frontend {
   FrontendTimeouts timeouts;
   // Client sockets: option clitcpka / tcpka (clitcpka-*), option nolinger.
   net::SockOptions cli_sock;
-  uint8_t splice = 0;  // config::SpliceBits (option splice-*)
-  int maxconn = 0;     // 0: only the global limit
+  uint8_t splice = 0;           // config::SpliceBits (option splice-*)
+  std::atomic<int> maxconn{0};  // 0: only the global limit ("set maxconn frontend")
   bool log = false;
   FrontendLog logs;                  // the access-log format, unique id, captures (access_log.h)
   bool independent_streams = false;  // option independent-streams (Stream)
@@ -112,6 +112,11 @@ class Frontend {
   config::TcpRules tcp;
   FrontendCounters counters;
   std::atomic<int> cur_conns{0};
+  // The runtime API's "disable frontend" (paused: its ports refuse
+  // connections until "enable frontend") and "shutdown frontend" (stopped for
+  // good: its sockets closed). Shown as show stat's status.
+  enum class AdminState : uint8_t { kOpen, kPaused, kStopped };
+  std::atomic<AdminState> admin_state{AdminState::kOpen};
 
   // Listeners per thread index (owned by the worker that runs them).
   std::vector<std::vector<net::Listener*>> listeners_by_thread;
@@ -131,6 +136,7 @@ class Frontend {
 
   // Process-wide limit shared by every frontend (global maxconn).
   static void set_global_maxconn(int n);
+  static int global_maxconn();
   static int global_conns();
 };
 

@@ -1,0 +1,120 @@
+#include "admin/frontend_commands.h"
+
+#include <atomic>
+#include <charconv>
+#include <cstdio>
+
+#include "admin/cli_target.h"
+#include "net/listener.h"
+#include "stream/frontend.h"
+
+namespace hearth::admin {
+namespace {
+
+using State = stream::Frontend::AdminState;
+
+bool parse_int(const std::string& s, int* out) {
+  const char* end = s.data() + s.size();
+  auto [p, ec] = std::from_chars(s.data(), end, *out);
+  return !s.empty() && ec == std::errc() && p == end;
+}
+
+// Calls f(listener) for each of the frontends' listeners, on its own thread.
+void each_listener(const FrontendCommandEnv& env, const std::vector<stream::Frontend*>& fes,
+                   const std::function<void(net::Listener*)>& f) {
+  if (!env.on_threads) return;
+  env.on_threads([&](int t) {
+    for (stream::Frontend* fe : fes)
+      if (t < int(fe->listeners_by_thread.size()))
+        for (net::Listener* l : fe->listeners_by_thread[t]) f(l);
+  });
+}
+
+std::string disable_enable(const std::vector<std::string>& w, const FrontendCommandEnv& env) {
+  const bool enable = w[0] == "enable";
+  if (w.size() < 3) return "A frontend name is expected.\n\n";
+  stream::Frontend* fe = find_frontend(w[2], *env.frontends);
+  if (!fe) return "No such frontend.\n\n";
+  const State st = fe->admin_state.load();
+  if (st == State::kStopped)
+    return std::string("Frontend was previously shut down, cannot ") +
+           (enable ? "enable" : "disable") + ".\n\n";
+  if (enable && st == State::kOpen) return "All sockets are already enabled.\n\n";
+  if (!enable && st == State::kPaused) return "All sockets are already disabled.\n\n";
+  std::atomic<bool> failed{false};
+  each_listener(env, {fe}, [&](net::Listener* l) {
+    if (!enable)
+      l->disable();
+    else if (!l->enable())
+      failed = true;
+  });
+  if (enable && failed) {
+    // Some socket could not listen again (another process took the port):
+    // the others serve; the frontend stays marked paused until it is retried.
+    return "Failed to resume frontend, check logs for errors.\n\n";
+  }
+  fe->admin_state.store(enable ? State::kOpen : State::kPaused);
+  fprintf(stderr, "hearth: frontend '%s' %s by the runtime API\n", fe->name.c_str(),
+          enable ? "enabled" : "disabled");
+  return "\n";
+}
+
+std::string shutdown_frontend(const std::vector<std::string>& w, const FrontendCommandEnv& env) {
+  if (w.size() < 3) return "A frontend name is expected.\n\n";
+  stream::Frontend* fe = find_frontend(w[2], *env.frontends);
+  if (!fe) return "No such frontend.\n\n";
+  if (fe->admin_state.exchange(State::kStopped) == State::kStopped)
+    return "Frontend was already shut down.\n\n";
+  each_listener(env, {fe}, [](net::Listener* l) { l->stop(); });
+  fprintf(stderr, "hearth: frontend '%s' shut down by the runtime API (connections so far: %llu)\n",
+          fe->name.c_str(),
+          static_cast<unsigned long long>(fe->counters.sum(&stream::FrontendTallies::sessions)));
+  return "\n";
+}
+
+// A raised limit: listeners paused on it accept again.
+void resume_paused(const FrontendCommandEnv& env, const std::vector<stream::Frontend*>& fes) {
+  each_listener(env, fes, [](net::Listener* l) { l->maybe_resume(); });
+}
+
+std::string set_maxconn(const std::vector<std::string>& w, const FrontendCommandEnv& env) {
+  if (w[2] == "frontend") {
+    if (w.size() < 4) return "A frontend name is expected.\n\n";
+    stream::Frontend* fe = find_frontend(w[3], *env.frontends);
+    if (!fe) return "No such frontend.\n\n";
+    int n = 0;
+    if (w.size() < 5 || !parse_int(w[4], &n)) return "Integer value expected.\n\n";
+    if (n < 0) return "Value out of range.\n\n";
+    fe->maxconn.store(n);
+    resume_paused(env, {fe});
+    return "\n";
+  }
+  int n = 0;
+  if (w.size() < 4 || !parse_int(w[3], &n)) return "Expects an integer value.\n\n";
+  if (n < 0 || n > env.initial_global_maxconn) return "Value out of range.\n\n";
+  stream::Frontend::set_global_maxconn(n == 0 ? env.initial_global_maxconn : n);
+  resume_paused(env, *env.frontends);
+  return "\n";
+}
+
+}  // namespace
+
+std::string cli_frontend_command(const std::vector<std::string>& w, const FrontendCommandEnv& env,
+                                 bool admin) {
+  const bool toggle =
+      w.size() >= 2 && (w[0] == "disable" || w[0] == "enable") && w[1] == "frontend";
+  const bool shutdown = w.size() >= 2 && w[0] == "shutdown" && w[1] == "frontend";
+  const bool maxconn = w.size() >= 3 && w[0] == "set" && w[1] == "maxconn" &&
+                       (w[2] == "frontend" || w[2] == "global");
+  const bool rate = w.size() >= 2 && w[0] == "set" && w[1] == "rate-limit";
+  if (!toggle && !shutdown && !maxconn && !rate) return "";
+  if (!admin) return "Permission denied\n\n";
+  if (toggle) return disable_enable(w, env);
+  if (shutdown) return shutdown_frontend(w, env);
+  if (maxconn) return set_maxconn(w, env);
+  return "'set rate-limit' is not supported by Hearth yet: it has no process-wide rate limits "
+         "(maxconnrate, maxsessrate, maxsslrate and maxcomprate are refused in the "
+         "configuration).\n\n";
+}
+
+}  // namespace hearth::admin
