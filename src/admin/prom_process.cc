@@ -9,6 +9,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "admin/process_info.h"
 #include "admin/prom_exporter.h"
 #include "admin/prom_metrics.h"
 #include "config/build_info.h"
@@ -20,19 +21,6 @@
 
 namespace hearth::admin {
 namespace {
-
-// What the process metrics read, gathered once per scrape.
-struct ProcessFigures {
-  int nthreads = 1;
-  int64_t uptime_s = 0, start_wall_s = 0;
-  long ulimit_n = 0;
-  int maxconn = 0;
-  uint64_t conns = 0, requests = 0, bytes_out = 0;
-  uint64_t conn_rate = 0;
-  uint64_t pool_failures = 0, pool_allocated = 0, pool_used = 0;
-  size_t listeners = 0;
-  net::PipeStats pipes;
-};
 
 using Value = std::function<std::string(const ProcessFigures&)>;
 
@@ -48,7 +36,7 @@ const std::unordered_map<std::string_view, Value>& values() {
       {"max_fds", [](const ProcessFigures& p) { return n(uint64_t(p.ulimit_n)); }},
       {"max_sockets", [](const ProcessFigures& p) { return n(uint64_t(p.ulimit_n)); }},
       {"max_connections", [](const ProcessFigures& p) { return n(uint64_t(p.maxconn)); }},
-      {"hard_max_connections", [](const ProcessFigures& p) { return n(uint64_t(p.maxconn)); }},
+      {"hard_max_connections", [](const ProcessFigures& p) { return n(uint64_t(p.hard_maxconn)); }},
       {"current_connections",
        [](const ProcessFigures&) { return n(uint64_t(stream::Frontend::global_conns())); }},
       {"connections_total", [](const ProcessFigures& p) { return n(p.conns); }},
@@ -82,30 +70,8 @@ const std::unordered_map<std::string_view, Value>& values() {
 }  // namespace
 
 void PromExporter::render_process(std::string& out) const {
-  ProcessFigures p;
-  p.nthreads = nthreads_;
-  p.uptime_s = (MonotonicClock::instance()->now_ms() - start_ms_) / 1000;
-  p.start_wall_s = start_wall_s_;
-  p.ulimit_n = info_.ulimit_n;
-  p.maxconn = info_.maxconn;
-  const int64_t now = MonotonicClock::instance()->now_ms();
-  for (stream::Frontend* f : src_.frontends) {
-    using T = stream::FrontendTallies;
-    p.conns += f->counters.sum(&T::sessions);
-    p.requests += f->counters.sum(&T::http_requests);
-    p.bytes_out += f->counters.sum(&T::bytes_out);
-    p.conn_rate += backend::rate_sum(f->counters.t, &T::sess_rate, f->counters.sess_rate_max, now);
-    size_t binds = 0;  // every thread has a socket of each bind line it serves
-    for (const auto& per_thread : f->listeners_by_thread)
-      binds = std::max(binds, per_thread.size());
-    p.listeners += binds;
-  }
-  for (const PoolStats& s : BlockPool::all_stats()) {
-    p.pool_failures += s.failures;
-    p.pool_allocated += s.allocated * s.object_size;
-    p.pool_used += s.used * s.object_size;
-  }
-  p.pipes = net::pipe_stats();
+  const ProcessFigures p =
+      gather_process_figures(src_.frontends, nthreads_, start_ms_, start_wall_s_, info_);
   const auto& v = values();
   for (size_t i = 0; i < kPromProcessMetricCount; ++i) {
     const PromProcessMetric& m = kPromProcessMetrics[i];

@@ -12,10 +12,13 @@
 #include "admin/event_commands.h"
 #include "admin/frontend_commands.h"
 #include "admin/map_commands.h"
+#include "admin/process_info.h"
 #include "admin/prom_exporter.h"
 #include "admin/resolver_commands.h"
 #include "admin/server_state_commands.h"
 #include "admin/ssl_commands.h"
+#include "admin/stat_query.h"
+#include "admin/stats_json.h"
 #include "admin/table_commands.h"
 #include "admin/var_commands.h"
 #include "admin/weight_commands.h"
@@ -65,7 +68,8 @@ RuntimeApi::RuntimeApi(std::vector<backend::Backend*> backends,
       frontends_(std::move(frontends)),
       nthreads_(nthreads),
       on_threads_(std::move(on_threads)),
-      start_ms_(MonotonicClock::instance()->now_ms()) {}
+      start_ms_(MonotonicClock::instance()->now_ms()),
+      start_wall_s_(time(nullptr)) {}
 
 std::string RuntimeApi::execute(const std::string& line, bool admin) {
   CliSession session;
@@ -94,13 +98,13 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
     return "'" + cmd + "' does not support '" + w[words_taken] + "' in Hearth.\n\n";
   };
   if (is({"help"})) return w.size() > 1 ? extra(1) : help();
-  if (is({"show", "info"})) return w.size() > 2 ? extra(2) : show_info();
+  if (is({"show", "info"})) return show_info(w);
   if (is({"show", "servers", "conn"})) {
     if (w.size() > 4) return extra(4);
     return show_servers_conn(w.size() > 3 ? w[3] : "");
   }
   if (is({"show", "pools"})) return w.size() > 2 ? extra(2) : show_pools();
-  if (is({"show", "stat"})) return w.size() > 2 ? extra(2) : show_stat();
+  if (is({"show", "stat"})) return show_stat(w);
   if (is({"show", "metrics"})) return w.size() > 2 ? extra(2) : show_metrics();
   if (is({"show", "events"})) return cli_show_events(w);
   if (is({"get", "var"})) return cli_get_var(w);
@@ -189,39 +193,19 @@ std::string RuntimeApi::help() const {
          "  set dynamic-cookie-key backend BK KEY : the key of dynamic cookies (admin)\n\n";
 }
 
-std::string RuntimeApi::show_info() const {
-  std::ostringstream o;
-  // One process serves (Nbproc); Process_num is the number "@N" of the
-  // master CLI reaches it by, 1 as in HAProxy 2.6 which has no nbproc.
-  o << "Name: hearth\nVersion: 0.1.0\nPid: " << getpid() << "\nNbthread: " << nthreads_
-    << "\nNbproc: 1\nProcess_num: 1"
-    << "\nUptime_sec: " << (MonotonicClock::instance()->now_ms() - start_ms_) / 1000
-    << "\nCurrConns: " << stream::Frontend::global_conns()
-    << "\nLiveConnections: " << net::Connection::live_count() << "\nUlimit-n: " << info_.ulimit_n
-    << "\nMaxconn: " << stream::Frontend::global_maxconn() << "\nHard_maxconn: " << info_.maxconn;
-  // TLS, as HAProxy 2.6 names it (maxsslconn and maxsslrate are refused at
-  // load: no limits).
-  const net::TlsStats& tls = net::tls_stats();
-  const int64_t loop_now = MonotonicClock::instance()->now_ms();
-  const int64_t now = tls.since_origin(loop_now);
-  o << "\nMaxSslConns: 0\nCurrSslConns: " << tls.cur_conns.load()
-    << "\nCumSslConns: " << tls.cum_conns.load() << "\nSslRate: " << tls.fe_conns.rate(now)
-    << "\nSslRateLimit: 0\nMaxSslRate: " << tls.fe_conns.max()
-    << "\nSslFrontendKeyRate: " << tls.fe_keys.rate(now)
-    << "\nSslFrontendMaxKeyRate: " << tls.fe_keys.max()
-    << "\nSslFrontendSessionReuse_pct: " << net::tls_frontend_reuse_pct(loop_now)
-    << "\nSslBackendKeyRate: " << tls.be_keys.rate(now)
-    << "\nSslBackendMaxKeyRate: " << tls.be_keys.max()
-    << "\nSslCacheLookups: " << tls.cache_lookups.load()
-    << "\nSslCacheMisses: " << tls.cache_misses.load();
-  // HAProxy's names for the pipe figures; SplicedBytes is Hearth's own.
-  const net::PipeStats pipes = net::pipe_stats();
-  o << "\nPipesUsed: " << pipes.used << "\nPipesFree: " << pipes.free
-    << "\nSplicedBytes: " << pipes.spliced << "\nDroppedLogs: " << stream::LogSink::dropped()
-    << "\nnode: " << info_.node << "\n";
-  if (!info_.description.empty()) o << "description: " << info_.description << "\n";
-  o << "\n";
-  return o.str();
+std::string RuntimeApi::show_info(const std::vector<std::string>& w) const {
+  InfoFormat fmt = InfoFormat::kPlain;
+  for (size_t i = 2; i < w.size(); ++i) {
+    if (w[i] == "typed")
+      fmt = InfoFormat::kTyped;
+    else if (w[i] == "json")
+      fmt = InfoFormat::kJson;
+    else if (w[i] == "desc" || w[i] == "float")
+      return "'show info " + w[i] + "' is not supported by Hearth yet.\n\n";
+  }
+  ProcessFigures p = gather_process_figures(frontends_, nthreads_, start_ms_, start_wall_s_, info_);
+  gather_loop_figures(on_threads_, &p);
+  return format_process_info(process_info_fields(p, info_), fmt);
 }
 
 std::vector<PoolThreadStats> RuntimeApi::collect_pool_stats(
@@ -298,8 +282,15 @@ std::string RuntimeApi::show_pools() const {
   return o.str();
 }
 
-std::string RuntimeApi::show_stat() {
+std::string RuntimeApi::show_stat(const std::vector<std::string>& w) {
+  StatQuery q;
+  if (std::string err = parse_stat_query(w, 2, &q); !err.empty()) return err;
   const StatSources src = stat_sources();
+  if (!q.proxy.empty()) {
+    bool found = false;
+    for (const StatProxy& px : stat_proxies(src)) found = found || px.name == q.proxy;
+    if (!found) return "No such proxy.\n\n";
+  }
   std::vector<backend::Server*> servers;
   for (const StatProxy& px : stat_proxies(src))
     if (px.be)
@@ -307,10 +298,15 @@ std::string RuntimeApi::show_stat() {
   const std::vector<PoolThreadStats> pools = collect_pool_stats(servers);
   StatOptions opt;
   opt.pools = &pools;
-  std::string out = stat_csv_header();
+  std::vector<StatRow> rows;
   size_t pool_index = 0;
   for (const StatProxy& px : stat_proxies(src))
-    for (const StatRow& r : stat_rows(px, src, opt, &pool_index)) out += stat_csv_line(r);
+    for (StatRow& r : stat_rows(px, src, opt, &pool_index))
+      if (stat_row_selected(q, px, r)) rows.push_back(std::move(r));
+  if (q.format == StatQuery::Format::kTyped) return stat_typed(rows);
+  if (q.format == StatQuery::Format::kJson) return stat_json(rows) + "\n";
+  std::string out = stat_csv_header();
+  for (const StatRow& r : rows) out += stat_csv_line(r);
   out += "\n";
   return out;
 }

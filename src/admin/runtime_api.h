@@ -34,6 +34,7 @@ class RuntimeApi {
     int maxconn = 0;          // the global maxconn in effect
     std::string node;         // "node", else the host name
     std::string description;  // "description"; empty: not shown
+    int mem_limit_mb = 0;     // -m: the memory limit (0: none)
   };
   void set_process_info(ProcessInfo info) { info_ = std::move(info); }
 
@@ -48,10 +49,10 @@ class RuntimeApi {
 
  private:
   std::string help() const;
-  std::string show_info() const;
+  std::string show_info(const std::vector<std::string>& w) const;
   std::string show_servers_conn(const std::string& backend_filter);
   std::string show_pools() const;
-  std::string show_stat();
+  std::string show_stat(const std::vector<std::string>& w);
   std::string show_metrics();
   std::string set_server_state(const std::string& target, bool enable);
   // Per-server idle pool figures summed over threads.
@@ -63,6 +64,7 @@ class RuntimeApi {
   ProcessInfo info_;
   OnThreads on_threads_;
   int64_t start_ms_;
+  int64_t start_wall_s_;
   std::mutex exec_mu_;  // one command at a time, whichever client sent it
 };
 

@@ -66,8 +66,10 @@ const char* type_word(StatType t) {
   return t == StatType::kFrontend ? "Frontend" : t == StatType::kBackend ? "Backend" : "Server";
 }
 
+}  // namespace
+
 // Appends `s` as a JSON string.
-void append_string(std::string& o, const std::string& s) {
+void json_append_string(std::string& o, const std::string& s) {
   o.push_back('"');
   for (char c : s) {
     if (c == '"' || c == '\\') {
@@ -83,6 +85,13 @@ void append_string(std::string& o, const std::string& s) {
   }
   o.push_back('"');
 }
+
+std::string json_tags(const char* tags) {
+  return std::string("\"tags\":{\"origin\":\"") + origin_word(tags[0]) + "\",\"nature\":\"" +
+         nature_word(tags[1]) + "\",\"scope\":\"" + scope_word(tags[2]) + "\"}";
+}
+
+namespace {
 
 // Returns: true if `s` is an integer as the rows write them.
 bool is_number(const std::string& s) {
@@ -109,11 +118,10 @@ void append_row(std::string& o, const StatRow& r) {
     const size_t pos = f > kModSep ? f - 1 : f;
     o += std::string("{\"objType\":\"") + type_word(r.type) + "\",\"proxyId\":" + r.f[kIid] +
          ",\"id\":" + id + ",\"field\":{\"pos\":" + std::to_string(pos) + ",\"name\":\"" +
-         kStatFieldNames[f] + "\"},\"processNum\":1,\"tags\":{\"origin\":\"" +
-         origin_word(m.tags[0]) + "\",\"nature\":\"" + nature_word(m.tags[1]) + "\",\"scope\":\"" +
-         scope_word(m.tags[2]) + "\"},\"value\":{\"type\":\"" + m.type + "\",\"value\":";
+         kStatFieldNames[f] + "\"},\"processNum\":1," + json_tags(m.tags) +
+         ",\"value\":{\"type\":\"" + m.type + "\",\"value\":";
     if (str)
-      append_string(o, r.f[f]);
+      json_append_string(o, r.f[f]);
     else
       o += r.f[f];
     o += "}}";

@@ -21,4 +21,9 @@ const StatFieldMeta& stat_field_meta(StatType type, size_t field);
 // Returns: `rows` as JSON, ending with a line break.
 std::string stat_json(const std::vector<StatRow>& rows);
 
+// Shared with "show info json": `"tags":{"origin":...,"nature":...,"scope":...}`
+// for the three tag letters, and a JSON string.
+std::string json_tags(const char* tags);
+void json_append_string(std::string& out, const std::string& s);
+
 }  // namespace hearth::admin

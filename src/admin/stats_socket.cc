@@ -7,10 +7,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "admin/cli_line.h"
+#include "config/units.h"
 #include "net/fd_channel.h"
 
 namespace hearth::admin {
@@ -124,6 +126,27 @@ bool read_payload(int fd, std::string& in, std::string* payload) {
   }
 }
 
+// "set timeout cli DELAY" (seconds, or a duration with a unit): this
+// connection's idle timeout from now on. Returns: the answer.
+std::string set_cli_timeout(int fd, const std::string& cmd) {
+  std::vector<std::string> w;
+  for (size_t i = 0; i < cmd.size();) {
+    const size_t end = cmd.find(' ', i);
+    const std::string word = cmd.substr(i, end == std::string::npos ? std::string::npos : end - i);
+    if (!word.empty()) w.push_back(word);
+    i = end == std::string::npos ? cmd.size() : end + 1;
+  }
+  if (w.size() < 3 || w[2] != "cli") return "'set timeout' only supports 'cli'.\n\n";
+  if (w.size() < 4) return "Expects an integer value.\n\n";
+  const bool bare = w[3].find_first_not_of("0123456789") == std::string::npos;
+  std::optional<int64_t> ms = bare ? config::parse_int(w[3]) : config::parse_duration_ms(w[3]);
+  if (ms && bare) *ms = *ms > config::kMaxDurationMs / 1000 ? -1 : *ms * 1000;
+  if (!ms || *ms <= 0) return "Invalid timeout value.\n\n";
+  timeval tv{time_t(*ms / 1000), suseconds_t(*ms % 1000 * 1000)};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return "\n";
+}
+
 }  // namespace
 
 void StatsSocket::handle(int fd, bool admin) {
@@ -163,6 +186,8 @@ void StatsSocket::handle(int fd, bool admin) {
         prompt = true;
       } else if (cmd == "quit") {
         return;
+      } else if (cmd.rfind("set timeout", 0) == 0 && (cmd.size() == 11 || cmd[11] == ' ')) {
+        out += set_cli_timeout(fd, cmd);
       } else if (!cmd.empty()) {
         session.payload = payload;
         out += api_->execute(cmd, session);

@@ -102,8 +102,9 @@ int confine(const Options& o, const config::GlobalConfig& g, bool daemon, bool w
   return daemon ? -1 : pid_fd;  // the daemon child wrote it already
 }
 
-admin::RuntimeApi::ProcessInfo process_info(const config::GlobalConfig& g) {
+admin::RuntimeApi::ProcessInfo process_info(const config::GlobalConfig& g, int mem_limit_mb) {
   admin::RuntimeApi::ProcessInfo info;
+  info.mem_limit_mb = mem_limit_mb;
   rlimit nofile{};
   getrlimit(RLIMIT_NOFILE, &nofile);
   info.ulimit_n = long(nofile.rlim_cur);
@@ -208,12 +209,12 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   std::vector<stream::Frontend*> fes;
   for (auto& f : rt.frontends) fes.push_back(f.fe.get());
   admin::RuntimeApi api(bes, fes, rt.nbthread, make_on_threads(&workers));
-  api.set_process_info(process_info(g));
+  api.set_process_info(process_info(g, o.mem_limit_mb));
   // The proxies' stats pages, built on the worker threads that serve them.
-  admin::StatsPage stats_page(api.stat_sources(), process_info(g), rt.nbthread);
+  admin::StatsPage stats_page(api.stat_sources(), process_info(g, o.mem_limit_mb), rt.nbthread);
   stream::set_stats_page_builder(&admin::StatsPage::build_cb, &stats_page);
   // http-request use-service prometheus-exporter, on the workers too.
-  admin::PromExporter exporter(api.stat_sources(), process_info(g), rt.nbthread,
+  admin::PromExporter exporter(api.stat_sources(), process_info(g, o.mem_limit_mb), rt.nbthread,
                                MonotonicClock::instance()->now_ms());
   stream::set_http_service("prometheus-exporter", &admin::PromExporter::serve_cb, &exporter);
   net::SocketExport exports;

@@ -5,6 +5,9 @@
 #ifndef HEARTH_VERSION
 #define HEARTH_VERSION "0.0"
 #endif
+#ifndef HEARTH_RELEASE_DATE
+#define HEARTH_RELEASE_DATE "unknown"
+#endif
 
 namespace hearth::config {
 namespace {
@@ -38,6 +41,7 @@ constexpr Feature kFeatures[] = {
 }  // namespace
 
 std::string_view hearth_version() { return HEARTH_VERSION; }
+std::string_view hearth_release_date() { return HEARTH_RELEASE_DATE; }
 
 std::span<const Feature> build_features() { return {std::begin(kFeatures), std::end(kFeatures)}; }
 

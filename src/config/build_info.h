@@ -13,6 +13,8 @@ inline constexpr int kCompatMajor = 2, kCompatMinor = 6, kCompatPatch = 0;
 
 // Returns: Hearth's own version, "X.Y" (from the CMake project version).
 std::string_view hearth_version();
+// The date this build was configured ("YYYY/MM/DD"): show info's Release_date.
+std::string_view hearth_release_date();
 
 struct Feature {
   std::string_view name;  // e.g. "PCRE2"

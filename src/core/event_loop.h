@@ -41,6 +41,8 @@ class EventLoop {
 
   void wake(Tasklet* t, uint32_t why = kWakeOther) { runq_.wake(t, why); }
   TimerQueue& timers() { return timers_; }
+  // On the loop's thread: tasklets queued to run now.
+  size_t run_queue_size() const { return runq_.size(); }
   int64_t now_ms() const { return now_; }
   void update_time() { now_ = clock_->now_ms(); }
   const Clock* clock() const { return clock_; }

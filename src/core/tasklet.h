@@ -52,6 +52,8 @@ class RunQueue {
     if (!t->queued()) q_.push_back(&t->hook);
   }
   bool empty() const { return q_.empty(); }
+  // Tasklets queued now (walks the queue: for the runtime API).
+  size_t size() const { return q_.size(); }
   // Runs every tasklet queued at the time of the call (not ones they queue), so a
   // tasklet that re-queues itself cannot starve the poller; with max > 0, only
   // the first `max` of them (tune.runqueue-depth: the rest wait for the next

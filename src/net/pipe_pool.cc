@@ -84,6 +84,7 @@ PipeStats pipe_stats() {
   s.free = g_free.load(std::memory_order_relaxed);
   s.used = g_allocated.load(std::memory_order_relaxed) - s.free;
   s.spliced = g_spliced.load(std::memory_order_relaxed);
+  s.max = g_settings.enabled ? g_settings.max_pipes : 0;
   return s;
 }
 

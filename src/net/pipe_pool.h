@@ -40,6 +40,7 @@ void release_thread_pipes();
 // Figures for "show info" and "show metrics".
 struct PipeStats {
   int64_t used = 0, free = 0;  // pipes held by streams / kept for reuse
+  int64_t max = 0;             // maxpipes (0: none, or nosplice)
   uint64_t spliced = 0;        // bytes moved by splice(2) into pipes, since start
 };
 PipeStats pipe_stats();

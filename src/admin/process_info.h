@@ -1,0 +1,57 @@
+#pragma once
+// The process figures "show info" and the exporter's process metrics read,
+// gathered once per request, and "show info" itself in HAProxy 2.6's fields:
+// the same names, positions and tags (origin, nature, scope) and types, in
+// plain ("Name: value"), typed ("POS.Name.1:TAGS:TYPE:VALUE") and JSON forms.
+// Fields Hearth cannot tell (tasks, run queue, idle time, job counts, the
+// highest connection and session rates) are left out, as HAProxy leaves out
+// those without a value; Hearth's own figures come after HAProxy's.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "admin/runtime_api.h"
+#include "net/pipe_pool.h"
+
+namespace hearth::admin {
+
+struct ProcessFigures {
+  int nthreads = 1;
+  int64_t uptime_s = 0, start_wall_s = 0;
+  long ulimit_n = 0;
+  int maxconn = 0;       // the global maxconn now ("set maxconn global")
+  int hard_maxconn = 0;  // the one the process started with
+  uint64_t conns = 0, requests = 0, bytes_out = 0;
+  uint64_t conn_rate = 0;
+  uint64_t pool_failures = 0, pool_allocated = 0, pool_used = 0;
+  size_t listeners = 0;
+  net::PipeStats pipes;
+  // Summed over the worker loops (when read through them): armed timers, the
+  // closest thing to HAProxy's tasks, and tasklets queued to run.
+  int64_t tasks = -1, run_queue = -1;  // -1: not read
+};
+
+// Reads the figures now. `start_ms`: the process start on the monotonic clock.
+ProcessFigures gather_process_figures(const std::vector<stream::Frontend*>& frontends, int nthreads,
+                                      int64_t start_ms, int64_t start_wall_s,
+                                      const RuntimeApi::ProcessInfo& info);
+
+struct InfoField {
+  int pos;
+  const char* name;
+  const char* tags;  // origin, nature, scope letters
+  const char* type;  // "u32", "u64", "str"
+  std::string value;
+};
+
+// Adds the worker loops' figures; `on_threads` runs fn(i) on each worker.
+void gather_loop_figures(const RuntimeApi::OnThreads& on_threads, ProcessFigures* p);
+
+std::vector<InfoField> process_info_fields(const ProcessFigures& p,
+                                           const RuntimeApi::ProcessInfo& info);
+
+enum class InfoFormat { kPlain, kTyped, kJson };
+// Returns: the answer to "show info [typed|json]", ending with the empty line.
+std::string format_process_info(const std::vector<InfoField>& fields, InfoFormat f);
+
+}  // namespace hearth::admin

@@ -1,0 +1,94 @@
+#include "admin/stat_query.h"
+
+#include <charconv>
+
+#include "admin/stats_json.h"
+#include "backend/server.h"
+
+namespace hearth::admin {
+namespace {
+
+bool parse_int(const std::string& s, int* out) {
+  const char* end = s.data() + s.size();
+  auto [p, ec] = std::from_chars(s.data(), end, *out);
+  return !s.empty() && ec == std::errc() && p == end;
+}
+
+// An integer field value (counters may exceed int).
+bool is_number(const std::string& s) {
+  if (s.empty()) return false;
+  for (size_t i = s[0] == '-' ? 1 : 0; i < s.size(); ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return s != "-";
+}
+
+}  // namespace
+
+std::string parse_stat_query(const std::vector<std::string>& w, size_t first, StatQuery* q) {
+  size_t i = first;
+  if (i + 1 < w.size() && w[i] == "domain") {
+    if (w[i + 1] != "proxy") return "Invalid statistics domain.\n\n";
+    i += 2;
+  }
+  // Three words "IID|PROXY TYPE SID" select; fewer are not a filter.
+  int scratch = 0;
+  if (i + 2 < w.size() && parse_int(w[i + 1], &scratch) && parse_int(w[i + 2], &scratch)) {
+    if (!parse_int(w[i], &q->iid)) {
+      q->proxy = w[i];
+      q->iid = -1;
+    }
+    parse_int(w[i + 1], &q->type_mask);
+    parse_int(w[i + 2], &q->sid);
+    i += 3;
+  }
+  for (; i < w.size(); ++i) {
+    if (w[i] == "typed")
+      q->format = StatQuery::Format::kTyped;
+    else if (w[i] == "json")
+      q->format = StatQuery::Format::kJson;
+    else if (w[i] == "up")
+      q->up_only = true;
+    else if (w[i] == "no-maint")
+      q->no_maint = true;
+    else if (w[i] == "desc")
+      return "'show stat desc' (field descriptions) is not supported by Hearth yet.\n\n";
+  }
+  return "";
+}
+
+bool stat_row_selected(const StatQuery& q, const StatProxy& px, const StatRow& row) {
+  if (q.iid != -1 && px.id != q.iid) return false;
+  if (!q.proxy.empty() && px.name != q.proxy) return false;
+  const int bit = row.type == StatType::kFrontend ? 1 : row.type == StatType::kBackend ? 2 : 4;
+  if (q.type_mask != -1 && !(q.type_mask & bit)) return false;
+  if (row.type != StatType::kServer) return true;
+  if (q.sid != -1 && row.srv && row.srv->puid != q.sid) return false;
+  if (row.srv && q.up_only && !row.srv->serving()) return false;
+  if (row.srv && q.no_maint && (row.srv->disabled.load() || !row.srv->has_addr.load()))
+    return false;
+  return true;
+}
+
+std::string stat_typed(const std::vector<StatRow>& rows) {
+  std::string o;
+  for (const StatRow& r : rows) {
+    const char letter = r.type == StatType::kFrontend  ? 'F'
+                        : r.type == StatType::kBackend ? 'B'
+                                                       : 'S';
+    const std::string head = std::string(1, letter) + "." + r.f[kIid] + "." +
+                             (r.type == StatType::kServer ? r.f[kSid] : "0") + ".";
+    for (size_t f = 0; f < kStatFieldCount; ++f) {
+      const StatFieldMeta& m = stat_field_meta(r.type, f);
+      const bool keep_empty = f == kLastChk && !r.f[kCheckStatus].empty();
+      if (f == kModSep || (r.f[f].empty() && !keep_empty) || !m.tags) continue;
+      const bool str = std::string(m.type) == "str";
+      if (!str && !is_number(r.f[f])) continue;
+      const size_t pos = f > kModSep ? f - 1 : f;
+      o += head + std::to_string(pos) + "." + kStatFieldNames[f] + ".1:" + m.tags + ":" + m.type +
+           ":" + r.f[f] + "\n";
+    }
+  }
+  return o + "\n";
+}
+
+}  // namespace hearth::admin
