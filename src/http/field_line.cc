@@ -39,8 +39,8 @@ HeadError parse_field_line(std::string_view data, HeaderField* out, size_t* line
   while (colon < n && is_tchar(p[colon])) ++colon;
   if (colon == n) return head_error(400, "incomplete field line");
   if (p[colon] != ':') {
-    if (p[colon] == '\r') return head_error(400, "field line without colon");
-    return head_error(400, "invalid character in field name");
+    if (p[colon] == '\r') return head_error(400, "field line without colon", p + colon);
+    return head_error(400, "invalid character in field name", p + colon);
   }
   if (colon == 0) return head_error(400, "empty field name");
   size_t end = colon + 1;
@@ -60,7 +60,8 @@ HeadError parse_field_line(std::string_view data, HeaderField* out, size_t* line
 value_end:
 #endif
   if (end + 1 >= n || p[end] != '\r' || p[end + 1] != '\n') {
-    if (end < n && p[end] != '\r') return head_error(400, "invalid character in field value");
+    if (end < n && p[end] != '\r')
+      return head_error(400, "invalid character in field value", p + end);
     return head_error(400, "incomplete field line");
   }
   // OWS around the value: usually one SP before it and none after.

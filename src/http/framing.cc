@@ -24,9 +24,12 @@ bool response_keeps_alive(const ResponseHead& head, const BodyFraming& framing) 
 
 bool binds_connection_auth(const ResponseHead& head) {
   std::string_view field;
-  if (head.status == 401) field = "www-authenticate";
-  else if (head.status == 407) field = "proxy-authenticate";
-  else return false;
+  if (head.status == 401)
+    field = "www-authenticate";
+  else if (head.status == 407)
+    field = "proxy-authenticate";
+  else
+    return false;
   for (const HeaderField& f : head.headers) {
     if (!iequals(f.name, field)) continue;
     ListCursor cur(f.value);

@@ -76,25 +76,25 @@ ParseResult HeadParser::scan(std::string_view data, Mode mode, size_t* head_star
       s.pos = find_line_break(data.data(), s.pos, plain_end, data.size());
       if (s.pos == data.size()) break;
     }
-    if (s.pos >= limits_.max_head_size) return ParseResult::error(431, "head too large");
+    if (s.pos >= limits_.max_head_size) return ParseResult::error(431, "head too large", s.pos);
     const char c = data[s.pos];
-    if (c == '\n') return ParseResult::error(400, "bare LF");
+    if (c == '\n') return ParseResult::error(400, "bare LF", s.pos);
     if (c != '\r') {
       if (s.in_start_line && s.pos - s.line_start >= limits_.max_request_line) {
-        return ParseResult::error(414, "start line too long");
+        return ParseResult::error(414, "start line too long", s.pos);
       }
       ++s.pos;
       continue;
     }
     // Even a CRLF here would end past the limit. Checked before looking at
     // the next byte so a full buffer ending in CR gets the same verdict.
-    if (s.pos + 2 > limits_.max_head_size) return ParseResult::error(431, "head too large");
+    if (s.pos + 2 > limits_.max_head_size) return ParseResult::error(431, "head too large", s.pos);
     if (s.pos + 1 == data.size()) break;  // CR is the last byte: wait for LF
-    if (data[s.pos + 1] != '\n') return ParseResult::error(400, "bare CR");
+    if (data[s.pos + 1] != '\n') return ParseResult::error(400, "bare CR", s.pos);
     const bool empty_line = s.pos == s.line_start;
     s.pos += 2;
     if (empty_line && s.in_start_line) {
-      if (!request) return ParseResult::error(400, "empty status line");
+      if (!request) return ParseResult::error(400, "empty status line", s.pos - 2);
       s.head_start = s.pos;  // RFC 9112 §2.2: ignore empty lines before a request
     } else if (empty_line) {
       *head_start = s.head_start;
@@ -106,15 +106,29 @@ ParseResult HeadParser::scan(std::string_view data, Mode mode, size_t* head_star
       s.in_start_line = false;
       s.start_line_end = s.pos - 2;
     } else if (++s.field_lines > limits_.max_headers) {
-      return ParseResult::error(431, "too many header fields");
+      return ParseResult::error(431, "too many header fields", s.line_start);
     }
     s.line_start = s.pos;
   }
   // A full buffer without a complete head can never complete. More bytes
   // would hit the check at the top of the loop: same verdict either way.
-  if (data.size() >= limits_.max_head_size) return ParseResult::error(431, "head too large");
+  if (data.size() >= limits_.max_head_size)
+    return ParseResult::error(431, "head too large", data.size());
   return ParseResult::need_more();
 }
+
+namespace {
+
+// An error of the line parsers, with its offset in `data` (the head's start
+// when no byte is named). `status`: the status to answer, else the error's.
+ParseResult error_of(const HeadError& err, std::string_view data, int status = 0) {
+  const size_t at = err.at && err.at >= data.data() && err.at <= data.data() + data.size()
+                        ? size_t(err.at - data.data())
+                        : 0;
+  return ParseResult::error(status ? status : err.status, err.reason, at);
+}
+
+}  // namespace
 
 bool HeadParser::split_whole(std::string_view data, size_t* start_line_end, size_t* end,
                              size_t* count) {
@@ -142,7 +156,8 @@ bool HeadParser::split_whole(std::string_view data, size_t* start_line_end, size
 
 HeadError HeadParser::analyze_fields(size_t count, FieldAnalyzer* analyzer, Headers* out) {
   for (size_t i = 0; i < count; ++i) {
-    const HeadError err = analyzer->on_field(fields_[i]);
+    HeadError err = analyzer->on_field(fields_[i]);
+    if (!err.ok() && !err.at) err.at = fields_[i].name.data();
     if (!err.ok()) return err;
   }
   *out = Headers(fields_.get(), count);
@@ -155,10 +170,12 @@ HeadError HeadParser::parse_fields(std::string_view block, FieldAnalyzer* analyz
     HeaderField& field = fields_[count];
     size_t line_size = 0;
     HeadError err = parse_field_line(block, &field, &line_size);
+    if (!err.ok() && !err.at) err.at = block.data();
     if (!err.ok()) return err;
     block.remove_prefix(line_size);
     ++count;
     err = analyzer->on_field(field);
+    if (!err.ok() && !err.at) err.at = field.name.data();
     if (!err.ok()) return err;
   }
   *out = Headers(fields_.get(), count);
@@ -171,11 +188,11 @@ ParseResult HeadParser::parse_request(std::string_view data, RequestHead* out) {
     // The usual case, the head whole and clean, in one pass.
     new (out) RequestHead;
     HeadError err = parse_request_line(data.substr(0, line_end), out);
-    if (!err.ok()) return ParseResult::error(err.status, err.reason);
+    if (!err.ok()) return error_of(err, data);
     FieldAnalyzer analyzer(&out->connection);
     err = analyze_fields(count, &analyzer, &out->headers);
     if (err.ok()) err = analyzer.finish_request(out);
-    if (!err.ok()) return ParseResult::error(err.status, err.reason);
+    if (!err.ok()) return error_of(err, data);
     return ParseResult::done(end);
   }
   size_t start = 0;
@@ -185,12 +202,12 @@ ParseResult HeadParser::parse_request(std::string_view data, RequestHead* out) {
   // The head is "start-line CRLF *(field-line CRLF) CRLF".
   new (out) RequestHead;  // fresh, built in place: no temporary to copy
   HeadError err = parse_request_line(data.substr(start, line_end - start), out);
-  if (!err.ok()) return ParseResult::error(err.status, err.reason);
+  if (!err.ok()) return error_of(err, data);
   FieldAnalyzer analyzer(&out->connection);
   err = parse_fields(data.substr(line_end + 2, r.consumed - 2 - (line_end + 2)), &analyzer,
                      &out->headers);
   if (err.ok()) err = analyzer.finish_request(out);
-  if (!err.ok()) return ParseResult::error(err.status, err.reason);
+  if (!err.ok()) return error_of(err, data);
   return r;
 }
 
@@ -204,13 +221,13 @@ ParseResult HeadParser::parse_response(std::string_view data, ResponseHead* out)
       err = analyze_fields(count, &analyzer, &out->headers);
       if (err.ok()) err = analyzer.finish_response(out);
     }
-    if (!err.ok()) return ParseResult::error(502, err.reason);
+    if (!err.ok()) return error_of(err, data, 502);
     return ParseResult::done(end);
   }
   const ParseResult r = scan(data, Mode::kResponse, &start, &line_end);
   if (r.status == ParseStatus::kError) {
     reset();
-    return ParseResult::error(502, r.reason);
+    return ParseResult::error(502, r.reason, r.error_at);
   }
   if (r.status != ParseStatus::kDone) return r;
   new (out) ResponseHead;
@@ -221,7 +238,7 @@ ParseResult HeadParser::parse_response(std::string_view data, ResponseHead* out)
                        &out->headers);
     if (err.ok()) err = analyzer.finish_response(out);
   }
-  if (!err.ok()) return ParseResult::error(502, err.reason);
+  if (!err.ok()) return error_of(err, data, 502);
   return r;
 }
 

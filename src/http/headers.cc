@@ -28,8 +28,8 @@ uint64_t load4(const char* p) {
 uint64_t lower8(uint64_t x) {
   constexpr uint64_t kHigh = 0x8080808080808080ull;
   const uint64_t low7 = x & ~kHigh;
-  const uint64_t at_least_a = low7 + 0x3f3f3f3f3f3f3f3full;  // high bit: low7 >= 'A'
-  const uint64_t above_z = low7 + 0x2525252525252525ull;     // high bit: low7 > 'Z'
+  const uint64_t at_least_a = low7 + 0x3f3f3f3f3f3f3f3full;   // high bit: low7 >= 'A'
+  const uint64_t above_z = low7 + 0x2525252525252525ull;      // high bit: low7 > 'Z'
   const uint64_t upper = at_least_a & ~above_z & ~x & kHigh;  // ... and the byte is ASCII
   return x | (upper >> 2);                                    // 0x80 >> 2 == 'a' - 'A'
 }

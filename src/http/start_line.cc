@@ -130,12 +130,12 @@ HeadError parse_request_line(std::string_view line, RequestHead* out) {
     out->method_str = line.substr(0, sp1);
     out->target = line.substr(sp1 + 1, sp2 - sp1 - 1);
     if (out->method_str.empty()) return head_error(400, "empty method");
-    for (char c : out->method_str) {
-      if (!is_tchar(c)) return head_error(400, "invalid method");
+    for (const char& c : out->method_str) {
+      if (!is_tchar(c)) return head_error(400, "invalid method", &c);
     }
     if (out->target.empty()) return head_error(400, "empty request target");
-    for (char c : out->target) {
-      if (!is_target_char(c)) return head_error(400, "invalid character in request target");
+    for (const char& c : out->target) {
+      if (!is_target_char(c)) return head_error(400, "invalid character in request target", &c);
     }
   }
   HeadError err = parse_version(line.substr(sp2 + 1), &out->version_minor);
@@ -159,8 +159,8 @@ HeadError parse_status_line(std::string_view line, ResponseHead* out) {
   if (line.size() == 12) return head_ok();
   if (line[12] != ' ') return head_error(400, "malformed status line");
   out->reason = line.substr(13);
-  for (char c : out->reason) {
-    if (!is_field_char(c)) return head_error(400, "invalid character in reason phrase");
+  for (const char& c : out->reason) {
+    if (!is_field_char(c)) return head_error(400, "invalid character in reason phrase", &c);
   }
   return head_ok();
 }

@@ -67,14 +67,19 @@ RxHeadResult MuxH1::rcv_request_head(http::HeadParser& p, const BufferedHead& he
     const http::ParseResult r =
         p.parse_request(std::string_view(ibuf_.head(), ibuf_.len()), &partial);
     p.reset();
-    return {RxHead::kError, r.status == http::ParseStatus::kError ? r.http_status : 431};
+    const bool err = r.status == http::ParseStatus::kError;
+    return {RxHead::kError, err ? r.http_status : 431, std::string_view(ibuf_.head(), ibuf_.len()),
+            err ? r.error_at : ibuf_.len(), err ? r.reason : "head too large"};
   }
   const http::ParseResult r = head.result;
   if (r.status == http::ParseStatus::kNeedMore) return {RxHead::kMore, 0};
-  if (r.status == http::ParseStatus::kError) return {RxHead::kError, r.http_status};
+  if (r.status == http::ParseStatus::kError)
+    return {RxHead::kError, r.http_status, std::string_view(ibuf_.head(), ibuf_.len()), r.error_at,
+            r.reason};
   // The head's bytes leave the buffer before a server is chosen: an owned copy.
   if (!h1_request_to_msg(req, std::string_view(ibuf_.head(), r.consumed), extra, out))
-    return {RxHead::kError, 431};
+    return {RxHead::kError, 431, std::string_view(ibuf_.head(), r.consumed), 0,
+            "head too large once rewritten"};
   peer_minor_ = req.version_minor;
   start_body(req.framing.kind == http::BodyFraming::Kind::kTunnel ? http::BodyFraming::none()
                                                                   : req.framing);
@@ -85,10 +90,15 @@ RxHeadResult MuxH1::rcv_request_head(http::HeadParser& p, const BufferedHead& he
 
 RxHeadResult MuxH1::rcv_response_head(const BufferedHead& head, const http::ResponseHead& res,
                                       http::MsgHead& out, size_t extra, bool borrow) {
-  if (!head.complete) return {ibuf_.full() ? RxHead::kError : RxHead::kMore, 502};
+  if (!head.complete) {
+    if (!ibuf_.full()) return {RxHead::kMore, 502};
+    return {RxHead::kError, 502, std::string_view(ibuf_.head(), ibuf_.len()), ibuf_.len(),
+            "head too large"};
+  }
   const http::ParseResult r = head.result;
   if (r.status == http::ParseStatus::kNeedMore) return {RxHead::kMore, 0};
-  if (r.status == http::ParseStatus::kError) return {RxHead::kError, 502};
+  if (r.status == http::ParseStatus::kError)
+    return {RxHead::kError, 502, std::string_view(ibuf_.head(), ibuf_.len()), r.error_at, r.reason};
   const http::BodyFraming framing = http::response_framing(req_method_, res);
   // Borrowed: the text stays in ibuf_ (consumed below, but not overwritten
   // before the next fill), which the caller's forwarding precedes.

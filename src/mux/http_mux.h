@@ -29,6 +29,12 @@ enum class RxHead : uint8_t {
 struct RxHeadResult {
   RxHead what = RxHead::kMore;
   int status = 0;  // kError: 400, 414, 431, 501, 505 (requests) or 502 (responses)
+  // kError: the bytes the parser was given (a view into the mux's buffer,
+  // valid until the next call on this connector), the offset of the byte it
+  // found wrong, and its reason ("show errors").
+  std::string_view raw;
+  size_t error_at = 0;
+  const char* reason = "";
 };
 
 // The payload at hand: a contiguous view into the mux's memory, valid until

@@ -1,12 +1,15 @@
 // HttpStream's request analysers: the request head, the rules in order,
 // content switching, the request payload and sending the request.
+#include "core/buffer.h"
 #include "expr/condition.h"
 #include "net/connection.h"
 #include "net/socket.h"
+#include "stream/error_capture.h"
 #include "stream/http_rules.h"
 #include "stream/http_stream.h"
 #include "stream/rewrite_budget.h"
 #include "stream/sample_fetch.h"
+#include "stream/session.h"
 #include "stream/session_log.h"
 #include "stream/stick_counters.h"
 #include "stream/tcp_rules.h"
@@ -18,6 +21,33 @@ namespace {
 // x-original-to, unique-id-header).
 constexpr size_t kOwnFields = 3;
 }  // namespace
+
+void HttpStream::capture_invalid(const mux::RxHeadResult& r, bool response) {
+  ErrorCapture c;
+  c.when_ms = wall_clock_ms();
+  c.response = response;
+  backend::Server* srv = ss_.server();
+  if (response && be_) {
+    c.proxy = be_->name();
+    c.proxy_id = be_->id;
+    c.other_proxy = fe_->name;
+    c.other_id = fe_->id;
+  } else {
+    c.proxy = fe_->name;
+    c.proxy_id = fe_->id;
+  }
+  if (response && srv) {
+    c.server = srv->name;
+    c.server_id = srv->puid;
+  }
+  c.src = session()->client_addr(scf_->conn).str();
+  c.data.assign(r.raw.data(), r.raw.size());
+  c.buffer_size = detail::g_buffer_size;
+  c.error_at = r.error_at;
+  c.reason = r.reason;
+  c.status = r.status;
+  capture_error(std::move(c));
+}
 
 void HttpStream::read_request_head() {
   mux::HttpMux* fm = fmux();
@@ -39,6 +69,7 @@ void HttpStream::read_request_head() {
       fe_->counters.local().req_errors.add();
       log_.term = "PR";
       res_.after_rules_done = true;  // the mux's own error: no http-after-response (HAProxy)
+      capture_invalid(r, /*response=*/false);
       return reply_mux_error(r.status);
     case mux::RxHead::kHead:
       break;

@@ -78,6 +78,7 @@ bool HttpStream::take_response_head() {
       return false;
     case mux::RxHead::kError:
       log_.term = "PH";
+      if (!r.raw.empty()) capture_invalid(r, /*response=*/true);
       if (try_retry(config::kRetryJunkResponse, false)) return false;
       count_stick_event(stick::Event::kHttpFail);
       reply(502, true);

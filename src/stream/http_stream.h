@@ -199,6 +199,8 @@ class HttpStream {
   size_t fields_added_after() const;
   bool forward_response_body();
   void on_server_gone();
+  // Keeps an invalid head for "show errors" (error_capture.h).
+  void capture_invalid(const mux::RxHeadResult& r, bool response);
   // Splicing payload (http_splice.cc): the modes once the backend is known;
   // one round of each direction through its pipe. Returns: true while the
   // pipe carries the payload (the buffered path waits); *progress is set if

@@ -223,3 +223,46 @@ TEST(RequestRejectControl, NeighboursOfTheVectorsAreAccepted) {
 
 }  // namespace
 }  // namespace hearth::http
+
+namespace hearth::http {
+namespace {
+
+// Where the parser says the error is ("show errors" prints it): the wrong
+// byte when there is one, else the start of its line; the same whether the
+// head arrived whole or byte by byte.
+TEST(RequestRejectPosition, NamesTheWrongByteOrItsLine) {
+  struct Pos {
+    std::string head;
+    size_t at;
+  };
+  const Pos cases[] = {
+      {"GET /a\x01"
+       "b HTTP/1.1\r\nHost: x\r\n\r\n",
+       6},
+      {"G@T / HTTP/1.1\r\nHost: x\r\n\r\n", 1},
+      {"GET / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n", 28},
+      {"GET / HTTP/1.1\r\nHost: x\r\nX: a\x7f"
+       "b\r\n\r\n",
+       29},
+      {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: z\r\n\r\n", 25},
+      {"GET / HTTP/1.1\r\nHost: x\nX: y\r\n\r\n", 23},
+  };
+  for (const Pos& c : cases) {
+    HeadParser whole;
+    RequestHead out;
+    const ParseResult r = whole.parse_request(c.head, &out);
+    ASSERT_EQ(r.status, ParseStatus::kError) << c.head;
+    EXPECT_EQ(r.error_at, c.at) << c.head << " (" << r.reason << ")";
+    HeadParser pieces;
+    ParseResult p;
+    for (size_t n = 1; n <= c.head.size(); ++n) {
+      p = pieces.parse_request(std::string_view(c.head.data(), n), &out);
+      if (p.status != ParseStatus::kNeedMore) break;
+    }
+    ASSERT_EQ(p.status, ParseStatus::kError) << c.head;
+    EXPECT_EQ(p.error_at, c.at) << c.head << " byte by byte (" << p.reason << ")";
+  }
+}
+
+}  // namespace
+}  // namespace hearth::http
