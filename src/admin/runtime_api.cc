@@ -9,6 +9,7 @@
 #include "admin/cli_target.h"
 #include "admin/cookie_commands.h"
 #include "admin/counter_commands.h"
+#include "admin/env_commands.h"
 #include "admin/error_commands.h"
 #include "admin/event_commands.h"
 #include "admin/frontend_commands.h"
@@ -109,6 +110,7 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   if (is({"show", "metrics"})) return w.size() > 2 ? extra(2) : show_metrics();
   if (is({"show", "events"})) return cli_show_events(w);
   if (is({"show", "errors"})) return cli_show_errors(w, frontends_, backends_);
+  if (is({"show", "env"})) return cli_show_env(w);
   if (is({"get", "var"})) return cli_get_var(w);
   if (is({"set", "var"})) return cli_set_var(w, session.experimental);
   if (is({"experimental-mode"})) {
@@ -154,6 +156,7 @@ std::string RuntimeApi::help() const {
          "  show metrics                  : counters in Prometheus text format\n"
          "  show events [RING [-n]]       : list the rings, or the events one holds\n"
          "  show errors [PROXY] [request|response] : the last invalid request/response kept\n"
+         "  show env [NAME]               : the process's environment, or one variable\n"
          "  get var proc.NAME             : the value of a process-wide variable\n"
          "  set var proc.NAME [expr|fmt] VALUE : set one (experimental mode)\n"
          "  show map|acl [@VER] [NAME]    : list the maps (ACLs), or one's entries\n"

@@ -366,3 +366,31 @@ TEST(RuntimeLimits, ChangesNeedLevelAdmin) {
 
 }  // namespace
 }  // namespace hearth::test::http
+
+namespace hearth::test::http {
+namespace {
+
+TEST(RuntimeLimits, ShowEnvLikeHAProxy) {
+  std::vector<std::string> runs;
+  for (const std::string binary : {"", "haproxy"}) {
+    TempDir dir;
+    const std::string sock = dir.file("stats.sock");
+    Ports p;
+    HearthOptions opt = options_for(binary, p);
+    opt.extra_env = {"HEARTH_SHOW_ENV_TEST=a b=c"};
+    HearthProcess h(config(p, sock), opt);
+    ASSERT_TRUE(h.ready()) << binary << ": " << h.describe();
+    std::string s = stats_command(sock, "show env HEARTH_SHOW_ENV_TEST") + "|" +
+                    stats_command(sock, "show env HEARTH_SHOW_ENV") + "|" +
+                    stats_command(sock, "show env NO_SUCH_VARIABLE_HERE") + "|";
+    const std::string all = stats_command(sock, "show env");
+    s += all.find("\nHEARTH_SHOW_ENV_TEST=a b=c\n") != std::string::npos ? "listed" : all;
+    runs.push_back(s);
+  }
+  EXPECT_EQ(runs[0], runs[1]);
+  EXPECT_EQ(runs[0],
+            "HEARTH_SHOW_ENV_TEST=a b=c\n\n|Variable not found\n\n|Variable not found\n\n|listed");
+}
+
+}  // namespace
+}  // namespace hearth::test::http
