@@ -18,6 +18,7 @@
 #include "admin/prom_exporter.h"
 #include "admin/resolver_commands.h"
 #include "admin/server_state_commands.h"
+#include "admin/session_commands.h"
 #include "admin/ssl_commands.h"
 #include "admin/stat_query.h"
 #include "admin/stats_json.h"
@@ -111,6 +112,8 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   if (is({"show", "events"})) return cli_show_events(w);
   if (is({"show", "errors"})) return cli_show_errors(w, frontends_, backends_);
   if (is({"show", "env"})) return cli_show_env(w);
+  if (std::string out = cli_session_command(w, backends_, on_threads_, admin); !out.empty())
+    return out;
   if (is({"get", "var"})) return cli_get_var(w);
   if (is({"set", "var"})) return cli_set_var(w, session.experimental);
   if (is({"experimental-mode"})) {
@@ -157,6 +160,9 @@ std::string RuntimeApi::help() const {
          "  show events [RING [-n]]       : list the rings, or the events one holds\n"
          "  show errors [PROXY] [request|response] : the last invalid request/response kept\n"
          "  show env [NAME]               : the process's environment, or one variable\n"
+         "  show sess [all|ID]            : the live streams, or one\n"
+         "  shutdown session ID           : end a stream (admin)\n"
+         "  shutdown sessions server B/S  : end every stream on a server (admin)\n"
          "  get var proc.NAME             : the value of a process-wide variable\n"
          "  set var proc.NAME [expr|fmt] VALUE : set one (experimental mode)\n"
          "  show map|acl [@VER] [NAME]    : list the maps (ACLs), or one's entries\n"

@@ -159,6 +159,48 @@ void HttpStream::process_cb(Tasklet*, void* ctx, uint32_t state) {
 void HttpStream::timer_cb(Timer*, void* ctx) { static_cast<HttpStream*>(ctx)->process(kWakeTimer); }
 
 void HttpStream::process(uint32_t why) {
+  if (killed_ && phase_ != Phase::kDone) {
+    char at = 'D';
+    switch (phase_) {
+      case Phase::kReqHead:
+      case Phase::kReqBody:
+        at = 'R';
+        break;
+      case Phase::kConnect:
+        at = ss_.state() == ServerSide::State::kQueued ? 'Q' : 'C';
+        break;
+      case Phase::kResBody:
+        at = 'H';
+        break;
+      case Phase::kExchange:
+        at = res_.head_done ? 'D' : 'H';
+        break;
+      case Phase::kTarpit:
+        at = 'T';
+        break;
+      case Phase::kLocalReply:
+        at = 'L';
+        break;
+      default:
+        break;
+    }
+    log_.term = killed_term(at);
+    // As HAProxy, a request whose response has not begun gets an error
+    // before the connection closes: 502 while the server had it (what
+    // HAProxy 2.6 answers, seen side by side), 503 while a server was being
+    // found or connected, 400 while its body was awaited; otherwise the
+    // connection just ends.
+    if (phase_ == Phase::kExchange && !res_.head_done)
+      reply(502, true);
+    else if (phase_ == Phase::kResBody)
+      reply(502, true);
+    else if (phase_ == Phase::kConnect)
+      reply(503, true);
+    else if (phase_ == Phase::kReqBody)
+      reply(400, true);
+    else
+      abort_all();
+  }
   switch (phase_) {
     case Phase::kReqHead:
       read_request_head();
@@ -480,6 +522,19 @@ void HttpStream::update_timer() {
       break;
   }
   EventLoop::current()->timers().arm(&timer_, exp);
+}
+
+std::string HttpStream::describe(int64_t now_ms) const {
+  static const char* const kPhases[] = {"request-head", "request-body", "response-body",
+                                        "tarpit",       "local-reply",  "connect",
+                                        "exchange",     "tunnel",       "done"};
+  return describe_stream(this, scf_->conn, fe_, be_, ss_.server(), now_ms - log_.start_ms,
+                         kPhases[int(phase_)]);
+}
+
+void HttpStream::kill() {
+  killed_ = true;
+  EventLoop::current()->wake(&tasklet_);
 }
 
 }  // namespace hearth::stream

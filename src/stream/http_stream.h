@@ -28,6 +28,7 @@
 #include "stream/frontend.h"
 #include "stream/http_rules.h"
 #include "stream/http_txn_state.h"
+#include "stream/live_stream.h"
 #include "stream/server_side.h"
 #include "stream/splice_dir.h"
 #include "stream/stats_service.h"
@@ -75,14 +76,19 @@ struct ResponseAnalysis {
   bool may_wait = false;   // its rule lists read the payload (rules_read_body())
 };
 
-class HttpStream {
+class HttpStream : public LiveStream {
  public:
   // mux::StreamFactory for incoming HTTP connections; ctx is the Frontend.
   static bool create_incoming(mux::StreamConnector* sc, void* ctx);
   static Pool<HttpStream>& pool();
 
   HttpStream(Frontend* fe, mux::StreamConnector* scf);
-  ~HttpStream();
+  ~HttpStream() override;
+
+  // LiveStream: "show sess" and "shutdown session(s)".
+  std::string describe(int64_t now_ms) const override;
+  void kill() override;
+  const backend::Server* current_server() const override { return ss_.server(); }
 
   enum class Phase {
     kReqHead,     // waiting for / parsing the request head
@@ -326,6 +332,7 @@ class HttpStream {
   // option http-use-proxy-header and a target that is not a path: the
   // client talks to a proxy (Proxy-Authorization, 407).
   bool use_px_conn_ = false;
+  bool killed_ = false;  // "shutdown session": end on the next turn
   // Counted in streams_before_server_on_thread() until it asks for a server.
   bool before_server_ = true;
   void leave_before_server();

@@ -123,6 +123,16 @@ void Stream::settle_write_deadlines() {
 
 void Stream::process(uint32_t why) {
   const int64_t now = EventLoop::current()->now_ms();
+  if (killed_ && state_ != State::kClosed) {
+    const char at = state_ == State::kInspect                   ? 'R'
+                    : state_ == State::kEstablished             ? 'D'
+                    : ss_.state() == ServerSide::State::kQueued ? 'Q'
+                    : state_ == State::kConnect                 ? 'C'
+                                                                : 'R';
+    // HAProxy's TCP log shows a stream killed while established as "K-".
+    close(at == 'D' ? "K-" : killed_term(at));
+    return finish();
+  }
   switch (state_) {
     case State::kInspect:
       if ((why & kWakeTimer) && expired(front_exp_)) {
@@ -633,6 +643,20 @@ void Stream::make_unique_id() {
   fetch.set_vars(&vars_, const_cast<Session*>(sess));
   fe_->logs.unique_id->render(&fetch, r, &unique_id_);
   has_unique_id_ = true;
+}
+
+std::string Stream::describe(int64_t now_ms) const {
+  return describe_stream(this, scf_->conn, fe_, be_, ss_.server(), now_ms - start_ms_,
+                         state_ == State::kInspect       ? "inspect"
+                         : state_ == State::kAssign      ? "assign"
+                         : state_ == State::kConnect     ? "connect"
+                         : state_ == State::kEstablished ? "established"
+                                                         : "closed");
+}
+
+void Stream::kill() {
+  killed_ = true;
+  EventLoop::current()->wake(&tasklet_);
 }
 
 }  // namespace hearth::stream

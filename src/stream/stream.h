@@ -13,6 +13,7 @@
 #include "stick/track.h"
 #include "stream/frontend.h"
 #include "stream/http_captures.h"
+#include "stream/live_stream.h"
 #include "stream/server_side.h"
 #include "stream/splice_dir.h"
 #include "stream/stick_rules.h"
@@ -21,7 +22,7 @@
 
 namespace hearth::stream {
 
-class Stream {
+class Stream : public LiveStream {
  public:
   // mux::StreamFactory for incoming connections; ctx is the Frontend.
   static bool create_incoming(mux::StreamConnector* sc, void* ctx);
@@ -30,7 +31,12 @@ class Stream {
   static Pool<Stream>& pool();
 
   Stream(Frontend* fe, mux::StreamConnector* scf);
-  ~Stream();
+  ~Stream() override;
+
+  // LiveStream: "show sess" and "shutdown session(s)".
+  std::string describe(int64_t now_ms) const override;
+  void kill() override;
+  const backend::Server* current_server() const override { return ss_.server(); }
 
   // kInspect: tcp-request content rules (the frontend's, then after
   // switching the backend's) wait for the client's bytes; kConnect: the
@@ -117,6 +123,7 @@ class Stream {
   int8_t log_level_ = config::kLogNotSet;  // set-log-level's, if one ran
   bool logged_ = false;                    // the line went out at the connect
   LastRule last_rule_;                     // the last rule that ended a list
+  bool killed_ = false;                    // "shutdown session": end on the next turn
 };
 
 }  // namespace hearth::stream

@@ -1,0 +1,82 @@
+#pragma once
+// The streams alive on each worker thread, for the runtime API's "show sess",
+// "shutdown session" and "shutdown sessions server". Each stream (TCP or
+// HTTP) is a LiveStream: it links itself into its thread's list when made and
+// unlinks when destroyed, so the list needs no lock; the API reaches a
+// thread's list by running on that thread (RuntimeApi::on_threads).
+//
+// Killing a stream only marks it and wakes it: it ends on its own next turn,
+// the way a timeout ends it, with 'K' as the first termination character.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/list.h"
+
+namespace hearth::backend {
+class Backend;
+class Server;
+}  // namespace hearth::backend
+namespace hearth::net {
+class Connection;
+}
+
+namespace hearth::stream {
+
+class LiveStream {
+ public:
+  LiveStream(const LiveStream&) = delete;
+  LiveStream& operator=(const LiveStream&) = delete;
+
+  // "0xADDR: proto=... src=... fe=... be=... srv=... ts=00 age=Ns state=...".
+  virtual std::string describe(int64_t now_ms) const = 0;
+  // Ends the stream on its next turn ('K' in the log). On its thread.
+  virtual void kill() = 0;
+  // The server it is attached to (null: none yet or any more).
+  virtual const backend::Server* current_server() const = 0;
+
+  const void* id() const { return this; }
+
+ protected:
+  LiveStream();  // links it into the calling thread's list
+  virtual ~LiveStream();
+
+ private:
+  friend void for_each_live_stream(const std::function<bool(LiveStream*)>& f);
+  ListHook hook_;
+};
+
+// On a worker thread: calls f(s) for each stream of the thread until f
+// returns false. f may kill() streams (they stay listed until they end).
+void for_each_live_stream(const std::function<bool(LiveStream*)>& f);
+
+class Frontend;
+
+// One "show sess" line: "0xID: proto=tcpv4 src=A:P fe=FE be=BE srv=SRV ts=00
+// age=Ns state=STATE" (be and srv "<NONE>"/"<none>" when not chosen yet).
+std::string describe_stream(const void* id, const net::Connection* client, const Frontend* fe,
+                            const backend::Backend* be, const backend::Server* srv, int64_t age_ms,
+                            const char* state);
+
+// The termination flags' first two characters for a stream killed in
+// `phase_letter` ('R', 'Q', 'C', 'H', 'D', 'L', 'T').
+inline const char* killed_term(char phase_letter) {
+  switch (phase_letter) {
+    case 'R':
+      return "KR";
+    case 'Q':
+      return "KQ";
+    case 'C':
+      return "KC";
+    case 'H':
+      return "KH";
+    case 'L':
+      return "KL";
+    case 'T':
+      return "KT";
+    default:
+      return "KD";
+  }
+}
+
+}  // namespace hearth::stream
