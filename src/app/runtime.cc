@@ -365,6 +365,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     s->maxqueue = sc.maxqueue;
     s->be_load = &be->counters.cur_conns;
     s->backup = sc.backup;
+    s->non_stick = sc.non_stick;
     s->iweight = sc.weight;
     s->disabled.store(sc.disabled);
     s->config_maint.store(sc.disabled);

@@ -159,6 +159,7 @@ class Server {
   int maxqueue = 0;
   const std::atomic<int64_t>* be_load = nullptr;
   bool backup = false;
+  bool non_stick = false;  // "non-stick": stick store rules do not store it
   std::atomic<bool> disabled{false};  // maintenance (config "disabled", "disable server")
   // The maintenance came from the configuration ("disabled"); cleared when the
   // server is enabled at run time. Shown in `show servers state`.

@@ -112,6 +112,7 @@ struct ServerConfig {
   int maxqueue = 0;  // sessions waiting for this server in particular; 0: no limit
   bool disabled = false;
   bool backup = false;
+  bool non_stick = false;  // "non-stick": never stored in a stick table by stick rules
   // HTTP idle pool settings (issue #3); parsed so configs validate, unused in tcp mode.
   std::optional<int> pool_max_conn;
   std::optional<int64_t> pool_purge_delay;

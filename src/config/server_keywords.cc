@@ -10,7 +10,8 @@ namespace hearth::config::detail {
 namespace {
 
 const char* const kSupported =
-    "weight, maxconn, disabled, enabled, backup, no-backup, check, no-check, inter, fastinter, "
+    "weight, maxconn, disabled, enabled, backup, no-backup, non-stick, check, no-check, inter, "
+    "fastinter, "
     "downinter, rise, fall, port, addr, init-state, pool-max-conn, pool-purge-delay, "
     "pool-idle-timeout, max-reuse, id, source, tfo, redir, cookie, init-addr, ssl, no-ssl, verify, "
     "verifyhost, no-verifyhost, ca-file, crl-file, crt, sni, alpn, ssl-min-ver, ssl-max-ver, "
@@ -130,6 +131,8 @@ bool apply_flag(const Directive& d, size_t i, ServerConfig& sv) {
     sv.backup = true;
   else if (o == "no-backup")
     sv.backup = false;
+  else if (o == "non-stick")
+    sv.non_stick = true;
   else if (o == "no-check")
     sv.check = false;
   else if (o == "check")

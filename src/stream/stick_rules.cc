@@ -93,6 +93,10 @@ void stick_response_rules(const std::vector<config::StickRule>& rules, TxnFetch&
 }
 
 void stick_commit(StickStores* stores, const backend::Server& srv, int64_t now_ms) {
+  if (srv.non_stick) {  // as HAProxy: the stores are dropped, the entries untouched
+    stores->n = 0;
+    return;
+  }
   for (int i = 0; i < stores->n; ++i) {
     StickStores::Item& it = stores->items[i];
     stick::Entry* e = it.table->get_or_create(it.key, now_ms);

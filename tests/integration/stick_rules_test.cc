@@ -86,6 +86,34 @@ TEST(StickRulesVsHAProxy, StickOnSourceKeepsTheServerUntilItGoesDown) {
   EXPECT_NE(theirs[4].find("server_id=2"), std::string::npos) << theirs[4];
 }
 
+// A non-stick server is never stored: while the first server is in
+// maintenance the client lands on the non-stick one and the table stays
+// empty; back on s1, the entry is made.
+TEST(StickRulesVsHAProxy, NonStickServersAreNotStored) {
+  Nginx ng;
+  ASSERT_TRUE(ng.ready()) << ng.describe();
+  const std::string cfg =
+      "listen li\n  bind 127.0.0.1:PORT\n  balance first\n"
+      "  stick-table type ip size 10 expire 1m\n"
+      "  stick on src\n"
+      "  http-response set-header x-srv %[srv_name]\n"
+      "  server s1 127.0.0.1:" +
+      std::to_string(ng.port()) + "\n  server s2 127.0.0.1:" + std::to_string(ng.port()) +
+      " non-stick\n";
+  const std::vector<Step> steps = {
+      {"/hello", {}, "disable server li/s1"},
+      {"/hello", {}, ""},
+      {"/hello", {}, "enable server li/s1"},
+  };
+  const auto ours = run("", cfg, steps, "li");
+  const auto theirs = run("haproxy", cfg, steps, "li");
+  EXPECT_EQ(ours, theirs);
+  ASSERT_EQ(ours.size(), steps.size());
+  EXPECT_NE(ours[1].find("-> 200 s2\n"), std::string::npos) << ours[1];
+  EXPECT_EQ(ours[1].find("server_id"), std::string::npos) << ours[1];
+  EXPECT_NE(ours[2].find("server_id=1"), std::string::npos) << ours[2];
+}
+
 TEST(StickRulesVsHAProxy, MatchOnAHeaderStoredFromTheResponse) {
   Nginx ng("    location = /login { add_header x-set-sid $arg_u; return 200 \"in\\n\"; }\n");
   ASSERT_TRUE(ng.ready()) << ng.describe();
