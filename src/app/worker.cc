@@ -84,7 +84,11 @@ void Worker::start() {
       if (f->thread() == index_) f->start(&loop_);
     for (auto& r : rt_->resolvers)
       if (r->thread() == index_) r->start(&loop_);
+    for (auto& p : rt_->peer_sections)
+      if (p->thread() == index_) p->start(&loop_);
     loop_.run();
+    for (auto& p : rt_->peer_sections)
+      if (p->thread() == index_) p->stop();
     for (auto& r : rt_->resolvers)
       if (r->thread() == index_) r->stop();
     for (auto& hc : rt_->checks)

@@ -32,6 +32,7 @@ struct SourceLoc {
 };
 }  // namespace hearth::config
 #include "config/log_model.h"
+#include "config/peers_model.h"
 #include "config/persist_model.h"
 #include "config/program_model.h"
 #include "config/resolvers_model.h"
@@ -603,6 +604,8 @@ struct Config {
   std::vector<ResolversConfig> resolvers;
   // "program" sections in file order (master-worker mode only).
   std::vector<ProgramConfig> programs;
+  // "peers NAME" sections in file order.
+  std::vector<PeersConfig> peers;
 
   // Returns: the backend (want_backend) or frontend (!want_backend) named
   // `name`, a listen section matching either way; nullptr if there is none.
