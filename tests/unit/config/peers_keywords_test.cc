@@ -66,8 +66,9 @@ TEST(PeersSection, TableReferencesCountPeersTablesAfterProxies) {
 }
 
 TEST(PeersSection, UnknownTableNameIsAnError) {
-  auto r = parse("peers p\n  server A\n  table t type ip size 10\n"
-                 "frontend f\n  bind :1\n  http-request track-sc0 src table t\n");
+  auto r = parse(
+      "peers p\n  server A\n  table t type ip size 10\n"
+      "frontend f\n  bind :1\n  http-request track-sc0 src table t\n");
   EXPECT_TRUE(has(r.errors, "t.cfg:6: 'http-request'", "unable to find stick-table 't'"))
       << testing::dump(r.errors);
 }

@@ -18,7 +18,8 @@ using stick::DataType;
 
 std::string unhex(std::string_view h) {
   std::string s;
-  for (size_t i = 0; i + 1 < h.size(); i += 2) s.push_back(char(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
+  for (size_t i = 0; i + 1 < h.size(); i += 2)
+    s.push_back(char(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
   return s;
 }
 
@@ -120,8 +121,8 @@ TEST(PeersCodec, AppliesHAProxysUpdates) {
   stick::Table t(ts_config());
   RxDict dict;
   UpdateInfo info;
-  const std::string upd = unhex(
-      "000000010361626303f0ffb0f9180000fc0300000000f0ffb0f9180000f0ffb0f9180000");
+  const std::string upd =
+      unhex("000000010361626303f0ffb0f9180000fc0300000000f0ffb0f9180000f0ffb0f9180000");
   ASSERT_TRUE(apply_update(kUpdate, upd, d, &t, &dict, 1000000, &info));
   EXPECT_TRUE(info.has_id);
   EXPECT_EQ(info.id, 1u);
@@ -198,7 +199,7 @@ TEST(PeersCodec, DictionaryIdsAreRemembered) {
     std::string u;
     put_varint(&u, key.size());
     u += key;
-    put_varint(&u, 1);  // server_id
+    put_varint(&u, 1);     // server_id
     u += unhex("000000");  // conn_rate
     put_varint(&u, 0);     // bytes_in_cnt
     put_varint(&u, dict_part.size());
@@ -211,7 +212,8 @@ TEST(PeersCodec, DictionaryIdsAreRemembered) {
   put_varint(&full, 4);
   full += "srvA";
   ASSERT_TRUE(apply_update(kIncUpdate, update("x", full), d, &t, &dict, 0, &info));
-  ASSERT_TRUE(apply_update(kIncUpdate, update("y", std::string(1, char(3))), d, &t, &dict, 0, &info));
+  ASSERT_TRUE(
+      apply_update(kIncUpdate, update("y", std::string(1, char(3))), d, &t, &dict, 0, &info));
   stick::Entry* e = t.lookup("y", 0);
   ASSERT_NE(e, nullptr);
   ASSERT_NE(*t.data<const std::string*>(e, DataType::kServerKey), nullptr);
@@ -231,7 +233,8 @@ TEST(PeersCodec, TimedUpdateSetsExpiryAndTruncationStoresNothing) {
   std::string u;
   put_u32(&u, 5);
   put_u32(&u, 20000);  // 20 s left
-  const std::string rest = unhex("0361626303f0ffb0f9180000fc0300000000f0ffb0f9180000f0ffb0f9180000");
+  const std::string rest =
+      unhex("0361626303f0ffb0f9180000fc0300000000f0ffb0f9180000f0ffb0f9180000");
   ASSERT_TRUE(apply_update(kUpdateTimed, u + rest, d, &t, &dict, 100000, &info));
   EXPECT_TRUE(info.timed);
   stick::Entry* e = t.lookup("abc", 100000);
@@ -239,7 +242,8 @@ TEST(PeersCodec, TimedUpdateSetsExpiryAndTruncationStoresNothing) {
   EXPECT_EQ(t.expires_at(e), 120000);
   t.release(e);
   for (size_t n = 0; n < rest.size(); ++n)
-    EXPECT_FALSE(apply_update(kUpdate, unhex("00000007") + rest.substr(0, n), d, &t, &dict, 0, &info));
+    EXPECT_FALSE(
+        apply_update(kUpdate, unhex("00000007") + rest.substr(0, n), d, &t, &dict, 0, &info));
   EXPECT_EQ(t.count(), 1u);
 }
 
