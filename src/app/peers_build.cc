@@ -2,11 +2,16 @@
 // section gets its local peer's listening socket, its remote peers and the
 // tables it replicates (its own "table" lines and the proxies' stick-tables
 // that name it).
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "app/process.h"
 #include "app/runtime.h"
+#include "app/tls_bind.h"
+#include "app/tls_server.h"
 #include "net/socket.h"
+#include "net/tls_transport.h"
 #include "stick/registry.h"
 
 namespace hearth::app {
@@ -45,7 +50,19 @@ void Runtime::create_peers(const config::Config& cfg, std::vector<std::string>* 
         ok = false;
         continue;
       }
-      remotes.push_back(peers::PeerSpec{l.name, *a, true});
+      peers::PeerSpec spec{l.name, *a, true, nullptr};
+      if (l.tls.enabled) {
+        auto settings = tls_server_settings(l.tls, cfg.global.tls, &err);
+        std::unique_ptr<net::Transport> x;
+        if (settings) x = net::make_tls_client_transport(*settings, &err);
+        if (!x) {
+          errors->push_back(at(l.loc, "peer") + "'" + l.name + " ssl': " + err);
+          ok = false;
+          continue;
+        }
+        spec.xprt = std::move(x);
+      }
+      remotes.push_back(std::move(spec));
     }
     if (!self) {
       errors->push_back(at(pc.loc, "peers") + "no peer named '" + local +
@@ -72,11 +89,24 @@ void Runtime::create_peers(const config::Config& cfg, std::vector<std::string>* 
         }
       }
     }
+    std::unique_ptr<net::Transport> bind_xprt;
+    if (fd >= 0 && pc.bind_tls.enabled) {
+      std::string err;
+      std::vector<std::string> warned;
+      bind_xprt = make_bind_transport(pc.bind_tls, cfg.global.tls, &err, &warned,
+                                      wloc.file + ":" + std::to_string(wloc.line));
+      for (const std::string& w : warned) warnings.push_back(at(wloc, "bind") + w);
+      if (!bind_xprt) {
+        errors->push_back(at(wloc, "bind") + "'" + where + " ssl': " + err);
+        if (!net::parse_fd_spec(where)) ::close(fd);
+        continue;
+      }
+    }
     std::vector<stick::Table*> tables;
     for (const auto& t : stick::all_tables())
       if (t->config().peers == pc.name) tables.push_back(t.get());
-    peer_sections.push_back(std::make_unique<peers::Section>(pc.name, local, std::move(remotes),
-                                                             std::move(tables), fd, nbthread));
+    peer_sections.push_back(std::make_unique<peers::Section>(
+        pc.name, local, std::move(remotes), std::move(tables), fd, nbthread, std::move(bind_xprt)));
   }
 }
 

@@ -32,7 +32,6 @@ struct SourceLoc {
 };
 }  // namespace hearth::config
 #include "config/log_model.h"
-#include "config/peers_model.h"
 #include "config/persist_model.h"
 #include "config/program_model.h"
 #include "config/resolvers_model.h"
@@ -588,6 +587,13 @@ struct GlobalConfig {
   bool expose_experimental = false;
   TlsGlobal tls;
 };
+
+}  // namespace hearth::config
+
+// (After ServerTls and BindTls, which its lines use.)
+#include "config/peers_model.h"
+
+namespace hearth::config {
 
 struct Config {
   GlobalConfig global;

@@ -1,7 +1,7 @@
 // "peers NAME" sections (HAProxy 2.6 manual 3.5): peer, server, bind,
-// default-bind, default-server, table, disabled, enable. Options of bind
-// and server lines (TLS, ...) and "log" are refused: Hearth's peers speak
-// plain TCP and log nothing of their own yet.
+// default-bind, default-server, table, disabled, enable. Bind and server
+// lines take their TLS options (ssl, crt, verify, ca-file, ...); any other
+// option, and "log", are refused.
 #include "config/keywords.h"
 #include "config/parse_context.h"
 
@@ -17,19 +17,47 @@ bool has_peer(const PeersConfig& p, const std::string& name) {
   return false;
 }
 
-// "peer NAME ADDR:PORT" or "server NAME [ADDR:PORT]".
+// The TLS options of a server-like line from d[first]: applied to *t.
+// Returns: false after reporting (another option is refused).
+bool server_options(const Directive& d, size_t first, ServerTls* t, Reporter& rep) {
+  for (size_t i = first; i < d.size(); ++i) {
+    const int r = parse_server_tls_option(d, &i, d[0], *t, rep);
+    if (r < 0) return false;
+    if (r == 0) {
+      rep.error(d.loc, d[0],
+                "option '" + d[i] +
+                    "': Hearth takes only TLS options on peers lines (ssl, crt, verify, ca-file, "
+                    "sni, ...)");
+      return false;
+    }
+  }
+  return true;
+}
+
+// The same for bind-like lines.
+bool bind_options(const Directive& d, size_t first, BindTls* t, Reporter& rep) {
+  for (size_t i = first; i < d.size(); ++i) {
+    const int r = parse_bind_tls_option(d, &i, *t, d[0], rep);
+    if (r < 0) return false;
+    if (r == 0) {
+      rep.error(d.loc, d[0],
+                "option '" + d[i] +
+                    "': Hearth takes only TLS options on a peers section's bind lines (ssl, crt, "
+                    "ca-file, verify, ...)");
+      return false;
+    }
+  }
+  return true;
+}
+
+// "peer NAME ADDR:PORT [OPTION...]" or "server NAME [ADDR:PORT] [OPTION...]".
 void parse_peer_line(const Directive& d, PeersConfig& p, Reporter& rep) {
   const std::string& kw = d[0];
   const bool is_server = kw == "server";
-  const size_t most = is_server ? 3 : 3, least = is_server ? 2 : 3;
-  if (d.size() > most) {
-    rep.error(d.loc, kw,
-              "option '" + d[most] +
-                  "': Hearth does not support options on peers lines yet (TLS, ...); expects '" +
-                  kw + " NAME" + (is_server ? " [ADDR:PORT]'" : " ADDR:PORT'"));
-    return;
-  }
-  if (d.size() < least) {
+  // A server line's second word is its address unless it is an option.
+  const bool has_addr = d.size() > 2 && (!is_server || d[2].find(':') != std::string::npos ||
+                                         d[2].compare(0, 3, "fd@") == 0);
+  if (d.size() < 2 || (!is_server && !has_addr)) {
     rep.error(d.loc, kw,
               "expects '" + kw + " NAME" + (is_server ? " [ADDR:PORT]'" : " ADDR:PORT'"));
     return;
@@ -39,7 +67,9 @@ void parse_peer_line(const Directive& d, PeersConfig& p, Reporter& rep) {
               "peer '" + d[1] + "' is already defined in peers section '" + p.name + "'");
     return;
   }
-  p.peers.push_back(PeerLine{d.loc, d[1], d.size() > 2 ? d[2] : ""});
+  PeerLine l{d.loc, d[1], has_addr ? d[2] : "", p.default_server_tls};
+  if (!server_options(d, has_addr ? 3 : 2, &l.tls, rep)) return;
+  p.peers.push_back(std::move(l));
 }
 
 void parse_table_line(const Directive& d, PeersConfig& p, Reporter& rep) {
@@ -91,23 +121,23 @@ void parse_peers_keyword(const Directive& d, PeersConfig& p, Reporter& rep) {
   if (kw == "peer" || kw == "server") {
     parse_peer_line(d, p, rep);
   } else if (kw == "bind") {
-    if (d.size() != 2) {
-      rep.error(d.loc, kw,
-                d.size() < 2 ? "expects 'bind ADDR:PORT'"
-                             : "option '" + d[2] +
-                                   "': Hearth does not support bind options in peers sections yet");
+    if (d.size() < 2) {
+      rep.error(d.loc, kw, "expects 'bind ADDR:PORT [OPTION...]'");
     } else if (!p.bind.empty()) {
       rep.error(d.loc, kw, "only one bind line per peers section");
     } else {
+      BindTls t = p.default_bind_tls;
+      if (!bind_options(d, 2, &t, rep)) return;
       p.bind = d[1];
       p.bind_loc = d.loc;
+      p.bind_tls = std::move(t);
     }
-  } else if (kw == "default-bind" || kw == "default-server") {
-    // Without options they change nothing; options are not supported yet.
-    if (d.size() > 1)
-      rep.error(d.loc, kw,
-                "option '" + d[1] + "': Hearth does not support " + kw +
-                    " options in peers sections yet");
+  } else if (kw == "default-bind") {
+    BindTls t;
+    if (bind_options(d, 1, &t, rep)) p.default_bind_tls = std::move(t);
+  } else if (kw == "default-server") {
+    ServerTls t;
+    if (server_options(d, 1, &t, rep)) p.default_server_tls = std::move(t);
   } else if (kw == "table") {
     parse_table_line(d, p, rep);
   } else if (kw == "disabled" || kw == "enable") {

@@ -9,11 +9,13 @@
 
 namespace hearth::config {
 
-// (SourceLoc: model.h, which includes this file after declaring it.)
+// (SourceLoc, ServerTls, BindTls: model.h, which includes this file after
+// declaring them.)
 struct PeerLine {
   SourceLoc loc;
   std::string name;
   std::string address;  // "": none (a "server NAME" line: the local peer)
+  ServerTls tls;        // its options ("ssl", "verify", ...), over default-server's
 };
 
 struct PeersConfig {
@@ -23,6 +25,9 @@ struct PeersConfig {
   std::vector<PeerLine> peers;  // "peer" and "server" lines in order
   std::string bind;             // "bind ADDR" ("": none)
   SourceLoc bind_loc;
+  BindTls bind_tls;              // the bind line's TLS options, over default-bind's
+  BindTls default_bind_tls;      // "default-bind"
+  ServerTls default_server_tls;  // "default-server"; the peer lines after it start from it
   // "table NAME ...": named "SECTION/NAME".
   std::vector<std::shared_ptr<const stick::TableConfig>> tables;
   std::vector<SourceLoc> table_locs;

@@ -20,10 +20,12 @@ int64_t collision_delay() {
 }  // namespace
 
 Section::Section(std::string name, std::string local_name, std::vector<PeerSpec> remotes,
-                 std::vector<stick::Table*> tables, int listen_fd, int threads)
+                 std::vector<stick::Table*> tables, int listen_fd, int threads,
+                 std::unique_ptr<net::Transport> bind_xprt)
     : name_(std::move(name)),
       local_name_(std::move(local_name)),
       listen_fd_(listen_fd),
+      bind_xprt_(std::move(bind_xprt)),
       timer_(&Section::timer_cb, this),
       changes_(threads) {
   for (PeerSpec& p : remotes) {
@@ -53,6 +55,7 @@ void Section::start(EventLoop* loop) {
     listener_ = std::make_unique<net::Listener>(loop, listen_fd_, /*owns_fd=*/true,
                                                 &Section::accept_cb, nullptr, this);
     listen_fd_ = -1;
+    if (bind_xprt_) listener_->set_transport(bind_xprt_.get());
     listener_->start(/*exclusive=*/false);
   }
   // Changes announced before the loop ran (none usually) are taken now.
@@ -143,7 +146,8 @@ void Section::connect(Peer& p) {
   p.reconnect_at = now + kReconnectMs;
   ++p.new_conn;
   int err = 0;
-  net::Connection* c = net::Connection::connect_to(loop_, p.spec.addr, net::raw_transport(), &err);
+  net::Transport* x = p.spec.xprt ? p.spec.xprt.get() : net::raw_transport();
+  net::Connection* c = net::Connection::connect_to(loop_, p.spec.addr, x, &err);
   if (!c) return;
   auto* s = new Session(this, &p, c);
   sessions_.push_back(s);

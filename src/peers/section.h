@@ -28,6 +28,7 @@
 #include "core/event_loop.h"
 #include "net/address.h"
 #include "net/listener.h"
+#include "net/transport.h"
 #include "peers/update_log.h"
 #include "stick/table.h"
 
@@ -39,6 +40,7 @@ struct PeerSpec {
   std::string name;
   net::Address addr;
   bool has_addr = false;
+  std::shared_ptr<net::Transport> xprt;  // TLS toward it ("ssl"); null: plain TCP
 };
 
 // A remote peer and its session.
@@ -59,9 +61,11 @@ struct SectionTable {
 
 class Section : public stick::UpdateSink {
  public:
-  // `listen_fd`: the bound socket of its local peer (-1: none).
+  // `listen_fd`: the bound socket of its local peer (-1: none), whose
+  // connections `bind_xprt` carries (null: plain TCP).
   Section(std::string name, std::string local_name, std::vector<PeerSpec> remotes,
-          std::vector<stick::Table*> tables, int listen_fd, int threads);
+          std::vector<stick::Table*> tables, int listen_fd, int threads,
+          std::unique_ptr<net::Transport> bind_xprt = nullptr);
   ~Section() override;
   Section(const Section&) = delete;
   Section& operator=(const Section&) = delete;
@@ -110,6 +114,7 @@ class Section : public stick::UpdateSink {
   std::vector<std::unique_ptr<Peer>> peers_;
   std::vector<SectionTable> tables_;
   int listen_fd_;
+  std::unique_ptr<net::Transport> bind_xprt_;
   EventLoop* loop_ = nullptr;
   std::atomic<EventLoop*> wake_loop_{nullptr};  // loop_, for the workers
   std::unique_ptr<net::Listener> listener_;

@@ -40,8 +40,9 @@ Session::~Session() { close(); }
 
 void Session::start() {
   last_rx_ = last_tx_ = sec_->loop()->now_ms();
-  conn_->xprt->subscribe(conn_, state_ == State::kConnecting ? kWakeSend : kWakeRecv, &wait_);
   arm_timer();
+  if (state_ == State::kAccepted) return on_io();  // the TLS handshake starts at once
+  conn_->xprt->subscribe(conn_, kWakeSend, &wait_);
 }
 
 void Session::close() {
@@ -85,6 +86,18 @@ void Session::arm_timer() {
 
 void Session::on_io() {
   if (state_ == State::kConnecting) return on_connected();
+  if (state_ == State::kAccepted && !handshaken_) {
+    switch (conn_->xprt->handshake(conn_)) {
+      case net::HandshakeStatus::kPending:
+        conn_->xprt->subscribe(conn_, conn_->xprt->handshake_wants(conn_), &wait_);
+        return;
+      case net::HandshakeStatus::kFailed:
+        return close();
+      case net::HandshakeStatus::kDone:
+        handshaken_ = true;
+        break;
+    }
+  }
   const bool open = read_in();
   switch (state_) {
     case State::kAwaitStatus:
@@ -109,9 +122,12 @@ void Session::on_io() {
 
 void Session::on_connected() {
   switch (conn_->connect_status()) {
-    case net::ConnectStatus::kPending:
-      conn_->xprt->subscribe(conn_, kWakeSend, &wait_);
+    case net::ConnectStatus::kPending: {
+      // Connected, a TLS handshake under way: wait for what it needs.
+      const uint32_t wants = conn_->xprt->handshake_wants(conn_);
+      conn_->xprt->subscribe(conn_, wants ? wants : kWakeSend, &wait_);
       return;
+    }
     case net::ConnectStatus::kFailed:
       return close();
     case net::ConnectStatus::kEstablished:

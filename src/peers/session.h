@@ -4,7 +4,8 @@
 //
 //   CONNECTING --connected: sends the hello--> AWAIT_STATUS
 //   AWAIT_STATUS --"200"--> ESTABLISHED; another code or a close --> CLOSED
-//   ACCEPTED --hello read: answers 200 (or an error code, then CLOSED)--> ESTABLISHED
+//   ACCEPTED --TLS handshake (ssl binds), hello read: answers 200 (or an
+//             error code, then CLOSED)--> ESTABLISHED
 //   ESTABLISHED: reads messages (updates stored in the tables, acks sent
 //     back), pushes the local updates its peer has not had (a lesson instead
 //     while teaching), sends a heartbeat after 3 s of silence
@@ -103,7 +104,8 @@ class Session {
   std::unordered_map<uint64_t, Rx> rx_;
   Rx* rx_cur_ = nullptr;
   RxDict dict_;
-  int cur_table_ = -1;  // our table the last definition announced
+  int cur_table_ = -1;       // our table the last definition announced
+  bool handshaken_ = false;  // accepted: the transport's handshake is done
   bool teaching_ = false;
   bool teach_done_sent_ = false;
   bool resync_asked_ = false;

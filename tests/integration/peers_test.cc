@@ -17,6 +17,7 @@
 #include "support/client.h"
 #include "support/ports.h"
 #include "support/temp_dir.h"
+#include "support/test_certs.h"
 
 namespace hearth::test::http {
 namespace {
@@ -226,6 +227,42 @@ TEST(Peers, StickinessByServerAddressHearthToHAProxy) { stickiness_follows("hapr
 TEST(Peers, StickinessByServerNameHearthToHearth) { stickiness_follows("", false); }
 TEST(Peers, StickinessByServerAddressHearthToHearth) { stickiness_follows("", true); }
 
+// Over TLS (bind ... ssl crt, default-server ssl verify required ca-file):
+// hearth and HAProxy both ways.
+TEST(Peers, TlsHearthAndHAProxy) {
+  TestCerts certs;
+  const std::string pem = certs.server("peer.pem", "peer.test", {"peer.test"});
+  ASSERT_FALSE(pem.empty()) << certs.last_error();
+  const uint16_t pa = free_tcp_port(), pb = free_tcp_port();
+  Node a{"A", ""}, b{"B", "haproxy"};
+  auto cfg = [&](const Node& n) {
+    const bool is_a = n.name == "A";
+    return "global\n  stats socket " + n.sock +
+           " level admin\ndefaults\n  mode http\n  timeout client 5s\n  timeout server 5s\n"
+           "  timeout connect 2s\npeers mesh\n  default-server ssl verify required ca-file " +
+           certs.ca_pem() + "\n  bind 127.0.0.1:" + std::to_string(is_a ? pa : pb) + " ssl crt " +
+           pem + "\n  server A" + (is_a ? "" : " 127.0.0.1:" + std::to_string(pa)) +
+           "\n  server B" + (is_a ? " 127.0.0.1:" + std::to_string(pb) : "") +
+           "\n  table t type string len 32 size 1k expire 1m store gpc0,http_req_cnt\n" +
+           std::regex_replace(kTracking, std::regex("\\$\\{HTTP\\}"), std::to_string(n.http));
+  };
+  for (Node* n : {&a, &b}) {
+    HearthOptions opt;
+    opt.wait_ports = {n->http, n == &a ? pa : pb};
+    opt.extra_args = {"-L", n->name};
+    if (!n->binary.empty())
+      opt.binary = n->binary, opt.extra_args.insert(opt.extra_args.begin(), "-db");
+    n->proc = std::make_unique<HearthProcess>(cfg(*n), opt);
+    ASSERT_TRUE(n->proc->ready()) << n->binary << ": " << n->proc->describe();
+  }
+  ASSERT_TRUE(wait_synced(a, b));
+  EXPECT_EQ(http_status(http_get(a.http, "/tls-a")), 200);
+  EXPECT_EQ(http_status(http_get(b.http, "/tls-b")), 200);
+  auto one = [](const std::string& l) { return l.find("gpc0=1") != std::string::npos; };
+  EXPECT_TRUE(b.wait_entry("mesh/t", "/tls-a", one)) << b.cli("show table mesh/t");
+  EXPECT_TRUE(a.wait_entry("mesh/t", "/tls-b", one)) << a.cli("show table mesh/t");
+}
+
 // The handshake answers: a hello naming another local peer gets 503, an
 // unknown sender 504, a bad version 502; a good one 200 and then HAProxy's
 // framing (a heartbeat within 3 s when nothing else is said).
@@ -257,7 +294,7 @@ TEST(Peers, RefusedConfigurationsNameFileAndLine) {
   struct Case {
     std::string text, where;
   } cases[] = {
-      {"peers p\n  peer A 127.0.0.1:1 ssl\n", "hearth.cfg:7: 'peer'"},
+      {"peers p\n  peer A 127.0.0.1:1 check\n", "hearth.cfg:7: 'peer'"},
       {"peers p\n  peer A 127.0.0.1:1\n  log stdout format raw local0\n", "hearth.cfg:8: 'log'"},
       // No peer named after the local one (-L A).
       {"peers p\n  peer X 127.0.0.1:1\n", "hearth.cfg:6: 'peers'"},

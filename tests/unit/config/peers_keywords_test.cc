@@ -15,8 +15,9 @@ using testing::parse;
 TEST(PeersSection, ReadsPeersBindAndTables) {
   auto r = parse(
       "peers mesh\n"
-      "  bind 127.0.0.1:1000\n"
-      "  default-server\n"
+      "  default-bind ssl crt x.pem\n"
+      "  bind 127.0.0.1:1000 alpn x\n"
+      "  default-server ssl verify none\n"
       "  server A\n"
       "  server B 127.0.0.1:1001\n"
       "  peer C 127.0.0.1:1002\n"
@@ -36,6 +37,11 @@ TEST(PeersSection, ReadsPeersBindAndTables) {
   EXPECT_EQ(p.peers[0].name, "A");
   EXPECT_EQ(p.peers[0].address, "");
   EXPECT_EQ(p.peers[2].address, "127.0.0.1:1002");
+  // TLS: default-bind under the bind line's own options, default-server
+  // under every peer line after it.
+  EXPECT_TRUE(p.bind_tls.enabled);
+  EXPECT_TRUE(p.peers[1].tls.enabled);
+  EXPECT_TRUE(p.peers[2].tls.enabled);
   ASSERT_EQ(p.tables.size(), 1u);
   const stick::TableConfig& t = *p.tables[0];
   EXPECT_EQ(t.name, "mesh/t1");
@@ -79,11 +85,11 @@ TEST(PeersSection, RefusedWithFileLineAndKeyword) {
     const char* prefix;
     const char* fragment;
   } cases[] = {
-      {"  peer A 127.0.0.1:1 ssl", "t.cfg:2: 'peer'", "does not support options"},
-      {"  server A 127.0.0.1:1 check", "t.cfg:2: 'server'", "does not support options"},
-      {"  bind :1 ssl crt x.pem", "t.cfg:2: 'bind'", "does not support bind options"},
-      {"  default-bind ssl", "t.cfg:2: 'default-bind'", "not support"},
-      {"  default-server ssl", "t.cfg:2: 'default-server'", "not support"},
+      {"  peer A 127.0.0.1:1 weight 3", "t.cfg:2: 'peer'", "only TLS options"},
+      {"  server A 127.0.0.1:1 check", "t.cfg:2: 'server'", "only TLS options"},
+      {"  bind :1 ssl crt x.pem maxconn 3", "t.cfg:2: 'bind'", "only TLS options"},
+      {"  default-bind accept-proxy", "t.cfg:2: 'default-bind'", "only TLS options"},
+      {"  default-server send-proxy", "t.cfg:2: 'default-server'", "only TLS options"},
       {"  log stdout format raw local0", "t.cfg:2: 'log'", "not support 'log'"},
       {"  table t type ip size 10 peers x", "t.cfg:2: 'table'", "unexpected 'peers'"},
       {"  table t type ip size 10 srvkey port", "t.cfg:2: 'table'", "invalid srvkey"},
