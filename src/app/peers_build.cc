@@ -107,6 +107,7 @@ void Runtime::create_peers(const config::Config& cfg, std::vector<std::string>* 
       if (t->config().peers == pc.name) tables.push_back(t.get());
     peer_sections.push_back(std::make_unique<peers::Section>(
         pc.name, local, std::move(remotes), std::move(tables), fd, nbthread, std::move(bind_xprt)));
+    peer_sections.back()->set_expect_local(reloaded && fd >= 0);
   }
 }
 

@@ -96,6 +96,9 @@ class Runtime {
   std::vector<std::unique_ptr<stream::RingForwarder>> ring_forwarders;
   // One per enabled peers section; each runs on worker thread s->thread().
   std::vector<std::unique_ptr<peers::Section>> peer_sections;
+  // This process replaces another (a master's reload, -sf/-st): its peers
+  // sections first wait for the old process to teach them the tables.
+  bool reloaded = false;
 
  private:
   // The peers sections: their local peer (HAPROXY_LOCALPEER), listener and

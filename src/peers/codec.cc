@@ -1,5 +1,7 @@
 #include "peers/codec.h"
 
+#include <algorithm>
+#include <climits>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -196,9 +198,13 @@ bool matches(const TableDef& def, const stick::Table& t) {
 }
 
 void encode_update(stick::Table& t, stick::Entry* e, uint32_t id, bool incremental, int64_t now,
-                   std::string* out) {
+                   std::string* out, bool timed) {
   const stick::TableConfig& c = t.config();
   if (!incremental) put_u32(out, id);
+  if (timed) {
+    const int64_t left = t.expires_at(e) - now;
+    put_u32(out, uint32_t(std::clamp<int64_t>(left, 0, INT32_MAX)));
+  }
   switch (c.type) {
     case stick::KeyType::kString:
       put_varint(out, e->key_len);

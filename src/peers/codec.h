@@ -48,9 +48,10 @@ bool decode_define(std::string_view payload, TableDef* def);
 bool matches(const TableDef& def, const stick::Table& t);
 
 // An update of entry `e` (its data read under its lock). `id`: the update
-// id, omitted when `incremental`.
+// id, omitted when `incremental`. `timed`: with the time the entry has left
+// (kUpdateTimed / kIncUpdateTimed).
 void encode_update(stick::Table& t, stick::Entry* e, uint32_t id, bool incremental, int64_t now_ms,
-                   std::string* payload);
+                   std::string* payload, bool timed = false);
 
 // Dictionary entries a session received (server_key values), by id - 1.
 struct RxDict {

@@ -1,5 +1,7 @@
 #include "peers/section.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <random>
 
@@ -28,6 +30,7 @@ Section::Section(std::string name, std::string local_name, std::vector<PeerSpec>
       bind_xprt_(std::move(bind_xprt)),
       timer_(&Section::timer_cb, this),
       changes_(threads) {
+  local_peer_.spec.name = local_name_;
   for (PeerSpec& p : remotes) {
     auto peer = std::make_unique<Peer>();
     peer->spec = std::move(p);
@@ -49,7 +52,9 @@ void Section::start(EventLoop* loop) {
   stopping_ = false;
   const int64_t now = loop->now_ms();
   resync_deadline_ = now + kResyncMs;
-  resync_ = peers_.empty() ? Resync::kFinished : Resync::kFromRemote;
+  resync_ = expect_local_    ? Resync::kFromLocal
+            : peers_.empty() ? Resync::kFinished
+                             : Resync::kFromRemote;
   for (auto& p : peers_) p->reconnect_at = now;
   if (listen_fd_ >= 0) {
     listener_ = std::make_unique<net::Listener>(loop, listen_fd_, /*owns_fd=*/true,
@@ -78,9 +83,39 @@ void Section::stop() {
 }
 
 Peer* Section::find_peer(std::string_view name) {
+  if (name == local_name_) return &local_peer_;
   for (auto& p : peers_)
     if (p->spec.name == name) return p.get();
   return nullptr;
+}
+
+void Section::hand_over() {
+  if (!loop_ || stopping_ || handing_over_) return;
+  handing_over_ = true;
+  // Where the new process listens: this one's own address, free once this
+  // listener is closed (the sockets share the port).
+  net::Address self;
+  bool have = false;
+  if (listener_ && !bind_xprt_) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (getsockname(listener_->fd(), reinterpret_cast<sockaddr*>(&ss), &len) == 0 &&
+        (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
+      self = net::Address::from(reinterpret_cast<sockaddr*>(&ss), len);
+      have = true;
+    }
+  }
+  if (listener_) listener_->stop();
+  listener_.reset();
+  while (!sessions_.empty()) sessions_.back()->close();
+  if (!have) return;
+  int err = 0;
+  net::Connection* c = net::Connection::connect_to(loop_, self, net::raw_transport(), &err);
+  if (!c) return;
+  auto* s = new Session(this, &local_peer_, c);
+  sessions_.push_back(s);
+  local_peer_.session = s;
+  s->start();
 }
 
 void Section::accept_cb(net::Listener* l, int fd, const net::Address& addr, void* ctx) {
@@ -94,6 +129,11 @@ void Section::accept_cb(net::Listener* l, int fd, const net::Address& addr, void
 }
 
 void Section::attach(Peer& p, Session* s) {
+  // The process this one replaces, come to teach it.
+  if (&p == &local_peer_ && resync_ == Resync::kFromLocal) {
+    resync_ = Resync::kAssigned;
+    teacher_ = s;
+  }
   if (p.session && p.session != s) {
     // Both sides may have connected at once: the newest wins, and this
     // side's next attempt waits a little, at random.
@@ -114,7 +154,7 @@ void Section::detach(Session* s) {
   if (teacher_ == s) {
     teacher_ = nullptr;
     if (resync_ == Resync::kAssigned) {
-      resync_ = Resync::kFromRemote;
+      resync_ = peers_.empty() ? Resync::kFinished : Resync::kFromRemote;
       resync_deadline_ = loop_->now_ms() + kResyncMs;
     }
   }
@@ -137,7 +177,7 @@ void Section::lesson_finished(Session* s, bool complete) {
     return;
   }
   if (s->peer()) s->peer()->not_up_to_date = true;
-  resync_ = Resync::kFromRemote;
+  resync_ = peers_.empty() ? Resync::kFinished : Resync::kFromRemote;
   resync_deadline_ = loop_->now_ms() + kResyncMs;
 }
 
@@ -160,8 +200,14 @@ void Section::timer_cb(Timer*, void* ctx) { static_cast<Section*>(ctx)->tick(); 
 void Section::tick() {
   if (stopping_) return;
   const int64_t now = loop_->now_ms();
-  for (auto& p : peers_)
-    if (!p->session && p->spec.has_addr && now >= p->reconnect_at) connect(*p);
+  if (!handing_over_)
+    for (auto& p : peers_)
+      if (!p->session && p->spec.has_addr && now >= p->reconnect_at) connect(*p);
+  if (resync_ == Resync::kFromLocal && now >= resync_deadline_) {
+    // The old process did not come: the remote peers teach, if any.
+    resync_ = peers_.empty() ? Resync::kFinished : Resync::kFromRemote;
+    resync_deadline_ = now + kResyncMs;
+  }
   if (resync_ != Resync::kFinished && now >= resync_deadline_) {
     resync_ = Resync::kFinished;  // nobody taught us in time: up to date as we are
     teacher_ = nullptr;

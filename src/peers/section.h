@@ -11,6 +11,9 @@
 // A failed or closed outgoing attempt is retried 5 s after it began.
 //
 // Resync (the startup lesson), section-wide:
+//   FROM_LOCAL (a reloaded process) --the old process connects as the local
+//               peer--> ASSIGNED to it (it teaches without being asked);
+//               5 s without it --> FROM_REMOTE
 //   FROM_REMOTE --an established peer not known to be behind: it is
 //                 assigned, its session sends a resync request--> ASSIGNED
 //   ASSIGNED --"resync finished"--> FINISHED
@@ -74,8 +77,18 @@ class Section : public stick::UpdateSink {
   const std::string& local_name() const { return local_name_; }
   int thread() const { return 0; }
   // On its worker's thread.
+  // Requires: before start(). A reloaded process first waits up to 5 s for
+  // the process it replaces to teach it the tables (as the local peer).
+  void set_expect_local(bool v) { expect_local_ = v; }
   void start(EventLoop* loop);
   void stop();
+  // Soft stop, on its thread: stops listening, ends the remote sessions and
+  // teaches the tables to the process that replaces this one, by connecting
+  // to the local peer's address. busy() until that session ends.
+  void hand_over();
+  bool busy() const { return handing_over_ && local_peer_.session != nullptr; }
+  bool handing_over() const { return handing_over_; }
+  const Peer* local_peer() const { return &local_peer_; }
 
   void entry_changed(stick::Table& t, stick::Entry& e) override;
 
@@ -100,7 +113,7 @@ class Section : public stick::UpdateSink {
   static constexpr int64_t kResyncMs = 5000;
 
  private:
-  enum class Resync { kFromRemote, kAssigned, kFinished };
+  enum class Resync { kFromLocal, kFromRemote, kAssigned, kFinished };
   static void accept_cb(net::Listener* l, int fd, const net::Address& peer, void* ctx);
   static void timer_cb(Timer* t, void* ctx);
   static void wake_cb(void* ctx);
@@ -112,6 +125,7 @@ class Section : public stick::UpdateSink {
   std::string name_;
   std::string local_name_;
   std::vector<std::unique_ptr<Peer>> peers_;
+  Peer local_peer_;  // this process's name: the old or the new process on a reload
   std::vector<SectionTable> tables_;
   int listen_fd_;
   std::unique_ptr<net::Transport> bind_xprt_;
@@ -126,6 +140,8 @@ class Section : public stick::UpdateSink {
   Session* teacher_ = nullptr;
   int64_t resync_deadline_ = 0;
   bool stopping_ = false;
+  bool expect_local_ = false;
+  bool handing_over_ = false;
 };
 
 }  // namespace hearth::peers

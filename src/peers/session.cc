@@ -58,6 +58,8 @@ void Session::close() {
   sec_->detach(this);
 }
 
+bool Session::local() const { return peer_ && peer_ == sec_->local_peer(); }
+
 void Session::kick() {
   if (state_ != State::kEstablished) return;
   produce();
@@ -183,6 +185,9 @@ void Session::handle_hello() {
   Peer* p = nullptr;
   if (status == kStatusOk && h.remote != sec_->local_name()) status = kStatusLocalPeerMismatch;
   if (status == kStatusOk && !(p = sec_->find_peer(h.sender))) status = kStatusRemotePeerMismatch;
+  // Another process of this name while this one leaves: not now.
+  if (status == kStatusOk && p == sec_->local_peer() && sec_->handing_over())
+    status = kStatusTryAgain;
   in_.erase(0, pos);
   const std::string line = std::to_string(status) + "\n";
   if (status != kStatusOk) {
@@ -204,9 +209,25 @@ void Session::established() {
   cur_table_ = -1;
   last_rx_ = sec_->loop()->now_ms();
   arm_timer();
+  if (local() && sec_->handing_over()) start_lesson();
   if (!in_.empty() && !handle_messages()) return;
   produce();
   flush();
+}
+
+void Session::start_lesson() {
+  teaching_ = true;
+  teach_done_sent_ = false;
+  for (size_t i = 0; i < tx_.size(); ++i) {
+    Tx& tx = tx_[i];
+    tx.lesson.clear();
+    tx.lesson_pos = 0;
+    tx.last_pushed = sec_->tables()[i].log.head();
+    sec_->tables()[i].table->for_each([&](stick::Entry* e) {
+      tx.lesson.emplace_back(e->key(), e->key_len);
+      return true;
+    });
+  }
 }
 
 bool Session::handle_messages() {
@@ -235,19 +256,7 @@ bool Session::handle(uint8_t cls, uint8_t type, std::string_view payload) {
   if (cls == kClassControl) {
     switch (type) {
       case kResyncRequest:
-        // The lesson: every entry of every table, then finished or partial.
-        teaching_ = true;
-        teach_done_sent_ = false;
-        for (size_t i = 0; i < tx_.size(); ++i) {
-          Tx& tx = tx_[i];
-          tx.lesson.clear();
-          tx.lesson_pos = 0;
-          tx.last_pushed = sec_->tables()[i].log.head();
-          sec_->tables()[i].table->for_each([&](stick::Entry* e) {
-            tx.lesson.emplace_back(e->key(), e->key_len);
-            return true;
-          });
-        }
+        start_lesson();
         break;
       case kResyncFinished:
       case kResyncPartial:
@@ -256,6 +265,10 @@ bool Session::handle(uint8_t cls, uint8_t type, std::string_view payload) {
         break;
       case kResyncConfirm:
         teaching_ = false;
+        if (local() && sec_->handing_over()) {
+          close();  // the new process has it all: this one may go
+          return true;
+        }
         break;
       default:
         break;  // heartbeat, and types a newer peer may add
@@ -301,7 +314,7 @@ bool Session::handle(uint8_t cls, uint8_t type, std::string_view payload) {
 }
 
 void Session::produce() {
-  if (sec_->learning_from(this) && !resync_asked_) {
+  if (sec_->learning_from(this) && !resync_asked_ && !local()) {
     put_message(&out_, kClassControl, kResyncRequest);
     resync_asked_ = true;
   }
@@ -359,8 +372,12 @@ void Session::send_update(size_t i, stick::Entry* e) {
   }
   Tx& tx = tx_[i];
   const bool incremental = tx.last_msg_id != 0;
-  encode_update(t, e, ++tx.last_msg_id, incremental, sec_->loop()->now_ms(), &payload);
-  put_message(&out_, kClassTable, incremental ? kIncUpdate : kUpdate, payload);
+  // To the process of a reload, with the time each entry has left.
+  const bool timed = local();
+  encode_update(t, e, ++tx.last_msg_id, incremental, sec_->loop()->now_ms(), &payload, timed);
+  const uint8_t type = timed ? (incremental ? kIncUpdateTimed : kUpdateTimed)
+                             : (incremental ? kIncUpdate : kUpdate);
+  put_message(&out_, kClassTable, type, payload);
   ++tx_updates_;
 }
 

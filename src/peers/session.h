@@ -48,6 +48,8 @@ class Session {
   void kick();
 
   State state() const { return state_; }
+  // The session between the old and the new process of a reload.
+  bool local() const;
   Peer* peer() const { return peer_; }
   bool teaching() const { return teaching_; }
   uint64_t rx_updates() const { return rx_updates_; }
@@ -79,6 +81,8 @@ class Session {
   void handle_status();
   void handle_hello();
   void established();
+  // Teaches every entry of every table, then "resync finished" or "partial".
+  void start_lesson();
   // Returns: false after closing (malformed, error).
   bool handle_messages();
   bool handle(uint8_t cls, uint8_t type, std::string_view payload);

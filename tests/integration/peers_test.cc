@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <functional>
 #include <memory>
 #include <regex>
@@ -18,6 +19,7 @@
 #include "support/ports.h"
 #include "support/temp_dir.h"
 #include "support/test_certs.h"
+#include "support/wait.h"
 
 namespace hearth::test::http {
 namespace {
@@ -261,6 +263,59 @@ TEST(Peers, TlsHearthAndHAProxy) {
   auto one = [](const std::string& l) { return l.find("gpc0=1") != std::string::npos; };
   EXPECT_TRUE(b.wait_entry("mesh/t", "/tls-a", one)) << b.cli("show table mesh/t");
   EXPECT_TRUE(a.wait_entry("mesh/t", "/tls-b", one)) << a.cli("show table mesh/t");
+}
+
+size_t occurrences(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// A reload in master-worker mode: the old worker teaches the new one its
+// tables over the peers protocol, as the local peer (here the only peer),
+// with the time each entry has left.
+TEST(Peers, ReloadHandsTheTablesToTheNewWorker) {
+  Node a{"A", ""};
+  const uint16_t pa = free_tcp_port();
+  HearthOptions opt;
+  opt.extra_args = {"-W", "-L", "A"};
+  opt.wait_ports = {a.http, pa};
+  opt.wait_output = "new worker (";
+  HearthProcess h(
+      "global\n  stats socket " + a.sock +
+          " level admin\ndefaults\n  mode http\n  timeout client 5s\n"
+          "  timeout server 5s\n  timeout connect 2s\n"
+          "peers mesh\n  peer A 127.0.0.1:" +
+          std::to_string(pa) +
+          "\n  table t type string len 32 size 1k expire 1m store gpc0,http_req_cnt\n" +
+          std::regex_replace(kTracking, std::regex("\\$\\{HTTP\\}"), std::to_string(a.http)),
+      opt);
+  ASSERT_TRUE(h.ready()) << h.describe();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(http_status(http_get(a.http, "/before")), 200);
+  a.cli("set table mesh/t key cli data.gpc0 9");
+  std::this_thread::sleep_for(milliseconds{1500});  // the entries age: exp must show it
+  const std::string before = a.cli("show table mesh/t");
+  h.process().send_signal(SIGUSR2);
+  ASSERT_TRUE(wait_until([&] { return occurrences(h.output(), "former worker") >= 1; },
+                         milliseconds{15000}))
+      << h.output();
+  const std::string after = a.cli("show table mesh/t");
+  EXPECT_NE(after.find("used:2"), std::string::npos) << before << after << h.output();
+  for (const char* key : {"/before", "cli"}) {
+    EXPECT_NE(entry_line(after, key), "") << key << "\n" << after;
+    EXPECT_EQ(entry_line(after, key), entry_line(before, key)) << key;
+  }
+  // Their expiry kept running: below the 58.5 s a fresh entry would show.
+  static const std::regex exp_re(" exp=([0-9]+)");
+  std::smatch m;
+  const std::string line = after.substr(after.find("key=cli"));
+  ASSERT_TRUE(std::regex_search(line, m, exp_re)) << after;
+  EXPECT_LT(std::stoi(m[1]), 58500) << after;
+  // The new worker serves and counts on.
+  EXPECT_EQ(http_status(http_get(a.http, "/before")), 200);
+  EXPECT_TRUE(a.wait_entry("mesh/t", "/before", [](const std::string& l) {
+    return l.find("gpc0=4") != std::string::npos;
+  })) << a.cli("show table mesh/t");
 }
 
 // The handshake answers: a hello naming another local peer gets 503, an
