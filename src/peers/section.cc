@@ -1,6 +1,7 @@
 #include "peers/section.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <random>
@@ -13,6 +14,10 @@ namespace hearth::peers {
 namespace {
 
 constexpr int64_t kTickMs = 100;
+constexpr size_t kSweepPerTick = 1000;  // update-log records checked per tick
+// Sessions at once (established or not) beyond one per peer: more incoming
+// connections are closed at once.
+constexpr size_t kSpareSessions = 16;
 
 int64_t collision_delay() {
   static thread_local std::minstd_rand rng{std::random_device{}()};
@@ -38,7 +43,9 @@ Section::Section(std::string name, std::string local_name, std::vector<PeerSpec>
   }
   for (size_t i = 0; i < tables.size(); ++i) {
     tables_.push_back(SectionTable{tables[i], {}});
-    tables[i]->set_sink(this);
+    // Only remote peers need the local changes as they come (a reload's
+    // lesson reads the tables themselves).
+    if (!peers_.empty()) tables[i]->set_sink(this);
   }
 }
 
@@ -120,6 +127,10 @@ void Section::hand_over() {
 
 void Section::accept_cb(net::Listener* l, int fd, const net::Address& addr, void* ctx) {
   auto* sec = static_cast<Section*>(ctx);
+  if (sec->sessions_.size() >= sec->peers_.size() + 1 + kSpareSessions) {
+    ::close(fd);  // handshakes pile up: not peers, or far too many
+    return;
+  }
   net::Connection* c = net::Connection::create(sec->loop_, fd, addr, net::kConnConnected);
   if (!c) return;
   if (!c->set_transport(l->transport())) return c->destroy();
@@ -222,6 +233,12 @@ void Section::tick() {
       break;
     }
   }
+  for (SectionTable& st : tables_)
+    st.log.sweep(kSweepPerTick, [&](const std::string& key) {
+      stick::Entry* e = st.table->lookup(key, now);
+      if (e) st.table->release(e);
+      return e == nullptr;
+    });
   loop_->timers().arm(&timer_, now + kTickMs);
 }
 

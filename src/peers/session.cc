@@ -375,8 +375,8 @@ void Session::send_update(size_t i, stick::Entry* e) {
   // To the process of a reload, with the time each entry has left.
   const bool timed = local();
   encode_update(t, e, ++tx.last_msg_id, incremental, sec_->loop()->now_ms(), &payload, timed);
-  const uint8_t type = timed ? (incremental ? kIncUpdateTimed : kUpdateTimed)
-                             : (incremental ? kIncUpdate : kUpdate);
+  const uint8_t type =
+      timed ? (incremental ? kIncUpdateTimed : kUpdateTimed) : (incremental ? kIncUpdate : kUpdate);
   put_message(&out_, kClassTable, type, payload);
   ++tx_updates_;
 }

@@ -68,9 +68,30 @@ class UpdateLog {
   void drop(uint32_t id);
   uint32_t head() const { return head_; }
   size_t size() const { return by_id_.size(); }
+  // Looks at up to `n` records from where the last call stopped (around in
+  // a circle) and drops those `gone(key)` says have no entry any more, so
+  // that keys that left the table do not pile up. Returns: how many went.
+  template <typename F>
+  size_t sweep(size_t n, F&& gone) {
+    size_t dropped = 0;
+    auto it = by_id_.upper_bound(sweep_at_);
+    for (size_t i = 0; i < n && !by_id_.empty(); ++i) {
+      if (it == by_id_.end()) it = by_id_.begin();
+      sweep_at_ = it->first;
+      if (gone(it->second)) {
+        id_of_.erase(it->second);
+        it = by_id_.erase(it);
+        ++dropped;
+      } else {
+        ++it;
+      }
+    }
+    return dropped;
+  }
 
  private:
   uint32_t head_ = 0;
+  uint32_t sweep_at_ = 0;
   std::map<uint32_t, std::string> by_id_;
   std::unordered_map<std::string, uint32_t> id_of_;
 };
