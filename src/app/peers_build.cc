@@ -12,6 +12,7 @@
 #include "app/tls_server.h"
 #include "net/socket.h"
 #include "net/tls_transport.h"
+#include "peers/registry.h"
 #include "stick/registry.h"
 
 namespace hearth::app {
@@ -25,6 +26,7 @@ std::string at(const config::SourceLoc& loc, const std::string& kw) {
 
 void Runtime::create_peers(const config::Config& cfg, std::vector<std::string>* errors) {
   peer_sections.clear();
+  peers::clear_sections();
   const char* env = std::getenv("HAPROXY_LOCALPEER");
   const std::string local = env && *env ? env : host_name();
   for (const config::PeersConfig& pc : cfg.peers) {
@@ -108,6 +110,7 @@ void Runtime::create_peers(const config::Config& cfg, std::vector<std::string>* 
     peer_sections.push_back(std::make_unique<peers::Section>(
         pc.name, local, std::move(remotes), std::move(tables), fd, nbthread, std::move(bind_xprt)));
     peer_sections.back()->set_expect_local(reloaded && fd >= 0);
+    peers::register_section(peer_sections.back().get());
   }
 }
 

@@ -69,6 +69,13 @@ void Section::start(EventLoop* loop) {
     listen_fd_ = -1;
     if (bind_xprt_) listener_->set_transport(bind_xprt_.get());
     listener_->start(/*exclusive=*/false);
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (getsockname(listener_->fd(), reinterpret_cast<sockaddr*>(&ss), &len) == 0 &&
+        (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
+      local_peer_.spec.addr = net::Address::from(reinterpret_cast<sockaddr*>(&ss), len);
+      local_peer_.spec.has_addr = true;  // for show peers: never connected to but on a reload
+    }
   }
   // Changes announced before the loop ran (none usually) are taken now.
   wake_loop_.store(loop, std::memory_order_release);
@@ -101,17 +108,8 @@ void Section::hand_over() {
   handing_over_ = true;
   // Where the new process listens: this one's own address, free once this
   // listener is closed (the sockets share the port).
-  net::Address self;
-  bool have = false;
-  if (listener_ && !bind_xprt_) {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    if (getsockname(listener_->fd(), reinterpret_cast<sockaddr*>(&ss), &len) == 0 &&
-        (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
-      self = net::Address::from(reinterpret_cast<sockaddr*>(&ss), len);
-      have = true;
-    }
-  }
+  const net::Address self = local_peer_.spec.addr;
+  const bool have = listener_ && !bind_xprt_ && local_peer_.spec.has_addr;
   if (listener_) listener_->stop();
   listener_.reset();
   while (!sessions_.empty()) sessions_.back()->close();

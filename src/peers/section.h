@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/event_loop.h"
@@ -53,8 +54,9 @@ struct Peer {
   int64_t reconnect_at = 0;     // its next outgoing attempt, at the earliest
   bool not_up_to_date = false;  // answered a resync with "partial"
   // Counters for `show peers`.
-  uint64_t new_conn = 0, collisions = 0;
+  uint64_t new_conn = 0, collisions = 0, proto_err = 0;
   int last_status = 0;
+  int64_t last_handshake = 0;  // when a session last got established (ms)
 };
 
 struct SectionTable {
@@ -108,6 +110,8 @@ class Section : public stick::UpdateSink {
   void lesson_finished(Session* s, bool complete);
   const std::vector<std::unique_ptr<Peer>>& peers() const { return peers_; }
   const std::vector<Session*>& sessions() const { return sessions_; }
+  // `show peers`, on the section's thread (section_dump.cc).
+  std::string dump(int64_t now) const;
 
   static constexpr int64_t kReconnectMs = 5000;
   static constexpr int64_t kResyncMs = 5000;

@@ -58,6 +58,18 @@ void Session::close() {
   sec_->detach(this);
 }
 
+Session::TableCursors Session::cursors(size_t i) const {
+  TableCursors c;
+  if (i < tx_.size()) c.last_pushed = tx_[i].last_msg_id, c.acked = tx_[i].acked;
+  for (const auto& [id, r] : rx_) {
+    if (r.table != sec_->tables()[i].table) continue;
+    c.remote_id = id;
+    c.last_get = r.last_get;
+    c.last_acked = r.last_acked;
+  }
+  return c;
+}
+
 bool Session::local() const { return peer_ && peer_ == sec_->local_peer(); }
 
 void Session::kick() {
@@ -203,6 +215,7 @@ void Session::handle_hello() {
 
 void Session::established() {
   state_ = State::kEstablished;
+  if (peer_) peer_->last_handshake = sec_->loop()->now_ms();
   tx_.assign(sec_->tables().size(), Tx{});
   rx_.clear();
   rx_cur_ = nullptr;
@@ -308,8 +321,16 @@ bool Session::handle(uint8_t cls, uint8_t type, std::string_view payload) {
       ++rx_updates_;
       return true;
     }
+    case kAck: {
+      Reader rd(payload);
+      const uint64_t id = rd.varint();  // our id of the table: its index + 1
+      const uint32_t upd = rd.u32();
+      if (!rd.ok()) return false;
+      if (id >= 1 && id <= tx_.size()) tx_[id - 1].acked = upd;
+      return true;
+    }
     default:
-      return true;  // acks, and types a newer peer may add
+      return true;  // types a newer peer may add
   }
 }
 
@@ -416,6 +437,7 @@ void Session::flush() {
 }
 
 void Session::fail_protocol(uint8_t err) {
+  if (peer_) ++peer_->proto_err;
   std::string m;
   put_message(&m, kClassError, err);
   conn_->xprt->snd_raw(conn_, m.data(), m.size());

@@ -53,6 +53,12 @@ class Session {
   Peer* peer() const { return peer_; }
   bool teaching() const { return teaching_; }
   uint64_t rx_updates() const { return rx_updates_; }
+  // Where the session stands with our table `i` (show peers).
+  struct TableCursors {
+    uint64_t remote_id = 0;  // the peer's id of the same table, once defined
+    uint32_t last_acked = 0, last_pushed = 0, last_get = 0, acked = 0;
+  };
+  TableCursors cursors(size_t i) const;
   uint64_t tx_updates() const { return tx_updates_; }
 
   static constexpr int64_t kHeartbeatMs = 3000;
@@ -64,6 +70,7 @@ class Session {
   struct Tx {                  // one of our tables, toward the peer
     uint32_t last_pushed = 0;  // log id
     uint32_t last_msg_id = 0;  // update ids we sent
+    uint32_t acked = 0;        // the last one the peer acknowledged
     std::vector<std::string> lesson;
     size_t lesson_pos = 0;
   };

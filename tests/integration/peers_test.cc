@@ -265,6 +265,31 @@ TEST(Peers, TlsHearthAndHAProxy) {
   EXPECT_TRUE(a.wait_entry("mesh/t", "/tls-b", one)) << a.cli("show table mesh/t");
 }
 
+// show peers: the section, its peers (the remote one connected, its session
+// established) and the tables they share, in HAProxy 2.6's layout.
+TEST(Peers, ShowPeers) {
+  const uint16_t pa = free_tcp_port(), pb = free_tcp_port();
+  Node a{"A", ""}, b{"B", "haproxy"};
+  ASSERT_TRUE(start(a, pa, pb, kTracking));
+  ASSERT_TRUE(start(b, pa, pb, kTracking));
+  ASSERT_TRUE(wait_synced(a, b));
+  const std::string out = a.cli("show peers");
+  EXPECT_TRUE(std::regex_search(out, std::regex("^0x[0-9a-f]+: \\[[0-9A-Za-z/:]+\\] id=mesh disabled=0 ")))
+      << out;
+  EXPECT_NE(
+      out.find("id=B(remote,active) addr=127.0.0.1:" + std::to_string(pb) + " last_status=ESTA"),
+      std::string::npos)
+      << out;
+  EXPECT_NE(out.find("id=A(local,inactive) addr=127.0.0.1:" + std::to_string(pa)),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(" id=mesh/t update="), std::string::npos) << out;
+  EXPECT_EQ(out.substr(out.size() - 2), "\n\n");
+  EXPECT_NE(a.cli("show peers mesh").find("id=B(remote,active)"), std::string::npos);
+  EXPECT_EQ(a.cli("show peers nope"), "No such peers\n\n");
+  EXPECT_EQ(b.cli("show peers nope"), "No such peers\n\n");  // HAProxy's answer
+}
+
 size_t occurrences(const std::string& text, const std::string& needle) {
   size_t n = 0;
   for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
