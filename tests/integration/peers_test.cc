@@ -274,7 +274,8 @@ TEST(Peers, ShowPeers) {
   ASSERT_TRUE(start(b, pa, pb, kTracking));
   ASSERT_TRUE(wait_synced(a, b));
   const std::string out = a.cli("show peers");
-  EXPECT_TRUE(std::regex_search(out, std::regex("^0x[0-9a-f]+: \\[[0-9A-Za-z/:]+\\] id=mesh disabled=0 ")))
+  EXPECT_TRUE(
+      std::regex_search(out, std::regex("^0x[0-9a-f]+: \\[[0-9A-Za-z/:]+\\] id=mesh disabled=0 ")))
       << out;
   EXPECT_NE(
       out.find("id=B(remote,active) addr=127.0.0.1:" + std::to_string(pb) + " last_status=ESTA"),
@@ -367,6 +368,33 @@ TEST(Peers, HandshakeStatusCodes) {
   ASSERT_EQ(rest.size(), 2u);
   EXPECT_EQ(rest[0], 0);
   EXPECT_TRUE(rest[1] == 0 || rest[1] == 4) << int(rest[1]);
+}
+
+// The local peer's name: -L, else "localpeer" (global), else the host name.
+// "disabled" sections listen to nothing.
+TEST(Peers, LocalPeerNameAndDisabled) {
+  const uint16_t http = free_tcp_port(), pa = free_tcp_port(), pd = free_tcp_port();
+  auto cfg = [&](const std::string& global) {
+    return "global\n" + global +
+           "defaults\n  mode http\n  timeout client 1s\n  timeout server 1s\n"
+           "  timeout connect 1s\npeers p\n  peer A 127.0.0.1:" +
+           std::to_string(pa) +
+           "\npeers off\n  disabled\n  peer A 127.0.0.1:" + std::to_string(pd) +
+           "\nfrontend fe\n  bind 127.0.0.1:" + std::to_string(http) +
+           "\n  http-request return status 200\n";
+  };
+  {
+    HearthProcess h(cfg("  localpeer A\n"), HearthOptions{.wait_ports = {http, pa}});
+    ASSERT_TRUE(h.ready()) << h.describe();
+    EXPECT_FALSE(port_listening(pd));  // the disabled section's peer
+  }
+  {
+    HearthOptions opt{.wait_ports = {http}};
+    opt.extra_args = {"-L", "Z"};  // -L wins over localpeer
+    HearthProcess h(cfg("  localpeer A\n"), opt);
+    EXPECT_FALSE(h.ready());
+    EXPECT_NE(h.output().find("no peer named 'Z'"), std::string::npos) << h.output();
+  }
 }
 
 TEST(Peers, RefusedConfigurationsNameFileAndLine) {
