@@ -1,6 +1,7 @@
 #pragma once
 // One connection between this process and a remote peer, speaking HAProxy's
-// peers protocol 2.1. Lives on its section's thread.
+// peers protocol 2.1. Lives on its section's thread. session.cc: the
+// connection and its lifecycle; session_messages.cc: the messages.
 //
 //   CONNECTING --connected: sends the hello--> AWAIT_STATUS
 //   AWAIT_STATUS --"200"--> ESTABLISHED; another code or a close --> CLOSED
