@@ -20,8 +20,8 @@ bool has_prefix(const std::string& word, std::string_view prefix) {
   return word.compare(0, prefix.size(), prefix) == 0;
 }
 
-const char* const kSections[] = {"mailers",  "cache", "log-forward",   "crt-store",
-                                 "traces", "fcgi-app", "acme",  "dynamic-update"};
+const char* const kSections[] = {"mailers", "cache",    "log-forward", "crt-store",
+                                 "traces",  "fcgi-app", "acme",        "dynamic-update"};
 
 const char* const kGlobal[] = {"busy-polling",
                                "cluster-secret",
