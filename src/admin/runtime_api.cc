@@ -14,6 +14,7 @@
 #include "admin/event_commands.h"
 #include "admin/frontend_commands.h"
 #include "admin/map_commands.h"
+#include "admin/peers_commands.h"
 #include "admin/process_info.h"
 #include "admin/prom_exporter.h"
 #include "admin/resolver_commands.h"
@@ -145,6 +146,7 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   if (std::string out = cli_ssl_cert_command(w, session.payload, admin); !out.empty()) return out;
   if (std::string out = cli_crt_list_command(w, session.payload, admin); !out.empty()) return out;
   if (std::string out = cli_table_command(w, admin); !out.empty()) return out;
+  if (std::string out = cli_peers_command(w, on_threads_); !out.empty()) return out;
   if (std::string out = cli_dynamic_cookie_command(w, backends_, admin); !out.empty()) return out;
   return "Unknown command: '" + line + "'. Try 'help'.\n\n";
 }
@@ -199,6 +201,7 @@ std::string RuntimeApi::help() const {
          "  add ssl crt-list FILE CERT|<< : add a line (admin)\n"
          "  del ssl crt-list FILE CERT[:LINE] : delete a line (admin)\n"
          "  show table [NAME [key K|data.TYPE OP V]] : stick tables, or one's entries\n"
+         "  show peers [dict|-] [SECTION] : peers sections, their peers and sessions\n"
          "  clear table NAME [key K|data.TYPE OP V] : remove entries (admin)\n"
          "  set table NAME key K [data.TYPE V]... : create or change an entry (admin)\n"
          "  enable|disable dynamic-cookie backend BK : dynamic cookies on or off (admin)\n"

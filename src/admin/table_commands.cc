@@ -363,6 +363,7 @@ std::string set_table(const std::vector<std::string>& w) {
     }
   }
   e->lock.unlock();
+  t->changed(e);
   t->release(e);
   return "\n";
 }

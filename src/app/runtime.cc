@@ -542,6 +542,9 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   stick::clear_tables();
   for (const config::ProxyConfig& p : cfg.proxies)
     if (p.stick_table) stick::register_table(std::make_shared<stick::Table>(*p.stick_table));
+  for (const config::PeersConfig& pc : cfg.peers)
+    for (const auto& t : pc.tables) stick::register_table(std::make_shared<stick::Table>(*t));
+  create_peers(cfg, errors);
 
   for (size_t i = 0; i < cfg.proxies.size(); ++i) {
     const config::ProxyConfig& p = cfg.proxies[i];

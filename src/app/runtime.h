@@ -21,6 +21,7 @@
 #include "net/listener.h"
 #include "net/socket.h"
 #include "net/transport.h"
+#include "peers/section.h"
 #include "stream/frontend.h"
 #include "stream/ring_forwarder.h"
 
@@ -93,8 +94,16 @@ class Runtime {
   std::vector<std::string> warnings;
   // One per server of every ring; each runs on worker thread f->thread().
   std::vector<std::unique_ptr<stream::RingForwarder>> ring_forwarders;
+  // One per enabled peers section; each runs on worker thread s->thread().
+  std::vector<std::unique_ptr<peers::Section>> peer_sections;
+  // This process replaces another (a master's reload, -sf/-st): its peers
+  // sections first wait for the old process to teach them the tables.
+  bool reloaded = false;
 
  private:
+  // The peers sections: their local peer (HAPROXY_LOCALPEER), listener and
+  // remote peers (after the stick tables are registered).
+  void create_peers(const config::Config& cfg, std::vector<std::string>* errors);
   // `id` is the proxy id HAProxy gives the section (fe_id, be_id).
   backend::Backend* build_backend(const config::ProxyConfig& p, int id,
                                   std::vector<std::string>* errors);

@@ -166,6 +166,7 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
     return 1;
   }
   rt.adopted = &adopted;
+  rt.reloaded = (link && (link->warm || link->handover_in >= 0)) || !o.old_pids.empty();
   std::vector<std::string> errors;
   if (!rt.build(parsed.config, &errors)) {
     for (auto& e : errors) fprintf(stderr, "[ALERT] %s\n", e.c_str());

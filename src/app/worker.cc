@@ -85,7 +85,11 @@ void Worker::start() {
       if (f->thread() == index_) f->start(&loop_);
     for (auto& r : rt_->resolvers)
       if (r->thread() == index_) r->start(&loop_);
+    for (auto& p : rt_->peer_sections)
+      if (p->thread() == index_) p->start(&loop_);
     loop_.run();
+    for (auto& p : rt_->peer_sections)
+      if (p->thread() == index_) p->stop();
     for (auto& r : rt_->resolvers)
       if (r->thread() == index_) r->stop();
     for (auto& hc : rt_->checks)
@@ -157,6 +161,9 @@ void Worker::stop_cb(void* ctx) {
   w->stopping_ = true;
   stream::set_soft_stop();
   for (auto& l : w->listeners_) l->stop();
+  // The peers sections teach their tables to the process that replaces this one.
+  for (auto& p : w->rt_->peer_sections)
+    if (p->thread() == w->index_) p->hand_over();
   // Keep-alive clients between requests have nothing in flight: close them
   // now rather than leave them open until the process exits. Those whose
   // next request is already here are served first (with "connection: close").
@@ -185,7 +192,9 @@ void Worker::housekeeping() {
   if (stopping_) {
     hand_over_idle_pools();             // those kept for spared clients that are served by now
     mux::MuxH1::close_idle_incoming();  // went idle since (served, or spared in vain)
-    if (stream::Stream::live_on_thread() + stream::live_streams_on_thread() == 0) {
+    bool peers_busy = false;            // a lesson to the new process under way
+    for (auto& p : rt_->peer_sections) peers_busy |= p->thread() == index_ && p->busy();
+    if (!peers_busy && stream::Stream::live_on_thread() + stream::live_streams_on_thread() == 0) {
       loop_.stop();
       return;
     }

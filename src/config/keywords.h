@@ -222,6 +222,19 @@ int open_resolvers(const Directive& d, Config& config, Reporter& rep);
 void parse_resolvers_keyword(const Directive& d, ResolversConfig& r, Reporter& rep);
 void finish_resolvers(const ResolversConfig& r, Reporter& rep);
 
+// "peers NAME" sections (peers_keywords.cc): the header adds a section to
+// config.peers (returns its index, or -1 after reporting); each line goes to
+// parse_peers_keyword. check_peers, once the files are read, checks the
+// "peers" arguments of the proxies' stick-tables.
+int open_peers(const Directive& d, Config& config, Reporter& rep);
+void parse_peers_keyword(const Directive& d, PeersConfig& p, Reporter& rep);
+void check_peers(Config& config, Reporter& rep);
+// The options of a stick-table from d[first] on ("type ... size ...") into
+// *t. `in_peers`: a peers section's "table" line ("peers" is not taken
+// there). Returns: false after reporting.
+bool parse_table_options(const Directive& d, size_t first, const std::string& kw, bool in_peers,
+                         stick::TableConfig* t, Reporter& rep);
+
 // "program NAME" sections (program_keywords.cc): the header adds a program
 // to config.programs (returns its index, or -1 after reporting); each line of
 // the section goes to parse_program_keyword. check_programs reports the

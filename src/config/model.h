@@ -589,6 +589,13 @@ struct GlobalConfig {
   TlsGlobal tls;
 };
 
+}  // namespace hearth::config
+
+// (After ServerTls and BindTls, which its lines use.)
+#include "config/peers_model.h"
+
+namespace hearth::config {
+
 struct Config {
   GlobalConfig global;
   // Frontends, backends and listens in file order. Defaults sections are already
@@ -604,6 +611,8 @@ struct Config {
   std::vector<ResolversConfig> resolvers;
   // "program" sections in file order (master-worker mode only).
   std::vector<ProgramConfig> programs;
+  // "peers NAME" sections in file order.
+  std::vector<PeersConfig> peers;
 
   // Returns: the backend (want_backend) or frontend (!want_backend) named
   // `name`, a listen section matching either way; nullptr if there is none.

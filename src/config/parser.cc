@@ -21,8 +21,8 @@ namespace detail {
 namespace {
 
 const char* const kSectionKeywords =
-    "global, defaults, frontend, backend, listen, userlist, http-errors, ring, resolvers or "
-    "program";
+    "global, defaults, frontend, backend, listen, userlist, http-errors, ring, resolvers, "
+    "peers or program";
 
 // Feeds lines to the keyword handlers of the current section and keeps what
 // carries between sections: the defaults in effect and the named defaults.
@@ -48,6 +48,7 @@ class ConfigParser {
     kRing,
     kResolvers,
     kProgram,
+    kPeers,
     kSkipped
   };
 
@@ -73,6 +74,8 @@ class ConfigParser {
   ResolversConfig scratch_resolvers_;
   int program_ = -1;  // the program section being read (-1: an invalid header)
   ProgramConfig scratch_program_;
+  int peers_ = -1;  // the peers section being read (-1: an invalid header)
+  PeersConfig scratch_peers_;
   ProxySection current_;
   // False when the section header was invalid: its lines are still checked so
   // that every error is reported, but the proxy is not kept.
@@ -174,6 +177,10 @@ void ConfigParser::parse_directive(const Directive& d) {
       parse_program_keyword(
           d, program_ >= 0 ? result_.config.programs[size_t(program_)] : scratch_program_, rep_);
       break;
+    case Section::kPeers:
+      parse_peers_keyword(d, peers_ >= 0 ? result_.config.peers[size_t(peers_)] : scratch_peers_,
+                          rep_);
+      break;
     case Section::kSkipped:
       break;  // the section header already reported that it is unsupported
   }
@@ -230,6 +237,11 @@ bool ConfigParser::open_section(const Directive& d) {
     section_ = Section::kProgram;
     section_label_ = d.size() > 1 ? kw + " " + d[1] : kw;
     program_ = open_program(d, result_.config, rep_);
+  } else if (kw == "peers") {
+    close_section();
+    section_ = Section::kPeers;
+    section_label_ = d.size() > 1 ? kw + " " + d[1] : kw;
+    peers_ = open_peers(d, result_.config, rep_);
   } else if (is_haproxy_section(kw)) {
     close_section();
     section_ = Section::kSkipped;
@@ -381,6 +393,7 @@ bool ConfigParser::check_rules_defaults(const Directive& d, ProxyKind kind) {
 void ConfigParser::finish() {
   finish_userlists(userlists_, result_.config, rep_);
   resolve_userlist_refs(pending_refs_, result_.config, rep_);
+  check_peers(result_.config, rep_);
   resolve_table_refs(pending_tables_, result_.config, rep_);
   resolve_error_messages(result_.config, rep_);
   check_programs(result_.config, rep_);

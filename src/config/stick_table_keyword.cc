@@ -1,22 +1,17 @@
 // "stick-table type ip|ipv6|integer|string [len N]|binary [len N] size N
-// [expire T] [nopurge] [store TYPE[,TYPE...]]..." in a frontend, backend or
-// listen (HAProxy 2.6). `peers` and `srvkey` are refused: Hearth has no
-// peers sections, and srvkey only matters to them.
+// [expire T] [nopurge] [peers NAME] [srvkey name|addr] [store TYPE[,TYPE...]]..."
+// in a frontend, backend or listen, and the same options on a peers
+// section's "table NAME" lines (HAProxy 2.6).
 #include "config/keywords.h"
 #include "config/units.h"
 
 namespace hearth::config::detail {
 
-void parse_stick_table(const Directive& d, ProxySection& s, Reporter& rep) {
-  const std::string kw = "stick-table";
-  if (s.proxy.stick_table) {
-    rep.error(d.loc, kw, "only one stick-table per proxy");
-    return;
-  }
-  stick::TableConfig t;
-  t.name = s.proxy.name;
+bool parse_table_options(const Directive& d, size_t first, const std::string& kw, bool in_peers,
+                         stick::TableConfig* out, Reporter& rep) {
+  stick::TableConfig& t = *out;
   bool have_type = false, have_size = false;
-  for (size_t i = 1; i < d.size(); ++i) {
+  for (size_t i = first; i < d.size(); ++i) {
     const std::string& w = d[i];
     const bool has_value = i + 1 < d.size();
     if (w == "type" && has_value) {
@@ -35,21 +30,23 @@ void parse_stick_table(const Directive& d, ProxySection& s, Reporter& rep) {
           const auto n = parse_int(d[i + 2]);
           if (!n || *n < 1 || *n > 65535) {
             rep.error(d.loc, kw, "invalid length '" + d[i + 2] + "' for type " + ty);
-            return;
+            return false;
           }
           t.key_len = uint32_t(*n);
+          // HAProxy counts a string's NUL in the length its peers announce.
+          if (t.type == stick::KeyType::kString) t.peer_key_len = t.key_len + 1;
           i += 2;
         }
       } else {
         rep.error(d.loc, kw,
                   "unknown type '" + ty + "': expects ip, ipv6, integer, string or binary");
-        return;
+        return false;
       }
     } else if (w == "size" && has_value) {
       const auto n = parse_size(d[++i]);
       if (!n || *n < 1) {
         rep.error(d.loc, kw, "invalid size '" + d[i] + "'");
-        return;
+        return false;
       }
       t.size = uint32_t(*n);
       have_size = true;
@@ -57,7 +54,7 @@ void parse_stick_table(const Directive& d, ProxySection& s, Reporter& rep) {
       const auto ms = parse_duration_ms(d[++i]);
       if (!ms) {
         rep.error(d.loc, kw, "invalid expire '" + d[i] + "'");
-        return;
+        return false;
       }
       t.expire_ms = uint32_t(*ms);
     } else if (w == "nopurge") {
@@ -76,30 +73,43 @@ void parse_stick_table(const Directive& d, ProxySection& s, Reporter& rep) {
         std::string err;
         if (!t.layout.add(std::string_view(list).substr(start, end - start), &err)) {
           rep.error(d.loc, kw, err);
-          return;
+          return false;
         }
         start = end + 1;
       }
-    } else if (w == "peers" || w == "srvkey") {
-      rep.error(d.loc, kw + " " + w,
-                "Hearth does not support " +
-                    std::string(w == "peers" ? "peers sections (replication)" : "srvkey") + " yet");
-      return;
+    } else if (w == "peers" && has_value && !in_peers) {
+      t.peers = d[++i];
+    } else if (w == "srvkey" && has_value) {
+      const std::string& v = d[++i];
+      if (v != "name" && v != "addr") {
+        rep.error(d.loc, kw, "invalid srvkey '" + v + "': expects name or addr");
+        return false;
+      }
+      t.srvkey_addr = v == "addr";
     } else {
       rep.error(d.loc, kw,
-                "unexpected '" + w +
-                    "': expects type, size, expire, nopurge and store, each with its value");
-      return;
+                "unexpected '" + w + "': expects type, size, expire, nopurge, " +
+                    (in_peers ? "" : "peers, ") + "srvkey and store, each with its value");
+      return false;
     }
   }
   if (!have_type || !have_size) {
     rep.error(d.loc, kw, std::string("missing '") + (have_type ? "size" : "type") + "'");
+    return false;
+  }
+  return true;
+}
+
+void parse_stick_table(const Directive& d, ProxySection& s, Reporter& rep) {
+  const std::string kw = "stick-table";
+  if (s.proxy.stick_table) {
+    rep.error(d.loc, kw, "only one stick-table per proxy");
     return;
   }
-  if (t.layout.find(stick::DataType::kServerKey)) {
-    rep.error(d.loc, kw, "Hearth does not support the server_key data type yet");
-    return;
-  }
+  stick::TableConfig t;
+  t.name = s.proxy.name;
+  t.wire_name = t.name;
+  if (!parse_table_options(d, 1, kw, false, &t, rep)) return;
   s.proxy.stick_table = std::make_shared<const stick::TableConfig>(std::move(t));
   s.proxy.stick_table_loc = d.loc;
 }

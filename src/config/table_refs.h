@@ -20,7 +20,8 @@ struct PendingTableRef {
 };
 
 // Points each reference at its table's position among the configuration's
-// (proxies with a stick-table, in order), as the runtime registers them.
+// (proxies with a stick-table, in order, then the tables of the peers
+// sections), as the runtime registers them.
 // A name no proxy declares a table under is an error at the reference's line.
 // A table a stick rule refers to stores server_id (as HAProxy enables it).
 void resolve_table_refs(const std::vector<PendingTableRef>& refs, Config& config, Reporter& rep);

@@ -20,8 +20,8 @@ bool has_prefix(const std::string& word, std::string_view prefix) {
   return word.compare(0, prefix.size(), prefix) == 0;
 }
 
-const char* const kSections[] = {"peers",  "mailers",  "cache", "log-forward",   "crt-store",
-                                 "traces", "fcgi-app", "acme",  "dynamic-update"};
+const char* const kSections[] = {"mailers", "cache",    "log-forward", "crt-store",
+                                 "traces",  "fcgi-app", "acme",        "dynamic-update"};
 
 const char* const kGlobal[] = {"busy-polling",
                                "cluster-secret",
@@ -32,7 +32,6 @@ const char* const kGlobal[] = {"busy-polling",
                                "grace",
                                "insecure-fork-wanted",
                                "insecure-setuid-wanted",
-                               "localpeer",
                                "lua-load",
                                "lua-load-per-thread",
                                "lua-prepend-path",

@@ -209,6 +209,25 @@ void Table::touch(Entry* e, int64_t now_ms) {
   s.push_newest(e);
 }
 
+void Table::set_expiry(Entry* e, int64_t now_ms, int64_t left_ms) {
+  if (!cfg_.expire_ms) return;
+  if (left_ms > int64_t(cfg_.expire_ms)) left_ms = cfg_.expire_ms;
+  if (left_ms < 0) left_ms = 0;
+  Shard& s = shard_of(e->hash);
+  std::lock_guard<std::mutex> g(s.mu);
+  if (e->removed) return;
+  // The touch list stays in expiry order: the entry goes before the first
+  // newer entry that expires later.
+  e->touched = now_ms - (int64_t(cfg_.expire_ms) - left_ms);
+  s.unlist(e);
+  Entry* after = s.newest;
+  while (after && after->touched > e->touched) after = after->older;
+  e->older = after;
+  e->newer = after ? after->newer : s.oldest;
+  (e->newer ? e->newer->older : s.newest) = e;
+  (after ? after->newer : s.oldest) = e;
+}
+
 void Table::release(Entry* e) {
   Shard& s = shard_of(e->hash);
   std::lock_guard<std::mutex> g(s.mu);

@@ -46,6 +46,16 @@ struct TableConfig {
   // Lock shards, a power of two. The default suits any thread count; the
   // micro-benchmark sets 1 to measure what sharding saves.
   uint32_t shards = 16;
+  // Replication (peers.h): the peers section that shares it ("": none), the
+  // name its peers know it by (a peers section's table T: "/T", as HAProxy
+  // 2.6 sends it; else the proxy's name), and whether server_key holds the
+  // server's address ("srvkey addr") rather than its name.
+  std::string peers;
+  std::string wire_name;
+  bool srvkey_addr = false;
+  // The key length peers announce when it differs from key_len (HAProxy
+  // counts a string's NUL when "len" is given); 0: key_len.
+  uint32_t peer_key_len = 0;
 };
 
 // A small lock for one entry's data: writes are a few adds.
@@ -72,9 +82,22 @@ struct Entry {
   uint16_t key_len = 0;  // string keys: bytes used
   bool removed = false;  // unlinked, freed at the last release (shard lock)
   SpinLock lock;
+  // Announced to the table's UpdateSink and not taken by it yet.
+  std::atomic<bool> queued{false};
   // Then: the key (TableConfig::key_len bytes), then the data block.
   char* key() { return reinterpret_cast<char*>(this + 1); }
   const char* key() const { return reinterpret_cast<const char*>(this + 1); }
+};
+
+class Table;
+
+// Who learns of the entries changed locally (the peers section replicating
+// the table). Called from any thread, with a reference on the entry held;
+// must not block.
+class UpdateSink {
+ public:
+  virtual ~UpdateSink() = default;
+  virtual void entry_changed(Table& t, Entry& e) = 0;
 };
 
 class Table {
@@ -85,6 +108,18 @@ class Table {
   Table& operator=(const Table&) = delete;
 
   const TableConfig& config() const { return cfg_; }
+
+  // Replication: set before the workers run (null: none).
+  void set_sink(UpdateSink* s) { sink_ = s; }
+  // A local change of `e`'s data or expiry (the caller holds a reference):
+  // tells the sink once until it takes the entry (Entry::queued).
+  void changed(Entry* e) {
+    if (sink_ && !e->queued.exchange(true, std::memory_order_acq_rel))
+      sink_->entry_changed(*this, *e);
+  }
+  // Sets the entry's expiry to now + `left_ms` (at most the table's expire),
+  // for entries learnt from a peer.
+  void set_expiry(Entry* e, int64_t now_ms, int64_t left_ms);
 
   // The key bytes a table of this type stores for `raw` (truncated, or
   // zero-padded for binary). Returns: the length used.
@@ -142,6 +177,7 @@ class Table {
   uint32_t shard_mask_;
   std::unique_ptr<Shard[]> shards_;
   std::atomic<size_t> count_{0};
+  UpdateSink* sink_ = nullptr;
 };
 
 }  // namespace hearth::stick

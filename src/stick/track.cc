@@ -41,11 +41,20 @@ void add_locked(Table& t, Entry* e, DataType cnt, uint32_t n, int64_t now) {
     freq_add(*t.data<FreqCtr>(e, r), st->period_ms, n, now);
 }
 
+// Tells the table's sink of the change when leaving the scope: declared
+// before the entry's lock, it runs after the unlock.
+struct NoteChange {
+  Table& t;
+  Entry* e;
+  ~NoteChange() { t.changed(e); }
+};
+
 }  // namespace
 
 void track_start(TrackSlot& s, Table& t, Entry* e, int64_t now_ms) {
   s.table = &t;
   s.entry = e;
+  NoteChange note{t, e};
   std::lock_guard<SpinLock> g(e->lock);
   if (uint32_t* cur = t.data<uint32_t>(e, DataType::kConnCur)) ++*cur;
   add_locked(t, e, DataType::kConnCnt, 1, now_ms);
@@ -58,6 +67,7 @@ void track_stop(TrackSlot& s, int64_t now_ms) {
     if (uint32_t* cur = s.table->data<uint32_t>(s.entry, DataType::kConnCur); cur && *cur) --*cur;
   }
   s.table->touch(s.entry, now_ms);
+  s.table->changed(s.entry);
   s.table->release(s.entry);
   s = TrackSlot{};
 }
@@ -81,11 +91,13 @@ void count_event(Table& t, Entry* e, Event ev, int64_t now_ms) {
       cnt = DataType::kHttpFailCnt;
       break;
   }
+  NoteChange note{t, e};
   std::lock_guard<SpinLock> g(e->lock);
   add_locked(t, e, cnt, 1, now_ms);
 }
 
 void count_bytes(Table& t, Entry* e, uint64_t in, uint64_t out, int64_t now_ms) {
+  NoteChange note{t, e};
   std::lock_guard<SpinLock> g(e->lock);
   for (auto [cnt, rate, n] : {std::tuple{DataType::kBytesInCnt, DataType::kBytesInRate, in},
                               {DataType::kBytesOutCnt, DataType::kBytesOutRate, out}}) {
@@ -98,6 +110,7 @@ void count_bytes(Table& t, Entry* e, uint64_t in, uint64_t out, int64_t now_ms) 
 }
 
 int64_t count_conn(Table& t, Entry* e) {
+  NoteChange note{t, e};
   std::lock_guard<SpinLock> g(e->lock);
   uint32_t* c = t.data<uint32_t>(e, DataType::kConnCnt);
   if (!c) return -1;
@@ -105,6 +118,7 @@ int64_t count_conn(Table& t, Entry* e) {
 }
 
 int64_t gpc_inc(Table& t, Entry* e, DataType type, size_t idx, int64_t now_ms) {
+  NoteChange note{t, e};
   std::lock_guard<SpinLock> g(e->lock);
   const DataType rt = rate_of(type);
   uint32_t* c = t.data<uint32_t>(e, type, idx);
@@ -115,6 +129,7 @@ int64_t gpc_inc(Table& t, Entry* e, DataType type, size_t idx, int64_t now_ms) {
 }
 
 int64_t gpc_clear(Table& t, Entry* e, DataType type, size_t idx) {
+  NoteChange note{t, e};
   std::lock_guard<SpinLock> g(e->lock);
   const DataType rt = rate_of(type);
   uint32_t* c = t.data<uint32_t>(e, type, idx);
@@ -128,6 +143,7 @@ int64_t gpc_clear(Table& t, Entry* e, DataType type, size_t idx) {
 }
 
 bool gpt_set(Table& t, Entry* e, DataType type, size_t idx, uint32_t v) {
+  NoteChange note{t, e};
   std::lock_guard<SpinLock> g(e->lock);
   uint32_t* p = t.data<uint32_t>(e, type, idx);
   if (!p) return false;

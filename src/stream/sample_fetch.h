@@ -137,6 +137,15 @@ class TxnFetch : public expr::FetchContext {
   // the response is.
   expr::VarStore* vars(expr::VarScope scope) override;
 
+ protected:
+  bool has_request() const { return req_ != nullptr; }
+  // A request head found in a TCP stream's bytes (tcp_http_prefetch.cc):
+  // the HTTP request fetches read it from now on.
+  void adopt_request(const http::MsgHead* req) {
+    req_ = req;
+    where_ |= expr::kUseReq;
+  }
+
  private:
   bool fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::Sample& out);
   // The backend a fetch's optional first argument names, else the current one.

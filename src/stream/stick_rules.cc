@@ -23,6 +23,23 @@ backend::Server* server_by_puid(const backend::Backend& be, int64_t puid) {
   return nullptr;
 }
 
+// "srvkey addr": the server's address as HAProxy 2.6 keys it ("IP:PORT",
+// IPv6 without brackets), interned.
+const std::string* srv_addr_key(const backend::Server& srv) {
+  std::string a = srv.address().str();
+  if (!a.empty() && a[0] == '[') {
+    const size_t close = a.find(']');
+    if (close != std::string::npos) a = a.substr(1, close - 1) + a.substr(close + 1);
+  }
+  return stick::intern(a);
+}
+
+backend::Server* server_by_addr(const backend::Backend& be, const std::string& key) {
+  for (const auto& s : be.servers())
+    if (s->has_addr.load(std::memory_order_relaxed) && *srv_addr_key(*s) == key) return s.get();
+  return nullptr;
+}
+
 }  // namespace
 
 bool StickStores::has(const stick::Table* t) const {
@@ -63,7 +80,8 @@ StickMatch stick_request_rules(const std::vector<config::StickRule>& rules,
             if (auto** k = t->data<const std::string*>(e, DataType::kServerKey)) name = *k;
             if (int64_t* i = t->data<int64_t>(e, DataType::kServerId)) id = *i;
           }
-          if (name) s = be.server_named(*name);
+          if (name)
+            s = t->config().srvkey_addr ? server_by_addr(be, *name) : be.server_named(*name);
           if (!s && id >= 0) s = server_by_puid(be, id);
           if (s) {
             found.server = s;
@@ -72,6 +90,7 @@ StickMatch stick_request_rules(const std::vector<config::StickRule>& rules,
           }
         }
         t->touch(e, now);
+        t->changed(e);
         t->release(e);
       }
     }
@@ -101,12 +120,14 @@ void stick_commit(StickStores* stores, const backend::Server& srv, int64_t now_m
     StickStores::Item& it = stores->items[i];
     stick::Entry* e = it.table->get_or_create(it.key, now_ms);
     if (!e) continue;
-    const std::string* name = stick::intern(srv.name);
+    const std::string* name =
+        it.table->config().srvkey_addr ? srv_addr_key(srv) : stick::intern(srv.name);
     {
       std::lock_guard<stick::SpinLock> g(e->lock);
       if (int64_t* id = it.table->data<int64_t>(e, DataType::kServerId)) *id = srv.puid;
       if (auto** key = it.table->data<const std::string*>(e, DataType::kServerKey)) *key = name;
     }
+    it.table->changed(e);
     it.table->release(e);
   }
   stores->n = 0;

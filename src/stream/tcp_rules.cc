@@ -60,8 +60,13 @@ bool TcpFetch::payload_lv(std::string_view data, const expr::Arg* args, size_t n
 bool TcpFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                      expr::FetchIter& it, expr::Sample& out) {
   expr::disarm_settle(&missing_);  // a converter settles only the fetch just before it
-  if (def.id < FetchId::kReqLen || def.id == FetchId::kStick)
+  if (def.id < FetchId::kReqLen || def.id == FetchId::kStick) {
+    // An HTTP request fetch in a TCP stream's content rules.
+    if ((def.use & expr::kUseReq) && !(def.use & where_) && (where_ & expr::kUseL6Req) &&
+        !has_request() && !prefetch_http())
+      return false;
     return TxnFetch::fetch(def, args, nargs, it, out);
+  }
   if (!(def.use & where_)) return false;
   switch (def.id) {
     case FetchId::kWaitEnd:
@@ -198,7 +203,11 @@ TcpVerdict eval_tcp_rules(const std::vector<config::TcpRule>& rules, TcpFetch& c
         if (bool* expect = ctx.expect_proxy()) *expect = true;
         break;
       case Action::kStick:
+        // A key that may still appear (bytes not all here yet) makes the
+        // rules wait, as HAProxy's track-sc does in content rules.
+        *ctx.missing_flag() = false;
         apply_stick_action(*r.stick, ctx);
+        if (*ctx.missing_flag() && !ctx.final()) return TcpVerdict::kWait;
         break;
       default:  // set-src, set-src-port, set-dst, set-dst-port
         apply_addr_rule(r, ctx);

@@ -5,6 +5,7 @@
 // first accept / reject / close ends the list, set-var and unset-var go on;
 // a condition that cannot be decided on the bytes so far makes the list wait
 // (inspect-delay), unless the evaluation is final.
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -55,6 +56,10 @@ class TcpFetch : public TxnFetch {
     missing_ = true;
     expr::arm_settle(&missing_, before);
   }
+  // HTTP request fetches on a TCP stream (HAProxy parses the bytes buffered
+  // so far as an HTTP/1 request): parses them once. Returns: true once a
+  // head is adopted; false when the bytes are not (or not yet: missing) one.
+  bool prefetch_http();
   bool payload(std::string_view data, const expr::Arg* args, expr::Sample& out);
   bool payload_lv(std::string_view data, const expr::Arg* args, size_t nargs, expr::Sample& out);
 
@@ -64,6 +69,8 @@ class TcpFetch : public TxnFetch {
   bool final_ = true;
   bool missing_ = false;
   Session* sess_only_ = nullptr;
+  std::shared_ptr<http::MsgHead> tcp_req_;  // prefetch_http()'s head (copies share it)
+  bool http_failed_ = false;                // the bytes are not an HTTP request
 };
 
 enum class TcpVerdict : uint8_t {

@@ -168,13 +168,13 @@ TEST(Sections, KeywordBeforeAnySectionIsAnError) {
   auto r = parse("# comment\n\nmaxconn 10\nglobal\n");
   EXPECT_EQ(only_error(r),
             "t.cfg:3: 'maxconn': keyword outside any section: start one with global, defaults, "
-            "frontend, backend, listen, userlist, http-errors, ring, resolvers or program");
+            "frontend, backend, listen, userlist, http-errors, ring, resolvers, peers or program");
 }
 
 TEST(Sections, UnsupportedSectionReportedOnceAndSkipped) {
-  auto r = parse("peers p\n  peer a 1.1.1.1:53\nbackend b\n");
+  auto r = parse("mailers m\n  mailer a 1.1.1.1:25\nbackend b\n");
   EXPECT_EQ(only_error(r),
-            "t.cfg:1: 'peers': Hearth does not support this section yet; its lines are skipped");
+            "t.cfg:1: 'mailers': Hearth does not support this section yet; its lines are skipped");
   ASSERT_EQ(r.config.proxies.size(), 1u);
 }
 
