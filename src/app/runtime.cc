@@ -146,24 +146,6 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
   mux::MuxH1::set_max_headers(size_t(g.tune_http_maxhdr));
 }
 
-// option httpchk, http-check send and http-check expect as a check spec.
-bool fill_http_check(const config::HttpCheckConfig& hc, backend::CheckSpec* spec) {
-  spec->http = true;
-  spec->request = backend::build_check_request(hc.method, hc.uri, hc.version, hc.raw_header_lines,
-                                               hc.headers, hc.body);
-  switch (hc.expect) {
-    case config::HttpCheckConfig::ExpectKind::kNone:
-      return true;
-    case config::HttpCheckConfig::ExpectKind::kStatus:
-      spec->expect =
-          backend::StatusExpect::status(hc.expect_ranges, hc.expect_negate, hc.expect_pattern);
-      return true;
-    case config::HttpCheckConfig::ExpectKind::kRStatus:
-      return backend::StatusExpect::rstatus(hc.expect_pattern, hc.expect_negate, &spec->expect);
-  }
-  return true;
-}
-
 }  // namespace
 
 bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig& sc,
@@ -194,10 +176,16 @@ bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig
   spec.init = sc.init_state;
   spec.connect_timeout_ms = ms(p.timeouts.connect);
   spec.check_timeout_ms = ms(p.timeouts.check);
-  if (p.http_check.enabled && !fill_http_check(p.http_check, &spec)) {
-    errors->push_back(where(sc.loc, "server") + "server '" + sc.name +
-                      "': the http-check expect regex does not compile");
-    return false;
+  spec.program = std::make_shared<backend::CheckProgram>(backend::build_check_program(p.check));
+  spec.names = {be->name(), be->id, s->name, s->puid};
+  for (const backend::CheckStep& st : spec.program->steps) {
+    if (st.rule.action != config::CheckRule::Action::kConnect || !st.rule.connect.ssl) continue;
+    if (!s->check_tls_xprt && s->xprt == net::raw_transport()) {
+      errors->push_back(where(sc.loc, "server") + "server '" + sc.name +
+                        "': a check rule connects with 'ssl' but the server has no TLS settings "
+                        "('ssl' or 'check-ssl')");
+      return false;
+    }
   }
   pending_checks_.push_back({be, s, std::move(spec)});
   return true;

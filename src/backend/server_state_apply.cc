@@ -21,6 +21,8 @@ int check_status_number(CheckStatus s) {
       return 8;
     case CheckStatus::kL6Ok:
       return 9;
+    case CheckStatus::kL6Timeout:
+      return 10;
     case CheckStatus::kL6Rsp:
       return 11;
     case CheckStatus::kL7Timeout:
@@ -29,6 +31,8 @@ int check_status_number(CheckStatus s) {
       return 13;
     case CheckStatus::kL7Ok:
       return 15;
+    case CheckStatus::kL7OkCd:
+      return 16;
     case CheckStatus::kL7Sts:
       return 17;
   }

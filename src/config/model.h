@@ -31,6 +31,7 @@ struct SourceLoc {
   int line = 0;
 };
 }  // namespace hearth::config
+#include "config/check_model.h"
 #include "config/log_model.h"
 #include "config/persist_model.h"
 #include "config/program_model.h"
@@ -219,27 +220,6 @@ struct BindConfig {
   BindOptions opts;
 };
 
-// "option httpchk [[METHOD] URI [VERSION]]", "http-check send" and
-// "http-check expect": how a backend checks its servers over HTTP.
-struct HttpCheckConfig {
-  bool enabled = false;  // option httpchk
-  SourceLoc loc;         // of the option httpchk line
-  std::string method = "OPTIONS";
-  std::string uri = "/";
-  std::string version = "HTTP/1.0";
-  // Header lines carried by the old "VERSION\r\nName: value" form of
-  // option httpchk, as written, each ending with CRLF.
-  std::string raw_header_lines;
-  std::vector<std::pair<std::string, std::string>> headers;  // http-check send hdr
-  std::string body;                                          // http-check send body
-  // http-check expect [!] status CODES | rstatus REGEX. Unset: 2xx and 3xx pass.
-  enum class ExpectKind { kNone, kStatus, kRStatus };
-  ExpectKind expect = ExpectKind::kNone;
-  bool expect_negate = false;
-  std::string expect_pattern;                      // as written (for messages)
-  std::vector<std::pair<int, int>> expect_ranges;  // kStatus: inclusive code ranges
-  SourceLoc rules_loc;                             // of the first http-check line; line 0 if none
-};
 
 // An http-request / http-response rule: set-header, add-header, del-header,
 // replace-header, replace-value, return, deny. Rules of one list run in the
@@ -513,7 +493,7 @@ struct ProxyConfig {
   // buffer holds) is received before the request rules run.
   bool http_buffer_request = false;
   HdrNamePolicy restrict_req_hdr_names = HdrNamePolicy::kPreserve;
-  HttpCheckConfig http_check;
+  CheckConfig check;  // option httpchk / tcp-check / protocol checks and their rules
   // load-server-state-from-file: which state file gives its servers their
   // state at start-up; server-state-file-name (local only; empty: the
   // backend's name).

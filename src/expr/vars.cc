@@ -25,7 +25,8 @@ bool parse_var_name(std::string_view s, VarName* out, std::string* err) {
                                                                       {"sess", VarScope::kSess},
                                                                       {"txn", VarScope::kTxn},
                                                                       {"req", VarScope::kReq},
-                                                                      {"res", VarScope::kRes}};
+                                                                      {"res", VarScope::kRes},
+                                                                      {"check", VarScope::kCheck}};
   const size_t dot = s.find('.');
   bool found = false;
   if (dot != std::string_view::npos) {
@@ -38,7 +39,7 @@ bool parse_var_name(std::string_view s, VarName* out, std::string* err) {
   }
   if (!found) {
     *err = "invalid variable name '" + std::string(s) +
-           "': expects a scope among proc, sess, txn, req, res, then '.' and a name";
+           "': expects a scope among proc, sess, txn, req, res, check, then '.' and a name";
     return false;
   }
   const std::string_view name = s.substr(dot + 1);
