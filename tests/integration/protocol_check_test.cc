@@ -49,7 +49,18 @@ std::map<std::string, std::string> stat_row(const std::string& sock, const std::
   return {};
 }
 
-bool have(const char* path) { return access(path, X_OK) == 0; }
+bool have(const std::string& path) { return access(path.c_str(), X_OK) == 0; }
+
+// Returns: the directory holding PostgreSQL's postgres and initdb ("" if none):
+// /usr/local/bin, or Debian's /usr/lib/postgresql/VERSION/bin.
+std::string pg_bin() {
+  if (have("/usr/local/bin/postgres") && have("/usr/local/bin/initdb")) return "/usr/local/bin";
+  for (int v = 20; v >= 11; --v) {
+    const std::string d = "/usr/lib/postgresql/" + std::to_string(v) + "/bin";
+    if (have(d + "/postgres") && have(d + "/initdb")) return d;
+  }
+  return "";
+}
 
 // One backend checking one server with `option` (Hearth or haproxy, same config).
 struct Checked {
@@ -70,7 +81,8 @@ struct Checked {
 };
 
 TEST(ProtocolCheck, RedisPassesWhileRedisRunsAndFailsOnceItStops) {
-  if (!have("/usr/bin/redis-server")) GTEST_SKIP() << "redis-server is not installed";
+  if (!have("/usr/bin/redis-server"))
+    GTEST_SKIP() << "redis-server is not installed (scripts/install-deps installs it)";
   const uint16_t port = free_tcp_port();
   TempDir dir;
   auto redis = std::make_unique<Process>(ProcessOptions{
@@ -93,8 +105,8 @@ TEST(ProtocolCheck, RedisPassesWhileRedisRunsAndFailsOnceItStops) {
 
 // PostgreSQL refuses to run as root: it runs as "nobody" in a directory of its own.
 TEST(ProtocolCheck, PgsqlPassesWhilePostgresRunsAndFailsOnceItStops) {
-  if (!have("/usr/local/bin/postgres") || !have("/usr/local/bin/initdb"))
-    GTEST_SKIP() << "PostgreSQL is not installed";
+  const std::string bin = pg_bin();
+  if (bin.empty()) GTEST_SKIP() << "PostgreSQL is not installed (scripts/install-deps installs it)";
   const uint16_t port = free_tcp_port();
   TempDir dir;
   const std::string data = dir.path() + "/pg";
@@ -106,13 +118,13 @@ TEST(ProtocolCheck, PgsqlPassesWhilePostgresRunsAndFailsOnceItStops) {
   if (root) {
     ASSERT_EQ(chmod(dir.path().c_str(), 0777), 0);
   }
-  Process init(ProcessOptions{.argv = as_owner({"/usr/local/bin/initdb", "-D", data, "-U",
-                                                "postgres", "--auth=trust", "-N"})});
+  Process init(ProcessOptions{
+      .argv = as_owner({bin + "/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-N"})});
   ASSERT_TRUE(init.started()) << init.error();
   ASSERT_EQ(init.wait_exit(milliseconds{60000}), 0) << init.output();
-  auto pg = std::make_unique<Process>(ProcessOptions{
-      .argv = as_owner({"/usr/local/bin/postgres", "-D", data, "-p", std::to_string(port), "-h",
-                        "127.0.0.1", "-k", dir.path()})});
+  auto pg = std::make_unique<Process>(
+      ProcessOptions{.argv = as_owner({bin + "/postgres", "-D", data, "-p", std::to_string(port),
+                                       "-h", "127.0.0.1", "-k", dir.path()})});
   ASSERT_TRUE(pg->started()) << pg->error();
   ASSERT_TRUE(pg->wait_for_output("ready to accept connections", milliseconds{20000}))
       << pg->output();
