@@ -149,10 +149,10 @@ ExpectVerdict ldap_bind(const CheckStep& s, std::string_view d, bool last_read,
   if (d.substr(7 + n + m, 2) != std::string_view("\x0a\x01", 2)) return invalid();
   const int code = int(byte(9 + n + m));
   if (code != 0)
-    return fail(CheckStatus::kL7Sts,
-                error_info(p, s, false, "See RFC: http://tools.ietf.org/html/rfc4511#section-4.1.9",
-                           ctx),
-                code);
+    return fail(
+        CheckStatus::kL7Sts,
+        error_info(p, s, false, "See RFC: http://tools.ietf.org/html/rfc4511#section-4.1.9", ctx),
+        code);
   ExpectVerdict v;
   v.kind = V::kPass;
   v.status = e.ok_status.value_or(CheckStatus::kL7Ok);
@@ -176,8 +176,9 @@ ExpectVerdict eval_content_expect(const CheckProgram& p, const CheckStep& s, std
       case Custom::kMysqlHandshake:
         return mysql_packet(s, data, 0, last_read, last_rule, p, ctx);
       case Custom::kMysqlOk: {
-        if (data.size() < 3) return last_read ? mysql_packet(s, data, 0, true, last_rule, p, ctx)
-                                              : ExpectVerdict{V::kWait};
+        if (data.size() < 3)
+          return last_read ? mysql_packet(s, data, 0, true, last_rule, p, ctx)
+                           : ExpectVerdict{V::kWait};
         const size_t hs = 4 + (unsigned(uint8_t(data[0])) | unsigned(uint8_t(data[1])) << 8 |
                                unsigned(uint8_t(data[2])) << 16);
         return mysql_packet(s, data, hs, last_read, last_rule, p, ctx);
@@ -211,8 +212,7 @@ ExpectVerdict eval_content_expect(const CheckProgram& p, const CheckStep& s, std
       break;
     case Kind::kBinaryLf: {
       std::string bin;
-      match = unhex(e.fmt->eval(ctx), &bin) &&
-              data.find(bin) != std::string_view::npos;
+      match = unhex(e.fmt->eval(ctx), &bin) && data.find(bin) != std::string_view::npos;
       break;
     }
     default:  // HTTP matches do not run on raw bytes
@@ -220,8 +220,8 @@ ExpectVerdict eval_content_expect(const CheckProgram& p, const CheckStep& s, std
   }
   if (!match && !last_read && e.min_recv == -1) return ExpectVerdict{V::kWait};
   if (match != e.negate) return ExpectVerdict{V::kContinue};
-  ExpectVerdict v = fail(e.error_status.value_or(CheckStatus::kL7Rsp),
-                         error_info(p, s, match, "", ctx));
+  ExpectVerdict v =
+      fail(e.error_status.value_or(CheckStatus::kL7Rsp), error_info(p, s, match, "", ctx));
   v.code = status_code_of(e, ctx, 0);
   return v;
 }
@@ -325,7 +325,8 @@ ExpectVerdict eval_http_expect(const CheckProgram& p, const CheckStep& s, std::s
     return v;
   }
   if (e.on_error) desc.clear();
-  ExpectVerdict v = fail(e.error_status.value_or(err), error_info(p, s, match, desc, ctx), r.status);
+  ExpectVerdict v =
+      fail(e.error_status.value_or(err), error_info(p, s, match, desc, ctx), r.status);
   v.code = status_code_of(e, ctx, r.status);
   return v;
 }

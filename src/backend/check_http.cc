@@ -56,7 +56,8 @@ namespace {
 
 std::string_view trim(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) v.remove_suffix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r'))
+    v.remove_suffix(1);
   return v;
 }
 
@@ -124,8 +125,10 @@ CheckResponse parse_check_response(std::string_view data, bool eof) {
       const std::string_view name = trim(l.substr(0, colon));
       const std::string_view value = trim(l.substr(colon + 1));
       r.fields.emplace_back(name, value);
-      if (http::iequals(name, "content-length")) length = std::strtoll(std::string(value).c_str(), nullptr, 10);
-      if (http::iequals(name, "transfer-encoding") && value.find("chunked") != std::string_view::npos)
+      if (http::iequals(name, "content-length"))
+        length = std::strtoll(std::string(value).c_str(), nullptr, 10);
+      if (http::iequals(name, "transfer-encoding") &&
+          value.find("chunked") != std::string_view::npos)
         chunked = true;
     }
     const std::string_view body = data.substr(end);

@@ -87,7 +87,8 @@ CheckProgram build_check_program(const config::CheckConfig& c) {
       break;
     }
   }
-  if (!first || first->action != Action::kConnect) p.steps.insert(p.steps.begin(), implicit_connect());
+  if (!first || first->action != Action::kConnect)
+    p.steps.insert(p.steps.begin(), implicit_connect());
   if (p.http()) complete_http(&p.steps, n + 1);
   return p;
 }

@@ -23,7 +23,7 @@ struct CheckProgram {
   config::CheckType type = config::CheckType::kL4;
   std::vector<CheckStep> steps;
   std::vector<std::pair<expr::VarName, std::string>> preset_vars;
-  bool send_state = false;      // http-check send-state
+  bool send_state = false;  // http-check send-state
 
   bool http() const { return type == config::CheckType::kHttp; }
   // Messages carry HAProxy's tcp-check step texts ("at step 2 of tcp-check").

@@ -11,8 +11,8 @@
 #include "backend/backend.h"
 #include "backend/check_expect.h"
 #include "backend/check_http.h"
-#include "expr/var_access.h"
 #include "config/log_model.h"
+#include "expr/var_access.h"
 #include "http/head_parser.h"
 #include "http/headers.h"
 #include "http/start_line.h"
@@ -197,11 +197,12 @@ bool HealthCheck::start_connect(const CheckStep& s) {
   if (!rc.addr.empty()) {
     const bool v6 = rc.addr.find(':') != std::string::npos;
     std::string err;
-    auto a = net::Address::parse((v6 ? "[" + rc.addr + "]" : rc.addr) + ":" +
-                                     std::to_string(rc.port ? rc.port : to.port()),
-                                 &err);
+    auto a = net::Address::parse(
+        (v6 ? "[" + rc.addr + "]" : rc.addr) + ":" + std::to_string(rc.port ? rc.port : to.port()),
+        &err);
     if (!a) {
-      finish(CheckStatus::kSockErr, 0, "invalid connect address " + rc.addr + step_text(*spec_.program, s));
+      finish(CheckStatus::kSockErr, 0,
+             "invalid connect address " + rc.addr + step_text(*spec_.program, s));
       return false;
     }
     to = *a;
@@ -221,8 +222,9 @@ bool HealthCheck::start_connect(const CheckStep& s) {
     // As HAProxy: connect() itself failed (a refusal aside, which loopback
     // reports at once): a socket error, with the system's reason.
     fail_connection(connect_error_status(err),
-                    err == ECONNREFUSED ? std::string(std::strerror(err))
-                                        : "General socket error (" + std::string(std::strerror(err)) + ")");
+                    err == ECONNREFUSED
+                        ? std::string(std::strerror(err))
+                        : "General socket error (" + std::string(std::strerror(err)) + ")");
     return false;
   }
   if (!conn_) {
@@ -231,7 +233,7 @@ bool HealthCheck::start_connect(const CheckStep& s) {
   }
   // check-send-proxy (or send-proxy): a header describing no client, v1
   // "UNKNOWN" or v2 LOCAL, as HAProxy's checks send.
-  const uint8_t pp = rc.send_proxy ? (srv_->check_pp_version ? srv_->check_pp_version : 1)
+  const uint8_t pp = rc.send_proxy   ? (srv_->check_pp_version ? srv_->check_pp_version : 1)
                      : rc.is_default ? srv_->check_pp_version
                                      : 0;
   if (pp && !net::queue_proxy_header(conn_, pp, srv_->pp_opts, net::ProxySource{})) {
@@ -336,7 +338,8 @@ bool HealthCheck::start_send(const CheckStep& s) {
 void HealthCheck::send_pending() {
   net::Connection* c = conn_;
   sent_ += c->xprt->snd_raw(c, out_.data() + sent_, out_.size() - sent_);
-  if (c->flags & net::kConnError) return fail_connection(CheckStatus::kL7Rsp, "error while sending");
+  if (c->flags & net::kConnError)
+    return fail_connection(CheckStatus::kL7Rsp, "error while sending");
   if (sent_ < out_.size()) {
     c->xprt->subscribe(c, kWakeSend, &wait_);
     return;
@@ -456,15 +459,14 @@ void HealthCheck::on_deadline() {
   const CheckProgram& p = *spec_.program;
   const CheckStep& s = p.steps[std::min(cur_, p.steps.size() - 1)];
   if (phase_ == Phase::kConnecting) {
-    return finish(CheckStatus::kL4Timeout, 0,
-                  p.tcp_texts() ? step_text(p, s)
-                                : "no connection after " + std::to_string(took) + "ms");
+    return finish(
+        CheckStatus::kL4Timeout, 0,
+        p.tcp_texts() ? step_text(p, s) : "no connection after " + std::to_string(took) + "ms");
   }
   CheckStatus st = CheckStatus::kL7Timeout;
   if (s.rule.action == config::CheckRule::Action::kExpect && s.rule.expect.tout_status)
     st = *s.rule.expect.tout_status;
-  if (p.tcp_texts() || p.type != config::CheckType::kHttp)
-    return finish(st, 0, step_text(p, s));
+  if (p.tcp_texts() || p.type != config::CheckType::kHttp) return finish(st, 0, step_text(p, s));
   finish(st, 0, "no complete response after " + std::to_string(took) + "ms");
 }
 

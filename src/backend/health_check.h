@@ -58,10 +58,10 @@ struct CheckSpec {
   // The state of the very first start when it differs from `init` (restored
   // from a server state file); leaving maintenance later uses `init`.
   std::optional<InitState> first_start;
-  int64_t connect_timeout_ms = 0;  // the backend's timeout connect; 0: none
-  int64_t check_timeout_ms = 0;    // timeout check; 0: not set
-  int64_t first_delay_ms = 0;      // delay before the first check
-  int spread_pct = 0;              // spread-checks: +/- this % on every interval
+  int64_t connect_timeout_ms = 0;               // the backend's timeout connect; 0: none
+  int64_t check_timeout_ms = 0;                 // timeout check; 0: not set
+  int64_t first_delay_ms = 0;                   // delay before the first check
+  int spread_pct = 0;                           // spread-checks: +/- this % on every interval
   std::shared_ptr<const CheckProgram> program;  // the rules (a plain connect if null)
   CheckFetch::Names names;                      // what be_name, srv_name ... give
 };
@@ -132,12 +132,12 @@ class HealthCheck {
   Buffer buf_;
   std::string out_;  // the bytes of the send rule in progress
   size_t sent_ = 0;
-  size_t cur_ = 0;            // the rule being evaluated
-  size_t expect_head_ = 0;    // the first expect of the run of expects cur_ is in
+  size_t cur_ = 0;                   // the rule being evaluated
+  size_t expect_head_ = 0;           // the first expect of the run of expects cur_ is in
   const CheckStep* last_ = nullptr;  // the last connect, send or expect evaluated
-  bool must_read_ = false;    // the next expect reads new bytes first
-  bool last_read_ = false;    // the peer closed: no more bytes will come
-  int code_ = 0;              // the code of the last HTTP response or status-code
+  bool must_read_ = false;           // the next expect reads new bytes first
+  bool last_read_ = false;           // the peer closed: no more bytes will come
+  int code_ = 0;                     // the code of the last HTTP response or status-code
   CheckFetch fetch_;
   int64_t start_ms_ = 0;
   bool paused_ = false;  // maintenance, as last applied on the loop

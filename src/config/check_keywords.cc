@@ -89,7 +89,6 @@ bool split_version(const Directive& d, const std::string& kw, std::string* versi
   return true;
 }
 
-
 using Kind = CheckExpect::Kind;
 
 // Parses "CODE[-CODE][,...]". Returns: false if malformed.
@@ -133,19 +132,19 @@ bool check_order(const Directive& d, const std::string& kw, const CheckConfig& c
   if (!last || (last->action == CheckRule::Action::kSend && last->send.from_option)) return true;
   const std::string step = std::to_string(c.rules.size() + 1);
   if (a == CheckRule::Action::kSend && last->action != CheckRule::Action::kConnect) {
-    rep.error(d.loc, kw, "unable to add http-check send rule at step " + step +
-                             " (missing connect rule)");
+    rep.error(d.loc, kw,
+              "unable to add http-check send rule at step " + step + " (missing connect rule)");
     return false;
   }
   if (a == CheckRule::Action::kExpect && last->action != CheckRule::Action::kSend &&
       last->action != CheckRule::Action::kExpect) {
-    rep.error(d.loc, kw, "unable to add http-check expect rule at step " + step +
-                             " (missing send rule)");
+    rep.error(d.loc, kw,
+              "unable to add http-check expect rule at step " + step + " (missing send rule)");
     return false;
   }
   if (a == CheckRule::Action::kConnect && last->action != CheckRule::Action::kExpect) {
-    rep.error(d.loc, kw, "unable to add http-check connect rule at step " + step +
-                             " (missing expect rule)");
+    rep.error(d.loc, kw,
+              "unable to add http-check connect rule at step " + step + " (missing expect rule)");
     return false;
   }
   return true;
@@ -200,8 +199,9 @@ void parse_send(const Directive& d, ProxySection& s, Reporter& rep) {
       const std::string& value = d[i + 2];
       i += 2;
       if (!is_token(name) || !is_field_value(value)) {
-        rep.error(d.loc, kw,
-                  "invalid header '" + name + "': expects a token name and a value without CR or LF");
+        rep.error(
+            d.loc, kw,
+            "invalid header '" + name + "': expects a token name and a value without CR or LF");
         return;
       }
       auto f = parse_check_format(d, kw, value, rep);
@@ -210,8 +210,7 @@ void parse_send(const Directive& d, ProxySection& s, Reporter& rep) {
       has_hdrs = true;
     }
   }
-  if (!check_request_line(d, kw, snd.method, snd.uri_fmt ? "/" : snd.uri, snd.version, rep))
-    return;
+  if (!check_request_line(d, kw, snd.method, snd.uri_fmt ? "/" : snd.uri, snd.version, rep)) return;
   CheckConfig& c = s.proxy.check;
   if (!own_check_rules(d, kw, CheckConfig::RulesKind::kHttp, c, rep)) return;
   if (!check_order(d, kw, c, CheckRule::Action::kSend, rep)) return;
@@ -268,7 +267,8 @@ bool parse_hdr_match(const Directive& d, size_t* i, const std::string& kw, bool 
       }
     }
     if (!found) {
-      rep.error(d.loc, kw, "invalid match method '" + d[*i + 1] + "': expects str, beg, end, sub or reg");
+      rep.error(d.loc, kw,
+                "invalid match method '" + d[*i + 1] + "': expects str, beg, end, sub or reg");
       return false;
     }
     *i += 2;
@@ -300,7 +300,8 @@ bool parse_hdr_match(const Directive& d, size_t* i, const std::string& kw, bool 
 bool parse_hdr_expect(const Directive& d, size_t* i, const std::string& kw, CheckExpect* e,
                       Reporter& rep) {
   if (*i >= d.size() || (d[*i] != "name" && d[*i] != "name-lf")) {
-    rep.error(d.loc, kw, "'" + e->pattern + "' expects 'name [-m METH] NAME [value [-m METH] VALUE]'");
+    rep.error(d.loc, kw,
+              "'" + e->pattern + "' expects 'name [-m METH] NAME [value [-m METH] VALUE]'");
     return false;
   }
   const bool name_lf = d[(*i)++] == "name-lf";

@@ -131,12 +131,12 @@ struct CheckConfig {
   enum class RulesKind : uint8_t { kNone, kTcp, kHttp };
   RulesKind rules_kind = RulesKind::kNone;
   std::vector<CheckRule> rules;
-  int rules_line = 0;        // of the first such line; 0: none
-  std::string rules_file;    //   and its file
+  int rules_line = 0;      // of the first such line; 0: none
+  std::string rules_file;  //   and its file
   bool rules_inherited = false;
   // The fixed rules of a protocol check (redis, mysql, ...), built by its option.
   std::vector<CheckRule> proto_rules;
-  bool send_state = false;      // http-check send-state
+  bool send_state = false;  // http-check send-state
   // Variables a protocol check sets before its rules (smtp's command).
   std::vector<std::pair<expr::VarName, std::string>> preset_vars;
 };

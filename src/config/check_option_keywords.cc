@@ -14,16 +14,21 @@ namespace {
 // "HAPROXYSSLCHK\n" twice as the random, no session, 39 common cipher
 // suites, NULL compression.
 std::string ssl_hello_format() {
-  std::string f = "160300007901000075" "0300" "%[date(),htonl,hex]";
+  std::string f =
+      "160300007901000075"
+      "0300"
+      "%[date(),htonl,hex]";
   f += "484150524F585953534C43484B0A484150524F585953534C43484B0A";  // the random
-  f += "00" "004E";
+  f += "00"
+       "004E";
   static const char* const kCiphers[] = {
       "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "000A",
       "000B", "000C", "000D", "000E", "000F", "0010", "0011", "0012", "0013", "0014",
       "0015", "0016", "0017", "0018", "0019", "001A", "001B", "002F", "0030", "0031",
       "0032", "0033", "0034", "0035", "0036", "0037", "0038", "0039", "003A"};
   for (const char* c : kCiphers) f += c;
-  f += "01" "00";
+  f += "01"
+       "00";
   return f;
 }
 
@@ -124,8 +129,7 @@ bool build(const Directive& d, const std::string& name, const std::string& kw, s
     if (!no_args()) return false;
     if (!add_line(d, {"send-binary", "300C020101600702010304008000"}, &rules, rep) ||
         !add_line(d,
-                  {"expect", "rbinary", "^30", "min-recv", "14", "on-error",
-                   "Not LDAPv3 protocol"},
+                  {"expect", "rbinary", "^30", "min-recv", "14", "on-error", "Not LDAPv3 protocol"},
                   &rules, rep))
       return false;
     add_custom(CheckExpect::Custom::kLdapBind, &rules);
@@ -148,7 +152,8 @@ bool build(const Directive& d, const std::string& name, const std::string& kw, s
       }
     }
     if (!add_line(d, {"connect", "default", "linger"}, &rules, rep)) return false;
-    if (!user.empty() && !add_line(d, {"send-binary", hex_of(mysql_login(user, post41))}, &rules, rep))
+    if (!user.empty() &&
+        !add_line(d, {"send-binary", hex_of(mysql_login(user, post41))}, &rules, rep))
       return false;
     add_custom(CheckExpect::Custom::kMysqlHandshake, &rules);
     if (!user.empty()) add_custom(CheckExpect::Custom::kMysqlOk, &rules);
@@ -164,11 +169,11 @@ bool build(const Directive& d, const std::string& name, const std::string& kw, s
                   {"expect", "!", "rstring", "^E", "min-recv", "5", "error-status", "L7RSP",
                    "on-error", "%[res.payload(6,0)]"},
                   &rules, rep) ||
-        !add_line(d,
-                  {"expect", "rbinary", "^520000000800000000", "min-recv", "9", "error-status",
-                   "L7STS", "on-success", "PostgreSQL server is ok", "on-error",
-                   "PostgreSQL unknown error"},
-                  &rules, rep))
+        !add_line(
+            d,
+            {"expect", "rbinary", "^520000000800000000", "min-recv", "9", "error-status", "L7STS",
+             "on-success", "PostgreSQL server is ok", "on-error", "PostgreSQL unknown error"},
+            &rules, rep))
       return false;
     c.type = CheckType::kPgsql;
   } else {  // smtpchk
@@ -189,8 +194,7 @@ bool build(const Directive& d, const std::string& name, const std::string& kw, s
         {"expect", "rstring", "^[0-9]{3}[ \r]", "min-recv", "4", "error-status", "L7RSP",
          "on-error", "%[res.payload(0,0),cut_crlf]"},
         {"expect", "rstring", "^2[0-9]{2}[ \r]", "min-recv", "4", "error-status", "L7STS",
-         "on-error", "%[res.payload(4,0),ltrim(' '),cut_crlf]", "status-code",
-         "res.payload(0,3)"},
+         "on-error", "%[res.payload(4,0),ltrim(' '),cut_crlf]", "status-code", "res.payload(0,3)"},
         {"send-lf", "%[var(check.smtp_cmd)]\r\n"},
         {"expect", "rstring", "^[0-9]{3}[- \r]", "min-recv", "4", "error-status", "L7RSP",
          "on-error", "%[res.payload(0,0),cut_crlf]"},

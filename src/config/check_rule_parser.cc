@@ -72,8 +72,7 @@ std::shared_ptr<const expr::Regex> compile_check_regex(const Directive& d, const
   return re;
 }
 
-std::shared_ptr<const expr::LogFormat> parse_check_format(const Directive& d,
-                                                          const std::string& kw,
+std::shared_ptr<const expr::LogFormat> parse_check_format(const Directive& d, const std::string& kw,
                                                           const std::string& text, Reporter& rep) {
   std::string err;
   std::shared_ptr<const expr::LogFormat> f = expr::LogFormat::parse(text, kCheckUse, &err);
@@ -162,9 +161,8 @@ bool parse_check_connect(const Directive& d, size_t at, const std::string& kw, C
 int parse_expect_option(const Directive& d, size_t* i, const std::string& kw, CheckRule* rule,
                         Reporter& rep) {
   const std::string& o = d[*i];
-  static const char* const kOptions[] = {"min-recv",    "comment",    "ok-status",
-                                         "error-status", "tout-status", "on-success",
-                                         "on-error",    "status-code"};
+  static const char* const kOptions[] = {"min-recv",    "comment",    "ok-status", "error-status",
+                                         "tout-status", "on-success", "on-error",  "status-code"};
   bool known = false;
   for (const char* k : kOptions) known = known || o == k;
   if (!known) return 0;
@@ -249,9 +247,9 @@ bool parse_check_var(const Directive& d, const std::string& kw, CheckRule* rule,
   }
   const bool fmt = verb == "set-var-fmt";
   if (d.size() != 3) {
-    rep.error(d.loc, kw,
-              std::string("expects ") +
-                  (fmt ? "'set-var-fmt(NAME) FORMAT'" : "'set-var(NAME) EXPR'"));
+    rep.error(
+        d.loc, kw,
+        std::string("expects ") + (fmt ? "'set-var-fmt(NAME) FORMAT'" : "'set-var(NAME) EXPR'"));
     return false;
   }
   expr::declare_set_var_target(rule->var);

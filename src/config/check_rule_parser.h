@@ -40,8 +40,7 @@ std::shared_ptr<const expr::Regex> compile_check_regex(const Directive& d, const
                                                        const std::string& pattern, Reporter& rep);
 
 // Parses a log-format string of a check rule. Returns: null after reporting.
-std::shared_ptr<const expr::LogFormat> parse_check_format(const Directive& d,
-                                                          const std::string& kw,
+std::shared_ptr<const expr::LogFormat> parse_check_format(const Directive& d, const std::string& kw,
                                                           const std::string& text, Reporter& rep);
 
 // Parses one "tcp-check ACTION ..." line into *rule (tcp_check_keywords.cc).

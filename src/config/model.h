@@ -220,7 +220,6 @@ struct BindConfig {
   BindOptions opts;
 };
 
-
 // An http-request / http-response rule: set-header, add-header, del-header,
 // replace-header, replace-value, return, deny. Rules of one list run in the
 // order written.

@@ -291,16 +291,16 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
   } else if (is_haproxy_proxy_keyword(kw)) {
     rep.error(d.loc, kw, "Hearth does not support this keyword yet");
   } else {
-    rep.error(
-        d.loc, kw,
-        "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
-        "use_backend, acl, server, default-server, source, balance, hash-type, "
-        "hash-balance-factor, timeout, retries, "
-        "maxconn, log, "
-        "option, "
-        "http-reuse, http-request, http-response, http-after-response, tcp-request, "
-        "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check, tcp-check, stats, "
-        "cookie, dynamic-cookie-key, force-persist, ignore-persist");
+    rep.error(d.loc, kw,
+              "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
+              "use_backend, acl, server, default-server, source, balance, hash-type, "
+              "hash-balance-factor, timeout, retries, "
+              "maxconn, log, "
+              "option, "
+              "http-reuse, http-request, http-response, http-after-response, tcp-request, "
+              "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check, "
+              "tcp-check, stats, "
+              "cookie, dynamic-cookie-key, force-persist, ignore-persist");
   }
 }
 

@@ -35,7 +35,8 @@ bool parse_send(const Directive& d, const std::string& kw, CheckRule* rule, Repo
   } else if (a == "send-binary") {
     s.kind = CheckSend::Kind::kBinary;
     if (!decode_hex(d[2], &s.data)) {
-      rep.error(d.loc, kw, "invalid binary data '" + d[2] + "': expects an even number of hex digits");
+      rep.error(d.loc, kw,
+                "invalid binary data '" + d[2] + "': expects an even number of hex digits");
       return false;
     }
   } else {
@@ -98,8 +99,9 @@ bool parse_expect(const Directive& d, const std::string& kw, CheckRule* rule, Re
       break;
     case Kind::kBinary:
       if (!decode_hex(e.pattern, &e.data)) {
-        rep.error(d.loc, kw,
-                  "invalid binary pattern '" + e.pattern + "': expects an even number of hex digits");
+        rep.error(
+            d.loc, kw,
+            "invalid binary pattern '" + e.pattern + "': expects an even number of hex digits");
         return false;
       }
       break;
@@ -140,8 +142,10 @@ bool parse_tcp_check_rule(const Directive& d, CheckRule* out, Reporter& rep) {
   } else if (a == "comment") {
     rule.action = CheckRule::Action::kComment;
     ok = d.size() == 3;
-    if (ok) rule.comment = d[2];
-    else rep.error(d.loc, kw, "expects 'tcp-check comment TEXT'");
+    if (ok)
+      rule.comment = d[2];
+    else
+      rep.error(d.loc, kw, "expects 'tcp-check comment TEXT'");
   } else if (verb == "set-var" || verb == "set-var-fmt" || verb == "unset-var") {
     ok = parse_check_var(d, kw, &rule, rep);
   } else {

@@ -21,12 +21,9 @@ uint32_t name_id(std::string_view name) {
 }  // namespace
 
 bool parse_var_name(std::string_view s, VarName* out, std::string* err) {
-  static constexpr std::pair<std::string_view, VarScope> kScopes[] = {{"proc", VarScope::kProc},
-                                                                      {"sess", VarScope::kSess},
-                                                                      {"txn", VarScope::kTxn},
-                                                                      {"req", VarScope::kReq},
-                                                                      {"res", VarScope::kRes},
-                                                                      {"check", VarScope::kCheck}};
+  static constexpr std::pair<std::string_view, VarScope> kScopes[] = {
+      {"proc", VarScope::kProc}, {"sess", VarScope::kSess}, {"txn", VarScope::kTxn},
+      {"req", VarScope::kReq},   {"res", VarScope::kRes},   {"check", VarScope::kCheck}};
   const size_t dot = s.find('.');
   bool found = false;
   if (dot != std::string_view::npos) {
