@@ -92,7 +92,25 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
   return r;
 }
 
+// The agent_* columns and last_agt, from what the agent-check last said.
+void fill_agent(StatRow& r, const backend::Server& s) {
+  const backend::ServerHealth& h = s.agent_health;
+  if (!h.checked) return;
+  const backend::ServerHealth::LastCheck last = h.last();
+  if (last.status != backend::CheckStatus::kNone) {
+    r.f[kAgentStatus] = backend::check_status_code(last.status);
+    r.f[kAgentDesc] = backend::check_status_reason(last.status);
+  }
+  if (last.code) r.f[kAgentCode] = num(last.code);
+  if (last.duration_ms >= 0) r.f[kAgentDuration] = num(last.duration_ms);
+  r.f[kLastAgt] = last.info;
+  r.f[kAgentRise] = num(h.rise);
+  r.f[kAgentFall] = num(h.fall);
+  r.f[kAgentHealth] = num(h.health.load());
+}
+
 void fill_check(StatRow& r, const backend::Server& s) {
+  fill_agent(r, s);
   const backend::ServerHealth& h = s.health;
   if (!h.checked) return;
   r.f[kChkfail] = num(int64_t(h.failed_checks.load()));

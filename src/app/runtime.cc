@@ -191,6 +191,50 @@ bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig
   return true;
 }
 
+// agent-check: connect to agent-addr (else the server's address) on
+// agent-port, send agent-send, read one line (health_agent.cc).
+bool Runtime::add_agent(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                        backend::Backend* be, backend::Server* s,
+                        std::vector<std::string>* errors) {
+  if (sc.agent_port == 0) {
+    errors->push_back(where(sc.loc, "server") + "server '" + sc.name +
+                      "': 'agent-check' needs 'agent-port'");
+    return false;
+  }
+  config::CheckConfig c;
+  c.type = config::CheckType::kAgent;
+  config::CheckRule connect;
+  connect.action = config::CheckRule::Action::kConnect;
+  connect.connect.addr = sc.agent_addr;
+  connect.connect.port = sc.agent_port;
+  c.proto_rules.push_back(connect);
+  if (!sc.agent_send.empty()) {
+    config::CheckRule send;
+    send.action = config::CheckRule::Action::kSend;
+    send.send.data = sc.agent_send;
+    c.proto_rules.push_back(send);
+  }
+  config::CheckRule expect;
+  expect.action = config::CheckRule::Action::kExpect;
+  expect.expect.kind = config::CheckExpect::Kind::kCustom;
+  expect.expect.custom = config::CheckExpect::Custom::kAgentReply;
+  c.proto_rules.push_back(expect);
+  backend::CheckSpec spec;
+  spec.addr = s->address();
+  spec.agent = true;
+  spec.intervals.inter = sc.agent_inter.value_or(sc.inter);
+  spec.rise = 1;
+  spec.fall = 1;
+  spec.connect_timeout_ms = ms(p.timeouts.connect);
+  spec.check_timeout_ms = ms(p.timeouts.check);
+  spec.program = std::make_shared<backend::CheckProgram>(backend::build_check_program(c));
+  spec.names = {be->name(), be->id, s->name, s->puid};
+  s->agent_addr = sc.agent_addr.empty() ? "" : sc.agent_addr;
+  s->agent_port = sc.agent_port;
+  pending_checks_.push_back({be, s, std::move(spec)});
+  return true;
+}
+
 void Runtime::start_health() {
   const size_t n = pending_checks_.size();
   // As HAProxy: the first checks are spread over the smallest interval of
@@ -348,7 +392,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     // As HAProxy: minconn alone (or above maxconn) is a static maxconn, and
     // maxconn alone a static limit.
     s->maxconn = std::max(sc.maxconn, sc.minconn);
-    s->minconn = sc.minconn && sc.minconn < sc.maxconn ? sc.minconn : s->maxconn;
+    s->minconn = sc.minconn && sc.minconn < sc.maxconn ? sc.minconn : s->maxconn.load();
     s->fullconn = fullconn_of(p);
     s->maxqueue = sc.maxqueue;
     s->be_load = &be->counters.cur_conns;
@@ -381,6 +425,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     // A server resolved at run time is checked once it has an address.
     if (sc.check && (added->has_addr || !sc.resolve.resolvers.empty()) && !p.disabled)
       add_check(p, sc, be.get(), added, errors);
+    if (sc.agent_check && !p.disabled) add_agent(p, sc, be.get(), added, errors);
   }
   be->settings.stick_rules = p.stick_rules;
   be->dyn_cookie.key = p.dynamic_cookie_key;

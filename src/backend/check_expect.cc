@@ -185,6 +185,7 @@ ExpectVerdict eval_content_expect(const CheckProgram& p, const CheckStep& s, std
       }
       case Custom::kLdapBind:
         return ldap_bind(s, data, last_read, p, ctx);
+      case Custom::kAgentReply:  // HealthCheck::agent_reply() reads it
       case Custom::kNone:
         break;
     }

@@ -63,6 +63,14 @@ HealthCheck::HealthCheck(Backend* be, Server* s, CheckSpec spec, int thread)
       fetch_(spec_.names) {
   if (!spec_.program) spec_.program = std::make_shared<CheckProgram>(build_check_program({}));
   wait_.tasklet = &tasklet_;
+  if (spec_.agent) {
+    s->agent = this;
+    s->agent_health.checked = true;
+    s->agent_health.rise = 1;
+    s->agent_health.fall = 1;
+    s->agent_health.set_last(CheckStatus::kInit, 0, -1, "");
+    return;
+  }
   s->check = this;
   s->health.checked = true;
   s->health.rise = spec_.rise;
@@ -76,6 +84,7 @@ HealthCheck::HealthCheck(Backend* be, Server* s, CheckSpec spec, int thread)
 HealthCheck::~HealthCheck() {
   if (conn_) close_conn();  // only if stop() never ran (a worker never started)
   if (srv_->check == this) srv_->check = nullptr;
+  if (srv_->agent == this) srv_->agent = nullptr;
 }
 
 void HealthCheck::start(EventLoop* loop) {
@@ -117,8 +126,9 @@ void HealthCheck::io_cb(Tasklet*, void* ctx, uint32_t) {
 // IDLE -> running the rules, from the first.
 void HealthCheck::begin() {
   EventLoop* loop = loop_.load();
-  // Maintenance, or no address yet: look again later.
-  if (paused_ || srv_->disabled.load() || !srv_->has_addr.load()) {
+  // Maintenance, or no address yet: look again later (an agent talks in
+  // maintenance too: it may end it).
+  if ((!spec_.agent && (paused_ || srv_->disabled.load())) || !srv_->has_addr.load()) {
     arm(loop->now_ms() + spec_.intervals.inter);
     return;
   }
@@ -384,6 +394,7 @@ bool HealthCheck::expect(const CheckStep& s) {
     receive();
     return false;
   }
+  if (s.rule.expect.custom == config::CheckExpect::Custom::kAgentReply) return agent_reply();
   const std::string_view data(buf_.allocated() ? buf_.head() : "", buf_.len());
   bool last_rule = true;
   for (size_t i = cur_ + 1; i < steps.size() && last_rule; ++i)
@@ -490,6 +501,7 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
   EventLoop* loop = loop_.load();
   const int64_t now = loop->now_ms();
   const int64_t took = now - start_ms_;
+  if (spec_.agent) return agent_finish(status, code, info, took);
   if (paused_ || srv_->disabled.load()) {  // maintenance began meanwhile: ignore it
     arm(now + spec_.intervals.inter);
     return;
@@ -499,6 +511,8 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
     return;
   }
   const bool passed = check_passed(status);
+  if (const int f = forced_.exchange(-1); f >= 0)
+    counter_.reset(f ? InitState::kFullyUp : InitState::kFullyDown);
   ServerHealth& h = srv_->health;
   h.checks.fetch_add(1, std::memory_order_relaxed);
   const int before = counter_.health();

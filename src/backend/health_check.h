@@ -63,7 +63,10 @@ struct CheckSpec {
   int64_t first_delay_ms = 0;                   // delay before the first check
   int spread_pct = 0;                           // spread-checks: +/- this % on every interval
   std::shared_ptr<const CheckProgram> program;  // the rules (a plain connect if null)
-  CheckFetch::Names names;                      // what be_name, srv_name ... give
+  // An agent-check (health_agent.cc): its results go to Server::agent_health
+  // and its replies act on the server; it runs in maintenance too.
+  bool agent = false;
+  CheckFetch::Names names;  // what be_name, srv_name ... give
 };
 
 class HealthCheck {
@@ -86,6 +89,10 @@ class HealthCheck {
   // Any thread, before Server::disabled is cleared: the loop will restart the
   // counter at init-state, and results of checks begun before are dropped.
   void prepare_restart() { restart_.store(true); }
+  // Any thread: an agent said the server is up (or down): the next result
+  // of this (health) check starts from fully UP (fully DOWN), as HAProxy sets
+  // the check's health.
+  void force_health(bool up) { forced_.store(up ? 1 : 0); }
   // Any thread, after Server::disabled changed: in maintenance checks pause;
   // leaving it (after prepare_restart) restarts the counter and checks at once.
   void maintenance_changed();
@@ -108,6 +115,9 @@ class HealthCheck {
   // Returns: false if the check ended or waits for bytes.
   bool expect(const CheckStep& s);
   void apply_var(const CheckStep& s);
+  // An agent's reply (health_agent.cc). Returns: false (the check ended or waits).
+  bool agent_reply();
+  void agent_finish(CheckStatus status, int code, std::string_view info, int64_t took);
   void pass();
   void fail_connection(CheckStatus status, std::string info);
   std::string state_header() const;
@@ -145,6 +155,7 @@ class HealthCheck {
   // counter: a quick disable + enable must restart it even if the loop never
   // saw the server in maintenance.
   std::atomic<bool> restart_{false};
+  std::atomic<int> forced_{-1};  // force_health(): -1 none, 0 down, 1 up
 };
 
 // Puts a server into maintenance or takes it out ("disable server" / "enable

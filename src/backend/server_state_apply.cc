@@ -86,6 +86,11 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   r.port = addr.port();
   r.check_port = s.check_port;
   r.check_addr = s.check_addr;
+  if (s.agent_health.checked) {
+    r.agent_state = kCheckConfigured | kCheckEnabled;
+    r.agent_addr = s.agent_addr;
+    r.agent_port = s.agent_port;
+  }
   return r;
 }
 

@@ -32,6 +32,7 @@ enum class CheckType : uint8_t {
   kSmtp,      // option smtpchk
   kLdap,      // option ldap-check
   kSslHello,  // option ssl-hello-chk
+  kAgent,     // an agent-check (built by the runtime, not by an option)
 };
 
 // "connect [default] [port N] [addr A] [send-proxy] [ssl] [sni S] [alpn L]
@@ -91,7 +92,7 @@ struct CheckExpect {
     kFhdr,      // http: a full header line
     kCustom,    // a protocol's own parser (mysql, ldap)
   };
-  enum class Custom : uint8_t { kNone, kMysqlHandshake, kMysqlOk, kLdapBind };
+  enum class Custom : uint8_t { kNone, kMysqlHandshake, kMysqlOk, kLdapBind, kAgentReply };
   Kind kind = Kind::kString;
   bool negate = false;
   std::string pattern;  // as written, for messages

@@ -120,13 +120,20 @@ struct ServerConfig {
   std::optional<int> max_reuse;
   // Health checks ("check" and its settings; they apply only with check).
   bool check = false;
-  int64_t inter = 2000;              // ms between checks while fully UP
-  std::optional<int64_t> fastinter;  // ms between checks in a transition; unset: inter
-  std::optional<int64_t> downinter;  // ms between checks while fully DOWN; unset: inter
-  int rise = 2;                      // consecutive passed checks to go UP
-  int fall = 3;                      // consecutive failed checks to go DOWN
-  std::optional<int> check_port;     // "port": check this port instead
-  std::string check_addr;            // "addr": check this host instead ("" = the server's)
+  // agent-check: an agent on the server tells its state ("agent-port",
+  // "agent-addr", "agent-inter", "agent-send").
+  bool agent_check = false;
+  int agent_port = 0;                  // required with agent-check
+  std::string agent_addr;              // "": the server's address
+  std::optional<int64_t> agent_inter;  // unset: inter
+  std::string agent_send;              // sent once connected; "": nothing
+  int64_t inter = 2000;                // ms between checks while fully UP
+  std::optional<int64_t> fastinter;    // ms between checks in a transition; unset: inter
+  std::optional<int64_t> downinter;    // ms between checks while fully DOWN; unset: inter
+  int rise = 2;                        // consecutive passed checks to go UP
+  int fall = 3;                        // consecutive failed checks to go DOWN
+  std::optional<int> check_port;       // "port": check this port instead
+  std::string check_addr;              // "addr": check this host instead ("" = the server's)
   InitState init_state = InitState::kUp;
   ServerTls tls;
   // PROXY protocol on its connections: send-proxy (v1), send-proxy-v2 (v2
