@@ -111,8 +111,9 @@ ExpectVerdict mysql_packet(const CheckStep& s, std::string_view d, size_t off, b
     return fail(e.error_status.value_or(CheckStatus::kL7Rsp), error_info(p, s, false, "", ctx));
   }
   const size_t plen = byte(off) | byte(off + 1) << 8 | byte(off + 2) << 16;
-  if (d.size() < off + plen + 4) {
-    if (!last_read) return ExpectVerdict{V::kWait};
+  // An empty packet has no first byte to read: as truncated (found by fuzzing).
+  if (d.size() < off + plen + 4 || plen == 0) {
+    if (!last_read && plen) return ExpectVerdict{V::kWait};
     return fail(e.error_status.value_or(CheckStatus::kL7Rsp), error_info(p, s, false, "", ctx));
   }
   if (byte(off + 4) == 0xff) {  // an ERR packet: code, then the message

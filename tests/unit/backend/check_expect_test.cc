@@ -146,6 +146,10 @@ TEST(MysqlExpect, HandshakeGivesTheVersionAndAnErrorPacketItsCode) {
   EXPECT_EQ(v.status, CheckStatus::kL7Sts);
   EXPECT_EQ(v.code, 1045);
   EXPECT_EQ(v.info, "denied");
+  // An empty packet is invalid, not read past (found by fuzzing).
+  v = eval_content_expect(p, p.steps[1], std::string(4, '\0'), false, true, c.fetch);
+  EXPECT_EQ(v.kind, Kind::kFail);
+  EXPECT_EQ(v.status, CheckStatus::kL7Rsp);
 }
 
 TEST(LdapExpect, BindResponseCodes) {
