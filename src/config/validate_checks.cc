@@ -4,6 +4,11 @@ namespace hearth::config {
 
 void validate_check_rules(const ProxyConfig& p, ParseResult& r) {
   if (p.kind != ProxyKind::kBackend && p.kind != ProxyKind::kListen) return;
+  for (const ServerConfig& s : p.servers) {
+    if (s.agent_check && s.agent_port == 0)
+      r.errors.push_back(
+          Diagnostic{s.loc, "server", "server '" + s.name + "': 'agent-check' needs 'agent-port'"});
+  }
   const CheckConfig& c = p.check;
   if (c.rules_line == 0 || c.rules.empty()) return;
   const SourceLoc loc{c.rules_file, c.rules_line};

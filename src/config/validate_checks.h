@@ -4,6 +4,7 @@
 
 namespace hearth::config {
 
+// Errors: agent-check without agent-port.
 // Warnings: tcp-check rules without "option tcp-check", http-check rules
 // without "option httpchk" (HAProxy ignores them the same way).
 void validate_check_rules(const ProxyConfig& p, ParseResult& r);

@@ -153,6 +153,11 @@ TEST(AgentCheck, ServerOptions) {
   EXPECT_EQ(a.agent_send, "hello\n");
   EXPECT_EQ(a.agent_inter, 3000);
   EXPECT_FALSE(r.config.proxies[0].servers[1].agent_check);
+  auto noport =
+      parse_and_validate(std::string(testing::kValidTcp) + "  server s9 127.0.0.1:9 agent-check\n");
+  EXPECT_TRUE(
+      has(noport.errors, "t.cfg:11: 'server': server 's9': 'agent-check' needs 'agent-port'"))
+      << dump(noport.errors);
   EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 agent-addr host.example\n")),
             "t.cfg:2: 'server': option 'agent-addr' expects an IPv4 or IPv6 address, got "
             "'host.example'");
