@@ -92,6 +92,11 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
   return r;
 }
 
+bool has_l7_data(backend::CheckStatus s) {
+  return s == backend::CheckStatus::kL7Ok || s == backend::CheckStatus::kL7OkCd ||
+         s == backend::CheckStatus::kL7Sts;
+}
+
 // The agent_* columns and last_agt, from what the agent-check last said.
 void fill_agent(StatRow& r, const backend::Server& s) {
   const backend::ServerHealth& h = s.agent_health;
@@ -101,7 +106,7 @@ void fill_agent(StatRow& r, const backend::Server& s) {
     r.f[kAgentStatus] = backend::check_status_code(last.status);
     r.f[kAgentDesc] = backend::check_status_reason(last.status);
   }
-  if (last.code) r.f[kAgentCode] = num(last.code);
+  if (last.code || has_l7_data(last.status)) r.f[kAgentCode] = num(last.code);
   if (last.duration_ms >= 0) r.f[kAgentDuration] = num(last.duration_ms);
   r.f[kLastAgt] = last.info;
   r.f[kAgentRise] = num(h.rise);
@@ -120,7 +125,8 @@ void fill_check(StatRow& r, const backend::Server& s) {
     r.f[kCheckStatus] = backend::check_status_code(last.status);
     r.f[kCheckDesc] = backend::check_status_reason(last.status);
   }
-  if (last.code) r.f[kCheckCode] = num(last.code);
+  // As HAProxy: the statuses that carry layer 5-7 data show their code, 0 included.
+  if (last.code || has_l7_data(last.status)) r.f[kCheckCode] = num(last.code);
   if (last.duration_ms >= 0) r.f[kCheckDuration] = num(last.duration_ms);
   r.f[kLastChk] = last.info;
   r.f[kCheckRise] = num(h.rise);

@@ -309,8 +309,10 @@ ExpectVerdict eval_http_expect(const CheckProgram& p, const CheckStep& s, std::s
       desc = std::string(r.reason);
       break;
     case Kind::kHdr:
-    case Kind::kFhdr:
+    case Kind::kFhdr:  // as HAProxy: a wrong status, with the reason phrase
       match = headers_match(e, r, ctx);
+      err = CheckStatus::kL7Sts;
+      desc = std::string(r.reason);
       break;
     case Kind::kString:
       match = r.body.find(e.data) != std::string::npos;
