@@ -198,6 +198,7 @@ void HealthCheck::apply_var(const CheckStep& s) {
 bool HealthCheck::start_connect(const CheckStep& s) {
   const config::CheckConnect& rc = s.rule.connect;
   close_conn();  // a later connect rule replaces the connection
+  linger_ = rc.linger;
   EventLoop* loop = loop_.load();
   net::Address to = spec_.addr;
   if (spec_.follow_server) {
@@ -485,9 +486,12 @@ void HealthCheck::close_conn() {
   buf_.release();
   if (!conn_) return;
   // Like HAProxy, close with a reset: a check every few seconds must not fill
-  // the table with TIME_WAIT sockets.
-  linger l{1, 0};
-  setsockopt(conn_->fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  // the table with TIME_WAIT sockets; "connect ... linger" asks for a normal
+  // close instead (servers that log resets as errors).
+  if (!linger_) {
+    linger l{1, 0};
+    setsockopt(conn_->fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  }
   conn_->xprt->unsubscribe(conn_, kWakeRecv | kWakeSend, &wait_);
   conn_->destroy();
   conn_ = nullptr;

@@ -147,6 +147,7 @@ class HealthCheck {
   const CheckStep* last_ = nullptr;  // the last connect, send or expect evaluated
   bool must_read_ = false;           // the next expect reads new bytes first
   bool last_read_ = false;           // the peer closed: no more bytes will come
+  bool linger_ = false;              // the connect rule said "linger": close without a reset
   int code_ = 0;                     // the code of the last HTTP response or status-code
   CheckFetch fetch_;
   int64_t start_ms_ = 0;
