@@ -23,9 +23,17 @@ const char* mode_name(config::Mode m) { return m == config::Mode::kHttp ? "http"
 std::string server_status(const backend::Server& s) {
   if (s.disabled.load()) return "MAINT";
   if (!s.has_addr.load()) return "MAINT (resolution)";
-  if (s.drain.load() && s.up.load()) return "DRAIN";
-  if (!s.health.checked) return "no check";
-  return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall);
+  // As HAProxy: " (agent)" when an agent-check is configured and has not
+  // said the server is up (its health is 0).
+  const bool agent = s.agent_health.checked && s.agent_health.health.load() == 0;
+  const std::string by_agent = agent ? " (agent)" : "";
+  if (s.drain.load() && s.up.load()) return "DRAIN" + by_agent;
+  if (!s.health.checked) {
+    if (!s.up.load()) return "DOWN" + by_agent;  // an agent took it down
+    return s.agent_health.checked ? "UP" + by_agent : "no check";
+  }
+  return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall) +
+         by_agent;
 }
 
 // The hrsp_* columns: the per-thread blocks `t`'s status classes summed.

@@ -35,6 +35,8 @@ const char* check_status_code(CheckStatus s) {
       return "L7STS";
     case CheckStatus::kSockErr:
       return "SOCKERR";
+    case CheckStatus::kChecked:
+      return "CHECKED";
   }
   return "UNK";
 }
@@ -69,6 +71,8 @@ const char* check_status_reason(CheckStatus s) {
       return "Layer7 wrong status";
     case CheckStatus::kSockErr:
       return "Socket error";
+    case CheckStatus::kChecked:
+      return "No status change";
   }
   return "Unknown";
 }

@@ -83,9 +83,8 @@ bool HealthCheck::agent_reply() {
   } else if (!warning.empty()) {
     info = "agent warns : " + warning;
   }
-  // A reply with no health state keeps the agent's last status.
-  if (status == CheckStatus::kNone) status = s.agent_health.last().status;
-  if (status == CheckStatus::kNone || status == CheckStatus::kInit) status = CheckStatus::kL7Ok;
+  // As HAProxy: a reply without a health state is "CHECKED" (no status change).
+  if (status == CheckStatus::kNone) status = CheckStatus::kChecked;
   finish(status, 0, info);
   return false;
 }
@@ -96,7 +95,7 @@ void HealthCheck::agent_finish(CheckStatus status, int code, std::string_view in
   h.checks.fetch_add(1, std::memory_order_relaxed);
   h.set_last(status, code, took, info);
   const bool passed = check_passed(status);
-  h.health.store(passed ? 1 : 0);
+  if (status != CheckStatus::kChecked) h.health.store(passed ? 1 : 0);
   // log-health-checks: a reply that changes the agent's status is logged.
   if (be_->settings.log_health_checks && status != previous) {
     HealthCounter after(1, 1, passed ? InitState::kUp : InitState::kFullyDown);

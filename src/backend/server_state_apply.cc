@@ -11,6 +11,8 @@ int check_status_number(CheckStatus s) {
     case CheckStatus::kNone:
     case CheckStatus::kInit:
       return 1;
+    case CheckStatus::kChecked:
+      return 3;
     case CheckStatus::kSockErr:
       return 5;
     case CheckStatus::kL4Ok:

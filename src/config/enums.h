@@ -79,6 +79,7 @@ enum class CheckStatus : uint8_t {
   kL7Rsp,      // no valid answer (garbage, early close)
   kL7Sts,      // an answer with an unexpected status
   kSockErr,    // local failure: no socket, no memory, send error
+  kChecked,    // an agent replied without a health state ("No status change")
 };
 
 // "retry-on KEYWORD...": the conditions under which a request is retried, as
