@@ -23,9 +23,17 @@ const char* mode_name(config::Mode m) { return m == config::Mode::kHttp ? "http"
 std::string server_status(const backend::Server& s) {
   if (s.disabled.load()) return "MAINT";
   if (!s.has_addr.load()) return "MAINT (resolution)";
-  if (s.drain.load() && s.up.load()) return "DRAIN";
-  if (!s.health.checked) return "no check";
-  return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall);
+  // As HAProxy: " (agent)" when an agent-check is configured and has not
+  // said the server is up (its health is 0).
+  const bool agent = s.agent_health.checked && s.agent_health.health.load() == 0;
+  const std::string by_agent = agent ? " (agent)" : "";
+  if (s.drain.load() && s.up.load()) return "DRAIN" + by_agent;
+  if (!s.health.checked) {
+    if (!s.up.load()) return "DOWN" + by_agent;  // an agent took it down
+    return s.agent_health.checked ? "UP" + by_agent : "no check";
+  }
+  return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall) +
+         by_agent;
 }
 
 // The hrsp_* columns: the per-thread blocks `t`'s status classes summed.
@@ -103,7 +111,30 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
   return r;
 }
 
+bool has_l7_data(backend::CheckStatus s) {
+  return s == backend::CheckStatus::kL7Ok || s == backend::CheckStatus::kL7OkCd ||
+         s == backend::CheckStatus::kL7Sts;
+}
+
+// The agent_* columns and last_agt, from what the agent-check last said.
+void fill_agent(StatRow& r, const backend::Server& s) {
+  const backend::ServerHealth& h = s.agent_health;
+  if (!h.checked) return;
+  const backend::ServerHealth::LastCheck last = h.last();
+  if (last.status != backend::CheckStatus::kNone) {
+    r.f[kAgentStatus] = backend::check_status_code(last.status);
+    r.f[kAgentDesc] = backend::check_status_reason(last.status);
+  }
+  if (last.code || has_l7_data(last.status)) r.f[kAgentCode] = num(last.code);
+  if (last.duration_ms >= 0) r.f[kAgentDuration] = num(last.duration_ms);
+  r.f[kLastAgt] = last.info;
+  r.f[kAgentRise] = num(h.rise);
+  r.f[kAgentFall] = num(h.fall);
+  r.f[kAgentHealth] = num(h.health.load());
+}
+
 void fill_check(StatRow& r, const backend::Server& s) {
+  fill_agent(r, s);
   const backend::ServerHealth& h = s.health;
   if (!h.checked) return;
   r.f[kChkfail] = num(int64_t(h.failed_checks.load()));
@@ -113,7 +144,8 @@ void fill_check(StatRow& r, const backend::Server& s) {
     r.f[kCheckStatus] = backend::check_status_code(last.status);
     r.f[kCheckDesc] = backend::check_status_reason(last.status);
   }
-  if (last.code) r.f[kCheckCode] = num(last.code);
+  // As HAProxy: the statuses that carry layer 5-7 data show their code, 0 included.
+  if (last.code || has_l7_data(last.status)) r.f[kCheckCode] = num(last.code);
   if (last.duration_ms >= 0) r.f[kCheckDuration] = num(last.duration_ms);
   r.f[kLastChk] = last.info;
   r.f[kCheckRise] = num(h.rise);

@@ -146,24 +146,6 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
   mux::MuxH1::set_max_headers(size_t(g.tune_http_maxhdr));
 }
 
-// option httpchk, http-check send and http-check expect as a check spec.
-bool fill_http_check(const config::HttpCheckConfig& hc, backend::CheckSpec* spec) {
-  spec->http = true;
-  spec->request = backend::build_check_request(hc.method, hc.uri, hc.version, hc.raw_header_lines,
-                                               hc.headers, hc.body);
-  switch (hc.expect) {
-    case config::HttpCheckConfig::ExpectKind::kNone:
-      return true;
-    case config::HttpCheckConfig::ExpectKind::kStatus:
-      spec->expect =
-          backend::StatusExpect::status(hc.expect_ranges, hc.expect_negate, hc.expect_pattern);
-      return true;
-    case config::HttpCheckConfig::ExpectKind::kRStatus:
-      return backend::StatusExpect::rstatus(hc.expect_pattern, hc.expect_negate, &spec->expect);
-  }
-  return true;
-}
-
 }  // namespace
 
 bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig& sc,
@@ -194,11 +176,61 @@ bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig
   spec.init = sc.init_state;
   spec.connect_timeout_ms = ms(p.timeouts.connect);
   spec.check_timeout_ms = ms(p.timeouts.check);
-  if (p.http_check.enabled && !fill_http_check(p.http_check, &spec)) {
+  spec.program = std::make_shared<backend::CheckProgram>(backend::build_check_program(p.check));
+  spec.names = {be->name(), be->id, s->name, s->puid};
+  for (const backend::CheckStep& st : spec.program->steps) {
+    if (st.rule.action != config::CheckRule::Action::kConnect || !st.rule.connect.ssl) continue;
+    if (!s->check_tls_xprt && s->xprt == net::raw_transport()) {
+      errors->push_back(where(sc.loc, "server") + "server '" + sc.name +
+                        "': a check rule connects with 'ssl' but the server has no TLS settings "
+                        "('ssl' or 'check-ssl')");
+      return false;
+    }
+  }
+  pending_checks_.push_back({be, s, std::move(spec)});
+  return true;
+}
+
+// agent-check: connect to agent-addr (else the server's address) on
+// agent-port, send agent-send, read one line (health_agent.cc).
+bool Runtime::add_agent(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                        backend::Backend* be, backend::Server* s,
+                        std::vector<std::string>* errors) {
+  if (sc.agent_port == 0) {
     errors->push_back(where(sc.loc, "server") + "server '" + sc.name +
-                      "': the http-check expect regex does not compile");
+                      "': 'agent-check' needs 'agent-port'");
     return false;
   }
+  config::CheckConfig c;
+  c.type = config::CheckType::kAgent;
+  config::CheckRule connect;
+  connect.action = config::CheckRule::Action::kConnect;
+  connect.connect.addr = sc.agent_addr;
+  connect.connect.port = sc.agent_port;
+  c.proto_rules.push_back(connect);
+  if (!sc.agent_send.empty()) {
+    config::CheckRule send;
+    send.action = config::CheckRule::Action::kSend;
+    send.send.data = sc.agent_send;
+    c.proto_rules.push_back(send);
+  }
+  config::CheckRule expect;
+  expect.action = config::CheckRule::Action::kExpect;
+  expect.expect.kind = config::CheckExpect::Kind::kCustom;
+  expect.expect.custom = config::CheckExpect::Custom::kAgentReply;
+  c.proto_rules.push_back(expect);
+  backend::CheckSpec spec;
+  spec.addr = s->address();
+  spec.agent = true;
+  spec.intervals.inter = sc.agent_inter.value_or(sc.inter);
+  spec.rise = 1;
+  spec.fall = 1;
+  spec.connect_timeout_ms = ms(p.timeouts.connect);
+  spec.check_timeout_ms = ms(p.timeouts.check);
+  spec.program = std::make_shared<backend::CheckProgram>(backend::build_check_program(c));
+  spec.names = {be->name(), be->id, s->name, s->puid};
+  s->agent_addr = sc.agent_addr.empty() ? "" : sc.agent_addr;
+  s->agent_port = sc.agent_port;
   pending_checks_.push_back({be, s, std::move(spec)});
   return true;
 }
@@ -394,6 +426,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     // A server resolved at run time is checked once it has an address.
     if (sc.check && (added->has_addr || !sc.resolve.resolvers.empty()) && !p.disabled)
       add_check(p, sc, be.get(), added, errors);
+    if (sc.agent_check && !p.disabled) add_agent(p, sc, be.get(), added, errors);
   }
   be->settings.stick_rules = p.stick_rules;
   be->dyn_cookie.key = p.dynamic_cookie_key;

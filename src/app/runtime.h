@@ -109,6 +109,8 @@ class Runtime {
                                   std::vector<std::string>* errors);
   backend::Backend* find_backend(const std::string& name);
   // Returns: false with an error added if the check address is unusable.
+  bool add_agent(const config::ProxyConfig& p, const config::ServerConfig& sc, backend::Backend* be,
+                 backend::Server* s, std::vector<std::string>* errors);
   bool add_check(const config::ProxyConfig& p, const config::ServerConfig& sc, backend::Backend* be,
                  backend::Server* s, std::vector<std::string>* errors);
   // Creates the checks of pending_checks_, spread over threads and over the

@@ -19,10 +19,14 @@ const char* check_status_code(CheckStatus s) {
       return "L4CON";
     case CheckStatus::kL6Ok:
       return "L6OK";
+    case CheckStatus::kL6Timeout:
+      return "L6TOUT";
     case CheckStatus::kL6Rsp:
       return "L6RSP";
     case CheckStatus::kL7Ok:
       return "L7OK";
+    case CheckStatus::kL7OkCd:
+      return "L7OKC";
     case CheckStatus::kL7Timeout:
       return "L7TOUT";
     case CheckStatus::kL7Rsp:
@@ -31,6 +35,8 @@ const char* check_status_code(CheckStatus s) {
       return "L7STS";
     case CheckStatus::kSockErr:
       return "SOCKERR";
+    case CheckStatus::kChecked:
+      return "CHECKED";
   }
   return "UNK";
 }
@@ -49,10 +55,14 @@ const char* check_status_reason(CheckStatus s) {
       return "Layer4 connection problem";
     case CheckStatus::kL6Ok:
       return "Layer6 check passed";
+    case CheckStatus::kL6Timeout:
+      return "Layer6 timeout";
     case CheckStatus::kL6Rsp:
       return "Layer6 invalid response";
     case CheckStatus::kL7Ok:
       return "Layer7 check passed";
+    case CheckStatus::kL7OkCd:
+      return "Layer7 check conditionally passed";
     case CheckStatus::kL7Timeout:
       return "Layer7 timeout";
     case CheckStatus::kL7Rsp:
@@ -61,12 +71,15 @@ const char* check_status_reason(CheckStatus s) {
       return "Layer7 wrong status";
     case CheckStatus::kSockErr:
       return "Socket error";
+    case CheckStatus::kChecked:
+      return "No status change";
   }
   return "Unknown";
 }
 
 bool check_passed(CheckStatus s) {
-  return s == CheckStatus::kL4Ok || s == CheckStatus::kL6Ok || s == CheckStatus::kL7Ok;
+  return s == CheckStatus::kL4Ok || s == CheckStatus::kL6Ok || s == CheckStatus::kL7Ok ||
+         s == CheckStatus::kL7OkCd;
 }
 
 void HealthCounter::reset(InitState init) {

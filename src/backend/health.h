@@ -17,21 +17,8 @@ namespace hearth::backend {
 // (server keyword "init-state"; defined once, in config/enums.h).
 using InitState = config::InitState;
 
-// Outcome of one check, named as HAProxy's check_status values.
-enum class CheckStatus : uint8_t {
-  kNone,       // no check configured
-  kInit,       // no check has completed yet
-  kL4Ok,       // TCP connection established (plain TCP check)
-  kL4Timeout,  // no connection within the connect timeout
-  kL4Con,      // connection refused, reset or unreachable
-  kL6Ok,       // TLS handshake completed (plain TCP check over TLS)
-  kL6Rsp,      // the TLS handshake failed (refused certificate, protocol error)
-  kL7Ok,       // HTTP response as expected
-  kL7Timeout,  // connected, but no complete response head in time
-  kL7Rsp,      // no valid HTTP response (garbage, early close)
-  kL7Sts,      // HTTP response with an unexpected status
-  kSockErr,    // local failure: no socket, no memory, send error
-};
+// Outcome of one check (defined once, in config/enums.h).
+using CheckStatus = config::CheckStatus;
 
 // Returns: "L4OK", "L7STS", ... ("" for kNone, "INI" for kInit).
 const char* check_status_code(CheckStatus s);

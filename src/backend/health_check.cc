@@ -1,6 +1,7 @@
 #include "backend/health_check.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -8,7 +9,10 @@
 #include <cstring>
 
 #include "backend/backend.h"
+#include "backend/check_expect.h"
+#include "backend/check_http.h"
 #include "config/log_model.h"
+#include "expr/var_access.h"
 #include "http/head_parser.h"
 #include "http/headers.h"
 #include "http/start_line.h"
@@ -46,90 +50,6 @@ void log_if_no_server(const Backend& be) {
 }  // namespace
 
 // ---------------------------------------------------------------------------
-// StatusExpect
-
-StatusExpect StatusExpect::status(std::vector<std::pair<int, int>> ranges, bool negate,
-                                  std::string text) {
-  StatusExpect e;
-  e.kind_ = Kind::kStatus;
-  e.negate_ = negate;
-  e.ranges_ = std::move(ranges);
-  e.text_ = std::move(text);
-  return e;
-}
-
-bool StatusExpect::rstatus(const std::string& regex, bool negate, StatusExpect* out) {
-  auto* re = new regex_t;
-  if (regcomp(re, regex.c_str(), REG_EXTENDED | REG_NOSUB) != 0) {
-    delete re;  // not compiled: nothing for regfree()
-    return false;
-  }
-  out->kind_ = Kind::kRStatus;
-  out->negate_ = negate;
-  out->regex_ = std::shared_ptr<regex_t>(re, [](regex_t* r) {
-    regfree(r);
-    delete r;
-  });
-  out->text_ = regex;
-  return true;
-}
-
-bool StatusExpect::passes(int status) const {
-  bool match = false;
-  switch (kind_) {
-    case Kind::kDefault:
-      return status >= 200 && status < 400;
-    case Kind::kStatus:
-      for (const auto& r : ranges_) match = match || (status >= r.first && status <= r.second);
-      break;
-    case Kind::kRStatus: {
-      const std::string code = std::to_string(status);
-      match = regexec(regex_.get(), code.c_str(), 0, nullptr, 0) == 0;
-      break;
-    }
-  }
-  return match != negate_;
-}
-
-std::string StatusExpect::describe() const {
-  switch (kind_) {
-    case Kind::kDefault:
-      return "2xx or 3xx";
-    case Kind::kStatus:
-      return std::string(negate_ ? "! " : "") + "status " + text_;
-    case Kind::kRStatus:
-      return std::string(negate_ ? "! " : "") + "rstatus " + text_;
-  }
-  return "";
-}
-
-std::string build_check_request(std::string_view method, std::string_view uri,
-                                std::string_view version, std::string_view raw_lines,
-                                const std::vector<std::pair<std::string, std::string>>& headers,
-                                std::string_view body) {
-  std::string out;
-  out.append(method).append(" ").append(uri).append(" ").append(version).append("\r\n");
-  out.append(raw_lines);
-  bool has_connection = false;
-  for (std::string_view rest = raw_lines; !rest.empty();) {
-    const size_t eol = rest.find('\n');
-    const std::string_view line = rest.substr(0, eol);
-    rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
-    has_connection = has_connection || http::iequals(line.substr(0, line.find(':')), "connection");
-  }
-  for (const auto& [name, value] : headers) {
-    out.append(name).append(": ").append(value).append("\r\n");
-    has_connection = has_connection || http::iequals(name, "connection");
-  }
-  if (!body.empty())
-    out.append("content-length: ").append(std::to_string(body.size())).append("\r\n");
-  if (version == "HTTP/1.1" && !has_connection) out.append("connection: close\r\n");
-  out.append("\r\n");
-  out.append(body);
-  return out;
-}
-
-// ---------------------------------------------------------------------------
 // HealthCheck
 
 HealthCheck::HealthCheck(Backend* be, Server* s, CheckSpec spec, int thread)
@@ -139,8 +59,18 @@ HealthCheck::HealthCheck(Backend* be, Server* s, CheckSpec spec, int thread)
       thread_(thread),
       counter_(spec_.rise, spec_.fall, spec_.first_start.value_or(spec_.init)),
       timer_(&HealthCheck::timer_cb, this),
-      tasklet_(&HealthCheck::io_cb, this) {
+      tasklet_(&HealthCheck::io_cb, this),
+      fetch_(spec_.names) {
+  if (!spec_.program) spec_.program = std::make_shared<CheckProgram>(build_check_program({}));
   wait_.tasklet = &tasklet_;
+  if (spec_.agent) {
+    s->agent = this;
+    s->agent_health.checked = true;
+    s->agent_health.rise = 1;
+    s->agent_health.fall = 1;
+    s->agent_health.set_last(CheckStatus::kInit, 0, -1, "");
+    return;
+  }
   s->check = this;
   s->health.checked = true;
   s->health.rise = spec_.rise;
@@ -154,6 +84,7 @@ HealthCheck::HealthCheck(Backend* be, Server* s, CheckSpec spec, int thread)
 HealthCheck::~HealthCheck() {
   if (conn_) close_conn();  // only if stop() never ran (a worker never started)
   if (srv_->check == this) srv_->check = nullptr;
+  if (srv_->agent == this) srv_->agent = nullptr;
 }
 
 void HealthCheck::start(EventLoop* loop) {
@@ -186,43 +117,151 @@ void HealthCheck::io_cb(Tasklet*, void* ctx, uint32_t) {
     case Phase::kConnecting:
       return hc->on_connect();
     case Phase::kSending:
-      return hc->send_request();
-    case Phase::kReading:
-      return hc->read_response();
+      return hc->send_pending();
+    case Phase::kReceiving:
+      return hc->receive();
   }
 }
 
-// IDLE -> CONNECTING, or a result at once if no socket could be opened.
+// IDLE -> running the rules, from the first.
 void HealthCheck::begin() {
   EventLoop* loop = loop_.load();
-  // Maintenance, or no address yet: look again later.
-  if (paused_ || srv_->disabled.load() || !srv_->has_addr.load()) {
+  // Maintenance, or no address yet: look again later (an agent talks in
+  // maintenance too: it may end it).
+  if ((!spec_.agent && (paused_ || srv_->disabled.load())) || !srv_->has_addr.load()) {
     arm(loop->now_ms() + spec_.intervals.inter);
     return;
   }
   start_ms_ = loop->now_ms();
-  int err = 0;
+  cur_ = 0;
+  expect_head_ = 0;
+  last_ = nullptr;
+  must_read_ = false;
+  last_read_ = false;
+  code_ = 0;
+  fetch_.reset_vars();
+  fetch_.clear_http();
+  fetch_.set_response({});
+  for (const auto& [var, value] : spec_.program->preset_vars) {
+    expr::Sample v;
+    v.set_str(value);
+    fetch_.check_vars().set(var.id, v);
+  }
+  run();
+}
+
+void HealthCheck::run() {
+  const std::vector<CheckStep>& steps = spec_.program->steps;
+  while (cur_ < steps.size()) {
+    const CheckStep& s = steps[cur_];
+    using Action = config::CheckRule::Action;
+    switch (s.rule.action) {
+      case Action::kComment:
+        break;
+      case Action::kSetVar:
+      case Action::kUnsetVar:
+        apply_var(s);
+        break;
+      case Action::kConnect:
+        last_ = &s;
+        if (!start_connect(s)) return;
+        break;
+      case Action::kSend:
+        last_ = &s;
+        if (!start_send(s)) return;
+        break;
+      case Action::kExpect:
+        last_ = &s;
+        if (!expect(s)) return;
+        break;
+    }
+    ++cur_;
+  }
+  pass();
+}
+
+void HealthCheck::apply_var(const CheckStep& s) {
+  const config::CheckRule& r = s.rule;
+  if (r.action == config::CheckRule::Action::kUnsetVar) {
+    expr::erase_var(fetch_, r.var);
+    return;
+  }
+  expr::Sample v;
+  if (r.var_fmt) {
+    v.set_str(r.var_fmt->eval(fetch_));
+  } else if (!expr::eval_sample_expr(*r.var_expr, fetch_, v)) {
+    return;
+  }
+  expr::write_var(fetch_, r.var, r.var_conds, v);
+}
+
+bool HealthCheck::start_connect(const CheckStep& s) {
+  const config::CheckConnect& rc = s.rule.connect;
+  close_conn();  // a later connect rule replaces the connection
+  linger_ = rc.linger;
+  EventLoop* loop = loop_.load();
   net::Address to = spec_.addr;
   if (spec_.follow_server) {
     to = srv_->address();
     to.set_port(srv_->check_port ? uint16_t(srv_->check_port) : to.port());
   }
-  conn_ = net::Connection::connect_to(loop, to, srv_->check_xprt, &err);
+  if (!rc.addr.empty()) {
+    const bool v6 = rc.addr.find(':') != std::string::npos;
+    std::string err;
+    auto a = net::Address::parse(
+        (v6 ? "[" + rc.addr + "]" : rc.addr) + ":" + std::to_string(rc.port ? rc.port : to.port()),
+        &err);
+    if (!a) {
+      finish(CheckStatus::kSockErr, 0,
+             "invalid connect address " + rc.addr + step_text(*spec_.program, s));
+      return false;
+    }
+    to = *a;
+  } else if (rc.port) {
+    to.set_port(uint16_t(rc.port));
+  }
+  net::Transport* xprt = rc.is_default ? srv_->check_xprt : net::raw_transport();
+  if (rc.ssl) xprt = srv_->check_tls_xprt ? srv_->check_tls_xprt.get() : srv_->xprt;
+  int err = 0;
+  conn_ = net::Connection::connect_to(loop, to, xprt, &err);
   phase_ = Phase::kConnecting;
-  if (!conn_ && err) return finish(connect_error_status(err), 0, std::strerror(err));
-  if (!conn_) return finish(CheckStatus::kSockErr, 0, "cannot register the socket");
+  must_read_ = true;
+  last_read_ = false;
+  buf_.release();
+  fetch_.set_response({});
+  if (!conn_ && err) {
+    // As HAProxy: connect() itself failed (a refusal aside, which loopback
+    // reports at once): a socket error, with the system's reason.
+    fail_connection(connect_error_status(err),
+                    err == ECONNREFUSED
+                        ? std::string(std::strerror(err))
+                        : "General socket error (" + std::string(std::strerror(err)) + ")");
+    return false;
+  }
+  if (!conn_) {
+    finish(CheckStatus::kSockErr, 0, "cannot register the socket");
+    return false;
+  }
   // check-send-proxy (or send-proxy): a header describing no client, v1
   // "UNKNOWN" or v2 LOCAL, as HAProxy's checks send.
-  if (srv_->check_pp_version &&
-      !net::queue_proxy_header(conn_, srv_->check_pp_version, srv_->pp_opts, net::ProxySource{}))
-    return finish(CheckStatus::kSockErr, 0, "cannot build the PROXY header");
-  if (!net::tls_client_prepare(conn_, srv_->check_sni))
-    return finish(CheckStatus::kSockErr, 0, "cannot set up TLS");
+  const uint8_t pp = rc.send_proxy   ? (srv_->check_pp_version ? srv_->check_pp_version : 1)
+                     : rc.is_default ? srv_->check_pp_version
+                                     : 0;
+  if (pp && !net::queue_proxy_header(conn_, pp, srv_->pp_opts, net::ProxySource{})) {
+    finish(CheckStatus::kSockErr, 0, "cannot build the PROXY header");
+    return false;
+  }
+  const std::string& sni = !rc.sni.empty() ? rc.sni : rc.is_default ? srv_->check_sni : rc.sni;
+  if (!net::tls_client_prepare(conn_, sni)) {
+    finish(CheckStatus::kSockErr, 0, "cannot set up TLS");
+    return false;
+  }
   int64_t bound = spec_.intervals.inter;
   if (spec_.check_timeout_ms > 0 && spec_.connect_timeout_ms > 0)
     bound = std::min(bound, spec_.connect_timeout_ms);
-  arm(start_ms_ + bound);
+  arm(loop->now_ms() + bound);
   conn_->xprt->subscribe(conn_, kWakeSend, &wait_);
+  return false;
 }
 
 void HealthCheck::on_connect() {
@@ -236,88 +275,223 @@ void HealthCheck::on_connect() {
       // Connected, but the TLS handshake failed.
       if (!err && c->xprt->ssl(c))
         return finish(CheckStatus::kL6Rsp, 0, net::tls_failure_message(net::tls_failure(c)));
-      return finish(CheckStatus::kL4Con, 0, std::strerror(err ? err : ECONNRESET));
+      return fail_connection(CheckStatus::kL4Con, std::strerror(err ? err : ECONNRESET));
     }
     case net::ConnectStatus::kEstablished:
       break;
   }
-  if (!spec_.http) return finish(c->xprt->ssl(c) ? CheckStatus::kL6Ok : CheckStatus::kL4Ok, 0, "");
   // With timeout check, it bounds the exchange from here; without it, the
   // deadline armed at the start (inter) still runs.
   if (spec_.check_timeout_ms > 0) arm(loop_.load()->now_ms() + spec_.check_timeout_ms);
-  phase_ = Phase::kSending;
-  sent_ = 0;
-  send_request();
+  ++cur_;
+  run();
 }
 
-void HealthCheck::send_request() {
+bool HealthCheck::start_send(const CheckStep& s) {
+  const config::CheckSend& snd = s.rule.send;
+  out_.clear();
+  switch (snd.kind) {
+    case config::CheckSend::Kind::kString:
+    case config::CheckSend::Kind::kBinary:
+      out_ = snd.data;
+      break;
+    case config::CheckSend::Kind::kStringLf:
+      out_ = std::string(snd.fmt->eval(fetch_));
+      break;
+    case config::CheckSend::Kind::kBinaryLf: {
+      const std::string hex(snd.fmt->eval(fetch_));
+      for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+        auto nib = [](char ch) {
+          return ch >= '0' && ch <= '9'   ? ch - '0'
+                 : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                          : -1;
+        };
+        const int hi = nib(hex[i]), lo = nib(hex[i + 1]);
+        if (hi < 0 || lo < 0 || hex.size() % 2) {
+          finish(CheckStatus::kL7Rsp, 0,
+                 "tcp-check send : failed to build log-format string at step " +
+                     std::to_string(s.step));
+          return false;
+        }
+        out_.push_back(char(hi << 4 | lo));
+      }
+      break;
+    }
+    case config::CheckSend::Kind::kHttp:
+      out_ = render_check_request(snd, fetch_, spec_.program->send_state ? state_header() : "");
+      break;
+  }
+  // As HAProxy: a new request starts a new answer.
+  buf_.release();
+  fetch_.set_response({});
+  fetch_.clear_http();
+  must_read_ = true;
+  sent_ = 0;
+  phase_ = Phase::kSending;
+  if (!conn_) {
+    finish(CheckStatus::kSockErr, 0, "no connection to send on");
+    return false;
+  }
   net::Connection* c = conn_;
-  const std::string& req = spec_.request;
-  sent_ += c->xprt->snd_raw(c, req.data() + sent_, req.size() - sent_);
+  sent_ += c->xprt->snd_raw(c, out_.data(), out_.size());
+  if (c->flags & net::kConnError) {
+    fail_connection(CheckStatus::kL7Rsp, "error while sending");
+    return false;
+  }
+  if (sent_ < out_.size()) {
+    c->xprt->subscribe(c, kWakeSend, &wait_);
+    return false;
+  }
+  return true;
+}
+
+void HealthCheck::send_pending() {
+  net::Connection* c = conn_;
+  sent_ += c->xprt->snd_raw(c, out_.data() + sent_, out_.size() - sent_);
   if (c->flags & net::kConnError)
-    return finish(CheckStatus::kSockErr, 0, "error while sending the request");
-  if (sent_ < req.size()) {
+    return fail_connection(CheckStatus::kL7Rsp, "error while sending");
+  if (sent_ < out_.size()) {
     c->xprt->subscribe(c, kWakeSend, &wait_);
     return;
   }
-  phase_ = Phase::kReading;
-  c->xprt->subscribe(c, kWakeRecv, &wait_);
+  ++cur_;
+  run();
 }
 
-// Only the final response's status line matters, as in HAProxy: a health
-// endpoint that is loose about its header fields (bare LF, folding, odd
-// framing) still gets a verdict from its status. Interim 1xx heads are skipped.
-void HealthCheck::read_response() {
+// Reads what is there, then evaluates the run of expects again from its head.
+void HealthCheck::receive() {
   net::Connection* c = conn_;
   if (!buf_.allocate()) return finish(CheckStatus::kSockErr, 0, "no buffer available");
-  c->xprt->rcv_buf(c, buf_, buf_.room());
-  for (;;) {
-    const std::string_view data(buf_.head(), buf_.len());
-    const size_t eol = data.find('\n');
-    if (eol == std::string_view::npos) break;
-    std::string_view line = data.substr(0, eol);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    http::ResponseHead head;
-    if (!http::parse_status_line(line, &head).ok())
-      return finish(CheckStatus::kL7Rsp, 0, "invalid response: not a status line");
-    const int status = head.status;
-    if (status >= 200) return evaluate(status);
-    // An interim response: skip its head (up to an empty line), then go on.
-    const size_t end = http::find_head_end(data, eol);
-    if (end == std::string_view::npos) break;
-    buf_.consume(end);
+  const size_t before = buf_.len();
+  if (!buf_.full()) c->xprt->rcv_buf(c, buf_, buf_.room());
+  last_read_ = (c->flags & (net::kConnRdShut | net::kConnError)) || buf_.full();
+  if (buf_.len() == before && !last_read_) {
+    c->xprt->subscribe(c, kWakeRecv, &wait_);
+    return;
   }
-  if (buf_.full()) return finish(CheckStatus::kL7Rsp, 0, "response head larger than a buffer");
-  if (c->flags & (net::kConnRdShut | net::kConnError)) {
-    return finish(CheckStatus::kL7Rsp, 0,
-                  buf_.empty() ? "connection closed without a response"
-                               : "connection closed inside the response head");
+  if (buf_.empty() && (c->flags & net::kConnError)) {
+    return fail_connection(CheckStatus::kL7Rsp, std::strerror(ECONNRESET));
   }
-  c->xprt->subscribe(c, kWakeRecv, &wait_);
+  const CheckStep& s = spec_.program->steps[cur_];
+  if (buf_.empty()) {
+    std::string info = "TCPCHK got an empty response at step " + std::to_string(s.step);
+    if (!s.rule.comment.empty()) info += " comment: '" + s.rule.comment + "'";
+    if (spec_.program->http()) info = "connection closed without a response";
+    return finish(s.rule.expect.error_status.value_or(CheckStatus::kL7Rsp), 0, info);
+  }
+  must_read_ = false;
+  cur_ = expect_head_;
+  run();
 }
 
-void HealthCheck::evaluate(int status) {
-  std::string info = "HTTP status " + std::to_string(status);
-  std::string_view reason = http::reason_phrase(status);
-  if (!reason.empty()) info.append(" ").append(reason);
-  if (spec_.expect.passes(status)) return finish(CheckStatus::kL7Ok, status, info);
-  finish(CheckStatus::kL7Sts, status, info + "; expected " + spec_.expect.describe());
+bool HealthCheck::expect(const CheckStep& s) {
+  const std::vector<CheckStep>& steps = spec_.program->steps;
+  if (cur_ == 0 || steps[cur_ - 1].rule.action != config::CheckRule::Action::kExpect)
+    expect_head_ = cur_;
+  if (must_read_) {
+    expect_head_ = cur_;
+    phase_ = Phase::kReceiving;
+    receive();
+    return false;
+  }
+  if (s.rule.expect.custom == config::CheckExpect::Custom::kAgentReply) return agent_reply();
+  const std::string_view data(buf_.allocated() ? buf_.head() : "", buf_.len());
+  bool last_rule = true;
+  for (size_t i = cur_ + 1; i < steps.size() && last_rule; ++i)
+    last_rule = steps[i].rule.action == config::CheckRule::Action::kComment;
+  const ExpectVerdict v =
+      spec_.program->http()
+          ? eval_http_expect(*spec_.program, s, data, last_read_, srv_->up.load(), fetch_)
+          : eval_content_expect(*spec_.program, s, data, last_read_, last_rule, fetch_);
+  switch (v.kind) {
+    case ExpectVerdict::Kind::kContinue:
+      if (v.code) code_ = v.code;
+      return true;
+    case ExpectVerdict::Kind::kWait:
+      must_read_ = true;
+      cur_ = expect_head_;
+      phase_ = Phase::kReceiving;
+      conn_->xprt->subscribe(conn_, kWakeRecv, &wait_);
+      return false;
+    case ExpectVerdict::Kind::kFail:
+    case ExpectVerdict::Kind::kPass:
+      finish(v.status, v.code, v.info);
+      return false;
+  }
+  return false;
+}
+
+// After the last rule.
+void HealthCheck::pass() {
+  const CheckProgram& p = *spec_.program;
+  const bool tls = conn_ && conn_->xprt->ssl(conn_);
+  if (!last_) return finish(CheckStatus::kL7Ok, 0, p.tcp_texts() ? "(tcp-check)" : "");
+  int code = code_;
+  const std::string info = success_info(p, *last_, fetch_, &code);
+  switch (last_->rule.action) {
+    case config::CheckRule::Action::kConnect:
+      return finish(tls ? CheckStatus::kL6Ok : CheckStatus::kL4Ok, 0, info);
+    case config::CheckRule::Action::kExpect:
+      return finish(last_->rule.expect.ok_status.value_or(CheckStatus::kL7Ok), code, info);
+    default:
+      return finish(CheckStatus::kL7Ok, code, info);
+  }
+}
+
+// A connection that failed or broke: the status, the error, and for
+// tcp-check the step it happened at.
+void HealthCheck::fail_connection(CheckStatus status, std::string info) {
+  const CheckStep& s = spec_.program->steps[std::min(cur_, spec_.program->steps.size() - 1)];
+  finish(status, 0, info + step_text(*spec_.program, s));
+}
+
+// X-Haproxy-Server-State: "UP 2/3; name=BE/SRV; node=HOST; weight=W/TOTAL;
+// scur=N/TOTAL; qcur=Q".
+std::string HealthCheck::state_header() const {
+  const Server& s = *srv_;
+  std::string t = health_status_text(counter_.health(), counter_.rise(), counter_.fall());
+  if (s.disabled.load()) t = "MAINT";
+  int total_weight = 0, total_sess = 0;
+  for (const auto& o : be_->servers()) {
+    if (o->serving()) total_weight += o->weight.load();
+    total_sess += o->cur_sess.load();
+  }
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  t += "; name=" + be_->name() + "/" + s.name + "; node=" + host +
+       "; weight=" + std::to_string(s.weight.load()) + "/" + std::to_string(total_weight) +
+       "; scur=" + std::to_string(s.cur_sess.load()) + "/" + std::to_string(total_sess) +
+       "; qcur=0";
+  return t;
 }
 
 void HealthCheck::on_deadline() {
   const int64_t took = loop_.load()->now_ms() - start_ms_;
-  if (phase_ == Phase::kConnecting)
-    return finish(CheckStatus::kL4Timeout, 0, "no connection after " + std::to_string(took) + "ms");
-  finish(CheckStatus::kL7Timeout, 0, "no complete response after " + std::to_string(took) + "ms");
+  const CheckProgram& p = *spec_.program;
+  const CheckStep& s = p.steps[std::min(cur_, p.steps.size() - 1)];
+  if (phase_ == Phase::kConnecting) {
+    return finish(
+        CheckStatus::kL4Timeout, 0,
+        p.tcp_texts() ? step_text(p, s) : "no connection after " + std::to_string(took) + "ms");
+  }
+  CheckStatus st = CheckStatus::kL7Timeout;
+  if (s.rule.action == config::CheckRule::Action::kExpect && s.rule.expect.tout_status)
+    st = *s.rule.expect.tout_status;
+  if (p.tcp_texts() || p.type != config::CheckType::kHttp) return finish(st, 0, step_text(p, s));
+  finish(st, 0, "no complete response after " + std::to_string(took) + "ms");
 }
 
 void HealthCheck::close_conn() {
   buf_.release();
   if (!conn_) return;
   // Like HAProxy, close with a reset: a check every few seconds must not fill
-  // the table with TIME_WAIT sockets.
-  linger l{1, 0};
-  setsockopt(conn_->fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  // the table with TIME_WAIT sockets; "connect ... linger" asks for a normal
+  // close instead (servers that log resets as errors).
+  if (!linger_) {
+    linger l{1, 0};
+    setsockopt(conn_->fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  }
   conn_->xprt->unsubscribe(conn_, kWakeRecv | kWakeSend, &wait_);
   conn_->destroy();
   conn_ = nullptr;
@@ -331,6 +505,7 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
   EventLoop* loop = loop_.load();
   const int64_t now = loop->now_ms();
   const int64_t took = now - start_ms_;
+  if (spec_.agent) return agent_finish(status, code, info, took);
   if (paused_ || srv_->disabled.load()) {  // maintenance began meanwhile: ignore it
     arm(now + spec_.intervals.inter);
     return;
@@ -340,6 +515,8 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
     return;
   }
   const bool passed = check_passed(status);
+  if (const int f = forced_.exchange(-1); f >= 0)
+    counter_.reset(f ? InitState::kFullyUp : InitState::kFullyDown);
   ServerHealth& h = srv_->health;
   h.checks.fetch_add(1, std::memory_order_relaxed);
   const int before = counter_.health();

@@ -1,22 +1,26 @@
 #pragma once
 // Active health checks. Each checked server has one HealthCheck, which runs on
-// one worker thread's event loop (the runtime spreads them over the workers):
-// a timer starts a check, the check opens a non-blocking connection, sends an
-// HTTP request if the backend has `option httpchk`, reads the response head,
-// and closes the socket. The result feeds the server's HealthCounter; when the
-// server crosses between UP and DOWN, its `up` flag changes, the backend's LB
-// schedule and queue are refreshed, and a line is logged (health_log.h).
+// one worker thread's event loop (the runtime spreads them over the workers).
+// A check runs the backend's rule list (check_program.h) with a small state
+// machine: connect, send, expect, comment, set-var and unset-var rules in
+// order, as HAProxy's tcp-check engine does (option httpchk, tcp-check and
+// the protocol checks are all such lists). The result feeds the server's
+// HealthCounter; when the server crosses between UP and DOWN, its `up` flag
+// changes, the backend's LB schedule and queue are refreshed, and a line is
+// logged (health_log.h).
 //
 // Per-check lifecycle (one check at a time per server):
-//   IDLE --timer--> CONNECTING --connected--> (TCP check) result L4OK
-//                              \--connected--> SENDING --sent--> READING --head--> result
-//   any phase: error or deadline -> result (L4CON, L4TOUT, L7TOUT, L7RSP, SOCKERR)
+//   IDLE --timer--> RUNNING: rules evaluated from the first
+//   connect rule: CONNECTING --established--> next rule
+//   send rule:    SENDING --all written--> next rule
+//   expect rule:  RECEIVING --enough bytes to decide--> next rule (or result)
+//   comment / set-var / unset-var: applied at once, next rule
+//   after the last rule: result passed (L4OK, L6OK, L7OK ...)
+//   any phase: error, mismatch or deadline -> result (L4CON, L4TOUT, L7TOUT, L7RSP, L7STS ...)
 //   result: socket closed, counter updated, next check armed -> IDLE
 // Deadlines, as HAProxy: without `timeout check`, `inter` bounds the whole
-// check; with it, min(`timeout connect`, inter) bounds the connect and
-// `timeout check` the rest.
-#include <regex.h>
-
+// check; with it, min(`timeout connect`, inter) bounds each connect and
+// `timeout check` the rest from the last connection on.
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -25,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include "backend/check_fetch.h"
+#include "backend/check_program.h"
 #include "backend/health.h"
 #include "backend/health_log.h"
 #include "core/buffer.h"
@@ -40,40 +46,6 @@ namespace hearth::backend {
 class Backend;
 class Server;
 
-// Which HTTP statuses pass a check ("http-check expect"). Copyable.
-class StatusExpect {
- public:
-  // Without "http-check expect": 2xx and 3xx pass.
-  StatusExpect() = default;
-  // "status CODES": codes in one of the inclusive ranges pass.
-  static StatusExpect status(std::vector<std::pair<int, int>> ranges, bool negate,
-                             std::string text);
-  // "rstatus REGEX": codes whose 3-digit text matches the POSIX extended
-  // regex pass. Returns: false (out untouched) if it does not compile.
-  static bool rstatus(const std::string& regex, bool negate, StatusExpect* out);
-
-  bool passes(int status) const;
-  // Returns: the rule as written ("status 200", "! rstatus ^5"), or
-  // "2xx or 3xx" for the default.
-  std::string describe() const;
-
- private:
-  enum class Kind { kDefault, kStatus, kRStatus };
-  Kind kind_ = Kind::kDefault;
-  bool negate_ = false;
-  std::vector<std::pair<int, int>> ranges_;
-  std::shared_ptr<regex_t> regex_;
-  std::string text_;
-};
-
-// Returns: the bytes of an HTTP check request. raw_lines are extra header
-// lines, each already ending with CRLF. A body gets a content-length; an
-// HTTP/1.1 request without a Connection field gets "connection: close".
-std::string build_check_request(std::string_view method, std::string_view uri,
-                                std::string_view version, std::string_view raw_lines,
-                                const std::vector<std::pair<std::string, std::string>>& headers,
-                                std::string_view body);
-
 struct CheckSpec {
   net::Address addr;  // where checks connect ("addr" and "port" applied)
   // No "addr": checks follow the server's address as it changes (run-time
@@ -86,13 +58,15 @@ struct CheckSpec {
   // The state of the very first start when it differs from `init` (restored
   // from a server state file); leaving maintenance later uses `init`.
   std::optional<InitState> first_start;
-  int64_t connect_timeout_ms = 0;  // the backend's timeout connect; 0: none
-  int64_t check_timeout_ms = 0;    // timeout check; 0: not set
-  int64_t first_delay_ms = 0;      // delay before the first check
-  int spread_pct = 0;              // spread-checks: +/- this % on every interval
-  bool http = false;               // option httpchk
-  std::string request;             // HTTP checks: the request bytes
-  StatusExpect expect;             // HTTP checks: which statuses pass
+  int64_t connect_timeout_ms = 0;               // the backend's timeout connect; 0: none
+  int64_t check_timeout_ms = 0;                 // timeout check; 0: not set
+  int64_t first_delay_ms = 0;                   // delay before the first check
+  int spread_pct = 0;                           // spread-checks: +/- this % on every interval
+  std::shared_ptr<const CheckProgram> program;  // the rules (a plain connect if null)
+  // An agent-check (health_agent.cc): its results go to Server::agent_health
+  // and its replies act on the server; it runs in maintenance too.
+  bool agent = false;
+  CheckFetch::Names names;  // what be_name, srv_name ... give
 };
 
 class HealthCheck {
@@ -115,21 +89,38 @@ class HealthCheck {
   // Any thread, before Server::disabled is cleared: the loop will restart the
   // counter at init-state, and results of checks begun before are dropped.
   void prepare_restart() { restart_.store(true); }
+  // Any thread: an agent said the server is up (or down): the next result
+  // of this (health) check starts from fully UP (fully DOWN), as HAProxy sets
+  // the check's health.
+  void force_health(bool up) { forced_.store(up ? 1 : 0); }
   // Any thread, after Server::disabled changed: in maintenance checks pause;
   // leaving it (after prepare_restart) restarts the counter and checks at once.
   void maintenance_changed();
 
  private:
-  enum class Phase { kIdle, kConnecting, kSending, kReading };
+  enum class Phase { kIdle, kConnecting, kSending, kReceiving };
 
   static void timer_cb(Timer* t, void* ctx);
   static void io_cb(Tasklet* t, void* ctx, uint32_t state);
   static void maintenance_cb(void* ctx);
   void begin();
+  // Evaluates rules from cur_ until one waits for I/O or the check ends.
+  void run();
+  // Returns: false if the check ended (finish() ran) or waits for the connection.
+  bool start_connect(const CheckStep& s);
   void on_connect();
-  void send_request();
-  void read_response();
-  void evaluate(int status);
+  bool start_send(const CheckStep& s);
+  void send_pending();
+  void receive();
+  // Returns: false if the check ended or waits for bytes.
+  bool expect(const CheckStep& s);
+  void apply_var(const CheckStep& s);
+  // An agent's reply (health_agent.cc). Returns: false (the check ended or waits).
+  bool agent_reply();
+  void agent_finish(CheckStatus status, int code, std::string_view info, int64_t took);
+  void pass();
+  void fail_connection(CheckStatus status, std::string info);
+  std::string state_header() const;
   void on_deadline();
   void finish(CheckStatus status, int code, std::string_view info);
   void close_conn();
@@ -149,13 +140,23 @@ class HealthCheck {
   WaitEvent wait_;
   net::Connection* conn_ = nullptr;
   Buffer buf_;
+  std::string out_;  // the bytes of the send rule in progress
   size_t sent_ = 0;
+  size_t cur_ = 0;                   // the rule being evaluated
+  size_t expect_head_ = 0;           // the first expect of the run of expects cur_ is in
+  const CheckStep* last_ = nullptr;  // the last connect, send or expect evaluated
+  bool must_read_ = false;           // the next expect reads new bytes first
+  bool last_read_ = false;           // the peer closed: no more bytes will come
+  bool linger_ = false;              // the connect rule said "linger": close without a reset
+  int code_ = 0;                     // the code of the last HTTP response or status-code
+  CheckFetch fetch_;
   int64_t start_ms_ = 0;
   bool paused_ = false;  // maintenance, as last applied on the loop
   // Set when the server left maintenance, until the loop has restarted the
   // counter: a quick disable + enable must restart it even if the loop never
   // saw the server in maintenance.
   std::atomic<bool> restart_{false};
+  std::atomic<int> forced_{-1};  // force_health(): -1 none, 0 down, 1 up
 };
 
 // Puts a server into maintenance or takes it out ("disable server" / "enable

@@ -9,7 +9,10 @@ namespace hearth::backend {
 
 void append_check_outcome(const CheckOutcome& o, std::string* out) {
   out->append(", reason: ").append(check_status_reason(o.status));
-  if (o.code) out->append(", code: ").append(std::to_string(o.code));
+  // As HAProxy: the statuses that carry layer 5-7 data always show a code.
+  if (o.status == CheckStatus::kL7Ok || o.status == CheckStatus::kL7OkCd ||
+      o.status == CheckStatus::kL7Sts)
+    out->append(", code: ").append(std::to_string(o.code));
   if (!o.info.empty()) out->append(", info: \"").append(o.info).append("\"");
   out->append(", check duration: ").append(std::to_string(o.duration_ms)).append("ms");
 }

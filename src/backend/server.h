@@ -147,7 +147,8 @@ class Server {
   // Its weight now (SRV records and state files change it; the LB reads it
   // under the backend's mutex, the API anywhere).
   std::atomic<int> weight{1};
-  // 0 = unlimited. Changed at run time by "set maxconn server".
+  // 0 = unlimited. Changed at run time by "set maxconn server" and by an
+  // agent-check reply ("maxconn:N").
   std::atomic<int> maxconn{0};
   // minconn below maxconn: the limit follows the backend's load (HAProxy's
   // dynamic maxconn): at least minconn, maxconn once the backend holds
@@ -182,6 +183,12 @@ class Server {
   ServerCounters counters;
   ServerHealth health;
   HealthCheck* check = nullptr;  // its health check, if "check" was configured
+  // agent-check: what the agent last said, and its check (agent_addr "" and
+  // agent_port 0 without one).
+  ServerHealth agent_health;
+  HealthCheck* agent = nullptr;
+  std::string agent_addr;
+  int agent_port = 0;
 
   // HTTP connection reuse: one pool per worker thread, indexed by thread_index().
   PoolSettings pool_settings;

@@ -11,6 +11,8 @@ int check_status_number(CheckStatus s) {
     case CheckStatus::kNone:
     case CheckStatus::kInit:
       return 1;
+    case CheckStatus::kChecked:
+      return 3;
     case CheckStatus::kSockErr:
       return 5;
     case CheckStatus::kL4Ok:
@@ -21,6 +23,8 @@ int check_status_number(CheckStatus s) {
       return 8;
     case CheckStatus::kL6Ok:
       return 9;
+    case CheckStatus::kL6Timeout:
+      return 10;
     case CheckStatus::kL6Rsp:
       return 11;
     case CheckStatus::kL7Timeout:
@@ -29,6 +33,8 @@ int check_status_number(CheckStatus s) {
       return 13;
     case CheckStatus::kL7Ok:
       return 15;
+    case CheckStatus::kL7OkCd:
+      return 16;
     case CheckStatus::kL7Sts:
       return 17;
   }
@@ -82,6 +88,11 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   r.port = addr.port();
   r.check_port = s.check_port;
   r.check_addr = s.check_addr;
+  if (s.agent_health.checked) {
+    r.agent_state = kCheckConfigured | kCheckEnabled;
+    r.agent_addr = s.agent_addr;
+    r.agent_port = s.agent_port;
+  }
   return r;
 }
 

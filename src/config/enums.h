@@ -62,6 +62,26 @@ enum class InitState {
   kFullyDown  // DOWN; `rise` passed checks bring it UP
 };
 
+// Outcome of one health check, named as HAProxy's check_status values (also
+// what "tcp-check expect ... ok-status|error-status|tout-status" names).
+enum class CheckStatus : uint8_t {
+  kNone,       // no check configured
+  kInit,       // no check has completed yet
+  kL4Ok,       // TCP connection established (plain TCP check)
+  kL4Timeout,  // no connection within the connect timeout
+  kL4Con,      // connection refused, reset or unreachable
+  kL6Ok,       // TLS handshake completed (plain TCP check over TLS)
+  kL6Timeout,  // no TLS handshake in time
+  kL6Rsp,      // the TLS handshake failed, or an invalid TLS answer
+  kL7Ok,       // the check's rules passed
+  kL7OkCd,     // passed conditionally (disable-on-404: the server is stopping)
+  kL7Timeout,  // connected, but no complete answer in time
+  kL7Rsp,      // no valid answer (garbage, early close)
+  kL7Sts,      // an answer with an unexpected status
+  kSockErr,    // local failure: no socket, no memory, send error
+  kChecked,    // an agent replied without a health state ("No status change")
+};
+
 // "retry-on KEYWORD...": the conditions under which a request is retried, as
 // a bit mask. 0 is "none".
 enum RetryOn : uint32_t {

@@ -255,6 +255,11 @@ void parse_global_server_state(const Directive& d, GlobalConfig& global, Reporte
 // "option httpchk ..." / "no option httpchk" and "http-check ..."
 // (check_keywords.cc).
 void parse_option_httpchk(const Directive& d, ProxySection& section, Reporter& rep);
+// "option tcp-check" and the protocol checks (check_option_keywords.cc).
+bool is_check_option(const std::string& name);
+void parse_check_option(const Directive& d, ProxySection& section, Reporter& rep);
+// "tcp-check ACTION ..." (tcp_check_keywords.cc).
+void parse_tcp_check(const Directive& d, ProxySection& section, Reporter& rep);
 void parse_http_check(const Directive& d, ProxySection& section, Reporter& rep);
 
 // Returns: true if `keyword` is an HAProxy keyword of that section family that

@@ -31,6 +31,7 @@ struct SourceLoc {
   int line = 0;
 };
 }  // namespace hearth::config
+#include "config/check_model.h"
 #include "config/log_model.h"
 #include "config/persist_model.h"
 #include "config/program_model.h"
@@ -120,13 +121,20 @@ struct ServerConfig {
   std::optional<int> max_reuse;
   // Health checks ("check" and its settings; they apply only with check).
   bool check = false;
-  int64_t inter = 2000;              // ms between checks while fully UP
-  std::optional<int64_t> fastinter;  // ms between checks in a transition; unset: inter
-  std::optional<int64_t> downinter;  // ms between checks while fully DOWN; unset: inter
-  int rise = 2;                      // consecutive passed checks to go UP
-  int fall = 3;                      // consecutive failed checks to go DOWN
-  std::optional<int> check_port;     // "port": check this port instead
-  std::string check_addr;            // "addr": check this host instead ("" = the server's)
+  // agent-check: an agent on the server tells its state ("agent-port",
+  // "agent-addr", "agent-inter", "agent-send").
+  bool agent_check = false;
+  int agent_port = 0;                  // required with agent-check
+  std::string agent_addr;              // "": the server's address
+  std::optional<int64_t> agent_inter;  // unset: inter
+  std::string agent_send;              // sent once connected; "": nothing
+  int64_t inter = 2000;                // ms between checks while fully UP
+  std::optional<int64_t> fastinter;    // ms between checks in a transition; unset: inter
+  std::optional<int64_t> downinter;    // ms between checks while fully DOWN; unset: inter
+  int rise = 2;                        // consecutive passed checks to go UP
+  int fall = 3;                        // consecutive failed checks to go DOWN
+  std::optional<int> check_port;       // "port": check this port instead
+  std::string check_addr;              // "addr": check this host instead ("" = the server's)
   InitState init_state = InitState::kUp;
   ServerTls tls;
   // PROXY protocol on its connections: send-proxy (v1), send-proxy-v2 (v2
@@ -218,28 +226,6 @@ struct BindConfig {
   SourceLoc loc;
   std::string address;  // "ip:port", ":port", "*:port", "[v6]:port" or "fd@N"
   BindOptions opts;
-};
-
-// "option httpchk [[METHOD] URI [VERSION]]", "http-check send" and
-// "http-check expect": how a backend checks its servers over HTTP.
-struct HttpCheckConfig {
-  bool enabled = false;  // option httpchk
-  SourceLoc loc;         // of the option httpchk line
-  std::string method = "OPTIONS";
-  std::string uri = "/";
-  std::string version = "HTTP/1.0";
-  // Header lines carried by the old "VERSION\r\nName: value" form of
-  // option httpchk, as written, each ending with CRLF.
-  std::string raw_header_lines;
-  std::vector<std::pair<std::string, std::string>> headers;  // http-check send hdr
-  std::string body;                                          // http-check send body
-  // http-check expect [!] status CODES | rstatus REGEX. Unset: 2xx and 3xx pass.
-  enum class ExpectKind { kNone, kStatus, kRStatus };
-  ExpectKind expect = ExpectKind::kNone;
-  bool expect_negate = false;
-  std::string expect_pattern;                      // as written (for messages)
-  std::vector<std::pair<int, int>> expect_ranges;  // kStatus: inclusive code ranges
-  SourceLoc rules_loc;                             // of the first http-check line; line 0 if none
 };
 
 // An http-request / http-response rule: set-header, add-header, del-header,
@@ -514,7 +500,7 @@ struct ProxyConfig {
   // buffer holds) is received before the request rules run.
   bool http_buffer_request = false;
   HdrNamePolicy restrict_req_hdr_names = HdrNamePolicy::kPreserve;
-  HttpCheckConfig http_check;
+  CheckConfig check;  // option httpchk / tcp-check / protocol checks and their rules
   // load-server-state-from-file: which state file gives its servers their
   // state at start-up; server-state-file-name (local only; empty: the
   // backend's name).

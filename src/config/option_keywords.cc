@@ -17,15 +17,7 @@ const char* const kLaterOptions[] = {"accept-invalid-http-request",
                                      "http-no-delay",
                                      "http_proxy",
                                      "idle-close-on-response",
-                                     "ldap-check",
-                                     "mysql-check",
-                                     "pgsql-check",
-                                     "redis-check",
-                                     "smtpchk",
                                      "socket-stats",
-                                     "spop-check",
-                                     "ssl-hello-chk",
-                                     "tcp-check",
                                      "transparent"};
 
 struct OptionSpec {
@@ -176,6 +168,12 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
   }
   const std::string& name = d[name_at];
   if (name == "httpchk") return parse_option_httpchk(d, s, rep);
+  if (is_check_option(name)) return parse_check_option(d, s, rep);
+  if (name == "spop-check") {
+    rep.error(d.loc, prefix + " " + name,
+              "not supported by Hearth: it has no SPOE agents to check (use option tcp-check)");
+    return;
+  }
   if (name == "httplog" && !negated && d.size() == name_at + 2 && d[name_at + 1] == "clf") {
     if (check_section(d, "option httplog", s.proxy.kind, kFrontSide, Misplaced::kIgnore, rep))
       s.proxy.log_format = LogFormat::kHttpClf;

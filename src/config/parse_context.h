@@ -41,10 +41,6 @@ class Reporter {
 struct ProxySection {
   ProxyConfig proxy;
   ServerConfig server_defaults;
-  // An http-check line was seen in this very section: its first one replaces
-  // the http-check rules inherited from a defaults section.
-  bool own_http_check = false;
-  bool own_http_check_send = false;  // ... and it was an http-check send
   // The named defaults section whose TCP/HTTP rules this section holds (its
   // own, or inherited); line 0: none. Such a defaults section serves either
   // frontends or backends, never listen sections (HAProxy 2.6).

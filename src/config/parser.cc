@@ -331,9 +331,9 @@ void ConfigParser::open_proxy(const Directive& d, ProxyKind kind) {
   }
   current_ = base ? *base : ProxySection{};
   if (!is_defaults && h.ok) check_rules_defaults(d, kind);  // reported; the section is kept
-  current_.own_http_check = false;
+  // Check rules from a defaults section are dropped by the section's first own rule line.
+  current_.proxy.check.rules_inherited = true;
   current_.experimental = result_.config.global.expose_experimental;
-  current_.own_http_check_send = false;
   ProxyConfig& p = current_.proxy;
   p.kind = kind;
   p.name = h.name;

@@ -242,6 +242,7 @@ const KeywordSpec kKeywords[] = {
     {"tcp-response", kAnywhere, Misplaced::kReject, parse_tcp_rule},
     {"retry-on", kBackSide, Misplaced::kIgnore, parse_retry_on},
     {"http-check", kBackSide, Misplaced::kReject, parse_http_check},
+    {"tcp-check", kBackSide, Misplaced::kReject, parse_tcp_check},
     {"errorfile", kAnywhere, Misplaced::kReject, parse_error_keyword},
     {"errorfiles", kAnywhere, Misplaced::kReject, parse_error_keyword},
     {"errorloc", kAnywhere, Misplaced::kReject, parse_error_keyword},
@@ -290,16 +291,16 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
   } else if (is_haproxy_proxy_keyword(kw)) {
     rep.error(d.loc, kw, "Hearth does not support this keyword yet");
   } else {
-    rep.error(
-        d.loc, kw,
-        "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
-        "use_backend, acl, server, default-server, source, balance, hash-type, "
-        "hash-balance-factor, timeout, retries, "
-        "maxconn, log, "
-        "option, "
-        "http-reuse, http-request, http-response, http-after-response, tcp-request, "
-        "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check, stats, "
-        "cookie, dynamic-cookie-key, force-persist, ignore-persist");
+    rep.error(d.loc, kw,
+              "unknown keyword; supported in proxy sections: mode, bind, default_backend, "
+              "use_backend, acl, server, default-server, source, balance, hash-type, "
+              "hash-balance-factor, timeout, retries, "
+              "maxconn, log, "
+              "option, "
+              "http-reuse, http-request, http-response, http-after-response, tcp-request, "
+              "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check, "
+              "tcp-check, stats, "
+              "cookie, dynamic-cookie-key, force-persist, ignore-persist");
   }
 }
 

@@ -20,14 +20,14 @@ const char* const kSupported =
     "no-check-ssl, check-sni, check-alpn, send-proxy, send-proxy-v2, send-proxy-v2-ssl, "
     "send-proxy-v2-ssl-cn, no-send-proxy, no-send-proxy-v2, no-send-proxy-v2-ssl, "
     "no-send-proxy-v2-ssl-cn, proxy-v2-options, check-send-proxy, resolvers, resolve-prefer, "
-    "resolve-net, resolve-opts";
+    "resolve-net, resolve-opts, agent-check, no-agent-check, agent-port, agent-addr, agent-inter, "
+    "agent-send";
 
 // HAProxy server options Hearth recognises but does not implement yet.
 const char* const kLaterOptions[] = {
-    "agent-addr",   "agent-check",   "agent-inter", "agent-port", "agent-send", "check-proto",
-    "error-limit",  "namespace",     "no-verify",   "observe",    "on-error",   "on-marked-down",
-    "on-marked-up", "pool-low-conn", "proto",       "npn",        "allow-0rtt", "slowstart",
-    "track",        "usesrc",        "ws"};
+    "check-proto",    "error-limit",  "namespace",     "no-verify", "observe", "on-error",
+    "on-marked-down", "on-marked-up", "pool-low-conn", "proto",     "npn",     "allow-0rtt",
+    "slowstart",      "track",        "usesrc",        "ws"};
 
 // Parses the value of `opt` at d[i]; reports errors under `kw`.
 std::optional<int64_t> int_value(const Directive& d, size_t i, const std::string& kw,
@@ -114,6 +114,27 @@ int apply_check_option(const Directive& d, size_t v, const std::string& o, const
     if (!apply_check_addr(d, v, kw, sv, rep)) return -1;
   } else if (o == "init-state") {
     if (!apply_init_state(d, v, kw, sv, rep)) return -1;
+  } else if (o == "agent-port") {
+    auto n = int_value(d, v, kw, o, 1, 65535, rep);
+    if (!n) return -1;
+    sv.agent_port = static_cast<int>(*n);
+  } else if (o == "agent-inter") {
+    auto ms = duration_value(d, v, kw, o, rep, /*positive=*/true);
+    if (!ms) return -1;
+    sv.agent_inter = *ms;
+  } else if (o == "agent-addr" || o == "agent-send") {
+    if (v >= d.size()) {
+      rep.error(d.loc, kw, "option '" + o + "' expects a value");
+      return -1;
+    }
+    unsigned char buf[16];
+    if (o == "agent-addr" && inet_pton(AF_INET, d[v].c_str(), buf) != 1 &&
+        inet_pton(AF_INET6, d[v].c_str(), buf) != 1) {
+      rep.error(d.loc, kw,
+                "option 'agent-addr' expects an IPv4 or IPv6 address, got '" + d[v] + "'");
+      return -1;
+    }
+    (o == "agent-addr" ? sv.agent_addr : sv.agent_send) = d[v];
   } else {
     return 0;
   }
@@ -137,6 +158,10 @@ bool apply_flag(const Directive& d, size_t i, ServerConfig& sv) {
     sv.check = false;
   else if (o == "check")
     sv.check = true;
+  else if (o == "agent-check")
+    sv.agent_check = true;
+  else if (o == "no-agent-check")
+    sv.agent_check = false;
   else if (o == "tfo")
     sv.tfo = true;
   else if (o == "no-tfo")

@@ -78,7 +78,6 @@ const char* const kProxy[] = {"backlog",
                               "persist",
                               "rate-limit",
                               "source",
-                              "tcp-check",
                               "use-fcgi-app",
                               "error-log-format",
                               "guid"};

@@ -3,6 +3,7 @@
 #include "config/address.h"
 #include "config/proxy_ids.h"
 #include "config/validate_binds.h"
+#include "config/validate_checks.h"
 #include "config/validate_log.h"
 
 namespace hearth::config {
@@ -214,10 +215,7 @@ void Validator::check_settings(const ProxyConfig& p) {
   if (p.mode == Mode::kTcp && p.stats.enabled)  // HAProxy ignores it with a warning
     error(SourceLoc{p.stats.file, p.stats.line}, "stats",
           "'" + p.name + "' is in tcp mode: the stats page needs 'mode http'");
-  if (is_backend(p) && p.http_check.rules_loc.line != 0 && !p.http_check.enabled) {
-    warning(p.http_check.rules_loc, "http-check",
-            "ignored in '" + p.name + "': http-check rules need 'option httpchk'");
-  }
+  validate_check_rules(p, r_);
   if (p.mode == Mode::kTcp) {
     // As HAProxy: cookie persistence and cookie captures need HTTP.
     if (is_backend(p) && !p.cookie.name.empty())

@@ -21,11 +21,9 @@ uint32_t name_id(std::string_view name) {
 }  // namespace
 
 bool parse_var_name(std::string_view s, VarName* out, std::string* err) {
-  static constexpr std::pair<std::string_view, VarScope> kScopes[] = {{"proc", VarScope::kProc},
-                                                                      {"sess", VarScope::kSess},
-                                                                      {"txn", VarScope::kTxn},
-                                                                      {"req", VarScope::kReq},
-                                                                      {"res", VarScope::kRes}};
+  static constexpr std::pair<std::string_view, VarScope> kScopes[] = {
+      {"proc", VarScope::kProc}, {"sess", VarScope::kSess}, {"txn", VarScope::kTxn},
+      {"req", VarScope::kReq},   {"res", VarScope::kRes},   {"check", VarScope::kCheck}};
   const size_t dot = s.find('.');
   bool found = false;
   if (dot != std::string_view::npos) {
@@ -38,7 +36,7 @@ bool parse_var_name(std::string_view s, VarName* out, std::string* err) {
   }
   if (!found) {
     *err = "invalid variable name '" + std::string(s) +
-           "': expects a scope among proc, sess, txn, req, res, then '.' and a name";
+           "': expects a scope among proc, sess, txn, req, res, check, then '.' and a name";
     return false;
   }
   const std::string_view name = s.substr(dot + 1);

@@ -15,8 +15,9 @@
 
 namespace hearth::expr {
 
-enum class VarScope : uint8_t { kProc, kSess, kTxn, kReq, kRes };
-constexpr int kVarScopes = 5;
+// kCheck: a health check's own variables, alive for one check.
+enum class VarScope : uint8_t { kProc, kSess, kTxn, kReq, kRes, kCheck };
+constexpr int kVarScopes = 6;
 
 struct VarName {
   VarScope scope = VarScope::kTxn;
@@ -24,7 +25,7 @@ struct VarName {
   std::string text;  // "txn.name" as written
 };
 
-// Parses "scope.name" (scope: proc, sess, txn, req or res; the name made of
+// Parses "scope.name" (scope: proc, sess, txn, req, res or check; the name made of
 // letters, digits, '.' and '_'). Returns: false with *err.
 bool parse_var_name(std::string_view s, VarName* out, std::string* err);
 

@@ -19,8 +19,20 @@ ParseResult backend(const std::string& lines) { return parse("backend b\n" + lin
 const ServerConfig& server(const ParseResult& r, size_t i = 0) {
   return r.config.proxies.at(0).servers.at(i);
 }
-const HttpCheckConfig& httpchk(const ParseResult& r, size_t proxy = 0) {
-  return r.config.proxies.at(proxy).http_check;
+const CheckConfig& checks(const ParseResult& r, size_t proxy = 0) {
+  return r.config.proxies.at(proxy).check;
+}
+// The first send rule of a proxy's check rules (an empty one if none).
+CheckSend send_of(const ParseResult& r, size_t proxy = 0) {
+  for (const CheckRule& c : checks(r, proxy).rules)
+    if (c.action == CheckRule::Action::kSend) return c.send;
+  return CheckSend{};
+}
+std::vector<const CheckExpect*> expects_of(const ParseResult& r, size_t proxy = 0) {
+  std::vector<const CheckExpect*> out;
+  for (const CheckRule& c : checks(r, proxy).rules)
+    if (c.action == CheckRule::Action::kExpect) out.push_back(&c.expect);
+  return out;
 }
 
 TEST(CheckOptions, BuiltInValues) {
@@ -37,8 +49,8 @@ TEST(CheckOptions, BuiltInValues) {
   EXPECT_EQ(s.check_addr, "");
   EXPECT_EQ(s.init_state, InitState::kUp);
   EXPECT_EQ(r.config.proxies[0].timeouts.check, std::nullopt);
-  EXPECT_FALSE(httpchk(r).enabled);
-  EXPECT_EQ(httpchk(r).expect, HttpCheckConfig::ExpectKind::kNone);
+  EXPECT_EQ(checks(r).type, CheckType::kL4);
+  EXPECT_TRUE(checks(r).rules.empty());
 }
 
 TEST(CheckOptions, EveryServerOption) {
@@ -158,8 +170,9 @@ TEST(OptionHttpchk, ArgumentForms) {
       "backend d\n  option httpchk GET /h HTTP/1.1\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
   auto line = [&](size_t i) {
-    const HttpCheckConfig& h = httpchk(r, i);
-    return (h.enabled ? "on " : "off ") + h.method + " " + h.uri + " " + h.version;
+    const CheckSend h = send_of(r, i);
+    return std::string(checks(r, i).type == CheckType::kHttp ? "on " : "off ") + h.method + " " +
+           h.uri + " " + h.version;
   };
   EXPECT_EQ(line(0), "on OPTIONS / HTTP/1.0");
   EXPECT_EQ(line(1), "on OPTIONS /health HTTP/1.0");
@@ -170,8 +183,8 @@ TEST(OptionHttpchk, ArgumentForms) {
 TEST(OptionHttpchk, OldVersionFormCarriesHeaderLines) {
   auto r = backend("  option httpchk GET /h HTTP/1.1\\r\\nHost:\\ www.example.com\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
-  EXPECT_EQ(httpchk(r).version, "HTTP/1.1");
-  EXPECT_EQ(httpchk(r).raw_header_lines, "Host: www.example.com\r\n");
+  EXPECT_EQ(send_of(r).version, "HTTP/1.1");
+  EXPECT_EQ(send_of(r).raw_header_lines, "Host: www.example.com\r\n");
 }
 
 TEST(OptionHttpchk, InheritedAndNegated) {
@@ -180,9 +193,9 @@ TEST(OptionHttpchk, InheritedAndNegated) {
       "backend a\n"
       "backend b\n  no option httpchk\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
-  EXPECT_TRUE(httpchk(r, 0).enabled);
-  EXPECT_EQ(httpchk(r, 0).uri, "/d");
-  EXPECT_FALSE(httpchk(r, 1).enabled);
+  EXPECT_EQ(checks(r, 0).type, CheckType::kHttp);
+  EXPECT_EQ(send_of(r, 0).uri, "/d");
+  EXPECT_EQ(checks(r, 1).type, CheckType::kL4);
 }
 
 TEST(OptionHttpchk, Errors) {
@@ -191,122 +204,109 @@ TEST(OptionHttpchk, Errors) {
             "[[METHOD] URI [VERSION]]'");
   EXPECT_EQ(only_error(backend("  option httpchk G(T /\n")),
             "t.cfg:2: 'option httpchk': invalid method 'G(T': expects a token such as GET or HEAD");
-  EXPECT_EQ(only_error(backend("  option httpchk GET /\\x01\n")),
-            "t.cfg:2: 'option httpchk': invalid URI '/\x01': expects a target without blanks, "
-            "such as /health");
   EXPECT_EQ(only_error(backend("  option httpchk GET / HTTP/2\n")),
             "t.cfg:2: 'option httpchk': invalid version 'HTTP/2': expects HTTP/1.0 or HTTP/1.1");
-  EXPECT_EQ(only_error(backend("  option httpchk GET / HTTP/1.1\\r\\nnocolon\n")),
-            "t.cfg:2: 'option httpchk': invalid header line 'nocolon' after the version: expects "
-            "'Name: value' lines separated by \\r\\n");
   EXPECT_EQ(only_error(backend("  no option httpchk /x\n")),
             "t.cfg:2: 'no option httpchk': unexpected argument '/x': expects 'no option httpchk'");
-  auto fe = parse("frontend f\n  option httpchk\n");
-  EXPECT_TRUE(has(fe.warnings, "t.cfg:2: 'option httpchk': ignored in a frontend section"));
 }
 
-TEST(HttpCheck, SendSetsTheRequest) {
+TEST(HttpCheck, SendCompletesTheOptionsRequest) {
   auto r = backend(
       "  option httpchk\n"
       "  http-check send meth GET uri /health ver HTTP/1.1 hdr Host example.com hdr x-k v "
       "body hello\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
-  const HttpCheckConfig& h = httpchk(r);
+  ASSERT_EQ(checks(r).rules.size(), 1u);
+  const CheckSend h = send_of(r);
   EXPECT_EQ(h.method, "GET");
   EXPECT_EQ(h.uri, "/health");
   EXPECT_EQ(h.version, "HTTP/1.1");
   ASSERT_EQ(h.headers.size(), 2u);
-  EXPECT_EQ(h.headers[0], (std::pair<std::string, std::string>{"Host", "example.com"}));
-  EXPECT_EQ(h.headers[1], (std::pair<std::string, std::string>{"x-k", "v"}));
+  EXPECT_EQ(h.headers[0].first, "Host");
+  EXPECT_EQ(h.headers[0].second->source(), "example.com");
   EXPECT_EQ(h.body, "hello");
-  EXPECT_EQ(h.rules_loc.line, 3);
+  EXPECT_FALSE(h.from_option);
 }
 
 TEST(HttpCheck, SendKeepsWhatOptionHttpchkSaidForPartsNotGiven) {
   auto r = backend("  option httpchk HEAD /x\n  http-check send hdr Host h\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
-  EXPECT_EQ(httpchk(r).method, "HEAD");
-  EXPECT_EQ(httpchk(r).uri, "/x");
-  EXPECT_EQ(httpchk(r).headers.size(), 1u);
+  EXPECT_EQ(send_of(r).method, "HEAD");
+  EXPECT_EQ(send_of(r).uri, "/x");
+  EXPECT_EQ(send_of(r).headers.size(), 1u);
 }
 
-TEST(HttpCheck, ExpectStatusForms) {
-  auto r = backend("  option httpchk\n  http-check expect status 200,301-302\n");
+TEST(HttpCheck, SeveralExchangesInOrder) {
+  auto r = backend(
+      "  option httpchk\n"
+      "  http-check connect port 81\n"
+      "  http-check send meth GET uri /a\n"
+      "  http-check expect status 200,301-302\n"
+      "  http-check expect ! rstatus ^5\n"
+      "  http-check connect addr 127.0.0.1:82\n"
+      "  http-check send uri-lf /%[srv_name]\n"
+      "  http-check expect hdr name -m beg x- value -m reg ^a\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
-  const HttpCheckConfig& h = httpchk(r);
-  EXPECT_EQ(h.expect, HttpCheckConfig::ExpectKind::kStatus);
-  EXPECT_FALSE(h.expect_negate);
-  EXPECT_EQ(h.expect_pattern, "200,301-302");
-  EXPECT_EQ(h.expect_ranges, (std::vector<std::pair<int, int>>{{200, 200}, {301, 302}}));
-}
-
-TEST(HttpCheck, ExpectNegatedRegex) {
-  auto r = backend("  option httpchk\n  http-check expect ! rstatus ^5\n");
-  ASSERT_TRUE(r.ok()) << dump(r.errors);
-  EXPECT_EQ(httpchk(r).expect, HttpCheckConfig::ExpectKind::kRStatus);
-  EXPECT_TRUE(httpchk(r).expect_negate);
-  EXPECT_EQ(httpchk(r).expect_pattern, "^5");
+  const auto& rules = checks(r).rules;
+  ASSERT_EQ(rules.size(), 7u);
+  EXPECT_EQ(rules[0].action, CheckRule::Action::kConnect);
+  EXPECT_EQ(rules[0].connect.port, 81);
+  EXPECT_EQ(rules[1].send.uri, "/a");  // the option's request, merged and moved here
+  EXPECT_EQ(rules[2].expect.ranges, (std::vector<std::pair<int, int>>{{200, 200}, {301, 302}}));
+  EXPECT_TRUE(rules[3].expect.negate);
+  EXPECT_EQ(rules[3].expect.kind, CheckExpect::Kind::kRStatus);
+  EXPECT_EQ(rules[4].connect.addr, "127.0.0.1");
+  EXPECT_EQ(rules[4].connect.port, 82);
+  ASSERT_NE(rules[5].send.uri_fmt, nullptr);
+  EXPECT_EQ(rules[6].expect.kind, CheckExpect::Kind::kHdr);
+  EXPECT_EQ(rules[6].expect.name.method, CheckHdrMatch::Method::kBeg);
+  ASSERT_TRUE(rules[6].expect.value.has_value());
+  EXPECT_NE(rules[6].expect.value->regex, nullptr);
 }
 
 TEST(HttpCheck, RulesOfABackendReplaceThoseOfDefaults) {
   auto r = parse(
-      "defaults\n  option httpchk\n  http-check expect status 200\n  http-check send hdr a b\n"
+      "defaults\n  option httpchk\n  http-check send hdr a b\n  http-check expect status 200\n"
       "backend keeps\n"
-      "backend own\n  http-check expect status 204\n");
+      "backend own\n  http-check send uri /own\n  http-check expect status 204\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
-  EXPECT_EQ(httpchk(r, 0).expect_pattern, "200");
-  EXPECT_EQ(httpchk(r, 0).headers.size(), 1u);
-  EXPECT_EQ(httpchk(r, 1).expect_pattern, "204");
-  EXPECT_TRUE(httpchk(r, 1).headers.empty());
+  ASSERT_EQ(expects_of(r, 0).size(), 1u);
+  EXPECT_EQ(expects_of(r, 0)[0]->pattern, "200");
+  EXPECT_EQ(send_of(r, 0).headers.size(), 1u);
+  ASSERT_EQ(expects_of(r, 1).size(), 1u);
+  EXPECT_EQ(expects_of(r, 1)[0]->pattern, "204");
+  EXPECT_TRUE(send_of(r, 1).headers.empty());
+  EXPECT_EQ(send_of(r, 1).method, "OPTIONS");  // the defaults' option request went with its rules
 }
 
 TEST(HttpCheck, Errors) {
   EXPECT_EQ(only_error(backend("  http-check\n")),
-            "t.cfg:2: 'http-check': missing action: expects send or expect");
-  EXPECT_EQ(only_error(backend("  http-check connect\n")),
-            "t.cfg:2: 'http-check connect': Hearth does not support this http-check action yet");
+            "t.cfg:2: 'http-check': missing action: expects connect, send, expect, comment, "
+            "set-var, unset-var, disable-on-404 or send-state");
   EXPECT_EQ(only_error(backend("  http-check sned\n")),
-            "t.cfg:2: 'http-check sned': unknown action 'sned': expects send or expect");
-  EXPECT_EQ(only_error(backend("  http-check expect status\n")),
-            "t.cfg:2: 'http-check expect': missing argument: expects 'http-check expect [!] "
-            "status CODES|rstatus REGEX'");
-  EXPECT_EQ(only_error(backend("  http-check expect status 200 300\n")),
-            "t.cfg:2: 'http-check expect': unexpected argument '300': expects 'http-check expect "
-            "[!] status CODES|rstatus REGEX'");
+            "t.cfg:2: 'http-check sned': unknown action 'sned': expects connect, send, expect, "
+            "comment, set-var, set-var-fmt, unset-var, disable-on-404 or send-state");
   EXPECT_EQ(only_error(backend("  http-check expect status 20x\n")),
             "t.cfg:2: 'http-check expect': invalid status list '20x': expects codes or ranges "
             "between 100 and 999, such as 200 or 200-299,304");
-  EXPECT_EQ(only_error(backend("  http-check expect status 300-200\n")),
-            "t.cfg:2: 'http-check expect': invalid status list '300-200': expects codes or ranges "
-            "between 100 and 999, such as 200 or 200-299,304");
-  EXPECT_EQ(only_error(backend("  http-check expect rstatus (\n")),
-            "t.cfg:2: 'http-check expect': invalid regular expression '('");
-  EXPECT_EQ(only_error(backend("  http-check expect string ok\n")),
-            "t.cfg:2: 'http-check expect': 'string' is not supported by Hearth yet: expects "
-            "'http-check expect [!] status CODES|rstatus REGEX'");
-  EXPECT_EQ(only_error(backend("  http-check expect stats 200\n")),
-            "t.cfg:2: 'http-check expect': unknown match 'stats': expects 'http-check expect [!] "
-            "status CODES|rstatus REGEX'");
-  EXPECT_EQ(only_error(backend("  http-check expect status 200\n  http-check expect status 204\n")),
-            "t.cfg:3: 'http-check expect': only one 'http-check expect' per section is supported "
-            "by Hearth yet");
-  EXPECT_EQ(only_error(backend("  http-check send meth\n")),
-            "t.cfg:2: 'http-check send': 'meth' expects a value");
+  EXPECT_EQ(only_error(backend("  http-check expect rstatus (\n")).substr(0, 62),
+            "t.cfg:2: 'http-check expect': invalid regular expression '(': ");
   EXPECT_EQ(only_error(backend("  http-check send hdr Host\n")),
             "t.cfg:2: 'http-check send': 'hdr' expects a name and a value");
-  EXPECT_EQ(only_error(backend("  http-check send hdr Ho:st x\n")),
-            "t.cfg:2: 'http-check send': invalid header 'Ho:st': expects a token name and a value "
-            "without CR or LF");
-  EXPECT_EQ(only_error(backend("  http-check send uri-lf /%[src]\n")),
-            "t.cfg:2: 'http-check send': 'uri-lf' is not supported by Hearth yet");
-  EXPECT_EQ(only_error(backend("  http-check send path /x\n")),
-            "t.cfg:2: 'http-check send': unknown argument 'path': expects meth, uri, ver, hdr or "
-            "body");
   EXPECT_EQ(only_error(backend("  http-check send ver HTTP/3\n")),
             "t.cfg:2: 'http-check send': invalid version 'HTTP/3': expects HTTP/1.0 or HTTP/1.1");
   EXPECT_EQ(only_error(backend("  http-check send\n  http-check send\n")),
-            "t.cfg:3: 'http-check send': only one 'http-check send' per section is supported by "
-            "Hearth yet");
+            "t.cfg:3: 'http-check send': unable to add http-check send rule at step 2 (missing "
+            "connect rule)");
+  EXPECT_EQ(only_error(backend("  http-check connect\n  http-check expect status 200\n")),
+            "t.cfg:3: 'http-check expect': unable to add http-check expect rule at step 2 "
+            "(missing send rule)");
+  EXPECT_EQ(only_error(backend("  http-check disable-on-404\n")),
+            "t.cfg:2: 'http-check disable-on-404': not supported by Hearth yet: it has no "
+            "'stopping' (NOLB) server state for a 404 to put a server in");
+  EXPECT_EQ(only_error(backend("  http-check connect via-socks4\n")),
+            "t.cfg:2: 'http-check connect': 'via-socks4' is not supported by Hearth (no SOCKS4 "
+            "proxy support)");
   EXPECT_EQ(only_error(parse("frontend f\n  http-check expect status 200\n")),
             "t.cfg:2: 'http-check': not allowed in a frontend section (allowed in: defaults, "
             "backend, listen)");

@@ -212,7 +212,7 @@ TEST(HttpRules, Errors) {
             "Hearth yet");
   EXPECT_EQ(only_error(frontend("  http-request set-var(proc) str(a)\n")),
             "t.cfg:3: 'http-request set-var': invalid variable name 'proc': expects a scope among "
-            "proc, sess, txn, req, res, then '.' and a name");
+            "proc, sess, txn, req, res, check, then '.' and a name");
   EXPECT_EQ(only_error(frontend("  http-request set-var(txn.x,ifbig) str(a)\n")),
             "t.cfg:3: 'http-request set-var': unknown set-var condition 'ifbig' (expects ifexists, "
             "ifnotexists, ifempty, ifnotempty, ifset, ifnotset, ifgt, iflt)");

@@ -283,8 +283,11 @@ TEST(ProxyKeywords, OptionErrors) {
   EXPECT_EQ(only_error(in("frontend", "  option httplog clf x\n")),
             "t.cfg:2: 'option httplog': argument 'clf' is not supported by Hearth yet: "
             "expects 'option httplog' alone");
-  EXPECT_EQ(only_error(in("backend", "  option ldap-check\n")),
-            "t.cfg:2: 'option ldap-check': Hearth does not support this option yet");
+  EXPECT_EQ(only_error(in("backend", "  option spop-check\n")),
+            "t.cfg:2: 'option spop-check': not supported by Hearth: it has no SPOE agents to "
+            "check (use option tcp-check)");
+  EXPECT_EQ(only_error(in("backend", "  option external-check\n")),
+            "t.cfg:2: 'option external-check': Hearth does not support this option yet");
   EXPECT_EQ(only_error(in("backend", "  option redispach\n")),
             "t.cfg:2: 'option redispach': unknown option; supported: redispatch, persist, "
             "prefer-last-server, dontlognull, dontlog-normal, logasap, log-separate-errors, "
