@@ -1,10 +1,12 @@
 #include "admin/frontend_commands.h"
 
 #include <atomic>
-#include <charconv>
+#include <climits>
 #include <cstdio>
+#include <optional>
 
 #include "admin/cli_target.h"
+#include "config/units.h"
 #include "net/listener.h"
 #include "stream/frontend.h"
 
@@ -14,9 +16,10 @@ namespace {
 using State = stream::Frontend::AdminState;
 
 bool parse_int(const std::string& s, int* out) {
-  const char* end = s.data() + s.size();
-  auto [p, ec] = std::from_chars(s.data(), end, *out);
-  return !s.empty() && ec == std::errc() && p == end;
+  const std::optional<int64_t> v = config::parse_int(s);
+  if (!v || *v < INT_MIN || *v > INT_MAX) return false;
+  *out = int(*v);
+  return true;
 }
 
 // Calls f(listener) for each of the frontends' listeners, on its own thread.

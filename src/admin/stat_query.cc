@@ -1,25 +1,21 @@
 #include "admin/stat_query.h"
 
-#include <charconv>
+#include <climits>
+#include <optional>
 
 #include "admin/stats_json.h"
 #include "backend/server.h"
+#include "config/units.h"
 
 namespace hearth::admin {
 namespace {
 
+// An int, as config::parse_int reads it.
 bool parse_int(const std::string& s, int* out) {
-  const char* end = s.data() + s.size();
-  auto [p, ec] = std::from_chars(s.data(), end, *out);
-  return !s.empty() && ec == std::errc() && p == end;
-}
-
-// An integer field value (counters may exceed int).
-bool is_number(const std::string& s) {
-  if (s.empty()) return false;
-  for (size_t i = s[0] == '-' ? 1 : 0; i < s.size(); ++i)
-    if (s[i] < '0' || s[i] > '9') return false;
-  return s != "-";
+  const std::optional<int64_t> v = config::parse_int(s);
+  if (!v || *v < INT_MIN || *v > INT_MAX) return false;
+  *out = int(*v);
+  return true;
 }
 
 }  // namespace
@@ -77,16 +73,10 @@ std::string stat_typed(const std::vector<StatRow>& rows) {
                                                        : 'S';
     const std::string head = std::string(1, letter) + "." + r.f[kIid] + "." +
                              (r.type == StatType::kServer ? r.f[kSid] : "0") + ".";
-    for (size_t f = 0; f < kStatFieldCount; ++f) {
-      const StatFieldMeta& m = stat_field_meta(r.type, f);
-      const bool keep_empty = f == kLastChk && !r.f[kCheckStatus].empty();
-      if (f == kModSep || (r.f[f].empty() && !keep_empty) || !m.tags) continue;
-      const bool str = std::string(m.type) == "str";
-      if (!str && !is_number(r.f[f])) continue;
-      const size_t pos = f > kModSep ? f - 1 : f;
+    for_each_typed_field(r, [&](size_t f, size_t pos, const StatFieldMeta& m) {
       o += head + std::to_string(pos) + "." + kStatFieldNames[f] + ".1:" + m.tags + ":" + m.type +
            ":" + r.f[f] + "\n";
-    }
+    });
   }
   return o + "\n";
 }

@@ -101,31 +101,38 @@ bool is_number(const std::string& s) {
   return true;
 }
 
+}  // namespace
+
+void for_each_typed_field(const StatRow& r,
+                          const std::function<void(size_t, size_t, const StatFieldMeta&)>& f) {
+  for (size_t i = 0; i < kStatFieldCount; ++i) {
+    const StatFieldMeta& m = stat_field_meta(r.type, i);
+    const bool keep_empty = i == kLastChk && !r.f[kCheckStatus].empty();
+    if (i == kModSep || (r.f[i].empty() && !keep_empty) || !m.tags) continue;
+    if (std::string(m.type) != "str" && !is_number(r.f[i])) continue;
+    f(i, i > kModSep ? i - 1 : i, m);
+  }
+}
+
+namespace {
+
 void append_row(std::string& o, const StatRow& r) {
   const std::string id = r.type == StatType::kServer ? r.f[kSid] : "0";
   bool first = true;
   o.push_back('[');
-  for (size_t f = 0; f < kStatFieldCount; ++f) {
-    const StatFieldMeta& m = stat_field_meta(r.type, f);
-    // As HAProxy, a checked server's last_chk is there even when empty.
-    const bool keep_empty = f == kLastChk && !r.f[kCheckStatus].empty();
-    if (f == kModSep || (r.f[f].empty() && !keep_empty) || !m.tags) continue;
-    const bool str = std::string(m.type) == "str";
-    if (!str && !is_number(r.f[f])) continue;
+  for_each_typed_field(r, [&](size_t f, size_t pos, const StatFieldMeta& m) {
     if (!first) o.push_back(',');
     first = false;
-    // Positions count the fields without the "-" that ends the static ones.
-    const size_t pos = f > kModSep ? f - 1 : f;
     o += std::string("{\"objType\":\"") + type_word(r.type) + "\",\"proxyId\":" + r.f[kIid] +
          ",\"id\":" + id + ",\"field\":{\"pos\":" + std::to_string(pos) + ",\"name\":\"" +
          kStatFieldNames[f] + "\"},\"processNum\":1," + json_tags(m.tags) +
          ",\"value\":{\"type\":\"" + m.type + "\",\"value\":";
-    if (str)
+    if (std::string(m.type) == "str")
       json_append_string(o, r.f[f]);
     else
       o += r.f[f];
     o += "}}";
-  }
+  });
   o.push_back(']');
 }
 

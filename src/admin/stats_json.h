@@ -3,6 +3,7 @@
 // row of one object per field that has a value, with the field's position, its
 // tags (origin, nature, scope) and its typed value.
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,13 @@ struct StatFieldMeta {
 
 // Returns: the tags and type of `field` in a row of `type` (stat_field_meta.cc).
 const StatFieldMeta& stat_field_meta(StatType type, size_t field);
+
+// Calls f(field, pos, meta) for each field of `row` the typed forms (JSON,
+// "show stat typed") print: those with tags and a value of their type (a
+// checked server's last_chk even when empty, as HAProxy). `pos` counts the
+// fields without the "-" that ends the static ones.
+void for_each_typed_field(const StatRow& row,
+                          const std::function<void(size_t, size_t, const StatFieldMeta&)>& f);
 
 // Returns: `rows` as JSON, ending with a line break.
 std::string stat_json(const std::vector<StatRow>& rows);

@@ -2,11 +2,14 @@
 
 #include <cctype>
 #include <charconv>
+#include <climits>
+#include <optional>
 
 #include "admin/cli_target.h"
 #include "backend/backend.h"
 #include "backend/server.h"
 #include "config/enums.h"
+#include "config/units.h"
 
 namespace hearth::admin {
 namespace {
@@ -23,9 +26,10 @@ bool static_weights(const backend::Backend& be) {
 
 // Parses a non-negative decimal count. Returns: false if `s` is not one.
 bool parse_count(const std::string& s, int* out) {
-  const char* end = s.data() + s.size();
-  auto [p, ec] = std::from_chars(s.data(), end, *out);
-  return ec == std::errc() && p == end && *out >= 0;
+  const std::optional<int64_t> v = config::parse_int(s);
+  if (!v || *v < 0 || *v > INT_MAX) return false;
+  *out = int(*v);
+  return true;
 }
 
 std::string get_weight(const std::vector<std::string>& w,
