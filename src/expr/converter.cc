@@ -405,6 +405,7 @@ bool conv_regsub(const Arg* a, size_t n, Sample& s, FetchContext&) {
   static thread_local std::string repl;
   auto put = [&](std::string_view t) {
     if (o + t.size() > c.size) return false;
+    if (t.empty()) return true;  // an empty view may carry no pointer at all
     std::memcpy(c.data + o, t.data(), t.size());
     o += t.size();
     return true;

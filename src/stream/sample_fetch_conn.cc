@@ -11,6 +11,7 @@
 #include "stream/http_stream.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
+#include "stream/stick_counters.h"
 
 namespace hearth::stream {
 namespace {
@@ -96,7 +97,7 @@ bool TxnFetch::fetch_conn_side(const expr::FetchDef& def, expr::Sample& out) {
 
 bool TxnFetch::fetch_rate(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                           expr::Sample& out) {
-  const int64_t now = EventLoop::current()->now_ms();
+  const int64_t now = stick_now();  // the loop's clock, or a monotonic one outside a loop
   switch (def.id) {
     case FetchId::kFeReqRate:
     case FetchId::kFeSessRate: {
