@@ -1,8 +1,10 @@
 // Compiles the first line of the input as an access-log format (log-format,
 // unique-id-format) and as a rule value, as the configuration parser does,
 // and renders what compiled for a record whose request line and captures
-// come from the rest of the input. Checks that rendering is deterministic and
-// that a format that compiles never prints a line break it was not given.
+// come from the rest of the input. Checks that rendering is deterministic and,
+// for an HTTP proxy (which encodes its samples' control characters, as
+// HAProxy), that a format that compiles never prints a line break it was not
+// given. (In TCP mode a sample may hold one: str(a\nb), url_dec.)
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -29,6 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
   std::string err;
   stream::TxnFetch ctx(expr::kUseConn, nullptr, nullptr, nullptr, nullptr, nullptr);
+  const bool http = size % 2 == 0;
+  ctx.set_http_mode(http);
   if (auto rule = expr::LogFormat::parse(fmt, expr::kUseAny, &err)) (void)rule->eval(ctx);
   err.clear();
   auto f = expr::LogFormat::parse_log(fmt, expr::kUseAny, &err);
@@ -51,7 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   f->render(&ctx, r, &a);
   f->render(&ctx, r, &b);
   check(a == b);
-  if (fmt.find('\n') == std::string_view::npos && fmt.find('\r') == std::string_view::npos)
+  if (http && fmt.find('\n') == std::string_view::npos && fmt.find('\r') == std::string_view::npos)
     check(a.find('\n') == std::string::npos && a.find('\r') == std::string::npos);
   return 0;
 }

@@ -9,6 +9,10 @@ namespace hearth::admin {
 std::string cli_show_events(const std::vector<std::string>& w) {
   if (w.size() == 2) {
     std::string out = "Event rings (show events NAME [-n] prints one):\n";
+    // The debug converter's file descriptor sinks come first, as in HAProxy.
+    out +=
+        "    stdout     : type=fd, 0 dropped, standard output (fd#1)\n"
+        "    stderr     : type=fd, 0 dropped, standard output (fd#2)\n";  // sic, HAProxy 2.6
     for (const auto& r : stream::all_rings()) {
       char line[160];
       snprintf(line, sizeof line, "    %-10s : type=buffer, %llu dropped, ", r->name().c_str(),
@@ -17,6 +21,7 @@ std::string cli_show_events(const std::vector<std::string>& w) {
     }
     return out + "\n";
   }
+  if (w[2] == "stdout" || w[2] == "stderr") return "\n";  // nothing is kept there
   const auto ring = stream::find_ring(w[2]);
   if (!ring) return "No such event sink\n";
   bool only_new = false;

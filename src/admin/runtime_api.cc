@@ -29,6 +29,7 @@
 #include "backend/health_check.h"
 #include "core/clock.h"
 #include "core/pool.h"
+#include "core/task_profile.h"
 #include "net/connection.h"
 #include "net/pipe_pool.h"
 #include "net/tls_stats.h"
@@ -126,6 +127,15 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
     session.experimental = w[1] == "on";
     return "\n";
   }
+  if (is({"set", "profiling"})) {  // profiling.tasks at run time (memory profiling: none)
+    if (!admin) return "Permission denied\n\n";
+    if (w.size() != 4 || w[2] != "tasks" || (w[3] != "on" && w[3] != "off" && w[3] != "auto"))
+      return "Expects 'set profiling tasks on|off|auto' (Hearth has no memory profiling).\n\n";
+    set_profiling_mode(w[3] == "on"    ? ProfilingMode::kOn
+                       : w[3] == "off" ? ProfilingMode::kOff
+                                       : ProfilingMode::kAuto);
+    return "\n";
+  }
   if (is({"disable", "server"}) || is({"enable", "server"})) {
     if (!admin) return "Permission denied\n\n";
     return set_server_state(w.size() > 2 ? w[2] : "", w[0] == "enable");
@@ -177,6 +187,7 @@ std::string RuntimeApi::help() const {
          "  prepare map|acl NAME          : start a new version\n"
          "  commit map|acl @VER NAME      : make a version current\n"
          "  experimental-mode [on|off]    : allow experimental commands (admin)\n"
+         "  set profiling tasks on|off|auto : task profiling (cpu_ns_*, lat_ns_*; admin)\n"
          "  disable server BACKEND/SERVER : stop sending traffic to a server (admin)\n"
          "  show servers state [BACKEND]  : server states, as a state file (version 1)\n"
          "  set server BE/SRV state ready|drain|maint : change a server's state (admin)\n"

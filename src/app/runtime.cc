@@ -14,9 +14,11 @@
 #include "config/validate_binds.h"
 #include "core/clock.h"
 #include "core/per_thread.h"
+#include "core/task_profile.h"
 #include "mux/mux_h1.h"
 #include "net/pipe_pool.h"
 #include "stick/registry.h"
+#include "stream/event_sinks.h"
 #include "stream/sample_fetch.h"
 #include "stream/session_log.h"
 
@@ -466,6 +468,11 @@ void Runtime::open_global_logs(const config::Config& cfg, std::vector<std::strin
 void Runtime::create_rings(const config::Config& cfg) {
   stream::clear_rings();
   ring_bufsize_ = size_t(cfg.global.tune_bufsize);
+  // buf0 first (listed before the configuration's rings, as in HAProxy),
+  // unless the configuration has its own.
+  bool own_buf0 = false;
+  for (const config::RingConfig& r : cfg.rings) own_buf0 |= r.name == "buf0";
+  stream::install_event_sinks(!own_buf0);
   for (const config::RingConfig& r : cfg.rings)
     stream::register_ring(std::make_shared<stream::LogRing>(r));
 }
@@ -550,6 +557,9 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   tuning = Tuning{g.tune_maxaccept, g.tune_maxpollevents, g.tune_runqueue_depth,
                   g.tune_sndbuf_client, g.tune_rcvbuf_client};
   stream::set_log_uri_len(size_t(g.tune_http_logurilen));
+  set_profiling_mode(g.profiling_tasks == "on"    ? ProfilingMode::kOn
+                     : g.profiling_tasks == "off" ? ProfilingMode::kOff
+                                                  : ProfilingMode::kAuto);
   net::set_recv_enough(size_t(g.tune_recv_enough));
   rlimit nofile{};  // as apply_limits() left it
   getrlimit(RLIMIT_NOFILE, &nofile);

@@ -134,11 +134,32 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
   if (!any_usable) return TakeResult::kNoServer;
   QueueWaiter* w = QueueWaiter::create(loop, t, lb);
   if (!w) return TakeResult::kQueueFull;
-  queue_.push_back(&w->hook);
+  enqueue_locked(w);
   raise_max(counters.max_queue, ++queue_len_);
   if (lb.forced) raise_max(lb.forced->counters.max_queue, server_queue_locked(lb.forced));
   *waiter = w;
   return TakeResult::kQueued;
+}
+
+// By priority (LbRequest::prio_class, prio_key), after its equals. Without
+// priorities every key grows with time: the new waiter goes at the back
+// without a walk.
+void Backend::enqueue_locked(QueueWaiter* w) {
+  auto before = [](const LbRequest& a, const LbRequest& b) {
+    return a.prio_class < b.prio_class || (a.prio_class == b.prio_class && a.prio_key < b.prio_key);
+  };
+  ListHook* back = queue_.back();
+  if (!back || !before(w->req, container_of<QueueWaiter, &QueueWaiter::hook>(back)->req)) {
+    queue_.push_back(&w->hook);
+    return;
+  }
+  for (ListHook* h = queue_.front(); h && h != queue_.end_marker(); h = h->next) {
+    if (before(w->req, container_of<QueueWaiter, &QueueWaiter::hook>(h)->req)) {
+      List::insert_before(h, &w->hook);
+      return;
+    }
+  }
+  queue_.push_back(&w->hook);
 }
 
 size_t Backend::server_queue_locked(const Server* s) {

@@ -133,6 +133,7 @@ class Backend {
   // Waiters for s in particular (nullptr: those any server would do, the
   // algorithm's). Requires: mu_ held.
   size_t server_queue_locked(const Server* s);
+  void enqueue_locked(QueueWaiter* w);
 
   std::string name_;
   LbKind lb_kind_;

@@ -40,6 +40,10 @@ struct LbRequest {
   bool forced_down_ok = false;
   // force-persist: a failed connect is never redispatched elsewhere.
   bool no_redispatch = false;
+  // Its place in the backend's queue if it waits: the lower class first,
+  // then the lower key (arrival ms plus set-priority-offset), then arrival.
+  int32_t prio_class = 0;
+  int64_t prio_key = 0;
 };
 
 class LbAlgorithm {

@@ -43,6 +43,16 @@ void parse_hard_stop_after(const Directive& d, GlobalConfig& g, Reporter& rep) {
   if (auto ms = duration_arg(d, 1, "hard-stop-after", rep)) g.hard_stop_after = *ms;
 }
 
+// profiling.tasks auto|on|off (core/task_profile.h).
+void parse_profiling_tasks(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, "profiling.tasks", 2, 2, "profiling.tasks auto|on|off", rep)) return;
+  if (d[1] == "auto" || d[1] == "on" || d[1] == "off") {
+    g.profiling_tasks = d[1];
+    return;
+  }
+  rep.error(d.loc, "profiling.tasks", "expects 'auto', 'on' or 'off', got '" + d[1] + "'");
+}
+
 void parse_bufsize(const Directive& d, GlobalConfig& g, Reporter& rep) {
   if (!check_arity(d, "tune.bufsize", 2, 2, "tune.bufsize BYTES", rep)) return;
   auto n = parse_size(d[1]);
@@ -114,6 +124,7 @@ const GlobalKeyword kKeywords[] = {
     {"hard-stop-after", parse_hard_stop_after},
     {"stats", parse_stats_keyword},
     {"tune.bufsize", parse_bufsize},
+    {"profiling.tasks", parse_profiling_tasks},
     {"tune.http.maxhdr", parse_maxhdr},
     {"tune.maxrewrite", parse_maxrewrite},
     {"tune.idle-pool.shared", parse_idle_pool_shared},

@@ -22,8 +22,6 @@ const char* const kLaterActions[] = {"cache-store",
                                      "set-dst-port",
                                      "set-mark",
                                      "set-nice",
-                                     "set-priority-class",
-                                     "set-priority-offset",
                                      "set-src",
                                      "set-src-port",
                                      "set-tos",
@@ -398,7 +396,8 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
           ? "set-header, add-header, del-header, replace-header, replace-value, set-var, "
             "set-var-fmt, unset-var, set-path, set-pathq, set-query, set-uri, set-method, "
             "replace-path, replace-pathq, replace-uri, set-src, set-src-port, set-dst, "
-            "set-dst-port, set-timeout, early-hint, redirect, auth, capture, set-log-level, "
+            "set-dst-port, set-priority-class, set-priority-offset, set-timeout, early-hint, "
+            "redirect, auth, capture, set-log-level, "
             "disable-l7-retry, add-acl, del-acl, set-map, del-map, allow, deny, tarpit, return, "
             "reject, silent-drop, wait-for-body, normalize-uri, use-service, track-sc0, "
             "track-sc1, track-sc2, sc-inc-gpc, sc-inc-gpc0, sc-inc-gpc1, sc-set-gpt, sc-set-gpt0 "
@@ -448,6 +447,12 @@ void parse_http_rule(const Directive& d, ProxySection& s, Reporter& rep) {
       rep.error(d.loc, kw, "only 'location' redirects are possible on a response");
       return;
     }
+  } else if (request && (d[1] == "set-priority-class" || d[1] == "set-priority-offset")) {
+    rule.action = d[1] == "set-priority-class" ? HttpRule::Action::kSetPriorityClass
+                                               : HttpRule::Action::kSetPriorityOffset;
+    fixed(3);
+    args.words.resize(cond_at);
+    ok = parse_expr_action(args, kw, rule, rep);
   } else if (request && addr_action(d[1], &rule.action)) {
     fixed(3);
     args.words.resize(cond_at);

@@ -241,42 +241,44 @@ struct HttpRule {
     kReplaceValue,
     kReturn,
     kDeny,
-    kSetVar,          // set-var(name[,cond...]) EXPR
-    kSetVarFmt,       // set-var-fmt(name[,cond...]) FMT
-    kUnsetVar,        // unset-var(name)
-    kSetPath,         // set-path FMT
-    kSetPathq,        // set-pathq FMT
-    kSetQuery,        // set-query FMT
-    kSetUri,          // set-uri FMT
-    kSetMethod,       // set-method FMT
-    kReplacePath,     // replace-path REGEX REPLACEMENT
-    kReplacePathq,    // replace-pathq REGEX REPLACEMENT
-    kReplaceUri,      // replace-uri REGEX REPLACEMENT
-    kRedirect,        // redirect location|prefix|scheme FMT [options]
-    kAllow,           // allow: ends the evaluation of this list, nothing else
-    kSetStatus,       // set-status CODE [reason STR] (`status`, `value`)
-    kStrictMode,      // strict-mode on|off (`strict_on`)
-    kSetSrc,          // set-src EXPR (`expr`)
-    kSetSrcPort,      // set-src-port EXPR
-    kSetDst,          // set-dst EXPR
-    kSetDstPort,      // set-dst-port EXPR
-    kAuth,            // auth [realm REALM]: `value` holds the realm
-    kReject,          // http-request reject: closes the client connection, no answer
-    kSilentDrop,      // silent-drop: drops the client connection without telling it
-    kWaitForBody,     // wait-for-body time T [at-least N] (`wait_ms`, `at_least`)
-    kCapture,         // capture EXPR len N | id N (`expr`, `cap_id`)
-    kSetLogLevel,     // set-log-level LEVEL (`log_level`)
-    kDisableL7Retry,  // disable-l7-retry: no retry-on retry for this request
-    kTarpit,          // tarpit [reply options of deny]: deny after timeout tarpit
-    kSetTimeout,      // set-timeout server|tunnel MS|EXPR (`timeout_tunnel`, `wait_ms` or `expr`)
-    kEarlyHint,       // early-hint NAME FMT (`name`, `value` or `fmt`, `eh_group`)
-    kNormalizeUri,    // normalize-uri NORMALIZER [full|strict] (`normalizer`)
-    kAddAcl,          // add-acl(FILE) KEYFMT (`pat_ref`, `fmt`)
-    kDelAcl,          // del-acl(FILE) KEYFMT
-    kSetMap,          // set-map(FILE) KEYFMT VALUEFMT (`fmt`, `fmt2`)
-    kDelMap,          // del-map(FILE) KEYFMT
-    kUseService,      // use-service NAME (`name`): a built-in service answers
-    kStick,           // track-sc*, sc-inc-gpc*, sc-set-gpt* (`stick`)
+    kSetVar,            // set-var(name[,cond...]) EXPR
+    kSetVarFmt,         // set-var-fmt(name[,cond...]) FMT
+    kUnsetVar,          // unset-var(name)
+    kSetPath,           // set-path FMT
+    kSetPathq,          // set-pathq FMT
+    kSetQuery,          // set-query FMT
+    kSetUri,            // set-uri FMT
+    kSetMethod,         // set-method FMT
+    kReplacePath,       // replace-path REGEX REPLACEMENT
+    kReplacePathq,      // replace-pathq REGEX REPLACEMENT
+    kReplaceUri,        // replace-uri REGEX REPLACEMENT
+    kRedirect,          // redirect location|prefix|scheme FMT [options]
+    kAllow,             // allow: ends the evaluation of this list, nothing else
+    kSetStatus,         // set-status CODE [reason STR] (`status`, `value`)
+    kStrictMode,        // strict-mode on|off (`strict_on`)
+    kSetSrc,            // set-src EXPR (`expr`)
+    kSetSrcPort,        // set-src-port EXPR
+    kSetDst,            // set-dst EXPR
+    kSetDstPort,        // set-dst-port EXPR
+    kAuth,              // auth [realm REALM]: `value` holds the realm
+    kReject,            // http-request reject: closes the client connection, no answer
+    kSilentDrop,        // silent-drop: drops the client connection without telling it
+    kWaitForBody,       // wait-for-body time T [at-least N] (`wait_ms`, `at_least`)
+    kCapture,           // capture EXPR len N | id N (`expr`, `cap_id`)
+    kSetLogLevel,       // set-log-level LEVEL (`log_level`)
+    kDisableL7Retry,    // disable-l7-retry: no retry-on retry for this request
+    kTarpit,            // tarpit [reply options of deny]: deny after timeout tarpit
+    kSetTimeout,        // set-timeout server|tunnel MS|EXPR (`timeout_tunnel`, `wait_ms` or `expr`)
+    kEarlyHint,         // early-hint NAME FMT (`name`, `value` or `fmt`, `eh_group`)
+    kNormalizeUri,      // normalize-uri NORMALIZER [full|strict] (`normalizer`)
+    kAddAcl,            // add-acl(FILE) KEYFMT (`pat_ref`, `fmt`)
+    kDelAcl,            // del-acl(FILE) KEYFMT
+    kSetMap,            // set-map(FILE) KEYFMT VALUEFMT (`fmt`, `fmt2`)
+    kDelMap,            // del-map(FILE) KEYFMT
+    kUseService,        // use-service NAME (`name`): a built-in service answers
+    kStick,             // track-sc*, sc-inc-gpc*, sc-set-gpt* (`stick`)
+    kSetPriorityClass,  // set-priority-class EXPR (`expr`): the queue's class
+    kSetPriorityOffset,  // set-priority-offset EXPR: ms added to the queue key
   } action;
   std::string name;   // header name for set/add/del/replace
   std::string value;  // header value for set/add; replacement format for replace-*;
@@ -556,11 +558,12 @@ struct GlobalConfig {
   // connection is kept (low) / a new one first closes an idle one (high).
   int tune_pool_low_fd_ratio = 20;
   int tune_pool_high_fd_ratio = 25;
-  int tune_runqueue_depth = 0;  // tasklets run per loop turn; 0: those queued before it
-  int tune_rcvbuf_client = 0;   // SO_RCVBUF of accepted sockets; 0: the system's
-  int tune_sndbuf_client = 0;   // SO_SNDBUF of accepted sockets
-  int tune_rcvbuf_server = 0;   // SO_RCVBUF of server sockets
-  int tune_sndbuf_server = 0;   // SO_SNDBUF of server sockets
+  std::string profiling_tasks = "auto";  // profiling.tasks: auto, on or off
+  int tune_runqueue_depth = 0;           // tasklets run per loop turn; 0: those queued before it
+  int tune_rcvbuf_client = 0;            // SO_RCVBUF of accepted sockets; 0: the system's
+  int tune_sndbuf_client = 0;            // SO_SNDBUF of accepted sockets
+  int tune_rcvbuf_server = 0;            // SO_RCVBUF of server sockets
+  int tune_sndbuf_server = 0;            // SO_SNDBUF of server sockets
   // Characters of the request line a log keeps: N when set; 1023 when not
   // (HAProxy's 1024-byte capture keeps a NUL).
   int tune_http_logurilen = 1023;

@@ -14,6 +14,7 @@
 #include "config/parse_context.h"
 #include "config/table_refs.h"
 #include "config/userlist_section.h"
+#include "expr/event_sink.h"
 #include "expr/pattern_ref.h"
 
 namespace hearth::config {
@@ -467,8 +468,10 @@ std::vector<std::string> expand_directories(const std::vector<std::string>& path
 }  // namespace detail
 
 ParseResult parse_files(const std::vector<std::string>& paths, const EnvLookup& env) {
-  // A configuration starts a new set of pattern references (maps, ACL files).
+  // A configuration starts a new set of pattern references (maps, ACL files)
+  // and of event sinks (the debug converter's).
   expr::PatRefRegistry::instance().reset();
+  expr::reset_event_sinks();
   ParseResult result;
   detail::ConfigParser parser(env, result);
   for (const std::string& path : detail::expand_directories(paths, result)) {
@@ -487,6 +490,7 @@ ParseResult parse_files(const std::vector<std::string>& paths, const EnvLookup& 
 ParseResult parse_string(const std::string& text, const std::string& filename,
                          const EnvLookup& env) {
   expr::PatRefRegistry::instance().reset();
+  expr::reset_event_sinks();
   ParseResult result;
   detail::ConfigParser parser(env, result);
   parser.parse_text(text, filename);

@@ -4,6 +4,7 @@
 #include "config/keywords.h"
 #include "config/parse_context.h"
 #include "config/units.h"
+#include "expr/event_sink.h"
 
 namespace hearth::config::detail {
 namespace {
@@ -59,6 +60,7 @@ int open_ring(const Directive& d, Config& config, Reporter& rep) {
   r.name = d[1];
   r.size = size_t(config.global.tune_bufsize);
   r.maxlen = config.global.tune_bufsize;
+  expr::declare_event_sink(r.name);  // the debug converter may name it from now on
   config.rings.push_back(std::move(r));
   return int(config.rings.size()) - 1;
 }

@@ -36,6 +36,9 @@ struct TcpRule {
     kExpectProxy,
     // track-sc*, sc-inc-gpc*, sc-set-gpt* (`stick`); the rules go on.
     kStick,
+    // tcp-request content set-priority-class / set-priority-offset EXPR.
+    kSetPriorityClass,
+    kSetPriorityOffset,
   } action = Action::kAccept;
   std::shared_ptr<const expr::Condition> cond;   // if/unless; null: always
   std::shared_ptr<const expr::SampleExpr> expr;  // set-var, set-src & co, capture

@@ -32,8 +32,6 @@ const Later kLater[] = {
     {"set-mark", nullptr},
     {"set-tos", nullptr},
     {"set-nice", nullptr},
-    {"set-priority-class", nullptr},
-    {"set-priority-offset", nullptr},
     {"set-bandwidth-limit", nullptr},
 };
 
@@ -118,8 +116,9 @@ const char* supported_of(Kind k) {
              "set-log-level, sc-inc-gpc, sc-inc-gpc0, sc-inc-gpc1, sc-set-gpt or sc-set-gpt0";
     case Kind::kContent:
       return "accept, reject, silent-drop, set-var, set-var-fmt, unset-var, set-log-level, "
-             "capture, set-src, set-src-port, set-dst, set-dst-port, track-sc0, track-sc1, "
-             "track-sc2, sc-inc-gpc, sc-inc-gpc0, sc-inc-gpc1, sc-set-gpt or sc-set-gpt0";
+             "capture, set-src, set-src-port, set-dst, set-dst-port, set-priority-class, "
+             "set-priority-offset, track-sc0, track-sc1, track-sc2, sc-inc-gpc, sc-inc-gpc0, "
+             "sc-inc-gpc1, sc-set-gpt or sc-set-gpt0";
     case Kind::kConnection:
       return "accept, reject, silent-drop, expect-proxy layer4, set-var, set-var-fmt, "
              "unset-var, set-src, set-src-port, set-dst, set-dst-port, track-sc0, track-sc1, "
@@ -265,6 +264,21 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
   } else if (kind != Kind::kResponse && (action == "set-src" || action == "set-src-port" ||
                                          action == "set-dst" || action == "set-dst-port")) {
     if (!parse_addr_action(d, action, kw, where, rule, rep)) return;
+    cond_at = 4;
+  } else if ((action == "set-priority-class" || action == "set-priority-offset") &&
+             kind == Kind::kContent) {
+    rule.action =
+        action == "set-priority-class" ? Action::kSetPriorityClass : Action::kSetPriorityOffset;
+    if (d.size() < 4 || d[3] == "if" || d[3] == "unless") {
+      rep.error(d.loc, kw, "missing argument: expects " + action + " EXPR");
+      return;
+    }
+    std::string err;
+    rule.expr = expr::parse_sample_expr(d[3], where, &err);
+    if (!rule.expr) {
+      rep.error(d.loc, kw, err);
+      return;
+    }
     cond_at = 4;
   } else if (action == "expect-proxy" && kind == Kind::kConnection) {
     if (d.size() < 4 || d[3] != "layer4") {

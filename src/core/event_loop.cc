@@ -118,12 +118,16 @@ void EventLoop::run_once(int max_wait_ms) {
     }
   }
   int n = epoll_wait(epfd_, events_.data(), int(events_.size()), timeout);
+  // Auto profiling watches how long the loop's work takes (not its waits).
+  const bool watch = profiling_mode() == ProfilingMode::kAuto;
+  const int64_t work_start = watch ? mono_ns() : 0;
   now_ = clock_->now_ms();
   for (int i = 0; i < n; ++i)
     static_cast<FdHandler*>(events_[i].data.ptr)->on_fd_event(events_[i].events);
   runq_.run_batch(runqueue_depth_);
   now_ = clock_->now_ms();
   timers_.run_expired(now_);
+  if (watch) note_loop_time(mono_ns() - work_start);
 }
 
 void EventLoop::set_limits(int max_events, int runqueue_depth) {

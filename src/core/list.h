@@ -47,14 +47,15 @@ class List {
     for (ListHook *h = head_.next, *n = h->next; h != &head_; h = n, n = h->next) f(h);
   }
   const ListHook* end_marker() const { return &head_; }
-
- private:
+  // Requires: h is not linked anywhere; pos is in this list (or its head).
   static void insert_before(ListHook* pos, ListHook* h) {
     h->prev = pos->prev;
     h->next = pos;
     pos->prev->next = h;
     pos->prev = h;
   }
+
+ private:
   ListHook head_;
 };
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "core/list.h"
+#include "core/task_profile.h"
 
 namespace hearth {
 
@@ -24,13 +25,21 @@ struct Tasklet {
   void* ctx = nullptr;
   uint32_t state = 0;
   ListHook hook;
+  // Where its calls are counted (cpu_calls & co; null: nowhere).
+  TaskProfile* prof = nullptr;
 
   Tasklet() = default;
   Tasklet(TaskletFn f, void* c) : fn(f), ctx(c) {}
   Tasklet(const Tasklet&) = delete;
   Tasklet& operator=(const Tasklet&) = delete;
   // A tasklet must not be freed while queued.
-  ~Tasklet() { hook.unlink(); }
+  ~Tasklet() {
+    hook.unlink();
+    if (prof) forget_running(prof);
+  }
+  // The tasklet running now frees its profile: the run queue must not add
+  // the call's time to it.
+  static void forget_running(const TaskProfile* p);
   bool queued() const { return hook.linked(); }
   void cancel() {
     hook.unlink();
@@ -49,7 +58,9 @@ class RunQueue {
   // Adds `why` to the tasklet's state and queues it if it is not queued yet.
   void wake(Tasklet* t, uint32_t why) {
     t->state |= why;
-    if (!t->queued()) q_.push_back(&t->hook);
+    if (t->queued()) return;
+    q_.push_back(&t->hook);
+    if (t->prof && profiling_active()) t->prof->woken_ns = mono_ns();
   }
   bool empty() const { return q_.empty(); }
   // Tasklets queued now (walks the queue: for the runtime API).

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <fstream>
 
+#include "expr/map.h"
+
 namespace hearth::expr {
 namespace {
 
@@ -62,6 +64,25 @@ bool int_op(std::string_view w, IntOp* op) {
   return true;
 }
 
+// ACL keywords that are not the sample fetch of the same name: the fetch
+// they stand for and their derivatives. The ACL "hdr" reads the request
+// where the fetch "hdr" follows the rule's direction.
+struct AclKeyword {
+  std::string_view name, fetch, derivatives;
+};
+constexpr AclKeyword kAclKeywords[] = {
+    {"hdr", "req.hdr", "beg dir dom end len reg sub"},
+    {"scook", "res.cook", "beg dir dom end len reg sub"},
+    {"req_rdp_cookie", "req.rdp_cookie", ""},
+    {"req_rdp_cookie_cnt", "req.rdp_cookie_cnt", ""},
+};
+
+const AclKeyword* acl_keyword(std::string_view name) {
+  for (const AclKeyword& k : kAclKeywords)
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
 // An ACL derivative ("path_beg", "hdr_dom(host)"): the fetch's own name and
 // the match its suffix names. Returns: false if `criterion` is not one.
 bool derivative(std::string_view criterion, std::string* expr_text, MatchMethod* m) {
@@ -69,14 +90,20 @@ bool derivative(std::string_view criterion, std::string* expr_text, MatchMethod*
   const std::string_view name = criterion.substr(0, name_end);
   const size_t us = name.rfind('_');
   if (us == std::string_view::npos) return false;
-  const std::string_view base = name.substr(0, us), suffix = name.substr(us + 1);
-  const FetchDef* f = find_fetch(base);
-  if (!f || f->derivatives.empty()) return false;
+  std::string_view base = name.substr(0, us);
+  const std::string_view suffix = name.substr(us + 1);
+  std::string_view derivatives;
+  if (const AclKeyword* k = acl_keyword(base)) {
+    base = k->fetch;
+    derivatives = k->derivatives;
+  } else if (const FetchDef* f = find_fetch(base)) {
+    derivatives = f->derivatives;
+  }
   bool listed = false;
-  for (size_t p = 0; p < f->derivatives.size();) {
-    size_t e = f->derivatives.find(' ', p);
-    if (e == std::string_view::npos) e = f->derivatives.size();
-    listed = listed || f->derivatives.substr(p, e - p) == suffix;
+  for (size_t p = 0; p < derivatives.size();) {
+    size_t e = derivatives.find(' ', p);
+    if (e == std::string_view::npos) e = derivatives.size();
+    listed = listed || derivatives.substr(p, e - p) == suffix;
     p = e + 1;
   }
   auto method = match_method_of(suffix);
@@ -170,16 +197,21 @@ bool Acl::eval(FetchContext& ctx) const {
 namespace {
 
 // Reads a -f file into its ref, once per process.
-bool load_acl_file(const std::string& path, PatternSource& files, std::string* err) {
+// `as_map` (-M): the file is a map's, whose first column holds the patterns.
+bool load_acl_file(const std::string& path, bool as_map, PatternSource& files, std::string* err) {
   std::shared_ptr<PatRef> ref = PatRefRegistry::instance().file_ref(path);
   std::vector<PatEntry> entries;
   if (!ref->loaded()) {
     std::vector<std::string> lines;
     if (!files.read_lines(path, &lines, err)) return false;
-    entries.reserve(lines.size());
-    for (std::string& l : lines) entries.push_back(PatEntry{std::move(l)});
+    if (as_map) {
+      entries = Map::entries_of(lines);
+    } else {
+      entries.reserve(lines.size());
+      for (std::string& l : lines) entries.push_back(PatEntry{std::move(l)});
+    }
   }
-  return ref->mark_loaded(false, std::move(entries), err);
+  return ref->mark_loaded(false, as_map, std::move(entries), err);
 }
 
 bool parse_uid(const std::string& v, int* uid) {
@@ -200,7 +232,7 @@ bool inline_set(const std::string& criterion, const Patterns& patterns, bool ica
                                             uid);
   std::vector<PatEntry> entries;
   for (const auto& p : patterns) entries.push_back(PatEntry{p.text, "", 0, p.op});
-  ref->mark_loaded(false, std::move(entries), err);
+  ref->mark_loaded(false, false, std::move(entries), err);
   std::shared_ptr<PatExpr> x = ref->expr_for(PatKind{method, icase}, err);
   if (!x) {
     // The entry's own message says what is wrong with it.
@@ -230,6 +262,9 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
     return false;
   }
   std::string text = words[0];
+  const size_t name_end = text.find_first_of("(,");
+  if (const AclKeyword* k = acl_keyword(std::string_view(text).substr(0, name_end)))
+    text = std::string(k->fetch) + (name_end == std::string::npos ? "" : text.substr(name_end));
   std::optional<MatchMethod> method;
   MatchMethod derived;
   std::string base_text;
@@ -248,6 +283,7 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
   };
   size_t i = 1;
   bool icase = false;
+  bool as_map = false;  // -M: the next -f files are maps
   bool loaded = false;  // a -f file was read, even an empty one
   bool explicit_method = false;
   std::vector<Pattern> patterns;
@@ -261,13 +297,11 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
     }
     if (f == "-i") {
       icase = true;
+    } else if (f == "-M") {
+      as_map = true;
     } else if (f == "-n") {
       // Host names are never resolved in patterns: nothing to forbid.
-    } else if (f == "-m" || f == "-f" || f == "-u" || f == "-M") {
-      if (f == "-M") {
-        *err = "flag '-M' (map files as ACL patterns) is not supported by Hearth yet";
-        return false;
-      }
+    } else if (f == "-m" || f == "-f" || f == "-u") {
       if (i + 1 >= words.size()) {
         *err = "flag '" + f + "' expects an argument";
         return false;
@@ -286,7 +320,7 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
           return false;
         }
       } else if (f == "-f") {
-        if (!load_acl_file(v, files, err)) return false;
+        if (!load_acl_file(v, as_map, files, err)) return false;
         pattern_files.push_back({v, icase});
         loaded = true;
       } else if (!parse_uid(v, &uid)) {
@@ -294,7 +328,7 @@ bool parse_acl_test(const std::vector<std::string>& words, PatternSource& files,
         return false;
       }
     } else {
-      *err = "unknown flag '" + f + "' (expects -i, -f, -m, -n, -u or --)";
+      *err = "unknown flag '" + f + "' (expects -i, -f, -m, -M, -n, -u or --)";
       return false;
     }
   }

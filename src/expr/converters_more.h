@@ -59,5 +59,7 @@ bool json_query_sample(std::string_view json, const JsonPath& path, bool as_int,
 const ConvDef* find_jwt_converter(std::string_view name);
 // aes_gcm_dec (converters_aead.cc).
 const ConvDef* find_aead_converter(std::string_view name);
+// capture-req, capture-res, debug (converters_stream.cc).
+const ConvDef* find_stream_converter(std::string_view name);
 
 }  // namespace hearth::expr

@@ -65,6 +65,19 @@ bool check_uuid(std::vector<Arg>& args, std::string* err) {
   return false;
 }
 
+// meth(METHOD): a method name is an HTTP token.
+bool check_meth(std::vector<Arg>& args, std::string* err) {
+  for (char c : args[0].str) {
+    const bool tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!tchar) {
+      *err = "fetch method 'meth' expects a valid method, got '" + args[0].str + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
 // date([offset[,unit]]): unit s (default), ms or us, kept as the number of
 // units a second holds in args[1].sint.
 bool check_date(std::vector<Arg>& args, std::string* err) {
@@ -162,6 +175,11 @@ const std::vector<Named>& catalog() {
     FetchDef date_def = def(FetchId::kDate, ArgSpec{0, {A::kSint, A::kStr}}, T::kSint, kUseAnyCfg);
     date_def.check = check_date;
     add("date", std::move(date_def));
+    for (std::string_view n : {"proc", "nbproc"})
+      add(n, def(FetchId::kProc, none, T::kSint, kUseAnyCfg));
+    FetchDef meth_def = def(FetchId::kMeth, ArgSpec{1, {A::kStr}}, T::kMeth, kUseAnyCfg);
+    meth_def.check = check_meth;
+    add("meth", std::move(meth_def));
     add("rand", def(FetchId::kRand, ArgSpec{0, {A::kSint}}, T::kSint, kUseAnyCfg));
     add("var", def(FetchId::kVar, ArgSpec{1, {A::kVar, A::kStr}}, T::kAny, kUseAnyCfg));
     add("src", def(FetchId::kSrc, none, T::kAddr, kUseAny));
@@ -202,6 +220,20 @@ const std::vector<Named>& catalog() {
     add("fc_dst_is_local", def(FetchId::kFcDstIsLocal, none, T::kBool, kUseAny));
     add("fc_src_is_local", def(FetchId::kFcSrcIsLocal, none, T::kBool, kUseAny));
     add("stopping", def(FetchId::kStopping, none, T::kBool, kUseAny));
+    // The server connection's error, also once it is gone (logs).
+    add("bc_err", def(FetchId::kBcErr, none, T::kSint, kUseAny));
+    add("bc_err_str", def(FetchId::kBcErrStr, none, T::kStr, kUseAny));
+    add("ssl_bc_err", def(FetchId::kSslBcErr, none, T::kSint, kUseAny));
+    add("ssl_bc_err_str", def(FetchId::kSslBcErrStr, none, T::kStr, kUseAny));
+    // The stream's task profile (profiling.tasks): any rule but connection
+    // and session ones, which run before the stream exists.
+    add("cpu_calls", def(FetchId::kCpuCalls, none, T::kSint, kUseAny));
+    add("cpu_ns_avg", def(FetchId::kCpuNsAvg, none, T::kSint, kUseAny));
+    add("cpu_ns_tot", def(FetchId::kCpuNsTot, none, T::kSint, kUseAny));
+    add("lat_ns_avg", def(FetchId::kLatNsAvg, none, T::kSint, kUseAny));
+    add("lat_ns_tot", def(FetchId::kLatNsTot, none, T::kSint, kUseAny));
+    add("prio_class", def(FetchId::kPrioClass, none, T::kSint, kUseAny));
+    add("prio_offset", def(FetchId::kPrioOffset, none, T::kSint, kUseAny));
     add("fe_req_rate", def(FetchId::kFeReqRate, name_arg, T::kSint, kUseAny));
     add("fe_sess_rate", def(FetchId::kFeSessRate, name_arg, T::kSint, kUseAny));
     add("be_sess_rate", def(FetchId::kBeSessRate, name_arg, T::kSint, kUseAny));
@@ -320,7 +352,7 @@ const std::vector<Named>& catalog() {
     add("capture.req.method", def(FetchId::kCaptureReqMethod, none, T::kStr, txn));
     add("capture.req.uri", def(FetchId::kCaptureReqUri, none, T::kStr, txn));
     add("capture.req.ver", def(FetchId::kCaptureReqVer, none, T::kStr, txn));
-    add("capture.res.ver", def(FetchId::kCaptureResVer, none, T::kStr, kUseRes));
+    add("capture.res.ver", def(FetchId::kCaptureResVer, none, T::kStr, txn));  // none before
     // The slots exist in tcp mode too (tcp-request content capture), for the
     // stream's life: its log line reads them (with the connection's use).
     const uint8_t slots = kUseAny;
@@ -328,8 +360,9 @@ const std::vector<Named>& catalog() {
     add("capture.res.hdr", def(FetchId::kCaptureResHdr, ArgSpec{1, {A::kSint}}, T::kStr, slots));
     add("unique-id", def(FetchId::kUniqueId, none, T::kStr, txn));
     add("http_first_req", def(FetchId::kHttpFirstReq, none, T::kBool, txn));
+    // The method is the transaction's (HAProxy keeps it for the response).
+    add("method", def(FetchId::kMethod, none, T::kMeth, txn));
     const uint8_t req = kUseReq;  // gone once the response is analysed (HAProxy)
-    add("method", def(FetchId::kMethod, none, T::kMeth, req));
     add("path", def(FetchId::kPath, none, T::kStr, req, kStrDerivatives));
     add("pathq", def(FetchId::kPathq, none, T::kStr, req));
     add("url", def(FetchId::kUrl, none, T::kStr, req, kStrDerivatives));
@@ -347,8 +380,8 @@ const std::vector<Named>& catalog() {
     add("req.hdrs", def(FetchId::kReqHdrs, none, T::kStr, req));
     add("req.hdrs_bin", def(FetchId::kReqHdrsBin, none, T::kBin, req));
     add("req.hdr_names", def(FetchId::kReqHdrNames, name_arg, T::kStr, req));
-    // Of two aliases, only the ACL keyword HAProxy declares (urlp, hdr, cook,
-    // shdr) has derivatives: req.hdr_beg is no keyword.
+    // Of two aliases, only the ACL keyword HAProxy declares (urlp, cook, shdr;
+    // hdr and scook in acl.cc) has derivatives: req.hdr_beg is no keyword.
     for (std::string_view n : {"url_param", "urlp"})
       add(n, def(FetchId::kUrlParam, ArgSpec{0, {A::kStr, A::kStr}}, T::kStr, req,
                  n == "urlp" ? kStrDerivatives : std::string_view()));
@@ -356,9 +389,12 @@ const std::vector<Named>& catalog() {
     add("req.body_len", def(FetchId::kReqBodyLen, none, T::kSint, req));
     add("req.body_size", def(FetchId::kReqBodySize, none, T::kSint, req));
     add("req.body_param", def(FetchId::kReqBodyParam, ArgSpec{0, {A::kStr}}, T::kStr, req));
-    for (std::string_view n : {"req.hdr", "hdr"})
-      add(n, def(FetchId::kReqHdr, hdr_args, T::kStr, req,
-                 n == "hdr" ? kStrDerivatives : std::string_view(), 1));
+    // hdr and cookie read the request in request rules and the response in
+    // response rules (HAProxy 7.3.6); the ACL keywords hdr and hdr_* are
+    // req.hdr's (acl.cc).
+    add("req.hdr", def(FetchId::kReqHdr, hdr_args, T::kStr, req, {}, 1));
+    add("hdr", def(FetchId::kHdrDir, hdr_args, T::kStr, txn, {}, 1));
+    add("cookie", def(FetchId::kCookieDir, name_arg, T::kStr, txn));
     add("req.fhdr", def(FetchId::kReqFhdr, hdr_args, T::kStr, req, {}, 1));
     for (std::string_view n : {"req.hdr_cnt", "hdr_cnt"})
       add(n, def(FetchId::kReqHdrCnt, name_arg, T::kSint, req));
@@ -534,6 +570,12 @@ bool fetch_constant(const FetchDef& d, const Arg* args, size_t nargs, Sample& ou
       out.set_str(name);
       return true;
     }
+    case FetchId::kProc:
+      out.set_sint(1);
+      return true;
+    case FetchId::kMeth:
+      out.set_meth(meth_of(args[0].str), args[0].str);
+      return true;
     case FetchId::kRand: {
       static thread_local std::mt19937 rng{std::random_device{}()};
       const uint64_t r = uint32_t(rng());

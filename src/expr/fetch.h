@@ -30,6 +30,8 @@ enum class FetchId : uint16_t {
   kDate,      // date([offset[,unit]]): the current time since the epoch
   kDateUs,    // date_us: the microseconds of the current second
   kHostname,  // hostname: the system's
+  kProc,      // proc, nbproc: always 1 (HAProxy 2.6 has one process)
+  kMeth,      // meth(METHOD): a constant method
   kRand,
   kVar,  // read through FetchContext::vars()
   // Layer 4 and internal state.
@@ -233,6 +235,20 @@ enum class FetchId : uint16_t {
   kFeSessRate,
   kBeSessRate,   // be_sess_rate([backend])
   kSrvSessRate,  // srv_sess_rate([backend/]server)
+  // The stream's own state (stream/sample_fetch_stream.cc).
+  kHdrDir,     // hdr([name[,occ]]): req.hdr in a request rule, res.hdr in a response one
+  kCookieDir,  // cookie([name]): req.cook in a request rule, res.cook in a response one
+  kPrioClass,  // prio_class: set-priority-class's value
+  kPrioOffset,
+  kCpuCalls,  // cpu_calls .. lat_ns_tot: the stream's task profile (profiling.tasks)
+  kCpuNsAvg,
+  kCpuNsTot,
+  kLatNsAvg,
+  kLatNsTot,
+  kBcErr,  // bc_err: HAProxy's error number of the server connection
+  kBcErrStr,
+  kSslBcErr,  // ssl_bc_err: the first OpenSSL error of its TLS session
+  kSslBcErrStr,
   // Layer 6 (HAProxy 7.3.5): the bytes buffered in either direction, read by
   // tcp-request content and tcp-response content rules.
   kReqLen,
@@ -318,6 +334,17 @@ class FetchContext {
   virtual VarStore* vars(VarScope scope) {
     (void)scope;
     return nullptr;
+  }
+  // The expressions run for an HTTP proxy: log-format strings then encode
+  // the control characters of their samples (HAProxy's LOG_OPT_HTTP).
+  virtual bool http_mode() const { return false; }
+  // capture-req / capture-res: stores `v` in capture slot `id` of the
+  // request (or response). Returns: false if there is no such slot here.
+  virtual bool capture(bool response, size_t id, std::string_view v) {
+    (void)response;
+    (void)id;
+    (void)v;
+    return false;
   }
   // Answers a stick-table fetch or converter (`io` holds a converter's
   // input). Returns: false if there is no sample.

@@ -187,6 +187,34 @@ bool LogFormat::uses(LogVar v) const {
   return false;
 }
 
+namespace {
+
+// HAProxy's HTTP-mode encoding of a sample in a log-format string: the
+// bytes a header field may not hold (0x01-0x08, 0x0a-0x1f, 0x7f; the text
+// ends at a NUL before) become %XX, so that no sample can split a header
+// or a log line.
+void encode_controls(std::string* s) {
+  auto encoded = [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; };
+  size_t n = 0;
+  for (unsigned char c : *s) n += encoded(c);
+  if (n == 0) return;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string e;
+  e.reserve(s->size() + 2 * n);
+  for (unsigned char c : *s) {
+    if (!encoded(c)) {
+      e.push_back(char(c));
+      continue;
+    }
+    e.push_back('%');
+    e.push_back(kHex[c >> 4]);
+    e.push_back(kHex[c & 15]);
+  }
+  s->swap(e);
+}
+
+}  // namespace
+
 void LogFormat::render(FetchContext* ctx, const LogRecord& rec, std::string* out) const {
   bool last_space = true;  // no separator at the start, none twice
   for (const Node& n : nodes_) {
@@ -201,8 +229,10 @@ void LogFormat::render(FetchContext* ctx, const LogRecord& rec, std::string* out
         static thread_local std::string tmp;
         tmp.clear();
         print_sample(smp, &tmp);
-        // As HAProxy: text ends at its first NUL, and empty text is absent.
+        // As HAProxy: text ends at its first NUL; in an HTTP proxy its
+        // control characters are encoded. Empty text is absent.
         if (const size_t nul = tmp.find('\0'); nul != std::string::npos) tmp.resize(nul);
+        if (ctx->http_mode()) encode_controls(&tmp);
         render_log_text(tmp, !tmp.empty(), n.opts, out);
       } else {
         render_log_text({}, false, n.opts, out);
@@ -226,7 +256,12 @@ std::string_view LogFormat::eval(FetchContext& ctx) const {
     Sample smp;
     if (!eval_sample_expr(*n.expr, ctx, smp)) continue;
     out += n.prefix;
-    print_sample(smp, &out);
+    static thread_local std::string tmp;
+    tmp.clear();
+    print_sample(smp, &tmp);
+    if (const size_t nul = tmp.find('\0'); nul != std::string::npos) tmp.resize(nul);
+    if (ctx.http_mode()) encode_controls(&tmp);
+    out += tmp;
   }
   return out;
 }

@@ -50,7 +50,7 @@ std::shared_ptr<const Map> Map::load(const std::string& path, MatchMethod m, Smp
     if (!files.read_lines(path, &lines, err)) return nullptr;
     entries = entries_of(lines);
   }
-  if (!ref->mark_loaded(true, std::move(entries), err)) return nullptr;
+  if (!ref->mark_loaded(true, true, std::move(entries), err)) return nullptr;
   PatKind kind{m, false, true, out, regm};
   std::shared_ptr<PatExpr> x = ref->expr_for(kind, err);
   if (!x) {

@@ -28,16 +28,20 @@ void set_load_origin(const std::string& file, int line) {
 const std::string& load_origin_file() { return origin().file; }
 int load_origin_line() { return origin().line; }
 
-bool PatRef::mark_loaded(bool map, std::vector<PatEntry> entries, std::string* err) {
+bool PatRef::mark_loaded(bool map, bool two_columns, std::vector<PatEntry> entries,
+                         std::string* err) {
   std::lock_guard<std::mutex> g(mu_);
-  if (loaded_ && map != map_) {
-    *err = "file '" + path_ + "' is already used as " + (map_ ? "a map" : "ACL patterns") +
-           ": Hearth cannot share one file between maps and ACLs";
+  if (loaded_ && two_columns != two_columns_) {
+    *err = "file '" + path_ + "' is already read as a " +
+           (two_columns_ ? "two-column file (a map, or ACL patterns with -M)"
+                         : "one-column file (ACL patterns)") +
+           " and cannot be read as a " + (two_columns ? "two-column" : "one-column") + " one";
     return false;
   }
   (map ? map_ : acl_) = true;
   if (loaded_) return true;
   loaded_ = true;
+  two_columns_ = two_columns;
   // Ids follow the order of loading (an action may name a file earlier).
   static uint64_t seq = 0;
   load_seq_ = ++seq;

@@ -111,10 +111,11 @@ class PatRef {
   bool loaded() const { return loaded_; }
   uint64_t load_seq() const { return load_seq_; }
 
-  // Load time. Marks the ref as read (ACL patterns or map lines) and records
-  // a user ("acl at file 'f' line N"). Returns: false with *err if the file
-  // is already used the other way.
-  bool mark_loaded(bool map, std::vector<PatEntry> entries, std::string* err);
+  // Load time. Marks the ref as read, by a map or by an ACL, and as a file of
+  // one column (ACL patterns) or two (map lines: a map, or an ACL's -M).
+  // Returns: false with *err if the file is already read with the other
+  // number of columns.
+  bool mark_loaded(bool map, bool two_columns, std::vector<PatEntry> entries, std::string* err);
   void add_use(std::string use) { uses_.push_back(std::move(use)); }
   // Returns: the compiled expression for `k`, shared with every user of the
   // same kind, or null with *err if an entry is not valid for it.
@@ -174,7 +175,7 @@ class PatRef {
   std::vector<std::string> uses_;
   int uid_;      // from "-u ID", or -1
   int id_ = -1;  // assigned when loading ends
-  bool map_ = false, acl_ = false, loaded_ = false;
+  bool map_ = false, acl_ = false, loaded_ = false, two_columns_ = false;
   uint64_t load_seq_ = 0;  // order of loading among refs
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<PatEntry>> entries_;

@@ -214,7 +214,7 @@ class TlsTransport final : public Transport {
         t->failure = TlsFailure::kClosed;
         break;
       case Want::kError:
-        t->failure = failure_of(t);
+        t->failure = server_ ? accept_failure_of(t) : connect_failure_of(t);
         break;
     }
     c->flags |= kConnError;
@@ -384,11 +384,23 @@ class TlsTransport final : public Transport {
     if (w == Want::kError) c->flags |= kConnError;
   }
 
-  // Returns: the failure of a handshake that ended on an error.
-  static TlsFailure failure_of(const TlsConn* t) {
+  // Returns: the failure of an accepted connection's handshake that ended
+  // on an error: the client's certificate, else the socket or the protocol.
+  static TlsFailure accept_failure_of(const TlsConn* t) {
     if (t->verify_depth >= 0)
       return t->verify_depth > 0 ? TlsFailure::kCaChain : TlsFailure::kCertUntrusted;
     return t->socket_error ? TlsFailure::kSocketError : TlsFailure::kHandshake;
+  }
+  // The same for a connection to a server: a certificate that does not
+  // name the host checked is told apart; any other verification failure is
+  // a handshake failure (HAProxy's numbers).
+  static TlsFailure connect_failure_of(const TlsConn* t) {
+    if (t->socket_error) return TlsFailure::kSocketError;
+    if (SSL_get_verify_result(t->ssl) == X509_V_ERR_HOSTNAME_MISMATCH)
+      return SSL_get_servername(t->ssl, TLSEXT_NAMETYPE_host_name)
+                 ? TlsFailure::kServerMismatch
+                 : TlsFailure::kServerMismatchConfigured;
+    return TlsFailure::kHandshake;
   }
 
   std::unique_ptr<TlsBindState> server_;  // accepting: the bind line's published context
@@ -411,6 +423,10 @@ const char* tls_failure_message(TlsFailure f) {
       return "SSL client certificate not trusted";
     case TlsFailure::kNoMemory:
       return "Out of memory when initializing an SSL connection";
+    case TlsFailure::kServerMismatchConfigured:
+      return "Server presented an SSL certificate different from the configured one";
+    case TlsFailure::kServerMismatch:
+      return "Server presented an SSL certificate different from the expected one";
     case TlsFailure::kHandshake:
     case TlsFailure::kNone:
       break;
@@ -434,6 +450,10 @@ int tls_failure_code(TlsFailure f) {
       return 30;
     case TlsFailure::kCertUntrusted:
       return 31;
+    case TlsFailure::kServerMismatchConfigured:
+      return 32;
+    case TlsFailure::kServerMismatch:
+      return 33;
     case TlsFailure::kHandshake:
       break;
   }

@@ -23,13 +23,19 @@ enum class TlsFailure : uint8_t {
   kCertUntrusted,  // "SSL client certificate not trusted"
   kHandshake,      // "SSL handshake failure"
   kNoMemory,       // "Out of memory when initializing an SSL connection"
+  // A server connection whose certificate does not name the host checked:
+  // "Server presented an SSL certificate different from the configured one"
+  // (verifyhost's name) or "... from the expected one" (the SNI sent).
+  kServerMismatchConfigured,
+  kServerMismatch,
 };
 
 // Returns: the log message for `f`.
 const char* tls_failure_message(TlsFailure f);
 // Returns: HAProxy's connection error number for `f` (fc_err: 0 none, 24
 // closed, 25 socket error, 26 timeout, 28 memory, 30 CA chain, 31 client
-// certificate, 34 handshake failure).
+// certificate, 32/33 server certificate not for verifyhost / the SNI, 34
+// handshake failure).
 int tls_failure_code(TlsFailure f);
 
 // Builds the server-side TLS transport of a bind line. Returns: nullptr

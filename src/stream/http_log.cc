@@ -91,9 +91,12 @@ void HttpStream::log_http() {
                  head ? &req_.head : nullptr, nullptr);
   fetch.set_server(srv);
   fetch.set_server_conn(scb() ? scb()->conn : nullptr);
+  fetch.set_server_error(&ss_.conn_error());
   fetch.set_vars(&vars_, session());
   fetch.set_stream_trackers(&trk_);
   fetch.set_timeouts(&tmo_);
+  fetch.set_priority(&prio_);
+  fetch.set_profile(&prof_);
   fetch.set_last_rule(&log_.last_rule);
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   emit_access_log(fe_->logs, &fetch, r, traffic_log_level(fe_->logs, r, log_.level));

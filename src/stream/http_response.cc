@@ -225,7 +225,10 @@ TxnFetch HttpStream::response_fetch() {
   fetch.set_last_rule(&log_.last_rule);
   fetch.set_server(ss_.server());
   fetch.set_server_conn(scb() ? scb()->conn : nullptr);
+  fetch.set_server_error(&ss_.conn_error());
   fetch.set_timeouts(&tmo_);
+  fetch.set_priority(&prio_);
+  fetch.set_profile(&prof_);
   // The payload that arrived with the head shares HAProxy's buffer with it
   // (measured only when there are rules to bound).
   if (!bs().response_rules.empty() || !fe_->http.response_rules.empty()) {

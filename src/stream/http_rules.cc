@@ -16,6 +16,7 @@
 #include "stream/http_captures.h"
 #include "stream/http_uri_rules.h"
 #include "stream/pattern_actions.h"
+#include "stream/priority.h"
 #include "stream/rewrite_budget.h"
 #include "stream/stick_counters.h"
 #include "stream/txn_vars.h"
@@ -272,6 +273,10 @@ const config::HttpRule* eval_http_rules(const std::vector<config::HttpRule>& rul
         break;
       case Action::kSetTimeout:
         apply_set_timeout(r, ctx);
+        break;
+      case Action::kSetPriorityClass:
+      case Action::kSetPriorityOffset:
+        apply_priority(*r.expr, r.action == Action::kSetPriorityOffset, ctx);
         break;
       case Action::kEarlyHint:
         if (EarlyHints* h = ctx.early_hints()) h->apply(r, ctx);

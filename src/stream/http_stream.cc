@@ -53,6 +53,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
       tasklet_(&HttpStream::process_cb, this),
       ss_(nullptr, this, &tasklet_, &wait_b_),
       timer_(&HttpStream::timer_cb, this) {
+  tasklet_.prof = &prof_;
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   ss_.set_sni_eval(&HttpStream::eval_sni);
@@ -354,6 +355,8 @@ void HttpStream::assign_server() {
   phase_ = Phase::kConnect;
   const http::Method m = req_.head.method;
   ss_.set_client(scf_->conn, m == http::Method::kGet || m == http::Method::kHead);
+  req.prio_class = prio_.cls;
+  req.prio_key = now() + prio_.offset;
   on_server(ss_.start(be_, req, &r, now()));
 }
 

@@ -29,6 +29,7 @@
 #include "stream/http_rules.h"
 #include "stream/http_txn_state.h"
 #include "stream/live_stream.h"
+#include "stream/priority.h"
 #include "stream/server_side.h"
 #include "stream/splice_dir.h"
 #include "stream/stats_service.h"
@@ -315,6 +316,7 @@ class HttpStream : public LiveStream {
     int64_t until = kNever;
   } tarpit_;
   TimeoutOverride tmo_;  // set-timeout server / tunnel
+  StreamPriority prio_;  // set-priority-class / set-priority-offset
   // Stick counters tracked by this transaction's rules (tcp-request content,
   // http-request, http-response), released when it ends.
   stick::TrackSlots trk_;
@@ -337,6 +339,7 @@ class HttpStream : public LiveStream {
   bool before_server_ = true;
   void leave_before_server();
 
+  TaskProfile prof_;  // this transaction's calls and times (cpu_calls & co)
   Tasklet tasklet_;
   WaitEvent wait_f_, wait_b_;
   SpliceDir splice_req_, splice_res_;  // option splice-*: payload through pipes

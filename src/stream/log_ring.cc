@@ -18,7 +18,10 @@ std::vector<std::shared_ptr<LogRing>>& registry() {
 
 }  // namespace
 
-LogRing::LogRing(const config::RingConfig& cfg) : cfg_(cfg), buf_(std::max<size_t>(cfg.size, 64)) {
+// The buffer is not initialised: a large ring that stays empty (buf0)
+// costs address space, not memory.
+LogRing::LogRing(const config::RingConfig& cfg)
+    : cfg_(cfg), cap_(std::max<size_t>(cfg.size, 64)), buf_(new char[cap_]) {
   for (size_t i = 0; i < cfg.servers.size(); ++i) readers_.push_back(std::make_unique<Reader>());
 }
 
@@ -27,15 +30,15 @@ const std::string& LogRing::description() const {
 }
 
 void LogRing::copy_in(size_t off, const char* src, size_t n) {
-  const size_t first = std::min(n, buf_.size() - off);
-  memcpy(buf_.data() + off, src, first);
-  memcpy(buf_.data(), src + first, n - first);
+  const size_t first = std::min(n, cap_ - off);
+  memcpy(buf_.get() + off, src, first);
+  memcpy(buf_.get(), src + first, n - first);
 }
 
 void LogRing::copy_out(size_t off, char* dst, size_t n) const {
-  const size_t first = std::min(n, buf_.size() - off);
-  memcpy(dst, buf_.data() + off, first);
-  memcpy(dst + first, buf_.data(), n - first);
+  const size_t first = std::min(n, cap_ - off);
+  memcpy(dst, buf_.get() + off, first);
+  memcpy(dst + first, buf_.get(), n - first);
 }
 
 uint32_t LogRing::len_at(size_t off) const {
@@ -49,7 +52,7 @@ bool LogRing::evict_oldest() {
     if (r->connected && r->next == first_) return false;
   const size_t size = kLenBytes + len_at(head_);
   bool lost = false;
-  const size_t next_head = (head_ + size) % buf_.size();
+  const size_t next_head = (head_ + size) % cap_;
   for (const auto& r : readers_) {
     if (r->next != first_) continue;
     r->next = first_ + 1;  // a reader away from its server loses the event
@@ -67,21 +70,21 @@ bool LogRing::evict_oldest() {
 }
 
 bool LogRing::write(std::string_view event) {
-  event = event.substr(0, buf_.size() - kLenBytes);
+  event = event.substr(0, cap_ - kLenBytes);
   const size_t need = kLenBytes + event.size();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    while (buf_.size() - used_ < need) {
+    while (cap_ - used_ < need) {
       if (!evict_oldest()) {
         dropped_.fetch_add(1, std::memory_order_relaxed);
         LogSink::add_dropped(1);
         return false;
       }
     }
-    const size_t tail = (head_ + used_) % buf_.size();
+    const size_t tail = (head_ + used_) % cap_;
     const uint32_t n = uint32_t(event.size());
     copy_in(tail, reinterpret_cast<const char*>(&n), kLenBytes);
-    copy_in((tail + kLenBytes) % buf_.size(), event.data(), event.size());
+    copy_in((tail + kLenBytes) % cap_, event.data(), event.size());
     for (const auto& r : readers_)
       if (r->next == end_) r->off = tail;  // it waits for exactly this event
     used_ += need;
@@ -102,9 +105,9 @@ size_t LogRing::take(Reader& r, std::string* out, size_t limit,
   while (r.next < end_ && out->size() < limit) {
     const uint32_t len = len_at(r.off);
     event.resize(len);
-    copy_out((r.off + kLenBytes) % buf_.size(), event.data(), len);
+    copy_out((r.off + kLenBytes) % cap_, event.data(), len);
     frame(event, out);
-    r.off = (r.off + kLenBytes + len) % buf_.size();
+    r.off = (r.off + kLenBytes + len) % cap_;
     ++r.next;
     ++n;
   }
@@ -124,9 +127,9 @@ void LogRing::dump(std::string* out) const {
     const uint32_t len = len_at(off);
     const size_t at = out->size();
     out->resize(at + len);
-    copy_out((off + kLenBytes) % buf_.size(), out->data() + at, len);
+    copy_out((off + kLenBytes) % cap_, out->data() + at, len);
     out->push_back('\n');
-    off = (off + kLenBytes + len) % buf_.size();
+    off = (off + kLenBytes + len) % cap_;
   }
 }
 

@@ -82,7 +82,8 @@ class LogRing {
   uint32_t len_at(size_t off) const;
 
   config::RingConfig cfg_;
-  std::vector<char> buf_;
+  size_t cap_;
+  std::unique_ptr<char[]> buf_;
   mutable std::mutex mu_;
   size_t head_ = 0;     // offset of the oldest event
   size_t used_ = 0;     // bytes held

@@ -187,6 +187,14 @@ bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
                      expr::FetchIter& it, expr::Sample& out) {
   if (!(def.use & where_)) return false;  // never matches here, as HAProxy warned
   if (def.id == FetchId::kStick) return stick(expr::stick_fetch_query(def, args, nargs), out);
+  if (def.id == FetchId::kHdrDir || def.id == FetchId::kCookieDir) {
+    // The rule's direction picks the message (log lines read the request).
+    static const expr::FetchDef* const kDir[2][2] = {
+        {expr::find_fetch("req.hdr"), expr::find_fetch("res.hdr")},
+        {expr::find_fetch("req.cook"), expr::find_fetch("res.cook")}};
+    const bool response = on_response() && res_;
+    return fetch(*kDir[def.id == FetchId::kCookieDir][response], args, nargs, it, out);
+  }
   if (def.id >= FetchId::kReqLen) return false;  // buffered bytes: TcpFetch only
   if (def.id >= FetchId::kFcSrc) return fetch_more(def, args, nargs, it, out);
   if (def.id < FetchId::kCaptureReqMethod) return fetch_l4(def, args, nargs, out);

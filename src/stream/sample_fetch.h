@@ -10,6 +10,9 @@
 #include "expr/sample_expr.h"
 #include "http/msg.h"
 
+namespace hearth {
+struct TaskProfile;
+}
 namespace hearth::net {
 class Connection;
 }
@@ -28,6 +31,8 @@ class Frontend;
 class TxnVars;
 class TxnCaptures;
 struct Session;
+struct StreamPriority;
+struct ServerConnError;
 
 // The last rule that ended a rule list of the stream (an accept, allow,
 // deny, reject, redirect, return, ... or a rewrite failing under strict
@@ -58,6 +63,9 @@ class TxnFetch : public expr::FetchContext {
   void set_server(const backend::Server* srv) { srv_ = srv; }
   // The stream's server connection, for ssl_bc* (null: none at this point).
   void set_server_conn(const net::Connection* c) { server_conn_ = c; }
+  // The last server connection's error, for bc_err and ssl_bc_err once it
+  // is gone (null: no server side).
+  void set_server_error(const ServerConnError* e) { srv_err_ = e; }
   // The variables rules may read and set (none without).
   void set_vars(TxnVars* vars, Session* session) {
     vars_ = vars;
@@ -87,6 +95,12 @@ class TxnFetch : public expr::FetchContext {
   // cur_server_timeout / cur_tunnel_timeout read (null: none, as in TCP).
   void set_timeouts(TimeoutOverride* t) { tmo_ = t; }
   TimeoutOverride* timeouts() const { return tmo_; }
+  // The transaction's queue priority, which set-priority-class and
+  // set-priority-offset write and prio_class / prio_offset read (null: none).
+  void set_priority(StreamPriority* p) { prio_ = p; }
+  StreamPriority* priority() const { return prio_; }
+  // The stream's task profile (cpu_calls & co; null: none).
+  void set_profile(const TaskProfile* p) { prof_ = p; }
   // Where early-hint rules gather their 103 (null: the client gets none).
   void set_early_hints(EarlyHints* h) { hints_ = h; }
   EarlyHints* early_hints() const { return hints_; }
@@ -131,6 +145,10 @@ class TxnFetch : public expr::FetchContext {
 
   bool fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::FetchIter& it,
              expr::Sample& out) override;
+  bool capture(bool response, size_t id, std::string_view v) override;
+  // The frontend is in mode http (or set_http_mode said so).
+  bool http_mode() const override;
+  void set_http_mode(bool http) { http_override_ = http ? 1 : 0; }
   // sc_*, src_*, table_* (stick_fetch.cc).
   bool stick(const expr::StickQuery& q, expr::Sample& io) override;
   // req.* variables exist only while the request is analysed, res.* while
@@ -170,6 +188,9 @@ class TxnFetch : public expr::FetchContext {
   bool fetch_server_state(const expr::FetchDef& def, const expr::Arg* args, expr::Sample& out);
   // kBcSrc .. kStopping (sample_fetch_conn.cc).
   bool fetch_conn_side(const expr::FetchDef& def, expr::Sample& out);
+  // kPrioClass .. kBcErrStr: the stream's own state (sample_fetch_stream.cc).
+  bool fetch_stream(const expr::FetchDef& def, expr::Sample& out);
+  bool server_error(expr::FetchId id, expr::Sample& out) const;
   // fe_req_rate, fe_sess_rate, be_sess_rate, srv_sess_rate (sample_fetch_conn.cc).
   bool fetch_rate(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                   expr::Sample& out);
@@ -192,6 +213,10 @@ class TxnFetch : public expr::FetchContext {
   TimeoutOverride* tmo_ = nullptr;
   LastRule* last_rule_ = nullptr;
   EarlyHints* hints_ = nullptr;
+  StreamPriority* prio_ = nullptr;
+  const TaskProfile* prof_ = nullptr;
+  int8_t http_override_ = -1;  // -1: the frontend's mode decides
+  const ServerConnError* srv_err_ = nullptr;
   const std::string* unique_id_ = nullptr;
   std::string_view body_;
   int64_t body_declared_ = -1;

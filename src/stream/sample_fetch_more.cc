@@ -175,6 +175,7 @@ bool TxnFetch::fetch_more(const expr::FetchDef& def, const expr::Arg* args, size
     if (!req_) return false;
     return fetch_request_more(def, args, nargs, it, out);
   }
+  if (id >= FetchId::kPrioClass) return fetch_stream(def, out);
   if (id >= FetchId::kFeReqRate) return fetch_rate(def, args, nargs, out);
   if (id >= FetchId::kBcSrc) return fetch_conn_side(def, out);
   if (id >= FetchId::kResHdrs) {

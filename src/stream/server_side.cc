@@ -180,6 +180,7 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
         pool->note_streams(scb_->conn);
       ready_ms_ = now_ms;
       exp_ = kNever;
+      note_conn_error(scb_->conn);
       return state_ = State::kReady;
     case State::kTurnAround:
       return deadline_reached(exp_, now_ms) ? connect(now_ms) : state_;
@@ -200,6 +201,11 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
 // load balancing, unless force-persist holds the session to it.
 ServerSide::State ServerSide::connect_failed(bool timeout, int64_t now_ms) {
   srv_->counters.local().connect_errors.add();
+  if (scb_) {
+    net::Connection* c = scb_->conn;
+    if (timeout && (c->flags & net::kConnConnected)) net::set_tls_timeout(c);  // in the handshake
+    note_conn_error(c);
+  }
   drop_connection();
   const bool retry_allowed =
       bs().mode != config::Mode::kHttp || (bs().retry_on & config::kRetryConnFailure);
@@ -242,6 +248,13 @@ ServerSide::State ServerSide::fail(const char* term) {
   release();
   term_ = term;
   return state_ = State::kFailed;
+}
+
+void ServerSide::note_conn_error(const net::Connection* c) {
+  conn_err_.seen = true;
+  conn_err_.tls = c->xprt && c->xprt->ssl(c);
+  conn_err_.failure = net::tls_failure(c);
+  conn_err_.ssl_error = net::tls_ssl_error(c);
 }
 
 void ServerSide::drop_connection() {

@@ -19,8 +19,19 @@
 #include "core/tasklet.h"
 #include "mux/stream_connector.h"
 #include "net/proxy_out.h"
+#include "net/tls_transport.h"
 
 namespace hearth::stream {
+
+// What bc_err and ssl_bc_err report, also once the server connection is
+// gone: how its TLS handshake failed (kNone: it did not, or plain TCP) and
+// the first OpenSSL error of its session.
+struct ServerConnError {
+  bool seen = false;  // a connection was attempted
+  bool tls = false;
+  net::TlsFailure failure = net::TlsFailure::kNone;
+  unsigned long ssl_error = 0;
+};
 
 class ServerSide {
  public:
@@ -104,6 +115,8 @@ class ServerSide {
   int retries_done() const { return retries_done_; }
   bool redispatched() const { return avoid_ != nullptr; }
   uint32_t queue_pos() const { return queue_pos_; }
+  // The last server connection's error (bc_err, ssl_bc_err).
+  const ServerConnError& conn_error() const { return conn_err_; }
   int retries_left() const { return retries_left_; }
 
  private:
@@ -113,6 +126,8 @@ class ServerSide {
   State connect_failed(bool timeout, int64_t now_ms);
   State fail(const char* term);
   void drop_connection();
+  // Records c's error (or its success) in conn_err_.
+  void note_conn_error(const net::Connection* c);
   const backend::BackendSettings& bs() const { return be_->settings; }
   // A connection of srv_ may come from or go to its pool: not when where it
   // leads depends on the client, since the pool does not match addresses.
@@ -147,6 +162,7 @@ class ServerSide {
   mux::StreamConnector* scb_ = nullptr;
   State state_ = State::kIdle;
   int64_t exp_ = kNever;
+  ServerConnError conn_err_;
   int retries_left_ = 0;
   int retries_done_ = 0;
   bool reused_ = false;

@@ -44,6 +44,7 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
       tasklet_(&Stream::process_cb, this),
       ss_("pt", this, &tasklet_, &wait_b_),
       timer_(&Stream::timer_cb, this) {
+  tasklet_.prof = &prof_;
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   ss_.set_sni_eval(&Stream::eval_sni);
@@ -205,6 +206,8 @@ TcpFetch Stream::request_fetch(const backend::Backend* be) {
   fetch.set_log_level(&log_level_);
   fetch.set_last_rule(&last_rule_);
   fetch.set_captures(&caps_, nullptr, false);
+  fetch.set_priority(&prio_);
+  fetch.set_profile(&prof_);
   return fetch;
 }
 
@@ -285,7 +288,10 @@ void Stream::assign_server() {
   req.no_redispatch = persist.force;
   state_ = State::kConnect;
   ss_.set_client(scf_->conn, /*redirectable=*/false);
-  on_server(ss_.start(be_, req, /*reuse=*/nullptr, EventLoop::current()->now_ms()));
+  const int64_t now = EventLoop::current()->now_ms();
+  req.prio_class = prio_.cls;
+  req.prio_key = now + prio_.offset;
+  on_server(ss_.start(be_, req, /*reuse=*/nullptr, now));
 }
 
 // option splice-*: the frontend's and the backend's, either one enough.
@@ -607,6 +613,10 @@ void Stream::log_end() {
   r.has_unique_id = has_unique_id_;
   TxnFetch fetch(expr::kUseConn, cli, fe_, be_, nullptr, nullptr);
   fetch.set_server(srv);
+  fetch.set_server_conn(ss_.scb() ? ss_.scb()->conn : nullptr);
+  fetch.set_server_error(&ss_.conn_error());
+  fetch.set_priority(&prio_);
+  fetch.set_profile(&prof_);
   fetch.set_last_rule(&last_rule_);
   fetch.set_vars(&vars_, const_cast<Session*>(sess));
   fetch.set_stream_trackers(&trk_);

@@ -14,6 +14,7 @@
 #include "stream/frontend.h"
 #include "stream/http_captures.h"
 #include "stream/live_stream.h"
+#include "stream/priority.h"
 #include "stream/server_side.h"
 #include "stream/splice_dir.h"
 #include "stream/stick_rules.h"
@@ -86,6 +87,7 @@ class Stream : public LiveStream {
   bool switched_ = false;         // content switching done (after the frontend's rules)
   int64_t inspect_exp_ = kNever;  // end of the current inspect-delay
   TxnVars vars_;                  // txn.* and req.* of tcp rules (pooled on first use)
+  StreamPriority prio_;           // tcp-request content set-priority-class / -offset
   stick::TrackSlots trk_;         // stick counters tracked by tcp-request content rules
   StickStores stick_stores_;      // stick on / store-* keys until the server is connected
   TxnCaptures caps_;              // tcp-request content capture slots (sized if declared)
@@ -98,6 +100,7 @@ class Stream : public LiveStream {
   Buffer req_;                         // client -> server
   Buffer res_;                         // server -> client
   SpliceDir splice_req_, splice_res_;  // option splice-*: the same directions through pipes
+  TaskProfile prof_;                   // the stream's calls and times (cpu_calls & co)
   Tasklet tasklet_;
   WaitEvent wait_f_, wait_b_;
   ServerSide ss_;

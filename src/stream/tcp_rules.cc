@@ -6,6 +6,7 @@
 #include "expr/var_access.h"
 #include "stream/addr_rules.h"
 #include "stream/http_captures.h"
+#include "stream/priority.h"
 #include "stream/session.h"
 #include "stream/stick_counters.h"
 #include "stream/txn_vars.h"
@@ -201,6 +202,10 @@ TcpVerdict eval_tcp_rules(const std::vector<config::TcpRule>& rules, TcpFetch& c
         break;
       case Action::kExpectProxy:
         if (bool* expect = ctx.expect_proxy()) *expect = true;
+        break;
+      case Action::kSetPriorityClass:
+      case Action::kSetPriorityOffset:
+        apply_priority(*r.expr, r.action == Action::kSetPriorityOffset, ctx);
         break;
       case Action::kStick:
         // A key that may still appear (bytes not all here yet) makes the

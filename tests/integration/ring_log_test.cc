@@ -134,6 +134,9 @@ TEST(RingLog, ForwardsOctetCountedAndShowsEvents) {
 
   EXPECT_EQ(http::stats_command(st.stats, "show events"),
             "Event rings (show events NAME [-n] prints one):\n"
+            "    stdout     : type=fd, 0 dropped, standard output (fd#1)\n"
+            "    stderr     : type=fd, 0 dropped, standard output (fd#2)\n"
+            "    buf0       : type=buffer, 0 dropped, in-memory ring buffer\n"
             "    r1         : type=buffer, 0 dropped, my ring\n"
             "    r2         : type=buffer, 0 dropped, r2\n\n");
   // The ring's format (raw) wins over the target's; the target's len cuts.

@@ -85,7 +85,8 @@ TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
       {"tcp-request content use-service lua.x", "services"},
       {"tcp-request connection set-mark 1", "does not support this action yet"},
       {"tcp-request session set-log-level silent", "unknown action"},  // content only in 2.6
-      {"tcp-request content set-priority-class int(1)", "does not support this action yet"},
+      {"tcp-request content set-nice 1", "does not support this action yet"},
+      {"tcp-request connection set-priority-class int(1)", "unknown action"},  // content only
       {"tcp-request content send-spoe-group e g", "SPOE"},
       {"tcp-request content frobnicate", "unknown action"},
   };
@@ -94,10 +95,10 @@ TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
     EXPECT_TRUE(has(r.errors, "t.cfg:2: '", c[1])) << c[0] << "\n" << dump(r.errors);
     EXPECT_EQ(r.errors.size(), 1u) << c[0] << "\n" << dump(r.errors);
   }
-  auto r = parse("backend b\n  tcp-response content set-priority-class int(1)\n");
+  auto r = parse("backend b\n  tcp-response content set-nice 1\n");
   EXPECT_EQ(
       only_error(r),
-      "t.cfg:2: 'tcp-response content set-priority-class': Hearth does not support this "
+      "t.cfg:2: 'tcp-response content set-nice': Hearth does not support this "
       "action yet; supported: accept, reject, close, silent-drop, set-var, set-var-fmt, "
       "unset-var, set-log-level, sc-inc-gpc, sc-inc-gpc0, sc-inc-gpc1, sc-set-gpt or sc-set-gpt0");
   // Not response actions in HAProxy 2.6.

@@ -189,7 +189,7 @@ TEST(AclParse, FlagErrors) {
   EXPECT_NE(p.err.find("unknown matching method 'foo'"), std::string::npos) << p.err;
   EXPECT_FALSE(parse("path -m").ok);
   EXPECT_FALSE(parse("path -f").ok);
-  EXPECT_FALSE(parse("path -M -f x").ok);  // map files: not supported yet
+  EXPECT_FALSE(parse("path -M -f /nonexistent/x").ok);  // a map file that cannot be read
 }
 
 TEST(AclParse, PatternErrors) {

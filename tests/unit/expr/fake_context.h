@@ -87,11 +87,12 @@ class FakeContext : public FetchContext {
         out.set_sint(status);
         return true;
       case FetchId::kReqHdr:
+      case FetchId::kHdrDir:  // a request context: hdr() is req.hdr() here
       case FetchId::kResHdr:
       case FetchId::kReqFhdr:
       case FetchId::kResFhdr: {
         const bool res = def.id == FetchId::kResHdr || def.id == FetchId::kResFhdr;
-        const bool split = def.id == FetchId::kReqHdr || def.id == FetchId::kResHdr;
+        const bool split = def.id != FetchId::kReqFhdr && def.id != FetchId::kResFhdr;
         std::string_view v;
         if (!header_value(res ? res_headers : req_headers, name, split, occ, it, &v)) return false;
         out.set_str(v);
