@@ -59,5 +59,9 @@ bool json_query_sample(std::string_view json, const JsonPath& path, bool as_int,
 const ConvDef* find_jwt_converter(std::string_view name);
 // aes_gcm_dec (converters_aead.cc).
 const ConvDef* find_aead_converter(std::string_view name);
+// language (converter_language.cc).
+const ConvDef* find_language_converter(std::string_view name);
+// protobuf, ungrpc (converters_protobuf.cc).
+const ConvDef* find_protobuf_converter(std::string_view name);
 
 }  // namespace hearth::expr
