@@ -1,7 +1,7 @@
 // language(LIST[,DEFAULT]) (HAProxy manual 7.3.1): the entry of LIST (a
 // ';'-separated list of language tags) that the Accept-Language style input
 // prefers most, else DEFAULT. The reading is HAProxy 2.6's, checked side by
-// side (tests/integration/language_converter_test.cc):
+// side (tests/integration/pbuf_language_test.cc):
 //  - the input is a ','-separated list of items; an item is a range (up to a
 //    space, ',' or ';'), then optionally ";q=VALUE" (spaces allowed around
 //    ';', 'q' and '='); anything else after the range ends the item;

@@ -4,7 +4,7 @@
 // bounded: every read stays inside the bytes given; nothing allocates.
 //
 // The walk is HAProxy 2.6's, checked side by side with it
-// (tests/integration/protobuf_converter_test.cc), quirks included: one
+// (tests/integration/pbuf_language_test.cc), quirks included: one
 // linear scan of the bytes with a position in the path. A field whose number
 // is the path's next one is entered (its value is read as fields, whatever
 // its wire type) and the path moves on; a length-delimited field that is not
