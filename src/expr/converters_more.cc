@@ -217,6 +217,8 @@ const ConvDef* find_more_converter(std::string_view name) {
   if (const ConvDef* c = find_jwt_converter(name)) return c;
   if (const ConvDef* c = find_aead_converter(name)) return c;
   if (const ConvDef* c = find_stream_converter(name)) return c;
+  if (const ConvDef* c = find_language_converter(name)) return c;
+  if (const ConvDef* c = find_protobuf_converter(name)) return c;
   return find_time_converter(name);
 }
 

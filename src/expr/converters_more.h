@@ -61,5 +61,9 @@ const ConvDef* find_jwt_converter(std::string_view name);
 const ConvDef* find_aead_converter(std::string_view name);
 // capture-req, capture-res, debug (converters_stream.cc).
 const ConvDef* find_stream_converter(std::string_view name);
+// language (converter_language.cc).
+const ConvDef* find_language_converter(std::string_view name);
+// protobuf, ungrpc (converters_protobuf.cc).
+const ConvDef* find_protobuf_converter(std::string_view name);
 
 }  // namespace hearth::expr

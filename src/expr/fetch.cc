@@ -6,7 +6,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <tuple>
 #include <vector>
+
+#include "expr/distcc.h"
 
 namespace hearth::expr {
 namespace {
@@ -55,6 +58,18 @@ bool check_server_ref(std::vector<Arg>& args, std::string* err) {
     return false;
   }
   args[0].sint = slash == std::string::npos ? -1 : int64_t(slash);
+  return true;
+}
+
+// distcc_body/distcc_param(TOKEN[,OCC]): TOKEN is exactly 4 bytes, kept as
+// its number (expr/distcc.h) in args[0].sint; OCC from 1, 0 when absent.
+bool check_distcc(std::vector<Arg>& args, std::string* err) {
+  if (args[0].str.size() != 4) {
+    *err = "distcc token name must be exactly 4 characters, got '" + args[0].str + "'";
+    return false;
+  }
+  args[0].sint = distcc_token(args[0].str);
+  args.resize(2);  // an absent OCC is 0: any
   return true;
 }
 
@@ -479,6 +494,12 @@ const std::vector<Named>& catalog() {
       add(n, def(FetchId::kReqRdpCookie, opt_name, T::kStr, kUseL6Req));
     for (std::string_view n : {"req.rdp_cookie_cnt", "rdp_cookie_cnt"})
       add(n, def(FetchId::kReqRdpCookieCnt, opt_name, T::kSint, kUseL6Req));
+    for (const auto& [n, id, out] : {std::tuple{"distcc_body", FetchId::kDistccBody, T::kBin},
+                                     std::tuple{"distcc_param", FetchId::kDistccParam, T::kSint}}) {
+      FetchDef d = def(id, ArgSpec{1, {A::kStr, A::kSint}}, out, kUseL6Req | kUseL6Res);
+      d.check = check_distcc;
+      add(n, d);
+    }
     return v;
   }();
   return c;

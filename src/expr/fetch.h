@@ -269,6 +269,8 @@ enum class FetchId : uint16_t {
   kResSslHelloType,
   kReqRdpCookie,
   kReqRdpCookieCnt,
+  kDistccBody,  // distcc_body(TOKEN[,OCC]), distcc_param: either direction
+  kDistccParam,
   // Stick tables (stick_fetch.h): sc_*, scN_*, src_*, table_avl, table_cnt;
   // FetchDef::sub tells which.
   kStick,

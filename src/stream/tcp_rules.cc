@@ -153,6 +153,9 @@ bool TcpFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
       out.set_str(v);
       return true;
     }
+    case FetchId::kDistccBody:
+    case FetchId::kDistccParam:
+      return distcc((where_ & expr::kUseL6Req) ? req_bytes_ : res_bytes_, def, args, out);
     default:
       return false;
   }

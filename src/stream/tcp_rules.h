@@ -62,6 +62,9 @@ class TcpFetch : public TxnFetch {
   bool prefetch_http();
   bool payload(std::string_view data, const expr::Arg* args, expr::Sample& out);
   bool payload_lv(std::string_view data, const expr::Arg* args, size_t nargs, expr::Sample& out);
+  // distcc_body, distcc_param (stream/distcc_fetch.cc).
+  bool distcc(std::string_view data, const expr::FetchDef& def, const expr::Arg* args,
+              expr::Sample& out);
 
   uint8_t where_;
   bool* expect_proxy_ = nullptr;
