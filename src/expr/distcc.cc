@@ -7,10 +7,16 @@ namespace {
 
 constexpr size_t kHeader = 12;  // name, then 8 hexadecimal digits
 
+constexpr uint32_t name_of(const char (&n)[5]) {
+  return uint32_t(uint8_t(n[0])) << 24 | uint32_t(uint8_t(n[1])) << 16 |
+         uint32_t(uint8_t(n[2])) << 8 | uint8_t(n[3]);
+}
+
 // The tokens whose parameter is not a body length.
 bool has_body(uint32_t token) {
-  for (const char* n : {"ARGC", "DIST", "NFIL", "STAT", "DONE"})
-    if (token == distcc_token(n)) return false;
+  for (uint32_t t :
+       {name_of("ARGC"), name_of("DIST"), name_of("NFIL"), name_of("STAT"), name_of("DONE")})
+    if (token == t) return false;
   return true;
 }
 
