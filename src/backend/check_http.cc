@@ -36,11 +36,9 @@ std::string build_check_request(std::string_view method, std::string_view uri,
 
 std::string render_check_request(const config::CheckSend& s, expr::FetchContext& ctx,
                                  const std::string& state_header) {
-  std::string uri = s.uri;
-  if (s.uri_fmt) {
-    uri = std::string(s.uri_fmt->eval(ctx));
-    if (uri.empty()) uri = "/";
-  }
+  std::string uri = s.uri_fmt ? std::string(s.uri_fmt->eval(ctx)) : s.uri;
+  // (push_back: GCC 12's -O2 -Wrestrict misreads assigning a literal here.)
+  if (s.uri_fmt && uri.empty()) uri.push_back('/');
   std::vector<std::pair<std::string, std::string>> headers;
   for (const auto& [name, fmt] : s.headers) {
     std::string v(fmt->eval(ctx));
