@@ -129,11 +129,10 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   }
   if (is({"set", "profiling"})) {  // profiling.tasks at run time (memory profiling: none)
     if (!admin) return "Permission denied\n\n";
-    if (w.size() != 4 || w[2] != "tasks" || (w[3] != "on" && w[3] != "off" && w[3] != "auto"))
+    ProfilingMode m;
+    if (w.size() != 4 || w[2] != "tasks" || !profiling_mode_of(w[3], &m))
       return "Expects 'set profiling tasks on|off|auto' (Hearth has no memory profiling).\n\n";
-    set_profiling_mode(w[3] == "on"    ? ProfilingMode::kOn
-                       : w[3] == "off" ? ProfilingMode::kOff
-                                       : ProfilingMode::kAuto);
+    set_profiling_mode(m);
     return "\n";
   }
   if (is({"disable", "server"}) || is({"enable", "server"})) {

@@ -557,9 +557,9 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   tuning = Tuning{g.tune_maxaccept, g.tune_maxpollevents, g.tune_runqueue_depth,
                   g.tune_sndbuf_client, g.tune_rcvbuf_client};
   stream::set_log_uri_len(size_t(g.tune_http_logurilen));
-  set_profiling_mode(g.profiling_tasks == "on"    ? ProfilingMode::kOn
-                     : g.profiling_tasks == "off" ? ProfilingMode::kOff
-                                                  : ProfilingMode::kAuto);
+  ProfilingMode profiling = ProfilingMode::kAuto;  // the word was checked at load
+  profiling_mode_of(g.profiling_tasks, &profiling);
+  set_profiling_mode(profiling);
   net::set_recv_enough(size_t(g.tune_recv_enough));
   rlimit nofile{};  // as apply_limits() left it
   getrlimit(RLIMIT_NOFILE, &nofile);

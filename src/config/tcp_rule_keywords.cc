@@ -130,15 +130,11 @@ const char* supported_of(Kind k) {
   }
 }
 
-// set-src EXPR (and set-src-port, set-dst, set-dst-port): the expression at
-// d[3]. Connection and session rules run before any byte is read: their
-// expression sees the connection only (where_of).
-bool parse_addr_action(const Directive& d, const std::string& action, const std::string& kw,
-                       uint8_t where, TcpRule& rule, Reporter& rep) {
-  rule.action = action == "set-src"        ? Action::kSetSrc
-                : action == "set-src-port" ? Action::kSetSrcPort
-                : action == "set-dst"      ? Action::kSetDst
-                                           : Action::kSetDstPort;
+// ACTION EXPR (set-src, set-src-port, set-dst, set-dst-port, set-priority-*):
+// the expression at d[3]. Connection and session rules run before any byte
+// is read: their expression sees the connection only (where_of).
+bool parse_expr_arg(const Directive& d, const std::string& action, const std::string& kw,
+                    uint8_t where, TcpRule& rule, Reporter& rep) {
   if (d.size() < 4 || d[3] == "if" || d[3] == "unless") {
     rep.error(d.loc, kw, "missing argument: expects " + action + " EXPR");
     return false;
@@ -263,22 +259,17 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     cond_at = 4;
   } else if (kind != Kind::kResponse && (action == "set-src" || action == "set-src-port" ||
                                          action == "set-dst" || action == "set-dst-port")) {
-    if (!parse_addr_action(d, action, kw, where, rule, rep)) return;
+    rule.action = action == "set-src"        ? Action::kSetSrc
+                  : action == "set-src-port" ? Action::kSetSrcPort
+                  : action == "set-dst"      ? Action::kSetDst
+                                             : Action::kSetDstPort;
+    if (!parse_expr_arg(d, action, kw, where, rule, rep)) return;
     cond_at = 4;
   } else if ((action == "set-priority-class" || action == "set-priority-offset") &&
              kind == Kind::kContent) {
     rule.action =
         action == "set-priority-class" ? Action::kSetPriorityClass : Action::kSetPriorityOffset;
-    if (d.size() < 4 || d[3] == "if" || d[3] == "unless") {
-      rep.error(d.loc, kw, "missing argument: expects " + action + " EXPR");
-      return;
-    }
-    std::string err;
-    rule.expr = expr::parse_sample_expr(d[3], where, &err);
-    if (!rule.expr) {
-      rep.error(d.loc, kw, err);
-      return;
-    }
+    if (!parse_expr_arg(d, action, kw, where, rule, rep)) return;
     cond_at = 4;
   } else if (action == "expect-proxy" && kind == Kind::kConnection) {
     if (d.size() < 4 || d[3] != "layer4") {

@@ -15,6 +15,18 @@ constexpr int64_t kAvgLoops = 1024;
 
 }  // namespace
 
+bool profiling_mode_of(std::string_view word, ProfilingMode* m) {
+  if (word == "auto")
+    *m = ProfilingMode::kAuto;
+  else if (word == "on")
+    *m = ProfilingMode::kOn;
+  else if (word == "off")
+    *m = ProfilingMode::kOff;
+  else
+    return false;
+  return true;
+}
+
 void set_profiling_mode(ProfilingMode m) { g_mode.store(m, std::memory_order_relaxed); }
 ProfilingMode profiling_mode() { return g_mode.load(std::memory_order_relaxed); }
 

@@ -7,6 +7,7 @@
 // off again below 990 us, as HAProxy's does.
 #include <atomic>
 #include <cstdint>
+#include <string_view>
 
 namespace hearth {
 
@@ -19,6 +20,8 @@ struct TaskProfile {
   int64_t woken_ns = 0;  // when the tasklet was queued, while measured (0: not)
 };
 
+// Returns: the mode "auto", "on" or "off" names, or false.
+bool profiling_mode_of(std::string_view word, ProfilingMode* m);
 // The process's setting (global profiling.tasks, "set profiling tasks").
 void set_profiling_mode(ProfilingMode m);
 ProfilingMode profiling_mode();

@@ -193,23 +193,12 @@ namespace {
 // bytes a header field may not hold (0x01-0x08, 0x0a-0x1f, 0x7f; the text
 // ends at a NUL before) become %XX, so that no sample can split a header
 // or a log line.
+bool http_encoded(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; }
+
 void encode_controls(std::string* s) {
-  auto encoded = [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; };
-  size_t n = 0;
-  for (unsigned char c : *s) n += encoded(c);
-  if (n == 0) return;
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string e;
-  e.reserve(s->size() + 2 * n);
-  for (unsigned char c : *s) {
-    if (!encoded(c)) {
-      e.push_back(char(c));
-      continue;
-    }
-    e.push_back('%');
-    e.push_back(kHex[c >> 4]);
-    e.push_back(kHex[c & 15]);
-  }
+  static thread_local std::string e;
+  e.clear();
+  append_encoded(*s, '%', http_encoded, &e);
   s->swap(e);
 }
 

@@ -105,12 +105,13 @@ void hexable(uint64_t v, int width, uint8_t opts, std::string* out) {
     append_num(int64_t(v), out);
 }
 
-void encoded(std::string_view s, bool (*enc)(unsigned char), uint8_t opts, std::string* out) {
+void encoded(std::string_view s, bool (*enc)(unsigned char), uint8_t opts, std::string* out,
+             char esc = '#') {
   if (opts & kLogQuote) out->push_back('"');
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     if (enc(c)) {
-      out->push_back('#');
+      out->push_back(esc);
       out->push_back(kHex[c >> 4]);
       out->push_back(kHex[c & 15]);
     } else {
@@ -482,6 +483,10 @@ bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out
       break;
   }
   return true;
+}
+
+void append_encoded(std::string_view s, char esc, bool (*enc)(unsigned char), std::string* out) {
+  encoded(s, enc, 0, out, esc);
 }
 
 }  // namespace hearth::expr

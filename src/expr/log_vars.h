@@ -95,6 +95,9 @@ bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out
 // Appends a string field: "-" (or "" quoted) when absent; +Q quotes, +E
 // escapes '"', '\' and ']' with a backslash.
 void render_log_text(std::string_view s, bool present, uint8_t opts, std::string* out);
+// Appends `s` to `out`, each byte `enc` selects written as `esc` and two
+// upper-case hex digits (the captures' '#', HTTP mode's '%').
+void append_encoded(std::string_view s, char esc, bool (*enc)(unsigned char), std::string* out);
 
 // The host name and process id, read once.
 std::string_view log_hostname();

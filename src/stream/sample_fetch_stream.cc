@@ -63,15 +63,9 @@ bool TxnFetch::fetch_stream(const expr::FetchDef& def, expr::Sample& out) {
 // included); ssl_bc_err only on a TLS one, its reason only when there is
 // an error.
 bool TxnFetch::server_error(FetchId id, expr::Sample& out) const {
-  ServerConnError e;
-  if (server_conn_) {
-    e.seen = true;
-    e.tls = server_conn_->xprt && server_conn_->xprt->ssl(server_conn_);
-    e.failure = net::tls_failure(server_conn_);
-    e.ssl_error = net::tls_ssl_error(server_conn_);
-  } else if (srv_err_) {
-    e = *srv_err_;
-  }
+  const ServerConnError e = server_conn_ ? conn_error_of(server_conn_)
+                            : srv_err_   ? *srv_err_
+                                         : ServerConnError{};
   if (!e.seen) return false;
   switch (id) {
     case FetchId::kBcErr:

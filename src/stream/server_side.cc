@@ -250,12 +250,12 @@ ServerSide::State ServerSide::fail(const char* term) {
   return state_ = State::kFailed;
 }
 
-void ServerSide::note_conn_error(const net::Connection* c) {
-  conn_err_.seen = true;
-  conn_err_.tls = c->xprt && c->xprt->ssl(c);
-  conn_err_.failure = net::tls_failure(c);
-  conn_err_.ssl_error = net::tls_ssl_error(c);
+ServerConnError conn_error_of(const net::Connection* c) {
+  return ServerConnError{true, c->xprt && c->xprt->ssl(c), net::tls_failure(c),
+                         net::tls_ssl_error(c)};
 }
+
+void ServerSide::note_conn_error(const net::Connection* c) { conn_err_ = conn_error_of(c); }
 
 void ServerSide::drop_connection() {
   if (!scb_) return;

@@ -32,6 +32,8 @@ struct ServerConnError {
   net::TlsFailure failure = net::TlsFailure::kNone;
   unsigned long ssl_error = 0;
 };
+// Returns: what c says of its errors now.
+ServerConnError conn_error_of(const net::Connection* c);
 
 class ServerSide {
  public:
