@@ -15,6 +15,8 @@
 
 namespace hearth::expr {
 
+struct LogRecord;
+
 enum class FetchId : uint16_t {
   // Constants and the environment: evaluated in expr.
   kAlwaysTrue,
@@ -337,6 +339,9 @@ class FetchContext {
     (void)scope;
     return nullptr;
   }
+  // What the log line would say now (a rule value's %-variables such as
+  // %Ts or %ID; null: no transaction here, they print "-").
+  virtual const LogRecord* log_record() { return nullptr; }
   // The expressions run for an HTTP proxy: log-format strings then encode
   // the control characters of their samples (HAProxy's LOG_OPT_HTTP).
   virtual bool http_mode() const { return false; }

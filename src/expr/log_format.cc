@@ -144,7 +144,7 @@ std::unique_ptr<LogFormat> LogFormat::parse_any(std::string_view s, uint8_t use,
         return nullptr;
       }
       i = e - 1;
-      if (log && name == "o") {  // flags for every later variable; prints nothing
+      if (name == "o") {  // flags for every later variable; prints nothing
         global_opts = opts;
         continue;
       }
@@ -165,13 +165,22 @@ std::unique_ptr<LogFormat> LogFormat::parse_any(std::string_view s, uint8_t use,
           return nullptr;
         }
         if (!v) {
-          *err = "log-format variable '%" + std::string(name) + "' is not supported by Hearth yet";
-          return nullptr;
+          // A rule value prints the other variables from the transaction's
+          // state when the rule runs (FetchContext::log_record()).
+          d = find_log_var(name);
+          if (!d) {
+            *err = "unknown log-format variable '%" + std::string(name) +
+                   "' (write %% for a literal '%')";
+            return nullptr;
+          }
+          n.var = d->var;
+          if (d->var >= LogVar::kRequest) f->request_line_ = true;
+        } else {
+          n.expr = parse_sample_expr(v->expr, kUseAny, err);
+          if (!n.expr) return nullptr;
+          n.prefix = std::string(v->prefix);
+          f->use_ |= n.expr->fetch->use;
         }
-        n.expr = parse_sample_expr(v->expr, kUseAny, err);
-        if (!n.expr) return nullptr;
-        n.prefix = std::string(v->prefix);
-        f->use_ |= n.expr->fetch->use;
       }
     }
     flush_text();
@@ -237,7 +246,17 @@ void LogFormat::render(FetchContext* ctx, const LogRecord& rec, std::string* out
 std::string_view LogFormat::eval(FetchContext& ctx) const {
   static thread_local std::string out;
   out.clear();
+  const LogRecord* rec = nullptr;
+  bool rec_asked = false;
   for (const Node& n : nodes_) {
+    if (n.var != LogVar::kNone) {
+      if (!rec_asked) rec = ctx.log_record(), rec_asked = true;
+      if (rec)
+        render_log_var(n.var, n.opts, *rec, &out);
+      else
+        out += '-';
+      continue;
+    }
     if (!n.expr) {
       out += n.text;
       continue;

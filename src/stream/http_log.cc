@@ -22,12 +22,11 @@ void HttpStream::log_end() {
   if (fe_->logs.fmt) log_http();
 }
 
-void HttpStream::log_http() {
+void HttpStream::fill_log_record(expr::LogRecord& r) {
   const int64_t t = now();
   const int64_t first = log_.req_first_ms >= 0 ? log_.req_first_ms : log_.start_ms;
   auto span = [](int64_t from, int64_t to) { return from >= 0 && to >= 0 ? to - from : -1; };
   const int64_t wall = wall_clock_ms();
-  expr::LogRecord r;
   const net::Connection* cli = scf_->conn;
   if (cli) {  // set-src / set-dst change what the log shows, as HAProxy
     to_log_addr(session()->client_addr(cli).sa(), &r.client);
@@ -86,6 +85,21 @@ void HttpStream::log_http() {
   r.has_cookie_req = ck_.cap_req_set;
   r.cookie_res = ck_.captured_res();
   r.has_cookie_res = ck_.cap_res_set;
+}
+
+// A rule value's %-variables: the record as the log line would say it now.
+const expr::LogRecord* HttpStream::rule_log_record(void* self) {
+  static thread_local expr::LogRecord r;
+  r = expr::LogRecord{};
+  static_cast<HttpStream*>(self)->fill_log_record(r);
+  return &r;
+}
+
+void HttpStream::log_http() {
+  expr::LogRecord r;
+  fill_log_record(r);
+  const net::Connection* cli = scf_->conn;
+  const backend::Server* srv = ss_.server();
   const bool head = log_.head_ms >= 0;
   TxnFetch fetch(expr::kUseConn | (head ? expr::kUseReq : 0), cli, fe_, be_,
                  head ? &req_.head : nullptr, nullptr);

@@ -191,6 +191,7 @@ TxnFetch HttpStream::request_fetch() {
   fetch.set_timeouts(&tmo_);
   fetch.set_priority(&prio_);
   fetch.set_profile(&prof_);
+  fetch.set_log_record(&HttpStream::rule_log_record, this);
   if (req_an_.wire0) fetch.set_rewrite_limit(rewrite_limit(req_an_.wire0, req_.data.len()));
   // As HAProxy, only an HTTP/1.1 client gets 103 Early Hints.
   if (req.version_major == 1 && req.version_minor >= 1) fetch.set_early_hints(&hints_);
@@ -311,6 +312,7 @@ bool HttpStream::pass_tcp_content(const std::vector<config::TcpRule>& rules,
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_priority(&prio_);
   fetch.set_profile(&prof_);
+  fetch.set_log_record(&HttpStream::rule_log_record, this);
   const TcpVerdict v = eval_tcp_rules(rules, fetch);
   if (v != TcpVerdict::kReject && v != TcpVerdict::kDrop) return true;
   drop_client(v == TcpVerdict::kDrop);

@@ -229,6 +229,7 @@ TxnFetch HttpStream::response_fetch() {
   fetch.set_timeouts(&tmo_);
   fetch.set_priority(&prio_);
   fetch.set_profile(&prof_);
+  fetch.set_log_record(&HttpStream::rule_log_record, this);
   // The payload that arrived with the head shares HAProxy's buffer with it
   // (measured only when there are rules to bound).
   if (!bs().response_rules.empty() || !fe_->http.response_rules.empty()) {
@@ -262,6 +263,7 @@ bool HttpStream::run_after_response_rules(http::MsgHead& res) {
   fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
   fetch.set_server(ss_.server());
   fetch.set_timeouts(&tmo_);
+  fetch.set_log_record(&HttpStream::rule_log_record, this);
   set_response_body(fetch);
   if (backend_rules) eval_http_rules(bs().after_response_rules, res, &full, fetch);
   if (!full) eval_http_rules(fe_->http.after_response_rules, res, &full, fetch);

@@ -265,6 +265,10 @@ class HttpStream : public LiveStream {
   void update_timer();
   void log_end();
   void log_http();
+  // The access log's record of this transaction as it stands now.
+  void fill_log_record(expr::LogRecord& r);
+  // TxnFetch's RecordFn for rule values' %-variables (`self`: the stream).
+  static const expr::LogRecord* rule_log_record(void* self);
   void count_transaction();
   void make_unique_id();
 

@@ -146,6 +146,14 @@ class TxnFetch : public expr::FetchContext {
   bool fetch(const expr::FetchDef& def, const expr::Arg* args, size_t nargs, expr::FetchIter& it,
              expr::Sample& out) override;
   bool capture(bool response, size_t id, std::string_view v) override;
+  // Where a rule value's %-variables find the transaction's state: `fn`
+  // fills a record of it when first asked (null: they print "-").
+  using RecordFn = const expr::LogRecord* (*)(void* arg);
+  void set_log_record(RecordFn fn, void* arg) {
+    rec_fn_ = fn;
+    rec_arg_ = arg;
+  }
+  const expr::LogRecord* log_record() override { return rec_fn_ ? rec_fn_(rec_arg_) : nullptr; }
   // The frontend is in mode http (or set_http_mode said so).
   bool http_mode() const override;
   void set_http_mode(bool http) { http_override_ = http ? 1 : 0; }
@@ -216,6 +224,8 @@ class TxnFetch : public expr::FetchContext {
   StreamPriority* prio_ = nullptr;
   const TaskProfile* prof_ = nullptr;
   int8_t http_override_ = -1;  // -1: the frontend's mode decides
+  RecordFn rec_fn_ = nullptr;
+  void* rec_arg_ = nullptr;
   const ServerConnError* srv_err_ = nullptr;
   const std::string* unique_id_ = nullptr;
   std::string_view body_;
