@@ -36,7 +36,6 @@ std::vector<std::string> run(const std::string& binary) {
       "  http-response set-header x-res-vars \"" +
       kFormat +
       "\"\n"
-      "  http-response set-header x-echo %[req.hdr(x-req-vars)]\n"
       "  default_backend b\nbackend b\n  server s1 127.0.0.1:" +
       std::to_string(backend.port()) + "\n";
   HearthOptions opt{.wait_ports = {port}};
