@@ -48,8 +48,10 @@ uint8_t where_of(Kind k) {
 
 // set-var(NAME[,COND...]) EXPR | set-var-fmt(NAME[,COND...]) FMT |
 // unset-var(NAME), at d[at]. *next: the word after the action's own.
-bool parse_var(const Directive& d, size_t at, const std::string& kw, uint8_t where, TcpRule& rule,
-               size_t* next, Reporter& rep) {
+// tcp_mode: the proxy is in mode tcp at this line (a format's HTTP
+// variables are refused there).
+bool parse_var(const Directive& d, size_t at, const std::string& kw, uint8_t where, bool tcp_mode,
+               TcpRule& rule, size_t* next, Reporter& rep) {
   const std::string& a = d[at];
   const size_t open = a.find('(');
   if (open == std::string::npos || a.back() != ')') {
@@ -96,6 +98,13 @@ bool parse_var(const Directive& d, size_t at, const std::string& kw, uint8_t whe
     rule.fmt = expr::LogFormat::parse(d[at + 1], where, &err);
     if (!rule.fmt) {
       rep.error(d.loc, kw, err);
+      return false;
+    }
+    // As HAProxy, judged by the mode in force at this line.
+    if (tcp_mode && !rule.fmt->http_var().empty()) {
+      rep.error(d.loc, kw,
+                "format variable '" + std::string(rule.fmt->http_var()) +
+                    "' needs an HTTP transaction: it is reserved for mode http");
       return false;
     }
   } else {
@@ -291,7 +300,7 @@ void parse_tcp_rule(const Directive& d, ProxySection& s, Reporter& rep) {
     rule.action = action == "set-var"       ? Action::kSetVar
                   : action == "set-var-fmt" ? Action::kSetVarFmt
                                             : Action::kUnsetVar;
-    if (!parse_var(d, 2, kw, where, rule, &cond_at, rep)) return;
+    if (!parse_var(d, 2, kw, where, s.proxy.mode == Mode::kTcp, rule, &cond_at, rep)) return;
   } else {
     for (const Later& l : kLater) {
       if (action != l.action) continue;

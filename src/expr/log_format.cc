@@ -7,8 +7,8 @@
 namespace hearth::expr {
 namespace {
 
-// %-variables that are a fetch (8.2.4). Others are refused by name until
-// the log engine implements them.
+// %-variables that are a fetch (8.2.4): a rule value evaluated where no
+// log record exists (a TCP stream) prints these through the fetch.
 struct VarFetch {
   std::string_view name;
   std::string_view expr;
@@ -156,26 +156,24 @@ std::unique_ptr<LogFormat> LogFormat::parse_any(std::string_view s, uint8_t use,
       } else {
         const VarFetch* v = nullptr;
         for (const VarFetch& k : kLogFetchVars)
-          if (log && k.name == name) v = &k;
+          if (k.name == name) v = &k;
         for (const VarFetch& k : kVars)
           if (!log && k.name == name) v = &k;
-        if (!v && log) {
+        // A rule value prints its %-variables from the transaction's state
+        // when the rule runs (FetchContext::log_record()); where there is no
+        // record (a TCP stream), those that name a fetch use it.
+        if (!log && (d = find_log_var(name))) {
+          n.var = d->var;
+          n.opts |= kLogNoDash;
+          if (d->http && f->http_var_.empty()) f->http_var_ = "%" + std::string(name);
+          if (d->var >= LogVar::kRequest) f->request_line_ = true;
+        }
+        if (!v && !d) {
           *err = "unknown log-format variable '%" + std::string(name) +
                  "' (write %% for a literal '%')";
           return nullptr;
         }
-        if (!v) {
-          // A rule value prints the other variables from the transaction's
-          // state when the rule runs (FetchContext::log_record()).
-          d = find_log_var(name);
-          if (!d) {
-            *err = "unknown log-format variable '%" + std::string(name) +
-                   "' (write %% for a literal '%')";
-            return nullptr;
-          }
-          n.var = d->var;
-          if (d->var >= LogVar::kRequest) f->request_line_ = true;
-        } else {
+        if (v) {
           n.expr = parse_sample_expr(v->expr, kUseAny, err);
           if (!n.expr) return nullptr;
           n.prefix = std::string(v->prefix);
@@ -251,11 +249,14 @@ std::string_view LogFormat::eval(FetchContext& ctx) const {
   for (const Node& n : nodes_) {
     if (n.var != LogVar::kNone) {
       if (!rec_asked) rec = ctx.log_record(), rec_asked = true;
-      if (rec)
+      if (rec) {
         render_log_var(n.var, n.opts, *rec, &out);
-      else
+        continue;
+      }
+      if (!n.expr) {
         out += '-';
-      continue;
+        continue;
+      }
     }
     if (!n.expr) {
       out += n.text;

@@ -1,8 +1,9 @@
 #pragma once
 // Log-format strings (HAProxy manual 8.2.4). Two uses:
 // - rule values (parse/eval): text, "%%" for a percent sign, "%[expr]" sample
-//   expressions and the %-variables that name a fetch (%ci, %b, %HM, ...); a
-//   missing sample contributes nothing;
+//   expressions and every %-variable, printed from the transaction's state
+//   when the rule runs (FetchContext::log_record()); a missing sample
+//   contributes nothing;
 // - access-log lines (parse_log/render): every %-variable of log_vars.h, the
 //   +Q/+X/+E flags and %{..}o, spaces merged into one separator, a missing
 //   sample printed "-".
@@ -24,13 +25,11 @@ class LogFormat {
     std::string text;                  // literal text, when expr is null
     std::unique_ptr<SampleExpr> expr;  // a sample to print
     std::string prefix;                // printed before the sample (%HV's "HTTP/")
-    LogVar var = LogVar::kNone;        // access-log variable (parse_log only)
+    LogVar var = LogVar::kNone;        // a %-variable, rendered from a LogRecord
     uint8_t opts = 0;                  // kLogQuote | kLogHex | kLogEsc
     bool sep = false;                  // a run of spaces (parse_log only)
   };
 
-  // Returns: true if the format has no expression (its text is fixed).
-  bool literal() const { return nodes_.size() <= 1 && (nodes_.empty() || !nodes_[0].expr); }
   const std::string& source() const { return source_; }
   // Where its fetches read (FetchUse bits, union over the expressions).
   uint8_t use() const { return use_; }

@@ -269,7 +269,10 @@ std::string_view log_hostname() {
 
 void render_log_text(std::string_view s, bool present, uint8_t opts, std::string* out) {
   if (!present) {
-    out->append((opts & kLogQuote) ? "\"\"" : "-");
+    if (opts & kLogQuote)
+      out->append("\"\"");
+    else if (!(opts & kLogNoDash))
+      out->push_back('-');
     return;
   }
   if (opts & kLogQuote) out->push_back('"');

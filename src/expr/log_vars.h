@@ -75,8 +75,9 @@ enum class LogVar : uint8_t {
   kVersion,
 };
 
-// Flag bits of a variable (%{+Q,+X,+E}).
-inline constexpr uint8_t kLogQuote = 1, kLogHex = 2, kLogEsc = 4;
+// Flag bits of a variable (%{+Q,+X,+E}); kLogNoDash: an absent field
+// prints nothing instead of "-" (a rule value's variables, as HAProxy's).
+inline constexpr uint8_t kLogQuote = 1, kLogHex = 2, kLogEsc = 4, kLogNoDash = 8;
 
 struct LogVarDef {
   std::string_view name;
@@ -92,7 +93,7 @@ const LogVarDef* find_log_var(std::string_view name);
 // capture declared).
 bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out);
 
-// Appends a string field: "-" (or "" quoted) when absent; +Q quotes, +E
+// Appends a string field: "-" (or "" quoted, nothing with kLogNoDash) when absent; +Q quotes, +E
 // escapes '"', '\' and ']' with a backslash.
 void render_log_text(std::string_view s, bool present, uint8_t opts, std::string* out);
 // Appends `s` to `out`, each byte `enc` selects written as `esc` and two

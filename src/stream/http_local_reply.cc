@@ -173,6 +173,7 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
   }
   http::MsgHead& h = res_.head;
   bool ok = init_local_head(h, 2 + rule.hdrs.size());
+  log_.status = rule.status;  // as HAProxy, the reply's own values see its %ST
   std::string_view body = rule.value;
   if (ok && rule.fmt) ok = h.keep(rule.fmt->eval(ctx), &body);
   char len[24];
@@ -207,6 +208,7 @@ void HttpStream::send_local(http::MsgHead& h, int status, std::string_view paylo
     h.reason = reason;
   else if (h.reason.empty())
     h.reason = http::reason_phrase(status);
+  log_.status = h.status;  // what the http-after-response rules see as %ST
   if (ok && !res_.after_rules_done && !run_after_response_rules(h)) {
     log_.term = "PR";  // a failed rewrite on the reply: a plain 500 instead
     return reply(500, true);

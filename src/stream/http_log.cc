@@ -65,8 +65,9 @@ void HttpStream::fill_log_record(expr::LogRecord& r) {
   r.term = log_.term;
   r.act_conns = Frontend::global_conns();
   r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
-  if (be_)
-    for (const auto& s : be_->servers()) r.be_conns += s->cur_sess.load(std::memory_order_relaxed);
+  // As HAProxy's beconn: the streams switched to the backend, with or
+  // without a server yet.
+  if (be_) r.be_conns = be_->counters.cur_conns.load(std::memory_order_relaxed);
   r.srv_conns = srv ? srv->cur_sess.load(std::memory_order_relaxed) : 0;
   r.retries = ss_.retries_done();
   r.redispatched = ss_.redispatched();
@@ -90,8 +91,34 @@ void HttpStream::fill_log_record(expr::LogRecord& r) {
 // A rule value's %-variables: the record as the log line would say it now.
 const expr::LogRecord* HttpStream::rule_log_record(void* self) {
   static thread_local expr::LogRecord r;
+  static thread_local std::string line;
+  HttpStream* s = static_cast<HttpStream*>(self);
   r = expr::LogRecord{};
-  static_cast<HttpStream*>(self)->fill_log_record(r);
+  s->fill_log_record(r);
+  // The request line as received, also when the log format does not keep it.
+  const http::MsgHead& req = s->req_.head;
+  if (!r.has_request && !req.received.empty()) {
+    const std::string_view rcv = req.received;
+    const size_t sp = rcv.find(' ');
+    line = capture_request_line(rcv.substr(0, sp), sp == rcv.npos ? "" : rcv.substr(sp + 1),
+                                req.version_major, req.version_minor);
+    r.request = line;
+    r.has_request = true;
+  }
+  // As HAProxy, the request's time (%TR, %Tq) and the unique id (%ID) are
+  // known once the request rules are over; the id also once the unique-id
+  // fetch made it.
+  if (!s->log_.req_rules_done) {
+    r.treq = -1;
+    if (!s->log_.id_read) r.has_unique_id = false;
+  }
+  // The response rules see the server's response as it stands.
+  if (s->res_.from_server && !s->res_.head_done) {
+    r.status = s->res_.head.status;
+    r.tr = s->ss_.ready_ms() >= 0 ? s->now() - s->ss_.ready_ms() : -1;
+    if (!r.backend_src.family && s->scb() && s->scb()->conn)
+      local_log_addr(s->scb()->conn->fd(), &r.backend_src);
+  }
   return &r;
 }
 

@@ -184,7 +184,7 @@ TxnFetch HttpStream::request_fetch() {
   fetch.set_vars(&vars_, session());
   fetch.set_stream_trackers(&trk_);
   fetch.set_track_counts(true, 0);  // a tracker starting here counts this request
-  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
+  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id, &log_.id_read);
   fetch.set_log_level(&log_.level);
   fetch.set_last_rule(&log_.last_rule);
   fetch.set_l7_retry_off(&req_.l7_retry_off);
@@ -278,6 +278,7 @@ bool HttpStream::analyse_request() {
     TxnFetch fetch = request_fetch();
     return answer_by_rule(*final_rule, fetch);
   }
+  log_.req_rules_done = true;
   if (!add_forward_headers(req)) {
     log_.term = "PR";
     reply(431, true);
@@ -309,7 +310,7 @@ bool HttpStream::pass_tcp_content(const std::vector<config::TcpRule>& rules,
   fetch.set_stream_trackers(&trk_);
   fetch.set_log_level(&log_.level);
   fetch.set_last_rule(&log_.last_rule);
-  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id);
+  fetch.set_captures(&log_.caps, &log_.unique_id, log_.has_unique_id, &log_.id_read);
   fetch.set_priority(&prio_);
   fetch.set_profile(&prof_);
   fetch.set_log_record(&HttpStream::rule_log_record, this);

@@ -75,6 +75,10 @@ struct HttpLogState {
   expr::LogAddr be_src;      // %bi/%bp, read from the server connection only when logged
   std::string unique_id;     // unique-id-format, computed once per transaction
   bool has_unique_id = false;
+  // A rule value's %TR, %Tq and %ID print the request's only once its rules
+  // are over (or, for %ID, once the unique-id fetch read it), as HAProxy's.
+  bool req_rules_done = false;
+  bool id_read = false;
   TxnCaptures caps;                   // capture slots (only with captures declared)
   int8_t level = config::kLogNotSet;  // set-log-level's (config::LogLevel), if one ran
   LastRule last_rule;                 // the last rule that ended a list

@@ -213,6 +213,7 @@ bool TxnFetch::fetch(const expr::FetchDef& def, const expr::Arg* args, size_t na
   }
   if (def.id == FetchId::kUniqueId) {
     if (!unique_id_) return false;
+    if (id_read_) *id_read_ = true;
     out.set_str(*unique_id_);
     return true;
   }

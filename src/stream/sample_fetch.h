@@ -74,9 +74,12 @@ class TxnFetch : public expr::FetchContext {
 
   // The capture slots and unique id of the transaction (capture.req.hdr,
   // capture.res.hdr, unique-id).
-  void set_captures(TxnCaptures* caps, const std::string* unique_id, bool has_unique_id) {
+  // `id_read` (may be null) is set when the unique-id fetch reads the id.
+  void set_captures(TxnCaptures* caps, const std::string* unique_id, bool has_unique_id,
+                    bool* id_read = nullptr) {
     caps_ = caps;
     unique_id_ = has_unique_id ? unique_id : nullptr;
+    id_read_ = id_read;
   }
   // The slots capture rules write (null: the frontend declares none).
   TxnCaptures* captures() const { return caps_; }
@@ -228,6 +231,7 @@ class TxnFetch : public expr::FetchContext {
   void* rec_arg_ = nullptr;
   const ServerConnError* srv_err_ = nullptr;
   const std::string* unique_id_ = nullptr;
+  bool* id_read_ = nullptr;
   std::string_view body_;
   int64_t body_declared_ = -1;
   bool* body_seen_ = nullptr;

@@ -208,6 +208,7 @@ TcpFetch Stream::request_fetch(const backend::Backend* be) {
   fetch.set_captures(&caps_, nullptr, false);
   fetch.set_priority(&prio_);
   fetch.set_profile(&prof_);
+  fetch.set_log_record(&Stream::rule_log_record, this);
   return fetch;
 }
 
@@ -444,6 +445,7 @@ bool Stream::response_may_go() {
       eos || res_.full() || rules.res_inspect_delay <= 0 || deadline_reached(res_inspect_exp_, now);
   TcpFetch fetch(expr::kUseConn | expr::kUseL6Res, scf_->conn, fe_, be_);
   fetch.set_response(std::string_view(res_.allocated() ? res_.head() : "", res_.len()));
+  fetch.set_log_record(&Stream::rule_log_record, this);
   fetch.set_final(final);
   fetch.set_vars(&vars_, Session::of(scf_->conn));
   fetch.set_stream_trackers(&trk_);
@@ -564,13 +566,9 @@ void Stream::finish() {
   pool().destroy(this);
 }
 
-void Stream::log_end() {
-  if (!fe_->logs.fmt) return;
-  // set-log-level silent, or a level the log does not want: no line.
-  if (log_level_ == config::kLogSilent || log_level_ > fe_->logs.max_level) return;
+void Stream::fill_log_record(expr::LogRecord& r) {
   const int64_t t = EventLoop::current()->now_ms();
   const int64_t wall = wall_clock_ms();
-  expr::LogRecord r;
   const net::Connection* cli = scf_->conn;
   const Session* sess = cli ? Session::of(cli) : nullptr;
   if (sess) {
@@ -600,17 +598,39 @@ void Stream::log_end() {
   r.term = end_reason_;
   r.act_conns = Frontend::global_conns();
   r.fe_conns = fe_->cur_conns.load(std::memory_order_relaxed);
-  if (be_)
-    for (const auto& s : be_->servers()) r.be_conns += s->cur_sess.load(std::memory_order_relaxed);
+  if (be_) r.be_conns = be_->counters.cur_conns.load(std::memory_order_relaxed);  // beconn
   r.srv_conns = srv ? srv->cur_sess.load(std::memory_order_relaxed) : 0;
   r.retries = ss_.retries_done();
   r.redispatched = ss_.redispatched();
   r.be_queue = ss_.queue_pos();
   r.req_counter = req_id_;
   if (!fe_->logs.req_caps.empty()) caps_.fill(&r);
-  make_unique_id();
   r.unique_id = unique_id_;
   r.has_unique_id = has_unique_id_;
+}
+
+// A rule value's %-variables: the record as the log line would say it now.
+const expr::LogRecord* Stream::rule_log_record(void* self) {
+  static thread_local expr::LogRecord r;
+  Stream* st = static_cast<Stream*>(self);
+  r = expr::LogRecord{};
+  st->fill_log_record(r);
+  // %B and %U are the stream's totals, known at its end: the rules see 0,
+  // as HAProxy's do in every phase (and as an HTTP stream's).
+  r.bytes_out = r.bytes_in = 0;
+  return &r;
+}
+
+void Stream::log_end() {
+  if (!fe_->logs.fmt) return;
+  // set-log-level silent, or a level the log does not want: no line.
+  if (log_level_ == config::kLogSilent || log_level_ > fe_->logs.max_level) return;
+  make_unique_id();
+  expr::LogRecord r;
+  fill_log_record(r);
+  const net::Connection* cli = scf_->conn;
+  const Session* sess = cli ? Session::of(cli) : nullptr;
+  const backend::Server* srv = ss_.server();
   TxnFetch fetch(expr::kUseConn, cli, fe_, be_, nullptr, nullptr);
   fetch.set_server(srv);
   fetch.set_server_conn(ss_.scb() ? ss_.scb()->conn : nullptr);

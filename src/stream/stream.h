@@ -78,6 +78,10 @@ class Stream : public LiveStream {
   void close(const char* why);
   void finish();
   void log_end();
+  // The log line's record of the stream as it stands (log_end, and the
+  // %-variables of rule values through rule_log_record).
+  void fill_log_record(expr::LogRecord& r);
+  static const expr::LogRecord* rule_log_record(void* self);
 
   Frontend* fe_;
   backend::Backend* be_;          // nullptr: the frontend has no backend for it

@@ -207,9 +207,9 @@ TEST(HttpRules, Errors) {
             "'nope'");
   EXPECT_EQ(only_error(frontend("  http-request set-header X-Ip %[src\n")),
             "t.cfg:3: 'http-request set-header': missing ']' after '%[src' in log-format '%[src'");
-  EXPECT_EQ(only_error(frontend("  http-request set-header X-Ip %Tq\n")),
-            "t.cfg:3: 'http-request set-header': log-format variable '%Tq' is not supported by "
-            "Hearth yet");
+  EXPECT_EQ(only_error(frontend("  http-request set-header X-Ip %Tz\n")),
+            "t.cfg:3: 'http-request set-header': unknown log-format variable '%Tz' (write %% for "
+            "a literal '%')");
   EXPECT_EQ(only_error(frontend("  http-request set-var(proc) str(a)\n")),
             "t.cfg:3: 'http-request set-var': invalid variable name 'proc': expects a scope among "
             "proc, sess, txn, req, res, check, then '.' and a name");

@@ -109,6 +109,18 @@ TEST(TcpRules, UnsupportedActionsAreRefusedByName) {
                   "only tcp-request content rules capture"));
 }
 
+// As HAProxy: a set-var-fmt format may print the stream's %-variables, but
+// not those of an HTTP transaction while the proxy is in mode tcp.
+TEST(TcpRules, SetVarFmtRefusesHttpVariablesInModeTcp) {
+  EXPECT_TRUE(
+      parse("frontend f\n  tcp-request content set-var-fmt(txn.a) \"%ci:%cp %Ts%ms %b\"\n").ok());
+  EXPECT_TRUE(has(parse("frontend f\n  tcp-request content set-var-fmt(txn.a) \"x %TR\"\n").errors,
+                  "t.cfg:2: 'tcp-request content set-var-fmt'",
+                  "format variable '%TR' needs an HTTP transaction"));
+  EXPECT_TRUE(
+      parse("frontend f\n  mode http\n  tcp-request content set-var-fmt(txn.a) %HM\n").ok());
+}
+
 TEST(TcpRules, SetLogLevelInResponseRules) {
   auto r = parse("backend b\n  tcp-response content set-log-level err if { res.len gt 0 }\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
