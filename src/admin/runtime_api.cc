@@ -150,6 +150,8 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
     return out;
   if (std::string out = cli_pattern_command(w, session.payload, admin); !out.empty()) return out;
   if (std::string out = cli_show_resolvers(w); !out.empty()) return out;
+  if (std::string out = cli_check_command(w, backends_, on_thread(), admin); !out.empty())
+    return out;
   if (std::string out = cli_server_state_command(w, backends_, admin); !out.empty()) return out;
   if (std::string out = cli_tls_key_command(w, admin); !out.empty()) return out;
   if (std::string out = cli_ssl_cert_command(w, session.payload, admin); !out.empty()) return out;
@@ -158,6 +160,15 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   if (std::string out = cli_peers_command(w, on_threads_); !out.empty()) return out;
   if (std::string out = cli_dynamic_cookie_command(w, backends_, admin); !out.empty()) return out;
   return "Unknown command: '" + line + "'. Try 'help'.\n\n";
+}
+
+OnThread RuntimeApi::on_thread() const {
+  return [this](int thread, const std::function<void()>& fn) {
+    // By value: a thread slower than the wait may run it after we return.
+    on_threads_([thread, fn](int t) {
+      if (t == thread) fn();
+    });
+  };
 }
 
 std::string RuntimeApi::help() const {
@@ -190,6 +201,11 @@ std::string RuntimeApi::help() const {
          "  disable server BACKEND/SERVER : stop sending traffic to a server (admin)\n"
          "  show servers state [BACKEND]  : server states, as a state file (version 1)\n"
          "  set server BE/SRV state ready|drain|maint : change a server's state (admin)\n"
+         "  set server BE/SRV health up|stopping|down : force its checks' verdict (admin)\n"
+         "  set server BE/SRV agent up|down : as its agent saying so (admin)\n"
+         "  set server BE/SRV check-addr IP [port P] | check-port P : where checks go (admin)\n"
+         "  set server BE/SRV agent-addr IP [port P] | agent-port P | agent-send S (admin)\n"
+         "  enable|disable health|agent BE/SRV : run or stop its checks (admin)\n"
          "  get weight BE/SRV             : a server's weight now and as configured\n"
          "  set weight BE/SRV W[%]        : change it (also 'set server BE/SRV weight', admin)\n"
          "  set maxconn server BE/SRV N   : a server's connection limit (admin)\n"

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/check_commands.h"
 #include "admin/stat_rows.h"
 #include "backend/backend.h"
 #include "stream/frontend.h"
@@ -49,6 +50,8 @@ class RuntimeApi {
 
  private:
   std::string help() const;
+  // Runs fn on one worker thread (through on_threads_) and waits.
+  OnThread on_thread() const;
   std::string show_info(const std::vector<std::string>& w) const;
   std::string show_servers_conn(const std::string& backend_filter);
   std::string show_pools() const;

@@ -50,8 +50,9 @@ std::string cli_server_state_command(const std::vector<std::string>& w,
   if (w.size() > 3 && w[3] == "state") return set_server_state(*be, *s, w.size() > 4 ? w[4] : "");
   if (w.size() > 3 && w[3] == "fqdn") return cli_set_server_fqdn(w, *be, *s);
   if (w.size() > 3 && w[3] == "addr") return cli_set_server_addr(w, *be, *s);
-  return "usage: set server <backend>/<server> state ready|drain|maint, weight W[%], fqdn NAME "
-         "or addr IP [port P] (the other 'set server' forms are not supported by Hearth yet)\n\n";
+  return "usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | "
+         "agent-send | check-addr | check-port | fqdn | health | state | weight (Hearth has no "
+         "'ssl' form yet)\n\n";
 }
 
 }  // namespace hearth::admin

@@ -19,20 +19,25 @@ void zero(StatRow& r, std::initializer_list<StatField> fields) {
 
 const char* mode_name(config::Mode m) { return m == config::Mode::kHttp ? "http" : "tcp"; }
 
-// The status column of a server: MAINT, DRAIN, "no check", or the checks' state.
+// The status column of a server: MAINT, DRAIN, NOLB, "no check", or the
+// checks' state.
 std::string server_status(const backend::Server& s) {
   if (s.disabled.load()) return "MAINT";
   if (!s.has_addr.load()) return "MAINT (resolution)";
   // As HAProxy: " (agent)" when an agent-check is configured and has not
   // said the server is up (its health is 0).
-  const bool agent = s.agent_health.checked && s.agent_health.health.load() == 0;
-  const std::string by_agent = agent ? " (agent)" : "";
+  const bool agent_on = s.agent_health.checked && s.agent_health.enabled.load();
+  const std::string by_agent = agent_on && s.agent_health.health.load() == 0 ? " (agent)" : "";
   if (s.drain.load() && s.up.load()) return "DRAIN" + by_agent;
-  if (!s.health.checked) {
-    if (!s.up.load()) return "DOWN" + by_agent;  // an agent took it down
-    return s.agent_health.checked ? "UP" + by_agent : "no check";
+  if (s.stopping.load() && s.up.load()) return "NOLB" + by_agent;
+  // Unchecked, or its checks disabled from the runtime API.
+  if (!s.health.checked || !s.health.enabled.load()) {
+    if (!s.up.load()) return "DOWN" + by_agent;  // an agent or an operator took it down
+    return agent_on ? "UP" + by_agent : "no check";
   }
-  return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall) +
+  const bool up = s.up.load();
+  if (!up && !by_agent.empty()) return "DOWN (agent)";  // the agent's word, whatever the counter
+  return backend::health_status_text(s.health.health.load(), s.health.rise, s.health.fall, up) +
          by_agent;
 }
 
@@ -119,7 +124,7 @@ bool has_l7_data(backend::CheckStatus s) {
 // The agent_* columns and last_agt, from what the agent-check last said.
 void fill_agent(StatRow& r, const backend::Server& s) {
   const backend::ServerHealth& h = s.agent_health;
-  if (!h.checked) return;
+  if (!h.checked || !h.enabled.load()) return;  // as HAProxy: none while disabled
   const backend::ServerHealth::LastCheck last = h.last();
   if (last.status != backend::CheckStatus::kNone) {
     r.f[kAgentStatus] = backend::check_status_code(last.status);
@@ -136,7 +141,7 @@ void fill_agent(StatRow& r, const backend::Server& s) {
 void fill_check(StatRow& r, const backend::Server& s) {
   fill_agent(r, s);
   const backend::ServerHealth& h = s.health;
-  if (!h.checked) return;
+  if (!h.checked || !h.enabled.load()) return;  // as HAProxy: none while disabled
   r.f[kChkfail] = num(int64_t(h.failed_checks.load()));
   r.f[kChkdown] = num(int64_t(h.down_transitions.load()));
   const backend::ServerHealth::LastCheck last = h.last();
@@ -193,7 +198,8 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
   r.f[kBck] = s.backup ? "1" : "0";
   fill_check(r, s);
   r.f[kLastchg] = num((now - s.health.last_change_ms()) / 1000);
-  if (s.health.checked) r.f[kDowntime] = num(s.health.downtime_ms(now) / 1000);
+  if (s.health.checked && s.health.enabled.load())
+    r.f[kDowntime] = num(s.health.downtime_ms(now) / 1000);
   if (s.maxqueue > 0) r.f[kQlimit] = num(s.maxqueue);
   r.f[kSid] = num(s.puid);
   r.f[kLbtot] = r.f[kStot];

@@ -1,8 +1,11 @@
 #include "admin/stats_admin.h"
 
 #include "admin/server_state_commands.h"
+#include "backend/health_check.h"
 #include "backend/health_log.h"
+#include "backend/server.h"
 #include "config/log_model.h"
+#include "core/clock.h"
 #include "http/chars.h"
 
 namespace hearth::admin {
@@ -14,6 +17,48 @@ backend::Backend* find_backend(const std::string& b, const std::vector<backend::
     if ((b.size() > 1 && b[0] == '#' && b.substr(1) == std::to_string(be->id)) || b == be->name())
       return be;
   return nullptr;
+}
+
+// The form's actions on checks (HAProxy's names): health and agent checks
+// disabled or enabled, the server forced UP, stopping (NOLB) or DOWN, the
+// agent's word forced up or down.
+bool check_action_known(const std::string& a) {
+  for (const char* k :
+       {"dhlth", "ehlth", "hrunn", "hnolb", "hdown", "dagent", "eagent", "arunn", "adown"})
+    if (a == k) return true;
+  return false;
+}
+
+// As HAProxy: the agent actions need an enabled agent-check, enabling and
+// disabling a configured check; forcing the health applies to any server.
+bool check_action_applies(const backend::Server& s, const std::string& a) {
+  if (a == "dhlth" || a == "ehlth") return s.check != nullptr;
+  if (a == "dagent" || a == "eagent") return s.agent != nullptr;
+  if (a == "arunn" || a == "adown") return s.agent && s.agent_health.enabled.load();
+  return true;
+}
+
+// On the check's thread, not waiting (the page runs on a worker).
+void apply_check_action(backend::Backend& be, backend::Server& s, const std::string& a) {
+  using backend::AdminHealth;
+  using backend::HealthCheck;
+  if (a == "dhlth" || a == "ehlth") {
+    const bool on = a == "ehlth";
+    return s.check->post_admin([on](HealthCheck& c) { c.admin_enable(on); });
+  }
+  if (a == "dagent" || a == "eagent") {
+    const bool on = a == "eagent";
+    return s.agent->post_admin([on](HealthCheck& c) { c.admin_enable(on); });
+  }
+  if (a == "arunn" || a == "adown") {
+    const bool up = a == "arunn";
+    return s.agent->post_admin([up](HealthCheck& c) { c.admin_set_agent(up); });
+  }
+  const AdminHealth h = a == "hrunn"   ? AdminHealth::kUp
+                        : a == "hnolb" ? AdminHealth::kStopping
+                                       : AdminHealth::kDown;
+  if (s.check) return s.check->post_admin([h](HealthCheck& c) { c.admin_set_health(h); });
+  backend::apply_admin_health(be, s, h, MonotonicClock::instance()->now_ms());
 }
 
 }  // namespace
@@ -51,16 +96,21 @@ std::string apply_stats_form(std::string_view form, const std::vector<backend::B
     if (name == "s") servers.push_back(std::move(value));
   }
   backend::Backend* be = find_backend(b, backends);
-  if (!be || (action != "ready" && action != "drain" && action != "maint")) return "ERRP";
+  const bool state = action == "ready" || action == "drain" || action == "maint";
+  if (!be || (!state && !check_action_known(action))) return "ERRP";
   if (servers.empty()) return "NONE";
   size_t done = 0;
   for (const std::string& name : servers) {
     backend::Server* s = be->server_named(name);
     if (!s) continue;
+    if (!state && !check_action_applies(*s, action)) continue;
     backend::emit_backend_event(*be, "[NOTICE]", config::kLogNotice,
-                                "stats page: " + who + " sets server " + be->name() + "/" +
-                                    s->name + " state " + action + ".");
-    set_server_admin_state(*be, *s, action);
+                                "stats page: " + who + " applies '" + action + "' to server " +
+                                    be->name() + "/" + s->name + ".");
+    if (state)
+      set_server_admin_state(*be, *s, action);
+    else
+      apply_check_action(*be, *s, action);
     ++done;
   }
   return done == servers.size() ? "DONE" : done ? "PART" : "NONE";

@@ -12,8 +12,8 @@ namespace hearth::admin {
 
 // Returns: the result code the page shows after the action (";st=CODE"):
 // DONE (applied to every server named), PART (to some), NONE (no server
-// named), ERRP (unknown backend or action; Hearth applies ready, drain and
-// maint only). `who` names the client in the log line.
+// named), ERRP (unknown backend or action: Hearth applies ready, drain,
+// maint and the check actions, not "shutdown"). `who` names the client in the log line.
 std::string apply_stats_form(std::string_view form, const std::vector<backend::Backend*>& backends,
                              const std::string& who);
 

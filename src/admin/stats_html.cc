@@ -166,7 +166,16 @@ void admin_controls(std::string& o, const StatRow& be_row) {
   o += "<p>Apply to the selected servers: <select name=\"action\">"
        "<option value=\"ready\">Set state to READY</option>"
        "<option value=\"drain\">Set state to DRAIN</option>"
-       "<option value=\"maint\">Set state to MAINT</option></select>"
+       "<option value=\"maint\">Set state to MAINT</option>"
+       "<option value=\"dhlth\">Health: disable checks</option>"
+       "<option value=\"ehlth\">Health: enable checks</option>"
+       "<option value=\"hrunn\">Health: force UP</option>"
+       "<option value=\"hnolb\">Health: force NOLB</option>"
+       "<option value=\"hdown\">Health: force DOWN</option>"
+       "<option value=\"dagent\">Agent: disable checks</option>"
+       "<option value=\"eagent\">Agent: enable checks</option>"
+       "<option value=\"arunn\">Agent: force UP</option>"
+       "<option value=\"adown\">Agent: force DOWN</option></select>"
        "<input type=\"hidden\" name=\"b\" value=\"#" +
        be_row.f[kIid] + "\"><input type=\"submit\" value=\"Apply\"></p>\n";
 }

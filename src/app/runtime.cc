@@ -203,24 +203,6 @@ bool Runtime::add_agent(const config::ProxyConfig& p, const config::ServerConfig
                       "': 'agent-check' needs 'agent-port'");
     return false;
   }
-  config::CheckConfig c;
-  c.type = config::CheckType::kAgent;
-  config::CheckRule connect;
-  connect.action = config::CheckRule::Action::kConnect;
-  connect.connect.addr = sc.agent_addr;
-  connect.connect.port = sc.agent_port;
-  c.proto_rules.push_back(connect);
-  if (!sc.agent_send.empty()) {
-    config::CheckRule send;
-    send.action = config::CheckRule::Action::kSend;
-    send.send.data = sc.agent_send;
-    c.proto_rules.push_back(send);
-  }
-  config::CheckRule expect;
-  expect.action = config::CheckRule::Action::kExpect;
-  expect.expect.kind = config::CheckExpect::Kind::kCustom;
-  expect.expect.custom = config::CheckExpect::Custom::kAgentReply;
-  c.proto_rules.push_back(expect);
   backend::CheckSpec spec;
   spec.addr = s->address();
   spec.agent = true;
@@ -229,10 +211,12 @@ bool Runtime::add_agent(const config::ProxyConfig& p, const config::ServerConfig
   spec.fall = 1;
   spec.connect_timeout_ms = ms(p.timeouts.connect);
   spec.check_timeout_ms = ms(p.timeouts.check);
-  spec.program = std::make_shared<backend::CheckProgram>(backend::build_check_program(c));
+  spec.program = std::make_shared<backend::CheckProgram>(
+      backend::build_agent_program(sc.agent_addr, sc.agent_port, sc.agent_send));
   spec.names = {be->name(), be->id, s->name, s->puid};
-  s->agent_addr = sc.agent_addr.empty() ? "" : sc.agent_addr;
+  s->agent_addr = sc.agent_addr;
   s->agent_port = sc.agent_port;
+  s->agent_send = sc.agent_send;
   pending_checks_.push_back({be, s, std::move(spec)});
   return true;
 }

@@ -139,8 +139,12 @@ int64_t HealthCounter::next_interval(const CheckIntervals& iv) const {
 }
 
 std::string health_status_text(int health, int rise, int fall) {
+  return health_status_text(health, rise, fall, health >= rise);
+}
+
+std::string health_status_text(int health, int rise, int fall, bool up) {
   const int top = rise + fall - 1;
-  if (health >= rise) {
+  if (up) {
     if (health == top) return "UP";
     return "UP " + std::to_string(health - rise + 1) + "/" + std::to_string(fall);
   }

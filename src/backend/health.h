@@ -79,6 +79,9 @@ class HealthCounter {
 // Returns: the state as `show stat` prints it: "UP", "UP 2/3" (UP with one
 // failure of fall 3), "DOWN", or "DOWN 1/2" (DOWN with one success of rise 2).
 std::string health_status_text(int health, int rise, int fall);
+// The same for a server whose state (`up`) an operator or an agent set
+// apart from its counter, as HAProxy prints it then ("UP -1/3", "DOWN 4/2").
+std::string health_status_text(int health, int rise, int fall, bool up);
 
 // What a server's checks found, for the runtime API and the logs. Written by
 // the check's thread (and by the admin thread for maintenance), read from any
@@ -94,6 +97,9 @@ class ServerHealth {
 
   // Set once when the runtime is built, before any thread runs.
   bool checked = false;
+  // Checks run ("disable health|agent" on the runtime API stops them; the
+  // state they left stays).
+  std::atomic<bool> enabled{true};
   int rise = 2;
   int fall = 3;
 

@@ -42,11 +42,6 @@ CheckStatus connect_error_status(int err) {
   }
 }
 
-void log_if_no_server(const Backend& be) {
-  std::string t = no_server_text(be);
-  if (!t.empty()) emit_backend_event(be, "[ALERT]", config::kLogEmerg, t);
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -128,10 +123,13 @@ void HealthCheck::begin() {
   EventLoop* loop = loop_.load();
   // Maintenance, or no address yet: look again later (an agent talks in
   // maintenance too: it may end it).
-  if ((!spec_.agent && (paused_ || srv_->disabled.load())) || !srv_->has_addr.load()) {
+  // Disabled from the runtime API: the same.
+  if ((!spec_.agent && (paused_ || srv_->disabled.load())) || !srv_->has_addr.load() ||
+      !own_health().enabled.load()) {
     arm(loop->now_ms() + spec_.intervals.inter);
     return;
   }
+  if (next_program_) spec_.program = std::move(next_program_);
   start_ms_ = loop->now_ms();
   cur_ = 0;
   expect_head_ = 0;
@@ -505,6 +503,10 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
   EventLoop* loop = loop_.load();
   const int64_t now = loop->now_ms();
   const int64_t took = now - start_ms_;
+  if (!own_health().enabled.load()) {  // disabled meanwhile: the result does not count
+    arm(now + spec_.intervals.inter);
+    return;
+  }
   if (spec_.agent) return agent_finish(status, code, info, took);
   if (paused_ || srv_->disabled.load()) {  // maintenance began meanwhile: ignore it
     arm(now + spec_.intervals.inter);
@@ -533,8 +535,12 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
   if (be_->settings.log_health_checks && (counter_.health() != before || status != previous))
     emit_backend_event(*be_, "[WARNING]", config::kLogNotice,
                        check_result_text(*be_, *srv_, passed, outcome, counter_));
-  if (change != HealthCounter::Change::kNone)
+  if (change != HealthCounter::Change::kNone) {
+    srv_->stopping.store(false);
     transition(change == HealthCounter::Change::kWentUp, outcome);
+  } else if (srv_->stopping.load()) {
+    leave_stopping(passed, outcome);
+  }
   arm(now +
       spread_interval(counter_.next_interval(spec_.intervals), spec_.spread_pct, check_random()));
 }

@@ -22,6 +22,7 @@
 // check; with it, min(`timeout connect`, inter) bounds each connect and
 // `timeout check` the rest from the last connection on.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,18 @@ namespace hearth::backend {
 
 class Backend;
 class Server;
+
+// What "set server ... health" asks for.
+enum class AdminHealth { kUp, kStopping, kDown };
+
+// Publishes an operator's change of a server's health (UP, stopping, DOWN):
+// state, LB, log line ("changed from CLI"). On the server's check thread if
+// it has a health check (HealthCheck::admin_set_health), else any thread.
+void apply_admin_health(Backend& be, Server& s, AdminHealth h, int64_t now_ms);
+
+// The rules of an agent-check: connect to `addr` (empty: the server's) on
+// `port`, send `send` (if any), read the agent's line.
+CheckProgram build_agent_program(const std::string& addr, int port, const std::string& send);
 
 struct CheckSpec {
   net::Address addr;  // where checks connect ("addr" and "port" applied)
@@ -92,10 +105,32 @@ class HealthCheck {
   // Any thread: an agent said the server is up (or down): the next result
   // of this (health) check starts from fully UP (fully DOWN), as HAProxy sets
   // the check's health.
-  void force_health(bool up) { forced_.store(up ? 1 : 0); }
+  // What the API shows follows now.
+  void force_health(bool up);
   // Any thread, after Server::disabled changed: in maintenance checks pause;
   // leaving it (after prepare_restart) restarts the counter and checks at once.
   void maintenance_changed();
+
+  // The runtime API's changes (health_admin.cc). Each runs on the check's
+  // thread, between two of its events.
+  // set server ... health up|stopping|down (a health check): the counter
+  // starts again fully UP or DOWN, and the server's state follows now.
+  void admin_set_health(AdminHealth h);
+  // set server ... agent up|down (an agent): as an agent reply saying so.
+  void admin_set_agent(bool up);
+  // enable|disable health|agent: a disabled check runs no more and its
+  // results stop counting; the state it left stays.
+  void admin_enable(bool on);
+  // check-addr / check-port: where the next health checks connect (null
+  // addr: the same address; no port: the same port; port 0: the server's).
+  void admin_set_check_target(const net::Address* addr, std::optional<int> port);
+  // agent-addr / agent-port / agent-send: the next agent checks use the
+  // server's agent fields as they are now.
+  void admin_agent_changed();
+  // Any thread: runs fn(*this) on the check's thread without waiting (the
+  // stats page's admin form, which runs on a worker that must not block), or
+  // at once when no loop runs the check.
+  void post_admin(std::function<void(HealthCheck&)> fn);
 
  private:
   enum class Phase { kIdle, kConnecting, kSending, kReceiving };
@@ -157,6 +192,12 @@ class HealthCheck {
   // saw the server in maintenance.
   std::atomic<bool> restart_{false};
   std::atomic<int> forced_{-1};  // force_health(): -1 none, 0 down, 1 up
+  // The rules the next check runs (agent-send & co changed them meanwhile).
+  std::shared_ptr<const CheckProgram> next_program_;
+  ServerHealth& own_health();
+  // A stopping server after a result that did not change the counter's
+  // verdict: a passed check makes it plainly UP, a DOWN counter DOWN.
+  void leave_stopping(bool passed, const CheckOutcome& why);
 };
 
 // Puts a server into maintenance or takes it out ("disable server" / "enable

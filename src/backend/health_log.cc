@@ -4,6 +4,7 @@
 
 #include "backend/backend.h"
 #include "backend/server.h"
+#include "config/log_model.h"
 
 namespace hearth::backend {
 
@@ -65,6 +66,18 @@ std::string server_state_text(Backend& be, const Server& s, bool up, const Check
   return t;
 }
 
+std::string server_state_changed_text(Backend& be, const Server& s, std::string_view state,
+                                      std::string_view why) {
+  const bool down = state == "DOWN";
+  std::string t = server_id(be, s) + " is " + std::string(state) + ", " + std::string(why);
+  t += usable_counts(be, !down);
+  if (!down)
+    t += " 0 sessions requeued, " + std::to_string(be.queue_length()) + " total in queue.";
+  else
+    t += left_sessions(s);
+  return t;
+}
+
 std::string maintenance_text(Backend& be, const Server& s, const std::string& reason) {
   return server_id(be, s) + " is going DOWN for maintenance" +
          (reason.empty() ? "" : " (" + reason + ")") + usable_counts(be, false) + left_sessions(s);
@@ -79,6 +92,11 @@ std::string no_server_text(const Backend& be) {
   const Backend::UsableCount n = be.usable_servers();
   if (n.active + n.backup > 0) return "";
   return (be.settings.listen ? "proxy " : "backend ") + be.name() + " has no server available!";
+}
+
+void log_if_no_server(const Backend& be) {
+  std::string t = no_server_text(be);
+  if (!t.empty()) emit_backend_event(be, "[ALERT]", config::kLogEmerg, t);
 }
 
 void emit_backend_event(const Backend& be, const char* tag, int8_t level, const std::string& text) {

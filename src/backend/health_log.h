@@ -38,6 +38,10 @@ std::string check_result_text(const Backend& be, const Server& s, bool passed,
 // check that caused it, or null (the reason is left out, as HAProxy does
 // under log-health-checks where the check's own line already gave it).
 std::string server_state_text(Backend& be, const Server& s, bool up, const CheckOutcome* why);
+// "[Backup ]Server B/S is UP|DOWN|stopping, WHY. ..." with the counts: a
+// change an operator made ("changed from CLI").
+std::string server_state_changed_text(Backend& be, const Server& s, std::string_view state,
+                                      std::string_view why);
 
 // "[Backup ]Server B/S is going DOWN for maintenance[ (REASON)]. ..." with
 // the counts (REASON: why resolution took it out, "DNS NX status"...).
@@ -50,6 +54,8 @@ std::string maintenance_left_text(const Backend& be, const Server& s);
 // section) when no server of `be` is
 // usable, else "".
 std::string no_server_text(const Backend& be);
+// Logs no_server_text() as an alert when it is not empty.
+void log_if_no_server(const Backend& be);
 
 // Writes `text` on stderr (with `tag`, such as "[WARNING]") and sends it at
 // `level` (config::LogLevel) to the backend's event log, if it has one.

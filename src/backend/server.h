@@ -160,7 +160,7 @@ class Server {
   int maxqueue = 0;
   const std::atomic<int64_t>* be_load = nullptr;
   bool backup = false;
-  bool non_stick = false;  // "non-stick": stick store rules do not store it
+  bool non_stick = false;             // "non-stick": stick store rules do not store it
   std::atomic<bool> disabled{false};  // maintenance (config "disabled", "disable server")
   // The maintenance came from the configuration ("disabled"); cleared when the
   // server is enabled at run time. Shown in `show servers state`.
@@ -168,6 +168,10 @@ class Server {
   // Drain: UP and checked, but takes no new load-balanced traffic ("set server
   // ... state drain", or a state file); use-server still reaches it.
   std::atomic<bool> drain{false};
+  // Stopping (HAProxy's NOLB operational state, "set server ... health
+  // stopping"): UP, but takes no new load-balanced traffic, as drain; the
+  // next passed health check makes it plainly UP again.
+  std::atomic<bool> stopping{false};
   // PROXY protocol: the version its connections begin with (0: none, 1:
   // send-proxy, 2: send-proxy-v2), the v2 options (net::ProxyV2Bits), and
   // whether its health checks send a header too (check-send-proxy, or
@@ -184,11 +188,13 @@ class Server {
   ServerHealth health;
   HealthCheck* check = nullptr;  // its health check, if "check" was configured
   // agent-check: what the agent last said, and its check (agent_addr "" and
-  // agent_port 0 without one).
+  // agent_port 0 without one). The agent_* fields change only on the
+  // agent's thread (set server ... agent-*), which the runtime API waits for.
   ServerHealth agent_health;
   HealthCheck* agent = nullptr;
   std::string agent_addr;
   int agent_port = 0;
+  std::string agent_send;  // what the agent-check sends first ("": nothing)
 
   // HTTP connection reuse: one pool per worker thread, indexed by thread_index().
   PoolSettings pool_settings;
@@ -244,7 +250,7 @@ class Server {
     return t < int(pools.size()) ? pools[t].get() : nullptr;
   }
 
-  bool usable() const { return serving() && !drain.load() && weight > 0; }
+  bool usable() const { return serving() && !drain.load() && !stopping.load() && weight > 0; }
   // Returns: true if the server is UP and not in maintenance (weight aside).
   bool serving() const { return has_addr && up.load() && !disabled.load(); }
   bool full() const { return maxconn.load() > 0 && cur_sess.load() >= effective_maxconn(); }

@@ -49,8 +49,9 @@ int check_result_number(CheckStatus s) {
   return check_passed(s) ? 3 : 2;
 }
 
-// Check flag bits of the format: configured, enabled, paused.
-constexpr int kCheckConfigured = 0x02, kCheckEnabled = 0x04, kCheckPaused = 0x08;
+// Check flag bits of the format: configured, enabled, paused, agent.
+constexpr int kCheckConfigured = 0x02, kCheckEnabled = 0x04, kCheckPaused = 0x08,
+              kCheckAgent = 0x10;
 
 }  // namespace
 
@@ -68,7 +69,8 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   const net::Address addr = s.address();
   const bool resolved = s.has_addr.load();
   r.addr = resolved ? addr.ip_str(ip, sizeof ip) : "";
-  r.op_state = !maint && resolved && s.up.load() ? kOpRunning : kOpStopped;
+  r.op_state = !maint && resolved && s.up.load() ? (s.stopping.load() ? kOpStopping : kOpRunning)
+                                                 : kOpStopped;
   // As HAProxy: a slot an SRV record filled carries the FQDN bit (for good).
   r.fqdn = s.hostname();
   r.srvrecord = s.srv_record;
@@ -84,12 +86,15 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   r.check_result = h.checked ? check_result_number(last.status) : 0;
   // An unchecked server in maintenance reads as fully DOWN, as in HAProxy.
   r.check_health = !h.checked && (maint || !resolved) ? 0 : h.health.load();
-  r.check_state = h.checked ? kCheckConfigured | kCheckEnabled | (maint ? kCheckPaused : 0) : 0;
+  r.check_state = h.checked ? kCheckConfigured | (h.enabled.load() ? kCheckEnabled : 0) |
+                                  (maint ? kCheckPaused : 0)
+                            : 0;
   r.port = addr.port();
   r.check_port = s.check_port;
   r.check_addr = s.check_addr;
   if (s.agent_health.checked) {
-    r.agent_state = kCheckConfigured | kCheckEnabled;
+    r.agent_state =
+        kCheckConfigured | kCheckAgent | (s.agent_health.enabled.load() ? kCheckEnabled : 0);
     r.agent_addr = s.agent_addr;
     r.agent_port = s.agent_port;
   }

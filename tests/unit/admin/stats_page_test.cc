@@ -132,6 +132,19 @@ TEST_F(StatsPageTest, AdminFormSetsStatesAndSaysHowItWent) {
   EXPECT_EQ(apply_stats_form("s=s1&action=ready&b=#9", {&be_}, "t"), "ERRP");
   EXPECT_EQ(apply_stats_form("s=s1&action=ready&b=app", {&be_}, "t"), "DONE");
   EXPECT_FALSE(s1.drain.load());
+  // The check actions: forcing the health applies to an unchecked server too,
+  // the agent's and the checks' own only where they are configured.
+  EXPECT_EQ(apply_stats_form("s=s1&action=hdown&b=app", {&be_}, "t"), "DONE");
+  EXPECT_FALSE(s1.up.load());
+  EXPECT_EQ(apply_stats_form("s=s1&action=hnolb&b=app", {&be_}, "t"), "DONE");
+  EXPECT_TRUE(s1.up.load());
+  EXPECT_TRUE(s1.stopping.load());
+  EXPECT_FALSE(s1.usable());
+  EXPECT_EQ(apply_stats_form("s=s1&action=hrunn&b=app", {&be_}, "t"), "DONE");
+  EXPECT_FALSE(s1.stopping.load());
+  EXPECT_EQ(apply_stats_form("s=s1&action=adown&b=app", {&be_}, "t"), "NONE");
+  EXPECT_EQ(apply_stats_form("s=s1&action=ehlth&b=app", {&be_}, "t"), "NONE");
+  EXPECT_EQ(apply_stats_form("s=s1&action=hsideways&b=app", {&be_}, "t"), "ERRP");
   // Through the page: a POST is answered by a 303 to the result.
   stream::StatsPageRequest q;
   q.cfg = &cfg_;

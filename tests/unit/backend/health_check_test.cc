@@ -433,3 +433,90 @@ TEST_F(CheckTest, PreferredServerAndStrictPreference) {
 
 }  // namespace
 }  // namespace hearth::backend
+
+// The runtime API's changes (health_admin.cc), made on the check's own loop
+// (here: this thread, between two of its events, as on_thread runs them).
+namespace hearth::backend {
+namespace {
+
+// set server ... health stopping on an UP server: NOLB (no LB traffic), and
+// the next passed check makes it plainly UP again, as HAProxy.
+TEST_F(CheckTest, StoppingEndsAtTheNextPassedCheck) {
+  ScriptedServer srv([](int) {});
+  Server* s = add_server(srv.port());
+  start(s, spec(2, 2, 50));
+  ASSERT_TRUE(run_until([&] { return s->health.checks.load() >= 1; }));
+  check_->admin_set_health(AdminHealth::kStopping);
+  EXPECT_TRUE(s->stopping.load());
+  EXPECT_TRUE(s->up.load());
+  EXPECT_FALSE(s->usable()) << "a stopping server takes no load-balanced traffic";
+  const uint64_t checks = s->health.checks.load();
+  ASSERT_TRUE(run_until([&] { return s->health.checks.load() > checks; }));
+  EXPECT_FALSE(s->stopping.load());
+  EXPECT_TRUE(s->usable());
+}
+
+// stopping on a DOWN counter: the next failed check takes it DOWN.
+TEST_F(CheckTest, StoppingOnAFailingServerEndsDown) {
+  Server* s = add_server(test::free_tcp_port());
+  start(s, spec(2, 2, 30));
+  ASSERT_TRUE(run_until([&] { return !s->up.load(); }));
+  check_->admin_set_health(AdminHealth::kStopping);
+  EXPECT_TRUE(s->up.load());
+  EXPECT_TRUE(s->stopping.load());
+  // stopping puts the counter at the top, as HAProxy: `fall` failures end it.
+  ASSERT_TRUE(run_until([&] { return !s->up.load(); }));
+  EXPECT_FALSE(s->stopping.load());
+  EXPECT_EQ(s->health.health.load(), 0);
+}
+
+// health down on a server whose checks pass: DOWN now, `rise` passes later UP.
+TEST_F(CheckTest, HealthDownIsUndoneByRisePassedChecks) {
+  ScriptedServer srv([](int) {});
+  Server* s = add_server(srv.port());
+  start(s, spec(3, 2, 20));
+  ASSERT_TRUE(run_until([&] { return s->health.checks.load() >= 1; }));
+  check_->admin_set_health(AdminHealth::kDown);
+  EXPECT_FALSE(s->up.load());
+  EXPECT_EQ(s->health.health.load(), 0);
+  const uint64_t checks = s->health.checks.load();
+  ASSERT_TRUE(run_until([&] { return s->up.load(); }));
+  EXPECT_GE(s->health.checks.load(), checks + 3);
+}
+
+// disable health: no more checks, the state stays; enable: a check at once.
+TEST_F(CheckTest, DisabledChecksStopAndTheStateStays) {
+  Server* s = add_server(test::free_tcp_port());
+  start(s, spec(2, 2, 10));
+  ASSERT_TRUE(run_until([&] { return !s->up.load(); }));
+  check_->admin_enable(false);
+  EXPECT_FALSE(s->health.enabled.load());
+  const uint64_t checks = s->health.checks.load();
+  run_until([] { return false; }, 100);
+  EXPECT_EQ(s->health.checks.load(), checks) << "checked while disabled";
+  EXPECT_FALSE(s->up.load());
+  check_->admin_enable(true);
+  ASSERT_TRUE(run_until([&] { return s->health.checks.load() > checks; }, 50));
+}
+
+// check-port: the next checks go to the new port.
+TEST_F(CheckTest, CheckPortMovesTheChecks) {
+  ScriptedServer srv([](int) {});
+  Server* s = add_server(test::free_tcp_port());
+  start(s, spec(1, 1, 20));
+  ASSERT_TRUE(run_until([&] { return !s->up.load(); }));
+  check_->admin_set_check_target(nullptr, srv.port());
+  EXPECT_EQ(s->check_port, srv.port());
+  ASSERT_TRUE(run_until([&] { return s->up.load(); }));
+  EXPECT_GE(srv.accepted(), 1u);
+  // check-addr keeps that port: 127.0.0.2 has no listener there, DOWN again.
+  std::string err;
+  const net::Address other = *net::Address::parse("127.0.0.2:1", &err);
+  check_->admin_set_check_target(&other, std::nullopt);
+  EXPECT_EQ(s->check_addr, "127.0.0.2");
+  ASSERT_TRUE(run_until([&] { return !s->up.load(); }));
+  EXPECT_EQ(s->health.last().status, CheckStatus::kL4Con);
+}
+
+}  // namespace
+}  // namespace hearth::backend
