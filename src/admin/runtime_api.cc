@@ -76,15 +76,28 @@ RuntimeApi::RuntimeApi(std::vector<backend::Backend*> backends,
       start_ms_(MonotonicClock::instance()->now_ms()),
       start_wall_s_(time(nullptr)) {}
 
+const char* cli_level_name(config::CliLevel level) {
+  return level == config::CliLevel::kAdmin      ? "admin"
+         : level == config::CliLevel::kOperator ? "operator"
+                                                : "user";
+}
+
+config::CliLevel cli_level_of(std::string_view name) {
+  return name == "admin"      ? config::CliLevel::kAdmin
+         : name == "operator" ? config::CliLevel::kOperator
+                              : config::CliLevel::kUser;
+}
+
 std::string RuntimeApi::execute(const std::string& line, bool admin) {
   CliSession session;
-  session.admin = admin;
+  session.level = admin ? config::CliLevel::kAdmin : config::CliLevel::kOperator;
   return execute(line, session);
 }
 
 std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   std::lock_guard<std::mutex> lock(exec_mu_);
-  const bool admin = session.admin;
+  const bool admin = session.level == config::CliLevel::kAdmin;
+  const bool oper = session.level >= config::CliLevel::kOperator;
   std::vector<std::string> w = words(line);
   if (w.empty()) return "\n";
   auto is = [&](std::initializer_list<const char*> seq) {
@@ -103,6 +116,22 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
     return "'" + cmd + "' does not support '" + w[words_taken] + "' in Hearth.\n\n";
   };
   if (is({"help"})) return w.size() > 1 ? extra(1) : help();
+  // The session's level: shown, and lowered for the rest of the session.
+  if (is({"show", "cli", "level"}))
+    return w.size() > 3 ? extra(3) : std::string(cli_level_name(session.level)) + "\n\n";
+  if (is({"operator"}) || is({"user"})) {
+    if (w.size() > 1) return extra(1);
+    const config::CliLevel to = cli_level_of(w[0]);
+    if (to > session.level) return "Permission denied\n\n";  // never raised
+    session.level = to;
+    return "\n";
+  }
+  // As HAProxy: what the user level may not see (sessions, errors with their
+  // bytes, the environment, variables, descriptors) nor clear.
+  if ((is({"show", "sess"}) || is({"show", "errors"}) || is({"show", "env"}) ||
+       is({"get", "var"}) || is({"show", "fd"}) || is({"clear", "counters"})) &&
+      !oper)
+    return "Permission denied\n\n";
   if (is({"show", "info"})) return show_info(w);
   if (is({"show", "servers", "conn"})) {
     if (w.size() > 4) return extra(4);
@@ -143,9 +172,7 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   if (std::string out = cli_frontend_command(w, {&frontends_, info_.maxconn, on_threads_}, admin);
       !out.empty())
     return out;
-  // Hearth's sockets are admin or operator: "level user" counts as operator.
-  if (std::string out = cli_counter_command(w, {&frontends_, &backends_, on_threads_},
-                                            /*operator_level=*/true, admin);
+  if (std::string out = cli_counter_command(w, {&frontends_, &backends_, on_threads_}, oper, admin);
       !out.empty())
     return out;
   if (std::string out = cli_pattern_command(w, session.payload, admin); !out.empty()) return out;
@@ -174,6 +201,8 @@ OnThread RuntimeApi::on_thread() const {
 std::string RuntimeApi::help() const {
   return "The following commands are valid at this level:\n"
          "  help                          : this list\n"
+         "  show cli level                : this session's level (user, operator, admin)\n"
+         "  operator, user                : lower this session's level\n"
          "  show info                     : process information\n"
          "  show stat                     : counters per frontend, server and backend (CSV)\n"
          "  show servers conn [BACKEND]   : server connections: used, idle, safe, learned timeout\n"

@@ -5,20 +5,26 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "admin/check_commands.h"
 #include "admin/stat_rows.h"
 #include "backend/backend.h"
+#include "config/enums.h"
 #include "stream/frontend.h"
 
 namespace hearth::admin {
 
+// "user", "operator" or "admin"; cli_level_of: anything else is user.
+const char* cli_level_name(config::CliLevel level);
+config::CliLevel cli_level_of(std::string_view name);
+
 // What one CLI connection carries from a command to the next.
 struct CliSession {
-  bool admin = false;         // the socket's "level admin"
-  bool experimental = false;  // "experimental-mode on"
-  std::string payload;        // the lines after "CMD <<", for the command running
+  config::CliLevel level = config::CliLevel::kUser;  // the socket's, lowered by "operator"/"user"
+  bool experimental = false;                         // "experimental-mode on"
+  std::string payload;  // the lines after "CMD <<", for the command running
 };
 
 class RuntimeApi {

@@ -30,8 +30,8 @@ void StatsSocket::stop() {
   listener_.close();
 }
 
-int StatsSocket::next_client(bool* admin) {
-  *admin = admin_;
+int StatsSocket::next_client(config::CliLevel* level) {
+  *level = level_;
   pollfd p{link_ >= 0 ? link_ : listener_.fd(), POLLIN, 0};
   if (poll(&p, 1, 200) <= 0) return -1;
   if (link_ < 0) return accept4(listener_.fd(), nullptr, nullptr, SOCK_CLOEXEC);
@@ -42,7 +42,7 @@ int StatsSocket::next_client(bool* admin) {
     for (int fd : m.fds) close(fd);
     return -1;
   }
-  *admin = m.text == "cli admin";
+  *level = cli_level_of(m.text.substr(4));
   return m.fds[0];
 }
 
@@ -55,25 +55,25 @@ void StatsSocket::serve() {
       usleep(20 * 1000);
       continue;
     }
-    bool admin = false;
-    const int c = next_client(&admin);
+    config::CliLevel level = config::CliLevel::kUser;
+    const int c = next_client(&level);
     if (c == -2) return;
     if (c < 0) continue;
     // stats timeout: an idle or stuck client cannot hold its place for long.
     timeval tv{time_t(timeout_ms_ / 1000), suseconds_t(timeout_ms_ % 1000 * 1000)};
     setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    spawn(c, admin);
+    spawn(c, level);
   }
 }
 
-void StatsSocket::spawn(int fd, bool admin) {
+void StatsSocket::spawn(int fd, config::CliLevel level) {
   limit_->active.fetch_add(1);
   std::lock_guard<std::mutex> lock(clients_mu_);
   Client& c = clients_.emplace_back();
   c.fd = fd;
-  c.thread = std::thread([this, &c, fd, admin] {
-    handle(fd, admin);
+  c.thread = std::thread([this, &c, fd, level] {
+    handle(fd, level);
     {
       // Under the lock: stop() shuts down only fds still open, never one
       // this close lets the process reuse.
@@ -149,11 +149,11 @@ std::string set_cli_timeout(int fd, const std::string& cmd) {
 
 }  // namespace
 
-void StatsSocket::handle(int fd, bool admin) {
+void StatsSocket::handle(int fd, config::CliLevel level) {
   std::string in;
   bool prompt = false;
   CliSession session;
-  session.admin = admin;
+  session.level = level;
   char buf[1024];
   for (;;) {
     size_t nl;

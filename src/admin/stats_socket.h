@@ -38,9 +38,9 @@ struct StatsConnLimit {
 class StatsSocket {
  public:
   // `limit`: shared by the process's sockets (not owned); null: 10 of its own.
-  StatsSocket(RuntimeApi* api, bool admin, int64_t timeout_ms = 10000,
+  StatsSocket(RuntimeApi* api, config::CliLevel level, int64_t timeout_ms = 10000,
               StatsConnLimit* limit = nullptr)
-      : api_(api), admin_(admin), timeout_ms_(timeout_ms), limit_(limit ? limit : &own_limit_) {}
+      : api_(api), level_(level), timeout_ms_(timeout_ms), limit_(limit ? limit : &own_limit_) {}
   ~StatsSocket();
   // Binds PATH (an existing socket file is replaced) with `mode` and owner
   // uid/gid (-1: unchanged), or adopts fd@N.
@@ -70,18 +70,18 @@ class StatsSocket {
   };
 
   void serve();
-  // Returns: the next client and *admin its level; -1: none yet; -2: the
+  // Returns: the next client and *level its level; -1: none yet; -2: the
   // master link closed.
-  int next_client(bool* admin);
+  int next_client(config::CliLevel* level);
   // Serves fd on a thread of its own, counted in the limit until it ends.
-  void spawn(int fd, bool admin);
+  void spawn(int fd, config::CliLevel level);
   // Joins the clients that ended; with `all`, first cuts the others off.
   void reap(bool all);
-  void handle(int fd, bool admin);
+  void handle(int fd, config::CliLevel level);
   void getsocks(int fd);
 
   RuntimeApi* api_;
-  bool admin_;
+  config::CliLevel level_;
   int64_t timeout_ms_;
   CliListener listener_;
   int link_ = -1;  // the master link's channel (not owned); -1: none

@@ -8,10 +8,11 @@
 #include <string_view>
 
 #include "app/master_cli.h"
+#include "config/enums.h"
 
 namespace hearth::app {
 
-enum class CliLevel { kUser, kOperator, kAdmin };
+using CliLevel = config::CliLevel;
 
 // Requires: `name` is admin, operator or user (checked by the -S parse).
 CliLevel parse_cli_level(const std::string& name);

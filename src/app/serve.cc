@@ -223,8 +223,8 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   admin::StatsConnLimit stats_limit(g.stats_maxconn);
   std::vector<std::unique_ptr<admin::StatsSocket>> sockets;
   for (const auto& sc : g.stats_sockets) {
-    auto sock = std::make_unique<admin::StatsSocket>(&api, sc.level_admin, g.stats_timeout_ms,
-                                                     &stats_limit);
+    auto sock =
+        std::make_unique<admin::StatsSocket>(&api, sc.level, g.stats_timeout_ms, &stats_limit);
     if (sc.expose_fd) sock->set_export(&exports);
     if (!(sc.tcp ? sock->open_tcp(sc.path, &err)
                  : sock->open(sc.path, sc.mode, &err, sc.uid, sc.gid))) {
@@ -234,11 +234,12 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
     }
     if (!quiet)
       fprintf(stderr, "hearth: stats socket on %s (level %s)\n", sc.path.c_str(),
-              sc.level_admin ? "admin" : "operator");
+              admin::cli_level_name(sc.level));
     sockets.push_back(std::move(sock));
   }
   if (link && link->cli_channel >= 0) {  // the master CLI's "@N" (app/master_cli.h)
-    auto sock = std::make_unique<admin::StatsSocket>(&api, false, g.stats_timeout_ms, &stats_limit);
+    auto sock = std::make_unique<admin::StatsSocket>(&api, config::CliLevel::kUser,
+                                                     g.stats_timeout_ms, &stats_limit);
     sock->open_master_link(link->cli_channel);
     sockets.push_back(std::move(sock));
   }

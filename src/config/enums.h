@@ -8,6 +8,11 @@ namespace hearth::config {
 
 // "mode tcp|http".
 enum class Mode { kTcp, kHttp };
+
+// A runtime API connection's rights ("level" of a stats socket or of the
+// master CLI): user reads, operator also reads sessions, errors, the
+// environment and variables and clears counters, admin changes everything.
+enum class CliLevel : uint8_t { kUser, kOperator, kAdmin };
 // option splice-request / splice-response / splice-auto, as bits: a stream
 // (TCP, or an HTTP payload) splices a direction when its frontend or its
 // backend asks.

@@ -38,7 +38,9 @@ bool parse_master_cli_spec(const std::string& arg, MasterCliSpec* out, std::stri
   out->level = "admin";
   for (size_t i = 3; i + 1 < words.size(); i += 2)
     if (words[i] == "level") out->level = words[i + 1];
-  out->socket.level_admin = out->level == "admin";
+  out->socket.level = out->level == "admin"  ? CliLevel::kAdmin
+                      : out->level == "user" ? CliLevel::kUser
+                                             : CliLevel::kOperator;
   return true;
 }
 

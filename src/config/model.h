@@ -522,7 +522,7 @@ struct StatsSocketConfig {
   SourceLoc loc;
   std::string path;  // filesystem path, "fd@N", or "IP:PORT" / "[IP6]:PORT" (ipv4@, ipv6@)
   bool tcp = false;  // path is an IP address and port
-  bool level_admin = false;
+  CliLevel level = CliLevel::kOperator;  // "level" (HAProxy's default: operator)
   int mode = 0600;
   int uid = -1, gid = -1;  // owner of a unix socket (user/uid, group/gid); -1: unchanged
   bool expose_fd = false;  // "expose-fd listeners": answers _getsocks (-x of a new process)

@@ -54,7 +54,7 @@ std::string apply_socket_option(const Directive& d, size_t i, StatsSocketConfig&
   if (o == "level") {
     if (v != "admin" && v != "operator" && v != "user")
       return "unknown level '" + v + "': expects admin, operator or user";
-    s.level_admin = v == "admin";
+    s.level = v == "admin" ? CliLevel::kAdmin : v == "user" ? CliLevel::kUser : CliLevel::kOperator;
   } else if (o == "mode") {
     s.mode = parse_file_mode(v);
     if (s.mode < 0) return "invalid mode '" + v + "': expects octal permissions such as 600";

@@ -284,6 +284,7 @@ namespace {
 // HAProxy 2.6's answers, measured with haproxy 2.6.12 on the same commands.
 TEST_F(RuntimeApiTest, GetAndSetProcVariables) {
   CliSession user;
+  user.level = config::CliLevel::kOperator;  // get var needs operator
   EXPECT_EQ(api_->execute("get var", user), "Missing process-wide variable identifier.\n\n");
   EXPECT_EQ(api_->execute("get var proc.cli_never", user), "Variable not found.\n\n");
   EXPECT_EQ(api_->execute("get var txn.cli", user), "Variable not found.\n\n");
@@ -292,7 +293,7 @@ TEST_F(RuntimeApiTest, GetAndSetProcVariables) {
   EXPECT_EQ(api_->execute("experimental-mode on", user), "Permission denied\n\n");
 
   CliSession admin;
-  admin.admin = true;
+  admin.level = config::CliLevel::kAdmin;
   EXPECT_EQ(api_->execute("experimental-mode", admin), "experimental-mode is OFF\n\n");
   EXPECT_EQ(api_->execute("experimental-mode on", admin), "\n");
   EXPECT_EQ(api_->execute("experimental-mode", admin), "experimental-mode is ON\n\n");

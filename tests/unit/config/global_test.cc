@@ -63,13 +63,13 @@ TEST(Global, StatsSocket) {
   const auto& s = r.config.global.stats_sockets;
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(s[0].path, "/run/hearth.sock");
-  EXPECT_TRUE(s[0].level_admin);
+  EXPECT_EQ(s[0].level, CliLevel::kAdmin);
   EXPECT_EQ(s[0].mode, 0660);
   EXPECT_TRUE(s[0].expose_fd);
   EXPECT_FALSE(s[1].expose_fd);
   EXPECT_EQ(s[0].loc.line, 2);
   EXPECT_EQ(s[1].path, "fd@4");
-  EXPECT_FALSE(s[1].level_admin);
+  EXPECT_EQ(s[1].level, CliLevel::kOperator);  // HAProxy's default
   EXPECT_EQ(s[1].mode, 0600);
 }
 
@@ -89,7 +89,7 @@ TEST(Global, StatsSocketTcpOwnerAndTimeout) {
   ASSERT_EQ(s.size(), 5u);
   EXPECT_TRUE(s[0].tcp);
   EXPECT_EQ(s[0].path, "127.0.0.1:9999");
-  EXPECT_TRUE(s[0].level_admin);
+  EXPECT_EQ(s[0].level, CliLevel::kAdmin);
   EXPECT_EQ(s[1].path, "[::1]:9998");
   EXPECT_TRUE(s[2].tcp);
   EXPECT_FALSE(s[3].tcp);

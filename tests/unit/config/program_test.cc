@@ -64,7 +64,7 @@ TEST(MasterCliSpec, AddressAndOptions) {
   EXPECT_TRUE(m.socket.tcp);
   EXPECT_EQ(m.socket.path, "127.0.0.1:1234");
   EXPECT_EQ(m.level, "user");
-  EXPECT_FALSE(m.socket.level_admin);
+  EXPECT_EQ(m.socket.level, CliLevel::kUser);
   ASSERT_TRUE(parse_master_cli_spec("fd@3", &m, &err)) << err;
   EXPECT_EQ(m.socket.path, "fd@3");
 }
