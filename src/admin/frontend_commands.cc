@@ -8,6 +8,7 @@
 #include "admin/cli_target.h"
 #include "config/units.h"
 #include "net/listener.h"
+#include "stream/accept_rate.h"
 #include "stream/frontend.h"
 
 namespace hearth::admin {
@@ -100,6 +101,34 @@ std::string set_maxconn(const std::vector<std::string>& w, const FrontendCommand
   return "\n";
 }
 
+// set rate-limit connections|sessions global N: the process's accept rate
+// limits (maxconnrate, maxsessrate); 0 lifts one. Paused listeners look
+// again at once (and, still over a limit, when their timer fires).
+std::string set_rate_limit(const std::vector<std::string>& w, const FrontendCommandEnv& env) {
+  const bool known = w.size() >= 4 && w[3] == "global" &&
+                     (w[2] == "connections" || w[2] == "sessions" || w[2] == "ssl-sessions" ||
+                      w[2] == "http-compression");
+  if (!known)
+    return "'set rate-limit' only supports :\n"
+           "   - 'connections global' to set the per-process maximum connection rate\n"
+           "   - 'sessions global' to set the per-process maximum session rate\n"
+           "   - 'ssl-sessions global' to set the per-process maximum SSL session rate\n"
+           "   - 'http-compression global' to set the per-process maximum compression speed in "
+           "kB/s\n\n";
+  if (w[2] == "ssl-sessions" || w[2] == "http-compression")
+    return "'set rate-limit " + w[2] + " global' is not supported by Hearth: it has no " +
+           (w[2] == "ssl-sessions" ? "TLS handshake rate limit (maxsslrate)"
+                                   : "compression (maxcomprate)") +
+           ".\n\n";
+  const std::optional<int64_t> v = w.size() > 4 ? config::parse_int(w[4]) : std::nullopt;
+  if (!v) return "Expects an integer value.\n\n";
+  if (*v < 0 || *v > 10000000) return "Value out of range.\n\n";
+  stream::ProcessRates& pr = stream::process_rates();
+  (w[2] == "connections" ? pr.conn_limit : pr.sess_limit).store(uint32_t(*v));
+  if (env.frontends) resume_paused(env, *env.frontends);  // a lifted limit: at once
+  return "\n";
+}
+
 }  // namespace
 
 std::string cli_frontend_command(const std::vector<std::string>& w, const FrontendCommandEnv& env,
@@ -115,9 +144,7 @@ std::string cli_frontend_command(const std::vector<std::string>& w, const Fronte
   if (toggle) return disable_enable(w, env);
   if (shutdown) return shutdown_frontend(w, env);
   if (maxconn) return set_maxconn(w, env);
-  return "'set rate-limit' is not supported by Hearth yet: it has no process-wide rate limits "
-         "(maxconnrate, maxsessrate, maxsslrate and maxcomprate are refused in the "
-         "configuration).\n\n";
+  return set_rate_limit(w, env);
 }
 
 }  // namespace hearth::admin

@@ -13,6 +13,7 @@
 #include "core/pool.h"
 #include "net/connection.h"
 #include "net/tls_stats.h"
+#include "stream/accept_rate.h"
 #include "stream/frontend.h"
 #include "stream/log_sink.h"
 
@@ -82,10 +83,12 @@ std::vector<InfoField> process_info_fields(const ProcessFigures& p,
   const int64_t loop_now = MonotonicClock::instance()->now_ms();
   const int64_t tls_now = tls.since_origin(loop_now);
   const uint64_t mb = 1024 * 1024;
+  const stream::ProcessRates& pr = stream::process_rates();
+  const int64_t now = loop_now;
   // One process serves (Nbproc); Process_num is the number "@N" the master
   // CLI reaches it by, 1 as in HAProxy 2.6 which has no nbproc. maxsslconn,
-  // maxconnrate, maxsessrate, maxsslrate and maxcomprate are refused at load:
-  // their limits are 0 (none); nothing is compressed.
+  // maxsslrate and maxcomprate are refused at load: their limits are 0
+  // (none); nothing is compressed.
   std::vector<InfoField> f = {
       {0, "Name", "POS", "str", "hearth"},
       {1, "Version", "POS", "str", std::string(config::hearth_version())},
@@ -113,10 +116,12 @@ std::vector<InfoField> process_info_fields(const ProcessFigures& p,
       {23, "Maxpipes", "CLP", "u32", n(uint64_t(p.pipes.max))},
       {24, "PipesUsed", "MGP", "u32", n(uint64_t(p.pipes.used))},
       {25, "PipesFree", "MGP", "u32", n(uint64_t(p.pipes.free))},
-      {26, "ConnRate", "MRP", "u32", n(p.conn_rate)},
-      {27, "ConnRateLimit", "CLP", "u32", "0"},
-      {29, "SessRate", "MRP", "u32", n(p.conn_rate)},
-      {30, "SessRateLimit", "CLP", "u32", "0"},
+      {26, "ConnRate", "MRP", "u32", n(pr.conns.rate(now))},
+      {27, "ConnRateLimit", "CLP", "u32", n(pr.conn_limit.load())},
+      {28, "MaxConnRate", "MMP", "u32", n(pr.conns.max())},
+      {29, "SessRate", "MRP", "u32", n(pr.sess.rate(now))},
+      {30, "SessRateLimit", "CLP", "u32", n(pr.sess_limit.load())},
+      {31, "MaxSessRate", "MRP", "u32", n(pr.sess.max())},  // HAProxy 2.6's tags
       {32, "SslRate", "MRP", "u32", n(tls.fe_conns.rate(tls_now))},
       {33, "SslRateLimit", "CLP", "u32", "0"},
       {34, "MaxSslRate", "MMP", "u32", n(tls.fe_conns.max())},

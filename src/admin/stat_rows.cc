@@ -94,7 +94,8 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
   r.f[kDses] = num(int64_t(c.sum(&T::denied_sess)));
   r.f[kWrew] = num(int64_t(c.sum(&T::failed_rewrites)));
   r.f[kSslFailedHandshake] = num(int64_t(c.sum(&T::failed_handshakes)));
-  zero(r, {kRateLim, kCompIn, kCompOut, kCompByp, kCompRsp, kEint, kH2HeadersRcvd, kH2DataRcvd,
+  r.f[kRateLim] = num(int64_t(fe.sess_rate_limit));  // rate-limit sessions (0: none)
+  zero(r, {kCompIn, kCompOut, kCompByp, kCompRsp, kEint, kH2HeadersRcvd, kH2DataRcvd,
            kH2SettingsRcvd, kH2RstStreamRcvd, kH2GoawayRcvd, kH2DetectedConnProtocolErrors,
            kH2DetectedStrmProtocolErrors, kH2RstStreamResp, kH2GoawayResp, kH2OpenConnections,
            kH2BackendOpenStreams, kH2TotalConnections, kH2BackendTotalStreams});

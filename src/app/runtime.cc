@@ -18,6 +18,7 @@
 #include "mux/mux_h1.h"
 #include "net/pipe_pool.h"
 #include "stick/registry.h"
+#include "stream/accept_rate.h"
 #include "stream/event_sinks.h"
 #include "stream/sample_fetch.h"
 #include "stream/session_log.h"
@@ -106,6 +107,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
   fe->name = p.name;
   fe->mode = p.mode;
   fe->maxconn = p.maxconn;
+  fe->sess_rate_limit = uint32_t(p.rate_limit_sessions);
   fe->description = p.description;
   fe->cli_sock = backend::sock_options(p.cli_tcpka, p.nolinger, false);
   fe->splice = p.splice;
@@ -536,6 +538,8 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   create_rings(cfg);
   open_global_logs(cfg, errors);
   stream::Frontend::set_global_maxconn(cfg.global.maxconn);
+  stream::process_rates().conn_limit.store(uint32_t(cfg.global.maxconnrate));
+  stream::process_rates().sess_limit.store(uint32_t(cfg.global.maxsessrate));
   const config::GlobalConfig& g = cfg.global;
   server_bufs_ = SocketBuffers{g.tune_sndbuf_server, g.tune_rcvbuf_server};
   tuning = Tuning{g.tune_maxaccept, g.tune_maxpollevents, g.tune_runqueue_depth,

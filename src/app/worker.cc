@@ -59,6 +59,7 @@ bool Worker::open_listeners(std::string* err) {
       l->set_bind(b.info);
       l->set_listen_options(b.listen);
       l->set_max_accept(rt_->tuning.maxaccept);
+      l->set_accept_delay(&stream::frontend_accept_delay);
       l->set_buffers(rt_->tuning.sndbuf_client, rt_->tuning.rcvbuf_client);
       // A shared inherited socket is polled by every worker: wake only one.
       if (!l->start(/*exclusive=*/b.inherited_fd >= 0 && rt_->nbthread > 1)) {

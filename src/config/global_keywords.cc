@@ -38,6 +38,14 @@ void parse_maxconn(const Directive& d, GlobalConfig& g, Reporter& rep) {
   }
 }
 
+// maxconnrate N / maxsessrate N: the process accepts at most N per second;
+// the others wait in the listening sockets' backlogs.
+void parse_rate_limit(const Directive& d, GlobalConfig& g, Reporter& rep) {
+  if (!check_arity(d, d[0], 2, 2, d[0] + " N", rep)) return;
+  if (auto n = int_arg(d, 1, d[0], 0, 10000000, rep))
+    (d[0] == "maxconnrate" ? g.maxconnrate : g.maxsessrate) = static_cast<int>(*n);
+}
+
 void parse_hard_stop_after(const Directive& d, GlobalConfig& g, Reporter& rep) {
   if (!check_arity(d, "hard-stop-after", 2, 2, "hard-stop-after DURATION", rep)) return;
   if (auto ms = duration_arg(d, 1, "hard-stop-after", rep)) g.hard_stop_after = *ms;
@@ -118,6 +126,8 @@ struct GlobalKeyword {
 const GlobalKeyword kKeywords[] = {
     {"nbthread", parse_nbthread},
     {"maxconn", parse_maxconn},
+    {"maxconnrate", parse_rate_limit},
+    {"maxsessrate", parse_rate_limit},
     {"log", parse_log},
     {"log-send-hostname", parse_log_send_hostname},
     {"log-tag", parse_log_tag},

@@ -441,6 +441,7 @@ struct ProxyConfig {
   bool prefer_last_server = false;  // option prefer-last-server
   int max_ka_queue = -1;            // max-keep-alive-queue N; -1: no limit
   int maxconn = 0;                  // 0 = use global maxconn
+  int rate_limit_sessions = 0;      // rate-limit sessions N: new sessions per second; 0: none
   // fullconn: the backend load (be_conn) at which its servers reach their
   // maxconn; 0: 10% of the maxconn of the frontends that lead to it.
   int fullconn = 0;
@@ -538,6 +539,8 @@ struct SpliceGlobal {
 struct GlobalConfig {
   int nbthread = 1;
   int maxconn = 4096;
+  int maxconnrate = 0;          // connections accepted per second by the process; 0: no limit
+  int maxsessrate = 0;          // sessions (connections past their connection rules) per second
   std::vector<LogTarget> logs;  // "log" lines, used by proxies with "log global"
   // log-send-hostname: the hostname field of syslog headers (empty: the
   // system's name); unset: none, and targets default to the "local" format.

@@ -106,6 +106,18 @@ void parse_maxconn(const Directive& d, ProxySection& s, Reporter& rep) {
   if (auto n = int_arg(d, 1, "maxconn", 0, 10000000, rep)) s.proxy.maxconn = static_cast<int>(*n);
 }
 
+// rate-limit sessions N: the frontend takes at most N new sessions per
+// second; the others wait in its sockets' backlogs.
+void parse_rate_limit(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (d.size() >= 2 && d[1] != "sessions") {
+    rep.error(d.loc, "rate-limit", "unknown limit '" + d[1] + "': expects 'sessions'");
+    return;
+  }
+  if (!check_arity(d, "rate-limit", 3, 3, "rate-limit sessions N", rep)) return;
+  if (auto n = int_arg(d, 2, "rate-limit sessions", 0, 10000000, rep))
+    s.proxy.rate_limit_sessions = static_cast<int>(*n);
+}
+
 void parse_max_ka_queue(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string kw = "max-keep-alive-queue";
   if (!check_arity(d, kw, 2, 2, kw + " N", rep)) return;
@@ -223,6 +235,7 @@ const KeywordSpec kKeywords[] = {
     {"timeout", kAnywhere, Misplaced::kReject, parse_timeout},
     {"retries", kBackSide, Misplaced::kIgnore, parse_retries},
     {"maxconn", kFrontSide, Misplaced::kIgnore, parse_maxconn},
+    {"rate-limit", kFrontSide, Misplaced::kIgnore, parse_rate_limit},
     {"fullconn", kBackSide, Misplaced::kIgnore, parse_fullconn},
     {"max-keep-alive-queue", kBackSide, Misplaced::kIgnore, parse_max_ka_queue},
     {"log", kAnywhere, Misplaced::kReject, parse_log},

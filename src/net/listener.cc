@@ -20,7 +20,8 @@ Listener::Listener(EventLoop* loop, int fd, bool owns_fd, AcceptFn on_accept, Ac
       on_accept_(on_accept),
       gate_(gate),
       ctx_(ctx),
-      xprt_(raw_transport()) {
+      xprt_(raw_transport()),
+      retry_(&Listener::retry_cb, this) {
   set_nonblock(fd_);
 }
 
@@ -33,6 +34,7 @@ bool Listener::start(bool exclusive) {
 }
 
 void Listener::stop() {
+  loop_->timers().cancel(&retry_);
   if (fd_ < 0) return;
   if (registered_) loop_->del_fd(fd_);
   registered_ = false;
@@ -41,11 +43,23 @@ void Listener::stop() {
 }
 
 void Listener::pause() {
-  if (paused_ || !registered_) return;
-  loop_->del_fd(fd_);
-  registered_ = false;
-  paused_ = true;
+  if (!paused_ && registered_) {
+    loop_->del_fd(fd_);
+    registered_ = false;
+    paused_ = true;
+  }
+  arm_retry();
 }
+
+// A gate that reopens by itself (a rate limit): look again then; the other
+// pauses end with a connection (maybe_resume from its owner).
+void Listener::arm_retry() {
+  if (!paused_ || !delay_) return;
+  const int64_t d = delay_(ctx_);
+  if (d > 0) loop_->timers().arm(&retry_, loop_->now_ms() + d);
+}
+
+void Listener::retry_cb(Timer*, void* ctx) { static_cast<Listener*>(ctx)->maybe_resume(); }
 
 void Listener::suspend() {
   suspended_ = true;
@@ -83,7 +97,7 @@ bool Listener::enable() {
 
 void Listener::maybe_resume() {
   if (!paused_ || fd_ < 0 || suspended_ || disabled_) return;
-  if ((gate_ && !gate_(ctx_)) || (bind_ && bind_->full())) return;
+  if ((gate_ && !gate_(ctx_)) || (bind_ && bind_->full())) return arm_retry();
   paused_ = false;
   registered_ = loop_->add_fd(fd_, EPOLLIN | (exclusive_ ? uint32_t(EPOLLEXCLUSIVE) : 0u), this);
   accept_some();  // connections may have queued in the backlog meanwhile

@@ -14,8 +14,11 @@ namespace hearth::net {
 class Listener;
 class Transport;
 
-// Decides whether another connection may be accepted now (maxconn).
+// Decides whether another connection may be accepted now (maxconn, rates).
 using AcceptGate = bool (*)(void* ctx);
+// After the gate refused: the ms until it may open by itself (a rate limit
+// whose window moves on); 0: only a connection's end opens it.
+using AcceptDelay = int64_t (*)(void* ctx);
 // Takes ownership of an accepted, non-blocking fd.
 using AcceptFn = void (*)(Listener* l, int fd, const Address& peer, void* ctx);
 
@@ -72,6 +75,8 @@ class Listener final : public FdHandler {
   // backlog is empty); the rest wait for the next turn of the loop, so a busy
   // listener cannot starve the established sessions.
   void set_max_accept(int n) { max_accept_ = n; }
+  // Where the gate's own reopening time comes from (null: none).
+  void set_accept_delay(AcceptDelay d) { delay_ = d; }
   // tune.sndbuf.client / tune.rcvbuf.client: set on every accepted socket (0: not).
   void set_buffers(int sndbuf, int rcvbuf) {
     sndbuf_ = sndbuf;
@@ -82,7 +87,10 @@ class Listener final : public FdHandler {
 
  private:
   void accept_some();
+  static void retry_cb(Timer* t, void* ctx);
+  void arm_retry();
   int max_accept_ = 64;
+  AcceptDelay delay_ = nullptr;
   int sndbuf_ = 0, rcvbuf_ = 0;
   void pause();
 
@@ -101,6 +109,7 @@ class Listener final : public FdHandler {
   ListenOptions listen_opts_;
   uint64_t accepted_ = 0;
   BindInfo* bind_ = nullptr;
+  Timer retry_;  // a rate-limited pause: looks again when the rate allows
 };
 
 }  // namespace hearth::net

@@ -10,6 +10,7 @@
 #include "net/connection.h"
 #include "net/socket.h"
 #include "net/transport.h"
+#include "stream/accept_rate.h"
 #include "stream/http_stream.h"
 #include "stream/proxy_accept.h"
 #include "stream/proxy_info.h"
@@ -55,7 +56,27 @@ bool Frontend::may_accept() const {
   if (g_conns.load(std::memory_order_relaxed) >= g_maxconn.load(std::memory_order_relaxed))
     return false;
   const int limit = maxconn.load(std::memory_order_relaxed);
-  return limit <= 0 || cur_conns.load(std::memory_order_relaxed) < limit;
+  if (limit > 0 && cur_conns.load(std::memory_order_relaxed) >= limit) return false;
+  const ProcessRates& pr = process_rates();
+  if (!sess_rate_limit && !pr.conn_limit.load(std::memory_order_relaxed) &&
+      !pr.sess_limit.load(std::memory_order_relaxed))
+    return true;
+  return accept_rate_wait(EventLoop::current()->now_ms()) == 0;
+}
+
+int64_t Frontend::accept_rate_wait(int64_t now_ms) const {
+  const ProcessRates& pr = process_rates();
+  int64_t wait = rate_wait_ms(pr.conns, pr.conn_limit.load(std::memory_order_relaxed), now_ms);
+  const int64_t s = rate_wait_ms(pr.sess, pr.sess_limit.load(std::memory_order_relaxed), now_ms);
+  if (s > wait) wait = s;
+  if (sess_rate_limit) {
+    auto fe_rate = [this](int64_t t) {
+      return backend::rate_sum(counters.t, &FrontendTallies::sess_rate, counters.sess_rate_max, t);
+    };
+    const int64_t f = rate_wait_ms(fe_rate, sess_rate_limit, now_ms);
+    if (f > wait) wait = f;
+  }
+  return wait;
 }
 
 void Frontend::connection_closed() {
@@ -67,6 +88,10 @@ void Frontend::connection_closed() {
 }
 
 bool frontend_gate(void* ctx) { return static_cast<Frontend*>(ctx)->may_accept(); }
+
+int64_t frontend_accept_delay(void* ctx) {
+  return static_cast<Frontend*>(ctx)->accept_rate_wait(EventLoop::current()->now_ms());
+}
 
 namespace {
 // Every accepted connection counts against maxconn until its socket is closed,
@@ -163,10 +188,12 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
   backend::raise_max(fe->counters.max_conns,
                      fe->cur_conns.fetch_add(1, std::memory_order_relaxed) + 1);
   g_conns.fetch_add(1, std::memory_order_relaxed);
+  EventLoop* loop = EventLoop::current();
+  const int64_t now = loop->now_ms();
   stream::FrontendTallies& tally = fe->counters.local();
   tally.sessions.add();
-  tally.sess_rate.add(EventLoop::current()->now_ms(), fe->counters.sess_rate_max);
-  EventLoop* loop = EventLoop::current();
+  tally.sess_rate.add(now, fe->counters.sess_rate_max);
+  process_rates().conns.add(now);
   if (fe->cli_sock.keepalive) net::apply_sock_options(fd, fe->cli_sock);
   const uint32_t linger = fe->cli_sock.nolinger ? uint32_t(net::kConnNoLinger) : 0u;
   net::Connection* c = net::Connection::create(loop, fd, peer, net::kConnConnected | linger);
@@ -190,6 +217,7 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
     c->destroy();  // the session goes with it
     return;
   }
+  process_rates().sess.add(now);
   if (s->expect_proxy || (s->bind && s->bind->accept_proxy))
     await_proxy_header(c, fe, &after_proxy_header);
   else

@@ -100,8 +100,9 @@ class Frontend {
   FrontendTimeouts timeouts;
   // Client sockets: option clitcpka / tcpka (clitcpka-*), option nolinger.
   net::SockOptions cli_sock;
-  uint8_t splice = 0;           // config::SpliceBits (option splice-*)
-  std::atomic<int> maxconn{0};  // 0: only the global limit ("set maxconn frontend")
+  uint8_t splice = 0;            // config::SpliceBits (option splice-*)
+  std::atomic<int> maxconn{0};   // 0: only the global limit ("set maxconn frontend")
+  uint32_t sess_rate_limit = 0;  // rate-limit sessions (per second); 0: none
   bool log = false;
   FrontendLog logs;                  // the access-log format, unique id, captures (access_log.h)
   bool independent_streams = false;  // option independent-streams (Stream)
@@ -131,6 +132,9 @@ class Frontend {
 
   // Returns: true if one more connection may be accepted now.
   bool may_accept() const;
+  // Returns: the ms until the accept rate limits (the process's, this
+  // frontend's) allow one more connection; 0: they do now.
+  int64_t accept_rate_wait(int64_t now_ms) const;
   // A connection of this frontend ended on the calling thread's loop.
   void connection_closed();
 
@@ -143,5 +147,7 @@ class Frontend {
 // Called by listeners for accepted sockets; ctx is the Frontend.
 void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* ctx);
 bool frontend_gate(void* ctx);
+// net::AcceptDelay: when a gate that refused may open again by itself.
+int64_t frontend_accept_delay(void* ctx);
 
 }  // namespace hearth::stream

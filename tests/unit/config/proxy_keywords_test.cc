@@ -462,3 +462,27 @@ TEST(UseServer, ParsedAndChecked) {
 
 }  // namespace
 }  // namespace hearth::config
+
+namespace hearth::config {
+namespace {
+
+TEST(ProxyKeywords, RateLimitSessions) {
+  EXPECT_EQ(in("frontend", "  rate-limit sessions 20\n").config.proxies.at(0).rate_limit_sessions,
+            20);
+  // Inherited from defaults, as every frontend setting.
+  auto r = testing::parse("defaults\n  rate-limit sessions 7\nfrontend f\n");
+  ASSERT_TRUE(r.ok()) << testing::dump(r.errors);
+  EXPECT_EQ(r.config.proxies.at(0).rate_limit_sessions, 7);
+  EXPECT_EQ(testing::only_error(in("frontend", "  rate-limit connections 5\n")),
+            "t.cfg:2: 'rate-limit': unknown limit 'connections': expects 'sessions'");
+  EXPECT_EQ(testing::only_error(in("frontend", "  rate-limit sessions\n")),
+            "t.cfg:2: 'rate-limit': missing argument: expects 'rate-limit sessions N'");
+  EXPECT_FALSE(in("frontend", "  rate-limit sessions -1\n").ok());
+  // A backend has no sessions to limit: warned and dropped, as HAProxy.
+  auto b = in("backend", "  rate-limit sessions 5\n");
+  EXPECT_TRUE(b.ok());
+  EXPECT_FALSE(b.warnings.empty());
+}
+
+}  // namespace
+}  // namespace hearth::config

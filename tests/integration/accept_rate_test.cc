@@ -1,0 +1,148 @@
+// Accept rate limits: a frontend's "rate-limit sessions", the process's
+// "maxconnrate" / "maxsessrate" and the runtime API's "set rate-limit".
+// Connections beyond the rate wait in the listening socket's backlog and are
+// served as the rate allows; none is refused. The same checks run against
+// haproxy, which must behave alike.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http_test_util.h"
+#include "support/client.h"
+#include "support/ports.h"
+#include "support/temp_dir.h"
+#include "support/unique_fd.h"
+#include "support/wait.h"
+
+namespace hearth::test::http {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+// Opens n connections at once, each sending one request; returns how many
+// had their answer within `early`, and (in *all) whether every one had it
+// within `late`.
+int answered_early(uint16_t port, int n, milliseconds early, milliseconds late, bool* all) {
+  std::vector<UniqueFd> fds;
+  for (int i = 0; i < n; ++i) {
+    fds.emplace_back(connect_tcp(port));
+    send_all(fds.back().get(), "GET / HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n");
+  }
+  const auto start = Clock::now();
+  std::vector<bool> done(size_t(n), false);
+  int early_count = 0, total = 0;
+  while (total < n && Clock::now() - start < late) {
+    for (int i = 0; i < n; ++i) {
+      if (done[size_t(i)]) continue;
+      char buf[512];
+      const ssize_t r = recv(fds[size_t(i)].get(), buf, sizeof buf, MSG_DONTWAIT);
+      if (r > 0) {
+        done[size_t(i)] = true;
+        ++total;
+        if (Clock::now() - start < early) ++early_count;
+      }
+    }
+    std::this_thread::sleep_for(milliseconds{5});
+  }
+  *all = total == n;
+  return early_count;
+}
+
+std::string info_field(const std::string& sock, const std::string& name) {
+  std::istringstream in(stats_command(sock, "show info"));
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(name + ": ", 0) == 0) return line.substr(name.size() + 2);
+  return "(none)";
+}
+
+struct Proc {
+  TempDir dir;
+  std::string sock = dir.file("s.sock");
+  uint16_t port = free_tcp_port();
+  std::unique_ptr<HearthProcess> p;
+
+  Proc(const std::string& binary, const std::string& global, const std::string& fe) {
+    const std::string cfg = "global\n  stats socket " + sock + " level admin\n" + global +
+                            "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
+                            "  timeout server 5s\n"
+                            "frontend f\n  bind 127.0.0.1:" +
+                            std::to_string(port) + "\n" + fe +
+                            "  http-request return status 200 content-type text/plain string "
+                            "ok\n";
+    HearthOptions opt{.wait_ports = {port}};
+    if (!binary.empty()) opt.binary = binary, opt.extra_args = {"-db"};
+    p = std::make_unique<HearthProcess>(cfg, opt);
+  }
+};
+
+class AcceptRate : public ::testing::TestWithParam<const char*> {};
+
+// 12 connections at once under "rate-limit sessions 4": about 4 a second are
+// served, all of them within a few seconds.
+TEST_P(AcceptRate, FrontendRateLimitSessionsPacesTheBacklog) {
+  Proc h(GetParam(), "", "  rate-limit sessions 4\n");
+  ASSERT_TRUE(h.p->ready()) << h.p->describe();
+  // The readiness probe was one session: let its second go by.
+  std::this_thread::sleep_for(milliseconds{1100});
+  bool all = false;
+  const int early = answered_early(h.port, 12, milliseconds{500}, milliseconds{6000}, &all);
+  // The window slides: the second before still counts for a part, so a
+  // little more than 4 may go in half a second (HAProxy too); 12 without it.
+  EXPECT_LE(early, 7) << GetParam();
+  EXPECT_GE(early, 1) << GetParam();
+  EXPECT_TRUE(all) << GetParam() << ": a connection over the rate was lost";
+  // show stat's rate_lim column.
+  EXPECT_NE(stats_command(h.sock, "show stat").find(",4,"), std::string::npos);
+}
+
+// maxconnrate at start, then changed and lifted with "set rate-limit".
+TEST_P(AcceptRate, GlobalConnectionRateAndItsRuntimeChanges) {
+  Proc h(GetParam(), "  maxconnrate 3\n  maxsessrate 50\n", "");
+  ASSERT_TRUE(h.p->ready()) << h.p->describe();
+  EXPECT_EQ(info_field(h.sock, "ConnRateLimit"), "3");
+  EXPECT_EQ(info_field(h.sock, "SessRateLimit"), "50");
+  std::this_thread::sleep_for(milliseconds{1100});
+  bool all = false;
+  int early = answered_early(h.port, 9, milliseconds{500}, milliseconds{6000}, &all);
+  EXPECT_LE(early, 5) << GetParam();
+  EXPECT_TRUE(all) << GetParam();
+  EXPECT_EQ(stats_command(h.sock, "set rate-limit connections global 0"), "\n");
+  EXPECT_EQ(info_field(h.sock, "ConnRateLimit"), "0");
+  std::this_thread::sleep_for(milliseconds{2100});  // a paused listener looks again
+  early = answered_early(h.port, 9, milliseconds{1000}, milliseconds{3000}, &all);
+  EXPECT_EQ(early, 9) << GetParam() << ": the limit was lifted";
+  EXPECT_EQ(stats_command(h.sock, "set rate-limit sessions global 7"), "\n");
+  EXPECT_EQ(info_field(h.sock, "SessRateLimit"), "7");
+}
+
+INSTANTIATE_TEST_SUITE_P(HearthAndHAProxy, AcceptRate, ::testing::Values("", "haproxy"),
+                         [](const auto& info) {
+                           return std::string(info.param[0] ? "HAProxy" : "Hearth");
+                         });
+
+// What both answer to the forms of "set rate-limit".
+TEST(AcceptRateCli, SameAnswersAsHAProxy) {
+  std::vector<std::string> answers[2];
+  const char* binaries[2] = {"", "haproxy"};
+  for (int i = 0; i < 2; ++i) {
+    Proc h(binaries[i], "", "");
+    ASSERT_TRUE(h.p->ready()) << h.p->describe();
+    for (const char* cmd :
+         {"set rate-limit", "set rate-limit connections local 1", "set rate-limit bogus global 1",
+          "set rate-limit connections global 5", "set rate-limit sessions global 6"})
+      answers[i].push_back(std::string(cmd) + " -> " + stats_command(h.sock, cmd));
+    answers[i].push_back(info_field(h.sock, "ConnRateLimit") + " " +
+                         info_field(h.sock, "SessRateLimit"));
+  }
+  EXPECT_EQ(answers[0], answers[1]);
+  EXPECT_EQ(answers[0].back(), "5 6");
+}
+
+}  // namespace
+}  // namespace hearth::test::http
