@@ -226,7 +226,10 @@ std::string RuntimeApi::help() const {
          "  clear table NAME [key K|data.TYPE OP V] : remove entries (admin)\n"
          "  set table NAME key K [data.TYPE V]... : create or change an entry (admin)\n"
          "  enable|disable dynamic-cookie backend BK : dynamic cookies on or off (admin)\n"
-         "  set dynamic-cookie-key backend BK KEY : the key of dynamic cookies (admin)\n\n";
+         "  set dynamic-cookie-key backend BK KEY : the key of dynamic cookies (admin)\n"
+         "  set timeout cli DELAY         : this connection's idle timeout\n"
+         "  prompt                        : interactive mode, each answer followed by '> '\n"
+         "  quit                          : close this connection\n\n";
 }
 
 std::string RuntimeApi::show_info(const std::vector<std::string>& w) const {
