@@ -115,13 +115,13 @@ ThreadSnapshot snapshot_thread(const LoopActivity& a) {
   s.tasklets = a.tasklets_at_poll.load(r);
   s.has_tasklets = s.tasklets > 0;
   s.profiling = a.profiling.load(r);
-  s.cpu_woke_ns = uint64_t(a.cpu_woke_ns.load(r));
+  s.cpu_at_poll_ns = uint64_t(a.cpu_at_poll_ns.load(r));
   s.cpu_now_ns = cpu_clock_of(s.pthread_id);
   if (s.active) {
     s.cur_tasklet = a.cur_tasklet.load(r);
     s.cur_fn = a.cur_fn.load(r);
     s.cur_ctx = a.cur_ctx.load(r);
-    s.stuck = s.cpu_now_ns > s.cpu_woke_ns && s.cpu_now_ns - s.cpu_woke_ns >= kStuckNs;
+    s.stuck = s.cpu_now_ns > s.cpu_at_poll_ns && s.cpu_now_ns - s.cpu_at_poll_ns >= kStuckNs;
   }
   return s;
 }
@@ -136,17 +136,17 @@ std::string format_threads(const std::vector<ThreadSnapshot>& t) {
     // thread group, no global run queue and no run queue of tasks (timers
     // fire from their heap): glob, rq and rqsz are 0; tl and tlsz are the
     // tasklets queued, wq whether timers are armed.
-    snprintf(
-        b, sizeof b,
-        "  Thread %-2u: id=0x%llx act=%d glob=0 wq=%d rq=0 tl=%d tlsz=%llu rqsz=0\n"
-        "      1/%-2u   stuck=%d prof=%d harmless=%d wantrdv=0\n"
-        "             cpu_ns: poll=%llu now=%llu diff=%llu\n",
-        n, static_cast<unsigned long long>(s.pthread_id), s.active ? 1 : 0, s.has_timers ? 1 : 0,
-        s.has_tasklets ? 1 : 0, static_cast<unsigned long long>(s.tasklets), n, s.stuck ? 1 : 0,
-        s.profiling ? 1 : 0, s.active ? 0 : 1, static_cast<unsigned long long>(s.cpu_woke_ns),
-        static_cast<unsigned long long>(s.cpu_now_ns),
-        static_cast<unsigned long long>(s.cpu_now_ns > s.cpu_woke_ns ? s.cpu_now_ns - s.cpu_woke_ns
-                                                                     : 0));
+    snprintf(b, sizeof b,
+             "  Thread %-2u: id=0x%llx act=%d glob=0 wq=%d rq=0 tl=%d tlsz=%llu rqsz=0\n"
+             "      1/%-2u   stuck=%d prof=%d harmless=%d wantrdv=0\n"
+             "             cpu_ns: poll=%llu now=%llu diff=%llu\n",
+             n, static_cast<unsigned long long>(s.pthread_id), s.active ? 1 : 0,
+             s.has_timers ? 1 : 0, s.has_tasklets ? 1 : 0,
+             static_cast<unsigned long long>(s.tasklets), n, s.stuck ? 1 : 0, s.profiling ? 1 : 0,
+             s.active ? 0 : 1, static_cast<unsigned long long>(s.cpu_at_poll_ns),
+             static_cast<unsigned long long>(s.cpu_now_ns),
+             static_cast<unsigned long long>(
+                 s.cpu_now_ns > s.cpu_at_poll_ns ? s.cpu_now_ns - s.cpu_at_poll_ns : 0));
     o += b;
     if (!s.cur_tasklet) {
       o += "             curr_task=0\n";

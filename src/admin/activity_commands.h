@@ -32,7 +32,7 @@ struct ThreadSnapshot {
   bool has_timers = false, has_tasklets = false;
   uint64_t tasklets = 0;
   bool stuck = false, profiling = false;
-  uint64_t cpu_woke_ns = 0, cpu_now_ns = 0;
+  uint64_t cpu_at_poll_ns = 0, cpu_now_ns = 0;
   const void* cur_tasklet = nullptr;
   const void* cur_fn = nullptr;
   const void* cur_ctx = nullptr;

@@ -141,12 +141,17 @@ void EventLoop::run_once(int max_wait_ms) {
   }
   a.timers_at_poll.store(timers_.size(), std::memory_order_relaxed);
   a.tasklets_at_poll.store(runq_.empty() ? 0 : runq_.size(), std::memory_order_relaxed);
+  // One read of the thread's CPU clock per turn: the CPU time since the last
+  // wait began is the last turn's work (plus the kernel's time in that wait,
+  // which makes the stolen time a slight underestimate).
+  const int64_t cpu = thread_cpu_ns();
+  if (last_work_ns_ >= 0)
+    note_turn(&a, last_work_ns_, cpu - a.cpu_at_poll_ns.load(std::memory_order_relaxed), now_);
+  a.cpu_at_poll_ns.store(cpu, std::memory_order_relaxed);
   a.polling.store(true, std::memory_order_relaxed);
   int n = epoll_wait(epfd_, events_.data(), int(events_.size()), timeout);
   a.polling.store(false, std::memory_order_relaxed);
   const int64_t work_start = mono_ns();
-  const int64_t cpu_start = thread_cpu_ns();
-  a.cpu_woke_ns.store(cpu_start, std::memory_order_relaxed);
   a.loops.add();
   if (n > 0)
     a.poll_io.add();
@@ -166,7 +171,7 @@ void EventLoop::run_once(int max_wait_ms) {
     a.ctxsw.add(uint64_t(fired));
   }
   const int64_t wall = mono_ns() - work_start;
-  note_turn(&a, wall, thread_cpu_ns() - cpu_start, now_);
+  last_work_ns_ = wall;
   // Auto profiling watches how long the loop's work takes (not its waits).
   if (profiling_mode() == ProfilingMode::kAuto) note_loop_time(wall);
   a.profiling.store(profiling_active(), std::memory_order_relaxed);

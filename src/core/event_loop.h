@@ -102,6 +102,7 @@ class EventLoop {
   std::vector<std::pair<void (*)(void*), void*>> posted_;
   Notifier* notifier_;
   LoopActivity activity_;
+  int64_t last_work_ns_ = -1;  // the last turn's work, wall clock (-1: none yet)
   mutable std::mutex fd_mu_;
   std::vector<FdSlot> fds_;  // indexed by fd; guarded by fd_mu_
 };

@@ -3,8 +3,8 @@
 // the figures of the runtime API's "show activity" and "show threads". The
 // loop's own thread is the only writer; the CLI thread reads them while the
 // loop runs, so each is a relaxed atomic (a gauge, never a lock). Counting
-// costs a plain load and store per event (no locked instruction), and two
-// reads of the thread's CPU clock per loop turn, as HAProxy's loop does.
+// costs a plain load and store per event (no locked instruction), and one
+// read of the thread's CPU clock per loop turn (HAProxy's loop reads it twice).
 #include <atomic>
 #include <cstdint>
 
@@ -60,9 +60,9 @@ struct LoopActivity {
   std::atomic<int64_t> avg_loop_ns{0};  // a turn's work, averaged over about 512 turns
 
   // Now: whether the thread waits in the poller, the thread's CPU time when it
-  // last left the poller, and the tasklet it runs (null: none).
+  // last began to wait, and the tasklet it runs (null: none).
   std::atomic<bool> polling{false};
-  std::atomic<int64_t> cpu_woke_ns{0};
+  std::atomic<int64_t> cpu_at_poll_ns{0};
   std::atomic<const void*> cur_tasklet{nullptr};
   std::atomic<const void*> cur_fn{nullptr};
   std::atomic<const void*> cur_ctx{nullptr};

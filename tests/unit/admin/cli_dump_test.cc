@@ -72,7 +72,7 @@ TEST(CliDump, ThreadsBlocks) {
   ThreadSnapshot idle;
   idle.pthread_id = 0x7f9c54ba1440;
   idle.has_timers = true;
-  idle.cpu_woke_ns = 1000;
+  idle.cpu_at_poll_ns = 1000;
   idle.cpu_now_ns = 1500;
   ThreadSnapshot busy;
   busy.pthread_id = 0x10;

@@ -72,7 +72,7 @@ TEST(LoopActivity, CountsTurnsWaitsAndWork) {
   close(p[0]);
   close(p[1]);
   EXPECT_FALSE(a.polling.load());
-  EXPECT_GT(a.cpu_woke_ns.load(), 0);
+  EXPECT_GT(a.cpu_at_poll_ns.load(), 0);
 }
 
 TEST(LoopActivity, LongRunQueueIsCountedWhenTheDepthLeavesTaskletsQueued) {
