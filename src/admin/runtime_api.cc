@@ -117,7 +117,8 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   if (is({"show", "events"})) return cli_show_events(w);
   if (is({"show", "errors"})) return cli_show_errors(w, frontends_, backends_);
   if (is({"show", "env"})) return cli_show_env(w);
-  if (std::string out = cli_activity_command(w, worker_loops()); !out.empty()) return out;
+  if (is({"show", "activity"}) || is({"show", "threads"}))
+    return cli_activity_command(w, worker_loops());
   if (is({"show", "fd"})) return cli_show_fd(w, {&frontends_, &backends_, on_threads_});
   if (std::string out = cli_schema_command(w); !out.empty()) return out;
   if (std::string out = cli_session_command(w, backends_, on_threads_, admin); !out.empty())
