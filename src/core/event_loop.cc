@@ -59,6 +59,7 @@ EventLoop::~EventLoop() {
   delete notifier_;
   if (epfd_ >= 0) close(epfd_);
   if (t_current == this) t_current = nullptr;
+  if (current_activity() == &activity_) set_current_activity(nullptr);
 }
 
 EventLoop* EventLoop::current() { return t_current; }
