@@ -1,5 +1,6 @@
 #include "admin/process_info.h"
 
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +23,13 @@ namespace {
 
 std::string n(uint64_t v) { return std::to_string(v); }
 
+// Sets the float form of the field named `name` (Hearth's rates are whole
+// numbers: they print the same, typed flt).
+void set_float(std::vector<InfoField>& f, const char* name, const std::string& v) {
+  for (InfoField& x : f)
+    if (std::string(x.name) == name) x.fvalue = v;
+}
+
 // HAProxy's uptime text: "2d 3h04m05s".
 std::string uptime_text(int64_t s) {
   char b[64];
@@ -41,6 +49,10 @@ ProcessFigures gather_process_figures(const std::vector<stream::Frontend*>& fron
   p.nthreads = nthreads;
   p.uptime_s = (now - start_ms) / 1000;
   p.start_wall_s = start_wall_s;
+  p.uptime_f = double(now - start_ms) / 1000.0;
+  timeval tv{};
+  gettimeofday(&tv, nullptr);
+  p.start_wall_f = double(tv.tv_sec) + double(tv.tv_usec) / 1e6 - p.uptime_f;
   p.ulimit_n = info.ulimit_n;
   p.maxconn = stream::Frontend::global_maxconn();
   p.hard_maxconn = info.maxconn;
@@ -165,31 +177,62 @@ std::vector<InfoField> process_info_fields(const ProcessFigures& p,
       {73, "SplicedBytes", "MCP", "u64", n(p.pipes.spliced)},
   };
   f.insert(f.end(), rest.begin(), rest.end());
+  // The fields HAProxy 2.6 turns into floats ("show info float").
+  set_float(f, "Uptime_sec", format_float(p.uptime_f));
+  set_float(f, "Start_time_sec", format_float(p.start_wall_f));
+  for (const char* rate :
+       {"ConnRate", "SessRate", "SslRate", "SslFrontendKeyRate", "SslFrontendSessionReuse_pct",
+        "SslBackendKeyRate", "CompressBpsIn", "CompressBpsOut"})
+    for (const InfoField& x : f)
+      if (std::string(x.name) == rate) set_float(f, rate, x.value);
+  // HAProxy tags these two as rates in their float form (gauges otherwise).
+  for (InfoField& x : f)
+    if (std::string(x.name) == "SslFrontendKeyRate" ||
+        std::string(x.name) == "SslFrontendSessionReuse_pct")
+      x.ftags = "MRP";
   return f;
 }
 
-std::string format_process_info(const std::vector<InfoField>& fields, InfoFormat fmt) {
+std::string format_float(double v) {
+  char b[64];
+  snprintf(b, sizeof b, "%f", v);
+  std::string s = b;
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
+std::string format_process_info(const std::vector<InfoField>& fields, const InfoOptions& opt) {
   std::string o;
+  const InfoFormat fmt = opt.format;
   if (fmt == InfoFormat::kJson) o.push_back('[');
   bool first = true;
   for (const InfoField& f : fields) {
+    const bool flt = opt.floats && !f.fvalue.empty();
+    const std::string& value = flt ? f.fvalue : f.value;
+    const char* type = flt ? "flt" : f.type;
+    const char* tags = flt && f.ftags ? f.ftags : f.tags;
+    const std::string desc =
+        opt.desc ? std::string(":\"") + info_field_desc(f.name) + "\"" : std::string();
     switch (fmt) {
       case InfoFormat::kPlain:
-        o += std::string(f.name) + ": " + f.value + "\n";
+        o += std::string(f.name) + ": " + value + desc + "\n";
         break;
       case InfoFormat::kTyped:
-        o += std::to_string(f.pos) + "." + f.name + ".1:" + f.tags + ":" + f.type + ":" + f.value +
+        o += std::to_string(f.pos) + "." + f.name + ".1:" + tags + ":" + type + ":" + value + desc +
              "\n";
         break;
-      case InfoFormat::kJson:
+      case InfoFormat::kJson:  // no descriptions in JSON, as HAProxy
         if (!first) o.push_back(',');
         o += "{\"field\":{\"pos\":" + std::to_string(f.pos) + ",\"name\":\"" + f.name +
-             "\"},\"processNum\":1," + json_tags(f.tags) + ",\"value\":{\"type\":\"" + f.type +
+             "\"},\"processNum\":1," + json_tags(tags) + ",\"value\":{\"type\":\"" + type +
              "\",\"value\":";
-        if (std::string(f.type) == "str")
-          json_append_string(o, f.value);
+        if (std::string(type) == "str")
+          json_append_string(o, value);
         else
-          o += f.value;
+          o += value;
         o += "}}";
         break;
     }

@@ -18,6 +18,7 @@ namespace hearth::admin {
 struct ProcessFigures {
   int nthreads = 1;
   int64_t uptime_s = 0, start_wall_s = 0;
+  double uptime_f = 0, start_wall_f = 0;  // the same with their fractions ("show info float")
   long ulimit_n = 0;
   int maxconn = 0;       // the global maxconn now ("set maxconn global")
   int hard_maxconn = 0;  // the one the process started with
@@ -42,7 +43,18 @@ struct InfoField {
   const char* tags;  // origin, nature, scope letters
   const char* type;  // "u32", "u64", "str"
   std::string value;
+  // The value as "show info float" gives it (type "flt"); empty: the field
+  // is not one HAProxy turns into a float.
+  std::string fvalue = {};
+  const char* ftags = nullptr;  // its tags in that form, when they differ
 };
+
+// Returns: what the field named `name` means ("show info desc"); "" if unknown.
+const char* info_field_desc(const char* name);
+
+// Returns: v as HAProxy prints a float: "%f" without its trailing zeros (and
+// without the point when nothing follows it).
+std::string format_float(double v);
 
 // Adds the worker loops' figures; `on_threads` runs fn(i) on each worker.
 void gather_loop_figures(const RuntimeApi::OnThreads& on_threads, ProcessFigures* p);
@@ -51,7 +63,13 @@ std::vector<InfoField> process_info_fields(const ProcessFigures& p,
                                            const RuntimeApi::ProcessInfo& info);
 
 enum class InfoFormat { kPlain, kTyped, kJson };
-// Returns: the answer to "show info [typed|json]", ending with the empty line.
-std::string format_process_info(const std::vector<InfoField>& fields, InfoFormat f);
+struct InfoOptions {
+  InfoFormat format = InfoFormat::kPlain;
+  bool desc = false;    // plain and typed: each value followed by :"what it means"
+  bool floats = false;  // rates and times as floats (type flt)
+};
+// Returns: the answer to "show info [typed|json] [desc] [float]", ending with
+// the empty line.
+std::string format_process_info(const std::vector<InfoField>& fields, const InfoOptions& o);
 
 }  // namespace hearth::admin

@@ -6,18 +6,21 @@
 #include <mutex>
 #include <sstream>
 
+#include "admin/activity_commands.h"
 #include "admin/cli_target.h"
 #include "admin/cookie_commands.h"
 #include "admin/counter_commands.h"
 #include "admin/env_commands.h"
 #include "admin/error_commands.h"
 #include "admin/event_commands.h"
+#include "admin/fd_commands.h"
 #include "admin/frontend_commands.h"
 #include "admin/map_commands.h"
 #include "admin/peers_commands.h"
 #include "admin/process_info.h"
 #include "admin/prom_exporter.h"
 #include "admin/resolver_commands.h"
+#include "admin/schema_json.h"
 #include "admin/server_state_commands.h"
 #include "admin/session_commands.h"
 #include "admin/ssl_commands.h"
@@ -143,6 +146,10 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   if (is({"show", "events"})) return cli_show_events(w);
   if (is({"show", "errors"})) return cli_show_errors(w, frontends_, backends_);
   if (is({"show", "env"})) return cli_show_env(w);
+  if (is({"show", "activity"}) || is({"show", "threads"}))
+    return cli_activity_command(w, worker_loops());
+  if (is({"show", "fd"})) return cli_show_fd(w, {&frontends_, &backends_, on_threads_});
+  if (std::string out = cli_schema_command(w); !out.empty()) return out;
   if (std::string out = cli_session_command(w, backends_, on_threads_, admin); !out.empty())
     return out;
   if (is({"get", "var"})) return cli_get_var(w);
@@ -203,14 +210,19 @@ std::string RuntimeApi::help() const {
          "  help                          : this list\n"
          "  show cli level                : this session's level (user, operator, admin)\n"
          "  operator, user                : lower this session's level\n"
-         "  show info                     : process information\n"
-         "  show stat                     : counters per frontend, server and backend (CSV)\n"
+         "  show info [typed|json] [desc] [float] : process information\n"
+         "  show stat [typed|json] [desc] [up|no-maint] : counters per frontend, server and "
+         "backend\n"
          "  show servers conn [BACKEND]   : server connections: used, idle, safe, learned timeout\n"
          "  show pools                    : memory pools\n"
          "  show metrics                  : counters in Prometheus text format\n"
          "  show events [RING [-n]]       : list the rings, or the events one holds\n"
          "  show errors [PROXY] [request|response] : the last invalid request/response kept\n"
          "  show env [NAME]               : the process's environment, or one variable\n"
+         "  show activity                 : per-thread counters of the worker loops\n"
+         "  show threads                  : what each worker thread is doing\n"
+         "  show fd [NUM]                 : the file descriptors in use, or one\n"
+         "  show schema json              : the JSON schema of the typed JSON forms\n"
          "  show sess [all|ID]            : the live streams, or one\n"
          "  shutdown session ID           : end a stream (admin)\n"
          "  shutdown sessions server B/S  : end every stream on a server (admin)\n"
@@ -260,22 +272,42 @@ std::string RuntimeApi::help() const {
          "  clear table NAME [key K|data.TYPE OP V] : remove entries (admin)\n"
          "  set table NAME key K [data.TYPE V]... : create or change an entry (admin)\n"
          "  enable|disable dynamic-cookie backend BK : dynamic cookies on or off (admin)\n"
-         "  set dynamic-cookie-key backend BK KEY : the key of dynamic cookies (admin)\n\n";
+         "  set dynamic-cookie-key backend BK KEY : the key of dynamic cookies (admin)\n"
+         "  set timeout cli DELAY         : this connection's idle timeout\n"
+         "  prompt                        : interactive mode, each answer followed by '> '\n"
+         "  quit                          : close this connection\n\n";
 }
 
 std::string RuntimeApi::show_info(const std::vector<std::string>& w) const {
-  InfoFormat fmt = InfoFormat::kPlain;
+  InfoOptions opt;
   for (size_t i = 2; i < w.size(); ++i) {
     if (w[i] == "typed")
-      fmt = InfoFormat::kTyped;
+      opt.format = InfoFormat::kTyped;
     else if (w[i] == "json")
-      fmt = InfoFormat::kJson;
-    else if (w[i] == "desc" || w[i] == "float")
-      return "'show info " + w[i] + "' is not supported by Hearth yet.\n\n";
+      opt.format = InfoFormat::kJson;
+    else if (w[i] == "desc")
+      opt.desc = true;
+    else if (w[i] == "float")
+      opt.floats = true;
   }
   ProcessFigures p = gather_process_figures(frontends_, nthreads_, start_ms_, start_wall_s_, info_);
   gather_loop_figures(on_threads_, &p);
-  return format_process_info(process_info_fields(p, info_), fmt);
+  return format_process_info(process_info_fields(p, info_), opt);
+}
+
+const std::vector<const EventLoop*>& RuntimeApi::worker_loops() {
+  // The loops live as long as the process: learnt once, on their threads.
+  if (loops_.empty() && on_threads_) {
+    std::vector<const EventLoop*> found(size_t(nthreads_ > 0 ? nthreads_ : 1), nullptr);
+    std::mutex mu;
+    on_threads_([&](int t) {
+      std::lock_guard<std::mutex> g(mu);
+      if (t >= 0 && size_t(t) < found.size()) found[size_t(t)] = EventLoop::current();
+    });
+    for (const EventLoop* l : found)
+      if (l) loops_.push_back(l);
+  }
+  return loops_;
 }
 
 std::vector<PoolThreadStats> RuntimeApi::collect_pool_stats(
@@ -373,7 +405,7 @@ std::string RuntimeApi::show_stat(const std::vector<std::string>& w) {
   for (const StatProxy& px : stat_proxies(src))
     for (StatRow& r : stat_rows(px, src, opt, &pool_index))
       if (stat_row_selected(q, px, r)) rows.push_back(std::move(r));
-  if (q.format == StatQuery::Format::kTyped) return stat_typed(rows);
+  if (q.format == StatQuery::Format::kTyped) return stat_typed(rows, q.desc);
   if (q.format == StatQuery::Format::kJson) return stat_json(rows) + "\n";
   std::string out = stat_csv_header();
   for (const StatRow& r : rows) out += stat_csv_line(r);

@@ -12,6 +12,7 @@
 #include "admin/stat_rows.h"
 #include "backend/backend.h"
 #include "config/enums.h"
+#include "core/event_loop.h"
 #include "stream/frontend.h"
 
 namespace hearth::admin {
@@ -64,6 +65,8 @@ class RuntimeApi {
   std::string show_stat(const std::vector<std::string>& w);
   std::string show_metrics();
   std::string set_server_state(const std::string& target, bool enable);
+  // The worker threads' loops, by thread index (learnt at the first call).
+  const std::vector<const EventLoop*>& worker_loops();
   // Per-server idle pool figures summed over threads.
   std::vector<PoolThreadStats> collect_pool_stats(const std::vector<backend::Server*>& servers);
 
@@ -75,6 +78,7 @@ class RuntimeApi {
   int64_t start_ms_;
   int64_t start_wall_s_;
   std::mutex exec_mu_;  // one command at a time, whichever client sent it
+  std::vector<const EventLoop*> loops_;
 };
 
 }  // namespace hearth::admin

@@ -47,7 +47,7 @@ std::string parse_stat_query(const std::vector<std::string>& w, size_t first, St
     else if (w[i] == "no-maint")
       q->no_maint = true;
     else if (w[i] == "desc")
-      return "'show stat desc' (field descriptions) is not supported by Hearth yet.\n\n";
+      q->desc = true;
   }
   return "";
 }
@@ -65,7 +65,7 @@ bool stat_row_selected(const StatQuery& q, const StatProxy& px, const StatRow& r
   return true;
 }
 
-std::string stat_typed(const std::vector<StatRow>& rows) {
+std::string stat_typed(const std::vector<StatRow>& rows, bool desc) {
   std::string o;
   for (const StatRow& r : rows) {
     const char letter = r.type == StatType::kFrontend  ? 'F'
@@ -75,7 +75,7 @@ std::string stat_typed(const std::vector<StatRow>& rows) {
                              (r.type == StatType::kServer ? r.f[kSid] : "0") + ".";
     for_each_typed_field(r, [&](size_t f, size_t pos, const StatFieldMeta& m) {
       o += head + std::to_string(pos) + "." + kStatFieldNames[f] + ".1:" + m.tags + ":" + m.type +
-           ":" + r.f[f] + "\n";
+           ":" + r.f[f] + (desc ? std::string(":\"") + stat_field_desc(f) + "\"" : "") + "\n";
     });
   }
   return o + "\n";

@@ -4,8 +4,9 @@
 // IID/PROXY: one proxy (-1: all); TYPE: a mask of 1 frontends, 2 backends,
 // 4 servers (-1: all); SID: one server id (-1: all). "up" leaves out the
 // servers that take no traffic (down or in maintenance), "no-maint" those in
-// maintenance. Words HAProxy does not know are ignored, as it does; "desc"
-// (field descriptions) and "domain dns" are refused.
+// maintenance. "desc" adds each field's meaning to the typed form (the CSV
+// and JSON forms have none, as in HAProxy). Words HAProxy does not know are
+// ignored, as it does; "domain dns" is refused.
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct StatQuery {
   int sid = -1;          // one server id; -1: all
   bool up_only = false;  // "up"
   bool no_maint = false;
+  bool desc = false;  // "desc": typed lines end with :"what the field means"
 };
 
 // Parses the words after "show stat". Returns: "" or the refusal (answer text).
@@ -31,7 +33,7 @@ std::string parse_stat_query(const std::vector<std::string>& w, size_t first, St
 bool stat_row_selected(const StatQuery& q, const StatProxy& px, const StatRow& row);
 
 // Returns: the rows in HAProxy's typed form, one "T.IID.SID.POS.NAME.1:TAGS:TYPE:VALUE"
-// line per field with a value, then an empty line.
-std::string stat_typed(const std::vector<StatRow>& rows);
+// line per field with a value (desc: followed by :"MEANING"), then an empty line.
+std::string stat_typed(const std::vector<StatRow>& rows, bool desc = false);
 
 }  // namespace hearth::admin

@@ -16,6 +16,9 @@ struct StatFieldMeta {
   const char* type = nullptr;  // "u32", "u64", "s32", "str"
 };
 
+// Returns: what `field` means ("show stat typed desc"), Hearth's wording.
+const char* stat_field_desc(size_t field);
+
 // Returns: the tags and type of `field` in a row of `type` (stat_field_meta.cc).
 const StatFieldMeta& stat_field_meta(StatType type, size_t field);
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/cli_fds.h"
 #include "admin/cli_line.h"
 #include "config/units.h"
 #include "net/fd_channel.h"
@@ -20,6 +21,7 @@ namespace hearth::admin {
 StatsSocket::~StatsSocket() { stop(); }
 
 void StatsSocket::start() {
+  cli_fd_opened(listener_.fd(), /*listener=*/true, level_ == config::CliLevel::kAdmin);
   thread_ = std::thread([this] { serve(); });
 }
 
@@ -27,6 +29,7 @@ void StatsSocket::stop() {
   stop_.store(true);
   if (thread_.joinable()) thread_.join();
   reap(true);
+  cli_fd_closed(listener_.fd());
   listener_.close();
 }
 
@@ -72,12 +75,14 @@ void StatsSocket::spawn(int fd, config::CliLevel level) {
   std::lock_guard<std::mutex> lock(clients_mu_);
   Client& c = clients_.emplace_back();
   c.fd = fd;
+  cli_fd_opened(fd, /*listener=*/false, level == config::CliLevel::kAdmin);
   c.thread = std::thread([this, &c, fd, level] {
     handle(fd, level);
     {
       // Under the lock: stop() shuts down only fds still open, never one
       // this close lets the process reuse.
       std::lock_guard<std::mutex> lock(clients_mu_);
+      cli_fd_closed(c.fd);
       close(c.fd);
       c.fd = -1;
     }

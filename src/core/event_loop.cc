@@ -1,5 +1,6 @@
 #include "core/event_loop.h"
 
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -35,6 +36,7 @@ class EventLoop::Notifier final : public FdHandler {
     (void)r;
   }
   int fd() const { return fd_; }
+  const char* fd_kind() const override { return "loop_notifier"; }
 
  private:
   static void run_cb(Tasklet*, void* loop, uint32_t) {
@@ -57,28 +59,47 @@ EventLoop::~EventLoop() {
   delete notifier_;
   if (epfd_ >= 0) close(epfd_);
   if (t_current == this) t_current = nullptr;
+  if (current_activity() == &activity_) set_current_activity(nullptr);
 }
 
 EventLoop* EventLoop::current() { return t_current; }
-void EventLoop::make_current() { t_current = this; }
+void EventLoop::make_current() {
+  t_current = this;
+  set_current_activity(&activity_);
+}
+
+void EventLoop::note_fd(int fd, FdHandler* h, uint32_t events) {
+  if (fd < 0) return;
+  std::lock_guard<std::mutex> g(fd_mu_);
+  if (size_t(fd) >= fds_.size()) {
+    if (!h) return;
+    fds_.resize(size_t(fd) + 1);
+  }
+  fds_[size_t(fd)] = h ? FdSlot{fd, h, events} : FdSlot{};
+}
 
 bool EventLoop::add_fd(int fd, uint32_t events, FdHandler* h) {
   epoll_event ev{};
   ev.events = events;
   ev.data.ptr = h;
-  return epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) == 0;
+  if (epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) != 0) return false;
+  note_fd(fd, h, events);
+  return true;
 }
 
 bool EventLoop::mod_fd(int fd, uint32_t events, FdHandler* h) {
   epoll_event ev{};
   ev.events = events;
   ev.data.ptr = h;
-  return epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) == 0;
+  if (epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) != 0) return false;
+  note_fd(fd, h, events);
+  return true;
 }
 
 void EventLoop::del_fd(int fd) {
   epoll_event ev{};
   epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, &ev);
+  note_fd(fd, nullptr, 0);
 }
 
 void EventLoop::post(void (*fn)(void*), void* arg) {
@@ -105,9 +126,11 @@ void EventLoop::stop() {
 
 void EventLoop::run_once(int max_wait_ms) {
   make_current();
+  LoopActivity& a = activity_;
   int timeout = max_wait_ms;
   if (!runq_.empty()) {
     timeout = 0;
+    a.wake_tasks.add();
   } else {
     int64_t next = timers_.next_key();
     if (next != kNever) {
@@ -117,17 +140,42 @@ void EventLoop::run_once(int max_wait_ms) {
       if (timeout < 0 || delta < timeout) timeout = int(delta);
     }
   }
+  a.timers_at_poll.store(timers_.size(), std::memory_order_relaxed);
+  a.tasklets_at_poll.store(runq_.empty() ? 0 : runq_.size(), std::memory_order_relaxed);
+  // One read of the thread's CPU clock per turn: the CPU time since the last
+  // wait began is the last turn's work (plus the kernel's time in that wait,
+  // which makes the stolen time a slight underestimate).
+  const int64_t cpu = thread_cpu_ns();
+  if (last_work_ns_ >= 0)
+    note_turn(&a, last_work_ns_, cpu - a.cpu_at_poll_ns.load(std::memory_order_relaxed), now_);
+  a.cpu_at_poll_ns.store(cpu, std::memory_order_relaxed);
+  a.polling.store(true, std::memory_order_relaxed);
   int n = epoll_wait(epfd_, events_.data(), int(events_.size()), timeout);
-  // Auto profiling watches how long the loop's work takes (not its waits).
-  const bool watch = profiling_mode() == ProfilingMode::kAuto;
-  const int64_t work_start = watch ? mono_ns() : 0;
+  a.polling.store(false, std::memory_order_relaxed);
+  const int64_t work_start = mono_ns();
+  a.loops.add();
+  if (n > 0)
+    a.poll_io.add();
+  else if (n == 0 && timeout != 0)
+    a.poll_exp.add();
   now_ = clock_->now_ms();
   for (int i = 0; i < n; ++i)
     static_cast<FdHandler*>(events_[i].data.ptr)->on_fd_event(events_[i].events);
-  runq_.run_batch(runqueue_depth_);
+  const bool queued = !runq_.empty();
+  const int ran = runq_.run_batch(runqueue_depth_);
+  if (!queued) a.empty_rq.add();
+  if (runqueue_depth_ > 0 && ran >= runqueue_depth_ && !runq_.empty()) a.long_rq.add();
   now_ = clock_->now_ms();
-  timers_.run_expired(now_);
-  if (watch) note_loop_time(mono_ns() - work_start);
+  const int fired = timers_.run_expired(now_);
+  if (fired > 0) {
+    a.tasksw.add(uint64_t(fired));
+    a.ctxsw.add(uint64_t(fired));
+  }
+  const int64_t wall = mono_ns() - work_start;
+  last_work_ns_ = wall;
+  // Auto profiling watches how long the loop's work takes (not its waits).
+  if (profiling_mode() == ProfilingMode::kAuto) note_loop_time(wall);
+  a.profiling.store(profiling_active(), std::memory_order_relaxed);
 }
 
 void EventLoop::set_limits(int max_events, int runqueue_depth) {
@@ -137,6 +185,7 @@ void EventLoop::set_limits(int max_events, int runqueue_depth) {
 
 void EventLoop::run() {
   make_current();
+  activity_.thread_id.store(uint64_t(pthread_self()), std::memory_order_relaxed);
   while (!stopping()) run_once(-1);
 }
 

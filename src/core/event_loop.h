@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/loop_activity.h"
 #include "core/tasklet.h"
 #include "core/timer.h"
 
@@ -21,6 +22,15 @@ class FdHandler {
   virtual ~FdHandler() = default;
   // Called from the poller with the EPOLL* bits that fired. Must not block.
   virtual void on_fd_event(uint32_t events) = 0;
+  // What "show fd" names the handler's code by.
+  virtual const char* fd_kind() const { return "unknown"; }
+};
+
+// One registered fd, as "show fd" lists it.
+struct FdSlot {
+  int fd = -1;
+  FdHandler* handler = nullptr;
+  uint32_t events = 0;  // the EPOLL* bits it is registered for
 };
 
 class EventLoop {
@@ -62,7 +72,21 @@ class EventLoop {
   void set_limits(int max_events, int runqueue_depth);
   void run();
 
+  // What the loop did and does (show activity, show threads).
+  LoopActivity& activity() { return activity_; }
+  const LoopActivity& activity() const { return activity_; }
+  // Calls fn(slot) for each fd registered with this loop, in fd order. Holds
+  // the table's lock: fn must not add or remove fds. The handlers are the
+  // loop thread's objects: read them on that thread.
+  template <typename Fn>
+  void for_each_fd(Fn&& fn) const {
+    std::lock_guard<std::mutex> g(fd_mu_);
+    for (const FdSlot& s : fds_)
+      if (s.handler) fn(s);
+  }
+
  private:
+  void note_fd(int fd, FdHandler* h, uint32_t events);
   class Notifier;
   void run_posted();
 
@@ -77,6 +101,10 @@ class EventLoop {
   std::mutex post_mu_;
   std::vector<std::pair<void (*)(void*), void*>> posted_;
   Notifier* notifier_;
+  LoopActivity activity_;
+  int64_t last_work_ns_ = -1;  // the last turn's work, wall clock (-1: none yet)
+  mutable std::mutex fd_mu_;
+  std::vector<FdSlot> fds_;  // indexed by fd; guarded by fd_mu_
 };
 
 }  // namespace hearth

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "core/loop_activity.h"
 #include "core/per_thread.h"
 
 namespace hearth {
@@ -65,9 +66,14 @@ uint64_t BlockPool::used_total() const {
   return n < 0 ? 0 : uint64_t(n);
 }
 
+void BlockPool::note_failure() {
+  failures_.fetch_add(1, std::memory_order_relaxed);
+  if (LoopActivity* a = current_activity()) a->pool_fail.add();
+}
+
 void* BlockPool::get() {
   if (limit_ && used_total() >= limit_) {
-    failures_.fetch_add(1, std::memory_order_relaxed);
+    note_failure();
     return nullptr;
   }
   LocalList& l = local_[thread_index()];
@@ -80,7 +86,7 @@ void* BlockPool::get() {
   } else {
     p = std::malloc(size_);
     if (!p) {
-      failures_.fetch_add(1, std::memory_order_relaxed);
+      note_failure();
       return nullptr;
     }
     bump(l.allocated, 1);

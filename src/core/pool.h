@@ -56,6 +56,8 @@ class BlockPool {
   static int poison();
 
  private:
+  // Counts a refused allocation (process-wide and on the calling loop).
+  void note_failure();
   struct FreeBlock {
     FreeBlock* next;
   };

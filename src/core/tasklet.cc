@@ -1,5 +1,7 @@
 #include "core/tasklet.h"
 
+#include "core/loop_activity.h"
+
 namespace hearth {
 namespace {
 
@@ -13,7 +15,16 @@ void Tasklet::forget_running(const TaskProfile* p) {
   if (t_running == p) t_running = nullptr;
 }
 
+// What the loop's thread runs now, for "show threads" (null: no loop).
+static void note_running(LoopActivity* a, const Tasklet* t) {
+  if (!a) return;
+  a->cur_tasklet.store(t, std::memory_order_relaxed);
+  a->cur_fn.store(t ? reinterpret_cast<const void*>(t->fn) : nullptr, std::memory_order_relaxed);
+  a->cur_ctx.store(t ? t->ctx : nullptr, std::memory_order_relaxed);
+}
+
 int RunQueue::run_batch(int max) {
+  LoopActivity* act = current_activity();
   // Move the current queue into a local list so new wakes go to the next batch.
   List batch;
   int taken = 0;
@@ -29,11 +40,14 @@ int RunQueue::run_batch(int max) {
     uint32_t state = t->state;
     t->state = 0;
     TaskProfile* p = t->prof;
+    note_running(act, t);
+    if (act) act->ctxsw.add();
     if (!p) {
       t->fn(t, t->ctx, state);  // may free t
       ++n;
       continue;
     }
+    if (act) act->stream_calls.add();
     ++p->calls;
     const bool timed = profiling_active();
     int64_t start = 0;
@@ -48,6 +62,7 @@ int RunQueue::run_batch(int max) {
     t_running = nullptr;
     ++n;
   }
+  if (n) note_running(act, nullptr);
   return n;
 }
 

@@ -20,6 +20,7 @@ struct AresChannel::Watch : FdHandler {
   AresChannel* ch = nullptr;
   int fd = -1;
   void on_fd_event(uint32_t events) override { ch->on_ready(fd, events); }
+  const char* fd_kind() const override { return "dns_socket"; }
 };
 
 namespace {

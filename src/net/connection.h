@@ -66,6 +66,7 @@ class Connection final : public FdHandler {
   void destroy();
 
   void on_fd_event(uint32_t events) override;
+  const char* fd_kind() const override { return "conn_fd_event"; }
 
   // Sets the transport and starts it on this connection. Returns: false if
   // the transport refused (the caller destroys the connection).

@@ -124,6 +124,7 @@ void Listener::accept_some() {
       return;
     }
     ++accepted_;
+    loop_->activity().accepted.add();
     set_nodelay(cfd);
     net::set_buffers(cfd, sndbuf_, rcvbuf_);
     on_accept_(this, cfd, Address::from(reinterpret_cast<sockaddr*>(&ss), len), ctx_);

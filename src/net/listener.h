@@ -84,6 +84,9 @@ class Listener final : public FdHandler {
   }
 
   void on_fd_event(uint32_t events) override;
+  const char* fd_kind() const override { return "listener_accept"; }
+  // The loop the socket is registered with.
+  EventLoop* loop() const { return loop_; }
 
  private:
   void accept_some();

@@ -33,6 +33,7 @@ const char* kCommands[] = {
     "set server b/s1 health up",
     "disable health b/s1",
     "experimental-mode on",
+    "show fd 0",
     "set profiling tasks on",
     "show cli level",
     "operator; show cli level",

@@ -132,13 +132,7 @@ TEST_F(RuntimeApiTest, ShowStatReportsCheckState) {
 
 // Options Hearth lacks are refused, never answered as the plain command.
 TEST_F(RuntimeApiTest, OptionsNotSupportedAreRefused) {
-  EXPECT_EQ(api_->execute("show stat typed desc", false),
-            "'show stat desc' (field descriptions) is not supported by Hearth yet.\n\n");
   EXPECT_EQ(api_->execute("show stat domain dns", false), "Invalid statistics domain.\n\n");
-  EXPECT_EQ(api_->execute("show info desc", false),
-            "'show info desc' is not supported by Hearth yet.\n\n");
-  EXPECT_EQ(api_->execute("show info float", false),
-            "'show info float' is not supported by Hearth yet.\n\n");
   // The forms it has answer in their own format.
   EXPECT_EQ(api_->execute("show stat typed", false).rfind("S.0.1.0.pxname.1:KNS:str:app\n", 0), 0u);
   EXPECT_EQ(api_->execute("show info json", false).rfind("[{\"field\":{\"pos\":0,", 0), 0u);

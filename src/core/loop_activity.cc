@@ -1,0 +1,57 @@
+#include "core/loop_activity.h"
+
+#include <time.h>
+
+namespace hearth {
+namespace {
+
+thread_local LoopActivity* t_activity = nullptr;
+
+constexpr int64_t kStolenMinNs = 500000;  // below half a millisecond, not counted
+constexpr int64_t kAvgTurns = 512;
+
+}  // namespace
+
+void WindowSum::add(int64_t now_ms, uint64_t n) {
+  const int64_t start = now_ms - now_ms % period_;
+  const int64_t seen = start_.load(std::memory_order_relaxed);
+  if (seen != start) {
+    prev_.store(start == seen + period_ ? curr_.load(std::memory_order_relaxed) : 0,
+                std::memory_order_relaxed);
+    curr_.store(0, std::memory_order_relaxed);
+    start_.store(start, std::memory_order_relaxed);
+  }
+  curr_.store(curr_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+uint64_t WindowSum::read(int64_t now_ms) const {
+  const int64_t start = now_ms - now_ms % period_;
+  const uint64_t left = uint64_t(period_ - now_ms % period_);
+  const int64_t seen = start_.load(std::memory_order_relaxed);
+  const uint64_t curr = curr_.load(std::memory_order_relaxed);
+  if (seen == start) return curr + prev_.load(std::memory_order_relaxed) * left / uint64_t(period_);
+  if (seen + period_ == start) return curr * left / uint64_t(period_);
+  return 0;
+}
+
+LoopActivity* current_activity() { return t_activity; }
+void set_current_activity(LoopActivity* a) { t_activity = a; }
+
+int64_t thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+void note_turn(LoopActivity* a, int64_t wall_ns, int64_t cpu_ns, int64_t now_ms) {
+  const int64_t stolen = wall_ns - cpu_ns;
+  if (stolen >= kStolenMinNs) {
+    a->stolen_ns.add(uint64_t(stolen));
+    a->stolen_1s.add(now_ms, uint64_t(stolen));
+    a->stolen_15s.add(now_ms, uint64_t(stolen));
+  }
+  const int64_t avg = a->avg_loop_ns.load(std::memory_order_relaxed);
+  a->avg_loop_ns.store(avg + (wall_ns - avg) / kAvgTurns, std::memory_order_relaxed);
+}
+
+}  // namespace hearth
