@@ -43,15 +43,23 @@ int64_t thread_cpu_ns() {
   return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-void note_turn(LoopActivity* a, int64_t wall_ns, int64_t cpu_ns, int64_t now_ms) {
+void note_stolen(LoopActivity* a, int64_t wall_ns, int64_t cpu_ns, int64_t now_ms) {
   const int64_t stolen = wall_ns - cpu_ns;
   if (stolen >= kStolenMinNs) {
     a->stolen_ns.add(uint64_t(stolen));
     a->stolen_1s.add(now_ms, uint64_t(stolen));
     a->stolen_15s.add(now_ms, uint64_t(stolen));
   }
+}
+
+void note_loop_work(LoopActivity* a, int64_t wall_ns) {
   const int64_t avg = a->avg_loop_ns.load(std::memory_order_relaxed);
   a->avg_loop_ns.store(avg + (wall_ns - avg) / kAvgTurns, std::memory_order_relaxed);
+}
+
+void note_turn(LoopActivity* a, int64_t wall_ns, int64_t cpu_ns, int64_t now_ms) {
+  note_stolen(a, wall_ns, cpu_ns, now_ms);
+  note_loop_work(a, wall_ns);
 }
 
 }  // namespace hearth

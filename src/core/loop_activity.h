@@ -60,7 +60,8 @@ struct LoopActivity {
   std::atomic<int64_t> avg_loop_ns{0};  // a turn's work, averaged over about 512 turns
 
   // Now: whether the thread waits in the poller, the thread's CPU time when it
-  // last began to wait, and the tasklet it runs (null: none).
+  // last read it on the way to a wait (at most 1 ms of work before the last
+  // wait: EventLoop::kCpuSampleNs), and the tasklet it runs (null: none).
   std::atomic<bool> polling{false};
   std::atomic<int64_t> cpu_at_poll_ns{0};
   std::atomic<const void*> cur_tasklet{nullptr};
@@ -80,8 +81,12 @@ void set_current_activity(LoopActivity* a);
 // The calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID), in ns.
 int64_t thread_cpu_ns();
 
-// Adds one turn's work to `a`: it took `wall_ns` on the clock and `cpu_ns` of
-// CPU time; now_ms dates it for the windows.
+// Adds work to `a`'s stolen time: it took `wall_ns` on the clock and `cpu_ns`
+// of CPU time (one turn or several); now_ms dates it for the windows.
+void note_stolen(LoopActivity* a, int64_t wall_ns, int64_t cpu_ns, int64_t now_ms);
+// Adds one turn's work (`wall_ns`) to the average loop time.
+void note_loop_work(LoopActivity* a, int64_t wall_ns);
+// Both, for one turn.
 void note_turn(LoopActivity* a, int64_t wall_ns, int64_t cpu_ns, int64_t now_ms);
 
 }  // namespace hearth
