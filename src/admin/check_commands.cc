@@ -1,7 +1,5 @@
 #include "admin/check_commands.h"
 
-#include <arpa/inet.h>
-
 #include <optional>
 
 #include "admin/cli_target.h"
@@ -38,26 +36,6 @@ std::optional<int> cli_port(const std::string& word, std::string* err) {
   return int(*p);
 }
 
-// An IPv4 or IPv6 address with port 0. Returns: nullopt if `word` is neither.
-std::optional<net::Address> cli_ip(const std::string& word) {
-  in6_addr v6;
-  in_addr v4;
-  net::Address a;
-  if (inet_pton(AF_INET, word.c_str(), &v4) == 1) {
-    a.ss.v4.sin_family = AF_INET;
-    a.ss.v4.sin_addr = v4;
-    a.len = sizeof(sockaddr_in);
-    return a;
-  }
-  if (inet_pton(AF_INET6, word.c_str(), &v6) == 1) {
-    a.ss.v6.sin6_family = AF_INET6;
-    a.ss.v6.sin6_addr = v6;
-    a.len = sizeof(sockaddr_in6);
-    return a;
-  }
-  return std::nullopt;
-}
-
 // "IP [port P]" at w[4]: the address and the optional port. Returns: false
 // with *err set.
 bool addr_and_port(const std::vector<std::string>& w, const char* what, net::Address* addr,
@@ -67,7 +45,7 @@ bool addr_and_port(const std::vector<std::string>& w, const char* what, net::Add
            " requires an address and optionally a port.\n\n";
     return false;
   }
-  const std::optional<net::Address> a = cli_ip(w[4]);
+  const std::optional<net::Address> a = parse_cli_ip(w[4]);
   if (!a) {
     *err = "invalid addr '" + w[4] + "'\n\n";
     return false;

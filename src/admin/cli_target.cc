@@ -1,5 +1,7 @@
 #include "admin/cli_target.h"
 
+#include <arpa/inet.h>
+
 #include <charconv>
 
 #include "backend/backend.h"
@@ -18,6 +20,25 @@ bool parse_id(const std::string& s, int* id) {
 }
 
 }  // namespace
+
+std::optional<net::Address> parse_cli_ip(const std::string& word) {
+  in6_addr v6;
+  in_addr v4;
+  net::Address a;
+  if (inet_pton(AF_INET, word.c_str(), &v4) == 1) {
+    a.ss.v4.sin_family = AF_INET;
+    a.ss.v4.sin_addr = v4;
+    a.len = sizeof(sockaddr_in);
+    return a;
+  }
+  if (inet_pton(AF_INET6, word.c_str(), &v6) == 1) {
+    a.ss.v6.sin6_family = AF_INET6;
+    a.ss.v6.sin6_addr = v6;
+    a.len = sizeof(sockaddr_in6);
+    return a;
+  }
+  return std::nullopt;
+}
 
 ServerTarget find_server_target(const std::string& arg,
                                 const std::vector<backend::Backend*>& backends) {

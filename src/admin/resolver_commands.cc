@@ -1,7 +1,6 @@
 #include "admin/resolver_commands.h"
 
-#include <arpa/inet.h>
-
+#include "admin/cli_target.h"
 #include "backend/backend.h"
 #include "backend/server.h"
 #include "config/units.h"
@@ -41,24 +40,11 @@ std::string cli_set_server_fqdn(const std::vector<std::string>& w, backend::Back
 std::string cli_set_server_addr(const std::vector<std::string>& w, backend::Backend& be,
                                 backend::Server& s) {
   if (w.size() < 5) return "set server <b>/<s> addr requires an address and optionally a port.\n\n";
-  net::Address next = s.address();
-  const net::Address before = next;
+  const net::Address before = s.address();
   char ip[64];
-  in6_addr v6;
-  in_addr v4;
-  if (inet_pton(AF_INET, w[4].c_str(), &v4) == 1) {
-    next = net::Address{};
-    next.ss.v4.sin_family = AF_INET;
-    next.ss.v4.sin_addr = v4;
-    next.len = sizeof(sockaddr_in);
-  } else if (inet_pton(AF_INET6, w[4].c_str(), &v6) == 1) {
-    next = net::Address{};
-    next.ss.v6.sin6_family = AF_INET6;
-    next.ss.v6.sin6_addr = v6;
-    next.len = sizeof(sockaddr_in6);
-  } else {
-    return "Invalid addr '" + w[4] + "'.\n\n";
-  }
+  const std::optional<net::Address> parsed = parse_cli_ip(w[4]);
+  if (!parsed) return "Invalid addr '" + w[4] + "'.\n\n";
+  net::Address next = *parsed;
   next.set_port(before.port());
   std::string msg = "IP changed from '";
   msg += s.has_addr.load() ? before.ip_str(ip, sizeof ip) : "(none)";
