@@ -41,10 +41,7 @@ void apply_admin_health(Backend& be, Server& s, AdminHealth h, int64_t now_ms) {
   const bool up = h == AdminHealth::kUp;
   const bool was_stopping = s.stopping.exchange(false);
   if (s.up.load() == up && !was_stopping) return;
-  s.up.store(up);
-  if (!up) s.health.down_transitions.fetch_add(1, std::memory_order_relaxed);
-  s.health.note_serving(s.serving(), now_ms);
-  be.servers_changed();
+  publish_server_up(be, s, up, now_ms);
   if (s.disabled.load()) return;  // as HAProxy: a server in maintenance logs nothing
   emit_backend_event(be, "[WARNING]", up ? config::kLogNotice : config::kLogAlert,
                      server_state_changed_text(be, s, up ? "UP" : "DOWN", kFromCli));

@@ -545,12 +545,16 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
       spread_interval(counter_.next_interval(spec_.intervals), spec_.spread_pct, check_random()));
 }
 
-void HealthCheck::transition(bool up, const CheckOutcome& why) {
-  Server& s = *srv_;
+void publish_server_up(Backend& be, Server& s, bool up, int64_t now_ms) {
   s.up.store(up);
   if (!up) s.health.down_transitions.fetch_add(1, std::memory_order_relaxed);
-  s.health.note_serving(s.serving(), loop_.load()->now_ms());
-  be_->servers_changed();
+  s.health.note_serving(s.serving(), now_ms);
+  be.servers_changed();
+}
+
+void HealthCheck::transition(bool up, const CheckOutcome& why) {
+  Server& s = *srv_;
+  publish_server_up(*be_, s, up, loop_.load()->now_ms());
   // Under log-health-checks the check's own line already gave the reason.
   const CheckOutcome* reason = be_->settings.log_health_checks ? nullptr : &why;
   emit_backend_event(*be_, "[WARNING]", up ? config::kLogNotice : config::kLogAlert,

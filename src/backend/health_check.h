@@ -50,6 +50,10 @@ class Server;
 // What "set server ... health" asks for.
 enum class AdminHealth { kUp, kStopping, kDown };
 
+// Publishes a server's new UP/DOWN verdict: its flag, the down transitions,
+// its serving time, the backend's LB (no log line).
+void publish_server_up(Backend& be, Server& s, bool up, int64_t now_ms);
+
 // Publishes an operator's change of a server's health (UP, stopping, DOWN):
 // state, LB, log line ("changed from CLI"). On the server's check thread if
 // it has a health check (HealthCheck::admin_set_health), else any thread.
