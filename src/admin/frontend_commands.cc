@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 
@@ -101,8 +102,20 @@ std::string set_maxconn(const std::vector<std::string>& w, const FrontendCommand
   return "\n";
 }
 
-// set rate-limit connections|sessions global N: the process's accept rate
-// limits (maxconnrate, maxsessrate); 0 lifts one. Paused listeners look
+// Returns: the integer `s` begins with (atoi's reading: an optional sign,
+// then digits; none: 0), or nullopt past the int64 range.
+std::optional<int64_t> leading_int(const std::string& s) {
+  size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
+  int64_t v = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    if (v > (INT64_MAX - 9) / 10) return std::nullopt;
+    v = v * 10 + (s[i] - '0');
+  }
+  return s[0] == '-' ? -v : v;
+}
+
+// set rate-limit connections|sessions|ssl-sessions global N: the process's
+// accept rate limits (maxconnrate, maxsessrate, maxsslrate); 0 lifts one. Paused listeners look
 // again at once (and, still over a limit, when their timer fires).
 std::string set_rate_limit(const std::vector<std::string>& w, const FrontendCommandEnv& env) {
   const bool known = w.size() >= 4 && w[3] == "global" &&
@@ -115,16 +128,20 @@ std::string set_rate_limit(const std::vector<std::string>& w, const FrontendComm
            "   - 'ssl-sessions global' to set the per-process maximum SSL session rate\n"
            "   - 'http-compression global' to set the per-process maximum compression speed in "
            "kB/s\n\n";
-  if (w[2] == "ssl-sessions" || w[2] == "http-compression")
-    return "'set rate-limit " + w[2] + " global' is not supported by Hearth: it has no " +
-           (w[2] == "ssl-sessions" ? "TLS handshake rate limit (maxsslrate)"
-                                   : "compression (maxcomprate)") +
-           ".\n\n";
-  const std::optional<int64_t> v = w.size() > 4 ? config::parse_int(w[4]) : std::nullopt;
-  if (!v) return "Expects an integer value.\n\n";
-  if (*v < 0 || *v > 10000000) return "Value out of range.\n\n";
+  if (w[2] == "http-compression")
+    return "'set rate-limit http-compression global' is not supported by Hearth: it has no "
+           "compression (maxcomprate).\n\n";
+  // As HAProxy: the value's leading digits ("5abc" is 5, "x" is 0), words
+  // after it ignored; none at all is an error. (Past 2^31 HAProxy wraps;
+  // Hearth refuses.)
+  if (w.size() < 5 || w[4].empty()) return "Expects an integer value.\n\n";
+  const std::optional<int64_t> v = leading_int(w[4]);
+  if (!v || *v < 0 || *v > INT32_MAX) return "Value out of range.\n\n";
   stream::ProcessRates& pr = stream::process_rates();
-  (w[2] == "connections" ? pr.conn_limit : pr.sess_limit).store(uint32_t(*v));
+  (w[2] == "connections" ? pr.conn_limit
+   : w[2] == "sessions"  ? pr.sess_limit
+                         : pr.ssl_limit)
+      .store(uint32_t(*v));
   if (env.frontends) resume_paused(env, *env.frontends);  // a lifted limit: at once
   return "\n";
 }

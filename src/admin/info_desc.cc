@@ -47,7 +47,7 @@ const Desc kDescs[] = {
     {"SessRateLimit", "Limit on SessRate (global maxsessrate; 0: none)"},
     {"MaxSessRate", "Highest SessRate seen since this worker started"},
     {"SslRate", "TLS client connections over the last second"},
-    {"SslRateLimit", "Limit on SslRate (0: none)"},
+    {"SslRateLimit", "Limit on SslRate (global maxsslrate; 0: none)"},
     {"MaxSslRate", "Highest SslRate seen since this worker started"},
     {"SslFrontendKeyRate", "Full TLS handshakes on the client side over the last second"},
     {"SslFrontendMaxKeyRate", "Highest SslFrontendKeyRate seen since this worker started"},

@@ -135,7 +135,7 @@ std::vector<InfoField> process_info_fields(const ProcessFigures& p,
       {30, "SessRateLimit", "CLP", "u32", n(pr.sess_limit.load())},
       {31, "MaxSessRate", "MRP", "u32", n(pr.sess.max())},  // HAProxy 2.6's tags
       {32, "SslRate", "MRP", "u32", n(tls.fe_conns.rate(tls_now))},
-      {33, "SslRateLimit", "CLP", "u32", "0"},
+      {33, "SslRateLimit", "CLP", "u32", n(pr.ssl_limit.load())},
       {34, "MaxSslRate", "MMP", "u32", n(tls.fe_conns.max())},
       {35, "SslFrontendKeyRate", "MGP", "u32", n(tls.fe_keys.rate(tls_now))},
       {36, "SslFrontendMaxKeyRate", "MMP", "u32", n(tls.fe_keys.max())},

@@ -1,8 +1,8 @@
 // The exporter's process metrics ("global" scope): HAProxy 2.6's list, with
 // the values Hearth has. A figure Hearth does not measure (SSL rates, tasks,
 // run queue, idle time...) is NaN, as HAProxy prints what it cannot tell; a
-// limit Hearth does not have (connection rate, SSL rate, compression) is 0,
-// HAProxy's "no limit".
+// limit Hearth does not have (maxsslconn, compression) is 0, HAProxy's "no
+// limit".
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -17,6 +17,8 @@
 #include "core/pool.h"
 #include "net/connection.h"
 #include "net/pipe_pool.h"
+#include "net/tls_stats.h"
+#include "stream/accept_rate.h"
 #include "stream/log_sink.h"
 
 namespace hearth::admin {
@@ -25,6 +27,7 @@ namespace {
 using Value = std::function<std::string(const ProcessFigures&)>;
 
 std::string n(uint64_t v) { return std::to_string(v); }
+int64_t mono_now() { return MonotonicClock::instance()->now_ms(); }
 
 const std::unordered_map<std::string_view, Value>& values() {
   static const std::unordered_map<std::string_view, Value> m = {
@@ -44,11 +47,28 @@ const std::unordered_map<std::string_view, Value>& values() {
       {"max_ssl_connections", [](const ProcessFigures&) { return std::string("0"); }},
       {"pipes_used_total", [](const ProcessFigures& p) { return n(uint64_t(p.pipes.used)); }},
       {"pipes_free_total", [](const ProcessFigures& p) { return n(uint64_t(p.pipes.free)); }},
-      {"current_connection_rate", [](const ProcessFigures& p) { return n(p.conn_rate); }},
-      {"current_session_rate", [](const ProcessFigures& p) { return n(p.conn_rate); }},
-      {"limit_connection_rate", [](const ProcessFigures&) { return std::string("0"); }},
-      {"limit_session_rate", [](const ProcessFigures&) { return std::string("0"); }},
-      {"limit_ssl_rate", [](const ProcessFigures&) { return std::string("0"); }},
+      // The process's accept rates and limits, as show info's ConnRate ..
+      // MaxSslRate.
+      {"current_connection_rate",
+       [](const ProcessFigures&) { return n(stream::process_rates().conns.rate(mono_now())); }},
+      {"max_connection_rate",
+       [](const ProcessFigures&) { return n(stream::process_rates().conns.max()); }},
+      {"current_session_rate",
+       [](const ProcessFigures&) { return n(stream::process_rates().sess.rate(mono_now())); }},
+      {"max_session_rate",
+       [](const ProcessFigures&) { return n(stream::process_rates().sess.max()); }},
+      {"current_ssl_rate",
+       [](const ProcessFigures&) {
+         const net::TlsStats& t = net::tls_stats();
+         return n(t.fe_conns.rate(t.since_origin(mono_now())));
+       }},
+      {"max_ssl_rate", [](const ProcessFigures&) { return n(net::tls_stats().fe_conns.max()); }},
+      {"limit_connection_rate",
+       [](const ProcessFigures&) { return n(stream::process_rates().conn_limit.load()); }},
+      {"limit_session_rate",
+       [](const ProcessFigures&) { return n(stream::process_rates().sess_limit.load()); }},
+      {"limit_ssl_rate",
+       [](const ProcessFigures&) { return n(stream::process_rates().ssl_limit.load()); }},
       {"http_comp_bytes_in_total", [](const ProcessFigures&) { return std::string("0"); }},
       {"http_comp_bytes_out_total", [](const ProcessFigures&) { return std::string("0"); }},
       {"limit_http_comp", [](const ProcessFigures&) { return std::string("0"); }},

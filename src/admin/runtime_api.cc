@@ -418,6 +418,7 @@ StatSources RuntimeApi::stat_sources() const {
   src.frontends = frontends_;
   src.backends = backends_;
   src.global_maxconn = stream::Frontend::global_maxconn();
+  src.post_all = post_all_;
   return src;
 }
 

@@ -54,6 +54,10 @@ class RuntimeApi {
   std::string execute(const std::string& line, CliSession& session);
   // Returns: the proxies and limits the stats rows are built from.
   StatSources stat_sources() const;
+  // Runs fn on every worker thread later, without waiting (StatSources::post_all).
+  void set_post_all(std::function<void(const std::function<void()>&)> post_all) {
+    post_all_ = std::move(post_all);
+  }
 
  private:
   std::string help() const;
@@ -75,6 +79,7 @@ class RuntimeApi {
   int nthreads_;
   ProcessInfo info_;
   OnThreads on_threads_;
+  std::function<void(const std::function<void()>&)> post_all_;
   int64_t start_ms_;
   int64_t start_wall_s_;
   std::mutex exec_mu_;  // one command at a time, whichever client sent it

@@ -4,6 +4,7 @@
 // (the configuration's), each with HAProxy 2.6's fields (stat_fields.h).
 // Built from the live counters when asked for; nothing is kept between builds.
 #include <array>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,9 @@ struct StatSources {
   std::vector<stream::Frontend*> frontends;
   std::vector<backend::Backend*> backends;
   int global_maxconn = 0;  // a frontend's slim when it has no maxconn of its own
+  // Runs fn later on every worker's own thread, without waiting (the stats
+  // page runs on a worker, which cannot wait for the others); null: none.
+  std::function<void(const std::function<void()>& fn)> post_all;
 };
 
 // Returns: the proxies of `src`, a listen's two halves joined, ordered by id.

@@ -7,6 +7,7 @@
 #include "config/log_model.h"
 #include "core/clock.h"
 #include "http/chars.h"
+#include "stream/live_stream.h"
 
 namespace hearth::admin {
 namespace {
@@ -23,8 +24,8 @@ backend::Backend* find_backend(const std::string& b, const std::vector<backend::
 // disabled or enabled, the server forced UP, stopping (NOLB) or DOWN, the
 // agent's word forced up or down.
 bool check_action_known(const std::string& a) {
-  for (const char* k :
-       {"dhlth", "ehlth", "hrunn", "hnolb", "hdown", "dagent", "eagent", "arunn", "adown"})
+  for (const char* k : {"dhlth", "ehlth", "hrunn", "hnolb", "hdown", "dagent", "eagent", "arunn",
+                        "adown", "shutdown"})
     if (a == k) return true;
   return false;
 }
@@ -38,10 +39,23 @@ bool check_action_applies(const backend::Server& s, const std::string& a) {
   return true;
 }
 
+// Ends every stream that holds s, each on its own worker, later.
+void kill_server_streams(const StatSources& src, const backend::Server* s) {
+  if (!src.post_all) return;
+  src.post_all([s] {
+    stream::for_each_live_stream([s](stream::LiveStream* ls) {
+      if (ls->current_server() == s) ls->kill();
+      return true;
+    });
+  });
+}
+
 // On the check's thread, not waiting (the page runs on a worker).
-void apply_check_action(backend::Backend& be, backend::Server& s, const std::string& a) {
+void apply_check_action(const StatSources& src, backend::Backend& be, backend::Server& s,
+                        const std::string& a) {
   using backend::AdminHealth;
   using backend::HealthCheck;
+  if (a == "shutdown") return kill_server_streams(src, &s);
   if (a == "dhlth" || a == "ehlth") {
     const bool on = a == "ehlth";
     return s.check->post_admin([on](HealthCheck& c) { c.admin_enable(on); });
@@ -79,7 +93,7 @@ std::string form_decode(std::string_view s) {
   return out;
 }
 
-std::string apply_stats_form(std::string_view form, const std::vector<backend::Backend*>& backends,
+std::string apply_stats_form(std::string_view form, const StatSources& src,
                              const std::string& who) {
   std::string b, action;
   std::vector<std::string> servers;
@@ -95,7 +109,7 @@ std::string apply_stats_form(std::string_view form, const std::vector<backend::B
     if (name == "action") action = value;
     if (name == "s") servers.push_back(std::move(value));
   }
-  backend::Backend* be = find_backend(b, backends);
+  backend::Backend* be = find_backend(b, src.backends);
   const bool state = action == "ready" || action == "drain" || action == "maint";
   if (!be || (!state && !check_action_known(action))) return "ERRP";
   if (servers.empty()) return "NONE";
@@ -110,7 +124,7 @@ std::string apply_stats_form(std::string_view form, const std::vector<backend::B
     if (state)
       set_server_admin_state(*be, *s, action);
     else
-      apply_check_action(*be, *s, action);
+      apply_check_action(src, *be, *s, action);
     ++done;
   }
   return done == servers.size() ? "DONE" : done ? "PART" : "NONE";

@@ -75,7 +75,7 @@ void StatsPage::build(const stream::StatsPageRequest& req, stream::StatsPageAnsw
   out->fields.emplace_back("cache-control", "no-cache");
   if (req.post) {  // an admin form: applied (or denied), then back to the page
     const std::string who = "client " + req.client;
-    const std::string code = req.admin ? apply_stats_form(req.body, src_.backends, who) : "DENY";
+    const std::string code = req.admin ? apply_stats_form(req.body, src_, who) : "DENY";
     out->status = 303;
     out->fields.emplace_back("location", cfg.uri + ";st=" + code);
     return;

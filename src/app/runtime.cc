@@ -540,6 +540,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   stream::Frontend::set_global_maxconn(cfg.global.maxconn);
   stream::process_rates().conn_limit.store(uint32_t(cfg.global.maxconnrate));
   stream::process_rates().sess_limit.store(uint32_t(cfg.global.maxsessrate));
+  stream::process_rates().ssl_limit.store(uint32_t(cfg.global.maxsslrate));
   const config::GlobalConfig& g = cfg.global;
   server_bufs_ = SocketBuffers{g.tune_sndbuf_server, g.tune_rcvbuf_server};
   tuning = Tuning{g.tune_maxaccept, g.tune_maxpollevents, g.tune_runqueue_depth,

@@ -71,6 +71,19 @@ admin::RuntimeApi::OnThreads make_on_threads(std::vector<std::unique_ptr<Worker>
   };
 }
 
+// Runs fn on every worker's own thread later; does not wait.
+void run_posted_fn(void* arg) {
+  std::unique_ptr<std::function<void()>> fn(static_cast<std::function<void()>*>(arg));
+  (*fn)();
+}
+
+std::function<void(const std::function<void()>&)> make_post_all(
+    std::vector<std::unique_ptr<Worker>>* workers) {
+  return [workers](const std::function<void()>& fn) {
+    for (auto& w : *workers) w->loop()->post(&run_posted_fn, new std::function<void()>(fn));
+  };
+}
+
 // Descriptors that do not belong to a connection: each thread's listeners,
 // poller and wake-up descriptor, the stats sockets, and a margin for checks,
 // logs, DNS and the pid file.
@@ -210,6 +223,7 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   std::vector<stream::Frontend*> fes;
   for (auto& f : rt.frontends) fes.push_back(f.fe.get());
   admin::RuntimeApi api(bes, fes, rt.nbthread, make_on_threads(&workers));
+  api.set_post_all(make_post_all(&workers));
   api.set_process_info(process_info(g, o.mem_limit_mb));
   // The proxies' stats pages, built on the worker threads that serve them.
   admin::StatsPage stats_page(api.stat_sources(), process_info(g, o.mem_limit_mb), rt.nbthread);

@@ -53,13 +53,17 @@ bool Worker::open_listeners(std::string* err) {
         }
         owns = true;
       }
-      auto l = std::make_unique<net::Listener>(&loop_, fd, owns, &stream::frontend_accept,
-                                               &stream::frontend_gate, fr.fe.get());
+      // TLS binds also wait for the SSL rate limit (maxsslrate).
+      const bool tls = b.xprt && b.xprt != net::raw_transport();
+      auto l = std::make_unique<net::Listener>(
+          &loop_, fd, owns, &stream::frontend_accept,
+          tls ? &stream::frontend_tls_gate : &stream::frontend_gate, fr.fe.get());
       l->set_transport(b.xprt);
       l->set_bind(b.info);
       l->set_listen_options(b.listen);
       l->set_max_accept(rt_->tuning.maxaccept);
-      l->set_accept_delay(&stream::frontend_accept_delay);
+      l->set_accept_delay(tls ? &stream::frontend_tls_accept_delay
+                              : &stream::frontend_accept_delay);
       l->set_buffers(rt_->tuning.sndbuf_client, rt_->tuning.rcvbuf_client);
       // A shared inherited socket is polled by every worker: wake only one.
       if (!l->start(/*exclusive=*/b.inherited_fd >= 0 && rt_->nbthread > 1)) {

@@ -38,12 +38,15 @@ void parse_maxconn(const Directive& d, GlobalConfig& g, Reporter& rep) {
   }
 }
 
-// maxconnrate N / maxsessrate N: the process accepts at most N per second;
-// the others wait in the listening sockets' backlogs.
+// maxconnrate N / maxsessrate N / maxsslrate N: the process accepts at most
+// N per second (maxsslrate: on its TLS binds); the others wait in the
+// listening sockets' backlogs.
 void parse_rate_limit(const Directive& d, GlobalConfig& g, Reporter& rep) {
   if (!check_arity(d, d[0], 2, 2, d[0] + " N", rep)) return;
   if (auto n = int_arg(d, 1, d[0], 0, 10000000, rep))
-    (d[0] == "maxconnrate" ? g.maxconnrate : g.maxsessrate) = static_cast<int>(*n);
+    (d[0] == "maxconnrate"   ? g.maxconnrate
+     : d[0] == "maxsessrate" ? g.maxsessrate
+                             : g.maxsslrate) = static_cast<int>(*n);
 }
 
 void parse_hard_stop_after(const Directive& d, GlobalConfig& g, Reporter& rep) {
@@ -128,6 +131,7 @@ const GlobalKeyword kKeywords[] = {
     {"maxconn", parse_maxconn},
     {"maxconnrate", parse_rate_limit},
     {"maxsessrate", parse_rate_limit},
+    {"maxsslrate", parse_rate_limit},
     {"log", parse_log},
     {"log-send-hostname", parse_log_send_hostname},
     {"log-tag", parse_log_tag},

@@ -541,6 +541,7 @@ struct GlobalConfig {
   int maxconn = 4096;
   int maxconnrate = 0;          // connections accepted per second by the process; 0: no limit
   int maxsessrate = 0;          // sessions (connections past their connection rules) per second
+  int maxsslrate = 0;           // TLS connections accepted per second (on ssl binds)
   std::vector<LogTarget> logs;  // "log" lines, used by proxies with "log global"
   // log-send-hostname: the hostname field of syslog headers (empty: the
   // system's name); unset: none, and targets default to the "local" format.

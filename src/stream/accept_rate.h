@@ -1,6 +1,7 @@
 #pragma once
 // Accept rate limits: the process's (global maxconnrate, maxsessrate, the
-// runtime API's "set rate-limit connections|sessions global") and a
+// runtime API's "set rate-limit connections|sessions global"; maxsslrate and
+// "set rate-limit ssl-sessions global" for the TLS binds) and a
 // frontend's ("rate-limit sessions"). Over a limit, a listener stops
 // accepting (the kernel keeps queuing in its backlog) and looks again when
 // the rate of the last second will have dropped below it.
@@ -17,6 +18,9 @@ struct ProcessRates {
   RateCounter sess;   // sessions: connections past their connection rules
   std::atomic<uint32_t> conn_limit{0};
   std::atomic<uint32_t> sess_limit{0};
+  // TLS connections accepted (net::tls_stats().fe_conns, SslRate): only the
+  // listeners of ssl binds wait for it.
+  std::atomic<uint32_t> ssl_limit{0};
 };
 ProcessRates& process_rates();
 

@@ -9,6 +9,7 @@
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "net/socket.h"
+#include "net/tls_stats.h"
 #include "net/transport.h"
 #include "stream/accept_rate.h"
 #include "stream/http_stream.h"
@@ -52,23 +53,32 @@ backend::Backend* Frontend::select_backend(expr::FetchContext& ctx) const {
   return unless_disabled(default_backend);
 }
 
-bool Frontend::may_accept() const {
+bool Frontend::may_accept(bool tls) const {
   if (g_conns.load(std::memory_order_relaxed) >= g_maxconn.load(std::memory_order_relaxed))
     return false;
   const int limit = maxconn.load(std::memory_order_relaxed);
   if (limit > 0 && cur_conns.load(std::memory_order_relaxed) >= limit) return false;
   const ProcessRates& pr = process_rates();
   if (!sess_rate_limit && !pr.conn_limit.load(std::memory_order_relaxed) &&
-      !pr.sess_limit.load(std::memory_order_relaxed))
+      !pr.sess_limit.load(std::memory_order_relaxed) &&
+      !(tls && pr.ssl_limit.load(std::memory_order_relaxed)))
     return true;
-  return accept_rate_wait(EventLoop::current()->now_ms()) == 0;
+  return accept_rate_wait(EventLoop::current()->now_ms(), tls) == 0;
 }
 
-int64_t Frontend::accept_rate_wait(int64_t now_ms) const {
+int64_t Frontend::accept_rate_wait(int64_t now_ms, bool tls) const {
   const ProcessRates& pr = process_rates();
   int64_t wait = rate_wait_ms(pr.conns, pr.conn_limit.load(std::memory_order_relaxed), now_ms);
   const int64_t s = rate_wait_ms(pr.sess, pr.sess_limit.load(std::memory_order_relaxed), now_ms);
   if (s > wait) wait = s;
+  if (tls) {
+    auto ssl_rate = [](int64_t t) {
+      const net::TlsStats& ts = net::tls_stats();
+      return ts.fe_conns.rate(ts.since_origin(t));
+    };
+    const int64_t l = rate_wait_ms(ssl_rate, pr.ssl_limit.load(std::memory_order_relaxed), now_ms);
+    if (l > wait) wait = l;
+  }
   if (sess_rate_limit) {
     auto fe_rate = [this](int64_t t) {
       return backend::rate_sum(counters.t, &FrontendTallies::sess_rate, counters.sess_rate_max, t);
@@ -91,6 +101,12 @@ bool frontend_gate(void* ctx) { return static_cast<Frontend*>(ctx)->may_accept()
 
 int64_t frontend_accept_delay(void* ctx) {
   return static_cast<Frontend*>(ctx)->accept_rate_wait(EventLoop::current()->now_ms());
+}
+
+bool frontend_tls_gate(void* ctx) { return static_cast<Frontend*>(ctx)->may_accept(true); }
+
+int64_t frontend_tls_accept_delay(void* ctx) {
+  return static_cast<Frontend*>(ctx)->accept_rate_wait(EventLoop::current()->now_ms(), true);
 }
 
 namespace {

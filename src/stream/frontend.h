@@ -130,11 +130,12 @@ class Frontend {
   // section using its own servers).
   bool owns(const backend::Backend* be) const { return be == own_backend; }
 
-  // Returns: true if one more connection may be accepted now.
-  bool may_accept() const;
+  // Returns: true if one more connection may be accepted now (`tls`: on
+  // a TLS bind, which the SSL rate limit concerns too).
+  bool may_accept(bool tls = false) const;
   // Returns: the ms until the accept rate limits (the process's, this
   // frontend's) allow one more connection; 0: they do now.
-  int64_t accept_rate_wait(int64_t now_ms) const;
+  int64_t accept_rate_wait(int64_t now_ms, bool tls = false) const;
   // A connection of this frontend ended on the calling thread's loop.
   void connection_closed();
 
@@ -149,5 +150,8 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
 bool frontend_gate(void* ctx);
 // net::AcceptDelay: when a gate that refused may open again by itself.
 int64_t frontend_accept_delay(void* ctx);
+// The same for the listeners of TLS binds (maxsslrate applies there too).
+bool frontend_tls_gate(void* ctx);
+int64_t frontend_tls_accept_delay(void* ctx);
 
 }  // namespace hearth::stream

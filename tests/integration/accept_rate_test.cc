@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <cstring>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -14,8 +15,10 @@
 
 #include "http_test_util.h"
 #include "support/client.h"
+#include "support/command.h"
 #include "support/ports.h"
 #include "support/temp_dir.h"
+#include "support/test_certs.h"
 #include "support/unique_fd.h"
 #include "support/wait.h"
 
@@ -121,6 +124,61 @@ TEST_P(AcceptRate, GlobalConnectionRateAndItsRuntimeChanges) {
   EXPECT_EQ(info_field(h.sock, "SessRateLimit"), "7");
 }
 
+// maxsslrate: the TLS bind takes about 4 connections a second, the plain
+// bind of the same frontend is not held back; "set rate-limit ssl-sessions".
+TEST_P(AcceptRate, MaxSslRatePacesOnlyTheTlsBind) {
+  TestCerts certs;
+  const std::string pem = certs.server("site.pem", "localhost", {"localhost"});
+  ASSERT_FALSE(pem.empty()) << certs.last_error();
+  const uint16_t tls_port = free_tcp_port();
+  Proc h(GetParam(), "  maxsslrate 4\n",
+         "  bind 127.0.0.1:" + std::to_string(tls_port) + " ssl crt " + pem + "\n");
+  ASSERT_TRUE(h.p->ready()) << h.p->describe();
+  EXPECT_EQ(info_field(h.sock, "SslRateLimit"), "4");
+  std::this_thread::sleep_for(milliseconds{1100});
+  bool all = false;
+  EXPECT_EQ(answered_early(h.port, 12, milliseconds{500}, milliseconds{3000}, &all), 12)
+      << GetParam() << ": the plain bind is not limited";
+  // 12 TLS clients at once: each prints its status and total time.
+  const std::string script =
+      "for i in $(seq 12); do curl -sk -o /dev/null --max-time 9 -w "
+      "'%{http_code} %{time_total}\\n' https://127.0.0.1:" +
+      std::to_string(tls_port) + "/ & done; wait";
+  std::istringstream out(run_command({"bash", "-c", script}).output);
+  int ok = 0, early = 0;
+  for (std::string code, secs; out >> code >> secs;) {
+    ok += code == "200";
+    early += code == "200" && std::stod(secs) < 0.5;
+  }
+  EXPECT_EQ(ok, 12) << GetParam() << ": a TLS connection over the rate was lost";
+  EXPECT_LE(early, 7) << GetParam();
+  EXPECT_GE(early, 1) << GetParam();
+  EXPECT_EQ(stats_command(h.sock, "set rate-limit ssl-sessions global 0"), "\n");
+  EXPECT_EQ(info_field(h.sock, "SslRateLimit"), "0");
+}
+
+// The exporter's process limits and rates are the configured ones, as HAProxy's.
+TEST_P(AcceptRate, ExporterShowsTheLimits) {
+  Proc h(GetParam(), "  maxconnrate 300\n  maxsessrate 200\n  maxsslrate 100\n",
+         "  http-request use-service prometheus-exporter if { path /metrics }\n");
+  ASSERT_TRUE(h.p->ready()) << h.p->describe();
+  EXPECT_EQ(stats_command(h.sock, "set rate-limit sessions global 150"), "\n");
+  const std::string body = http_get(h.port, "/metrics?scope=global");
+  for (const char* line :
+       {"\nhaproxy_process_limit_connection_rate 300\n",
+        "\nhaproxy_process_limit_session_rate 150\n", "\nhaproxy_process_limit_ssl_rate 100\n",
+        "\nhaproxy_process_current_ssl_rate 0\n"})
+    EXPECT_NE(body.find(line), std::string::npos) << GetParam() << ": " << line << body;
+  // This scrape's own connection, at least, in the last second and the highest.
+  for (const char* name :
+       {"\nhaproxy_process_current_connection_rate ", "\nhaproxy_process_max_connection_rate ",
+        "\nhaproxy_process_current_session_rate "}) {
+    const size_t at = body.find(name);
+    ASSERT_NE(at, std::string::npos) << name;
+    EXPECT_GE(std::stoi(body.substr(at + strlen(name))), 1) << GetParam() << name;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(HearthAndHAProxy, AcceptRate, ::testing::Values("", "haproxy"),
                          [](const auto& info) {
                            return std::string(info.param[0] ? "HAProxy" : "Hearth");
@@ -135,13 +193,17 @@ TEST(AcceptRateCli, SameAnswersAsHAProxy) {
     ASSERT_TRUE(h.p->ready()) << h.p->describe();
     for (const char* cmd :
          {"set rate-limit", "set rate-limit connections local 1", "set rate-limit bogus global 1",
-          "set rate-limit connections global 5", "set rate-limit sessions global 6"})
+          "set rate-limit connections global 5", "set rate-limit sessions global 6",
+          "set rate-limit ssl-sessions global 8", "set rate-limit sessions global -1",
+          "set rate-limit connections global 5abc", "set rate-limit sessions global 6 more",
+          "set rate-limit ssl-sessions global", "set rate-limit ssl-sessions global 7x"})
       answers[i].push_back(std::string(cmd) + " -> " + stats_command(h.sock, cmd));
     answers[i].push_back(info_field(h.sock, "ConnRateLimit") + " " +
-                         info_field(h.sock, "SessRateLimit"));
+                         info_field(h.sock, "SessRateLimit") + " " +
+                         info_field(h.sock, "SslRateLimit"));
   }
   EXPECT_EQ(answers[0], answers[1]);
-  EXPECT_EQ(answers[0].back(), "5 6");
+  EXPECT_EQ(answers[0].back(), "5 6 7");
 }
 
 }  // namespace

@@ -802,17 +802,28 @@ size_t Nginx::distinct_connections() const {
 }
 
 std::string stats_command(const std::string& path, const std::string& command) {
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return "";
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-  std::string out;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      send_all(fd, command + "\n", milliseconds{2000}))
-    out = recv_until_eof(fd, milliseconds{2000});
-  ::close(fd);
-  return out;
+  // The proxy's listening ports (what a test waits for) open before its
+  // stats sockets: a socket not there yet is tried again for a second.
+  const auto give_up = std::chrono::steady_clock::now() + milliseconds{1000};
+  for (;;) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return "";
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      std::string out;
+      if (send_all(fd, command + "\n", milliseconds{2000}))
+        out = recv_until_eof(fd, milliseconds{2000});
+      ::close(fd);
+      return out;
+    }
+    const int e = errno;
+    ::close(fd);
+    if ((e != ENOENT && e != ECONNREFUSED) || std::chrono::steady_clock::now() >= give_up)
+      return "";
+    std::this_thread::sleep_for(milliseconds{20});
+  }
 }
 
 std::map<std::string, std::string> server_conn_stats(const std::string& path,

@@ -122,29 +122,34 @@ TEST_F(StatsPageTest, CsvScopeAndUp) {
 TEST_F(StatsPageTest, AdminFormSetsStatesAndSaysHowItWent) {
   EXPECT_EQ(form_decode("a+b%3c%2F%zz"), "a b</%zz");
   backend::Server& s1 = *be_.servers()[0];
-  EXPECT_EQ(apply_stats_form("s=s1&action=maint&b=%233", {&be_}, "t"), "DONE");
+  StatSources src;
+  src.backends = {&be_};
+  int posted = 0;  // "shutdown" posts the kill to the workers
+  src.post_all = [&posted](const std::function<void()>&) { ++posted; };
+  EXPECT_EQ(apply_stats_form("s=s1&action=maint&b=%233", src, "t"), "DONE");
   EXPECT_TRUE(s1.disabled.load());
-  EXPECT_EQ(apply_stats_form("s=s1&s=nope&action=drain&b=app", {&be_}, "t"), "PART");
+  EXPECT_EQ(apply_stats_form("s=s1&s=nope&action=drain&b=app", src, "t"), "PART");
   EXPECT_FALSE(s1.disabled.load());
   EXPECT_TRUE(s1.drain.load());
-  EXPECT_EQ(apply_stats_form("action=ready&b=app", {&be_}, "t"), "NONE");
-  EXPECT_EQ(apply_stats_form("s=s1&action=shutdown&b=app", {&be_}, "t"), "ERRP");
-  EXPECT_EQ(apply_stats_form("s=s1&action=ready&b=#9", {&be_}, "t"), "ERRP");
-  EXPECT_EQ(apply_stats_form("s=s1&action=ready&b=app", {&be_}, "t"), "DONE");
+  EXPECT_EQ(apply_stats_form("action=ready&b=app", src, "t"), "NONE");
+  EXPECT_EQ(apply_stats_form("s=s1&action=shutdown&b=app", src, "t"), "DONE");
+  EXPECT_EQ(posted, 1);
+  EXPECT_EQ(apply_stats_form("s=s1&action=ready&b=#9", src, "t"), "ERRP");
+  EXPECT_EQ(apply_stats_form("s=s1&action=ready&b=app", src, "t"), "DONE");
   EXPECT_FALSE(s1.drain.load());
   // The check actions: forcing the health applies to an unchecked server too,
   // the agent's and the checks' own only where they are configured.
-  EXPECT_EQ(apply_stats_form("s=s1&action=hdown&b=app", {&be_}, "t"), "DONE");
+  EXPECT_EQ(apply_stats_form("s=s1&action=hdown&b=app", src, "t"), "DONE");
   EXPECT_FALSE(s1.up.load());
-  EXPECT_EQ(apply_stats_form("s=s1&action=hnolb&b=app", {&be_}, "t"), "DONE");
+  EXPECT_EQ(apply_stats_form("s=s1&action=hnolb&b=app", src, "t"), "DONE");
   EXPECT_TRUE(s1.up.load());
   EXPECT_TRUE(s1.stopping.load());
   EXPECT_FALSE(s1.usable());
-  EXPECT_EQ(apply_stats_form("s=s1&action=hrunn&b=app", {&be_}, "t"), "DONE");
+  EXPECT_EQ(apply_stats_form("s=s1&action=hrunn&b=app", src, "t"), "DONE");
   EXPECT_FALSE(s1.stopping.load());
-  EXPECT_EQ(apply_stats_form("s=s1&action=adown&b=app", {&be_}, "t"), "NONE");
-  EXPECT_EQ(apply_stats_form("s=s1&action=ehlth&b=app", {&be_}, "t"), "NONE");
-  EXPECT_EQ(apply_stats_form("s=s1&action=hsideways&b=app", {&be_}, "t"), "ERRP");
+  EXPECT_EQ(apply_stats_form("s=s1&action=adown&b=app", src, "t"), "NONE");
+  EXPECT_EQ(apply_stats_form("s=s1&action=ehlth&b=app", src, "t"), "NONE");
+  EXPECT_EQ(apply_stats_form("s=s1&action=hsideways&b=app", src, "t"), "ERRP");
   // Through the page: a POST is answered by a 303 to the result.
   stream::StatsPageRequest q;
   q.cfg = &cfg_;
