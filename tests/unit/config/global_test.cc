@@ -261,10 +261,12 @@ namespace hearth::config {
 namespace {
 
 TEST(Global, AcceptRateLimits) {
-  auto r = global("  maxconnrate 100\n  maxsessrate 50\n");
+  auto r = global("  maxconnrate 100\n  maxsessrate 50\n  maxsslrate 25\n");
   ASSERT_TRUE(r.ok()) << testing::dump(r.errors);
   EXPECT_EQ(r.config.global.maxconnrate, 100);
   EXPECT_EQ(r.config.global.maxsessrate, 50);
+  EXPECT_EQ(r.config.global.maxsslrate, 25);
+  EXPECT_FALSE(global("  maxsslrate -1\n").ok());
   EXPECT_EQ(global("").config.global.maxconnrate, 0);  // none
   EXPECT_FALSE(global("  maxconnrate x\n").ok());
   EXPECT_FALSE(global("  maxsessrate\n").ok());
