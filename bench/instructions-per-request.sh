@@ -23,7 +23,10 @@ for bin in "$@"; do
   out="$W/cg.$(basename "$bin").$$"
   valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" -f "$CFG" > "$W/h.log" 2>&1 &
   VP=$!
-  sleep 3
+  # Up to a minute for the port: under valgrind a large map loads slowly.
+  for _ in $(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/8003) 2>/dev/null && break; sleep 0.5; done
+  # Count the requests only, not the start (loading a large map, say).
+  callgrind_control -z "$VP" > /dev/null 2>&1
   req=$(wrk -t1 -c10 -d5s http://127.0.0.1:8003/ | awk '/requests in/ {print $1}')
   kill -INT $VP; sleep 2; kill $VP 2>/dev/null; wait $VP 2>/dev/null
   total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",","",$1); print $1}')
