@@ -21,6 +21,8 @@ const char* scope_prefix(PromScope s) {
   switch (s) {
     case PromScope::kFrontend:
       return "haproxy_frontend_";
+    case PromScope::kListener:
+      return "haproxy_listener_";
     case PromScope::kBackend:
       return "haproxy_backend_";
     case PromScope::kServer:
@@ -69,8 +71,8 @@ std::string row_labels(const StatRow& r) {
   std::string l = "{proxy=\"";
   prom_label(l, r.f[kPxname]);
   l += '"';
-  if (r.type == StatType::kServer) {
-    l += ",server=\"";
+  if (r.type == StatType::kServer || r.type == StatType::kListener) {
+    l += r.type == StatType::kServer ? ",server=\"" : ",listener=\"";
     prom_label(l, r.f[kSvname]);
     l += '"';
   }
@@ -140,6 +142,9 @@ void print_metric(RowPrinter& p, const PromMetric& m, const StatRow& r,
         const int st = server_state(r.f[kStatus]);
         for (int i = 0; i < kServerStateCount; ++i)
           p.line("state", kServerStates[i], st == i ? "1" : "0");
+      } else if (r.type == StatType::kListener) {
+        for (const char* st : {"WAITING", "OPEN", "FULL"})
+          p.line("state", st, r.f[kStatus] == st ? "1" : "0");
       } else {  // a frontend is UP while it accepts (OPEN); a backend as its row says
         const bool up = r.f[kStatus] == "OPEN" || r.f[kStatus] == "UP";
         p.line("state", "DOWN", up ? "0" : "1");
@@ -231,7 +236,7 @@ void PromExporter::render_sticktables(std::string& out) const {
 }
 
 void PromExporter::render_proxies(std::string& out, const PromQuery& q) const {
-  if (!(q.scopes & (kScopeFrontend | kScopeBackend | kScopeServer))) return;
+  if (!(q.scopes & (kScopeFrontend | kScopeListener | kScopeBackend | kScopeServer))) return;
   // Every row once, then metric after metric over the rows of its scope.
   std::vector<backend::Server*> servers;
   const std::vector<StatProxy> proxies = stat_proxies(src_);
@@ -263,6 +268,8 @@ void PromExporter::render_proxies(std::string& out, const PromQuery& q) const {
     switch (m.scope) {
       case PromScope::kFrontend:
         return (q.scopes & kScopeFrontend) != 0;
+      case PromScope::kListener:
+        return (q.scopes & kScopeListener) != 0;
       case PromScope::kBackend:
         return (q.scopes & kScopeBackend) != 0;
       case PromScope::kServer:
@@ -271,13 +278,16 @@ void PromExporter::render_proxies(std::string& out, const PromQuery& q) const {
         return false;
     }
   };
-  const StatType types[] = {StatType::kFrontend, StatType::kBackend, StatType::kServer};
+  auto type_of = [](PromScope s) {
+    return s == PromScope::kFrontend   ? StatType::kFrontend
+           : s == PromScope::kListener ? StatType::kListener
+           : s == PromScope::kBackend  ? StatType::kBackend
+                                       : StatType::kServer;
+  };
   for (size_t mi = 0; mi < kPromMetricCount; ++mi) {
     const PromMetric& m = kPromMetrics[mi];
     if (!wanted(m)) continue;
-    const StatType type = types[m.scope == PromScope::kFrontend  ? 0
-                                : m.scope == PromScope::kBackend ? 1
-                                                                 : 2];
+    const StatType type = type_of(m.scope);
     const std::string name = std::string(scope_prefix(m.scope)) + m.name;
     // A backend's aggregated states need servers to aggregate.
     const bool aggregate = m.kind == PromKind::kServerStates ||

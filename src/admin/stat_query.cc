@@ -55,7 +55,11 @@ std::string parse_stat_query(const std::vector<std::string>& w, size_t first, St
 bool stat_row_selected(const StatQuery& q, const StatProxy& px, const StatRow& row) {
   if (q.iid != -1 && px.id != q.iid) return false;
   if (!q.proxy.empty() && px.name != q.proxy) return false;
-  const int bit = row.type == StatType::kFrontend ? 1 : row.type == StatType::kBackend ? 2 : 4;
+  // HAProxy's type bits: frontends 1, backends 2, servers 4, listeners 8.
+  const int bit = row.type == StatType::kFrontend  ? 1
+                  : row.type == StatType::kBackend ? 2
+                  : row.type == StatType::kServer  ? 4
+                                                   : 8;
   if (q.type_mask != -1 && !(q.type_mask & bit)) return false;
   if (row.type != StatType::kServer) return true;
   if (q.sid != -1 && row.srv && row.srv->puid != q.sid) return false;
@@ -70,9 +74,11 @@ std::string stat_typed(const std::vector<StatRow>& rows, bool desc) {
   for (const StatRow& r : rows) {
     const char letter = r.type == StatType::kFrontend  ? 'F'
                         : r.type == StatType::kBackend ? 'B'
-                                                       : 'S';
-    const std::string head = std::string(1, letter) + "." + r.f[kIid] + "." +
-                             (r.type == StatType::kServer ? r.f[kSid] : "0") + ".";
+                        : r.type == StatType::kServer  ? 'S'
+                                                       : 'L';
+    const bool own_id = r.type == StatType::kServer || r.type == StatType::kListener;
+    const std::string head =
+        std::string(1, letter) + "." + r.f[kIid] + "." + (own_id ? r.f[kSid] : "0") + ".";
     for_each_typed_field(r, [&](size_t f, size_t pos, const StatFieldMeta& m) {
       o += head + std::to_string(pos) + "." + kStatFieldNames[f] + ".1:" + m.tags + ":" + m.type +
            ":" + r.f[f] + (desc ? std::string(":\"") + stat_field_desc(f) + "\"" : "") + "\n";

@@ -117,6 +117,53 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
   return r;
 }
 
+// A bind line's row (HAProxy's listener): its own sessions, bytes, denials
+// and errors; its name ("name", else "sock-ID") and address.
+StatRow listener_row(const stream::Frontend& fe, const stream::BindStats& bs,
+                     const StatOptions& opt) {
+  const net::BindInfo& b = *bs.bind;
+  const stream::FrontendCounters& c = bs.counters;
+  using T = stream::FrontendTallies;
+  StatRow r;
+  r.type = StatType::kListener;
+  r.f[kSvname] = b.name.empty() ? "sock-" + num(b.id) : b.name;
+  r.f[kScur] = num(b.cur.load());
+  r.f[kSmax] = num(c.max_conns.load());
+  r.f[kSlim] = num(b.maxconn);
+  r.f[kStot] = num(int64_t(c.sum(&T::sessions)));
+  r.f[kBin] = num(int64_t(c.sum(&T::bytes_in)));
+  r.f[kBout] = num(int64_t(c.sum(&T::bytes_out)));
+  r.f[kDreq] = num(int64_t(c.sum(&T::denied_req)));
+  r.f[kDresp] = num(int64_t(c.sum(&T::denied_resp)));
+  r.f[kEreq] = num(int64_t(c.sum(&T::req_errors)));
+  switch (fe.admin_state.load()) {
+    case stream::Frontend::AdminState::kOpen: {
+      // FULL at its own maxconn; WAITING while its frontend's or the
+      // process's maxconn holds it back (HAProxy's limited listener).
+      const int fe_max = fe.maxconn.load();
+      const bool limited = (fe_max > 0 && fe.cur_conns.load() >= fe_max) ||
+                           stream::Frontend::global_conns() >= stream::Frontend::global_maxconn();
+      r.f[kStatus] = b.full() ? "FULL" : limited ? "WAITING" : "OPEN";
+      break;
+    }
+    case stream::Frontend::AdminState::kPaused:
+      r.f[kStatus] = "PAUSED";
+      break;
+    case stream::Frontend::AdminState::kStopped:
+      r.f[kStatus] = "STOP";
+      break;
+  }
+  r.f[kSid] = num(b.id);
+  if (opt.show_addr) r.f[kAddr] = bs.addr;
+  r.f[kDcon] = num(int64_t(c.sum(&T::denied_conn)));
+  r.f[kDses] = num(int64_t(c.sum(&T::denied_sess)));
+  r.f[kWrew] = num(int64_t(c.sum(&T::failed_rewrites)));
+  r.f[kSslFailedHandshake] = num(int64_t(c.sum(&T::failed_handshakes)));
+  zero(r, {kEint, kSslSess, kSslReusedSess});
+  r.f[kMode] = mode_name(fe.mode);
+  return r;
+}
+
 bool has_l7_data(backend::CheckStatus s) {
   return s == backend::CheckStatus::kL7Ok || s == backend::CheckStatus::kL7OkCd ||
          s == backend::CheckStatus::kL7Sts;
@@ -273,6 +320,11 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
   r.f[kWeight] = num(weight);
   r.f[kAct] = num(n_act);
   r.f[kBck] = num(n_bck);
+  // As HAProxy: its transitions to DOWN and last change always, the time it
+  // spent DOWN once it has servers.
+  r.f[kChkdown] = num(int64_t(be.history.down_transitions()));
+  r.f[kLastchg] = num((now - be.history.last_change_ms()) / 1000);
+  if (!be.servers().empty()) r.f[kDowntime] = num(be.history.downtime_ms(now) / 1000);
   r.f[kSid] = "0";
   r.f[kLbtot] = num(int64_t(lbtot));
   r.f[kRate] = num(backend::rate_sum(c.t, &T::sess_rate, c.sess_rate_max, now));
@@ -333,7 +385,10 @@ std::vector<StatRow> stat_rows(const StatProxy& px, const StatSources& src, cons
   const int64_t now = MonotonicClock::instance()->now_ms();
   std::vector<StatRow> rows;
   rows.reserve((px.be ? px.be->servers().size() + 1 : 0) + 1);
-  if (px.fe) rows.push_back(frontend_row(px, src, now));
+  if (px.fe) {
+    rows.push_back(frontend_row(px, src, now));
+    for (const auto& bs : px.fe->bind_stats) rows.push_back(listener_row(*px.fe, *bs, opt));
+  }
   if (px.be) {
     for (const auto& s : px.be->servers()) {
       const size_t i = (*pool_index)++;

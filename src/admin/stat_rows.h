@@ -1,8 +1,8 @@
 #pragma once
 // The rows of `show stat`, the stats page's tables and its CSV: one row per
-// frontend, server and backend, proxy after proxy in the order of their ids
-// (the configuration's), each with HAProxy 2.6's fields (stat_fields.h).
-// Built from the live counters when asked for; nothing is kept between builds.
+// frontend, listener ("option socket-stats"), server and backend, proxy after proxy in the order of
+// their ids (the configuration's), each with HAProxy 2.6's fields (stat_fields.h). Built from the
+// live counters when asked for; nothing is kept between builds.
 #include <array>
 #include <functional>
 #include <string>
@@ -20,7 +20,8 @@ struct PoolThreadStats {
   uint64_t stale = 0;  // caught dead while idle (pools, reuse checks, private ones)
 };
 
-enum class StatType { kFrontend = 0, kBackend = 1, kServer = 2 };
+// kListener: a bind line of a frontend with "option socket-stats".
+enum class StatType { kFrontend = 0, kBackend = 1, kServer = 2, kListener = 3 };
 
 struct StatRow {
   StatType type = StatType::kFrontend;

@@ -15,7 +15,7 @@ constexpr const char kStyle[] =
     "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:1px 4px}"
     "table.px td{text-align:right;white-space:nowrap}table.px td.n{text-align:left}"
     "table.px th{background:#d8dcee;font-weight:normal}"
-    "tr.fe td,tr.be td{background:#eef0f8;font-weight:bold}"
+    "tr.fe td,tr.be td{background:#eef0f8;font-weight:bold}tr.so td{background:#f6f7fb}"
     "tr.up td{background:#c8f0c8}tr.down td{background:#f4b8b8}"
     "tr.maint td{background:#c8c8f4}tr.drain td{background:#f4e0a8}"
     "tr.going td{background:#f0f0a0}tr.bkup td{background:#a8d8f0}"
@@ -85,9 +85,10 @@ void status_cells(std::string& o, const StatRow& r) {
 
 void row(std::string& o, const StatRow& r, const StatsHtmlInput& in) {
   const bool admin_form = in.admin && r.be;
-  const char* cls = r.type == StatType::kFrontend  ? "fe"
-                    : r.type == StatType::kBackend ? "be"
-                                                   : server_class(r);
+  const char* cls = r.type == StatType::kFrontend   ? "fe"
+                    : r.type == StatType::kBackend  ? "be"
+                    : r.type == StatType::kListener ? "so"
+                                                    : server_class(r);
   o += std::string("<tr class=\"") + cls + "\">";
   if (in.admin) {  // the selection column of the admin form
     o += "<td class=\"n\">";
@@ -98,7 +99,7 @@ void row(std::string& o, const StatRow& r, const StatsHtmlInput& in) {
   o += "<td class=\"n\">" + html_escape(r.type == StatType::kFrontend  ? "Frontend"
                                         : r.type == StatType::kBackend ? "Backend"
                                                                        : r.f[kSvname]);
-  if (in.cfg->show_legends && r.type == StatType::kServer)
+  if (in.cfg->show_legends && (r.type == StatType::kServer || r.type == StatType::kListener))
     o += " <span class=\"small\">" + html_escape(r.f[kAddr]) + " id " + r.f[kSid] + "</span>";
   o += "</td>";
   for (StatField f :

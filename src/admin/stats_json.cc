@@ -63,7 +63,10 @@ const char* scope_word(char c) {
 }
 
 const char* type_word(StatType t) {
-  return t == StatType::kFrontend ? "Frontend" : t == StatType::kBackend ? "Backend" : "Server";
+  return t == StatType::kFrontend  ? "Frontend"
+         : t == StatType::kBackend ? "Backend"
+         : t == StatType::kServer  ? "Server"
+                                   : "Listener";
 }
 
 }  // namespace
@@ -117,7 +120,8 @@ void for_each_typed_field(const StatRow& r,
 namespace {
 
 void append_row(std::string& o, const StatRow& r) {
-  const std::string id = r.type == StatType::kServer ? r.f[kSid] : "0";
+  const std::string id =
+      r.type == StatType::kServer || r.type == StatType::kListener ? r.f[kSid] : "0";
   bool first = true;
   o.push_back('[');
   for_each_typed_field(r, [&](size_t f, size_t pos, const StatFieldMeta& m) {

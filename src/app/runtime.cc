@@ -604,13 +604,14 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
       spec.text = b.address;
       spec.listen = listen_options(b.opts, p);
       spec.threads = b.opts.threads;
-      auto info = std::make_unique<net::BindInfo>();
+      auto owned = std::make_unique<net::BindInfo>();
+      net::BindInfo* info = owned.get();
       info->name = b.opts.name;
       info->accept_proxy = b.opts.accept_proxy;
       info->id = bids[k];
       info->maxconn = b.opts.maxconn;
-      spec.info = info.get();
-      fr.bind_infos.push_back(std::move(info));
+      spec.info = info;
+      fr.bind_infos.push_back(std::move(owned));
       spec.xprt = net::raw_transport();
       if (b.opts.tls.enabled) {
         std::string err;
@@ -637,6 +638,13 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
           continue;
         }
         spec.addr = *a;
+      }
+      if (p.socket_stats) {  // HAProxy's listener rows: counters for this line
+        info->stats_slot = int(fe.bind_stats.size());
+        auto bs = std::make_unique<stream::BindStats>();
+        bs->bind = info;
+        if (spec.inherited_fd < 0) bs->addr = spec.addr.str();
+        fe.bind_stats.push_back(std::move(bs));
       }
       fr.binds.push_back(spec);
     }

@@ -1,5 +1,7 @@
 #include "backend/backend.h"
 
+#include "core/clock.h"
+
 namespace hearth::backend {
 namespace {
 
@@ -49,10 +51,18 @@ void Backend::finalize() {
   o.hash_method = settings.hash_type.method;
   o.hash_balance_factor = settings.hash_balance_factor;
   lb_ = make_lb(lb_kind_, raw, o);
+  history.start(MonotonicClock::instance()->now_ms(), servers_.empty() || has_weight());
+}
+
+bool Backend::has_weight() const {
+  for (auto& s : servers_)
+    if (s->usable() && s->weight.load() > 0) return true;
+  return false;
 }
 
 void Backend::servers_changed() {
   std::lock_guard<std::mutex> g(mu_);
+  if (!servers_.empty()) history.note(MonotonicClock::instance()->now_ms(), has_weight());
   lb_->rebuild();
   dispatch_locked();
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backend/backend_history.h"
 #include "backend/backend_settings.h"
 #include "backend/lb.h"
 #include "backend/server.h"
@@ -86,6 +87,7 @@ class Backend {
   bool id_forced = false;   // set by "id" (show servers state's bk_f_forced_id)
   std::string description;  // "description" (show stat's desc column)
   BackendCounters counters;
+  BackendHistory history;  // UP/DOWN transitions (lastchg, chkdown, downtime)
   // Dynamic cookies ("cookie ... dynamic", "dynamic-cookie-key"): set at load,
   // changed by the runtime API only (one caller at a time); streams read the
   // servers' cookies, never this (backend/dynamic_cookie.h).
@@ -119,6 +121,8 @@ class Backend {
     int active = 0, backup = 0;
   };
   UsableCount usable_servers() const;
+  // Returns: true if some server is usable with a weight (HAProxy's backend UP).
+  bool has_weight() const;
 
  private:
   void grant_locked(Server* s, QueueWaiter* w);

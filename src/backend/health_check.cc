@@ -193,6 +193,17 @@ void HealthCheck::apply_var(const CheckStep& s) {
   expr::write_var(fetch_, r.var, r.var_conds, v);
 }
 
+bool HealthCheck::sends_first(size_t from) const {
+  using Action = config::CheckRule::Action;
+  const std::vector<CheckStep>& steps = spec_.program->steps;
+  for (size_t i = from; i < steps.size(); ++i) {
+    const Action a = steps[i].rule.action;
+    if (a == Action::kComment || a == Action::kSetVar || a == Action::kUnsetVar) continue;
+    return a == Action::kSend;
+  }
+  return false;
+}
+
 bool HealthCheck::start_connect(const CheckStep& s) {
   const config::CheckConnect& rc = s.rule.connect;
   close_conn();  // a later connect rule replaces the connection
@@ -220,8 +231,17 @@ bool HealthCheck::start_connect(const CheckStep& s) {
   }
   net::Transport* xprt = rc.is_default ? srv_->check_xprt : net::raw_transport();
   if (rc.ssl) xprt = srv_->check_tls_xprt ? srv_->check_tls_xprt.get() : srv_->xprt;
+  const uint8_t pp = rc.send_proxy   ? (srv_->check_pp_version ? srv_->check_pp_version : 1)
+                     : rc.is_default ? srv_->check_pp_version
+                                     : 0;
+  // As HAProxy: when nothing is sent first (a pure layer-4 check, or a
+  // banner the server speaks first), the last ACK of the handshake is
+  // delayed (TCP_QUICKACK off), so that a check closed at once never
+  // reaches the server's accept queue.
+  net::SockOptions so;
+  so.delay_ack = !pp && xprt == net::raw_transport() && !sends_first(cur_ + 1);
   int err = 0;
-  conn_ = net::Connection::connect_to(loop, to, xprt, &err);
+  conn_ = net::Connection::connect_to(loop, to, xprt, &err, net::ConnectOptions{}, &so);
   phase_ = Phase::kConnecting;
   must_read_ = true;
   last_read_ = false;
@@ -242,9 +262,6 @@ bool HealthCheck::start_connect(const CheckStep& s) {
   }
   // check-send-proxy (or send-proxy): a header describing no client, v1
   // "UNKNOWN" or v2 LOCAL, as HAProxy's checks send.
-  const uint8_t pp = rc.send_proxy   ? (srv_->check_pp_version ? srv_->check_pp_version : 1)
-                     : rc.is_default ? srv_->check_pp_version
-                                     : 0;
   if (pp && !net::queue_proxy_header(conn_, pp, srv_->pp_opts, net::ProxySource{})) {
     finish(CheckStatus::kSockErr, 0, "cannot build the PROXY header");
     return false;

@@ -490,6 +490,7 @@ struct ProxyConfig {
   std::vector<LogTarget> logs;            // its own "log" lines ("no log" empties both)
   std::string log_tag;                    // log-tag; empty: the global one
   bool log_separate_errors = false;       // option log-separate-errors
+  bool socket_stats = false;              // option socket-stats: a stats row per bind
   bool dontlog_normal = false;            // option dontlog-normal
   LogFormat log_format = LogFormat::kDefault;  // option tcplog / httplog
   bool dontlognull = false;                    // option dontlognull

@@ -17,7 +17,6 @@ const char* const kLaterOptions[] = {"accept-invalid-http-request",
                                      "http-no-delay",
                                      "http_proxy",
                                      "idle-close-on-response",
-                                     "socket-stats",
                                      "transparent"};
 
 struct OptionSpec {
@@ -47,6 +46,7 @@ const OptionSpec kOptions[] = {
     {"dontlognull", kFrontSide, true, [](ProxyConfig& p, bool on) { p.dontlognull = on; }},
     {"dontlog-normal", kFrontSide, true, [](ProxyConfig& p, bool on) { p.dontlog_normal = on; }},
     {"logasap", kFrontSide, true, [](ProxyConfig& p, bool on) { p.logasap = on; }},
+    {"socket-stats", kFrontSide, true, [](ProxyConfig& p, bool on) { p.socket_stats = on; }},
     {"log-separate-errors", kFrontSide, true,
      [](ProxyConfig& p, bool on) { p.log_separate_errors = on; }},
     {"http-use-proxy-header", kFrontSide, true,

@@ -27,7 +27,10 @@ using AcceptFn = void (*)(Listener* l, int fd, const Address& peer, void* ctx);
 struct BindInfo {
   std::string name;
   int id = 0;
-  int maxconn = 0;            // 0: no limit of its own
+  int maxconn = 0;  // 0: no limit of its own
+  // "option socket-stats": the position of its counters in its frontend's
+  // bind_stats (-1: none kept).
+  int stats_slot = -1;
   bool accept_proxy = false;  // accept-proxy: a PROXY header comes first
   // Connections accepted on this line and not closed yet; whoever owns an
   // accepted connection gives its count back (Session).

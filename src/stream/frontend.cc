@@ -132,13 +132,13 @@ bool tcp_connection_rules(Frontend* fe, net::Connection* c, Session* s) {
   fetch.set_expect_proxy(&s->expect_proxy);
   TcpVerdict v = eval_tcp_rules(fe->tcp.connection, fetch);
   if (v == TcpVerdict::kReject) {
-    fe->counters.local().denied_conn.add();
+    fe->count(&FrontendTallies::denied_conn, s->bind_counters);
     linger l{1, 0};
     setsockopt(c->fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
     return false;
   }
   if (v == TcpVerdict::kDrop) {
-    fe->counters.local().denied_req.add();
+    fe->count(&FrontendTallies::denied_req, s->bind_counters);
     net::prepare_silent_drop(c->fd());
     return false;
   }
@@ -154,12 +154,12 @@ bool tcp_session_rules(Frontend* fe, net::Connection* c, Session* s) {
   fetch.set_session_only(s);
   const TcpVerdict v = eval_tcp_rules(fe->tcp.session, fetch);
   if (v == TcpVerdict::kDrop) {
-    fe->counters.local().denied_req.add();
+    fe->count(&FrontendTallies::denied_req, s->bind_counters);
     net::prepare_silent_drop(c->fd());
     return false;
   }
   if (v == TcpVerdict::kReject) {
-    fe->counters.local().denied_sess.add();
+    fe->count(&FrontendTallies::denied_sess, s->bind_counters);
     return false;
   }
   return true;
@@ -224,7 +224,15 @@ void frontend_accept(net::Listener* l, int fd, const net::Address& peer, void* c
     fe->connection_closed();
     return;
   }
-  if ((s->bind = l->bind())) s->bind->cur.fetch_add(1, std::memory_order_relaxed);
+  if ((s->bind = l->bind())) {
+    const int cur = s->bind->cur.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (s->bind->stats_slot >= 0) {
+      FrontendCounters* bc = &fe->bind_stats[size_t(s->bind->stats_slot)]->counters;
+      s->bind_counters = bc;
+      bc->local().sessions.add();
+      backend::raise_max(bc->max_conns, cur);
+    }
+  }
   s->accept_ms = loop->now_ms();
   c->owner = s;
   c->on_destroy = &on_client_conn_destroyed;

@@ -4,6 +4,7 @@
 // backends it switches to. Backend settings are read through the backend.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,14 @@ struct FrontendCounters {
   std::atomic<int> max_conns{0};  // highest cur_conns seen (smax)
 };
 
+// "option socket-stats": one bind line's counters, HAProxy's listener row
+// (its sessions, bytes, denials and errors, counted with the frontend's).
+struct BindStats {
+  const net::BindInfo* bind = nullptr;  // its name, id, maxconn and connections now
+  std::string addr;                     // "IP:PORT" ("": an inherited fd@N socket)
+  FrontendCounters counters;
+};
+
 class Frontend {
  public:
   std::string name;
@@ -113,6 +122,15 @@ class Frontend {
   config::TcpRules tcp;
   FrontendCounters counters;
   std::atomic<int> cur_conns{0};
+  // "option socket-stats": a BindStats per bind line, in their order (empty
+  // without the option); a session counts in the one of its bind line.
+  std::vector<std::unique_ptr<BindStats>> bind_stats;
+  // Counts n into this frontend's tallies and, when not null, into those of
+  // the bind line the stream came in on (its session's bind_counters).
+  void count(Tally FrontendTallies::*m, FrontendCounters* bind, uint64_t n = 1) {
+    (counters.local().*m).add(n);
+    if (bind) (bind->local().*m).add(n);
+  }
   // The runtime API's "disable frontend" (paused: its ports refuse
   // connections until "enable frontend") and "shutdown frontend" (stopped for
   // good: its sockets closed). Shown as show stat's status.

@@ -144,9 +144,9 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
   const bool deny = rule.action == config::HttpRule::Action::kDeny || tarpit;
   // A response denied by http-response deny counts in dresp, a request in dreq.
   if (deny && !tarpit)
-    (phase_ == Phase::kExchange ? fe_->counters.local().denied_resp
-                                : fe_->counters.local().denied_req)
-        .add();
+    fe_->count(
+        phase_ == Phase::kExchange ? &FrontendTallies::denied_resp : &FrontendTallies::denied_req,
+        bind_ctrs_);
   if (deny) log_.term = tarpit ? "PT" : phase_ == Phase::kExchange ? "PH" : "PR";
   // A denied request (not a response) is an HTTP error for the stick counters.
   if ((deny && phase_ != Phase::kExchange) || rule.action == config::HttpRule::Action::kAuth)

@@ -66,7 +66,7 @@ void HttpStream::read_request_head() {
       return abort_all();  // the client left before sending a whole request
     case mux::RxHead::kError:
       fe_->counters.local().http_requests.add();
-      fe_->counters.local().req_errors.add();
+      fe_->count(&FrontendTallies::req_errors, bind_ctrs_);
       log_.term = "PR";
       res_.after_rules_done = true;  // the mux's own error: no http-after-response (HAProxy)
       capture_invalid(r, /*response=*/false);
@@ -162,7 +162,7 @@ bool HttpStream::run_stage(const std::vector<config::HttpRule>& rules,
     if (!*final_rule || (*final_rule)->action != config::HttpRule::Action::kWaitForBody) {
       if (!*final_rule && !*full && !restrict_header_names(names, req_.head)) {
         // As HAProxy: a denied request, with the proxy's 403 message.
-        fe_->counters.local().denied_req.add();
+        fe_->count(&FrontendTallies::denied_req, bind_ctrs_);
         log_.term = "PR";
         reply(403, rule_reply_closes());
         return false;
@@ -347,7 +347,7 @@ bool HttpStream::pass_tcp_response() {
 
 void HttpStream::drop_client(bool silent, const char* term) {
   if (silent) net::prepare_silent_drop(scf_->conn->fd());
-  fe_->counters.local().denied_req.add();
+  fe_->count(&FrontendTallies::denied_req, bind_ctrs_);
   log_.term = term;
   if (phase_ == Phase::kExchange) log_.status = res_.head.status;  // the server's
   abort_all();

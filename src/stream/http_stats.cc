@@ -26,7 +26,7 @@ bool HttpStream::stats_access(const config::StatsPageConfig& st, TxnFetch& fetch
     if (r.cond && !expr::eval_condition(*r.cond, fetch)) continue;
     if (r.action == Action::kAllow) return true;
     if (r.action == Action::kDeny) {
-      fe_->counters.local().denied_req.add();
+      fe_->count(&FrontendTallies::denied_req, bind_ctrs_);
       log_.term = "PR";
       reply(403, close);
       return false;

@@ -56,6 +56,8 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
   tasklet_.prof = &prof_;
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
+  if (const Session* s = scf && scf->conn ? Session::of(scf->conn) : nullptr)
+    bind_ctrs_ = s->bind_counters;
   ss_.set_sni_eval(&HttpStream::eval_sni);
   ss_.set_unique_id_fn(&HttpStream::unique_id_of);
   log_.start_ms = now();
@@ -75,9 +77,8 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
 }
 
 HttpStream::~HttpStream() {
-  FrontendTallies& fe = fe_->counters.local();
-  fe.bytes_in.add(log_.bytes_in);
-  fe.bytes_out.add(log_.bytes_out);
+  fe_->count(&FrontendTallies::bytes_in, bind_ctrs_, log_.bytes_in);
+  fe_->count(&FrontendTallies::bytes_out, bind_ctrs_, log_.bytes_out);
   // Ended with the client side (end_stick_counters); anything left is released.
   if (trk_.any()) stick::track_stop_all(trk_, stick_now());
   count_transaction();
@@ -247,7 +248,7 @@ void HttpStream::check_timeouts() {
       if (!deadline_reached(exp_.req, t)) return;
       log_.term = "cR";
       if (!fmux()->has_input(scf_)) return abort_all();  // nothing asked: just close
-      fe_->counters.local().req_errors.add();
+      fe_->count(&FrontendTallies::req_errors, bind_ctrs_);
       return reply_mux_error(408);
     case Phase::kReqBody:
       if (!deadline_reached(req_an_.until, t) && !deadline_reached(exp_.cli, t)) return;

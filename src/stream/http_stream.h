@@ -298,6 +298,8 @@ class HttpStream : public LiveStream {
   }
 
   Frontend* fe_;
+  // The client's bind line's counters ("option socket-stats"; null: none).
+  FrontendCounters* bind_ctrs_ = nullptr;
   // The backend this request goes to: chosen by content switching once the
   // frontend's request rules ran; nullptr before (and if none matched).
   backend::Backend* be_ = nullptr;

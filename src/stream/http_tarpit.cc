@@ -13,7 +13,7 @@ void HttpStream::start_tarpit(const config::HttpRule& rule) {
   // switching, the backend after (HAProxy's current backend).
   const int64_t t = req_an_.stage == RequestAnalysis::Stage::kBackend ? bs().timeouts.tarpit
                                                                       : fe_->timeouts.tarpit;
-  fe_->counters.local().denied_req.add();
+  fe_->count(&FrontendTallies::denied_req, bind_ctrs_);
   log_.term = "PT";
   cookies_for_log();
   tarpit_.rule = &rule;

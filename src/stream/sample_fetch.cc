@@ -165,7 +165,9 @@ int64_t backend_load(FetchId id, backend::Backend& be) {
 void TxnFetch::count_failed_rewrite() const {
   // The counters are the frontend's own atomics; the fetch sees it as const
   // only because fetches do not change it.
-  if (fe_) const_cast<Frontend*>(fe_)->counters.local().failed_rewrites.add();
+  if (fe_)
+    const_cast<Frontend*>(fe_)->count(&FrontendTallies::failed_rewrites,
+                                      session_ ? session_->bind_counters : nullptr);
 }
 
 const backend::Server* TxnFetch::server_arg(const expr::Arg& a, backend::Backend** be_out) const {

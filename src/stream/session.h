@@ -21,6 +21,7 @@ struct BindInfo;
 namespace hearth::stream {
 
 class Frontend;
+struct FrontendCounters;
 struct ProxyInfo;
 
 struct Session {
@@ -33,6 +34,8 @@ struct Session {
   // The bind line the connection came in on (so_name, so_id), whose
   // connection count this session holds until it is freed. Null if none.
   net::BindInfo* bind = nullptr;
+  // Its bind line's counters under "option socket-stats" (null: none kept).
+  FrontendCounters* bind_counters = nullptr;
   backend::PrivateConn priv;
   uint32_t transactions = 0;  // HTTP requests completed, the connection kept open
   int64_t accept_ms = 0;      // loop time of the accept

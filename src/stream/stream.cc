@@ -47,6 +47,8 @@ Stream::Stream(Frontend* fe, mux::StreamConnector* scf)
   tasklet_.prof = &prof_;
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
+  if (const Session* s = scf && scf->conn ? Session::of(scf->conn) : nullptr)
+    bind_ctrs_ = s->bind_counters;
   ss_.set_sni_eval(&Stream::eval_sni);
   ss_.set_unique_id_fn(&Stream::unique_id_of);
   start_ms_ = EventLoop::current()->now_ms();
@@ -232,7 +234,7 @@ bool Stream::inspect_phase(bool front, bool* wait) {
       net::prepare_silent_drop(scf_->conn->fd());
       [[fallthrough]];
     case TcpVerdict::kReject:
-      fe_->counters.local().denied_req.add();
+      fe_->count(&FrontendTallies::denied_req, bind_ctrs_);
       close("PR");
       return false;
     case TcpVerdict::kPass:
@@ -459,7 +461,7 @@ bool Stream::response_may_go() {
         res_inspect_exp_ = deadline_after(now, rules.res_inspect_delay);
       return false;
     case TcpVerdict::kDrop:
-      fe_->counters.local().denied_req.add();
+      fe_->count(&FrontendTallies::denied_req, bind_ctrs_);
       net::prepare_silent_drop(scf_->conn->fd());
       [[fallthrough]];
     case TcpVerdict::kReject:
@@ -529,9 +531,8 @@ void Stream::close(const char* why) {
   ss_.release();  // the server connection, the queue place or the server slot
   splice_req_.release();
   splice_res_.release();
-  FrontendTallies& fe = fe_->counters.local();
-  fe.bytes_in.add(bytes_in_);
-  fe.bytes_out.add(bytes_out_);
+  fe_->count(&FrontendTallies::bytes_in, bind_ctrs_, bytes_in_);
+  fe_->count(&FrontendTallies::bytes_out, bind_ctrs_, bytes_out_);
   if (be_) {
     backend::BackendTallies& be = be_->counters.local();
     be.bytes_in.add(bytes_in_);

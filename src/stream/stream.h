@@ -84,8 +84,9 @@ class Stream : public LiveStream {
   static const expr::LogRecord* rule_log_record(void* self);
 
   Frontend* fe_;
-  backend::Backend* be_;          // nullptr: the frontend has no backend for it
-  backend::BackendHold be_hold_;  // counts this stream in be_'s be_conn
+  FrontendCounters* bind_ctrs_ = nullptr;  // the bind line's ("option socket-stats")
+  backend::Backend* be_;                   // nullptr: the frontend has no backend for it
+  backend::BackendHold be_hold_;           // counts this stream in be_'s be_conn
   mux::StreamConnector* scf_;
   State state_ = State::kAssign;
   bool switched_ = false;         // content switching done (after the frontend's rules)

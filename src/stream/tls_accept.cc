@@ -50,7 +50,8 @@ void finish(HandshakeWait* w, bool ok) {
   Frontend* fe = w->fe;
   HandshakeDoneFn done = w->done;
   if (!ok) {
-    fe->counters.local().failed_handshakes.add();
+    const Session* s = Session::of(c);
+    fe->count(&FrontendTallies::failed_handshakes, s ? s->bind_counters : nullptr);
     log_failure(*w, net::tls_failure(c));
   }
   wait_pool().destroy(w);
@@ -91,7 +92,8 @@ void on_timeout(Timer*, void* ctx) {
 void await_tls_handshake(net::Connection* c, Frontend* fe, HandshakeDoneFn done) {
   HandshakeWait* w = wait_pool().create();
   if (!w) {
-    fe->counters.local().failed_handshakes.add();
+    const Session* s = Session::of(c);
+    fe->count(&FrontendTallies::failed_handshakes, s ? s->bind_counters : nullptr);
     c->destroy();
     return;
   }

@@ -11,9 +11,11 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "http_test_util.h"
+#include "support/ports.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
 #include "tcp_test_util.h"
@@ -152,13 +154,44 @@ TEST(HealthCheck, ServerThatStartsListeningComesBackUpAndGetsTraffic) {
   EXPECT_GE(seen["live"], 4);
 }
 
+// As HAProxy: a pure layer-4 check (nothing to send first) delays the last
+// ACK of the handshake and closes at once, so the connection never reaches
+// the server's accept queue; a check that sends first is accepted.
+TEST(HealthCheck, PureLayer4CheckNeverReachesTheAcceptQueueAsHAProxy) {
+  for (const char* binary : {"", "haproxy"}) {
+    for (const bool sends : {false, true}) {
+      NameServer server("s");
+      const uint16_t fe = free_tcp_port();
+      const std::string cfg =
+          "defaults\n  mode tcp\n  timeout connect 1s\n  timeout client 5s\n"
+          "  timeout server 5s\n"
+          "frontend f\n  bind 127.0.0.1:" +
+          std::to_string(fe) + "\n  default_backend be\nbackend be\n" +
+          (sends ? "  option tcp-check\n  tcp-check send ping\\n\n" : "") +
+          "  server s 127.0.0.1:" + std::to_string(server.port()) + " check inter 100ms\n";
+      HearthOptions opt{.wait_ports = {fe}};
+      if (*binary) opt.binary = binary, opt.extra_args = {"-db"};
+      HearthProcess h(cfg, opt);
+      ASSERT_TRUE(h.ready()) << h.describe();
+      std::this_thread::sleep_for(milliseconds{600});  // a few checks
+      if (sends)
+        EXPECT_GE(server.accepted(), 3u) << binary;
+      else
+        EXPECT_EQ(server.accepted(), 0u) << binary;
+    }
+  }
+}
+
 // Two threads: each server's checks run on its own worker loop.
 TEST(HealthCheck, ChecksAreNotSessionsAndLeaveNoSocketBehind) {
   NameServer live("live");
   Stats stats;
   TcpProxy proxy({.global = stats.global() + "    nbthread 2\n",
                   .defaults = kFastTcp,
-                  .backend = server_line("live", live.port(), "check inter 10ms") +
+                  // Checks that send first, so that the server sees each one
+                  // (a pure layer-4 check never reaches its accept queue).
+                  .backend = "    option tcp-check\n    tcp-check send ping\n" +
+                             server_line("live", live.port(), "check inter 10ms") +
                              server_line("dead", tcp::dead_port(), "check inter 10ms")});
   ASSERT_TRUE(proxy.hearth.ready()) << proxy.hearth.describe();
   const pid_t pid = proxy.hearth.process().pid();
