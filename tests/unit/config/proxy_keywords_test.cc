@@ -290,7 +290,8 @@ TEST(ProxyKeywords, OptionErrors) {
             "t.cfg:2: 'option external-check': Hearth does not support this option yet");
   EXPECT_EQ(only_error(in("backend", "  option redispach\n")),
             "t.cfg:2: 'option redispach': unknown option; supported: redispatch, persist, "
-            "prefer-last-server, dontlognull, dontlog-normal, logasap, log-separate-errors, "
+            "prefer-last-server, dontlognull, dontlog-normal, logasap, socket-stats, "
+            "log-separate-errors, "
             "http-use-proxy-header, http-buffer-request, tcplog, "
             "httplog, httpslog, "
             "http-server-close, httpclose, http-keep-alive, tcpka, clitcpka, srvtcpka, nolinger, "
