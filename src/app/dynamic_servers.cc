@@ -53,11 +53,16 @@ std::string DynamicServers::add(backend::Backend& be, const std::string& name,
   // As HAProxy's init-addr "none" for dynamic servers: an IP is taken as it
   // is, a name is not resolved (the server has no address).
   sc->init_addr = {is_ip(sc->address) ? "libc" : "none"};
+  // As HAProxy, a dynamic server's checks follow its traffic's TLS and PROXY
+  // header only when told so (check-ssl, check-send-proxy): reg-tests
+  // server/cli_add_check_server.vtc and cli_add_ssl_server.vtc.
+  if (sc->tls.check_ssl < 0) sc->tls.check_ssl = 0;
   auto s = std::make_unique<backend::Server>();
   std::vector<std::string> errors;
   if (!init_server_addr(*sc, s.get(), &errors) ||
       !rt_->fill_server(*p, *sc, &be, cfg_->global.tls, s.get(), &errors))
     return bare(errors.front()) + "\n\n";
+  if (!sc->check_send_proxy) s->check_pp_version = 0;
   s->puid = sc->id ? sc->id : be.free_puid();  // before the checks, which name it
   s->puid_forced = sc->id != 0;
   s->dynamic = true;
