@@ -66,6 +66,8 @@ std::string DynamicServers::add(backend::Backend& be, const std::string& name,
   s->puid = sc->id ? sc->id : be.free_puid();  // before the checks, which name it
   s->puid_forced = sc->id != 0;
   s->dynamic = true;
+  // No dynamic cookie ("cookie ... dynamic"), as HAProxy 2.6: a response
+  // from it clears the client's persistence cookie (compared side by side).
   s->disabled.store(true);  // in maintenance until "enable server", as HAProxy
   // Checks: built now, disabled until "enable health" / "enable agent".
   std::vector<backend::CheckSpec> specs;

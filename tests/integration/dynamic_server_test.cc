@@ -219,6 +219,54 @@ TEST(DynamicServerVsHAProxy, TrafficReachesOnlyEnabledDynamicServers) {
   for (size_t i = 0; i < ours.size(); ++i) EXPECT_EQ(ours[i], theirs[i]);
 }
 
+// A dynamic server in a backend with dynamic cookies gets none in HAProxy
+// 2.6 (its responses clear the client's cookie): the same in Hearth.
+std::string dynamic_cookie(const std::string& binary) {
+  HttpBackend::Options o1, o2;
+  o1.body = "s1";
+  o2.body = "s2";
+  HttpBackend b1(o1), b2(o2);
+  TempDir dir;
+  const std::string sock = dir.file("s.sock");
+  const uint16_t fe = free_tcp_port();
+  const std::string cfg = "global\n  stats socket " + sock +
+                          " level admin\n"
+                          "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
+                          "  timeout server 5s\n"
+                          "frontend fe\n  bind 127.0.0.1:" +
+                          std::to_string(fe) +
+                          "\n  default_backend test\n"
+                          "backend test\n  cookie SRV insert dynamic\n  dynamic-cookie-key k3y\n"
+                          "  server s1 127.0.0.1:" +
+                          std::to_string(b1.port()) + "\n";
+  HearthOptions opt = options_for(binary);
+  opt.wait_ports = {fe};
+  HearthProcess h(cfg, opt);
+  EXPECT_TRUE(h.ready()) << binary << ": " << h.describe();
+  if (!h.ready()) return {};
+  std::string out = raw(sock, "add server test/s2 127.0.0.1:" + std::to_string(b2.port()));
+  out += raw(sock, "enable server test/s2");
+  for (int i = 0; i < 4; ++i) {
+    HttpClient c(fe);
+    HttpResponse r = c.request("GET", "/");
+    if (r.body != "s2") continue;
+    const std::string set = r.header("set-cookie").value_or("");
+    // The value depends on the port, which differs between runs: its length.
+    const size_t eq = set.find('='), semi = set.find(';');
+    out += " " + set.substr(0, eq) + " len=" + std::to_string(semi - eq - 1);
+    HttpClient again(fe);
+    out += " back=" + again.request("GET", "/", {"Cookie: " + set.substr(0, semi)}).body;
+    break;
+  }
+  return out;
+}
+
+TEST(DynamicServerVsHAProxy, DynamicCookieOfAnAddedServer) {
+  const std::string theirs = dynamic_cookie("haproxy");
+  EXPECT_EQ(theirs, "New server registered.\\n\\n\\n SRV len=0 back=s1");
+  EXPECT_EQ(dynamic_cookie(""), theirs);
+}
+
 // A dynamic server's health check: disabled until "enable health", then it
 // takes the server DOWN (nothing listens) or keeps it UP; deleting the
 // server stops its check (the backend sees no more check connections).
