@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "http_test_util.h"
+#include "support/client.h"
 #include "support/ports.h"
+#include "support/scripted_server.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
 
@@ -217,6 +219,61 @@ TEST(DynamicServerVsHAProxy, TrafficReachesOnlyEnabledDynamicServers) {
   EXPECT_EQ(theirs[5], "Server deleted.\\n s1 ");
   ASSERT_EQ(ours.size(), theirs.size());
   for (size_t i = 0; i < ours.size(); ++i) EXPECT_EQ(ours[i], theirs[i]);
+}
+
+// A server in maintenance with a session still on it: del server refuses
+// until the session ends.
+std::vector<std::string> busy(const std::string& binary) {
+  std::atomic<bool> release{false};
+  ScriptedServer slow([&](int fd) {
+    recv_line(fd);  // the request line is enough
+    while (!release.load()) std::this_thread::sleep_for(milliseconds(10));
+    send_all(fd, "HTTP/1.1 200 OK\r\ncontent-length: 4\r\nconnection: close\r\n\r\nslow");
+  });
+  HttpBackend::Options o1;
+  o1.body = "s1";
+  HttpBackend b1(o1);
+  TempDir dir;
+  const std::string sock = dir.file("s.sock");
+  const uint16_t fe = free_tcp_port();
+  const std::string cfg = "global\n  stats socket " + sock +
+                          " level admin\n"
+                          "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
+                          "  timeout server 5s\n"
+                          "frontend fe\n  bind 127.0.0.1:" +
+                          std::to_string(fe) +
+                          "\n  default_backend test\n"
+                          "backend test\n  server s1 127.0.0.1:" +
+                          std::to_string(b1.port()) + "\n";
+  HearthOptions opt = options_for(binary);
+  opt.wait_ports = {fe};
+  HearthProcess h(cfg, opt);
+  EXPECT_TRUE(h.ready()) << binary << ": " << h.describe();
+  if (!h.ready()) return {};
+  std::vector<std::string> out;
+  out.push_back(raw(sock, "add server test/slow 127.0.0.1:" + std::to_string(slow.port())));
+  out.push_back(raw(sock, "disable server test/s1"));
+  out.push_back(raw(sock, "enable server test/slow"));
+  std::string body;
+  std::thread client([&] { body = get(fe); });
+  wait_until([&] { return slow.active() == 1; }, milliseconds(3000));
+  out.push_back(raw(sock, "disable server test/slow"));
+  out.push_back(raw(sock, "del server test/slow"));
+  release = true;
+  client.join();
+  out.push_back("client got " + body);
+  wait_until([&] { return slow.active() == 0; }, milliseconds(3000));
+  out.push_back(raw(sock, "del server test/slow"));
+  return out;
+}
+
+TEST(DynamicServerVsHAProxy, NoDeletionWhileASessionIsOnIt) {
+  const std::vector<std::string> theirs = busy("haproxy");
+  ASSERT_EQ(theirs.size(), 7u);
+  EXPECT_EQ(theirs[4], "Server still has connections attached to it, cannot remove it.\\n");
+  EXPECT_EQ(theirs[5], "client got slow");
+  EXPECT_EQ(theirs[6], "Server deleted.\\n");
+  EXPECT_EQ(busy(""), theirs);
 }
 
 // A dynamic server in a backend with dynamic cookies gets none in HAProxy
