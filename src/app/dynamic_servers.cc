@@ -155,21 +155,26 @@ std::string DynamicServers::del(backend::Backend& be, backend::Server& s) {
            "pointing to it.\n";
   if (!s.disabled.load()) return "Only servers in maintenance mode can be deleted.\n";
   close_idle(s);  // idle connections are nobody's: closed on their own threads first
-  bool busy = false;
+  const char* refused = nullptr;
   const bool done = isolation_.run([&] {
-    // Workers parked: nothing takes a slot, parks a connection or queues
-    // meanwhile, so what is checked here holds when the server goes.
-    if (!(busy = !unused(be, s))) be.retire_server(&s);
+    // Workers parked: nothing takes a slot, parks a connection, queues or
+    // (an agent) ends the maintenance meanwhile, so what is checked here
+    // holds when the server goes.
+    if (!s.disabled.load())
+      refused = "Only servers in maintenance mode can be deleted.\n";
+    else if (!unused(be, s))
+      refused = "Server still has connections attached to it, cannot remove it.\n";
+    if (refused) return;
+    be.retire_server(&s);
+    // Results of checks in flight stop counting (HealthCheck::admin_enable).
+    s.health.enabled.store(false);
+    s.agent_health.enabled.store(false);
   });
   if (!done) return "Could not pause the worker threads; the server was not deleted.\n";
-  if (busy) return "Server still has connections attached to it, cannot remove it.\n";
+  if (refused) return refused;
   // Its checks end on their own threads; their objects stay with the runtime.
-  for (backend::HealthCheck* hc : {s.check, s.agent}) {
-    if (!hc) continue;
-    backend::ServerHealth& h = hc == s.agent ? s.agent_health : s.health;
-    h.enabled.store(false);
-    on_worker(hc->thread(), [hc] { hc->stop(); });
-  }
+  for (backend::HealthCheck* hc : {s.check, s.agent})
+    if (hc) on_worker(hc->thread(), [hc] { hc->stop(); });
   return "Server deleted.\n";
 }
 
