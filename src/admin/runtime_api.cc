@@ -21,6 +21,7 @@
 #include "admin/prom_exporter.h"
 #include "admin/resolver_commands.h"
 #include "admin/schema_json.h"
+#include "admin/server_edit_commands.h"
 #include "admin/server_state_commands.h"
 #include "admin/session_commands.h"
 #include "admin/ssl_commands.h"
@@ -175,6 +176,8 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
     if (!admin) return "Permission denied\n\n";
     return set_server_state(w.size() > 2 ? w[2] : "", w[0] == "enable");
   }
+  if (std::string out = cli_server_edit_command(w, backends_, editor_, admin); !out.empty())
+    return out;
   if (std::string out = cli_weight_command(w, backends_, admin); !out.empty()) return out;
   if (std::string out = cli_frontend_command(w, {&frontends_, info_.maxconn, on_threads_}, admin);
       !out.empty())
@@ -240,6 +243,8 @@ std::string RuntimeApi::help() const {
          "  experimental-mode [on|off]    : allow experimental commands (admin)\n"
          "  set profiling tasks on|off|auto : task profiling (cpu_ns_*, lat_ns_*; admin)\n"
          "  disable server BACKEND/SERVER : stop sending traffic to a server (admin)\n"
+         "  add server BE/SRV ADDR[:PORT] [OPTIONS] : a new server, in maintenance (admin)\n"
+         "  del server BE/SRV             : delete a server in maintenance, unused (admin)\n"
          "  show servers state [BACKEND]  : server states, as a state file (version 1)\n"
          "  set server BE/SRV state ready|drain|maint : change a server's state (admin)\n"
          "  set server BE/SRV health up|stopping|down : force its checks' verdict (admin)\n"

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "admin/check_commands.h"
+#include "admin/server_edit_commands.h"
 #include "admin/stat_rows.h"
 #include "backend/backend.h"
 #include "config/enums.h"
@@ -45,6 +46,9 @@ class RuntimeApi {
     int mem_limit_mb = 0;     // -m: the memory limit (0: none)
   };
   void set_process_info(ProcessInfo info) { info_ = std::move(info); }
+  // What "add server" and "del server" use (null: they are refused).
+  // Requires: set before any command runs.
+  void set_server_editor(ServerEditor* e) { editor_ = e; }
 
   // Executes one command line. Returns: the answer text (ends with "\n").
   // admin=false refuses commands that change state.
@@ -84,6 +88,7 @@ class RuntimeApi {
   int64_t start_wall_s_;
   std::mutex exec_mu_;  // one command at a time, whichever client sent it
   std::vector<const EventLoop*> loops_;
+  ServerEditor* editor_ = nullptr;
 };
 
 }  // namespace hearth::admin

@@ -8,6 +8,7 @@
 #include "backend/handover_inbox.h"
 #include "backend/handover_wire.h"
 #include "backend/server.h"
+#include "backend/server_list_lock.h"
 #include "core/clock.h"
 #include "mux/mux.h"
 #include "net/connection.h"
@@ -90,6 +91,8 @@ int hand_over_idle(const std::vector<std::unique_ptr<backend::Backend>>& backend
 
 int adopt_idle(const std::vector<std::unique_ptr<backend::Backend>>& backends,
                net::ChannelMessage& m) {
+  // Not a worker: the server lists may change meanwhile (backend/server_list_lock.h).
+  std::shared_lock<std::shared_mutex> list_lock(backend::server_list_mutex());
   std::vector<backend::IdleHandoverItem> items;
   if (!backend::parse_idle_handover(m.text, m.fds.size(), &items)) {
     for (int fd : m.fds) close(fd);
@@ -126,6 +129,8 @@ int adopt_idle(const std::vector<std::unique_ptr<backend::Backend>>& backends,
 
 void sweep_handed_over(const std::vector<std::unique_ptr<backend::Backend>>& backends,
                        const std::vector<std::unique_ptr<Worker>>& workers, int64_t now_ms) {
+  // Not a worker: the server lists may change meanwhile (backend/server_list_lock.h).
+  std::shared_lock<std::shared_mutex> list_lock(backend::server_list_mutex());
   static size_t next_worker = 0;  // the main thread's
   for (const auto& be : backends)
     for (const auto& s : be->servers()) {

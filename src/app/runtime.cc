@@ -156,6 +156,15 @@ bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig
                         backend::Backend* be, backend::Server* s,
                         std::vector<std::string>* errors) {
   backend::CheckSpec spec;
+  if (!check_spec(p, sc, be, s, &spec, errors)) return false;
+  pending_checks_.push_back({be, s, std::move(spec)});
+  return true;
+}
+
+bool Runtime::check_spec(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                         backend::Backend* be, backend::Server* s, backend::CheckSpec* out,
+                         std::vector<std::string>* errors) const {
+  backend::CheckSpec& spec = *out;
   spec.addr = s->address();
   if (!sc.check_addr.empty()) {
     spec.follow_server = false;
@@ -191,7 +200,6 @@ bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig
       return false;
     }
   }
-  pending_checks_.push_back({be, s, std::move(spec)});
   return true;
 }
 
@@ -200,12 +208,21 @@ bool Runtime::add_check(const config::ProxyConfig& p, const config::ServerConfig
 bool Runtime::add_agent(const config::ProxyConfig& p, const config::ServerConfig& sc,
                         backend::Backend* be, backend::Server* s,
                         std::vector<std::string>* errors) {
+  backend::CheckSpec spec;
+  if (!agent_spec(p, sc, be, s, &spec, errors)) return false;
+  pending_checks_.push_back({be, s, std::move(spec)});
+  return true;
+}
+
+bool Runtime::agent_spec(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                         backend::Backend* be, backend::Server* s, backend::CheckSpec* out,
+                         std::vector<std::string>* errors) const {
+  backend::CheckSpec& spec = *out;
   if (sc.agent_port == 0) {
     errors->push_back(where(sc.loc, "server") + "server '" + sc.name +
                       "': 'agent-check' needs 'agent-port'");
     return false;
   }
-  backend::CheckSpec spec;
   spec.addr = s->address();
   spec.agent = true;
   spec.intervals.inter = sc.agent_inter.value_or(sc.inter);
@@ -219,7 +236,6 @@ bool Runtime::add_agent(const config::ProxyConfig& p, const config::ServerConfig
   s->agent_addr = sc.agent_addr;
   s->agent_port = sc.agent_port;
   s->agent_send = sc.agent_send;
-  pending_checks_.push_back({be, s, std::move(spec)});
   return true;
 }
 
@@ -344,6 +360,58 @@ int Runtime::fullconn_of(const config::ProxyConfig& be) const {
   return int((total + 9) / 10);
 }
 
+bool Runtime::fill_server(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                          backend::Backend* be, const config::TlsGlobal& tls, backend::Server* s,
+                          std::vector<std::string>* errors) {
+  if (!set_connect_options(sc, sc.source.empty() ? p.source : sc.source, server_bufs_, s, errors))
+    return false;
+  std::string tls_err;
+  if (!set_server_tls(sc, tls, s, &tls_err)) {
+    errors->push_back(where(sc.loc, "server") + "'server " + p.name + "/" + sc.name +
+                      "': " + tls_err);
+    return false;
+  }
+  s->redir = sc.redir;
+  if (sc.cookie) {
+    s->set_cookie(*sc.cookie);
+    s->cookie_from_config = true;
+  }
+  s->name = sc.name;
+  s->weight = sc.weight;
+  // As HAProxy: minconn alone (or above maxconn) is a static maxconn, and
+  // maxconn alone a static limit.
+  s->maxconn = std::max(sc.maxconn, sc.minconn);
+  s->minconn = sc.minconn && sc.minconn < sc.maxconn ? sc.minconn : s->maxconn.load();
+  s->fullconn = be->settings.fullconn;
+  s->maxqueue = sc.maxqueue;
+  s->be_load = &be->counters.cur_conns;
+  s->backup = sc.backup;
+  s->non_stick = sc.non_stick;
+  s->iweight = sc.weight;
+  s->disabled.store(sc.disabled);
+  s->config_maint.store(sc.disabled);
+  s->check_port = sc.check_port.value_or(0);
+  s->check_addr = sc.check_addr;
+  // An unchecked server's counter reads as HAProxy's: just UP, at the
+  // configured rise (show servers state prints it).
+  s->health.rise = sc.rise;
+  s->health.fall = sc.fall;
+  s->health.health.store(s->health.rise);
+  backend::PoolSettings& ps = s->pool_settings;
+  ps.reuse = p.http_reuse;
+  if (p.timeouts.reuse_window) ps.reuse_window_ms = *p.timeouts.reuse_window;
+  if (sc.pool_max_conn) ps.max_conn = *sc.pool_max_conn;
+  if (sc.max_reuse) ps.max_reuse = *sc.max_reuse;
+  ps.idle_timeout_ms = sc.pool_idle_timeout ? *sc.pool_idle_timeout : ms(p.timeouts.pool_idle);
+  if (sc.pool_purge_delay) ps.purge_delay_ms = *sc.pool_purge_delay;
+  s->make_pools(nbthread);
+  // As HAProxy, a server written with a name shows it (srv_fqdn) even
+  // when nothing resolves it at run time.
+  if (const std::string host = host_of(sc.address); sc.srv_record.empty() && !is_ip_literal(host))
+    s->set_hostname(host);
+  return true;
+}
+
 backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
                                          std::vector<std::string>* errors) {
   auto be = std::make_unique<backend::Backend>(p.name, p.balance, p.random_draws);
@@ -359,58 +427,14 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     const config::ServerConfig& sc = p.servers[k];
     auto s = std::make_unique<backend::Server>();
     if (!init_addr(p, sc, s.get(), errors)) continue;
-    if (!set_connect_options(sc, sc.source.empty() ? p.source : sc.source, server_bufs_, s.get(),
-                             errors))
-      continue;
-    std::string tls_err;
-    if (!set_server_tls(sc, cfg_->global.tls, s.get(), &tls_err)) {
-      errors->push_back(where(sc.loc, "server") + "'server " + p.name + "/" + sc.name +
-                        "': " + tls_err);
-      continue;
-    }
+    if (!fill_server(p, sc, be.get(), cfg_->global.tls, s.get(), errors)) continue;
     s->puid = puids[k];
     s->puid_forced = sc.id != 0;
-    s->redir = sc.redir;
-    if (sc.cookie) {
-      s->set_cookie(*sc.cookie);
-      s->cookie_from_config = true;
-    }
-    s->name = sc.name;
-    s->weight = sc.weight;
-    // As HAProxy: minconn alone (or above maxconn) is a static maxconn, and
-    // maxconn alone a static limit.
-    s->maxconn = std::max(sc.maxconn, sc.minconn);
-    s->minconn = sc.minconn && sc.minconn < sc.maxconn ? sc.minconn : s->maxconn.load();
-    s->fullconn = fullconn_of(p);
-    s->maxqueue = sc.maxqueue;
-    s->be_load = &be->counters.cur_conns;
-    s->backup = sc.backup;
-    s->non_stick = sc.non_stick;
-    s->iweight = sc.weight;
-    s->disabled.store(sc.disabled);
-    s->config_maint.store(sc.disabled);
-    s->check_port = sc.check_port.value_or(0);
-    s->check_addr = sc.check_addr;
-    // An unchecked server's counter reads as HAProxy's: just UP, at the
-    // configured rise (show servers state prints it).
-    s->health.rise = sc.rise;
-    s->health.fall = sc.fall;
-    s->health.health.store(s->health.rise);
-    backend::PoolSettings& ps = s->pool_settings;
-    ps.reuse = p.http_reuse;
-    if (p.timeouts.reuse_window) ps.reuse_window_ms = *p.timeouts.reuse_window;
-    if (sc.pool_max_conn) ps.max_conn = *sc.pool_max_conn;
-    if (sc.max_reuse) ps.max_reuse = *sc.max_reuse;
-    ps.idle_timeout_ms = sc.pool_idle_timeout ? *sc.pool_idle_timeout : ms(p.timeouts.pool_idle);
-    if (sc.pool_purge_delay) ps.purge_delay_ms = *sc.pool_purge_delay;
-    s->make_pools(nbthread);
-    // As HAProxy, a server written with a name shows it (srv_fqdn) even
-    // when nothing resolves it at run time.
-    if (const std::string host = host_of(sc.address); sc.srv_record.empty() && !is_ip_literal(host))
-      s->set_hostname(host);
     backend::Server* added = be->add_server(std::move(s));
-    if (dns::Resolvers* rs = find_resolvers(sc.resolve.resolvers))
+    if (dns::Resolvers* rs = find_resolvers(sc.resolve.resolvers)) {
       rs->add_server(be.get(), added, sc);
+      added->referenced = true;  // its resolvers section holds it
+    }
     // A server resolved at run time is checked once it has an address.
     if (sc.check && (added->has_addr || !sc.resolve.resolvers.empty()) && !p.disabled)
       add_check(p, sc, be.get(), added, errors);
@@ -423,6 +447,7 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
     warnings.push_back(where(p.cookie.loc, "cookie") + w);
   for (const config::UseServerRule& r : p.use_servers) {
     backend::Server* s = r.fmt ? nullptr : be->server_named(r.server);
+    if (s) s->referenced = true;
     be->settings.use_servers.push_back(backend::BackendSettings::UseServer{r, s});
   }
   be->finalize();

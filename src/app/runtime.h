@@ -58,6 +58,22 @@ class Runtime {
   // Returns: false with *errors holding "FILE:LINE: 'keyword': message" lines.
   bool build(const config::Config& cfg, std::vector<std::string>* errors);
 
+  // The parts of server `s` of backend `be` (section p) that its line says,
+  // besides its address and ids: connection and TLS options, limits, state,
+  // pools. Used at load and by "add server" (app/dynamic_servers).
+  // Returns: false with an error added.
+  bool fill_server(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                   backend::Backend* be, const config::TlsGlobal& tls, backend::Server* s,
+                   std::vector<std::string>* errors);
+  // The health check (agent check) of s as its line and section say.
+  // Returns: false with an error added.
+  bool check_spec(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                  backend::Backend* be, backend::Server* s, backend::CheckSpec* out,
+                  std::vector<std::string>* errors) const;
+  bool agent_spec(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                  backend::Backend* be, backend::Server* s, backend::CheckSpec* out,
+                  std::vector<std::string>* errors) const;
+
   std::vector<std::unique_ptr<backend::Backend>> backends;
   // One per server with "check"; each runs on worker thread hc->thread().
   std::vector<std::unique_ptr<backend::HealthCheck>> checks;

@@ -17,6 +17,7 @@
 #include "admin/stats_page.h"
 #include "admin/stats_socket.h"
 #include "app/affinity.h"
+#include "app/dynamic_servers.h"
 #include "app/handover.h"
 #include "app/handover_feed.h"
 #include "app/idle_handover.h"
@@ -225,6 +226,8 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   admin::RuntimeApi api(bes, fes, rt.nbthread, make_on_threads(&workers));
   api.set_post_all(make_post_all(&workers));
   api.set_process_info(process_info(g, o.mem_limit_mb));
+  DynamicServers dynamic_servers(&rt, &parsed.config, &workers);  // add server, del server
+  api.set_server_editor(&dynamic_servers);
   // The proxies' stats pages, built on the worker threads that serve them.
   admin::StatsPage stats_page(api.stat_sources(), process_info(g, o.mem_limit_mb), rt.nbthread);
   stream::set_stats_page_builder(&admin::StatsPage::build_cb, &stats_page);

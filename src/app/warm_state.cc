@@ -6,6 +6,7 @@
 #include "backend/backend.h"
 #include "backend/handover_wire.h"
 #include "backend/server.h"
+#include "backend/server_list_lock.h"
 #include "backend/server_state_apply.h"
 #include "core/clock.h"
 #include "net/fd_channel.h"
@@ -32,6 +33,8 @@ bool send_chunks(int channel, std::string_view prefix, std::string_view text) {
 }  // namespace
 
 WarmState collect_warm_state(const std::vector<backend::Backend*>& backends, int64_t now_ms) {
+  // Not a worker: the server lists may change meanwhile (backend/server_list_lock.h).
+  std::shared_lock<std::shared_mutex> list_lock(backend::server_list_mutex());
   WarmState st;
   st.servers = backend::server_states_text(backends, nullptr, now_ms);
   for (const backend::Backend* be : backends)

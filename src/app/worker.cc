@@ -133,8 +133,9 @@ void Worker::resume_cb(void* ctx) {
 // the loop goes away.
 void Worker::close_idle_pools() {
   for (auto& be : rt_->backends)
-    for (auto& s : be->servers())
-      if (index_ < int(s->pools.size())) s->pools[index_].reset();
+    for (const auto* list : {&be->servers(), &be->retired()})
+      for (auto& s : *list)
+        if (index_ < int(s->pools.size())) s->pools[index_].reset();
 }
 
 void Worker::hand_over_idle_pools() {
@@ -156,9 +157,13 @@ void Worker::parked_cb(void* ctx) { static_cast<Worker*>(ctx)->hand_over_idle_po
 
 void Worker::tick_pools() {
   const int64_t now = loop_.now_ms();
-  for (auto& be : rt_->backends)
+  for (auto& be : rt_->backends) {
     for (auto& s : be->servers())
       if (backend::ConnPool* p = s->local_pool()) p->tick(now, s->serving());
+    // A deleted server's pools close what a late exchange parked there.
+    for (auto& s : be->retired())
+      if (backend::ConnPool* p = s->local_pool()) p->tick(now, false);
+  }
 }
 
 void Worker::stop_cb(void* ctx) {

@@ -42,7 +42,56 @@ Server* Backend::add_server(std::unique_ptr<Server> s) {
   return servers_.back().get();
 }
 
+int Backend::free_puid() const {
+  for (int next = 1;; ++next) {  // HAProxy's: the smallest id no server has
+    bool taken = false;
+    for (const auto& o : servers_) taken |= o->puid == next;
+    if (!taken) return next;
+  }
+}
+
+Server* Backend::add_dynamic_server(std::unique_ptr<Server> s) {
+  if (s->puid == 0) s->puid = free_puid();
+  s->id = int(servers_.size());
+  servers_.push_back(std::move(s));
+  Server* added = servers_.back().get();
+  std::lock_guard<std::mutex> g(mu_);
+  finalize_locked();
+  return added;
+}
+
+void Backend::retire_server(Server* s) {
+  for (size_t k = 0; k < servers_.size(); ++k) {
+    if (servers_[k].get() != s) continue;
+    retired_.push_back(std::move(servers_[k]));
+    servers_.erase(servers_.begin() + long(k));
+    break;
+  }
+  for (size_t k = 0; k < servers_.size(); ++k) servers_[k]->id = int(k);
+  std::lock_guard<std::mutex> g(mu_);
+  finalize_locked();
+}
+
+bool Backend::dynamic_lb() const {
+  switch (lb_kind_) {
+    case LbKind::kRoundRobin:
+    case LbKind::kLeastConn:
+    case LbKind::kFirst:
+    case LbKind::kRandom:
+      return true;
+    case LbKind::kStaticRr:
+      return false;
+    default:  // the hashing ones: only on a consistent ring
+      return settings.hash_type.method == config::HashMethod::kConsistent;
+  }
+}
+
 void Backend::finalize() {
+  std::lock_guard<std::mutex> g(mu_);
+  finalize_locked();
+}
+
+void Backend::finalize_locked() {
   std::vector<Server*> raw;
   for (auto& s : servers_) raw.push_back(s.get());
   LbOptions o;

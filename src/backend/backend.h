@@ -78,6 +78,27 @@ class Backend {
   Server* add_server(std::unique_ptr<Server> s);
   void finalize();  // builds the LB schedule once all servers are added
 
+  // Dynamic servers ("add server", "del server"; docs/architecture.md,
+  // "Dynamic servers"). Both require the worker threads to be isolated
+  // (app/worker_isolation.h) and server_list_mutex() held exclusively: no
+  // other thread reads servers() meanwhile.
+  // Returns: the smallest public id (puid) no server has, as HAProxy numbers
+  // a dynamic server without "id". Requires: the list does not change meanwhile.
+  int free_puid() const;
+  // Appends s (its puid, if 0, free_puid()) and rebuilds the LB.
+  Server* add_dynamic_server(std::unique_ptr<Server> s);
+  // Moves s from servers() to retired() (its memory is kept until the
+  // process ends: streams, checks and log lines may still hold a pointer),
+  // renumbers the positions (Server::id) and rebuilds the LB.
+  void retire_server(Server* s);
+  // Servers deleted at run time, kept allocated; their pools are still
+  // ticked (closing whatever is parked late) and closed with the workers.
+  const std::vector<std::unique_ptr<Server>>& retired() const { return retired_; }
+  // Returns: true if the algorithm accepts servers at run time (HAProxy's
+  // dynamic ones: roundrobin, leastconn, first, random, and any hashing
+  // with hash-type consistent).
+  bool dynamic_lb() const;
+
   const std::string& name() const { return name_; }
   const std::vector<std::unique_ptr<Server>>& servers() const { return servers_; }
   // Returns: the server called `name`, or nullptr.
@@ -134,6 +155,8 @@ class Backend {
   // Grants slots to waiters in order while a server has room; rejects them all
   // when no server is usable. Requires: mu_ held.
   void dispatch_locked();
+  // Builds the LB algorithm anew from servers_. Requires: mu_ held.
+  void finalize_locked();
   // Waiters for s in particular (nullptr: those any server would do, the
   // algorithm's). Requires: mu_ held.
   size_t server_queue_locked(const Server* s);
@@ -143,6 +166,7 @@ class Backend {
   LbKind lb_kind_;
   int random_draws_;
   std::vector<std::unique_ptr<Server>> servers_;
+  std::vector<std::unique_ptr<Server>> retired_;
   std::unique_ptr<LbAlgorithm> lb_;
   std::mutex mu_;
   List queue_;

@@ -494,7 +494,10 @@ void HealthCheck::on_deadline() {
   if (s.rule.action == config::CheckRule::Action::kExpect && s.rule.expect.tout_status)
     st = *s.rule.expect.tout_status;
   if (p.tcp_texts() || p.type != config::CheckType::kHttp) return finish(st, 0, step_text(p, s));
-  finish(st, 0, "no complete response after " + std::to_string(took) + "ms");
+  // As HAProxy 2.6: an HTTP check that timed out says nothing more
+  // ("reason: Layer7 timeout, check duration: ...", reg-test
+  // server/cli_add_check_server.vtc).
+  finish(st, 0, "");
 }
 
 void HealthCheck::close_conn() {
@@ -617,6 +620,7 @@ void HealthCheck::apply_maintenance() {
 
 void set_server_maintenance(Backend& be, Server& s, bool maintenance) {
   if (s.disabled.load() == maintenance) return;
+  const bool was_down = !s.up.load() && s.has_addr.load();  // its checks took it DOWN
   if (!maintenance && s.check) {
     // Leaving maintenance: the server restarts as init-state says; its checks
     // (restarted at once on their thread) decide from there.
@@ -629,7 +633,9 @@ void set_server_maintenance(Backend& be, Server& s, bool maintenance) {
   s.health.note_serving(s.serving(), MonotonicClock::instance()->now_ms());
   be.servers_changed();
   if (s.check) s.check->maintenance_changed();
-  if (maintenance) {
+  if (maintenance && was_down) {  // as HAProxy: nothing more is lost
+    emit_backend_event(be, "[WARNING]", config::kLogNotice, maintenance_from_down_text(be, s));
+  } else if (maintenance) {
     emit_backend_event(be, "[WARNING]", config::kLogAlert, maintenance_text(be, s));
     log_if_no_server(be);
   } else {

@@ -83,6 +83,10 @@ std::string maintenance_text(Backend& be, const Server& s, const std::string& re
          (reason.empty() ? "" : " (" + reason + ")") + usable_counts(be, false) + left_sessions(s);
 }
 
+std::string maintenance_from_down_text(const Backend& be, const Server& s) {
+  return server_id(be, s) + " was DOWN and now enters maintenance.";
+}
+
 std::string maintenance_left_text(const Backend& be, const Server& s) {
   return server_id(be, s) + (s.up.load() ? " is UP/READY" : " is DOWN") +
          " (leaving forced maintenance).";

@@ -117,6 +117,11 @@ class Server {
   int id = 0;    // position in its backend, from 0
   int puid = 0;  // its public id ("id", else numbered as HAProxy): srv_id, balance first
   bool puid_forced = false;  // set by "id" (show servers state's srv_f_forced_id)
+  // Added at run time ("add server"): not in the configuration.
+  bool dynamic = false;
+  // Other configuration elements hold a pointer to it (use-server, a
+  // resolvers section): "del server" refuses it, as HAProxy. Set at load.
+  bool referenced = false;
   // Socket options of its connections: source, tfo, tune.{snd,rcv}buf.server.
   net::ConnectOptions conn_opts;
   // Where the client's destination replaces part of `addr` (a server written
