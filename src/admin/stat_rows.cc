@@ -51,6 +51,35 @@ void fill_http_statuses(StatRow& r, const PerThread<T>& t) {
   for (int i = 0; i < 6; ++i) r.f[kHrsp1xx + i] = num(int64_t(cls[i]));
 }
 
+// The counts a frontend and its listeners both keep.
+void fill_frontend_counts(StatRow& r, const stream::FrontendCounters& c) {
+  using T = stream::FrontendTallies;
+  r.f[kSmax] = num(c.max_conns.load());
+  r.f[kStot] = num(int64_t(c.sum(&T::sessions)));
+  r.f[kBin] = num(int64_t(c.sum(&T::bytes_in)));
+  r.f[kBout] = num(int64_t(c.sum(&T::bytes_out)));
+  r.f[kDreq] = num(int64_t(c.sum(&T::denied_req)));
+  r.f[kDresp] = num(int64_t(c.sum(&T::denied_resp)));
+  r.f[kEreq] = num(int64_t(c.sum(&T::req_errors)));
+  r.f[kDcon] = num(int64_t(c.sum(&T::denied_conn)));
+  r.f[kDses] = num(int64_t(c.sum(&T::denied_sess)));
+  r.f[kWrew] = num(int64_t(c.sum(&T::failed_rewrites)));
+  r.f[kSslFailedHandshake] = num(int64_t(c.sum(&T::failed_handshakes)));
+}
+
+// Returns: the status of a frontend, or of a listener of it that accepts
+// (`open`), from the frontend's admin state.
+const char* admin_status(const stream::Frontend& fe, const char* open) {
+  switch (fe.admin_state.load()) {
+    case stream::Frontend::AdminState::kPaused:
+      return "PAUSED";
+    case stream::Frontend::AdminState::kStopped:
+      return "STOP";
+    default:
+      return open;
+  }
+}
+
 StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
   const stream::Frontend& fe = *px.fe;
   const stream::FrontendCounters& c = fe.counters;
@@ -60,26 +89,10 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
   r.type = StatType::kFrontend;
   r.f[kSvname] = "FRONTEND";
   r.f[kScur] = num(fe.cur_conns.load());
-  r.f[kSmax] = num(c.max_conns.load());
   const int fe_maxconn = fe.maxconn.load();
   r.f[kSlim] = num(fe_maxconn > 0 ? fe_maxconn : src.global_maxconn);
-  r.f[kStot] = num(int64_t(c.sum(&T::sessions)));
-  r.f[kBin] = num(int64_t(c.sum(&T::bytes_in)));
-  r.f[kBout] = num(int64_t(c.sum(&T::bytes_out)));
-  r.f[kDreq] = num(int64_t(c.sum(&T::denied_req)));
-  r.f[kDresp] = num(int64_t(c.sum(&T::denied_resp)));
-  r.f[kEreq] = num(int64_t(c.sum(&T::req_errors)));
-  switch (fe.admin_state.load()) {
-    case stream::Frontend::AdminState::kOpen:
-      r.f[kStatus] = "OPEN";
-      break;
-    case stream::Frontend::AdminState::kPaused:
-      r.f[kStatus] = "PAUSED";
-      break;
-    case stream::Frontend::AdminState::kStopped:
-      r.f[kStatus] = "STOP";
-      break;
-  }
+  fill_frontend_counts(r, c);
+  r.f[kStatus] = admin_status(fe, "OPEN");
   r.f[kSid] = "0";
   r.f[kRate] = num(backend::rate_sum(c.t, &T::sess_rate, c.sess_rate_max, now));
   r.f[kRateMax] = num(c.sess_rate_max.max());
@@ -90,10 +103,6 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
   r.f[kConnRate] = r.f[kRate];
   r.f[kConnRateMax] = r.f[kRateMax];
   r.f[kConnTot] = r.f[kStot];
-  r.f[kDcon] = num(int64_t(c.sum(&T::denied_conn)));
-  r.f[kDses] = num(int64_t(c.sum(&T::denied_sess)));
-  r.f[kWrew] = num(int64_t(c.sum(&T::failed_rewrites)));
-  r.f[kSslFailedHandshake] = num(int64_t(c.sum(&T::failed_handshakes)));
   r.f[kRateLim] = num(int64_t(fe.sess_rate_limit));  // rate-limit sessions (0: none)
   zero(r, {kCompIn, kCompOut, kCompByp, kCompRsp, kEint, kH2HeadersRcvd, kH2DataRcvd,
            kH2SettingsRcvd, kH2RstStreamRcvd, kH2GoawayRcvd, kH2DetectedConnProtocolErrors,
@@ -122,43 +131,20 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
 StatRow listener_row(const stream::Frontend& fe, const stream::BindStats& bs,
                      const StatOptions& opt) {
   const net::BindInfo& b = *bs.bind;
-  const stream::FrontendCounters& c = bs.counters;
-  using T = stream::FrontendTallies;
   StatRow r;
   r.type = StatType::kListener;
   r.f[kSvname] = b.name.empty() ? "sock-" + num(b.id) : b.name;
   r.f[kScur] = num(b.cur.load());
-  r.f[kSmax] = num(c.max_conns.load());
   r.f[kSlim] = num(b.maxconn);
-  r.f[kStot] = num(int64_t(c.sum(&T::sessions)));
-  r.f[kBin] = num(int64_t(c.sum(&T::bytes_in)));
-  r.f[kBout] = num(int64_t(c.sum(&T::bytes_out)));
-  r.f[kDreq] = num(int64_t(c.sum(&T::denied_req)));
-  r.f[kDresp] = num(int64_t(c.sum(&T::denied_resp)));
-  r.f[kEreq] = num(int64_t(c.sum(&T::req_errors)));
-  switch (fe.admin_state.load()) {
-    case stream::Frontend::AdminState::kOpen: {
-      // FULL at its own maxconn; WAITING while its frontend's or the
-      // process's maxconn holds it back (HAProxy's limited listener).
-      const int fe_max = fe.maxconn.load();
-      const bool limited = (fe_max > 0 && fe.cur_conns.load() >= fe_max) ||
-                           stream::Frontend::global_conns() >= stream::Frontend::global_maxconn();
-      r.f[kStatus] = b.full() ? "FULL" : limited ? "WAITING" : "OPEN";
-      break;
-    }
-    case stream::Frontend::AdminState::kPaused:
-      r.f[kStatus] = "PAUSED";
-      break;
-    case stream::Frontend::AdminState::kStopped:
-      r.f[kStatus] = "STOP";
-      break;
-  }
+  fill_frontend_counts(r, bs.counters);
+  // FULL at its own maxconn; WAITING while its frontend's or the process's
+  // maxconn holds it back (HAProxy's limited listener).
+  const int fe_max = fe.maxconn.load();
+  const bool limited = (fe_max > 0 && fe.cur_conns.load() >= fe_max) ||
+                       stream::Frontend::global_conns() >= stream::Frontend::global_maxconn();
+  r.f[kStatus] = admin_status(fe, b.full() ? "FULL" : limited ? "WAITING" : "OPEN");
   r.f[kSid] = num(b.id);
   if (opt.show_addr) r.f[kAddr] = bs.addr;
-  r.f[kDcon] = num(int64_t(c.sum(&T::denied_conn)));
-  r.f[kDses] = num(int64_t(c.sum(&T::denied_sess)));
-  r.f[kWrew] = num(int64_t(c.sum(&T::failed_rewrites)));
-  r.f[kSslFailedHandshake] = num(int64_t(c.sum(&T::failed_handshakes)));
   zero(r, {kEint, kSslSess, kSslReusedSess});
   r.f[kMode] = mode_name(fe.mode);
   return r;

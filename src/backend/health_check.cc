@@ -193,13 +193,13 @@ void HealthCheck::apply_var(const CheckStep& s) {
   expr::write_var(fetch_, r.var, r.var_conds, v);
 }
 
-bool HealthCheck::sends_first(size_t from) const {
+bool HealthCheck::expects_first(size_t from) const {
   using Action = config::CheckRule::Action;
   const std::vector<CheckStep>& steps = spec_.program->steps;
   for (size_t i = from; i < steps.size(); ++i) {
     const Action a = steps[i].rule.action;
     if (a == Action::kComment || a == Action::kSetVar || a == Action::kUnsetVar) continue;
-    return a == Action::kSend;
+    return a == Action::kExpect;
   }
   return false;
 }
@@ -234,12 +234,12 @@ bool HealthCheck::start_connect(const CheckStep& s) {
   const uint8_t pp = rc.send_proxy   ? (srv_->check_pp_version ? srv_->check_pp_version : 1)
                      : rc.is_default ? srv_->check_pp_version
                                      : 0;
-  // As HAProxy: when nothing is sent first (a pure layer-4 check, or a
-  // banner the server speaks first), the last ACK of the handshake is
-  // delayed (TCP_QUICKACK off), so that a check closed at once never
-  // reaches the server's accept queue.
+  // As HAProxy: unless the server is to speak first (an expect rule comes
+  // next: a banner), the last ACK of the handshake is delayed (TCP_QUICKACK
+  // off): it leaves with the first bytes sent, and a pure layer-4 check,
+  // closed at once, never reaches the server's accept queue.
   net::SockOptions so;
-  so.delay_ack = !pp && xprt == net::raw_transport() && !sends_first(cur_ + 1);
+  so.delay_ack = !expects_first(cur_ + 1);
   int err = 0;
   conn_ = net::Connection::connect_to(loop, to, xprt, &err, net::ConnectOptions{}, &so);
   phase_ = Phase::kConnecting;

@@ -146,8 +146,9 @@ class HealthCheck {
   // Evaluates rules from cur_ until one waits for I/O or the check ends.
   void run();
   // Returns: false if the check ended (finish() ran) or waits for the connection.
-  // Returns: true if the first step from `from` on that acts sends something.
-  bool sends_first(size_t from) const;
+  // Returns: true if the first step from `from` on that acts is an expect
+  // (the server speaks first).
+  bool expects_first(size_t from) const;
   bool start_connect(const CheckStep& s);
   void on_connect();
   bool start_send(const CheckStep& s);
