@@ -61,7 +61,6 @@ ProcessFigures gather_process_figures(const std::vector<stream::Frontend*>& fron
     p.conns += f->counters.sum(&T::sessions);
     p.requests += f->counters.sum(&T::http_requests);
     p.bytes_out += f->counters.sum(&T::bytes_out);
-    p.conn_rate += backend::rate_sum(f->counters.t, &T::sess_rate, f->counters.sess_rate_max, now);
     size_t binds = 0;  // every thread has a socket of each bind line it serves
     for (const auto& per_thread : f->listeners_by_thread)
       binds = std::max(binds, per_thread.size());

@@ -23,7 +23,6 @@ struct ProcessFigures {
   int maxconn = 0;       // the global maxconn now ("set maxconn global")
   int hard_maxconn = 0;  // the one the process started with
   uint64_t conns = 0, requests = 0, bytes_out = 0;
-  uint64_t conn_rate = 0;
   uint64_t pool_failures = 0, pool_allocated = 0, pool_used = 0;
   size_t listeners = 0;
   net::PipeStats pipes;

@@ -52,19 +52,23 @@ int kill_streams(const OnThreads& on_threads,
                  const std::function<bool(const stream::LiveStream&)>& pick) {
   std::atomic<int> n{0};
   if (!on_threads) return 0;
-  on_threads([&](int) {
-    stream::for_each_live_stream([&](stream::LiveStream* s) {
-      if (pick(*s)) {
-        s->kill();
-        ++n;
-      }
-      return true;
-    });
-  });
+  on_threads([&](int) { n += kill_local_streams(pick); });
   return n.load();
 }
 
 }  // namespace
+
+int kill_local_streams(const std::function<bool(const stream::LiveStream&)>& pick) {
+  int n = 0;
+  stream::for_each_live_stream([&](stream::LiveStream* s) {
+    if (pick(*s)) {
+      s->kill();
+      ++n;
+    }
+    return true;
+  });
+  return n;
+}
 
 std::string cli_session_command(const std::vector<std::string>& w,
                                 const std::vector<backend::Backend*>& backends,

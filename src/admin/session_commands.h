@@ -12,8 +12,15 @@
 namespace hearth::backend {
 class Backend;
 }
+namespace hearth::stream {
+class LiveStream;
+}
 
 namespace hearth::admin {
+
+// Kills the calling worker thread's streams that `pick` selects (they end
+// on their next turn). Returns: how many.
+int kill_local_streams(const std::function<bool(const stream::LiveStream&)>& pick);
 
 // Returns: the answer, or an empty string if `w` is not such a command.
 std::string cli_session_command(

@@ -1,6 +1,7 @@
 #include "admin/stats_admin.h"
 
 #include "admin/server_state_commands.h"
+#include "admin/session_commands.h"
 #include "backend/health_check.h"
 #include "backend/health_log.h"
 #include "backend/server.h"
@@ -43,10 +44,7 @@ bool check_action_applies(const backend::Server& s, const std::string& a) {
 void kill_server_streams(const StatSources& src, const backend::Server* s) {
   if (!src.post_all) return;
   src.post_all([s] {
-    stream::for_each_live_stream([s](stream::LiveStream* ls) {
-      if (ls->current_server() == s) ls->kill();
-      return true;
-    });
+    kill_local_streams([s](const stream::LiveStream& ls) { return ls.current_server() == s; });
   });
 }
 

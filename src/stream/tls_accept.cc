@@ -26,6 +26,12 @@ struct HandshakeWait {
   Timer timer;
 };
 
+// A handshake failed: the frontend's count and, with socket-stats, its bind line's.
+void count_failed_handshake(Frontend* fe, const net::Connection* c) {
+  const Session* s = Session::of(c);
+  fe->count(&FrontendTallies::failed_handshakes, s ? s->bind_counters : nullptr);
+}
+
 Pool<HandshakeWait>& wait_pool() {
   static Pool<HandshakeWait> p("tls_handshake");
   return p;
@@ -50,8 +56,7 @@ void finish(HandshakeWait* w, bool ok) {
   Frontend* fe = w->fe;
   HandshakeDoneFn done = w->done;
   if (!ok) {
-    const Session* s = Session::of(c);
-    fe->count(&FrontendTallies::failed_handshakes, s ? s->bind_counters : nullptr);
+    count_failed_handshake(fe, c);
     log_failure(*w, net::tls_failure(c));
   }
   wait_pool().destroy(w);
@@ -92,8 +97,7 @@ void on_timeout(Timer*, void* ctx) {
 void await_tls_handshake(net::Connection* c, Frontend* fe, HandshakeDoneFn done) {
   HandshakeWait* w = wait_pool().create();
   if (!w) {
-    const Session* s = Session::of(c);
-    fe->count(&FrontendTallies::failed_handshakes, s ? s->bind_counters : nullptr);
+    count_failed_handshake(fe, c);
     c->destroy();
     return;
   }
