@@ -96,8 +96,11 @@ TEST_P(AcceptRate, FrontendRateLimitSessionsPacesTheBacklog) {
   bool all = false;
   const int early = answered_early(h.port, 12, milliseconds{500}, milliseconds{6000}, &all);
   // The window slides: the second before still counts for a part, so a
-  // little more than 4 may go in half a second (HAProxy too); 12 without it.
-  EXPECT_LE(early, 7) << GetParam();
+  // little more than 4 may go in half a second; 12 without the limit.
+  // HAProxy's periods are whole seconds of its clock: a half second that
+  // straddles one of its second boundaries may see up to two periods' worth
+  // (8 were seen once in five runs). Hearth's window gives at most 7.
+  EXPECT_LE(early, std::string(GetParam()).empty() ? 7 : 8) << GetParam();
   EXPECT_GE(early, 1) << GetParam();
   EXPECT_TRUE(all) << GetParam() << ": a connection over the rate was lost";
   // show stat's rate_lim column.

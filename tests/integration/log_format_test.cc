@@ -42,7 +42,7 @@ std::vector<std::string> run(const std::string& binary, const std::string& proxy
   if (!h.ready()) return {};
   std::vector<std::string> lines;
   auto collect = [&](size_t n) {
-    wait_until(
+    return wait_until(
         [&] {
           lines.clear();
           for (const std::string& l : lines_with(h.output(), {tag}))
@@ -59,7 +59,9 @@ std::vector<std::string> run(const std::string& binary, const std::string& proxy
       EXPECT_TRUE(c.send(requests[i]));
       c.read_response();
     }
-    collect(i + 1);
+    EXPECT_TRUE(collect(i + 1)) << (binary.empty() ? "hearth" : binary) << ": request " << i
+                                << " logged no line tagged '" << tag << "':\n"
+                                << h.output();
   }
   return lines;
 }
