@@ -261,6 +261,7 @@ std::string RuntimeApi::help() const {
          "  shutdown frontend FE          : close its listening sockets for good (admin)\n"
          "  clear counters [all]          : reset the maximums [every counter, admin]\n"
          "  set server BE/SRV fqdn NAME   : resolve another name (admin)\n"
+         "  set server BE/SRV ssl on|off  : TLS toward it for new connections (admin)\n"
          "  set server BE/SRV addr IP [port P] : change a server's address (admin)\n"
          "  show resolvers [NAME]         : the resolvers sections' counters\n"
          "  enable server BACKEND/SERVER  : resume sending traffic to a server (admin)\n"

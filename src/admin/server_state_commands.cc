@@ -7,6 +7,7 @@
 #include "backend/server.h"
 #include "backend/server_state_apply.h"
 #include "core/clock.h"
+#include "net/transport.h"
 
 namespace hearth::admin {
 namespace {
@@ -27,6 +28,20 @@ std::string set_server_state(backend::Backend& be, backend::Server& s, const std
     return "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n";
   set_server_admin_state(be, s, state);
   return "\n";
+}
+
+// "set server B/S ssl on|off" (HAProxy 2.6, deprecated there): TLS toward
+// the server switched, for the connections opened from now on (the pooled
+// ones are dropped: set_xprt); checks keep their transport.
+std::string set_server_ssl(backend::Server& s, const std::string& arg) {
+  if (s.dynamic) return "'set server <srv> ssl' not supported on dynamic servers\n\n";
+  if (!s.tls_xprt)
+    return "'set server <srv> ssl' cannot be set.  default-server should define ssl settings\n\n";
+  if (arg != "on" && arg != "off") return "'set server <srv> ssl' expects 'on' or 'off'.\n\n";
+  const bool on = arg == "on";
+  s.use_ssl = on ? 1 : 0;
+  s.set_xprt(on ? s.tls_xprt.get() : net::raw_transport());
+  return "server ssl setting updated.\n\n";
 }
 
 }  // namespace
@@ -50,9 +65,9 @@ std::string cli_server_state_command(const std::vector<std::string>& w,
   if (w.size() > 3 && w[3] == "state") return set_server_state(*be, *s, w.size() > 4 ? w[4] : "");
   if (w.size() > 3 && w[3] == "fqdn") return cli_set_server_fqdn(w, *be, *s);
   if (w.size() > 3 && w[3] == "addr") return cli_set_server_addr(w, *be, *s);
+  if (w.size() > 3 && w[3] == "ssl") return set_server_ssl(*s, w.size() > 4 ? w[4] : "");
   return "usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | "
-         "agent-send | check-addr | check-port | fqdn | health | state | weight (Hearth has no "
-         "'ssl' form yet)\n\n";
+         "agent-send | check-addr | check-port | fqdn | health | ssl | state | weight\n\n";
 }
 
 }  // namespace hearth::admin

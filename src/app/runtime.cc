@@ -193,7 +193,7 @@ bool Runtime::check_spec(const config::ProxyConfig& p, const config::ServerConfi
   spec.names = {be->name(), be->id, s->name, s->puid};
   for (const backend::CheckStep& st : spec.program->steps) {
     if (st.rule.action != config::CheckRule::Action::kConnect || !st.rule.connect.ssl) continue;
-    if (!s->check_tls_xprt && s->xprt == net::raw_transport()) {
+    if (!s->check_tls_xprt && !s->tls_xprt) {
       errors->push_back(where(sc.loc, "server") + "server '" + sc.name +
                         "': a check rule connects with 'ssl' but the server has no TLS settings "
                         "('ssl' or 'check-ssl')");

@@ -39,20 +39,27 @@ bool checks_over_tls(const config::ServerConfig& sc) {
 
 bool set_server_tls(const config::ServerConfig& sc, const config::TlsGlobal& g, backend::Server* s,
                     std::string* err) {
+  s->use_ssl = sc.tls.use_ssl;
   const bool check_tls = sc.check && checks_over_tls(sc);
-  if (!sc.tls.enabled && !check_tls) return true;
-  const auto settings = tls_server_settings(sc.tls, g, err);
-  if (!settings) return false;
-  if (sc.tls.enabled) {
-    s->tls_xprt = net::make_tls_client_transport(*settings, err);
-    if (!s->tls_xprt) return false;
-    s->xprt = s->tls_xprt.get();
+  // "no-ssl" under a default-server with "ssl": the settings are prepared
+  // for "set server ... ssl on", as HAProxy; if they cannot be, that command
+  // says so.
+  const bool standby = !sc.tls.enabled && sc.tls.default_ssl;
+  if (!sc.tls.enabled && !check_tls && !standby) return true;
+  std::string standby_err;
+  std::string* e = sc.tls.enabled || check_tls ? err : &standby_err;
+  const auto settings = tls_server_settings(sc.tls, g, e);
+  if (!settings) return e == &standby_err;
+  if (sc.tls.enabled || standby) {
+    s->tls_xprt = net::make_tls_client_transport(*settings, sc.tls.enabled ? err : &standby_err);
+    if (!s->tls_xprt && sc.tls.enabled) return false;
+    if (sc.tls.enabled) s->set_xprt(s->tls_xprt.get());
     s->sni = sc.tls.sni;
   }
   if (!check_tls) return true;
   s->check_sni = sc.tls.check_sni;
   if (sc.tls.enabled && (!sc.tls.check_alpn || *sc.tls.check_alpn == settings->alpn)) {
-    s->check_xprt = s->xprt;  // the same context: its sessions serve both
+    s->check_xprt = s->xprt();  // the same context: its sessions serve both
     return true;
   }
   net::TlsClientSettings cs = *settings;

@@ -247,7 +247,7 @@ bool ConnPool::adopt(const HandoverInbox::Entry& e, int64_t now_ms) {
       net::Connection::create(EventLoop::current(), e.fd, srv_->address(), e.conn_flags);
   if (!c) return false;  // closed by create()
   c->addr_gen = addr_gen_;
-  if (!c->set_transport(srv_->xprt)) {
+  if (!c->set_transport(srv_->xprt())) {
     c->destroy();
     return false;
   }

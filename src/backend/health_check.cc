@@ -230,7 +230,7 @@ bool HealthCheck::start_connect(const CheckStep& s) {
     to.set_port(uint16_t(rc.port));
   }
   net::Transport* xprt = rc.is_default ? srv_->check_xprt : net::raw_transport();
-  if (rc.ssl) xprt = srv_->check_tls_xprt ? srv_->check_tls_xprt.get() : srv_->xprt;
+  if (rc.ssl) xprt = srv_->check_tls_xprt ? srv_->check_tls_xprt.get() : srv_->tls_xprt.get();
   const uint8_t pp = rc.send_proxy   ? (srv_->check_pp_version ? srv_->check_pp_version : 1)
                      : rc.is_default ? srv_->check_pp_version
                                      : 0;

@@ -102,9 +102,21 @@ class Server {
   // An SRV record filled it once (HAProxy's "FQDN set" admin bit, 0x40, which
   // stays once the slot is emptied again).
   std::atomic<bool> fqdn_set{false};
-  net::Transport* xprt = net::raw_transport();  // what carries its connections
-  // TLS toward the server ("ssl"): the transport `xprt` then points to, and
-  // the SNI expression evaluated for each new connection (null: no SNI).
+  // What carries its connections: the raw transport or tls_xprt. Switched at
+  // run time by "set server ... ssl on|off" (set_xprt), read by every worker
+  // when it opens a connection: the switch bumps addr_gen(), so pooled
+  // connections of the other kind are dropped as for an address change.
+  net::Transport* xprt() const { return xprt_.load(std::memory_order_acquire); }
+  void set_xprt(net::Transport* x) {
+    xprt_.store(x, std::memory_order_release);
+    addr_gen_.fetch_add(1, std::memory_order_release);
+  }
+  // srv_use_ssl of show servers state: 1 "ssl" (or switched on), -1 "no-ssl",
+  // 0 neither (or switched off).
+  std::atomic<int> use_ssl{0};
+  // TLS toward the server ("ssl", or a default-server with "ssl"): the
+  // transport xprt() points to while TLS is on, and the SNI expression
+  // evaluated for each new connection (null: no SNI).
   std::unique_ptr<net::Transport> tls_xprt;
   std::shared_ptr<const expr::SampleExpr> sni;
   // What carries its health checks: raw, the server's TLS transport, or one
@@ -277,6 +289,7 @@ class Server {
   net::Address addr_;
   std::string hostname_;
   std::atomic<uint32_t> addr_gen_{0};
+  std::atomic<net::Transport*> xprt_{net::raw_transport()};
 };
 
 }  // namespace hearth::backend

@@ -90,6 +90,7 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
                                   (maint ? kCheckPaused : 0)
                             : 0;
   r.port = addr.port();
+  r.use_ssl = s.use_ssl.load();
   r.check_port = s.check_port;
   r.check_addr = s.check_addr;
   if (s.agent_health.checked) {

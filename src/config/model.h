@@ -55,7 +55,11 @@ struct Timeouts {
 // ssl-default-server-options (server_ssl_keywords.cc).
 struct ServerTls {
   bool enabled = false;  // "ssl" ("no-ssl" clears it)
-  int verify = -1;       // -1 unset (ssl-server-verify decides), 0 none, 2 required
+  int use_ssl = 0;       // 1 after "ssl", -1 after "no-ssl" (show servers state's srv_use_ssl)
+  // The default-server in force had "ssl": the TLS settings are prepared even
+  // if this line says "no-ssl", so that "set server ... ssl on" may use them.
+  bool default_ssl = false;
+  int verify = -1;  // -1 unset (ssl-server-verify decides), 0 none, 2 required
   std::string verifyhost;
   std::string ca_file, crl_file, crt;           // as written (ca-base / crt-base apply)
   std::shared_ptr<const expr::SampleExpr> sni;  // "sni EXPR": evaluated per connection

@@ -281,6 +281,7 @@ void parse_server(const Directive& d, ProxySection& s, Reporter& rep) {
   sv.name = d[1];
   if (!set_address(d, sv, rep)) return;
   sv.tls.first_option = SourceLoc{};  // only options written on this line count
+  sv.tls.default_ssl = s.server_defaults.tls.enabled;
   if (!apply_options(d, 3, "server", sv, rep)) return;
   if (!sv.tls.enabled && sv.tls.check_ssl != 1 && sv.tls.first_option.line) {
     rep.error(d.loc, "server",

@@ -15,8 +15,16 @@ struct Flag {
 };
 
 const Flag kFlags[] = {
-    {"ssl", [](ServerTls& t) { t.enabled = true; }},
-    {"no-ssl", [](ServerTls& t) { t.enabled = false; }},
+    {"ssl",
+     [](ServerTls& t) {
+       t.enabled = true;
+       t.use_ssl = 1;
+     }},
+    {"no-ssl",
+     [](ServerTls& t) {
+       t.enabled = false;
+       t.use_ssl = -1;
+     }},
     {"no-ssl-reuse", [](ServerTls& t) { t.no_reuse = true; }},
     {"ssl-reuse", [](ServerTls& t) { t.no_reuse = false; }},
     {"no-tls-tickets", [](ServerTls& t) { t.no_tickets = true; }},

@@ -131,7 +131,7 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
     if (const Session* sess = Session::of(client_)) dst = sess->dst_addr(client_);
   }
   const uint32_t gen = srv_->addr_gen();  // before the address: a change between closes it later
-  scb_ = open_server_connection(srv_->target(dst ? &*dst : nullptr), srv_->xprt,
+  scb_ = open_server_connection(srv_->target(dst ? &*dst : nullptr), srv_->xprt(),
                                 mode_ ? mode_ : srv_->http_mux, app_, tasklet_, wait_,
                                 srv_->conn_opts, &bs().srv_sock);
   if (!scb_) return connect_failed(false, now_ms);  // refused at once
