@@ -262,6 +262,10 @@ class Server {
   // step of its ramp now (-1: not ramping), which its Backend refreshes.
   int slowstart_s = 0;
   std::atomic<int> warm_step{-1};
+  // The step maxconn follows: as HAProxy, counted in wall-clock seconds
+  // (the seconds the date turned since the server came back), so it moves
+  // at the turn of each second rather than each second after the return.
+  std::atomic<int> warm_maxconn_step{-1};
   // Returns: its weight as the dynamic algorithms see it, in 1/16 (the
   // configured weight times 16, less while slowstart ramps).
   int lb_weight() const {
@@ -276,7 +280,7 @@ class Server {
   // Returns: the limit on sessions now (maxconn, or the dynamic one).
   // slowstart lowers it while the server ramps up.
   int effective_maxconn() const {
-    const int step = warm_step.load(std::memory_order_relaxed);
+    const int step = warm_maxconn_step.load(std::memory_order_relaxed);
     const int max = load_maxconn();
     return step < 0 ? max : slowstart_maxconn(max, step, slowstart_s);
   }

@@ -8,6 +8,12 @@ int slowstart_step(int period_s, int64_t up_ms, int64_t now_ms) {
   return k < period_s ? int(k) : -1;
 }
 
+int slowstart_maxconn_step(int period_s, int64_t up_wall_ms, int64_t now_wall_ms) {
+  if (period_s <= 0 || up_wall_ms < 0 || now_wall_ms < up_wall_ms) return -1;
+  const int64_t k = now_wall_ms / 1000 - up_wall_ms / 1000;
+  return k < period_s ? int(k) : -1;
+}
+
 int slowstart_weight_factor(int step, int period_s) {
   if (step < 0 || period_s <= 0) return kWeightScale;
   const int f = (kWeightScale * step + period_s) / period_s;

@@ -31,6 +31,11 @@ int slowstart_step(int period_s, int64_t up_ms, int64_t now_ms);
 // The weight scale of HAProxy's dynamic algorithms (BE_WEIGHT_SCALE).
 constexpr int kWeightScale = 16;
 
+// Returns: the step maxconn follows: the wall-clock seconds turned between
+// `up_wall_ms` and `now_wall_ms` (-1 once they reach period_s, or when
+// up_wall_ms < 0).
+int slowstart_maxconn_step(int period_s, int64_t up_wall_ms, int64_t now_wall_ms);
+
 // Returns: the factor, in 1/16, a ramping weight gets at `step` (16: full).
 int slowstart_weight_factor(int step, int period_s);
 // Returns: a limit of `max` sessions at `step` (never below 1).

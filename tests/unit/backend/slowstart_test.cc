@@ -27,6 +27,16 @@ TEST(Slowstart, StepsAreWholeSecondsSinceTheServerCameBack) {
   EXPECT_EQ(slowstart_step(10, 1000, 11000), -1);  // over
 }
 
+// maxconn follows the date's seconds, as HAProxy's live limit: back at
+// 10.9 s, the second step starts at 11.0 s.
+TEST(Slowstart, MaxconnStepsTurnWithTheDate) {
+  EXPECT_EQ(slowstart_maxconn_step(4, 10900, 10999), 0);
+  EXPECT_EQ(slowstart_maxconn_step(4, 10900, 11000), 1);
+  EXPECT_EQ(slowstart_maxconn_step(4, 10900, 13999), 3);
+  EXPECT_EQ(slowstart_maxconn_step(4, 10900, 14000), -1);
+  EXPECT_EQ(slowstart_maxconn_step(4, -1, 14000), -1);
+}
+
 // HAProxy's show stat over a 10 s ramp of weight 100: 7, 13, 25, 32, 44,
 // 57, 63, 75, 82, 94, then 100 (captured from haproxy 2.6).
 TEST(Slowstart, WeightFollowsHAProxysSteps) {
