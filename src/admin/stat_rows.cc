@@ -186,6 +186,11 @@ void fill_check(StatRow& r, const backend::Server& s) {
   // As HAProxy: the statuses that carry layer 5-7 data show their code, 0 included.
   if (last.code || has_l7_data(last.status)) r.f[kCheckCode] = num(last.code);
   if (last.duration_ms >= 0) r.f[kCheckDuration] = num(last.duration_ms);
+  // As HAProxy 2.6: an on-error action has no duration, which its CSV shows
+  // as -1 read unsigned.
+  if (last.status == backend::CheckStatus::kHana) r.f[kCheckDuration] = "18446744073709551615";
+  if (s.passive.mode != backend::ObserveMode::kNone)
+    r.f[kHanafail] = num(int64_t(s.passive.failed()));
   r.f[kLastChk] = last.info;
   r.f[kCheckRise] = num(h.rise);
   r.f[kCheckFall] = num(h.fall);
@@ -202,6 +207,13 @@ void fill_times(StatRow& r, const PerThread<T>& t, const backend::TimeMax& m) {
     r.f[avg[i]] = num(backend::time_avg(t, W(i)));
     r.f[max[i]] = num(m.max[i].load(std::memory_order_relaxed));
   }
+}
+
+// Its weight as HAProxy shows it: with a dynamic algorithm the effective
+// one (slowstart lowers it), rounded up from sixteenths.
+int shown_weight(const backend::Backend& be, const backend::Server& s) {
+  if (!be.dynamic_lb()) return s.weight.load();
+  return (s.lb_weight() + backend::kWeightScale - 1) / backend::kWeightScale;
 }
 
 StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& opt,
@@ -227,7 +239,14 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
   r.f[kWretr] = num(int64_t(c.sum(&T::retries)));
   r.f[kWredis] = num(int64_t(c.sum(&T::redispatches)));
   r.f[kStatus] = server_status(s);
-  r.f[kWeight] = num(s.drain.load() ? 0 : s.weight.load());
+  r.f[kWeight] = num(s.drain.load() ? 0 : shown_weight(be, s));
+  // While slowstart ramps: the effective weight in % of the configured one.
+  if (const int step = s.warm_step.load(); step >= 0 && !s.drain.load())
+    r.f[kThrottle] =
+        num(be.dynamic_lb()
+                ? backend::slowstart_throttle(s.weight.load(),
+                                              backend::slowstart_weight_factor(step, s.slowstart_s))
+                : 100);
   r.f[kAct] = s.backup ? "0" : "1";
   r.f[kBck] = s.backup ? "1" : "0";
   fill_check(r, s);
@@ -293,7 +312,7 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
     reuse += sc.sum(&S::reused);
     if (!s->usable()) continue;
     (s->backup ? n_bck : n_act) += 1;
-    (s->backup ? w_bck : w_act) += s->weight;
+    (s->backup ? w_bck : w_act) += be.dynamic_lb() ? s->lb_weight() : s->weight.load();
     (s->backup ? u_bck : u_act) += s->weight;
   }
   r.f[kEcon] = num(int64_t(econ));
@@ -301,7 +320,9 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
   r.f[kWredis] = num(int64_t(redis));
   // As HAProxy: the active servers carry the weight, else the backups; a
   // backend without servers is UP (it may answer by itself).
-  const int weight = n_act ? w_act : w_bck;
+  int weight = n_act ? w_act : w_bck;
+  // The dynamic algorithms count in 1/16 (slowstart): shown rounded up.
+  if (be.dynamic_lb()) weight = (weight + backend::kWeightScale - 1) / backend::kWeightScale;
   r.f[kStatus] = weight > 0 || be.servers().empty() ? "UP" : "DOWN";
   r.f[kWeight] = num(weight);
   r.f[kAct] = num(n_act);

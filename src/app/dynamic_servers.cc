@@ -41,7 +41,8 @@ bool is_ip(const std::string& address) {
 std::string DynamicServers::add(backend::Backend& be, const std::string& name,
                                 const std::vector<std::string>& args) {
   std::string err;
-  std::optional<config::ServerConfig> sc = config::parse_dynamic_server(name, args, &err);
+  std::optional<config::ServerConfig> sc =
+      config::parse_dynamic_server(name, args, &err, be.settings.mode);
   if (!sc) return err + "\n\n";
   if (be.server_named(name)) return "Already exists a server with the same name in backend.\n\n";
   for (const auto& o : be.servers())

@@ -392,6 +392,10 @@ bool Runtime::fill_server(const config::ProxyConfig& p, const config::ServerConf
   s->config_maint.store(sc.disabled);
   s->check_port = sc.check_port.value_or(0);
   s->check_addr = sc.check_addr;
+  s->passive.mode = sc.observe;
+  s->passive.error_limit = sc.error_limit;
+  s->passive.on_error = sc.on_error;
+  s->slowstart_s = backend::slowstart_period_s(sc.slowstart);
   // An unchecked server's counter reads as HAProxy's: just UP, at the
   // configured rise (show servers state prints it).
   s->health.rise = sc.rise;

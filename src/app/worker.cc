@@ -196,9 +196,11 @@ void Worker::housekeeping_cb(Timer*, void* ctx) { static_cast<Worker*>(ctx)->hou
 void Worker::housekeeping() {
   tick_pools();
   // The first thread frees the stick-table entries that expired.
-  if (index_ == 0)
-    for (const auto& t : stick::all_tables())
-      t->purge_expired(MonotonicClock::instance()->now_ms());
+  if (index_ == 0) {
+    const int64_t now = MonotonicClock::instance()->now_ms();
+    for (const auto& t : stick::all_tables()) t->purge_expired(now);
+    for (const auto& be : rt_->backends) be->tick_slowstart(now);  // slowstart ramps
+  }
   if (stopping_) {
     hand_over_idle_pools();             // those kept for spared clients that are served by now
     mux::MuxH1::close_idle_incoming();  // went idle since (served, or spared in vain)

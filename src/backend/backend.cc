@@ -99,6 +99,8 @@ void Backend::finalize_locked() {
   o.allbackups = settings.allbackups;
   o.hash_method = settings.hash_type.method;
   o.hash_balance_factor = settings.hash_balance_factor;
+  has_slowstart_ = false;
+  for (Server* s : raw) has_slowstart_ |= s->slowstart_s > 0;
   lb_ = make_lb(lb_kind_, raw, o);
   history.start(MonotonicClock::instance()->now_ms(), servers_.empty() || has_weight());
 }
@@ -110,10 +112,16 @@ bool Backend::has_weight() const {
 }
 
 void Backend::servers_changed() {
-  std::lock_guard<std::mutex> g(mu_);
-  if (!servers_.empty()) history.note(MonotonicClock::instance()->now_ms(), has_weight());
-  lb_->rebuild();
-  dispatch_locked();
+  std::vector<Server*> ended;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    const int64_t now = MonotonicClock::instance()->now_ms();
+    ended = refresh_slowstart_locked(now);
+    if (!servers_.empty()) history.note(now, has_weight());
+    lb_->rebuild();
+    dispatch_locked();
+  }
+  for (Server* s : ended) log_slowstart_end(*this, *s);
 }
 
 Backend::UsableCount Backend::usable_servers() const {

@@ -137,6 +137,10 @@ class Backend {
   // no server is usable at all, every waiter is rejected rather than left to
   // its queue timeout.
   void servers_changed();
+  // slowstart (slowstart.h), from worker 0's housekeeping: when the step of
+  // a ramping server moved, servers_changed() (the weights and maxconn it
+  // gives, the queue served with the room that grew).
+  void tick_slowstart(int64_t now_ms);
   // Returns: servers usable() now, active and backup.
   struct UsableCount {
     int active = 0, backup = 0;
@@ -157,6 +161,10 @@ class Backend {
   void dispatch_locked();
   // Builds the LB algorithm anew from servers_. Requires: mu_ held.
   void finalize_locked();
+  // Sets each slowstart server's step for now_ms (backend_slowstart.cc).
+  // Returns: the servers whose ramp just ended. Requires: mu_ held.
+  std::vector<Server*> refresh_slowstart_locked(int64_t now_ms);
+  bool has_slowstart_ = false;  // some server has slowstart (set by finalize)
   // Waiters for s in particular (nullptr: those any server would do, the
   // algorithm's). Requires: mu_ held.
   size_t server_queue_locked(const Server* s);
@@ -197,5 +205,8 @@ class BackendHold {
  private:
   Backend* be_ = nullptr;
 };
+
+// Logs the end of s's slowstart ramp ("Server B/S is UP. ..."), as HAProxy.
+void log_slowstart_end(Backend& be, const Server& s);
 
 }  // namespace hearth::backend

@@ -37,6 +37,8 @@ const char* check_status_code(CheckStatus s) {
       return "SOCKERR";
     case CheckStatus::kChecked:
       return "CHECKED";
+    case CheckStatus::kHana:
+      return "HANA";
   }
   return "UNK";
 }
@@ -73,6 +75,8 @@ const char* check_status_reason(CheckStatus s) {
       return "Socket error";
     case CheckStatus::kChecked:
       return "No status change";
+    case CheckStatus::kHana:
+      return "Health analyze";
   }
   return "Unknown";
 }
@@ -184,6 +188,7 @@ void ServerHealth::note_serving(bool serving, int64_t now_ms) {
   if (serving == serving_) return;
   serving_ = serving;
   last_change_ms_ = now_ms;
+  came_up_ms_.store(serving ? now_ms : -1, std::memory_order_release);
   if (!serving) {
     down_since_ms_ = now_ms;
   } else if (down_since_ms_ >= 0) {

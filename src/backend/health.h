@@ -62,6 +62,9 @@ class HealthCounter {
   // Records one check. Returns: whether the server crossed between UP and DOWN.
   Change record(bool passed);
 
+  // Puts the value at `health` (an on-error action). Requires: 0 <= health
+  // <= rise + fall - 1.
+  void set_health(int health) { health_ = health; }
   bool up() const { return health_ >= rise_; }
   int health() const { return health_; }
   int rise() const { return rise_; }
@@ -121,6 +124,10 @@ class ServerHealth {
   void set_last_change_ms(int64_t ms);
   // Returns: when the serving state last changed (ms, monotonic clock).
   int64_t last_change_ms() const;
+  // Returns: when the server last came back into service (ms, monotonic
+  // clock), or -1 while it is out of service or has served since the start
+  // (slowstart.h).
+  int64_t came_up_ms() const { return came_up_ms_.load(std::memory_order_acquire); }
   // Returns: total time spent not serving (DOWN or in maintenance) until now_ms.
   int64_t downtime_ms(int64_t now_ms) const;
 
@@ -131,6 +138,7 @@ class ServerHealth {
   int64_t last_change_ms_ = 0;
   int64_t down_since_ms_ = -1;
   int64_t down_total_ms_ = 0;
+  std::atomic<int64_t> came_up_ms_{-1};
 };
 
 }  // namespace hearth::backend

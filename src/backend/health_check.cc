@@ -536,7 +536,17 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
     arm(now);
     return;
   }
+  record_result(status, code, info, took);
+  arm(now +
+      spread_interval(counter_.next_interval(spec_.intervals), spec_.spread_pct, check_random()));
+}
+
+// A result (a check's, or the traffic's: apply_passive) on the counter, the
+// figures the API shows, the logs and the server's state.
+void HealthCheck::record_result(CheckStatus status, int code, std::string_view info, int64_t took,
+                                int sessions) {
   const bool passed = check_passed(status);
+  if (passed) srv_->passive.clear();  // as HAProxy: errors before a passed check are forgotten
   if (const int f = forced_.exchange(-1); f >= 0)
     counter_.reset(f ? InitState::kFullyUp : InitState::kFullyDown);
   ServerHealth& h = srv_->health;
@@ -547,7 +557,7 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
   HealthCounter::Change change = counter_.record(passed);
   h.health.store(counter_.health());
   h.set_last(status, code, took, info);
-  const CheckOutcome outcome{status, code, info, took};
+  const CheckOutcome outcome{status, code, info, took, sessions};
   // log-health-checks: every result that moves the counter (a failure of a
   // server not fully DOWN, a success of one not fully UP) or whose status
   // differs from the previous check's (the first result after start-up, a
@@ -561,8 +571,6 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
   } else if (srv_->stopping.load()) {
     leave_stopping(passed, outcome);
   }
-  arm(now +
-      spread_interval(counter_.next_interval(spec_.intervals), spec_.spread_pct, check_random()));
 }
 
 void publish_server_up(Backend& be, Server& s, bool up, int64_t now_ms) {
@@ -578,7 +586,7 @@ void HealthCheck::transition(bool up, const CheckOutcome& why) {
   // Under log-health-checks the check's own line already gave the reason.
   const CheckOutcome* reason = be_->settings.log_health_checks ? nullptr : &why;
   emit_backend_event(*be_, "[WARNING]", up ? config::kLogNotice : config::kLogAlert,
-                     server_state_text(*be_, s, up, reason));
+                     server_state_text(*be_, s, up, reason, why.sessions));
   if (!up) log_if_no_server(*be_);
 }
 

@@ -34,6 +34,7 @@
 #include "backend/check_program.h"
 #include "backend/health.h"
 #include "backend/health_log.h"
+#include "backend/passive_health.h"
 #include "core/buffer.h"
 #include "core/event_loop.h"
 #include "net/address.h"
@@ -131,6 +132,10 @@ class HealthCheck {
   // agent-addr / agent-port / agent-send: the next agent checks use the
   // server's agent fields as they are now.
   void admin_agent_changed();
+  // On the check's thread: `errors` consecutive errors of the server's
+  // traffic, the last one `last`, reached error-limit while the server held
+  // `sessions` sessions: the server's on-error action (health_passive.cc).
+  void apply_passive(PassiveEvent last, int errors, int sessions);
   // Any thread: runs fn(*this) on the check's thread without waiting (the
   // stats page's admin form, which runs on a worker that must not block), or
   // at once when no loop runs the check.
@@ -165,6 +170,9 @@ class HealthCheck {
   std::string state_header() const;
   void on_deadline();
   void finish(CheckStatus status, int code, std::string_view info);
+  // `sessions`: those the server held when the cause happened (-1: now).
+  void record_result(CheckStatus status, int code, std::string_view info, int64_t took,
+                     int sessions = -1);
   void close_conn();
   void arm(int64_t at_ms);
   void apply_maintenance();

@@ -15,7 +15,8 @@ void append_check_outcome(const CheckOutcome& o, std::string* out) {
       o.status == CheckStatus::kL7Sts)
     out->append(", code: ").append(std::to_string(o.code));
   if (!o.info.empty()) out->append(", info: \"").append(o.info).append("\"");
-  out->append(", check duration: ").append(std::to_string(o.duration_ms)).append("ms");
+  if (o.duration_ms >= 0)
+    out->append(", check duration: ").append(std::to_string(o.duration_ms)).append("ms");
 }
 
 std::string check_result_text(const Backend& be, const Server& s, bool passed,
@@ -48,21 +49,22 @@ std::string usable_counts(const Backend& be, bool online) {
 
 // Hearth queues in the backend only: a server leaving has no queue of its
 // own to requeue from or leave entries in.
-std::string left_sessions(const Server& s) {
-  return " " + std::to_string(s.cur_sess.load()) +
+std::string left_sessions(const Server& s, int sessions = -1) {
+  return " " + std::to_string(sessions >= 0 ? sessions : s.cur_sess.load()) +
          " sessions active, 0 requeued, 0 remaining in queue.";
 }
 
 }  // namespace
 
-std::string server_state_text(Backend& be, const Server& s, bool up, const CheckOutcome* why) {
+std::string server_state_text(Backend& be, const Server& s, bool up, const CheckOutcome* why,
+                              int sessions) {
   std::string t = server_id(be, s) + (up ? " is UP" : " is DOWN");
   if (why) append_check_outcome(*why, &t);
   t += usable_counts(be, up);
   if (up)
     t += " 0 sessions requeued, " + std::to_string(be.queue_length()) + " total in queue.";
   else
-    t += left_sessions(s);
+    t += left_sessions(s, sessions);
   return t;
 }
 

@@ -20,7 +20,9 @@ struct CheckOutcome {
   CheckStatus status = CheckStatus::kNone;
   int code = 0;  // HTTP status of an HTTP check, else 0
   std::string_view info;
-  int64_t duration_ms = 0;
+  int64_t duration_ms = 0;  // < 0: none (an on-error action), left out of the lines
+  // The sessions the server held when the cause happened (-1: as it is now).
+  int sessions = -1;
 };
 
 // Appends ", reason: R[, code: N][, info: "I"], check duration: Dms".
@@ -37,7 +39,9 @@ std::string check_result_text(const Backend& be, const Server& s, bool passed,
 // servers online|left. ..." with the session and queue counts. `why`: the
 // check that caused it, or null (the reason is left out, as HAProxy does
 // under log-health-checks where the check's own line already gave it).
-std::string server_state_text(Backend& be, const Server& s, bool up, const CheckOutcome* why);
+// `sessions`: the sessions to report as active (-1: the server's count now).
+std::string server_state_text(Backend& be, const Server& s, bool up, const CheckOutcome* why,
+                              int sessions = -1);
 // "[Backup ]Server B/S is UP|DOWN|stopping, WHY. ..." with the counts: a
 // change an operator made ("changed from CLI").
 std::string server_state_changed_text(Backend& be, const Server& s, std::string_view state,

@@ -9,7 +9,7 @@ void BoundedLoad::refresh(const std::vector<Server*>& servers, bool backup_tier)
   for (size_t i = 0; i < servers.size(); ++i) {
     const Server* s = servers[i];
     if (s->backup != backup_tier || !s->usable()) continue;
-    eweight_[i] = int64_t(s->weight) * 16;  // HAProxy's weight scale
+    eweight_[i] = s->lb_weight();  // HAProxy's weight scale, slowstart included
     cumulative_[i] = total_;
     total_ += eweight_[i];
   }

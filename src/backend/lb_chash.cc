@@ -18,7 +18,8 @@ void ChashLb::refresh() {
   for (size_t i = 0; i < list.size(); ++i) {
     const Server* s = list[i];
     if (!in_tier(s) || !s->usable()) continue;
-    const uint32_t points = uint32_t(s->weight) * kPointsPerWeight;
+    // weight x 16 points, fewer while slowstart ramps (lb_weight is in 1/16).
+    const uint32_t points = uint32_t(s->lb_weight()) * kPointsPerWeight / kWeightScale;
     const uint32_t base = uint32_t(s->puid) * kIdRange;
     for (uint32_t j = 0; j < points; ++j) ring_.push_back({expr::full_hash(base + j), uint32_t(i)});
   }

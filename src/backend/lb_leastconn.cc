@@ -18,7 +18,7 @@ Server* LeastConnLb::pick_active(const LbRequest& /*req*/, const Server* skip) {
     const Server* s = list[i];
     if (!is_candidate(s, skip)) continue;
     const int64_t load = static_cast<int64_t>(s->cur_sess.load()) + 1;
-    const int64_t weight = s->weight;
+    const int64_t weight = s->lb_weight();
     if (best == n || load * best_weight < best_load * weight) {
       best = i;
       best_load = load;

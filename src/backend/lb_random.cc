@@ -41,7 +41,7 @@ size_t RandomLb::draw(const size_t* drawn, int ndrawn, int64_t total, const Serv
   for (size_t i = 0; i < list.size(); ++i) {
     if (!drawable(i, skip, unbounded, served) || contains(drawn, ndrawn, i)) continue;
     last = i;
-    r -= list[i]->weight;
+    r -= list[i]->lb_weight();
     if (r < 0) return i;
   }
   // A server lost its room since `total` was summed: settle for the last
@@ -60,7 +60,7 @@ Server* RandomLb::pick_active(const LbRequest& /*req*/, const Server* skip) {
     if (pass == 1) unbounded = true;
     for (size_t i = 0; i < list.size(); ++i) {
       if (!drawable(i, skip, unbounded, served)) continue;
-      total += list[i]->weight;
+      total += list[i]->lb_weight();
       ++count;
     }
     if (unbounded) break;
@@ -76,7 +76,7 @@ Server* RandomLb::pick_active(const LbRequest& /*req*/, const Server* skip) {
     drawn[d] = pos;
     Server* s = list[pos];
     const int64_t load = s->cur_sess.load();
-    const int64_t weight = s->weight;
+    const int64_t weight = s->lb_weight();
     total -= weight;
     // load/weight < best_load/best_weight, in integers.
     if (best == nullptr || load * best_weight < best_load * weight) {

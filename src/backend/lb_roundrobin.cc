@@ -13,7 +13,7 @@ Server* RoundRobinLb::pick_active(const LbRequest& /*req*/, const Server* skip) 
   int64_t total = 0;
   for (size_t i = 0; i < list.size(); ++i) {
     if (!is_candidate(list[i], skip)) continue;
-    const int64_t w = list[i]->weight;
+    const int64_t w = list[i]->lb_weight();
     credit_[i] += w;
     total += w;
     if (best == none || credit_[i] > credit_[best]) best = i;

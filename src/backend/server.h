@@ -13,6 +13,8 @@
 #include "backend/handover_inbox.h"
 #include "backend/health.h"
 #include "backend/keepalive_estimator.h"
+#include "backend/passive_health.h"
+#include "backend/slowstart.h"
 #include "backend/stat_counters.h"
 #include "core/pool.h"
 #include "net/address.h"
@@ -204,6 +206,7 @@ class Server {
   ServerCounters counters;
   ServerHealth health;
   HealthCheck* check = nullptr;  // its health check, if "check" was configured
+  PassiveHealth passive;         // observe, error-limit, on-error
   // agent-check: what the agent last said, and its check (agent_addr "" and
   // agent_port 0 without one). The agent_* fields change only on the
   // agent's thread (set server ... agent-*), which the runtime API waits for.
@@ -267,12 +270,35 @@ class Server {
     return t < int(pools.size()) ? pools[t].get() : nullptr;
   }
 
+  // slowstart (slowstart.h): its period in whole seconds (0: none), and the
+  // step of its ramp now (-1: not ramping), which its Backend refreshes.
+  int slowstart_s = 0;
+  std::atomic<int> warm_step{-1};
+  // The step maxconn follows: as HAProxy, counted in wall-clock seconds
+  // (the seconds the date turned since the server came back), so it moves
+  // at the turn of each second rather than each second after the return.
+  std::atomic<int> warm_maxconn_step{-1};
+  // Returns: its weight as the dynamic algorithms see it, in 1/16 (the
+  // configured weight times 16, less while slowstart ramps).
+  int lb_weight() const {
+    return weight.load(std::memory_order_relaxed) *
+           slowstart_weight_factor(warm_step.load(std::memory_order_relaxed), slowstart_s);
+  }
+
   bool usable() const { return serving() && !drain.load() && !stopping.load() && weight > 0; }
   // Returns: true if the server is UP and not in maintenance (weight aside).
   bool serving() const { return has_addr && up.load() && !disabled.load(); }
   bool full() const { return maxconn.load() > 0 && cur_sess.load() >= effective_maxconn(); }
   // Returns: the limit on sessions now (maxconn, or the dynamic one).
+  // slowstart lowers it while the server ramps up.
   int effective_maxconn() const {
+    const int step = warm_maxconn_step.load(std::memory_order_relaxed);
+    const int max = load_maxconn();
+    return step < 0 ? max : slowstart_maxconn(max, step, slowstart_s);
+  }
+  // Returns: the limit the backend's load gives (maxconn, or between
+  // minconn and maxconn).
+  int load_maxconn() const {
     const int maxconn = this->maxconn.load(std::memory_order_relaxed);
     if (minconn >= maxconn || !be_load) return maxconn;
     const int64_t load = be_load->load(std::memory_order_relaxed);

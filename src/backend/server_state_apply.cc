@@ -13,6 +13,8 @@ int check_status_number(CheckStatus s) {
       return 1;
     case CheckStatus::kChecked:
       return 3;
+    case CheckStatus::kHana:
+      return 4;
     case CheckStatus::kSockErr:
       return 5;
     case CheckStatus::kL4Ok:

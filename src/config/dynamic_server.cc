@@ -7,8 +7,9 @@ namespace hearth::config {
 namespace {
 
 // HAProxy 2.6's keywords for dynamic servers (management.txt, "add
-// server"), with how many values each takes. Some of them Hearth does not
-// implement; its parser refuses those by name.
+// server"), with how many values each takes (observe, error-limit, on-error
+// and slowstart included, as HAProxy 2.6 takes them). Some of them Hearth
+// does not implement; its parser refuses those by name.
 struct DynKeyword {
   const char* name;
   int values;
@@ -122,7 +123,7 @@ bool static_only(const std::string& w) {
 
 std::optional<ServerConfig> parse_dynamic_server(const std::string& name,
                                                  const std::vector<std::string>& args,
-                                                 std::string* err) {
+                                                 std::string* err, Mode mode) {
   if (name.empty() || args.empty()) {
     *err = "'server' expects <name> and <addr>[:<port>] as arguments.";
     return std::nullopt;
@@ -141,6 +142,7 @@ std::optional<ServerConfig> parse_dynamic_server(const std::string& name,
   d.words = {"server", name};
   d.words.insert(d.words.end(), args.begin(), args.end());
   detail::ProxySection section;  // no default-server: a fresh server line
+  section.proxy.mode = mode;
   ParseResult result;
   detail::Reporter rep(result);
   detail::parse_server(d, section, rep);

@@ -17,8 +17,9 @@ namespace hearth::config {
 // ("'server' expects <name> and <addr>[:<port>] as arguments.",
 // "'cookie' option is not accepted for dynamic server", "unknown keyword
 // 'x'."), else the configuration parser's message naming the keyword.
+// `mode`: the backend's (observe layer7 needs HTTP).
 std::optional<ServerConfig> parse_dynamic_server(const std::string& name,
                                                  const std::vector<std::string>& args,
-                                                 std::string* err);
+                                                 std::string* err, Mode mode = Mode::kTcp);
 
 }  // namespace hearth::config

@@ -67,6 +67,20 @@ enum class InitState {
   kFullyDown  // DOWN; `rise` passed checks bring it UP
 };
 
+// "observe": what a server's traffic tells its health (passive health checks).
+enum class ObserveMode : uint8_t {
+  kNone,    // nothing (the default)
+  kLayer4,  // connection attempts: established or failed
+  kLayer7,  // HTTP responses (and failed connections); HTTP proxies only
+};
+// "on-error": what `error-limit` consecutive errors observed do.
+enum class OnError : uint8_t {
+  kFastinter,    // only bring the next check forward to fastinter
+  kFailCheck,    // count as one failed check (the default)
+  kSuddenDeath,  // leave the server one failed check away from DOWN, then fail a check
+  kMarkDown,     // take the server DOWN at once
+};
+
 // Outcome of one health check, named as HAProxy's check_status values (also
 // what "tcp-check expect ... ok-status|error-status|tout-status" names).
 enum class CheckStatus : uint8_t {
@@ -85,6 +99,7 @@ enum class CheckStatus : uint8_t {
   kL7Sts,      // an answer with an unexpected status
   kSockErr,    // local failure: no socket, no memory, send error
   kChecked,    // an agent replied without a health state ("No status change")
+  kHana,       // errors observed in the server's traffic ("observe", "on-error")
 };
 
 // "retry-on KEYWORD...": the conditions under which a request is retried, as

@@ -140,6 +140,13 @@ struct ServerConfig {
   std::optional<int> check_port;       // "port": check this port instead
   std::string check_addr;              // "addr": check this host instead ("" = the server's)
   InitState init_state = InitState::kUp;
+  // Passive health: "observe", "error-limit", "on-error" (with check only).
+  ObserveMode observe = ObserveMode::kNone;
+  int error_limit = 10;
+  OnError on_error = OnError::kFailCheck;
+  // "slowstart": after coming back UP, weight and maxconn grow over this
+  // many ms (0: at once).
+  int64_t slowstart = 0;
   ServerTls tls;
   // PROXY protocol on its connections: send-proxy (v1), send-proxy-v2 (v2
   // wins when both are set), the v2 options (ProxyV2Opt bits), and

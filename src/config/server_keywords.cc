@@ -21,13 +21,12 @@ const char* const kSupported =
     "send-proxy-v2-ssl-cn, no-send-proxy, no-send-proxy-v2, no-send-proxy-v2-ssl, "
     "no-send-proxy-v2-ssl-cn, proxy-v2-options, check-send-proxy, resolvers, resolve-prefer, "
     "resolve-net, resolve-opts, agent-check, no-agent-check, agent-port, agent-addr, agent-inter, "
-    "agent-send";
+    "agent-send, observe, error-limit, on-error, slowstart";
 
 // HAProxy server options Hearth recognises but does not implement yet.
-const char* const kLaterOptions[] = {
-    "check-proto",    "error-limit",  "namespace",     "no-verify", "observe", "on-error",
-    "on-marked-down", "on-marked-up", "pool-low-conn", "proto",     "npn",     "allow-0rtt",
-    "slowstart",      "track",        "usesrc",        "ws"};
+const char* const kLaterOptions[] = {"check-proto",  "namespace",     "no-verify", "on-marked-down",
+                                     "on-marked-up", "pool-low-conn", "proto",     "npn",
+                                     "allow-0rtt",   "track",         "usesrc",    "ws"};
 
 // Parses the value of `opt` at d[i]; reports errors under `kw`.
 std::optional<int64_t> int_value(const Directive& d, size_t i, const std::string& kw,
@@ -90,6 +89,53 @@ bool apply_init_state(const Directive& d, size_t i, const std::string& kw, Serve
     return false;
   }
   return true;
+}
+
+// Passive health: "observe none|layer4|layer7" (layer7 in an HTTP proxy
+// only), "error-limit N" (N > 0), "on-error MODE".
+// Returns: 1 if `o` is one of them and applied, 0 if not one, -1 after an error.
+int apply_passive_option(const Directive& d, size_t v, const std::string& o, const std::string& kw,
+                         Mode mode, ServerConfig& sv, Reporter& rep) {
+  const std::string val = v < d.size() ? d[v] : "";
+  if (o == "observe") {
+    if (val == "none") {
+      sv.observe = ObserveMode::kNone;
+    } else if (val == "layer4") {
+      sv.observe = ObserveMode::kLayer4;
+    } else if (val == "layer7") {
+      if (mode != Mode::kHttp) {
+        rep.error(d.loc, kw, "option 'observe layer7' needs an HTTP proxy (mode http)");
+        return -1;
+      }
+      sv.observe = ObserveMode::kLayer7;
+    } else {
+      rep.error(d.loc, kw, "option 'observe' expects none, layer4 or layer7, got '" + val + "'");
+      return -1;
+    }
+  } else if (o == "error-limit") {
+    auto n = int_value(d, v, kw, o, 1, 2147483647, rep);
+    if (!n) return -1;
+    sv.error_limit = static_cast<int>(*n);
+  } else if (o == "on-error") {
+    if (val == "fastinter") {
+      sv.on_error = OnError::kFastinter;
+    } else if (val == "fail-check") {
+      sv.on_error = OnError::kFailCheck;
+    } else if (val == "sudden-death") {
+      sv.on_error = OnError::kSuddenDeath;
+    } else if (val == "mark-down") {
+      sv.on_error = OnError::kMarkDown;
+    } else {
+      rep.error(
+          d.loc, kw,
+          "option 'on-error' expects fastinter, fail-check, sudden-death or mark-down, got '" +
+              val + "'");
+      return -1;
+    }
+  } else {
+    return 0;
+  }
+  return 1;
 }
 
 // Applies the health check option `o`, whose value is d[v], if it is one.
@@ -173,8 +219,8 @@ bool apply_flag(const Directive& d, size_t i, ServerConfig& sv) {
 
 // Applies the options d[first..]. Returns: false after reporting the first
 // bad option (the server is then dropped).
-bool apply_options(const Directive& d, size_t first, const std::string& kw, ServerConfig& sv,
-                   Reporter& rep) {
+bool apply_options(const Directive& d, size_t first, const std::string& kw, Mode mode,
+                   ServerConfig& sv, Reporter& rep) {
   for (size_t i = first; i < d.size(); ++i) {
     const std::string& o = d[i];
     if (int tls = parse_server_tls_option(d, &i, kw, sv.tls, rep)) {
@@ -211,6 +257,12 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Serv
       auto n = int_value(d, v, kw, o, -1, 2147483647, rep);
       if (!n) return false;
       sv.max_reuse = static_cast<int>(*n);
+    } else if (o == "slowstart") {
+      auto ms = duration_value(d, v, kw, o, rep);
+      if (!ms) return false;
+      sv.slowstart = *ms;
+    } else if (int passive = apply_passive_option(d, v, o, kw, mode, sv, rep)) {
+      if (passive < 0) return false;
     } else if (o == "pool-purge-delay") {
       auto ms = duration_value(d, v, kw, o, rep);
       if (!ms) return false;
@@ -282,7 +334,7 @@ void parse_server(const Directive& d, ProxySection& s, Reporter& rep) {
   if (!set_address(d, sv, rep)) return;
   sv.tls.first_option = SourceLoc{};  // only options written on this line count
   sv.tls.default_ssl = s.server_defaults.tls.enabled;
-  if (!apply_options(d, 3, "server", sv, rep)) return;
+  if (!apply_options(d, 3, "server", s.proxy.mode, sv, rep)) return;
   if (!sv.tls.enabled && sv.tls.check_ssl != 1 && sv.tls.first_option.line) {
     rep.error(d.loc, "server",
               "server '" + sv.name + "': option '" + sv.tls.first_option_name +
@@ -290,13 +342,18 @@ void parse_server(const Directive& d, ProxySection& s, Reporter& rep) {
     return;
   }
   warn_unused_proxy_v2_options(d, sv, rep);
+  if (sv.observe != ObserveMode::kNone && !sv.check)
+    rep.warning(
+        d.loc, "server",
+        "server '" + sv.name + "': 'observe' has no effect without 'check' (as in HAProxy)");
   s.proxy.servers.push_back(std::move(sv));
 }
 
 void parse_default_server(const Directive& d, ProxySection& s, Reporter& rep) {
   if (!check_arity(d, "default-server", 2, 64, "default-server OPTION...", rep)) return;
   ServerConfig defaults = s.server_defaults;
-  if (apply_options(d, 1, "default-server", defaults, rep)) s.server_defaults = defaults;
+  if (apply_options(d, 1, "default-server", s.proxy.mode, defaults, rep))
+    s.server_defaults = defaults;
 }
 
 }  // namespace hearth::config::detail

@@ -79,6 +79,7 @@ bool HttpStream::take_response_head() {
     case mux::RxHead::kError:
       log_.term = "PH";
       if (!r.raw.empty()) capture_invalid(r, /*response=*/true);
+      note_passive(backend::PassiveEvent::kHttpHdrRsp);
       if (try_retry(config::kRetryJunkResponse, false)) return false;
       count_stick_event(stick::Event::kHttpFail);
       reply(502, true);
@@ -88,6 +89,7 @@ bool HttpStream::take_response_head() {
   }
   http::MsgHead& res = res_.head;
   if (res.interim()) {
+    note_passive(backend::http_status_event(res.status));
     fmux()->snd_head(scf_, res);  // cannot fail: it fitted in a buffer, the mux's is empty
     res.release();
     fmux()->flush(scf_);
@@ -96,6 +98,7 @@ bool HttpStream::take_response_head() {
   if (bs().retry_on & kStatusRetryBits)
     for (const StatusRetry& sr : kStatusRetry)
       if (res.status == sr.status && try_retry(sr.bit, false)) return false;
+  note_passive(backend::http_status_event(res.status));
   const bool tunnel = res.body == http::BodyKind::kTunnel;
   res_.server_keep =
       !tunnel && !(res.flags & http::kMsgClose) && conn_mode() == config::HttpConnMode::kKeepAlive;
@@ -286,7 +289,14 @@ void HttpStream::on_server_gone() {
   }
   log_.term = "SH";
   count_stick_event(stick::Event::kHttpFail);
+  const bool error = scb() && scb()->conn && (scb()->conn->flags & net::kConnError);
+  note_passive(error ? backend::PassiveEvent::kHttpReadError
+                     : backend::PassiveEvent::kHttpBrokenPipe);
   reply(502, true);
+}
+
+void HttpStream::note_passive(backend::PassiveEvent e) {
+  if (backend::Server* s = ss_.server()) backend::note_passive(*s, e);
 }
 
 // Moves response payload from the server's mux to the client's, as much as
@@ -306,6 +316,7 @@ bool HttpStream::forward_response_body() {
     if (d.error || d.eof) {
       // Invalid framing, or a payload cut short: the client must see the
       // connection end.
+      if (d.error) note_passive(backend::PassiveEvent::kHttpRsp);
       log_.term = "SD";
       abort_all();
       return false;

@@ -274,6 +274,7 @@ void HttpStream::check_timeouts() {
         if (!res_.head_done && nothing && try_retry(config::kRetryResponseTimeout, false)) return;
         if (nothing && !res_.head_done) {
           count_stick_event(stick::Event::kHttpFail);
+          note_passive(backend::PassiveEvent::kHttpReadTimeout);
           return reply(504, true);
         }
         return abort_all();

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "backend/backend.h"
+#include "backend/passive_health.h"
 #include "core/buffer.h"
 #include "core/tasklet.h"
 #include "core/timer.h"
@@ -206,6 +207,8 @@ class HttpStream : public LiveStream {
   size_t fields_added_after() const;
   bool forward_response_body();
   void on_server_gone();
+  // Reports an event of the server's traffic to its passive health.
+  void note_passive(backend::PassiveEvent e);
   // Keeps an invalid head for "show errors" (error_capture.h).
   void capture_invalid(const mux::RxHeadResult& r, bool response);
   // Splicing payload (http_splice.cc): the modes once the backend is known;

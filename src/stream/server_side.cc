@@ -1,5 +1,6 @@
 #include "stream/server_side.h"
 
+#include "backend/passive_health.h"
 #include "core/event_loop.h"
 #include "expr/sample_expr.h"
 #include "mux/mux.h"
@@ -113,6 +114,7 @@ ServerSide::State ServerSide::granted(backend::Server* s, int64_t now_ms) {
   reused_ = true;
   idle_ms_ = now_ms - c->idle_since_ms;
   srv_->counters.local().reused.add();
+  backend::note_passive(*srv_, backend::PassiveEvent::kL4Ok);
   ready_ms_ = now_ms;
   exp_ = kNever;
   return state_ = State::kReady;
@@ -181,6 +183,7 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
       ready_ms_ = now_ms;
       exp_ = kNever;
       note_conn_error(scb_->conn);
+      backend::note_passive(*srv_, backend::PassiveEvent::kL4Ok);
       return state_ = State::kReady;
     case State::kTurnAround:
       return deadline_reached(exp_, now_ms) ? connect(now_ms) : state_;
@@ -201,6 +204,7 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
 // load balancing, unless force-persist holds the session to it.
 ServerSide::State ServerSide::connect_failed(bool timeout, int64_t now_ms) {
   srv_->counters.local().connect_errors.add();
+  backend::note_passive(*srv_, backend::PassiveEvent::kL4Err);
   if (scb_) {
     net::Connection* c = scb_->conn;
     if (timeout && (c->flags & net::kConnConnected)) net::set_tls_timeout(c);  // in the handshake

@@ -62,6 +62,23 @@ TEST(DynamicServerLine, RefusesAsHAProxy) {
   EXPECT_EQ(sc->agent_send, "cookie");
 }
 
+// As HAProxy 2.6, add server takes the passive health options and
+// slowstart; observe layer7 only on an HTTP backend.
+TEST(DynamicServerLine, PassiveHealthAndSlowstart) {
+  std::string err;
+  auto sc = parse_dynamic_server("s1",
+                                 {"1.2.3.4:80", "check", "observe", "layer7", "error-limit", "4",
+                                  "on-error", "mark-down", "slowstart", "2s"},
+                                 &err, Mode::kHttp);
+  ASSERT_TRUE(sc) << err;
+  EXPECT_EQ(sc->observe, ObserveMode::kLayer7);
+  EXPECT_EQ(sc->error_limit, 4);
+  EXPECT_EQ(sc->on_error, OnError::kMarkDown);
+  EXPECT_EQ(sc->slowstart, 2000);
+  EXPECT_FALSE(parse("s1", {"1.2.3.4:80", "observe", "layer7"}, &err));  // a TCP backend
+  EXPECT_NE(err.find("observe layer7"), std::string::npos) << err;
+}
+
 TEST(DynamicServerLine, NamesWhatHearthDoesNotImplement) {
   std::string err;
   EXPECT_FALSE(parse("s1", {"1.2.3.4:80", "track", "be/s1"}, &err));

@@ -109,8 +109,8 @@ TEST(Server, Errors) {
   EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 pool-purge-delay forever\n")),
             "t.cfg:2: 'server': option 'pool-purge-delay' expects a duration such as 5s, 500ms or "
             "1m, got 'forever'");
-  EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 observe layer4\n")),
-            "t.cfg:2: 'server': server option 'observe' is not supported by Hearth yet");
+  EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 track b/x\n")),
+            "t.cfg:2: 'server': server option 'track' is not supported by Hearth yet");
   EXPECT_TRUE(has(backend("  server a 10.0.0.1:80 wieght 2\n").errors,
                   "t.cfg:2: 'server': unknown server option 'wieght'; supported: weight, maxconn"));
   EXPECT_EQ(only_error(backend("  default-server\n")),
@@ -118,6 +118,44 @@ TEST(Server, Errors) {
   EXPECT_EQ(
       only_error(backend("  default-server weight x\n")),
       "t.cfg:2: 'default-server': option 'weight' expects an integer between 0 and 256, got 'x'");
+}
+
+TEST(Server, PassiveHealthAndSlowstart) {
+  auto r = parse(
+      "defaults\n  mode http\n  default-server observe layer4 error-limit 3\n"
+      "backend b\n  server a 10.0.0.1:80 check observe layer7 on-error sudden-death slowstart "
+      "1500ms\n  server c 10.0.0.2:80 check\n  server d 10.0.0.3:80 check observe none\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  const auto& sv = r.config.proxies[0].servers;
+  EXPECT_EQ(sv.at(0).observe, ObserveMode::kLayer7);
+  EXPECT_EQ(sv.at(0).error_limit, 3);
+  EXPECT_EQ(sv.at(0).on_error, OnError::kSuddenDeath);
+  EXPECT_EQ(sv.at(0).slowstart, 1500);
+  EXPECT_EQ(sv.at(1).observe, ObserveMode::kLayer4);
+  EXPECT_EQ(sv.at(1).on_error, OnError::kFailCheck);  // HAProxy's default
+  EXPECT_EQ(sv.at(1).slowstart, 0);
+  EXPECT_EQ(sv.at(2).observe, ObserveMode::kNone);
+  EXPECT_EQ(ServerConfig{}.error_limit, 10);
+}
+
+TEST(Server, PassiveHealthRefusals) {
+  EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 check observe layer7\n")),
+            "t.cfg:2: 'server': option 'observe layer7' needs an HTTP proxy (mode http)");
+  EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 observe layer5\n")),
+            "t.cfg:2: 'server': option 'observe' expects none, layer4 or layer7, got 'layer5'");
+  EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 error-limit 0\n")),
+            "t.cfg:2: 'server': option 'error-limit' expects an integer between 1 and 2147483647, "
+            "got '0'");
+  EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 on-error reboot\n")),
+            "t.cfg:2: 'server': option 'on-error' expects fastinter, fail-check, sudden-death or "
+            "mark-down, got 'reboot'");
+  EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 slowstart soon\n")),
+            "t.cfg:2: 'server': option 'slowstart' expects a duration such as 5s, 500ms or 1m, "
+            "got 'soon'");
+  // Without check, observe does nothing: a warning, not an error.
+  auto r = backend("  server a 10.0.0.1:80 observe layer4\n");
+  EXPECT_TRUE(r.ok());
+  EXPECT_FALSE(r.warnings.empty());
 }
 
 TEST(Server, BadServerIsDropped) {
