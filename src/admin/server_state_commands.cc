@@ -6,6 +6,7 @@
 #include "backend/health_check.h"
 #include "backend/server.h"
 #include "backend/server_state_apply.h"
+#include "backend/server_track.h"
 #include "core/clock.h"
 
 namespace hearth::admin {
@@ -33,7 +34,10 @@ std::string set_server_state(backend::Backend& be, backend::Server& s, const std
 
 void set_server_admin_state(backend::Backend& be, backend::Server& s, const std::string& state) {
   const bool drain = state == "drain";
-  if (s.drain.exchange(drain) != drain) be.servers_changed();
+  if (s.drain.exchange(drain) != drain) {
+    be.servers_changed();
+    backend::propagate_to_trackers(s, MonotonicClock::instance()->now_ms());
+  }
   backend::set_server_maintenance(be, s, state == "maint");
 }
 

@@ -11,6 +11,8 @@
 #include "backend/backend.h"
 #include "backend/check_expect.h"
 #include "backend/check_http.h"
+#include "backend/server_marked.h"
+#include "backend/server_track.h"
 #include "config/log_model.h"
 #include "expr/var_access.h"
 #include "http/head_parser.h"
@@ -570,6 +572,11 @@ void publish_server_up(Backend& be, Server& s, bool up, int64_t now_ms) {
   if (!up) s.health.down_transitions.fetch_add(1, std::memory_order_relaxed);
   s.health.note_serving(s.serving(), now_ms);
   be.servers_changed();
+  if (s.in_maintenance()) return;  // maintenance already acted on its sessions
+  if (up)
+    server_marked_up(be, s);
+  else
+    server_marked_down(s);
 }
 
 void HealthCheck::transition(bool up, const CheckOutcome& why) {
@@ -580,6 +587,7 @@ void HealthCheck::transition(bool up, const CheckOutcome& why) {
   emit_backend_event(*be_, "[WARNING]", up ? config::kLogNotice : config::kLogAlert,
                      server_state_text(*be_, s, up, reason));
   if (!up) log_if_no_server(*be_);
+  propagate_to_trackers(s, loop_.load()->now_ms());
 }
 
 void HealthCheck::maintenance_changed() {
@@ -614,6 +622,7 @@ void HealthCheck::apply_maintenance() {
   if (srv_->up.exchange(counter_.up()) != counter_.up()) {
     srv_->health.note_serving(srv_->serving(), loop->now_ms());
     be_->servers_changed();
+    propagate_to_trackers(*srv_, loop->now_ms());
   }
   arm(loop->now_ms());
 }
@@ -630,10 +639,15 @@ void set_server_maintenance(Backend& be, Server& s, bool maintenance) {
     s.up.store(fresh.up());
   }
   s.disabled.store(maintenance);
+  if (maintenance && s.track.srv) s.health.health.store(0);  // as HAProxy, and it stays so
   s.health.note_serving(s.serving(), MonotonicClock::instance()->now_ms());
   be.servers_changed();
   if (s.check) s.check->maintenance_changed();
-  if (maintenance && was_down) {  // as HAProxy: nothing more is lost
+  if (maintenance) server_marked_down(s);
+  if (!maintenance && s.serving()) server_marked_up(be, s);
+  if (s.imaint.load()) {
+    // Still in maintenance through the server it tracks: nothing to log.
+  } else if (maintenance && was_down) {  // as HAProxy: nothing more is lost
     emit_backend_event(be, "[WARNING]", config::kLogNotice, maintenance_from_down_text(be, s));
   } else if (maintenance) {
     emit_backend_event(be, "[WARNING]", config::kLogAlert, maintenance_text(be, s));
@@ -641,6 +655,7 @@ void set_server_maintenance(Backend& be, Server& s, bool maintenance) {
   } else {
     emit_backend_event(be, "[WARNING]", config::kLogNotice, maintenance_left_text(be, s));
   }
+  propagate_to_trackers(s, MonotonicClock::instance()->now_ms());
 }
 
 }  // namespace hearth::backend

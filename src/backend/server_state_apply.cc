@@ -57,7 +57,7 @@ constexpr int kCheckConfigured = 0x02, kCheckEnabled = 0x04, kCheckPaused = 0x08
 
 ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_ms) {
   const ServerHealth& h = s.health;
-  const bool maint = s.disabled.load();
+  const bool maint = s.in_maintenance();
   ServerStateRow r;
   r.be_id = be.id;
   r.be_forced_id = be.id_forced ? 1 : 0;
@@ -74,7 +74,9 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   // As HAProxy: a slot an SRV record filled carries the FQDN bit (for good).
   r.fqdn = s.hostname();
   r.srvrecord = s.srv_record;
-  r.admin_state = (maint ? kAdminForcedMaint : 0) |
+  r.admin_state = (s.disabled.load() ? kAdminForcedMaint : 0) |
+                  (s.imaint.load() ? kAdminInheritMaint : 0) |
+                  (s.idrain.load() ? kAdminInheritDrain : 0) |
                   (s.config_maint.load() ? kAdminConfigMaint : 0) |
                   (s.drain.load() ? kAdminForcedDrain : 0) | (resolved ? 0 : kAdminResolveMaint) |
                   (s.fqdn_set.load() ? kAdminFqdnMaint : 0);
