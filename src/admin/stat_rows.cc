@@ -23,9 +23,9 @@ const char* mode_name(config::Mode m) { return m == config::Mode::kHttp ? "http"
 // The status column of a server: MAINT, DRAIN, NOLB, "no check", or the
 // checks' state.
 std::string server_status(const backend::Server& s) {
-  if (s.disabled.load()) return "MAINT";
-  if (s.imaint.load())  // as HAProxy: the server it tracks directly
+  if (s.imaint.load())  // as HAProxy, forced or not: the server it tracks directly
     return "MAINT (via " + s.track.be->name() + "/" + s.track.srv->name + ")";
+  if (s.disabled.load()) return "MAINT";
   if (!s.has_addr.load()) return "MAINT (resolution)";
   // As HAProxy: " (agent)" when an agent-check is configured and has not
   // said the server is up (its health is 0).

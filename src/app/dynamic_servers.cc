@@ -57,8 +57,7 @@ backend::TrackLink track_target(const std::vector<std::unique_ptr<backend::Backe
     *err = "unable to find required server '" + sv + "' for tracking.";
     return {};
   }
-  const bool checked =
-      target->health.checked || target->agent_health.checked || target->track.srv;
+  const bool checked = target->health.checked || target->agent_health.checked || target->track.srv;
   *err = backend::track_refusal(be, s, *tbe, *target, checked);
   if (!err->empty()) return {};
   return {tbe, target};
@@ -101,7 +100,8 @@ std::string DynamicServers::add(backend::Backend& be, const std::string& name,
   s->dynamic = true;
   // No dynamic cookie ("cookie ... dynamic"), as HAProxy 2.6: a response
   // from it clears the client's persistence cookie (compared side by side).
-  s->disabled.store(true);  // in maintenance until "enable server", as HAProxy
+  s->disabled.store(true);                    // in maintenance until "enable server", as HAProxy
+  if (!sc->check) s->health.health.store(0);  // as HAProxy shows it, until a change
   // Checks: built now, disabled until "enable health" / "enable agent".
   std::vector<backend::CheckSpec> specs;
   if (sc->check) {

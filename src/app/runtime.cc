@@ -403,7 +403,7 @@ bool Runtime::fill_server(const config::ProxyConfig& p, const config::ServerConf
   // configured rise (show servers state prints it).
   s->health.rise = sc.rise;
   s->health.fall = sc.fall;
-  s->health.health.store(s->health.rise);
+  s->health.health.store(sc.disabled ? 0 : s->health.rise);  // as HAProxy shows it
   backend::PoolSettings& ps = s->pool_settings;
   ps.reuse = p.http_reuse;
   if (p.timeouts.reuse_window) ps.reuse_window_ms = *p.timeouts.reuse_window;

@@ -639,7 +639,9 @@ void set_server_maintenance(Backend& be, Server& s, bool maintenance) {
     s.up.store(fresh.up());
   }
   s.disabled.store(maintenance);
-  if (maintenance && s.track.srv) s.health.health.store(0);  // as HAProxy, and it stays so
+  // As HAProxy, a server (not a tracker) entering maintenance shows a check
+  // health of 0; an unchecked one keeps it after, a checked one restarts.
+  if (maintenance && !s.track.srv) s.health.health.store(0);
   s.health.note_serving(s.serving(), MonotonicClock::instance()->now_ms());
   be.servers_changed();
   if (s.check) s.check->maintenance_changed();

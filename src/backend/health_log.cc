@@ -90,7 +90,8 @@ std::string maintenance_from_down_text(const Backend& be, const Server& s) {
 std::string maintenance_left_text(const Backend& be, const Server& s) {
   // A tracker says DOWN/READY, as HAProxy.
   const char* down = s.track.srv ? " is DOWN/READY" : " is DOWN";
-  return server_id(be, s) + (s.up.load() ? " is UP/READY" : down) + " (leaving forced maintenance).";
+  return server_id(be, s) + (s.up.load() ? " is UP/READY" : down) +
+         " (leaving forced maintenance).";
 }
 
 std::string tracked_state_text(Backend& be, const Server& s, std::string_view state,
@@ -108,6 +109,14 @@ std::string tracked_state_text(Backend& be, const Server& s, std::string_view st
 std::string tracked_maintenance_text(Backend& be, const Server& s, const std::string& via) {
   return server_id(be, s) + " is going DOWN for maintenance via " + via + usable_counts(be, false) +
          left_sessions(s);
+}
+
+std::string drain_text(Backend& be, const Server& s, bool entering, const std::string& via) {
+  if (!entering)
+    return server_id(be, s) + (s.up.load() ? " is UP" : " is DOWN") + " (leaving forced drain).";
+  return server_id(be, s) + " enters drain state" + (via.empty() ? "" : " via " + via) +
+         usable_counts(be, true) + " 0 sessions requeued, " + std::to_string(be.queue_length()) +
+         " total in queue.";
 }
 
 std::string tracked_maintenance_left_text(const Backend& be, const Server& s) {

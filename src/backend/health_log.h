@@ -59,6 +59,10 @@ std::string maintenance_left_text(const Backend& be, const Server& s);
 std::string tracked_state_text(Backend& be, const Server& s, std::string_view state,
                                const std::string& via);
 std::string tracked_maintenance_text(Backend& be, const Server& s, const std::string& via);
+// "[Backup ]Server B/S enters drain state[ via VB/VS]. ..." with the counts
+// (`entering`), or "... is UP|DOWN (leaving forced drain)." as HAProxy words
+// it for the server and for its trackers.
+std::string drain_text(Backend& be, const Server& s, bool entering, const std::string& via = "");
 // "[Backup ]Server B/S is UP|DOWN/READY|DRAIN (leaving maintenance)." (a
 // tracker whose tracked server left maintenance).
 std::string tracked_maintenance_left_text(const Backend& be, const Server& s);

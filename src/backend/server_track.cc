@@ -18,8 +18,7 @@ struct Followed {
 };
 
 Followed followed(const Server& s) {
-  return {s.up.load(), s.stopping.load(), s.in_maintenance() || !s.has_addr.load(),
-          s.draining()};
+  return {s.up.load(), s.stopping.load(), s.in_maintenance() || !s.has_addr.load(), s.draining()};
 }
 
 // Sets `t` from `f`. Returns: whether anything changed.
@@ -40,6 +39,7 @@ void follow(const Backend& sbe, Server& s, const TrackLink& tl, int64_t now_ms) 
   const bool was_maint = t.in_maintenance();
   const bool was_up = t.up.load(), was_stopping = t.stopping.load();
   const bool was_serving = t.serving();
+  const bool was_drain = t.idrain.load();
   if (!apply(t, followed(s))) return;
   t.health.note_serving(t.serving(), now_ms);
   be.servers_changed();
@@ -60,6 +60,11 @@ void follow(const Backend& sbe, Server& s, const TrackLink& tl, int64_t now_ms) 
     emit_backend_event(be, "[WARNING]", up ? config::kLogNotice : config::kLogAlert,
                        tracked_state_text(be, t, state, via));
     if (!up) log_if_no_server(be);
+  }
+  if (!was_maint && !maint && was_drain != t.idrain.load()) {
+    emit_backend_event(be, "[WARNING]", config::kLogNotice,
+                       drain_text(be, t, t.idrain.load(), via));
+    if (t.idrain.load()) log_if_no_server(be);
   }
   propagate_to_trackers(t, now_ms);
 }

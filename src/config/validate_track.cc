@@ -31,7 +31,8 @@ void validate_tracks(ParseResult& r) {
       const std::string px = slash == std::string::npos ? p.name : s.track.substr(0, slash);
       const std::string sv = slash == std::string::npos ? s.track : s.track.substr(slash + 1);
       const auto fail = [&](const std::string& msg) {
-        r.errors.push_back(Diagnostic{s.loc, "server", "'server " + p.name + "/" + s.name + "' : " + msg});
+        r.errors.push_back(
+            Diagnostic{s.loc, "server", "'server " + p.name + "/" + s.name + "' : " + msg});
       };
       const auto be = backends.find(px);
       if (be == backends.end()) {
@@ -45,7 +46,8 @@ void validate_tracks(ParseResult& r) {
       }
       const std::string name = px + "/" + sv;
       if (!target->check && !target->agent_check && target->track.empty()) {
-        fail("unable to use " + name + " for tracking as it does not have any check nor agent enabled.");
+        fail("unable to use " + name +
+             " for tracking as it does not have any check nor agent enabled.");
         continue;
       }
       const Key self{p.name, s.name};

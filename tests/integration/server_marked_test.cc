@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 #include <string>
@@ -30,12 +31,16 @@ void hold(int fd) {
   }
 }
 
-// The termination flags of the log lines of proxy `px`, in order.
+// The termination flags of the log lines of proxy `px`, sorted (a session
+// its client closed is logged when HAProxy's server side closes too, later).
 std::string terms(const std::string& out, const std::string& px) {
-  std::string t;
+  std::vector<std::string> v;
   const std::regex re("\\] " + px + " " + px + "/\\S+ [-\\d/]+ \\d+ (\\S+) ");
   for (std::sregex_iterator it(out.begin(), out.end(), re), end; it != end; ++it)
-    t += (*it)[1].str() + " ";
+    v.push_back((*it)[1].str());
+  std::sort(v.begin(), v.end());
+  std::string t;
+  for (const std::string& x : v) t += x + " ";
   return t;
 }
 
@@ -56,7 +61,7 @@ Seen run(const std::string& binary) {
                       " level admin\n"
                       "defaults\n  mode tcp\n  option tcplog\n  log stdout format raw local0\n"
                       "  timeout connect 1s\n  timeout client 30s\n  timeout server 30s\n"
-                      "listen down\n  bind 127.0.0.1:" +
+                      "listen down\n  balance first\n  bind 127.0.0.1:" +
                       std::to_string(pd) + "\n  server s1 " + srv +
                       " on-marked-down shutdown-sessions\n"
                       "  server s2 " +
