@@ -216,9 +216,19 @@ void parse_bind(const Directive& d, ProxySection& s, Reporter& rep) {
   }
   // "$NAME" / "${NAME}" outside quotes: HAProxy expands them in addresses.
   std::string addresses, err;
-  if (!expand_address_env(d[1], d.env ? *d.env : EnvLookup(), &addresses, &err)) {
+  std::vector<std::string> unset;
+  if (!expand_address_env(d[1], d.env ? *d.env : EnvLookup(), &addresses, &err, &unset)) {
     rep.error(d.loc, "bind", "address '" + d[1] + "': " + err);
     return;
+  }
+  if (!unset.empty()) {
+    if (addresses.empty()) {
+      rep.error(
+          d.loc, "bind",
+          "address '" + d[1] + "' is empty once expanded (" + unset_address_warning(unset) + ")");
+      return;
+    }
+    rep.warning(d.loc, "bind", "address '" + d[1] + "': " + unset_address_warning(unset));
   }
   const size_t before = s.proxy.binds.size();
   add_binds(addresses, d.loc, s.proxy);

@@ -54,6 +54,7 @@ class Splitter {
   bool in_word_ = false;  // true once a quote or a character started a word
   std::vector<std::string> words_;
   std::string error_;
+  std::vector<std::string> warnings_;
 };
 
 void Splitter::end_word() {
@@ -162,8 +163,10 @@ bool Splitter::expand() {
   std::optional<std::string> value = lookup(name);
   if (!value) value = fallback;
   if (!value) {
-    return fail("environment variable '" + name + "' is not set; set it, or give a default as ${" +
-                name + "-value}");
+    warnings_.push_back("environment variable '" + name +
+                        "' is not set: it expands to an empty string (give a default as ${" + name +
+                        "-value})");
+    value.emplace();
   }
   emit_value(*value, split_words);
   pos_ = p;
@@ -219,6 +222,7 @@ SplitResult Splitter::run() {
   SplitResult r;
   r.words = std::move(words_);
   r.error = std::move(error_);
+  r.warnings = std::move(warnings_);
   return r;
 }
 

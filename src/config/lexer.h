@@ -12,8 +12,10 @@
 //     backslash is kept as written (so regexes like \d survive);
 //   - quoted and unquoted parts concatenate: a"b c"'d' is one word.
 // The pseudo-variables ${.FILE}, ${.LINE} and ${.SECTION} name the current
-// position. Unlike HAProxy, an unset variable without a default is an error
-// rather than an empty string: a silently empty address or path is a trap.
+// position. An unset variable without a default expands to an empty string,
+// as in HAProxy (configurations rely on it: VTest leaves the macros of servers
+// it never starts as ${NAME}); the result carries a warning naming it, since
+// a silently empty address or path is a trap.
 #include <functional>
 #include <optional>
 #include <string>
@@ -36,8 +38,9 @@ struct LineContext {
 };
 
 struct SplitResult {
-  std::vector<std::string> words;  // complete words found before any error
-  std::string error;               // empty on success; says what to write instead
+  std::vector<std::string> words;     // complete words found before any error
+  std::string error;                  // empty on success; says what to write instead
+  std::vector<std::string> warnings;  // one per unset variable expanded to nothing
   bool ok() const { return error.empty(); }
 };
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "config/keywords.h"
+#include "config/server_address.h"
 
 namespace hearth::config {
 
@@ -71,6 +72,7 @@ std::string udp_address(std::string_view a, bool v6, std::string* err) {
     if (colon != std::string_view::npos) port = std::string(a.substr(colon + 1));
     if (several) host = "[" + host + "]";
   }
+  if (host.empty() && !a.empty()) host = "0.0.0.0";  // ":PORT": any address, as HAProxy
   if (host.empty() || host == "[]") return *err = "expects an address", "";
   int p = 514;
   if (!port.empty() && ((p = small_int(port)) < 1 || p > 65535))
@@ -80,8 +82,20 @@ std::string udp_address(std::string_view a, bool v6, std::string* err) {
 
 // TARGET into `t`. Returns: false after reporting.
 bool parse_target(const Directive& d, LogTarget& t, Reporter& rep) {
-  std::string_view a = d[1];
-  std::string err;
+  // "$NAME" / "${NAME}" outside quotes: HAProxy expands them in addresses.
+  std::string expanded, err;
+  std::vector<std::string> unset;
+  if (!expand_address_env(d[1], d.env ? *d.env : EnvLookup(), &expanded, &err, &unset))
+    return rep.error(d.loc, "log", "target '" + d[1] + "': " + err), false;
+  if (!unset.empty()) {
+    if (expanded.empty())
+      return rep.error(d.loc, "log",
+                       "target '" + d[1] + "' is empty once expanded (" +
+                           unset_address_warning(unset) + ")"),
+             false;
+    rep.warning(d.loc, "log", "target '" + d[1] + "': " + unset_address_warning(unset));
+  }
+  std::string_view a = expanded;
   if (a == "stdout" || a == "stderr") {
     t.kind = LogTarget::Kind::kFd;
     t.fd = a == "stdout" ? 1 : 2;

@@ -120,6 +120,8 @@ void ConfigParser::parse_line(std::string_view line, const SourceLoc& loc) {
     return;
   }
   if (split.words.empty()) return;
+  if (!conds_.skipping())
+    for (const std::string& w : split.warnings) rep_.warning(loc, split.words[0], w);
   Directive d{loc, std::move(split.words), &env_};
   // Pattern references record the line of each ACL and map using them.
   expr::set_load_origin(loc.file, loc.line);

@@ -11,7 +11,7 @@ bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9'); }
 }  // namespace
 
 bool expand_address_env(std::string_view text, const EnvLookup& env, std::string* out,
-                        std::string* err) {
+                        std::string* err, std::vector<std::string>* unset) {
   out->clear();
   for (size_t i = 0; i < text.size();) {
     if (text[i] != '$') {
@@ -36,14 +36,21 @@ bool expand_address_env(std::string_view text, const EnvLookup& env, std::string
       ++p;
     }
     std::optional<std::string> value = env ? env(name) : std::nullopt;
-    if (!value) {
-      *err = "environment variable '" + name + "' is not set";
-      return false;
-    }
-    *out += *value;
+    if (value)
+      *out += *value;
+    else
+      unset->push_back(name);
     i = p;
   }
   return true;
+}
+
+std::string unset_address_warning(const std::vector<std::string>& unset) {
+  if (unset.empty()) return "";
+  std::string names;
+  for (const std::string& n : unset) names += (names.empty() ? "'" : ", '") + n + "'";
+  return "environment variable" + std::string(unset.size() > 1 ? "s " : " ") + names +
+         (unset.size() > 1 ? " are" : " is") + " not set: expanded to an empty string";
 }
 
 std::string split_server_port(std::string_view address, ServerPort* port, std::string* err) {
@@ -69,6 +76,7 @@ std::string split_server_port(std::string_view address, ServerPort* port, std::s
     *err = "missing address";
     return "";
   }
+  if (host.empty()) host = "0.0.0.0";  // ":PORT": any address, as HAProxy
   std::string_view p = rest.empty() ? rest : rest.substr(1);
   if (p.empty()) {
     port->from_client = true;  // "HOST" or "HOST:": the client's port

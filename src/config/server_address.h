@@ -5,6 +5,7 @@
 // done once at load and the runtime only adds the client's port when needed.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/lexer.h"
 
@@ -12,11 +13,15 @@ namespace hearth::config {
 
 // Expands "$NAME" and "${NAME}" in an address written outside quotes (HAProxy
 // expands them there too). A name is a letter or '_' followed by letters,
-// digits and '_'. Unlike HAProxy, an unset variable is an error, as everywhere
-// else in Hearth, rather than an empty string.
+// digits and '_'. An unset variable expands to an empty string, as in HAProxy;
+// its name is appended to *unset (for the caller's warning).
 // Returns: true with *out set, or false with *err saying what is wrong.
 bool expand_address_env(std::string_view text, const EnvLookup& env, std::string* out,
-                        std::string* err);
+                        std::string* err, std::vector<std::string>* unset);
+
+// Returns: the warning for an address in which `unset` variables expanded to
+// nothing (empty when none did).
+std::string unset_address_warning(const std::vector<std::string>& unset);
 
 // What a server address says about the port to connect to.
 struct ServerPort {

@@ -254,9 +254,21 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Serv
 // Expands the address word d[2] and splits its port (server_address.h).
 bool set_address(const Directive& d, ServerConfig& sv, Reporter& rep) {
   std::string expanded, err;
-  if (!expand_address_env(d[2], d.env ? *d.env : EnvLookup(), &expanded, &err)) {
+  std::vector<std::string> unset;
+  if (!expand_address_env(d[2], d.env ? *d.env : EnvLookup(), &expanded, &err, &unset)) {
     rep.error(d.loc, "server", "server '" + sv.name + "': address '" + d[2] + "': " + err);
     return false;
+  }
+  if (!unset.empty()) {
+    if (expanded.empty()) {  // HAProxy refuses this one too
+      rep.error(d.loc, "server",
+                "server '" + sv.name + "': address '" + d[2] + "' is empty once expanded (" +
+                    unset_address_warning(unset) + ")");
+      return false;
+    }
+    rep.warning(
+        d.loc, "server",
+        "server '" + sv.name + "': address '" + d[2] + "': " + unset_address_warning(unset));
   }
   ServerPort port;
   sv.address = split_server_port(expanded, &port, &err);

@@ -101,11 +101,16 @@ TEST(Lexer, DefaultValueUsedOnlyWhenUnset) {
   EXPECT_EQ(split("\"${A-}x\"").words, (Words{"x"}));
 }
 
-TEST(Lexer, UnsetVariableWithoutDefaultIsAnErrorNamingIt) {
-  auto r = split("bind \"${NOPE}\"");
-  EXPECT_FALSE(r.ok());
-  EXPECT_NE(r.error.find("'NOPE' is not set"), std::string::npos) << r.error;
-  EXPECT_EQ(r.words, (Words{"bind"}));
+// As HAProxy: an unset variable without a default is an empty string (the
+// word stays, empty); a warning names it.
+TEST(Lexer, UnsetVariableWithoutDefaultIsEmptyWithAWarningNamingIt) {
+  auto r = split("bind \"${NOPE}\" \"a${NOPE}b\" \"$NOPE2\"");
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.words, (Words{"bind", "", "ab", ""}));
+  ASSERT_EQ(r.warnings.size(), 3u);
+  EXPECT_NE(r.warnings[0].find("'NOPE' is not set"), std::string::npos) << r.warnings[0];
+  EXPECT_NE(r.warnings[2].find("'NOPE2' is not set"), std::string::npos) << r.warnings[2];
+  EXPECT_TRUE(split("x \"${A-}\"").warnings.empty());
 }
 
 TEST(Lexer, PseudoVariablesNameThePosition) {

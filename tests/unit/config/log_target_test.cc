@@ -53,6 +53,19 @@ TEST(LogTarget, Targets) {
   EXPECT_EQ(t.fd, 7);
 }
 
+// Addresses expand "${NAME}" outside quotes, as HAProxy; unset ones are
+// empty (HAProxy's reg-tests log to "${S1_addr}:${S1_port}" of a server they
+// never declare): ":" is any address on the syslog port.
+TEST(LogTarget, EnvironmentInTheAddress) {
+  auto r = global("  log ${HEARTH_UNSET_A}:${HEARTH_UNSET_P} local0\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(r.config.global.logs.at(0).address, "0.0.0.0:514");
+  EXPECT_TRUE(has(r.warnings, "t.cfg:2: 'log'", "'HEARTH_UNSET_A', 'HEARTH_UNSET_P' are not set"))
+      << dump(r.warnings);
+  EXPECT_TRUE(has(global("  log ${HEARTH_UNSET_A} local0\n").errors, "t.cfg:2: 'log'",
+                  "is empty once expanded"));
+}
+
 TEST(LogTarget, Options) {
   LogTarget t = one("log 127.0.0.1 local0");
   EXPECT_EQ(t.maxlen, 1024);

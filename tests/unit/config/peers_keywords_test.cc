@@ -62,6 +62,21 @@ TEST(PeersSection, ReadsPeersBindAndTables) {
   EXPECT_FALSE(bt->srvkey_addr);
 }
 
+// Addresses expand "${NAME}" outside quotes; an unset one is empty, as in
+// HAProxy (whose reg-tests name peers they start later), with a warning.
+TEST(PeersSection, EnvironmentInPeerAddresses) {
+  auto r = parse(
+      "peers mesh\n  server A\n  server B ${HEARTH_UNSET_H}:${HEARTH_UNSET_P}\n"
+      "  peer C 127.0.0.1:${HEARTH_UNSET_P}2\n");
+  ASSERT_TRUE(r.errors.empty()) << testing::dump(r.errors);
+  const PeersConfig& p = r.config.peers.at(0);
+  EXPECT_EQ(p.peers.at(1).address, ":0");
+  EXPECT_EQ(p.peers.at(2).address, "127.0.0.1:2");
+  EXPECT_TRUE(
+      has(r.warnings, "t.cfg:3: 'server'", "'HEARTH_UNSET_H', 'HEARTH_UNSET_P' are not set"))
+      << testing::dump(r.warnings);
+}
+
 TEST(PeersSection, TableReferencesCountPeersTablesAfterProxies) {
   auto r = parse(
       "peers p\n  server A\n  table t type ip size 10\n"

@@ -11,6 +11,7 @@ namespace hearth::config {
 namespace {
 
 using testing::dump;
+using testing::has;
 using testing::only_error;
 using testing::parse;
 
@@ -179,10 +180,14 @@ TEST(Sections, UnsupportedSectionReportedOnceAndSkipped) {
 }
 
 TEST(Sections, LexerErrorsNameFileAndLine) {
-  auto r = parse("global\n  pidfile \"${PIDDIR}/h.pid\"\n");
-  EXPECT_EQ(only_error(r),
-            "t.cfg:2: 'pidfile': environment variable 'PIDDIR' is not set; set it, or give a "
-            "default as ${PIDDIR-value}");
+  auto r = parse("global\n  pidfile \"${PIDDIR\"\n");
+  EXPECT_EQ(only_error(r), "t.cfg:2: 'pidfile': unterminated '${PIDDIR': expects '}'");
+  // An unset variable is empty, as in HAProxy, with a warning.
+  r = parse("global\n  pidfile \"${PIDDIR}/h.pid\"\n");
+  EXPECT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(r.config.global.pidfile, "/h.pid");
+  EXPECT_TRUE(has(r.warnings, "t.cfg:2: 'pidfile'", "environment variable 'PIDDIR' is not set"))
+      << dump(r.warnings);
 }
 
 TEST(Sections, EnvironmentExpandsInValues) {

@@ -32,10 +32,18 @@ TEST(ServerAddressEnv, UnquotedReferencesAreExpandedAsHaproxyDoes) {
   EXPECT_EQ(s.at(3).address, "pre1.2.5:82");
 }
 
-TEST(ServerAddressEnv, UnsetOrMalformedReferencesAreErrors) {
-  auto r = backend_env("  server a ${NOPE}:80\n", {});
-  EXPECT_TRUE(has(r.errors, "t.cfg:2: 'server'", "environment variable 'NOPE' is not set"))
-      << dump(r.errors);
+// As HAProxy: unset references are empty (":PORT" is any address, ":" also
+// the client's port), with a warning; an address left empty is refused.
+TEST(ServerAddressEnv, UnsetReferencesAreEmptyMalformedOnesAreErrors) {
+  auto r = backend_env("  server a ${NOPE}:80\n  server b ${NOPE}:${NOPE}\n", {});
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(r.config.proxies[0].servers.at(0).address, "0.0.0.0:80");
+  EXPECT_EQ(r.config.proxies[0].servers.at(1).address, "0.0.0.0:0");
+  EXPECT_TRUE(r.config.proxies[0].servers.at(1).port_from_client);
+  EXPECT_TRUE(has(r.warnings, "t.cfg:2: 'server'", "environment variable 'NOPE' is not set"))
+      << dump(r.warnings);
+  r = backend_env("  server a ${NOPE}\n", {});
+  EXPECT_TRUE(has(r.errors, "t.cfg:2: 'server'", "is empty once expanded")) << dump(r.errors);
   r = backend_env("  server a ${XA-1.2.3.4}:80\n", {{"XA", "x"}});
   EXPECT_TRUE(has(r.errors, "t.cfg:2: 'server'", "expects '}'")) << dump(r.errors);
   r = backend_env("  server a $1:80\n", {});
@@ -51,9 +59,13 @@ TEST(BindAddressEnv, UnquotedReferencesAreExpandedAsHaproxyDoes) {
   ASSERT_EQ(b.size(), 2u);
   EXPECT_EQ(b[0].address, "127.0.0.1:8001");
   EXPECT_EQ(b[1].address, ":8002");
-  r = parse_string("frontend f\n  bind 127.0.0.1:${NOPE}\n", "t.cfg", fake_env({}));
-  EXPECT_TRUE(has(r.errors, "t.cfg:2: 'bind'", "environment variable 'NOPE' is not set"))
-      << dump(r.errors);
+  r = parse_string("frontend f\n  bind ${NOPE}:8003\n", "t.cfg", fake_env({}));
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(r.config.proxies[0].binds.at(0).address, ":8003");
+  EXPECT_TRUE(has(r.warnings, "t.cfg:2: 'bind'", "environment variable 'NOPE' is not set"))
+      << dump(r.warnings);
+  r = parse_string("frontend f\n  bind ${NOPE}\n", "t.cfg", fake_env({}));
+  EXPECT_TRUE(has(r.errors, "t.cfg:2: 'bind'", "is empty once expanded")) << dump(r.errors);
 }
 
 TEST(ServerAddressPort, MissingZeroAndRelativePortsComeFromTheClient) {
