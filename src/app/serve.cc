@@ -37,9 +37,9 @@
 #include "net/hello_capture.h"
 #include "net/socket_export.h"
 #include "net/tls_stats.h"
+#include "stream/live_stream.h"
 #include "stream/rewrite_budget.h"
 #include "stream/stats_service.h"
-#include "stream/live_stream.h"
 #include "stream/stream.h"
 
 namespace hearth::app {

@@ -173,7 +173,7 @@ class Server {
   int maxqueue = 0;
   const std::atomic<int64_t>* be_load = nullptr;
   bool backup = false;
-  bool non_stick = false;             // "non-stick": stick store rules do not store it
+  bool non_stick = false;  // "non-stick": stick store rules do not store it
   // on-marked-down shutdown-sessions, on-marked-up shutdown-backup-sessions
   // (server_marked.h). Set at load.
   bool shutdown_on_down = false;
@@ -199,7 +199,7 @@ class Server {
   int check_port = 0;      // "port" of its checks as configured (0: the server's)
   std::string check_addr;  // "addr" of its checks as configured ("": the server's)
   int iweight = 1;  // the weight the configuration gave (weight may differ after a state file)
-  std::atomic<bool> up{true};    // the health checks' verdict; always true unchecked
+  std::atomic<bool> up{true};  // the health checks' verdict; always true unchecked
   // "track": the server whose state it follows (srv null: none; it then runs
   // no check of its own), and the servers following its own, newest first
   // as HAProxy. Changed at load, or by add/del server with the workers

@@ -13,10 +13,10 @@
 #include "config/keywords.h"
 #include "config/parse_context.h"
 #include "config/table_refs.h"
-#include "expr/server_ref.h"
 #include "config/userlist_section.h"
 #include "expr/event_sink.h"
 #include "expr/pattern_ref.h"
+#include "expr/server_ref.h"
 
 namespace hearth::config {
 namespace detail {
@@ -92,7 +92,7 @@ class ConfigParser {
   UserlistSection scratch_userlist_;      // takes the lines after an invalid header
   expr::UserlistRefScope userlist_refs_;  // userlist arguments met while parsing
   std::vector<PendingUserlistRef> pending_refs_;
-  expr::TableRefScope table_refs_;  // stick-table arguments met while parsing
+  expr::TableRefScope table_refs_;    // stick-table arguments met while parsing
   expr::ServerRefScope server_refs_;  // [backend/]server arguments of fetches
   std::vector<PendingTableRef> pending_tables_;
 };

@@ -25,8 +25,8 @@ const char* const kSupported =
 
 // HAProxy server options Hearth recognises but does not implement yet.
 const char* const kLaterOptions[] = {
-    "check-proto",    "error-limit",  "namespace",     "no-verify", "observe", "on-error",
-    "pool-low-conn", "proto", "npn", "allow-0rtt", "slowstart", "usesrc", "ws"};
+    "check-proto", "error-limit", "namespace",  "no-verify", "observe", "on-error", "pool-low-conn",
+    "proto",       "npn",         "allow-0rtt", "slowstart", "usesrc",  "ws"};
 
 // Parses the value of `opt` at d[i]; reports errors under `kw`.
 std::optional<int64_t> int_value(const Directive& d, size_t i, const std::string& kw,

@@ -4,8 +4,8 @@
 #include "config/proxy_ids.h"
 #include "config/validate_binds.h"
 #include "config/validate_checks.h"
-#include "config/validate_track.h"
 #include "config/validate_log.h"
+#include "config/validate_track.h"
 
 namespace hearth::config {
 namespace {

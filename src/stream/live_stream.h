@@ -64,10 +64,9 @@ std::string describe_stream(const void* id, const net::Connection* client, const
 // `phase_letter` ('R', 'Q', 'C', 'H', 'D', 'L', 'T', or '-': a TCP stream
 // established) for `cause` ('K', 'D' or 'U').
 inline const char* killed_term(char phase_letter, char cause = 'K') {
-  static const char* const kTerms[3][8] = {
-      {"KR", "KQ", "KC", "KH", "KD", "KL", "KT", "K-"},
-      {"DR", "DQ", "DC", "DH", "DD", "DL", "DT", "D-"},
-      {"UR", "UQ", "UC", "UH", "UD", "UL", "UT", "U-"}};
+  static const char* const kTerms[3][8] = {{"KR", "KQ", "KC", "KH", "KD", "KL", "KT", "K-"},
+                                           {"DR", "DQ", "DC", "DH", "DD", "DL", "DT", "D-"},
+                                           {"UR", "UQ", "UC", "UH", "UD", "UL", "UT", "U-"}};
   const int c = cause == 'D' ? 1 : cause == 'U' ? 2 : 0;
   static const char kPhases[] = "RQCHDLT-";
   int p = 4;  // D
