@@ -60,7 +60,7 @@ void PromExporter::render_hearth(std::string& out, const PromQuery& q) const {
   std::vector<backend::Server*> servers;
   for (const backend::Backend* b : src_.backends)
     for (const auto& s : b->servers()) {
-      if (q.no_maint && (s->disabled.load() || !s->has_addr)) continue;
+      if (q.no_maint && (s->in_maintenance() || !s->has_addr)) continue;
       refs.push_back({b, s.get()});
       servers.push_back(s.get());
     }

@@ -4,8 +4,11 @@
 #include "admin/resolver_commands.h"
 #include "backend/backend.h"
 #include "backend/health_check.h"
+#include "backend/health_log.h"
 #include "backend/server.h"
 #include "backend/server_state_apply.h"
+#include "backend/server_track.h"
+#include "config/log_model.h"
 #include "core/clock.h"
 #include "net/transport.h"
 
@@ -48,7 +51,16 @@ std::string set_server_ssl(backend::Server& s, const std::string& arg) {
 
 void set_server_admin_state(backend::Backend& be, backend::Server& s, const std::string& state) {
   const bool drain = state == "drain";
-  if (s.drain.exchange(drain) != drain) be.servers_changed();
+  if (s.drain.exchange(drain) != drain) {
+    be.servers_changed();
+    // As HAProxy: a line unless maintenance speaks instead (entering it, or in it).
+    if (!s.in_maintenance() && state != "maint") {
+      backend::emit_backend_event(be, "[WARNING]", config::kLogNotice,
+                                  backend::drain_text(be, s, drain));
+      if (drain) backend::log_if_no_server(be);
+    }
+    backend::propagate_to_trackers(s, MonotonicClock::instance()->now_ms());
+  }
   backend::set_server_maintenance(be, s, state == "maint");
 }
 

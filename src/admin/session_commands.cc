@@ -58,11 +58,11 @@ int kill_streams(const OnThreads& on_threads,
 
 }  // namespace
 
-int kill_local_streams(const std::function<bool(const stream::LiveStream&)>& pick) {
+int kill_local_streams(const std::function<bool(const stream::LiveStream&)>& pick, char cause) {
   int n = 0;
   stream::for_each_live_stream([&](stream::LiveStream* s) {
     if (pick(*s)) {
-      s->kill();
+      s->kill(cause);
       ++n;
     }
     return true;

@@ -19,8 +19,10 @@ class LiveStream;
 namespace hearth::admin {
 
 // Kills the calling worker thread's streams that `pick` selects (they end
-// on their next turn). Returns: how many.
-int kill_local_streams(const std::function<bool(const stream::LiveStream&)>& pick);
+// on their next turn, `cause` as their first termination flag). Returns: how
+// many.
+int kill_local_streams(const std::function<bool(const stream::LiveStream&)>& pick,
+                       char cause = 'K');
 
 // Returns: the answer, or an empty string if `w` is not such a command.
 std::string cli_session_command(

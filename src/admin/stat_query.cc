@@ -64,7 +64,7 @@ bool stat_row_selected(const StatQuery& q, const StatProxy& px, const StatRow& r
   if (row.type != StatType::kServer) return true;
   if (q.sid != -1 && row.srv && row.srv->puid != q.sid) return false;
   if (row.srv && q.up_only && !row.srv->serving()) return false;
-  if (row.srv && q.no_maint && (row.srv->disabled.load() || !row.srv->has_addr.load()))
+  if (row.srv && q.no_maint && (row.srv->in_maintenance() || !row.srv->has_addr.load()))
     return false;
   return true;
 }

@@ -4,6 +4,7 @@
 
 #include "backend/health_check.h"
 #include "backend/lb.h"
+#include "backend/server_track.h"
 #include "core/clock.h"
 
 namespace hearth::admin {
@@ -22,14 +23,21 @@ const char* mode_name(config::Mode m) { return m == config::Mode::kHttp ? "http"
 // The status column of a server: MAINT, DRAIN, NOLB, "no check", or the
 // checks' state.
 std::string server_status(const backend::Server& s) {
+  if (s.imaint.load())  // as HAProxy, forced or not: the server it tracks directly
+    return "MAINT (via " + s.track.be->name() + "/" + s.track.srv->name + ")";
   if (s.disabled.load()) return "MAINT";
   if (!s.has_addr.load()) return "MAINT (resolution)";
   // As HAProxy: " (agent)" when an agent-check is configured and has not
   // said the server is up (its health is 0).
   const bool agent_on = s.agent_health.checked && s.agent_health.enabled.load();
   const std::string by_agent = agent_on && s.agent_health.health.load() == 0 ? " (agent)" : "";
-  if (s.drain.load() && s.up.load()) return "DRAIN" + by_agent;
+  if (s.draining() && s.up.load()) return "DRAIN" + by_agent;
   if (s.stopping.load() && s.up.load()) return "NOLB" + by_agent;
+  if (s.track.srv) {  // as HAProxy: the checks at the end of its chain, its own state
+    const backend::ServerHealth& h = backend::track_root(s).health;
+    if (h.checked && h.enabled.load())
+      return backend::health_status_text(h.health.load(), h.rise, h.fall, s.up.load()) + by_agent;
+  }
   // Unchecked, or its checks disabled from the runtime API.
   if (!s.health.checked || !s.health.enabled.load()) {
     if (!s.up.load()) return "DOWN" + by_agent;  // an agent or an operator took it down
@@ -239,14 +247,15 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
   r.f[kWretr] = num(int64_t(c.sum(&T::retries)));
   r.f[kWredis] = num(int64_t(c.sum(&T::redispatches)));
   r.f[kStatus] = server_status(s);
-  r.f[kWeight] = num(s.drain.load() ? 0 : shown_weight(be, s));
+  r.f[kWeight] = num(s.draining() ? 0 : shown_weight(be, s));
   // While slowstart ramps: the effective weight in % of the configured one.
-  if (const int step = s.warm_step.load(); step >= 0 && !s.drain.load())
+  if (const int step = s.warm_step.load(); step >= 0 && !s.draining())
     r.f[kThrottle] =
         num(be.dynamic_lb()
                 ? backend::slowstart_throttle(s.weight.load(),
                                               backend::slowstart_weight_factor(step, s.slowstart_s))
                 : 100);
+  if (s.track.srv) r.f[kTracked] = s.track.be->name() + "/" + s.track.srv->name;
   r.f[kAct] = s.backup ? "0" : "1";
   r.f[kBck] = s.backup ? "1" : "0";
   fill_check(r, s);

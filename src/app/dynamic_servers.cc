@@ -9,6 +9,7 @@
 #include "app/worker.h"
 #include "backend/backend.h"
 #include "backend/health_check.h"
+#include "backend/server_track.h"
 #include "config/dynamic_server.h"
 #include "core/clock.h"
 
@@ -34,6 +35,32 @@ bool is_ip(const std::string& address) {
   unsigned char buf[16];
   return h.empty() || h == "*" || inet_pton(AF_INET, h.c_str(), buf) == 1 ||
          inet_pton(AF_INET6, h.c_str(), buf) == 1;
+}
+
+// The server that "track [<backend>/]<server>" of new server `s` of `be`
+// names (null: none, with HAProxy's refusal in *err).
+backend::TrackLink track_target(const std::vector<std::unique_ptr<backend::Backend>>& backends,
+                                backend::Backend& be, const backend::Server& s,
+                                const std::string& track, std::string* err) {
+  const size_t slash = track.find('/');
+  const std::string px = slash == std::string::npos ? be.name() : track.substr(0, slash);
+  const std::string sv = slash == std::string::npos ? track : track.substr(slash + 1);
+  backend::Backend* tbe = nullptr;
+  for (const auto& b : backends)
+    if (b->name() == px) tbe = b.get();
+  if (!tbe) {
+    *err = "unable to find required proxy '" + px + "' for tracking.";
+    return {};
+  }
+  backend::Server* target = tbe->server_named(sv);
+  if (!target) {
+    *err = "unable to find required server '" + sv + "' for tracking.";
+    return {};
+  }
+  const bool checked = target->health.checked || target->agent_health.checked || target->track.srv;
+  *err = backend::track_refusal(be, s, *tbe, *target, checked);
+  if (!err->empty()) return {};
+  return {tbe, target};
 }
 
 }  // namespace
@@ -64,12 +91,18 @@ std::string DynamicServers::add(backend::Backend& be, const std::string& name,
       !rt_->fill_server(*p, *sc, &be, cfg_->global.tls, s.get(), &errors))
     return bare(errors.front()) + "\n\n";
   if (!sc->check_send_proxy) s->check_pp_version = 0;
+  backend::TrackLink tracked;
+  if (!sc->track.empty()) {
+    tracked = track_target(rt_->backends, be, *s, sc->track, &err);
+    if (!tracked.srv) return err + "\n\n";
+  }
   s->puid = sc->id ? sc->id : be.free_puid();  // before the checks, which name it
   s->puid_forced = sc->id != 0;
   s->dynamic = true;
   // No dynamic cookie ("cookie ... dynamic"), as HAProxy 2.6: a response
   // from it clears the client's persistence cookie (compared side by side).
-  s->disabled.store(true);  // in maintenance until "enable server", as HAProxy
+  s->disabled.store(true);                    // in maintenance until "enable server", as HAProxy
+  if (!sc->check) s->health.health.store(0);  // as HAProxy shows it, until a change
   // Checks: built now, disabled until "enable health" / "enable agent".
   std::vector<backend::CheckSpec> specs;
   if (sc->check) {
@@ -96,8 +129,13 @@ std::string DynamicServers::add(backend::Backend& be, const std::string& name,
   s->health.start(false, MonotonicClock::instance()->now_ms());
   std::vector<backend::HealthCheck*> to_start;
   for (auto& c : checks) to_start.push_back(c.get());
+  backend::Server* added = s.get();
   const bool done = isolation_.run([&] {
     be.add_dynamic_server(std::move(s));
+    if (tracked.srv) {  // it starts as the server it tracks, still in maintenance
+      backend::link_track(be, *added, *tracked.be, *tracked.srv);
+      backend::sync_trackers(*added);
+    }
     for (auto& c : checks) rt_->checks.push_back(std::move(c));
   });
   if (!done) return "Could not pause the worker threads; no server was added.\n\n";
@@ -154,19 +192,20 @@ std::string DynamicServers::del(backend::Backend& be, backend::Server& s) {
   if (s.referenced)
     return "This server cannot be removed at runtime due to other configuration elements "
            "pointing to it.\n";
-  if (!s.disabled.load()) return "Only servers in maintenance mode can be deleted.\n";
+  if (!s.in_maintenance()) return "Only servers in maintenance mode can be deleted.\n";
   close_idle(s);  // idle connections are nobody's: closed on their own threads first
   const char* refused = nullptr;
   const bool done = isolation_.run([&] {
     // Workers parked: nothing takes a slot, parks a connection, queues or
     // (an agent) ends the maintenance meanwhile, so what is checked here
     // holds when the server goes.
-    if (!s.disabled.load())
+    if (!s.in_maintenance())
       refused = "Only servers in maintenance mode can be deleted.\n";
     else if (!unused(be, s))
       refused = "Server still has connections attached to it, cannot remove it.\n";
     if (refused) return;
     be.retire_server(&s);
+    backend::unlink_track(s);  // a tracker leaves its tracked server's list
     // Results of checks in flight stop counting (HealthCheck::admin_enable).
     s.health.enabled.store(false);
     s.agent_health.enabled.store(false);

@@ -10,6 +10,7 @@
 #include "app/tls_server.h"
 #include "backend/dynamic_cookie.h"
 #include "backend/fd_pressure.h"
+#include "backend/server_track.h"
 #include "config/proxy_ids.h"
 #include "config/validate_binds.h"
 #include "core/clock.h"
@@ -256,6 +257,10 @@ void Runtime::start_health() {
                                                             int(k % size_t(nbthread))));
   }
   pending_checks_.clear();
+  // Trackers start as the servers they track (init-state, state files).
+  for (auto& be : backends)
+    for (auto& s : be->servers())
+      if (!s->track.srv) backend::sync_trackers(*s);
   const int64_t now = MonotonicClock::instance()->now_ms();
   for (auto& be : backends) {
     for (auto& s : be->servers()) s->health.start(s->serving(), now);
@@ -387,6 +392,8 @@ bool Runtime::fill_server(const config::ProxyConfig& p, const config::ServerConf
   s->be_load = &be->counters.cur_conns;
   s->backup = sc.backup;
   s->non_stick = sc.non_stick;
+  s->shutdown_on_down = sc.shutdown_on_down;
+  s->shutdown_backups_on_up = sc.shutdown_backups_on_up;
   s->iweight = sc.weight;
   s->disabled.store(sc.disabled);
   s->config_maint.store(sc.disabled);
@@ -400,7 +407,7 @@ bool Runtime::fill_server(const config::ProxyConfig& p, const config::ServerConf
   // configured rise (show servers state prints it).
   s->health.rise = sc.rise;
   s->health.fall = sc.fall;
-  s->health.health.store(s->health.rise);
+  s->health.health.store(sc.disabled ? 0 : s->health.rise);  // as HAProxy shows it
   backend::PoolSettings& ps = s->pool_settings;
   ps.reuse = p.http_reuse;
   if (p.timeouts.reuse_window) ps.reuse_window_ms = *p.timeouts.reuse_window;
@@ -597,6 +604,8 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
     if (p.kind == config::ProxyKind::kBackend || p.kind == config::ProxyKind::kListen)
       build_backend(p, ids[i], errors);
   }
+  link_tracks(cfg);
+  mark_fetch_references(cfg);
   stream::clear_backend_registry();
   for (const auto& be : backends) stream::register_backend(be.get());
   // Stick tables: one per proxy that declares one, shared by the threads.

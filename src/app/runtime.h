@@ -124,6 +124,11 @@ class Runtime {
   backend::Backend* build_backend(const config::ProxyConfig& p, int id,
                                   std::vector<std::string>* errors);
   backend::Backend* find_backend(const std::string& name);
+  // The servers' "track" links (app/track_links.cc; validate() checked them),
+  // and the tracked servers that sample fetches name (del server refuses
+  // them).
+  void link_tracks(const config::Config& cfg);
+  void mark_fetch_references(const config::Config& cfg);
   // Returns: false with an error added if the check address is unusable.
   bool add_agent(const config::ProxyConfig& p, const config::ServerConfig& sc, backend::Backend* be,
                  backend::Server* s, std::vector<std::string>* errors);

@@ -14,6 +14,7 @@
 
 #include "admin/prom_exporter.h"
 #include "admin/runtime_api.h"
+#include "admin/session_commands.h"
 #include "admin/stats_page.h"
 #include "admin/stats_socket.h"
 #include "app/affinity.h"
@@ -26,6 +27,7 @@
 #include "app/runtime.h"
 #include "app/supervise.h"
 #include "app/worker.h"
+#include "backend/server_marked.h"
 #include "core/buffer.h"
 #include "core/clock.h"
 #include "core/pool.h"
@@ -35,6 +37,7 @@
 #include "net/hello_capture.h"
 #include "net/socket_export.h"
 #include "net/tls_stats.h"
+#include "stream/live_stream.h"
 #include "stream/rewrite_budget.h"
 #include "stream/stats_service.h"
 #include "stream/stream.h"
@@ -225,6 +228,13 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   for (auto& f : rt.frontends) fes.push_back(f.fe.get());
   admin::RuntimeApi api(bes, fes, rt.nbthread, make_on_threads(&workers));
   api.set_post_all(make_post_all(&workers));
+  // on-marked-down / on-marked-up: each worker kills its own streams.
+  backend::set_session_killer([post = make_post_all(&workers)](const backend::Server* s, char c) {
+    post([s, c] {
+      admin::kill_local_streams(
+          [s](const stream::LiveStream& ls) { return ls.current_server() == s; }, c);
+    });
+  });
   api.set_process_info(process_info(g, o.mem_limit_mb));
   DynamicServers dynamic_servers(&rt, &parsed.config, &workers);  // add server, del server
   api.set_server_editor(&dynamic_servers);
@@ -310,6 +320,7 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   }
   supervise(set, workers, ss);
   for (auto& w : workers) w->join();
+  backend::set_session_killer(nullptr);
   stream::set_stats_page_builder(nullptr, nullptr);
   stream::set_http_service("prometheus-exporter", nullptr, nullptr);
   for (auto& s : sockets) s->stop();

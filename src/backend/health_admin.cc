@@ -14,6 +14,7 @@
 #include "backend/backend.h"
 #include "backend/health_check.h"
 #include "backend/server.h"
+#include "backend/server_track.h"
 #include "config/log_model.h"
 
 namespace hearth::backend {
@@ -33,19 +34,22 @@ void apply_admin_health(Backend& be, Server& s, AdminHealth h, int64_t now_ms) {
     s.stopping.store(true);
     s.health.note_serving(s.serving(), now_ms);
     be.servers_changed();
-    if (!s.disabled.load())
+    if (!s.in_maintenance())
       emit_backend_event(be, "[WARNING]", config::kLogNotice,
                          server_state_changed_text(be, s, "stopping", kFromCli));
+    propagate_to_trackers(s, now_ms);
     return;
   }
   const bool up = h == AdminHealth::kUp;
   const bool was_stopping = s.stopping.exchange(false);
   if (s.up.load() == up && !was_stopping) return;
   publish_server_up(be, s, up, now_ms);
-  if (s.disabled.load()) return;  // as HAProxy: a server in maintenance logs nothing
-  emit_backend_event(be, "[WARNING]", up ? config::kLogNotice : config::kLogAlert,
-                     server_state_changed_text(be, s, up ? "UP" : "DOWN", kFromCli));
-  if (!up) log_if_no_server(be);
+  if (!s.in_maintenance()) {  // as HAProxy: a server in maintenance logs nothing
+    emit_backend_event(be, "[WARNING]", up ? config::kLogNotice : config::kLogAlert,
+                       server_state_changed_text(be, s, up ? "UP" : "DOWN", kFromCli));
+    if (!up) log_if_no_server(be);
+  }
+  propagate_to_trackers(s, now_ms);
 }
 
 CheckProgram build_agent_program(const std::string& addr, int port, const std::string& send) {
@@ -163,6 +167,7 @@ void HealthCheck::leave_stopping(bool passed, const CheckOutcome& why) {
   const CheckOutcome* reason = be_->settings.log_health_checks ? nullptr : &why;
   emit_backend_event(*be_, "[WARNING]", config::kLogNotice,
                      server_state_text(*be_, s, true, reason));
+  propagate_to_trackers(s, loop_.load()->now_ms());
 }
 
 }  // namespace hearth::backend

@@ -10,6 +10,7 @@
 #include "backend/agent_reply.h"
 #include "backend/backend.h"
 #include "backend/health_check.h"
+#include "backend/server_track.h"
 #include "config/log_model.h"
 #include "http/headers.h"
 #include "net/connection.h"
@@ -36,10 +37,14 @@ bool HealthCheck::agent_reply() {
     if (http::iequals(r->admin, "drain")) {
       s.drain.store(true);
       be_->servers_changed();
+      propagate_to_trackers(s, loop_.load()->now_ms());
     } else if (http::iequals(r->admin, "maint")) {
       set_server_maintenance(*be_, s, true);
     } else {  // ready
-      if (s.drain.exchange(false)) be_->servers_changed();
+      if (s.drain.exchange(false)) {
+        be_->servers_changed();
+        propagate_to_trackers(s, loop_.load()->now_ms());
+      }
       set_server_maintenance(*be_, s, false);
     }
   }

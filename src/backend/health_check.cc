@@ -11,6 +11,8 @@
 #include "backend/backend.h"
 #include "backend/check_expect.h"
 #include "backend/check_http.h"
+#include "backend/server_marked.h"
+#include "backend/server_track.h"
 #include "config/log_model.h"
 #include "expr/var_access.h"
 #include "http/head_parser.h"
@@ -578,6 +580,11 @@ void publish_server_up(Backend& be, Server& s, bool up, int64_t now_ms) {
   if (!up) s.health.down_transitions.fetch_add(1, std::memory_order_relaxed);
   s.health.note_serving(s.serving(), now_ms);
   be.servers_changed();
+  if (s.in_maintenance()) return;  // maintenance already acted on its sessions
+  if (up)
+    server_marked_up(be, s);
+  else
+    server_marked_down(s);
 }
 
 void HealthCheck::transition(bool up, const CheckOutcome& why) {
@@ -588,6 +595,7 @@ void HealthCheck::transition(bool up, const CheckOutcome& why) {
   emit_backend_event(*be_, "[WARNING]", up ? config::kLogNotice : config::kLogAlert,
                      server_state_text(*be_, s, up, reason, why.sessions));
   if (!up) log_if_no_server(*be_);
+  propagate_to_trackers(s, loop_.load()->now_ms());
 }
 
 void HealthCheck::maintenance_changed() {
@@ -622,6 +630,7 @@ void HealthCheck::apply_maintenance() {
   if (srv_->up.exchange(counter_.up()) != counter_.up()) {
     srv_->health.note_serving(srv_->serving(), loop->now_ms());
     be_->servers_changed();
+    propagate_to_trackers(*srv_, loop->now_ms());
   }
   arm(loop->now_ms());
 }
@@ -638,10 +647,17 @@ void set_server_maintenance(Backend& be, Server& s, bool maintenance) {
     s.up.store(fresh.up());
   }
   s.disabled.store(maintenance);
+  // As HAProxy, a server (not a tracker) entering maintenance shows a check
+  // health of 0; an unchecked one keeps it after, a checked one restarts.
+  if (maintenance && !s.track.srv) s.health.health.store(0);
   s.health.note_serving(s.serving(), MonotonicClock::instance()->now_ms());
   be.servers_changed();
   if (s.check) s.check->maintenance_changed();
-  if (maintenance && was_down) {  // as HAProxy: nothing more is lost
+  if (maintenance) server_marked_down(s);
+  if (!maintenance && s.serving()) server_marked_up(be, s);
+  if (s.imaint.load()) {
+    // Still in maintenance through the server it tracks: nothing to log.
+  } else if (maintenance && was_down) {  // as HAProxy: nothing more is lost
     emit_backend_event(be, "[WARNING]", config::kLogNotice, maintenance_from_down_text(be, s));
   } else if (maintenance) {
     emit_backend_event(be, "[WARNING]", config::kLogAlert, maintenance_text(be, s));
@@ -649,6 +665,7 @@ void set_server_maintenance(Backend& be, Server& s, bool maintenance) {
   } else {
     emit_backend_event(be, "[WARNING]", config::kLogNotice, maintenance_left_text(be, s));
   }
+  propagate_to_trackers(s, MonotonicClock::instance()->now_ms());
 }
 
 }  // namespace hearth::backend

@@ -90,8 +90,40 @@ std::string maintenance_from_down_text(const Backend& be, const Server& s) {
 }
 
 std::string maintenance_left_text(const Backend& be, const Server& s) {
-  return server_id(be, s) + (s.up.load() ? " is UP/READY" : " is DOWN") +
+  // A tracker says DOWN/READY, as HAProxy.
+  const char* down = s.track.srv ? " is DOWN/READY" : " is DOWN";
+  return server_id(be, s) + (s.up.load() ? " is UP/READY" : down) +
          " (leaving forced maintenance).";
+}
+
+std::string tracked_state_text(Backend& be, const Server& s, std::string_view state,
+                               const std::string& via) {
+  const bool down = state == "DOWN";
+  std::string t = server_id(be, s) + " is " + std::string(state) + " via " + via;
+  t += usable_counts(be, !down);
+  if (!down)
+    t += " 0 sessions requeued, " + std::to_string(be.queue_length()) + " total in queue.";
+  else
+    t += left_sessions(s);
+  return t;
+}
+
+std::string tracked_maintenance_text(Backend& be, const Server& s, const std::string& via) {
+  return server_id(be, s) + " is going DOWN for maintenance via " + via + usable_counts(be, false) +
+         left_sessions(s);
+}
+
+std::string drain_text(Backend& be, const Server& s, bool entering, const std::string& via) {
+  if (!entering)
+    return server_id(be, s) + (s.up.load() ? " is UP" : " is DOWN") + " (leaving forced drain).";
+  return server_id(be, s) + " enters drain state" + (via.empty() ? "" : " via " + via) +
+         usable_counts(be, true) + " 0 sessions requeued, " + std::to_string(be.queue_length()) +
+         " total in queue.";
+}
+
+std::string tracked_maintenance_left_text(const Backend& be, const Server& s) {
+  return server_id(be, s) + (s.up.load() ? " is UP/" : " is DOWN/") +
+         (s.draining() ? "DRAIN" : "READY") + " (leaving maintenance).";
 }
 
 std::string no_server_text(const Backend& be) {

@@ -57,6 +57,20 @@ std::string maintenance_from_down_text(const Backend& be, const Server& s);
 // when its checks start it DOWN).
 std::string maintenance_left_text(const Backend& be, const Server& s);
 
+// "[Backup ]Server B/S is UP|DOWN|stopping via VB/VS. ..." with the counts,
+// and "... is going DOWN for maintenance via VB/VS. ...": a tracker
+// following the server it tracks (server_track.h).
+std::string tracked_state_text(Backend& be, const Server& s, std::string_view state,
+                               const std::string& via);
+std::string tracked_maintenance_text(Backend& be, const Server& s, const std::string& via);
+// "[Backup ]Server B/S enters drain state[ via VB/VS]. ..." with the counts
+// (`entering`), or "... is UP|DOWN (leaving forced drain)." as HAProxy words
+// it for the server and for its trackers.
+std::string drain_text(Backend& be, const Server& s, bool entering, const std::string& via = "");
+// "[Backup ]Server B/S is UP|DOWN/READY|DRAIN (leaving maintenance)." (a
+// tracker whose tracked server left maintenance).
+std::string tracked_maintenance_left_text(const Backend& be, const Server& s);
+
 // Returns: "backend B has no server available!" ("proxy B" for a listen
 // section) when no server of `be` is
 // usable, else "".

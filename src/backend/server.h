@@ -27,7 +27,15 @@ struct SampleExpr;
 
 namespace hearth::backend {
 
+class Backend;
 class HealthCheck;
+class Server;
+
+// One end of a "track" link: a server and the backend it belongs to.
+struct TrackLink {
+  Backend* be = nullptr;
+  Server* srv = nullptr;
+};
 
 // What a server counts on the request path: one block per thread.
 struct ServerTallies {
@@ -179,7 +187,11 @@ class Server {
   int maxqueue = 0;
   const std::atomic<int64_t>* be_load = nullptr;
   bool backup = false;
-  bool non_stick = false;             // "non-stick": stick store rules do not store it
+  bool non_stick = false;  // "non-stick": stick store rules do not store it
+  // on-marked-down shutdown-sessions, on-marked-up shutdown-backup-sessions
+  // (server_marked.h). Set at load.
+  bool shutdown_on_down = false;
+  bool shutdown_backups_on_up = false;
   std::atomic<bool> disabled{false};  // maintenance (config "disabled", "disable server")
   // The maintenance came from the configuration ("disabled"); cleared when the
   // server is enabled at run time. Shown in `show servers state`.
@@ -201,7 +213,17 @@ class Server {
   int check_port = 0;      // "port" of its checks as configured (0: the server's)
   std::string check_addr;  // "addr" of its checks as configured ("": the server's)
   int iweight = 1;  // the weight the configuration gave (weight may differ after a state file)
-  std::atomic<bool> up{true};    // the health checks' verdict; always true unchecked
+  std::atomic<bool> up{true};  // the health checks' verdict; always true unchecked
+  // "track": the server whose state it follows (srv null: none; it then runs
+  // no check of its own), and the servers following its own, newest first
+  // as HAProxy. Changed at load, or by add/del server with the workers
+  // parked (server_track.h).
+  TrackLink track;
+  std::vector<TrackLink> trackers;
+  // Maintenance and drain inherited from the tracked server (HAProxy's
+  // IMAINT and IDRAIN admin bits), set by server_track.cc only.
+  std::atomic<bool> imaint{false};
+  std::atomic<bool> idrain{false};
   std::atomic<int> cur_sess{0};  // sessions currently holding a slot
   ServerCounters counters;
   ServerHealth health;
@@ -285,9 +307,14 @@ class Server {
            slowstart_weight_factor(warm_step.load(std::memory_order_relaxed), slowstart_s);
   }
 
-  bool usable() const { return serving() && !drain.load() && !stopping.load() && weight > 0; }
+  bool usable() const {
+    return serving() && !drain.load() && !idrain.load() && !stopping.load() && weight > 0;
+  }
   // Returns: true if the server is UP and not in maintenance (weight aside).
-  bool serving() const { return has_addr && up.load() && !disabled.load(); }
+  bool serving() const { return has_addr && up.load() && !in_maintenance(); }
+  // Returns: true in maintenance, forced or inherited from a tracked server.
+  bool in_maintenance() const { return disabled.load() || imaint.load(); }
+  bool draining() const { return drain.load() || idrain.load(); }
   bool full() const { return maxconn.load() > 0 && cur_sess.load() >= effective_maxconn(); }
   // Returns: the limit on sessions now (maxconn, or the dynamic one).
   // slowstart lowers it while the server ramps up.

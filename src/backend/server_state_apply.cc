@@ -59,7 +59,7 @@ constexpr int kCheckConfigured = 0x02, kCheckEnabled = 0x04, kCheckPaused = 0x08
 
 ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_ms) {
   const ServerHealth& h = s.health;
-  const bool maint = s.disabled.load();
+  const bool maint = s.in_maintenance();
   ServerStateRow r;
   r.be_id = be.id;
   r.be_forced_id = be.id_forced ? 1 : 0;
@@ -76,21 +76,24 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   // As HAProxy: a slot an SRV record filled carries the FQDN bit (for good).
   r.fqdn = s.hostname();
   r.srvrecord = s.srv_record;
-  r.admin_state = (maint ? kAdminForcedMaint : 0) |
-                  (s.config_maint.load() ? kAdminConfigMaint : 0) |
-                  (s.drain.load() ? kAdminForcedDrain : 0) | (resolved ? 0 : kAdminResolveMaint) |
-                  (s.fqdn_set.load() ? kAdminFqdnMaint : 0);
+  r.admin_state =
+      (s.disabled.load() ? kAdminForcedMaint : 0) | (s.imaint.load() ? kAdminInheritMaint : 0) |
+      (s.idrain.load() ? kAdminInheritDrain : 0) | (s.config_maint.load() ? kAdminConfigMaint : 0) |
+      (s.drain.load() ? kAdminForcedDrain : 0) | (resolved ? 0 : kAdminResolveMaint) |
+      (s.fqdn_set.load() ? kAdminFqdnMaint : 0);
   r.uweight = s.weight;
   r.iweight = s.iweight;
   r.since_change_s = (now_ms - h.last_change_ms()) / 1000;
   const ServerHealth::LastCheck last = h.last();
   r.check_status = check_status_number(h.checked ? last.status : CheckStatus::kNone);
   r.check_result = h.checked ? check_result_number(last.status) : 0;
-  // An unchecked server in maintenance reads as fully DOWN, as in HAProxy.
-  r.check_health = !h.checked && (maint || !resolved) ? 0 : h.health.load();
+  // An unchecked server reads as HAProxy shows it: 0 once it entered
+  // maintenance (its stored value, kept after), 0 without an address; its
+  // check "paused" when the configuration disabled it.
+  r.check_health = !h.checked && !resolved ? 0 : h.health.load();
   r.check_state = h.checked ? kCheckConfigured | (h.enabled.load() ? kCheckEnabled : 0) |
                                   (maint ? kCheckPaused : 0)
-                            : 0;
+                            : (s.config_maint.load() ? kCheckPaused : 0);
   r.port = addr.port();
   r.use_ssl = s.use_ssl.load();
   r.check_port = s.check_port;
@@ -126,7 +129,10 @@ bool apply_server_state(const ServerStateRow& row, bool checked, Server& s, Appl
     *msg = row.invalid;
     return false;
   }
-  if (row.admin_state & kAdminForcedMaint) s.disabled.store(true);
+  if (row.admin_state & kAdminForcedMaint) {
+    s.disabled.store(true);
+    if (!checked && !s.track.srv) s.health.health.store(0);  // as entering it at run time
+  }
   if (row.admin_state & kAdminForcedDrain) {
     s.drain.store(true);
     *msg = "remains in forced drain mode.";

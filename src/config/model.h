@@ -154,6 +154,14 @@ struct ServerConfig {
   bool send_proxy_v1 = false, send_proxy_v2 = false;
   uint16_t proxy_v2_opts = 0;
   bool check_send_proxy = false;
+  // "track [<backend>/]<server>": it follows that server's state and runs no
+  // check (backend/server_track.h); "": none.
+  std::string track;
+  // "on-marked-down shutdown-sessions": its sessions are killed when it goes
+  // DOWN; "on-marked-up shutdown-backup-sessions": when it comes UP (an
+  // active server), the backup servers' sessions are.
+  bool shutdown_on_down = false;
+  bool shutdown_backups_on_up = false;
   // Run-time resolution: resolvers, resolve-prefer, resolve-net, resolve-opts.
   ServerResolveConfig resolve;
   // "server-template": the SRV label its slots are filled from ("_svc._proto.name";
@@ -606,6 +614,9 @@ struct Config {
   // Frontends, backends and listens in file order. Defaults sections are already
   // merged into the proxies that follow them and do not appear here.
   std::vector<ProxyConfig> proxies;
+  // "backend/server" names sample fetches use (srv_is_up, srv_conn ...):
+  // "del server" refuses these servers, as HAProxy.
+  std::vector<std::string> fetch_server_refs;
   // "userlist" sections in file order (http_auth* fetches point at them).
   std::vector<std::shared_ptr<const expr::Userlist>> userlists;
   // "http-errors NAME" sections: their messages by status.

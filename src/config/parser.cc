@@ -16,6 +16,7 @@
 #include "config/userlist_section.h"
 #include "expr/event_sink.h"
 #include "expr/pattern_ref.h"
+#include "expr/server_ref.h"
 
 namespace hearth::config {
 namespace detail {
@@ -91,7 +92,8 @@ class ConfigParser {
   UserlistSection scratch_userlist_;      // takes the lines after an invalid header
   expr::UserlistRefScope userlist_refs_;  // userlist arguments met while parsing
   std::vector<PendingUserlistRef> pending_refs_;
-  expr::TableRefScope table_refs_;  // stick-table arguments met while parsing
+  expr::TableRefScope table_refs_;    // stick-table arguments met while parsing
+  expr::ServerRefScope server_refs_;  // [backend/]server arguments of fetches
   std::vector<PendingTableRef> pending_tables_;
 };
 
@@ -144,6 +146,15 @@ void ConfigParser::parse_line(std::string_view line, const SourceLoc& loc) {
     pending_tables_.push_back(PendingTableRef{loc, d[0], std::move(r)});
   }
   table_refs_.refs().clear();
+  // Server names: one without its backend is the current backend's.
+  for (const std::string& r : server_refs_.refs()) {
+    if (r.find('/') != std::string::npos)
+      result_.config.fetch_server_refs.push_back(r);
+    else if (section_ == Section::kProxy && current_.proxy.kind != ProxyKind::kFrontend &&
+             current_.proxy.kind != ProxyKind::kDefaults)
+      result_.config.fetch_server_refs.push_back(current_.proxy.name + "/" + r);
+  }
+  server_refs_.refs().clear();
 }
 
 void ConfigParser::parse_directive(const Directive& d) {

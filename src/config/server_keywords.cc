@@ -21,12 +21,12 @@ const char* const kSupported =
     "send-proxy-v2-ssl-cn, no-send-proxy, no-send-proxy-v2, no-send-proxy-v2-ssl, "
     "no-send-proxy-v2-ssl-cn, proxy-v2-options, check-send-proxy, resolvers, resolve-prefer, "
     "resolve-net, resolve-opts, agent-check, no-agent-check, agent-port, agent-addr, agent-inter, "
-    "agent-send, observe, error-limit, on-error, slowstart";
+    "agent-send, observe, error-limit, on-error, slowstart, track, on-marked-down, on-marked-up";
 
 // HAProxy server options Hearth recognises but does not implement yet.
-const char* const kLaterOptions[] = {"check-proto",  "namespace",     "no-verify", "on-marked-down",
-                                     "on-marked-up", "pool-low-conn", "proto",     "npn",
-                                     "allow-0rtt",   "track",         "usesrc",    "ws"};
+const char* const kLaterOptions[] = {"check-proto", "namespace", "no-verify", "pool-low-conn",
+                                     "proto",       "npn",       "allow-0rtt", "usesrc",
+                                     "ws"};
 
 // Parses the value of `opt` at d[i]; reports errors under `kw`.
 std::optional<int64_t> int_value(const Directive& d, size_t i, const std::string& kw,
@@ -271,6 +271,21 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Mode
       auto ms = duration_value(d, v, kw, o, rep);
       if (!ms) return false;
       sv.pool_idle_timeout = *ms;
+    } else if (o == "track") {
+      if (v >= d.size() || d[v].empty()) {
+        rep.error(d.loc, kw, "'track' expects [<proxy>/]<server> as argument..");
+        return false;
+      }
+      sv.track = d[v];
+    } else if (o == "on-marked-down" || o == "on-marked-up") {
+      const bool down = o == "on-marked-down";
+      const char* want = down ? "shutdown-sessions" : "shutdown-backup-sessions";
+      const std::string got = v < d.size() ? d[v] : "";
+      if (got != want) {
+        rep.error(d.loc, kw, "'" + o + "' expects '" + want + "' but got '" + got + "'.");
+        return false;
+      }
+      (down ? sv.shutdown_on_down : sv.shutdown_backups_on_up) = true;
     } else if (int applied = apply_check_option(d, v, o, kw, sv, rep)) {
       if (applied < 0) return false;
     } else if (int conn = apply_server_conn_option(d, v, o, kw, sv, rep)) {
@@ -339,6 +354,10 @@ void parse_server(const Directive& d, ProxySection& s, Reporter& rep) {
     rep.error(d.loc, "server",
               "server '" + sv.name + "': option '" + sv.tls.first_option_name +
                   "' needs 'ssl' (or 'check-ssl') on the server");
+    return;
+  }
+  if (sv.check && !sv.track.empty()) {
+    rep.error(d.loc, "server", "unable to enable checks and tracking at the same time!");
     return;
   }
   warn_unused_proxy_v2_options(d, sv, rep);

@@ -5,6 +5,7 @@
 #include "config/validate_binds.h"
 #include "config/validate_checks.h"
 #include "config/validate_log.h"
+#include "config/validate_track.h"
 
 namespace hearth::config {
 namespace {
@@ -256,6 +257,7 @@ void Validator::run() {
   }
   validate_log_rings(config_, r_);
   validate_proxy_ids(r_);
+  validate_tracks(r_);
   for (ProxyConfig& p : r_.config.proxies)
     if (is_backend(p)) {
       settle_layer7_balance(p);

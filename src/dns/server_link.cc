@@ -5,7 +5,9 @@
 #include "backend/backend.h"
 #include "backend/health_log.h"
 #include "backend/server.h"
+#include "backend/server_track.h"
 #include "config/log_model.h"
+#include "core/clock.h"
 #include "dns/address_choice.h"
 #include "dns/resolvers.h"
 #include "dns/srv_group.h"
@@ -118,6 +120,7 @@ void ServerLink::apply(const net::Address& ip, int ns) {
   backend::emit_backend_event(
       *be_, "[WARNING]", config::kLogNotice,
       "Server " + id + " administratively READY thanks to valid DNS answer.");
+  backend::propagate_to_trackers(*srv_, MonotonicClock::instance()->now_ms());
 }
 
 void ServerLink::enter_maint(const std::string& reason) {
@@ -128,6 +131,7 @@ void ServerLink::enter_maint(const std::string& reason) {
                               backend::maintenance_text(*be_, *srv_, reason));
   const std::string none = backend::no_server_text(*be_);
   if (!none.empty()) backend::emit_backend_event(*be_, "[ALERT]", config::kLogEmerg, none);
+  backend::propagate_to_trackers(*srv_, MonotonicClock::instance()->now_ms());
 }
 
 void ServerLink::fill(const SrvRecord& rec, int64_t now_ms) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "expr/distcc.h"
+#include "expr/server_ref.h"
 
 namespace hearth::expr {
 namespace {
@@ -58,6 +59,7 @@ bool check_server_ref(std::vector<Arg>& args, std::string* err) {
     return false;
   }
   args[0].sint = slash == std::string::npos ? -1 : int64_t(slash);
+  ServerRefScope::note(s);
   return true;
 }
 

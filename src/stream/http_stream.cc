@@ -186,7 +186,7 @@ void HttpStream::process(uint32_t why) {
       default:
         break;
     }
-    log_.term = killed_term(at);
+    log_.term = killed_term(at, kill_cause_);
     // As HAProxy, a request whose response has not begun gets an error
     // before the connection closes: 502 while the server had it (what
     // HAProxy 2.6 answers, seen side by side), 503 while a server was being
@@ -537,8 +537,9 @@ std::string HttpStream::describe(int64_t now_ms) const {
                          kPhases[int(phase_)]);
 }
 
-void HttpStream::kill() {
+void HttpStream::kill(char cause) {
   killed_ = true;
+  kill_cause_ = cause;
   EventLoop::current()->wake(&tasklet_);
 }
 

@@ -89,7 +89,7 @@ class HttpStream : public LiveStream {
 
   // LiveStream: "show sess" and "shutdown session(s)".
   std::string describe(int64_t now_ms) const override;
-  void kill() override;
+  void kill(char cause = 'K') override;
   const backend::Server* current_server() const override { return ss_.server(); }
 
   enum class Phase {
@@ -343,7 +343,8 @@ class HttpStream : public LiveStream {
   // option http-use-proxy-header and a target that is not a path: the
   // client talks to a proxy (Proxy-Authorization, 407).
   bool use_px_conn_ = false;
-  bool killed_ = false;  // "shutdown session": end on the next turn
+  bool killed_ = false;    // "shutdown session": end on the next turn
+  char kill_cause_ = 'K';  // the first termination flag it then logs
   // Counted in streams_before_server_on_thread() until it asks for a server.
   bool before_server_ = true;
   void leave_before_server();

@@ -30,8 +30,10 @@ class LiveStream {
 
   // "0xADDR: proto=... src=... fe=... be=... srv=... ts=00 age=Ns state=...".
   virtual std::string describe(int64_t now_ms) const = 0;
-  // Ends the stream on its next turn ('K' in the log). On its thread.
-  virtual void kill() = 0;
+  // Ends the stream on its next turn, with `cause` as the first termination
+  // flag: 'K' (killed by an operator), 'D' (its server went DOWN, on-marked-
+  // down), 'U' (a server came UP, on-marked-up). On its thread.
+  virtual void kill(char cause = 'K') = 0;
   // The server it is attached to (null: none yet or any more).
   virtual const backend::Server* current_server() const = 0;
 
@@ -59,24 +61,18 @@ std::string describe_stream(const void* id, const net::Connection* client, const
                             const char* state);
 
 // The termination flags' first two characters for a stream killed in
-// `phase_letter` ('R', 'Q', 'C', 'H', 'D', 'L', 'T').
-inline const char* killed_term(char phase_letter) {
-  switch (phase_letter) {
-    case 'R':
-      return "KR";
-    case 'Q':
-      return "KQ";
-    case 'C':
-      return "KC";
-    case 'H':
-      return "KH";
-    case 'L':
-      return "KL";
-    case 'T':
-      return "KT";
-    default:
-      return "KD";
-  }
+// `phase_letter` ('R', 'Q', 'C', 'H', 'D', 'L', 'T', or '-': a TCP stream
+// established) for `cause` ('K', 'D' or 'U').
+inline const char* killed_term(char phase_letter, char cause = 'K') {
+  static const char* const kTerms[3][8] = {{"KR", "KQ", "KC", "KH", "KD", "KL", "KT", "K-"},
+                                           {"DR", "DQ", "DC", "DH", "DD", "DL", "DT", "D-"},
+                                           {"UR", "UQ", "UC", "UH", "UD", "UL", "UT", "U-"}};
+  const int c = cause == 'D' ? 1 : cause == 'U' ? 2 : 0;
+  static const char kPhases[] = "RQCHDLT-";
+  int p = 4;  // D
+  for (int i = 0; i < 8; ++i)
+    if (kPhases[i] == phase_letter) p = i;
+  return kTerms[c][p];
 }
 
 }  // namespace hearth::stream

@@ -133,7 +133,7 @@ void Stream::process(uint32_t why) {
                     : state_ == State::kConnect                 ? 'C'
                                                                 : 'R';
     // HAProxy's TCP log shows a stream killed while established as "K-".
-    close(at == 'D' ? "K-" : killed_term(at));
+    close(killed_term(at == 'D' ? '-' : at, kill_cause_));
     return finish();
   }
   switch (state_) {
@@ -685,8 +685,9 @@ std::string Stream::describe(int64_t now_ms) const {
                                                          : "closed");
 }
 
-void Stream::kill() {
+void Stream::kill(char cause) {
   killed_ = true;
+  kill_cause_ = cause;
   EventLoop::current()->wake(&tasklet_);
 }
 

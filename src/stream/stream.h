@@ -36,7 +36,7 @@ class Stream : public LiveStream {
 
   // LiveStream: "show sess" and "shutdown session(s)".
   std::string describe(int64_t now_ms) const override;
-  void kill() override;
+  void kill(char cause = 'K') override;
   const backend::Server* current_server() const override { return ss_.server(); }
 
   // kInspect: tcp-request content rules (the frontend's, then after
@@ -132,6 +132,7 @@ class Stream : public LiveStream {
   bool logged_ = false;                    // the line went out at the connect
   LastRule last_rule_;                     // the last rule that ended a list
   bool killed_ = false;                    // "shutdown session": end on the next turn
+  char kill_cause_ = 'K';                  // the first termination flag it then logs
 };
 
 }  // namespace hearth::stream

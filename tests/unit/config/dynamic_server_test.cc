@@ -79,10 +79,17 @@ TEST(DynamicServerLine, PassiveHealthAndSlowstart) {
   EXPECT_NE(err.find("observe layer7"), std::string::npos) << err;
 }
 
+TEST(DynamicServerLine, TrackIsTakenNotWithCheck) {
+  std::string err;
+  EXPECT_TRUE(parse("s1", {"1.2.3.4:80", "track", "be/s1"}, &err)) << err;
+  EXPECT_FALSE(parse("s1", {"1.2.3.4:80", "track", "be/s1", "check"}, &err));
+  EXPECT_EQ(err, "unable to enable checks and tracking at the same time!");
+  EXPECT_FALSE(parse("s1", {"1.2.3.4:80", "track"}, &err));
+  EXPECT_EQ(err, "'track' expects [<proxy>/]<server> as argument..");
+}
+
 TEST(DynamicServerLine, NamesWhatHearthDoesNotImplement) {
   std::string err;
-  EXPECT_FALSE(parse("s1", {"1.2.3.4:80", "track", "be/s1"}, &err));
-  EXPECT_NE(err.find("'track'"), std::string::npos) << err;
   EXPECT_FALSE(parse("s1", {"1.2.3.4:80", "proto", "h2"}, &err));
   EXPECT_NE(err.find("'proto'"), std::string::npos) << err;
   // The parser's own checks of values apply.
