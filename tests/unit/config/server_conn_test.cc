@@ -107,6 +107,11 @@ TEST(ServerAddressPort, ACheckNeedsAPortWhenTheClientGivesIt) {
   EXPECT_TRUE(has(r.errors, "t.cfg:2: 'server'", "'check' needs 'port N'")) << dump(r.errors);
   r = parse_and_validate("backend b\n  server a 10.0.0.1 check port 8080\n");
   EXPECT_FALSE(has(r.errors, "t.cfg:2: 'server'")) << dump(r.errors);
+  // As HAProxy: not at the any-address (":" from unset variables, "0.0.0.0").
+  for (const char* any : {":", ":0", "0.0.0.0", "[::]:"}) {
+    r = parse_and_validate("backend b\n  server a " + std::string(any) + " check\n");
+    EXPECT_FALSE(has(r.errors, "t.cfg:2: 'server'")) << any << "\n" << dump(r.errors);
+  }
 }
 
 TEST(ServerConnOptions, EveryOption) {
