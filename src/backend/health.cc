@@ -37,6 +37,12 @@ const char* check_status_code(CheckStatus s) {
       return "SOCKERR";
     case CheckStatus::kChecked:
       return "CHECKED";
+    case CheckStatus::kProcErr:
+      return "PROCERR";
+    case CheckStatus::kProcTout:
+      return "PROCTOUT";
+    case CheckStatus::kProcOk:
+      return "PROCOK";
   }
   return "UNK";
 }
@@ -73,13 +79,19 @@ const char* check_status_reason(CheckStatus s) {
       return "Socket error";
     case CheckStatus::kChecked:
       return "No status change";
+    case CheckStatus::kProcErr:
+      return "External check error";
+    case CheckStatus::kProcTout:
+      return "External check timeout";
+    case CheckStatus::kProcOk:
+      return "External check passed";
   }
   return "Unknown";
 }
 
 bool check_passed(CheckStatus s) {
   return s == CheckStatus::kL4Ok || s == CheckStatus::kL6Ok || s == CheckStatus::kL7Ok ||
-         s == CheckStatus::kL7OkCd;
+         s == CheckStatus::kL7OkCd || s == CheckStatus::kProcOk;
 }
 
 void HealthCounter::reset(InitState init) {
