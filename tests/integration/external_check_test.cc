@@ -104,16 +104,17 @@ Observed observe(const std::string& binary, uint16_t port) {
       "    timeout server 5s\n"
       "listen px\n    bind 127.0.0.1:${PORT}\n    bind 127.0.0.1:${PORT2}\n"
       "    option external-check\n    external-check command ${CMD}\n"
-      "    server ok1 127.0.0.1:23499 check inter 1s rise 1 fall 1\n"
-      "    server fail1 127.0.0.2:23498 check inter 1s rise 1 fall 1\n"
+      "    server ok1 127.0.0.1:23499 check inter 2s rise 1 fall 1\n"
+      "    server fail1 127.0.0.2:23498 check inter 2s rise 1 fall 1\n"
+      // (2 s for the others: time enough for the command on a busy machine.)
       "    server slow1 127.0.0.3:23497 check inter 300ms rise 1 fall 1\n"
       "listen web\n    mode http\n    bind :${PORT3}\n"
       "    option external-check\n    external-check command ${CMD}\n"
-      "    server okportless 127.0.0.1 check inter 1s rise 1 fall 1 port 23001\n"
-      "    server oktls 127.0.0.1:23491 check inter 1s rise 1 fall 1 ssl verify none\n"
+      "    server okportless 127.0.0.1 check inter 2s rise 1 fall 1 port 23001\n"
+      "    server oktls 127.0.0.1:23491 check inter 2s rise 1 fall 1 ssl verify none\n"
       "backend bk\n    option external-check\n    external-check command rec.sh\n"
       "    external-check path \"/nonexistent:${DIR}\"\n"
-      "    server okb 127.0.0.1:23499 id 9 check inter 1s rise 1 fall 1 maxconn 7\n",
+      "    server okb 127.0.0.1:23499 id 9 check inter 2s rise 1 fall 1 maxconn 7\n",
       {{"SOCK", sock},
        {"PORT", std::to_string(port)},
        {"PORT2", std::to_string(port + 1)},
