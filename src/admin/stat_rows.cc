@@ -160,7 +160,8 @@ StatRow listener_row(const stream::Frontend& fe, const stream::BindStats& bs,
 
 bool has_l7_data(backend::CheckStatus s) {
   return s == backend::CheckStatus::kL7Ok || s == backend::CheckStatus::kL7OkCd ||
-         s == backend::CheckStatus::kL7Sts;
+         s == backend::CheckStatus::kL7Sts || s == backend::CheckStatus::kProcErr ||
+         s == backend::CheckStatus::kProcTout || s == backend::CheckStatus::kProcOk;
 }
 
 // The agent_* columns and last_agt, from what the agent-check last said.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "app/external_check_spec.h"
 #include "app/tls_bind.h"
 #include "app/tls_server.h"
 #include "backend/dynamic_cookie.h"
@@ -192,6 +193,8 @@ bool Runtime::check_spec(const config::ProxyConfig& p, const config::ServerConfi
   spec.check_timeout_ms = ms(p.timeouts.check);
   spec.program = std::make_shared<backend::CheckProgram>(backend::build_check_program(p.check));
   spec.names = {be->name(), be->id, s->name, s->puid};
+  if (p.check.type == config::CheckType::kExternal)
+    spec.external = external_check_spec(p, *be, *s, insecure_fork_wanted);
   for (const backend::CheckStep& st : spec.program->steps) {
     if (st.rule.action != config::CheckRule::Action::kConnect || !st.rule.connect.ssl) continue;
     if (!s->check_tls_xprt && !s->tls_xprt) {
@@ -570,6 +573,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
   set_stat_threads(nbthread);  // before any proxy or server holds counters
   hard_stop_after_ms = ms(cfg.global.hard_stop_after);
   spread_checks_pct = cfg.global.process.spread_checks;
+  insecure_fork_wanted = cfg.global.insecure_fork_wanted;
   max_spread_checks_ms = cfg.global.process.max_spread_checks_ms;
   create_rings(cfg);
   open_global_logs(cfg, errors);

@@ -84,6 +84,8 @@ class Runtime {
   int64_t hard_stop_after_ms = 0;    // 0: wait for sessions forever
   int spread_checks_pct = 0;         // spread-checks
   int64_t max_spread_checks_ms = 0;  // max-spread-checks; 0: the smallest interval
+  // The global section's insecure-fork-wanted (external checks may start).
+  bool insecure_fork_wanted = false;
   // tune.* settings every worker applies to its loop and listeners.
   struct Tuning {
     int maxaccept = 64;

@@ -39,6 +39,12 @@ const char* check_status_code(CheckStatus s) {
       return "CHECKED";
     case CheckStatus::kHana:
       return "HANA";
+    case CheckStatus::kProcErr:
+      return "PROCERR";
+    case CheckStatus::kProcTout:
+      return "PROCTOUT";
+    case CheckStatus::kProcOk:
+      return "PROCOK";
   }
   return "UNK";
 }
@@ -77,13 +83,19 @@ const char* check_status_reason(CheckStatus s) {
       return "No status change";
     case CheckStatus::kHana:
       return "Health analyze";
+    case CheckStatus::kProcErr:
+      return "External check error";
+    case CheckStatus::kProcTout:
+      return "External check timeout";
+    case CheckStatus::kProcOk:
+      return "External check passed";
   }
   return "Unknown";
 }
 
 bool check_passed(CheckStatus s) {
   return s == CheckStatus::kL4Ok || s == CheckStatus::kL6Ok || s == CheckStatus::kL7Ok ||
-         s == CheckStatus::kL7OkCd;
+         s == CheckStatus::kL7OkCd || s == CheckStatus::kProcOk;
 }
 
 void HealthCounter::reset(InitState init) {

@@ -91,6 +91,7 @@ void HealthCheck::start(EventLoop* loop) {
 
 void HealthCheck::stop() {
   close_conn();
+  killed_.clear();  // no longer watched: left to the process's exit
   phase_ = Phase::kIdle;
   tasklet_.cancel();
   if (EventLoop* loop = loop_.exchange(nullptr)) loop->timers().cancel(&timer_);
@@ -117,6 +118,8 @@ void HealthCheck::io_cb(Tasklet*, void* ctx, uint32_t) {
       return hc->send_pending();
     case Phase::kReceiving:
       return hc->receive();
+    case Phase::kExternal:
+      return hc->external_exited();
   }
 }
 
@@ -133,6 +136,7 @@ void HealthCheck::begin() {
   }
   if (next_program_) spec_.program = std::move(next_program_);
   start_ms_ = loop->now_ms();
+  if (spec_.external) return start_external();
   cur_ = 0;
   expect_head_ = 0;
   last_ = nullptr;
@@ -484,6 +488,7 @@ std::string HealthCheck::state_header() const {
 }
 
 void HealthCheck::on_deadline() {
+  if (phase_ == Phase::kExternal) return external_timeout();
   const int64_t took = loop_.load()->now_ms() - start_ms_;
   const CheckProgram& p = *spec_.program;
   const CheckStep& s = p.steps[std::min(cur_, p.steps.size() - 1)];
@@ -503,6 +508,7 @@ void HealthCheck::on_deadline() {
 }
 
 void HealthCheck::close_conn() {
+  if (child_) end_child();
   buf_.release();
   if (!conn_) return;
   // Like HAProxy, close with a reset: a check every few seconds must not fill

@@ -18,6 +18,8 @@
 //   after the last rule: result passed (L4OK, L6OK, L7OK ...)
 //   any phase: error, mismatch or deadline -> result (L4CON, L4TOUT, L7TOUT, L7RSP, L7STS ...)
 //   result: socket closed, counter updated, next check armed -> IDLE
+//   option external-check: IDLE --timer--> EXTERNAL (a command runs, no rules)
+//     --exit or deadline--> result (health_external.cc)
 // Deadlines, as HAProxy: without `timeout check`, `inter` bounds the whole
 // check; with it, min(`timeout connect`, inter) bounds each connect and
 // `timeout check` the rest from the last connection on.
@@ -32,10 +34,12 @@
 
 #include "backend/check_fetch.h"
 #include "backend/check_program.h"
+#include "backend/external_check.h"
 #include "backend/health.h"
 #include "backend/health_log.h"
 #include "backend/passive_health.h"
 #include "core/buffer.h"
+#include "core/child_process.h"
 #include "core/event_loop.h"
 #include "net/address.h"
 
@@ -85,6 +89,9 @@ struct CheckSpec {
   // and its replies act on the server; it runs in maintenance too.
   bool agent = false;
   CheckFetch::Names names;  // what be_name, srv_name ... give
+  // option external-check: each check runs this command instead of the
+  // rules (health_external.cc).
+  std::shared_ptr<const ExternalCheckSpec> external;
 };
 
 class HealthCheck {
@@ -142,7 +149,7 @@ class HealthCheck {
   void post_admin(std::function<void(HealthCheck&)> fn);
 
  private:
-  enum class Phase { kIdle, kConnecting, kSending, kReceiving };
+  enum class Phase { kIdle, kConnecting, kSending, kReceiving, kExternal };
 
   static void timer_cb(Timer* t, void* ctx);
   static void io_cb(Tasklet* t, void* ctx, uint32_t state);
@@ -165,6 +172,13 @@ class HealthCheck {
   // An agent's reply (health_agent.cc). Returns: false (the check ended or waits).
   bool agent_reply();
   void agent_finish(CheckStatus status, int code, std::string_view info, int64_t took);
+  // An external check (health_external.cc): the command started, its exit,
+  // its deadline, and the end of a command still running when the check ends.
+  void start_external();
+  static void external_exit_cb(void* ctx);
+  void external_exited();
+  void external_timeout();
+  void end_child();
   void pass();
   void fail_connection(CheckStatus status, std::string info);
   std::string state_header() const;
@@ -200,6 +214,10 @@ class HealthCheck {
   bool linger_ = false;              // the connect rule said "linger": close without a reset
   int code_ = 0;                     // the code of the last HTTP response or status-code
   CheckFetch fetch_;
+  std::unique_ptr<ChildProcess> child_;  // the external check's command in flight
+  // Commands killed (timeout, maintenance) and not reaped yet.
+  std::vector<std::unique_ptr<ChildProcess>> killed_;
+  int ext_code_ = 0;  // the last exit code of the external check's command
   int64_t start_ms_ = 0;
   bool paused_ = false;  // maintenance, as last applied on the loop
   // Set when the server left maintenance, until the loop has restarted the

@@ -12,7 +12,8 @@ void append_check_outcome(const CheckOutcome& o, std::string* out) {
   out->append(", reason: ").append(check_status_reason(o.status));
   // As HAProxy: the statuses that carry layer 5-7 data always show a code.
   if (o.status == CheckStatus::kL7Ok || o.status == CheckStatus::kL7OkCd ||
-      o.status == CheckStatus::kL7Sts)
+      o.status == CheckStatus::kL7Sts || o.status == CheckStatus::kProcErr ||
+      o.status == CheckStatus::kProcTout || o.status == CheckStatus::kProcOk)
     out->append(", code: ").append(std::to_string(o.code));
   if (!o.info.empty()) out->append(", info: \"").append(o.info).append("\"");
   if (o.duration_ms >= 0)

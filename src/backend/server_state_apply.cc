@@ -39,6 +39,12 @@ int check_status_number(CheckStatus s) {
       return 16;
     case CheckStatus::kL7Sts:
       return 17;
+    case CheckStatus::kProcErr:
+      return 18;
+    case CheckStatus::kProcTout:
+      return 19;
+    case CheckStatus::kProcOk:
+      return 20;
   }
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/enums.h"
+#include "config/external_check_model.h"
 #include "expr/log_format.h"
 #include "expr/regex.h"
 #include "expr/sample_expr.h"
@@ -33,6 +34,7 @@ enum class CheckType : uint8_t {
   kLdap,      // option ldap-check
   kSslHello,  // option ssl-hello-chk
   kAgent,     // an agent-check (built by the runtime, not by an option)
+  kExternal,  // option external-check: a command's exit status (no rules)
 };
 
 // "connect [default] [port N] [addr A] [send-proxy] [ssl] [sni S] [alpn L]
@@ -140,6 +142,7 @@ struct CheckConfig {
   bool send_state = false;  // http-check send-state
   // Variables a protocol check sets before its rules (smtp's command).
   std::vector<std::pair<expr::VarName, std::string>> preset_vars;
+  ExternalCheckConfig external;  // external-check command / path
 };
 
 }  // namespace hearth::config

@@ -100,6 +100,9 @@ enum class CheckStatus : uint8_t {
   kSockErr,    // local failure: no socket, no memory, send error
   kChecked,    // an agent replied without a health state ("No status change")
   kHana,       // errors observed in the server's traffic ("observe", "on-error")
+  kProcErr,    // an external check's command failed (exit code not 0, or killed)
+  kProcTout,   // an external check's command did not end in time (it is killed)
+  kProcOk,     // an external check's command exited with 0
 };
 
 // "retry-on KEYWORD...": the conditions under which a request is retried, as

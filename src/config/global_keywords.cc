@@ -160,6 +160,7 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
       return;
     }
   }
+  if (parse_external_check_global(d, g, rep)) return;
   if (parse_process_keyword(d, g.process, rep)) return;
   if (parse_tune_keyword(d, g, rep)) return;
   if (parse_ssl_global_keyword(d, g, rep)) return;
@@ -178,7 +179,8 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
         "tune.http.logurilen, tune.pool-low-fd-ratio, tune.pool-high-fd-ratio, "
         "pidfile, set-var, set-var-fmt, server-state-file, "
         "server-state-base, nosplice, maxpipes, tune.pipesize, "
-        "expose-experimental-directives, crt-base, ca-base, ssl-default-bind-ciphers, "
+        "expose-experimental-directives, external-check, insecure-fork-wanted, crt-base, ca-base, "
+        "ssl-default-bind-ciphers, "
         "ssl-default-bind-ciphersuites, ssl-default-bind-curves, ssl-default-bind-options, "
         "ssl-default-server-ciphers, ssl-default-server-ciphersuites, ssl-default-server-options, "
         "ssl-server-verify, ssl-dh-param-file, tune.ssl.default-dh-param, tune.ssl.cachesize, "

@@ -269,4 +269,12 @@ bool is_haproxy_global_keyword(const std::string& keyword);
 bool is_haproxy_proxy_keyword(const std::string& keyword);
 bool is_haproxy_section(const std::string& keyword);
 
+// "external-check" and "[no] insecure-fork-wanted" of the global section
+// (external_check_keywords.cc). Returns: false if `d` is neither.
+bool parse_external_check_global(const Directive& d, GlobalConfig& g, Reporter& rep);
+// "external-check command CMD|path PATH" and "option external-check" in a
+// proxy section (external_check_keywords.cc).
+void parse_external_check(const Directive& d, ProxySection& section, Reporter& rep);
+void parse_option_external_check(const Directive& d, ProxySection& section, Reporter& rep);
+
 }  // namespace hearth::config::detail

@@ -599,6 +599,11 @@ struct GlobalConfig {
   // "expose-experimental-directives": the proxies that follow may use
   // HAProxy's experimental keywords (http-request normalize-uri).
   bool expose_experimental = false;
+  // "external-check": proxies may run external checks; "insecure-fork-wanted":
+  // the process may create processes (without it, as HAProxy, an external
+  // check cannot start unless the process is privileged).
+  bool external_check = false;
+  bool insecure_fork_wanted = false;
   TlsGlobal tls;
 };
 

@@ -10,7 +10,6 @@ const char* const kLaterOptions[] = {"accept-invalid-http-request",
                                      "checkcache",
                                      "contstats",
                                      "disable-h2-upgrade",
-                                     "external-check",
                                      "h1-case-adjust-bogus-client",
                                      "h1-case-adjust-bogus-server",
                                      "http-ignore-probes",
@@ -88,7 +87,7 @@ const OptionSpec kOptions[] = {
 std::string supported_options() {
   std::string out;
   for (const OptionSpec& o : kOptions) out += std::string(out.empty() ? "" : ", ") + o.name;
-  return out + ", httpchk, forwardfor, originalto, http-restrict-req-hdr-names";
+  return out + ", httpchk, external-check, forwardfor, originalto, http-restrict-req-hdr-names";
 }
 
 // option forwardfor [except NET] [header NAME] [if-none]
@@ -169,6 +168,7 @@ void parse_option(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string& name = d[name_at];
   if (name == "httpchk") return parse_option_httpchk(d, s, rep);
   if (is_check_option(name)) return parse_check_option(d, s, rep);
+  if (name == "external-check") return parse_option_external_check(d, s, rep);
   if (name == "spop-check") {
     rep.error(d.loc, prefix + " " + name,
               "not supported by Hearth: it has no SPOE agents to check (use option tcp-check)");

@@ -256,6 +256,7 @@ const KeywordSpec kKeywords[] = {
     {"retry-on", kBackSide, Misplaced::kIgnore, parse_retry_on},
     {"http-check", kBackSide, Misplaced::kReject, parse_http_check},
     {"tcp-check", kBackSide, Misplaced::kReject, parse_tcp_check},
+    {"external-check", kBackSide, Misplaced::kIgnore, parse_external_check},
     {"errorfile", kAnywhere, Misplaced::kReject, parse_error_keyword},
     {"errorfiles", kAnywhere, Misplaced::kReject, parse_error_keyword},
     {"errorloc", kAnywhere, Misplaced::kReject, parse_error_keyword},
@@ -312,7 +313,7 @@ void parse_proxy_keyword(const Directive& d, ProxySection& s, Reporter& rep) {
               "option, "
               "http-reuse, http-request, http-response, http-after-response, tcp-request, "
               "tcp-response, monitor-uri, monitor, redirect, use-server, retry-on, http-check, "
-              "tcp-check, stats, "
+              "tcp-check, external-check, stats, "
               "cookie, dynamic-cookie-key, force-persist, ignore-persist");
   }
 }

@@ -28,9 +28,7 @@ const char* const kGlobal[] = {"busy-polling",
                                "cpu-map",
                                "description",
                                "expose-experimental-directives",
-                               "external-check",
                                "grace",
-                               "insecure-fork-wanted",
                                "insecure-setuid-wanted",
                                "lua-load",
                                "lua-load-per-thread",
@@ -62,20 +60,11 @@ const char* const kGlobal[] = {"busy-polling",
                                "h1-case-adjust-file",
                                "harden"};
 
-const char* const kProxy[] = {"backlog",
-                              "bind-process",
-                              "compression",
-                              "dispatch",
-                              "email-alert",
-                              "external-check",
-                              "filter",
-                              "http-send-name-header",
-                              "max-session-srv-conns",
-                              "persist",
-                              "source",
-                              "use-fcgi-app",
-                              "error-log-format",
-                              "guid"};
+const char* const kProxy[] = {
+    "backlog",     "bind-process", "compression",           "dispatch",
+    "email-alert", "filter",       "http-send-name-header", "max-session-srv-conns",
+    "persist",     "source",       "use-fcgi-app",          "error-log-format",
+    "guid"};
 
 }  // namespace
 

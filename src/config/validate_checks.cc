@@ -1,9 +1,12 @@
 #include "config/validate_checks.h"
 
+#include "config/validate_external_check.h"
+
 namespace hearth::config {
 
 void validate_check_rules(const ProxyConfig& p, ParseResult& r) {
   if (p.kind != ProxyKind::kBackend && p.kind != ProxyKind::kListen) return;
+  validate_external_check(p, r);
   for (const ServerConfig& s : p.servers) {
     if (s.agent_check && s.agent_port == 0)
       r.errors.push_back(

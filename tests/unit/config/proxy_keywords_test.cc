@@ -286,8 +286,8 @@ TEST(ProxyKeywords, OptionErrors) {
   EXPECT_EQ(only_error(in("backend", "  option spop-check\n")),
             "t.cfg:2: 'option spop-check': not supported by Hearth: it has no SPOE agents to "
             "check (use option tcp-check)");
-  EXPECT_EQ(only_error(in("backend", "  option external-check\n")),
-            "t.cfg:2: 'option external-check': Hearth does not support this option yet");
+  EXPECT_EQ(only_error(in("backend", "  option checkcache\n")),
+            "t.cfg:2: 'option checkcache': Hearth does not support this option yet");
   EXPECT_EQ(only_error(in("backend", "  option redispach\n")),
             "t.cfg:2: 'option redispach': unknown option; supported: redispatch, persist, "
             "prefer-last-server, dontlognull, dontlog-normal, logasap, socket-stats, "
@@ -298,7 +298,8 @@ TEST(ProxyKeywords, OptionErrors) {
             "tcp-smart-accept, tcp-smart-connect, allbackups, http-pretend-keepalive, "
             "independent-streams, abortonclose, log-health-checks, splice-request, "
             "splice-response, "
-            "splice-auto, httpchk, forwardfor, originalto, http-restrict-req-hdr-names");
+            "splice-auto, httpchk, external-check, forwardfor, originalto, "
+            "http-restrict-req-hdr-names");
   EXPECT_TRUE(has(in("backend", "  option\n").errors, "t.cfg:2: 'option': missing option name"));
   EXPECT_EQ(only_error(in("backend", "  no retries\n")),
             "t.cfg:2: 'no retries': 'no' only applies to 'option NAME' and 'log'");
