@@ -28,7 +28,7 @@ std::shared_ptr<const backend::ExternalCheckSpec> external_check_spec(const conf
   x->server_name = s.name;
   x->server_id = s.puid;
   x->server_maxconn = s.maxconn.load();
-  x->server_ssl = s.xprt != net::raw_transport();
+  x->server_ssl = s.xprt() != net::raw_transport();
   x->server_proto = p.mode == config::Mode::kHttp ? "h1" : "tcp";
   x->insecure_fork_wanted = insecure_fork_wanted;
   return x;

@@ -69,16 +69,21 @@ std::string server_state_text(Backend& be, const Server& s, bool up, const Check
   return t;
 }
 
-std::string server_state_changed_text(Backend& be, const Server& s, std::string_view state,
-                                      std::string_view why) {
-  const bool down = state == "DOWN";
-  std::string t = server_id(be, s) + " is " + std::string(state) + ", " + std::string(why);
-  t += usable_counts(be, !down);
+// The end of an UP/DOWN line: the usable servers, then the requeued and
+// queued sessions (UP) or the sessions left on the server (DOWN).
+static std::string state_line_tail(Backend& be, const Server& s, bool down) {
+  std::string t = usable_counts(be, !down);
   if (!down)
     t += " 0 sessions requeued, " + std::to_string(be.queue_length()) + " total in queue.";
   else
     t += left_sessions(s);
   return t;
+}
+
+std::string server_state_changed_text(Backend& be, const Server& s, std::string_view state,
+                                      std::string_view why) {
+  return server_id(be, s) + " is " + std::string(state) + ", " + std::string(why) +
+         state_line_tail(be, s, state == "DOWN");
 }
 
 std::string maintenance_text(Backend& be, const Server& s, const std::string& reason) {
@@ -99,14 +104,8 @@ std::string maintenance_left_text(const Backend& be, const Server& s) {
 
 std::string tracked_state_text(Backend& be, const Server& s, std::string_view state,
                                const std::string& via) {
-  const bool down = state == "DOWN";
-  std::string t = server_id(be, s) + " is " + std::string(state) + " via " + via;
-  t += usable_counts(be, !down);
-  if (!down)
-    t += " 0 sessions requeued, " + std::to_string(be.queue_length()) + " total in queue.";
-  else
-    t += left_sessions(s);
-  return t;
+  return server_id(be, s) + " is " + std::string(state) + " via " + via +
+         state_line_tail(be, s, state == "DOWN");
 }
 
 std::string tracked_maintenance_text(Backend& be, const Server& s, const std::string& via) {
