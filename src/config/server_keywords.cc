@@ -24,9 +24,9 @@ const char* const kSupported =
     "agent-send, observe, error-limit, on-error, slowstart, track, on-marked-down, on-marked-up";
 
 // HAProxy server options Hearth recognises but does not implement yet.
-const char* const kLaterOptions[] = {"check-proto", "namespace", "no-verify", "pool-low-conn",
-                                     "proto",       "npn",       "allow-0rtt", "usesrc",
-                                     "ws"};
+const char* const kLaterOptions[] = {"check-proto",   "namespace", "no-verify",
+                                     "pool-low-conn", "proto",     "npn",
+                                     "allow-0rtt",    "usesrc",    "ws"};
 
 // Parses the value of `opt` at d[i]; reports errors under `kw`.
 std::optional<int64_t> int_value(const Directive& d, size_t i, const std::string& kw,

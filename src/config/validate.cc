@@ -165,8 +165,8 @@ void Validator::check_servers(const ProxyConfig& p) {
     }
     // As HAProxy: a server at the any-address (":", "0.0.0.0", "[::]", e.g.
     // unset variables) is let through; its checks then fail to connect.
-    const bool any_host = s.address.rfind("0.0.0.0:", 0) == 0 ||
-                          s.address.rfind("[::]:", 0) == 0 || s.address.rfind("*:", 0) == 0;
+    const bool any_host = s.address.rfind("0.0.0.0:", 0) == 0 || s.address.rfind("[::]:", 0) == 0 ||
+                          s.address.rfind("*:", 0) == 0;
     if (s.check && s.port_from_client && !s.check_port && !any_host) {
       error(s.loc, "server",
             "server '" + s.name +

@@ -47,14 +47,17 @@ std::string write_recorder(const TempDir& dir) {
              "out=" +
                  dir.path() +
                  "/rec.$HAPROXY_PROXY_NAME.$HAPROXY_SERVER_NAME\n"
+                 // The mask the command was started with, read by builtins
+                 // before any fork (the shell blocks signals around its forks,
+                 // so a child reading /proc/$$/status may see them all blocked).
+                 "while read -r l; do case $l in SigBlk*) echo \"$l\" > $out.sig;; esac; done "
+                 "< /proc/$$/status\n"
                  "{\n"
                  "  echo \"ARGC=$#\"\n"
                  "  i=0; for a in \"$0\" \"$@\"; do echo \"ARG$i=[$a]\"; i=$((i+1)); done\n"
                  "  /usr/bin/env | /usr/bin/sort\n"
                  "  echo \"FDS=$(/usr/bin/ls /proc/$$/fd | /usr/bin/tr '\\n' ' ')\"\n"
                  "} > $out.tmp\n"
-                 // Apart: haproxy 2.6 sometimes runs it with every signal blocked.
-                 "/usr/bin/grep '^SigBlk' /proc/$$/status > $out.sig\n"
                  "/usr/bin/mv $out.tmp $out\n"
                  "case \"$HAPROXY_SERVER_NAME\" in\n"
                  "  ok*) exit 0;;\n"

@@ -109,8 +109,8 @@ TEST(Server, Errors) {
   EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 pool-purge-delay forever\n")),
             "t.cfg:2: 'server': option 'pool-purge-delay' expects a duration such as 5s, 500ms or "
             "1m, got 'forever'");
-  EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 track b/x\n")),
-            "t.cfg:2: 'server': server option 'track' is not supported by Hearth yet");
+  EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 usesrc client\n")),
+            "t.cfg:2: 'server': server option 'usesrc' is not supported by Hearth yet");
   EXPECT_TRUE(has(backend("  server a 10.0.0.1:80 wieght 2\n").errors,
                   "t.cfg:2: 'server': unknown server option 'wieght'; supported: weight, maxconn"));
   EXPECT_EQ(only_error(backend("  default-server\n")),
