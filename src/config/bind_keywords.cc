@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "config/keywords.h"
-#include "config/server_address.h"
 #include "config/units.h"
 
 namespace hearth::config::detail {
@@ -215,23 +214,11 @@ void parse_bind(const Directive& d, ProxySection& s, Reporter& rep) {
     return;
   }
   // "$NAME" / "${NAME}" outside quotes: HAProxy expands them in addresses.
-  std::string addresses, err;
-  std::vector<std::string> unset;
-  if (!expand_address_env(d[1], d.env ? *d.env : EnvLookup(), &addresses, &err, &unset)) {
-    rep.error(d.loc, "bind", "address '" + d[1] + "': " + err);
-    return;
-  }
-  if (!unset.empty()) {
-    if (addresses.empty()) {
-      rep.error(
-          d.loc, "bind",
-          "address '" + d[1] + "' is empty once expanded (" + unset_address_warning(unset) + ")");
-      return;
-    }
-    rep.warning(d.loc, "bind", "address '" + d[1] + "': " + unset_address_warning(unset));
-  }
+  const std::optional<std::string> addresses =
+      address_arg(d, 1, "bind", "address '" + d[1] + "'", rep);
+  if (!addresses) return;
   const size_t before = s.proxy.binds.size();
-  add_binds(addresses, d.loc, s.proxy);
+  add_binds(*addresses, d.loc, s.proxy);
   if (o.id && s.proxy.binds.size() - before > 1) {
     rep.error(d.loc, "bind", "'id' can only be used with a single address");
     s.proxy.binds.resize(before);

@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "config/keywords.h"
-#include "config/server_address.h"
 
 namespace hearth::config {
 
@@ -83,19 +82,11 @@ std::string udp_address(std::string_view a, bool v6, std::string* err) {
 // TARGET into `t`. Returns: false after reporting.
 bool parse_target(const Directive& d, LogTarget& t, Reporter& rep) {
   // "$NAME" / "${NAME}" outside quotes: HAProxy expands them in addresses.
-  std::string expanded, err;
-  std::vector<std::string> unset;
-  if (!expand_address_env(d[1], d.env ? *d.env : EnvLookup(), &expanded, &err, &unset))
-    return rep.error(d.loc, "log", "target '" + d[1] + "': " + err), false;
-  if (!unset.empty()) {
-    if (expanded.empty())
-      return rep.error(d.loc, "log",
-                       "target '" + d[1] + "' is empty once expanded (" +
-                           unset_address_warning(unset) + ")"),
-             false;
-    rep.warning(d.loc, "log", "target '" + d[1] + "': " + unset_address_warning(unset));
-  }
-  std::string_view a = expanded;
+  const std::optional<std::string> expanded =
+      address_arg(d, 1, "log", "target '" + d[1] + "'", rep);
+  if (!expanded) return false;
+  std::string err;
+  std::string_view a = *expanded;
   if (a == "stdout" || a == "stderr") {
     t.kind = LogTarget::Kind::kFd;
     t.fd = a == "stdout" ? 1 : 2;

@@ -1,5 +1,6 @@
 #include "config/parse_context.h"
 
+#include "config/server_address.h"
 #include "config/units.h"
 
 namespace hearth::config::detail {
@@ -68,6 +69,24 @@ bool check_section(const Directive& d, const std::string& keyword, ProxyKind kin
               "not allowed in " + where + " (allowed in: " + allowed_list(allowed) + ")");
   }
   return false;
+}
+
+std::optional<std::string> address_arg(const Directive& d, size_t i, const std::string& keyword,
+                                       const std::string& what, Reporter& rep) {
+  std::string out, err;
+  std::vector<std::string> unset;
+  if (!expand_address_env(d[i], d.env ? *d.env : EnvLookup(), &out, &err, &unset)) {
+    rep.error(d.loc, keyword, what + ": " + err);
+    return std::nullopt;
+  }
+  if (unset.empty()) return out;
+  if (out.empty()) {
+    rep.error(d.loc, keyword,
+              what + " is empty once expanded (" + unset_address_warning(unset) + ")");
+    return std::nullopt;
+  }
+  rep.warning(d.loc, keyword, what + ": " + unset_address_warning(unset));
+  return out;
 }
 
 bool check_arity(const Directive& d, const std::string& keyword, size_t min, size_t max,

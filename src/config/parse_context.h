@@ -82,6 +82,14 @@ bool check_section(const Directive& d, const std::string& keyword, ProxyKind kin
 bool check_arity(const Directive& d, const std::string& keyword, size_t min, size_t max,
                  const std::string& usage, Reporter& rep);
 
+// Expands "$NAME" / "${NAME}" in the address word d[i], as HAProxy does
+// outside quotes in addresses (server_address.h); an unset variable is empty,
+// with a warning. `what` names the word in messages ("address 'X'").
+// Returns: the expanded text, or nullopt after reporting an error (a malformed
+// reference, or an address that unset variables left empty, as HAProxy).
+std::optional<std::string> address_arg(const Directive& d, size_t i, const std::string& keyword,
+                                       const std::string& what, Reporter& rep);
+
 // Parses d[i] as an integer in [lo, hi]. Returns: the value, or nullopt after
 // reporting an error that names the accepted range.
 std::optional<int64_t> int_arg(const Directive& d, size_t i, const std::string& keyword, int64_t lo,

@@ -4,7 +4,6 @@
 // option, and "log", are refused.
 #include "config/keywords.h"
 #include "config/parse_context.h"
-#include "config/server_address.h"
 
 namespace hearth::config::detail {
 namespace {
@@ -68,19 +67,14 @@ void parse_peer_line(const Directive& d, PeersConfig& p, Reporter& rep) {
               "peer '" + d[1] + "' is already defined in peers section '" + p.name + "'");
     return;
   }
-  std::string address, err;
+  std::string address;
   if (has_addr) {
-    // "$NAME" / "${NAME}" outside quotes: HAProxy expands them in addresses;
-    // one left without a port (an unset variable) has port 0, as in HAProxy.
-    std::vector<std::string> unset;
-    if (!expand_address_env(d[2], d.env ? *d.env : EnvLookup(), &address, &err, &unset)) {
-      rep.error(d.loc, kw, "address '" + d[2] + "': " + err);
-      return;
-    }
-    if (!unset.empty()) {
-      rep.warning(d.loc, kw, "address '" + d[2] + "': " + unset_address_warning(unset));
-      if (!address.empty() && address.back() == ':') address += '0';
-    }
+    const std::optional<std::string> expanded =
+        address_arg(d, 2, kw, "address '" + d[2] + "'", rep);
+    if (!expanded) return;
+    address = *expanded;
+    // A port an expanded variable left empty is port 0, as in HAProxy.
+    if (!address.empty() && address.back() == ':' && d[2].back() != ':') address += '0';
   }
   PeerLine l{d.loc, d[1], address, p.default_server_tls};
   if (!server_options(d, has_addr ? 3 : 2, &l.tls, rep)) return;

@@ -306,27 +306,14 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Mode
 
 // Expands the address word d[2] and splits its port (server_address.h).
 bool set_address(const Directive& d, ServerConfig& sv, Reporter& rep) {
-  std::string expanded, err;
-  std::vector<std::string> unset;
-  if (!expand_address_env(d[2], d.env ? *d.env : EnvLookup(), &expanded, &err, &unset)) {
-    rep.error(d.loc, "server", "server '" + sv.name + "': address '" + d[2] + "': " + err);
-    return false;
-  }
-  if (!unset.empty()) {
-    if (expanded.empty()) {  // HAProxy refuses this one too
-      rep.error(d.loc, "server",
-                "server '" + sv.name + "': address '" + d[2] + "' is empty once expanded (" +
-                    unset_address_warning(unset) + ")");
-      return false;
-    }
-    rep.warning(
-        d.loc, "server",
-        "server '" + sv.name + "': address '" + d[2] + "': " + unset_address_warning(unset));
-  }
+  const std::optional<std::string> expanded =
+      address_arg(d, 2, "server", "server '" + sv.name + "': address '" + d[2] + "'", rep);
+  if (!expanded) return false;
+  std::string err;
   ServerPort port;
-  sv.address = split_server_port(expanded, &port, &err);
+  sv.address = split_server_port(*expanded, &port, &err);
   if (sv.address.empty()) {
-    rep.error(d.loc, "server", "server '" + sv.name + "': address '" + expanded + "': " + err);
+    rep.error(d.loc, "server", "server '" + sv.name + "': address '" + *expanded + "': " + err);
     return false;
   }
   sv.port_from_client = port.from_client;
