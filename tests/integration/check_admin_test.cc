@@ -68,6 +68,22 @@ std::string check_columns(const std::string& sock, uint16_t agent_port) {
   return out;
 }
 
+// True when no server's check or agent is in progress (bit 0x1 of the
+// check and agent states in show servers state). HAProxy keeps the bit
+// until the check's connection is closed, which may be after the UP.
+bool checks_idle(const std::string& sock) {
+  std::istringstream in(stats_command(sock, "show servers state b"));
+  std::string line;
+  bool any = false;
+  while (std::getline(in, line)) {
+    const std::vector<std::string> f = split(line, ' ');
+    if (f.size() < 25 || f[0] == "#") continue;
+    any = true;
+    if ((std::stoi(f[13]) & 1) != 0 || (std::stoi(f[14]) & 1) != 0) return false;
+  }
+  return any;
+}
+
 // An answer without its trailing blank lines (HAProxy ends some with one
 // newline, some with two).
 std::string answer(const std::string& sock, const std::string& cmd) {
@@ -141,7 +157,8 @@ std::vector<std::string> run(const std::string& binary) {
   EXPECT_TRUE(h.ready()) << binary << ": " << h.describe();
   if (!h.ready()) return {};
   // The start-up checks (max-spread-checks: all at once), the agent's "up".
-  wait_until([&] { return statuses(sock) == "s1=UP s2=no check s3=UP "; }, milliseconds{3000});
+  wait_until([&] { return statuses(sock) == "s1=UP s2=no check s3=UP " && checks_idle(sock); },
+             milliseconds{3000});
   std::vector<std::string> out;
   out.push_back("start | " + statuses(sock) + "| " + check_columns(sock, agent.port()));
   for (const char* step : kSteps) {
