@@ -16,6 +16,29 @@ std::string_view path_from(std::string_view target) {
   return slash == std::string_view::npos ? std::string_view() : target.substr(slash);
 }
 
+// The value of the first `name=` of `params` (pairs separated by '&'; an
+// empty value is a value). As HAProxy: a pair is looked at only while more
+// than the name's length remains (room for the '='); names match byte for
+// byte.
+std::optional<std::string_view> param_value(std::string_view params, std::string_view name) {
+  while (params.size() > name.size()) {
+    if (params[name.size()] == '=' && params.substr(0, name.size()) == name) {
+      const std::string_view v = params.substr(name.size() + 1);
+      return v.substr(0, v.find('&'));
+    }
+    const size_t amp = params.find('&');
+    if (amp == std::string_view::npos) return std::nullopt;
+    params = params.substr(amp + 1);
+  }
+  return std::nullopt;
+}
+
+// RFC 9110's tchar.
+bool is_token_char(char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
 }  // namespace
 
 std::string_view uri_key(std::string_view target, const UriOptions& o) {
@@ -37,18 +60,17 @@ std::string_view uri_key(std::string_view target, const UriOptions& o) {
 std::optional<std::string_view> url_param_value(std::string_view target, std::string_view name) {
   const size_t q = target.find('?');
   if (q == std::string_view::npos) return std::nullopt;
-  std::string_view rest = target.substr(q + 1);
-  // As HAProxy: a parameter is looked at only while more than its name's
-  // length remains (room for the '=').
-  while (rest.size() > name.size()) {
-    if (rest[name.size()] == '=' && rest.substr(0, name.size()) == name) {
-      const std::string_view v = rest.substr(name.size() + 1);
-      return v.substr(0, v.find('&'));
-    }
-    const size_t amp = rest.find('&');
-    if (amp == std::string_view::npos) return std::nullopt;
-    rest = rest.substr(amp + 1);
-  }
+  return param_value(target.substr(q + 1), name);
+}
+
+std::optional<std::string_view> post_param_value(std::string_view body, std::string_view name) {
+  auto v = param_value(body, name);
+  if (!v || v->empty() || is_token_char((*v)[0])) return v;
+  // As HAProxy: a value that does not start as a token ends at once on
+  // white space, and makes the body hold no parameters otherwise (binary
+  // data, not a form). Only the first byte is looked at.
+  const char c = (*v)[0];
+  if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return v->substr(0, 0);
   return std::nullopt;
 }
 

@@ -31,6 +31,13 @@ std::string_view uri_key(std::string_view target, const UriOptions& o);
 // value), or nullopt if there is none. Names match byte for byte.
 std::optional<std::string_view> url_param_value(std::string_view target, std::string_view name);
 
+// Returns: the value of the first `name=` parameter of a POST's payload
+// (`body`, as received so far; parameters end at '&'), or nullopt if there
+// is none. As HAProxy's url_param on a POST: a value whose first byte is
+// white space is empty, and one whose first byte is neither a token
+// character nor white space means the payload is no form (nullopt).
+std::optional<std::string_view> post_param_value(std::string_view body, std::string_view name);
+
 // Returns: the main domain of a host name, as hdr(NAME) use_domain_only
 // hashes it: the label before the last dot ("haproxy.1wt.eu" -> "1wt");
 // the whole value when it has no dot after its first byte.

@@ -46,21 +46,30 @@ bool parse_uri_args(const Directive& d, BalanceArgs& b, Reporter& rep) {
   return true;
 }
 
-// balance url_param NAME [check_post]
+// balance url_param NAME [check_post [MAX_WAIT]]
+// As HAProxy 2.6, the body of a POST is searched whether check_post is
+// given or not (http_request.cc waits for it); the word is accepted for
+// the configurations that carry it, and its old MAX_WAIT is ignored.
 bool parse_url_param_args(const Directive& d, BalanceArgs& b, Reporter& rep) {
   if (d.size() < 3 || d[2].empty()) {
     rep.error(d.loc, "balance", "url_param requires a parameter name: balance url_param NAME");
     return false;
   }
-  if (d.size() > 3 && d[3] == "check_post") {
-    rep.error(d.loc, "balance",
-              "url_param's 'check_post' (looking for the parameter in a POST body) is not "
-              "supported by Hearth: only the query string is searched; remove 'check_post' or "
-              "use 'balance hash' with a body fetch");
-    return false;
+  size_t i = 3;
+  if (d.size() > i && d[i] == "check_post") {
+    ++i;
+    if (d.size() > i && !d[i].empty() &&
+        d[i].find_first_not_of("0123456789") == std::string::npos) {
+      rep.warning(d.loc, "balance",
+                  "url_param check_post's max_wait '" + d[i] +
+                      "' is ignored, as by HAProxy 2.6: the body is waited for until it is "
+                      "complete or fills the buffer");
+      ++i;
+    }
   }
-  if (d.size() > 3) {
-    rep.error(d.loc, "balance", "url_param: unexpected argument '" + d[3] + "'");
+  if (d.size() > i) {
+    rep.error(d.loc, "balance",
+              "url_param accepts only the 'check_post' modifier (got '" + d[i] + "')");
     return false;
   }
   b.name = d[2];

@@ -278,6 +278,13 @@ bool HttpStream::analyse_request() {
     TxnFetch fetch = request_fetch();
     return answer_by_rule(*final_rule, fetch);
   }
+  // balance url_param: a POST's payload may hold the parameter. As HAProxy
+  // (check_post or not), the server is chosen once the payload is complete
+  // or fills the buffer.
+  if (be_ && be_->lb_kind() == config::BalanceAlgo::kUrlParam &&
+      req.method == http::Method::kPost && req.body != http::BodyKind::kNone &&
+      !wait_body(fe_->timeouts.http_request, 0))
+    return false;
   log_.req_rules_done = true;
   if (!add_forward_headers(req)) {
     log_.term = "PR";

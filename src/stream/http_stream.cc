@@ -316,7 +316,8 @@ void HttpStream::assign_server() {
   backend::LbRequest req;
   if (config::is_hashing(be_->lb_kind())) {
     TxnFetch fetch = request_fetch();
-    set_lb_key(*be_, session()->client_addr(scf_->conn), &req_.head, fetch, &req);
+    set_lb_key(*be_, session()->client_addr(scf_->conn), &req_.head,
+               std::string_view(req_.data.head(), req_.data.len()), fetch, &req);
   }
   // The server of the client's private connection: with prefer-last-server, or
   // always when an authentication handshake bound that connection to the client.

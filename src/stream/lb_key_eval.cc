@@ -36,7 +36,7 @@ bool source_key(const net::Address& a, const config::HashType& t, uint32_t* key)
 // The bytes of the request that the HTTP algorithms hash. Returns: false if
 // the request has none.
 bool http_key(const backend::BackendSettings& bs, BalanceAlgo algo, const http::MsgHead& head,
-              std::string_view* out) {
+              std::string_view payload, std::string_view* out) {
   const config::BalanceArgs& a = bs.balance_args;
   switch (algo) {
     case BalanceAlgo::kUri:
@@ -44,6 +44,9 @@ bool http_key(const backend::BackendSettings& bs, BalanceAlgo algo, const http::
       return true;
     case BalanceAlgo::kUrlParam: {
       auto v = lb_key::url_param_value(head.target, a.name);
+      // As HAProxy: a POST's payload is searched when the query string has
+      // no such parameter (http_request.cc waited for it).
+      if (!v && head.method == http::Method::kPost) v = lb_key::post_param_value(payload, a.name);
       if (v) *out = *v;
       return v.has_value();
     }
@@ -79,7 +82,7 @@ bool expr_key(const backend::BackendSettings& bs, BalanceAlgo algo, expr::FetchC
 }  // namespace
 
 void set_lb_key(const backend::Backend& be, const net::Address& client, const http::MsgHead* head,
-                expr::FetchContext& fetch, backend::LbRequest* req) {
+                std::string_view payload, expr::FetchContext& fetch, backend::LbRequest* req) {
   const BalanceAlgo algo = be.lb_kind();
   if (!config::is_hashing(algo)) return;
   const backend::BackendSettings& bs = be.settings;
@@ -88,7 +91,7 @@ void set_lb_key(const backend::Backend& be, const net::Address& client, const ht
     return;
   }
   std::string_view bytes;
-  const bool found = config::is_layer7(algo) ? head && http_key(bs, algo, *head, &bytes)
+  const bool found = config::is_layer7(algo) ? head && http_key(bs, algo, *head, payload, &bytes)
                                              : expr_key(bs, algo, fetch, &bytes);
   if (!found) return;
   req->key = lb_key::hash_key(bs.hash_type.func, bs.hash_type.avalanche, bytes);

@@ -267,7 +267,7 @@ void Stream::assign_server() {
   if (config::is_hashing(be_->lb_kind())) {
     TcpFetch fetch = request_fetch(be_);
     fetch.set_final(true);
-    set_lb_key(*be_, Session::of(scf_->conn)->client_addr(scf_->conn), nullptr, fetch, &req);
+    set_lb_key(*be_, Session::of(scf_->conn)->client_addr(scf_->conn), nullptr, {}, fetch, &req);
   }
   CookieState persist;  // force-persist / ignore-persist (HAProxy evaluates them in TCP too)
   if (!be_->settings.use_servers.empty() || !be_->settings.stick_rules.empty()) {

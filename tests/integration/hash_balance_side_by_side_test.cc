@@ -14,6 +14,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "integration/http_test_util.h"
@@ -459,6 +460,94 @@ TEST_F(HashSideBySide, UriLenDepthWholePathOnly) {
 TEST_F(HashSideBySide, UrlParamWithRoundRobinFallback) {
   expect_same("  balance url_param uid\n", param_keys());
   expect_same("  balance url_param uid\n  hash-type consistent djb2 avalanche\n", param_keys());
+}
+
+// A POST for balance url_param: `target`, then headers[0] the payload and
+// headers[1] how it is sent: "now" (with the head), "late" (50 ms after
+// it), "chunked" (late, in two chunks) or "continue" (after the proxy's
+// 100 Continue). Returns: the server's name, or "?".
+std::vector<std::string> route_posts(uint16_t port, const std::vector<Key>& keys) {
+  std::vector<std::string> out;
+  for (const Key& k : keys) {
+    HttpClient c(port);
+    const std::string& body = k.headers.at(0);
+    const std::string& how = k.headers.at(1);
+    std::string head = "POST " + k.target + " HTTP/1.1\r\nhost: x\r\n";
+    head += how == "chunked" ? "transfer-encoding: chunked\r\n"
+                             : "content-length: " + std::to_string(body.size()) + "\r\n";
+    if (how == "continue") head += "expect: 100-continue\r\n";
+    head += "\r\n";
+    std::string rest = body;
+    if (how == "chunked") {
+      const size_t half = body.size() / 2;
+      auto chunk = [](std::string_view b) {
+        char len[16];
+        snprintf(len, sizeof len, "%zx\r\n", b.size());
+        return std::string(len) + std::string(b) + "\r\n";
+      };
+      rest = chunk(std::string_view(body).substr(0, half)) +
+             chunk(std::string_view(body).substr(half)) + "0\r\n\r\n";
+    }
+    bool ok = true;
+    if (how == "now") {
+      ok = c.send(head + rest);
+    } else {
+      ok = c.send(head);
+      if (how == "continue") {
+        const http::HttpResponse interim = c.read_response(milliseconds{2000});
+        ok = ok && interim.status == 100;
+      } else {
+        std::this_thread::sleep_for(milliseconds{50});
+      }
+      ok = ok && c.send(rest);
+    }
+    const http::HttpResponse r = ok ? c.read_response() : http::HttpResponse{};
+    out.push_back(r.status == 200 ? r.body : "?");
+  }
+  return out;
+}
+
+std::vector<Key> post_keys() {
+  std::vector<Key> keys;
+  const char* hows[] = {"now", "late", "chunked", "continue"};
+  for (int i = 0; i < 48; ++i) {
+    const std::string how = hows[i % 4];
+    const std::string uid = "user" + std::to_string(i * 37);
+    switch (i / 4 % 6) {
+      case 0:  // the payload alone holds it
+        keys.push_back({"/f", {"uid=" + uid, how}});
+        break;
+      case 1:  // after other fields
+        keys.push_back({"/f?a=1", {"x=1&y=2&uid=" + uid + "&z=3", how}});
+        break;
+      case 2:  // the query string wins over the payload
+        keys.push_back({"/f?uid=" + uid, {"uid=other", how}});
+        break;
+      case 3:  // white space first: an empty value, hashed
+        keys.push_back({"/f", {"uid= " + uid, how}});
+        break;
+      case 4:  // not a form: round robin
+        keys.push_back({"/f", {"uid=\x01" + uid, how}});
+        break;
+      default:  // no such field: round robin
+        keys.push_back({"/f", {"name=" + uid, how}});
+        break;
+    }
+  }
+  return keys;
+}
+
+// url_param on a POST: the parameter is looked for in the payload when the
+// query string has none, the payload being waited for as HAProxy does
+// (with or without check_post), however it arrives.
+TEST_F(HashSideBySide, UrlParamInPostPayloads) {
+  for (const char* balance : {"  balance url_param uid\n", "  balance url_param uid check_post\n",
+                              "  balance url_param uid check_post\n  hash-type consistent\n"}) {
+    SCOPED_TRACE(balance);
+    compare(balance,
+            run_both([&](uint16_t p) { return config(p, balance); }, post_keys(), route_posts),
+            post_keys());
+  }
 }
 
 TEST_F(HashSideBySide, HdrWithRoundRobinFallback) {

@@ -55,6 +55,18 @@ TEST(LbKeyTest, UrlParamValue) {
   EXPECT_EQ(url_param_value("/p?a=b&&uid=3;x", "uid"), "3;x");
 }
 
+TEST(LbKeyTest, PostParamValue) {
+  EXPECT_EQ(post_param_value("uid=42&x=1", "uid"), "42");
+  EXPECT_EQ(post_param_value("x=1&uid=42", "uid"), "42");
+  EXPECT_EQ(post_param_value("a=1?uid=3", "uid"), std::nullopt) << "no '?' in a body";
+  EXPECT_EQ(post_param_value("uid=", "uid"), "");
+  EXPECT_EQ(post_param_value("uid=7\r\n", "uid"), "7\r\n") << "only the first byte is tested";
+  EXPECT_EQ(post_param_value("uid= 7&x=1", "uid"), "") << "white space ends it at once";
+  EXPECT_EQ(post_param_value("uid=\x01\x02&x=1", "uid"), std::nullopt) << "not a form";
+  EXPECT_EQ(post_param_value("uid=\"a\"", "uid"), std::nullopt);
+  EXPECT_EQ(post_param_value("", "uid"), std::nullopt);
+}
+
 TEST(LbKeyTest, DomainOnly) {
   EXPECT_EQ(domain_only("haproxy.1wt.eu"), "1wt");
   EXPECT_EQ(domain_only("www.example.com"), "example");

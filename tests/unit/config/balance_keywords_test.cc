@@ -50,10 +50,20 @@ TEST(BalanceKeywords, UrlParam) {
   EXPECT_EQ(proxy(r).balance_args.name, "uid");
   EXPECT_EQ(only_error(in("backend", "  balance url_param\n")),
             "t.cfg:2: 'balance': url_param requires a parameter name: balance url_param NAME");
-  EXPECT_TRUE(has(in("backend", "  balance url_param uid check_post\n").errors,
-                  "t.cfg:2: 'balance': url_param's 'check_post'"));
+  // check_post changes nothing (a POST's body is searched either way, as
+  // in HAProxy 2.6); its old max_wait is ignored with a warning.
+  r = in("backend", "  balance url_param uid check_post\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(r.warnings.empty());
+  r = in("backend", "  balance url_param uid check_post 64\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(has(r.warnings,
+                  "t.cfg:2: 'balance': url_param check_post's max_wait '64' is "
+                  "ignored"));
   EXPECT_EQ(only_error(in("backend", "  balance url_param uid x\n")),
-            "t.cfg:2: 'balance': url_param: unexpected argument 'x'");
+            "t.cfg:2: 'balance': url_param accepts only the 'check_post' modifier (got 'x')");
+  EXPECT_EQ(only_error(in("backend", "  balance url_param uid check_post 64 x\n")),
+            "t.cfg:2: 'balance': url_param accepts only the 'check_post' modifier (got 'x')");
 }
 
 TEST(BalanceKeywords, Hdr) {
