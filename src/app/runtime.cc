@@ -374,7 +374,7 @@ bool Runtime::fill_server(const config::ProxyConfig& p, const config::ServerConf
   if (!set_connect_options(sc, sc.source.empty() ? p.source : sc.source, server_bufs_, s, errors))
     return false;
   std::string tls_err;
-  if (!set_server_tls(sc, tls, s, &tls_err)) {
+  if (!set_server_tls(p, sc, tls, s, &tls_err)) {
     errors->push_back(where(sc.loc, "server") + "'server " + p.name + "/" + sc.name +
                       "': " + tls_err);
     return false;

@@ -1,6 +1,7 @@
 #include "app/tls_server.h"
 
 #include "app/tls_bind.h"
+#include "config/validate_checks.h"
 #include "net/tls_transport.h"
 
 namespace hearth::app {
@@ -37,10 +38,11 @@ bool checks_over_tls(const config::ServerConfig& sc) {
   return sc.tls.enabled && !sc.check_port && sc.check_addr.empty();
 }
 
-bool set_server_tls(const config::ServerConfig& sc, const config::TlsGlobal& g, backend::Server* s,
-                    std::string* err) {
+bool set_server_tls(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                    const config::TlsGlobal& g, backend::Server* s, std::string* err) {
   s->use_ssl = sc.tls.use_ssl;
-  const bool check_tls = sc.check && checks_over_tls(sc);
+  const bool default_tls = sc.check && checks_over_tls(sc);
+  const bool check_tls = default_tls || (sc.check && config::check_rules_use_ssl(p));
   // "no-ssl" under a default-server with "ssl": the settings are prepared
   // for "set server ... ssl on", as HAProxy; if they cannot be, that command
   // says so.
@@ -59,14 +61,14 @@ bool set_server_tls(const config::ServerConfig& sc, const config::TlsGlobal& g, 
   if (!check_tls) return true;
   s->check_sni = sc.tls.check_sni;
   if (sc.tls.enabled && (!sc.tls.check_alpn || *sc.tls.check_alpn == settings->alpn)) {
-    s->check_xprt = s->xprt();  // the same context: its sessions serve both
+    if (default_tls) s->check_xprt = s->xprt();  // the same context: its sessions serve both
     return true;
   }
   net::TlsClientSettings cs = *settings;
   if (sc.tls.check_alpn) cs.alpn = *sc.tls.check_alpn;
   s->check_tls_xprt = net::make_tls_client_transport(cs, err);
   if (!s->check_tls_xprt) return false;
-  s->check_xprt = s->check_tls_xprt.get();
+  if (default_tls) s->check_xprt = s->check_tls_xprt.get();
   return true;
 }
 
@@ -75,7 +77,7 @@ void check_tls_servers(config::ParseResult* r) {
     for (const config::ServerConfig& sc : p.servers) {
       backend::Server s;
       std::string err;
-      if (!set_server_tls(sc, r->config.global.tls, &s, &err))
+      if (!set_server_tls(p, sc, r->config.global.tls, &s, &err))
         r->errors.push_back({sc.loc, "server", "'server " + p.name + "/" + sc.name + "': " + err});
     }
 }

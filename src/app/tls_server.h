@@ -28,8 +28,11 @@ bool checks_over_tls(const config::ServerConfig& sc);
 // Builds s's TLS transports (s->tls_xprt, s->check_tls_xprt) and points
 // s->xprt / s->check_xprt at them; sets s->sni and s->check_sni.
 // Returns: false with *err saying what was refused.
-bool set_server_tls(const config::ServerConfig& sc, const config::TlsGlobal& g, backend::Server* s,
-                    std::string* err);
+// `p`: its proxy; a "tcp-check|http-check connect ssl" rule there gets the
+// server's TLS settings (s->check_tls_xprt) even on a server without ssl,
+// as HAProxy, while its other connects stay as they were.
+bool set_server_tls(const config::ProxyConfig& p, const config::ServerConfig& sc,
+                    const config::TlsGlobal& g, backend::Server* s, std::string* err);
 
 // hearth -c: builds the TLS contexts of every server, as HAProxy's check
 // does, and adds an error (file, line, keyword) for each one refused.

@@ -289,11 +289,18 @@ ExpectVerdict eval_http_expect(const CheckProgram& p, const CheckStep& s, std::s
     return fail(CheckStatus::kL7Rsp, data.empty() ? "connection closed without a response"
                                                   : "invalid response: not an HTTP response");
   }
+  // disable-on-404 comes before any expect, as HAProxy's: a server that is
+  // not DOWN answering 404 passes conditionally, and the check ends.
+  if (p.disable_on_404 && server_up && r.status == 404) {
+    ExpectVerdict v{V::kPass};
+    v.status = CheckStatus::kL7OkCd;
+    v.code = r.status;
+    return v;
+  }
   const bool body_match = e.kind == Kind::kString || e.kind == Kind::kRString;
   if (body_match && r.state != CheckResponse::State::kComplete) return ExpectVerdict{V::kWait};
   ctx.set_response(r.body);
   ctx.set_http(r.status, r.fields);
-  (void)server_up;  // disable-on-404 (a stopping server state) is refused by the parser
   bool match = false;
   CheckStatus err = CheckStatus::kL7Rsp;
   std::string desc;

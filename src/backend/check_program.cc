@@ -62,6 +62,7 @@ CheckProgram build_check_program(const config::CheckConfig& c) {
   p.type = c.type;
   p.preset_vars = c.preset_vars;
   p.send_state = c.send_state;
+  p.disable_on_404 = c.disable_on_404 && c.type == config::CheckType::kHttp;
   const std::vector<config::CheckRule>* rules = nullptr;
   switch (c.type) {
     case config::CheckType::kL4:

@@ -24,6 +24,9 @@ struct CheckProgram {
   std::vector<CheckStep> steps;
   std::vector<std::pair<expr::VarName, std::string>> preset_vars;
   bool send_state = false;  // http-check send-state
+  // http-check disable-on-404: a 404 from a server that is not DOWN passes
+  // conditionally (L7OKC) and puts it in the stopping state (NOLB).
+  bool disable_on_404 = false;
 
   bool http() const { return type == config::CheckType::kHttp; }
   // Messages carry HAProxy's tcp-check step texts ("at step 2 of tcp-check").

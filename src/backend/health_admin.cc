@@ -41,13 +41,15 @@ void apply_admin_health(Backend& be, Server& s, AdminHealth h, int64_t now_ms) {
     return;
   }
   const bool up = h == AdminHealth::kUp;
+  const bool was_usable = s.usable();
   const bool was_stopping = s.stopping.exchange(false);
   if (s.up.load() == up && !was_stopping) return;
   publish_server_up(be, s, up, now_ms);
   if (!s.in_maintenance()) {  // as HAProxy: a server in maintenance logs nothing
-    emit_backend_event(be, "[WARNING]", up ? config::kLogNotice : config::kLogAlert,
+    emit_backend_event(be, "[WARNING]",
+                       up || was_stopping || s.draining() ? config::kLogNotice : config::kLogAlert,
                        server_state_changed_text(be, s, up ? "UP" : "DOWN", kFromCli));
-    if (!up) log_if_no_server(be);
+    if (!up && was_usable) log_if_no_server(be);
   }
   propagate_to_trackers(s, now_ms);
 }
@@ -161,13 +163,26 @@ void HealthCheck::leave_stopping(bool passed, const CheckOutcome& why) {
   Server& s = *srv_;
   if (passed != counter_.up()) return;  // a failure an UP counter absorbs, a pass below rise
   s.stopping.store(false);
-  if (s.up.load() != counter_.up()) return transition(counter_.up(), why);
+  if (s.up.load() != counter_.up()) return transition(counter_.up(), why, false, true);
   s.health.note_serving(s.serving(), loop_.load()->now_ms());
   be_->servers_changed();
   const CheckOutcome* reason = be_->settings.log_health_checks ? nullptr : &why;
   emit_backend_event(*be_, "[WARNING]", config::kLogNotice,
                      server_state_text(*be_, s, true, reason));
   propagate_to_trackers(s, loop_.load()->now_ms());
+}
+
+void HealthCheck::enter_stopping(const CheckOutcome& why) {
+  Server& s = *srv_;
+  if (s.stopping.load() || !s.up.load() || s.in_maintenance()) return;
+  s.stopping.store(true);
+  const int64_t now = loop_.load()->now_ms();
+  s.health.note_serving(s.serving(), now);
+  be_->servers_changed();
+  const CheckOutcome* reason = be_->settings.log_health_checks ? nullptr : &why;
+  emit_backend_event(*be_, "[WARNING]", config::kLogNotice, server_stopping_text(*be_, s, reason));
+  log_if_no_server(*be_);
+  propagate_to_trackers(s, now);
 }
 
 }  // namespace hearth::backend

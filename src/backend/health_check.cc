@@ -273,7 +273,8 @@ bool HealthCheck::start_connect(const CheckStep& s) {
     return false;
   }
   const std::string& sni = !rc.sni.empty() ? rc.sni : rc.is_default ? srv_->check_sni : rc.sni;
-  if (!net::tls_client_prepare(conn_, sni)) {
+  if (!net::tls_client_prepare(conn_, sni) ||
+      (!rc.alpn.empty() && !net::tls_client_set_alpn(conn_, rc.alpn))) {
     finish(CheckStatus::kSockErr, 0, "cannot set up TLS");
     return false;
   }
@@ -574,8 +575,12 @@ void HealthCheck::record_result(CheckStatus status, int code, std::string_view i
     emit_backend_event(*be_, "[WARNING]", config::kLogNotice,
                        check_result_text(*be_, *srv_, passed, outcome, counter_));
   if (change != HealthCounter::Change::kNone) {
+    const bool was_usable = srv_->usable();
+    const bool was_stopping = srv_->stopping.load() || srv_->draining();
     srv_->stopping.store(false);
-    transition(change == HealthCounter::Change::kWentUp, outcome);
+    transition(change == HealthCounter::Change::kWentUp, outcome, was_usable, was_stopping);
+  } else if (status == CheckStatus::kL7OkCd) {
+    enter_stopping(outcome);
   } else if (srv_->stopping.load()) {
     leave_stopping(passed, outcome);
   }
@@ -593,14 +598,14 @@ void publish_server_up(Backend& be, Server& s, bool up, int64_t now_ms) {
     server_marked_down(s);
 }
 
-void HealthCheck::transition(bool up, const CheckOutcome& why) {
+void HealthCheck::transition(bool up, const CheckOutcome& why, bool was_usable, bool was_stopping) {
   Server& s = *srv_;
   publish_server_up(*be_, s, up, loop_.load()->now_ms());
   // Under log-health-checks the check's own line already gave the reason.
   const CheckOutcome* reason = be_->settings.log_health_checks ? nullptr : &why;
-  emit_backend_event(*be_, "[WARNING]", up ? config::kLogNotice : config::kLogAlert,
+  emit_backend_event(*be_, "[WARNING]", up || was_stopping ? config::kLogNotice : config::kLogAlert,
                      server_state_text(*be_, s, up, reason, why.sessions));
-  if (!up) log_if_no_server(*be_);
+  if (!up && was_usable) log_if_no_server(*be_);
   propagate_to_trackers(s, loop_.load()->now_ms());
 }
 

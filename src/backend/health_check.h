@@ -190,7 +190,13 @@ class HealthCheck {
   void close_conn();
   void arm(int64_t at_ms);
   void apply_maintenance();
-  void transition(bool up, const CheckOutcome& why);
+  // `was_usable`: the server took load-balanced traffic before (not
+  // stopping, not drained); as HAProxy, only then may its going DOWN leave
+  // the backend with no server ("has no server available!").
+  // `was_stopping`: stopping or draining before; as HAProxy, its going DOWN
+  // is then logged at notice level, not alert.
+  void transition(bool up, const CheckOutcome& why, bool was_usable = true,
+                  bool was_stopping = false);
 
   Backend* be_;
   Server* srv_;
@@ -231,6 +237,10 @@ class HealthCheck {
   // A stopping server after a result that did not change the counter's
   // verdict: a passed check makes it plainly UP, a DOWN counter DOWN.
   void leave_stopping(bool passed, const CheckOutcome& why);
+  // A check that passed conditionally (disable-on-404) on an UP server: it
+  // stops taking new load-balanced traffic (NOLB), as HAProxy, unless it is
+  // in maintenance or its agent holds it DOWN.
+  void enter_stopping(const CheckOutcome& why);
 };
 
 // Puts a server into maintenance or takes it out ("disable server" / "enable

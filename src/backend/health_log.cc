@@ -24,7 +24,10 @@ std::string check_result_text(const Backend& be, const Server& s, bool passed,
                               const CheckOutcome& o, const HealthCounter& after) {
   std::string t = "Health check for ";
   if (s.backup) t += "backup ";
-  t += "server " + be.name() + "/" + s.name + (passed ? " succeeded" : " failed");
+  t += "server " + be.name() + "/" + s.name +
+       (!passed                            ? " failed"
+        : o.status == CheckStatus::kL7OkCd ? " conditionally succeeded"
+                                           : " succeeded");
   append_check_outcome(o, &t);
   const bool up = after.up();
   const int shown = up ? after.health() - after.rise() + 1 : after.health();
@@ -78,6 +81,12 @@ static std::string state_line_tail(Backend& be, const Server& s, bool down) {
   else
     t += left_sessions(s);
   return t;
+}
+
+std::string server_stopping_text(Backend& be, const Server& s, const CheckOutcome* why) {
+  std::string t = server_id(be, s) + " is stopping";
+  if (why) append_check_outcome(*why, &t);
+  return t + state_line_tail(be, s, false);
 }
 
 std::string server_state_changed_text(Backend& be, const Server& s, std::string_view state,

@@ -42,6 +42,9 @@ std::string check_result_text(const Backend& be, const Server& s, bool passed,
 // `sessions`: the sessions to report as active (-1: the server's count now).
 std::string server_state_text(Backend& be, const Server& s, bool up, const CheckOutcome* why,
                               int sessions = -1);
+// "[Backup ]Server B/S is stopping, reason: ... ." with the counts: a check
+// that passed conditionally (disable-on-404); `why` null as above.
+std::string server_stopping_text(Backend& be, const Server& s, const CheckOutcome* why);
 // "[Backup ]Server B/S is UP|DOWN|stopping, WHY. ..." with the counts: a
 // change an operator made ("changed from CLI").
 std::string server_state_changed_text(Backend& be, const Server& s, std::string_view state,

@@ -404,18 +404,18 @@ void parse_other(const Directive& d, ProxySection& s, Reporter& rep) {
   const std::string verb = a.substr(0, a.find('('));
   const std::string kw = "http-check " + verb;
   CheckConfig& c = s.proxy.check;
-  if (a == "disable-on-404") {
-    rep.error(d.loc, kw,
-              "not supported by Hearth yet: it has no 'stopping' (NOLB) server state for a 404 "
-              "to put a server in");
-    return;
-  }
-  if (a == "send-state") {
+  if (a == "disable-on-404" || a == "send-state") {
     if (d.size() != 2) {
       rep.error(d.loc, kw, "expects 'http-check " + a + "' alone");
       return;
     }
-    c.send_state = true;
+    if (a == "send-state") {
+      c.send_state = true;
+    } else {
+      c.disable_on_404 = true;
+      c.disable_on_404_line = d.loc.line;
+      c.disable_on_404_file = d.loc.file;
+    }
     return;
   }
   CheckRule rule;

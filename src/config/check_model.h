@@ -47,7 +47,7 @@ struct CheckConnect {
   bool send_proxy = false;
   bool ssl = false;
   std::string sni;
-  std::string alpn;  // comma-separated, as written
+  std::vector<std::string> alpn;  // offered by ALPN in this order (empty: the server's)
   bool linger = false;
 };
 
@@ -139,7 +139,10 @@ struct CheckConfig {
   bool rules_inherited = false;
   // The fixed rules of a protocol check (redis, mysql, ...), built by its option.
   std::vector<CheckRule> proto_rules;
-  bool send_state = false;  // http-check send-state
+  bool send_state = false;      // http-check send-state
+  bool disable_on_404 = false;  // http-check disable-on-404
+  int disable_on_404_line = 0;  //   its line (0: inherited or none)
+  std::string disable_on_404_file;
   // Variables a protocol check sets before its rules (smtp's command).
   std::vector<std::pair<expr::VarName, std::string>> preset_vars;
   ExternalCheckConfig external;  // external-check command / path

@@ -132,8 +132,29 @@ bool parse_check_connect(const Directive& d, size_t at, const std::string& kw, C
       } else if (o == "sni") {
         c.sni = v;
       } else if (o == "alpn") {
-        rep.error(d.loc, kw, "'alpn' is not supported by Hearth yet in check rules");
-        return false;
+        // A comma-separated list, offered as written. HTTP checks speak
+        // HTTP/1.x only: a list that could negotiate another protocol is
+        // refused there.
+        c.alpn.clear();
+        for (size_t from = 0;;) {
+          const size_t comma = v.find(',', from);
+          const std::string p = v.substr(from, comma == std::string::npos ? comma : comma - from);
+          if (p.empty() || p.size() > 255) {
+            rep.error(d.loc, kw, "invalid ALPN list '" + v + "'");
+            return false;
+          }
+          if (kw.rfind("http-check", 0) == 0 && p != "http/1.1" && p != "http/1.0") {
+            rep.error(d.loc, kw,
+                      "'alpn " + v +
+                          "': Hearth's HTTP checks speak HTTP/1.x only, so they may "
+                          "offer only http/1.1 and http/1.0 (got '" +
+                          p + "')");
+            return false;
+          }
+          c.alpn.push_back(p);
+          if (comma == std::string::npos) break;
+          from = comma + 1;
+        }
       } else if (o == "comment") {
         rule->comment = v;
       } else {  // proto

@@ -54,18 +54,34 @@ std::optional<int64_t> duration_value(const Directive& d, size_t i, const std::s
   return ms;
 }
 
-// "addr HOST": an IPv4 or IPv6 address or a host name, without a port.
+// "addr HOST": an IPv4 or IPv6 address or a host name. As HAProxy, a port
+// after it ("IP:PORT", "[IPv6]:PORT") is accepted and ignored, with a
+// warning here: the check port comes from "port".
 bool apply_check_addr(const Directive& d, size_t i, const std::string& kw, ServerConfig& sv,
                       Reporter& rep) {
-  const std::string host = i < d.size() ? d[i] : "";
+  std::string host = i < d.size() ? d[i] : "";
   in6_addr v6;
+  const size_t colon = host.rfind(':');
+  const bool bare_v6 = inet_pton(AF_INET6, host.c_str(), &v6) == 1;
+  if (!bare_v6 && colon != std::string::npos &&
+      (host.find(':') == colon || (host[0] == '[' && colon > 0 && host[colon - 1] == ']'))) {
+    const std::string port = host.substr(colon + 1);
+    if (!port.empty() && port.find_first_not_of("0123456789") == std::string::npos) {
+      rep.warning(d.loc, kw,
+                  "the port of 'addr " + host +
+                      "' is ignored, as by HAProxy: the check port is set by 'port'");
+      host = host.substr(0, colon);
+      if (host.size() > 1 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    }
+  }
   const bool ok = host.find(':') != std::string::npos
                       ? inet_pton(AF_INET6, host.c_str(), &v6) == 1
                       : !host.empty() && check_server_address(host + ":1").empty();
   if (!ok) {
     rep.error(d.loc, kw,
-              "option 'addr' expects an IPv4 or IPv6 address or a host name without a port, got '" +
-                  host + "'");
+              "option 'addr' expects an IPv4 or IPv6 address or a host name, got '" +
+                  (i < d.size() ? d[i] : "") + "'");
     return false;
   }
   sv.check_addr = host;
@@ -337,12 +353,6 @@ void parse_server(const Directive& d, ProxySection& s, Reporter& rep) {
   sv.tls.first_option = SourceLoc{};  // only options written on this line count
   sv.tls.default_ssl = s.server_defaults.tls.enabled;
   if (!apply_options(d, 3, "server", s.proxy.mode, sv, rep)) return;
-  if (!sv.tls.enabled && sv.tls.check_ssl != 1 && sv.tls.first_option.line) {
-    rep.error(d.loc, "server",
-              "server '" + sv.name + "': option '" + sv.tls.first_option_name +
-                  "' needs 'ssl' (or 'check-ssl') on the server");
-    return;
-  }
   if (sv.check && !sv.track.empty()) {
     rep.error(d.loc, "server", "unable to enable checks and tracking at the same time!");
     return;

@@ -37,11 +37,7 @@ std::unique_ptr<TlsClientContext> TlsClientContext::build(const TlsClientSetting
       return fail("OpenSSL refuses the client certificate of '" + s.crt + "'");
   }
   if (!s.alpn.empty()) {
-    std::string wire;
-    for (const std::string& p : s.alpn) {
-      wire.push_back(char(p.size()));
-      wire.append(p);
-    }
+    const std::string wire = alpn_wire(s.alpn);
     // The one OpenSSL call that returns 0 on success.
     if (SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(wire.data()),
                                 unsigned(wire.size())) != 0)

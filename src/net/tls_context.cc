@@ -265,10 +265,7 @@ SSL_CTX* TlsServerContext::new_ctx(const TlsBindSettings& s, Group* g, std::stri
   if (ticket_keys_ && !ticket_keys_->install(ctx)) return fail("OpenSSL refuses the ticket keys");
   SSL_CTX_set_client_hello_cb(ctx, &TlsServerContext::on_client_hello, this);
   SSL_CTX_set_tlsext_servername_callback(ctx, &TlsServerContext::on_servername);
-  for (const std::string& p : s.alpn) {
-    g->alpn_wire.push_back(char(p.size()));
-    g->alpn_wire.append(p);
-  }
+  g->alpn_wire = alpn_wire(s.alpn);
   if (!g->alpn_wire.empty()) SSL_CTX_set_alpn_select_cb(ctx, &TlsServerContext::on_alpn, g);
   return ctx;
 }

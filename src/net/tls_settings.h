@@ -18,6 +18,16 @@ inline constexpr int kTlsV11 = 0x0302;
 inline constexpr int kTlsV12 = 0x0303;
 inline constexpr int kTlsV13 = 0x0304;
 
+// The ALPN wire format of `protos`: each name after its length byte.
+inline std::string alpn_wire(const std::vector<std::string>& protos) {
+  std::string wire;
+  for (const std::string& p : protos) {
+    wire.push_back(char(p.size()));
+    wire.append(p);
+  }
+  return wire;
+}
+
 struct TlsBindSettings;
 
 // One certificate source of a bind line: a "crt" (file or directory) or a

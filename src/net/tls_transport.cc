@@ -485,6 +485,18 @@ bool tls_client_prepare(Connection* c, std::string_view sni) {
   return false;
 }
 
+bool tls_client_set_alpn(Connection* c, const std::vector<std::string>& protos) {
+  const auto* x = dynamic_cast<const TlsTransport*>(c->xprt);
+  if (!x || !x->client()) return true;
+  const std::string wire = alpn_wire(protos);
+  // The one OpenSSL call that returns 0 on success.
+  if (SSL_set_alpn_protos(state(c)->ssl, reinterpret_cast<const unsigned char*>(wire.data()),
+                          unsigned(wire.size())) == 0)
+    return true;
+  ERR_clear_error();
+  return false;
+}
+
 std::string_view tls_server_name(const Connection* c) {
   ssl_st* ssl = c->xprt ? c->xprt->ssl(c) : nullptr;
   const char* name = ssl ? SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name) : nullptr;

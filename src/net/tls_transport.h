@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "net/tls_bind_registry.h"
 #include "net/tls_settings.h"
@@ -54,6 +55,10 @@ std::unique_ptr<Transport> make_tls_client_transport(const TlsClientSettings& s,
 // the session to resume (tls_client_context). A no-op for other connections.
 // Returns: false if OpenSSL refused (c should be closed).
 bool tls_client_prepare(Connection* c, std::string_view sni);
+// Replaces the protocols an outgoing TLS connection offers by ALPN (before
+// its handshake; a tcp-check connect rule's "alpn"). A no-op for other
+// connections. Returns: false if OpenSSL refused.
+bool tls_client_set_alpn(Connection* c, const std::vector<std::string>& protos);
 // Returns: the server name c's TLS session carries (what a client sent, or
 // what we sent to a server), or "" (none, or not TLS).
 std::string_view tls_server_name(const Connection* c);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "http_test_util.h"
+#include "stat_csv.h"
 #include "support/datagram_listener.h"
 #include "support/hearth_process.h"
 #include "support/ports.h"
@@ -25,46 +26,6 @@ namespace hearth::test {
 namespace {
 
 using std::chrono::milliseconds;
-
-// One CSV line split as HAProxy quotes it (a field with a comma is quoted).
-std::vector<std::string> csv_fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (c == '"') {
-      if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else {
-        quoted = !quoted;
-      }
-    } else if (c == ',' && !quoted) {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::string> stat_row(const std::string& sock, const std::string& be,
-                                            const std::string& sv) {
-  std::istringstream in(http::stats_command(sock, "show stat"));
-  std::vector<std::string> names;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("# ", 0) == 0) {
-      names = csv_fields(line.substr(2));
-      continue;
-    }
-    const std::vector<std::string> cols = csv_fields(line);
-    if (cols.size() < 2 || cols[0] != be || cols[1] != sv) continue;
-    std::map<std::string, std::string> out;
-    for (size_t i = 0; i < names.size() && i < cols.size(); ++i) out[names[i]] = cols[i];
-    return out;
-  }
-  return {};
-}
 
 std::string masked(std::string line) {
   static const std::regex date(R"([A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d)");

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "http_test_util.h"
+#include "stat_csv.h"
 #include "support/ports.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -27,27 +28,6 @@ namespace hearth::test {
 namespace {
 
 using std::chrono::milliseconds;
-
-// `show stat` columns of row be,srv.
-std::map<std::string, std::string> stat_row(const std::string& sock, const std::string& be,
-                                            const std::string& srv) {
-  std::istringstream in(http::stats_command(sock, "show stat"));
-  std::vector<std::string> names;
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cols;
-    std::stringstream ls(line.rfind("# ", 0) == 0 ? line.substr(2) : line);
-    for (std::string c; std::getline(ls, c, ',');) cols.push_back(c);
-    if (line.rfind("# ", 0) == 0) {
-      names = cols;
-      continue;
-    }
-    if (cols.size() < 2 || cols[0] != be || cols[1] != srv) continue;
-    std::map<std::string, std::string> out;
-    for (size_t i = 0; i < names.size() && i < cols.size(); ++i) out[names[i]] = cols[i];
-    return out;
-  }
-  return {};
-}
 
 bool have(const std::string& path) { return access(path.c_str(), X_OK) == 0; }
 

@@ -10,12 +10,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "http_test_util.h"
+#include "stat_csv.h"
 #include "support/command.h"
 #include "support/hearth_process.h"
 #include "support/ports.h"
@@ -324,6 +326,71 @@ TEST_F(TlsServer, ConfigurationRefusals) {
   // ssl-server-verify none lifts the default.
   RunResult ok = HearthProcess::check_config(config(1, 2, "ssl", "  ssl-server-verify none\n"));
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
+}
+
+}  // namespace
+}  // namespace hearth::test::http
+
+namespace hearth::test::http {
+namespace {
+
+// "alpn" on a check's connect rule: the check offers that list (nginx
+// answers the protocol it chose), with haproxy 2.6 side by side. The same
+// expectation fails without the rule's ALPN: the server saw none.
+TEST_F(TlsServer, CheckConnectRulesOfferTheirAlpn) {
+  const NginxTls t = tls();
+  Nginx nginx("    location = /alpn { return 200 \"alpn=$ssl_alpn_protocol\\n\"; }\n", &t);
+  ASSERT_TRUE(nginx.ready()) << nginx.describe();
+  const std::string np = std::to_string(nginx.port());
+  const std::string get = "GET /alpn HTTP/1.0\\r\\nhost: a.example\\r\\n\\r\\n";
+  struct Case {
+    std::string name, rules, want;
+  };
+  const Case cases[] = {
+      {"http",
+       "  option httpchk\n  http-check connect ssl alpn http/1.1\n"
+       "  http-check send meth GET uri /alpn\n  http-check expect string alpn=http/1.1\n",
+       "UP L7OK"},
+      {"http-none",
+       "  option httpchk\n  http-check connect ssl\n"
+       "  http-check send meth GET uri /alpn\n  http-check expect string alpn=http\n",
+       "DOWN L7RSP"},
+      {"tcp",
+       "  option tcp-check\n  tcp-check connect ssl alpn foo,http/1.1\n"
+       "  tcp-check send \"" +
+           get + "\"\n  tcp-check expect string alpn=http/1.1\n",
+       "UP L7OK"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::map<std::string, std::string> seen;
+    for (const std::string bin : {"haproxy", ""}) {
+      TempDir dir;
+      const std::string sock = dir.file("s.sock");
+      const std::string cfg = "global\n  stats socket " + sock +
+                              " level admin\n"
+                              "defaults\n  mode http\n  timeout connect 2s\n"
+                              "  timeout client 5s\n  timeout server 5s\n  timeout check 2s\n"
+                              "backend b\n" +
+                              c.rules + "  server s1 127.0.0.1:" + np +
+                              " check inter 200ms rise 1 fall 1 verify none\n";
+      HearthOptions o;
+      if (!bin.empty()) o.binary = bin, o.extra_args = {"-db"};
+      HearthProcess h(cfg, o);
+      ASSERT_TRUE(h.ready()) << h.describe();
+      std::string got;
+      wait_until(
+          [&] {
+            const auto row = stat_row(sock, "b", "s1");
+            got = row.count("status") ? row.at("status") + " " + row.at("check_status") : "";
+            return got == c.want;
+          },
+          milliseconds{5000});
+      seen[bin.empty() ? "hearth" : bin] = got;
+    }
+    EXPECT_EQ(seen["haproxy"], c.want);
+    EXPECT_EQ(seen["hearth"], c.want);
+  }
 }
 
 }  // namespace

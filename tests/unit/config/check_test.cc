@@ -87,6 +87,16 @@ TEST(CheckOptions, AddrAcceptsIpv6AndHostNames) {
   ASSERT_TRUE(r.ok()) << dump(r.errors);
   EXPECT_EQ(server(r, 0).check_addr, "::1");
   EXPECT_EQ(server(r, 1).check_addr, "db.local");
+  // As HAProxy: a port after the address is ignored (the check port is
+  // "port"), with a warning here.
+  r = backend(
+      "  server a 10.0.0.1:80 check addr 10.0.0.2:81\n"
+      "  server b 10.0.0.1:80 check addr [::1]:82\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(server(r, 0).check_addr, "10.0.0.2");
+  EXPECT_FALSE(server(r, 0).check_port.has_value());
+  EXPECT_EQ(server(r, 1).check_addr, "::1");
+  EXPECT_TRUE(has(r.warnings, "t.cfg:2: 'server': the port of 'addr 10.0.0.2:81' is ignored"));
 }
 
 TEST(CheckOptions, DefaultServerSetsThemForLaterServers) {
@@ -135,12 +145,12 @@ TEST(CheckOptions, Errors) {
   EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 port 70000\n")),
             "t.cfg:2: 'server': option 'port' expects an integer between 1 and 65535, got "
             "'70000'");
-  EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 addr 10.0.0.1:81\n")),
-            "t.cfg:2: 'server': option 'addr' expects an IPv4 or IPv6 address or a host name "
-            "without a port, got '10.0.0.1:81'");
+  EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 addr 10.0.0.1:x\n")),
+            "t.cfg:2: 'server': option 'addr' expects an IPv4 or IPv6 address or a host name, "
+            "got '10.0.0.1:x'");
   EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 addr 300.1.1.1\n")),
-            "t.cfg:2: 'server': option 'addr' expects an IPv4 or IPv6 address or a host name "
-            "without a port, got '300.1.1.1'");
+            "t.cfg:2: 'server': option 'addr' expects an IPv4 or IPv6 address or a host name, "
+            "got '300.1.1.1'");
   EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 init-state maybe\n")),
             "t.cfg:2: 'server': option 'init-state' expects fully-up, up, down or fully-down, "
             "got 'maybe'");
@@ -301,15 +311,28 @@ TEST(HttpCheck, Errors) {
   EXPECT_EQ(only_error(backend("  http-check connect\n  http-check expect status 200\n")),
             "t.cfg:3: 'http-check expect': unable to add http-check expect rule at step 2 "
             "(missing send rule)");
-  EXPECT_EQ(only_error(backend("  http-check disable-on-404\n")),
-            "t.cfg:2: 'http-check disable-on-404': not supported by Hearth yet: it has no "
-            "'stopping' (NOLB) server state for a 404 to put a server in");
+  EXPECT_EQ(only_error(backend("  option httpchk\n  http-check disable-on-404 x\n")),
+            "t.cfg:3: 'http-check disable-on-404': expects 'http-check disable-on-404' alone");
   EXPECT_EQ(only_error(backend("  http-check connect via-socks4\n")),
             "t.cfg:2: 'http-check connect': 'via-socks4' is not supported by Hearth (no SOCKS4 "
             "proxy support)");
   EXPECT_EQ(only_error(parse("frontend f\n  http-check expect status 200\n")),
             "t.cfg:2: 'http-check': not allowed in a frontend section (allowed in: defaults, "
             "backend, listen)");
+}
+
+TEST(HttpCheck, DisableOn404) {
+  ParseResult r = backend("  option httpchk\n  http-check disable-on-404\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(r.config.proxies.at(0).check.disable_on_404);
+  EXPECT_TRUE(r.warnings.empty());
+  // As HAProxy: without option httpchk it is ignored, with a warning.
+  r = parse_and_validate(
+      "backend b\n  option tcp-check\n  http-check disable-on-404\n"
+      "  server s 127.0.0.1:80 check\n");
+  EXPECT_TRUE(has(r.warnings,
+                  "t.cfg:3: 'http-check disable-on-404': will be ignored for backend "
+                  "'b' (requires 'option httpchk')"));
 }
 
 TEST(HttpCheck, RulesWithoutOptionHttpchkWarn) {

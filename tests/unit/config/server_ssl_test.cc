@@ -72,9 +72,16 @@ TEST(ServerSsl, Globals) {
 }
 
 TEST(ServerSsl, Refusals) {
-  EXPECT_EQ(only_error(parse("backend b\n  server s 127.0.0.1:443 sni str(a)\n")),
-            "t.cfg:2: 'server': server 's': option 'sni' needs 'ssl' (or 'check-ssl') on the "
-            "server");
+  EXPECT_EQ(
+      only_error(testing::parse_and_validate("backend b\n  server s 127.0.0.1:443 sni str(a)\n")),
+      "t.cfg:2: 'server': server 's': option 'sni' needs 'ssl' (or 'check-ssl') on the "
+      "server");
+  // As HAProxy: a check rule connecting with ssl takes the server's TLS
+  // settings, which then have a use.
+  EXPECT_TRUE(testing::parse_and_validate("backend b\n  option tcp-check\n"
+                                          "  tcp-check connect ssl\n"
+                                          "  server s 127.0.0.1:443 check verify none\n")
+                  .ok());
   EXPECT_EQ(only_error(parse("backend b\n  server s 127.0.0.1:443 ssl verify optional\n")),
             "t.cfg:2: 'server': 'verify' expects none or required, not 'optional'");
   EXPECT_EQ(only_error(parse("backend b\n  server s 127.0.0.1:443 ssl ssl-min-ver TLS1.2\n")),

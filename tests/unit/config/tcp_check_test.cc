@@ -17,6 +17,18 @@ using testing::parse_and_validate;
 ParseResult backend(const std::string& lines) { return parse("backend b\n" + lines); }
 const CheckConfig& checks(const ParseResult& r) { return r.config.proxies.at(0).check; }
 
+TEST(TcpCheck, ConnectAlpnIsAList) {
+  auto r = backend("  option tcp-check\n  tcp-check connect ssl alpn h2,http/1.1\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(checks(r).rules.at(0).connect.alpn, (std::vector<std::string>{"h2", "http/1.1"}));
+  r = backend("  option httpchk\n  http-check connect ssl alpn http/1.1\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  std::vector<std::string> offered;
+  for (const CheckRule& rule : checks(r).rules)
+    if (rule.action == CheckRule::Action::kConnect) offered = rule.connect.alpn;
+  EXPECT_EQ(offered, (std::vector<std::string>{"http/1.1"}));
+}
+
 TEST(TcpCheck, RulesInOrder) {
   auto r = backend(
       "  option tcp-check\n"
@@ -38,6 +50,7 @@ TEST(TcpCheck, RulesInOrder) {
   EXPECT_EQ(c.rules[1].connect.port, 6379);
   EXPECT_TRUE(c.rules[1].connect.send_proxy);
   EXPECT_EQ(c.rules[1].comment, "c1");
+  EXPECT_TRUE(c.rules[1].connect.alpn.empty());
   EXPECT_EQ(c.rules[2].send.data, "PING\r\n");
   EXPECT_EQ(c.rules[3].send.data, std::string("\x0a\x0b"));
   EXPECT_EQ(c.rules[4].send.kind, CheckSend::Kind::kStringLf);
@@ -71,8 +84,11 @@ TEST(TcpCheck, Errors) {
   EXPECT_EQ(only_error(backend("  tcp-check connect via-socks4\n")),
             "t.cfg:2: 'tcp-check connect': 'via-socks4' is not supported by Hearth (no SOCKS4 "
             "proxy support)");
-  EXPECT_EQ(only_error(backend("  tcp-check connect alpn h2\n")),
-            "t.cfg:2: 'tcp-check connect': 'alpn' is not supported by Hearth yet in check rules");
+  EXPECT_EQ(only_error(backend("  tcp-check connect ssl alpn h2,,x\n")),
+            "t.cfg:2: 'tcp-check connect': invalid ALPN list 'h2,,x'");
+  EXPECT_EQ(only_error(backend("  option httpchk\n  http-check connect ssl alpn h2,http/1.1\n")),
+            "t.cfg:3: 'http-check connect': 'alpn h2,http/1.1': Hearth's HTTP checks speak "
+            "HTTP/1.x only, so they may offer only http/1.1 and http/1.0 (got 'h2')");
   EXPECT_EQ(only_error(backend("  tcp-check connect port 0\n")),
             "t.cfg:2: 'tcp-check connect': invalid port '0': expects a number from 1 to 65535");
   EXPECT_EQ(only_error(backend("  tcp-check send\n")),

@@ -1,0 +1,56 @@
+#pragma once
+// Reading `show stat` the way HAProxy writes it (CSV, a header line naming
+// the columns), for tests that compare columns between haproxy and hearth.
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "http_test_util.h"
+
+namespace hearth::test {
+
+// One CSV line split as HAProxy quotes it (a field holding a comma is
+// quoted, a quote inside is doubled).
+inline std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"') {
+      if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else {
+        quoted = !quoted;
+      }
+    } else if (c == ',' && !quoted) {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+// Returns: the row of proxy `px`, server (or FRONTEND/BACKEND) `sv` of
+// `show stat` on the stats socket `sock`, by column name; empty if absent.
+inline std::map<std::string, std::string> stat_row(const std::string& sock, const std::string& px,
+                                                   const std::string& sv) {
+  std::istringstream in(http::stats_command(sock, "show stat"));
+  std::vector<std::string> names;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("# ", 0) == 0) {
+      names = csv_fields(line.substr(2));
+      continue;
+    }
+    const std::vector<std::string> cols = csv_fields(line);
+    if (cols.size() < 2 || cols[0] != px || cols[1] != sv) continue;
+    std::map<std::string, std::string> out;
+    for (size_t i = 0; i < names.size() && i < cols.size(); ++i) out[names[i]] = cols[i];
+    return out;
+  }
+  return {};
+}
+
+}  // namespace hearth::test
