@@ -296,7 +296,7 @@ void HealthCheck::on_connect() {
       const int err = c->connect_errno();
       // Connected, but the TLS handshake failed.
       if (!err && c->xprt->ssl(c))
-        return finish(CheckStatus::kL6Rsp, 0, net::tls_failure_message(net::tls_failure(c)));
+        return fail_connection(CheckStatus::kL6Rsp, net::tls_failure_message(net::tls_failure(c)));
       return fail_connection(CheckStatus::kL4Con, std::strerror(err ? err : ECONNRESET));
     }
     case net::ConnectStatus::kEstablished:

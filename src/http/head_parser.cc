@@ -7,6 +7,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "http/chars.h"
 #include "http/field_analyzer.h"
 #include "http/field_line.h"
 #include "http/start_line.h"
@@ -197,8 +198,24 @@ ParseResult HeadParser::parse_request(std::string_view data, RequestHead* out) {
   }
   size_t start = 0;
   const ParseResult r = scan(data, Mode::kRequest, &start, &line_end);
-  if (r.status == ParseStatus::kError) reset();
-  if (r.status != ParseStatus::kDone) return r;
+  if (r.status != ParseStatus::kDone) {
+    // As HAProxy, the method is judged as its bytes come: binary data (a
+    // TLS ClientHello sent to a plain HTTP port) gets its 400 at once, not
+    // once a line ends. A bad method byte ahead of any other error wins, as
+    // in parse_request_line, so that a head gets one verdict however it
+    // arrives.
+    const size_t limit = r.status == ParseStatus::kError ? r.error_at : data.size();
+    for (size_t i = scan_.head_start; i < limit && i < data.size(); ++i) {
+      const char c = data[i];
+      if (c == ' ' || c == '\r' || c == '\n') break;
+      if (!is_tchar(c)) {
+        reset();
+        return ParseResult::error(400, "invalid method", i);
+      }
+    }
+    if (r.status == ParseStatus::kError) reset();
+    return r;
+  }
   // The head is "start-line CRLF *(field-line CRLF) CRLF".
   new (out) RequestHead;  // fresh, built in place: no temporary to copy
   HeadError err = parse_request_line(data.substr(start, line_end - start), out);

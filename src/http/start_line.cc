@@ -122,7 +122,13 @@ HeadError parse_request_line(std::string_view line, RequestHead* out) {
     out->method_str = line.substr(0, sp1);
     out->target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   } else {
-    // Otherwise the checks one by one, for the error they give.
+    // Otherwise the checks one by one, for the error they give. The
+    // method's bytes come first: the resumable parser judges them before
+    // the line ends (head_parser.cc), and both must name the same error.
+    for (const char& c : line) {
+      if (c == ' ') break;
+      if (!is_tchar(c)) return head_error(400, "invalid method", &c);
+    }
     sp1 = line.find(' ');
     if (sp1 == std::string_view::npos) return head_error(400, "malformed request line");
     sp2 = line.find(' ', sp1 + 1);

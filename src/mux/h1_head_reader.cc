@@ -42,14 +42,19 @@ BufferedHead parse_buffered(http::HeadParser& parser, const Buffer& in, size_t* 
   if (*scan_pos == 0) {
     // A head looked at for the first time has usually arrived whole: let the
     // parser find its end, without head_complete() going over it first. kDone
-    // implies head_complete() would have found the end; any other verdict
+    // implies head_complete() would have found the end; a need for more
     // counts only once head_complete() does, as below, where the parser,
     // being deterministic, would give it again. This runs while *scan_pos is
     // 0, i.e. until the buffer has held more than 2 bytes without a complete
     // head, so reading a head stays linear in its size.
     parser.reset();
     h.result = parse(parser, data, out);
-    if (h.result.status == http::ParseStatus::kDone) {
+    // An error is final too: the parser's verdicts depend on byte
+    // positions only, so the whole head would give the same one. As
+    // HAProxy, bytes that cannot begin a request (a TLS ClientHello) are
+    // answered at once rather than when a head never ends.
+    if (h.result.status == http::ParseStatus::kDone ||
+        h.result.status == http::ParseStatus::kError) {
       h.complete = true;
       return h;
     }

@@ -79,6 +79,11 @@ void Connection::destroy() {
   if ((flags & kConnNoLinger) && !(flags & (kConnRdShut | kConnWrShut))) {
     linger l{1, 0};
     setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  } else if (!(flags & (kConnOutgoing | kConnRdShut | kConnError))) {
+    // As HAProxy drains a client's socket before closing it: bytes the
+    // client sent that nobody read would make the kernel answer the close
+    // with a reset instead of a FIN. One call discards what is queued.
+    ::recv(fd_, nullptr, 1 << 20, MSG_DONTWAIT | MSG_TRUNC);
   }
   close(fd_);
   g_live.fetch_sub(1, std::memory_order_relaxed);
