@@ -24,12 +24,15 @@ Followed followed(const Server& s) {
 
 // Sets `t` from `f`. Returns: whether anything changed.
 bool apply(Server& t, const Followed& f) {
+  const bool was_up = t.up.load();
   bool changed = t.up.exchange(f.up) != f.up;
   changed = (t.stopping.exchange(f.stopping) != f.stopping) || changed;
-  changed = (t.imaint.exchange(f.maint) != f.maint) || changed;
+  const bool was_maint = t.imaint.exchange(f.maint);
+  changed = was_maint != f.maint || changed;
   changed = (t.idrain.exchange(f.drain) != f.drain) || changed;
-  // As HAProxy, a server entering maintenance shows a check health of 0.
-  if (f.maint) t.health.health.store(0);
+  // As HAProxy, a server going DOWN for maintenance shows a check health of
+  // 0; one already DOWN keeps the value it had.
+  if (f.maint && !was_maint && was_up) t.health.health.store(0);
   return changed;
 }
 
