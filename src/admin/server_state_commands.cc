@@ -7,6 +7,7 @@
 #include "backend/health_log.h"
 #include "backend/server.h"
 #include "backend/server_state_apply.h"
+#include "backend/server_state_lock.h"
 #include "backend/server_track.h"
 #include "config/log_model.h"
 #include "core/clock.h"
@@ -50,6 +51,7 @@ std::string set_server_ssl(backend::Server& s, const std::string& arg) {
 }  // namespace
 
 void set_server_admin_state(backend::Backend& be, backend::Server& s, const std::string& state) {
+  backend::ServerStateGuard guard;  // drain and maintenance as one step
   const bool drain = state == "drain";
   if (s.drain.exchange(drain) != drain) {
     be.servers_changed();

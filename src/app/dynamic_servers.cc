@@ -9,6 +9,7 @@
 #include "app/worker.h"
 #include "backend/backend.h"
 #include "backend/health_check.h"
+#include "backend/server_state_lock.h"
 #include "backend/server_track.h"
 #include "config/dynamic_server.h"
 #include "core/clock.h"
@@ -131,6 +132,7 @@ std::string DynamicServers::add(backend::Backend& be, const std::string& name,
   for (auto& c : checks) to_start.push_back(c.get());
   backend::Server* added = s.get();
   const bool done = isolation_.run([&] {
+    backend::ServerStateGuard guard;  // the link with the states it copies
     be.add_dynamic_server(std::move(s));
     if (tracked.srv) {  // it starts as the server it tracks, still in maintenance
       backend::link_track(be, *added, *tracked.be, *tracked.srv);
@@ -196,6 +198,7 @@ std::string DynamicServers::del(backend::Backend& be, backend::Server& s) {
   close_idle(s);  // idle connections are nobody's: closed on their own threads first
   const char* refused = nullptr;
   const bool done = isolation_.run([&] {
+    backend::ServerStateGuard guard;  // no propagation walks the list it leaves
     // Workers parked: nothing takes a slot, parks a connection, queues or
     // (an agent) ends the maintenance meanwhile, so what is checked here
     // holds when the server goes.

@@ -14,6 +14,7 @@
 #include "backend/backend.h"
 #include "backend/health_check.h"
 #include "backend/server.h"
+#include "backend/server_state_lock.h"
 #include "backend/server_track.h"
 #include "config/log_model.h"
 
@@ -25,6 +26,7 @@ constexpr std::string_view kFromCli = "changed from CLI";
 }  // namespace
 
 void apply_admin_health(Backend& be, Server& s, AdminHealth h, int64_t now_ms) {
+  ServerStateGuard guard;
   // As HAProxy, the check health shown (checked or not) goes to the top, or
   // to 0 for DOWN.
   s.health.health.store(h == AdminHealth::kDown ? 0 : s.health.rise + s.health.fall - 1);

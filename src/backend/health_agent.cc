@@ -10,6 +10,7 @@
 #include "backend/agent_reply.h"
 #include "backend/backend.h"
 #include "backend/health_check.h"
+#include "backend/server_state_lock.h"
 #include "backend/server_track.h"
 #include "config/log_model.h"
 #include "http/headers.h"
@@ -33,6 +34,7 @@ bool HealthCheck::agent_reply() {
     return false;
   }
   Server& s = *srv_;
+  ServerStateGuard guard;  // the reply's changes, with their lines, as one step
   if (!r->admin.empty()) {
     if (http::iequals(r->admin, "drain")) {
       s.drain.store(true);

@@ -12,6 +12,7 @@
 #include "backend/check_expect.h"
 #include "backend/check_http.h"
 #include "backend/server_marked.h"
+#include "backend/server_state_lock.h"
 #include "backend/server_track.h"
 #include "config/log_model.h"
 #include "expr/var_access.h"
@@ -129,8 +130,11 @@ void HealthCheck::begin() {
   // Maintenance, or no address yet: look again later (an agent talks in
   // maintenance too: it may end it).
   // Disabled from the runtime API: the same.
-  if ((!spec_.agent && (paused_ || srv_->disabled.load())) || !srv_->has_addr.load() ||
-      !own_health().enabled.load()) {
+  if (!spec_.agent && (paused_ || srv_->disabled.load())) {
+    arm(loop->now_ms() + paused_interval());
+    return;
+  }
+  if (!srv_->has_addr.load() || !own_health().enabled.load()) {
     arm(loop->now_ms() + spec_.intervals.inter);
     return;
   }
@@ -537,12 +541,15 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
     return;
   }
   if (spec_.agent) return agent_finish(status, code, info, took);
+  // Under the lock, so that "disable server" either comes after this result
+  // (and its lines) or makes it ignored, never in between.
+  ServerStateGuard guard;
   if (paused_ || srv_->disabled.load()) {  // maintenance began meanwhile: ignore it
-    arm(now + spec_.intervals.inter);
+    arm(now + paused_interval());
     return;
   }
   if (restart_.load()) {  // it left maintenance meanwhile: the restart decides
-    arm(now);
+    arm(now + restarted_interval());
     return;
   }
   record_result(status, code, info, took);
@@ -554,6 +561,7 @@ void HealthCheck::finish(CheckStatus status, int code, std::string_view info) {
 // figures the API shows, the logs and the server's state.
 void HealthCheck::record_result(CheckStatus status, int code, std::string_view info, int64_t took,
                                 int sessions) {
+  ServerStateGuard guard;
   const bool passed = check_passed(status);
   if (passed) srv_->passive.clear();  // as HAProxy: errors before a passed check are forgotten
   if (const int f = forced_.exchange(-1); f >= 0)
@@ -599,6 +607,7 @@ void publish_server_up(Backend& be, Server& s, bool up, int64_t now_ms) {
 }
 
 void HealthCheck::transition(bool up, const CheckOutcome& why, bool was_usable, bool was_stopping) {
+  ServerStateGuard guard;
   Server& s = *srv_;
   publish_server_up(*be_, s, up, loop_.load()->now_ms());
   // Under log-health-checks the check's own line already gave the reason.
@@ -615,38 +624,57 @@ void HealthCheck::maintenance_changed() {
 
 void HealthCheck::maintenance_cb(void* ctx) { static_cast<HealthCheck*>(ctx)->apply_maintenance(); }
 
+int64_t HealthCheck::paused_interval() const {
+  // As HAProxy: a server in maintenance shows a health of 0, so its paused
+  // check ticks at downinter (inter when unset).
+  return spec_.intervals.downinter > 0 ? spec_.intervals.downinter : spec_.intervals.inter;
+}
+
+int64_t HealthCheck::restarted_interval() const {
+  return HealthCounter(spec_.rise, spec_.fall, spec_.init).next_interval(spec_.intervals);
+}
+
 // On the check's loop. Entering maintenance aborts a check in flight; leaving
 // it restarts the counter at init-state (set_server_maintenance already
-// published that state) and checks at once.
+// published that state). Neither moves an idle check's timer: as HAProxy, the
+// checks keep their schedule through a maintenance (each tick in it is
+// skipped), so the first check after "enable server" comes at the next tick,
+// not at once.
 void HealthCheck::apply_maintenance() {
   EventLoop* loop = loop_.load();
   if (!loop) return;  // stopped since the post
   if (srv_->disabled.load()) {
     if (paused_) return;
     paused_ = true;
-    close_conn();
-    tasklet_.cancel();
-    phase_ = Phase::kIdle;
-    arm(loop->now_ms() + spec_.intervals.inter);
+    if (phase_ != Phase::kIdle) {
+      close_conn();
+      tasklet_.cancel();
+      phase_ = Phase::kIdle;
+      arm(loop->now_ms() + paused_interval());
+    }
     return;
   }
   paused_ = false;
   if (!restart_.exchange(false)) return;
-  close_conn();
-  tasklet_.cancel();
-  phase_ = Phase::kIdle;
+  if (phase_ != Phase::kIdle) {  // begun before a disable this loop never saw
+    close_conn();
+    tasklet_.cancel();
+    phase_ = Phase::kIdle;
+    arm(loop->now_ms() + restarted_interval());
+  }
+  ServerStateGuard guard;
   counter_.reset(spec_.init);
   srv_->health.health.store(counter_.health());
-  // A result recorded between the publication and now may have moved `up`.
+  // A change made between the publication and now may have moved `up`.
   if (srv_->up.exchange(counter_.up()) != counter_.up()) {
     srv_->health.note_serving(srv_->serving(), loop->now_ms());
     be_->servers_changed();
     propagate_to_trackers(*srv_, loop->now_ms());
   }
-  arm(loop->now_ms());
 }
 
 void set_server_maintenance(Backend& be, Server& s, bool maintenance) {
+  ServerStateGuard guard;
   if (s.disabled.load() == maintenance) return;
   const bool was_down = !s.up.load() && s.has_addr.load();  // its checks took it DOWN
   if (!maintenance && s.check) {

@@ -119,8 +119,9 @@ class HealthCheck {
   // the check's health.
   // What the API shows follows now.
   void force_health(bool up);
-  // Any thread, after Server::disabled changed: in maintenance checks pause;
-  // leaving it (after prepare_restart) restarts the counter and checks at once.
+  // Any thread, after Server::disabled changed: in maintenance checks pause
+  // (their ticks keep their times and are skipped); leaving it (after
+  // prepare_restart) restarts the counter, the next tick checks.
   void maintenance_changed();
 
   // The runtime API's changes (health_admin.cc). Each runs on the check's
@@ -190,6 +191,11 @@ class HealthCheck {
   void close_conn();
   void arm(int64_t at_ms);
   void apply_maintenance();
+  // The wait between two ticks of a check paused by maintenance, and before
+  // the first after it restarted the counter (HAProxy's intervals for those
+  // health values).
+  int64_t paused_interval() const;
+  int64_t restarted_interval() const;
   // `was_usable`: the server took load-balanced traffic before (not
   // stopping, not drained); as HAProxy, only then may its going DOWN leave
   // the backend with no server ("has no server available!").

@@ -100,8 +100,9 @@ std::string maintenance_text(Backend& be, const Server& s, const std::string& re
          (reason.empty() ? "" : " (" + reason + ")") + usable_counts(be, false) + left_sessions(s);
 }
 
-std::string maintenance_from_down_text(const Backend& be, const Server& s) {
-  return server_id(be, s) + " was DOWN and now enters maintenance.";
+std::string maintenance_from_down_text(const Backend& be, const Server& s, const std::string& via) {
+  return server_id(be, s) + " was DOWN and now enters maintenance" +
+         (via.empty() ? "" : " via " + via) + ".";
 }
 
 std::string maintenance_left_text(const Backend& be, const Server& s) {

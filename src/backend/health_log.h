@@ -53,9 +53,11 @@ std::string server_state_changed_text(Backend& be, const Server& s, std::string_
 // "[Backup ]Server B/S is going DOWN for maintenance[ (REASON)]. ..." with
 // the counts (REASON: why resolution took it out, "DNS NX status"...).
 std::string maintenance_text(Backend& be, const Server& s, const std::string& reason = "");
-// "[Backup ]Server B/S was DOWN and now enters maintenance." (HAProxy's line,
-// at notice level, for a server its checks had taken DOWN).
-std::string maintenance_from_down_text(const Backend& be, const Server& s);
+// "[Backup ]Server B/S was DOWN and now enters maintenance[ via VB/VS]."
+// (HAProxy's line, at notice level, for a server already DOWN: its checks
+// took it, or a tracker whose tracked server did).
+std::string maintenance_from_down_text(const Backend& be, const Server& s,
+                                       const std::string& via = "");
 // "[Backup ]Server B/S is UP/READY (leaving forced maintenance)." (or DOWN
 // when its checks start it DOWN).
 std::string maintenance_left_text(const Backend& be, const Server& s);

@@ -5,6 +5,7 @@
 #include "backend/backend.h"
 #include "backend/health_log.h"
 #include "backend/server_marked.h"
+#include "backend/server_state_lock.h"
 #include "config/log_model.h"
 
 namespace hearth::backend {
@@ -23,12 +24,15 @@ Followed followed(const Server& s) {
 
 // Sets `t` from `f`. Returns: whether anything changed.
 bool apply(Server& t, const Followed& f) {
+  const bool was_up = t.up.load();
   bool changed = t.up.exchange(f.up) != f.up;
   changed = (t.stopping.exchange(f.stopping) != f.stopping) || changed;
-  changed = (t.imaint.exchange(f.maint) != f.maint) || changed;
+  const bool was_maint = t.imaint.exchange(f.maint);
+  changed = was_maint != f.maint || changed;
   changed = (t.idrain.exchange(f.drain) != f.drain) || changed;
-  // As HAProxy, a server entering maintenance shows a check health of 0.
-  if (f.maint) t.health.health.store(0);
+  // As HAProxy, a server going DOWN for maintenance shows a check health of
+  // 0; one already DOWN keeps the value it had.
+  if (f.maint && !was_maint && was_up) t.health.health.store(0);
   return changed;
 }
 
@@ -49,7 +53,9 @@ void follow(const Backend& sbe, Server& s, const TrackLink& tl, int64_t now_ms) 
     server_marked_up(be, t);
   const bool maint = t.in_maintenance();
   const std::string via = full_name(sbe, s);
-  if (!was_maint && maint) {
+  if (!was_maint && maint && !was_up) {  // as HAProxy: nothing more is lost
+    emit_backend_event(be, "[WARNING]", config::kLogNotice, maintenance_from_down_text(be, t, via));
+  } else if (!was_maint && maint) {
     emit_backend_event(be, "[WARNING]", config::kLogAlert, tracked_maintenance_text(be, t, via));
     log_if_no_server(be);
   } else if (was_maint && !maint) {
@@ -103,11 +109,13 @@ void unlink_track(Server& s) {
 }
 
 void sync_trackers(Server& s) {
+  ServerStateGuard guard;
   if (s.track.srv) apply(s, followed(*s.track.srv));
   for (const TrackLink& tl : s.trackers) sync_trackers(*tl.srv);
 }
 
 void propagate_to_trackers(Server& s, int64_t now_ms) {
+  ServerStateGuard guard;  // its callers hold it already, with the change they made
   if (s.trackers.empty()) return;
   const Backend* sbe = s.trackers.front().srv->track.be;
   for (const TrackLink& tl : s.trackers) follow(*sbe, s, tl, now_ms);

@@ -10,8 +10,9 @@
 //                          is in maintenance)
 //   maintenance (IMAINT)   the tracked enters maintenance (forced, inherited
 //                          or resolution): "is going DOWN for maintenance via
-//                          B/S"; leaving it: "is UP/READY (leaving
-//                          maintenance)"
+//                          B/S" ("was DOWN and now enters maintenance via B/S"
+//                          for a DOWN tracker); leaving it: "is UP/READY
+//                          (leaving maintenance)"
 //   drain (IDRAIN)         the tracked drains (forced or inherited)
 // Each change is then passed on to the tracker's own trackers, depth first,
 // newest tracker first (HAProxy's order).
@@ -41,7 +42,9 @@ void sync_trackers(Server& s);
 
 // After a change of `s`'s state (UP/DOWN, stopping, maintenance, drain,
 // address): every tracker of `s` follows, with its log lines, and so on down
-// the chains. Any thread (the one that changed `s`).
+// the chains. Any thread (the one that changed `s`), holding
+// server_state_mutex() since before that change (server_state_lock.h), so
+// that the change, its lines and the trackers' make one step.
 void propagate_to_trackers(Server& s, int64_t now_ms);
 
 // Returns: the server at the end of `s`'s tracking chain (`s` if it tracks

@@ -5,6 +5,7 @@
 #include "backend/backend.h"
 #include "backend/health_log.h"
 #include "backend/server.h"
+#include "backend/server_state_lock.h"
 #include "backend/server_track.h"
 #include "config/log_model.h"
 #include "core/clock.h"
@@ -91,6 +92,7 @@ void ServerLink::on_answer(Resolution& r, int64_t now_ms) {
 }
 
 void ServerLink::apply(const net::Address& ip, int ns) {
+  backend::ServerStateGuard guard;
   net::Address next = ip;
   next.set_port(srv_slot_ ? srv_port : srv_->address().port());
   const bool serving_addr = srv_->has_addr.load();
@@ -124,6 +126,7 @@ void ServerLink::apply(const net::Address& ip, int ns) {
 }
 
 void ServerLink::enter_maint(const std::string& reason) {
+  backend::ServerStateGuard guard;
   if (!srv_->has_addr.load()) return;
   srv_->has_addr.store(false);
   be_->servers_changed();

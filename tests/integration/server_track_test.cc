@@ -7,7 +7,9 @@
 // trackers of a DOWN server, a tracker in forced maintenance, maintenance
 // and drain and health changes propagated, "add server ... track" and its
 // refusals, "del server" of a tracked server (refused), of a tracker
-// (detached: it logs no more) and of a server an ACL names (refused).
+// (detached: it logs no more) and of a server an ACL names (refused), a DOWN
+// tracker entering maintenance ("was DOWN and now enters maintenance via") and
+// leaving it with the server it tracks, whose check waits for its next tick.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
@@ -130,6 +132,10 @@ std::vector<std::string> steps(const std::string& up) {
       "del server c/t3",
       "disable server b/s4",
       "del server b/s4",
+      // A DOWN server and its DOWN tracker enter maintenance; leaving it, the
+      // server is UP until its next check (100 s away): none runs at once.
+      "disable server b/s5",
+      "enable server b/s5",
   };
 }
 
@@ -202,6 +208,8 @@ TEST(ServerTrackVsHAProxy, SameAnswersStatesAndLines) {
   EXPECT_NE(ours.seen[1].find("c/t1=MAINT (via b/s3)>b/s3"), std::string::npos) << ours.seen[1];
   ASSERT_FALSE(ours.logged.empty());
   EXPECT_EQ(ours.logged[0].rfind("Server c/t2 is DOWN via b/s5.", 0), 0u) << ours.logged[0];
+  EXPECT_NE(ours.seen.back().find("b/s5=UP "), std::string::npos) << ours.seen.back();
+  EXPECT_NE(ours.seen.back().find("c/t2=UP>b/s5 "), std::string::npos) << ours.seen.back();
 }
 
 }  // namespace
