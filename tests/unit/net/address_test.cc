@@ -131,7 +131,9 @@ TEST(AddressTest, UnixPathsAreInternedAndBuiltForTheSystemCalls) {
   EXPECT_EQ(a->port(), 0);
   EXPECT_EQ(a->str(), "unix");  // as HAProxy's statistics show any UNIX socket
   EXPECT_EQ(a->describe(), "unix@/tmp/hearth-test.sock");
-  EXPECT_LE(sizeof(Address), 32u);  // still small: the path is not carried
+  // The path is not carried, but the pointer to it aligns the union on 8
+  // bytes: 40 instead of 32 before UNIX addresses (an index would keep 32).
+  EXPECT_LE(sizeof(Address), 40u);
   auto b = Address::parse("unix@/tmp/hearth-test.sock", &err);
   ASSERT_TRUE(b.has_value()) << err;
   EXPECT_EQ(b->ss.ux.path, a->ss.ux.path);  // one copy per path
