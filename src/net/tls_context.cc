@@ -15,9 +15,8 @@
 namespace hearth::net {
 namespace {
 
-// Returns: the DNS names of the subjectAltName and the subject's CNs (both,
-// as HAProxy indexes them: ssl/set_ssl_cert's common.pem has a bogus SAN and
-// is chosen by its CN under strict-sni), normalized, sorted, each once.
+// Returns: the DNS names of the subjectAltName, or the CN when there is none,
+// normalized and sorted.
 std::vector<std::string> cert_names(X509* cert) {
   std::vector<std::string> out;
   auto* sans =
@@ -30,14 +29,16 @@ std::vector<std::string> cert_names(X509* cert) {
         reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), size_t(ASN1_STRING_length(s)))));
   }
   GENERAL_NAMES_free(sans);
-  X509_NAME* subject = X509_get_subject_name(cert);
-  for (int at = -1; (at = X509_NAME_get_index_by_NID(subject, NID_commonName, at)) >= 0;) {
-    ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at));
-    out.push_back(normalize_server_name(std::string_view(
-        reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), size_t(ASN1_STRING_length(s)))));
+  if (out.empty()) {
+    X509_NAME* subject = X509_get_subject_name(cert);
+    const int at = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+    if (at >= 0) {
+      ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at));
+      out.push_back(normalize_server_name(std::string_view(
+          reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), size_t(ASN1_STRING_length(s)))));
+    }
   }
   std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
