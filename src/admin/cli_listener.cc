@@ -10,6 +10,7 @@
 
 #include "net/address.h"
 #include "net/socket.h"
+#include "net/unix_listener.h"
 
 namespace hearth::admin {
 
@@ -29,27 +30,12 @@ bool CliListener::open_unix(const std::string& path, int mode, std::string* err,
     fd_ = *fd;
     return true;
   }
-  sockaddr_un sa{};
-  sa.sun_family = AF_UNIX;
-  if (path.size() >= sizeof sa.sun_path) {
-    *err = "socket path too long: " + path;
-    return false;
-  }
-  std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  unlink(path.c_str());
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || listen(fd, 16) != 0) {
-    *err = "cannot bind socket " + path + ": " + strerror(errno);
-    if (fd >= 0) ::close(fd);
-    return false;
-  }
-  chmod(path.c_str(), mode_t(mode));
-  if ((uid >= 0 || gid >= 0) && chown(path.c_str(), uid_t(uid), gid_t(gid)) != 0) {
-    *err = "cannot give socket " + path + " its owner: " + strerror(errno);
-    ::close(fd);
-    unlink(path.c_str());
-    return false;
-  }
+  auto a = net::Address::unix_socket(path, /*abstract=*/false, err);
+  if (!a) return false;
+  // Bound as a bind line's UNIX socket is (net/unix_listener.h): a file left
+  // at the path, or a live process's socket, is replaced.
+  const int fd = net::make_unix_listener(*a, net::UnixPerms{mode, uid, gid}, 16, 0, err);
+  if (fd < 0) return false;
   struct stat st {};
   if (stat(path.c_str(), &st) == 0) dev_ = st.st_dev, ino_ = st.st_ino;
   fd_ = fd;

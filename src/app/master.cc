@@ -125,8 +125,8 @@ bool Master::bind_all(const config::Config& c, std::string* err) {
       const std::string where = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': ";
       if (!a) return *err = where + "'" + b.address + "': " + e, false;
       const net::ListenOptions lo = listen_options(b.opts, p);
-      for (int t = 0; t < c.global.nbthread; ++t)
-        if (listens_on(b.opts.threads, t) && listeners_.get(*a, lo, t, &e) < 0)
+      for (int t = 0; t < c.global.nbthread; ++t)  // a UNIX socket: one for all (same key)
+        if (listens_on(b.opts.threads, t) && listeners_.get(*a, lo, a->is_unix() ? 0 : t, &e) < 0)
           return *err = where + e, false;
     }
   }

@@ -29,6 +29,10 @@ namespace hearth::app {
 
 // A bind line's socket options. Its backlog, when unset, is the frontend's
 // maxconn, as in HAProxy (or 1024 when the frontend sets none).
+SharedListenSocket::~SharedListenSocket() {
+  if (fd >= 0) close(fd);
+}
+
 net::ListenOptions listen_options(const config::BindOptions& b, const config::ProxyConfig& p) {
   const int fe_maxconn = p.maxconn;
   net::ListenOptions o;
@@ -42,6 +46,7 @@ net::ListenOptions listen_options(const config::BindOptions& b, const config::Pr
   o.interface = b.interface;
   o.mss = b.mss;
   o.tcp_ut_ms = int(b.tcp_ut_ms);
+  o.unix_perms = {b.unix_mode, b.unix_uid, b.unix_gid};
   return o;
 }
 
@@ -420,8 +425,9 @@ bool Runtime::fill_server(const config::ProxyConfig& p, const config::ServerConf
   if (sc.pool_purge_delay) ps.purge_delay_ms = *sc.pool_purge_delay;
   s->make_pools(nbthread);
   // As HAProxy, a server written with a name shows it (srv_fqdn) even
-  // when nothing resolves it at run time.
-  if (const std::string host = host_of(sc.address); sc.srv_record.empty() && !is_ip_literal(host))
+  // when nothing resolves it at run time (a UNIX socket has none).
+  if (const std::string host = host_of(sc.address);
+      sc.srv_record.empty() && !is_ip_literal(host) && !s->address().is_unix())
     s->set_hostname(host);
   return true;
 }
@@ -680,6 +686,7 @@ bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors)
           continue;
         }
         spec.addr = *a;
+        if (a->is_unix()) spec.shared = std::make_shared<SharedListenSocket>();
       }
       if (p.socket_stats) {  // HAProxy's listener rows: counters for this line
         info->stats_slot = int(fe.bind_stats.size());

@@ -27,15 +27,28 @@
 
 namespace hearth::app {
 
+// The one listening socket of a UNIX socket bind, which every thread of the
+// line polls (a path names one socket: it cannot have one per thread as TCP
+// ports have with SO_REUSEPORT). The first worker to listen opens or takes
+// it; it is closed when the runtime goes, after the workers.
+struct SharedListenSocket {
+  int fd = -1;
+  SharedListenSocket() = default;
+  SharedListenSocket(const SharedListenSocket&) = delete;
+  SharedListenSocket& operator=(const SharedListenSocket&) = delete;
+  ~SharedListenSocket();
+};
+
 struct BindSpec {
   config::SourceLoc loc;
   std::string text;
   net::Address addr;
-  int inherited_fd = -1;           // bind fd@N
-  net::Transport* xprt = nullptr;  // what carries the accepted connections
-  net::ListenOptions listen;       // socket options of the bind line
-  uint64_t threads = 0;            // bit t for worker t that listens; 0: all
-  net::BindInfo* info = nullptr;   // owned by the FrontendRuntime
+  int inherited_fd = -1;                       // bind fd@N
+  net::Transport* xprt = nullptr;              // what carries the accepted connections
+  net::ListenOptions listen;                   // socket options of the bind line
+  uint64_t threads = 0;                        // bit t for worker t that listens; 0: all
+  net::BindInfo* info = nullptr;               // owned by the FrontendRuntime
+  std::shared_ptr<SharedListenSocket> shared;  // a UNIX socket's (null for TCP)
 };
 
 struct FrontendRuntime {

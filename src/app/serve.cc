@@ -144,7 +144,7 @@ void print_listeners(const Runtime& rt) {
       fprintf(stderr,
               "hearth: frontend '%s' (mode %s) listening on %s, %d thread(s), backend '%s'\n",
               fr.fe->name.c_str(), fr.fe->mode == config::Mode::kHttp ? "http" : "tcp",
-              b.inherited_fd >= 0 ? b.text.c_str() : b.addr.str().c_str(), rt.nbthread,
+              b.inherited_fd >= 0 ? b.text.c_str() : b.addr.describe().c_str(), rt.nbthread,
               be ? be->name().c_str() : "(none: 503)");
   }
 }

@@ -110,8 +110,8 @@ void Runtime::apply_state_rows(const std::vector<backend::ServerStateRow>& rows,
     if (same_address_only) {  // a server moved by the new configuration is another server
       char ip[64];
       const net::Address cur = s->address();
-      if (s->client_dependent() || row.addr != cur.ip_str(ip, sizeof ip) || row.port != cur.port())
-        continue;
+      const std::string_view addr = cur.is_unix() ? "" : cur.ip_str(ip, sizeof ip);
+      if (s->client_dependent() || row.addr != addr || row.port != cur.port()) continue;
     }
     const std::string who = be->name() + "/" + s->name;
     PendingCheck* pc = nullptr;

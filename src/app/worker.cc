@@ -33,9 +33,14 @@ bool Worker::open_listeners(std::string* err) {
       if (!listens_on(b.threads, index_)) continue;  // "thread": not this one
       int fd = b.inherited_fd;
       bool owns = false;
+      const bool shared_open =
+          b.shared && b.shared->fd >= 0;  // a UNIX socket another thread opened
+      if (shared_open) fd = b.shared->fd;
+      // A UNIX socket has one slot: the master holds it under thread 0.
+      const int slot = b.shared ? 0 : index_;
       if (fd < 0 && rt_->listen_set) {
         // The master's socket: this process's copy is ours to close.
-        fd = rt_->listen_set->find(b.addr, b.listen, index_);
+        fd = rt_->listen_set->find(b.addr, b.listen, slot);
         if (fd < 0) {
           *err = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': the master holds no " +
                  "socket for " + b.text;
@@ -53,6 +58,10 @@ bool Worker::open_listeners(std::string* err) {
         }
         owns = true;
       }
+      if (b.shared && !shared_open) {
+        b.shared->fd = fd;  // closed with the runtime, after every thread's listener
+        owns = false;
+      }
       // TLS binds also wait for the SSL rate limit (maxsslrate).
       const bool tls = b.xprt && b.xprt != net::raw_transport();
       auto l = std::make_unique<net::Listener>(
@@ -66,12 +75,12 @@ bool Worker::open_listeners(std::string* err) {
                               : &stream::frontend_accept_delay);
       l->set_buffers(rt_->tuning.sndbuf_client, rt_->tuning.rcvbuf_client);
       // A shared inherited socket is polled by every worker: wake only one.
-      if (!l->start(/*exclusive=*/b.inherited_fd >= 0 && rt_->nbthread > 1)) {
+      if (!l->start(/*exclusive=*/(b.inherited_fd >= 0 || b.shared) && rt_->nbthread > 1)) {
         *err = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': cannot poll " + b.text;
         return false;
       }
       fr.fe->listeners_by_thread[index_].push_back(l.get());
-      exported_.push_back({fd, "", b.listen.interface});
+      if (!shared_open) exported_.push_back({fd, "", b.listen.interface});
       listeners_.push_back(std::move(l));
     }
   }

@@ -76,7 +76,7 @@ ServerStateRow server_state_row(const Backend& be, const Server& s, int64_t now_
   char ip[64];
   const net::Address addr = s.address();
   const bool resolved = s.has_addr.load();
-  r.addr = resolved ? addr.ip_str(ip, sizeof ip) : "";
+  r.addr = resolved && !addr.is_unix() ? addr.ip_str(ip, sizeof ip) : "";  // UNIX: "-", as HAProxy
   r.op_state = !maint && resolved && s.up.load() ? (s.stopping.load() ? kOpStopping : kOpRunning)
                                                  : kOpStopped;
   // As HAProxy: a slot an SRV record filled carries the FQDN bit (for good).

@@ -1,6 +1,7 @@
 #include "config/address.h"
 
 #include <arpa/inet.h>
+#include <sys/un.h>
 
 #include "config/units.h"
 
@@ -93,7 +94,23 @@ std::string check_host_port(std::string_view address, bool allow_wildcard, int l
 
 }  // namespace
 
+std::optional<std::string> check_unix_address(std::string_view address) {
+  const bool slash = !address.empty() && address[0] == '/';
+  const bool unix_at = address.substr(0, 5) == "unix@", abns = address.substr(0, 5) == "abns@";
+  if (address.substr(0, 9) == "sockpair@")
+    return std::string("'sockpair@' addresses are not supported by Hearth");
+  if (!slash && !unix_at && !abns) return std::nullopt;
+  const std::string_view path = slash ? address : address.substr(5);
+  if (path.empty())
+    return std::string(abns ? "expects a name after 'abns@'" : "expects a path after 'unix@'");
+  if (path.size() >= sizeof(sockaddr_un::sun_path))
+    return "UNIX socket path too long (" + std::to_string(path.size()) + " characters, at most " +
+           std::to_string(sizeof(sockaddr_un::sun_path) - 1) + ")";
+  return std::string();
+}
+
 std::string check_bind_address(std::string_view address) {
+  if (auto why = check_unix_address(address)) return *why;
   if (address.substr(0, 3) == "fd@") {
     const std::string_view fd = address.substr(3);
     if (fd.empty() || !all_of(fd, is_digit) || !parse_int(fd) || *parse_int(fd) > 65535) {
@@ -103,13 +120,17 @@ std::string check_bind_address(std::string_view address) {
   }
   std::string err = check_host_port(address, /*allow_wildcard=*/true);
   if (err.empty()) return "";
-  return err + " (expects ADDR:PORT, :PORT, *:PORT, [IPV6]:PORT or fd@N)";
+  return err +
+         " (expects ADDR:PORT, :PORT, *:PORT, [IPV6]:PORT, /PATH, unix@PATH, abns@NAME or fd@N)";
 }
 
 std::string check_server_address(std::string_view address) {
+  if (auto why = check_unix_address(address)) return *why;
   std::string err = check_host_port(address, /*allow_wildcard=*/true, /*lo=*/0);
   if (err.empty()) return "";
-  return err + " (expects HOST[:PORT] or [IPV6][:PORT], PORT a number, +N or -N)";
+  return err +
+         " (expects HOST[:PORT] or [IPV6][:PORT], PORT a number, +N or -N, /PATH, unix@PATH or "
+         "abns@NAME)";
 }
 
 }  // namespace hearth::config

@@ -5,6 +5,7 @@
 
 #include "config/keywords.h"
 #include "config/units.h"
+#include "config/unix_perms.h"
 
 namespace hearth::config::detail {
 namespace {
@@ -144,7 +145,9 @@ struct Refused {
 };
 const char kTls[] = "this TLS option is not supported by Hearth yet";
 const char kOld[] = "Hearth does not offer protocols older than TLS 1.2 alone";
-const char kUnix[] = "unix socket binds are not supported by Hearth yet";
+const char kStatsMode[] =
+    "bind lines serving the CLI (a stats socket's options) are not supported by Hearth: use 'stats "
+    "socket'";
 const Refused kRefused[] = {
     {"ca-sign-file", kTls},
     {"ca-sign-pass", kTls},
@@ -155,13 +158,8 @@ const Refused kRefused[] = {
     {"generate-certificates", kTls},
     {"accept-netscaler-cip", "the NetScaler CIP protocol is not supported by Hearth"},
     {"expose-fd", "'expose-fd' belongs on a 'stats socket' line"},
-    {"level", kUnix},
-    {"severity-output", kUnix},
-    {"mode", kUnix},
-    {"user", kUnix},
-    {"group", kUnix},
-    {"uid", kUnix},
-    {"gid", kUnix},
+    {"level", kStatsMode},
+    {"severity-output", kStatsMode},
     {"namespace", "network namespaces are not supported by Hearth"},
     {"nice", "Hearth's scheduler has no task priorities"},
     {"process", "Hearth runs one process: use 'thread' to choose the threads"},
@@ -190,6 +188,16 @@ void parse_bind(const Directive& d, ProxySection& s, Reporter& rep) {
         return;
       }
       if (!opt->value(d, ++i, o, rep)) return;
+      continue;
+    }
+    if (is_unix_perm_option(w)) {  // mode, user, group, uid, gid
+      if (i + 1 >= d.size()) {
+        rep.error(d.loc, "bind", "'" + w + "' expects a value");
+        return;
+      }
+      const std::string why = apply_unix_perm(w, d[++i], &o.unix_mode, &o.unix_uid, &o.unix_gid);
+      if (!why.empty()) return rep.error(d.loc, "bind", why);
+      if (o.unix_option.empty()) o.unix_option = w;
       continue;
     }
     const int tls = parse_bind_tls_option(d, &i, o.tls, "bind", rep);

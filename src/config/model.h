@@ -239,11 +239,17 @@ struct BindOptions {
   int thread_max = 0;         // the highest thread "thread" names by number
   std::string proto;          // "h1", "none" or "" (the mode's)
   BindTls tls;
+  // A UNIX socket's file: mode (0: the umask's), owner and group (-1: the
+  // process's). HAProxy ignores them on other sockets; Hearth warns.
+  int unix_mode = 0, unix_uid = -1, unix_gid = -1;
+  std::string unix_option;  // the first of mode/user/group/uid/gid written
 };
 
 struct BindConfig {
   SourceLoc loc;
-  std::string address;  // "ip:port", ":port", "*:port", "[v6]:port" or "fd@N"
+  // "ip:port", ":port", "*:port", "[v6]:port", "fd@N", or a UNIX socket:
+  // "/path", "unix@path", "abns@name"
+  std::string address;
   BindOptions opts;
 };
 

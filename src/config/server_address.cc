@@ -1,5 +1,6 @@
 #include "config/server_address.h"
 
+#include "config/address.h"
 #include "config/units.h"
 
 namespace hearth::config {
@@ -55,6 +56,13 @@ std::string unset_address_warning(const std::vector<std::string>& unset) {
 
 std::string split_server_port(std::string_view address, ServerPort* port, std::string* err) {
   *port = ServerPort{};
+  if (auto why = check_unix_address(address)) {  // a UNIX socket: no port (0, as HAProxy shows)
+    if (!why->empty()) {
+      *err = *why;
+      return "";
+    }
+    return std::string(address);
+  }
   std::string_view host = address, rest;
   if (!address.empty() && address[0] == '[') {
     const size_t close = address.find(']');

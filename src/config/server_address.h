@@ -33,6 +33,8 @@ struct ServerPort {
 // Splits "HOST[:PORT]", "[V6][:PORT]" with PORT a number, "+N" or "-N".
 // Returns: "HOST:PORT" with a numeric port (0 when it comes from the client),
 // which net::Address::parse reads, and *port; or an empty string with *err.
+// A UNIX socket address ("/PATH", "unix@PATH", "abns@NAME") is returned as
+// written, with no port.
 std::string split_server_port(std::string_view address, ServerPort* port, std::string* err);
 
 }  // namespace hearth::config

@@ -1,11 +1,9 @@
 // The global "stats" keywords: the runtime API's sockets, their timeout and
 // how many connections they serve at once.
-#include <grp.h>
-#include <pwd.h>
-
 #include "config/address.h"
 #include "config/keywords.h"
 #include "config/units.h"
+#include "config/unix_perms.h"
 
 namespace hearth::config::detail {
 namespace {
@@ -13,18 +11,6 @@ namespace {
 const char kUsage[] =
     "stats socket PATH|fd@N|ipv4@ADDR:PORT|ipv6@ADDR:PORT [level admin|operator|user] "
     "[mode OCTAL] [user NAME] [group NAME] [uid N] [gid N] [expose-fd listeners]";
-
-// Returns: the value of a file mode written in octal ("600", "0660"), or -1
-// if `s` is not octal or exceeds 0777.
-int parse_file_mode(const std::string& s) {
-  if (s.empty() || s.size() > 4) return -1;
-  int mode = 0;
-  for (char c : s) {
-    if (c < '0' || c > '7') return -1;
-    mode = mode * 8 + (c - '0');
-  }
-  return mode <= 0777 ? mode : -1;
-}
 
 // Sets s.path and s.tcp from the address word. Returns: "" or the reason.
 std::string set_socket_address(const std::string& word, StatsSocketConfig& s) {
@@ -55,21 +41,8 @@ std::string apply_socket_option(const Directive& d, size_t i, StatsSocketConfig&
     if (v != "admin" && v != "operator" && v != "user")
       return "unknown level '" + v + "': expects admin, operator or user";
     s.level = v == "admin" ? CliLevel::kAdmin : v == "user" ? CliLevel::kUser : CliLevel::kOperator;
-  } else if (o == "mode") {
-    s.mode = parse_file_mode(v);
-    if (s.mode < 0) return "invalid mode '" + v + "': expects octal permissions such as 600";
-  } else if (o == "user") {
-    const passwd* pw = getpwnam(v.c_str());
-    if (!pw) return "no user named '" + v + "' on this system";
-    s.uid = int(pw->pw_uid);
-  } else if (o == "group") {
-    const group* gr = getgrnam(v.c_str());
-    if (!gr) return "no group named '" + v + "' on this system";
-    s.gid = int(gr->gr_gid);
-  } else if (o == "uid" || o == "gid") {
-    auto n = parse_int(v);
-    if (!n || *n < 0 || *n > 0x7fffffff) return "'" + o + "' expects a number, got '" + v + "'";
-    (o == "uid" ? s.uid : s.gid) = int(*n);
+  } else if (is_unix_perm_option(o)) {
+    return apply_unix_perm(o, v, &s.mode, &s.uid, &s.gid);
   } else if (o == "expose-fd") {
     if (v != "listeners") return "'expose-fd' expects 'listeners', got '" + v + "'";
     s.expose_fd = true;

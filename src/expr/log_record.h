@@ -11,7 +11,7 @@ namespace hearth::expr {
 
 // An address and port; family 0: unknown (printed as "-").
 struct LogAddr {
-  int family = 0;  // AF_INET or AF_INET6
+  int family = 0;  // AF_INET, AF_INET6 or AF_UNIX (printed "unix", port as set)
   uint8_t bytes[16] = {};
   uint16_t port = 0;
 };

@@ -123,6 +123,7 @@ void encoded(std::string_view s, bool (*enc)(unsigned char), uint8_t opts, std::
 }
 
 void render_addr(const LogAddr& a, uint8_t opts, std::string* out) {
+  if (a.family == AF_UNIX) return render_log_text("unix", true, opts, out);
   if (a.family != AF_INET && a.family != AF_INET6) return render_log_text({}, false, opts, out);
   if (opts & kLogHex) {
     const size_t n = a.family == AF_INET ? 4 : 16;
@@ -139,7 +140,8 @@ void render_addr(const LogAddr& a, uint8_t opts, std::string* out) {
 }
 
 void render_port(const LogAddr& a, uint8_t opts, std::string* out) {
-  if (a.family != AF_INET && a.family != AF_INET6) return render_log_text({}, false, opts, out);
+  if (a.family != AF_INET && a.family != AF_INET6 && a.family != AF_UNIX)
+    return render_log_text({}, false, opts, out);
   hexable(a.port, 4, opts, out);
 }
 

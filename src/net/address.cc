@@ -4,8 +4,13 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstddef>
 #include <cstring>
+#include <mutex>
+#include <string>
+#include <unordered_set>
 
 #include "core/ip_text.h"
 
@@ -20,9 +25,54 @@ bool parse_port(std::string_view s, int* port) {
   return true;
 }
 
+// Paths beyond this many are not interned from accepted sockets' addresses
+// (a client bound to a path of its choosing): their address stays unnamed.
+constexpr size_t kMaxInterned = 4096;
+
 }  // namespace
 
+const std::string* intern_unix_path(std::string_view path, bool only_known) {
+  static std::mutex mu;
+  static auto* paths = new std::unordered_set<std::string>();  // never freed: pointers live on
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = paths->find(std::string(path));
+  if (it != paths->end()) return &*it;
+  if (only_known || paths->size() >= kMaxInterned) return nullptr;
+  return &*paths->insert(std::string(path)).first;
+}
+
+std::optional<Address> Address::unix_socket(std::string_view path, bool abstract,
+                                            std::string* err) {
+  if (path.empty()) {
+    *err = abstract ? "expects a name after 'abns@'" : "expects a socket path";
+    return std::nullopt;
+  }
+  // A path needs its NUL terminator; an abstract name its leading NUL.
+  if (path.size() >= sizeof(sockaddr_un::sun_path)) {
+    *err = "socket path '" + std::string(path) + "' is too long: at most " +
+           std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " characters";
+    return std::nullopt;
+  }
+  if (path.find('\0') != std::string_view::npos) {
+    *err = "a socket path cannot hold a NUL character";
+    return std::nullopt;
+  }
+  Address a;
+  a.ss.ux.family = AF_UNIX;
+  a.ss.ux.path =
+      intern_unix_path(abstract ? std::string(1, '\0') + std::string(path) : std::string(path));
+  if (!a.ss.ux.path) {
+    *err = "too many UNIX socket paths";
+    return std::nullopt;
+  }
+  a.len = sizeof(UnixRef);
+  return a;
+}
+
 std::optional<Address> Address::parse(std::string_view text, std::string* err) {
+  if (!text.empty() && text[0] == '/') return unix_socket(text, false, err);
+  if (text.substr(0, 5) == "unix@") return unix_socket(text.substr(5), false, err);
+  if (text.substr(0, 5) == "abns@") return unix_socket(text.substr(5), true, err);
   std::string_view host, port_s;
   if (!text.empty() && text[0] == '[') {
     size_t close = text.find(']');
@@ -80,10 +130,49 @@ std::optional<Address> Address::parse(std::string_view text, std::string* err) {
 
 Address Address::from(const sockaddr* sa, socklen_t len) {
   Address a;
+  if (len >= sizeof(sa_family_t) && sa->sa_family == AF_UNIX) {
+    a.ss.ux.family = AF_UNIX;
+    a.len = sizeof(UnixRef);
+    const auto* un = reinterpret_cast<const sockaddr_un*>(sa);
+    const size_t off = offsetof(sockaddr_un, sun_path);
+    if (len <= off) return a;  // unnamed
+    size_t n = std::min<size_t>(len - off, sizeof un->sun_path);
+    if (un->sun_path[0] != '\0') {
+      n = strnlen(un->sun_path, n);
+    } else {  // abstract: HAProxy binds the whole sun_path, NUL padded
+      while (n > 1 && un->sun_path[n - 1] == '\0') --n;
+    }
+    if (n > 0) a.ss.ux.path = intern_unix_path(std::string_view(un->sun_path, n));
+    return a;
+  }
   if (len > sizeof(a.ss)) len = sizeof(a.ss);
   std::memcpy(&a.ss, sa, len);
   a.len = len;
   return a;
+}
+
+NativeAddr Address::native() const {
+  NativeAddr n;
+  if (!is_unix()) {
+    std::memcpy(&n.ss, &ss, len);
+    n.len = len;
+    return n;
+  }
+  auto* un = reinterpret_cast<sockaddr_un*>(&n.ss);
+  un->sun_family = AF_UNIX;
+  const std::string_view p = unix_path();
+  std::memcpy(un->sun_path, p.data(), std::min(p.size(), sizeof un->sun_path - 1));
+  // An abstract name takes the whole sun_path (NUL padded), as HAProxy binds
+  // and connects it, so that both reach the same name.
+  n.len = p.empty()      ? socklen_t(offsetof(sockaddr_un, sun_path))
+          : p[0] == '\0' ? socklen_t(sizeof(sockaddr_un))
+                         : socklen_t(offsetof(sockaddr_un, sun_path) + p.size() + 1);
+  return n;
+}
+
+std::string_view Address::unix_path() const {
+  if (!is_unix() || !ss.ux.path) return {};
+  return *ss.ux.path;
 }
 
 int Address::port() const {
@@ -107,6 +196,14 @@ std::string Address::str() const {
     return "[" + std::string(ip_str(buf, sizeof buf)) + "]:" + std::to_string(port());
   if (family() == AF_UNIX) return "unix";
   return "?";
+}
+
+std::string Address::describe() const {
+  if (!is_unix()) return str();
+  const std::string_view p = unix_path();
+  if (p.empty()) return "unix@(unnamed)";
+  if (p[0] == '\0') return "abns@" + std::string(p.substr(1));
+  return "unix@" + std::string(p);
 }
 
 const char* Address::ip_str(char* out, size_t cap) const {

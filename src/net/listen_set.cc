@@ -12,6 +12,9 @@ std::string ListenSet::key(const Address& a, const ListenOptions& o, int slot) {
   // The options set before bind(2): a change means a new socket (the old one
   // is closed after the reload). The backlog is not among them: listen(2)
   // changes it on the socket kept.
+  if (a.is_unix())  // one socket for every thread: the slot does not count
+    return a.describe() + "|x" + std::to_string(o.unix_perms.mode) + "." +
+           std::to_string(o.unix_perms.uid) + "." + std::to_string(o.unix_perms.gid);
   return a.str() + "|r" + std::to_string(o.reuseport) + "|6" + std::to_string(o.v6only) + "|f" +
          std::to_string(o.tfo) + "|d" + std::to_string(o.defer_accept) + "|t" +
          std::to_string(o.transparent) + "|i" + o.interface + "|m" + std::to_string(o.mss) + "|u" +

@@ -67,6 +67,7 @@ bool set_pre_bind_options(int fd, const Address& a, const ListenOptions& o, std:
 }  // namespace
 
 int make_listener(const Address& a, const ListenOptions& o, std::string* err) {
+  if (a.is_unix()) return make_unix_listener(a, o.unix_perms, o.backlog, SOCK_NONBLOCK, err);
   int fd = socket(a.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *err = std::string("socket: ") + strerror(errno);
@@ -120,6 +121,18 @@ int start_connect(const Address& a, int* err_no, const ConnectOptions& o, const 
   if (fd < 0) {
     *err_no = errno;
     return -1;
+  }
+  if (a.is_unix()) {
+    set_buffers(fd, o.sndbuf, o.rcvbuf);
+    const NativeAddr n = a.native();
+    // A full listen queue fails at once with EAGAIN: an error like any other.
+    if (connect(fd, n.sa(), n.len) != 0 && errno != EINPROGRESS) {
+      *err_no = errno;
+      close(fd);
+      return -1;
+    }
+    *err_no = 0;
+    return fd;
   }
   set_nodelay(fd);
   set_buffers(fd, o.sndbuf, o.rcvbuf);

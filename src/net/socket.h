@@ -3,6 +3,7 @@
 #include <string>
 
 #include "net/address.h"
+#include "net/unix_listener.h"
 
 namespace hearth::net {
 
@@ -22,6 +23,7 @@ struct ListenOptions {
   // TCP_QUICKACK off on the listening socket (option tcp-smart-accept): the
   // ACK of a request is left to ride with the response.
   bool delay_ack = false;
+  UnixPerms unix_perms;  // a UNIX socket's mode and owner (bind mode/uid/gid)
 };
 
 // The socket options of an outgoing (server) socket, set before connect(2).
@@ -50,10 +52,13 @@ struct SockOptions {
 // the system's default. Returns: nothing; errors are not reported.
 void apply_sock_options(int fd, const SockOptions& o);
 
-// Returns: a listening, non-blocking socket, or -1 with *err naming the failure.
+// Returns: a listening, non-blocking socket, or -1 with *err naming the
+// failure. A UNIX address is bound by make_unix_listener (only the backlog
+// and unix_perms of `o` apply to it).
 int make_listener(const Address& a, const ListenOptions& o, std::string* err);
 // Starts a non-blocking connect with the server's options `o` and, when given,
-// its side's options `so` set first. Returns: fd (connection in progress or
+// its side's options `so` set first. Toward a UNIX socket, the TCP options
+// and the source address do not apply and are left out. Returns: fd (connection in progress or
 // done), or -1 with *err_no set (binding the source included).
 int start_connect(const Address& a, int* err_no, const ConnectOptions& o = ConnectOptions{},
                   const SockOptions* so = nullptr);

@@ -11,6 +11,21 @@
 namespace hearth::net {
 namespace {
 
+// Returns: true if a socket bound under the name `bound` serves `path`: the
+// same name, or the temporary name bind_unix_listener renamed to `path`
+// ("PATH.PID.tmp", which getsockname(2) still reports).
+bool bound_name_matches(std::string_view bound, std::string_view path) {
+  if (bound == path) return true;
+  if (path.empty() || path[0] == '\0' || bound.size() <= path.size() + 5) return false;
+  if (bound.substr(0, path.size()) != path || bound.substr(bound.size() - 4) != ".tmp")
+    return false;
+  const std::string_view pid = bound.substr(path.size() + 1, bound.size() - path.size() - 5);
+  if (bound[path.size()] != '.' || pid.empty()) return false;
+  for (char c : pid)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
 // Returns: the integer value of an option, or `fallback` when unreadable.
 int int_option(int fd, int level, int name, int fallback = -1) {
   int v = 0;
@@ -19,6 +34,13 @@ int int_option(int fd, int level, int name, int fallback = -1) {
 }
 
 bool same_address(int fd, const Address& a) {
+  if (a.is_unix()) {  // the path the socket was bound to (a temporary name renamed since)
+    sockaddr_storage st{};
+    socklen_t len = sizeof st;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&st), &len) != 0) return false;
+    const Address b = Address::from(reinterpret_cast<sockaddr*>(&st), len);
+    return b.is_unix() && bound_name_matches(b.unix_path(), a.unix_path());
+  }
   Address::Storage ss{};
   socklen_t len = sizeof ss;
   if (getsockname(fd, &ss.sa, &len) != 0 || ss.sa.sa_family != a.family()) return false;
@@ -60,6 +82,8 @@ bool listener_matches(int fd, const Address& a, const ListenOptions& o) {
   if (int_option(fd, SOL_SOCKET, SO_TYPE) != SOCK_STREAM ||
       int_option(fd, SOL_SOCKET, SO_ACCEPTCONN) != 1 || !same_address(fd, a))
     return false;
+  // A UNIX socket has none of the TCP options below.
+  if (a.is_unix()) return true;
   const bool v6 = a.family() == AF_INET6;
   if ((int_option(fd, SOL_SOCKET, SO_REUSEPORT) > 0) != o.reuseport) return false;
   if (v6) {

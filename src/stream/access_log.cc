@@ -88,7 +88,7 @@ uint64_t next_request_id() {
   return counter.fetch_add(1, std::memory_order_relaxed);
 }
 
-void to_log_addr(const sockaddr* sa, expr::LogAddr* out) {
+void to_log_addr(const sockaddr* sa, expr::LogAddr* out, int unix_port) {
   if (sa->sa_family == AF_INET) {
     const auto* in = reinterpret_cast<const sockaddr_in*>(sa);
     out->family = AF_INET;
@@ -99,6 +99,9 @@ void to_log_addr(const sockaddr* sa, expr::LogAddr* out) {
     out->family = AF_INET6;
     memcpy(out->bytes, &in6->sin6_addr, 16);
     out->port = ntohs(in6->sin6_port);
+  } else if (sa->sa_family == AF_UNIX) {
+    out->family = AF_UNIX;
+    out->port = uint16_t(unix_port);
   } else {
     out->family = 0;
   }

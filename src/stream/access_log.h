@@ -95,7 +95,10 @@ void debug_log_format(FrontendLog* log);
 uint64_t next_request_id();
 
 // Copies an address into the log record's form.
-void to_log_addr(const sockaddr* sa, expr::LogAddr* out);
+// A UNIX socket logs as "unix" with `unix_port` for its port: HAProxy
+// shows the bind line's id as the client's and frontend's port, 0 for a
+// server's.
+void to_log_addr(const sockaddr* sa, expr::LogAddr* out, int unix_port = 0);
 // The local address of fd (%fi/%fp, %bi/%bp).
 void local_log_addr(int fd, expr::LogAddr* out);
 

@@ -15,7 +15,8 @@ void log_conn_error(const Frontend& fe, const net::Connection& c, int64_t accept
   const FrontendLog& log = fe.logs;
   if (!fe.log || log.max_level < config::kLogInfo) return;
   expr::LogRecord r;
-  to_log_addr(c.peer().sa(), &r.client);
+  const Session* sess = Session::of(&c);
+  to_log_addr(c.peer().sa(), &r.client, sess && sess->bind ? sess->bind->id : 0);
   r.accept_ms = accept_wall_ms;
   static thread_local std::string line;
   line.clear();
@@ -25,7 +26,7 @@ void log_conn_error(const Frontend& fe, const net::Connection& c, int64_t accept
   line.append(" [");
   expr::render_log_var(expr::LogVar::kDate, 0, r, &line);
   line.append("] ").append(fe.name).push_back('/');
-  const Session* s = Session::of(&c);
+  const Session* s = sess;
   // An unnamed bind line is shown by its number, as HAProxy does.
   if (s && s->bind && !s->bind->name.empty())
     line.append(s->bind->name);

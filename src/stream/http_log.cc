@@ -29,8 +29,9 @@ void HttpStream::fill_log_record(expr::LogRecord& r) {
   const int64_t wall = wall_clock_ms();
   const net::Connection* cli = scf_->conn;
   if (cli) {  // set-src / set-dst change what the log shows, as HAProxy
-    to_log_addr(session()->client_addr(cli).sa(), &r.client);
-    if (const auto dst = session()->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend);
+    const int luid = session()->bind ? session()->bind->id : 0;  // a UNIX socket's "port"
+    to_log_addr(session()->client_addr(cli).sa(), &r.client, luid);
+    if (const auto dst = session()->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend, luid);
   }
   r.backend_src = log_.be_src;
   const backend::Server* srv = ss_.server();
@@ -152,8 +153,9 @@ void HttpStream::make_unique_id() {
   const int64_t t = now();
   const int64_t first = log_.req_first_ms >= 0 ? log_.req_first_ms : log_.start_ms;
   if (cli) {  // set-src / set-dst change what the log shows, as HAProxy
-    to_log_addr(session()->client_addr(cli).sa(), &r.client);
-    if (const auto dst = session()->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend);
+    const int luid = session()->bind ? session()->bind->id : 0;  // a UNIX socket's "port"
+    to_log_addr(session()->client_addr(cli).sa(), &r.client, luid);
+    if (const auto dst = session()->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend, luid);
   }
   r.fe_name = fe_->name;
   r.fe_ssl = cli && cli->xprt && cli->xprt->ssl(cli);

@@ -249,6 +249,7 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
       if (!client_) return false;
       const net::Address& a = session_ ? session_->client_addr(client_) : client_->peer();
       if (def.id == FetchId::kSrc) return addr_sample(a.sa(), out);
+      if (a.is_unix()) return false;  // no port, as HAProxy: no sample
       out.set_sint(a.port());
       return true;
     }
@@ -263,6 +264,7 @@ bool TxnFetch::fetch_l4(const expr::FetchDef& def, const expr::Arg* args, size_t
       }
       if (!a) return false;
       if (def.id == FetchId::kDst) return addr_sample(a->sa(), out);
+      if (a->is_unix()) return false;
       out.set_sint(a->port());
       return true;
     }

@@ -54,6 +54,7 @@ bool TxnFetch::fetch_conn_side(const expr::FetchDef& def, expr::Sample& out) {
       if (!a) return false;
       if (def.id == FetchId::kBcSrc || def.id == FetchId::kBcDst)
         return fetch_util::addr_sample(a->sa(), out);
+      if (a->is_unix()) return false;  // no port on a UNIX socket
       out.set_sint(a->port());
       return true;
     }

@@ -224,6 +224,7 @@ bool TxnFetch::fetch_more(const expr::FetchDef& def, const expr::Arg* args, size
       }
       if (!a) return false;
       if (id == FetchId::kFcSrc || id == FetchId::kFcDst) return addr_sample(a->sa(), out);
+      if (a->is_unix()) return false;  // no port on a UNIX socket
       out.set_sint(a->port());
       return true;
     }

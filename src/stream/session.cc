@@ -42,6 +42,10 @@ std::optional<net::Address> Session::conn_dst_addr(const net::Connection* c) con
   sockaddr_storage ss;
   socklen_t len = sizeof ss;
   if (getsockname(c->fd(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return std::nullopt;
+  // A UNIX socket's own name is the listener's (its temporary name, even):
+  // nothing shows it, so it is left unnamed (and not interned).
+  if (ss.ss_family == AF_UNIX)
+    return net::Address::from(reinterpret_cast<const sockaddr*>(&ss), sizeof(sa_family_t));
   if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6) return std::nullopt;
   return net::Address::from(reinterpret_cast<const sockaddr*>(&ss), len);
 }

@@ -574,8 +574,9 @@ void Stream::fill_log_record(expr::LogRecord& r) {
   const Session* sess = cli ? Session::of(cli) : nullptr;
   if (sess) {
     // The addresses set-src / set-dst left, as HAProxy logs them.
-    to_log_addr(sess->client_addr(cli).sa(), &r.client);
-    if (const auto dst = sess->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend);
+    const int luid = sess->bind ? sess->bind->id : 0;  // a UNIX socket's "port"
+    to_log_addr(sess->client_addr(cli).sa(), &r.client, luid);
+    if (const auto dst = sess->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend, luid);
   }
   r.backend_src = be_src_;
   const backend::Server* srv = ss_.server();
@@ -657,8 +658,9 @@ void Stream::make_unique_id() {
   const net::Connection* cli = scf_->conn;
   const Session* sess = cli ? Session::of(cli) : nullptr;
   if (sess) {
-    to_log_addr(sess->client_addr(cli).sa(), &r.client);
-    if (const auto dst = sess->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend);
+    const int luid = sess->bind ? sess->bind->id : 0;  // a UNIX socket's "port"
+    to_log_addr(sess->client_addr(cli).sa(), &r.client, luid);
+    if (const auto dst = sess->dst_addr(cli)) to_log_addr(dst->sa(), &r.frontend, luid);
   }
   const int64_t t = EventLoop::current()->now_ms();
   r.fe_name = fe_->name;

@@ -110,7 +110,7 @@ TEST(Validate, BindAddressesAreChecked) {
   ASSERT_EQ(r.errors.size(), 2u) << dump(r.errors);
   EXPECT_EQ(r.errors[0].str(),
             "t.cfg:11: 'bind': invalid address '8080': missing ':PORT' (expects ADDR:PORT, :PORT, "
-            "*:PORT, [IPV6]:PORT or fd@N)");
+            "*:PORT, [IPV6]:PORT, /PATH, unix@PATH, abns@NAME or fd@N)");
   EXPECT_TRUE(has(r.errors, "t.cfg:14: 'bind': invalid address ':99999': invalid port '99999'"));
 }
 
