@@ -237,7 +237,9 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
   net::Connection* c = sc->conn;
   if (!c) return;
   ++c->exchanges;
-  if (r.reusable) srv_->reqlimit.observe_served(c->exchanges);
+  // Called once both messages are complete: the server served this request,
+  // whatever it said of the connection.
+  srv_->reqlimit.observe_served(c->exchanges);
   if (c->idle_hook.linked() && c->idle_owner == this) unlink_available(c);
   if (c->mux->nb_streams() > 1) {  // other streams stay on it: it has room again
     if (sc->mux->detach(sc, true)) note_streams(c);
@@ -254,6 +256,10 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
     return;
   }
   if (idle_.idle_count() >= srv_->idle_cap() || fds_above_low()) keep = false;
+  // Closed by the server right after a response that did not say so: the
+  // same evidence as a close noticed while idle (a cap of requests, most
+  // often), caught before the connection could be parked.
+  if (keep && !c->reusable()) note_conn_death(*srv_, c->exchanges, 0, /*in_flight=*/false, now_ms);
   if (!sc->mux->detach(sc, keep)) return;
   if (!idle_.add(c, now_ms))
     c->mux->destroy();

@@ -30,6 +30,7 @@ ServerSide::State ServerSide::start(backend::Backend* be, const backend::LbReque
   may_reuse_ = reuse != nullptr;
   if (reuse) reuse_ = *reuse;
   reuse_.guarded = &guarded_;
+  guarded_ = false;
   retries_left_ = bs().retries;
   return assign(now_ms);
 }

@@ -28,6 +28,16 @@ struct StatsSocket {
   std::string config() const { return "  stats socket " + path + " level admin\n"; }
   std::map<std::string, std::string> server() const { return server_conn_stats(path, "be/s1"); }
   std::string dump() const { return stats_command(path, "show servers conn"); }
+  // Returns: the value of be/s1's line of a Hearth metric in `show metrics`.
+  std::string metric(const std::string& name) const {
+    const std::string m = stats_command(path, "show metrics");
+    for (size_t at = m.find("\n" + name + "{"); at != std::string::npos;
+         at = m.find("\n" + name + "{", at + 1)) {
+      const std::string line = m.substr(at + 1, m.find('\n', at + 1) - at - 1);
+      if (line.find("server=\"s1\"") != std::string::npos) return line.substr(line.rfind(' ') + 1);
+    }
+    return "(absent)";
+  }
 };
 
 // The load: `clients` keep-alive clients in parallel, each sending GET, GET,
@@ -119,6 +129,8 @@ TEST(ReuseLearning, SilentRequestCapIsLearned) {
   EXPECT_LE(std::stoi(st["retries"]), 3) << "GETs retried after the cap was learned";
   EXPECT_EQ(st["reuse_guard"], "off") << "deaths at the cap are explained";
   EXPECT_GT(std::stoi(st["reused"]), 200) << "the cap must not stop reuse";
+  EXPECT_EQ(stats.metric("hearth_server_learned_request_limit"), "6");
+  EXPECT_EQ(stats.metric("hearth_server_reuse_guard"), "0");
   expect_posts_at_most_once(backend, o);
   EXPECT_EQ(proxy.stop_and_check(), "");
 }
@@ -188,6 +200,8 @@ TEST_P(ReuseDropTest, PostsGoOnNewConnectionsOnceReuseProvesUntrustworthy) {
   EXPECT_EQ(st["reuse_guard"], "on") << stats.dump();
   EXPECT_GT(std::stoi(st["guarded"]), 50) << stats.dump();
   EXPECT_EQ(st["learned_max_req"], "-") << "random drops are no cap";
+  EXPECT_EQ(stats.metric("hearth_server_reuse_guard"), "1");
+  EXPECT_EQ(stats.metric("hearth_server_learned_request_limit"), "NaN");
   // GETs kept reusing (and being replayed).
   EXPECT_GT(std::stoi(st["reused"]), 150) << stats.dump();
   EXPECT_GT(killed(backend), 20);
