@@ -27,9 +27,15 @@ DeathCause note_conn_death(Server& s, uint32_t served, int64_t idle_ms, bool in_
   else if (s.reqlimit.observe_death(served, now_ms))
     cause = DeathCause::kCount;
   // A death at a request count is not an idle timeout: it would teach the
-  // keep-alive estimator a timeout of ~0. The others are its evidence (it
+  // keep-alive estimator a timeout of ~0. Nor is an unexplained one younger
+  // than the estimator's smallest margin: a timeout that short leaves a
+  // retire age of 0 (no reuse at all), which random drops on busy
+  // connections must not cause; idempotent requests keep reusing them and
+  // the reuse guard protects the others. The rest is its evidence (it
   // discards those contradicted by reused connections that survived longer).
-  if (cause != DeathCause::kCount) s.keepalive.observe_close(idle_ms);
+  const bool too_young =
+      cause == DeathCause::kUnexplained && idle_ms < KeepAliveEstimator::kMinMarginMs;
+  if (cause != DeathCause::kCount && !too_young) s.keepalive.observe_close(idle_ms);
   if (in_flight) {
     if (cause == DeathCause::kUnexplained)
       s.reuse_guard.observe_unexplained_death(now_ms);
