@@ -8,11 +8,19 @@ namespace hearth::backend {
 namespace {
 
 // The idle age past which a close is the keep-alive timeout's doing: past the
-// learned retire age once there is an estimate; before, past both what reused
-// connections proved and the reuse window (no server is assumed to close a
-// connection idle less than that, as for non-idempotent reuse).
-bool idle_explains(const Server& s, int64_t idle_ms) {
+// learned retire age once there is an estimate; before, for a connection that
+// died while parked, past kCountCloseMs, and for one that died carrying a
+// request, past both what reused connections proved and the reuse window (no
+// server is assumed to close a connection idle less than that, as for
+// non-idempotent reuse).
+// A parked connection closed more than kCountCloseMs after its last response
+// was closed by an idle timer: a server that closes after its Nth request
+// does so as it sends the Nth response (or when the next request arrives).
+constexpr int64_t kCountCloseMs = 20;
+
+bool idle_explains(const Server& s, int64_t idle_ms, bool in_flight) {
   if (s.keepalive.estimate_ms()) return idle_ms > s.keepalive.retire_age_ms();
+  if (!in_flight) return idle_ms > kCountCloseMs;
   return idle_ms > std::max(s.keepalive.proven_idle_ms(), s.pool_settings.reuse_window_ms);
 }
 
@@ -22,7 +30,7 @@ DeathCause note_conn_death(Server& s, uint32_t served, int64_t idle_ms, bool in_
                            int64_t now_ms) {
   idle_ms = std::max<int64_t>(idle_ms, 0);
   DeathCause cause = DeathCause::kUnexplained;
-  if (idle_explains(s, idle_ms))
+  if (idle_explains(s, idle_ms, in_flight))
     cause = DeathCause::kIdle;
   else if (s.reqlimit.observe_death(served, now_ms))
     cause = DeathCause::kCount;
