@@ -92,7 +92,9 @@ void expect_posts_at_most_once(const HttpBackend& backend, const Outcome& o) {
     if (r.method == "POST") ++arrivals[r.header("x-id").value_or("?")];
   for (const auto& [id, n] : arrivals) EXPECT_LE(n, 1) << "POST " << id << " arrived " << n << "x";
   for (const auto& [id, status] : o.post_status)
-    if (status == 200) EXPECT_EQ(arrivals[id], 1) << "POST " << id;
+    if (status == 200) {
+      EXPECT_EQ(arrivals[id], 1) << "POST " << id;
+    }
 }
 
 int killed(const HttpBackend& backend) {
@@ -121,7 +123,9 @@ TEST(ReuseLearning, SilentRequestCapIsLearned) {
   // Only the first closes (GETs, replayed) taught the cap.
   EXPECT_LE(killed(backend), 3) << stats.dump();
   for (const HttpRequestRecord& r : backend.requests())
-    if (r.killed) EXPECT_NE(r.method, "POST") << "a POST was sent as a 7th request";
+    if (r.killed) {
+      EXPECT_NE(r.method, "POST") << "a POST was sent as a 7th request";
+    }
   std::map<std::string, std::string> st = stats.server();
   ASSERT_TRUE(st.count("learned_max_req")) << stats.dump();
   EXPECT_EQ(st["learned_max_req"], "6") << stats.dump();
