@@ -217,14 +217,17 @@ net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   }
   // A request that cannot be replayed is not the first to go past the number
   // of requests a connection of this server was seen to serve.
-  // An idempotent one goes past it only as the server's one probe at a time.
+  // An idempotent one goes past it freely, or, once the server showed a death
+  // that looks like a cap, only as the server's one probe at a time.
   RequestLimitEstimator& lim = srv_->reqlimit;
-  const uint32_t max_exchanges =
-      r.idempotent ? lim.max_proven_exchanges() : lim.max_unproven_exchanges();
+  const bool probing = r.idempotent && lim.suspected(now_ms);
+  const uint32_t max_exchanges = !r.idempotent ? lim.max_unproven_exchanges()
+                                 : probing     ? lim.max_proven_exchanges()
+                                               : UINT32_MAX;
   while (allowed && (c = idle_.take(safe_only, now_ms, max_idle, r.sni, max_exchanges)) &&
          !(c = vet(c, r))) {
   }
-  if (!c && allowed && r.idempotent && idle_.idle_count() && lim.take_probe(now_ms)) {
+  if (!c && allowed && probing && idle_.idle_count() && lim.take_probe(now_ms)) {
     c = idle_.take(safe_only, now_ms, max_idle, r.sni);
     if (!c) lim.end_probe();
   }
@@ -301,6 +304,7 @@ bool ConnPool::adopt(const HandoverInbox::Entry& e, int64_t now_ms) {
     return false;
   }
   c->exchanges = e.exchanges;
+  srv_->reqlimit.observe_served(e.exchanges);  // the previous worker saw it serve them
   const bool kept = sc->mux->detach(sc, settings_.reuse != HttpReuse::kNever);
   mux::StreamConnector::pool().destroy(sc);
   if (!kept) return false;

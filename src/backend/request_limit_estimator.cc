@@ -7,6 +7,7 @@ namespace hearth::backend {
 bool RequestLimitEstimator::observe_death(uint32_t served, int64_t now_ms) {
   end_probe();  // the probe, if any, may have been this one
   if (served == 0 || served < proven()) return false;
+  suspect_until_.store(now_ms + kEvidenceTtlMs, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mu_);
   ring_[size_t(next_)] = {served, now_ms};
   next_ = (next_ + 1) % kWindow;

@@ -67,6 +67,14 @@ class RequestLimitEstimator {
       idem_cur_.store(true, std::memory_order_relaxed);
   }
 
+  // Returns: true while a death consistent with a cap was seen within
+  // kEvidenceTtlMs: exploring beyond the proven count is then one probe at a
+  // time. A server that never showed one is explored freely (serializing
+  // would cost new connections whenever several connections reach the
+  // proven count together).
+  bool suspected(int64_t now_ms) const {
+    return suspect_until_.load(std::memory_order_relaxed) > now_ms;
+  }
   // Probing: one request at a time per server goes beyond the proven count
   // (an idempotent one, which a death costs only a replay). Concurrent probes
   // would all meet a cap at once, before the first death taught it.
@@ -122,7 +130,8 @@ class RequestLimitEstimator {
   std::atomic<bool> idem_cur_{false}, idem_prev_{false};
   std::atomic<uint32_t> limit_{0};
   std::atomic<int> kept_{0};
-  std::atomic<int64_t> probe_until_{0};  // the probe lease's end (0: free)
+  std::atomic<int64_t> probe_until_{0};    // the probe lease's end (0: free)
+  std::atomic<int64_t> suspect_until_{0};  // see suspected()
 };
 
 }  // namespace hearth::backend

@@ -148,7 +148,10 @@ namespace {
 TEST(RequestLimitEstimatorTest, OneProbeAtATime) {
   FakeClock clock;
   RequestLimitEstimator e;
+  EXPECT_FALSE(e.suspected(clock.now_ms()));
   serve(e, 4);
+  e.observe_death(4, clock.now_ms());  // looks like a cap at 4: probe one at a time
+  EXPECT_TRUE(e.suspected(clock.now_ms()));
   EXPECT_EQ(e.max_proven_exchanges(), 3u);
   ASSERT_TRUE(e.take_probe(clock.now_ms()));
   EXPECT_FALSE(e.take_probe(clock.now_ms())) << "a second concurrent probe";
@@ -163,6 +166,8 @@ TEST(RequestLimitEstimatorTest, OneProbeAtATime) {
   EXPECT_FALSE(e.take_probe(clock.now_ms()));
   clock.advance(1);
   EXPECT_TRUE(e.take_probe(clock.now_ms()));
+  clock.advance(RequestLimitEstimator::kEvidenceTtlMs);
+  EXPECT_FALSE(e.suspected(clock.now_ms()));
 }
 
 }  // namespace
