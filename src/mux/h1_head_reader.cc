@@ -1,5 +1,6 @@
 #include "mux/h1_head_reader.h"
 
+#include <cstring>
 #include <memory>
 #include <string_view>
 
@@ -22,6 +23,10 @@ bool head_complete(const Buffer& b, size_t* pos) {
     return true;
   *pos = n > 2 ? n - 2 : 0;
   return false;
+}
+
+bool is_bad_method(const http::ParseResult& r) {
+  return r.status == http::ParseStatus::kError && std::strcmp(r.reason, "invalid method") == 0;
 }
 
 namespace {
@@ -49,12 +54,10 @@ BufferedHead parse_buffered(http::HeadParser& parser, const Buffer& in, size_t* 
     // head, so reading a head stays linear in its size.
     parser.reset();
     h.result = parse(parser, data, out);
-    // An error is final too: the parser's verdicts depend on byte
-    // positions only, so the whole head would give the same one. As
-    // HAProxy, bytes that cannot begin a request (a TLS ClientHello) are
-    // answered at once rather than when a head never ends.
-    if (h.result.status == http::ParseStatus::kDone ||
-        h.result.status == http::ParseStatus::kError) {
+    // Bytes that cannot begin a request (a TLS ClientHello) are final too,
+    // as HAProxy answers them at once rather than when a head never ends;
+    // other errors count once the head is complete, as below.
+    if (h.result.status == http::ParseStatus::kDone || is_bad_method(h.result)) {
       h.complete = true;
       return h;
     }

@@ -27,6 +27,10 @@ struct BufferedHead {
   http::ParseResult result;  // when complete: the parser's verdict on the buffer
 };
 
+// Returns: true for the parser's "invalid method" error, which a request
+// gets before its head is complete (bytes that cannot begin a request).
+bool is_bad_method(const http::ParseResult& r);
+
 // Parses the head at in.head() once head_complete() finds its end; *scan_pos
 // carries the search between calls (0 for a new head). The outcome, and
 // *scan_pos after the call, are those of calling head_complete() and then,

@@ -22,6 +22,19 @@ void set(Buffer& b, std::string_view s) {
 template <typename Head>
 BufferedHead reference(http::HeadParser& p, const Buffer& in, size_t* scan_pos, Head* out) {
   BufferedHead h;
+  if constexpr (std::is_same_v<Head, http::RequestHead>) {
+    // Bytes that cannot begin a request are answered at once (first look).
+    if (*scan_pos == 0) {
+      p.reset();
+      h.result = p.parse_request(std::string_view(in.head(), in.len()), out);
+      p.reset();
+      if (is_bad_method(h.result)) {
+        h.complete = true;
+        return h;
+      }
+      h = BufferedHead();
+    }
+  }
   if (!head_complete(in, scan_pos)) return h;
   h.complete = true;
   p.reset();
