@@ -15,7 +15,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -316,7 +315,6 @@ class BackendConn {
 };
 
 void BackendConn::run() {
-  std::mt19937 rng(st_.opt.seed * 2654435761u + uint32_t(id_));
   for (int index = 1;; ++index) {
     if (!await_request()) return;
     HttpRequestRecord rec;
@@ -326,14 +324,7 @@ void BackendConn::run() {
       st_.partial.fetch_add(1);
       return;
     }
-    const bool dropped = index > 1 && st_.opt.on_reuse != HttpBackend::OnReuse::kServe &&
-                         int(rng() % 100) < st_.opt.reuse_drop_percent;
-    if (st_.opt.serve_limit > 0 && index > st_.opt.serve_limit) {
-      rec.killed = true;
-      st_.record(rec);
-      return;
-    }
-    if (dropped) {
+    if (index > 1 && st_.opt.on_reuse != HttpBackend::OnReuse::kServe) {
       rec.killed = true;
       st_.record(rec);
       if (st_.opt.on_reuse == HttpBackend::OnReuse::kReset) set_reset_on_close(fd_);
