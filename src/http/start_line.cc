@@ -136,9 +136,6 @@ HeadError parse_request_line(std::string_view line, RequestHead* out) {
     out->method_str = line.substr(0, sp1);
     out->target = line.substr(sp1 + 1, sp2 - sp1 - 1);
     if (out->method_str.empty()) return head_error(400, "empty method");
-    for (const char& c : out->method_str) {
-      if (!is_tchar(c)) return head_error(400, "invalid method", &c);
-    }
     if (out->target.empty()) return head_error(400, "empty request target");
     for (const char& c : out->target) {
       if (!is_target_char(c)) return head_error(400, "invalid character in request target", &c);
