@@ -9,10 +9,10 @@
 #include <atomic>
 #include <chrono>
 #include <map>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "health_line_mask.h"
 #include "http_test_util.h"
 #include "stat_csv.h"
 #include "support/client.h"
@@ -53,15 +53,6 @@ class StatusServer {
  private:
   ScriptedServer server_;
 };
-
-std::string masked(std::string line) {
-  static const std::regex date(R"([A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d)");
-  static const std::regex pid(R"((haproxy|hearth)\[\d+\])");
-  static const std::regex took(R"(check duration: \d+ms)");
-  line = std::regex_replace(line, date, "DATE");
-  line = std::regex_replace(line, pid, "PROC");
-  return std::regex_replace(line, took, "check duration: Nms");
-}
 
 struct Step {
   int answer;          // what the server answers from now on

@@ -7,12 +7,12 @@
 
 #include <chrono>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "health_line_mask.h"
 #include "http_test_util.h"
 #include "stat_csv.h"
 #include "support/datagram_listener.h"
@@ -26,15 +26,6 @@ namespace hearth::test {
 namespace {
 
 using std::chrono::milliseconds;
-
-std::string masked(std::string line) {
-  static const std::regex date(R"([A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d)");
-  static const std::regex pid(R"((haproxy|hearth)\[\d+\])");
-  static const std::regex took(R"(check duration: \d+ms)");
-  line = std::regex_replace(line, date, "DATE");
-  line = std::regex_replace(line, pid, "PROC");
-  return std::regex_replace(line, took, "check duration: Nms");
-}
 
 struct Observed {
   std::map<std::string, std::string> stat;
