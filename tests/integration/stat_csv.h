@@ -35,6 +35,8 @@ inline std::vector<std::string> csv_fields(const std::string& line) {
 
 // Returns: the row of proxy `px`, server (or FRONTEND/BACKEND) `sv` of
 // `show stat` on the stats socket `sock`, by column name; empty if absent.
+// The "* " that marks a check in flight in check_status and agent_status is
+// dropped: whether a check happens to be running is timing, not state.
 inline std::map<std::string, std::string> stat_row(const std::string& sock, const std::string& px,
                                                    const std::string& sv) {
   std::istringstream in(http::stats_command(sock, "show stat"));
@@ -48,6 +50,10 @@ inline std::map<std::string, std::string> stat_row(const std::string& sock, cons
     if (cols.size() < 2 || cols[0] != px || cols[1] != sv) continue;
     std::map<std::string, std::string> out;
     for (size_t i = 0; i < names.size() && i < cols.size(); ++i) out[names[i]] = cols[i];
+    for (const char* col : {"check_status", "agent_status"}) {
+      std::string& v = out[col];
+      if (v.rfind("* ", 0) == 0) v.erase(0, 2);
+    }
     return out;
   }
   return {};
