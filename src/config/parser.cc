@@ -150,8 +150,17 @@ void ConfigParser::parse_line(std::string_view line, const SourceLoc& loc) {
   for (const std::string& r : server_refs_.refs()) {
     if (r.find('/') != std::string::npos)
       result_.config.fetch_server_refs.push_back(r);
-    else if (section_ == Section::kProxy && current_.proxy.kind != ProxyKind::kFrontend &&
-             current_.proxy.kind != ProxyKind::kDefaults)
+    else if (section_ == Section::kProxy && current_.proxy.kind == ProxyKind::kDefaults)
+      // As HAProxy: rules a defaults section hands down cannot mean "this
+      // backend's server".
+      rep_.error(loc, d[0],
+                 "backend name must be set in server argument '" + r +
+                     "' of a sample fetch in a defaults section (BACKEND/SERVER)");
+    else if (section_ == Section::kProxy && current_.proxy.kind == ProxyKind::kFrontend)
+      rep_.error(loc, d[0],
+                 "unable to find server '" + r + "' in proxy '" + current_.proxy.name +
+                     "': a frontend has no servers (name it as BACKEND/SERVER)");
+    else if (section_ == Section::kProxy)
       result_.config.fetch_server_refs.push_back(current_.proxy.name + "/" + r);
   }
   server_refs_.refs().clear();

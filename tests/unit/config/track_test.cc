@@ -90,9 +90,27 @@ TEST(ServerTrack, FetchesNamingServersAreRecorded) {
                               "  server s1 127.0.0.1:1\n"
                               "  acl a srv_is_up(s1)\n"
                               "frontend f\n  bind :80\n  default_backend b\n"
-                              "  acl b srv_sess_rate(b/s1) gt 50\n"
-                              "  acl c srv_conn(s1) gt 1\n");  // no backend here: none
+                              "  acl b srv_sess_rate(b/s1) gt 50\n");
   EXPECT_EQ(r.config.fetch_server_refs, (std::vector<std::string>{"b/s1", "b/s1"}));
+}
+
+// As HAProxy: a server named without its backend where there is no backend
+// of its own (a frontend, or a defaults section handing rules down) is refused.
+TEST(ServerTrack, ServerWithoutBackendRefusedOutsideBackends) {
+  auto r = parse_and_validate(
+      "frontend f\n  mode http\n  bind :80\n  default_backend be\n"
+      "  acl c srv_conn(www) gt 1\n  acl e srv_is_up(be/www)\n"
+      "defaults d\n  mode http\n  http-request set-header x \"%[srv_conn(www)]\"\n"
+      "  http-request set-header y \"%[srv_conn(be/www)]\"\n"
+      "backend be from d\n  server www 127.0.0.1:80\n");
+  EXPECT_EQ(r.errors.size(), 2u) << dump(r.errors);
+  EXPECT_NE(dump(r.errors).find("t.cfg:9: 'http-request': backend name must be set in server "
+                                "argument 'www'"),
+            std::string::npos)
+      << dump(r.errors);
+  EXPECT_NE(dump(r.errors).find("t.cfg:5: 'acl': unable to find server 'www' in proxy 'f'"),
+            std::string::npos)
+      << dump(r.errors);
 }
 
 TEST(ServerMarked, ActionsParsedAndCheckedAsHAProxy) {
