@@ -110,6 +110,15 @@ bool set_connect_options(const config::ServerConfig& sc, const std::string& sour
                          const SocketBuffers& bufs, backend::Server* s,
                          std::vector<std::string>* errors) {
   set_proxy_protocol(sc, s);
+  if (!sc.socks4.empty()) {  // checked at parse time; resolved here as the server's address
+    std::string err;
+    s->socks4 = net::Address::parse(sc.socks4, &err);
+    if (!s->socks4) {
+      errors->push_back(where(sc) + "socks4 '" + sc.socks4 + "': " + err);
+      return false;
+    }
+  }
+  s->check_via_socks4 = s->socks4 && sc.check_via_socks4;
   net::ConnectOptions& o = s->conn_opts;
   o.tfo = sc.tfo;
   o.sndbuf = bufs.sndbuf;

@@ -23,6 +23,7 @@
 #include "net/connection.h"
 #include "net/proxy_out.h"
 #include "net/socket.h"
+#include "net/socks4.h"
 #include "net/tls_transport.h"
 #include "net/transport.h"
 
@@ -251,7 +252,13 @@ bool HealthCheck::start_connect(const CheckStep& s) {
   net::SockOptions so;
   so.delay_ack = !expects_first(cur_ + 1);
   int err = 0;
-  conn_ = net::Connection::connect_to(loop, to, xprt, &err, net::ConnectOptions{}, &so);
+  // Through the server's SOCKS4 proxy (a connect rule's via-socks4, or
+  // check-via-socks4 for the server's own check settings), which is asked for
+  // the address checked; the agent connects directly.
+  const bool socks =
+      srv_->socks4 && !spec_.agent && (rc.via_socks4 || (rc.is_default && srv_->check_via_socks4));
+  conn_ = net::Connection::connect_to(loop, socks ? *srv_->socks4 : to, xprt, &err,
+                                      net::ConnectOptions{}, &so);
   phase_ = Phase::kConnecting;
   must_read_ = true;
   last_read_ = false;
@@ -269,6 +276,13 @@ bool HealthCheck::start_connect(const CheckStep& s) {
   if (!conn_) {
     finish(CheckStatus::kSockErr, 0, "cannot register the socket");
     return false;
+  }
+  if (socks) {
+    if (!net::queue_socks4_connect(conn_, to)) {
+      finish(CheckStatus::kSockErr, 0, "SOCKS4 carries IPv4 destinations only");
+      return false;
+    }
+    conn_->set_peer(to);
   }
   // check-send-proxy (or send-proxy): a header describing no client, v1
   // "UNKNOWN" or v2 LOCAL, as HAProxy's checks send.
@@ -293,11 +307,16 @@ bool HealthCheck::start_connect(const CheckStep& s) {
 void HealthCheck::on_connect() {
   net::Connection* c = conn_;
   switch (c->connect_status()) {
-    case net::ConnectStatus::kPending:
-      c->xprt->subscribe(c, kWakeSend, &wait_);
+    case net::ConnectStatus::kPending: {
+      const uint32_t wants = c->connect_wants();
+      c->xprt->subscribe(c, wants ? wants : kWakeSend, &wait_);
       return;
+    }
     case net::ConnectStatus::kFailed: {
       const int err = c->connect_errno();
+      // As HAProxy: a SOCKS4 handshake that failed is a socket error.
+      if (const std::string why = net::socks4_failure(c); !why.empty())
+        return fail_connection(CheckStatus::kSockErr, why);
       // Connected, but the TLS handshake failed.
       if (!err && c->xprt->ssl(c))
         return fail_connection(CheckStatus::kL6Rsp, net::tls_failure_message(net::tls_failure(c)));

@@ -6,6 +6,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -210,6 +211,10 @@ class Server {
   uint8_t pp_version = 0;
   uint16_t pp_opts = 0;
   uint8_t check_pp_version = 0;
+  // "socks4": the SOCKS4 proxy its connections go through (nullopt: none),
+  // and whether its checks do ("check-via-socks4").
+  std::optional<net::Address> socks4;
+  bool check_via_socks4 = false;
   int check_port = 0;      // "port" of its checks as configured (0: the server's)
   std::string check_addr;  // "addr" of its checks as configured ("": the server's)
   int iweight = 1;  // the weight the configuration gave (weight may differ after a state file)

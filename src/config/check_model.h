@@ -49,6 +49,7 @@ struct CheckConnect {
   std::string sni;
   std::vector<std::string> alpn;  // offered by ALPN in this order (empty: the server's)
   bool linger = false;
+  bool via_socks4 = false;  // through the server's socks4 proxy (if it has one)
 };
 
 // A send rule: raw bytes (tcp-check send, send-binary and their -lf forms)

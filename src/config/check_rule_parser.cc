@@ -163,8 +163,7 @@ bool parse_check_connect(const Directive& d, size_t at, const std::string& kw, C
         return false;
       }
     } else if (o == "via-socks4") {
-      rep.error(d.loc, kw, "'via-socks4' is not supported by Hearth (no SOCKS4 proxy support)");
-      return false;
+      c.via_socks4 = true;
     } else if (o == "port-expr" || o == "addr-expr") {
       rep.error(d.loc, kw, "'" + o + "' is not supported by Hearth yet");
       return false;

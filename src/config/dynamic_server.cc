@@ -104,7 +104,7 @@ constexpr const char* kStaticOnly[] = {
     "resolve-net",    "resolve-opts", "redir",         "non-stick",
     "max-reuse",      "namespace",    "no-check",      "no-ssl",
     "no-agent-check", "no-check-ssl", "no-verifyhost", "pool-idle-timeout",
-    "init-state",     "ssl-reuse",
+    "init-state",     "ssl-reuse",    "socks4",
 };
 
 const DynKeyword* dynamic_keyword(const std::string& w) {

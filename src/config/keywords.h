@@ -91,6 +91,9 @@ int apply_server_proxy_option(const Directive& d, size_t* i, const std::string& 
 // Warns when a server has proxy-v2-options but sends no v2 header (HAProxy
 // accepts this silently and sends none of them).
 void warn_unused_proxy_v2_options(const Directive& d, const ServerConfig& sv, Reporter& rep);
+// Warns about a SOCKS4 setting that cannot work: check-via-socks4 without
+// socks4, or a server address SOCKS4 cannot carry (not IPv4).
+void warn_socks4_options(const Directive& d, const ServerConfig& sv, Reporter& rep);
 // "source ADDR[:PORT]" in a proxy: the default of its servers' "source".
 void parse_proxy_source(const Directive& d, ProxySection& section, Reporter& rep);
 void parse_default_server(const Directive& d, ProxySection& section, Reporter& rep);

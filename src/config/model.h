@@ -154,6 +154,10 @@ struct ServerConfig {
   bool send_proxy_v1 = false, send_proxy_v2 = false;
   uint16_t proxy_v2_opts = 0;
   bool check_send_proxy = false;
+  // "socks4 ADDR:PORT": its connections go through that SOCKS4 proxy ("":
+  // none), its checks too with "check-via-socks4" (net/socks4.h).
+  std::string socks4;
+  bool check_via_socks4 = false;
   // "track [<backend>/]<server>": it follows that server's state and runs no
   // check (backend/server_track.h); "": none.
   std::string track;

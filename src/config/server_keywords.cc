@@ -19,7 +19,8 @@ const char* const kSupported =
     "no-tlsv10, no-tlsv11, no-tlsv12, no-tlsv13, force-tlsv12, force-tlsv13, check-ssl, "
     "no-check-ssl, check-sni, check-alpn, send-proxy, send-proxy-v2, send-proxy-v2-ssl, "
     "send-proxy-v2-ssl-cn, no-send-proxy, no-send-proxy-v2, no-send-proxy-v2-ssl, "
-    "no-send-proxy-v2-ssl-cn, proxy-v2-options, check-send-proxy, resolvers, resolve-prefer, "
+    "no-send-proxy-v2-ssl-cn, proxy-v2-options, check-send-proxy, socks4, check-via-socks4, "
+    "resolvers, resolve-prefer, "
     "resolve-net, resolve-opts, agent-check, no-agent-check, agent-port, agent-addr, agent-inter, "
     "agent-send, observe, error-limit, on-error, slowstart, track, on-marked-down, on-marked-up";
 
@@ -358,6 +359,7 @@ void parse_server(const Directive& d, ProxySection& s, Reporter& rep) {
     return;
   }
   warn_unused_proxy_v2_options(d, sv, rep);
+  warn_socks4_options(d, sv, rep);
   if (sv.observe != ObserveMode::kNone && !sv.check)
     rep.warning(
         d.loc, "server",

@@ -1,6 +1,7 @@
 // Server options of the PROXY protocol: send-proxy, send-proxy-v2,
 // send-proxy-v2-ssl, send-proxy-v2-ssl-cn, their no- forms, proxy-v2-options
-// and check-send-proxy.
+// and check-send-proxy; and the SOCKS4 tunnel: socks4, check-via-socks4.
+#include "config/address.h"
 #include "config/keywords.h"
 
 namespace hearth::config::detail {
@@ -79,6 +80,22 @@ int apply_server_proxy_option(const Directive& d, size_t* i, const std::string& 
     sv.proxy_v2_opts &= uint16_t(~(kPpSsl | kPpCertCn));
   } else if (o == "check-send-proxy") {
     sv.check_send_proxy = true;
+  } else if (o == "socks4") {
+    ++*i;
+    const std::string v = *i < d.size() ? d[*i] : "";
+    if (v.empty()) {
+      rep.error(d.loc, kw, "'socks4' expects <addr>:<port> as argument");
+      return -1;
+    }
+    const std::string err = v.rfind("fd@", 0) == 0 ? "expects <addr>:<port>, not a file descriptor"
+                                                   : check_bind_address(v);
+    if (!err.empty()) {
+      rep.error(d.loc, kw, "'socks4 " + v + "': " + err);
+      return -1;
+    }
+    sv.socks4 = v;
+  } else if (o == "check-via-socks4") {
+    sv.check_via_socks4 = true;
   } else if (o == "proxy-v2-options") {
     ++*i;
     return parse_v2_options(d, *i, kw, sv, rep) ? 1 : -1;
@@ -96,6 +113,20 @@ void warn_unused_proxy_v2_options(const Directive& d, const ServerConfig& sv, Re
                     "sends " +
                     (sv.send_proxy_v1 ? "version 1 ('send-proxy')" : "none") +
                     ": add 'send-proxy-v2' for them to be sent");
+}
+
+void warn_socks4_options(const Directive& d, const ServerConfig& sv, Reporter& rep) {
+  if (sv.check_via_socks4 && sv.socks4.empty())
+    rep.warning(d.loc, "server",
+                "server '" + sv.name +
+                    "': 'check-via-socks4' has no effect without 'socks4 ADDR:PORT': its checks "
+                    "connect directly");
+  if (sv.socks4.empty()) return;
+  // An IPv6 literal or a UNIX socket (a host name may still resolve to IPv4).
+  if (sv.address.find('[') != std::string::npos || check_unix_address(sv.address))
+    rep.warning(d.loc, "server",
+                "server '" + sv.name + "': 'socks4' carries IPv4 destinations only, and '" +
+                    sv.address + "' is not one: its connections will fail");
 }
 
 }  // namespace hearth::config::detail

@@ -9,6 +9,7 @@
 
 #include "net/proxy_out.h"
 #include "net/socket.h"
+#include "net/socks4.h"
 #include "net/transport.h"
 
 namespace hearth::net {
@@ -75,6 +76,7 @@ void Connection::destroy() {
   if (send_sub) send_sub->events &= ~kWakeSend;
   if (xprt) xprt->close(this);
   ProxyOut::pool().destroy(pp_out);
+  Socks4Out::pool().destroy(socks4);
   loop_->del_fd(fd_);
   if ((flags & kConnNoLinger) && !(flags & (kConnRdShut | kConnWrShut))) {
     linger l{1, 0};
@@ -99,7 +101,18 @@ ConnectStatus Connection::connect_status() {
     flags |= kConnError;
     return ConnectStatus::kFailed;
   }
-  // A PROXY header goes first, ahead of the TLS handshake.
+  // Through a SOCKS4 proxy, the tunnel first; then a PROXY header, ahead of
+  // the TLS handshake.
+  if (socks4) switch (socks4_step(this)) {
+      case Socks4Status::kWantSend:
+      case Socks4Status::kWantRecv:
+        return ConnectStatus::kPending;
+      case Socks4Status::kFailed:
+        flags |= kConnError;
+        return ConnectStatus::kFailed;
+      case Socks4Status::kDone:
+        break;
+    }
   if (pp_out) switch (send_proxy_out(this)) {
       case ProxySendStatus::kPending:
         return ConnectStatus::kPending;
@@ -120,6 +133,12 @@ ConnectStatus Connection::connect_status() {
   }
   flags = (flags & ~kConnConnecting) | kConnConnected;
   return ConnectStatus::kEstablished;
+}
+
+uint32_t Connection::connect_wants() const {
+  if (socks4) return socks4->sent < Socks4Out::kRequestLen ? kWakeSend : kWakeRecv;
+  if (pp_out) return kWakeSend;
+  return xprt ? xprt->handshake_wants(this) : 0;
 }
 
 // Readiness goes into the flags; then the transport decides whom to wake.

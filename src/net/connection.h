@@ -18,6 +18,7 @@ namespace hearth::net {
 
 class Transport;
 struct ProxyOut;
+struct Socks4Out;
 
 enum ConnFlag : uint32_t {
   kConnError = 1u << 0,       // socket error or reset seen
@@ -78,6 +79,12 @@ class Connection final : public FdHandler {
   ConnectStatus connect_status();
   // The socket error that failed the connect (0 if none was reported).
   int connect_errno() const { return connect_errno_; }
+  // While connect_status() is pending on a connected socket: what it waits
+  // for (kWakeRecv or kWakeSend; 0: the socket's connect itself).
+  uint32_t connect_wants() const;
+  // Outgoing through a SOCKS4 proxy: the address the connection is for (the
+  // server), as its peer, once the socket connects to the proxy.
+  void set_peer(const Address& a) { peer_ = a; }
   // Returns: true if the connection may still carry another exchange: no
   // error, no shutdown either way, no FIN reported by the poller. The one
   // definition of a dead connection, for muxes and pools alike.
@@ -105,6 +112,9 @@ class Connection final : public FdHandler {
   // or sent), and the key of what the header said (kConnProxyHdr).
   ProxyOut* pp_out = nullptr;
   uint64_t proxy_key = 0;
+  // A SOCKS4 handshake still to run before the PROXY header (outgoing;
+  // null: none or done; kept after a failure for its reason: net/socks4.h).
+  Socks4Out* socks4 = nullptr;
   // The server address generation it was opened for (backend::Server::
   // addr_gen): a pool keeps it only while the server's address is that one.
   uint32_t addr_gen = 0;

@@ -6,6 +6,7 @@
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "net/proxy_out.h"
+#include "net/socks4.h"
 #include "net/tls_transport.h"
 #include "stream/proxy_info.h"
 #include "stream/server_connect.h"
@@ -133,11 +134,18 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
     if (const Session* sess = Session::of(client_)) dst = sess->dst_addr(client_);
   }
   const uint32_t gen = srv_->addr_gen();  // before the address: a change between closes it later
-  scb_ = open_server_connection(srv_->target(dst ? &*dst : nullptr), srv_->xprt(),
+  const net::Address to = srv_->target(dst ? &*dst : nullptr);
+  // Through a SOCKS4 proxy: the socket connects to the proxy, which is asked
+  // for the server.
+  scb_ = open_server_connection(srv_->socks4 ? *srv_->socks4 : to, srv_->xprt(),
                                 mode_ ? mode_ : srv_->http_mux, app_, tasklet_, wait_,
                                 srv_->conn_opts, &bs().srv_sock);
   if (!scb_) return connect_failed(false, now_ms);  // refused at once
   scb_->conn->addr_gen = gen;
+  if (srv_->socks4) {
+    if (!net::queue_socks4_connect(scb_->conn, to)) return connect_failed(false, now_ms);
+    scb_->conn->set_peer(to);
+  }
   if (srv_->pp_version &&
       !net::queue_proxy_header(scb_->conn, srv_->pp_version, srv_->pp_opts, proxy_source()))
     return connect_failed(false, now_ms);
@@ -168,7 +176,7 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
           if (deadline_reached(exp_, now_ms)) return connect_failed(true, now_ms);
           // Connected, a TLS handshake under way: wait for what it needs.
           net::Connection* c = scb_->conn;
-          const uint32_t wants = c->xprt->handshake_wants(c);
+          const uint32_t wants = c->connect_wants();
           c->xprt->subscribe(c, wants ? wants : kWakeSend, wait_);
           return state_;
         }

@@ -34,7 +34,7 @@ const char* kResponseFormat =
     "rfc=%[res.fhdr_cnt(content-length)] rv=%[res.hdr_val(content-length)] "
     "sv=%[shdr_val(content-length)] rip=%[res.hdr_ip(x-none)] bcs=%[bc_src] "
     "bcsp=%[bc_src_port,bool] bcd=%[bc_dst] bcdp=%[bc_dst_port,bool] bcm=%[bc_http_major] "
-    "dconn=%[dst_conn] dloc=%[dst_is_local] sloc=%[src_is_local] fdloc=%[fc_dst_is_local] "
+    "dconn=%[dst_conn,bool] dloc=%[dst_is_local] sloc=%[src_is_local] fdloc=%[fc_dst_is_local] "
     "fsloc=%[fc_src_is_local] stop=%[stopping] bcf=%[be_conn_free(b)] bcf2=%[be_conn_free(c)] "
     "nb=%[str(c),nbsrv] nbx=%[str(nope),nbsrv] sq=%[str(c/c2),srv_queue] "
     "sqx=%[str(c/zz),srv_queue]";

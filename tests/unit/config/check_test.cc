@@ -313,9 +313,6 @@ TEST(HttpCheck, Errors) {
             "(missing send rule)");
   EXPECT_EQ(only_error(backend("  option httpchk\n  http-check disable-on-404 x\n")),
             "t.cfg:3: 'http-check disable-on-404': expects 'http-check disable-on-404' alone");
-  EXPECT_EQ(only_error(backend("  http-check connect via-socks4\n")),
-            "t.cfg:2: 'http-check connect': 'via-socks4' is not supported by Hearth (no SOCKS4 "
-            "proxy support)");
   EXPECT_EQ(only_error(parse("frontend f\n  http-check expect status 200\n")),
             "t.cfg:2: 'http-check': not allowed in a frontend section (allowed in: defaults, "
             "backend, listen)");

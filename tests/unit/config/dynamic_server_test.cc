@@ -54,6 +54,8 @@ TEST(DynamicServerLine, RefusesAsHAProxy) {
   EXPECT_EQ(err, "'cookie' option is not accepted for dynamic server");
   EXPECT_FALSE(parse("s1", {"1.2.3.4:80", "init-addr", "none"}, &err));
   EXPECT_EQ(err, "'init-addr' option is not accepted for dynamic server");
+  EXPECT_FALSE(parse("s1", {"1.2.3.4:80", "socks4", "127.0.0.1:1080"}, &err));
+  EXPECT_EQ(err, "'socks4' option is not accepted for dynamic server");
   EXPECT_FALSE(parse("s1", {"1.2.3.4:80", "weight", "10", "bogus"}, &err));
   EXPECT_EQ(err, "unknown keyword 'bogus'.");
   // A value is not taken for a keyword.

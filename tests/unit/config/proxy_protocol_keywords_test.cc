@@ -1,6 +1,7 @@
 // The PROXY protocol keywords: bind accept-proxy, tcp-request connection
 // expect-proxy layer4, and the server options send-proxy & co,
-// proxy-v2-options and check-send-proxy (also from default-server).
+// proxy-v2-options and check-send-proxy (also from default-server); and the
+// SOCKS4 tunnel: socks4 and check-via-socks4.
 #include <gtest/gtest.h>
 
 #include "config/tcp_rule.h"
@@ -88,6 +89,36 @@ TEST(ProxyProtocolKeywords, OptionsWithoutV2AreAWarning) {
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_NE(dump(r.warnings).find("only apply to a PROXY v2 header"), std::string::npos)
       << dump(r.warnings);
+}
+
+TEST(ProxyProtocolKeywords, Socks4AsHAProxy) {
+  auto r = parse(
+      "backend b\n  default-server check-via-socks4\n"
+      "  server s 127.0.0.1:80 socks4 127.0.0.1:1080\n"
+      "  server t 127.0.0.1:80 socks4 localhost:1080 check\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(server(r).socks4, "127.0.0.1:1080");
+  EXPECT_TRUE(server(r).check_via_socks4);
+  EXPECT_EQ(server(r, 1).socks4, "localhost:1080");
+  EXPECT_TRUE(r.warnings.empty()) << dump(r.warnings);
+  EXPECT_EQ(only_error(parse("backend b\n  server s 127.0.0.1:80 socks4\n")),
+            "t.cfg:2: 'server': 'socks4' expects <addr>:<port> as argument");
+  EXPECT_NE(only_error(parse("backend b\n  server s 127.0.0.1:80 socks4 127.0.0.1\n"))
+                .find("'socks4 127.0.0.1': missing ':PORT'"),
+            std::string::npos);
+  EXPECT_NE(only_error(parse("backend b\n  server s 127.0.0.1:80 socks4 fd@3\n"))
+                .find("not a file descriptor"),
+            std::string::npos);
+  // Accepted as HAProxy accepts them, with a word on what they do.
+  auto w = parse(
+      "backend b\n  server s 127.0.0.1:80 check-via-socks4\n"
+      "  server t [::1]:80 socks4 127.0.0.1:1080\n");
+  ASSERT_TRUE(w.ok()) << dump(w.errors);
+  EXPECT_NE(dump(w.warnings).find("'check-via-socks4' has no effect without 'socks4"),
+            std::string::npos)
+      << dump(w.warnings);
+  EXPECT_NE(dump(w.warnings).find("'socks4' carries IPv4 destinations only"), std::string::npos)
+      << dump(w.warnings);
 }
 
 }  // namespace

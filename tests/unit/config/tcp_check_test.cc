@@ -29,6 +29,18 @@ TEST(TcpCheck, ConnectAlpnIsAList) {
   EXPECT_EQ(offered, (std::vector<std::string>{"http/1.1"}));
 }
 
+TEST(TcpCheck, ConnectViaSocks4) {
+  auto r = backend("  option tcp-check\n  tcp-check connect port 80 via-socks4\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_TRUE(checks(r).rules.at(0).connect.via_socks4);
+  r = backend("  option httpchk\n  http-check connect via-socks4\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  bool via = false;
+  for (const CheckRule& rule : checks(r).rules)
+    if (rule.action == CheckRule::Action::kConnect) via = rule.connect.via_socks4;
+  EXPECT_TRUE(via);
+}
+
 TEST(TcpCheck, RulesInOrder) {
   auto r = backend(
       "  option tcp-check\n"
@@ -81,9 +93,6 @@ TEST(TcpCheck, Errors) {
   EXPECT_EQ(only_error(backend("  tcp-check expect error-status L7OK string x\n")),
             "t.cfg:2: 'tcp-check expect': invalid error-status 'L7OK': expects one of L7RSP, "
             "L7STS, L6RSP, L4CON");
-  EXPECT_EQ(only_error(backend("  tcp-check connect via-socks4\n")),
-            "t.cfg:2: 'tcp-check connect': 'via-socks4' is not supported by Hearth (no SOCKS4 "
-            "proxy support)");
   EXPECT_EQ(only_error(backend("  tcp-check connect ssl alpn h2,,x\n")),
             "t.cfg:2: 'tcp-check connect': invalid ALPN list 'h2,,x'");
   EXPECT_EQ(only_error(backend("  option httpchk\n  http-check connect ssl alpn h2,http/1.1\n")),
