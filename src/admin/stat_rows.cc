@@ -126,6 +126,8 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
     r.f[kH1TotalStreams] = r.f[kReqTot];
     r.f[kH1BytesIn] = r.f[kBin];
     r.f[kH1BytesOut] = r.f[kBout];
+    r.f[kH1SplicedBytesIn] = num(int64_t(c.sum(&T::spliced_in)));
+    r.f[kH1SplicedBytesOut] = num(int64_t(c.sum(&T::spliced_out)));
   } else {
     zero(r, {kH1OpenConnections, kH1OpenStreams, kH1TotalConnections, kH1TotalStreams, kH1BytesIn,
              kH1BytesOut, kH1SplicedBytesIn, kH1SplicedBytesOut});
@@ -350,6 +352,19 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
     fill_http_statuses(r, c.t);
     r.f[kReqTot] = num(int64_t(c.sum(&T::http_requests)));
     zero(r, {kCacheLookups, kCacheHits});
+    // The h1 module's view from the server side: its connections, the
+    // transactions on them, responses in and requests out (h1_open_connections,
+    // which needs every thread's pools, is left empty).
+    r.f[kH1OpenStreams] = r.f[kScur];
+    r.f[kH1TotalConnections] = num(int64_t(conns));
+    r.f[kH1TotalStreams] = r.f[kReqTot];
+    r.f[kH1BytesIn] = r.f[kBout];
+    r.f[kH1BytesOut] = r.f[kBin];
+    r.f[kH1SplicedBytesIn] = num(int64_t(c.sum(&T::spliced_in)));
+    r.f[kH1SplicedBytesOut] = num(int64_t(c.sum(&T::spliced_out)));
+  } else {
+    zero(r, {kH1OpenConnections, kH1OpenStreams, kH1TotalConnections, kH1TotalStreams, kH1BytesIn,
+             kH1BytesOut, kH1SplicedBytesIn, kH1SplicedBytesOut});
   }
   r.f[kMode] = mode_name(be.settings.mode);
   r.f[kAlgo] = backend::lb_name(be.lb_kind());

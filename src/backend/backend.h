@@ -50,6 +50,9 @@ struct BackendTallies {
   Tally queue_timeouts;
   Tally http_requests;  // HTTP requests switched to it (req_tot)
   Tally bytes_in, bytes_out;
+  // HTTP payload bytes its server connections received (responses) and sent
+  // (requests) through kernel pipes (option splice-*): h1_spliced_bytes_*.
+  Tally spliced_in, spliced_out;
   HttpStatusTallies hrsp;  // responses of transactions that reached it, by class
   RateWindow sess_rate;    // streams switched to it per second
   Tally last_sess;         // when the last stream came (ms + 1; 0: never)

@@ -35,6 +35,7 @@ bool HttpStream::splice_request(bool* progress) {
     req_.sent = 0;
     req_.data.release_if_empty();
   }
+  count_spliced(in, out, true);
   if (in) exp_.cli = deadline(fe_->timeouts.client);
   if (out) sent_to_server();
   return carried;
@@ -52,6 +53,7 @@ bool HttpStream::splice_response(bool* progress) {
   }
   size_t in = 0, out = 0;
   const bool carried = splice_res_.pump_payload(scb(), scf_, res_.head_done, &in, &out);
+  count_spliced(in, out, false);
   if (in || out) *progress = true;
   if (out) sent_to_client();
   return carried;
@@ -61,8 +63,24 @@ bool HttpStream::splice_tunnel(SpliceDir& sp, mux::StreamConnector* from, mux::S
                                bool* progress) {
   size_t in = 0, out = 0;
   const bool carried = sp.pump_payload(from, to, true, &in, &out);
+  count_spliced(in, out, from == scf_);
   if (in || out) *progress = true;
   return carried;
+}
+
+// The h1_spliced_bytes_* counters: a request's payload comes in on the
+// client's connection and goes out on the server's, a response's the other way.
+void HttpStream::count_spliced(size_t in, size_t out, bool request) {
+  if (!in && !out) return;
+  FrontendTallies& f = fe_->counters.local();
+  backend::BackendTallies* b = be_ ? &be_->counters.local() : nullptr;
+  if (request) {
+    f.spliced_in.add(in);
+    if (b) b->spliced_out.add(out);
+  } else {
+    f.spliced_out.add(out);
+    if (b) b->spliced_in.add(in);
+  }
 }
 
 }  // namespace hearth::stream

@@ -221,6 +221,9 @@ class HttpStream : public LiveStream {
   // A tunnel's direction `sp`: true while its pipe carries it.
   bool splice_tunnel(SpliceDir& sp, mux::StreamConnector* from, mux::StreamConnector* to,
                      bool* progress);
+  // Counts bytes a pipe took in and gave out for the request (else the
+  // response) in the frontend's and backend's h1_spliced_bytes_*.
+  void count_spliced(size_t in, size_t out, bool request);
   // Exchange (http_txn.cc).
   void exchange();
   bool exchange_once();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "http_test_util.h"
+#include "stat_csv.h"
 #include "support/output_lines.h"
 #include "support/pseudo_random.h"
 #include "support/scripted_server.h"
@@ -233,6 +234,22 @@ TEST(HttpSplice, AutoFromDefaultsSplicesBothWays) {
   EXPECT_GT(logs[1].bytes_out, kBig);
   EXPECT_GT(logs[2].bytes_in, kBig + 50);
   EXPECT_LT(logs[2].bytes_in, kBig + 200);
+  // show stat's h1 module: the frontend's pipes took the upload in and gave
+  // the download out; the backend's the other way round; all of it is what
+  // show info counts as spliced.
+  auto fe = stat_row(h.sock, "fe", "FRONTEND");
+  auto be = stat_row(h.sock, "be", "BACKEND");
+  ASSERT_FALSE(fe["h1_spliced_bytes_in"].empty()) << stats_command(h.sock, "show stat");
+  ASSERT_FALSE(be["h1_spliced_bytes_in"].empty()) << stats_command(h.sock, "show stat");
+  const uint64_t fe_in = std::stoull(fe["h1_spliced_bytes_in"]);
+  const uint64_t fe_out = std::stoull(fe["h1_spliced_bytes_out"]);
+  EXPECT_GE(fe_in, kBig - 4 * kSlack);
+  EXPECT_GE(fe_out, kBig - 4 * kSlack);
+  EXPECT_EQ(fe_in + fe_out, h.spliced());
+  EXPECT_EQ(be["h1_spliced_bytes_in"], fe["h1_spliced_bytes_out"]);
+  EXPECT_EQ(be["h1_spliced_bytes_out"], fe["h1_spliced_bytes_in"]);
+  EXPECT_EQ(be["h1_bytes_in"], be["bout"]);  // the server side's view
+  EXPECT_EQ(be["h1_bytes_out"], be["bin"]);
   EXPECT_EQ(h.proxy.stop_and_check(), "");
 }
 
