@@ -42,27 +42,34 @@ bool apply_limits(config::GlobalConfig& g, int maxconn_override, int mem_limit_m
   // inherited from the shell stays.
   rlimit want{std::max(cur.rlim_cur, rlim_t(plan.limit)),
               std::max(cur.rlim_max, rlim_t(plan.limit))};
+  const bool maxconn_given = maxconn_override > 0 || g.process.maxconn_given;
   if (want.rlim_cur != cur.rlim_cur && setrlimit(RLIMIT_NOFILE, &want) != 0) {
-    // Above the hard limit without the privilege to raise it.
+    // Above the hard limit without the privilege to raise it: fatal under
+    // strict-limits (HAProxy 2.6's default, with or without ulimit-n).
     const std::string msg = "cannot raise the file descriptor limit to " +
                             std::to_string(plan.limit) + ": the hard limit is " +
                             std::to_string(hard);
-    if (g.process.ulimit_n && g.process.strict_limits) {
+    if (g.process.strict_limits) {
       *err = msg + " (strict-limits; write 'no strict-limits' to go on with " +
              std::to_string(hard) + ")";
       return false;
     }
     want = rlimit{rlim_t(hard), cur.rlim_max};
     setrlimit(RLIMIT_NOFILE, &want);
+    notes->push_back(msg);
+    // A maxconn the configuration derived from the limit follows it; one it
+    // set stays, as in HAProxy (the warning below says what it risks).
     const int fits = int(std::max(1L, (hard - extra) / 2));
-    if (plan.maxconn > fits) {
-      notes->push_back(msg + "; maxconn lowered from " + std::to_string(plan.maxconn) + " to " +
-                       std::to_string(fits));
-      plan.maxconn = fits;
-    } else {
-      notes->push_back(msg);
-    }
+    if (!maxconn_given && plan.maxconn > fits) plan.maxconn = fits;
   }
+  // What the connections need beyond what the process may open: accepting
+  // then meets EMFILE, and pauses until connections end (net::Listener).
+  const long need = 2L * plan.maxconn + extra;
+  if (long(want.rlim_cur) < need)
+    notes->push_back("the file descriptor limit (" + std::to_string(want.rlim_cur) +
+                     ") is too low for maxconn " + std::to_string(plan.maxconn) + " (" +
+                     std::to_string(need) + " needed): raise 'ulimit-n' to " +
+                     std::to_string(need) + " or more");
   g.maxconn = plan.maxconn;
   return true;
 }

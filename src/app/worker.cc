@@ -74,6 +74,7 @@ bool Worker::open_listeners(std::string* err) {
       l->set_accept_delay(tls ? &stream::frontend_tls_accept_delay
                               : &stream::frontend_accept_delay);
       l->set_buffers(rt_->tuning.sndbuf_client, rt_->tuning.rcvbuf_client);
+      l->set_exhausted_hook(&stream::frontend_accept_exhausted);
       // A shared inherited socket is polled by every worker: wake only one.
       if (!l->start(/*exclusive=*/(b.inherited_fd >= 0 || b.shared) && rt_->nbthread > 1)) {
         *err = b.loc.file + ":" + std::to_string(b.loc.line) + ": 'bind': cannot poll " + b.text;

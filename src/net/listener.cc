@@ -118,8 +118,12 @@ void Listener::accept_some() {
     if (cfd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-        // Resource exhaustion: stop accepting until a connection ends.
+        // Resource exhaustion: stop accepting until a connection ends (or
+        // the owner's housekeeping looks again); the connection waits in the
+        // backlog meanwhile.
+        const int err = errno;
         pause();
+        if (on_exhausted_) on_exhausted_(this, err, ctx_);
       }
       return;
     }

@@ -19,6 +19,10 @@ using AcceptGate = bool (*)(void* ctx);
 // After the gate refused: the ms until it may open by itself (a rate limit
 // whose window moves on); 0: only a connection's end opens it.
 using AcceptDelay = int64_t (*)(void* ctx);
+// accept() failed for want of a resource (EMFILE, ENFILE, ENOBUFS, ENOMEM:
+// `err`); accepting is paused until a connection ends or the owner's next
+// housekeeping tick (maybe_resume()), so this runs at most once per pause.
+using AcceptExhausted = void (*)(Listener* l, int err, void* ctx);
 // Takes ownership of an accepted, non-blocking fd.
 using AcceptFn = void (*)(Listener* l, int fd, const Address& peer, void* ctx);
 
@@ -49,6 +53,7 @@ class Listener final : public FdHandler {
   bool start(bool exclusive);
   // Stops accepting for good (graceful stop) and closes the socket if owned.
   void stop();
+  void set_exhausted_hook(AcceptExhausted fn) { on_exhausted_ = fn; }
   // Called by the owner when a connection ended: resumes if paused.
   void maybe_resume();
   // SIGTTOU: stops polling the socket until resume() (SIGTTIN); the kernel
@@ -100,6 +105,7 @@ class Listener final : public FdHandler {
   int sndbuf_ = 0, rcvbuf_ = 0;
   void pause();
 
+  AcceptExhausted on_exhausted_ = nullptr;
   EventLoop* loop_;
   int fd_;
   bool owns_fd_;

@@ -12,6 +12,7 @@
 #include "config/enums.h"
 #include "config/model.h"
 #include "net/listener.h"
+#include "stream/accept_exhausted.h"
 #include "stream/access_log.h"
 
 namespace hearth::stream {
@@ -125,6 +126,7 @@ class Frontend {
   config::TcpRules tcp;
   FrontendCounters counters;
   std::atomic<int> cur_conns{0};
+  AcceptExhaustion exhaustion;  // accept() out of descriptors or memory
   // "option socket-stats": a BindStats per bind line, in their order (empty
   // without the option); a session counts in the one of its bind line.
   std::vector<std::unique_ptr<BindStats>> bind_stats;

@@ -237,7 +237,7 @@ bool HttpStream::analyse_request() {
         if (be_) be_->counters.local().http_requests.add();
         if (!be_) {  // as HAProxy: no use_backend matched and no default_backend
           log_.term = "SC";
-          reply(503, true);
+          reply(503, rule_reply_closes());
           return false;
         }
         req_an_.stage = Stage::kFinish;

@@ -82,7 +82,7 @@ bool HttpStream::take_response_head() {
       note_passive(backend::PassiveEvent::kHttpHdrRsp);
       if (try_retry(config::kRetryJunkResponse, false)) return false;
       count_stick_event(stick::Event::kHttpFail);
-      reply(502, true);
+      reply(502, rule_reply_closes());  // the client's connection stays, as in HAProxy
       return false;
     case mux::RxHead::kHead:
       break;
@@ -292,6 +292,9 @@ void HttpStream::on_server_gone() {
   const bool error = scb() && scb()->conn && (scb()->conn->flags & net::kConnError);
   note_passive(error ? backend::PassiveEvent::kHttpReadError
                      : backend::PassiveEvent::kHttpBrokenPipe);
+  // HAProxy 2.6 leaves the client's connection open without a word here,
+  // then drops it when the next request comes (seen side by side): that
+  // request would fail, a POST past any retry. Hearth says it closes.
   reply(502, true);
 }
 

@@ -275,7 +275,7 @@ void HttpStream::check_timeouts() {
         if (nothing && !res_.head_done) {
           count_stick_event(stick::Event::kHttpFail);
           note_passive(backend::PassiveEvent::kHttpReadTimeout);
-          return reply(504, true);
+          return reply(504, rule_reply_closes());
         }
         return abort_all();
       }
@@ -383,7 +383,7 @@ void HttpStream::on_server(ServerSide::State st) {
       return exchange();
     case ServerSide::State::kFailed:
       log_.term = ss_.term();
-      return reply(503, true);
+      return reply(503, rule_reply_closes());
     case ServerSide::State::kRedirect:
       return answer_server_redirect(ss_.server()->redir);
     case ServerSide::State::kQueued:

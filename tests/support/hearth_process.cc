@@ -51,6 +51,7 @@ HearthProcess::HearthProcess(std::string_view config_text, HearthOptions options
   popts.extra_env = options.extra_env;
   popts.inherited_fds = options.inherited_fds;
   popts.output_path = dir_.file("output.log");
+  popts.nofile = options.nofile;
   process_ = std::make_unique<Process>(std::move(popts));
   ready_ = wait_ready(options);
 }

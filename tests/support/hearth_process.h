@@ -35,6 +35,7 @@ struct HearthOptions {
   std::vector<InheritedFd> inherited_fds;
   std::vector<std::string> extra_env;
   std::string binary;  // "" = hearth_binary()
+  long nofile = 0;     // > 0: the process's fd limit, soft and hard
 };
 
 // Result of a run to completion, e.g. `hearth -c`.

@@ -35,7 +35,8 @@ struct ChildPlan {
   int count;
   int src[kMaxInherited];
   int target[kMaxInherited];
-  int max_fd;  // fallback bound when close_range is unavailable
+  int max_fd;   // fallback bound when close_range is unavailable
+  long nofile;  // > 0: RLIMIT_NOFILE to set (after the fds are placed)
 };
 
 namespace {
@@ -136,6 +137,10 @@ int place_fds(const ChildPlan& p) {
   setpgid(0, 0);
   reset_signals();
   int err_fd = place_fds(p);
+  if (p.nofile > 0) {
+    const rlimit l{rlim_t(p.nofile), rlim_t(p.nofile)};
+    setrlimit(RLIMIT_NOFILE, &l);
+  }
   execve(p.path, p.argv, p.envp);
   int err = errno;
   ssize_t ignored = write(err_fd, &err, sizeof err);
@@ -192,6 +197,7 @@ void Process::spawn(const ProcessOptions& options) {
     plan.target[i] = options.inherited_fds[i].target;
   }
   plan.max_fd = max_fd_bound();
+  plan.nofile = options.nofile;
   fork_and_exec(plan);
 }
 

@@ -32,6 +32,8 @@ struct ProcessOptions {
   std::vector<InheritedFd> inherited_fds;
   // Where stdout+stderr go; "" = "output.log" in a TempDir the Process owns.
   std::string output_path;
+  // > 0: the child's RLIMIT_NOFILE, soft and hard (it cannot raise it).
+  long nofile = 0;
 };
 
 // The child runs in its own process group with default signal dispositions,
