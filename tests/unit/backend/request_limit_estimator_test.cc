@@ -1,0 +1,174 @@
+// The learned request limit per connection, on a fake clock (the estimator
+// takes the time as an argument; FakeClock moves it).
+#include "backend/request_limit_estimator.h"
+
+#include <gtest/gtest.h>
+
+#include "core/clock.h"
+
+namespace hearth::backend {
+namespace {
+
+// A connection serving `n` requests: each answered, as the pool reports it.
+void serve(RequestLimitEstimator& e, uint32_t n) {
+  for (uint32_t k = 1; k <= n; ++k) e.observe_served(k);
+}
+
+TEST(RequestLimitEstimatorTest, LearnsACapAfterThreeDeathsAtOneCount) {
+  FakeClock clock;
+  RequestLimitEstimator e;
+  EXPECT_EQ(e.limit(), 0u);
+  for (int i = 0; i < 2; ++i) {
+    serve(e, 6);
+    EXPECT_TRUE(e.observe_death(6, clock.now_ms()));
+    clock.advance(10);
+  }
+  EXPECT_EQ(e.limit(), 0u) << "two deaths are not a cluster yet";
+  serve(e, 6);
+  EXPECT_TRUE(e.observe_death(6, clock.now_ms()));
+  EXPECT_EQ(e.limit(), 6u);
+  EXPECT_EQ(e.proven(), 6u);
+  EXPECT_EQ(e.evidence_count(), 3);
+}
+
+TEST(RequestLimitEstimatorTest, DeathsBelowTheProvenCountAreNotACap) {
+  FakeClock clock;
+  RequestLimitEstimator e;
+  serve(e, 30);  // one connection served 30 requests
+  // Random drops at lower counts: not evidence of a cap at those counts.
+  for (uint32_t n : {1u, 1u, 1u, 4u, 4u, 4u, 9u, 9u, 9u}) {
+    EXPECT_FALSE(e.observe_death(n, clock.now_ms()));
+    clock.advance(5);
+  }
+  EXPECT_EQ(e.limit(), 0u);
+  EXPECT_EQ(e.evidence_count(), 0);
+}
+
+TEST(RequestLimitEstimatorTest, ScatteredDeathsMakeNoCluster) {
+  FakeClock clock;
+  RequestLimitEstimator e;
+  // Each death at or above what was served so far, but at different counts.
+  for (uint32_t n : {2u, 3u, 4u, 5u, 5u, 6u, 7u, 7u}) {
+    serve(e, n);
+    e.observe_death(n, clock.now_ms());
+  }
+  EXPECT_EQ(e.limit(), 0u);
+  // Three at 7 among them still are not more than half of the evidence.
+  serve(e, 7);
+  e.observe_death(7, clock.now_ms());
+  EXPECT_EQ(e.limit(), 0u);
+}
+
+TEST(RequestLimitEstimatorTest, MostDeathsAtOneCountOutweighAStray) {
+  FakeClock clock;
+  RequestLimitEstimator e;
+  serve(e, 5);
+  e.observe_death(5, clock.now_ms());  // a stray death (a restart, say)
+  for (int i = 0; i < 3; ++i) {
+    serve(e, 6);
+    e.observe_death(6, clock.now_ms());
+  }
+  EXPECT_EQ(e.limit(), 6u);
+}
+
+TEST(RequestLimitEstimatorTest, AConnectionServingMoreContradictsTheLimit) {
+  FakeClock clock;
+  RequestLimitEstimator e;
+  for (int i = 0; i < 3; ++i) {
+    serve(e, 6);
+    e.observe_death(6, clock.now_ms());
+  }
+  ASSERT_EQ(e.limit(), 6u);
+  e.observe_served(9);  // the server did serve a 9th request on one connection
+  e.roll(clock.now_ms());
+  EXPECT_EQ(e.limit(), 0u);
+}
+
+TEST(RequestLimitEstimatorTest, EvidenceExpires) {
+  FakeClock clock;
+  RequestLimitEstimator e;
+  for (int i = 0; i < 3; ++i) {
+    serve(e, 6);
+    e.observe_death(6, clock.now_ms());
+  }
+  ASSERT_EQ(e.limit(), 6u);
+  clock.advance(RequestLimitEstimator::kEvidenceTtlMs / 2);
+  e.roll(clock.now_ms());
+  EXPECT_EQ(e.limit(), 6u);
+  clock.advance(RequestLimitEstimator::kEvidenceTtlMs);
+  e.roll(clock.now_ms());
+  EXPECT_EQ(e.limit(), 0u) << "a server whose cap was raised gets re-learned";
+  EXPECT_EQ(e.evidence_count(), 0);
+}
+
+TEST(RequestLimitEstimatorTest, ALoweredCapIsLearnedOnceTheOldProofRollsOut) {
+  FakeClock clock;
+  RequestLimitEstimator e;
+  serve(e, 100);
+  EXPECT_FALSE(e.observe_death(4, clock.now_ms()));  // below the proven 100
+  e.roll(clock.now_ms());                            // 100 is now the previous interval's
+  serve(e, 4);
+  EXPECT_FALSE(e.observe_death(4, clock.now_ms()));
+  e.roll(clock.now_ms());  // and now it is gone
+  EXPECT_EQ(e.proven(), 4u);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(e.observe_death(4, clock.now_ms()));
+  EXPECT_EQ(e.limit(), 4u);
+}
+
+TEST(RequestLimitEstimatorTest, NonReplayableRequestsStayWithinTheProvenCount) {
+  FakeClock clock;
+  RequestLimitEstimator e;
+  serve(e, 3);
+  // Only requests that cannot be replayed so far: they may explore.
+  EXPECT_EQ(e.max_unproven_exchanges(), UINT32_MAX);
+  e.note_idempotent();
+  // Idempotent requests explore now: a POST may be at most the 3rd request.
+  EXPECT_EQ(e.max_unproven_exchanges(), 2u);
+  e.roll(clock.now_ms());
+  EXPECT_EQ(e.max_unproven_exchanges(), 2u) << "the previous interval still counts";
+  e.roll(clock.now_ms());
+  EXPECT_EQ(e.max_unproven_exchanges(), UINT32_MAX) << "two intervals without idempotent ones";
+}
+
+TEST(RequestLimitEstimatorTest, ASecondRequestIsAlwaysTrusted) {
+  RequestLimitEstimator e;
+  e.note_idempotent();
+  serve(e, 1);
+  // A connection that answered its first request with keep-alive may carry
+  // a second one that cannot be replayed.
+  EXPECT_EQ(e.max_unproven_exchanges(), 1u);
+}
+
+}  // namespace
+}  // namespace hearth::backend
+
+namespace hearth::backend {
+namespace {
+
+TEST(RequestLimitEstimatorTest, OneProbeAtATime) {
+  FakeClock clock;
+  RequestLimitEstimator e;
+  EXPECT_FALSE(e.suspected(clock.now_ms()));
+  serve(e, 4);
+  e.observe_death(4, clock.now_ms());  // looks like a cap at 4: probe one at a time
+  EXPECT_TRUE(e.suspected(clock.now_ms()));
+  EXPECT_EQ(e.max_proven_exchanges(), 3u);
+  ASSERT_TRUE(e.take_probe(clock.now_ms()));
+  EXPECT_FALSE(e.take_probe(clock.now_ms())) << "a second concurrent probe";
+  e.observe_served(5);  // the probe was answered: a new count is proven
+  EXPECT_EQ(e.max_proven_exchanges(), 4u);
+  ASSERT_TRUE(e.take_probe(clock.now_ms()));
+  e.observe_death(5, clock.now_ms());  // this one died: the next may probe
+  ASSERT_TRUE(e.take_probe(clock.now_ms()));
+  // A probe whose outcome never comes (its client left) holds the lease for
+  // kProbeLeaseMs at most.
+  clock.advance(RequestLimitEstimator::kProbeLeaseMs - 1);
+  EXPECT_FALSE(e.take_probe(clock.now_ms()));
+  clock.advance(1);
+  EXPECT_TRUE(e.take_probe(clock.now_ms()));
+  clock.advance(RequestLimitEstimator::kEvidenceTtlMs);
+  EXPECT_FALSE(e.suspected(clock.now_ms()));
+}
+
+}  // namespace
+}  // namespace hearth::backend
