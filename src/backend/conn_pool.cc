@@ -114,7 +114,7 @@ net::Connection* ConnPool::take_private(const ConnRequest& r, int64_t now_ms) {
   // The guard: left parked for the client's next replayable request (the new
   // connection replaces it if it is kept).
   if (!bound && guarded(r, now_ms)) return nullptr;
-  if (!bound && !r.idempotent && c->exchanges > srv_->reqlimit.max_unproven_exchanges()) {
+  if (!bound && !r.idempotent && c->exchanges > srv_->reqlimit.max_unproven_exchanges(now_ms)) {
     r.priv->close();
     return nullptr;
   }
@@ -221,7 +221,7 @@ net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   // that looks like a cap, only as the server's one probe at a time.
   RequestLimitEstimator& lim = srv_->reqlimit;
   const bool probing = r.idempotent && lim.suspected(now_ms);
-  const uint32_t max_exchanges = !r.idempotent ? lim.max_unproven_exchanges()
+  const uint32_t max_exchanges = !r.idempotent ? lim.max_unproven_exchanges(now_ms)
                                  : probing     ? lim.max_proven_exchanges()
                                                : UINT32_MAX;
   while (allowed && (c = idle_.take(safe_only, now_ms, max_idle, r.sni, max_exchanges)) &&

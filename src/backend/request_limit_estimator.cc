@@ -52,7 +52,8 @@ void RequestLimitEstimator::recompute() {
   limit_.store(cluster ? best : 0, std::memory_order_relaxed);
 }
 
-uint32_t RequestLimitEstimator::max_unproven_exchanges() const {
+uint32_t RequestLimitEstimator::max_unproven_exchanges(int64_t now_ms) const {
+  if (!suspected(now_ms)) return UINT32_MAX;
   if (!idem_cur_.load(std::memory_order_relaxed) && !idem_prev_.load(std::memory_order_relaxed))
     return UINT32_MAX;
   // At least the second request: a server that answered with keep-alive

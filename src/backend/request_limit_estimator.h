@@ -107,10 +107,13 @@ class RequestLimitEstimator {
   uint32_t limit() const { return limit_.load(std::memory_order_relaxed); }
   // Returns: for a request that cannot be replayed, the most requests a
   // connection may already have served to carry it (it becomes the
-  // (n+1)th): max(proven(), kMinTrusted) - 1 while idempotent requests
-  // explore beyond it, else unbounded (UINT32_MAX) so that a server taking
-  // only POSTs keeps reusing connections.
-  uint32_t max_unproven_exchanges() const;
+  // (n+1)th): max(proven(), kMinTrusted) - 1 while a cap is suspected
+  // (suspected(now_ms)) and idempotent requests explore beyond it; else
+  // unbounded (UINT32_MAX): a server that never closed a connection the way
+  // a cap does keeps its POSTs on warm connections (each keep-alive request
+  // is "past the proven count" on a server's busiest connection), and so
+  // does a server taking only POSTs.
+  uint32_t max_unproven_exchanges(int64_t now_ms) const;
   // Returns: deaths kept as evidence (for stats and tests).
   int evidence_count() const { return kept_.load(std::memory_order_relaxed); }
 

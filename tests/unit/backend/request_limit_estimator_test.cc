@@ -119,24 +119,33 @@ TEST(RequestLimitEstimatorTest, NonReplayableRequestsStayWithinTheProvenCount) {
   FakeClock clock;
   RequestLimitEstimator e;
   serve(e, 3);
-  // Only requests that cannot be replayed so far: they may explore.
-  EXPECT_EQ(e.max_unproven_exchanges(), UINT32_MAX);
   e.note_idempotent();
-  // Idempotent requests explore now: a POST may be at most the 3rd request.
-  EXPECT_EQ(e.max_unproven_exchanges(), 2u);
+  // No death that looks like a cap: keep-alive POSTs go on warm connections.
+  EXPECT_EQ(e.max_unproven_exchanges(clock.now_ms()), UINT32_MAX);
+  e.note_idempotent();
+  EXPECT_TRUE(e.observe_death(3, clock.now_ms()));  // a cap is suspected
+  // Idempotent requests explore: a POST may be at most the 3rd request.
+  EXPECT_EQ(e.max_unproven_exchanges(clock.now_ms()), 2u);
   e.roll(clock.now_ms());
-  EXPECT_EQ(e.max_unproven_exchanges(), 2u) << "the previous interval still counts";
+  EXPECT_EQ(e.max_unproven_exchanges(clock.now_ms()), 2u)
+      << "the previous interval still counts";
   e.roll(clock.now_ms());
-  EXPECT_EQ(e.max_unproven_exchanges(), UINT32_MAX) << "two intervals without idempotent ones";
+  EXPECT_EQ(e.max_unproven_exchanges(clock.now_ms()), UINT32_MAX)
+      << "two intervals without idempotent ones";
+  e.note_idempotent();
+  clock.advance(RequestLimitEstimator::kEvidenceTtlMs + 1);
+  EXPECT_EQ(e.max_unproven_exchanges(clock.now_ms()), UINT32_MAX) << "the suspicion faded";
 }
 
 TEST(RequestLimitEstimatorTest, ASecondRequestIsAlwaysTrusted) {
+  FakeClock clock;
   RequestLimitEstimator e;
   e.note_idempotent();
   serve(e, 1);
+  EXPECT_TRUE(e.observe_death(1, clock.now_ms()));
   // A connection that answered its first request with keep-alive may carry
   // a second one that cannot be replayed.
-  EXPECT_EQ(e.max_unproven_exchanges(), 1u);
+  EXPECT_EQ(e.max_unproven_exchanges(clock.now_ms()), 1u);
 }
 
 }  // namespace
