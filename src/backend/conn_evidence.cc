@@ -55,6 +55,7 @@ DeathCause note_conn_death(Server& s, uint32_t served, int64_t idle_ms, bool in_
 
 void note_reuse_answered(Server& s, int64_t idle_ms, int64_t now_ms) {
   s.keepalive.observe_alive(idle_ms);
+  s.reqlimit.note_reuse_answered();
   s.reuse_guard.observe_answered(now_ms);
 }
 

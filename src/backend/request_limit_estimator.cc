@@ -1,12 +1,17 @@
 #include "backend/request_limit_estimator.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace hearth::backend {
 
 bool RequestLimitEstimator::observe_death(uint32_t served, int64_t now_ms) {
   end_probe();  // the probe, if any, may have been this one
-  if (served == 0 || served < proven()) return false;
+  if (served == 0) return false;
+  if (served < proven()) {
+    stray_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
   suspect_until_.store(now_ms + kEvidenceTtlMs, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mu_);
   ring_[size_t(next_)] = {served, now_ms};
@@ -20,9 +25,26 @@ bool RequestLimitEstimator::observe_death(uint32_t served, int64_t now_ms) {
 void RequestLimitEstimator::roll(int64_t now_ms) {
   prev_.store(cur_.exchange(0, std::memory_order_relaxed), std::memory_order_relaxed);
   idem_prev_.store(idem_cur_.exchange(false, std::memory_order_relaxed), std::memory_order_relaxed);
+  const uint32_t stray = stray_.load(std::memory_order_relaxed);
+  const uint32_t answered = answered_.load(std::memory_order_relaxed);
+  if (stray + answered > kRateHorizon) {
+    stray_.store(stray / 2, std::memory_order_relaxed);
+    answered_.store(answered / 2, std::memory_order_relaxed);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   expire(now_ms);
   recompute();
+}
+
+int RequestLimitEstimator::deaths_needed() const {
+  const double stray = stray_.load(std::memory_order_relaxed);
+  const double trials = stray + answered_.load(std::memory_order_relaxed);
+  if (stray == 0) return kMinDeaths;
+  const double p = stray / std::max<double>(trials, kMinRateSample);
+  if (p >= 1) return kMaxDeaths;
+  // The smallest k with p^(k-1) < kFalseCapOdds.
+  const int k = 1 + int(std::ceil(std::log(kFalseCapOdds) / std::log(p)));
+  return std::clamp(k, kMinDeaths, kMaxDeaths);
 }
 
 void RequestLimitEstimator::expire(int64_t now_ms) {
@@ -48,7 +70,7 @@ void RequestLimitEstimator::recompute() {
       best_n = n;
     }
   }
-  const bool cluster = best_n >= kMinDeaths && 2 * best_n > size_ && best >= proven();
+  const bool cluster = best_n >= deaths_needed() && 2 * best_n > size_ && best >= proven();
   limit_.store(cluster ? best : 0, std::memory_order_relaxed);
 }
 

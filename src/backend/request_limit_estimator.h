@@ -18,9 +18,16 @@
 //     (a death below what the server has been seen to serve has another cause).
 // Estimate: among the deaths of the last kWindow kept (and younger than
 // kEvidenceTtlMs), the most frequent count N (the smaller on a tie), if it was
-// seen at least kMinDeaths times, makes more than half of them, and no
+// seen at least deaths_needed() times, makes more than half of them, and no
 // connection has since been seen serving more than N. A cap only produces
 // deaths at N; random deaths spread over counts and fall below the proven count.
+// Random deaths still land at the proven count now and then (the busiest
+// connection dies), and, while a cap is suspected, the connections waiting
+// at the proven count die there one probe after another: with a background
+// death rate p per reuse, k deaths in a row at one count happen by chance
+// with probability p^(k-1). deaths_needed() is the smallest k >= kMinDeaths
+// that makes it below kFalseCapOdds, p being the deaths below the proven
+// count (which no cap explains) per reuse; a clean server needs kMinDeaths.
 // The evidence expires so that a server whose cap was raised is re-learned (at
 // the cost of up to kMinDeaths idempotent retries per kEvidenceTtlMs).
 //
@@ -38,6 +45,9 @@ class RequestLimitEstimator {
  public:
   static constexpr int kWindow = 16;
   static constexpr int kMinDeaths = 3;
+  static constexpr int kMaxDeaths = kWindow / 2;
+  static constexpr double kFalseCapOdds = 0.001;
+  static constexpr uint32_t kMinRateSample = 20;  // reuses before a rate is trusted whole
   static constexpr int64_t kEvidenceTtlMs = 60000;
   static constexpr uint32_t kMinTrusted = 2;  // requests trusted without proof
   static constexpr int64_t kProbeLeaseMs = 1000;
@@ -56,6 +66,12 @@ class RequestLimitEstimator {
   // idle age does not explain. Returns: true if the death is consistent with
   // a cap (served >= proven()) and was kept as evidence.
   bool observe_death(uint32_t served, int64_t now_ms);
+  // A reused connection answered: the denominator of the background death
+  // rate (see deaths_needed()).
+  void note_reuse_answered() { answered_.fetch_add(1, std::memory_order_relaxed); }
+  // Returns: how many deaths at one count make a cap, given the background
+  // death rate (kMinDeaths on a server whose connections die only at a cap).
+  int deaths_needed() const;
   // Starts a new interval of the proven count (the pool's purge does, every
   // pool-purge-delay) and drops expired evidence.
   void roll(int64_t now_ms);
@@ -133,6 +149,11 @@ class RequestLimitEstimator {
   std::atomic<bool> idem_cur_{false}, idem_prev_{false};
   std::atomic<uint32_t> limit_{0};
   std::atomic<int> kept_{0};
+  // The background: deaths below the proven count, and answered reuses
+  // (both halved by roll() once they pass kRateHorizon, so the rate follows
+  // the recent past).
+  static constexpr uint32_t kRateHorizon = 1024;
+  std::atomic<uint32_t> stray_{0}, answered_{0};
   std::atomic<int64_t> probe_until_{0};    // the probe lease's end (0: free)
   std::atomic<int64_t> suspect_until_{0};  // see suspected()
 };

@@ -181,3 +181,51 @@ TEST(RequestLimitEstimatorTest, OneProbeAtATime) {
 
 }  // namespace
 }  // namespace hearth::backend
+
+namespace hearth::backend {
+namespace {
+
+// A server dropping 20% of reused connections at random: deaths below the
+// proven count (which no cap explains) make the background rate, and a few
+// deaths in a row at the proven count are then no cap.
+TEST(RequestLimitEstimatorTest, RandomDropsRaiseTheDeathsACapNeeds) {
+  FakeClock clock;
+  RequestLimitEstimator e;
+  EXPECT_EQ(e.deaths_needed(), RequestLimitEstimator::kMinDeaths);
+  serve(e, 10);
+  for (int i = 0; i < 40; ++i) e.note_reuse_answered();
+  for (int i = 0; i < 10; ++i) EXPECT_FALSE(e.observe_death(3, clock.now_ms()));
+  // p = 10/50: k - 1 >= ln(0.001)/ln(0.2) = 4.3.
+  EXPECT_EQ(e.deaths_needed(), 6);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_TRUE(e.observe_death(10, clock.now_ms()));
+    clock.advance(10);
+  }
+  EXPECT_EQ(e.limit(), 0u) << "five deaths in a row happen by chance once in 625";
+  EXPECT_TRUE(e.observe_death(10, clock.now_ms()));
+  EXPECT_EQ(e.limit(), 10u);
+}
+
+// A server whose connections die only at their cap needs kMinDeaths, however
+// many reuses it answered; a rare stray death barely moves it.
+TEST(RequestLimitEstimatorTest, ACleanServerNeedsTheMinimum) {
+  FakeClock clock;
+  RequestLimitEstimator e;
+  serve(e, 6);
+  for (int i = 0; i < 500; ++i) e.note_reuse_answered();
+  EXPECT_EQ(e.deaths_needed(), RequestLimitEstimator::kMinDeaths);
+  EXPECT_FALSE(e.observe_death(2, clock.now_ms()));
+  EXPECT_EQ(e.deaths_needed(), RequestLimitEstimator::kMinDeaths);
+  // Early, a stray death among few reuses weighs as one in kMinRateSample.
+  RequestLimitEstimator early;
+  serve(early, 6);
+  EXPECT_FALSE(early.observe_death(2, clock.now_ms()));
+  EXPECT_EQ(early.deaths_needed(), 4);  // p = 1/20: 1 + ceil(2.31)
+  // Past the horizon, roll() halves both counts: the rate stays, its weight fades.
+  for (int i = 0; i < 2000; ++i) e.note_reuse_answered();
+  e.roll(clock.now_ms());
+  EXPECT_EQ(e.deaths_needed(), RequestLimitEstimator::kMinDeaths);
+}
+
+}  // namespace
+}  // namespace hearth::backend
