@@ -97,6 +97,38 @@ void PromExporter::render_hearth(std::string& out, const PromQuery& q) const {
          snprintf(b, sizeof b, "%f", double(*est) / 1000.0);
          return std::string(b);
        });
+  each("hearth_server_learned_request_limit", "gauge",
+       "The requests per connection after which the server silently closes its connections, as "
+       "learned from the counts they died at (NaN: not learned); max-reuse overrides it",
+       [&](size_t i) {
+         const uint32_t n = refs[i].srv->reqlimit.limit();
+         return n ? std::to_string(n) : std::string("NaN");
+       });
+  const int64_t now_ms = MonotonicClock::instance()->now_ms();
+  each("hearth_server_reuse_death_rate", "gauge",
+       "Recent share of reused connections that died before any response byte, for a reason "
+       "the learned keep-alive timeout and request limit do not explain",
+       [&](size_t i) {
+         char b[48];
+         snprintf(b, sizeof b, "%f", double(refs[i].srv->reuse_guard.rate_ppm(now_ms)) / 1e6);
+         return std::string(b);
+       });
+  each("hearth_server_reuse_guard", "gauge",
+       "1 while requests that cannot be replayed take only new connections (reuse-guard)",
+       [&](size_t i) { return std::string(refs[i].srv->reuse_guard.active(now_ms) ? "1" : "0"); });
+  each("hearth_server_reuse_guarded_total", "counter",
+       "Non-idempotent requests the reuse guard sent on a new connection",
+       [&](size_t i) { return std::to_string(refs[i].srv->counters.sum(&T::guarded)); });
+  head(out, "hearth_server_reused_deaths_total", "counter",
+       "Reused connections that died before any response byte, by cause: explained (the learned "
+       "keep-alive timeout or request limit) or unexplained");
+  for (size_t i = 0; i < refs.size(); ++i) {
+    const backend::ReuseGuard& g = refs[i].srv->reuse_guard;
+    server_line(out, "hearth_server_reused_deaths_total", refs[i],
+                std::to_string(g.explained_deaths()), "cause=\"explained\"");
+    server_line(out, "hearth_server_reused_deaths_total", refs[i],
+                std::to_string(g.unexplained_deaths()), "cause=\"unexplained\"");
+  }
   head(out, "hearth_server_retries_total", "counter",
        "Retries toward the server, by reason: connect-failure, reuse-race (a reused connection "
        "died before any response byte), retry-on (the other retry-on conditions)");

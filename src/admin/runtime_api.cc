@@ -343,6 +343,27 @@ std::vector<PoolThreadStats> RuntimeApi::collect_pool_stats(
   return out;
 }
 
+namespace {
+
+// A learned count: "-" while none.
+std::string fmt_count(uint32_t n) { return n ? std::to_string(n) : "-"; }
+
+// A rate in parts per million, as a percentage with two decimals.
+std::string fmt_rate(uint32_t ppm) {
+  char b[32];
+  snprintf(b, sizeof b, "%u.%02u%%", ppm / 10000, (ppm % 10000) / 100);
+  return b;
+}
+
+// "on" (requests that cannot be replayed take new connections), "off", or
+// "disabled" (reuse-guard off).
+const char* guard_state(const backend::ReuseGuard& g, int64_t now_ms) {
+  if (!g.threshold_ppm()) return "disabled";
+  return g.active(now_ms) ? "on" : "off";
+}
+
+}  // namespace
+
 std::string RuntimeApi::show_servers_conn(const std::string& filter) {
   std::vector<backend::Server*> servers;
   std::vector<const backend::Backend*> owner;
@@ -358,7 +379,9 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
   std::ostringstream o;
   o << "# be_name/srv_name addr used_cur idle_cur safe_cur unsafe_cur purge_delay_ms "
        "pool_max_conn learned_ka_ms retire_age_ms proven_idle_ms conns_opened reused retries "
-       "stale_idle connect_errors\n";
+       "stale_idle connect_errors max_reuse learned_max_req proven_req reuse_death_rate "
+       "reuse_guard guarded\n";
+  const int64_t now_ms = MonotonicClock::instance()->now_ms();
   for (size_t i = 0; i < servers.size(); ++i) {
     backend::Server* s = servers[i];
     auto est = s->keepalive.estimate_ms();
@@ -370,7 +393,11 @@ std::string RuntimeApi::show_servers_conn(const std::string& filter) {
       << s->counters.sum(&backend::ServerTallies::conns_opened) << " "
       << s->counters.sum(&backend::ServerTallies::reused) << " "
       << s->counters.sum(&backend::ServerTallies::retries) << " " << ps[i].stale << " "
-      << s->counters.sum(&backend::ServerTallies::connect_errors) << "\n";
+      << s->counters.sum(&backend::ServerTallies::connect_errors) << " "
+      << s->pool_settings.max_reuse << " " << fmt_count(s->reqlimit.limit()) << " "
+      << s->reqlimit.proven() << " " << fmt_rate(s->reuse_guard.rate_ppm(now_ms)) << " "
+      << guard_state(s->reuse_guard, now_ms) << " "
+      << s->counters.sum(&backend::ServerTallies::guarded) << "\n";
   }
   o << "\n";
   return o.str();

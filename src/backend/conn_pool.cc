@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 
+#include "backend/conn_evidence.h"
 #include "backend/fd_pressure.h"
 #include "backend/private_conn.h"
 #include "backend/server.h"
@@ -53,7 +54,14 @@ ConnPool::ConnPool(const PoolSettings& settings, Server* srv, bool leader)
     : settings_(settings),
       srv_(srv),
       leader_(leader),
-      idle_({settings.max_conn, settings.idle_timeout_ms, settings.max_reuse}, &srv->keepalive) {}
+      idle_({settings.max_conn, settings.idle_timeout_ms, settings.max_reuse}, &srv->keepalive,
+            &srv->reqlimit) {
+  idle_.set_death_hook(
+      [](void* ctx, uint32_t served, int64_t idle_ms, int64_t now_ms) {
+        note_conn_death(*static_cast<Server*>(ctx), served, idle_ms, /*in_flight=*/false, now_ms);
+      },
+      srv);
+}
 
 ConnPool::~ConnPool() {
   avail_.for_each([this](ListHook* h) {
@@ -82,7 +90,7 @@ net::Connection* ConnPool::vet(net::Connection* c, const ConnRequest& r) {
 net::Connection* ConnPool::take_private(const ConnRequest& r, int64_t now_ms) {
   net::Connection* c = r.priv ? r.priv->conn_for(srv_) : nullptr;
   if (!c) return nullptr;
-  switch (idle_verdict(c, now_ms, settings_.idle_timeout_ms, &srv_->keepalive)) {
+  switch (idle_verdict(c, now_ms, settings_.idle_timeout_ms, &srv_->keepalive, &srv_->reqlimit)) {
     case IdleVerdict::kDead:
       c->mux->destroy();  // its unlink hook counts it stale
       return nullptr;
@@ -102,7 +110,15 @@ net::Connection* ConnPool::take_private(const ConnRequest& r, int64_t now_ms) {
   }
   // One bound by an authentication handshake is worth keeping whatever the
   // method: another connection would start the handshake over.
-  const int64_t max_idle = (c->flags & net::kConnPrivate) ? kNever : max_idle_for(r);
+  const bool bound = c->flags & net::kConnPrivate;
+  // The guard: left parked for the client's next replayable request (the new
+  // connection replaces it if it is kept).
+  if (!bound && guarded(r, now_ms)) return nullptr;
+  if (!bound && !r.idempotent && c->exchanges > srv_->reqlimit.max_unproven_exchanges(now_ms)) {
+    r.priv->close();
+    return nullptr;
+  }
+  const int64_t max_idle = bound ? kNever : max_idle_for(r);
   if (max_idle != kNever && now_ms - c->idle_since_ms > max_idle) {
     r.priv->close();
     return nullptr;
@@ -163,7 +179,14 @@ bool ConnPool::follow_address() {
   return false;
 }
 
+bool ConnPool::guarded(const ConnRequest& r, int64_t now_ms) const {
+  if (r.idempotent || !srv_->reuse_guard.active(now_ms)) return false;
+  if (r.guarded) *r.guarded = true;
+  return true;
+}
+
 net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
+  if (r.idempotent) srv_->reqlimit.note_idempotent();
   if (r.fresh) return nullptr;
   follow_address();
   // A warm reload's connection not adopted yet: this thread takes one.
@@ -177,7 +200,7 @@ net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   // A connection that began with a PROXY header serves its own client only.
   if (r.proxy_key) return nullptr;
   if (may_share(r) && (c = take_available(r.sni))) return c;
-  if (settings_.reuse == HttpReuse::kNever) return nullptr;
+  if (settings_.reuse == HttpReuse::kNever || guarded(r, now_ms)) return nullptr;
   bool allowed = true, safe_only = false;
   int64_t max_idle = kNever;
   switch (settings_.reuse) {
@@ -192,7 +215,21 @@ net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
     case HttpReuse::kNever:
       break;
   }
-  while (allowed && (c = idle_.take(safe_only, now_ms, max_idle, r.sni)) && !(c = vet(c, r))) {
+  // A request that cannot be replayed is not the first to go past the number
+  // of requests a connection of this server was seen to serve.
+  // An idempotent one goes past it freely, or, once the server showed a death
+  // that looks like a cap, only as the server's one probe at a time.
+  RequestLimitEstimator& lim = srv_->reqlimit;
+  const bool probing = r.idempotent && lim.suspected(now_ms);
+  const uint32_t max_exchanges = !r.idempotent ? lim.max_unproven_exchanges(now_ms)
+                                 : probing     ? lim.max_proven_exchanges()
+                                               : UINT32_MAX;
+  while (allowed && (c = idle_.take(safe_only, now_ms, max_idle, r.sni, max_exchanges)) &&
+         !(c = vet(c, r))) {
+  }
+  if (!c && allowed && probing && idle_.idle_count() && lim.take_probe(now_ms)) {
+    c = idle_.take(safe_only, now_ms, max_idle, r.sni);
+    if (!c) lim.end_probe();
   }
   // tune.pool-high-fd-ratio: a new connection is coming; make room for it.
   if (!c && idle_.idle_count() && fds_above_high()) idle_.close_one();
@@ -203,6 +240,9 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
   net::Connection* c = sc->conn;
   if (!c) return;
   ++c->exchanges;
+  // Called once both messages are complete: the server served this request,
+  // whatever it said of the connection.
+  srv_->reqlimit.observe_served(c->exchanges);
   if (c->idle_hook.linked() && c->idle_owner == this) unlink_available(c);
   if (c->mux->nb_streams() > 1) {  // other streams stay on it: it has room again
     if (sc->mux->detach(sc, true)) note_streams(c);
@@ -213,11 +253,16 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
   if (settings_.reuse == HttpReuse::kNever ||
       (c->flags & (net::kConnPrivate | net::kConnProxyHdr))) {
     keep = keep && r.priv && r.client_keep && settings_.max_conn != 0 &&
-           (settings_.max_reuse < 0 || c->exchanges <= uint32_t(settings_.max_reuse));
+           (settings_.max_reuse < 0 || c->exchanges <= uint32_t(settings_.max_reuse)) &&
+           !served_learned_limit(c, &srv_->reqlimit);
     if (sc->mux->detach(sc, keep)) r.priv->park(c, srv_, now_ms);
     return;
   }
   if (idle_.idle_count() >= srv_->idle_cap() || fds_above_low()) keep = false;
+  // Closed by the server right after a response that did not say so: the
+  // same evidence as a close noticed while idle (a cap of requests, most
+  // often), caught before the connection could be parked.
+  if (keep && !c->reusable()) note_conn_death(*srv_, c->exchanges, 0, /*in_flight=*/false, now_ms);
   if (!sc->mux->detach(sc, keep)) return;
   if (!idle_.add(c, now_ms))
     c->mux->destroy();
@@ -259,6 +304,7 @@ bool ConnPool::adopt(const HandoverInbox::Entry& e, int64_t now_ms) {
     return false;
   }
   c->exchanges = e.exchanges;
+  srv_->reqlimit.observe_served(e.exchanges);  // the previous worker saw it serve them
   const bool kept = sc->mux->detach(sc, settings_.reuse != HttpReuse::kNever);
   mux::StreamConnector::pool().destroy(sc);
   if (!kept) return false;
@@ -278,7 +324,10 @@ int ConnPool::tick(int64_t now_ms, bool serving) {
   }
   if (now_ms - last_purge_ms_ < settings_.purge_delay_ms) return 0;
   last_purge_ms_ = now_ms;
-  if (leader_) srv_->roll_need_estimate();
+  if (leader_) {
+    srv_->roll_need_estimate();
+    srv_->reqlimit.roll(now_ms);
+  }
   return idle_.purge(now_ms);
 }
 

@@ -53,6 +53,9 @@ struct ConnRequest {
   // the key of the one this request would send (net::proxy_header_key). Only
   // the client's own private connection opened with the same key may serve it.
   uint64_t proxy_key = 0;
+  // Set by acquire() (if not null) when the server's reuse guard made this
+  // request, which cannot be replayed, pass over the idle connections.
+  bool* guarded = nullptr;
 };
 
 // How an exchange ended.
@@ -80,10 +83,16 @@ class ConnPool {
   // policy; then, except under `never`:
   //   safe:       not for the client's first request; a request that cannot
   //               be replayed only takes a connection idle no longer than
-  //               max(reuse window, the server's proven idle age), and pays a
-  //               drain (one system call) to catch an unreported close;
+  //               max(reuse window, the server's proven idle age) that served
+  //               fewer requests than a connection was seen to serve (while
+  //               idempotent requests probe further), and pays a drain (one
+  //               system call) to catch an unreported close;
   //   aggressive: a first request takes only a proven (safe) connection;
   //   always:     any idle connection.
+  // Under every policy but for a connection bound by an authentication
+  // handshake, a request that cannot be replayed takes nothing idle while
+  // the server's reuse guard is on (r.guarded tells). A connection that
+  // served the server's learned request limit is never taken.
   // Connections found dead on the way are destroyed and counted stale.
   net::Connection* acquire(const ConnRequest& r, int64_t now_ms);
 
@@ -142,6 +151,9 @@ class ConnPool {
   // may have been idle and still carry it.
   int64_t max_idle_for(const ConnRequest& r) const;
   net::Connection* take_private(const ConnRequest& r, int64_t now_ms);
+  // Returns: true (and tells r.guarded) if r cannot be replayed and the
+  // server's reuse guard is on.
+  bool guarded(const ConnRequest& r, int64_t now_ms) const;
   // Returns: c if it may carry r; else destroys it (counted stale).
   net::Connection* vet(net::Connection* c, const ConnRequest& r);
   // May r join a connection other streams are using?

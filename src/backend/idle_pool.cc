@@ -1,8 +1,10 @@
 #include "backend/idle_pool.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include "backend/keepalive_estimator.h"
+#include "backend/request_limit_estimator.h"
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "net/tls_transport.h"
@@ -16,7 +18,8 @@ Connection* conn_of(ListHook* h) { return container_of<Connection, &Connection::
 
 }  // namespace
 
-IdlePool::IdlePool(Limits limits, KeepAliveEstimator* est) : limits_(limits), est_(est) {}
+IdlePool::IdlePool(Limits limits, KeepAliveEstimator* est, const RequestLimitEstimator* lim)
+    : limits_(limits), est_(est), lim_(lim) {}
 
 IdlePool::~IdlePool() {
   close_all();
@@ -40,6 +43,7 @@ bool IdlePool::add(Connection* c, int64_t now_ms) {
   assert(!c->idle_hook.linked() && "a connection is in at most one idle list");
   if (limits_.max_conn >= 0 && idle_count() >= size_t(limits_.max_conn)) return false;
   if (limits_.max_reuse >= 0 && c->exchanges > uint32_t(limits_.max_reuse)) return false;
+  if (served_learned_limit(c, lim_)) return false;
   if (!c->reusable()) return false;
   const bool safe = c->exchanges > 1;
   if (safe) {
@@ -56,9 +60,15 @@ bool IdlePool::add(Connection* c, int64_t now_ms) {
   return true;
 }
 
+bool served_learned_limit(const Connection* c, const RequestLimitEstimator* lim) {
+  const uint32_t n = lim ? lim->limit() : 0;
+  return n > 0 && c->exchanges >= n;
+}
+
 IdleVerdict idle_verdict(const Connection* c, int64_t now_ms, int64_t idle_timeout_ms,
-                         const KeepAliveEstimator* est) {
+                         const KeepAliveEstimator* est, const RequestLimitEstimator* lim) {
   if (!c->reusable()) return IdleVerdict::kDead;
+  if (served_learned_limit(c, lim)) return IdleVerdict::kExpired;
   const int64_t age = now_ms - c->idle_since_ms;
   if (idle_timeout_ms > 0 && age > idle_timeout_ms) return IdleVerdict::kExpired;
   if (est && age > est->retire_age_ms()) return IdleVerdict::kExpired;
@@ -68,15 +78,15 @@ IdleVerdict idle_verdict(const Connection* c, int64_t now_ms, int64_t idle_timeo
 }
 
 Connection* IdlePool::take(bool want_safe_only, int64_t now_ms, int64_t max_idle_ms,
-                           std::string_view sni) {
+                           std::string_view sni, uint32_t max_exchanges) {
   Connection* c = nullptr;
-  if (!want_safe_only) c = take_from(unsafe_, false, now_ms, max_idle_ms, sni);
-  if (!c) c = take_from(safe_, true, now_ms, max_idle_ms, sni);
+  if (!want_safe_only) c = take_from(unsafe_, false, now_ms, max_idle_ms, sni, max_exchanges);
+  if (!c) c = take_from(safe_, true, now_ms, max_idle_ms, sni, max_exchanges);
   return c;
 }
 
 Connection* IdlePool::take_from(List& list, bool safe, int64_t now_ms, int64_t max_idle_ms,
-                                std::string_view sni) {
+                                std::string_view sni, uint32_t max_exchanges) {
   for (ListHook* h = list.back(); h;) {
     ListHook* older = h->prev == list.end_marker() ? nullptr : h->prev;
     Connection* c = conn_of(h);
@@ -84,6 +94,7 @@ Connection* IdlePool::take_from(List& list, bool safe, int64_t now_ms, int64_t m
       case IdleVerdict::kUsable:
         if (max_idle_ms != kNever && now_ms - c->idle_since_ms > max_idle_ms) return nullptr;
         if (net::tls_server_name(c) != sni) break;  // opened for another name: not this one
+        if (c->exchanges > max_exchanges) break;    // served more than the request may trust
         unlink_voluntary(c, safe);
         return c;
       case IdleVerdict::kDead:
@@ -179,11 +190,13 @@ void IdlePool::on_stale(Connection* c, bool safe) {
   --(safe ? safe_count_ : unsafe_count_);
   ++stale_caught_;
   on_removed();
-  if (est_) {
-    // The loop's cached time: updated before fd events and tasklets run.
-    const int64_t idle_ms = c->loop()->now_ms() - c->idle_since_ms;
-    est_->observe_close(idle_ms > 0 ? idle_ms : 0);
-  }
+  // The loop's cached time: updated before fd events and tasklets run.
+  const int64_t now_ms = c->loop()->now_ms();
+  const int64_t idle_ms = std::max<int64_t>(now_ms - c->idle_since_ms, 0);
+  if (death_hook_)
+    death_hook_(death_ctx_, c->exchanges, idle_ms, now_ms);
+  else if (est_)
+    est_->observe_close(idle_ms);
 }
 
 }  // namespace hearth::backend

@@ -26,16 +26,20 @@ class Connection;
 namespace hearth::backend {
 
 class KeepAliveEstimator;
+class RequestLimitEstimator;
 
 // What an idle server connection is good for, judged without a system call.
 enum class IdleVerdict {
   kUsable,   // may carry a request
   kDead,     // the poller or transport saw an error, a shutdown or the peer's FIN
-  kExpired,  // idle longer than idle_timeout_ms (if > 0) or est's retire age (if est)
+  kExpired,  // idle longer than idle_timeout_ms (if > 0) or est's retire age (if est), or
+             // served as many requests as lim's learned limit (if lim)
   kPending,  // readable while idle: its mux's drain is queued and will decide
 };
 IdleVerdict idle_verdict(const net::Connection* c, int64_t now_ms, int64_t idle_timeout_ms,
-                         const KeepAliveEstimator* est);
+                         const KeepAliveEstimator* est, const RequestLimitEstimator* lim = nullptr);
+// Returns: true if c served as many requests as lim's learned limit (if lim).
+bool served_learned_limit(const net::Connection* c, const RequestLimitEstimator* lim);
 
 class IdlePool {
  public:
@@ -46,8 +50,10 @@ class IdlePool {
   };
 
   // est (may be null) is the server's shared estimator: it is fed the idle time of
-  // connections the server closed, and its retire age bounds reuse.
-  IdlePool(Limits limits, KeepAliveEstimator* est);
+  // connections the server closed, and its retire age bounds reuse. lim (may
+  // be null) is the server's learned request limit: a connection that served
+  // that many requests is neither parked nor reused.
+  IdlePool(Limits limits, KeepAliveEstimator* est, const RequestLimitEstimator* lim = nullptr);
   // Closes every connection still parked (voluntary closes, not counted stale).
   ~IdlePool();
   IdlePool(const IdlePool&) = delete;
@@ -60,7 +66,8 @@ class IdlePool {
   // (detached with keep_idle=true) and is in no idle list.
   // Returns: false, leaving c untouched (the caller must destroy it), when pooling
   // is disabled, the pool holds max_conn connections, c was already reused
-  // max_reuse times (c->exchanges > max_reuse), or c is already known dead.
+  // max_reuse times (c->exchanges > max_reuse) or served the learned limit, or
+  // c is already known dead.
   bool add(net::Connection* c, int64_t now_ms);
 
   // Takes the most recently parked usable connection (LIFO: the youngest is the
@@ -83,8 +90,10 @@ class IdlePool {
   // first, so an old youngest means every candidate is older); kNever: no bound.
   // sni: only a connection opened with that TLS server name ("": none) is
   // taken; the others are passed over, left in place.
+  // max_exchanges: only a connection that served at most that many requests
+  // is taken (the others are passed over, left in place).
   net::Connection* take(bool want_safe_only, int64_t now_ms, int64_t max_idle_ms = kNever,
-                        std::string_view sni = {});
+                        std::string_view sni = {}, uint32_t max_exchanges = UINT32_MAX);
 
   // Periodic work, every pool-purge-delay. First closes dead and expired
   // connections as take() would. Then trims the surplus: the low-water mark of the
@@ -95,6 +104,15 @@ class IdlePool {
   // geometrically while a short lull does not empty a busy one.
   // Returns: number of connections closed.
   int purge(int64_t now_ms);
+
+  // Called instead of feeding est when a parked connection dies: what the
+  // death of a connection that served `served` requests, idle idle_ms, teaches
+  // (the ConnPool routes it to every estimator of its server).
+  using DeathHook = void (*)(void* ctx, uint32_t served, int64_t idle_ms, int64_t now_ms);
+  void set_death_hook(DeathHook fn, void* ctx) {
+    death_hook_ = fn;
+    death_ctx_ = ctx;
+  }
 
   // Closes every parked connection (its server went DOWN or into
   // maintenance: nothing should reuse them). Returns: number closed.
@@ -112,7 +130,7 @@ class IdlePool {
 
  private:
   IdleVerdict check(const net::Connection* c, int64_t now_ms) const {
-    return idle_verdict(c, now_ms, limits_.idle_timeout_ms, est_);
+    return idle_verdict(c, now_ms, limits_.idle_timeout_ms, est_, lim_);
   }
   // Unlinks c without the stale accounting; updates counts. Requires: c is in list.
   void unlink_voluntary(net::Connection* c, bool safe);
@@ -125,7 +143,7 @@ class IdlePool {
   // Closes up to n of the oldest connections of list. Returns: closed count.
   int close_oldest(List& list, bool safe, int n);
   net::Connection* take_from(List& list, bool safe, int64_t now_ms, int64_t max_idle_ms,
-                             std::string_view sni);
+                             std::string_view sni, uint32_t max_exchanges);
   void on_removed();
 
   // The idle_unlink hooks: the mux's drain path (or Connection::destroy) unlinks
@@ -136,6 +154,9 @@ class IdlePool {
 
   Limits limits_;
   KeepAliveEstimator* est_;
+  const RequestLimitEstimator* lim_;
+  DeathHook death_hook_ = nullptr;
+  void* death_ctx_ = nullptr;
   List safe_;
   List unsafe_;
   // Read by other threads (the exporter): counts only this pool's thread changes.

@@ -1,5 +1,6 @@
 #include "backend/private_conn.h"
 
+#include "backend/conn_evidence.h"
 #include "backend/server.h"
 #include "mux/mux.h"
 #include "net/connection.h"
@@ -23,8 +24,8 @@ void PrivateConn::died_while_idle(net::Connection* c) {
   auto* self = static_cast<PrivateConn*>(c->idle_owner);
   Server* srv = self->srv_;
   srv->counters.local().stale_idle.add();
-  const int64_t idle_ms = c->loop()->now_ms() - c->idle_since_ms;
-  srv->keepalive.observe_close(idle_ms > 0 ? idle_ms : 0);
+  const int64_t now_ms = c->loop()->now_ms();
+  note_conn_death(*srv, c->exchanges, now_ms - c->idle_since_ms, /*in_flight=*/false, now_ms);
   c->idle_owner = nullptr;
   self->conn_ = nullptr;
   self->srv_ = nullptr;

@@ -15,6 +15,8 @@
 #include "backend/health.h"
 #include "backend/keepalive_estimator.h"
 #include "backend/passive_health.h"
+#include "backend/request_limit_estimator.h"
+#include "backend/reuse_guard.h"
 #include "backend/slowstart.h"
 #include "backend/stat_counters.h"
 #include "core/pool.h"
@@ -48,6 +50,7 @@ struct ServerTallies {
   Tally retries_reuse_race;    // ... of a request whose reused connection died unanswered
   Tally retries_l7;            // ... for another retry-on condition
   Tally fresh_non_idempotent;  // non-idempotent requests sent on a new connection
+  Tally guarded;               // ... of which the reuse guard refused idle connections
   Tally redispatches;          // sessions moved away after failures
   Tally reused;                // requests sent on a reused connection
   Tally stale_idle;            // idle connections caught dead while idle
@@ -246,6 +249,8 @@ class Server {
   // HTTP connection reuse: one pool per worker thread, indexed by thread_index().
   PoolSettings pool_settings;
   KeepAliveEstimator keepalive;
+  RequestLimitEstimator reqlimit;  // the learned requests-per-connection limit
+  ReuseGuard reuse_guard;          // non-idempotent requests off untrusted reuse
   // Warm reload: connections the previous worker handed over, not adopted yet.
   HandoverInbox handover;
   std::vector<std::unique_ptr<ConnPool>> pools;

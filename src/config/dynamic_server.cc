@@ -100,11 +100,13 @@ constexpr DynKeyword kDynamic[] = {
 // Server keywords of a configuration that a dynamic server does not take
 // (HAProxy answers "'X' option is not accepted for dynamic server").
 constexpr const char* kStaticOnly[] = {
-    "cookie",         "init-addr",    "resolvers",     "resolve-prefer",
-    "resolve-net",    "resolve-opts", "redir",         "non-stick",
-    "max-reuse",      "namespace",    "no-check",      "no-ssl",
-    "no-agent-check", "no-check-ssl", "no-verifyhost", "pool-idle-timeout",
-    "init-state",     "ssl-reuse",    "socks4",
+    "cookie",         "init-addr",         "resolvers",
+    "resolve-prefer", "resolve-net",       "resolve-opts",
+    "redir",          "non-stick",         "max-reuse",
+    "reuse-guard",    "namespace",         "no-check",
+    "no-ssl",         "no-agent-check",    "no-check-ssl",
+    "no-verifyhost",  "pool-idle-timeout", "init-state",
+    "ssl-reuse",      "socks4",
 };
 
 const DynKeyword* dynamic_keyword(const std::string& w) {

@@ -123,6 +123,10 @@ struct ServerConfig {
   std::optional<int64_t> pool_purge_delay;
   std::optional<int64_t> pool_idle_timeout;
   std::optional<int> max_reuse;
+  // reuse-guard (a Hearth addition): the rate of reused connections dying
+  // unexplained (parts per million) above which requests that cannot be
+  // replayed take new connections; 0: off.
+  uint32_t reuse_guard_ppm = 50000;
   // Health checks ("check" and its settings; they apply only with check).
   bool check = false;
   // agent-check: an agent on the server tells its state ("agent-port",

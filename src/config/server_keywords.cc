@@ -13,7 +13,8 @@ const char* const kSupported =
     "weight, maxconn, disabled, enabled, backup, no-backup, non-stick, check, no-check, inter, "
     "fastinter, "
     "downinter, rise, fall, port, addr, init-state, pool-max-conn, pool-purge-delay, "
-    "pool-idle-timeout, max-reuse, id, source, tfo, redir, cookie, init-addr, ssl, no-ssl, verify, "
+    "pool-idle-timeout, max-reuse, reuse-guard, id, source, tfo, redir, cookie, init-addr, ssl, "
+    "no-ssl, verify, "
     "verifyhost, no-verifyhost, ca-file, crl-file, crt, sni, alpn, ssl-min-ver, ssl-max-ver, "
     "ciphers, ciphersuites, no-ssl-reuse, ssl-reuse, no-tls-tickets, tls-tickets, no-sslv3, "
     "no-tlsv10, no-tlsv11, no-tlsv12, no-tlsv13, force-tlsv12, force-tlsv13, check-ssl, "
@@ -53,6 +54,40 @@ std::optional<int64_t> duration_value(const Directive& d, size_t i, const std::s
     return std::nullopt;
   }
   return ms;
+}
+
+// "reuse-guard RATE": a percentage ("5%", "0.5%", up to "100%") or "off".
+// Returns: the rate in parts per million (0: off), or nullopt after an error.
+std::optional<uint32_t> reuse_guard_value(const Directive& d, size_t i, const std::string& kw,
+                                          Reporter& rep) {
+  const std::string v = i < d.size() ? d[i] : "";
+  if (v == "off") return 0u;
+  std::optional<uint32_t> ppm;
+  if (v.size() >= 2 && v.back() == '%') {
+    const std::string num = v.substr(0, v.size() - 1);
+    const size_t dot = num.find('.');
+    const std::string whole = num.substr(0, dot);
+    const std::string frac = dot == std::string::npos ? "" : num.substr(dot + 1);
+    auto digits = [](const std::string& x) {
+      return x.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (!whole.empty() && whole.size() <= 3 && digits(whole) && frac.size() <= 4 && digits(frac) &&
+        !(dot != std::string::npos && frac.empty())) {
+      uint32_t f = 0, scale = 1000;
+      for (char c : frac) {
+        f += uint32_t(c - '0') * scale;
+        scale /= 10;
+      }
+      const uint64_t p = uint64_t(std::stoul(whole)) * 10000 + f;
+      if (p > 0 && p <= 1000000) ppm = uint32_t(p);
+    }
+  }
+  if (!ppm)
+    rep.error(d.loc, kw,
+              "option 'reuse-guard' expects a rate above 0% and up to 100% (such as 5% or 0.5%) "
+              "or 'off', got '" +
+                  v + "'");
+  return ppm;
 }
 
 // "addr HOST": an IPv4 or IPv6 address or a host name. As HAProxy, a port
@@ -274,6 +309,10 @@ bool apply_options(const Directive& d, size_t first, const std::string& kw, Mode
       auto n = int_value(d, v, kw, o, -1, 2147483647, rep);
       if (!n) return false;
       sv.max_reuse = static_cast<int>(*n);
+    } else if (o == "reuse-guard") {
+      auto ppm = reuse_guard_value(d, v, kw, rep);
+      if (!ppm) return false;
+      sv.reuse_guard_ppm = *ppm;
     } else if (o == "slowstart") {
       auto ms = duration_value(d, v, kw, o, rep);
       if (!ms) return false;

@@ -48,6 +48,10 @@ struct LogRecord {
   int act_conns = 0, fe_conns = 0, be_conns = 0, srv_conns = 0;
   int retries = 0;
   bool redispatched = false;
+  // %rs (a Hearth addition): how the server connection of the last attempt
+  // was obtained: 'R' reused idle, 'N' new, 'G' new because the server's reuse
+  // guard kept a request that cannot be replayed off idle connections, '-' none.
+  char reuse = '-';
   uint64_t srv_queue = 0, be_queue = 0;
   uint64_t req_counter = 0;  // %rt
   uint64_t log_counter = 0;  // %lc

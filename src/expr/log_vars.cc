@@ -48,6 +48,7 @@ constexpr LogVarDef kVars[] = {
     {"bc", V::kBeConn, false},
     {"sc", V::kSrvConn, false},
     {"rc", V::kRetries, false},
+    {"rs", V::kReuse, false},
     {"sq", V::kSrvQueue, false},
     {"bq", V::kBeQueue, false},
     {"rt", V::kReqCounter, false},
@@ -415,6 +416,9 @@ bool render_log_var(LogVar v, uint8_t opts, const LogRecord& r, std::string* out
     case V::kRetries:
       if (r.redispatched) out->push_back('+');
       append_num(r.retries, out);
+      break;
+    case V::kReuse:
+      out->push_back(r.reuse);
       break;
     case V::kSrvQueue:
       append_num(int64_t(r.srv_queue), out);

@@ -47,6 +47,7 @@ enum class LogVar : uint8_t {
   kBeConn,
   kSrvConn,
   kRetries,
+  kReuse,  // %rs, a Hearth addition
   kSrvQueue,
   kBeQueue,
   kReqCounter,

@@ -65,10 +65,10 @@ bool configure_frontend_log(const config::ProxyConfig& p, bool http, FrontendLog
     log->backend_src =
         log->fmt->uses(expr::LogVar::kBackendIp) || log->fmt->uses(expr::LogVar::kBackendPort);
     using V = expr::LogVar;
-    for (V v : {V::kBytesOut, V::kBytesIn, V::kTermState, V::kActConn, V::kFeConn, V::kBeConn,
-                V::kSrvConn,  V::kRetries, V::kSrvQueue,  V::kBeQueue, V::kTh,     V::kTi,
-                V::kTR,       V::kTq,      V::kTw,        V::kTc,      V::kTr,     V::kTa,
-                V::kTt,       V::kTd,      V::kTu,        V::kUniqueId})
+    for (V v : {V::kBytesOut, V::kBytesIn, V::kTermState, V::kActConn,  V::kFeConn,  V::kBeConn,
+                V::kSrvConn,  V::kRetries, V::kReuse,     V::kSrvQueue, V::kBeQueue, V::kTh,
+                V::kTi,       V::kTR,      V::kTq,        V::kTw,       V::kTc,      V::kTr,
+                V::kTa,       V::kTt,      V::kTd,        V::kTu,       V::kUniqueId})
       log->waits_for_end = log->waits_for_end || log->fmt->uses(v);
   }
   log->logasap = p.logasap;

@@ -72,6 +72,7 @@ void HttpStream::fill_log_record(expr::LogRecord& r) {
   r.srv_conns = srv ? srv->cur_sess.load(std::memory_order_relaxed) : 0;
   r.retries = ss_.retries_done();
   r.redispatched = ss_.redispatched();
+  if (ss_.ready_ms() >= 0) r.reuse = ss_.reused() ? 'R' : ss_.guarded() ? 'G' : 'N';
   r.be_queue = ss_.queue_pos();
   r.req_counter = log_.req_id;
   r.request = log_.req_line;

@@ -1,5 +1,6 @@
 // HttpStream's response analysers: response heads (interim ones forwarded as
 // they come), the response rules, the payload and the server's early close.
+#include "backend/conn_evidence.h"
 #include "net/connection.h"
 #include "stream/access_log.h"
 #include "stream/http_rules.h"
@@ -140,7 +141,7 @@ void HttpStream::response_head_sent() {
     log_.logged = true;
   }
   res.release();
-  if (ss_.reused()) ss_.server()->keepalive.observe_alive(ss_.idle_ms());
+  if (ss_.reused()) backend::note_reuse_answered(*ss_.server(), ss_.idle_ms(), now());
   // The response has begun: a replay is no longer possible.
   req_.replayable = false;
   if (req_.sent > 0) {
@@ -279,11 +280,14 @@ bool HttpStream::run_after_response_rules(http::MsgHead& res) {
 void HttpStream::on_server_gone() {
   if (bmux()->rx_bytes(scb()) == 0) {
     // A reused connection that died before any response byte was closed by
-    // the server after ~idle_ms() of idleness: the same evidence as a close
-    // noticed while idle, and the only kind a busy client produces (its
+    // the server after ~idle_ms() of idleness, or after its served_before()th
+    // request, or for no reason the estimators know: the same evidence as a
+    // close noticed while idle, and the only kind a busy client produces (its
     // requests keep finding connections before their FIN does).
     const bool reused = ss_.reused();
-    if (reused) ss_.server()->keepalive.observe_close(ss_.idle_ms());
+    if (reused)
+      backend::note_conn_death(*ss_.server(), ss_.served_before(), ss_.idle_ms(),
+                               /*in_flight=*/true, now());
     if (reused && try_retry(0, /*reused_race=*/true)) return;
     if (!reused && try_retry(config::kRetryEmptyResponse, false)) return;
   }

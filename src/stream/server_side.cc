@@ -30,6 +30,8 @@ ServerSide::State ServerSide::start(backend::Backend* be, const backend::LbReque
   lb_ = req;
   may_reuse_ = reuse != nullptr;
   if (reuse) reuse_ = *reuse;
+  reuse_.guarded = &guarded_;
+  guarded_ = false;
   retries_left_ = bs().retries;
   return assign(now_ms);
 }
@@ -114,6 +116,7 @@ ServerSide::State ServerSide::granted(backend::Server* s, int64_t now_ms) {
   scb_->app_tasklet = tasklet_;
   reused_ = true;
   idle_ms_ = now_ms - c->idle_since_ms;
+  served_before_ = c->exchanges;
   srv_->counters.local().reused.add();
   backend::note_passive(*srv_, backend::PassiveEvent::kL4Ok);
   ready_ms_ = now_ms;
@@ -123,12 +126,14 @@ ServerSide::State ServerSide::granted(backend::Server* s, int64_t now_ms) {
 
 ServerSide::State ServerSide::connect(int64_t now_ms) {
   reused_ = false;
+  served_before_ = 0;
   state_ = State::kConnecting;
   connect_start_ms_ = now_ms;
   exp_ = deadline_after(now_ms, bs().timeouts.connect);
   backend::ServerTallies& tally = srv_->counters.local();
   tally.conns_opened.add();
   if (!reuse_.idempotent) tally.fresh_non_idempotent.add();
+  if (guarded_ && !reuse_.fresh) tally.guarded.add();
   std::optional<net::Address> dst;
   if (srv_->client_dependent() && client_) {
     if (const Session* sess = Session::of(client_)) dst = sess->dst_addr(client_);

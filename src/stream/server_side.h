@@ -102,6 +102,11 @@ class ServerSide {
   // True if scb()'s connection came from a pool (idle for idle_ms() before).
   bool reused() const { return reused_; }
   int64_t idle_ms() const { return idle_ms_; }
+  // Requests scb()'s connection had served before this one (0: a new one).
+  uint32_t served_before() const { return served_before_; }
+  // The server's reuse guard sent this request (which cannot be replayed)
+  // to a new connection although idle ones were there to reuse.
+  bool guarded() const { return guarded_; }
   // The server of the current or last attempt (for the log and counters).
   backend::Server* server() const { return srv_ ? srv_ : last_srv_; }
   backend::Backend* backend() const { return be_; }
@@ -168,7 +173,9 @@ class ServerSide {
   int retries_left_ = 0;
   int retries_done_ = 0;
   bool reused_ = false;
+  bool guarded_ = false;
   int64_t idle_ms_ = 0;
+  uint32_t served_before_ = 0;
   const char* term_ = "--";
   int64_t slot_ms_ = -1, ready_ms_ = -1, connect_start_ms_ = -1;
   uint32_t queue_pos_ = 0;

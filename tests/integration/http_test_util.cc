@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -315,6 +316,7 @@ class BackendConn {
 };
 
 void BackendConn::run() {
+  std::mt19937 rng(st_.opt.seed * 2654435761u + uint32_t(id_));
   for (int index = 1;; ++index) {
     if (!await_request()) return;
     HttpRequestRecord rec;
@@ -324,7 +326,14 @@ void BackendConn::run() {
       st_.partial.fetch_add(1);
       return;
     }
-    if (index > 1 && st_.opt.on_reuse != HttpBackend::OnReuse::kServe) {
+    const bool dropped = index > 1 && st_.opt.on_reuse != HttpBackend::OnReuse::kServe &&
+                         int(rng() % 100) < st_.opt.reuse_drop_percent;
+    if (st_.opt.serve_limit > 0 && index > st_.opt.serve_limit) {
+      rec.killed = true;
+      st_.record(rec);
+      return;
+    }
+    if (dropped) {
       rec.killed = true;
       st_.record(rec);
       if (st_.opt.on_reuse == HttpBackend::OnReuse::kReset) set_reset_on_close(fd_);

@@ -116,6 +116,14 @@ class HttpBackend {
     // A connection's 2nd and later requests: read completely, then close (FIN)
     // or reset (RST) without answering.
     OnReuse on_reuse = OnReuse::kServe;
+    // With on_reuse: the share of reused requests (in percent) killed that
+    // way, drawn at random (a flaky NAT, a server resetting under load); the
+    // others are served.
+    int reuse_drop_percent = 100;
+    uint32_t seed = 1;  // of the draws (each connection draws from seed and its number)
+    // A silent cap: after this many responses on a connection (0: none), the
+    // next request is read, then the connection closed (FIN) unanswered.
+    int serve_limit = 0;
     bool answer_100 = true;
     std::string body = "ok\n";  // body of the default answer
     uint16_t port = 0;          // listen on this port (0: an ephemeral one)

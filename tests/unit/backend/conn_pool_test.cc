@@ -160,6 +160,9 @@ TEST_F(ConnPoolTest, NeverClosesWhenTheClientLeaves) {
 TEST_F(ConnPoolTest, PrivateConnectionComesFirstUnderEveryPolicy) {
   for (HttpReuse policy : {HttpReuse::kSafe, HttpReuse::kAggressive, HttpReuse::kAlways}) {
     make_pool(policy);
+    // A connection of this server was seen serving 7 requests: a request that
+    // cannot be replayed may be the 7th on `shared` (RequestLimitEstimator).
+    srv_.reqlimit.observe_served(7);
     Connection* shared = parked(5);
     mux::StreamConnector* sc = active(0);
     sc->conn->flags |= net::kConnPrivate;  // a 401 offered NTLM on it
