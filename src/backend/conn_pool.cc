@@ -250,6 +250,13 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
   }
   follow_address();
   bool keep = r.reusable && c->addr_gen == addr_gen_;  // not opened to a former address
+  // Closed by the server right after a response that did not say so: the
+  // same evidence as a close noticed while idle (a cap of requests, most
+  // often), caught before the connection could be parked. Whether it would
+  // have been parked (the idle cap, the fd ratio, a private connection) is
+  // ours to decide, not the server's: it counts either way.
+  if ((keep && !c->reusable()) || r.closed_silently)
+    note_conn_death(*srv_, c->exchanges, 0, /*in_flight=*/false, now_ms);
   if (settings_.reuse == HttpReuse::kNever ||
       (c->flags & (net::kConnPrivate | net::kConnProxyHdr))) {
     keep = keep && r.priv && r.client_keep && settings_.max_conn != 0 &&
@@ -259,10 +266,6 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
     return;
   }
   if (idle_.idle_count() >= srv_->idle_cap() || fds_above_low()) keep = false;
-  // Closed by the server right after a response that did not say so: the
-  // same evidence as a close noticed while idle (a cap of requests, most
-  // often), caught before the connection could be parked.
-  if (keep && !c->reusable()) note_conn_death(*srv_, c->exchanges, 0, /*in_flight=*/false, now_ms);
   if (!sc->mux->detach(sc, keep)) return;
   if (!idle_.add(c, now_ms))
     c->mux->destroy();

@@ -63,6 +63,9 @@ struct ConnRelease {
   bool reusable = false;     // the response allows keep-alive and was read whole
   bool client_keep = false;  // the client connection stays open for more requests
   PrivateConn* priv = nullptr;
+  // The server closed the connection as the response ended without having
+  // announced it (reusable is then false): what a cap of requests does.
+  bool closed_silently = false;
 };
 
 class ConnPool {

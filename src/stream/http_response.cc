@@ -344,6 +344,7 @@ bool HttpStream::forward_response_body() {
       res_.head.release();
       res_.trailers.release();
       // A payload delimited by the close leaves nothing to reuse.
+      res_.server_closed_silently = res_.server_keep && (scb()->flags & kEnd);
       if (bm->has_input(scb()) || (scb()->flags & kEnd)) res_.server_keep = false;
       return true;
     }

@@ -51,7 +51,8 @@ void HttpStream::end_transaction() {
   const bool client_keep = !res_.client_close && !(scf_->flags & kEnd);
   // The server's pool keeps the connection idle if it can carry another
   // exchange (in its lists, or private to this client) or closes it.
-  const backend::ConnRelease done{res_.server_keep, client_keep, &session()->priv};
+  const backend::ConnRelease done{res_.server_keep, client_keep, &session()->priv,
+                                  res_.server_closed_silently};
   ss_.finish(&done, now());
   leave_client(client_keep);
 }

@@ -46,6 +46,9 @@ struct HttpResponseState {
   bool head_done = false;     // the final head was sent to the client
   bool done = false;          // the whole response went to the client's mux
   bool server_keep = false;   // the server connection may be reused afterwards
+  // The server closed the connection right after a response that allowed
+  // keep-alive (its FIN came with the response): evidence of a request cap.
+  bool server_closed_silently = false;
   bool client_close = false;  // this is the client connection's last response
   bool from_server = false;   // a server's response head reached the rules (hrsp per server)
   bool local_close = true;    // a local reply closes the client connection

@@ -9,9 +9,13 @@
 namespace hearth::backend {
 namespace {
 
-// A connection serving `n` requests: each answered, as the pool reports it.
+// A connection serving `n` requests: each answered, as the pool reports it
+// (the 2nd to the nth were reuses, answered).
 void serve(RequestLimitEstimator& e, uint32_t n) {
-  for (uint32_t k = 1; k <= n; ++k) e.observe_served(k);
+  for (uint32_t k = 1; k <= n; ++k) {
+    e.observe_served(k);
+    if (k > 1) e.note_reuse_answered();
+  }
 }
 
 TEST(RequestLimitEstimatorTest, LearnsACapAfterThreeDeathsAtOneCount) {
@@ -192,8 +196,8 @@ TEST(RequestLimitEstimatorTest, RandomDropsRaiseTheDeathsACapNeeds) {
   FakeClock clock;
   RequestLimitEstimator e;
   EXPECT_EQ(e.deaths_needed(), RequestLimitEstimator::kMinDeaths);
-  serve(e, 10);
-  for (int i = 0; i < 40; ++i) e.note_reuse_answered();
+  serve(e, 10);                                         // 9 reuses answered
+  for (int i = 0; i < 31; ++i) e.note_reuse_answered();  // 40 in all
   for (int i = 0; i < 10; ++i) EXPECT_FALSE(e.observe_death(3, clock.now_ms()));
   // p = 10/50: k - 1 >= ln(0.001)/ln(0.2) = 4.3.
   EXPECT_EQ(e.deaths_needed(), 6);
