@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/pool.h"
+
 namespace hearth::app {
 
 FdPlan plan_fds(const config::ProcessConfig& p, int config_maxconn, int maxconn_override,
@@ -26,14 +28,15 @@ FdPlan plan_fds(const config::ProcessConfig& p, int config_maxconn, int maxconn_
 
 bool apply_limits(config::GlobalConfig& g, int maxconn_override, int mem_limit_mb, long extra,
                   std::string* err, std::vector<std::string>* notes) {
-  if (mem_limit_mb > 0) {
-    const rlim_t bytes = rlim_t(mem_limit_mb) * 1048576;
-    rlimit as{bytes, bytes};
-    if (setrlimit(RLIMIT_AS, &as) != 0) {
-      *err = "-m: cannot limit the address space to " + std::to_string(mem_limit_mb) + " MB";
-      return false;
-    }
-  }
+  // -m: the memory pools (connections, streams, buffers: what grows with
+  // traffic) take at most that much from the system; past it, new work is
+  // refused (a connection closed at accept, a stream that cannot get a
+  // buffer ends with its error) and the process goes on. HAProxy also sets
+  // RLIMIT_AS to it; Hearth does not: the address space counts reservations
+  // (glibc's per-thread arenas, thread stacks) that are not memory, and an
+  // allocation it refuses outside the pools ends a C++ process (HAProxy 2.6
+  // with -m 16 does not start either: it crashes).
+  if (mem_limit_mb > 0) BlockPool::set_budget(uint64_t(mem_limit_mb) * 1048576);
   rlimit cur{};
   getrlimit(RLIMIT_NOFILE, &cur);
   const long hard = cur.rlim_max == RLIM_INFINITY ? 1L << 20 : long(cur.rlim_max);

@@ -22,7 +22,8 @@ struct FdPlan {
 FdPlan plan_fds(const config::ProcessConfig& p, int config_maxconn, int maxconn_override,
                 long extra, long hard);
 
-// Applies the plan to RLIMIT_NOFILE and `g.maxconn`, and -m's RLIMIT_AS.
+// Applies the plan to RLIMIT_NOFILE and `g.maxconn`, and -m's budget to the
+// memory pools (BlockPool::set_budget).
 // Returns: false with *err when a limit that strict-limits requires could not
 // be set; warnings (limits lowered to what the system allows) go to *notes.
 bool apply_limits(config::GlobalConfig& g, int maxconn_override, int mem_limit_mb, long extra,

@@ -14,6 +14,10 @@ thread_local int t_thread_index = 0;
 // -dM: the byte every block is filled with when handed out; -1: none. Set
 // once at startup, before any thread runs.
 int g_poison_byte = -1;
+// -m: the bytes the pools may hold from the system (0: no bound), and what
+// they hold now (every pool, every thread).
+uint64_t g_budget = 0;
+std::atomic<uint64_t> g_sys_bytes{0};
 
 std::mutex& registry_mutex() {
   static std::mutex m;
@@ -29,6 +33,20 @@ std::vector<BlockPool*>& registry() {
 int thread_index() { return t_thread_index; }
 
 void BlockPool::set_poison(int byte) { g_poison_byte = byte; }
+void BlockPool::set_budget(uint64_t bytes) { g_budget = bytes; }
+uint64_t BlockPool::system_bytes() { return g_sys_bytes.load(std::memory_order_relaxed); }
+
+void* BlockPool::sys_alloc() {
+  const uint64_t before = g_sys_bytes.fetch_add(size_, std::memory_order_relaxed);
+  void* p = g_budget && before + size_ > g_budget ? nullptr : std::malloc(size_);
+  if (!p) g_sys_bytes.fetch_sub(size_, std::memory_order_relaxed);
+  return p;
+}
+
+void BlockPool::sys_free(void* p) {
+  std::free(p);
+  g_sys_bytes.fetch_sub(size_, std::memory_order_relaxed);
+}
 int BlockPool::poison() { return g_poison_byte; }
 void set_thread_index(int i) {
   t_thread_index = i % kMaxThreads;
@@ -55,7 +73,7 @@ BlockPool::~BlockPool() {
     while (l.head) {
       FreeBlock* b = l.head;
       l.head = b->next;
-      std::free(b);
+      sys_free(b);
     }
   }
 }
@@ -84,7 +102,7 @@ void* BlockPool::get() {
     --l.count;
     p = b;
   } else {
-    p = std::malloc(size_);
+    p = sys_alloc();
     if (!p) {
       note_failure();
       return nullptr;
@@ -102,7 +120,7 @@ void BlockPool::put(void* p) {
   LocalList& l = local_[thread_index()];
   bump(l.used, -1);
   if (l.count >= kLocalCacheMax) {
-    std::free(p);
+    sys_free(p);
     bump(l.allocated, -1);
     return;
   }
@@ -117,7 +135,7 @@ void BlockPool::trim_local() {
   while (l.head) {
     FreeBlock* b = l.head;
     l.head = b->next;
-    std::free(b);
+    sys_free(b);
     bump(l.allocated, -1);
   }
   l.count = 0;

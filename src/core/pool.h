@@ -49,6 +49,13 @@ class BlockPool {
 
   static std::vector<PoolStats> all_stats();
 
+  // -m: every pool together takes at most `bytes` from the system (0: no
+  // bound); past it, get() refuses (a failure, as for a pool's own limit)
+  // until blocks go back to the system. Call before any thread allocates.
+  static void set_budget(uint64_t bytes);
+  // Returns: the bytes all pools hold from the system now.
+  static uint64_t system_bytes();
+
   // -dM: every block get() hands out is first filled with `byte` (0-255);
   // -1 turns this off. Call before any thread allocates.
   static void set_poison(int byte);
@@ -58,6 +65,9 @@ class BlockPool {
  private:
   // Counts a refused allocation (process-wide and on the calling loop).
   void note_failure();
+  // A block from the system: the budget's accounting around malloc/free.
+  void* sys_alloc();
+  void sys_free(void* p);
   struct FreeBlock {
     FreeBlock* next;
   };

@@ -41,11 +41,11 @@ struct HttpResponseState {
   // Payload taken from the server's mux before the response rules ran
   // (http-response wait-for-body; res.body reads it), forwarded first.
   Buffer data;
-  bool data_eom = false;      // `data` ends the payload
-  bool data_broken = false;   // the payload cannot be read further (bad framing, cut short)
-  bool head_done = false;     // the final head was sent to the client
-  bool done = false;          // the whole response went to the client's mux
-  bool server_keep = false;   // the server connection may be reused afterwards
+  bool data_eom = false;     // `data` ends the payload
+  bool data_broken = false;  // the payload cannot be read further (bad framing, cut short)
+  bool head_done = false;    // the final head was sent to the client
+  bool done = false;         // the whole response went to the client's mux
+  bool server_keep = false;  // the server connection may be reused afterwards
   // The server closed the connection right after a response that allowed
   // keep-alive (its FIN came with the response): evidence of a request cap.
   bool server_closed_silently = false;

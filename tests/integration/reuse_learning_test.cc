@@ -130,7 +130,8 @@ TEST(ReuseLearning, SilentRequestCapIsLearned) {
   // Only the first closes taught the cap; a POST lost is one of them.
   EXPECT_LE(killed(backend), kFirstCloses) << stats.dump();
   int killed_posts = 0;
-  for (const HttpRequestRecord& r : backend.requests()) killed_posts += r.killed && r.method == "POST";
+  for (const HttpRequestRecord& r : backend.requests())
+    killed_posts += r.killed && r.method == "POST";
   EXPECT_EQ(o.post_failures, killed_posts);
   std::map<std::string, std::string> st = stats.server();
   ASSERT_TRUE(st.count("learned_max_req")) << stats.dump();

@@ -131,8 +131,7 @@ TEST(RequestLimitEstimatorTest, NonReplayableRequestsStayWithinTheProvenCount) {
   // Idempotent requests explore: a POST may be at most the 3rd request.
   EXPECT_EQ(e.max_unproven_exchanges(clock.now_ms()), 2u);
   e.roll(clock.now_ms());
-  EXPECT_EQ(e.max_unproven_exchanges(clock.now_ms()), 2u)
-      << "the previous interval still counts";
+  EXPECT_EQ(e.max_unproven_exchanges(clock.now_ms()), 2u) << "the previous interval still counts";
   e.roll(clock.now_ms());
   EXPECT_EQ(e.max_unproven_exchanges(clock.now_ms()), UINT32_MAX)
       << "two intervals without idempotent ones";
@@ -196,7 +195,7 @@ TEST(RequestLimitEstimatorTest, RandomDropsRaiseTheDeathsACapNeeds) {
   FakeClock clock;
   RequestLimitEstimator e;
   EXPECT_EQ(e.deaths_needed(), RequestLimitEstimator::kMinDeaths);
-  serve(e, 10);                                         // 9 reuses answered
+  serve(e, 10);                                          // 9 reuses answered
   for (int i = 0; i < 31; ++i) e.note_reuse_answered();  // 40 in all
   for (int i = 0; i < 10; ++i) EXPECT_FALSE(e.observe_death(3, clock.now_ms()));
   // p = 10/50: k - 1 >= ln(0.001)/ln(0.2) = 4.3.

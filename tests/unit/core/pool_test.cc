@@ -91,6 +91,41 @@ TEST(PoolTest, SmallTypesGetAtLeastSixteenBytes) {
   EXPECT_EQ(pool.blocks().block_size(), 16u);
 }
 
+// -m: all pools together hold at most the budget from the system; blocks
+// cached on a free list stay counted (they are still the process's), and a
+// block given back to the system makes room again.
+TEST(PoolTest, BudgetBoundsWhatAllPoolsTakeFromTheSystem) {
+  BlockPool a("test_budget_a", 1000), b("test_budget_b", 3000);
+  const uint64_t base = BlockPool::system_bytes();
+  BlockPool::set_budget(base + 8192);
+  void* a1 = a.get();  // 1008 (rounded to 16)
+  void* b1 = b.get();  // 3008
+  void* b2 = b.get();  // 3008: 7024 in all
+  ASSERT_NE(a1, nullptr);
+  ASSERT_NE(b1, nullptr);
+  ASSERT_NE(b2, nullptr);
+  EXPECT_EQ(b.get(), nullptr) << "7024 + 3008 is past 8192";
+  void* a2 = a.get();  // 8032: still within
+  EXPECT_NE(a2, nullptr);
+  EXPECT_EQ(a.get(), nullptr);
+  EXPECT_EQ(a.stats().failures, 1u);
+  EXPECT_EQ(b.stats().failures, 1u);
+  EXPECT_EQ(BlockPool::system_bytes() - base, 8032u);
+  b.put(b1);  // cached: still counted, and reused by the next get
+  EXPECT_EQ(b.get(), b1);
+  b.put(b1);
+  b.trim_local();  // back to the system: room for one more of a's
+  EXPECT_EQ(BlockPool::system_bytes() - base, 5024u);
+  void* a3 = a.get();
+  EXPECT_NE(a3, nullptr);
+  BlockPool::set_budget(0);
+  for (void* p : {a1, a2, a3}) a.put(p);
+  b.put(b2);
+  a.trim_local();
+  b.trim_local();
+  EXPECT_EQ(BlockPool::system_bytes(), base);
+}
+
 TEST(PoolTest, LimitMakesCreateFailAndCountsFailures) {
   Pool<Widget> pool("test_widget_limit");
   pool.blocks().set_limit(2);
