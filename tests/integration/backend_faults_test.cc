@@ -22,6 +22,7 @@
 #include "support/ports.h"
 #include "support/scripted_server.h"
 #include "support/wait.h"
+#include "tcp_test_util.h"
 
 namespace hearth::test::http {
 namespace {
@@ -70,12 +71,7 @@ Seen through(const std::string& binary, uint16_t be_port,
       "\n  log stdout format raw local0\n  log-format \"L %ST %tsc %B\"\n  default_backend be\n"
       "backend be\n  server s1 127.0.0.1:" +
       std::to_string(be_port) + "\n";
-  HearthOptions o;
-  o.wait_ports = {port};
-  if (!binary.empty()) {
-    o.binary = binary;
-    o.extra_args = {"-db"};
-  }
+  HearthOptions o = tcp::options_for(binary, port);
   HearthProcess p(cfg, o);
   Seen seen;
   if (!p.ready()) {
@@ -245,12 +241,7 @@ KeptAfter two_requests(const std::string& binary, uint16_t be_port) {
       "frontend fe\n  bind 127.0.0.1:" +
       std::to_string(port) +
       "\n  default_backend be\nbackend be\n  server s1 127.0.0.1:" + std::to_string(be_port) + "\n";
-  HearthOptions o;
-  o.wait_ports = {port};
-  if (!binary.empty()) {
-    o.binary = binary;
-    o.extra_args = {"-db"};
-  }
+  HearthOptions o = tcp::options_for(binary, port);
   HearthProcess p(cfg, o);
   KeptAfter k;
   if (!p.ready()) {

@@ -18,6 +18,7 @@
 #include "support/client.h"
 #include "support/ports.h"
 #include "support/wait.h"
+#include "tcp_test_util.h"
 
 namespace hearth::test::http {
 namespace {
@@ -64,13 +65,8 @@ FdRun run(const std::string& binary, uint16_t be_port) {
       "\n  log stdout format raw local0\n  default_backend be\n"
       "backend be\n  server s1 127.0.0.1:" +
       std::to_string(be_port) + "\n";
-  HearthOptions o;
-  o.wait_ports = {port};
+  HearthOptions o = tcp::options_for(binary, port);
   o.nofile = kNofile;
-  if (!binary.empty()) {
-    o.binary = binary;
-    o.extra_args = {"-db"};
-  }
   HearthProcess p(cfg, o);
   FdRun r;
   if (!p.ready()) {
@@ -133,19 +129,15 @@ TEST(FdExhaustion, AcceptPausesLogsOnceAndResumesAsHAProxy) {
 TEST(FdExhaustion, StrictLimitsRefuseAMaxconnTheLimitCannotHold) {
   for (const std::string binary : {"haproxy", ""}) {
     const uint16_t port = free_tcp_port();
-    HearthOptions o;
-    o.wait_ports = {port};
+    HearthOptions o = tcp::options_for(binary, port);
     o.nofile = kNofile;
     o.timeout = milliseconds{3000};
-    if (!binary.empty()) {
-      o.binary = binary;
-      o.extra_args = {"-db"};
-    }
-    HearthProcess p("global\n  maxconn 1000\ndefaults\n  mode http\n  timeout connect 1s\n"
-                    "  timeout client 1s\n  timeout server 1s\n"
-                    "frontend fe\n  bind 127.0.0.1:" +
-                        std::to_string(port) + "\n",
-                    o);
+    HearthProcess p(
+        "global\n  maxconn 1000\ndefaults\n  mode http\n  timeout connect 1s\n"
+        "  timeout client 1s\n  timeout server 1s\n"
+        "frontend fe\n  bind 127.0.0.1:" +
+            std::to_string(port) + "\n",
+        o);
     EXPECT_FALSE(p.ready()) << binary;
     EXPECT_TRUE(p.process().wait_exit(milliseconds{3000}).has_value()) << binary;
     const std::string want =
