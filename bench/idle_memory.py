@@ -3,6 +3,7 @@
 reports the proxy's RSS growth per connection (VmRSS from /proc/PID/status).
 
 usage: idle_memory.py PID PORT [N=5000]
+(100,000: raise the fd limits first; idle_memory.sh sets the proxies' maxconn from N)
 Each connection sends one GET, reads the whole response, then stays open and idle.
 TLS=1 in the environment: the connections are TLS (no certificate check, no
 session reuse: each one a full handshake, as a new client's).
@@ -48,9 +49,11 @@ def one_request(s):
         raise RuntimeError(head[:40])
 
 
-def connect(port):
-    """Returns: a connected socket, wrapped in TLS when TLS=1."""
-    s = socket.create_connection(("127.0.0.1", port))
+def connect(port, i=0):
+    """Returns: a connected socket, wrapped in TLS when TLS=1. Connection i
+    comes from 127.0.0.(1 + i % 16): one source address has about 28,000
+    ephemeral ports toward one destination, 100,000 connections need several."""
+    s = socket.create_connection(("127.0.0.1", port), source_address=(f"127.0.0.{1 + i % 16}", 0))
     if os.environ.get("TLS") == "1":
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False
@@ -72,7 +75,7 @@ def main():
     before = rss_kb(pid)
     conns = []
     for i in range(n):
-        s = connect(port)
+        s = connect(port, i)
         one_request(s)
         conns.append(s)
     time.sleep(1.0)

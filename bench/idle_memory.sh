@@ -2,6 +2,10 @@
 # RSS per idle client keep-alive connection, side by side for HAProxy, nginx and
 # Hearth in one run, each in front of one nginx backend.
 # usage: bench/idle_memory.sh [N=5000]   (run from the repo root after `make release`)
+# N=100000 is the issue #14 figure: the client spreads its connections over
+# 127.0.0.1-16 (ephemeral ports) and every process's fd limit is raised to the hard
+# limit ("no strict-limits": the proxies run with what the machine allows, which on
+# a hard limit of 20,000 is about 19,000 idle connections).
 set -u
 N=${1:-5000}
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
@@ -16,7 +20,8 @@ NG
 cat > $W/proxy.cfg <<CFG
 global
   nbthread 1
-  maxconn 9000
+  maxconn $((N + 4000))
+  no strict-limits
 defaults
   mode http
   timeout connect 2s
@@ -31,7 +36,7 @@ backend be
 CFG
 cat > $W/nginx-proxy.conf <<NG
 worker_processes 1; daemon off; pid $W/px.pid; error_log $W/px.err;
-events { worker_connections 20000; }
+events { worker_connections $((N + 4000)); }
 http { access_log off; keepalive_timeout 60s;
   upstream be { server 127.0.0.1:9101; keepalive 64; }
   server { listen 127.0.0.1:9104; location / { proxy_pass http://be; proxy_http_version 1.1;

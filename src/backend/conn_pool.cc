@@ -257,15 +257,21 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
   // ours to decide, not the server's: it counts either way.
   if ((keep && !c->reusable()) || r.closed_silently)
     note_conn_death(*srv_, c->exchanges, 0, /*in_flight=*/false, now_ms);
+  // The server's shared lists take no more (its recent need, or descriptors
+  // above tune.pool-low-fd-ratio): HAProxy closes the connection then, and
+  // under a crowd of slow clients every keep-alive request pays a connect.
+  // Hearth keeps it for the client that used it, in its session's slot: it
+  // serves that client's next request, goes with the client, and holds no
+  // descriptor beyond the two per connection that maxconn counts.
+  const bool crowded = idle_.idle_count() >= srv_->idle_cap() || fds_above_low();
   if (settings_.reuse == HttpReuse::kNever ||
-      (c->flags & (net::kConnPrivate | net::kConnProxyHdr))) {
+      (c->flags & (net::kConnPrivate | net::kConnProxyHdr)) || (crowded && keep)) {
     keep = keep && r.priv && r.client_keep && settings_.max_conn != 0 &&
            (settings_.max_reuse < 0 || c->exchanges <= uint32_t(settings_.max_reuse)) &&
            !served_learned_limit(c, &srv_->reqlimit);
     if (sc->mux->detach(sc, keep)) r.priv->park(c, srv_, now_ms);
     return;
   }
-  if (idle_.idle_count() >= srv_->idle_cap() || fds_above_low()) keep = false;
   if (!sc->mux->detach(sc, keep)) return;
   if (!idle_.add(c, now_ms))
     c->mux->destroy();

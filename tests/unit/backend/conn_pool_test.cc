@@ -255,11 +255,21 @@ TEST_F(ConnPoolTest, RecentNeedCapsTheIdleCount) {
   const size_t cap = srv_.idle_cap();  // no session seen: only the spares
   EXPECT_EQ(cap, size_t(Server::kIdleSpare));
   std::vector<mux::StreamConnector*> scs;
-  for (size_t i = 0; i <= cap; ++i) scs.push_back(active());
+  for (size_t i = 0; i <= cap + 1; ++i) scs.push_back(active());
   const uint64_t live = Connection::live_count();
-  for (mux::StreamConnector* sc : scs) finish(sc);
+  for (size_t i = 0; i < cap; ++i) finish(scs[i]);
+  EXPECT_EQ(pool_->idle_count(), cap);
+  // Past the cap: a client that goes away leaves nothing behind...
+  finish(scs[cap], /*reusable=*/true, /*client_keep=*/false);
+  EXPECT_EQ(Connection::live_count(), live - 1);
+  // ... and a keep-alive client keeps it in its session's slot, for its own
+  // next request, instead of paying a connect (the shared lists stay capped).
+  Connection* kept = finish(scs[cap + 1]);
   EXPECT_EQ(pool_->idle_count(), cap);
   EXPECT_EQ(Connection::live_count(), live - 1);
+  EXPECT_EQ(priv_.conn_for(&srv_), kept);
+  EXPECT_EQ(pool_->acquire(req(false), now()), kept);
+  kept->mux->destroy();
 }
 
 TEST_F(ConnPoolTest, IdleTimeoutExpiresConnections) {
