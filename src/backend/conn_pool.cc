@@ -263,9 +263,10 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
   // Hearth keeps it for the client that used it, in its session's slot: it
   // serves that client's next request, goes with the client, and holds no
   // descriptor beyond the two per connection that maxconn counts.
-  const bool crowded = idle_.idle_count() >= srv_->idle_cap() || fds_above_low();
-  if (settings_.reuse == HttpReuse::kNever ||
-      (c->flags & (net::kConnPrivate | net::kConnProxyHdr)) || (crowded && keep)) {
+  // (Only looked at for a connection the shared lists could take.)
+  const bool session_only =
+      settings_.reuse == HttpReuse::kNever || (c->flags & (net::kConnPrivate | net::kConnProxyHdr));
+  if (session_only || (keep && (idle_.idle_count() >= srv_->idle_cap() || fds_above_low()))) {
     keep = keep && r.priv && r.client_keep && settings_.max_conn != 0 &&
            (settings_.max_reuse < 0 || c->exchanges <= uint32_t(settings_.max_reuse)) &&
            !served_learned_limit(c, &srv_->reqlimit);

@@ -33,6 +33,7 @@ std::vector<BlockPool*>& registry() {
 int thread_index() { return t_thread_index; }
 
 void BlockPool::set_poison(int byte) { g_poison_byte = byte; }
+int BlockPool::poison() { return g_poison_byte; }
 void BlockPool::set_budget(uint64_t bytes) { g_budget = bytes; }
 uint64_t BlockPool::system_bytes() { return g_sys_bytes.load(std::memory_order_relaxed); }
 
@@ -47,7 +48,7 @@ void BlockPool::sys_free(void* p) {
   std::free(p);
   g_sys_bytes.fetch_sub(size_, std::memory_order_relaxed);
 }
-int BlockPool::poison() { return g_poison_byte; }
+
 void set_thread_index(int i) {
   t_thread_index = i % kMaxThreads;
   detail::t_stat_owner = t_thread_index;  // a worker: the owner of its counter blocks

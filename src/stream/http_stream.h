@@ -150,8 +150,9 @@ class HttpStream : public LiveStream {
   // when that is 0); resume_tarpit answers it as a deny once the time is up.
   void start_tarpit(const config::HttpRule& rule);
   void resume_tarpit();
-  // Returns: true if a reply made by a rule (or a rule-like check) must close
-  // the client connection: its request payload was left unread.
+  // Returns: true if a local reply (a rule's, or an error's: 502, 503, 504)
+  // must close the client connection: it does not keep alive, or its request
+  // payload was left unread.
   bool rule_reply_closes() const;
   void answer_redirect(const config::HttpRule& rule, expr::FetchContext& ctx, bool close);
   void answer_server_redirect(std::string_view prefix);
