@@ -21,7 +21,9 @@ Listener::Listener(EventLoop* loop, int fd, bool owns_fd, AcceptFn on_accept, Ac
       gate_(gate),
       ctx_(ctx),
       xprt_(raw_transport()),
-      retry_(&Listener::retry_cb, this) {
+      retry_(&Listener::retry_cb, this),
+      resume_task_([](Tasklet*, void* self, uint32_t) { static_cast<Listener*>(self)->maybe_resume(); },
+                   this) {
   set_nonblock(fd_);
 }
 
@@ -35,6 +37,7 @@ bool Listener::start(bool exclusive) {
 
 void Listener::stop() {
   loop_->timers().cancel(&retry_);
+  resume_task_.cancel();
   if (fd_ < 0) return;
   if (registered_) loop_->del_fd(fd_);
   registered_ = false;

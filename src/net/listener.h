@@ -54,8 +54,15 @@ class Listener final : public FdHandler {
   // Stops accepting for good (graceful stop) and closes the socket if owned.
   void stop();
   void set_exhausted_hook(AcceptExhausted fn) { on_exhausted_ = fn; }
-  // Called by the owner when a connection ended: resumes if paused.
+  // Resumes if paused and the gate allows (the owner's housekeeping, admin).
   void maybe_resume();
+  // Called by the owner when a connection ended: if paused, maybe_resume()
+  // runs from the loop's run queue, after the teardown that called this has
+  // finished and closed its socket (so an EMFILE pause sees the freed
+  // descriptor, and no accept runs inside another connection's teardown).
+  void resume_soon() {
+    if (paused_) loop_->wake(&resume_task_, kWakeOther);
+  }
   // SIGTTOU: stops polling the socket until resume() (SIGTTIN); the kernel
   // keeps queuing connections meanwhile. Independent of the maxconn pause.
   void suspend();
@@ -122,6 +129,7 @@ class Listener final : public FdHandler {
   uint64_t accepted_ = 0;
   BindInfo* bind_ = nullptr;
   Timer retry_;  // a rate-limited pause: looks again when the rate allows
+  Tasklet resume_task_;  // resume_soon()
 };
 
 }  // namespace hearth::net

@@ -94,7 +94,7 @@ void Frontend::connection_closed() {
   g_conns.fetch_sub(1, std::memory_order_relaxed);
   int t = thread_index();
   if (t < int(listeners_by_thread.size()))
-    for (net::Listener* l : listeners_by_thread[t]) l->maybe_resume();
+    for (net::Listener* l : listeners_by_thread[t]) l->resume_soon();
 }
 
 bool frontend_gate(void* ctx) { return static_cast<Frontend*>(ctx)->may_accept(); }
