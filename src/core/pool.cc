@@ -7,6 +7,17 @@
 #include "core/loop_activity.h"
 #include "core/per_thread.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+// A block on a free list is poisoned: a pointer kept to a freed object is
+// reported by ASan at its first use, as for malloc'ed memory.
+#define HEARTH_POISON_BLOCK(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define HEARTH_UNPOISON_BLOCK(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define HEARTH_POISON_BLOCK(p, n) ((void)(p), (void)(n))
+#define HEARTH_UNPOISON_BLOCK(p, n) ((void)(p), (void)(n))
+#endif
+
 namespace hearth {
 namespace {
 
@@ -73,6 +84,7 @@ BlockPool::~BlockPool() {
   for (auto& l : local_) {
     while (l.head) {
       FreeBlock* b = l.head;
+      HEARTH_UNPOISON_BLOCK(b, size_);
       l.head = b->next;
       sys_free(b);
     }
@@ -99,6 +111,7 @@ void* BlockPool::get() {
   void* p;
   if (l.head) {
     FreeBlock* b = l.head;
+    HEARTH_UNPOISON_BLOCK(b, size_);
     l.head = b->next;
     --l.count;
     p = b;
@@ -129,12 +142,14 @@ void BlockPool::put(void* p) {
   b->next = l.head;
   l.head = b;
   ++l.count;
+  HEARTH_POISON_BLOCK(b, size_);
 }
 
 void BlockPool::trim_local() {
   LocalList& l = local_[thread_index()];
   while (l.head) {
     FreeBlock* b = l.head;
+    HEARTH_UNPOISON_BLOCK(b, size_);
     l.head = b->next;
     sys_free(b);
     bump(l.allocated, -1);
