@@ -6,7 +6,12 @@
 # and the end, the largest seen, and the requests by outcome.
 # usage: tests/soak/soak.sh [MINUTES=30] [BINARY=./build/release/hearth]
 # (ASan: BINARY=./build/asan/hearth; its RSS figures include ASan's shadow.)
+# CHECK=1 (CI): exits 1 if Hearth died or a sanitizer reported anything, if a
+# GET ended other than 200, or if the fds or pooled objects in use at the end
+# exceed those after the first 10 s of load (a leak grows with the requests;
+# the idle connections a busy minute leaves are there by 10 s).
 set -u
+CHECK=${CHECK:-0}
 MIN=${1:-30}
 BIN=${2:-./build/release/hearth}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -44,12 +49,14 @@ read rss0 fds0 used0 < <(sample)
 python3 "$HERE/load.py" $FE $((MIN * 60)) 16 > $W/load.out &
 LP=$!
 max_rss=$rss0 max_fds=$fds0
+fds10= used10=
 while kill -0 $LP 2>/dev/null; do
   sleep 10
   kill -0 $HP 2>/dev/null || { echo "hearth died"; cat $W/hearth.log; break; }
   read rss fds used < <(sample)
   [ "$rss" -gt "$max_rss" ] && max_rss=$rss
   [ "$fds" -gt "$max_fds" ] && max_fds=$fds
+  [ -z "$fds10" ] && fds10=$fds used10=$used
   echo "t=$(date +%T) rss_kb=$rss fds=$fds pooled_in_use=$used" >> $W/samples
 done
 wait $LP
@@ -59,5 +66,22 @@ echo "soak ${MIN} min, $(basename $BIN): rss_kb start=$rss0 end=$rss1 max=$max_r
      "fds start=$fds0 end=$fds1 max=$max_fds | pooled objects in use start=$used0 end=$used1"
 echo "outcomes: $(cat $W/load.out)"
 tail -3 $W/samples
+fail=
+if [ "$CHECK" = 1 ]; then
+  kill -0 $HP 2>/dev/null || fail="$fail hearth-died"
+  # A clean stop, so that LeakSanitizer reports what is left at exit.
+  kill $HP 2>/dev/null; wait $HP 2>/dev/null
+  grep -q "ERROR: AddressSanitizer\|runtime error:\|ERROR: LeakSanitizer" $W/hearth.log && fail="$fail sanitizer"
+  bad_get=$(tr ' ' '\n' < $W/load.out | grep '^GET_' | grep -v '^GET_200=' || true)
+  [ -n "$bad_get" ] && fail="$fail get-failures:$(echo $bad_get | tr ' ' ',')"
+  [ -n "$fds10" ] && [ "$fds1" -gt "$fds10" ] && fail="$fail fds:$fds10->$fds1"
+  [ -n "$used10" ] && [ "$used1" -gt "$used10" ] && fail="$fail pooled:$used10->$used1"
+fi
 kill $HP $BP 2>/dev/null; wait 2>/dev/null
+if [ -n "$fail" ]; then
+  echo "SOAK FAILED:$fail"
+  sed -n '1,60p' $W/hearth.log
+  rm -rf $W
+  exit 1
+fi
 rm -rf $W
