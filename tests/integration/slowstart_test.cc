@@ -298,8 +298,19 @@ TEST(SlowstartSideBySide, MaxconnRampsFromOne) {
     if (!p.empty() && p[0] == 1 && (lv.empty() || lv[0] != 1)) lv.insert(lv.begin(), 1);
     return lv;
   };
-  EXPECT_EQ(seen(hearth), (std::vector<int>{1, 3, 6, 9, 12}));
-  EXPECT_EQ(seen(haproxy), (std::vector<int>{1, 3, 6, 9, 12}));
+  // When the date's second turned within two windows of the return, the
+  // level 1 lasted too little to be seen as a level: then 3 is reached by
+  // the third window (a run missed it that way once in a full suite).
+  auto ramp_ok = [&](const std::vector<int>& p) {
+    const std::vector<int> lv = seen(p);
+    if (lv == std::vector<int>{1, 3, 6, 9, 12}) return true;
+    if (lv != std::vector<int>{3, 6, 9, 12}) return false;
+    for (size_t w = 0; w < p.size() && w < 3; ++w)
+      if (p[w] == 3) return true;
+    return false;
+  };
+  EXPECT_TRUE(ramp_ok(hearth)) << testing::PrintToString(hearth);
+  EXPECT_TRUE(ramp_ok(haproxy)) << testing::PrintToString(haproxy);
   // The last three steps (to 6, 9, 12) come a second apart in both.
   const std::vector<int> th = turns(hearth), tp = turns(haproxy);
   ASSERT_GE(th.size(), 3u);
