@@ -11,12 +11,8 @@ N=${1:-5000}
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 W=$(mktemp -d /tmp/idlemem.XXXX)
 HERE=$(cd "$(dirname "$0")" && pwd)
-cat > $W/backend.conf <<NG
-worker_processes 1; daemon off; pid $W/bk.pid; error_log $W/bk.err;
-events { worker_connections 4096; }
-http { access_log off; keepalive_timeout 60s;
-  server { listen 127.0.0.1:9101; location / { return 200 "hello world\n"; } } }
-NG
+. "$HERE/hello_backend.sh"
+hello_backend_conf $W 9101
 cat > $W/proxy.cfg <<CFG
 global
   nbthread 1
