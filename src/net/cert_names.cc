@@ -1,5 +1,7 @@
 #include "net/cert_names.h"
 
+#include <algorithm>
+
 namespace hearth::net {
 
 std::string normalize_server_name(std::string_view name) {
@@ -24,41 +26,63 @@ std::string_view sni_from_extension(const unsigned char* ext, size_t len) {
   return {};
 }
 
+bool sigalgs_from_extension(const unsigned char* ext, size_t len, bool* rsa, bool* ecdsa) {
+  *rsa = *ecdsa = false;
+  if (len < 2) return false;
+  const size_t n = std::min(len - 2, size_t(ext[0] << 8 | ext[1]));
+  for (size_t i = 0; i + 1 < n; i += 2) {
+    if (ext[2 + i + 1] == 1) *rsa = true;
+    if (ext[2 + i + 1] == 3) *ecdsa = true;
+  }
+  return true;
+}
+
+namespace {
+void push_once(std::vector<int>* v, int index) {
+  for (int i : *v)
+    if (i == index) return;
+  v->push_back(index);
+}
+}  // namespace
+
 void CertNameIndex::add(std::string_view name, int index) {
   const std::string n = normalize_server_name(name);
   if (n.size() > 2 && n.compare(0, 2, "*.") == 0) {
-    for (const Entry& e : wild_)
-      if (e.name == n.substr(2) && e.index == index) return;
-    wild_.push_back({n.substr(2), index});
+    push_once(&wild_[n.substr(2)], index);
     return;
   }
   if (n.empty() || n.find('*') != std::string::npos) return;  // not a usable name
-  for (const Entry& e : exact_)
-    if (e.name == n) return;
-  exact_.push_back({n, index});
+  push_once(&exact_[n], index);
 }
 
 void CertNameIndex::exclude(std::string_view name, int index) {
   const std::string n = normalize_server_name(name);
-  if (!n.empty() && n.find('*') == std::string::npos) excluded_.push_back({n, index});
+  if (!n.empty() && n.find('*') == std::string::npos) excluded_.emplace_back(n, index);
 }
 
 bool CertNameIndex::excluded(const std::string& host, int index) const {
-  for (const Entry& e : excluded_)
-    if (e.index == index && e.name == host) return true;
+  for (const auto& [name, i] : excluded_)
+    if (i == index && name == host) return true;
   return false;
 }
 
-int CertNameIndex::find(std::string_view host) const {
+void CertNameIndex::candidates(std::string_view host, std::vector<int>* exact,
+                               std::vector<int>* wild) const {
+  exact->clear();
+  wild->clear();
   const std::string h = normalize_server_name(host);
-  for (const Entry& e : exact_)
-    if (e.name == h) return e.index;
+  if (auto it = exact_.find(h); it != exact_.end()) *exact = it->second;
   const size_t dot = h.find('.');
-  if (dot == std::string::npos || dot == 0) return -1;
-  const std::string_view parent = std::string_view(h).substr(dot + 1);
-  for (const Entry& e : wild_)
-    if (e.name == parent && !excluded(h, e.index)) return e.index;
-  return -1;
+  if (dot == std::string::npos || dot == 0) return;
+  if (auto it = wild_.find(h.substr(dot + 1)); it != wild_.end())
+    for (int i : it->second)
+      if (!excluded(h, i)) wild->push_back(i);
+}
+
+int CertNameIndex::find(std::string_view host) const {
+  std::vector<int> exact, wild;
+  candidates(host, &exact, &wild);
+  return !exact.empty() ? exact[0] : !wild.empty() ? wild[0] : -1;
 }
 
 }  // namespace hearth::net

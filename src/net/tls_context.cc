@@ -15,45 +15,63 @@
 namespace hearth::net {
 namespace {
 
-// Returns: the DNS names of the subjectAltName, or the CN when there is none,
-// normalized and sorted.
+// Returns: the names a certificate answers for, as HAProxy indexes them: the
+// DNS names of its subjectAltName, then every CN of its subject, normalized.
 std::vector<std::string> cert_names(X509* cert) {
   std::vector<std::string> out;
+  auto text = [](const ASN1_STRING* s) {
+    return normalize_server_name(std::string_view(
+        reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), size_t(ASN1_STRING_length(s))));
+  };
   auto* sans =
       static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); ++i) {
     const GENERAL_NAME* g = sk_GENERAL_NAME_value(sans, i);
-    if (g->type != GEN_DNS) continue;
-    const ASN1_IA5STRING* s = g->d.dNSName;
-    out.push_back(normalize_server_name(std::string_view(
-        reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), size_t(ASN1_STRING_length(s)))));
+    if (g->type == GEN_DNS) out.push_back(text(g->d.dNSName));
   }
   GENERAL_NAMES_free(sans);
-  if (out.empty()) {
-    X509_NAME* subject = X509_get_subject_name(cert);
-    const int at = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
-    if (at >= 0) {
-      ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at));
-      out.push_back(normalize_server_name(std::string_view(
-          reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), size_t(ASN1_STRING_length(s)))));
-    }
-  }
-  std::sort(out.begin(), out.end());
+  X509_NAME* subject = X509_get_subject_name(cert);
+  for (int at = -1; (at = X509_NAME_get_index_by_NID(subject, NID_commonName, at)) >= 0;)
+    out.push_back(text(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at))));
   return out;
 }
 
-// Returns: a bit for the key's algorithm family, so that one context holds at
-// most one certificate per family.
-int key_type_bit(EVP_PKEY* k) {
+// The signature a certificate's key makes, for choosing among the
+// certificates of one name by what the client accepts.
+enum KeySig { kSigRsa = 0, kSigEcdsa = 1, kSigOther = 2 };
+
+KeySig key_sig(EVP_PKEY* k) {
   switch (EVP_PKEY_get_base_id(k)) {
     case EVP_PKEY_RSA:
-      return 1;
+      return kSigRsa;
     case EVP_PKEY_EC:
-      return 2;
-    case EVP_PKEY_DSA:
-      return 4;
+      return kSigEcdsa;
     default:
-      return 8;
+      return kSigOther;
+  }
+}
+
+// What the ClientHello accepts: RSA and/or ECDSA signatures. From the
+// signature_algorithms extension (the signature byte of each pair: 1 RSA,
+// 3 ECDSA); without it (before TLS 1.2), RSA. ECDSA also needs an ECDSA
+// cipher suite among the client's.
+void client_signatures(SSL* ssl, bool* rsa, bool* ecdsa) {
+  *rsa = *ecdsa = false;
+  const unsigned char* ext = nullptr;
+  size_t len = 0;
+  if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_signature_algorithms, &ext, &len) != 1 ||
+      !sigalgs_from_extension(ext, len, rsa, ecdsa))
+    *rsa = true;
+  if (!*ecdsa) return;
+  *ecdsa = false;
+  const unsigned char* ciphers = nullptr;
+  const size_t clen = SSL_client_hello_get0_ciphers(ssl, &ciphers);
+  for (size_t i = 0; i + 1 < clen && !*ecdsa; i += 2) {
+    const SSL_CIPHER* c = SSL_CIPHER_find(ssl, ciphers + i);
+    if (!c) continue;
+    // As HAProxy 2.6: only a TLS 1.2 ECDSA suite counts; TLS 1.3 suites
+    // ("any" authentication) do not, so a TLS 1.3-only client gets RSA.
+    *ecdsa = SSL_CIPHER_get_auth_nid(c) == NID_auth_ecdsa;
   }
 }
 
@@ -164,34 +182,27 @@ bool TlsServerContext::add_cert_file(const std::string& path, const TlsCertEntry
   if (!read_pem(path, &pem, err)) return false;
   std::vector<std::string> names = entry.filters;
   if (names.empty()) names = cert_names(pem.cert);
-  std::sort(names.begin(), names.end());
   const TlsBindSettings* settings = entry.own ? entry.own.get() : &settings_;
-  const int bit = key_type_bit(pem.key);
-  Group* g = nullptr;
-  for (auto& each : groups_)
-    if (each->names == names && each->settings == settings && !(each->key_types & bit))
-      g = each.get();
-  if (!g) {
-    auto fresh = std::make_unique<Group>();
-    fresh->names = names;
-    fresh->settings = settings;
-    fresh->ctx = new_ctx(*settings, fresh.get(), err);
-    if (!fresh->ctx) return false;
-    groups_.push_back(std::move(fresh));
-    g = groups_.back().get();
-    const int idx = int(groups_.size() - 1);
-    for (const std::string& n : names) {
-      if (n.empty() || n[0] != '!')
-        names_.add(n, idx);
-      else
-        names_.exclude(n.substr(1), idx);  // "!*" excludes nothing
-    }
+  // One context per certificate file: several certificates of one name (an
+  // RSA and an ECDSA one) are chosen among in the ClientHello.
+  auto fresh = std::make_unique<Group>();
+  fresh->settings = settings;
+  fresh->sig = key_sig(pem.key);
+  fresh->ctx = new_ctx(*settings, fresh.get(), err);
+  if (!fresh->ctx) return false;
+  groups_.push_back(std::move(fresh));
+  Group* g = groups_.back().get();
+  const int idx = int(groups_.size() - 1);
+  for (const std::string& n : names) {
+    if (n.empty() || n[0] != '!')
+      names_.add(n, idx);
+    else
+      names_.exclude(n.substr(1), idx);  // "!*" excludes nothing
   }
   if (SSL_CTX_use_cert_and_key(g->ctx, pem.cert, pem.key, pem.chain, 1) != 1) {
     *err = "OpenSSL refuses the certificate of '" + path + "': " + openssl_error();
     return false;
   }
-  g->key_types |= bit;
   X509_up_ref(pem.cert);
   STACK_OF(X509)* chain = sk_X509_dup(pem.chain);
   for (int i = 0; i < sk_X509_num(chain); ++i) X509_up_ref(sk_X509_value(chain, i));
@@ -290,6 +301,28 @@ bool TlsServerContext::switch_to(SSL* ssl, const Group& g) const {
          (s.curves.empty() || SSL_set1_groups_list(ssl, s.curves.c_str()) == 1);
 }
 
+// Among the certificates of `host`'s exact name, then of the wildcards that
+// cover it, the first of each key type counts: an ECDSA one if the client
+// accepts ECDSA, else an RSA one if it accepts RSA, else one of another type,
+// else whichever there is (the handshake may then fail, as with HAProxy).
+int TlsServerContext::choose(SSL* ssl, std::string_view host) const {
+  std::vector<int> exact, wild;
+  names_.candidates(host, &exact, &wild);
+  if (exact.empty() && wild.empty()) return -1;
+  int first[3] = {-1, -1, -1};
+  for (const std::vector<int>* tier : {&exact, &wild})
+    for (int i : *tier) {
+      int& slot = first[groups_[size_t(i)]->sig];
+      if (slot < 0) slot = i;
+    }
+  bool rsa = false, ecdsa = false;
+  client_signatures(ssl, &rsa, &ecdsa);
+  if (ecdsa && first[kSigEcdsa] >= 0) return first[kSigEcdsa];
+  if (rsa && first[kSigRsa] >= 0) return first[kSigRsa];
+  if (first[kSigOther] >= 0) return first[kSigOther];
+  return first[kSigEcdsa] >= 0 ? first[kSigEcdsa] : first[kSigRsa];
+}
+
 // Before anything is negotiated: moves the connection to the certificate
 // group of its SNI (exact names, then wildcards), to the default (first)
 // group when none matches, or refuses it under strict-sni.
@@ -302,7 +335,7 @@ int TlsServerContext::on_client_hello(SSL* ssl, int* alert, void* arg) {
   std::string_view host;
   if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext, &len) == 1)
     host = sni_from_extension(ext, len);
-  int idx = host.empty() ? -1 : t->names_.find(host);
+  int idx = host.empty() ? -1 : t->choose(ssl, host);
   if (idx < 0) {
     if (t->settings_.strict_sni) {
       *alert = SSL_AD_UNRECOGNIZED_NAME;

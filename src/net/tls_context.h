@@ -1,9 +1,8 @@
 #pragma once
-// The OpenSSL side of a "bind ... ssl" line: one SSL_CTX per group of
-// certificates that serve the same names with the same settings (an RSA and
-// an ECDSA certificate of the same names share one, and OpenSSL picks by what
-// the client supports), the SNI index over them, and a base context that new
-// connections start on. Built once; read-only afterwards, so every thread
+// The OpenSSL side of a "bind ... ssl" line: one SSL_CTX per certificate
+// file, the SNI index over them (the ClientHello chooses among the
+// certificates of a name by the signatures the client accepts: ECDSA or
+// RSA), and a base context that new connections start on. Built once; read-only afterwards, so every thread
 // shares it.
 #include <openssl/ssl.h>
 
@@ -53,11 +52,11 @@ class TlsServerContext {
   const std::vector<Loaded>& loaded() const { return loaded_; }
 
  private:
+  // One certificate file and its context.
   struct Group {
     SSL_CTX* ctx = nullptr;
-    std::vector<std::string> names;             // normalized, sorted (or the SNI filters)
     const TlsBindSettings* settings = nullptr;  // the bind line's or a crt-list line's
-    int key_types = 0;                          // bit per EVP_PKEY base id family
+    int sig = 0;                                // the key's signature: RSA, ECDSA, other
     std::string alpn_wire;                      // settings->alpn in the ALPN wire format
   };
   TlsServerContext() = default;
@@ -70,6 +69,8 @@ class TlsServerContext {
   // Moves `ssl` to group g: its certificates, and its settings when they are
   // a crt-list line's own. Returns: false if OpenSSL refused a setting.
   bool switch_to(SSL* ssl, const Group& g) const;
+  // Returns: the group that answers `host` for this ClientHello, or -1.
+  int choose(SSL* ssl, std::string_view host) const;
   static int on_client_hello(SSL* ssl, int* alert, void* arg);
   static int on_servername(SSL* ssl, int* alert, void* arg);
   static int on_alpn(SSL* ssl, const unsigned char** out, unsigned char* outlen,

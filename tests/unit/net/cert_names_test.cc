@@ -92,5 +92,39 @@ TEST(CertNames, ServerNameExtension) {
   EXPECT_EQ(sni_from_extension(one, 0), "");
 }
 
+TEST(CertNames, CandidatesKeepEveryGroupOfANameInOrder) {
+  CertNameIndex idx;
+  idx.add("api.example.com", 2);
+  idx.add("API.example.com", 0);  // a second certificate of the name (another key type)
+  idx.add("api.example.com", 2);  // once per group
+  idx.add("*.example.com", 1);
+  idx.add("*.example.com", 3);
+  idx.exclude("api.example.com", 3);
+  std::vector<int> exact, wild;
+  idx.candidates("Api.Example.com.", &exact, &wild);
+  EXPECT_EQ(exact, (std::vector<int>{2, 0}));
+  EXPECT_EQ(wild, (std::vector<int>{1}));  // 3 excludes the name
+  idx.candidates("www.example.com", &exact, &wild);
+  EXPECT_TRUE(exact.empty());
+  EXPECT_EQ(wild, (std::vector<int>{1, 3}));
+  idx.candidates("example.com", &exact, &wild);
+  EXPECT_TRUE(exact.empty() && wild.empty());
+}
+
+TEST(CertNames, SignatureAlgorithmsSayRsaAndEcdsa) {
+  bool rsa = false, ecdsa = false;
+  // ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256 (neither), rsa_pkcs1_sha256
+  const unsigned char both[] = {0, 6, 4, 3, 8, 4, 4, 1};
+  EXPECT_TRUE(sigalgs_from_extension(both, sizeof both, &rsa, &ecdsa));
+  EXPECT_TRUE(rsa && ecdsa);
+  const unsigned char pss[] = {0, 2, 8, 4};
+  EXPECT_TRUE(sigalgs_from_extension(pss, sizeof pss, &rsa, &ecdsa));
+  EXPECT_FALSE(rsa || ecdsa);
+  const unsigned char cut[] = {0, 9, 4, 3};  // longer than the body: what is there counts
+  EXPECT_TRUE(sigalgs_from_extension(cut, sizeof cut, &rsa, &ecdsa));
+  EXPECT_TRUE(ecdsa && !rsa);
+  EXPECT_FALSE(sigalgs_from_extension(cut, 1, &rsa, &ecdsa));
+}
+
 }  // namespace
 }  // namespace hearth::net
