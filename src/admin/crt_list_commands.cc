@@ -6,6 +6,7 @@
 
 #include "admin/ssl_commands.h"
 #include "config/crt_list.h"
+#include "net/cert_store.h"
 
 namespace hearth::admin {
 namespace {
@@ -30,6 +31,12 @@ std::vector<net::TlsCertEntry> entries_of(const std::string& list) {
   return {};
 }
 
+// Returns: a crt-list name as typed, without trailing slashes (as HAProxy).
+std::string list_name(std::string name) {
+  while (!name.empty() && name.back() == '/') name.pop_back();
+  return name;
+}
+
 std::string show(const std::vector<std::string>& w) {
   size_t at = 3;
   const bool numbers = w.size() > at && w[at] == "-n";
@@ -39,9 +46,10 @@ std::string show(const std::vector<std::string>& w) {
     for (const std::string& l : lists()) out += l + "\n";
     return out + "\n";
   }
-  if (!lists().count(w[at])) return "didn't find the specified filename\n\n";
-  std::string out = "# " + w[at] + "\n";
-  for (const net::TlsCertEntry& e : entries_of(w[at])) {
+  const std::string list = list_name(w[at]);
+  if (!lists().count(list)) return "didn't find the specified filename\n\n";
+  std::string out = "# " + list + "\n";
+  for (const net::TlsCertEntry& e : entries_of(list)) {
     config::CrtListLine l;
     l.path = e.path + (numbers ? ":" + std::to_string(e.line) : "");
     l.options = e.options;
@@ -51,18 +59,10 @@ std::string show(const std::vector<std::string>& w) {
   return out + "\n";
 }
 
-// Returns: true if some bind line loaded certificate file `path`.
-bool loaded(const std::string& path) {
-  for (net::TlsBindState* b : net::TlsBindRegistry::instance().all())
-    for (const auto& l : b->current()->loaded())
-      if (l.path == path) return true;
-  return false;
-}
-
 std::string add(const std::vector<std::string>& w, const std::string& payload) {
   const std::string usage = "'add ssl crtlist' expects a filename and a certificate name\n\n";
   if (w.size() < 4 || (w.size() < 5 && payload.empty())) return usage;
-  const std::string& list = w[3];
+  const std::string list = list_name(w[3]);
   config::CrtListLine line;
   if (w.size() >= 5) {
     line.path = w[4];
@@ -75,7 +75,7 @@ std::string add(const std::vector<std::string>& w, const std::string& payload) {
   }
   if (!lists().count(list))
     return "Can't edit the crt-list: crt-list '" + list + "' does not exist!\n\n";
-  if (!loaded(line.path))
+  if (!net::CertStore::instance().contains(line.path))
     return "Can't edit the crt-list: certificate '" + line.path + "' does not exist!\n\n";
   int next_line = 0;
   for (const net::TlsCertEntry& e : entries_of(list)) next_line = std::max(next_line, e.line);
@@ -104,7 +104,7 @@ std::string add(const std::vector<std::string>& w, const std::string& payload) {
 
 std::string del(const std::vector<std::string>& w) {
   if (w.size() < 5) return "'del ssl crtlist' expects a filename and a certificate name\n\n";
-  const std::string& list = w[3];
+  const std::string list = list_name(w[3]);
   std::string cert = w[4];
   int line = 0;
   if (const size_t colon = cert.rfind(':'); colon != std::string::npos) {

@@ -270,6 +270,7 @@ std::string RuntimeApi::help() const {
          "  show ssl cert [[*]FILE]       : certificates loaded, or one's details\n"
          "  set ssl cert FILE <<          : replace a certificate (a transaction, admin)\n"
          "  commit|abort ssl cert FILE    : apply or drop that transaction (admin)\n"
+         "  new|del ssl cert FILE         : add an empty certificate / remove an unused one (admin)\n"
          "  show ssl crt-list [-n] [FILE] : crt-lists, or one's lines\n"
          "  add ssl crt-list FILE CERT|<< : add a line (admin)\n"
          "  del ssl crt-list FILE CERT[:LINE] : delete a line (admin)\n"

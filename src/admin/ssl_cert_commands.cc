@@ -1,12 +1,16 @@
-// show/set/commit/abort ssl cert: certificates replaced without a restart.
-// "set" opens a transaction (one at a time, as in HAProxy) holding the new
-// PEM; "commit" rebuilds the contexts of every bind line that loaded that
-// file and publishes them together: new handshakes get the new certificate,
-// connections already established keep theirs.
-#include <set>
+// show/new/set/commit/abort/del ssl cert: the certificate store
+// (net/cert_store.h) changed without a restart. "set" opens a transaction
+// (one at a time, as in HAProxy) holding the new PEM; "commit" stores it and
+// rebuilds the contexts of every bind line that loaded that file and of
+// every server whose client certificate it is, and publishes them together:
+// new handshakes get the new certificate, connections already established
+// keep theirs.
+#include <optional>
+#include <utility>
 
 #include "admin/ssl_commands.h"
 #include "net/cert_info.h"
+#include "net/cert_store.h"
 
 namespace hearth::admin {
 namespace {
@@ -23,12 +27,19 @@ CertTransaction& transaction() {
   return t;
 }
 
-// Returns: the certificate files every bind line loaded, sorted.
-std::set<std::string> cert_paths() {
-  std::set<std::string> out;
+// Returns: how many bind lines loaded certificate `name`, and how many
+// servers' client sides use it.
+std::pair<int, int> users(const std::string& name) {
+  std::pair<int, int> n{0, 0};
   for (net::TlsBindState* b : net::TlsBindRegistry::instance().all())
-    for (const auto& l : b->current()->loaded()) out.insert(l.path);
-  return out;
+    for (const auto& l : b->current()->loaded())
+      if (l.path == name) {
+        ++n.first;
+        break;
+      }
+  for (net::TlsClientState* c : net::TlsBindRegistry::instance().clients())
+    if (c->settings().crt == name) ++n.second;
+  return n;
 }
 
 // Returns: the answer to "show ssl cert NAME" ("*NAME": the transaction's).
@@ -36,22 +47,27 @@ std::string show_one(const std::string& name) {
   const std::string none =
       "Can't display the certificate: Not found or the certificate is a bundle!\n\n";
   const CertTransaction& t = transaction();
-  const net::TlsServerContext::Loaded* found = nullptr;
-  std::shared_ptr<net::TlsServerContext> keep;
+  net::TlsServerContext::Loaded stored;
+  const net::TlsServerContext::Loaded* found = &stored;
+  std::string status;
   if (name[0] == '*') {
     if (t.path.empty() || name.substr(1) != t.path) return none;
     found = &t.loaded;
+    status = "Unused";
   } else {
-    for (net::TlsBindState* b : net::TlsBindRegistry::instance().all()) {
-      auto ctx = b->current();
-      for (const auto& l : ctx->loaded())
-        if (!found && l.path == name) found = &l, keep = ctx;
-    }
-    if (!found) return none;
+    const std::optional<std::string> pem = net::CertStore::instance().find(name);
+    if (!pem) return none;
+    if (pem->empty()) return "Filename: " + name + "\nStatus: Empty\nOCSP Response Key: \n\n";
+    std::string err;
+    if (!stored.read(name, *pem, &err)) return none;
+    const auto [binds, servers] = users(name);
+    status = binds + servers > 0 ? "Used" : "Unused";
   }
   // HAProxy's last field: Hearth staples no OCSP response, so it is empty.
-  return "Filename: " + name + "\nStatus: " + (name[0] == '*' ? "Unused" : "Used") + "\n" +
-         net::describe_certificate(found->cert, found->chain) + "OCSP Response Key: \n\n";
+  std::string out = "Filename: " + name + "\nStatus: " + status + "\n" +
+                    net::describe_certificate(found->cert, found->chain) + "OCSP Response Key: \n\n";
+  stored.clear();
+  return out;
 }
 
 std::string show(const std::vector<std::string>& w) {
@@ -59,8 +75,31 @@ std::string show(const std::vector<std::string>& w) {
   std::string out;
   if (!transaction().path.empty()) out += "# transaction\n*" + transaction().path + "\n";
   out += "# filename\n";
-  for (const std::string& p : cert_paths()) out += p + "\n";
+  for (const std::string& p : net::CertStore::instance().paths()) out += p + "\n";
   return out + "\n";
+}
+
+// "new ssl cert NAME": an empty entry, filled by set and commit.
+std::string new_cert(const std::vector<std::string>& w) {
+  if (w.size() < 4) return "'new ssl cert' expects a filename\n\n";
+  if (!net::CertStore::instance().create(w[3]))
+    return "Certificate '" + w[3] + "' already exists!\n\n";
+  return "New empty certificate store '" + w[3] + "'!\n\n";
+}
+
+// "del ssl cert NAME": an entry nothing uses.
+std::string del_cert(const std::vector<std::string>& w) {
+  if (w.size() < 4) return "'del ssl cert' expects a certificate name\n\n";
+  const std::string& name = w[3];
+  const std::string cant = "Can't remove the certificate: ";
+  if (transaction().path == name)
+    return cant + "ongoing transaction for the certificate '" + name + "'\n\n";
+  if (!net::CertStore::instance().contains(name))
+    return cant + "certificate '" + name + "' doesn't exist!\n\n\n";
+  const auto [binds, servers] = users(name);
+  if (binds + servers > 0) return cant + "certificate '" + name + "' in use, can't be deleted!\n\n\n";
+  net::CertStore::instance().set(name, std::nullopt);
+  return "Certificate '" + name + "' deleted!\n\n";
 }
 
 std::string set(const std::vector<std::string>& w, const std::string& payload) {
@@ -72,7 +111,7 @@ std::string set(const std::vector<std::string>& w, const std::string& payload) {
   if (!t.path.empty() && t.path != name)
     return "The ongoing transaction is about '" + t.path + "' but you are trying to set '" + name +
            "'\n" + cant;
-  if (!cert_paths().count(name))
+  if (!net::CertStore::instance().contains(name))
     return "Can't replace a certificate which is not referenced by the configuration!\n" + cant;
   net::TlsServerContext::Loaded fresh;
   std::string err;
@@ -97,10 +136,26 @@ std::string commit(const std::vector<std::string>& w) {
   if (t.path != name)
     return "The ongoing transaction is about '" + t.path + "' but you are trying to set '" + name +
            "'\n" + cant;
-  net::TlsBindRegistry& reg = net::TlsBindRegistry::instance();
-  const std::optional<std::string> before = reg.replaced_pem(name);
-  reg.set_replaced_pem(name, t.pem);
+  net::CertStore& store = net::CertStore::instance();
+  const std::optional<std::string> before = store.find(name);
+  store.set(name, t.pem);
   std::string err;
+  // The servers' client sides first, published only once every bind line's
+  // context is built too.
+  struct NextClient {
+    net::TlsClientState* client;
+    std::shared_ptr<net::TlsClientContext> ctx;
+  };
+  std::vector<NextClient> clients;
+  for (net::TlsClientState* c : net::TlsBindRegistry::instance().clients()) {
+    if (c->settings().crt != name) continue;
+    std::shared_ptr<net::TlsClientContext> ctx = net::TlsClientContext::build(c->settings(), &err);
+    if (!ctx) {
+      store.set(name, before);
+      return "Committing " + name + "\n" + err + "\n" + cant;
+    }
+    clients.push_back({c, std::move(ctx)});
+  }
   const int n = rebuild_tls_binds(
       [&](net::TlsBindState& b, net::TlsBindSettings&) {
         for (const auto& l : b.current()->loaded())
@@ -109,13 +164,14 @@ std::string commit(const std::vector<std::string>& w) {
       },
       &err);
   if (n < 0) {
-    reg.set_replaced_pem(name, before);
+    store.set(name, before);
     return "Committing " + name + "\n" + err + "\n" + cant;
   }
+  for (NextClient& c : clients) c.client->publish(std::move(c.ctx));
   t.loaded.clear();
   t.path.clear();
   t.pem.clear();
-  return "Committing " + name + std::string(size_t(n), '.') + "\nSuccess!\n\n";
+  return "Committing " + name + std::string(size_t(n) + clients.size(), '.') + "\nSuccess!\n\n";
 }
 
 std::string abort_tx(const std::vector<std::string>& w) {
@@ -160,8 +216,11 @@ std::string cli_ssl_cert_command(const std::vector<std::string>& w, const std::s
                                  bool admin) {
   if (w.size() < 3 || w[1] != "ssl" || w[2] != "cert") return "";
   if (w[0] == "show") return show(w);
-  if (w[0] != "set" && w[0] != "commit" && w[0] != "abort") return "";
+  if (w[0] != "set" && w[0] != "commit" && w[0] != "abort" && w[0] != "new" && w[0] != "del")
+    return "";
   if (!admin) return "Permission denied\n\n";
+  if (w[0] == "new") return new_cert(w);
+  if (w[0] == "del") return del_cert(w);
   if (w[0] == "set") return set(w, payload);
   if (w[0] == "commit") return commit(w);
   return abort_tx(w);

@@ -12,8 +12,9 @@ namespace hearth::admin {
 
 // "show tls-keys [ID|FILE|*]", "set ssl tls-key ID|FILE KEY" (tls_key_commands.cc).
 std::string cli_tls_key_command(const std::vector<std::string>& w, bool admin);
-// "show ssl cert [NAME]", "set ssl cert NAME <<", "commit ssl cert NAME",
-// "abort ssl cert NAME" (ssl_cert_commands.cc).
+// "show ssl cert [NAME]", "new ssl cert NAME", "set ssl cert NAME <<",
+// "commit ssl cert NAME", "abort ssl cert NAME", "del ssl cert NAME"
+// (ssl_cert_commands.cc).
 std::string cli_ssl_cert_command(const std::vector<std::string>& w, const std::string& payload,
                                  bool admin);
 // "show ssl crt-list [-n] [FILE]", "add ssl crt-list FILE CERT|<<",

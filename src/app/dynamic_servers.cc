@@ -11,8 +11,10 @@
 #include "backend/health_check.h"
 #include "backend/server_state_lock.h"
 #include "backend/server_track.h"
+#include "config/address.h"
 #include "config/dynamic_server.h"
 #include "core/clock.h"
+#include "net/tls_transport.h"
 
 namespace hearth::app {
 namespace {
@@ -30,7 +32,10 @@ std::string bare(const std::string& error) {
   return at == std::string::npos ? error : error.substr(at + tag.size());
 }
 
+// Returns: true if `address` needs no resolution: an IP, none at all, or a
+// UNIX socket.
 bool is_ip(const std::string& address) {
+  if (config::check_unix_address(address)) return true;
   std::string h = address.substr(0, address.rfind(':'));
   if (h.size() > 1 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
   unsigned char buf[16];
@@ -215,6 +220,9 @@ std::string DynamicServers::del(backend::Backend& be, backend::Server& s) {
   });
   if (!done) return "Could not pause the worker threads; the server was not deleted.\n";
   if (refused) return refused;
+  // Its client certificate is no longer in use ("show ssl cert": Unused).
+  net::tls_forget_client(s.tls_xprt.get());
+  net::tls_forget_client(s.check_tls_xprt.get());
   // Its checks end on their own threads; their objects stay with the runtime.
   for (backend::HealthCheck* hc : {s.check, s.agent})
     if (hc) on_worker(hc->thread(), [hc] { hc->stop(); });

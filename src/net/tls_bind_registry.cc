@@ -40,19 +40,19 @@ std::vector<TlsBindState*> TlsBindRegistry::all() const {
   return binds_;
 }
 
-std::optional<std::string> TlsBindRegistry::replaced_pem(const std::string& path) const {
+void TlsBindRegistry::add_client(TlsClientState* c) {
   std::lock_guard<std::mutex> g(mu_);
-  auto it = pems_.find(path);
-  if (it == pems_.end()) return std::nullopt;
-  return it->second;
+  clients_.push_back(c);
 }
 
-void TlsBindRegistry::set_replaced_pem(const std::string& path, std::optional<std::string> pem) {
+void TlsBindRegistry::remove_client(TlsClientState* c) {
   std::lock_guard<std::mutex> g(mu_);
-  if (pem)
-    pems_[path] = std::move(*pem);
-  else
-    pems_.erase(path);
+  clients_.erase(std::remove(clients_.begin(), clients_.end(), c), clients_.end());
+}
+
+std::vector<TlsClientState*> TlsBindRegistry::clients() const {
+  std::lock_guard<std::mutex> g(mu_);
+  return clients_;
 }
 
 }  // namespace hearth::net

@@ -4,9 +4,8 @@
 // A line's context can be rebuilt at runtime (a certificate replaced through
 // the CLI, a crt-list edited) and published at once: handshakes that already
 // started keep the context they began with (each connection holds a
-// reference), new ones take the new one. Certificates replaced at runtime
-// live in the store below, which loading reads before the file system; a
-// reload reads the files again.
+// reference), new ones take the new one. The same holds for the servers'
+// TLS client sides. Certificates live in net/cert_store.h.
 #include <atomic>
 #include <functional>
 #include <map>
@@ -16,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "net/tls_client_context.h"
 #include "net/tls_context.h"
 #include "net/tls_settings.h"
 #include "net/tls_ticket_keys.h"
@@ -57,6 +57,25 @@ class TlsBindState {
   TlsBindOrigin origin_;
 };
 
+// The connecting side of a server line (and of its checks, or a peers
+// link): its settings and the context new connections start on, replaced
+// when its client certificate is committed through the runtime API.
+// Connections keep the context they started with.
+class TlsClientState {
+ public:
+  TlsClientState(TlsClientSettings s, std::shared_ptr<TlsClientContext> ctx)
+      : settings_(std::move(s)) {
+    ctx_.store(std::move(ctx));
+  }
+  std::shared_ptr<TlsClientContext> current() const { return ctx_.load(); }
+  const TlsClientSettings& settings() const { return settings_; }
+  void publish(std::shared_ptr<TlsClientContext> ctx) { ctx_.store(std::move(ctx)); }
+
+ private:
+  std::atomic<std::shared_ptr<TlsClientContext>> ctx_;
+  const TlsClientSettings settings_;
+};
+
 class TlsBindRegistry {
  public:
   static TlsBindRegistry& instance();
@@ -65,15 +84,15 @@ class TlsBindRegistry {
   // Returns: the bind lines in the order they were built.
   std::vector<TlsBindState*> all() const;
 
-  // The PEM text that replaced certificate `path` at runtime, if any.
-  std::optional<std::string> replaced_pem(const std::string& path) const;
-  // Sets (or, with nullopt, forgets) the PEM text that replaces `path`.
-  void set_replaced_pem(const std::string& path, std::optional<std::string> pem);
+  void add_client(TlsClientState* c);
+  void remove_client(TlsClientState* c);
+  // Returns: the servers' TLS client sides, in the order they were built.
+  std::vector<TlsClientState*> clients() const;
 
  private:
   mutable std::mutex mu_;
   std::vector<TlsBindState*> binds_;
-  std::map<std::string, std::string> pems_;
+  std::vector<TlsClientState*> clients_;
 };
 
 }  // namespace hearth::net

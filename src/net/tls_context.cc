@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "net/cert_store.h"
 #include "net/tls_pem.h"
 #include "net/tls_stats.h"
 
@@ -137,6 +138,13 @@ std::unique_ptr<TlsServerContext> TlsServerContext::build(const TlsBindSettings&
   if (!t->base_) return nullptr;
   for (const TlsCertEntry& e : t->settings_.certs) {
     struct stat st;
+    if (CertStore::instance().contains(e.path)) {  // loaded, or made at runtime
+      if (!t->add_cert_file(e.path, e, err)) {
+        if (!e.origin().empty()) *err = "crt-list " + e.origin() + ": " + *err;
+        return nullptr;
+      }
+      continue;
+    }
     if (stat(e.path.c_str(), &st) != 0) {
       *err = (e.origin().empty() ? "" : "crt-list " + e.origin() + ": ") +
              "cannot open certificate '" + e.path + "': " + std::strerror(errno);

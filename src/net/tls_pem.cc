@@ -8,7 +8,7 @@
 #include <cstring>
 #include <optional>
 
-#include "net/tls_bind_registry.h"
+#include "net/cert_store.h"
 #include "net/tls_settings.h"
 
 namespace hearth::net {
@@ -46,13 +46,16 @@ Pem::~Pem() {
 }
 
 bool read_pem(const std::string& path, Pem* p, std::string* err, const std::string* text) {
-  std::optional<std::string> replaced;
-  if (!text) replaced = TlsBindRegistry::instance().replaced_pem(path);
-  if (replaced) text = &*replaced;
-  BIO* b =
-      text ? BIO_new_mem_buf(text->data(), int(text->size())) : BIO_new_file(path.c_str(), "r");
+  std::optional<std::string> stored;
+  bool from_file = false;
+  if (!text) {
+    stored = CertStore::instance().pem(path, err, &from_file);
+    if (!stored) return false;
+    text = &*stored;
+  }
+  BIO* b = BIO_new_mem_buf(text->data(), int(text->size()));
   if (!b) {
-    *err = "cannot open certificate file '" + path + "': " + std::strerror(errno);
+    *err = "out of memory reading certificate '" + path + "'";
     ERR_clear_error();
     return false;
   }
@@ -83,6 +86,7 @@ bool read_pem(const std::string& path, Pem* p, std::string* err, const std::stri
     *err = "the private key of '" + path + "' does not match its certificate";
     return false;
   }
+  if (from_file) CertStore::instance().keep(path, *text);
   return true;
 }
 

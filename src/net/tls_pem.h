@@ -26,9 +26,9 @@ struct Pem {
 
 // Reads certificate file `path`: the first certificate, the chain after it,
 // the key (here or in PATH.key) and any DH parameters. A passphrase is never
-// asked for. `text` is the PEM to read instead of the file's (nullptr: the
-// certificate replaced through the CLI, "set ssl cert", if any, else the
-// file). Returns: false with *err saying what is missing or wrong.
+// asked for. `text` is the PEM to read (nullptr: the certificate store's,
+// net/cert_store.h, else the file's, which a good read then stores).
+// Returns: false with *err saying what is missing or wrong.
 bool read_pem(const std::string& path, Pem* p, std::string* err, const std::string* text = nullptr);
 
 // Sets what every context shares: no compression, no renegotiation,

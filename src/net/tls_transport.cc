@@ -22,9 +22,11 @@ namespace {
 // A connection's TLS state (Connection::xprt_ctx).
 struct TlsConn {
   SSL* ssl = nullptr;
-  // An accepted connection: the context ssl was made from (kept while it
-  // lives, a context replaced at runtime included). Null toward servers.
+  // The context ssl was made from, kept while the connection lives (a
+  // context replaced at runtime included): an accepted connection's, or
+  // (cctx) a server connection's.
   std::shared_ptr<TlsServerContext> ctx;
+  std::shared_ptr<TlsClientContext> cctx;
   uint32_t hs_wants = 0;          // what a pending handshake waits for
   bool read_wants_write = false;  // the last read stopped on a blocked write
   bool write_wants_read = false;  // the last write stopped on an empty socket
@@ -125,12 +127,19 @@ class TlsTransport final : public Transport {
   explicit TlsTransport(std::unique_ptr<TlsBindState> state) : server_(std::move(state)) {
     TlsBindRegistry::instance().add(server_.get());
   }
-  explicit TlsTransport(std::unique_ptr<TlsClientContext> ctx) : client_(std::move(ctx)) {}
+  // A server's client side: in the registry too.
+  explicit TlsTransport(std::unique_ptr<TlsClientState> state) : client_(std::move(state)) {
+    TlsBindRegistry::instance().add_client(client_.get());
+  }
   ~TlsTransport() override {
     if (server_) TlsBindRegistry::instance().remove(server_.get());
+    if (client_) TlsBindRegistry::instance().remove_client(client_.get());
   }
   const char* name() const override { return "ssl"; }
-  const TlsClientContext* client() const { return client_.get(); }
+  bool connecting() const { return client_ != nullptr; }
+  void forget_client() {
+    if (client_) TlsBindRegistry::instance().remove_client(client_.get());
+  }
 
   bool start(Connection* c) override {
     TlsConn* t = tls_pool().create();
@@ -140,12 +149,13 @@ class TlsTransport final : public Transport {
       t->ssl = t->ctx->new_ssl();
       if (t->ssl) watch_client_hello(t->ssl);
     } else {
-      t->ssl = client_->new_ssl();
+      t->cctx = client_->current();
+      t->ssl = t->cctx->new_ssl();
     }
     BIO* bio = t->ssl ? new_connection_bio(c) : nullptr;
     if (!bio) {
       if (t->ssl) SSL_free(t->ssl);
-      tls_pool().destroy(t);
+      tls_pool().destroy(t);  // drops the contexts it held
       ERR_clear_error();
       return false;
     }
@@ -186,6 +196,7 @@ class TlsTransport final : public Transport {
     }
     SSL_free(t->ssl);
     t->ctx.reset();
+    t->cctx.reset();
     tls_pool().destroy(t);
     c->xprt_ctx = nullptr;
     note_tls_conn_end();
@@ -404,7 +415,7 @@ class TlsTransport final : public Transport {
   }
 
   std::unique_ptr<TlsBindState> server_;  // accepting: the bind line's published context
-  std::unique_ptr<TlsClientContext> client_;
+  std::unique_ptr<TlsClientState> client_;
 };
 
 }  // namespace
@@ -472,22 +483,26 @@ std::unique_ptr<Transport> make_tls_server_transport(const TlsBindSettings& s, s
 }
 
 std::unique_ptr<Transport> make_tls_client_transport(const TlsClientSettings& s, std::string* err) {
-  auto ctx = TlsClientContext::build(s, err);
+  std::shared_ptr<TlsClientContext> ctx = TlsClientContext::build(s, err);
   if (!ctx) return nullptr;
-  return std::make_unique<TlsTransport>(std::move(ctx));
+  return std::make_unique<TlsTransport>(std::make_unique<TlsClientState>(s, std::move(ctx)));
+}
+
+void tls_forget_client(Transport* x) {
+  if (auto* t = dynamic_cast<TlsTransport*>(x)) t->forget_client();
 }
 
 bool tls_client_prepare(Connection* c, std::string_view sni) {
   const auto* x = dynamic_cast<const TlsTransport*>(c->xprt);
-  if (!x || !x->client()) return true;
-  if (x->client()->prepare(state(c)->ssl, sni)) return true;
+  if (!x || !x->connecting()) return true;
+  if (state(c)->cctx->prepare(state(c)->ssl, sni)) return true;
   ERR_clear_error();
   return false;
 }
 
 bool tls_client_set_alpn(Connection* c, const std::vector<std::string>& protos) {
   const auto* x = dynamic_cast<const TlsTransport*>(c->xprt);
-  if (!x || !x->client()) return true;
+  if (!x || !x->connecting()) return true;
   const std::string wire = alpn_wire(protos);
   // The one OpenSSL call that returns 0 on success.
   if (SSL_set_alpn_protos(state(c)->ssl, reinterpret_cast<const unsigned char*>(wire.data()),

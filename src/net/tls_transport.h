@@ -49,6 +49,10 @@ std::unique_ptr<Transport> make_tls_server_transport(const TlsBindSettings& s, s
 // Builds the client-side TLS transport of a server. Returns: nullptr with
 // *err set (which file or setting was refused, and why).
 std::unique_ptr<Transport> make_tls_client_transport(const TlsClientSettings& s, std::string* err);
+// Takes the client side of `x` (a transport of make_tls_client_transport, or
+// anything else: a no-op) out of the runtime API's view: a deleted server's,
+// whose transport stays allocated while connections may still use it.
+void tls_forget_client(Transport* x);
 
 // Sets up an outgoing TLS connection before its handshake starts: the server
 // name `sni` ("": none), the name its certificate is checked against, and

@@ -276,6 +276,45 @@ TEST(DynamicServerVsHAProxy, NoDeletionWhileASessionIsOnIt) {
   EXPECT_EQ(busy(""), theirs);
 }
 
+// A dynamic server at a UNIX socket path is used as it is (no resolution).
+std::vector<std::string> unix_server(const std::string& binary) {
+  HttpBackend::Options o1;
+  o1.body = "s1";
+  HttpBackend b1(o1);
+  TempDir dir;
+  const std::string sock = dir.file("s.sock"), path = dir.file("u.sock");
+  const uint16_t fe = free_tcp_port();
+  const std::string cfg = "global\n  stats socket " + sock +
+                          " level admin\n"
+                          "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
+                          "  timeout server 5s\n"
+                          "frontend fe\n  bind 127.0.0.1:" +
+                          std::to_string(fe) +
+                          "\n  default_backend test\n"
+                          "backend test\n  server s1 127.0.0.1:" +
+                          std::to_string(b1.port()) +
+                          "\nlisten u\n  bind " + path +
+                          "\n  http-request return status 200 content-type text/plain string unix\n";
+  HearthOptions opt = options_for(binary);
+  opt.wait_ports = {fe};
+  HearthProcess h(cfg, opt);
+  EXPECT_TRUE(h.ready()) << binary << ": " << h.describe();
+  if (!h.ready()) return {};
+  std::vector<std::string> out;
+  out.push_back(raw(sock, "add server test/u " + path));
+  out.push_back(raw(sock, "disable server test/s1"));
+  out.push_back(raw(sock, "enable server test/u"));
+  out.push_back(get(fe));
+  return out;
+}
+
+TEST(DynamicServerVsHAProxy, UnixSocketServer) {
+  const std::vector<std::string> theirs = unix_server("haproxy");
+  ASSERT_EQ(theirs.size(), 4u);
+  EXPECT_EQ(theirs[3], "unix");
+  EXPECT_EQ(unix_server(""), theirs);
+}
+
 // A dynamic server in a backend with dynamic cookies gets none in HAProxy
 // 2.6 (its responses clear the client's cookie): the same in Hearth.
 std::string dynamic_cookie(const std::string& binary) {
