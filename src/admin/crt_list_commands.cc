@@ -75,7 +75,7 @@ std::string add(const std::vector<std::string>& w, const std::string& payload) {
   }
   if (!lists().count(list))
     return "Can't edit the crt-list: crt-list '" + list + "' does not exist!\n\n";
-  if (!net::CertStore::instance().contains(line.path))
+  if (!net::PemStore::certs().contains(line.path))
     return "Can't edit the crt-list: certificate '" + line.path + "' does not exist!\n\n";
   int next_line = 0;
   for (const net::TlsCertEntry& e : entries_of(list)) next_line = std::max(next_line, e.line);

@@ -192,6 +192,7 @@ std::string RuntimeApi::execute(const std::string& line, CliSession& session) {
   if (std::string out = cli_server_state_command(w, backends_, admin); !out.empty()) return out;
   if (std::string out = cli_tls_key_command(w, admin); !out.empty()) return out;
   if (std::string out = cli_ssl_cert_command(w, session.payload, admin); !out.empty()) return out;
+  if (std::string out = cli_ca_file_command(w, session.payload, admin); !out.empty()) return out;
   if (std::string out = cli_crt_list_command(w, session.payload, admin); !out.empty()) return out;
   if (std::string out = cli_table_command(w, admin); !out.empty()) return out;
   if (std::string out = cli_peers_command(w, on_threads_); !out.empty()) return out;
@@ -271,6 +272,8 @@ std::string RuntimeApi::help() const {
          "  set ssl cert FILE <<          : replace a certificate (a transaction, admin)\n"
          "  commit|abort ssl cert FILE    : apply or drop that transaction (admin)\n"
          "  new|del ssl cert FILE         : add an empty certificate / remove an unused one (admin)\n"
+         "  show ssl ca-file|crl-file [[*]FILE[:N]] : CA / CRL files, or one's contents\n"
+         "  new|set|commit|abort|del ssl ca-file|crl-file FILE : as for certificates (admin)\n"
          "  show ssl crt-list [-n] [FILE] : crt-lists, or one's lines\n"
          "  add ssl crt-list FILE CERT|<< : add a line (admin)\n"
          "  del ssl crt-list FILE CERT[:LINE] : delete a line (admin)\n"

@@ -55,7 +55,7 @@ std::string show_one(const std::string& name) {
     found = &t.loaded;
     status = "Unused";
   } else {
-    const std::optional<std::string> pem = net::CertStore::instance().find(name);
+    const std::optional<std::string> pem = net::PemStore::certs().find(name);
     if (!pem) return none;
     if (pem->empty()) return "Filename: " + name + "\nStatus: Empty\nOCSP Response Key: \n\n";
     std::string err;
@@ -75,14 +75,14 @@ std::string show(const std::vector<std::string>& w) {
   std::string out;
   if (!transaction().path.empty()) out += "# transaction\n*" + transaction().path + "\n";
   out += "# filename\n";
-  for (const std::string& p : net::CertStore::instance().paths()) out += p + "\n";
+  for (const std::string& p : net::PemStore::certs().paths()) out += p + "\n";
   return out + "\n";
 }
 
 // "new ssl cert NAME": an empty entry, filled by set and commit.
 std::string new_cert(const std::vector<std::string>& w) {
   if (w.size() < 4) return "'new ssl cert' expects a filename\n\n";
-  if (!net::CertStore::instance().create(w[3]))
+  if (!net::PemStore::certs().create(w[3]))
     return "Certificate '" + w[3] + "' already exists!\n\n";
   return "New empty certificate store '" + w[3] + "'!\n\n";
 }
@@ -94,11 +94,11 @@ std::string del_cert(const std::vector<std::string>& w) {
   const std::string cant = "Can't remove the certificate: ";
   if (transaction().path == name)
     return cant + "ongoing transaction for the certificate '" + name + "'\n\n";
-  if (!net::CertStore::instance().contains(name))
+  if (!net::PemStore::certs().contains(name))
     return cant + "certificate '" + name + "' doesn't exist!\n\n\n";
   const auto [binds, servers] = users(name);
   if (binds + servers > 0) return cant + "certificate '" + name + "' in use, can't be deleted!\n\n\n";
-  net::CertStore::instance().set(name, std::nullopt);
+  net::PemStore::certs().set(name, std::nullopt);
   return "Certificate '" + name + "' deleted!\n\n";
 }
 
@@ -111,7 +111,7 @@ std::string set(const std::vector<std::string>& w, const std::string& payload) {
   if (!t.path.empty() && t.path != name)
     return "The ongoing transaction is about '" + t.path + "' but you are trying to set '" + name +
            "'\n" + cant;
-  if (!net::CertStore::instance().contains(name))
+  if (!net::PemStore::certs().contains(name))
     return "Can't replace a certificate which is not referenced by the configuration!\n" + cant;
   net::TlsServerContext::Loaded fresh;
   std::string err;
@@ -136,7 +136,7 @@ std::string commit(const std::vector<std::string>& w) {
   if (t.path != name)
     return "The ongoing transaction is about '" + t.path + "' but you are trying to set '" + name +
            "'\n" + cant;
-  net::CertStore& store = net::CertStore::instance();
+  net::PemStore& store = net::PemStore::certs();
   const std::optional<std::string> before = store.find(name);
   store.set(name, t.pem);
   std::string err;

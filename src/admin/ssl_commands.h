@@ -17,6 +17,9 @@ std::string cli_tls_key_command(const std::vector<std::string>& w, bool admin);
 // (ssl_cert_commands.cc).
 std::string cli_ssl_cert_command(const std::vector<std::string>& w, const std::string& payload,
                                  bool admin);
+// "show|new|set|commit|abort|del ssl ca-file|crl-file ..." (ca_file_commands.cc).
+std::string cli_ca_file_command(const std::vector<std::string>& w, const std::string& payload,
+                                bool admin);
 // "show ssl crt-list [-n] [FILE]", "add ssl crt-list FILE CERT|<<",
 // "del ssl crt-list FILE CERT[:LINE]" (crt_list_commands.cc).
 std::string cli_crt_list_command(const std::vector<std::string>& w, const std::string& payload,

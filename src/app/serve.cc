@@ -33,6 +33,7 @@
 #include "core/pool.h"
 #include "expr/sample.h"
 #include "mux/mux.h"
+#include "net/cert_store.h"
 #include "net/fd_channel.h"
 #include "net/hello_capture.h"
 #include "net/socket_export.h"
@@ -190,6 +191,10 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
     return 1;
   }
   for (auto& w : rt.warnings) fprintf(stderr, "[WARNING] %s\n", w.c_str());
+  // From now on CA and CRL files come from their stores only (the runtime
+  // API's "new/set/commit ssl ca-file|crl-file"), as HAProxy.
+  net::PemStore::ca_files().freeze();
+  net::PemStore::crl_files().freeze();
   if (o.debug)  // -d: a log line for every session, whatever the log settings say
     for (auto& fr : rt.frontends) {
       if (fr.fe->logs.sinks.empty()) {  // raw lines on stdout

@@ -102,4 +102,41 @@ std::string describe_certificate(X509* cert, STACK_OF(X509) * chain) {
   return out;
 }
 
+namespace {
+// Returns: `n` in upper-case hex, whole bytes ("03", "1008").
+std::string serial_hex(const ASN1_INTEGER* n) {
+  BIGNUM* bn = ASN1_INTEGER_to_BN(n, nullptr);
+  char* text = bn ? BN_bn2hex(bn) : nullptr;
+  std::string out = text ? text : "";
+  OPENSSL_free(text);
+  BN_free(bn);
+  return out;
+}
+
+std::string time_text(const ASN1_TIME* t) {
+  return t ? through_bio([&](BIO* b) { ASN1_TIME_print(b, t); }) : "";
+}
+}  // namespace
+
+std::string describe_crl(X509_CRL* crl) {
+  std::string out = "Version " + std::to_string(X509_CRL_get_version(crl) + 1) + "\n";
+  const X509_ALGOR* alg = nullptr;
+  X509_CRL_get0_signature(crl, nullptr, &alg);
+  const ASN1_OBJECT* oid = nullptr;
+  if (alg) X509_ALGOR_get0(&oid, nullptr, nullptr, alg);
+  out += "Signature Algorithm: " + std::string(oid ? OBJ_nid2ln(OBJ_obj2nid(oid)) : "") + "\n";
+  out += "Issuer: " + oneline(X509_CRL_get_issuer(crl)) + "\n";
+  out += "Last Update: " + time_text(X509_CRL_get0_lastUpdate(crl)) + "\n";
+  out += "Next Update: " + time_text(X509_CRL_get0_nextUpdate(crl)) + "\n";
+  STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl);
+  if (sk_X509_REVOKED_num(revoked) <= 0) return out + "No Revoked Certificates.\n";
+  out += "Revoked Certificates:\n";
+  for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i) {
+    const X509_REVOKED* r = sk_X509_REVOKED_value(revoked, i);
+    out += "    Serial Number: " + serial_hex(X509_REVOKED_get0_serialNumber(r)) + "\n";
+    out += "        Revocation Date: " + time_text(X509_REVOKED_get0_revocationDate(r)) + "\n";
+  }
+  return out;
+}
+
 }  // namespace hearth::net

@@ -19,25 +19,40 @@ std::optional<std::string> slurp(const std::string& path) {
 
 }  // namespace
 
-CertStore& CertStore::instance() {
-  static CertStore s;
+PemStore& PemStore::certs() {
+  static PemStore s("certificate file", true);
   return s;
 }
 
-std::optional<std::string> CertStore::pem(const std::string& path, std::string* err,
+PemStore& PemStore::ca_files() {
+  static PemStore s("CA file", false);
+  return s;
+}
+
+PemStore& PemStore::crl_files() {
+  static PemStore s("CRL file", false);
+  return s;
+}
+
+std::optional<std::string> PemStore::pem(const std::string& path, std::string* err,
                                           bool* from_file) {
   *from_file = false;
   if (std::optional<std::string> have = find(path)) {
     if (!have->empty()) return have;
-    *err = "certificate '" + path + "' is empty (\"new ssl cert\" without a \"commit\")";
+    *err = "'" + path + "' is empty (made by \"new ssl ...\" and not committed)";
+    return std::nullopt;
+  }
+  if (frozen_) {
+    *err = "unable to load " + path + ": no " + what_ + " of that name was loaded at start";
     return std::nullopt;
   }
   std::optional<std::string> text = slurp(path);
   if (!text) {
-    *err = "cannot open certificate file '" + path + "': " + std::strerror(errno);
+    *err = std::string(with_key_ ? "cannot open " : "cannot load ") + what_ + " '" + path +
+           "': " + std::strerror(errno);
     return std::nullopt;
   }
-  if (text->find("PRIVATE KEY-----") == std::string::npos)
+  if (with_key_ && text->find("PRIVATE KEY-----") == std::string::npos)
     if (std::optional<std::string> key = slurp(path + ".key")) {
       if (!text->empty() && text->back() != '\n') *text += '\n';
       *text += *key;
@@ -46,31 +61,31 @@ std::optional<std::string> CertStore::pem(const std::string& path, std::string* 
   return text;
 }
 
-void CertStore::keep(const std::string& path, const std::string& text) {
+void PemStore::keep(const std::string& path, const std::string& text) {
   std::lock_guard<std::mutex> g(mu_);
   pems_.emplace(path, text);
 }
 
-std::optional<std::string> CertStore::find(const std::string& path) const {
+std::optional<std::string> PemStore::find(const std::string& path) const {
   std::lock_guard<std::mutex> g(mu_);
   auto it = pems_.find(path);
   if (it == pems_.end()) return std::nullopt;
   return it->second;
 }
 
-std::vector<std::string> CertStore::paths() const {
+std::vector<std::string> PemStore::paths() const {
   std::lock_guard<std::mutex> g(mu_);
   std::vector<std::string> out;
   for (const auto& [p, _] : pems_) out.push_back(p);
   return out;
 }
 
-bool CertStore::create(const std::string& path) {
+bool PemStore::create(const std::string& path) {
   std::lock_guard<std::mutex> g(mu_);
   return pems_.emplace(path, std::string()).second;
 }
 
-void CertStore::set(const std::string& path, std::optional<std::string> text) {
+void PemStore::set(const std::string& path, std::optional<std::string> text) {
   std::lock_guard<std::mutex> g(mu_);
   if (text)
     pems_[path] = std::move(*text);

@@ -1,13 +1,18 @@
 #pragma once
-// Every certificate file the process loaded, by path, as HAProxy's
-// certificate store: bind lines and their directories and crt-lists, and
-// servers' client certificates (`crt`). An entry holds the PEM text last
-// loaded or committed (certificate, chain, key: a key read from the ".key"
-// file beside it is appended); "new ssl cert" makes an empty one. Loading
-// reads the store before the file system, so a certificate committed through
-// the runtime API is what a context rebuilt later, a crt-list line added or a
-// server added get. Entries stay when nothing uses them any more; "del ssl
-// cert" removes them. A reload reads the files again. Thread-safe.
+// The PEM files the process loaded, by path, as HAProxy's stores: the
+// certificates (certs(): bind lines and their directories and crt-lists,
+// servers' client certificates), the CA files (ca_files(): ca-file,
+// ca-verify-file) and the CRL files (crl_files()). An entry holds the text
+// last loaded or committed (for a certificate: certificate, chain and key, a
+// key read from the ".key" file beside it appended); "new ssl cert|ca-file|
+// crl-file" makes an empty one. Loading reads the store before the file
+// system, so what was committed through the runtime API is what a context
+// rebuilt later, a crt-list line added or a server added get. Entries stay
+// when nothing uses them any more; "del ssl ..." removes them. Once the
+// configuration is applied, the CA and CRL stores are frozen: a file they do
+// not hold is not read from disk any more (as HAProxy). A reload reads the
+// files again. Thread-safe.
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -16,13 +21,22 @@
 
 namespace hearth::net {
 
-class CertStore {
+class PemStore {
  public:
-  static CertStore& instance();
+  // what: the files' kind, for messages ("CA file"); with_key: a file
+  // without a private key gets its ".key" companion's.
+  explicit PemStore(const char* what = "certificate file", bool with_key = true)
+      : what_(what), with_key_(with_key) {}
+  static PemStore& certs();
+  static PemStore& ca_files();
+  static PemStore& crl_files();
+  // From now on, pem() of a path the store does not hold fails.
+  void freeze() { frozen_ = true; }
 
   // Returns: the PEM text of `path`: the store's, else the file's (and its
   // ".key" companion's when the file holds no key; *from_file is then set).
-  // nullopt with *err when the file cannot be read or the entry is empty.
+  // nullopt with *err when the file cannot be read (or, frozen, is not held)
+  // or the entry is empty.
   std::optional<std::string> pem(const std::string& path, std::string* err, bool* from_file);
   // Stores `text` for `path` unless it has an entry (a file read and found good).
   void keep(const std::string& path, const std::string& text);
@@ -37,6 +51,9 @@ class CertStore {
   void set(const std::string& path, std::optional<std::string> text);
 
  private:
+  const char* const what_;
+  const bool with_key_;
+  std::atomic<bool> frozen_{false};
   mutable std::mutex mu_;
   std::map<std::string, std::string> pems_;
 };

@@ -25,8 +25,7 @@ std::unique_ptr<TlsClientContext> TlsClientContext::build(const TlsClientSetting
   if (!set_common_ctx(ctx, s.no_tickets ? SSL_OP_NO_TICKET : 0, s.min_version, s.max_version,
                       s.ciphers, s.ciphersuites, err))
     return nullptr;
-  if (!s.ca_file.empty() && SSL_CTX_load_verify_locations(ctx, s.ca_file.c_str(), nullptr) != 1)
-    return fail("cannot load CA file '" + s.ca_file + "'");
+  if (!s.ca_file.empty() && !load_ca_file(ctx, s.ca_file, false, err)) return nullptr;
   if (!s.crl_file.empty() && !load_crl_file(ctx, s.crl_file, err)) return nullptr;
   SSL_CTX_set_verify(ctx, s.verify == TlsVerify::kNone ? SSL_VERIFY_NONE : SSL_VERIFY_PEER,
                      nullptr);

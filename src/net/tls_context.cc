@@ -138,7 +138,7 @@ std::unique_ptr<TlsServerContext> TlsServerContext::build(const TlsBindSettings&
   if (!t->base_) return nullptr;
   for (const TlsCertEntry& e : t->settings_.certs) {
     struct stat st;
-    if (CertStore::instance().contains(e.path)) {  // loaded, or made at runtime
+    if (PemStore::certs().contains(e.path)) {  // loaded, or made at runtime
       if (!t->add_cert_file(e.path, e, err)) {
         if (!e.origin().empty()) *err = "crt-list " + e.origin() + ": " + *err;
         return nullptr;
@@ -269,13 +269,10 @@ SSL_CTX* TlsServerContext::new_ctx(const TlsBindSettings& s, Group* g, std::stri
   }
   for (const std::string* f : {&s.ca_file, &s.ca_verify_file}) {
     if (f->empty()) continue;
-    if (SSL_CTX_load_verify_locations(ctx, f->c_str(), nullptr) != 1)
-      return fail("cannot load CA file '" + *f + "'");
-  }
-  if (!s.ca_file.empty() && !s.no_ca_names) {
-    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(s.ca_file.c_str());
-    if (!names) return fail("no CA names in '" + s.ca_file + "'");
-    SSL_CTX_set_client_CA_list(ctx, names);
+    if (!load_ca_file(ctx, *f, f == &s.ca_file && !s.no_ca_names, err)) {
+      SSL_CTX_free(ctx);
+      return nullptr;
+    }
   }
   if (!s.crl_file.empty() && !load_crl_file(ctx, s.crl_file, err)) {
     SSL_CTX_free(ctx);

@@ -49,7 +49,7 @@ bool read_pem(const std::string& path, Pem* p, std::string* err, const std::stri
   std::optional<std::string> stored;
   bool from_file = false;
   if (!text) {
-    stored = CertStore::instance().pem(path, err, &from_file);
+    stored = PemStore::certs().pem(path, err, &from_file);
     if (!stored) return false;
     text = &*stored;
   }
@@ -86,7 +86,7 @@ bool read_pem(const std::string& path, Pem* p, std::string* err, const std::stri
     *err = "the private key of '" + path + "' does not match its certificate";
     return false;
   }
-  if (from_file) CertStore::instance().keep(path, *text);
+  if (from_file) PemStore::certs().keep(path, *text);
   return true;
 }
 
@@ -113,13 +113,88 @@ bool set_common_ctx(SSL_CTX* ctx, uint64_t extra_opts, int min_version, int max_
   return true;
 }
 
-bool load_crl_file(SSL_CTX* ctx, const std::string& path, std::string* err) {
-  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
-  X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file());
-  if (!lookup || X509_load_crl_file(lookup, path.c_str(), X509_FILETYPE_PEM) <= 0) {
-    *err = "cannot load CRL file '" + path + "': " + openssl_error();
+PemObjects::PemObjects() : certs(sk_X509_new_null()), crls(sk_X509_CRL_new_null()) {}
+
+PemObjects::~PemObjects() {
+  sk_X509_pop_free(certs, X509_free);
+  sk_X509_CRL_pop_free(crls, X509_CRL_free);
+}
+
+bool parse_pem_objects(const std::string& text, PemObjects* out) {
+  BIO* b = BIO_new_mem_buf(text.data(), int(text.size()));
+  if (!b) return false;
+  STACK_OF(X509_INFO)* infos = PEM_X509_INFO_read_bio(b, nullptr, no_passphrase, nullptr);
+  BIO_free(b);
+  const bool ok = infos != nullptr;
+  ERR_clear_error();
+  for (int i = 0; infos && i < sk_X509_INFO_num(infos); ++i) {
+    X509_INFO* info = sk_X509_INFO_value(infos, i);
+    if (info->x509) {
+      sk_X509_push(out->certs, info->x509);
+      info->x509 = nullptr;
+    }
+    if (info->crl) {
+      sk_X509_CRL_push(out->crls, info->crl);
+      info->crl = nullptr;
+    }
+  }
+  sk_X509_INFO_pop_free(infos, X509_INFO_free);
+  return ok;
+}
+
+namespace {
+
+// Reads `path` through `store` and parses it. Returns: false with *err.
+bool read_objects(PemStore& store, const std::string& path, const char* what, PemObjects* out,
+                  std::string* err) {
+  bool from_file = false;
+  const std::optional<std::string> text = store.pem(path, err, &from_file);
+  if (!text) return false;
+  if (!parse_pem_objects(*text, out)) {
+    *err = std::string("cannot read ") + what + " '" + path + "': not PEM";
     return false;
   }
+  if (from_file) store.keep(path, *text);
+  return true;
+}
+
+}  // namespace
+
+bool load_ca_file(SSL_CTX* ctx, const std::string& path, bool names, std::string* err) {
+  PemObjects o;
+  if (!read_objects(PemStore::ca_files(), path, "CA file", &o, err)) return false;
+  if (sk_X509_num(o.certs) == 0) {
+    *err = "no certificate in CA file '" + path + "'";
+    return false;
+  }
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  STACK_OF(X509_NAME)* list = names ? sk_X509_NAME_new_null() : nullptr;
+  for (int i = 0; i < sk_X509_num(o.certs); ++i) {
+    X509* x = sk_X509_value(o.certs, i);
+    X509_STORE_add_cert(store, x);  // a duplicate is not an error
+    if (!list) continue;
+    const X509_NAME* subject = X509_get_subject_name(x);
+    bool seen = false;
+    for (int j = 0; j < sk_X509_NAME_num(list) && !seen; ++j)
+      seen = X509_NAME_cmp(sk_X509_NAME_value(list, j), subject) == 0;
+    if (!seen) sk_X509_NAME_push(list, X509_NAME_dup(subject));
+  }
+  ERR_clear_error();
+  if (list) SSL_CTX_set_client_CA_list(ctx, list);
+  return true;
+}
+
+bool load_crl_file(SSL_CTX* ctx, const std::string& path, std::string* err) {
+  PemObjects o;
+  if (!read_objects(PemStore::crl_files(), path, "CRL file", &o, err)) return false;
+  if (sk_X509_CRL_num(o.crls) == 0) {
+    *err = "cannot load CRL file '" + path + "': no revocation list in it";
+    return false;
+  }
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  for (int i = 0; i < sk_X509_CRL_num(o.crls); ++i)
+    X509_STORE_add_crl(store, sk_X509_CRL_value(o.crls, i));
+  ERR_clear_error();
   X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
   return true;
 }

@@ -39,8 +39,28 @@ bool read_pem(const std::string& path, Pem* p, std::string* err, const std::stri
 bool set_common_ctx(SSL_CTX* ctx, uint64_t extra_opts, int min_version, int max_version,
                     const std::string& ciphers, const std::string& ciphersuites, std::string* err);
 
-// Loads the revocation lists of `path` (PEM) into ctx's store and checks the
-// whole chain against them. Returns: false with *err.
+// What a CA or CRL file holds, parsed from its PEM text: certificates, or
+// revocation lists. Owns them.
+struct PemObjects {
+  STACK_OF(X509) * certs = nullptr;
+  STACK_OF(X509_CRL) * crls = nullptr;
+  PemObjects();
+  PemObjects(const PemObjects&) = delete;
+  PemObjects& operator=(const PemObjects&) = delete;
+  ~PemObjects();
+};
+// Parses PEM `text` into *out. Returns: false if it holds something that is
+// not PEM (nothing at all is fine: an empty file).
+bool parse_pem_objects(const std::string& text, PemObjects* out);
+
+// Loads the CAs of `path` (the CA store's text, net/cert_store.h, else the
+// file, then kept) into ctx's verify store, and, with `names`, their subjects
+// as the CA names a certificate request sends. Returns: false with *err.
+bool load_ca_file(SSL_CTX* ctx, const std::string& path, bool names, std::string* err);
+
+// Loads the revocation lists of `path` (the CRL store's text, else the file,
+// then kept) into ctx's store and checks the whole chain against them.
+// Returns: false with *err.
 bool load_crl_file(SSL_CTX* ctx, const std::string& path, std::string* err);
 
 }  // namespace hearth::net

@@ -86,4 +86,35 @@ std::string TestCerts::client(const std::string& file, const std::string& cn) {
   return pem;
 }
 
+std::string TestCerts::crl(const std::string& file, const std::vector<std::string>& revoked) {
+  // "openssl ca" keeps its revocations in a database: a fresh one per list.
+  const std::string db = dir_.file("parts/" + file + ".db");
+  mkdir(dir_.file("parts").c_str(), 0700);
+  mkdir(db.c_str(), 0700);
+  const std::string cnf = db + "/ca.cnf";
+  if (!write_file(db + "/index.txt", "") || !write_file(db + "/crlnumber", "1000\n") ||
+      !write_file(cnf, "[ca]\ndefault_ca = d\n[d]\ndatabase = " + db +
+                           "/index.txt\ncrlnumber = " + db +
+                           "/crlnumber\ndefault_md = sha256\ndefault_crl_days = 3\n")) {
+    error_ = "crl " + file + ": cannot write its database";
+    return "";
+  }
+  for (const std::string& cert : revoked) {
+    const CommandResult r = run_command({"openssl", "ca", "-config", cnf, "-keyfile", ca_key_,
+                                         "-cert", ca_pem_, "-revoke", cert});
+    if (r.exit_code != 0) {
+      error_ = "revoke " + cert + ": " + r.output;
+      return "";
+    }
+  }
+  const std::string path = dir_.file(file);
+  const CommandResult r = run_command({"openssl", "ca", "-config", cnf, "-keyfile", ca_key_,
+                                       "-cert", ca_pem_, "-gencrl", "-out", path});
+  if (r.exit_code != 0) {
+    error_ = "crl " + file + ": " + r.output;
+    return "";
+  }
+  return path;
+}
+
 }  // namespace hearth::test

@@ -29,6 +29,11 @@ class TestCerts {
   // `file`.key. Returns: the certificate's path, or "".
   std::string client(const std::string& file, const std::string& cn);
 
+  // Makes a revocation list of this CA at `file` under dir() (PEM),
+  // revoking the certificates at the paths in `revoked` (made by this CA).
+  // Returns: its path, or "" if openssl failed (see last_error()).
+  std::string crl(const std::string& file, const std::vector<std::string>& revoked);
+
   const std::string& ca_pem() const { return ca_pem_; }
   const std::string& dir() const { return dir_.path(); }
   const std::string& last_error() const { return error_; }

@@ -16,8 +16,8 @@ using test::write_file;
 const char kCert[] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
 const char kKey[] = "-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n";
 
-TEST(CertStore, FilesAreReadWithTheirKeyAndKeptOnlyWhenAsked) {
-  CertStore store;
+TEST(PemStore, FilesAreReadWithTheirKeyAndKeptOnlyWhenAsked) {
+  PemStore store;
   TempDir dir;
   const std::string a = dir.file("a.pem"), b = dir.file("b.pem");
   ASSERT_TRUE(write_file(a, kCert));
@@ -39,8 +39,8 @@ TEST(CertStore, FilesAreReadWithTheirKeyAndKeptOnlyWhenAsked) {
   EXPECT_NE(err.find("cannot open certificate file"), std::string::npos) << err;
 }
 
-TEST(CertStore, EmptyEntriesAndReplacement) {
-  CertStore store;
+TEST(PemStore, EmptyEntriesAndReplacement) {
+  PemStore store;
   EXPECT_TRUE(store.create("/z.pem"));
   EXPECT_FALSE(store.create("/z.pem"));
   EXPECT_EQ(store.find("/z.pem"), "");
@@ -54,6 +54,23 @@ TEST(CertStore, EmptyEntriesAndReplacement) {
   EXPECT_EQ(store.pem("/z.pem", &err, &from_file), "Z");
   store.set("/z.pem", std::nullopt);
   EXPECT_FALSE(store.contains("/z.pem"));
+}
+
+TEST(PemStore, AFrozenStoreReadsNoFile) {
+  PemStore store("CA file", false);
+  TempDir dir;
+  const std::string a = dir.file("a.pem"), b = dir.file("b.pem");
+  ASSERT_TRUE(write_file(a, kCert));
+  ASSERT_TRUE(write_file(b, kCert));
+  ASSERT_TRUE(write_file(b + ".key", kKey));
+  std::string err;
+  bool from_file = false;
+  EXPECT_EQ(store.pem(b, &err, &from_file), kCert);  // no ".key" for a CA file
+  store.keep(a, kCert);
+  store.freeze();
+  EXPECT_EQ(store.pem(a, &err, &from_file), kCert);
+  EXPECT_FALSE(store.pem(b, &err, &from_file));
+  EXPECT_NE(err.find("unable to load " + b), std::string::npos) << err;
 }
 
 }  // namespace
