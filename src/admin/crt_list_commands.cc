@@ -128,7 +128,9 @@ std::string del(const std::vector<std::string>& w) {
   std::string defaults;
   for (net::TlsBindState* b : net::TlsBindRegistry::instance().all()) {
     const auto& certs = b->settings().certs;
-    if (!certs.empty() && certs[0].list == list && certs[0].line == lines[0])
+    // Under strict-sni a bind line has no default certificate to lose.
+    if (!certs.empty() && certs[0].list == list && certs[0].line == lines[0] &&
+        !b->settings().strict_sni)
       defaults += "\t- " + b->origin().where + "\n";
   }
   if (!defaults.empty())

@@ -33,6 +33,8 @@ struct TlsConn {
   bool rx_inside = false;         // OpenSSL may hold readable records (read-ahead)
   bool fatal = false;             // a TLS error: no close_notify may follow
   bool socket_error = false;      // the socket failed (not the TLS exchange)
+  bool peer_alert = false;        // the peer ended the session with a fatal alert
+  bool app_data = false;          // application data was read
   int verify_depth = -1;          // where client certificate verification failed
   TlsVerifyErrors verify_errors;  // the first error at depth 0 and above (ignored or not)
   unsigned long ssl_err = 0;      // the first OpenSSL error (ssl_fc_err)
@@ -76,6 +78,10 @@ Want classify(Connection* c, TlsConn* t, int ret) {
       if (!t->ssl_err) t->ssl_err = e;
       if (ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
         return Want::kEof;
+      // OpenSSL reports an alert received as reason SSL_AD_REASON_OFFSET + its number.
+      if (ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) >= SSL_AD_REASON_OFFSET &&
+          ERR_GET_REASON(e) < SSL_AD_REASON_OFFSET + 256)
+        t->peer_alert = true;
       return Want::kError;
     }
   }
@@ -270,6 +276,7 @@ class TlsTransport final : public Transport {
       if (r == 1) {
         buf.commit(n);
         total += n;
+        t->app_data = true;
         continue;
       }
       after_failed_read(c, t, classify(c, t, r));
@@ -347,6 +354,7 @@ class TlsTransport final : public Transport {
       const int r = SSL_read_ex(t->ssl, scratch, sizeof scratch, &n);
       if (r == 1) {
         res = DrainResult::kData;
+        t->app_data = true;
         continue;
       }
       t->rx_inside = false;
@@ -536,6 +544,17 @@ TlsVerifyErrors tls_verify_errors(const Connection* c) {
 uint64_t tls_bytes_received(const Connection* c) {
   ssl_st* ssl = c->xprt ? c->xprt->ssl(c) : nullptr;
   return ssl ? BIO_number_read(SSL_get_rbio(ssl)) : 0;
+}
+
+bool tls_refused_after_handshake(Connection* c) {
+  const auto* x = dynamic_cast<const TlsTransport*>(c->xprt);
+  if (!x || !x->connecting() || !c->xprt_ctx) return false;
+  TlsConn* t = state(c);
+  // (OpenSSL's state machine no longer says the handshake finished once the
+  // alert came: the caller knows it did, as the connection was ready.)
+  if (!t->peer_alert || t->app_data) return false;
+  if (t->failure == TlsFailure::kNone) t->failure = TlsFailure::kHandshake;
+  return true;
 }
 
 void set_tls_timeout(Connection* c) {

@@ -86,6 +86,13 @@ unsigned long tls_ssl_error(const Connection* c);
 
 // Returns: the bytes read from c's socket so far (0: the peer said nothing).
 uint64_t tls_bytes_received(const Connection* c);
+// Returns: true if c, a connection to a server whose handshake completed on
+// our side (the caller knows: c was ready), was then refused by the server with a fatal alert before any
+// application data came (TLS 1.3: the server checks our certificate after
+// our handshake is done, e.g. a client certificate it does not trust): the
+// server never read a request on it, so it counts as a connect failure.
+// Records it as c's handshake failure.
+bool tls_refused_after_handshake(Connection* c);
 // Records that c's handshake timed out (for its log line).
 void set_tls_timeout(Connection* c);
 

@@ -2,6 +2,7 @@
 // they come), the response rules, the payload and the server's early close.
 #include "backend/conn_evidence.h"
 #include "net/connection.h"
+#include "net/tls_transport.h"
 #include "stream/access_log.h"
 #include "stream/http_rules.h"
 #include "stream/http_stream.h"
@@ -285,6 +286,14 @@ void HttpStream::on_server_gone() {
     // close noticed while idle, and the only kind a busy client produces (its
     // requests keep finding connections before their FIN does).
     const bool reused = ss_.reused();
+    // A TLS 1.3 server that refused our handshake once we had finished it
+    // (our client certificate, say): it read nothing, so as HAProxy this is
+    // a connect failure (503 SC, retried like one), whatever the method.
+    if (!reused && scb() && scb()->conn && net::tls_refused_after_handshake(scb()->conn)) {
+      const bool replay = req_.replayable;
+      if (replay) rewind_for_resend();
+      return on_server(ss_.refused_after_connect(replay, now()));
+    }
     if (reused)
       backend::note_conn_death(*ss_.server(), ss_.served_before(), ss_.idle_ms(),
                                /*in_flight=*/true, now());

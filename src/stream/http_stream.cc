@@ -417,6 +417,12 @@ bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
   // retries happen in ServerSide); the reuse race is not a retry-on retry.
   if (!reused_race && (!(bs().retry_on & condition) || req_.l7_retry_off)) return false;
   if (!ss_.reconnect(now(), reused_race)) return false;
+  rewind_for_resend();
+  on_server(ss_.state());
+  return true;
+}
+
+void HttpStream::rewind_for_resend() {
   // A replayable request spliced nothing: an empty pipe taken for it would
   // write to the new connection before the head does.
   splice_req_.release();
@@ -429,8 +435,6 @@ bool HttpStream::try_retry(uint32_t condition, bool reused_race) {
   res_.data.release();
   res_.data_eom = res_.data_broken = false;
   res_an_ = ResponseAnalysis{};
-  on_server(ss_.state());
-  return true;
 }
 
 void HttpStream::abort_all() {

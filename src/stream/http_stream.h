@@ -175,6 +175,9 @@ class HttpStream : public LiveStream {
   void assign_server();
   void on_server(ServerSide::State st);
   bool try_retry(uint32_t condition, bool reused_race);
+  // Forgets what was sent of the request and read of the response, so that
+  // the request goes again whole on the next connection.
+  void rewind_for_resend();
   // Response analysers (http_response.cc).
   bool read_response();
   bool take_response_head();

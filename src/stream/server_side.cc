@@ -248,6 +248,12 @@ ServerSide::State ServerSide::connect_failed(bool timeout, int64_t now_ms) {
   return state_ = State::kTurnAround;
 }
 
+ServerSide::State ServerSide::refused_after_connect(bool replayable, int64_t now_ms) {
+  if (!replayable) retries_left_ = 0;
+  ready_ms_ = -1;  // never connected after all (Tc -1 if no retry succeeds)
+  return connect_failed(false, now_ms);
+}
+
 bool ServerSide::reconnect(int64_t now_ms, bool reuse_race) {
   if (!srv_ || retries_left_ <= 0) return false;
   --retries_left_;

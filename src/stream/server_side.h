@@ -71,6 +71,11 @@ class ServerSide {
   // reuse_race: the reused connection died before answering (counted apart
   // from the retry-on retries). Returns: false (nothing changed) if no retry is left.
   bool reconnect(int64_t now_ms, bool reuse_race);
+  // The connection, ready as far as we knew, was refused by the server before
+  // it read anything (net::tls_refused_after_handshake): a connect failure
+  // after all, retried as one when `replayable` (the request can go again).
+  // Returns: the state reached.
+  State refused_after_connect(bool replayable, int64_t now_ms);
   // The exchange is over. With `done` (HTTP), the server's pool keeps or closes
   // the connection; without, it is closed. Then the server slot is released.
   void finish(const backend::ConnRelease* done, int64_t now_ms);
