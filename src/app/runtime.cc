@@ -128,6 +128,7 @@ void fill_frontend(const config::ProxyConfig& p, const config::GlobalConfig& g,
   stream::set_log_sinks(&fe->logs, std::move(sinks));
   fe->logs.tag = p.log_tag.empty() ? g.log_tag : p.log_tag;
   fe->logs.sd = p.logcfg.sd;
+  fe->logs.error = p.logcfg.error;
   fe->logs.separate_errors = p.log_separate_errors;
   fe->logs.dontlog_normal = p.dontlog_normal;
   fe->timeouts.client = ms(p.timeouts.client);

@@ -1,4 +1,5 @@
 // Access-log keywords of proxy sections: log-format, log-format-sd,
+// error-log-format,
 // unique-id-format, unique-id-header, capture request|response header,
 // capture cookie,
 // declare capture (HAProxy manual 4.2 and 8.8).
@@ -60,6 +61,11 @@ void parse_log_format_sd(const Directive& d, ProxySection& s, Reporter& rep) {
   if (!f) return;
   s.proxy.logcfg.sd = std::move(f);
   s.proxy.logcfg.sd_loc = d.loc;
+}
+
+void parse_error_log_format(const Directive& d, ProxySection& s, Reporter& rep) {
+  auto f = one_format(d, rep);
+  if (f) s.proxy.logcfg.error = std::move(f);
 }
 
 void parse_unique_id_format(const Directive& d, ProxySection& s, Reporter& rep) {
@@ -127,6 +133,7 @@ struct LogKeyword {
 const LogKeyword kLogKeywords[] = {
     {"log-format", kFrontSide, parse_log_format},
     {"log-format-sd", kFrontSide, parse_log_format_sd},
+    {"error-log-format", kFrontSide, parse_error_log_format},
     {"unique-id-format", kFrontSide, parse_unique_id_format},
     {"unique-id-header", kFrontSide, parse_unique_id_header},
     {"capture", kInFrontend, parse_capture},

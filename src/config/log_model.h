@@ -110,6 +110,9 @@ struct ProxyLogConfig {
   SourceLoc custom_loc;
   std::shared_ptr<const expr::LogFormat> sd;  // log-format-sd
   SourceLoc sd_loc;
+  // error-log-format: the line of a connection that failed before its
+  // session (null: HAProxy's "IP:PORT [DATE] FE/BIND: MESSAGE").
+  std::shared_ptr<const expr::LogFormat> error;
   std::shared_ptr<const expr::LogFormat> unique_id;  // unique-id-format
   std::string unique_id_header;                      // unique-id-header
   std::vector<CaptureSlot> req_caps, res_caps;

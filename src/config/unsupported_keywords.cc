@@ -63,8 +63,7 @@ const char* const kGlobal[] = {"busy-polling",
 const char* const kProxy[] = {
     "backlog",     "bind-process", "compression",           "dispatch",
     "email-alert", "filter",       "http-send-name-header", "max-session-srv-conns",
-    "persist",     "source",       "use-fcgi-app",          "error-log-format",
-    "guid"};
+    "persist",     "source",       "use-fcgi-app",          "guid"};
 
 }  // namespace
 

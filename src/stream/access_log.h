@@ -56,6 +56,7 @@ struct FrontendLog {
   std::vector<std::shared_ptr<LogSink>> sinks;
   std::string tag;                            // log-tag, else the global one
   std::shared_ptr<const expr::LogFormat> sd;  // log-format-sd (rfc5424 targets)
+  std::shared_ptr<const expr::LogFormat> error;  // error-log-format (conn_error_log.h)
   bool separate_errors = false;               // option log-separate-errors
   bool dontlog_normal = false;                // option dontlog-normal
   // The least urgent level a target takes: lines less urgent than every

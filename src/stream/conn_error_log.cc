@@ -6,6 +6,7 @@
 #include "net/listener.h"
 #include "stream/access_log.h"
 #include "stream/frontend.h"
+#include "stream/sample_fetch.h"
 #include "stream/session.h"
 
 namespace hearth::stream {
@@ -20,6 +21,17 @@ void log_conn_error(const Frontend& fe, const net::Connection& c, int64_t accept
   r.accept_ms = accept_wall_ms;
   static thread_local std::string line;
   line.clear();
+  const int8_t level = log.separate_errors ? config::kLogErr : config::kLogInfo;
+  if (log.error) {  // error-log-format: the connection's fetches (fc_err, ssl_fc_*...)
+    local_log_addr(c.fd(), &r.frontend);
+    r.fe_name = fe.name;
+    r.fe_ssl = c.xprt && c.xprt->ssl(&c);
+    r.term = "--";
+    TxnFetch fetch(expr::kUseConn, &c, &fe, nullptr, nullptr, nullptr);
+    log.error->render(&fetch, r, &line);
+    send_log_line(log, level, {}, line);
+    return;
+  }
   expr::render_log_var(expr::LogVar::kClientIp, 0, r, &line);
   line.push_back(':');
   expr::render_log_var(expr::LogVar::kClientPort, 0, r, &line);
@@ -33,7 +45,6 @@ void log_conn_error(const Frontend& fe, const net::Connection& c, int64_t accept
   else
     line.append(std::to_string(s && s->bind ? s->bind->id : 0));
   line.append(": ").append(message);
-  const int8_t level = log.separate_errors ? config::kLogErr : config::kLogInfo;
   send_log_line(log, level, {}, line);
 }
 

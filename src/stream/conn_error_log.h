@@ -1,7 +1,8 @@
 #pragma once
 // HAProxy's connection error line, for a connection that failed before its
 // session started (TLS handshake, PROXY header):
-// "IP:PORT [DATE] FRONTEND/BIND: MESSAGE", at level info (err with
+// "IP:PORT [DATE] FRONTEND/BIND: MESSAGE", or the frontend's
+// error-log-format rendered on the connection, at level info (err with
 // "option log-separate-errors"), when the frontend logs.
 #include <cstdint>
 #include <string_view>

@@ -11,6 +11,7 @@
 #include "stream/priority.h"
 #include "stream/sample_fetch.h"
 #include "stream/server_side.h"
+#include "stream/ssl_fetch.h"
 
 namespace hearth::stream {
 
@@ -79,12 +80,8 @@ bool TxnFetch::server_error(FetchId id, expr::Sample& out) const {
       if (!e.tls) return false;
       out.set_sint(int64_t(e.ssl_error));
       return true;
-    default: {
-      const char* why = e.tls && e.ssl_error ? ERR_reason_error_string(e.ssl_error) : nullptr;
-      if (!why) return false;
-      out.set_str(why);
-      return true;
-    }
+    default:
+      return e.tls && openssl_error_sample(e.ssl_error, out);
   }
 }
 

@@ -145,6 +145,15 @@ bool fetch_session(FetchId id, SSL* ssl, expr::Sample& out) {
 
 }  // namespace
 
+bool openssl_error_sample(unsigned long e, expr::Sample& out) {
+  if (!e) return false;
+  expr::Chunk c = expr::next_chunk();
+  if (c.size < 2) return false;
+  ERR_error_string_n(e, c.data, c.size);
+  out.set_str(std::string_view(c.data));
+  return true;
+}
+
 bool fetch_ssl(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                const net::Connection* client, expr::Sample& out) {
   SSL* ssl = client && client->xprt ? client->xprt->ssl(client) : nullptr;
@@ -174,13 +183,8 @@ bool fetch_ssl(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
     case FetchId::kSslFcErr:
       out.set_sint(int64_t(net::tls_ssl_error(client)));
       return true;
-    case FetchId::kSslFcErrStr: {
-      const unsigned long e = net::tls_ssl_error(client);
-      const char* why = e ? ERR_reason_error_string(e) : nullptr;
-      if (!why) return false;
-      out.set_str(why);
-      return true;
-    }
+    case FetchId::kSslFcErrStr:
+      return openssl_error_sample(net::tls_ssl_error(client), out);
     case FetchId::kSslCUsed:
       out.set_bool(SSL_get0_peer_certificate(ssl) != nullptr);
       return true;

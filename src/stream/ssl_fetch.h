@@ -18,6 +18,10 @@ namespace hearth::stream {
 // Requires: def.id in [kSslFc, kSslFcProtocolHelloId]. Returns: false when the fetch has
 // no value (not TLS, no client certificate, an entry that is not there);
 // ssl_fc alone answers false rather than failing on a plain connection.
+// Sets `out` to OpenSSL error `e` as HAProxy prints it (ERR_error_string:
+// "error:0A000102:SSL routines::unsupported protocol"). Returns: false for 0.
+bool openssl_error_sample(unsigned long e, expr::Sample& out);
+
 bool fetch_ssl(const expr::FetchDef& def, const expr::Arg* args, size_t nargs,
                const net::Connection* client, expr::Sample& out);
 
