@@ -11,6 +11,7 @@
 #include "admin/ssl_commands.h"
 #include "net/cert_info.h"
 #include "net/cert_store.h"
+#include "net/tls_pem.h"
 
 namespace hearth::admin {
 namespace {
@@ -102,27 +103,89 @@ std::string del_cert(const std::vector<std::string>& w) {
   return "Certificate '" + name + "' deleted!\n\n";
 }
 
+// Returns: `text` without its private key blocks.
+std::string without_keys(const std::string& text) {
+  std::string out;
+  size_t at = 0;
+  for (;;) {
+    const size_t begin = text.find("-----BEGIN ", at);
+    if (begin == std::string::npos) break;
+    const size_t eol = text.find('\n', begin);
+    const size_t line_end = eol == std::string::npos ? text.size() : eol;
+    const size_t tail = line_end > begin && text[line_end - 1] == '\r' ? line_end - 1 : line_end;
+    const bool key = tail >= begin + 16 && text.compare(tail - 16, 16, "PRIVATE KEY-----") == 0;
+    const size_t end = text.find("-----END ", begin);
+    size_t stop = end == std::string::npos ? text.size() : text.find('\n', end);
+    stop = stop == std::string::npos ? text.size() : stop + 1;
+    if (!key) out.append(text, begin, stop - begin);
+    at = stop;
+  }
+  return out;
+}
+
+// Returns: the private key blocks of `text`.
+std::string keys_of(const std::string& text) {
+  std::string out;
+  size_t at = 0;
+  while ((at = text.find("PRIVATE KEY-----", at)) != std::string::npos) {
+    const size_t begin = text.rfind("-----BEGIN ", at);
+    const size_t end = text.find("-----END ", at);
+    if (begin == std::string::npos || end == std::string::npos) break;
+    size_t stop = text.find('\n', end);
+    stop = stop == std::string::npos ? text.size() : stop + 1;
+    out.append(text, begin, stop - begin);
+    at = stop;
+  }
+  return out;
+}
+
+// "set ssl cert NAME <<": the payload replaces the certificate (and its
+// chain; its key too when it holds one, else the current key stays).
+// "set ssl cert NAME.key <<": it replaces the key only, as HAProxy; with
+// ssl-load-extra-del-ext, NAME may stand for NAME.crt. The key and the
+// certificate must match at commit.
 std::string set(const std::vector<std::string>& w, const std::string& payload) {
   if (w.size() < 4 || payload.empty())
     return "'set ssl cert expects a filename and a certificate as a payload\n\n";
-  const std::string& name = w[3];
+  std::string name = w[3];
+  const std::string key_ext = ".key";
+  const bool key_part = name.size() > key_ext.size() &&
+                        name.compare(name.size() - key_ext.size(), key_ext.size(), key_ext) == 0;
+  if (key_part) name.resize(name.size() - key_ext.size());
+  const bool del_ext = net::extra_files().del_ext;
   CertTransaction& t = transaction();
+  net::PemStore& store = net::PemStore::certs();
+  if (!t.path.empty() && t.path != name) {
+    if (key_part && del_ext && t.path == name + ".crt")
+      name += ".crt";
+    else
+      return "The ongoing transaction is about '" + t.path + "' but you are trying to set '" +
+             name + "'\nCan't update " + name + "!\n\n";
+  } else if (t.path.empty() && key_part && del_ext && !store.contains(name)) {
+    name += ".crt";
+  }
   const std::string cant = "Can't update " + name + "!\n\n";
-  if (!t.path.empty() && t.path != name)
-    return "The ongoing transaction is about '" + t.path + "' but you are trying to set '" + name +
-           "'\n" + cant;
-  if (!net::PemStore::certs().contains(name))
+  if (!store.contains(name))
     return "Can't replace a certificate which is not referenced by the configuration!\n" + cant;
+  const std::string base = t.path.empty() ? store.find(name).value_or("") : t.pem;
+  std::string text;
+  if (key_part) {
+    if (keys_of(payload).empty())
+      return "unable to load the private key from the payload.\nCan't load the payload\n" + cant;
+    text = without_keys(base) + keys_of(payload);
+  } else {
+    text = keys_of(payload).empty() ? payload + keys_of(base) : payload;
+  }
   net::TlsServerContext::Loaded fresh;
   std::string err;
-  if (!fresh.read(name, payload, &err))
+  if (!fresh.read_cert(name, text, &err))
     return "unable to load certificate from file '" + name + "': " + err +
            ".\nCan't load the payload\n" + cant;
   const bool update = !t.path.empty();
   t.loaded.clear();
   t.loaded = fresh;
   t.path = name;
-  t.pem = payload;
+  t.pem = text;
   return std::string("Transaction ") + (update ? "updated" : "created") + " for certificate " +
          name + "!\n\n";
 }

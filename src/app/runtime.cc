@@ -18,6 +18,7 @@
 #include "core/per_thread.h"
 #include "core/task_profile.h"
 #include "mux/mux_h1.h"
+#include "net/cert_store.h"
 #include "net/pipe_pool.h"
 #include "stick/registry.h"
 #include "stream/accept_rate.h"
@@ -577,6 +578,9 @@ void Runtime::set_event_log(const config::ProxyConfig& p, backend::Backend* be,
 
 bool Runtime::build(const config::Config& cfg, std::vector<std::string>* errors) {
   cfg_ = &cfg;
+  // Before any certificate is loaded (binds, servers, peers).
+  net::set_extra_files({cfg.global.tls.extra_key, cfg.global.tls.extra_bundle,
+                        cfg.global.tls.extra_del_ext});
   nbthread = cfg.global.nbthread;
   set_stat_threads(nbthread);  // before any proxy or server holds counters
   hard_stop_after_ms = ms(cfg.global.hard_stop_after);

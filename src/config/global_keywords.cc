@@ -183,7 +183,8 @@ void parse_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep) {
         "ssl-default-bind-ciphers, "
         "ssl-default-bind-ciphersuites, ssl-default-bind-curves, ssl-default-bind-options, "
         "ssl-default-server-ciphers, ssl-default-server-ciphersuites, ssl-default-server-options, "
-        "ssl-server-verify, ssl-dh-param-file, tune.ssl.default-dh-param, tune.ssl.cachesize, "
+        "ssl-server-verify, ssl-load-extra-files, ssl-load-extra-del-ext, ssl-dh-param-file, "
+        "tune.ssl.default-dh-param, tune.ssl.cachesize, "
         "tune.ssl.lifetime, tune.ssl.maxrecord, " +
             std::string(kProcessKeywordList));
   }

@@ -227,6 +227,10 @@ struct TlsGlobal {
   int lifetime_s = 300;       // tune.ssl.lifetime
   int maxrecord = 0;          // tune.ssl.maxrecord
   int capture_size = 0;       // tune.ssl.capture-buffer-size; 0: no ClientHello capture
+  // ssl-load-extra-files: a certificate's key in FILE.key, and multi-cert
+  // bundles (FILE.rsa, FILE.ecdsa, FILE.dsa when FILE does not exist).
+  bool extra_key = true, extra_bundle = true;
+  bool extra_del_ext = false;  // ssl-load-extra-del-ext: foo.crt's key is foo.key
 };
 
 // The options of a "bind" line, shared by each address it lists.

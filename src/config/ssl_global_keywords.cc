@@ -97,6 +97,33 @@ bool parse_ssl_global_keyword(const Directive& d, GlobalConfig& g, Reporter& rep
       rep.error(d.loc, kw, "expects none or required, not '" + v + "'");
     else
       t.server_verify = v == "none" ? 0 : 2;
+  } else if (kw == "ssl-load-extra-files") {
+    if (!check_arity(d, kw, 2, 16, kw + " none|all|bundle|key...", rep)) return true;
+    bool key = false, bundle = false;
+    for (size_t i = 1; i < d.size(); ++i) {
+      const std::string& w = d[i];
+      if (w == "all" || w == "key") key = true;
+      if (w == "all" || w == "bundle") bundle = true;
+      if (w == "none" && d.size() > 2) {
+        rep.error(d.loc, kw, "'none' cannot be combined with other values");
+        return true;
+      }
+      if (w == "ocsp" || w == "sctl" || w == "issuer") {
+        rep.error(d.loc, kw,
+                  "'" + w + "' is not supported: Hearth staples no OCSP response and sends no "
+                  "SCT (use 'key', 'bundle' or 'none')");
+        return true;
+      }
+      if (w != "none" && w != "all" && w != "key" && w != "bundle") {
+        rep.error(d.loc, kw, "expects none, all, bundle, key, not '" + w + "'");
+        return true;
+      }
+    }
+    t.extra_key = key;
+    t.extra_bundle = bundle;
+  } else if (kw == "ssl-load-extra-del-ext") {
+    if (!check_arity(d, kw, 1, 1, kw, rep)) return true;
+    t.extra_del_ext = true;
   } else if (kw == "ssl-dh-param-file") {
     one_word(d, &t.dh_param_file, rep);
   } else if (kw == "tune.ssl.default-dh-param") {

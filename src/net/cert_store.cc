@@ -17,7 +17,26 @@ std::optional<std::string> slurp(const std::string& path) {
   return s.str();
 }
 
+ExtraFiles& extra() {
+  static ExtraFiles e;
+  return e;
+}
+
 }  // namespace
+
+void set_extra_files(const ExtraFiles& e) { extra() = e; }
+const ExtraFiles& extra_files() { return extra(); }
+
+std::string key_file_of(const std::string& path) {
+  const ExtraFiles& e = extra();
+  if (!e.key) return "";
+  // del_ext: only a ".crt" loses its extension (HAProxy's rule).
+  const std::string crt = ".crt";
+  if (e.del_ext && path.size() > crt.size() &&
+      path.compare(path.size() - crt.size(), crt.size(), crt) == 0)
+    return path.substr(0, path.size() - crt.size()) + ".key";
+  return path + ".key";
+}
 
 PemStore& PemStore::certs() {
   static PemStore s("certificate file", true);
@@ -52,8 +71,9 @@ std::optional<std::string> PemStore::pem(const std::string& path, std::string* e
            "': " + std::strerror(errno);
     return std::nullopt;
   }
-  if (with_key_ && text->find("PRIVATE KEY-----") == std::string::npos)
-    if (std::optional<std::string> key = slurp(path + ".key")) {
+  const std::string key_path = with_key_ ? key_file_of(path) : "";
+  if (!key_path.empty() && text->find("PRIVATE KEY-----") == std::string::npos)
+    if (std::optional<std::string> key = slurp(key_path)) {
       if (!text->empty() && text->back() != '\n') *text += '\n';
       *text += *key;
     }

@@ -21,6 +21,20 @@
 
 namespace hearth::net {
 
+// Which files beside a certificate are loaded (ssl-load-extra-files,
+// ssl-load-extra-del-ext). Set once, before any certificate is loaded.
+struct ExtraFiles {
+  bool key = true;       // FILE.key when FILE holds no key
+  bool bundle = true;    // FILE.rsa, FILE.ecdsa, FILE.dsa when FILE does not exist
+  bool del_ext = false;  // the key of foo.crt is foo.key (not foo.crt.key)
+};
+void set_extra_files(const ExtraFiles& e);
+const ExtraFiles& extra_files();
+// Returns: the key file of certificate `path` under extra_files() ("": none).
+std::string key_file_of(const std::string& path);
+// The extensions of a multi-cert bundle's files, in load order.
+inline constexpr const char* kBundleExtensions[] = {".rsa", ".ecdsa", ".dsa"};
+
 class PemStore {
  public:
   // what: the files' kind, for messages ("CA file"); with_key: a file

@@ -114,6 +114,20 @@ bool TlsServerContext::Loaded::read(const std::string& file, const std::string& 
   return true;
 }
 
+bool TlsServerContext::Loaded::read_cert(const std::string& file, const std::string& pem,
+                                         std::string* err) {
+  PemObjects o;
+  if (!parse_pem_objects(pem, &o) || sk_X509_num(o.certs) == 0) {
+    *err = "no certificate found in '" + file + "'";
+    return false;
+  }
+  path = file;
+  cert = sk_X509_shift(o.certs);
+  chain = o.certs;
+  o.certs = sk_X509_new_null();
+  return true;
+}
+
 void TlsServerContext::Loaded::clear() {
   X509_free(cert);
   sk_X509_pop_free(chain, X509_free);
@@ -146,8 +160,23 @@ std::unique_ptr<TlsServerContext> TlsServerContext::build(const TlsBindSettings&
       continue;
     }
     if (stat(e.path.c_str(), &st) != 0) {
+      const std::string why = std::strerror(errno);
+      // A multi-cert bundle: FILE.rsa, FILE.ecdsa, FILE.dsa, each a certificate.
+      int found = 0;
+      for (const char* ext : kBundleExtensions) {
+        const std::string part = e.path + ext;
+        if (!extra_files().bundle ||
+            (!PemStore::certs().contains(part) && stat(part.c_str(), &st) != 0))
+          continue;
+        ++found;
+        if (!t->add_cert_file(part, e, err)) {
+          if (!e.origin().empty()) *err = "crt-list " + e.origin() + ": " + *err;
+          return nullptr;
+        }
+      }
+      if (found) continue;
       *err = (e.origin().empty() ? "" : "crt-list " + e.origin() + ": ") +
-             "cannot open certificate '" + e.path + "': " + std::strerror(errno);
+             "cannot open certificate '" + e.path + "': " + why;
       return nullptr;
     }
     if (!(S_ISDIR(st.st_mode) ? t->add_cert_dir(e.path, e, err)

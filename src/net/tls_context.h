@@ -46,6 +46,9 @@ class TlsServerContext {
     // Reads PEM text `pem` as the certificate file `file` (certificate, chain,
     // and a matching key, here or in FILE.key). Returns: false with *err set.
     bool read(const std::string& file, const std::string& pem, std::string* err);
+    // Reads only the certificate and chain of `pem` (its key may be missing,
+    // or not match yet). Returns: false with *err set.
+    bool read_cert(const std::string& file, const std::string& pem, std::string* err);
     void clear();  // frees cert and chain
   };
   // Returns: every certificate file loaded, in load order.

@@ -75,10 +75,12 @@ bool read_pem(const std::string& path, Pem* p, std::string* err, const std::stri
   p->dh = PEM_read_bio_Parameters(b, nullptr);
   ERR_clear_error();
   BIO_free(b);
-  if (!p->key) p->key = read_key(path + ".key");
+  const std::string key_path = key_file_of(path);
+  if (!p->key && !key_path.empty()) p->key = read_key(key_path);
   ERR_clear_error();
   if (!p->key) {
-    *err = "no private key in '" + path + "' nor in '" + path + ".key'";
+    *err = "no private key in '" + path + "'" +
+           (key_path.empty() ? std::string() : " nor in '" + key_path + "'");
     return false;
   }
   if (X509_check_private_key(p->cert, p->key) != 1) {
