@@ -161,34 +161,15 @@ std::string commit(const Kind& k, const std::vector<std::string>& w) {
   if (t.path != name)
     return "The ongoing transaction is about '" + t.path + "' but you are trying to set '" + name +
            "'\n" + cant;
-  net::PemStore& store = k.store();
-  const std::optional<std::string> before = store.find(name);
-  store.set(name, t.pem);
   std::string err;
-  struct NextClient {
-    net::TlsClientState* client;
-    std::shared_ptr<net::TlsClientContext> ctx;
-  };
-  std::vector<NextClient> clients;
-  for (net::TlsClientState* c : net::TlsBindRegistry::instance().clients()) {
-    if (!server_uses(k, c->settings(), name)) continue;
-    std::shared_ptr<net::TlsClientContext> ctx = net::TlsClientContext::build(c->settings(), &err);
-    if (!ctx) {
-      store.set(name, before);
-      return "Committing " + name + "\n" + err + "\n" + cant;
-    }
-    clients.push_back({c, std::move(ctx)});
-  }
-  const int n = rebuild_tls_binds(
-      [&](net::TlsBindState&, net::TlsBindSettings& s) { return bind_uses(k, s, name); }, &err);
-  if (n < 0) {
-    store.set(name, before);
-    return "Committing " + name + "\n" + err + "\n" + cant;
-  }
-  for (NextClient& c : clients) c.client->publish(std::move(c.ctx));
+  const int n = commit_tls_file(
+      k.store(), name, t.pem,
+      [&](net::TlsBindState& b) { return bind_uses(k, b.settings(), name); },
+      [&](const net::TlsClientSettings& s) { return server_uses(k, s, name); }, &err);
+  if (n < 0) return "Committing " + name + "\n" + err + "\n" + cant;
   t.path.clear();
   t.pem.clear();
-  return "Committing " + name + std::string(size_t(n) + clients.size(), '.') + "\nSuccess!\n\n";
+  return "Committing " + name + std::string(size_t(n), '.') + "\nSuccess!\n\n";
 }
 
 std::string abort_tx(const Kind& k, const std::vector<std::string>& w) {

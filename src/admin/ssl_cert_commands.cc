@@ -199,42 +199,20 @@ std::string commit(const std::vector<std::string>& w) {
   if (t.path != name)
     return "The ongoing transaction is about '" + t.path + "' but you are trying to set '" + name +
            "'\n" + cant;
-  net::PemStore& store = net::PemStore::certs();
-  const std::optional<std::string> before = store.find(name);
-  store.set(name, t.pem);
   std::string err;
-  // The servers' client sides first, published only once every bind line's
-  // context is built too.
-  struct NextClient {
-    net::TlsClientState* client;
-    std::shared_ptr<net::TlsClientContext> ctx;
-  };
-  std::vector<NextClient> clients;
-  for (net::TlsClientState* c : net::TlsBindRegistry::instance().clients()) {
-    if (c->settings().crt != name) continue;
-    std::shared_ptr<net::TlsClientContext> ctx = net::TlsClientContext::build(c->settings(), &err);
-    if (!ctx) {
-      store.set(name, before);
-      return "Committing " + name + "\n" + err + "\n" + cant;
-    }
-    clients.push_back({c, std::move(ctx)});
-  }
-  const int n = rebuild_tls_binds(
-      [&](net::TlsBindState& b, net::TlsBindSettings&) {
+  const int n = commit_tls_file(
+      net::PemStore::certs(), name, t.pem,
+      [&](net::TlsBindState& b) {
         for (const auto& l : b.current()->loaded())
           if (l.path == name) return true;
         return false;
       },
-      &err);
-  if (n < 0) {
-    store.set(name, before);
-    return "Committing " + name + "\n" + err + "\n" + cant;
-  }
-  for (NextClient& c : clients) c.client->publish(std::move(c.ctx));
+      [&](const net::TlsClientSettings& s) { return s.crt == name; }, &err);
+  if (n < 0) return "Committing " + name + "\n" + err + "\n" + cant;
   t.loaded.clear();
   t.path.clear();
   t.pem.clear();
-  return "Committing " + name + std::string(size_t(n) + clients.size(), '.') + "\nSuccess!\n\n";
+  return "Committing " + name + std::string(size_t(n), '.') + "\nSuccess!\n\n";
 }
 
 std::string abort_tx(const std::vector<std::string>& w) {
@@ -273,6 +251,38 @@ int rebuild_tls_binds(const std::function<bool(net::TlsBindState&, net::TlsBindS
   }
   for (Next& n : next) n.bind->publish(std::move(n.ctx), std::move(n.settings));
   return int(next.size());
+}
+
+int commit_tls_file(net::PemStore& store, const std::string& name, const std::string& text,
+                    const std::function<bool(net::TlsBindState&)>& bind_pick,
+                    const std::function<bool(const net::TlsClientSettings&)>& server_pick,
+                    std::string* err) {
+  const std::optional<std::string> before = store.find(name);
+  store.set(name, text);
+  // The servers' client sides first, published only once every bind line's
+  // context is built too.
+  struct NextClient {
+    net::TlsClientState* client;
+    std::shared_ptr<net::TlsClientContext> ctx;
+  };
+  std::vector<NextClient> clients;
+  for (net::TlsClientState* c : net::TlsBindRegistry::instance().clients()) {
+    if (!server_pick(c->settings())) continue;
+    std::shared_ptr<net::TlsClientContext> ctx = net::TlsClientContext::build(c->settings(), err);
+    if (!ctx) {
+      store.set(name, before);
+      return -1;
+    }
+    clients.push_back({c, std::move(ctx)});
+  }
+  const int n = rebuild_tls_binds(
+      [&](net::TlsBindState& b, net::TlsBindSettings&) { return bind_pick(b); }, err);
+  if (n < 0) {
+    store.set(name, before);
+    return -1;
+  }
+  for (NextClient& c : clients) c.client->publish(std::move(c.ctx));
+  return n + int(clients.size());
 }
 
 std::string cli_ssl_cert_command(const std::vector<std::string>& w, const std::string& payload,

@@ -3,9 +3,11 @@
 // 9.3), over the bind lines of net/tls_bind_registry.h. Each returns the
 // answer, or an empty string if `w` is not one of its commands; changes need
 // `admin`.
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "net/cert_store.h"
 #include "net/tls_bind_registry.h"
 
 namespace hearth::admin {
@@ -31,5 +33,15 @@ std::string cli_crt_list_command(const std::vector<std::string>& w, const std::s
 // or -1 with *err set.
 int rebuild_tls_binds(const std::function<bool(net::TlsBindState&, net::TlsBindSettings&)>& pick,
                       std::string* err);
+
+// "commit ssl cert|ca-file|crl-file": stores `text` as `name` in `store`,
+// then builds new contexts for every bind line `bind_pick` selects and every
+// server client side `server_pick` selects, and publishes them all; or, if
+// one fails, none, with the old text back. Returns: how many were rebuilt,
+// or -1 with *err set.
+int commit_tls_file(net::PemStore& store, const std::string& name, const std::string& text,
+                    const std::function<bool(net::TlsBindState&)>& bind_pick,
+                    const std::function<bool(const net::TlsClientSettings&)>& server_pick,
+                    std::string* err);
 
 }  // namespace hearth::admin

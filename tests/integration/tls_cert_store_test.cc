@@ -20,20 +20,8 @@ namespace hearth::test::http {
 namespace {
 
 using tls::addr;
+using tls::no_empty_lines;
 using tls::read_all;
-
-// Returns: `text` without its empty lines (a CLI payload ends at the first).
-std::string no_empty_lines(const std::string& text) {
-  std::string out;
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t eol = text.find('\n', at);
-    if (eol == std::string::npos) eol = text.size();
-    if (eol > at) out += text.substr(at, eol - at) + "\n";
-    at = eol + 1;
-  }
-  return out;
-}
 
 std::vector<std::string> store_session(const std::string& binary, TestCerts& certs,
                                        const std::string& alice, const std::string& bob) {

@@ -46,4 +46,17 @@ inline std::string read_all(const std::string& path) {
   return out;
 }
 
+// Returns: `text` without its empty lines (a CLI payload ends at the first).
+inline std::string no_empty_lines(const std::string& text) {
+  std::string out;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t eol = text.find('\n', at);
+    if (eol == std::string::npos) eol = text.size();
+    if (eol > at) out += text.substr(at, eol - at) + "\n";
+    at = eol + 1;
+  }
+  return out;
+}
+
 }  // namespace hearth::test::tls
