@@ -153,8 +153,9 @@ TEST(Global, NumbersAreRangeChecked) {
 }
 
 TEST(Global, KnownButUnsupportedVersusUnknown) {
-  EXPECT_EQ(only_error(global("  ssl-load-extra-files none\n")),
-            "t.cfg:2: 'ssl-load-extra-files': Hearth does not support this global keyword yet");
+  EXPECT_EQ(only_error(global("  tune.ssl.ssl-ctx-cache-size 10\n")),
+            "t.cfg:2: 'tune.ssl.ssl-ctx-cache-size': Hearth does not support this global keyword "
+            "yet");
   EXPECT_EQ(
       only_error(global("  nbthreads 2\n")),
       "t.cfg:2: 'nbthreads': unknown keyword in the global section; supported: nbthread, "
@@ -169,6 +170,7 @@ TEST(Global, KnownButUnsupportedVersusUnknown) {
       "ssl-default-bind-options, "
       "ssl-default-server-ciphers, ssl-default-server-ciphersuites, "
       "ssl-default-server-options, ssl-server-verify, "
+      "ssl-load-extra-files, ssl-load-extra-del-ext, "
       "ssl-dh-param-file, tune.ssl.default-dh-param, tune.ssl.cachesize, tune.ssl.lifetime, "
       "tune.ssl.maxrecord, daemon, user, group, uid, gid, chroot, "
       "ulimit-n, strict-limits, quiet, node, description, localpeer, grace, spread-checks, "
