@@ -65,14 +65,11 @@ bool in_use(const Kind& k, const std::string& path) {
   return false;
 }
 
-// Returns: the objects of `text` (an empty entry: none).
-void parse(const std::string& text, net::PemObjects* o) { net::parse_pem_objects(text, o); }
-
 std::string list(const Kind& k) {
   auto line = [&](const std::string& name, const std::string& text) {
     if (!k.ca) return name + "\n";
     net::PemObjects o;
-    parse(text, &o);
+    net::parse_pem_objects(text, &o);  // an empty entry: none
     return name + " - " + std::to_string(k.count(o)) + " certificate(s)\n";
   };
   std::string out;
@@ -86,9 +83,9 @@ std::string list(const Kind& k) {
 // "show ssl ca-file|crl-file [*]NAME[:N]": the file's objects, or its Nth.
 std::string show_one(const Kind& k, std::string name) {
   int index = 0;
-  if (const size_t colon = name.rfind(':'); colon != std::string::npos && colon + 1 < name.size() &&
-                                            name.find_first_not_of("0123456789", colon + 1) ==
-                                                std::string::npos) {
+  if (const size_t colon = name.rfind(':');
+      colon != std::string::npos && colon + 1 < name.size() &&
+      name.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
     index = std::atoi(name.c_str() + colon + 1);
     name.resize(colon);
   }
@@ -104,7 +101,7 @@ std::string show_one(const Kind& k, std::string name) {
   if (text->empty())  // made by "new" and never committed
     return k.ca ? "\n" : "Filename: " + name + "\nStatus: Empty\n\n";
   net::PemObjects o;
-  parse(*text, &o);
+  net::parse_pem_objects(*text, &o);
   const int n = k.count(o);
   if (index > n) return "\n";
   const std::string status = pending ? "Unused" : in_use(k, name) ? "Used" : "Unused";
@@ -137,9 +134,7 @@ std::string set(const Kind& k, const std::vector<std::string>& w, const std::str
   const std::string& name = w[3];
   Transaction& t = transaction(k);
   const std::string cant = "Can't update " + name + "!\n\n";
-  if (!t.path.empty() && t.path != name)
-    return "The ongoing transaction is about '" + t.path + "' but you are trying to set '" + name +
-           "'\n" + cant;
+  if (!t.path.empty() && t.path != name) return other_transaction(t.path, name, false, cant);
   if (!k.store().contains(name))
     return std::string("Can't replace a ") + k.label +
            " file which is not referenced by the configuration!\n" + cant;
@@ -158,9 +153,7 @@ std::string commit(const Kind& k, const std::vector<std::string>& w) {
   Transaction& t = transaction(k);
   const std::string cant = "Can't commit " + name + "!\n\n";
   if (t.path.empty()) return "No ongoing transaction! !\n" + cant;
-  if (t.path != name)
-    return "The ongoing transaction is about '" + t.path + "' but you are trying to set '" + name +
-           "'\n" + cant;
+  if (t.path != name) return other_transaction(t.path, name, false, cant);
   std::string err;
   const int n = commit_tls_file(
       k.store(), name, t.pem,
@@ -176,9 +169,7 @@ std::string abort_tx(const Kind& k, const std::vector<std::string>& w) {
   if (w.size() < 4) return std::string("'abort ssl ") + k.word + "' expects a filename\n\n";
   Transaction& t = transaction(k);
   if (t.path.empty()) return "No ongoing transaction!\n\n";
-  if (t.path != w[3])
-    return "The ongoing transaction is about '" + t.path +
-           "' but you are trying to abort a transaction for '" + w[3] + "'\n\n";
+  if (t.path != w[3]) return other_transaction(t.path, w[3], true, "");
   const std::string name = t.path;
   t.path.clear();
   t.pem.clear();
@@ -194,7 +185,8 @@ std::string del(const Kind& k, const std::vector<std::string>& w) {
     return cant + "ongoing transaction for the " + k.label + " file '" + name + "'\n\n";
   if (!k.store().contains(name))
     return cant + k.label + " file '" + name + "' doesn't exist!\n\n\n";
-  if (in_use(k, name)) return cant + k.label + " file '" + name + "' in use, can't be deleted!\n\n\n";
+  if (in_use(k, name))
+    return cant + k.label + " file '" + name + "' in use, can't be deleted!\n\n\n";
   k.store().set(name, std::nullopt);
   return std::string(k.label) + " file '" + name + "' deleted!\n\n";
 }

@@ -6,7 +6,6 @@
 // new handshakes get the new certificate, connections already established
 // keep theirs.
 #include <optional>
-#include <utility>
 
 #include "admin/ssl_commands.h"
 #include "net/cert_info.h"
@@ -28,19 +27,21 @@ CertTransaction& transaction() {
   return t;
 }
 
-// Returns: how many bind lines loaded certificate `name`, and how many
-// servers' client sides use it.
-std::pair<int, int> users(const std::string& name) {
-  std::pair<int, int> n{0, 0};
+// Returns: true if bind line `b` loaded certificate `name`.
+bool loaded_by(net::TlsBindState& b, const std::string& name) {
+  for (const auto& l : b.current()->loaded())
+    if (l.path == name) return true;
+  return false;
+}
+
+// Returns: true if a bind line loaded certificate `name` or a server's
+// client side uses it.
+bool in_use(const std::string& name) {
   for (net::TlsBindState* b : net::TlsBindRegistry::instance().all())
-    for (const auto& l : b->current()->loaded())
-      if (l.path == name) {
-        ++n.first;
-        break;
-      }
+    if (loaded_by(*b, name)) return true;
   for (net::TlsClientState* c : net::TlsBindRegistry::instance().clients())
-    if (c->settings().crt == name) ++n.second;
-  return n;
+    if (c->settings().crt == name) return true;
+  return false;
 }
 
 // Returns: the answer to "show ssl cert NAME" ("*NAME": the transaction's).
@@ -61,12 +62,12 @@ std::string show_one(const std::string& name) {
     if (pem->empty()) return "Filename: " + name + "\nStatus: Empty\nOCSP Response Key: \n\n";
     std::string err;
     if (!stored.read(name, *pem, &err)) return none;
-    const auto [binds, servers] = users(name);
-    status = binds + servers > 0 ? "Used" : "Unused";
+    status = in_use(name) ? "Used" : "Unused";
   }
   // HAProxy's last field: Hearth staples no OCSP response, so it is empty.
   std::string out = "Filename: " + name + "\nStatus: " + status + "\n" +
-                    net::describe_certificate(found->cert, found->chain) + "OCSP Response Key: \n\n";
+                    net::describe_certificate(found->cert, found->chain) +
+                    "OCSP Response Key: \n\n";
   stored.clear();
   return out;
 }
@@ -83,8 +84,7 @@ std::string show(const std::vector<std::string>& w) {
 // "new ssl cert NAME": an empty entry, filled by set and commit.
 std::string new_cert(const std::vector<std::string>& w) {
   if (w.size() < 4) return "'new ssl cert' expects a filename\n\n";
-  if (!net::PemStore::certs().create(w[3]))
-    return "Certificate '" + w[3] + "' already exists!\n\n";
+  if (!net::PemStore::certs().create(w[3])) return "Certificate '" + w[3] + "' already exists!\n\n";
   return "New empty certificate store '" + w[3] + "'!\n\n";
 }
 
@@ -97,8 +97,7 @@ std::string del_cert(const std::vector<std::string>& w) {
     return cant + "ongoing transaction for the certificate '" + name + "'\n\n";
   if (!net::PemStore::certs().contains(name))
     return cant + "certificate '" + name + "' doesn't exist!\n\n\n";
-  const auto [binds, servers] = users(name);
-  if (binds + servers > 0) return cant + "certificate '" + name + "' in use, can't be deleted!\n\n\n";
+  if (in_use(name)) return cant + "certificate '" + name + "' in use, can't be deleted!\n\n\n";
   net::PemStore::certs().set(name, std::nullopt);
   return "Certificate '" + name + "' deleted!\n\n";
 }
@@ -159,8 +158,7 @@ std::string set(const std::vector<std::string>& w, const std::string& payload) {
     if (key_part && del_ext && t.path == name + ".crt")
       name += ".crt";
     else
-      return "The ongoing transaction is about '" + t.path + "' but you are trying to set '" +
-             name + "'\nCan't update " + name + "!\n\n";
+      return other_transaction(t.path, name, false, "Can't update " + name + "!\n\n");
   } else if (t.path.empty() && key_part && del_ext && !store.contains(name)) {
     name += ".crt";
   }
@@ -196,17 +194,10 @@ std::string commit(const std::vector<std::string>& w) {
   CertTransaction& t = transaction();
   const std::string cant = "Can't commit " + name + "!\n\n";
   if (t.path.empty()) return "No ongoing transaction! !\n" + cant;
-  if (t.path != name)
-    return "The ongoing transaction is about '" + t.path + "' but you are trying to set '" + name +
-           "'\n" + cant;
+  if (t.path != name) return other_transaction(t.path, name, false, cant);
   std::string err;
   const int n = commit_tls_file(
-      net::PemStore::certs(), name, t.pem,
-      [&](net::TlsBindState& b) {
-        for (const auto& l : b.current()->loaded())
-          if (l.path == name) return true;
-        return false;
-      },
+      net::PemStore::certs(), name, t.pem, [&](net::TlsBindState& b) { return loaded_by(b, name); },
       [&](const net::TlsClientSettings& s) { return s.crt == name; }, &err);
   if (n < 0) return "Committing " + name + "\n" + err + "\n" + cant;
   t.loaded.clear();
@@ -219,9 +210,7 @@ std::string abort_tx(const std::vector<std::string>& w) {
   if (w.size() < 4) return "'abort ssl cert' expects a filename\n\n";
   CertTransaction& t = transaction();
   if (t.path.empty()) return "No ongoing transaction!\n\n";
-  if (t.path != w[3])
-    return "The ongoing transaction is about '" + t.path +
-           "' but you are trying to abort a transaction for '" + w[3] + "'\n\n";
+  if (t.path != w[3]) return other_transaction(t.path, w[3], true, "");
   const std::string name = t.path;
   t.loaded.clear();
   t.path.clear();
@@ -251,6 +240,12 @@ int rebuild_tls_binds(const std::function<bool(net::TlsBindState&, net::TlsBindS
   }
   for (Next& n : next) n.bind->publish(std::move(n.ctx), std::move(n.settings));
   return int(next.size());
+}
+
+std::string other_transaction(const std::string& ongoing, const std::string& name, bool abort,
+                              const std::string& cant) {
+  return "The ongoing transaction is about '" + ongoing + "' but you are trying to " +
+         (abort ? "abort a transaction for '" : "set '") + name + "'\n" + (abort ? "\n" : cant);
 }
 
 int commit_tls_file(net::PemStore& store, const std::string& name, const std::string& text,

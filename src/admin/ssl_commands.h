@@ -34,6 +34,12 @@ std::string cli_crt_list_command(const std::vector<std::string>& w, const std::s
 int rebuild_tls_binds(const std::function<bool(net::TlsBindState&, net::TlsBindSettings&)>& pick,
                       std::string* err);
 
+// HAProxy's refusal of a transaction command about `name` while the one
+// transaction of its kind is about `ongoing`: for "set" and "commit" (then
+// `cant` follows), or for "abort" (`cant` empty).
+std::string other_transaction(const std::string& ongoing, const std::string& name, bool abort,
+                              const std::string& cant);
+
 // "commit ssl cert|ca-file|crl-file": stores `text` as `name` in `store`,
 // then builds new contexts for every bind line `bind_pick` selects and every
 // server client side `server_pick` selects, and publishes them all; or, if

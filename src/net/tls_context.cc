@@ -151,36 +151,7 @@ std::unique_ptr<TlsServerContext> TlsServerContext::build(const TlsBindSettings&
   t->base_ = t->new_ctx(t->settings_, &t->base_group_, err);
   if (!t->base_) return nullptr;
   for (const TlsCertEntry& e : t->settings_.certs) {
-    struct stat st;
-    if (PemStore::certs().contains(e.path)) {  // loaded, or made at runtime
-      if (!t->add_cert_file(e.path, e, err)) {
-        if (!e.origin().empty()) *err = "crt-list " + e.origin() + ": " + *err;
-        return nullptr;
-      }
-      continue;
-    }
-    if (stat(e.path.c_str(), &st) != 0) {
-      const std::string why = std::strerror(errno);
-      // A multi-cert bundle: FILE.rsa, FILE.ecdsa, FILE.dsa, each a certificate.
-      int found = 0;
-      for (const char* ext : kBundleExtensions) {
-        const std::string part = e.path + ext;
-        if (!extra_files().bundle ||
-            (!PemStore::certs().contains(part) && stat(part.c_str(), &st) != 0))
-          continue;
-        ++found;
-        if (!t->add_cert_file(part, e, err)) {
-          if (!e.origin().empty()) *err = "crt-list " + e.origin() + ": " + *err;
-          return nullptr;
-        }
-      }
-      if (found) continue;
-      *err = (e.origin().empty() ? "" : "crt-list " + e.origin() + ": ") +
-             "cannot open certificate '" + e.path + "': " + why;
-      return nullptr;
-    }
-    if (!(S_ISDIR(st.st_mode) ? t->add_cert_dir(e.path, e, err)
-                              : t->add_cert_file(e.path, e, err))) {
+    if (!t->add_cert_entry(e, err)) {
       if (!e.origin().empty()) *err = "crt-list " + e.origin() + ": " + *err;
       return nullptr;
     }
@@ -190,6 +161,27 @@ std::unique_ptr<TlsServerContext> TlsServerContext::build(const TlsBindSettings&
     return nullptr;
   }
   return t;
+}
+
+bool TlsServerContext::add_cert_entry(const TlsCertEntry& e, std::string* err) {
+  if (PemStore::certs().contains(e.path))
+    return add_cert_file(e.path, e, err);  // loaded, or made at runtime
+  struct stat st;
+  if (stat(e.path.c_str(), &st) == 0)
+    return S_ISDIR(st.st_mode) ? add_cert_dir(e.path, e, err) : add_cert_file(e.path, e, err);
+  const std::string why = std::strerror(errno);
+  // A multi-cert bundle: FILE.rsa, FILE.ecdsa, FILE.dsa, each a certificate.
+  bool found = false;
+  for (const char* ext : kBundleExtensions) {
+    const std::string part = e.path + ext;
+    if (!extra_files().bundle ||
+        (!PemStore::certs().contains(part) && stat(part.c_str(), &st) != 0))
+      continue;
+    found = true;
+    if (!add_cert_file(part, e, err)) return false;
+  }
+  if (!found) *err = "cannot open certificate '" + e.path + "': " + why;
+  return found;
 }
 
 bool TlsServerContext::add_cert_dir(const std::string& dir, const TlsCertEntry& entry,

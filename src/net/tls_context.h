@@ -65,6 +65,9 @@ class TlsServerContext {
   TlsServerContext() = default;
   // Returns: a context set up with everything of `s` but certificates, or nullptr.
   SSL_CTX* new_ctx(const TlsBindSettings& s, Group* g, std::string* err);
+  // Adds what `entry` names: a certificate of the store, a file, a directory
+  // or a multi-cert bundle. Returns: false with *err set.
+  bool add_cert_entry(const TlsCertEntry& entry, std::string* err);
   // Adds the certificate file `path` of `entry`. Returns: false with *err set.
   bool add_cert_file(const std::string& path, const TlsCertEntry& entry, std::string* err);
   // Adds every certificate file of directory `dir`, in name order.
