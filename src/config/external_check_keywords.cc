@@ -8,6 +8,7 @@ namespace hearth::config::detail {
 
 bool parse_external_check_global(const Directive& d, GlobalConfig& g, Reporter& rep) {
   const bool negated = d[0] == "no";
+  if (negated && d.size() < 2) return false;  // a bare "no" is an unknown keyword
   const std::string& kw = d[negated ? 1 : 0];
   if (kw != "external-check" && kw != "insecure-fork-wanted") return false;
   if (negated && kw == "external-check") {

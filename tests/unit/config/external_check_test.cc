@@ -135,6 +135,11 @@ TEST(ExternalCheck, GlobalKeywordsTakeNoArgument) {
             std::string::npos);
 }
 
+// Found by the config fuzzer: a bare "no" read past the line's words.
+TEST(ExternalCheck, ABareNoIsAnUnknownGlobalKeyword) {
+  EXPECT_NE(only_error(parse("global\n  no\n")).find("t.cfg:2: 'no'"), std::string::npos);
+}
+
 TEST(ExternalCheck, IgnoredInAFrontend) {
   auto r = parse(
       "global\n  external-check\nfrontend f\n  bind :80\n  option external-check\n"
