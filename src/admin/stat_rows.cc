@@ -50,13 +50,35 @@ std::string server_status(const backend::Server& s) {
 }
 
 // The hrsp_* columns: the per-thread blocks `t`'s status classes summed.
+// Returns: their total.
 template <typename T>
-void fill_http_statuses(StatRow& r, const PerThread<T>& t) {
-  uint64_t cls[6] = {};
+uint64_t fill_http_statuses(StatRow& r, const PerThread<T>& t) {
+  uint64_t cls[6] = {}, total = 0;
   t.each([&](const T& b) {
     for (int i = 0; i < 6; ++i) cls[i] += b.hrsp.cls[i].get();
   });
-  for (int i = 0; i < 6; ++i) r.f[kHrsp1xx + i] = num(int64_t(cls[i]));
+  for (int i = 0; i < 6; ++i) {
+    r.f[kHrsp1xx + i] = num(int64_t(cls[i]));
+    total += cls[i];
+  }
+  return total;
+}
+
+// The error columns a backend and its servers both keep: dresp, eresp,
+// cli_abrt, srv_abrt (stream/abort_counts.h says what counts where).
+template <typename T, typename C>
+void fill_errors(StatRow& r, const C& c) {
+  r.f[kDresp] = num(int64_t(c.sum(&T::denied_resp)));
+  r.f[kEresp] = num(int64_t(c.sum(&T::failed_resp)));
+  r.f[kCliAbrt] = num(int64_t(c.sum(&T::cli_aborts)));
+  r.f[kSrvAbrt] = num(int64_t(c.sum(&T::srv_aborts)));
+}
+
+// The ssl_* columns of a server, or of a backend (its servers' summed).
+void fill_server_tls(StatRow& r, uint64_t full, uint64_t resumed, uint64_t failed) {
+  r.f[kSslSess] = num(int64_t(full));
+  r.f[kSslReusedSess] = num(int64_t(resumed));
+  r.f[kSslFailedHandshake] = num(int64_t(failed));
 }
 
 // The counts a frontend and its listeners both keep.
@@ -72,6 +94,8 @@ void fill_frontend_counts(StatRow& r, const stream::FrontendCounters& c) {
   r.f[kDcon] = num(int64_t(c.sum(&T::denied_conn)));
   r.f[kDses] = num(int64_t(c.sum(&T::denied_sess)));
   r.f[kWrew] = num(int64_t(c.sum(&T::failed_rewrites)));
+  r.f[kSslSess] = num(int64_t(c.sum(&T::ssl_sessions)));
+  r.f[kSslReusedSess] = num(int64_t(c.sum(&T::ssl_reused)));
   r.f[kSslFailedHandshake] = num(int64_t(c.sum(&T::failed_handshakes)));
 }
 
@@ -122,6 +146,10 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
     zero(r, {kCacheLookups, kCacheHits});
     // HTTP/1 is the only HTTP Hearth speaks: its connections are the frontend's.
     r.f[kH1OpenConnections] = r.f[kScur];
+    // Ends first: every stream counted ended was counted made by then.
+    const uint64_t ended = c.sum(&T::h1_streams_closed);
+    const uint64_t made = c.sum(&T::h1_streams_opened);
+    r.f[kH1OpenStreams] = num(made > ended ? int64_t(made - ended) : 0);
     r.f[kH1TotalConnections] = r.f[kStot];
     r.f[kH1TotalStreams] = r.f[kReqTot];
     r.f[kH1BytesIn] = r.f[kBin];
@@ -155,7 +183,7 @@ StatRow listener_row(const stream::Frontend& fe, const stream::BindStats& bs,
   r.f[kStatus] = admin_status(fe, b.full() ? "FULL" : limited ? "WAITING" : "OPEN");
   r.f[kSid] = num(b.id);
   if (opt.show_addr) r.f[kAddr] = bs.addr;
-  zero(r, {kEint, kSslSess, kSslReusedSess});
+  zero(r, {kEint});
   r.f[kMode] = mode_name(fe.mode);
   return r;
 }
@@ -246,7 +274,10 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
   r.f[kStot] = num(int64_t(c.sum(&T::sessions)));
   r.f[kBin] = num(int64_t(c.sum(&T::bytes_in)));
   r.f[kBout] = num(int64_t(c.sum(&T::bytes_out)));
-  r.f[kEcon] = num(int64_t(c.sum(&T::connect_errors)));
+  r.f[kEcon] = num(int64_t(c.sum(&T::failed_conns)));
+  fill_errors<T>(r, c);
+  fill_server_tls(r, c.sum(&T::ssl_sessions), c.sum(&T::ssl_reused),
+                  c.sum(&T::ssl_failed_handshakes));
   r.f[kWretr] = num(int64_t(c.sum(&T::retries)));
   r.f[kWredis] = num(int64_t(c.sum(&T::redispatches)));
   r.f[kStatus] = server_status(s);
@@ -267,13 +298,13 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
     r.f[kDowntime] = num(s.health.downtime_ms(now) / 1000);
   if (s.maxqueue > 0) r.f[kQlimit] = num(s.maxqueue);
   r.f[kSid] = num(s.puid);
-  r.f[kLbtot] = r.f[kStot];
+  r.f[kLbtot] = num(int64_t(c.sum(&T::lb_picks)));
   r.f[kRate] = num(backend::rate_sum(c.t, &T::sess_rate, c.sess_rate_max, now));
   r.f[kRateMax] = num(c.sess_rate_max.max());
-  if (be.settings.mode == config::Mode::kHttp) {
-    fill_http_statuses(r, c.t);
-    r.f[kReqTot] = r.f[kStot];  // each HTTP transaction takes a server slot of its own
-  }
+  // As HAProxy: a server's req_tot and hrsp_* count the responses it sent
+  // (none when it failed to answer), with their own status even when a
+  // rule replaced it.
+  if (be.settings.mode == config::Mode::kHttp) r.f[kReqTot] = num(int64_t(fill_http_statuses(r, c.t)));
   if (opt.show_addr && s.has_addr.load()) r.f[kAddr] = s.address().str();
   if (!s.cookie().empty())
     r.f[kCookie] = std::string(s.cookie());  // its persistence cookie's value
@@ -312,22 +343,36 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
   r.f[kBin] = num(int64_t(c.sum(&T::bytes_in)));
   r.f[kBout] = num(int64_t(c.sum(&T::bytes_out)));
   uint64_t econ = c.sum(&T::no_server), retr = 0, redis = 0, lbtot = 0, conns = 0, reuse = 0;
+  uint64_t tls_full = 0, tls_resumed = 0, tls_failed = 0, closed = 0;
   int w_act = 0, w_bck = 0, n_act = 0, n_bck = 0, u_act = 0, u_bck = 0;
   for (const auto& s : be.servers()) {
     using S = backend::ServerTallies;
     const backend::ServerCounters& sc = s->counters;
-    econ += sc.sum(&S::connect_errors);
+    econ += sc.sum(&S::failed_conns);
     retr += sc.sum(&S::retries);
     redis += sc.sum(&S::redispatches);
-    lbtot += sc.sum(&S::sessions);
+    lbtot += sc.sum(&S::lb_picks);
+    closed += sc.sum(&S::conns_closed);  // first: each one counted closed was counted opened
     conns += sc.sum(&S::conns_opened);
     reuse += sc.sum(&S::reused);
+    tls_full += sc.sum(&S::ssl_sessions);
+    tls_resumed += sc.sum(&S::ssl_reused);
+    tls_failed += sc.sum(&S::ssl_failed_handshakes);
     if (!s->usable()) continue;
     (s->backup ? n_bck : n_act) += 1;
     (s->backup ? w_bck : w_act) += be.dynamic_lb() ? s->lb_weight() : s->weight.load();
     (s->backup ? u_bck : u_act) += s->weight;
   }
   r.f[kEcon] = num(int64_t(econ));
+  fill_errors<T>(r, c);
+  fill_server_tls(r, tls_full, tls_resumed, tls_failed);
+  // HAProxy 2.6 counts no request denial in a backend's dreq in any case we
+  // could produce side by side (http-request deny and tarpit in a backend,
+  // tcp-request content reject in a backend, a listen's deny): 0, as it shows.
+  r.f[kDreq] = "0";
+  // Placeholders in HAProxy 2.6's CSV, always 0 (its Prometheus exporter
+  // counts servers per state instead, as prom_metrics.cc does).
+  zero(r, {kAggServerStatus, kAggServerCheckStatus, kAggCheckStatus});
   r.f[kWretr] = num(int64_t(retr));
   r.f[kWredis] = num(int64_t(redis));
   // As HAProxy: the active servers carry the weight, else the backups; a
@@ -352,9 +397,9 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
     fill_http_statuses(r, c.t);
     r.f[kReqTot] = num(int64_t(c.sum(&T::http_requests)));
     zero(r, {kCacheLookups, kCacheHits});
-    // The h1 module's view from the server side: its connections, the
-    // transactions on them, responses in and requests out (h1_open_connections,
-    // which needs every thread's pools, is left empty).
+    // The h1 module's view from the server side: its connections (idle ones
+    // too), the transactions on them, responses in and requests out.
+    r.f[kH1OpenConnections] = num(conns > closed ? int64_t(conns - closed) : 0);
     r.f[kH1OpenStreams] = r.f[kScur];
     r.f[kH1TotalConnections] = num(int64_t(conns));
     r.f[kH1TotalStreams] = r.f[kReqTot];
@@ -373,7 +418,7 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
   r.f[kReuse] = num(int64_t(reuse));
   r.f[kUweight] = num(n_act ? u_act : u_bck);
   r.f[kWrew] = "0";
-  zero(r, {kDresp, kCompIn, kCompOut, kCompByp, kCompRsp, kEint, kH2HeadersRcvd, kH2DataRcvd,
+  zero(r, {kCompIn, kCompOut, kCompByp, kCompRsp, kEint, kH2HeadersRcvd, kH2DataRcvd,
            kH2SettingsRcvd, kH2RstStreamRcvd, kH2GoawayRcvd, kH2DetectedConnProtocolErrors,
            kH2DetectedStrmProtocolErrors, kH2RstStreamResp, kH2GoawayResp, kH2OpenConnections,
            kH2BackendOpenStreams, kH2TotalConnections, kH2BackendTotalStreams});

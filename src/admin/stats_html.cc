@@ -83,6 +83,14 @@ void status_cells(std::string& o, const StatRow& r) {
   cell(o, chk, r.f[kCheckDesc].empty() ? "" : r.f[kCheckDesc] + ": " + r.f[kLastChk]);
 }
 
+// The "Last" cell: the time since the last session ("never": none yet;
+// blank on rows that do not count it).
+std::string last_session(const std::string& secs) {
+  if (secs.empty()) return "";
+  const long long v = std::stoll(secs);
+  return v < 0 ? "never" : human_duration(v);
+}
+
 void row(std::string& o, const StatRow& r, const StatsHtmlInput& in) {
   const bool admin_form = in.admin && r.be;
   const char* cls = r.type == StatType::kFrontend   ? "fe"
@@ -105,7 +113,7 @@ void row(std::string& o, const StatRow& r, const StatsHtmlInput& in) {
   for (StatField f :
        {kQcur,     kQmax, kQlimit, kRate, kRateMax, kRateLim, kScur, kSmax,  kSlim,  kStot,  kLbtot,
         kLastsess, kBin,  kBout,   kDreq, kDresp,   kEreq,    kEcon, kEresp, kWretr, kWredis})
-    cell(o, f == kLastsess ? "" : r.f[f]);
+    cell(o, f == kLastsess ? last_session(r.f[f]) : r.f[f]);
   status_cells(o, r);
   for (StatField f : {kWeight, kAct, kBck, kChkfail, kChkdown}) cell(o, r.f[f]);
   cell(o, r.f[kDowntime].empty() ? "" : human_duration(std::stoll(r.f[kDowntime])));

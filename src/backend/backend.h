@@ -54,6 +54,9 @@ struct BackendTallies {
   // (requests) through kernel pipes (option splice-*): h1_spliced_bytes_*.
   Tally spliced_in, spliced_out;
   HttpStatusTallies hrsp;  // responses of transactions that reached it, by class
+  Tally failed_resp;       // server responses that failed: invalid, cut, none (eresp)
+  Tally cli_aborts, srv_aborts;  // transactions the client / a server aborted
+  Tally denied_resp;       // responses denied by http-response rules (dresp)
   RateWindow sess_rate;    // streams switched to it per second
   Tally last_sess;         // when the last stream came (ms + 1; 0: never)
   TimeTallies times;       // qtime, ctime, rtime, ttime of its transactions

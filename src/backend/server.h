@@ -42,9 +42,14 @@ struct TrackLink {
 
 // What a server counts on the request path: one block per thread.
 struct ServerTallies {
-  Tally sessions;              // sessions assigned to this server
+  // As HAProxy: stot counts every attempt to use it (a retry on it too),
+  // lbtot every time it was chosen.
+  Tally sessions;              // sessions given to it, retries included (stot)
+  Tally lb_picks;              // ... of which it was chosen for (lbtot)
   Tally conns_opened;          // new connections to the server
-  Tally connect_errors;        // failed connection attempts
+  Tally conns_closed;          // ... closed since, from the thread that closed them
+  Tally connect_errors;        // failed connection attempts (show servers conn)
+  Tally failed_conns;          // sessions that gave up on it after their last attempt (econ)
   Tally retries;               // connection retries on this server, whatever the reason
   Tally retries_connect;       // ... after a failed connect
   Tally retries_reuse_race;    // ... of a request whose reused connection died unanswered
@@ -56,7 +61,13 @@ struct ServerTallies {
   Tally stale_idle;            // idle connections caught dead while idle
   Tally queued;                // sessions that had to wait in the queue
   Tally bytes_in, bytes_out;   // of the sessions it served
-  HttpStatusTallies hrsp;      // its responses, by class (hrsp_*)
+  HttpStatusTallies hrsp;      // the statuses of the responses it sent, by class (hrsp_*)
+  Tally failed_resp;           // responses that failed: invalid, cut, none (eresp)
+  Tally cli_aborts, srv_aborts;  // transactions the client / it aborted (cli_abrt, srv_abrt)
+  Tally denied_resp;           // its responses denied by http-response rules (dresp)
+  // TLS handshakes with it: full, resumed, failed (ssl_sess, ssl_reused_sess,
+  // ssl_failed_handshake).
+  Tally ssl_sessions, ssl_reused, ssl_failed_handshakes;
   RateWindow sess_rate;        // sessions assigned per second
   Tally last_sess;             // when the last session was assigned (ms + 1; 0: never)
   TimeTallies times;           // qtime, ctime, rtime, ttime
@@ -68,6 +79,11 @@ struct ServerCounters {
   uint64_t sum(Tally ServerTallies::*m) const { return t.sum(m); }
   // Counts a session assigned now.
   void note_session(int64_t now_ms) {
+    t.local().lb_picks.add();
+    note_attempt(now_ms);
+  }
+  // Counts a session's new attempt on it (its first, or a retry).
+  void note_attempt(int64_t now_ms) {
     ServerTallies& l = t.local();
     l.sessions.add();
     l.sess_rate.add(now_ms, sess_rate_max);

@@ -531,6 +531,11 @@ TlsFailure tls_failure(const Connection* c) {
   return t ? t->failure : TlsFailure::kNone;
 }
 
+bool tls_resumed(const Connection* c) {
+  SSL* ssl = c->xprt ? static_cast<SSL*>(c->xprt->ssl(c)) : nullptr;
+  return ssl && SSL_is_init_finished(ssl) && SSL_session_reused(ssl) == 1;
+}
+
 unsigned long tls_ssl_error(const Connection* c) {
   const TlsConn* t = c->xprt && c->xprt->ssl(c) ? state(c) : nullptr;
   return t ? t->ssl_err : 0;

@@ -84,6 +84,10 @@ TlsVerifyErrors tls_verify_errors(const Connection* c);
 // (ssl_fc_err / ssl_bc_err), 0: none or not TLS.
 unsigned long tls_ssl_error(const Connection* c);
 
+// Returns: true if c's TLS handshake resumed a session (false: a full
+// handshake, not done yet, or not TLS).
+bool tls_resumed(const Connection* c);
+
 // Returns: the bytes read from c's socket so far (0: the peer said nothing).
 uint64_t tls_bytes_received(const Connection* c);
 // Returns: true if c, a connection to a server whose handshake completed on

@@ -147,6 +147,11 @@ bool HttpStream::answer_by_rule(const config::HttpRule& rule, expr::FetchContext
     fe_->count(
         phase_ == Phase::kExchange ? &FrontendTallies::denied_resp : &FrontendTallies::denied_req,
         bind_ctrs_);
+  // As HAProxy, a denied response also counts in its backend's and server's dresp.
+  if (deny && phase_ == Phase::kExchange) {
+    if (be_) be_->counters.local().denied_resp.add();
+    if (backend::Server* srv = ss_.server()) srv->counters.local().denied_resp.add();
+  }
   if (deny) log_.term = tarpit ? "PT" : phase_ == Phase::kExchange ? "PH" : "PR";
   // A denied request (not a response) is an HTTP error for the stick counters.
   if ((deny && phase_ != Phase::kExchange) || rule.action == config::HttpRule::Action::kAuth)

@@ -3,6 +3,7 @@
 #include "backend/conn_evidence.h"
 #include "net/connection.h"
 #include "net/tls_transport.h"
+#include "stream/abort_counts.h"
 #include "stream/access_log.h"
 #include "stream/http_rules.h"
 #include "stream/http_stream.h"
@@ -83,6 +84,7 @@ bool HttpStream::take_response_head() {
       if (!r.raw.empty()) capture_invalid(r, /*response=*/true);
       note_passive(backend::PassiveEvent::kHttpHdrRsp);
       if (try_retry(config::kRetryJunkResponse, false)) return false;
+      count_failed_response(be_, ss_.server());
       count_stick_event(stick::Event::kHttpFail);
       reply(502, rule_reply_closes());  // the client's connection stays, as in HAProxy
       return false;
@@ -112,6 +114,7 @@ bool HttpStream::take_response_head() {
   if (fe_->log && fe_->logs.backend_src && scb() && scb()->conn)
     local_log_addr(scb()->conn->fd(), &log_.be_src);
   res_.from_server = true;
+  res_.server_status = res.status;
   // The server's status counts for the entries tracked so far, before the
   // response rules (which may track more: those count it as they start).
   count_status(&trk_, session_trackers(), res.status, stick_now());

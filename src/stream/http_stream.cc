@@ -8,6 +8,7 @@
 #include "mux/mux.h"
 #include "net/connection.h"
 #include "net/transport.h"
+#include "stream/abort_counts.h"
 #include "stream/lb_key_eval.h"
 #include "stream/sample_fetch.h"
 #include "stream/session.h"
@@ -54,6 +55,7 @@ HttpStream::HttpStream(Frontend* fe, mux::StreamConnector* scf)
       ss_(nullptr, this, &tasklet_, &wait_b_),
       timer_(&HttpStream::timer_cb, this) {
   tasklet_.prof = &prof_;
+  fe_->counters.local().h1_streams_opened.add();
   wait_f_.tasklet = &tasklet_;
   wait_b_.tasklet = &tasklet_;
   if (const Session* s = scf && scf->conn ? Session::of(scf->conn) : nullptr)
@@ -82,6 +84,7 @@ HttpStream::~HttpStream() {
   // Ended with the client side (end_stick_counters); anything left is released.
   if (trk_.any()) stick::track_stop_all(trk_, stick_now());
   count_transaction();
+  fe_->counters.local().h1_streams_closed.add();
   EventLoop::current()->timers().cancel(&timer_);
   --live_streams_on_thread();
   leave_before_server();
@@ -92,6 +95,7 @@ HttpStream::~HttpStream() {
 // frontend's.
 void HttpStream::count_transaction() {
   const int status = log_.status;
+  count_stream_end(log_.term, be_, ss_.server());
   fe_->counters.local().hrsp.count(status);
   if (be_) {
     backend::BackendTallies& be = be_->counters.local();
@@ -109,7 +113,7 @@ void HttpStream::count_transaction() {
     srv->counters.note_times(times);
     if (be_) be_->counters.note_times(times);
     backend::ServerTallies& st = srv->counters.local();
-    if (res_.from_server) st.hrsp.count(status);
+    if (res_.from_server) st.hrsp.count(res_.server_status);
     st.bytes_in.add(log_.bytes_in);
     st.bytes_out.add(log_.bytes_out);
   }

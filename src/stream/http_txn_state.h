@@ -51,6 +51,7 @@ struct HttpResponseState {
   bool server_closed_silently = false;
   bool client_close = false;  // this is the client connection's last response
   bool from_server = false;   // a server's response head reached the rules (hrsp per server)
+  int server_status = 0;      // ... its status, counted in the server's hrsp_* whatever replaced it
   bool local_close = true;    // a local reply closes the client connection
   // The http-after-response rules ran on this response, or must not run
   // (early parse errors, the 500 replacing a response they failed on).

@@ -147,6 +147,11 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
                                 srv_->conn_opts, &bs().srv_sock);
   if (!scb_) return connect_failed(false, now_ms);  // refused at once
   scb_->conn->addr_gen = gen;
+  // Counted closed when it goes, wherever it is then (in use, idle, retired).
+  scb_->conn->on_destroy = [](net::Connection*, void* srv) {
+    static_cast<backend::Server*>(srv)->counters.local().conns_closed.add();
+  };
+  scb_->conn->on_destroy_ctx = srv_;
   if (srv_->socks4) {
     if (!net::queue_socks4_connect(scb_->conn, to)) return connect_failed(false, now_ms);
     scb_->conn->set_peer(to);
@@ -196,6 +201,10 @@ ServerSide::State ServerSide::step(int64_t now_ms) {
       ready_ms_ = now_ms;
       exp_ = kNever;
       note_conn_error(scb_->conn);
+      if (scb_->conn->xprt->ssl(scb_->conn)) {
+        backend::ServerTallies& tally = srv_->counters.local();
+        (net::tls_resumed(scb_->conn) ? tally.ssl_reused : tally.ssl_sessions).add();
+      }
       backend::note_passive(*srv_, backend::PassiveEvent::kL4Ok);
       return state_ = State::kReady;
     case State::kTurnAround:
@@ -222,11 +231,17 @@ ServerSide::State ServerSide::connect_failed(bool timeout, int64_t now_ms) {
     net::Connection* c = scb_->conn;
     if (timeout && (c->flags & net::kConnConnected)) net::set_tls_timeout(c);  // in the handshake
     note_conn_error(c);
+    // A handshake the server broke off or refused (not a timeout, as HAProxy).
+    if (!timeout && c->xprt->ssl(c) && net::tls_failure(c) != net::TlsFailure::kNone)
+      srv_->counters.local().ssl_failed_handshakes.add();
   }
   drop_connection();
   const bool retry_allowed =
       bs().mode != config::Mode::kHttp || (bs().retry_on & config::kRetryConnFailure);
-  if (retries_left_ <= 0 || !retry_allowed) return fail(timeout ? "sC" : "SC");
+  if (retries_left_ <= 0 || !retry_allowed) {
+    srv_->counters.local().failed_conns.add();  // econ, as HAProxy: once it gives up
+    return fail(timeout ? "sC" : "SC");
+  }
   --retries_left_;
   ++retries_done_;
   backend::ServerTallies& tally = srv_->counters.local();
@@ -242,6 +257,7 @@ ServerSide::State ServerSide::connect_failed(bool timeout, int64_t now_ms) {
     srv_ = nullptr;
     return assign(now_ms);
   }
+  srv_->counters.note_attempt(now_ms);  // the retry is a session on it (stot)
   if (timeout) return connect(now_ms);
   const int64_t ct = bs().timeouts.connect;
   exp_ = now_ms + (ct && ct < kTurnAroundMs ? ct : kTurnAroundMs);
@@ -261,6 +277,7 @@ bool ServerSide::reconnect(int64_t now_ms, bool reuse_race) {
   backend::ServerTallies& tally = srv_->counters.local();
   tally.retries.add();
   (reuse_race ? tally.retries_reuse_race : tally.retries_l7).add();
+  srv_->counters.note_attempt(now_ms);
   drop_connection();
   reuse_.fresh = true;  // a replay never goes on a reused connection
   connect(now_ms);

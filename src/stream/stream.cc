@@ -6,6 +6,7 @@
 #include "net/connection.h"
 #include "net/socket.h"
 #include "net/transport.h"
+#include "stream/abort_counts.h"
 #include "stream/cookie_persist.h"
 #include "stream/lb_key_eval.h"
 #include "stream/sample_fetch.h"
@@ -538,6 +539,7 @@ void Stream::close(const char* why) {
     be.bytes_in.add(bytes_in_);
     be.bytes_out.add(bytes_out_);
   }
+  count_stream_end(why, be_, ss_.server());
   if (backend::Server* srv = ss_.server()) {
     backend::ServerTallies& st = srv->counters.local();
     st.bytes_in.add(bytes_in_);

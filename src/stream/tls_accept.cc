@@ -58,6 +58,10 @@ void finish(HandshakeWait* w, bool ok) {
   if (!ok) {
     count_failed_handshake(fe, c);
     log_failure(*w, net::tls_failure(c));
+  } else {
+    const Session* s = Session::of(c);
+    fe->count(net::tls_resumed(c) ? &FrontendTallies::ssl_reused : &FrontendTallies::ssl_sessions,
+              s ? s->bind_counters : nullptr);
   }
   wait_pool().destroy(w);
   --t_in_progress;

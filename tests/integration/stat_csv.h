@@ -59,4 +59,24 @@ inline std::map<std::string, std::string> stat_row(const std::string& sock, cons
   return {};
 }
 
+// Returns: every row of `show stat` on `sock`, keyed "pxname/svname", by
+// column name.
+inline std::map<std::string, std::map<std::string, std::string>> stat_table(
+    const std::string& sock) {
+  std::map<std::string, std::map<std::string, std::string>> t;
+  std::istringstream in(http::stats_command(sock, "show stat"));
+  std::vector<std::string> names;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("# ", 0) == 0) {
+      names = csv_fields(line.substr(2));
+      continue;
+    }
+    const std::vector<std::string> f = csv_fields(line);
+    if (f.size() < 2) continue;
+    auto& row = t[f[0] + "/" + f[1]];
+    for (size_t i = 0; i < names.size() && i < f.size(); ++i) row[names[i]] = f[i];
+  }
+  return t;
+}
+
 }  // namespace hearth::test

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "admin/stats_admin.h"
 #include "admin/stats_html.h"
@@ -160,6 +161,70 @@ TEST_F(StatsPageTest, AdminFormSetsStatesAndSaysHowItWent) {
   EXPECT_EQ(a.status, 303);
   EXPECT_EQ(field(a, "location"), "/st;st=DENY");
   EXPECT_FALSE(s1.disabled.load());
+}
+
+// Returns: the text of each cell of the row named `name` (its first cell).
+std::vector<std::string> cells_of(const std::string& body, const std::string& name) {
+  const size_t at = body.find("<td class=\"n\">" + name);
+  std::vector<std::string> out;
+  if (at == std::string::npos) return out;
+  const size_t end = body.find("</tr>", at);
+  for (size_t p = at; (p = body.find("<td", p)) < end;) {
+    const size_t open = body.find('>', p) + 1;
+    const size_t close = body.find("</td>", open);
+    std::string text;
+    bool tag = false;
+    for (char c : body.substr(open, close - open)) {
+      if (c == '<') tag = true;
+      if (!tag) text += c;
+      if (c == '>') tag = false;
+    }
+    out.push_back(text);
+    p = close;
+  }
+  return out;
+}
+
+TEST_F(StatsPageTest, LastSessionAndResponseErrorsColumns) {
+  backend::Server& s1 = *be_.servers()[0];
+  s1.counters.note_session(backend::stat_now_ms());
+  s1.counters.local().failed_resp.add(2);
+  be_.counters.local().failed_resp.add(2);
+  const std::vector<std::string> one = cells_of(get("").body, "s1");
+  const std::vector<std::string> two = cells_of(get("").body, "s&lt;2&gt;");
+  ASSERT_GT(one.size(), 19u);
+  ASSERT_GT(two.size(), 19u);
+  // Name, 3 queue, 3 rate, then Cur Max Limit Total LbTot Last (12), Bytes
+  // In Out, Denied Req Resp, Errors Req Conn Resp (19).
+  EXPECT_EQ(one[12], "0s");
+  EXPECT_EQ(two[12], "never");
+  EXPECT_EQ(one[19], "2");
+  EXPECT_EQ(two[19], "0");
+  const std::vector<std::string> be = cells_of(get("").body, "Backend");
+  ASSERT_GT(be.size(), 19u);
+  EXPECT_EQ(be[12], "never");  // the backend's own: no stream came to it
+  EXPECT_EQ(be[19], "2");
+  EXPECT_EQ(cells_of(get("").body, "Frontend")[12], "");  // frontends do not count it
+}
+
+TEST_F(StatsPageTest, ShowDescLegendsAndModules) {
+  const std::string plain = get("").body;
+  EXPECT_EQ(plain.find("a test node"), std::string::npos);
+  EXPECT_EQ(plain.find(" id 1</span>"), std::string::npos);
+  EXPECT_EQ(plain.find("ssl, h2, h1"), std::string::npos);
+  cfg_.show_desc = true;
+  cfg_.desc = "a test node";
+  cfg_.show_legends = true;
+  cfg_.show_modules = true;
+  const std::string all = get("").body;
+  EXPECT_NE(all.find("<tr><td>a test node</td></tr>"), std::string::npos);
+  // The legend beside a server's name: its address and id.
+  const std::vector<std::string> one = cells_of(all, "s1");
+  ASSERT_FALSE(one.empty());
+  EXPECT_NE(one[0].find(" id 1"), std::string::npos) << one[0];
+  // The modules' column: their fields in the cell's title.
+  EXPECT_NE(all.find("ssl, h2, h1"), std::string::npos);
+  EXPECT_NE(all.find("h1_open_streams: "), std::string::npos);
 }
 
 TEST_F(StatsPageTest, HumanDurations) {
