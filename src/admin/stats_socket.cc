@@ -187,8 +187,9 @@ void StatsSocket::handle(int fd, config::CliLevel level) {
     std::string out;
     for (std::string& cmd : split_commands(line)) {
       while (!cmd.empty() && cmd.front() == ' ') cmd.erase(0, 1);
-      if (cmd == "prompt") {
-        prompt = true;
+      if (cmd == "prompt") {  // toggles, answered like any command by an empty line
+        prompt = !prompt;
+        out += "\n";
       } else if (cmd == "quit") {
         return;
       } else if (cmd.rfind("set timeout", 0) == 0 && (cmd.size() == 11 || cmd[11] == ' ')) {

@@ -175,5 +175,53 @@ TEST(StatsSocketOptions, MaxconnCapsConcurrentClientsAsHAProxy) {
   }
 }
 
+// "quit" ends a session at once, in prompt mode or not; a second "prompt"
+// leaves prompt mode (it toggles), so that command's answer is the last. The
+// transcripts of both are compared with HAProxy's.
+TEST(StatsSocketOptions, QuitAndPromptToggleAsHAProxy) {
+  std::vector<std::string> runs;
+  for (const std::string binary : {"", "haproxy"}) {
+    const uint16_t port = free_tcp_port(), cli = free_tcp_port();
+    HearthProcess h("global\n  stats socket ipv4@127.0.0.1:" + std::to_string(cli) +
+                        " level admin\n" + kProxy + std::to_string(port) +
+                        "\n  http-request return status 200\n",
+                    options(binary, {port, cli}));
+    ASSERT_TRUE(h.ready()) << binary << h.describe();
+    std::string run;
+    // Prompt mode, a command, then quit: the connection closes with nothing more.
+    int fd = tcp_connect(cli);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(write(fd, "prompt\n", 7), 7);
+    run += "[" + read_for(fd, 5000) + "]";
+    ASSERT_EQ(write(fd, "show servers state nosuch\n", 26), 26);
+    run += "[" + read_for(fd, 5000) + "]";
+    ASSERT_EQ(write(fd, "quit\n", 5), 5);
+    bool closed = false;
+    // (The read and the test of `closed` in two statements: their order matters.)
+    std::string got = read_to_close(fd, &closed);
+    run += "[" + got + "]" + (closed ? " closed" : " open");
+    close(fd);
+    // Without prompt mode: quit alone closes without a word.
+    fd = tcp_connect(cli);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(write(fd, "quit\n", 5), 5);
+    got = read_to_close(fd, &closed);
+    run += " [" + got + "]" + (closed ? " closed" : " open");
+    close(fd);
+    // prompt twice: the second one leaves prompt mode and the session ends.
+    fd = tcp_connect(cli);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(write(fd, "prompt\n", 7), 7);
+    run += " [" + read_for(fd, 5000) + "]";
+    ASSERT_EQ(write(fd, "prompt\n", 7), 7);
+    got = read_to_close(fd, &closed);
+    run += "[" + got + "]" + (closed ? " closed" : " open");
+    close(fd);
+    runs.push_back(run);
+  }
+  EXPECT_EQ(runs[0], runs[1]);
+  EXPECT_NE(runs[0].find("] closed [] closed ["), std::string::npos) << runs[0];
+}
+
 }  // namespace
 }  // namespace hearth::test::http
