@@ -157,6 +157,36 @@ TEST(StatsPage, BrowserShowsTablesAndAdminFormSetsMaintenance) {
                                 std::regex("\\n[0-9]+ app [0-9]+ s1 [0-9.]+ [0-9]+ 0 ")));
 }
 
+// The operator's path, all in the browser (Selenium driving headless
+// Chromium): the page refuses to show without credentials, shows the tables
+// with them, and a ticked server with "Set state to MAINT" and Apply puts it
+// in maintenance, which the runtime API confirms.
+TEST(StatsPage, BrowserLogsInAndUsesTheAdminForm) {
+  if (access(kChromium, X_OK) != 0 || access("/usr/bin/chromedriver", X_OK) != 0 ||
+      run_command({"/usr/bin/python3", "-c", "import selenium"}).exit_code != 0)
+    GTEST_SKIP() << "chromium, chromium-driver or python3-selenium is missing "
+                    "(scripts/install-deps installs them)";
+  StatsSetup s("  stats enable\n  stats uri /\n  stats auth alice:one\n  stats admin if TRUE\n");
+  ASSERT_TRUE(s.h->ready()) << s.h->describe();
+  const CommandResult r =
+      run_command({"/usr/bin/python3", std::string(HEARTH_SOURCE_DIR) +
+                                           "/tests/integration/browser/stats_admin.py",
+                   s.url("/"), "alice", "one", "s1", "maint"},
+                  std::chrono::milliseconds(90000));
+  EXPECT_NE(r.output.find("anonymous_tables=0\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("tables=3\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("checkbox=1\n"), std::string::npos) << r.output;
+  // The POST's answer (303) took it to the result view.
+  EXPECT_NE(r.output.find("@127.0.0.1:" + std::to_string(s.st) + "/;st=DONE\n"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("message=The action was applied."), std::string::npos) << r.output;
+  const std::string state = stats_command(s.sock, "show servers state app");
+  EXPECT_TRUE(std::regex_search(state, std::regex("\\n[0-9]+ app [0-9]+ s1 [0-9.]+ [0-9]+ 1 ")))
+      << state;
+  EXPECT_TRUE(std::regex_search(state, std::regex("\\n[0-9]+ app [0-9]+ s2 [0-9.]+ [0-9]+ 0 ")))
+      << state;
+}
+
 TEST(StatsPage, AdminFormRefusedWithoutStatsAdmin) {
   StatsSetup s("  stats uri /\n  stats admin if { src 10.0.0.0/8 }\n");
   ASSERT_TRUE(s.h->ready()) << s.h->describe();
