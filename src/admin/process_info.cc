@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "admin/stats_json.h"
+#include "admin/stats_socket.h"
 #include "config/build_info.h"
 #include "core/clock.h"
 #include "core/event_loop.h"
@@ -15,7 +16,10 @@
 #include "net/connection.h"
 #include "net/tls_stats.h"
 #include "stream/accept_rate.h"
+#include "peers/section.h"
+#include "peers/session.h"
 #include "stream/frontend.h"
+#include "stream/http_stream.h"
 #include "stream/log_sink.h"
 
 namespace hearth::admin {
@@ -72,6 +76,12 @@ ProcessFigures gather_process_figures(const std::vector<stream::Frontend*>& fron
     p.pool_used += s.used * s.object_size;
   }
   p.pipes = net::pipe_stats();
+  p.listeners += size_t(StatsSocket::serving_count()) + size_t(peers::Section::listening_count());
+  p.active_peers = peers::Session::active_count();
+  p.connected_peers = peers::Session::connected_count();
+  p.jobs = p.listeners + uint64_t(stream::Frontend::global_conns()) +
+           uint64_t(StatsSocket::session_count()) + uint64_t(p.active_peers);
+  p.stopping = stream::soft_stopping();
   return p;
 }
 
@@ -155,16 +165,21 @@ std::vector<InfoField> process_info_fields(const ProcessFigures& p,
   f.push_back({50, "node", "COS", "str", info.node});
   if (!info.description.empty()) f.push_back({51, "description", "COS", "str", info.description});
   std::vector<InfoField> rest = {
-      {52, "Stopping", "MGP", "u32", "0"},
+      {52, "Stopping", "MGP", "u32", p.stopping ? "1" : "0"},
+      {53, "Jobs", "MGP", "u32", n(p.jobs)},
+      // The connections HAProxy lets survive a soft stop are its master CLI's,
+      // which a worker does not serve.
+      {54, "Unstoppable Jobs", "MGP", "u32", "0"},
       {55, "Listeners", "MGP", "u32", n(p.listeners)},
-      {56, "ActivePeers", "MGP", "u32", "0"},
-      {57, "ConnectedPeers", "MGP", "u32", "0"},
+      {56, "ActivePeers", "MGP", "u32", n(uint64_t(p.active_peers))},
+      {57, "ConnectedPeers", "MGP", "u32", n(uint64_t(p.connected_peers))},
       {58, "DroppedLogs", "MGP", "u32", n(stream::LogSink::dropped())},
       {59, "BusyPolling", "MGP", "u32", "0"},
       {61, "TotalBytesOut", "MGP", "u64", n(p.bytes_out)},
       {62, "TotalSplicdedBytesOut", "MGP", "u64", n(p.pipes.spliced)},  // HAProxy's spelling
       {64, "DebugCommandsIssued", "MGP", "u32", "0"},
       {65, "CumRecvLogs", "MCP", "u32", "0"},
+      {66, "Build info", "POS", "str", std::string(config::hearth_version())},
       {67, "Memmax_bytes", "CLP", "u32", n(uint64_t(info.mem_limit_mb) * mb)},
       {68, "PoolAlloc_bytes", "MGP", "u64", n(p.pool_allocated)},
       {69, "PoolUsed_bytes", "MGP", "u64", n(p.pool_used)},

@@ -24,7 +24,12 @@ struct ProcessFigures {
   int hard_maxconn = 0;  // the one the process started with
   uint64_t conns = 0, requests = 0, bytes_out = 0;
   uint64_t pool_failures = 0, pool_allocated = 0, pool_used = 0;
-  size_t listeners = 0;
+  size_t listeners = 0;  // bind lines' sockets and stats sockets
+  // As HAProxy's jobs: listeners, client connections, stats socket
+  // connections and peers sessions (none of them unstoppable in a worker).
+  uint64_t jobs = 0;
+  int active_peers = 0, connected_peers = 0;  // peers sessions: open, established
+  bool stopping = false;                      // a soft stop is under way
   net::PipeStats pipes;
   // Summed over the worker loops (when read through them): armed timers, the
   // closest thing to HAProxy's tasks, and tasklets queued to run.

@@ -17,17 +17,31 @@
 #include "net/fd_channel.h"
 
 namespace hearth::admin {
+namespace {
+
+// Over every stats socket of the process: those serving, and the
+// connections they serve now (show info's Listeners and Jobs).
+std::atomic<int> g_serving{0}, g_sessions{0};
+
+}  // namespace
+
+int StatsSocket::serving_count() { return g_serving.load(std::memory_order_relaxed); }
+int StatsSocket::session_count() { return g_sessions.load(std::memory_order_relaxed); }
 
 StatsSocket::~StatsSocket() { stop(); }
 
 void StatsSocket::start() {
   cli_fd_opened(listener_.fd(), /*listener=*/true, level_ == config::CliLevel::kAdmin);
+  g_serving.fetch_add(1, std::memory_order_relaxed);
   thread_ = std::thread([this] { serve(); });
 }
 
 void StatsSocket::stop() {
   stop_.store(true);
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+    g_serving.fetch_sub(1, std::memory_order_relaxed);
+  }
   reap(true);
   cli_fd_closed(listener_.fd());
   listener_.close();
@@ -72,6 +86,7 @@ void StatsSocket::serve() {
 
 void StatsSocket::spawn(int fd, config::CliLevel level) {
   limit_->active.fetch_add(1);
+  g_sessions.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(clients_mu_);
   Client& c = clients_.emplace_back();
   c.fd = fd;
@@ -87,6 +102,7 @@ void StatsSocket::spawn(int fd, config::CliLevel level) {
       c.fd = -1;
     }
     limit_->active.fetch_sub(1);
+    g_sessions.fetch_sub(1, std::memory_order_relaxed);
     c.done.store(true);
   });
 }

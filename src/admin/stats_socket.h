@@ -59,6 +59,9 @@ class StatsSocket {
   void open_master_link(int channel) { link_ = channel; }
   void start();
   void stop();
+  // Stats sockets of the process serving now, and the connections they serve.
+  static int serving_count();
+  static int session_count();
   // expose-fd listeners: `_getsocks` sends the sockets `e` offers (not owned).
   void set_export(const net::SocketExport* e) { export_ = e; }
 

@@ -19,6 +19,8 @@ constexpr size_t kSweepPerTick = 1000;  // update-log records checked per tick
 // connections are closed at once.
 constexpr size_t kSpareSessions = 16;
 
+std::atomic<int> g_listening{0};  // sections listening for their remote peers (show info)
+
 int64_t collision_delay() {
   static thread_local std::minstd_rand rng{std::random_device{}()};
   return 50 + int64_t(rng() % 2000);
@@ -69,6 +71,7 @@ void Section::start(EventLoop* loop) {
     listen_fd_ = -1;
     if (bind_xprt_) listener_->set_transport(bind_xprt_.get());
     listener_->start(/*exclusive=*/false);
+    g_listening.fetch_add(1, std::memory_order_relaxed);
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
     if (getsockname(listener_->fd(), reinterpret_cast<sockaddr*>(&ss), &len) == 0 &&
@@ -83,12 +86,20 @@ void Section::start(EventLoop* loop) {
   tick();
 }
 
+int Section::listening_count() { return g_listening.load(std::memory_order_relaxed); }
+
+void Section::close_listener() {
+  if (!listener_) return;
+  listener_->stop();
+  listener_.reset();
+  g_listening.fetch_sub(1, std::memory_order_relaxed);
+}
+
 void Section::stop() {
   if (!loop_) return;
   stopping_ = true;
   wake_loop_.store(nullptr, std::memory_order_release);
-  if (listener_) listener_->stop();
-  listener_.reset();
+  close_listener();
   while (!sessions_.empty()) sessions_.back()->close();
   for (Session* s : dead_) delete s;
   dead_.clear();
@@ -110,8 +121,7 @@ void Section::hand_over() {
   // listener is closed (the sockets share the port).
   const net::Address self = local_peer_.spec.addr;
   const bool have = listener_ && !bind_xprt_ && local_peer_.spec.has_addr;
-  if (listener_) listener_->stop();
-  listener_.reset();
+  close_listener();
   while (!sessions_.empty()) sessions_.back()->close();
   if (!have) return;
   int err = 0;

@@ -84,6 +84,8 @@ class Section : public stick::UpdateSink {
   void set_expect_local(bool v) { expect_local_ = v; }
   void start(EventLoop* loop);
   void stop();
+  // Sections of the process listening for their remote peers now.
+  static int listening_count();
   // Soft stop, on its thread: stops listening, ends the remote sessions and
   // teaches the tables to the process that replaces this one, by connecting
   // to the local peer's address. busy() until that session ends.
@@ -119,6 +121,7 @@ class Section : public stick::UpdateSink {
  private:
   enum class Resync { kFromLocal, kFromRemote, kAssigned, kFinished };
   static void accept_cb(net::Listener* l, int fd, const net::Address& peer, void* ctx);
+  void close_listener();
   static void timer_cb(Timer* t, void* ctx);
   static void wake_cb(void* ctx);
   static void reap_cb(void* ctx);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <charconv>
 
 #include "core/buffer.h"
@@ -15,7 +16,12 @@ namespace {
 
 constexpr size_t kMaxHello = 1024;
 
+std::atomic<int> g_active{0}, g_connected{0};
+
 }  // namespace
+
+int Session::active_count() { return g_active.load(std::memory_order_relaxed); }
+int Session::connected_count() { return g_connected.load(std::memory_order_relaxed); }
 
 Session::Session(Section* s, Peer* peer, net::Connection* conn)
     : sec_(s),
@@ -25,6 +31,7 @@ Session::Session(Section* s, Peer* peer, net::Connection* conn)
       tasklet_(&Session::io_cb, this),
       timer_(&Session::timer_cb, this) {
   wait_.tasklet = &tasklet_;
+  g_active.fetch_add(1, std::memory_order_relaxed);
 }
 
 Session::Session(Section* s, net::Connection* conn)
@@ -34,6 +41,7 @@ Session::Session(Section* s, net::Connection* conn)
       tasklet_(&Session::io_cb, this),
       timer_(&Session::timer_cb, this) {
   wait_.tasklet = &tasklet_;
+  g_active.fetch_add(1, std::memory_order_relaxed);
 }
 
 Session::~Session() { close(); }
@@ -47,6 +55,8 @@ void Session::start() {
 
 void Session::close() {
   if (state_ == State::kClosed) return;
+  if (state_ == State::kEstablished) g_connected.fetch_sub(1, std::memory_order_relaxed);
+  g_active.fetch_sub(1, std::memory_order_relaxed);
   state_ = State::kClosed;
   tasklet_.cancel();
   if (sec_->loop()) sec_->loop()->timers().cancel(&timer_);
@@ -202,6 +212,7 @@ void Session::handle_hello() {
 }
 
 void Session::established() {
+  if (state_ != State::kEstablished) g_connected.fetch_add(1, std::memory_order_relaxed);
   state_ = State::kEstablished;
   if (peer_) peer_->last_handshake = sec_->loop()->now_ms();
   tx_.assign(sec_->tables().size(), Tx{});

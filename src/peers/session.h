@@ -49,6 +49,10 @@ class Session {
   void kick();
 
   State state() const { return state_; }
+  // Sessions of this process not closed yet, and of those the ones
+  // established (show info's ActivePeers and ConnectedPeers).
+  static int active_count();
+  static int connected_count();
   // The session between the old and the new process of a reload.
   bool local() const;
   Peer* peer() const { return peer_; }
