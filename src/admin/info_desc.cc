@@ -61,6 +61,7 @@ const Desc kDescs[] = {
     {"CompressBpsRateLim", "Compression output rate above which compression stops (0: none)"},
     {"Tasks", "Timers armed on the worker threads"},
     {"Run_queue", "Tasklets queued to run on the worker threads"},
+    {"Idle_pct", "Share of the last second the worker threads spent waiting for events, averaged"},
     {"node", "Name of this node (global node)"},
     {"description", "Description of this node (global description)"},
     {"Stopping", "1 while this worker stops, else 0"},

@@ -87,15 +87,21 @@ ProcessFigures gather_process_figures(const std::vector<stream::Frontend*>& fron
 
 void gather_loop_figures(const RuntimeApi::OnThreads& on_threads, ProcessFigures* p) {
   if (!on_threads) return;
-  std::atomic<int64_t> tasks{0}, queued{0};
+  std::atomic<int64_t> tasks{0}, queued{0}, work_ns{0}, loops{0};
   on_threads([&](int) {
     EventLoop* loop = EventLoop::current();
     if (!loop) return;
     tasks.fetch_add(int64_t(loop->timers().size()));
     queued.fetch_add(int64_t(loop->run_queue_size()));
+    work_ns.fetch_add(int64_t(loop->activity().work_1s.read(loop->now_ms())));
+    loops.fetch_add(1);
   });
   p->tasks = tasks.load();
   p->run_queue = queued.load();
+  if (loops.load() > 0) {
+    const int64_t busy_pct = work_ns.load() / (loops.load() * 10'000'000);  // of 1 s per loop
+    p->idle_pct = int(busy_pct >= 100 ? 0 : 100 - busy_pct);
+  }
 }
 
 std::vector<InfoField> process_info_fields(const ProcessFigures& p,
@@ -161,6 +167,7 @@ std::vector<InfoField> process_info_fields(const ProcessFigures& p,
   if (p.tasks >= 0) {
     f.push_back({47, "Tasks", "MGP", "u32", n(uint64_t(p.tasks))});
     f.push_back({48, "Run_queue", "MGP", "u32", n(uint64_t(p.run_queue))});
+    if (p.idle_pct >= 0) f.push_back({49, "Idle_pct", "MaP", "u32", n(uint64_t(p.idle_pct))});
   }
   f.push_back({50, "node", "COS", "str", info.node});
   if (!info.description.empty()) f.push_back({51, "description", "COS", "str", info.description});

@@ -34,6 +34,8 @@ struct ProcessFigures {
   // Summed over the worker loops (when read through them): armed timers, the
   // closest thing to HAProxy's tasks, and tasklets queued to run.
   int64_t tasks = -1, run_queue = -1;  // -1: not read
+  // The share of the last second the loops spent waiting, averaged (-1: not read).
+  int idle_pct = -1;
 };
 
 // Reads the figures now. `start_ms`: the process start on the monotonic clock.

@@ -58,6 +58,7 @@ struct LoopActivity {
   WindowSum stolen_1s{1000};
   WindowSum stolen_15s{15000};
   std::atomic<int64_t> avg_loop_ns{0};  // a turn's work, averaged over about 512 turns
+  WindowSum work_1s{1000};              // ns of work over the last second (show info's Idle_pct)
 
   // Now: whether the thread waits in the poller, the thread's CPU time when it
   // last read it on the way to a wait (at most 1 ms of work before the last

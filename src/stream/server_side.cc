@@ -145,7 +145,10 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
   scb_ = open_server_connection(srv_->socks4 ? *srv_->socks4 : to, srv_->xprt(),
                                 mode_ ? mode_ : srv_->http_mux, app_, tasklet_, wait_,
                                 srv_->conn_opts, &bs().srv_sock);
-  if (!scb_) return connect_failed(false, now_ms);  // refused at once
+  if (!scb_) {  // refused at once: opened and closed
+    tally.conns_closed.add();
+    return connect_failed(false, now_ms);
+  }
   scb_->conn->addr_gen = gen;
   // Counted closed when it goes, wherever it is then (in use, idle, retired).
   scb_->conn->on_destroy = [](net::Connection*, void* srv) {

@@ -1,4 +1,4 @@
-// show info's Jobs, Listeners, Stopping, Unstoppable Jobs and Build info
+// show info's Jobs, Listeners, Stopping, Unstoppable Jobs, Idle_pct and Build info
 // against HAProxy 2.6 on the same configuration and connections, and
 // ActivePeers / ConnectedPeers between two peered Hearth processes.
 #include <gtest/gtest.h>
@@ -62,6 +62,11 @@ TEST(ShowInfo, JobsAndListenersAsHAProxy) {
     ASSERT_EQ(b.request("GET", "/").status, 200);
     for (const char* k : {"Jobs", "CurrConns"}) run += std::string(k) + "=" + info(sock)[k] + " ";
     runs.push_back(run);
+    // The loops' idle share of the last second: a percentage, in both.
+    const std::string idle_pct = info(sock)["Idle_pct"];
+    ASSERT_FALSE(idle_pct.empty()) << binary;
+    EXPECT_GE(std::stoi(idle_pct), 0) << binary;
+    EXPECT_LE(std::stoi(idle_pct), 100) << binary;
     if (binary.empty()) {
       EXPECT_EQ(info(sock)["Build info"], info(sock)["Version"]);
     }
