@@ -33,32 +33,6 @@ inline std::vector<std::string> csv_fields(const std::string& line) {
   return out;
 }
 
-// Returns: the row of proxy `px`, server (or FRONTEND/BACKEND) `sv` of
-// `show stat` on the stats socket `sock`, by column name; empty if absent.
-// The "* " that marks a check in flight in check_status and agent_status is
-// dropped: whether a check happens to be running is timing, not state.
-inline std::map<std::string, std::string> stat_row(const std::string& sock, const std::string& px,
-                                                   const std::string& sv) {
-  std::istringstream in(http::stats_command(sock, "show stat"));
-  std::vector<std::string> names;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("# ", 0) == 0) {
-      names = csv_fields(line.substr(2));
-      continue;
-    }
-    const std::vector<std::string> cols = csv_fields(line);
-    if (cols.size() < 2 || cols[0] != px || cols[1] != sv) continue;
-    std::map<std::string, std::string> out;
-    for (size_t i = 0; i < names.size() && i < cols.size(); ++i) out[names[i]] = cols[i];
-    for (const char* col : {"check_status", "agent_status"}) {
-      std::string& v = out[col];
-      if (v.rfind("* ", 0) == 0) v.erase(0, 2);
-    }
-    return out;
-  }
-  return {};
-}
-
 // Returns: every row of `show stat` on `sock`, keyed "pxname/svname", by
 // column name.
 inline std::map<std::string, std::map<std::string, std::string>> stat_table(
@@ -77,6 +51,23 @@ inline std::map<std::string, std::map<std::string, std::string>> stat_table(
     for (size_t i = 0; i < names.size() && i < f.size(); ++i) row[names[i]] = f[i];
   }
   return t;
+}
+
+// Returns: the row of proxy `px`, server (or FRONTEND/BACKEND) `sv` of
+// `show stat` on the stats socket `sock`, by column name; empty if absent.
+// The "* " that marks a check in flight in check_status and agent_status is
+// dropped: whether a check happens to be running is timing, not state.
+inline std::map<std::string, std::string> stat_row(const std::string& sock, const std::string& px,
+                                                   const std::string& sv) {
+  auto t = stat_table(sock);
+  const auto it = t.find(px + "/" + sv);
+  if (it == t.end()) return {};
+  std::map<std::string, std::string> out = std::move(it->second);
+  for (const char* col : {"check_status", "agent_status"}) {
+    std::string& v = out[col];
+    if (v.rfind("* ", 0) == 0) v.erase(0, 2);
+  }
+  return out;
 }
 
 }  // namespace hearth::test

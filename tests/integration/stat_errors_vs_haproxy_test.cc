@@ -142,20 +142,23 @@ std::string compared(Table& t) {
 }
 
 // Waits until no session is open on the proxies compared and their counters
-// stay the same for 300 ms (a stream's counters are final once it is freed).
+// stay the same over three reads 300 ms apart (a stream's counters are final
+// once it is freed; a loaded machine may take a moment to free it).
 Table settled(const std::string& sock) {
   Table last;
+  int same_reads = 0;
   wait_until(
       [&] {
         Table now = stat_table(sock);
         for (const char* px : {"fe/FRONTEND", "tcpl/FRONTEND", "tfe/FRONTEND", "be/BACKEND"})
           if (now[px]["scur"] != "0") return false;
-        const bool same = compared(now) == compared(last);
+        same_reads = compared(now) == compared(last) ? same_reads + 1 : 0;
         last = std::move(now);
-        if (!same) std::this_thread::sleep_for(300ms);
-        return same;
+        if (same_reads >= 2) return true;
+        std::this_thread::sleep_for(300ms);
+        return false;
       },
-      8000ms);
+      10000ms);
   return last;
 }
 
