@@ -18,7 +18,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def main():
@@ -47,6 +47,12 @@ def main():
         form = box.find_element(By.XPATH, "./ancestor::form")
         Select(form.find_element(By.NAME, "action")).select_by_value(action)
         form.find_element(By.CSS_SELECTOR, 'input[type="submit"]').click()
+        # The click returns before the POST's answer (a 303) is followed:
+        # wait for the result page, 10 s at most.
+        try:
+            WebDriverWait(driver, 10).until(lambda d: ";st=" in d.current_url)
+        except Exception:
+            pass
         print("after_url=%s" % driver.current_url)
         msgs = driver.find_elements(By.CSS_SELECTOR, "p.msg")
         print("message=%s" % (msgs[0].text if msgs else ""))
