@@ -93,6 +93,9 @@ void StatsSocket::spawn(int fd, config::CliLevel level) {
   cli_fd_opened(fd, /*listener=*/false, level == config::CliLevel::kAdmin);
   c.thread = std::thread([this, &c, fd, level] {
     handle(fd, level);
+    // Not a job any more before the client sees the close (show info's Jobs
+    // asked on its next connection does not count this one).
+    g_sessions.fetch_sub(1, std::memory_order_relaxed);
     {
       // Under the lock: stop() shuts down only fds still open, never one
       // this close lets the process reuse.
@@ -102,7 +105,6 @@ void StatsSocket::spawn(int fd, config::CliLevel level) {
       c.fd = -1;
     }
     limit_->active.fetch_sub(1);
-    g_sessions.fetch_sub(1, std::memory_order_relaxed);
     c.done.store(true);
   });
 }
