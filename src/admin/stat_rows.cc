@@ -74,6 +74,12 @@ void fill_errors(StatRow& r, const C& c) {
   r.f[kSrvAbrt] = num(int64_t(c.sum(&T::srv_aborts)));
 }
 
+// A gauge kept as two counts: how many are open of those `made` and `ended`
+// (read `ended` first: each one counted ended was counted made by then).
+std::string still_open(uint64_t made, uint64_t ended) {
+  return num(made > ended ? int64_t(made - ended) : 0);
+}
+
 // The ssl_* columns of a server, or of a backend (its servers' summed).
 void fill_server_tls(StatRow& r, uint64_t full, uint64_t resumed, uint64_t failed) {
   r.f[kSslSess] = num(int64_t(full));
@@ -146,10 +152,8 @@ StatRow frontend_row(const StatProxy& px, const StatSources& src, int64_t now) {
     zero(r, {kCacheLookups, kCacheHits});
     // HTTP/1 is the only HTTP Hearth speaks: its connections are the frontend's.
     r.f[kH1OpenConnections] = r.f[kScur];
-    // Ends first: every stream counted ended was counted made by then.
     const uint64_t ended = c.sum(&T::h1_streams_closed);
-    const uint64_t made = c.sum(&T::h1_streams_opened);
-    r.f[kH1OpenStreams] = num(made > ended ? int64_t(made - ended) : 0);
+    r.f[kH1OpenStreams] = still_open(c.sum(&T::h1_streams_opened), ended);
     r.f[kH1TotalConnections] = r.f[kStot];
     r.f[kH1TotalStreams] = r.f[kReqTot];
     r.f[kH1BytesIn] = r.f[kBin];
@@ -304,7 +308,8 @@ StatRow server_row(backend::Backend& be, backend::Server& s, const StatOptions& 
   // As HAProxy: a server's req_tot and hrsp_* count the responses it sent
   // (none when it failed to answer), with their own status even when a
   // rule replaced it.
-  if (be.settings.mode == config::Mode::kHttp) r.f[kReqTot] = num(int64_t(fill_http_statuses(r, c.t)));
+  if (be.settings.mode == config::Mode::kHttp)
+    r.f[kReqTot] = num(int64_t(fill_http_statuses(r, c.t)));
   if (opt.show_addr && s.has_addr.load()) r.f[kAddr] = s.address().str();
   if (!s.cookie().empty())
     r.f[kCookie] = std::string(s.cookie());  // its persistence cookie's value
@@ -352,7 +357,7 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
     retr += sc.sum(&S::retries);
     redis += sc.sum(&S::redispatches);
     lbtot += sc.sum(&S::lb_picks);
-    closed += sc.sum(&S::conns_closed);  // first: each one counted closed was counted opened
+    closed += sc.sum(&S::conns_closed);  // first (still_open)
     conns += sc.sum(&S::conns_opened);
     reuse += sc.sum(&S::reused);
     tls_full += sc.sum(&S::ssl_sessions);
@@ -399,7 +404,7 @@ StatRow backend_row(backend::Backend& be, int64_t now) {
     zero(r, {kCacheLookups, kCacheHits});
     // The h1 module's view from the server side: its connections (idle ones
     // too), the transactions on them, responses in and requests out.
-    r.f[kH1OpenConnections] = num(conns > closed ? int64_t(conns - closed) : 0);
+    r.f[kH1OpenConnections] = still_open(conns, closed);
     r.f[kH1OpenStreams] = r.f[kScur];
     r.f[kH1TotalConnections] = num(int64_t(conns));
     r.f[kH1TotalStreams] = r.f[kReqTot];

@@ -26,10 +26,11 @@ struct HandshakeWait {
   Timer timer;
 };
 
-// A handshake failed: the frontend's count and, with socket-stats, its bind line's.
-void count_failed_handshake(Frontend* fe, const net::Connection* c) {
+// A handshake's outcome `m` (failed, full or resumed): the frontend's count
+// and, with socket-stats, its bind line's.
+void count_handshake(Frontend* fe, const net::Connection* c, Tally FrontendTallies::*m) {
   const Session* s = Session::of(c);
-  fe->count(&FrontendTallies::failed_handshakes, s ? s->bind_counters : nullptr);
+  fe->count(m, s ? s->bind_counters : nullptr);
 }
 
 Pool<HandshakeWait>& wait_pool() {
@@ -56,12 +57,11 @@ void finish(HandshakeWait* w, bool ok) {
   Frontend* fe = w->fe;
   HandshakeDoneFn done = w->done;
   if (!ok) {
-    count_failed_handshake(fe, c);
+    count_handshake(fe, c, &FrontendTallies::failed_handshakes);
     log_failure(*w, net::tls_failure(c));
   } else {
-    const Session* s = Session::of(c);
-    fe->count(net::tls_resumed(c) ? &FrontendTallies::ssl_reused : &FrontendTallies::ssl_sessions,
-              s ? s->bind_counters : nullptr);
+    count_handshake(
+        fe, c, net::tls_resumed(c) ? &FrontendTallies::ssl_reused : &FrontendTallies::ssl_sessions);
   }
   wait_pool().destroy(w);
   --t_in_progress;
@@ -101,7 +101,7 @@ void on_timeout(Timer*, void* ctx) {
 void await_tls_handshake(net::Connection* c, Frontend* fe, HandshakeDoneFn done) {
   HandshakeWait* w = wait_pool().create();
   if (!w) {
-    count_failed_handshake(fe, c);
+    count_handshake(fe, c, &FrontendTallies::failed_handshakes);
     c->destroy();
     return;
   }

@@ -23,6 +23,15 @@ const char kProxy[] =
     "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\n"
     "frontend fe\n  bind 127.0.0.1:";
 
+// Returns: a configuration with a stats socket on TCP port `cli` (its
+// options: `cli_opts`, then any global lines `globals`) and a frontend on
+// `port` answering 200.
+std::string cli_config(uint16_t cli, uint16_t port, const std::string& cli_opts,
+                       const std::string& globals = "") {
+  return "global\n  stats socket ipv4@127.0.0.1:" + std::to_string(cli) + cli_opts + "\n" +
+         globals + kProxy + std::to_string(port) + "\n  http-request return status 200\n";
+}
+
 HearthOptions options(const std::string& binary, std::vector<uint16_t> ports) {
   HearthOptions opt{.wait_ports = std::move(ports)};
   if (!binary.empty()) opt.binary = binary, opt.extra_args = {"-db"};
@@ -65,10 +74,7 @@ TEST(StatsSocketOptions, TcpSocketAnswersCommandsAsHAProxy) {
   std::vector<std::string> runs;
   for (const std::string binary : {"", "haproxy"}) {
     const uint16_t port = free_tcp_port(), cli = free_tcp_port();
-    HearthProcess h("global\n  stats socket ipv4@127.0.0.1:" + std::to_string(cli) +
-                        " level admin\n" + kProxy + std::to_string(port) +
-                        "\n  http-request return status 200\n",
-                    options(binary, {port, cli}));
+    HearthProcess h(cli_config(cli, port, " level admin"), options(binary, {port, cli}));
     ASSERT_TRUE(h.ready()) << binary << h.describe();
     const int fd = tcp_connect(cli);
     ASSERT_GE(fd, 0);
@@ -93,9 +99,7 @@ TEST(StatsSocketOptions, TcpSocketAnswersCommandsAsHAProxy) {
 TEST(StatsSocketOptions, TimeoutClosesAnIdlePrompt) {
   for (const std::string binary : {""}) {
     const uint16_t port = free_tcp_port(), cli = free_tcp_port();
-    HearthProcess h("global\n  stats socket ipv4@127.0.0.1:" + std::to_string(cli) +
-                        "\n  stats timeout 300ms\n" + kProxy + std::to_string(port) +
-                        "\n  http-request return status 200\n",
+    HearthProcess h(cli_config(cli, port, "", "  stats timeout 300ms\n"),
                     options(binary, {port, cli}));
     ASSERT_TRUE(h.ready()) << binary << h.describe();
     const int fd = tcp_connect(cli);
@@ -151,9 +155,7 @@ TEST(StatsSocketOptions, MaxconnCapsConcurrentClientsAsHAProxy) {
   for (const std::string binary : {"", "haproxy"}) {
     SCOPED_TRACE(binary.empty() ? "hearth" : binary);
     const uint16_t port = free_tcp_port(), cli = free_tcp_port();
-    HearthProcess h("global\n  stats socket ipv4@127.0.0.1:" + std::to_string(cli) +
-                        " level admin\n  stats maxconn 2\n" + kProxy + std::to_string(port) +
-                        "\n  http-request return status 200\n",
+    HearthProcess h(cli_config(cli, port, " level admin", "  stats maxconn 2\n"),
                     options(binary, {port, cli}));
     ASSERT_TRUE(h.ready()) << h.describe();
     int held[2];
@@ -182,10 +184,7 @@ TEST(StatsSocketOptions, QuitAndPromptToggleAsHAProxy) {
   std::vector<std::string> runs;
   for (const std::string binary : {"", "haproxy"}) {
     const uint16_t port = free_tcp_port(), cli = free_tcp_port();
-    HearthProcess h("global\n  stats socket ipv4@127.0.0.1:" + std::to_string(cli) +
-                        " level admin\n" + kProxy + std::to_string(port) +
-                        "\n  http-request return status 200\n",
-                    options(binary, {port, cli}));
+    HearthProcess h(cli_config(cli, port, " level admin"), options(binary, {port, cli}));
     ASSERT_TRUE(h.ready()) << binary << h.describe();
     std::string run;
     // Prompt mode, a command, then quit: the connection closes with nothing more.
