@@ -64,7 +64,6 @@ ProcessFigures gather_process_figures(const std::vector<stream::Frontend*>& fron
     using T = stream::FrontendTallies;
     p.conns += f->counters.sum(&T::sessions);
     p.requests += f->counters.sum(&T::http_requests);
-    p.bytes_out += f->counters.sum(&T::bytes_out);
     size_t binds = 0;  // every thread has a socket of each bind line it serves
     for (const auto& per_thread : f->listeners_by_thread)
       binds = std::max(binds, per_thread.size());
@@ -85,23 +84,25 @@ ProcessFigures gather_process_figures(const std::vector<stream::Frontend*>& fron
   return p;
 }
 
-void gather_loop_figures(const RuntimeApi::OnThreads& on_threads, ProcessFigures* p) {
-  if (!on_threads) return;
-  std::atomic<int64_t> tasks{0}, queued{0}, work_ns{0}, loops{0};
-  on_threads([&](int) {
-    EventLoop* loop = EventLoop::current();
-    if (!loop) return;
-    tasks.fetch_add(int64_t(loop->timers().size()));
-    queued.fetch_add(int64_t(loop->run_queue_size()));
-    work_ns.fetch_add(int64_t(loop->activity().work_1s.read(loop->now_ms())));
-    loops.fetch_add(1);
-  });
-  p->tasks = tasks.load();
-  p->run_queue = queued.load();
-  if (loops.load() > 0) {
-    const int64_t busy_pct = work_ns.load() / (loops.load() * 10'000'000);  // of 1 s per loop
-    p->idle_pct = int(busy_pct >= 100 ? 0 : 100 - busy_pct);
+void gather_loop_figures(const std::vector<const EventLoop*>& loops, ProcessFigures* p) {
+  const int64_t now = MonotonicClock::instance()->now_ms();
+  const BytesOutFigures others = unlooped_bytes_out(now);
+  p->bytes_out = others.total;
+  p->bytes_out_rate = others.last_1s;
+  if (loops.empty()) return;
+  int64_t tasks = 0, queued = 0, work_ns = 0;
+  for (const EventLoop* loop : loops) {
+    const LoopActivity& a = loop->activity();
+    tasks += int64_t(a.timers_at_poll.load(std::memory_order_relaxed));
+    queued += int64_t(a.tasklets_at_poll.load(std::memory_order_relaxed));
+    work_ns += int64_t(a.work_1s.read(now));
+    p->bytes_out += a.bytes_out.get();
+    p->bytes_out_rate += a.bytes_out_1s.read(now);
   }
+  p->tasks = tasks;
+  p->run_queue = queued;
+  const int64_t busy_pct = work_ns / (int64_t(loops.size()) * 10'000'000);  // of 1 s per loop
+  p->idle_pct = int(busy_pct >= 100 ? 0 : 100 - busy_pct);
 }
 
 std::vector<InfoField> process_info_fields(const ProcessFigures& p,
@@ -182,8 +183,12 @@ std::vector<InfoField> process_info_fields(const ProcessFigures& p,
       {57, "ConnectedPeers", "MGP", "u32", n(uint64_t(p.connected_peers))},
       {58, "DroppedLogs", "MGP", "u32", n(stream::LogSink::dropped())},
       {59, "BusyPolling", "MGP", "u32", "0"},
+      // HAProxy 2.6 counts here only the do-resolve actions whose name is no
+      // valid DNS name; Hearth refuses do-resolve at load, so none can fail.
+      {60, "FailedResolutions", "MGP", "u32", "0"},
       {61, "TotalBytesOut", "MGP", "u64", n(p.bytes_out)},
       {62, "TotalSplicdedBytesOut", "MGP", "u64", n(p.pipes.spliced)},  // HAProxy's spelling
+      {63, "BytesOutRate", "MRP", "u64", n(p.bytes_out_rate)},
       {64, "DebugCommandsIssued", "MGP", "u32", "0"},
       {65, "CumRecvLogs", "MCP", "u32", "0"},
       {66, "Build info", "POS", "str", std::string(config::hearth_version())},

@@ -22,7 +22,8 @@ struct ProcessFigures {
   long ulimit_n = 0;
   int maxconn = 0;       // the global maxconn now ("set maxconn global")
   int hard_maxconn = 0;  // the one the process started with
-  uint64_t conns = 0, requests = 0, bytes_out = 0;
+  uint64_t conns = 0, requests = 0;
+  uint64_t bytes_out = 0;  // written to sockets, both sides, by every thread
   uint64_t pool_failures = 0, pool_allocated = 0, pool_used = 0;
   size_t listeners = 0;  // bind lines' sockets and stats sockets
   // As HAProxy's jobs: listeners, client connections, stats socket
@@ -36,6 +37,8 @@ struct ProcessFigures {
   int64_t tasks = -1, run_queue = -1;  // -1: not read
   // The share of the last second the loops spent waiting, averaged (-1: not read).
   int idle_pct = -1;
+  // Bytes written to sockets over the last second, all threads (BytesOutRate).
+  uint64_t bytes_out_rate = 0;
 };
 
 // Reads the figures now. `start_ms`: the process start on the monotonic clock.
@@ -62,8 +65,11 @@ const char* info_field_desc(const char* name);
 // without the point when nothing follows it).
 std::string format_float(double v);
 
-// Adds the worker loops' figures; `on_threads` runs fn(i) on each worker.
-void gather_loop_figures(const RuntimeApi::OnThreads& on_threads, ProcessFigures* p);
+// Adds the worker loops' figures, read from what each loop publishes (any
+// thread may call): timers and tasklets as the loop left them when it last
+// began to wait, its work over the last second, and the bytes written to
+// sockets (with those of threads without a loop).
+void gather_loop_figures(const std::vector<const EventLoop*>& loops, ProcessFigures* p);
 
 std::vector<InfoField> process_info_fields(const ProcessFigures& p,
                                            const RuntimeApi::ProcessInfo& info);

@@ -174,21 +174,6 @@ void prom_label(std::string& out, std::string_view v) {
   }
 }
 
-std::vector<PoolThreadStats> read_pool_stats(const std::vector<backend::Server*>& servers) {
-  std::vector<PoolThreadStats> out(servers.size());
-  for (size_t i = 0; i < servers.size(); ++i) {
-    for (const auto& p : servers[i]->pools) {
-      if (!p) continue;
-      out[i].safe += p->safe_count();
-      out[i].unsafe += p->unsafe_count();
-      out[i].stale += p->stale_caught();
-    }
-    out[i].idle = out[i].safe + out[i].unsafe;
-    out[i].stale += servers[i]->counters.sum(&backend::ServerTallies::stale_idle);
-  }
-  return out;
-}
-
 PromExporter::PromExporter(StatSources src, RuntimeApi::ProcessInfo info, int nthreads,
                            int64_t start_ms)
     : src_(std::move(src)),

@@ -41,10 +41,6 @@ class PromExporter {
   int64_t start_wall_s_;  // wall clock, for start_time_seconds
 };
 
-// Returns: per server of `servers`, its idle connections summed over the
-// threads' pools, read without stopping them, and the stale ones caught.
-std::vector<PoolThreadStats> read_pool_stats(const std::vector<backend::Server*>& servers);
-
 // Appends `v` escaped as a label value (backslash, quote and newline escaped).
 void prom_label(std::string& out, std::string_view v);
 

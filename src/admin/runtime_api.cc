@@ -288,7 +288,7 @@ std::string RuntimeApi::help() const {
          "  quit                          : close this connection\n\n";
 }
 
-std::string RuntimeApi::show_info(const std::vector<std::string>& w) const {
+std::string RuntimeApi::show_info(const std::vector<std::string>& w) {
   InfoOptions opt;
   for (size_t i = 2; i < w.size(); ++i) {
     if (w[i] == "typed")
@@ -301,7 +301,7 @@ std::string RuntimeApi::show_info(const std::vector<std::string>& w) const {
       opt.floats = true;
   }
   ProcessFigures p = gather_process_figures(frontends_, nthreads_, start_ms_, start_wall_s_, info_);
-  gather_loop_figures(on_threads_, &p);
+  gather_loop_figures(worker_loops(), &p);
   return format_process_info(process_info_fields(p, info_), opt);
 }
 
@@ -456,6 +456,7 @@ StatSources RuntimeApi::stat_sources() const {
   src.backends = backends_;
   src.global_maxconn = stream::Frontend::global_maxconn();
   src.post_all = post_all_;
+  src.loops = loops_;
   return src;
 }
 

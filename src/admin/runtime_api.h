@@ -58,6 +58,9 @@ class RuntimeApi {
   std::string execute(const std::string& line, CliSession& session);
   // Returns: the proxies and limits the stats rows are built from.
   StatSources stat_sources() const;
+  // The worker threads' loops, by thread index, read without waiting for them
+  // (show info, the exporter). Unset, the API learns them on their threads.
+  void set_worker_loops(std::vector<const EventLoop*> loops) { loops_ = std::move(loops); }
   // Runs fn on every worker thread later, without waiting (StatSources::post_all).
   void set_post_all(std::function<void(const std::function<void()>&)> post_all) {
     post_all_ = std::move(post_all);
@@ -67,7 +70,7 @@ class RuntimeApi {
   std::string help() const;
   // Runs fn on one worker thread (through on_threads_) and waits.
   OnThread on_thread() const;
-  std::string show_info(const std::vector<std::string>& w) const;
+  std::string show_info(const std::vector<std::string>& w);
   std::string show_servers_conn(const std::string& backend_filter);
   std::string show_pools() const;
   std::string show_stat(const std::vector<std::string>& w);

@@ -509,4 +509,19 @@ std::string stat_csv_line(const StatRow& row) {
   return out;
 }
 
+std::vector<PoolThreadStats> read_pool_stats(const std::vector<backend::Server*>& servers) {
+  std::vector<PoolThreadStats> out(servers.size());
+  for (size_t i = 0; i < servers.size(); ++i) {
+    for (const auto& p : servers[i]->pools) {
+      if (!p) continue;
+      out[i].safe += p->safe_count();
+      out[i].unsafe += p->unsafe_count();
+      out[i].stale += p->stale_caught();
+    }
+    out[i].idle = out[i].safe + out[i].unsafe;
+    out[i].stale += servers[i]->counters.sum(&backend::ServerTallies::stale_idle);
+  }
+  return out;
+}
+
 }  // namespace hearth::admin

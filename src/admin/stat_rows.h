@@ -12,6 +12,10 @@
 #include "backend/backend.h"
 #include "stream/frontend.h"
 
+namespace hearth {
+class EventLoop;
+}
+
 namespace hearth::admin {
 
 // Idle connections of one server summed over the threads' pools.
@@ -19,6 +23,11 @@ struct PoolThreadStats {
   size_t idle = 0, safe = 0, unsafe = 0;
   uint64_t stale = 0;  // caught dead while idle (pools, reuse checks, private ones)
 };
+
+// Returns: per server of `servers`, its idle connections summed over the
+// threads' pools, read without stopping them (each count has one writer, its
+// thread), and the stale ones caught.
+std::vector<PoolThreadStats> read_pool_stats(const std::vector<backend::Server*>& servers);
 
 // kListener: a bind line of a frontend with "option socket-stats".
 enum class StatType { kFrontend = 0, kBackend = 1, kServer = 2, kListener = 3 };
@@ -45,6 +54,9 @@ struct StatSources {
   // Runs fn later on every worker's own thread, without waiting (the stats
   // page runs on a worker, which cannot wait for the others); null: none.
   std::function<void(const std::function<void()>& fn)> post_all;
+  // The worker loops, whose published figures any thread may read (process
+  // figures of the exporter); empty: none.
+  std::vector<const EventLoop*> loops;
 };
 
 // Returns: the proxies of `src`, a listen's two halves joined, ordered by id.

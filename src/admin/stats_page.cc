@@ -56,11 +56,21 @@ std::vector<StatRow> StatsPage::rows(const stream::StatsPageRequest& req,
   const std::vector<std::string>& scope = req.cfg->scope;
   StatOptions opt;
   opt.show_addr = req.cfg->show_legends;
+  const std::vector<StatProxy> proxies = stat_proxies(src_);
+  std::vector<backend::Server*> servers;  // every proxy's: pool_index counts them all
+  for (const StatProxy& px : proxies)
+    if (px.be)
+      for (auto& s : px.be->servers()) servers.push_back(s.get());
+  const std::vector<PoolThreadStats> pools = read_pool_stats(servers);
+  opt.pools = &pools;
   std::vector<StatRow> out;
   size_t pool_index = 0;
-  for (const StatProxy& px : stat_proxies(src_)) {
-    if (!scope.empty() && std::find(scope.begin(), scope.end(), px.name) == scope.end()) continue;
-    if (!view.search.empty() && !contains_nocase(px.name, view.search)) continue;
+  for (const StatProxy& px : proxies) {
+    if ((!scope.empty() && std::find(scope.begin(), scope.end(), px.name) == scope.end()) ||
+        (!view.search.empty() && !contains_nocase(px.name, view.search))) {
+      if (px.be) pool_index += px.be->servers().size();  // its servers' pool figures
+      continue;
+    }
     for (StatRow& r : stat_rows(px, src_, opt, &pool_index)) {
       // ";up": servers that are not UP are left out (those without checks stay).
       if (view.up_only && r.srv && !r.srv->serving()) continue;

@@ -14,6 +14,7 @@
 #include "admin/cli_fds.h"
 #include "admin/cli_line.h"
 #include "config/units.h"
+#include "core/loop_activity.h"
 #include "net/fd_channel.h"
 
 namespace hearth::admin {
@@ -222,6 +223,7 @@ void StatsSocket::handle(int fd, config::CliLevel level) {
     for (size_t off = 0; off < out.size();) {
       ssize_t n = send(fd, out.data() + off, out.size() - off, MSG_NOSIGNAL);
       if (n <= 0) return;
+      note_bytes_out(uint64_t(n));
       off += size_t(n);
     }
     if (!prompt) return;

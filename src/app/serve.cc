@@ -233,6 +233,9 @@ int serve(const Options& o, config::ParseResult& parsed, bool quiet, const Maste
   for (auto& f : rt.frontends) fes.push_back(f.fe.get());
   admin::RuntimeApi api(bes, fes, rt.nbthread, make_on_threads(&workers));
   api.set_post_all(make_post_all(&workers));
+  std::vector<const EventLoop*> loops;
+  for (auto& w : workers) loops.push_back(w->loop());
+  api.set_worker_loops(std::move(loops));
   // on-marked-down / on-marked-up: each worker kills its own streams.
   backend::set_session_killer([post = make_post_all(&workers)](const backend::Server* s, char c) {
     post([s, c] {

@@ -184,6 +184,10 @@ void EventLoop::run_once(int max_wait_ms) {
   const int64_t wall = mono_ns() - work_start;
   last_work_ns_ = wall;
   a.work_1s.add(now_, uint64_t(wall));
+  if (const uint64_t out = a.bytes_out.get(); out != bytes_out_windowed_) {
+    a.bytes_out_1s.add(now_, out - bytes_out_windowed_);
+    bytes_out_windowed_ = out;
+  }
   // Auto profiling watches how long the loop's work takes (not its waits).
   if (profiling_mode() == ProfilingMode::kAuto) note_loop_time(wall);
   a.profiling.store(profiling_active(), std::memory_order_relaxed);

@@ -2,6 +2,10 @@
 
 #include <time.h>
 
+#include <mutex>
+
+#include "core/clock.h"
+
 namespace hearth {
 namespace {
 
@@ -32,6 +36,26 @@ uint64_t WindowSum::read(int64_t now_ms) const {
   if (seen == start) return curr + prev_.load(std::memory_order_relaxed) * left / uint64_t(period_);
   if (seen + period_ == start) return curr * left / uint64_t(period_);
   return 0;
+}
+
+namespace {
+
+std::mutex g_unlooped_mu;
+uint64_t g_unlooped_total = 0;
+WindowSum g_unlooped_1s{1000};
+
+}  // namespace
+
+void note_unlooped_bytes_out(uint64_t n) {
+  const int64_t now_ms = MonotonicClock::instance()->now_ms();
+  std::lock_guard<std::mutex> g(g_unlooped_mu);
+  g_unlooped_total += n;
+  g_unlooped_1s.add(now_ms, n);
+}
+
+BytesOutFigures unlooped_bytes_out(int64_t now_ms) {
+  std::lock_guard<std::mutex> g(g_unlooped_mu);
+  return {g_unlooped_total, g_unlooped_1s.read(now_ms)};
 }
 
 LoopActivity* current_activity() { return t_activity; }

@@ -59,6 +59,11 @@ struct LoopActivity {
   WindowSum stolen_15s{15000};
   std::atomic<int64_t> avg_loop_ns{0};  // a turn's work, averaged over about 512 turns
   WindowSum work_1s{1000};              // ns of work over the last second (show info's Idle_pct)
+  // Bytes this thread wrote to sockets, both sides, TLS records as sent
+  // (show info's TotalBytesOut), and over the last second (BytesOutRate):
+  // the loop moves the count into the window once per turn.
+  ActivityCount bytes_out;
+  WindowSum bytes_out_1s{1000};
 
   // Now: whether the thread waits in the poller, the thread's CPU time when it
   // last read it on the way to a wait (at most 1 ms of work before the last
@@ -78,6 +83,23 @@ struct LoopActivity {
 // The activity of the loop running on the calling thread (null: none).
 LoopActivity* current_activity();
 void set_current_activity(LoopActivity* a);
+
+// Bytes written to sockets by threads that run no loop (stats socket
+// sessions), counted apart; any thread may call.
+void note_unlooped_bytes_out(uint64_t n);
+struct BytesOutFigures {
+  uint64_t total = 0;    // since the process started
+  uint64_t last_1s = 0;  // over the last second
+};
+BytesOutFigures unlooped_bytes_out(int64_t now_ms);
+
+// Counts n bytes the calling thread wrote to a socket.
+inline void note_bytes_out(uint64_t n) {
+  if (LoopActivity* a = current_activity())
+    a->bytes_out.add(n);
+  else
+    note_unlooped_bytes_out(n);
+}
 
 // The calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID), in ns.
 int64_t thread_cpu_ns();

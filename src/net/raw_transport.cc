@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <string_view>
 
+#include "core/loop_activity.h"
 #include "net/connection.h"
 #include "net/pipe_pool.h"
 #include "net/transport.h"
@@ -113,6 +114,7 @@ class RawTransport final : public Transport {
       if (retry_send(c, n)) continue;
       break;
     }
+    if (sent) note_bytes_out(sent);
     return sent;
   }
 
@@ -218,6 +220,7 @@ class RawTransport final : public Transport {
       if (retry_send(c, n)) continue;
       break;
     }
+    if (sent) note_bytes_out(sent);
     return sent;
   }
 };

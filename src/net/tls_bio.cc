@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "core/loop_activity.h"
 #include "net/connection.h"
 #include "net/transport.h"
 
@@ -52,6 +53,7 @@ int bio_write(BIO* b, const char* in, size_t len, size_t* done) {
     const ssize_t n = send(c->fd(), in, len, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n >= 0) {
       *done = size_t(n);
+      note_bytes_out(uint64_t(n));
       return 1;
     }
     if (errno == EINTR) continue;
