@@ -24,9 +24,12 @@ bool parse_id(const std::string& s, uintptr_t* out) {
 
 using OnThreads = std::function<void(const std::function<void(int)>&)>;
 
+// "show sess": one line per stream; "show sess all": every stream in detail;
+// "show sess ID": that one in detail.
 std::string show_sess(const std::vector<std::string>& w, const OnThreads& on_threads) {
   uintptr_t only = 0;
   const bool one = w.size() > 2 && w[2] != "all";
+  const bool detail = w.size() > 2;
   if (one && !parse_id(w[2], &only)) return "Session not found.\n\n";
   std::mutex mu;
   std::string out;
@@ -36,7 +39,7 @@ std::string show_sess(const std::vector<std::string>& w, const OnThreads& on_thr
       std::string mine;
       stream::for_each_live_stream([&](stream::LiveStream* s) {
         if (one && uintptr_t(s->id()) != only) return true;
-        mine += s->describe(now) + "\n";
+        mine += detail ? s->describe_detail(now) : s->describe(now) + "\n";
         return true;
       });
       std::lock_guard<std::mutex> g(mu);

@@ -14,6 +14,7 @@
 #include "stream/session.h"
 #include "stream/session_log.h"
 #include "stream/stick_counters.h"
+#include "stream/stream_detail.h"
 #include "stream/use_server.h"
 
 namespace hearth::stream {
@@ -538,12 +539,43 @@ void HttpStream::update_timer() {
   EventLoop::current()->timers().arm(&timer_, exp);
 }
 
-std::string HttpStream::describe(int64_t now_ms) const {
+namespace {
+
+const char* phase_name(int phase) {
   static const char* const kPhases[] = {"request-head", "request-body", "response-body",
                                         "tarpit",       "local-reply",  "connect",
                                         "exchange",     "tunnel",       "done"};
+  return kPhases[phase];
+}
+
+}  // namespace
+
+std::string HttpStream::describe(int64_t now_ms) const {
   return describe_stream(this, scf_->conn, fe_, be_, ss_.server(), now_ms - log_.start_ms,
-                         kPhases[int(phase_)]);
+                         phase_name(int(phase_)));
+}
+
+std::string HttpStream::describe_detail(int64_t now_ms) const {
+  StreamDetail d;
+  d.id = this;
+  d.client = scf_->conn;
+  d.fe = fe_;
+  d.be = be_;
+  d.ss = &ss_;
+  d.start_ms = log_.start_ms;
+  d.state = phase_name(int(phase_));
+  d.exp_ms = timer_.expire;
+  d.calls = prof_.calls;
+  const mux::HttpMux* m = scf_->conn ? fmux() : nullptr;  // counts as they move
+  d.req_total = m ? m->rx_bytes(scf_) : log_.bytes_in;
+  d.res_total = m ? m->tx_bytes(scf_) : log_.bytes_out;
+  d.http = true;
+  d.method = http::method_name(req_.method);
+  d.status = log_.status ? log_.status : -1;
+  d.req_done = req_.done;
+  d.res_head_done = res_.head_done;
+  d.res_done = res_.done;
+  return describe_stream_detail(d, now_ms);
 }
 
 void HttpStream::kill(char cause) {

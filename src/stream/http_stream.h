@@ -89,6 +89,7 @@ class HttpStream : public LiveStream {
 
   // LiveStream: "show sess" and "shutdown session(s)".
   std::string describe(int64_t now_ms) const override;
+  std::string describe_detail(int64_t now_ms) const override;
   void kill(char cause = 'K') override;
   const backend::Server* current_server() const override { return ss_.server(); }
 

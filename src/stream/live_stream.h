@@ -30,6 +30,8 @@ class LiveStream {
 
   // "0xADDR: proto=... src=... fe=... be=... srv=... ts=00 age=Ns state=...".
   virtual std::string describe(int64_t now_ms) const = 0;
+  // The block of lines of "show sess all" and "show sess ID" (stream_detail.h).
+  virtual std::string describe_detail(int64_t now_ms) const = 0;
   // Ends the stream on its next turn, with `cause` as the first termination
   // flag: 'K' (killed by an operator), 'D' (its server went DOWN, on-marked-
   // down), 'U' (a server came UP, on-marked-up). On its thread.

@@ -13,6 +13,7 @@
 #include "stream/session.h"
 #include "stream/session_log.h"
 #include "stream/stick_counters.h"
+#include "stream/stream_detail.h"
 #include "stream/tcp_rules.h"
 #include "stream/use_server.h"
 
@@ -680,13 +681,33 @@ void Stream::make_unique_id() {
   has_unique_id_ = true;
 }
 
+const char* Stream::state_name() const {
+  return state_ == State::kInspect       ? "inspect"
+         : state_ == State::kAssign      ? "assign"
+         : state_ == State::kConnect     ? "connect"
+         : state_ == State::kEstablished ? "established"
+                                         : "closed";
+}
+
 std::string Stream::describe(int64_t now_ms) const {
   return describe_stream(this, scf_->conn, fe_, be_, ss_.server(), now_ms - start_ms_,
-                         state_ == State::kInspect       ? "inspect"
-                         : state_ == State::kAssign      ? "assign"
-                         : state_ == State::kConnect     ? "connect"
-                         : state_ == State::kEstablished ? "established"
-                                                         : "closed");
+                         state_name());
+}
+
+std::string Stream::describe_detail(int64_t now_ms) const {
+  StreamDetail d;
+  d.id = this;
+  d.client = scf_->conn;
+  d.fe = fe_;
+  d.be = be_;
+  d.ss = &ss_;
+  d.start_ms = start_ms_;
+  d.state = state_name();
+  d.exp_ms = timer_.expire;
+  d.calls = prof_.calls;
+  d.req_total = bytes_in_;
+  d.res_total = bytes_out_;
+  return describe_stream_detail(d, now_ms);
 }
 
 void Stream::kill(char cause) {

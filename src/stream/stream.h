@@ -36,6 +36,7 @@ class Stream : public LiveStream {
 
   // LiveStream: "show sess" and "shutdown session(s)".
   std::string describe(int64_t now_ms) const override;
+  std::string describe_detail(int64_t now_ms) const override;
   void kill(char cause = 'K') override;
   const backend::Server* current_server() const override { return ss_.server(); }
 
@@ -45,6 +46,7 @@ class Stream : public LiveStream {
   enum class State { kInspect, kAssign, kConnect, kEstablished, kClosed };
 
  private:
+  const char* state_name() const;
   static void process_cb(Tasklet* t, void* ctx, uint32_t state);
   static void timer_cb(Timer* t, void* ctx);
   void process(uint32_t why);

@@ -3,7 +3,8 @@
 // TCP connection held by a server that never answers are listed (proxy,
 // backend, server, client), the HTTP one is killed by its id (the client gets
 // HAProxy's 502, the log "KH--"), the TCP one with its server's sessions (the
-// client's connection closes, the log "K-"), and the refusals are HAProxy's.
+// client's connection closes, the log "K-"), and the refusals are HAProxy's;
+// "show sess all" and "show sess ID" detail them in HAProxy's layout.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
@@ -40,6 +41,44 @@ std::string sessions(const std::string& text) {
     l = std::regex_replace(l, std::regex("^0x[0-9a-f]+:"), "ID:");
     l = std::regex_replace(l, std::regex("src=127\\.0\\.0\\.1:\\d+"), "src=127.0.0.1:PORT");
     rows.push_back(l);
+  }
+  std::sort(rows.begin(), rows.end());
+  std::string out;
+  for (const std::string& r : rows) out += r + "\n";
+  return out;
+}
+
+// What "show sess all" / "show sess ID" details the same way in both: per
+// stream of a proxy (the CLI's own left out), the head line's protocol and
+// source, conn_retries, the frontend, backend and server lines (names, ids,
+// modes, the server's address; ports left out: each run has its own
+// server), and the order of the main lines; streams sorted.
+std::string details(const std::string& text) {
+  std::vector<std::string> blocks;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) {
+    if (std::regex_search(l, std::regex("^0x[0-9a-f]+: "))) blocks.emplace_back();
+    if (!blocks.empty()) blocks.back() += l + "\n";
+  }
+  std::vector<std::string> rows;
+  for (const std::string& b : blocks) {
+    if (b.find("frontend=GLOBAL") != std::string::npos) continue;
+    std::string row;
+    std::smatch m;
+    for (const char* re :
+         {"proto=\\S+ source=127\\.0\\.0\\.1:", "conn_retries=\\d+",
+          "frontend=\\S+ \\(id=\\d+ mode=\\w+\\)", "backend=\\S+ \\(id=-?\\d+ mode=\\S+\\)",
+          "server=\\S+ \\(id=-?\\d+\\)( addr=127\\.0\\.0\\.1:)?"})
+      row += (std::regex_search(b, m, std::regex(re)) ? std::string(m[0]) : "missing") + " | ";
+    std::istringstream lines(b);
+    for (std::string l; std::getline(lines, l);) {
+      const size_t eq = l.find('=');
+      const std::string key = eq == std::string::npos ? "" : l.substr(0, eq);
+      for (const char* k : {"  frontend", "  backend", "  server", "  task", "  scf", "  scb",
+                            "  req", "  res"})
+        if (key == k) row += key.substr(2) + " ";
+    }
+    rows.push_back(row);
   }
   std::sort(rows.begin(), rows.end());
   std::string out;
@@ -98,9 +137,11 @@ std::vector<std::string> run(const std::string& binary) {
   for (const char* cmd : {"show sess 0x1234", "shutdown session 0x1234", "shutdown session",
                           "shutdown sessions server tcp/nope", "shutdown sessions server nope/s1"})
     s.push_back(std::string(cmd) + " -> " + stats_command(sock, cmd));
-  // HAProxy details one stream on many lines, Hearth prints its one line.
+  // Both detail one stream, or every stream, on many lines.
   const std::string one = stats_command(sock, "show sess " + id_of(listed, "web"));
-  s.push_back(one.rfind(id_of(listed, "web") + ":", 0) == 0 ? "found" : one);
+  s.push_back(one.rfind(id_of(listed, "web") + ": [", 0) == 0 ? "found" : one);
+  s.push_back(details(one));
+  s.push_back(details(stats_command(sock, "show sess all")));
   s.push_back(stats_command(sock, "shutdown session " + id_of(listed, "web")));
   const HttpResponse r = a.read_response();
   s.push_back(std::to_string(r.status));
@@ -122,11 +163,20 @@ TEST(SessionCommands, ListAndKillLikeHAProxy) {
             "ID: proto=tcpv4 src=127.0.0.1:PORT fe=tcp be=tcp srv=s1 ts=00\n"
             "ID: proto=tcpv4 src=127.0.0.1:PORT fe=web be=app srv=s1 ts=00\n");
   EXPECT_EQ(hearth[6], "found");
-  EXPECT_EQ(hearth[8], "502");
-  EXPECT_EQ(hearth[10], "closed");
-  EXPECT_EQ(hearth[11], "502 KH--");
-  EXPECT_EQ(hearth[12], "K-");
-  EXPECT_EQ(hearth[13], "");  // both gone
+  const std::string web =
+      "proto=tcpv4 source=127.0.0.1: | conn_retries=0 | frontend=web (id=2 mode=http) | "
+      "backend=app (id=3 mode=http) | server=s1 (id=1) addr=" + std::string("127.0.0.1:");
+  EXPECT_EQ(hearth[7].rfind(web, 0), 0u) << hearth[7];
+  EXPECT_NE(hearth[7].find(" | frontend backend server task scf scb req res \n"),
+            std::string::npos)
+      << hearth[7];
+  EXPECT_NE(hearth[8].find("frontend=tcp (id=4 mode=tcp)"), std::string::npos) << hearth[8];
+  EXPECT_NE(hearth[8].find("frontend=web (id=2 mode=http)"), std::string::npos) << hearth[8];
+  EXPECT_EQ(hearth[10], "502");
+  EXPECT_EQ(hearth[12], "closed");
+  EXPECT_EQ(hearth[13], "502 KH--");
+  EXPECT_EQ(hearth[14], "K-");
+  EXPECT_EQ(hearth[15], "");  // both gone
 }
 
 }  // namespace
