@@ -422,6 +422,7 @@ bool Runtime::fill_server(const config::ProxyConfig& p, const config::ServerConf
   ps.reuse = p.http_reuse;
   if (p.timeouts.reuse_window) ps.reuse_window_ms = *p.timeouts.reuse_window;
   if (sc.pool_max_conn) ps.max_conn = *sc.pool_max_conn;
+  if (sc.pool_low_conn) ps.low_conn = *sc.pool_low_conn;
   if (sc.max_reuse) ps.max_reuse = *sc.max_reuse;
   s->reuse_guard.set_threshold_ppm(sc.reuse_guard_ppm);
   ps.idle_timeout_ms = sc.pool_idle_timeout ? *sc.pool_idle_timeout : ms(p.timeouts.pool_idle);

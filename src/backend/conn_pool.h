@@ -32,6 +32,7 @@ class Server;
 struct PoolSettings {
   config::HttpReuse reuse = config::HttpReuse::kSafe;  // the backend's http-reuse
   int max_conn = -1;              // pool-max-conn: -1 unlimited, 0 disables reuse
+  int low_conn = -1;              // pool-low-conn: idle spares beyond the need (-1: kIdleSpare)
   int64_t idle_timeout_ms = 0;    // pool-idle-timeout: 0 none
   int max_reuse = -1;             // max-reuse: -1 unlimited
   int64_t reuse_window_ms = 100;  // timeout reuse-window (requests that cannot be replayed)

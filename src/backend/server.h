@@ -277,9 +277,10 @@ class Server {
       pools.push_back(std::make_unique<ConnPool>(pool_settings, this, /*leader=*/i == 0));
   }
   // How many idle connections are worth keeping: the peak of concurrent sessions
-  // over the last purge interval (or so far in this one), plus a few spares. A
-  // connection finishing while the pool already holds that many is closed at once
-  // instead of parked: no request of the recent past would have used it.
+  // over the last purge interval (or so far in this one), plus a few spares
+  // (pool-low-conn, else kIdleSpare). A connection finishing while the pool
+  // already holds that many is closed at once instead of parked: no request of
+  // the recent past would have used it.
   static constexpr int kIdleSpare = 4;
   std::atomic<int> peak_sess{0};
   std::atomic<int> est_need{0};
@@ -292,7 +293,8 @@ class Server {
   size_t idle_cap() const {
     int need = est_need.load(std::memory_order_relaxed);
     int peak = peak_sess.load(std::memory_order_relaxed);
-    return size_t(need > peak ? need : peak) + kIdleSpare;
+    const int spare = pool_settings.low_conn >= 0 ? pool_settings.low_conn : kIdleSpare;
+    return size_t(need > peak ? need : peak) + size_t(spare);
   }
   // Starts a new interval: its estimate is the peak of the one that ends.
   void roll_need_estimate() {

@@ -120,6 +120,7 @@ struct ServerConfig {
   bool non_stick = false;  // "non-stick": never stored in a stick table by stick rules
   // HTTP idle pool settings (issue #3); parsed so configs validate, unused in tcp mode.
   std::optional<int> pool_max_conn;
+  std::optional<int> pool_low_conn;
   std::optional<int64_t> pool_purge_delay;
   std::optional<int64_t> pool_idle_timeout;
   std::optional<int> max_reuse;

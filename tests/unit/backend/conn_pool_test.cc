@@ -272,6 +272,24 @@ TEST_F(ConnPoolTest, RecentNeedCapsTheIdleCount) {
   kept->mux->destroy();
 }
 
+// pool-low-conn sets the spares kept beyond the recent need (HAProxy's
+// low_idle_conns in its keep-or-close rule).
+TEST_F(ConnPoolTest, PoolLowConnSetsTheSpares) {
+  make_pool(HttpReuse::kSafe, {.low_conn = 1});
+  srv_.pool_settings.low_conn = 1;
+  EXPECT_EQ(srv_.idle_cap(), 1u);
+  mux::StreamConnector* a = active();
+  mux::StreamConnector* b = active();
+  finish(a, /*reusable=*/true, /*client_keep=*/false);
+  EXPECT_EQ(pool_->idle_count(), 1u);
+  const uint64_t live = Connection::live_count();
+  finish(b, /*reusable=*/true, /*client_keep=*/false);  // past the one spare: closed
+  EXPECT_EQ(pool_->idle_count(), 1u);
+  EXPECT_EQ(Connection::live_count(), live - 1);
+  srv_.pool_settings.low_conn = 0;
+  EXPECT_EQ(srv_.idle_cap(), 0u);
+}
+
 TEST_F(ConnPoolTest, IdleTimeoutExpiresConnections) {
   make_pool(HttpReuse::kSafe, {.idle_timeout_ms = 1000});
   parked(0);

@@ -54,6 +54,15 @@ TEST(Server, UnlimitedPoolValues) {
   EXPECT_EQ(r.config.proxies[0].servers[0].max_reuse, -1);
 }
 
+TEST(Server, PoolLowConn) {
+  auto r = backend("  server a 10.0.0.1:80 pool-low-conn 2\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(r.config.proxies[0].servers[0].pool_low_conn, 2);
+  EXPECT_EQ(only_error(backend("  server a 10.0.0.1:80 pool-low-conn -1\n")),
+            "t.cfg:2: 'server': option 'pool-low-conn' expects an integer between 0 and 10000000, "
+            "got '-1'");
+}
+
 TEST(Server, CheckIsAcceptedWithoutWarning) {
   auto r = backend("  server a 10.0.0.1:80 check\n");
   ASSERT_TRUE(r.ok()) << dump(r.errors);
