@@ -2,7 +2,11 @@
 """A slowloris crowd: N connections to 127.0.0.1:PORT, each sending a request
 head one short header line every INTERVAL seconds and never finishing it.
 
-usage: slowloris.py PORT N INTERVAL SECONDS
+usage: slowloris.py PORT N INTERVAL SECONDS [spread|burst]
+spread (the default): the lines go out evenly over each interval, 100
+connections at a time, as N independent clients' would. burst: all N lines
+back to back at the start of each interval (a crowd in lockstep: the worst
+case, whose sending also loads the CPU it runs on).
 Prints how many connections were open at the start and at the end (those the
 proxy closed, at its `timeout http-request`, are counted and reopened).
 """
@@ -13,6 +17,8 @@ import time
 
 def main():
     port, n, interval, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+    spread = len(sys.argv) < 6 or sys.argv[5] != "burst"
+    step = 100  # connections per send slot when spread
     conns = []
     for i in range(n):
         s = socket.socket()
@@ -27,9 +33,12 @@ def main():
     end = time.time() + seconds
     k = 0
     while time.time() < end:
-        # One byte-sized line per connection per interval, spread over it.
-        slice_end = time.time() + interval
+        # One short line per connection per interval.
+        slice_start = time.time()
+        slice_end = slice_start + interval
         for i, s in enumerate(conns):
+            if spread and i % step == 0:
+                time.sleep(max(0.0, slice_start + interval * i / n - time.time()))
             try:
                 s.send(b"X-%d: y\r\n" % (k % 10))
             except OSError:

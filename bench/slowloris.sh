@@ -3,10 +3,14 @@
 # (a header line every 3 s, never a whole head), for HAProxy and Hearth side by
 # side in one run, each in front of one nginx backend. For each proxy: wrk's
 # p50/p99 quiet, then with the crowd, and the proxy's RSS with the crowd.
-# usage: bench/slowloris.sh [N=10000] [SECONDS=20]   (from the repo root, after `make release`)
+# usage: bench/slowloris.sh [N=10000] [SECONDS=20] [spread|burst]
+#   (from the repo root, after `make release`). spread: the crowd's lines go out
+#   evenly over each 3 s interval, as independent clients' would; burst: all at
+#   once, the crowd in lockstep (see slowloris.py).
 set -u
 N=${1:-10000}
 SECS=${2:-20}
+MODE=${3:-spread}
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 W=$(mktemp -d /tmp/slowloris.XXXX)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -43,7 +47,7 @@ rss() { awk '/VmRSS/{print $2}' /proc/$1/status; }
 for row in "haproxy $HA 9122" "hearth $HE 9123"; do
   set -- $row
   quiet=$(p 10 $3)
-  taskset -c 0 nice -n 19 python3 "$HERE/slowloris.py" $3 $N 3 $((SECS + 5)) > $W/crowd.out &
+  taskset -c 0 nice -n 19 python3 "$HERE/slowloris.py" $3 $N 3 $((SECS + 5)) $MODE > $W/crowd.out &
   CR=$!
   sleep 5
   loaded=$(p $SECS $3)
