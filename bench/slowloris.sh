@@ -2,7 +2,8 @@
 # Issue #14: normal clients' latency while a slowloris crowd holds N connections
 # (a header line every 3 s, never a whole head), for HAProxy and Hearth side by
 # side in one run, each in front of one nginx backend. For each proxy: wrk's
-# p50/p99 quiet, then with the crowd, and the proxy's RSS with the crowd.
+# p50/p99 quiet, then with the crowd, and the proxy's RSS with the crowd; then a
+# control run with the crowd aimed at a sink that involves no proxy.
 # usage: bench/slowloris.sh [N=10000] [SECONDS=20] [spread|burst]
 #   (from the repo root, after `make release`). spread: the crowd's lines go out
 #   evenly over each 3 s interval, as independent clients' would; burst: all at
@@ -55,5 +56,18 @@ for row in "haproxy $HA 9122" "hearth $HE 9123"; do
   wait $CR
   printf "%-8s quiet: %s | with %d slowloris: %s | rss_kb=%s | %s\n" $1 "$quiet" $N "$loaded" "$mem" "$(cat $W/crowd.out)"
 done
+# Control: the same crowd sent to a socket that accepts and never reads, while
+# wrk measures Hearth, which the crowd does not reach: what the crowd's sending
+# alone costs the clients that share its CPU.
+taskset -c 0 nice -n 19 python3 "$HERE/accept_sink.py" 9124 $((SECS + 30)) & SK=$!
+sleep 0.5
+quiet=$(p 10 9123)
+taskset -c 0 nice -n 19 python3 "$HERE/slowloris.py" 9124 $N 3 $((SECS + 5)) $MODE > $W/crowd.out &
+CR=$!
+sleep 5
+loaded=$(p $SECS 9123)
+wait $CR
+kill $SK 2>/dev/null
+printf "control  quiet: %s | with %d slowloris on a sink, not on Hearth: %s\n" "$quiet" $N "$loaded"
 kill $BK $HA $HE 2>/dev/null; wait 2>/dev/null
 rm -rf $W
