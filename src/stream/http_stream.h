@@ -272,6 +272,11 @@ class HttpStream : public LiveStream {
   // option abortonclose of the backend: while the request waits for a
   // server, the client side is read so that its close is seen.
   bool abort_on_close() const;
+  // With it, in the exchange: the client is watched until the response head
+  // (watching_client_close), and its close before then ends the stream
+  // (client_left_before_response reads what it sent to see it).
+  bool watching_client_close() const;
+  bool client_left_before_response();
   bool indep_server() const;
   void update_timer();
   void log_end();

@@ -37,6 +37,14 @@ bool HttpStream::exchange_once() {
   if (phase_ != Phase::kExchange) return false;
   progress |= read_response();
   if (phase_ != Phase::kExchange) return false;
+  if (client_left_before_response()) {
+    // As HAProxy 2.6: not answered (nobody reads it), logged 400 "CH", and
+    // the server connection closes without waiting for the response.
+    log_.term = "CH";
+    log_.status = 400;
+    abort_all();
+    return false;
+  }
   if (scf_->flags & mux::kScError) {
     log_.term = "CD";
     abort_all();
@@ -47,6 +55,18 @@ bool HttpStream::exchange_once() {
 
 // Both messages are complete: park or close the server connection, then hand
 // the client connection back to its mux (keep-alive) or close it.
+// option abortonclose: once the whole request went out, the client is still
+// watched until the response head arrives, so that its close is seen.
+bool HttpStream::watching_client_close() const {
+  return abort_on_close() && req_.done && log_.res_head_ms < 0;
+}
+
+bool HttpStream::client_left_before_response() {
+  if (!abort_on_close() || !req_.done || log_.res_head_ms >= 0) return false;
+  fmux()->watch_input(scf_);
+  return (scf_->flags & kEnd) != 0;
+}
+
 void HttpStream::end_transaction() {
   const bool client_keep = !res_.client_close && !(scf_->flags & kEnd);
   // The server's pool keeps the connection idle if it can carry another
@@ -155,7 +175,7 @@ void HttpStream::update_subscriptions() {
       f_send = fmux()->tx_blocked(scf_);
       break;
     case Phase::kExchange:
-      f_recv = !req_.done && req_room() && f_open();
+      f_recv = ((!req_.done && req_room()) || watching_client_close()) && f_open();
       f_send = fm->tx_blocked(scf_);
       b_recv = !res_.done && b_open();
       b_send = bm && (req_.sent < req_.data.len() || (req_.done && !req_.eom_sent) ||

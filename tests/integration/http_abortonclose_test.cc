@@ -1,7 +1,9 @@
 // option abortonclose in HTTP mode, through hearth and HAProxy 2.6 with the
 // same configuration: a client that closes while its request waits in the
 // queue (CQ) or while the connection to a server that refuses is retried (CC)
-// is not served; the log line says which.
+// is not served; the log line says which. One that closes while the server
+// has its request and has not answered yet ends the stream: logged 400 CH,
+// and the server connection is closed.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -64,6 +66,30 @@ TEST(HttpAbortOnClose, ClientLeavingWhileQueuedOrConnectingIsNotServed) {
     EXPECT_NE(wait_log_line(h, {"GET /refused ", " CC-- "}), "") << h.output();
     for (const HttpRequestRecord& r : b.requests())
       EXPECT_NE(r.target, "/queued") << "served after its client left";
+  }
+}
+
+TEST(HttpAbortOnClose, ClientLeavingBeforeTheResponseClosesTheServerConnection) {
+  for (const std::string binary : kBinaries) {
+    SCOPED_TRACE(name_of(binary));
+    HttpBackend b;
+    const uint16_t port = free_tcp_port();
+    HearthProcess h(
+        config(port, "backend queued\n  server s1 127.0.0.1:" + std::to_string(b.port()) +
+                         "\nbackend refused\n  server s2 127.0.0.1:1\n"),
+        options_for(binary, port));
+    ASSERT_TRUE(h.ready()) << h.describe();
+    {
+      HttpClient c(port);
+      ASSERT_TRUE(c.send("GET /never HTTP/1.1\r\nHost: x\r\n\r\n"));
+      ASSERT_TRUE(wait_until([&] { return b.active() == 1; }, milliseconds{3000}));
+    }  // the client closes while the server holds its request
+    const std::string ch = wait_log_line(h, {"GET /never ", " CH-- "});
+    EXPECT_NE(ch, "") << h.output();
+    // Connected, no response (Tr -1), logged 400.
+    EXPECT_TRUE(std::regex_search(ch, std::regex(" [0-9]+/[0-9]+/[0-9]+/-1/[0-9]+ 400 "))) << ch;
+    EXPECT_TRUE(wait_until([&] { return b.active() == 0; }, milliseconds{3000}))
+        << "the server connection stayed open";
   }
 }
 
