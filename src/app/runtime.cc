@@ -464,6 +464,20 @@ backend::Backend* Runtime::build_backend(const config::ProxyConfig& p, int id,
       add_check(p, sc, be.get(), added, errors);
     if (sc.agent_check && !p.disabled) add_agent(p, sc, be.get(), added, errors);
   }
+  if (!p.dispatch.empty() || p.transparent) {
+    // HAProxy: dispatch wins over option transparent.
+    config::ServerConfig sc;
+    sc.loc = p.dispatch_loc;
+    sc.name = "<NOSRV>";
+    sc.address = p.dispatch.empty() ? "0.0.0.0:0" : p.dispatch;
+    sc.port_from_client = p.dispatch.empty();  // transparent: the client's destination
+    auto s = std::make_unique<backend::Server>();
+    if (init_addr(p, sc, s.get(), errors) &&
+        fill_server(p, sc, be.get(), cfg_->global.tls, s.get(), errors)) {
+      s->fallback = true;
+      be->set_fallback(std::move(s));
+    }
+  }
   be->settings.stick_rules = p.stick_rules;
   be->dyn_cookie.key = p.dynamic_cookie_key;
   be->dyn_cookie.enabled = p.cookie.dynamic;

@@ -156,6 +156,14 @@ TakeResult Backend::take(const LbRequest& req, Server** out, EventLoop* loop, Ta
   // would do (use-server waiters hold only their server), unless the
   // client is bound to its server (prefer_strict), which it takes even full.
   Server* s = nullptr;
+  // dispatch, option transparent: every session not bound to a server by a
+  // rule goes there; the servers serve only use-server rules.
+  if (fallback_ && !req.forced) {
+    fallback_->cur_sess.fetch_add(1);
+    fallback_->counters.note_session(stat_now_ms());
+    *out = fallback_.get();
+    return TakeResult::kAssigned;
+  }
   LbRequest lb = req;
   // A hashing algorithm's key designates one server: when it is full, the
   // session waits for that server (HAProxy queues it there) rather than

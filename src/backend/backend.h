@@ -107,6 +107,13 @@ class Backend {
 
   const std::string& name() const { return name_; }
   const std::vector<std::unique_ptr<Server>>& servers() const { return servers_; }
+  // "dispatch ADDR:PORT" / "option transparent" in a backend without a
+  // "balance" line: where its sessions go (HAProxy's backend as the target),
+  // but those a use-server rule binds to a server. A server of its own, in no
+  // list: never balanced, checked or shown, named "<NOSRV>" as the log names
+  // it. Null: none.
+  Server* fallback() const { return fallback_.get(); }
+  void set_fallback(std::unique_ptr<Server> s) { fallback_ = std::move(s); }
   // Returns: the server called `name`, or nullptr.
   Server* server_named(std::string_view name) const;
   LbKind lb_kind() const { return lb_kind_; }
@@ -180,6 +187,7 @@ class Backend {
   LbKind lb_kind_;
   int random_draws_;
   std::vector<std::unique_ptr<Server>> servers_;
+  std::unique_ptr<Server> fallback_;
   std::vector<std::unique_ptr<Server>> retired_;
   std::unique_ptr<LbAlgorithm> lb_;
   std::mutex mu_;

@@ -104,7 +104,7 @@ net::Connection* ConnPool::take_private(const ConnRequest& r, int64_t now_ms) {
   }
   // Opened for another server name, or with a PROXY header saying something
   // else (set-src changed the address, another unique id).
-  if (net::tls_server_name(c) != r.sni || c->proxy_key != r.proxy_key || c->addr_gen != addr_gen_) {
+  if (net::tls_server_name(c) != r.sni || c->client_key != r.client_key || c->addr_gen != addr_gen_) {
     r.priv->close();
     return nullptr;
   }
@@ -146,7 +146,7 @@ net::Connection* ConnPool::take_available(std::string_view sni) {
 
 void ConnPool::note_streams(net::Connection* c) {
   const bool room =
-      c->mux->avail_streams() > 0 && c->reusable() && !(c->flags & net::kConnProxyHdr);
+      c->mux->avail_streams() > 0 && c->reusable() && !(c->flags & net::kConnClientBound);
   const bool linked = c->idle_hook.linked() && c->idle_owner == this;
   if (room && !linked) {
     avail_.push_back(&c->idle_hook);
@@ -197,8 +197,9 @@ net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   }
   net::Connection* c = take_private(r, now_ms);
   if (c) return c;
-  // A connection that began with a PROXY header serves its own client only.
-  if (r.proxy_key) return nullptr;
+  // A connection bound to its client (a PROXY header, an address taken from
+  // the client) serves its own client only.
+  if (r.client_key) return nullptr;
   if (may_share(r) && (c = take_available(r.sni))) return c;
   if (settings_.reuse == HttpReuse::kNever || guarded(r, now_ms)) return nullptr;
   bool allowed = true, safe_only = false;
@@ -265,7 +266,7 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
   // descriptor beyond the two per connection that maxconn counts.
   // (Only looked at for a connection the shared lists could take.)
   const bool session_only =
-      settings_.reuse == HttpReuse::kNever || (c->flags & (net::kConnPrivate | net::kConnProxyHdr));
+      settings_.reuse == HttpReuse::kNever || (c->flags & (net::kConnPrivate | net::kConnClientBound));
   if (session_only || (keep && (idle_.idle_count() >= srv_->idle_cap() || fds_above_low()))) {
     keep = keep && r.priv && r.client_keep && settings_.max_conn != 0 &&
            (settings_.max_reuse < 0 || c->exchanges <= uint32_t(settings_.max_reuse)) &&

@@ -50,10 +50,13 @@ struct ConnRequest {
   // server (verification, ALPN and client certificate are the server's): a
   // connection opened for a.example never carries a request for b.example.
   std::string_view sni;
-  // Non-zero: the server's connections begin with a PROXY header, and this is
-  // the key of the one this request would send (net::proxy_header_key). Only
-  // the client's own private connection opened with the same key may serve it.
-  uint64_t proxy_key = 0;
+  // Non-zero: the server's connections depend on the client (they begin with
+  // a PROXY header, or lead to an address taken from the client's connection:
+  // dispatch, option transparent, a server without address or port), and this
+  // is the key of what this request's would be (net::proxy_header_key, the
+  // destination). Only the client's own private connection opened with the
+  // same key may serve it.
+  uint64_t client_key = 0;
   // Set by acquire() (if not null) when the server's reuse guard made this
   // request, which cannot be replayed, pass over the idle connections.
   bool* guarded = nullptr;

@@ -303,8 +303,15 @@ class Server {
   }
 
   // Returns: true if where its connections go depends on the client (its
-  // connections then carry no other client's requests: no pooling).
+  // connections then carry no other client's requests: client_bound()).
   bool client_dependent() const { return port_from_client || addr_from_client; }
+  // A backend's fallback (dispatch, option transparent): not a server of the
+  // backend's list. Its connections are private to their client, as
+  // HAProxy's connections to a backend target.
+  bool fallback = false;
+  // Returns: true if its connections are their client's only (ConnPool:
+  // keyed in the client's private slot).
+  bool client_bound() const { return fallback || client_dependent(); }
   // Returns: the address to connect to for a client whose destination is
   // `dst` (null: unknown, `addr` as it is).
   net::Address target(const net::Address* dst) const {

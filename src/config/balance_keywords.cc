@@ -145,6 +145,7 @@ void parse_balance(const Directive& d, ProxySection& s, Reporter& rep) {
     return;
   }
   ProxyConfig& p = s.proxy;
+  p.balance_set = true;
   if (parse_simple(d, p, rep)) return;
   const std::string& a = d[1];
   BalanceArgs b;

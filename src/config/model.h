@@ -467,6 +467,7 @@ struct ProxyConfig {
   std::vector<ServerConfig> servers;
   std::string source;  // "source ADDR[:PORT]": its servers' unless they set their own
   BalanceAlgo balance = BalanceAlgo::kRoundRobin;
+  bool balance_set = false;  // a "balance" line (here or in its defaults) chose it
   int random_draws = 2;      // balance random(N)
   BalanceArgs balance_args;  // balance uri|url_param|hdr|hash|rdp-cookie
   HashType hash_type;        // hash-type
@@ -493,6 +494,11 @@ struct ProxyConfig {
   bool smart_connect = false;        // option tcp-smart-connect
   bool allbackups = false;           // option allbackups
   bool abortonclose = false;         // option abortonclose
+  // Where a session goes when no server can take it: "dispatch ADDR:PORT",
+  // or with "option transparent" the client's own destination.
+  std::string dispatch;
+  SourceLoc dispatch_loc;
+  bool transparent = false;
   bool pretend_keepalive = false;    // option http-pretend-keepalive
   bool independent_streams = false;  // option independent-streams
   bool log_health_checks = false;    // option log-health-checks

@@ -15,8 +15,7 @@ const char* const kLaterOptions[] = {"accept-invalid-http-request",
                                      "http-ignore-probes",
                                      "http-no-delay",
                                      "http_proxy",
-                                     "idle-close-on-response",
-                                     "transparent"};
+                                     "idle-close-on-response"};
 
 struct OptionSpec {
   const char* name;
@@ -74,6 +73,7 @@ const OptionSpec kOptions[] = {
     {"independent-streams", kAnywhere, true,
      [](ProxyConfig& p, bool on) { p.independent_streams = on; }},
     {"abortonclose", kBackSide, true, [](ProxyConfig& p, bool on) { p.abortonclose = on; }},
+    {"transparent", kBackSide, true, [](ProxyConfig& p, bool on) { p.transparent = on; }},
     {"log-health-checks", kBackSide, true,
      [](ProxyConfig& p, bool on) { p.log_health_checks = on; }},
     {"splice-request", kAnywhere, true,

@@ -129,6 +129,20 @@ void parse_fullconn(const Directive& d, ProxySection& s, Reporter& rep) {
   if (auto n = int_arg(d, 1, "fullconn", 0, 10000000, rep)) s.proxy.fullconn = static_cast<int>(*n);
 }
 
+// dispatch ADDR:PORT: the address sessions go to when no server can take them.
+void parse_dispatch(const Directive& d, ProxySection& s, Reporter& rep) {
+  if (!check_arity(d, "dispatch", 2, 2, "dispatch ADDR:PORT", rep)) return;
+  // The address itself is checked with the servers' (runtime); here its shape.
+  const size_t colon = d[1].rfind(':');
+  const std::string port = colon == std::string::npos ? "" : d[1].substr(colon + 1);
+  const auto n = port.empty() ? std::nullopt : parse_int(port);
+  if (colon == 0 || !n || *n < 1 || *n > 65535)
+    return rep.error(d.loc, "dispatch",
+                     "expects an address with a port, such as 10.0.0.1:80, got '" + d[1] + "'");
+  s.proxy.dispatch = d[1];
+  s.proxy.dispatch_loc = d.loc;
+}
+
 void parse_log(const Directive& d, ProxySection& s, Reporter& rep) {
   if (d.size() == 2 && d[1] == "global") {
     s.proxy.log_global = true;
@@ -237,6 +251,7 @@ const KeywordSpec kKeywords[] = {
     {"maxconn", kFrontSide, Misplaced::kIgnore, parse_maxconn},
     {"rate-limit", kFrontSide, Misplaced::kIgnore, parse_rate_limit},
     {"fullconn", kBackSide, Misplaced::kIgnore, parse_fullconn},
+    {"dispatch", kInBackend, Misplaced::kReject, parse_dispatch},
     {"max-keep-alive-queue", kBackSide, Misplaced::kIgnore, parse_max_ka_queue},
     {"log", kAnywhere, Misplaced::kReject, parse_log},
     {"log-tag", kAnywhere, Misplaced::kReject, parse_log_tag},

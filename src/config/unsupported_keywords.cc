@@ -61,9 +61,9 @@ const char* const kGlobal[] = {"busy-polling",
                                "harden"};
 
 const char* const kProxy[] = {
-    "backlog",     "bind-process", "compression",           "dispatch",
+    "backlog",     "bind-process", "compression",           "guid",
     "email-alert", "filter",       "http-send-name-header", "max-session-srv-conns",
-    "persist",     "source",       "use-fcgi-app",          "guid"};
+    "persist",     "source",       "use-fcgi-app"};
 
 }  // namespace
 

@@ -52,6 +52,7 @@ class Validator {
   void check_servers(const ProxyConfig& p);
   void check_settings(const ProxyConfig& p);
   void settle_layer7_balance(ProxyConfig& p);
+  void settle_dispatch(ProxyConfig& p);
   void check_balance_factor(const ProxyConfig& p);
   void check_resolution(const ServerConfig& s);
 
@@ -266,7 +267,24 @@ void Validator::run() {
     if (is_backend(p)) {
       settle_layer7_balance(p);
       check_balance_factor(p);
+      settle_dispatch(p);
     }
+}
+
+// As HAProxy 2.6: dispatch and option transparent take every session of a
+// backend without a "balance" line (its servers only serve use-server
+// rules); a balance algorithm ignores a dispatch address (a warning) and
+// cannot go with option transparent (an error).
+void Validator::settle_dispatch(ProxyConfig& p) {
+  if (!p.balance_set) return;
+  if (p.transparent) {
+    error(p.loc, "option transparent",
+          "'" + p.name + "' cannot use both transparent and balance mode");
+  } else if (!p.dispatch.empty()) {
+    warning(p.dispatch_loc, "dispatch",
+            "the dispatch address of '" + p.name + "' is ignored in balance mode");
+    p.dispatch.clear();
+  }
 }
 
 // As HAProxy: a hash of the HTTP request cannot be taken in a tcp-mode

@@ -36,9 +36,11 @@ enum ConnFlag : uint32_t {
   // peer's FIN was read or ours was sent first (as HAProxy), so no FIN_WAIT
   // state is left behind.
   kConnNoLinger = 1u << 11,
-  // Server side: it began with a PROXY header describing one client, so it
-  // is private to that client's connection and never shared (ConnPool).
-  kConnProxyHdr = 1u << 12,
+  // Server side: it depends on one client (it began with a PROXY header
+  // describing that client, or it leads to an address taken from the
+  // client's connection), so it is private to that client's connection,
+  // never shared, and serves only requests with the same client_key (ConnPool).
+  kConnClientBound = 1u << 12,
 };
 
 // Where an outgoing connect stands (Connection::connect_status).
@@ -109,9 +111,11 @@ class Connection final : public FdHandler {
   int64_t idle_since_ms = 0;
   uint32_t exchanges = 0;  // completed request/response exchanges on it
   // A PROXY header still to send before anything else (outgoing; null: none
-  // or sent), and the key of what the header said (kConnProxyHdr).
+  // or sent).
   ProxyOut* pp_out = nullptr;
-  uint64_t proxy_key = 0;
+  // With kConnClientBound: the key of what ties it to its client (the PROXY
+  // header it sent, the address it was opened to).
+  uint64_t client_key = 0;
   // A SOCKS4 handshake still to run before the PROXY header (outgoing;
   // null: none or done; kept after a failure for its reason: net/socks4.h).
   Socks4Out* socks4 = nullptr;

@@ -138,8 +138,8 @@ bool queue_proxy_header(Connection* c, int version, uint16_t opts, const ProxySo
   out->sent = 0;
   ProxyOut::pool().destroy(c->pp_out);
   c->pp_out = out;
-  c->flags |= kConnProxyHdr;
-  c->proxy_key = proxy_header_key(from, opts);
+  c->flags |= kConnClientBound;
+  c->client_key = proxy_header_key(from, opts);
   return true;
 }
 

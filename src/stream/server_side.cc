@@ -79,16 +79,33 @@ net::ProxySource ServerSide::proxy_source() const {
   return from;
 }
 
+net::Address ServerSide::target_address() const {
+  std::optional<net::Address> dst;
+  if (srv_->client_dependent() && client_) {
+    if (const Session* sess = Session::of(client_)) dst = sess->dst_addr(client_);
+  }
+  return srv_->target(dst ? &*dst : nullptr);
+}
+
 void ServerSide::settle_proxy_source() {
   pp_src_.reset();
   pp_dst_.reset();
-  reuse_.proxy_key = 0;
-  if (!srv_->pp_version) return;
-  if (const Session* sess = client_ ? Session::of(client_) : nullptr) {
-    pp_src_ = sess->client_addr(client_);
-    pp_dst_ = sess->dst_addr(client_);
+  reuse_.client_key = 0;
+  if (srv_->pp_version) {
+    if (const Session* sess = client_ ? Session::of(client_) : nullptr) {
+      pp_src_ = sess->client_addr(client_);
+      pp_dst_ = sess->dst_addr(client_);
+    }
+    reuse_.client_key = net::proxy_header_key(proxy_source(), srv_->pp_opts);
   }
-  reuse_.proxy_key = net::proxy_header_key(proxy_source(), srv_->pp_opts);
+  // A server whose address comes from the client: its connections are the
+  // client's, each good for the address it was opened to.
+  if (srv_->client_bound()) {
+    const uint64_t k = std::hash<std::string>{}(target_address().str());
+    reuse_.client_key = (reuse_.client_key ^ (k + 0x9e3779b97f4a7c15ull + (reuse_.client_key << 6) +
+                                             (reuse_.client_key >> 2))) |
+                        1;  // never 0: 0 means "not bound"
+  }
 }
 
 // A slot on s is ours: reuse an idle connection if the pool offers one.
@@ -134,12 +151,8 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
   tally.conns_opened.add();
   if (!reuse_.idempotent) tally.fresh_non_idempotent.add();
   if (guarded_ && !reuse_.fresh) tally.guarded.add();
-  std::optional<net::Address> dst;
-  if (srv_->client_dependent() && client_) {
-    if (const Session* sess = Session::of(client_)) dst = sess->dst_addr(client_);
-  }
   const uint32_t gen = srv_->addr_gen();  // before the address: a change between closes it later
-  const net::Address to = srv_->target(dst ? &*dst : nullptr);
+  const net::Address to = target_address();
   // Through a SOCKS4 proxy: the socket connects to the proxy, which is asked
   // for the server.
   scb_ = open_server_connection(srv_->socks4 ? *srv_->socks4 : to, srv_->xprt(),
@@ -162,6 +175,10 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
   if (srv_->pp_version &&
       !net::queue_proxy_header(scb_->conn, srv_->pp_version, srv_->pp_opts, proxy_source()))
     return connect_failed(false, now_ms);
+  if (reuse_.client_key) {  // the client's own (settle_proxy_source)
+    scb_->conn->flags |= net::kConnClientBound;
+    scb_->conn->client_key = reuse_.client_key;
+  }
   if (!net::tls_client_prepare(scb_->conn, sni_)) return connect_failed(false, now_ms);
   return state_;
 }

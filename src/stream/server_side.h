@@ -141,9 +141,13 @@ class ServerSide {
   // Records c's error (or its success) in conn_err_.
   void note_conn_error(const net::Connection* c);
   const backend::BackendSettings& bs() const { return be_->settings; }
-  // A connection of srv_ may come from or go to its pool: not when where it
-  // leads depends on the client, since the pool does not match addresses.
-  bool pooled() const { return may_reuse_ && !srv_->client_dependent(); }
+  // A connection of srv_ may come from or go to its pool (one whose address
+  // depends on the client only to and from that client's private slot, keyed
+  // by the address: settle_client_key).
+  bool pooled() const { return may_reuse_; }
+  // Where a new connection of srv_ leads: its address, or the one it takes
+  // from the client's connection (the destination, set-dst included).
+  net::Address target_address() const;
 
   // Evaluates srv_'s sni into sni_ (empty: none) and keys reuse_ with it.
   void settle_sni();

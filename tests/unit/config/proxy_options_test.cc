@@ -157,5 +157,45 @@ TEST(ProxyOptions, DisabledAndEnabled) {
   EXPECT_TRUE(has(in("frontend", "  disabled now\n").errors, "t.cfg:2: 'disabled'"));
 }
 
+// dispatch ADDR:PORT in a backend or listen; option transparent where
+// backends are set up. Both name where sessions go when no server can.
+TEST(ProxyOptions, DispatchAndTransparent) {
+  auto r = in("listen", "  dispatch 10.0.0.1:8080\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(proxy(r).dispatch, "10.0.0.1:8080");
+  auto t = in("backend", "  option transparent\n");
+  ASSERT_TRUE(t.ok()) << dump(t.errors);
+  EXPECT_TRUE(proxy(t).transparent);
+  auto d = parse("defaults\n  option transparent\nbackend p\n  no option transparent\n");
+  ASSERT_TRUE(d.ok()) << dump(d.errors);
+  EXPECT_FALSE(d.config.proxies.at(0).transparent);
+  EXPECT_EQ(only_error(in("backend", "  dispatch 10.0.0.1\n")),
+            "t.cfg:2: 'dispatch': expects an address with a port, such as 10.0.0.1:80, got "
+            "'10.0.0.1'");
+  EXPECT_EQ(only_error(in("backend", "  dispatch 10.0.0.1:0\n")),
+            "t.cfg:2: 'dispatch': expects an address with a port, such as 10.0.0.1:80, got "
+            "'10.0.0.1:0'");
+  EXPECT_FALSE(in("frontend", "  dispatch 10.0.0.1:80\n").ok());
+  EXPECT_FALSE(parse("defaults\n  dispatch 10.0.0.1:80\n").ok());
+}
+
+// As HAProxy 2.6: a balance line (here or in the defaults) ignores a dispatch
+// address, with a warning, and cannot go with option transparent.
+TEST(ProxyOptions, DispatchAndTransparentAgainstABalanceLine) {
+  auto r = parse_and_validate(
+      "defaults\n  balance leastconn\nbackend p\n  dispatch 10.0.0.1:80\n"
+      "  server s 10.0.0.2:80\n");
+  ASSERT_TRUE(r.ok()) << dump(r.errors);
+  EXPECT_EQ(r.config.proxies.at(0).dispatch, "");
+  EXPECT_TRUE(has(r.warnings,
+                  "t.cfg:4: 'dispatch': the dispatch address of 'p' is ignored in balance mode"))
+      << dump(r.warnings);
+  EXPECT_EQ(only_error(parse_and_validate("backend p\n  balance roundrobin\n  option transparent\n")),
+            "t.cfg:1: 'option transparent': 'p' cannot use both transparent and balance mode");
+  auto ok = parse_and_validate("backend p\n  dispatch 10.0.0.1:80\n  server s 10.0.0.2:80\n");
+  ASSERT_TRUE(ok.ok()) << dump(ok.errors);
+  EXPECT_EQ(ok.config.proxies.at(0).dispatch, "10.0.0.1:80");
+}
+
 }  // namespace
 }  // namespace hearth::config
