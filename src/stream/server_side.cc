@@ -87,7 +87,7 @@ net::Address ServerSide::target_address() const {
   return srv_->target(dst ? &*dst : nullptr);
 }
 
-void ServerSide::settle_proxy_source() {
+void ServerSide::settle_client_binding() {
   pp_src_.reset();
   pp_dst_.reset();
   reuse_.client_key = 0;
@@ -113,7 +113,7 @@ ServerSide::State ServerSide::granted(backend::Server* s, int64_t now_ms) {
   srv_ = last_srv_ = s;
   if (slot_ms_ < 0) slot_ms_ = now_ms;
   settle_sni();
-  settle_proxy_source();
+  settle_client_binding();
   if (redirectable_ && !srv_->redir.empty()) {
     exp_ = kNever;
     return state_ = State::kRedirect;
@@ -175,7 +175,7 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
   if (srv_->pp_version &&
       !net::queue_proxy_header(scb_->conn, srv_->pp_version, srv_->pp_opts, proxy_source()))
     return connect_failed(false, now_ms);
-  if (reuse_.client_key) {  // the client's own (settle_proxy_source)
+  if (reuse_.client_key) {  // the client's own (settle_client_binding)
     scb_->conn->flags |= net::kConnClientBound;
     scb_->conn->client_key = reuse_.client_key;
   }

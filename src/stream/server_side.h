@@ -141,9 +141,9 @@ class ServerSide {
   // Records c's error (or its success) in conn_err_.
   void note_conn_error(const net::Connection* c);
   const backend::BackendSettings& bs() const { return be_->settings; }
-  // A connection of srv_ may come from or go to its pool (one whose address
-  // depends on the client only to and from that client's private slot, keyed
-  // by the address: settle_client_key).
+  // A connection of srv_ may come from or go to its pool (one bound to its
+  // client only to and from that client's private slot, keyed:
+  // settle_client_binding).
   bool pooled() const { return may_reuse_; }
   // Where a new connection of srv_ leads: its address, or the one it takes
   // from the client's connection (the destination, set-dst included).
@@ -151,9 +151,11 @@ class ServerSide {
 
   // Evaluates srv_'s sni into sni_ (empty: none) and keys reuse_ with it.
   void settle_sni();
-  // srv_ sends a PROXY header: what it describes (the client connection and
-  // the addresses the stream sees), and reuse_ keyed with it.
-  void settle_proxy_source();
+  // What ties srv_'s connections to this client, if anything: the PROXY
+  // header it sends (what the header describes: the client connection and
+  // the addresses the stream sees) and the address it leads to when that
+  // comes from the client (client_bound); reuse_.client_key keyed with them.
+  void settle_client_binding();
   net::ProxySource proxy_source() const;
 
   const char* mode_;

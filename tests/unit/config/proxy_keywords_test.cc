@@ -296,7 +296,7 @@ TEST(ProxyKeywords, OptionErrors) {
             "httplog, httpslog, "
             "http-server-close, httpclose, http-keep-alive, tcpka, clitcpka, srvtcpka, nolinger, "
             "tcp-smart-accept, tcp-smart-connect, allbackups, http-pretend-keepalive, "
-            "independent-streams, abortonclose, log-health-checks, splice-request, "
+            "independent-streams, abortonclose, transparent, log-health-checks, splice-request, "
             "splice-response, "
             "splice-auto, httpchk, external-check, forwardfor, originalto, "
             "http-restrict-req-hdr-names");
