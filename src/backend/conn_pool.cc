@@ -136,17 +136,18 @@ bool ConnPool::may_share(const ConnRequest& r) const {
 
 // The oldest connection with room for another stream; it stays linked until
 // note_streams() sees it full. Dead ones are left to their mux.
-net::Connection* ConnPool::take_available(std::string_view sni) {
+net::Connection* ConnPool::take_available(std::string_view sni, uint64_t client_key) {
   for (ListHook* h = avail_.front(); h; h = h->next == avail_.end_marker() ? nullptr : h->next) {
     net::Connection* c = container_of<net::Connection, &net::Connection::idle_hook>(h);
-    if (c->reusable() && c->mux->avail_streams() > 0 && net::tls_server_name(c) == sni) return c;
+    if (c->reusable() && c->mux->avail_streams() > 0 && net::tls_server_name(c) == sni &&
+        c->client_key == client_key)
+      return c;
   }
   return nullptr;
 }
 
 void ConnPool::note_streams(net::Connection* c) {
-  const bool room =
-      c->mux->avail_streams() > 0 && c->reusable() && !(c->flags & net::kConnClientBound);
+  const bool room = c->mux->avail_streams() > 0 && c->reusable() && !srv_->fallback;
   const bool linked = c->idle_hook.linked() && c->idle_owner == this;
   if (room && !linked) {
     avail_.push_back(&c->idle_hook);
@@ -197,10 +198,7 @@ net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   }
   net::Connection* c = take_private(r, now_ms);
   if (c) return c;
-  // A connection bound to its client (a PROXY header, an address taken from
-  // the client) serves its own client only.
-  if (r.client_key) return nullptr;
-  if (may_share(r) && (c = take_available(r.sni))) return c;
+  if (may_share(r) && (c = take_available(r.sni, r.client_key))) return c;
   if (settings_.reuse == HttpReuse::kNever || guarded(r, now_ms)) return nullptr;
   bool allowed = true, safe_only = false;
   int64_t max_idle = kNever;
@@ -225,11 +223,12 @@ net::Connection* ConnPool::acquire(const ConnRequest& r, int64_t now_ms) {
   const uint32_t max_exchanges = !r.idempotent ? lim.max_unproven_exchanges(now_ms)
                                  : probing     ? lim.max_proven_exchanges()
                                                : UINT32_MAX;
-  while (allowed && (c = idle_.take(safe_only, now_ms, max_idle, r.sni, max_exchanges)) &&
+  while (allowed &&
+         (c = idle_.take(safe_only, now_ms, max_idle, r.sni, max_exchanges, r.client_key)) &&
          !(c = vet(c, r))) {
   }
   if (!c && allowed && probing && idle_.idle_count() && lim.take_probe(now_ms)) {
-    c = idle_.take(safe_only, now_ms, max_idle, r.sni);
+    c = idle_.take(safe_only, now_ms, max_idle, r.sni, UINT32_MAX, r.client_key);
     if (!c) lim.end_probe();
   }
   // tune.pool-high-fd-ratio: a new connection is coming; make room for it.
@@ -264,9 +263,11 @@ void ConnPool::release(mux::StreamConnector* sc, const ConnRelease& r, int64_t n
   // Hearth keeps it for the client that used it, in its session's slot: it
   // serves that client's next request, goes with the client, and holds no
   // descriptor beyond the two per connection that maxconn counts.
-  // (Only looked at for a connection the shared lists could take.)
+  // (Only looked at for a connection the shared lists could take.) A
+  // dispatch or transparent connection is its client's, as HAProxy's
+  // connections to a backend target.
   const bool session_only =
-      settings_.reuse == HttpReuse::kNever || (c->flags & (net::kConnPrivate | net::kConnClientBound));
+      settings_.reuse == HttpReuse::kNever || (c->flags & net::kConnPrivate) || srv_->fallback;
   if (session_only || (keep && (idle_.idle_count() >= srv_->idle_cap() || fds_above_low()))) {
     keep = keep && r.priv && r.client_keep && settings_.max_conn != 0 &&
            (settings_.max_reuse < 0 || c->exchanges <= uint32_t(settings_.max_reuse)) &&

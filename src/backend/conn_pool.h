@@ -54,8 +54,9 @@ struct ConnRequest {
   // a PROXY header, or lead to an address taken from the client's connection:
   // dispatch, option transparent, a server without address or port), and this
   // is the key of what this request's would be (net::proxy_header_key, the
-  // destination). Only the client's own private connection opened with the
-  // same key may serve it.
+  // destination). Only a connection opened with the same key may serve it: as
+  // HAProxy 2.6's connection hash, from the server's lists under the reuse
+  // policy; a fallback server's (dispatch, transparent) stays its client's.
   uint64_t client_key = 0;
   // Set by acquire() (if not null) when the server's reuse guard made this
   // request, which cannot be replayed, pass over the idle connections.
@@ -166,8 +167,9 @@ class ConnPool {
   // May r join a connection other streams are using?
   bool may_share(const ConnRequest& r) const;
   // Returns: the oldest connection in use with room for another stream,
-  // opened with the TLS server name `sni`, or nullptr.
-  net::Connection* take_available(std::string_view sni);
+  // opened with the TLS server name `sni` and bound to `client_key` (0:
+  // unbound), or nullptr.
+  net::Connection* take_available(std::string_view sni, uint64_t client_key);
   void unlink_available(net::Connection* c);
   // The idle_unlink hook of a connection in avail_ that died in use.
   static void available_died(net::Connection* c);

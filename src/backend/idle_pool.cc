@@ -78,15 +78,17 @@ IdleVerdict idle_verdict(const Connection* c, int64_t now_ms, int64_t idle_timeo
 }
 
 Connection* IdlePool::take(bool want_safe_only, int64_t now_ms, int64_t max_idle_ms,
-                           std::string_view sni, uint32_t max_exchanges) {
+                           std::string_view sni, uint32_t max_exchanges, uint64_t client_key) {
   Connection* c = nullptr;
-  if (!want_safe_only) c = take_from(unsafe_, false, now_ms, max_idle_ms, sni, max_exchanges);
-  if (!c) c = take_from(safe_, true, now_ms, max_idle_ms, sni, max_exchanges);
+  if (!want_safe_only)
+    c = take_from(unsafe_, false, now_ms, max_idle_ms, sni, max_exchanges, client_key);
+  if (!c) c = take_from(safe_, true, now_ms, max_idle_ms, sni, max_exchanges, client_key);
   return c;
 }
 
 Connection* IdlePool::take_from(List& list, bool safe, int64_t now_ms, int64_t max_idle_ms,
-                                std::string_view sni, uint32_t max_exchanges) {
+                                std::string_view sni, uint32_t max_exchanges,
+                                uint64_t client_key) {
   for (ListHook* h = list.back(); h;) {
     ListHook* older = h->prev == list.end_marker() ? nullptr : h->prev;
     Connection* c = conn_of(h);
@@ -94,6 +96,7 @@ Connection* IdlePool::take_from(List& list, bool safe, int64_t now_ms, int64_t m
       case IdleVerdict::kUsable:
         if (max_idle_ms != kNever && now_ms - c->idle_since_ms > max_idle_ms) return nullptr;
         if (net::tls_server_name(c) != sni) break;  // opened for another name: not this one
+        if (c->client_key != client_key) break;     // another PROXY header or destination
         if (c->exchanges > max_exchanges) break;    // served more than the request may trust
         unlink_voluntary(c, safe);
         return c;

@@ -89,11 +89,13 @@ class IdlePool {
   // max_idle_ms: take nothing idle longer than that (the youngest is looked at
   // first, so an old youngest means every candidate is older); kNever: no bound.
   // sni: only a connection opened with that TLS server name ("": none) is
-  // taken; the others are passed over, left in place.
+  // taken, and only one bound to the same client key (Connection::client_key,
+  // 0: none); the others are passed over, left in place.
   // max_exchanges: only a connection that served at most that many requests
   // is taken (the others are passed over, left in place).
   net::Connection* take(bool want_safe_only, int64_t now_ms, int64_t max_idle_ms = kNever,
-                        std::string_view sni = {}, uint32_t max_exchanges = UINT32_MAX);
+                        std::string_view sni = {}, uint32_t max_exchanges = UINT32_MAX,
+                        uint64_t client_key = 0);
 
   // Periodic work, every pool-purge-delay. First closes dead and expired
   // connections as take() would. Then trims the surplus: the low-water mark of the
@@ -143,7 +145,7 @@ class IdlePool {
   // Closes up to n of the oldest connections of list. Returns: closed count.
   int close_oldest(List& list, bool safe, int n);
   net::Connection* take_from(List& list, bool safe, int64_t now_ms, int64_t max_idle_ms,
-                             std::string_view sni, uint32_t max_exchanges);
+                             std::string_view sni, uint32_t max_exchanges, uint64_t client_key);
   void on_removed();
 
   // The idle_unlink hooks: the mux's drain path (or Connection::destroy) unlinks

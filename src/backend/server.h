@@ -303,14 +303,14 @@ class Server {
   }
 
   // Returns: true if where its connections go depends on the client (its
-  // connections then carry no other client's requests: client_bound()).
+  // connections are then keyed by their destination: client_bound()).
   bool client_dependent() const { return port_from_client || addr_from_client; }
   // A backend's fallback (dispatch, option transparent): not a server of the
   // backend's list. Its connections are private to their client, as
-  // HAProxy's connections to a backend target.
+  // HAProxy's connections to a backend target (ConnPool::release).
   bool fallback = false;
-  // Returns: true if its connections are their client's only (ConnPool:
-  // keyed in the client's private slot).
+  // Returns: true if its connections are keyed by the address they lead to
+  // (ConnRequest::client_key): reused only for the same destination.
   bool client_bound() const { return fallback || client_dependent(); }
   // Returns: the address to connect to for a client whose destination is
   // `dst` (null: unknown, `addr` as it is).

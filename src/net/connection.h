@@ -36,11 +36,6 @@ enum ConnFlag : uint32_t {
   // peer's FIN was read or ours was sent first (as HAProxy), so no FIN_WAIT
   // state is left behind.
   kConnNoLinger = 1u << 11,
-  // Server side: it depends on one client (it began with a PROXY header
-  // describing that client, or it leads to an address taken from the
-  // client's connection), so it is private to that client's connection,
-  // never shared, and serves only requests with the same client_key (ConnPool).
-  kConnClientBound = 1u << 12,
 };
 
 // Where an outgoing connect stands (Connection::connect_status).
@@ -113,8 +108,9 @@ class Connection final : public FdHandler {
   // A PROXY header still to send before anything else (outgoing; null: none
   // or sent).
   ProxyOut* pp_out = nullptr;
-  // With kConnClientBound: the key of what ties it to its client (the PROXY
-  // header it sent, the address it was opened to).
+  // Server side: the key of what ties it to a client (the PROXY header it
+  // sent, the address it was opened to when that came from the client); 0:
+  // nothing. The pools give it only to requests with the same key (ConnPool).
   uint64_t client_key = 0;
   // A SOCKS4 handshake still to run before the PROXY header (outgoing;
   // null: none or done; kept after a failure for its reason: net/socks4.h).

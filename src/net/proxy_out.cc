@@ -138,8 +138,6 @@ bool queue_proxy_header(Connection* c, int version, uint16_t opts, const ProxySo
   out->sent = 0;
   ProxyOut::pool().destroy(c->pp_out);
   c->pp_out = out;
-  c->flags |= kConnClientBound;
-  c->client_key = proxy_header_key(from, opts);
   return true;
 }
 

@@ -98,8 +98,8 @@ void ServerSide::settle_client_binding() {
     }
     reuse_.client_key = net::proxy_header_key(proxy_source(), srv_->pp_opts);
   }
-  // A server whose address comes from the client: its connections are the
-  // client's, each good for the address it was opened to.
+  // A server whose address comes from the client: each connection is good
+  // for the address it was opened to.
   if (srv_->client_bound()) {
     const uint64_t k = std::hash<std::string>{}(target_address().str());
     reuse_.client_key = (reuse_.client_key ^ (k + 0x9e3779b97f4a7c15ull + (reuse_.client_key << 6) +
@@ -175,10 +175,7 @@ ServerSide::State ServerSide::connect(int64_t now_ms) {
   if (srv_->pp_version &&
       !net::queue_proxy_header(scb_->conn, srv_->pp_version, srv_->pp_opts, proxy_source()))
     return connect_failed(false, now_ms);
-  if (reuse_.client_key) {  // the client's own (settle_client_binding)
-    scb_->conn->flags |= net::kConnClientBound;
-    scb_->conn->client_key = reuse_.client_key;
-  }
+  scb_->conn->client_key = reuse_.client_key;  // settle_client_binding
   if (!net::tls_client_prepare(scb_->conn, sni_)) return connect_failed(false, now_ms);
   return state_;
 }

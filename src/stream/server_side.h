@@ -141,9 +141,8 @@ class ServerSide {
   // Records c's error (or its success) in conn_err_.
   void note_conn_error(const net::Connection* c);
   const backend::BackendSettings& bs() const { return be_->settings; }
-  // A connection of srv_ may come from or go to its pool (one bound to its
-  // client only to and from that client's private slot, keyed:
-  // settle_client_binding).
+  // A connection of srv_ may come from or go to its pool (keyed by what ties
+  // it to a client, if anything: settle_client_binding).
   bool pooled() const { return may_reuse_; }
   // Where a new connection of srv_ leads: its address, or the one it takes
   // from the client's connection (the destination, set-dst included).

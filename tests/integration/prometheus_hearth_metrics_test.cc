@@ -112,7 +112,9 @@ TEST(HearthMetrics, PoolReuseStaleLearnedAndFreshSeriesFollowTheTraffic) {
   const double secs = atof(learned.c_str());
   EXPECT_TRUE(std::isfinite(secs)) << learned;
   EXPECT_GT(secs, 0.1) << learned;  // the server's 0.3 s, less a safety margin
-  EXPECT_LE(secs, 0.3) << learned;
+  // At most what the server did: its 0.3 s, and the lateness of its timer on
+  // a loaded machine (learned above 0.3 s once, in a parallel ctest run).
+  EXPECT_LE(secs, 0.4) << learned;
   EXPECT_EQ(sample(after, "hearth_server_fresh_non_idempotent_total", s3), "1");
   EXPECT_EQ(sample(after, "hearth_server_learned_keepalive_seconds", s1), "NaN");
 

@@ -2,8 +2,10 @@
 // peers:
 //  - nginx (listen ... proxy_protocol) receives Hearth's send-proxy and
 //    send-proxy-v2 and logs the original client address;
-//  - a server connection that carried a header is never reused for another
-//    client, even under http-reuse always;
+//  - a server connection that carried a header is reused only for requests
+//    whose header would be the same: another client's never, even under
+//    http-reuse always, unless its header says the same (a chain of proxies
+//    relaying one source: HAProxy 2.6's connection hash);
 //  - check-send-proxy sends one with health checks;
 //  - the v2 SSL TLVs are HAProxy's, value for value, on the same TLS setup.
 #include <gtest/gtest.h>
@@ -62,8 +64,9 @@ TEST(ProxyProtocol, NginxReceivesSendProxyV1AndV2) {
         << log[i] << " / " << want[i];
 }
 
-// A server connection that began with a PROXY header is its client's: later
-// requests of that client reuse it, another client never does.
+// A server connection that began with a PROXY header serves only requests
+// whose header would say the same: later requests of its client reuse it,
+// another client (another source port) never does.
 TEST(ProxyProtocol, PrivateConnectionIsNeverReusedForAnotherClient) {
   Nginx nginx({}, nullptr, /*proxy_protocol=*/true);
   ASSERT_TRUE(nginx.ready()) << nginx.describe();
@@ -96,6 +99,38 @@ TEST(ProxyProtocol, PrivateConnectionIsNeverReusedForAnotherClient) {
   EXPECT_NE(serial(log[0]), serial(log[2])) << log[0] << "\n" << log[2];
   EXPECT_NE(pp_port(log[0]), pp_port(log[2]));
   EXPECT_EQ(pp_port(log[0]), pp_port(log[3]));
+}
+
+// Under http-reuse always, a client whose own PROXY header (accept-proxy)
+// names the same source as an earlier one's gets the server connection that
+// one left idle: its header would be the same. Another source never does.
+TEST(ProxyProtocol, SameHeaderSharesTheConnectionUnderReuseAlways) {
+  Nginx nginx({}, nullptr, /*proxy_protocol=*/true);
+  ASSERT_TRUE(nginx.ready()) << nginx.describe();
+  const uint16_t f = free_tcp_port();
+  HearthProcess h(
+      expand(std::string(kDefaults) +
+                 "listen l\n  bind 127.0.0.1:${F} accept-proxy\n  http-reuse always\n"
+                 "  server n 127.0.0.1:${N} send-proxy\n",
+             {{"F", std::to_string(f)}, {"N", std::to_string(nginx.port())}, {"TC", "5s"}}),
+      HearthOptions{.wait_ports = {f}});
+  ASSERT_TRUE(h.ready()) << h.describe();
+  auto get_as = [&](const std::string& src_port) {
+    HttpClient c(f);
+    EXPECT_TRUE(c.send("PROXY TCP4 10.9.9.9 127.0.0.1 " + src_port +
+                       " 80\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_EQ(c.read_response().status, 200);
+  };
+  get_as("40000");
+  get_as("50000");
+  get_as("40000");
+  ASSERT_TRUE(wait_until([&] { return nginx.access_log().size() == 3; }, milliseconds{3000}))
+      << nginx.describe();
+  const std::vector<std::string> log = nginx.access_log();
+  auto serial = [](const std::string& l) { return l.substr(0, l.find(' ')); };
+  EXPECT_EQ(serial(log[0]), serial(log[2])) << log[0] << "\n" << log[2];
+  EXPECT_NE(serial(log[0]), serial(log[1])) << log[0] << "\n" << log[1];
+  EXPECT_NE(log[2].find(" 10.9.9.9 40000 "), std::string::npos) << log[2];
 }
 
 TEST(ProxyProtocol, CheckSendProxy) {
