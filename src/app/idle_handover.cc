@@ -76,9 +76,11 @@ int hand_over_idle(const std::vector<std::unique_ptr<backend::Backend>>& backend
         if (conns.size() == net::kChannelMaxFds ||
             text.size() + line.size() > net::kChannelMaxMessage)
           sent += flush(channel, &text, &conns);
-        // A transport with state in this process (TLS) cannot travel; a line
-        // that long cannot be a name of ours.
-        if (c->xprt != net::raw_transport() || line.size() > kMaxLine) {
+        // A transport with state in this process (TLS) cannot travel, nor a
+        // connection keyed to a client (the PROXY header it sent, a
+        // destination taken from a client); a line that long cannot be a
+        // name of ours.
+        if (c->xprt != net::raw_transport() || c->client_key || line.size() > kMaxLine) {
           c->mux->destroy();
           continue;
         }
