@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "http_test_util.h"
+#include "show_info.h"
 #include "support/ports.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
@@ -19,18 +20,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::map<std::string, std::string> info(const std::string& sock) {
-  std::map<std::string, std::string> out;
-  std::istringstream in(stats_command(sock, "show info"));
-  for (std::string line; std::getline(in, line);) {
-    const size_t c = line.find(": ");
-    if (c != std::string::npos) out[line.substr(0, c)] = line.substr(c + 2);
-  }
-  return out;
-}
-
 int64_t field(const std::string& sock, const char* name) {
-  const std::string v = info(sock)[name];
+  const std::string v = show_info(sock)[name];
   return v.empty() ? -1 : std::stoll(v);
 }
 
@@ -67,7 +58,7 @@ TEST(ShowInfo, BytesOutCountsBothSidesAsHAProxy) {
     // A quiet second first: the rate of the start-up probes has passed.
     ASSERT_TRUE(wait_until([&] { return field(sock, "BytesOutRate") < 8192; }, 3000ms))
         << binary << " " << stats_command(sock, "show info");
-    f.failed_resolutions = info(sock)["FailedResolutions"];
+    f.failed_resolutions = show_info(sock)["FailedResolutions"];
     f.before = field(sock, "TotalBytesOut");
     {
       HttpClient c(web);

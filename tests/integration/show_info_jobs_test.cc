@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "http_test_util.h"
+#include "show_info.h"
 #include "support/client.h"
 #include "support/ports.h"
 #include "support/temp_dir.h"
@@ -18,16 +19,6 @@ namespace hearth::test::http {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::map<std::string, std::string> info(const std::string& sock) {
-  std::map<std::string, std::string> out;
-  std::istringstream in(stats_command(sock, "show info"));
-  for (std::string line; std::getline(in, line);) {
-    const size_t c = line.find(": ");
-    if (c != std::string::npos) out[line.substr(0, c)] = line.substr(c + 2);
-  }
-  return out;
-}
 
 TEST(ShowInfo, JobsAndListenersAsHAProxy) {
   std::vector<std::string> runs;
@@ -55,7 +46,7 @@ TEST(ShowInfo, JobsAndListenersAsHAProxy) {
     // its answer): only the listeners and the connection asking remain.
     std::map<std::string, std::string> i;  // the answer that settled
     auto idle = [&] {
-      i = info(sock);
+      i = show_info(sock);
       return i["CurrConns"] == "0" && !i["Listeners"].empty() &&
              i["Jobs"] == std::to_string(std::stoi(i["Listeners"]) + 1);
     };
@@ -70,19 +61,19 @@ TEST(ShowInfo, JobsAndListenersAsHAProxy) {
     ASSERT_EQ(b.request("GET", "/").status, 200);
     // (HAProxy may again count the previous stats connection for a moment.)
     auto settled = [&] {
-      i = info(sock);
+      i = show_info(sock);
       return i["CurrConns"] == "2" && i["Jobs"] == std::to_string(std::stoi(i["Listeners"]) + 3);
     };
     EXPECT_TRUE(wait_until(settled, 3000ms)) << binary << " " << stats_command(sock, "show info");
     for (const char* k : {"Jobs", "CurrConns"}) run += std::string(k) + "=" + i[k] + " ";
     runs.push_back(run);
     // The loops' idle share of the last second: a percentage, in both.
-    const std::string idle_pct = info(sock)["Idle_pct"];
+    const std::string idle_pct = show_info(sock)["Idle_pct"];
     ASSERT_FALSE(idle_pct.empty()) << binary;
     EXPECT_GE(std::stoi(idle_pct), 0) << binary;
     EXPECT_LE(std::stoi(idle_pct), 100) << binary;
     if (binary.empty()) {
-      EXPECT_EQ(info(sock)["Build info"], info(sock)["Version"]);
+      EXPECT_EQ(show_info(sock)["Build info"], show_info(sock)["Version"]);
     }
   }
   EXPECT_EQ(runs[0], runs[1]);
@@ -109,7 +100,7 @@ TEST(ShowInfo, ActiveAndConnectedPeers) {
   ASSERT_TRUE(a.ready()) << a.describe();
   // B is not there: A's session to it comes and goes, never established.
   std::this_thread::sleep_for(300ms);
-  EXPECT_EQ(info(sa)["ConnectedPeers"], "0");
+  EXPECT_EQ(show_info(sa)["ConnectedPeers"], "0");
   HearthOptions ob{.wait_ports = {pb}};
   ob.extra_args = {"-L", "B"};
   {
@@ -118,14 +109,14 @@ TEST(ShowInfo, ActiveAndConnectedPeers) {
     // Once they meet, one session between them, established on both sides.
     EXPECT_TRUE(wait_until(
         [&] {
-          return info(sa)["ConnectedPeers"] == "1" && info(sb)["ConnectedPeers"] == "1" &&
-                 info(sa)["ActivePeers"] == "1" && info(sb)["ActivePeers"] == "1";
+          return show_info(sa)["ConnectedPeers"] == "1" && show_info(sb)["ConnectedPeers"] == "1" &&
+                 show_info(sa)["ActivePeers"] == "1" && show_info(sb)["ActivePeers"] == "1";
         },
         8000ms))
         << stats_command(sa, "show info") << stats_command(sb, "show info");
   }
   // B gone: A's session ends.
-  EXPECT_TRUE(wait_until([&] { return info(sa)["ConnectedPeers"] == "0"; }, 8000ms))
+  EXPECT_TRUE(wait_until([&] { return show_info(sa)["ConnectedPeers"] == "0"; }, 8000ms))
       << stats_command(sa, "show info");
 }
 
