@@ -43,9 +43,32 @@ std::string uptime_text(int64_t s) {
   return b;
 }
 
+// The loops' part of gather_process_figures.
+void gather_loop_figures(const std::vector<const EventLoop*>& loops, ProcessFigures* p) {
+  const int64_t now = MonotonicClock::instance()->now_ms();
+  const BytesOutFigures others = unlooped_bytes_out(now);
+  p->bytes_out = others.total;
+  p->bytes_out_rate = others.last_1s;
+  if (loops.empty()) return;
+  int64_t tasks = 0, queued = 0, work_ns = 0;
+  for (const EventLoop* loop : loops) {
+    const LoopActivity& a = loop->activity();
+    tasks += int64_t(a.timers_at_poll.load(std::memory_order_relaxed));
+    queued += int64_t(a.tasklets_at_poll.load(std::memory_order_relaxed));
+    work_ns += int64_t(a.work_1s.read(now));
+    p->bytes_out += a.bytes_out.get();
+    p->bytes_out_rate += a.bytes_out_1s.read(now);
+  }
+  p->tasks = tasks;
+  p->run_queue = queued;
+  const int64_t busy_pct = work_ns / (int64_t(loops.size()) * 10'000'000);  // of 1 s per loop
+  p->idle_pct = int(busy_pct >= 100 ? 0 : 100 - busy_pct);
+}
+
 }  // namespace
 
-ProcessFigures gather_process_figures(const std::vector<stream::Frontend*>& frontends, int nthreads,
+ProcessFigures gather_process_figures(const std::vector<stream::Frontend*>& frontends,
+                                      const std::vector<const EventLoop*>& loops, int nthreads,
                                       int64_t start_ms, int64_t start_wall_s,
                                       const RuntimeApi::ProcessInfo& info) {
   ProcessFigures p;
@@ -81,28 +104,8 @@ ProcessFigures gather_process_figures(const std::vector<stream::Frontend*>& fron
   p.jobs = p.listeners + uint64_t(stream::Frontend::global_conns()) +
            uint64_t(StatsSocket::session_count()) + uint64_t(p.active_peers);
   p.stopping = stream::soft_stopping();
+  gather_loop_figures(loops, &p);
   return p;
-}
-
-void gather_loop_figures(const std::vector<const EventLoop*>& loops, ProcessFigures* p) {
-  const int64_t now = MonotonicClock::instance()->now_ms();
-  const BytesOutFigures others = unlooped_bytes_out(now);
-  p->bytes_out = others.total;
-  p->bytes_out_rate = others.last_1s;
-  if (loops.empty()) return;
-  int64_t tasks = 0, queued = 0, work_ns = 0;
-  for (const EventLoop* loop : loops) {
-    const LoopActivity& a = loop->activity();
-    tasks += int64_t(a.timers_at_poll.load(std::memory_order_relaxed));
-    queued += int64_t(a.tasklets_at_poll.load(std::memory_order_relaxed));
-    work_ns += int64_t(a.work_1s.read(now));
-    p->bytes_out += a.bytes_out.get();
-    p->bytes_out_rate += a.bytes_out_1s.read(now);
-  }
-  p->tasks = tasks;
-  p->run_queue = queued;
-  const int64_t busy_pct = work_ns / (int64_t(loops.size()) * 10'000'000);  // of 1 s per loop
-  p->idle_pct = int(busy_pct >= 100 ? 0 : 100 - busy_pct);
 }
 
 std::vector<InfoField> process_info_fields(const ProcessFigures& p,

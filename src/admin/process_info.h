@@ -3,9 +3,9 @@
 // gathered once per request, and "show info" itself in HAProxy 2.6's fields:
 // the same names, positions and tags (origin, nature, scope) and types, in
 // plain ("Name: value"), typed ("POS.Name.1:TAGS:TYPE:VALUE") and JSON forms.
-// Fields Hearth cannot tell (tasks, run queue, idle time, job counts, the
-// highest connection and session rates) are left out, as HAProxy leaves out
-// those without a value; Hearth's own figures come after HAProxy's.
+// A field without a value (the loops' figures when no loop is known, the
+// zlib ones) is left out, as HAProxy leaves out those without a value;
+// Hearth's own figures come after HAProxy's.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,7 +42,12 @@ struct ProcessFigures {
 };
 
 // Reads the figures now. `start_ms`: the process start on the monotonic clock.
-ProcessFigures gather_process_figures(const std::vector<stream::Frontend*>& frontends, int nthreads,
+// `loops`: the worker loops, read from what each publishes (any thread may
+// call): timers and tasklets as the loop left them when it last began to
+// wait, its work over the last second, and the bytes it wrote to sockets
+// (with those of threads without a loop); none: those figures are not read.
+ProcessFigures gather_process_figures(const std::vector<stream::Frontend*>& frontends,
+                                      const std::vector<const EventLoop*>& loops, int nthreads,
                                       int64_t start_ms, int64_t start_wall_s,
                                       const RuntimeApi::ProcessInfo& info);
 
@@ -64,12 +69,6 @@ const char* info_field_desc(const char* name);
 // Returns: v as HAProxy prints a float: "%f" without its trailing zeros (and
 // without the point when nothing follows it).
 std::string format_float(double v);
-
-// Adds the worker loops' figures, read from what each loop publishes (any
-// thread may call): timers and tasklets as the loop left them when it last
-// began to wait, its work over the last second, and the bytes written to
-// sockets (with those of threads without a loop).
-void gather_loop_figures(const std::vector<const EventLoop*>& loops, ProcessFigures* p);
 
 std::vector<InfoField> process_info_fields(const ProcessFigures& p,
                                            const RuntimeApi::ProcessInfo& info);

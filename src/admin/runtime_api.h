@@ -1,7 +1,8 @@
 #pragma once
 // The runtime API: HAProxy's stats-socket protocol (one command per line, the
 // answer ends with an empty line). Commands read live state; the per-thread parts
-// (idle pools) are collected on each worker's own thread through `on_threads`.
+// (idle pools, streams, descriptors) are collected on each worker's own thread
+// through `on_threads`.
 #include <functional>
 #include <mutex>
 #include <string>

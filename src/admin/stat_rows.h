@@ -65,8 +65,8 @@ std::vector<StatProxy> stat_proxies(const StatSources& src);
 // What a build includes besides the counters.
 struct StatOptions {
   bool show_addr = true;  // the servers' addr column (the CLI; the page with show-legends)
-  // Per-server pool figures, in the order of the proxies' servers; empty:
-  // the pool columns are left empty (they are read on the workers' threads).
+  // Per-server pool figures, in the order of the proxies' servers;
+  // null: the pool columns are left empty (read_pool_stats gives them).
   const std::vector<PoolThreadStats>* pools = nullptr;
 };
 

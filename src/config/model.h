@@ -494,8 +494,9 @@ struct ProxyConfig {
   bool smart_connect = false;        // option tcp-smart-connect
   bool allbackups = false;           // option allbackups
   bool abortonclose = false;         // option abortonclose
-  // Where a session goes when no server can take it: "dispatch ADDR:PORT",
-  // or with "option transparent" the client's own destination.
+  // Where the sessions of a backend without a "balance" line go (use-server
+  // aside): "dispatch ADDR:PORT", or with "option transparent" the client's
+  // own destination.
   std::string dispatch;
   SourceLoc dispatch_loc;
   bool transparent = false;

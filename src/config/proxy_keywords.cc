@@ -129,7 +129,8 @@ void parse_fullconn(const Directive& d, ProxySection& s, Reporter& rep) {
   if (auto n = int_arg(d, 1, "fullconn", 0, 10000000, rep)) s.proxy.fullconn = static_cast<int>(*n);
 }
 
-// dispatch ADDR:PORT: the address sessions go to when no server can take them.
+// dispatch ADDR:PORT: where a backend without "balance" sends its sessions
+// (validate.cc settles it against a balance line).
 void parse_dispatch(const Directive& d, ProxySection& s, Reporter& rep) {
   if (!check_arity(d, "dispatch", 2, 2, "dispatch ADDR:PORT", rep)) return;
   // The address itself is checked with the servers' (runtime); here its shape.

@@ -62,7 +62,7 @@ bool HttpStream::watching_client_close() const {
 }
 
 bool HttpStream::client_left_before_response() {
-  if (!abort_on_close() || !req_.done || log_.res_head_ms >= 0) return false;
+  if (!watching_client_close()) return false;
   fmux()->watch_input(scf_);
   return (scf_->flags & kEnd) != 0;
 }

@@ -58,6 +58,7 @@ class Frontend;
 
 // One "show sess" line: "0xID: proto=tcpv4 src=A:P fe=FE be=BE srv=SRV ts=00
 // age=Ns state=STATE" (be and srv "<NONE>"/"<none>" when not chosen yet).
+// Made in stream_detail.cc, beside the detailed form.
 std::string describe_stream(const void* id, const net::Connection* client, const Frontend* fe,
                             const backend::Backend* be, const backend::Server* srv, int64_t age_ms,
                             const char* state);

@@ -16,6 +16,7 @@
 #include "stream/frontend.h"
 #include "stream/server_side.h"
 #include "stream/session.h"
+#include "stream/live_stream.h"
 #include "stream/session_log.h"
 
 namespace hearth::stream {
@@ -60,16 +61,18 @@ const char* proto_of(const net::Address& a) {
   return a.family() == AF_INET6 ? "tcpv6" : a.family() == AF_UNIX ? "unix_stream" : "tcpv4";
 }
 
+std::string upper(std::string s) {
+  for (char& ch : s) ch = char(toupper(uint8_t(ch)));
+  return s;
+}
+
 // "state=EST fd=12 ctrl=tcpv4 xprt=RAW mux=H1", or "state=INI" without a connection.
 std::string endpoint(const net::Connection* c, const char* ctrl) {
   if (!c) return "state=INI";
-  std::string xprt = c->xprt ? c->xprt->name() : "NONE";
-  for (char& ch : xprt) ch = char(toupper(uint8_t(ch)));
-  std::string mux = c->mux ? c->mux->name() : "NONE";
-  for (char& ch : mux) ch = char(toupper(uint8_t(ch)));
   const bool closed = !c->reusable();
   return std::string("state=") + (closed ? "DIS" : "EST") + " fd=" + std::to_string(c->fd()) +
-         " ctrl=" + ctrl + " xprt=" + xprt + " mux=" + mux;
+         " ctrl=" + ctrl + " xprt=" + upper(c->xprt ? c->xprt->name() : "NONE") +
+         " mux=" + upper(c->mux ? c->mux->name() : "NONE");
 }
 
 const char* server_state(const ServerSide& ss) {
@@ -93,6 +96,21 @@ const char* server_state(const ServerSide& ss) {
 }
 
 }  // namespace
+
+std::string describe_stream(const void* id, const net::Connection* client, const Frontend* fe,
+                            const backend::Backend* be, const backend::Server* srv, int64_t age_ms,
+                            const char* state) {
+  std::string proto = "tcpv4", src = "?";
+  if (const Session* s = client ? Session::of(client) : nullptr) {
+    const net::Address& a = s->client_addr(client);
+    src = a.str();
+    proto = proto_of(a);
+  }
+  return ptr(id) + ": proto=" + proto + " src=" + src + " fe=" + fe->name +
+         " be=" + (be ? be->name() : std::string("<NONE>")) +
+         " srv=" + (srv ? srv->name : std::string("<none>")) +
+         " ts=00 age=" + std::to_string(age_ms / 1000) + "s state=" + state;
+}
 
 std::string describe_stream_detail(const StreamDetail& d, int64_t now_ms) {
   const Session* sess = d.client ? Session::of(d.client) : nullptr;

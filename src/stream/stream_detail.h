@@ -1,9 +1,11 @@
 #pragma once
-// "show sess all" and "show sess ID": one stream in detail, a block of lines
-// laid out as HAProxy 2.6 lays out its own (a head line with the accept date,
-// then frontend, backend, server, task, transaction, both stream connectors
-// and both channels), with what Hearth has in each: its own states, no
-// internal flags. Operators read it; no tool parses it.
+// The formatters of "show sess" (stream_detail.cc): one line per stream
+// (describe_stream, declared in live_stream.h), and for "show sess all" and
+// "show sess ID" one stream in detail, a block of lines laid out as HAProxy
+// 2.6 lays out its own (a head line with the accept date, then frontend,
+// backend, server, task, transaction, both stream connectors and both
+// channels), with what Hearth has in each: its own states, no internal
+// flags. Operators read it; no tool parses it.
 #include <cstdint>
 #include <string>
 #include <string_view>
