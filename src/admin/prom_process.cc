@@ -82,8 +82,8 @@ const std::unordered_map<std::string_view, std::string_view>& info_fields() {
 }  // namespace
 
 void PromExporter::render_process(std::string& out) const {
-  const ProcessFigures p = gather_process_figures(src_.frontends, src_.loops, nthreads_,
-                                                  start_ms_, start_wall_s_, info_);
+  const ProcessFigures p = gather_process_figures(src_.frontends, src_.loops, nthreads_, start_ms_,
+                                                  start_wall_s_, info_);
   std::unordered_map<std::string_view, std::string> values;
   for (InfoField& f : process_info_fields(p, info_)) values.emplace(f.name, std::move(f.value));
   const auto& fields = info_fields();

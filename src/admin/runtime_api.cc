@@ -300,8 +300,8 @@ std::string RuntimeApi::show_info(const std::vector<std::string>& w) {
     else if (w[i] == "float")
       opt.floats = true;
   }
-  const ProcessFigures p =
-      gather_process_figures(frontends_, worker_loops(), nthreads_, start_ms_, start_wall_s_, info_);
+  const ProcessFigures p = gather_process_figures(frontends_, worker_loops(), nthreads_, start_ms_,
+                                                  start_wall_s_, info_);
   return format_process_info(process_info_fields(p, info_), opt);
 }
 

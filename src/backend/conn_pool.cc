@@ -104,7 +104,8 @@ net::Connection* ConnPool::take_private(const ConnRequest& r, int64_t now_ms) {
   }
   // Opened for another server name, or with a PROXY header saying something
   // else (set-src changed the address, another unique id).
-  if (net::tls_server_name(c) != r.sni || c->client_key != r.client_key || c->addr_gen != addr_gen_) {
+  if (net::tls_server_name(c) != r.sni || c->client_key != r.client_key ||
+      c->addr_gen != addr_gen_) {
     r.priv->close();
     return nullptr;
   }

@@ -87,8 +87,7 @@ Connection* IdlePool::take(bool want_safe_only, int64_t now_ms, int64_t max_idle
 }
 
 Connection* IdlePool::take_from(List& list, bool safe, int64_t now_ms, int64_t max_idle_ms,
-                                std::string_view sni, uint32_t max_exchanges,
-                                uint64_t client_key) {
+                                std::string_view sni, uint32_t max_exchanges, uint64_t client_key) {
   for (ListHook* h = list.back(); h;) {
     ListHook* older = h->prev == list.end_marker() ? nullptr : h->prev;
     Connection* c = conn_of(h);

@@ -491,9 +491,9 @@ struct ProxyConfig {
   bool nolinger = false;  // option nolinger: closes reset (SO_LINGER 0)
   // option tcp-smart-accept: unset follows the mode (on in HTTP, as HAProxy).
   std::optional<bool> smart_accept;
-  bool smart_connect = false;        // option tcp-smart-connect
-  bool allbackups = false;           // option allbackups
-  bool abortonclose = false;         // option abortonclose
+  bool smart_connect = false;  // option tcp-smart-connect
+  bool allbackups = false;     // option allbackups
+  bool abortonclose = false;   // option abortonclose
   // Where the sessions of a backend without a "balance" line go (use-server
   // aside): "dispatch ADDR:PORT", or with "option transparent" the client's
   // own destination.

@@ -12,7 +12,8 @@ namespace {
 const char* const kSupported =
     "weight, maxconn, disabled, enabled, backup, no-backup, non-stick, check, no-check, inter, "
     "fastinter, "
-    "downinter, rise, fall, port, addr, init-state, pool-max-conn, pool-low-conn, pool-purge-delay, "
+    "downinter, rise, fall, port, addr, init-state, pool-max-conn, pool-low-conn, "
+    "pool-purge-delay, "
     "pool-idle-timeout, max-reuse, reuse-guard, id, source, tfo, redir, cookie, init-addr, ssl, "
     "no-ssl, verify, "
     "verifyhost, no-verifyhost, ca-file, crl-file, crt, sni, alpn, ssl-min-ver, ssl-max-ver, "
@@ -26,8 +27,8 @@ const char* const kSupported =
     "agent-send, observe, error-limit, on-error, slowstart, track, on-marked-down, on-marked-up";
 
 // HAProxy server options Hearth recognises but does not implement yet.
-const char* const kLaterOptions[] = {"check-proto", "namespace", "no-verify", "proto", "npn",
-                                     "allow-0rtt",  "usesrc",    "ws"};
+const char* const kLaterOptions[] = {"check-proto", "namespace",  "no-verify", "proto",
+                                     "npn",         "allow-0rtt", "usesrc",    "ws"};
 
 // Parses the value of `opt` at d[i]; reports errors under `kw`.
 std::optional<int64_t> int_value(const Directive& d, size_t i, const std::string& kw,

@@ -102,9 +102,9 @@ class EventLoop {
   std::vector<std::pair<void (*)(void*), void*>> posted_;
   Notifier* notifier_;
   LoopActivity activity_;
-  int64_t last_work_ns_ = -1;      // the last turn's work, wall clock (-1: none yet)
+  int64_t last_work_ns_ = -1;        // the last turn's work, wall clock (-1: none yet)
   uint64_t bytes_out_windowed_ = 0;  // activity_.bytes_out already in bytes_out_1s
-  int64_t work_since_cpu_ns_ = 0;  // work since the CPU clock was last read
+  int64_t work_since_cpu_ns_ = 0;    // work since the CPU clock was last read
   static constexpr int64_t kCpuSampleNs = 1000000;
   mutable std::mutex fd_mu_;
   std::vector<FdSlot> fds_;  // indexed by fd; guarded by fd_mu_

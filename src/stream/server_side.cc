@@ -103,7 +103,7 @@ void ServerSide::settle_client_binding() {
   if (srv_->client_bound()) {
     const uint64_t k = std::hash<std::string>{}(target_address().str());
     reuse_.client_key = (reuse_.client_key ^ (k + 0x9e3779b97f4a7c15ull + (reuse_.client_key << 6) +
-                                             (reuse_.client_key >> 2))) |
+                                              (reuse_.client_key >> 2))) |
                         1;  // never 0: 0 means "not bound"
   }
 }

@@ -14,9 +14,9 @@
 #include "net/transport.h"
 #include "stream/fetch_util.h"
 #include "stream/frontend.h"
+#include "stream/live_stream.h"
 #include "stream/server_side.h"
 #include "stream/session.h"
-#include "stream/live_stream.h"
 #include "stream/session_log.h"
 
 namespace hearth::stream {
@@ -125,17 +125,16 @@ std::string describe_stream_detail(const StreamDetail& d, int64_t now_ms) {
   std::string o = ptr(d.id) + ": " + accept_date(wall_clock_ms() - age) + " proto=" + ctrl +
                   " source=" + src + "\n";
   const ServerSide* ss = d.ss;
-  const net::Connection* sc = ss && ss->state() == ServerSide::State::kReady && ss->scb()
-                                  ? ss->scb()->conn
-                                  : nullptr;
-  o += std::string("  state=") + d.state + " conn_retries=" +
-       std::to_string(ss ? ss->retries_done() : 0) + " conn_exp=" +
+  const net::Connection* sc =
+      ss && ss->state() == ServerSide::State::kReady && ss->scb() ? ss->scb()->conn : nullptr;
+  o += std::string("  state=") + d.state +
+       " conn_retries=" + std::to_string(ss ? ss->retries_done() : 0) + " conn_exp=" +
        until(ss && ss->state() != ServerSide::State::kReady ? ss->deadline() : kNever, now_ms) +
        " srv_conn=" + (sc ? ptr(sc) : "(nil)") + " srv_side=" + (ss ? server_state(*ss) : "idle") +
        " waiting=" + (ss && ss->state() == ServerSide::State::kQueued ? "1" : "0") + "\n";
   o += "  frontend=" + d.fe->name + " (id=" + std::to_string(d.fe->id) +
-       " mode=" + mode_name(d.fe->mode) + "), listener=" +
-       (sess && sess->bind && !sess->bind->name.empty() ? sess->bind->name : "?") +
+       " mode=" + mode_name(d.fe->mode) +
+       "), listener=" + (sess && sess->bind && !sess->bind->name.empty() ? sess->bind->name : "?") +
        " (id=" + std::to_string(sess && sess->bind ? sess->bind->id : 0) + ") addr=" + dst + "\n";
   if (d.be) {
     std::string local = "";
@@ -153,13 +152,18 @@ std::string describe_stream_detail(const StreamDetail& d, int64_t now_ms) {
   else
     o += "  server=<NONE> (id=-1)\n";
   o += "  task=" + ptr(d.id) + " (calls=" + std::to_string(d.calls) +
-       " exp=" + until(d.exp_ms, now_ms) + " age=" + (age < 1000 ? std::string("0s") : delay(age)) + ")\n";
+       " exp=" + until(d.exp_ms, now_ms) + " age=" + (age < 1000 ? std::string("0s") : delay(age)) +
+       ")\n";
   if (d.http)
     o += "  txn meth=" + std::string(d.method) + " status=" + std::to_string(d.status) +
-         " req=" + (d.req_done ? "DONE" : "RECEIVING") +
-         " rsp=" + (d.res_done ? "DONE" : d.res_head_done ? "SENDING" : "WAITING") + "\n";
+         " req=" + (d.req_done ? "DONE" : "RECEIVING") + " rsp=" +
+         (d.res_done        ? "DONE"
+          : d.res_head_done ? "SENDING"
+                            : "WAITING") +
+         "\n";
   o += "  scf=" + ptr(d.client) + " " + endpoint(d.client, ctrl.c_str()) + "\n";
-  o += "  scb=" + (sc ? ptr(sc) : std::string("(nil)")) + " " + endpoint(sc, sc ? proto_of(sc->peer()) : "tcpv4") + "\n";
+  o += "  scb=" + (sc ? ptr(sc) : std::string("(nil)")) + " " +
+       endpoint(sc, sc ? proto_of(sc->peer()) : "tcpv4") + "\n";
   o += "  req=(total=" + std::to_string(d.req_total) + ")\n";
   o += "  res=(total=" + std::to_string(d.res_total) + ")\n";
   return o;

@@ -37,10 +37,10 @@ struct StreamDetail {
   // HTTP only (http false: a TCP stream, no transaction line).
   bool http = false;
   std::string_view method;
-  int status = -1;            // sent to the client (-1: none yet)
-  bool req_done = false;      // the whole request was received
-  bool res_head_done = false; // the response head was sent
-  bool res_done = false;      // the whole response was sent
+  int status = -1;             // sent to the client (-1: none yet)
+  bool req_done = false;       // the whole request was received
+  bool res_head_done = false;  // the response head was sent
+  bool res_done = false;       // the whole response was sent
 };
 
 // Returns: the block of lines (each ending with "\n").

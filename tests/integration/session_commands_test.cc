@@ -74,8 +74,8 @@ std::string details(const std::string& text) {
     for (std::string l; std::getline(lines, l);) {
       const size_t eq = l.find('=');
       const std::string key = eq == std::string::npos ? "" : l.substr(0, eq);
-      for (const char* k : {"  frontend", "  backend", "  server", "  task", "  scf", "  scb",
-                            "  req", "  res"})
+      for (const char* k :
+           {"  frontend", "  backend", "  server", "  task", "  scf", "  scb", "  req", "  res"})
         if (key == k) row += key.substr(2) + " ";
     }
     rows.push_back(row);
@@ -165,10 +165,10 @@ TEST(SessionCommands, ListAndKillLikeHAProxy) {
   EXPECT_EQ(hearth[6], "found");
   const std::string web =
       "proto=tcpv4 source=127.0.0.1: | conn_retries=0 | frontend=web (id=2 mode=http) | "
-      "backend=app (id=3 mode=http) | server=s1 (id=1) addr=" + std::string("127.0.0.1:");
+      "backend=app (id=3 mode=http) | server=s1 (id=1) addr=" +
+      std::string("127.0.0.1:");
   EXPECT_EQ(hearth[7].rfind(web, 0), 0u) << hearth[7];
-  EXPECT_NE(hearth[7].find(" | frontend backend server task scf scb req res \n"),
-            std::string::npos)
+  EXPECT_NE(hearth[7].find(" | frontend backend server task scf scb req res \n"), std::string::npos)
       << hearth[7];
   EXPECT_NE(hearth[8].find("frontend=tcp (id=4 mode=tcp)"), std::string::npos) << hearth[8];
   EXPECT_NE(hearth[8].find("frontend=web (id=2 mode=http)"), std::string::npos) << hearth[8];

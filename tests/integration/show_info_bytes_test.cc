@@ -40,16 +40,15 @@ TEST(ShowInfo, BytesOutCountsBothSidesAsHAProxy) {
     TempDir dir;
     const uint16_t web = free_tcp_port();
     const std::string sock = dir.file("s.sock");
-    const std::string cfg =
-        "global\n  stats socket " + sock +
-        " level admin\n"
-        "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
-        "  timeout server 5s\n"
-        "frontend fe\n  bind 127.0.0.1:" +
-        std::to_string(web) +
-        "\n  default_backend be\n"
-        "backend be\n  server s1 127.0.0.1:" +
-        std::to_string(backend.port()) + "\n";
+    const std::string cfg = "global\n  stats socket " + sock +
+                            " level admin\n"
+                            "defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n"
+                            "  timeout server 5s\n"
+                            "frontend fe\n  bind 127.0.0.1:" +
+                            std::to_string(web) +
+                            "\n  default_backend be\n"
+                            "backend be\n  server s1 127.0.0.1:" +
+                            std::to_string(backend.port()) + "\n";
     HearthOptions opt{.wait_ports = {web}};
     if (!binary.empty()) opt.binary = binary, opt.extra_args = {"-db"};
     HearthProcess h(cfg, opt);

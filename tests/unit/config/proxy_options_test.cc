@@ -190,8 +190,9 @@ TEST(ProxyOptions, DispatchAndTransparentAgainstABalanceLine) {
   EXPECT_TRUE(has(r.warnings,
                   "t.cfg:4: 'dispatch': the dispatch address of 'p' is ignored in balance mode"))
       << dump(r.warnings);
-  EXPECT_EQ(only_error(parse_and_validate("backend p\n  balance roundrobin\n  option transparent\n")),
-            "t.cfg:1: 'option transparent': 'p' cannot use both transparent and balance mode");
+  EXPECT_EQ(
+      only_error(parse_and_validate("backend p\n  balance roundrobin\n  option transparent\n")),
+      "t.cfg:1: 'option transparent': 'p' cannot use both transparent and balance mode");
   auto ok = parse_and_validate("backend p\n  dispatch 10.0.0.1:80\n  server s 10.0.0.2:80\n");
   ASSERT_TRUE(ok.ok()) << dump(ok.errors);
   EXPECT_EQ(ok.config.proxies.at(0).dispatch, "10.0.0.1:80");
